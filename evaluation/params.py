@@ -1,0 +1,385 @@
+"""Parameter files (CONTRACT section 3) as frozen pydantic models that reject unknown keys.
+
+Three kinds of file live under ``params/``:
+
+* ``instruments/<instrument>.yaml`` → :class:`Instrument`
+* ``<programme>/programme.yaml`` → :class:`Programme`
+* ``<programme>/cohort-<n>.yaml`` → :class:`Cohort` (keys left out are taken from the
+  programme's ``defaults:``, then from the defaults below)
+
+Loading functions raise :class:`~evaluation.errors.ParameterError` naming the file and every
+offending key, e.g. ``params/leading-to-deliver/cohort-2.yaml: key `multiplicty`: unknown key``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import ParameterError
+
+__all__ = [
+    "COMPARISONS",
+    "RATERS",
+    "WAVES",
+    "Bootstrap",
+    "Cohort",
+    "EquitySettings",
+    "Instrument",
+    "Programme",
+    "Scale",
+    "StaffHourlyCost",
+    "item_map",
+    "list_cohorts",
+    "load_cohort",
+    "load_instrument",
+    "load_instruments",
+    "load_programme",
+]
+
+#: Waves in their canonical time order (``then`` is answered at post, about the time before).
+WAVES: tuple[str, ...] = ("pre", "then", "post", "follow_up")
+RATERS: tuple[str, ...] = ("self", "line_manager", "peer", "direct_report")
+#: Comparisons: name → (earlier wave, later wave); change = later − earlier.
+COMPARISONS: dict[str, tuple[str, str]] = {
+    "pre_post": ("pre", "post"),
+    "pre_follow_up": ("pre", "follow_up"),
+    "then_post": ("then", "post"),
+    "post_follow_up": ("post", "follow_up"),
+}
+ROLE_LEVELS = (
+    "frontline",
+    "first_line_manager",
+    "middle_manager",
+    "senior_manager",
+    "chief_officer",
+    "elected_member",
+    "other",
+)
+EQUITY_DIMENSIONS = (
+    "sector",
+    "local_authority",
+    "role_level",
+    "framework_area",
+    "gender",
+    "age_band",
+    "ethnicity",
+    "disability",
+)
+
+Wave = Literal["pre", "then", "post", "follow_up"]
+Rater = Literal["self", "line_manager", "peer", "direct_report"]
+Share = Annotated[float, Field(gt=0, le=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scale(_Strict):
+    """One scale of an instrument (its items, reverse keys and optional overrides)."""
+
+    title: str
+    kirkpatrick_level: Literal[1, 2, 3, 4]
+    items: list[str] = Field(min_length=1)
+    reverse: list[str] = []
+    min_answered: Share | None = None
+    higher_is_better: bool | None = None
+    waves: list[Wave] | None = None
+    raters: list[Rater] | None = None
+
+    @model_validator(mode="after")
+    def _reverse_items_belong(self) -> Scale:
+        unknown = [i for i in self.reverse if i not in self.items]
+        if unknown:
+            raise ValueError(f"`reverse` lists items that are not in `items`: {unknown}")
+        if len(set(self.items)) != len(self.items):
+            raise ValueError(f"`items` repeats an item: {self.items}")
+        return self
+
+
+class Instrument(_Strict):
+    """A questionnaire: response range, scoring rule and scales."""
+
+    name: str
+    title: str
+    source: str
+    response_range: tuple[float, float]
+    labels: dict[int, str] = {}
+    min_answered: Share = 0.75
+    higher_is_better: bool = True
+    primary_scale: str | None = None
+    #: waves and raters at which the instrument is answered (extension; a scale may narrow them)
+    waves: list[Wave] = list(WAVES)
+    raters: list[Rater] = ["self"]
+    scales: dict[str, Scale] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Instrument:
+        low, high = self.response_range
+        if not low < high:
+            raise ValueError(f"`response_range` must be [low, high] with low < high, got {[low, high]}")
+        if self.primary_scale is not None and self.primary_scale not in self.scales:
+            raise ValueError(
+                f"`primary_scale` {self.primary_scale!r} is not one of the scales: {sorted(self.scales)}"
+            )
+        seen: dict[str, str] = {}
+        for scale_name, scale in self.scales.items():
+            for item in scale.items:
+                if item in seen:
+                    raise ValueError(f"item {item!r} is in two scales: {seen[item]!r} and {scale_name!r}")
+                seen[item] = scale_name
+        return self
+
+    def scale_waves(self, scale: str) -> list[str]:
+        return list(self.scales[scale].waves or self.waves)
+
+    def scale_raters(self, scale: str) -> list[str]:
+        return list(self.scales[scale].raters or self.raters)
+
+
+class StaffHourlyCost(_Strict):
+    price_year: int
+    source: str
+    by_role_level: dict[Literal[ROLE_LEVELS], Annotated[float, Field(ge=0)]]  # type: ignore[valid-type]
+
+
+class EquitySettings(_Strict):
+    dimensions: list[Literal[EQUITY_DIMENSIONS]] = [  # type: ignore[valid-type]
+        "sector",
+        "local_authority",
+        "role_level",
+        "gender",
+        "age_band",
+        "ethnicity",
+        "disability",
+    ]
+    #: reference category per dimension; default: the largest category
+    reference: dict[Literal[EQUITY_DIMENSIONS], str] = {}  # type: ignore[valid-type]
+    band: tuple[float, float] = (0.80, 1.25)
+
+    @field_validator("band")
+    @classmethod
+    def _band_ordered(cls, band: tuple[float, float]) -> tuple[float, float]:
+        if not 0 < band[0] < 1 < band[1]:
+            raise ValueError(f"`band` must be [low, high] with 0 < low < 1 < high, got {list(band)}")
+        return band
+
+
+class Bootstrap(_Strict):
+    resamples: Annotated[int, Field(ge=100)] = 2000
+    seed: Annotated[int, Field(ge=0)] = 2005
+
+
+class Programme(_Strict):
+    """``params/<programme>/programme.yaml``."""
+
+    name: str
+    title: str
+    instruments: list[str] = Field(min_length=1)
+    sessions: Annotated[int, Field(ge=1)]
+    hours_per_session: Annotated[float, Field(gt=0)]
+    staff_hourly_cost: StaffHourlyCost | None = None
+    description: str | None = None
+    defaults: dict[str, Any] = {}
+
+
+class Cohort(_Strict):
+    """``params/<programme>/cohort-<n>.yaml`` after the programme's defaults are applied."""
+
+    programme: str
+    cohort: Annotated[int, Field(ge=1)]
+    waves: list[Wave] = Field(min_length=2)
+    comparisons: list[Literal[tuple(COMPARISONS)]] = Field(min_length=1)  # type: ignore[valid-type]
+    confidence_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    multiplicity: Literal["holm", "bh", "none"] = "holm"
+    rci_reliability: Literal["alpha_pre"] | Annotated[float, Field(gt=0, lt=1)] = "alpha_pre"
+    price_base_year: int = 2024
+    discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.035
+    disclosure_threshold: Annotated[int, Field(ge=1)] = 5
+    equity: EquitySettings = EquitySettings()
+    bootstrap: Bootstrap = Bootstrap()
+    title: str | None = None
+    year: int | None = None
+
+    @model_validator(mode="after")
+    def _waves_fit_comparisons(self) -> Cohort:
+        if len(set(self.waves)) != len(self.waves):
+            raise ValueError(f"`waves` repeats a wave: {self.waves}")
+        for comparison in self.comparisons:
+            missing = [w for w in COMPARISONS[comparison] if w not in self.waves]
+            if missing:
+                raise ValueError(
+                    f"`comparisons` has {comparison!r}, which needs wave(s) {missing} "
+                    f"that `waves` does not list ({self.waves})"
+                )
+        return self
+
+
+# ----------------------------------------------------------------------------------- loading
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise ParameterError(f"{path}: parameter file not found")
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
+    return data
+
+
+def _explain(path: Path, exc: ValidationError) -> ParameterError:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (misspelt, or not a key of this kind of file)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            if "input" in err and err["type"] != "value_error":
+                msg += f" (got {err['input']!r})"
+        lines.append(f"  - {path}: key `{key}`: {msg}")
+    return ParameterError(f"{len(lines)} problem(s) in parameter file {path}:\n" + "\n".join(lines))
+
+
+def load_instrument(params_dir: Path | str, name: str) -> Instrument:
+    """Load ``params/instruments/<name>.yaml``; its ``name`` must equal the file name."""
+    path = Path(params_dir) / "instruments" / f"{name}.yaml"
+    data = _read_yaml(path)
+    try:
+        instrument = Instrument.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+    if instrument.name != name:
+        raise ParameterError(f"{path}: key `name` is {instrument.name!r}; it must equal the file name {name!r}")
+    return instrument
+
+
+def load_programme(params_dir: Path | str, programme: str) -> Programme:
+    """Load ``params/<programme>/programme.yaml``."""
+    path = Path(params_dir) / programme / "programme.yaml"
+    data = _read_yaml(path)
+    try:
+        prog = Programme.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+    if prog.name != programme:
+        raise ParameterError(f"{path}: key `name` is {prog.name!r}; it must equal the folder name {programme!r}")
+    unknown = sorted(set(prog.defaults) - set(Cohort.model_fields))
+    if unknown:
+        raise ParameterError(
+            f"{path}: key `defaults` has unknown cohort key(s) {unknown}; allowed: {sorted(Cohort.model_fields)}"
+        )
+    return prog
+
+
+def load_instruments(params_dir: Path | str, programme: Programme) -> dict[str, Instrument]:
+    """Load every instrument a programme uses; scale names must be unique across them."""
+    instruments = {name: load_instrument(params_dir, name) for name in programme.instruments}
+    owner: dict[str, str] = {}
+    for inst in instruments.values():
+        for scale in inst.scales:
+            if scale in owner:
+                raise ParameterError(
+                    f"{Path(params_dir) / 'instruments' / (inst.name + '.yaml')}: scale `{scale}` is also a scale of "
+                    f"instrument {owner[scale]!r}; scale names must be unique within a programme"
+                )
+            owner[scale] = inst.name
+    return instruments
+
+
+def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
+    """Load ``params/<programme>/cohort-<n>.yaml`` merged over the programme's ``defaults``."""
+    prog = load_programme(params_dir, programme)
+    path = Path(params_dir) / programme / f"cohort-{cohort}.yaml"
+    if not path.is_file():
+        raise ParameterError(
+            f"{path}: no parameter file for cohort {cohort} of programme {programme!r} "
+            f"(cohorts with parameters: {list_cohorts(params_dir, programme) or 'none'})"
+        )
+    data = {**prog.defaults, **_read_yaml(path)}
+    try:
+        result = Cohort.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(path, exc) from None
+    if result.programme != programme or result.cohort != cohort:
+        raise ParameterError(
+            f"{path}: keys `programme`/`cohort` say {result.programme!r}/{result.cohort}; "
+            f"the file name says {programme!r}/{cohort}"
+        )
+    return result
+
+
+def list_cohorts(params_dir: Path | str, programme: str) -> list[int]:
+    """Cohort numbers that have a parameter file, in order."""
+    folder = Path(params_dir) / programme
+    out = []
+    for p in folder.glob("cohort-*.yaml"):
+        suffix = p.stem.removeprefix("cohort-")
+        if suffix.isdigit():
+            out.append(int(suffix))
+    return sorted(out)
+
+
+def item_map(instruments: dict[str, Instrument] | list[Instrument]) -> pd.DataFrame:
+    """Flatten instruments into one row per item: the table scoring works from.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``instrument, scale, item, reverse, low, high, min_answered,
+        higher_is_better, kirkpatrick_level, waves, raters`` (``waves``/``raters`` are
+        comma-separated lists of where the scale is answered).
+
+    Examples
+    --------
+    >>> inst = Instrument(name="demo", title="Demo", source="illustrative",
+    ...                   response_range=(1, 5),
+    ...                   scales={"s": Scale(title="S", kirkpatrick_level=2,
+    ...                                      items=["a", "b"], reverse=["b"])})
+    >>> item_map([inst])[["scale", "item", "reverse", "low", "high"]]
+      scale item  reverse  low  high
+    0     s    a    False  1.0   5.0
+    1     s    b     True  1.0   5.0
+    """
+    values = instruments.values() if isinstance(instruments, dict) else instruments
+    rows = []
+    for inst in values:
+        low, high = inst.response_range
+        for scale_name, scale in inst.scales.items():
+            for item in scale.items:
+                rows.append(
+                    {
+                        "instrument": inst.name,
+                        "scale": scale_name,
+                        "item": item,
+                        "reverse": item in scale.reverse,
+                        "low": float(low),
+                        "high": float(high),
+                        "min_answered": float(scale.min_answered or inst.min_answered),
+                        "higher_is_better": bool(
+                            inst.higher_is_better if scale.higher_is_better is None else scale.higher_is_better
+                        ),
+                        "kirkpatrick_level": int(scale.kirkpatrick_level),
+                        "waves": ",".join(inst.scale_waves(scale_name)),
+                        "raters": ",".join(inst.scale_raters(scale_name)),
+                    }
+                )
+    return pd.DataFrame(rows)
