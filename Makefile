@@ -1,0 +1,60 @@
+# Leadership programme evaluation workbench. `make` (or `make help`) lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PROGRAMME ?= leading-to-deliver
+COHORT ?=
+# Every programme that has raw data (data/raw/<programme>/participants.csv).
+PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
+PACKAGE := $(wildcard evaluation/*.py)
+
+.PHONY: help venv data synthetic test lint lab clean distclean
+
+help: ## List the targets (the default goal)
+	@echo "Leadership programme evaluation workbench"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%\/.-]+:.*## / {printf "  make %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo
+	@echo "Variables: PROGRAMME=$(PROGRAMME) (default leading-to-deliver), COHORT=<n>"
+
+# The virtual environment is created with pip whenever a target needs it and it is missing or
+# older than pyproject.toml.
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@touch $@
+
+venv: $(INSTALLED) ## Create .venv with pip and install the package and its dependencies
+
+# Processed data are real file targets: rebuilt when raw data, parameters or code change.
+.SECONDEXPANSION:
+data/processed/%/manifest.json: $(INSTALLED) $$(wildcard data/raw/%/*.csv) $(wildcard data/raw/reference/*.csv) $$(wildcard params/%/*.yaml) $(wildcard params/instruments/*.yaml) $(PACKAGE)
+	$(BIN)/python -m evaluation ingest --programme $*
+
+data: $(foreach p,$(PROGRAMMES),data/processed/$(p)/manifest.json) ## Validate, pseudonymise and score every programme's raw data
+
+synthetic: $(INSTALLED) ## Regenerate the shipped synthetic data under data/raw/ (seeded; byte-identical)
+	$(BIN)/python -m evaluation synthesise
+
+test: $(INSTALLED) ## Run the whole test suite (unit, reference values, doctests, end to end)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED) ## Check the code with ruff
+	$(BIN)/ruff check evaluation tests benchmarks
+
+lab: $(INSTALLED) ## Start JupyterLab on the project's environment
+	$(BIN)/jupyter lab --notebook-dir=.
+
+clean: ## Delete derived files: processed data, reports, caches (never data/raw)
+	find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} + 2>/dev/null || true
+	rm -rf .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +
+
+distclean: clean ## clean, and delete .venv too
+	rm -rf $(VENV)

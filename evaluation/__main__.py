@@ -1,0 +1,101 @@
+"""Command-line interface: ``python -m evaluation <verb> [options]``.
+
+Verbs: ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
+synthetic data). Exit status 0 means every output was written and is complete; any failure
+exits non-zero with a message naming the file, rows, column and rule, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from .errors import DemoKeyWarning, EvaluationError
+from .paths import DATA_DIR, PARAMS_DIR
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _common(parser: argparse.ArgumentParser, *, programme: bool = True) -> None:
+    if programme:
+        parser.add_argument("--programme", default="leading-to-deliver",
+                            help="programme folder name (default: %(default)s)")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
+                        help="folder holding raw/ and processed/ (default: the repository's data/)")
+    parser.add_argument("--params-dir", type=Path, default=PARAMS_DIR,
+                        help="folder holding the parameter files (default: the repository's params/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation",
+        description="Leadership programme evaluation workbench.",
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser("ingest", help="validate, pseudonymise and score a programme's raw data")
+    _common(p)
+    p.add_argument("--key-file", type=Path, default=None,
+                   help="file (outside the repository) holding the pseudonymisation key "
+                        "(default: $EVALUATION_ID_KEY, then $EVALUATION_ID_KEY_FILE)")
+
+    p = verbs.add_parser("synthesise", help="regenerate the shipped synthetic data under data/raw/")
+    _common(p, programme=False)
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the generator's)")
+    return parser
+
+
+def _progress(message: str) -> None:
+    print(f"[evaluation] {message}", file=sys.stderr, flush=True)
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    start = time.perf_counter()
+    _progress(f"ingest {args.programme}: validating {args.data_dir / 'raw' / args.programme}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DemoKeyWarning)
+        result = ingest(args.programme, data_dir=args.data_dir, params_dir=args.params_dir, key_file=args.key_file)
+    for w in caught:
+        if issubclass(w.category, DemoKeyWarning):
+            _progress(f"WARNING: {w.message}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    rows = {o["path"]: o["rows"] for o in result.manifest["outputs"]}
+    _progress(
+        f"ingest {args.programme}: wrote {result.directory} "
+        f"({rows['participants.parquet']} participants, {rows['responses.parquet']} answers, "
+        f"{rows['scale_scores.parquet']} scale scores, {result.n_excluded} exclusions logged) "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    return EXIT_OK
+
+
+def _run_synthesise(args: argparse.Namespace) -> int:
+    from .synthetic import synthesise
+
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    written = synthesise(args.data_dir, args.params_dir, **kwargs)
+    for path in written:
+        _progress(f"wrote {path}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    runner = {"ingest": _run_ingest, "synthesise": _run_synthesise}[args.verb]
+    try:
+        return runner(args)
+    except EvaluationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,240 @@
+"""Ingest one programme: raw → validated → pseudonymised → scored, written to ``data/processed``.
+
+``python -m evaluation ingest --programme leading-to-deliver`` (or ``make data``) runs
+:func:`ingest`. It reads ``data/raw/<programme>/`` and ``data/raw/reference/`` (never writing
+there), validates every table lazily, pseudonymises identifiers, scores the questionnaires and
+writes, atomically, to ``data/processed/<programme>/``:
+
+==========================  ===============================================================
+``participants.parquet``    validated participants, ``participant_id`` pseudonymised
+``responses.parquet``       validated answers, pseudonymised, with ``cohort``
+``scale_scores.parquet``    one row per participant × scale × wave × rater (score may be NaN)
+``reliability.parquet``     Cronbach's alpha (Feldt CI) and omega total per cohort × scale ×
+                            wave × rater
+``costs.parquet``           validated cost lines, nominal pounds in their price year
+``exclusions.csv``          who was left out of what, and by which rule
+``manifest.json``           SHA-256 and row counts of every input, parameter file and output
+==========================  ===============================================================
+
+The same inputs, parameters and key give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .errors import DataValidationError
+from .io import atomic_directory, read_table, sha256_file, write_csv, write_json, write_parquet
+from .params import item_map, list_cohorts, load_cohort, load_instruments, load_programme
+from .paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
+from .pseudonymise import Key, pseudonymise, resolve_key
+from .scoring import reliability, score_scales
+from .validate import validate_programme, validate_reference
+
+__all__ = ["EXCLUSION_COLUMNS", "IngestResult", "ingest", "input_files", "is_up_to_date"]
+
+TABLES = ("participants", "responses", "costs")
+EXCLUSION_COLUMNS = ["participant_id", "cohort", "what", "wave", "rater", "instrument", "scale", "rule", "detail"]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What one ingest wrote."""
+
+    programme: str
+    directory: Path
+    manifest: dict
+    n_excluded: int
+
+
+def input_files(programme: str, *, data_dir: Path, params_dir: Path) -> dict[str, Path]:
+    """Every file an ingest reads: raw tables, reference tables and parameter files."""
+    raw = raw_dir(data_dir, programme)
+    ref = reference_dir(data_dir)
+    files = {t: raw / f"{t}.csv" for t in TABLES}
+    files["workforce"] = ref / "workforce.csv"
+    files["deflators"] = ref / "gdp_deflators.csv"
+    files["programme.yaml"] = Path(params_dir) / programme / "programme.yaml"
+    for n in list_cohorts(params_dir, programme):
+        files[f"cohort-{n}.yaml"] = Path(params_dir) / programme / f"cohort-{n}.yaml"
+    if files["programme.yaml"].is_file():
+        for name in load_programme(params_dir, programme).instruments:
+            files[f"instruments/{name}.yaml"] = Path(params_dir) / "instruments" / f"{name}.yaml"
+    return files
+
+
+def _shown(path: Path, data_dir: Path, params_dir: Path) -> str:
+    for base, label in ((Path(data_dir), "data"), (Path(params_dir), "params")):
+        try:
+            return f"{label}/{path.relative_to(base).as_posix()}"
+        except ValueError:
+            continue
+    return str(path)
+
+
+def ingest(
+    programme: str,
+    *,
+    data_dir: Path | str,
+    params_dir: Path | str = PARAMS_DIR,
+    key: Key | None = None,
+    key_file: Path | str | None = None,
+) -> IngestResult:
+    """Validate, pseudonymise and score one programme's raw data; write ``data/processed``.
+
+    Parameters
+    ----------
+    programme : str
+        The programme's folder name, e.g. ``"leading-to-deliver"``.
+    data_dir, params_dir : path
+        Folders holding ``raw/`` (and receiving ``processed/``) and the parameter files.
+    key : Key, optional
+        The pseudonymisation key; by default found by
+        :func:`evaluation.pseudonymise.resolve_key`.
+    key_file : path, optional
+        A key file outside the repository (instead of ``EVALUATION_ID_KEY_FILE``).
+
+    Raises
+    ------
+    ParameterError
+        A parameter file is missing or invalid (names the file and key).
+    DataValidationError
+        The data break the contract: lists every failure; nothing is written.
+    """
+    data_dir, params_dir = Path(data_dir), Path(params_dir)
+    prog = load_programme(params_dir, programme)
+    instruments = load_instruments(params_dir, prog)
+    cohort_numbers = list_cohorts(params_dir, programme)
+    cohorts = {n: load_cohort(params_dir, programme, n) for n in cohort_numbers}
+    files = input_files(programme, data_dir=data_dir, params_dir=params_dir)
+    shown = {name: _shown(path, data_dir, params_dir) for name, path in files.items()}
+
+    raw, read_failures = {}, []
+    for table in (*TABLES, "workforce", "deflators"):
+        try:
+            raw[table] = read_table(files[table], shown_as=shown[table])
+        except DataValidationError as exc:
+            read_failures += exc.failures
+    if read_failures:
+        raise DataValidationError(read_failures)
+    workforce, deflators, ref_failures = validate_reference(raw["workforce"], raw["deflators"], files=shown)
+    valid = validate_programme(
+        raw,
+        programme=prog,
+        instruments=instruments,
+        cohorts_with_params=cohort_numbers,
+        workforce=workforce,
+        deflators=deflators,
+        files=shown,
+        reference_failures=ref_failures,
+    )
+
+    synthetic = (raw_dir(data_dir, programme) / "SYNTHETIC.json").is_file()
+    if key is None:
+        key = resolve_key(synthetic=synthetic, key_file=key_file, repo_root=REPO_ROOT)
+
+    participants = valid.participants.copy()
+    participants["participant_id"] = pseudonymise(participants["participant_id"], key)
+    responses = valid.responses.copy()
+    responses["participant_id"] = pseudonymise(responses["participant_id"], key)
+    responses = responses.merge(participants[["participant_id", "cohort"]], on="participant_id", how="left")
+
+    # decision 1: answers at a wave the cohort's parameters do not list are not scored
+    allowed = pd.DataFrame([(n, w) for n, c in cohorts.items() for w in c.waves], columns=["cohort", "wave"])
+    allowed["cohort"] = allowed["cohort"].astype("Int64")
+    flagged = responses.merge(allowed.assign(_ok=True), on=["cohort", "wave"], how="left")
+    off_wave = flagged["_ok"].isna().to_numpy()
+    excluded_waves = (
+        responses[off_wave]
+        .groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True)
+        .size()
+        .assign(
+            what="responses",
+            scale=pd.NA,
+            rule="wave_not_in_cohort_parameters",
+            detail=lambda d: d["size"].astype(str) + " answers at a wave the cohort's parameters do not list",
+        )
+    )
+    kept = responses[~off_wave].reset_index(drop=True)
+
+    items = item_map(instruments)
+    scores = score_scales(kept, items)
+    # decision 2: a scale is scored only when the instrument's minimum share is answered
+    unscored = scores[scores["score"].isna()].assign(
+        what="scale_scores",
+        rule="min_answered",
+        detail=lambda d: (
+            "answered " + d["n_answered"].astype(str) + " of " + d["n_items"].astype(str)
+            + " items; the instrument needs at least "
+            + d["scale"].map(items.drop_duplicates("scale").set_index("scale")["min_answered"]).map("{:.0%}".format)
+        ),
+    )
+    exclusions = (
+        pd.concat([excluded_waves[EXCLUSION_COLUMNS], unscored[EXCLUSION_COLUMNS]], ignore_index=True)
+        .astype({"cohort": "Int64"})
+        .sort_values(["what", "cohort", "participant_id", "instrument", "scale", "wave", "rater"], na_position="first")
+        .reset_index(drop=True)
+    )
+    rel = reliability(kept, items, by=("cohort", "wave", "rater"))
+    costs = valid.costs.reset_index(drop=True)
+
+    outputs = {
+        "participants.parquet": participants.sort_values(["cohort", "participant_id"]).reset_index(drop=True),
+        "responses.parquet": kept.sort_values(["cohort", "participant_id", "instrument", "item", "wave", "rater"])
+        .reset_index(drop=True),
+        "scale_scores.parquet": scores,
+        "reliability.parquet": rel,
+        "costs.parquet": costs,
+    }
+    manifest = {
+        "programme": programme,
+        "generated_by": f"evaluation {__version__}",
+        "pseudonymisation": {"method": "HMAC-SHA256, 128 bits kept", "key_source": key.source},
+        "synthetic_data": synthetic,
+        "inputs": [
+            {
+                "name": name,
+                "path": shown[name],
+                "sha256": sha256_file(path),
+                **({"rows": int(len(raw[name]))} if name in raw else {}),
+            }
+            for name, path in files.items()
+        ],
+        "cohorts": cohort_numbers,
+        "decisions": {
+            "wave_not_in_cohort_parameters": "answers at a wave the cohort's parameters do not list are not scored",
+            "min_answered": "a scale is scored only when the instrument's minimum share of its items is answered",
+        },
+        "outputs": [],
+    }
+    target = processed_dir(data_dir, programme)
+    with atomic_directory(target) as tmp:
+        for name, frame in outputs.items():
+            write_parquet(frame, tmp / name)
+        write_csv(exclusions, tmp / "exclusions.csv")
+        manifest["outputs"] = [
+            {"path": name, "rows": int(len(frame)), "sha256": sha256_file(tmp / name)} for name, frame in outputs.items()
+        ] + [{"path": "exclusions.csv", "rows": int(len(exclusions)), "sha256": sha256_file(tmp / "exclusions.csv")}]
+        write_json(manifest, tmp / "manifest.json")
+    return IngestResult(programme=programme, directory=target, manifest=manifest, n_excluded=len(exclusions))
+
+
+def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | str = PARAMS_DIR) -> bool:
+    """True when the processed data exist and were built from exactly the current inputs."""
+    data_dir, params_dir = Path(data_dir), Path(params_dir)
+    manifest_path = processed_dir(data_dir, programme) / "manifest.json"
+    if not manifest_path.is_file():
+        return False
+    recorded = {i["name"]: i["sha256"] for i in json.loads(manifest_path.read_text())["inputs"]}
+    try:
+        current = input_files(programme, data_dir=data_dir, params_dir=params_dir)
+    except Exception:  # unreadable parameters: not up to date; ingest will say why
+        return False
+    if set(recorded) != set(current):
+        return False
+    return all(path.is_file() and sha256_file(path) == recorded[name] for name, path in current.items())

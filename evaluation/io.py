@@ -1,0 +1,105 @@
+"""The only module that touches the disk: read raw tables, hash files, write outputs atomically.
+
+Raw data are opened read-only and never written. Outputs are written into a temporary folder
+beside their destination and moved into place in one step only when every file is complete,
+so that a failure never leaves a half-written result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataValidationError, Failure
+
+__all__ = [
+    "atomic_directory",
+    "read_table",
+    "sha256_file",
+    "write_csv",
+    "write_json",
+    "write_parquet",
+]
+
+
+def read_table(path: Path | str, *, shown_as: str | None = None) -> pd.DataFrame:
+    """Read a raw CSV table with every column as text and empty cells as missing.
+
+    A UTF-8 byte-order mark is tolerated. A missing or unreadable file raises
+    :class:`~evaluation.errors.DataValidationError` naming it.
+    """
+    path = Path(path)
+    name = shown_as or str(path)
+    if not path.is_file():
+        raise DataValidationError([Failure(name, (), None, "the file to exist")])
+    try:
+        frame = pd.read_csv(
+            path,
+            dtype="str",
+            keep_default_na=False,
+            na_values=[""],
+            encoding="utf-8-sig",
+            skipinitialspace=False,
+        )
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def sha256_file(path: Path | str) -> str:
+    """SHA-256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a DataFrame to Parquet deterministically (no index, fixed compression)."""
+    frame.reset_index(drop=True).to_parquet(path, engine="pyarrow", index=False, compression="zstd")
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a DataFrame to CSV with ``\\n`` line endings and no index."""
+    frame.to_csv(path, index=False, lineterminator="\n")
+
+
+def write_json(obj: Any, path: Path) -> None:
+    """Write JSON with sorted keys and a final newline (byte-identical for equal content)."""
+    Path(path).write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@contextlib.contextmanager
+def atomic_directory(destination: Path | str) -> Iterator[Path]:
+    """Build a directory's new content in a temporary sibling; swap it in only on success.
+
+    On an exception the temporary folder is removed and ``destination`` is left as it was.
+    """
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-", dir=destination.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if destination.exists():
+        old = destination.parent / f".{destination.name}.old-{os.getpid()}"
+        if old.exists():
+            shutil.rmtree(old)
+        os.replace(destination, old)
+    os.replace(tmp, destination)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

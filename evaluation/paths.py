@@ -1,0 +1,34 @@
+"""Default locations, anchored on the repository, never on the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "DATA_DIR",
+    "NOTEBOOKS_DIR",
+    "PARAMS_DIR",
+    "REPORTS_DIR",
+    "REPO_ROOT",
+    "processed_dir",
+    "raw_dir",
+    "reference_dir",
+]
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO_ROOT / "data"
+PARAMS_DIR = REPO_ROOT / "params"
+REPORTS_DIR = REPO_ROOT / "reports"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+
+
+def raw_dir(data_dir: Path, programme: str) -> Path:
+    return Path(data_dir) / "raw" / programme
+
+
+def reference_dir(data_dir: Path) -> Path:
+    return Path(data_dir) / "raw" / "reference"
+
+
+def processed_dir(data_dir: Path, programme: str) -> Path:
+    return Path(data_dir) / "processed" / programme

@@ -1,0 +1,116 @@
+"""Pseudonymisation of participant identifiers with a keyed hash (HMAC-SHA256).
+
+The key is secret and kept apart from data and code (ENISA 2019, section 3.3; UK GDPR
+Art. 4(5)). It is read, in this order, from:
+
+1. the environment variable ``EVALUATION_ID_KEY`` (the key itself), or
+2. the file named by the environment variable ``EVALUATION_ID_KEY_FILE`` (or by ``--key-file``),
+   which must lie outside the repository.
+
+Only the workbench's shipped *synthetic* data (a raw programme folder holding ``SYNTHETIC.json``)
+may be processed without a key: then the clearly-labelled :data:`DEMO_KEY` is used and a
+:class:`~evaluation.errors.DemoKeyWarning` is issued. The demo key is public and protects nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DemoKeyWarning, PseudonymisationKeyError
+
+__all__ = ["DEMO_KEY", "PSEUDONYM_HEX_CHARS", "Key", "pseudonymise", "resolve_key"]
+
+#: Public demonstration key: for the shipped synthetic data only. It is not a secret.
+DEMO_KEY = b"evaluation-workbench DEMO KEY for synthetic data only - NOT SECRET"
+#: Pseudonyms keep 128 bits of the HMAC (32 hexadecimal characters).
+PSEUDONYM_HEX_CHARS = 32
+MIN_KEY_BYTES = 16
+
+
+@dataclass(frozen=True)
+class Key:
+    """A pseudonymisation key and where it came from (the source, never the key, is logged)."""
+
+    secret: bytes
+    source: str
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"Key(source={self.source!r})"
+
+
+def resolve_key(*, synthetic: bool, key_file: Path | str | None = None, repo_root: Path | None = None) -> Key:
+    """Find the pseudonymisation key (see the module docstring for the order).
+
+    Parameters
+    ----------
+    synthetic : bool
+        True when the raw data are the workbench's shipped synthetic data.
+    key_file : path, optional
+        A key file (overrides ``EVALUATION_ID_KEY_FILE``); must lie outside ``repo_root``.
+    repo_root : path, optional
+        The repository, inside which a key file is refused.
+    """
+    if os.environ.get("EVALUATION_ID_KEY"):
+        secret = os.environ["EVALUATION_ID_KEY"].encode("utf-8")
+        source = "environment variable EVALUATION_ID_KEY"
+    elif key_file or os.environ.get("EVALUATION_ID_KEY_FILE"):
+        path = Path(key_file or os.environ["EVALUATION_ID_KEY_FILE"]).expanduser().resolve()
+        if repo_root is not None and path.is_relative_to(Path(repo_root).resolve()):
+            raise PseudonymisationKeyError(
+                f"key file {path} lies inside the repository; keep the key apart from data and code"
+            )
+        if not path.is_file():
+            raise PseudonymisationKeyError(f"key file {path} does not exist")
+        secret = path.read_bytes().strip()
+        source = f"key file {path.name}"
+    elif synthetic:
+        warnings.warn(
+            "using the public DEMO pseudonymisation key: acceptable only for the shipped synthetic "
+            "data; set EVALUATION_ID_KEY or EVALUATION_ID_KEY_FILE for real data",
+            DemoKeyWarning,
+            stacklevel=2,
+        )
+        return Key(DEMO_KEY, "demo key (synthetic data only)")
+    else:
+        raise PseudonymisationKeyError(
+            "no pseudonymisation key: set the environment variable EVALUATION_ID_KEY (the key) or "
+            "EVALUATION_ID_KEY_FILE (a file outside the repository holding it). Real data must "
+            "never be processed with the demo key."
+        )
+    if len(secret) < MIN_KEY_BYTES:
+        raise PseudonymisationKeyError(
+            f"the pseudonymisation key from {source} is {len(secret)} bytes; use at least {MIN_KEY_BYTES}"
+        )
+    return Key(secret, source)
+
+
+def pseudonymise(ids: pd.Series, key: Key) -> pd.Series:
+    """Replace identifiers by HMAC-SHA256 pseudonyms.
+
+    Notes
+    -----
+    ``pseudonym = hex(HMAC-SHA256(key, casefold(strip(id))))[:32]`` (128 bits). Trimming and
+    case-folding make ``" LTD-001 "`` and ``"ltd-001"`` the same person. Equal identifiers give
+    equal pseudonyms under the same key; without the key they cannot be recomputed.
+
+    Examples
+    --------
+    >>> k = Key(b"0123456789abcdef-example", "example")
+    >>> out = pseudonymise(pd.Series(["LTD-001", " ltd-001 ", "LTD-002"]), k)
+    >>> out[0] == out[1], out[0] == out[2], len(out[0])
+    (True, False, 32)
+    """
+    normalised = ids.astype("str").str.strip().str.casefold()
+    uniques = pd.unique(normalised)
+    mapping = {
+        u: hmac.new(key.secret, u.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS]
+        for u in uniques
+    }
+    return normalised.map(mapping).astype("str")

@@ -1,0 +1,365 @@
+"""Raw → validated: parse text tables to typed columns and check every rule of the contract.
+
+Validation is *lazy*: each function returns a list of :class:`~evaluation.errors.Failure`
+instead of stopping at the first problem, and :func:`validate_programme` raises one
+:class:`~evaluation.errors.DataValidationError` listing all of them (file, spreadsheet rows,
+column, rule, offending values). Nothing here touches the disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .errors import DataValidationError, Failure
+from .params import Instrument, Programme
+from .schemas import COLUMN_TYPES, OPTIONAL_COLUMNS, PROTECTED, SCHEMAS
+
+__all__ = [
+    "NOT_RECORDED",
+    "ValidatedProgramme",
+    "check_schema",
+    "parse_table",
+    "validate_programme",
+    "validate_reference",
+]
+
+#: The category a blank protected characteristic is given: kept, never dropped (CONTRACT §2).
+NOT_RECORDED = "not_recorded"
+#: The header is spreadsheet row 1, so data row i (0-based) is spreadsheet row i + 2.
+ROW_OFFSET = 2
+
+_RULES = {
+    "not_nullable": "a value (this column is required; the cell is empty)",
+    "field_uniqueness": "unique values (each value may appear only once)",
+    "column_in_dataframe": "the column to be present (required by CONTRACT section 2)",
+}
+
+
+def _rows(index) -> tuple[int, ...]:
+    return tuple(int(i) + ROW_OFFSET for i in index)
+
+
+def _describe_check(check: str) -> str:
+    """Turn a pandera check name into words: ``isin(['a', 'b'])`` → ``one of: a, b``."""
+    if check in _RULES:
+        return _RULES[check]
+    name, _, arg = check.partition("(")
+    arg = arg.rstrip(")")
+    if name == "isin":
+        values = [v.strip().strip("'\"") for v in arg.strip("[]()").split(",") if v.strip()]
+        return "one of: " + ", ".join(values)
+    words = {
+        "greater_than_or_equal_to": "a value ≥ ",
+        "greater_than": "a value > ",
+        "less_than_or_equal_to": "a value ≤ ",
+        "less_than": "a value < ",
+    }
+    if name in words:
+        return words[name] + arg
+    if name == "multiple_fields_uniqueness" or "unique" in name:
+        return "unique combinations"
+    return check
+
+
+# ------------------------------------------------------------------------------------ parsing
+
+
+def _parse_column(text: pd.Series, kind: str) -> pd.Series:
+    if kind == "text":
+        return text
+    if kind == "money":
+        text = text.str.replace(r"[£,\s]", "", regex=True)
+    if kind == "date":
+        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    numbers = pd.to_numeric(text, errors="coerce")
+    if kind == "int":
+        whole = numbers.where(np.isfinite(numbers) & (numbers == np.round(numbers)))
+        return whole.astype("Float64").astype("Int64")
+    return numbers.where(np.isfinite(numbers)).astype("Float64")
+
+
+_KIND_WORDS = {
+    "int": "a whole number",
+    "number": "a number",
+    "money": "an amount in pounds (a number; '£' and thousands separators are allowed)",
+    "date": "an ISO date (YYYY-MM-DD)",
+}
+
+
+def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame, list[Failure]]:
+    """Parse a table read as text into typed columns.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        Every column as text, empty cells as missing (as :func:`evaluation.io.read_table` gives).
+    table : str
+        One of ``participants, responses, costs, workforce, deflators``.
+    file : str
+        The file's name, for messages.
+
+    Returns
+    -------
+    (DataFrame, list of Failure)
+        The typed table (contract columns only, in contract order; absent optional columns
+        filled with their default where they have one) and the cells that could not be parsed.
+
+    Examples
+    --------
+    >>> raw = pd.DataFrame({"year": ["2005", "x"], "index": ["61.57", "66.89"],
+    ...                     "source": ["HMT", "HMT"]})
+    >>> typed, failures = parse_table(raw, "deflators", "gdp_deflators.csv")
+    >>> print(failures[0])
+    gdp_deflators.csv, row 3, column `year`: expected a whole number; found 'x'
+    """
+    if table not in COLUMN_TYPES:
+        raise ValueError(f"`table` must be one of {sorted(COLUMN_TYPES)}, got {table!r}")
+    types = COLUMN_TYPES[table]
+    optional = OPTIONAL_COLUMNS[table]
+    failures: list[Failure] = []
+    out = {}
+    for column, kind in types.items():
+        if column not in raw.columns:
+            if column in optional:
+                if optional[column] is not None:
+                    out[column] = pd.Series(optional[column], index=raw.index, dtype="str")
+                continue
+            failures.append(Failure(file, (), column, "the column to be present (required by CONTRACT section 2)"))
+            continue
+        text = raw[column].astype("str").where(raw[column].notna())
+        text = text.str.strip().replace("", np.nan)
+        parsed = _parse_column(text, kind)
+        bad = text.notna() & parsed.isna()
+        if bad.any():
+            failures.append(Failure(file, _rows(raw.index[bad]), column, _KIND_WORDS[kind], tuple(text[bad])))
+        out[column] = parsed
+    typed = pd.DataFrame(out, index=raw.index)
+    if table == "responses" and "rater" in typed:
+        typed["rater"] = typed["rater"].fillna("self")
+    return typed, failures
+
+
+def check_schema(
+    typed: pd.DataFrame, table: str, file: str, *, skip: list[Failure] = (), raw: pd.DataFrame | None = None
+) -> list[Failure]:
+    """Check a typed table against its pandera model, lazily; return the failures.
+
+    Cells already reported by :func:`parse_table` (``skip``) are not reported again; offending
+    values are shown as written in ``raw`` when it is given.
+    """
+    schema = SCHEMAS[table].to_schema()
+    present = {c: col for c, col in schema.columns.items() if c in typed.columns}
+    schema = pa.DataFrameSchema(
+        present, unique=schema.unique, strict=False, coerce=False, name=schema.name
+    )
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _failures_from_pandera(exc.failure_cases, file, skip, schema.unique, raw)
+    return []
+
+
+def _failures_from_pandera(cases: pd.DataFrame, file: str, skip, unique=None, raw=None) -> list[Failure]:
+    skipped = {(f.column, r) for f in skip for r in f.rows}
+    failures = []
+    checks = cases["check"].astype(str)
+    cases = cases[~checks.str.startswith("dtype(")]
+    multi = cases["check"].astype(str).str.startswith("multiple_fields_uniqueness")
+    if multi.any():
+        rows = sorted({int(i) + ROW_OFFSET for i in cases.loc[multi, "index"].dropna()})
+        key = ", ".join(unique or [])
+        failures.append(Failure(file, tuple(rows), None,
+                                f"each combination of ({key}) to appear only once (duplicate rows)"))
+    for (column, check), group in cases[~multi].groupby(["column", "check"], sort=False, dropna=False):
+        rows = [int(i) + ROW_OFFSET for i in group["index"].dropna()]
+        keep = [k for k, r in enumerate(rows) if (column, r) not in skipped]
+        if group["index"].notna().any() and not keep:
+            continue
+        values = tuple(str(v) for v in group["failure_case"].iloc[keep] if pd.notna(v)) if keep else ()
+        if raw is not None and column in raw.columns and keep:
+            index = group["index"].dropna().astype(int).to_numpy()[keep]
+            values = tuple(str(v).strip() for v in raw.loc[index, column] if pd.notna(v))
+        if str(check) == "not_nullable":
+            values = ()
+        failures.append(Failure(file, tuple(rows[k] for k in keep), column, _describe_check(str(check)), values))
+    return failures
+
+
+# --------------------------------------------------------------------------- cross-table rules
+
+
+def _first_failure_per_cell(failures: list[Failure]) -> list[Failure]:
+    """Report each cell once: a cell that broke an earlier rule is not listed under later ones
+    (a cohort of 0 is not also "a cohort without parameters")."""
+    seen: set[tuple[str, str | None, int]] = set()
+    out = []
+    for f in failures:
+        if not f.rows or f.column is None:
+            out.append(f)
+            continue
+        keep = [k for k, r in enumerate(f.rows) if (f.file, f.column, r) not in seen]
+        seen.update((f.file, f.column, r) for r in f.rows)
+        if not keep:
+            continue
+        if len(keep) < len(f.rows):
+            values = tuple(f.values[k] for k in keep) if len(f.values) == len(f.rows) else f.values
+            f = Failure(f.file, tuple(f.rows[k] for k in keep), f.column, f.rule, values)
+        out.append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class ValidatedProgramme:
+    """The validated (typed, checked, not yet pseudonymised) tables of one programme."""
+
+    participants: pd.DataFrame
+    responses: pd.DataFrame
+    costs: pd.DataFrame
+
+
+def _isin_rule(df, column, allowed, file, rule) -> list[Failure]:
+    bad = df[column].notna() & ~df[column].isin(list(allowed))
+    if not bad.any():
+        return []
+    return [Failure(file, _rows(df.index[bad]), column, rule, tuple(df.loc[bad, column].astype(str)))]
+
+
+def validate_reference(
+    raw_workforce: pd.DataFrame, raw_deflators: pd.DataFrame, *, files: Mapping[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Failure]]:
+    """Parse and check the two reference tables; return them typed with their failures."""
+    failures: list[Failure] = []
+    out = []
+    for table, raw in (("workforce", raw_workforce), ("deflators", raw_deflators)):
+        typed, parse_failures = parse_table(raw, table, files[table])
+        failures += parse_failures + check_schema(typed, table, files[table], skip=parse_failures, raw=raw)
+        out.append(typed)
+    return out[0], out[1], failures
+
+
+def validate_programme(
+    raw: Mapping[str, pd.DataFrame],
+    *,
+    programme: Programme,
+    instruments: Mapping[str, Instrument],
+    cohorts_with_params: list[int],
+    workforce: pd.DataFrame,
+    deflators: pd.DataFrame,
+    files: Mapping[str, str],
+    reference_failures: list[Failure] = (),
+) -> ValidatedProgramme:
+    """Validate one programme's three tables against the contract, lazily.
+
+    Parameters
+    ----------
+    raw : mapping
+        ``{"participants": ..., "responses": ..., "costs": ...}`` read as text.
+    programme, instruments : parameter models
+        From :mod:`evaluation.params`.
+    cohorts_with_params : list of int
+        Cohorts that have a ``cohort-<n>.yaml``.
+    workforce, deflators : DataFrame
+        The typed reference tables (from :func:`validate_reference`).
+    files : mapping
+        Table name → file name as shown in messages.
+    reference_failures : list of Failure
+        Failures already found in the reference tables, reported together with these.
+
+    Raises
+    ------
+    DataValidationError
+        Listing every failure found in any of the tables.
+    """
+    failures: list[Failure] = list(reference_failures)
+    typed: dict[str, pd.DataFrame] = {}
+    for table in ("participants", "responses", "costs"):
+        frame, parse_failures = parse_table(raw[table], table, files[table])
+        failures += parse_failures + check_schema(frame, table, files[table], skip=parse_failures, raw=raw[table])
+        typed[table] = frame
+    p, r, c = typed["participants"], typed["responses"], typed["costs"]
+    pf, rf, cf = files["participants"], files["responses"], files["costs"]
+
+    # participants ------------------------------------------------------------------------
+    if {"local_authority"} <= set(p.columns) and len(workforce):
+        areas = set(workforce.loc[workforce["dimension"] == "local_authority", "category"]) | {"national"}
+        failures += _isin_rule(
+            p, "local_authority", areas, pf,
+            f"one of Scotland's 32 council areas as named in {files['workforce']}, or `national`",
+        )
+    if "cohort" in p:
+        failures += _isin_rule(
+            p, "cohort", cohorts_with_params, pf,
+            f"a cohort with a parameter file params/{programme.name}/cohort-<n>.yaml "
+            f"(cohorts with parameters: {cohorts_with_params or 'none'})",
+        )
+    if "sessions_attended" in p:
+        over = p["sessions_attended"].notna() & (p["sessions_attended"] > programme.sessions)
+        if over.any():
+            failures.append(Failure(pf, _rows(p.index[over]), "sessions_attended",
+                                    f"at most the programme's {programme.sessions} sessions (programme.yaml `sessions`)",
+                                    tuple(p.loc[over, "sessions_attended"].astype(str))))
+
+    if "participant_id" in p:
+        folded = p["participant_id"].str.casefold()
+        clash = folded.notna() & folded.duplicated(keep=False) & ~p["participant_id"].duplicated(keep=False)
+        if clash.any():
+            failures.append(Failure(pf, _rows(p.index[clash]), "participant_id",
+                                    "identifiers that stay unique after trimming spaces and ignoring case",
+                                    tuple(p.loc[clash, "participant_id"])))
+
+    # responses ---------------------------------------------------------------------------
+    if {"participant_id"} <= set(r.columns) and "participant_id" in p:
+        known_ids = set(p["participant_id"].dropna().str.casefold())
+        unknown = r["participant_id"].notna() & ~r["participant_id"].str.casefold().isin(known_ids)
+        if unknown.any():
+            failures.append(Failure(rf, _rows(r.index[unknown]), "participant_id",
+                                    f"a participant_id that exists in {pf}",
+                                    tuple(r.loc[unknown, "participant_id"])))
+    if {"instrument", "item", "value", "wave", "rater"} <= set(r.columns):
+        failures += _isin_rule(r, "instrument", programme.instruments, rf,
+                               f"an instrument of the programme (programme.yaml `instruments`: {programme.instruments})")
+        known = r["instrument"].isin(list(instruments))
+        for name, inst in instruments.items():
+            rows = r[known & (r["instrument"] == name)]
+            if rows.empty:
+                continue
+            scale_of = {item: s for s, scale in inst.scales.items() for item in scale.items}
+            failures += _isin_rule(rows, "item", scale_of, rf,
+                                   f"an item of instrument {name!r} (params/instruments/{name}.yaml)")
+            low, high = inst.response_range
+            out = rows["value"].notna() & ((rows["value"] < low) | (rows["value"] > high))
+            if out.any():
+                failures.append(Failure(rf, _rows(rows.index[out]), "value",
+                                        f"a value within {name!r}'s response range [{low:g}, {high:g}] or blank",
+                                        tuple(rows.loc[out, "value"].map("{:g}".format))))
+            scale = rows["item"].map(scale_of)
+            for s in inst.scales:
+                in_scale = rows[scale == s]
+                failures += _isin_rule(in_scale, "wave", inst.scale_waves(s), rf,
+                                       f"a wave at which scale {s!r} of {name!r} is answered: {inst.scale_waves(s)}")
+                failures += _isin_rule(in_scale, "rater", inst.scale_raters(s), rf,
+                                       f"a rater who answers scale {s!r} of {name!r}: {inst.scale_raters(s)}")
+
+    # costs -------------------------------------------------------------------------------
+    if "cohort" in c and "cohort" in p:
+        failures += _isin_rule(c, "cohort", set(p["cohort"].dropna()), cf,
+                               f"a cohort that has participants in {pf}, or blank for a programme-level cost")
+    if "price_year" in c and len(deflators):
+        years = set(deflators["year"].dropna())
+        failures += _isin_rule(c, "price_year", years, cf,
+                               f"a price year that has a GDP deflator in {files['deflators']} "
+                               f"({min(years)}-{max(years)})")
+
+    if failures:
+        raise DataValidationError(_first_failure_per_cell(failures))
+
+    participants = p.copy()
+    for column in PROTECTED:
+        if column in participants:
+            participants[column] = participants[column].fillna(NOT_RECORDED)
+    return ValidatedProgramme(participants=participants, responses=r.copy(), costs=c.copy())

@@ -1,0 +1,133 @@
+"""Shared fixtures: a tiny, valid programme written to a temporary folder, ready to break."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+INSTRUMENT = """\
+name: mini
+title: Mini instrument
+source: illustrative, for tests
+response_range: [1, 5]
+min_answered: 0.75
+primary_scale: s1
+waves: [pre, then, post]
+scales:
+  s1:
+    title: Scale one
+    kirkpatrick_level: 2
+    items: [a1, a2, a3, a4]
+    reverse: [a4]
+  lm:
+    title: Line-manager scale
+    kirkpatrick_level: 3
+    items: [m1, m2]
+    waves: [pre, post]
+    raters: [line_manager]
+"""
+PROGRAMME = """\
+name: demo
+title: Demo programme
+instruments: [mini]
+sessions: 6
+hours_per_session: 3.5
+defaults:
+  disclosure_threshold: 5
+"""
+COHORT = """\
+programme: demo
+cohort: 1
+waves: [pre, post]
+comparisons: [pre_post]
+"""
+PARTICIPANTS = """\
+participant_id,cohort,sector,local_authority,role_level,framework_area,gender,enrolled_on,status,sessions_attended
+D-001,1,local_authority,fife,middle_manager,operational,female,2005-06-01,completed,6
+D-002,1,voluntary,fife,first_line_manager,strategic,male,2005-06-01,completed,5
+D-003,1,private,angus,middle_manager,operational,,2005-06-01,withdrew,2
+"""
+RESPONSES_HEADER = "participant_id,wave,rater,instrument,item,value,responded_on\n"
+COSTS = """\
+cohort,category,description,amount,price_year,basis
+1,delivery,Facilitation,"£12,000.00",2005,fixed
+1,materials,Workbooks,45.50,2005,per_participant
+,design,Programme design,8000,2004,fixed
+"""
+WORKFORCE = """\
+year,dimension,category,headcount,source
+2018,sector,local_authority,1000,test
+2018,sector,voluntary,800,test
+2018,sector,private,1200,test
+2018,local_authority,fife,2000,test
+2018,local_authority,angus,1000,test
+"""
+DEFLATORS = """\
+year,index,source
+2004,60.00,test
+2005,61.57,test
+2024,100.00,test
+"""
+
+
+def _responses() -> str:
+    rows = []
+    values = {"D-001": (3, 4, 3, 2), "D-002": (2, 3, 3, 4), "D-003": (4, 4, 5, 1)}
+    for pid, vals in values.items():
+        for wave, shift in (("pre", 0), ("post", 1)):
+            if pid == "D-003" and wave == "post":
+                continue
+            for item, v in zip(("a1", "a2", "a3", "a4"), vals, strict=True):
+                v = min(5, v + shift) if item != "a4" else max(1, v - shift)
+                rows.append(f"{pid},{wave},self,mini,{item},{v},2005-06-01")
+            rows.append(f"{pid},{wave},line_manager,mini,m1,3,")
+            rows.append(f"{pid},{wave},line_manager,mini,m2,4,")
+    return RESPONSES_HEADER + "\n".join(rows) + "\n"
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> dict[str, Path]:
+    """A valid programme `demo` (cohort 1, three participants); returns its paths."""
+    data, params = tmp_path / "data", tmp_path / "params"
+    raw, ref = data / "raw" / "demo", data / "raw" / "reference"
+    for folder in (raw, ref, params / "demo", params / "instruments"):
+        folder.mkdir(parents=True)
+    (params / "instruments" / "mini.yaml").write_text(INSTRUMENT)
+    (params / "demo" / "programme.yaml").write_text(PROGRAMME)
+    (params / "demo" / "cohort-1.yaml").write_text(COHORT)
+    (raw / "participants.csv").write_text(PARTICIPANTS)
+    (raw / "responses.csv").write_text(_responses())
+    (raw / "costs.csv").write_text(COSTS)
+    (ref / "workforce.csv").write_text(WORKFORCE)
+    (ref / "gdp_deflators.csv").write_text(DEFLATORS)
+    return {
+        "root": tmp_path,
+        "data": data,
+        "params": params,
+        "raw": raw,
+        "ref": ref,
+        "participants": raw / "participants.csv",
+        "responses": raw / "responses.csv",
+        "costs": raw / "costs.csv",
+        "workforce": ref / "workforce.csv",
+        "deflators": ref / "gdp_deflators.csv",
+        "cohort": params / "demo" / "cohort-1.yaml",
+        "programme": params / "demo" / "programme.yaml",
+        "instrument": params / "instruments" / "mini.yaml",
+    }
+
+
+@pytest.fixture
+def id_key(monkeypatch):
+    """A test pseudonymisation key in the environment."""
+    monkeypatch.setenv("EVALUATION_ID_KEY", "test-key-0123456789-abcdef")
+    monkeypatch.delenv("EVALUATION_ID_KEY_FILE", raising=False)
+    return "test-key-0123456789-abcdef"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text)
