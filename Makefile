@@ -13,7 +13,7 @@ COHORT ?=
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
 PACKAGE := $(wildcard evaluation/*.py)
 
-.PHONY: help venv data synthetic test lint lab clean distclean
+.PHONY: help venv data evaluate synthetic test lint lab clean distclean
 
 help: ## List the targets (the default goal)
 	@echo "Leadership programme evaluation workbench"
@@ -37,6 +37,10 @@ data/processed/%/manifest.json: $(INSTALLED) $$(wildcard data/raw/%/*.csv) $(wil
 	$(BIN)/python -m evaluation ingest --programme $*
 
 data: $(foreach p,$(PROGRAMMES),data/processed/$(p)/manifest.json) ## Validate, pseudonymise and score every programme's raw data
+
+evaluate: $(INSTALLED) ## Build a cohort's report: make evaluate COHORT=2 [PROGRAMME=leading-to-deliver]
+	$(if $(COHORT),,$(error COHORT is required, e.g. make evaluate COHORT=2))
+	$(BIN)/python -m evaluation evaluate --programme $(PROGRAMME) --cohort $(COHORT)
 
 synthetic: $(INSTALLED) ## Regenerate the shipped synthetic data under data/raw/ (seeded; byte-identical)
 	$(BIN)/python -m evaluation synthesise

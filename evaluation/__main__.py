@@ -1,6 +1,7 @@
 """Command-line interface: ``python -m evaluation <verb> [options]``.
 
-Verbs: ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
+Verbs: ``evaluate`` (one cohort's report: ingest if needed, run the report notebooks, render
+HTML), ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
 synthetic data). Exit status 0 means every output was written and is complete; any failure
 exits non-zero with a message naming the file, rows, column and rule, and writes nothing.
 """
@@ -14,7 +15,7 @@ import warnings
 from pathlib import Path
 
 from .errors import DemoKeyWarning, EvaluationError
-from .paths import DATA_DIR, PARAMS_DIR
+from .paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
 
 __all__ = ["main"]
 
@@ -37,6 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Leadership programme evaluation workbench.",
     )
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser("evaluate", help="build one cohort's report (tables, figures, findings, HTML)")
+    _common(p)
+    p.add_argument("--cohort", type=int, required=True, help="cohort number")
+    p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
+                   help="folder receiving <programme>/cohort-<n>/ (default: the repository's reports/)")
 
     p = verbs.add_parser("ingest", help="validate, pseudonymise and score a programme's raw data")
     _common(p)
@@ -77,6 +84,19 @@ def _run_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from .pipeline import evaluate
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DemoKeyWarning)
+        evaluate(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
+                 reports_dir=args.reports_dir, progress=_progress)
+    for w in caught:
+        if issubclass(w.category, DemoKeyWarning):
+            _progress(f"WARNING: {w.message}")
+    return EXIT_OK
+
+
 def _run_synthesise(args: argparse.Namespace) -> int:
     from .synthetic import synthesise
 
@@ -89,7 +109,7 @@ def _run_synthesise(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    runner = {"ingest": _run_ingest, "synthesise": _run_synthesise}[args.verb]
+    runner = {"evaluate": _run_evaluate, "ingest": _run_ingest, "synthesise": _run_synthesise}[args.verb]
     try:
         return runner(args)
     except EvaluationError as exc:

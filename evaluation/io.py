@@ -22,11 +22,15 @@ import pandas as pd
 from .errors import DataValidationError, Failure
 
 __all__ = [
+    "PROCESSED_TABLES",
     "atomic_directory",
+    "read_json",
+    "read_processed",
     "read_table",
     "sha256_file",
     "write_csv",
     "write_json",
+    "write_bytes",
     "write_parquet",
 ]
 
@@ -103,3 +107,30 @@ def atomic_directory(destination: Path | str) -> Iterator[Path]:
     os.replace(tmp, destination)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs")
+
+
+def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
+    """Read a programme's processed Parquet tables (written by :mod:`evaluation.ingest`)."""
+    directory = Path(directory)
+    missing = [t for t in PROCESSED_TABLES if not (directory / f"{t}.parquet").is_file()]
+    if missing:
+        raise DataValidationError(
+            [Failure(str(directory / f"{t}.parquet"), (), None, "processed data (run ingest first)") for t in missing],
+            context="processed data",
+        )
+    return {t: pd.read_parquet(directory / f"{t}.parquet") for t in PROCESSED_TABLES}
+
+
+def write_bytes(data: bytes, path: Path | str) -> None:
+    """Write bytes to a file, creating its folder."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def read_json(path: Path | str) -> Any:
+    """Read a JSON file."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))

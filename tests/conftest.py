@@ -92,6 +92,11 @@ def _responses() -> str:
 @pytest.fixture
 def demo(tmp_path: Path) -> dict[str, Path]:
     """A valid programme `demo` (cohort 1, three participants); returns its paths."""
+    return write_demo(tmp_path)
+
+
+def write_demo(tmp_path: Path) -> dict[str, Path]:
+    """Write the `demo` programme under ``tmp_path``; return its paths."""
     data, params = tmp_path / "data", tmp_path / "params"
     raw, ref = data / "raw" / "demo", data / "raw" / "reference"
     for folder in (raw, ref, params / "demo", params / "instruments"):

@@ -1,0 +1,198 @@
+"""``python -m evaluation evaluate``: one cohort's reports, from raw data to HTML.
+
+Steps (a progress line each): check the parameters; ingest when the processed data are
+missing or were built from other inputs; run every report notebook with papermill (kernel
+``python3``, paths passed as parameters); render HTML without code; merge the findings; write
+the manifest. Everything is assembled in a temporary folder and moved to
+``reports/<programme>/cohort-<n>/`` only when every step succeeded; a failing notebook is kept
+in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report folder.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .errors import EvaluationError
+from .ingest import ingest, is_up_to_date
+from .io import atomic_directory, read_json, sha256_file, write_json
+from .params import load_cohort, load_instruments, load_programme
+from .paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_dir
+from .report import load_cohort_data
+
+__all__ = ["REPORT_NOTEBOOKS", "NotebookFailedError", "NoDataError", "evaluate", "render_html"]
+
+#: The report notebooks, in the order they run; those not (yet) present are skipped.
+REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
+TEMPLATES = Path(__file__).parent / "templates"
+PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
+            "pandera", "pydantic", "papermill", "nbconvert", "nbval", "ipykernel", "pyarrow")
+
+
+class NoDataError(EvaluationError):
+    """The programme has no raw data."""
+
+
+class NotebookFailedError(EvaluationError):
+    """A report notebook raised an error while it ran."""
+
+
+def render_html(notebook: Path, html: Path) -> None:
+    """Render an executed notebook to HTML without code, readable offline."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
+    html.write_text(body, encoding="utf-8")
+
+
+def _git() -> dict:
+    def run(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = run("rev-parse", "HEAD")
+    status = run("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _stamp_provenance(notebook: Path, provenance: dict) -> None:
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata.setdefault("evaluation", {})["provenance"] = provenance
+    nbformat.write(nb, notebook)
+
+
+def evaluate(
+    programme: str,
+    cohort: int,
+    *,
+    data_dir: Path | str,
+    params_dir: Path | str,
+    reports_dir: Path | str,
+    notebooks_dir: Path | str = NOTEBOOKS_DIR,
+    progress: Callable[[str], None] = lambda message: None,
+) -> Path:
+    """Build one cohort's report folder; return its path.
+
+    Raises
+    ------
+    ParameterError
+        Missing or invalid parameters (checked first).
+    NoDataError, DataValidationError, NoCohortDataError
+        No raw data, data that break the contract, or no participant in the cohort.
+    NotebookFailedError
+        A notebook failed: names the notebook and cell; no report is written.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    data_dir, params_dir, reports_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(reports_dir).resolve()
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+
+    progress(f"parameters: checking params/{programme}/cohort-{cohort}.yaml")
+    prog = load_programme(params_dir, programme)
+    load_instruments(params_dir, prog)
+    coh = load_cohort(params_dir, programme, cohort)
+
+    if not (raw_dir(data_dir, programme) / "participants.csv").is_file():
+        raise NoDataError(f"{raw_dir(data_dir, programme)}: no raw data for programme {programme!r} "
+                          "(participants.csv, responses.csv and costs.csv are expected there)")
+    if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir):
+        progress(f"ingest: processed data for {programme} are up to date")
+    else:
+        progress(f"ingest: validating and scoring {programme}")
+        ingest(programme, data_dir=data_dir, params_dir=params_dir)
+    load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)  # the cohort has data
+
+    notebooks = [Path(notebooks_dir) / f"{n}.ipynb" for n in REPORT_NOTEBOOKS
+                 if (Path(notebooks_dir) / f"{n}.ipynb").is_file()]
+    destination = reports_dir / programme / f"cohort-{cohort}"
+    failed_dir = reports_dir / programme / "failed" / f"cohort-{cohort}"
+    processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
+    inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]
+
+    with atomic_directory(destination) as tmp:
+        for source in notebooks:
+            progress(f"notebook: running {source.name}")
+            executed = tmp / source.name
+            try:
+                papermill.execute_notebook(
+                    str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
+                    cwd=str(tmp),
+                    parameters={"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
+                                "params_dir": str(params_dir), "output_dir": str(tmp)},
+                )
+            except PapermillExecutionError as exc:
+                failed_dir.mkdir(parents=True, exist_ok=True)
+                kept = failed_dir / source.name
+                shutil.copyfile(executed, kept)
+                raise NotebookFailedError(
+                    f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
+                    f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
+                    f"kept for inspection at {kept}"
+                ) from None
+            _stamp_provenance(executed, {
+                "summary": f"{prog.title}, cohort {cohort}. Code commit {(_git()['commit'] or 'unknown')[:12]}; "
+                           f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
+                "inputs": inputs,
+            })
+            progress(f"render: {source.stem}.html")
+            render_html(executed, tmp / f"{source.stem}.html")
+
+        findings: list[dict] = []
+        fragments = tmp / "findings"
+        if fragments.is_dir():
+            for path in sorted(fragments.glob("*.json")):
+                findings += read_json(path)
+            shutil.rmtree(fragments)
+        ids = [f["id"] for f in findings]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise EvaluationError(f"findings with the same id from different notebooks: {duplicates}")
+        write_json(sorted(findings, key=lambda f: f["id"]), tmp / "findings.json")
+
+        outputs = sorted(p for p in tmp.rglob("*") if p.is_file())
+        manifest = {
+            "programme": programme,
+            "cohort": cohort,
+            "inputs": inputs,
+            "parameters": {"programme": prog.model_dump(mode="json"), "cohort": coh.model_dump(mode="json")},
+            "seeds": {"bootstrap": coh.bootstrap.seed},
+            "versions": _versions(),
+            "git": _git(),
+            "notebooks": [n.name for n in notebooks],
+            "outputs": [{"path": p.relative_to(tmp).as_posix(), "sha256": sha256_file(p)} for p in outputs],
+            "started_at": started.isoformat(timespec="seconds"),
+            "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        write_json(manifest, tmp / "manifest.json")
+    if failed_dir.is_dir():
+        shutil.rmtree(failed_dir)
+    progress(f"done: {destination} in {time.perf_counter() - clock:.1f} s")
+    return destination

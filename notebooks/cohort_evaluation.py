@@ -1,0 +1,182 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Cohort evaluation: pre/post outcomes
+#
+# This report describes how the participants of one cohort of a leadership programme changed
+# between the questionnaires they answered before and after it, how many changed reliably,
+# who dropped out, and for which groups. It is produced by the evaluation workbench from the
+# cohort's data and parameters; every number in it is also in `tables/` and `findings.json`.
+
+# %% tags=["parameters"]
+programme = "leading-to-deliver"
+cohort = 2
+data_dir = ""  # empty: the repository's data/
+params_dir = ""  # empty: the repository's params/
+output_dir = ""  # empty: show the report here without writing tables, figures or findings
+
+# %%
+from IPython.display import Markdown, display
+
+from evaluation import plots, report
+from evaluation.params import COMPARISONS
+
+data = report.load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
+tables = report.outcome_tables(data)
+publish = report.Publisher(output_dir or None, notebook="cohort_evaluation")
+titles = data.titles
+first = data.cohort.comparisons[0]
+
+# %% tags=["nbval-check-output"]
+display(Markdown(report.outcome_summary(tables, data)))
+
+# %% [markdown]
+# ## Change on each scale
+#
+# Change = later − earlier, over the participants who have a score at both waves. `d_z` is the
+# mean change divided by the standard deviation of the changes (with an exact confidence
+# interval); `d_av` divides by the average of the two standard deviations and `g_av` corrects
+# it for small samples (Lakens 2013). `p_adjusted` allows for testing several scales (see the
+# summary). Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings.
+
+# %%
+publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="self", titles=titles), "forest_self")
+
+# %%
+if ((tables["outcomes"]["comparison"] == first) & (tables["outcomes"]["rater"] == "line_manager")).any():
+    publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="line_manager", titles=titles),
+                   "forest_line_manager")
+
+# %% tags=["nbval-check-output"]
+publish.table("outcomes", tables["outcomes"], display=False)
+shown = tables["outcomes"][["scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_pre", "mean_post",
+                            "mean_change", "change_ci_low", "change_ci_high", "p_adjusted", "d_z", "d_z_ci_low",
+                            "d_z_ci_high", "rci_improved", "rci_deteriorated"]]
+report.show_table(shown, 2)
+
+# %% [markdown]
+# ## Individual change
+#
+# Each line is one participant (scores on a 1–5 scale); the bold line joins the means.
+
+# %%
+level2 = [s for s, row in report.scale_info(data).iterrows() if row["kirkpatrick_level"] == 2]
+earlier, later = COMPARISONS[first]
+publish.figure(plots.paired_change_plot(data.scale_scores, scales=level2, earlier=earlier, later=later,
+                                        titles=titles), "paired_change")
+
+# %% [markdown]
+# ## Reliable change
+#
+# A participant *reliably* improved when their change is larger than measurement error alone
+# would produce 95 times in 100 (reliable change index above 1.96; Jacobson & Truax 1991). The
+# reliability used for each scale is in the outcomes table (`reliability`).
+
+# %%
+publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first, titles=titles), "reliable_change")
+
+# %% [markdown]
+# ## Response shift: the then-test
+#
+# When the cohort answered a retrospective pre-test after the programme ("how would you have
+# rated yourself before it?"), the difference between the original pre-test and that
+# then-test estimates how far participants' standards moved. `then_post` rows of the outcomes
+# table give the change judged against the after-programme standard.
+
+# %% tags=["nbval-check-output"]
+if "response_shift" in tables:
+    publish.table("response_shift", tables["response_shift"])
+else:
+    display(Markdown("*This cohort did not answer a then-test.*"))
+
+# %% [markdown]
+# ## Three or more waves: mixed model
+#
+# With a follow-up, a linear mixed model (REML, a random intercept per participant, wave as a
+# factor with the pre-test as reference) uses every score, including those of participants
+# who missed a wave. Confidence intervals and p-values are Wald (z-based).
+
+# %% tags=["nbval-check-output"]
+if "mixed_model" in tables:
+    publish.table("mixed_model", tables["mixed_model"])
+    publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
+                                         titles=titles), "wave_means")
+else:
+    display(Markdown("*Not applicable: this cohort has fewer than three waves.*"))
+
+# %% [markdown]
+# ## Attrition
+#
+# How many people reached each stage, and whether those without a later score had started
+# differently (Welch's t-test and Hedges' g on the baseline score).
+
+# %% tags=["nbval-check-output"]
+flow = tables["attrition"][tables["attrition"]["section"] == "flow"]
+publish.figure(plots.attrition_flow(flow), "attrition")
+publish.table("attrition", tables["attrition"], display=False)
+report.show_table(flow[["stage", "n", "share_of_enrolled", "definition"]], 2)
+baseline = tables["attrition"][tables["attrition"]["section"] == "baseline_comparison"]
+report.show_table(baseline[["scale", "n_with_later", "mean_with_later", "n_without_later", "mean_without_later",
+                                "mean_difference", "ci_low", "ci_high", "p_value", "hedges_g"]], 2)
+
+# %% [markdown]
+# ## Reliability of the scales
+#
+# Cronbach's alpha (with the Feldt confidence interval) and McDonald's omega total (one
+# factor, minres loadings) per scale and wave, over the participants who answered every item.
+
+# %% tags=["nbval-check-output"]
+publish.table("reliability", tables["reliability"])
+
+# %% [markdown]
+# ## For whom: change by group
+#
+# Mean change on each self-rated scale by sector, role level and framework area. Groups of
+# fewer than the disclosure threshold are suppressed (shown as –), and so is one more group
+# where needed so that a suppressed group cannot be worked out from the totals.
+
+# %% tags=["nbval-check-output"]
+publish.table("breakdowns", tables["breakdowns"], precision=2)
+
+# %% [markdown]
+# ## Reaction to the programme (Kirkpatrick level 1)
+
+# %% tags=["nbval-check-output"]
+if "reaction" in tables:
+    publish.table("reaction", tables["reaction"], precision=2)
+
+# %% [markdown]
+# ## Data notes
+#
+# Statistics that could not be computed (too few people, no variance) are left blank; the
+# reasons are listed here.
+
+# %%
+if len(tables["notes"]):
+    publish.table("notes", tables["notes"])
+else:
+    display(Markdown("*None.*"))
+
+# %%
+publish.findings(report.outcome_findings(tables, data))
+
+# %% [markdown]
+# ## Methods
+#
+# Scale scores are the mean of the answered items (reverse-keyed items recoded) when at least
+# the instrument's minimum share of items is answered. Change uses complete pairs only; the
+# paired t-test gives the confidence interval of the mean change; the Wilcoxon signed-rank
+# test follows R's `wilcox.test(paired = TRUE)`. Reliable change follows Jacobson & Truax
+# (1991) with the cohort's pre-test Cronbach's alpha unless the parameters give a number. The
+# design is a single group measured before and after, without a comparison group (Maryland
+# Scientific Methods Scale level 1): it describes change and cannot attribute it to the
+# programme.
