@@ -1,0 +1,166 @@
+"""`python -m evaluation evaluate` end to end: outputs of CONTRACT section 4, and failures."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from conftest import write_demo
+from evaluation import report
+from evaluation.errors import ParameterError
+from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from evaluation.pipeline import NoDataError, NotebookFailedError, evaluate
+from evaluation.report import NoCohortDataError
+
+CONTRACT_COLUMNS = {
+    "outcomes": [
+        "scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_pre", "sd_pre", "mean_post",
+        "sd_post", "mean_change", "change_ci_low", "change_ci_high", "t", "df", "p_value", "p_adjusted",
+        "wilcoxon_w_plus", "wilcoxon_p", "d_z", "d_z_ci_low", "d_z_ci_high", "d_av", "g_av", "d_rm",
+        "reliability", "rci_improved", "rci_unchanged", "rci_deteriorated",
+    ],
+    "reliability": ["scale", "wave", "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"],
+    "mixed_model": ["scale", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_participants",
+                    "n_observations"],
+    "attrition": ["stage", "n"],
+}
+
+
+def run_cli(*args: str, key: str = "pipeline-test-key-0123456789") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALUATION_ID_KEY")}
+    env["EVALUATION_ID_KEY"] = key
+    return subprocess.run([sys.executable, "-m", "evaluation", *args], capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def synthetic_report(tmp_path_factory):
+    """Synthetic data generated into a temporary folder, and cohort 2's report built from them."""
+    from evaluation.synthetic import synthesise
+
+    root = tmp_path_factory.mktemp("e2e")
+    synthesise(root / "data", PARAMS_DIR)
+    done = run_cli("evaluate", "--programme", "leading-to-deliver", "--cohort", "2", "--data-dir",
+                   str(root / "data"), "--params-dir", str(PARAMS_DIR), "--reports-dir", str(root / "reports"))
+    assert done.returncode == 0, done.stderr
+    return root, root / "reports" / "leading-to-deliver" / "cohort-2", done
+
+
+def test_every_contract_table_and_column(synthetic_report):
+    _, folder, _ = synthetic_report
+    for name, columns in CONTRACT_COLUMNS.items():
+        table = pd.read_csv(folder / "tables" / f"{name}.csv")
+        assert list(table.columns[: len(columns)]) == columns or set(columns) <= set(table.columns), name
+        assert len(table) > 0, name
+    outcomes = pd.read_csv(folder / "tables" / "outcomes.csv")
+    assert list(outcomes.columns[:28]) == CONTRACT_COLUMNS["outcomes"]
+    assert set(outcomes["comparison"]) == {"pre_post", "then_post", "pre_follow_up"}
+    assert {"self", "line_manager"} <= set(outcomes["rater"])
+    assert {"manifest.json", "findings.json", "cohort_evaluation.ipynb", "cohort_evaluation.html"} <= {
+        p.name for p in folder.iterdir()
+    }
+    assert list((folder / "figures").glob("*.png"))
+
+
+def test_findings_match_the_package_api(synthetic_report):
+    root, folder, _ = synthetic_report
+    findings = json.loads((folder / "findings.json").read_text())
+    assert findings, "no findings"
+    for f in findings:
+        assert set(f) == {"id", "statement", "value", "ci_low", "ci_high", "unit", "table"}
+    data = report.load_cohort_data("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR)
+    expected = report.outcome_findings(report.outcome_tables(data), data)
+    assert findings == sorted(json.loads(json.dumps(expected)), key=lambda f: f["id"])
+    ids = {f["id"] for f in findings}
+    assert "outcomes.pre_post.self.leading_change.d_z" in ids
+    assert "attrition.scored_both" in ids
+
+
+def test_html_has_no_code_and_no_raw_identifier(synthetic_report):
+    root, folder, _ = synthetic_report
+    html = (folder / "cohort_evaluation.html").read_text()
+    assert "jp-InputArea-editor" not in html and "jp-InputPrompt" not in html
+    assert "import " not in html
+    raw_ids = pd.read_csv(root / "data" / "raw" / "leading-to-deliver" / "participants.csv")["participant_id"]
+    for text in (html, *(p.read_text() for p in (folder / "tables").glob("*.csv")),
+                 (folder / "cohort_evaluation.ipynb").read_text()):
+        assert not any(pid in text for pid in raw_ids)
+    assert "Summary for commissioners" in html
+    assert re.search(r'<img alt="[^"]{20,}"', html) or re.search(r'alt="[^"]{20,}"', html)
+
+
+def test_manifest_records_provenance(synthetic_report):
+    _, folder, _ = synthetic_report
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert {"inputs", "parameters", "versions", "git", "seeds", "started_at", "finished_at", "outputs"} <= set(manifest)
+    assert manifest["parameters"]["cohort"]["cohort"] == 2
+    assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+
+
+def test_progress_line_per_step(synthetic_report):
+    _, _, done = synthetic_report
+    for step in ("parameters:", "ingest:", "notebook: running cohort_evaluation.ipynb", "render:", "done:"):
+        assert f"[evaluation] {step}" in done.stderr
+
+
+# ------------------------------------------------------------------------------- failures
+
+
+def test_cohort_without_parameters_exits_non_zero(tmp_path):
+    paths = write_demo(tmp_path)
+    done = run_cli("evaluate", "--programme", "demo", "--cohort", "7", "--data-dir", str(paths["data"]),
+                   "--params-dir", str(paths["params"]), "--reports-dir", str(tmp_path / "reports"))
+    assert done.returncode == 1
+    assert "cohort-7.yaml: no parameter file for cohort 7" in done.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_invalid_parameters_exit_non_zero(tmp_path):
+    paths = write_demo(tmp_path)
+    paths["cohort"].write_text(paths["cohort"].read_text() + "confidence_level: 1.5\n")
+    done = run_cli("evaluate", "--programme", "demo", "--cohort", "1", "--data-dir", str(paths["data"]),
+                   "--params-dir", str(paths["params"]), "--reports-dir", str(tmp_path / "reports"))
+    assert done.returncode == 1
+    assert "key `confidence_level`" in done.stderr
+    assert not (tmp_path / "reports").exists()
+
+
+def test_cohort_with_parameters_but_no_data(tmp_path, id_key):
+    paths = write_demo(tmp_path)
+    (paths["params"] / "demo" / "cohort-2.yaml").write_text(paths["cohort"].read_text().replace("cohort: 1", "cohort: 2"))
+    with pytest.raises(NoCohortDataError, match="no participant of programme 'demo' is in cohort 2"):
+        evaluate("demo", 2, data_dir=paths["data"], params_dir=paths["params"], reports_dir=tmp_path / "reports")
+    assert not (tmp_path / "reports" / "demo" / "cohort-2").exists()
+
+
+def test_programme_without_data(tmp_path, id_key):
+    paths = write_demo(tmp_path)
+    shutil.rmtree(paths["raw"])
+    with pytest.raises(NoDataError, match="no raw data for programme 'demo'"):
+        evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=tmp_path / "reports")
+
+
+def test_a_failing_notebook_leaves_no_report_and_keeps_the_old_one(tmp_path, id_key):
+    paths = write_demo(tmp_path)
+    reports = tmp_path / "reports"
+    good = evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=reports)
+    before = sorted(p.relative_to(good).as_posix() for p in good.rglob("*"))
+    broken = tmp_path / "notebooks"
+    broken.mkdir()
+    nb = nbformat.read(NOTEBOOKS_DIR / "cohort_evaluation.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure for the test')"))
+    nbformat.write(nb, broken / "cohort_evaluation.ipynb")
+    with pytest.raises(NotebookFailedError, match=r"cohort_evaluation\.ipynb failed in cell \d+.*deliberate failure"):
+        evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=reports,
+                 notebooks_dir=broken)
+    assert sorted(p.relative_to(good).as_posix() for p in good.rglob("*")) == before
+    assert (reports / "demo" / "failed" / "cohort-1" / "cohort_evaluation.ipynb").is_file()
+    assert [p.name for p in (reports / "demo").iterdir() if p.name.startswith(".")] == []
