@@ -12,6 +12,8 @@ writes, atomically, to ``data/processed/<programme>/``:
 ``reliability.parquet``     Cronbach's alpha (Feldt CI) and omega total per cohort × scale ×
                             wave × rater
 ``costs.parquet``           validated cost lines, nominal pounds in their price year
+``workforce.parquet``       the validated eligible workforce (reference, for equity)
+``deflators.parquet``       the validated GDP deflators (reference, for real prices)
 ``exclusions.csv``          who was left out of what, and by which rule
 ``manifest.json``           SHA-256 and row counts of every input, parameter file and output
 ==========================  ===============================================================
@@ -190,6 +192,8 @@ def ingest(
         "scale_scores.parquet": scores,
         "reliability.parquet": rel,
         "costs.parquet": costs,
+        "workforce.parquet": workforce.reset_index(drop=True),
+        "deflators.parquet": deflators.reset_index(drop=True),
     }
     manifest = {
         "programme": programme,

@@ -109,7 +109,7 @@ def atomic_directory(destination: Path | str) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs")
+PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs", "workforce", "deflators")
 
 
 def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:

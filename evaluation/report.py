@@ -69,7 +69,13 @@ class NoCohortDataError(EvaluationError):
 
 @dataclass(frozen=True)
 class CohortData:
-    """One cohort's processed data (pseudonymised) and its resolved parameters."""
+    """One cohort's processed data (pseudonymised) and its resolved parameters.
+
+    ``participants``, ``responses``, ``scale_scores`` and ``reliability`` hold this cohort
+    only; ``costs`` (all cost lines, including programme-level ones with a blank cohort),
+    ``all_participants`` (every cohort, for apportioning and comparisons), ``workforce`` and
+    ``deflators`` are the programme's.
+    """
 
     programme: Programme
     cohort: Cohort
@@ -79,6 +85,9 @@ class CohortData:
     scale_scores: pd.DataFrame
     reliability: pd.DataFrame
     costs: pd.DataFrame
+    workforce: pd.DataFrame
+    deflators: pd.DataFrame
+    all_participants: pd.DataFrame
     items: pd.DataFrame
     processed_manifest: dict = field(default_factory=dict)
 
@@ -120,7 +129,7 @@ def load_cohort_data(
     folder = processed_dir(data_dir, programme)
     tables = read_processed(folder)
     in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
-                 if name != "costs"}
+                 if name in ("participants", "responses", "scale_scores", "reliability")}
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
             f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "
@@ -136,6 +145,9 @@ def load_cohort_data(
         scale_scores=in_cohort["scale_scores"],
         reliability=in_cohort["reliability"],
         costs=tables["costs"],
+        workforce=tables["workforce"],
+        deflators=tables["deflators"],
+        all_participants=tables["participants"],
         items=item_map(instruments),
         processed_manifest=manifest,
     )

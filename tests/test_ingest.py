@@ -22,6 +22,8 @@ OUTPUTS = {
     "scale_scores.parquet",
     "reliability.parquet",
     "costs.parquet",
+    "workforce.parquet",
+    "deflators.parquet",
     "exclusions.csv",
     "manifest.json",
 }
