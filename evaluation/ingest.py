@@ -31,7 +31,15 @@ import pandas as pd
 
 from . import __version__
 from .errors import DataValidationError
-from .io import atomic_directory, read_table, sha256_file, write_csv, write_json, write_parquet
+from .io import (
+    PROCESSED_TABLES,
+    atomic_directory,
+    read_table,
+    sha256_file,
+    write_csv,
+    write_json,
+    write_parquet,
+)
 from .params import item_map, list_cohorts, load_cohort, load_instruments, load_programme
 from .paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
 from .pseudonymise import Key, pseudonymise, resolve_key
@@ -234,7 +242,14 @@ def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | st
     manifest_path = processed_dir(data_dir, programme) / "manifest.json"
     if not manifest_path.is_file():
         return False
-    recorded = {i["name"]: i["sha256"] for i in json.loads(manifest_path.read_text())["inputs"]}
+    manifest = json.loads(manifest_path.read_text())
+    if manifest.get("generated_by") != f"evaluation {__version__}":
+        return False
+    if any(not (manifest_path.parent / o["path"]).is_file() for o in manifest.get("outputs", [])):
+        return False
+    if any(not (manifest_path.parent / f"{t}.parquet").is_file() for t in PROCESSED_TABLES):
+        return False
+    recorded = {i["name"]: i["sha256"] for i in manifest["inputs"]}
     try:
         current = input_files(programme, data_dir=data_dir, params_dir=params_dir)
     except Exception:  # unreadable parameters: not up to date; ingest will say why

@@ -10,10 +10,12 @@ in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import platform
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -79,6 +81,25 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+def _kernel_config(sockets: Path):
+    """Kernels talk over IPC sockets in a private folder: no TCP ports to collide when several
+    reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "kernel")
+    return config
+
+
+@contextlib.contextmanager
+def _removed_after(folder: Path):
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _stamp_provenance(notebook: Path, provenance: dict) -> None:
     import nbformat
 
@@ -137,14 +158,15 @@ def evaluate(
     processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
     inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]
 
-    with atomic_directory(destination) as tmp:
+    sockets = Path(tempfile.mkdtemp(prefix="evaluation-kernel-"))
+    with atomic_directory(destination) as tmp, _removed_after(sockets):
         for source in notebooks:
             progress(f"notebook: running {source.name}")
             executed = tmp / source.name
             try:
                 papermill.execute_notebook(
                     str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
-                    cwd=str(tmp),
+                    cwd=str(tmp), config=_kernel_config(sockets),
                     parameters={"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
                                 "params_dir": str(params_dir), "output_dir": str(tmp)},
                 )
