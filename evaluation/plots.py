@@ -46,6 +46,16 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+def _waves(comparison: str) -> str:
+    """``pre_follow_up`` → ``pre → follow-up``."""
+    names = {"pre": "pre", "then": "then", "post": "post", "follow_up": "follow-up"}
+    for earlier in ("pre", "then", "post"):
+        if comparison.startswith(earlier + "_"):
+            later = comparison[len(earlier) + 1:]
+            return f"{names[earlier]} → {names.get(later, later)}"
+    return comparison
+
+
 def forest_plot(
     outcomes: pd.DataFrame,
     *,
@@ -58,7 +68,7 @@ def forest_plot(
     rows = rows.dropna(subset=["d_z"]).sort_values("d_z")
     titles = titles or {}
     labels = [titles.get(s, _label(s)) for s in rows["scale"]]
-    fig, ax = _new(7.5, 0.55 * max(len(rows), 2) + 1.4)
+    fig, ax = _new(9.0, 0.5 * max(len(rows), 2) + 1.6)
     y = np.arange(len(rows))
     ax.errorbar(
         rows["d_z"], y,
@@ -67,9 +77,9 @@ def forest_plot(
     )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(y, labels)
-    ax.set_xlabel("Standardised mean change, d_z (with 95% CI; positive = higher later)")
+    ax.set_xlabel("d_z with 95% CI (positive = higher at the later wave)")
     ax.set_ylabel("Scale")
-    title = f"Change by scale ({comparison.replace('_', ' → ')}, rated by {rater.replace('_', ' ')})"
+    title = f"Change by scale, {_waves(comparison)} ({rater.replace('_', ' ')} ratings)"
     ax.set_title(title)
     parts = [
         f"{lab}: d_z {d:.2f} (CI {lo:.2f} to {hi:.2f})"
@@ -113,7 +123,7 @@ def paired_change_plot(
         ax.set_ylabel("Scale score")
     for ax in list(axes.flat)[len(scales):]:
         ax.set_visible(False)
-    title = f"Individual change, {earlier.replace('_', ' ')} to {later.replace('_', ' ')} ({rater.replace('_', ' ')} ratings)"
+    title = f"Individual change, {_waves(earlier + '_' + later)} ({rater.replace('_', ' ')} ratings)"
     fig.suptitle(title)
     alt = f"Paired change plot: one line per participant from {earlier} to {later}, mean in bold. " + "; ".join(alt_parts) + "."
     return Plot(fig, alt, title)
@@ -131,7 +141,7 @@ def reliable_change_chart(
     labels = [
         f"{titles.get(s, _label(s))} ({r.replace('_', ' ')})" for s, r in zip(rows["scale"], rows["rater"], strict=True)
     ]
-    fig, ax = _new(7.5, 0.5 * max(len(rows), 2) + 1.6)
+    fig, ax = _new(9.0, 0.45 * max(len(rows), 2) + 2.0)
     y = np.arange(len(rows))
     left = np.zeros(len(rows))
     for key in ("improved", "unchanged", "deteriorated"):
@@ -140,11 +150,11 @@ def reliable_change_chart(
         left += values
     ax.set_yticks(y, labels)
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Share of participants with scores at both waves (%)")
+    ax.set_xlabel("% of participants with scores at both waves")
     ax.set_ylabel("Scale (rater)")
-    title = f"Reliable change (Jacobson & Truax), {comparison.replace('_', ' → ')}"
+    title = f"Reliable change, {_waves(comparison)}"
     ax.set_title(title)
-    ax.legend(loc="lower right", fontsize=8, frameon=True)
+    fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     alt = "Stacked bar chart of reliable change. " + "; ".join(
         f"{lab}: {i:.0%} improved, {u:.0%} unchanged, {d:.0%} deteriorated"
         for lab, i, u, d in zip(labels, rows["rci_improved"], rows["rci_unchanged"], rows["rci_deteriorated"], strict=True)
@@ -154,7 +164,7 @@ def reliable_change_chart(
 
 def attrition_flow(flow: pd.DataFrame) -> Plot:
     """Bar chart of the number of participants at each stage (enrolled → scored at both)."""
-    fig, ax = _new(7.5, 3.2)
+    fig, ax = _new(9.0, 3.4)
     labels = [_label(s) for s in flow["stage"]]
     y = np.arange(len(flow))[::-1]
     ax.barh(y, flow["n"], color="#4393c3")
@@ -180,7 +190,7 @@ def wave_means_plot(
     titles = titles or {}
     data = scores[(scores["rater"] == rater) & scores["wave"].isin(waves)].dropna(subset=["score"])
     means = data.groupby(["scale", "wave"], observed=True)["score"].agg(["mean", "count"]).reset_index()
-    fig, ax = _new(7.5, 4.0)
+    fig, ax = _new(9.0, 4.2)
     x = {w: i for i, w in enumerate(waves)}
     parts = []
     for scale, grp in means.groupby("scale", sort=True):
@@ -195,6 +205,6 @@ def wave_means_plot(
     ax.set_ylabel("Mean scale score")
     title = f"Mean score by wave ({rater.replace('_', ' ')} ratings)"
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     alt = "Line chart of mean scores by wave. " + "; ".join(parts) + "."
     return Plot(fig, alt, title)

@@ -58,10 +58,9 @@ if ((tables["outcomes"]["comparison"] == first) & (tables["outcomes"]["rater"] =
 
 # %% tags=["nbval-check-output"]
 publish.table("outcomes", tables["outcomes"], display=False)
-shown = tables["outcomes"][["scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_pre", "mean_post",
-                            "mean_change", "change_ci_low", "change_ci_high", "p_adjusted", "d_z", "d_z_ci_low",
-                            "d_z_ci_high", "rci_improved", "rci_deteriorated"]]
-report.show_table(shown, 2)
+report.show_table(tables["outcomes"], 2, titles=titles, columns=[
+    "scale", "comparison", "rater", "n_pairs", "mean_pre", "mean_post", "mean_change", "change_ci_low",
+    "change_ci_high", "p_adjusted", "d_z", "d_z_ci_low", "d_z_ci_high", "rci_improved", "rci_deteriorated"])
 
 # %% [markdown]
 # ## Individual change
@@ -94,7 +93,9 @@ publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first,
 
 # %% tags=["nbval-check-output"]
 if "response_shift" in tables:
-    publish.table("response_shift", tables["response_shift"])
+    publish.table("response_shift", tables["response_shift"], display=False)
+    report.show_table(tables["response_shift"], 2, titles=titles, columns=[
+        "scale", "rater", "n_pairs", "mean_pre", "mean_then", "mean_shift", "ci_low", "ci_high", "p_value", "d_z"])
 else:
     display(Markdown("*This cohort did not answer a then-test.*"))
 
@@ -107,7 +108,10 @@ else:
 
 # %% tags=["nbval-check-output"]
 if "mixed_model" in tables:
-    publish.table("mixed_model", tables["mixed_model"])
+    publish.table("mixed_model", tables["mixed_model"], display=False)
+    report.show_table(tables["mixed_model"], 3, titles=titles, columns=[
+        "scale", "rater", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_participants",
+        "n_observations"])
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
                                          titles=titles), "wave_means")
 else:
@@ -123,10 +127,11 @@ else:
 flow = tables["attrition"][tables["attrition"]["section"] == "flow"]
 publish.figure(plots.attrition_flow(flow), "attrition")
 publish.table("attrition", tables["attrition"], display=False)
-report.show_table(flow[["stage", "n", "share_of_enrolled", "definition"]], 2)
+report.show_table(flow, 2, columns=["stage", "n", "share_of_enrolled", "definition"])
 baseline = tables["attrition"][tables["attrition"]["section"] == "baseline_comparison"]
-report.show_table(baseline[["scale", "n_with_later", "mean_with_later", "n_without_later", "mean_without_later",
-                                "mean_difference", "ci_low", "ci_high", "p_value", "hedges_g"]], 2)
+report.show_table(baseline, 2, titles=titles, columns=[
+    "scale", "n_with_later", "mean_with_later", "n_without_later", "mean_without_later", "mean_difference",
+    "ci_low", "ci_high", "p_value", "hedges_g"])
 
 # %% [markdown]
 # ## Reliability of the scales
@@ -135,7 +140,9 @@ report.show_table(baseline[["scale", "n_with_later", "mean_with_later", "n_witho
 # factor, minres loadings) per scale and wave, over the participants who answered every item.
 
 # %% tags=["nbval-check-output"]
-publish.table("reliability", tables["reliability"])
+publish.table("reliability", tables["reliability"], display=False)
+report.show_table(tables["reliability"], 2, titles=titles, columns=[
+    "scale", "wave", "rater", "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"])
 
 # %% [markdown]
 # ## For whom: change by group
@@ -145,14 +152,18 @@ publish.table("reliability", tables["reliability"])
 # where needed so that a suppressed group cannot be worked out from the totals.
 
 # %% tags=["nbval-check-output"]
-publish.table("breakdowns", tables["breakdowns"], precision=2)
+publish.table("breakdowns", tables["breakdowns"], display=False)
+report.show_table(tables["breakdowns"], 2, titles=titles, columns=[
+    "dimension", "category", "scale", "n_pairs", "mean_change", "change_ci_low", "change_ci_high", "d_z",
+    "suppressed"])
 
 # %% [markdown]
 # ## Reaction to the programme (Kirkpatrick level 1)
 
 # %% tags=["nbval-check-output"]
 if "reaction" in tables:
-    publish.table("reaction", tables["reaction"], precision=2)
+    publish.table("reaction", tables["reaction"], display=False)
+    report.show_table(tables["reaction"], 2, titles=titles)
 
 # %% [markdown]
 # ## Data notes

@@ -1,0 +1,110 @@
+"""Wall time of `evaluate` for one cohort, and of its parts.
+
+Usage: .venv/bin/python benchmarks/bench_evaluate.py [--cohort 2] [--repeat 3]
+
+Works in a temporary folder (synthetic data generated there), never in the repository's data/
+or reports/. Prints one JSON object: the minimum over the repeats of each part, in seconds.
+Parts: kernel start (IPC kernel until ready), imports inside the kernel, computation of the
+outcome tables and findings (in-process, warm), figures, HTML rendering, and the whole command
+`python -m evaluation evaluate` as a commissioner runs it (processed data already up to date).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def timed(func, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return round(best, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cohort", type=int, default=2)
+    parser.add_argument("--programme", default="leading-to-deliver")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")
+
+    from jupyter_client.manager import start_new_kernel
+
+    from evaluation import plots, report
+    from evaluation.ingest import ingest
+    from evaluation.pipeline import render_html
+    from evaluation.synthetic import synthesise
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-evaluate-"))
+    data, params, reports = tmp / "data", ROOT / "params", tmp / "reports"
+    synthesise(data, params)
+    results: dict[str, float | str] = {}
+    results["ingest"] = timed(lambda: ingest(args.programme, data_dir=data, params_dir=params), 1)
+
+    def kernel_start():
+        km, kc = start_new_kernel(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+    results["kernel_start"] = timed(kernel_start, args.repeat)
+
+    def kernel_imports():
+        km, kc = start_new_kernel(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
+        try:
+            start = time.perf_counter()
+            kc.execute_interactive("from evaluation import plots, report", timeout=120)
+            return time.perf_counter() - start
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    results["imports_in_kernel"] = round(min(kernel_imports() for _ in range(args.repeat)), 3)
+
+    def compute():
+        d = report.load_cohort_data(args.programme, args.cohort, data_dir=data, params_dir=params)
+        t = report.outcome_tables(d)
+        report.outcome_findings(t, d)
+        return d, t
+
+    results["computation"] = timed(compute, args.repeat)
+    d, t = compute()
+
+    def figures():
+        import io
+
+        first = d.cohort.comparisons[0]
+        for plot in (plots.forest_plot(t["outcomes"], comparison=first), plots.reliable_change_chart(t["outcomes"])):
+            plot.figure.savefig(io.BytesIO(), format="png")
+
+    results["figures"] = timed(figures, args.repeat)
+
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    command = [sys.executable, "-m", "evaluation", "evaluate", "--programme", args.programme, "--cohort",
+               str(args.cohort), "--data-dir", str(data), "--params-dir", str(params), "--reports-dir", str(reports)]
+    results["evaluate_command"] = timed(lambda: subprocess.run(command, check=True, capture_output=True, env=env),
+                                        args.repeat)
+    folder = reports / args.programme / f"cohort-{args.cohort}"
+    notebooks = sorted(folder.glob("*.ipynb"))
+    results["render_html"] = timed(lambda: [render_html(nb, tmp / f"{nb.stem}.html") for nb in notebooks],
+                                   args.repeat)
+    results["notebooks"] = ", ".join(nb.name for nb in notebooks)
+    results["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
