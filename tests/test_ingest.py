@@ -182,3 +182,22 @@ def test_cli_unknown_programme_exits_non_zero(demo):
     done = cli("ingest", "--programme", "nope", "--data-dir", str(demo["data"]), "--params-dir", str(demo["params"]))
     assert done.returncode == 1
     assert "nope/programme.yaml: parameter file not found" in done.stderr
+
+
+def test_a_wide_export_converted_with_wide_to_long_ingests(demo, id_key):
+    from evaluation.convert import wide_to_long
+
+    wide = pd.DataFrame({"participant_id": ["D-001", "D-002"], "a1": [2, 3], "a2": [3, 3], "a3": [2, None],
+                         "a4": [4, 4], "date": ["2005-05-01", "2005-05-02"]})
+    long = wide_to_long(wide, instrument="mini", wave="then", date_column="date")
+    assert len(long) == 8 and long["value"].isna().sum() == 1
+    cohort = demo["cohort"].read_text().replace("waves: [pre, post]", "waves: [pre, then, post]")
+    demo["cohort"].write_text(cohort)
+    with demo["responses"].open("a") as fh:
+        long.to_csv(fh, index=False, header=False, lineterminator="\n")
+    result = ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    scores = pd.read_parquet(result.directory / "scale_scores.parquet")
+    # D-001 at then: 2, 3, 2 and reverse-keyed 4 → 2: mean 9/4 = 2.25
+    pid = pseudonymise(pd.Series(["D-001"]), Key(id_key.encode(), "test"))[0]
+    then = scores[(scores.participant_id == pid) & (scores.wave == "then") & (scores.scale == "s1")]
+    assert then["score"].item() == pytest.approx(2.25)
