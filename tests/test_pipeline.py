@@ -8,15 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
-
 from conftest import write_demo
+
 from evaluation import report
-from evaluation.errors import ParameterError
 from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from evaluation.pipeline import NoDataError, NotebookFailedError, evaluate
 from evaluation.report import NoCohortDataError
