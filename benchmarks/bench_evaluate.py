@@ -42,7 +42,7 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
 
-    from jupyter_client.manager import start_new_kernel
+    from jupyter_client.manager import KernelManager
 
     from evaluation import plots, report
     from evaluation.ingest import ingest
@@ -55,15 +55,23 @@ def main() -> None:
     results: dict[str, float | str] = {}
     results["ingest"] = timed(lambda: ingest(args.programme, data_dir=data, params_dir=params), 1)
 
+    def start_kernel():
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=120)
+        return km, kc
+
     def kernel_start():
-        km, kc = start_new_kernel(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
+        km, kc = start_kernel()
         kc.stop_channels()
         km.shutdown_kernel(now=True)
 
     results["kernel_start"] = timed(kernel_start, args.repeat)
 
     def kernel_imports():
-        km, kc = start_new_kernel(kernel_name="python3", transport="ipc", ip=str(tmp / "kernel"))
+        km, kc = start_kernel()
         try:
             start = time.perf_counter()
             kc.execute_interactive("from evaluation import plots, report", timeout=120)

@@ -162,13 +162,15 @@ def evaluate(
     with atomic_directory(destination) as tmp, _removed_after(sockets):
         for source in notebooks:
             progress(f"notebook: running {source.name}")
+            # output_dir "." is the kernel's working folder (the report folder being built), so an
+            # executed notebook re-run elsewhere (reviewers' verify) writes beside itself.
             executed = tmp / source.name
             try:
                 papermill.execute_notebook(
                     str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
                     cwd=str(tmp), config=_kernel_config(sockets),
                     parameters={"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
-                                "params_dir": str(params_dir), "output_dir": str(tmp)},
+                                "params_dir": str(params_dir), "output_dir": "."},
                 )
             except PapermillExecutionError as exc:
                 failed_dir.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ programme = "leading-to-deliver"
 cohort = 2
 data_dir = ""  # empty: the repository's data/
 params_dir = ""  # empty: the repository's params/
-output_dir = ""  # empty: show the report here without writing tables, figures or findings
+output_dir = ""  # empty: display only; "." (as `evaluate` runs it): write tables, figures, findings here
 
 # %%
 from IPython.display import Markdown, display
