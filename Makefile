@@ -13,7 +13,7 @@ COHORT ?=
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
 PACKAGE := $(wildcard evaluation/*.py)
 
-.PHONY: help venv data evaluate synthetic test lint lab clean distclean
+.PHONY: help venv data evaluate verify synthetic test lint lab clean distclean
 
 help: ## List the targets (the default goal)
 	@echo "Leadership programme evaluation workbench"
@@ -41,6 +41,10 @@ data: $(foreach p,$(PROGRAMMES),data/processed/$(p)/manifest.json) ## Validate, 
 evaluate: $(INSTALLED) ## Build a cohort's report: make evaluate COHORT=2 [PROGRAMME=leading-to-deliver]
 	$(if $(COHORT),,$(error COHORT is required, e.g. make evaluate COHORT=2))
 	$(BIN)/python -m evaluation evaluate --programme $(PROGRAMME) --cohort $(COHORT)
+
+verify: $(INSTALLED) ## Re-execute a cohort's report and re-derive every finding: make verify COHORT=2
+	$(if $(COHORT),,$(error COHORT is required, e.g. make verify COHORT=2))
+	$(BIN)/python -m evaluation verify --programme $(PROGRAMME) --cohort $(COHORT)
 
 synthetic: $(INSTALLED) ## Regenerate the shipped synthetic data under data/raw/ (seeded; byte-identical)
 	$(BIN)/python -m evaluation synthesise

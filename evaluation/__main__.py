@@ -1,7 +1,7 @@
 """Command-line interface: ``python -m evaluation <verb> [options]``.
 
 Verbs: ``evaluate`` (one cohort's report: ingest if needed, run the report notebooks, render
-HTML), ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
+HTML), ``verify`` (re-execute a report with nbval and re-derive its findings), ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
 synthetic data). Exit status 0 means every output was written and is complete; any failure
 exits non-zero with a message naming the file, rows, column and rule, and writes nothing.
 """
@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cohort", type=int, required=True, help="cohort number")
     p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
                    help="folder receiving <programme>/cohort-<n>/ (default: the repository's reports/)")
+
+    p = verbs.add_parser("verify", help="re-execute a cohort's report with nbval and re-derive every finding")
+    _common(p)
+    p.add_argument("--cohort", type=int, required=True, help="cohort number")
+    p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
+                   help="folder holding <programme>/cohort-<n>/ (default: the repository's reports/)")
 
     p = verbs.add_parser("ingest", help="validate, pseudonymise and score a programme's raw data")
     _common(p)
@@ -97,6 +103,24 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DemoKeyWarning)
+        result = verify(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
+                        reports_dir=args.reports_dir, progress=_progress)
+    for line in result.lines:
+        print(line)
+    if result.ok:
+        print(f"verdict: PASS: {len(result.lines)} checks, no difference")
+        return EXIT_OK
+    print(f"verdict: FAIL: {len(result.differences)} difference(s):")
+    for text in result.differences:
+        print(f"  - {text}")
+    return EXIT_FAILED
+
+
 def _run_synthesise(args: argparse.Namespace) -> int:
     from .synthetic import synthesise
 
@@ -109,7 +133,8 @@ def _run_synthesise(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    runner = {"evaluate": _run_evaluate, "ingest": _run_ingest, "synthesise": _run_synthesise}[args.verb]
+    runner = {"evaluate": _run_evaluate, "verify": _run_verify, "ingest": _run_ingest,
+              "synthesise": _run_synthesise}[args.verb]
     try:
         return runner(args)
     except EvaluationError as exc:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -136,3 +139,23 @@ def id_key(monkeypatch):
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text)
+
+
+def run_cli(*args: str, key: str = "pipeline-test-key-0123456789") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALUATION_ID_KEY")}
+    env["EVALUATION_ID_KEY"] = key
+    return subprocess.run([sys.executable, "-m", "evaluation", *args], capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="session")
+def synthetic_report(tmp_path_factory):
+    """Synthetic data generated into a temporary folder, and cohort 2's report built from them."""
+    from evaluation.paths import PARAMS_DIR
+    from evaluation.synthetic import synthesise
+
+    root = tmp_path_factory.mktemp("e2e")
+    synthesise(root / "data", PARAMS_DIR)
+    done = run_cli("evaluate", "--programme", "leading-to-deliver", "--cohort", "2", "--data-dir",
+                   str(root / "data"), "--params-dir", str(PARAMS_DIR), "--reports-dir", str(root / "reports"))
+    assert done.returncode == 0, done.stderr
+    return root, root / "reports" / "leading-to-deliver" / "cohort-2", done

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import nbformat
 import pandas as pd
 import pytest
-from conftest import write_demo
+from conftest import run_cli, write_demo
 
 from evaluation import report
 from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
@@ -31,25 +28,6 @@ CONTRACT_COLUMNS = {
                     "n_observations"],
     "attrition": ["stage", "n"],
 }
-
-
-def run_cli(*args: str, key: str = "pipeline-test-key-0123456789") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALUATION_ID_KEY")}
-    env["EVALUATION_ID_KEY"] = key
-    return subprocess.run([sys.executable, "-m", "evaluation", *args], capture_output=True, text=True, env=env)
-
-
-@pytest.fixture(scope="module")
-def synthetic_report(tmp_path_factory):
-    """Synthetic data generated into a temporary folder, and cohort 2's report built from them."""
-    from evaluation.synthetic import synthesise
-
-    root = tmp_path_factory.mktemp("e2e")
-    synthesise(root / "data", PARAMS_DIR)
-    done = run_cli("evaluate", "--programme", "leading-to-deliver", "--cohort", "2", "--data-dir",
-                   str(root / "data"), "--params-dir", str(PARAMS_DIR), "--reports-dir", str(root / "reports"))
-    assert done.returncode == 0, done.stderr
-    return root, root / "reports" / "leading-to-deliver" / "cohort-2", done
 
 
 def test_every_contract_table_and_column(synthetic_report):
