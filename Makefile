@@ -13,7 +13,7 @@ COHORT ?=
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
 PACKAGE := $(wildcard evaluation/*.py)
 
-.PHONY: help venv data evaluate verify synthetic test lint lab clean distclean
+.PHONY: help venv data evaluate verify notebooks synthetic test lint lab clean distclean
 
 help: ## List the targets (the default goal)
 	@echo "Leadership programme evaluation workbench"
@@ -46,11 +46,20 @@ verify: $(INSTALLED) ## Re-execute a cohort's report and re-derive every finding
 	$(if $(COHORT),,$(error COHORT is required, e.g. make verify COHORT=2))
 	$(BIN)/python -m evaluation verify --programme $(PROGRAMME) --cohort $(COHORT)
 
+# Notebooks are written as jupytext py:percent files (reviewable diffs) and paired with the
+# .ipynb that papermill runs; the .ipynb is regenerated from the .py and committed without outputs.
+notebooks/%.ipynb: notebooks/%.py | $(INSTALLED)
+	$(BIN)/jupytext --quiet --update --to ipynb --update-metadata '{"jupytext": null}' $< -o $@
+
+notebooks: $(patsubst %.py,%.ipynb,$(wildcard notebooks/*.py)) ## Regenerate notebooks/*.ipynb from their reviewable notebooks/*.py
+
 synthetic: $(INSTALLED) ## Regenerate the shipped synthetic data under data/raw/ (seeded; byte-identical)
 	$(BIN)/python -m evaluation synthesise
 
-test: $(INSTALLED) ## Run the whole test suite (unit, reference values, doctests, end to end)
+test: $(INSTALLED) ## Run the whole test suite (unit, reference values, doctests, end to end), then evaluate and verify cohort 2
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory evaluate COHORT=2
+	$(MAKE) --no-print-directory verify COHORT=2
 
 lint: $(INSTALLED) ## Check the code with ruff
 	$(BIN)/ruff check evaluation tests benchmarks

@@ -1,0 +1,55 @@
+"""Source notebooks: committed without outputs, one parameters cell, no shell calls, and each
+`.ipynb` in step with its reviewable jupytext twin (`notebooks/*.py`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from evaluation.paths import NOTEBOOKS_DIR
+from evaluation.pipeline import REPORT_NOTEBOOKS
+
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+PARAMETERS = ["programme", "cohort", "data_dir", "params_dir", "output_dir"]
+
+
+def test_every_report_notebook_that_exists_is_run_by_evaluate():
+    assert NOTEBOOKS, "no notebooks found"
+    assert {p.stem for p in NOTEBOOKS} <= set(REPORT_NOTEBOOKS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_source_notebook_has_no_outputs(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {index} has outputs: clear them before committing"
+            assert cell.execution_count is None, f"{path.name} cell {index} has an execution count"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_one_parameters_cell_no_shell_calls_python3_kernel(path: Path):
+    nb = nbformat.read(path, as_version=4)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    names = [line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line]
+    assert names == PARAMETERS
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert not any(line.lstrip().startswith(("!", "%")) for line in cell.source.splitlines()), cell.source
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_matches_its_jupytext_twin(path: Path):
+    twin = path.with_suffix(".py")
+    assert twin.is_file(), f"{twin.name} is missing: pair it with `jupytext --set-formats ipynb,py:percent`"
+    from_text = jupytext.read(twin)
+    stored = nbformat.read(path, as_version=4)
+    assert [(c.cell_type, c.source.strip()) for c in from_text.cells] == [
+        (c.cell_type, c.source.strip()) for c in stored.cells
+    ], f"{path.name} and {twin.name} differ: run `make notebooks`"
+    assert [c.metadata.get("tags", []) for c in from_text.cells] == [c.metadata.get("tags", []) for c in stored.cells]
