@@ -168,7 +168,7 @@ def evaluate(
             try:
                 papermill.execute_notebook(
                     str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
-                    cwd=str(tmp), config=_kernel_config(sockets),
+                    cwd=str(tmp), config=_kernel_config(sockets), request_save_on_cell_execute=False,
                     parameters={"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
                                 "params_dir": str(params_dir), "output_dir": "."},
                 )
