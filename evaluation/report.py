@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import outcomes as oc
-from .disclosure import suppress
+from .disclosure import protect_table
 from .errors import EvaluationError, EvaluationWarning
 from .io import read_json, read_processed, write_bytes, write_csv, write_json
 from .params import (
@@ -217,8 +217,30 @@ def _breakdowns(data: CohortData, comparison: str, threshold: int, confidence_le
                 "d_z": res.d_z if res else np.nan,
             })
     table = pd.DataFrame(rows)
-    return suppress(table, count="n_pairs", threshold=threshold, by=["dimension", "scale"],
-                    dependent=["mean_change", "change_ci_low", "change_ci_high", "d_z"])
+    if table.empty:
+        return table
+    # A group suppressed in the equity table (its number of participants) is suppressed here too,
+    # so that a published number of pairs cannot narrow down a count hidden there.
+    hidden = _equity_suppressed(data, threshold)
+    forced = {i: "secondary" for i, (d, c) in enumerate(zip(table["dimension"], table["category"], strict=True))
+              if (d, str(c)) in hidden}
+    return protect_table(table, count="n_pairs", threshold=threshold, by=["dimension", "scale"],
+                         dependent=["mean_change", "change_ci_low", "change_ci_high", "d_z"], forced=forced,
+                         forced_reason="suppressed as in equity.csv (the number of participants in this group)",
+                         name="breakdowns").table
+
+
+def _equity_suppressed(data: CohortData, threshold: int) -> set[tuple[str, str]]:
+    """(dimension, category) pairs whose participant counts the equity table suppresses."""
+    from .equity_report import _protect_dimension  # assembly-level reuse; no import cycle at load
+
+    hidden = set()
+    for dimension in BREAKDOWN_DIMENSIONS:
+        counts = data.participants[dimension].astype(str).value_counts().sort_index()
+        rows = pd.DataFrame({"category": counts.index, "participants": counts.to_numpy()})
+        flags = _protect_dimension(rows, threshold, dimension)[0]
+        hidden |= {(dimension, c) for c, f in zip(rows["category"], flags, strict=True) if f}
+    return hidden
 
 
 def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
@@ -499,6 +521,9 @@ def show_table(
         shown["scale"] = shown["scale"].map(lambda s: titles.get(s, s))
     formatters = {}
     for column in shown.columns:
+        if pd.api.types.is_integer_dtype(shown[column]):
+            formatters[column] = lambda x: "–" if pd.isna(x) else f"{int(x)}"
+            continue
         if not pd.api.types.is_float_dtype(shown[column]):
             continue
         if column.startswith("p_") or column.endswith("_p") or column == "p_value":

@@ -1,0 +1,215 @@
+"""Figures of the equity-of-access report, drawn from the tables after disclosure control.
+
+Same conventions as :mod:`evaluation.plots`: each function returns a :class:`~evaluation.plots.Plot`
+(a matplotlib ``Figure`` built without pyplot, its alternative text written from the data
+shown, and its title); axes are labelled. The input tables are already suppressed: a
+suppressed group is drawn without a value and labelled "suppressed", and no label or
+alternative text shows a count of people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .equity_report import label
+from .plots import Plot, _new
+
+__all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
+
+BAND_COLOURS = {"within": "#1b7837", "disparity": "#c51b7d", "inconclusive": "#737373", "": "#2166ac"}
+
+
+def _words(category: str, dimension: str = "") -> str:
+    return label(category, dimension)
+
+
+def representation_chart(
+    equity: pd.DataFrame,
+    *,
+    dimension: str,
+    band: Sequence[float] = (0.80, 1.25),
+    confidence_level: float = 0.95,
+) -> Plot:
+    """Relative likelihood of a place by category, with its CI, on a log scale, and the band.
+
+    Parameters
+    ----------
+    equity : DataFrame
+        ``tables/equity.csv`` (after disclosure control).
+    dimension : str
+        The dimension to draw.
+    band : (float, float)
+        The equitable band, shaded.
+    confidence_level : float
+        For the axis label.
+    """
+    from .equity_report import DIMENSION_TITLES
+
+    rows = equity[equity["dimension"] == dimension].reset_index(drop=True)
+    title_dim = DIMENSION_TITLES.get(dimension, dimension.replace("_", " "))
+    pct = int(round(confidence_level * 100))
+    fig, ax = _new(9.0, 0.32 * max(len(rows), 3) + 1.9)
+    y = np.arange(len(rows))[::-1]
+    finite = pd.concat([rows["relative_likelihood"], rows["rl_ci_low"], rows["rl_ci_high"]])
+    finite = finite[(finite > 0) & np.isfinite(finite)]
+    left = min(float(finite.min()) if len(finite) else 0.5, band[0]) / 2
+    right = max(float(finite.max()) if len(finite) else 2.0, band[1]) * 1.6
+    ax.set_xscale("log")
+    ax.set_xlim(left, right)
+    ax.axvspan(band[0], band[1], color="#d9f0d3", zorder=0, label=f"band {band[0]:.2f}-{band[1]:.2f}")
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    labels, parts = [], []
+    for yi, r in zip(y, rows.itertuples(index=False), strict=True):
+        name = _words(r.category, dimension)
+        if r.suppressed:
+            labels.append(f"{name} (suppressed)")
+            parts.append(f"{name}: suppressed")
+            continue
+        if r.category == r.reference_category:
+            labels.append(f"{name} (reference)")
+            ax.plot([1.0], [yi], marker="D", color="black")
+            parts.append(f"{name}: reference group")
+            continue
+        labels.append(name)
+        if pd.isna(r.relative_likelihood):
+            parts.append(f"{name}: not benchmarked")
+            continue
+        colour = BAND_COLOURS.get(r.band, "#2166ac")
+        estimate = r.relative_likelihood if r.relative_likelihood > 0 else left
+        if not pd.isna(r.rl_ci_high):
+            low = r.rl_ci_low if r.rl_ci_low > 0 else left
+            ax.plot([low, r.rl_ci_high], [yi, yi], color=colour, linewidth=1.6)
+        if r.relative_likelihood > 0:
+            ax.plot([estimate], [yi], marker="o", color=colour, markersize=6)
+        else:
+            ax.plot([estimate], [yi], marker="<", color=colour, markersize=7, clip_on=False)
+            ax.annotate("no places", (estimate, yi), xytext=(4, 3), textcoords="offset points", fontsize=7,
+                        color=colour)
+        ci = "" if pd.isna(r.rl_ci_high) else f" (CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f})"
+        parts.append(f"{name}: {r.relative_likelihood:.2f}{ci}, {r.band}")
+    ax.set_yticks(y, labels)
+    ax.set_ylim(-0.8, len(rows) - 0.2)
+    ticks = [t for t in (0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256) if left <= t <= right]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel(f"Relative likelihood of a place with {pct}% CI (log scale)")
+    ax.set_ylabel(title_dim.capitalize())
+    title = f"Representation by {title_dim}"
+    ax.set_title(title)
+    for key, colour in (("within band", BAND_COLOURS["within"]), ("disparity", BAND_COLOURS["disparity"]),
+                        ("inconclusive", BAND_COLOURS["inconclusive"])):
+        ax.plot([], [], marker="o", color=colour, linestyle="-", label=key)
+    fig.legend(loc="outside lower center", ncols=4, fontsize=8, frameon=False)
+    alt = (f"Chart of the relative likelihood of a place by {title_dim}, log scale, with the band "
+           f"{band[0]:.2f}-{band[1]:.2f} shaded. " + "; ".join(parts) + ".")
+    return Plot(fig, alt, title)
+
+
+def council_rates_chart(council: pd.DataFrame) -> Plot:
+    """Places per 1,000 eligible staff by council area (suppressed areas labelled, without a bar)."""
+    rows = council.assign(_r=council["rate_per_1000"].fillna(-1)).sort_values(["_r", "category"]) \
+        .reset_index(drop=True)
+    fig, ax = _new(9.0, 0.26 * max(len(rows), 4) + 1.6)
+    y = np.arange(len(rows))
+    shown = rows["rate_per_1000"].fillna(0).to_numpy()
+    ax.barh(y, shown, color="#4393c3")
+    top = float(np.nanmax(shown)) if len(shown) else 1.0
+    labels, parts = [], []
+    for yi, r in zip(y, rows.itertuples(index=False), strict=True):
+        name = _words(r.category, "local_authority")
+        labels.append(name)
+        if r.suppressed:
+            ax.text(top * 0.01, yi, "suppressed", va="center", fontsize=7, color="#737373")
+            parts.append(f"{name}: suppressed")
+        else:
+            parts.append(f"{name}: {r.rate_per_1000:.2f}")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("Places per 1,000 eligible staff")
+    ax.set_ylabel("Council area")
+    title = "Places per 1,000 eligible staff by council area"
+    ax.set_title(title)
+    alt = "Bar chart of places per 1,000 eligible staff by council area, lowest first. " + "; ".join(parts) + "."
+    return Plot(fig, alt, title)
+
+
+def lorenz_chart(lorenz: pd.DataFrame, gini: float) -> Plot:
+    """Lorenz curve of places against the workforce across council areas, with the Gini coefficient."""
+    fig, ax = _new(6.0, 5.6)
+    if len(lorenz) < 3 or np.isnan(gini):
+        ax.plot([0, 1], [0, 1], color="black", linewidth=0.8, linestyle="--", label="places in proportion")
+        ax.text(0.5, 0.25, "Too few council areas can be shown\nfor a Lorenz curve", ha="center", fontsize=9)
+        ax.set_xlabel("Cumulative share of the eligible workforce")
+        ax.set_ylabel("Cumulative share of places")
+        title = "Lorenz curve of places across council areas (not available)"
+        ax.set_title(title)
+        return Plot(fig, "Lorenz curve not available: too few council areas can be shown without disclosing "
+                         "small numbers.", title)
+    ax.plot([0, 1], [0, 1], color="black", linewidth=0.8, linestyle="--", label="places in proportion")
+    ax.plot(lorenz["cum_workforce_share"], lorenz["cum_places_share"], marker="o", markersize=3, color="#2166ac",
+            label="council areas, lowest rate first")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("Cumulative share of the eligible workforce")
+    ax.set_ylabel("Cumulative share of places")
+    title = f"Lorenz curve of places across council areas (Gini {gini:.2f})"
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    mid = lorenz[lorenz["cum_workforce_share"] >= 0.5].head(1)
+    half = (f" The half of the workforce in the areas with the lowest rates had about "
+            f"{float(mid['cum_places_share'].iloc[0]):.0%} of the places." if len(mid) else "")
+    alt = (f"Lorenz curve: cumulative share of places against cumulative share of the eligible workforce, council "
+           f"areas ordered from the lowest to the highest rate of places, suppressed areas pooled into one point. "
+           f"Workforce-weighted Gini coefficient {gini:.2f}.{half}")
+    return Plot(fig, alt, title)
+
+
+def group_estimates_chart(
+    table: pd.DataFrame,
+    *,
+    value: str,
+    low: str,
+    high: str,
+    xlabel: str,
+    title: str,
+    dimensions: Sequence[str] | None = None,
+    percent: bool = False,
+    reference: float | None = None,
+) -> Plot:
+    """An estimate with its CI for each group (e.g. completion rate, mean change), by dimension.
+
+    Suppressed groups are listed as "suppressed", groups without an estimate as "not shown".
+    """
+    rows = table if dimensions is None else table[table["dimension"].isin(list(dimensions))]
+    rows = rows.reset_index(drop=True)
+    fig, ax = _new(9.0, 0.27 * max(len(rows), 4) + 1.8)
+    y = np.arange(len(rows))[::-1]
+    scale = 100.0 if percent else 1.0
+    labels, parts = [], []
+    for yi, r in zip(y, rows.itertuples(index=False), strict=True):
+        name = f"{r.dimension.replace('_', ' ')}: {_words(r.category, r.dimension)}"
+        estimate = getattr(r, value)
+        if r.suppressed:
+            labels.append(f"{name} (suppressed)")
+            parts.append(f"{name}: suppressed")
+            continue
+        labels.append(name)
+        if pd.isna(estimate):
+            parts.append(f"{name}: not shown (too few people)")
+            continue
+        lo, hi = getattr(r, low), getattr(r, high)
+        ax.plot([lo * scale, hi * scale], [yi, yi], color="#2166ac", linewidth=1.4)
+        ax.plot([estimate * scale], [yi], marker="o", color="#2166ac")
+        fmt = (lambda x: f"{x:.0%}") if percent else (lambda x: f"{x:+.2f}")
+        parts.append(f"{name}: {fmt(estimate)} (CI {fmt(lo)} to {fmt(hi)})")
+    if reference is not None:
+        ax.axvline(reference * scale, color="black", linewidth=0.8)
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_ylim(-0.8, len(rows) - 0.2)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Group")
+    ax.set_title(title)
+    alt = f"{title}: estimate and confidence interval per group. " + "; ".join(parts) + "."
+    return Plot(fig, alt, title)

@@ -1,0 +1,201 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Equity of access: who gets places, who completes, who benefits
+#
+# This report compares the people who had a place on one cohort of a leadership programme with
+# the eligible social-services workforce — by sector, council area, role level and the
+# protected characteristics the cohort's parameters list — and follows each group from a place
+# to completion and to change on the programme's main outcome. It is produced by the
+# evaluation workbench; every number in it is also in `tables/` and `findings.json`.
+# Groups of fewer than five people are never shown.
+
+# %% tags=["parameters"]
+programme = "leading-to-deliver"
+cohort = 2
+data_dir = ""  # empty: the repository's data/
+params_dir = ""  # empty: the repository's params/
+output_dir = ""  # empty: show the report here without writing tables, figures or findings
+
+# %%
+from IPython.display import Markdown, display
+
+from evaluation import equity_plots, equity_report, report
+
+data = report.load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
+result = equity_report.equity_tables(data)
+tables = result.tables
+publish = report.Publisher(output_dir or None, notebook="equity_of_access")
+settings = data.cohort.equity
+level = data.cohort.confidence_level
+
+# %% tags=["nbval-check-output"]
+display(Markdown(equity_report.equity_summary(result, data)))
+
+# %% [markdown]
+# ## Representation against the eligible workforce
+#
+# For each group: places per 1,000 eligible staff, its share of places against its share of
+# the workforce (representation index, 100 = in proportion), and the **relative likelihood**
+# of a place compared with a reference group (as in NHS Workforce Race Equality Standard
+# indicator 4), with a Katz log confidence interval. The shaded band is the four-fifths rule
+# applied both ways: *within* when the estimate lies in it, *disparity* when the whole
+# interval lies outside it, *inconclusive* otherwise. A group with no places is drawn at the
+# left edge with a one-sided interval. Suppressed groups are labelled and have no value.
+
+# %%
+for dimension in settings.dimensions:
+    publish.figure(equity_plots.representation_chart(tables["equity"], dimension=dimension, band=settings.band,
+                                                     confidence_level=level), f"equity_representation_{dimension}")
+
+# %% tags=["nbval-check-output"]
+publish.table("equity", tables["equity"], display=False)
+report.show_table(equity_report.for_display(tables["equity"]), 2, columns=[
+    "dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants", "share_eligible",
+    "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "reference_category",
+    "suppressed"])
+
+# %% [markdown]
+# ## Is the difference more than chance?
+#
+# A goodness-of-fit test asks whether the spread of places over a dimension's categories
+# could come from drawing participants at random from the eligible workforce. The Pearson
+# chi-square test is used when every expected count is at least 5; otherwise a Monte Carlo
+# multinomial test (20,000 simulated cohorts, seeded, so the p-value is reproducible). Groups
+# that are suppressed are pooled into one before testing.
+
+# %% tags=["nbval-check-output"]
+publish.table("equity_goodness_of_fit", tables["goodness_of_fit"], display=False)
+report.show_table(equity_report.for_display(tables["goodness_of_fit"]), 3, columns=[
+    "dimension", "method", "statistic", "df", "p_value", "n", "categories", "pooled_suppressed_categories",
+    "min_expected"])
+
+# %% [markdown]
+# ## Places across Scotland's council areas
+#
+# Places per 1,000 eligible staff in each of the 32 council areas, then the Lorenz curve: areas
+# ordered from the lowest rate to the highest, the cumulative share of places against the
+# cumulative share of the workforce. The workforce-weighted Gini coefficient (Brown's formula)
+# is 0 when places follow the workforce exactly. Suppressed areas are pooled into one point.
+
+# %%
+if len(tables["council_areas"]):
+    publish.figure(equity_plots.council_rates_chart(tables["council_areas"]), "equity_council_areas")
+
+# %% tags=["nbval-check-output"]
+if len(tables["council_areas"]):
+    gini = float(tables["spread"].set_index("measure")["value"].get("gini", float("nan")))
+    publish.figure(equity_plots.lorenz_chart(tables["lorenz"], gini), "equity_lorenz")
+    publish.table("equity_council_areas", tables["council_areas"], display=False)
+    publish.table("equity_lorenz", tables["lorenz"], display=False)
+    publish.table("equity_spread", tables["spread"], display=False)
+    report.show_table(tables["spread"], 3, columns=["measure", "value", "description"])
+else:
+    display(Markdown("*Council area is not one of this cohort's equity dimensions.*"))
+
+# %% [markdown]
+# ## From a place to completion
+#
+# The share of each group who completed the programme, with a Wilson 95% confidence interval.
+# Groups whose size is suppressed in the representation table are suppressed here too.
+
+# %%
+publish.figure(equity_plots.group_estimates_chart(
+    tables["completion"], value="completion_rate", low="ci_low", high="ci_high", percent=True,
+    dimensions=[d for d in settings.dimensions if d != "local_authority"],
+    xlabel="Completed the programme (%), with 95% CI", title="Completion by group"), "equity_completion")
+
+# %% tags=["nbval-check-output"]
+publish.table("equity_completion", tables["completion"], display=False)
+report.show_table(equity_report.for_display(tables["completion"]), 3)
+
+# %% [markdown]
+# ## From completion to benefit
+#
+# Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
+# for each group with at least five people who have scores at both waves, with the paired
+# t-interval and d_z. Smaller groups, and groups suppressed elsewhere, are suppressed.
+
+# %%
+change = tables["outcome_change"]
+if len(change):
+    publish.figure(equity_plots.group_estimates_chart(
+        change, value="mean_change", low="change_ci_low", high="change_ci_high", reference=0.0,
+        dimensions=[d for d in settings.dimensions if d != "local_authority"],
+        xlabel="Mean change (later − earlier, scale points), with 95% CI",
+        title=f"Change on {data.titles.get(data.primary_scale, data.primary_scale)} by group"),
+        "equity_outcome_change")
+
+# %% tags=["nbval-check-output"]
+publish.table("equity_outcome_change", change, display=False)
+if len(change):
+    report.show_table(equity_report.for_display(change), 2, titles=data.titles, columns=[
+        "dimension", "category", "scale", "comparison", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
+        "d_z", "suppressed"])
+else:
+    display(Markdown("*Not available: no paired scores on the primary scale.*"))
+
+# %% [markdown]
+# ## Declaration
+#
+# The share of participants who declared each characteristic. "Not declared", "prefer not to
+# say" and "not recorded" (left blank) are categories of their own in the tables above.
+
+# %% tags=["nbval-check-output"]
+publish.table("equity_declaration", tables["declaration"], display=False)
+report.show_table(equity_report.for_display(tables["declaration"]), 3,
+                  columns=["dimension", "participants", "declaration_rate", "suppressed"])
+
+# %% [markdown]
+# ## Data notes
+
+# %%
+if len(tables["notes"]):
+    publish.table("equity_notes", tables["notes"])
+else:
+    display(Markdown("*None.*"))
+
+# %%
+publish.findings(equity_report.equity_findings(result, data))
+
+# %% [markdown]
+# ## Disclosure control
+#
+# No table, chart or text in this report shows a number of people from 1 to 4 for a group
+# defined by participants' characteristics. Such counts are suppressed (*primary*), and so are
+# further groups (*secondary*) wherever a suppressed count could otherwise be worked out from
+# the totals and the other groups; rates, shares, ratios and bands of a suppressed group are
+# withheld with it. A log of what was suppressed and why is kept with the evaluator's data,
+# not in this report.
+
+# %%
+if output_dir:
+    equity_report.write_disclosure_log(result.log, data_dir or None, programme, cohort)
+    display(Markdown(f"*{len(result.log)} suppressions are recorded in the evaluator's disclosure log.*"))
+else:
+    display(Markdown(f"*{len(result.log)} suppressions (the log is written only when the report is published).*"))
+
+# %% [markdown]
+# ## Methods
+#
+# Eligible workforce: `workforce.csv`, the year nearest the cohort's (at or before it when
+# available). Rate per 1,000 = 1,000 × participants / eligible staff; representation index =
+# 100 × share of places / share of the workforce; relative likelihood = rate of a group / rate
+# of the reference group (the parameter `equity.reference`, else the largest group in the
+# workforce; if that group is suppressed, the largest published group), with the Katz log
+# confidence interval (Katz et al. 1978) — for a group with no places, the interval runs from 0
+# to the upper limit of the adjusted log interval (0.5 added to each count). Band: the
+# four-fifths rule of the US Uniform Guidelines (1978) in both directions, configurable.
+# Goodness of fit: Pearson chi-square when every expected count is at least 5, otherwise a
+# Monte Carlo multinomial test. Spread: Lorenz curve and workforce-weighted Gini coefficient
+# (Brown's formula) of places per 1,000 across the 32 council areas. Completion: Wilson
+# interval. Outcome change: paired t-interval and d_z, as in the cohort evaluation report.

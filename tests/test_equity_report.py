@@ -1,0 +1,282 @@
+"""The equity-of-access report on the shipped synthetic data (cohort 2 of Leading to Deliver)."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import warnings
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from evaluation import equity_report as er
+from evaluation.disclosure import LOG_COLUMNS
+from evaluation.equity import UNDECLARED
+from evaluation.errors import DemoKeyWarning, ParameterError
+from evaluation.params import EquitySettings
+from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from evaluation.report import load_cohort_data
+
+CONTRACT = ["dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants",
+            "share_eligible", "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band",
+            "suppressed"]
+
+
+@pytest.fixture(scope="module")
+def cohort2(tmp_path_factory):
+    from evaluation.ingest import ingest
+    from evaluation.synthetic import synthesise
+
+    root = tmp_path_factory.mktemp("equity")
+    synthesise(root / "data", PARAMS_DIR)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("EVALUATION_ID_KEY", raising=False)
+        mp.delenv("EVALUATION_ID_KEY_FILE", raising=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DemoKeyWarning)  # synthetic data: the labelled demo key
+            ingest("leading-to-deliver", data_dir=root / "data", params_dir=PARAMS_DIR)
+    data = load_cohort_data("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR)
+    return root, data, er.equity_tables(data)
+
+
+def test_equity_table_has_the_contract_columns(cohort2):
+    _, data, result = cohort2
+    table = result.tables["equity"]
+    assert list(table.columns[: len(CONTRACT)]) == CONTRACT
+    assert list(table.columns[len(CONTRACT):]) == ["reference_category", "workforce_year"]
+    assert set(table["dimension"]) == set(data.cohort.equity.dimensions)
+    assert set(table["band"]) <= {"within", "disparity", "inconclusive", ""}
+    assert set(table["suppressed"]) <= {"", "primary", "secondary"}
+    # the 2018 workforce is the only year shipped: the nearest to the cohort's 2004
+    assert set(table["workforce_year"]) == {2018}
+
+
+def test_uneven_access_shows_a_disparity_and_small_groups_are_suppressed(cohort2):
+    _, _, result = cohort2
+    table = result.tables["equity"]
+    assert (table["band"] == "disparity").any()
+    private = table[(table["dimension"] == "sector") & (table["category"] == "private")].iloc[0]
+    assert private["band"] == "disparity" and private["relative_likelihood"] < 0.8
+    assert (table["suppressed"] == "primary").any() and (table["suppressed"] == "secondary").any()
+
+
+def _counts(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_numeric(frame[column], errors="coerce").dropna()
+
+
+def test_no_published_count_from_1_to_4(cohort2):
+    _, data, result = cohort2
+    t = data.cohort.disclosure_threshold
+    tables = result.tables
+    for name, column in [("equity", "participants"), ("completion", "participants"),
+                         ("outcome_change", "n_pairs"), ("council_areas", "participants")]:
+        shown = _counts(tables[name], column)
+        assert not ((shown >= 1) & (shown < t)).any(), name
+    # everything about a suppressed row is withheld, the band included
+    table = tables["equity"]
+    hidden = table[table["suppressed"] != ""]
+    assert hidden[["participants", "rate_per_1000", "share_participants", "representation_index",
+                   "relative_likelihood", "rl_ci_low", "rl_ci_high"]].isna().all().all()
+    assert (hidden["band"] == "").all()
+    for name, columns in [("completion", ["completion_rate", "ci_low", "ci_high"]),
+                          ("outcome_change", ["mean_change", "change_ci_low", "change_ci_high", "d_z"])]:
+        rows = tables[name][tables[name]["suppressed"] != ""]
+        assert rows[columns].isna().all().all(), name
+    # groups suppressed in the equity table are suppressed in the completion and outcome tables too
+    key = set(zip(hidden["dimension"], hidden["category"], strict=True))
+    for name in ("completion", "outcome_change"):
+        other = tables[name]
+        flagged = other[[(d, c) in key for d, c in zip(other["dimension"], other["category"], strict=True)]]
+        assert (flagged["suppressed"] != "").all(), name
+
+
+def _integer_bounds(values, published, lines, labels, threshold):
+    """Integer bounds (scipy milp) of each hidden cell given published cells and ``total = Σ parts`` lines."""
+    hidden = [i for i in range(len(values)) if not published[i]]
+    pos = {cell: k for k, cell in enumerate(hidden)}
+    a, b = [], []
+    for total, parts in lines:
+        coef, rhs = np.zeros(len(hidden)), 0.0
+        for cell, sign in [(total, -1.0), *[(p, 1.0) for p in parts]]:
+            if cell in pos:
+                coef[pos[cell]] += sign
+            else:
+                rhs -= sign * values[cell]
+        if coef.any():
+            a.append(coef)
+            b.append(rhs)
+    lower = np.ones(len(hidden))
+    upper = np.array([threshold - 1.0 if labels[i] == "primary" else sum(values) for i in hidden])
+    cons = [LinearConstraint(np.array(a), np.array(b), np.array(b))]
+    out = {}
+    for k, cell in enumerate(hidden):
+        e = np.zeros(len(hidden))
+        e[k] = 1
+        lo = milp(e, constraints=cons, integrality=np.ones(len(hidden)), bounds=Bounds(lower, upper))
+        hi = milp(-e, constraints=cons, integrality=np.ones(len(hidden)), bounds=Bounds(lower, upper))
+        out[cell] = (lo.fun, -hi.fun)
+    return out
+
+
+def test_no_suppressed_count_can_be_worked_out(cohort2):
+    """From the published counts, the cohort size and the declaration rate (independent check)."""
+    _, data, result = cohort2
+    t = data.cohort.disclosure_threshold
+    n = len(data.participants)
+    table, declaration = result.tables["equity"], result.tables["declaration"].set_index("dimension")
+    truth = data.participants
+    for dim, rows in table.groupby("dimension", sort=False):
+        cats = rows["category"].tolist()
+        col = truth[dim].astype(str).replace("", "not_recorded")
+        values = [float((col == c).sum()) for c in cats]
+        published = rows["participants"].notna().tolist()
+        labels = rows["suppressed"].tolist()
+        if all(published):
+            continue
+        lines = [(len(cats), list(range(len(cats))))]
+        values.append(float(n))
+        published.append(True)
+        labels.append("")
+        rate = declaration.loc[dim, "declaration_rate"]
+        undeclared = [i for i, c in enumerate(cats) if c in UNDECLARED]
+        if not pd.isna(rate) and undeclared:
+            values.append(round(n * (1 - rate)))
+            published.append(True)
+            labels.append("")
+            lines.append((len(values) - 1, undeclared))
+        for cell, (lo, hi) in _integer_bounds(values, published, lines, labels, t).items():
+            assert lo <= values[cell] <= hi
+            assert hi - lo >= 1, f"{dim}/{cats[cell]} can be worked out ({lo:g}..{hi:g})"
+
+
+def test_statistics_come_from_published_cells_only(cohort2):
+    _, _, result = cohort2
+    gof = result.tables["goodness_of_fit"]
+    assert set(gof["method"]) <= {"chi_square", "monte_carlo"}
+    assert gof["description"].str.contains("chi-square|Monte Carlo").all()
+    assert (gof.loc[gof["method"] == "monte_carlo", "draws"] == er.MONTE_CARLO_DRAWS).all()
+    lorenz = result.tables["lorenz"]
+    assert "suppressed areas (pooled)" in lorenz["unit"].tolist()
+    shown = set(result.tables["council_areas"].dropna(subset=["participants"])["category"])
+    assert set(lorenz["unit"]) - {"", "suppressed areas (pooled)"} <= shown
+    gini = result.tables["spread"].set_index("measure").loc["gini", "value"]
+    assert 0 < gini < 1
+
+
+def test_references_are_published_groups(cohort2):
+    _, _, result = cohort2
+    table = result.tables["equity"]
+    for dim, ref in result.references.items():
+        row = table[(table["dimension"] == dim) & (table["category"] == ref)].iloc[0]
+        assert row["suppressed"] == "" and row["participants"] > 0 and row["relative_likelihood"] == 1.0
+        assert (table.loc[table["dimension"] == dim, "reference_category"] == ref).all()
+
+
+def _with(data, **update):
+    return dataclasses.replace(data, cohort=data.cohort.model_copy(update=update))
+
+
+def test_parameters_are_honoured(cohort2):
+    _, data, _ = cohort2
+    # a higher threshold: no published count from 1 to 9
+    strict = er.equity_tables(_with(data, disclosure_threshold=10)).tables
+    for name, column in [("equity", "participants"), ("completion", "participants"), ("outcome_change", "n_pairs")]:
+        shown = _counts(strict[name], column)
+        assert not ((shown >= 1) & (shown < 10)).any(), name
+    # the reference and the band come from the cohort's parameters
+    other = er.equity_tables(_with(data, equity=EquitySettings(reference={"sector": "voluntary"},
+                                                                band=(0.5, 2.0))))
+    sector = other.tables["equity"][other.tables["equity"]["dimension"] == "sector"].set_index("category")
+    assert set(sector["reference_category"]) == {"voluntary"}
+    assert sector.loc["voluntary", "relative_likelihood"] == 1.0
+    with pytest.raises(ParameterError, match=r"`equity.reference.sector` is 'nhs'; it must be one of"):
+        er.equity_tables(_with(data, equity=EquitySettings(reference={"sector": "nhs"})))
+
+
+def test_findings_layout_and_no_suppressed_cell(cohort2):
+    _, data, result = cohort2
+    findings = er.equity_findings(result, data)
+    ids = [f["id"] for f in findings]
+    assert len(ids) == len(set(ids)) and all(i.startswith("equity.") for i in ids)
+    assert all(set(f) == {"id", "statement", "value", "ci_low", "ci_high", "unit", "table"} for f in findings)
+    assert "equity.sector.private.relative_likelihood" in ids
+    assert "equity.local_authority.gini" in ids
+    table = result.tables["equity"]
+    for row in table[table["suppressed"] != ""].itertuples():
+        assert f"equity.{row.dimension}.{row.category}.relative_likelihood" not in ids
+    private = next(f for f in findings if f["id"] == "equity.sector.private.relative_likelihood")
+    row = table[(table["dimension"] == "sector") & (table["category"] == "private")].iloc[0]
+    assert (private["value"], private["ci_low"], private["ci_high"]) == (
+        row["relative_likelihood"], row["rl_ci_low"], row["rl_ci_high"])
+    assert "disparity" in private["statement"]
+    json.dumps(findings)  # serialisable
+
+
+def test_summary_names_the_disparity_and_the_suppression(cohort2):
+    _, data, result = cohort2
+    text = er.equity_summary(result, data)
+    first = text.split("\n\n")[1:3]
+    assert "Under-represented, and the data are clear about it" in first[1]
+    assert "private (sector: 0.16 times the chance of local authority" in first[1]
+    assert "Groups of fewer than 5 people are not shown" in text
+    # no count from 1 to 4 next to a group name
+    assert "(n = 1" not in text and "(n = 4" not in text
+
+
+def test_deterministic(cohort2):
+    _, data, result = cohort2
+    again = er.equity_tables(data)
+    for name, frame in result.tables.items():
+        pd.testing.assert_frame_equal(frame, again.tables[name])
+    pd.testing.assert_frame_equal(result.log, again.log)
+
+
+def test_disclosure_log_is_kept_with_the_data(cohort2):
+    root, data, result = cohort2
+    path = er.write_disclosure_log(result.log, root / "data", "leading-to-deliver", 2)
+    assert path == root / "data" / "disclosure_logs" / "leading-to-deliver" / "cohort-2.csv"
+    log = pd.read_csv(path, keep_default_na=False)
+    assert list(log.columns) == LOG_COLUMNS
+    table = result.tables["equity"]
+    hidden = set(zip(table.loc[table["suppressed"] != "", "dimension"],
+                     table.loc[table["suppressed"] != "", "category"], strict=True))
+    logged = set(zip(log.loc[log["table"] == "equity", "dimension"], log.loc[log["table"] == "equity", "category"],
+                     strict=True))
+    assert hidden <= logged
+    assert log["reason"].str.len().gt(0).all()
+
+
+def test_notebook_is_committed_without_outputs_and_with_the_five_parameters():
+    nb = nbformat.read(NOTEBOOKS_DIR / "equity_of_access.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code)
+    params = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    names = [t.id for node in ast.parse(params[0].source).body for t in node.targets]
+    assert names == ["programme", "cohort", "data_dir", "params_dir", "output_dir"]
+    assert any("nbval-check-output" in c.metadata.get("tags", []) for c in code)
+    assert "!" not in "".join(c.source.lstrip()[:1] for c in code)  # no shell calls
+
+
+def test_evaluate_publishes_the_equity_report(synthetic_report):
+    root, folder, _ = synthetic_report
+    assert (folder / "equity_of_access.html").is_file() and (folder / "equity_of_access.ipynb").is_file()
+    table = pd.read_csv(folder / "tables" / "equity.csv", keep_default_na=False, na_values=[""])
+    assert list(table.columns[: len(CONTRACT)]) == CONTRACT
+    assert (table["band"] == "disparity").any() and (table["suppressed"] != "").any()
+    for path in (folder / "tables").glob("equity*.csv"):
+        frame = pd.read_csv(path)
+        for column in ("participants", "n_pairs"):
+            if column in frame:
+                shown = _counts(frame, column)
+                assert not ((shown >= 1) & (shown < 5)).any(), path.name
+    findings = json.loads((folder / "findings.json").read_text())
+    assert "equity.sector.private.relative_likelihood" in {f["id"] for f in findings}
+    html = (folder / "equity_of_access.html").read_text()
+    assert "Summary for commissioners: equity of access" in html and "suppressed" in html
+    assert not list(folder.rglob("*disclosure*"))  # the log is not published
+    assert (root / "data" / "disclosure_logs" / "leading-to-deliver" / "cohort-2.csv").is_file()
