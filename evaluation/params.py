@@ -37,6 +37,7 @@ __all__ = [
     "Cohort",
     "EquitySettings",
     "Instrument",
+    "MonetisedBenefits",
     "Programme",
     "Scale",
     "StaffHourlyCost",
@@ -177,6 +178,16 @@ class EquitySettings(_Strict):
         return band
 
 
+class MonetisedBenefits(_Strict):
+    """Benefits converted to money (Phillips level 5), optional, for a benefit-cost ratio."""
+
+    by_year: dict[int, Annotated[float, Field(ge=0)]] = Field(min_length=1)
+    price_year: int
+    source: str
+    attribution: Annotated[float, Field(gt=0, le=1)] = 1.0
+    confidence: Annotated[float, Field(gt=0, le=1)] = 1.0
+
+
 class Bootstrap(_Strict):
     resamples: Annotated[int, Field(ge=100)] = 2000
     seed: Annotated[int, Field(ge=0)] = 2005
@@ -210,6 +221,7 @@ class Cohort(_Strict):
     disclosure_threshold: Annotated[int, Field(ge=1)] = 5
     equity: EquitySettings = EquitySettings()
     bootstrap: Bootstrap = Bootstrap()
+    monetised_benefits: MonetisedBenefits | None = None
     title: str | None = None
     year: int | None = None
 

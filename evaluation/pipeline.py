@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata
+import os
 import platform
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -81,11 +83,30 @@ def _versions() -> dict[str, str | None]:
     return out
 
 
+def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress: Callable[[str], None]) -> None:
+    """Bring the other programmes' processed data up to date, for the cost report's comparison
+    across programmes. A programme that cannot be ingested is left out of that comparison (the
+    report says so); it never stops this cohort's report."""
+    for participants in sorted((data_dir / "raw").glob("*/participants.csv")):
+        other = participants.parent.name
+        if other == programme or not (params_dir / other / "programme.yaml").is_file():
+            continue
+        if is_up_to_date(other, data_dir=data_dir, params_dir=params_dir):
+            continue
+        progress(f"ingest: validating and scoring {other} (for the comparison across programmes)")
+        try:
+            ingest(other, data_dir=data_dir, params_dir=params_dir)
+        except EvaluationError as exc:
+            first_line = str(exc).splitlines()[0]
+            progress(f"ingest: {other} left out of the comparison across programmes: {first_line}")
+
+
 def _kernel_config(sockets: Path):
-    """Kernels talk over IPC sockets in a private folder: no TCP ports to collide when several
-    reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
+    """Kernels talk over IPC sockets in a private folder per notebook: no TCP ports to collide
+    when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
     from traitlets.config import Config
 
+    sockets.mkdir(parents=True, exist_ok=True)
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(sockets / "kernel")
@@ -150,6 +171,7 @@ def evaluate(
         progress(f"ingest: validating and scoring {programme}")
         ingest(programme, data_dir=data_dir, params_dir=params_dir)
     load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)  # the cohort has data
+    _ingest_others(programme, data_dir=data_dir, params_dir=params_dir, progress=progress)
 
     notebooks = [Path(notebooks_dir) / f"{n}.ipynb" for n in REPORT_NOTEBOOKS
                  if (Path(notebooks_dir) / f"{n}.ipynb").is_file()]
@@ -159,35 +181,45 @@ def evaluate(
     inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]
 
     sockets = Path(tempfile.mkdtemp(prefix="evaluation-kernel-"))
-    with atomic_directory(destination) as tmp, _removed_after(sockets):
-        for source in notebooks:
-            progress(f"notebook: running {source.name}")
-            # output_dir "." is the kernel's working folder (the report folder being built), so an
-            # executed notebook re-run elsewhere (reviewers' verify) writes beside itself.
-            executed = tmp / source.name
-            try:
-                papermill.execute_notebook(
-                    str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
-                    cwd=str(tmp), config=_kernel_config(sockets), request_save_on_cell_execute=False,
-                    parameters={"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
-                                "params_dir": str(params_dir), "output_dir": "."},
-                )
-            except PapermillExecutionError as exc:
-                failed_dir.mkdir(parents=True, exist_ok=True)
-                kept = failed_dir / source.name
-                shutil.copyfile(executed, kept)
-                raise NotebookFailedError(
-                    f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
+    provenance = {
+        "summary": f"{prog.title}, cohort {cohort}. Code commit {(_git()['commit'] or 'unknown')[:12]}; "
+                   f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
+        "inputs": inputs,
+    }
+    parameters = {"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
+                  "params_dir": str(params_dir), "output_dir": "."}
+
+    def run(source: Path, tmp: Path) -> str | None:
+        """Execute and render one notebook; return an error message, or None."""
+        progress(f"notebook: running {source.name}")
+        # output_dir "." is the kernel's working folder (the report folder being built), so an
+        # executed notebook re-run elsewhere (reviewers' verify) writes beside itself.
+        executed = tmp / source.name
+        try:
+            papermill.execute_notebook(
+                str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
+                cwd=str(tmp), config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
+                parameters=parameters,
+            )
+        except PapermillExecutionError as exc:
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / source.name
+            shutil.copyfile(executed, kept)
+            return (f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
                     f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
-                    f"kept for inspection at {kept}"
-                ) from None
-            _stamp_provenance(executed, {
-                "summary": f"{prog.title}, cohort {cohort}. Code commit {(_git()['commit'] or 'unknown')[:12]}; "
-                           f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
-                "inputs": inputs,
-            })
-            progress(f"render: {source.stem}.html")
-            render_html(executed, tmp / f"{source.stem}.html")
+                    f"kept for inspection at {kept}")
+        _stamp_provenance(executed, provenance)
+        progress(f"render: {source.stem}.html")
+        render_html(executed, tmp / f"{source.stem}.html")
+        return None
+
+    with atomic_directory(destination) as tmp, _removed_after(sockets):
+        # The notebooks are independent: run them two at a time (each kernel is its own process).
+        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+            errors = list(pool.map(lambda source: run(source, tmp), notebooks))
+        failures = [e for e in errors if e]
+        if failures:
+            raise NotebookFailedError("\n".join(failures))
 
         findings: list[dict] = []
         fragments = tmp / "findings"

@@ -1,0 +1,752 @@
+"""The cost-per-participant report: tables, findings and summary for one cohort.
+
+The notebook ``notebooks/cost_per_participant.ipynb`` calls this module and displays what it
+returns; it computes nothing itself. The arithmetic is in :mod:`evaluation.costs`; this module
+gathers a cohort's inputs (processed cost lines, deflators, staff hourly costs, enrolment of
+every cohort, reliable improvers on the primary scale) and assembles:
+
+* :func:`cohort_costs` — one cohort's ledger, reliable improvers and bootstrap;
+* :func:`cost_tables` — every table of the report: ``cost_summary`` and ``costs_by_category``
+  (CONTRACT section 4), ``cost_ledger``, ``cost_curve``, ``tornado``, ``bootstrap``,
+  ``benchmarks``, ``reliable_improvement``, ``programme_comparison``, ``non_monetised``,
+  ``benefit_cost`` (when monetised benefits are supplied) and ``notes``;
+* :func:`cost_findings` — the headline findings (ids ``costs.…``), and
+  :func:`cost_findings_for`, which re-derives them from a :class:`~evaluation.report.CohortData`
+  (used by ``python -m evaluation verify``);
+* :func:`cost_summary_markdown` — the plain-language summary for commissioners.
+
+Reliable improvers. A participant reliably improved when their reliable change index on the
+cohort's primary scale (self-ratings), over the cohort's first comparison (normally
+``pre_post``), is above 1.96 in the direction of improvement (Jacobson & Truax 1991, via
+:func:`evaluation.outcomes.reliable_change_by_person`, with the reliability rule of
+:func:`evaluation.report.rci_reliability`). Participants without both scores count as **not
+improved** when costs per improver are worked out: Phillips' principle 6 — no data, no
+improvement — so the cost per improver is never flattered by drop-outs.
+
+Every figure here is about a whole cohort (or a whole programme): nothing is broken down by
+participant characteristics, so no disclosure control is needed (CONTRACT section 5.3).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import costs as ct
+from . import outcomes as oc
+from .errors import DataValidationError, DegenerateDataWarning, EvaluationWarning, ParameterError
+from .params import COMPARISONS, list_cohorts
+from .paths import DATA_DIR, PARAMS_DIR, processed_dir
+from .report import CohortData, NoCohortDataError, load_cohort_data, rci_reliability, scale_info
+
+__all__ = [
+    "BENCHMARK_PRICE_YEAR",
+    "BENCHMARKS",
+    "CONTRACT_CATEGORY_COLUMNS",
+    "CONTRACT_MEASURES",
+    "CONTRACT_SUMMARY_COLUMNS",
+    "CohortCosts",
+    "benchmark_comparison",
+    "cohort_costs",
+    "cost_findings",
+    "cost_findings_for",
+    "cost_summary_markdown",
+    "cost_tables",
+    "programme_comparison",
+    "reliable_improvement",
+]
+
+#: ``tables/cost_summary.csv`` (CONTRACT section 4), first columns in this order.
+CONTRACT_SUMMARY_COLUMNS = ["measure", "value", "ci_low", "ci_high", "unit", "price_base_year"]
+#: Measures ``tables/cost_summary.csv`` must have (CONTRACT section 4).
+CONTRACT_MEASURES = [
+    "total_cost", "fixed_cost", "variable_cost_per_participant", "participant_time_cost", "cost_per_enrolled",
+    "cost_per_completer", "cost_per_reliable_improver",
+]
+#: ``tables/costs_by_category.csv`` (CONTRACT section 4).
+CONTRACT_CATEGORY_COLUMNS = ["category", "basis", "amount", "share"]
+#: Price year assumed for the 2008 evaluation's benchmarks: the report (October 2008) does not
+#: state its price base in the excerpts found, so its year of publication is taken (VERIFY).
+BENCHMARK_PRICE_YEAR = 2008
+#: Published cost-per-participant benchmarks, nominal pounds per participant in
+#: :data:`BENCHMARK_PRICE_YEAR` prices (``high`` NaN = open-ended).
+BENCHMARKS = (
+    {"benchmark": "Residential programmes", "low": 4000.0, "high": math.nan,
+     "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: residential programmes "
+               "cost £4,000 or more per participant"},
+    {"benchmark": "Non-residential and distance / e-learning programmes", "low": 1000.0, "high": 2000.0,
+     "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: non-residential and "
+               "distance or e-learning programmes cost £1,000-£2,000 per participant"},
+)
+TORNADO_MEASURES = ("cost_per_completer", "cost_per_reliable_improver")
+INPUT_WORDS = {
+    "hours": "the hours participants spent on the programme",
+    "hourly_cost": "the hourly cost of participants' time",
+    "completion_rate": "the completion rate",
+    "reliable_improvement_rate": "the share who reliably improved",
+}
+FINDING_MEASURES = (
+    ("total_cost", "costs.total_cost"),
+    ("cost_per_enrolled", "costs.cost_per_participant"),
+    ("cost_per_completer", "costs.cost_per_completer"),
+    ("cost_per_reliable_improver", "costs.cost_per_reliable_improver"),
+    ("variable_cost_per_participant", "costs.marginal_cost_participant"),
+    ("marginal_cost_cohort", "costs.marginal_cost_cohort"),
+    ("participant_time_cost", "costs.participant_time_cost"),
+)
+
+
+def _collect(notes: list[dict], source: str, func: Callable[[], Any]) -> Any:
+    """Run ``func`` and keep the workbench's warnings as report notes."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", EvaluationWarning)
+        result = func()
+    for w in caught:
+        if issubclass(w.category, EvaluationWarning):
+            notes.append({"source": source, "warning": w.category.__name__, "message": str(w.message)})
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result
+
+
+def _money(x: float, digits: int = 0) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "not available"
+    return f"£{x:,.{digits}f}"
+
+
+def _pct(level: float) -> int:
+    return int(round(level * 100))
+
+
+# ------------------------------------------------------------------------------ inputs
+
+
+def reliable_improvement(data: CohortData) -> tuple[pd.DataFrame, dict]:
+    """Each enrolled participant's reliable change on the primary scale (self-ratings).
+
+    Returns
+    -------
+    (DataFrame, dict)
+        One row per participant of the cohort, sorted by ``participant_id``:
+        ``participant_id, earlier, later, change, rci, category, improved``, where
+        ``improved`` is True only for a reliable improvement (no scores → False); and a dict
+        ``scale, title, comparison, earlier, later, reliability, higher_is_better``.
+
+    Notes
+    -----
+    The first comparison of the cohort (normally ``pre_post``); the reliability is the
+    cohort's ``rci_reliability`` (a number, or the listwise Cronbach's alpha of the pre wave
+    of the self-rated primary scale). SD_pre is over the complete pairs, as in the outcomes
+    table, so the counts agree with its ``rci_improved``.
+    """
+    people = data.participants[["participant_id"]].astype({"participant_id": str}) \
+        .sort_values("participant_id").reset_index(drop=True)
+    comparison = data.cohort.comparisons[0]
+    earlier, later = COMPARISONS[comparison]
+    scale = data.primary_scale
+    info = {"scale": scale, "title": data.titles.get(scale, scale) if scale else None, "comparison": comparison,
+            "earlier": earlier, "later": later, "reliability": math.nan, "higher_is_better": True}
+    empty = people.assign(earlier=np.nan, later=np.nan, change=np.nan, rci=np.nan, category=None, improved=False)
+    if scale is None:
+        warnings.warn("no primary scale of Kirkpatrick level 2 is defined: nobody counts as a reliable improver",
+                      DegenerateDataWarning, stacklevel=2)
+        return empty, info
+    info["higher_is_better"] = bool(scale_info(data).loc[scale, "higher_is_better"])
+    setting = rci_reliability(data)
+    if isinstance(setting, pd.DataFrame):
+        row = setting[(setting["scale"] == scale) & (setting["rater"] == "self")]
+        info["reliability"] = float(row["reliability"].iloc[0]) if len(row) else math.nan
+    else:
+        info["reliability"] = float(setting)
+    scores = data.scale_scores
+    scores = scores[(scores["scale"] == scale) & (scores["rater"] == "self") & scores["wave"].isin([earlier, later])]
+    wide = scores.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
+    wide.index = wide.index.astype(str)
+    wide = wide.reindex(people["participant_id"])
+    x = wide[earlier] if earlier in wide else pd.Series(np.nan, index=wide.index)
+    y = wide[later] if later in wide else pd.Series(np.nan, index=wide.index)
+    by_person = oc.reliable_change_by_person(x.astype(float), y.astype(float), reliability=info["reliability"],
+                                             higher_is_better=info["higher_is_better"])
+    out = people.assign(
+        earlier=by_person["earlier"].to_numpy(), later=by_person["later"].to_numpy(),
+        change=by_person["change"].to_numpy(), rci=by_person["rci"].to_numpy(),
+        category=by_person["category"].to_numpy(),
+    )
+    out["improved"] = (out["category"] == "improved").to_numpy(dtype=bool)
+    return out, info
+
+
+@dataclass(frozen=True)
+class CohortCosts:
+    """One cohort's costs: ledger, reliable improvers, bootstrap and summary table."""
+
+    programme: str
+    programme_title: str
+    cohort: int
+    year: int | None
+    ledger: ct.Ledger
+    improvement: pd.DataFrame
+    improvement_info: dict
+    bootstrap: ct.BootstrapResult
+    summary: pd.DataFrame
+
+    @property
+    def improved(self) -> pd.Series:
+        return pd.Series(self.improvement["improved"].to_numpy(dtype=bool),
+                         index=self.improvement["participant_id"].to_numpy())
+
+    def value(self, measure: str) -> float:
+        row = self.summary.loc[self.summary["measure"] == measure]
+        return float(row["value"].iloc[0])
+
+
+def cohort_costs(
+    data: CohortData,
+    *,
+    base_year: int | None = None,
+    confidence_level: float | None = None,
+    notes: list[dict] | None = None,
+) -> CohortCosts:
+    """One cohort's ledger, reliable improvers, bootstrap and cost summary.
+
+    ``base_year`` and ``confidence_level`` default to the cohort's parameters
+    (``price_base_year``, ``confidence_level``); the bootstrap uses the cohort's ``bootstrap``
+    resamples and seed. Warnings become ``notes`` entries when a list is given.
+    """
+    notes = [] if notes is None else notes
+    coh = data.cohort
+    base = int(coh.price_base_year if base_year is None else base_year)
+    level = float(coh.confidence_level if confidence_level is None else confidence_level)
+    source = f"costs: {data.programme.name} cohort {coh.cohort}"
+    enrolled = data.all_participants.groupby("cohort").size()
+    enrolled.index = enrolled.index.astype(int)
+    ledger = _collect(notes, source, lambda: ct.cost_ledger(
+        data.costs, data.participants, cohort=coh.cohort, enrolled=enrolled, deflators=data.deflators,
+        base_year=base, staff=ct.StaffTime.from_programme(data.programme)))
+    improvement, info = _collect(notes, source, lambda: reliable_improvement(data))
+    improved = pd.Series(improvement["improved"].to_numpy(dtype=bool), index=improvement["participant_id"].to_numpy())
+    boot = _collect(notes, source, lambda: ct.bootstrap_costs(
+        ledger, improved, resamples=coh.bootstrap.resamples, seed=coh.bootstrap.seed, confidence_level=level))
+    summary = _collect(notes, source, lambda: ct.cost_summary(ledger, improved, bootstrap=boot))
+    where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
+    summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
+        f"Participants' time for the whole cohort (included in the total); source: {where}"
+    return CohortCosts(programme=data.programme.name, programme_title=data.programme.title, cohort=coh.cohort,
+                       year=coh.year, ledger=ledger, improvement=improvement, improvement_info=info, bootstrap=boot,
+                       summary=summary)
+
+
+# ------------------------------------------------------------------------------ tables
+
+
+def benchmark_comparison(
+    deflators: pd.DataFrame,
+    *,
+    base_year: int,
+    cost_per_place: float,
+    cost_per_place_with_time: float,
+    price_year: int = BENCHMARK_PRICE_YEAR,
+) -> pd.DataFrame:
+    """The 2008 benchmarks in base-year prices beside this cohort's cost per place.
+
+    Returns
+    -------
+    DataFrame
+        ``item, kind, low, high, price_year, low_real, high_real, price_base_year, unit,
+        source``: ``kind`` is ``benchmark`` or ``this_cohort``; ``low``/``high`` nominal in
+        ``price_year`` prices, ``low_real``/``high_real`` in ``base_year`` prices
+        (``real = nominal × D_base / D_price_year``). ``high`` NaN = open-ended.
+
+    Notes
+    -----
+    Published programme costs do not usually include participants' own time, so the
+    comparable figure is the cohort's cost per place *without* participants' time; the fully
+    loaded figure is shown beside it. The 2008 figures are taken to be in 2008 prices
+    (:data:`BENCHMARK_PRICE_YEAR`); had they been in 2007 prices, every converted value would
+    be D_2008 / D_2007 ≈ 3% higher.
+
+    Examples
+    --------
+    £4,000 in 2008 prices at base 2024: 4000 × 100 / 66.89 = £5,979.97.
+
+    >>> d = pd.DataFrame({"year": [2008, 2024], "index": [66.89, 100.0]})
+    >>> t = benchmark_comparison(d, base_year=2024, cost_per_place=9000.0, cost_per_place_with_time=12000.0)
+    >>> t[["kind", "low_real", "high_real"]].round(2)
+              kind  low_real  high_real
+    0    benchmark   5979.97        NaN
+    1    benchmark   1494.99    2989.98
+    2  this_cohort   9000.00    9000.00
+    3  this_cohort  12000.00   12000.00
+    """
+    rows = []
+    try:
+        factor = ct.deflate(1.0, price_year, deflators, base_year=base_year)
+    except ValueError as exc:
+        warnings.warn(f"the published benchmarks could not be converted to {base_year} prices: {exc}",
+                      DegenerateDataWarning, stacklevel=2)
+        factor = math.nan
+    for b in BENCHMARKS:
+        low_real, high_real = b["low"] * factor, b["high"] * factor
+        rows.append({"item": b["benchmark"], "kind": "benchmark", "low": b["low"], "high": b["high"],
+                     "price_year": price_year, "low_real": low_real, "high_real": high_real,
+                     "source": b["source"] + f" (taken to be in {price_year} prices)"})
+    for item, value in (("This cohort: programme cost per place (without participants' time)", cost_per_place),
+                        ("This cohort: fully loaded cost per place (with participants' time)",
+                         cost_per_place_with_time)):
+        rows.append({"item": item, "kind": "this_cohort", "low": value, "high": value, "price_year": base_year,
+                     "low_real": value, "high_real": value, "source": "this report, cost_summary"})
+    out = pd.DataFrame(rows)
+    out["price_base_year"] = int(base_year)
+    out["unit"] = ct.money_unit(base_year)
+    return out[["item", "kind", "low", "high", "price_year", "low_real", "high_real", "price_base_year", "unit",
+                "source"]]
+
+
+def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
+    row = {"programme": cc.programme, "programme_title": cc.programme_title, "level": level, "cohort": cc.cohort,
+           "year": cc.year, "enrolled": cc.ledger.enrolled, "completed": cc.ledger.completed,
+           "reliable_improvers": int(cc.improvement["improved"].sum())}
+    table = cc.summary.set_index("measure")
+    for measure in ("total_cost", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"):
+        row[measure] = float(table.loc[measure, "value"])
+        if measure != "total_cost":
+            row[f"{measure}_ci_low"] = float(table.loc[measure, "ci_low"])
+            row[f"{measure}_ci_high"] = float(table.loc[measure, "ci_high"])
+    row["participant_time_source"] = cc.ledger.participant_time_source
+    row["price_base_year"] = cc.ledger.base_year
+    row["unit"] = cc.ledger.unit
+    return row
+
+
+COMPARISON_COLUMNS = [
+    "programme", "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
+    "total_cost", "cost_per_enrolled", "cost_per_enrolled_ci_low", "cost_per_enrolled_ci_high",
+    "cost_per_completer", "cost_per_completer_ci_low", "cost_per_completer_ci_high", "cost_per_reliable_improver",
+    "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high", "participant_time_source",
+    "price_base_year", "unit",
+]
+
+
+def _programmes(params_dir: Path) -> list[str]:
+    return sorted(p.parent.name for p in Path(params_dir).glob("*/programme.yaml"))
+
+
+def programme_comparison(
+    data: CohortData,
+    current: CohortCosts,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+    notes: list[dict] | None = None,
+) -> pd.DataFrame:
+    """Cost per participant and per reliable improver across cohorts and programmes.
+
+    Every programme under ``params_dir`` (``<programme>/programme.yaml``) whose processed data
+    are under ``data_dir``, and every cohort of it with a parameter file and participants,
+    is costed with this report's price base and confidence level (each cohort's own bootstrap
+    seed and resamples). Programmes or cohorts that cannot be loaded are skipped with a note
+    (e.g. a programme not yet ingested, or whose processed data are older than its inputs).
+
+    Returns
+    -------
+    DataFrame
+        :data:`COMPARISON_COLUMNS`: one row per cohort (``level`` = ``cohort``) and one per
+        programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
+        intervals: total cost of all cohorts / all their participants).
+    """
+    from .ingest import is_up_to_date
+
+    notes = [] if notes is None else notes
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    params_dir = Path(params_dir) if params_dir else PARAMS_DIR
+    base, level = current.ledger.base_year, current.bootstrap.confidence_level
+    rows: list[dict] = []
+    for programme in _programmes(params_dir):
+        if not (processed_dir(data_dir, programme) / "manifest.json").is_file():
+            notes.append({"source": "programme comparison", "warning": "skipped",
+                          "message": f"{programme}: no processed data (it has not been ingested); run "
+                                     f"`python -m evaluation ingest --programme {programme}` to include it"})
+            continue
+        if programme != data.programme.name and not is_up_to_date(programme, data_dir=data_dir,
+                                                                   params_dir=params_dir):
+            notes.append({"source": "programme comparison", "warning": "skipped",
+                          "message": f"{programme}: the processed data are older than their inputs; run "
+                                     f"`python -m evaluation ingest --programme {programme}` to include it"})
+            continue
+        costed: list[CohortCosts] = []
+        for cohort in list_cohorts(params_dir, programme):
+            if programme == data.programme.name and cohort == data.cohort.cohort:
+                costed.append(current)
+                continue
+            try:
+                other = load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)
+                costed.append(cohort_costs(other, base_year=base, confidence_level=level, notes=notes))
+            except (ParameterError, NoCohortDataError, DataValidationError, ValueError) as exc:
+                notes.append({"source": "programme comparison", "warning": "skipped",
+                              "message": f"{programme} cohort {cohort}: {exc}"})
+        rows += [_comparison_row(cc) for cc in costed]
+        if costed:
+            total = sum(cc.ledger.total_cost for cc in costed)
+            n = sum(cc.ledger.enrolled for cc in costed)
+            done = sum(cc.ledger.completed for cc in costed)
+            improved = sum(int(cc.improvement["improved"].sum()) for cc in costed)
+            sources = sorted({cc.ledger.participant_time_source for cc in costed})
+            rows.append({
+                "programme": programme, "programme_title": costed[0].programme_title, "level": "programme",
+                "cohort": None, "year": None, "enrolled": n, "completed": done, "reliable_improvers": improved,
+                "total_cost": total, "cost_per_enrolled": total / n if n else math.nan,
+                "cost_per_completer": total / done if done else math.nan,
+                "cost_per_reliable_improver": total / improved if improved else math.nan,
+                "participant_time_source": ", ".join(sources), "price_base_year": base,
+                "unit": ct.money_unit(base),
+            })
+    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    for column in ("cohort", "year", "enrolled", "completed", "reliable_improvers", "price_base_year"):
+        out[column] = out[column].astype("Int64")
+    for column in [c for c in COMPARISON_COLUMNS if c.startswith("cost_") or c == "total_cost"]:
+        out[column] = out[column].astype("float64")
+    return out
+
+
+def _non_monetised(data: CohortData, notes: list[dict]) -> pd.DataFrame:
+    """The outcomes left in their own units (Phillips' intangibles): change on every scale."""
+    first = data.cohort.comparisons[0]
+    info = scale_info(data)
+    table = _collect(notes, "non-monetised outcomes", lambda: oc.outcomes_table(
+        data.scale_scores, comparisons=[first], confidence_level=data.cohort.confidence_level,
+        multiplicity=data.cohort.multiplicity, reliability=rci_reliability(data),
+        scale_info=info[["kirkpatrick_level", "higher_is_better"]]))
+    if table.empty:
+        return pd.DataFrame(columns=["scale", "title", "kirkpatrick_level", "comparison", "rater", "n_pairs",
+                                     "mean_change", "change_ci_low", "change_ci_high", "rci_improved"])
+    out = table[["scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_change", "change_ci_low",
+                 "change_ci_high", "rci_improved"]].copy()
+    out.insert(1, "title", out["scale"].map(data.titles))
+    return out.reset_index(drop=True)
+
+
+def _benefits_parameter(data: CohortData) -> Any:
+    return getattr(data.cohort, "monetised_benefits", None)
+
+
+def cost_tables(
+    data: CohortData,
+    *,
+    benefits: Any = None,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+    comparison: bool = True,
+) -> dict[str, Any]:
+    """Every table of the cost report for one cohort.
+
+    Parameters
+    ----------
+    data : CohortData
+    benefits : MonetisedBenefits or mapping, optional
+        Monetised benefits (``by_year``, ``price_year``, ``source``, ``attribution``,
+        ``confidence``); default: the cohort parameter ``monetised_benefits`` if the
+        parameter files have one, else none (no benefit–cost ratio is given).
+    data_dir, params_dir : path, optional
+        Where the other cohorts and programmes are, for the programme comparison (default:
+        the repository's ``data/`` and ``params/``).
+    comparison : bool, default True
+        Build the programme comparison (it loads every other cohort).
+
+    Returns
+    -------
+    dict
+        DataFrames ``cost_summary, costs_by_category, cost_ledger, cost_curve, tornado,
+        bootstrap, bootstrap_draws, benchmarks, reliable_improvement, non_monetised,
+        programme_comparison`` (when ``comparison``), ``benefit_cost`` (when benefits are
+        supplied), ``notes``; and ``cohort_costs`` (the :class:`CohortCosts`).
+    """
+    notes: list[dict] = []
+    coh = data.cohort
+    cc = cohort_costs(data, notes=notes)
+    ledger, improved = cc.ledger, cc.improved
+    tables: dict[str, Any] = {"cohort_costs": cc}
+    summary = cc.summary.copy()
+    tables["cost_summary"] = summary
+    tables["costs_by_category"] = ct.costs_by_category(ledger)
+    tables["cost_ledger"] = ledger.lines.copy()
+    tables["cost_curve"] = ct.cost_curve(ledger)
+    tables["tornado"] = pd.concat(
+        [_collect(notes, "tornado", lambda m=m: ct.tornado(ledger, improved, measure=m,
+                                                            confidence_level=coh.confidence_level))
+         for m in TORNADO_MEASURES], ignore_index=True)
+    tables["bootstrap"] = cc.bootstrap.summary.assign(unit=ledger.unit, price_base_year=ledger.base_year)
+    tables["bootstrap_draws"] = cc.bootstrap.draws
+    measures = summary.set_index("measure")["value"]
+    tables["benchmarks"] = _collect(notes, "benchmarks", lambda: benchmark_comparison(
+        data.deflators, base_year=ledger.base_year,
+        cost_per_place=float(measures["cost_per_enrolled_excluding_participant_time"]),
+        cost_per_place_with_time=float(measures["cost_per_enrolled"])))
+    info = cc.improvement_info
+    categories = cc.improvement["category"]
+    counts = [
+        ("enrolled", len(categories), "Participants enrolled in the cohort"),
+        ("scored_both", int(categories.notna().sum()),
+         f"With a score on the primary scale at both {info['earlier']} and {info['later']}"),
+        ("reliably_improved", int((categories == "improved").sum()), "Reliable change index above 1.96 (improved)"),
+        ("no_reliable_change", int((categories == "unchanged").sum()), "Change within measurement error"),
+        ("reliably_deteriorated", int((categories == "deteriorated").sum()), "Reliable change the other way"),
+        ("not_scored", int(categories.isna().sum()), "No pair of scores (or no reliability): counted as not improved"),
+    ]
+    tables["reliable_improvement"] = pd.DataFrame(
+        [{"stage": s, "n": n, "share_of_enrolled": n / len(categories), "definition": d} for s, n, d in counts]
+    ).assign(scale=info["scale"], comparison=info["comparison"], reliability=info["reliability"])
+    tables["non_monetised"] = _non_monetised(data, notes)
+    chosen = benefits if benefits is not None else _benefits_parameter(data)
+    if chosen is not None:
+        monetised = ct.MonetisedBenefits.from_value(chosen)
+        real = ct.real_benefits(monetised, data.deflators, base_year=ledger.base_year)
+        start = coh.year if coh.year is not None and (not len(real) or coh.year <= min(real.index)) else None
+        result = _collect(notes, "benefit_cost", lambda: ct.benefit_cost(
+            ledger.total_cost, real, discount_rate=coh.discount_rate, start_year=start))
+        tables["benefit_cost"] = pd.DataFrame([
+            {"measure": "benefits_present_value", "value": result.benefits, "unit": ledger.unit},
+            {"measure": "costs", "value": result.costs, "unit": ledger.unit},
+            {"measure": "benefit_cost_ratio", "value": result.bcr, "unit": "ratio"},
+            {"measure": "roi_percent", "value": result.roi_percent, "unit": "%"},
+        ]).assign(price_base_year=ledger.base_year, discounted=result.discounted,
+                  discount_rate=result.discount_rate if result.discounted else math.nan,
+                  attribution=monetised.attribution, confidence=monetised.confidence, source=monetised.source)
+    if comparison:
+        tables["programme_comparison"] = programme_comparison(data, cc, data_dir=data_dir, params_dir=params_dir,
+                                                              notes=notes)
+    tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
+        .reset_index(drop=True)
+    return tables
+
+
+# ------------------------------------------------------------------------------ findings
+
+
+def _finding(id_, statement, value, lo, hi, unit, table) -> dict:
+    def num(x):
+        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+    return {"id": id_, "statement": statement, "value": num(value), "ci_low": num(lo), "ci_high": num(hi),
+            "unit": unit, "table": table}
+
+
+def _who(data: CohortData) -> str:
+    return f"{data.programme.title}, cohort {data.cohort.cohort}" + (f" ({data.cohort.year})" if data.cohort.year else "")
+
+
+def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[dict]:
+    """The headline findings of the cost report, with stable ids.
+
+    Ids: ``costs.total_cost``, ``costs.cost_per_participant`` (per enrolled participant),
+    ``costs.cost_per_completer``, ``costs.cost_per_reliable_improver``,
+    ``costs.marginal_cost_participant``, ``costs.marginal_cost_cohort``,
+    ``costs.participant_time_cost``; with monetised benefits also ``costs.benefit_cost_ratio``
+    and ``costs.roi_percent``. Money findings have unit "GBP (<base year> prices)".
+    """
+    summary = tables["cost_summary"].set_index("measure")
+    cc: CohortCosts = tables["cohort_costs"]
+    unit = cc.ledger.unit
+    pct = _pct(data.cohort.confidence_level)
+    who = _who(data)
+    year = cc.ledger.base_year
+    info = cc.improvement_info
+
+    def ci_text(measure: str) -> str:
+        lo, hi = summary.loc[measure, "ci_low"], summary.loc[measure, "ci_high"]
+        if pd.isna(lo) or pd.isna(hi):
+            return f"{pct}% bootstrap interval not available"
+        return f"{pct}% bootstrap interval {_money(lo)} to {_money(hi)}"
+
+    n = int(summary.loc["enrolled", "value"])
+    done = int(summary.loc["completed", "value"])
+    improved = int(summary.loc["reliable_improvers", "value"])
+    scale_words = (info["title"] or "the primary scale").lower()
+    statements = {
+        "total_cost": f"The fully loaded cost of {who} was {_money(summary.loc['total_cost', 'value'])} in {year} "
+                      f"prices ({ci_text('total_cost')}).",
+        "cost_per_enrolled": f"A place on {who} cost {_money(summary.loc['cost_per_enrolled', 'value'])} per "
+                             f"enrolled participant in {year} prices, participants' time included "
+                             f"({ci_text('cost_per_enrolled')}; {n} enrolled).",
+        "cost_per_completer": f"Cost per participant who completed {who}: "
+                              f"{_money(summary.loc['cost_per_completer', 'value'])} in {year} prices "
+                              f"({ci_text('cost_per_completer')}; {done} of {n} completed).",
+        "cost_per_reliable_improver": (
+            f"Cost per participant who reliably improved on {scale_words} "
+            f"({info['comparison'].replace('_', ' to ').replace('follow up', 'follow-up')}): "
+            f"{_money(summary.loc['cost_per_reliable_improver', 'value'])} in {year} prices "
+            f"({ci_text('cost_per_reliable_improver')}; {improved} of {n} enrolled reliably improved; "
+            "those without both scores count as not improved)."
+            if improved else
+            f"Nobody in {who} reliably improved on {scale_words}, so the cost per reliable improver is undefined."),
+        "variable_cost_per_participant": f"One more participant in {who} would cost "
+                                         f"{_money(summary.loc['variable_cost_per_participant', 'value'])} in "
+                                         f"{year} prices (the per-participant cost v, participants' time included).",
+        "marginal_cost_cohort": f"One more cohort of the same size would cost "
+                                f"{_money(summary.loc['marginal_cost_cohort', 'value'])} in {year} prices (its own "
+                                "fixed costs plus v per participant; design and other programme-level costs are "
+                                "not spent again).",
+        "participant_time_cost": f"Participants' time on {who} was worth "
+                                 f"{_money(summary.loc['participant_time_cost', 'value'])} in {year} prices "
+                                 f"({ci_text('participant_time_cost')}); source: "
+                                 f"{ct.PARTICIPANT_TIME_SOURCES[cc.ledger.participant_time_source]}.",
+    }
+    out = []
+    for measure, id_ in FINDING_MEASURES:
+        out.append(_finding(id_, statements[measure], summary.loc[measure, "value"], summary.loc[measure, "ci_low"],
+                            summary.loc[measure, "ci_high"], unit, "cost_summary"))
+    bc = tables.get("benefit_cost")
+    if bc is not None and len(bc):
+        values = bc.set_index("measure")["value"]
+        out.append(_finding(
+            "costs.benefit_cost_ratio",
+            f"Benefit-cost ratio of {who}: {values['benefit_cost_ratio']:.2f} (monetised benefits "
+            f"{_money(values['benefits_present_value'])} against fully loaded costs {_money(values['costs'])}, "
+            f"{year} prices).",
+            values["benefit_cost_ratio"], None, None, "ratio (benefits / costs)", "cost_benefit"))
+        out.append(_finding(
+            "costs.roi_percent",
+            f"Return on investment of {who}: {values['roi_percent']:.0f}% ((benefits - costs) / costs x 100).",
+            values["roi_percent"], None, None, "%", "cost_benefit"))
+    return out
+
+
+def cost_findings_for(data: CohortData) -> list[dict]:
+    """Re-derive the cost report's findings from a cohort's data (for ``verify``)."""
+    return cost_findings(cost_tables(data, comparison=False), data)
+
+
+# ------------------------------------------------------------------------------ summary
+
+
+def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
+    """The plain-language summary for commissioners (Markdown)."""
+    cc: CohortCosts = tables["cohort_costs"]
+    ledger = cc.ledger
+    s = tables["cost_summary"].set_index("measure")
+    v = s["value"]
+    year = ledger.base_year
+    pct = _pct(data.cohort.confidence_level)
+    info = cc.improvement_info
+
+    def interval(measure: str) -> str:
+        lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
+        if pd.isna(lo) or pd.isna(hi):
+            return "no reliable interval could be worked out"
+        if math.isclose(lo, hi, rel_tol=1e-9):
+            return "the same in every resample, because every participant's cost is the same"
+        return f"{pct}% interval {_money(lo)} to {_money(hi)}"
+
+    n, done, improved = int(v["enrolled"]), int(v["completed"]), int(v["reliable_improvers"])
+    time_source = {
+        "cost_rows": "as given in the cost lines",
+        "derived": "worked out from the hours each participant attended and an hourly staff cost for their role "
+                   "(salary, on-costs and overheads)",
+        "backfill": "valued by the backfill bought to cover their absence",
+        "none": "not costed, because neither cost lines nor hourly staff costs were given, so these costs are "
+                "not fully loaded",
+    }[ledger.participant_time_source]
+    lines = [
+        f"## Summary for commissioners: what {_who(data)} cost",
+        "",
+        f"All money is in **{year} prices** (HM Treasury GDP deflator), so that years can be compared.",
+        "",
+        f"**What a place costs.** A place cost **{_money(v['cost_per_enrolled'])}** per enrolled participant "
+        f"({interval('cost_per_enrolled')}), {_money(v['total_cost'])} for the {n} people enrolled. This is the "
+        f"fully loaded cost: design, delivery, venues, materials, travel, accreditation, management, evaluation, "
+        f"a share of the programme's set-up costs, and participants' own time "
+        f"({_money(v['participant_time_cost'])} in all, {time_source}). Without participants' time a place cost "
+        f"{_money(v['cost_per_enrolled_excluding_participant_time'])}.",
+        "",
+        f"**Per completer and per person who improved.** {done} of {n} completed the programme: "
+        f"**{_money(v['cost_per_completer'])}** per completer ({interval('cost_per_completer')}). ",
+    ]
+    scale = (info["title"] or "the primary scale").lower()
+    if improved:
+        lines[-1] += (f"{improved} participants reliably improved on {scale} between the "
+                      f"{info['earlier'].replace('_', '-')} and {info['later'].replace('_', '-')} questionnaires "
+                      f"(a change larger than measurement error): **{_money(v['cost_per_reliable_improver'])}** per "
+                      f"reliable improver ({interval('cost_per_reliable_improver')}). People without both "
+                      "questionnaires are counted as not improved, so this figure does not flatter the programme.")
+    else:
+        lines[-1] += (f"Nobody reliably improved on {scale}, so there is no cost per reliable improver.")
+    tornado = tables["tornado"]
+    top = tornado[(tornado["measure"] == "cost_per_completer") & (tornado["input"] != "price_base_year")]
+    top = top.dropna(subset=["swing"]).sort_values("swing", ascending=False)
+    lines += [
+        "",
+        f"**How sure we are.** The ranges are {pct}% bootstrap intervals ({cc.bootstrap.resamples:,} resamples of "
+        f"the participants, seed {cc.bootstrap.seed}): they show how much the figures depend on who happened to "
+        "take part, not whether the unit costs are right.",
+    ]
+    if len(top):
+        t = top.iloc[0]
+        lines[-1] += (f" Of the uncertain inputs, the cost per completer is most sensitive to "
+                      f"{INPUT_WORDS.get(t['input'], t['input'])} ({t['low_setting']} to {t['high_setting']}): "
+                      f"it would be {_money(t['value_low'])} to {_money(t['value_high'])} (tornado chart below).")
+    lines += [
+        "",
+        f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} and each participant "
+        f"added {_money(v['variable_cost_per_participant'])}. One more participant would cost about "
+        f"{_money(v['marginal_cost_participant'])}; another cohort of the same size about "
+        f"{_money(v['marginal_cost_cohort'])}, because the design and other set-up costs are not spent again.",
+    ]
+    bench = tables["benchmarks"]
+    b = bench[bench["kind"] == "benchmark"].reset_index(drop=True)
+    place = float(v["cost_per_enrolled_excluding_participant_time"])
+    if len(b) == 2 and b["low_real"].isna().any():
+        lines += ["", f"**Against published benchmarks.** The 2008 evaluation's benchmarks could not be converted "
+                      f"to {year} prices (the deflator table has no {BENCHMARK_PRICE_YEAR} index)."]
+    elif len(b) == 2:
+        res_low, non_low, non_high = b.loc[0, "low_real"], b.loc[1, "low_real"], b.loc[1, "high_real"]
+        if place >= res_low:
+            where = "in the residential range"
+        elif place > non_high:
+            where = "between the non-residential range and the residential one"
+        elif place >= non_low:
+            where = "in the non-residential range"
+        else:
+            where = "below both ranges"
+        lines += [
+            "",
+            f"**Against published benchmarks.** The 2008 evaluation of Leading to Deliver found residential "
+            f"programmes cost £4,000 or more per participant and non-residential or e-learning programmes "
+            f"£1,000-£2,000. Taking those as {BENCHMARK_PRICE_YEAR} prices (the report does not say), that is "
+            f"{_money(res_low)} or more and {_money(non_low)}-{_money(non_high)} in {year} prices. This cohort's "
+            f"programme cost per place without participants' time, {_money(place)}, is {where}. Published figures "
+            "rarely include participants' time, so they compare with this figure, not the fully loaded one.",
+        ]
+    comp = tables.get("programme_comparison")
+    if comp is not None and len(comp):
+        progs = comp[comp["level"] == "programme"]
+        parts = [f"{r.programme_title}: {_money(r.cost_per_enrolled)} per place and "
+                 f"{_money(r.cost_per_reliable_improver)} per reliable improver over {int(r.enrolled)} participants"
+                 for r in progs.itertuples()]
+        if parts:
+            lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices)."]
+    bc = tables.get("benefit_cost")
+    if bc is not None and len(bc):
+        values = bc.set_index("measure")["value"]
+        lines += ["", f"**Return on investment.** With the monetised benefits supplied "
+                      f"({_money(values['benefits_present_value'])}), the benefit-cost ratio is "
+                      f"{values['benefit_cost_ratio']:.2f} and the return on investment "
+                      f"{values['roi_percent']:.0f}%. The outcomes that were not converted to money are listed "
+                      "beside it."]
+    else:
+        lines += ["", "**Return on investment.** No monetised benefits were supplied, so no benefit-cost ratio or "
+                      "return on investment is given; the outcomes are reported in their own units (below)."]
+    lines += [
+        "",
+        "**Why this matters.** Audit Scotland (2005) found that one public body in five did not know what it "
+        "spent on leadership development and three in four could not say what impact it had. This report "
+        "answers both for this cohort: what a place costs, and what it costs per participant who reliably "
+        "improved. The improvement is self-rated change in a single group without a comparison group, so the "
+        "cost per improver is a cost per person who changed, not proof that the programme caused the change.",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,218 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Cost per participant
+#
+# What a place on one cohort of a leadership programme cost, fully loaded and in real prices;
+# what it cost per participant who completed and per participant who reliably improved; how
+# sure we can be; how the cost changes as the programme grows; and how it compares with
+# published benchmarks, other cohorts and the other programme. It is produced by the evaluation
+# workbench from the cohort's data and parameters; every number in it is also in `tables/` and
+# `findings.json`.
+
+# %% tags=["parameters"]
+programme = "leading-to-deliver"
+cohort = 2
+data_dir = ""  # empty: the repository's data/
+params_dir = ""  # empty: the repository's params/
+output_dir = ""  # empty: display only; "." (as `evaluate` runs it): write tables, figures, findings here
+
+# %%
+from IPython.display import Markdown, display  # noqa: E402
+
+from evaluation import cost_plots, cost_report, report  # noqa: E402
+
+data = report.load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
+tables = cost_report.cost_tables(data, data_dir=data_dir or None, params_dir=params_dir or None)
+publish = report.Publisher(output_dir or None, notebook="cost_per_participant")
+ledger = tables["cohort_costs"].ledger
+year = ledger.base_year
+
+# %% tags=["nbval-check-output"]
+display(Markdown(cost_report.cost_summary_markdown(tables, data)))
+
+# %% [markdown]
+# ## The cost summary
+#
+# `total_cost` = `fixed_cost` + `variable_cost_per_participant` × enrolled. The fixed part F
+# holds every cost that does not depend on the number of participants, including the cohort's
+# share of programme-level costs (design, needs assessment, evaluation), apportioned by
+# enrolled participants; the per-participant part v holds every per-participant line and
+# participants' own time. Intervals are percentile bootstrap intervals (see below).
+
+# %% tags=["nbval-check-output"]
+publish.table("cost_summary", tables["cost_summary"], display=False)
+report.show_table(tables["cost_summary"], 0, columns=["measure", "value", "ci_low", "ci_high", "unit",
+                                                      "description"])
+
+# %% [markdown]
+# ## Costs by category
+#
+# Each category's cost to the cohort in real prices, with its share of the total.
+
+# %% tags=["nbval-check-output"]
+publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
+publish.table("costs_by_category", tables["costs_by_category"], display=False)
+report.show_table(tables["costs_by_category"], 3, columns=["category", "basis", "amount", "share", "unit"])
+
+# %% [markdown]
+# ## The cost ledger
+#
+# Every cost line that falls on the cohort: its nominal amount in the year it was priced, the
+# deflator factor (D_base / D_year), the real amount and how many times it counts (1 for a
+# cohort's fixed line, the cohort's share for a programme-level line, the number enrolled for a
+# per-participant line).
+
+# %%
+publish.table("cost_ledger", tables["cost_ledger"], display=False)
+report.show_table(tables["cost_ledger"], 2, columns=[
+    "level", "category", "description", "basis", "price_year", "amount", "deflator_factor", "real_amount",
+    "quantity", "real_total"])
+
+# %% [markdown]
+# ## Fixed and per-participant costs: the cost curve
+#
+# C(n) = F + v·n within a cohort. As the programme grows, each new cohort brings its own fixed
+# costs again (facilitation, co-ordination), while the shared set-up costs are spent once; the
+# average cost per participant falls towards v but jumps whenever a new cohort starts.
+
+# %%
+publish.figure(cost_plots.cost_curve_chart(tables["cost_curve"], enrolled=ledger.enrolled), "cost_curve")
+publish.table("cost_curve", tables["cost_curve"], display=False)
+
+# %% [markdown]
+# ## Sensitivity: the tornado charts
+#
+# One input varies at a time between a low and a high value, the others staying at their base
+# values: the hourly cost of participants' time (×0.8 to ×1.2), their hours on the programme
+# (×0.75 to ×1.5), the completion rate and the share who reliably improved (their 95% Wilson
+# intervals), and the price base year (the year the money was spent, and the latest deflator
+# year). The price base is a change of units, not uncertainty about resources: it shows how
+# much the choice of base year matters when comparing figures from different years.
+
+# %% tags=["nbval-check-output"]
+publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_completer"), "cost_tornado_completer")
+publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_reliable_improver"),
+               "cost_tornado_improver")
+publish.table("cost_tornado", tables["tornado"], display=False)
+report.show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "high_setting", "value_low",
+                                                 "value_base", "value_high", "swing"])
+
+# %% [markdown]
+# ## How sure we are: the bootstrap
+#
+# The participants were resampled with replacement, each keeping their own cost, completion and
+# improvement together; the interval holds the middle 95% of the resampled figures. A resample
+# with nobody in the denominator has no finite cost per head; it is counted, and a limit that
+# falls among such resamples is left blank.
+
+# %% tags=["nbval-check-output"]
+publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"]), "cost_bootstrap")
+publish.table("cost_bootstrap", tables["bootstrap"], display=False)
+report.show_table(tables["bootstrap"], 0, columns=["measure", "value", "ci_low", "ci_high", "se", "undefined_draws",
+                                                   "resamples", "seed"])
+
+# %% [markdown]
+# ## Who reliably improved
+#
+# Reliable improvement on the primary scale over the first comparison (Jacobson & Truax
+# reliable change index above 1.96). Participants without both scores are counted as not
+# improved when the cost per reliable improver is worked out.
+
+# %% tags=["nbval-check-output"]
+publish.table("cost_reliable_improvement", tables["reliable_improvement"], display=False)
+report.show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_enrolled", "definition"])
+
+# %% [markdown]
+# ## Against published benchmarks
+#
+# The 2008 evaluation of Leading to Deliver gave residential programmes at £4,000 or more per
+# participant and non-residential or e-learning programmes at £1,000–2,000, in that report's
+# prices. They are converted here to the report's base year, taking them to be in 2008 prices
+# (the year of publication; the report does not say). Published programme costs rarely include
+# participants' own time, so the comparable figure is the cost per place without it.
+
+# %% tags=["nbval-check-output"]
+publish.figure(cost_plots.benchmark_chart(tables["benchmarks"]), "cost_benchmarks")
+publish.table("cost_benchmarks", tables["benchmarks"], display=False)
+report.show_table(tables["benchmarks"], 0, columns=["item", "low", "high", "price_year", "low_real", "high_real",
+                                                    "unit"])
+
+# %% [markdown]
+# ## Across cohorts and programmes
+#
+# Every cohort of both programmes with data, costed in the same base-year prices: cost per
+# enrolled participant, per completer and per reliable improver, with their bootstrap
+# intervals; and each programme over all its cohorts.
+
+# %% tags=["nbval-check-output"]
+comparison = tables["programme_comparison"]
+if (comparison["level"] == "cohort").any():
+    publish.figure(cost_plots.comparison_chart(comparison), "cost_programme_comparison")
+publish.table("cost_programme_comparison", comparison, display=False)
+report.show_table(comparison, 0, columns=[
+    "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers", "cost_per_enrolled",
+    "cost_per_completer", "cost_per_reliable_improver", "cost_per_reliable_improver_ci_low",
+    "cost_per_reliable_improver_ci_high", "participant_time_source"])
+
+# %% [markdown]
+# ## Benefits and the outcomes not converted to money
+#
+# When monetised benefits are supplied, the Phillips benefit–cost ratio (benefits / costs) and
+# return on investment ((benefits − costs) / costs × 100) are given, with benefits spread over
+# several years discounted at the Green Book rate. The outcomes below stay in their own units
+# (Phillips' intangibles): the change on every scale over the first comparison.
+
+# %% tags=["nbval-check-output"]
+if "benefit_cost" in tables:
+    publish.table("cost_benefit", tables["benefit_cost"], display=False)
+    report.show_table(tables["benefit_cost"], 2)
+else:
+    display(Markdown("*No monetised benefits were supplied: no benefit–cost ratio or return on investment.*"))
+publish.table("cost_non_monetised_outcomes", tables["non_monetised"], display=False)
+report.show_table(tables["non_monetised"], 2, columns=[
+    "title", "kirkpatrick_level", "rater", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
+    "rci_improved"])
+
+# %% [markdown]
+# ## Data notes
+#
+# Figures that could not be computed, and cohorts or programmes left out of the comparison,
+# with the reasons.
+
+# %%
+if len(tables["notes"]):
+    publish.table("cost_notes", tables["notes"])
+else:
+    display(Markdown("*None.*"))
+
+# %%
+publish.findings(cost_report.cost_findings(tables, data))
+
+# %% [markdown]
+# ## Methods
+#
+# Real prices: real = nominal × D_base / D_year with the HM Treasury GDP deflator at market
+# prices; the base year is the cohort's `price_base_year`. Fully loaded costs (Phillips &
+# Phillips): needs assessment and design prorated over the cohorts they serve (by enrolled
+# participants), delivery, venue, materials, travel, accreditation, management, evaluation, and
+# participants' time — from participant-time cost lines when there are any, otherwise the hours
+# each participant attended (sessions attended × hours per session; the whole programme when
+# attendance is not recorded) × the hourly cost of their role level (salary, on-costs and
+# overheads, PSSRU schema), deflated from the hourly costs' price year; backfill, when bought,
+# replaces participants' time. C(n) = F + v·n; the marginal cost of one more participant is v
+# and of one more cohort of the same size its own fixed costs + v·n. Cost per enrolled, per
+# completer and per reliable improver divide the total by the number enrolled, completed and
+# reliably improved. Bootstrap: participants resampled with their cost and outcome together
+# (Campbell & Torgerson 1999), percentile intervals, seeded. Costs are historical outturn and
+# are not discounted; Green Book discounting (3.5%) applies only to benefits spread over several
+# years.

@@ -1,0 +1,236 @@
+"""The cost-per-participant report on the synthetic data (Leading to Deliver cohort 2, and the
+Collaborative Leadership pilot for the programme comparison)."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import warnings
+
+import pandas as pd
+import pytest
+
+from evaluation import cost_report as cr
+from evaluation import outcomes as oc
+from evaluation import report
+from evaluation.errors import DemoKeyWarning
+from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from evaluation.report import load_cohort_data
+
+FINDING_KEYS = {"id", "statement", "value", "ci_low", "ci_high", "unit", "table"}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    from evaluation.ingest import ingest
+    from evaluation.synthetic import synthesise
+
+    root = tmp_path_factory.mktemp("costs")
+    synthesise(root / "data", PARAMS_DIR)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("EVALUATION_ID_KEY", raising=False)
+        mp.delenv("EVALUATION_ID_KEY_FILE", raising=False)
+        for programme in ("leading-to-deliver", "collaborative-leadership"):
+            # synthetic folders carry SYNTHETIC.json: the labelled demo key, with its warning
+            with pytest.warns(DemoKeyWarning):
+                ingest(programme, data_dir=root / "data", params_dir=PARAMS_DIR)
+    data = load_cohort_data("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR)
+    tables = cr.cost_tables(data, data_dir=root / "data", params_dir=PARAMS_DIR)
+    return root, data, tables
+
+
+def test_cost_summary_has_the_contract_columns_and_measures(synthetic):
+    _, data, tables = synthetic
+    summary = tables["cost_summary"]
+    assert list(summary.columns[:6]) == cr.CONTRACT_SUMMARY_COLUMNS
+    assert set(cr.CONTRACT_MEASURES) <= set(summary["measure"])
+    assert {"marginal_cost_participant", "marginal_cost_cohort"} <= set(summary["measure"])
+    money = summary[summary["unit"].str.startswith("GBP")]
+    base = data.cohort.price_base_year
+    assert (money["unit"] == f"GBP ({base} prices)").all() and (money["price_base_year"] == base).all()
+    v = summary.set_index("measure")["value"]
+    # total_cost = fixed_cost + variable_cost_per_participant × enrolled
+    assert v["total_cost"] == pytest.approx(v["fixed_cost"] + v["variable_cost_per_participant"] * v["enrolled"],
+                                            rel=1e-12)
+    assert v["enrolled"] == len(data.participants)
+    assert v["completed"] == (data.participants["status"] == "completed").sum()
+    assert v["cost_per_enrolled"] == pytest.approx(v["total_cost"] / v["enrolled"])
+    assert v["cost_per_completer"] == pytest.approx(v["total_cost"] / v["completed"])
+    assert v["cost_per_reliable_improver"] == pytest.approx(v["total_cost"] / v["reliable_improvers"])
+    # every bootstrapped measure has an interval around its value
+    for measure in ("total_cost", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"):
+        row = summary.set_index("measure").loc[measure]
+        assert row["ci_low"] <= row["value"] <= row["ci_high"], measure
+    # LtD ships no participant_time rows: participants' time is derived, and the table says so
+    assert tables["cohort_costs"].ledger.participant_time_source == "derived"
+    described = summary.set_index("measure").loc["participant_time_cost", "description"]
+    assert "hours attended" in described
+
+
+def test_costs_by_category_has_the_contract_columns_and_adds_up(synthetic):
+    _, data, tables = synthetic
+    by_category = tables["costs_by_category"]
+    assert list(by_category.columns[:4]) == cr.CONTRACT_CATEGORY_COLUMNS
+    total = tables["cost_summary"].set_index("measure").loc["total_cost", "value"]
+    assert by_category["amount"].sum() == pytest.approx(total, rel=1e-12)
+    assert by_category["share"].sum() == pytest.approx(1.0)
+    assert {"participant_time", "design", "needs_assessment", "delivery"} <= set(by_category["category"])
+    assert (by_category["price_base_year"] == data.cohort.price_base_year).all()
+
+
+def test_reliable_improvers_agree_with_the_outcomes_table(synthetic):
+    _, data, tables = synthetic
+    first = data.cohort.comparisons[0]
+    outcomes = oc.outcomes_table(data.scale_scores, comparisons=[first], reliability=report.rci_reliability(data),
+                                 scale_info=report.scale_info(data)[["kirkpatrick_level", "higher_is_better"]])
+    row = outcomes[(outcomes["scale"] == data.primary_scale) & (outcomes["rater"] == "self")].iloc[0]
+    improvement = tables["reliable_improvement"].set_index("stage")["n"]
+    assert improvement["reliably_improved"] == round(row["rci_improved"] * row["n_pairs"])
+    assert improvement["scored_both"] == row["n_pairs"]
+    # those without both scores count as not improved
+    assert improvement["enrolled"] == improvement["scored_both"] + improvement["not_scored"]
+    v = tables["cost_summary"].set_index("measure")["value"]
+    assert v["reliable_improvers"] == improvement["reliably_improved"]
+
+
+def test_findings_layout_ids_and_units(synthetic):
+    _, data, tables = synthetic
+    findings = cr.cost_findings(tables, data)
+    for f in findings:
+        assert set(f) == FINDING_KEYS
+        assert f["table"] == "cost_summary"
+        assert f["unit"] == f"GBP ({data.cohort.price_base_year} prices)"
+    ids = [f["id"] for f in findings]
+    assert len(ids) == len(set(ids))
+    assert {"costs.cost_per_participant", "costs.cost_per_completer", "costs.cost_per_reliable_improver",
+            "costs.total_cost", "costs.marginal_cost_participant", "costs.marginal_cost_cohort"} <= set(ids)
+    by_id = {f["id"]: f for f in findings}
+    v = tables["cost_summary"].set_index("measure")
+    assert by_id["costs.cost_per_participant"]["value"] == v.loc["cost_per_enrolled", "value"]
+    assert by_id["costs.cost_per_participant"]["ci_low"] == v.loc["cost_per_enrolled", "ci_low"]
+    assert "2024 prices" in by_id["costs.cost_per_completer"]["statement"]
+    json.dumps(findings)  # serialisable: no NaN, no numpy types
+    for f in findings:
+        for key in ("value", "ci_low", "ci_high"):
+            assert f[key] is None or (isinstance(f[key], float) and math.isfinite(f[key]))
+
+
+def test_findings_are_re_derived_identically(synthetic):
+    _, data, tables = synthetic
+    # verify re-derives the findings without the programme comparison: the same, to the last digit
+    assert cr.cost_findings_for(data) == cr.cost_findings(tables, data)
+
+
+def test_bootstrap_is_reproducible(synthetic):
+    _, data, tables = synthetic
+    again = cr.cost_tables(data, comparison=False)
+    pd.testing.assert_frame_equal(tables["cost_summary"], again["cost_summary"], check_exact=True)
+    pd.testing.assert_frame_equal(tables["bootstrap_draws"], again["bootstrap_draws"], check_exact=True)
+    boot = tables["bootstrap"]
+    assert (boot["seed"] == data.cohort.bootstrap.seed).all()
+    assert (boot["resamples"] == data.cohort.bootstrap.resamples).all()
+    assert len(tables["bootstrap_draws"]) == data.cohort.bootstrap.resamples
+
+
+def test_programme_comparison_covers_both_programmes(synthetic):
+    _, data, tables = synthetic
+    comp = tables["programme_comparison"]
+    cohorts = comp[comp["level"] == "cohort"]
+    assert set(cohorts["programme"]) == {"leading-to-deliver", "collaborative-leadership"}
+    assert sorted(cohorts.loc[cohorts["programme"] == "leading-to-deliver", "cohort"]) == [1, 2, 3, 4, 5]
+    assert (comp["price_base_year"] == data.cohort.price_base_year).all()
+    this = cohorts[(cohorts["programme"] == "leading-to-deliver") & (cohorts["cohort"] == 2)].iloc[0]
+    v = tables["cost_summary"].set_index("measure")["value"]
+    assert this["cost_per_enrolled"] == v["cost_per_enrolled"]
+    assert this["cost_per_reliable_improver"] == v["cost_per_reliable_improver"]
+    # the pilot gives participants' time as cost rows; LtD derives it
+    pilot = cohorts[cohorts["programme"] == "collaborative-leadership"].iloc[0]
+    assert pilot["participant_time_source"] == "cost_rows"
+    # programme rows: all cohorts' costs over all their participants
+    ltd = comp[(comp["level"] == "programme") & (comp["programme"] == "leading-to-deliver")].iloc[0]
+    ltd_cohorts = cohorts[cohorts["programme"] == "leading-to-deliver"]
+    assert ltd["enrolled"] == ltd_cohorts["enrolled"].sum()
+    assert ltd["cost_per_enrolled"] == pytest.approx(ltd_cohorts["total_cost"].sum() / ltd_cohorts["enrolled"].sum())
+    # the whole programme's shared costs are apportioned exactly once over its cohorts
+    ledger = tables["cohort_costs"].ledger
+    shared = ledger.lines[ledger.lines["level"] == "programme"]
+    assert shared["share"].to_numpy() == pytest.approx([len(data.participants) / ltd["enrolled"]] * len(shared))
+
+
+def test_programme_comparison_skips_what_is_missing_with_a_note(synthetic, tmp_path):
+    root, data, tables = synthetic
+    params = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    ghost = params / "ghost-programme"
+    ghost.mkdir()
+    shutil.copy(params / "collaborative-leadership" / "programme.yaml", ghost / "programme.yaml")
+    notes: list[dict] = []
+    comp = cr.programme_comparison(data, tables["cohort_costs"], data_dir=root / "data", params_dir=params,
+                                   notes=notes)
+    assert "ghost-programme" not in set(comp["programme"])
+    assert any("ghost-programme" in n["message"] and "ingest" in n["message"] for n in notes)
+
+
+def test_benchmarks_are_converted_to_the_base_year(synthetic):
+    _, data, tables = synthetic
+    bench = tables["benchmarks"].set_index("item")
+    residential = bench.loc["Residential programmes"]
+    # £4,000 in 2008 prices × D_2024 / D_2008 = 4000 × 100 / 66.89 = 5,979.97
+    assert residential["low_real"] == pytest.approx(4000 * 100 / 66.89)
+    assert math.isnan(residential["high_real"])
+    other = bench.loc["Non-residential and distance / e-learning programmes"]
+    assert (other["low_real"], other["high_real"]) == (pytest.approx(1000 * 100 / 66.89),
+                                                       pytest.approx(2000 * 100 / 66.89))
+    assert (tables["benchmarks"]["price_base_year"] == 2024).all()
+
+
+def test_monetised_benefits_give_bcr_and_roi(synthetic):
+    _, data, _ = synthetic
+    total = 2_000_000.0
+    benefits = {"by_year": {2004: total}, "price_year": 2024, "source": "test", "attribution": 1.0,
+                "confidence": 1.0}
+    tables = cr.cost_tables(data, benefits=benefits, comparison=False)
+    bc = tables["benefit_cost"].set_index("measure")["value"]
+    cost = tables["cost_summary"].set_index("measure").loc["total_cost", "value"]
+    # one year of benefits: no discounting; BCR = 2,000,000 / cost; ROI = (BCR − 1) × 100
+    assert bc["benefit_cost_ratio"] == pytest.approx(total / cost)
+    assert bc["roi_percent"] == pytest.approx((total / cost - 1) * 100)
+    ids = {f["id"] for f in cr.cost_findings(tables, data)}
+    assert {"costs.benefit_cost_ratio", "costs.roi_percent"} <= ids
+    assert len(tables["non_monetised"]) > 0  # the outcomes left in their own units, beside the ratio
+
+
+def test_summary_for_commissioners(synthetic):
+    _, data, tables = synthetic
+    text = cr.cost_summary_markdown(tables, data)
+    assert text.startswith("## Summary for commissioners")
+    assert "2024 prices" in text and "per completer" in text and "reliable improver" in text
+    v = tables["cost_summary"].set_index("measure")["value"]
+    assert f"£{v['cost_per_enrolled']:,.0f}" in text
+    assert "2008 evaluation of Leading to Deliver" in text and "Audit Scotland" in text
+    assert "No monetised benefits" in text
+
+
+def test_notebook_writes_the_contract_tables(synthetic, tmp_path):
+    import papermill
+
+    root, _, _ = synthetic
+    out = tmp_path / "report"
+    out.mkdir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        papermill.execute_notebook(
+            str(NOTEBOOKS_DIR / "cost_per_participant.ipynb"), str(out / "cost_per_participant.ipynb"),
+            kernel_name="python3", progress_bar=False, cwd=str(out),
+            parameters={"programme": "leading-to-deliver", "cohort": 2, "data_dir": str(root / "data"),
+                        "params_dir": str(PARAMS_DIR), "output_dir": "."})
+    summary = pd.read_csv(out / "tables" / "cost_summary.csv")
+    assert list(summary.columns[:6]) == cr.CONTRACT_SUMMARY_COLUMNS
+    by_category = pd.read_csv(out / "tables" / "costs_by_category.csv")
+    assert list(by_category.columns[:4]) == cr.CONTRACT_CATEGORY_COLUMNS
+    findings = json.loads((out / "findings" / "cost_per_participant.json").read_text())
+    assert {f["id"] for f in findings} >= {"costs.cost_per_participant", "costs.cost_per_reliable_improver"}
+    assert {p.name for p in (out / "figures").glob("*.png")} >= {
+        "costs_by_category.png", "cost_curve.png", "cost_tornado_completer.png", "cost_bootstrap.png",
+        "cost_benchmarks.png", "cost_programme_comparison.png"}

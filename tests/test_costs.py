@@ -1,0 +1,517 @@
+"""Cost analysis (evaluation.costs): hand-worked reference cases, properties and bad input.
+
+The reference cohort used throughout (arithmetic written beside each assertion):
+
+* deflators (index): 2004 = 50, 2005 = 80, 2024 = 100, so 2004 → 2024 is × 2 and
+  2005 → 2024 is × 1.25 (real = nominal × D_base / D_year);
+* cohort 1 has 4 participants (a, b, c completed; d withdrew), cohort 2 has 8;
+* cost lines: cohort 1 facilitation £10,000 (2005, fixed), cohort 1 venue £500 per participant
+  (2005), programme-level design £6,000 (2004, fixed, shared by enrolment: 4 / 12 = 1/3 to
+  cohort 1), cohort 2 facilitation £20,000 (2005);
+* participants' time, derived: 5 sessions × 2 hours; £20 an hour for middle managers and £16
+  for first-line managers (2005 prices).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evaluation import costs as ct
+from evaluation.errors import DegenerateDataWarning
+
+DEFLATORS = pd.DataFrame({"year": [2004, 2005, 2024], "index": [50.0, 80.0, 100.0], "source": ["test"] * 3})
+STAFF = ct.StaffTime({"middle_manager": 20.0, "first_line_manager": 16.0}, price_year=2005, sessions=5,
+                     hours_per_session=2.0, source="test")
+
+
+def costs_table() -> pd.DataFrame:
+    return pd.DataFrame({
+        "cohort": pd.array([1, 1, None, 2], dtype="Int64"),
+        "category": ["delivery", "venue", "design", "delivery"],
+        "description": ["Facilitation", "Venue", "Design", "Facilitation"],
+        "amount": pd.array([10000.0, 500.0, 6000.0, 20000.0], dtype="Float64"),
+        "price_year": pd.array([2005, 2005, 2004, 2005], dtype="Int64"),
+        "basis": ["fixed", "per_participant", "fixed", "fixed"],
+    })
+
+
+def cohort_one() -> pd.DataFrame:
+    return pd.DataFrame({
+        "participant_id": ["a", "b", "c", "d"],
+        "cohort": [1, 1, 1, 1],
+        "role_level": ["middle_manager", "first_line_manager", "middle_manager", "first_line_manager"],
+        "status": ["completed", "completed", "completed", "withdrew"],
+        "sessions_attended": pd.array([5, 3, None, 0], dtype="Int64"),
+    })
+
+
+ENROLLED = {1: 4, 2: 8}
+
+
+def ledger(costs=None, people=None, *, staff=STAFF, base_year=2024, enrolled=None, deflators=DEFLATORS):
+    return ct.cost_ledger(costs_table() if costs is None else costs, cohort_one() if people is None else people,
+                          cohort=1, enrolled=ENROLLED if enrolled is None else enrolled, deflators=deflators,
+                          base_year=base_year, staff=staff)
+
+
+def summary_values(table: pd.DataFrame) -> pd.Series:
+    return table.set_index("measure")["value"]
+
+
+# --------------------------------------------------------------------------- deflation
+
+
+def test_deflate_hand_worked():
+    d = pd.DataFrame({"year": [2005, 2024], "index": [61.57, 100.0]})
+    # £1,000 in 2005 at base 2024 = 1000 × 100 / 61.57 = 1,624.1676...
+    assert ct.deflate(1000, 2005, d, base_year=2024) == pytest.approx(1000 * 100 / 61.57, rel=1e-15)
+    assert ct.deflate(1000, 2005, d, base_year=2024) == pytest.approx(1624.1676, abs=1e-4)
+    # the base year's own prices are unchanged: × 100 / 100
+    assert ct.deflate(250.0, 2024, d, base_year=2024) == 250.0
+    # back to 2005 prices: 100 × 61.57 / 100 = 61.57
+    assert ct.deflate([100.0], [2024], d, base_year=2005)[0] == pytest.approx(61.57)
+
+
+def test_deflate_rejects_a_year_without_deflator_and_negative_amounts():
+    with pytest.raises(ValueError, match=r"price year\(s\) \[1999\].*no GDP deflator"):
+        ct.deflate(100, 1999, DEFLATORS, base_year=2024)
+    with pytest.raises(ValueError, match="`base_year` 2030 has no GDP deflator"):
+        ct.deflate(100, 2005, DEFLATORS, base_year=2030)
+    with pytest.raises(ValueError, match="≥ 0"):
+        ct.deflate(-1, 2005, DEFLATORS, base_year=2024)
+
+
+# --------------------------------------------------------------------------- apportioning
+
+
+def test_apportion_by_enrolment():
+    out = ct.apportion(costs_table(), ENROLLED)
+    design = out[out["category"] == "design"].set_index("cohort")
+    # £6,000 shared by 4 + 8 enrolled: cohort 1 gets 6000 × 4/12 = 2,000, cohort 2 6000 × 8/12 = 4,000
+    assert design.loc[1, "share"] == pytest.approx(4 / 12)
+    assert design.loc[1, "apportioned_amount"] == pytest.approx(2000.0)
+    assert design.loc[2, "apportioned_amount"] == pytest.approx(4000.0)
+    # nothing is lost or created: 2,000 + 4,000 = 6,000
+    assert design["apportioned_amount"].sum() == pytest.approx(6000.0)
+    # cohort lines stay where they are, share 1
+    own = out[out["level"] == "cohort"]
+    assert list(own["cohort"]) == [1, 1, 2] and (own["share"] == 1.0).all()
+
+
+def test_programme_level_per_participant_line_is_not_shared():
+    c = pd.concat([costs_table(), pd.DataFrame({
+        "cohort": pd.array([None], dtype="Int64"), "category": ["materials"], "description": ["Pack"],
+        "amount": [30.0], "price_year": [2024], "basis": ["per_participant"]})], ignore_index=True)
+    out = ct.apportion(c, ENROLLED)
+    packs = out[out["category"] == "materials"]
+    # £30 per enrolled participant in every cohort: share 1, still £30 each
+    assert list(packs["cohort"]) == [1, 2] and (packs["apportioned_amount"] == 30.0).all()
+    lg = ledger(c)
+    # in cohort 1: 30 per participant counts in v; 30 × 4 = 120 in the ledger
+    line = lg.lines[lg.lines["category"] == "materials"].iloc[0]
+    assert line["component"] == "variable" and line["real_total"] == pytest.approx(120.0)
+
+
+# --------------------------------------------------------------------------- participants' time
+
+
+def test_participant_time_hand_worked():
+    t = ct.participant_time(cohort_one(), STAFF, DEFLATORS, base_year=2024).set_index("participant_id")
+    # a: 5 sessions × 2 h = 10 h × £20 = £200 (2005) × 1.25 = £250 (2024)
+    assert (t.loc["a", "hours"], t.loc["a", "time_cost"]) == (10.0, pytest.approx(250.0))
+    # b: 3 × 2 = 6 h × £16 = £96 × 1.25 = £120
+    assert (t.loc["b", "hours"], t.loc["b", "time_cost"]) == (6.0, pytest.approx(120.0))
+    # c: attendance not recorded → the whole programme, 5 × 2 = 10 h × £20 = £200 × 1.25 = £250
+    assert (t.loc["c", "hours"], t.loc["c", "time_cost"]) == (10.0, pytest.approx(250.0))
+    # d: withdrew before the first session: 0 h, £0
+    assert (t.loc["d", "hours"], t.loc["d", "time_cost"]) == (0.0, 0.0)
+
+
+def test_participant_time_bad_input():
+    people = cohort_one().assign(role_level=["middle_manager", "chief_officer", "middle_manager", "other"])
+    with pytest.raises(ValueError, match=r"staff_hourly_cost.by_role_level.*\['chief_officer', 'other'\]"):
+        ct.participant_time(people, STAFF, DEFLATORS, base_year=2024)
+    too_many = cohort_one().assign(sessions_attended=[5, 6, 1, 0])
+    with pytest.raises(ValueError, match="`sessions_attended` must be between 0 and the programme's 5"):
+        ct.participant_time(too_many, STAFF, DEFLATORS, base_year=2024)
+    old = ct.StaffTime({"middle_manager": 20.0, "first_line_manager": 16.0}, 1999, 5, 2.0)
+    with pytest.raises(ValueError, match=r"staff_hourly_cost.price_year.*\[1999\].*no GDP deflator"):
+        ct.participant_time(cohort_one(), old, DEFLATORS, base_year=2024)
+
+
+# --------------------------------------------------------------------------- ledger, C(n), denominators
+
+
+def test_ledger_fixed_variable_and_total_hand_worked():
+    lg = ledger()
+    assert lg.participant_time_source == "derived"
+    # F = facilitation 10,000 × 1.25 + design share 6,000 × 2 × 1/3 = 12,500 + 4,000 = 16,500
+    assert lg.fixed_cost == pytest.approx(16500.0)
+    # v = venue 500 × 1.25 + participants' time (250 + 120 + 250 + 0) / 4 = 625 + 155 = 780
+    assert lg.variable_cost_per_participant == pytest.approx(780.0)
+    # C(4) = F + v·n = 16,500 + 780 × 4 = 19,620
+    assert lg.total_cost == pytest.approx(19620.0)
+    assert lg.total_cost == lg.fixed_cost + lg.variable_cost_per_participant * lg.enrolled
+    # participants' time 250 + 120 + 250 + 0 = 620
+    assert lg.participant_time_cost == pytest.approx(620.0)
+    # the ledger's lines add up to the total
+    assert lg.lines["real_total"].sum() == pytest.approx(19620.0)
+
+
+def test_each_denominator_hand_worked():
+    table = ct.cost_summary(ledger(), improved=["a"])
+    v = summary_values(table)
+    # cost per enrolled = 19,620 / 4 = 4,905
+    assert v["cost_per_enrolled"] == pytest.approx(4905.0)
+    # cost per completer = 19,620 / 3 (a, b, c) = 6,540
+    assert v["cost_per_completer"] == pytest.approx(6540.0)
+    # cost per reliable improver = 19,620 / 1 (a) = 19,620
+    assert v["cost_per_reliable_improver"] == pytest.approx(19620.0)
+    # without participants' time: (19,620 − 620) / 4 = 4,750
+    assert v["cost_per_enrolled_excluding_participant_time"] == pytest.approx(4750.0)
+    # marginal cost of a participant = v = 780; of a cohort of 4 = own fixed 12,500 + 780 × 4 = 15,620
+    assert v["marginal_cost_participant"] == pytest.approx(780.0)
+    assert v["marginal_cost_cohort"] == pytest.approx(15620.0)
+    # own fixed 12,500 + apportioned 4,000 = F 16,500
+    assert v["cohort_fixed_cost"] == pytest.approx(12500.0)
+    assert v["apportioned_programme_cost"] == pytest.approx(4000.0)
+    assert (v["enrolled"], v["completed"], v["reliable_improvers"]) == (4.0, 3.0, 1.0)
+    # the contract's measures and columns, with the base year beside every money figure
+    assert list(table.columns[:6]) == ["measure", "value", "ci_low", "ci_high", "unit", "price_base_year"]
+    assert {"total_cost", "fixed_cost", "variable_cost_per_participant", "participant_time_cost",
+            "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"} <= set(table["measure"])
+    money = table[table["unit"].str.startswith("GBP")]
+    assert (money["unit"] == "GBP (2024 prices)").all() and (money["price_base_year"] == 2024).all()
+
+
+def test_improved_may_be_a_boolean_series_and_unknown_people_are_refused():
+    flags = pd.Series([True, False], index=["a", "b"])  # c and d not listed: not improved
+    assert summary_values(ct.cost_summary(ledger(), improved=flags))["reliable_improvers"] == 1.0
+    with pytest.raises(ValueError, match="not in the cohort"):
+        ct.cost_summary(ledger(), improved=["zz"])
+
+
+def test_nobody_improved_or_completed_is_nan_with_a_warning_never_inf():
+    with pytest.warns(DegenerateDataWarning, match="nobody reliably improved"):
+        v = summary_values(ct.cost_summary(ledger(), improved=[]))
+    assert math.isnan(v["cost_per_reliable_improver"])
+    people = cohort_one().assign(status="withdrew")
+    with pytest.warns(DegenerateDataWarning, match="nobody completed"):
+        v = summary_values(ct.cost_summary(ledger(people=people), improved=["a"]))
+    assert math.isnan(v["cost_per_completer"])
+    assert not np.isinf(v.to_numpy(dtype=float)).any()
+
+
+def test_participant_time_rows_take_precedence_and_backfill_replaces_time():
+    rows = pd.concat([costs_table(), pd.DataFrame({
+        "cohort": pd.array([1], dtype="Int64"), "category": ["participant_time"], "description": ["Time"],
+        "amount": [100.0], "price_year": [2024], "basis": ["per_participant"]})], ignore_index=True)
+    lg = ledger(rows)
+    # rows given: £100 × 4 = 400 of participants' time, nothing derived
+    assert lg.participant_time_source == "cost_rows"
+    assert lg.participant_time_cost == pytest.approx(400.0)
+    # v = 625 + 100 = 725; C = 16,500 + 725 × 4 = 19,400
+    assert lg.total_cost == pytest.approx(19400.0)
+    backfill = rows.assign(category=rows["category"].replace({"participant_time": "backfill"}))
+    lg = ledger(backfill)
+    assert lg.participant_time_source == "backfill"
+    assert lg.total_cost == pytest.approx(19400.0)  # the backfill replaces the derived time
+
+
+def test_fixed_basis_participant_time_is_per_participant():
+    rows = pd.concat([costs_table(), pd.DataFrame({
+        "cohort": pd.array([1], dtype="Int64"), "category": ["participant_time"], "description": ["Time"],
+        "amount": [400.0], "price_year": [2024], "basis": ["fixed"]})], ignore_index=True)
+    lg = ledger(rows)
+    # a total of £400 for 4 people counts in v: 625 + 400/4 = 725; F unchanged at 16,500
+    assert lg.fixed_cost == pytest.approx(16500.0)
+    assert lg.variable_cost_per_participant == pytest.approx(725.0)
+
+
+def test_no_participant_time_warns_that_costs_are_not_fully_loaded():
+    with pytest.warns(DegenerateDataWarning, match="not fully loaded"):
+        lg = ledger(staff=None)
+    assert lg.participant_time_source == "none"
+    # C = 16,500 + 625 × 4 = 19,000
+    assert lg.total_cost == pytest.approx(19000.0)
+
+
+def test_costs_by_category_hand_worked():
+    table = ct.costs_by_category(ledger())
+    assert list(table.columns[:4]) == ["category", "basis", "amount", "share"]
+    amounts = table.set_index("category")["amount"]
+    # design 4,000; delivery 12,500; venue 625 × 4 = 2,500; participants' time 620 (contract order)
+    assert list(amounts.index) == ["design", "delivery", "venue", "participant_time"]
+    assert amounts.to_numpy() == pytest.approx([4000.0, 12500.0, 2500.0, 620.0])
+    # shares of 19,620
+    assert table["share"].to_numpy() == pytest.approx(np.array([4000, 12500, 2500, 620]) / 19620)
+    assert table["share"].sum() == pytest.approx(1.0)
+
+
+def test_cost_curve_hand_worked():
+    curve = ct.cost_curve(ledger(), max_participants=9).set_index("participants")
+    # C(N) = shared 4,000 + ⌈N/4⌉ × 12,500 + 780·N
+    assert curve.loc[4, "total_cost"] == pytest.approx(4000 + 12500 + 780 * 4)  # = C(4) = 19,620
+    assert curve.loc[5, "total_cost"] == pytest.approx(4000 + 2 * 12500 + 780 * 5)  # a second cohort: 32,900
+    assert curve.loc[5, "marginal_cost"] == pytest.approx(12500 + 780)  # the step cost
+    assert curve.loc[3, "marginal_cost"] == pytest.approx(780)  # within a cohort: v
+    assert curve.loc[9, "cohorts"] == 3
+    assert curve.loc[2, "average_cost"] == pytest.approx((4000 + 12500 + 1560) / 2)
+
+
+# --------------------------------------------------------------------------- sensitivity
+
+
+def test_tornado_hand_worked():
+    t = ct.tornado(ledger(), improved=["a"], measure="cost_per_completer").set_index("input")
+    # hours × 1.5: participants' time 620 → 930, C = 19,620 + 310 = 19,930; per completer / 3
+    assert t.loc["hours", "value_high"] == pytest.approx(19930 / 3)
+    # hourly cost × 0.8: C = 19,620 − 124 = 19,496
+    assert t.loc["hourly_cost", "value_low"] == pytest.approx(19496 / 3)
+    # completion: Wilson interval of 3/4, completers = rate × 4
+    lo, hi = ct.wilson_interval(3, 4)
+    assert t.loc["completion_rate", "value_low"] == pytest.approx(19620 / (lo * 4))
+    assert t.loc["completion_rate", "value_high"] == pytest.approx(19620 / (hi * 4))
+    # price base: the cohort's money was spent in 2005; in 2005 prices × 80/100 = 6,540 × 0.8 = 5,232
+    assert t.loc["price_base_year", "low_setting"] == "2005"
+    assert t.loc["price_base_year", "value_low"] == pytest.approx(6540 * 0.8)
+    assert t.loc["price_base_year", "value_high"] == pytest.approx(6540.0)
+    # improvement does not move the cost per completer
+    assert t.loc["reliable_improvement_rate", "swing"] == 0.0
+    assert list(t["swing"]) == sorted(t["swing"], reverse=True)
+    assert t["value_base"].to_numpy() == pytest.approx([6540.0] * 5)
+
+
+def test_wilson_interval_reference():
+    # Wilson (1927) for 90/100 at 95%: 0.8256 to 0.9448 (as R's prop.test without correction)
+    lo, hi = ct.wilson_interval(90, 100)
+    assert (round(lo, 4), round(hi, 4)) == (0.8256, 0.9448)
+
+
+# --------------------------------------------------------------------------- discounting and ROI
+
+
+def test_present_value_only_for_multi_year_streams():
+    assert ct.present_value({2005: 500.0}) == 500.0  # one year: not discounted
+    # 1000 + 1000/1.035 = 1,966.18
+    assert ct.present_value({2005: 1000.0, 2006: 1000.0}) == pytest.approx(1000 + 1000 / 1.035)
+    # discounted to 2005: 1000 / 1.035² = 933.51
+    assert ct.present_value({2007: 1000.0}, base_year=2005) == pytest.approx(1000 / 1.035 ** 2)
+    with pytest.raises(ValueError, match="before `base_year`"):
+        ct.present_value({2004: 1.0}, base_year=2005)
+
+
+def test_benefit_cost_ratio_and_roi_phillips_example():
+    # Phillips & Phillips: benefits 60,000, costs 20,000 → BCR 3.0, ROI (60,000 − 20,000)/20,000 × 100 = 200%
+    r = ct.benefit_cost(20000, {2005: 60000})
+    assert (r.bcr, r.roi_percent, r.discounted) == (3.0, 200.0, False)
+    # two years: PV = 30,000 + 30,000/1.035; BCR = PV / 20,000
+    r = ct.benefit_cost(20000, {2005: 30000, 2006: 30000})
+    assert r.discounted and r.bcr == pytest.approx((30000 + 30000 / 1.035) / 20000)
+
+
+def test_real_benefits_adjusted_and_deflated():
+    b = ct.MonetisedBenefits({2005: 1000.0}, 2005, attribution=0.5, confidence=0.8)
+    # 1000 × 0.5 × 0.8 × 100/80 = 500
+    assert ct.real_benefits(b, DEFLATORS, base_year=2024).tolist() == [pytest.approx(500.0)]
+    with pytest.raises(ValueError, match="attribution"):
+        ct.real_benefits(ct.MonetisedBenefits({2005: 1.0}, 2005, attribution=0.0), DEFLATORS, base_year=2024)
+    assert ct.MonetisedBenefits.from_value({"by_year": {2005: 1.0}, "price_year": 2005}).price_year == 2005
+
+
+# --------------------------------------------------------------------------- bootstrap
+
+
+@pytest.mark.filterwarnings("ignore::evaluation.errors.DegenerateDataWarning")
+def test_bootstrap_is_identical_for_the_same_seed_and_differs_for_another():
+    lg = ledger()
+    a = ct.bootstrap_costs(lg, ["a", "b"], resamples=300, seed=7)
+    b = ct.bootstrap_costs(lg, ["a", "b"], resamples=300, seed=7)
+    c = ct.bootstrap_costs(lg, ["a", "b"], resamples=300, seed=8)
+    pd.testing.assert_frame_equal(a.draws, b.draws, check_exact=True)
+    pd.testing.assert_frame_equal(a.summary, b.summary, check_exact=True)
+    assert not a.draws.equals(c.draws)
+    assert (a.summary["seed"] == 7).all() and (a.summary["resamples"] == 300).all()
+
+
+@pytest.mark.filterwarnings("ignore::evaluation.errors.DegenerateDataWarning")
+def test_bootstrap_resamples_participants_with_cost_and_outcome_together():
+    lg = ledger()
+    boot = ct.bootstrap_costs(lg, ["a"], resamples=400, seed=1)
+    draws = boot.draws
+    # C* = F + Σ c_i*: F is never resampled, so C* ≥ F + 4 × the cheapest participant
+    cheapest = lg.participants["variable_cost"].min()
+    assert (draws["total_cost"] >= lg.fixed_cost + 4 * cheapest - 1e-9).all()
+    # cost per enrolled is C*/4 in every resample
+    assert np.allclose(draws["cost_per_enrolled"], draws["total_cost"] / 4)
+    s = boot.summary.set_index("measure")
+    # observed values, not bootstrap means
+    assert s.loc["cost_per_completer", "value"] == pytest.approx(6540.0)
+    assert s.loc["cost_per_completer", "ci_low"] <= 6540.0 <= s.loc["cost_per_completer", "ci_high"]
+
+
+def test_bootstrap_unbounded_limit_is_nan_with_warning():
+    people = pd.DataFrame({"participant_id": [f"p{i}" for i in range(10)], "role_level": "middle_manager",
+                           "status": "completed", "sessions_attended": 5})
+    lg = ct.cost_ledger(costs_table().assign(cohort=pd.array([1, 1, None, 1], dtype="Int64")), people,
+                        cohort=1, enrolled={1: 10}, deflators=DEFLATORS, base_year=2024, staff=STAFF)
+    # one improver in ten: (9/10)^10 ≈ 35% of resamples have none → upper limit unbounded
+    with pytest.warns(DegenerateDataWarning, match="unbounded"):
+        boot = ct.bootstrap_costs(lg, ["p0"], resamples=500, seed=3)
+    row = boot.summary.set_index("measure").loc["cost_per_reliable_improver"]
+    assert row["undefined_draws"] > 100 and math.isnan(row["ci_high"]) and np.isfinite(row["ci_low"])
+    assert not np.isinf(boot.draws.to_numpy(dtype=float)).any()
+
+
+def test_bootstrap_bad_arguments():
+    with pytest.raises(ValueError, match="`resamples`"):
+        ct.bootstrap_costs(ledger(), resamples=10)
+    with pytest.raises(ValueError, match="`seed`"):
+        ct.bootstrap_costs(ledger(), seed=-1)
+    with pytest.raises(ValueError, match="`confidence_level`"):
+        ct.bootstrap_costs(ledger(), confidence_level=95)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c.assign(amount=pd.array([10000.0, -5.0, 6000.0, 20000.0], dtype="Float64")),
+     r"`costs` column `amount` must hold numbers ≥ 0.*-5\.0"),
+    (lambda c: c.assign(category=["delivery", "catering", "design", "delivery"]),
+     r"`costs` column `category` has unknown value\(s\) 'catering'; allowed: \['needs_assessment'"),
+    (lambda c: c.assign(basis=["fixed", "per_head", "fixed", "fixed"]),
+     r"`costs` column `basis` has unknown value\(s\) 'per_head'; allowed: \['fixed', 'per_participant'\]"),
+    (lambda c: c.assign(price_year=pd.array([2005, 1999, 2004, 2005], dtype="Int64")),
+     r"`costs` column `price_year` has year\(s\) \[1999\] has no GDP deflator in `deflators`"),
+    (lambda c: c.assign(cohort=pd.array([1, 1, None, 7], dtype="Int64")),
+     r"`costs` column `cohort` has cost lines for cohort\(s\) \[7\], which have no enrolled participants"),
+    (lambda c: c.drop(columns="basis"), r"`costs` lacks column\(s\) \['basis'\]"),
+])
+def test_bad_cost_rows_are_clear_errors(change, message):
+    with pytest.raises(ValueError, match=message):
+        ledger(change(costs_table()))
+
+
+def test_bad_ledger_arguments():
+    with pytest.raises(ValueError, match="`base_year` 2030 has no GDP deflator"):
+        ledger(base_year=2030)
+    with pytest.raises(ValueError, match="`enrolled` gives cohort 1 5 participants"):
+        ledger(enrolled={1: 5, 2: 8})
+    with pytest.raises(ValueError, match="`deflators` column `index` must hold positive numbers"):
+        ledger(deflators=DEFLATORS.assign(index=[50.0, 0.0, 100.0]))
+    with pytest.raises(ValueError, match="`measure` must be one of"):
+        ct.tornado(ledger(), measure="cost_per_hour")
+
+
+# --------------------------------------------------------------------------- properties
+
+ROLE = st.sampled_from(["middle_manager", "first_line_manager"])
+CATEGORY = st.sampled_from(["needs_assessment", "design", "delivery", "venue", "materials", "travel",
+                            "accreditation", "management", "evaluation", "other"])
+LINE = st.fixed_dictionaries({
+    "cohort": st.sampled_from([1, 2, None]),
+    "category": CATEGORY,
+    "description": st.sampled_from(["x", "y", "z"]),
+    "amount": st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+    "price_year": st.sampled_from([2004, 2005, 2024]),
+    "basis": st.sampled_from(["fixed", "per_participant"]),
+})
+
+
+@st.composite
+def scenarios(draw):
+    lines = draw(st.lists(LINE, min_size=1, max_size=8))
+    n = draw(st.integers(min_value=2, max_value=12))
+    people = pd.DataFrame({
+        "participant_id": [f"p{i:02d}" for i in range(n)],
+        "role_level": draw(st.lists(ROLE, min_size=n, max_size=n)),
+        "status": draw(st.lists(st.sampled_from(["completed", "withdrew"]), min_size=n, max_size=n)),
+        "sessions_attended": draw(st.lists(st.integers(0, 5), min_size=n, max_size=n)),
+    })
+    improved = [pid for pid, flag in zip(people["participant_id"],
+                                         draw(st.lists(st.booleans(), min_size=n, max_size=n)), strict=True) if flag]
+    costs = pd.DataFrame(lines).assign(cohort=lambda d: pd.array(d["cohort"], dtype="Int64"))
+    return costs, people, improved, {1: n, 2: 3}
+
+
+def _results(costs, people, improved, enrolled, staff=STAFF):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        lg = ct.cost_ledger(costs, people, cohort=1, enrolled=enrolled, deflators=DEFLATORS, base_year=2024,
+                            staff=staff)
+        boot = ct.bootstrap_costs(lg, improved, resamples=100, seed=11)
+        return {
+            "summary": ct.cost_summary(lg, improved, bootstrap=boot),
+            "by_category": ct.costs_by_category(lg),
+            "curve": ct.cost_curve(lg),
+            "tornado": ct.tornado(lg, improved),
+        }
+
+
+MONEY_COLUMNS = {"summary": ["value", "ci_low", "ci_high"], "by_category": ["amount"],
+                 "curve": ["total_cost", "average_cost", "marginal_cost"],
+                 "tornado": ["value_low", "value_high", "value_base", "swing"]}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(), st.sampled_from([0.5, 2.0, 3.0, 1000.0]))
+def test_scaling_every_amount_by_k_scales_every_money_figure_by_k(scenario, k):
+    costs, people, improved, enrolled = scenario
+    staff_k = ct.StaffTime({r: c * k for r, c in STAFF.hourly_costs.items()}, STAFF.price_year, STAFF.sessions,
+                           STAFF.hours_per_session)
+    base = _results(costs, people, improved, enrolled)
+    scaled = _results(costs.assign(amount=costs["amount"] * k), people, improved, enrolled, staff=staff_k)
+    for name, columns in MONEY_COLUMNS.items():
+        a, b = base[name], scaled[name]
+        if name == "summary":
+            money = a["unit"].str.startswith("GBP").to_numpy()
+            counts = ~money
+            # counts and rates are not money: unchanged
+            np.testing.assert_array_equal(a.loc[counts, "value"], b.loc[counts, "value"])
+            a, b = a[money], b[money]
+        for column in columns:
+            np.testing.assert_allclose(b[column].to_numpy(dtype=float), k * a[column].to_numpy(dtype=float),
+                                       rtol=1e-9, atol=1e-6, err_msg=f"{name}.{column}")
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_row_order_does_not_matter(scenario, rnd):
+    costs, people, improved, enrolled = scenario
+    base = _results(costs, people, improved, enrolled)
+    cost_order = list(range(len(costs)))
+    people_order = list(range(len(people)))
+    rnd.shuffle(cost_order)
+    rnd.shuffle(people_order)
+    shuffled = _results(costs.iloc[cost_order].reset_index(drop=True), people.iloc[people_order]
+                        .reset_index(drop=True), list(reversed(improved)), enrolled)
+    for name in MONEY_COLUMNS:
+        pd.testing.assert_frame_equal(base[name], shuffled[name], check_exact=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(scenarios(), LINE)
+def test_adding_a_zero_cost_line_changes_nothing(scenario, line):
+    costs, people, improved, enrolled = scenario
+    zero = pd.DataFrame([{**line, "amount": 0.0}]).assign(cohort=lambda d: pd.array(d["cohort"], dtype="Int64"))
+    base = _results(costs, people, improved, enrolled)
+    more = _results(pd.concat([costs, zero], ignore_index=True), people, improved, enrolled)
+    for name in MONEY_COLUMNS:
+        pd.testing.assert_frame_equal(base[name], more[name], check_exact=True)
+
+
+def test_inputs_are_not_modified():
+    costs, people = costs_table(), cohort_one()
+    before = (costs.copy(), people.copy())
+    lg = ledger(costs, people)
+    ct.cost_summary(lg, ["a"])
+    pd.testing.assert_frame_equal(costs, before[0])
+    pd.testing.assert_frame_equal(people, before[1])
