@@ -60,6 +60,7 @@ __all__ = [
     "cost_summary_markdown",
     "cost_tables",
     "programme_comparison",
+    "summary_for_display",
     "reliable_improvement",
 ]
 
@@ -750,3 +751,34 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "cost per improver is a cost per person who changed, not proof that the programme caused the change.",
     ]
     return "\n".join(lines)
+
+
+def summary_for_display(summary: pd.DataFrame) -> pd.DataFrame:
+    """The cost summary with each figure formatted by its unit (£ with thousands separators,
+    shares as percentages, counts as whole numbers), for reading; the CSV keeps the numbers.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"measure": ["cost_per_enrolled", "completion_rate", "enrolled"],
+    ...                   "value": [13729.4, 0.9134, 104.0], "ci_low": [13577.0, None, None],
+    ...                   "ci_high": [13867.2, None, None],
+    ...                   "unit": ["GBP (2024 prices)", "share of enrolled", "participants"]})
+    >>> summary_for_display(t)[["measure", "value", "ci_low"]]
+                 measure    value   ci_low
+    0  cost_per_enrolled  £13,729  £13,577
+    1    completion_rate    91.3%        –
+    2           enrolled      104        –
+    """
+    def fmt(x: float, unit: str) -> str:
+        if pd.isna(x):
+            return "–"
+        if str(unit).startswith("GBP"):
+            return f"£{x:,.0f}"
+        if str(unit).startswith("share"):
+            return f"{x:.1%}"
+        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+    out = summary.copy()
+    for column in ("value", "ci_low", "ci_high"):
+        out[column] = [fmt(x, u) for x, u in zip(summary[column], summary["unit"], strict=True)]
+    return out

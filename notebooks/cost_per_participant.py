@@ -51,8 +51,8 @@ display(Markdown(cost_report.cost_summary_markdown(tables, data)))
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
-report.show_table(tables["cost_summary"], 0, columns=["measure", "value", "ci_low", "ci_high", "unit",
-                                                      "description"])
+report.show_table(cost_report.summary_for_display(tables["cost_summary"]), columns=[
+    "measure", "value", "ci_low", "ci_high", "unit", "description"])
 
 # %% [markdown]
 # ## Costs by category
