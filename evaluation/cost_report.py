@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +41,17 @@ import pandas as pd
 
 from . import costs as ct
 from . import outcomes as oc
-from .errors import DataValidationError, DegenerateDataWarning, EvaluationWarning, ParameterError
+from .errors import DataValidationError, DegenerateDataWarning, ParameterError
 from .params import COMPARISONS, list_cohorts
 from .paths import DATA_DIR, PARAMS_DIR, processed_dir
-from .report import CohortData, NoCohortDataError, load_cohort_data, rci_reliability, scale_info
+from .report import (
+    CohortData,
+    NoCohortDataError,
+    collect_warnings,
+    load_cohort_data,
+    rci_reliability,
+    scale_info,
+)
 
 __all__ = [
     "BENCHMARK_PRICE_YEAR",
@@ -102,19 +109,6 @@ FINDING_MEASURES = (
     ("marginal_cost_cohort", "costs.marginal_cost_cohort"),
     ("participant_time_cost", "costs.participant_time_cost"),
 )
-
-
-def _collect(notes: list[dict], source: str, func: Callable[[], Any]) -> Any:
-    """Run ``func`` and keep the workbench's warnings as report notes."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", EvaluationWarning)
-        result = func()
-    for w in caught:
-        if issubclass(w.category, EvaluationWarning):
-            notes.append({"source": source, "warning": w.category.__name__, "message": str(w.message)})
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return result
 
 
 def _money(x: float, digits: int = 0) -> str:
@@ -229,14 +223,14 @@ def cohort_costs(
     source = f"costs: {data.programme.name} cohort {coh.cohort}"
     enrolled = data.all_participants.groupby("cohort").size()
     enrolled.index = enrolled.index.astype(int)
-    ledger = _collect(notes, source, lambda: ct.cost_ledger(
+    ledger = collect_warnings(notes, source, lambda: ct.cost_ledger(
         data.costs, data.participants, cohort=coh.cohort, enrolled=enrolled, deflators=data.deflators,
         base_year=base, staff=ct.StaffTime.from_programme(data.programme)))
-    improvement, info = _collect(notes, source, lambda: reliable_improvement(data))
+    improvement, info = collect_warnings(notes, source, lambda: reliable_improvement(data))
     improved = pd.Series(improvement["improved"].to_numpy(dtype=bool), index=improvement["participant_id"].to_numpy())
-    boot = _collect(notes, source, lambda: ct.bootstrap_costs(
+    boot = collect_warnings(notes, source, lambda: ct.bootstrap_costs(
         ledger, improved, resamples=coh.bootstrap.resamples, seed=coh.bootstrap.seed, confidence_level=level))
-    summary = _collect(notes, source, lambda: ct.cost_summary(ledger, improved, bootstrap=boot))
+    summary = collect_warnings(notes, source, lambda: ct.cost_summary(ledger, improved, bootstrap=boot))
     where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
     summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
         f"Participants' time for the whole cohort (included in the total); source: {where}"
@@ -421,7 +415,7 @@ def _non_monetised(data: CohortData, notes: list[dict]) -> pd.DataFrame:
     """The outcomes left in their own units (Phillips' intangibles): change on every scale."""
     first = data.cohort.comparisons[0]
     info = scale_info(data)
-    table = _collect(notes, "non-monetised outcomes", lambda: oc.outcomes_table(
+    table = collect_warnings(notes, "non-monetised outcomes", lambda: oc.outcomes_table(
         data.scale_scores, comparisons=[first], confidence_level=data.cohort.confidence_level,
         multiplicity=data.cohort.multiplicity, reliability=rci_reliability(data),
         scale_info=info[["kirkpatrick_level", "higher_is_better"]]))
@@ -480,13 +474,13 @@ def cost_tables(
     tables["cost_ledger"] = ledger.lines.copy()
     tables["cost_curve"] = ct.cost_curve(ledger)
     tables["tornado"] = pd.concat(
-        [_collect(notes, "tornado", lambda m=m: ct.tornado(ledger, improved, measure=m,
+        [collect_warnings(notes, "tornado", lambda m=m: ct.tornado(ledger, improved, measure=m,
                                                             confidence_level=coh.confidence_level))
          for m in TORNADO_MEASURES], ignore_index=True)
     tables["bootstrap"] = cc.bootstrap.summary.assign(unit=ledger.unit, price_base_year=ledger.base_year)
     tables["bootstrap_draws"] = cc.bootstrap.draws
     measures = summary.set_index("measure")["value"]
-    tables["benchmarks"] = _collect(notes, "benchmarks", lambda: benchmark_comparison(
+    tables["benchmarks"] = collect_warnings(notes, "benchmarks", lambda: benchmark_comparison(
         data.deflators, base_year=ledger.base_year,
         cost_per_place=float(measures["cost_per_enrolled_excluding_participant_time"]),
         cost_per_place_with_time=float(measures["cost_per_enrolled"])))
@@ -510,7 +504,7 @@ def cost_tables(
         monetised = ct.MonetisedBenefits.from_value(chosen)
         real = ct.real_benefits(monetised, data.deflators, base_year=ledger.base_year)
         start = coh.year if coh.year is not None and (not len(real) or coh.year <= min(real.index)) else None
-        result = _collect(notes, "benefit_cost", lambda: ct.benefit_cost(
+        result = collect_warnings(notes, "benefit_cost", lambda: ct.benefit_cost(
             ledger.total_cost, real, discount_rate=coh.discount_rate, start_year=start))
         tables["benefit_cost"] = pd.DataFrame([
             {"measure": "benefits_present_value", "value": result.benefits, "unit": ledger.unit},

@@ -37,10 +37,8 @@ import re
 import tempfile
 import warnings
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,10 +46,10 @@ import pandas as pd
 from . import disclosure
 from . import equity as eq
 from . import outcomes as oc
-from .errors import DegenerateDataWarning, EvaluationWarning, ParameterError
+from .errors import DegenerateDataWarning, ParameterError
 from .params import COMPARISONS
 from .paths import DATA_DIR
-from .report import CohortData
+from .report import CohortData, collect_warnings
 
 __all__ = [
     "EQUITY_COLUMNS",
@@ -102,19 +100,6 @@ class EquityResult:
     log: pd.DataFrame
     references: dict[str, str] = field(default_factory=dict)
     workforce_years: dict[str, int] = field(default_factory=dict)
-
-
-def _collect(notes: list[dict], source: str, func: Callable[[], Any]) -> Any:
-    """Run ``func``; keep the workbench's warnings as report notes (they hold no counts)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", EvaluationWarning)
-        result = func()
-    for w in caught:
-        if issubclass(w.category, EvaluationWarning):
-            notes.append({"source": source, "warning": w.category.__name__, "message": str(w.message)})
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return result
 
 
 def label(category: str, dimension: str = "") -> str:
@@ -248,7 +233,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     logs, declaration_rows, references = [], [], {}
     for dim in dims:
         rows = counts[counts["dimension"] == dim]
-        f, _, decl, log = _collect(notes, "disclosure", lambda rows=rows, dim=dim: _protect_dimension(
+        f, _, decl, log = collect_warnings(notes, "disclosure", lambda rows=rows, dim=dim: _protect_dimension(
             rows, threshold, dim))
         flags.loc[rows.index] = f
         logs.append(log)
@@ -258,7 +243,7 @@ def equity_tables(data: CohortData) -> EquityResult:
             references[dim] = ref
     hide = (flags != "").to_numpy()
 
-    rep = _collect(notes, "equity", lambda: eq.representation(
+    rep = collect_warnings(notes, "equity", lambda: eq.representation(
         counts, reference=references, band=coh.equity.band, confidence_level=level))
     without_reference = ~rep["dimension"].isin(list(references)).to_numpy()
     for column in ("relative_likelihood", "rl_ci_low", "rl_ci_high"):
@@ -274,9 +259,9 @@ def equity_tables(data: CohortData) -> EquityResult:
     table = rep[[*EQUITY_COLUMNS, "reference_category", "workforce_year"]].reset_index(drop=True)
 
     tables: dict[str, pd.DataFrame] = {"equity": table}
-    tables["goodness_of_fit"] = _collect(notes, "goodness_of_fit", lambda: _goodness_of_fit(
+    tables["goodness_of_fit"] = collect_warnings(notes, "goodness_of_fit", lambda: _goodness_of_fit(
         counts, hide, dims, coh.bootstrap.seed))
-    council, lorenz, spread = _collect(notes, "council_areas", lambda: _council_areas(table, counts, hide))
+    council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: _council_areas(table, counts, hide))
     tables["council_areas"], tables["lorenz"], tables["spread"] = council, lorenz, spread
 
     key = dict(zip(zip(counts["dimension"], counts["category"], strict=True), flags, strict=True))
@@ -426,14 +411,14 @@ def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], key
             row = {"dimension": dim, "category": category, "scale": scale, "comparison": comparison,
                    "n_pairs": len(grp), **dict.fromkeys(OUTCOME_STATS, np.nan)}
             if len(grp) >= threshold:
-                res = _collect(notes, "outcome_change", lambda grp=grp: oc.paired_change(
+                res = collect_warnings(notes, "outcome_change", lambda grp=grp: oc.paired_change(
                     grp[earlier].to_numpy(), grp[later].to_numpy(), confidence_level=level))
                 row.update({s: getattr(res, s) for s in OUTCOME_STATS})
             rows.append(row)
     table = pd.DataFrame(rows)
     forced = {i: key[(d, c)] for i, d, c in zip(table.index, table["dimension"], table["category"], strict=True)
               if key.get((d, c), "")}
-    res = _collect(notes, "disclosure", lambda: disclosure.protect_table(
+    res = collect_warnings(notes, "disclosure", lambda: disclosure.protect_table(
         table, count="n_pairs", threshold=threshold, by=["dimension"], dependent=OUTCOME_STATS,
         name="equity_outcome_change", forced=forced,
         forced_reason="suppressed because the group's number of participants is suppressed in tables/equity.csv"))

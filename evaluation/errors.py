@@ -68,7 +68,7 @@ class Failure:
     column : str or None
         The column concerned, or None for whole-row rules.
     rule : str
-        What was expected, in words (e.g. ``"one of: pre, post, follow_up, then"``).
+        What was expected, in words (e.g. ``"one of: pre, then, post, follow_up"``).
     values : tuple of str
         The offending values, as read.
     """

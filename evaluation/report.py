@@ -43,6 +43,7 @@ from .paths import DATA_DIR, PARAMS_DIR, processed_dir
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
     "CohortData",
+    "collect_warnings",
     "NoCohortDataError",
     "Publisher",
     "load_cohort_data",
@@ -177,8 +178,9 @@ def rci_reliability(data: CohortData) -> pd.DataFrame | float:
     return pre[["scale", "rater"]].assign(reliability=pre["alpha"].to_numpy()).reset_index(drop=True)
 
 
-def _collect(notes: list[dict], source: str, func: Callable[[], Any]) -> Any:
-    """Run ``func`` and keep the workbench's warnings as report notes instead of stderr."""
+def collect_warnings(notes: list[dict], source: str, func: Callable[[], Any]) -> Any:
+    """Run ``func`` and keep the workbench's warnings as report notes (``source, warning,
+    message``) instead of stderr; other warnings pass on unchanged."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", EvaluationWarning)
         result = func()
@@ -260,7 +262,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     scores = data.scale_scores
     level = coh.confidence_level
     tables: dict[str, pd.DataFrame] = {}
-    tables["outcomes"] = _collect(notes, "outcomes", lambda: oc.outcomes_table(
+    tables["outcomes"] = collect_warnings(notes, "outcomes", lambda: oc.outcomes_table(
         scores, comparisons=coh.comparisons, confidence_level=level, multiplicity=coh.multiplicity,
         reliability=rci_reliability(data), scale_info=info[["kirkpatrick_level", "higher_is_better"]],
     ))
@@ -274,10 +276,10 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
 
     primary = data.primary_scale
     earlier, later = COMPARISONS[coh.comparisons[0]]
-    flow = _collect(notes, "attrition", lambda: oc.attrition(
+    flow = collect_warnings(notes, "attrition", lambda: oc.attrition(
         scores, data.participants, earlier=earlier, later=later, scale=primary))
     level2 = [s for s in info.index if info.loc[s, "kirkpatrick_level"] == 2]
-    baseline = _collect(notes, "attrition", lambda: pd.concat(
+    baseline = collect_warnings(notes, "attrition", lambda: pd.concat(
         [oc.baseline_comparison(scores, scale=s, earlier=earlier, later=later, confidence_level=level)
          for s in level2], ignore_index=True))
     tables["attrition"] = pd.concat(
@@ -288,17 +290,17 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     if len(coh.waves) >= 3:
         modelled = [w for w in coh.waves if w != "then"]
         if len(modelled) >= 3:
-            tables["mixed_model"] = _collect(notes, "mixed_model", lambda: oc.mixed_model(
+            tables["mixed_model"] = collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
                 scores, waves=modelled, confidence_level=level))
     if "then" in coh.waves:
-        tables["response_shift"] = _collect(notes, "response_shift", lambda: oc.response_shift(
+        tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
             scores, confidence_level=level))
     once = [s for s in info.index if len({w for w in scores.loc[scores["scale"] == s, "wave"]}) == 1]
     if once:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]
                               .agg(n="count", mean="mean", sd="std").reset_index())
-    tables["breakdowns"] = _collect(notes, "breakdowns", lambda: _breakdowns(
+    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(
         data, coh.comparisons[0], coh.disclosure_threshold, level, notes))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()
     return tables

@@ -16,6 +16,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from .params import EQUITY_DIMENSIONS, RATERS, ROLE_LEVELS, WAVES
+
 __all__ = [
     "COLUMN_TYPES",
     "COST_BASES",
@@ -33,19 +35,8 @@ __all__ = [
 ]
 
 SECTORS = ("local_authority", "voluntary", "private", "health", "other_public")
-ROLE_LEVELS = (
-    "frontline",
-    "first_line_manager",
-    "middle_manager",
-    "senior_manager",
-    "chief_officer",
-    "elected_member",
-    "other",
-)
 FRAMEWORK_AREAS = ("professional_practice", "political", "strategic", "operational", "academic", "citizen")
 STATUSES = ("completed", "withdrew", "in_progress")
-WAVES = ("pre", "post", "follow_up", "then")
-RATERS = ("self", "line_manager", "peer", "direct_report")
 COST_CATEGORIES = (
     "needs_assessment",
     "design",
@@ -63,7 +54,8 @@ COST_CATEGORIES = (
 COST_BASES = ("fixed", "per_participant")
 #: Optional participant columns holding protected characteristics: free categories, blanks kept.
 PROTECTED = ("gender", "age_band", "ethnicity", "disability")
-WORKFORCE_DIMENSIONS = ("sector", "local_authority", "role_level", "framework_area", *PROTECTED)
+#: The participant columns the eligible workforce can be broken down by.
+WORKFORCE_DIMENSIONS = EQUITY_DIMENSIONS
 
 _Int = pd.Int64Dtype
 _Float = pd.Float64Dtype

@@ -66,7 +66,7 @@ CELL_RULES = [
     ("participants", 2, "sessions_attended", "-1", "a value ≥ 0", (2,)),
     ("participants", 2, "sessions_attended", "7", "at most the programme's 6 sessions", (2,)),
     ("responses", 2, "participant_id", "D-999", "a participant_id that exists", (2,)),
-    ("responses", 2, "wave", "middle", "one of: pre, post, follow_up, then", (2,)),
+    ("responses", 2, "wave", "middle", "one of: pre, then, post, follow_up", (2,)),
     ("responses", 2, "rater", "boss", "one of: self, line_manager, peer, direct_report", (2,)),
     ("responses", 2, "instrument", "other", "an instrument of the programme", (2,)),
     ("responses", 2, "item", "zz9", "an item of instrument 'mini'", (2,)),
