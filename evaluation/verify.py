@@ -131,22 +131,33 @@ def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_d
     return all_match
 
 
-def _run_nbval(result: VerifyResult, notebook: Path, scratch: Path) -> None:
+def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path) -> None:
+    """Re-execute every notebook in one pytest run (kernels one after another)."""
+    if not notebooks:
+        return
     ini = scratch / "pytest.ini"
     ini.write_text("[pytest]\naddopts =\n")
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(scratch), "-p", "no:cacheprovider",
          "--nbval-lax", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), "-q", "-rf",
-         "-W", "ignore", str(notebook)],
+         "-W", "ignore", *[str(n) for n in notebooks]],
         capture_output=True, text=True, cwd=scratch,
     )
-    if done.returncode == 0:
-        result.passed(f"notebook {notebook.name}: re-executed with nbval; every checked cell gives the same output")
-        return
-    failed = [line.split("::", 1)[1].split(" - ")[0] for line in done.stdout.splitlines()
-              if line.startswith("FAILED") and "::" in line]
-    detail = ", ".join(failed) if failed else done.stdout.strip().splitlines()[-1:] or ["no detail"]
-    result.failed(f"notebook {notebook.name}: re-execution differs in {detail}")
+    failed: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("FAILED") and "::" in line:
+            path, _, cell = line.removeprefix("FAILED").strip().partition("::")
+            failed.setdefault(Path(path).name, []).append(cell.split(" - ")[0])
+    for notebook in notebooks:
+        if notebook.name in failed:
+            result.failed(f"notebook {notebook.name}: re-execution differs in {', '.join(failed[notebook.name])}")
+        elif done.returncode not in (0, 1):
+            tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
+            result.failed(f"notebook {notebook.name}: nbval could not run ({tail})")
+        else:
+            result.passed(f"notebook {notebook.name}: re-executed with nbval; every checked cell gives the same output")
+    if done.returncode == 1 and not failed:
+        result.failed(f"nbval failed without naming a cell: {(done.stdout.strip().splitlines() or [''])[-1]}")
 
 
 def _compare_tables(result: VerifyResult, original: Path, scratch: Path) -> None:
@@ -204,9 +215,9 @@ def verify(
         shutil.copytree(folder, copy)
         for stale in ("tables", "findings"):
             shutil.rmtree(copy / stale, ignore_errors=True)
-        for notebook in sorted(copy.glob("*.ipynb")):
-            progress(f"notebook: re-executing {notebook.name} with nbval")
-            _run_nbval(result, notebook, copy)
+        notebooks = sorted(copy.glob("*.ipynb"))
+        progress(f"notebooks: re-executing {', '.join(n.name for n in notebooks)} with nbval")
+        _run_nbval(result, notebooks, copy)
         _compare_tables(result, folder, copy)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
