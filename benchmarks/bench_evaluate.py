@@ -88,8 +88,13 @@ def main() -> None:
         report.outcome_findings(t, d)
         return d, t
 
-    results["computation"] = timed(compute, args.repeat)
+    results["computation_outcomes"] = timed(compute, args.repeat)
     d, t = compute()
+    from evaluation import cost_report, equity_report
+
+    results["computation_costs"] = timed(lambda: cost_report.cost_findings_for(d) and cost_report.cost_tables(
+        d, data_dir=data, params_dir=params), args.repeat)
+    results["computation_equity"] = timed(lambda: equity_report.equity_tables(d), args.repeat)
 
     def figures():
         import io
