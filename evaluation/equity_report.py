@@ -567,7 +567,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
               f"{lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways), shows a *disparity* when "
               f"the whole {pct}% confidence interval lies outside that band, and is *inconclusive* otherwise. "
               f"{len(clear)} groups show a disparity, {len(within)} are within the band and {len(inconclusive)} are "
-              "inconclusive — with about 100 places a year, most small groups cannot be judged either way."]
+              f"inconclusive — with {n} places in the cohort, most small groups cannot be judged either way."]
     gof = tables["goodness_of_fit"].dropna(subset=["p_value"])
     differs = gof[gof["p_value"] < 0.05]
     if len(gof):
@@ -577,8 +577,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   + " (goodness-of-fit tests; see the table for which test was used)."]
     spread = tables["spread"].set_index("measure")["value"] if len(tables["spread"]) else pd.Series(dtype=float)
     if "gini" in spread and not pd.isna(spread["gini"]):
-        council = tables["council_areas"].dropna(subset=["rate_per_1000"]).sort_values("rate_per_1000")
-        top = council.tail(3)[::-1]
+        council = tables["council_areas"].dropna(subset=["rate_per_1000"])
+        top = council[council["rate_per_1000"] > 0].sort_values("rate_per_1000", kind="stable").tail(3)[::-1]
         lines += ["", f"**Across Scotland's council areas.** The workforce-weighted Gini coefficient of places per "
                   f"1,000 staff is {spread['gini']:.2f} (0 would mean places in proportion to each area's workforce). "
                   f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
