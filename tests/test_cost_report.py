@@ -201,6 +201,21 @@ def test_monetised_benefits_give_bcr_and_roi(synthetic):
     assert len(tables["non_monetised"]) > 0  # the outcomes left in their own units, beside the ratio
 
 
+def test_monetised_benefits_from_the_cohort_parameters(synthetic):
+    # the same benefits given as the cohort parameter `monetised_benefits` (params.Cohort)
+    import dataclasses
+
+    _, data, _ = synthetic
+    total = 2_000_000.0
+    cohort = data.cohort.model_copy(update={"monetised_benefits": data.cohort.model_validate({
+        **data.cohort.model_dump(), "monetised_benefits": {"by_year": {2004: total}, "price_year": 2024,
+                                                           "source": "test"}}).monetised_benefits})
+    tables = cr.cost_tables(dataclasses.replace(data, cohort=cohort), comparison=False)
+    cost = tables["cost_summary"].set_index("measure").loc["total_cost", "value"]
+    # BCR = 2,000,000 / total cost (attribution and confidence default to 1)
+    assert tables["benefit_cost"].set_index("measure").loc["benefit_cost_ratio", "value"] == pytest.approx(total / cost)
+
+
 def test_summary_for_commissioners(synthetic):
     _, data, tables = synthetic
     text = cr.cost_summary_markdown(tables, data)
