@@ -36,6 +36,7 @@ from .io import (
     atomic_directory,
     read_table,
     sha256_file,
+    table_file,
     write_csv,
     write_json,
     write_parquet,
@@ -66,9 +67,9 @@ def input_files(programme: str, *, data_dir: Path, params_dir: Path) -> dict[str
     """Every file an ingest reads: raw tables, reference tables and parameter files."""
     raw = raw_dir(data_dir, programme)
     ref = reference_dir(data_dir)
-    files = {t: raw / f"{t}.csv" for t in TABLES}
-    files["workforce"] = ref / "workforce.csv"
-    files["deflators"] = ref / "gdp_deflators.csv"
+    files = {t: table_file(raw, t) for t in TABLES}
+    files["workforce"] = table_file(ref, "workforce")
+    files["deflators"] = table_file(ref, "gdp_deflators")
     files["programme.yaml"] = Path(params_dir) / programme / "programme.yaml"
     for n in list_cohorts(params_dir, programme):
         files[f"cohort-{n}.yaml"] = Path(params_dir) / programme / f"cohort-{n}.yaml"

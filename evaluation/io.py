@@ -28,6 +28,7 @@ __all__ = [
     "read_processed",
     "read_table",
     "sha256_file",
+    "table_file",
     "write_csv",
     "write_json",
     "write_bytes",
@@ -36,15 +37,24 @@ __all__ = [
 
 
 def read_table(path: Path | str, *, shown_as: str | None = None) -> pd.DataFrame:
-    """Read a raw CSV table with every column as text and empty cells as missing.
+    """Read a raw table with every column as text and empty cells as missing.
 
-    A UTF-8 byte-order mark is tolerated. A missing or unreadable file raises
+    CSV (a UTF-8 byte-order mark is tolerated) or, for a path ending in ``.xlsx``, the first
+    sheet of an Excel workbook exported from the same table. A missing or unreadable file raises
     :class:`~evaluation.errors.DataValidationError` naming it.
     """
     path = Path(path)
     name = shown_as or str(path)
     if not path.is_file():
         raise DataValidationError([Failure(name, (), None, "the file to exist")])
+    if path.suffix.lower() == ".xlsx":
+        try:
+            frame = pd.read_excel(path, sheet_name=0, dtype="str", keep_default_na=False, na_values=[""])
+        except (ValueError, OSError, KeyError) as exc:
+            raise DataValidationError([Failure(name, (), None, f"an .xlsx workbook whose first sheet has a header "
+                                                              f"row ({exc})")]) from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        return frame
     try:
         frame = pd.read_csv(
             path,
@@ -58,6 +68,13 @@ def read_table(path: Path | str, *, shown_as: str | None = None) -> pd.DataFrame
         raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def table_file(folder: Path | str, table: str) -> Path:
+    """``<table>.csv`` in ``folder``, or ``<table>.xlsx`` when only the workbook is there."""
+    csv = Path(folder) / f"{table}.csv"
+    xlsx = Path(folder) / f"{table}.xlsx"
+    return xlsx if not csv.is_file() and xlsx.is_file() else csv
 
 
 def sha256_file(path: Path | str) -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from .errors import EvaluationError
 from .ingest import ingest, is_up_to_date
-from .io import atomic_directory, read_json, sha256_file, write_json
+from .io import atomic_directory, read_json, sha256_file, table_file, write_json
 from .params import load_cohort, load_instruments, load_programme
 from .paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_dir
 from .report import load_cohort_data
@@ -87,8 +87,10 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
     """Bring the other programmes' processed data up to date, for the cost report's comparison
     across programmes. A programme that cannot be ingested is left out of that comparison (the
     report says so); it never stops this cohort's report."""
-    for participants in sorted((data_dir / "raw").glob("*/participants.csv")):
-        other = participants.parent.name
+    for folder in sorted(p for p in (data_dir / "raw").iterdir() if p.is_dir()):
+        other = folder.name
+        if not table_file(folder, "participants").is_file():
+            continue
         if other == programme or not (params_dir / other / "programme.yaml").is_file():
             continue
         if is_up_to_date(other, data_dir=data_dir, params_dir=params_dir):
@@ -162,7 +164,7 @@ def evaluate(
     load_instruments(params_dir, prog)
     coh = load_cohort(params_dir, programme, cohort)
 
-    if not (raw_dir(data_dir, programme) / "participants.csv").is_file():
+    if not table_file(raw_dir(data_dir, programme), "participants").is_file():
         raise NoDataError(f"{raw_dir(data_dir, programme)}: no raw data for programme {programme!r} "
                           "(participants.csv, responses.csv and costs.csv are expected there)")
     if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir):

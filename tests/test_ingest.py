@@ -201,3 +201,26 @@ def test_a_wide_export_converted_with_wide_to_long_ingests(demo, id_key):
     pid = pseudonymise(pd.Series(["D-001"]), Key(id_key.encode(), "test"))[0]
     then = scores[(scores.participant_id == pid) & (scores.wave == "then") & (scores.scale == "s1")]
     assert then["score"].item() == pytest.approx(2.25)
+
+
+def test_an_xlsx_export_of_a_table_is_read_like_its_csv(demo, id_key):
+    csv_result = ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    expected = pd.read_parquet(csv_result.directory / "participants.parquet")
+    frame = pd.read_csv(demo["participants"], dtype=str, keep_default_na=False)
+    frame.to_excel(demo["raw"] / "participants.xlsx", index=False)
+    demo["participants"].unlink()
+    result = ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    pd.testing.assert_frame_equal(pd.read_parquet(result.directory / "participants.parquet"), expected)
+    inputs = {i["name"]: i["path"] for i in result.manifest["inputs"]}
+    assert inputs["participants"] == "data/raw/demo/participants.xlsx"
+
+
+def test_an_xlsx_error_names_the_workbook_row_and_column(demo, id_key):
+    frame = pd.read_csv(demo["participants"], dtype=str, keep_default_na=False)
+    frame.loc[1, "status"] = "finished"
+    frame.to_excel(demo["raw"] / "participants.xlsx", index=False)
+    demo["participants"].unlink()
+    from evaluation.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match=r"participants\.xlsx, row 3, column `status`"):
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
