@@ -30,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .errors import DataValidationError
+from .errors import DataValidationError, EvaluationError
 from .io import (
     PROCESSED_TABLES,
     atomic_directory,
@@ -253,7 +253,7 @@ def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | st
     recorded = {i["name"]: i["sha256"] for i in manifest["inputs"]}
     try:
         current = input_files(programme, data_dir=data_dir, params_dir=params_dir)
-    except Exception:  # unreadable parameters: not up to date; ingest will say why
+    except (EvaluationError, OSError, ValueError):  # unreadable parameters: ingest will say why
         return False
     if set(recorded) != set(current):
         return False

@@ -61,24 +61,13 @@ class VerifyResult:
 
 def _findings_functions() -> dict[str, Callable]:
     """Notebook name → function(CohortData) returning that notebook's findings."""
-    from . import report
+    from . import cost_report, equity_report, report
 
-    functions: dict[str, Callable] = {
+    return {
         "cohort_evaluation": lambda data: report.outcome_findings(report.outcome_tables(data), data),
+        "cost_per_participant": cost_report.cost_findings_for,
+        "equity_of_access": equity_report.equity_findings_for,
     }
-    try:
-        from . import cost_report
-
-        functions["cost_per_participant"] = cost_report.cost_findings_for
-    except (ImportError, AttributeError):
-        pass
-    try:
-        from . import equity_report
-
-        functions["equity_of_access"] = equity_report.equity_findings_for
-    except (ImportError, AttributeError):
-        pass
-    return functions
 
 
 def derive_findings(programme: str, cohort: int, *, data_dir: Path, params_dir: Path,
