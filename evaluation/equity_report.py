@@ -54,6 +54,7 @@ from .report import CohortData, collect_warnings
 __all__ = [
     "EQUITY_COLUMNS",
     "MONTE_CARLO_DRAWS",
+    "protect_dimension",
     "EquityResult",
     "disclosure_log_path",
     "equity_findings",
@@ -126,7 +127,7 @@ def label(category: str, dimension: str = "") -> str:
 # --------------------------------------------------------------------------- disclosure
 
 
-def _protect_dimension(rows: pd.DataFrame, threshold: int, dimension: str) -> tuple[list[str], list[str], dict,
+def protect_dimension(rows: pd.DataFrame, threshold: int, dimension: str) -> tuple[list[str], list[str], dict,
                                                                                       pd.DataFrame]:
     """Suppression flags for one dimension's categories, and its declaration figures.
 
@@ -233,7 +234,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     logs, declaration_rows, references = [], [], {}
     for dim in dims:
         rows = counts[counts["dimension"] == dim]
-        f, _, decl, log = collect_warnings(notes, "disclosure", lambda rows=rows, dim=dim: _protect_dimension(
+        f, _, decl, log = collect_warnings(notes, "disclosure", lambda rows=rows, dim=dim: protect_dimension(
             rows, threshold, dim))
         flags.loc[rows.index] = f
         logs.append(log)

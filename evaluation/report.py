@@ -224,7 +224,8 @@ def _breakdowns(data: CohortData, comparison: str, threshold: int, confidence_le
     # A group suppressed in the equity table (its number of participants) is suppressed here too,
     # so that a published number of pairs cannot narrow down a count hidden there.
     hidden = _equity_suppressed(data, threshold)
-    forced = {i: "secondary" for i, (d, c) in enumerate(zip(table["dimension"], table["category"], strict=True))
+    forced = {i: "primary" if 1 <= n < threshold else "secondary"
+              for i, (d, c, n) in enumerate(zip(table["dimension"], table["category"], table["n_pairs"], strict=True))
               if (d, str(c)) in hidden}
     return protect_table(table, count="n_pairs", threshold=threshold, by=["dimension", "scale"],
                          dependent=["mean_change", "change_ci_low", "change_ci_high", "d_z"], forced=forced,
@@ -234,13 +235,13 @@ def _breakdowns(data: CohortData, comparison: str, threshold: int, confidence_le
 
 def _equity_suppressed(data: CohortData, threshold: int) -> set[tuple[str, str]]:
     """(dimension, category) pairs whose participant counts the equity table suppresses."""
-    from .equity_report import _protect_dimension  # assembly-level reuse; no import cycle at load
+    from .equity_report import protect_dimension  # imported here: equity_report imports this module
 
     hidden = set()
     for dimension in BREAKDOWN_DIMENSIONS:
         counts = data.participants[dimension].astype(str).value_counts().sort_index()
         rows = pd.DataFrame({"category": counts.index, "participants": counts.to_numpy()})
-        flags = _protect_dimension(rows, threshold, dimension)[0]
+        flags = protect_dimension(rows, threshold, dimension)[0]
         hidden |= {(dimension, c) for c, f in zip(rows["category"], flags, strict=True) if f}
     return hidden
 
