@@ -11,7 +11,7 @@ PROGRAMME ?= leading-to-deliver
 COHORT ?=
 # Every programme that has raw data (data/raw/<programme>/participants.csv).
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
-PACKAGE := $(wildcard evaluation/*.py)
+PACKAGE := $(shell find evaluation -name '*.py')
 
 .PHONY: help venv data evaluate verify notebooks synthetic test lint lab clean distclean
 

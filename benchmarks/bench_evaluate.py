@@ -44,10 +44,12 @@ def main() -> None:
 
     from jupyter_client.manager import KernelManager
 
-    from evaluation import plots, report
-    from evaluation.ingest import ingest
-    from evaluation.pipeline import render_html
-    from evaluation.synthetic import synthesise
+    from evaluation.data.cohort import load_cohort_data
+    from evaluation.data.ingest import ingest
+    from evaluation.data.synthetic import synthesise
+    from evaluation.publish.pipeline import render_html
+    from evaluation.reports import outcome_report as report
+    from evaluation.viz import outcome_plots as plots
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-evaluate-"))
     data, params, reports = tmp / "data", ROOT / "params", tmp / "reports"
@@ -83,14 +85,14 @@ def main() -> None:
     results["imports_in_kernel"] = round(min(kernel_imports() for _ in range(args.repeat)), 3)
 
     def compute():
-        d = report.load_cohort_data(args.programme, args.cohort, data_dir=data, params_dir=params)
+        d = load_cohort_data(args.programme, args.cohort, data_dir=data, params_dir=params)
         t = report.outcome_tables(d)
         report.outcome_findings(t, d)
         return d, t
 
     results["computation_outcomes"] = timed(compute, args.repeat)
     d, t = compute()
-    from evaluation import cost_report, equity_report
+    from evaluation.reports import cost_report, equity_report
 
     results["computation_costs"] = timed(lambda: cost_report.cost_findings_for(d) and cost_report.cost_tables(
         d, data_dir=data, params_dir=params), args.repeat)

@@ -54,8 +54,9 @@ def main() -> None:
     parser.add_argument("--participants", type=int, nargs="+", default=[1000, 10000, 50000])
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    from evaluation import outcomes, scoring
-    from evaluation.params import item_map, load_instrument
+    from evaluation.data import scoring
+    from evaluation.data.params import item_map, load_instrument
+    from evaluation.stats import outcomes
 
     items = item_map([load_instrument(ROOT / "params", "leadership-practice")])
     waves = ["pre", "then", "post", "follow_up"]

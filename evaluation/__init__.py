@@ -4,9 +4,10 @@ Questionnaire, attendance and cost data from public-sector leadership programmes
 out: validated and pseudonymised data, scored scales and their reliability, pre/post outcomes,
 cost per participant and equity of access. See README.md and docs/.
 
-Nothing runs at import; submodules are imported on demand (``from evaluation import scoring``).
+Importing the package has no side effects: it reads no file, changes no setting and imports
+nothing heavy; the names below load their modules on first use.
 """
 
-__version__ = "0.1.0"
+from evaluation.core.version import __version__
 
 __all__ = ["__version__"]

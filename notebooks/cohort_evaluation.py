@@ -27,12 +27,16 @@ output_dir = ""  # empty: display only; "." (as `evaluate` runs it): write table
 # %%
 from IPython.display import Markdown, display
 
-from evaluation import plots, report
-from evaluation.params import COMPARISONS
+from evaluation.core.vocabulary import COMPARISONS
+from evaluation.data.cohort import load_cohort_data, scale_info
+from evaluation.publish.publisher import Publisher
+from evaluation.reports import outcome_report as report
+from evaluation.reports.display import show_table
+from evaluation.viz import outcome_plots as plots
 
-data = report.load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
+data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
 tables = report.outcome_tables(data)
-publish = report.Publisher(output_dir or None, notebook="cohort_evaluation")
+publish = Publisher(output_dir or None, notebook="cohort_evaluation")
 titles = data.titles
 first = data.cohort.comparisons[0]
 
@@ -58,7 +62,7 @@ if ((tables["outcomes"]["comparison"] == first) & (tables["outcomes"]["rater"] =
 
 # %% tags=["nbval-check-output"]
 publish.table("outcomes", tables["outcomes"], display=False)
-report.show_table(tables["outcomes"], 2, titles=titles, columns=[
+show_table(tables["outcomes"], 2, titles=titles, columns=[
     "scale", "comparison", "rater", "n_pairs", "mean_pre", "mean_post", "mean_change", "change_ci_low",
     "change_ci_high", "p_adjusted", "d_z", "d_z_ci_low", "d_z_ci_high", "rci_improved", "rci_deteriorated"])
 
@@ -68,7 +72,7 @@ report.show_table(tables["outcomes"], 2, titles=titles, columns=[
 # Each line is one participant (scores on a 1–5 scale); the bold line joins the means.
 
 # %%
-level2 = [s for s, row in report.scale_info(data).iterrows() if row["kirkpatrick_level"] == 2]
+level2 = [s for s, row in scale_info(data).iterrows() if row["kirkpatrick_level"] == 2]
 earlier, later = COMPARISONS[first]
 publish.figure(plots.paired_change_plot(data.scale_scores, scales=level2, earlier=earlier, later=later,
                                         titles=titles), "paired_change")
@@ -94,7 +98,7 @@ publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first,
 # %% tags=["nbval-check-output"]
 if "response_shift" in tables:
     publish.table("response_shift", tables["response_shift"], display=False)
-    report.show_table(tables["response_shift"], 2, titles=titles, columns=[
+    show_table(tables["response_shift"], 2, titles=titles, columns=[
         "scale", "rater", "n_pairs", "mean_pre", "mean_then", "mean_shift", "ci_low", "ci_high", "p_value", "d_z"])
 else:
     display(Markdown("*This cohort did not answer a then-test.*"))
@@ -109,7 +113,7 @@ else:
 # %% tags=["nbval-check-output"]
 if "mixed_model" in tables:
     publish.table("mixed_model", tables["mixed_model"], display=False)
-    report.show_table(tables["mixed_model"], 3, titles=titles, columns=[
+    show_table(tables["mixed_model"], 3, titles=titles, columns=[
         "scale", "rater", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_participants",
         "n_observations"])
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
@@ -127,9 +131,9 @@ else:
 flow = tables["attrition"][tables["attrition"]["section"] == "flow"]
 publish.figure(plots.attrition_flow(flow), "attrition")
 publish.table("attrition", tables["attrition"], display=False)
-report.show_table(flow, 2, columns=["stage", "n", "share_of_enrolled", "definition"])
+show_table(flow, 2, columns=["stage", "n", "share_of_enrolled", "definition"])
 baseline = tables["attrition"][tables["attrition"]["section"] == "baseline_comparison"]
-report.show_table(baseline, 2, titles=titles, columns=[
+show_table(baseline, 2, titles=titles, columns=[
     "scale", "n_with_later", "mean_with_later", "n_without_later", "mean_without_later", "mean_difference",
     "ci_low", "ci_high", "p_value", "hedges_g"])
 
@@ -141,7 +145,7 @@ report.show_table(baseline, 2, titles=titles, columns=[
 
 # %% tags=["nbval-check-output"]
 publish.table("reliability", tables["reliability"], display=False)
-report.show_table(tables["reliability"], 2, titles=titles, columns=[
+show_table(tables["reliability"], 2, titles=titles, columns=[
     "scale", "wave", "rater", "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"])
 
 # %% [markdown]
@@ -153,7 +157,7 @@ report.show_table(tables["reliability"], 2, titles=titles, columns=[
 
 # %% tags=["nbval-check-output"]
 publish.table("breakdowns", tables["breakdowns"], display=False)
-report.show_table(tables["breakdowns"], 2, titles=titles, columns=[
+show_table(tables["breakdowns"], 2, titles=titles, columns=[
     "dimension", "category", "scale", "n_pairs", "mean_change", "change_ci_low", "change_ci_high", "d_z",
     "suppressed"])
 
@@ -163,7 +167,7 @@ report.show_table(tables["breakdowns"], 2, titles=titles, columns=[
 # %% tags=["nbval-check-output"]
 if "reaction" in tables:
     publish.table("reaction", tables["reaction"], display=False)
-    report.show_table(tables["reaction"], 2, titles=titles)
+    show_table(tables["reaction"], 2, titles=titles)
 
 # %% [markdown]
 # ## Data notes

@@ -29,11 +29,15 @@ output_dir = ""  # empty: display only; "." (as `evaluate` runs it): write table
 # %%
 from IPython.display import Markdown, display  # noqa: E402
 
-from evaluation import cost_plots, cost_report, report  # noqa: E402
+from evaluation.data.cohort import load_cohort_data
+from evaluation.publish.publisher import Publisher
+from evaluation.reports import cost_report
+from evaluation.reports.display import show_table
+from evaluation.viz import cost_plots
 
-data = report.load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
+data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
 tables = cost_report.cost_tables(data, data_dir=data_dir or None, params_dir=params_dir or None)
-publish = report.Publisher(output_dir or None, notebook="cost_per_participant")
+publish = Publisher(output_dir or None, notebook="cost_per_participant")
 ledger = tables["cohort_costs"].ledger
 year = ledger.base_year
 
@@ -51,7 +55,7 @@ display(Markdown(cost_report.cost_summary_markdown(tables, data)))
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
-report.show_table(cost_report.summary_for_display(tables["cost_summary"]), columns=[
+show_table(cost_report.summary_for_display(tables["cost_summary"]), columns=[
     "measure", "value", "ci_low", "ci_high", "unit", "description"])
 
 # %% [markdown]
@@ -62,7 +66,7 @@ report.show_table(cost_report.summary_for_display(tables["cost_summary"]), colum
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
 publish.table("costs_by_category", tables["costs_by_category"], display=False)
-report.show_table(tables["costs_by_category"], 3, columns=["category", "basis", "amount", "share", "unit"])
+show_table(tables["costs_by_category"], 3, columns=["category", "basis", "amount", "share", "unit"])
 
 # %% [markdown]
 # ## The cost ledger
@@ -74,7 +78,7 @@ report.show_table(tables["costs_by_category"], 3, columns=["category", "basis", 
 
 # %%
 publish.table("cost_ledger", tables["cost_ledger"], display=False)
-report.show_table(tables["cost_ledger"], 2, columns=[
+show_table(tables["cost_ledger"], 2, columns=[
     "level", "category", "description", "basis", "price_year", "amount", "deflator_factor", "real_amount",
     "quantity", "real_total"])
 
@@ -104,7 +108,7 @@ publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_com
 publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_reliable_improver"),
                "cost_tornado_improver")
 publish.table("cost_tornado", tables["tornado"], display=False)
-report.show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "high_setting", "value_low",
+show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "high_setting", "value_low",
                                                  "value_base", "value_high", "swing"])
 
 # %% [markdown]
@@ -118,7 +122,7 @@ report.show_table(tables["tornado"], 0, columns=["measure", "input", "low_settin
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"]), "cost_bootstrap")
 publish.table("cost_bootstrap", tables["bootstrap"], display=False)
-report.show_table(tables["bootstrap"], 0, columns=["measure", "value", "ci_low", "ci_high", "se", "undefined_draws",
+show_table(tables["bootstrap"], 0, columns=["measure", "value", "ci_low", "ci_high", "se", "undefined_draws",
                                                    "resamples", "seed"])
 
 # %% [markdown]
@@ -130,7 +134,7 @@ report.show_table(tables["bootstrap"], 0, columns=["measure", "value", "ci_low",
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_reliable_improvement", tables["reliable_improvement"], display=False)
-report.show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_enrolled", "definition"])
+show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_enrolled", "definition"])
 
 # %% [markdown]
 # ## Against published benchmarks
@@ -144,7 +148,7 @@ report.show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "sha
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.benchmark_chart(tables["benchmarks"]), "cost_benchmarks")
 publish.table("cost_benchmarks", tables["benchmarks"], display=False)
-report.show_table(tables["benchmarks"], 0, columns=["item", "low", "high", "price_year", "low_real", "high_real",
+show_table(tables["benchmarks"], 0, columns=["item", "low", "high", "price_year", "low_real", "high_real",
                                                     "unit"])
 
 # %% [markdown]
@@ -159,7 +163,7 @@ comparison = tables["programme_comparison"]
 if (comparison["level"] == "cohort").any():
     publish.figure(cost_plots.comparison_chart(comparison), "cost_programme_comparison")
 publish.table("cost_programme_comparison", comparison, display=False)
-report.show_table(comparison, 0, columns=[
+show_table(comparison, 0, columns=[
     "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers", "cost_per_enrolled",
     "cost_per_completer", "cost_per_reliable_improver", "cost_per_reliable_improver_ci_low",
     "cost_per_reliable_improver_ci_high", "participant_time_source"])
@@ -175,11 +179,11 @@ report.show_table(comparison, 0, columns=[
 # %% tags=["nbval-check-output"]
 if "benefit_cost" in tables:
     publish.table("cost_benefit", tables["benefit_cost"], display=False)
-    report.show_table(tables["benefit_cost"], 2)
+    show_table(tables["benefit_cost"], 2)
 else:
     display(Markdown("*No monetised benefits were supplied: no benefit–cost ratio or return on investment.*"))
 publish.table("cost_non_monetised_outcomes", tables["non_monetised"], display=False)
-report.show_table(tables["non_monetised"], 2, columns=[
+show_table(tables["non_monetised"], 2, columns=[
     "title", "kirkpatrick_level", "rater", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
     "rci_improved"])
 

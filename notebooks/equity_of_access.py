@@ -29,12 +29,16 @@ output_dir = ""  # empty: show the report here without writing tables, figures o
 # %%
 from IPython.display import Markdown, display
 
-from evaluation import equity_plots, equity_report, report
+from evaluation.data.cohort import load_cohort_data
+from evaluation.publish.publisher import Publisher
+from evaluation.reports import equity_report
+from evaluation.reports.display import show_table
+from evaluation.viz import equity_plots
 
-data = report.load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
+data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
 result = equity_report.equity_tables(data)
 tables = result.tables
-publish = report.Publisher(output_dir or None, notebook="equity_of_access")
+publish = Publisher(output_dir or None, notebook="equity_of_access")
 settings = data.cohort.equity
 level = data.cohort.confidence_level
 
@@ -59,7 +63,7 @@ for dimension in settings.dimensions:
 
 # %% tags=["nbval-check-output"]
 publish.table("equity", tables["equity"], display=False)
-report.show_table(equity_report.for_display(tables["equity"]), 2, columns=[
+show_table(equity_report.for_display(tables["equity"]), 2, columns=[
     "dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants", "share_eligible",
     "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "reference_category",
     "suppressed"])
@@ -75,7 +79,7 @@ report.show_table(equity_report.for_display(tables["equity"]), 2, columns=[
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_goodness_of_fit", tables["goodness_of_fit"], display=False)
-report.show_table(equity_report.for_display(tables["goodness_of_fit"]), 3, columns=[
+show_table(equity_report.for_display(tables["goodness_of_fit"]), 3, columns=[
     "dimension", "method", "statistic", "df", "p_value", "n", "categories", "pooled_suppressed_categories",
     "min_expected"])
 
@@ -98,7 +102,7 @@ if len(tables["council_areas"]):
     publish.table("equity_council_areas", tables["council_areas"], display=False)
     publish.table("equity_lorenz", tables["lorenz"], display=False)
     publish.table("equity_spread", tables["spread"], display=False)
-    report.show_table(tables["spread"], 3, columns=["measure", "value", "description"])
+    show_table(tables["spread"], 3, columns=["measure", "value", "description"])
 else:
     display(Markdown("*Council area is not one of this cohort's equity dimensions.*"))
 
@@ -116,7 +120,7 @@ publish.figure(equity_plots.group_estimates_chart(
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_completion", tables["completion"], display=False)
-report.show_table(equity_report.for_display(tables["completion"]), 3)
+show_table(equity_report.for_display(tables["completion"]), 3)
 
 # %% [markdown]
 # ## From completion to benefit
@@ -138,7 +142,7 @@ if len(change):
 # %% tags=["nbval-check-output"]
 publish.table("equity_outcome_change", change, display=False)
 if len(change):
-    report.show_table(equity_report.for_display(change), 2, titles=data.titles, columns=[
+    show_table(equity_report.for_display(change), 2, titles=data.titles, columns=[
         "dimension", "category", "scale", "comparison", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
         "d_z", "suppressed"])
 else:
@@ -152,7 +156,7 @@ else:
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_declaration", tables["declaration"], display=False)
-report.show_table(equity_report.for_display(tables["declaration"]), 3,
+show_table(equity_report.for_display(tables["declaration"]), 3,
                   columns=["dimension", "participants", "declaration_rate", "suppressed"])
 
 # %% [markdown]

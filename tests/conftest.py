@@ -150,8 +150,8 @@ def run_cli(*args: str, key: str = "pipeline-test-key-0123456789") -> subprocess
 @pytest.fixture(scope="session")
 def synthetic_report(tmp_path_factory):
     """Synthetic data generated into a temporary folder, and cohort 2's report built from them."""
-    from evaluation.paths import PARAMS_DIR
-    from evaluation.synthetic import synthesise
+    from evaluation.core.paths import PARAMS_DIR
+    from evaluation.data.synthetic import synthesise
 
     root = tmp_path_factory.mktemp("e2e")
     synthesise(root / "data", PARAMS_DIR)

@@ -11,20 +11,19 @@ import warnings
 import pandas as pd
 import pytest
 
-from evaluation import cost_report as cr
-from evaluation import outcomes as oc
-from evaluation import report
-from evaluation.errors import DemoKeyWarning
-from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from evaluation.report import load_cohort_data
+from evaluation.core.errors import DemoKeyWarning
+from evaluation.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from evaluation.data.cohort import load_cohort_data, rci_reliability, scale_info
+from evaluation.reports import cost_report as cr
+from evaluation.stats import outcomes as oc
 
 FINDING_KEYS = {"id", "statement", "value", "ci_low", "ci_high", "unit", "table"}
 
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
-    from evaluation.ingest import ingest
-    from evaluation.synthetic import synthesise
+    from evaluation.data.ingest import ingest
+    from evaluation.data.synthetic import synthesise
 
     root = tmp_path_factory.mktemp("costs")
     synthesise(root / "data", PARAMS_DIR)
@@ -82,8 +81,8 @@ def test_costs_by_category_has_the_contract_columns_and_adds_up(synthetic):
 def test_reliable_improvers_agree_with_the_outcomes_table(synthetic):
     _, data, tables = synthetic
     first = data.cohort.comparisons[0]
-    outcomes = oc.outcomes_table(data.scale_scores, comparisons=[first], reliability=report.rci_reliability(data),
-                                 scale_info=report.scale_info(data)[["kirkpatrick_level", "higher_is_better"]])
+    outcomes = oc.outcomes_table(data.scale_scores, comparisons=[first], reliability=rci_reliability(data),
+                                 scale_info=scale_info(data)[["kirkpatrick_level", "higher_is_better"]])
     row = outcomes[(outcomes["scale"] == data.primary_scale) & (outcomes["rater"] == "self")].iloc[0]
     improvement = tables["reliable_improvement"].set_index("stage")["n"]
     assert improvement["reliably_improved"] == round(row["rci_improved"] * row["n_pairs"])

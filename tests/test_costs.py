@@ -1,4 +1,4 @@
-"""Cost analysis (evaluation.costs): hand-worked reference cases, properties and bad input.
+"""Cost analysis (evaluation.stats.costs): hand-worked reference cases, properties and bad input.
 
 The reference cohort used throughout (arithmetic written beside each assertion):
 
@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evaluation import costs as ct
-from evaluation.errors import DegenerateDataWarning
+from evaluation.core.errors import DegenerateDataWarning
+from evaluation.stats import costs as ct
 
 DEFLATORS = pd.DataFrame({"year": [2004, 2005, 2024], "index": [50.0, 80.0, 100.0], "source": ["test"] * 3})
 STAFF = ct.StaffTime({"middle_manager": 20.0, "first_line_manager": 16.0}, price_year=2005, sessions=5,
@@ -329,7 +329,7 @@ def test_real_benefits_adjusted_and_deflated():
 # --------------------------------------------------------------------------- bootstrap
 
 
-@pytest.mark.filterwarnings("ignore::evaluation.errors.DegenerateDataWarning")
+@pytest.mark.filterwarnings("ignore::evaluation.core.errors.DegenerateDataWarning")
 def test_bootstrap_is_identical_for_the_same_seed_and_differs_for_another():
     lg = ledger()
     a = ct.bootstrap_costs(lg, ["a", "b"], resamples=300, seed=7)
@@ -341,7 +341,7 @@ def test_bootstrap_is_identical_for_the_same_seed_and_differs_for_another():
     assert (a.summary["seed"] == 7).all() and (a.summary["resamples"] == 300).all()
 
 
-@pytest.mark.filterwarnings("ignore::evaluation.errors.DegenerateDataWarning")
+@pytest.mark.filterwarnings("ignore::evaluation.core.errors.DegenerateDataWarning")
 def test_bootstrap_resamples_participants_with_cost_and_outcome_together():
     lg = ledger()
     boot = ct.bootstrap_costs(lg, ["a"], resamples=400, seed=1)

@@ -1,4 +1,4 @@
-"""Disclosure control (evaluation.disclosure): property tests on random tables.
+"""Disclosure control (evaluation.stats.disclosure): property tests on random tables.
 
 The "cannot be worked out" checks are independent of the package's own audit: a closed-form
 interval for one-dimensional families, and an integer programme (scipy ``milp``) over every row
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from evaluation.disclosure import (
+from evaluation.stats.disclosure import (
     LOG_COLUMNS,
     DisclosureRiskWarning,
     audit,
@@ -100,7 +100,7 @@ def test_one_dimensional_families_are_protected(case):
     assert res.log["reason"].str.match(r"(primary|secondary): ").all()
 
 
-@pytest.mark.filterwarnings("ignore::evaluation.disclosure.DisclosureRiskWarning")
+@pytest.mark.filterwarnings("ignore::evaluation.stats.disclosure.DisclosureRiskWarning")
 @SETTINGS
 @given(families(), st.randoms(use_true_random=False))
 def test_relabelling_permutes_but_does_not_change(case, rnd):

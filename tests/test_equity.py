@@ -1,4 +1,4 @@
-"""Equity of access (evaluation.equity): reference values, band rules, edge cases.
+"""Equity of access (evaluation.stats.equity): reference values, band rules, edge cases.
 
 Each reference test puts the independent computation (statsmodels, scipy, or arithmetic by
 hand) beside the assertion.
@@ -16,8 +16,8 @@ import pytest
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from evaluation import equity as eq
-from evaluation.errors import DegenerateDataWarning
+from evaluation.core.errors import DegenerateDataWarning
+from evaluation.stats import equity as eq
 
 # ------------------------------------------------------------------------------ Katz log CI
 

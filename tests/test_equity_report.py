@@ -13,13 +13,13 @@ import pandas as pd
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from evaluation import equity_report as er
-from evaluation.disclosure import LOG_COLUMNS
-from evaluation.equity import UNDECLARED
-from evaluation.errors import DemoKeyWarning, ParameterError
-from evaluation.params import EquitySettings
-from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from evaluation.report import load_cohort_data
+from evaluation.core.errors import DemoKeyWarning, ParameterError
+from evaluation.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from evaluation.core.vocabulary import UNDECLARED
+from evaluation.data.cohort import load_cohort_data
+from evaluation.data.params import EquitySettings
+from evaluation.reports import equity_report as er
+from evaluation.stats.disclosure import LOG_COLUMNS
 
 CONTRACT = ["dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants",
             "share_eligible", "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band",
@@ -28,8 +28,8 @@ CONTRACT = ["dimension", "category", "participants", "eligible", "rate_per_1000"
 
 @pytest.fixture(scope="module")
 def cohort2(tmp_path_factory):
-    from evaluation.ingest import ingest
-    from evaluation.synthetic import synthesise
+    from evaluation.data.ingest import ingest
+    from evaluation.data.synthetic import synthesise
 
     root = tmp_path_factory.mktemp("equity")
     synthesise(root / "data", PARAMS_DIR)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evaluation.errors import DemoKeyWarning, PseudonymisationKeyError
-from evaluation.ingest import ingest, is_up_to_date
-from evaluation.pseudonymise import Key, pseudonymise
+from evaluation.core.errors import DemoKeyWarning, PseudonymisationKeyError
+from evaluation.data.ingest import ingest, is_up_to_date
+from evaluation.data.pseudonymise import Key, pseudonymise
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUTS = {
@@ -185,7 +185,7 @@ def test_cli_unknown_programme_exits_non_zero(demo):
 
 
 def test_a_wide_export_converted_with_wide_to_long_ingests(demo, id_key):
-    from evaluation.convert import wide_to_long
+    from evaluation.data.convert import wide_to_long
 
     wide = pd.DataFrame({"participant_id": ["D-001", "D-002"], "a1": [2, 3], "a2": [3, 3], "a3": [2, None],
                          "a4": [4, 4], "date": ["2005-05-01", "2005-05-02"]})
@@ -220,7 +220,7 @@ def test_an_xlsx_error_names_the_workbook_row_and_column(demo, id_key):
     frame.loc[1, "status"] = "finished"
     frame.to_excel(demo["raw"] / "participants.xlsx", index=False)
     demo["participants"].unlink()
-    from evaluation.errors import DataValidationError
+    from evaluation.core.errors import DataValidationError
 
     with pytest.raises(DataValidationError, match=r"participants\.xlsx, row 3, column `status`"):
         ingest("demo", data_dir=demo["data"], params_dir=demo["params"])

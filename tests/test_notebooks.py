@@ -9,8 +9,8 @@ import jupytext
 import nbformat
 import pytest
 
-from evaluation.paths import NOTEBOOKS_DIR
-from evaluation.pipeline import REPORT_NOTEBOOKS
+from evaluation.core.paths import NOTEBOOKS_DIR
+from evaluation.publish.pipeline import REPORT_NOTEBOOKS
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAMETERS = ["programme", "cohort", "data_dir", "params_dir", "output_dir"]

@@ -1,4 +1,4 @@
-"""Tests of evaluation.outcomes against independent references.
+"""Tests of evaluation.stats.outcomes against independent references.
 
 Every reference number was computed once in R 4.2.2 (effectsize 0.8.3, lme4 1.1-31) by
 ``tests/reference/outcomes.R`` or is a published value; the R call is written above each
@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 
-from evaluation.errors import DegenerateDataWarning
-from evaluation.outcomes import (
+from evaluation.core.errors import DegenerateDataWarning
+from evaluation.stats.outcomes import (
     OUTCOME_COLUMNS,
     PairedChange,
     ReliableChange,

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 from conftest import run_cli, write_demo
 
-from evaluation import report
-from evaluation.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from evaluation.pipeline import NoDataError, NotebookFailedError, evaluate
-from evaluation.report import NoCohortDataError
-from evaluation.verify import derive_findings
+from evaluation.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from evaluation.data.cohort import NoCohortDataError, load_cohort_data
+from evaluation.publish.pipeline import NoDataError, NotebookFailedError, evaluate
+from evaluation.publish.verify import derive_findings
+from evaluation.reports import outcome_report as report
 
 CONTRACT_COLUMNS = {
     "outcomes": [
@@ -58,7 +58,7 @@ def test_findings_match_the_package_api(synthetic_report):
     expected = derive_findings("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR,
                                notebooks=notebooks)
     assert findings == expected
-    data = report.load_cohort_data("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR)
+    data = load_cohort_data("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR)
     outcome_ids = {f["id"] for f in report.outcome_findings(report.outcome_tables(data), data)}
     assert outcome_ids <= {f["id"] for f in findings}
     ids = {f["id"] for f in findings}

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.errors import DegenerateDataWarning, EvaluationWarning
-from evaluation.params import Instrument, Scale, item_map
-from evaluation.scoring import AlphaResult, OmegaResult, cronbach_alpha, omega_total, reliability
+from evaluation.core.errors import DegenerateDataWarning, EvaluationWarning
+from evaluation.data.params import Instrument, Scale, item_map
+from evaluation.data.scoring import reliability
+from evaluation.stats.reliability import AlphaResult, OmegaResult, cronbach_alpha, omega_total
 
 NAN = np.nan
 

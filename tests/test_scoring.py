@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.params import Instrument, Scale, item_map, load_instrument
-from evaluation.scoring import recode, reverse_key, score_scales
+from evaluation.data.params import Instrument, Scale, item_map, load_instrument
+from evaluation.data.scoring import recode, reverse_key, score_scales
 
 PARAMS = Path(__file__).resolve().parents[1] / "params"
 NAN = np.nan

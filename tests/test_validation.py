@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.errors import DataValidationError, Failure, ParameterError
-from evaluation.ingest import ingest
+from evaluation.core.errors import DataValidationError, Failure, ParameterError
+from evaluation.data.ingest import ingest
 
 
 def set_cell(path: Path, row: int, column: str, value: str) -> None:
@@ -211,7 +211,7 @@ def test_parameter_errors_name_file_and_key(demo, id_key, file, old, new, messag
 
 
 def test_a_cohort_without_parameters_is_an_error_naming_the_file(demo, id_key):
-    from evaluation.params import load_cohort
+    from evaluation.data.params import load_cohort
 
     with pytest.raises(ParameterError, match=r"cohort-7\.yaml: no parameter file for cohort 7"):
         load_cohort(demo["params"], "demo", 7)

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from conftest import run_cli
 
-from evaluation.paths import PARAMS_DIR
+from evaluation.core.paths import PARAMS_DIR
 
 
 @pytest.fixture

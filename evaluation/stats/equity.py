@@ -2,7 +2,7 @@
 
 Pure functions on DataFrames (inputs are never modified; tidy frames with snake_case columns
 come out). They compute on the data as given: disclosure control is applied afterwards by
-:mod:`evaluation.equity_report`, which also pools suppressed cells before any statistic that
+:mod:`evaluation.reports.equity_report`, which also pools suppressed cells before any statistic that
 could otherwise be solved for them (goodness of fit, Gini).
 
 * :func:`select_workforce` — the benchmark year to use for each dimension;
@@ -27,11 +27,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .errors import DegenerateDataWarning
+from evaluation.core.checks import check_confidence_level as _check_level
+from evaluation.core.errors import DegenerateDataWarning
+from evaluation.core.vocabulary import UNDECLARED
 
 __all__ = [
     "NON_COUNCIL_AREAS",
-    "UNDECLARED",
     "category_counts",
     "classify_band",
     "completion_by_group",
@@ -44,8 +45,6 @@ __all__ = [
     "select_workforce",
 ]
 
-#: Categories that say the characteristic is unknown; kept as categories of their own.
-UNDECLARED: tuple[str, ...] = ("not_declared", "prefer_not_to_say", "not_recorded")
 #: ``local_authority`` categories that are not one of the 32 council areas.
 NON_COUNCIL_AREAS: tuple[str, ...] = ("national",)
 BANDS = ("within", "disparity", "inconclusive")
@@ -58,16 +57,6 @@ REPRESENTATION_COLUMNS = [
 
 def _warn(message: str) -> None:
     warnings.warn(message, DegenerateDataWarning, stacklevel=3)
-
-
-def _check_level(confidence_level: float) -> float:
-    try:
-        level = float(confidence_level)
-    except (TypeError, ValueError):
-        level = math.nan
-    if not 0 < level < 1:
-        raise ValueError(f"`confidence_level` must be a number in (0, 1), got {confidence_level!r}")
-    return level
 
 
 def _check_band(band: Sequence[float]) -> tuple[float, float]:

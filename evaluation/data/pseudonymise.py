@@ -9,7 +9,7 @@ Art. 4(5)). It is read, in this order, from:
 
 Only the workbench's shipped *synthetic* data (a raw programme folder holding ``SYNTHETIC.json``)
 may be processed without a key: then the clearly-labelled :data:`DEMO_KEY` is used and a
-:class:`~evaluation.errors.DemoKeyWarning` is issued. The demo key is public and protects nothing.
+:class:`~evaluation.core.errors.DemoKeyWarning` is issued. The demo key is public and protects nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import DemoKeyWarning, PseudonymisationKeyError
+from evaluation.core.errors import DemoKeyWarning, PseudonymisationKeyError
+from evaluation.core.io import read_bytes
 
 __all__ = ["DEMO_KEY", "PSEUDONYM_HEX_CHARS", "Key", "pseudonymise", "resolve_key"]
 
@@ -68,7 +69,7 @@ def resolve_key(*, synthetic: bool, key_file: Path | str | None = None, repo_roo
             )
         if not path.is_file():
             raise PseudonymisationKeyError(f"key file {path} does not exist")
-        secret = path.read_bytes().strip()
+        secret = read_bytes(path).strip()
         source = f"key file {path.name}"
     elif synthetic:
         warnings.warn(

@@ -1,7 +1,7 @@
 """The cost-per-participant report: tables, findings and summary for one cohort.
 
 The notebook ``notebooks/cost_per_participant.ipynb`` calls this module and displays what it
-returns; it computes nothing itself. The arithmetic is in :mod:`evaluation.costs`; this module
+returns; it computes nothing itself. The arithmetic is in :mod:`evaluation.stats.costs`; this module
 gathers a cohort's inputs (processed cost lines, deflators, staff hourly costs, enrolment of
 every cohort, reliable improvers on the primary scale) and assembles:
 
@@ -11,15 +11,15 @@ every cohort, reliable improvers on the primary scale) and assembles:
   ``benchmarks``, ``reliable_improvement``, ``programme_comparison``, ``non_monetised``,
   ``benefit_cost`` (when monetised benefits are supplied) and ``notes``;
 * :func:`cost_findings` — the headline findings (ids ``costs.…``), and
-  :func:`cost_findings_for`, which re-derives them from a :class:`~evaluation.report.CohortData`
+  :func:`cost_findings_for`, which re-derives them from a :class:`~evaluation.reports.outcome_report.CohortData`
   (used by ``python -m evaluation verify``);
 * :func:`cost_summary_markdown` — the plain-language summary for commissioners.
 
 Reliable improvers. A participant reliably improved when their reliable change index on the
 cohort's primary scale (self-ratings), over the cohort's first comparison (normally
 ``pre_post``), is above 1.96 in the direction of improvement (Jacobson & Truax 1991, via
-:func:`evaluation.outcomes.reliable_change_by_person`, with the reliability rule of
-:func:`evaluation.report.rci_reliability`). Participants without both scores count as **not
+:func:`evaluation.stats.outcomes.reliable_change_by_person`, with the reliability rule of
+:func:`evaluation.reports.outcome_report.rci_reliability`). Participants without both scores count as **not
 improved** when costs per improver are worked out: Phillips' principle 6 — no data, no
 improvement — so the cost per improver is never flattered by drop-outs.
 
@@ -39,19 +39,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import costs as ct
-from . import outcomes as oc
-from .errors import DataValidationError, DegenerateDataWarning, ParameterError
-from .params import COMPARISONS, list_cohorts
-from .paths import DATA_DIR, PARAMS_DIR, processed_dir
-from .report import (
+from evaluation.core.errors import DataValidationError, DegenerateDataWarning, ParameterError
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.core.vocabulary import COMPARISONS
+from evaluation.data.cohort import (
     CohortData,
     NoCohortDataError,
-    collect_warnings,
     load_cohort_data,
     rci_reliability,
     scale_info,
 )
+from evaluation.data.params import list_cohorts
+from evaluation.reports.findings import collect_warnings
+from evaluation.stats import costs as ct
+from evaluation.stats import outcomes as oc
 
 __all__ = [
     "BENCHMARK_PRICE_YEAR",
@@ -357,7 +358,7 @@ def programme_comparison(
         programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
         intervals: total cost of all cohorts / all their participants).
     """
-    from .ingest import is_up_to_date
+    from evaluation.data.ingest import is_up_to_date
 
     notes = [] if notes is None else notes
     data_dir = Path(data_dir) if data_dir else DATA_DIR

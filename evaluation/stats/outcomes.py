@@ -19,7 +19,7 @@ Scores come in long format: one row per participant × scale × wave × rater wi
 ``participant_id, scale, wave, rater, score`` (extra columns are ignored; a missing ``rater``
 column means every score is a self-rating). Data that make a statistic impossible (fewer than
 two pairs, no variance, no answers) give NaN and a
-:class:`~evaluation.errors.DegenerateDataWarning` that says which statistic and why; never a
+:class:`~evaluation.core.errors.DegenerateDataWarning` that says which statistic and why; never a
 crash and never a silent zero.
 """
 
@@ -35,8 +35,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from .errors import DegenerateDataWarning
-from .params import COMPARISONS, RATERS
+from evaluation.core.checks import check_confidence_level as _check_confidence_level
+from evaluation.core.errors import DegenerateDataWarning
+from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS, RATERS, STATUSES
 
 __all__ = [
     "OUTCOME_COLUMNS",
@@ -92,8 +93,6 @@ TIE_DECIMALS = 9
 RCI_CRITERION = 1.96
 #: R's ``wilcox.test`` uses the exact distribution below this many non-zero differences.
 WILCOXON_EXACT_MAX_N = 50
-MULTIPLICITY_METHODS = ("holm", "bh", "none")
-STATUSES = ("completed", "withdrew", "in_progress")
 SCORE_COLUMNS = ("participant_id", "scale", "wave", "rater", "score")
 _NAN = math.nan
 
@@ -103,19 +102,6 @@ _NAN = math.nan
 
 def _warn(message: str, stacklevel: int = 3) -> None:
     warnings.warn(message, DegenerateDataWarning, stacklevel=stacklevel)
-
-
-def _check_confidence_level(confidence_level: float) -> float:
-    try:
-        level = float(confidence_level)
-    except (TypeError, ValueError):
-        level = _NAN
-    if not 0 < level < 1:
-        raise ValueError(
-            f"`confidence_level` must be a number strictly between 0 and 1 (e.g. 0.95), "
-            f"got {confidence_level!r}"
-        )
-    return level
 
 
 def _to_float(values: Any, name: str) -> np.ndarray:
@@ -844,7 +830,7 @@ def outcomes_table(
         are ignored; without ``rater`` every score counts as ``self``; a missing score is no
         score). At most one row per participant × scale × wave × rater.
     comparisons : sequence of str, or mapping
-        Names from :data:`evaluation.params.COMPARISONS` (e.g. ``["pre_post", "then_post"]``),
+        Names from :data:`evaluation.data.params.COMPARISONS` (e.g. ``["pre_post", "then_post"]``),
         or a mapping name → (earlier wave, later wave).
     confidence_level : float, default 0.95
     multiplicity : {"holm", "bh", "none"}, default "holm"
@@ -853,7 +839,7 @@ def outcomes_table(
         r_xx for the reliable change index: one number for every scale, a mapping scale → r_xx,
         or a DataFrame with columns ``scale, rater, reliability`` (a row with a missing rater
         applies to every rater). Scales without one get NaN ``reliability`` and ``rci_*``
-        columns and a :class:`~evaluation.errors.DegenerateDataWarning`.
+        columns and a :class:`~evaluation.core.errors.DegenerateDataWarning`.
     scale_info : DataFrame, optional
         Indexed by scale, columns ``kirkpatrick_level`` and ``higher_is_better`` (defaults:
         missing level, higher is better). Its index order also orders the rows.

@@ -19,18 +19,24 @@ Any difference makes the verdict FAIL (exit status 1) and is named.
 from __future__ import annotations
 
 import math
-import shutil
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EvaluationError
-from .ingest import ingest, is_up_to_date
-from .io import read_json, sha256_file
-from .paths import processed_dir
+from evaluation.core.errors import EvaluationError
+from evaluation.core.io import (
+    copy_tree,
+    read_bytes,
+    read_json,
+    remove_tree,
+    scratch_dir,
+    sha256_file,
+    write_text,
+)
+from evaluation.core.paths import processed_dir
+from evaluation.data.ingest import ingest, is_up_to_date
 
 __all__ = ["SANITIZE", "VerifyResult", "derive_findings", "verify"]
 
@@ -61,7 +67,8 @@ class VerifyResult:
 
 def _findings_functions() -> dict[str, Callable]:
     """Notebook name → function(CohortData) returning that notebook's findings."""
-    from . import cost_report, equity_report, report
+    from evaluation.reports import cost_report, equity_report
+    from evaluation.reports import outcome_report as report
 
     return {
         "cohort_evaluation": lambda data: report.outcome_findings(report.outcome_tables(data), data),
@@ -75,7 +82,7 @@ def derive_findings(programme: str, cohort: int, *, data_dir: Path, params_dir: 
     """Re-derive the findings of the given report notebooks from the processed data."""
     import json
 
-    from .report import load_cohort_data
+    from evaluation.data.cohort import load_cohort_data
 
     data = load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)
     functions = _findings_functions()
@@ -125,7 +132,7 @@ def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path) -> No
     if not notebooks:
         return
     ini = scratch / "pytest.ini"
-    ini.write_text("[pytest]\naddopts =\n")
+    write_text("[pytest]\naddopts =\n", ini)
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(scratch), "-p", "no:cacheprovider",
          "--nbval-lax", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), "-q", "-rf",
@@ -154,7 +161,7 @@ def _compare_tables(result: VerifyResult, original: Path, scratch: Path) -> None
         again = scratch / "tables" / table.name
         if not again.is_file():
             result.failed(f"table {table.name}: not written again when the notebooks were re-executed")
-        elif again.read_bytes() != table.read_bytes():
+        elif read_bytes(again) != read_bytes(table):
             result.failed(f"table {table.name}: re-execution gives different content")
         else:
             result.passed(f"table {table.name}: identical after re-execution")
@@ -198,18 +205,14 @@ def verify(
     progress("inputs: comparing SHA-256 with the manifest")
     inputs_match = _check_inputs(result, manifest, data_dir, params_dir)
 
-    scratch = Path(tempfile.mkdtemp(prefix="evaluation-verify-"))
-    try:
-        copy = scratch / folder.name
-        shutil.copytree(folder, copy)
+    with scratch_dir("evaluation-verify-") as scratch:
+        copy = copy_tree(folder, scratch / folder.name)
         for stale in ("tables", "findings"):
-            shutil.rmtree(copy / stale, ignore_errors=True)
+            remove_tree(copy / stale)
         notebooks = sorted(copy.glob("*.ipynb"))
         progress(f"notebooks: re-executing {', '.join(n.name for n in notebooks)} with nbval")
         _run_nbval(result, notebooks, copy)
         _compare_tables(result, folder, copy)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
     progress("findings: re-deriving from the processed data")
     if not inputs_match:

@@ -5,7 +5,7 @@ discounting, Phillips & Phillips fully loaded costs, the PSSRU unit-cost schema 
 Pure functions on DataFrames: inputs are never modified; frozen dataclasses and tidy frames
 come out; bad input raises :class:`ValueError` naming the parameter and column and what is
 allowed; figures that cannot be computed (nobody completed, nobody reliably improved) are NaN
-with a :class:`~evaluation.errors.DegenerateDataWarning`, never ``inf`` and never a silent zero.
+with a :class:`~evaluation.core.errors.DegenerateDataWarning`, never ``inf`` and never a silent zero.
 
 * :func:`deflate` — nominal pounds to real base-year prices with the GDP deflator;
 * :func:`apportion` — programme-level cost lines (blank cohort) shared out to cohorts by
@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import DegenerateDataWarning
-from .schemas import COST_BASES, COST_CATEGORIES
+from evaluation.core.checks import check_confidence_level
+from evaluation.core.errors import DegenerateDataWarning
+from evaluation.core.vocabulary import COST_BASES, COST_CATEGORIES
 
 __all__ = [
     "COST_COLUMNS",
@@ -370,7 +371,7 @@ class StaffTime:
 
     @classmethod
     def from_programme(cls, programme: Any) -> StaffTime | None:
-        """From a :class:`~evaluation.params.Programme`; None without ``staff_hourly_cost``."""
+        """From a :class:`~evaluation.data.params.Programme`; None without ``staff_hourly_cost``."""
         staff = getattr(programme, "staff_hourly_cost", None)
         if staff is None:
             return None
@@ -1041,9 +1042,7 @@ def bootstrap_costs(
         raise ValueError(f"`resamples` must be a whole number ≥ 100, got {resamples!r}")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"`seed` must be a whole number ≥ 0, got {seed!r}")
-    level = float(confidence_level)
-    if not 0 < level < 1:
-        raise ValueError(f"`confidence_level` must be strictly between 0 and 1, got {confidence_level!r}")
+    level = check_confidence_level(confidence_level)
     flags = _improved_flags(ledger, improved)
     people = ledger.participants
     n = len(people)

@@ -1,7 +1,7 @@
-"""Figures of the cost-per-participant report, drawn from the tables of :mod:`evaluation.cost_report`.
+"""Figures of the cost-per-participant report, drawn from the tables of :mod:`evaluation.reports.cost_report`.
 
-Same conventions as :mod:`evaluation.plots`: each function returns a
-:class:`~evaluation.plots.Plot` (a matplotlib ``Figure`` built without pyplot, alternative
+Same conventions as :mod:`evaluation.viz.figure`: each function returns a
+:class:`~evaluation.viz.figure.Plot` (a matplotlib ``Figure`` built without pyplot, alternative
 text written from the data shown, and its title); axes are labelled and every money axis names
 its price base. This module computes no statistics.
 """
@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .plots import Plot, _new
+from evaluation.viz.figure import DPI, Plot, new_figure
 
 __all__ = [
     "benchmark_chart",
@@ -56,7 +56,7 @@ def category_chart(by_category: pd.DataFrame) -> Plot:
     """Horizontal bars of the cost by category, fixed and per-participant parts stacked."""
     year = int(by_category["price_base_year"].iloc[0]) if len(by_category) else None
     categories = list(dict.fromkeys(by_category["category"]))
-    fig, ax = _new(9.0, 0.4 * max(len(categories), 3) + 1.6)
+    fig, ax = new_figure(9.0, 0.4 * max(len(categories), 3) + 1.6)
     y = np.arange(len(categories))[::-1]
     left = np.zeros(len(categories))
     for basis in ("fixed", "per_participant"):
@@ -81,7 +81,7 @@ def category_chart(by_category: pd.DataFrame) -> Plot:
 def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int) -> Plot:
     """Average cost per participant as the programme grows, with the step of each new cohort."""
     year = int(curve["price_base_year"].iloc[0])
-    fig, ax = _new(9.0, 4.2)
+    fig, ax = new_figure(9.0, 4.2)
     start = max(1, int(min(10, len(curve))))
     shown = curve[curve["participants"] >= start]
     ax.plot(shown["participants"], shown["average_cost"], color="#2166ac", label="Average cost per participant")
@@ -114,7 +114,7 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer")
     rows = tornado[tornado["measure"] == measure].reset_index(drop=True)
     year = int(rows["price_base_year"].iloc[0])
     base = float(rows["value_base"].iloc[0])
-    fig, ax = _new(9.0, 0.55 * max(len(rows), 3) + 1.6)
+    fig, ax = new_figure(9.0, 0.55 * max(len(rows), 3) + 1.6)
     y = np.arange(len(rows))[::-1]
     labels, parts = [], []
     for yi, r in zip(y, rows.itertuples(index=False), strict=True):
@@ -147,8 +147,6 @@ def bootstrap_chart(draws: pd.DataFrame, bootstrap: pd.DataFrame,
                     measures: tuple[str, ...] = ("cost_per_completer", "cost_per_reliable_improver")) -> Plot:
     """Histograms of the bootstrap draws with the observed value and the percentile interval."""
     from seaborn import set_theme
-
-    from .plots import DPI
 
     set_theme(style="whitegrid", context="notebook")
     from matplotlib.figure import Figure
@@ -189,7 +187,7 @@ def bootstrap_chart(draws: pd.DataFrame, bootstrap: pd.DataFrame,
 def benchmark_chart(benchmarks: pd.DataFrame) -> Plot:
     """Published benchmark ranges in base-year prices beside this cohort's cost per place."""
     year = int(benchmarks["price_base_year"].iloc[0])
-    fig, ax = _new(10.0, 0.6 * len(benchmarks) + 1.6)
+    fig, ax = new_figure(10.0, 0.6 * len(benchmarks) + 1.6)
     y = np.arange(len(benchmarks))[::-1]
     values = benchmarks[["low_real", "high_real"]].to_numpy(dtype=float)
     top = float(np.nanmax(values)) * 1.25 if np.isfinite(values).any() else 1.0
@@ -228,8 +226,6 @@ def comparison_chart(comparison: pd.DataFrame,
     """Cost per enrolled participant, per completer and per reliable improver by cohort, with intervals."""
     from matplotlib.figure import Figure
     from seaborn import set_theme
-
-    from .plots import DPI
 
     set_theme(style="whitegrid", context="notebook")
     rows = comparison[comparison["level"] == "cohort"].reset_index(drop=True)

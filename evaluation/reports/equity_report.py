@@ -4,7 +4,7 @@ The notebook ``notebooks/equity_of_access.ipynb`` calls this module and displays
 returns; it computes nothing itself.
 
 * :func:`equity_tables` computes every table of the report from a :class:`CohortData`,
-  after disclosure control (:mod:`evaluation.disclosure`), and returns them with the
+  after disclosure control (:mod:`evaluation.stats.disclosure`), and returns them with the
   suppression log;
 * :func:`equity_findings` derives the headline findings (ids ``equity.…``);
 * :func:`equity_summary` writes the plain-language summary for commissioners;
@@ -32,9 +32,7 @@ Disclosure control (CONTRACT section 5.3), dimension by dimension:
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import warnings
 import zlib
 from dataclasses import dataclass, field
@@ -43,18 +41,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import disclosure
-from . import equity as eq
-from . import outcomes as oc
-from .errors import DegenerateDataWarning, ParameterError
-from .params import COMPARISONS
-from .paths import DATA_DIR
-from .report import CohortData, collect_warnings
+from evaluation.core.errors import DegenerateDataWarning, ParameterError
+from evaluation.core.io import write_csv
+from evaluation.core.paths import DATA_DIR
+from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
+from evaluation.data.cohort import CohortData
+from evaluation.reports.findings import collect_warnings
+from evaluation.stats import disclosure
+from evaluation.stats import equity as eq
+from evaluation.stats import outcomes as oc
 
 __all__ = [
     "EQUITY_COLUMNS",
     "MONTE_CARLO_DRAWS",
-    "protect_dimension",
     "EquityResult",
     "disclosure_log_path",
     "equity_findings",
@@ -127,36 +126,6 @@ def label(category: str, dimension: str = "") -> str:
 # --------------------------------------------------------------------------- disclosure
 
 
-def protect_dimension(rows: pd.DataFrame, threshold: int, dimension: str) -> tuple[list[str], list[str], dict,
-                                                                                      pd.DataFrame]:
-    """Suppression flags for one dimension's categories, and its declaration figures.
-
-    Cells: the categories, then the cohort total N (published), the number who declared (D)
-    and who did not (U) — whole-cohort figures, not subject to primary suppression, but
-    suppressed if they would reveal a suppressed category. Lines: N = Σ categories,
-    D = Σ declared categories, U = Σ undeclared categories, N = D + U.
-    """
-    cats = rows["category"].astype(str).tolist()
-    values = [float(v) for v in rows["participants"]]
-    k = len(cats)
-    undeclared = [i for i, c in enumerate(cats) if c in eq.UNDECLARED]
-    declared = [i for i in range(k) if i not in undeclared]
-    n_total, d_total, u_total = sum(values), sum(values[i] for i in declared), sum(values[i] for i in undeclared)
-    cells = [*values, n_total, d_total, u_total]
-    N, D, U = k, k + 1, k + 2
-    lines = [(N, list(range(k))), (D, declared), (U, undeclared), (N, [D, U])]
-    names = [*cats, "the total", "the number who declared", "the number who did not declare"]
-    res = disclosure.protect(cells, lines, threshold=threshold, exempt=[N], no_primary=[D, U], labels=names)
-    log = disclosure.protection_log(res, cells, table="equity", dimension=dimension, categories=names,
-                                    column="participants")
-    declaration = {"participants": n_total, "declared": d_total, "not_declared": u_total,
-                   "suppressed": res.flags[U] or res.flags[D]}
-    if res.unprotected:
-        warnings.warn(f"dimension {dimension!r}: suppressed cell(s) {[names[i] for i in res.unprotected]} could "
-                      "still be worked out from the totals", disclosure.DisclosureRiskWarning, stacklevel=2)
-    return list(res.flags[:k]), list(res.reasons[:k]), declaration, log
-
-
 def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, dimension: str,
                       notes: list[dict]) -> str | None:
     bench = rows["eligible"].gt(0).to_numpy()
@@ -207,7 +176,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     Parameters
     ----------
     data : CohortData
-        From :func:`evaluation.report.load_cohort_data`.
+        From :func:`evaluation.reports.outcome_report.load_cohort_data`.
 
     Returns
     -------
@@ -234,7 +203,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     logs, declaration_rows, references = [], [], {}
     for dim in dims:
         rows = counts[counts["dimension"] == dim]
-        f, _, decl, log = collect_warnings(notes, "disclosure", lambda rows=rows, dim=dim: protect_dimension(
+        f, _, decl, log = collect_warnings(notes, "disclosure", lambda rows=rows, dim=dim: disclosure.protect_dimension(
             rows, threshold, dim))
         flags.loc[rows.index] = f
         logs.append(log)
@@ -285,7 +254,7 @@ def equity_tables(data: CohortData) -> EquityResult:
         "dimension": decl["dimension"],
         "participants": decl["participants"].astype("int64"),
         "declaration_rate": (decl["declared"] / decl["participants"]).where(published),
-        "undeclared_categories": ", ".join(eq.UNDECLARED),
+        "undeclared_categories": ", ".join(UNDECLARED),
         "suppressed": decl["suppressed"],
     })
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
@@ -623,7 +592,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for :func:`evaluation.report.show_table`: whole-number columns with missing values
+    """A copy for :func:`evaluation.reports.outcome_report.show_table`: whole-number columns with missing values
     (pandas ``Int64``) as text, suppressed values as "–" (``show_table`` formats floats only).
 
     Examples
@@ -662,14 +631,4 @@ def write_disclosure_log(log: pd.DataFrame, data_dir: Path | str | None, program
     missing = [c for c in disclosure.LOG_COLUMNS if c not in log.columns]
     if missing:
         raise ValueError(f"`log` lacks column(s) {missing}; expected {disclosure.LOG_COLUMNS}")
-    path = disclosure_log_path(data_dir, programme, cohort)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".cohort-", suffix=".csv", dir=path.parent)
-    os.close(fd)
-    try:
-        log[disclosure.LOG_COLUMNS].to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return path
+    return write_csv(log[disclosure.LOG_COLUMNS], disclosure_log_path(data_dir, programme, cohort))

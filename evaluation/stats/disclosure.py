@@ -16,7 +16,7 @@ column says which rows were touched and why (``primary`` / ``secondary``).
 
 Every suppression is also written to a **suppression log** (:data:`LOG_COLUMNS`: table,
 dimension, category, column, value, reason). The log holds the original values, so it is for
-the evaluator only: it is never published in a report. :mod:`evaluation.equity_report` writes
+the evaluator only: it is never published in a report. :mod:`evaluation.reports.equity_report` writes
 it beside the evaluator's data (``<data_dir>/disclosure_logs/<programme>/cohort-<n>.csv``).
 
 The functions:
@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
 
-from .errors import EvaluationWarning
+from evaluation.core.errors import EvaluationWarning
+from evaluation.core.vocabulary import UNDECLARED
 
 __all__ = [
     "LOG_COLUMNS",
@@ -52,6 +53,7 @@ __all__ = [
     "audit",
     "empty_log",
     "protect",
+    "protect_dimension",
     "protect_table",
     "protection_log",
     "suppress",
@@ -726,3 +728,33 @@ def suppress_two_way(
         warnings.warn(f"table {name!r}: suppressed cell(s) {list(unprotected)} could still be worked out",
                       DisclosureRiskWarning, stacklevel=2)
     return TwoWay(cells, row_totals, column_totals, float(values[grand]), log, unprotected)
+
+
+def protect_dimension(rows: pd.DataFrame, threshold: int, dimension: str) -> tuple[list[str], list[str], dict,
+                                                                                      pd.DataFrame]:
+    """Suppression flags for one dimension's categories, and its declaration figures.
+
+    Cells: the categories, then the cohort total N (published), the number who declared (D)
+    and who did not (U) — whole-cohort figures, not subject to primary suppression, but
+    suppressed if they would reveal a suppressed category. Lines: N = Σ categories,
+    D = Σ declared categories, U = Σ undeclared categories, N = D + U.
+    """
+    cats = rows["category"].astype(str).tolist()
+    values = [float(v) for v in rows["participants"]]
+    k = len(cats)
+    undeclared = [i for i, c in enumerate(cats) if c in UNDECLARED]
+    declared = [i for i in range(k) if i not in undeclared]
+    n_total, d_total, u_total = sum(values), sum(values[i] for i in declared), sum(values[i] for i in undeclared)
+    cells = [*values, n_total, d_total, u_total]
+    N, D, U = k, k + 1, k + 2
+    lines = [(N, list(range(k))), (D, declared), (U, undeclared), (N, [D, U])]
+    names = [*cats, "the total", "the number who declared", "the number who did not declare"]
+    res = protect(cells, lines, threshold=threshold, exempt=[N], no_primary=[D, U], labels=names)
+    log = protection_log(res, cells, table="equity", dimension=dimension, categories=names,
+                                    column="participants")
+    declaration = {"participants": n_total, "declared": d_total, "not_declared": u_total,
+                   "suppressed": res.flags[U] or res.flags[D]}
+    if res.unprotected:
+        warnings.warn(f"dimension {dimension!r}: suppressed cell(s) {[names[i] for i in res.unprotected]} could "
+                      "still be worked out from the totals", DisclosureRiskWarning, stacklevel=2)
+    return list(res.flags[:k]), list(res.reasons[:k]), declaration, log

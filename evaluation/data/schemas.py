@@ -1,11 +1,11 @@
 """Declarative schemas of the input tables (CONTRACT section 2), as pandera models.
 
-Each raw table is read as text, parsed to typed columns by :func:`evaluation.validate.parse_table`
+Each raw table is read as text, parsed to typed columns by :func:`evaluation.data.validate.parse_table`
 (which reports cells that are not a number / date as failures), and then checked against the
 model here with ``lazy=True``, so that one run reports every failure at once. Rules that need
 another table or the parameters (a participant that exists, an item of the instrument, a value
 within the response range, a council area of the workforce file...) are in
-:mod:`evaluation.validate`.
+:mod:`evaluation.data.validate`.
 """
 
 from __future__ import annotations
@@ -16,17 +16,22 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .params import EQUITY_DIMENSIONS, RATERS, ROLE_LEVELS, WAVES
+from evaluation.core.vocabulary import (
+    COST_BASES,
+    COST_CATEGORIES,
+    EQUITY_DIMENSIONS,
+    FRAMEWORK_AREAS,
+    PROTECTED,
+    RATERS,
+    ROLE_LEVELS,
+    SECTORS,
+    STATUSES,
+    WAVES,
+)
 
 __all__ = [
     "COLUMN_TYPES",
-    "COST_BASES",
-    "COST_CATEGORIES",
-    "FRAMEWORK_AREAS",
-    "ROLE_LEVELS",
     "SCHEMAS",
-    "SECTORS",
-    "STATUSES",
     "Costs",
     "Deflators",
     "Participants",
@@ -34,26 +39,6 @@ __all__ = [
     "Workforce",
 ]
 
-SECTORS = ("local_authority", "voluntary", "private", "health", "other_public")
-FRAMEWORK_AREAS = ("professional_practice", "political", "strategic", "operational", "academic", "citizen")
-STATUSES = ("completed", "withdrew", "in_progress")
-COST_CATEGORIES = (
-    "needs_assessment",
-    "design",
-    "delivery",
-    "venue",
-    "materials",
-    "travel",
-    "accreditation",
-    "participant_time",
-    "backfill",
-    "management",
-    "evaluation",
-    "other",
-)
-COST_BASES = ("fixed", "per_participant")
-#: Optional participant columns holding protected characteristics: free categories, blanks kept.
-PROTECTED = ("gender", "age_band", "ethnicity", "disability")
 #: The participant columns the eligible workforce can be broken down by.
 WORKFORCE_DIMENSIONS = EQUITY_DIMENSIONS
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import DataValidationError, Failure
+from evaluation.core.errors import DataValidationError, Failure
 
 __all__ = [
     "PROCESSED_TABLES",
@@ -33,6 +33,14 @@ __all__ = [
     "write_json",
     "write_bytes",
     "write_parquet",
+    "write_text",
+    "read_text",
+    "make_dir",
+    "read_bytes",
+    "remove_tree",
+    "copy_file",
+    "copy_tree",
+    "scratch_dir",
 ]
 
 
@@ -41,7 +49,7 @@ def read_table(path: Path | str, *, shown_as: str | None = None) -> pd.DataFrame
 
     CSV (a UTF-8 byte-order mark is tolerated) or, for a path ending in ``.xlsx``, the first
     sheet of an Excel workbook exported from the same table. A missing or unreadable file raises
-    :class:`~evaluation.errors.DataValidationError` naming it.
+    :class:`~evaluation.core.errors.DataValidationError` naming it.
     """
     path = Path(path)
     name = shown_as or str(path)
@@ -86,19 +94,85 @@ def sha256_file(path: Path | str) -> str:
     return digest.hexdigest()
 
 
+def write_bytes(data: bytes, path: Path | str) -> Path:
+    """The one atomic writer: write ``data`` to ``path``, creating its folder.
+
+    The bytes go to a temporary file beside ``path``, which replaces ``path`` in one step only
+    once complete, so a reader never sees a half-written file and a failure leaves the old one.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def write_text(text: str, path: Path | str) -> Path:
+    """Write UTF-8 text atomically (see :func:`write_bytes`)."""
+    return write_bytes(text.encode("utf-8"), path)
+
+
+def read_text(path: Path | str, *, encoding: str = "utf-8") -> str:
+    """Read a text file (``encoding="utf-8-sig"`` tolerates a byte-order mark)."""
+    return Path(path).read_text(encoding=encoding)
+
+
+def read_bytes(path: Path | str) -> bytes:
+    """Read a file's bytes."""
+    return Path(path).read_bytes()
+
+
+def remove_tree(path: Path | str) -> None:
+    """Delete a folder and everything in it, if it exists."""
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def copy_file(source: Path | str, destination: Path | str) -> Path:
+    """Copy one file (its bytes, atomically)."""
+    return write_bytes(read_bytes(source), destination)
+
+
+def copy_tree(source: Path | str, destination: Path | str) -> Path:
+    """Copy a folder and everything in it to a new ``destination``."""
+    return Path(shutil.copytree(source, destination))
+
+
+@contextlib.contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A new private temporary folder, deleted with everything in it on leaving the block."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def make_dir(path: Path | str) -> Path:
+    """Create a folder and its parents if missing; return it."""
+    path = Path(path)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """Write a DataFrame to Parquet deterministically (no index, fixed compression)."""
     frame.reset_index(drop=True).to_parquet(path, engine="pyarrow", index=False, compression="zstd")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a DataFrame to CSV with ``\\n`` line endings and no index."""
-    frame.to_csv(path, index=False, lineterminator="\n")
+def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
+    """Write a DataFrame to CSV atomically, with ``\\n`` line endings and no index."""
+    return write_text(frame.to_csv(index=False, lineterminator="\n"), path)
 
 
-def write_json(obj: Any, path: Path) -> None:
-    """Write JSON with sorted keys and a final newline (byte-identical for equal content)."""
-    Path(path).write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+def write_json(obj: Any, path: Path | str) -> Path:
+    """Write JSON atomically, sorted keys and a final newline (byte-identical for equal content)."""
+    return write_text(json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n", path)
 
 
 @contextlib.contextmanager
@@ -130,22 +204,17 @@ PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", 
 
 
 def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
-    """Read a programme's processed Parquet tables (written by :mod:`evaluation.ingest`)."""
+    """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`)."""
     directory = Path(directory)
     missing = [t for t in PROCESSED_TABLES if not (directory / f"{t}.parquet").is_file()]
     if missing:
+        how = (f"processed data: build them with `make data`, or `python -m evaluation ingest --programme "
+               f"{directory.name}` (add --data-dir and --params-dir for data outside the repository)")
         raise DataValidationError(
-            [Failure(str(directory / f"{t}.parquet"), (), None, "processed data (run ingest first)") for t in missing],
+            [Failure(str(directory / f"{t}.parquet"), (), None, how) for t in missing],
             context="processed data",
         )
     return {t: pd.read_parquet(directory / f"{t}.parquet") for t in PROCESSED_TABLES}
-
-
-def write_bytes(data: bytes, path: Path | str) -> None:
-    """Write bytes to a file, creating its folder."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def read_json(path: Path | str) -> Any:

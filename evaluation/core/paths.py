@@ -15,7 +15,7 @@ __all__ = [
     "reference_dir",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "data"
 PARAMS_DIR = REPO_ROOT / "params"
 REPORTS_DIR = REPO_ROOT / "reports"

@@ -7,15 +7,14 @@ written from the data it shows. Titles and axis labels are always set.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from evaluation.viz.figure import DPI, Plot, new_figure
+
 __all__ = [
-    "Plot",
     "attrition_flow",
     "forest_plot",
     "paired_change_plot",
@@ -24,22 +23,6 @@ __all__ = [
 ]
 
 PALETTE = {"improved": "#1b7837", "unchanged": "#bdbdbd", "deteriorated": "#c51b7d"}
-DPI = 110
-
-
-@dataclass(frozen=True)
-class Plot:
-    """A figure and the alternative text that describes it for screen readers."""
-
-    figure: Figure
-    alt: str
-    title: str
-
-
-def _new(width: float, height: float) -> tuple[Figure, object]:
-    sns.set_theme(style="whitegrid", context="notebook")
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    return fig, fig.add_subplot()
 
 
 def _label(name: str) -> str:
@@ -68,7 +51,7 @@ def forest_plot(
     rows = rows.dropna(subset=["d_z"]).sort_values("d_z")
     titles = titles or {}
     labels = [titles.get(s, _label(s)) for s in rows["scale"]]
-    fig, ax = _new(9.0, 0.5 * max(len(rows), 2) + 1.6)
+    fig, ax = new_figure(9.0, 0.5 * max(len(rows), 2) + 1.6)
     y = np.arange(len(rows))
     ax.errorbar(
         rows["d_z"], y,
@@ -141,7 +124,7 @@ def reliable_change_chart(
     labels = [
         f"{titles.get(s, _label(s))} ({r.replace('_', ' ')})" for s, r in zip(rows["scale"], rows["rater"], strict=True)
     ]
-    fig, ax = _new(9.0, 0.45 * max(len(rows), 2) + 2.0)
+    fig, ax = new_figure(9.0, 0.45 * max(len(rows), 2) + 2.0)
     y = np.arange(len(rows))
     left = np.zeros(len(rows))
     for key in ("improved", "unchanged", "deteriorated"):
@@ -164,7 +147,7 @@ def reliable_change_chart(
 
 def attrition_flow(flow: pd.DataFrame) -> Plot:
     """Bar chart of the number of participants at each stage (enrolled → scored at both)."""
-    fig, ax = _new(9.0, 3.4)
+    fig, ax = new_figure(9.0, 3.4)
     labels = [_label(s) for s in flow["stage"]]
     y = np.arange(len(flow))[::-1]
     ax.barh(y, flow["n"], color="#4393c3")
@@ -190,7 +173,7 @@ def wave_means_plot(
     titles = titles or {}
     data = scores[(scores["rater"] == rater) & scores["wave"].isin(waves)].dropna(subset=["score"])
     means = data.groupby(["scale", "wave"], observed=True)["score"].agg(["mean", "count"]).reset_index()
-    fig, ax = _new(9.0, 4.2)
+    fig, ax = new_figure(9.0, 4.2)
     x = {w: i for i, w in enumerate(waves)}
     parts = []
     for scale, grp in means.groupby("scale", sort=True):

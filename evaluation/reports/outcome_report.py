@@ -1,58 +1,34 @@
-"""Cohort reports: load a cohort's processed data, assemble its tables and findings, publish.
+"""The outcomes report: a cohort's pre/post tables, its findings and its summary.
 
-The report notebooks call this module and display what it returns; they compute nothing
-themselves. Everything here is deterministic: the same processed data and parameters give the
+The report notebook calls this module and displays what it returns; it computes nothing
+itself. Everything here is deterministic: the same processed data and parameters give the
 same tables and findings to the last digit.
 
-* :func:`load_cohort_data` reads one cohort's processed data and parameters.
 * :func:`outcome_tables` computes every table of the outcomes report.
 * :func:`outcome_findings` derives the headline findings from those tables (also used by
   reviewers to re-derive them).
 * :func:`outcome_summary` writes the plain-language summary for commissioners.
-* :class:`Publisher` writes tables, figures and findings into a report folder and displays them.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import outcomes as oc
-from .disclosure import protect_table
-from .errors import EvaluationError, EvaluationWarning
-from .io import read_json, read_processed, write_bytes, write_csv, write_json
-from .params import (
-    COMPARISONS,
-    Cohort,
-    Instrument,
-    Programme,
-    item_map,
-    load_cohort,
-    load_instruments,
-    load_programme,
-)
-from .paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.core.vocabulary import COMPARISONS
+from evaluation.data.cohort import CohortData, rci_reliability, scale_info
+from evaluation.reports.findings import collect_warnings
+from evaluation.stats import outcomes as oc
+from evaluation.stats.disclosure import protect_dimension, protect_table
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
-    "CohortData",
-    "collect_warnings",
-    "NoCohortDataError",
-    "Publisher",
-    "load_cohort_data",
+    "DESIGN_LABEL",
     "outcome_findings",
     "outcome_summary",
     "outcome_tables",
-    "rci_reliability",
-    "scale_info",
-    "show_table",
 ]
 
 #: Participant characteristics by which outcomes are broken down (with disclosure control).
@@ -62,134 +38,6 @@ DESIGN_LABEL = (
     "Methods Scale level 1. The results describe change in the people who took part; they do "
     "not show that the programme caused it."
 )
-
-
-class NoCohortDataError(EvaluationError):
-    """The cohort has parameters but no participants in the processed data."""
-
-
-@dataclass(frozen=True)
-class CohortData:
-    """One cohort's processed data (pseudonymised) and its resolved parameters.
-
-    ``participants``, ``responses``, ``scale_scores`` and ``reliability`` hold this cohort
-    only; ``costs`` (all cost lines, including programme-level ones with a blank cohort),
-    ``all_participants`` (every cohort, for apportioning and comparisons), ``workforce`` and
-    ``deflators`` are the programme's.
-    """
-
-    programme: Programme
-    cohort: Cohort
-    instruments: dict[str, Instrument]
-    participants: pd.DataFrame
-    responses: pd.DataFrame
-    scale_scores: pd.DataFrame
-    reliability: pd.DataFrame
-    costs: pd.DataFrame
-    workforce: pd.DataFrame
-    deflators: pd.DataFrame
-    all_participants: pd.DataFrame
-    items: pd.DataFrame
-    processed_manifest: dict = field(default_factory=dict)
-
-    @property
-    def primary_scale(self) -> str | None:
-        for inst in self.instruments.values():
-            if inst.primary_scale and any(s.kirkpatrick_level == 2 for s in inst.scales.values()):
-                return inst.primary_scale
-        return None
-
-    @property
-    def titles(self) -> dict[str, str]:
-        return {s: sc.title for inst in self.instruments.values() for s, sc in inst.scales.items()}
-
-
-def load_cohort_data(
-    programme: str,
-    cohort: int,
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> CohortData:
-    """Load one cohort's processed data and parameters.
-
-    Raises
-    ------
-    ParameterError
-        The cohort has no (valid) parameter file.
-    DataValidationError
-        The programme's processed data are missing (run ingest first).
-    NoCohortDataError
-        No participant of the processed data belongs to the cohort.
-    """
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
-    params_dir = Path(params_dir) if params_dir else PARAMS_DIR
-    prog = load_programme(params_dir, programme)
-    coh = load_cohort(params_dir, programme, cohort)
-    instruments = load_instruments(params_dir, prog)
-    folder = processed_dir(data_dir, programme)
-    tables = read_processed(folder)
-    in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
-                 if name in ("participants", "responses", "scale_scores", "reliability")}
-    if in_cohort["participants"].empty:
-        raise NoCohortDataError(
-            f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "
-            f"{cohort} (cohorts with data: {sorted(tables['participants']['cohort'].unique().tolist())})"
-        )
-    manifest = read_json(folder / "manifest.json") if (folder / "manifest.json").is_file() else {}
-    return CohortData(
-        programme=prog,
-        cohort=coh,
-        instruments=instruments,
-        participants=in_cohort["participants"],
-        responses=in_cohort["responses"],
-        scale_scores=in_cohort["scale_scores"],
-        reliability=in_cohort["reliability"],
-        costs=tables["costs"],
-        workforce=tables["workforce"],
-        deflators=tables["deflators"],
-        all_participants=tables["participants"],
-        items=item_map(instruments),
-        processed_manifest=manifest,
-    )
-
-
-def scale_info(data: CohortData) -> pd.DataFrame:
-    """Scales in instrument order: ``instrument, title, kirkpatrick_level, higher_is_better``."""
-    rows = []
-    for inst in data.instruments.values():
-        for name, sc in inst.scales.items():
-            rows.append({
-                "scale": name,
-                "instrument": inst.name,
-                "title": sc.title,
-                "kirkpatrick_level": sc.kirkpatrick_level,
-                "higher_is_better": inst.higher_is_better if sc.higher_is_better is None else sc.higher_is_better,
-            })
-    return pd.DataFrame(rows).set_index("scale")
-
-
-def rci_reliability(data: CohortData) -> pd.DataFrame | float:
-    """The r_xx used for reliable change: the cohort's number, or the pre-wave alpha per scale × rater."""
-    setting = data.cohort.rci_reliability
-    if setting != "alpha_pre":
-        return float(setting)
-    pre = data.reliability[data.reliability["wave"] == "pre"]
-    return pre[["scale", "rater"]].assign(reliability=pre["alpha"].to_numpy()).reset_index(drop=True)
-
-
-def collect_warnings(notes: list[dict], source: str, func: Callable[[], Any]) -> Any:
-    """Run ``func`` and keep the workbench's warnings as report notes (``source, warning,
-    message``) instead of stderr; other warnings pass on unchanged."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", EvaluationWarning)
-        result = func()
-    for w in caught:
-        if issubclass(w.category, EvaluationWarning):
-            notes.append({"source": source, "warning": w.category.__name__, "message": str(w.message)})
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    return result
 
 
 def _breakdowns(data: CohortData, comparison: str, threshold: int, confidence_level: float, notes) -> pd.DataFrame:
@@ -235,8 +83,6 @@ def _breakdowns(data: CohortData, comparison: str, threshold: int, confidence_le
 
 def _equity_suppressed(data: CohortData, threshold: int) -> set[tuple[str, str]]:
     """(dimension, category) pairs whose participant counts the equity table suppresses."""
-    from .equity_report import protect_dimension  # imported here: equity_report imports this module
-
     hidden = set()
     for dimension in BREAKDOWN_DIMENSIONS:
         counts = data.participants[dimension].astype(str).value_counts().sort_index()
@@ -454,86 +300,3 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     return "\n".join(lines)
 
 
-# ------------------------------------------------------------------------------- publishing
-
-
-class Publisher:
-    """Writes a report's tables, figures and findings, and displays them in the notebook.
-
-    Parameters
-    ----------
-    output_dir : path or None
-        The report folder (``tables/``, ``figures/`` and ``findings/`` are created in it). None:
-        display only (interactive exploration).
-    notebook : str
-        The notebook's name, used for its findings file.
-    """
-
-    def __init__(self, output_dir: Path | str | None, *, notebook: str):
-        self.output_dir = Path(output_dir) if output_dir else None
-        self.notebook = notebook
-
-    def table(self, name: str, frame: pd.DataFrame, *, display: bool = True, precision: int = 3) -> pd.DataFrame:
-        """Write ``tables/<name>.csv`` and display the table rounded to ``precision`` decimals."""
-        if self.output_dir is not None:
-            path = self.output_dir / "tables" / f"{name}.csv"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_csv(frame, path)
-        if display:
-            show_table(frame, precision)
-        return frame
-
-    def figure(self, plot, name: str) -> None:
-        """Save ``figures/<name>.png`` and display it with its alternative text."""
-        import io as _io
-
-        buffer = _io.BytesIO()
-        plot.figure.savefig(buffer, format="png", metadata={"Software": None})
-        png = buffer.getvalue()
-        if self.output_dir is not None:
-            write_bytes(png, self.output_dir / "figures" / f"{name}.png")
-        from IPython.display import Image, display
-
-        display(Image(data=png, format="png", metadata={"alt": plot.alt}))
-
-    def findings(self, findings: list[dict]) -> None:
-        """Write ``findings/<notebook>.json`` (merged into ``findings.json`` by the pipeline)."""
-        if self.output_dir is not None:
-            path = self.output_dir / "findings" / f"{self.notebook}.json"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_json(findings, path)
-
-
-def show_table(
-    frame: pd.DataFrame,
-    precision: int = 3,
-    *,
-    columns: list[str] | None = None,
-    titles: dict[str, str] | None = None,
-) -> None:
-    """Display a table as plain HTML for the report.
-
-    No index; missing and suppressed values as –; p-values below 0.001 as "<0.001"; only
-    ``columns`` when given; the ``scale`` column shown by its title when ``titles`` is given.
-    Display only: the published CSV keeps full precision and the original names.
-    """
-    from IPython.display import HTML, display
-
-    shown = frame[columns].copy() if columns else frame.copy()
-    if titles and "scale" in shown:
-        shown["scale"] = shown["scale"].map(lambda s: titles.get(s, s))
-    formatters = {}
-    for column in shown.columns:
-        if pd.api.types.is_integer_dtype(shown[column]):
-            formatters[column] = lambda x: "–" if pd.isna(x) else f"{int(x)}"
-            continue
-        if not pd.api.types.is_float_dtype(shown[column]):
-            continue
-        if column.startswith("p_") or column.endswith("_p") or column == "p_value":
-            formatters[column] = lambda x: "–" if pd.isna(x) else ("<0.001" if x < 0.001 else f"{x:.3f}")
-        elif shown[column].dropna().eq(shown[column].dropna().round()).all() and column.startswith("n"):
-            formatters[column] = lambda x: "–" if pd.isna(x) else f"{x:.0f}"
-        else:
-            formatters[column] = lambda x, p=precision: "–" if pd.isna(x) else f"{x:.{p}f}"
-    html = shown.to_html(index=False, na_rep="–", formatters=formatters, border=0, classes="evaluation-table")
-    display(HTML(html))

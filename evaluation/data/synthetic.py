@@ -41,7 +41,6 @@ hash order, and CSVs are written with ``\\n`` line endings and fixed number form
 from __future__ import annotations
 
 import json
-import os
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +48,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .params import WAVES, Instrument, list_cohorts, load_cohort, load_instruments, load_programme
+from evaluation.core.io import write_csv, write_text
+from evaluation.core.vocabulary import WAVES
+from evaluation.data.params import (
+    Instrument,
+    list_cohorts,
+    load_cohort,
+    load_instruments,
+    load_programme,
+)
 
 __all__ = [
     "COUNCIL_AREAS",
@@ -825,16 +832,6 @@ def _costs(name: str, profile: Profile, cohorts: dict[int, int], seed: int) -> p
 # ------------------------------------------------------------------------ writing
 
 
-def _write_text(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    os.replace(tmp, path)
-    return path
-
-
-def _write_csv(path: Path, frame: pd.DataFrame) -> Path:
-    return _write_text(path, frame.to_csv(index=False, lineterminator="\n"))
 
 
 def _programme_tables(name: str, params_dir: Path, seed: int) -> dict[str, pd.DataFrame]:
@@ -907,7 +904,7 @@ def synthesise(
     ------
     ValueError
         If a programme has no synthetic profile or no cohort parameter files.
-    evaluation.errors.ParameterError
+    evaluation.core.errors.ParameterError
         If a parameter file is missing or invalid.
 
     Notes
@@ -919,7 +916,7 @@ def synthesise(
     Examples
     --------
     >>> import tempfile
-    >>> root = Path(__file__).resolve().parents[1]
+    >>> root = Path(__file__).resolve().parents[2]
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     paths = synthesise(tmp, root / "params", programmes=["collaborative-leadership"])
     ...     sorted(p.name for p in paths)
@@ -937,7 +934,7 @@ def synthesise(
     for name in names:
         tables = _programme_tables(name, params_dir, int(seed))
         for table in ("participants", "responses", "costs"):
-            written.append(_write_csv(raw / name / f"{table}.csv", tables[table]))
+            written.append(write_csv(tables[table], raw / name / f"{table}.csv"))
         marker = {
             "synthetic": True,
             "generator": "evaluation.synthetic",
@@ -950,10 +947,8 @@ def synthesise(
             ),
         }
         written.append(
-            _write_text(
-                raw / name / "SYNTHETIC.json", json.dumps(marker, indent=2, sort_keys=True) + "\n"
-            )
+            write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n", raw / name / "SYNTHETIC.json")
         )
-    written.append(_write_csv(raw / "reference" / "workforce.csv", workforce_table()))
-    written.append(_write_csv(raw / "reference" / "gdp_deflators.csv", deflator_table()))
+    written.append(write_csv(workforce_table(), raw / "reference" / "workforce.csv"))
+    written.append(write_csv(deflator_table(), raw / "reference" / "gdp_deflators.csv"))
     return written

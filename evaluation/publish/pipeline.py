@@ -10,25 +10,33 @@ in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import os
 import platform
-import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import EvaluationError
-from .ingest import ingest, is_up_to_date
-from .io import atomic_directory, read_json, sha256_file, table_file, write_json
-from .params import load_cohort, load_instruments, load_programme
-from .paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_dir
-from .report import load_cohort_data
+from evaluation.core.errors import EvaluationError
+from evaluation.core.io import (
+    atomic_directory,
+    copy_file,
+    make_dir,
+    read_json,
+    remove_tree,
+    scratch_dir,
+    sha256_file,
+    table_file,
+    write_json,
+    write_text,
+)
+from evaluation.core.paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_dir
+from evaluation.data.cohort import load_cohort_data
+from evaluation.data.ingest import ingest, is_up_to_date
+from evaluation.data.params import load_cohort, load_instruments, load_programme
 
 __all__ = ["REPORT_NOTEBOOKS", "NotebookFailedError", "NoDataError", "evaluate", "render_html"]
 
@@ -57,7 +65,7 @@ def render_html(notebook: Path, html: Path) -> None:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    html.write_text(body, encoding="utf-8")
+    write_text(body, html)
 
 
 def _git() -> dict:
@@ -108,19 +116,11 @@ def _kernel_config(sockets: Path):
     when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
     from traitlets.config import Config
 
-    sockets.mkdir(parents=True, exist_ok=True)
+    make_dir(sockets)
     config = Config()
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(sockets / "kernel")
     return config
-
-
-@contextlib.contextmanager
-def _removed_after(folder: Path):
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _stamp_provenance(notebook: Path, provenance: dict) -> None:
@@ -182,7 +182,6 @@ def evaluate(
     processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
     inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]
 
-    sockets = Path(tempfile.mkdtemp(prefix="evaluation-kernel-"))
     provenance = {
         "summary": f"{prog.title}, cohort {cohort}. Code commit {(_git()['commit'] or 'unknown')[:12]}; "
                    f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
@@ -204,9 +203,9 @@ def evaluate(
                 parameters=parameters,
             )
         except PapermillExecutionError as exc:
-            failed_dir.mkdir(parents=True, exist_ok=True)
+            make_dir(failed_dir)
             kept = failed_dir / source.name
-            shutil.copyfile(executed, kept)
+            copy_file(executed, kept)
             return (f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
                     f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
                     f"kept for inspection at {kept}")
@@ -215,7 +214,7 @@ def evaluate(
         render_html(executed, tmp / f"{source.stem}.html")
         return None
 
-    with atomic_directory(destination) as tmp, _removed_after(sockets):
+    with atomic_directory(destination) as tmp, scratch_dir("evaluation-kernel-") as sockets:
         # The notebooks are independent: run them two at a time (each kernel is its own process).
         with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
             errors = list(pool.map(lambda source: run(source, tmp), notebooks))
@@ -228,7 +227,7 @@ def evaluate(
         if fragments.is_dir():
             for path in sorted(fragments.glob("*.json")):
                 findings += read_json(path)
-            shutil.rmtree(fragments)
+            remove_tree(fragments)
         ids = [f["id"] for f in findings]
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         if duplicates:
@@ -251,6 +250,6 @@ def evaluate(
         }
         write_json(manifest, tmp / "manifest.json")
     if failed_dir.is_dir():
-        shutil.rmtree(failed_dir)
+        remove_tree(failed_dir)
     progress(f"done: {destination} in {time.perf_counter() - clock:.1f} s")
     return destination

@@ -1,6 +1,6 @@
 """Figures of the equity-of-access report, drawn from the tables after disclosure control.
 
-Same conventions as :mod:`evaluation.plots`: each function returns a :class:`~evaluation.plots.Plot`
+Same conventions as :mod:`evaluation.viz.figure`: each function returns a :class:`~evaluation.viz.figure.Plot`
 (a matplotlib ``Figure`` built without pyplot, its alternative text written from the data
 shown, and its title); axes are labelled. The input tables are already suppressed: a
 suppressed group is drawn without a value and labelled "suppressed", and no label or
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .equity_report import label
-from .plots import Plot, _new
+from evaluation.reports.equity_report import label
+from evaluation.viz.figure import Plot, new_figure
 
 __all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
 
@@ -46,12 +46,12 @@ def representation_chart(
     confidence_level : float
         For the axis label.
     """
-    from .equity_report import DIMENSION_TITLES
+    from evaluation.reports.equity_report import DIMENSION_TITLES
 
     rows = equity[equity["dimension"] == dimension].reset_index(drop=True)
     title_dim = DIMENSION_TITLES.get(dimension, dimension.replace("_", " "))
     pct = int(round(confidence_level * 100))
-    fig, ax = _new(9.0, 0.32 * max(len(rows), 3) + 1.9)
+    fig, ax = new_figure(9.0, 0.32 * max(len(rows), 3) + 1.9)
     y = np.arange(len(rows))[::-1]
     finite = pd.concat([rows["relative_likelihood"], rows["rl_ci_low"], rows["rl_ci_high"]])
     finite = finite[(finite > 0) & np.isfinite(finite)]
@@ -112,7 +112,7 @@ def council_rates_chart(council: pd.DataFrame) -> Plot:
     """Places per 1,000 eligible staff by council area (suppressed areas labelled, without a bar)."""
     rows = council.assign(_r=council["rate_per_1000"].fillna(-1)).sort_values(["_r", "category"]) \
         .reset_index(drop=True)
-    fig, ax = _new(9.0, 0.26 * max(len(rows), 4) + 1.6)
+    fig, ax = new_figure(9.0, 0.26 * max(len(rows), 4) + 1.6)
     y = np.arange(len(rows))
     shown = rows["rate_per_1000"].fillna(0).to_numpy()
     ax.barh(y, shown, color="#4393c3")
@@ -137,7 +137,7 @@ def council_rates_chart(council: pd.DataFrame) -> Plot:
 
 def lorenz_chart(lorenz: pd.DataFrame, gini: float) -> Plot:
     """Lorenz curve of places against the workforce across council areas, with the Gini coefficient."""
-    fig, ax = _new(6.0, 5.6)
+    fig, ax = new_figure(6.0, 5.6)
     if len(lorenz) < 3 or np.isnan(gini):
         ax.plot([0, 1], [0, 1], color="black", linewidth=0.8, linestyle="--", label="places in proportion")
         ax.text(0.5, 0.25, "Too few council areas can be shown\nfor a Lorenz curve", ha="center", fontsize=9)
@@ -184,7 +184,7 @@ def group_estimates_chart(
     """
     rows = table if dimensions is None else table[table["dimension"].isin(list(dimensions))]
     rows = rows.reset_index(drop=True)
-    fig, ax = _new(9.0, 0.27 * max(len(rows), 4) + 1.8)
+    fig, ax = new_figure(9.0, 0.27 * max(len(rows), 4) + 1.8)
     y = np.arange(len(rows))[::-1]
     scale = 100.0 if percent else 1.0
     labels, parts = [], []

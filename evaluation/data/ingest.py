@@ -23,17 +23,16 @@ The same inputs, parameters and key give byte-identical files.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import __version__
-from .errors import DataValidationError, EvaluationError
-from .io import (
+from evaluation.core.errors import DataValidationError, EvaluationError
+from evaluation.core.io import (
     PROCESSED_TABLES,
     atomic_directory,
+    read_json,
     read_table,
     sha256_file,
     table_file,
@@ -41,11 +40,18 @@ from .io import (
     write_json,
     write_parquet,
 )
-from .params import item_map, list_cohorts, load_cohort, load_instruments, load_programme
-from .paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
-from .pseudonymise import Key, pseudonymise, resolve_key
-from .scoring import reliability, score_scales
-from .validate import validate_programme, validate_reference
+from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
+from evaluation.core.version import __version__
+from evaluation.data.params import (
+    item_map,
+    list_cohorts,
+    load_cohort,
+    load_instruments,
+    load_programme,
+)
+from evaluation.data.pseudonymise import Key, pseudonymise, resolve_key
+from evaluation.data.scoring import reliability, score_scales
+from evaluation.data.validate import validate_programme, validate_reference
 
 __all__ = ["EXCLUSION_COLUMNS", "IngestResult", "ingest", "input_files", "is_up_to_date"]
 
@@ -106,7 +112,7 @@ def ingest(
         Folders holding ``raw/`` (and receiving ``processed/``) and the parameter files.
     key : Key, optional
         The pseudonymisation key; by default found by
-        :func:`evaluation.pseudonymise.resolve_key`.
+        :func:`evaluation.data.pseudonymise.resolve_key`.
     key_file : path, optional
         A key file outside the repository (instead of ``EVALUATION_ID_KEY_FILE``).
 
@@ -243,7 +249,7 @@ def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | st
     manifest_path = processed_dir(data_dir, programme) / "manifest.json"
     if not manifest_path.is_file():
         return False
-    manifest = json.loads(manifest_path.read_text())
+    manifest = read_json(manifest_path)
     if manifest.get("generated_by") != f"evaluation {__version__}":
         return False
     if any(not (manifest_path.parent / o["path"]).is_file() for o in manifest.get("outputs", [])):

@@ -1,8 +1,8 @@
 """Raw → validated: parse text tables to typed columns and check every rule of the contract.
 
-Validation is *lazy*: each function returns a list of :class:`~evaluation.errors.Failure`
+Validation is *lazy*: each function returns a list of :class:`~evaluation.core.errors.Failure`
 instead of stopping at the first problem, and :func:`validate_programme` raises one
-:class:`~evaluation.errors.DataValidationError` listing all of them (file, spreadsheet rows,
+:class:`~evaluation.core.errors.DataValidationError` listing all of them (file, spreadsheet rows,
 column, rule, offending values). Nothing here touches the disk.
 """
 
@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .errors import DataValidationError, Failure
-from .params import Instrument, Programme
-from .schemas import COLUMN_TYPES, OPTIONAL_COLUMNS, PROTECTED, SCHEMAS
+from evaluation.core.errors import DataValidationError, Failure
+from evaluation.core.vocabulary import PROTECTED
+from evaluation.data.params import Instrument, Programme
+from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS, SCHEMAS
 
 __all__ = [
     "NOT_RECORDED",
@@ -97,7 +98,7 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
     Parameters
     ----------
     raw : DataFrame
-        Every column as text, empty cells as missing (as :func:`evaluation.io.read_table` gives).
+        Every column as text, empty cells as missing (as :func:`evaluation.core.io.read_table` gives).
     table : str
         One of ``participants, responses, costs, workforce, deflators``.
     file : str
@@ -260,7 +261,7 @@ def validate_programme(
     raw : mapping
         ``{"participants": ..., "responses": ..., "costs": ...}`` read as text.
     programme, instruments : parameter models
-        From :mod:`evaluation.params`.
+        From :mod:`evaluation.data.params`.
     cohorts_with_params : list of int
         Cohorts that have a ``cohort-<n>.yaml``.
     workforce, deflators : DataFrame

@@ -7,7 +7,7 @@ Three kinds of file live under ``params/``:
 * ``<programme>/cohort-<n>.yaml`` → :class:`Cohort` (keys left out are taken from the
   programme's ``defaults:``, then from the defaults below)
 
-Loading functions raise :class:`~evaluation.errors.ParameterError` naming the file and every
+Loading functions raise :class:`~evaluation.core.errors.ParameterError` naming the file and every
 offending key, e.g. ``params/leading-to-deliver/cohort-2.yaml: key `multiplicty`: unknown key``.
 """
 
@@ -27,12 +27,11 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ParameterError
+from evaluation.core.errors import ParameterError
+from evaluation.core.io import read_text
+from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
 
 __all__ = [
-    "COMPARISONS",
-    "RATERS",
-    "WAVES",
     "Bootstrap",
     "Cohort",
     "EquitySettings",
@@ -48,36 +47,6 @@ __all__ = [
     "load_instruments",
     "load_programme",
 ]
-
-#: Waves in their canonical time order (``then`` is answered at post, about the time before).
-WAVES: tuple[str, ...] = ("pre", "then", "post", "follow_up")
-RATERS: tuple[str, ...] = ("self", "line_manager", "peer", "direct_report")
-#: Comparisons: name → (earlier wave, later wave); change = later − earlier.
-COMPARISONS: dict[str, tuple[str, str]] = {
-    "pre_post": ("pre", "post"),
-    "pre_follow_up": ("pre", "follow_up"),
-    "then_post": ("then", "post"),
-    "post_follow_up": ("post", "follow_up"),
-}
-ROLE_LEVELS = (
-    "frontline",
-    "first_line_manager",
-    "middle_manager",
-    "senior_manager",
-    "chief_officer",
-    "elected_member",
-    "other",
-)
-EQUITY_DIMENSIONS = (
-    "sector",
-    "local_authority",
-    "role_level",
-    "framework_area",
-    "gender",
-    "age_band",
-    "ethnicity",
-    "disability",
-)
 
 Wave = Literal["pre", "then", "post", "follow_up"]
 Rater = Literal["self", "line_manager", "peer", "direct_report"]
@@ -246,8 +215,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ParameterError(f"{path}: parameter file not found")
     try:
-        with path.open(encoding="utf-8-sig") as fh:
-            data = yaml.safe_load(fh)
+        data = yaml.safe_load(read_text(path, encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

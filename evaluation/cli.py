@@ -1,0 +1,143 @@
+"""Command-line interface: ``python -m evaluation <verb> [options]``.
+
+Verbs: ``evaluate`` (one cohort's report: ingest if needed, run the report notebooks, render
+HTML), ``verify`` (re-execute a report with nbval and re-derive its findings), ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
+synthetic data). Exit status 0 means every output was written and is complete; any failure
+exits non-zero with a message naming the file, rows, column and rule, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from evaluation.core.errors import DemoKeyWarning, EvaluationError
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _common(parser: argparse.ArgumentParser, *, programme: bool = True) -> None:
+    if programme:
+        parser.add_argument("--programme", default="leading-to-deliver",
+                            help="programme folder name (default: %(default)s)")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
+                        help="folder holding raw/ and processed/ (default: the repository's data/)")
+    parser.add_argument("--params-dir", type=Path, default=PARAMS_DIR,
+                        help="folder holding the parameter files (default: the repository's params/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation",
+        description="Leadership programme evaluation workbench.",
+    )
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = verbs.add_parser("evaluate", help="build one cohort's report (tables, figures, findings, HTML)")
+    _common(p)
+    p.add_argument("--cohort", type=int, required=True, help="cohort number")
+    p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
+                   help="folder receiving <programme>/cohort-<n>/ (default: the repository's reports/)")
+
+    p = verbs.add_parser("verify", help="re-execute a cohort's report with nbval and re-derive every finding")
+    _common(p)
+    p.add_argument("--cohort", type=int, required=True, help="cohort number")
+    p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
+                   help="folder holding <programme>/cohort-<n>/ (default: the repository's reports/)")
+
+    p = verbs.add_parser("ingest", help="validate, pseudonymise and score a programme's raw data")
+    _common(p)
+    p.add_argument("--key-file", type=Path, default=None,
+                   help="file (outside the repository) holding the pseudonymisation key "
+                        "(default: $EVALUATION_ID_KEY, then $EVALUATION_ID_KEY_FILE)")
+
+    p = verbs.add_parser("synthesise", help="regenerate the shipped synthetic data under data/raw/")
+    _common(p, programme=False)
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the generator's)")
+    return parser
+
+
+def _progress(message: str) -> None:
+    print(f"[evaluation] {message}", file=sys.stderr, flush=True)
+
+
+def _run_ingest(args: argparse.Namespace) -> int:
+    from evaluation.data.ingest import ingest
+
+    start = time.perf_counter()
+    _progress(f"ingest {args.programme}: validating {args.data_dir / 'raw' / args.programme}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DemoKeyWarning)
+        result = ingest(args.programme, data_dir=args.data_dir, params_dir=args.params_dir, key_file=args.key_file)
+    for w in caught:
+        if issubclass(w.category, DemoKeyWarning):
+            _progress(f"WARNING: {w.message}")
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    rows = {o["path"]: o["rows"] for o in result.manifest["outputs"]}
+    _progress(
+        f"ingest {args.programme}: wrote {result.directory} "
+        f"({rows['participants.parquet']} participants, {rows['responses.parquet']} answers, "
+        f"{rows['scale_scores.parquet']} scale scores, {result.n_excluded} exclusions logged) "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    return EXIT_OK
+
+
+def _run_evaluate(args: argparse.Namespace) -> int:
+    from evaluation.publish.pipeline import evaluate
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DemoKeyWarning)
+        evaluate(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
+                 reports_dir=args.reports_dir, progress=_progress)
+    for w in caught:
+        if issubclass(w.category, DemoKeyWarning):
+            _progress(f"WARNING: {w.message}")
+    return EXIT_OK
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    from evaluation.publish.verify import verify
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DemoKeyWarning)
+        result = verify(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
+                        reports_dir=args.reports_dir, progress=_progress)
+    for line in result.lines:
+        print(line)
+    if result.ok:
+        print(f"verdict: PASS: {len(result.lines)} checks, no difference")
+        return EXIT_OK
+    print(f"verdict: FAIL: {len(result.differences)} difference(s):")
+    for text in result.differences:
+        print(f"  - {text}")
+    return EXIT_FAILED
+
+
+def _run_synthesise(args: argparse.Namespace) -> int:
+    from evaluation.data.synthetic import synthesise
+
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    written = synthesise(args.data_dir, args.params_dir, **kwargs)
+    for path in written:
+        _progress(f"wrote {path}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    runner = {"evaluate": _run_evaluate, "verify": _run_verify, "ingest": _run_ingest,
+              "synthesise": _run_synthesise}[args.verb]
+    try:
+        return runner(args)
+    except EvaluationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+

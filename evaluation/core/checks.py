@@ -1,0 +1,116 @@
+"""Argument checks shared by every layer: one rule, one message, for each kind of argument.
+
+Each check raises ``ValueError`` naming the parameter, the values allowed and the value given,
+and returns the value in its canonical form.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from evaluation.core.vocabulary import RATERS, WAVES
+
+__all__ = [
+    "MAX_LISTED",
+    "check_choice",
+    "check_columns",
+    "check_confidence_level",
+    "check_unique",
+    "listed",
+    "sort_canonical",
+]
+
+#: How many offending values a message lists before saying "and N more".
+MAX_LISTED = 10
+
+
+def listed(values: Sequence[Any], limit: int = MAX_LISTED) -> str:
+    """``'a', 'b' and 3 more``: the first ``limit`` values, quoted.
+
+    Examples
+    --------
+    >>> listed(["a", "b", "c"], limit=2)
+    "'a', 'b' and 1 more"
+    """
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:limit])
+    more = len(values) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def check_confidence_level(confidence_level: Any) -> float:
+    """``confidence_level`` as a float strictly between 0 and 1.
+
+    Numbers only: a string such as ``"0.9"`` or a boolean is refused, never converted.
+
+    Examples
+    --------
+    >>> check_confidence_level(0.9)
+    0.9
+    >>> check_confidence_level("0.9")
+    Traceback (most recent call last):
+    ...
+    ValueError: `confidence_level` must be a number in (0, 1), e.g. 0.95; got '0.9' (str)
+    """
+    ok = isinstance(confidence_level, numbers.Real) and not isinstance(confidence_level, bool)
+    level = float(confidence_level) if ok else float("nan")
+    if not 0 < level < 1:
+        raise ValueError(
+            f"`confidence_level` must be a number in (0, 1), e.g. 0.95; got {confidence_level!r} "
+            f"({type(confidence_level).__name__})"
+        )
+    return level
+
+
+def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:
+    """``value`` if it is one of ``allowed``; otherwise a ``ValueError`` listing them.
+
+    Examples
+    --------
+    >>> check_choice("holm", ("holm", "bh", "none"), "multiplicity")
+    'holm'
+    >>> check_choice("bonferroni", ("holm", "bh", "none"), "multiplicity")
+    Traceback (most recent call last):
+    ...
+    ValueError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni'
+    """
+    allowed = tuple(allowed)
+    if isinstance(value, str | int | float | bool | None) and value in allowed:
+        return value
+    raise ValueError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}")
+
+
+def check_columns(frame: Any, columns: Iterable[str], parameter: str) -> None:
+    """Raise unless ``frame`` is a DataFrame with every one of ``columns``."""
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"`{parameter}` must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"`{parameter}` lacks required column(s) {missing}; it has {list(frame.columns)}")
+
+
+def check_unique(frame: pd.DataFrame, keys: list[str], parameter: str) -> None:
+    """Raise if two rows of ``frame`` share the same ``keys``, listing examples."""
+    dup = frame.duplicated(keys, keep=False)
+    if dup.any():
+        examples = list(frame.loc[dup, keys].drop_duplicates().itertuples(index=False, name=None))
+        raise ValueError(f"`{parameter}` has more than one row for the same {tuple(keys)}: {listed(examples)}")
+
+
+def sort_canonical(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Sort by ``by``; waves and raters in their canonical order, other columns as values."""
+    canonical = {"wave": WAVES, "rater": RATERS}
+
+    def key(col: pd.Series) -> pd.Series:
+        if col.name not in canonical:
+            return col
+        values = col.astype(object)
+        known = canonical[str(col.name)]
+        extra = sorted((v for v in pd.unique(values.dropna()) if v not in known), key=str)
+        return values.map({v: i for i, v in enumerate([*known, *extra])}).astype(float)
+
+    return frame.sort_values(by, key=key, kind="stable", na_position="last").reset_index(drop=True)

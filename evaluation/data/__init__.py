@@ -1,0 +1,1 @@
+"""Layer 2, data: parameter files, schemas, validation, conversion, pseudonymisation, ingest (raw → validated → scored), the synthetic data and the cohort loader. Imports :mod:`evaluation.core` and :mod:`evaluation.stats`."""

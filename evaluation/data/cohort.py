@@ -1,0 +1,141 @@
+"""One cohort's processed data and parameters, loaded together: :class:`CohortData`.
+
+:func:`load_cohort_data` is the one way a cohort's pseudonymised, scored data reach the
+analysis and the reports; it reads through :mod:`evaluation.core.io` only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.core.errors import EvaluationError
+from evaluation.core.io import read_json, read_processed
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.data.params import (
+    Cohort,
+    Instrument,
+    Programme,
+    item_map,
+    load_cohort,
+    load_instruments,
+    load_programme,
+)
+
+__all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "rci_reliability", "scale_info"]
+
+
+class NoCohortDataError(EvaluationError):
+    """The cohort has parameters but no participants in the processed data."""
+
+
+@dataclass(frozen=True)
+class CohortData:
+    """One cohort's processed data (pseudonymised) and its resolved parameters.
+
+    ``participants``, ``responses``, ``scale_scores`` and ``reliability`` hold this cohort
+    only; ``costs`` (all cost lines, including programme-level ones with a blank cohort),
+    ``all_participants`` (every cohort, for apportioning and comparisons), ``workforce`` and
+    ``deflators`` are the programme's.
+    """
+
+    programme: Programme
+    cohort: Cohort
+    instruments: dict[str, Instrument]
+    participants: pd.DataFrame
+    responses: pd.DataFrame
+    scale_scores: pd.DataFrame
+    reliability: pd.DataFrame
+    costs: pd.DataFrame
+    workforce: pd.DataFrame
+    deflators: pd.DataFrame
+    all_participants: pd.DataFrame
+    items: pd.DataFrame
+    processed_manifest: dict = field(default_factory=dict)
+
+    @property
+    def primary_scale(self) -> str | None:
+        for inst in self.instruments.values():
+            if inst.primary_scale and any(s.kirkpatrick_level == 2 for s in inst.scales.values()):
+                return inst.primary_scale
+        return None
+
+    @property
+    def titles(self) -> dict[str, str]:
+        return {s: sc.title for inst in self.instruments.values() for s, sc in inst.scales.items()}
+
+
+def load_cohort_data(
+    programme: str,
+    cohort: int,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> CohortData:
+    """Load one cohort's processed data and parameters.
+
+    Raises
+    ------
+    ParameterError
+        The cohort has no (valid) parameter file.
+    DataValidationError
+        The programme's processed data are missing (run ingest first).
+    NoCohortDataError
+        No participant of the processed data belongs to the cohort.
+    """
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    params_dir = Path(params_dir) if params_dir else PARAMS_DIR
+    prog = load_programme(params_dir, programme)
+    coh = load_cohort(params_dir, programme, cohort)
+    instruments = load_instruments(params_dir, prog)
+    folder = processed_dir(data_dir, programme)
+    tables = read_processed(folder)
+    in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
+                 if name in ("participants", "responses", "scale_scores", "reliability")}
+    if in_cohort["participants"].empty:
+        raise NoCohortDataError(
+            f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "
+            f"{cohort} (cohorts with data: {sorted(tables['participants']['cohort'].unique().tolist())})"
+        )
+    manifest = read_json(folder / "manifest.json") if (folder / "manifest.json").is_file() else {}
+    return CohortData(
+        programme=prog,
+        cohort=coh,
+        instruments=instruments,
+        participants=in_cohort["participants"],
+        responses=in_cohort["responses"],
+        scale_scores=in_cohort["scale_scores"],
+        reliability=in_cohort["reliability"],
+        costs=tables["costs"],
+        workforce=tables["workforce"],
+        deflators=tables["deflators"],
+        all_participants=tables["participants"],
+        items=item_map(instruments),
+        processed_manifest=manifest,
+    )
+
+
+def scale_info(data: CohortData) -> pd.DataFrame:
+    """Scales in instrument order: ``instrument, title, kirkpatrick_level, higher_is_better``."""
+    rows = []
+    for inst in data.instruments.values():
+        for name, sc in inst.scales.items():
+            rows.append({
+                "scale": name,
+                "instrument": inst.name,
+                "title": sc.title,
+                "kirkpatrick_level": sc.kirkpatrick_level,
+                "higher_is_better": inst.higher_is_better if sc.higher_is_better is None else sc.higher_is_better,
+            })
+    return pd.DataFrame(rows).set_index("scale")
+
+
+def rci_reliability(data: CohortData) -> pd.DataFrame | float:
+    """The r_xx used for reliable change: the cohort's number, or the pre-wave alpha per scale × rater."""
+    setting = data.cohort.rci_reliability
+    if setting != "alpha_pre":
+        return float(setting)
+    pre = data.reliability[data.reliability["wave"] == "pre"]
+    return pre[["scale", "rater"]].assign(reliability=pre["alpha"].to_numpy()).reset_index(drop=True)

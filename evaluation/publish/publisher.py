@@ -1,0 +1,57 @@
+"""Writing a report notebook's tables, figures and findings into its report folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.core.io import write_bytes, write_csv, write_json
+from evaluation.reports.display import show_table
+
+__all__ = ["Publisher"]
+
+
+class Publisher:
+    """Writes a report's tables, figures and findings, and displays them in the notebook.
+
+    Parameters
+    ----------
+    output_dir : path or None
+        The report folder (``tables/``, ``figures/`` and ``findings/`` are created in it). None:
+        display only (interactive exploration).
+    notebook : str
+        The notebook's name, used for its findings file.
+    """
+
+    def __init__(self, output_dir: Path | str | None, *, notebook: str):
+        self.output_dir = Path(output_dir) if output_dir else None
+        self.notebook = notebook
+
+    def table(self, name: str, frame: pd.DataFrame, *, display: bool = True, precision: int = 3) -> pd.DataFrame:
+        """Write ``tables/<name>.csv`` and display the table rounded to ``precision`` decimals."""
+        if self.output_dir is not None:
+            path = self.output_dir / "tables" / f"{name}.csv"
+            write_csv(frame, path)
+        if display:
+            show_table(frame, precision)
+        return frame
+
+    def figure(self, plot, name: str) -> None:
+        """Save ``figures/<name>.png`` and display it with its alternative text."""
+        import io as _io
+
+        buffer = _io.BytesIO()
+        plot.figure.savefig(buffer, format="png", metadata={"Software": None})
+        png = buffer.getvalue()
+        if self.output_dir is not None:
+            write_bytes(png, self.output_dir / "figures" / f"{name}.png")
+        from IPython.display import Image, display
+
+        display(Image(data=png, format="png", metadata={"alt": plot.alt}))
+
+    def findings(self, findings: list[dict]) -> None:
+        """Write ``findings/<notebook>.json`` (merged into ``findings.json`` by the pipeline)."""
+        if self.output_dir is not None:
+            path = self.output_dir / "findings" / f"{self.notebook}.json"
+            write_json(findings, path)

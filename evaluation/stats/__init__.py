@@ -1,0 +1,1 @@
+"""Layer 1, statistics: pure functions and frozen results on arrays and tidy DataFrames (reliability, paired change, reliable change, multiplicity, mixed model, attrition, costs, equity, disclosure control). Imports only :mod:`evaluation.core`; knows nothing of files, parameter files or cohorts."""
