@@ -95,7 +95,7 @@ def test_reliable_improvers_agree_with_the_outcomes_table(synthetic):
 
 def test_findings_layout_ids_and_units(synthetic):
     _, data, tables = synthetic
-    findings = cr.cost_findings(tables, data)
+    findings = [f.as_dict() for f in cr.cost_findings(tables, data)]
     for f in findings:
         assert set(f) == FINDING_KEYS
         assert f["table"] == "cost_summary"
@@ -195,7 +195,7 @@ def test_monetised_benefits_give_bcr_and_roi(synthetic):
     # one year of benefits: no discounting; BCR = 2,000,000 / cost; ROI = (BCR − 1) × 100
     assert bc["benefit_cost_ratio"] == pytest.approx(total / cost)
     assert bc["roi_percent"] == pytest.approx((total / cost - 1) * 100)
-    ids = {f["id"] for f in cr.cost_findings(tables, data)}
+    ids = {f.id for f in cr.cost_findings(tables, data)}
     assert {"costs.benefit_cost_ratio", "costs.roi_percent"} <= ids
     assert len(tables["non_monetised"]) > 0  # the outcomes left in their own units, beside the ratio
 

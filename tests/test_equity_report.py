@@ -199,7 +199,7 @@ def test_parameters_are_honoured(cohort2):
 
 def test_findings_layout_and_no_suppressed_cell(cohort2):
     _, data, result = cohort2
-    findings = er.equity_findings(result, data)
+    findings = [f.as_dict() for f in er.equity_findings(result, data)]
     ids = [f["id"] for f in findings]
     assert len(ids) == len(set(ids)) and all(i.startswith("equity.") for i in ids)
     assert all(set(f) == {"id", "statement", "value", "ci_low", "ci_high", "unit", "table"} for f in findings)

@@ -59,7 +59,7 @@ def test_findings_match_the_package_api(synthetic_report):
                                notebooks=notebooks)
     assert findings == expected
     data = load_cohort_data("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR)
-    outcome_ids = {f["id"] for f in report.outcome_findings(report.outcome_tables(data), data)}
+    outcome_ids = {f.id for f in report.outcome_findings(report.outcome_tables(data), data)}
     assert outcome_ids <= {f["id"] for f in findings}
     ids = {f["id"] for f in findings}
     assert "outcomes.pre_post.self.leading_change.d_z" in ids

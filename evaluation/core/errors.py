@@ -14,6 +14,7 @@ __all__ = [
     "DataValidationError",
     "DegenerateDataWarning",
     "DemoKeyWarning",
+    "DisclosureControlOffWarning",
     "EvaluationError",
     "EvaluationWarning",
     "Failure",
@@ -130,3 +131,7 @@ class DemoKeyWarning(EvaluationWarning):
 
 class DegenerateDataWarning(EvaluationWarning):
     """A statistic could not be computed (too few people, no variance, no answers): it is NaN."""
+
+
+class DisclosureControlOffWarning(EvaluationWarning):
+    """Disclosure control was switched off: small groups are shown; the results must stay private."""

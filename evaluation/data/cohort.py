@@ -31,7 +31,7 @@ class NoCohortDataError(EvaluationError):
     """The cohort has parameters but no participants in the processed data."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CohortData:
     """One cohort's processed data (pseudonymised) and its resolved parameters.
 
@@ -64,7 +64,27 @@ class CohortData:
 
     @property
     def titles(self) -> dict[str, str]:
+        """Scale name → its title, over every instrument of the programme."""
         return {s: sc.title for inst in self.instruments.values() for s, sc in inst.scales.items()}
+
+    def describe(self) -> dict[str, object]:
+        """A few facts about the cohort: its size, waves, raters and scales (for reprs)."""
+        return {
+            "programme": self.programme.name,
+            "cohort": self.cohort.cohort,
+            "year": self.cohort.year,
+            "participants": len(self.participants),
+            "completed": int((self.participants["status"] == "completed").sum()),
+            "waves": list(self.cohort.waves),
+            "raters": sorted(self.scale_scores["rater"].dropna().unique().tolist()),
+            "scales": len(self.titles),
+        }
+
+    def __repr__(self) -> str:
+        d = self.describe()
+        year = f" ({d['year']})" if d["year"] else ""
+        return (f"<CohortData {d['programme']} cohort {d['cohort']}{year}: {d['participants']} participants, "
+                f"waves {', '.join(d['waves'])}; {d['scales']} scales>")
 
 
 def load_cohort_data(

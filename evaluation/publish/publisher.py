@@ -8,6 +8,7 @@ import pandas as pd
 
 from evaluation.core.io import write_bytes, write_csv, write_json
 from evaluation.reports.display import show_table
+from evaluation.reports.findings import Finding
 
 __all__ = ["Publisher"]
 
@@ -50,8 +51,8 @@ class Publisher:
 
         display(Image(data=png, format="png", metadata={"alt": plot.alt}))
 
-    def findings(self, findings: list[dict]) -> None:
+    def findings(self, findings: list[Finding]) -> None:
         """Write ``findings/<notebook>.json`` (merged into ``findings.json`` by the pipeline)."""
         if self.output_dir is not None:
             path = self.output_dir / "findings" / f"{self.notebook}.json"
-            write_json(findings, path)
+            write_json([f.as_dict() for f in findings], path)

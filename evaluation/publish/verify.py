@@ -90,7 +90,7 @@ def derive_findings(programme: str, cohort: int, *, data_dir: Path, params_dir: 
     for name in notebooks:
         if name not in functions:
             raise EvaluationError(f"no findings function is known for notebook {name!r}")
-        findings += functions[name](data)
+        findings += [f.as_dict() for f in functions[name](data)]
     return json.loads(json.dumps(sorted(findings, key=lambda f: f["id"])))
 
 

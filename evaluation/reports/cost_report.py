@@ -50,11 +50,13 @@ from evaluation.data.cohort import (
     scale_info,
 )
 from evaluation.data.params import list_cohorts
-from evaluation.reports.findings import collect_warnings
+from evaluation.reports.findings import Finding, ReportResult, collect_warnings
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
 
 __all__ = [
+    "PUBLISHED",
+    "build",
     "BENCHMARK_PRICE_YEAR",
     "BENCHMARKS",
     "CONTRACT_CATEGORY_COLUMNS",
@@ -526,18 +528,11 @@ def cost_tables(
 # ------------------------------------------------------------------------------ findings
 
 
-def _finding(id_, statement, value, lo, hi, unit, table) -> dict:
-    def num(x):
-        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-    return {"id": id_, "statement": statement, "value": num(value), "ci_low": num(lo), "ci_high": num(hi),
-            "unit": unit, "table": table}
-
-
 def _who(data: CohortData) -> str:
     return f"{data.programme.title}, cohort {data.cohort.cohort}" + (f" ({data.cohort.year})" if data.cohort.year else "")
 
 
-def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[dict]:
+def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     """The headline findings of the cost report, with stable ids.
 
     Ids: ``costs.total_cost``, ``costs.cost_per_participant`` (per enrolled participant),
@@ -595,25 +590,25 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[dict]:
     }
     out = []
     for measure, id_ in FINDING_MEASURES:
-        out.append(_finding(id_, statements[measure], summary.loc[measure, "value"], summary.loc[measure, "ci_low"],
+        out.append(Finding(id_, statements[measure], summary.loc[measure, "value"], summary.loc[measure, "ci_low"],
                             summary.loc[measure, "ci_high"], unit, "cost_summary"))
     bc = tables.get("benefit_cost")
     if bc is not None and len(bc):
         values = bc.set_index("measure")["value"]
-        out.append(_finding(
+        out.append(Finding(
             "costs.benefit_cost_ratio",
             f"Benefit-cost ratio of {who}: {values['benefit_cost_ratio']:.2f} (monetised benefits "
             f"{_money(values['benefits_present_value'])} against fully loaded costs {_money(values['costs'])}, "
             f"{year} prices).",
             values["benefit_cost_ratio"], None, None, "ratio (benefits / costs)", "cost_benefit"))
-        out.append(_finding(
+        out.append(Finding(
             "costs.roi_percent",
             f"Return on investment of {who}: {values['roi_percent']:.0f}% ((benefits - costs) / costs x 100).",
             values["roi_percent"], None, None, "%", "cost_benefit"))
     return out
 
 
-def cost_findings_for(data: CohortData) -> list[dict]:
+def cost_findings_for(data: CohortData) -> list[Finding]:
     """Re-derive the cost report's findings from a cohort's data (for ``verify``)."""
     return cost_findings(cost_tables(data, comparison=False), data)
 
@@ -777,3 +772,32 @@ def summary_for_display(summary: pd.DataFrame) -> pd.DataFrame:
     for column in ("value", "ci_low", "ci_high"):
         out[column] = [fmt(x, u) for x, u in zip(summary[column], summary["unit"], strict=True)]
     return out
+
+
+#: The file (``tables/<name>.csv``) under which the report notebook publishes each table.
+PUBLISHED = {"cost_summary": "cost_summary", "costs_by_category": "costs_by_category", "cost_ledger": "cost_ledger",
+             "cost_curve": "cost_curve", "tornado": "cost_tornado", "bootstrap": "cost_bootstrap",
+             "reliable_improvement": "cost_reliable_improvement", "benchmarks": "cost_benchmarks",
+             "programme_comparison": "cost_programme_comparison", "benefit_cost": "cost_benefit",
+             "non_monetised": "cost_non_monetised_outcomes", "notes": "cost_notes"}
+
+
+def build(
+    data: CohortData,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+    comparison: bool = True,
+) -> ReportResult:
+    """The cost report of one cohort: its tables, findings and summary.
+
+    ``details`` holds the :class:`CohortCosts` (``cohort_costs``: the ledger, the bootstrap)
+    and the bootstrap draws (``bootstrap_draws``), which are not published as tables.
+    """
+    tables = cost_tables(data, data_dir=data_dir, params_dir=params_dir, comparison=comparison)
+    return ReportResult(
+        report="costs", programme=data.programme.name, cohort=data.cohort.cohort,
+        tables={PUBLISHED[name]: frame for name, frame in tables.items() if name in PUBLISHED},
+        findings=tuple(cost_findings(tables, data)), summary=cost_summary_markdown(tables, data),
+        details={name: value for name, value in tables.items() if name not in PUBLISHED},
+    )

@@ -46,12 +46,14 @@ from evaluation.core.io import write_csv
 from evaluation.core.paths import DATA_DIR
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData
-from evaluation.reports.findings import collect_warnings
+from evaluation.reports.findings import Finding, ReportResult, collect_warnings
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats import outcomes as oc
 
 __all__ = [
+    "PUBLISHED",
+    "build",
     "EQUITY_COLUMNS",
     "MONTE_CARLO_DRAWS",
     "EquityResult",
@@ -400,13 +402,6 @@ def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], key
 # ------------------------------------------------------------------------------ findings
 
 
-def _finding(id_, statement, value, lo, hi, unit, table) -> dict:
-    def num(x):
-        return None if x is None or pd.isna(x) else float(x)
-    return {"id": id_, "statement": statement, "value": num(value), "ci_low": num(lo), "ci_high": num(hi),
-            "unit": unit, "table": table}
-
-
 def _band_words(band: str, low: float, high: float) -> str:
     return {
         "within": f"within the equitable band {low:.2f}-{high:.2f}",
@@ -415,7 +410,7 @@ def _band_words(band: str, low: float, high: float) -> str:
     }.get(band, "")
 
 
-def equity_findings(result: EquityResult, data: CohortData) -> list[dict]:
+def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
     """The headline findings of the equity report, with stable ids.
 
     Ids: ``equity.<dimension>.<category>.relative_likelihood`` for every published,
@@ -444,7 +439,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[dict]:
         else:
             text = (f"By {dim}: {who} staff were {r.relative_likelihood:.2f} times as likely as {ref} staff to have "
                     f"a place ({pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}); {band}.")
-        out.append(_finding(f"equity.{r.dimension}.{r.category}.relative_likelihood", text, r.relative_likelihood,
+        out.append(Finding(f"equity.{r.dimension}.{r.category}.relative_likelihood", text, r.relative_likelihood,
                             r.rl_ci_low, r.rl_ci_high, f"relative likelihood (rate / rate of {r.reference_category})",
                             "equity"))
     for r in tables["goodness_of_fit"].itertuples(index=False):
@@ -453,7 +448,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[dict]:
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         test = "chi-square test" if r.method == "chi_square" else "Monte Carlo multinomial test"
         verdict = "differ from" if r.p_value < 0.05 else "are not clearly different from"
-        out.append(_finding(
+        out.append(Finding(
             f"equity.{r.dimension}.goodness_of_fit",
             f"Places by {dim} {verdict} the eligible workforce's distribution ({test}, X² = {r.statistic:.1f}, "
             f"df = {int(r.df)}, p = {'<0.001' if r.p_value < 0.001 else f'{r.p_value:.3f}'}).",
@@ -461,7 +456,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[dict]:
     spread = tables["spread"]
     if len(spread) and not pd.isna(spread.set_index("measure").loc["gini", "value"]):
         g = float(spread.set_index("measure").loc["gini", "value"])
-        out.append(_finding(
+        out.append(Finding(
             "equity.local_authority.gini",
             f"Places per 1,000 eligible staff across council areas have a workforce-weighted Gini coefficient of "
             f"{g:.2f} (0 = in proportion to the workforce).",
@@ -469,14 +464,14 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[dict]:
     for r in tables["declaration"].itertuples(index=False):
         if r.suppressed or pd.isna(r.declaration_rate) or r.dimension not in eq_protected(data):
             continue
-        out.append(_finding(
+        out.append(Finding(
             f"equity.{r.dimension}.declaration_rate",
             f"{r.declaration_rate:.0%} of participants declared their {DIMENSION_TITLES.get(r.dimension, r.dimension)}.",
             r.declaration_rate, None, None, "share of participants", "equity_declaration"))
     return out
 
 
-def equity_findings_for(data: CohortData) -> list[dict]:
+def equity_findings_for(data: CohortData) -> list[Finding]:
     """Re-derive the equity report's findings from a cohort's data (for ``verify``)."""
     return equity_findings(equity_tables(data), data)
 
@@ -632,3 +627,26 @@ def write_disclosure_log(log: pd.DataFrame, data_dir: Path | str | None, program
     if missing:
         raise ValueError(f"`log` lacks column(s) {missing}; expected {disclosure.LOG_COLUMNS}")
     return write_csv(log[disclosure.LOG_COLUMNS], disclosure_log_path(data_dir, programme, cohort))
+
+
+#: The file (``tables/<name>.csv``) under which the report notebook publishes each table.
+PUBLISHED = {"equity": "equity", "goodness_of_fit": "equity_goodness_of_fit",
+             "council_areas": "equity_council_areas", "lorenz": "equity_lorenz", "spread": "equity_spread",
+             "completion": "equity_completion", "outcome_change": "equity_outcome_change",
+             "declaration": "equity_declaration", "notes": "equity_notes"}
+
+
+def build(data: CohortData) -> ReportResult:
+    """The equity-of-access report of one cohort: its tables, findings and summary.
+
+    ``details`` holds the disclosure log (``disclosure_log``: what was suppressed and why,
+    never published), the reference categories and the workforce year of each dimension.
+    """
+    result = equity_tables(data)
+    return ReportResult(
+        report="equity", programme=data.programme.name, cohort=data.cohort.cohort,
+        tables={PUBLISHED[name]: frame for name, frame in result.tables.items()},
+        findings=tuple(equity_findings(result, data)), summary=equity_summary(result, data),
+        details={"disclosure_log": result.log, "references": result.references,
+                 "workforce_years": result.workforce_years},
+    )

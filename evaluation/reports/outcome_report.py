@@ -12,23 +12,25 @@ same tables and findings to the last digit.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
-from evaluation.reports.findings import collect_warnings
+from evaluation.reports.findings import Finding, ReportResult, collect_warnings
 from evaluation.stats import outcomes as oc
 from evaluation.stats.disclosure import protect_dimension, protect_table
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
     "DESIGN_LABEL",
+    "PUBLISHED",
+    "build",
     "outcome_findings",
     "outcome_summary",
     "outcome_tables",
+    "outcomes",
+    "reliability_table",
 ]
 
 #: Participant characteristics by which outcomes are broken down (with disclosure control).
@@ -92,6 +94,52 @@ def _equity_suppressed(data: CohortData, threshold: int) -> set[tuple[str, str]]
     return hidden
 
 
+def reliability_table(data: CohortData) -> pd.DataFrame:
+    """The published ``reliability`` table: alpha (Feldt CI) and omega total per scale × wave × rater.
+
+    Scales in instrument order, the cohort's waves in time order; computed at ingest
+    (:func:`evaluation.data.scoring.reliability`) and selected here.
+    """
+    info = scale_info(data)
+    rel = data.reliability.copy()
+    rel["wave"] = pd.Categorical(rel["wave"], categories=[w for w in data.cohort.waves], ordered=True)
+    order = {s: i for i, s in enumerate(info.index)}
+    rel = rel.dropna(subset=["wave"]).assign(_o=rel["scale"].map(order)).sort_values(["_o", "wave", "rater"])
+    return rel[["scale", "wave", "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high",
+                "omega_total", "rater", "instrument"]].assign(wave=lambda d: d["wave"].astype(str)) \
+        .reset_index(drop=True)
+
+
+def outcomes(data: CohortData, scores: pd.DataFrame | None = None, **overrides) -> tuple[pd.DataFrame, list[dict]]:
+    """The published ``outcomes`` table, with the cohort's parameters unless ``overrides`` say otherwise.
+
+    Parameters
+    ----------
+    data : CohortData
+    scores : DataFrame, optional
+        Scale scores to use instead of the cohort's (a subgroup's); the reliability for reliable
+        change and the scales' properties stay the cohort's.
+    **overrides
+        ``comparisons``, ``confidence_level``, ``multiplicity``, ``reliability`` for
+        :func:`evaluation.stats.outcomes.outcomes_table`.
+
+    Returns
+    -------
+    DataFrame, list of dict
+        The table and the report notes (warnings about degenerate data).
+    """
+    coh = data.cohort
+    settings = {"comparisons": coh.comparisons, "confidence_level": coh.confidence_level,
+                "multiplicity": coh.multiplicity, "reliability": rci_reliability(data)}
+    settings.update({k: v for k, v in overrides.items() if v is not None})
+    info = scale_info(data)
+    notes: list[dict] = []
+    table = collect_warnings(notes, "outcomes", lambda: oc.outcomes_table(
+        data.scale_scores if scores is None else scores, **settings,
+        scale_info=info[["kirkpatrick_level", "higher_is_better"]]))
+    return table, notes
+
+
 def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     """Every table of the outcomes report for one cohort.
 
@@ -109,17 +157,9 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     scores = data.scale_scores
     level = coh.confidence_level
     tables: dict[str, pd.DataFrame] = {}
-    tables["outcomes"] = collect_warnings(notes, "outcomes", lambda: oc.outcomes_table(
-        scores, comparisons=coh.comparisons, confidence_level=level, multiplicity=coh.multiplicity,
-        reliability=rci_reliability(data), scale_info=info[["kirkpatrick_level", "higher_is_better"]],
-    ))
-    rel = data.reliability.copy()
-    rel["wave"] = pd.Categorical(rel["wave"], categories=[w for w in coh.waves], ordered=True)
-    order = {s: i for i, s in enumerate(info.index)}
-    rel = rel.dropna(subset=["wave"]).assign(_o=rel["scale"].map(order)).sort_values(["_o", "wave", "rater"])
-    tables["reliability"] = rel[["scale", "wave", "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high",
-                                 "omega_total", "rater", "instrument"]].assign(wave=lambda d: d["wave"].astype(str)) \
-        .reset_index(drop=True)
+    tables["outcomes"], found = outcomes(data)
+    notes += found
+    tables["reliability"] = reliability_table(data)
 
     primary = data.primary_scale
     earlier, later = COMPARISONS[coh.comparisons[0]]
@@ -153,14 +193,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _finding(id_, statement, value, lo, hi, unit, table) -> dict:
-    def num(x):
-        return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
-    return {"id": id_, "statement": statement, "value": num(value), "ci_low": num(lo), "ci_high": num(hi),
-            "unit": unit, "table": table}
-
-
-def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[dict]:
+def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[Finding]:
     """The headline findings of the outcomes report, with stable ids.
 
     Ids: ``outcomes.<comparison>.<rater>.<scale>.mean_change`` and ``...d_z`` for every row of
@@ -175,20 +208,20 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         key = f"outcomes.{row.comparison}.{row.rater}.{row.scale}"
         who = "self-rated" if row.rater == "self" else f"rated by {row.rater.replace('_', ' ')}s"
         waves = row.comparison.replace("_", " to ").replace("follow up", "follow-up")
-        out.append(_finding(
+        out.append(Finding(
             f"{key}.mean_change",
             f"{titles.get(row.scale, row.scale)} ({who}) changed by {row.mean_change:+.2f} points from {waves} "
             f"({pct}% CI {row.change_ci_low:+.2f} to {row.change_ci_high:+.2f}; n = {row.n_pairs}).",
             row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}-{high:g})", "outcomes",
         ))
-        out.append(_finding(
+        out.append(Finding(
             f"{key}.d_z",
             f"Standardised change (d_z) in {titles.get(row.scale, row.scale)} ({who}), {waves}: {row.d_z:.2f} "
             f"({pct}% CI {row.d_z_ci_low:.2f} to {row.d_z_ci_high:.2f}).",
             row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
         ))
         if row.scale == data.primary_scale and row.rater == "self" and not pd.isna(row.rci_improved):
-            out.append(_finding(
+            out.append(Finding(
                 f"{key}.reliably_improved",
                 f"{row.rci_improved:.0%} of participants with both scores reliably improved on "
                 f"{titles.get(row.scale, row.scale)} ({waves}); {row.rci_deteriorated:.0%} reliably deteriorated.",
@@ -198,7 +231,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     flow = flow[flow["section"] == "flow"].set_index("stage")
     if "scored_both" in flow.index:
         n, share = flow.loc["scored_both", "n"], flow.loc["scored_both", "share_of_enrolled"]
-        out.append(_finding(
+        out.append(Finding(
             "attrition.scored_both",
             f"{int(n)} of {int(flow.loc['enrolled', 'n'])} enrolled participants ({share:.0%}) have scores at both "
             "waves of the main comparison.",
@@ -209,7 +242,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         row = shift[(shift["scale"] == data.primary_scale) & (shift["rater"] == "self")]
         if len(row):
             r = row.iloc[0]
-            out.append(_finding(
+            out.append(Finding(
                 f"response_shift.{data.primary_scale}",
                 f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
                 f"then-test is {r['mean_shift']:+.2f} points ({pct}% CI {r['ci_low']:+.2f} to {r['ci_high']:+.2f}).",
@@ -300,3 +333,25 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     return "\n".join(lines)
 
 
+#: The file (``tables/<name>.csv``) under which the report notebook publishes each table.
+PUBLISHED = {"outcomes": "outcomes", "reliability": "reliability", "attrition": "attrition",
+             "mixed_model": "mixed_model", "response_shift": "response_shift", "reaction": "reaction",
+             "breakdowns": "breakdowns", "notes": "notes"}
+
+
+def build(data: CohortData) -> ReportResult:
+    """The outcomes report of one cohort: its tables, findings and summary.
+
+    Examples
+    --------
+    >>> from evaluation.data.cohort import load_cohort_data
+    >>> result = build(load_cohort_data("leading-to-deliver", 2))  # doctest: +SKIP
+    >>> result.table("outcomes").columns[:4].tolist()  # doctest: +SKIP
+    ['scale', 'comparison', 'rater', 'instrument']
+    """
+    tables = outcome_tables(data)
+    return ReportResult(
+        report="outcomes", programme=data.programme.name, cohort=data.cohort.cohort,
+        tables={PUBLISHED[name]: frame for name, frame in tables.items()},
+        findings=tuple(outcome_findings(tables, data)), summary=outcome_summary(tables, data),
+    )

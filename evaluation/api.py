@@ -1,0 +1,495 @@
+"""The evaluator's front door: load a cohort or a whole programme, then ask it questions.
+
+Every method returns a tidy DataFrame (or a :class:`~evaluation.reports.findings.ReportResult`)
+computed by the same code as the published report, with the cohort's own parameters as
+defaults, so that ``cohort.outcomes()`` *is* ``tables/outcomes.csv``:
+
+>>> import evaluation as ev
+>>> cohort = ev.load_cohort("leading-to-deliver", 2)
+>>> cohort
+<Cohort leading-to-deliver 2 (2004): 104 participants, 10 scales>
+>>> cohort.outcomes()[["scale", "comparison", "rater", "n_pairs"]].head(2)
+              scale comparison rater  n_pairs
+0  vision_direction   pre_post  self       84
+1  vision_direction  then_post  self       88
+
+Subgroups keep the report's multiplicity family (every scale, within each comparison ×
+rater) and its disclosure control (groups under the threshold are suppressed, and one more
+where needed so that they cannot be worked out from the totals):
+
+>>> by_role = cohort.outcomes(by="role_level", scales="leading_change", raters="self",
+...                           comparisons=["pre_post"])
+>>> by_role[["role_level", "n_pairs", "mean_change", "suppressed"]].round(3)
+           role_level  n_pairs  mean_change suppressed
+0  first_line_manager       50        0.305
+1           frontline     <NA>          NaN  secondary
+2      middle_manager       26        0.354
+3      senior_manager     <NA>          NaN    primary
+
+Nothing here reads or writes a file itself: loading goes through :mod:`evaluation.data.cohort`,
+computing through :mod:`evaluation.reports`.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core import errors
+from evaluation.core.errors import DisclosureControlOffWarning, EvaluationWarning, ParameterError
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR
+from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
+from evaluation.data.params import list_cohorts
+from evaluation.reports import cost_report, equity_report, outcome_report
+from evaluation.reports.findings import ReportResult, findings_frame
+from evaluation.stats.disclosure import protect_table
+
+__all__ = ["Cohort", "Programme", "list_programmes", "load_cohort", "load_programme"]
+
+REPORTS = ("outcomes", "costs", "equity")
+#: Columns of the outcomes table that say which row it is; every other column is about the
+#: group's people and is suppressed with its count.
+OUTCOME_KEYS = ("scale", "kirkpatrick_level", "comparison", "rater", "earlier_wave", "later_wave",
+                "p_adjust_method", "reliability")
+#: Participant columns that are not characteristics to group by.
+NOT_CHARACTERISTICS = ("participant_id", "cohort", "enrolled_on", "sessions_attended")
+
+
+# ----------------------------------------------------------------------------- arguments
+
+
+def list_programmes(params_dir: Path | str | None = None) -> list[str]:
+    """Programmes with a parameter folder (``params/<programme>/programme.yaml``), sorted."""
+    folder = Path(params_dir) if params_dir else PARAMS_DIR
+    return sorted(p.parent.name for p in folder.glob("*/programme.yaml"))
+
+
+def _programme(programme: Any, params_dir: Path) -> str:
+    known = list_programmes(params_dir)
+    if not isinstance(programme, str) or programme not in known:
+        raise ParameterError(
+            f"`programme` must be one of {', '.join(repr(p) for p in known) or '(none found)'} "
+            f"(folders of {params_dir} with a programme.yaml); got {programme!r}")
+    return programme
+
+
+def _cohort_number(cohort: Any, programme: str, params_dir: Path) -> int:
+    """``2`` or ``"2"`` → 2; anything else, or a cohort without parameters, is refused in one sentence."""
+    number: int | None = None
+    if isinstance(cohort, numbers.Integral) and not isinstance(cohort, bool):
+        number = int(cohort)
+    elif isinstance(cohort, str) and cohort.strip().isdigit():
+        number = int(cohort.strip())
+    known = list_cohorts(params_dir, programme)
+    if number is None or number not in known:
+        raise ParameterError(
+            f"`cohort` must be the number of a cohort of {programme!r} with parameters "
+            f"({', '.join(str(k) for k in known) or 'none'}: params/{programme}/cohort-<n>.yaml); got {cohort!r}")
+    return number
+
+
+def _names(value: Any, parameter: str, allowed: Sequence[str]) -> list[str] | None:
+    if value is None:
+        return None
+    values = [value] if isinstance(value, str) else list(value)
+    unknown = [v for v in values if v not in allowed]
+    if unknown or not values:
+        raise ValueError(f"`{parameter}` must name one or more of {', '.join(repr(a) for a in allowed)}; "
+                         f"got {value!r}")
+    return values
+
+
+def _rewarn(notes: list[dict], prefix: str = "") -> None:
+    for note in notes:
+        category = getattr(errors, note["warning"], EvaluationWarning)
+        warnings.warn(prefix + note["message"], category, stacklevel=3)
+
+
+# ------------------------------------------------------------------------------- loading
+
+
+def load_cohort(
+    programme: str,
+    cohort: int | str,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> Cohort:
+    """Load one cohort's processed (pseudonymised, scored) data and its parameters.
+
+    Parameters
+    ----------
+    programme : str
+        The programme's name, as its folder under ``params/`` (e.g. ``"leading-to-deliver"``).
+    cohort : int or str
+        The cohort's number (``2`` or ``"2"``).
+    data_dir, params_dir : path, optional
+        Where the data and parameter folders are (default: the repository's ``data/`` and
+        ``params/``; point them at a secure location for real data).
+
+    Returns
+    -------
+    Cohort
+
+    Raises
+    ------
+    ParameterError
+        Unknown programme, or no parameter file for the cohort (the message lists those there are).
+    DataValidationError
+        The processed data are missing; the message gives the command that builds them.
+    """
+    params = Path(params_dir) if params_dir else PARAMS_DIR
+    name = _programme(programme, params)
+    number = _cohort_number(cohort, name, params)
+    data = load_cohort_data(name, number, data_dir=data_dir, params_dir=params)
+    return Cohort(data, data_dir=Path(data_dir) if data_dir else DATA_DIR, params_dir=params)
+
+
+def load_programme(
+    programme: str,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> Programme:
+    """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
+    params = Path(params_dir) if params_dir else PARAMS_DIR
+    name = _programme(programme, params)
+    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in list_cohorts(params, name)}
+    return Programme(name, cohorts)
+
+
+# -------------------------------------------------------------------------------- cohort
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Cohort:
+    """One cohort, ready to explore: its data, its parameters and the report's statistics.
+
+    Made by :func:`load_cohort`. The DataFrames it returns are new objects: changing them
+    changes nothing here.
+    """
+
+    data: CohortData
+    data_dir: Path = DATA_DIR
+    params_dir: Path = PARAMS_DIR
+    _reports: dict = field(default_factory=dict, compare=False)
+
+    # ------------------------------------------------------------------ what it is
+    @property
+    def programme(self) -> str:
+        """The programme's name."""
+        return self.data.programme.name
+
+    @property
+    def number(self) -> int:
+        """The cohort's number."""
+        return self.data.cohort.cohort
+
+    @property
+    def parameters(self):
+        """The cohort's resolved parameters (:class:`evaluation.data.params.Cohort`)."""
+        return self.data.cohort
+
+    @property
+    def participants(self) -> pd.DataFrame:
+        """One row per participant (pseudonymised ids), with their characteristics and status."""
+        return self.data.participants.copy()
+
+    @property
+    def scale_scores(self) -> pd.DataFrame:
+        """Long format: ``participant_id, scale, wave, rater, score`` and the answered share."""
+        return self.data.scale_scores.copy()
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        """Long format answers (pseudonymised): one row per participant × wave × rater × item."""
+        return self.data.responses.copy()
+
+    @property
+    def scales(self) -> pd.DataFrame:
+        """The scales in instrument order: ``instrument, title, kirkpatrick_level, higher_is_better``."""
+        return scale_info(self.data)
+
+    @property
+    def characteristics(self) -> list[str]:
+        """Participant columns that ``by=`` accepts."""
+        return [c for c in self.data.participants.columns if c not in NOT_CHARACTERISTICS]
+
+    def __repr__(self) -> str:
+        year = f" ({self.parameters.year})" if self.parameters.year else ""
+        return (f"<Cohort {self.programme} {self.number}{year}: {len(self.data.participants)} participants, "
+                f"{len(self.data.titles)} scales>")
+
+    def _repr_html_(self) -> str:
+        d = self.data.describe()
+        p = self.parameters
+        facts = [
+            ("participants", f"{d['participants']} enrolled, {d['completed']} completed"),
+            ("waves", ", ".join(d["waves"])),
+            ("raters", ", ".join(d["raters"])),
+            ("scales", f"{d['scales']} (see <code>.scales</code>)"),
+            ("comparisons", ", ".join(p.comparisons)),
+            ("confidence level", f"{p.confidence_level:.0%}"),
+            ("multiplicity", p.multiplicity),
+            ("disclosure threshold", f"groups under {p.disclosure_threshold} people are suppressed"),
+        ]
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{v if k == 'scales' else html.escape(v)}"
+                       f"</td></tr>" for k, v in facts)
+        title = html.escape(f"{self.data.programme.title}, cohort {self.number}"
+                            + (f" ({p.year})" if p.year else ""))
+        return (f"<div><strong>{title}</strong><table>{rows}</table>"
+                "<small>Methods: <code>.outcomes()</code>, <code>.reliability()</code>, <code>.costs()</code>, "
+                "<code>.equity()</code>, <code>.report(name)</code>, <code>.findings()</code></small></div>")
+
+    # ------------------------------------------------------------------ statistics
+    def outcomes(
+        self,
+        *,
+        comparisons: Sequence[str] | None = None,
+        confidence_level: float | None = None,
+        multiplicity: str | None = None,
+        reliability: float | pd.DataFrame | None = None,
+        by: str | None = None,
+        where: Mapping[str, Any] | Callable[[pd.DataFrame], Any] | None = None,
+        scales: str | Sequence[str] | None = None,
+        raters: str | Sequence[str] | None = None,
+        disclosure: bool = True,
+    ) -> pd.DataFrame:
+        """Pre/post change per scale × comparison × rater: the published ``outcomes`` table.
+
+        Parameters
+        ----------
+        comparisons, confidence_level, multiplicity, reliability : optional
+            Default: the cohort's parameters (``reliability``: the pre-wave alpha, or the
+            cohort's ``rci_reliability``). See :func:`evaluation.stats.outcomes.outcomes_table`.
+        by : str, optional
+            A participant characteristic (:attr:`characteristics`, e.g. ``"role_level"``): one
+            block of rows per category, the category in a first column named ``by``.
+        where : mapping or callable, optional
+            Keep some participants only: ``{"sector": "voluntary"}``, ``{"role_level":
+            ["middle_manager", "senior_manager"]}``, or a function of :attr:`participants`
+            returning a boolean mask.
+        scales, raters : str or list of str, optional
+            Rows to return. The p-values are adjusted before this selection, over the same
+            family as the report (every scale, within each comparison × rater), so that they
+            can be compared with the report's.
+        disclosure : bool, default True
+            Suppress groups of fewer than the cohort's ``disclosure_threshold`` people, with
+            secondary suppression, as published tables are (a ``suppressed`` column says
+            ``primary`` or ``secondary``). ``False`` shows them, with a
+            :class:`~evaluation.core.errors.DisclosureControlOffWarning`: for private work only.
+
+        Returns
+        -------
+        DataFrame
+            The columns of ``tables/outcomes.csv``; with ``by`` or ``where``, also ``suppressed``.
+
+        Notes
+        -----
+        A subgroup's reliable change uses the cohort's reliability (its pre-wave alpha), not one
+        re-estimated in the subgroup. With ``where``, the group is also suppressed when the
+        people left out are from 1 to threshold − 1 in number, since the cohort's published table
+        minus the group would reveal them.
+        """
+        settings = {"comparisons": comparisons, "confidence_level": confidence_level,
+                    "multiplicity": multiplicity, "reliability": reliability}
+        whole, notes = outcome_report.outcomes(self.data, **settings)
+        people = self.data.participants
+        mask = self._where(where)
+        if by is not None:
+            _names(by, "by", self.characteristics)
+        groups: list[tuple[Any, pd.Series]] = []
+        if by is None and where is None:
+            table = whole
+            _rewarn(notes)
+        elif by is None:
+            table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
+                                                   **settings)
+            _rewarn(found, "selected participants: ")
+            groups = [(None, mask)]
+        else:
+            parts = []
+            for category in sorted(people.loc[mask, by].astype(str).unique()):
+                in_group = mask & (people[by].astype(str) == category).to_numpy()
+                part, found = outcome_report.outcomes(self.data, self._scores(people.loc[in_group, "participant_id"]),
+                                                      **settings)
+                _rewarn(found, f"{by} {category!r}: ")
+                parts.append(part.assign(**{by: category}))
+            table = pd.concat(parts, ignore_index=True) if parts else whole.iloc[0:0].assign(**{by: []})
+            table = table[[by, *[c for c in table.columns if c != by]]]
+        table = self._select(table, scales, raters)
+        if by is None and where is None:
+            return table.reset_index(drop=True)
+        if not disclosure:
+            warnings.warn(f"disclosure control is off: groups of fewer than {self.parameters.disclosure_threshold} "
+                          "people are shown. Keep these results private: do not publish or share them.",
+                          DisclosureControlOffWarning, stacklevel=2)
+            return table.assign(suppressed="").reset_index(drop=True)
+        return self._protect(table, by, mask, self._select(whole, scales, raters)).reset_index(drop=True)
+
+    def _where(self, where: Any) -> np.ndarray:
+        people = self.data.participants
+        if where is None:
+            return np.ones(len(people), dtype=bool)
+        if callable(where):
+            mask = np.asarray(where(people.copy()), dtype=bool)
+            if mask.shape != (len(people),):
+                raise ValueError(f"`where` must return one True/False per participant ({len(people)}); "
+                                 f"got shape {mask.shape}")
+            return mask
+        if not isinstance(where, Mapping) or not where:
+            raise ValueError("`where` must be a mapping of participant columns to the values to keep, e.g. "
+                             f"{{'sector': 'voluntary'}}, or a function of the participants; got {where!r}")
+        mask = np.ones(len(people), dtype=bool)
+        for column, wanted in where.items():
+            _names(column, "where", self.characteristics)
+            values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Sequence) else list(wanted)
+            mask &= people[column].astype(str).isin([str(v) for v in values]).to_numpy()
+        return mask
+
+    def _scores(self, ids: pd.Series) -> pd.DataFrame:
+        scores = self.data.scale_scores
+        return scores[scores["participant_id"].isin(set(ids))]
+
+    def _select(self, table: pd.DataFrame, scales: Any, raters: Any) -> pd.DataFrame:
+        keep = np.ones(len(table), dtype=bool)
+        if scales is not None:
+            keep &= table["scale"].isin(_names(scales, "scales", list(self.data.titles))).to_numpy()
+        if raters is not None:
+            keep &= table["rater"].isin(_names(raters, "raters", sorted(self.data.scale_scores["rater"].unique())))\
+                .to_numpy()
+        return table[keep]
+
+    def _protect(self, table: pd.DataFrame, by: str | None, mask: np.ndarray, whole: pd.DataFrame) -> pd.DataFrame:
+        threshold = self.parameters.disclosure_threshold
+        dependent = [c for c in table.columns if c not in (*OUTCOME_KEYS, "n_pairs", by, "wilcoxon_method")]
+        if by is not None:
+            protected = protect_table(table, count="n_pairs", threshold=threshold, by=["comparison", "rater", "scale"],
+                                      dependent=dependent, label=by, name=f"outcomes by {by}",
+                                      blank=["wilcoxon_method"]).table
+            return protected.assign(n_pairs=protected["n_pairs"].astype("Int64"))
+        # One group: it and the people it leaves out must each be 0 or at least the threshold.
+        key = ["scale", "comparison", "rater"]
+        rest = table[key].merge(whole[[*key, "n_pairs"]], on=key, how="left")["n_pairs"].to_numpy() \
+            - table["n_pairs"].to_numpy()
+        n = table["n_pairs"].to_numpy()
+        selected, left_out = int(mask.sum()), int((~mask).sum())
+        primary = ((n > 0) & (n < threshold)) | (0 < selected < threshold)
+        secondary = ~primary & (((rest > 0) & (rest < threshold)) | (0 < left_out < threshold))
+        out = table.copy()
+        hide = primary | secondary
+        out["n_pairs"] = out["n_pairs"].astype("Int64").mask(hide)
+        for column in dependent:
+            out[column] = out[column].mask(hide)
+        if "wilcoxon_method" in out:
+            out.loc[hide, "wilcoxon_method"] = ""
+        out["suppressed"] = np.where(primary, "primary", np.where(secondary, "secondary", ""))
+        return out
+
+    def reliability(self) -> pd.DataFrame:
+        """Cronbach's alpha (Feldt CI) and omega total per scale × wave × rater: ``tables/reliability.csv``."""
+        return outcome_report.reliability_table(self.data)
+
+    def costs(self) -> pd.DataFrame:
+        """What a place costs, fully loaded in real prices: ``tables/cost_summary.csv``.
+
+        ``measure, value, ci_low, ci_high, unit, price_base_year`` in the cohort's base-year
+        prices, with seeded bootstrap intervals. :meth:`report` ``("costs")`` has every cost table.
+        """
+        notes: list[dict] = []
+        summary = cost_report.cohort_costs(self.data, notes=notes).summary.copy()
+        _rewarn(notes)
+        return summary
+
+    def equity(self) -> pd.DataFrame:
+        """Who gets places against the eligible workforce, after disclosure control: ``tables/equity.csv``."""
+        return self.report("equity").table("equity")
+
+    def report(self, name: str) -> ReportResult:
+        """One report's tables, findings and summary: ``"outcomes"``, ``"costs"`` or ``"equity"``.
+
+        Computed once per :class:`Cohort` and kept. The cost report compares this cohort with
+        the other cohorts and programmes found under ``data_dir``.
+        """
+        _names(name, "name", REPORTS)
+        if name not in self._reports:
+            if name == "outcomes":
+                result = outcome_report.build(self.data)
+            elif name == "costs":
+                result = cost_report.build(self.data, data_dir=self.data_dir, params_dir=self.params_dir)
+            else:
+                result = equity_report.build(self.data)
+            self._reports[name] = result
+        return self._reports[name]
+
+    def findings(self) -> pd.DataFrame:
+        """Every headline finding of the three reports (``findings.json`` as a table), sorted by id."""
+        return findings_frame([f for name in REPORTS for f in self.report(name).findings])
+
+
+# ----------------------------------------------------------------------------- programme
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Programme:
+    """Every cohort of a programme (made by :func:`load_programme`).
+
+    Iterating gives the :class:`Cohort` objects; ``programme[2]`` is cohort 2. Each statistic
+    method stacks the cohorts' tables with a first column ``cohort``.
+    """
+
+    name: str
+    cohorts: Mapping[int, Cohort]
+
+    def __getitem__(self, number: int) -> Cohort:
+        if number not in self.cohorts:
+            raise KeyError(f"{self.name} has no cohort {number!r}; it has {list(self.cohorts)}")
+        return self.cohorts[number]
+
+    def __iter__(self) -> Iterator[Cohort]:
+        return iter(self.cohorts.values())
+
+    def __len__(self) -> int:
+        return len(self.cohorts)
+
+    def __repr__(self) -> str:
+        people = sum(len(c.data.participants) for c in self)
+        return f"<Programme {self.name}: {len(self)} cohorts ({', '.join(map(str, self.cohorts))}), {people} participants>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{c.number}</td><td>{c.parameters.year or ''}</td><td>{len(c.data.participants)}</td>"
+            f"<td>{int((c.data.participants['status'] == 'completed').sum())}</td>"
+            f"<td>{html.escape(', '.join(c.parameters.waves))}</td></tr>" for c in self)
+        title = html.escape(next(iter(self)).data.programme.title if len(self) else self.name)
+        return (f"<div><strong>{title}</strong><table><thead><tr><th>cohort</th><th>year</th><th>enrolled</th>"
+                f"<th>completed</th><th>waves</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+    def _stack(self, method: str, **kwargs) -> pd.DataFrame:
+        parts = [getattr(c, method)(**kwargs).assign(cohort=c.number) for c in self]
+        table = pd.concat(parts, ignore_index=True)
+        return table[["cohort", *[c for c in table.columns if c != "cohort"]]]
+
+    def outcomes(self, **kwargs) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column."""
+        return self._stack("outcomes", **kwargs)
+
+    def reliability(self) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.reliability`, stacked."""
+        return self._stack("reliability")
+
+    def costs(self) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.costs`, stacked."""
+        return self._stack("costs")
+
+    def equity(self) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.equity`, stacked."""
+        return self._stack("equity")
