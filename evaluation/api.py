@@ -306,7 +306,6 @@ class Cohort:
         mask = self._where(where)
         if by is not None:
             _names(by, "by", self.characteristics)
-        groups: list[tuple[Any, pd.Series]] = []
         if by is None and where is None:
             table = whole
             _rewarn(notes)
@@ -314,7 +313,6 @@ class Cohort:
             table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
                                                    **settings)
             _rewarn(found, "selected participants: ")
-            groups = [(None, mask)]
         else:
             parts = []
             for category in sorted(people.loc[mask, by].astype(str).unique()):
