@@ -10,7 +10,7 @@ cost per participant and equity of access.
 
 The front door (:mod:`evaluation.api`):
 
-* :func:`load_cohort`, :func:`load_programme`, :func:`list_programmes`;
+* :func:`load_cohort`, :func:`load_programme`, :func:`list_programmes`, :func:`list_cohorts`;
 * :class:`Cohort` (``.outcomes()``, ``.reliability()``, ``.costs()``, ``.equity()``,
   ``.report(name)``, ``.findings()``) and :class:`Programme`;
 * :class:`Finding` and :class:`ReportResult`, the shape every report returns;
@@ -38,6 +38,7 @@ _EXPORTS = {
     "load_cohort": "evaluation.api",
     "load_programme": "evaluation.api",
     "list_programmes": "evaluation.api",
+    "list_cohorts": "evaluation.api",
     "Cohort": "evaluation.api",
     "Programme": "evaluation.api",
     "Finding": "evaluation.reports.findings",

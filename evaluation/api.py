@@ -46,13 +46,13 @@ import pandas as pd
 from evaluation.core import errors
 from evaluation.core.errors import DisclosureControlOffWarning, EvaluationWarning, ParameterError
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR
+from evaluation.data import params as _params
 from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
-from evaluation.data.params import list_cohorts
 from evaluation.reports import cost_report, equity_report, outcome_report
 from evaluation.reports.findings import ReportResult, findings_frame
 from evaluation.stats.disclosure import protect_table
 
-__all__ = ["Cohort", "Programme", "list_programmes", "load_cohort", "load_programme"]
+__all__ = ["Cohort", "Programme", "list_cohorts", "list_programmes", "load_cohort", "load_programme"]
 
 REPORTS = ("outcomes", "costs", "equity")
 #: Columns of the outcomes table that say which row it is; every other column is about the
@@ -72,6 +72,12 @@ def list_programmes(params_dir: Path | str | None = None) -> list[str]:
     return sorted(p.parent.name for p in folder.glob("*/programme.yaml"))
 
 
+def list_cohorts(programme: str, params_dir: Path | str | None = None) -> list[int]:
+    """The cohorts of a programme that have parameters (``params/<programme>/cohort-<n>.yaml``), sorted."""
+    folder = Path(params_dir) if params_dir else PARAMS_DIR
+    return _params.list_cohorts(folder, _programme(programme, folder))
+
+
 def _programme(programme: Any, params_dir: Path) -> str:
     known = list_programmes(params_dir)
     if not isinstance(programme, str) or programme not in known:
@@ -88,7 +94,7 @@ def _cohort_number(cohort: Any, programme: str, params_dir: Path) -> int:
         number = int(cohort)
     elif isinstance(cohort, str) and cohort.strip().isdigit():
         number = int(cohort.strip())
-    known = list_cohorts(params_dir, programme)
+    known = _params.list_cohorts(params_dir, programme)
     if number is None or number not in known:
         raise ParameterError(
             f"`cohort` must be the number of a cohort of {programme!r} with parameters "
@@ -162,7 +168,7 @@ def load_programme(
     """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
     params = Path(params_dir) if params_dir else PARAMS_DIR
     name = _programme(programme, params)
-    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in list_cohorts(params, name)}
+    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in _params.list_cohorts(params, name)}
     return Programme(name, cohorts)
 
 
@@ -312,26 +318,40 @@ class Cohort:
         elif by is None:
             table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
                                                    **settings)
-            _rewarn(found, "selected participants: ")
+            group_notes = [("selected participants: ", found)]
         else:
-            parts = []
+            parts, group_notes = [], []
             for category in sorted(people.loc[mask, by].astype(str).unique()):
                 in_group = mask & (people[by].astype(str) == category).to_numpy()
                 part, found = outcome_report.outcomes(self.data, self._scores(people.loc[in_group, "participant_id"]),
                                                       **settings)
-                _rewarn(found, f"{by} {category!r}: ")
+                group_notes.append((f"{by} {category!r}: ", found))
                 parts.append(part.assign(**{by: category}))
             table = pd.concat(parts, ignore_index=True) if parts else whole.iloc[0:0].assign(**{by: []})
             table = table[[by, *[c for c in table.columns if c != by]]]
         table = self._select(table, scales, raters)
         if by is None and where is None:
             return table.reset_index(drop=True)
+        self._subgroup_warnings(group_notes, disclosure)
         if not disclosure:
             warnings.warn(f"disclosure control is off: groups of fewer than {self.parameters.disclosure_threshold} "
                           "people are shown. Keep these results private: do not publish or share them.",
                           DisclosureControlOffWarning, stacklevel=2)
             return table.assign(suppressed="").reset_index(drop=True)
         return self._protect(table, by, mask, self._select(whole, scales, raters)).reset_index(drop=True)
+
+    def _subgroup_warnings(self, group_notes: list[tuple[str, list[dict]]], disclosure: bool) -> None:
+        """Warnings about subgroups; with disclosure control on, one that names no group or count
+        (a message such as "1 complete pair" in a named group would disclose what the table hides)."""
+        if not disclosure:
+            for prefix, notes in group_notes:
+                _rewarn(notes, prefix)
+            return
+        count = sum(len(notes) for _, notes in group_notes)
+        if count:
+            warnings.warn(f"{count} statistic(s) could not be computed in some groups (too few pairs or no "
+                          "variance) and are blank; disclosure=False names them (for private work only)",
+                          errors.DegenerateDataWarning, stacklevel=3)
 
     def _where(self, where: Any) -> np.ndarray:
         people = self.data.participants

@@ -206,3 +206,16 @@ def test_importing_the_package_has_no_side_effects():
         assert "load_cohort" in dir(ev)
     with pytest.raises(AttributeError, match="has no attribute 'load_cohorts'"):
         ev.load_cohorts  # noqa: B018
+
+
+def test_warnings_about_small_groups_name_no_group_while_disclosure_control_is_on(cohort2):
+    from evaluation.core.errors import DegenerateDataWarning
+
+    with pytest.warns(DegenerateDataWarning) as caught:
+        cohort2.outcomes(by="sector")
+    messages = [str(w.message) for w in caught if issubclass(w.category, DegenerateDataWarning)]
+    assert messages and all("other_public" not in m and "pair" not in m.split("(")[0] for m in messages)
+    assert any("disclosure=False names them" in m for m in messages)
+    with pytest.warns(DegenerateDataWarning, match="sector 'other_public'"):
+        with pytest.warns(DisclosureControlOffWarning):
+            cohort2.outcomes(by="sector", disclosure=False)

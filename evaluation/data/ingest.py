@@ -41,6 +41,7 @@ from evaluation.core.io import (
     write_parquet,
 )
 from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
+from evaluation.core.results import ResultDisplay
 from evaluation.core.version import __version__
 from evaluation.data.params import (
     item_map,
@@ -59,8 +60,8 @@ TABLES = ("participants", "responses", "costs")
 EXCLUSION_COLUMNS = ["participant_id", "cohort", "what", "wave", "rater", "instrument", "scale", "rule", "detail"]
 
 
-@dataclass(frozen=True)
-class IngestResult:
+@dataclass(frozen=True, repr=False)
+class IngestResult(ResultDisplay):
     """What one ingest wrote."""
 
     programme: str

@@ -41,6 +41,7 @@ import pandas as pd
 
 from evaluation.core.errors import DataValidationError, DegenerateDataWarning, ParameterError
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import (
     CohortData,
@@ -182,8 +183,8 @@ def reliable_improvement(data: CohortData) -> tuple[pd.DataFrame, dict]:
     return out, info
 
 
-@dataclass(frozen=True)
-class CohortCosts:
+@dataclass(frozen=True, repr=False)
+class CohortCosts(ResultDisplay):
     """One cohort's costs: ledger, reliable improvers, bootstrap and summary table."""
 
     programme: str

@@ -44,6 +44,7 @@ import pandas as pd
 from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.core.io import write_csv
 from evaluation.core.paths import DATA_DIR
+from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData
 from evaluation.reports.findings import Finding, ReportResult, collect_warnings
@@ -88,8 +89,8 @@ OUTCOME_STATS = ["mean_pre", "mean_post", "mean_change", "change_ci_low", "chang
                  "d_z_ci_low", "d_z_ci_high"]
 
 
-@dataclass(frozen=True)
-class EquityResult:
+@dataclass(frozen=True, repr=False)
+class EquityResult(ResultDisplay):
     """The equity report's tables (all after disclosure control) and its suppression log.
 
     ``tables``: ``equity`` (CONTRACT columns, then ``reference_category``,
