@@ -68,8 +68,7 @@ NOT_CHARACTERISTICS = ("participant_id", "cohort", "enrolled_on", "sessions_atte
 
 def list_programmes(params_dir: Path | str | None = None) -> list[str]:
     """Programmes with a parameter folder (``params/<programme>/programme.yaml``), sorted."""
-    folder = Path(params_dir) if params_dir else PARAMS_DIR
-    return sorted(p.parent.name for p in folder.glob("*/programme.yaml"))
+    return _params.list_programmes(Path(params_dir) if params_dir else PARAMS_DIR)
 
 
 def list_cohorts(programme: str, params_dir: Path | str | None = None) -> list[int]:

@@ -14,6 +14,7 @@ import pandas as pd
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import read_json, read_processed
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.data.ingest import is_up_to_date
 from evaluation.data.params import (
     Cohort,
     Instrument,
@@ -24,7 +25,7 @@ from evaluation.data.params import (
     load_programme,
 )
 
-__all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "rci_reliability", "scale_info"]
+__all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "processed_state", "rci_reliability", "scale_info"]
 
 
 class NoCohortDataError(EvaluationError):
@@ -85,6 +86,20 @@ class CohortData:
         year = f" ({d['year']})" if d["year"] else ""
         return (f"<CohortData {d['programme']} cohort {d['cohort']}{year}: {d['participants']} participants, "
                 f"waves {', '.join(d['waves'])}; {d['scales']} scales>")
+
+
+def processed_state(programme: str, *, data_dir: Path | str | None = None,
+                    params_dir: Path | str | None = None) -> str:
+    """Whether a programme's processed data can be used: ``"current"``, ``"stale"`` or ``"missing"``.
+
+    ``"stale"``: they were built from other inputs or another version of the workbench than
+    the current ones (rebuild them with ``make data``).
+    """
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    params_dir = Path(params_dir) if params_dir else PARAMS_DIR
+    if not (processed_dir(data_dir, programme) / "manifest.json").is_file():
+        return "missing"
+    return "current" if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir) else "stale"
 
 
 def load_cohort_data(

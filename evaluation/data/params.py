@@ -42,6 +42,7 @@ __all__ = [
     "StaffHourlyCost",
     "item_map",
     "list_cohorts",
+    "list_programmes",
     "load_cohort",
     "load_instrument",
     "load_instruments",
@@ -305,6 +306,11 @@ def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
             f"the file name says {programme!r}/{cohort}"
         )
     return result
+
+
+def list_programmes(params_dir: Path | str) -> list[str]:
+    """Programmes with a parameter folder (``<params_dir>/<programme>/programme.yaml``), sorted."""
+    return sorted(p.parent.name for p in Path(params_dir).glob("*/programme.yaml"))
 
 
 def list_cohorts(params_dir: Path | str, programme: str) -> list[int]:

@@ -40,17 +40,18 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.errors import DataValidationError, DegenerateDataWarning, ParameterError
-from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import (
     CohortData,
     NoCohortDataError,
     load_cohort_data,
+    processed_state,
     rci_reliability,
     scale_info,
 )
-from evaluation.data.params import list_cohorts
+from evaluation.data.params import list_cohorts, list_programmes
 from evaluation.reports.findings import Finding, ReportResult, collect_warnings
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
@@ -334,10 +335,6 @@ COMPARISON_COLUMNS = [
 ]
 
 
-def _programmes(params_dir: Path) -> list[str]:
-    return sorted(p.parent.name for p in Path(params_dir).glob("*/programme.yaml"))
-
-
 def programme_comparison(
     data: CohortData,
     current: CohortCosts,
@@ -361,21 +358,19 @@ def programme_comparison(
         programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
         intervals: total cost of all cohorts / all their participants).
     """
-    from evaluation.data.ingest import is_up_to_date
-
     notes = [] if notes is None else notes
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     params_dir = Path(params_dir) if params_dir else PARAMS_DIR
     base, level = current.ledger.base_year, current.bootstrap.confidence_level
     rows: list[dict] = []
-    for programme in _programmes(params_dir):
-        if not (processed_dir(data_dir, programme) / "manifest.json").is_file():
+    for programme in list_programmes(params_dir):
+        state = processed_state(programme, data_dir=data_dir, params_dir=params_dir)
+        if state == "missing":
             notes.append({"source": "programme comparison", "warning": "skipped",
                           "message": f"{programme}: no processed data (it has not been ingested); run "
                                      f"`python -m evaluation ingest --programme {programme}` to include it"})
             continue
-        if programme != data.programme.name and not is_up_to_date(programme, data_dir=data_dir,
-                                                                   params_dir=params_dir):
+        if programme != data.programme.name and state == "stale":
             notes.append({"source": "programme comparison", "warning": "skipped",
                           "message": f"{programme}: the processed data are older than their inputs; run "
                                      f"`python -m evaluation ingest --programme {programme}` to include it"})
