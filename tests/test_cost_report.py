@@ -248,3 +248,9 @@ def test_notebook_writes_the_contract_tables(synthetic, tmp_path):
     assert {p.name for p in (out / "figures").glob("*.png")} >= {
         "costs_by_category.png", "cost_curve.png", "cost_tornado_completer.png", "cost_bootstrap.png",
         "cost_benchmarks.png", "cost_programme_comparison.png"}
+
+
+def test_the_reported_tornados_are_measures_the_tornado_can_vary():
+    from evaluation.stats import costs as ct
+
+    assert set(cr.REPORTED_TORNADOS) <= set(ct.TORNADO_MEASURES)

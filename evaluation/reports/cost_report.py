@@ -98,7 +98,9 @@ BENCHMARKS = (
      "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: non-residential and "
                "distance or e-learning programmes cost £1,000-£2,000 per participant"},
 )
-TORNADO_MEASURES = ("cost_per_completer", "cost_per_reliable_improver")
+#: The measures whose tornado charts the report shows: a choice among those
+#: :func:`evaluation.stats.costs.tornado` can vary (``evaluation.stats.costs.TORNADO_MEASURES``).
+REPORTED_TORNADOS = ("cost_per_completer", "cost_per_reliable_improver")
 INPUT_WORDS = {
     "hours": "the hours participants spent on the programme",
     "hourly_cost": "the hourly cost of participants' time",
@@ -475,7 +477,7 @@ def cost_tables(
     tables["tornado"] = pd.concat(
         [collect_warnings(notes, "tornado", lambda m=m: ct.tornado(ledger, improved, measure=m,
                                                             confidence_level=coh.confidence_level))
-         for m in TORNADO_MEASURES], ignore_index=True)
+         for m in REPORTED_TORNADOS], ignore_index=True)
     tables["bootstrap"] = cc.bootstrap.summary.assign(unit=ledger.unit, price_base_year=ledger.base_year)
     tables["bootstrap_draws"] = cc.bootstrap.draws
     measures = summary.set_index("measure")["value"]
