@@ -295,6 +295,21 @@ def test_wilson_interval_reference():
     assert (round(lo, 4), round(hi, 4)) == (0.8256, 0.9448)
 
 
+def test_wilson_interval_agrees_with_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    # the same formula, arranged differently: equal up to the last bit
+    for n in (1, 2, 7, 104):
+        for k in range(n + 1):
+            for level in (0.9, 0.95):
+                ours = ct.wilson_interval(k, n, level)
+                theirs = proportion_confint(k, n, alpha=1 - level, method="wilson")
+                assert ours == pytest.approx(theirs, rel=1e-14, abs=1e-15)
+    assert all(math.isnan(x) for x in ct.wilson_interval(0, 0))
+    with pytest.raises(ValueError, match="`confidence_level`"):
+        ct.wilson_interval(3, 4, 95)
+
+
 # --------------------------------------------------------------------------- discounting and ROI
 
 
@@ -393,7 +408,7 @@ def test_bootstrap_bad_arguments():
      r"`costs` column `price_year` has year\(s\) \[1999\] has no GDP deflator in `deflators`"),
     (lambda c: c.assign(cohort=pd.array([1, 1, None, 7], dtype="Int64")),
      r"`costs` column `cohort` has cost lines for cohort\(s\) \[7\], which have no enrolled participants"),
-    (lambda c: c.drop(columns="basis"), r"`costs` lacks column\(s\) \['basis'\]"),
+    (lambda c: c.drop(columns="basis"), r"`costs` lacks required column\(s\) \['basis'\]"),
 ])
 def test_bad_cost_rows_are_clear_errors(change, message):
     with pytest.raises(ValueError, match=message):

@@ -245,7 +245,7 @@ def test_forced_cells_and_checks():
     assert res.log.set_index("category").loc["b", "reason"] == "suppressed elsewhere"
     with pytest.raises(ValueError, match=r"`threshold` must be a whole number ≥ 1"):
         suppress(table, count="n", threshold=0)
-    with pytest.raises(ValueError, match=r"columns \['m'\] are not in the table"):
+    with pytest.raises(ValueError, match=r"`table` lacks required column\(s\) \['m'\]"):
         suppress(table, count="m")
     with pytest.raises(ValueError, match="`values` must be whole numbers"):
         protect([1.5, 2])

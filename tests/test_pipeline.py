@@ -9,8 +9,8 @@ import shutil
 import nbformat
 import pandas as pd
 import pytest
-from conftest import run_cli, write_demo
 
+from conftest import run_cli, write_demo
 from evaluation.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from evaluation.data.cohort import NoCohortDataError, load_cohort_data
 from evaluation.publish.pipeline import NoDataError, NotebookFailedError, evaluate

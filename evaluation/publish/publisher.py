@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from evaluation.core.io import write_bytes, write_csv, write_json
 from evaluation.reports.display import show_table
 from evaluation.reports.findings import Finding
+
+if TYPE_CHECKING:
+    from evaluation.viz.figure import Plot
 
 __all__ = ["Publisher"]
 
@@ -38,13 +42,13 @@ class Publisher:
             show_table(frame, precision)
         return frame
 
-    def figure(self, plot, name: str) -> None:
-        """Save ``figures/<name>.png`` and display it with its alternative text."""
-        import io as _io
+    def figure(self, plot: Plot, name: str) -> None:
+        """Save ``figures/<name>.png`` and display it with its alternative text.
 
-        buffer = _io.BytesIO()
-        plot.figure.savefig(buffer, format="png", metadata={"Software": None})
-        png = buffer.getvalue()
+        The PNG is the Plot's own (:attr:`~evaluation.viz.figure.Plot.png`, rendered once in
+        the house style), so the file and the display are the same bytes.
+        """
+        png = plot.png
         if self.output_dir is not None:
             write_bytes(png, self.output_dir / "figures" / f"{name}.png")
         from IPython.display import Image, display

@@ -155,7 +155,7 @@ def cronbach_alpha(
     -------
     AlphaResult
         ``alpha, ci_low, ci_high, n`` (complete rows used), ``k_items, confidence_level``.
-        NaNs, with a :class:`~evaluation.errors.DegenerateDataWarning`, when there are fewer
+        NaNs, with a :class:`~evaluation.core.errors.DegenerateDataWarning`, when there are fewer
         than 2 items, fewer than 2 complete rows or no variance in the total score.
 
     Notes
@@ -330,7 +330,7 @@ def omega_total(items: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) ->
     OmegaResult
         ``omega_total``, ``loadings`` (one per item, signed so that their sum is positive, as
         ``psych::fa``), ``n`` (complete rows used), ``k_items`` and ``estimator``. NaN, with a
-        :class:`~evaluation.errors.DegenerateDataWarning`, for fewer than 3 items, fewer than 2
+        :class:`~evaluation.core.errors.DegenerateDataWarning`, for fewer than 3 items, fewer than 2
         complete rows or an item without variance.
 
     Notes
@@ -352,7 +352,7 @@ def omega_total(items: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) ->
 
     Agreement with psych 2.2.9: loadings to ~1e-5 and omega to ~1e-6 (psych's ``optim`` stops
     at its own tolerance). Heywood cases (a uniqueness at the bound 0.005, i.e. a loading of
-    about 1) are kept, with an :class:`~evaluation.errors.EvaluationWarning`; there the
+    about 1) are kept, with an :class:`~evaluation.core.errors.EvaluationWarning`; there the
     criterion is flat along the bound and psych's result depends on its optimiser's path, so
     agreement is only to ~1e-2 in the loadings and ~1e-3 in omega (this function returns the
     bounded fixed point ψ = max(1 − λ², 0.005)). This is the observed-variance omega total,

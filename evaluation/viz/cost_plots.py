@@ -2,18 +2,21 @@
 
 Same conventions as :mod:`evaluation.viz.figure`: each function returns a
 :class:`~evaluation.viz.figure.Plot` (a matplotlib ``Figure`` built without pyplot, alternative
-text written from the data shown, and its title); axes are labelled and every money axis names
-its price base. This module computes no statistics.
+text written from the data shown, and its title) and takes ``title=`` and ``ax=``; axes are
+labelled and every money axis names its price base. This module computes no statistics.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 
-from evaluation.viz.figure import DPI, Plot, new_figure
+from evaluation.core.checks import check_confidence_level
+from evaluation.viz.figure import DPI, Plot, ci_percent, new_figure, panel_axes, style_for
 
 __all__ = [
     "benchmark_chart",
@@ -52,205 +55,456 @@ def _pounds_axis(axis, *, thousands: bool = False, ticks: int | None = None) -> 
         axis.set_major_formatter(FuncFormatter(lambda x, _: f"£{x:,.0f}"))
 
 
-def category_chart(by_category: pd.DataFrame) -> Plot:
-    """Horizontal bars of the cost by category, fixed and per-participant parts stacked."""
+def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Plot:
+    """Horizontal bars of the cost by category, fixed and per-participant parts stacked.
+
+    Parameters
+    ----------
+    by_category : DataFrame
+        ``tables/costs_by_category.csv``: ``category``, ``basis`` (``fixed`` or
+        ``per_participant``), ``amount``, ``share``, ``price_base_year``.
+    title : str, optional
+        The figure's title (default: "Fully loaded costs by category (<year> prices)").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> by_category = pd.DataFrame({"category": ["design", "delivery", "delivery"],
+    ...                             "basis": ["fixed", "fixed", "per_participant"],
+    ...                             "amount": [5000.0, 3000.0, 2000.0], "share": [0.5, 0.3, 0.2],
+    ...                             "price_base_year": 2024})
+    >>> plot = category_chart(by_category)
+    >>> plot.title
+    'Fully loaded costs by category (2024 prices)'
+    >>> plot.alt
+    "Bar chart of the cohort's costs by category, 2024 prices. Design: £5,000 (50%); Delivery: £5,000 (50%)."
+    """
     year = int(by_category["price_base_year"].iloc[0]) if len(by_category) else None
     categories = list(dict.fromkeys(by_category["category"]))
-    fig, ax = new_figure(9.0, 0.4 * max(len(categories), 3) + 1.6)
-    y = np.arange(len(categories))[::-1]
-    left = np.zeros(len(categories))
-    for basis in ("fixed", "per_participant"):
-        rows = by_category[by_category["basis"] == basis].set_index("category")["amount"]
-        values = np.array([float(rows.get(c, 0.0)) for c in categories])
-        ax.barh(y, values, left=left, color=BASIS_COLOURS[basis], label=basis.replace("_", " "))
-        left += values
-    ax.set_yticks(y, [_words(c) for c in categories])
-    _pounds_axis(ax.xaxis, thousands=True)
-    ax.set_xlabel(f"Cost to the cohort (GBP, {year} prices)")
-    ax.set_ylabel("Category")
-    title = f"Fully loaded costs by category ({year} prices)"
-    ax.set_title(title)
-    ax.legend(title="Basis", fontsize=9, frameon=False, loc="lower right")
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 0.4 * max(len(categories), 3) + 1.6, ax=ax)
+        y = np.arange(len(categories))[::-1]
+        left = np.zeros(len(categories))
+        for basis in ("fixed", "per_participant"):
+            rows = by_category[by_category["basis"] == basis].set_index("category")["amount"]
+            values = np.array([float(rows.get(c, 0.0)) for c in categories])
+            ax_.barh(y, values, left=left, color=BASIS_COLOURS[basis], label=basis.replace("_", " "))
+            left += values
+        ax_.set_yticks(y, [_words(c) for c in categories])
+        _pounds_axis(ax_.xaxis, thousands=True)
+        ax_.set_xlabel(f"Cost to the cohort (GBP, {year} prices)")
+        ax_.set_ylabel("Category")
+        title = title if title is not None else f"Fully loaded costs by category ({year} prices)"
+        ax_.set_title(title)
+        ax_.legend(title="Basis", fontsize=9, frameon=False, loc="lower right")
     totals = by_category.groupby("category", sort=False)["amount"].sum()
     shares = by_category.groupby("category", sort=False)["share"].sum()
     alt = f"Bar chart of the cohort's costs by category, {year} prices. " + "; ".join(
         f"{_words(c)}: {_money(totals[c])} ({shares[c]:.0%})" for c in categories) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
-def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int) -> Plot:
-    """Average cost per participant as the programme grows, with the step of each new cohort."""
+def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = None,
+                     ax: Axes | None = None) -> Plot:
+    """Average cost per participant as the programme grows, with the step of each new cohort.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        ``tables/cost_curve.csv``: ``participants``, ``cohorts``, ``average_cost``,
+        ``marginal_cost``, ``price_base_year``, one row per number of participants.
+    enrolled : int
+        The cohort's number of participants (marked on the curve).
+    title : str, optional
+        The figure's title (default: "Cost per participant as the programme grows (<year>
+        prices)").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curve = pd.DataFrame({"participants": [1, 2, 3, 4], "cohorts": [1, 1, 2, 2],
+    ...                       "average_cost": [1000.0, 550.0, 700.0, 550.0],
+    ...                       "marginal_cost": [1000.0, 100.0, 100.0, 100.0],
+    ...                       "price_base_year": 2024})
+    >>> plot = cost_curve_chart(curve, enrolled=2, title="Economies of scale")
+    >>> plot.title
+    'Economies of scale'
+    >>> plot.figure.axes[0].get_title()
+    'Economies of scale'
+    """
     year = int(curve["price_base_year"].iloc[0])
-    fig, ax = new_figure(9.0, 4.2)
-    start = max(1, int(min(10, len(curve))))
-    shown = curve[curve["participants"] >= start]
-    ax.plot(shown["participants"], shown["average_cost"], color="#2166ac", label="Average cost per participant")
-    v = float(curve["marginal_cost"].iloc[min(1, len(curve) - 1)])
-    ax.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
-    here = curve[curve["participants"] == enrolled]
-    if len(here):
-        ax.plot(here["participants"], here["average_cost"], "o", color="black", label="This cohort")
-    steps = curve.loc[curve["cohorts"].diff() > 0, "participants"]
-    for n in steps:
-        ax.axvline(n, color="#bdbdbd", linewidth=0.8)
-    _pounds_axis(ax.yaxis)
-    ax.set_ylim(0, float(shown["average_cost"].max()) * 1.1)
-    ax.set_xlabel("Participants (a new cohort starts at each grey line)")
-    ax.set_ylabel(f"GBP per participant ({year} prices)")
-    title = f"Cost per participant as the programme grows ({year} prices)"
-    ax.set_title(title)
-    ax.legend(fontsize=9, frameon=False)
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 4.2, ax=ax)
+        start = max(1, int(min(10, len(curve))))
+        shown = curve[curve["participants"] >= start]
+        ax_.plot(shown["participants"], shown["average_cost"], color="#2166ac", label="Average cost per participant")
+        v = float(curve["marginal_cost"].iloc[min(1, len(curve) - 1)])
+        ax_.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
+        here = curve[curve["participants"] == enrolled]
+        if len(here):
+            ax_.plot(here["participants"], here["average_cost"], "o", color="black", label="This cohort")
+        steps = curve.loc[curve["cohorts"].diff() > 0, "participants"]
+        for n in steps:
+            ax_.axvline(n, color="#bdbdbd", linewidth=0.8)
+        _pounds_axis(ax_.yaxis)
+        ax_.set_ylim(0, float(shown["average_cost"].max()) * 1.1)
+        ax_.set_xlabel("Participants (a new cohort starts at each grey line)")
+        ax_.set_ylabel(f"GBP per participant ({year} prices)")
+        title = title if title is not None else f"Cost per participant as the programme grows ({year} prices)"
+        ax_.set_title(title)
+        ax_.legend(fontsize=9, frameon=False)
     at = here["average_cost"].iloc[0] if len(here) else math.nan
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices. "
            f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {int(shown['participants'].iloc[0])} "
            f"participants to {_money(at)} at this cohort's {enrolled}, jumps when a new cohort of {enrolled} starts "
            f"(at {', '.join(str(int(n)) for n in steps)} participants), and approaches the cost of one more "
            f"participant, {_money(v)}.")
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
-def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer") -> Plot:
-    """One-way sensitivity: the range of the measure as each input moves from low to high."""
+def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer", title: str | None = None,
+                  ax: Axes | None = None) -> Plot:
+    """One-way sensitivity: the range of the measure as each input moves from low to high.
+
+    Parameters
+    ----------
+    tornado : DataFrame
+        ``tables/cost_tornado.csv``: ``measure``, ``description``, ``low_setting``,
+        ``high_setting``, ``value_low``, ``value_high``, ``value_base``, ``price_base_year``,
+        widest swing first.
+    measure : str
+        The measure to draw, e.g. ``cost_per_completer``.
+    title : str, optional
+        The figure's title (default: "Sensitivity: <measure> (base <value>, black line)").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure (the title and legend are then the Axes'
+        own rather than the figure's).
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tornado = pd.DataFrame({"measure": "cost_per_completer", "description": ["Hours", "Pay"],
+    ...                         "low_setting": ["×0.75", "×0.8"], "high_setting": ["×1.5", "×1.2"],
+    ...                         "value_low": [9000.0, 9500.0], "value_high": [12000.0, 10500.0],
+    ...                         "value_base": 10000.0, "price_base_year": 2024})
+    >>> tornado_chart(tornado).title
+    'Sensitivity: cost per completer (base £10,000, black line)'
+    """
+    from matplotlib.patches import Patch
+
     rows = tornado[tornado["measure"] == measure].reset_index(drop=True)
     year = int(rows["price_base_year"].iloc[0])
     base = float(rows["value_base"].iloc[0])
-    fig, ax = new_figure(9.0, 0.55 * max(len(rows), 3) + 1.6)
-    y = np.arange(len(rows))[::-1]
-    labels, parts = [], []
-    for yi, r in zip(y, rows.itertuples(index=False), strict=True):
-        labels.append(f"{r.description}\n({r.low_setting} to {r.high_setting})")
-        if math.isnan(r.value_low) or math.isnan(r.value_high):
-            parts.append(f"{r.description}: not available")
-            continue
-        for value, colour in ((r.value_low, "#92c5de"), (r.value_high, "#f4a582")):
-            ax.barh(yi, value - base, left=base, color=colour, height=0.6)
-        parts.append(f"{r.description}: {_money(r.value_low)} at {r.low_setting}, {_money(r.value_high)} at "
-                     f"{r.high_setting}")
-    from matplotlib.patches import Patch
-
-    ax.axvline(base, color="black", linewidth=1)
-    ax.set_yticks(y, labels, fontsize=8)
-    _pounds_axis(ax.xaxis, ticks=6)
-    words = MEASURE_WORDS.get(measure, _words(measure))
-    ax.set_xlabel(f"{words} (GBP, {year} prices)")
-    fig.legend(handles=[Patch(color="#92c5de", label="low setting"), Patch(color="#f4a582", label="high setting")],
-               loc="outside lower center", ncols=2, fontsize=9, frameon=False)
-    ax.set_ylabel("Input varied")
-    title = f"Sensitivity: {words.lower()} (base {_money(base)}, black line)"
-    fig.suptitle(title)
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 0.55 * max(len(rows), 3) + 1.6, ax=ax)
+        y = np.arange(len(rows))[::-1]
+        labels, parts = [], []
+        for yi, r in zip(y, rows.itertuples(index=False), strict=True):
+            labels.append(f"{r.description}\n({r.low_setting} to {r.high_setting})")
+            if math.isnan(r.value_low) or math.isnan(r.value_high):
+                parts.append(f"{r.description}: not available")
+                continue
+            for value, colour in ((r.value_low, "#92c5de"), (r.value_high, "#f4a582")):
+                ax_.barh(yi, value - base, left=base, color=colour, height=0.6)
+            parts.append(f"{r.description}: {_money(r.value_low)} at {r.low_setting}, {_money(r.value_high)} at "
+                         f"{r.high_setting}")
+        ax_.axvline(base, color="black", linewidth=1)
+        ax_.set_yticks(y, labels, fontsize=8)
+        _pounds_axis(ax_.xaxis, ticks=6)
+        words = MEASURE_WORDS.get(measure, _words(measure))
+        ax_.set_xlabel(f"{words} (GBP, {year} prices)")
+        handles = [Patch(color="#92c5de", label="low setting"), Patch(color="#f4a582", label="high setting")]
+        if ax is None:
+            fig.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=9, frameon=False)
+        else:
+            ax_.legend(handles=handles, fontsize=9, frameon=False)
+        ax_.set_ylabel("Input varied")
+        title = title if title is not None else f"Sensitivity: {words.lower()} (base {_money(base)}, black line)"
+        if ax is None:
+            fig.suptitle(title)
+        else:
+            ax_.set_title(title)
     alt = (f"Tornado chart of the {words.lower()}, base value {_money(base)} ({year} prices), with the widest "
            "swing first. " + "; ".join(parts) + ".")
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
-def bootstrap_chart(draws: pd.DataFrame, bootstrap: pd.DataFrame,
-                    measures: tuple[str, ...] = ("cost_per_completer", "cost_per_reliable_improver")) -> Plot:
-    """Histograms of the bootstrap draws with the observed value and the percentile interval."""
-    from seaborn import set_theme
+def bootstrap_chart(
+    draws: pd.DataFrame,
+    bootstrap: pd.DataFrame,
+    measures: tuple[str, ...] = ("cost_per_completer", "cost_per_reliable_improver"),
+    *,
+    confidence_level: float | None = None,
+    title: str | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Plot:
+    """Histograms of the bootstrap draws with the observed value and the percentile interval.
 
-    set_theme(style="whitegrid", context="notebook")
-    from matplotlib.figure import Figure
+    One panel per measure.
 
+    Parameters
+    ----------
+    draws : DataFrame
+        The bootstrap resamples, one column per measure (``bootstrap_draws`` of
+        :func:`evaluation.reports.cost_report.cost_tables`).
+    bootstrap : DataFrame
+        ``tables/cost_bootstrap.csv``: ``measure``, ``value``, ``ci_low``, ``ci_high``,
+        ``undefined_draws``, ``resamples``, ``price_base_year`` and, when known,
+        ``confidence_level``.
+    measures : tuple of str
+        The measures to draw, one panel each.
+    confidence_level : float, optional
+        The level of the percentile intervals, for the labels. Default: the table's
+        ``confidence_level`` (0.95 when the table has none). When given, it must be the
+        table's: a different level raises ``ValueError`` rather than mislabelling the interval.
+    title : str, optional
+        The figure's title (default: "Bootstrap distribution (<n> resamples of participants)").
+    ax : matplotlib Axes or sequence of Axes, optional
+        Draw into these Axes, one per measure in the order of ``measures`` (a single Axes for
+        one measure), instead of a new figure. The figure's own title is then not drawn (the
+        figure is the caller's); it is still the Plot's ``title``. A different number of Axes
+        raises ``ValueError``.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> draws = pd.DataFrame({"cost_per_completer": [9000.0, 9500.0, 10000.0, 10500.0, 11000.0]})
+    >>> bootstrap = pd.DataFrame({"measure": ["cost_per_completer"], "value": [10000.0],
+    ...                           "ci_low": [9100.0], "ci_high": [10900.0], "undefined_draws": [0],
+    ...                           "resamples": [5], "price_base_year": [2024],
+    ...                           "confidence_level": [0.9]})
+    >>> plot = bootstrap_chart(draws, bootstrap, measures=("cost_per_completer",))
+    >>> plot.alt
+    'Histograms of 5 bootstrap resamples; solid line = observed value, dashed lines = 90% percentile interval (2024 prices). Cost per completer: observed £10,000, 90% interval £9,100 to £10,900.'
+    """
+    level = _bootstrap_level(bootstrap, confidence_level)
+    pct = ci_percent(level)
     summary = bootstrap.set_index("measure")
     year = int(bootstrap["price_base_year"].iloc[0])
-    level = float(bootstrap["confidence_level"].iloc[0])
-    fig = Figure(figsize=(9.0, 3.6), dpi=DPI, layout="constrained")
-    axes = fig.subplots(1, len(measures), squeeze=False)[0]
-    parts = []
-    for ax, measure in zip(axes, measures, strict=True):
-        values = draws[measure].dropna().to_numpy()
-        words = MEASURE_WORDS.get(measure, _words(measure))
-        row = summary.loc[measure]
-        if values.size:
-            ax.hist(values, bins=40, color="#92c5de", edgecolor="white")
-        for limit in (row["ci_low"], row["ci_high"]):
-            if not pd.isna(limit):
-                ax.axvline(limit, color="#2166ac", linestyle="--", linewidth=1)
-        if not pd.isna(row["value"]):
-            ax.axvline(row["value"], color="black", linewidth=1.5)
-        span = float(values.max() - values.min()) if values.size else 0.0
-        _pounds_axis(ax.xaxis, thousands=span >= 20_000, ticks=5)
-        ax.set_xlabel(f"{words} (GBP, {year} prices)")
-        ax.set_ylabel("Resamples")
-        ax.set_title(words, fontsize=10)
-        undefined = int(row["undefined_draws"])
-        parts.append(f"{words}: observed {_money(row['value'])}, {level:.0%} interval {_money(row['ci_low'])} to "
-                     f"{_money(row['ci_high'])}" + (f", {undefined} resamples undefined" if undefined else ""))
-    resamples = int(bootstrap["resamples"].iloc[0])
-    title = f"Bootstrap distribution ({resamples:,} resamples of participants)"
-    fig.suptitle(title)
+    if ax is not None:
+        fig, axes = panel_axes(ax, len(measures), "measure")
+    with style_for(ax):
+        if ax is None:
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=(9.0, 3.6), dpi=DPI, layout="constrained")
+            axes = fig.subplots(1, len(measures), squeeze=False)[0]
+        parts = []
+        for panel, measure in zip(axes, measures, strict=True):
+            values = draws[measure].dropna().to_numpy()
+            words = MEASURE_WORDS.get(measure, _words(measure))
+            row = summary.loc[measure]
+            if values.size:
+                panel.hist(values, bins=40, color="#92c5de", edgecolor="white")
+            for limit in (row["ci_low"], row["ci_high"]):
+                if not pd.isna(limit):
+                    panel.axvline(limit, color="#2166ac", linestyle="--", linewidth=1)
+            if not pd.isna(row["value"]):
+                panel.axvline(row["value"], color="black", linewidth=1.5)
+            span = float(values.max() - values.min()) if values.size else 0.0
+            _pounds_axis(panel.xaxis, thousands=span >= 20_000, ticks=5)
+            panel.set_xlabel(f"{words} (GBP, {year} prices)")
+            panel.set_ylabel("Resamples")
+            panel.set_title(words, fontsize=10)
+            undefined = int(row["undefined_draws"])
+            parts.append(f"{words}: observed {_money(row['value'])}, {pct} interval {_money(row['ci_low'])} to "
+                         f"{_money(row['ci_high'])}" + (f", {undefined} resamples undefined" if undefined else ""))
+        resamples = int(bootstrap["resamples"].iloc[0])
+        title = title if title is not None else f"Bootstrap distribution ({resamples:,} resamples of participants)"
+        if ax is None:
+            fig.suptitle(title)
     alt = (f"Histograms of {resamples:,} bootstrap resamples; solid line = observed value, dashed lines = "
-           f"{level:.0%} percentile interval ({year} prices). " + "; ".join(parts) + ".")
-    return Plot(fig, alt, title)
+           f"{pct} percentile interval ({year} prices). " + "; ".join(parts) + ".")
+    return Plot(fig, alt, title, styled=ax is None)
 
 
-def benchmark_chart(benchmarks: pd.DataFrame) -> Plot:
-    """Published benchmark ranges in base-year prices beside this cohort's cost per place."""
+def _bootstrap_level(bootstrap: pd.DataFrame, confidence_level: float | None) -> float:
+    """The level of the bootstrap table's intervals: ``confidence_level`` if given (and the
+    table's, when it records one), else the table's, else 0.95."""
+    recorded = None
+    if "confidence_level" in bootstrap and bootstrap["confidence_level"].notna().any():
+        recorded = check_confidence_level(float(bootstrap["confidence_level"].dropna().iloc[0]))
+    if confidence_level is None:
+        return 0.95 if recorded is None else recorded
+    level = check_confidence_level(confidence_level)
+    if recorded is not None and not math.isclose(level, recorded):
+        raise ValueError(f"`confidence_level` is {level:g} but the bootstrap table's intervals are at "
+                         f"{recorded:g}; pass confidence_level={recorded:g} (or leave it out)")
+    return level
+
+
+def benchmark_chart(benchmarks: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Plot:
+    """Published benchmark ranges in base-year prices beside this cohort's cost per place.
+
+    Parameters
+    ----------
+    benchmarks : DataFrame
+        ``tables/cost_benchmarks.csv``: ``item``, ``kind`` (``benchmark`` for a published range,
+        anything else for this cohort's figure, drawn as a point), ``low_real``, ``high_real``
+        (blank: open-ended), ``price_base_year``.
+    title : str, optional
+        The figure's title (default: "Cost per place against published benchmarks (<year>
+        prices)").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> benchmarks = pd.DataFrame({"item": ["Residential", "This cohort"],
+    ...                            "kind": ["benchmark", "cohort"], "low_real": [6000.0, 8500.0],
+    ...                            "high_real": [float("nan"), float("nan")],
+    ...                            "price_base_year": 2024})
+    >>> benchmark_chart(benchmarks).alt
+    'Chart of cost per participant in 2024 prices. Residential: £6,000 or more; This cohort: £8,500.'
+    """
     year = int(benchmarks["price_base_year"].iloc[0])
-    fig, ax = new_figure(10.0, 0.6 * len(benchmarks) + 1.6)
-    y = np.arange(len(benchmarks))[::-1]
-    values = benchmarks[["low_real", "high_real"]].to_numpy(dtype=float)
-    top = float(np.nanmax(values)) * 1.25 if np.isfinite(values).any() else 1.0
-    top = top if top > 0 else 1.0
-    parts = []
-    for yi, r in zip(y, benchmarks.itertuples(index=False), strict=True):
-        if math.isnan(r.low_real):
-            parts.append(f"{r.item}: not available in {year} prices")
-            continue
-        if r.kind == "benchmark":
-            high = r.high_real if not math.isnan(r.high_real) else top
-            ax.barh(yi, high - r.low_real, left=r.low_real, color="#d1e5f0", edgecolor="#2166ac", height=0.5)
-            if math.isnan(r.high_real):
-                ax.annotate("and more", (high, yi), xytext=(-4, 0), textcoords="offset points", ha="right",
-                            va="center", fontsize=8)
-                parts.append(f"{r.item}: {_money(r.low_real)} or more")
+    with style_for(ax):
+        fig, ax_ = new_figure(10.0, 0.6 * len(benchmarks) + 1.6, ax=ax)
+        y = np.arange(len(benchmarks))[::-1]
+        values = benchmarks[["low_real", "high_real"]].to_numpy(dtype=float)
+        top = float(np.nanmax(values)) * 1.25 if np.isfinite(values).any() else 1.0
+        top = top if top > 0 else 1.0
+        parts = []
+        for yi, r in zip(y, benchmarks.itertuples(index=False), strict=True):
+            if math.isnan(r.low_real):
+                parts.append(f"{r.item}: not available in {year} prices")
+                continue
+            if r.kind == "benchmark":
+                high = r.high_real if not math.isnan(r.high_real) else top
+                ax_.barh(yi, high - r.low_real, left=r.low_real, color="#d1e5f0", edgecolor="#2166ac", height=0.5)
+                if math.isnan(r.high_real):
+                    ax_.annotate("and more", (high, yi), xytext=(-4, 0), textcoords="offset points", ha="right",
+                                 va="center", fontsize=8)
+                    parts.append(f"{r.item}: {_money(r.low_real)} or more")
+                else:
+                    parts.append(f"{r.item}: {_money(r.low_real)} to {_money(r.high_real)}")
             else:
-                parts.append(f"{r.item}: {_money(r.low_real)} to {_money(r.high_real)}")
-        else:
-            ax.plot([r.low_real], [yi], "D", color="black")
-            parts.append(f"{r.item}: {_money(r.low_real)}")
-    ax.set_yticks(y, [str(i) for i in benchmarks["item"]], fontsize=8)
-    ax.set_xlim(0, top)
-    _pounds_axis(ax.xaxis, thousands=True)
-    ax.set_xlabel(f"GBP per participant ({year} prices)")
-    ax.set_ylabel("")
-    title = f"Cost per place against published benchmarks ({year} prices)"
-    ax.set_title(title)
+                ax_.plot([r.low_real], [yi], "D", color="black")
+                parts.append(f"{r.item}: {_money(r.low_real)}")
+        ax_.set_yticks(y, [str(i) for i in benchmarks["item"]], fontsize=8)
+        ax_.set_xlim(0, top)
+        _pounds_axis(ax_.xaxis, thousands=True)
+        ax_.set_xlabel(f"GBP per participant ({year} prices)")
+        ax_.set_ylabel("")
+        title = title if title is not None else f"Cost per place against published benchmarks ({year} prices)"
+        ax_.set_title(title)
     alt = f"Chart of cost per participant in {year} prices. " + "; ".join(parts) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
-def comparison_chart(comparison: pd.DataFrame,
-                     measures: tuple[str, ...] = ("cost_per_enrolled", "cost_per_completer",
-                                                  "cost_per_reliable_improver")) -> Plot:
-    """Cost per enrolled participant, per completer and per reliable improver by cohort, with intervals."""
-    from matplotlib.figure import Figure
-    from seaborn import set_theme
+def comparison_chart(
+    comparison: pd.DataFrame,
+    measures: tuple[str, ...] = ("cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"),
+    *,
+    confidence_level: float = 0.95,
+    title: str | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
+) -> Plot:
+    """Cost per enrolled participant, per completer and per reliable improver by cohort, with intervals.
 
-    set_theme(style="whitegrid", context="notebook")
+    One panel per measure, sharing the cohort axis.
+
+    Parameters
+    ----------
+    comparison : DataFrame
+        ``tables/cost_programme_comparison.csv``: ``level`` (only ``cohort`` rows are drawn),
+        ``programme_title``, ``cohort``, ``price_base_year`` and, for each measure, its value,
+        ``<measure>_ci_low`` and ``<measure>_ci_high``.
+    measures : tuple of str
+        The measures to draw, one panel each.
+    confidence_level : float
+        The level of the bootstrap intervals, for the alternative text (e.g. "90% bootstrap
+        intervals").
+    title : str, optional
+        The figure's title (default: "Cost per participant across cohorts and programmes
+        (<year> prices)").
+    ax : matplotlib Axes or sequence of Axes, optional
+        Draw into these Axes, one per measure in the order of ``measures`` (a single Axes for
+        one measure), instead of a new figure; each panel then has its own cohort labels. The
+        figure's own title is not drawn (the figure is the caller's); it is still the Plot's
+        ``title``. A different number of Axes raises ``ValueError``.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> comparison = pd.DataFrame({"level": "cohort", "programme_title": "Leading to Deliver",
+    ...                            "cohort": [1, 2], "price_base_year": 2024,
+    ...                            "cost_per_completer": [15000.0, 14000.0],
+    ...                            "cost_per_completer_ci_low": [14000.0, 13000.0],
+    ...                            "cost_per_completer_ci_high": [16000.0, 15500.0]})
+    >>> plot = comparison_chart(comparison, measures=("cost_per_completer",), confidence_level=0.9)
+    >>> plot.alt
+    'Dot plot with 90% bootstrap intervals, 2024 prices. Cost per completer: Leading to Deliver, cohort 1 £15,000, Leading to Deliver, cohort 2 £14,000.'
+    """
+    level = check_confidence_level(confidence_level)
     rows = comparison[comparison["level"] == "cohort"].reset_index(drop=True)
     year = int(comparison["price_base_year"].iloc[0])
     labels = [f"{r.programme_title}, cohort {int(r.cohort)}" for r in rows.itertuples()]
-    fig = Figure(figsize=(9.0, 0.45 * max(len(rows), 3) + 1.8), dpi=DPI, layout="constrained")
-    axes = fig.subplots(1, len(measures), sharey=True, squeeze=False)[0]
-    y = np.arange(len(rows))[::-1]
-    parts = []
-    for ax, measure in zip(axes, measures, strict=True):
-        value = rows[measure].to_numpy(dtype=float)
-        lo = rows[f"{measure}_ci_low"].to_numpy(dtype=float)
-        hi = rows[f"{measure}_ci_high"].to_numpy(dtype=float)
-        err = np.vstack([np.where(np.isnan(lo), 0, value - lo), np.where(np.isnan(hi), 0, hi - value)])
-        ax.errorbar(value, y, xerr=np.nan_to_num(err), fmt="o", color="#2166ac", capsize=3)
-        _pounds_axis(ax.xaxis, thousands=True)
-        ax.set_xlabel(f"GBP ({year} prices)")
-        ax.set_title(MEASURE_WORDS[measure], fontsize=10)
-        right = np.nanmax(np.concatenate([value, hi])) if len(value) else 1.0
-        ax.set_xlim(0, float(right) * 1.12 if np.isfinite(right) and right > 0 else 1.0)
-        parts.append(MEASURE_WORDS[measure] + ": " + ", ".join(
-            f"{lab} {_money(v)}" for lab, v in zip(labels, value, strict=True)))
-    axes[0].set_yticks(y, labels, fontsize=8)
-    axes[0].set_ylabel("Programme and cohort")
-    title = f"Cost per participant across cohorts and programmes ({year} prices)"
-    fig.suptitle(title)
-    alt = f"Dot plot with bootstrap intervals, {year} prices. " + "; ".join(parts) + "."
-    return Plot(fig, alt, title)
+    if ax is not None:
+        fig, axes = panel_axes(ax, len(measures), "measure")
+    with style_for(ax):
+        if ax is None:
+            from matplotlib.figure import Figure
+
+            fig = Figure(figsize=(9.0, 0.45 * max(len(rows), 3) + 1.8), dpi=DPI, layout="constrained")
+            axes = fig.subplots(1, len(measures), sharey=True, squeeze=False)[0]
+        y = np.arange(len(rows))[::-1]
+        parts = []
+        for panel, measure in zip(axes, measures, strict=True):
+            value = rows[measure].to_numpy(dtype=float)
+            lo = rows[f"{measure}_ci_low"].to_numpy(dtype=float)
+            hi = rows[f"{measure}_ci_high"].to_numpy(dtype=float)
+            err = np.vstack([np.where(np.isnan(lo), 0, value - lo), np.where(np.isnan(hi), 0, hi - value)])
+            panel.errorbar(value, y, xerr=np.nan_to_num(err), fmt="o", color="#2166ac", capsize=3)
+            _pounds_axis(panel.xaxis, thousands=True)
+            panel.set_xlabel(f"GBP ({year} prices)")
+            panel.set_title(MEASURE_WORDS[measure], fontsize=10)
+            right = np.nanmax(np.concatenate([value, hi])) if len(value) else 1.0
+            panel.set_xlim(0, float(right) * 1.12 if np.isfinite(right) and right > 0 else 1.0)
+            parts.append(MEASURE_WORDS[measure] + ": " + ", ".join(
+                f"{lab} {_money(v)}" for lab, v in zip(labels, value, strict=True)))
+            if ax is not None:  # the caller's Axes share nothing: label each panel
+                panel.set_yticks(y, labels, fontsize=8)
+        if ax is None:
+            axes[0].set_yticks(y, labels, fontsize=8)
+        axes[0].set_ylabel("Programme and cohort")
+        title = title if title is not None else f"Cost per participant across cohorts and programmes ({year} prices)"
+        if ax is None:
+            fig.suptitle(title)
+    alt = f"Dot plot with {ci_percent(level)} bootstrap intervals, {year} prices. " + "; ".join(parts) + "."
+    return Plot(fig, alt, title, styled=ax is None)

@@ -1,31 +1,205 @@
-"""What every figure shares: :class:`Plot` (a figure and its alternative text) and the house style.
+"""What every figure shares: :class:`Plot` (a figure, its alternative text and title), the house
+style, and the conventions of the figure functions.
 
 Figures are built without pyplot (``matplotlib.figure.Figure``), so drawing one never touches
-the notebook's or the user's pyplot state.
+the notebook's or the user's pyplot state. The house style (seaborn's "whitegrid" style,
+"notebook" context and "deep" colour cycle) is applied only inside :func:`house_style`, while a
+figure is built and while its PNG is rendered: the user's ``matplotlib.rcParams`` and colour
+codes are never changed.
+
+Conventions of the public figure functions (``outcome_plots``, ``cost_plots``,
+``equity_plots``):
+
+* they return a :class:`Plot`, which displays itself in Jupyter (``_repr_png_``,
+  ``_repr_html_``) with no ``%matplotlib`` magic;
+* ``title=`` replaces the default title;
+* ``ax=`` draws into an existing matplotlib ``Axes`` (of a pyplot figure or any other) instead
+  of a new figure. The function then leaves the figure as it is (no size, layout, figure title
+  or figure legend, no house style: the Axes is drawn with the caller's own matplotlib
+  settings) and the :class:`Plot` wraps that Axes' figure. Functions that draw several panels
+  take a sequence of Axes, one per panel;
+* functions that label confidence intervals take ``confidence_level`` (default 0.95) and label
+  them with it, e.g. "90% CI".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import html
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["DPI", "Plot", "new_figure"]
+__all__ = [
+    "COLOR_CODES",
+    "DPI",
+    "Plot",
+    "ci_percent",
+    "house_rc",
+    "house_style",
+    "new_figure",
+    "panel_axes",
+    "style_for",
+]
 
 DPI = 110
+#: The house style: seaborn's axes style, plotting context and colour palette.
+STYLE, CONTEXT, PALETTE = "whitegrid", "notebook", "deep"
+#: What ``seaborn.set_theme(color_codes=True)`` mapped the one-letter colour codes to (the "deep"
+#: palette, and a dark grey for "k"). No figure uses a one-letter code; a figure that needs one
+#: takes its colour from here rather than from matplotlib's global colour table.
+COLOR_CODES = dict(zip("bgrmyck", [*sns.color_palette(PALETTE + "6"), (0.1, 0.1, 0.1)], strict=True))
+
+
+def house_rc() -> dict[str, Any]:
+    """The rc settings of the house style: what ``seaborn.set_theme(style="whitegrid",
+    context="notebook")`` set globally, as a dictionary.
+
+    Examples
+    --------
+    >>> rc = house_rc()
+    >>> rc["axes.facecolor"], rc["font.size"], rc["font.family"]
+    ('white', 12, 'sans-serif')
+    """
+    from cycler import cycler
+
+    rc: dict[str, Any] = {}
+    rc.update(sns.plotting_context(CONTEXT))
+    rc.update(sns.axes_style(STYLE, rc={"font.family": "sans-serif"}))
+    rc["axes.prop_cycle"] = cycler("color", sns.color_palette(PALETTE))
+    return rc
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Apply the house style to the figures built and rendered inside the block, and only there.
+
+    ``matplotlib.rcParams`` are restored on leaving the block, whatever happened in it; the
+    one-letter colour codes ("b", "k", ...) are never changed (see :data:`COLOR_CODES`).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> before = mpl.rcParams["axes.facecolor"]
+    >>> with house_style():
+    ...     mpl.rcParams["axes.edgecolor"]
+    '.8'
+    >>> mpl.rcParams["axes.facecolor"] == before
+    True
+    """
+    import matplotlib as mpl
+
+    rc = house_rc()  # seaborn is imported (with pyplot, and its backend set up) before the block
+    with mpl.rc_context(rc):
+        yield
+
+
+def style_for(ax: Any):
+    """The style to draw in: the house style for a new figure, none when drawing into ``ax``."""
+    return house_style() if ax is None else nullcontext()
+
+
+def ci_percent(confidence_level: float) -> str:
+    """A confidence level as a percentage for a label: 0.95 → ``95%``, 0.975 → ``97.5%``.
+
+    Examples
+    --------
+    >>> ci_percent(0.95), ci_percent(0.9), ci_percent(0.975)
+    ('95%', '90%', '97.5%')
+    """
+    return f"{confidence_level * 100:.10g}%"
+
+
+def _root_figure(ax: Axes) -> Figure:
+    fig = ax.figure
+    while not isinstance(fig, Figure):  # an Axes of a SubFigure: save the whole figure
+        fig = fig.figure
+    return fig
+
+
+def _check_axes(ax: Any) -> Axes:
+    if not isinstance(ax, Axes):
+        raise ValueError(f"`ax` must be a matplotlib Axes or None; got {type(ax).__name__}")
+    return ax
+
+
+def new_figure(width: float, height: float, *, ax: Axes | None = None) -> tuple[Figure, Axes]:
+    """A new figure of ``width`` × ``height`` inches with one Axes, or the figure of ``ax``.
+
+    Call it inside :func:`style_for` so that a new figure gets the house style.
+    """
+    if ax is not None:
+        ax = _check_axes(ax)
+        return _root_figure(ax), ax
+    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def panel_axes(ax: Axes | Sequence[Axes], panels: int, what: str) -> tuple[Figure, list[Axes]]:
+    """The caller's Axes for a figure of ``panels`` panels (one per ``what``), and their figure.
+
+    ``ax`` is a sequence of exactly ``panels`` Axes of one figure (one Axes is accepted for a
+    single panel); anything else is refused with a ``ValueError`` naming ``ax``.
+    """
+    axes = [ax] if isinstance(ax, Axes) else ax
+    if isinstance(axes, (str, bytes)) or not isinstance(axes, Sequence) and not hasattr(axes, "flat"):
+        raise ValueError(f"`ax` must be a sequence of {panels} matplotlib Axes (one per {what}); got "
+                         f"{type(ax).__name__}")
+    axes = list(axes.flat) if hasattr(axes, "flat") else list(axes)
+    if len(axes) != panels or not all(isinstance(a, Axes) for a in axes):
+        raise ValueError(f"`ax` must be a sequence of {panels} matplotlib Axes (one per {what}); got "
+                         f"{len(axes)} item(s)")
+    figures = {id(_root_figure(a)) for a in axes}
+    if len(figures) != 1:
+        raise ValueError("`ax`: the Axes must belong to one figure")
+    return _root_figure(axes[0]), axes
 
 
 @dataclass(frozen=True)
 class Plot:
-    """A figure and the alternative text that describes it for screen readers."""
+    """A figure, the alternative text that describes it for screen readers, and its title.
+
+    It displays itself in Jupyter as a PNG with its alternative text (no ``%matplotlib`` magic
+    needed). The PNG is rendered once, on first use, in the house style when the figure is the
+    function's own (``styled``), and reused (:attr:`png`); change the figure after that and
+    the PNG does not follow.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+        The figure (the caller's own when the function drew into ``ax=``).
+    alt : str
+        Alternative text, written from the data shown.
+    title : str
+        The figure's title.
+    styled : bool
+        True when the figure was built in the house style (and is rendered in it); False when
+        it was drawn into the caller's Axes.
+    """
 
     figure: Figure
     alt: str
     title: str
+    styled: bool = field(default=True, repr=False)
 
+    @cached_property
+    def png(self) -> bytes:
+        """The figure as PNG bytes, as published (rendered once, then reused)."""
+        buffer = io.BytesIO()
+        with house_style() if self.styled else nullcontext():
+            self.figure.savefig(buffer, format="png", metadata={"Software": None})
+        return buffer.getvalue()
 
-def new_figure(width: float, height: float) -> tuple[Figure, object]:
-    sns.set_theme(style="whitegrid", context="notebook")
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
-    return fig, fig.add_subplot()
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        return f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt, quote=True)}">'

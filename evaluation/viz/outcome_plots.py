@@ -1,18 +1,24 @@
 """Figures for the reports, drawn from tidy result tables; this module computes no statistics.
 
-Every function returns a :class:`Plot`: a matplotlib ``Figure`` (built without pyplot, so no
-global state and no interference with the notebook's inline backend) and its alternative text,
-written from the data it shows. Titles and axis labels are always set.
+Every function returns a :class:`~evaluation.viz.figure.Plot`: a matplotlib ``Figure`` (built
+without pyplot, in the house style applied only while it is built and rendered, so no global
+state and no interference with the notebook's own settings), its alternative text, written from
+the data it shows, and its title. Titles and axis labels are always set. Every function takes
+``title=`` (replaces the default title) and ``ax=`` (draw into an existing Axes; see
+:mod:`evaluation.viz.figure`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
-import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from evaluation.viz.figure import DPI, Plot, new_figure
+from evaluation.core.checks import check_confidence_level
+from evaluation.viz.figure import DPI, Plot, ci_percent, new_figure, panel_axes, style_for
 
 __all__ = [
     "attrition_flow",
@@ -45,31 +51,75 @@ def forest_plot(
     comparison: str = "pre_post",
     rater: str = "self",
     titles: dict[str, str] | None = None,
+    confidence_level: float = 0.95,
+    title: str | None = None,
+    ax: Axes | None = None,
 ) -> Plot:
-    """Effect sizes (d_z with its exact CI) by scale for one comparison and rater."""
+    """Effect sizes (d_z with its exact CI) by scale for one comparison and rater.
+
+    Parameters
+    ----------
+    outcomes : DataFrame
+        ``tables/outcomes.csv``: ``scale``, ``comparison``, ``rater``, ``d_z``, ``d_z_ci_low``,
+        ``d_z_ci_high``. Rows without ``d_z`` are left out.
+    comparison : str
+        The comparison to draw, e.g. ``pre_post``.
+    rater : str
+        The rater to draw, e.g. ``self`` or ``line_manager``.
+    titles : dict, optional
+        Scale titles by scale name (default: the name in words).
+    confidence_level : float
+        The level of the intervals in ``outcomes``, for the axis label (e.g. "90% CI").
+    title : str, optional
+        The figure's title (default: "Change by scale, <comparison> (<rater> ratings)").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> outcomes = pd.DataFrame({"scale": ["vision", "coaching"], "comparison": "pre_post",
+    ...                          "rater": "self", "d_z": [0.6, 0.3], "d_z_ci_low": [0.4, 0.1],
+    ...                          "d_z_ci_high": [0.8, 0.5]})
+    >>> plot = forest_plot(outcomes, confidence_level=0.9)
+    >>> plot.title
+    'Change by scale, pre → post (self ratings)'
+    >>> plot.figure.axes[0].get_xlabel()
+    'd_z with 90% CI (positive = higher at the later wave)'
+    >>> type(plot._repr_png_())
+    <class 'bytes'>
+    """
+    level = check_confidence_level(confidence_level)
     rows = outcomes[(outcomes["comparison"] == comparison) & (outcomes["rater"] == rater)]
     rows = rows.dropna(subset=["d_z"]).sort_values("d_z")
     titles = titles or {}
     labels = [titles.get(s, _label(s)) for s in rows["scale"]]
-    fig, ax = new_figure(9.0, 0.5 * max(len(rows), 2) + 1.6)
-    y = np.arange(len(rows))
-    ax.errorbar(
-        rows["d_z"], y,
-        xerr=[rows["d_z"] - rows["d_z_ci_low"], rows["d_z_ci_high"] - rows["d_z"]],
-        fmt="o", color="#2166ac", ecolor="#2166ac", capsize=3,
-    )
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, labels)
-    ax.set_xlabel("d_z with 95% CI (positive = higher at the later wave)")
-    ax.set_ylabel("Scale")
-    title = f"Change by scale, {_waves(comparison)} ({rater.replace('_', ' ')} ratings)"
-    ax.set_title(title)
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 0.5 * max(len(rows), 2) + 1.6, ax=ax)
+        y = np.arange(len(rows))
+        ax_.errorbar(
+            rows["d_z"], y,
+            xerr=[rows["d_z"] - rows["d_z_ci_low"], rows["d_z_ci_high"] - rows["d_z"]],
+            fmt="o", color="#2166ac", ecolor="#2166ac", capsize=3,
+        )
+        ax_.axvline(0, color="black", linewidth=0.8)
+        ax_.set_yticks(y, labels)
+        ax_.set_xlabel(f"d_z with {ci_percent(level)} CI (positive = higher at the later wave)")
+        ax_.set_ylabel("Scale")
+        title = title if title is not None else \
+            f"Change by scale, {_waves(comparison)} ({rater.replace('_', ' ')} ratings)"
+        ax_.set_title(title)
     parts = [
-        f"{lab}: d_z {d:.2f} (CI {lo:.2f} to {hi:.2f})"
+        f"{lab}: d_z {d:.2f} ({ci_percent(level)} CI {lo:.2f} to {hi:.2f})"
         for lab, d, lo, hi in zip(labels, rows["d_z"], rows["d_z_ci_low"], rows["d_z_ci_high"], strict=True)
     ]
     alt = f"Forest plot of effect sizes by scale, {comparison}, {rater} ratings. " + "; ".join(parts) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
 def paired_change_plot(
@@ -80,36 +130,83 @@ def paired_change_plot(
     later: str = "post",
     rater: str = "self",
     titles: dict[str, str] | None = None,
+    title: str | None = None,
+    ax: Axes | Sequence[Axes] | None = None,
 ) -> Plot:
-    """Each participant's score at two waves, joined by a line, with the mean in bold."""
+    """Each participant's score at two waves, joined by a line, with the mean in bold.
+
+    One panel per scale (three to a row, sharing the score axis).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Scale scores in long format: ``participant_id``, ``scale``, ``wave``, ``rater``,
+        ``score``.
+    scales : list of str
+        The scales to draw, one panel each.
+    earlier, later : str
+        The two waves, e.g. ``pre`` and ``post``.
+    rater : str
+        The rater whose scores are drawn.
+    titles : dict, optional
+        Scale titles by scale name (default: the name in words), for the panel titles.
+    title : str, optional
+        The figure's title (default: "Individual change, <earlier> → <later> (<rater> ratings)").
+    ax : matplotlib Axes or sequence of Axes, optional
+        Draw into these Axes, one per scale in the order of ``scales`` (a single Axes when
+        there is one scale), instead of a new figure. The figure's own title is then not drawn
+        (the figure is the caller's); it is still the Plot's ``title``. A different number of
+        Axes raises ``ValueError``.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"participant_id": ["p1", "p1", "p2", "p2"], "scale": "vision",
+    ...                        "wave": ["pre", "post"] * 2, "rater": "self",
+    ...                        "score": [3.0, 3.5, 2.5, 3.5]})
+    >>> plot = paired_change_plot(scores, scales=["vision"], title="Vision, before and after")
+    >>> plot.title, plot.alt
+    ('Vision, before and after', 'Paired change plot: one line per participant from pre to post, mean in bold. Vision: mean 2.75 to 3.50 (n = 2).')
+    """
     titles = titles or {}
     data = scores[(scores["rater"] == rater) & scores["wave"].isin([earlier, later]) & scores["scale"].isin(scales)]
     wide = data.pivot_table(index=["scale", "participant_id"], columns="wave", values="score").dropna()
     cols = min(3, len(scales))
     rows_n = int(np.ceil(len(scales) / cols))
-    sns.set_theme(style="whitegrid", context="notebook")
-    fig = Figure(figsize=(3.3 * cols, 3.0 * rows_n + 0.6), dpi=DPI, layout="constrained")
-    axes = fig.subplots(rows_n, cols, squeeze=False, sharey=True)
-    alt_parts = []
-    for ax, scale in zip(axes.flat, scales, strict=False):
-        pairs = wide.loc[scale] if scale in wide.index.get_level_values(0) else pd.DataFrame(columns=[earlier, later])
-        for _, row in pairs.iterrows():
-            ax.plot([0, 1], [row[earlier], row[later]], color="#9ecae1", linewidth=0.6, alpha=0.6)
-        if len(pairs):
-            m0, m1 = pairs[earlier].mean(), pairs[later].mean()
-            ax.plot([0, 1], [m0, m1], color="#08306b", linewidth=2.5, marker="o")
-            alt_parts.append(f"{titles.get(scale, _label(scale))}: mean {m0:.2f} to {m1:.2f} (n = {len(pairs)})")
-        ax.set_xticks([0, 1], [earlier.replace("_", " "), later.replace("_", " ")])
-        ax.set_xlim(-0.2, 1.2)
-        ax.set_title(titles.get(scale, _label(scale)), fontsize=10)
-        ax.set_xlabel("Wave")
-        ax.set_ylabel("Scale score")
-    for ax in list(axes.flat)[len(scales):]:
-        ax.set_visible(False)
-    title = f"Individual change, {_waves(earlier + '_' + later)} ({rater.replace('_', ' ')} ratings)"
-    fig.suptitle(title)
+    if ax is not None:
+        fig, panels = panel_axes(ax, len(scales), "scale")
+    with style_for(ax):
+        if ax is None:
+            fig = Figure(figsize=(3.3 * cols, 3.0 * rows_n + 0.6), dpi=DPI, layout="constrained")
+            axes = fig.subplots(rows_n, cols, squeeze=False, sharey=True)
+            panels = list(axes.flat)
+        alt_parts = []
+        for panel, scale in zip(panels, scales, strict=False):
+            pairs = wide.loc[scale] if scale in wide.index.get_level_values(0) else pd.DataFrame(columns=[earlier, later])
+            for _, row in pairs.iterrows():
+                panel.plot([0, 1], [row[earlier], row[later]], color="#9ecae1", linewidth=0.6, alpha=0.6)
+            if len(pairs):
+                m0, m1 = pairs[earlier].mean(), pairs[later].mean()
+                panel.plot([0, 1], [m0, m1], color="#08306b", linewidth=2.5, marker="o")
+                alt_parts.append(f"{titles.get(scale, _label(scale))}: mean {m0:.2f} to {m1:.2f} (n = {len(pairs)})")
+            panel.set_xticks([0, 1], [earlier.replace("_", " "), later.replace("_", " ")])
+            panel.set_xlim(-0.2, 1.2)
+            panel.set_title(titles.get(scale, _label(scale)), fontsize=10)
+            panel.set_xlabel("Wave")
+            panel.set_ylabel("Scale score")
+        for panel in panels[len(scales):]:
+            panel.set_visible(False)
+        if title is None:
+            title = f"Individual change, {_waves(earlier + '_' + later)} ({rater.replace('_', ' ')} ratings)"
+        if ax is None:
+            fig.suptitle(title)
     alt = f"Paired change plot: one line per participant from {earlier} to {later}, mean in bold. " + "; ".join(alt_parts) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
 def reliable_change_chart(
@@ -117,49 +214,112 @@ def reliable_change_chart(
     *,
     comparison: str = "pre_post",
     titles: dict[str, str] | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
 ) -> Plot:
-    """Share of participants who reliably improved, did not change, or reliably deteriorated."""
+    """Share of participants who reliably improved, did not change, or reliably deteriorated.
+
+    The criterion (reliable change index beyond 1.96, Jacobson & Truax 1991) is the outcome
+    table's; this function only draws its shares.
+
+    Parameters
+    ----------
+    outcomes : DataFrame
+        ``tables/outcomes.csv``: ``scale``, ``rater``, ``comparison``, ``rci_improved``,
+        ``rci_unchanged``, ``rci_deteriorated`` (shares, 0 to 1). Rows without
+        ``rci_improved`` are left out.
+    comparison : str
+        The comparison to draw.
+    titles : dict, optional
+        Scale titles by scale name (default: the name in words).
+    title : str, optional
+        The figure's title (default: "Reliable change, <comparison>").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure (the legend is then the Axes' own).
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> outcomes = pd.DataFrame({"scale": ["vision"], "rater": "self", "comparison": "pre_post",
+    ...                          "rci_improved": [0.25], "rci_unchanged": [0.7],
+    ...                          "rci_deteriorated": [0.05]})
+    >>> reliable_change_chart(outcomes).alt
+    'Stacked bar chart of reliable change. Vision (self): 25% improved, 70% unchanged, 5% deteriorated.'
+    """
     titles = titles or {}
     rows = outcomes[outcomes["comparison"] == comparison].dropna(subset=["rci_improved"])
     labels = [
         f"{titles.get(s, _label(s))} ({r.replace('_', ' ')})" for s, r in zip(rows["scale"], rows["rater"], strict=True)
     ]
-    fig, ax = new_figure(9.0, 0.45 * max(len(rows), 2) + 2.0)
-    y = np.arange(len(rows))
-    left = np.zeros(len(rows))
-    for key in ("improved", "unchanged", "deteriorated"):
-        values = rows[f"rci_{key}"].to_numpy(dtype=float) * 100
-        ax.barh(y, values, left=left, color=PALETTE[key], label=key)
-        left += values
-    ax.set_yticks(y, labels)
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("% of participants with scores at both waves")
-    ax.set_ylabel("Scale (rater)")
-    title = f"Reliable change, {_waves(comparison)}"
-    ax.set_title(title)
-    fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 0.45 * max(len(rows), 2) + 2.0, ax=ax)
+        y = np.arange(len(rows))
+        left = np.zeros(len(rows))
+        for key in ("improved", "unchanged", "deteriorated"):
+            values = rows[f"rci_{key}"].to_numpy(dtype=float) * 100
+            ax_.barh(y, values, left=left, color=PALETTE[key], label=key)
+            left += values
+        ax_.set_yticks(y, labels)
+        ax_.set_xlim(0, 100)
+        ax_.set_xlabel("% of participants with scores at both waves")
+        ax_.set_ylabel("Scale (rater)")
+        title = title if title is not None else f"Reliable change, {_waves(comparison)}"
+        ax_.set_title(title)
+        if ax is None:
+            fig.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
+        else:
+            ax_.legend(fontsize=9, frameon=False)
     alt = "Stacked bar chart of reliable change. " + "; ".join(
         f"{lab}: {i:.0%} improved, {u:.0%} unchanged, {d:.0%} deteriorated"
         for lab, i, u, d in zip(labels, rows["rci_improved"], rows["rci_unchanged"], rows["rci_deteriorated"], strict=True)
     ) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
-def attrition_flow(flow: pd.DataFrame) -> Plot:
-    """Bar chart of the number of participants at each stage (enrolled → scored at both)."""
-    fig, ax = new_figure(9.0, 3.4)
-    labels = [_label(s) for s in flow["stage"]]
-    y = np.arange(len(flow))[::-1]
-    ax.barh(y, flow["n"], color="#4393c3")
-    for yi, n in zip(y, flow["n"], strict=True):
-        ax.text(n, yi, f" {int(n)}", va="center", fontsize=9)
-    ax.set_yticks(y, labels)
-    ax.set_xlabel("Participants")
-    ax.set_ylabel("Stage")
-    title = "Attrition: participants at each stage"
-    ax.set_title(title)
+def attrition_flow(flow: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Plot:
+    """Bar chart of the number of participants at each stage (enrolled → scored at both).
+
+    Parameters
+    ----------
+    flow : DataFrame
+        The ``flow`` section of ``tables/attrition.csv``: ``stage``, ``n``, first stage first.
+    title : str, optional
+        The figure's title (default: "Attrition: participants at each stage").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> flow = pd.DataFrame({"stage": ["enrolled", "completed"], "n": [40, 36]})
+    >>> plot = attrition_flow(flow)
+    >>> plot.title, plot.alt
+    ('Attrition: participants at each stage', 'Attrition flow. Enrolled: 40; Completed: 36.')
+    """
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 3.4, ax=ax)
+        labels = [_label(s) for s in flow["stage"]]
+        y = np.arange(len(flow))[::-1]
+        ax_.barh(y, flow["n"], color="#4393c3")
+        for yi, n in zip(y, flow["n"], strict=True):
+            ax_.text(n, yi, f" {int(n)}", va="center", fontsize=9)
+        ax_.set_yticks(y, labels)
+        ax_.set_xlabel("Participants")
+        ax_.set_ylabel("Stage")
+        title = title if title is not None else "Attrition: participants at each stage"
+        ax_.set_title(title)
     alt = "Attrition flow. " + "; ".join(f"{lab}: {int(n)}" for lab, n in zip(labels, flow["n"], strict=True)) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)
 
 
 def wave_means_plot(
@@ -168,26 +328,58 @@ def wave_means_plot(
     waves: list[str],
     rater: str = "self",
     titles: dict[str, str] | None = None,
+    title: str | None = None,
+    ax: Axes | None = None,
 ) -> Plot:
-    """Mean score by wave for every scale (all available scores at each wave)."""
+    """Mean score by wave for every scale (all available scores at each wave).
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Scale scores in long format: ``scale``, ``wave``, ``rater``, ``score``.
+    waves : list of str
+        The waves, in order (the x axis).
+    rater : str
+        The rater whose scores are averaged.
+    titles : dict, optional
+        Scale titles by scale name (default: the name in words), for the legend.
+    title : str, optional
+        The figure's title (default: "Mean score by wave (<rater> ratings)").
+    ax : matplotlib Axes, optional
+        Draw into this Axes instead of a new figure.
+
+    Returns
+    -------
+    Plot
+        The figure, its alternative text and its title.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> scores = pd.DataFrame({"scale": "vision", "wave": ["pre", "post", "follow_up"],
+    ...                        "rater": "self", "score": [3.0, 3.6, 3.5]})
+    >>> wave_means_plot(scores, waves=["pre", "post", "follow_up"]).alt
+    'Line chart of mean scores by wave. Vision: pre 3.00, post 3.60, follow_up 3.50.'
+    """
     titles = titles or {}
     data = scores[(scores["rater"] == rater) & scores["wave"].isin(waves)].dropna(subset=["score"])
     means = data.groupby(["scale", "wave"], observed=True)["score"].agg(["mean", "count"]).reset_index()
-    fig, ax = new_figure(9.0, 4.2)
-    x = {w: i for i, w in enumerate(waves)}
-    parts = []
-    for scale, grp in means.groupby("scale", sort=True):
-        grp = grp.assign(pos=grp["wave"].map(x)).sort_values("pos")
-        ax.plot(grp["pos"], grp["mean"], marker="o", label=titles.get(scale, _label(scale)))
-        parts.append(
-            f"{titles.get(scale, _label(scale))}: "
-            + ", ".join(f"{w} {m:.2f}" for w, m in zip(grp["wave"], grp["mean"], strict=True))
-        )
-    ax.set_xticks(range(len(waves)), [w.replace("_", " ") for w in waves])
-    ax.set_xlabel("Wave")
-    ax.set_ylabel("Mean scale score")
-    title = f"Mean score by wave ({rater.replace('_', ' ')} ratings)"
-    ax.set_title(title)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 4.2, ax=ax)
+        x = {w: i for i, w in enumerate(waves)}
+        parts = []
+        for scale, grp in means.groupby("scale", sort=True):
+            grp = grp.assign(pos=grp["wave"].map(x)).sort_values("pos")
+            ax_.plot(grp["pos"], grp["mean"], marker="o", label=titles.get(scale, _label(scale)))
+            parts.append(
+                f"{titles.get(scale, _label(scale))}: "
+                + ", ".join(f"{w} {m:.2f}" for w, m in zip(grp["wave"], grp["mean"], strict=True))
+            )
+        ax_.set_xticks(range(len(waves)), [w.replace("_", " ") for w in waves])
+        ax_.set_xlabel("Wave")
+        ax_.set_ylabel("Mean scale score")
+        title = title if title is not None else f"Mean score by wave ({rater.replace('_', ' ')} ratings)"
+        ax_.set_title(title)
+        ax_.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     alt = "Line chart of mean scores by wave. " + "; ".join(parts) + "."
-    return Plot(fig, alt, title)
+    return Plot(fig, alt, title, styled=ax is None)

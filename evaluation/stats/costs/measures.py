@@ -1,0 +1,350 @@
+"""The cost measures of a ledger: totals, costs per head, marginal costs, the cost curve.
+
+:func:`cost_measures` computes every measure; :func:`cost_summary` lays them out as
+``tables/cost_summary.csv`` (with the intervals of a :class:`BootstrapResult`, from
+:func:`~evaluation.stats.costs.uncertainty.bootstrap_costs`); :func:`costs_by_category` gives
+``tables/costs_by_category.csv``; :func:`cost_curve` the total and average cost as a programme
+grows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.vocabulary import COST_CATEGORIES
+from evaluation.stats.costs._common import _NAN, _warn
+from evaluation.stats.costs.ledger import Ledger
+
+__all__ = [
+    "BOOTSTRAP_MEASURES",
+    "COUNT_UNITS",
+    "MEASURE_DESCRIPTIONS",
+    "SUMMARY_COLUMNS",
+    "SUMMARY_ORDER",
+    "BootstrapResult",
+    "cost_curve",
+    "cost_measures",
+    "cost_summary",
+    "costs_by_category",
+]
+
+#: Columns of ``tables/cost_summary.csv`` (CONTRACT section 4), then ``description``.
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "measure", "value", "ci_low", "ci_high", "unit", "price_base_year", "description",
+)
+#: Measures that the bootstrap gives intervals for.
+BOOTSTRAP_MEASURES: tuple[str, ...] = (
+    "total_cost", "variable_cost_per_participant", "participant_time_cost", "cost_per_enrolled",
+    "cost_per_completer", "cost_per_reliable_improver",
+)
+
+
+def _improved_flags(ledger: Ledger, improved: Any) -> np.ndarray:
+    """Reliable improvers as booleans aligned to ``ledger.participants``; unknown → not improved."""
+    ids = ledger.participants["participant_id"]
+    if improved is None:
+        return np.zeros(len(ids), dtype=bool)
+    if isinstance(improved, pd.Series) and pd.api.types.is_bool_dtype(improved):
+        index = improved.index.astype(str)
+        if index.duplicated().any():
+            raise ValueError("`improved` is indexed by a repeated participant_id")
+        strangers = sorted(set(index) - set(ids))
+        if strangers:
+            raise ValueError(f"`improved` names {len(strangers)} participant(s) who are not in the cohort's ledger")
+        flags = pd.Series(improved.fillna(False).to_numpy(dtype=bool), index=index)
+        return ids.map(flags).fillna(False).to_numpy(dtype=bool)
+    chosen = {str(i) for i in improved}
+    strangers = chosen - set(ids)
+    if strangers:
+        raise ValueError(f"`improved` names {len(strangers)} participant(s) who are not in the cohort's ledger")
+    return ids.isin(chosen).to_numpy(dtype=bool)
+
+
+def _ratio(total: float, count: float) -> float:
+    return total / count if count > 0 else _NAN
+
+
+def cost_measures(ledger: Ledger, improved: Any = None) -> dict[str, float]:
+    """Every measure of the cost summary as a ``dict`` (no intervals, no warnings).
+
+    ``improved``: the participants who reliably improved on the primary scale, as a boolean
+    Series indexed by ``participant_id`` or an iterable of ids; anyone not listed (no scores,
+    or not improved) counts as not improved. Ratios with a zero denominator are NaN.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from evaluation.stats.costs import cost_ledger
+    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
+    >>> c = pd.DataFrame({"cohort": [1, 1], "category": ["delivery", "materials"], "description": ["", ""],
+    ...                   "amount": [3000.0, 100.0], "price_year": [2024, 2024], "basis": ["fixed", "per_participant"]})
+    >>> p = pd.DataFrame({"participant_id": ["a", "b", "c"], "status": ["completed", "completed", "withdrew"]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 3}, deflators=d, base_year=2024)
+    >>> m = cost_measures(ledger, improved=["a"])
+    >>> m["total_cost"], m["cost_per_enrolled"], m["cost_per_completer"], m["cost_per_reliable_improver"]
+    (3300.0, 1100.0, 1650.0, 3300.0)
+    """
+    flags = _improved_flags(ledger, improved)
+    n = ledger.enrolled
+    fixed, v = ledger.fixed_cost, ledger.variable_cost_per_participant
+    total = fixed + v * n
+    without_time = total - ledger.participant_time_cost
+    return {
+        "enrolled": float(n),
+        "completed": float(ledger.completed),
+        "reliable_improvers": float(flags.sum()),
+        "completion_rate": ledger.completed / n,
+        "total_cost": total,
+        "fixed_cost": fixed,
+        "variable_cost_per_participant": v,
+        "participant_time_cost": ledger.participant_time_cost,
+        "cost_per_enrolled": _ratio(total, n),
+        "cost_per_completer": _ratio(total, ledger.completed),
+        "cost_per_reliable_improver": _ratio(total, float(flags.sum())),
+        "cost_per_enrolled_excluding_participant_time": _ratio(without_time, n),
+        "cohort_fixed_cost": ledger.cohort_fixed_cost,
+        "apportioned_programme_cost": fixed - ledger.cohort_fixed_cost,
+        "marginal_cost_participant": v,
+        "marginal_cost_cohort": ledger.cohort_fixed_cost + v * n,
+    }
+
+
+MEASURE_DESCRIPTIONS = {
+    "total_cost": "Fully loaded cost of the cohort, C(n) = F + v × n",
+    "fixed_cost": "F: fixed costs, including the cohort's share of programme-level costs",
+    "variable_cost_per_participant": "v: per-participant costs, participants' time included, per enrolled participant",
+    "participant_time_cost": "Participants' time for the whole cohort (included in the total)",
+    "cost_per_enrolled": "Total cost / enrolled participants (what a place costs)",
+    "cost_per_completer": "Total cost / participants who completed",
+    "cost_per_reliable_improver": "Total cost / participants who reliably improved on the primary scale",
+    "cost_per_enrolled_excluding_participant_time": "Cost per enrolled participant without participants' time "
+                                                    "(the basis of published programme costs)",
+    "cohort_fixed_cost": "Fixed costs of the cohort itself (step cost of one more cohort), without shared costs",
+    "apportioned_programme_cost": "The cohort's share of programme-level costs (by enrolment)",
+    "marginal_cost_participant": "Cost of one more participant in the cohort (= v)",
+    "marginal_cost_cohort": "Cost of one more cohort of the same size: its own fixed costs + v × enrolled",
+    "enrolled": "Participants enrolled",
+    "completed": "Participants who completed the programme",
+    "reliable_improvers": "Participants who reliably improved on the primary scale (no scores = not improved)",
+    "completion_rate": "Completed / enrolled",
+}
+COUNT_UNITS = {"enrolled": "participants", "completed": "participants", "reliable_improvers": "participants",
+               "completion_rate": "share of enrolled"}
+SUMMARY_ORDER = (
+    "total_cost", "fixed_cost", "variable_cost_per_participant", "participant_time_cost", "cost_per_enrolled",
+    "cost_per_completer", "cost_per_reliable_improver", "cost_per_enrolled_excluding_participant_time",
+    "marginal_cost_participant", "marginal_cost_cohort", "cohort_fixed_cost", "apportioned_programme_cost",
+    "enrolled", "completed", "reliable_improvers", "completion_rate",
+)
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Percentile bootstrap of the cost measures.
+
+    ``draws``: one row per resample with a column per measure of
+    :data:`BOOTSTRAP_MEASURES` (NaN where a resample had no completer or no improver);
+    ``summary``: ``measure, value, ci_low, ci_high, se, undefined_draws, resamples, seed,
+    confidence_level``. Made by :func:`~evaluation.stats.costs.uncertainty.bootstrap_costs`;
+    defined here, beside :func:`cost_summary`, which reads its intervals.
+    """
+
+    draws: pd.DataFrame
+    summary: pd.DataFrame
+    resamples: int
+    seed: int
+    confidence_level: float
+
+
+def cost_summary(ledger: Ledger, improved: Any = None, *, bootstrap: BootstrapResult | None = None) -> pd.DataFrame:
+    """The cost summary of ``tables/cost_summary.csv``.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    improved : Series of bool or iterable of participant ids, optional
+        Reliable improvers on the primary scale; everyone else counts as not improved.
+    bootstrap : BootstrapResult, optional
+        Intervals for the measures it covers (:func:`bootstrap_costs`); others have none.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SUMMARY_COLUMNS`, one row per measure: ``total_cost, fixed_cost,
+        variable_cost_per_participant, participant_time_cost, cost_per_enrolled,
+        cost_per_completer, cost_per_reliable_improver``, cost per enrolled without
+        participants' time, ``marginal_cost_participant, marginal_cost_cohort``, the cohort's
+        own fixed cost and its share of programme costs, then the counts behind the ratios.
+        Money rows carry ``unit`` "GBP (<base year> prices)" and ``price_base_year``; count
+        rows have no price base. ``total_cost = fixed_cost + variable_cost_per_participant ×
+        enrolled``.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        Nobody completed or nobody reliably improved: that cost per head is NaN.
+
+    Notes
+    -----
+    Denominators (domain anchors 3.2): cost per enrolled = C/N_enrolled, per completer =
+    C/N_completed, per reliable improver = C/N_improved — cost per unit of outcome (Magenta
+    Book cost-effectiveness: Σcost/Σeffect). Marginal cost of a participant = v; of a cohort =
+    the cohort's own fixed costs + v·n (the design and other programme-level costs are not
+    spent again).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from evaluation.stats.costs import cost_ledger
+    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
+    >>> c = pd.DataFrame({"cohort": [1, 1], "category": ["delivery", "materials"], "description": ["", ""],
+    ...                   "amount": [3000.0, 100.0], "price_year": [2024, 2024], "basis": ["fixed", "per_participant"]})
+    >>> p = pd.DataFrame({"participant_id": ["a", "b", "c"], "status": ["completed", "completed", "withdrew"]})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 3}, deflators=d, base_year=2024)
+    ...     table = cost_summary(ledger, improved=[])
+    >>> table.set_index("measure").loc[["total_cost", "cost_per_completer", "cost_per_reliable_improver"],
+    ...                                ["value", "unit"]]
+                                 value               unit
+    measure
+    total_cost                  3300.0  GBP (2024 prices)
+    cost_per_completer          1650.0  GBP (2024 prices)
+    cost_per_reliable_improver     NaN  GBP (2024 prices)
+    """
+    measures = cost_measures(ledger, improved)
+    if measures["completed"] == 0:
+        _warn(f"cohort {ledger.cohort}: nobody completed the programme: cost per completer is undefined (NaN)")
+    if measures["reliable_improvers"] == 0:
+        _warn(f"cohort {ledger.cohort}: nobody reliably improved on the primary scale: cost per reliable "
+              "improver is undefined (NaN)")
+    intervals = bootstrap.summary.set_index("measure") if bootstrap is not None else None
+    rows = []
+    for name in SUMMARY_ORDER:
+        money = name not in COUNT_UNITS
+        lo = hi = _NAN
+        if intervals is not None and name in intervals.index:
+            lo, hi = float(intervals.loc[name, "ci_low"]), float(intervals.loc[name, "ci_high"])
+        rows.append({
+            "measure": name, "value": float(measures[name]), "ci_low": lo, "ci_high": hi,
+            "unit": ledger.unit if money else COUNT_UNITS[name],
+            "price_base_year": ledger.base_year if money else None,
+            "description": MEASURE_DESCRIPTIONS[name],
+        })
+    out = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    out["price_base_year"] = out["price_base_year"].astype("Int64")
+    return out
+
+
+def costs_by_category(ledger: Ledger) -> pd.DataFrame:
+    """Costs by category and basis (``tables/costs_by_category.csv``), in base-year prices.
+
+    Returns
+    -------
+    DataFrame
+        ``category, basis, amount, share, price_base_year, unit``: ``amount`` is the
+        category's cost to the cohort (programme-level lines apportioned), ``share`` its
+        share of the total. Categories in the contract's order; categories whose amount is
+        zero are left out (they stay in the ledger), so a zero-cost line changes nothing.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from evaluation.stats.costs import cost_ledger
+    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
+    >>> c = pd.DataFrame({"cohort": [1, 1], "category": ["delivery", "materials"], "description": ["", ""],
+    ...                   "amount": [3000.0, 100.0], "price_year": [2024, 2024], "basis": ["fixed", "per_participant"]})
+    >>> p = pd.DataFrame({"participant_id": ["a", "b", "c"], "status": ["completed"] * 3})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 3}, deflators=d, base_year=2024)
+    >>> costs_by_category(ledger)[["category", "basis", "amount", "share"]]
+        category            basis  amount     share
+    0   delivery            fixed  3000.0  0.909091
+    1  materials  per_participant   300.0  0.090909
+    """
+    lines = ledger.lines
+    grouped = lines.groupby(["category", "basis"], sort=False)["real_total"].sum().reset_index()
+    grouped = grouped[grouped["real_total"] != 0]
+    rank = {c: i for i, c in enumerate(COST_CATEGORIES)}
+    grouped = grouped.assign(_r=grouped["category"].map(rank)).sort_values(["_r", "basis"]).drop(columns="_r")
+    total = ledger.total_cost
+    out = pd.DataFrame({
+        "category": grouped["category"].to_numpy(),
+        "basis": grouped["basis"].to_numpy(),
+        "amount": grouped["real_total"].to_numpy(dtype="float64"),
+    })
+    out["share"] = out["amount"] / total if total > 0 else _NAN
+    out["price_base_year"] = ledger.base_year
+    out["unit"] = ledger.unit
+    return out.reset_index(drop=True)
+
+
+def cost_curve(ledger: Ledger, *, cohort_size: int | None = None, max_participants: int | None = None) -> pd.DataFrame:
+    """Total and average cost as the programme grows, with a step cost for each new cohort.
+
+    Parameters
+    ----------
+    ledger : Ledger
+    cohort_size : int, optional
+        Places per cohort (default: this cohort's enrolment); one more cohort is needed every
+        ``cohort_size`` participants.
+    max_participants : int, optional
+        Largest programme size shown (default: three cohorts' worth).
+
+    Returns
+    -------
+    DataFrame
+        ``participants, cohorts, total_cost, average_cost, marginal_cost, price_base_year``
+        for 1 … ``max_participants`` participants.
+
+    Notes
+    -----
+    ``C(N) = S + k(N)·F_c + v·N`` with ``k(N) = ⌈N / cohort_size⌉`` cohorts, ``F_c`` the
+    cohort's own fixed costs (the step cost of a cohort), ``S`` the cohort's share of
+    programme-level costs (spent once), and ``v`` the per-participant cost; the average cost
+    is ``C(N)/N`` and the marginal cost ``C(N) − C(N − 1)``: v, plus ``F_c`` when a new cohort
+    starts (domain anchors 3.2). At N = n enrolled and one cohort this is the cohort's total
+    cost C(n) = F + v·n.
+
+    Examples
+    --------
+    F_c = 3,000, S = 0, v = 100, cohorts of 2: C(1) = 3,100, C(2) = 3,200, C(3) = 6,300.
+
+    >>> import warnings
+    >>> from evaluation.stats.costs import cost_ledger
+    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
+    >>> c = pd.DataFrame({"cohort": [1, 1], "category": ["delivery", "materials"], "description": ["", ""],
+    ...                   "amount": [3000.0, 100.0], "price_year": [2024, 2024], "basis": ["fixed", "per_participant"]})
+    >>> p = pd.DataFrame({"participant_id": ["a", "b"], "status": ["completed"] * 2})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 2}, deflators=d, base_year=2024)
+    >>> cost_curve(ledger, max_participants=3)[["participants", "cohorts", "total_cost", "marginal_cost"]]
+       participants  cohorts  total_cost  marginal_cost
+    0             1        1      3100.0         3100.0
+    1             2        1      3200.0          100.0
+    2             3        2      6300.0         3100.0
+    """
+    size = ledger.enrolled if cohort_size is None else int(cohort_size)
+    if size < 1:
+        raise ValueError(f"`cohort_size` must be at least 1, got {cohort_size!r}")
+    top = 3 * size if max_participants is None else int(max_participants)
+    if top < 1:
+        raise ValueError(f"`max_participants` must be at least 1, got {max_participants!r}")
+    step, v = ledger.cohort_fixed_cost, ledger.variable_cost_per_participant
+    shared = ledger.fixed_cost - step
+    n = np.arange(1, top + 1)
+    k = -(-n // size)
+    total = shared + k * step + v * n
+    marginal = np.diff(np.concatenate([[0.0], total]))
+    return pd.DataFrame({
+        "participants": n, "cohorts": k, "total_cost": total, "average_cost": total / n,
+        "marginal_cost": marginal, "price_base_year": ledger.base_year,
+    })

@@ -1,0 +1,206 @@
+"""The suppression engine: which cells to suppress among counts linked by additive relations.
+
+:func:`protect` applies primary suppression, then secondary suppression until the audit
+(:func:`~evaluation.stats.disclosure.audit.audit`) finds no suppressed cell that can be worked
+out exactly; the result is a :class:`Protection`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from evaluation.core.checks import check_choice
+from evaluation.core.errors import EvaluationWarning
+from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact, audit
+
+__all__ = ["FLAGS", "DisclosureRiskWarning", "Protection", "protect"]
+
+FLAGS = ("primary", "secondary")
+
+
+class DisclosureRiskWarning(EvaluationWarning):
+    """A suppressed cell could still be worked out and no further cell could be suppressed."""
+
+
+@dataclass(frozen=True)
+class Protection:
+    """The outcome of :func:`protect` for a vector of cells.
+
+    ``flags`` holds ``""``, ``"primary"`` or ``"secondary"`` per cell and ``reasons`` the
+    reason in words; ``low``/``high`` are the bounds an attacker can derive for each cell
+    (equal to the value for published cells); ``unprotected`` lists suppressed cells whose
+    value can still be derived exactly (empty unless no further cell could be suppressed).
+    """
+
+    flags: tuple[str, ...]
+    reasons: tuple[str, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    unprotected: tuple[int, ...]
+
+    @property
+    def suppressed(self) -> np.ndarray:
+        return np.array([f != "" for f in self.flags], dtype=bool)
+
+
+def protect(
+    values: Sequence[float],
+    lines: Sequence[Line] = (),
+    *,
+    threshold: int = 5,
+    exempt: Sequence[int] = (),
+    forced: Mapping[int, tuple[str, str]] | None = None,
+    secondary: bool = True,
+    labels: Sequence[str] | None = None,
+    no_primary: Sequence[int] = (),
+) -> Protection:
+    """Choose the cells to suppress among counts linked by additive relations.
+
+    Parameters
+    ----------
+    values : sequence of float
+        Counts of people, whole numbers ≥ 0.
+    lines : sequence of (int, sequence of int)
+        Additive relations ``values[total] == sum(values[parts])`` that a reader can use
+        (a family's cells and its total, a row of a two-way table and its margin, ...).
+    threshold : int, default 5
+        Counts from 1 to ``threshold − 1`` are suppressed (primary).
+    exempt : sequence of int
+        Cells that are never suppressed: whole-cohort totals (CONTRACT section 5.3).
+    forced : mapping of int to (label, reason), optional
+        Cells suppressed for a reason outside this table (e.g. the same group is suppressed in
+        a related table), with the label (``"primary"``/``"secondary"``) a reader sees.
+    secondary : bool, default True
+        Apply secondary suppression. False: primary (and forced) suppression only.
+    labels : sequence of str, optional
+        Names of the cells, used in the reasons.
+    no_primary : sequence of int
+        Cells that are whole-cohort figures, so not subject to primary suppression, but that
+        are suppressed (secondary) when publishing them would reveal a suppressed cell (e.g.
+        the number of participants who did not declare a characteristic, behind a
+        declaration rate).
+
+    Returns
+    -------
+    Protection
+
+    Notes
+    -----
+    Algorithm (greedy, deterministic; cells are considered in their order, so relabelling
+    the categories does not change the result):
+
+    1. Primary: every non-exempt cell with a count from 1 to ``threshold − 1``.
+    2. Lines: while a line has exactly one suppressed cell, suppress another cell of it: the
+       smallest non-zero published, non-exempt part (a total only if no part qualifies).
+    3. Audit (:func:`audit`): while some suppressed cell can be worked out exactly from the
+       published cells and the lines, suppress the smallest non-zero published, non-exempt cell
+       among the lines reachable from it through suppressed cells; repeat from 2.
+
+    Zeros are never suppressed. Guarantee: when the loop ends, no suppressed cell's value
+    follows from the published cells, the lines and the labels (the attacker's interval holds
+    at least two whole numbers), unless ``unprotected`` lists it — which happens only when
+    no cell is left to suppress (e.g. a published total made only of small cells, or
+    ``threshold`` ≤ 2, where the label ``primary`` alone tells the value 1).
+
+    Examples
+    --------
+    A family of four cells and its published total (cell 4):
+
+    >>> p = protect([40, 3, 12, 0, 55], [(4, [0, 1, 2, 3])], exempt=[4])
+    >>> p.flags
+    ('', 'primary', 'secondary', '', '')
+    """
+    threshold = _check_threshold(threshold)
+    v, lines = _check_cells(values, lines)
+    n = len(v)
+    exempt_set = {int(i) for i in exempt}
+    names = list(labels) if labels is not None else [f"cell {i}" for i in range(n)]
+    flags = [""] * n
+    reasons = [""] * n
+    for i, (label, reason) in (forced or {}).items():
+        check_choice(label, FLAGS, "forced")
+        flags[int(i)], reasons[int(i)] = label, reason
+    skip_primary = exempt_set | {int(i) for i in no_primary}
+    for i in range(n):
+        if not flags[i] and i not in skip_primary and 1 <= v[i] < threshold:
+            flags[i] = "primary"
+            reasons[i] = f"primary: a count of {v[i]:g}, from 1 to threshold − 1 = {threshold - 1}"
+
+    def candidate(cells: Sequence[int], is_total: Sequence[bool]) -> int | None:
+        options = [
+            (tot, v[c], k, c)
+            for k, (c, tot) in enumerate(zip(cells, is_total, strict=True))
+            if not flags[c] and c not in exempt_set and v[c] >= 1
+        ]
+        return min(options)[3] if options else None
+
+    unprotected: set[int] = set()
+    low = high = None
+    if secondary:
+        while True:
+            changed = False
+            for total, parts in lines:
+                members = [*parts, total]
+                hidden = [c for c in members if flags[c]]
+                if len(hidden) == 1:
+                    pick = candidate(members, [False] * len(parts) + [True])
+                    if pick is not None:
+                        flags[pick] = "secondary"
+                        reasons[pick] = f"secondary: else {names[hidden[0]]} follows from the total"
+                        changed = True
+            if changed:
+                continue
+            low, high = audit(v, lines, flags, threshold=threshold)
+            exact = [i for i in range(n) if flags[i] and i not in unprotected and _exact(low[i], high[i])]
+            if not exact:
+                break
+            progress = False
+            for i in exact:
+                pick = _reachable_candidate(i, lines, flags, candidate)
+                if pick is None:
+                    unprotected.add(i)
+                    continue
+                flags[pick] = "secondary"
+                reasons[pick] = f"secondary: else {names[i]} could be worked out from the totals and other cells"
+                progress = True
+                break
+            if not progress:
+                break
+    if low is None:
+        low, high = audit(v, lines, flags, threshold=threshold)
+    still = tuple(i for i in range(n) if flags[i] and _exact(low[i], high[i]))
+    if not secondary:
+        still = ()
+    for i in still:
+        reasons[i] += " (UNPROTECTED: its value can still be worked out; no cell was left to suppress)"
+    return Protection(tuple(flags), tuple(reasons), tuple(float(x) for x in low),
+                      tuple(float(x) for x in high), still)
+
+
+def _reachable_candidate(start, lines, flags, candidate) -> int | None:
+    """The best cell to suppress among lines reachable from ``start`` through suppressed cells."""
+    seen_cells, seen_lines = {start}, set()
+    frontier = [start]
+    while frontier:
+        best = []
+        next_frontier = []
+        for cell in frontier:
+            for k, (total, parts) in enumerate(lines):
+                members = [*parts, total]
+                if k in seen_lines or cell not in members:
+                    continue
+                seen_lines.add(k)
+                pick = candidate(members, [False] * len(parts) + [True])
+                if pick is not None:
+                    best.append(pick)
+                for c in members:
+                    if flags[c] and c not in seen_cells:
+                        seen_cells.add(c)
+                        next_frontier.append(c)
+        if best:
+            return best[0]
+        frontier = next_frontier
+    return None

@@ -1,0 +1,149 @@
+"""The eligible-workforce benchmark, and participants and workforce per category.
+
+:func:`select_workforce` picks the benchmark year for each dimension; :func:`category_counts`
+counts participants and eligible staff per dimension × category, keeping categories found on
+one side only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.checks import check_columns, check_unique
+
+__all__ = ["category_counts", "select_workforce"]
+
+
+def select_workforce(
+    workforce: pd.DataFrame,
+    *,
+    year: int | None = None,
+    dimensions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The eligible-workforce benchmark for a cohort: one year per dimension.
+
+    Parameters
+    ----------
+    workforce : DataFrame
+        ``year, dimension, category, headcount`` (``workforce.csv``; possibly several years).
+    year : int, optional
+        The cohort's year. For each dimension the latest year at or before it is used; if
+        there is none, the earliest year after it. None: the latest year.
+    dimensions : sequence of str, optional
+        Keep only these dimensions.
+
+    Returns
+    -------
+    DataFrame
+        ``dimension, category, eligible, workforce_year``, in the input order.
+
+    Examples
+    --------
+    >>> wf = pd.DataFrame({"year": [2003, 2003, 2006, 2006], "dimension": ["sector"] * 4,
+    ...                    "category": ["a", "b", "a", "b"], "headcount": [10, 20, 30, 40]})
+    >>> select_workforce(wf, year=2005)
+      dimension category  eligible  workforce_year
+    0    sector        a      10.0            2003
+    1    sector        b      20.0            2003
+    >>> select_workforce(wf, year=2001)["workforce_year"].unique().tolist()
+    [2003]
+    >>> select_workforce(wf)["workforce_year"].unique().tolist()
+    [2006]
+    """
+    check_columns(workforce, ["year", "dimension", "category", "headcount"], "workforce")
+    frame = workforce
+    if dimensions is not None:
+        frame = frame[frame["dimension"].isin(list(dimensions))]
+    pieces = []
+    for dimension, grp in frame.groupby("dimension", sort=False):
+        years = sorted(int(y) for y in grp["year"].dropna().unique())
+        if not years:
+            continue
+        if year is None:
+            chosen = years[-1]
+        else:
+            before = [y for y in years if y <= year]
+            chosen = before[-1] if before else years[0]
+        rows = grp[grp["year"] == chosen]
+        dup = rows["category"][rows["category"].duplicated()].tolist()
+        if dup:
+            raise ValueError(f"`workforce` has more than one headcount for dimension {dimension!r}, "
+                             f"year {chosen}, category(ies) {dup}")
+        pieces.append(pd.DataFrame({
+            "dimension": rows["dimension"].astype(str).to_numpy(),
+            "category": rows["category"].astype(str).to_numpy(),
+            "eligible": pd.to_numeric(rows["headcount"]).astype("float64").to_numpy(),
+            "workforce_year": chosen,
+        }))
+    if not pieces:
+        return pd.DataFrame({"dimension": pd.Series(dtype=str), "category": pd.Series(dtype=str),
+                             "eligible": pd.Series(dtype="float64"), "workforce_year": pd.Series(dtype="int64")})
+    return pd.concat(pieces, ignore_index=True)
+
+
+def category_counts(
+    participants: pd.DataFrame,
+    workforce: pd.DataFrame,
+    dimensions: Sequence[str],
+) -> pd.DataFrame:
+    """Participants and eligible workforce per dimension × category.
+
+    Parameters
+    ----------
+    participants : DataFrame
+        One row per participant with a column per dimension (missing values count as
+        ``not_recorded``).
+    workforce : DataFrame
+        ``dimension, category, eligible`` (and optionally ``workforce_year``): one benchmark
+        per dimension, as :func:`select_workforce` returns.
+    dimensions : sequence of str
+        The dimensions to count.
+
+    Returns
+    -------
+    DataFrame
+        ``dimension, category, participants, eligible, workforce_year``: every category of the
+        workforce (with 0 participants if none took part), then categories found only among
+        participants (sorted; ``eligible`` missing).
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"sector": ["a", "a", "c", None]})
+    >>> wf = pd.DataFrame({"dimension": ["sector"] * 2, "category": ["a", "b"], "eligible": [100.0, 50.0]})
+    >>> category_counts(people, wf, ["sector"])
+      dimension      category  participants  eligible  workforce_year
+    0    sector             a             2     100.0             NaN
+    1    sector             b             0      50.0             NaN
+    2    sector             c             1       NaN             NaN
+    3    sector  not_recorded             1       NaN             NaN
+    """
+    check_columns(participants, list(dimensions), "participants")
+    check_columns(workforce, ["dimension", "category", "eligible"], "workforce")
+    try:
+        check_unique(workforce, ["dimension", "category"], "workforce")
+    except ValueError as exc:
+        raise ValueError(f"{exc}; choose one year per dimension with select_workforce()") from None
+    pieces = []
+    for dimension in dimensions:
+        people = participants[dimension].astype("object").where(participants[dimension].notna(), "not_recorded")
+        people = people.astype(str).replace("", "not_recorded")
+        counts = people.value_counts(sort=False)
+        wf = workforce[workforce["dimension"] == dimension]
+        categories = list(wf["category"].astype(str))
+        categories += sorted(set(counts.index) - set(categories))
+        eligible = dict(zip(wf["category"].astype(str), pd.to_numeric(wf["eligible"]), strict=True))
+        years = dict(zip(wf["category"].astype(str), wf["workforce_year"], strict=True)) \
+            if "workforce_year" in wf else {}
+        year = next(iter(years.values()), np.nan)
+        pieces.append(pd.DataFrame({
+            "dimension": dimension,
+            "category": categories,
+            "participants": [int(counts.get(c, 0)) for c in categories],
+            "eligible": [float(eligible.get(c, np.nan)) for c in categories],
+            "workforce_year": year,
+        }))
+    return pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(
+        columns=["dimension", "category", "participants", "eligible", "workforce_year"])

@@ -1,0 +1,77 @@
+"""Pre/post change: paired tests, effect sizes, reliable change, multiplicity, mixed models.
+
+The conventions are those of ``METHODS.md`` ("Pre/post change"); every index is named by what it
+is (``d_z``, ``d_av``, ``g_av``, ``d_rm``), never "paired Cohen's d". In short:
+
+* change = later − earlier (positive = higher at the later wave), complete pairs only,
+  two-sided tests, sample SDs (ddof = 1), no rounding;
+* paired t with the CI of the mean change from t(n − 1);
+* Wilcoxon signed-rank as R's ``wilcox.test(paired = TRUE)`` (W+; exact or normal with tie
+  correction and continuity correction 0.5);
+* d_z with an exact noncentral-t CI, d_av and g_av (Lakens 2013), d_rm;
+* the reliable change index of Jacobson & Truax (1991);
+* Holm (default) or Benjamini–Hochberg adjustment across a report's scales;
+* a linear mixed model (statsmodels MixedLM, REML, random intercept per participant) for three
+  or more waves, keeping participants with a missing wave;
+* attrition flow and the baseline comparison of those with and without a later score.
+
+The modules, one statistical idea each:
+
+* :mod:`~evaluation.stats.outcomes.paired` — :func:`paired_change` (paired t, Wilcoxon
+  signed-rank, d_z with its noncentral-t CI, d_av, g_av, d_rm);
+* :mod:`~evaluation.stats.outcomes.reliable_change` — :func:`reliable_change`,
+  :func:`reliable_change_by_person` (Jacobson & Truax);
+* :mod:`~evaluation.stats.outcomes.multiplicity` — :func:`adjust_p` (Holm, Benjamini–Hochberg,
+  by statsmodels);
+* :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`, :func:`response_shift`;
+* :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model` (statsmodels MixedLM);
+* :mod:`~evaluation.stats.outcomes.attrition` — :func:`attrition`, :func:`baseline_comparison`.
+
+Scores come in long format: one row per participant × scale × wave × rater with the columns
+``participant_id, scale, wave, rater, score`` (extra columns are ignored; a missing ``rater``
+column means every score is a self-rating). Data that make a statistic impossible (fewer than
+two pairs, no variance, no answers) give NaN and a
+:class:`~evaluation.core.errors.DegenerateDataWarning` that says which statistic and why; never a
+crash and never a silent zero.
+"""
+
+from __future__ import annotations
+
+from evaluation.stats.outcomes._common import SCORE_COLUMNS
+from evaluation.stats.outcomes.attrition import ATTRITION_STAGES, attrition, baseline_comparison
+from evaluation.stats.outcomes.mixed_model import MIXED_MODEL_COLUMNS, mixed_model
+from evaluation.stats.outcomes.multiplicity import adjust_p
+from evaluation.stats.outcomes.paired import (
+    TIE_DECIMALS,
+    WILCOXON_EXACT_MAX_N,
+    PairedChange,
+    paired_change,
+)
+from evaluation.stats.outcomes.reliable_change import (
+    RCI_CRITERION,
+    ReliableChange,
+    reliable_change,
+    reliable_change_by_person,
+)
+from evaluation.stats.outcomes.table import OUTCOME_COLUMNS, outcomes_table, response_shift
+
+__all__ = [
+    "ATTRITION_STAGES",
+    "MIXED_MODEL_COLUMNS",
+    "OUTCOME_COLUMNS",
+    "RCI_CRITERION",
+    "SCORE_COLUMNS",
+    "TIE_DECIMALS",
+    "WILCOXON_EXACT_MAX_N",
+    "PairedChange",
+    "ReliableChange",
+    "adjust_p",
+    "attrition",
+    "baseline_comparison",
+    "mixed_model",
+    "outcomes_table",
+    "paired_change",
+    "reliable_change",
+    "reliable_change_by_person",
+    "response_shift",
+]

@@ -1,0 +1,423 @@
+"""The outcomes table (``tables/outcomes.csv``) and the response shift.
+
+:func:`outcomes_table` computes the paired change (:mod:`~evaluation.stats.outcomes.paired`)
+and reliable change (:mod:`~evaluation.stats.outcomes.reliable_change`) of every scale ×
+comparison × rater of long-format scores, with p-values adjusted within each comparison ×
+rater family (:mod:`~evaluation.stats.outcomes.multiplicity`); :func:`response_shift` the
+pre-test minus the retrospective (then) pre-test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.checks import check_choice, check_columns
+from evaluation.core.checks import check_confidence_level as _check_confidence_level
+from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
+from evaluation.stats.outcomes._common import _NAN, _prepare_scores, _rater_key, _sd, _warn
+from evaluation.stats.outcomes.multiplicity import adjust_p
+from evaluation.stats.outcomes.paired import _paired_change
+from evaluation.stats.outcomes.reliable_change import (
+    _check_reliability,
+    _rci,
+    _reliable_change_summary,
+)
+
+__all__ = ["OUTCOME_COLUMNS", "outcomes_table", "response_shift"]
+
+#: Columns of ``tables/outcomes.csv`` (CONTRACT section 4), in order.
+OUTCOME_COLUMNS: tuple[str, ...] = (
+    "scale",
+    "kirkpatrick_level",
+    "comparison",
+    "rater",
+    "n_pairs",
+    "mean_pre",
+    "sd_pre",
+    "mean_post",
+    "sd_post",
+    "mean_change",
+    "change_ci_low",
+    "change_ci_high",
+    "t",
+    "df",
+    "p_value",
+    "p_adjusted",
+    "wilcoxon_w_plus",
+    "wilcoxon_p",
+    "d_z",
+    "d_z_ci_low",
+    "d_z_ci_high",
+    "d_av",
+    "g_av",
+    "d_rm",
+    "reliability",
+    "rci_improved",
+    "rci_unchanged",
+    "rci_deteriorated",
+)
+
+
+def _resolve_comparisons(comparisons: Any) -> list[tuple[str, str, str]]:
+    if isinstance(comparisons, str):
+        comparisons = [comparisons]
+    if isinstance(comparisons, Mapping):
+        items = [(str(k), *map(str, v)) for k, v in comparisons.items()]
+    else:
+        items = []
+        for name in comparisons:
+            try:
+                check_choice(name, COMPARISONS, "comparisons")
+            except ValueError as exc:
+                raise ValueError(
+                    f"{exc} (or pass a mapping name → (earlier wave, later wave))"
+                ) from None
+            items.append((name, *COMPARISONS[name]))
+    if not items:
+        raise ValueError("`comparisons` is empty; name at least one, e.g. ['pre_post']")
+    return items
+
+
+def _paired_groups(
+    data: pd.DataFrame, earlier: str, later: str
+) -> Iterable[tuple[str, str, np.ndarray, np.ndarray]]:
+    """(scale, rater, earlier scores, later scores) of complete pairs, sorted by participant.
+
+    Only scale × rater groups with at least one score at each of the two waves are yielded.
+    """
+    sub = data.loc[data["wave"].isin([earlier, later])]
+    if sub.empty:
+        return
+    wide = sub.pivot(index=["scale", "rater", "participant_id"], columns="wave", values="score")
+    if earlier not in wide.columns or later not in wide.columns:
+        return
+    wide = wide.sort_index()
+    for (scale, rater), group in wide.groupby(level=["scale", "rater"], sort=True):
+        x = group[earlier].to_numpy(dtype=float)
+        y = group[later].to_numpy(dtype=float)
+        if np.isnan(x).all() or np.isnan(y).all():
+            continue
+        keep = ~(np.isnan(x) | np.isnan(y))
+        yield str(scale), str(rater), x[keep], y[keep]
+
+
+def _reliability_lookup(reliability: Any) -> tuple[dict[tuple[str, str | None], float], float]:
+    """Mapping (scale, rater or None) → r_xx, and a value for every scale (NaN if none)."""
+    if reliability is None:
+        return {}, _NAN
+    if isinstance(reliability, int | float | np.floating | np.integer) and not isinstance(
+        reliability, bool
+    ):
+        return {}, _check_reliability(reliability)
+    if isinstance(reliability, pd.DataFrame):
+        check_columns(reliability, ["scale", "reliability"], "reliability")
+        raters = (
+            reliability["rater"] if "rater" in reliability.columns else [None] * len(reliability)
+        )
+        return {
+            (str(s), None if rt is None or pd.isna(rt) else str(rt)): _check_reliability(r)
+            for s, rt, r in zip(
+                reliability["scale"], raters, reliability["reliability"], strict=True
+            )
+        }, _NAN
+    if isinstance(reliability, pd.Series):
+        reliability = reliability.to_dict()
+    if isinstance(reliability, Mapping):
+        return {(str(s), None): _check_reliability(r) for s, r in reliability.items()}, _NAN
+    raise ValueError(
+        "`reliability` must be None, a number, a mapping scale → r_xx, or a DataFrame with "
+        f"columns scale, rater, reliability; got {type(reliability).__name__}"
+    )
+
+
+def _scale_info(scale_info: pd.DataFrame | None) -> tuple[dict[str, Any], dict[str, bool]]:
+    levels: dict[str, Any] = {}
+    better: dict[str, bool] = {}
+    if scale_info is None:
+        return levels, better
+    if not isinstance(scale_info, pd.DataFrame):
+        raise ValueError(
+            "`scale_info` must be a DataFrame indexed by scale with columns "
+            f"kirkpatrick_level, higher_is_better; got {type(scale_info).__name__}"
+        )
+    for scale, row in scale_info.iterrows():
+        if "kirkpatrick_level" in scale_info.columns and pd.notna(row["kirkpatrick_level"]):
+            levels[str(scale)] = int(row["kirkpatrick_level"])
+        if "higher_is_better" in scale_info.columns and pd.notna(row["higher_is_better"]):
+            better[str(scale)] = bool(row["higher_is_better"])
+    return levels, better
+
+
+def outcomes_table(
+    scores: pd.DataFrame,
+    *,
+    comparisons: Any,
+    confidence_level: float = 0.95,
+    multiplicity: str = "holm",
+    reliability: Any = None,
+    scale_info: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The outcomes table: paired change of every scale × comparison × rater.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Long format with columns ``participant_id, scale, wave, rater, score`` (extra columns
+        are ignored; without ``rater`` every score counts as ``self``; a missing score is no
+        score). At most one row per participant × scale × wave × rater.
+    comparisons : sequence of str, or mapping
+        Names from :data:`evaluation.core.vocabulary.COMPARISONS` (e.g. ``["pre_post", "then_post"]``),
+        or a mapping name → (earlier wave, later wave).
+    confidence_level : float, default 0.95
+    multiplicity : {"holm", "bh", "none"}, default "holm"
+        Adjustment for ``p_adjusted`` (see Notes for the family).
+    reliability : None, float, mapping or DataFrame
+        r_xx for the reliable change index: one number for every scale, a mapping scale → r_xx,
+        or a DataFrame with columns ``scale, rater, reliability`` (a row with a missing rater
+        applies to every rater). Scales without one get NaN ``reliability`` and ``rci_*``
+        columns and a :class:`~evaluation.core.errors.DegenerateDataWarning`.
+    scale_info : DataFrame, optional
+        Indexed by scale, columns ``kirkpatrick_level`` and ``higher_is_better`` (defaults:
+        missing level, higher is better). Its index order also orders the rows.
+
+    Returns
+    -------
+    DataFrame
+        One row per scale × comparison × rater that has scores at both waves of the comparison,
+        with the columns :data:`OUTCOME_COLUMNS` in that order, then ``earlier_wave,
+        later_wave, r_pre_post, wilcoxon_method, rci_s_diff, rci_n_improved,
+        rci_n_unchanged, rci_n_deteriorated, p_adjust_method``. Rows are sorted by scale
+        (``scale_info`` order, then alphabetical), comparison (as given), rater (self,
+        line_manager, peer, direct_report, then others alphabetically), whatever the order
+        of ``scores``. ``mean_pre``/``sd_pre`` are the earlier wave of the comparison,
+        ``mean_post``/``sd_post`` the later one, over complete pairs.
+
+    Warns
+    -----
+    DegenerateDataWarning
+        For each row with fewer than two pairs or no variance (see :func:`paired_change`), and
+        for scales without a reliability.
+
+    Notes
+    -----
+    Every statistic is that of :func:`paired_change` and :func:`reliable_change` (change =
+    later − earlier; RCI with SD_pre of the complete pairs). **Multiplicity family**: the
+    rows of one comparison and one rater, i.e. all scales of the table for, say, ``pre_post``
+    self-ratings, are adjusted together (``METHODS.md``: "multiplicity across a report's
+    scales"); different comparisons and raters answer different questions and are separate
+    families. Rows whose p is NaN do not count in m.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({
+    ...     "participant_id": ["a", "b", "c", "d"] * 2,
+    ...     "scale": "leading_change", "rater": "self",
+    ...     "wave": ["pre"] * 4 + ["post"] * 4,
+    ...     "score": [3.0, 2.5, 4.0, 3.5, 3.5, 3.0, 4.0, 4.5]})
+    >>> table = outcomes_table(scores, comparisons=["pre_post"], reliability=0.8)
+    >>> table[["scale", "comparison", "n_pairs", "mean_change", "p_adjusted", "rci_improved"]]
+                scale comparison  n_pairs  mean_change  p_adjusted  rci_improved
+    0  leading_change   pre_post        4          0.5    0.091...          0.25
+    """
+    level = _check_confidence_level(confidence_level)
+    check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
+    items = _resolve_comparisons(comparisons)
+    data = _prepare_scores(scores)
+    by_key, r_default = _reliability_lookup(reliability)
+    levels, better = _scale_info(scale_info)
+    rows: list[dict[str, Any]] = []
+    no_reliability: list[str] = []
+    for name, earlier, later in items:
+        for scale, rater, x, y in _paired_groups(data, earlier, later):
+            context = f"scale {scale!r}, comparison {name!r}, rater {rater!r}"
+            res = _paired_change(x, y, level, context, stacklevel=4)
+            r_xx = by_key.get((scale, rater), by_key.get((scale, None), r_default))
+            if np.isfinite(r_xx):
+                sd, s_diff, _, cat = _rci(x, y, r_xx, better.get(scale, True), None, context)
+                rc = _reliable_change_summary(x.size, sd, r_xx, s_diff, cat)
+            else:
+                no_reliability.append(f"{scale} ({rater})")
+                rc = _reliable_change_summary(x.size, _sd(x), _NAN, _NAN, np.array([]))
+            row = res.to_dict()
+            row.update(
+                scale=scale,
+                kirkpatrick_level=levels.get(scale, pd.NA),
+                comparison=name,
+                rater=rater,
+                earlier_wave=earlier,
+                later_wave=later,
+                reliability=r_xx,
+                rci_improved=rc.rci_improved,
+                rci_unchanged=rc.rci_unchanged,
+                rci_deteriorated=rc.rci_deteriorated,
+                rci_s_diff=rc.s_diff,
+                rci_n_improved=rc.n_improved,
+                rci_n_unchanged=rc.n_unchanged,
+                rci_n_deteriorated=rc.n_deteriorated,
+            )
+            rows.append(row)
+    if no_reliability:
+        _warn(
+            "no usable reliability given for "
+            + ", ".join(dict.fromkeys(no_reliability))
+            + ": the reliability and rci_* columns are NaN there"
+        )
+    extra = [
+        "earlier_wave",
+        "later_wave",
+        "r_pre_post",
+        "wilcoxon_method",
+        "rci_s_diff",
+        "rci_n_improved",
+        "rci_n_unchanged",
+        "rci_n_deteriorated",
+        "p_adjust_method",
+    ]
+    columns = [*OUTCOME_COLUMNS, *extra]
+    if not rows:
+        return _typed_outcomes(pd.DataFrame({c: [] for c in columns}))
+    table = pd.DataFrame(rows)
+    scale_order: dict[str, int] = {}
+    if scale_info is not None:
+        scale_order = {str(s): i for i, s in enumerate(scale_info.index)}
+    comparison_order = {name: i for i, (name, _, _) in enumerate(items)}
+    sort_key = pd.DataFrame(
+        {
+            "s1": table["scale"].map(lambda s: scale_order.get(s, len(scale_order))),
+            "s2": table["scale"],
+            "c": table["comparison"].map(comparison_order),
+            "r1": table["rater"].map(lambda r: _rater_key(r)[0]),
+            "r2": table["rater"].map(lambda r: _rater_key(r)[1]),
+        }
+    )
+    order = sort_key.sort_values(["s1", "s2", "c", "r1", "r2"], kind="stable").index
+    table = table.loc[order].reset_index(drop=True)
+    table["p_adjusted"] = _NAN
+    for _, idx in table.groupby(["comparison", "rater"], sort=False).groups.items():
+        table.loc[idx, "p_adjusted"] = adjust_p(table.loc[idx, "p_value"].to_numpy(), multiplicity)
+    table["p_adjust_method"] = multiplicity
+    return _typed_outcomes(table[columns])
+
+
+def _typed_outcomes(table: pd.DataFrame) -> pd.DataFrame:
+    table = table.copy()
+    table["kirkpatrick_level"] = table["kirkpatrick_level"].astype("Int64")
+    table["n_pairs"] = table["n_pairs"].astype("int64")
+    for c in ("rci_n_improved", "rci_n_unchanged", "rci_n_deteriorated"):
+        table[c] = pd.to_numeric(table[c]).astype("Int64")
+    for c in (
+        "scale",
+        "comparison",
+        "rater",
+        "earlier_wave",
+        "later_wave",
+        "wilcoxon_method",
+        "p_adjust_method",
+    ):
+        table[c] = table[c].astype(object)
+    float_cols = [
+        c
+        for c in table.columns
+        if c
+        not in {
+            "scale",
+            "comparison",
+            "rater",
+            "earlier_wave",
+            "later_wave",
+            "wilcoxon_method",
+            "p_adjust_method",
+            "kirkpatrick_level",
+            "n_pairs",
+            "rci_n_improved",
+            "rci_n_unchanged",
+            "rci_n_deteriorated",
+        }
+    ]
+    table[float_cols] = table[float_cols].astype(float)
+    return table
+
+
+def response_shift(scores: pd.DataFrame, *, confidence_level: float = 0.95) -> pd.DataFrame:
+    """Response shift: the pre-test minus the retrospective (then) pre-test, per scale × rater.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Long format as for :func:`outcomes_table`, with waves ``pre`` and ``then``.
+    confidence_level : float, default 0.95
+
+    Returns
+    -------
+    DataFrame
+        One row per scale × rater with scores at both waves; columns ``scale, rater, n_pairs,
+        mean_pre, mean_then, mean_shift, ci_low, ci_high, t, df, p_value, d_z``, sorted by
+        scale then rater. Empty (same columns) when nobody answered both.
+
+    Notes
+    -----
+    mean_shift = mean(pre − then) over complete pairs, with the paired t test and its CI from
+    t(n − 1) (R: ``t.test(pre, then, paired = TRUE)``); d_z = mean/SD of pre − then. A positive
+    shift means participants rate their pre-programme selves lower in hindsight than they did
+    at the time: their internal standard moved (Howard 1980), so pre → post change understates
+    the change judged against the post standard; ``then_post`` in :func:`outcomes_table` is
+    the change against that standard.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"participant_id": list("abcd") * 2, "scale": "s",
+    ...                        "rater": "self", "wave": ["pre"] * 4 + ["then"] * 4,
+    ...                        "score": [4.0, 3.5, 4.0, 3.0, 3.5, 3.0, 3.0, 3.0]})
+    >>> response_shift(scores)[["scale", "n_pairs", "mean_shift", "t"]]
+      scale  n_pairs  mean_shift    t
+    0     s        4         0.5  2.4...
+    """
+    level = _check_confidence_level(confidence_level)
+    data = _prepare_scores(scores)
+    rows = []
+    for scale, rater, then, pre in _paired_groups(data, "then", "pre"):
+        context = f"scale {scale!r}, response shift (pre − then), rater {rater!r}"
+        res = _paired_change(then, pre, level, context)
+        rows.append(
+            {
+                "scale": scale,
+                "rater": rater,
+                "n_pairs": res.n_pairs,
+                "mean_pre": res.mean_post,
+                "mean_then": res.mean_pre,
+                "mean_shift": res.mean_change,
+                "ci_low": res.change_ci_low,
+                "ci_high": res.change_ci_high,
+                "t": res.t,
+                "df": res.df,
+                "p_value": res.p_value,
+                "d_z": res.d_z,
+            }
+        )
+    columns = [
+        "scale",
+        "rater",
+        "n_pairs",
+        "mean_pre",
+        "mean_then",
+        "mean_shift",
+        "ci_low",
+        "ci_high",
+        "t",
+        "df",
+        "p_value",
+        "d_z",
+    ]
+    if not rows:
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c in ("scale", "rater") else float) for c in columns}
+        )
+    table = pd.DataFrame(rows, columns=columns)
+    table["_r"] = table["rater"].map(_rater_key)
+    return (
+        table.sort_values(["scale", "_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
+    )

@@ -1,0 +1,317 @@
+"""Figures: every figure function takes ``title=`` and ``ax=``, displays itself in Jupyter (PNG and
+HTML with its alternative text), labels intervals with the confidence level it is given, and
+leaves the user's matplotlib settings as they were."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import FrozenInstanceError, dataclass
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from evaluation.publish.publisher import Publisher
+from evaluation.viz import cost_plots, equity_plots, outcome_plots
+from evaluation.viz.figure import COLOR_CODES, Plot, ci_percent, house_rc, house_style
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+# ----------------------------------------------------------------------------- small tables
+
+TITLES = {"vision": "Vision & <direction>", "coaching": "Coaching"}
+OUTCOMES = pd.DataFrame({
+    "scale": ["vision", "coaching", "vision"], "comparison": "pre_post",
+    "rater": ["self", "self", "line_manager"], "d_z": [0.6, 0.3, 0.4], "d_z_ci_low": [0.4, 0.1, 0.1],
+    "d_z_ci_high": [0.8, 0.5, 0.7], "rci_improved": [0.25, 0.2, 0.1], "rci_unchanged": [0.7, 0.75, 0.85],
+    "rci_deteriorated": [0.05, 0.05, 0.05],
+})
+SCORES = pd.DataFrame({
+    "participant_id": np.repeat(["p1", "p2", "p3"], 6),
+    "scale": np.tile(np.repeat(["vision", "coaching"], 3), 3),
+    "wave": np.tile(["pre", "post", "follow_up"], 6),
+    "rater": "self",
+    "score": [3.0, 3.5, 3.4, 2.5, 3.0, 3.1, 2.0, 3.0, 2.8, 3.5, 3.5, 3.6, 4.0, 4.5, 4.4, 3.0, 3.2, 3.3],
+})
+FLOW = pd.DataFrame({"stage": ["enrolled", "completed", "scored_at_both"], "n": [40, 36, 30]})
+BY_CATEGORY = pd.DataFrame({
+    "category": ["design", "delivery", "delivery"], "basis": ["fixed", "fixed", "per_participant"],
+    "amount": [5000.0, 3000.0, 2000.0], "share": [0.5, 0.3, 0.2], "price_base_year": 2024,
+})
+CURVE = pd.DataFrame({
+    "participants": range(1, 13), "cohorts": [1] * 6 + [2] * 6,
+    "average_cost": [1000.0 / n + 100 for n in range(1, 13)], "marginal_cost": 100.0, "price_base_year": 2024,
+})
+TORNADO = pd.DataFrame({
+    "measure": "cost_per_completer", "description": ["Hours", "Pay"], "low_setting": ["×0.75", "×0.8"],
+    "high_setting": ["×1.5", "×1.2"], "value_low": [9000.0, 9500.0], "value_high": [12000.0, 10500.0],
+    "value_base": 10000.0, "price_base_year": 2024,
+})
+MEASURES = ("cost_per_completer", "cost_per_reliable_improver")
+DRAWS = pd.DataFrame({"cost_per_completer": np.linspace(9000, 11000, 50),
+                      "cost_per_reliable_improver": np.linspace(30000, 60000, 50)})
+BOOTSTRAP = pd.DataFrame({
+    "measure": list(MEASURES), "value": [10000.0, 45000.0], "ci_low": [9100.0, 32000.0],
+    "ci_high": [10900.0, 58000.0], "undefined_draws": [0, 2], "resamples": 50, "price_base_year": 2024,
+    "confidence_level": 0.95,
+})
+BENCHMARKS = pd.DataFrame({
+    "item": ["Residential", "Non-residential", "This cohort"], "kind": ["benchmark", "benchmark", "cohort"],
+    "low_real": [6000.0, 1500.0, 8500.0], "high_real": [np.nan, 3000.0, np.nan], "price_base_year": 2024,
+})
+COMPARISON = pd.DataFrame({
+    "level": ["cohort", "cohort", "programme"], "programme_title": "Leading to Deliver", "cohort": [1, 2, None],
+    "price_base_year": 2024,
+    **{m: [15000.0, 14000.0, 14500.0] for m in ("cost_per_enrolled", "cost_per_completer",
+                                                "cost_per_reliable_improver")},
+    **{f"{m}_ci_low": [14000.0, 13000.0, np.nan] for m in ("cost_per_enrolled", "cost_per_completer",
+                                                          "cost_per_reliable_improver")},
+    **{f"{m}_ci_high": [16000.0, 15500.0, np.nan] for m in ("cost_per_enrolled", "cost_per_completer",
+                                                           "cost_per_reliable_improver")},
+})
+EQUITY = pd.DataFrame({
+    "dimension": "sector", "category": ["local_authority", "health", "voluntary", "police"],
+    "relative_likelihood": [1.0, 0.6, 0.0, np.nan], "rl_ci_low": [np.nan, 0.4, 0.0, np.nan],
+    "rl_ci_high": [np.nan, 0.9, 1.5, np.nan], "band": ["", "disparity", "inconclusive", ""],
+    "suppressed": ["", "", "", "primary"], "reference_category": "local_authority",
+})
+COUNCIL = pd.DataFrame({"category": ["angus", "fife", "moray", "na_h_eileanan_siar"],
+                        "rate_per_1000": [0.5, 0.8, np.nan, 1.1], "suppressed": ["", "", "primary", ""]})
+LORENZ = pd.DataFrame({"cum_workforce_share": [0.0, 0.3, 0.6, 1.0], "cum_places_share": [0.0, 0.1, 0.4, 1.0]})
+COMPLETION = pd.DataFrame({
+    "dimension": "sector", "category": ["health", "local_authority", "voluntary"],
+    "completion_rate": [np.nan, 0.9, 0.8], "ci_low": [np.nan, 0.8, 0.6], "ci_high": [np.nan, 0.96, 0.9],
+    "suppressed": ["primary", "", ""],
+})
+
+
+@dataclass(frozen=True)
+class Case:
+    """A figure function with its tables: ``draw(**kwargs)`` returns its Plot."""
+
+    name: str
+    draw: Callable[..., Plot]
+    panels: int = 1  # how many Axes it draws (one per panel)
+    level: bool = False  # whether it takes confidence_level
+
+
+CASES = [
+    Case("forest_plot", lambda **kw: outcome_plots.forest_plot(OUTCOMES, titles=TITLES, **kw), level=True),
+    Case("paired_change_plot", lambda **kw: outcome_plots.paired_change_plot(
+        SCORES, scales=["vision", "coaching"], titles=TITLES, **kw), panels=2),
+    Case("reliable_change_chart", lambda **kw: outcome_plots.reliable_change_chart(OUTCOMES, titles=TITLES, **kw)),
+    Case("attrition_flow", lambda **kw: outcome_plots.attrition_flow(FLOW, **kw)),
+    Case("wave_means_plot", lambda **kw: outcome_plots.wave_means_plot(
+        SCORES, waves=["pre", "post", "follow_up"], titles=TITLES, **kw)),
+    Case("category_chart", lambda **kw: cost_plots.category_chart(BY_CATEGORY, **kw)),
+    Case("cost_curve_chart", lambda **kw: cost_plots.cost_curve_chart(CURVE, enrolled=6, **kw)),
+    Case("tornado_chart", lambda **kw: cost_plots.tornado_chart(TORNADO, **kw)),
+    Case("bootstrap_chart", lambda **kw: cost_plots.bootstrap_chart(
+        DRAWS, BOOTSTRAP.assign(confidence_level=kw.get("confidence_level", 0.95)), **kw), panels=2, level=True),
+    Case("benchmark_chart", lambda **kw: cost_plots.benchmark_chart(BENCHMARKS, **kw)),
+    Case("comparison_chart", lambda **kw: cost_plots.comparison_chart(COMPARISON, **kw), panels=3, level=True),
+    Case("representation_chart", lambda **kw: equity_plots.representation_chart(EQUITY, dimension="sector", **kw),
+         level=True),
+    Case("council_rates_chart", lambda **kw: equity_plots.council_rates_chart(COUNCIL, **kw)),
+    Case("lorenz_chart", lambda **kw: equity_plots.lorenz_chart(LORENZ, 0.25, **kw)),
+    Case("group_estimates_chart", lambda **kw: equity_plots.group_estimates_chart(
+        COMPLETION, value="completion_rate", low="ci_low", high="ci_high", percent=True, xlabel="Completed (%)",
+        **kw), level=True),
+]
+IDS = [c.name for c in CASES]
+
+
+def test_every_public_figure_function_has_a_case():
+    public = {name for module in (outcome_plots, cost_plots, equity_plots) for name in module.__all__}
+    assert public == set(IDS)
+
+
+def user_axes(panels: int):
+    fig = Figure(figsize=(5.0, 4.0))
+    axes = fig.subplots(1, panels, squeeze=False)[0]
+    return fig, (axes[0] if panels == 1 else list(axes))
+
+
+# ----------------------------------------------------------------------------- display
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_new_figure_displays_itself_as_png_and_html_with_its_alt_text(case):
+    plot = case.draw()
+    assert isinstance(plot, Plot) and isinstance(plot.figure, Figure) and plot.styled
+    png = plot._repr_png_()
+    assert png.startswith(PNG_SIGNATURE)
+    assert plot.png is png  # rendered once, then reused
+    page = plot._repr_html_()
+    assert page.startswith('<img src="data:image/png;base64,')
+    assert f'alt="{html.escape(plot.alt, quote=True)}"' in page
+    assert plot.alt and plot.title
+
+
+def test_the_html_escapes_the_alt_text():
+    plot = outcome_plots.forest_plot(OUTCOMES, titles=TITLES)
+    assert "Vision & <direction>" in plot.alt
+    assert "Vision &amp; &lt;direction&gt;" in plot._repr_html_()
+    assert "<direction>" not in plot._repr_html_()
+    apostrophe = cost_plots.category_chart(BY_CATEGORY)
+    assert "cohort's" in apostrophe.alt and "cohort&#x27;s" in apostrophe._repr_html_()
+
+
+def test_plot_stays_frozen():
+    plot = outcome_plots.attrition_flow(FLOW)
+    with pytest.raises(FrozenInstanceError):
+        plot.title = "other"  # type: ignore[misc]
+
+
+def test_publisher_saves_the_plots_own_png(tmp_path, capsys):
+    plot = outcome_plots.attrition_flow(FLOW)
+    Publisher(tmp_path, notebook="test").figure(plot, "attrition")
+    assert (tmp_path / "figures" / "attrition.png").read_bytes() == plot.png
+
+
+# ----------------------------------------------------------------------------- title= and ax=
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_title_replaces_the_default_title(case):
+    default = case.draw()
+    plot = case.draw(title="My own title")
+    assert plot.title == "My own title" != default.title
+    drawn = [ax.get_title() for ax in plot.figure.axes] + [plot.figure.get_suptitle()]
+    assert "My own title" in drawn
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_ax_draws_into_the_users_axes_and_leaves_the_figure_alone(case):
+    fig, ax = user_axes(case.panels)
+    engine = fig.get_layout_engine()
+    plot = case.draw(ax=ax, title="Mine")
+    assert plot.figure is fig and not plot.styled
+    assert plot.title == "Mine"
+    assert tuple(fig.get_size_inches()) == (5.0, 4.0) and fig.dpi == mpl.rcParams["figure.dpi"]
+    assert fig.get_layout_engine() is engine
+    assert fig.get_suptitle() == "" and not fig.legends
+    assert len(fig.axes) == case.panels
+    assert all(a.has_data() or a.get_yticklabels() for a in fig.axes)
+    if case.panels == 1:
+        assert ax.get_title() == "Mine"
+    assert plot._repr_png_().startswith(PNG_SIGNATURE)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.panels > 1], ids=lambda c: c.name)
+def test_a_several_panel_figure_wants_one_axes_per_panel(case):
+    fig, ax = user_axes(case.panels + 1)
+    with pytest.raises(ValueError, match="`ax`"):
+        case.draw(ax=ax)
+    with pytest.raises(ValueError, match="`ax`"):
+        case.draw(ax="left")
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.panels == 1], ids=lambda c: c.name)
+def test_ax_must_be_an_axes(case):
+    with pytest.raises(ValueError, match="`ax`"):
+        case.draw(ax=[1, 2])
+
+
+def test_a_pyplot_axes_is_accepted():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    fig, ax = plt.subplots()
+    try:
+        plot = outcome_plots.attrition_flow(FLOW, ax=ax)
+        assert plot.figure is fig and ax.get_title() == plot.title
+    finally:
+        plt.close(fig)
+
+
+# ----------------------------------------------------------------------------- confidence level
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.level], ids=lambda c: c.name)
+def test_interval_labels_follow_the_confidence_level(case):
+    plot = case.draw(confidence_level=0.9)
+    labels = [ax.get_xlabel() for ax in plot.figure.axes]
+    assert any("90% CI" in text for text in labels) or "90%" in plot.alt
+    assert "95%" not in plot.alt and not any("95%" in text for text in labels)
+
+
+def test_the_axis_labels_name_the_level():
+    assert outcome_plots.forest_plot(OUTCOMES, confidence_level=0.9).figure.axes[0].get_xlabel() == \
+        "d_z with 90% CI (positive = higher at the later wave)"
+    assert outcome_plots.forest_plot(OUTCOMES).figure.axes[0].get_xlabel() == \
+        "d_z with 95% CI (positive = higher at the later wave)"
+    assert "with 97.5% CI" in equity_plots.representation_chart(
+        EQUITY, dimension="sector", confidence_level=0.975).figure.axes[0].get_xlabel()
+    assert ci_percent(0.8) == "80%"
+
+
+@pytest.mark.parametrize("bad", [1.5, 0, "0.9", True])
+@pytest.mark.parametrize("case", [c for c in CASES if c.level], ids=lambda c: c.name)
+def test_a_bad_confidence_level_is_refused(case, bad):
+    with pytest.raises(ValueError, match="`confidence_level`"):
+        case.draw(confidence_level=bad)
+
+
+def test_the_bootstrap_chart_takes_its_level_from_the_table_and_refuses_another():
+    table = BOOTSTRAP.assign(confidence_level=0.9)
+    assert "90% percentile interval" in cost_plots.bootstrap_chart(DRAWS, table).alt
+    with pytest.raises(ValueError, match="`confidence_level`"):
+        cost_plots.bootstrap_chart(DRAWS, table, confidence_level=0.95)
+
+
+# ----------------------------------------------------------------------------- global state
+
+
+def test_drawing_every_figure_leaves_rcparams_and_colour_codes_unchanged():
+    rc = dict(mpl.rcParams)
+    codes = {c: mpl.colors.get_named_colors_mapping()[c] for c in "bgrmyck"}
+    rgb = {c: mpl.colors.to_rgba(c) for c in "bgrmyck"}
+    for case in CASES:
+        case.draw()._repr_png_()
+        case.draw(title="T")._repr_html_()
+        _, ax = user_axes(case.panels)
+        case.draw(ax=ax)._repr_png_()
+    assert dict(mpl.rcParams) == rc
+    assert {c: mpl.colors.get_named_colors_mapping()[c] for c in "bgrmyck"} == codes
+    assert {c: mpl.colors.to_rgba(c) for c in "bgrmyck"} == rgb
+
+
+def test_house_style_is_what_set_theme_set_and_only_inside_the_block():
+    import seaborn as sns
+
+    mapping = mpl.colors.get_named_colors_mapping()
+    saved = {c: mapping[c] for c in "bgrmyck"}
+    try:
+        with mpl.rc_context():
+            sns.set_theme(style="whitegrid", context="notebook")
+            themed = dict(mpl.rcParams)
+            remapped = {c: mpl.colors.to_rgb(c) for c in "bgrmyck"}
+    finally:
+        for c, value in saved.items():
+            mapping[c] = value
+    before = dict(mpl.rcParams)
+    with house_style():
+        assert dict(mpl.rcParams) == themed
+    assert dict(mpl.rcParams) == before
+    assert {c: tuple(COLOR_CODES[c]) for c in "bgrmyck"} == remapped
+    assert set(house_rc()) <= set(mpl.rcParams)
+
+
+def test_house_style_restores_rcparams_after_an_error():
+    before = dict(mpl.rcParams)
+    with pytest.raises(RuntimeError), house_style():
+        mpl.rcParams["lines.linewidth"] = 9
+        raise RuntimeError
+    assert dict(mpl.rcParams) == before
+
+
+def test_the_user_figure_is_rendered_in_the_users_style():
+    fig, ax = user_axes(1)
+    with mpl.rc_context({"axes.titlesize": 22}):
+        plot = outcome_plots.attrition_flow(FLOW, ax=ax)
+    assert ax.title.get_fontsize() == 22
+    styled = outcome_plots.attrition_flow(FLOW)
+    assert styled.figure.axes[0].title.get_fontsize() == house_rc()["axes.titlesize"]
+    assert plot.png.startswith(PNG_SIGNATURE)
