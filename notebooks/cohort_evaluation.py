@@ -53,11 +53,13 @@ display(Markdown(report.outcome_summary(tables, data)))
 # summary). Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings.
 
 # %%
-publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="self", titles=titles), "forest_self")
+publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="self", titles=titles,
+                                 confidence_level=data.cohort.confidence_level), "forest_self")
 
 # %%
 if ((tables["outcomes"]["comparison"] == first) & (tables["outcomes"]["rater"] == "line_manager")).any():
-    publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="line_manager", titles=titles),
+    publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="line_manager", titles=titles,
+                                     confidence_level=data.cohort.confidence_level),
                    "forest_line_manager")
 
 # %% tags=["nbval-check-output"]

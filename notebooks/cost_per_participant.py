@@ -98,8 +98,8 @@ publish.table("cost_curve", tables["cost_curve"], display=False)
 #
 # One input varies at a time between a low and a high value, the others staying at their base
 # values: the hourly cost of participants' time (×0.8 to ×1.2), their hours on the programme
-# (×0.75 to ×1.5), the completion rate and the share who reliably improved (their 95% Wilson
-# intervals), and the price base year (the year the money was spent, and the latest deflator
+# (×0.75 to ×1.5), the completion rate and the share who reliably improved (the ends of their Wilson
+# intervals at the cohort's confidence level), and the price base year (the year the money was spent, and the latest deflator
 # year). The price base is a change of units, not uncertainty about resources: it shows how
 # much the choice of base year matters when comparing figures from different years.
 
@@ -115,12 +115,14 @@ show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "hi
 # ## How sure we are: the bootstrap
 #
 # The participants were resampled with replacement, each keeping their own cost, completion and
-# improvement together; the interval holds the middle 95% of the resampled figures. A resample
+# improvement together; the interval holds the middle of the resampled figures at the cohort's
+# confidence level (its percentage is on the chart and in the table). A resample
 # with nobody in the denominator has no finite cost per head; it is counted, and a limit that
 # falls among such resamples is left blank.
 
 # %% tags=["nbval-check-output"]
-publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"]), "cost_bootstrap")
+publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"],
+                                          confidence_level=data.cohort.confidence_level), "cost_bootstrap")
 publish.table("cost_bootstrap", tables["bootstrap"], display=False)
 show_table(tables["bootstrap"], 0, columns=["measure", "value", "ci_low", "ci_high", "se", "undefined_draws",
                                                    "resamples", "seed"])
@@ -161,7 +163,8 @@ show_table(tables["benchmarks"], 0, columns=["item", "low", "high", "price_year"
 # %% tags=["nbval-check-output"]
 comparison = tables["programme_comparison"]
 if (comparison["level"] == "cohort").any():
-    publish.figure(cost_plots.comparison_chart(comparison), "cost_programme_comparison")
+    publish.figure(cost_plots.comparison_chart(comparison, confidence_level=data.cohort.confidence_level),
+                   "cost_programme_comparison")
 publish.table("cost_programme_comparison", comparison, display=False)
 show_table(comparison, 0, columns=[
     "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers", "cost_per_enrolled",

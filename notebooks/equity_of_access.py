@@ -34,6 +34,7 @@ from evaluation.publish.publisher import Publisher
 from evaluation.reports import equity_report
 from evaluation.reports.display import show_table
 from evaluation.viz import equity_plots
+from evaluation.viz.figure import ci_percent
 
 data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
 result = equity_report.equity_tables(data)
@@ -109,14 +110,16 @@ else:
 # %% [markdown]
 # ## From a place to completion
 #
-# The share of each group who completed the programme, with a Wilson 95% confidence interval.
+# The share of each group who completed the programme, with a Wilson confidence interval at the cohort's
+# confidence level.
 # Groups whose size is suppressed in the representation table are suppressed here too.
 
 # %%
 publish.figure(equity_plots.group_estimates_chart(
     tables["completion"], value="completion_rate", low="ci_low", high="ci_high", percent=True,
     dimensions=[d for d in settings.dimensions if d != "local_authority"],
-    xlabel="Completed the programme (%), with 95% CI", title="Completion by group"), "equity_completion")
+    xlabel=f"Completed the programme (%), with {ci_percent(level)} CI", title="Completion by group",
+    confidence_level=level), "equity_completion")
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_completion", tables["completion"], display=False)
@@ -135,7 +138,7 @@ if len(change):
     publish.figure(equity_plots.group_estimates_chart(
         change, value="mean_change", low="change_ci_low", high="change_ci_high", reference=0.0,
         dimensions=[d for d in settings.dimensions if d != "local_authority"],
-        xlabel="Mean change (later − earlier, scale points), with 95% CI",
+        xlabel=f"Mean change (later − earlier, scale points), with {ci_percent(level)} CI", confidence_level=level,
         title=f"Change on {data.titles.get(data.primary_scale, data.primary_scale)} by group"),
         "equity_outcome_change")
 
