@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 from evaluation.core.checks import check_choice, check_confidence_level
 from evaluation.stats.costs._common import _NAN, _warn
@@ -181,10 +181,8 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
     -----
     Wilson (1927): ``(p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n)`` with ``p =
     successes/n`` and ``z`` the normal quantile at ``(1 + level)/2`` (R: ``prop.test(x, n,
-    correct = FALSE)$conf.int``). statsmodels' ``proportion_confint(successes, n,
-    method="wilson")`` gives the same limits up to floating-point rounding (it divides centre
-    and half-width by ``1 + z²/n`` separately, so the last bit can differ); this arrangement is
-    kept because the published cost tornado (``tables/cost_tornado.csv``) is computed from it.
+    correct = FALSE)$conf.int``), computed by statsmodels'
+    ``proportion_confint(successes, n, alpha=1 - level, method="wilson")``.
 
     Examples
     --------
@@ -194,12 +192,8 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
     level = check_confidence_level(confidence_level)
     if n <= 0:
         return _NAN, _NAN
-    z = float(stats.norm.isf((1 - level) / 2))
-    p = successes / n
-    centre = p + z * z / (2 * n)
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    denom = 1 + z * z / n
-    return (centre - half) / denom, (centre + half) / denom
+    low, high = proportion_confint(successes, n, alpha=1 - level, method="wilson")
+    return float(low), float(high)
 
 
 TORNADO_MEASURES = ("cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver", "total_cost")
