@@ -334,12 +334,12 @@ def test_benefit_cost_ratio_and_roi_phillips_example():
 
 
 def test_real_benefits_adjusted_and_deflated():
-    b = ct.MonetisedBenefits({2005: 1000.0}, 2005, attribution=0.5, confidence=0.8)
     # 1000 × 0.5 × 0.8 × 100/80 = 500
-    assert ct.real_benefits(b, DEFLATORS, base_year=2024).tolist() == [pytest.approx(500.0)]
+    real = ct.real_benefits({2005: 1000.0}, price_year=2005, deflators=DEFLATORS, base_year=2024,
+                            attribution=0.5, confidence=0.8)
+    assert real.tolist() == [pytest.approx(500.0)]
     with pytest.raises(ValueError, match="attribution"):
-        ct.real_benefits(ct.MonetisedBenefits({2005: 1.0}, 2005, attribution=0.0), DEFLATORS, base_year=2024)
-    assert ct.MonetisedBenefits.from_value({"by_year": {2005: 1.0}, "price_year": 2005}).price_year == 2005
+        ct.real_benefits({2005: 1.0}, price_year=2005, deflators=DEFLATORS, base_year=2024, attribution=0.0)
 
 
 # --------------------------------------------------------------------------- bootstrap

@@ -51,7 +51,7 @@ from evaluation.data.cohort import (
     rci_reliability,
     scale_info,
 )
-from evaluation.data.params import list_cohorts, list_programmes
+from evaluation.data.params import MonetisedBenefits, list_cohorts, list_programmes
 from evaluation.reports.findings import Finding, ReportResult, collect_warnings
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
@@ -446,7 +446,7 @@ def cost_tables(
     Parameters
     ----------
     data : CohortData
-    benefits : MonetisedBenefits or mapping, optional
+    benefits : evaluation.data.params.MonetisedBenefits or mapping, optional
         Monetised benefits (``by_year``, ``price_year``, ``source``, ``attribution``,
         ``confidence``); default: the cohort parameter ``monetised_benefits`` if the
         parameter files have one, else none (no benefit–cost ratio is given).
@@ -502,8 +502,10 @@ def cost_tables(
     tables["non_monetised"] = _non_monetised(data, notes)
     chosen = benefits if benefits is not None else _benefits_parameter(data)
     if chosen is not None:
-        monetised = ct.MonetisedBenefits.from_value(chosen)
-        real = ct.real_benefits(monetised, data.deflators, base_year=ledger.base_year)
+        monetised = chosen if isinstance(chosen, MonetisedBenefits) else MonetisedBenefits.model_validate(chosen)
+        real = ct.real_benefits(monetised.by_year, price_year=monetised.price_year, deflators=data.deflators,
+                                base_year=ledger.base_year, attribution=monetised.attribution,
+                                confidence=monetised.confidence)
         start = coh.year if coh.year is not None and (not len(real) or coh.year <= min(real.index)) else None
         result = collect_warnings(notes, "benefit_cost", lambda: ct.benefit_cost(
             ledger.total_cost, real, discount_rate=coh.discount_rate, start_year=start))

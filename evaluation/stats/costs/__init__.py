@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from evaluation.stats.costs.benefits import (
     BenefitCost,
-    MonetisedBenefits,
     benefit_cost,
     real_benefits,
 )
@@ -86,7 +85,6 @@ __all__ = [
     "BenefitCost",
     "BootstrapResult",
     "Ledger",
-    "MonetisedBenefits",
     "StaffTime",
     "apportion",
     "benefit_cost",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,62 +16,62 @@ import pandas as pd
 from evaluation.stats.costs._common import _NAN, _warn
 from evaluation.stats.costs.prices import GREEN_BOOK_RATE, deflate, present_value
 
-__all__ = ["BenefitCost", "MonetisedBenefits", "benefit_cost", "real_benefits"]
+__all__ = ["BenefitCost", "benefit_cost", "real_benefits"]
 
 
-@dataclass(frozen=True)
-class MonetisedBenefits:
-    """Benefits converted to money (Phillips level 4 → 5).
-
-    ``by_year``: year → amount, nominal pounds in ``price_year`` prices; ``attribution`` the
-    share of the change caused by the programme and ``confidence`` the confidence in that
-    estimate (Phillips' principle 7 adjustment, both in (0, 1]); ``source`` where the values
-    come from.
-    """
-
-    by_year: Mapping[int, float]
-    price_year: int
-    source: str = ""
-    attribution: float = 1.0
-    confidence: float = 1.0
-
-    @classmethod
-    def from_value(cls, value: Any) -> MonetisedBenefits:
-        """From a ``MonetisedBenefits``, a mapping with the same keys, or an object with them."""
-        if isinstance(value, MonetisedBenefits):
-            return value
-        get = value.get if isinstance(value, Mapping) else (lambda k, d=None: getattr(value, k, d))
-        by_year = get("by_year")
-        if by_year is None or get("price_year") is None:
-            raise ValueError("monetised benefits need `by_year` (year → amount) and `price_year`")
-        return cls(dict(by_year), int(get("price_year")), str(get("source", "") or ""),
-                   float(get("attribution", 1.0)), float(get("confidence", 1.0)))
-
-
-def real_benefits(benefits: MonetisedBenefits, deflators: pd.DataFrame, *, base_year: int) -> pd.Series:
+def real_benefits(
+    by_year: Mapping[int, float],
+    *,
+    price_year: int,
+    deflators: pd.DataFrame,
+    base_year: int,
+    attribution: float = 1.0,
+    confidence: float = 1.0,
+) -> pd.Series:
     """Adjusted monetised benefits by year in ``base_year`` prices.
 
+    Parameters
+    ----------
+    by_year : mapping of int to float
+        Year → benefit in pounds of ``price_year`` (Phillips level 5).
+    price_year : int
+        The price year of the amounts.
+    deflators : DataFrame
+        ``year, index``: the GDP deflator series.
+    base_year : int
+        The price base of the result.
+    attribution, confidence : float, default 1.0
+        The share of the change caused by the programme and the confidence in that estimate,
+        both in (0, 1] (Phillips' principle 7). The cohort parameter ``monetised_benefits``
+        (:class:`evaluation.data.params.MonetisedBenefits`) holds all of these.
+
+    Returns
+    -------
+    Series
+        Benefits by year (index), real and adjusted.
+
+    Notes
+    -----
     ``amount × attribution × confidence × D_base / D_price_year`` (Phillips' principle 7;
     Green Book real prices).
 
     Examples
     --------
     >>> d = pd.DataFrame({"year": [2005, 2024], "index": [50.0, 100.0]})
-    >>> b = MonetisedBenefits({2005: 1000.0}, 2005, attribution=0.5, confidence=0.8)
-    >>> real_benefits(b, d, base_year=2024).tolist()
+    >>> real_benefits({2005: 1000.0}, price_year=2005, deflators=d, base_year=2024,
+    ...               attribution=0.5, confidence=0.8).tolist()
     [800.0]
     """
-    for name in ("attribution", "confidence"):
-        value = getattr(benefits, name)
+    for name, value in (("attribution", attribution), ("confidence", confidence)):
         if not 0 < value <= 1:
             raise ValueError(f"monetised benefits `{name}` must be in (0, 1], got {value!r}")
-    years = sorted(int(y) for y in benefits.by_year)
-    amounts = [float(benefits.by_year[y]) for y in years]
+    years = sorted(int(y) for y in by_year)
+    amounts = [float(by_year[y]) for y in years]
     if any(not (np.isfinite(a) and a >= 0) for a in amounts):
         raise ValueError("monetised benefits `by_year` amounts must be numbers ≥ 0")
-    real = deflate(np.array(amounts), np.full(len(years), benefits.price_year), deflators, base_year=base_year) \
+    real = deflate(np.array(amounts), np.full(len(years), price_year), deflators, base_year=base_year) \
         if years else np.array([])
-    return pd.Series(np.asarray(real) * benefits.attribution * benefits.confidence, index=years, dtype="float64")
+    return pd.Series(np.asarray(real) * attribution * confidence, index=years, dtype="float64")
 
 
 @dataclass(frozen=True)
