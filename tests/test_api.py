@@ -219,3 +219,14 @@ def test_warnings_about_small_groups_name_no_group_while_disclosure_control_is_o
     with pytest.warns(DegenerateDataWarning, match="sector 'other_public'"):
         with pytest.warns(DisclosureControlOffWarning):
             cohort2.outcomes(by="sector", disclosure=False)
+
+
+def test_result_objects_have_short_reprs(cohort2):
+    from evaluation.stats.outcomes import paired_change
+
+    res = paired_change([1, 2, 3, 4, 5], [2, 2, 4, 5, 6])
+    assert repr(res).startswith("PairedChange(n_pairs=5, mean_pre=3, sd_pre=1.581,")
+    assert "<th style='text-align:left'>d_z</th><td>1.789</td>" in res._repr_html_()
+    costs = cohort2.report("costs").details["cohort_costs"]
+    assert len(repr(costs)) < 400 and "ledger=<Ledger>" in repr(costs)
+    assert "lines=<DataFrame" in repr(costs.ledger) and len(repr(costs.ledger)) < 600

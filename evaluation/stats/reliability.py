@@ -25,6 +25,7 @@ from evaluation.core.checks import check_confidence_level as _check_confidence_l
 from evaluation.core.checks import check_unique as _check_unique
 from evaluation.core.checks import sort_canonical as _sort_frame
 from evaluation.core.errors import DegenerateDataWarning, EvaluationWarning
+from evaluation.core.results import ResultDisplay
 
 __all__ = [
     "AlphaResult",
@@ -39,8 +40,8 @@ UNIQUENESS_LOWER_BOUND = 0.005
 OMEGA_ESTIMATOR = "minres one-factor, Pearson correlations"
 
 
-@dataclass(frozen=True)
-class AlphaResult:
+@dataclass(frozen=True, repr=False)
+class AlphaResult(ResultDisplay):
     """Cronbach's alpha with its Feldt confidence interval (see :func:`cronbach_alpha`)."""
 
     alpha: float
@@ -51,8 +52,8 @@ class AlphaResult:
     confidence_level: float
 
 
-@dataclass(frozen=True)
-class OmegaResult:
+@dataclass(frozen=True, repr=False)
+class OmegaResult(ResultDisplay):
     """McDonald's omega total and the one-factor loadings (see :func:`omega_total`)."""
 
     omega_total: float

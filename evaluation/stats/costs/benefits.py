@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evaluation.core.results import ResultDisplay
 from evaluation.stats.costs._common import _NAN, _warn
 from evaluation.stats.costs.prices import GREEN_BOOK_RATE, deflate, present_value
 
@@ -74,8 +75,8 @@ def real_benefits(
     return pd.Series(np.asarray(real) * attribution * confidence, index=years, dtype="float64")
 
 
-@dataclass(frozen=True)
-class BenefitCost:
+@dataclass(frozen=True, repr=False)
+class BenefitCost(ResultDisplay):
     """Phillips benefit–cost ratio and ROI, from present values in base-year prices."""
 
     benefits: float

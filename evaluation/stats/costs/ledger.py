@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_columns, check_unique
+from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COST_BASES, COST_CATEGORIES
 from evaluation.stats.costs._common import _NAN, _listed, _warn
 from evaluation.stats.costs.prices import _deflator_index, _factors, money_unit
@@ -180,8 +181,8 @@ def apportion(costs: pd.DataFrame, enrolled: Mapping[int, int] | pd.Series) -> p
     return out
 
 
-@dataclass(frozen=True)
-class StaffTime:
+@dataclass(frozen=True, repr=False)
+class StaffTime(ResultDisplay):
     """What participants' time is costed from (``programme.yaml``).
 
     ``hourly_costs`` maps role level → cost of an hour of staff time (salary + on-costs +
@@ -298,8 +299,8 @@ def participant_time(
     })
 
 
-@dataclass(frozen=True)
-class Ledger:
+@dataclass(frozen=True, repr=False)
+class Ledger(ResultDisplay):
     """One cohort's fully loaded costs in real prices of ``base_year``.
 
     Attributes

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COST_CATEGORIES
 from evaluation.stats.costs._common import _NAN, _warn
 from evaluation.stats.costs.ledger import Ledger
@@ -144,8 +145,8 @@ SUMMARY_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class BootstrapResult:
+@dataclass(frozen=True, repr=False)
+class BootstrapResult(ResultDisplay):
     """Percentile bootstrap of the cost measures.
 
     ``draws``: one row per resample with a column per measure of

@@ -14,6 +14,7 @@ import numpy as np
 
 from evaluation.core.checks import check_choice
 from evaluation.core.errors import EvaluationWarning
+from evaluation.core.results import ResultDisplay
 from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact, audit
 
 __all__ = ["FLAGS", "DisclosureRiskWarning", "Protection", "protect"]
@@ -25,8 +26,8 @@ class DisclosureRiskWarning(EvaluationWarning):
     """A suppressed cell could still be worked out and no further cell could be suppressed."""
 
 
-@dataclass(frozen=True)
-class Protection:
+@dataclass(frozen=True, repr=False)
+class Protection(ResultDisplay):
     """The outcome of :func:`protect` for a vector of cells.
 
     ``flags`` holds ``""``, ``"primary"`` or ``"secondary"`` per cell and ``reasons`` the

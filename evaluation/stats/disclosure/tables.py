@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_columns, check_unique
+from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import UNDECLARED
 from evaluation.stats.disclosure.audit import Line, _check_threshold
 from evaluation.stats.disclosure.log import LOG_COLUMNS, empty_log, protection_log
@@ -31,8 +32,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Suppressed:
+@dataclass(frozen=True, repr=False)
+class Suppressed(ResultDisplay):
     """A table after disclosure control and its suppression log (evaluator only)."""
 
     table: pd.DataFrame
@@ -227,8 +228,8 @@ def suppress(
                          secondary=secondary).table
 
 
-@dataclass(frozen=True)
-class TwoWay:
+@dataclass(frozen=True, repr=False)
+class TwoWay(ResultDisplay):
     """A two-way table after disclosure control.
 
     ``cells``: one row per (row, column) category with the count (missing when suppressed)

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import optimize, stats
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
+from evaluation.core.results import ResultDisplay
 from evaluation.stats.outcomes._common import _NAN, _mean, _pairs, _sd, _warn
 
 __all__ = ["TIE_DECIMALS", "WILCOXON_EXACT_MAX_N", "PairedChange", "paired_change"]
@@ -100,8 +101,8 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
     return w_plus, float(min(1.0, p)), "normal approximation, tie-corrected, continuity correction"
 
 
-@dataclass(frozen=True)
-class PairedChange:
+@dataclass(frozen=True, repr=False)
+class PairedChange(ResultDisplay):
     """Paired pre/post statistics of one scale (change = later − earlier).
 
     ``mean_pre``/``sd_pre`` describe the earlier wave and ``mean_post``/``sd_post`` the later

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.core.results import ResultDisplay
 from evaluation.stats.outcomes._common import _NAN, _pairs, _sd, _to_float, _warn
 
 __all__ = ["RCI_CRITERION", "ReliableChange", "reliable_change", "reliable_change_by_person"]
@@ -22,8 +23,8 @@ __all__ = ["RCI_CRITERION", "ReliableChange", "reliable_change", "reliable_chang
 RCI_CRITERION = 1.96
 
 
-@dataclass(frozen=True)
-class ReliableChange:
+@dataclass(frozen=True, repr=False)
+class ReliableChange(ResultDisplay):
     """Jacobson & Truax reliable change over the complete pairs of one scale.
 
     Proportions ``rci_*`` are over ``n`` complete pairs; ``n_*`` are the counts behind them.
