@@ -16,7 +16,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.reports.equity_report import label
+from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
 __all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
@@ -75,7 +75,6 @@ def representation_chart(
     >>> plot.figure.axes[0].get_xlabel()
     'Relative likelihood of a place with 90% CI (log scale)'
     """
-    from evaluation.reports.equity_report import DIMENSION_TITLES
 
     level = check_confidence_level(confidence_level)
     rows = equity[equity["dimension"] == dimension].reset_index(drop=True)

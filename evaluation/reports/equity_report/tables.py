@@ -1,34 +1,4 @@
-"""The equity-of-access report: tables, findings and summary for one cohort, after disclosure control.
-
-The notebook ``notebooks/equity_of_access.ipynb`` calls this module and displays what it
-returns; it computes nothing itself.
-
-* :func:`equity_tables` computes every table of the report from a :class:`CohortData`,
-  after disclosure control (:mod:`evaluation.stats.disclosure`), and returns them with the
-  suppression log;
-* :func:`equity_findings` derives the headline findings (ids ``equity.…``);
-* :func:`equity_summary` writes the plain-language summary for commissioners;
-* :func:`write_disclosure_log` keeps the suppression log with the evaluator's data.
-
-Disclosure control (CONTRACT section 5.3), dimension by dimension:
-
-* the counts of participants per category form one family whose total (the cohort) is
-  published; the number who declared the characteristic and the number who did not (behind
-  the declaration rate, a whole-cohort figure) are linked to it. :func:`disclosure.protect`
-  suppresses counts from 1 to ``threshold − 1`` and then further cells until no suppressed
-  count can be worked out from the published cells and totals;
-* every figure of a suppressed row — rate, shares, representation index, relative
-  likelihood and its CI, the band — is suppressed with it, in every table (completion and
-  outcome tables suppress the same groups);
-* if the reference category of a dimension is suppressed (its count could be recovered from
-  any relative likelihood), the largest published category is used instead and a note says so;
-* the goodness-of-fit test and the Lorenz curve and Gini coefficient are computed after
-  pooling the suppressed categories into one, so that neither can be solved for them;
-* the **suppression log** (what was suppressed, its value and why) is for the evaluator
-  only: it is returned beside the tables (:attr:`EquityResult.log`), never published, and
-  :func:`write_disclosure_log` writes it to ``<data_dir>/disclosure_logs/<programme>/
-  cohort-<n>.csv`` — outside ``reports/``, next to the (personal) data it was derived from.
-"""
+"""The equity report's tables, after disclosure control, and the private disclosure log."""
 
 from __future__ import annotations
 
@@ -47,23 +17,17 @@ from evaluation.core.paths import DATA_DIR
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData
-from evaluation.reports.findings import Finding, ReportResult, collect_warnings
+from evaluation.reports.findings import collect_warnings
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats import outcomes as oc
 
 __all__ = [
-    "PUBLISHED",
-    "build",
     "EQUITY_COLUMNS",
-    "MONTE_CARLO_DRAWS",
     "EquityResult",
+    "MONTE_CARLO_DRAWS",
     "disclosure_log_path",
-    "equity_findings",
-    "equity_findings_for",
-    "equity_summary",
     "equity_tables",
-    "for_display",
     "label",
     "write_disclosure_log",
 ]
@@ -400,209 +364,6 @@ def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], key
     return out[columns].reset_index(drop=True), res.log
 
 
-# ------------------------------------------------------------------------------ findings
-
-
-def _band_words(band: str, low: float, high: float) -> str:
-    return {
-        "within": f"within the equitable band {low:.2f}-{high:.2f}",
-        "disparity": f"a disparity: the whole confidence interval lies outside {low:.2f}-{high:.2f}",
-        "inconclusive": f"inconclusive: the confidence interval reaches into the band {low:.2f}-{high:.2f}",
-    }.get(band, "")
-
-
-def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
-    """The headline findings of the equity report, with stable ids.
-
-    Ids: ``equity.<dimension>.<category>.relative_likelihood`` for every published,
-    benchmarked category other than the reference; ``equity.<dimension>.goodness_of_fit``
-    (value: the p-value); ``equity.local_authority.gini``;
-    ``equity.<dimension>.declaration_rate`` when published. Built from the published tables
-    only, so no finding reveals a suppressed cell.
-    """
-    tables = result.tables
-    pct = int(round(data.cohort.confidence_level * 100))
-    lo_band, hi_band = data.cohort.equity.band
-    out = []
-    for r in tables["equity"].itertuples(index=False):
-        if r.suppressed or not r.reference_category or r.category == r.reference_category \
-                or pd.isna(r.relative_likelihood):
-            continue
-        dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        who, ref = label(r.category, r.dimension), label(r.reference_category, r.dimension)
-        band = _band_words(r.band, lo_band, hi_band)
-        if r.participants == 0:
-            text = (f"By {dim}: no one from {who} had a place (relative likelihood 0 against {ref}; {pct}% CI 0 to "
-                    f"{r.rl_ci_high:.2f}); {band}.")
-        elif pd.isna(r.rl_ci_low):
-            text = (f"By {dim}: {who} staff were {r.relative_likelihood:.2f} times as likely as {ref} staff to have "
-                    f"a place; no confidence interval can be computed ({band}).")
-        else:
-            text = (f"By {dim}: {who} staff were {r.relative_likelihood:.2f} times as likely as {ref} staff to have "
-                    f"a place ({pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}); {band}.")
-        out.append(Finding(f"equity.{r.dimension}.{r.category}.relative_likelihood", text, r.relative_likelihood,
-                            r.rl_ci_low, r.rl_ci_high, f"relative likelihood (rate / rate of {r.reference_category})",
-                            "equity"))
-    for r in tables["goodness_of_fit"].itertuples(index=False):
-        if pd.isna(r.p_value):
-            continue
-        dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        test = "chi-square test" if r.method == "chi_square" else "Monte Carlo multinomial test"
-        verdict = "differ from" if r.p_value < 0.05 else "are not clearly different from"
-        out.append(Finding(
-            f"equity.{r.dimension}.goodness_of_fit",
-            f"Places by {dim} {verdict} the eligible workforce's distribution ({test}, X² = {r.statistic:.1f}, "
-            f"df = {int(r.df)}, p = {'<0.001' if r.p_value < 0.001 else f'{r.p_value:.3f}'}).",
-            r.p_value, None, None, f"p-value ({r.method})", "equity_goodness_of_fit"))
-    spread = tables["spread"]
-    if len(spread) and not pd.isna(spread.set_index("measure").loc["gini", "value"]):
-        g = float(spread.set_index("measure").loc["gini", "value"])
-        out.append(Finding(
-            "equity.local_authority.gini",
-            f"Places per 1,000 eligible staff across council areas have a workforce-weighted Gini coefficient of "
-            f"{g:.2f} (0 = in proportion to the workforce).",
-            g, None, None, "Gini coefficient (0 = equal)", "equity_spread"))
-    for r in tables["declaration"].itertuples(index=False):
-        if r.suppressed or pd.isna(r.declaration_rate) or r.dimension not in eq_protected(data):
-            continue
-        out.append(Finding(
-            f"equity.{r.dimension}.declaration_rate",
-            f"{r.declaration_rate:.0%} of participants declared their {DIMENSION_TITLES.get(r.dimension, r.dimension)}.",
-            r.declaration_rate, None, None, "share of participants", "equity_declaration"))
-    return out
-
-
-def equity_findings_for(data: CohortData) -> list[Finding]:
-    """Re-derive the equity report's findings from a cohort's data (for ``verify``)."""
-    return equity_findings(equity_tables(data), data)
-
-
-def eq_protected(data: CohortData) -> list[str]:
-    """Dimensions whose declaration rates are reported (the protected characteristics)."""
-    return [d for d in data.cohort.equity.dimensions if d in ("gender", "age_band", "ethnicity", "disability")]
-
-
-# ------------------------------------------------------------------------------- summary
-
-
-def equity_summary(result: EquityResult, data: CohortData) -> str:
-    """The plain-language summary for commissioners (Markdown), from the published tables."""
-    coh = data.cohort
-    tables = result.tables
-    t = coh.disclosure_threshold
-    pct = int(round(coh.confidence_level * 100))
-    lo_band, hi_band = coh.equity.band
-    table = tables["equity"]
-    n = len(data.participants)
-    years = sorted(set(result.workforce_years.values()))
-    lines = [
-        f"## Summary for commissioners: equity of access, {data.programme.title}, cohort {coh.cohort}"
-        + (f" ({coh.year})" if coh.year else ""),
-        "",
-        f"**What is compared.** The {n} people who had a place are compared with the eligible workforce "
-        f"(workforce figures for {', '.join(str(y) for y in years) or 'no year'}: of the years in workforce.csv, "
-        "the nearest to the cohort's) by "
-        + ", ".join(DIMENSION_TITLES.get(d, d) for d in coh.equity.dimensions) + ". "
-        "For each group, the *relative likelihood* is its rate of places per 1,000 staff divided by the rate of a "
-        "reference group (1 = the same chance).",
-        "",
-    ]
-    clear = table[(table["band"] == "disparity")]
-    under = clear[clear["relative_likelihood"] < 1].sort_values("relative_likelihood")
-    over = clear[clear["relative_likelihood"] > 1].sort_values("relative_likelihood", ascending=False)
-
-    def item(r) -> str:
-        ci = f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
-        dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        ref = label(r.reference_category, r.dimension)
-        if r.participants == 0:
-            return f"{label(r.category, r.dimension)} ({dim}: no places; {ci} against {ref})"
-        return f"{label(r.category, r.dimension)} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci})"
-
-    if len(under):
-        lines.append("**Under-represented, and the data are clear about it.** " + "; ".join(
-            item(r) for r in under.itertuples()) + ".")
-    else:
-        lines.append("**Under-represented.** No group is clearly under-represented: for every group either the "
-                     "estimate is within the band or the confidence interval is too wide to tell.")
-    if len(over):
-        lines += ["", "**Over-represented, clearly.** " + "; ".join(item(r) for r in over.itertuples()) + "."]
-    inconclusive = table[table["band"] == "inconclusive"]
-    within = table[table["band"] == "within"]
-    lines += ["", f"**How sure we are.** A group is *within the band* when its relative likelihood lies between "
-              f"{lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways), shows a *disparity* when "
-              f"the whole {pct}% confidence interval lies outside that band, and is *inconclusive* otherwise. "
-              f"{len(clear)} groups show a disparity, {len(within)} are within the band and {len(inconclusive)} are "
-              f"inconclusive — with {n} places in the cohort, most small groups cannot be judged either way."]
-    gof = tables["goodness_of_fit"].dropna(subset=["p_value"])
-    differs = gof[gof["p_value"] < 0.05]
-    if len(gof):
-        lines += ["", "**Is the overall pattern more than chance?** The spread of places differs from the workforce "
-                  "by more than chance would explain for: "
-                  + (", ".join(DIMENSION_TITLES.get(d, d) for d in differs["dimension"]) or "no dimension")
-                  + " (goodness-of-fit tests; see the table for which test was used)."]
-    spread = tables["spread"].set_index("measure")["value"] if len(tables["spread"]) else pd.Series(dtype=float)
-    if "gini" in spread and not pd.isna(spread["gini"]):
-        council = tables["council_areas"].dropna(subset=["rate_per_1000"])
-        top = council[council["rate_per_1000"] > 0].sort_values("rate_per_1000", kind="stable").tail(3)[::-1]
-        lines += ["", f"**Across Scotland's council areas.** The workforce-weighted Gini coefficient of places per "
-                  f"1,000 staff is {spread['gini']:.2f} (0 would mean places in proportion to each area's workforce). "
-                  f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
-                  "no places"
-                  + (("; the highest rates were in " + ", ".join(
-                      f"{label(r.category, r.dimension if 'dimension' in council else 'local_authority')} "
-                      f"({r.rate_per_1000:.2f} per 1,000)" for r in top.itertuples()))
-                     if len(top) else "") + "."]
-    comp = tables["completion"].dropna(subset=["completion_rate"])
-    overall = float((data.participants["status"] == "completed").mean()) if n else float("nan")
-    if len(comp):
-        low = comp.sort_values("completion_rate").head(3)
-        lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. The "
-                  "lowest completion rates among the groups shown were: " + "; ".join(
-                      f"{label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
-                      f"{r.completion_rate:.0%},"
-                      f" {pct}% CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
-    change = tables["outcome_change"].dropna(subset=["mean_change"])
-    if len(change):
-        title = data.titles.get(data.primary_scale, data.primary_scale)
-        lines += ["", f"**From completion to benefit.** Change on {str(title).lower()} by group is shown below for "
-                  f"groups of at least {t} people with scores at both waves; the mean change ranged from "
-                  f"{change['mean_change'].min():+.2f} to {change['mean_change'].max():+.2f} points across those "
-                  "groups. Differences between small groups are imprecise."]
-    decl = tables["declaration"]
-    decl = decl[decl["dimension"].isin(eq_protected(data))]
-    shown = decl.dropna(subset=["declaration_rate"])
-    if len(decl):
-        lines += ["", "**Declaration.** "
-                  + ("; ".join(f"{r.declaration_rate:.0%} declared their {DIMENSION_TITLES.get(r.dimension, r.dimension)}"
-                               for r in shown.itertuples()) or "Declaration rates cannot be shown")
-                  + ". " + "".join(f"The declaration rate for {DIMENSION_TITLES.get(d, d)} is withheld, because it "
-                                   "would reveal a small group. " for d in decl.loc[decl["declaration_rate"].isna(),
-                                                                                   "dimension"])
-                  + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
-    n_sup = int((table["suppressed"] != "").sum())
-    lines += ["", f"**Confidentiality.** Groups of fewer than {t} people are not shown (–), and {n_sup} cells in all "
-              "are withheld — some of them larger groups, so that a small group cannot be worked out from the "
-              "totals. Tests and the Gini coefficient treat the withheld groups as one."]
-    return "\n".join(lines)
-
-
-def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for :func:`evaluation.reports.outcome_report.show_table`: whole-number columns with missing values
-    (pandas ``Int64``) as text, suppressed values as "–" (``show_table`` formats floats only).
-
-    Examples
-    --------
-    >>> for_display(pd.DataFrame({"n": pd.array([12, None], dtype="Int64")}))["n"].tolist()
-    ['12', '–']
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.Int64Dtype):
-            out[column] = [("–" if pd.isna(v) else str(int(v))) for v in out[column]]
-    return out
-
-
 # ------------------------------------------------------------------------- the private log
 
 
@@ -628,26 +389,3 @@ def write_disclosure_log(log: pd.DataFrame, data_dir: Path | str | None, program
     if missing:
         raise ValueError(f"`log` lacks column(s) {missing}; expected {disclosure.LOG_COLUMNS}")
     return write_csv(log[disclosure.LOG_COLUMNS], disclosure_log_path(data_dir, programme, cohort))
-
-
-#: The file (``tables/<name>.csv``) under which the report notebook publishes each table.
-PUBLISHED = {"equity": "equity", "goodness_of_fit": "equity_goodness_of_fit",
-             "council_areas": "equity_council_areas", "lorenz": "equity_lorenz", "spread": "equity_spread",
-             "completion": "equity_completion", "outcome_change": "equity_outcome_change",
-             "declaration": "equity_declaration", "notes": "equity_notes"}
-
-
-def build(data: CohortData) -> ReportResult:
-    """The equity-of-access report of one cohort: its tables, findings and summary.
-
-    ``details`` holds the disclosure log (``disclosure_log``: what was suppressed and why,
-    never published), the reference categories and the workforce year of each dimension.
-    """
-    result = equity_tables(data)
-    return ReportResult(
-        report="equity", programme=data.programme.name, cohort=data.cohort.cohort,
-        tables={PUBLISHED[name]: frame for name, frame in result.tables.items()},
-        findings=tuple(equity_findings(result, data)), summary=equity_summary(result, data),
-        details={"disclosure_log": result.log, "references": result.references,
-                 "workforce_years": result.workforce_years},
-    )
