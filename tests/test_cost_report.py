@@ -251,8 +251,7 @@ def test_notebook_writes_the_contract_tables(synthetic, tmp_path):
 
 
 def test_the_reported_tornados_are_measures_the_tornado_can_vary():
-    from evaluation.stats import costs as ct
-
     from evaluation.reports.cost_report.tables import REPORTED_TORNADOS
+    from evaluation.stats import costs as ct
 
     assert set(REPORTED_TORNADOS) <= set(ct.TORNADO_MEASURES)

@@ -317,8 +317,10 @@ def reliability(
     -----
     Within each group, recoded items (:func:`recode`) are pivoted to one row per person (per
     wave and rater when pooled) and one column per item of the scale; rows with any item
-    missing are dropped (listwise within the wave), then :func:`cronbach_alpha` and
-    :func:`omega_total` are computed on the same complete rows (METHODS.md, Reliability).
+    missing are dropped (listwise within the wave), then
+    :func:`~evaluation.stats.reliability.cronbach_alpha` and
+    :func:`~evaluation.stats.reliability.omega_total` are computed on the same complete rows
+    (METHODS.md, Reliability).
     Groups where a statistic cannot be computed get NaN and a
     :class:`~evaluation.core.errors.DegenerateDataWarning` naming the scale and group.
 
