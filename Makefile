@@ -61,16 +61,26 @@ test: $(INSTALLED) ## Run the whole test suite (unit, reference values, doctests
 	$(MAKE) --no-print-directory evaluate COHORT=2
 	$(MAKE) --no-print-directory verify COHORT=2
 
+.PHONY: test-quick docs
+
+test-quick: $(INSTALLED) ## Run the fast tests: pytest -m "not slow" (no evaluate, verify, notebooks or browser)
+	$(BIN)/python -m pytest -m "not slow"
+
 lint: $(INSTALLED) ## Check the code with ruff
 	$(BIN)/ruff check evaluation tests benchmarks
+
+# The API reference, from the numpydoc docstrings, with pdoc (docs/build.py): any warning, or a
+# docstring cross-reference to something that does not exist, fails the build.
+docs: $(INSTALLED) ## Build the API reference into docs/_build/ (open docs/_build/index.html); warnings are errors
+	$(BIN)/python docs/build.py docs/_build
 
 lab: $(INSTALLED) ## Start JupyterLab on the project's environment
 	$(BIN)/jupyter lab --notebook-dir=.
 
-clean: ## Delete derived files: processed data, reports, caches (never data/raw)
+clean: ## Delete derived files: processed data, reports, built docs, caches (never data/raw)
 	find data/processed -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
 	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} + 2>/dev/null || true
-	rm -rf .pytest_cache .ruff_cache .hypothesis
+	rm -rf .pytest_cache .ruff_cache .hypothesis docs/_build
 	find . -name __pycache__ -not -path './$(VENV)/*' -exec rm -rf {} +
 
 distclean: clean ## clean, and delete .venv too

@@ -306,13 +306,14 @@ class Cohort:
         """
         settings = {"comparisons": comparisons, "confidence_level": confidence_level,
                     "multiplicity": multiplicity, "reliability": reliability}
-        whole, notes = outcome_report.outcomes(self.data, **settings)
         people = self.data.participants
         mask = self._where(where)
+        if not mask.any():
+            raise ValueError(f"`where` keeps none of the {len(people)} participants of cohort {self.number}: {where!r}")
         if by is not None:
             _names(by, "by", self.characteristics)
         if by is None and where is None:
-            table = whole
+            table, notes = outcome_report.outcomes(self.data, **settings)
             _rewarn(notes)
         elif by is None:
             table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
@@ -326,7 +327,7 @@ class Cohort:
                                                       **settings)
                 group_notes.append((f"{by} {category!r}: ", found))
                 parts.append(part.assign(**{by: category}))
-            table = pd.concat(parts, ignore_index=True) if parts else whole.iloc[0:0].assign(**{by: []})
+            table = pd.concat(parts, ignore_index=True)
             table = table[[by, *[c for c in table.columns if c != by]]]
         table = self._select(table, scales, raters)
         if by is None and where is None:
@@ -337,7 +338,8 @@ class Cohort:
                           "people are shown. Keep these results private: do not publish or share them.",
                           DisclosureControlOffWarning, stacklevel=2)
             return table.assign(suppressed="").reset_index(drop=True)
-        return self._protect(table, by, mask, self._select(whole, scales, raters)).reset_index(drop=True)
+        whole = outcome_report.outcomes(self.data, **settings)[0] if by is None else None
+        return self._protect(table, by, mask, whole).reset_index(drop=True)
 
     def _subgroup_warnings(self, group_notes: list[tuple[str, list[dict]]], disclosure: bool) -> None:
         """Warnings about subgroups; with disclosure control on, one that names no group or count
@@ -385,7 +387,8 @@ class Cohort:
                 .to_numpy()
         return table[keep]
 
-    def _protect(self, table: pd.DataFrame, by: str | None, mask: np.ndarray, whole: pd.DataFrame) -> pd.DataFrame:
+    def _protect(self, table: pd.DataFrame, by: str | None, mask: np.ndarray,
+                 whole: pd.DataFrame | None) -> pd.DataFrame:
         threshold = self.parameters.disclosure_threshold
         dependent = [c for c in table.columns if c not in (*OUTCOME_KEYS, "n_pairs", by, "wilcoxon_method")]
         if by is not None:

@@ -92,6 +92,17 @@ def _responses() -> str:
     return RESPONSES_HEADER + "\n".join(rows) + "\n"
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the end-to-end report (`synthetic_report`) is ``slow``, marked or not.
+
+    ``slow`` (registered in pyproject.toml) marks the end-to-end tests: `evaluate`, `verify`,
+    papermill or nbval, a kernel, the browser. `make test-quick` runs ``pytest -m "not slow"``.
+    """
+    for item in items:
+        if "synthetic_report" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> dict[str, Path]:
     """A valid programme `demo` (cohort 1, three participants); returns its paths."""

@@ -148,6 +148,8 @@ def test_bad_subgroup_arguments_name_the_parameter(cohort2):
         cohort2.outcomes(scales="leadership")
     with pytest.raises(ValueError, match="`where` must return one True/False per participant"):
         cohort2.outcomes(where=lambda people: [True])
+    with pytest.raises(ValueError, match="`where` keeps none of the 104 participants of cohort 2"):
+        cohort2.outcomes(where={"sector": "no_such_sector"})
     with pytest.raises(ValueError, match="`confidence_level` must be a number in"):
         cohort2.outcomes(confidence_level="0.9")
 

@@ -15,10 +15,10 @@ import pytest
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
     reason="Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
-)
+)]
 
 
 @pytest.fixture

@@ -226,6 +226,7 @@ def test_summary_for_commissioners(synthetic):
     assert "No monetised benefits" in text
 
 
+@pytest.mark.slow
 def test_notebook_writes_the_contract_tables(synthetic, tmp_path):
     import papermill
 

@@ -477,6 +477,7 @@ MONEY_COLUMNS = {"summary": ["value", "ci_low", "ci_high"], "by_category": ["amo
                  "tornado": ["value_low", "value_high", "value_base", "swing"]}
 
 
+@pytest.mark.slow  # a property test of many examples: `make test` runs it, the quick loop does not
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.sampled_from([0.5, 2.0, 3.0, 1000.0]))
 def test_scaling_every_amount_by_k_scales_every_money_figure_by_k(scenario, k):
@@ -498,6 +499,7 @@ def test_scaling_every_amount_by_k_scales_every_money_figure_by_k(scenario, k):
                                        rtol=1e-9, atol=1e-6, err_msg=f"{name}.{column}")
 
 
+@pytest.mark.slow  # a property test of many examples: `make test` runs it, the quick loop does not
 @settings(max_examples=40, deadline=None)
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_row_order_does_not_matter(scenario, rnd):
@@ -513,6 +515,7 @@ def test_row_order_does_not_matter(scenario, rnd):
         pd.testing.assert_frame_equal(base[name], shuffled[name], check_exact=True)
 
 
+@pytest.mark.slow  # a property test of many examples: `make test` runs it, the quick loop does not
 @settings(max_examples=40, deadline=None)
 @given(scenarios(), LINE)
 def test_adding_a_zero_cost_line_changes_nothing(scenario, line):

@@ -100,6 +100,7 @@ def test_one_dimensional_families_are_protected(case):
     assert res.log["reason"].str.match(r"(primary|secondary): ").all()
 
 
+@pytest.mark.slow  # a property test of many examples: `make test` runs it, the quick loop does not
 @pytest.mark.filterwarnings("ignore::evaluation.stats.disclosure.DisclosureRiskWarning")
 @SETTINGS
 @given(families(), st.randoms(use_true_random=False))
@@ -169,6 +170,7 @@ def _milp_bounds(grid: np.ndarray, flags: np.ndarray, row_flags, col_flags, thre
     return out
 
 
+@pytest.mark.slow  # a property test of many examples: `make test` runs it, the quick loop does not
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(grids())
 def test_two_way_tables_are_protected(case):

@@ -262,6 +262,7 @@ def test_notebook_is_committed_without_outputs_and_with_the_five_parameters():
     assert "!" not in "".join(c.source.lstrip()[:1] for c in code)  # no shell calls
 
 
+@pytest.mark.slow
 def test_evaluate_publishes_the_equity_report(synthetic_report):
     root, folder, _ = synthetic_report
     assert (folder / "equity_of_access.html").is_file() and (folder / "equity_of_access.ipynb").is_file()

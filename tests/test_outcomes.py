@@ -866,3 +866,17 @@ def test_outcomes_table_does_not_depend_on_row_order(rows, rnd):
         b = outcomes_table(scores.iloc[order], comparisons=["pre_post", "then_post"],
                            reliability=0.8)  # fmt: skip
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_adjusting_leaves_the_garbage_collector_as_it_was():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    adjust_p([0.01, 0.04, 0.03], "holm")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own frozen objects stay frozen
+    try:
+        assert list(adjust_p([0.01, 0.04, 0.03], "holm")) == pytest.approx([0.03, 0.06, 0.06])
+        assert gc.get_freeze_count() > 0  # not unfrozen by adjust_p
+    finally:
+        gc.unfreeze()

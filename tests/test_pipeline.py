@@ -17,6 +17,8 @@ from evaluation.publish.pipeline import NoDataError, NotebookFailedError, evalua
 from evaluation.publish.verify import derive_findings
 from evaluation.reports import outcome_report as report
 
+pytestmark = pytest.mark.slow  # every test runs `evaluate` (papermill): not in `make test-quick`
+
 CONTRACT_COLUMNS = {
     "outcomes": [
         "scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_pre", "sd_pre", "mean_post",

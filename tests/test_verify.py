@@ -7,9 +7,11 @@ import shutil
 
 import nbformat
 import pytest
-from conftest import run_cli
 
+from conftest import run_cli
 from evaluation.core.paths import PARAMS_DIR
+
+pytestmark = pytest.mark.slow  # every test runs `verify` (nbval) or `evaluate`: not in `make test-quick`
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ every cohort, reliable improvers on the primary scale) and assembles:
   ``benchmarks``, ``reliable_improvement``, ``programme_comparison``, ``non_monetised``,
   ``benefit_cost`` (when monetised benefits are supplied) and ``notes``;
 * :func:`cost_findings` — the headline findings (ids ``costs.…``), and
-  :func:`cost_findings_for`, which re-derives them from a :class:`~evaluation.reports.outcome_report.CohortData`
+  :func:`cost_findings_for`, which re-derives them from a :class:`~evaluation.data.cohort.CohortData`
   (used by ``python -m evaluation verify``);
 * :func:`cost_summary_markdown` — the plain-language summary for commissioners.
 
@@ -19,7 +19,7 @@ Reliable improvers. A participant reliably improved when their reliable change i
 cohort's primary scale (self-ratings), over the cohort's first comparison (normally
 ``pre_post``), is above 1.96 in the direction of improvement (Jacobson & Truax 1991, via
 :func:`evaluation.stats.outcomes.reliable_change_by_person`, with the reliability rule of
-:func:`evaluation.reports.outcome_report.rci_reliability`). Participants without both scores count as **not
+:func:`evaluation.data.cohort.rci_reliability`). Participants without both scores count as **not
 improved** when costs per improver are worked out: Phillips' principle 6 — no data, no
 improvement — so the cost per improver is never flattered by drop-outs.
 

@@ -14,7 +14,7 @@ Disclosure control (CONTRACT section 5.3), dimension by dimension:
 
 * the counts of participants per category form one family whose total (the cohort) is
   published; the number who declared the characteristic and the number who did not (behind
-  the declaration rate, a whole-cohort figure) are linked to it. :func:`disclosure.protect`
+  the declaration rate, a whole-cohort figure) are linked to it. :func:`~evaluation.stats.disclosure.protect`
   suppresses counts from 1 to ``threshold − 1`` and then further cells until no suppressed
   count can be worked out from the published cells and totals;
 * every figure of a suppressed row — rate, shares, representation index, relative

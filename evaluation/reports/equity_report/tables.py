@@ -143,7 +143,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     Parameters
     ----------
     data : CohortData
-        From :func:`evaluation.reports.outcome_report.load_cohort_data`.
+        From :func:`evaluation.data.cohort.load_cohort_data`.
 
     Returns
     -------

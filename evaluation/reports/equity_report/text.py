@@ -207,7 +207,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for :func:`evaluation.reports.outcome_report.show_table`: whole-number columns with missing values
+    """A copy for :func:`evaluation.reports.display.show_table`: whole-number columns with missing values
     (pandas ``Int64``) as text, suppressed values as "–" (``show_table`` formats floats only).
 
     Examples
