@@ -116,7 +116,7 @@ show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "hi
 #
 # The participants were resampled with replacement, each keeping their own cost, completion and
 # improvement together; the interval holds the middle of the resampled figures at the cohort's
-# confidence level (its percentage is on the chart and in the table). A resample
+# confidence level (the chart gives its percentage). A resample
 # with nobody in the denominator has no finite cost per head; it is counted, and a limit that
 # falls among such resamples is left blank.
 
