@@ -45,7 +45,7 @@ import pandas as pd
 
 from evaluation.core import errors
 from evaluation.core.errors import DisclosureControlOffWarning, EvaluationWarning, ParameterError
-from evaluation.core.paths import DATA_DIR, PARAMS_DIR
+from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
 from evaluation.reports import cost_report, equity_report, outcome_report
@@ -155,7 +155,7 @@ def load_cohort(
     name = _programme(programme, params)
     number = _cohort_number(cohort, name, params)
     data = load_cohort_data(name, number, data_dir=data_dir, params_dir=params)
-    return Cohort(data, data_dir=Path(data_dir) if data_dir else DATA_DIR, params_dir=params)
+    return Cohort(data, data_dir=Path(data_dir) if data_dir else None, params_dir=Path(params_dir) if params_dir else None)
 
 
 def load_programme(
@@ -183,9 +183,9 @@ class Cohort:
     """
 
     data: CohortData
-    data_dir: Path = DATA_DIR
-    params_dir: Path = PARAMS_DIR
-    _reports: dict = field(default_factory=dict, compare=False)
+    data_dir: Path | None = None  # None: the repository's data/
+    params_dir: Path | None = None  # None: the repository's params/
+    _reports: dict = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------------ what it is
     @property
