@@ -14,7 +14,8 @@ import time
 import warnings
 from pathlib import Path
 
-from evaluation.core.errors import DemoKeyWarning, EvaluationError
+from evaluation.core.checks import check_name
+from evaluation.core.errors import DemoKeyWarning, EvaluationError, ParameterError
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
 
 __all__ = ["main"]
@@ -22,9 +23,22 @@ __all__ = ["main"]
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _programme(text: str) -> str:
+    try:
+        return check_name(text, "programme")
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _cohort(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"`cohort` must be a whole number from 1 to 1,000,000; got {text[:80]!r}")
+    return int(text)
+
+
 def _common(parser: argparse.ArgumentParser, *, programme: bool = True) -> None:
     if programme:
-        parser.add_argument("--programme", default="leading-to-deliver",
+        parser.add_argument("--programme", default="leading-to-deliver", type=_programme,
                             help="programme folder name (default: %(default)s)")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
                         help="folder holding raw/ and processed/ (default: the repository's data/)")
@@ -41,13 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser("evaluate", help="build one cohort's report (tables, figures, findings, HTML)")
     _common(p)
-    p.add_argument("--cohort", type=int, required=True, help="cohort number")
+    p.add_argument("--cohort", type=_cohort, required=True, help="cohort number")
     p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
                    help="folder receiving <programme>/cohort-<n>/ (default: the repository's reports/)")
 
     p = verbs.add_parser("verify", help="re-execute a cohort's report with nbval and re-derive every finding")
     _common(p)
-    p.add_argument("--cohort", type=int, required=True, help="cohort number")
+    p.add_argument("--cohort", type=_cohort, required=True, help="cohort number")
     p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
                    help="folder holding <programme>/cohort-<n>/ (default: the repository's reports/)")
 

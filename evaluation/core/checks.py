@@ -7,11 +7,13 @@ and returns the value in its canonical form.
 from __future__ import annotations
 
 import numbers
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
 
+from evaluation.core.errors import ParameterError
 from evaluation.core.vocabulary import RATERS, WAVES
 
 __all__ = [
@@ -19,6 +21,8 @@ __all__ = [
     "check_choice",
     "check_columns",
     "check_confidence_level",
+    "check_name",
+    "NAME_PATTERN",
     "check_unique",
     "listed",
     "sort_canonical",
@@ -64,6 +68,37 @@ def check_confidence_level(confidence_level: Any) -> float:
             f"({type(confidence_level).__name__})"
         )
     return level
+
+
+#: Programme and instrument names: lower-case letters, digits, ``-`` and ``_``, starting with a
+#: letter or digit, at most 64 characters. They become folder and file names, so they can hold no
+#: path separator, no ``..`` and nothing a file system could read another way.
+NAME_PATTERN = r"[a-z0-9][a-z0-9_-]{0,63}"
+_NAME = re.compile(NAME_PATTERN)
+
+
+def check_name(value: Any, kind: str) -> str:
+    """``value`` if it is a valid programme or instrument name (:data:`NAME_PATTERN`).
+
+    Raises
+    ------
+    ParameterError
+        Not a string, or not of the pattern; the message shows at most 80 characters of it.
+
+    Examples
+    --------
+    >>> check_name("leading-to-deliver", "programme")
+    'leading-to-deliver'
+    >>> check_name("../raw", "programme")
+    Traceback (most recent call last):
+    ...
+    evaluation.core.errors.ParameterError: `programme` must be 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or digit (no '/', no '..'); got '../raw'
+    """
+    if isinstance(value, str) and _NAME.fullmatch(value):
+        return value
+    shown = repr(value) if not isinstance(value, str) or len(value) <= 80 else repr(value[:80]) + f"… ({len(value)} characters)"
+    raise ParameterError(f"`{kind}` must be 1 to 64 lower-case letters, digits, '-' or '_', starting with a letter or "
+                         f"digit (no '/', no '..'); got {shown}")
 
 
 def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:

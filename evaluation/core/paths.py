@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from evaluation.core.checks import check_name
+
 __all__ = [
     "DATA_DIR",
     "NOTEBOOKS_DIR",
@@ -13,6 +15,7 @@ __all__ = [
     "processed_dir",
     "raw_dir",
     "reference_dir",
+    "report_dir",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +26,8 @@ NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 
 def raw_dir(data_dir: Path, programme: str) -> Path:
-    return Path(data_dir) / "raw" / programme
+    """``<data_dir>/raw/<programme>``; the name is checked, so the path stays inside ``raw/``."""
+    return Path(data_dir) / "raw" / check_name(programme, "programme")
 
 
 def reference_dir(data_dir: Path) -> Path:
@@ -31,4 +35,10 @@ def reference_dir(data_dir: Path) -> Path:
 
 
 def processed_dir(data_dir: Path, programme: str) -> Path:
-    return Path(data_dir) / "processed" / programme
+    """``<data_dir>/processed/<programme>``; the name is checked, so the path stays inside ``processed/``."""
+    return Path(data_dir) / "processed" / check_name(programme, "programme")
+
+
+def report_dir(reports_dir: Path, programme: str, cohort: int) -> Path:
+    """``<reports_dir>/<programme>/cohort-<n>``, the name checked."""
+    return Path(reports_dir) / check_name(programme, "programme") / f"cohort-{int(cohort)}"

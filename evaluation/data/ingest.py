@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.core.errors import DataValidationError, EvaluationError
+from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
     PROCESSED_TABLES,
     atomic_directory,
@@ -86,6 +86,27 @@ def input_files(programme: str, *, data_dir: Path, params_dir: Path) -> dict[str
     return files
 
 
+def _check_inside(data_dir: Path, programme: str, files: dict[str, Path], shown: dict[str, str]) -> None:
+    """Raw inputs are read only from inside ``data_dir/raw``, and outputs never go there.
+
+    A raw file that is a symbolic link to somewhere outside ``<data_dir>/raw`` is refused, and so
+    is a ``processed/`` folder that resolves into ``raw/`` (for instance a symbolic link).
+    """
+    raw_root = (Path(data_dir) / "raw").resolve()
+    failures = [
+        Failure(shown[name], (), None, f"a file inside {raw_root} (it resolves to {path.resolve()}, outside it; "
+                                       "symbolic links out of the data folder are refused)")
+        for name, path in files.items() if path.exists() and not path.resolve().is_relative_to(raw_root)
+    ]
+    target = processed_dir(data_dir, programme).resolve()
+    if target.is_relative_to(raw_root) or raw_root.is_relative_to(target):
+        failures.append(Failure(str(processed_dir(data_dir, programme)), (), None,
+                                f"a processed-data folder outside the raw data {raw_root} (it resolves to {target}); "
+                                "nothing is ever written into the raw data"))
+    if failures:
+        raise DataValidationError(failures)
+
+
 def _shown(path: Path, data_dir: Path, params_dir: Path) -> str:
     for base, label in ((Path(data_dir), "data"), (Path(params_dir), "params")):
         try:
@@ -132,6 +153,7 @@ def ingest(
     files = input_files(programme, data_dir=data_dir, params_dir=params_dir)
     shown = {name: _shown(path, data_dir, params_dir) for name, path in files.items()}
 
+    _check_inside(data_dir, programme, {t: files[t] for t in (*TABLES, "workforce", "deflators")}, shown)
     raw, read_failures = {}, []
     for table in (*TABLES, "workforce", "deflators"):
         try:

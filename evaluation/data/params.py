@@ -19,16 +19,19 @@ from typing import Annotated, Any, Literal
 import pandas as pd
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
-from evaluation.core.io import read_text
+from evaluation.core.io import read_bytes
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
 
 __all__ = [
@@ -52,6 +55,8 @@ __all__ = [
 Wave = Literal["pre", "then", "post", "follow_up"]
 Rater = Literal["self", "line_manager", "peer", "direct_report"]
 Share = Annotated[float, Field(gt=0, le=1)]
+#: A programme or instrument name: it becomes a folder or file name (see ``NAME_PATTERN``).
+Name = Annotated[str, AfterValidator(lambda v: check_name(v, "name"))]
 
 
 class _Strict(BaseModel):
@@ -83,7 +88,7 @@ class Scale(_Strict):
 class Instrument(_Strict):
     """A questionnaire: response range, scoring rule and scales."""
 
-    name: str
+    name: Name
     title: str
     source: str
     response_range: tuple[float, float]
@@ -158,17 +163,24 @@ class MonetisedBenefits(_Strict):
     confidence: Annotated[float, Field(gt=0, le=1)] = 1.0
 
 
+#: Bounds of the bootstrap: enough resamples for stable percentiles, few enough to run in minutes.
+MAX_RESAMPLES = 100_000
+#: The disclosure threshold's default and floor (CONTRACT section 5.3; counts 1 to threshold − 1 are
+#: suppressed). A threshold under the default needs a written reason (``disclosure_threshold_reason``).
+DEFAULT_DISCLOSURE_THRESHOLD, MIN_DISCLOSURE_THRESHOLD = 5, 3
+
+
 class Bootstrap(_Strict):
-    resamples: Annotated[int, Field(ge=100)] = 2000
+    resamples: Annotated[StrictInt, Field(ge=100, le=MAX_RESAMPLES)] = 2000
     seed: Annotated[int, Field(ge=0)] = 2005
 
 
 class Programme(_Strict):
     """``params/<programme>/programme.yaml``."""
 
-    name: str
+    name: Name
     title: str
-    instruments: list[str] = Field(min_length=1)
+    instruments: list[Name] = Field(min_length=1)
     sessions: Annotated[int, Field(ge=1)]
     hours_per_session: Annotated[float, Field(gt=0)]
     staff_hourly_cost: StaffHourlyCost | None = None
@@ -179,7 +191,7 @@ class Programme(_Strict):
 class Cohort(_Strict):
     """``params/<programme>/cohort-<n>.yaml`` after the programme's defaults are applied."""
 
-    programme: str
+    programme: Name
     cohort: Annotated[int, Field(ge=1)]
     waves: list[Wave] = Field(min_length=2)
     comparisons: list[Literal[tuple(COMPARISONS)]] = Field(min_length=1)  # type: ignore[valid-type]
@@ -188,12 +200,23 @@ class Cohort(_Strict):
     rci_reliability: Literal["alpha_pre"] | Annotated[float, Field(gt=0, lt=1)] = "alpha_pre"
     price_base_year: int = 2024
     discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.035
-    disclosure_threshold: Annotated[int, Field(ge=1)] = 5
+    disclosure_threshold: Annotated[StrictInt, Field(ge=MIN_DISCLOSURE_THRESHOLD)] = DEFAULT_DISCLOSURE_THRESHOLD
+    #: Why a threshold under the default is acceptable (required then; recorded in the manifest).
+    disclosure_threshold_reason: str | None = None
     equity: EquitySettings = EquitySettings()
     bootstrap: Bootstrap = Bootstrap()
     monetised_benefits: MonetisedBenefits | None = None
     title: str | None = None
     year: int | None = None
+
+    @model_validator(mode="after")
+    def _threshold_below_default_is_explained(self) -> Cohort:
+        if self.disclosure_threshold < DEFAULT_DISCLOSURE_THRESHOLD and not (self.disclosure_threshold_reason or "").strip():
+            raise ValueError(
+                f"`disclosure_threshold` {self.disclosure_threshold} is below the default {DEFAULT_DISCLOSURE_THRESHOLD}: "
+                "groups that small would be published. Add `disclosure_threshold_reason: <why this is acceptable>` "
+                "to accept it (it is recorded in the report's manifest), or use the default")
+        return self
 
     @model_validator(mode="after")
     def _waves_fit_comparisons(self) -> Cohort:
@@ -212,13 +235,71 @@ class Cohort(_Strict):
 # ----------------------------------------------------------------------------------- loading
 
 
+#: Bounds on a parameter file: its size, and how deeply its mappings and lists may nest.
+MAX_PARAMETER_FILE_BYTES = 1_000_000
+MAX_YAML_DEPTH = 20
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that also refuses aliases (``*name``: the "billion laughs"), keys that
+    appear twice in one mapping (the last would silently win) and nesting deeper than
+    :data:`MAX_YAML_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in parameter files",
+                                              self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:
+                    continue  # an unhashable key: the base constructor reports it
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} appears twice (first on line {first})", key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """A parameter file's top-level mapping; every problem is a one-line :class:`ParameterError`
+    naming the file (and the line, where there is one)."""
     if not path.is_file():
         raise ParameterError(f"{path}: parameter file not found")
+    size = path.stat().st_size
+    if size > MAX_PARAMETER_FILE_BYTES:
+        raise ParameterError(f"{path}: {size:,} bytes; a parameter file may have at most "
+                             f"{MAX_PARAMETER_FILE_BYTES:,}")
+    raw = read_bytes(path)
     try:
-        data = yaml.safe_load(read_text(path, encoding="utf-8-sig"))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParameterError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file "
+                             "as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"{path}{where}: not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from exc
+        raise ParameterError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
     return data
@@ -242,7 +323,7 @@ def _explain(path: Path, exc: ValidationError) -> ParameterError:
 
 def load_instrument(params_dir: Path | str, name: str) -> Instrument:
     """Load ``params/instruments/<name>.yaml``; its ``name`` must equal the file name."""
-    path = Path(params_dir) / "instruments" / f"{name}.yaml"
+    path = Path(params_dir) / "instruments" / f"{check_name(name, 'instrument')}.yaml"
     data = _read_yaml(path)
     try:
         instrument = Instrument.model_validate(data)
@@ -255,7 +336,7 @@ def load_instrument(params_dir: Path | str, name: str) -> Instrument:
 
 def load_programme(params_dir: Path | str, programme: str) -> Programme:
     """Load ``params/<programme>/programme.yaml``."""
-    path = Path(params_dir) / programme / "programme.yaml"
+    path = Path(params_dir) / check_name(programme, "programme") / "programme.yaml"
     data = _read_yaml(path)
     try:
         prog = Programme.model_validate(data)
@@ -289,6 +370,8 @@ def load_instruments(params_dir: Path | str, programme: Programme) -> dict[str, 
 def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
     """Load ``params/<programme>/cohort-<n>.yaml`` merged over the programme's ``defaults``."""
     prog = load_programme(params_dir, programme)
+    if isinstance(cohort, bool) or not isinstance(cohort, int) or not 1 <= cohort <= 1_000_000:
+        raise ParameterError(f"`cohort` must be a whole number from 1 to 1,000,000; got {cohort!r}")
     path = Path(params_dir) / programme / f"cohort-{cohort}.yaml"
     if not path.is_file():
         raise ParameterError(
@@ -315,7 +398,7 @@ def list_programmes(params_dir: Path | str) -> list[str]:
 
 def list_cohorts(params_dir: Path | str, programme: str) -> list[int]:
     """Cohort numbers that have a parameter file, in order."""
-    folder = Path(params_dir) / programme
+    folder = Path(params_dir) / check_name(programme, "programme")
     out = []
     for p in folder.glob("cohort-*.yaml"):
         suffix = p.stem.removeprefix("cohort-")

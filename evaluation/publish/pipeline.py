@@ -33,7 +33,7 @@ from evaluation.core.io import (
     write_json,
     write_text,
 )
-from evaluation.core.paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_dir
+from evaluation.core.paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_dir, report_dir
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.params import load_cohort, load_instruments, load_programme
@@ -177,7 +177,11 @@ def evaluate(
 
     notebooks = [Path(notebooks_dir) / f"{n}.ipynb" for n in REPORT_NOTEBOOKS
                  if (Path(notebooks_dir) / f"{n}.ipynb").is_file()]
-    destination = reports_dir / programme / f"cohort-{cohort}"
+    destination = report_dir(reports_dir, programme, cohort)
+    raw_root = (Path(data_dir) / "raw").resolve()
+    if Path(reports_dir).resolve().is_relative_to(raw_root):
+        raise EvaluationError(f"--reports-dir {reports_dir} is inside the raw data {raw_root}; reports are never "
+                              "written there: choose another folder")
     failed_dir = reports_dir / programme / "failed" / f"cohort-{cohort}"
     processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
     inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]

@@ -35,7 +35,7 @@ from evaluation.core.io import (
     sha256_file,
     write_text,
 )
-from evaluation.core.paths import processed_dir
+from evaluation.core.paths import processed_dir, report_dir
 from evaluation.data.ingest import ingest, is_up_to_date
 
 __all__ = ["SANITIZE", "VerifyResult", "derive_findings", "verify"]
@@ -196,7 +196,7 @@ def verify(
 ) -> VerifyResult:
     """Check a cohort's report; see the module docstring. Never modifies the report."""
     data_dir, params_dir, reports_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(reports_dir).resolve()
-    folder = reports_dir / programme / f"cohort-{cohort}"
+    folder = report_dir(reports_dir, programme, cohort)
     if not (folder / "manifest.json").is_file():
         raise EvaluationError(f"{folder}: no report to verify (run `make evaluate COHORT={cohort}` first)")
     manifest = read_json(folder / "manifest.json")

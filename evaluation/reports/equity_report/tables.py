@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluation.core.checks import check_name
 from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.core.io import write_csv
 from evaluation.core.paths import DATA_DIR
@@ -375,7 +376,7 @@ def disclosure_log_path(data_dir: Path | str | None, programme: str, cohort: int
     >>> disclosure_log_path("/secure/data", "leading-to-deliver", 2).as_posix()
     '/secure/data/disclosure_logs/leading-to-deliver/cohort-2.csv'
     """
-    return Path(data_dir or DATA_DIR) / "disclosure_logs" / programme / f"cohort-{cohort}.csv"
+    return Path(data_dir or DATA_DIR) / "disclosure_logs" / check_name(programme, "programme") / f"cohort-{int(cohort)}.csv"
 
 
 def write_disclosure_log(log: pd.DataFrame, data_dir: Path | str | None, programme: str, cohort: int) -> Path:

@@ -1,0 +1,181 @@
+"""Hostile and careless input (issue 10, first part): names that are paths, writes aimed at the
+raw data, symbolic links out of the data folder, disclosure control switched off, parameter
+files built to exhaust memory or to be read two ways. Each is refused with a one-line message
+naming the file (and line or key), a non-zero exit and no traceback, and leaves the raw data
+byte for byte as they were."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from evaluation.core.checks import check_name
+from evaluation.core.errors import DataValidationError, ParameterError
+from evaluation.data.ingest import ingest
+from evaluation.data.params import load_cohort, load_programme
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def refused(done, *needles: str) -> str:
+    """A refused command: non-zero exit, no traceback, a message with every needle."""
+    assert done.returncode != 0, done.stdout
+    assert "Traceback" not in done.stderr, done.stderr
+    for needle in needles:
+        assert needle in done.stderr, (needle, done.stderr)
+    return done.stderr
+
+
+BAD_NAMES = ["../raw", "..", "a/b", "a\\b", "", "Leading", "-x", "x" * 65, "x" * 300, "na\x00me", "émigré", " x"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES, ids=repr)
+def test_a_name_that_is_not_a_name_is_refused(name):
+    with pytest.raises(ParameterError, match="must be 1 to 64 lower-case letters"):
+        check_name(name, "programme")
+    message = ""
+    try:
+        check_name(name, "programme")
+    except ParameterError as exc:
+        message = str(exc)
+    assert len(message) < 300 and "\n" not in message
+
+
+@pytest.mark.slow  # runs the command line in a new interpreter per case
+@pytest.mark.parametrize("verb", ["ingest", "evaluate", "verify"])
+@pytest.mark.parametrize("name", ["../raw", "../../etc", "x" * 300], ids=["dotdot", "deeper", "long"])
+def test_the_command_line_refuses_a_path_as_a_programme(demo, verb, name):
+    before = digests(demo["data"] / "raw")
+    args = [verb, "--programme", name, "--data-dir", str(demo["data"]), "--params-dir", str(demo["params"])]
+    if verb != "ingest":
+        args += ["--cohort", "1", "--reports-dir", str(demo["root"] / "reports")]
+    refused(run_cli(*args), "argument --programme", "must be 1 to 64")
+    assert digests(demo["data"] / "raw") == before
+
+
+@pytest.mark.slow  # runs the command line in a new interpreter per case
+@pytest.mark.parametrize("cohort", ["0", "-1", "two", "1e3", "99999999"])
+def test_the_command_line_refuses_a_cohort_that_is_not_a_number(demo, cohort):
+    done = run_cli("evaluate", "--programme", "demo", "--cohort", cohort, "--data-dir", str(demo["data"]),
+                   "--params-dir", str(demo["params"]))
+    refused(done, "argument --cohort", "whole number")
+
+
+@pytest.mark.slow  # runs the command line in a new interpreter per case
+def test_a_parameter_file_cannot_turn_the_raw_folder_into_the_output(demo, id_key):
+    """The attack of the issue: a `name` with `..` plus the matching folder."""
+    hostile = demo["params"] / "x"
+    hostile.mkdir()
+    (hostile / "programme.yaml").write_text(demo["programme"].read_text().replace("name: demo", "name: ../raw/demo"))
+    before = digests(demo["data"] / "raw")
+    with pytest.raises(ParameterError, match="must be 1 to 64"):
+        load_programme(demo["params"], "x")
+    with pytest.raises(ParameterError, match="must be 1 to 64"):
+        load_programme(demo["params"], "../raw/demo")
+    refused(run_cli("ingest", "--programme", "x", "--data-dir", str(demo["data"]), "--params-dir",
+                    str(demo["params"])), "programme.yaml", "key `name`")
+    assert digests(demo["data"] / "raw") == before
+
+
+def test_an_instrument_name_with_a_path_is_refused(demo):
+    demo["programme"].write_text(demo["programme"].read_text().replace("instruments: [mini]",
+                                                                       "instruments: [../../secret]"))
+    with pytest.raises(ParameterError, match=r"key `instruments.0`: `name` must be 1 to 64"):
+        load_programme(demo["params"], "demo")
+
+
+def test_processed_data_that_resolve_into_the_raw_data_are_refused(demo, id_key):
+    (demo["data"] / "processed").symlink_to(demo["data"] / "raw", target_is_directory=True)
+    before = digests(demo["data"] / "raw")
+    with pytest.raises(DataValidationError, match="nothing is ever written into the raw data"):
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert digests(demo["data"] / "raw") == before
+
+
+def test_a_raw_file_linked_from_outside_the_data_folder_is_refused(demo, id_key, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("elsewhere") / "responses.csv"
+    outside.write_text(demo["responses"].read_text())
+    demo["responses"].unlink()
+    demo["responses"].symlink_to(outside)
+    with pytest.raises(DataValidationError, match="symbolic links out of the data folder are refused"):
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert not (demo["data"] / "processed" / "demo").exists()
+
+
+@pytest.mark.slow  # runs the command line in a new interpreter per case
+def test_reports_are_never_written_into_the_raw_data(demo):
+    before = digests(demo["data"] / "raw")
+    done = run_cli("evaluate", "--programme", "demo", "--cohort", "1", "--data-dir", str(demo["data"]),
+                   "--params-dir", str(demo["params"]), "--reports-dir", str(demo["data"] / "raw" / "demo"))
+    refused(done, "is inside the raw data")
+    assert digests(demo["data"] / "raw") == before
+
+
+# ----------------------------------------------------------------------- disclosure threshold
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("1", "greater than or equal to 3"), ("2", "greater than or equal to 3"), ("true", "valid integer"),
+    ("'5'", "valid integer"), ("4.5", "valid integer"), ("3", "below the default 5"),
+])
+def test_disclosure_control_cannot_be_switched_off_quietly(demo, value, expected):
+    demo["cohort"].write_text(demo["cohort"].read_text() + f"disclosure_threshold: {value}\n")
+    with pytest.raises(ParameterError, match="disclosure_threshold") as caught:
+        load_cohort(demo["params"], "demo", 1)
+    assert expected in str(caught.value)
+
+
+def test_a_lower_threshold_with_a_reason_is_accepted_and_kept(demo):
+    demo["cohort"].write_text(demo["cohort"].read_text()
+                              + "disclosure_threshold: 3\ndisclosure_threshold_reason: national totals only\n")
+    cohort = load_cohort(demo["params"], "demo", 1)
+    assert (cohort.disclosure_threshold, cohort.disclosure_threshold_reason) == (3, "national totals only")
+    assert cohort.model_dump()["disclosure_threshold_reason"] == "national totals only"  # into the manifest
+
+
+def test_the_bootstrap_is_bounded(demo):
+    demo["cohort"].write_text(demo["cohort"].read_text() + "bootstrap:\n  resamples: 1000000000\n")
+    with pytest.raises(ParameterError, match=r"key `bootstrap.resamples`: Input should be less than or equal to 100000"):
+        load_cohort(demo["params"], "demo", 1)
+
+
+# --------------------------------------------------------------------------- parameter files
+
+HOSTILE_YAML = {
+    "alias bomb": ("a: &a ['lol','lol','lol']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b]\n",
+                   "line 2", "aliases (*name) are not allowed"),
+    "duplicate key": ("programme: demo\ncohort: 1\nwaves: [pre, post]\ncomparisons: [pre_post]\ncohort: 2\n",
+                      "line 5", "key 'cohort' appears twice (first on line 2)"),
+    "deep nesting": ("programme: demo\nx: " + "[" * 200 + "]" * 200 + "\n", "line 2", "nested more than 20 levels"),
+    "not YAML": ("programme: [demo\n", "line 2", "not valid YAML"),
+    "not a mapping": ("- just\n- a list\n", "", "expected a mapping"),
+}
+
+
+@pytest.mark.slow  # runs the command line in a new interpreter per case
+@pytest.mark.parametrize("case", list(HOSTILE_YAML), ids=str)
+def test_hostile_parameter_files_are_refused_in_one_line(demo, case):
+    text, line, message = HOSTILE_YAML[case]
+    demo["cohort"].write_text(text)
+    done = run_cli("ingest", "--programme", "demo", "--data-dir", str(demo["data"]), "--params-dir",
+                   str(demo["params"]))
+    stderr = refused(done, "cohort-1.yaml", message, line)
+    assert len(stderr) < 2000
+
+
+def test_a_parameter_file_that_is_not_utf8_names_the_line(demo):
+    demo["cohort"].write_bytes(b"programme: demo\ncohort: 1\ntitle: caf\xe9\n")
+    with pytest.raises(ParameterError, match=r"cohort-1.yaml, line 3: not UTF-8 text \(byte 0xe9\)"):
+        load_cohort(demo["params"], "demo", 1)
+
+
+def test_a_huge_parameter_file_is_refused_before_it_is_read(demo):
+    demo["cohort"].write_text("programme: demo\n" + "# padding\n" * 200_000)
+    with pytest.raises(ParameterError, match="a parameter file may have at most 1,000,000"):
+        load_cohort(demo["params"], "demo", 1)
