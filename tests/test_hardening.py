@@ -13,9 +13,10 @@ import pytest
 
 from conftest import run_cli
 from evaluation.core.checks import check_name
-from evaluation.core.errors import DataValidationError, ParameterError
+from evaluation.core.errors import DataValidationError, ParameterError, PseudonymisationKeyError
 from evaluation.data.ingest import ingest
 from evaluation.data.params import load_cohort, load_programme
+from evaluation.data.pseudonymise import DEMO_KEY
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -179,3 +180,54 @@ def test_a_huge_parameter_file_is_refused_before_it_is_read(demo):
     demo["cohort"].write_text("programme: demo\n" + "# padding\n" * 200_000)
     with pytest.raises(ParameterError, match="a parameter file may have at most 1,000,000"):
         load_cohort(demo["params"], "demo", 1)
+
+
+# ------------------------------------------------------------------------------------ keys
+
+
+def _no_key(monkeypatch):
+    monkeypatch.delenv("EVALUATION_ID_KEY", raising=False)
+    monkeypatch.delenv("EVALUATION_ID_KEY_FILE", raising=False)
+
+
+@pytest.mark.parametrize("marker, reason", [
+    ('{"synthetic": false}', "does not say the data are synthetic"),
+    ("", "is not valid JSON"),
+    ('{"synthetic": true}', "does not match the files beside it"),
+    ('{"synthetic": true, "data_digest": "0000"}', "does not match the files beside it"),
+])
+def test_the_demo_key_needs_the_generators_marker_not_a_flag(demo, monkeypatch, marker, reason):
+    _no_key(monkeypatch)
+    (demo["raw"] / "SYNTHETIC.json").write_text(marker)
+    with pytest.raises(PseudonymisationKeyError, match=reason) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert "secrets.token_hex(32)" in str(caught.value)
+    assert not (demo["data"] / "processed" / "demo").exists()
+
+
+def test_a_copied_marker_does_not_make_other_data_synthetic(demo, monkeypatch):
+    _no_key(monkeypatch)
+    shipped = Path(__file__).resolve().parents[1] / "data" / "raw" / "leading-to-deliver" / "SYNTHETIC.json"
+    (demo["raw"] / "SYNTHETIC.json").write_bytes(shipped.read_bytes())
+    with pytest.raises(PseudonymisationKeyError, match="does not match the files beside it"):
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+
+
+def test_the_shipped_synthetic_data_carry_a_marker_that_holds():
+    from evaluation.data.ingest import shipped_synthetic
+
+    root = Path(__file__).resolve().parents[1] / "data" / "raw"
+    for programme in ("leading-to-deliver", "collaborative-leadership"):
+        assert shipped_synthetic(root / programme) == (True, None)
+
+
+@pytest.mark.parametrize("secret, reason", [
+    ("aaaaaaaaaaaaaaaa", "1 different character"), ("short-key", "at least 16"),
+    (DEMO_KEY.decode(), "public demo key"), ("x" + DEMO_KEY.decode() + "y", "public demo key"),
+])
+def test_weak_keys_are_refused_with_how_to_make_one(demo, monkeypatch, secret, reason):
+    _no_key(monkeypatch)
+    monkeypatch.setenv("EVALUATION_ID_KEY", secret)
+    with pytest.raises(PseudonymisationKeyError, match=reason) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert "secrets.token_hex(32)" in str(caught.value) and secret not in str(caught.value)

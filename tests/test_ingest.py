@@ -121,7 +121,12 @@ def test_real_data_without_a_key_is_refused(demo, monkeypatch):
 def test_synthetic_data_use_the_demo_key_with_a_warning(demo, monkeypatch):
     monkeypatch.delenv("EVALUATION_ID_KEY", raising=False)
     monkeypatch.delenv("EVALUATION_ID_KEY_FILE", raising=False)
-    (demo["raw"] / "SYNTHETIC.json").write_text('{"synthetic": true}\n')
+    # the marker the generator writes: the digest of exactly these files
+    from evaluation.data.pseudonymise import synthetic_digest
+
+    digest = synthetic_digest({n: (demo["raw"] / n).read_bytes() for n in ("participants.csv", "responses.csv",
+                                                                         "costs.csv")})
+    (demo["raw"] / "SYNTHETIC.json").write_text(f'{{"synthetic": true, "data_digest": "{digest}"}}\n')
     with pytest.warns(DemoKeyWarning, match="synthetic"):
         result = ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
     assert result.manifest["pseudonymisation"]["key_source"] == "demo key (synthetic data only)"

@@ -32,6 +32,7 @@ from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
     PROCESSED_TABLES,
     atomic_directory,
+    read_bytes,
     read_json,
     read_table,
     sha256_file,
@@ -50,7 +51,13 @@ from evaluation.data.params import (
     load_instruments,
     load_programme,
 )
-from evaluation.data.pseudonymise import Key, pseudonymise, resolve_key
+from evaluation.data.pseudonymise import (
+    SYNTHETIC_TABLES,
+    Key,
+    pseudonymise,
+    resolve_key,
+    synthetic_digest,
+)
 from evaluation.data.scoring import reliability, score_scales
 from evaluation.data.validate import validate_programme, validate_reference
 
@@ -105,6 +112,31 @@ def _check_inside(data_dir: Path, programme: str, files: dict[str, Path], shown:
                                 "nothing is ever written into the raw data"))
     if failures:
         raise DataValidationError(failures)
+
+
+def shipped_synthetic(folder: Path) -> tuple[bool, str | None]:
+    """Whether a raw programme folder holds the shipped synthetic data, as the generator wrote them.
+
+    True only when ``SYNTHETIC.json`` says ``"synthetic": true`` and its ``data_digest`` is the
+    digest of the raw tables as they are now (:func:`evaluation.data.pseudonymise.synthetic_digest`).
+    Returns the answer and, when a marker is there but does not hold, why.
+    """
+    marker_path = folder / "SYNTHETIC.json"
+    if not marker_path.is_file():
+        return False, None
+    try:
+        marker = read_json(marker_path)
+    except (ValueError, UnicodeDecodeError):
+        return False, f"{marker_path} is not valid JSON, so these are not the shipped synthetic data"
+    if not isinstance(marker, dict) or marker.get("synthetic") is not True:
+        return False, f"{marker_path} does not say the data are synthetic"
+    tables = {name: folder / name for name in SYNTHETIC_TABLES}
+    if not all(path.is_file() for path in tables.values()):
+        return False, f"{marker_path}: the synthetic data's CSV files are not all there"
+    if marker.get("data_digest") != synthetic_digest({name: read_bytes(path) for name, path in tables.items()}):
+        return False, (f"{marker_path} does not match the files beside it: they are not the shipped synthetic data "
+                       "(regenerate those with `make synthetic`)")
+    return True, None
 
 
 def _shown(path: Path, data_dir: Path, params_dir: Path) -> str:
@@ -174,9 +206,9 @@ def ingest(
         reference_failures=ref_failures,
     )
 
-    synthetic = (raw_dir(data_dir, programme) / "SYNTHETIC.json").is_file()
+    synthetic, why_not = shipped_synthetic(raw_dir(data_dir, programme))
     if key is None:
-        key = resolve_key(synthetic=synthetic, key_file=key_file, repo_root=REPO_ROOT)
+        key = resolve_key(synthetic=synthetic, key_file=key_file, repo_root=REPO_ROOT, not_synthetic_because=why_not)
 
     participants = valid.participants.copy()
     participants["participant_id"] = pseudonymise(participants["participant_id"], key)

@@ -7,9 +7,14 @@ Art. 4(5)). It is read, in this order, from:
 2. the file named by the environment variable ``EVALUATION_ID_KEY_FILE`` (or by ``--key-file``),
    which must lie outside the repository.
 
-Only the workbench's shipped *synthetic* data (a raw programme folder holding ``SYNTHETIC.json``)
-may be processed without a key: then the clearly-labelled :data:`DEMO_KEY` is used and a
-:class:`~evaluation.core.errors.DemoKeyWarning` is issued. The demo key is public and protects nothing.
+Only the workbench's shipped *synthetic* data may be processed without a key: a raw programme
+folder whose ``SYNTHETIC.json`` holds the digest of exactly those files, as the generator wrote
+it (:func:`synthetic_digest`; editing a flag does not make real data synthetic). Then the
+clearly-labelled :data:`DEMO_KEY` is used and a :class:`~evaluation.core.errors.DemoKeyWarning`
+is issued. The demo key is public and protects nothing, and it is refused as a real key.
+
+Keys must have at least 16 bytes and 8 different characters (:func:`key_problem`); make one with
+``python -c "import secrets; print(secrets.token_hex(32))"``.
 """
 
 from __future__ import annotations
@@ -26,13 +31,51 @@ import pandas as pd
 from evaluation.core.errors import DemoKeyWarning, PseudonymisationKeyError
 from evaluation.core.io import read_bytes
 
-__all__ = ["DEMO_KEY", "PSEUDONYM_HEX_CHARS", "Key", "pseudonymise", "resolve_key"]
+__all__ = ["DEMO_KEY", "PSEUDONYM_HEX_CHARS", "SYNTHETIC_TABLES", "Key", "key_problem", "pseudonymise", "resolve_key",
+           "synthetic_digest"]
 
 #: Public demonstration key: for the shipped synthetic data only. It is not a secret.
 DEMO_KEY = b"evaluation-workbench DEMO KEY for synthetic data only - NOT SECRET"
 #: Pseudonyms keep 128 bits of the HMAC (32 hexadecimal characters).
 PSEUDONYM_HEX_CHARS = 32
 MIN_KEY_BYTES = 16
+#: A key must use at least this many different characters ("aaaaaaaaaaaaaaaa" is no key).
+MIN_KEY_DISTINCT = 8
+MAKE_A_KEY = 'make one with: python -c "import secrets; print(secrets.token_hex(32))"'
+#: The raw tables whose digest the synthetic marker records.
+SYNTHETIC_TABLES = ("participants.csv", "responses.csv", "costs.csv")
+
+
+def synthetic_digest(tables: dict[str, bytes]) -> str:
+    """The digest the generator records in ``SYNTHETIC.json``: HMAC-SHA256 under the demo key of
+    the SHA-256 of each raw table (name and hash, in name order).
+
+    Examples
+    --------
+    >>> synthetic_digest({"participants.csv": b"a", "responses.csv": b"b", "costs.csv": b"c"})[:16]
+    '3611abd13f81630a'
+    """
+    lines = "".join(f"{name}:{hashlib.sha256(tables[name]).hexdigest()}\n" for name in sorted(tables))
+    return hmac.new(DEMO_KEY, lines.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def key_problem(secret: bytes) -> str | None:
+    """Why ``secret`` is no pseudonymisation key, or None when it will do.
+
+    Examples
+    --------
+    >>> key_problem(b"aaaaaaaaaaaaaaaa")
+    'it uses 1 different character(s); use at least 8'
+    >>> key_problem(b"0f3c9a51d2e87b46") is None
+    True
+    """
+    if DEMO_KEY in secret:
+        return "it is the public demo key, which protects nothing"
+    if len(secret) < MIN_KEY_BYTES:
+        return f"it is {len(secret)} bytes; use at least {MIN_KEY_BYTES}"
+    if len(set(secret)) < MIN_KEY_DISTINCT:
+        return f"it uses {len(set(secret))} different character(s); use at least {MIN_KEY_DISTINCT}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -46,7 +89,8 @@ class Key:
         return f"Key(source={self.source!r})"
 
 
-def resolve_key(*, synthetic: bool, key_file: Path | str | None = None, repo_root: Path | None = None) -> Key:
+def resolve_key(*, synthetic: bool, key_file: Path | str | None = None, repo_root: Path | None = None,
+                not_synthetic_because: str | None = None) -> Key:
     """Find the pseudonymisation key (see the module docstring for the order).
 
     Parameters
@@ -57,6 +101,9 @@ def resolve_key(*, synthetic: bool, key_file: Path | str | None = None, repo_roo
         A key file (overrides ``EVALUATION_ID_KEY_FILE``); must lie outside ``repo_root``.
     repo_root : path, optional
         The repository, inside which a key file is refused.
+    not_synthetic_because : str, optional
+        Why data with a ``SYNTHETIC.json`` are not taken as the shipped synthetic data (said when
+        there is no key).
     """
     if os.environ.get("EVALUATION_ID_KEY"):
         secret = os.environ["EVALUATION_ID_KEY"].encode("utf-8")
@@ -81,14 +128,14 @@ def resolve_key(*, synthetic: bool, key_file: Path | str | None = None, repo_roo
         return Key(DEMO_KEY, "demo key (synthetic data only)")
     else:
         raise PseudonymisationKeyError(
-            "no pseudonymisation key: set the environment variable EVALUATION_ID_KEY (the key) or "
-            "EVALUATION_ID_KEY_FILE (a file outside the repository holding it). Real data must "
-            "never be processed with the demo key."
+            (f"{not_synthetic_because}. " if not_synthetic_because else "")
+            + "No pseudonymisation key: set the environment variable EVALUATION_ID_KEY (the key) or "
+            "EVALUATION_ID_KEY_FILE (a file outside the repository holding it); " + MAKE_A_KEY
+            + ". Real data must never be processed with the demo key."
         )
-    if len(secret) < MIN_KEY_BYTES:
-        raise PseudonymisationKeyError(
-            f"the pseudonymisation key from {source} is {len(secret)} bytes; use at least {MIN_KEY_BYTES}"
-        )
+    problem = key_problem(secret)
+    if problem:
+        raise PseudonymisationKeyError(f"the pseudonymisation key from {source} will not do: {problem}; {MAKE_A_KEY}")
     return Key(secret, source)
 
 

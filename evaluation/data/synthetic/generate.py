@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.core.io import write_csv, write_text
+from evaluation.core.io import read_bytes, write_csv, write_text
 from evaluation.core.vocabulary import WAVES
 from evaluation.data.params import (
     Instrument,
@@ -18,6 +18,7 @@ from evaluation.data.params import (
     load_instruments,
     load_programme,
 )
+from evaluation.data.pseudonymise import synthetic_digest
 from evaluation.data.synthetic.profiles import (
     _FOLLOW_UP_RETAINED,
     _GAIN_SD,
@@ -467,7 +468,9 @@ def synthesise(
         tables = _programme_tables(name, params_dir, int(seed))
         for table in ("participants", "responses", "costs"):
             written.append(write_csv(tables[table], raw / name / f"{table}.csv"))
+        contents = {f"{table}.csv": read_bytes(raw / name / f"{table}.csv") for table in ("participants", "responses", "costs")}
         marker = {
+            "data_digest": synthetic_digest(contents),
             "synthetic": True,
             "generator": "evaluation.synthetic",
             "seed": int(seed),
