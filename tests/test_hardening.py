@@ -231,3 +231,66 @@ def test_weak_keys_are_refused_with_how_to_make_one(demo, monkeypatch, secret, r
     with pytest.raises(PseudonymisationKeyError, match=reason) as caught:
         ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
     assert "secrets.token_hex(32)" in str(caught.value) and secret not in str(caught.value)
+
+
+# ------------------------------------------------------------------------------- injection
+
+SCRIPT = "<script>alert('x')</script>"
+IMG = "<img src=x onerror=alert(1)>"
+FORMULA = '=HYPERLINK("http://example.invalid","click")'
+
+
+@pytest.mark.slow
+def test_text_from_data_and_parameters_is_never_live_in_a_report(tmp_path):
+    """A programme title with a script, categories with an <img onerror> and a spreadsheet
+    formula: the HTML shows them as text, the CSVs cannot run them, ids never carry them."""
+    import json
+    import shutil
+    from html.parser import HTMLParser
+
+    import pandas as pd
+
+    from evaluation.core.paths import PARAMS_DIR
+    from evaluation.data.synthetic import synthesise
+
+    data, params = tmp_path / "data", tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    synthesise(data, params)
+    programme = params / "leading-to-deliver" / "programme.yaml"
+    programme.write_text(programme.read_text().replace("title: Leading to Deliver",
+                                                       f'title: "Leading {SCRIPT} *to* [Deliver](javascript:x)"'))
+    people_csv = data / "raw" / "leading-to-deliver" / "participants.csv"
+    people = pd.read_csv(people_csv, dtype=str, keep_default_na=False)
+    in_two = people.index[people["cohort"] == "2"]
+    people.loc[in_two[:30], "ethnicity"] = IMG
+    people.loc[in_two[30:60], "gender"] = FORMULA
+    people.to_csv(people_csv, index=False, lineterminator="\n")
+    done = run_cli("evaluate", "--programme", "leading-to-deliver", "--cohort", "2", "--data-dir", str(data),
+                   "--params-dir", str(params), "--reports-dir", str(tmp_path / "reports"))
+    assert done.returncode == 0, done.stderr
+    report = tmp_path / "reports" / "leading-to-deliver" / "cohort-2"
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append((tag, dict(attrs)))
+
+    for page in sorted(report.glob("*.html")):
+        text = page.read_text()
+        parser = Tags()
+        parser.feed(text)
+        assert not [t for t, _ in parser.found if t == "script"], page.name
+        assert not [a for _, a in parser.found if any(k.startswith("on") for k in a)], page.name
+        assert not [a for t, a in parser.found
+                    if t == "a" and a.get("href", "").strip().lower().startswith("javascript:")], page.name
+        assert SCRIPT not in text and IMG not in text
+    assert "Leading &lt;script&gt;" in (report / "cohort_evaluation.html").read_text()
+    for table in sorted((report / "tables").glob("*.csv")):
+        cells = pd.read_csv(table, dtype=str, keep_default_na=False).to_numpy().ravel()
+        assert not [c for c in cells if c.startswith(("=", "@")) or c.startswith("+") and not c[1:2].isdigit()], table
+    assert any(c == "'" + FORMULA for c in pd.read_csv(report / "tables" / "equity.csv", dtype=str)["category"])
+    for finding in json.loads((report / "findings.json").read_text()):
+        assert all(ch.isalnum() or ch in "._-" for ch in finding["id"]), finding["id"]

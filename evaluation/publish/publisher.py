@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from evaluation.core.io import write_bytes, write_csv, write_json
+from evaluation.core.text import spreadsheet_safe
 from evaluation.reports.display import show_table
 from evaluation.reports.findings import Finding
 
@@ -34,10 +35,15 @@ class Publisher:
         self.notebook = notebook
 
     def table(self, name: str, frame: pd.DataFrame, *, display: bool = True, precision: int = 3) -> pd.DataFrame:
-        """Write ``tables/<name>.csv`` and display the table rounded to ``precision`` decimals."""
+        """Write ``tables/<name>.csv`` and display the table rounded to ``precision`` decimals.
+
+        The published CSV is spreadsheet-safe: a text cell that a spreadsheet would run as a
+        formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) starts with ``'``
+        (:func:`evaluation.core.text.spreadsheet_safe`).
+        """
         if self.output_dir is not None:
             path = self.output_dir / "tables" / f"{name}.csv"
-            write_csv(frame, path)
+            write_csv(spreadsheet_safe(frame), path)
         if display:
             show_table(frame, precision)
         return frame

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.findings import Finding, ReportResult, collect_warnings
@@ -255,9 +256,20 @@ def _fmt_ci(lo: float, hi: float) -> str:
     return f"{lo:+.2f} to {hi:+.2f}"
 
 
+class _MarkdownTitles(dict):
+    """Scale titles (or, failing a title, the scale's name), safe in a Markdown summary."""
+
+    def __init__(self, titles: dict[str, str]):
+        super().__init__({scale: md(title) for scale, title in titles.items()})
+
+    def get(self, scale, default=None):  # noqa: D102
+        return super().get(scale, md(scale if default is None else default))
+
+
 def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown)."""
-    coh, titles = data.cohort, data.titles
+    coh = data.cohort
+    titles = _MarkdownTitles(data.titles)
     pct = int(round(coh.confidence_level * 100))
     out = tables["outcomes"]
     first = coh.comparisons[0]
@@ -265,7 +277,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     flow = tables["attrition"]
     flow = flow[flow["section"] == "flow"].set_index("stage")["n"]
     lines = [
-        f"## Summary for commissioners: {data.programme.title}, cohort {coh.cohort}"
+        f"## Summary for commissioners: {md(data.programme.title)}, cohort {coh.cohort}"
         + (f" ({coh.year})" if coh.year else ""),
         "",
         f"**Who took part.** {int(flow.get('enrolled', 0))} people enrolled and "

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.core.text import md
 from evaluation.data.cohort import (
     CohortData,
 )
@@ -148,7 +149,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                 "not fully loaded",
     }[ledger.participant_time_source]
     lines = [
-        f"## Summary for commissioners: what {_who(data)} cost",
+        f"## Summary for commissioners: what {md(_who(data))} cost",
         "",
         f"All money is in **{year} prices** (HM Treasury GDP deflator), so that years can be compared.",
         "",
@@ -162,7 +163,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         f"**Per completer and per person who improved.** {done} of {n} completed the programme: "
         f"**{_money(v['cost_per_completer'])}** per completer ({interval('cost_per_completer')}). ",
     ]
-    scale = (info["title"] or "the primary scale").lower()
+    scale = md(info["title"] or "the primary scale").lower()
     if improved:
         lines[-1] += (f"{improved} participants reliably improved on {scale} between the "
                       f"{info['earlier'].replace('_', '-')} and {info['later'].replace('_', '-')} questionnaires "
@@ -220,7 +221,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     comp = tables.get("programme_comparison")
     if comp is not None and len(comp):
         progs = comp[comp["level"] == "programme"]
-        parts = [f"{r.programme_title}: {_money(r.cost_per_enrolled)} per place and "
+        parts = [f"{md(r.programme_title)}: {_money(r.cost_per_enrolled)} per place and "
                  f"{_money(r.cost_per_reliable_improver)} per reliable improver over {int(r.enrolled)} participants"
                  for r in progs.itertuples()]
         if parts:

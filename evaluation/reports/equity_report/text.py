@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.core.text import md, safe_code
 from evaluation.data.cohort import CohortData
 from evaluation.reports.equity_report.tables import (
     DIMENSION_TITLES,
@@ -59,7 +60,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
         else:
             text = (f"By {dim}: {who} staff were {r.relative_likelihood:.2f} times as likely as {ref} staff to have "
                     f"a place ({pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}); {band}.")
-        out.append(Finding(f"equity.{r.dimension}.{r.category}.relative_likelihood", text, r.relative_likelihood,
+        out.append(Finding(f"equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text, r.relative_likelihood,
                             r.rl_ci_low, r.rl_ci_high, f"relative likelihood (rate / rate of {r.reference_category})",
                             "equity"))
     for r in tables["goodness_of_fit"].itertuples(index=False):
@@ -104,6 +105,11 @@ def eq_protected(data: CohortData) -> list[str]:
 # ------------------------------------------------------------------------------- summary
 
 
+def _md_label(category: str, dimension: str = "") -> str:
+    """A category's words (:func:`label`), safe in the Markdown summary."""
+    return md(label(category, dimension))
+
+
 def equity_summary(result: EquityResult, data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown), from the published tables."""
     coh = data.cohort
@@ -115,7 +121,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     n = len(data.participants)
     years = sorted(set(result.workforce_years.values()))
     lines = [
-        f"## Summary for commissioners: equity of access, {data.programme.title}, cohort {coh.cohort}"
+        f"## Summary for commissioners: equity of access, {md(data.programme.title)}, cohort {coh.cohort}"
         + (f" ({coh.year})" if coh.year else ""),
         "",
         f"**What is compared.** The {n} people who had a place are compared with the eligible workforce "
@@ -133,10 +139,10 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     def item(r) -> str:
         ci = f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        ref = label(r.reference_category, r.dimension)
+        ref = _md_label(r.reference_category, r.dimension)
         if r.participants == 0:
-            return f"{label(r.category, r.dimension)} ({dim}: no places; {ci} against {ref})"
-        return f"{label(r.category, r.dimension)} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci})"
+            return f"{_md_label(r.category, r.dimension)} ({dim}: no places; {ci} against {ref})"
+        return f"{_md_label(r.category, r.dimension)} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci})"
 
     if len(under):
         lines.append("**Under-represented, and the data are clear about it.** " + "; ".join(
@@ -169,7 +175,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
                   "no places"
                   + (("; the highest rates were in " + ", ".join(
-                      f"{label(r.category, r.dimension if 'dimension' in council else 'local_authority')} "
+                      f"{_md_label(r.category, r.dimension if 'dimension' in council else 'local_authority')} "
                       f"({r.rate_per_1000:.2f} per 1,000)" for r in top.itertuples()))
                      if len(top) else "") + "."]
     comp = tables["completion"].dropna(subset=["completion_rate"])
@@ -178,12 +184,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         low = comp.sort_values("completion_rate").head(3)
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. The "
                   "lowest completion rates among the groups shown were: " + "; ".join(
-                      f"{label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
+                      f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
                       f"{r.completion_rate:.0%},"
                       f" {pct}% CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
     change = tables["outcome_change"].dropna(subset=["mean_change"])
     if len(change):
-        title = data.titles.get(data.primary_scale, data.primary_scale)
+        title = md(data.titles.get(data.primary_scale, data.primary_scale))
         lines += ["", f"**From completion to benefit.** Change on {str(title).lower()} by group is shown below for "
                   f"groups of at least {t} people with scores at both waves; the mean change ranged from "
                   f"{change['mean_change'].min():+.2f} to {change['mean_change'].max():+.2f} points across those "
