@@ -294,3 +294,28 @@ def test_text_from_data_and_parameters_is_never_live_in_a_report(tmp_path):
     assert any(c == "'" + FORMULA for c in pd.read_csv(report / "tables" / "equity.csv", dtype=str)["category"])
     for finding in json.loads((report / "findings.json").read_text()):
         assert all(ch.isalnum() or ch in "._-" for ch in finding["id"]), finding["id"]
+
+
+# ------------------------------------------------------------------------------ folders
+
+
+def test_a_killed_runs_leftovers_are_removed_and_folders_get_normal_permissions(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from evaluation.core.io import atomic_directory, write_text
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = tmp_path / f".cohort-2.tmp-{dead}-abc123"
+    stale.mkdir()
+    (stale / "half.csv").write_text("a,b\n")
+    living = tmp_path / f".cohort-2.tmp-{os.getpid()}-zzz"  # this process: never removed
+    living.mkdir()
+    with atomic_directory(tmp_path / "cohort-2") as folder:
+        write_text("x", folder / "t.txt")
+    assert not stale.exists() and living.exists()
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "cohort-2").stat().st_mode & 0o777 == 0o777 & ~umask

@@ -180,10 +180,16 @@ def atomic_directory(destination: Path | str) -> Iterator[Path]:
     """Build a directory's new content in a temporary sibling; swap it in only on success.
 
     On an exception the temporary folder is removed and ``destination`` is left as it was.
+    Temporary siblings left by a run that was killed (their process no longer exists) are
+    removed first; the new folder gets the user's usual permissions (``mkdtemp`` makes it private).
     """
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-", dir=destination.parent))
+    _remove_stale(destination)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-{os.getpid()}-", dir=destination.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)
     try:
         yield tmp
     except BaseException:
@@ -198,6 +204,26 @@ def atomic_directory(destination: Path | str) -> Iterator[Path]:
     os.replace(tmp, destination)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale(destination: Path) -> None:
+    """Remove ``.<name>.tmp-<pid>-*`` and ``.<name>.old-<pid>`` siblings whose process is gone."""
+    for sibling in destination.parent.glob(f".{destination.name}.*-*"):
+        rest = sibling.name[len(destination.name) + 2:]
+        kind, _, tail = rest.partition("-")
+        pid = tail.split("-")[0]
+        if kind in ("tmp", "old") and pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(sibling, ignore_errors=True)
 
 
 PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs", "workforce", "deflators")
