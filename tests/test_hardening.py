@@ -319,3 +319,30 @@ def test_a_killed_runs_leftovers_are_removed_and_folders_get_normal_permissions(
     umask = os.umask(0)
     os.umask(umask)
     assert (tmp_path / "cohort-2").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+# ----------------------------------------------------------------------------- raw data
+
+
+def test_dates_in_the_future_are_refused(demo, id_key):
+    demo["participants"].write_text(demo["participants"].read_text().replace("D-002,1,voluntary,fife,first_line_manager,"
+                                                                             "strategic,male,2005-06-01",
+                                                                             "D-002,1,voluntary,fife,first_line_manager,"
+                                                                             "strategic,male,2099-06-01"))
+    with pytest.raises(DataValidationError) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert "participants.csv, row 3, column `enrolled_on`: expected a date no later than today" in str(caught.value)
+    assert "2099-06-01" in str(caught.value)
+
+
+def test_an_answer_twice_under_ids_differing_in_case_or_spaces_is_named_by_file_and_row(demo, id_key):
+    lines = demo["responses"].read_text().splitlines()
+    first = lines[1]  # D-001,pre,self,mini,a1,...
+    lines.append(first.replace("D-001", " d-001"))
+    demo["responses"].write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataValidationError) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    message = str(caught.value)
+    assert "responses.csv, rows 2" in message and "column `participant_id`" in message
+    assert "compared ignoring case" in message and "'D-001', 'd-001'" in message
+    assert not any(len(word) == 32 and all(c in "0123456789abcdef" for c in word) for word in message.split())

@@ -223,6 +223,18 @@ class ValidatedProgramme:
     costs: pd.DataFrame
 
 
+def _future_dates(frame: pd.DataFrame, column: str, file: str) -> list[Failure]:
+    """Dates after today (the day of the ingest) cannot have happened: a typing error."""
+    if column not in frame:
+        return []
+    today = pd.Timestamp.today().normalize()
+    late = frame[column].notna() & (frame[column] > today)
+    if not late.any():
+        return []
+    return [Failure(file, _rows(frame.index[late]), column, f"a date no later than today ({today.date()})",
+                    tuple(frame.loc[late, column].dt.strftime("%Y-%m-%d")))]
+
+
 def _isin_rule(df, column, allowed, file, rule) -> list[Failure]:
     bad = df[column].notna() & ~df[column].isin(list(allowed))
     if not bad.any():
@@ -306,17 +318,28 @@ def validate_programme(
                                     tuple(p.loc[over, "sessions_attended"].astype(str))))
 
     if "participant_id" in p:
-        folded = p["participant_id"].str.casefold()
+        folded = p["participant_id"].str.strip().str.casefold()
         clash = folded.notna() & folded.duplicated(keep=False) & ~p["participant_id"].duplicated(keep=False)
         if clash.any():
             failures.append(Failure(pf, _rows(p.index[clash]), "participant_id",
                                     "identifiers that stay unique after trimming spaces and ignoring case",
                                     tuple(p.loc[clash, "participant_id"])))
 
+    failures += _future_dates(p, "enrolled_on", pf)
+
     # responses ---------------------------------------------------------------------------
+    answer_key = ["participant_id", "wave", "rater", "instrument", "item"]
+    if set(answer_key) <= set(r.columns):
+        folded_key = r[answer_key].assign(participant_id=r["participant_id"].str.strip().str.casefold())
+        clash = folded_key.duplicated(keep=False) & ~r[answer_key].duplicated(keep=False) & r["participant_id"].notna()
+        if clash.any():
+            failures.append(Failure(rf, _rows(r.index[clash]), "participant_id",
+                                    "one answer per participant, wave, rater and item once identifiers are trimmed "
+                                    "and compared ignoring case", tuple(r.loc[clash, "participant_id"])))
+    failures += _future_dates(r, "responded_on", rf)
     if {"participant_id"} <= set(r.columns) and "participant_id" in p:
-        known_ids = set(p["participant_id"].dropna().str.casefold())
-        unknown = r["participant_id"].notna() & ~r["participant_id"].str.casefold().isin(known_ids)
+        known_ids = set(p["participant_id"].dropna().str.strip().str.casefold())
+        unknown = r["participant_id"].notna() & ~r["participant_id"].str.strip().str.casefold().isin(known_ids)
         if unknown.any():
             failures.append(Failure(rf, _rows(r.index[unknown]), "participant_id",
                                     f"a participant_id that exists in {pf}",
