@@ -39,6 +39,7 @@ def test_untouched_report_passes(copy):
     assert "OK    notebook cohort_evaluation.ipynb" in done.stdout
     assert "OK    finding outcomes.pre_post.self.leading_change.d_z" in done.stdout
     assert "OK    table outcomes.csv: identical after re-execution" in done.stdout
+    assert "OK    files: all " in done.stdout
 
 
 def test_a_changed_finding_fails_and_is_named(copy):
@@ -50,7 +51,8 @@ def test_a_changed_finding_fails_and_is_named(copy):
     done = verify(copy)
     assert done.returncode == 1
     assert "FAIL  finding outcomes.pre_post.self.leading_change.d_z: value: published" in done.stdout
-    assert "verdict: FAIL: 1 difference(s)" in done.stdout
+    assert "FAIL  file findings.json: SHA-256 differs from the manifest" in done.stdout
+    assert "verdict: FAIL: 2 difference(s)" in done.stdout
 
 
 def test_a_changed_cell_output_fails_and_names_the_cell(copy):
@@ -65,6 +67,22 @@ def test_a_changed_cell_output_fails_and_names_the_cell(copy):
     done = verify(copy)
     assert done.returncode == 1
     assert "FAIL  notebook cohort_evaluation.ipynb: re-execution differs in Cell" in done.stdout
+
+
+def test_every_published_file_is_checked_against_the_manifest(copy):
+    folder = report_folder(copy)
+    html = folder / "cohort_evaluation.html"
+    html.write_text(html.read_text().replace("%", " percent", 1))  # an edited percentage in the summary
+    (folder / "figures" / "attrition.png").write_bytes((folder / "figures" / "wave_means.png").read_bytes())
+    (folder / "tables" / "reaction.csv").unlink()
+    (folder / "tables" / "extra.csv").write_text("a,b\n1,2\n")
+    done = verify(copy)
+    assert done.returncode == 1
+    for line in ("FAIL  file cohort_evaluation.html: SHA-256 differs from the manifest",
+                 "FAIL  file figures/attrition.png: SHA-256 differs from the manifest",
+                 "FAIL  file tables/reaction.csv: missing (the manifest lists it)",
+                 "FAIL  file tables/extra.csv: not in the manifest (added after the report was built)"):
+        assert line in done.stdout, done.stdout
 
 
 def test_a_changed_byte_of_a_raw_input_fails_and_names_the_file(copy):

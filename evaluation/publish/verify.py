@@ -167,6 +167,28 @@ def _compare_tables(result: VerifyResult, original: Path, scratch: Path) -> None
             result.passed(f"table {table.name}: identical after re-execution")
 
 
+def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
+    """Every file of the report folder is in the manifest with its SHA-256, and every file the
+    manifest lists is there: a changed, missing or added file (HTML, figure, table, notebook,
+    findings) is a named failure."""
+    recorded = {o["path"]: o["sha256"] for o in manifest.get("outputs", [])}
+    present = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
+    present.pop("manifest.json", None)
+    bad = 0
+    for name, digest in sorted(recorded.items()):
+        if name not in present:
+            result.failed(f"file {name}: missing (the manifest lists it)")
+            bad += 1
+        elif sha256_file(present[name]) != digest:
+            result.failed(f"file {name}: SHA-256 differs from the manifest (changed after the report was built)")
+            bad += 1
+    for name in sorted(set(present) - set(recorded)):
+        result.failed(f"file {name}: not in the manifest (added after the report was built)")
+        bad += 1
+    if not bad:
+        result.passed(f"files: all {len(recorded)} published files match the manifest")
+
+
 def _compare_findings(result: VerifyResult, published: list[dict], derived: list[dict]) -> None:
     by_id = {f["id"]: f for f in derived}
     for finding in published:
@@ -202,6 +224,8 @@ def verify(
     manifest = read_json(folder / "manifest.json")
     result = VerifyResult()
 
+    progress("files: comparing every published file with the manifest")
+    _check_files(result, manifest, folder)
     progress("inputs: comparing SHA-256 with the manifest")
     inputs_match = _check_inputs(result, manifest, data_dir, params_dir)
 
