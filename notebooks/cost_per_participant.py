@@ -116,7 +116,7 @@ show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "hi
 #
 # The participants were resampled with replacement, each keeping their own cost, completion and
 # improvement together; the interval holds the middle of the resampled figures at the cohort's
-# confidence level (the chart gives its percentage). A resample
+# confidence level (the summary above gives its percentage). A resample
 # with nobody in the denominator has no finite cost per head; it is counted, and a limit that
 # falls among such resamples is left blank.
 
