@@ -234,12 +234,11 @@ def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
     directory = Path(directory)
     missing = [t for t in PROCESSED_TABLES if not (directory / f"{t}.parquet").is_file()]
     if missing:
-        how = (f"processed data: build them with `make data`, or `python -m evaluation ingest --programme "
+        what = "all the processed tables" if len(missing) == len(PROCESSED_TABLES) else \
+            "the processed table(s) " + ", ".join(f"{t}.parquet" for t in missing)
+        how = (f"{what}: build them with `make data`, or `python -m evaluation ingest --programme "
                f"{directory.name}` (add --data-dir and --params-dir for data outside the repository)")
-        raise DataValidationError(
-            [Failure(str(directory / f"{t}.parquet"), (), None, how) for t in missing],
-            context="processed data",
-        )
+        raise DataValidationError([Failure(str(directory), (), None, how)], context="processed data")
     return {t: pd.read_parquet(directory / f"{t}.parquet") for t in PROCESSED_TABLES}
 
 
