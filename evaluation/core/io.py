@@ -41,6 +41,7 @@ __all__ = [
     "copy_file",
     "copy_tree",
     "scratch_dir",
+    "read_csv_if_exists",
 ]
 
 
@@ -245,3 +246,11 @@ def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
 def read_json(path: Path | str) -> Any:
     """Read a JSON file."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read_csv_if_exists(path: Path | str) -> pd.DataFrame | None:
+    """A published CSV table read back (empty cells missing, text such as ``NA`` kept), or None if absent."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])

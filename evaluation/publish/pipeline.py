@@ -3,7 +3,9 @@
 Steps (a progress line each): check the parameters; ingest when the processed data are
 missing or were built from other inputs; run every report notebook with papermill (kernel
 ``python3``, paths passed as parameters); render HTML without code; merge the findings; write
-the manifest. Everything is assembled in a temporary folder and moved to
+the manifest. Before anything is published, the differencing audit
+(:mod:`evaluation.publish.disclosure_audit`) reads the tables as a reader would and fails the
+run if a count or statistic of fewer than threshold people could be worked out. Everything is assembled in a temporary folder and moved to
 ``reports/<programme>/cohort-<n>/`` only when every step succeeded; a failing notebook is kept
 in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report folder.
 """
@@ -37,6 +39,7 @@ from evaluation.core.paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_d
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.params import load_cohort, load_instruments, load_programme
+from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
 
 __all__ = ["REPORT_NOTEBOOKS", "NotebookFailedError", "NoDataError", "evaluate", "render_html"]
 
@@ -151,6 +154,9 @@ def evaluate(
         No raw data, data that break the contract, or no participant in the cohort.
     NotebookFailedError
         A notebook failed: names the notebook and cell; no report is written.
+    DisclosureAuditError
+        The tables would let a reader work out a small count or statistic: names each; no
+        report is written.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -237,6 +243,15 @@ def evaluate(
         if duplicates:
             raise EvaluationError(f"findings with the same id from different notebooks: {duplicates}")
         write_json(sorted(findings, key=lambda f: f["id"]), tmp / "findings.json")
+
+        progress("disclosure: auditing every published table against differencing")
+        audit = audit_folder(tmp, threshold=coh.disclosure_threshold)
+        if not audit.ok:
+            raise DisclosureAuditError(
+                f"the disclosure audit found {len(audit.problems)} way(s) to work out a count or statistic of fewer "
+                f"than {coh.disclosure_threshold} people from the tables about to be published, so nothing was "
+                "published (this is a fault in the workbench's disclosure control: please report it):\n  - "
+                + "\n  - ".join(audit.problems))
 
         outputs = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {

@@ -18,9 +18,17 @@ import pandas as pd
 from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
+from evaluation.reports.disclosure_plan import (
+    BREAKDOWN_DIMENSIONS,
+    DisclosurePlan,
+    Population,
+    breakdown_populations,
+    disclosure_plan,
+    group_labels,
+    people_with_dimensions,
+)
 from evaluation.reports.findings import Finding, ReportResult, collect_warnings
 from evaluation.stats import outcomes as oc
-from evaluation.stats.disclosure import protect_dimension, protect_table
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
@@ -35,7 +43,6 @@ __all__ = [
 ]
 
 #: Participant characteristics by which outcomes are broken down (with disclosure control).
-BREAKDOWN_DIMENSIONS = ("sector", "role_level", "framework_area")
 DESIGN_LABEL = (
     "Single-group before-and-after design without a comparison group: Maryland Scientific "
     "Methods Scale level 1. The results describe change in the people who took part; they do "
@@ -43,56 +50,65 @@ DESIGN_LABEL = (
 )
 
 
-def _breakdowns(data: CohortData, comparison: str, threshold: int, confidence_level: float, notes) -> pd.DataFrame:
+def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float) -> pd.DataFrame:
+    """Change by group on each level-2 scale (self-ratings, the first comparison), after :func:`disclosure_plan`."""
+    populations = breakdown_populations(data)
+    if not populations:
+        return pd.DataFrame()
+    comparison = populations[0].comparison
     earlier, later = COMPARISONS[comparison]
-    level2 = [s for s, row in scale_info(data).iterrows() if row["kirkpatrick_level"] == 2]
-    scores = data.scale_scores[(data.scale_scores["rater"] == "self") & data.scale_scores["scale"].isin(level2)]
+    scales = [p.scale for p in populations]
+    scores = data.scale_scores[(data.scale_scores["rater"] == "self") & data.scale_scores["scale"].isin(scales)]
     wide = scores.pivot_table(index=["participant_id", "scale"], columns="wave", values="score").reset_index()
     if earlier not in wide or later not in wide:
         return pd.DataFrame()
-    wide = wide.dropna(subset=[earlier, later]).merge(
-        data.participants[["participant_id", *BREAKDOWN_DIMENSIONS]], on="participant_id"
-    )
+    people, _ = people_with_dimensions(data, BREAKDOWN_DIMENSIONS)
+    wide = wide.dropna(subset=[earlier, later]).merge(people[["participant_id", *BREAKDOWN_DIMENSIONS]],
+                                                     on="participant_id")
     rows = []
     for dimension in BREAKDOWN_DIMENSIONS:
-        for (category, scale), grp in wide.groupby([dimension, "scale"], sort=True):
+        wide["_category"] = group_labels(wide[dimension])
+        for (category, scale), grp in wide.groupby(["_category", "scale"], sort=True):
+            flag = plan.row_flag([Population(scale, comparison, "self").key, "enrolled"], dimension, category)
             res = oc.paired_change(grp[earlier].to_numpy(), grp[later].to_numpy(), confidence_level=confidence_level) \
-                if len(grp) >= threshold else None
+                if not flag and len(grp) >= plan.threshold else None
             rows.append({
                 "dimension": dimension,
                 "category": category,
                 "scale": scale,
                 "comparison": comparison,
-                "n_pairs": len(grp),
+                "n_pairs": pd.NA if flag else len(grp),
                 "mean_change": res.mean_change if res else np.nan,
                 "change_ci_low": res.change_ci_low if res else np.nan,
                 "change_ci_high": res.change_ci_high if res else np.nan,
                 "d_z": res.d_z if res else np.nan,
+                "suppressed": flag,
             })
     table = pd.DataFrame(rows)
-    if table.empty:
-        return table
-    # A group suppressed in the equity table (its number of participants) is suppressed here too,
-    # so that a published number of pairs cannot narrow down a count hidden there.
-    hidden = _equity_suppressed(data, threshold)
-    forced = {i: "primary" if 1 <= n < threshold else "secondary"
-              for i, (d, c, n) in enumerate(zip(table["dimension"], table["category"], table["n_pairs"], strict=True))
-              if (d, str(c)) in hidden}
-    return protect_table(table, count="n_pairs", threshold=threshold, by=["dimension", "scale"],
-                         dependent=["mean_change", "change_ci_low", "change_ci_high", "d_z"], forced=forced,
-                         forced_reason="suppressed as in equity.csv (the number of participants in this group)",
-                         name="breakdowns").table
+    table["n_pairs"] = table["n_pairs"].astype("Int64")
+    return table
 
 
-def _equity_suppressed(data: CohortData, threshold: int) -> set[tuple[str, str]]:
-    """(dimension, category) pairs whose participant counts the equity table suppresses."""
-    hidden = set()
-    for dimension in BREAKDOWN_DIMENSIONS:
-        counts = data.participants[dimension].astype(str).value_counts().sort_index()
-        rows = pd.DataFrame({"category": counts.index, "participants": counts.to_numpy()})
-        flags = protect_dimension(rows, threshold, dimension)[0]
-        hidden |= {(dimension, c) for c, f in zip(rows["category"], flags, strict=True) if f}
-    return hidden
+#: Statistics of ``attrition.csv``'s baseline comparison that describe one group (or both).
+_WITH_LATER = ["mean_with_later", "sd_with_later"]
+_WITHOUT_LATER = ["mean_without_later", "sd_without_later"]
+_BOTH = ["mean_difference", "ci_low", "ci_high", "t", "df", "p_value", "hedges_g", "g_ci_low", "g_ci_high"]
+
+
+def _small_groups_withheld(baseline: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Withhold the baseline statistics of a group of 1 to threshold − 1 people (and the comparison).
+
+    The numbers with and without a later score are whole-cohort counts and stay; the means and
+    SDs of a group that small, and every statistic comparing the two groups, become missing, and
+    ``suppressed`` says ``primary``.
+    """
+    out = baseline.copy()
+    out["suppressed"] = ""
+    for n_column, columns in (("n_with_later", _WITH_LATER), ("n_without_later", _WITHOUT_LATER)):
+        small = out[n_column].between(1, threshold - 1)
+        out.loc[small, [*columns, *_BOTH]] = np.nan
+        out.loc[small, "suppressed"] = "primary"
+    return out
 
 
 def reliability_table(data: CohortData) -> pd.DataFrame:
@@ -170,6 +186,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     baseline = collect_warnings(notes, "attrition", lambda: pd.concat(
         [oc.baseline_comparison(scores, scale=s, earlier=earlier, later=later, confidence_level=level)
          for s in level2], ignore_index=True))
+    baseline = _small_groups_withheld(baseline, coh.disclosure_threshold)
     tables["attrition"] = pd.concat(
         [flow.assign(section="flow"), baseline.assign(section="baseline_comparison")], ignore_index=True
     )
@@ -188,8 +205,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]
                               .agg(n="count", mean="mean", sd="std").reset_index())
-    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(
-        data, coh.comparisons[0], coh.disclosure_threshold, level, notes))
+    plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
+    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()
     return tables
 
@@ -328,12 +345,17 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     if len(base):
         b = base.iloc[0]
         selective = b["p_value"] < 0.05
-        lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a {earlier.replace('_', '-')} "
-                  f"score have no {later.replace('_', '-')} score. They started "
-                  f"{abs(b['mean_difference']):.2f} points {'lower' if b['mean_difference'] > 0 else 'higher'} on "
-                  f"{titles.get(primary, primary).lower()} than those who stayed"
-                  + (" (a difference unlikely to be chance): results for completers may flatter the programme."
-                     if selective else ", a difference that could be chance.")]
+        if b["suppressed"]:
+            lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a "
+                      f"{earlier.replace('_', '-')} score have no {later.replace('_', '-')} score: too few "
+                      f"(fewer than {coh.disclosure_threshold}) to publish how they started."]
+        else:
+            lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a {earlier.replace('_', '-')} "
+                      f"score have no {later.replace('_', '-')} score. They started "
+                      f"{abs(b['mean_difference']):.2f} points {'lower' if b['mean_difference'] > 0 else 'higher'} on "
+                      f"{titles.get(primary, primary).lower()} than those who stayed"
+                      + (" (a difference unlikely to be chance): results for completers may flatter the programme."
+                         if selective else ", a difference that could be chance.")]
     lines += [
         "",
         f"**How sure we are.** Ranges are {pct}% confidence intervals; p-values are adjusted for testing "

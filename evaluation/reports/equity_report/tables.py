@@ -18,6 +18,13 @@ from evaluation.core.paths import DATA_DIR
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData
+from evaluation.reports.disclosure_plan import (
+    DisclosurePlan,
+    Population,
+    disclosure_plan,
+    group_labels,
+    people_with_dimensions,
+)
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
@@ -128,16 +135,6 @@ def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, 
 # ------------------------------------------------------------------------------- tables
 
 
-def _participants(data: CohortData, dimensions: list[str], notes: list[dict]) -> pd.DataFrame:
-    people = data.participants.copy()
-    for dim in dimensions:
-        if dim not in people:
-            people[dim] = "not_recorded"
-            notes.append({"source": "equity", "warning": "ColumnAbsent", "message":
-                          f"participants.csv has no `{dim}` column: every participant counts as not_recorded"})
-    return people
-
-
 def equity_tables(data: CohortData) -> EquityResult:
     """Every table of the equity-of-access report for one cohort, after disclosure control.
 
@@ -159,23 +156,26 @@ def equity_tables(data: CohortData) -> EquityResult:
     :data:`MONTE_CARLO_DRAWS` draws seeded with ``[bootstrap.seed, crc32(dimension)]``.
     """
     coh = data.cohort
-    threshold = coh.disclosure_threshold
     level = coh.confidence_level
     dims = list(coh.equity.dimensions)
     notes: list[dict] = []
-    people = _participants(data, dims, notes)
+    people, absent = people_with_dimensions(data, dims)
+    notes += absent
     workforce = eq.select_workforce(data.workforce, year=coh.year, dimensions=dims)
     counts = eq.category_counts(people, workforce, dims)
 
-    flags = pd.Series("", index=counts.index, dtype="object")
-    logs, declaration_rows, references = [], [], {}
+    plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
+    flags = pd.Series([plan.flag("enrolled", d, c) for d, c in zip(counts["dimension"], counts["category"], strict=True)],
+                      index=counts.index, dtype="object")
+    declaration_rows, references = [], {}
     for dim in dims:
         rows = counts[counts["dimension"] == dim]
-        f, _, decl, log = collect_warnings(notes, "disclosure", lambda rows=rows, dim=dim: disclosure.protect_dimension(
-            rows, threshold, dim))
-        flags.loc[rows.index] = f
-        logs.append(log)
-        declaration_rows.append({"dimension": dim, **decl})
+        f = flags.loc[rows.index].tolist()
+        undeclared = rows["category"].astype(str).isin(UNDECLARED).to_numpy()
+        total = float(rows["participants"].sum())
+        declaration_rows.append({"dimension": dim, "participants": total,
+                                 "declared": float(rows["participants"][~undeclared].sum()),
+                                 "suppressed": plan.row_flag(["undeclared", "declared"], dim, "*")})
         ref = _choose_reference(rows, f, coh.equity.reference.get(dim), dim, notes)
         if ref is not None:
             references[dim] = ref
@@ -202,9 +202,9 @@ def equity_tables(data: CohortData) -> EquityResult:
     council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: _council_areas(table, counts, hide))
     tables["council_areas"], tables["lorenz"], tables["spread"] = council, lorenz, spread
 
-    key = dict(zip(zip(counts["dimension"], counts["category"], strict=True), flags, strict=True))
     completion = eq.completion_by_group(people, dims, confidence_level=level).drop(columns="completed")
-    comp_flags = [key.get((d, c), "") for d, c in zip(completion["dimension"], completion["category"], strict=True)]
+    comp_flags = [plan.row_flag(["enrolled", "completed"], d, c)
+                  for d, c in zip(completion["dimension"], completion["category"], strict=True)]
     comp_hide = np.array([f != "" for f in comp_flags], dtype=bool)
     for column in ("completion_rate", "ci_low", "ci_high"):
         completion[column] = completion[column].where(~comp_hide)
@@ -212,9 +212,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     completion["suppressed"] = comp_flags
     tables["completion"] = completion
 
-    outcome, outcome_log = _outcome_change(data, people, dims, key, threshold, level, notes)
-    tables["outcome_change"] = outcome
-    logs.append(outcome_log)
+    tables["outcome_change"] = _outcome_change(data, people, dims, plan, level, notes)
 
     decl = pd.DataFrame(declaration_rows)
     published = decl["suppressed"] == ""
@@ -227,9 +225,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     })
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
         .reset_index(drop=True)
-    log = pd.concat([x for x in logs if len(x)], ignore_index=True) if any(len(x) for x in logs) \
-        else disclosure.empty_log()
-    return EquityResult(tables, log, references, years)
+    return EquityResult(tables, plan.log(), references, years)
 
 
 def _goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], seed: int) -> pd.DataFrame:
@@ -321,8 +317,8 @@ def _council_areas(table: pd.DataFrame, counts: pd.DataFrame, hide: np.ndarray
     return council, lorenz, spread
 
 
-def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], key: dict, threshold: int,
-                    level: float, notes: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], plan: DisclosurePlan,
+                    level: float, notes: list[dict]) -> pd.DataFrame:
     """Change on the primary scale (first comparison, self-ratings) by group, after disclosure control."""
     columns = ["dimension", "category", "scale", "comparison", "n_pairs", *OUTCOME_STATS, "suppressed"]
     scale = data.primary_scale
@@ -335,34 +331,26 @@ def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], key
         notes.append({"source": "outcome_change", "warning": "NotComputed",
                       "message": f"no {earlier}/{later} self-ratings of the primary scale: outcome change by group "
                                  "is not shown"})
-        return pd.DataFrame(columns=columns), disclosure.empty_log()
+        return pd.DataFrame(columns=columns)
+    population = Population(scale, comparison, "self").key
     paired = wide.dropna(subset=[earlier, later]).reset_index()
     paired = paired.merge(people[["participant_id", *dims]], on="participant_id", how="inner")
     rows = []
     for dim in dims:
-        cats = people[dim].astype("object").where(people[dim].notna(), "not_recorded").astype(str) \
-            .replace("", "not_recorded")
-        cat_of = paired[dim].astype("object").where(paired[dim].notna(), "not_recorded").astype(str) \
-            .replace("", "not_recorded")
-        for category in sorted(cats.unique()):
+        cat_of = group_labels(paired[dim])
+        for category in sorted(group_labels(people[dim]).unique()):
             grp = paired[cat_of == category]
+            flag = plan.row_flag([population, "enrolled"], dim, category)
             row = {"dimension": dim, "category": category, "scale": scale, "comparison": comparison,
-                   "n_pairs": len(grp), **dict.fromkeys(OUTCOME_STATS, np.nan)}
-            if len(grp) >= threshold:
+                   "n_pairs": pd.NA if flag else len(grp), **dict.fromkeys(OUTCOME_STATS, np.nan), "suppressed": flag}
+            if not flag and len(grp) >= plan.threshold:
                 res = collect_warnings(notes, "outcome_change", lambda grp=grp: oc.paired_change(
                     grp[earlier].to_numpy(), grp[later].to_numpy(), confidence_level=level))
                 row.update({s: getattr(res, s) for s in OUTCOME_STATS})
             rows.append(row)
-    table = pd.DataFrame(rows)
-    forced = {i: key[(d, c)] for i, d, c in zip(table.index, table["dimension"], table["category"], strict=True)
-              if key.get((d, c), "")}
-    res = collect_warnings(notes, "disclosure", lambda: disclosure.protect_table(
-        table, count="n_pairs", threshold=threshold, by=["dimension"], dependent=OUTCOME_STATS,
-        name="equity_outcome_change", forced=forced,
-        forced_reason="suppressed because the group's number of participants is suppressed in tables/equity.csv"))
-    out = res.table
+    out = pd.DataFrame(rows, columns=columns)
     out["n_pairs"] = out["n_pairs"].astype("Int64")
-    return out[columns].reset_index(drop=True), res.log
+    return out.reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------- the private log

@@ -11,7 +11,8 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.optimize import linprog
+
+from evaluation.stats.disclosure.attack import count_intervals
 
 __all__ = ["Line", "audit"]
 
@@ -65,8 +66,8 @@ def audit(
     ``lines`` and each suppressed cell's label: a ``primary`` cell lies in
     ``[1, threshold − 1]``, a ``secondary`` cell is at least 1 (at least 0 when its true value
     is 0, which only happens for cells suppressed to match another table). For each suppressed
-    cell the bounds are the minimum and maximum of a linear programme (scipy ``linprog``,
-    HiGHS) over these constraints.
+    cell the bounds are the minimum and maximum of a linear programme over these constraints
+    (:func:`~evaluation.stats.disclosure.attack.count_intervals`).
 
     Parameters
     ----------
@@ -100,35 +101,8 @@ def audit(
     flags = list(flags)
     if len(flags) != len(v):
         raise ValueError(f"`flags` has {len(flags)} entries for {len(v)} cells")
-    low, high = v.copy(), v.copy()
-    hidden = [i for i, f in enumerate(flags) if f]
-    if not hidden:
-        return low, high
-    pos = {c: j for j, c in enumerate(hidden)}
-    rows, rhs = [], []
-    for total, parts in lines:
-        coef = np.zeros(len(hidden))
-        b = 0.0
-        for cell, sign in [(total, -1.0), *[(p, 1.0) for p in parts]]:
-            if cell in pos:
-                coef[pos[cell]] += sign
-            else:
-                b -= sign * v[cell]
-        if np.any(coef != 0):
-            rows.append(coef)
-            rhs.append(b)
-    bounds = []
-    for i in hidden:
-        lower = min(1.0, v[i])
-        upper = float(threshold - 1) if flags[i] == "primary" and v[i] <= threshold - 1 else None
-        bounds.append((lower, upper))
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
-    for j, i in enumerate(hidden):
-        c = np.zeros(len(hidden))
-        c[j] = 1.0
-        lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-        low[i] = lo.fun if lo.status == 0 else v[i]
-        high[i] = -hi.fun if hi.status == 0 else (math.inf if hi.status == 3 else v[i])
-    return low, high
+    known = [None if f else float(x) for x, f in zip(v, flags, strict=True)]
+    lower = [min(1.0, x) for x in v]
+    upper = [float(threshold - 1) if f == "primary" and x <= threshold - 1 else math.inf
+             for x, f in zip(v, flags, strict=True)]
+    return count_intervals(known, lines, lower, upper)

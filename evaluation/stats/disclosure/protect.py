@@ -7,6 +7,7 @@ out exactly; the result is a :class:`Protection`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import numpy as np
 from evaluation.core.checks import check_choice
 from evaluation.core.errors import EvaluationWarning
 from evaluation.core.results import ResultDisplay
+from evaluation.stats.disclosure.attack import count_intervals
 from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact, audit
 
 __all__ = ["FLAGS", "DisclosureRiskWarning", "Protection", "protect"]
@@ -57,6 +59,7 @@ def protect(
     secondary: bool = True,
     labels: Sequence[str] | None = None,
     no_primary: Sequence[int] = (),
+    unpublished: Sequence[int] = (),
 ) -> Protection:
     """Choose the cells to suppress among counts linked by additive relations.
 
@@ -83,6 +86,12 @@ def protect(
         are suppressed (secondary) when publishing them would reveal a suppressed cell (e.g.
         the number of participants who did not declare a characteristic, behind a
         declaration rate).
+    unpublished : sequence of int
+        Cells a reader never sees but may work out from others (complements such as the
+        non-completers of a group: its participants minus its completers). A reader has
+        neither their value nor a label; they need protecting only when they are counts from 1
+        to ``threshold − 1`` (then flagged ``primary``), and they are never chosen as the
+        further cell to suppress: such a cell is hidden only through the cells it follows from.
 
     Returns
     -------
@@ -118,6 +127,7 @@ def protect(
     v, lines = _check_cells(values, lines)
     n = len(v)
     exempt_set = {int(i) for i in exempt}
+    unseen = {int(i) for i in unpublished}
     names = list(labels) if labels is not None else [f"cell {i}" for i in range(n)]
     flags = [""] * n
     reasons = [""] * n
@@ -130,13 +140,23 @@ def protect(
             flags[i] = "primary"
             reasons[i] = f"primary: a count of {v[i]:g}, from 1 to threshold − 1 = {threshold - 1}"
 
+    def hidden(c: int) -> bool:
+        return bool(flags[c]) or c in unseen
+
+    def sensitive(c: int) -> bool:
+        """A hidden cell whose value must not follow: suppressed and shown as such, or unseen and small."""
+        return c in unseen and flags[c] == "primary" or c not in unseen and bool(flags[c])
+
     def candidate(cells: Sequence[int], is_total: Sequence[bool]) -> int | None:
         options = [
             (tot, v[c], k, c)
             for k, (c, tot) in enumerate(zip(cells, is_total, strict=True))
-            if not flags[c] and c not in exempt_set and v[c] >= 1
+            if not hidden(c) and c not in exempt_set and v[c] >= 1
         ]
         return min(options)[3] if options else None
+
+    def bounds() -> tuple[np.ndarray, np.ndarray]:
+        return _intervals(v, lines, flags, unseen, threshold)
 
     unprotected: set[int] = set()
     low = high = None
@@ -145,22 +165,22 @@ def protect(
             changed = False
             for total, parts in lines:
                 members = [*parts, total]
-                hidden = [c for c in members if flags[c]]
-                if len(hidden) == 1:
+                shut = [c for c in members if hidden(c)]
+                if len(shut) == 1 and sensitive(shut[0]):
                     pick = candidate(members, [False] * len(parts) + [True])
                     if pick is not None:
                         flags[pick] = "secondary"
-                        reasons[pick] = f"secondary: else {names[hidden[0]]} follows from the total"
+                        reasons[pick] = f"secondary: else {names[shut[0]]} follows from the total"
                         changed = True
             if changed:
                 continue
-            low, high = audit(v, lines, flags, threshold=threshold)
-            exact = [i for i in range(n) if flags[i] and i not in unprotected and _exact(low[i], high[i])]
+            low, high = bounds()
+            exact = [i for i in range(n) if sensitive(i) and i not in unprotected and _exact(low[i], high[i])]
             if not exact:
                 break
             progress = False
             for i in exact:
-                pick = _reachable_candidate(i, lines, flags, candidate)
+                pick = _reachable_candidate(i, lines, hidden, candidate)
                 if pick is None:
                     unprotected.add(i)
                     continue
@@ -171,8 +191,8 @@ def protect(
             if not progress:
                 break
     if low is None:
-        low, high = audit(v, lines, flags, threshold=threshold)
-    still = tuple(i for i in range(n) if flags[i] and _exact(low[i], high[i]))
+        low, high = bounds()
+    still = tuple(i for i in range(n) if sensitive(i) and _exact(low[i], high[i]))
     if not secondary:
         still = ()
     for i in still:
@@ -181,7 +201,18 @@ def protect(
                       tuple(float(x) for x in high), still)
 
 
-def _reachable_candidate(start, lines, flags, candidate) -> int | None:
+def _intervals(v: np.ndarray, lines, flags, unseen: set[int], threshold: int) -> tuple[np.ndarray, np.ndarray]:
+    """The reader's interval for every cell: :func:`audit`, with unpublished cells unknown and unlabelled."""
+    if not unseen:
+        return audit(v, lines, flags, threshold=threshold)
+    known = [None if (flags[i] or i in unseen) else float(x) for i, x in enumerate(v)]
+    lower = [0.0 if i in unseen else min(1.0, x) for i, x in enumerate(v)]
+    upper = [float(threshold - 1) if flags[i] == "primary" and i not in unseen and x <= threshold - 1 else math.inf
+             for i, x in enumerate(v)]
+    return count_intervals(known, lines, lower, upper)
+
+
+def _reachable_candidate(start, lines, hidden, candidate) -> int | None:
     """The best cell to suppress among lines reachable from ``start`` through suppressed cells."""
     seen_cells, seen_lines = {start}, set()
     frontier = [start]
@@ -198,7 +229,7 @@ def _reachable_candidate(start, lines, flags, candidate) -> int | None:
                 if pick is not None:
                     best.append(pick)
                 for c in members:
-                    if flags[c] and c not in seen_cells:
+                    if hidden(c) and c not in seen_cells:
                         seen_cells.add(c)
                         next_frontier.append(c)
         if best:

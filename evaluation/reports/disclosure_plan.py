@@ -1,0 +1,274 @@
+"""One disclosure decision for everything a cohort publishes about groups of people.
+
+Each group count a cohort's reports publish, and each count a reader can compute from them,
+is a cell of one problem per dimension (sector, council area, ...):
+
+* ``enrolled`` — the group's participants (``equity.csv``, ``equity_council_areas.csv``,
+  ``equity_completion.csv``);
+* ``completed`` / ``noncompleted`` — those who did and did not complete the programme
+  (``equity_completion.csv``: completion rate × participants; non-completers as the
+  complement);
+* ``pairs`` / ``nopair`` for each population of paired scores the reports break down (scale,
+  comparison, rater) — those with scores at both waves (``breakdowns.csv``,
+  ``equity_outcome_change.csv``) and the complement;
+* ``declared`` / ``undeclared`` — whole-cohort figures behind the declaration rate
+  (``equity_declaration.csv``).
+
+The lines are what a reader knows: a population's groups add up to its whole-cohort total
+(published in ``attrition.csv`` and ``outcomes.csv``); each group's participants are its
+completers plus its non-completers, and those with a pair of scores plus those without.
+:func:`~evaluation.stats.disclosure.protect` then suppresses every count from 1 to
+threshold − 1 (complements included) and further cells until no suppressed count can be worked
+out, across all of these tables at once. Every report applies the same plan, so a group hidden
+in one table is hidden, or safe to show, in every other; the means of a group are published only
+with its count, so they cannot be recovered by subtraction either.
+
+:mod:`evaluation.publish.disclosure_audit` checks the result from the published files alone.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.results import ResultDisplay
+from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
+from evaluation.data.cohort import CohortData, scale_info
+from evaluation.stats import disclosure
+from evaluation.stats import equity as eq
+
+__all__ = [
+    "BREAKDOWN_DIMENSIONS",
+    "DisclosurePlan",
+    "Population",
+    "breakdown_populations",
+    "disclosure_plan",
+    "group_labels",
+    "pair_populations",
+    "people_with_dimensions",
+]
+
+#: Dimensions of ``breakdowns.csv`` (the outcome report's change by group).
+BREAKDOWN_DIMENSIONS = ("sector", "role_level", "framework_area")
+NOT_RECORDED = "not_recorded"
+
+
+@dataclass(frozen=True)
+class Population:
+    """People with scores at both waves of ``comparison`` on ``scale`` from ``rater``."""
+
+    scale: str
+    comparison: str
+    rater: str
+
+    @property
+    def key(self) -> str:
+        return f"pairs:{self.scale}:{self.comparison}:{self.rater}"
+
+
+@dataclass(frozen=True, repr=False)
+class DisclosurePlan(ResultDisplay):
+    """Suppression flags for every group count of a cohort, and the log (evaluator only).
+
+    ``cells``: ``dimension, quantity, category, count, flag, reason`` — ``quantity`` is
+    ``enrolled``, ``completed``, ``noncompleted``, ``declared``, ``undeclared``, or a
+    :attr:`Population.key` (``pairs:…``) and its complement (``nopair:…``); ``flag`` is
+    ``""``, ``"primary"`` or ``"secondary"``.
+    """
+
+    cells: pd.DataFrame
+    threshold: int
+    unprotected: tuple[str, ...] = ()
+
+    def flag(self, quantity: str, dimension: str, category: str) -> str:
+        """The flag of one cell (``""`` for a cell the plan does not hold)."""
+        return self._lookup.get((quantity, str(dimension), str(category)), "")
+
+    @property
+    def _lookup(self) -> dict:
+        return dict(zip(zip(self.cells["quantity"], self.cells["dimension"], self.cells["category"], strict=True),
+                        self.cells["flag"], strict=True))
+
+    def row_flag(self, quantities: Sequence[str], dimension: str, category: str) -> str:
+        """The label of a published row showing ``quantities`` of one group.
+
+        ``""`` when none of them is suppressed; ``"primary"`` when the first (the row's count
+        column) is a count from 1 to threshold − 1; else ``"secondary"``.
+        """
+        flags = [self.flag(q, dimension, category) for q in quantities]
+        if not any(flags):
+            return ""
+        return "primary" if flags[0] == "primary" else "secondary"
+
+    def log(self) -> pd.DataFrame:
+        """The suppression log (:data:`~evaluation.stats.disclosure.LOG_COLUMNS`): never published."""
+        hidden = self.cells[self.cells["flag"] != ""]
+        if hidden.empty:
+            return disclosure.empty_log()
+        quantity = hidden["quantity"].str.split(":").str[0]
+        return pd.DataFrame({"table": quantity.map(_LOG_TABLES), "dimension": hidden["dimension"],
+                             "category": hidden["category"],
+                             "column": hidden["quantity"].replace({"enrolled": "participants"}),
+                             "value": hidden["count"].astype("float64"), "reason": hidden["reason"]}
+                            ).reset_index(drop=True)
+
+
+#: Where each kind of cell is published (or, for complements, from which table it would follow).
+_LOG_TABLES = {"enrolled": "equity", "completed": "equity_completion", "noncompleted": "equity_completion",
+               "declared": "equity_declaration", "undeclared": "equity_declaration",
+               "pairs": "breakdowns, equity_outcome_change", "nopair": "breakdowns, equity_outcome_change"}
+
+
+def people_with_dimensions(data: CohortData, dimensions: Sequence[str]) -> tuple[pd.DataFrame, list[dict]]:
+    """Participants with a column per dimension (absent columns count as ``not_recorded``), and notes."""
+    people = data.participants.copy()
+    notes = []
+    for dim in dimensions:
+        if dim not in people:
+            people[dim] = NOT_RECORDED
+            notes.append({"source": "equity", "warning": "ColumnAbsent", "message":
+                          f"participants.csv has no `{dim}` column: every participant counts as not_recorded"})
+    return people, notes
+
+
+def group_labels(values: pd.Series) -> pd.Series:
+    """A dimension's values as category labels: missing or empty values are ``not_recorded``."""
+    return values.astype("object").where(values.notna(), NOT_RECORDED).astype(str).replace("", NOT_RECORDED)
+
+
+def breakdown_populations(data: CohortData) -> list[Population]:
+    """The populations of ``breakdowns.csv``: each level-2 scale, the first comparison, self-ratings."""
+    comparison = data.cohort.comparisons[0]
+    return [Population(scale, comparison, "self") for scale, row in scale_info(data).iterrows()
+            if row["kirkpatrick_level"] == 2]
+
+
+def pair_populations(data: CohortData) -> dict[Population, tuple[str, ...]]:
+    """The populations of paired scores broken down by group, each with its dimensions.
+
+    ``breakdowns.csv``: every level-2 scale, the cohort's first comparison, self-ratings, by
+    :data:`BREAKDOWN_DIMENSIONS`; ``equity_outcome_change.csv``: the primary scale, the same
+    comparison and rater, by the equity dimensions.
+    """
+    coh = data.cohort
+    out: dict[Population, tuple[str, ...]] = dict.fromkeys(breakdown_populations(data), BREAKDOWN_DIMENSIONS)
+    if data.primary_scale is not None:
+        key = Population(data.primary_scale, coh.comparisons[0], "self")
+        out[key] = tuple(dict.fromkeys([*out.get(key, ()), *coh.equity.dimensions]))
+    return out
+
+
+def _paired(data: CohortData, population: Population) -> set:
+    earlier, later = COMPARISONS[population.comparison]
+    s = data.scale_scores
+    s = s[(s["scale"] == population.scale) & (s["rater"] == population.rater) & s["wave"].isin([earlier, later])]
+    s = s.dropna(subset=["score"])
+    waves = s.groupby("participant_id")["wave"].nunique()
+    return set(waves.index[waves == 2])
+
+
+def disclosure_plan(data: CohortData) -> DisclosurePlan:
+    """Decide, jointly for all of a cohort's tables, which group counts are suppressed.
+
+    Parameters
+    ----------
+    data : CohortData
+
+    Returns
+    -------
+    DisclosurePlan
+
+    Warns
+    -----
+    DisclosureRiskWarning
+        Some suppressed count could still be worked out and nothing was left to suppress.
+
+    Notes
+    -----
+    One :func:`~evaluation.stats.disclosure.protect` problem per dimension (see the module
+    docstring for the cells and lines). Whole-cohort totals are exempt; complements
+    (non-completers, people without a pair of scores) are ``derived``: suppressed when small,
+    never chosen to hide another cell. The equity dimensions' categories include those of
+    the eligible population with no participants (zeros, published).
+    """
+    coh = data.cohort
+    threshold = coh.disclosure_threshold
+    equity_dims = list(coh.equity.dimensions)
+    populations = pair_populations(data)
+    dims = list(dict.fromkeys([*equity_dims, *(d for ds in populations.values() for d in ds)]))
+    people, _ = people_with_dimensions(data, dims)
+    workforce = eq.select_workforce(data.workforce, year=coh.year, dimensions=equity_dims)
+    listed = eq.category_counts(people, workforce, equity_dims)
+    completed = people["status"].eq("completed").to_numpy() if "status" in people else None
+    paired = {p: people["participant_id"].isin(_paired(data, p)).to_numpy() for p in populations}
+
+    frames, unprotected = [], []
+    for dim in dims:
+        cats = group_labels(people[dim]) if dim in people else pd.Series(NOT_RECORDED, index=people.index)
+        order = listed.loc[listed["dimension"] == dim, "category"].astype(str).tolist() or sorted(cats.unique())
+        order += sorted(set(cats.unique()) - set(order))
+        frame, lost = _protect_dimension(dim, order, cats.to_numpy(), completed if dim in equity_dims else None,
+                                         {p: m for p, m in paired.items() if dim in populations[p]},
+                                         dim in equity_dims, threshold)
+        frames.append(frame)
+        unprotected += lost
+    if unprotected:
+        warnings.warn(f"suppressed counts could still be worked out: {unprotected}", disclosure.DisclosureRiskWarning,
+                      stacklevel=2)
+    cells = pd.concat(frames, ignore_index=True)
+    return DisclosurePlan(cells, threshold, tuple(unprotected))
+
+
+def _protect_dimension(dim: str, order: list[str], cats: np.ndarray, completed: np.ndarray | None,
+                       paired: dict, published_enrolled: bool, threshold: int) -> tuple[pd.DataFrame, list[str]]:
+    keys: list[tuple[str, str]] = []
+    values: list[float] = []
+    lines: list[tuple[int, list[int]]] = []
+    exempt, derived, no_primary = [], [], []
+
+    def add(quantity: str, category: str, value: float) -> int:
+        keys.append((quantity, category))
+        values.append(float(value))
+        return len(keys) - 1
+
+    member = {c: cats == c for c in order}
+    enrolled = {c: add("enrolled", c, member[c].sum()) for c in order}
+    everyone = add("enrolled", "*", len(cats))
+    exempt.append(everyone)
+    lines.append((everyone, list(enrolled.values())))
+    if published_enrolled:
+        undeclared = [enrolled[c] for c in order if c in UNDECLARED]
+        declared = [enrolled[c] for c in order if c not in UNDECLARED]
+        d = add("declared", "*", sum(values[i] for i in declared))
+        u = add("undeclared", "*", sum(values[i] for i in undeclared))
+        no_primary += [d, u]
+        lines += [(d, declared), (u, undeclared), (everyone, [d, u])]
+    else:
+        derived += list(enrolled.values())  # not published: only ever hidden through other cells
+    splits = []
+    if completed is not None:
+        splits.append(("completed", "noncompleted", completed))
+    for population, mask in paired.items():
+        splits.append((population.key, population.key.replace("pairs:", "nopair:", 1), mask))
+    for yes, no, mask in splits:
+        parts_yes, parts_no = [], []
+        for c in order:
+            a = add(yes, c, (member[c] & mask).sum())
+            b = add(no, c, (member[c] & ~mask).sum())
+            derived.append(b)
+            lines.append((enrolled[c], [a, b]))
+            parts_yes.append(a)
+            parts_no.append(b)
+        ty, tn = add(yes, "*", mask.sum()), add(no, "*", (~mask).sum())
+        exempt += [ty, tn]
+        lines += [(ty, parts_yes), (tn, parts_no), (everyone, [ty, tn])]
+    names = [f"{q} {c}" for q, c in keys]
+    res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, no_primary=no_primary,
+                             unpublished=derived, labels=names)
+    frame = pd.DataFrame({"dimension": dim, "quantity": [q for q, _ in keys], "category": [c for _, c in keys],
+                          "count": np.asarray(values, dtype="int64"), "flag": res.flags, "reason": res.reasons})
+    return frame, [f"{dim}: {names[i]}" for i in res.unprotected]

@@ -1,0 +1,254 @@
+"""Issue 10, item 2: disclosure control that holds against differencing across a cohort's tables.
+
+* the reader's arithmetic (`count_intervals`, `derivable`) against brute force;
+* the audit (`evaluation.publish.disclosure_audit`) catches each way of working back a small
+  count or statistic that the issue found in published reports;
+* the joint plan (`evaluation.reports.disclosure_plan`) leaves the audit nothing to find, in the
+  tables of every shipped cohort;
+* `evaluate` refuses to publish tables the audit objects to, and keeps the previous report.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import math
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation.core.paths import NOTEBOOKS_DIR
+from evaluation.data.cohort import load_cohort_data
+from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_tables
+from evaluation.publish.pipeline import evaluate
+from evaluation.reports import equity_report, outcome_report
+from evaluation.stats.disclosure.attack import count_intervals, derivable
+from tests.conftest import write_demo
+
+T = 5
+
+
+# ------------------------------------------------------------------ the reader's arithmetic
+
+
+def _brute_force(known, lines, lower, upper, cap=12):
+    """Every whole-number completion of the unknown cells (each at most ``cap``) that satisfies the lines."""
+    unknown = [i for i, k in enumerate(known) if k is None]
+    ranges = [range(int(lower[i]), int(min(upper[i], cap)) + 1) for i in unknown]
+    solutions = []
+    for combo in itertools.product(*ranges):
+        v = list(known)
+        for i, x in zip(unknown, combo, strict=True):
+            v[i] = x
+        if all(v[t] == sum(v[p] for p in parts) for t, parts in lines):
+            solutions.append([v[i] for i in unknown])
+    return unknown, np.array(solutions)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_count_intervals_agree_with_brute_force(seed):
+    # Reference: enumerate every whole-number table consistent with what is published (a family
+    # of four groups and its total, plus a complement split of two groups, as the reports have).
+    rng = np.random.default_rng(seed)
+    groups = rng.integers(0, 8, size=4)
+    done = np.minimum(groups, rng.integers(0, 8, size=4))
+    values = [int(groups.sum()), *groups, *done, *(groups - done)]
+    lines = [(0, [1, 2, 3, 4])] + [(1 + g, [5 + g, 9 + g]) for g in range(4)]
+    hide = np.zeros(len(values), dtype=bool)  # four hidden cells: small enough to enumerate
+    hide[rng.choice(np.arange(1, len(values)), size=4, replace=False)] = True
+    known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
+    primary = [h and 1 <= v < T and rng.random() < 0.5 for v, h in zip(values, hide, strict=True)]
+    lower = [1.0 if p else 0.0 for p in primary]
+    upper = [float(T - 1) if p else math.inf for p in primary]
+    low, high = count_intervals(known, lines, lower, upper)
+    unknown, solutions = _brute_force(known, lines, lower, upper, cap=int(groups.max()))
+    assert len(solutions) > 0
+    for j, i in enumerate(unknown):
+        assert (low[i], high[i]) == (solutions[:, j].min(), solutions[:, j].max())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_derivable_sums_agree_with_a_rank_test(seed):
+    # Reference: cell j follows exactly iff adding the row e_j leaves the rank of the system of
+    # lines over the unknown cells unchanged (numpy matrix_rank), an independent criterion.
+    rng = np.random.default_rng(100 + seed)
+    values = rng.normal(size=11)
+    lines = [(0, [1, 2, 3]), (4, [5, 6]), (0, [4, 7]), (8, [1, 5, 9, 10])]
+    hide = rng.random(11) < 0.5
+    known = [None if h else v for v, h in zip(values, hide, strict=True)]
+    got = derivable(known, lines)
+    unknown = [i for i in range(11) if hide[i]]
+    a = np.array([[(-1.0 if c == t else 0.0) + (1.0 if c in parts else 0.0) for c in unknown] for t, parts in lines])
+    for j, i in enumerate(unknown):
+        e = np.zeros((1, len(unknown)))
+        e[0, j] = 1
+        expected = np.linalg.matrix_rank(np.vstack([a, e])) == np.linalg.matrix_rank(a) if a.size else False
+        assert got[i] == expected
+    assert not got[~hide].any()
+
+
+# --------------------------------------------------------------- the audit finds each leak
+
+
+def _flow(enrolled=20, completed=17):
+    return pd.DataFrame({"section": ["flow", "flow"], "stage": ["enrolled", "completed_programme"],
+                         "n": [enrolled, completed]})
+
+
+def test_the_audit_finds_a_group_mean_recovered_from_the_whole_cohort_row():
+    # The issue's leak: outcomes.csv gives 16 pairs and their means; the groups of the equity
+    # outcome table are a (13 pairs, published) and b (suppressed, the only hidden group), so
+    # b's count (3) and the sums of its scores follow by subtraction.
+    outcomes = pd.DataFrame({"scale": ["s"], "comparison": ["pre_post"], "rater": ["self"], "n_pairs": [16],
+                             "mean_pre": [3.0], "mean_post": [3.5], "mean_change": [0.5]})
+    change = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "scale": "s", "comparison": "pre_post",
+                           "n_pairs": [13, None], "mean_pre": [3.1, None], "mean_post": [3.5, None],
+                           "mean_change": [0.4, None], "suppressed": ["", "primary"]})
+    problems = audit_tables({"outcomes": outcomes, "equity_outcome_change": change}, threshold=T).problems
+    assert any("sector = 'b' with self scores" in p and "can be worked out" in p for p in problems)
+    assert any("sum of change scores" in p and "sector = 'b'" in p for p in problems)
+    assert any("sum of pre scores" in p for p in problems)
+
+
+def test_the_audit_finds_means_recovered_even_when_the_count_is_protected():
+    # Two hidden groups keep each other's count unknown, but the breakdown shows one group's mean
+    # change: the other's sum follows from the whole-cohort row.
+    outcomes = pd.DataFrame({"scale": ["s"], "comparison": ["pre_post"], "rater": ["self"], "n_pairs": [20],
+                             "mean_change": [0.5]})
+    breakdowns = pd.DataFrame({"dimension": "sector", "category": ["a", "b", "c"], "scale": "s",
+                               "comparison": "pre_post", "n_pairs": [14, None, None],
+                               "mean_change": [0.4, None, None], "suppressed": ["", "primary", "secondary"]})
+    equity_change = pd.DataFrame({"dimension": "sector", "category": ["c"], "scale": "s", "comparison": "pre_post",
+                                  "n_pairs": [None], "mean_change": [0.9], "suppressed": [""]})
+    problems = audit_tables({"outcomes": outcomes, "breakdowns": breakdowns,
+                             "equity_outcome_change": equity_change}, threshold=T).problems
+    assert problems == ()  # c's mean without its count gives no sum: nothing follows
+    equity_change["n_pairs"] = [4.0]
+    problems = audit_tables({"outcomes": outcomes, "breakdowns": breakdowns,
+                             "equity_outcome_change": equity_change}, threshold=T).problems
+    assert any("sector = 'c'" in p and "published" in p for p in problems)
+    assert any("sum of change scores" in p and "sector = 'b'" in p for p in problems)
+
+
+def test_the_audit_finds_non_completers_from_rate_times_size():
+    # 12 participants, completion rate 0.75: 3 did not complete (the issue's 13 cells in cohort 2).
+    equity = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [12, 8],
+                           "suppressed": ["", ""]})
+    completion = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [12, 8],
+                               "completion_rate": [0.75, 1.0], "suppressed": ["", ""]})
+    problems = audit_tables({"attrition": _flow(20, 17), "equity": equity, "equity_completion": completion},
+                            threshold=T).problems
+    assert problems == ("the number with sector = 'a' who did not complete the programme can be worked out "
+                        "(tables: equity, equity_completion)",)
+
+
+def test_the_audit_finds_a_count_hidden_in_one_table_and_shown_in_another():
+    equity = pd.DataFrame({"dimension": "sector", "category": ["a", "b", "c"], "participants": [12, None, None],
+                           "suppressed": ["", "primary", "secondary"]})
+    completion = pd.DataFrame({"dimension": "sector", "category": ["a", "b", "c"],
+                               "participants": [12, None, 6], "completion_rate": [1.0, None, 1.0],
+                               "suppressed": ["", "primary", ""]})
+    problems = audit_tables({"attrition": _flow(20, 20), "equity": equity, "equity_completion": completion},
+                            threshold=T).problems
+    assert "the number of participants with sector = 'b' can be worked out (tables: attrition, equity, " \
+           "equity_completion)" in problems
+
+
+def test_the_audit_finds_drop_outs_baseline_means_for_fewer_than_threshold_people():
+    attrition = pd.concat([_flow(), pd.DataFrame({
+        "section": ["baseline_comparison"], "scale": ["s"], "rater": ["self"], "n_with_later": [17],
+        "mean_with_later": [3.4], "n_without_later": [3], "mean_without_later": [2.9]})], ignore_index=True)
+    problems = audit_tables({"attrition": attrition}, threshold=T).problems
+    assert problems == ("attrition: the baseline mean of s (self) is published for 3 people without a later score "
+                        "(fewer than 5)",)
+    attrition.loc[2, "mean_without_later"] = np.nan
+    assert audit_tables({"attrition": attrition}, threshold=T).ok
+
+
+def test_the_audit_uses_primary_labels_and_published_zeros():
+    # 7 = a (5) + b + c: b and c hidden, both labelled primary (1 to 4), so b = c = 1.
+    equity = pd.DataFrame({"dimension": "sector", "category": ["a", "b", "c", "d"], "participants": [5, None, None, 0],
+                           "suppressed": ["", "primary", "primary", ""]})
+    problems = audit_tables({"attrition": _flow(7, 7), "equity": equity}, threshold=T).problems
+    assert len(problems) == 2 and all("can be worked out" in p for p in problems)
+    equity["suppressed"] = ["", "primary", "secondary", ""]  # c ≥ 0: b is 1 or 2
+    assert audit_tables({"attrition": _flow(7, 7), "equity": equity}, threshold=T).ok
+
+
+def test_the_audit_says_when_the_tables_contradict_each_other():
+    equity = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [12, 9],
+                           "suppressed": ["", ""]})
+    problems = audit_tables({"attrition": _flow(20, 20), "equity": equity}, threshold=T).problems
+    assert problems == ("sector: the published counts contradict each other, so the audit cannot vouch for them",)
+
+
+# ----------------------------------------------------- the reports give it nothing to find
+
+
+def _as_published(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as a reader gets it: written to CSV and read back."""
+    return pd.read_csv(io.StringIO(frame.to_csv(index=False)), keep_default_na=False, na_values=[""])
+
+
+def published_tables(programme: str, cohort: int) -> tuple[dict[str, pd.DataFrame], int]:
+    data = load_cohort_data(programme, cohort)
+    outcome = outcome_report.outcome_tables(data)
+    equity = equity_report.equity_tables(data).tables
+    tables = {name: outcome[name] for name in ("outcomes", "breakdowns", "attrition")}
+    tables.update({"equity": equity["equity"], "equity_completion": equity["completion"],
+                   "equity_outcome_change": equity["outcome_change"],
+                   "equity_council_areas": equity["council_areas"], "equity_declaration": equity["declaration"]})
+    return {k: _as_published(v) for k, v in tables.items()}, data.cohort.disclosure_threshold
+
+
+@pytest.mark.parametrize("programme, cohort", [
+    ("leading-to-deliver", 2),
+    pytest.param("leading-to-deliver", 1, marks=pytest.mark.slow),
+    pytest.param("leading-to-deliver", 3, marks=pytest.mark.slow),
+    pytest.param("leading-to-deliver", 4, marks=pytest.mark.slow),
+    pytest.param("leading-to-deliver", 5, marks=pytest.mark.slow),
+    pytest.param("collaborative-leadership", 1, marks=pytest.mark.slow),
+])
+def test_no_small_count_or_statistic_can_be_worked_out_from_a_cohorts_tables(programme, cohort):
+    tables, threshold = published_tables(programme, cohort)
+    audit = audit_tables(tables, threshold=threshold)
+    assert audit.problems == ()
+    assert audit.cells > 500  # the audit read the tables (every dimension, population and complement)
+    # and the same tables with one suppressed group of the equity table restored are caught
+    equity = tables["equity"]
+    hidden = equity.index[equity["suppressed"] == "primary"]
+    assert len(hidden)
+    data = load_cohort_data(programme, cohort)
+    row = equity.loc[hidden[0]]
+    true = int((data.participants[row["dimension"]].astype("object").fillna("not_recorded").astype(str)
+                == row["category"]).sum())
+    leaked = dict(tables, equity=equity.assign(participants=equity["participants"].where(
+        equity.index != hidden[0], true)))
+    assert not audit_tables(leaked, threshold=threshold).ok
+
+
+# ------------------------------------------------------ evaluate refuses to publish a leak
+
+
+@pytest.mark.slow
+def test_evaluate_refuses_to_publish_tables_the_audit_objects_to(tmp_path, id_key):
+    paths = write_demo(tmp_path)
+    reports = tmp_path / "reports"
+    good = evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=reports)
+    before = {p.relative_to(good).as_posix(): p.read_bytes() for p in good.rglob("*") if p.is_file()}
+    leaky = tmp_path / "notebooks"
+    leaky.mkdir()
+    nb = nbformat.read(NOTEBOOKS_DIR / "cohort_evaluation.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "import pandas as pd\n"
+        "pd.DataFrame({'dimension': ['sector'], 'category': ['x'], 'participants': [2],\n"
+        "              'completion_rate': [0.5], 'suppressed': ['']}).to_csv('tables/equity_completion.csv', index=False)"))
+    nbformat.write(nb, leaky / "cohort_evaluation.ipynb")
+    with pytest.raises(DisclosureAuditError, match=r"(?s)nothing was published.*sector = 'x'.*published and is from "
+                                                   r"1 to 4"):
+        evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=reports,
+                 notebooks_dir=leaky)
+    after = {p.relative_to(good).as_posix(): p.read_bytes() for p in good.rglob("*") if p.is_file()}
+    assert after == before
