@@ -115,6 +115,11 @@ def test_an_os_error_inside_an_atomic_folder_names_the_final_place_and_keeps_the
     assert str(caught.value) == (f"cannot write {destination / 'tables' / 'outcomes.csv'}: the disk is full "
                                  "(No space left on device); the report folder is left as it was")
     assert (destination / "a.txt").read_text() == "old" and not leftovers(tmp_path)
+    with pytest.raises(FileSystemError) as caught, io.atomic_directory(destination,
+                                                                      description="the report folder"):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # a write that does not say which file
+    assert str(caught.value) == (f"cannot write the report folder {destination}: the disk is full "
+                                 "(No space left on device); the report folder is left as it was")
 
 
 def test_a_failed_swap_puts_the_previous_folder_back(tmp_path, monkeypatch):

@@ -334,7 +334,10 @@ def atomic_directory(destination: Path | str, *, description: str = "the folder"
         shown = path if path is not None else destination
         with contextlib.suppress(ValueError, TypeError):
             shown = destination / Path(os.fsdecode(path)).relative_to(tmp)
-        base = exc if isinstance(exc, FileSystemError) else FileSystemError("cannot write", shown, error)
+        if isinstance(exc, FileSystemError):
+            base = exc
+        else:  # raised by code writing into the folder itself (papermill, nbformat), without a path at times
+            base = FileSystemError("cannot write" if path is not None else action, shown, error)
         return base.moved(shown, consequence=base.consequence or kept)
 
     try:
