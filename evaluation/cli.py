@@ -3,7 +3,9 @@
 Verbs: ``evaluate`` (one cohort's report: ingest if needed, run the report notebooks, render
 HTML), ``verify`` (re-execute a report with nbval and re-derive its findings), ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
 synthetic data). Exit status 0 means every output was written and is complete; any failure
-exits non-zero with a message naming the file, rows, column and rule, and writes nothing.
+exits non-zero with a message naming the file, rows, column and rule, and writes nothing. An
+error of the operating system (a read-only folder, a full disk, a name too long) is one line,
+``error: <what was being done> <path>: <reason>``, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import warnings
 from pathlib import Path
 
 from evaluation.core.checks import check_name
-from evaluation.core.errors import DemoKeyWarning, EvaluationError, ParameterError
+from evaluation.core.errors import DemoKeyWarning, EvaluationError, FileSystemError, ParameterError
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
 
 __all__ = ["main"]
@@ -46,8 +48,16 @@ def _common(parser: argparse.ArgumentParser, *, programme: bool = True) -> None:
                         help="folder holding the parameter files (default: the repository's params/)")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage error in one line (``error: <command>: <what is wrong>``) instead of
+    the usage summary followed by the error."""
+
+    def error(self, message: str):  # noqa: D102
+        self.exit(EXIT_USAGE, f"error: {self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m evaluation",
         description="Leadership programme evaluation workbench.",
     )
@@ -153,5 +163,9 @@ def main(argv: list[str] | None = None) -> int:
         return runner(args)
     except EvaluationError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # the I/O module names its own; this catches any other (pathlib, papermill)
+        action = f"{args.verb}: cannot use" if exc.filename is not None else f"{args.verb} stopped"
+        print(f"error: {FileSystemError(action, exc.filename, exc)}", file=sys.stderr)
         return EXIT_FAILED
 

@@ -7,8 +7,10 @@ single run reports every problem at once.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 __all__ = [
     "DataValidationError",
@@ -18,6 +20,8 @@ __all__ = [
     "EvaluationError",
     "EvaluationWarning",
     "Failure",
+    "FileSystemError",
+    "InputTooLargeError",
     "ParameterError",
     "PseudonymisationKeyError",
     "format_rows",
@@ -119,6 +123,89 @@ class ParameterError(EvaluationError, ValueError):
 
 class PseudonymisationKeyError(EvaluationError):
     """No usable key for pseudonymising participant identifiers."""
+
+
+#: Operating-system errors a user can act on, in words; the system's own text follows in brackets.
+OS_ERROR_WORDS = {
+    errno.EACCES: "permission denied: the folder or file is read-only, or belongs to someone else",
+    errno.EPERM: "the operation is not permitted on this folder or file",
+    errno.EROFS: "the file system is read-only",
+    errno.ENOSPC: "the disk is full",
+    errno.ENAMETOOLONG: "the name is too long for the file system",
+    errno.ENOENT: "it does not exist",
+    errno.EISDIR: "it is a folder, where a file was expected",
+    errno.ENOTDIR: "a part of the path is a file, where a folder was expected",
+    errno.EEXIST: "it already exists",
+    errno.EMFILE: "too many files are open",
+    errno.EIO: "the disk reported an input/output error",
+}
+if hasattr(errno, "EDQUOT"):
+    OS_ERROR_WORDS[errno.EDQUOT] = "the disk quota is used up"
+#: Paths longer than this are shown with their middle elided, so the message stays one line a person reads.
+MAX_SHOWN_PATH = 300
+
+
+def _shown_path(path: object) -> str:
+    text = str(path)
+    if len(text) <= MAX_SHOWN_PATH:
+        return text
+    half = MAX_SHOWN_PATH // 2 - 1
+    return f"{text[:half]}…{text[-half:]} ({len(text):,} characters)"
+
+
+class FileSystemError(EvaluationError):
+    """Reading or writing a file or folder failed in the operating system (read-only, disk full,
+    name too long, missing, ...).
+
+    One line, ``<action> <path>: <reason in words> (<the system's text>)[; <consequence>]``, e.g.
+    ``cannot write the report folder reports/demo/cohort-1: the disk is full (No space left on
+    device); the previous report is left as it was``. Raised by :mod:`evaluation.core.io`, which
+    is the only module that touches the disk; the command line turns any other ``OSError`` into
+    one as well.
+
+    Parameters
+    ----------
+    action : str
+        What was being done, e.g. ``"cannot write"``, ``"cannot read"``.
+    path : path or str
+        The file or folder concerned, as the user knows it.
+    error : OSError
+        The operating system's error.
+    consequence : str, optional
+        What it means for the outputs (e.g. that nothing was written).
+
+    Examples
+    --------
+    >>> import errno
+    >>> str(FileSystemError("cannot write", "reports/x", OSError(errno.ENOSPC, "No space left on device")))
+    'cannot write reports/x: the disk is full (No space left on device)'
+    """
+
+    def __init__(self, action: str, path: Path | str | None, error: OSError, *, consequence: str | None = None):
+        self.action, self.path, self.error, self.consequence = action, path, error, consequence
+        self.errno = error.errno
+        super().__init__(self._text())
+
+    @property
+    def reason(self) -> str:
+        """The reason in words, with the system's own text in brackets."""
+        system = self.error.strerror or (str(self.error).splitlines() or [type(self.error).__name__])[0]
+        system = system[:200]
+        words = OS_ERROR_WORDS.get(self.errno)
+        return f"{words} ({system})" if words else system
+
+    def _text(self) -> str:
+        where = f"{self.action} {_shown_path(self.path)}" if self.path is not None else self.action
+        return f"{where}: {self.reason}" + (f"; {self.consequence}" if self.consequence else "")
+
+    def moved(self, path: Path | str, consequence: str | None = None) -> FileSystemError:
+        """The same error told about another path (a temporary file's final name), with a consequence."""
+        return FileSystemError(self.action, path, self.error, consequence=consequence or self.consequence)
+
+
+class InputTooLargeError(EvaluationError, ValueError):
+    """A raw input file is larger than its documented bound, or has an absurdly long line
+    (one line naming the file, its size and the limit); refused before it is read."""
 
 
 class EvaluationWarning(UserWarning):

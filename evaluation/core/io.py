@@ -3,11 +3,18 @@
 Raw data are opened read-only and never written. Outputs are written into a temporary folder
 beside their destination and moved into place in one step only when every file is complete,
 so that a failure never leaves a half-written result.
+
+Every ``OSError`` (read-only folder, full disk, name too long, missing file...) leaves this
+module as a one-line :class:`~evaluation.core.errors.FileSystemError` naming what was being done
+and the path. Raw input files are bounded before they are read: at most
+:data:`MAX_RAW_FILE_BYTES` bytes (a programme may set its own bound) and lines of at most
+:data:`MAX_LINE_BYTES` bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -19,9 +26,11 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.core.errors import DataValidationError, Failure
+from evaluation.core.errors import DataValidationError, Failure, FileSystemError, InputTooLargeError
 
 __all__ = [
+    "MAX_LINE_BYTES",
+    "MAX_RAW_FILE_BYTES",
     "PROCESSED_TABLES",
     "atomic_directory",
     "read_json",
@@ -45,36 +54,136 @@ __all__ = [
 ]
 
 
-def read_table(path: Path | str, *, shown_as: str | None = None) -> pd.DataFrame:
-    """Read a raw table with every column as text and empty cells as missing.
+#: The largest raw input file read (bytes), unless a programme sets its own
+#: (``max_raw_file_bytes`` in ``programme.yaml``). A national programme's long-format answers
+#: (10,000 people × 800 answers × 70 bytes) fit about twice over; pandas needs several times a
+#: file's size in memory, so the bound is also what keeps a mistaken file from exhausting it.
+MAX_RAW_FILE_BYTES = 1_000_000_000
+#: The longest line of a raw CSV file (bytes). A row of the contract's tables is well under a
+#: kilobyte; a longer line is a wrong file (or one built to exhaust memory), refused before pandas
+#: reads it.
+MAX_LINE_BYTES = 1_000_000
 
-    CSV (a UTF-8 byte-order mark is tolerated) or, for a path ending in ``.xlsx``, the first
-    sheet of an Excel workbook exported from the same table. A missing or unreadable file raises
-    :class:`~evaluation.core.errors.DataValidationError` naming it.
+
+@contextlib.contextmanager
+def _os_errors(action: str, path: Path | str | None) -> Iterator[None]:
+    """Turn an ``OSError`` raised in the block into a one-line :class:`FileSystemError`."""
+    try:
+        yield
+    except FileSystemError:
+        raise
+    except OSError as exc:
+        raise FileSystemError(action, path, exc) from exc
+
+
+def check_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+                   max_line_bytes: int | None = MAX_LINE_BYTES) -> int:
+    """Check a raw input file's bounds before it is read; return its size in bytes.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    shown_as : str, optional
+        The file as the user knows it (used in messages).
+    max_bytes : int
+        The largest size accepted (:data:`MAX_RAW_FILE_BYTES` by default).
+    max_line_bytes : int or None
+        The longest line accepted (:data:`MAX_LINE_BYTES`); None skips the line check (workbooks).
+
+    Raises
+    ------
+    InputTooLargeError
+        The file is larger than ``max_bytes``, or a line is longer than ``max_line_bytes``. The
+        lines are scanned in blocks of at most a mebibyte, so a single line of any length is
+        refused without being held in memory.
+    FileSystemError
+        The file cannot be read.
     """
     path = Path(path)
     name = shown_as or str(path)
-    if not path.is_file():
-        raise DataValidationError([Failure(name, (), None, "the file to exist")])
-    if path.suffix.lower() == ".xlsx":
+    with _os_errors("cannot read", name):
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputTooLargeError(f"{name}: {size:,} bytes; a raw input file may have at most {max_bytes:,} "
+                                     "bytes (the programme's `max_raw_file_bytes`); is it the right file?")
+        if max_line_bytes is not None:
+            _check_lines(path, name, max_line_bytes)
+    return size
+
+
+def _check_lines(path: Path, name: str, limit: int) -> None:
+    """Refuse a line longer than ``limit`` bytes, reading blocks no longer than ``limit``.
+
+    A line that lies inside one block is shorter than a block, so only the runs across block
+    boundaries need counting: the tail of one block, whole blocks without a line end, and the
+    head of the next.
+    """
+    block_size = max(1, min(1 << 20, limit))
+    run = seen = 0  # bytes since the last line end; line feeds before the current run
+
+    def refuse() -> None:
+        raise InputTooLargeError(f"{name}: line {seen + 1:,} is longer than {limit:,} bytes; a line of a raw table "
+                                 f"may have at most {limit:,} bytes; is it the right file (a CSV table)?")
+
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(block_size), b""):
+            ends = [i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0]
+            if not ends:
+                run += len(block)
+                if run > limit:
+                    refuse()
+                continue
+            if run + min(ends) > limit:
+                refuse()
+            seen += block.count(b"\n")
+            run = len(block) - 1 - max(block.rfind(b"\n"), block.rfind(b"\r"))
+            if run > limit:
+                refuse()
+
+
+def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES) -> pd.DataFrame:
+    """Read a raw table with every column as text and empty cells as missing.
+
+    CSV (a UTF-8 byte-order mark is tolerated) or, for a path ending in ``.xlsx``, the first
+    sheet of an Excel workbook exported from the same table. A missing file, or one that is not
+    a table, raises :class:`~evaluation.core.errors.DataValidationError` naming it; a file over
+    the bounds (``max_bytes``, :data:`MAX_LINE_BYTES`) raises
+    :class:`~evaluation.core.errors.InputTooLargeError` before it is read; a file the operating
+    system will not read (permissions, a folder) raises
+    :class:`~evaluation.core.errors.FileSystemError`.
+    """
+    path = Path(path)
+    name = shown_as or str(path)
+    with _os_errors("cannot read", name):
+        if not path.is_file():
+            if path.is_dir():
+                raise FileSystemError("cannot read", name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+            rule = "a regular file (not a device or pipe)" if path.exists() else "the file to exist"
+            raise DataValidationError([Failure(name, (), None, rule)])
+        xlsx = path.suffix.lower() == ".xlsx"
+        check_raw_file(path, shown_as=name, max_bytes=max_bytes, max_line_bytes=None if xlsx else MAX_LINE_BYTES)
+        if xlsx:
+            try:
+                frame = pd.read_excel(path, sheet_name=0, dtype="str", keep_default_na=False, na_values=[""])
+            except (ValueError, OSError, KeyError) as exc:
+                if isinstance(exc, OSError) and exc.errno is not None:
+                    raise
+                raise DataValidationError([Failure(name, (), None, f"an .xlsx workbook whose first sheet has a "
+                                                                  f"header row ({exc})")]) from None
+            frame.columns = [str(c).strip() for c in frame.columns]
+            return frame
         try:
-            frame = pd.read_excel(path, sheet_name=0, dtype="str", keep_default_na=False, na_values=[""])
-        except (ValueError, OSError, KeyError) as exc:
-            raise DataValidationError([Failure(name, (), None, f"an .xlsx workbook whose first sheet has a header "
-                                                              f"row ({exc})")]) from None
-        frame.columns = [str(c).strip() for c in frame.columns]
-        return frame
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype="str",
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8-sig",
-            skipinitialspace=False,
-        )
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
+            frame = pd.read_csv(
+                path,
+                dtype="str",
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8-sig",
+                skipinitialspace=False,
+            )
+        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 
@@ -89,7 +198,7 @@ def table_file(folder: Path | str, table: str) -> Path:
 def sha256_file(path: Path | str) -> str:
     """SHA-256 of a file's bytes, as hex."""
     digest = hashlib.sha256()
-    with Path(path).open("rb") as fh:
+    with _os_errors("cannot read", path), Path(path).open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -99,18 +208,22 @@ def write_bytes(data: bytes, path: Path | str) -> Path:
     """The one atomic writer: write ``data`` to ``path``, creating its folder.
 
     The bytes go to a temporary file beside ``path``, which replaces ``path`` in one step only
-    once complete, so a reader never sees a half-written file and a failure leaves the old one.
+    once complete, so a reader never sees a half-written file and a failure leaves the old one
+    (and no temporary file). An ``OSError`` becomes a one-line
+    :class:`~evaluation.core.errors.FileSystemError` naming ``path``.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    with _os_errors("cannot write", path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                with contextlib.suppress(OSError):
+                    os.remove(tmp)
     return path
 
 
@@ -121,12 +234,14 @@ def write_text(text: str, path: Path | str) -> Path:
 
 def read_text(path: Path | str, *, encoding: str = "utf-8") -> str:
     """Read a text file (``encoding="utf-8-sig"`` tolerates a byte-order mark)."""
-    return Path(path).read_text(encoding=encoding)
+    with _os_errors("cannot read", path):
+        return Path(path).read_text(encoding=encoding)
 
 
 def read_bytes(path: Path | str) -> bytes:
     """Read a file's bytes."""
-    return Path(path).read_bytes()
+    with _os_errors("cannot read", path):
+        return Path(path).read_bytes()
 
 
 def remove_tree(path: Path | str) -> None:
@@ -141,13 +256,19 @@ def copy_file(source: Path | str, destination: Path | str) -> Path:
 
 def copy_tree(source: Path | str, destination: Path | str) -> Path:
     """Copy a folder and everything in it to a new ``destination``."""
-    return Path(shutil.copytree(source, destination))
+    with _os_errors(f"cannot copy {source} to", destination):
+        try:
+            return Path(shutil.copytree(source, destination))
+        except shutil.Error as exc:  # several files failed: the first one's error names it
+            first = exc.args[0][0] if exc.args and exc.args[0] else ("?", destination, str(exc))
+            raise FileSystemError(f"cannot copy {first[0]} to", first[1], OSError(None, str(first[2]))) from exc
 
 
 @contextlib.contextmanager
 def scratch_dir(prefix: str) -> Iterator[Path]:
     """A new private temporary folder, deleted with everything in it on leaving the block."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    with _os_errors("cannot create a temporary folder in", tempfile.gettempdir()):
+        folder = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         yield folder
     finally:
@@ -157,13 +278,18 @@ def scratch_dir(prefix: str) -> Iterator[Path]:
 def make_dir(path: Path | str) -> Path:
     """Create a folder and its parents if missing; return it."""
     path = Path(path)
-    path.mkdir(parents=True, exist_ok=True)
+    with _os_errors("cannot create the folder", path):
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write a DataFrame to Parquet deterministically (no index, fixed compression)."""
-    frame.reset_index(drop=True).to_parquet(path, engine="pyarrow", index=False, compression="zstd")
+    """Write a DataFrame to Parquet deterministically (no index, fixed compression).
+
+    Not atomic by itself: write into an :func:`atomic_directory`.
+    """
+    with _os_errors("cannot write", path):
+        frame.reset_index(drop=True).to_parquet(path, engine="pyarrow", index=False, compression="zstd")
 
 
 def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
@@ -177,34 +303,66 @@ def write_json(obj: Any, path: Path | str) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_directory(destination: Path | str) -> Iterator[Path]:
+def atomic_directory(destination: Path | str, *, description: str = "the folder") -> Iterator[Path]:
     """Build a directory's new content in a temporary sibling; swap it in only on success.
 
     On an exception the temporary folder is removed and ``destination`` is left as it was.
     Temporary siblings left by a run that was killed (their process no longer exists) are
     removed first; the new folder gets the user's usual permissions (``mkdtemp`` makes it private).
+
+    Every ``OSError``, raised here or in the block (also by code outside this module writing
+    into the temporary folder, such as papermill), becomes a one-line
+    :class:`~evaluation.core.errors.FileSystemError` that names the file by its final place under
+    ``destination`` (never the temporary name) and says that ``description`` (e.g. "the report
+    folder") was left as it was, or that nothing was written.
     """
     destination = Path(destination)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale(destination)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-{os.getpid()}-", dir=destination.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)
+    action = f"cannot write {description}"
     try:
+        with _os_errors(action, destination):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale(destination)
+            existed = destination.exists()
+            tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.tmp-{os.getpid()}-", dir=destination.parent))
+    except FileSystemError as exc:
+        raise exc.moved(destination, consequence="nothing was written") from exc.error
+    kept = f"{description} is left as it was" if existed else "nothing was written"
+
+    def told(exc: OSError | FileSystemError) -> FileSystemError:
+        """The error about the file's final place, with what it means for ``destination``."""
+        error = exc.error if isinstance(exc, FileSystemError) else exc
+        path = exc.path if isinstance(exc, FileSystemError) else exc.filename
+        shown = path if path is not None else destination
+        with contextlib.suppress(ValueError, TypeError):
+            shown = destination / Path(os.fsdecode(path)).relative_to(tmp)
+        if isinstance(exc, FileSystemError):
+            base = exc
+        else:  # raised by code writing into the folder itself (papermill, nbformat), without a path at times
+            base = FileSystemError("cannot write" if path is not None else action, shown, error)
+        return base.moved(shown, consequence=base.consequence or kept)
+
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o777 & ~umask)
         yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = None
-    if destination.exists():
         old = destination.parent / f".{destination.name}.old-{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old)
-        os.replace(destination, old)
-    os.replace(tmp, destination)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        with _os_errors(action, destination):
+            if destination.exists():
+                if old.exists():
+                    shutil.rmtree(old)
+                os.replace(destination, old)
+            try:
+                os.replace(tmp, destination)
+            except OSError:
+                if old.exists() and not destination.exists():
+                    os.replace(old, destination)  # put the previous content back
+                raise
+    except (FileSystemError, OSError) as exc:
+        raise told(exc) from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:
@@ -240,12 +398,16 @@ def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
         how = (f"{what}: build them with `make data`, or `python -m evaluation ingest --programme "
                f"{directory.name}` (add --data-dir and --params-dir for data outside the repository)")
         raise DataValidationError([Failure(str(directory), (), None, how)], context="processed data")
-    return {t: pd.read_parquet(directory / f"{t}.parquet") for t in PROCESSED_TABLES}
+    tables = {}
+    for t in PROCESSED_TABLES:
+        with _os_errors("cannot read", directory / f"{t}.parquet"):
+            tables[t] = pd.read_parquet(directory / f"{t}.parquet")
+    return tables
 
 
 def read_json(path: Path | str) -> Any:
     """Read a JSON file."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return json.loads(read_text(path, encoding="utf-8"))
 
 
 def read_csv_if_exists(path: Path | str) -> pd.DataFrame | None:
@@ -253,4 +415,5 @@ def read_csv_if_exists(path: Path | str) -> pd.DataFrame | None:
     path = Path(path)
     if not path.is_file():
         return None
-    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    with _os_errors("cannot read", path):
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])

@@ -189,7 +189,7 @@ def ingest(
     raw, read_failures = {}, []
     for table in (*TABLES, "workforce", "deflators"):
         try:
-            raw[table] = read_table(files[table], shown_as=shown[table])
+            raw[table] = read_table(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes)
         except DataValidationError as exc:
             read_failures += exc.failures
     if read_failures:
@@ -287,7 +287,7 @@ def ingest(
         "outputs": [],
     }
     target = processed_dir(data_dir, programme)
-    with atomic_directory(target) as tmp:
+    with atomic_directory(target, description="the processed-data folder") as tmp:
         for name, frame in outputs.items():
             write_parquet(frame, tmp / name)
         write_csv(exclusions, tmp / "exclusions.csv")

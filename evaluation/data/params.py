@@ -31,7 +31,7 @@ from pydantic import (
 
 from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
-from evaluation.core.io import read_bytes
+from evaluation.core.io import MAX_RAW_FILE_BYTES, read_bytes
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
 
 __all__ = [
@@ -185,6 +185,10 @@ class Programme(_Strict):
     hours_per_session: Annotated[float, Field(gt=0)]
     staff_hourly_cost: StaffHourlyCost | None = None
     description: str | None = None
+    #: The largest raw input file ingest reads for this programme, in bytes (each of
+    #: participants, responses, costs and the reference tables); larger files are refused before
+    #: they are read.
+    max_raw_file_bytes: Annotated[StrictInt, Field(ge=1)] = MAX_RAW_FILE_BYTES
     defaults: dict[str, Any] = {}
 
 

@@ -200,6 +200,17 @@ def evaluate(
     parameters = {"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
                   "params_dir": str(params_dir), "output_dir": "."}
 
+    def keep(executed: Path) -> str:
+        """Keep a failed notebook for inspection, outside the report folder; say where (or why not)."""
+        if not executed.is_file():
+            return "the notebook had not been saved"
+        kept = failed_dir / executed.name
+        try:
+            copy_file(executed, kept)
+        except EvaluationError as exc:
+            return f"the failed notebook could not be kept ({exc})"
+        return f"the failed notebook is kept for inspection at {kept}"
+
     def run(source: Path, tmp: Path) -> str | None:
         """Execute and render one notebook; return an error message, or None."""
         progress(f"notebook: running {source.name}")
@@ -213,18 +224,18 @@ def evaluate(
                 parameters=parameters,
             )
         except PapermillExecutionError as exc:
-            make_dir(failed_dir)
-            kept = failed_dir / source.name
-            copy_file(executed, kept)
             return (f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
-                    f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written; the failed notebook is "
-                    f"kept for inspection at {kept}")
+                    f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written; {keep(executed)}")
+        except (RuntimeError, TimeoutError) as exc:  # nbclient's DeadKernelError, CellTimeoutError; jupyter_client
+            what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return (f"notebook {source.name} stopped: its kernel died or stopped answering ({what[:200]}). "
+                    f"No report was written; {keep(executed)}")
         _stamp_provenance(executed, provenance)
         progress(f"render: {source.stem}.html")
         render_html(executed, tmp / f"{source.stem}.html")
         return None
 
-    with atomic_directory(destination) as tmp, scratch_dir("evaluation-kernel-") as sockets:
+    with atomic_directory(destination, description="the report folder") as tmp, scratch_dir("evaluation-kernel-") as sockets:
         # The notebooks are independent: run them two at a time (each kernel is its own process).
         with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
             errors = list(pool.map(lambda source: run(source, tmp), notebooks))
