@@ -117,3 +117,5 @@ def test_evaluate_twice_gives_identical_tables_findings_and_outputs(synthetic_re
         assert [c.get("outputs") for c in a.cells] == [c.get("outputs") for c in b.cells], nb_path.name
     for figure in sorted((first / "figures").glob("*.png")):
         assert (second / "figures" / figure.name).read_bytes() == figure.read_bytes(), figure.name
+    for html in sorted(first.glob("*.html")):  # byte-deterministic: the injected cell has a fixed id
+        assert (second / html.name).read_bytes() == html.read_bytes(), html.name
