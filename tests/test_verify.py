@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 
@@ -32,14 +33,29 @@ def report_folder(root):
     return root / "reports" / "leading-to-deliver" / "cohort-2"
 
 
+def rehash(folder, *names):
+    """Record the edited files' new SHA-256 in the manifest, as a careful tamperer would."""
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text())
+    for item in manifest["outputs"]:
+        if item["path"] in names:
+            item["sha256"] = hashlib.sha256((folder / item["path"]).read_bytes()).hexdigest()
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
 def test_untouched_report_passes(copy):
     done = verify(copy)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "verdict: PASS" in done.stdout
     assert "OK    notebook cohort_evaluation.ipynb" in done.stdout
     assert "OK    finding outcomes.pre_post.self.leading_change.d_z" in done.stdout
-    assert "OK    table outcomes.csv: identical after re-execution" in done.stdout
+    assert "OK    file tables/outcomes.csv: reproduced byte for byte by the rebuild" in done.stdout
+    assert "OK    file cohort_evaluation.html: reproduced byte for byte by the rebuild" in done.stdout
+    assert "OK    file figures/attrition.png: reproduced byte for byte by the rebuild" in done.stdout
     assert "OK    files: all " in done.stdout
+    assert "OK    manifest: all " in done.stdout
+    assert "OK    notebook cohort_evaluation.ipynb: every cell (sources, outputs after sanitising, images) matches " \
+           "the rebuild" in done.stdout
 
 
 def test_a_changed_finding_fails_and_is_named(copy):
@@ -55,18 +71,73 @@ def test_a_changed_finding_fails_and_is_named(copy):
     assert "verdict: FAIL: 2 difference(s)" in done.stdout
 
 
-def test_a_changed_cell_output_fails_and_names_the_cell(copy):
-    path = report_folder(copy) / "cohort_evaluation.ipynb"
+def test_an_edited_output_of_an_untagged_cell_or_edited_code_fails_and_names_the_cell(copy):
+    """Every code cell's output is compared (not only cells tagged `nbval-check-output`), images
+    too, even when the notebook's hash in the manifest is updated with it; a notebook whose code
+    was edited is named and never executed."""
+    folder = report_folder(copy)
+    marker = copy / "executed"
+    equity = nbformat.read(folder / "equity_of_access.ipynb", as_version=4)
+    edited = next(i for i, c in enumerate(equity.cells) if c.cell_type == "code" and c.outputs)
+    equity.cells[edited].source = f"open({str(marker)!r}, 'w').close()"
+    nbformat.write(equity, folder / "equity_of_access.ipynb")
+    path = folder / "cohort_evaluation.ipynb"
     nb = nbformat.read(path, as_version=4)
-    index, cell = next((i, c) for i, c in enumerate(nb.cells)
-                       if "nbval-check-output" in c.metadata.get("tags", []) and c.get("outputs"))
-    data = cell.outputs[0]["data"]
-    key = "text/markdown" if "text/markdown" in data else "text/html"
-    data[key] = data[key].replace("enrolled", "enroled", 1)
+    untagged = [(i, c) for i, c in enumerate(nb.cells)
+                if c.cell_type == "code" and "nbval-check-output" not in c.metadata.get("tags", [])]
+    table, cell = next((i, c) for i, c in untagged if any("text/html" in o.get("data", {}) for o in c.outputs))
+    output = next(o for o in cell.outputs if "text/html" in o.get("data", {}))
+    output["data"]["text/html"] = output["data"]["text/html"].replace("<td>", "<td>edited ", 1)
+    pictures = [(i, c) for i, c in untagged if any("image/png" in o.get("data", {}) for o in c.outputs)]
+    (image, first), (_, second) = pictures[:2]
+    first.outputs[0]["data"]["image/png"] = second.outputs[0]["data"]["image/png"]  # another figure shown
     nbformat.write(nb, path)
+    rehash(folder, "cohort_evaluation.ipynb", "equity_of_access.ipynb")
     done = verify(copy)
     assert done.returncode == 1
-    assert "FAIL  notebook cohort_evaluation.ipynb: re-execution differs in Cell" in done.stdout
+    assert "FAIL  file cohort_evaluation.ipynb" not in done.stdout  # the manifest's hash was updated with it
+    assert f"FAIL  notebook equity_of_access.ipynb: differs from the rebuild in cell {edited} " in done.stdout
+    assert "FAIL  notebook equity_of_access.ipynb: not re-executed with nbval, because its code differs" in done.stdout
+    assert not marker.exists()
+    line = next(x for x in done.stdout.splitlines() if x.startswith("FAIL  notebook cohort_evaluation.ipynb: differs"))
+    assert f"cell {table} (id {cell.id}): outputs" in line, line
+    assert f"cell {image} (id {first.id}): outputs" in line, line
+    assert f"FAIL  notebook cohort_evaluation.ipynb: nbval re-execution differs in cell {table} (id {cell.id})" \
+        in done.stdout
+
+
+def test_a_changed_value_in_the_manifest_fails_and_is_named(copy):
+    """manifest.json cannot hash itself: the rebuild re-derives every field and names the one changed."""
+    path = report_folder(copy) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["parameters"]["cohort"]["disclosure_threshold"] = 3
+    participants = next(i for i in manifest["inputs"] if i["name"] == "participants")
+    participants["rows"] += 1
+    path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    done = verify(copy)
+    assert done.returncode == 1
+    assert "FAIL  manifest parameters.cohort.disclosure_threshold: published 3, rebuilt 5" in done.stdout, done.stdout
+    rows = participants["rows"]
+    assert (f"FAIL  manifest inputs[data/raw/leading-to-deliver/participants.csv].rows: published {rows}, "
+            f"rebuilt {rows - 1}") in done.stdout
+    assert "verdict: FAIL: 2 difference(s)" in done.stdout
+
+
+def test_a_file_edited_together_with_its_hash_is_not_reproduced_by_the_rebuild(copy):
+    folder = report_folder(copy)
+    table = folder / "tables" / "reaction.csv"
+    lines = table.read_text().splitlines(keepends=True)
+    lines[1] = lines[1].replace(",", ",9", 1)  # a changed number in the first row
+    table.write_text("".join(lines))
+    (folder / "figures" / "attrition.png").write_bytes((folder / "figures" / "wave_means.png").read_bytes())
+    html = folder / "cohort_evaluation.html"
+    html.write_text(html.read_text().replace("%", " percent", 1))
+    rehash(folder, "tables/reaction.csv", "figures/attrition.png", "cohort_evaluation.html")
+    done = verify(copy)
+    assert done.returncode == 1
+    assert "OK    files: all " in done.stdout  # every file matches the (edited) manifest…
+    for name in ("tables/reaction.csv", "figures/attrition.png", "cohort_evaluation.html"):
+        assert f"FAIL  file {name}: not reproduced by the rebuild (manifest SHA-256" in done.stdout, done.stdout
 
 
 def test_every_published_file_is_checked_against_the_manifest(copy):
@@ -93,7 +164,7 @@ def test_a_changed_byte_of_a_raw_input_fails_and_names_the_file(copy):
     done = verify(copy)
     assert done.returncode == 1
     assert "FAIL  input data/raw/leading-to-deliver/costs.csv: SHA-256" in done.stdout
-    assert "findings: not re-derived, because the inputs differ" in done.stdout
+    assert "FAIL  rebuild and findings: not re-derived, because the inputs differ" in done.stdout
 
 
 def test_verify_without_a_report_is_a_clear_error(tmp_path):
@@ -117,3 +188,5 @@ def test_evaluate_twice_gives_identical_tables_findings_and_outputs(synthetic_re
         assert [c.get("outputs") for c in a.cells] == [c.get("outputs") for c in b.cells], nb_path.name
     for figure in sorted((first / "figures").glob("*.png")):
         assert (second / "figures" / figure.name).read_bytes() == figure.read_bytes(), figure.name
+    for html in sorted(first.glob("*.html")):  # byte-deterministic: the injected cell has a fixed id
+        assert (second / html.name).read_bytes() == html.read_bytes(), html.name

@@ -1,49 +1,102 @@
-"""``python -m evaluation verify``: re-execute a cohort's report and re-derive every finding.
+"""``python -m evaluation verify``: rebuild a cohort's report, compare it with the published one,
+re-execute its notebooks with nbval and re-derive every finding.
 
 A reviewer's check that the published report follows from the data, the parameters and the
-code. Three checks, each printing a verdict line per item:
+code, and that nothing in it was changed afterwards. Each check prints a verdict line per item:
 
-1. **inputs**: every input file listed in the report's ``manifest.json`` still has the SHA-256
-   recorded there (raw data, reference tables and parameter files);
-2. **notebooks**: each executed notebook is re-executed with nbval (``--nbval-lax``, the
-   current environment, the sanitising rules in ``nbval-sanitize.cfg``) in a scratch copy of
-   the report folder; cells tagged ``nbval-check-output`` (the key findings) must give the same
-   outputs, and every table the re-executed notebook writes must be byte-identical to the
-   published one;
-3. **findings**: every finding in ``findings.json`` is re-derived from the processed data with
+1. **files**: every file of the report folder (HTML, figures, tables, notebooks,
+   ``findings.json``) is listed in ``manifest.json`` with its SHA-256, none is missing and none
+   was added;
+2. **inputs**: every input file listed in the manifest still has the SHA-256 recorded there
+   (raw data, reference tables and parameter files);
+3. **rebuild**: the report is rebuilt in a scratch folder exactly as ``evaluate`` builds it
+   (:func:`evaluation.publish.pipeline.build_report`: papermill on the repository's notebooks,
+   with this run's data and parameter folders), and every field of the rebuilt manifest is
+   compared with the published one and named when it differs: the inputs' hashes and row
+   counts, the resolved parameters, the seeds, the package versions, the git commit and
+   whether the tree was dirty, the notebooks, and the SHA-256 of every published file. So a
+   table, figure, HTML page or ``findings.json`` edited *together with* its hash in the manifest
+   is still caught: the rebuild does not reproduce it. manifest.json cannot hash itself; this
+   is what establishes it. The HTML pages and figures are byte-deterministic (figures are saved
+   without a ``Software`` stamp; papermill's injected cell gets the fixed id
+   ``injected-parameters``; the footer's date is the published ``started_at``, which the rebuild
+   reuses). Excluded from the comparison, by name (:data:`VOLATILE_MANIFEST_FIELDS`):
+   ``started_at`` and ``finished_at``, and the notebooks' own SHA-256, which instead are
+   compared cell by cell (4);
+4. **notebooks**: each published notebook is compared, cell by cell, with the rebuilt one:
+   every cell's type, id, source, metadata and every output of every code cell, text outputs
+   after the sanitising rules of ``nbval-sanitize.cfg``, images (PNG) byte for byte, output
+   metadata (the figures' alternative text) exactly. Excluded by name: the notebook's
+   ``papermill`` metadata and each cell's ``papermill`` and ``execution`` metadata
+   (:data:`VOLATILE_NOTEBOOK_METADATA`, :data:`VOLATILE_CELL_METADATA`: execution times,
+   durations, temporary paths), and the values of ``data_dir`` and ``params_dir`` in the cell
+   papermill injects (:data:`HOST_PARAMETERS`: where this machine keeps the data);
+5. **nbval**: each notebook whose code is the repository's is re-executed with nbval
+   (``--nbval``: every code cell's output is compared, not only tagged ones; the current
+   environment; ``nbval-sanitize.cfg``) in a scratch folder holding only the notebooks, with
+   this run's data and parameter folders. nbval leaves images out of its comparison (it
+   compares them only with ``--nbdime``); check 4 compares them byte for byte. A notebook whose
+   code differs from the repository's is never executed;
+6. **findings**: every finding in ``findings.json`` is re-derived from the processed data with
    the package's API and compared (ids, statements, values and intervals).
 
-Any difference makes the verdict FAIL (exit status 1) and is named.
+Any difference makes the verdict FAIL (exit status 1) and is named. The report must be
+verified with the code it was built with (the manifest's git commit) and the same package
+versions: a different commit or version is itself a named difference.
 """
 
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import (
-    copy_tree,
-    read_bytes,
+    make_dir,
     read_json,
-    remove_tree,
+    read_text,
     scratch_dir,
     sha256_file,
     write_text,
 )
-from evaluation.core.paths import processed_dir, report_dir
-from evaluation.data.ingest import ingest, is_up_to_date
+from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir
+from evaluation.publish.pipeline import build_report, prepare_data
 
-__all__ = ["SANITIZE", "VerifyResult", "derive_findings", "verify"]
+__all__ = [
+    "HOST_PARAMETERS",
+    "SANITIZE",
+    "VOLATILE_CELL_METADATA",
+    "VOLATILE_MANIFEST_FIELDS",
+    "VOLATILE_NOTEBOOK_METADATA",
+    "VerifyResult",
+    "derive_findings",
+    "sanitize_patterns",
+    "verify",
+]
 
 SANITIZE = Path(__file__).parent / "nbval-sanitize.cfg"
 #: Relative tolerance when comparing re-derived finding values (reports are deterministic; this
 #: only absorbs the last bit of floating-point formatting).
 TOLERANCE = 1e-12
+#: Manifest fields that legitimately differ between two builds of the same report: when it was
+#: built. Not compared; the rebuild reuses the published ``started_at`` for the HTML footer's date.
+VOLATILE_MANIFEST_FIELDS = ("started_at", "finished_at")
+#: A notebook's top-level metadata not compared with the rebuild: papermill's record of the run
+#: (start and end times, duration, the temporary output path, this machine's folders).
+VOLATILE_NOTEBOOK_METADATA = ("papermill",)
+#: A cell's metadata not compared with the rebuild: papermill's and the kernel's timings.
+VOLATILE_CELL_METADATA = ("papermill", "execution")
+#: Parameters whose values in papermill's injected cell are this machine's folders, not compared.
+HOST_PARAMETERS = ("data_dir", "params_dir")
+#: Outputs compared byte for byte, never sanitised (nbval leaves them out of its comparison).
+IMAGES = ("image/png", "image/jpeg")
 
 
 @dataclass
@@ -113,7 +166,7 @@ def _resolve(path: str, data_dir: Path, params_dir: Path) -> Path:
 
 def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_dir: Path) -> bool:
     all_match = True
-    for item in manifest["inputs"]:
+    for item in manifest.get("inputs", []):
         path = _resolve(item["path"], data_dir, params_dir)
         if not path.is_file():
             result.failed(f"input {item['path']}: missing (the manifest records SHA-256 {item['sha256'][:12]}…)")
@@ -125,46 +178,6 @@ def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_d
         else:
             result.passed(f"input {item['path']}: SHA-256 matches the manifest")
     return all_match
-
-
-def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path) -> None:
-    """Re-execute every notebook in one pytest run (kernels one after another)."""
-    if not notebooks:
-        return
-    ini = scratch / "pytest.ini"
-    write_text("[pytest]\naddopts =\n", ini)
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(scratch), "-p", "no:cacheprovider",
-         "--nbval-lax", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), "-q", "-rf",
-         "-W", "ignore", *[str(n) for n in notebooks]],
-        capture_output=True, text=True, cwd=scratch,
-    )
-    failed: dict[str, list[str]] = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("FAILED") and "::" in line:
-            path, _, cell = line.removeprefix("FAILED").strip().partition("::")
-            failed.setdefault(Path(path).name, []).append(cell.split(" - ")[0])
-    for notebook in notebooks:
-        if notebook.name in failed:
-            result.failed(f"notebook {notebook.name}: re-execution differs in {', '.join(failed[notebook.name])}")
-        elif done.returncode not in (0, 1):
-            tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
-            result.failed(f"notebook {notebook.name}: nbval could not run ({tail})")
-        else:
-            result.passed(f"notebook {notebook.name}: re-executed with nbval; every checked cell gives the same output")
-    if done.returncode == 1 and not failed:
-        result.failed(f"nbval failed without naming a cell: {(done.stdout.strip().splitlines() or [''])[-1]}")
-
-
-def _compare_tables(result: VerifyResult, original: Path, scratch: Path) -> None:
-    for table in sorted((original / "tables").glob("*.csv")):
-        again = scratch / "tables" / table.name
-        if not again.is_file():
-            result.failed(f"table {table.name}: not written again when the notebooks were re-executed")
-        elif read_bytes(again) != read_bytes(table):
-            result.failed(f"table {table.name}: re-execution gives different content")
-        else:
-            result.passed(f"table {table.name}: identical after re-execution")
 
 
 def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
@@ -189,6 +202,238 @@ def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
         result.passed(f"files: all {len(recorded)} published files match the manifest")
 
 
+# --------------------------------------------------------------------------- the manifest
+
+
+def _flatten(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
+    """``(dotted key, value)`` for every leaf of a manifest; a list of records with a ``path``
+    is keyed by it (``outputs[tables/outcomes.csv].sha256``), a list of plain values is a leaf."""
+    if isinstance(value, dict) and value:
+        for name in sorted(value):
+            yield from _flatten(value[name], f"{key}.{name}" if key else str(name))
+    elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            label = str(item.get("path", index)) if isinstance(item, dict) else str(index)
+            seen[label] = seen.get(label, 0) + 1
+            label += f" (again, {seen[label]})" if seen[label] > 1 else ""
+            rest = {k: v for k, v in item.items() if k != "path"} if isinstance(item, dict) else item
+            yield from _flatten(rest, f"{key}[{label}]")
+    else:
+        yield key, value
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
+        return value[:12] + "…"
+    return repr(value)
+
+
+def _is_notebook_hash(key: str) -> bool:
+    return key.startswith("outputs[") and key.endswith(".ipynb].sha256")
+
+
+def _compare_manifest(result: VerifyResult, published: dict, rebuilt: dict) -> None:
+    """Every field of the published manifest against the rebuild's, but the volatile ones."""
+    pub = dict(_flatten({k: v for k, v in published.items() if k not in VOLATILE_MANIFEST_FIELDS}))
+    new = dict(_flatten({k: v for k, v in rebuilt.items() if k not in VOLATILE_MANIFEST_FIELDS}))
+    keys = sorted(k for k in set(pub) | set(new) if not _is_notebook_hash(k))
+    bad = 0
+    for key in keys:
+        output = re.fullmatch(r"outputs\[(.+)\]\.sha256", key)
+        if key in pub and key in new and pub[key] == new[key]:
+            if output:
+                result.passed(f"file {output[1]}: reproduced byte for byte by the rebuild")
+            continue
+        bad += 1
+        if output and key in pub and key in new:
+            result.failed(f"file {output[1]}: not reproduced by the rebuild (manifest SHA-256 {_shown(pub[key])}, "
+                          f"rebuilt {_shown(new[key])})")
+        elif key not in new:
+            result.failed(f"manifest {key}: published {_shown(pub[key])}, not produced by the rebuild")
+        elif key not in pub:
+            result.failed(f"manifest {key}: missing from the published manifest (the rebuild gives {_shown(new[key])})")
+        else:
+            result.failed(f"manifest {key}: published {_shown(pub[key])}, rebuilt {_shown(new[key])}")
+    if not bad:
+        result.passed(f"manifest: all {len(keys)} fields re-derived by the rebuild (not compared: "
+                      f"{', '.join(VOLATILE_MANIFEST_FIELDS)}; the notebooks' SHA-256, compared cell by cell)")
+
+
+# -------------------------------------------------------------------------- the notebooks
+
+
+def sanitize_patterns(path: Path = SANITIZE) -> list[tuple[re.Pattern, str]]:
+    """The ``regex:``/``replace:`` pairs of an nbval sanitising file, in order (as nbval reads them)."""
+    pairs: list[tuple[re.Pattern, str]] = []
+    regex = None
+    for line in read_text(path).splitlines():
+        if line.startswith("regex:"):
+            regex = re.compile(line.removeprefix("regex:").strip())
+        elif line.startswith("replace:") and regex is not None:
+            pairs.append((regex, line.removeprefix("replace:").strip()))
+            regex = None
+    return pairs
+
+
+def _sanitised(value: Any, patterns: list[tuple[re.Pattern, str]], key: str = "") -> Any:
+    """An output with every text sanitised, images left byte for byte."""
+    if isinstance(value, dict):
+        return {k: _sanitised(v, patterns, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_sanitised(v, patterns, key) for v in value]
+    if isinstance(value, str) and key not in IMAGES:
+        for regex, replace in patterns:
+            value = regex.sub(replace, value)
+    return value
+
+
+def _is_injected(cell) -> bool:
+    return "injected-parameters" in cell.metadata.get("tags", [])
+
+
+def _source(cell) -> str:
+    """A cell's source, the host folders of papermill's injected cell blanked out."""
+    if not _is_injected(cell):
+        return cell.source
+    names = "|".join(HOST_PARAMETERS)
+    return re.sub(rf"(?m)^({names}) = .*$", r"\1 = <this machine's folder>", cell.source)
+
+
+def _read_notebook(path: Path):
+    import nbformat
+
+    return nbformat.reads(read_text(path), as_version=4)
+
+
+def _compare_notebook(result: VerifyResult, name: str, published, rebuilt,
+                      patterns: list[tuple[re.Pattern, str]]) -> bool:
+    """Compare a published notebook with the rebuilt one; return True when its code is the rebuild's."""
+    differences: list[str] = []
+    meta = {k for k in set(published.metadata) | set(rebuilt.metadata) if k not in VOLATILE_NOTEBOOK_METADATA}
+    differences += [f"metadata {k}" for k in sorted(meta) if published.metadata.get(k) != rebuilt.metadata.get(k)]
+    same_code = len(published.cells) == len(rebuilt.cells)
+    if not same_code:
+        differences.append(f"{len(published.cells)} cells, the rebuild {len(rebuilt.cells)}")
+    for index, (a, b) in enumerate(zip(published.cells, rebuilt.cells, strict=False)):
+        fields = [f for f, x, y in (("type", a.cell_type, b.cell_type), ("id", a.get("id"), b.get("id")),
+                                    ("source", _source(a), _source(b))) if x != y]
+        same_code = same_code and not fields
+        strip = [{k: v for k, v in c.metadata.items() if k not in VOLATILE_CELL_METADATA} for c in (a, b)]
+        if strip[0] != strip[1]:
+            fields.append("metadata")
+        if a.cell_type == "code" == b.cell_type:
+            if a.get("execution_count") != b.get("execution_count"):
+                fields.append("execution count")
+            if _sanitised(a.get("outputs", []), patterns) != _sanitised(b.get("outputs", []), patterns):
+                fields.append("outputs")
+        if fields:
+            differences.append(f"cell {index} (id {a.get('id')}): {', '.join(fields)}")
+    if differences:
+        result.failed(f"notebook {name}: differs from the rebuild in " + "; ".join(differences))
+    else:
+        result.passed(f"notebook {name}: every cell (sources, outputs after sanitising, images) matches the rebuild")
+    return same_code
+
+
+def _nbval_copy(published, rebuilt, path: Path) -> None:
+    """Write the published notebook, with the rebuild's code (this machine's folders), for nbval."""
+    import nbformat
+
+    for a, b in zip(published.cells, rebuilt.cells, strict=True):
+        a.source = b.source
+    write_text(nbformat.writes(published), path)
+
+
+def _cell_name(notebook: Path, nbval_name: str) -> str:
+    """nbval's ``Cell 15`` (the 16th code cell) as the notebook's ``cell 26 (id c17dcfba)``."""
+    number = nbval_name.removeprefix("Cell ").strip()
+    cells = [(i, c) for i, c in enumerate(_read_notebook(notebook).cells) if c.cell_type == "code"] \
+        if notebook.is_file() and number.isdigit() else []
+    if not number.isdigit() or int(number) >= len(cells):
+        return nbval_name
+    index, cell = cells[int(number)]
+    return f"cell {index} (id {cell.get('id')})"
+
+
+def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path) -> None:
+    """Re-execute every notebook in one pytest run (kernels one after another), comparing the
+    output of every code cell."""
+    if not notebooks:
+        return
+    ini = scratch / "pytest.ini"
+    write_text("[pytest]\naddopts =\n", ini)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(scratch), "-p", "no:cacheprovider",
+         "--noconftest", "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), "-q", "-rf",
+         "-W", "ignore", *[str(n) for n in notebooks]],
+        capture_output=True, text=True, cwd=scratch,
+    )
+    failed: dict[str, list[str]] = {}
+    for line in done.stdout.splitlines():
+        if line.startswith("FAILED") and "::" in line:
+            path, _, cell = line.removeprefix("FAILED").strip().partition("::")
+            failed.setdefault(Path(path).name, []).append(_cell_name(scratch / Path(path).name, cell.split(" - ")[0]))
+    for notebook in notebooks:
+        if notebook.name in failed:
+            result.failed(f"notebook {notebook.name}: nbval re-execution differs in {', '.join(failed[notebook.name])}")
+        elif done.returncode not in (0, 1):
+            tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
+            result.failed(f"notebook {notebook.name}: nbval could not run ({tail})")
+        else:
+            result.passed(f"notebook {notebook.name}: re-executed with nbval; every code cell gives the same output")
+    if done.returncode == 1 and not failed:
+        result.failed(f"nbval failed without naming a cell: {(done.stdout.strip().splitlines() or [''])[-1]}")
+
+
+def _check_notebooks(result: VerifyResult, manifest: dict, folder: Path, rebuilt: Path, scratch: Path,
+                     progress: Callable[[str], None]) -> None:
+    """Every published notebook against the rebuild, cell by cell; then nbval on those whose code
+    is the repository's."""
+    patterns = sanitize_patterns()
+    to_run: list[Path] = []
+    nbval_dir = make_dir(scratch / "nbval")
+    for name in manifest.get("notebooks", []):
+        if not (folder / name).is_file() or not (rebuilt / name).is_file():
+            result.failed(f"notebook {name}: not compared (missing from the report or not rebuilt)")
+            continue
+        published, again = _read_notebook(folder / name), _read_notebook(rebuilt / name)
+        if _compare_notebook(result, name, published, again, patterns):
+            _nbval_copy(published, again, nbval_dir / name)
+            to_run.append(nbval_dir / name)
+        else:
+            result.failed(f"notebook {name}: not re-executed with nbval, because its code differs from the repository's")
+    progress(f"nbval: re-executing {', '.join(n.name for n in to_run) or 'no notebook'}")
+    _run_nbval(result, to_run, nbval_dir)
+
+
+def _started(manifest: dict) -> datetime | None:
+    try:
+        return datetime.fromisoformat(manifest["started_at"])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _rebuild(result: VerifyResult, manifest: dict, folder: Path, *, programme: str, cohort: int,
+             data_dir: Path, params_dir: Path, progress: Callable[[str], None]) -> None:
+    """Rebuild the report in a scratch folder; compare the manifest and the notebooks."""
+    started = _started(manifest)
+    if started is None:
+        result.failed(f"manifest started_at: {manifest.get('started_at')!r} is not a time (the rebuild uses now)")
+        started = datetime.now(UTC)
+    with scratch_dir("evaluation-verify-") as scratch:
+        rebuilt = make_dir(scratch / "rebuild")
+        progress("rebuild: building the report again in a scratch folder, as `evaluate` does")
+        try:
+            again = build_report(programme, cohort, rebuilt, data_dir=data_dir, params_dir=params_dir,
+                                 started=started, notebooks_dir=NOTEBOOKS_DIR, progress=progress)
+        except EvaluationError as exc:
+            result.failed(f"rebuild: {str(exc).splitlines()[0]}")
+            return
+        _compare_manifest(result, manifest, again)
+        _check_notebooks(result, manifest, folder, rebuilt, scratch, progress)
+
+
 def _compare_findings(result: VerifyResult, published: list[dict], derived: list[dict]) -> None:
     by_id = {f["id"]: f for f in derived}
     for finding in published:
@@ -207,6 +452,18 @@ def _compare_findings(result: VerifyResult, published: list[dict], derived: list
         result.failed(f"finding {missing}: re-derived but missing from findings.json")
 
 
+def _read_manifest(folder: Path) -> dict:
+
+    try:
+        manifest = read_json(folder / "manifest.json")
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise EvaluationError(f"{folder / 'manifest.json'}: not valid JSON ({exc}); the report cannot be verified") \
+            from None
+    if not isinstance(manifest, dict):
+        raise EvaluationError(f"{folder / 'manifest.json'}: not a JSON object; the report cannot be verified")
+    return manifest
+
+
 def verify(
     programme: str,
     cohort: int,
@@ -216,42 +473,64 @@ def verify(
     reports_dir: Path | str,
     progress: Callable[[str], None] = lambda message: None,
 ) -> VerifyResult:
-    """Check a cohort's report; see the module docstring. Never modifies the report."""
+    """Check a cohort's report; see the module docstring. Never modifies the report.
+
+    Parameters
+    ----------
+    programme, cohort : str, int
+        The cohort whose report is checked.
+    data_dir, params_dir : path
+        The data and parameter folders (the processed data are rebuilt when out of date).
+    reports_dir : path
+        The folder holding ``<programme>/cohort-<n>/``.
+    progress : callable
+        Called with one line per step.
+
+    Returns
+    -------
+    VerifyResult
+        One line per check; ``ok`` when nothing differs.
+
+    Raises
+    ------
+    EvaluationError
+        No report, or a ``manifest.json`` that is not a JSON object.
+    """
     data_dir, params_dir, reports_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(reports_dir).resolve()
     folder = report_dir(reports_dir, programme, cohort)
     if not (folder / "manifest.json").is_file():
         raise EvaluationError(f"{folder}: no report to verify (run `make evaluate COHORT={cohort}` first)")
-    manifest = read_json(folder / "manifest.json")
+    manifest = _read_manifest(folder)
     result = VerifyResult()
 
     progress("files: comparing every published file with the manifest")
     _check_files(result, manifest, folder)
     progress("inputs: comparing SHA-256 with the manifest")
-    inputs_match = _check_inputs(result, manifest, data_dir, params_dir)
+    if not _check_inputs(result, manifest, data_dir, params_dir):
+        result.failed("rebuild and findings: not re-derived, because the inputs differ from those the report was "
+                      "built from")
+        return result
+    try:
+        prepare_data(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
+    except EvaluationError as exc:
+        result.failed(f"rebuild and findings: the data cannot be prepared: {str(exc).splitlines()[0]}")
+        return result
+    processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
+    recorded = {i["path"]: i["sha256"] for i in manifest.get("inputs", [])}
+    if {i["path"]: i["sha256"] for i in processed["inputs"]} != recorded:
+        result.failed("rebuild and findings: the processed data were built from other inputs than the report")
+        return result
 
-    with scratch_dir("evaluation-verify-") as scratch:
-        copy = copy_tree(folder, scratch / folder.name)
-        for stale in ("tables", "findings"):
-            remove_tree(copy / stale)
-        notebooks = sorted(copy.glob("*.ipynb"))
-        progress(f"notebooks: re-executing {', '.join(n.name for n in notebooks)} with nbval")
-        _run_nbval(result, notebooks, copy)
-        _compare_tables(result, folder, copy)
+    _rebuild(result, manifest, folder, programme=programme, cohort=cohort, data_dir=data_dir,
+             params_dir=params_dir, progress=progress)
 
     progress("findings: re-deriving from the processed data")
-    if not inputs_match:
-        result.failed("findings: not re-derived, because the inputs differ from those the report was built from")
-    else:
-        if not is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir):
-            progress("ingest: rebuilding processed data from the unchanged inputs")
-            ingest(programme, data_dir=data_dir, params_dir=params_dir)
-        processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
-        recorded = {i["path"]: i["sha256"] for i in manifest["inputs"]}
-        if {i["path"]: i["sha256"] for i in processed["inputs"]} != recorded:
-            result.failed("findings: the processed data were built from other inputs than the report")
-        else:
-            notebooks = [Path(n).stem for n in manifest.get("notebooks", [])]
-            derived = derive_findings(programme, cohort, data_dir=data_dir, params_dir=params_dir,
-                                      notebooks=notebooks)
-            _compare_findings(result, read_json(folder / "findings.json"), derived)
+    notebooks = [Path(n).stem for n in manifest.get("notebooks", [])]
+    derived = derive_findings(programme, cohort, data_dir=data_dir, params_dir=params_dir, notebooks=notebooks)
+    try:
+        published = read_json(folder / "findings.json")
+    except (OSError, ValueError) as exc:
+        result.failed(f"findings: findings.json cannot be read ({type(exc).__name__})")
+        return result
+    _compare_findings(result, published, derived)
     return result
