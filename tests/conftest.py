@@ -170,3 +170,22 @@ def synthetic_report(tmp_path_factory):
                    str(root / "data"), "--params-dir", str(PARAMS_DIR), "--reports-dir", str(root / "reports"))
     assert done.returncode == 0, done.stderr
     return root, root / "reports" / "leading-to-deliver" / "cohort-2", done
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line counting the hostile-input corpus (``tests/test_corpus.py``): cases tried, cases
+    refused correctly, and the names of any that were not."""
+    marker = "test_corpus.py::test_hostile_input_is_refused["
+    outcomes: dict[str, str] = {}
+    for status in ("passed", "failed", "error"):
+        for report in terminalreporter.stats.get(status, []):
+            nodeid = getattr(report, "nodeid", "")
+            if marker in nodeid and outcomes.get(nodeid) != "failed":
+                outcomes[nodeid] = "passed" if status == "passed" and report.when == "call" else "failed"
+    if not outcomes:
+        return
+    failed = sorted(n.split(marker, 1)[1].rstrip("]") for n, o in outcomes.items() if o == "failed")
+    line = f"hostile-input corpus: {len(outcomes)} tried, {len(outcomes) - len(failed)} refused correctly"
+    if failed:
+        line += f"; not refused correctly: {', '.join(failed)}"
+    terminalreporter.write_line(line, bold=True, red=bool(failed), green=not failed)

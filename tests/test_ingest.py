@@ -193,7 +193,7 @@ def test_a_wide_export_converted_with_wide_to_long_ingests(demo, id_key):
     from evaluation.data.convert import wide_to_long
 
     wide = pd.DataFrame({"participant_id": ["D-001", "D-002"], "a1": [2, 3], "a2": [3, 3], "a3": [2, None],
-                         "a4": [4, 4], "date": ["2005-05-01", "2005-05-02"]})
+                         "a4": [4, 4], "date": ["2005-09-01", "2005-09-02"]})
     long = wide_to_long(wide, instrument="mini", wave="then", date_column="date")
     assert len(long) == 8 and long["value"].isna().sum() == 1
     cohort = demo["cohort"].read_text().replace("waves: [pre, post]", "waves: [pre, then, post]")

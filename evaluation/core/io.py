@@ -182,10 +182,24 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
                 encoding="utf-8-sig",
                 skipinitialspace=False,
             )
-        except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        except UnicodeDecodeError:
+            raise DataValidationError([_not_utf8(path, name)]) from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def _not_utf8(path: Path, name: str) -> Failure:
+    """The row holding a CSV file's first byte that is not UTF-8 (pandas reports a position in a chunk)."""
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        return Failure(name, (row,), None, f"UTF-8 text; found byte 0x{data[exc.start]:02x}, which is not UTF-8 "
+                                           "(an export in Latin-1 or Windows-1252?): save the file as UTF-8")
+    return Failure(name, (), None, "UTF-8 text")
 
 
 def table_file(folder: Path | str, table: str) -> Path:

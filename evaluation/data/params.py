@@ -54,7 +54,9 @@ __all__ = [
 
 Wave = Literal["pre", "then", "post", "follow_up"]
 Rater = Literal["self", "line_manager", "peer", "direct_report"]
-Share = Annotated[float, Field(gt=0, le=1)]
+#: Numbers in parameter files are numbers: ``"0.9"`` (text) or ``true`` is refused, never converted
+#: (as ``disclosure_threshold: "5"`` is); a whole number is accepted where a decimal is expected.
+Share = Annotated[float, Field(gt=0, le=1, strict=True)]
 #: A programme or instrument name: it becomes a folder or file name (see ``NAME_PATTERN``).
 Name = Annotated[str, AfterValidator(lambda v: check_name(v, "name"))]
 
@@ -159,8 +161,8 @@ class MonetisedBenefits(_Strict):
     by_year: dict[int, Annotated[float, Field(ge=0)]] = Field(min_length=1)
     price_year: int
     source: str
-    attribution: Annotated[float, Field(gt=0, le=1)] = 1.0
-    confidence: Annotated[float, Field(gt=0, le=1)] = 1.0
+    attribution: Share = 1.0
+    confidence: Share = 1.0
 
 
 #: Bounds of the bootstrap: enough resamples for stable percentiles, few enough to run in minutes.
@@ -181,8 +183,8 @@ class Programme(_Strict):
     name: Name
     title: str
     instruments: list[Name] = Field(min_length=1)
-    sessions: Annotated[int, Field(ge=1)]
-    hours_per_session: Annotated[float, Field(gt=0)]
+    sessions: Annotated[StrictInt, Field(ge=1)]
+    hours_per_session: Annotated[float, Field(gt=0, strict=True)]
     staff_hourly_cost: StaffHourlyCost | None = None
     description: str | None = None
     #: The largest raw input file ingest reads for this programme, in bytes (each of
@@ -196,14 +198,14 @@ class Cohort(_Strict):
     """``params/<programme>/cohort-<n>.yaml`` after the programme's defaults are applied."""
 
     programme: Name
-    cohort: Annotated[int, Field(ge=1)]
+    cohort: Annotated[StrictInt, Field(ge=1)]
     waves: list[Wave] = Field(min_length=2)
     comparisons: list[Literal[tuple(COMPARISONS)]] = Field(min_length=1)  # type: ignore[valid-type]
-    confidence_level: Annotated[float, Field(gt=0, lt=1)] = 0.95
+    confidence_level: Annotated[float, Field(gt=0, lt=1, strict=True)] = 0.95
     multiplicity: Literal["holm", "bh", "none"] = "holm"
-    rci_reliability: Literal["alpha_pre"] | Annotated[float, Field(gt=0, lt=1)] = "alpha_pre"
-    price_base_year: int = 2024
-    discount_rate: Annotated[float, Field(ge=0, lt=1)] = 0.035
+    rci_reliability: Literal["alpha_pre"] | Annotated[float, Field(gt=0, lt=1, strict=True)] = "alpha_pre"
+    price_base_year: StrictInt = 2024
+    discount_rate: Annotated[float, Field(ge=0, lt=1, strict=True)] = 0.035
     disclosure_threshold: Annotated[StrictInt, Field(ge=MIN_DISCLOSURE_THRESHOLD)] = DEFAULT_DISCLOSURE_THRESHOLD
     #: Why a threshold under the default is acceptable (required then; recorded in the manifest).
     disclosure_threshold_reason: str | None = None

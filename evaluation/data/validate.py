@@ -8,6 +8,8 @@ column, rule, offending values). Nothing here touches the disk.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -84,6 +86,20 @@ def _parse_column(text: pd.Series, kind: str) -> pd.Series:
     return numbers.where(np.isfinite(numbers)).astype("Float64")
 
 
+def _columns_named_twice(columns: list[str], types: Mapping[str, str]) -> dict[str, list[str]]:
+    """Contract columns whose name appears more than once in the header, compared ignoring case and
+    spaces (pandas renames a repeated ``cohort`` to ``cohort.1``: that counts as ``cohort``)."""
+    contract = {c.casefold(): c for c in types}
+    found: dict[str, list[str]] = {}
+    for name in columns:
+        base = re.sub(r"\.\d+$", "", name)
+        base = base if base != name and base in columns else name
+        key = base.strip().casefold()
+        if key in contract:
+            found.setdefault(contract[key], []).append(base)
+    return {column: names for column, names in found.items() if len(names) > 1}
+
+
 _KIND_WORDS = {
     "int": "a whole number",
     "number": "a number",
@@ -123,8 +139,17 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
     types = COLUMN_TYPES[table]
     optional = OPTIONAL_COLUMNS[table]
     failures: list[Failure] = []
+    if raw.empty and len(raw.columns):
+        failures.append(Failure(file, (), None, "at least one data row below the header (the file has only its header)"))
+    twice = _columns_named_twice(list(raw.columns), types)
+    for column, names in twice.items():
+        failures.append(Failure(file, (), column, "the column once in the header; it is there more than once (names "
+                                                  "compared ignoring case and spaces), so which one holds the data is "
+                                                  "ambiguous", tuple(names)))
     out = {}
     for column, kind in types.items():
+        if column in twice:
+            continue
         if column not in raw.columns:
             if column in optional:
                 if optional[column] is not None:
@@ -223,16 +248,43 @@ class ValidatedProgramme:
     costs: pd.DataFrame
 
 
+#: The earliest date taken as true: a programme of the 1800s, or year 0001, is a typing error.
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+
+
 def _future_dates(frame: pd.DataFrame, column: str, file: str) -> list[Failure]:
-    """Dates after today (the day of the ingest) cannot have happened: a typing error."""
+    """Dates after today (the day of the ingest) cannot have happened, nor dates before
+    :data:`EARLIEST_DATE`: typing errors."""
     if column not in frame:
         return []
     today = pd.Timestamp.today().normalize()
-    late = frame[column].notna() & (frame[column] > today)
-    if not late.any():
-        return []
-    return [Failure(file, _rows(frame.index[late]), column, f"a date no later than today ({today.date()})",
-                    tuple(frame.loc[late, column].dt.strftime("%Y-%m-%d")))]
+    out = []
+    for bad, rule in ((frame[column].notna() & (frame[column] > today), f"a date no later than today ({today.date()})"),
+                      (frame[column].notna() & (frame[column] < EARLIEST_DATE),
+                       f"a date no earlier than {EARLIEST_DATE.date()}")):
+        if bad.any():
+            out.append(Failure(file, _rows(frame.index[bad]), column, rule,
+                               tuple(frame.loc[bad, column].dt.strftime("%Y-%m-%d"))))
+    return out
+
+
+#: Characters that look like others in an identifier: dashes and minus signs, and the Cyrillic and
+#: Greek capitals and small letters drawn like Latin ones (after NFKC, which already folds full-width
+#: forms and compatibility characters).
+_LOOK_ALIKES = str.maketrans({
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"),
+    **dict(zip("АВЕКМНОРСТХУаеорсхуіјѕІЈЅԁһ", "ABEKMHOPCTXYaeopcxyijsIJSdh", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ", "ABEZHIKMNOPTYXoikvptux", strict=True)),
+})
+
+
+def _skeleton(identifier: str) -> str:
+    """What an identifier looks like: NFKC, invisible characters (zero-width space, byte-order mark,
+    controls) dropped, look-alike characters (:data:`_LOOK_ALIKES`) replaced, spaces trimmed, case
+    ignored. Two identifiers with one skeleton are one person written two ways."""
+    text = unicodedata.normalize("NFKC", identifier)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return text.translate(_LOOK_ALIKES).strip().casefold()
 
 
 def _isin_rule(df, column, allowed, file, rule) -> list[Failure]:
@@ -318,12 +370,13 @@ def validate_programme(
                                     tuple(p.loc[over, "sessions_attended"].astype(str))))
 
     if "participant_id" in p:
-        folded = p["participant_id"].str.strip().str.casefold()
+        folded = p["participant_id"].map(_skeleton, na_action="ignore")
         clash = folded.notna() & folded.duplicated(keep=False) & ~p["participant_id"].duplicated(keep=False)
         if clash.any():
             failures.append(Failure(pf, _rows(p.index[clash]), "participant_id",
-                                    "identifiers that stay unique after trimming spaces and ignoring case",
-                                    tuple(p.loc[clash, "participant_id"])))
+                                    "identifiers that stay unique after trimming spaces and ignoring case, with "
+                                    "look-alike characters taken as the same (a Cyrillic 'Т' for a Latin 'T', '‐' for "
+                                    "'-', full-width digits, a zero-width space)", tuple(p.loc[clash, "participant_id"])))
 
     failures += _future_dates(p, "enrolled_on", pf)
 
@@ -344,6 +397,15 @@ def validate_programme(
             failures.append(Failure(rf, _rows(r.index[unknown]), "participant_id",
                                     f"a participant_id that exists in {pf}",
                                     tuple(r.loc[unknown, "participant_id"])))
+        if "responded_on" in r and "enrolled_on" in p and p["enrolled_on"].notna().any():
+            enrolled = (p.assign(_id=p["participant_id"].str.strip().str.casefold())
+                        .drop_duplicates("_id").set_index("_id")["enrolled_on"])
+            since = r["participant_id"].str.strip().str.casefold().map(enrolled)
+            early = r["responded_on"].notna() & since.notna() & (r["responded_on"] < since)
+            if early.any():
+                failures.append(Failure(rf, _rows(r.index[early]), "responded_on",
+                                        f"a date no earlier than the participant's enrolment (`enrolled_on` in {pf})",
+                                        tuple(r.loc[early, "responded_on"].dt.strftime("%Y-%m-%d"))))
     if {"instrument", "item", "value", "wave", "rater"} <= set(r.columns):
         failures += _isin_rule(r, "instrument", programme.instruments, rf,
                                f"an instrument of the programme (programme.yaml `instruments`: {programme.instruments})")

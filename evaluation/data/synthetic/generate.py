@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from evaluation.core.errors import ParameterError
 from evaluation.core.io import read_bytes, write_csv, write_text
 from evaluation.core.vocabulary import WAVES
 from evaluation.data.params import (
@@ -438,7 +440,8 @@ def synthesise(
     ValueError
         If a programme has no synthetic profile or no cohort parameter files.
     evaluation.core.errors.ParameterError
-        If a parameter file is missing or invalid.
+        If a parameter file is missing or invalid, or ``seed`` is not a whole number ≥ 0; nothing
+        is written then.
 
     Notes
     -----
@@ -462,10 +465,13 @@ def synthesise(
         raise ValueError(
             f"no synthetic profile for programme(s) {unknown}; known: {list(PROGRAMMES)}"
         )
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ParameterError(f"`seed` (--seed) must be a whole number of at least 0; got {seed!r}")
     raw = data_dir / "raw"
     written: list[Path] = []
-    for name in names:
-        tables = _programme_tables(name, params_dir, int(seed))
+    # every programme's tables are built (and its parameters checked) before anything is written
+    built = {name: _programme_tables(name, params_dir, int(seed)) for name in names}
+    for name, tables in built.items():
         for table in ("participants", "responses", "costs"):
             written.append(write_csv(tables[table], raw / name / f"{table}.csv"))
         contents = {f"{table}.csv": read_bytes(raw / name / f"{table}.csv") for table in ("participants", "responses", "costs")}
