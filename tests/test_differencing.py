@@ -204,7 +204,7 @@ def published_tables(programme: str, cohort: int) -> tuple[dict[str, pd.DataFram
 
 
 @pytest.mark.parametrize("programme, cohort", [
-    ("leading-to-deliver", 2),
+    pytest.param("leading-to-deliver", 2, marks=pytest.mark.slow),
     pytest.param("leading-to-deliver", 1, marks=pytest.mark.slow),
     pytest.param("leading-to-deliver", 3, marks=pytest.mark.slow),
     pytest.param("leading-to-deliver", 4, marks=pytest.mark.slow),

@@ -6,7 +6,9 @@ code, and that nothing in it was changed afterwards. Each check prints a verdict
 
 1. **files**: every file of the report folder (HTML, figures, tables, notebooks,
    ``findings.json``) is listed in ``manifest.json`` with its SHA-256, none is missing and none
-   was added;
+   was added; then the differencing audit (:mod:`evaluation.publish.disclosure_audit`) reads
+   the published tables as a reader would: no count or statistic of fewer than threshold
+   people may be worked out from them, by subtraction, complement or rate × size;
 2. **inputs**: every input file listed in the manifest still has the SHA-256 recorded there
    (raw data, reference tables and parameter files);
 3. **rebuild**: the report is rebuilt in a scratch folder exactly as ``evaluate`` builds it
@@ -67,6 +69,8 @@ from evaluation.core.io import (
     write_text,
 )
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir
+from evaluation.data.params import DEFAULT_DISCLOSURE_THRESHOLD, MIN_DISCLOSURE_THRESHOLD
+from evaluation.publish.disclosure_audit import audit_folder
 from evaluation.publish.pipeline import build_report, prepare_data
 
 __all__ = [
@@ -178,6 +182,20 @@ def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_d
         else:
             result.passed(f"input {item['path']}: SHA-256 matches the manifest")
     return all_match
+
+
+def _check_disclosure(result: VerifyResult, manifest: dict, folder: Path) -> None:
+    """The differencing audit (:mod:`evaluation.publish.disclosure_audit`) on the published tables themselves."""
+    try:
+        threshold = int(manifest["parameters"]["cohort"]["disclosure_threshold"])
+    except (KeyError, TypeError, ValueError):
+        threshold = DEFAULT_DISCLOSURE_THRESHOLD
+    audit = audit_folder(folder, threshold=max(threshold, MIN_DISCLOSURE_THRESHOLD))
+    for problem in audit.problems:
+        result.failed(f"disclosure: {problem}")
+    if audit.ok:
+        result.passed(f"disclosure: no count or statistic of fewer than {threshold} people can be worked out from the "
+                      f"published tables ({audit.cells} cells audited)")
 
 
 def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
@@ -505,6 +523,8 @@ def verify(
 
     progress("files: comparing every published file with the manifest")
     _check_files(result, manifest, folder)
+    progress("disclosure: auditing the published tables against differencing")
+    _check_disclosure(result, manifest, folder)
     progress("inputs: comparing SHA-256 with the manifest")
     if not _check_inputs(result, manifest, data_dir, params_dir):
         result.failed("rebuild and findings: not re-derived, because the inputs differ from those the report was "

@@ -16,8 +16,8 @@ import numpy as np
 from evaluation.core.checks import check_choice
 from evaluation.core.errors import EvaluationWarning
 from evaluation.core.results import ResultDisplay
-from evaluation.stats.disclosure.attack import count_intervals
-from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact, audit
+from evaluation.stats.disclosure.attack import count_intervals, determined
+from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact
 
 __all__ = ["FLAGS", "DisclosureRiskWarning", "Protection", "protect"]
 
@@ -34,7 +34,8 @@ class Protection(ResultDisplay):
 
     ``flags`` holds ``""``, ``"primary"`` or ``"secondary"`` per cell and ``reasons`` the
     reason in words; ``low``/``high`` are the bounds an attacker can derive for each cell
-    (equal to the value for published cells); ``unprotected`` lists suppressed cells whose
+    (equal to the value for published cells; ``nan`` for ``unpublished`` cells that were not
+    suppressed, whose intervals are not computed); ``unprotected`` lists suppressed cells whose
     value can still be derived exactly (empty unless no further cell could be suppressed).
     """
 
@@ -156,7 +157,14 @@ def protect(
         return min(options)[3] if options else None
 
     def bounds() -> tuple[np.ndarray, np.ndarray]:
-        return _intervals(v, lines, flags, unseen, threshold)
+        known, lower, upper = _reader(v, flags, unseen, threshold)
+        return count_intervals(known, lines, lower, upper, only=[i for i in range(n) if flags[i]])
+
+    def worked_out() -> list[int]:
+        """Sensitive cells (not yet given up on) whose value a reader can work out."""
+        todo = [i for i in range(n) if sensitive(i) and i not in unprotected]
+        known, lower, upper = _reader(v, flags, unseen, threshold)
+        return [i for i, e in zip(todo, determined(known, lines, lower, upper, todo), strict=True) if e]
 
     unprotected: set[int] = set()
     low = high = None
@@ -174,8 +182,7 @@ def protect(
                         changed = True
             if changed:
                 continue
-            low, high = bounds()
-            exact = [i for i in range(n) if sensitive(i) and i not in unprotected and _exact(low[i], high[i])]
+            exact = worked_out()
             if not exact:
                 break
             progress = False
@@ -201,15 +208,13 @@ def protect(
                       tuple(float(x) for x in high), still)
 
 
-def _intervals(v: np.ndarray, lines, flags, unseen: set[int], threshold: int) -> tuple[np.ndarray, np.ndarray]:
-    """The reader's interval for every cell: :func:`audit`, with unpublished cells unknown and unlabelled."""
-    if not unseen:
-        return audit(v, lines, flags, threshold=threshold)
+def _reader(v: np.ndarray, flags, unseen: set[int], threshold: int) -> tuple[list, list, list]:
+    """What a reader knows: published values, and bounds from the labels (none for unpublished cells)."""
     known = [None if (flags[i] or i in unseen) else float(x) for i, x in enumerate(v)]
     lower = [0.0 if i in unseen else min(1.0, x) for i, x in enumerate(v)]
     upper = [float(threshold - 1) if flags[i] == "primary" and i not in unseen and x <= threshold - 1 else math.inf
              for i, x in enumerate(v)]
-    return count_intervals(known, lines, lower, upper)
+    return known, lower, upper
 
 
 def _reachable_candidate(start, lines, hidden, candidate) -> int | None:
