@@ -154,8 +154,9 @@ show_table(tables["reliability"], 2, titles=titles, columns=[
 # ## For whom: change by group
 #
 # Mean change on each self-rated scale by sector, role level and framework area. Groups of
-# fewer than the disclosure threshold are suppressed (shown as –), and so is one more group
-# where needed so that a suppressed group cannot be worked out from the totals.
+# fewer than the disclosure threshold are suppressed (shown as –), as are groups in which fewer
+# than the threshold lack scores at both waves, and further groups where needed so that no
+# suppressed number can be worked out from the totals or from the cohort's other tables.
 
 # %% tags=["nbval-check-output"]
 publish.table("breakdowns", tables["breakdowns"], display=False)

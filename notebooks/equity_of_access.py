@@ -112,7 +112,9 @@ else:
 #
 # The share of each group who completed the programme, with a Wilson confidence interval at the cohort's
 # confidence level.
-# Groups whose size is suppressed in the representation table are suppressed here too.
+# A group's rate is withheld when fewer than the disclosure threshold in it completed or did not
+# complete (rate × size would reveal them), when its size is withheld in the representation
+# table, or where needed so that such a number cannot be worked out from the totals.
 
 # %%
 publish.figure(equity_plots.group_estimates_chart(
@@ -130,7 +132,8 @@ show_table(equity_report.for_display(tables["completion"]), 3)
 #
 # Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
 # for each group with at least five people who have scores at both waves, with the paired
-# t-interval and d_z. Smaller groups, and groups suppressed elsewhere, are suppressed.
+# t-interval and d_z. Smaller groups, groups in which fewer than the threshold lack scores at
+# both waves, and groups suppressed elsewhere, are suppressed.
 
 # %%
 change = tables["outcome_change"]
@@ -177,11 +180,16 @@ publish.findings(equity_report.equity_findings(result, data))
 # %% [markdown]
 # ## Disclosure control
 #
-# No table, chart or text in this report shows a number of people from 1 to 4 for a group
+# No table, chart or text in this report shows a number of people from 1 to threshold − 1 (1 to 4
+# at the default threshold of 5) for a group
 # defined by participants' characteristics. Such counts are suppressed (*primary*), and so are
 # further groups (*secondary*) wherever a suppressed count could otherwise be worked out from
 # the totals and the other groups; rates, shares, ratios and bands of a suppressed group are
-# withheld with it. A log of what was suppressed and why is kept with the evaluator's data,
+# withheld with it. Counts a reader could compute — people who did not complete (size × rate),
+# people without scores at both waves — count as well, and the decision is taken for all of
+# the cohort's tables at once; before anything is published, an audit works back from every
+# published figure as a reader could and stops the report if any such number can be found.
+# A log of what was suppressed and why is kept with the evaluator's data,
 # not in this report.
 
 # %%

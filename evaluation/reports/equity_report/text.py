@@ -180,13 +180,21 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                      if len(top) else "") + "."]
     comp = tables["completion"].dropna(subset=["completion_rate"])
     overall = float((data.participants["status"] == "completed").mean()) if n else float("nan")
+    groups = len(tables["completion"])
+    withheld = (f" Completion is shown for {len(comp)} of {groups} groups: it is withheld where fewer than {t} people "
+                "in a group completed or did not complete, or where that number could be worked out from other "
+                "figures.") if len(comp) < groups else ""
     if len(comp):
         low = comp.sort_values("completion_rate").head(3)
-        lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. The "
+        lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme.{withheld} The "
                   "lowest completion rates among the groups shown were: " + "; ".join(
                       f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
                       f"{r.completion_rate:.0%},"
                       f" {pct}% CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
+    elif n:
+        lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. Completion "
+                  f"by group cannot be shown: in every group fewer than {t} people completed or did not complete, or "
+                  "that number could be worked out from other figures."]
     change = tables["outcome_change"].dropna(subset=["mean_change"])
     if len(change):
         title = md(data.titles.get(data.primary_scale, data.primary_scale))
@@ -206,9 +214,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                                                                                    "dimension"])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())
-    lines += ["", f"**Confidentiality.** Groups of fewer than {t} people are not shown (–), and {n_sup} cells in all "
-              "are withheld — some of them larger groups, so that a small group cannot be worked out from the "
-              "totals. Tests and the Gini coefficient treat the withheld groups as one."]
+    lines += ["", f"**Confidentiality.** Groups of fewer than {t} people are not shown (–). In the representation "
+              f"table {n_sup} groups are withheld — some of them larger groups, so that a small group cannot be worked "
+              "out from the totals; the completion and outcome tables also withhold groups in which fewer than "
+              f"{t} people did not complete or lack scores at both waves. The withholding is decided for all of the "
+              "cohort's tables together and checked, before anything is published, by working back from every "
+              "published figure as a reader could. Tests and the Gini coefficient treat the withheld groups as one."]
     return "\n".join(lines)
 
 
