@@ -252,3 +252,33 @@ def test_evaluate_refuses_to_publish_tables_the_audit_objects_to(tmp_path, id_ke
                  notebooks_dir=leaky)
     after = {p.relative_to(good).as_posix(): p.read_bytes() for p in good.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_group_that_is_the_whole_cohort_is_not_a_small_group():
+    # Everyone's age band is not recorded: the group's figures are the cohort's, published anyway.
+    equity = pd.DataFrame({"dimension": "age_band", "category": ["not_recorded"], "participants": [None],
+                           "suppressed": ["primary"]})
+    completion = pd.DataFrame({"dimension": "age_band", "category": ["not_recorded"], "participants": [None],
+                               "completion_rate": [None], "suppressed": ["primary"]})
+    assert audit_tables({"attrition": _flow(3, 2), "equity": equity, "equity_completion": completion},
+                        threshold=T).ok
+
+
+@pytest.mark.slow
+def test_a_cohort_too_small_for_a_dimension_has_it_withheld_whole(tmp_path, id_key):
+    # Three people in three sectors: each is 1 whatever is suppressed (the total is published and
+    # every group is labelled primary), so the plan withholds the dimension, zeros included.
+    from evaluation.data.ingest import ingest
+    from evaluation.reports.disclosure_plan import WITHHELD, disclosure_plan
+
+    paths = write_demo(tmp_path)
+    ingest("demo", data_dir=paths["data"], params_dir=paths["params"])
+    data = load_cohort_data("demo", 1, data_dir=paths["data"], params_dir=paths["params"])
+    with pytest.warns(UserWarning, match="every group of it is withheld"):
+        plan = disclosure_plan(data)
+    assert "sector" in plan.withheld
+    sector = plan.cells[(plan.cells["dimension"] == "sector") & (plan.cells["category"] != "*")]
+    assert (sector["flag"] == WITHHELD).all()
+    equity = equity_report.equity_tables(data).tables["equity"]
+    rows = equity[equity["dimension"] == "sector"]
+    assert (rows["suppressed"] == WITHHELD).all() and rows["participants"].isna().all()

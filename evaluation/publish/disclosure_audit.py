@@ -20,13 +20,14 @@ What the attacker reads (``tables/``):
 What the attacker knows beyond the numbers: within each dimension, the groups of any
 population add up to the population's total; each group's people split into completers and
 non-completers, and into those with and without a pair of scores; a row labelled ``primary``
-holds a count from 1 to threshold − 1; zeros are published; a group missing from
+holds a count from 1 to threshold − 1 (``secondary`` and ``withheld`` rows: any count);
+zeros are published; a group missing from
 ``breakdowns.csv`` has no pairs.
 
 What fails the audit (CONTRACT section 5.3, METHODS "Disclosure control"):
 
 * a group's count of people from 1 to threshold − 1 that is published or can be worked out
-  exactly — including complements (non-completers, people without a pair of scores) and counts
+  exactly (unless the group is the whole cohort, whose figures are published anyway) — including complements (non-completers, people without a pair of scores) and counts
   hidden in one table but published in another;
 * the sum (so the mean) of a group's scores that can be worked out exactly by subtraction while
   the group may have fewer than threshold people;
@@ -333,9 +334,12 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
                   for c in (total, *parts) if c in book.source}
         return ", ".join(sorted(linked | ({book.source[i]} if i in book.source else set())))
 
+    everyone = book.known.get(book.index.get(("enrolled", ALL), -1))
+    whole = {k[-1] for i, k in enumerate(keys) if k[0] == "enrolled" and k[-1] != ALL and everyone is not None
+             and not math.isinf(high[i]) and high[i] - low[i] < 0.5 and abs(low[i] - everyone) < 0.5}
     for i in count_cells:
         key = keys[i]
-        if key[-1] == ALL and key[0] != "undeclared":
+        if key[-1] == ALL and key[0] != "undeclared" or key[-1] in whole:
             continue
         if i in book.known:
             value = book.known[i]
@@ -347,7 +351,7 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
     sums_known = [book.known.get(i) if not is_count[i] else 0.0 for i in range(len(keys))]
     for i in np.flatnonzero(derivable(sums_known, sum_lines)):
         key = keys[i]
-        if key[-1] == ALL:
+        if key[-1] == ALL or key[-1] in whole:
             continue
         n = book.index[("pairs", key[1], key[-1])]
         if low[n] < t and high[n] >= 1:

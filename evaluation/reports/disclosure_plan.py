@@ -55,6 +55,9 @@ __all__ = [
 #: Dimensions of ``breakdowns.csv`` (the outcome report's change by group).
 BREAKDOWN_DIMENSIONS = ("sector", "role_level", "framework_area")
 NOT_RECORDED = "not_recorded"
+#: The label of every cell of a dimension withheld as a whole (a reader learns nothing from it,
+#: not even that a count is small or zero).
+WITHHELD = "withheld"
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,14 @@ class DisclosurePlan(ResultDisplay):
     ``cells``: ``dimension, quantity, category, count, flag, reason`` — ``quantity`` is
     ``enrolled``, ``completed``, ``noncompleted``, ``declared``, ``undeclared``, or a
     :attr:`Population.key` (``pairs:…``) and its complement (``nopair:…``); ``flag`` is
-    ``""``, ``"primary"`` or ``"secondary"``.
+    ``""``, ``"primary"``, ``"secondary"`` or ``"withheld"``. ``withheld`` names the dimensions
+    withheld as a whole: those where no choice of cells to suppress protects every small count
+    (a cohort smaller than the threshold times its groups, e.g. three people in three sectors).
     """
 
     cells: pd.DataFrame
     threshold: int
-    unprotected: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
 
     def flag(self, quantity: str, dimension: str, category: str) -> str:
         """The flag of one cell (``""`` for a cell the plan does not hold)."""
@@ -96,12 +101,15 @@ class DisclosurePlan(ResultDisplay):
     def row_flag(self, quantities: Sequence[str], dimension: str, category: str) -> str:
         """The label of a published row showing ``quantities`` of one group.
 
-        ``""`` when none of them is suppressed; ``"primary"`` when the first (the row's count
-        column) is a count from 1 to threshold − 1; else ``"secondary"``.
+        ``""`` when none of them is suppressed; ``"withheld"`` when the dimension is withheld as a
+        whole; ``"primary"`` when the first (the row's count column) is a count from 1 to
+        threshold − 1; else ``"secondary"``.
         """
         flags = [self.flag(q, dimension, category) for q in quantities]
         if not any(flags):
             return ""
+        if WITHHELD in flags:
+            return WITHHELD
         return "primary" if flags[0] == "primary" else "secondary"
 
     def log(self) -> pd.DataFrame:
@@ -206,7 +214,7 @@ def disclosure_plan(data: CohortData) -> DisclosurePlan:
     completed = people["status"].eq("completed").to_numpy() if "status" in people else None
     paired = {p: people["participant_id"].isin(_paired(data, p)).to_numpy() for p in populations}
 
-    frames, unprotected = [], []
+    frames, withheld = [], []
     for dim in dims:
         cats = group_labels(people[dim]) if dim in people else pd.Series(NOT_RECORDED, index=people.index)
         order = listed.loc[listed["dimension"] == dim, "category"].astype(str).tolist() or sorted(cats.unique())
@@ -215,12 +223,13 @@ def disclosure_plan(data: CohortData) -> DisclosurePlan:
                                          {p: m for p, m in paired.items() if dim in populations[p]},
                                          dim in equity_dims, threshold)
         frames.append(frame)
-        unprotected += lost
-    if unprotected:
-        warnings.warn(f"suppressed counts could still be worked out: {unprotected}", disclosure.DisclosureRiskWarning,
-                      stacklevel=2)
+        if lost:
+            withheld.append(dim)
+            warnings.warn(f"dimension {dim!r}: no choice of groups to suppress keeps every small group from being worked "
+                          f"out (e.g. {lost[0]}), so every group of it is withheld", disclosure.DisclosureRiskWarning,
+                          stacklevel=2)
     cells = pd.concat(frames, ignore_index=True)
-    return DisclosurePlan(cells, threshold, tuple(unprotected))
+    return DisclosurePlan(cells, threshold, tuple(withheld))
 
 
 def _protect_dimension(dim: str, order: list[str], cats: np.ndarray, completed: np.ndarray | None,
@@ -271,4 +280,11 @@ def _protect_dimension(dim: str, order: list[str], cats: np.ndarray, completed: 
                              unpublished=derived, labels=names)
     frame = pd.DataFrame({"dimension": dim, "quantity": [q for q, _ in keys], "category": [c for _, c in keys],
                           "count": np.asarray(values, dtype="int64"), "flag": res.flags, "reason": res.reasons})
-    return frame, [f"{dim}: {names[i]}" for i in res.unprotected]
+    lost = [names[i] for i in res.unprotected]
+    if lost:  # a cohort too small for this dimension: withhold all of it, zeros and declaration figures included
+        whole = frame["category"] != "*"
+        frame.loc[whole | frame["quantity"].isin(["declared", "undeclared"]), "flag"] = WITHHELD
+        frame.loc[frame["flag"] == WITHHELD, "reason"] = (
+            f"withheld: no choice of groups to suppress keeps every small group of {dim} from being worked out "
+            f"(e.g. {lost[0]}), so the whole dimension is withheld")
+    return frame, lost
