@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import io
+import json
 import itertools
 import math
 
@@ -282,3 +283,22 @@ def test_a_cohort_too_small_for_a_dimension_has_it_withheld_whole(tmp_path, id_k
     equity = equity_report.equity_tables(data).tables["equity"]
     rows = equity[equity["dimension"] == "sector"]
     assert (rows["suppressed"] == WITHHELD).all() and rows["participants"].isna().all()
+
+
+def test_a_finding_must_cite_a_cell_of_its_table(tmp_path):
+    # Summaries are written from findings and tables; a finding number that is in no table would
+    # reach the report without passing the audit.
+    from evaluation.publish.disclosure_audit import audit_folder
+
+    (tmp_path / "tables").mkdir()
+    _flow(20, 20).to_csv(tmp_path / "tables" / "attrition.csv", index=False)
+    findings = [{"id": "attrition.enrolled", "table": "attrition", "value": 20.0}]
+    (tmp_path / "findings.json").write_text(json.dumps(findings))
+    assert audit_folder(tmp_path, threshold=T).ok
+    findings.append({"id": "equity.sector.b", "table": "equity", "value": 3.0})
+    findings.append({"id": "attrition.dropped", "table": "attrition", "value": 2.0, "ci_low": 20.0})
+    (tmp_path / "findings.json").write_text(json.dumps(findings))
+    assert audit_folder(tmp_path, threshold=T).problems == (
+        "finding equity.sector.b: cites no published table ('equity'), so its numbers are not covered by the audit",
+        "finding attrition.dropped: its value 2.0 is not a cell of tables/attrition.csv",
+    )

@@ -33,7 +33,9 @@ What fails the audit (CONTRACT section 5.3, METHODS "Disclosure control"):
   the group may have fewer than threshold people;
 * a statistic published for fewer than threshold people (e.g. the baseline mean of 3
   drop-outs);
-* published tables that contradict each other (the audit cannot vouch for them).
+* published tables that contradict each other (the audit cannot vouch for them);
+* a finding whose value or interval is not a cell of the table it cites (the summaries are
+  written from the findings and the tables, so nothing else reaches them).
 """
 
 from __future__ import annotations
@@ -47,11 +49,18 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_csv_if_exists
+from evaluation.core.io import read_csv_if_exists, read_json
 from evaluation.core.vocabulary import UNDECLARED
 from evaluation.stats.disclosure.attack import count_intervals, derivable
 
-__all__ = ["AUDITED_TABLES", "DifferencingAudit", "DisclosureAuditError", "audit_folder", "audit_tables"]
+__all__ = [
+    "AUDITED_TABLES",
+    "DifferencingAudit",
+    "DisclosureAuditError",
+    "audit_folder",
+    "audit_tables",
+    "findings_outside_tables",
+]
 
 #: The published tables the audit reads (file stems under ``tables/``).
 AUDITED_TABLES = ("attrition", "outcomes", "breakdowns", "equity", "equity_council_areas", "equity_completion",
@@ -360,11 +369,60 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
     return problems
 
 
+def findings_outside_tables(findings: list[dict], tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """Findings whose numbers are not cells of the table they cite.
+
+    The audit reads the tables; a finding (and the summary sentence built from it) adds no
+    number a reader could not already take from them only if its value and interval are cells
+    of the table it names.
+
+    Examples
+    --------
+    >>> tables = {"outcomes": pd.DataFrame({"mean_change": [0.25]})}
+    >>> for problem in findings_outside_tables([{"id": "a", "table": "outcomes", "value": 0.25},
+    ...                                         {"id": "b", "table": "outcomes", "value": 0.5}], tables):
+    ...     print(problem)
+    finding b: its value 0.5 is not a cell of tables/outcomes.csv
+    """
+    problems = []
+    for finding in findings:
+        name = finding.get("table")
+        numbers = {k: finding.get(k) for k in ("value", "ci_low", "ci_high")
+                   if isinstance(finding.get(k), (int, float)) and not isinstance(finding.get(k), bool)
+                   and math.isfinite(finding.get(k))}
+        if not numbers:
+            continue
+        table = tables.get(name) if name else None
+        if table is None:
+            problems.append(f"finding {finding.get('id')}: cites no published table ({name!r}), so its numbers are "
+                            "not covered by the audit")
+            continue
+        cells = table.select_dtypes("number").to_numpy(dtype="float64").ravel()
+        cells = cells[np.isfinite(cells)]
+        for key, number in numbers.items():
+            if not np.isclose(cells, number, rtol=1e-9, atol=1e-12).any():
+                problems.append(f"finding {finding.get('id')}: its {key.replace('_', ' ')} {number!r} is not a cell "
+                                f"of tables/{name}.csv")
+    return problems
+
+
 def audit_folder(folder: Path | str, *, threshold: int) -> DifferencingAudit:
-    """:func:`audit_tables` on the CSV files under ``<folder>/tables/``."""
+    """:func:`audit_tables` on the CSV files under ``<folder>/tables/``, and the findings against them.
+
+    Every number of ``findings.json`` (value and interval) must be a cell of the table it cites
+    (:func:`findings_outside_tables`), so that the summaries, which are written from the
+    findings and the tables, add nothing the audit has not read.
+    """
+    folder = Path(folder)
     tables = {}
-    for name in AUDITED_TABLES:
-        frame = read_csv_if_exists(Path(folder) / "tables" / f"{name}.csv")
+    for path in sorted((folder / "tables").glob("*.csv")):
+        frame = read_csv_if_exists(path)
         if frame is not None:
-            tables[name] = frame
-    return audit_tables(tables, threshold=threshold)
+            tables[path.stem] = frame
+    result = audit_tables({k: v for k, v in tables.items() if k in AUDITED_TABLES}, threshold=threshold)
+    findings_file = folder / "findings.json"
+    if findings_file.is_file():
+        extra = findings_outside_tables(read_json(findings_file), tables)
+        if extra:
+            return DifferencingAudit((*result.problems, *extra), result.cells)
+    return result
