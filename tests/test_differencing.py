@@ -244,10 +244,11 @@ def test_evaluate_refuses_to_publish_tables_the_audit_objects_to(tmp_path, id_ke
     nb = nbformat.read(NOTEBOOKS_DIR / "cohort_evaluation.ipynb", as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(
         "import pandas as pd\n"
-        "pd.DataFrame({'dimension': ['sector'], 'category': ['x'], 'participants': [2],\n"
-        "              'completion_rate': [0.5], 'suppressed': ['']}).to_csv('tables/equity_completion.csv', index=False)"))
+        "pd.DataFrame({'dimension': ['team', 'team'], 'category': ['x', 'y'], 'participants': [2, 1],\n"
+        "              'completion_rate': [0.5, 1.0], 'suppressed': ['', '']}).to_csv('tables/equity_completion.csv',\n"
+        "                                                                         index=False)"))
     nbformat.write(nb, leaky / "cohort_evaluation.ipynb")
-    with pytest.raises(DisclosureAuditError, match=r"(?s)nothing was published.*sector = 'x'.*published and is from "
+    with pytest.raises(DisclosureAuditError, match=r"(?s)nothing was published.*team = 'x'.*published and is from "
                                                    r"1 to 4"):
         evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=reports,
                  notebooks_dir=leaky)
