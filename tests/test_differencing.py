@@ -11,8 +11,8 @@
 from __future__ import annotations
 
 import io
-import json
 import itertools
+import json
 import math
 
 import nbformat

@@ -64,7 +64,7 @@ from evaluation.core.io import (
     sha256_file,
 )
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir
-from evaluation.data.params import DEFAULT_DISCLOSURE_THRESHOLD, MIN_DISCLOSURE_THRESHOLD
+from evaluation.data.params import DEFAULT_DISCLOSURE_THRESHOLD, load_cohort
 from evaluation.publish.disclosure_audit import audit_folder
 from evaluation.publish.notebook_check import (
     HOST_PARAMETERS,
@@ -159,13 +159,9 @@ def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_d
     return all_match
 
 
-def _check_disclosure(result: VerifyResult, manifest: dict, folder: Path) -> None:
+def _check_disclosure(result: VerifyResult, folder: Path, threshold: int) -> None:
     """The differencing audit (:mod:`evaluation.publish.disclosure_audit`) on the published tables themselves."""
-    try:
-        threshold = int(manifest["parameters"]["cohort"]["disclosure_threshold"])
-    except (KeyError, TypeError, ValueError):
-        threshold = DEFAULT_DISCLOSURE_THRESHOLD
-    audit = audit_folder(folder, threshold=max(threshold, MIN_DISCLOSURE_THRESHOLD))
+    audit = audit_folder(folder, threshold=threshold)
     for problem in audit.problems:
         result.failed(f"disclosure: {problem}")
     if audit.ok:
@@ -352,7 +348,11 @@ def verify(
     progress("files: comparing every published file with the manifest")
     _check_files(result, manifest, folder)
     progress("disclosure: auditing the published tables against differencing")
-    _check_disclosure(result, manifest, folder)
+    try:  # the threshold of the parameter file (whose hash the inputs check compares), not the manifest's word
+        threshold = load_cohort(params_dir, programme, cohort).disclosure_threshold
+    except EvaluationError:
+        threshold = DEFAULT_DISCLOSURE_THRESHOLD
+    _check_disclosure(result, folder, threshold)
     progress("inputs: comparing SHA-256 with the manifest")
     if not _check_inputs(result, manifest, data_dir, params_dir):
         result.failed("rebuild and findings: not re-derived, because the inputs differ from those the report was "
