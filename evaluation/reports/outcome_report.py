@@ -28,6 +28,7 @@ from evaluation.reports.disclosure_plan import (
     people_with_dimensions,
 )
 from evaluation.reports.findings import Finding, ReportResult, collect_warnings
+from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats import outcomes as oc
 
 __all__ = [
@@ -304,24 +305,18 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         "",
     ]
     self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
-    sig = self_rows[self_rows["p_adjusted"] < 1 - coh.confidence_level].sort_values("d_z", ascending=False)
-    flat = self_rows[~(self_rows["p_adjusted"] < 1 - coh.confidence_level)]
-    lines.append("**What changed (self-assessment).** ")
-    if len(sig):
-        lines[-1] += "Participants rated themselves higher after the programme on: " + "; ".join(
-            f"{titles.get(r.scale, r.scale).lower()} ({r.mean_change:+.2f} points on a 1-5 scale, "
-            f"{pct}% CI {_fmt_ci(r.change_ci_low, r.change_ci_high)}; d_z = {r.d_z:.2f})"
-            for r in sig.itertuples()) + "."
-    if len(flat):
-        lines[-1] += " There was no clear change in " + ", ".join(
-            titles.get(s, s).lower() for s in flat["scale"]) + \
-            " (the confidence interval includes no change, after adjusting for testing several scales)."
-    lm = out[(out["comparison"] == first) & (out["rater"] != "self")]
-    if len(lm):
-        lines += ["", "**What line managers saw.** " + "; ".join(
-            f"{titles.get(r.scale, r.scale)}: {r.mean_change:+.2f} points ({pct}% CI "
-            f"{_fmt_ci(r.change_ci_low, r.change_ci_high)}, n = {r.n_pairs})" for r in lm.itertuples()) + ". "
-            "Change seen by others is the stronger evidence that behaviour at work changed (Kirkpatrick level 3)."]
+    alpha = 1 - coh.confidence_level
+    judged = verdicts(out, comparison=first, rater="self", alpha=alpha, levels=(2,))
+    lines.append("**What changed (self-assessment).** " + verdict_sentences(
+        judged, titles, confidence_level=coh.confidence_level, who="Participants rated themselves"))
+    for rater in sorted(set(out.loc[out["comparison"] == first, "rater"]) - {"self"}):
+        judged = verdicts(out, comparison=first, rater=rater, alpha=alpha)
+        if len(judged):
+            lines += ["", f"**What {rater.replace('_', ' ')}s saw.** " + verdict_sentences(
+                judged, titles, confidence_level=coh.confidence_level,
+                who=f"{rater.replace('_', ' ').capitalize()}s rated participants", show_n=True)
+                + " Change seen by others is the stronger evidence that behaviour at work changed "
+                "(Kirkpatrick level 3)."]
     primary = data.primary_scale
     prow = self_rows[self_rows["scale"] == primary]
     if len(prow) and not pd.isna(prow["rci_improved"].iloc[0]):

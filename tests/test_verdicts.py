@@ -1,0 +1,109 @@
+"""Issue 11, item 2: one rule per verdict — each sentence of the summary is true of the row it cites.
+
+For every scale the summary names, the test reads back from the text the verdict and the
+interval quoted beside it and checks them against the table row: a scale called clear has an
+adjusted p below α and a quoted interval that excludes no change; a scale of "no clear change"
+has a quoted interval that includes it; the in-between case (clear on its own, not after the
+adjustment) is said in so many words. Over random families of scales and over every shipped
+cohort, self-ratings and line managers' alike.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from evaluation.data.cohort import load_cohort_data
+from evaluation.reports import outcome_report
+from evaluation.reports.verdicts import classify_text, signed, verdict_sentences, verdicts
+
+LEVEL = 0.95
+
+
+def _quoted(text: str, title: str) -> tuple[float, float, float]:
+    """The change and interval quoted after a scale's title."""
+    m = re.search(re.escape(title) + r" \(([+-]?\d+\.\d\d) points, \d+% CI ([+-]?\d+\.\d\d) to ([+-]?\d+\.\d\d)", text)
+    assert m, f"{title!r} is not quoted with its change and interval"
+    return float(m.group(1)), float(m.group(2)), float(m.group(3))
+
+
+def _check(text: str, rows: pd.DataFrame, titles: dict, alpha: float) -> list[str]:
+    """Each named scale's verdict and quoted numbers against its row; returns the verdicts read."""
+    read = []
+    for r in rows.itertuples():
+        title = titles[r.scale]
+        said = classify_text(text, title)
+        if pd.isna(r.mean_change):
+            assert title in text and said is None
+            continue
+        change, low, high = _quoted(text, title)
+        assert (f"{change:.2f}", f"{low:.2f}", f"{high:.2f}") == tuple(
+            signed(x).lstrip("+") for x in (r.mean_change, r.change_ci_low, r.change_ci_high))
+        clear = r.p_adjusted < alpha
+        if said in ("clear_increase", "clear_decrease"):
+            assert clear and (r.change_ci_low > 0 or r.change_ci_high < 0)
+            assert (said == "clear_increase") == (r.mean_change > 0)
+        elif said == "clear_unadjusted_only":
+            assert not clear and (r.change_ci_low > 0 or r.change_ci_high < 0)
+        elif said == "no_clear_change":
+            assert not clear and r.change_ci_low <= 0 <= r.change_ci_high
+        else:
+            raise AssertionError(f"{title!r}: no verdict in the text")
+        read.append(said)
+    return read
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_families_get_sentences_true_to_their_rows(seed):
+    # A family of 2 to 8 scales with paired-t results (n pairs, mean, SD), Holm-adjusted by
+    # statsmodels' multipletests — the reference for the adjustment — then rendered and read back.
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 9))
+    n = rng.integers(8, 120, size=k)
+    mean = rng.normal(0.1, 0.15, size=k)
+    sd = rng.uniform(0.3, 0.9, size=k)
+    se = sd / np.sqrt(n)
+    t = mean / se
+    p = 2 * stats.t.sf(np.abs(t), n - 1)
+    half = stats.t.ppf(0.5 + LEVEL / 2, n - 1) * se
+    adjusted = multipletests(p, method="holm")[1]
+    outcomes = pd.DataFrame({"scale": [f"s{i}" for i in range(k)], "kirkpatrick_level": 2, "comparison": "pre_post",
+                             "rater": "self", "n_pairs": n, "mean_change": mean, "change_ci_low": mean - half,
+                             "change_ci_high": mean + half, "p_value": p, "p_adjusted": adjusted})
+    titles = {f"s{i}": f"Scale {chr(65 + i)}" for i in range(k)}
+    table = verdicts(outcomes, comparison="pre_post", rater="self", alpha=1 - LEVEL)
+    text = verdict_sentences(table, titles, confidence_level=LEVEL, who="Participants rated themselves")
+    read = _check(text, outcomes, titles, 1 - LEVEL)
+    assert len(read) == k
+    if "clear_unadjusted_only" in read:
+        assert f"testing {k} scales at once" in text
+
+
+@pytest.mark.parametrize("programme, cohort", [
+    ("leading-to-deliver", 2),
+    pytest.param("leading-to-deliver", 1, marks=pytest.mark.slow),
+    pytest.param("leading-to-deliver", 3, marks=pytest.mark.slow),
+    pytest.param("leading-to-deliver", 4, marks=pytest.mark.slow),
+    pytest.param("leading-to-deliver", 5, marks=pytest.mark.slow),
+    pytest.param("collaborative-leadership", 1, marks=pytest.mark.slow),
+])
+def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
+    data = load_cohort_data(programme, cohort)
+    tables = outcome_report.outcome_tables(data)
+    summary = outcome_report.outcome_summary(tables, data)
+    out = tables["outcomes"]
+    first = data.cohort.comparisons[0]
+    alpha = 1 - data.cohort.confidence_level
+    titles = {s: str(t) for s, t in data.titles.items()}
+    paragraphs = {p.split("**")[1]: p.split("** ", 1)[1] for p in summary.split("\n\n") if p.startswith("**")}
+    self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
+    _check(paragraphs["What changed (self-assessment)."], self_rows, titles, alpha)
+    for rater in set(out.loc[out["comparison"] == first, "rater"]) - {"self"}:
+        rows = out[(out["comparison"] == first) & (out["rater"] == rater)]
+        read = _check(paragraphs[f"What {rater.replace('_', ' ')}s saw."], rows, titles, alpha)
+        assert len(read) == rows["mean_change"].notna().sum()  # line managers get verdicts too
