@@ -189,3 +189,11 @@ def pytest_terminal_summary(terminalreporter):
     if failed:
         line += f"; not refused correctly: {', '.join(failed)}"
     terminalreporter.write_line(line, bold=True, red=bool(failed), green=not failed)
+
+
+SHIPPED_COHORTS = [("leading-to-deliver", c) for c in (1, 2, 3, 4, 5)] + [("collaborative-leadership", 1)]
+
+
+def shipped_cohorts(*quick: tuple[str, int]) -> list:
+    """``pytest.param`` for every shipped cohort; those not in ``quick`` are marked ``slow``."""
+    return [pytest.param(p, c, marks=() if (p, c) in quick else pytest.mark.slow) for p, c in SHIPPED_COHORTS]

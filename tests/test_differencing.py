@@ -26,7 +26,7 @@ from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_tabl
 from evaluation.publish.pipeline import evaluate
 from evaluation.reports import equity_report, outcome_report
 from evaluation.stats.disclosure.attack import count_intervals, derivable
-from tests.conftest import write_demo
+from tests.conftest import shipped_cohorts, write_demo
 
 T = 5
 
@@ -204,14 +204,7 @@ def published_tables(programme: str, cohort: int) -> tuple[dict[str, pd.DataFram
     return {k: _as_published(v) for k, v in tables.items()}, data.cohort.disclosure_threshold
 
 
-@pytest.mark.parametrize("programme, cohort", [
-    pytest.param("leading-to-deliver", 2, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 1, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 3, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 4, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 5, marks=pytest.mark.slow),
-    pytest.param("collaborative-leadership", 1, marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize("programme, cohort", shipped_cohorts())
 def test_no_small_count_or_statistic_can_be_worked_out_from_a_cohorts_tables(programme, cohort):
     tables, threshold = published_tables(programme, cohort)
     audit = audit_tables(tables, threshold=threshold)

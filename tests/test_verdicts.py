@@ -21,6 +21,7 @@ from statsmodels.stats.multitest import multipletests
 from evaluation.data.cohort import load_cohort_data
 from evaluation.reports import outcome_report
 from evaluation.reports.verdicts import classify_text, signed, verdict_sentences, verdicts
+from tests.conftest import shipped_cohorts
 
 LEVEL = 0.95
 
@@ -84,14 +85,7 @@ def test_random_families_get_sentences_true_to_their_rows(seed):
         assert f"testing {k} scales at once" in text
 
 
-@pytest.mark.parametrize("programme, cohort", [
-    ("leading-to-deliver", 2),
-    pytest.param("leading-to-deliver", 1, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 3, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 4, marks=pytest.mark.slow),
-    pytest.param("leading-to-deliver", 5, marks=pytest.mark.slow),
-    pytest.param("collaborative-leadership", 1, marks=pytest.mark.slow),
-])
+@pytest.mark.parametrize("programme, cohort", shipped_cohorts(("leading-to-deliver", 2)))
 def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
     data = load_cohort_data(programme, cohort)
     tables = outcome_report.outcome_tables(data)
