@@ -343,6 +343,10 @@ def load_instrument(params_dir: Path | str, name: str) -> Instrument:
 def load_programme(params_dir: Path | str, programme: str) -> Programme:
     """Load ``params/<programme>/programme.yaml``."""
     path = Path(params_dir) / check_name(programme, "programme") / "programme.yaml"
+    if not path.is_file():
+        known = list_programmes(params_dir)
+        raise ParameterError(f"{path}: parameter file not found: there is no programme {programme!r}; the programmes "
+                             f"with parameters are {', '.join(known) if known else 'none'}")
     data = _read_yaml(path)
     try:
         prog = Programme.model_validate(data)

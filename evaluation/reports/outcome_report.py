@@ -226,7 +226,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     for row in tables["outcomes"].itertuples(index=False):
         key = f"outcomes.{row.comparison}.{row.rater}.{row.scale}"
         who = "self-rated" if row.rater == "self" else f"rated by {row.rater.replace('_', ' ')}s"
-        waves = row.comparison.replace("_", " to ").replace("follow up", "follow-up")
+        waves = " to ".join(w.replace("_", "-") for w in COMPARISONS[row.comparison])
         out.append(Finding(
             f"{key}.mean_change",
             f"{titles.get(row.scale, row.scale)} ({who}) changed by {row.mean_change:+.2f} points from {waves} "
