@@ -98,6 +98,10 @@ class _Ledger:
     primary: set[int] = field(default_factory=set)
     source: dict[int, str] = field(default_factory=dict)
     lines: list[tuple[int, list[int]]] = field(default_factory=list)
+    #: Populations of paired scores broken down in this dimension, with the categories listed.
+    populations: dict[tuple, set[str]] = field(default_factory=dict)
+    #: Populations whose table omits groups without pairs (``breakdowns.csv``): omitted means 0.
+    omitted_are_zero: set[tuple] = field(default_factory=set)
 
     def cell(self, key: tuple) -> int:
         return self.index.setdefault(key, len(self.index))
@@ -136,8 +140,6 @@ def _describe(key: tuple, dimension: str) -> str:
         return f"the number with {group} who completed the programme"
     if kind == "noncompleted":
         return f"the number with {group} who did not complete the programme"
-    if kind == "undeclared":
-        return f"the number who did not declare their {dimension}"
     scale, comparison, rater = key[1]
     if kind == "pairs":
         return f"the number with {group} with {rater} scores for both waves of {comparison} on {scale}"
@@ -254,9 +256,9 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, threshold: int) -> Diffe
                 for statistic, mean in means.items():
                     if mean is not None:
                         book.publish(("sum", population, statistic, category), mean * n, name)
-            book.__dict__.setdefault("populations", {}).setdefault(population, set()).update(listed)
+            book.populations.setdefault(population, set()).update(listed)
             if name == "breakdowns":
-                book.__dict__.setdefault("omitted_means_zero", set()).add(population)
+                book.omitted_are_zero.add(population)
 
     cells = 0
     for dimension, book in dimensions.items():
@@ -296,12 +298,12 @@ def _lines(book: _Ledger, totals: dict, pair_totals: dict) -> int:
         book.line(("completed", ALL), [("completed", c) for c in categories])
         book.line(("noncompleted", ALL), [("noncompleted", c) for c in categories])
         book.line(("enrolled", ALL), [("completed", ALL), ("noncompleted", ALL)])
-    for population, listed in getattr(book, "populations", {}).items():
+    for population, listed in book.populations.items():
         whole = pair_totals.get(population, {})
         if "n" in whole:
             book.publish(("pairs", population, ALL), whole["n"], "outcomes")
         for c in categories:
-            if c not in listed and population in getattr(book, "omitted_means_zero", set()):
+            if c not in listed and population in book.omitted_are_zero:
                 book.publish(("pairs", population, c), 0, "breakdowns")
                 for statistic in STATISTICS:
                     book.publish(("sum", population, statistic, c), 0, "breakdowns")
@@ -348,11 +350,11 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
              and not math.isinf(high[i]) and high[i] - low[i] < 0.5 and abs(low[i] - everyone) < 0.5}
     for i in count_cells:
         key = keys[i]
-        if key[-1] == ALL and key[0] != "undeclared" or key[-1] in whole:
+        if key[-1] == ALL or key[-1] in whole:  # whole-cohort figures (the undeclared total among them)
             continue
         if i in book.known:
             value = book.known[i]
-            if 1 <= value < t and key[0] != "undeclared":
+            if 1 <= value < t:
                 problems.append(f"{_describe(key, dimension)} is published and is from 1 to {t - 1} "
                                 f"(table: {book.source[i]})")
         elif not math.isinf(high[i]) and high[i] - low[i] < 0.5 and 1 <= round(low[i]) < t:

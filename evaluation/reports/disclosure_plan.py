@@ -31,6 +31,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -93,7 +94,7 @@ class DisclosurePlan(ResultDisplay):
         """The flag of one cell (``""`` for a cell the plan does not hold)."""
         return self._lookup.get((quantity, str(dimension), str(category)), "")
 
-    @property
+    @cached_property
     def _lookup(self) -> dict:
         return dict(zip(zip(self.cells["quantity"], self.cells["dimension"], self.cells["category"], strict=True),
                         self.cells["flag"], strict=True))

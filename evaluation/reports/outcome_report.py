@@ -270,10 +270,6 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     return out
 
 
-def _fmt_ci(lo: float, hi: float) -> str:
-    return f"{lo:+.2f} to {hi:+.2f}"
-
-
 class _MarkdownTitles(dict):
     """Scale titles (or, failing a title, the scale's name), safe in a Markdown summary."""
 

@@ -186,8 +186,10 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                 "figures.") if len(comp) < groups else ""
     if len(comp):
         low = comp.sort_values("completion_rate").head(3)
-        lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme.{withheld} The "
-                  "lowest completion rates among the groups shown were: " + "; ".join(
+        lowest = ("Every group shown completed in full: " if (comp["completion_rate"] == 1).all()
+                  else "The lowest completion rates among the groups shown were: ")
+        lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme.{withheld} "
+                  + lowest + "; ".join(
                       f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
                       f"{r.completion_rate:.0%},"
                       f" {pct}% CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
