@@ -43,6 +43,23 @@ _GOF_SUBJECT = {
 }
 
 
+def _and(words) -> str:
+    """``a, b and c``.
+
+    Examples
+    --------
+    >>> _and(["sector"]), _and(["sector", "role level", "council area"])
+    ('sector', 'sector, role level and council area')
+    """
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def _groups(k: int, one: str, many: str) -> str:
+    """``1 group shows`` / ``3 groups show``."""
+    return f"{k} group {one}" if k == 1 else f"{k} groups {many}"
+
+
 def _p_words(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -69,7 +86,7 @@ def year_gap_words(years: dict[str, int], cohort_year: int | None) -> str:
     >>> year_gap_words({"sector": 2005}, 2004)
     "the nearest year with figures is 2005, 1 year from the cohort's 2004"
     >>> year_gap_words({"sector": 2018, "gender": 2005}, 2004)
-    "the nearest year with figures is 2018 for sector (14 years from the cohort's 2004) and 2005 for gender (1 year)"
+    "the nearest year with figures is 2005 for gender (1 year from the cohort's 2004) and 2018 for sector (14 years)"
     """
     distinct = sorted(set(years.values()))
     if not distinct:
@@ -191,10 +208,11 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         "**Why this matters.** Under the Equality Act 2010, public bodies must have due regard to eliminating "
         "discrimination and advancing equality of opportunity between people who share a protected characteristic "
         "and those who do not (the public sector equality duty, section 149). "
-        + (("This report looks at " + ", ".join(
-            f"{PROTECTED_CHARACTERISTICS[d]} (recorded as {DIMENSION_TITLES.get(d, d)})" for d in protected)
-            + ", and, beside these protected characteristics, at ") if protected else "This report looks at ")
-        + ", ".join(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access.",
+        + (("This report looks at the protected characteristics " + _and(
+            PROTECTED_CHARACTERISTICS[d] + ("" if PROTECTED_CHARACTERISTICS[d] == DIMENSION_TITLES.get(d, d)
+                                            else f" (recorded as {DIMENSION_TITLES.get(d, d)})") for d in protected)
+            + (", and, beside them, at " if access else ".")) if protected else "This report looks at ")
+        + (_and(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access." if access else ""),
         "",
         f"**Who is compared.** The {n} people who had a place are compared with the programme's eligible "
         f"population, {population}, not with the whole workforce; {year_gap_words(result.workforce_years, result.cohort_year)} "
@@ -241,9 +259,10 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
               f"lies between {lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways): a claim of "
               f"equal access needs the evidence for it. A group shows a *disparity* when the interval excludes 1 (the "
               "same chance as the reference group) and the estimate lies outside the band, and is *inconclusive* "
-              f"otherwise. {len(clear)} groups show a disparity, {len(within)} are within the band and "
-              f"{len(inconclusive)} are inconclusive — with {n} places in the cohort, most small groups cannot be "
-              "judged either way."]
+              f"otherwise. {_groups(len(clear), 'shows', 'show')} a disparity, {len(within)} "
+              f"{'is' if len(within) == 1 else 'are'} within the band and {len(inconclusive)} "
+              f"{'is' if len(inconclusive) == 1 else 'are'} inconclusive — with {n} places in the cohort, most small "
+              "groups cannot be judged either way."]
     gof = tables["goodness_of_fit"].dropna(subset=["p_value"])
     alpha = 1 - coh.confidence_level
     differs = gof[gof["p_value"] < alpha]
@@ -258,13 +277,14 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         text += (". ".join(said) + ". ") if said else ("For no dimension do the places differ from the eligible "
                                                      "population's make-up by more than chance would explain. ")
         if said and rest:
-            text += ("For " + ", ".join(rest) + " the tests do not show a difference (which is not evidence that "
+            text += ("For " + _and(rest) + " the tests do not show a difference (which is not evidence that "
                      "access was equal). ")
         lines += ["", text + f"Goodness-of-fit tests at the {alpha:.2g} level; the table says which test was used."]
     skipped = tables["goodness_of_fit"][tables["goodness_of_fit"]["method"] == "none"]
     if len(skipped):
-        lines += ["", "The goodness-of-fit test is not shown for " + ", ".join(
-            DIMENSION_TITLES.get(d, d) for d in skipped["dimension"]) + " (see the table for why)."]
+        lines += ["", "The goodness-of-fit test is not shown for " + _and(
+            DIMENSION_TITLES.get(d, d) for d in skipped["dimension"]) + ": the number of places it would test "
+                  "would reveal a withheld group."]
     nat = table[table["benchmark"] == "national_bodies"] if "benchmark" in table else table.iloc[0:0]
     if len(nat):
         r = nat.iloc[0]
