@@ -82,6 +82,14 @@ def test_the_denominator_is_the_eligible_population(cohort2):
     assert "outside the eligible population 'first_and_middle_managers'" in notes
 
 
+def test_an_unknown_population_at_report_time_names_the_key(cohort2):
+    _, data, _ = cohort2
+    odd = dataclasses.replace(data, programme=data.programme.model_copy(update={"eligible_population": "nurses"}))
+    with pytest.raises(ParameterError, match=r"programme.yaml: key `eligible_population` is 'nurses'.*populations "
+                                             r"there: all_staff, first_and_middle_managers, senior_managers"):
+        er.equity_tables(odd)
+
+
 def test_nearest_year_and_its_gap_are_stated(cohort2):
     _, data, _ = cohort2
     wf = data.workforce

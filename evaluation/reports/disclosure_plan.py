@@ -36,6 +36,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from evaluation.core.errors import ParameterError
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData, scale_info
@@ -150,8 +151,16 @@ def eligible_workforce(data: CohortData, dimensions: Sequence[str]) -> pd.DataFr
     year nearest the cohort's year of enrolment (:func:`~evaluation.stats.equity.enrolment_year`;
     the cohort's ``year`` parameter when no date is known), one year per dimension."""
     year = eq.enrolment_year(data.participants["enrolled_on"]) if "enrolled_on" in data.participants else None
-    return eq.select_workforce(data.workforce, year=year if year is not None else data.cohort.year,
-                               dimensions=dimensions, population=data.programme.eligible_population)
+    try:
+        return eq.select_workforce(data.workforce, year=year if year is not None else data.cohort.year,
+                                   dimensions=dimensions, population=data.programme.eligible_population)
+    except ValueError:
+        if data.programme.eligible_population in eq.workforce_populations(data.workforce):
+            raise
+        raise ParameterError(
+            f"params/{data.programme.name}/programme.yaml: key `eligible_population` is "
+            f"{data.programme.eligible_population!r}, which is not a population of workforce.csv; the populations "
+            f"there: {', '.join(eq.workforce_populations(data.workforce))}") from None
 
 
 def group_labels(values: pd.Series) -> pd.Series:
