@@ -130,7 +130,8 @@ def council_areas(table: pd.DataFrame, counts: pd.DataFrame, hide: np.ndarray
     zero = int((council["participants"] == 0).sum())
     spread = pd.DataFrame([
         {"measure": "gini", "value": g, "description": "Workforce-weighted Gini coefficient of places per 1,000 "
-         "across council areas (Brown's formula; 0 = places in proportion to the workforce), suppressed areas pooled"},
+         "across council areas (Brown's formula; 0 = places in proportion to the eligible population), suppressed "
+         "areas pooled"},
         {"measure": "council_areas", "value": float(council_mask.sum()), "description": "Council areas compared"},
         {"measure": "council_areas_without_places", "value": float(zero),
          "description": "Council areas where no one had a place"},

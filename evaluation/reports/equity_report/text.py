@@ -158,7 +158,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
         out.append(Finding(
             "equity.local_authority.gini",
             f"Places per 1,000 eligible staff across council areas have a workforce-weighted Gini coefficient of "
-            f"{g:.2f} (0 = in proportion to the workforce).",
+            f"{g:.2f} (0 = in proportion to the eligible population).",
             g, None, None, "Gini coefficient (0 = equal)", "equity_spread"))
     for r in tables["declaration"].itertuples(index=False):
         if r.suppressed or pd.isna(r.declaration_rate) or r.dimension not in eq_protected(data):
