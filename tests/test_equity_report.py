@@ -86,7 +86,7 @@ def test_an_unknown_population_at_report_time_names_the_key(cohort2):
     _, data, _ = cohort2
     odd = dataclasses.replace(data, programme=data.programme.model_copy(update={"eligible_population": "nurses"}))
     with pytest.raises(ParameterError, match=r"programme.yaml: key `eligible_population` is 'nurses'.*populations "
-                                             r"there: all_staff, first_and_middle_managers, senior_managers"):
+                                             r"there: all_staff, first_and_middle_managers, public_service_senior_managers"):
         er.equity_tables(odd)
 
 

@@ -426,7 +426,7 @@ def test_manager_populations(raw, participants):
     ltd_years = {int(d[:4]) for d in participants[LTD]["enrolled_on"]}
     clp_years = {int(d[:4]) for d in participants[CLP]["enrolled_on"]}
     assert ltd_years == {2003, 2004, 2005, 2006, 2007} <= years["first_and_middle_managers"]
-    assert clp_years <= years["senior_managers"]
+    assert clp_years <= years["public_service_senior_managers"]
     managers = wf[wf["population"] != "all_staff"]
     assert managers["source"].str.startswith("ILLUSTRATIVE").all()
     assert (managers["headcount"] > 0).all()
@@ -436,7 +436,7 @@ def test_manager_populations(raw, participants):
     roles = managers[managers["dimension"] == "role_level"]
     assert set(roles.loc[roles["population"] == "first_and_middle_managers", "category"]) == {
         "first_line_manager", "middle_manager"}
-    assert set(roles.loc[roles["population"] == "senior_managers", "category"]) == {"senior_manager", "chief_officer"}
+    assert set(roles.loc[roles["population"] == "public_service_senior_managers", "category"]) == {"senior_manager", "chief_officer"}
     # every council area and national bodies are in every population x year
     for _, g in managers.groupby(["population", "year"]):
         assert set(g.loc[g["dimension"] == "local_authority", "category"]) == set(COUNCIL_AREAS) | {"national"}

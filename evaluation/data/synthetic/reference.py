@@ -176,10 +176,13 @@ def _round_to_total(weights: np.ndarray, total: int, unit: int = 10) -> np.ndarr
 
 
 #: The populations of the shipped programmes (CONTRACT section 2): population → (role levels
-#: from the 2018 all-staff table that make it up, years it is given for).
+#: from the 2018 all-staff table that make it up, years it is given for). Leading to Deliver is
+#: open to managers of every sector; the Collaborative Leadership pilot to senior managers of
+#: public services only (local authorities, health, other public bodies and national bodies),
+#: so its population has no private or voluntary sector (see ``_MANAGER_SHARES``).
 MANAGER_POPULATIONS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
     "first_and_middle_managers": (("first_line_manager", "middle_manager"), (2003, 2004, 2005, 2006, 2007)),
-    "senior_managers": (("senior_manager", "chief_officer"), (2005,)),
+    "public_service_senior_managers": (("senior_manager", "chief_officer"), (2005,)),
 }
 #: ILLUSTRATIVE back-cast of the workforce's size to the programmes' years, relative to 2018
 #: (growth of about 2% a year; not a published series).
@@ -188,15 +191,16 @@ _YEAR_FACTOR = {2003: 0.80, 2004: 0.82, 2005: 0.84, 2006: 0.86, 2007: 0.88}
 #: authority sector, more often men and older than the whole workforce; national bodies
 #: (regulators, inspectorates, national agencies) hold a larger share of senior posts. Council
 #: areas share out the rest in proportion to the 2018 all-staff figures.
-#: (dimension, category) → (first_and_middle_managers %, senior_managers %); ``national`` is the
-#: national bodies' share of the population, the council areas sharing out the rest.
+#: (dimension, category) → (first_and_middle_managers %, public_service_senior_managers %);
+#: ``national`` is the national bodies' share of the population, the council areas sharing out
+#: the rest. A share of 0 leaves the category out of the population (its people are not eligible).
 _MANAGER_SHARES: dict[tuple[str, str], tuple[float, float]] = {
-    ("sector", "local_authority"): (38.0, 45.0),
-    ("sector", "health"): (2.5, 6.0),
-    ("sector", "other_public"): (1.5, 5.0),
-    ("sector", "private"): (32.0, 26.0),
-    ("sector", "voluntary"): (26.0, 18.0),
-    ("national", "national"): (1.3, 4.0),
+    ("sector", "local_authority"): (38.0, 80.0),
+    ("sector", "health"): (2.5, 11.0),
+    ("sector", "other_public"): (1.5, 9.0),
+    ("sector", "private"): (32.0, 0.0),
+    ("sector", "voluntary"): (26.0, 0.0),
+    ("national", "national"): (1.3, 7.0),
     ("gender", "female"): (72.0, 55.0),
     ("gender", "male"): (27.6, 44.5),
     ("gender", "not_declared"): (0.3, 0.4),
@@ -225,8 +229,11 @@ _MANAGER_SHARES: dict[tuple[str, str], tuple[float, float]] = {
 }  # fmt: skip
 _POPULATION_WORDS = {
     "first_and_middle_managers": "first-line and middle managers",
-    "senior_managers": "senior managers and chief officers",
+    "public_service_senior_managers": "senior managers and chief officers of public services",
 }
+#: ILLUSTRATIVE share (%) of each population's role levels that its sectors hold (the public
+#: services hold about 56% of senior posts in the 2018 picture above); 100 = every sector.
+_SECTOR_SCOPE = {"first_and_middle_managers": 100.0, "public_service_senior_managers": 56.0}
 
 
 def _all_staff_rows() -> list[tuple[str, str, int, str]]:
@@ -267,12 +274,14 @@ def _manager_rows(population: str, year: int, all_staff: pd.DataFrame) -> list[t
     roles, _ = MANAGER_POPULATIONS[population]
     role_2018 = all_staff[all_staff["dimension"] == "role_level"].set_index("category")["headcount"]
     factor = _YEAR_FACTOR[year]
-    total = int(round(sum(int(role_2018[r]) for r in roles) * factor / 10) * 10)
+    scope = _SECTOR_SCOPE[population] / 100
+    total = int(round(sum(int(role_2018[r]) for r in roles) * factor * scope / 10) * 10)
     unit = 10 if total >= 10_000 else 1  # a small population in whole people, so no category rounds to 0
     words = _POPULATION_WORDS[population]
     base = (f"{ILLUSTRATIVE}; {words} in {year}: the 2018 all-staff {' + '.join(roles)} headcount "
             f"({' + '.join(f'{int(role_2018[r]):,}' for r in roles)}, itself illustrative) x {factor:.2f} "
-            f"(illustrative back-cast of workforce growth to {year}) = {total:,}")
+            f"(illustrative back-cast of workforce growth to {year})"
+            + (f" x {scope:.2f} (illustrative share in public services)" if scope < 1 else "") + f" = {total:,}")
     column = list(MANAGER_POPULATIONS).index(population)
     shares: dict[str, dict[str, float]] = {}
     for (dimension, category), values in _MANAGER_SHARES.items():
@@ -280,6 +289,7 @@ def _manager_rows(population: str, year: int, all_staff: pd.DataFrame) -> list[t
     rows: list[tuple[str, str, int, str]] = []
 
     def add(dimension: str, weights: dict[str, float], amount: int, how: str) -> None:
+        weights = {category: w for category, w in weights.items() if w > 0}
         counts = _round_to_total(np.array(list(weights.values())), amount, unit)
         rows.extend((dimension, cat, int(n), f"{base}; {how}") for cat, n in zip(weights, counts, strict=True))
 

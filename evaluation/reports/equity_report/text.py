@@ -73,7 +73,7 @@ def population_words(population: str) -> str:
     ('first-line and middle managers', 'all staff (the whole workforce)')
     """
     return {"all_staff": "all staff (the whole workforce)", "first_and_middle_managers": "first-line and middle managers",
-            "senior_managers": "senior managers and chief officers"}.get(population, population.replace("_", " "))
+            "public_service_senior_managers": "senior managers and chief officers of public services"}.get(population, population.replace("_", " "))
 
 
 def year_gap_words(years: dict[str, int], cohort_year: int | None) -> str:
