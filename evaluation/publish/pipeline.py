@@ -2,8 +2,9 @@
 
 Steps (a progress line each): check the parameters; ingest when the processed data are
 missing or were built from other inputs; run every report notebook with papermill (kernel
-``python3``, paths passed as parameters); render HTML without code; merge the findings; write
-the manifest. Before anything is published, the differencing audit
+``python3``, paths passed as parameters); render HTML without code, each page titled with the
+report's title (:mod:`evaluation.publish.rendering`); merge the findings; write the cohort index
+page ``index.html`` (:mod:`evaluation.publish.cohort_index`); write the manifest. Before anything is published, the differencing audit
 (:mod:`evaluation.publish.disclosure_audit`) reads the tables as a reader would and fails the
 run if a count or statistic of fewer than threshold people could be worked out. Everything is assembled in a temporary folder and moved to
 ``reports/<programme>/cohort-<n>/`` only when every step succeeded; a failing notebook is kept
