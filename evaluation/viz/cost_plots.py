@@ -9,6 +9,7 @@ labelled and every money axis names its price base. This module computes no stat
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -44,15 +45,35 @@ def _words(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
+def _pounds_tick(x: float, thousands: bool = False) -> str:
+    """An exact tick label in pounds: never rounds the tick's value away.
+
+    In thousands (``thousands=True``) with as many decimals as the value needs (up to three:
+    £2.5k, £17.5k, £20k), else whole pounds with separators.
+
+    Examples
+    --------
+    >>> [_pounds_tick(x, thousands=True) for x in (0, 2500, 7500, 17500, 20000, 1250)]
+    ['£0', '£2.5k', '£7.5k', '£17.5k', '£20k', '£1.25k']
+    >>> _pounds_tick(12345.0)
+    '£12,345'
+    """
+    if not thousands or x == 0:
+        return f"£{x:,.0f}"
+    k = x / 1000
+    for digits in range(4):
+        if abs(round(k, digits) - k) < 1e-9 * max(1.0, abs(k)):
+            return f"£{k:,.{digits}f}k"
+    return f"£{x:,.0f}"
+
+
 def _pounds_axis(axis, *, thousands: bool = False, ticks: int | None = None) -> None:
+    """Money ticks whose labels are exact: whole-pound (or, in thousands, round-number) steps."""
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    if ticks:
-        axis.set_major_locator(MaxNLocator(ticks))
-    if thousands:
-        axis.set_major_formatter(FuncFormatter(lambda x, _: f"£{x / 1000:,.0f}k"))
-    else:
-        axis.set_major_formatter(FuncFormatter(lambda x, _: f"£{x:,.0f}"))
+    # steps of 1, 2, 2.5 or 5 × 10^k: in thousands every tick has at most one or two decimals
+    axis.set_major_locator(MaxNLocator(ticks or "auto", steps=[1, 2, 2.5, 5, 10], integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda x, _: _pounds_tick(x, thousands)))
 
 
 def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Plot:
@@ -185,7 +206,8 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
     tornado : DataFrame
         ``tables/cost_tornado.csv``: ``measure``, ``description``, ``low_setting``,
         ``high_setting``, ``value_low``, ``value_high``, ``value_base``, ``price_base_year``,
-        widest swing first.
+        widest swing first; optionally ``reason`` (why the range was tried), which each bar's
+        label gives beside the range.
     measure : str
         The measure to draw, e.g. ``cost_per_completer``.
     title : str, optional
@@ -215,20 +237,23 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
     year = int(rows["price_base_year"].iloc[0])
     base = float(rows["value_base"].iloc[0])
     with style_for(ax):
-        fig, ax_ = new_figure(9.0, 0.55 * max(len(rows), 3) + 1.6, ax=ax)
+        reasons = rows["reason"] if "reason" in rows else pd.Series([""] * len(rows))
+        fig, ax_ = new_figure(10.0, (0.95 if reasons.str.len().any() else 0.55) * max(len(rows), 3) + 1.6, ax=ax)
         y = np.arange(len(rows))[::-1]
         labels, parts = [], []
-        for yi, r in zip(y, rows.itertuples(index=False), strict=True):
-            labels.append(f"{r.description}\n({r.low_setting} to {r.high_setting})")
+        for yi, r, why in zip(y, rows.itertuples(index=False), reasons, strict=True):
+            tried = f"tried {r.low_setting} to {r.high_setting}"
+            labels.append("\n".join([r.description, tried + (":" if why else ""),
+                                     *textwrap.wrap(str(why), 55)]))
             if math.isnan(r.value_low) or math.isnan(r.value_high):
                 parts.append(f"{r.description}: not available")
                 continue
             for value, colour in ((r.value_low, "#92c5de"), (r.value_high, "#f4a582")):
                 ax_.barh(yi, value - base, left=base, color=colour, height=0.6)
             parts.append(f"{r.description}: {_money(r.value_low)} at {r.low_setting}, {_money(r.value_high)} at "
-                         f"{r.high_setting}")
+                         f"{r.high_setting}" + (f" ({why})" if why else ""))
         ax_.axvline(base, color="black", linewidth=1)
-        ax_.set_yticks(y, labels, fontsize=8)
+        ax_.set_yticks(y, labels, fontsize=7)
         _pounds_axis(ax_.xaxis, ticks=6)
         words = MEASURE_WORDS.get(measure, _words(measure))
         ax_.set_xlabel(f"{words} (GBP, {year} prices)")
@@ -251,7 +276,7 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
 def bootstrap_chart(
     draws: pd.DataFrame,
     bootstrap: pd.DataFrame,
-    measures: tuple[str, ...] = ("cost_per_completer", "cost_per_reliable_improver"),
+    measures: tuple[str, ...] | None = None,
     *,
     confidence_level: float | None = None,
     title: str | None = None,
@@ -270,8 +295,8 @@ def bootstrap_chart(
         ``tables/cost_bootstrap.csv``: ``measure``, ``value``, ``ci_low``, ``ci_high``,
         ``undefined_draws``, ``resamples``, ``price_base_year`` and, when known,
         ``confidence_level``.
-    measures : tuple of str
-        The measures to draw, one panel each.
+    measures : tuple of str, optional
+        The measures to draw, one panel each (default: every measure of ``bootstrap``).
     confidence_level : float, optional
         The level of the percentile intervals, for the labels. Default: the table's
         ``confidence_level`` (0.95 when the table has none). When given, it must be the
@@ -302,6 +327,7 @@ def bootstrap_chart(
     'Histograms of 5 bootstrap resamples; solid line = observed value, dashed lines = 90% percentile interval (2024 prices). Cost per completer: observed £10,000, 90% interval £9,100 to £10,900.'
     """
     level = _bootstrap_level(bootstrap, confidence_level)
+    measures = tuple(bootstrap["measure"]) if measures is None else tuple(measures)
     pct = ci_percent(level)
     summary = bootstrap.set_index("measure")
     year = int(bootstrap["price_base_year"].iloc[0])
@@ -365,7 +391,8 @@ def benchmark_chart(benchmarks: pd.DataFrame, *, title: str | None = None, ax: A
     benchmarks : DataFrame
         ``tables/cost_benchmarks.csv``: ``item``, ``kind`` (``benchmark`` for a published range,
         anything else for this cohort's figure, drawn as a point), ``low_real``, ``high_real``
-        (blank: open-ended), ``price_base_year``.
+        (blank: open-ended), ``price_base_year``; optionally ``citation``, ``price_year`` and
+        ``price_year_basis``, which label each benchmark with its source and price year.
     title : str, optional
         The figure's title (default: "Cost per place against published benchmarks (<year>
         prices)").
@@ -389,7 +416,7 @@ def benchmark_chart(benchmarks: pd.DataFrame, *, title: str | None = None, ax: A
     """
     year = int(benchmarks["price_base_year"].iloc[0])
     with style_for(ax):
-        fig, ax_ = new_figure(10.0, 0.6 * len(benchmarks) + 1.6, ax=ax)
+        fig, ax_ = new_figure(10.0, 0.8 * len(benchmarks) + 1.6, ax=ax)
         y = np.arange(len(benchmarks))[::-1]
         values = benchmarks[["low_real", "high_real"]].to_numpy(dtype=float)
         top = float(np.nanmax(values)) * 1.25 if np.isfinite(values).any() else 1.0
@@ -411,15 +438,32 @@ def benchmark_chart(benchmarks: pd.DataFrame, *, title: str | None = None, ax: A
             else:
                 ax_.plot([r.low_real], [yi], "D", color="black")
                 parts.append(f"{r.item}: {_money(r.low_real)}")
-        ax_.set_yticks(y, [str(i) for i in benchmarks["item"]], fontsize=8)
+        ax_.set_yticks(y, [_benchmark_label(r, year) for r in benchmarks.itertuples(index=False)], fontsize=8)
         ax_.set_xlim(0, top)
         _pounds_axis(ax_.xaxis, thousands=True)
         ax_.set_xlabel(f"GBP per participant ({year} prices)")
         ax_.set_ylabel("")
         title = title if title is not None else f"Cost per place against published benchmarks ({year} prices)"
         ax_.set_title(title)
-    alt = f"Chart of cost per participant in {year} prices. " + "; ".join(parts) + "."
+    sources = sorted({f"{r.citation}, {_price_words(r)}" for r in benchmarks.itertuples(index=False)
+                      if r.kind == "benchmark" and hasattr(r, "citation")})
+    alt = (f"Chart of cost per participant in {year} prices. " + "; ".join(parts) + "."
+           + (" Source: " + "; ".join(sources) + f", converted to {year} prices." if sources else ""))
     return Plot(fig, alt, title, styled=ax is None)
+
+
+def _price_words(row) -> str:
+    """``2008 prices`` (with ``, assumed`` when the price year is not stated by the source)."""
+    basis = str(getattr(row, "price_year_basis", ""))
+    return f"{int(row.price_year)} prices" + (", assumed" if basis.startswith("assumed") else "")
+
+
+def _benchmark_label(row, year: int) -> str:
+    """A benchmark's tick label: the item, then its source and price year when the table has them."""
+    item = str(row.item)
+    if row.kind != "benchmark" or not hasattr(row, "citation") or not hasattr(row, "price_year"):
+        return item
+    return f"{item}\n{row.citation}\n({_price_words(row)}, shown in {year} prices)"
 
 
 def comparison_chart(
@@ -438,8 +482,9 @@ def comparison_chart(
     ----------
     comparison : DataFrame
         ``tables/cost_programme_comparison.csv``: ``level`` (only ``cohort`` rows are drawn),
-        ``programme_title``, ``cohort``, ``price_base_year`` and, for each measure, its value,
-        ``<measure>_ci_low`` and ``<measure>_ci_high``.
+        ``programme_title``, ``cohort``, ``price_base_year`` and, for each measure, its value
+        and, where it has an interval, ``<measure>_ci_low`` and ``<measure>_ci_high`` (a measure
+        without them is drawn as a point: counted money has no interval).
     measures : tuple of str
         The measures to draw, one panel each.
     confidence_level : float
@@ -484,17 +529,22 @@ def comparison_chart(
             fig = Figure(figsize=(9.0, 0.45 * max(len(rows), 3) + 1.8), dpi=DPI, layout="constrained")
             axes = fig.subplots(1, len(measures), sharey=True, squeeze=False)[0]
         y = np.arange(len(rows))[::-1]
-        parts = []
+        parts: list[str] = []
+        with_ci: list[str] = []
         for panel, measure in zip(axes, measures, strict=True):
             value = rows[measure].to_numpy(dtype=float)
-            lo = rows[f"{measure}_ci_low"].to_numpy(dtype=float)
-            hi = rows[f"{measure}_ci_high"].to_numpy(dtype=float)
+            # counted money has no interval: only measures with ci columns get error bars
+            none = np.full(len(rows), np.nan)
+            lo = rows[f"{measure}_ci_low"].to_numpy(dtype=float) if f"{measure}_ci_low" in rows else none
+            hi = rows[f"{measure}_ci_high"].to_numpy(dtype=float) if f"{measure}_ci_high" in rows else none
             err = np.vstack([np.where(np.isnan(lo), 0, value - lo), np.where(np.isnan(hi), 0, hi - value)])
             panel.errorbar(value, y, xerr=np.nan_to_num(err), fmt="o", color="#2166ac", capsize=3)
             _pounds_axis(panel.xaxis, thousands=True)
             panel.set_xlabel(f"GBP ({year} prices)")
             panel.set_title(MEASURE_WORDS[measure], fontsize=10)
             right = np.nanmax(np.concatenate([value, hi])) if len(value) else 1.0
+            if f"{measure}_ci_low" in rows:
+                with_ci.append(MEASURE_WORDS[measure].lower())
             panel.set_xlim(0, float(right) * 1.12 if np.isfinite(right) and right > 0 else 1.0)
             parts.append(MEASURE_WORDS[measure] + ": " + ", ".join(
                 f"{lab} {_money(v)}" for lab, v in zip(labels, value, strict=True)))
@@ -506,5 +556,8 @@ def comparison_chart(
         title = title if title is not None else f"Cost per participant across cohorts and programmes ({year} prices)"
         if ax is None:
             fig.suptitle(title)
-    alt = f"Dot plot with {ci_percent(level)} bootstrap intervals, {year} prices. " + "; ".join(parts) + "."
+    intervals = (f"with {ci_percent(level)} bootstrap intervals" if len(with_ci) == len(measures) else
+                 f"with {ci_percent(level)} bootstrap intervals for the {' and '.join(with_ci)} only (counted "
+                 "money has none)" if with_ci else "without intervals (counted money)")
+    alt = f"Dot plot {intervals}, {year} prices. " + "; ".join(parts) + "."
     return Plot(fig, alt, title, styled=ax is None)

@@ -30,7 +30,9 @@ from evaluation.stats import outcomes as oc
 
 __all__ = [
     "BENCHMARKS",
+    "BENCHMARK_CITATION",
     "BENCHMARK_PRICE_YEAR",
+    "BENCHMARK_PRICE_YEAR_BASIS",
     "CONTRACT_CATEGORY_COLUMNS",
     "CONTRACT_MEASURES",
     "CONTRACT_SUMMARY_COLUMNS",
@@ -54,15 +56,18 @@ CONTRACT_CATEGORY_COLUMNS = ["category", "basis", "amount", "share"]
 #: Price year assumed for the 2008 evaluation's benchmarks: the report (October 2008) does not
 #: state its price base in the excerpts found, so its year of publication is taken (VERIFY).
 BENCHMARK_PRICE_YEAR = 2008
+#: How :data:`BENCHMARK_PRICE_YEAR` was arrived at (printed beside every benchmark).
+BENCHMARK_PRICE_YEAR_BASIS = "assumed: the year of publication; the report does not state its price base"
+#: Short citation of the benchmarks' source (for chart labels and sentences).
+BENCHMARK_CITATION = "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6"
 #: Published cost-per-participant benchmarks, nominal pounds per participant in
 #: :data:`BENCHMARK_PRICE_YEAR` prices (``high`` NaN = open-ended).
 BENCHMARKS = (
     {"benchmark": "Residential programmes", "low": 4000.0, "high": math.nan,
-     "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: residential programmes "
-               "cost £4,000 or more per participant"},
+     "source": f"{BENCHMARK_CITATION}: residential programmes cost £4,000 or more per participant"},
     {"benchmark": "Non-residential and distance / e-learning programmes", "low": 1000.0, "high": 2000.0,
-     "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: non-residential and "
-               "distance or e-learning programmes cost £1,000-£2,000 per participant"},
+     "source": f"{BENCHMARK_CITATION}: non-residential and distance or e-learning programmes cost "
+               "£1,000-£2,000 per participant"},
 )
 #: The measures whose tornado charts the report shows: a choice among those
 #: :func:`evaluation.stats.costs.tornado` can vary (``evaluation.stats.costs.TORNADO_MEASURES``).
@@ -70,9 +75,10 @@ REPORTED_TORNADOS = ("cost_per_completer", "cost_per_reliable_improver")
 INPUT_WORDS = {
     "hours": "the hours participants spent on the programme",
     "hourly_cost": "the hourly cost of participants' time",
-    "completion_rate": "the completion rate",
+    "shared_costs": "how the programme's shared set-up costs are split between cohorts",
     "reliable_improvement_rate": "the share who reliably improved",
 }
+#: (measure of ``cost_summary``, finding id): economic figures first, then their cash twins.
 FINDING_MEASURES = (
     ("total_cost", "costs.total_cost"),
     ("cost_per_enrolled", "costs.cost_per_participant"),
@@ -81,6 +87,11 @@ FINDING_MEASURES = (
     ("variable_cost_per_participant", "costs.marginal_cost_participant"),
     ("marginal_cost_cohort", "costs.marginal_cost_cohort"),
     ("participant_time_cost", "costs.participant_time_cost"),
+    ("cash_total_cost", "costs.cash_total_cost"),
+    ("cash_cost_per_enrolled", "costs.cash_cost_per_participant"),
+    ("cash_cost_per_completer", "costs.cash_cost_per_completer"),
+    ("cash_cost_per_reliable_improver", "costs.cash_cost_per_reliable_improver"),
+    ("cash_marginal_cost_cohort", "costs.cash_marginal_cost_cohort"),
 )
 
 
@@ -206,7 +217,7 @@ def cohort_costs(
     summary = collect_warnings(notes, source, lambda: ct.cost_summary(ledger, improved, bootstrap=boot))
     where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
     summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
-        f"Participants' time for the whole cohort (included in the total); source: {where}"
+        f"Participants' time for the whole cohort (economic cost − cash cost); source: {where}"
     return CohortCosts(programme=data.programme.name, programme_title=data.programme.title, cohort=coh.cohort,
                        year=coh.year, ledger=ledger, improvement=improvement, improvement_info=info, bootstrap=boot,
                        summary=summary)
@@ -228,7 +239,8 @@ def benchmark_comparison(
     Returns
     -------
     DataFrame
-        ``item, kind, low, high, price_year, low_real, high_real, price_base_year, unit,
+        ``item, kind, low, high, price_year, price_year_basis, low_real, high_real,
+        price_base_year, unit, citation,
         source``: ``kind`` is ``benchmark`` or ``this_cohort``; ``low``/``high`` nominal in
         ``price_year`` prices, ``low_real``/``high_real`` in ``base_year`` prices
         (``real = nominal × D_base / D_price_year``). ``high`` NaN = open-ended.
@@ -236,8 +248,9 @@ def benchmark_comparison(
     Notes
     -----
     Published programme costs do not usually include participants' own time, so the
-    comparable figure is the cohort's cost per place *without* participants' time; the fully
-    loaded figure is shown beside it. The 2008 figures are taken to be in 2008 prices
+    comparable figure is the cohort's cash cost per place (*without* participants' time); the
+    economic figure is shown beside it. Each row names its source (``citation``, ``source``)
+    and its price year (``price_year``, with ``price_year_basis`` saying how it is known). The 2008 figures are taken to be in 2008 prices
     (:data:`BENCHMARK_PRICE_YEAR`); had they been in 2007 prices, every converted value would
     be D_2008 / D_2007 ≈ 3% higher.
 
@@ -264,18 +277,23 @@ def benchmark_comparison(
     for b in BENCHMARKS:
         low_real, high_real = b["low"] * factor, b["high"] * factor
         rows.append({"item": b["benchmark"], "kind": "benchmark", "low": b["low"], "high": b["high"],
-                     "price_year": price_year, "low_real": low_real, "high_real": high_real,
+                     "price_year": price_year, "price_year_basis": BENCHMARK_PRICE_YEAR_BASIS
+                     if price_year == BENCHMARK_PRICE_YEAR else "given", "low_real": low_real,
+                     "high_real": high_real, "citation": BENCHMARK_CITATION,
                      "source": b["source"] + f" (taken to be in {price_year} prices)"})
-    for item, value in (("This cohort: programme cost per place (without participants' time)", cost_per_place),
-                        ("This cohort: fully loaded cost per place (with participants' time)",
-                         cost_per_place_with_time)):
+    for item, value, measure in (
+            ("This cohort: cash cost per place (without participants' time)", cost_per_place,
+             "cash_cost_per_enrolled"),
+            ("This cohort: economic cost per place (with participants' time)", cost_per_place_with_time,
+             "cost_per_enrolled")):
         rows.append({"item": item, "kind": "this_cohort", "low": value, "high": value, "price_year": base_year,
-                     "low_real": value, "high_real": value, "source": "this report, cost_summary"})
+                     "price_year_basis": "the report's price base", "low_real": value, "high_real": value,
+                     "citation": "this report", "source": f"this report, tables/cost_summary.csv ({measure})"})
     out = pd.DataFrame(rows)
     out["price_base_year"] = int(base_year)
     out["unit"] = ct.money_unit(base_year)
-    return out[["item", "kind", "low", "high", "price_year", "low_real", "high_real", "price_base_year", "unit",
-                "source"]]
+    return out[["item", "kind", "low", "high", "price_year", "price_year_basis", "low_real", "high_real",
+                "price_base_year", "unit", "citation", "source"]]
 
 
 def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
@@ -283,11 +301,12 @@ def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
            "year": cc.year, "enrolled": cc.ledger.enrolled, "completed": cc.ledger.completed,
            "reliable_improvers": int(cc.improvement["improved"].sum())}
     table = cc.summary.set_index("measure")
-    for measure in ("total_cost", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"):
+    for measure in ("total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled",
+                    "cost_per_completer", "cost_per_reliable_improver"):
         row[measure] = float(table.loc[measure, "value"])
-        if measure != "total_cost":
-            row[f"{measure}_ci_low"] = float(table.loc[measure, "ci_low"])
-            row[f"{measure}_ci_high"] = float(table.loc[measure, "ci_high"])
+    # counted money has no interval; the cost per reliable improver has one (who improved is measured with error)
+    row["cost_per_reliable_improver_ci_low"] = float(table.loc["cost_per_reliable_improver", "ci_low"])
+    row["cost_per_reliable_improver_ci_high"] = float(table.loc["cost_per_reliable_improver", "ci_high"])
     row["participant_time_source"] = cc.ledger.participant_time_source
     row["price_base_year"] = cc.ledger.base_year
     row["unit"] = cc.ledger.unit
@@ -296,8 +315,8 @@ def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
 
 COMPARISON_COLUMNS = [
     "programme", "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
-    "total_cost", "cost_per_enrolled", "cost_per_enrolled_ci_low", "cost_per_enrolled_ci_high",
-    "cost_per_completer", "cost_per_completer_ci_low", "cost_per_completer_ci_high", "cost_per_reliable_improver",
+    "total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled", "cost_per_completer",
+    "cost_per_reliable_improver",
     "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high", "participant_time_source",
     "price_base_year", "unit",
 ]
@@ -324,7 +343,8 @@ def programme_comparison(
     DataFrame
         :data:`COMPARISON_COLUMNS`: one row per cohort (``level`` = ``cohort``) and one per
         programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
-        intervals: total cost of all cohorts / all their participants).
+        intervals: total cost of all cohorts / all their participants). Economic and cash
+        figures; only the cost per reliable improver has an interval (counted money has none).
     """
     notes = [] if notes is None else notes
     data_dir = Path(data_dir) if data_dir else DATA_DIR
@@ -357,6 +377,7 @@ def programme_comparison(
         rows += [_comparison_row(cc) for cc in costed]
         if costed:
             total = sum(cc.ledger.total_cost for cc in costed)
+            cash = sum(cc.ledger.total_cost - cc.ledger.participant_time_cost for cc in costed)
             n = sum(cc.ledger.enrolled for cc in costed)
             done = sum(cc.ledger.completed for cc in costed)
             improved = sum(int(cc.improvement["improved"].sum()) for cc in costed)
@@ -364,7 +385,8 @@ def programme_comparison(
             rows.append({
                 "programme": programme, "programme_title": costed[0].programme_title, "level": "programme",
                 "cohort": None, "year": None, "enrolled": n, "completed": done, "reliable_improvers": improved,
-                "total_cost": total, "cost_per_enrolled": total / n if n else math.nan,
+                "total_cost": total, "cash_total_cost": cash, "cost_per_enrolled": total / n if n else math.nan,
+                "cash_cost_per_enrolled": cash / n if n else math.nan,
                 "cost_per_completer": total / done if done else math.nan,
                 "cost_per_reliable_improver": total / improved if improved else math.nan,
                 "participant_time_source": ", ".join(sources), "price_base_year": base,
@@ -373,7 +395,7 @@ def programme_comparison(
     out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     for column in ("cohort", "year", "enrolled", "completed", "reliable_improvers", "price_base_year"):
         out[column] = out[column].astype("Int64")
-    for column in [c for c in COMPARISON_COLUMNS if c.startswith("cost_") or c == "total_cost"]:
+    for column in [c for c in COMPARISON_COLUMNS if c.startswith(("cost_", "cash_")) or c == "total_cost"]:
         out[column] = out[column].astype("float64")
     return out
 
@@ -449,7 +471,7 @@ def cost_tables(
     measures = summary.set_index("measure")["value"]
     tables["benchmarks"] = collect_warnings(notes, "benchmarks", lambda: benchmark_comparison(
         data.deflators, base_year=ledger.base_year,
-        cost_per_place=float(measures["cost_per_enrolled_excluding_participant_time"]),
+        cost_per_place=float(measures["cash_cost_per_enrolled"]),
         cost_per_place_with_time=float(measures["cost_per_enrolled"])))
     info = cc.improvement_info
     categories = cc.improvement["category"]
