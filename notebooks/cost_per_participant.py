@@ -175,8 +175,9 @@ show_table(tables["benchmarks"], 0, columns=["item", "citation", "low", "high", 
 # %% tags=["nbval-check-output"]
 comparison = tables["programme_comparison"]
 if (comparison["level"] == "cohort").any():
-    publish.figure(cost_plots.comparison_chart(comparison, confidence_level=data.cohort.confidence_level),
-                   "cost_programme_comparison")
+    publish.figure(cost_plots.comparison_chart(
+        comparison, ("cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_reliable_improver"),
+        confidence_level=data.cohort.confidence_level), "cost_programme_comparison")
 publish.table("cost_programme_comparison", comparison, display=False)
 show_table(comparison, 0, columns=[
     "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",

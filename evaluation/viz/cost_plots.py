@@ -30,10 +30,14 @@ __all__ = [
 
 BASIS_COLOURS = {"fixed": "#2166ac", "per_participant": "#92c5de"}
 MEASURE_WORDS = {
-    "cost_per_enrolled": "Cost per enrolled participant",
-    "cost_per_completer": "Cost per completer",
-    "cost_per_reliable_improver": "Cost per reliable improver",
-    "total_cost": "Total cost",
+    "cost_per_enrolled": "Economic cost per place",
+    "cost_per_completer": "Economic cost per completer",
+    "cost_per_reliable_improver": "Economic cost per reliable improver",
+    "total_cost": "Economic cost",
+    "cash_cost_per_enrolled": "Cash cost per place",
+    "cash_cost_per_completer": "Cash cost per completer",
+    "cash_cost_per_reliable_improver": "Cash cost per reliable improver",
+    "cash_total_cost": "Cash cost",
 }
 
 
@@ -229,7 +233,7 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
     ...                         "value_low": [9000.0, 9500.0], "value_high": [12000.0, 10500.0],
     ...                         "value_base": 10000.0, "price_base_year": 2024})
     >>> tornado_chart(tornado).title
-    'Sensitivity: cost per completer (base £10,000, black line)'
+    'Sensitivity: economic cost per completer (base £10,000, black line)'
     """
     from matplotlib.patches import Patch
 
@@ -317,14 +321,14 @@ def bootstrap_chart(
     Examples
     --------
     >>> import pandas as pd
-    >>> draws = pd.DataFrame({"cost_per_completer": [9000.0, 9500.0, 10000.0, 10500.0, 11000.0]})
-    >>> bootstrap = pd.DataFrame({"measure": ["cost_per_completer"], "value": [10000.0],
+    >>> draws = pd.DataFrame({"cost_per_reliable_improver": [9000.0, 9500.0, 10000.0, 10500.0, 11000.0]})
+    >>> bootstrap = pd.DataFrame({"measure": ["cost_per_reliable_improver"], "value": [10000.0],
     ...                           "ci_low": [9100.0], "ci_high": [10900.0], "undefined_draws": [0],
     ...                           "resamples": [5], "price_base_year": [2024],
     ...                           "confidence_level": [0.9]})
-    >>> plot = bootstrap_chart(draws, bootstrap, measures=("cost_per_completer",))
+    >>> plot = bootstrap_chart(draws, bootstrap)
     >>> plot.alt
-    'Histograms of 5 bootstrap resamples; solid line = observed value, dashed lines = 90% percentile interval (2024 prices). Cost per completer: observed £10,000, 90% interval £9,100 to £10,900.'
+    'Histograms of 5 bootstrap resamples; solid line = observed value, dashed lines = 90% percentile interval (2024 prices). Economic cost per reliable improver: observed £10,000, 90% interval £9,100 to £10,900.'
     """
     level = _bootstrap_level(bootstrap, confidence_level)
     measures = tuple(bootstrap["measure"]) if measures is None else tuple(measures)
@@ -353,7 +357,7 @@ def bootstrap_chart(
                 panel.axvline(row["value"], color="black", linewidth=1.5)
             span = float(values.max() - values.min()) if values.size else 0.0
             _pounds_axis(panel.xaxis, thousands=span >= 20_000, ticks=5)
-            panel.set_xlabel(f"{words} (GBP, {year} prices)")
+            panel.set_xlabel(f"GBP ({year} prices)")
             panel.set_ylabel("Resamples")
             panel.set_title(words, fontsize=10)
             undefined = int(row["undefined_draws"])
@@ -510,11 +514,13 @@ def comparison_chart(
     >>> comparison = pd.DataFrame({"level": "cohort", "programme_title": "Leading to Deliver",
     ...                            "cohort": [1, 2], "price_base_year": 2024,
     ...                            "cost_per_completer": [15000.0, 14000.0],
-    ...                            "cost_per_completer_ci_low": [14000.0, 13000.0],
-    ...                            "cost_per_completer_ci_high": [16000.0, 15500.0]})
-    >>> plot = comparison_chart(comparison, measures=("cost_per_completer",), confidence_level=0.9)
+    ...                            "cost_per_reliable_improver": [90000.0, 80000.0],
+    ...                            "cost_per_reliable_improver_ci_low": [60000.0, 55000.0],
+    ...                            "cost_per_reliable_improver_ci_high": [150000.0, 130000.0]})
+    >>> plot = comparison_chart(comparison, measures=("cost_per_completer", "cost_per_reliable_improver"),
+    ...                         confidence_level=0.9)
     >>> plot.alt
-    'Dot plot with 90% bootstrap intervals, 2024 prices. Cost per completer: Leading to Deliver, cohort 1 £15,000, Leading to Deliver, cohort 2 £14,000.'
+    'Dot plot with 90% bootstrap intervals for the economic cost per reliable improver only (counted money has none), 2024 prices. Economic cost per completer: Leading to Deliver, cohort 1 £15,000, Leading to Deliver, cohort 2 £14,000; Economic cost per reliable improver: Leading to Deliver, cohort 1 £90,000, Leading to Deliver, cohort 2 £80,000.'
     """
     level = check_confidence_level(confidence_level)
     rows = comparison[comparison["level"] == "cohort"].reset_index(drop=True)

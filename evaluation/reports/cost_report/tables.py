@@ -95,6 +95,19 @@ FINDING_MEASURES = (
 )
 
 
+_SHARED_WORDS = {"needs_assessment": "needs assessment", "design": "design", "evaluation": "programme evaluation",
+                 "management": "programme management"}
+
+
+def shared_cost_words(ledger: ct.Ledger) -> str:
+    """The programme-level fixed costs the cohort shares, in words (e.g. "design and programme
+    evaluation"), as the ledger has them; "" when there are none."""
+    lines = ledger.lines
+    shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
+    words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 def _money(x: float, digits: int = 0) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "not available"

@@ -20,6 +20,7 @@ from evaluation.reports.cost_report.tables import (
     _money,
     _pct,
     cost_tables,
+    shared_cost_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.stats import costs as ct
@@ -71,7 +72,9 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     improved = int(summary.loc["reliable_improvers", "value"])
     scale_words = (info["title"] or "the primary scale").lower()
     comparison = info["comparison"].replace("_", " to ").replace("follow up", "follow-up")
-    once = "the needs assessment, design and programme evaluation, shared by all cohorts, are not spent again"
+    shared = shared_cost_words(cc.ledger)
+    once = (f"the {shared}, spent once for the whole programme, would not be spent again" if shared else
+            "there are no programme-level costs to leave out")
 
     def per_improver(measure: str, view: str) -> str:
         if not improved:
@@ -137,6 +140,17 @@ def cost_findings_for(data: CohortData) -> list[Finding]:
 # ------------------------------------------------------------------------------ summary
 
 
+_CATEGORY_WORDS = {"needs_assessment": "needs assessment", "venue": "venues", "other": "other costs",
+                   "evaluation": "evaluation"}
+
+
+def _cash_categories(by_category: pd.DataFrame) -> str:
+    """The categories of the cash cost in words, in the ledger's order ("design, delivery and venues")."""
+    paid = by_category[(by_category["amount"] > 0) & ~by_category["category"].isin(ct.TIME_CATEGORIES)]
+    words = [_CATEGORY_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(paid["category"])]
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
 def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: int) -> list[str]:
     """The cash and economic figures side by side, as a Markdown table."""
     def cell(measure: str) -> str:
@@ -189,8 +203,10 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "",
         f"All money is in **{year} prices** (HM Treasury GDP deflator), so that years can be compared.",
         "",
-        f"**Cash and economic cost.** The **cash cost** is what the commissioner pays: design, delivery, venues, "
-        f"materials, travel, accreditation, management, evaluation and a share of the programme's set-up costs. "
+        f"**Cash and economic cost.** The **cash cost** is what the commissioner pays: "
+        f"{_cash_categories(tables['costs_by_category'])}"
+        + (f", including this cohort's share of the programme's one-off costs ({shared_cost_words(ledger)})"
+           if v["apportioned_programme_cost"] > 0 else "") + ". "
         f"The **economic cost** adds the value of participants' own time away from work "
         f"({_money(v['participant_time_cost'])} in all, {time_source}).",
         "",
@@ -203,9 +219,10 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         f"**Another cohort.** Another cohort of the same size ({n} places) would cost the commissioner "
         f"**{_money(v['cash_marginal_cost_cohort'])}** in cash ({_money(v['marginal_cost_cohort'])} with "
         f"participants' time): its own fixed costs ({_money(v['cohort_fixed_cost'])}) plus the per-participant "
-        f"costs of {n} places. It costs less than this cohort because this cohort's share of the programme's "
-        f"one-off costs (needs assessment, design, programme evaluation: {_money(v['apportioned_programme_cost'])}) "
-        "is not spent again.",
+        f"costs of {n} places. " + (
+            f"It costs less than this cohort because this cohort's share of the programme's one-off costs "
+            f"({shared_cost_words(ledger)}: {_money(v['apportioned_programme_cost'])}) would not be spent again."
+            if v["apportioned_programme_cost"] > 0 else "The programme has no one-off costs to leave out."),
         "",
         f"**Per completer and per person who improved.** {done} of {n} completed the programme: "
         f"**{_money(v['cash_cost_per_completer'])}** per completer in cash, "
@@ -228,8 +245,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     top = top[top["swing"] > 0].sort_values("swing", ascending=False)
     lines += [
         "",
-        "**How sure we are.** The totals, the cost per place and the cost per completer are money that was "
-        "counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
+        "**How sure we are.** The totals, the cost per place, the cost per completer and the cost of another "
+        "cohort are worked out from money that was counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
         f"error, so only the cost per reliable improver has a range: a {pct}% bootstrap interval "
         f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
         "much it depends on who happened to take part.",
@@ -266,8 +283,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
             where = "below both ranges"
         lines += [
             "",
-            f"**Against published benchmarks.** The Scottish Government's 2008 evaluation of Leading to Deliver "
-            f"(source: {BENCHMARK_CITATION}) found residential programmes cost £4,000 "
+            "**Against published benchmarks.** The Scottish Government's 2008 evaluation of Leading to Deliver "
+            "(chapter 6) found residential programmes cost £4,000 "
             f"or more per participant and non-residential or e-learning programmes £1,000-£2,000. The report does "
             f"not state its price year; taking it to be {BENCHMARK_PRICE_YEAR} prices (its year of publication), "
             f"that is {_money(res_low)} or more and {_money(non_low)}-{_money(non_high)} in {year} prices. This "
@@ -312,15 +329,16 @@ def summary_for_display(summary: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"measure": ["cost_per_enrolled", "completion_rate", "enrolled"],
-    ...                   "value": [13729.4, 0.9134, 104.0], "ci_low": [13577.0, None, None],
-    ...                   "ci_high": [13867.2, None, None],
-    ...                   "unit": ["GBP (2024 prices)", "share of enrolled", "participants"]})
+    >>> t = pd.DataFrame({"measure": ["cost_per_enrolled", "cost_per_reliable_improver", "completion_rate", "enrolled"],
+    ...                   "value": [13729.4, 89235.9, 0.9134, 104.0], "ci_low": [None, 61802.5, None, None],
+    ...                   "ci_high": [None, 158689.5, None, None],
+    ...                   "unit": ["GBP (2024 prices)"] * 2 + ["share of enrolled", "participants"]})
     >>> summary_for_display(t)[["measure", "value", "ci_low"]]
-                 measure    value   ci_low
-    0  cost_per_enrolled  £13,729  £13,577
-    1    completion_rate    91.3%        –
-    2           enrolled      104        –
+                          measure    value   ci_low
+    0           cost_per_enrolled  £13,729        –
+    1  cost_per_reliable_improver  £89,236  £61,802
+    2             completion_rate    91.3%        –
+    3                    enrolled      104        –
     """
     def fmt(x: float, unit: str) -> str:
         if pd.isna(x):

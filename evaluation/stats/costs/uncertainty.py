@@ -278,8 +278,9 @@ def tornado(
 
     * ``hourly_cost`` — the hourly cost of participants' time (salary, on-costs and
       overheads, PSSRU), ×0.8 to ×1.2: on-costs and overheads vary between employers;
-    * ``hours`` — hours of participants' time, ×0.75 to ×1.5: attendance may be over-recorded,
-      and travel, reflective assignments and the workplace project are not session hours
+    * ``hours`` — hours of participants' time, ×0.75 to ×1.5: recorded hours may overstate the
+      time away from work (attendance over-recorded) or understate it (travel and work between
+      sessions, such as assignments or a workplace project, are not counted)
       (both scale the participants'-time component, whether from rows or derived, and so
       leave cash measures unchanged);
     * ``shared_costs`` — the cohort's share ``s`` of programme-level fixed costs S (needs
@@ -330,8 +331,8 @@ def tornado(
          f"×{h_lo:g}", f"×{h_hi:g}", "on-costs and overheads vary between employers (PSSRU unit-cost schema)",
          _scenario(ledger, flags, time_factor=h_lo), _scenario(ledger, flags, time_factor=h_hi)),
         ("hours", "Hours of participants' time on the programme",
-         f"×{t_lo:g}", f"×{t_hi:g}", "attendance may be over-recorded; travel, reflective assignments and the "
-         "workplace project add hours beyond the sessions",
+         f"×{t_lo:g}", f"×{t_hi:g}", "recorded hours may overstate the time away from work (attendance "
+         "over-recorded) or understate it (travel and work between sessions are not counted)",
          _scenario(ledger, flags, time_factor=t_lo), _scenario(ledger, flags, time_factor=t_hi)),
         ("shared_costs", "Share of programme-level set-up costs borne by the cohort", s_lo_text, s_hi_text,
          s_reason, _scenario(ledger, flags, shared_factor=s_lo), _scenario(ledger, flags, shared_factor=s_hi)),
