@@ -296,7 +296,7 @@ def test_money_tick_labels_are_exact(top):
     # a label must be the tick's value: £2.5k at 2,500, never "£2k" or "£3k"
     import re
 
-    from evaluation.viz import cost_plots
+    from evaluation.viz import cost_axes, cost_plots
 
     bench = pd.DataFrame({"item": ["Residential", "This cohort"], "kind": ["benchmark", "this_cohort"],
                           "low_real": [top / 3, top], "high_real": [math.nan, top], "price_base_year": 2024})
@@ -311,5 +311,5 @@ def test_money_tick_labels_are_exact(top):
         assert number, label
         value = float(number.group(1).replace(",", "")) * (1000 if number.group(2) else 1)
         assert value == pytest.approx(tick.get_position()[0], abs=1e-6), label
-    assert cost_plots._pounds_tick(2500, thousands=True) == "£2.5k"
-    assert cost_plots._pounds_tick(17500, thousands=True) == "£17.5k"
+    assert cost_axes.pounds_tick(2500, thousands=True) == "£2.5k"
+    assert cost_axes.pounds_tick(17500, thousands=True) == "£17.5k"

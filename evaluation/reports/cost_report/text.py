@@ -11,9 +11,8 @@ from evaluation.core.text import md
 from evaluation.data.cohort import (
     CohortData,
 )
+from evaluation.reports.cost_report.benchmarks import BENCHMARK_CITATION, BENCHMARK_PRICE_YEAR
 from evaluation.reports.cost_report.tables import (
-    BENCHMARK_CITATION,
-    BENCHMARK_PRICE_YEAR,
     FINDING_MEASURES,
     INPUT_WORDS,
     CohortCosts,
