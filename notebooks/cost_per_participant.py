@@ -68,12 +68,15 @@ show_table(cost_report.summary_for_display(tables["cost_summary"]), columns=[
 # %% [markdown]
 # ## Costs by category
 #
-# Each category's cost to the cohort in real prices, with its share of the total.
+# Each category's cost to the cohort in real prices, with its share of the economic total and,
+# for what the commissioner pays (`view` = `both`), of the cash cost; participants' time is in
+# the economic cost only (`view` = `economic`).
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
 publish.table("costs_by_category", tables["costs_by_category"], display=False)
-show_table(tables["costs_by_category"], 3, columns=["category", "basis", "amount", "share", "unit"])
+show_table(tables["costs_by_category"], 3, columns=["category", "basis", "view", "amount", "share", "share_of_cash",
+                                                    "unit"])
 
 # %% [markdown]
 # ## The cost ledger

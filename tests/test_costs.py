@@ -300,6 +300,12 @@ def test_costs_by_category_hand_worked():
     # shares of 19,620
     assert table["share"].to_numpy() == pytest.approx(np.array([4000, 12500, 2500, 620]) / 19620)
     assert table["share"].sum() == pytest.approx(1.0)
+    # participants' time is in the economic cost only; the rest is cash, shares of 19,000
+    views = table.set_index("category")["view"]
+    assert views["participant_time"] == "economic" and (views.drop("participant_time") == "both").all()
+    cash = table.set_index("category")["share_of_cash"]
+    assert math.isnan(cash["participant_time"])
+    assert cash.drop("participant_time").to_numpy() == pytest.approx(np.array([4000, 12500, 2500]) / 19000)
 
 
 def test_cost_curve_hand_worked():

@@ -18,7 +18,7 @@ import pandas as pd
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COST_CATEGORIES
 from evaluation.stats.costs._common import _NAN, _warn
-from evaluation.stats.costs.ledger import Ledger
+from evaluation.stats.costs.ledger import TIME_CATEGORIES, Ledger
 
 __all__ = [
     "BOOTSTRAP_MEASURES",
@@ -287,10 +287,14 @@ def costs_by_category(ledger: Ledger) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``category, basis, amount, share, price_base_year, unit``: ``amount`` is the
-        category's cost to the cohort (programme-level lines apportioned), ``share`` its
-        share of the total. Categories in the contract's order; categories whose amount is
-        zero are left out (they stay in the ledger), so a zero-cost line changes nothing.
+        ``category, basis, amount, share, view, share_of_cash, price_base_year, unit``:
+        ``amount`` is the category's cost to the cohort (programme-level lines apportioned),
+        ``share`` its share of the (economic) total; ``view`` is ``economic`` for participants'
+        time and backfill (in the economic cost only) and ``both`` for what the commissioner
+        pays (in the cash and the economic cost), and ``share_of_cash`` the share of the cash
+        cost (blank for participants' time). Categories in the contract's order; categories
+        whose amount is zero are left out (they stay in the ledger), so a zero-cost line
+        changes nothing.
 
     Examples
     --------
@@ -303,10 +307,10 @@ def costs_by_category(ledger: Ledger) -> pd.DataFrame:
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
     ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 3}, deflators=d, base_year=2024)
-    >>> costs_by_category(ledger)[["category", "basis", "amount", "share"]]
-        category            basis  amount     share
-    0   delivery            fixed  3000.0  0.909091
-    1  materials  per_participant   300.0  0.090909
+    >>> costs_by_category(ledger)[["category", "basis", "amount", "share", "view"]]
+        category            basis  amount     share  view
+    0   delivery            fixed  3000.0  0.909091  both
+    1  materials  per_participant   300.0  0.090909  both
     """
     lines = ledger.lines
     grouped = lines.groupby(["category", "basis"], sort=False)["real_total"].sum().reset_index()
@@ -320,6 +324,10 @@ def costs_by_category(ledger: Ledger) -> pd.DataFrame:
         "amount": grouped["real_total"].to_numpy(dtype="float64"),
     })
     out["share"] = out["amount"] / total if total > 0 else _NAN
+    time = out["category"].isin(TIME_CATEGORIES)
+    out["view"] = np.where(time, "economic", "both")
+    cash = total - ledger.participant_time_cost
+    out["share_of_cash"] = np.where(time, _NAN, out["amount"] / cash if cash > 0 else _NAN)
     out["price_base_year"] = ledger.base_year
     out["unit"] = ledger.unit
     return out.reset_index(drop=True)
