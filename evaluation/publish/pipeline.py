@@ -116,6 +116,26 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
             progress(f"ingest: {other} left out of the comparison across programmes: {first_line}")
 
 
+def _kernel_manager_class():
+    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it first.
+
+    ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
+    report notebook is shut down only after its last cell has replied, so the interrupt can only
+    race the kernel's last message handler, whose ``KeyboardInterrupt`` ipykernel then logs as
+    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a run that succeeded. A kernel
+    that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return ReportKernelManager
+
+
 def _kernel_config(sockets: Path):
     """Kernels talk over IPC sockets in a private folder per notebook: no TCP ports to collide
     when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
@@ -272,6 +292,7 @@ def build_report(
             papermill.execute_notebook(
                 str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
                 cwd=str(folder), config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
+                kernel_manager_class=_kernel_manager_class(),
                 parameters=parameters,
             )
         except PapermillExecutionError as exc:
