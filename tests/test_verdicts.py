@@ -28,7 +28,8 @@ LEVEL = 0.95
 
 def _quoted(text: str, title: str) -> tuple[float, float, float]:
     """The change and interval quoted after a scale's title."""
-    m = re.search(re.escape(title) + r" \(([+-]?\d+\.\d\d) points, \d+% CI ([+-]?\d+\.\d\d) to ([+-]?\d+\.\d\d)", text)
+    m = re.search(re.escape(title) + r" \(([+-]?\d+\.\d\d) points(?: on the \d+–\d+ scale)?, \d+% confidence interval "
+                  r"([+-]?\d+\.\d\d) to ([+-]?\d+\.\d\d)", text)
     assert m, f"{title!r} is not quoted with its change and interval"
     return float(m.group(1)), float(m.group(2)), float(m.group(3))
 
@@ -96,8 +97,32 @@ def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
     titles = {s: str(t) for s, t in data.titles.items()}
     paragraphs = {p.split("**")[1]: p.split("** ", 1)[1] for p in summary.split("\n\n") if p.startswith("**")}
     self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
-    _check(paragraphs["What changed (self-assessment)."], self_rows, titles, alpha)
+    _check(paragraphs["What changed: participants' own ratings."], self_rows, titles, alpha)
+    reliable = paragraphs.get("How many people reliably improved.", "")
     for rater in set(out.loc[out["comparison"] == first, "rater"]) - {"self"}:
         rows = out[(out["comparison"] == first) & (out["rater"] == rater)]
         read = _check(paragraphs[f"What {rater.replace('_', ' ')}s saw."], rows, titles, alpha)
         assert len(read) == rows["mean_change"].notna().sum()  # line managers get verdicts too
+        _check_reliable(reliable.split(f"By their {rater.replace('_', ' ')}s' ratings: ")[1], rows, titles)
+    _check_reliable(reliable.split("By their own ratings: ")[1].split(" By their ")[0], self_rows, titles)
+    # durability: the follow-up paragraph is true to the pre → follow-up rows
+    follow = out[(out["comparison"] == "pre_follow_up") & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
+    if "pre_follow_up" in data.cohort.comparisons and len(follow):
+        _check(paragraphs["Did it last? (follow-up)."], follow, titles, alpha)
+    else:
+        assert "Did it last? (follow-up)." not in paragraphs
+    # reaction (level 1): the mean and the count are those of the reaction table
+    for r in tables["reaction"].itertuples():
+        assert f"{int(r.n)} participants answered" in summary and f"{r.mean:.2f} points on the 1–5 scale" in summary
+    assert "results for services" in paragraphs["What the data cannot show."]
+    # no unexplained statistical names in the commissioners' summary
+    for word in ("d_z", "g_av", "Holm", "Benjamini", "Jacobson", "Truax", "Maryland", "Katz", " CI ", "p-value",
+                 "pre_post", "follow_up", "_"):
+        assert word not in summary, word
+
+
+def _check_reliable(text: str, rows: pd.DataFrame, titles: dict) -> None:
+    """Each scale's share who reliably improved (and got worse) as quoted, against its row."""
+    for r in rows.dropna(subset=["rci_improved"]).itertuples():
+        quoted = f"{titles[r.scale]} {r.rci_improved:.0%} ({r.rci_deteriorated:.0%} reliably got worse)"
+        assert quoted in text, quoted

@@ -129,7 +129,8 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
     ``who`` names the raters as the subject of the sentence ("Participants rated themselves",
     "Line managers rated participants"); ``when`` the later wave ("after the programme", "at
     follow-up than before the programme"); ``ranges`` each scale's response range, for the unit
-    ("points on the 1–5 scale"). Every scale appears once, in the sentence of its verdict,
+    ("points on the 1–5 scale", said with the first scale when every scale shares the range, else
+    with each). Every scale appears once, in the sentence of its verdict,
     followed by its change and interval in brackets.
 
     Examples
@@ -145,10 +146,16 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
     pct = int(round(confidence_level * 100))
     size = int(table["family_size"].max()) if len(table) else 0
     ranges = ranges or {}
+    shared = {ranges.get(s) for s in table["scale"]}
+    said: set = set()
 
     def item(r) -> str:
+        # the scale's range is named once when every scale shares it, else with each scale
+        rng = ranges.get(r.scale)
+        unit = "points" if len(shared) == 1 and rng in said else scale_unit(rng)
+        said.add(rng)
         n = f", n = {int(r.n_pairs)}" if show_n else ""
-        return f"{titles.get(r.scale, r.scale)} ({_interval(r, pct, scale_unit(ranges.get(r.scale)))}{n})"
+        return f"{titles.get(r.scale, r.scale)} ({_interval(r, pct, unit)}{n})"
 
     parts = []
     for kind, word in (("clear_increase", "higher"), ("clear_decrease", "lower")):
