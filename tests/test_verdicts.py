@@ -126,3 +126,24 @@ def _check_reliable(text: str, rows: pd.DataFrame, titles: dict) -> None:
     for r in rows.dropna(subset=["rci_improved"]).itertuples():
         quoted = f"{titles[r.scale]} {r.rci_improved:.0%} ({r.rci_deteriorated:.0%} reliably got worse)"
         assert quoted in text, quoted
+
+
+@pytest.mark.parametrize("programme, cohort", shipped_cohorts(("leading-to-deliver", 2)))
+def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
+    # "small / medium / large" come from g_av and its bootstrap interval as shown (two decimals),
+    # by Cohen's (1988) benchmarks 0.2, 0.5, 0.8: read each line back and check it against its row.
+    data = load_cohort_data(programme, cohort)
+    tables = outcome_report.outcome_tables(data)
+    text = outcome_report.effect_size_text(tables, data)
+    out = tables["outcomes"]
+    rows = out[(out["comparison"] == data.cohort.comparisons[0]) & out["kirkpatrick_level"].isin([2, 3])]
+    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(lines) == rows["g_av"].notna().sum()
+    cohen = {0: "negligible", 1: "small", 2: "medium", 3: "large"}
+    for line, r in zip(lines, rows.dropna(subset=["g_av"]).itertuples(), strict=True):
+        m = re.search(r"g_av (-?\d\.\d\d) \(\d+% bootstrap interval (-?\d\.\d\d) to (-?\d\.\d\d)\): (\w+);", line)
+        assert m and str(data.titles[r.scale]) in line, line
+        g, low, high = (float(m.group(i)) for i in (1, 2, 3))
+        assert (g, low, high) == tuple(round(x, 2) for x in (r.g_av, r.g_av_ci_low, r.g_av_ci_high))
+        assert m.group(4) == cohen[int(np.searchsorted([0.2, 0.5, 0.8], abs(g), side="right"))]
+        assert ("includes no change" in line) == (low <= 0 <= high)

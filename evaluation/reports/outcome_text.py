@@ -70,7 +70,7 @@ def _two(x: float) -> str:
     return "0.00" if text == "-0.00" else text
 
 
-def size_text(g: float, low: float, high: float) -> str:
+def size_text(g: float, low: float, high: float, *, benchmarks: bool = True) -> str:
     """The size of a change in words, by g_av and its interval (Cohen's benchmarks).
 
     The words follow the numbers as shown (two decimals): 0.197 is shown as 0.20 and called small.
@@ -85,7 +85,7 @@ def size_text(g: float, low: float, high: float) -> str:
     word = _size(g)
     if not word:
         return "not estimable"
-    text = f"{word} by the usual benchmarks (0.2 small, 0.5 medium, 0.8 large)"
+    text = f"{word} by the usual benchmarks (0.2 small, 0.5 medium, 0.8 large)" if benchmarks else word
     if pd.isna(low) or pd.isna(high):
         return text + "; no interval could be computed"
     if low <= 0 <= high:
@@ -190,10 +190,15 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     lines = []
     for r in rows.itertuples():
         who = "own rating" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' rating"
-        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {_two(r.g_av)}, {pct}% bootstrap interval "
-                     f"{_two(r.g_av_ci_low)} to {_two(r.g_av_ci_high)}: "
-                     f"{size_text(r.g_av, r.g_av_ci_low, r.g_av_ci_high)}.")
-    return "\n".join(lines) if lines else "*No change could be estimated.*"
+        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {_two(r.g_av)} ({pct}% bootstrap interval "
+                     f"{_two(r.g_av_ci_low)} to {_two(r.g_av_ci_high)}): "
+                     f"{size_text(r.g_av, r.g_av_ci_low, r.g_av_ci_high, benchmarks=False)}.")
+    if not lines:
+        return "*No change could be estimated.*"
+    earlier, later = COMPARISONS[first]
+    return (f"Size of each change from {WAVE_WORDS.get(earlier, earlier)} to {WAVE_TO.get(later, later)}, "
+            "by the usual benchmarks for g_av (Cohen 1988: 0.2 small, 0.5 medium, 0.8 large; below 0.2 "
+            "negligible):\n\n" + "\n".join(lines))
 
 
 def _share(x: float) -> str:
