@@ -147,3 +147,20 @@ def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
         assert (g, low, high) == tuple(round(x, 2) for x in (r.g_av, r.g_av_ci_low, r.g_av_ci_high))
         assert m.group(4) == cohen[int(np.searchsorted([0.2, 0.5, 0.8], abs(g), side="right"))]
         assert ("includes no change" in line) == (low <= 0 <= high)
+
+
+def test_a_p_value_too_small_for_a_double_is_shown_as_below_0_001(monkeypatch):
+    # Issue 11, item 5: the mixed model's intercept has Wald z ≈ 50, p = 2·Φ(−50) < 1e-300 → 0.0 as a
+    # double; the CSV keeps 0.0 (numeric) and the report shows "< 0.001", never 0.0 or 0.000.
+    from evaluation.reports import display as display_module
+    from evaluation.reports.verdicts import format_p
+
+    data = load_cohort_data("leading-to-deliver", 2)
+    model = outcome_report.outcome_tables(data)["mixed_model"]
+    assert (model["p_value"] == 0.0).any() and pd.api.types.is_float_dtype(model["p_value"])
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    display_module.show_table(model, 3, columns=["scale", "term", "p_value"])
+    cells = re.findall(r"<td>([^<]*)</td>", shown[0])
+    assert "&lt; 0.001" in cells and not any(c in ("0.0", "0.000", "0") for c in cells)
+    assert [format_p(p) for p in (0.0, 1e-4, 0.0404, float("nan"))] == ["< 0.001", "< 0.001", "0.040", "–"]
