@@ -10,6 +10,7 @@ cohort, self-ratings and line managers' alike.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -24,6 +25,13 @@ from evaluation.reports.verdicts import classify_text, signed, verdict_sentences
 from tests.conftest import shipped_cohorts
 
 LEVEL = 0.95
+
+
+@functools.cache
+def _built(programme: str, cohort: int):
+    """A shipped cohort's data and outcome tables, built once per test session (read-only use)."""
+    data = load_cohort_data(programme, cohort)
+    return data, outcome_report.outcome_tables(data)
 
 
 def _quoted(text: str, title: str) -> tuple[float, float, float]:
@@ -88,8 +96,7 @@ def test_random_families_get_sentences_true_to_their_rows(seed):
 
 @pytest.mark.parametrize("programme, cohort", shipped_cohorts(("leading-to-deliver", 2)))
 def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
-    data = load_cohort_data(programme, cohort)
-    tables = outcome_report.outcome_tables(data)
+    data, tables = _built(programme, cohort)
     summary = outcome_report.outcome_summary(tables, data)
     out = tables["outcomes"]
     first = data.cohort.comparisons[0]
@@ -132,8 +139,7 @@ def _check_reliable(text: str, rows: pd.DataFrame, titles: dict) -> None:
 def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
     # "small / medium / large" come from g_av and its bootstrap interval as shown (two decimals),
     # by Cohen's (1988) benchmarks 0.2, 0.5, 0.8: read each line back and check it against its row.
-    data = load_cohort_data(programme, cohort)
-    tables = outcome_report.outcome_tables(data)
+    data, tables = _built(programme, cohort)
     text = outcome_report.effect_size_text(tables, data)
     out = tables["outcomes"]
     rows = out[(out["comparison"] == data.cohort.comparisons[0]) & out["kirkpatrick_level"].isin([2, 3])]
@@ -155,8 +161,7 @@ def test_a_p_value_too_small_for_a_double_is_shown_as_below_0_001(monkeypatch):
     from evaluation.reports import display as display_module
     from evaluation.reports.verdicts import format_p
 
-    data = load_cohort_data("leading-to-deliver", 2)
-    model = outcome_report.outcome_tables(data)["mixed_model"]
+    model = _built("leading-to-deliver", 2)[1]["mixed_model"]
     assert (model["p_value"] == 0.0).any() and pd.api.types.is_float_dtype(model["p_value"])
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))

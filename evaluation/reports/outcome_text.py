@@ -223,7 +223,7 @@ def _reaction(tables: dict[str, pd.DataFrame], data: CohortData, ranges, titles)
     parts = []
     for r in reaction.itertuples():
         level = info.loc[r.scale, "kirkpatrick_level"] if r.scale in info.index else None
-        if level != 1:
+        if level is None or pd.isna(level) or int(level) != 1:
             continue
         low, high = ranges.get(r.scale, (None, None))
         unit = f" on the {low:g}–{high:g} scale" if low is not None else ""
