@@ -124,10 +124,11 @@ def forest_plot(
             f"Change by scale, {_waves(comparison)} ({rater.replace('_', ' ')} ratings)"
         ax_.set_title(title)
     parts = [
-        f"{lab}: g_av {d:.2f} ({ci_percent(level)} CI {lo:.2f} to {hi:.2f})"
+        f"{lab}: g_av {d:.2f} ({ci_percent(level)} bootstrap CI {lo:.2f} to {hi:.2f})".replace("-0.00", "0.00")
         for lab, d, lo, hi in zip(labels, rows["g_av"], rows["g_av_ci_low"], rows["g_av_ci_high"], strict=True)
     ]
-    alt = f"Forest plot of effect sizes (g_av) by scale, {comparison}, {rater} ratings. " + "; ".join(parts) + "."
+    alt = (f"Forest plot of effect sizes (g_av) by scale, {_waves(comparison)}, {rater.replace('_', ' ')} ratings. "
+           + "; ".join(parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
 
 
