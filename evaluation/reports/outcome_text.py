@@ -234,7 +234,7 @@ def _reaction(tables: dict[str, pd.DataFrame], data: CohortData, ranges, titles)
             continue
         parts.append(f"{int(r.n)} {who} answered the questions on {titles.get(r.scale).lower()} "
                      f"{WAVE_WORDS.get(r.wave, r.wave)}: on average they gave {r.mean:.2f} points{unit} "
-                     f"(higher is more favourable).")
+                     f"({'higher' if info.loc[r.scale, 'higher_is_better'] else 'lower'} is more favourable).")
     if not parts:
         return []
     return ["", "**What participants thought of the programme (Kirkpatrick level 1, reaction).** "
