@@ -46,11 +46,19 @@ display(Markdown(report.outcome_summary(tables, data)))
 # %% [markdown]
 # ## Change on each scale
 #
-# Change = later − earlier, over the participants who have a score at both waves. `d_z` is the
-# mean change divided by the standard deviation of the changes (with an exact confidence
-# interval); `d_av` divides by the average of the two standard deviations and `g_av` corrects
-# it for small samples (Lakens 2013). `p_adjusted` allows for testing several scales (see the
-# summary). Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings.
+# Change = later − earlier, in points on the scale, over the participants who have a score at
+# both waves. `p_adjusted` allows for testing several scales at once (Holm's method unless the
+# cohort's parameters say otherwise). Line-manager ratings (Kirkpatrick level 3) are shown
+# beside the self-ratings.
+#
+# **How large is a change?** The forest plots and the words "small", "medium" and "large" use
+# `g_av`: the mean change divided by the average of the standard deviations before and after,
+# corrected for small samples (Lakens 2013), with a percentile-bootstrap interval over
+# participants (the cohort's `bootstrap` resamples and seed). By Cohen's benchmarks 0.2 is
+# small, 0.5 medium and 0.8 large. `d_z` (the mean change divided by the standard deviation of
+# the changes, with an exact interval) is in the table because it matches the paired t-test,
+# but it is not a measure of size to compare with those benchmarks: it grows as the before and
+# after scores correlate.
 
 # %%
 publish.figure(plots.forest_plot(tables["outcomes"], comparison=first, rater="self", titles=titles,
@@ -63,10 +71,14 @@ if ((tables["outcomes"]["comparison"] == first) & (tables["outcomes"]["rater"] =
                    "forest_line_manager")
 
 # %% tags=["nbval-check-output"]
+display(Markdown(report.effect_size_text(tables, data)))
+
+# %% tags=["nbval-check-output"]
 publish.table("outcomes", tables["outcomes"], display=False)
 show_table(tables["outcomes"], 2, titles=titles, columns=[
     "scale", "comparison", "rater", "n_pairs", "mean_pre", "mean_post", "mean_change", "change_ci_low",
-    "change_ci_high", "p_adjusted", "d_z", "d_z_ci_low", "d_z_ci_high", "rci_improved", "rci_deteriorated"])
+    "change_ci_high", "p_adjusted", "g_av", "g_av_ci_low", "g_av_ci_high", "d_z", "d_z_ci_low", "d_z_ci_high",
+    "rci_improved", "rci_deteriorated"])
 
 # %% [markdown]
 # ## Individual change
@@ -197,4 +209,6 @@ publish.findings(report.outcome_findings(tables, data))
 # (1991) with the cohort's pre-test Cronbach's alpha unless the parameters give a number. The
 # design is a single group measured before and after, without a comparison group (Maryland
 # Scientific Methods Scale level 1): it describes change and cannot attribute it to the
-# programme.
+# programme. The interval of `g_av` is a seeded percentile bootstrap over pairs (resampling
+# participants with both scores, with replacement; the cohort's `bootstrap` resamples and seed),
+# checked against R's `boot` package (`docs/methods.md`).

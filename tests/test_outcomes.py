@@ -25,12 +25,14 @@ from evaluation.stats.outcomes import (
     adjust_p,
     attrition,
     baseline_comparison,
+    g_av_interval,
     mixed_model,
     outcomes_table,
     paired_change,
     reliable_change,
     reliable_change_by_person,
     response_shift,
+    size_word,
 )
 
 DATA = __import__("pathlib").Path(__file__).parent / "data"
@@ -38,6 +40,9 @@ DATA = __import__("pathlib").Path(__file__).parent / "data"
 # R: datasets::sleep — extra for group 1 and group 2 (the same 10 patients).
 SLEEP_1 = np.array([0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0])
 SLEEP_2 = np.array([1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4])
+# tests/reference/outcomes.R: 12 pairs without ties or zero differences (pre_x, post_x).
+PRE_X = [3.2, 2.8, 4.1, 3.5, 2.9, 3.7, 3.0, 4.4, 2.5, 3.9, 3.3, 2.2]
+POST_X = [3.65, 2.65, 4.9, 3.8, 4.0, 3.35, 3.6, 4.45, 3.45, 4.15, 2.6, 3.55]
 # Lakens (2013) Table 1: two movie ratings by the same 10 people.
 MOVIE_1 = [9, 7, 8, 9, 8, 9, 9, 10, 9, 9]
 MOVIE_2 = [9, 6, 7, 8, 7, 9, 8, 8, 8, 7]
@@ -176,10 +181,76 @@ def test_lakens_2013_movie_effect_sizes():
     assert res.p_value == pytest.approx(0.00105387125701655, rel=1e-10)
 
 
+# ============================================================== g_av and its bootstrap interval
+#
+# R 4.2.2, boot 1.3-28.1 (tests/reference/outcomes.R, last section):
+#   g_av_boot(pre, post, conf): set.seed(2005); b <- boot(data.frame(pre, post),
+#     function(d, i) g_av(d$pre[i], d$post[i]), R = 200000); boot.ci(b, conf, type = "perc")
+# Both are Monte Carlo estimates of the same percentiles. With 200 000 resamples each, the SD of
+# one limit over seeds is at most 0.003 here (5 seeds in Python; R's boot SD of g_av 0.25-0.30),
+# so the difference of the two has an SD below 0.005: the tolerance 0.015 is 3 of those SDs,
+# while a wrong resampling unit (scores instead of pairs) or a d_z-based interval is off by
+# more than 0.1.
+G_AV_TOL = 0.015
+
+
+@pytest.mark.parametrize(
+    ("pre", "post", "level", "r_g_av", "r_low", "r_high"),
+    [
+        # R: g_av_boot(sleep1, sleep2, 0.95) → 0.798278186045970  0.502583123712505  1.479122690933007
+        (SLEEP_1, SLEEP_2, 0.95, 0.798278186045970, 0.502583123712505, 1.479122690933007),
+        # R: g_av_boot(sleep1, sleep2, 0.90) → 0.798278186045970  0.543498516603040  1.351557976259531
+        (SLEEP_1, SLEEP_2, 0.90, 0.798278186045970, 0.543498516603040, 1.351557976259531),
+        # R: g_av_boot(pre_x, post_x, 0.95) → 0.5663394653170258  0.0811530530283168  1.2708376859967727
+        (PRE_X, POST_X, 0.95, 0.5663394653170258, 0.0811530530283168, 1.2708376859967727),
+    ],
+)
+def test_g_av_interval_against_r_boot(pre, post, level, r_g_av, r_low, r_high):
+    res = g_av_interval(pre, post, confidence_level=level, resamples=200_000, seed=2005)
+    assert res.g_av == pytest.approx(r_g_av, rel=1e-12)
+    assert res.ci_low == pytest.approx(r_low, abs=G_AV_TOL)
+    assert res.ci_high == pytest.approx(r_high, abs=G_AV_TOL)
+    assert res.resamples_used == 200_000
+    # the point estimate is paired_change's g_av (Lakens 2013), not a bootstrap mean
+    assert res.g_av == pytest.approx(paired_change(pre, post).g_av, rel=1e-12)
+
+
+def test_g_av_interval_with_the_default_resamples_is_near_r():
+    # 2000 resamples (the cohort default): MC SD of a limit about 0.03 on these data
+    res = g_av_interval(SLEEP_1, SLEEP_2)
+    # R: g_av_boot(sleep1, sleep2, 0.95) → 0.502583123712505  1.479122690933007
+    assert res.ci_low == pytest.approx(0.502583123712505, abs=0.08)
+    assert res.ci_high == pytest.approx(1.479122690933007, abs=0.12)
+
+
+def test_g_av_interval_is_seeded():
+    a = g_av_interval(PRE_X, POST_X, seed=7)
+    b = g_av_interval(PRE_X, POST_X, seed=7)
+    c = g_av_interval(PRE_X, POST_X, seed=8)
+    assert (a.ci_low, a.ci_high) == (b.ci_low, b.ci_high)
+    assert (a.ci_low, a.ci_high) != (c.ci_low, c.ci_high)
+
+
+def test_g_av_interval_degenerate_and_arguments():
+    res = g_av_interval([3.0, 3.0, 3.0], [3.0, 3.0, 3.0])
+    assert math.isnan(res.g_av) and math.isnan(res.ci_low) and math.isnan(res.ci_high)
+    assert math.isnan(g_av_interval([3.0], [4.0]).ci_low)
+    with pytest.raises(ValueError, match="`resamples` must be an integer of at least 100"):
+        g_av_interval(PRE_X, POST_X, resamples=10)
+    with pytest.raises(ValueError, match="`seed` must be a non-negative integer"):
+        g_av_interval(PRE_X, POST_X, seed=-1)
+    with pytest.raises(ValueError, match="`resamples`"):
+        outcomes_table(long_scores(PRE_X, POST_X), comparisons=["pre_post"], resamples=True)
+
+
+def test_size_word_cohen_benchmarks():
+    # Cohen (1988): 0.2 small, 0.5 medium, 0.8 large
+    assert [size_word(g) for g in (0.19, 0.2, -0.49, 0.5, 0.79, -0.8)] == [
+        "negligible", "small", "small", "medium", "medium", "large"]  # fmt: skip
+
+
 # ============================================================== Wilcoxon: exact and large n
 
-PRE_X = [3.2, 2.8, 4.1, 3.5, 2.9, 3.7, 3.0, 4.4, 2.5, 3.9, 3.3, 2.2]
-POST_X = [3.65, 2.65, 4.9, 3.8, 4.0, 3.35, 3.6, 4.45, 3.45, 4.15, 2.6, 3.55]
 
 
 def test_wilcoxon_exact_without_ties():
@@ -498,6 +569,10 @@ class TestOutcomesTable:
                           "p_value", "wilcoxon_w_plus", "wilcoxon_p", "d_z", "d_z_ci_low",
                           "d_av", "g_av", "d_rm"):  # fmt: skip
                 assert getattr(row, field) == pytest.approx(getattr(ref, field), rel=1e-12)
+            # the interval of g_av: the same bootstrap, from the same default seed, on the same pairs
+            boot = g_av_interval(wide[earlier], wide[later])
+            assert (row.g_av_ci_low, row.g_av_ci_high) == (boot.ci_low, boot.ci_high)
+            assert row.g_av_ci_low < row.g_av < row.g_av_ci_high
 
     def test_p_adjusted_family_is_comparison_by_rater(self, table):
         for (_, _), fam in table.groupby(["comparison", "rater"]):
@@ -575,7 +650,7 @@ class TestOutcomesTable:
     def test_no_data_gives_empty_table_with_columns(self):
         scores = long_scores([3.0, 3.5], [4.0, 4.5])
         table = outcomes_table(scores, comparisons=["then_post"], reliability=0.8)
-        assert table.empty and tuple(table.columns[:28]) == OUTCOME_COLUMNS
+        assert table.empty and tuple(table.columns[: len(OUTCOME_COLUMNS)]) == OUTCOME_COLUMNS
 
 
 # ============================================================== response shift

@@ -10,6 +10,7 @@ cohort, self-ratings and line managers' alike.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -26,9 +27,17 @@ from tests.conftest import shipped_cohorts
 LEVEL = 0.95
 
 
+@functools.cache
+def _built(programme: str, cohort: int):
+    """A shipped cohort's data and outcome tables, built once per test session (read-only use)."""
+    data = load_cohort_data(programme, cohort)
+    return data, outcome_report.outcome_tables(data)
+
+
 def _quoted(text: str, title: str) -> tuple[float, float, float]:
     """The change and interval quoted after a scale's title."""
-    m = re.search(re.escape(title) + r" \(([+-]?\d+\.\d\d) points, \d+% CI ([+-]?\d+\.\d\d) to ([+-]?\d+\.\d\d)", text)
+    m = re.search(re.escape(title) + r" \(([+-]?\d+\.\d\d) points(?: on the \d+–\d+ scale)?, \d+% confidence interval "
+                  r"([+-]?\d+\.\d\d) to ([+-]?\d+\.\d\d)", text)
     assert m, f"{title!r} is not quoted with its change and interval"
     return float(m.group(1)), float(m.group(2)), float(m.group(3))
 
@@ -87,8 +96,7 @@ def test_random_families_get_sentences_true_to_their_rows(seed):
 
 @pytest.mark.parametrize("programme, cohort", shipped_cohorts(("leading-to-deliver", 2)))
 def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
-    data = load_cohort_data(programme, cohort)
-    tables = outcome_report.outcome_tables(data)
+    data, tables = _built(programme, cohort)
     summary = outcome_report.outcome_summary(tables, data)
     out = tables["outcomes"]
     first = data.cohort.comparisons[0]
@@ -96,8 +104,68 @@ def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
     titles = {s: str(t) for s, t in data.titles.items()}
     paragraphs = {p.split("**")[1]: p.split("** ", 1)[1] for p in summary.split("\n\n") if p.startswith("**")}
     self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
-    _check(paragraphs["What changed (self-assessment)."], self_rows, titles, alpha)
+    _check(paragraphs["What changed: participants' own ratings."], self_rows, titles, alpha)
+    reliable = paragraphs.get("How many people reliably improved.", "")
     for rater in set(out.loc[out["comparison"] == first, "rater"]) - {"self"}:
         rows = out[(out["comparison"] == first) & (out["rater"] == rater)]
         read = _check(paragraphs[f"What {rater.replace('_', ' ')}s saw."], rows, titles, alpha)
         assert len(read) == rows["mean_change"].notna().sum()  # line managers get verdicts too
+        _check_reliable(reliable.split(f"By their {rater.replace('_', ' ')}s' ratings: ")[1], rows, titles)
+    _check_reliable(reliable.split("By their own ratings: ")[1].split(" By their ")[0], self_rows, titles)
+    # durability: the follow-up paragraph is true to the pre → follow-up rows
+    follow = out[(out["comparison"] == "pre_follow_up") & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
+    if "pre_follow_up" in data.cohort.comparisons and len(follow):
+        _check(paragraphs["Did it last? (follow-up)."], follow, titles, alpha)
+    else:
+        assert "Did it last? (follow-up)." not in paragraphs
+    # reaction (level 1): the mean and the count are those of the reaction table
+    for r in tables["reaction"].itertuples():
+        assert f"{int(r.n)} participants answered" in summary and f"{r.mean:.2f} points on the 1–5 scale" in summary
+    assert "results for services" in paragraphs["What the data cannot show."]
+    # no unexplained statistical names in the commissioners' summary
+    for word in ("d_z", "g_av", "Holm", "Benjamini", "Jacobson", "Truax", "Maryland", "Katz", " CI ", "p-value",
+                 "pre_post", "follow_up", "_"):
+        assert word not in summary, word
+
+
+def _check_reliable(text: str, rows: pd.DataFrame, titles: dict) -> None:
+    """Each scale's share who reliably improved (and got worse) as quoted, against its row."""
+    for r in rows.dropna(subset=["rci_improved"]).itertuples():
+        quoted = f"{titles[r.scale]} {r.rci_improved:.0%} ({r.rci_deteriorated:.0%} reliably got worse)"
+        assert quoted in text, quoted
+
+
+@pytest.mark.parametrize("programme, cohort", shipped_cohorts(("leading-to-deliver", 2)))
+def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
+    # "small / medium / large" come from g_av and its bootstrap interval as shown (two decimals),
+    # by Cohen's (1988) benchmarks 0.2, 0.5, 0.8: read each line back and check it against its row.
+    data, tables = _built(programme, cohort)
+    text = outcome_report.effect_size_text(tables, data)
+    out = tables["outcomes"]
+    rows = out[(out["comparison"] == data.cohort.comparisons[0]) & out["kirkpatrick_level"].isin([2, 3])]
+    lines = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(lines) == rows["g_av"].notna().sum()
+    cohen = {0: "negligible", 1: "small", 2: "medium", 3: "large"}
+    for line, r in zip(lines, rows.dropna(subset=["g_av"]).itertuples(), strict=True):
+        m = re.search(r"g_av (-?\d\.\d\d) \(\d+% bootstrap interval (-?\d\.\d\d) to (-?\d\.\d\d)\): (\w+);", line)
+        assert m and str(data.titles[r.scale]) in line, line
+        g, low, high = (float(m.group(i)) for i in (1, 2, 3))
+        assert (g, low, high) == tuple(round(x, 2) for x in (r.g_av, r.g_av_ci_low, r.g_av_ci_high))
+        assert m.group(4) == cohen[int(np.searchsorted([0.2, 0.5, 0.8], abs(g), side="right"))]
+        assert ("includes no change" in line) == (low <= 0 <= high)
+
+
+def test_a_p_value_too_small_for_a_double_is_shown_as_below_0_001(monkeypatch):
+    # Issue 11, item 5: the mixed model's intercept has Wald z ≈ 50, p = 2·Φ(−50) < 1e-300 → 0.0 as a
+    # double; the CSV keeps 0.0 (numeric) and the report shows "< 0.001", never 0.0 or 0.000.
+    from evaluation.reports import display as display_module
+    from evaluation.reports.verdicts import format_p
+
+    model = _built("leading-to-deliver", 2)[1]["mixed_model"]
+    assert (model["p_value"] == 0.0).any() and pd.api.types.is_float_dtype(model["p_value"])
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj.data))
+    display_module.show_table(model, 3, columns=["scale", "term", "p_value"])
+    cells = re.findall(r"<td>([^<]*)</td>", shown[0])
+    assert "&lt; 0.001" in cells and not any(c in ("0.0", "0.000", "0") for c in cells)
+    assert [format_p(p) for p in (0.0, 1e-4, 0.0404, float("nan"))] == ["< 0.001", "< 0.001", "0.040", "–"]

@@ -26,7 +26,8 @@ TITLES = {"vision": "Vision & <direction>", "coaching": "Coaching"}
 OUTCOMES = pd.DataFrame({
     "scale": ["vision", "coaching", "vision"], "comparison": "pre_post",
     "rater": ["self", "self", "line_manager"], "d_z": [0.6, 0.3, 0.4], "d_z_ci_low": [0.4, 0.1, 0.1],
-    "d_z_ci_high": [0.8, 0.5, 0.7], "rci_improved": [0.25, 0.2, 0.1], "rci_unchanged": [0.7, 0.75, 0.85],
+    "d_z_ci_high": [0.8, 0.5, 0.7], "g_av": [0.45, 0.2, 0.3], "g_av_ci_low": [0.3, 0.05, 0.05],
+    "g_av_ci_high": [0.6, 0.35, 0.55], "rci_improved": [0.25, 0.2, 0.1], "rci_unchanged": [0.7, 0.75, 0.85],
     "rci_deteriorated": [0.05, 0.05, 0.05],
 })
 SCORES = pd.DataFrame({
@@ -239,9 +240,9 @@ def test_interval_labels_follow_the_confidence_level(case):
 
 def test_the_axis_labels_name_the_level():
     assert outcome_plots.forest_plot(OUTCOMES, confidence_level=0.9).figure.axes[0].get_xlabel() == \
-        "d_z with 90% CI (positive = higher at the later wave)"
+        "g_av with 90% bootstrap CI (positive = higher at the later wave)"
     assert outcome_plots.forest_plot(OUTCOMES).figure.axes[0].get_xlabel() == \
-        "d_z with 95% CI (positive = higher at the later wave)"
+        "g_av with 95% bootstrap CI (positive = higher at the later wave)"
     assert "with 97.5% CI" in equity_plots.representation_chart(
         EQUITY, dimension="sector", confidence_level=0.975).figure.axes[0].get_xlabel()
     assert ci_percent(0.8) == "80%"

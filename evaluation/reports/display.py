@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from evaluation.reports.verdicts import format_p
+
 __all__ = ["show_table"]
 
 
@@ -16,7 +18,7 @@ def show_table(
 ) -> None:
     """Display a table as plain HTML for the report.
 
-    No index; missing and suppressed values as –; p-values below 0.001 as "<0.001"; only
+    No index; missing and suppressed values as –; p-values below 0.001 as "< 0.001" (:func:`~evaluation.reports.verdicts.format_p`); only
     ``columns`` when given; the ``scale`` column shown by its title when ``titles`` is given.
     Display only: the published CSV keeps full precision and the original names.
     """
@@ -33,7 +35,7 @@ def show_table(
         if not pd.api.types.is_float_dtype(shown[column]):
             continue
         if column.startswith("p_") or column.endswith("_p") or column == "p_value":
-            formatters[column] = lambda x: "–" if pd.isna(x) else ("<0.001" if x < 0.001 else f"{x:.3f}")
+            formatters[column] = format_p
         elif shown[column].dropna().eq(shown[column].dropna().round()).all() and column.startswith("n"):
             formatters[column] = lambda x: "–" if pd.isna(x) else f"{x:.0f}"
         else:

@@ -7,7 +7,9 @@ same tables and findings to the last digit.
 * :func:`outcome_tables` computes every table of the outcomes report.
 * :func:`outcome_findings` derives the headline findings from those tables (also used by
   reviewers to re-derive them).
-* :func:`outcome_summary` writes the plain-language summary for commissioners.
+* :func:`outcome_summary` writes the plain-language summary for commissioners and
+  :func:`effect_size_text` the sizes of the changes for the detail (both in
+  :mod:`~evaluation.reports.outcome_text`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.disclosure_plan import (
@@ -27,8 +28,8 @@ from evaluation.reports.disclosure_plan import (
     group_labels,
     people_with_dimensions,
 )
-from evaluation.reports.findings import Finding, ReportResult, collect_warnings
-from evaluation.reports.verdicts import verdict_sentences, verdicts
+from evaluation.reports.findings import ReportResult, collect_warnings
+from evaluation.reports.outcome_text import effect_size_text, outcome_findings, outcome_summary
 from evaluation.stats import outcomes as oc
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "DESIGN_LABEL",
     "PUBLISHED",
     "build",
+    "effect_size_text",
     "outcome_findings",
     "outcome_summary",
     "outcome_tables",
@@ -43,7 +45,7 @@ __all__ = [
     "reliability_table",
 ]
 
-#: Participant characteristics by which outcomes are broken down (with disclosure control).
+#: The design, in the words of the report's methods section (the summary says it in plain words).
 DESIGN_LABEL = (
     "Single-group before-and-after design without a comparison group: Maryland Scientific "
     "Methods Scale level 1. The results describe change in the people who took part; they do "
@@ -138,8 +140,9 @@ def outcomes(data: CohortData, scores: pd.DataFrame | None = None, **overrides) 
         Scale scores to use instead of the cohort's (a subgroup's); the reliability for reliable
         change and the scales' properties stay the cohort's.
     **overrides
-        ``comparisons``, ``confidence_level``, ``multiplicity``, ``reliability`` for
-        :func:`evaluation.stats.outcomes.outcomes_table`.
+        ``comparisons``, ``confidence_level``, ``multiplicity``, ``reliability``, ``resamples``,
+        ``seed`` for :func:`evaluation.stats.outcomes.outcomes_table` (the bootstrap of g_av's
+        interval defaults to the cohort's ``bootstrap`` parameters).
 
     Returns
     -------
@@ -148,7 +151,8 @@ def outcomes(data: CohortData, scores: pd.DataFrame | None = None, **overrides) 
     """
     coh = data.cohort
     settings = {"comparisons": coh.comparisons, "confidence_level": coh.confidence_level,
-                "multiplicity": coh.multiplicity, "reliability": rci_reliability(data)}
+                "multiplicity": coh.multiplicity, "reliability": rci_reliability(data),
+                "resamples": coh.bootstrap.resamples, "seed": coh.bootstrap.seed}
     settings.update({k: v for k, v in overrides.items() if v is not None})
     info = scale_info(data)
     notes: list[dict] = []
@@ -210,152 +214,6 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()
     return tables
-
-
-def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[Finding]:
-    """The headline findings of the outcomes report, with stable ids.
-
-    Ids: ``outcomes.<comparison>.<rater>.<scale>.mean_change`` and ``...d_z`` for every row of
-    the outcomes table; ``outcomes.<comparison>.<rater>.<scale>.reliably_improved`` for the
-    primary scale; ``attrition.scored_both``; ``response_shift.<scale>`` for the primary scale.
-    """
-    titles = data.titles
-    pct = int(round(data.cohort.confidence_level * 100))
-    low, high = data.instruments[next(iter(data.instruments))].response_range
-    out = []
-    for row in tables["outcomes"].itertuples(index=False):
-        key = f"outcomes.{row.comparison}.{row.rater}.{row.scale}"
-        who = "self-rated" if row.rater == "self" else f"rated by {row.rater.replace('_', ' ')}s"
-        waves = " to ".join(w.replace("_", "-") for w in COMPARISONS[row.comparison])
-        out.append(Finding(
-            f"{key}.mean_change",
-            f"{titles.get(row.scale, row.scale)} ({who}) changed by {row.mean_change:+.2f} points from {waves} "
-            f"({pct}% CI {row.change_ci_low:+.2f} to {row.change_ci_high:+.2f}; n = {row.n_pairs}).",
-            row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}-{high:g})", "outcomes",
-        ))
-        out.append(Finding(
-            f"{key}.d_z",
-            f"Standardised change (d_z) in {titles.get(row.scale, row.scale)} ({who}), {waves}: {row.d_z:.2f} "
-            f"({pct}% CI {row.d_z_ci_low:.2f} to {row.d_z_ci_high:.2f}).",
-            row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
-        ))
-        if row.scale == data.primary_scale and row.rater == "self" and not pd.isna(row.rci_improved):
-            out.append(Finding(
-                f"{key}.reliably_improved",
-                f"{row.rci_improved:.0%} of participants with both scores reliably improved on "
-                f"{titles.get(row.scale, row.scale)} ({waves}); {row.rci_deteriorated:.0%} reliably deteriorated.",
-                row.rci_improved, None, None, "share of participants", "outcomes",
-            ))
-    flow = tables["attrition"]
-    flow = flow[flow["section"] == "flow"].set_index("stage")
-    if "scored_both" in flow.index:
-        n, share = flow.loc["scored_both", "n"], flow.loc["scored_both", "share_of_enrolled"]
-        out.append(Finding(
-            "attrition.scored_both",
-            f"{int(n)} of {int(flow.loc['enrolled', 'n'])} enrolled participants ({share:.0%}) have scores at both "
-            "waves of the main comparison.",
-            share, None, None, "share of enrolled", "attrition",
-        ))
-    shift = tables.get("response_shift")
-    if shift is not None and len(shift):
-        row = shift[(shift["scale"] == data.primary_scale) & (shift["rater"] == "self")]
-        if len(row):
-            r = row.iloc[0]
-            out.append(Finding(
-                f"response_shift.{data.primary_scale}",
-                f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
-                f"then-test is {r['mean_shift']:+.2f} points ({pct}% CI {r['ci_low']:+.2f} to {r['ci_high']:+.2f}).",
-                r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}-{high:g})", "response_shift",
-            ))
-    return out
-
-
-class _MarkdownTitles(dict):
-    """Scale titles (or, failing a title, the scale's name), safe in a Markdown summary."""
-
-    def __init__(self, titles: dict[str, str]):
-        super().__init__({scale: md(title) for scale, title in titles.items()})
-
-    def get(self, scale, default=None):  # noqa: D102
-        return super().get(scale, md(scale if default is None else default))
-
-
-def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
-    """The plain-language summary for commissioners (Markdown)."""
-    coh = data.cohort
-    titles = _MarkdownTitles(data.titles)
-    pct = int(round(coh.confidence_level * 100))
-    out = tables["outcomes"]
-    first = coh.comparisons[0]
-    earlier, later = COMPARISONS[first]
-    flow = tables["attrition"]
-    flow = flow[flow["section"] == "flow"].set_index("stage")["n"]
-    lines = [
-        f"## Summary for commissioners: {md(data.programme.title)}, cohort {coh.cohort}"
-        + (f" ({coh.year})" if coh.year else ""),
-        "",
-        f"**Who took part.** {int(flow.get('enrolled', 0))} people enrolled and "
-        f"{int(flow.get('completed_programme', 0))} completed the programme; "
-        f"{int(flow.get('scored_both', 0))} have questionnaire scores both {earlier.replace('_', '-')} and "
-        f"{later.replace('_', '-')}, and the results below are about them.",
-        "",
-    ]
-    self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
-    alpha = 1 - coh.confidence_level
-    judged = verdicts(out, comparison=first, rater="self", alpha=alpha, levels=(2,))
-    lines.append("**What changed (self-assessment).** " + verdict_sentences(
-        judged, titles, confidence_level=coh.confidence_level, who="Participants rated themselves"))
-    for rater in sorted(set(out.loc[out["comparison"] == first, "rater"]) - {"self"}):
-        judged = verdicts(out, comparison=first, rater=rater, alpha=alpha)
-        if len(judged):
-            lines += ["", f"**What {rater.replace('_', ' ')}s saw.** " + verdict_sentences(
-                judged, titles, confidence_level=coh.confidence_level,
-                who=f"{rater.replace('_', ' ').capitalize()}s rated participants", show_n=True)
-                + " Change seen by others is the stronger evidence that behaviour at work changed "
-                "(Kirkpatrick level 3)."]
-    primary = data.primary_scale
-    prow = self_rows[self_rows["scale"] == primary]
-    if len(prow) and not pd.isna(prow["rci_improved"].iloc[0]):
-        r = prow.iloc[0]
-        lines += ["", f"**How many changed reliably.** On {titles.get(primary, primary).lower()}, "
-                  f"{r['rci_improved']:.0%} of participants improved by more than measurement error alone would "
-                  f"explain, {r['rci_deteriorated']:.0%} deteriorated and {r['rci_unchanged']:.0%} showed no "
-                  f"reliable change (Jacobson & Truax reliable change index, reliability {r['reliability']:.2f})."]
-    shift = tables.get("response_shift")
-    if shift is not None and len(shift):
-        row = shift[(shift["scale"] == primary) & (shift["rater"] == "self")]
-        if len(row):
-            r = row.iloc[0]
-            lines += ["", "**Hindsight.** Asked after the programme to rate themselves as they had been before it "
-                      f"(the 'then-test'), participants scored {titles.get(primary, primary).lower()} "
-                      f"{abs(r['mean_shift']):.2f} points {'lower' if r['mean_shift'] > 0 else 'higher'} than they "
-                      "had at the time, so change measured against the then-test is "
-                      f"{'larger' if r['mean_shift'] > 0 else 'smaller'} than change from the original pre-test."]
-    base = tables["attrition"]
-    base = base[(base["section"] == "baseline_comparison") & (base["scale"] == primary)]
-    if len(base):
-        b = base.iloc[0]
-        selective = b["p_value"] < 0.05
-        if b["suppressed"]:
-            lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a "
-                      f"{earlier.replace('_', '-')} score have no {later.replace('_', '-')} score: too few "
-                      f"(fewer than {coh.disclosure_threshold}) to publish how they started."]
-        else:
-            lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a {earlier.replace('_', '-')} "
-                      f"score have no {later.replace('_', '-')} score. They started "
-                      f"{abs(b['mean_difference']):.2f} points {'lower' if b['mean_difference'] > 0 else 'higher'} on "
-                      f"{titles.get(primary, primary).lower()} than those who stayed"
-                      + (" (a difference unlikely to be chance): results for completers may flatter the programme."
-                         if selective else ", a difference that could be chance.")]
-    lines += [
-        "",
-        f"**How sure we are.** Ranges are {pct}% confidence intervals; p-values are adjusted for testing "
-        f"several scales ({ {'holm': 'Holm', 'bh': 'Benjamini-Hochberg', 'none': 'no adjustment'}[coh.multiplicity] }).",
-        "",
-        f"**Limits of the design.** {DESIGN_LABEL} Self-ratings can move because people's standards change "
-        "(see the then-test), and people who left the programme are not in the before-and-after comparison.",
-    ]
-    return "\n".join(lines)
 
 
 #: The file (``tables/<name>.csv``) under which the report notebook publishes each table.

@@ -10,7 +10,7 @@ level, and the sentence says so where the two disagree:
 ``clear_decrease``            adjusted p < α, change < 0: "rated lower"
 ``clear_unadjusted_only``     adjusted p ≥ α, but the unadjusted interval excludes 0:
                               "would count as clear if it were the only scale tested,
-                              but not after allowing for testing n scales at once"
+                              but not after adjusting for testing n scales at once"
 ``no_clear_change``           the unadjusted interval includes 0
 ``not_estimable``             no estimate (too few pairs)
 ============================  ========================================================
@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["VERDICTS", "classify_text", "signed", "verdict", "verdict_sentences", "verdicts"]
+__all__ = ["VERDICTS", "classify_text", "format_p", "scale_unit", "signed", "verdict", "verdict_sentences", "verdicts"]
 
 VERDICTS = ("clear_increase", "clear_decrease", "clear_unadjusted_only", "no_clear_change", "not_estimable")
 
@@ -86,17 +86,52 @@ def signed(x: float) -> str:
     return "0.00" if text in ("+0.00", "-0.00") else text
 
 
-def _interval(r, pct: int) -> str:
-    return f"{signed(r.mean_change)} points, {pct}% CI {signed(r.change_ci_low)} to {signed(r.change_ci_high)}"
+def format_p(p: float) -> str:
+    """A p-value as shown to readers: "< 0.001" below 0.001, else three decimals ("–" if missing).
+
+    A p-value too small for a double (a Wald test with z above about 38) is stored as 0.0 in the
+    CSV; it is shown as "< 0.001", never as 0.
+
+    Examples
+    --------
+    >>> format_p(0.0), format_p(0.0004), format_p(0.0123), format_p(float("nan"))
+    ('< 0.001', '< 0.001', '0.012', '–')
+    """
+    if p is None or pd.isna(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def scale_unit(scale_range: tuple[float, float] | None) -> str:
+    """The unit of a change on a scale: "points on the 1–5 scale" (or "points").
+
+    Examples
+    --------
+    >>> scale_unit((1.0, 5.0)), scale_unit(None)
+    ('points on the 1–5 scale', 'points')
+    """
+    if scale_range is None:
+        return "points"
+    low, high = scale_range
+    return f"points on the {low:g}–{high:g} scale"
+
+
+def _interval(r, pct: int, unit: str) -> str:
+    return (f"{signed(r.mean_change)} {unit}, {pct}% confidence interval {signed(r.change_ci_low)} to "
+            f"{signed(r.change_ci_high)}")
 
 
 def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confidence_level: float,
-                      who: str, show_n: bool = False) -> str:
+                      who: str, show_n: bool = False, when: str = "after the programme",
+                      ranges: Mapping[str, tuple[float, float]] | None = None) -> str:
     """The sentences for one :func:`verdicts` table (Markdown; ``titles`` already escaped).
 
     ``who`` names the raters as the subject of the sentence ("Participants rated themselves",
-    "Line managers rated participants"). Every scale appears once, in the sentence of its
-    verdict, followed by its change and interval in brackets.
+    "Line managers rated participants"); ``when`` the later wave ("after the programme", "at
+    follow-up than before the programme"); ``ranges`` each scale's response range, for the unit
+    ("points on the 1–5 scale", said with the first scale when every scale shares the range, else
+    with each). Every scale appears once, in the sentence of its verdict,
+    followed by its change and interval in brackets.
 
     Examples
     --------
@@ -105,24 +140,31 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
     ...                   "verdict": ["clear_increase", "clear_unadjusted_only", "no_clear_change"],
     ...                   "family_size": 3})
     >>> print(verdict_sentences(t, {"a": "A", "b": "B", "c": "C"}, confidence_level=0.95,
-    ...                         who="Participants rated themselves"))
-    Participants rated themselves higher after the programme on: A (+0.30 points, 95% CI +0.20 to +0.40). On B (+0.20 points, 95% CI +0.05 to +0.35) the change would count as clear if it were the only scale tested, but not after allowing for testing 3 scales at once, so it is not counted as a clear change. There was no clear change in C (+0.01 points, 95% CI -0.10 to +0.12): the range includes no change.
+    ...                         who="Participants rated themselves", ranges={"a": (1, 5)}))
+    Participants rated themselves higher after the programme on: A (+0.30 points on the 1–5 scale, 95% confidence interval +0.20 to +0.40). On B (+0.20 points, 95% confidence interval +0.05 to +0.35) the change would count as clear if it were the only scale tested, but not after adjusting for testing 3 scales at once, so it is not counted as a clear change. There was no clear change in C (+0.01 points, 95% confidence interval -0.10 to +0.12): the range includes no change.
     """
     pct = int(round(confidence_level * 100))
     size = int(table["family_size"].max()) if len(table) else 0
+    ranges = ranges or {}
+    shared = {ranges.get(s) for s in table["scale"]}
+    said: set = set()
 
     def item(r) -> str:
+        # the scale's range is named once when every scale shares it, else with each scale
+        rng = ranges.get(r.scale)
+        unit = "points" if len(shared) == 1 and rng in said else scale_unit(rng)
+        said.add(rng)
         n = f", n = {int(r.n_pairs)}" if show_n else ""
-        return f"{titles.get(r.scale, r.scale)} ({_interval(r, pct)}{n})"
+        return f"{titles.get(r.scale, r.scale)} ({_interval(r, pct, unit)}{n})"
 
     parts = []
     for kind, word in (("clear_increase", "higher"), ("clear_decrease", "lower")):
         rows = table[table["verdict"] == kind]
         if len(rows):
-            parts.append(f"{who} {word} after the programme on: " + "; ".join(item(r) for r in rows.itertuples()) + ".")
+            parts.append(f"{who} {word} {when} on: " + "; ".join(item(r) for r in rows.itertuples()) + ".")
     for r in table[table["verdict"] == "clear_unadjusted_only"].itertuples():
         parts.append(f"On {item(r)} the change would count as clear if it were the only scale tested, but not after "
-                     f"allowing for testing {size} scales at once, so it is not counted as a clear change.")
+                     f"adjusting for testing {size} scales at once, so it is not counted as a clear change.")
     flat = table[table["verdict"] == "no_clear_change"]
     if len(flat):
         parts.append("There was no clear change in " + "; ".join(item(r) for r in flat.itertuples())
@@ -143,9 +185,10 @@ def classify_text(text: str, title: str) -> str | None:
             return "clear_unadjusted_only"
         if sentence.startswith("There was no clear change"):
             return "no_clear_change"
-        if " higher after the programme on:" in sentence:
+        head = sentence.split(" on: ", 1)[0]
+        if " on: " in sentence and " higher " in f"{head} ":
             return "clear_increase"
-        if " lower after the programme on:" in sentence:
+        if " on: " in sentence and " lower " in f"{head} ":
             return "clear_decrease"
     return None
 

@@ -55,13 +55,17 @@ def forest_plot(
     title: str | None = None,
     ax: Axes | None = None,
 ) -> Plot:
-    """Effect sizes (d_z with its exact CI) by scale for one comparison and rater.
+    """Effect sizes (g_av with its percentile-bootstrap interval) by scale for one comparison and rater.
+
+    g_av, the change over the average SD of the two waves with Hedges' small-sample correction,
+    is the effect size of ``METHODS.md`` for Cohen's small / medium / large (d_z stays in the
+    table); dotted lines mark those benchmarks (0.2, 0.5, 0.8) on either side of no change.
 
     Parameters
     ----------
     outcomes : DataFrame
-        ``tables/outcomes.csv``: ``scale``, ``comparison``, ``rater``, ``d_z``, ``d_z_ci_low``,
-        ``d_z_ci_high``. Rows without ``d_z`` are left out.
+        ``tables/outcomes.csv``: ``scale``, ``comparison``, ``rater``, ``g_av``, ``g_av_ci_low``,
+        ``g_av_ci_high``. Rows without ``g_av`` are left out.
     comparison : str
         The comparison to draw, e.g. ``pre_post``.
     rater : str
@@ -84,41 +88,47 @@ def forest_plot(
     --------
     >>> import pandas as pd
     >>> outcomes = pd.DataFrame({"scale": ["vision", "coaching"], "comparison": "pre_post",
-    ...                          "rater": "self", "d_z": [0.6, 0.3], "d_z_ci_low": [0.4, 0.1],
-    ...                          "d_z_ci_high": [0.8, 0.5]})
+    ...                          "rater": "self", "g_av": [0.6, 0.3], "g_av_ci_low": [0.4, 0.1],
+    ...                          "g_av_ci_high": [0.8, 0.5]})
     >>> plot = forest_plot(outcomes, confidence_level=0.9)
     >>> plot.title
     'Change by scale, pre → post (self ratings)'
     >>> plot.figure.axes[0].get_xlabel()
-    'd_z with 90% CI (positive = higher at the later wave)'
+    'g_av with 90% bootstrap CI (positive = higher at the later wave)'
     >>> type(plot._repr_png_())
     <class 'bytes'>
     """
     level = check_confidence_level(confidence_level)
     rows = outcomes[(outcomes["comparison"] == comparison) & (outcomes["rater"] == rater)]
-    rows = rows.dropna(subset=["d_z"]).sort_values("d_z")
+    rows = rows.dropna(subset=["g_av"]).sort_values("g_av")
     titles = titles or {}
     labels = [titles.get(s, _label(s)) for s in rows["scale"]]
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 0.5 * max(len(rows), 2) + 1.6, ax=ax)
         y = np.arange(len(rows))
         ax_.errorbar(
-            rows["d_z"], y,
-            xerr=[rows["d_z"] - rows["d_z_ci_low"], rows["d_z_ci_high"] - rows["d_z"]],
+            rows["g_av"], y,
+            xerr=[(rows["g_av"] - rows["g_av_ci_low"]).fillna(0), (rows["g_av_ci_high"] - rows["g_av"]).fillna(0)],
             fmt="o", color="#2166ac", ecolor="#2166ac", capsize=3,
         )
         ax_.axvline(0, color="black", linewidth=0.8)
+        lo, hi = ax_.get_xlim()
+        for bench in (0.2, 0.5, 0.8):
+            for x in (-bench, bench):
+                if lo < x < hi:
+                    ax_.axvline(x, color="#999999", linewidth=0.6, linestyle=":")
         ax_.set_yticks(y, labels)
-        ax_.set_xlabel(f"d_z with {ci_percent(level)} CI (positive = higher at the later wave)")
+        ax_.set_xlabel(f"g_av with {ci_percent(level)} bootstrap CI (positive = higher at the later wave)")
         ax_.set_ylabel("Scale")
         title = title if title is not None else \
             f"Change by scale, {_waves(comparison)} ({rater.replace('_', ' ')} ratings)"
         ax_.set_title(title)
     parts = [
-        f"{lab}: d_z {d:.2f} ({ci_percent(level)} CI {lo:.2f} to {hi:.2f})"
-        for lab, d, lo, hi in zip(labels, rows["d_z"], rows["d_z_ci_low"], rows["d_z_ci_high"], strict=True)
+        f"{lab}: g_av {d:.2f} ({ci_percent(level)} bootstrap CI {lo:.2f} to {hi:.2f})".replace("-0.00", "0.00")
+        for lab, d, lo, hi in zip(labels, rows["g_av"], rows["g_av_ci_low"], rows["g_av_ci_high"], strict=True)
     ]
-    alt = f"Forest plot of effect sizes by scale, {comparison}, {rater} ratings. " + "; ".join(parts) + "."
+    alt = (f"Forest plot of effect sizes (g_av) by scale, {_waves(comparison)}, {rater.replace('_', ' ')} ratings. "
+           + "; ".join(parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
 
 

@@ -113,3 +113,27 @@ cf3 <- summary(fit3)$coefficients
 show("nobs", nobs(fit3))
 show("lmer estimates", cf3[, 1]); show("lmer SEs", cf3[, 2])
 show("VarCorr", c(as.data.frame(VarCorr(fit3))$vcov))
+
+cat("\n## g_av with a percentile-bootstrap interval over pairs (boot 1.3-28.1)\n")
+# Run on its own:  Rscript -e 'source(textConnection(readLines("tests/reference/outcomes.R")[-(1:115)]))'
+# (the lines below need only base R and boot). R = 200000 resamples, so that R's own Monte Carlo
+# error (about 0.001 on these data) is small beside the tests' tolerance.
+suppressPackageStartupMessages(library(boot))
+options(digits = 15)
+show <- function(label, x) cat(sprintf("%-40s %s\n", label, paste(format(x, digits = 15), collapse = "  ")))
+g_av <- function(pre, post) {
+  n <- length(pre)
+  (mean(post - pre) / ((sd(pre) + sd(post)) / 2)) * (1 - 3 / (4 * 2 * n - 9))
+}
+g_av_boot <- function(pre, post, conf, R = 200000, seed = 2005) {
+  set.seed(seed)
+  b <- boot(data.frame(pre = pre, post = post), function(d, i) g_av(d$pre[i], d$post[i]), R = R)
+  ci <- boot.ci(b, conf = conf, type = "perc")
+  c(b$t0, ci$percent[4:5], sd(b$t, na.rm = TRUE))
+}
+sleep1 <- sleep$extra[sleep$group == 1]; sleep2 <- sleep$extra[sleep$group == 2]
+show("sleep g_av, perc 95% CI, boot SD", g_av_boot(sleep1, sleep2, 0.95))
+show("sleep g_av, perc 90% CI, boot SD", g_av_boot(sleep1, sleep2, 0.90))
+pre_x  <- c(3.2, 2.8, 4.1, 3.5, 2.9, 3.7, 3.0, 4.4, 2.5, 3.9, 3.3, 2.2)
+post_x <- c(3.65, 2.65, 4.9, 3.8, 4.0, 3.35, 3.6, 4.45, 3.45, 4.15, 2.6, 3.55)
+show("pre_x/post_x g_av, perc 95% CI, boot SD", g_av_boot(pre_x, post_x, 0.95))

@@ -8,7 +8,8 @@ is (``d_z``, ``d_av``, ``g_av``, ``d_rm``), never "paired Cohen's d". In short:
 * paired t with the CI of the mean change from t(n − 1);
 * Wilcoxon signed-rank as R's ``wilcox.test(paired = TRUE)`` (W+; exact or normal with tie
   correction and continuity correction 0.5);
-* d_z with an exact noncentral-t CI, d_av and g_av (Lakens 2013), d_rm;
+* d_z with an exact noncentral-t CI, d_av and g_av (Lakens 2013) with a percentile-bootstrap
+  interval over pairs, d_rm;
 * the reliable change index of Jacobson & Truax (1991);
 * Holm (default) or Benjamini–Hochberg adjustment across a report's scales;
 * a linear mixed model (statsmodels MixedLM, REML, random intercept per participant) for three
@@ -23,7 +24,10 @@ The modules, one statistical idea each:
   :func:`reliable_change_by_person` (Jacobson & Truax);
 * :mod:`~evaluation.stats.outcomes.multiplicity` — :func:`adjust_p` (Holm, Benjamini–Hochberg,
   by statsmodels);
-* :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`, :func:`response_shift`;
+* :mod:`~evaluation.stats.outcomes.effect_size` — :func:`g_av_interval` (seeded percentile
+  bootstrap over pairs), :func:`size_word` (Cohen's small / medium / large);
+* :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`;
+* :mod:`~evaluation.stats.outcomes.response_shift` — :func:`response_shift`;
 * :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model` (statsmodels MixedLM);
 * :mod:`~evaluation.stats.outcomes.attrition` — :func:`attrition`, :func:`baseline_comparison`.
 
@@ -39,6 +43,7 @@ from __future__ import annotations
 
 from evaluation.stats.outcomes._common import SCORE_COLUMNS
 from evaluation.stats.outcomes.attrition import ATTRITION_STAGES, attrition, baseline_comparison
+from evaluation.stats.outcomes.effect_size import GAvInterval, g_av_interval, size_word
 from evaluation.stats.outcomes.mixed_model import MIXED_MODEL_COLUMNS, mixed_model
 from evaluation.stats.outcomes.multiplicity import adjust_p
 from evaluation.stats.outcomes.paired import (
@@ -53,7 +58,8 @@ from evaluation.stats.outcomes.reliable_change import (
     reliable_change,
     reliable_change_by_person,
 )
-from evaluation.stats.outcomes.table import OUTCOME_COLUMNS, outcomes_table, response_shift
+from evaluation.stats.outcomes.response_shift import response_shift
+from evaluation.stats.outcomes.table import OUTCOME_COLUMNS, outcomes_table
 
 __all__ = [
     "ATTRITION_STAGES",
@@ -63,15 +69,18 @@ __all__ = [
     "SCORE_COLUMNS",
     "TIE_DECIMALS",
     "WILCOXON_EXACT_MAX_N",
+    "GAvInterval",
     "PairedChange",
     "ReliableChange",
     "adjust_p",
     "attrition",
     "baseline_comparison",
+    "g_av_interval",
     "mixed_model",
     "outcomes_table",
     "paired_change",
     "reliable_change",
     "reliable_change_by_person",
     "response_shift",
+    "size_word",
 ]

@@ -1,4 +1,4 @@
-"""The outcomes table (``tables/outcomes.csv``) and the response shift.
+"""The outcomes table (``tables/outcomes.csv``).
 
 :func:`outcomes_table` computes the paired change (:mod:`~evaluation.stats.outcomes.paired`)
 and reliable change (:mod:`~evaluation.stats.outcomes.reliable_change`) of every scale ×
@@ -19,6 +19,12 @@ from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
 from evaluation.stats.outcomes._common import _NAN, _prepare_scores, _rater_key, _sd, _warn
+from evaluation.stats.outcomes.effect_size import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    _check_bootstrap,
+    _g_av_interval,
+)
 from evaluation.stats.outcomes.multiplicity import adjust_p
 from evaluation.stats.outcomes.paired import _paired_change
 from evaluation.stats.outcomes.reliable_change import (
@@ -27,9 +33,10 @@ from evaluation.stats.outcomes.reliable_change import (
     _reliable_change_summary,
 )
 
-__all__ = ["OUTCOME_COLUMNS", "outcomes_table", "response_shift"]
+__all__ = ["OUTCOME_COLUMNS", "outcomes_table"]
 
-#: Columns of ``tables/outcomes.csv`` (CONTRACT section 4), in order.
+#: Columns of ``tables/outcomes.csv`` (CONTRACT section 4), in order; the interval of g_av comes
+#: last so that the CONTRACT's first 28 columns keep their places.
 OUTCOME_COLUMNS: tuple[str, ...] = (
     "scale",
     "kirkpatrick_level",
@@ -59,6 +66,8 @@ OUTCOME_COLUMNS: tuple[str, ...] = (
     "rci_improved",
     "rci_unchanged",
     "rci_deteriorated",
+    "g_av_ci_low",
+    "g_av_ci_high",
 )
 
 
@@ -160,6 +169,8 @@ def outcomes_table(
     multiplicity: str = "holm",
     reliability: Any = None,
     scale_info: pd.DataFrame | None = None,
+    resamples: int = DEFAULT_RESAMPLES,
+    seed: int = DEFAULT_SEED,
 ) -> pd.DataFrame:
     """The outcomes table: paired change of every scale × comparison × rater.
 
@@ -183,6 +194,9 @@ def outcomes_table(
     scale_info : DataFrame, optional
         Indexed by scale, columns ``kirkpatrick_level`` and ``higher_is_better`` (defaults:
         missing level, higher is better). Its index order also orders the rows.
+    resamples, seed : int, default 2000 and 2005
+        The percentile bootstrap of ``g_av_ci_low``/``g_av_ci_high`` (the cohort parameters'
+        ``bootstrap``); every row is resampled from the same seed.
 
     Returns
     -------
@@ -205,7 +219,8 @@ def outcomes_table(
     Notes
     -----
     Every statistic is that of :func:`paired_change` and :func:`reliable_change` (change =
-    later − earlier; RCI with SD_pre of the complete pairs). **Multiplicity family**: the
+    later − earlier; RCI with SD_pre of the complete pairs); the interval of g_av is the seeded
+    percentile bootstrap over pairs of :func:`~evaluation.stats.outcomes.effect_size.g_av_interval`. **Multiplicity family**: the
     rows of one comparison and one rater, i.e. all scales of the table for, say, ``pre_post``
     self-ratings, are adjusted together (``METHODS.md``: "multiplicity across a report's
     scales"); different comparisons and raters answer different questions and are separate
@@ -224,6 +239,7 @@ def outcomes_table(
     0  leading_change   pre_post        4          0.5    0.091...          0.25
     """
     level = _check_confidence_level(confidence_level)
+    resamples, seed = _check_bootstrap(resamples, seed)
     check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
     items = _resolve_comparisons(comparisons)
     data = _prepare_scores(scores)
@@ -235,6 +251,7 @@ def outcomes_table(
         for scale, rater, x, y in _paired_groups(data, earlier, later):
             context = f"scale {scale!r}, comparison {name!r}, rater {rater!r}"
             res = _paired_change(x, y, level, context, stacklevel=4)
+            g_ci = _g_av_interval(x, y, level, resamples, seed)
             r_xx = by_key.get((scale, rater), by_key.get((scale, None), r_default))
             if np.isfinite(r_xx):
                 sd, s_diff, _, cat = _rci(x, y, r_xx, better.get(scale, True), None, context)
@@ -250,6 +267,8 @@ def outcomes_table(
                 rater=rater,
                 earlier_wave=earlier,
                 later_wave=later,
+                g_av_ci_low=g_ci.ci_low,
+                g_av_ci_high=g_ci.ci_high,
                 reliability=r_xx,
                 rci_improved=rc.rci_improved,
                 rci_unchanged=rc.rci_unchanged,
@@ -340,84 +359,3 @@ def _typed_outcomes(table: pd.DataFrame) -> pd.DataFrame:
     ]
     table[float_cols] = table[float_cols].astype(float)
     return table
-
-
-def response_shift(scores: pd.DataFrame, *, confidence_level: float = 0.95) -> pd.DataFrame:
-    """Response shift: the pre-test minus the retrospective (then) pre-test, per scale × rater.
-
-    Parameters
-    ----------
-    scores : DataFrame
-        Long format as for :func:`outcomes_table`, with waves ``pre`` and ``then``.
-    confidence_level : float, default 0.95
-
-    Returns
-    -------
-    DataFrame
-        One row per scale × rater with scores at both waves; columns ``scale, rater, n_pairs,
-        mean_pre, mean_then, mean_shift, ci_low, ci_high, t, df, p_value, d_z``, sorted by
-        scale then rater. Empty (same columns) when nobody answered both.
-
-    Notes
-    -----
-    mean_shift = mean(pre − then) over complete pairs, with the paired t test and its CI from
-    t(n − 1) (R: ``t.test(pre, then, paired = TRUE)``); d_z = mean/SD of pre − then. A positive
-    shift means participants rate their pre-programme selves lower in hindsight than they did
-    at the time: their internal standard moved (Howard 1980), so pre → post change understates
-    the change judged against the post standard; ``then_post`` in :func:`outcomes_table` is
-    the change against that standard.
-
-    Examples
-    --------
-    >>> scores = pd.DataFrame({"participant_id": list("abcd") * 2, "scale": "s",
-    ...                        "rater": "self", "wave": ["pre"] * 4 + ["then"] * 4,
-    ...                        "score": [4.0, 3.5, 4.0, 3.0, 3.5, 3.0, 3.0, 3.0]})
-    >>> response_shift(scores)[["scale", "n_pairs", "mean_shift", "t"]]
-      scale  n_pairs  mean_shift    t
-    0     s        4         0.5  2.4...
-    """
-    level = _check_confidence_level(confidence_level)
-    data = _prepare_scores(scores)
-    rows = []
-    for scale, rater, then, pre in _paired_groups(data, "then", "pre"):
-        context = f"scale {scale!r}, response shift (pre − then), rater {rater!r}"
-        res = _paired_change(then, pre, level, context)
-        rows.append(
-            {
-                "scale": scale,
-                "rater": rater,
-                "n_pairs": res.n_pairs,
-                "mean_pre": res.mean_post,
-                "mean_then": res.mean_pre,
-                "mean_shift": res.mean_change,
-                "ci_low": res.change_ci_low,
-                "ci_high": res.change_ci_high,
-                "t": res.t,
-                "df": res.df,
-                "p_value": res.p_value,
-                "d_z": res.d_z,
-            }
-        )
-    columns = [
-        "scale",
-        "rater",
-        "n_pairs",
-        "mean_pre",
-        "mean_then",
-        "mean_shift",
-        "ci_low",
-        "ci_high",
-        "t",
-        "df",
-        "p_value",
-        "d_z",
-    ]
-    if not rows:
-        return pd.DataFrame(
-            {c: pd.Series(dtype=object if c in ("scale", "rater") else float) for c in columns}
-        )
-    table = pd.DataFrame(rows, columns=columns)
-    table["_r"] = table["rater"].map(_rater_key)
-    return (
-        table.sort_values(["scale", "_r"], kind="stable").drop(columns="_r").reset_index(drop=True)
-    )
