@@ -4,8 +4,9 @@ For every scale the summary names, the test reads back from the text the verdict
 interval quoted beside it and checks them against the table row: a scale called clear has an
 adjusted p below α and a quoted interval that excludes no change; a scale of "no clear change"
 has a quoted interval that includes it; the in-between case (clear on its own, not after the
-adjustment) is said in so many words. Over random families of scales and over every shipped
-cohort, self-ratings and line managers' alike.
+adjustment) is said in so many words. Over random families of scales, over every shipped cohort
+and over cohorts drawn afresh by the synthetic generator (other seeds, other confidence levels
+and adjustments), self-ratings and line managers' alike.
 """
 
 from __future__ import annotations
@@ -96,7 +97,41 @@ def test_random_families_get_sentences_true_to_their_rows(seed):
 
 @pytest.mark.parametrize("programme, cohort", shipped_cohorts(("leading-to-deliver", 2)))
 def test_every_shipped_cohorts_summary_is_true_to_its_table(programme, cohort):
-    data, tables = _built(programme, cohort)
+    _check_summary(*_built(programme, cohort))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed, programme, cohort, changes", [
+    (101, "collaborative-leadership", 1, {}),
+    (202, "leading-to-deliver", 3, {}),
+    (303, "collaborative-leadership", 1, {"confidence_level": 0.90, "multiplicity": "bh"}),
+    (404, "leading-to-deliver", 5, {"confidence_level": 0.99}),
+])
+def test_randomly_generated_cohorts_summaries_are_true_to_their_tables(tmp_path, seed, programme, cohort, changes):
+    # A cohort drawn afresh by the synthetic generator under another seed (other people, other
+    # answers, other verdicts), some under other parameters, then ingested and summarised.
+    import shutil
+
+    import yaml
+
+    from evaluation.core.paths import PARAMS_DIR
+    from evaluation.data.ingest import ingest
+    from evaluation.data.pseudonymise import Key
+    from evaluation.data.synthetic import synthesise
+
+    params = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    cohort_file = params / programme / f"cohort-{cohort}.yaml"
+    cohort_file.write_text(yaml.safe_dump({**yaml.safe_load(cohort_file.read_text()), **changes}))
+    synthesise(tmp_path / "data", params, seed=seed, programmes=[programme])
+    ingest(programme, data_dir=tmp_path / "data", params_dir=params, key=Key(b"verdict-test-key-0123456789", "test key"))
+    data = load_cohort_data(programme, cohort, data_dir=tmp_path / "data", params_dir=params)
+    assert data.cohort.confidence_level == changes.get("confidence_level", 0.95)
+    _check_summary(data, outcome_report.outcome_tables(data))
+
+
+def _check_summary(data, tables) -> None:
+    """Every verdict, interval, share and figure of the outcome summary against its table row."""
     summary = outcome_report.outcome_summary(tables, data)
     out = tables["outcomes"]
     first = data.cohort.comparisons[0]
