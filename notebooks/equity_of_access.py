@@ -66,8 +66,9 @@ display(Markdown(equity_report.equity_summary(result, data)))
 # the left edge with a one-sided interval. Suppressed groups are labelled and have no value.
 #
 # People whose group is not part of the eligible population (for instance frontline staff on a
-# managers' programme) are counted in their own row and in every share of places, with no
-# rate, index or relative likelihood (`benchmark` = `outside_eligible_population`). National
+# managers' programme) are counted in their own row and in every share of places in the
+# equity table (not in the goodness-of-fit test, which compares the eligible groups only), with
+# no rate, index or relative likelihood (`benchmark` = `outside_eligible_population`). National
 # bodies are not a council area: they have a rate of their own and no relative likelihood
 # (`benchmark` = `national_bodies`).
 
@@ -226,7 +227,7 @@ else:
 # `eligible_population` names, for the year nearest the cohort's year of enrolment (the year
 # most participants enrolled; on a tie the earlier year), with the gap stated in the summary.
 # Rate per 1,000 = 1,000 × participants / eligible staff; representation index =
-# 100 × share of places / share of the workforce; relative likelihood = rate of a group / rate
+# 100 × share of places / share of the eligible population; relative likelihood = rate of a group / rate
 # of the reference group (the parameter `equity.reference`, else the largest group in the
 # eligible population; if that group is suppressed, the largest published group), with the Katz log
 # confidence interval (Katz et al. 1978) — for a group with no places, the interval runs from 0

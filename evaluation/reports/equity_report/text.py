@@ -229,7 +229,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
             for r in outside.itertuples())
         lines += ["", f"**Places outside the eligible population.** Some places went to people who are not "
                   f"{population}: {listed}. They are counted in the tables and in every share of places (so the "
-                  "shares of the eligible groups add up to less than 100%), but have no rate, index or relative "
+                  "shares of the eligible groups add up to less than 100%), though not in the test of whether places "
+                  "were in proportion to the eligible population, and have no rate, index or relative "
                   "likelihood, because the eligible population has no one in their group to compare them with."]
     lines.append("")
     clear = table[(table["band"] == "disparity")]
