@@ -79,7 +79,7 @@ show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["categ
 
 # %%
 publish.table("cost_ledger", tables["cost_ledger"], display=False)
-show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their year; real amounts in {year} prices",
+show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their year; real amounts in £, {year} prices",
            columns=[
     "level", "category", "description", "basis", "price_year", "amount", "deflator_factor", "real_amount",
     "quantity", "real_total"])
@@ -159,7 +159,7 @@ show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_e
 publish.figure(cost_plots.benchmark_chart(tables["benchmarks"]), "cost_benchmarks")
 publish.table("cost_benchmarks", tables["benchmarks"], display=False)
 show_table(tables["benchmarks"], 0, formats=dict.fromkeys(["low", "high"], "money"),
-           caption=f"Low and high in the prices of their year; real figures in {year} prices", columns=[
+           caption=f"Low and high in the prices of their year; real figures in £, {year} prices", columns=[
     "item", "low", "high", "price_year", "low_real", "high_real"])
 
 # %% [markdown]

@@ -13,26 +13,31 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
-from evaluation.reports.labels import header, label
+from evaluation.reports.equity_report.tables import label as category_label
+from evaluation.reports.labels import VALUE_LABELS, header, label
 
 __all__ = ["KINDS", "MISSING", "format_table", "format_value", "show_table", "table_html"]
 
 #: What a reader sees for a missing or withheld value.
 MISSING = "—"
 #: The ways a column can be formatted (the ``formats`` argument of :func:`format_table`).
-KINDS = ("money", "share", "count", "p", "year", "number", "text")
+KINDS = ("money", "share", "count", "p", "year", "number", "auto", "text")
 
 _MONEY = {"amount", "real_amount", "real_total", "total_cost", "average_cost", "marginal_cost", "low_real",
           "high_real"}
 _COUNTS = {"n", "participants", "eligible", "headcount", "enrolled", "completed", "reliable_improvers", "k_items",
            "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws"}
+_AUTO = {"quantity"}
 _YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatrick_level"}
 _FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title"}
+_CATEGORIES = {"category", "reference_category"}
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
 _BLANK_STRINGS = {"", "–", "nan", "<NA>", "None"}
 
 
@@ -56,11 +61,12 @@ def _kind(column: str, values: pd.Series, formats: Mapping[str, str]) -> str:
         return "share"
     if column in _COUNTS or column.startswith("n_") or pd.api.types.is_integer_dtype(values):
         return "count"
-    return "number"
+    return "auto" if column in _AUTO else "number"
 
 
 def format_value(value: Any, kind: str, precision: int = 2) -> str:
-    """One value as a reader sees it (``kind`` is one of :data:`KINDS`).
+    """One value as a reader sees it (``kind`` is one of :data:`KINDS`; ``auto``: a whole number
+    as a count, otherwise ``precision`` decimals). Negative numbers take a minus sign (−).
 
     Examples
     --------
@@ -70,6 +76,8 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
     ('< 0.001', '0.040', '—')
     >>> format_value(-0.001, "number"), format_value(2024.0, "year"), format_value(24.5, "money")
     ('0.00', '2024', '£24.50')
+    >>> format_value(-0.0612, "number"), format_value(0.0, "money"), format_value(104.0, "auto")
+    ('−0.06', '£0', '104')
     """
     if value is None or value is pd.NA or (isinstance(value, str) and value.strip() in _BLANK_STRINGS):
         return MISSING
@@ -85,9 +93,9 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
     if kind == "share":
         return _no_negative_zero(f"{x:.1%}")
     if kind == "money":
-        text = f"£{abs(x):,.0f}" if abs(x) >= 100 else f"£{abs(x):,.2f}"
+        text = f"£{abs(x):,.2f}" if abs(x) < 100 and not x.is_integer() else f"£{abs(x):,.0f}"
         return ("−" if x < 0 and text.strip("£0.,") else "") + text
-    if kind == "count":
+    if kind == "count" or kind == "auto" and x.is_integer():
         return _no_negative_zero(f"{x:,.0f}")
     if kind == "year":
         return f"{x:.0f}"
@@ -95,7 +103,10 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
 
 
 def _no_negative_zero(text: str) -> str:
-    return text[1:] if text.startswith("-") and not text.strip("-0.,%") else text
+    """``-0.00`` as ``0.00``; another negative number with a minus sign (−), not a hyphen."""
+    if not text.startswith("-"):
+        return text
+    return text[1:] if not text.strip("-0.,%") else "−" + text[1:]
 
 
 def _by_unit(unit: Any) -> str:
@@ -144,7 +155,7 @@ def format_table(
         A column's kind (one of :data:`KINDS`) where its name does not say it; the kind of an
         interval's ``*ci_low`` column is that of its pair.
     price_base_year : int, optional
-        Added to the heading of every money column: "(£, 2024 prices)".
+        Given, money columns are headed "(£)"; the caption of :func:`table_html` names the year.
     confidence_level : float, optional
         For the heading of interval columns: "95% CI".
 
@@ -173,7 +184,7 @@ def format_table(
     ['Scale', 'Comparison', 'Rated by', 'People with both scores', 'Mean change', '95% CI', \
 'p-value (adjusted)', 'Reliably improved']
     >>> shown.iloc[0].tolist()
-    ['Leading change', 'before → after', 'self-rating', '62,380', '0.33', '0.12 to 0.45', '< 0.001', '24.0%']
+    ['Leading change', 'Before → after', 'Self-rating', '62,380', '0.33', '0.12 to 0.45', '< 0.001', '24.0%']
     >>> t["n_pairs"].tolist()  # the input is unchanged
     [62380.0]
     """
@@ -204,9 +215,11 @@ def format_table(
         kind = kinds[column]
         heading = header(column)
         if kind == "money" and price_base_year is not None:
-            heading += f" (£, {int(price_base_year)} prices)"
+            heading += " (£)"
         if kind == "text":
-            cells = [_text(v, column, titles) for v in frame[column]]
+            dimensions = frame["dimension"] if column in _CATEGORIES and "dimension" in frame.columns else None
+            cells = [_text(v, column, titles, None if dimensions is None else dimensions.iloc[i])
+                     for i, v in enumerate(frame[column])]
         else:
             cells = _cells(frame[column], kind, precision, units, column)
         out[_unique(heading, out)] = cells
@@ -220,21 +233,24 @@ def _cells(values: pd.Series, kind: str, precision: int, units: pd.Series | None
     return [format_value(v, kind, precision) for v in values]
 
 
-def _text(value: Any, column: str, titles: Mapping[str, str] | None) -> str:
+def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: Any = None) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return MISSING
-    if isinstance(value, str) and value in {"–", "<NA>", "nan"}:
-        return MISSING
     if column == "suppressed" and value == "":
-        return ""
+        return ""  # not withheld
+    if isinstance(value, str) and value.strip() in _BLANK_STRINGS:
+        return MISSING
     if titles and column == "scale" and value in titles:
         return str(titles[value])
     if column == "unit" and isinstance(value, str) and value.startswith("GBP"):
         return "£" + value[3:]
     if column in _FREE_TEXT:
         return str(value)
-    shown = label(value, column)
-    return str(shown)
+    if dimension is not None and isinstance(value, str) and value not in VALUE_LABELS:
+        shown = category_label(value, str(dimension))  # council areas in title case, 35_44 as 35-44
+    else:
+        shown = str(label(value, column))
+    return shown[:1].upper() + shown[1:] if shown != value or _CODE.fullmatch(str(value)) else shown
 
 
 def _unique(heading: str, taken: Mapping[str, Any]) -> str:
@@ -262,16 +278,18 @@ def table_html(
 
     ``rows`` (a boolean mask) keeps chosen rows, ``max_rows`` the top rows of a longer table;
     either way a note under the table says how many rows are shown and, given the table's
-    ``name``, where the full table is ("full table: tables/<name>.csv"). Every text is
-    HTML-escaped (the caption, headings and cells may hold text from data or parameters).
+    ``name``, where the full table is ("full table: tables/<name>.csv"). Given
+    ``price_base_year`` and no ``caption``, the caption says the money's price base. Every text
+    is HTML-escaped (the caption, headings and cells may hold text from data or parameters).
 
     Examples
     --------
     >>> t = pd.DataFrame({"participants": [1.0, 2.0, 3.0], "total_cost": [552587.2, 561084.2, 569581.2]})
-    >>> out = table_html(t, rows=t["participants"] != 2, name="cost_curve", price_base_year=2024,
-    ...                  caption="Cost <curve>")
+    >>> out = table_html(t, rows=t["participants"] != 2, name="cost_curve", caption="Cost <curve>")
     >>> "£552,587" in out, "Cost &lt;curve&gt;" in out, "2 of 3 rows" in out, "tables/cost_curve.csv" in out
     (True, True, True, True)
+    >>> "<caption>Money in £, 2024 prices" in table_html(t, price_base_year=2024)
+    True
     """
     shown = frame
     if rows is not None:
@@ -281,6 +299,8 @@ def table_html(
     table = format_table(shown, precision, columns=columns, titles=titles, formats=formats,
                          price_base_year=price_base_year, confidence_level=confidence_level)
     text = table.to_html(index=False, escape=True, border=0, classes="evaluation-table", na_rep=MISSING)
+    if caption is None and price_base_year is not None:
+        caption = f"Money in £, {int(price_base_year)} prices (HM Treasury GDP deflator)"
     if caption:
         text = text.replace(">", f">\n  <caption>{html.escape(caption)}</caption>", 1)
     if len(shown) < len(frame):

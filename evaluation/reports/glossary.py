@@ -188,7 +188,7 @@ _ENTRIES = [
           "bodies must have due regard to equality of opportunity between people who share them and people who do "
           "not (the public sector equality duty).",
           "Equality Act 2010, sections 4 and 149.",
-          r"(?i:protected characteristics?|public sector equality duty)"),
+          r"(?i:protected characteristics?|public sector equality duty|Equality Act(?: 2010)?)"),
     Entry("disclosure_control", "Disclosure control (suppression)",
           "Counts of 1 to 4 people in a group, and any figure from which such a count could be worked out, are "
           "withheld (shown as —) so that no individual can be recognised.",

@@ -30,8 +30,8 @@ VALUE_LABELS: dict[str, str] = {
     # mixed-model terms
     "intercept": "mean before (reference)",
     # disclosure control
-    "primary": "withheld: fewer than the threshold",
-    "secondary": "withheld: would reveal a small group",
+    "primary": "withheld: small group",
+    "secondary": "withheld: protects a small group",
     "withheld": "withheld",
     # warning classes and note kinds
     "DegenerateDataWarning": "Not computed: too few people or no variation",
@@ -82,7 +82,7 @@ HEADERS: dict[str, str] = {
     "n_without_later": "People without a later score", "mean_without_later": "Mean before (without a later score)",
     "mean_difference": "Difference",
     "alpha": "Cronbach's alpha", "omega_total": "McDonald's omega",
-    "dimension": "Characteristic", "category": "Group", "suppressed": "Disclosure control",
+    "dimension": "Characteristic", "category": "Category", "suppressed": "Disclosure control",
     "participants": "Participants", "eligible": "Eligible staff", "rate_per_1000": "Places per 1,000 eligible",
     "share_participants": "Share of places", "share_eligible": "Share of eligible staff",
     "representation_index": "Representation index", "relative_likelihood": "Relative likelihood",
