@@ -8,7 +8,13 @@ import nbformat
 import pytest
 
 from evaluation.core.text import md
-from evaluation.reports.glossary import GLOSSARY, REPORT_TERMS, glossary_markdown, link_terms, terms_used
+from evaluation.reports.glossary import (
+    GLOSSARY,
+    REPORT_TERMS,
+    glossary_markdown,
+    link_terms,
+    terms_used,
+)
 
 REPORTS = ("cohort_evaluation", "equity_of_access", "cost_per_participant")
 
