@@ -96,6 +96,12 @@ def test_warning_class_names_become_sentences():
     assert "Warning" not in " ".join(shown.iloc[0])
 
 
+def test_codes_quoted_in_sentences_are_words_too():
+    flow = pd.DataFrame({"definition": ["has a score at both 'pre' and 'post' for scale 'lc', rater 'self'"]})
+    assert cell(flow, "definition", titles={"lc": "Leading change"}) == (
+        "has a score at both 'before' and 'after' for scale 'Leading change', rater 'self-rating'")
+
+
 def test_equity_categories_read_by_their_dimension():
     frame = pd.DataFrame({"dimension": ["local_authority", "local_authority", "age_band", "role_level"],
                           "category": ["na_h_eileanan_siar", "national", "16_24", "first_line_manager"]})

@@ -38,6 +38,7 @@ _YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatric
 _FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title"}
 _CATEGORIES = {"category", "reference_category"}
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
+_QUOTED = re.compile(r"'([a-z][a-z0-9_]*)'")
 _BLANK_STRINGS = {"", "–", "nan", "<NA>", "None"}
 
 
@@ -245,12 +246,19 @@ def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: 
     if column == "unit" and isinstance(value, str) and value.startswith("GBP"):
         return "£" + value[3:]
     if column in _FREE_TEXT:
-        return str(value)
+        return _QUOTED.sub(lambda m: f"'{_quoted(m.group(1), titles)}'", str(value))
     if dimension is not None and isinstance(value, str) and value not in VALUE_LABELS:
         shown = category_label(value, str(dimension))  # council areas in title case, 35_44 as 35-44
     else:
         shown = str(label(value, column))
     return shown[:1].upper() + shown[1:] if shown != value or _CODE.fullmatch(str(value)) else shown
+
+
+def _quoted(code: str, titles: Mapping[str, str] | None) -> str:
+    """A code quoted in a sentence (``scale 'leading_change'``), as words."""
+    if titles and code in titles:
+        return str(titles[code])
+    return str(label(code))
 
 
 def _unique(heading: str, taken: Mapping[str, Any]) -> str:

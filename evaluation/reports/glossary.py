@@ -190,8 +190,9 @@ _ENTRIES = [
           "Equality Act 2010, sections 4 and 149.",
           r"(?i:protected characteristics?|public sector equality duty|Equality Act(?: 2010)?)"),
     Entry("disclosure_control", "Disclosure control (suppression)",
-          "Counts of 1 to 4 people in a group, and any figure from which such a count could be worked out, are "
-          "withheld (shown as —) so that no individual can be recognised.",
+          "Counts of fewer people in a group than the disclosure threshold (5 unless the cohort's parameters say "
+          "otherwise), and any figure from which such a count could be worked out, are withheld (shown as —) so "
+          "that no individual can be recognised.",
           "Government Statistical Service (2014), Disclosure control guidance for tables produced from "
           "administrative sources.",
           r"(?i:disclosure control|suppress(?:ed|ion)|withheld)"),
