@@ -272,17 +272,14 @@ def table_html(
     frame: pd.DataFrame,
     precision: int = 2,
     *,
-    columns: Sequence[str] | None = None,
-    titles: Mapping[str, str] | None = None,
-    formats: Mapping[str, str] | None = None,
-    price_base_year: int | None = None,
-    confidence_level: float | None = None,
     caption: str | None = None,
     name: str | None = None,
     rows: Sequence[bool] | pd.Series | None = None,
     max_rows: int | None = None,
+    **options: Any,
 ) -> str:
-    """A table for reading (:func:`format_table`) as HTML, as :func:`show_table` displays it.
+    """A table for reading (:func:`format_table`, whose options ``options`` are) as HTML, as
+    :func:`show_table` displays it.
 
     ``rows`` (a boolean mask) keeps chosen rows, ``max_rows`` the top rows of a longer table;
     either way a note under the table says how many rows are shown and, given the table's
@@ -304,11 +301,10 @@ def table_html(
         shown = frame[pd.Series(list(rows), index=frame.index, dtype=bool)]
     if max_rows is not None and len(shown) > max_rows:
         shown = shown.head(max_rows)
-    table = format_table(shown, precision, columns=columns, titles=titles, formats=formats,
-                         price_base_year=price_base_year, confidence_level=confidence_level)
+    table = format_table(shown, precision, **options)
     text = table.to_html(index=False, escape=True, border=0, classes="evaluation-table", na_rep=MISSING)
-    if caption is None and price_base_year is not None:
-        caption = f"Money in £, {int(price_base_year)} prices (HM Treasury GDP deflator)"
+    if caption is None and options.get("price_base_year") is not None:
+        caption = f"Money in £, {int(options['price_base_year'])} prices (HM Treasury GDP deflator)"
     if caption:
         text = text.replace(">", f">\n  <caption>{html.escape(caption)}</caption>", 1)
     if len(shown) < len(frame):
