@@ -104,7 +104,7 @@ if len(tables["council_areas"]):
     publish.table("equity_council_areas", tables["council_areas"], display=False)
     publish.table("equity_lorenz", tables["lorenz"], display=False)
     publish.table("equity_spread", tables["spread"], display=False)
-    show_table(tables["spread"], 3, columns=["measure", "value", "description"])
+    show_table(tables["spread"], 3, formats={"value": "auto"}, columns=["measure", "value", "description"])
 else:
     display(Markdown("*Council area is not one of this cohort's equity dimensions.*"))
 

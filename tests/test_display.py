@@ -157,6 +157,8 @@ def test_a_long_table_shows_chosen_or_top_rows_and_names_its_csv():
     top = table_html(curve, max_rows=10, name="cost_curve")
     assert top.count("<tr") == 11 and "10 of 312 rows shown" in top
     assert "rows shown" not in table_html(curve.head(5), max_rows=10)
+    none = table_html(curve, rows=[False] * len(curve), name="cost_curve")
+    assert "<table" not in none and "None of the table's 312 rows is shown here; full table: " in none
 
 
 def test_text_from_data_is_escaped():

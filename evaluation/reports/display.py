@@ -307,13 +307,16 @@ def table_html(
         caption = f"Money in £, {int(options['price_base_year'])} prices (HM Treasury GDP deflator)"
     if caption:
         text = text.replace(">", f">\n  <caption>{html.escape(caption)}</caption>", 1)
-    if len(shown) < len(frame):
+    if len(shown) == len(frame):
+        return text
+    if len(shown):
         note = f"{len(shown)} of {len(frame)} rows shown"
-        if name:
-            path = html.escape(f"tables/{name}.csv")
-            note += f"; full table: <a href=\"{path}\">{path}</a>"
-        text += f'\n<p class="evaluation-table-note"><em>{note}.</em></p>'
-    return text
+    else:  # no empty table: only where the rows are
+        text, note = "", f"None of the table's {len(frame)} rows is shown here"
+    if name:
+        path = html.escape(f"tables/{name}.csv")
+        note += f"; full table: <a href=\"{path}\">{path}</a>"
+    return text + f'\n<p class="evaluation-table-note"><em>{note}.</em></p>'
 
 
 def show_table(frame: pd.DataFrame, precision: int = 2, **options: Any) -> None:
