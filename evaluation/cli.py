@@ -14,6 +14,8 @@ import argparse
 import sys
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from evaluation.core.checks import check_name
@@ -91,19 +93,36 @@ def _progress(message: str) -> None:
     print(f"[evaluation] {message}", file=sys.stderr, flush=True)
 
 
+@contextmanager
+def _demo_key_notice() -> Iterator[None]:
+    """Print the demo-key warning as a progress line when it is first issued, and only once.
+
+    Ingesting a programme and the programmes it is compared with issues one warning per
+    programme; one line says it. Other warnings are shown as Python shows them.
+    """
+    shown: set[str] = set()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", DemoKeyWarning)
+        show_other = warnings.showwarning
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if not issubclass(category, DemoKeyWarning):
+                show_other(message, category, filename, lineno, file, line)
+            elif str(message) not in shown:
+                shown.add(str(message))
+                _progress(f"WARNING: {message}")
+
+        warnings.showwarning = show
+        yield
+
+
 def _run_ingest(args: argparse.Namespace) -> int:
     from evaluation.data.ingest import ingest
 
     start = time.perf_counter()
     _progress(f"ingest {args.programme}: validating {args.data_dir / 'raw' / args.programme}")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DemoKeyWarning)
+    with _demo_key_notice():
         result = ingest(args.programme, data_dir=args.data_dir, params_dir=args.params_dir, key_file=args.key_file)
-    for w in caught:
-        if issubclass(w.category, DemoKeyWarning):
-            _progress(f"WARNING: {w.message}")
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     rows = {o["path"]: o["rows"] for o in result.manifest["outputs"]}
     _progress(
         f"ingest {args.programme}: wrote {result.directory} "
@@ -117,13 +136,9 @@ def _run_ingest(args: argparse.Namespace) -> int:
 def _run_evaluate(args: argparse.Namespace) -> int:
     from evaluation.publish.pipeline import evaluate
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", DemoKeyWarning)
+    with _demo_key_notice():
         evaluate(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
                  reports_dir=args.reports_dir, progress=_progress)
-    for w in caught:
-        if issubclass(w.category, DemoKeyWarning):
-            _progress(f"WARNING: {w.message}")
     return EXIT_OK
 
 

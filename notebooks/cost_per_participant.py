@@ -48,26 +48,36 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 # %% [markdown]
 # ## The cost summary
 #
-# `total_cost` = `fixed_cost` + `variable_cost_per_participant` × enrolled. The fixed part F
-# holds every cost that does not depend on the number of participants, including the cohort's
-# share of programme-level costs (design, needs assessment, evaluation), apportioned by
-# enrolled participants; the per-participant part v holds every per-participant line and
-# participants' own time. Intervals are percentile bootstrap intervals (see below).
+# Each figure in two views (`view`): the **cash** cost (`cash_…`: what the commissioner pays,
+# participants' time excluded) and the **economic** cost (participants' time included as an
+# opportunity cost; `total_cost` and the other contract measures); `both` marks a figure with no
+# participants' time in it. `total_cost` = `fixed_cost` + `variable_cost_per_participant` ×
+# enrolled. The fixed part F holds every cost that does not depend on the number of
+# participants, including the cohort's share of programme-level costs (needs assessment, design,
+# programme evaluation), apportioned by enrolled participants; the per-participant part v holds
+# every per-participant line and participants' own time. The cost of another cohort
+# (`marginal_cost_cohort`, `cash_marginal_cost_cohort`) is the cohort's own fixed costs plus the
+# per-participant costs of the same number of places: the programme-level costs are spent once
+# and not again. Money that was counted has no interval; only the cost per reliable improver,
+# into which an outcome measured with error enters, has a bootstrap interval (see below).
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
 show_table(tables["cost_summary"], confidence_level=data.cohort.confidence_level, columns=[
-    "measure", "value", "ci_low", "ci_high", "unit", "description"])
+    "measure", "view", "value", "ci_low", "ci_high", "unit", "description"])
 
 # %% [markdown]
 # ## Costs by category
 #
-# Each category's cost to the cohort in real prices, with its share of the total.
+# Each category's cost to the cohort in real prices, with its share of the economic total and,
+# for what the commissioner pays (`view` = `both`), of the cash cost; participants' time is in
+# the economic cost only (`view` = `economic`).
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
 publish.table("costs_by_category", tables["costs_by_category"], display=False)
-show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["category", "basis", "amount", "share"])
+show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["category", "basis", "view", "amount", "share",
+                                                                         "share_of_cash"])
 
 # %% [markdown]
 # ## The cost ledger
@@ -101,12 +111,14 @@ show_table(tables["cost_curve"], price_base_year=year, name="cost_curve", rows=t
 # %% [markdown]
 # ## Sensitivity: the tornado charts
 #
-# One input varies at a time between a low and a high value, the others staying at their base
-# values: the hourly cost of participants' time (×0.8 to ×1.2), their hours on the programme
-# (×0.75 to ×1.5), the completion rate and the share who reliably improved (the ends of their Wilson
-# intervals at the cohort's confidence level), and the price base year (the year the money was spent, and the latest deflator
-# year). The price base is a change of units, not uncertainty about resources: it shows how
-# much the choice of base year matters when comparing figures from different years.
+# One uncertain input varies at a time between a low and a high value, the others staying at
+# their base values; each bar says the range tried and why (`reason`): the hourly cost of
+# participants' time (×0.8 to ×1.2), their hours on the programme (×0.75 to ×1.5), the share of
+# the programme's set-up costs the cohort bears (apportioned by enrolment, or in equal shares per
+# cohort) and the share who reliably improved (the ends of its Wilson interval at the cohort's
+# confidence level). What was counted (the cost lines, enrolment, completion) is not varied,
+# nor is the price base year: a choice of units moves every figure in proportion and says
+# nothing about the resources used.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_completer"), "cost_tornado_completer")
@@ -115,17 +127,18 @@ publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_rel
 publish.table("cost_tornado", tables["tornado"], display=False)
 show_table(tables["tornado"], 0, price_base_year=year, formats=dict.fromkeys(
     ["value_low", "value_base", "value_high", "swing"], "money"), columns=["measure", "input", "low_setting",
-                                                                          "high_setting", "value_low",
-                                                 "value_base", "value_high", "swing"])
+                                                                          "high_setting", "reason", "value_low",
+                                                                          "value_base", "value_high", "swing"])
 
 # %% [markdown]
 # ## How sure we are: the bootstrap
 #
-# The participants were resampled with replacement, each keeping their own cost, completion and
-# improvement together; the interval holds the middle of the resampled figures at the cohort's
-# confidence level (the summary above gives its percentage). A resample
-# with nobody in the denominator has no finite cost per head; it is counted, and a limit that
-# falls among such resamples is left blank.
+# Only the cost per reliable improver (cash and economic) has an interval: whether someone
+# reliably improved is measured with error, while the money was counted. The participants were
+# resampled with replacement, each keeping their own cost and improvement together; the
+# interval holds the middle of the resampled figures at the cohort's confidence level (the
+# summary above gives its percentage). A resample with nobody in the denominator has no finite
+# cost per head; it is counted, and a limit that falls among such resamples is left blank.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"],
@@ -149,35 +162,39 @@ show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_e
 # %% [markdown]
 # ## Against published benchmarks
 #
-# The 2008 evaluation of Leading to Deliver gave residential programmes at £4,000 or more per
-# participant and non-residential or e-learning programmes at £1,000–2,000, in that report's
-# prices. They are converted here to the report's base year, taking them to be in 2008 prices
-# (the year of publication; the report does not say). Published programme costs rarely include
-# participants' own time, so the comparable figure is the cost per place without it.
+# Source: Scottish Government (2008), *Evaluation of Leading to Deliver*, chapter 6: residential
+# programmes at £4,000 or more per participant and non-residential or e-learning programmes at
+# £1,000–2,000. The report does not state its price year; they are taken to be in 2008 prices
+# (its year of publication) and converted to the report's base year. Each row names its source
+# (`citation`) and price year (`price_year`, `price_year_basis`). Published programme costs
+# rarely include participants' own time, so the comparable figure is the cash cost per place.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.benchmark_chart(tables["benchmarks"]), "cost_benchmarks")
 publish.table("cost_benchmarks", tables["benchmarks"], display=False)
 show_table(tables["benchmarks"], 0, formats=dict.fromkeys(["low", "high"], "money"),
            caption=f"Low and high in the prices of their year; real figures in £, {year} prices", columns=[
-    "item", "low", "high", "price_year", "low_real", "high_real"])
+    "item", "citation", "low", "high", "price_year", "price_year_basis", "low_real", "high_real"])
 
 # %% [markdown]
 # ## Across cohorts and programmes
 #
-# Every cohort of both programmes with data, costed in the same base-year prices: cost per
-# enrolled participant, per completer and per reliable improver, with their bootstrap
-# intervals; and each programme over all its cohorts.
+# Every cohort of both programmes with data, costed in the same base-year prices: cash and
+# economic cost per enrolled participant, economic cost per completer and per reliable improver
+# (only the last with a bootstrap interval: counted money has none); and each programme over all
+# its cohorts.
 
 # %% tags=["nbval-check-output"]
 comparison = tables["programme_comparison"]
 if (comparison["level"] == "cohort").any():
-    publish.figure(cost_plots.comparison_chart(comparison, confidence_level=data.cohort.confidence_level),
-                   "cost_programme_comparison")
+    publish.figure(cost_plots.comparison_chart(
+        comparison, ("cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_reliable_improver"),
+        confidence_level=data.cohort.confidence_level), "cost_programme_comparison")
 publish.table("cost_programme_comparison", comparison, display=False)
 show_table(comparison, 0, price_base_year=year, confidence_level=data.cohort.confidence_level, columns=[
-    "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers", "cost_per_enrolled",
-    "cost_per_completer", "cost_per_reliable_improver", "cost_per_reliable_improver_ci_low",
+    "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
+    "cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver",
+    "cost_per_reliable_improver_ci_low",
     "cost_per_reliable_improver_ci_high", "participant_time_source"])
 
 # %% [markdown]
@@ -225,11 +242,14 @@ publish.findings(cost_report.cost_findings(tables, data))
 # each participant attended (sessions attended × hours per session; the whole programme when
 # attendance is not recorded) × the hourly cost of their role level (salary, on-costs and
 # overheads, PSSRU schema), deflated from the hourly costs' price year; backfill, when bought,
-# replaces participants' time. C(n) = F + v·n; the marginal cost of one more participant is v
-# and of one more cohort of the same size its own fixed costs + v·n. Cost per enrolled, per
-# completer and per reliable improver divide the total by the number enrolled, completed and
-# reliably improved. Bootstrap: participants resampled with their cost and outcome together
-# (Campbell & Torgerson 1999), percentile intervals, seeded. Costs are historical outturn and
+# replaces participants' time. C(n) = F + v·n is the economic cost; the cash cost leaves out
+# participants' time (and backfill). The marginal cost of one more participant is v and of one
+# more cohort of the same size its own fixed costs + v·n (cash: without participants' time);
+# programme-level fixed costs are spent once. Cost per enrolled, per completer and per reliable
+# improver divide the total by the number enrolled, completed and reliably improved. Counted
+# money has no interval; the cost per reliable improver has a bootstrap interval: participants
+# resampled with their cost and outcome together (Campbell & Torgerson 1999), percentile
+# intervals, seeded. Costs are historical outturn and
 # are not discounted; Green Book discounting (3.5%) applies only to benefits spread over several
 # years.
 

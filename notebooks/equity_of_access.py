@@ -13,11 +13,18 @@
 # # Equity of access: who gets places, who completes, who benefits
 #
 # This report compares the people who had a place on one cohort of a leadership programme with
-# the eligible social-services workforce — by sector, council area, role level and the
-# protected characteristics the cohort's parameters list — and follows each group from a place
-# to completion and to change on the programme's main outcome. It is produced by the
-# evaluation workbench; every number in it is also in `tables/` and `findings.json`.
-# Groups of fewer than five people are never shown.
+# the programme's **eligible population** — the part of the social-services workforce it is
+# open to (for Leading to Deliver, first-line and middle managers; for the Collaborative
+# Leadership pilot, senior managers), in the cohort's year of enrolment — and follows each group
+# from a place to completion and to change on the programme's main outcome.
+#
+# The frame is the Equality Act 2010 public sector equality duty (section 149): due regard to
+# eliminating discrimination and advancing equality of opportunity between people who share a
+# protected characteristic and those who do not. The protected characteristics recorded here
+# are sex (as gender), age (as age band), race (as ethnicity) and disability; sector, role level
+# and council area are reported beside them as dimensions of access. It is produced by the
+# evaluation workbench; every number in it is also in `tables/` and `findings.json`. Groups of
+# fewer than five people are never shown.
 
 # %% tags=["parameters"]
 programme = "leading-to-deliver"
@@ -48,15 +55,22 @@ level = data.cohort.confidence_level
 display(Markdown(link_terms(equity_report.equity_summary(result, data), REPORT_TERMS["equity_of_access"])))
 
 # %% [markdown]
-# ## Representation against the eligible workforce
+# ## Representation against the eligible population
 #
 # For each group: places per 1,000 eligible staff, its share of places against its share of
-# the workforce (representation index, 100 = in proportion), and the **relative likelihood**
-# of a place compared with a reference group (as in NHS Workforce Race Equality Standard
-# indicator 4), with a Katz log confidence interval. The shaded band is the four-fifths rule
-# applied both ways: *within* when the estimate lies in it, *disparity* when the whole
-# interval lies outside it, *inconclusive* otherwise. A group with no places is drawn at the
-# left edge with a one-sided interval. Suppressed groups are labelled and have no value.
+# the eligible population (representation index, 100 = in proportion), and the **relative
+# likelihood** of a place compared with a reference group (as in NHS Workforce Race Equality
+# Standard indicator 4), with a Katz log confidence interval. The shaded band is the
+# four-fifths rule applied both ways: *within* only when the whole interval lies in it (a claim
+# of equal access needs the evidence for it), *disparity* when the interval excludes 1 and the
+# estimate lies outside the band, *inconclusive* otherwise. A group with no places is drawn at
+# the left edge with a one-sided interval. Suppressed groups are labelled and have no value.
+#
+# People whose group is not part of the eligible population (for instance frontline staff on a
+# managers' programme) are counted in their own row and in every share of places, with no
+# rate, index or relative likelihood (`benchmark` = `outside_eligible_population`). National
+# bodies are not a council area: they have a rate of their own and no relative likelihood
+# (`benchmark` = `national_bodies`).
 
 # %%
 for dimension in settings.dimensions:
@@ -68,16 +82,19 @@ publish.table("equity", tables["equity"], display=False)
 show_table(tables["equity"], 2, confidence_level=level, formats={"representation_index": "count"}, columns=[
     "dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants", "share_eligible",
     "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "reference_category",
-    "suppressed"])
+    "benchmark", "workforce_year", "suppressed"])
 
 # %% [markdown]
 # ## Is the difference more than chance?
 #
 # A goodness-of-fit test asks whether the spread of places over a dimension's categories
-# could come from drawing participants at random from the eligible workforce. The Pearson
+# could come from drawing participants at random from the eligible population. It is run over
+# the eligible population's declared categories (places outside the eligible population, and
+# "not declared", "prefer not to say" and "not recorded", are left out). The Pearson
 # chi-square test is used when every expected count is at least 5; otherwise a Monte Carlo
 # multinomial test (20,000 simulated cohorts, seeded, so the p-value is reproducible). Groups
-# that are suppressed are pooled into one before testing.
+# that are suppressed are pooled into one before testing; a test whose number of places would
+# reveal a withheld group is not computed.
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_goodness_of_fit", tables["goodness_of_fit"], display=False)
@@ -90,8 +107,11 @@ show_table(tables["goodness_of_fit"], 3, columns=[
 #
 # Places per 1,000 eligible staff in each of the 32 council areas, then the Lorenz curve: areas
 # ordered from the lowest rate to the highest, the cumulative share of places against the
-# cumulative share of the workforce. The workforce-weighted Gini coefficient (Brown's formula)
-# is 0 when places follow the workforce exactly. Suppressed areas are pooled into one point.
+# cumulative share of the eligible population. The workforce-weighted Gini coefficient (Brown's
+# formula) is 0 when places follow the eligible population exactly. Suppressed areas are pooled
+# into one point. National bodies are not a council area and are left out — unless their own
+# number is withheld, when they are pooled with the withheld areas so that it cannot be worked
+# out from the council areas' total (the `national_bodies_pooled` row says which).
 
 # %%
 if len(tables["council_areas"]):
@@ -207,14 +227,18 @@ else:
 # %% [markdown]
 # ## Methods
 #
-# Eligible workforce: `workforce.csv`, the year nearest the cohort's (at or before it when
-# available). Rate per 1,000 = 1,000 × participants / eligible staff; representation index =
+# Eligible population: the `population` of `workforce.csv` that the programme's
+# `eligible_population` names, for the year nearest the cohort's year of enrolment (the year
+# most participants enrolled; on a tie the earlier year), with the gap stated in the summary.
+# Rate per 1,000 = 1,000 × participants / eligible staff; representation index =
 # 100 × share of places / share of the workforce; relative likelihood = rate of a group / rate
 # of the reference group (the parameter `equity.reference`, else the largest group in the
-# workforce; if that group is suppressed, the largest published group), with the Katz log
+# eligible population; if that group is suppressed, the largest published group), with the Katz log
 # confidence interval (Katz et al. 1978) — for a group with no places, the interval runs from 0
 # to the upper limit of the adjusted log interval (0.5 added to each count). Band: the
-# four-fifths rule of the US Uniform Guidelines (1978) in both directions, configurable.
+# four-fifths rule of the US Uniform Guidelines (1978) in both directions, configurable: *within*
+# only when the whole interval lies in it; *disparity* when the interval excludes 1 and the
+# estimate lies outside it; else *inconclusive*.
 # Goodness of fit: Pearson chi-square when every expected count is at least 5, otherwise a
 # Monte Carlo multinomial test. Spread: Lorenz curve and workforce-weighted Gini coefficient
 # (Brown's formula) of places per 1,000 across the 32 council areas. Completion: Wilson

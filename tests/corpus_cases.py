@@ -377,7 +377,7 @@ CASES: list[Case] = [
     Case("workforce: negative headcount", cell("workforce", 2, "headcount", "-5"), ("workforce.csv", "row 2", "`headcount`")),
     Case("deflators: index in words", cell("deflators", 2, "index", "abc"), ("gdp_deflators.csv", "row 2", "`index`")),
     Case("workforce: the same row twice", transform("workforce", lambda b: b + b.split(b"\n")[1] + b"\n"),
-         ("workforce.csv", "rows 2, 72")),
+         ("workforce.csv", "rows 2, 462")),
     # --- parameter files -------------------------------------------------------------
     Case("cohort yaml: alias bomb",
          write("cohort", "a: &a ['x','x','x']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b]\n"),

@@ -57,10 +57,16 @@ def test_cost_summary_has_the_contract_columns_and_measures(synthetic):
     assert v["cost_per_enrolled"] == pytest.approx(v["total_cost"] / v["enrolled"])
     assert v["cost_per_completer"] == pytest.approx(v["total_cost"] / v["completed"])
     assert v["cost_per_reliable_improver"] == pytest.approx(v["total_cost"] / v["reliable_improvers"])
-    # every bootstrapped measure has an interval around its value
-    for measure in ("total_cost", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"):
-        row = summary.set_index("measure").loc[measure]
-        assert row["ci_low"] <= row["value"] <= row["ci_high"], measure
+    # cash = economic − participants' time, for the cohort and per place
+    assert v["cash_total_cost"] == pytest.approx(v["total_cost"] - v["participant_time_cost"], rel=1e-12)
+    assert v["cash_cost_per_enrolled"] == pytest.approx(v["cash_total_cost"] / v["enrolled"])
+    # intervals only where an outcome measured with error enters: counted money has none
+    table = summary.set_index("measure")
+    for measure, row in table.iterrows():
+        if measure in ("cost_per_reliable_improver", "cash_cost_per_reliable_improver"):
+            assert row["ci_low"] < row["value"] < row["ci_high"], measure
+        else:
+            assert pd.isna(row["ci_low"]) and pd.isna(row["ci_high"]), measure
     # LtD ships no participant_time rows: participants' time is derived, and the table says so
     assert tables["cohort_costs"].ledger.participant_time_source == "derived"
     described = summary.set_index("measure").loc["participant_time_cost", "description"]
@@ -107,8 +113,15 @@ def test_findings_layout_ids_and_units(synthetic):
     by_id = {f["id"]: f for f in findings}
     v = tables["cost_summary"].set_index("measure")
     assert by_id["costs.cost_per_participant"]["value"] == v.loc["cost_per_enrolled", "value"]
-    assert by_id["costs.cost_per_participant"]["ci_low"] == v.loc["cost_per_enrolled", "ci_low"]
+    assert by_id["costs.cost_per_participant"]["ci_low"] is None and pd.isna(v.loc["cost_per_enrolled", "ci_low"])
+    assert by_id["costs.cost_per_reliable_improver"]["ci_low"] == v.loc["cost_per_reliable_improver", "ci_low"]
     assert "2024 prices" in by_id["costs.cost_per_completer"]["statement"]
+    # counted money has no interval in findings.json either; the costs per reliable improver have one
+    for f in findings:
+        improver = f["id"] in ("costs.cost_per_reliable_improver", "costs.cash_cost_per_reliable_improver")
+        assert (f["ci_low"] is not None and f["ci_high"] is not None) == improver, f["id"]
+        assert ("interval" in f["statement"]) == improver, f["id"]
+    assert by_id["costs.cash_marginal_cost_cohort"]["value"] == v.loc["cash_marginal_cost_cohort", "value"]
     json.dumps(findings)  # serialisable: no NaN, no numpy types
     for f in findings:
         for key in ("value", "ci_low", "ci_high"):
@@ -182,6 +195,12 @@ def test_benchmarks_are_converted_to_the_base_year(synthetic):
     assert (other["low_real"], other["high_real"]) == (pytest.approx(1000 * 100 / 66.89),
                                                        pytest.approx(2000 * 100 / 66.89))
     assert (tables["benchmarks"]["price_base_year"] == 2024).all()
+    # each benchmark states its source and price year; this cohort's figure is the cash cost per place
+    published = tables["benchmarks"][tables["benchmarks"]["kind"] == "benchmark"]
+    assert (published["price_year"] == 2008).all() and published["price_year_basis"].str.startswith("assumed").all()
+    assert published["citation"].str.contains("Scottish Government \\(2008\\)").all()
+    cash = tables["cost_summary"].set_index("measure").loc["cash_cost_per_enrolled", "value"]
+    assert bench.loc["This cohort: cash cost per place (without participants' time)", "low_real"] == cash
 
 
 def test_monetised_benefits_give_bcr_and_roi(synthetic):
@@ -224,6 +243,20 @@ def test_summary_for_commissioners(synthetic):
     assert f"£{v['cost_per_enrolled']:,.0f}" in text
     assert "2008 evaluation of Leading to Deliver" in text and "Audit Scotland" in text
     assert "No monetised benefits" in text
+    # cash and economic side by side, in plain pounds with separators; another cohort in both views
+    for measure in ("cash_total_cost", "total_cost", "cash_cost_per_enrolled", "cash_cost_per_completer",
+                    "cost_per_completer", "cash_marginal_cost_cohort", "marginal_cost_cohort"):
+        assert f"£{v[measure]:,.0f}" in text, measure
+    assert "Cash cost (what the commissioner pays)" in text and "Economic cost" in text
+    # no interval on counted money: no "£x to £x" with equal ends, and only the improver's intervals
+    import re
+
+    intervals = re.findall(r"interval (£[\d,]+) to (£[\d,]+)", text)
+    assert len(intervals) == 4 and all(lo != hi for lo, hi in intervals)  # cash and economic, table and text
+    s = tables["cost_summary"].set_index("measure")
+    assert f"£{s.loc['cost_per_reliable_improver', 'ci_low']:,.0f}" in text
+    # the tornado sentence never names the price base year
+    assert "base year" not in text.split("How sure we are")[1].split("Growing")[0]
 
 
 @pytest.mark.slow
@@ -256,3 +289,27 @@ def test_the_reported_tornados_are_measures_the_tornado_can_vary():
     from evaluation.stats import costs as ct
 
     assert set(REPORTED_TORNADOS) <= set(ct.TORNADO_MEASURES)
+
+
+@pytest.mark.parametrize("top", [2_000.0, 14_000.0, 16_000.0, 18_000.0, 45_000.0, 120_000.0])
+def test_money_tick_labels_are_exact(top):
+    # a label must be the tick's value: £2.5k at 2,500, never "£2k" or "£3k"
+    import re
+
+    from evaluation.viz import cost_axes, cost_plots
+
+    bench = pd.DataFrame({"item": ["Residential", "This cohort"], "kind": ["benchmark", "this_cohort"],
+                          "low_real": [top / 3, top], "high_real": [math.nan, top], "price_base_year": 2024})
+    plot = cost_plots.benchmark_chart(bench)
+    axis = plot.figure.axes[0].xaxis
+    plot.figure.canvas.draw()
+    labels = [t for t in axis.get_ticklabels() if t.get_text()]
+    assert len(labels) >= 3
+    for tick in labels:
+        label = tick.get_text()
+        number = re.fullmatch(r"£([\d,.]+)(k?)", label)  # 16,000 and 18,000 give steps of £2.5k
+        assert number, label
+        value = float(number.group(1).replace(",", "")) * (1000 if number.group(2) else 1)
+        assert value == pytest.approx(tick.get_position()[0], abs=1e-6), label
+    assert cost_axes.pounds_tick(2500, thousands=True) == "£2.5k"
+    assert cost_axes.pounds_tick(17500, thousands=True) == "£17.5k"

@@ -174,8 +174,8 @@ def test_each_denominator_hand_worked():
     assert v["cost_per_completer"] == pytest.approx(6540.0)
     # cost per reliable improver = 19,620 / 1 (a) = 19,620
     assert v["cost_per_reliable_improver"] == pytest.approx(19620.0)
-    # without participants' time: (19,620 − 620) / 4 = 4,750
-    assert v["cost_per_enrolled_excluding_participant_time"] == pytest.approx(4750.0)
+    # cash, without participants' time: (19,620 − 620) / 4 = 4,750
+    assert v["cash_cost_per_enrolled"] == pytest.approx(4750.0)
     # marginal cost of a participant = v = 780; of a cohort of 4 = own fixed 12,500 + 780 × 4 = 15,620
     assert v["marginal_cost_participant"] == pytest.approx(780.0)
     assert v["marginal_cost_cohort"] == pytest.approx(15620.0)
@@ -189,6 +189,53 @@ def test_each_denominator_hand_worked():
             "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"} <= set(table["measure"])
     money = table[table["unit"].str.startswith("GBP")]
     assert (money["unit"] == "GBP (2024 prices)").all() and (money["price_base_year"] == 2024).all()
+
+
+def test_cash_and_economic_split_hand_worked():
+    # A small ledger worked by hand. Deflators 2020 = 80, 2024 = 100 (× 1.25 from 2020 to 2024).
+    # Cohort 1 has 5 places (4 completed, 1 withdrew; 2 reliably improved); cohort 2 has 15.
+    #   programme-level needs assessment £8,000 (2024, fixed): shared by enrolment, 5/20 → 2,000
+    #   programme-level materials £40 per participant (2020): 40 × 1.25 = 50 each, not shared → 250
+    #   cohort 1 facilitation £12,000 (2020, fixed): 12,000 × 1.25 = 15,000 (the cohort's own fixed cost)
+    #   cohort 1 venue £200 per participant (2024): 200 each → 1,000
+    #   cohort 1 participants' time £300 per participant (2024 cost rows): 300 each → 1,500
+    # F = 15,000 + 2,000 = 17,000; v = 50 + 200 + 300 = 550; cash v = 550 − 300 = 250
+    # economic C = 17,000 + 550 × 5 = 19,750; cash = 19,750 − 1,500 = 18,250 (= 17,000 + 250 × 5)
+    # per place: 19,750 / 5 = 3,950 and 18,250 / 5 = 3,650
+    # per completer: 19,750 / 4 = 4,937.5 and 18,250 / 4 = 4,562.5
+    # per reliable improver: 19,750 / 2 = 9,875 and 18,250 / 2 = 9,125
+    # another cohort of 5 places (own fixed + v × 5, the needs assessment not spent again):
+    #   economic 15,000 + 550 × 5 = 17,750; cash 15,000 + 250 × 5 = 16,250
+    deflators = pd.DataFrame({"year": [2020, 2024], "index": [80.0, 100.0]})
+    costs = pd.DataFrame({
+        "cohort": pd.array([None, None, 1, 1, 1, 2], dtype="Int64"),
+        "category": ["needs_assessment", "materials", "delivery", "venue", "participant_time", "delivery"],
+        "description": [""] * 6, "amount": [8000.0, 40.0, 12000.0, 200.0, 300.0, 9000.0],
+        "price_year": [2024, 2020, 2020, 2024, 2024, 2024],
+        "basis": ["fixed", "per_participant", "fixed", "per_participant", "per_participant", "fixed"],
+    })
+    people = pd.DataFrame({"participant_id": list("pqrst"), "status": ["completed"] * 4 + ["withdrew"]})
+    lg = ct.cost_ledger(costs, people, cohort=1, enrolled={1: 5, 2: 15}, deflators=deflators, base_year=2024)
+    table = ct.cost_summary(lg, improved=["p", "q"]).set_index("measure")
+    v = table["value"]
+    expected = {
+        "fixed_cost": 17000.0, "cohort_fixed_cost": 15000.0, "apportioned_programme_cost": 2000.0,
+        "variable_cost_per_participant": 550.0, "cash_variable_cost_per_participant": 250.0,
+        "participant_time_cost": 1500.0, "total_cost": 19750.0, "cash_total_cost": 18250.0,
+        "cost_per_enrolled": 3950.0, "cash_cost_per_enrolled": 3650.0,
+        "cost_per_completer": 4937.5, "cash_cost_per_completer": 4562.5,
+        "cost_per_reliable_improver": 9875.0, "cash_cost_per_reliable_improver": 9125.0,
+        "marginal_cost_cohort": 17750.0, "cash_marginal_cost_cohort": 16250.0,
+        "marginal_cost_participant": 550.0, "cash_marginal_cost_participant": 250.0,
+    }
+    for measure, value in expected.items():
+        assert v[measure] == pytest.approx(value, rel=1e-12), measure
+    # every money measure of the table is checked above, so none goes untested
+    assert set(table.index[table["unit"].str.startswith("GBP")]) == set(expected)
+    # the views: cash twins, economic contract measures, and "both" for figures without participants' time
+    assert table.loc["cash_total_cost", "view"] == "cash" and table.loc["total_cost", "view"] == "economic"
+    assert table.loc["fixed_cost", "view"] == "both" and table.loc["enrolled", "view"] == ""
+    assert (table.loc[[m for m in expected if m.startswith("cash_")], "view"] == "cash").all()
 
 
 def test_improved_may_be_a_boolean_series_and_unknown_people_are_refused():
@@ -253,6 +300,12 @@ def test_costs_by_category_hand_worked():
     # shares of 19,620
     assert table["share"].to_numpy() == pytest.approx(np.array([4000, 12500, 2500, 620]) / 19620)
     assert table["share"].sum() == pytest.approx(1.0)
+    # participants' time is in the economic cost only; the rest is cash, shares of 19,000
+    views = table.set_index("category")["view"]
+    assert views["participant_time"] == "economic" and (views.drop("participant_time") == "both").all()
+    cash = table.set_index("category")["share_of_cash"]
+    assert math.isnan(cash["participant_time"])
+    assert cash.drop("participant_time").to_numpy() == pytest.approx(np.array([4000, 12500, 2500]) / 19000)
 
 
 def test_cost_curve_hand_worked():
@@ -275,18 +328,42 @@ def test_tornado_hand_worked():
     assert t.loc["hours", "value_high"] == pytest.approx(19930 / 3)
     # hourly cost × 0.8: C = 19,620 − 124 = 19,496
     assert t.loc["hourly_cost", "value_low"] == pytest.approx(19496 / 3)
-    # completion: Wilson interval of 3/4, completers = rate × 4
-    lo, hi = ct.wilson_interval(3, 4)
-    assert t.loc["completion_rate", "value_low"] == pytest.approx(19620 / (lo * 4))
-    assert t.loc["completion_rate", "value_high"] == pytest.approx(19620 / (hi * 4))
-    # price base: the cohort's money was spent in 2005; in 2005 prices × 80/100 = 6,540 × 0.8 = 5,232
-    assert t.loc["price_base_year", "low_setting"] == "2005"
-    assert t.loc["price_base_year", "value_low"] == pytest.approx(6540 * 0.8)
-    assert t.loc["price_base_year", "value_high"] == pytest.approx(6540.0)
-    # improvement does not move the cost per completer
-    assert t.loc["reliable_improvement_rate", "swing"] == 0.0
+    # shared costs: design £12,000 (2024 prices) shared by enrolment 4/12 = 1/3 → 4,000 (the base), or in
+    # equal shares over 2 cohorts 1/2 → 6,000: C = 19,620 + 2,000 = 21,620; per completer / 3
+    assert (t.loc["shared_costs", "low_setting"], t.loc["shared_costs", "high_setting"]) == ("33.3%", "50.0%")
+    assert t.loc["shared_costs", "value_low"] == pytest.approx(6540.0)
+    assert t.loc["shared_costs", "value_high"] == pytest.approx(21620 / 3)
+    # the improvement rate cannot move the cost per completer: it is left out
+    assert set(t.index) == {"hours", "hourly_cost", "shared_costs"}
     assert list(t["swing"]) == sorted(t["swing"], reverse=True)
-    assert t["value_base"].to_numpy() == pytest.approx([6540.0] * 5)
+    assert t["value_base"].to_numpy() == pytest.approx([6540.0] * 3)
+    assert t["reason"].str.len().gt(20).all()  # each bar says why its range was tried
+    # per reliable improver (a alone: 1 of 4): the Wilson interval of 1/4, improvers = rate × 4
+    lo, hi = ct.wilson_interval(1, 4)
+    r = ct.tornado(ledger(), improved=["a"], measure="cost_per_reliable_improver").set_index("input")
+    assert r.loc["reliable_improvement_rate", "value_low"] == pytest.approx(19620 / (lo * 4))
+    assert r.loc["reliable_improvement_rate", "value_high"] == pytest.approx(19620 / (hi * 4))
+    # a cash measure: participants' time cannot move it; the shared costs can (cash 19,000 + 2,000)
+    c = ct.tornado(ledger(), improved=["a"], measure="cash_cost_per_completer").set_index("input")
+    assert set(c.index) == {"shared_costs"}
+    assert c.loc["shared_costs", "value_high"] == pytest.approx(21000 / 3)
+
+
+@pytest.mark.parametrize("measure", ct.TORNADO_MEASURES)
+def test_the_tornado_varies_uncertain_inputs_only_never_the_price_base_year(measure):
+    import inspect
+
+    t = ct.tornado(ledger(), improved=["a"], measure=measure)
+    # the inputs varied are uncertain ones; the price base year (a choice of units) is not among them
+    assert set(t["input"]) <= set(ct.TORNADO_INPUTS)
+    assert "price_base_year" not in set(t["input"]) and "price_base_year" not in ct.TORNADO_INPUTS
+    assert "base_years" not in inspect.signature(ct.tornado).parameters
+    with pytest.raises(ValueError, match="unknown input"):
+        ct.tornado(ledger(), improved=["a"], measure=measure, ranges={"price_base_year": (0.9, 1.1)})
+    # one cohort bears all shared costs whatever the rule: zero swing, and the reason says so
+    alone = ledger(costs_table().iloc[:3], enrolled={1: 4})
+    row = ct.tornado(alone, improved=["a"], measure=measure).set_index("input").loc["shared_costs"]
+    assert row["swing"] == 0.0 and "one cohort" in row["reason"]
 
 
 def test_wilson_interval_reference():
@@ -360,17 +437,67 @@ def test_bootstrap_is_identical_for_the_same_seed_and_differs_for_another():
 @pytest.mark.filterwarnings("ignore::evaluation.core.errors.DegenerateDataWarning")
 def test_bootstrap_resamples_participants_with_cost_and_outcome_together():
     lg = ledger()
-    boot = ct.bootstrap_costs(lg, ["a"], resamples=400, seed=1)
+    boot = ct.bootstrap_costs(lg, ["a", "b"], resamples=400, seed=1)
     draws = boot.draws
-    # C* = F + Σ c_i*: F is never resampled, so C* ≥ F + 4 × the cheapest participant
+    # only the measures into which an outcome measured with error enters are bootstrapped
+    assert list(draws.columns) == ["cost_per_reliable_improver", "cash_cost_per_reliable_improver"]
+    # C* = F + Σ c_i* with F never resampled: C*/improvers* ≥ (F + 4 × the cheapest participant) / 4
     cheapest = lg.participants["variable_cost"].min()
-    assert (draws["total_cost"] >= lg.fixed_cost + 4 * cheapest - 1e-9).all()
-    # cost per enrolled is C*/4 in every resample
-    assert np.allclose(draws["cost_per_enrolled"], draws["total_cost"] / 4)
+    assert (draws["cost_per_reliable_improver"].dropna() >= (lg.fixed_cost + 4 * cheapest) / 4 - 1e-9).all()
+    # cash draws leave out each resampled participant's time: never above the economic draw
+    defined = draws.dropna()
+    assert len(defined) > 300
+    assert (defined["cash_cost_per_reliable_improver"] <= defined["cost_per_reliable_improver"] + 1e-9).all()
     s = boot.summary.set_index("measure")
-    # observed values, not bootstrap means
-    assert s.loc["cost_per_completer", "value"] == pytest.approx(6540.0)
-    assert s.loc["cost_per_completer", "ci_low"] <= 6540.0 <= s.loc["cost_per_completer", "ci_high"]
+    # observed values, not bootstrap means: 19,620 / 2 and 19,000 / 2
+    assert s.loc["cost_per_reliable_improver", "value"] == pytest.approx(9810.0)
+    assert s.loc["cash_cost_per_reliable_improver", "value"] == pytest.approx(9500.0)
+
+
+@pytest.mark.filterwarnings("ignore::evaluation.core.errors.DegenerateDataWarning")
+def test_counted_money_has_no_interval_and_the_cost_per_reliable_improver_has_one():
+    # ten participants with different attendance (so different costs), five of whom improved: a resample
+    # without an improver is rare enough ((1/2)^10) for both limits to be finite
+    people = pd.DataFrame({"participant_id": [f"p{i}" for i in range(10)], "role_level": "middle_manager",
+                           "status": ["completed"] * 8 + ["withdrew"] * 2, "sessions_attended": [5, 4, 3] * 3 + [1]})
+    lg = ct.cost_ledger(costs_table().iloc[:3], people, cohort=1, enrolled={1: 10}, deflators=DEFLATORS,
+                        base_year=2024, staff=STAFF)
+    improved = [f"p{i}" for i in range(5)]
+    boot = ct.bootstrap_costs(lg, improved, resamples=500, seed=5)
+    table = ct.cost_summary(lg, improved, bootstrap=boot).set_index("measure")
+    with_interval = {"cost_per_reliable_improver", "cash_cost_per_reliable_improver"}
+    assert set(ct.BOOTSTRAP_MEASURES) == with_interval
+    for measure, row in table.iterrows():
+        if measure in with_interval:
+            assert row["ci_low"] < row["value"] < row["ci_high"], measure
+        else:  # counted: totals, fixed, per place, per completer, another cohort, the counts
+            assert math.isnan(row["ci_low"]) and math.isnan(row["ci_high"]), measure
+    # a bootstrap that (wrongly) carried intervals for counted money would not put them in the table
+    widened = boot.summary.assign(measure=["total_cost", "cost_per_reliable_improver"])
+    forged = ct.BootstrapResult(boot.draws, widened, boot.resamples, boot.seed, boot.confidence_level)
+    assert math.isnan(ct.cost_summary(lg, improved, bootstrap=forged).set_index("measure")
+                      .loc["total_cost", "ci_low"])
+
+
+def test_cash_interval_is_the_economic_interval_scaled_when_everyone_costs_the_same():
+    # participants' time as cost rows (£100 each) and no derived time: every participant's variable cost
+    # and time are the same, so C* = C and C_cash* = C_cash in every resample, and each cash draw is the
+    # economic draw × C_cash / C. Percentiles commute with a positive scale, so the intervals scale too.
+    rows = pd.concat([costs_table().iloc[:3], pd.DataFrame({
+        "cohort": pd.array([1], dtype="Int64"), "category": ["participant_time"], "description": ["Time"],
+        "amount": [100.0], "price_year": [2024], "basis": ["per_participant"]})], ignore_index=True)
+    people = pd.DataFrame({"participant_id": [f"p{i}" for i in range(10)], "status": "completed"})
+    lg = ct.cost_ledger(rows, people, cohort=1, enrolled={1: 10}, deflators=DEFLATORS, base_year=2024)
+    improved = [f"p{i}" for i in range(5)]
+    boot = ct.bootstrap_costs(lg, improved, resamples=400, seed=2).summary.set_index("measure")
+    # one cohort of 10: F = 12,500 + design 12,000 = 24,500; C = 24,500 + (625 + 100) × 10 = 31,750;
+    # C_cash = 31,750 − 1,000 = 30,750
+    assert (lg.total_cost, lg.total_cost - lg.participant_time_cost) == (pytest.approx(31750.0),
+                                                                         pytest.approx(30750.0))
+    ratio = 30750 / 31750
+    for limit in ("ci_low", "ci_high"):
+        assert boot.loc["cash_cost_per_reliable_improver", limit] == pytest.approx(
+            boot.loc["cost_per_reliable_improver", limit] * ratio, rel=1e-12)
 
 
 def test_bootstrap_unbounded_limit_is_nan_with_warning():

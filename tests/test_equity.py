@@ -71,26 +71,38 @@ def test_katz_ci_rejects_bad_parameters():
 
 
 def test_band_rules():
-    est = [1.0, 0.80, 1.25, 0.79, 0.5, 2.0, 0.5, 3.0, 0.0, np.nan]
-    low = [0.5, 0.60, 0.90, 0.60, 0.3, 1.3, 0.3, 0.7, np.nan, np.nan]
-    high = [2.0, 1.00, 1.70, 0.80, 0.79, 3.0, 0.80, 9.0, np.nan, np.nan]
+    # METHODS, "Equity of access" (changed by issue 11 from banding the point estimate): `within` only
+    # when the WHOLE CI lies inside [0.80, 1.25]; `disparity` when the CI excludes 1 and the estimate
+    # lies outside the band; otherwise `inconclusive`. Each case is decided by hand below.
+    est = [1.0, 1.0, 0.80, 1.18, 1.89, 0.79, 0.5, 2.0, 0.7, 3.0, 1.1, 0.0, 0.0, 0.0, np.nan]
+    low = [0.85, 0.80, 0.60, 0.45, 1.23, 0.60, 0.3, 1.3, 0.5, 0.7, 1.02, np.nan, 0.0, 0.0, np.nan]
+    high = [1.20, 1.25, 1.00, 3.10, 2.91, 0.99, 0.79, 3.0, 1.00, 9.0, 1.30, np.nan, 0.15, 1.4, np.nan]
     got = eq.classify_band(est, low, high, (0.80, 1.25)).tolist()
     assert got == [
-        "within",        # estimate in the band, however wide the CI
-        "within",        # the band's ends are inside it
-        "within",
-        "inconclusive",  # estimate outside, CI touches the band (0.80 is not wholly outside)
-        "disparity",     # whole CI below 0.80
-        "disparity",     # whole CI above 1.25
-        "inconclusive",  # upper limit exactly on the band's edge
-        "inconclusive",  # CI straddles the band
+        "within",        # 0.85-1.20 lies inside 0.80-1.25
+        "within",        # the band's ends count as inside
+        "inconclusive",  # the estimate is on the band's edge, but 0.60 is outside it: equal access not shown
+        "inconclusive",  # issue 11's Fife: 1.18 in the band, CI 0.45-3.10 far outside it (was `within`)
+        "disparity",     # issue 11's men: 1.89 outside the band, CI 1.23-2.91 excludes 1 (was `inconclusive`)
+        "disparity",     # 0.79 outside the band, CI 0.60-0.99 excludes 1, though it reaches into the band
+        "disparity",     # whole CI below the band
+        "disparity",     # whole CI above the band
+        "inconclusive",  # CI 0.5-1.00 reaches 1: no difference shown
+        "inconclusive",  # CI straddles 1
+        "inconclusive",  # 1.1 in the band, CI 1.02-1.30 excludes 1 but is not wholly inside: neither rule holds
         "inconclusive",  # no CI
+        "disparity",     # no places, one-sided CI 0-0.15 excludes 1
+        "inconclusive",  # no places, but the CI 0-1.4 includes 1
         "",              # no estimate
     ]
 
 
 def test_band_is_configurable_and_checked():
-    assert eq.classify_band([0.85], [0.7], [0.95], (0.9, 1.1)).tolist() == ["inconclusive"]
+    # 0.85 is outside [0.9, 1.1] and 0.7-0.95 excludes 1: a disparity under the narrower band;
+    # under the default band 0.85 lies inside, the CI does not: inconclusive
+    assert eq.classify_band([0.85], [0.7], [0.95], (0.9, 1.1)).tolist() == ["disparity"]
+    assert eq.classify_band([0.85], [0.7], [0.95]).tolist() == ["inconclusive"]
+    assert eq.classify_band([1.0], [0.92], [1.08], (0.9, 1.1)).tolist() == ["within"]
     assert eq.classify_band([0.5], [0.4], [0.6], (0.7, 1.4)).tolist() == ["disparity"]
     for bad in [(1.2, 0.8), (0.0, 1.2), (0.8, 1.0), (0.8,)]:
         with pytest.raises(ValueError, match=r"`band` must be \[low, high\] with 0 < low < 1 < high"):
@@ -176,13 +188,63 @@ def test_category_counts_keeps_undeclared_and_zero_categories():
 
 
 def test_select_workforce_year_rules():
+    # METHODS: the cohort's year, or the NEAREST year in the table (issue 11; was "latest at or
+    # before, else earliest after"); on a tie the earlier year.
     wf = pd.DataFrame({"year": [2003, 2006, 2018, 2018], "dimension": ["sector", "sector", "sector", "gender"],
                        "category": ["a", "a", "a", "f"], "headcount": [1, 2, 3, 4]})
     pick = lambda y: eq.select_workforce(wf, year=y).set_index("dimension")["workforce_year"].to_dict()  # noqa: E731
-    assert pick(2005) == {"sector": 2003, "gender": 2018}   # at or before; else the nearest after
+    assert pick(2005) == {"sector": 2006, "gender": 2018}   # 2006 is 1 year away, 2003 is 2
+    assert pick(2004) == {"sector": 2003, "gender": 2018}   # 2003 is 1 year away, 2006 is 2
     assert pick(2006) == {"sector": 2006, "gender": 2018}
     assert pick(2001) == {"sector": 2003, "gender": 2018}
+    assert pick(2012) == {"sector": 2006, "gender": 2018}   # 2006 and 2018 are both 6 years away: the earlier
     assert pick(None) == {"sector": 2018, "gender": 2018}   # no cohort year: the latest
+
+
+def test_select_workforce_population():
+    wf = pd.DataFrame({"year": [2018, 2018, 2004, 2004], "population": ["all_staff", "all_staff", "managers", "managers"],
+                       "dimension": "sector", "category": ["a", "b", "a", "b"], "headcount": [900, 100, 60, 40]})
+    got = eq.select_workforce(wf, year=2005, population="managers")
+    assert got["eligible"].tolist() == [60.0, 40.0] and set(got["workforce_year"]) == {2004}
+    assert set(got["population"]) == {"managers"}
+    assert eq.select_workforce(wf, year=2005)["eligible"].tolist() == [900.0, 100.0]   # default all_staff
+    with pytest.raises(ValueError, match=r"`population` 'seniors' .* populations are: all_staff, managers"):
+        eq.select_workforce(wf, population="seniors")
+    # a table without the column describes all_staff
+    assert eq.workforce_populations(wf.drop(columns="population")) == ["all_staff"]
+
+
+def test_eligible_population_denominator_by_hand():
+    # A managers' programme: 30 places, 20 first-line and 8 middle managers, 2 frontline staff (outside the
+    # eligible population). Eligible managers 2004: first-line 12,000, middle 6,000 (total 18,000).
+    # By hand: rate first-line = 1000 x 20/12000 = 1.6667; middle = 1000 x 8/6000 = 1.3333;
+    # RL middle vs first-line = 1.3333/1.6667 = 0.8; SE[ln RL] = sqrt(1/8 - 1/6000 + 1/20 - 1/12000) = 0.41803;
+    # CI = 0.8 x exp(-/+ 1.959964 x 0.41803) = 0.3526 to 1.8152 -> inconclusive (CI includes 1);
+    # the same as statsmodels: confint_proportions_2indep(8, 6000, 20, 12000, compare="ratio", method="log")
+    # -> (0.35257, 1.81526).
+    # Shares are of all 30 places: first-line 20/30 = 0.6667 against 12000/18000 = 0.6667 -> index 100.0;
+    # the frontline row keeps its 2 places, eligible 0, and no rate, index or relative likelihood.
+    counts = pd.DataFrame({"dimension": "role_level", "category": ["first_line_manager", "middle_manager", "frontline"],
+                           "participants": [20, 8, 2], "eligible": [12000.0, 6000.0, 0.0]})
+    with pytest.warns(DegenerateDataWarning, match="frontline"):
+        out = eq.representation(counts, reference={"role_level": "first_line_manager"}).set_index("category")
+    assert out.loc["first_line_manager", "rate_per_1000"] == pytest.approx(1.666667, abs=1e-6)
+    assert out.loc["middle_manager", "relative_likelihood"] == pytest.approx(0.8)
+    assert out.loc["middle_manager", "rl_ci_low"] == pytest.approx(0.3526, abs=1e-4)
+    assert out.loc["middle_manager", "rl_ci_high"] == pytest.approx(1.8152, abs=1e-4)
+    sm = confint_proportions_2indep(8, 6000, 20, 12000, compare="ratio", method="log")
+    assert (out.loc["middle_manager", "rl_ci_low"], out.loc["middle_manager", "rl_ci_high"]) == pytest.approx(sm)
+    assert out.loc["middle_manager", "band"] == "inconclusive"
+    assert out.loc["first_line_manager", "representation_index"] == pytest.approx(100.0)
+    assert out.loc["frontline", "participants"] == 2
+    assert out.loc["frontline", ["rate_per_1000", "representation_index", "relative_likelihood"]].isna().all()
+    assert out.loc["frontline", "band"] == ""
+
+
+def test_enrolment_year():
+    dates = pd.Series(pd.to_datetime(["2004-09-01", "2004-11-01", "2005-01-10"]))
+    assert eq.enrolment_year(dates) == 2004
+    assert eq.enrolment_year(pd.Series(pd.to_datetime(["2005-01-01", "2004-12-01"]))) == 2004  # a tie: the earlier
 
 
 # ---------------------------------------------------------------------------- goodness of fit

@@ -47,12 +47,59 @@ def test_equity_table_has_the_contract_columns(cohort2):
     _, data, result = cohort2
     table = result.tables["equity"]
     assert list(table.columns[: len(CONTRACT)]) == CONTRACT
-    assert list(table.columns[len(CONTRACT):]) == ["reference_category", "workforce_year"]
+    assert list(table.columns[len(CONTRACT):]) == ["reference_category", "workforce_year", "population", "benchmark"]
     assert set(table["dimension"]) == set(data.cohort.equity.dimensions)
     assert set(table["band"]) <= {"within", "disparity", "inconclusive", ""}
     assert set(table["suppressed"]) <= {"", "primary", "secondary"}
-    # the 2018 workforce is the only year shipped: the nearest to the cohort's 2004
-    assert set(table["workforce_year"]) == {2018}
+    # issue 11: the denominator is the programme's eligible population (programme.yaml) for the cohort's
+    # year of enrolment, 2004, which workforce.csv has for first-line and middle managers
+    assert set(table["population"]) == {"first_and_middle_managers"}
+    assert set(table["workforce_year"]) == {2004} and result.cohort_year == 2004
+    assert set(table["benchmark"]) <= set(er.tables.BENCHMARKS)
+
+
+def test_the_denominator_is_the_eligible_population(cohort2):
+    root, data, result = cohort2
+    table = result.tables["equity"].set_index(["dimension", "category"])
+    wf = pd.read_csv(root / "data" / "raw" / "reference" / "workforce.csv")
+    managers = wf[(wf["population"] == "first_and_middle_managers") & (wf["year"] == 2004)]
+    private = managers.query("dimension == 'sector' and category == 'private'")["headcount"].iloc[0]
+    assert table.loc[("sector", "private"), "eligible"] == private
+    # by hand from workforce.csv (2004 managers: local authority 7,140, private 6,010) and the cohort's places
+    # (local authority 47, private 10): RL = (10/6010)/(47/7140) = 0.0016639/0.0065826 = 0.25277
+    assert table.loc[("sector", "private"), "relative_likelihood"] == pytest.approx(0.25277, abs=1e-5)
+    # frontline staff and senior managers are outside a first-line and middle managers' programme: counted
+    # (here withheld, being few), eligible 0, no rate, index, relative likelihood or band
+    for role in ("frontline", "senior_manager"):
+        row = table.loc[("role_level", role)]
+        assert row["benchmark"] == "outside_eligible_population" and row["eligible"] == 0
+        assert pd.isna(row["rate_per_1000"]) and pd.isna(row["relative_likelihood"]) and row["band"] == ""
+    # national bodies: their own category, no relative likelihood against a council area
+    national = table.loc[("local_authority", "national")]
+    assert national["benchmark"] == "national_bodies" and pd.isna(national["relative_likelihood"])
+    assert "national" not in set(result.tables["council_areas"]["category"])
+    notes = " ".join(result.tables["notes"]["message"])
+    assert "outside the eligible population 'first_and_middle_managers'" in notes
+
+
+def test_an_unknown_population_at_report_time_names_the_key(cohort2):
+    _, data, _ = cohort2
+    odd = dataclasses.replace(data, programme=data.programme.model_copy(update={"eligible_population": "nurses"}))
+    with pytest.raises(ParameterError, match=r"programme.yaml: key `eligible_population` is 'nurses'.*populations "
+                                             r"there: all_staff, first_and_middle_managers, public_service_senior_managers"):
+        er.equity_tables(odd)
+
+
+def test_nearest_year_and_its_gap_are_stated(cohort2):
+    _, data, _ = cohort2
+    wf = data.workforce
+    # leave the managers' 2003 and 2004 figures out: 2005 is then the nearest year to the cohort's 2004
+    fewer = wf[~((wf["population"] == "first_and_middle_managers") & wf["year"].isin([2003, 2004]))]
+    shifted = dataclasses.replace(data, workforce=fewer.reset_index(drop=True))
+    result = er.equity_tables(shifted)
+    assert set(result.tables["equity"]["workforce_year"]) == {2005}
+    text = er.equity_summary(result, shifted)
+    assert "the nearest year with figures is 2005, 1 year from the cohort's 2004" in text
 
 
 def test_uneven_access_shows_a_disparity_and_small_groups_are_suppressed(cohort2):
@@ -156,13 +203,20 @@ def test_no_suppressed_count_can_be_worked_out(cohort2):
 def test_statistics_come_from_published_cells_only(cohort2):
     _, _, result = cohort2
     gof = result.tables["goodness_of_fit"]
-    assert set(gof["method"]) <= {"chi_square", "monte_carlo"}
-    assert gof["description"].str.contains("chi-square|Monte Carlo").all()
+    # "none": a test whose number of places would reveal a withheld group is not computed (issue 11)
+    assert set(gof["method"]) <= {"chi_square", "monte_carlo", "none"}
+    assert gof["description"].str.contains("chi-square|Monte Carlo|not computed").all()
     assert (gof.loc[gof["method"] == "monte_carlo", "draws"] == er.MONTE_CARLO_DRAWS).all()
+    # the role-level test is over the eligible population's categories only (first-line, middle managers)
+    role = gof.set_index("dimension").loc["role_level"]
+    assert role["categories"] == 2 and "places outside the eligible population left out" in role["description"]
     lorenz = result.tables["lorenz"]
-    assert "suppressed areas (pooled)" in lorenz["unit"].tolist()
+    # the national bodies' count is withheld in cohort 2, so they are pooled with the withheld areas (said so)
+    pooled = "suppressed areas (pooled) with national bodies"
+    assert pooled in lorenz["unit"].tolist()
+    assert result.tables["spread"].set_index("measure").loc["national_bodies_pooled", "value"] == 1
     shown = set(result.tables["council_areas"].dropna(subset=["participants"])["category"])
-    assert set(lorenz["unit"]) - {"", "suppressed areas (pooled)"} <= shown
+    assert set(lorenz["unit"]) - {"", pooled} <= shown
     gini = result.tables["spread"].set_index("measure").loc["gini", "value"]
     assert 0 < gini < 1
 
@@ -219,10 +273,20 @@ def test_findings_layout_and_no_suppressed_cell(cohort2):
 def test_summary_names_the_disparity_and_the_suppression(cohort2):
     _, data, result = cohort2
     text = er.equity_summary(result, data)
-    first = text.split("\n\n")[1:3]
-    assert "Under-represented, and the data are clear about it" in first[1]
-    assert "private (sector: 0.16 times the chance of local authority" in first[1]
+    under = next(p for p in text.split("\n\n") if p.startswith("**Under-represented"))
+    assert "Under-represented, and the data are clear about it" in under
+    # 0.25 against first-line and middle managers in 2004 (0.16 against the whole 2018 workforce before issue 11)
+    assert "private (sector: 0.25 times the chance of local authority" in under
     assert "Groups of fewer than 5 people are not shown" in text
+    # the framing, the population compared, a clear goodness-of-fit result in plain words
+    assert "Equality Act 2010" in text and "public sector equality duty" in text
+    assert "sex (recorded as gender)" in text
+    assert "eligible population, first-line and middle managers, not with the whole workforce" in text
+    gof = result.tables["goodness_of_fit"].set_index("dimension")
+    assert gof.loc["sector", "p_value"] < 0.001
+    assert ("Staff of the different sectors did not get places in proportion to the eligible population "
+            "(goodness of fit p < 0.001)") in text
+    assert "Places outside the eligible population." in text
     # no count from 1 to 4 next to a group name
     assert "(n = 1" not in text and "(n = 4" not in text
 
@@ -281,3 +345,49 @@ def test_evaluate_publishes_the_equity_report(synthetic_report):
     assert "Summary for commissioners: equity of access" in html and "suppressed" in html
     assert not list(folder.rglob("*disclosure*"))  # the log is not published
     assert (root / "data" / "disclosure_logs" / "leading-to-deliver" / "cohort-2.csv").is_file()
+
+
+# ----------------------------------------------------------------- the eligible population at ingest
+
+
+def _ingest_demo(demo):
+    from evaluation.data.ingest import ingest
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DemoKeyWarning)
+        return ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+
+
+def test_an_unknown_eligible_population_is_refused_naming_key_file_and_populations(demo, id_key):
+    from evaluation.core.errors import DataValidationError
+
+    text = demo["programme"].read_text()
+    demo["programme"].write_text(text + "eligible_population: managers\n")
+    with pytest.raises(DataValidationError) as info:
+        _ingest_demo(demo)
+    message = str(info.value)
+    assert "programme.yaml" in message and "`eligible_population`" in message
+    assert "the populations there: all_staff" in message and "'managers'" in message
+
+
+def test_workforce_populations_and_inconsistent_totals(demo, id_key):
+    from evaluation.core.errors import DataValidationError
+
+    # a population column with a second population whose dimensions disagree (sector 100, council areas 90)
+    rows = ["year,population,dimension,category,headcount,source",
+            "2018,all_staff,sector,local_authority,1000,test", "2018,all_staff,sector,voluntary,800,test",
+            "2018,all_staff,sector,private,1200,test", "2018,all_staff,local_authority,fife,2000,test",
+            "2018,all_staff,local_authority,angus,1000,test",
+            "2005,managers,sector,local_authority,60,test", "2005,managers,sector,private,40,test",
+            "2005,managers,local_authority,fife,50,test", "2005,managers,local_authority,angus,40,test"]
+    demo["workforce"].write_text("\n".join(rows) + "\n")
+    with pytest.raises(DataValidationError) as info:
+        _ingest_demo(demo)
+    message = str(info.value)
+    assert "workforce.csv, rows 9-10, column `headcount`" in message
+    assert "population 'managers', year 2005 to add up to the same total (sector: 100; local_authority: 90)" in message
+    # consistent totals, and the programme's population exists: ingest succeeds
+    rows[-1] = "2005,managers,local_authority,angus,50,test"
+    demo["workforce"].write_text("\n".join(rows) + "\n")
+    demo["programme"].write_text(demo["programme"].read_text() + "eligible_population: managers\n")
+    _ingest_demo(demo)

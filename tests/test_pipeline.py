@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -85,6 +86,33 @@ def test_html_has_no_code_and_no_raw_identifier(synthetic_report):
         assert not any(pid in text for pid in raw_ids), path.name
     assert "Summary for commissioners" in html
     assert re.search(r'<img alt="[^"]{20,}"', html) or re.search(r'alt="[^"]{20,}"', html)
+
+
+def test_titles_and_the_cohort_index_page(synthetic_report):
+    """Each report's <title> is its own; index.html is published, hashed, and shows each report's
+    headline findings word for word with links to the reports and files."""
+    from bs4 import BeautifulSoup
+
+    _, folder, _ = synthetic_report
+    cohort = "Leading to Deliver, cohort 2 (2004)"
+    for page in ("cohort_evaluation", "cost_per_participant", "equity_of_access"):
+        soup = BeautifulSoup((folder / f"{page}.html").read_text(), "html.parser")
+        heading = soup.find("h1").get_text().rstrip("¶").strip()
+        assert soup.title.string == f"{cohort} – {heading}", page
+    manifest = json.loads((folder / "manifest.json").read_text())
+    recorded = {o["path"]: o["sha256"] for o in manifest["outputs"]}
+    index = folder / "index.html"
+    assert recorded["index.html"] == hashlib.sha256(index.read_bytes()).hexdigest()
+    soup = BeautifulSoup(index.read_text(), "html.parser")
+    assert soup.title.string == cohort and soup.h1.get_text() == cohort
+    statements = {f["id"]: f["statement"] for f in json.loads((folder / "findings.json").read_text())}
+    shown = {li["data-finding"]: li.get_text() for li in soup.select("li.headline")}
+    assert shown and all(statements[i] == text for i, text in shown.items())
+    assert "outcomes.pre_post.self.leading_change.mean_change" in shown
+    assert "costs.cost_per_participant" in shown
+    hrefs = {a["href"] for a in soup.find_all("a")}
+    assert {"cohort_evaluation.html", "findings.json", "manifest.json", "tables/outcomes.csv"} <= hrefs
+    assert all((folder / h).is_file() for h in hrefs)
 
 
 def test_manifest_records_provenance(synthetic_report):

@@ -330,6 +330,7 @@ def test_cronbach_alpha_is_acceptable(responses):
 
 def test_uneven_access(participants, raw):
     workforce = pd.read_csv(raw / "reference" / "workforce.csv")
+    workforce = workforce[workforce["population"] == "all_staff"]
     ltd = participants[LTD]
     sector = workforce[workforce["dimension"] == "sector"].set_index("category")["headcount"]
     representation = ltd["sector"].value_counts(normalize=True) / (sector / sector.sum())
@@ -379,10 +380,13 @@ def test_costs(raw, participants):
 
 
 def test_workforce_calibration(raw, participants):
-    wf = pd.read_csv(raw / "reference" / "workforce.csv", keep_default_na=False)
-    assert list(wf.columns) == ["year", "dimension", "category", "headcount", "source"]
-    assert (wf["headcount"] % 10 == 0).all() and (wf["source"].str.len() > 10).all()
-    assert not wf.duplicated(["year", "dimension", "category"]).any()
+    everything = pd.read_csv(raw / "reference" / "workforce.csv", keep_default_na=False)
+    assert list(everything.columns) == ["year", "population", "dimension", "category", "headcount", "source"]
+    assert not everything.duplicated(["year", "population", "dimension", "category"]).any()
+    assert (everything["source"].str.len() > 10).all()
+    wf = everything[everything["population"] == "all_staff"]
+    assert set(wf["year"]) == {2018}
+    assert (wf["headcount"] % 10 == 0).all()
     totals = wf.groupby("dimension")["headcount"].sum()
     assert (totals == 210_000).all(), totals.to_dict()
     sector = wf[wf["dimension"] == "sector"].set_index("category")["headcount"] / 210_000
@@ -413,6 +417,29 @@ def test_workforce_calibration(raw, participants):
         ):
             used = set(df[dimension]) - {""}
             assert used <= set(wf.loc[wf["dimension"] == dimension, "category"]), dimension
+
+
+def test_manager_populations(raw, participants):
+    """The programmes' eligible populations cover their cohorts' years; every figure says it is illustrative."""
+    wf = pd.read_csv(raw / "reference" / "workforce.csv", keep_default_na=False)
+    years = {pop: set(g["year"]) for pop, g in wf.groupby("population")}
+    ltd_years = {int(d[:4]) for d in participants[LTD]["enrolled_on"]}
+    clp_years = {int(d[:4]) for d in participants[CLP]["enrolled_on"]}
+    assert ltd_years == {2003, 2004, 2005, 2006, 2007} <= years["first_and_middle_managers"]
+    assert clp_years <= years["public_service_senior_managers"]
+    managers = wf[wf["population"] != "all_staff"]
+    assert managers["source"].str.startswith("ILLUSTRATIVE").all()
+    assert (managers["headcount"] > 0).all()
+    # one total per population x year, the same in every dimension
+    totals = managers.groupby(["population", "year", "dimension"])["headcount"].sum().groupby(level=[0, 1]).nunique()
+    assert (totals == 1).all()
+    roles = managers[managers["dimension"] == "role_level"]
+    assert set(roles.loc[roles["population"] == "first_and_middle_managers", "category"]) == {
+        "first_line_manager", "middle_manager"}
+    assert set(roles.loc[roles["population"] == "public_service_senior_managers", "category"]) == {"senior_manager", "chief_officer"}
+    # every council area and national bodies are in every population x year
+    for _, g in managers.groupby(["population", "year"]):
+        assert set(g.loc[g["dimension"] == "local_authority", "category"]) == set(COUNCIL_AREAS) | {"national"}
 
 
 def test_gdp_deflators(raw):

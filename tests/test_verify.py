@@ -51,6 +51,7 @@ def test_untouched_report_passes(copy):
     assert "OK    finding outcomes.pre_post.self.leading_change.d_z" in done.stdout
     assert "OK    file tables/outcomes.csv: reproduced byte for byte by the rebuild" in done.stdout
     assert "OK    file cohort_evaluation.html: reproduced byte for byte by the rebuild" in done.stdout
+    assert "OK    file index.html: reproduced byte for byte by the rebuild" in done.stdout
     assert "OK    file figures/attrition.png: reproduced byte for byte by the rebuild" in done.stdout
     assert "OK    files: all " in done.stdout
     assert "OK    manifest: all " in done.stdout
@@ -140,6 +141,23 @@ def test_a_file_edited_together_with_its_hash_is_not_reproduced_by_the_rebuild(c
     assert "OK    files: all " in done.stdout  # every file matches the (edited) manifest…
     for name in ("tables/reaction.csv", "figures/attrition.png", "cohort_evaluation.html"):
         assert f"FAIL  file {name}: not reproduced by the rebuild (manifest SHA-256" in done.stdout, done.stdout
+
+
+def test_an_edited_index_page_fails_even_with_its_hash_updated(copy):
+    """The cohort index page is a published file: a headline changed in it, with the manifest's
+    hash updated, is not reproduced by the rebuild and fails the disclosure audit."""
+    folder = report_folder(copy)
+    index = folder / "index.html"
+    page = index.read_text()
+    first = page.index('<li class="headline" data-finding="')
+    finding = page[first:].split('"')[3]
+    end = page.index("</li>", first)
+    index.write_text(page[:end] + " Two of them were men from Orkney." + page[end:])
+    rehash(folder, "index.html")
+    done = verify(copy)
+    assert done.returncode == 1
+    assert "FAIL  file index.html: not reproduced by the rebuild (manifest SHA-256" in done.stdout, done.stdout
+    assert f"FAIL  disclosure: index.html: headline {finding!r} is not the statement of finding" in done.stdout
 
 
 def test_every_published_file_is_checked_against_the_manifest(copy):

@@ -191,6 +191,10 @@ class Programme(_Strict):
     #: participants, responses, costs and the reference tables); larger files are refused before
     #: they are read.
     max_raw_file_bytes: Annotated[StrictInt, Field(ge=1)] = MAX_RAW_FILE_BYTES
+    #: The population of ``workforce.csv`` the programme is open to: the denominator of every
+    #: equity rate, share and relative likelihood (CONTRACT section 3). Checked against the
+    #: populations of ``workforce.csv`` at ingest, where that file is read.
+    eligible_population: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")] = "all_staff"
     defaults: dict[str, Any] = {}
 
 

@@ -91,16 +91,21 @@ class Costs(pa.DataFrameModel):
 
 
 class Workforce(pa.DataFrameModel):
-    """``data/raw/reference/workforce.csv``: the eligible workforce by dimension and category."""
+    """``data/raw/reference/workforce.csv``: the eligible workforce by population, year, dimension and category.
+
+    ``population`` is optional (absent: every row describes ``all_staff``); it names the
+    population a row describes (lower-case snake_case, e.g. ``first_and_middle_managers``).
+    """
 
     year: Series[_Int] = pa.Field(nullable=False, ge=1900, le=2100)
+    population: Series[str] = pa.Field(nullable=False, str_matches=r"^[a-z][a-z0-9_]*$")
     dimension: Series[str] = pa.Field(nullable=False, isin=WORKFORCE_DIMENSIONS)
     category: Series[str] = pa.Field(nullable=False)
     headcount: Series[_Int] = pa.Field(nullable=False, ge=0)
     source: Series[str] = pa.Field(nullable=False)
 
     class Config:
-        unique = ["year", "dimension", "category"]
+        unique = ["year", "population", "dimension", "category"]
 
 
 class Deflators(pa.DataFrameModel):
@@ -156,6 +161,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
     },
     "workforce": {
         "year": "int",
+        "population": "text",
         "dimension": "text",
         "category": "text",
         "headcount": "int",
@@ -169,6 +175,6 @@ OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {
     "participants": {c: None for c in (*PROTECTED, "sessions_attended")},
     "responses": {"rater": "self", "responded_on": None},
     "costs": {"description": None},
-    "workforce": {},
+    "workforce": {"population": "all_staff"},
     "deflators": {},
 }

@@ -64,6 +64,8 @@ def _describe_check(check: str) -> str:
     }
     if name in words:
         return words[name] + arg
+    if name == "str_matches":
+        return "a lower-case snake_case name (letters, digits and _, starting with a letter)"
     if name == "multiple_fields_uniqueness" or "unique" in name:
         return "unique combinations"
     return check
@@ -302,9 +304,44 @@ def validate_reference(
     out = []
     for table, raw in (("workforce", raw_workforce), ("deflators", raw_deflators)):
         typed, parse_failures = parse_table(raw, table, files[table])
-        failures += parse_failures + check_schema(typed, table, files[table], skip=parse_failures, raw=raw)
+        schema_failures = check_schema(typed, table, files[table], skip=parse_failures, raw=raw)
+        failures += parse_failures + schema_failures
+        if table == "workforce" and not parse_failures and not schema_failures:
+            failures += workforce_totals(typed, files[table])
         out.append(typed)
     return out[0], out[1], failures
+
+
+def workforce_totals(workforce: pd.DataFrame, file: str) -> list[Failure]:
+    """Within each population × year, every dimension must add up to the same headcount.
+
+    The rows of a population × year are marginal headcounts of one set of people, so each
+    dimension's categories sum to that population's total; a dimension that sums to something
+    else has a category missing or a figure mistyped. The failure names the rows of the
+    dimensions whose total differs from the most common one.
+
+    Examples
+    --------
+    >>> wf = pd.DataFrame({"year": [2004] * 4, "population": "managers",
+    ...                    "dimension": ["sector", "sector", "gender", "gender"],
+    ...                    "category": ["a", "b", "female", "male"], "headcount": [60, 40, 70, 20]})
+    >>> print(workforce_totals(wf, "workforce.csv")[0])  # doctest: +NORMALIZE_WHITESPACE
+    workforce.csv, rows 4-5, column `headcount`: expected every dimension of population 'managers', year 2004 to add up
+    to the same total (sector: 100; gender: 90); found '70', '20'
+    """
+    failures = []
+    for (population, year), grp in workforce.groupby(["population", "year"], sort=False):
+        totals = grp.groupby("dimension", sort=False)["headcount"].sum()
+        if totals.nunique() <= 1:
+            continue
+        usual = totals.mode().iloc[0] if (totals == totals.mode().iloc[0]).sum() > 1 else totals.iloc[0]
+        odd = totals.index[totals != usual]
+        bad = grp[grp["dimension"].isin(odd)]
+        sums = "; ".join(f"{d}: {int(t):,}" for d, t in totals.items())
+        failures.append(Failure(file, _rows(bad.index), "headcount",
+                                f"every dimension of population {population!r}, year {int(year)} to add up to the "
+                                f"same total ({sums})", tuple(bad["headcount"].astype(str))))
+    return failures
 
 
 def validate_programme(
@@ -356,6 +393,13 @@ def validate_programme(
             p, "local_authority", areas, pf,
             f"one of Scotland's 32 council areas as named in {files['workforce']}, or `national`",
         )
+    if "population" in workforce and len(workforce):
+        populations = sorted(set(workforce["population"].dropna()))
+        if programme.eligible_population not in populations:
+            failures.append(Failure(
+                files.get("programme.yaml", f"params/{programme.name}/programme.yaml"), (), None,
+                f"key `eligible_population` to name a population of {files['workforce']} (the populations there: "
+                f"{', '.join(populations)})", (programme.eligible_population,)))
     if "cohort" in p:
         failures += _isin_rule(
             p, "cohort", cohorts_with_params, pf,

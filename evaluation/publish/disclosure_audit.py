@@ -35,7 +35,8 @@ What fails the audit (CONTRACT section 5.3, METHODS "Disclosure control"):
   drop-outs);
 * published tables that contradict each other (the audit cannot vouch for them);
 * a finding whose value or interval is not a cell of the table it cites (the summaries are
-  written from the findings and the tables, so nothing else reaches them).
+  written from the findings and the tables, so nothing else reaches them);
+* a headline of the cohort index page (``index.html``) that is not a finding's statement.
 """
 
 from __future__ import annotations
@@ -49,8 +50,9 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_csv_if_exists, read_json
+from evaluation.core.io import read_csv_if_exists, read_json, read_text
 from evaluation.core.vocabulary import UNDECLARED
+from evaluation.publish.cohort_index import INDEX_FILE, index_outside_findings
 from evaluation.stats.disclosure.attack import count_intervals, derivable
 
 __all__ = [
@@ -413,7 +415,9 @@ def audit_folder(folder: Path | str, *, threshold: int) -> DifferencingAudit:
 
     Every number of ``findings.json`` (value and interval) must be a cell of the table it cites
     (:func:`findings_outside_tables`), so that the summaries, which are written from the
-    findings and the tables, add nothing the audit has not read.
+    findings and the tables, add nothing the audit has not read; and every headline of the
+    cohort index page ``index.html`` must be a finding's statement, word for word
+    (:func:`evaluation.publish.cohort_index.index_outside_findings`).
     """
     folder = Path(folder)
     tables = {}
@@ -422,9 +426,8 @@ def audit_folder(folder: Path | str, *, threshold: int) -> DifferencingAudit:
         if frame is not None:
             tables[path.stem] = frame
     result = audit_tables({k: v for k, v in tables.items() if k in AUDITED_TABLES}, threshold=threshold)
-    findings_file = folder / "findings.json"
-    if findings_file.is_file():
-        extra = findings_outside_tables(read_json(findings_file), tables)
-        if extra:
-            return DifferencingAudit((*result.problems, *extra), result.cells)
-    return result
+    findings = read_json(folder / "findings.json") if (folder / "findings.json").is_file() else None
+    extra = findings_outside_tables(findings, tables) if findings is not None else []
+    if (folder / INDEX_FILE).is_file():  # the index page's headlines are findings, word for word
+        extra += index_outside_findings(read_text(folder / INDEX_FILE), findings or [])
+    return DifferencingAudit((*result.problems, *extra), result.cells) if extra else result

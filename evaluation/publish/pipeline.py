@@ -2,8 +2,9 @@
 
 Steps (a progress line each): check the parameters; ingest when the processed data are
 missing or were built from other inputs; run every report notebook with papermill (kernel
-``python3``, paths passed as parameters); render HTML without code; merge the findings; write
-the manifest. Before anything is published, the differencing audit
+``python3``, paths passed as parameters); render HTML without code, each page titled with the
+report's title (:mod:`evaluation.publish.rendering`); merge the findings; write the cohort index
+page ``index.html`` (:mod:`evaluation.publish.cohort_index`); write the manifest. Before anything is published, the differencing audit
 (:mod:`evaluation.publish.disclosure_audit`) reads the tables as a reader would and fails the
 run if a count or statistic of fewer than threshold people could be worked out. Everything is assembled in a temporary folder and moved to
 ``reports/<programme>/cohort-<n>/`` only when every step succeeded; a failing notebook is kept
@@ -40,14 +41,21 @@ from evaluation.core.paths import NOTEBOOKS_DIR, REPO_ROOT, processed_dir, raw_d
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.params import load_cohort, load_instruments, load_programme
+from evaluation.publish.cohort_index import (
+    INDEX_FILE,
+    cohort_title,
+    first_heading,
+    report_title,
+    write_index,
+)
 from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
+from evaluation.publish.rendering import render_html
 
 __all__ = ["REPORT_NOTEBOOKS", "NotebookFailedError", "NoDataError", "build_report", "evaluate", "prepare_data",
            "render_html", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
-TEMPLATES = Path(__file__).parent / "templates"
 PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
             "pandera", "pydantic", "papermill", "nbconvert", "nbval", "ipykernel", "pyarrow")
 
@@ -58,19 +66,6 @@ class NoDataError(EvaluationError):
 
 class NotebookFailedError(EvaluationError):
     """A report notebook raised an error while it ran."""
-
-
-def render_html(notebook: Path, html: Path) -> None:
-    """Render an executed notebook to HTML without code, readable offline."""
-    import nbformat
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    write_text(body, html)
 
 
 def _git() -> dict:
@@ -116,6 +111,26 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
             progress(f"ingest: {other} left out of the comparison across programmes: {first_line}")
 
 
+def _kernel_manager_class():
+    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it first.
+
+    ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
+    report notebook is shut down only after its last cell has replied, so the interrupt can only
+    race the kernel's last message handler, whose ``KeyboardInterrupt`` ipykernel then logs as
+    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a run that succeeded. A kernel
+    that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return ReportKernelManager
+
+
 def _kernel_config(sockets: Path):
     """Kernels talk over IPC sockets in a private folder per notebook: no TCP ports to collide
     when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
@@ -133,8 +148,9 @@ def _kernel_config(sockets: Path):
 INJECTED_CELL_ID = "injected-parameters"
 
 
-def _finish_notebook(notebook: Path, provenance: dict) -> None:
-    """Stamp the provenance into an executed notebook and give papermill's injected cell a fixed id."""
+def _finish_notebook(notebook: Path, provenance: dict) -> str | None:
+    """Stamp the provenance into an executed notebook and give papermill's injected cell a fixed
+    id; return the notebook's first heading (None if it has none)."""
     import nbformat
 
     nb = nbformat.reads(read_text(notebook), as_version=4)
@@ -144,6 +160,7 @@ def _finish_notebook(notebook: Path, provenance: dict) -> None:
             cell.id = INJECTED_CELL_ID
     text = nbformat.writes(nb)
     write_text(text if text.endswith("\n") else text + "\n", notebook)
+    return first_heading(nb.cells)
 
 
 def prepare_data(programme: str, cohort: int, *, data_dir: Path, params_dir: Path,
@@ -240,6 +257,8 @@ def build_report(
     processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
     inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]
     git = _git()
+    cohort_name = cohort_title(prog.title, cohort, coh.year)
+    titles: dict[str, str] = {}
     provenance = {
         "summary": f"{prog.title}, cohort {cohort}. Code commit {(git['commit'] or 'unknown')[:12]}; "
                    f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
@@ -272,6 +291,7 @@ def build_report(
             papermill.execute_notebook(
                 str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
                 cwd=str(folder), config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
+                kernel_manager_class=_kernel_manager_class(),
                 parameters=parameters,
             )
         except PapermillExecutionError as exc:
@@ -281,9 +301,9 @@ def build_report(
             what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return (f"notebook {source.name} stopped: its kernel died or stopped answering ({what[:200]}). "
                     f"No report was written{keep(executed)}")
-        _finish_notebook(executed, provenance)
+        titles[source.stem] = report_title(cohort_name, _finish_notebook(executed, provenance), source.stem)
         progress(f"render: {source.stem}.html")
-        render_html(executed, folder / f"{source.stem}.html")
+        render_html(executed, folder / f"{source.stem}.html", title=titles[source.stem])
         return None
 
     with scratch_dir("evaluation-kernel-") as sockets:
@@ -295,16 +315,21 @@ def build_report(
         raise NotebookFailedError("\n".join(failures))
 
     findings: list[dict] = []
+    by_notebook: dict[str, list[dict]] = {}
     fragments = folder / "findings"
     if fragments.is_dir():
         for path in sorted(fragments.glob("*.json")):
-            findings += read_json(path)
+            by_notebook[path.stem] = read_json(path)
+            findings += by_notebook[path.stem]
         remove_tree(fragments)
     ids = [f["id"] for f in findings]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise EvaluationError(f"findings with the same id from different notebooks: {duplicates}")
     write_json(sorted(findings, key=lambda f: f["id"]), folder / "findings.json")
+    progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
+    write_index(folder, title=cohort_name, titles={n.stem: titles[n.stem] for n in notebooks}, findings=by_notebook,
+                cohort=coh, built=started.date())
 
     progress("disclosure: auditing every published table against differencing")
     audit = audit_folder(folder, threshold=coh.disclosure_threshold)

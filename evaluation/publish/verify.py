@@ -4,11 +4,12 @@ re-execute its notebooks with nbval and re-derive every finding.
 A reviewer's check that the published report follows from the data, the parameters and the
 code, and that nothing in it was changed afterwards. Each check prints a verdict line per item:
 
-1. **files**: every file of the report folder (HTML, figures, tables, notebooks,
-   ``findings.json``) is listed in ``manifest.json`` with its SHA-256, none is missing and none
+1. **files**: every file of the report folder (HTML, the cohort index page ``index.html``,
+   figures, tables, notebooks, ``findings.json``) is listed in ``manifest.json`` with its SHA-256, none is missing and none
    was added; then the differencing audit (:mod:`evaluation.publish.disclosure_audit`) reads
    the published tables as a reader would: no count or statistic of fewer than threshold
-   people may be worked out from them, by subtraction, complement or rate × size;
+   people may be worked out from them, by subtraction, complement or rate × size; and every
+   headline of ``index.html`` must be a finding's statement, word for word;
 2. **inputs**: every input file listed in the manifest still has the SHA-256 recorded there
    (raw data, reference tables and parameter files);
 3. **rebuild**: the report is rebuilt in a scratch folder exactly as ``evaluate`` builds it

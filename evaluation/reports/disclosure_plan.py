@@ -36,6 +36,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from evaluation.core.errors import ParameterError
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData, scale_info
@@ -48,6 +49,7 @@ __all__ = [
     "Population",
     "breakdown_populations",
     "disclosure_plan",
+    "eligible_workforce",
     "group_labels",
     "pair_populations",
     "people_with_dimensions",
@@ -144,6 +146,23 @@ def people_with_dimensions(data: CohortData, dimensions: Sequence[str]) -> tuple
     return people, notes
 
 
+def eligible_workforce(data: CohortData, dimensions: Sequence[str]) -> pd.DataFrame:
+    """The equity denominator: the programme's ``eligible_population`` in ``workforce.csv``, for the
+    year nearest the cohort's year of enrolment (:func:`~evaluation.stats.equity.enrolment_year`;
+    the cohort's ``year`` parameter when no date is known), one year per dimension."""
+    year = eq.enrolment_year(data.participants["enrolled_on"]) if "enrolled_on" in data.participants else None
+    try:
+        return eq.select_workforce(data.workforce, year=year if year is not None else data.cohort.year,
+                                   dimensions=dimensions, population=data.programme.eligible_population)
+    except ValueError:
+        if data.programme.eligible_population in eq.workforce_populations(data.workforce):
+            raise
+        raise ParameterError(
+            f"params/{data.programme.name}/programme.yaml: key `eligible_population` is "
+            f"{data.programme.eligible_population!r}, which is not a population of workforce.csv; the populations "
+            f"there: {', '.join(eq.workforce_populations(data.workforce))}") from None
+
+
 def group_labels(values: pd.Series) -> pd.Series:
     """A dimension's values as category labels: missing or empty values are ``not_recorded``."""
     return values.astype("object").where(values.notna(), NOT_RECORDED).astype(str).replace("", NOT_RECORDED)
@@ -210,7 +229,7 @@ def disclosure_plan(data: CohortData) -> DisclosurePlan:
     populations = pair_populations(data)
     dims = list(dict.fromkeys([*equity_dims, *(d for ds in populations.values() for d in ds)]))
     people, _ = people_with_dimensions(data, dims)
-    workforce = eq.select_workforce(data.workforce, year=coh.year, dimensions=equity_dims)
+    workforce = eligible_workforce(data, equity_dims)
     listed = eq.category_counts(people, workforce, equity_dims)
     completed = people["status"].eq("completed").to_numpy() if "status" in people else None
     paired = {p: people["participant_id"].isin(_paired(data, p)).to_numpy() for p in populations}

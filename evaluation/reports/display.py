@@ -35,7 +35,8 @@ _COUNTS = {"n", "participants", "eligible", "headcount", "enrolled", "completed"
            "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws"}
 _AUTO = {"quantity"}
 _YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatrick_level"}
-_FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title"}
+_FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title", "citation", "reason",
+              "price_year_basis"}
 _CATEGORIES = {"category", "reference_category"}
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _QUOTED = re.compile(r"'([a-z][a-z0-9_]*)'")
@@ -56,7 +57,7 @@ def _kind(column: str, values: pd.Series, formats: Mapping[str, str]) -> str:
         return "p"
     if column in _YEARS:
         return "year"
-    if column in _MONEY or column.startswith("cost_per_") or column.endswith("_cost"):
+    if column in _MONEY or "cost_per_" in column or column.endswith("_cost"):
         return "money"
     if column.startswith("share") or column.endswith("_rate") or column.startswith("rci_"):
         return "share"

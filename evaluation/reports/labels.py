@@ -56,6 +56,9 @@ VALUE_LABELS: dict[str, str] = {
     "chi_square": "Pearson chi-square",
     "monte_carlo": "Monte Carlo multinomial test",
     "gini": "Gini coefficient",
+    # the cost views
+    "both": "cash and economic",
+    "economic": "economic (with participants' time)",
     # bases and levels of the cost tables
     "fixed": "fixed",
     "per_participant": "per participant",
@@ -105,6 +108,9 @@ HEADERS: dict[str, str] = {
     "reliable_improvers": "Reliable improvers", "cost_per_enrolled": "Cost per place",
     "cost_per_completer": "Cost per completer", "cost_per_reliable_improver": "Cost per reliable improver",
     "participant_time_source": "Participants' time from", "kirkpatrick_level": "Kirkpatrick level",
+    "view": "Cash or economic", "share_of_cash": "Share of cash cost", "reason": "Why this range",
+    "citation": "Source", "price_year_basis": "Price year from", "cash_cost_per_enrolled": "Cash cost per place",
+    "cost_per_enrolled_with_time": "Economic cost per place",
 }
 
 #: Labels that depend on the column: a dimension called ``local_authority`` is the council area,

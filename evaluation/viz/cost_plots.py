@@ -4,11 +4,14 @@ Same conventions as :mod:`evaluation.viz.figure`: each function returns a
 :class:`~evaluation.viz.figure.Plot` (a matplotlib ``Figure`` built without pyplot, alternative
 text written from the data shown, and its title) and takes ``title=`` and ``ax=``; axes are
 labelled and every money axis names its price base. This module computes no statistics.
+:func:`benchmark_chart` and :func:`comparison_chart` live in
+:mod:`evaluation.viz.cost_comparison_plots` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,6 +19,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
+from evaluation.viz.cost_axes import MEASURE_WORDS
+from evaluation.viz.cost_axes import money as _money
+from evaluation.viz.cost_axes import pounds_axis as _pounds_axis
+from evaluation.viz.cost_axes import words as _words
+from evaluation.viz.cost_comparison_plots import benchmark_chart, comparison_chart
 from evaluation.viz.figure import DPI, Plot, ci_percent, new_figure, panel_axes, style_for
 
 __all__ = [
@@ -28,33 +36,6 @@ __all__ = [
 ]
 
 BASIS_COLOURS = {"fixed": "#2166ac", "per_participant": "#92c5de"}
-MEASURE_WORDS = {
-    "cost_per_enrolled": "Cost per enrolled participant",
-    "cost_per_completer": "Cost per completer",
-    "cost_per_reliable_improver": "Cost per reliable improver",
-    "total_cost": "Total cost",
-}
-
-
-def _money(x: float) -> str:
-    return "not available" if x is None or (isinstance(x, float) and math.isnan(x)) else f"£{x:,.0f}"
-
-
-def _words(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def _pounds_axis(axis, *, thousands: bool = False, ticks: int | None = None) -> None:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
-    if ticks:
-        axis.set_major_locator(MaxNLocator(ticks))
-    if thousands:
-        axis.set_major_formatter(FuncFormatter(lambda x, _: f"£{x / 1000:,.0f}k"))
-    else:
-        axis.set_major_formatter(FuncFormatter(lambda x, _: f"£{x:,.0f}"))
-
-
 def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Plot:
     """Horizontal bars of the cost by category, fixed and per-participant parts stacked.
 
@@ -185,7 +166,8 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
     tornado : DataFrame
         ``tables/cost_tornado.csv``: ``measure``, ``description``, ``low_setting``,
         ``high_setting``, ``value_low``, ``value_high``, ``value_base``, ``price_base_year``,
-        widest swing first.
+        widest swing first; optionally ``reason`` (why the range was tried), which each bar's
+        label gives beside the range.
     measure : str
         The measure to draw, e.g. ``cost_per_completer``.
     title : str, optional
@@ -207,7 +189,7 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
     ...                         "value_low": [9000.0, 9500.0], "value_high": [12000.0, 10500.0],
     ...                         "value_base": 10000.0, "price_base_year": 2024})
     >>> tornado_chart(tornado).title
-    'Sensitivity: cost per completer (base £10,000, black line)'
+    'Sensitivity: economic cost per completer (base £10,000, black line)'
     """
     from matplotlib.patches import Patch
 
@@ -215,20 +197,23 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
     year = int(rows["price_base_year"].iloc[0])
     base = float(rows["value_base"].iloc[0])
     with style_for(ax):
-        fig, ax_ = new_figure(9.0, 0.55 * max(len(rows), 3) + 1.6, ax=ax)
+        reasons = rows["reason"] if "reason" in rows else pd.Series([""] * len(rows))
+        fig, ax_ = new_figure(10.0, (0.95 if reasons.str.len().any() else 0.55) * max(len(rows), 3) + 1.6, ax=ax)
         y = np.arange(len(rows))[::-1]
         labels, parts = [], []
-        for yi, r in zip(y, rows.itertuples(index=False), strict=True):
-            labels.append(f"{r.description}\n({r.low_setting} to {r.high_setting})")
+        for yi, r, why in zip(y, rows.itertuples(index=False), reasons, strict=True):
+            tried = f"tried {r.low_setting} to {r.high_setting}"
+            labels.append("\n".join([r.description, tried + (":" if why else ""),
+                                     *textwrap.wrap(str(why), 55)]))
             if math.isnan(r.value_low) or math.isnan(r.value_high):
                 parts.append(f"{r.description}: not available")
                 continue
             for value, colour in ((r.value_low, "#92c5de"), (r.value_high, "#f4a582")):
                 ax_.barh(yi, value - base, left=base, color=colour, height=0.6)
             parts.append(f"{r.description}: {_money(r.value_low)} at {r.low_setting}, {_money(r.value_high)} at "
-                         f"{r.high_setting}")
+                         f"{r.high_setting}" + (f" ({why})" if why else ""))
         ax_.axvline(base, color="black", linewidth=1)
-        ax_.set_yticks(y, labels, fontsize=8)
+        ax_.set_yticks(y, labels, fontsize=7)
         _pounds_axis(ax_.xaxis, ticks=6)
         words = MEASURE_WORDS.get(measure, _words(measure))
         ax_.set_xlabel(f"{words} (GBP, {year} prices)")
@@ -251,7 +236,7 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
 def bootstrap_chart(
     draws: pd.DataFrame,
     bootstrap: pd.DataFrame,
-    measures: tuple[str, ...] = ("cost_per_completer", "cost_per_reliable_improver"),
+    measures: tuple[str, ...] | None = None,
     *,
     confidence_level: float | None = None,
     title: str | None = None,
@@ -270,8 +255,8 @@ def bootstrap_chart(
         ``tables/cost_bootstrap.csv``: ``measure``, ``value``, ``ci_low``, ``ci_high``,
         ``undefined_draws``, ``resamples``, ``price_base_year`` and, when known,
         ``confidence_level``.
-    measures : tuple of str
-        The measures to draw, one panel each.
+    measures : tuple of str, optional
+        The measures to draw, one panel each (default: every measure of ``bootstrap``).
     confidence_level : float, optional
         The level of the percentile intervals, for the labels. Default: the table's
         ``confidence_level`` (0.95 when the table has none). When given, it must be the
@@ -292,16 +277,17 @@ def bootstrap_chart(
     Examples
     --------
     >>> import pandas as pd
-    >>> draws = pd.DataFrame({"cost_per_completer": [9000.0, 9500.0, 10000.0, 10500.0, 11000.0]})
-    >>> bootstrap = pd.DataFrame({"measure": ["cost_per_completer"], "value": [10000.0],
+    >>> draws = pd.DataFrame({"cost_per_reliable_improver": [9000.0, 9500.0, 10000.0, 10500.0, 11000.0]})
+    >>> bootstrap = pd.DataFrame({"measure": ["cost_per_reliable_improver"], "value": [10000.0],
     ...                           "ci_low": [9100.0], "ci_high": [10900.0], "undefined_draws": [0],
     ...                           "resamples": [5], "price_base_year": [2024],
     ...                           "confidence_level": [0.9]})
-    >>> plot = bootstrap_chart(draws, bootstrap, measures=("cost_per_completer",))
+    >>> plot = bootstrap_chart(draws, bootstrap)
     >>> plot.alt
-    'Histograms of 5 bootstrap resamples; solid line = observed value, dashed lines = 90% percentile interval (2024 prices). Cost per completer: observed £10,000, 90% interval £9,100 to £10,900.'
+    'Histograms of 5 bootstrap resamples; solid line = observed value, dashed lines = 90% percentile interval (2024 prices). Economic cost per reliable improver: observed £10,000, 90% interval £9,100 to £10,900.'
     """
     level = _bootstrap_level(bootstrap, confidence_level)
+    measures = tuple(bootstrap["measure"]) if measures is None else tuple(measures)
     pct = ci_percent(level)
     summary = bootstrap.set_index("measure")
     year = int(bootstrap["price_base_year"].iloc[0])
@@ -327,7 +313,7 @@ def bootstrap_chart(
                 panel.axvline(row["value"], color="black", linewidth=1.5)
             span = float(values.max() - values.min()) if values.size else 0.0
             _pounds_axis(panel.xaxis, thousands=span >= 20_000, ticks=5)
-            panel.set_xlabel(f"{words} (GBP, {year} prices)")
+            panel.set_xlabel(f"GBP ({year} prices)")
             panel.set_ylabel("Resamples")
             panel.set_title(words, fontsize=10)
             undefined = int(row["undefined_draws"])
@@ -355,156 +341,3 @@ def _bootstrap_level(bootstrap: pd.DataFrame, confidence_level: float | None) ->
         raise ValueError(f"`confidence_level` is {level:g} but the bootstrap table's intervals are at "
                          f"{recorded:g}; pass confidence_level={recorded:g} (or leave it out)")
     return level
-
-
-def benchmark_chart(benchmarks: pd.DataFrame, *, title: str | None = None, ax: Axes | None = None) -> Plot:
-    """Published benchmark ranges in base-year prices beside this cohort's cost per place.
-
-    Parameters
-    ----------
-    benchmarks : DataFrame
-        ``tables/cost_benchmarks.csv``: ``item``, ``kind`` (``benchmark`` for a published range,
-        anything else for this cohort's figure, drawn as a point), ``low_real``, ``high_real``
-        (blank: open-ended), ``price_base_year``.
-    title : str, optional
-        The figure's title (default: "Cost per place against published benchmarks (<year>
-        prices)").
-    ax : matplotlib Axes, optional
-        Draw into this Axes instead of a new figure.
-
-    Returns
-    -------
-    Plot
-        The figure, its alternative text and its title.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> benchmarks = pd.DataFrame({"item": ["Residential", "This cohort"],
-    ...                            "kind": ["benchmark", "cohort"], "low_real": [6000.0, 8500.0],
-    ...                            "high_real": [float("nan"), float("nan")],
-    ...                            "price_base_year": 2024})
-    >>> benchmark_chart(benchmarks).alt
-    'Chart of cost per participant in 2024 prices. Residential: £6,000 or more; This cohort: £8,500.'
-    """
-    year = int(benchmarks["price_base_year"].iloc[0])
-    with style_for(ax):
-        fig, ax_ = new_figure(10.0, 0.6 * len(benchmarks) + 1.6, ax=ax)
-        y = np.arange(len(benchmarks))[::-1]
-        values = benchmarks[["low_real", "high_real"]].to_numpy(dtype=float)
-        top = float(np.nanmax(values)) * 1.25 if np.isfinite(values).any() else 1.0
-        top = top if top > 0 else 1.0
-        parts = []
-        for yi, r in zip(y, benchmarks.itertuples(index=False), strict=True):
-            if math.isnan(r.low_real):
-                parts.append(f"{r.item}: not available in {year} prices")
-                continue
-            if r.kind == "benchmark":
-                high = r.high_real if not math.isnan(r.high_real) else top
-                ax_.barh(yi, high - r.low_real, left=r.low_real, color="#d1e5f0", edgecolor="#2166ac", height=0.5)
-                if math.isnan(r.high_real):
-                    ax_.annotate("and more", (high, yi), xytext=(-4, 0), textcoords="offset points", ha="right",
-                                 va="center", fontsize=8)
-                    parts.append(f"{r.item}: {_money(r.low_real)} or more")
-                else:
-                    parts.append(f"{r.item}: {_money(r.low_real)} to {_money(r.high_real)}")
-            else:
-                ax_.plot([r.low_real], [yi], "D", color="black")
-                parts.append(f"{r.item}: {_money(r.low_real)}")
-        ax_.set_yticks(y, [str(i) for i in benchmarks["item"]], fontsize=8)
-        ax_.set_xlim(0, top)
-        _pounds_axis(ax_.xaxis, thousands=True)
-        ax_.set_xlabel(f"GBP per participant ({year} prices)")
-        ax_.set_ylabel("")
-        title = title if title is not None else f"Cost per place against published benchmarks ({year} prices)"
-        ax_.set_title(title)
-    alt = f"Chart of cost per participant in {year} prices. " + "; ".join(parts) + "."
-    return Plot(fig, alt, title, styled=ax is None)
-
-
-def comparison_chart(
-    comparison: pd.DataFrame,
-    measures: tuple[str, ...] = ("cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"),
-    *,
-    confidence_level: float = 0.95,
-    title: str | None = None,
-    ax: Axes | Sequence[Axes] | None = None,
-) -> Plot:
-    """Cost per enrolled participant, per completer and per reliable improver by cohort, with intervals.
-
-    One panel per measure, sharing the cohort axis.
-
-    Parameters
-    ----------
-    comparison : DataFrame
-        ``tables/cost_programme_comparison.csv``: ``level`` (only ``cohort`` rows are drawn),
-        ``programme_title``, ``cohort``, ``price_base_year`` and, for each measure, its value,
-        ``<measure>_ci_low`` and ``<measure>_ci_high``.
-    measures : tuple of str
-        The measures to draw, one panel each.
-    confidence_level : float
-        The level of the bootstrap intervals, for the alternative text (e.g. "90% bootstrap
-        intervals").
-    title : str, optional
-        The figure's title (default: "Cost per participant across cohorts and programmes
-        (<year> prices)").
-    ax : matplotlib Axes or sequence of Axes, optional
-        Draw into these Axes, one per measure in the order of ``measures`` (a single Axes for
-        one measure), instead of a new figure; each panel then has its own cohort labels. The
-        figure's own title is not drawn (the figure is the caller's); it is still the Plot's
-        ``title``. A different number of Axes raises ``ValueError``.
-
-    Returns
-    -------
-    Plot
-        The figure, its alternative text and its title.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> comparison = pd.DataFrame({"level": "cohort", "programme_title": "Leading to Deliver",
-    ...                            "cohort": [1, 2], "price_base_year": 2024,
-    ...                            "cost_per_completer": [15000.0, 14000.0],
-    ...                            "cost_per_completer_ci_low": [14000.0, 13000.0],
-    ...                            "cost_per_completer_ci_high": [16000.0, 15500.0]})
-    >>> plot = comparison_chart(comparison, measures=("cost_per_completer",), confidence_level=0.9)
-    >>> plot.alt
-    'Dot plot with 90% bootstrap intervals, 2024 prices. Cost per completer: Leading to Deliver, cohort 1 £15,000, Leading to Deliver, cohort 2 £14,000.'
-    """
-    level = check_confidence_level(confidence_level)
-    rows = comparison[comparison["level"] == "cohort"].reset_index(drop=True)
-    year = int(comparison["price_base_year"].iloc[0])
-    labels = [f"{r.programme_title}, cohort {int(r.cohort)}" for r in rows.itertuples()]
-    if ax is not None:
-        fig, axes = panel_axes(ax, len(measures), "measure")
-    with style_for(ax):
-        if ax is None:
-            from matplotlib.figure import Figure
-
-            fig = Figure(figsize=(9.0, 0.45 * max(len(rows), 3) + 1.8), dpi=DPI, layout="constrained")
-            axes = fig.subplots(1, len(measures), sharey=True, squeeze=False)[0]
-        y = np.arange(len(rows))[::-1]
-        parts = []
-        for panel, measure in zip(axes, measures, strict=True):
-            value = rows[measure].to_numpy(dtype=float)
-            lo = rows[f"{measure}_ci_low"].to_numpy(dtype=float)
-            hi = rows[f"{measure}_ci_high"].to_numpy(dtype=float)
-            err = np.vstack([np.where(np.isnan(lo), 0, value - lo), np.where(np.isnan(hi), 0, hi - value)])
-            panel.errorbar(value, y, xerr=np.nan_to_num(err), fmt="o", color="#2166ac", capsize=3)
-            _pounds_axis(panel.xaxis, thousands=True)
-            panel.set_xlabel(f"GBP ({year} prices)")
-            panel.set_title(MEASURE_WORDS[measure], fontsize=10)
-            right = np.nanmax(np.concatenate([value, hi])) if len(value) else 1.0
-            panel.set_xlim(0, float(right) * 1.12 if np.isfinite(right) and right > 0 else 1.0)
-            parts.append(MEASURE_WORDS[measure] + ": " + ", ".join(
-                f"{lab} {_money(v)}" for lab, v in zip(labels, value, strict=True)))
-            if ax is not None:  # the caller's Axes share nothing: label each panel
-                panel.set_yticks(y, labels, fontsize=8)
-        if ax is None:
-            axes[0].set_yticks(y, labels, fontsize=8)
-        axes[0].set_ylabel("Programme and cohort")
-        title = title if title is not None else f"Cost per participant across cohorts and programmes ({year} prices)"
-        if ax is None:
-            fig.suptitle(title)
-    alt = f"Dot plot with {ci_percent(level)} bootstrap intervals, {year} prices. " + "; ".join(parts) + "."
-    return Plot(fig, alt, title, styled=ax is None)

@@ -21,6 +21,9 @@ from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
 __all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
 
+#: Why a published group has no relative likelihood, by the equity table's ``benchmark``.
+_NOT_COMPARED = {"outside_eligible_population": "outside the eligible population",
+                 "national_bodies": "national bodies, not compared"}
 BAND_COLOURS = {"within": "#1b7837", "disparity": "#c51b7d", "inconclusive": "#737373", "": "#2166ac"}
 
 
@@ -102,10 +105,12 @@ def representation_chart(
                 ax_.plot([1.0], [yi], marker="D", color="black")
                 parts.append(f"{name}: reference group")
                 continue
-            labels.append(name)
             if pd.isna(r.relative_likelihood):
-                parts.append(f"{name}: not benchmarked")
+                why = _NOT_COMPARED.get(getattr(r, "benchmark", ""), "not benchmarked")
+                labels.append(f"{name} ({why})" if why != "not benchmarked" else name)
+                parts.append(f"{name}: {why}")
                 continue
+            labels.append(name)
             colour = BAND_COLOURS.get(r.band, "#2166ac")
             estimate = r.relative_likelihood if r.relative_likelihood > 0 else left
             if not pd.isna(r.rl_ci_high):

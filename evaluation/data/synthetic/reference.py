@@ -9,6 +9,7 @@ __all__ = [
     "COUNCIL_AREAS",
     "DEFAULT_SEED",
     "GDP_DEFLATORS",
+    "MANAGER_POPULATIONS",
     "WORKFORCE_TOTAL",
     "deflator_table",
     "workforce_table",
@@ -174,13 +175,68 @@ def _round_to_total(weights: np.ndarray, total: int, unit: int = 10) -> np.ndarr
     return base * unit
 
 
-def workforce_table() -> pd.DataFrame:
-    """The eligible-workforce benchmark: ``year, dimension, category, headcount, source``.
+#: The populations of the shipped programmes (CONTRACT section 2): population → (role levels
+#: from the 2018 all-staff table that make it up, years it is given for). Leading to Deliver is
+#: open to managers of every sector; the Collaborative Leadership pilot to senior managers of
+#: public services only (local authorities, health, other public bodies and national bodies),
+#: so its population has no private or voluntary sector (see ``_MANAGER_SHARES``).
+MANAGER_POPULATIONS: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {
+    "first_and_middle_managers": (("first_line_manager", "middle_manager"), (2003, 2004, 2005, 2006, 2007)),
+    "public_service_senior_managers": (("senior_manager", "chief_officer"), (2005,)),
+}
+#: ILLUSTRATIVE back-cast of the workforce's size to the programmes' years, relative to 2018
+#: (growth of about 2% a year; not a published series).
+_YEAR_FACTOR = {2003: 0.80, 2004: 0.82, 2005: 0.84, 2006: 0.86, 2007: 0.88}
+#: ILLUSTRATIVE manager-typical shares (%) per dimension: managers are more often in the local
+#: authority sector, more often men and older than the whole workforce; national bodies
+#: (regulators, inspectorates, national agencies) hold a larger share of senior posts. Council
+#: areas share out the rest in proportion to the 2018 all-staff figures.
+#: (dimension, category) → (first_and_middle_managers %, public_service_senior_managers %);
+#: ``national`` is the national bodies' share of the population, the council areas sharing out
+#: the rest. A share of 0 leaves the category out of the population (its people are not eligible).
+_MANAGER_SHARES: dict[tuple[str, str], tuple[float, float]] = {
+    ("sector", "local_authority"): (38.0, 80.0),
+    ("sector", "health"): (2.5, 11.0),
+    ("sector", "other_public"): (1.5, 9.0),
+    ("sector", "private"): (32.0, 0.0),
+    ("sector", "voluntary"): (26.0, 0.0),
+    ("national", "national"): (1.3, 7.0),
+    ("gender", "female"): (72.0, 55.0),
+    ("gender", "male"): (27.6, 44.5),
+    ("gender", "not_declared"): (0.3, 0.4),
+    ("gender", "prefer_not_to_say"): (0.1, 0.1),
+    ("age_band", "16_24"): (1.0, 0.2),
+    ("age_band", "25_34"): (13.0, 3.0),
+    ("age_band", "35_44"): (28.0, 24.0),
+    ("age_band", "45_54"): (35.0, 44.0),
+    ("age_band", "55_64"): (20.5, 26.0),
+    ("age_band", "65_plus"): (2.0, 2.3),
+    ("age_band", "not_declared"): (0.5, 0.5),
+    ("ethnicity", "white_scottish"): (84.0, 86.0),
+    ("ethnicity", "white_other_british"): (7.5, 8.0),
+    ("ethnicity", "white_other"): (3.5, 2.5),
+    ("ethnicity", "mixed_or_multiple"): (0.5, 0.4),
+    ("ethnicity", "asian"): (1.5, 1.0),
+    ("ethnicity", "african"): (1.0, 0.5),
+    ("ethnicity", "caribbean_or_black"): (0.3, 0.2),
+    ("ethnicity", "other_ethnic_group"): (0.5, 0.2),
+    ("ethnicity", "not_declared"): (1.0, 1.0),
+    ("ethnicity", "prefer_not_to_say"): (0.2, 0.2),
+    ("disability", "no"): (86.0, 88.0),
+    ("disability", "yes"): (4.0, 3.5),
+    ("disability", "not_declared"): (9.0, 7.5),
+    ("disability", "prefer_not_to_say"): (1.0, 1.0),
+}  # fmt: skip
+_POPULATION_WORDS = {
+    "first_and_middle_managers": "first-line and middle managers",
+    "public_service_senior_managers": "senior managers and chief officers of public services",
+}
+#: ILLUSTRATIVE share (%) of each population's role levels that its sectors hold (the public
+#: services hold about 56% of senior posts in the 2018 picture above); 100 = every sector.
+_SECTOR_SCOPE = {"first_and_middle_managers": 100.0, "public_service_senior_managers": 56.0}
 
-    Every dimension sums to :data:`WORKFORCE_TOTAL`; headcounts are multiples of 10 like the
-    SSSC's; each row's ``source`` says where the figure comes from, and figures that are not
-    published say ``ILLUSTRATIVE``.
-    """
+
+def _all_staff_rows() -> list[tuple[str, str, int, str]]:
     rows: list[tuple[str, str, int, str]] = []
 
     def add(dimension: str, spec: list[tuple[str, float, str]], total: int) -> None:
@@ -210,9 +266,72 @@ def workforce_table() -> pd.DataFrame:
     )
     for dimension in ("role_level", "gender", "age_band", "ethnicity", "disability"):
         add(dimension, _WORKFORCE_SPEC[dimension], WORKFORCE_TOTAL)
-    frame = pd.DataFrame(rows, columns=["dimension", "category", "headcount", "source"])
+    return rows
+
+
+def _manager_rows(population: str, year: int, all_staff: pd.DataFrame) -> list[tuple[str, str, int, str]]:
+    """One manager population's marginal headcounts in one year (every figure ILLUSTRATIVE)."""
+    roles, _ = MANAGER_POPULATIONS[population]
+    role_2018 = all_staff[all_staff["dimension"] == "role_level"].set_index("category")["headcount"]
+    factor = _YEAR_FACTOR[year]
+    scope = _SECTOR_SCOPE[population] / 100
+    total = int(round(sum(int(role_2018[r]) for r in roles) * factor * scope / 10) * 10)
+    unit = 10 if total >= 10_000 else 1  # a small population in whole people, so no category rounds to 0
+    words = _POPULATION_WORDS[population]
+    base = (f"{ILLUSTRATIVE}; {words} in {year}: the 2018 all-staff {' + '.join(roles)} headcount "
+            f"({' + '.join(f'{int(role_2018[r]):,}' for r in roles)}, itself illustrative) x {factor:.2f} "
+            f"(illustrative back-cast of workforce growth to {year})"
+            + (f" x {scope:.2f} (illustrative share in public services)" if scope < 1 else "") + f" = {total:,}")
+    column = list(MANAGER_POPULATIONS).index(population)
+    shares: dict[str, dict[str, float]] = {}
+    for (dimension, category), values in _MANAGER_SHARES.items():
+        shares.setdefault(dimension, {})[category] = values[column]
+    rows: list[tuple[str, str, int, str]] = []
+
+    def add(dimension: str, weights: dict[str, float], amount: int, how: str) -> None:
+        weights = {category: w for category, w in weights.items() if w > 0}
+        counts = _round_to_total(np.array(list(weights.values())), amount, unit)
+        rows.extend((dimension, cat, int(n), f"{base}; {how}") for cat, n in zip(weights, counts, strict=True))
+
+    add("sector", shares["sector"], total, "shared out by sector in illustrative manager-typical shares")
+    national = int(round(total * shares["national"]["national"] / 100 / unit) * unit)
+    la_2018 = all_staff[(all_staff["dimension"] == "local_authority") & (all_staff["category"] != "national")]
+    add("local_authority", dict(zip(la_2018["category"], la_2018["headcount"].astype(float), strict=True)),
+        total - national, f"less {national:,} in national bodies, shared out by council area in proportion to the "
+        "2018 all-staff figures")
+    rows.append(("local_authority", "national", national,
+                 f"{base}; national bodies' share ({shares['national']['national']:g}%) is illustrative"))
+    add("role_level", {r: float(role_2018[r]) for r in roles}, total,
+        "shared out by role level in proportion to the 2018 all-staff figures")
+    for dimension in ("gender", "age_band", "ethnicity", "disability"):
+        add(dimension, shares[dimension], total, f"shared out by {dimension.replace('_', ' ')} in illustrative "
+            "manager-typical shares")
+    return rows
+
+
+def workforce_table() -> pd.DataFrame:
+    """The eligible-workforce benchmark: ``year, population, dimension, category, headcount, source``.
+
+    ``all_staff`` (2018) is calibrated to the SSSC headlines: every dimension sums to
+    :data:`WORKFORCE_TOTAL`. The manager populations of :data:`MANAGER_POPULATIONS` are given
+    for the shipped programmes' years, derived from the 2018 role-level figures by an
+    illustrative back-cast (``_YEAR_FACTOR``) and shared out by illustrative manager-typical
+    shares; within each population × year every dimension sums to the same total. Headcounts
+    are multiples of 10 like the SSSC's (whole people for a population under 10,000); each row's ``source`` says where the figure comes
+    from, and figures that are not published say ``ILLUSTRATIVE`` (or ``APPROXIMATE``).
+    """
+    frame = pd.DataFrame(_all_staff_rows(), columns=["dimension", "category", "headcount", "source"])
+    frame.insert(0, "population", "all_staff")
     frame.insert(0, "year", WORKFORCE_YEAR)
-    return frame
+    pieces = [frame]
+    for population, (_, years) in MANAGER_POPULATIONS.items():
+        for year in years:
+            rows = pd.DataFrame(_manager_rows(population, year, frame),
+                                columns=["dimension", "category", "headcount", "source"])
+            rows.insert(0, "population", population)
+            rows.insert(0, "year", year)
+            pieces.append(rows)
+    return pd.concat(pieces, ignore_index=True)
 
 
 def deflator_table() -> pd.DataFrame:

@@ -6,6 +6,9 @@ gathers a cohort's inputs (processed cost lines, deflators, staff hourly costs, 
 every cohort, reliable improvers on the primary scale) and assembles:
 
 * :func:`cohort_costs` — one cohort's ledger, reliable improvers and bootstrap;
+* :func:`benchmark_comparison` — the published benchmarks (source and price year stated) in
+  base-year prices beside the cohort's cash and economic cost per place
+  (:mod:`~evaluation.reports.cost_report.benchmarks`);
 * :func:`cost_tables` — every table of the report: ``cost_summary`` and ``costs_by_category``
   (CONTRACT section 4), ``cost_ledger``, ``cost_curve``, ``tornado``, ``bootstrap``,
   ``benchmarks``, ``reliable_improvement``, ``programme_comparison``, ``non_monetised``,
@@ -32,14 +35,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaluation.data.cohort import CohortData
-from evaluation.reports.cost_report.tables import (
+from evaluation.reports.cost_report.benchmarks import (
+    BENCHMARK_CITATION,
     BENCHMARK_PRICE_YEAR,
+    BENCHMARK_PRICE_YEAR_BASIS,
     BENCHMARKS,
+    benchmark_comparison,
+)
+from evaluation.reports.cost_report.tables import (
     CONTRACT_CATEGORY_COLUMNS,
     CONTRACT_MEASURES,
     CONTRACT_SUMMARY_COLUMNS,
     CohortCosts,
-    benchmark_comparison,
     cohort_costs,
     cost_tables,
     programme_comparison,
@@ -56,7 +63,9 @@ from evaluation.reports.findings import ReportResult
 __all__ = [
     "PUBLISHED",
     "build",
+    "BENCHMARK_CITATION",
     "BENCHMARK_PRICE_YEAR",
+    "BENCHMARK_PRICE_YEAR_BASIS",
     "BENCHMARKS",
     "CONTRACT_CATEGORY_COLUMNS",
     "CONTRACT_MEASURES",

@@ -24,18 +24,16 @@ from evaluation.data.cohort import (
     scale_info,
 )
 from evaluation.data.params import MonetisedBenefits, list_cohorts, list_programmes
+from evaluation.reports.cost_report.benchmarks import benchmark_comparison
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
 
 __all__ = [
-    "BENCHMARKS",
-    "BENCHMARK_PRICE_YEAR",
     "CONTRACT_CATEGORY_COLUMNS",
     "CONTRACT_MEASURES",
     "CONTRACT_SUMMARY_COLUMNS",
     "CohortCosts",
-    "benchmark_comparison",
     "cohort_costs",
     "cost_tables",
     "programme_comparison",
@@ -51,28 +49,16 @@ CONTRACT_MEASURES = [
 ]
 #: ``tables/costs_by_category.csv`` (CONTRACT section 4).
 CONTRACT_CATEGORY_COLUMNS = ["category", "basis", "amount", "share"]
-#: Price year assumed for the 2008 evaluation's benchmarks: the report (October 2008) does not
-#: state its price base in the excerpts found, so its year of publication is taken (VERIFY).
-BENCHMARK_PRICE_YEAR = 2008
-#: Published cost-per-participant benchmarks, nominal pounds per participant in
-#: :data:`BENCHMARK_PRICE_YEAR` prices (``high`` NaN = open-ended).
-BENCHMARKS = (
-    {"benchmark": "Residential programmes", "low": 4000.0, "high": math.nan,
-     "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: residential programmes "
-               "cost £4,000 or more per participant"},
-    {"benchmark": "Non-residential and distance / e-learning programmes", "low": 1000.0, "high": 2000.0,
-     "source": "Scottish Government (2008), Evaluation of Leading to Deliver, ch. 6: non-residential and "
-               "distance or e-learning programmes cost £1,000-£2,000 per participant"},
-)
 #: The measures whose tornado charts the report shows: a choice among those
 #: :func:`evaluation.stats.costs.tornado` can vary (``evaluation.stats.costs.TORNADO_MEASURES``).
 REPORTED_TORNADOS = ("cost_per_completer", "cost_per_reliable_improver")
 INPUT_WORDS = {
     "hours": "the hours participants spent on the programme",
     "hourly_cost": "the hourly cost of participants' time",
-    "completion_rate": "the completion rate",
+    "shared_costs": "how the programme's shared set-up costs are split between cohorts",
     "reliable_improvement_rate": "the share who reliably improved",
 }
+#: (measure of ``cost_summary``, finding id): economic figures first, then their cash twins.
 FINDING_MEASURES = (
     ("total_cost", "costs.total_cost"),
     ("cost_per_enrolled", "costs.cost_per_participant"),
@@ -81,7 +67,25 @@ FINDING_MEASURES = (
     ("variable_cost_per_participant", "costs.marginal_cost_participant"),
     ("marginal_cost_cohort", "costs.marginal_cost_cohort"),
     ("participant_time_cost", "costs.participant_time_cost"),
+    ("cash_total_cost", "costs.cash_total_cost"),
+    ("cash_cost_per_enrolled", "costs.cash_cost_per_participant"),
+    ("cash_cost_per_completer", "costs.cash_cost_per_completer"),
+    ("cash_cost_per_reliable_improver", "costs.cash_cost_per_reliable_improver"),
+    ("cash_marginal_cost_cohort", "costs.cash_marginal_cost_cohort"),
 )
+
+
+_SHARED_WORDS = {"needs_assessment": "needs assessment", "design": "design", "evaluation": "programme evaluation",
+                 "management": "programme management"}
+
+
+def shared_cost_words(ledger: ct.Ledger) -> str:
+    """The programme-level fixed costs the cohort shares, in words (e.g. "design and programme
+    evaluation"), as the ledger has them; "" when there are none."""
+    lines = ledger.lines
+    shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
+    words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
 def _money(x: float, digits: int = 0) -> str:
@@ -206,7 +210,7 @@ def cohort_costs(
     summary = collect_warnings(notes, source, lambda: ct.cost_summary(ledger, improved, bootstrap=boot))
     where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
     summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
-        f"Participants' time for the whole cohort (included in the total); source: {where}"
+        f"Participants' time for the whole cohort (economic cost − cash cost); source: {where}"
     return CohortCosts(programme=data.programme.name, programme_title=data.programme.title, cohort=coh.cohort,
                        year=coh.year, ledger=ledger, improvement=improvement, improvement_info=info, bootstrap=boot,
                        summary=summary)
@@ -215,79 +219,17 @@ def cohort_costs(
 # ------------------------------------------------------------------------------ tables
 
 
-def benchmark_comparison(
-    deflators: pd.DataFrame,
-    *,
-    base_year: int,
-    cost_per_place: float,
-    cost_per_place_with_time: float,
-    price_year: int = BENCHMARK_PRICE_YEAR,
-) -> pd.DataFrame:
-    """The 2008 benchmarks in base-year prices beside this cohort's cost per place.
-
-    Returns
-    -------
-    DataFrame
-        ``item, kind, low, high, price_year, low_real, high_real, price_base_year, unit,
-        source``: ``kind`` is ``benchmark`` or ``this_cohort``; ``low``/``high`` nominal in
-        ``price_year`` prices, ``low_real``/``high_real`` in ``base_year`` prices
-        (``real = nominal × D_base / D_price_year``). ``high`` NaN = open-ended.
-
-    Notes
-    -----
-    Published programme costs do not usually include participants' own time, so the
-    comparable figure is the cohort's cost per place *without* participants' time; the fully
-    loaded figure is shown beside it. The 2008 figures are taken to be in 2008 prices
-    (:data:`BENCHMARK_PRICE_YEAR`); had they been in 2007 prices, every converted value would
-    be D_2008 / D_2007 ≈ 3% higher.
-
-    Examples
-    --------
-    £4,000 in 2008 prices at base 2024: 4000 × 100 / 66.89 = £5,979.97.
-
-    >>> d = pd.DataFrame({"year": [2008, 2024], "index": [66.89, 100.0]})
-    >>> t = benchmark_comparison(d, base_year=2024, cost_per_place=9000.0, cost_per_place_with_time=12000.0)
-    >>> t[["kind", "low_real", "high_real"]].round(2)
-              kind  low_real  high_real
-    0    benchmark   5979.97        NaN
-    1    benchmark   1494.99    2989.98
-    2  this_cohort   9000.00    9000.00
-    3  this_cohort  12000.00   12000.00
-    """
-    rows = []
-    try:
-        factor = ct.deflate(1.0, price_year, deflators, base_year=base_year)
-    except ValueError as exc:
-        warnings.warn(f"the published benchmarks could not be converted to {base_year} prices: {exc}",
-                      DegenerateDataWarning, stacklevel=2)
-        factor = math.nan
-    for b in BENCHMARKS:
-        low_real, high_real = b["low"] * factor, b["high"] * factor
-        rows.append({"item": b["benchmark"], "kind": "benchmark", "low": b["low"], "high": b["high"],
-                     "price_year": price_year, "low_real": low_real, "high_real": high_real,
-                     "source": b["source"] + f" (taken to be in {price_year} prices)"})
-    for item, value in (("This cohort: programme cost per place (without participants' time)", cost_per_place),
-                        ("This cohort: fully loaded cost per place (with participants' time)",
-                         cost_per_place_with_time)):
-        rows.append({"item": item, "kind": "this_cohort", "low": value, "high": value, "price_year": base_year,
-                     "low_real": value, "high_real": value, "source": "this report, cost_summary"})
-    out = pd.DataFrame(rows)
-    out["price_base_year"] = int(base_year)
-    out["unit"] = ct.money_unit(base_year)
-    return out[["item", "kind", "low", "high", "price_year", "low_real", "high_real", "price_base_year", "unit",
-                "source"]]
-
-
 def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
     row = {"programme": cc.programme, "programme_title": cc.programme_title, "level": level, "cohort": cc.cohort,
            "year": cc.year, "enrolled": cc.ledger.enrolled, "completed": cc.ledger.completed,
            "reliable_improvers": int(cc.improvement["improved"].sum())}
     table = cc.summary.set_index("measure")
-    for measure in ("total_cost", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"):
+    for measure in ("total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled",
+                    "cost_per_completer", "cost_per_reliable_improver"):
         row[measure] = float(table.loc[measure, "value"])
-        if measure != "total_cost":
-            row[f"{measure}_ci_low"] = float(table.loc[measure, "ci_low"])
-            row[f"{measure}_ci_high"] = float(table.loc[measure, "ci_high"])
+    # counted money has no interval; the cost per reliable improver has one (who improved is measured with error)
+    row["cost_per_reliable_improver_ci_low"] = float(table.loc["cost_per_reliable_improver", "ci_low"])
+    row["cost_per_reliable_improver_ci_high"] = float(table.loc["cost_per_reliable_improver", "ci_high"])
     row["participant_time_source"] = cc.ledger.participant_time_source
     row["price_base_year"] = cc.ledger.base_year
     row["unit"] = cc.ledger.unit
@@ -296,8 +238,8 @@ def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
 
 COMPARISON_COLUMNS = [
     "programme", "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
-    "total_cost", "cost_per_enrolled", "cost_per_enrolled_ci_low", "cost_per_enrolled_ci_high",
-    "cost_per_completer", "cost_per_completer_ci_low", "cost_per_completer_ci_high", "cost_per_reliable_improver",
+    "total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled", "cost_per_completer",
+    "cost_per_reliable_improver",
     "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high", "participant_time_source",
     "price_base_year", "unit",
 ]
@@ -324,7 +266,8 @@ def programme_comparison(
     DataFrame
         :data:`COMPARISON_COLUMNS`: one row per cohort (``level`` = ``cohort``) and one per
         programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
-        intervals: total cost of all cohorts / all their participants).
+        intervals: total cost of all cohorts / all their participants). Economic and cash
+        figures; only the cost per reliable improver has an interval (counted money has none).
     """
     notes = [] if notes is None else notes
     data_dir = Path(data_dir) if data_dir else DATA_DIR
@@ -357,6 +300,7 @@ def programme_comparison(
         rows += [_comparison_row(cc) for cc in costed]
         if costed:
             total = sum(cc.ledger.total_cost for cc in costed)
+            cash = sum(cc.ledger.total_cost - cc.ledger.participant_time_cost for cc in costed)
             n = sum(cc.ledger.enrolled for cc in costed)
             done = sum(cc.ledger.completed for cc in costed)
             improved = sum(int(cc.improvement["improved"].sum()) for cc in costed)
@@ -364,7 +308,8 @@ def programme_comparison(
             rows.append({
                 "programme": programme, "programme_title": costed[0].programme_title, "level": "programme",
                 "cohort": None, "year": None, "enrolled": n, "completed": done, "reliable_improvers": improved,
-                "total_cost": total, "cost_per_enrolled": total / n if n else math.nan,
+                "total_cost": total, "cash_total_cost": cash, "cost_per_enrolled": total / n if n else math.nan,
+                "cash_cost_per_enrolled": cash / n if n else math.nan,
                 "cost_per_completer": total / done if done else math.nan,
                 "cost_per_reliable_improver": total / improved if improved else math.nan,
                 "participant_time_source": ", ".join(sources), "price_base_year": base,
@@ -373,7 +318,7 @@ def programme_comparison(
     out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
     for column in ("cohort", "year", "enrolled", "completed", "reliable_improvers", "price_base_year"):
         out[column] = out[column].astype("Int64")
-    for column in [c for c in COMPARISON_COLUMNS if c.startswith("cost_") or c == "total_cost"]:
+    for column in [c for c in COMPARISON_COLUMNS if c.startswith(("cost_", "cash_")) or c == "total_cost"]:
         out[column] = out[column].astype("float64")
     return out
 
@@ -449,7 +394,7 @@ def cost_tables(
     measures = summary.set_index("measure")["value"]
     tables["benchmarks"] = collect_warnings(notes, "benchmarks", lambda: benchmark_comparison(
         data.deflators, base_year=ledger.base_year,
-        cost_per_place=float(measures["cost_per_enrolled_excluding_participant_time"]),
+        cost_per_place=float(measures["cash_cost_per_enrolled"]),
         cost_per_place_with_time=float(measures["cost_per_enrolled"])))
     info = cc.improvement_info
     categories = cc.improvement["category"]

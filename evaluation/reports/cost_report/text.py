@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,14 +11,15 @@ from evaluation.core.text import md
 from evaluation.data.cohort import (
     CohortData,
 )
+from evaluation.reports.cost_report.benchmarks import BENCHMARK_CITATION, BENCHMARK_PRICE_YEAR
 from evaluation.reports.cost_report.tables import (
-    BENCHMARK_PRICE_YEAR,
     FINDING_MEASURES,
     INPUT_WORDS,
     CohortCosts,
     _money,
     _pct,
     cost_tables,
+    shared_cost_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.stats import costs as ct
@@ -42,9 +42,12 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
 
     Ids: ``costs.total_cost``, ``costs.cost_per_participant`` (per enrolled participant),
     ``costs.cost_per_completer``, ``costs.cost_per_reliable_improver``,
-    ``costs.marginal_cost_participant``, ``costs.marginal_cost_cohort``,
-    ``costs.participant_time_cost``; with monetised benefits also ``costs.benefit_cost_ratio``
-    and ``costs.roi_percent``. Money findings have unit "GBP (<base year> prices)".
+    ``costs.marginal_cost_participant``, ``costs.marginal_cost_cohort`` (another cohort),
+    ``costs.participant_time_cost`` (economic: participants' time included), their cash twins
+    ``costs.cash_total_cost``, ``costs.cash_cost_per_participant``, ``costs.cash_cost_per_completer``,
+    ``costs.cash_cost_per_reliable_improver``, ``costs.cash_marginal_cost_cohort``; with monetised
+    benefits also ``costs.benefit_cost_ratio`` and ``costs.roi_percent``. Money findings have unit
+    "GBP (<base year> prices)"; only the costs per reliable improver have an interval.
     """
     summary = tables["cost_summary"].set_index("measure")
     cc: CohortCosts = tables["cohort_costs"]
@@ -60,37 +63,52 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
             return f"{pct}% bootstrap interval not available"
         return f"{pct}% bootstrap interval {_money(lo)} to {_money(hi)}"
 
+    def money(measure: str) -> str:
+        return _money(summary.loc[measure, "value"])
+
     n = int(summary.loc["enrolled", "value"])
     done = int(summary.loc["completed", "value"])
     improved = int(summary.loc["reliable_improvers", "value"])
     scale_words = (info["title"] or "the primary scale").lower()
+    comparison = info["comparison"].replace("_", " to ").replace("follow up", "follow-up")
+    shared = shared_cost_words(cc.ledger)
+    once = (f"the {shared}, spent once for the whole programme, would not be spent again" if shared else
+            "there are no programme-level costs to leave out")
+
+    def per_improver(measure: str, view: str) -> str:
+        if not improved:
+            return f"Nobody in {who} reliably improved on {scale_words}, so the {view} per reliable improver is undefined."
+        return (f"{view.capitalize()} per participant who reliably improved on {scale_words} ({comparison}): "
+                f"{money(measure)} in {year} prices ({ci_text(measure)}; {improved} of {n} enrolled reliably "
+                "improved; those without both scores count as not improved).")
+
     statements = {
-        "total_cost": f"The fully loaded cost of {who} was {_money(summary.loc['total_cost', 'value'])} in {year} "
-                      f"prices ({ci_text('total_cost')}).",
-        "cost_per_enrolled": f"A place on {who} cost {_money(summary.loc['cost_per_enrolled', 'value'])} per "
-                             f"enrolled participant in {year} prices, participants' time included "
-                             f"({ci_text('cost_per_enrolled')}; {n} enrolled).",
-        "cost_per_completer": f"Cost per participant who completed {who}: "
-                              f"{_money(summary.loc['cost_per_completer', 'value'])} in {year} prices "
-                              f"({ci_text('cost_per_completer')}; {done} of {n} completed).",
-        "cost_per_reliable_improver": (
-            f"Cost per participant who reliably improved on {scale_words} "
-            f"({info['comparison'].replace('_', ' to ').replace('follow up', 'follow-up')}): "
-            f"{_money(summary.loc['cost_per_reliable_improver', 'value'])} in {year} prices "
-            f"({ci_text('cost_per_reliable_improver')}; {improved} of {n} enrolled reliably improved; "
-            "those without both scores count as not improved)."
-            if improved else
-            f"Nobody in {who} reliably improved on {scale_words}, so the cost per reliable improver is undefined."),
+        "total_cost": f"The economic cost of {who}, participants' time included, was {money('total_cost')} in "
+                      f"{year} prices.",
+        "cash_total_cost": f"The cash cost of {who} (what the commissioner paid; participants' time excluded) was "
+                           f"{money('cash_total_cost')} in {year} prices.",
+        "cost_per_enrolled": f"A place on {who} cost {money('cost_per_enrolled')} per enrolled participant in "
+                             f"{year} prices, participants' time included ({n} enrolled).",
+        "cash_cost_per_enrolled": f"In cash, a place on {who} cost {money('cash_cost_per_enrolled')} per enrolled "
+                                  f"participant in {year} prices ({n} enrolled).",
+        "cost_per_completer": f"Economic cost per participant who completed {who}: {money('cost_per_completer')} "
+                              f"in {year} prices ({done} of {n} completed).",
+        "cash_cost_per_completer": f"Cash cost per participant who completed {who}: "
+                                   f"{money('cash_cost_per_completer')} in {year} prices ({done} of {n} completed).",
+        "cost_per_reliable_improver": per_improver("cost_per_reliable_improver", "economic cost"),
+        "cash_cost_per_reliable_improver": per_improver("cash_cost_per_reliable_improver", "cash cost"),
         "variable_cost_per_participant": f"One more participant in {who} would cost "
-                                         f"{_money(summary.loc['variable_cost_per_participant', 'value'])} in "
-                                         f"{year} prices (the per-participant cost v, participants' time included).",
-        "marginal_cost_cohort": f"One more cohort of the same size would cost "
-                                f"{_money(summary.loc['marginal_cost_cohort', 'value'])} in {year} prices (its own "
-                                "fixed costs plus v per participant; design and other programme-level costs are "
-                                "not spent again).",
-        "participant_time_cost": f"Participants' time on {who} was worth "
-                                 f"{_money(summary.loc['participant_time_cost', 'value'])} in {year} prices "
-                                 f"({ci_text('participant_time_cost')}); source: "
+                                         f"{money('variable_cost_per_participant')} in {year} prices (the "
+                                         "per-participant cost v, participants' time included).",
+        "marginal_cost_cohort": f"Another cohort of the same size ({n} places) would cost "
+                                f"{money('marginal_cost_cohort')} in {year} prices, participants' time included "
+                                f"(its own fixed costs plus the per-participant costs of {n} places; {once}).",
+        "cash_marginal_cost_cohort": f"In cash, another cohort of the same size ({n} places) would cost the "
+                                     f"commissioner {money('cash_marginal_cost_cohort')} in {year} prices (its own "
+                                     f"fixed costs plus the per-participant costs of {n} places, participants' time "
+                                     f"excluded; {once}).",
+        "participant_time_cost": f"Participants' time on {who} was worth {money('participant_time_cost')} in {year} "
+                                 "prices (the difference between the economic and the cash cost); source: "
                                  f"{ct.PARTICIPANT_TIME_SOURCES[cc.ledger.participant_time_source]}.",
     }
     out = []
@@ -121,6 +139,39 @@ def cost_findings_for(data: CohortData) -> list[Finding]:
 # ------------------------------------------------------------------------------ summary
 
 
+_CATEGORY_WORDS = {"needs_assessment": "needs assessment", "venue": "venues", "other": "other costs",
+                   "evaluation": "evaluation"}
+
+
+def _cash_categories(by_category: pd.DataFrame) -> str:
+    """The categories of the cash cost in words, in the ledger's order ("design, delivery and venues")."""
+    paid = by_category[(by_category["amount"] > 0) & ~by_category["category"].isin(ct.TIME_CATEGORIES)]
+    words = [_CATEGORY_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(paid["category"])]
+    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+
+
+def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: int) -> list[str]:
+    """The cash and economic figures side by side, as a Markdown table."""
+    def cell(measure: str) -> str:
+        lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
+        if pd.isna(v[measure]):
+            return "not available"
+        if pd.isna(lo) or pd.isna(hi):
+            return _money(v[measure])
+        return f"{_money(v[measure])} ({pct}% interval {_money(lo)} to {_money(hi)})"
+
+    rows = [("This cohort, in all", "cash_total_cost", "total_cost"),
+            (f"Per place ({n} enrolled)", "cash_cost_per_enrolled", "cost_per_enrolled"),
+            (f"Per completer ({done} completed)", "cash_cost_per_completer", "cost_per_completer"),
+            (f"Per reliable improver ({improved} improved)", "cash_cost_per_reliable_improver",
+             "cost_per_reliable_improver"),
+            (f"Another cohort of the same size ({n} places)", "cash_marginal_cost_cohort", "marginal_cost_cohort"),
+            ("One more participant", "cash_marginal_cost_participant", "marginal_cost_participant")]
+    out = ["| | Cash cost (what the commissioner pays) | Economic cost (participants' time included) |",
+           "|---|---:|---:|"]
+    return out + [f"| {label} | {cell(cash)} | {cell(economic)} |" for label, cash, economic in rows]
+
+
 def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown)."""
     cc: CohortCosts = tables["cohort_costs"]
@@ -135,8 +186,6 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
         if pd.isna(lo) or pd.isna(hi):
             return "no reliable interval could be worked out"
-        if math.isclose(lo, hi, rel_tol=1e-9):
-            return "the same in every resample, because every participant's cost is the same"
         return f"{pct}% interval {_money(lo)} to {_money(hi)}"
 
     n, done, improved = int(v["enrolled"]), int(v["completed"]), int(v["reliable_improvers"])
@@ -145,60 +194,82 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "derived": "worked out from the hours each participant attended and an hourly staff cost for their role "
                    "(salary, on-costs and overheads)",
         "backfill": "valued by the backfill bought to cover their absence",
-        "none": "not costed, because neither cost lines nor hourly staff costs were given, so these costs are "
-                "not fully loaded",
+        "none": "not costed, because neither cost lines nor hourly staff costs were given, so the economic cost "
+                "is not fully loaded",
     }[ledger.participant_time_source]
     lines = [
         f"## Summary for commissioners: what {md(_who(data))} cost",
         "",
         f"All money is in **{year} prices** (HM Treasury GDP deflator), so that years can be compared.",
         "",
-        f"**What a place costs.** A place cost **{_money(v['cost_per_enrolled'])}** per enrolled participant "
-        f"({interval('cost_per_enrolled')}), {_money(v['total_cost'])} for the {n} people enrolled. This is the "
-        f"fully loaded cost: design, delivery, venues, materials, travel, accreditation, management, evaluation, "
-        f"a share of the programme's set-up costs, and participants' own time "
-        f"({_money(v['participant_time_cost'])} in all, {time_source}). Without participants' time a place cost "
-        f"{_money(v['cost_per_enrolled_excluding_participant_time'])}.",
+        f"**Cash and economic cost.** The **cash cost** is what the commissioner pays: "
+        f"{_cash_categories(tables['costs_by_category'])}"
+        + (f", including this cohort's share of the programme's one-off costs ({shared_cost_words(ledger)})"
+           if v["apportioned_programme_cost"] > 0 else "") + ". "
+        f"The **economic cost** adds the value of participants' own time away from work "
+        f"({_money(v['participant_time_cost'])} in all, {time_source}).",
+        "",
+        *_views_table(v, s, n, done, improved, pct),
+        "",
+        f"**What a place costs.** A place cost **{_money(v['cash_cost_per_enrolled'])}** in cash and "
+        f"**{_money(v['cost_per_enrolled'])}** with participants' time: {_money(v['cash_total_cost'])} and "
+        f"{_money(v['total_cost'])} for the {n} people enrolled.",
+        "",
+        f"**Another cohort.** Another cohort of the same size ({n} places) would cost the commissioner "
+        f"**{_money(v['cash_marginal_cost_cohort'])}** in cash ({_money(v['marginal_cost_cohort'])} with "
+        f"participants' time): its own fixed costs ({_money(v['cohort_fixed_cost'])}) plus the per-participant "
+        f"costs of {n} places. " + (
+            f"It costs less than this cohort because this cohort's share of the programme's one-off costs "
+            f"({shared_cost_words(ledger)}: {_money(v['apportioned_programme_cost'])}) would not be spent again."
+            if v["apportioned_programme_cost"] > 0 else "The programme has no one-off costs to leave out."),
         "",
         f"**Per completer and per person who improved.** {done} of {n} completed the programme: "
-        f"**{_money(v['cost_per_completer'])}** per completer ({interval('cost_per_completer')}). ",
+        f"**{_money(v['cash_cost_per_completer'])}** per completer in cash, "
+        f"{_money(v['cost_per_completer'])} with participants' time. ",
     ]
     scale = md(info["title"] or "the primary scale").lower()
     if improved:
         lines[-1] += (f"{improved} participants reliably improved on {scale} between the "
                       f"{info['earlier'].replace('_', '-')} and {info['later'].replace('_', '-')} questionnaires "
-                      f"(a change larger than measurement error): **{_money(v['cost_per_reliable_improver'])}** per "
-                      f"reliable improver ({interval('cost_per_reliable_improver')}). People without both "
-                      "questionnaires are counted as not improved, so this figure does not flatter the programme.")
+                      f"(a change larger than measurement error): **{_money(v['cash_cost_per_reliable_improver'])}** "
+                      f"per reliable improver in cash ({interval('cash_cost_per_reliable_improver')}), "
+                      f"{_money(v['cost_per_reliable_improver'])} with participants' time "
+                      f"({interval('cost_per_reliable_improver')}). People without both questionnaires are counted "
+                      "as not improved, so this figure does not flatter the programme.")
     else:
         lines[-1] += (f"Nobody reliably improved on {scale}, so there is no cost per reliable improver.")
     tornado = tables["tornado"]
-    top = tornado[(tornado["measure"] == "cost_per_completer") & (tornado["input"] != "price_base_year")]
-    top = top.dropna(subset=["swing"]).sort_values("swing", ascending=False)
+    top = tornado[tornado["measure"] == "cost_per_completer"]
+    top = top.dropna(subset=["swing"])
+    top = top[top["swing"] > 0].sort_values("swing", ascending=False)
     lines += [
         "",
-        f"**How sure we are.** The ranges are {pct}% bootstrap intervals ({cc.bootstrap.resamples:,} resamples of "
-        f"the participants, seed {cc.bootstrap.seed}): they show how much the figures depend on who happened to "
-        "take part, not whether the unit costs are right.",
+        "**How sure we are.** The totals, the cost per place, the cost per completer and the cost of another "
+        "cohort are worked out from money that was counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
+        f"error, so only the cost per reliable improver has a range: a {pct}% bootstrap interval "
+        f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
+        "much it depends on who happened to take part.",
     ]
     if len(top):
         t = top.iloc[0]
-        lines[-1] += (f" Of the uncertain inputs, the cost per completer is most sensitive to "
-                      f"{INPUT_WORDS.get(t['input'], t['input'])} ({t['low_setting']} to {t['high_setting']}): "
-                      f"it would be {_money(t['value_low'])} to {_money(t['value_high'])} (tornado chart below).")
+        lines[-1] += (f" Some unit costs are uncertain too: of those, the economic cost per completer is most "
+                      f"sensitive to {INPUT_WORDS.get(t['input'], t['input'])} ({t['low_setting']} to "
+                      f"{t['high_setting']}, because {t['reason']}): it would be {_money(t['value_low'])} to "
+                      f"{_money(t['value_high'])} (tornado chart below).")
     lines += [
         "",
-        f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} and each participant "
-        f"added {_money(v['variable_cost_per_participant'])}. One more participant would cost about "
-        f"{_money(v['marginal_cost_participant'])}; another cohort of the same size about "
-        f"{_money(v['marginal_cost_cohort'])}, because the design and other set-up costs are not spent again.",
+        f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} "
+        f"({_money(v['cohort_fixed_cost'])} its own, {_money(v['apportioned_programme_cost'])} its share of the "
+        f"programme's set-up costs); each participant added {_money(v['cash_variable_cost_per_participant'])} in "
+        f"cash ({_money(v['variable_cost_per_participant'])} with their time), which is what one more "
+        "participant would cost.",
     ]
     bench = tables["benchmarks"]
     b = bench[bench["kind"] == "benchmark"].reset_index(drop=True)
-    place = float(v["cost_per_enrolled_excluding_participant_time"])
+    place = float(v["cash_cost_per_enrolled"])
     if len(b) == 2 and b["low_real"].isna().any():
-        lines += ["", f"**Against published benchmarks.** The 2008 evaluation's benchmarks could not be converted "
-                      f"to {year} prices (the deflator table has no {BENCHMARK_PRICE_YEAR} index)."]
+        lines += ["", f"**Against published benchmarks.** The benchmarks of {BENCHMARK_CITATION} could not be "
+                      f"converted to {year} prices (the deflator table has no {BENCHMARK_PRICE_YEAR} index)."]
     elif len(b) == 2:
         res_low, non_low, non_high = b.loc[0, "low_real"], b.loc[1, "low_real"], b.loc[1, "high_real"]
         if place >= res_low:
@@ -211,18 +282,21 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
             where = "below both ranges"
         lines += [
             "",
-            f"**Against published benchmarks.** The 2008 evaluation of Leading to Deliver found residential "
-            f"programmes cost £4,000 or more per participant and non-residential or e-learning programmes "
-            f"£1,000-£2,000. Taking those as {BENCHMARK_PRICE_YEAR} prices (the report does not say), that is "
-            f"{_money(res_low)} or more and {_money(non_low)}-{_money(non_high)} in {year} prices. This cohort's "
-            f"programme cost per place without participants' time, {_money(place)}, is {where}. Published figures "
-            "rarely include participants' time, so they compare with this figure, not the fully loaded one.",
+            "**Against published benchmarks.** The Scottish Government's 2008 evaluation of Leading to Deliver "
+            "(chapter 6) found residential programmes cost £4,000 "
+            f"or more per participant and non-residential or e-learning programmes £1,000-£2,000. The report does "
+            f"not state its price year; taking it to be {BENCHMARK_PRICE_YEAR} prices (its year of publication), "
+            f"that is {_money(res_low)} or more and {_money(non_low)}-{_money(non_high)} in {year} prices. This "
+            f"cohort's cash cost per place, {_money(place)}, is {where}. Published figures rarely include "
+            "participants' time, so they compare with the cash cost, not the economic one.",
         ]
     comp = tables.get("programme_comparison")
     if comp is not None and len(comp):
         progs = comp[comp["level"] == "programme"]
-        parts = [f"{md(r.programme_title)}: {_money(r.cost_per_enrolled)} per place and "
-                 f"{_money(r.cost_per_reliable_improver)} per reliable improver over {int(r.enrolled)} participants"
+        parts = [f"{md(r.programme_title)}: {_money(r.cash_cost_per_enrolled)} per place in cash "
+                 f"({_money(r.cost_per_enrolled)} with participants' time) and "
+                 f"{_money(r.cost_per_reliable_improver)} per reliable improver with participants' time, over "
+                 f"{int(r.enrolled)} participants"
                  for r in progs.itertuples()]
         if parts:
             lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices)."]
@@ -254,15 +328,16 @@ def summary_for_display(summary: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> t = pd.DataFrame({"measure": ["cost_per_enrolled", "completion_rate", "enrolled"],
-    ...                   "value": [13729.4, 0.9134, 104.0], "ci_low": [13577.0, None, None],
-    ...                   "ci_high": [13867.2, None, None],
-    ...                   "unit": ["GBP (2024 prices)", "share of enrolled", "participants"]})
+    >>> t = pd.DataFrame({"measure": ["cost_per_enrolled", "cost_per_reliable_improver", "completion_rate", "enrolled"],
+    ...                   "value": [13729.4, 89235.9, 0.9134, 104.0], "ci_low": [None, 61802.5, None, None],
+    ...                   "ci_high": [None, 158689.5, None, None],
+    ...                   "unit": ["GBP (2024 prices)"] * 2 + ["share of enrolled", "participants"]})
     >>> summary_for_display(t)[["measure", "value", "ci_low"]]
-                 measure    value   ci_low
-    0  cost_per_enrolled  £13,729  £13,577
-    1    completion_rate    91.3%        –
-    2           enrolled      104        –
+                          measure    value   ci_low
+    0           cost_per_enrolled  £13,729        –
+    1  cost_per_reliable_improver  £89,236  £61,802
+    2             completion_rate    91.3%        –
+    3                    enrolled      104        –
     """
     def fmt(x: float, unit: str) -> str:
         if pd.isna(x):

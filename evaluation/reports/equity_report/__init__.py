@@ -6,6 +6,8 @@ returns; it computes nothing itself.
 * :func:`equity_tables` computes every table of the report from a :class:`CohortData`,
   after disclosure control (:mod:`evaluation.stats.disclosure`), and returns them with the
   suppression log;
+* :mod:`~evaluation.reports.equity_report.pooled` computes the goodness of fit and the
+  council-area spread on pooled cells (national bodies outside the spread);
 * :func:`equity_findings` derives the headline findings (ids ``equity.…``);
 * :func:`equity_summary` writes the plain-language summary for commissioners;
 * :func:`write_disclosure_log` keeps the suppression log with the evaluator's data.
@@ -23,7 +25,8 @@ Disclosure control (CONTRACT section 5.3), dimension by dimension:
 * if the reference category of a dimension is suppressed (its count could be recovered from
   any relative likelihood), the largest published category is used instead and a note says so;
 * the goodness-of-fit test and the Lorenz curve and Gini coefficient are computed after
-  pooling the suppressed categories into one, so that neither can be solved for them;
+  pooling the suppressed categories into one, so that neither can be solved for them; a test
+  whose number of places would reveal a withheld group is not computed;
 * the **suppression log** (what was suppressed, its value and why) is for the evaluator
   only: it is returned beside the tables (:attr:`EquityResult.log`), never published, and
   :func:`write_disclosure_log` writes it to ``<data_dir>/disclosure_logs/<programme>/

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import warnings
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_name
-from evaluation.core.errors import DegenerateDataWarning, ParameterError
+from evaluation.core.errors import ParameterError
 from evaluation.core.io import write_csv
 from evaluation.core.paths import DATA_DIR
 from evaluation.core.results import ResultDisplay
@@ -22,8 +20,14 @@ from evaluation.reports.disclosure_plan import (
     DisclosurePlan,
     Population,
     disclosure_plan,
+    eligible_workforce,
     group_labels,
     people_with_dimensions,
+)
+from evaluation.reports.equity_report.pooled import (
+    MONTE_CARLO_DRAWS,
+    council_areas,
+    goodness_of_fit,
 )
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import disclosure
@@ -51,12 +55,16 @@ EQUITY_DEPENDENT = [
     "rate_per_1000", "share_participants", "representation_index", "relative_likelihood", "rl_ci_low",
     "rl_ci_high",
 ]
-MONTE_CARLO_DRAWS = 20_000
 DIMENSION_TITLES = {
     "sector": "sector", "local_authority": "council area", "role_level": "role level",
     "framework_area": "framework area", "gender": "gender", "age_band": "age band",
     "ethnicity": "ethnicity", "disability": "disability",
 }
+#: ``benchmark`` of an equity row: the category is part of the eligible population; it is
+#: outside it (e.g. frontline staff on a managers' programme: counted, no rate or index); the
+#: workforce table has no figure for it (e.g. ``not_recorded``); national bodies (not a council
+#: area: a rate of their own, outside the council-area spread and relative likelihoods).
+BENCHMARKS = ("eligible_population", "outside_eligible_population", "no_workforce_figure", "national_bodies")
 OUTCOME_STATS = ["mean_pre", "mean_post", "mean_change", "change_ci_low", "change_ci_high", "d_z",
                  "d_z_ci_low", "d_z_ci_high"]
 
@@ -66,7 +74,7 @@ class EquityResult(ResultDisplay):
     """The equity report's tables (all after disclosure control) and its suppression log.
 
     ``tables``: ``equity`` (CONTRACT columns, then ``reference_category``,
-    ``workforce_year``), ``goodness_of_fit``, ``council_areas``, ``lorenz``, ``spread``,
+    ``workforce_year``, ``population``, ``benchmark``), ``goodness_of_fit``, ``council_areas``, ``lorenz``, ``spread``,
     ``completion``, ``outcome_change``, ``declaration``, ``notes`` — safe to publish.
     ``log``: what was suppressed, with the original values — the evaluator's, never published.
     """
@@ -75,6 +83,10 @@ class EquityResult(ResultDisplay):
     log: pd.DataFrame
     references: dict[str, str] = field(default_factory=dict)
     workforce_years: dict[str, int] = field(default_factory=dict)
+    #: The eligible population (``programme.yaml`` ``eligible_population``) and the cohort's
+    #: year of enrolment the workforce years were chosen for.
+    population: str = eq.ALL_STAFF
+    cohort_year: int | None = None
 
 
 def label(category: str, dimension: str = "") -> str:
@@ -103,7 +115,7 @@ def label(category: str, dimension: str = "") -> str:
 
 def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, dimension: str,
                       notes: list[dict]) -> str | None:
-    bench = rows["eligible"].gt(0).to_numpy()
+    bench = rows["eligible"].gt(0).to_numpy() & ~_national(rows)
     cats = rows["category"].astype(str).tolist()
     if not bench.any():
         return None
@@ -132,6 +144,21 @@ def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, 
     return fallback
 
 
+def _national(rows: pd.DataFrame) -> np.ndarray:
+    """Rows of national bodies: a ``local_authority`` category that is not a council area."""
+    return ((rows["dimension"] == "local_authority") & rows["category"].isin(eq.NON_COUNCIL_AREAS)).to_numpy()
+
+
+def _benchmark(counts: pd.DataFrame) -> np.ndarray:
+    """:data:`BENCHMARKS` value of each row of :func:`~evaluation.stats.equity.category_counts`."""
+    has_figure = (counts["eligible"].gt(0)).to_numpy()
+    undeclared = counts["category"].astype(str).isin(UNDECLARED).to_numpy() | counts["category"].eq("not_recorded").to_numpy()
+    out = np.where(has_figure, "eligible_population",
+                   np.where(undeclared, "no_workforce_figure", "outside_eligible_population")).astype(object)
+    out[_national(counts)] = "national_bodies"
+    return out
+
+
 # ------------------------------------------------------------------------------- tables
 
 
@@ -150,9 +177,17 @@ def equity_tables(data: CohortData) -> EquityResult:
 
     Notes
     -----
-    The benchmark year of each dimension is the latest ``workforce.csv`` year at or before
-    the cohort's ``year`` (else the earliest after it; the latest when the cohort has no year);
-    it is in the ``workforce_year`` column. The Monte Carlo goodness-of-fit test uses
+    The denominator is the programme's ``eligible_population`` in ``workforce.csv``; for each
+    dimension the population's year nearest the cohort's year of enrolment
+    (:func:`~evaluation.reports.disclosure_plan.eligible_workforce`), in the ``workforce_year``
+    column. Participants in a category the eligible population does not have (``benchmark``
+    ``outside_eligible_population``: e.g. frontline staff on a managers' programme) are counted
+    in their row and in every share (shares are of all places), with ``eligible`` 0 and no
+    rate, index or relative likelihood. National bodies (``local_authority`` = ``national``) get
+    their own rate but no relative likelihood, and are left out of the council-area goodness of
+    fit, Lorenz curve and Gini — unless their count is suppressed, when they are pooled with the
+    suppressed areas so that it cannot be worked out from the council-area total (the
+    ``spread`` table says so). The Monte Carlo goodness-of-fit test uses
     :data:`MONTE_CARLO_DRAWS` draws seeded with ``[bootstrap.seed, crc32(dimension)]``.
     """
     coh = data.cohort
@@ -161,8 +196,10 @@ def equity_tables(data: CohortData) -> EquityResult:
     notes: list[dict] = []
     people, absent = people_with_dimensions(data, dims)
     notes += absent
-    workforce = eq.select_workforce(data.workforce, year=coh.year, dimensions=dims)
+    workforce = eligible_workforce(data, dims)
     counts = eq.category_counts(people, workforce, dims)
+    benchmark = _benchmark(counts)
+    counts.loc[benchmark == "outside_eligible_population", "eligible"] = 0.0
 
     plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
     flags = pd.Series([plan.flag("enrolled", d, c) for d, c in zip(counts["dimension"], counts["category"], strict=True)],
@@ -181,12 +218,31 @@ def equity_tables(data: CohortData) -> EquityResult:
             references[dim] = ref
     hide = (flags != "").to_numpy()
 
-    rep = collect_warnings(notes, "equity", lambda: eq.representation(
+    rep_notes: list[dict] = []
+    rep = collect_warnings(rep_notes, "equity", lambda: eq.representation(
         counts, reference=references, band=coh.equity.band, confidence_level=level))
+    notes += [n for n in rep_notes if "no eligible workforce figure" not in n["message"]]
+    for dim in dims:
+        rows = counts[(counts["dimension"] == dim).to_numpy() & (benchmark == "outside_eligible_population")]
+        if len(rows):
+            notes.append({"source": "equity", "warning": "OutsideEligiblePopulation", "message":
+                          f"dimension {dim!r}: {', '.join(rows['category'].astype(str))} is outside the eligible "
+                          f"population {data.programme.eligible_population!r}: places taken by people in it are "
+                          "counted (and in every share), with no rate, index or relative likelihood"})
+        rows = counts[(counts["dimension"] == dim).to_numpy() & (benchmark == "no_workforce_figure")
+                      & counts["participants"].gt(0).to_numpy()]
+        if len(rows):
+            notes.append({"source": "equity", "warning": "NoWorkforceFigure", "message":
+                          f"dimension {dim!r}: the workforce table has no figure for {', '.join(rows['category'])}: "
+                          "counted, with no rate, index or relative likelihood"})
     without_reference = ~rep["dimension"].isin(list(references)).to_numpy()
     for column in ("relative_likelihood", "rl_ci_low", "rl_ci_high"):
         rep.loc[without_reference, column] = np.nan
     rep.loc[without_reference, ["band", "reference_category"]] = ""
+    national = benchmark == "national_bodies"
+    for column in ("relative_likelihood", "rl_ci_low", "rl_ci_high"):
+        rep.loc[national, column] = np.nan
+    rep.loc[national, "band"] = ""
     for column in EQUITY_DEPENDENT:
         rep[column] = rep[column].where(~hide)
     rep["participants"] = rep["participants"].astype("Int64").where(~hide)
@@ -194,12 +250,16 @@ def equity_tables(data: CohortData) -> EquityResult:
     rep["suppressed"] = flags.to_numpy()
     years = {d: int(y) for d, y in workforce.groupby("dimension")["workforce_year"].first().items()}
     rep["workforce_year"] = rep["dimension"].map(years).astype("Int64")
-    table = rep[[*EQUITY_COLUMNS, "reference_category", "workforce_year"]].reset_index(drop=True)
+    rep["population"] = data.programme.eligible_population
+    rep["benchmark"] = benchmark
+    table = rep[[*EQUITY_COLUMNS, "reference_category", "workforce_year", "population", "benchmark"]] \
+        .reset_index(drop=True)
 
     tables: dict[str, pd.DataFrame] = {"equity": table}
-    tables["goodness_of_fit"] = collect_warnings(notes, "goodness_of_fit", lambda: _goodness_of_fit(
-        counts, hide, dims, coh.bootstrap.seed))
-    council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: _council_areas(table, counts, hide))
+    tables["goodness_of_fit"] = collect_warnings(notes, "goodness_of_fit", lambda: goodness_of_fit(
+        counts, hide, dims, coh.bootstrap.seed, benchmark,
+        {r["dimension"]: r["suppressed"] == "" for r in declaration_rows}))
+    council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: council_areas(table, counts, hide))
     tables["council_areas"], tables["lorenz"], tables["spread"] = council, lorenz, spread
 
     completion = eq.completion_by_group(people, dims, confidence_level=level).drop(columns="completed")
@@ -225,96 +285,9 @@ def equity_tables(data: CohortData) -> EquityResult:
     })
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
         .reset_index(drop=True)
-    return EquityResult(tables, plan.log(), references, years)
-
-
-def _goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], seed: int) -> pd.DataFrame:
-    """Goodness of fit per dimension, with the suppressed categories pooled into one."""
-    rows = []
-    for dim in dims:
-        mask = (counts["dimension"] == dim).to_numpy()
-        sub = counts[mask]
-        sup = hide[mask]
-        e = sub["eligible"].to_numpy(dtype="float64")
-        a = sub["participants"].to_numpy(dtype="float64")
-        bench = np.isfinite(e) & (e > 0)
-        obs = list(a[bench & ~sup])
-        exp = list(e[bench & ~sup])
-        pooled = int(sup.sum())
-        pool_obs, pool_exp = a[sup].sum(), e[sup & bench].sum()
-        if pooled and pool_exp > 0:
-            obs.append(pool_obs)
-            exp.append(pool_exp)
-        elif pooled:
-            warnings.warn(f"dimension {dim!r}: the suppressed categories have no eligible workforce figure and are "
-                          "left out of the goodness-of-fit test", DegenerateDataWarning, stacklevel=2)
-        dim_seed = [int(seed), zlib.crc32(dim.encode())]
-        if not bench.any():
-            res = {"method": "", "statistic": np.nan, "df": np.nan, "p_value": np.nan, "n": np.nan,
-                   "categories": 0, "min_expected": np.nan, "draws": 0}
-        else:
-            res = eq.goodness_of_fit(obs, exp, seed=dim_seed, draws=MONTE_CARLO_DRAWS)
-        method = {
-            "chi_square": "Pearson chi-square test (every expected count at least 5)",
-            "monte_carlo": f"Monte Carlo multinomial test ({MONTE_CARLO_DRAWS:,} draws, seed {dim_seed}): some "
-                           "expected counts are below 5",
-            "": "not computed",
-        }[res["method"]]
-        rows.append({
-            "dimension": dim, "method": res["method"] or "none", "statistic": res["statistic"], "df": res["df"],
-            "p_value": res["p_value"], "n": res["n"], "categories": res["categories"],
-            "pooled_suppressed_categories": pooled, "min_expected": res["min_expected"],
-            "draws": res["draws"], "description": method,
-        })
-    out = pd.DataFrame(rows)
-    out["n"] = out["n"].astype("Int64")
-    return out
-
-
-def _council_areas(table: pd.DataFrame, counts: pd.DataFrame, hide: np.ndarray
-                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Places per 1,000 by council area; Lorenz curve and Gini with suppressed areas pooled."""
-    mask = (counts["dimension"] == "local_authority").to_numpy()
-    columns = ["category", "participants", "eligible", "rate_per_1000", "suppressed"]
-    if not mask.any():
-        empty = pd.DataFrame(columns=columns)
-        return empty, pd.DataFrame(columns=["unit", "rate_per_1000", "cum_workforce_share", "cum_places_share"]), \
-            pd.DataFrame(columns=["measure", "value", "description"])
-    pub = table[mask]
-    council_mask = pub["eligible"].gt(0).to_numpy() & ~pub["category"].isin(eq.NON_COUNCIL_AREAS).to_numpy()
-    council = pub[council_mask][columns].reset_index(drop=True)
-    sub = counts[mask]
-    sup = hide[mask]
-    a = sub["participants"].to_numpy(dtype="float64")
-    e = sub["eligible"].to_numpy(dtype="float64")
-    bench = np.isfinite(e) & (e > 0)
-    keep = council_mask & ~sup
-    places, workforce = list(a[keep]), list(e[keep])
-    names = sub["category"].astype(str)[keep].tolist()
-    if sup.any() and e[sup & bench].sum() > 0:
-        places.append(a[sup].sum())
-        workforce.append(e[sup & bench].sum())
-        names.append("suppressed areas (pooled)")
-    if len(places) >= 2 and sum(places) > 0:
-        lorenz = eq.lorenz_curve(places, workforce, names)
-        g = eq.gini(places, workforce)
-    else:
-        warnings.warn("fewer than two council areas (or pooled groups) with places can be shown: no Lorenz curve "
-                      "or Gini coefficient", DegenerateDataWarning, stacklevel=2)
-        lorenz = pd.DataFrame(columns=["unit", "rate_per_1000", "cum_workforce_share", "cum_places_share"])
-        g = np.nan
-    zero = int((council["participants"] == 0).sum())
-    spread = pd.DataFrame([
-        {"measure": "gini", "value": g, "description": "Workforce-weighted Gini coefficient of places per 1,000 "
-         "across council areas (Brown's formula; 0 = places in proportion to the workforce), suppressed areas pooled"},
-        {"measure": "council_areas", "value": float(council_mask.sum()), "description": "Council areas compared"},
-        {"measure": "council_areas_without_places", "value": float(zero),
-         "description": "Council areas where no one had a place"},
-        {"measure": "suppressed_areas_pooled", "value": float(sup.sum()),
-         "description": "Areas (and national bodies) whose counts are suppressed, pooled into one unit for the "
-                        "Lorenz curve and the Gini coefficient"},
-    ])
-    return council, lorenz, spread
+    year = eq.enrolment_year(data.participants["enrolled_on"]) if "enrolled_on" in data.participants else None
+    return EquityResult(tables, plan.log(), references, years, data.programme.eligible_population,
+                        year if year is not None else coh.year)
 
 
 def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], plan: DisclosurePlan,

@@ -25,10 +25,88 @@ __all__ = [
 
 def _band_words(band: str, low: float, high: float) -> str:
     return {
-        "within": f"within the equitable band {low:.2f}-{high:.2f}",
-        "disparity": f"a disparity: the whole confidence interval lies outside {low:.2f}-{high:.2f}",
-        "inconclusive": f"inconclusive: the confidence interval reaches into the band {low:.2f}-{high:.2f}",
+        "within": f"within the equitable band: the whole confidence interval lies inside {low:.2f}-{high:.2f}",
+        "disparity": f"a disparity: the confidence interval excludes 1 and the estimate lies outside {low:.2f}-{high:.2f}",
+        "inconclusive": f"inconclusive: the confidence interval does not lie wholly inside {low:.2f}-{high:.2f}, so "
+                        "equal access is not shown, nor a difference beyond the band",
     }.get(band, "")
+
+
+#: The Equality Act 2010 protected characteristic each participant column records (s.4).
+PROTECTED_CHARACTERISTICS = {"gender": "sex", "age_band": "age", "ethnicity": "race", "disability": "disability"}
+#: Who a goodness-of-fit result is about, in plain words.
+_GOF_SUBJECT = {
+    "sector": "Staff of the different sectors", "local_authority": "Staff of the different council areas",
+    "role_level": "Staff at the different role levels", "gender": "Men and women",
+    "age_band": "People of different ages", "ethnicity": "People of different ethnic groups",
+    "disability": "Disabled and non-disabled people", "framework_area": "Staff of the different framework areas",
+}
+
+
+def _and(words) -> str:
+    """``a, b and c``.
+
+    Examples
+    --------
+    >>> _and(["sector"]), _and(["sector", "role level", "council area"])
+    ('sector', 'sector, role level and council area')
+    """
+    words = list(words)
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def _groups(k: int, one: str, many: str) -> str:
+    """``1 group shows`` / ``3 groups show``."""
+    return f"{k} group {one}" if k == 1 else f"{k} groups {many}"
+
+
+def _p_words(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def population_words(population: str) -> str:
+    """The eligible population in words.
+
+    Examples
+    --------
+    >>> population_words("first_and_middle_managers"), population_words("all_staff")
+    ('first-line and middle managers', 'all staff (the whole workforce)')
+    """
+    return {"all_staff": "all staff (the whole workforce)", "first_and_middle_managers": "first-line and middle managers",
+            "public_service_senior_managers": "senior managers and chief officers of public services"}.get(population, population.replace("_", " "))
+
+
+def year_gap_words(years: dict[str, int], cohort_year: int | None) -> str:
+    """Which workforce year is used, and how far it is from the cohort's year of enrolment.
+
+    Examples
+    --------
+    >>> year_gap_words({"sector": 2004, "gender": 2004}, 2004)
+    "the figures are for 2004, the cohort's year"
+    >>> year_gap_words({"sector": 2005}, 2004)
+    "the nearest year with figures is 2005, 1 year from the cohort's 2004"
+    >>> year_gap_words({"sector": 2018, "gender": 2005}, 2004)
+    "the nearest year with figures is 2005 for gender (1 year from the cohort's 2004) and 2018 for sector (14 years)"
+    """
+    distinct = sorted(set(years.values()))
+    if not distinct:
+        return "no workforce figures"
+    if cohort_year is None:
+        return "the figures are for " + ", ".join(str(y) for y in distinct)
+    if distinct == [cohort_year]:
+        return f"the figures are for {cohort_year}, the cohort's year"
+
+    def gap(y: int) -> str:
+        n = abs(y - cohort_year)
+        return f"{n} year{'s' if n != 1 else ''}"
+
+    if len(distinct) == 1:
+        return f"the nearest year with figures is {distinct[0]}, {gap(distinct[0])} from the cohort's {cohort_year}"
+    parts = []
+    for i, y in enumerate(distinct):
+        dims = ", ".join(DIMENSION_TITLES.get(d, d) for d, v in years.items() if v == y)
+        parts.append(f"{y} for {dims} ({gap(y)}" + (f" from the cohort's {cohort_year})" if i == 0 else ")"))
+    return "the nearest year with figures is " + " and ".join(parts)
 
 
 def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
@@ -68,11 +146,11 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
             continue
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         test = "chi-square test" if r.method == "chi_square" else "Monte Carlo multinomial test"
-        verdict = "differ from" if r.p_value < 0.05 else "are not clearly different from"
+        verdict = "differ from" if r.p_value < 1 - data.cohort.confidence_level else "are not clearly different from"
         out.append(Finding(
             f"equity.{r.dimension}.goodness_of_fit",
-            f"Places by {dim} {verdict} the eligible workforce's distribution ({test}, X² = {r.statistic:.1f}, "
-            f"df = {int(r.df)}, p = {'<0.001' if r.p_value < 0.001 else f'{r.p_value:.3f}'}).",
+            f"Places by {dim} {verdict} the eligible population's make-up ({test}, X² = {r.statistic:.1f}, "
+            f"df = {int(r.df)}, {_p_words(r.p_value)}).",
             r.p_value, None, None, f"p-value ({r.method})", "equity_goodness_of_fit"))
     spread = tables["spread"]
     if len(spread) and not pd.isna(spread.set_index("measure").loc["gini", "value"]):
@@ -80,7 +158,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
         out.append(Finding(
             "equity.local_authority.gini",
             f"Places per 1,000 eligible staff across council areas have a workforce-weighted Gini coefficient of "
-            f"{g:.2f} (0 = in proportion to the workforce).",
+            f"{g:.2f} (0 = in proportion to the eligible population).",
             g, None, None, "Gini coefficient (0 = equal)", "equity_spread"))
     for r in tables["declaration"].itertuples(index=False):
         if r.suppressed or pd.isna(r.declaration_rate) or r.dimension not in eq_protected(data):
@@ -119,19 +197,41 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     lo_band, hi_band = coh.equity.band
     table = tables["equity"]
     n = len(data.participants)
-    years = sorted(set(result.workforce_years.values()))
+    dims = list(coh.equity.dimensions)
+    protected = [d for d in dims if d in PROTECTED_CHARACTERISTICS]
+    access = [d for d in dims if d not in PROTECTED_CHARACTERISTICS]
+    population = md(population_words(result.population))
     lines = [
         f"## Summary for commissioners: equity of access, {md(data.programme.title)}, cohort {coh.cohort}"
-        + (f" ({coh.year})" if coh.year else ""),
+        + (f" ({result.cohort_year})" if result.cohort_year else ""),
         "",
-        f"**What is compared.** The {n} people who had a place are compared with the eligible workforce "
-        f"(workforce figures for {', '.join(str(y) for y in years) or 'no year'}: of the years in workforce.csv, "
-        "the nearest to the cohort's) by "
-        + ", ".join(DIMENSION_TITLES.get(d, d) for d in coh.equity.dimensions) + ". "
-        "For each group, the *relative likelihood* is its rate of places per 1,000 staff divided by the rate of a "
-        "reference group (1 = the same chance).",
+        "**Why this matters.** Under the Equality Act 2010, public bodies must have due regard to eliminating "
+        "discrimination and advancing equality of opportunity between people who share a protected characteristic "
+        "and those who do not (the public sector equality duty, section 149). "
+        + (("This report looks at the protected characteristics " + _and(
+            PROTECTED_CHARACTERISTICS[d] + ("" if PROTECTED_CHARACTERISTICS[d] == DIMENSION_TITLES.get(d, d)
+                                            else f" (recorded as {DIMENSION_TITLES.get(d, d)})") for d in protected)
+            + (", and, beside them, at " if access else ".")) if protected else "This report looks at ")
+        + (_and(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access." if access else ""),
         "",
+        f"**Who is compared.** The {n} people who had a place are compared with the programme's eligible "
+        f"population, {population}, not with the whole workforce; {year_gap_words(result.workforce_years, result.cohort_year)} "
+        "(workforce.csv, whose source column says which figures are illustrative). "
+        "For each group, the *relative likelihood* is its rate of places per 1,000 eligible staff divided by the rate "
+        "of a reference group (1 = the same chance).",
     ]
+    outside = table[table["benchmark"] == "outside_eligible_population"] if "benchmark" in table else table.iloc[0:0]
+    outside = outside[(outside["suppressed"] != "") | outside["participants"].fillna(0).gt(0)]
+    if len(outside):
+        listed = "; ".join(
+            f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}: "
+            + ("number withheld, to protect a small group" if r.suppressed else f"{int(r.participants)} places") + ")"
+            for r in outside.itertuples())
+        lines += ["", f"**Places outside the eligible population.** Some places went to people who are not "
+                  f"{population}: {listed}. They are counted in the tables and in every share of places (so the "
+                  "shares of the eligible groups add up to less than 100%), but have no rate, index or relative "
+                  "likelihood, because the eligible population has no one in their group to compare them with."]
+    lines.append("")
     clear = table[(table["band"] == "disparity")]
     under = clear[clear["relative_likelihood"] < 1].sort_values("relative_likelihood")
     over = clear[clear["relative_likelihood"] > 1].sort_values("relative_likelihood", ascending=False)
@@ -149,30 +249,69 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
             item(r) for r in under.itertuples()) + ".")
     else:
         lines.append("**Under-represented.** No group is clearly under-represented: for every group either the "
-                     "estimate is within the band or the confidence interval is too wide to tell.")
+                     "confidence interval includes the same chance as the reference group or the estimate is "
+                     "within the band.")
     if len(over):
         lines += ["", "**Over-represented, clearly.** " + "; ".join(item(r) for r in over.itertuples()) + "."]
     inconclusive = table[table["band"] == "inconclusive"]
     within = table[table["band"] == "within"]
-    lines += ["", f"**How sure we are.** A group is *within the band* when its relative likelihood lies between "
-              f"{lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways), shows a *disparity* when "
-              f"the whole {pct}% confidence interval lies outside that band, and is *inconclusive* otherwise. "
-              f"{len(clear)} groups show a disparity, {len(within)} are within the band and {len(inconclusive)} are "
-              f"inconclusive — with {n} places in the cohort, most small groups cannot be judged either way."]
+    lines += ["", f"**How sure we are.** A group is *within the band* only when its whole {pct}% confidence interval "
+              f"lies between {lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways): a claim of "
+              f"equal access needs the evidence for it. A group shows a *disparity* when the interval excludes 1 (the "
+              "same chance as the reference group) and the estimate lies outside the band, and is *inconclusive* "
+              f"otherwise. {_groups(len(clear), 'shows', 'show')} a disparity, {len(within)} "
+              f"{'is' if len(within) == 1 else 'are'} within the band and {len(inconclusive)} "
+              f"{'is' if len(inconclusive) == 1 else 'are'} inconclusive — with {n} places in the cohort, most small "
+              "groups cannot be judged either way."]
     gof = tables["goodness_of_fit"].dropna(subset=["p_value"])
-    differs = gof[gof["p_value"] < 0.05]
+    alpha = 1 - coh.confidence_level
+    differs = gof[gof["p_value"] < alpha]
     if len(gof):
-        lines += ["", "**Is the overall pattern more than chance?** The spread of places differs from the workforce "
-                  "by more than chance would explain for: "
-                  + (", ".join(DIMENSION_TITLES.get(d, d) for d in differs["dimension"]) or "no dimension")
-                  + " (goodness-of-fit tests; see the table for which test was used)."]
+        said = [("Among those who declared it, " + _GOF_SUBJECT.get(r.dimension, r.dimension).lower()
+                 if r.dimension in PROTECTED_CHARACTERISTICS
+                 else _GOF_SUBJECT.get(r.dimension, DIMENSION_TITLES.get(r.dimension, r.dimension)))
+                + f" did not get places in proportion to the eligible population (goodness of fit "
+                  f"{_p_words(r.p_value)})" for r in differs.itertuples()]
+        rest = [DIMENSION_TITLES.get(d, d) for d in gof["dimension"] if d not in set(differs["dimension"])]
+        text = "**Is the overall pattern more than chance?** "
+        text += (". ".join(said) + ". ") if said else ("For no dimension do the places differ from the eligible "
+                                                     "population's make-up by more than chance would explain. ")
+        if said and rest:
+            text += ("For " + _and(rest) + " the tests do not show a difference (which is not evidence that "
+                     "access was equal). ")
+        lines += ["", text + f"Goodness-of-fit tests at the {alpha:.2g} level; the table says which test was used."]
+    skipped = tables["goodness_of_fit"][tables["goodness_of_fit"]["method"] == "none"]
+    if len(skipped):
+        lines += ["", "The goodness-of-fit test is not shown for " + _and(
+            DIMENSION_TITLES.get(d, d) for d in skipped["dimension"]) + ": the number of places it would test "
+                  "would reveal a withheld group."]
+    nat = table[table["benchmark"] == "national_bodies"] if "benchmark" in table else table.iloc[0:0]
+    if len(nat):
+        r = nat.iloc[0]
+        if r["suppressed"]:
+            text = ("**National bodies.** Staff of national bodies (regulators, inspectorates, national agencies) are "
+                    "not a council area and are reported on their own; their number of places is withheld, to protect "
+                    "a small group.")
+        elif pd.isna(r["rate_per_1000"]):
+            text = (f"**National bodies.** Staff of national bodies are not a council area and are reported on their "
+                    f"own: {int(r['participants'])} places (the eligible population has no figure for them).")
+        else:
+            text = (f"**National bodies.** Staff of national bodies (regulators, inspectorates, national agencies) are "
+                    f"not a council area and are reported on their own: {int(r['participants'])} places, "
+                    f"{r['rate_per_1000']:.2f} per 1,000 eligible staff of national bodies.")
+        lines += ["", text]
     spread = tables["spread"].set_index("measure")["value"] if len(tables["spread"]) else pd.Series(dtype=float)
     if "gini" in spread and not pd.isna(spread["gini"]):
         council = tables["council_areas"].dropna(subset=["rate_per_1000"])
         top = council[council["rate_per_1000"] > 0].sort_values("rate_per_1000", kind="stable").tail(3)[::-1]
+        pooled_national = bool(spread.get("national_bodies_pooled", 0))
         lines += ["", f"**Across Scotland's council areas.** The workforce-weighted Gini coefficient of places per "
-                  f"1,000 staff is {spread['gini']:.2f} (0 would mean places in proportion to each area's workforce). "
-                  f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
+                  f"1,000 eligible staff is {spread['gini']:.2f} (0 would mean places in proportion to each area's "
+                  "eligible staff)"
+                  + ("; so that the national bodies' withheld number cannot be worked out, their places are pooled "
+                     "with the withheld council areas in it. " if pooled_national else
+                     ", national bodies left out. ")
+                  + f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
                   "no places"
                   + (("; the highest rates were in " + ", ".join(
                       f"{_md_label(r.category, r.dimension if 'dimension' in council else 'local_authority')} "

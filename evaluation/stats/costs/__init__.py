@@ -16,12 +16,14 @@ with a :class:`~evaluation.core.errors.DegenerateDataWarning`, never ``inf`` and
   real prices, split into the fixed part F and the per-participant part v: a :class:`Ledger`);
 * :mod:`~evaluation.stats.costs.measures` — :func:`cost_measures`, :func:`cost_summary` (total,
   fixed and variable cost, cost per enrolled participant, per completer and per reliable
-  improver, marginal costs: ``tables/cost_summary.csv``), :func:`costs_by_category`
+  improver, the cost of another cohort, each in the economic view and in cash:
+  ``tables/cost_summary.csv``), :func:`costs_by_category`
   (``tables/costs_by_category.csv``), :func:`cost_curve` (C(n) and the average cost as a
   programme grows, with cohort step costs);
 * :mod:`~evaluation.stats.costs.uncertainty` — :func:`bootstrap_costs` (seeded percentile
-  intervals, resampling participants with their cost and outcome together), :func:`tornado`
-  (one-way sensitivity analysis), :func:`wilson_interval`;
+  intervals, resampling participants with their cost and outcome together, for the cost per
+  reliable improver only), :func:`tornado` (one-way sensitivity over uncertain inputs),
+  :func:`wilson_interval`;
 * :mod:`~evaluation.stats.costs.benefits` — :func:`real_benefits`, :func:`benefit_cost`
   (Phillips benefit–cost ratio and ROI %).
 
@@ -52,6 +54,7 @@ from evaluation.stats.costs.measures import (
     BOOTSTRAP_MEASURES,
     COUNT_UNITS,
     MEASURE_DESCRIPTIONS,
+    MEASURE_VIEWS,
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
     BootstrapResult,
@@ -63,6 +66,7 @@ from evaluation.stats.costs.measures import (
 from evaluation.stats.costs.prices import GREEN_BOOK_RATE, deflate, money_unit, present_value
 from evaluation.stats.costs.uncertainty import (
     DEFAULT_RANGES,
+    TORNADO_INPUTS,
     TORNADO_MEASURES,
     bootstrap_costs,
     tornado,
@@ -77,10 +81,12 @@ __all__ = [
     "GREEN_BOOK_RATE",
     "LINE_ORDER",
     "MEASURE_DESCRIPTIONS",
+    "MEASURE_VIEWS",
     "PARTICIPANT_TIME_SOURCES",
     "SUMMARY_COLUMNS",
     "SUMMARY_ORDER",
     "TIME_CATEGORIES",
+    "TORNADO_INPUTS",
     "TORNADO_MEASURES",
     "BenefitCost",
     "BootstrapResult",

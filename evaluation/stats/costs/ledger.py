@@ -322,6 +322,8 @@ class Ledger(ResultDisplay):
         :data:`PARTICIPANT_TIME_SOURCES`).
     spending_year : int
         The latest price year of the cohort's own cost lines (the year the money was spent).
+    cohorts_served : int
+        The number of cohorts (with participants) that programme-level costs are shared over.
     """
 
     cohort: int
@@ -331,6 +333,7 @@ class Ledger(ResultDisplay):
     participant_time_source: str
     spending_year: int
     deflators: pd.DataFrame = field(repr=False)
+    cohorts_served: int = 1
 
     @property
     def enrolled(self) -> int:
@@ -362,6 +365,18 @@ class Ledger(ResultDisplay):
         """Participants' time (and backfill that replaces it), for the whole cohort."""
         lines = self.lines[self.lines["category"].isin(TIME_CATEGORIES)]
         return float(lines["real_total"].sum())
+
+    @property
+    def cash_variable_cost_per_participant(self) -> float:
+        """v without participants' time: what the commissioner pays per enrolled participant."""
+        if self.enrolled == 0:
+            return _NAN
+        return self.variable_cost_per_participant - self.participant_time_cost / self.enrolled
+
+    @property
+    def shared_cost(self) -> float:
+        """The cohort's share of programme-level fixed costs (apportioned by enrolment)."""
+        return self.fixed_cost - self.cohort_fixed_cost
 
     @property
     def cohort_fixed_cost(self) -> float:
@@ -553,4 +568,5 @@ def cost_ledger(
     shared = lines.loc[given, "price_year"]
     spending_year = int(own.max()) if len(own) else int(shared.max()) if len(shared) else int(base_year)
     return Ledger(cohort=cohort, base_year=int(base_year), lines=lines, participants=people,
-                  participant_time_source=source, spending_year=spending_year, deflators=deflators.copy())
+                  participant_time_source=source, spending_year=spending_year, deflators=deflators.copy(),
+                  cohorts_served=sum(1 for k in n_by_cohort.values() if k > 0))

@@ -1,8 +1,10 @@
 """Uncertainty of the cost measures: a seeded bootstrap and one-way sensitivity (tornado).
 
 :func:`bootstrap_costs` resamples participants with their cost and outcome kept together and
-gives percentile intervals; :func:`tornado` varies one input at a time (hourly cost, hours,
-completion and improvement rates within their Wilson intervals, the price base year).
+gives percentile intervals for the measures into which an outcome measured with error enters
+(cost per reliable improver); :func:`tornado` varies one uncertain input at a time (hourly cost
+and hours of participants' time, the apportioning of shared costs, the reliable-improvement rate
+within its Wilson interval), never a choice of units such as the price base year.
 """
 
 from __future__ import annotations
@@ -25,9 +27,8 @@ from evaluation.stats.costs.measures import (
     _ratio,
     cost_measures,
 )
-from evaluation.stats.costs.prices import _deflator_index, _factors
 
-__all__ = ["DEFAULT_RANGES", "TORNADO_MEASURES", "bootstrap_costs", "tornado", "wilson_interval"]
+__all__ = ["DEFAULT_RANGES", "TORNADO_INPUTS", "TORNADO_MEASURES", "bootstrap_costs", "tornado", "wilson_interval"]
 
 #: Default one-way sensitivity ranges, as multipliers of the base value (see :func:`tornado`).
 DEFAULT_RANGES: dict[str, tuple[float, float]] = {"hourly_cost": (0.8, 1.2), "hours": (0.75, 1.5)}
@@ -66,12 +67,15 @@ def bootstrap_costs(
 
     Notes
     -----
+    Only the measures into which an outcome measured with error enters get an interval
+    (:data:`~evaluation.stats.costs.measures.BOOTSTRAP_MEASURES`: the economic and cash cost
+    per reliable improver); money that was counted (totals, per place, per completer) has none.
     Campbell & Torgerson (1999), QJM 92:177: resample individuals with their cost and effect
     kept together. Each resample draws ``n`` of the ``n`` enrolled participants with
-    replacement, keeping each one's variable cost (per-participant lines + their own time),
-    completion and reliable-improvement flags together; the fixed cost F is not resampled.
-    Then ``C* = F + Σ c_i*``, cost per enrolled ``C*/n``, per completer ``C*/Σ completed*``,
-    per reliable improver ``C*/Σ improved*``. The interval is the percentile interval
+    replacement, keeping each one's variable cost (per-participant lines + their own time ``t_i``)
+    and reliable-improvement flag together; the fixed cost F is not resampled. Then
+    ``C* = F + Σ c_i*``, ``C_cash* = C* − Σ t_i*``, and the cost per reliable improver
+    ``C*/Σ improved*`` (cash: ``C_cash*/Σ improved*``). The interval is the percentile interval
     (``numpy.quantile``, linear interpolation) at ``(1 − level)/2`` and ``(1 + level)/2``.
     A resample with no completer (improver) has an unbounded ratio: it counts as +∞ when the
     percentiles are taken, and a limit that falls among those resamples is NaN (with a
@@ -94,9 +98,9 @@ def bootstrap_costs(
     ...     b = bootstrap_costs(ledger, ["a", "b", "c"], resamples=500, seed=1)
     >>> a.summary.equals(b.summary)
     True
-    >>> row = a.summary.set_index("measure").loc["cost_per_completer"]
+    >>> row = a.summary.set_index("measure").loc["cost_per_reliable_improver"]
     >>> float(row["value"]), bool(row["ci_low"] < row["value"] < row["ci_high"])
-    (166.66666666666666, True)
+    (333.3333333333333, True)
     """
     if isinstance(resamples, bool) or not isinstance(resamples, int | np.integer) or resamples < 100:
         raise ValueError(f"`resamples` must be a whole number ≥ 100, got {resamples!r}")
@@ -108,7 +112,6 @@ def bootstrap_costs(
     n = len(people)
     cost = people["variable_cost"].to_numpy(dtype="float64")
     time = people["time_cost"].to_numpy(dtype="float64")
-    completed = people["completed"].to_numpy(dtype="float64")
     improved_f = flags.astype("float64")
     fixed = ledger.fixed_cost
     rng = np.random.default_rng(int(seed))
@@ -119,15 +122,11 @@ def bootstrap_costs(
         size = min(chunk, int(resamples) - done)
         index = rng.integers(0, n, size=(size, n))
         total = fixed + cost[index].sum(axis=1)
-        n_completed = completed[index].sum(axis=1)
+        cash = total - time[index].sum(axis=1)
         n_improved = improved_f[index].sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            columns["total_cost"].append(total)
-            columns["variable_cost_per_participant"].append(cost[index].mean(axis=1))
-            columns["participant_time_cost"].append(time[index].sum(axis=1))
-            columns["cost_per_enrolled"].append(total / n)
-            columns["cost_per_completer"].append(np.where(n_completed > 0, total / n_completed, np.inf))
             columns["cost_per_reliable_improver"].append(np.where(n_improved > 0, total / n_improved, np.inf))
+            columns["cash_cost_per_reliable_improver"].append(np.where(n_improved > 0, cash / n_improved, np.inf))
         done += size
     draws = pd.DataFrame({m: np.concatenate(v) for m, v in columns.items()})
     observed = cost_measures(ledger, _ids(ledger, flags))
@@ -196,17 +195,46 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
     return float(low), float(high)
 
 
-TORNADO_MEASURES = ("cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver", "total_cost")
+TORNADO_MEASURES = ("cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver", "total_cost",
+                    "cash_cost_per_enrolled", "cash_cost_per_completer", "cash_cost_per_reliable_improver",
+                    "cash_total_cost")
+#: The inputs the tornado varies: each is uncertain (a choice of units, such as the price base
+#: year, is not an input: it changes every figure in proportion and says nothing about resources).
+TORNADO_INPUTS = ("hourly_cost", "hours", "shared_costs", "reliable_improvement_rate")
 
 
-def _scenario(ledger: Ledger, flags: np.ndarray, *, time_factor: float = 1.0, completion: float | None = None,
-              improvement: float | None = None, price_factor: float = 1.0) -> dict[str, float]:
+def _scenario(ledger: Ledger, flags: np.ndarray, *, time_factor: float = 1.0, shared_factor: float = 1.0,
+              improvement: float | None = None) -> dict[str, float]:
     n = ledger.enrolled
-    total = (ledger.total_cost + (time_factor - 1.0) * ledger.participant_time_cost) * price_factor
-    completers = ledger.completed if completion is None else completion * n
+    time = ledger.participant_time_cost * time_factor
+    cash = ledger.total_cost - ledger.participant_time_cost + (shared_factor - 1.0) * ledger.shared_cost
+    total = cash + time
     improvers = float(flags.sum()) if improvement is None else improvement * n
-    return {"total_cost": total, "cost_per_enrolled": total / n, "cost_per_completer": _ratio(total, completers),
-            "cost_per_reliable_improver": _ratio(total, improvers)}
+    out = {}
+    for prefix, money in (("", total), ("cash_", cash)):
+        out |= {f"{prefix}total_cost": money, f"{prefix}cost_per_enrolled": money / n,
+                f"{prefix}cost_per_completer": _ratio(money, ledger.completed),
+                f"{prefix}cost_per_reliable_improver": _ratio(money, improvers)}
+    return out
+
+
+def _shared_range(ledger: Ledger, override: tuple[float, float] | None) -> tuple[float, float, str, str, str]:
+    """Multipliers of the cohort's share of programme-level costs, their labels and the reason."""
+    if override is not None:
+        low, high = override
+        return low, high, f"×{low:g}", f"×{high:g}", "range given in `ranges`"
+    lines = ledger.lines[(ledger.lines["level"] == "programme") & (ledger.lines["component"] == "fixed")]
+    if ledger.shared_cost <= 0 or not len(lines):
+        return 1.0, 1.0, "none", "none", "the cohort bears no programme-level fixed costs"
+    share = float(lines["share"].iloc[0])
+    equal = 1.0 / ledger.cohorts_served
+    if ledger.cohorts_served == 1:
+        return 1.0, 1.0, f"{share:.1%}", f"{share:.1%}", \
+            "one cohort: it bears all the programme-level costs whatever the rule"
+    low, high = sorted((share, equal))
+    return low / share, high / share, f"{low:.1%}", f"{high:.1%}", (
+        f"shared set-up costs apportioned by enrolment ({share:.1%}, the base) or in equal shares over the "
+        f"{ledger.cohorts_served} cohorts ({equal:.1%}): the rule is a convention")
 
 
 def tornado(
@@ -215,10 +243,9 @@ def tornado(
     *,
     measure: str = "cost_per_completer",
     ranges: Mapping[str, tuple[float, float]] | None = None,
-    base_years: tuple[int, int] | None = None,
     confidence_level: float = 0.95,
 ) -> pd.DataFrame:
-    """One-way sensitivity analysis of a cost measure (the data of a tornado chart).
+    """One-way sensitivity analysis of a cost measure over its uncertain inputs (a tornado chart).
 
     Parameters
     ----------
@@ -226,41 +253,46 @@ def tornado(
     improved : Series of bool or iterable of ids, optional
         Reliable improvers on the primary scale.
     measure : str, default ``"cost_per_completer"``
-        One of ``cost_per_enrolled, cost_per_completer, cost_per_reliable_improver, total_cost``.
+        One of :data:`TORNADO_MEASURES` (economic, or ``cash_…``).
     ranges : mapping, optional
         Low and high multipliers for ``hourly_cost`` and ``hours`` (default
-        :data:`DEFAULT_RANGES`: hourly cost ×0.8 to ×1.2, hours ×0.75 to ×1.5).
-    base_years : (int, int), optional
-        Alternative price bases (default: the year the cohort's money was spent, and the
-        latest year of the deflator series).
+        :data:`DEFAULT_RANGES`: hourly cost ×0.8 to ×1.2, hours ×0.75 to ×1.5) and, to
+        override the apportioning rules, ``shared_costs``.
     confidence_level : float, default 0.95
-        For the Wilson intervals of the completion and reliable-improvement rates.
+        For the Wilson interval of the reliable-improvement rate.
 
     Returns
     -------
     DataFrame
-        ``input, description, low_setting, high_setting, value_low, value_high, value_base,
-        swing, measure, unit, price_base_year``, one row per input, sorted by ``swing``
-        (|value_high − value_low|), largest first.
+        ``input, description, low_setting, high_setting, reason, value_low, value_high,
+        value_base, swing, measure, unit, price_base_year``, one row per input of
+        :data:`TORNADO_INPUTS` that can move the measure, sorted by ``swing``
+        (|value_high − value_low|), largest first. ``reason`` says why the range was tried.
 
     Notes
     -----
-    One input varies at a time, the others stay at their base values (domain anchors 3.3):
+    One input varies at a time, the others stay at their base values (domain anchors 3.3).
+    Only uncertain inputs are varied: what was counted (the cohort's cost lines, enrolment,
+    completion) is not, nor is a choice of units such as the price base year (a change of
+    units moves every figure in proportion and says nothing about the resources used).
 
     * ``hourly_cost`` — the hourly cost of participants' time (salary, on-costs and
       overheads, PSSRU), ×0.8 to ×1.2: on-costs and overheads vary between employers;
-    * ``hours`` — hours of participants' time, ×0.75 to ×1.5: attendance may be over-recorded,
-      and travel, reflective assignments and the workplace project are not session hours;
-      (both scale the participants'-time component, whether from rows or derived);
-    * ``completion_rate`` — the Wilson interval of the observed completion rate (the number
-      of completers is rate × enrolled; costs unchanged);
-    * ``reliable_improvement_rate`` — the Wilson interval of the share who reliably improved;
-    * ``price_base_year`` — the same resources priced in another year's money
-      (× D_alt / D_base). This is a change of price basis, not uncertainty about resources; it
-      shows how much the choice of base year matters when comparing figures.
+    * ``hours`` — hours of participants' time, ×0.75 to ×1.5: recorded hours may overstate the
+      time away from work (attendance over-recorded) or understate it (travel and work between
+      sessions, such as assignments or a workplace project, are not counted)
+      (both scale the participants'-time component, whether from rows or derived, and so
+      leave cash measures unchanged);
+    * ``shared_costs`` — the cohort's share ``s`` of programme-level fixed costs S (needs
+      assessment, design, programme evaluation): apportioned by enrolment (``n_c / Σn``, the
+      base) or in equal shares over the K cohorts (``1/K``); the measure moves by
+      ``S × (1/K ÷ s − 1)``;
+    * ``reliable_improvement_rate`` — the Wilson interval of the share who reliably improved
+      (an outcome measured with error); improvers = rate × enrolled.
 
-    Inputs that do not move the measure get a zero swing (e.g. completion for cost per
-    reliable improver).
+    Inputs that cannot move the measure are left out (the improvement rate for anything but a
+    cost per reliable improver, participants' time for cash measures); an input that could but
+    does not (one cohort bears all shared costs whatever the rule) has a zero swing and says why.
 
     Examples
     --------
@@ -274,53 +306,52 @@ def tornado(
     >>> t = tornado(ledger, measure="cost_per_enrolled").set_index("input")
     >>> t.loc["hours", ["value_low", "value_base", "value_high"]].tolist()
     [825.0, 850.0, 900.0]
+    >>> "price_base_year" in t.index
+    False
     """
     check_choice(measure, TORNADO_MEASURES, "measure")
     level = check_confidence_level(confidence_level)
-    settings = {**DEFAULT_RANGES, **(dict(ranges) if ranges else {})}
-    unknown = sorted(set(settings) - set(DEFAULT_RANGES))
+    given = dict(ranges) if ranges else {}
+    unknown = sorted(set(given) - {*DEFAULT_RANGES, "shared_costs"})
     if unknown:
-        raise ValueError(f"`ranges` has unknown input(s) {unknown}; allowed: {sorted(DEFAULT_RANGES)}")
-    for name, (low, high) in settings.items():
+        raise ValueError(f"`ranges` has unknown input(s) {unknown}; allowed: {sorted({*DEFAULT_RANGES, 'shared_costs'})}")
+    for name, (low, high) in given.items():
         if not (0 <= low <= high):
             raise ValueError(f"`ranges[{name!r}]` must be (low, high) multipliers with 0 ≤ low ≤ high")
+    settings = {**DEFAULT_RANGES, **{k: v for k, v in given.items() if k in DEFAULT_RANGES}}
     flags = _improved_flags(ledger, improved)
-    lookup = _deflator_index(ledger.deflators)
-    if base_years is None:
-        base_years = (ledger.spending_year, max(lookup))
-    low_year, high_year = (int(y) for y in base_years)
-    # the same resources in another year's prices: × D_alt / D_base
-    factor_low, factor_high = 1.0 / _factors([low_year, high_year], lookup, ledger.base_year, "`base_years`")
     n = ledger.enrolled
     base = _scenario(ledger, flags)[measure]
-    c_lo, c_hi = wilson_interval(ledger.completed, n, level)
+    s_lo, s_hi, s_lo_text, s_hi_text, s_reason = _shared_range(ledger, given.get("shared_costs"))
     i_lo, i_hi = wilson_interval(float(flags.sum()), n, level)
     pct = f"{level:.0%}"
+    (h_lo, h_hi), (t_lo, t_hi) = settings["hourly_cost"], settings["hours"]
     rows = [
         ("hourly_cost", "Hourly cost of participants' time (salary, on-costs, overheads)",
-         f"×{settings['hourly_cost'][0]:g}", f"×{settings['hourly_cost'][1]:g}",
-         _scenario(ledger, flags, time_factor=settings["hourly_cost"][0]),
-         _scenario(ledger, flags, time_factor=settings["hourly_cost"][1])),
+         f"×{h_lo:g}", f"×{h_hi:g}", "on-costs and overheads vary between employers (PSSRU unit-cost schema)",
+         _scenario(ledger, flags, time_factor=h_lo), _scenario(ledger, flags, time_factor=h_hi)),
         ("hours", "Hours of participants' time on the programme",
-         f"×{settings['hours'][0]:g}", f"×{settings['hours'][1]:g}",
-         _scenario(ledger, flags, time_factor=settings["hours"][0]),
-         _scenario(ledger, flags, time_factor=settings["hours"][1])),
-        ("completion_rate", f"Completion rate ({pct} Wilson interval; observed {ledger.completed / n:.1%})",
-         f"{c_lo:.1%}", f"{c_hi:.1%}",
-         _scenario(ledger, flags, completion=c_lo), _scenario(ledger, flags, completion=c_hi)),
+         f"×{t_lo:g}", f"×{t_hi:g}", "recorded hours may overstate the time away from work (attendance "
+         "over-recorded) or understate it (travel and work between sessions are not counted)",
+         _scenario(ledger, flags, time_factor=t_lo), _scenario(ledger, flags, time_factor=t_hi)),
+        ("shared_costs", "Share of programme-level set-up costs borne by the cohort", s_lo_text, s_hi_text,
+         s_reason, _scenario(ledger, flags, shared_factor=s_lo), _scenario(ledger, flags, shared_factor=s_hi)),
         ("reliable_improvement_rate",
-         f"Share reliably improved ({pct} Wilson interval; observed {flags.sum() / n:.1%})",
-         f"{i_lo:.1%}", f"{i_hi:.1%}",
+         f"Share reliably improved (observed {flags.sum() / n:.1%})", f"{i_lo:.1%}", f"{i_hi:.1%}",
+         f"who reliably improved is measured with error: the ends of its {pct} Wilson interval",
          _scenario(ledger, flags, improvement=i_lo), _scenario(ledger, flags, improvement=i_hi)),
-        ("price_base_year", f"Price base year (report: {ledger.base_year})", str(low_year), str(high_year),
-         _scenario(ledger, flags, price_factor=factor_low), _scenario(ledger, flags, price_factor=factor_high)),
     ]
+    # an input that cannot move the measure is left out: participants' time for a cash measure,
+    # the improvement rate for anything but a cost per reliable improver
+    cash = measure.startswith("cash_")
+    rows = [r for r in rows if not (cash and r[0] in DEFAULT_RANGES)
+            and not (r[0] == "reliable_improvement_rate" and not measure.endswith("per_reliable_improver"))]
     out = []
-    for name, description, lo_set, hi_set, lo, hi in rows:
+    for name, description, lo_set, hi_set, reason, lo, hi in rows:
         v_lo, v_hi = lo[measure], hi[measure]
         swing = abs(v_hi - v_lo) if not (math.isnan(v_lo) or math.isnan(v_hi)) else _NAN
         out.append({"input": name, "description": description, "low_setting": lo_set, "high_setting": hi_set,
-                    "value_low": v_lo, "value_high": v_hi, "value_base": base, "swing": swing,
+                    "reason": reason, "value_low": v_lo, "value_high": v_hi, "value_base": base, "swing": swing,
                     "measure": measure, "unit": ledger.unit, "price_base_year": ledger.base_year})
     table = pd.DataFrame(out)
     table["_key"] = table["swing"].fillna(-1.0)

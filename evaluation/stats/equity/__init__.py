@@ -5,8 +5,8 @@ come out). They compute on the data as given: disclosure control is applied afte
 :mod:`evaluation.reports.equity_report`, which also pools suppressed cells before any statistic that
 could otherwise be solved for them (goodness of fit, Gini).
 
-* :mod:`~evaluation.stats.equity.benchmark` — :func:`select_workforce` (the benchmark year to
-  use for each dimension), :func:`category_counts` (participants and eligible workforce per
+* :mod:`~evaluation.stats.equity.benchmark` — :func:`select_workforce` (the eligible
+  population, and the year nearest the cohort's :func:`enrolment_year` for each dimension), :func:`category_counts` (participants and eligible workforce per
   dimension × category);
 * :mod:`~evaluation.stats.equity.representation` — :func:`katz_ci`, :func:`classify_band`,
   :func:`representation` (rate per 1,000, shares, representation index, relative likelihood
@@ -24,7 +24,13 @@ could otherwise be solved for them (goodness of fit, Gini).
 
 from __future__ import annotations
 
-from evaluation.stats.equity.benchmark import category_counts, select_workforce
+from evaluation.stats.equity.benchmark import (
+    ALL_STAFF,
+    category_counts,
+    enrolment_year,
+    select_workforce,
+    workforce_populations,
+)
 from evaluation.stats.equity.goodness_of_fit import goodness_of_fit
 from evaluation.stats.equity.groups import completion_by_group, declaration_rates
 from evaluation.stats.equity.representation import (
@@ -37,6 +43,7 @@ from evaluation.stats.equity.representation import (
 from evaluation.stats.equity.spread import NON_COUNCIL_AREAS, gini, lorenz_curve
 
 __all__ = [
+    "ALL_STAFF",
     "BANDS",
     "NON_COUNCIL_AREAS",
     "REPRESENTATION_COLUMNS",
@@ -44,10 +51,12 @@ __all__ = [
     "classify_band",
     "completion_by_group",
     "declaration_rates",
+    "enrolment_year",
     "gini",
     "goodness_of_fit",
     "katz_ci",
     "lorenz_curve",
     "representation",
     "select_workforce",
+    "workforce_populations",
 ]

@@ -1,6 +1,7 @@
 """The eligible-workforce benchmark, and participants and workforce per category.
 
-:func:`select_workforce` picks the benchmark year for each dimension; :func:`category_counts`
+:func:`select_workforce` picks the eligible population and, for each dimension, the year nearest
+the cohort's (:func:`enrolment_year`); :func:`category_counts`
 counts participants and eligible staff per dimension × category, keeping categories found on
 one side only.
 """
@@ -14,7 +15,43 @@ import pandas as pd
 
 from evaluation.core.checks import check_columns, check_unique
 
-__all__ = ["category_counts", "select_workforce"]
+__all__ = ["ALL_STAFF", "category_counts", "enrolment_year", "select_workforce", "workforce_populations"]
+
+
+#: The population a ``workforce.csv`` without a ``population`` column describes.
+ALL_STAFF = "all_staff"
+
+
+def workforce_populations(workforce: pd.DataFrame) -> list[str]:
+    """The populations a workforce table describes (``all_staff`` when it has no ``population`` column).
+
+    Examples
+    --------
+    >>> workforce_populations(pd.DataFrame({"year": [2018], "dimension": ["sector"]}))
+    ['all_staff']
+    """
+    if "population" not in workforce:
+        return [ALL_STAFF]
+    return sorted(set(workforce["population"].dropna().astype(str)))
+
+
+def enrolment_year(enrolled_on: pd.Series) -> int | None:
+    """The cohort's year: the calendar year in which most of its participants enrolled.
+
+    Ties go to the earlier year; None when no date is known.
+
+    Examples
+    --------
+    >>> enrolment_year(pd.Series(pd.to_datetime(["2004-09-01", "2004-10-01", "2005-01-10"])))
+    2004
+    >>> enrolment_year(pd.Series([], dtype="datetime64[ns]")) is None
+    True
+    """
+    years = pd.to_datetime(enrolled_on, errors="coerce").dropna().dt.year
+    if years.empty:
+        return None
+    counts = years.value_counts()
+    return int(min(y for y, n in counts.items() if n == counts.max()))
 
 
 def select_workforce(
@@ -22,39 +59,56 @@ def select_workforce(
     *,
     year: int | None = None,
     dimensions: Sequence[str] | None = None,
+    population: str | None = None,
 ) -> pd.DataFrame:
-    """The eligible-workforce benchmark for a cohort: one year per dimension.
+    """The eligible-workforce benchmark for a cohort: one population, one year per dimension.
 
     Parameters
     ----------
     workforce : DataFrame
-        ``year, dimension, category, headcount`` (``workforce.csv``; possibly several years).
+        ``year, dimension, category, headcount`` and optionally ``population``
+        (``workforce.csv``; possibly several populations and years).
     year : int, optional
-        The cohort's year. For each dimension the latest year at or before it is used; if
-        there is none, the earliest year after it. None: the latest year.
+        The cohort's year. For each dimension the population's year nearest to it is used
+        (on a tie, the earlier). None: the latest year.
     dimensions : sequence of str, optional
         Keep only these dimensions.
+    population : str, optional
+        The eligible population (a value of ``population``); default ``all_staff``. A table
+        without a ``population`` column describes ``all_staff``.
 
     Returns
     -------
     DataFrame
-        ``dimension, category, eligible, workforce_year``, in the input order.
+        ``dimension, category, eligible, workforce_year, population``, in the input order.
+
+    Raises
+    ------
+    ValueError
+        ``population`` is not one of the table's populations (the message lists them).
 
     Examples
     --------
     >>> wf = pd.DataFrame({"year": [2003, 2003, 2006, 2006], "dimension": ["sector"] * 4,
     ...                    "category": ["a", "b", "a", "b"], "headcount": [10, 20, 30, 40]})
-    >>> select_workforce(wf, year=2005)
-      dimension category  eligible  workforce_year
-    0    sector        a      10.0            2003
-    1    sector        b      20.0            2003
-    >>> select_workforce(wf, year=2001)["workforce_year"].unique().tolist()
-    [2003]
+    >>> select_workforce(wf, year=2004)
+      dimension category  eligible  workforce_year population
+    0    sector        a      10.0            2003  all_staff
+    1    sector        b      20.0            2003  all_staff
+    >>> select_workforce(wf, year=2005)["workforce_year"].unique().tolist()
+    [2006]
     >>> select_workforce(wf)["workforce_year"].unique().tolist()
     [2006]
     """
     check_columns(workforce, ["year", "dimension", "category", "headcount"], "workforce")
+    population = ALL_STAFF if population is None else str(population)
+    known = workforce_populations(workforce)
+    if population not in known:
+        raise ValueError(f"`population` {population!r} is not a population of the workforce table; "
+                         f"its populations are: {', '.join(known)}")
     frame = workforce
+    if "population" in frame:
+        frame = frame[frame["population"].astype(str) == population]
     if dimensions is not None:
         frame = frame[frame["dimension"].isin(list(dimensions))]
     pieces = []
@@ -62,25 +116,23 @@ def select_workforce(
         years = sorted(int(y) for y in grp["year"].dropna().unique())
         if not years:
             continue
-        if year is None:
-            chosen = years[-1]
-        else:
-            before = [y for y in years if y <= year]
-            chosen = before[-1] if before else years[0]
+        chosen = years[-1] if year is None else min(years, key=lambda y: (abs(y - year), y))
         rows = grp[grp["year"] == chosen]
         dup = rows["category"][rows["category"].duplicated()].tolist()
         if dup:
-            raise ValueError(f"`workforce` has more than one headcount for dimension {dimension!r}, "
-                             f"year {chosen}, category(ies) {dup}")
+            raise ValueError(f"`workforce` has more than one headcount for population {population!r}, dimension "
+                             f"{dimension!r}, year {chosen}, category(ies) {dup}")
         pieces.append(pd.DataFrame({
             "dimension": rows["dimension"].astype(str).to_numpy(),
             "category": rows["category"].astype(str).to_numpy(),
             "eligible": pd.to_numeric(rows["headcount"]).astype("float64").to_numpy(),
             "workforce_year": chosen,
+            "population": population,
         }))
     if not pieces:
         return pd.DataFrame({"dimension": pd.Series(dtype=str), "category": pd.Series(dtype=str),
-                             "eligible": pd.Series(dtype="float64"), "workforce_year": pd.Series(dtype="int64")})
+                             "eligible": pd.Series(dtype="float64"), "workforce_year": pd.Series(dtype="int64"),
+                             "population": pd.Series(dtype=str)})
     return pd.concat(pieces, ignore_index=True)
 
 

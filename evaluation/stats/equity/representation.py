@@ -123,29 +123,35 @@ def classify_band(
     Returns
     -------
     ndarray of str
-        ``within`` when the estimate lies in the band (ends included); ``disparity`` when the
-        whole CI lies outside it (above or below); otherwise — including a missing CI —
-        ``inconclusive``; ``""`` where the estimate is missing.
+        ``within`` when the whole CI lies inside the band (ends included): a claim of equal
+        access needs the evidence for it; ``disparity`` when the CI excludes 1 and the
+        estimate lies outside the band; otherwise — including a missing CI — ``inconclusive``;
+        ``""`` where the estimate is missing.
 
     Notes
     -----
-    The band 0.80–1.25 is the four-fifths rule of the US Uniform Guidelines on Employee
-    Selection Procedures (1978, 41 CFR 60-3.4) applied in both directions (1/0.8 = 1.25), as
-    used with the NHS Workforce Race Equality Standard's indicator 4 (relative likelihood of
-    accessing non-mandatory training and CPD). It is a configurable convention, not a test.
+    METHODS, "Equity of access". The band 0.80–1.25 is the four-fifths rule of the US Uniform
+    Guidelines on Employee Selection Procedures (1978, 41 CFR 60-3.4) applied in both
+    directions (1/0.8 = 1.25), as used with the NHS Workforce Race Equality Standard's
+    indicator 4 (relative likelihood of accessing non-mandatory training and CPD). It is a
+    configurable convention, not a test. A point estimate inside the band with a wide interval
+    is ``inconclusive``, not ``within``; an estimate outside the band whose interval excludes 1
+    is a ``disparity`` even if the interval reaches into the band.
 
     Examples
     --------
-    >>> classify_band([1.1, 0.3, 0.6, 0.0, 0.0], [0.8, 0.2, 0.4, np.nan, 0.0],
-    ...               [1.5, 0.5, 0.9, np.nan, 0.15]).tolist()
-    ['within', 'disparity', 'inconclusive', 'inconclusive', 'disparity']
+    >>> classify_band([1.1, 1.18, 1.89, 0.6, 0.0, 0.0, 0.0], [0.9, 0.45, 1.23, 0.4, np.nan, 0.0, 0.0],
+    ...               [1.2, 3.10, 2.91, 0.9, np.nan, 0.15, 1.4]).tolist()
+    ['within', 'inconclusive', 'disparity', 'disparity', 'inconclusive', 'disparity', 'inconclusive']
     """
     lo_band, hi_band = _check_band(band)
     est, low, high = (np.atleast_1d(np.asarray(x, dtype="float64")) for x in (estimate, low, high))
     out = np.full(est.shape, "inconclusive", dtype=object)
     with np.errstate(invalid="ignore"):
-        out[(high < lo_band) | (low > hi_band)] = "disparity"
-        out[(est >= lo_band) & (est <= hi_band)] = "within"
+        excludes_one = (high < 1) | (low > 1)
+        outside = (est < lo_band) | (est > hi_band)
+        out[excludes_one & outside] = "disparity"
+        out[(low >= lo_band) & (high <= hi_band)] = "within"
     out[np.isnan(est)] = ""
     return out
 
@@ -197,7 +203,8 @@ def representation(
       "disparity index" of utilisation over availability);
     * ``relative_likelihood = rate_k / rate_reference`` as NHS WRES indicator 4 (relative
       likelihood of accessing non-mandatory training), with the Katz log CI
-      (:func:`katz_ci`) and the band (:func:`classify_band`). The reference row has
+      (:func:`katz_ci`) and the band (:func:`classify_band`: ``within`` only when the whole
+      CI lies in the band). The reference row has
       relative likelihood 1, no CI and no band; categories without a workforce figure have
       neither. A category with no participants has relative likelihood 0 and the one-sided
       interval ``[0, U]`` of :func:`katz_ci`.

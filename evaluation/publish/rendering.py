@@ -1,0 +1,51 @@
+"""An executed report notebook rendered to HTML for commissioners: no code, readable offline.
+
+nbconvert's lab template, extended by ``templates/report/`` (no scripts fetched from the
+network; alternative text on figures; a provenance footer; the page's ``<title>``; the style of
+``templates/report/evaluation.css``, which makes wide tables wrap on screen and in print). Table
+headings and cells that hold codes (``change_ci_high``, ``pre_follow_up``) may break after an
+underscore (:func:`break_codes`), so a wide table can wrap inside the page without splitting
+words elsewhere. Rendering changes no number and no word.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from evaluation.core.io import write_text
+from evaluation.publish.cohort_index import first_heading
+
+__all__ = ["TEMPLATES", "break_codes", "render_html"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+_PLAIN_CELL = re.compile(r"(<t[hd]\b[^>]*>)([^<]*)(</t[hd]>)")
+
+
+def break_codes(html: str) -> str:
+    """Let the text of a table's plain cells (no markup inside) break after an underscore
+    (``<wbr>``); everything else is left as it is, byte for byte.
+
+    Examples
+    --------
+    >>> break_codes('<th class="x_y">change_ci_high</th><td>0.45</td><td><b>a_b</b></td>')
+    '<th class="x_y">change_<wbr>ci_<wbr>high</th><td>0.45</td><td><b>a_b</b></td>'
+    """
+    return _PLAIN_CELL.sub(lambda m: m[1] + m[2].replace("_", "_<wbr>") + m[3], html)
+
+
+def render_html(notebook: Path, html: Path, *, title: str | None = None) -> None:
+    """Render an executed notebook to HTML without code, readable offline; ``title`` is the
+    page's ``<title>`` (escaped by the template; default: the notebook's first heading)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.register_filter("break_codes", break_codes)
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = title or first_heading(nb.cells) or Path(notebook).stem.replace("_", " ")
+    body, _ = exporter.from_notebook_node(nb)
+    write_text(body, html)

@@ -1,0 +1,56 @@
+"""What the command line prints on a run that succeeds: one demo-key warning, and no kernel errors."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import warnings
+
+from evaluation.cli import _demo_key_notice
+from evaluation.core.errors import DegenerateDataWarning, DemoKeyWarning
+from evaluation.publish.pipeline import _kernel_manager_class
+
+
+def test_demo_key_warning_is_printed_once_when_issued(capsys):
+    # Ingesting a programme and the programme it is compared with issues the warning twice.
+    with _demo_key_notice():
+        warnings.warn("using the public DEMO pseudonymisation key", DemoKeyWarning, stacklevel=1)
+        print("after the first warning", flush=True)
+        warnings.warn("using the public DEMO pseudonymisation key", DemoKeyWarning, stacklevel=1)
+    err = capsys.readouterr().err
+    assert err.count("[evaluation] WARNING: using the public DEMO pseudonymisation key") == 1
+
+
+def test_other_warnings_still_reach_the_user(monkeypatch):
+    shown: list[type] = []
+    monkeypatch.setattr(warnings, "showwarning", lambda message, category, *args, **kwargs: shown.append(category))
+    with _demo_key_notice():
+        warnings.simplefilter("always")
+        warnings.warn("no variance at either wave", DegenerateDataWarning, stacklevel=1)
+        warnings.warn("using the public DEMO pseudonymisation key", DemoKeyWarning, stacklevel=1)
+    assert shown == [DegenerateDataWarning]
+
+
+def test_shutting_a_report_kernel_down_does_not_interrupt_it():
+    # jupyter_client interrupts a kernel before asking it to shut down; when the interrupt lands in
+    # the kernel's last message handler, ipykernel logs "KeyboardInterrupt caught in kernel." on a
+    # run that succeeded. The report kernels are shut down without the interrupt.
+    sent: list[int] = []
+
+    async def scenario():
+        km = _kernel_manager_class()(kernel_name="python3")
+        await km.start_kernel()
+        real_signal = km._async_signal_kernel
+
+        async def record(signum):
+            sent.append(signum)
+            await real_signal(signum)
+
+        km._async_signal_kernel = record
+        await km.interrupt_kernel()          # an interrupt while running still goes through
+        await km.shutdown_kernel()
+        return km.is_alive
+
+    alive = asyncio.run(scenario())
+    assert sent.count(signal.SIGINT) == 1
+    assert alive is not True
