@@ -105,7 +105,7 @@ HEADERS: dict[str, str] = {
     "swing": "Swing", "undefined_draws": "Resamples without a value", "resamples": "Resamples", "seed": "Seed",
     "item": "Benchmark", "low": "Low", "high": "High", "low_real": "Low (real)", "high_real": "High (real)",
     "programme_title": "Programme", "year": "Year", "enrolled": "Enrolled",
-    "reliable_improvers": "Reliable improvers", "cost_per_enrolled": "Cost per place",
+    "reliable_improvers": "Reliable improvers", "cost_per_enrolled": "Economic cost per place",
     "cost_per_completer": "Cost per completer", "cost_per_reliable_improver": "Cost per reliable improver",
     "participant_time_source": "Participants' time from", "kirkpatrick_level": "Kirkpatrick level",
     "view": "Cash or economic", "share_of_cash": "Share of cash cost", "reason": "Why this range",
