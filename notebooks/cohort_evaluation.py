@@ -32,6 +32,7 @@ from evaluation.data.cohort import load_cohort_data, scale_info
 from evaluation.publish.publisher import Publisher
 from evaluation.reports import outcome_report as report
 from evaluation.reports.display import show_table
+from evaluation.reports.glossary import REPORT_TERMS, glossary_markdown, link_terms
 from evaluation.viz import outcome_plots as plots
 
 data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
@@ -41,7 +42,7 @@ titles = data.titles
 first = data.cohort.comparisons[0]
 
 # %% tags=["nbval-check-output"]
-display(Markdown(report.outcome_summary(tables, data)))
+display(Markdown(link_terms(report.outcome_summary(tables, data), REPORT_TERMS["cohort_evaluation"])))
 
 # %% [markdown]
 # ## Change on each scale
@@ -75,7 +76,7 @@ display(Markdown(report.effect_size_text(tables, data)))
 
 # %% tags=["nbval-check-output"]
 publish.table("outcomes", tables["outcomes"], display=False)
-show_table(tables["outcomes"], 2, titles=titles, columns=[
+show_table(tables["outcomes"], 2, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
     "scale", "comparison", "rater", "n_pairs", "mean_pre", "mean_post", "mean_change", "change_ci_low",
     "change_ci_high", "p_adjusted", "g_av", "g_av_ci_low", "g_av_ci_high", "d_z", "d_z_ci_low", "d_z_ci_high",
     "rci_improved", "rci_deteriorated"])
@@ -112,7 +113,7 @@ publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first,
 # %% tags=["nbval-check-output"]
 if "response_shift" in tables:
     publish.table("response_shift", tables["response_shift"], display=False)
-    show_table(tables["response_shift"], 2, titles=titles, columns=[
+    show_table(tables["response_shift"], 2, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
         "scale", "rater", "n_pairs", "mean_pre", "mean_then", "mean_shift", "ci_low", "ci_high", "p_value", "d_z"])
 else:
     display(Markdown("*This cohort did not answer a then-test.*"))
@@ -127,7 +128,7 @@ else:
 # %% tags=["nbval-check-output"]
 if "mixed_model" in tables:
     publish.table("mixed_model", tables["mixed_model"], display=False)
-    show_table(tables["mixed_model"], 3, titles=titles, columns=[
+    show_table(tables["mixed_model"], 3, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
         "scale", "rater", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_participants",
         "n_observations"])
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
@@ -147,7 +148,7 @@ publish.figure(plots.attrition_flow(flow), "attrition")
 publish.table("attrition", tables["attrition"], display=False)
 show_table(flow, 2, columns=["stage", "n", "share_of_enrolled", "definition"])
 baseline = tables["attrition"][tables["attrition"]["section"] == "baseline_comparison"]
-show_table(baseline, 2, titles=titles, columns=[
+show_table(baseline, 2, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
     "scale", "n_with_later", "mean_with_later", "n_without_later", "mean_without_later", "mean_difference",
     "ci_low", "ci_high", "p_value", "hedges_g"])
 
@@ -159,22 +160,23 @@ show_table(baseline, 2, titles=titles, columns=[
 
 # %% tags=["nbval-check-output"]
 publish.table("reliability", tables["reliability"], display=False)
-show_table(tables["reliability"], 2, titles=titles, columns=[
+show_table(tables["reliability"], 2, titles=titles, confidence_level=0.95, columns=[
     "scale", "wave", "rater", "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"])
 
 # %% [markdown]
 # ## For whom: change by group
 #
 # Mean change on each self-rated scale by sector, role level and framework area. Groups of
-# fewer than the disclosure threshold are suppressed (shown as –), as are groups in which fewer
-# than the threshold lack scores at both waves, and further groups where needed so that no
-# suppressed number can be worked out from the totals or from the cohort's other tables.
+# fewer than the disclosure threshold are withheld, as are groups in which fewer than the
+# threshold lack scores at both waves, and further groups where needed so that no withheld
+# number can be worked out from the totals or from the cohort's other tables. The table shows
+# the groups that are published; the CSV named under it lists every group, withheld or not.
 
 # %% tags=["nbval-check-output"]
 publish.table("breakdowns", tables["breakdowns"], display=False)
-show_table(tables["breakdowns"], 2, titles=titles, columns=[
-    "dimension", "category", "scale", "n_pairs", "mean_change", "change_ci_low", "change_ci_high", "d_z",
-    "suppressed"])
+show_table(tables["breakdowns"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
+           rows=tables["breakdowns"]["suppressed"] == "", name="breakdowns", columns=[
+    "dimension", "category", "scale", "n_pairs", "mean_change", "change_ci_low", "change_ci_high", "d_z"])
 
 # %% [markdown]
 # ## Reaction to the programme (Kirkpatrick level 1)
@@ -212,3 +214,6 @@ publish.findings(report.outcome_findings(tables, data))
 # programme. The interval of `g_av` is a seeded percentile bootstrap over pairs (resampling
 # participants with both scores, with replacement; the cohort's `bootstrap` resamples and seed),
 # checked against R's `boot` package (`docs/methods.md`).
+
+# %%
+display(Markdown(glossary_markdown(REPORT_TERMS["cohort_evaluation"])))

@@ -33,6 +33,7 @@ from evaluation.data.cohort import load_cohort_data
 from evaluation.publish.publisher import Publisher
 from evaluation.reports import cost_report
 from evaluation.reports.display import show_table
+from evaluation.reports.glossary import REPORT_TERMS, glossary_markdown, link_terms
 from evaluation.viz import cost_plots
 
 data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
@@ -42,7 +43,7 @@ ledger = tables["cohort_costs"].ledger
 year = ledger.base_year
 
 # %% tags=["nbval-check-output"]
-display(Markdown(cost_report.cost_summary_markdown(tables, data)))
+display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REPORT_TERMS["cost_per_participant"])))
 
 # %% [markdown]
 # ## The cost summary
@@ -62,7 +63,7 @@ display(Markdown(cost_report.cost_summary_markdown(tables, data)))
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
-show_table(cost_report.summary_for_display(tables["cost_summary"]), columns=[
+show_table(tables["cost_summary"], confidence_level=data.cohort.confidence_level, columns=[
     "measure", "view", "value", "ci_low", "ci_high", "unit", "description"])
 
 # %% [markdown]
@@ -75,8 +76,8 @@ show_table(cost_report.summary_for_display(tables["cost_summary"]), columns=[
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
 publish.table("costs_by_category", tables["costs_by_category"], display=False)
-show_table(tables["costs_by_category"], 3, columns=["category", "basis", "view", "amount", "share", "share_of_cash",
-                                                    "unit"])
+show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["category", "basis", "view", "amount", "share",
+                                                                         "share_of_cash"])
 
 # %% [markdown]
 # ## The cost ledger
@@ -88,7 +89,8 @@ show_table(tables["costs_by_category"], 3, columns=["category", "basis", "view",
 
 # %%
 publish.table("cost_ledger", tables["cost_ledger"], display=False)
-show_table(tables["cost_ledger"], 2, columns=[
+show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their year; real amounts in £, {year} prices",
+           columns=[
     "level", "category", "description", "basis", "price_year", "amount", "deflator_factor", "real_amount",
     "quantity", "real_total"])
 
@@ -102,6 +104,9 @@ show_table(tables["cost_ledger"], 2, columns=[
 # %%
 publish.figure(cost_plots.cost_curve_chart(tables["cost_curve"], enrolled=ledger.enrolled), "cost_curve")
 publish.table("cost_curve", tables["cost_curve"], display=False)
+show_table(tables["cost_curve"], price_base_year=year, name="cost_curve", rows=tables["cost_curve"]["participants"].isin(
+    [1, 10, 25, 50, ledger.enrolled, 2 * ledger.enrolled, 3 * ledger.enrolled]), columns=[
+    "participants", "cohorts", "total_cost", "average_cost", "marginal_cost"])
 
 # %% [markdown]
 # ## Sensitivity: the tornado charts
@@ -120,8 +125,10 @@ publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_com
 publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_reliable_improver"),
                "cost_tornado_improver")
 publish.table("cost_tornado", tables["tornado"], display=False)
-show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "high_setting", "reason", "value_low",
-                                          "value_base", "value_high", "swing"])
+show_table(tables["tornado"], 0, price_base_year=year, formats=dict.fromkeys(
+    ["value_low", "value_base", "value_high", "swing"], "money"), columns=["measure", "input", "low_setting",
+                                                                          "high_setting", "reason", "value_low",
+                                                                          "value_base", "value_high", "swing"])
 
 # %% [markdown]
 # ## How sure we are: the bootstrap
@@ -137,7 +144,8 @@ show_table(tables["tornado"], 0, columns=["measure", "input", "low_setting", "hi
 publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"],
                                           confidence_level=data.cohort.confidence_level), "cost_bootstrap")
 publish.table("cost_bootstrap", tables["bootstrap"], display=False)
-show_table(tables["bootstrap"], 0, columns=["measure", "value", "ci_low", "ci_high", "se", "undefined_draws",
+show_table(tables["bootstrap"], 0, confidence_level=data.cohort.confidence_level, formats={"se": "money"},
+           columns=["measure", "value", "ci_low", "ci_high", "unit", "se", "undefined_draws",
                                                    "resamples", "seed"])
 
 # %% [markdown]
@@ -164,8 +172,9 @@ show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_e
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.benchmark_chart(tables["benchmarks"]), "cost_benchmarks")
 publish.table("cost_benchmarks", tables["benchmarks"], display=False)
-show_table(tables["benchmarks"], 0, columns=["item", "citation", "low", "high", "price_year", "price_year_basis",
-                                             "low_real", "high_real", "unit"])
+show_table(tables["benchmarks"], 0, formats=dict.fromkeys(["low", "high"], "money"),
+           caption=f"Low and high in the prices of their year; real figures in £, {year} prices", columns=[
+    "item", "citation", "low", "high", "price_year", "price_year_basis", "low_real", "high_real"])
 
 # %% [markdown]
 # ## Across cohorts and programmes
@@ -182,9 +191,10 @@ if (comparison["level"] == "cohort").any():
         comparison, ("cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_reliable_improver"),
         confidence_level=data.cohort.confidence_level), "cost_programme_comparison")
 publish.table("cost_programme_comparison", comparison, display=False)
-show_table(comparison, 0, columns=[
+show_table(comparison, 0, price_base_year=year, confidence_level=data.cohort.confidence_level, columns=[
     "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
-    "cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver", "cost_per_reliable_improver_ci_low",
+    "cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver",
+    "cost_per_reliable_improver_ci_low",
     "cost_per_reliable_improver_ci_high", "participant_time_source"])
 
 # %% [markdown]
@@ -202,7 +212,7 @@ if "benefit_cost" in tables:
 else:
     display(Markdown("*No monetised benefits were supplied: no benefit–cost ratio or return on investment.*"))
 publish.table("cost_non_monetised_outcomes", tables["non_monetised"], display=False)
-show_table(tables["non_monetised"], 2, columns=[
+show_table(tables["non_monetised"], 2, confidence_level=data.cohort.confidence_level, columns=[
     "title", "kirkpatrick_level", "rater", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
     "rci_improved"])
 
@@ -242,3 +252,6 @@ publish.findings(cost_report.cost_findings(tables, data))
 # intervals, seeded. Costs are historical outturn and
 # are not discounted; Green Book discounting (3.5%) applies only to benefits spread over several
 # years.
+
+# %%
+display(Markdown(glossary_markdown(REPORT_TERMS["cost_per_participant"])))

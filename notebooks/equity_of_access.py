@@ -40,6 +40,7 @@ from evaluation.data.cohort import load_cohort_data
 from evaluation.publish.publisher import Publisher
 from evaluation.reports import equity_report
 from evaluation.reports.display import show_table
+from evaluation.reports.glossary import REPORT_TERMS, glossary_markdown, link_terms
 from evaluation.viz import equity_plots
 from evaluation.viz.figure import ci_percent
 
@@ -51,7 +52,7 @@ settings = data.cohort.equity
 level = data.cohort.confidence_level
 
 # %% tags=["nbval-check-output"]
-display(Markdown(equity_report.equity_summary(result, data)))
+display(Markdown(link_terms(equity_report.equity_summary(result, data), REPORT_TERMS["equity_of_access"])))
 
 # %% [markdown]
 # ## Representation against the eligible population
@@ -79,7 +80,7 @@ for dimension in settings.dimensions:
 
 # %% tags=["nbval-check-output"]
 publish.table("equity", tables["equity"], display=False)
-show_table(equity_report.for_display(tables["equity"]), 2, columns=[
+show_table(tables["equity"], 2, confidence_level=level, formats={"representation_index": "count"}, columns=[
     "dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants", "share_eligible",
     "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "reference_category",
     "benchmark", "workforce_year", "suppressed"])
@@ -98,7 +99,7 @@ show_table(equity_report.for_display(tables["equity"]), 2, columns=[
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_goodness_of_fit", tables["goodness_of_fit"], display=False)
-show_table(equity_report.for_display(tables["goodness_of_fit"]), 3, columns=[
+show_table(tables["goodness_of_fit"], 3, columns=[
     "dimension", "method", "statistic", "df", "p_value", "n", "categories", "pooled_suppressed_categories",
     "min_expected"])
 
@@ -124,7 +125,7 @@ if len(tables["council_areas"]):
     publish.table("equity_council_areas", tables["council_areas"], display=False)
     publish.table("equity_lorenz", tables["lorenz"], display=False)
     publish.table("equity_spread", tables["spread"], display=False)
-    show_table(tables["spread"], 3, columns=["measure", "value", "description"])
+    show_table(tables["spread"], 3, formats={"value": "auto"}, columns=["measure", "value", "description"])
 else:
     display(Markdown("*Council area is not one of this cohort's equity dimensions.*"))
 
@@ -135,7 +136,8 @@ else:
 # confidence level.
 # A group's rate is withheld when fewer than the disclosure threshold in it completed or did not
 # complete (rate × size would reveal them), when its size is withheld in the representation
-# table, or where needed so that such a number cannot be worked out from the totals.
+# table, or where needed so that such a number cannot be worked out from the totals. The table
+# shows the groups whose rate is published; the CSV named under it lists every group.
 
 # %%
 publish.figure(equity_plots.group_estimates_chart(
@@ -146,7 +148,9 @@ publish.figure(equity_plots.group_estimates_chart(
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_completion", tables["completion"], display=False)
-show_table(equity_report.for_display(tables["completion"]), 3)
+show_table(tables["completion"], 3, confidence_level=level, rows=tables["completion"]["suppressed"] == "",
+           name="equity_completion", columns=["dimension", "category", "participants", "completion_rate", "ci_low",
+                                              "ci_high"])
 
 # %% [markdown]
 # ## From completion to benefit
@@ -154,7 +158,8 @@ show_table(equity_report.for_display(tables["completion"]), 3)
 # Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
 # for each group with at least five people who have scores at both waves, with the paired
 # t-interval and d_z. Smaller groups, groups in which fewer than the threshold lack scores at
-# both waves, and groups suppressed elsewhere, are suppressed.
+# both waves, and groups suppressed elsewhere, are suppressed. The table shows the published
+# groups; the CSV named under it lists every group.
 
 # %%
 change = tables["outcome_change"]
@@ -169,9 +174,10 @@ if len(change):
 # %% tags=["nbval-check-output"]
 publish.table("equity_outcome_change", change, display=False)
 if len(change):
-    show_table(equity_report.for_display(change), 2, titles=data.titles, columns=[
+    show_table(change, 2, titles=data.titles, confidence_level=level, rows=change["suppressed"] == "",
+               name="equity_outcome_change", columns=[
         "dimension", "category", "scale", "comparison", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
-        "d_z", "suppressed"])
+        "d_z"])
 else:
     display(Markdown("*Not available: no paired scores on the primary scale.*"))
 
@@ -183,8 +189,7 @@ else:
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_declaration", tables["declaration"], display=False)
-show_table(equity_report.for_display(tables["declaration"]), 3,
-                  columns=["dimension", "participants", "declaration_rate", "suppressed"])
+show_table(tables["declaration"], 3, columns=["dimension", "participants", "declaration_rate", "suppressed"])
 
 # %% [markdown]
 # ## Data notes
@@ -239,3 +244,6 @@ else:
 # Monte Carlo multinomial test. Spread: Lorenz curve and workforce-weighted Gini coefficient
 # (Brown's formula) of places per 1,000 across the 32 council areas. Completion: Wilson
 # interval. Outcome change: paired t-interval and d_z, as in the cohort evaluation report.
+
+# %%
+display(Markdown(glossary_markdown(REPORT_TERMS["equity_of_access"])))

@@ -1,44 +1,330 @@
-"""Tables as commissioners read them in a notebook or an HTML report (display only)."""
+"""Tables as commissioners read them in a notebook or an HTML report (display only).
+
+:func:`format_table` makes a formatted copy of a published table: money in pounds with
+thousands separators, shares as percentages, counts as whole numbers, p-values below 0.001 as
+"< 0.001", each confidence interval's two columns as one "low to high" column, missing and
+withheld values as "—", codes in plain words and column names as headings
+(:mod:`evaluation.reports.labels`). :func:`show_table` displays that copy as HTML, with a
+caption, and for a long table a chosen part of it with the CSV named. The input is never
+changed, and the CSV tables keep their numbers and codes.
+"""
 
 from __future__ import annotations
 
+import html
+import math
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 
-from evaluation.reports.verdicts import format_p
+from evaluation.reports.equity_report.tables import label as category_label
+from evaluation.reports.labels import VALUE_LABELS, header, label
 
-__all__ = ["show_table"]
+__all__ = ["KINDS", "MISSING", "format_table", "format_value", "show_table", "table_html"]
+
+#: What a reader sees for a missing or withheld value.
+MISSING = "—"
+#: The ways a column can be formatted (the ``formats`` argument of :func:`format_table`).
+KINDS = ("money", "share", "count", "p", "year", "number", "auto", "text")
+
+_MONEY = {"amount", "real_amount", "real_total", "total_cost", "average_cost", "marginal_cost", "low_real",
+          "high_real"}
+_COUNTS = {"n", "participants", "eligible", "headcount", "enrolled", "completed", "reliable_improvers", "k_items",
+           "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws"}
+_AUTO = {"quantity"}
+_YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatrick_level"}
+_FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title", "citation", "reason",
+              "price_year_basis"}
+_CATEGORIES = {"category", "reference_category"}
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_QUOTED = re.compile(r"'([a-z][a-z0-9_]*)'")
+_BLANK_STRINGS = {"", "–", "nan", "<NA>", "None"}
 
 
-def show_table(
+def _is_p(column: str) -> bool:
+    return column == "p_value" or column.startswith("p_") or column.endswith("_p")
+
+
+def _kind(column: str, values: pd.Series, formats: Mapping[str, str]) -> str:
+    """The kind of a column: given in ``formats``, else read from its name and type."""
+    if column in formats:
+        return formats[column]
+    if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
+        return "text"
+    if _is_p(column):
+        return "p"
+    if column in _YEARS:
+        return "year"
+    if column in _MONEY or "cost_per_" in column or column.endswith("_cost"):
+        return "money"
+    if column.startswith("share") or column.endswith("_rate") or column.startswith("rci_"):
+        return "share"
+    if column in _COUNTS or column.startswith("n_") or pd.api.types.is_integer_dtype(values):
+        return "count"
+    return "auto" if column in _AUTO else "number"
+
+
+def format_value(value: Any, kind: str, precision: int = 2) -> str:
+    """One value as a reader sees it (``kind`` is one of :data:`KINDS`; ``auto``: a whole number
+    as a count, otherwise ``precision`` decimals). Negative numbers take a minus sign (−).
+
+    Examples
+    --------
+    >>> format_value(62380.0, "count"), format_value(0.2391, "share"), format_value(552587.22, "money")
+    ('62,380', '23.9%', '£552,587')
+    >>> format_value(0.0004, "p"), format_value(0.04, "p"), format_value(float("nan"), "number")
+    ('< 0.001', '0.040', '—')
+    >>> format_value(-0.001, "number"), format_value(2024.0, "year"), format_value(24.5, "money")
+    ('0.00', '2024', '£24.50')
+    >>> format_value(-0.0612, "number"), format_value(0.0, "money"), format_value(104.0, "auto")
+    ('−0.06', '£0', '104')
+    """
+    if value is None or value is pd.NA or (isinstance(value, str) and value.strip() in _BLANK_STRINGS):
+        return MISSING
+    if kind == "text" or isinstance(value, str):
+        return str(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    x = float(value)
+    if math.isnan(x):
+        return MISSING
+    if kind == "p":
+        return "< 0.001" if x < 0.001 else f"{x:.3f}"
+    if kind == "share":
+        return _no_negative_zero(f"{x:.1%}")
+    if kind == "money":
+        text = f"£{abs(x):,.2f}" if abs(x) < 100 and not x.is_integer() else f"£{abs(x):,.0f}"
+        return ("−" if x < 0 and text.strip("£0.,") else "") + text
+    if kind == "count" or kind == "auto" and x.is_integer():
+        return _no_negative_zero(f"{x:,.0f}")
+    if kind == "year":
+        return f"{x:.0f}"
+    return _no_negative_zero(f"{x:,.{precision}f}")
+
+
+def _no_negative_zero(text: str) -> str:
+    """``-0.00`` as ``0.00``; another negative number with a minus sign (−), not a hyphen."""
+    if not text.startswith("-"):
+        return text
+    return text[1:] if not text.strip("-0.,%") else "−" + text[1:]
+
+
+def _by_unit(unit: Any) -> str:
+    """The kind of a value whose row names its unit (``GBP (2024 prices)``, ``share of enrolled``)."""
+    unit = str(unit)
+    if unit.startswith("GBP") or unit.startswith("£"):
+        return "money"
+    if unit.startswith("share") or unit.startswith("proportion"):
+        return "share"
+    return "count" if unit in {"participants", "people", "count"} else "number"
+
+
+def _ci_header(prefix: str, confidence_level: float | None) -> str:
+    ci = f"{confidence_level * 100:g}% CI" if confidence_level else "CI"
+    base = prefix.rstrip("_")
+    if base in {"", "change", "rl"}:
+        return ci
+    if base in {"d_z", "g_av", "alpha"}:
+        return f"{header(base)} {ci}"
+    return f"{header(base)}: {ci}"
+
+
+def format_table(
     frame: pd.DataFrame,
-    precision: int = 3,
+    precision: int = 2,
     *,
-    columns: list[str] | None = None,
-    titles: dict[str, str] | None = None,
-) -> None:
-    """Display a table as plain HTML for the report.
+    columns: Sequence[str] | None = None,
+    titles: Mapping[str, str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    price_base_year: int | None = None,
+    confidence_level: float | None = None,
+) -> pd.DataFrame:
+    """A formatted copy of a table, for reading: text cells, plain headings, intervals as one column.
 
-    No index; missing and suppressed values as –; p-values below 0.001 as "< 0.001" (:func:`~evaluation.reports.verdicts.format_p`); only
-    ``columns`` when given; the ``scale`` column shown by its title when ``titles`` is given.
-    Display only: the published CSV keeps full precision and the original names.
+    Parameters
+    ----------
+    frame : DataFrame
+        A published table (not changed).
+    precision : int
+        Decimals of the plain numbers (means, effect sizes, ratios).
+    columns : list of str, optional
+        The columns to show, in order (default: all).
+    titles : mapping, optional
+        Scale codes to titles (the instruments' ``title``), for the ``scale`` column.
+    formats : mapping, optional
+        A column's kind (one of :data:`KINDS`) where its name does not say it; the kind of an
+        interval's ``*ci_low`` column is that of its pair.
+    price_base_year : int, optional
+        Given, money columns are headed "(£)"; the caption of :func:`table_html` names the year.
+    confidence_level : float, optional
+        For the heading of interval columns: "95% CI".
+
+    Returns
+    -------
+    DataFrame
+        Strings only, headed in plain words. Rows whose ``unit`` column names the unit (the cost
+        summary) have ``value`` and the interval formatted by that unit.
+
+    Notes
+    -----
+    Kinds read from names: ``p_value``, ``p_*``, ``*_p`` are p-values; ``cost_per_*``, ``*_cost``,
+    amounts are money; ``share*``, ``*_rate``, ``rci_*`` are shares; ``n``, ``n_*`` and other
+    headcounts are counts; years and cohorts are whole numbers without separators. A pair
+    ``X_ci_low``/``X_ci_high`` becomes one column "low to high", formatted like ``X`` or, when
+    there is no ``X``, like the column before it. Missing values, pandas ``<NA>`` and withheld
+    cells are "—" (:data:`MISSING`).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"scale": ["lc"], "comparison": ["pre_post"], "rater": ["self"],
+    ...                   "n_pairs": [62380.0], "mean_change": [0.3312], "change_ci_low": [0.12],
+    ...                   "change_ci_high": [0.454], "p_adjusted": [0.0000312], "rci_improved": [0.24]})
+    >>> shown = format_table(t, titles={"lc": "Leading change"}, confidence_level=0.95)
+    >>> shown.columns.tolist()
+    ['Scale', 'Comparison', 'Rated by', 'People with both scores', 'Mean change', '95% CI', \
+'p-value (adjusted)', 'Reliably improved']
+    >>> shown.iloc[0].tolist()
+    ['Leading change', 'Before → after', 'Self-rating', '62,380', '0.33', '0.12 to 0.45', '< 0.001', '24.0%']
+    >>> t["n_pairs"].tolist()  # the input is unchanged
+    [62380.0]
+    """
+    formats = dict(formats or {})
+    names = list(columns) if columns is not None else list(frame.columns)
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        raise KeyError(f"format_table: columns {missing} are not in the table (it has {list(frame.columns)})")
+    kinds = {c: _kind(c, frame[c], formats) for c in names}
+    units = frame["unit"] if "unit" in frame.columns else None
+    out: dict[str, list[str]] = {}
+    skip: set[str] = set()
+    for position, column in enumerate(names):
+        if column in skip:
+            continue
+        if column.endswith("ci_low") and column[:-3] + "high" in names:
+            prefix, high = column[:-6], column[:-3] + "high"
+            skip.add(high)
+            base = prefix.rstrip("_")
+            kind = formats.get(column) or (kinds[base] if base in kinds else
+                                           kinds[names[position - 1]] if position else "number")
+            low_cells = _cells(frame[column], kind, precision, units, column)
+            high_cells = _cells(frame[high], kind, precision, units, high)
+            out[_unique(_ci_header(prefix, confidence_level), out)] = [
+                MISSING if lo == MISSING and hi == MISSING else f"{lo} to {hi}"
+                for lo, hi in zip(low_cells, high_cells, strict=True)]
+            continue
+        kind = kinds[column]
+        heading = header(column)
+        if kind == "money" and price_base_year is not None:
+            heading += " (£)"
+        if kind == "text":
+            dimensions = frame["dimension"] if column in _CATEGORIES and "dimension" in frame.columns else None
+            cells = [_text(v, column, titles, None if dimensions is None else dimensions.iloc[i])
+                     for i, v in enumerate(frame[column])]
+        else:
+            cells = _cells(frame[column], kind, precision, units, column)
+        out[_unique(heading, out)] = cells
+    return pd.DataFrame(out, index=range(len(frame)), dtype=object)
+
+
+def _cells(values: pd.Series, kind: str, precision: int, units: pd.Series | None, column: str) -> list[str]:
+    by_unit = units is not None and column in {"value", "ci_low", "ci_high"} and kind in {"number", "count"}
+    if by_unit:
+        return [format_value(v, _by_unit(u), precision) for v, u in zip(values, units, strict=True)]
+    return [format_value(v, kind, precision) for v in values]
+
+
+def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: Any = None) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return MISSING
+    if column == "suppressed" and value == "":
+        return ""  # not withheld
+    if isinstance(value, str) and value.strip() in _BLANK_STRINGS:
+        return MISSING
+    if titles and column == "scale" and value in titles:
+        return str(titles[value])
+    if column == "unit" and isinstance(value, str) and value.startswith("GBP"):
+        return "£" + value[3:]
+    if column in _FREE_TEXT:
+        return _QUOTED.sub(lambda m: f"'{_quoted(m.group(1), titles)}'", str(value))
+    if dimension is not None and isinstance(value, str) and value not in VALUE_LABELS:
+        shown = category_label(value, str(dimension))  # council areas in title case, 35_44 as 35-44
+    else:
+        shown = str(label(value, column))
+    return shown[:1].upper() + shown[1:] if shown != value or _CODE.fullmatch(str(value)) else shown
+
+
+def _quoted(code: str, titles: Mapping[str, str] | None) -> str:
+    """A code quoted in a sentence (``scale 'leading_change'``), as words."""
+    if titles and code in titles:
+        return str(titles[code])
+    return str(label(code))
+
+
+def _unique(heading: str, taken: Mapping[str, Any]) -> str:
+    name, i = heading, 2
+    while name in taken:
+        name, i = f"{heading} ({i})", i + 1
+    return name
+
+
+def table_html(
+    frame: pd.DataFrame,
+    precision: int = 2,
+    *,
+    caption: str | None = None,
+    name: str | None = None,
+    rows: Sequence[bool] | pd.Series | None = None,
+    max_rows: int | None = None,
+    **options: Any,
+) -> str:
+    """A table for reading (:func:`format_table`, whose options ``options`` are) as HTML, as
+    :func:`show_table` displays it.
+
+    ``rows`` (a boolean mask) keeps chosen rows, ``max_rows`` the top rows of a longer table;
+    either way a note under the table says how many rows are shown and, given the table's
+    ``name``, where the full table is ("full table: tables/<name>.csv"). Given
+    ``price_base_year`` and no ``caption``, the caption says the money's price base. Every text
+    is HTML-escaped (the caption, headings and cells may hold text from data or parameters).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"participants": [1.0, 2.0, 3.0], "total_cost": [552587.2, 561084.2, 569581.2]})
+    >>> out = table_html(t, rows=t["participants"] != 2, name="cost_curve", caption="Cost <curve>")
+    >>> "£552,587" in out, "Cost &lt;curve&gt;" in out, "2 of 3 rows" in out, "tables/cost_curve.csv" in out
+    (True, True, True, True)
+    >>> "<caption>Money in £, 2024 prices" in table_html(t, price_base_year=2024)
+    True
+    """
+    shown = frame
+    if rows is not None:
+        shown = frame[pd.Series(list(rows), index=frame.index, dtype=bool)]
+    if max_rows is not None and len(shown) > max_rows:
+        shown = shown.head(max_rows)
+    table = format_table(shown, precision, **options)
+    text = table.to_html(index=False, escape=True, border=0, classes="evaluation-table", na_rep=MISSING)
+    if caption is None and options.get("price_base_year") is not None:
+        caption = f"Money in £, {int(options['price_base_year'])} prices (HM Treasury GDP deflator)"
+    if caption:
+        text = text.replace(">", f">\n  <caption>{html.escape(caption)}</caption>", 1)
+    if len(shown) == len(frame):
+        return text
+    if len(shown):
+        note = f"{len(shown)} of {len(frame)} rows shown"
+    else:  # no empty table: only where the rows are
+        text, note = "", f"None of the table's {len(frame)} rows is shown here"
+    if name:
+        path = html.escape(f"tables/{name}.csv")
+        note += f"; full table: <a href=\"{path}\">{path}</a>"
+    return text + f'\n<p class="evaluation-table-note"><em>{note}.</em></p>'
+
+
+def show_table(frame: pd.DataFrame, precision: int = 2, **options: Any) -> None:
+    """Display a table for reading in the notebook (the HTML of :func:`table_html`; same options).
+
+    Display only: the published CSV keeps full precision and the original codes.
     """
     from IPython.display import HTML, display
 
-    shown = frame[columns].copy() if columns else frame.copy()
-    if titles and "scale" in shown:
-        shown["scale"] = shown["scale"].map(lambda s: titles.get(s, s))
-    formatters = {}
-    for column in shown.columns:
-        if pd.api.types.is_integer_dtype(shown[column]):
-            formatters[column] = lambda x: "–" if pd.isna(x) else f"{int(x)}"
-            continue
-        if not pd.api.types.is_float_dtype(shown[column]):
-            continue
-        if column.startswith("p_") or column.endswith("_p") or column == "p_value":
-            formatters[column] = format_p
-        elif shown[column].dropna().eq(shown[column].dropna().round()).all() and column.startswith("n"):
-            formatters[column] = lambda x: "–" if pd.isna(x) else f"{x:.0f}"
-        else:
-            formatters[column] = lambda x, p=precision: "–" if pd.isna(x) else f"{x:.{p}f}"
-    html = shown.to_html(index=False, na_rep="–", formatters=formatters, border=0, classes="evaluation-table")
-    display(HTML(html))
+    display(HTML(table_html(frame, precision, **options)))

@@ -1,0 +1,173 @@
+"""Plain words for the codes and column names of the published tables (display only).
+
+The CSV tables keep their codes (``pre_post``, ``line_manager``, ``n_pairs``); a report shows
+these labels instead (:mod:`evaluation.reports.display`). Codes not listed here are shown with
+their underscores as spaces (:func:`label`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from evaluation.core.vocabulary import COMPARISONS
+
+__all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "header", "label"]
+
+#: The waves, as a reader says them.
+WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
+
+#: Codes found in the tables' cells, and what a reader sees instead.
+VALUE_LABELS: dict[str, str] = {
+    # comparisons: "pre_post" -> "before → after"
+    **{code: f"{WAVE_LABELS[a]} → {WAVE_LABELS[b]}" for code, (a, b) in COMPARISONS.items()},
+    **WAVE_LABELS,
+    # raters
+    "self": "self-rating",
+    "line_manager": "line manager",
+    "peer": "peer",
+    "direct_report": "direct report",
+    # mixed-model terms
+    "intercept": "mean before (reference)",
+    # disclosure control
+    "primary": "withheld: small group",
+    "secondary": "withheld: protects a small group",
+    "withheld": "withheld",
+    # warning classes and note kinds
+    "DegenerateDataWarning": "Not computed: too few people or no variation",
+    "DisclosureControlOffWarning": "Disclosure control was switched off",
+    "DisclosureRiskWarning": "Withheld to protect a small group",
+    "DemoKeyWarning": "Demonstration pseudonymisation key in use",
+    "ReferenceWithheld": "Reference group withheld",
+    "ReferenceReplaced": "Reference group replaced",
+    "NotComputed": "Not computed",
+    "ColumnAbsent": "Characteristic not recorded",
+    "skipped": "Left out",
+    # stages of the attrition and reliable-improvement tables
+    "completed_programme": "completed the programme",
+    "answered_pre": "answered before",
+    "answered_post": "answered after",
+    "scored_both": "scores before and after",
+    "reliably_improved": "reliably improved",
+    "no_reliable_change": "no reliable change",
+    "reliably_deteriorated": "reliably deteriorated",
+    "not_scored": "without both scores",
+    # tests and measures
+    "chi_square": "Pearson chi-square",
+    "monte_carlo": "Monte Carlo multinomial test",
+    "gini": "Gini coefficient",
+    # the cost views
+    "both": "cash and economic",
+    "economic": "economic (with participants' time)",
+    # bases and levels of the cost tables
+    "fixed": "fixed",
+    "per_participant": "per participant",
+    "programme": "whole programme",
+    "cohort": "this cohort",
+    "cost_rows": "cost lines",
+    "derived": "hours × hourly cost",
+}
+
+#: Column names, in plain words (a confidence interval's pair of columns is shown as one column).
+HEADERS: dict[str, str] = {
+    "scale": "Scale", "title": "Scale", "comparison": "Comparison", "rater": "Rated by", "wave": "Questionnaire",
+    "n": "People", "n_pairs": "People with both scores", "n_participants": "People",
+    "n_observations": "Scores used", "k_items": "Items",
+    "mean_pre": "Mean before", "mean_post": "Mean after", "mean_then": "Mean then-test",
+    "mean_change": "Mean change", "mean_shift": "Mean shift (before − then-test)", "mean": "Mean", "sd": "SD",
+    "p_value": "p-value", "p_adjusted": "p-value (adjusted)", "wilcoxon_p": "Wilcoxon p-value",
+    "d_z": "d_z", "d_av": "d_av", "g_av": "g_av", "d_rm": "d_rm", "hedges_g": "Hedges' g",
+    "rci_improved": "Reliably improved", "rci_unchanged": "No reliable change",
+    "rci_deteriorated": "Reliably deteriorated", "reliability": "Reliability used",
+    "term": "Term", "estimate": "Estimate", "se": "Standard error",
+    "stage": "Stage", "share_of_enrolled": "Share of enrolled", "definition": "Definition",
+    "n_with_later": "People with a later score", "mean_with_later": "Mean before (with a later score)",
+    "n_without_later": "People without a later score", "mean_without_later": "Mean before (without a later score)",
+    "mean_difference": "Difference",
+    "alpha": "Cronbach's alpha", "omega_total": "McDonald's omega",
+    "dimension": "Characteristic", "category": "Category", "suppressed": "Disclosure control",
+    "participants": "Participants", "eligible": "Eligible staff", "rate_per_1000": "Places per 1,000 eligible",
+    "share_participants": "Share of places", "share_eligible": "Share of eligible staff",
+    "representation_index": "Representation index", "relative_likelihood": "Relative likelihood",
+    "band": "Against the band", "reference_category": "Compared with",
+    "method": "Test", "statistic": "Statistic", "df": "Degrees of freedom", "categories": "Groups",
+    "pooled_suppressed_categories": "Withheld groups pooled", "min_expected": "Smallest expected count",
+    "measure": "Measure", "value": "Value", "description": "What it is", "unit": "Unit",
+    "completion_rate": "Completed", "completed": "Completed", "declaration_rate": "Declared",
+    "source": "Source", "warning": "Note", "message": "Detail",
+    "basis": "Basis", "amount": "Amount", "share": "Share of total", "level": "Level",
+    "price_year": "Price year", "deflator_factor": "Deflator factor", "real_amount": "Real amount",
+    "quantity": "Times counted", "real_total": "Real total",
+    "cohorts": "Cohorts", "total_cost": "Total cost", "average_cost": "Average cost per participant",
+    "marginal_cost": "Cost of one more participant", "price_base_year": "Price base year",
+    "input": "Input varied", "low_setting": "Low setting", "high_setting": "High setting",
+    "value_low": "At the low setting", "value_base": "At the base values", "value_high": "At the high setting",
+    "swing": "Swing", "undefined_draws": "Resamples without a value", "resamples": "Resamples", "seed": "Seed",
+    "item": "Benchmark", "low": "Low", "high": "High", "low_real": "Low (real)", "high_real": "High (real)",
+    "programme_title": "Programme", "year": "Year", "enrolled": "Enrolled",
+    "reliable_improvers": "Reliable improvers", "cost_per_enrolled": "Economic cost per place",
+    "cost_per_completer": "Cost per completer", "cost_per_reliable_improver": "Cost per reliable improver",
+    "participant_time_source": "Participants' time from", "kirkpatrick_level": "Kirkpatrick level",
+    "view": "Cash or economic", "share_of_cash": "Share of cash cost", "reason": "Why this range",
+    "citation": "Source", "price_year_basis": "Price year from", "cash_cost_per_enrolled": "Cash cost per place",
+    "cost_per_enrolled_with_time": "Economic cost per place",
+}
+
+#: Labels that depend on the column: a dimension called ``local_authority`` is the council area,
+#: while the sector ``local_authority`` is local authorities.
+COLUMN_LABELS: dict[str, dict[str, str]] = {
+    "dimension": {"local_authority": "council area", "framework_area": "framework area"},
+}
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+_CODES = re.compile(r"[a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)+")
+_TERM = re.compile(r"wave\[(\w+)\]")
+
+
+def label(value: Any, column: str | None = None) -> Any:
+    """What a reader sees for a code in a table cell; anything that is not a code comes back as is.
+
+    Comparisons, raters, waves, mixed-model terms, disclosure flags and note kinds have their
+    own labels (:data:`VALUE_LABELS`); another lower-case code has its underscores as spaces;
+    text from data (a council area, a description) is left alone.
+
+    Examples
+    --------
+    >>> label("pre_post"), label("then_post"), label("line_manager"), label("wave[post]")
+    ('before → after', 'then-test → after', 'line manager', 'after vs before')
+    >>> label("first_line_manager"), label("Na h-Eileanan Siar"), label(3)
+    ('first line manager', 'Na h-Eileanan Siar', 3)
+    >>> label("local_authority"), label("local_authority", column="dimension")
+    ('local authority', 'council area')
+    >>> label("not_declared, prefer_not_to_say")
+    'not declared, prefer not to say'
+    """
+    if not isinstance(value, str):
+        return value
+    if column in COLUMN_LABELS and value in COLUMN_LABELS[column]:
+        return COLUMN_LABELS[column][value]
+    if value in VALUE_LABELS:
+        return VALUE_LABELS[value]
+    term = _TERM.fullmatch(value)
+    if term:
+        wave = term.group(1)
+        return f"{WAVE_LABELS.get(wave, wave.replace('_', ' '))} vs before"
+    if _CODE.fullmatch(value):
+        return value.replace("_", " ")
+    if _CODES.fullmatch(value):
+        return ", ".join(str(label(v, column)) for v in value.split(", "))
+    return value
+
+
+def header(column: str) -> str:
+    """A column's heading in plain words: :data:`HEADERS`, else the name with spaces, capitalised.
+
+    Examples
+    --------
+    >>> header("n_pairs"), header("swing"), header("rl_extra_note")
+    ('People with both scores', 'Swing', 'Rl extra note')
+    """
+    if column in HEADERS:
+        return HEADERS[column]
+    text = str(column).replace("_", " ")
+    return text[:1].upper() + text[1:]
