@@ -31,8 +31,11 @@ INDEX_FILE = "index.html"
 TEMPLATES = Path(__file__).parent / "templates"
 #: Headline findings shown per report on the index page, at most.
 MAX_HEADLINES = 3
-#: The cost report's headline findings, in order (those present are shown).
-COST_HEADLINES = ("costs.cost_per_participant", "costs.cost_per_completer", "costs.marginal_cost_cohort")
+#: The cost report's headline findings, in order (those present are shown): in budget form, what
+#: a place costs the commissioner in cash and with participants' time, and what another cohort
+#: would cost in cash.
+COST_HEADLINES = ("costs.cash_cost_per_participant", "costs.cost_per_participant", "costs.cash_marginal_cost_cohort",
+                  "costs.cost_per_completer", "costs.marginal_cost_cohort")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
 
