@@ -15,7 +15,7 @@
 # This report compares the people who had a place on one cohort of a leadership programme with
 # the programme's **eligible population** — the part of the social-services workforce it is
 # open to (for Leading to Deliver, first-line and middle managers; for the Collaborative
-# Leadership pilot, senior managers), in the cohort's year of enrolment — and follows each group
+# Leadership pilot, senior managers of public services), in the cohort's year of enrolment — and follows each group
 # from a place to completion and to change on the programme's main outcome.
 #
 # The frame is the Equality Act 2010 public sector equality duty (section 149): due regard to

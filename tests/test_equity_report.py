@@ -276,7 +276,7 @@ def test_summary_names_the_disparity_and_the_suppression(cohort2):
     under = next(p for p in text.split("\n\n") if p.startswith("**Under-represented"))
     assert "Under-represented, and the data are clear about it" in under
     # 0.25 against first-line and middle managers in 2004 (0.16 against the whole 2018 workforce before issue 11)
-    assert "private (sector: 0.25 times the chance of local authority" in under
+    assert "private sector (sector: 0.25 times the chance of local authority" in under
     assert "Groups of fewer than 5 people are not shown" in text
     # the framing, the population compared, a clear goodness-of-fit result in plain words
     assert "Equality Act 2010" in text and "public sector equality duty" in text

@@ -89,6 +89,16 @@ class EquityResult(ResultDisplay):
     cohort_year: int | None = None
 
 
+#: Categories whose words need their dimension to read well on their own.
+_WORDS = {
+    ("sector", "private"): "private sector", ("sector", "voluntary"): "voluntary sector",
+    ("sector", "local_authority"): "local authority", ("sector", "other_public"): "other public body",
+    ("sector", "health"): "health",
+    ("disability", "yes"): "disabled", ("disability", "no"): "not disabled",
+    ("role_level", "first_line_manager"): "first-line manager",
+}
+
+
 def label(category: str, dimension: str = "") -> str:
     """A category as words: ``first_line_manager`` → ``first line manager``, ``35_44`` → ``35-44``,
     council areas in title case (``na_h_eileanan_siar`` → ``Na h-Eileanan Siar``).
@@ -99,8 +109,12 @@ def label(category: str, dimension: str = "") -> str:
     ('first line manager', '35-44', '65+')
     >>> label("na_h_eileanan_siar", "local_authority"), label("argyll_and_bute", "local_authority")
     ('Na h-Eileanan Siar', 'Argyll and Bute')
+    >>> label("private", "sector"), label("yes", "disability"), label("first_line_manager", "role_level")
+    ('private sector', 'disabled', 'first-line manager')
     """
     text = str(category)
+    if (dimension, text) in _WORDS:
+        return _WORDS[dimension, text]
     if re.fullmatch(r"\d+_\d+", text):
         return text.replace("_", "-")
     text = text.replace("_plus", "+").replace("_", " ")

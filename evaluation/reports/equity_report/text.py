@@ -356,7 +356,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                                                                                    "dimension"])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())
-    lines += ["", f"**Confidentiality.** Groups of fewer than {t} people are not shown (–). In the representation "
+    lines += ["", f"**Confidentiality.** Groups of fewer than {t} people are not shown (—). In the representation "
               f"table {n_sup} groups are withheld — some of them larger groups, so that a small group cannot be worked "
               "out from the totals; the completion and outcome tables also withhold groups in which fewer than "
               f"{t} people did not complete or lack scores at both waves. The withholding is decided for all of the "
