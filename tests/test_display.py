@@ -107,7 +107,7 @@ def test_equity_categories_read_by_their_dimension():
                           "category": ["na_h_eileanan_siar", "national", "16_24", "first_line_manager"]})
     shown = format_table(frame)
     assert shown["Characteristic"].tolist() == ["Council area", "Council area", "Age band", "Role level"]
-    assert shown["Category"].tolist() == ["Na h-Eileanan Siar", "National", "16-24", "First line manager"]
+    assert shown["Category"].tolist() == ["Na h-Eileanan Siar", "National", "16-24", "First-line manager"]
 
 
 def test_headers_are_plain_words_and_scales_go_by_their_instrument_titles():
