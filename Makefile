@@ -13,7 +13,7 @@ COHORT ?=
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
 PACKAGE := $(shell find evaluation -name '*.py')
 
-.PHONY: help venv data evaluate verify notebooks synthetic test lint lab clean distclean
+.PHONY: help venv data evaluate verify notebooks synthetic test lint lab clean distclean screenshots
 
 help: ## List the targets (the default goal)
 	@echo "Leadership programme evaluation workbench"
@@ -62,6 +62,9 @@ test: $(INSTALLED) ## Run the whole test suite (unit, reference values, doctests
 	$(MAKE) --no-print-directory verify COHORT=2
 
 .PHONY: test-quick docs
+
+screenshots: $(INSTALLED) ## Refresh the report screenshots in docs/img/ (the browser test, writing there)
+	EVALUATION_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py
 
 test-quick: $(INSTALLED) ## Run the fast tests: pytest -m "not slow" (no evaluate, verify, notebooks or browser)
 	$(BIN)/python -m pytest -m "not slow"

@@ -36,6 +36,8 @@ FILES = {
     "cohort": f"params/{PROGRAMME}/cohort-2.yaml",
     "instrument": "params/instruments/leadership-practice.yaml",
 }
+#: Lines of the shipped workforce.csv (header included): a row appended to it is row this + 1.
+_WORKFORCE_LINES = len((Path(__file__).resolve().parents[1] / FILES["workforce"]).read_bytes().splitlines())
 #: A key that will do, set for every case unless the case says otherwise.
 GOOD_KEY = "corpus-test-key-0123456789-abcdef"
 #: What ``DEMO_KEY`` holds (not imported: the table is data).
@@ -377,7 +379,7 @@ CASES: list[Case] = [
     Case("workforce: negative headcount", cell("workforce", 2, "headcount", "-5"), ("workforce.csv", "row 2", "`headcount`")),
     Case("deflators: index in words", cell("deflators", 2, "index", "abc"), ("gdp_deflators.csv", "row 2", "`index`")),
     Case("workforce: the same row twice", transform("workforce", lambda b: b + b.split(b"\n")[1] + b"\n"),
-         ("workforce.csv", "rows 2, 462")),
+         ("workforce.csv", f"rows 2, {_WORKFORCE_LINES + 1}")),
     # --- parameter files -------------------------------------------------------------
     Case("cohort yaml: alias bomb",
          write("cohort", "a: &a ['x','x','x']\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: [*b,*b,*b,*b,*b,*b]\n"),

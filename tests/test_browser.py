@@ -4,8 +4,11 @@ Checks that each report loads with no network access, has its own title, that ev
 loaded and has real alternative text, and that the summary is there; prints each report to PDF
 (Chromium's own printing, ``Page.printToPDF``) and checks that every column of every table shown
 on screen, the columns of ``tables/outcomes.csv`` and ``tables/equity.csv`` among them, is in the
-printed text with all its cells; loads ``index.html`` and follows its links. Refreshes the
-screenshots in ``docs/img/`` (the top of each report, and the index page) that the README shows.
+printed text with all its cells; loads ``index.html`` and follows its links. Takes a screenshot
+of the top of each report and of the index page; ``make screenshots`` (environment variable
+``EVALUATION_SCREENSHOTS=docs/img``) refreshes those the README shows in ``docs/img/``. A
+plain test run writes them to a temporary folder: the suite never changes a tracked file
+(``verify`` records whether the working tree is clean, and would see the change).
 Skipped, with the reason shown, only where Chromium and its driver are not installed (`.ci/run`
 installs Debian's `chromium` and `chromium-driver`).
 """
@@ -15,8 +18,10 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import re
 import shutil
+import tempfile
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -32,7 +37,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
     reason="Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
 )]
-DOCS_IMG = Path(__file__).resolve().parents[1] / "docs" / "img"
+#: Where screenshots go: ``docs/img`` under ``make screenshots``, else a temporary folder.
+SHOTS = Path(os.environ.get("EVALUATION_SCREENSHOTS") or tempfile.mkdtemp(prefix="evaluation-screenshots-"))
 #: The tables whose every column shown must survive printing (issue 11: the outcomes table lost
 #: its intervals in print), and the report that shows each.
 PRINTED_TABLES = {"outcomes": "cohort_evaluation", "equity": "equity_of_access"}
@@ -99,12 +105,12 @@ def printed_text(driver) -> str:
 
 
 def screenshot_top(driver, name: str) -> None:
-    """Refresh ``docs/img/<name>.png``: the top of the page, as a commissioner first sees it."""
+    """``<name>.png`` in :data:`SHOTS`: the top of the page, as a commissioner first sees it."""
     driver.set_window_size(1100, 1300)
     driver.execute_script("window.scrollTo(0, 0)")
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(DOCS_IMG / f"{name}.png"))
-    assert (DOCS_IMG / f"{name}.png").stat().st_size > 10_000
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    assert (SHOTS / f"{name}.png").stat().st_size > 10_000
     driver.set_window_size(1280, 2000)
 
 
