@@ -153,6 +153,7 @@ def _check_summary(data, tables) -> None:
         _check(paragraphs["Did it last? (follow-up)."], follow, titles, alpha)
     else:
         assert "Did it last? (follow-up)." not in paragraphs
+        assert "whether the change lasted cannot be judged" in paragraphs["What the data cannot show."]
     # reaction (level 1): the mean and the count are those of the reaction table
     for r in tables["reaction"].itertuples():
         assert f"{int(r.n)} participants answered" in summary and f"{r.mean:.2f} points on the 1–5 scale" in summary

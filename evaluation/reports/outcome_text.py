@@ -314,7 +314,8 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         lines += ["", "**How many people reliably improved.** A reliable improvement is a change larger than "
                   "measurement error alone would explain. The share of participants who reliably improved from "
                   f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)]
-    lines += _follow_up(out, data, titles, ranges, alpha)
+    follow_up = _follow_up(out, data, titles, ranges, alpha)
+    lines += follow_up
     primary = data.primary_scale
     shift = tables.get("response_shift")
     if shift is not None and len(shift):
@@ -340,7 +341,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
                       f"{'lower' if b['mean_difference'] > 0 else 'higher'} on "
                       f"{titles.get(primary, primary).lower()} than those who stayed"
                       + (" (a difference unlikely to be chance): results for those who stayed may flatter the "
-                         "programme." if b["p_value"] < 0.05 else ", a difference that could be chance.")]
+                         "programme." if b["p_value"] < alpha else ", a difference that could be chance.")]
     adjusted = ("A change counts as clear only if it is still clear after adjusting for testing several "
                 "scales at once." if coh.multiplicity != "none" else
                 "No adjustment was made for testing several scales at once (the cohort's parameters say so).")
@@ -349,7 +350,9 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         f"**How sure we are.** Each range is a {pct}% confidence interval: the changes that are consistent "
         f"with the data. {adjusted}",
         "",
-        f"**What the data cannot show.** {LEVEL_4}",
+        f"**What the data cannot show.** {LEVEL_4}" + ("" if follow_up else
+            " No questionnaire some months after the programme (follow-up) has scores to compare, so whether "
+            "the change lasted cannot be judged."),
         "",
         f"**Limits of the design.** {DESIGN_PLAIN} Self-ratings can move because people's standards change"
         + (" (see Hindsight)" if shift is not None and len(shift) else "")
