@@ -56,7 +56,6 @@ from evaluation.reports.cost_report.text import (
     cost_findings,
     cost_findings_for,
     cost_summary_markdown,
-    summary_for_display,
 )
 from evaluation.reports.findings import ReportResult
 
@@ -78,7 +77,6 @@ __all__ = [
     "cost_summary_markdown",
     "cost_tables",
     "programme_comparison",
-    "summary_for_display",
     "reliable_improvement",
 ]
 

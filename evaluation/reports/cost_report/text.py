@@ -28,7 +28,6 @@ __all__ = [
     "cost_findings",
     "cost_findings_for",
     "cost_summary_markdown",
-    "summary_for_display",
 ]
 # ------------------------------------------------------------------------------ findings
 
@@ -321,34 +320,3 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     ]
     return "\n".join(lines)
 
-
-def summary_for_display(summary: pd.DataFrame) -> pd.DataFrame:
-    """The cost summary with each figure formatted by its unit (£ with thousands separators,
-    shares as percentages, counts as whole numbers), for reading; the CSV keeps the numbers.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"measure": ["cost_per_enrolled", "cost_per_reliable_improver", "completion_rate", "enrolled"],
-    ...                   "value": [13729.4, 89235.9, 0.9134, 104.0], "ci_low": [None, 61802.5, None, None],
-    ...                   "ci_high": [None, 158689.5, None, None],
-    ...                   "unit": ["GBP (2024 prices)"] * 2 + ["share of enrolled", "participants"]})
-    >>> summary_for_display(t)[["measure", "value", "ci_low"]]
-                          measure    value   ci_low
-    0           cost_per_enrolled  £13,729        –
-    1  cost_per_reliable_improver  £89,236  £61,802
-    2             completion_rate    91.3%        –
-    3                    enrolled      104        –
-    """
-    def fmt(x: float, unit: str) -> str:
-        if pd.isna(x):
-            return "–"
-        if str(unit).startswith("GBP"):
-            return f"£{x:,.0f}"
-        if str(unit).startswith("share"):
-            return f"{x:.1%}"
-        return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-
-    out = summary.copy()
-    for column in ("value", "ci_low", "ci_high"):
-        out[column] = [fmt(x, u) for x, u in zip(summary[column], summary["unit"], strict=True)]
-    return out

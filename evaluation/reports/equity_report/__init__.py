@@ -49,7 +49,6 @@ from evaluation.reports.equity_report.text import (
     equity_findings,
     equity_findings_for,
     equity_summary,
-    for_display,
 )
 from evaluation.reports.findings import ReportResult
 
@@ -64,7 +63,6 @@ __all__ = [
     "equity_findings_for",
     "equity_summary",
     "equity_tables",
-    "for_display",
     "label",
     "write_disclosure_log",
 ]

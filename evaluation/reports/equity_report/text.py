@@ -18,7 +18,6 @@ __all__ = [
     "equity_findings",
     "equity_findings_for",
     "equity_summary",
-    "for_display",
 ]
 # ------------------------------------------------------------------------------ findings
 
@@ -364,18 +363,3 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
               "published figure as a reader could. Tests and the Gini coefficient treat the withheld groups as one."]
     return "\n".join(lines)
 
-
-def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for :func:`evaluation.reports.display.show_table`: whole-number columns with missing values
-    (pandas ``Int64``) as text, suppressed values as "–" (``show_table`` formats floats only).
-
-    Examples
-    --------
-    >>> for_display(pd.DataFrame({"n": pd.array([12, None], dtype="Int64")}))["n"].tolist()
-    ['12', '–']
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if isinstance(out[column].dtype, pd.Int64Dtype):
-            out[column] = [("–" if pd.isna(v) else str(int(v))) for v in out[column]]
-    return out
