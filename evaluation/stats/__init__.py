@@ -10,5 +10,7 @@ One module or sub-package per topic; a topic never imports another, and all impo
   uncertainty, benefits;
 * :mod:`~evaluation.stats.equity` — equity of access: representation, goodness of fit, spread
   across council areas, completion and declaration by group;
-* :mod:`~evaluation.stats.disclosure` — disclosure control of published tables.
+* :mod:`~evaluation.stats.disclosure` — disclosure control of published tables;
+* :mod:`~evaluation.stats.pooling` — random-effects pooling of cohorts' estimates (REML τ²,
+  HKSJ ad hoc interval, I², Q, prediction interval).
 """
