@@ -21,7 +21,13 @@ from scipy import stats
 from statsmodels.stats.meta_analysis import combine_effects
 
 from evaluation.core.errors import EvaluationWarning
-from evaluation.stats.pooling import PooledEstimate, PoolingWarning, pool, pool_table, se_from_t_interval
+from evaluation.stats.pooling import (
+    PooledEstimate,
+    PoolingWarning,
+    pool,
+    pool_table,
+    se_from_t_interval,
+)
 
 TOL = 1e-6
 
