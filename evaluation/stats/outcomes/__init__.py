@@ -32,7 +32,9 @@ The modules, one statistical idea each:
 * :mod:`~evaluation.stats.outcomes.attrition` — :func:`attrition`, :func:`baseline_comparison`;
 * :mod:`~evaluation.stats.outcomes.comparison_group` — :func:`comparison_group_change`
   (difference-in-differences of mean change, Welch and pooled; Morris's d_ppc2 with its eq. 25
-  interval), :func:`d_ppc2_from_summary`.
+  interval);
+* :mod:`~evaluation.stats.outcomes.d_ppc2` — :func:`d_ppc2_from_summary` (d_ppc2 from group
+  summaries, as from a published table).
 
 Scores come in long format: one row per participant × scale × wave × rater with the columns
 ``participant_id, scale, wave, rater, score`` (extra columns are ignored; a missing ``rater``
@@ -49,10 +51,9 @@ from evaluation.stats.outcomes.attrition import ATTRITION_STAGES, attrition, bas
 from evaluation.stats.outcomes.comparison_group import (
     COMPARISON_GROUP_COLUMNS,
     ComparisonGroupChange,
-    DPpc2,
     comparison_group_change,
-    d_ppc2_from_summary,
 )
+from evaluation.stats.outcomes.d_ppc2 import DPpc2, d_ppc2_from_summary
 from evaluation.stats.outcomes.effect_size import GAvInterval, g_av_interval, size_word
 from evaluation.stats.outcomes.mixed_model import MIXED_MODEL_COLUMNS, mixed_model
 from evaluation.stats.outcomes.multiplicity import adjust_p
