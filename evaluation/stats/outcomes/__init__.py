@@ -29,7 +29,12 @@ The modules, one statistical idea each:
 * :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`;
 * :mod:`~evaluation.stats.outcomes.response_shift` — :func:`response_shift`;
 * :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model` (statsmodels MixedLM);
-* :mod:`~evaluation.stats.outcomes.attrition` — :func:`attrition`, :func:`baseline_comparison`.
+* :mod:`~evaluation.stats.outcomes.attrition` — :func:`attrition`, :func:`baseline_comparison`;
+* :mod:`~evaluation.stats.outcomes.comparison_group` — :func:`comparison_group_change`
+  (difference-in-differences of mean change, Welch and pooled; Morris's d_ppc2 with its eq. 25
+  interval);
+* :mod:`~evaluation.stats.outcomes.d_ppc2` — :func:`d_ppc2_from_summary` (d_ppc2 from group
+  summaries, as from a published table).
 
 Scores come in long format: one row per participant × scale × wave × rater with the columns
 ``participant_id, scale, wave, rater, score`` (extra columns are ignored; a missing ``rater``
@@ -43,6 +48,12 @@ from __future__ import annotations
 
 from evaluation.stats.outcomes._common import SCORE_COLUMNS
 from evaluation.stats.outcomes.attrition import ATTRITION_STAGES, attrition, baseline_comparison
+from evaluation.stats.outcomes.comparison_group import (
+    COMPARISON_GROUP_COLUMNS,
+    ComparisonGroupChange,
+    comparison_group_change,
+)
+from evaluation.stats.outcomes.d_ppc2 import DPpc2, d_ppc2_from_summary
 from evaluation.stats.outcomes.effect_size import GAvInterval, g_av_interval, size_word
 from evaluation.stats.outcomes.mixed_model import MIXED_MODEL_COLUMNS, mixed_model
 from evaluation.stats.outcomes.multiplicity import adjust_p
@@ -63,18 +74,23 @@ from evaluation.stats.outcomes.table import OUTCOME_COLUMNS, outcomes_table
 
 __all__ = [
     "ATTRITION_STAGES",
+    "COMPARISON_GROUP_COLUMNS",
     "MIXED_MODEL_COLUMNS",
     "OUTCOME_COLUMNS",
     "RCI_CRITERION",
     "SCORE_COLUMNS",
     "TIE_DECIMALS",
     "WILCOXON_EXACT_MAX_N",
+    "ComparisonGroupChange",
+    "DPpc2",
     "GAvInterval",
     "PairedChange",
     "ReliableChange",
     "adjust_p",
     "attrition",
     "baseline_comparison",
+    "comparison_group_change",
+    "d_ppc2_from_summary",
     "g_av_interval",
     "mixed_model",
     "outcomes_table",
