@@ -10,18 +10,21 @@ import nbformat
 import pytest
 
 from evaluation.core.paths import NOTEBOOKS_DIR
-from evaluation.publish.pipeline import REPORT_NOTEBOOKS
+from evaluation.publish.pipeline import COMPARISON_NOTEBOOKS, PROGRAMME_NOTEBOOKS, REPORT_NOTEBOOKS
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 PARAMETERS = ["programme", "cohort", "data_dir", "params_dir", "output_dir"]
 #: Tutorials for evaluators: not run by `evaluate`, they write nothing (no output_dir).
 TUTORIALS = {"explore_cohort": ["programme", "cohort", "data_dir", "params_dir"]}
+#: Parameters of the notebooks that report on a programme, or on several, rather than a cohort.
+OTHER_REPORTS = {**{n: ["programme", "data_dir", "params_dir", "output_dir"] for n in PROGRAMME_NOTEBOOKS},
+                 **{n: ["programmes", "data_dir", "params_dir", "output_dir"] for n in COMPARISON_NOTEBOOKS}}
 
 
 def test_every_notebook_is_a_report_run_by_evaluate_or_a_tutorial():
     assert NOTEBOOKS, "no notebooks found"
-    assert {p.stem for p in NOTEBOOKS} <= set(REPORT_NOTEBOOKS) | set(TUTORIALS)
-    assert set(REPORT_NOTEBOOKS) <= {p.stem for p in NOTEBOOKS}
+    assert {p.stem for p in NOTEBOOKS} <= set(REPORT_NOTEBOOKS) | set(TUTORIALS) | set(OTHER_REPORTS)
+    assert set(REPORT_NOTEBOOKS) | set(PROGRAMME_NOTEBOOKS) <= {p.stem for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -39,7 +42,7 @@ def test_one_parameters_cell_no_shell_calls_python3_kernel(path: Path):
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     names = [line.split("=")[0].strip() for line in tagged[0].source.splitlines() if "=" in line]
-    assert names == TUTORIALS.get(path.stem, PARAMETERS)
+    assert names == {**TUTORIALS, **OTHER_REPORTS}.get(path.stem, PARAMETERS)
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not any(line.lstrip().startswith(("!", "%")) for line in cell.source.splitlines()), cell.source

@@ -51,11 +51,15 @@ from evaluation.publish.cohort_index import (
 from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
 from evaluation.publish.rendering import render_html
 
-__all__ = ["REPORT_NOTEBOOKS", "NotebookFailedError", "NoDataError", "build_report", "evaluate", "prepare_data",
+__all__ = ["COMPARISON_NOTEBOOKS", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "NotebookFailedError", "NoDataError", "build_report", "evaluate", "prepare_data",
            "render_html", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
+#: The programme report's notebooks (``reports/<programme>/programme/``).
+PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
+#: The comparison of programmes' notebooks (``reports/comparison/``).
+COMPARISON_NOTEBOOKS = ("programme_comparison",)
 PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
             "pandera", "pydantic", "papermill", "nbconvert", "nbval", "ipykernel", "pyarrow")
 
