@@ -12,6 +12,8 @@ import pandas as pd
 from evaluation.api.cohort import Cohort, _programme, load_cohort
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
+from evaluation.data.programme import ProgrammeData
+from evaluation.reports.programme_report.cohorts import compare_cohorts
 
 __all__ = ["Programme", "load_programme"]
 
@@ -42,6 +44,12 @@ class Programme:
 
     name: str
     cohorts: Mapping[int, Cohort]
+
+    @property
+    def data(self) -> ProgrammeData:
+        """The programme's parameters and every cohort's data (:class:`~evaluation.data.programme.ProgrammeData`)."""
+        first = next(iter(self.cohorts.values()))
+        return ProgrammeData(first.data.programme, {n: c.data for n, c in self.cohorts.items()})
 
     def __getitem__(self, number: int) -> Cohort:
         if number not in self.cohorts:
@@ -75,6 +83,25 @@ class Programme:
     def outcomes(self, **kwargs) -> pd.DataFrame:
         """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column."""
         return self._stack("outcomes", **kwargs)
+
+    def compare(self, cohort_a: int, cohort_b: int, **kwargs) -> pd.DataFrame:
+        """Two cohorts side by side: each one's mean change and the difference, a − b, with its interval.
+
+        Keyword arguments ``scales``, ``raters``, ``comparisons``, ``confidence_level``: see
+        :func:`evaluation.reports.programme_report.cohorts.compare_cohorts` (Welch's t on the
+        participants' change scores; p-values not adjusted).
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> ltd = ev.load_programme("leading-to-deliver")
+        >>> ltd.compare(2, 3, scales="leading_change", raters="self")[["comparison", "difference"]].round(3)
+              comparison  difference
+        0       pre_post       0.016
+        1      then_post       0.018
+        2  pre_follow_up       0.029
+        """
+        return compare_cohorts(self.data, cohort_a, cohort_b, **kwargs)
 
     def reliability(self) -> pd.DataFrame:
         """Each cohort's :meth:`Cohort.reliability`, stacked."""
