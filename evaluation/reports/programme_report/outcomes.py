@@ -38,6 +38,7 @@ __all__ = [
     "POOLED_COLUMNS",
     "TREND_METHOD",
     "cohort_changes",
+    "forest_panels",
     "g_av_variance",
     "outcome_trend_tests",
     "outcome_trends",
@@ -85,6 +86,42 @@ def primary_scales(data: CohortData) -> dict[str, str]:
     return out
 
 
+def forest_panels(changes: pd.DataFrame, *, levels: tuple[int, ...] = (2, 3),
+                  comparison: str = "pre_post", paired_only: bool = False) -> list[tuple[str, str] | None]:
+    """Forest-plot panels in pairs: each self-rated scale beside the line managers' scale that observes it.
+
+    A line-manager scale observes a self-rated scale when its name ends with ``_<scale>``
+    (``observed_leading_change`` observes ``leading_change``). Returns (scale, rater) pairs,
+    two to a row, self first, ``None`` where a scale has no partner; scales of the given
+    Kirkpatrick ``levels`` only, in the table's order; with ``paired_only`` only the pairs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> changes = pd.DataFrame({"scale": ["lc", "vision", "observed_lc"], "rater": ["self", "self", "line_manager"],
+    ...                         "kirkpatrick_level": [2, 2, 3], "comparison": "pre_post"})
+    >>> forest_panels(changes)
+    [('lc', 'self'), ('observed_lc', 'line_manager'), ('vision', 'self'), None]
+    >>> forest_panels(changes, paired_only=True)
+    [('lc', 'self'), ('observed_lc', 'line_manager')]
+    """
+    rows = changes[(changes["comparison"] == comparison) & changes["kirkpatrick_level"].isin(levels)]
+    pairs = list(dict.fromkeys(zip(rows["scale"], rows["rater"], strict=True)))
+    own = [p for p in pairs if p[1] == "self"]
+    others = [p for p in pairs if p[1] != "self"]
+    out: list[tuple[str, str] | None] = []
+    for scale, rater in own:
+        partner = next((p for p in others if p[0].endswith("_" + scale)), None)
+        if partner:
+            others.remove(partner)
+        if partner or not paired_only:
+            out += [(scale, rater), partner]
+    if not paired_only:
+        for pair in others:
+            out += [None, pair]
+    return out
+
+
 def g_av_variance(g_av, n, sd_pre, sd_post, r):
     """Large-sample sampling variance of g_av, the paired change over the average SD (Bonett 2008).
 
@@ -128,7 +165,7 @@ def g_av_variance(g_av, n, sd_pre, sd_post, r):
     Equal SDs of 1, r = 0.5, n = 50, g_av = 0.5:
 
     >>> round(float(g_av_variance(0.5, 50, 1.0, 1.0, 0.5)), 6)
-    0.021202
+    0.021691
     """
     g, n, s1, s2, r = (np.asarray(x, dtype=float) for x in (g_av, n, sd_pre, sd_post, r))
     with np.errstate(invalid="ignore", divide="ignore"):
