@@ -229,7 +229,7 @@ def test_summary_sentences_are_true_of_the_tables(ltd):
     assert f"between {lm['pi_low']:+.2f} and {lm['pi_high']:+.2f} points" in paragraph
     test = tables["outcome_trend_tests"].query("measure == 'reliably_improved_post' and rater == 'self'").iloc[0]
     assert not test["stated"]
-    trend = next(s for s in summary.split(". The share") if "reliably improved by the end of the programme on "
+    trend = next(s for s in pt.trend_summary(tables, data).split(". The share") if "reliably improved by the end of the programme on "
                  "leading change" in s)
     assert f"does not show one clearly (p = {test['p_value']:.3f})" in trend
     self_rows = tables["outcome_trends"].query("rater == 'self'")
@@ -241,7 +241,7 @@ def test_summary_states_a_trend_when_the_test_supports_it(ltd):
     tests = tables["outcome_trend_tests"].copy()
     pick = (tests["measure"] == "completion")
     tests.loc[pick, ["stated", "p_value", "direction"]] = [True, 0.001, "falling"]
-    summary = pt.outcome_summary({**tables, "outcome_trend_tests": tests}, data)
+    summary = pt.trend_summary({**tables, "outcome_trend_tests": tests}, data)
     trends = tables["outcome_trends"].drop_duplicates("cohort")
     assert (f"it fell over the years, from {trends['completion_share'].iloc[0]:.0%} in cohort 1 to "
             f"{trends['completion_share'].iloc[-1]:.0%} in cohort 5, a trend a test supports") in summary

@@ -8,6 +8,7 @@ takes ``title=`` and ``ax=`` (see :mod:`evaluation.viz.figure`).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -58,13 +59,17 @@ def _panel(ax: Axes, rows: pd.DataFrame, pooled: pd.Series | None, measure: str,
                      f"prediction interval {_num(pooled['pi_low'])} to {_num(pooled['pi_high'])}, "
                      f"I² {pooled['i2']:.0%}")
     else:
+        ax.text(0.02, 0.6, "Not pooled: fewer than 2 cohorts", transform=ax.get_yaxis_transform(), va="center",
+                fontsize=9, color="#4d4d4d", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        ticks.append(0.6)
+        names = [*labels, "Pooled"]
         parts.append("not pooled (fewer than 2 cohorts)")
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(ticks, names)
     ax.set_ylim(0, n + 1.8)
     what = "Mean change (scale points)" if measure == "mean_change" else "g_av"
     ax.set_xlabel(f"{what} with {ci_percent(level)} CI")
-    ax.set_title(heading, fontsize=9.5)
+    ax.set_title(textwrap.fill(heading, 48), fontsize=9.5)
     return f"{heading}: " + "; ".join(parts)
 
 

@@ -5,7 +5,8 @@
   published table that holds its number;
 * :func:`outcome_summary` — the plain-language summary: the pooled change per rater on the
   primary scale, how consistent the cohorts are, what each cohort's own report said beside the
-  pooled result, and the trends across cohorts.
+  pooled result, and durability at follow-up;
+* :func:`trend_summary` — the trends across cohorts, said only where a test supports them.
 
 Every number here is a cell of :func:`~evaluation.reports.programme_report.outcomes.programme_outcome_tables`,
 formatted; nothing is computed here that the tables do not hold.
@@ -25,7 +26,7 @@ from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcomes import primary_scales, programme_outcome_tables
 from evaluation.reports.verdicts import signed
 
-__all__ = ["consistency_text", "outcome_findings", "outcome_summary"]
+__all__ = ["consistency_text", "outcome_findings", "outcome_summary", "trend_summary"]
 
 _WHO = {"self": "participants' own ratings", "line_manager": "line managers' ratings"}
 _MEASURE_TRENDS = {"completion": "completed the programme",
@@ -189,12 +190,12 @@ def outcome_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> 
 
     Paragraphs: the pooled pre → post change on each rater's primary scale with its interval,
     g_av and its size, each cohort's own verdict beside the pooled one and consistency (I², Q,
-    prediction interval) in words; durability at follow-up; the trends across cohorts (a trend
-    is said only when the Cochran–Armitage test supports it, otherwise the range). With one
-    cohort, says that nothing is pooled. Text from parameters is escaped (:func:`md`).
+    prediction interval) in words; durability at follow-up (the trends are in
+    :func:`trend_summary`). With one cohort, says that nothing is pooled. Text from parameters
+    is escaped (:func:`md`).
     """
     changes, pooled = tables["programme_outcomes"], tables["pooled_outcomes"]
-    trends, tests = tables["outcome_trends"], tables["outcome_trend_tests"]
+    trends = tables["outcome_trends"]
     level = data.confidence_level
     first = next(iter(data))
     titles = first.titles
@@ -216,15 +217,29 @@ def outcome_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> 
                if self_scale else None)
     if durable:
         lines += [durable, ""]
+    lines += ["These describe change in the people who took part, before and after; without a comparison "
+              "group they do not show that the programme caused it."]
+    return "\n".join(lines)
+
+
+def trend_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> str:
+    """The trends across cohorts in plain words (Markdown): completion and reliable improvement.
+
+    For each share of ``outcome_trend_tests``: its range across cohorts, and a rise or fall only
+    when the Cochran–Armitage test supports it (p < 1 − confidence level); otherwise the
+    differences are described as possibly chance. One cohort: its share, with no trend.
+    """
+    trends, tests = tables["outcome_trends"], tables["outcome_trend_tests"]
+    first = next(iter(data))
+    titles = first.titles
+    primary = primary_scales(first)
     sentences = []
     for _, test in tests.iterrows():
         scale = primary.get(test["rater"]) if test["rater"] else None
         sentences.append(_trend_sentence(test, trends, titles.get(scale, scale) if scale else None))
-    if sentences:
-        lines += ["**Across the cohorts.** " + " ".join(sentences), ""]
-    lines += ["These describe change in the people who took part, before and after; without a comparison "
-              "group they do not show that the programme caused it."]
-    return "\n".join(lines)
+    if not sentences:
+        return "*No cohort has the counts a trend needs.*"
+    return "**Across the cohorts.** " + " ".join(sentences)
 
 
 def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | None = None) -> list[Finding]:
