@@ -183,6 +183,12 @@ def cohort_forest_plot(
     return Plot(fig, alt, title, styled=ax is None)
 
 
+def _share_frame(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``cohort``, ``year`` and ``column`` as ``share``."""
+    return pd.DataFrame({"cohort": frame["cohort"].to_numpy(), "year": frame["year"].to_numpy(),
+                         "share": frame[column].to_numpy(dtype=float, na_value=np.nan)})
+
+
 def outcome_trend_plot(
     trends: pd.DataFrame,
     *,
@@ -216,8 +222,8 @@ def outcome_trend_plot(
     'Line chart by cohort. Completed the programme: cohort 1 90%, cohort 2 80%. Reliably improved by post, lc (own ratings): cohort 1 20%, cohort 2 10%. Reliably improved by follow-up, lc (own ratings): cohort 2 15%.'
     """
     titles = titles or {}
-    series = [("Completed the programme", trends.drop_duplicates("cohort")[["cohort", "year", "completion_share"]]
-               .rename(columns={"completion_share": "share"}), "#4d4d4d", "-")]
+    series = [("Completed the programme", _share_frame(trends.drop_duplicates("cohort"), "completion_share"),
+               "#4d4d4d", "-")]
     for rater, group in trends.groupby("rater", sort=False):
         scale = group["scale"].iloc[0]
         name = titles.get(scale, scale)
@@ -225,7 +231,7 @@ def outcome_trend_plot(
                                     ("reliably_improved_follow_up", "follow-up", ":")):
             if column in group and group[column].notna().any():
                 series.append((f"Reliably improved by {when}, {name} ({_who(rater)})",
-                               group[["cohort", "year", column]].rename(columns={column: "share"}).dropna(),
+                               _share_frame(group, column).dropna(),
                                None, style))
     cohorts = sorted(trends["cohort"].unique())
     with style_for(ax):
