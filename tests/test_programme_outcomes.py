@@ -1,7 +1,7 @@
 """The programme report's outcomes part (issue 12): cohort changes, pooling, trends, words, figures.
 
 References: R 4.2.2 (stats::prop.trend.test; Bonett's 2008 variance typed into R from the
-paper), a seeded Monte Carlo simulation of g_av, and evaluation.stats.pooling.pool (itself
+paper; both printed by tests/reference/programme_outcomes.R), a seeded Monte Carlo simulation of g_av, and evaluation.stats.pooling.pool (itself
 checked against metafor in tests/test_pooling.py) applied to the cohorts' rows.
 """
 
@@ -138,6 +138,8 @@ def test_the_one_cohort_pilot_runs_with_notes_and_no_pooled_number(pilot):
     assert (tables["outcome_notes"]["warning"] == "PoolingWarning").all() and len(tables["outcome_notes"])
     summary = pt.outcome_summary(tables, data)
     assert "nothing is pooled" in summary
+    assert "with one cohort there is no trend to judge" in pt.trend_summary(tables, data)
+    assert tables["outcome_trend_tests"]["p_value"].isna().all()
     assert not any(f.id.endswith(("pooled_change", "pooled_g_av")) for f in pt.outcome_findings(data, tables))
 
 
