@@ -42,3 +42,14 @@ cat("\n## boundary: lmer(score ~ wave + (1 | participant), REML = TRUE)\n")
 bd <- read.csv("tests/reference/random_intercept_boundary.csv")
 bd$wave <- factor(bd$wave, levels = c("pre", "post", "follow_up"))
 report(lmer(score ~ wave + (1 | participant), bd, REML = TRUE))
+
+cat("\n## balanced, Days as a factor: lmer(Reaction ~ factor(Days) + (1 | Subject), sleepstudy, REML = TRUE)\n")
+report(lmer(Reaction ~ factor(Days) + (1 | Subject), ss, REML = TRUE))
+
+cat("\n## three waves, 10 participants, 4 missing scores (tests/test_outcomes.py::test_three_waves_missing_waves_kept)\n")
+mm <- data.frame(pid = rep(sprintf("p%02d", 1:10), 3), wave = factor(rep(c("pre", "post", "follow_up"), each = 10),
+                 levels = c("pre", "post", "follow_up")),
+                 score = c(3.0, 2.6, 3.4, 2.9, 3.8, 3.1, 2.7, 3.3, 3.6, 2.8,
+                           3.5, 3.0, 3.6, NA, 4.1, 3.7, 3.1, 3.5, NA, 3.3,
+                           3.4, NA, 3.9, 3.1, 4.0, 3.5, NA, 3.6, 3.9, 3.2))
+report(lmer(score ~ wave + (1 | pid), mm, REML = TRUE))
