@@ -114,21 +114,22 @@ def mixed_model(
     if len(wave_list) < 2 or len(set(wave_list)) != len(wave_list):
         raise ValueError(f"`waves` must name at least two different waves, got {wave_list}")
     data = _prepare_scores(scores)
-    data = data.loc[data["wave"].isin(wave_list)].copy()
-    data["_w"] = data["wave"].map({w: i for i, w in enumerate(wave_list)})
+    # column-wise: integer codes for wave and participant, positions per scale × rater
+    wave_code = pd.Categorical(data["wave"], categories=wave_list).codes
+    data = data.loc[wave_code >= 0]
+    wave_code = wave_code[wave_code >= 0]
+    person = pd.factorize(data["participant_id"])[0]
+    score = data["score"].to_numpy(dtype=float)
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []
-    keys = sorted(
-        data[["scale", "rater"]].drop_duplicates().itertuples(index=False, name=None),
-        key=lambda k: (k[0], _rater_key(k[1])),
-    )
-    groups = dict(iter(data.groupby(["scale", "rater"], sort=False, observed=True)))
+    positions = data.groupby(["scale", "rater"], sort=False, observed=True).indices
+    keys = sorted(positions, key=lambda k: (k[0], _rater_key(k[1])))
     for scale, rater in keys:
         context = f"mixed model for scale {scale!r}, rater {rater!r}"
-        g = groups[(scale, rater)]
-        observed = set(g["wave"])
-        present = [w for w in wave_list if w in observed]
-        n_people = int(g["participant_id"].nunique())
+        rows = positions[(scale, rater)]
+        codes = wave_code[rows]
+        present = [w for i, w in enumerate(wave_list) if (codes == i).any()]
+        n_people = int(np.unique(person[rows]).size)
         if reference not in present or len(present) < 2 or n_people < 2:
             _warn(
                 f"{context}: needs scores at the reference wave {reference!r}, at another of "
@@ -136,15 +137,12 @@ def mixed_model(
                 f"{n_people} participant(s)); not fitted"
             )
             continue
-        wave_code = g["_w"].to_numpy()
         exog = np.column_stack(
-            [np.ones(len(g))] + [wave_code == wave_list.index(w) for w in present[1:]]
+            [np.ones(rows.size)] + [codes == wave_list.index(w) for w in present[1:]]
         ).astype(float)
         terms = ["intercept"] + [f"wave[{w}]" for w in present[1:]]
         try:
-            fit = fit_random_intercept(
-                g["score"].to_numpy(dtype=float), exog, g["participant_id"].to_numpy(), terms=terms
-            )
+            fit = fit_random_intercept(score[rows], exog, person[rows], terms=terms)
         except (np.linalg.LinAlgError, ValueError) as exc:
             _warn(f"{context}: the fit failed: {exc}")
             continue
