@@ -122,9 +122,8 @@ ENTRIES = [
           r"\bKirkpatrick(?: levels?(?: \d)?)?"),
     Entry("maryland", "Maryland Scientific Methods Scale",
           "A five-level rating of how well a study design can show cause and effect. Level 1, a before-and-after "
-          "comparison of one group without a comparison group, can describe change but not attribute it to the "
-          "programme. Level 3 adds a comparison group, measured before and after too, that did not take part and "
-          "was not chosen at random: stronger, but the groups may still differ in ways that matter.",
+          "comparison of one group, can describe change but not attribute it to the programme; level 3 adds a "
+          "comparison group measured before and after too, not chosen at random, so the groups may still differ.",
           "Sherman et al. (1997), Preventing Crime, University of Maryland; What Works Centre for Local Economic "
           "Growth (2016).",
           r"\bMaryland(?: Scientific Methods Scale| scale)?(?: level \d)?"),
