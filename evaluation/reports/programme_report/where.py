@@ -25,6 +25,7 @@ from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
     CROSSINGS,
     DIMENSIONS,
+    VERDICTS,
     WHERE_COLUMNS,
     stratified_change,
     where_it_works,
@@ -35,6 +36,7 @@ from evaluation.reports.verdicts import signed
 __all__ = [
     "CROSSINGS",
     "DIMENSIONS",
+    "VERDICTS",
     "WHERE_COLUMNS",
     "group_words",
     "headline_populations",

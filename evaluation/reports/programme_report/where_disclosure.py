@@ -280,7 +280,7 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
     unseen = [i for i, k in enumerate(keys) if k[0].startswith(_UNSEEN) and k[1] != ALL]
     forced = {i: ("primary" if i in unseen else "secondary",
                   f"else the {w:g} that the cohort reports withheld follow from their published counts")
-              for i, w in enumerate(withheld) if 1 <= w < threshold and i not in exempt}
+              for i, w in enumerate(withheld) if 1 <= w < threshold <= values[i] and i not in exempt}
     names = [f"{q} {d}={c}" for q, d, c in keys]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, forced=forced,
                              unpublished=unseen, labels=names)

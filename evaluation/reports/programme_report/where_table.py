@@ -45,6 +45,7 @@ __all__ = [
     "WHERE_COLUMNS",
     "StratifiedChange",
     "person_changes",
+    "programme_people",
     "stratified_change",
     "where_it_works",
     "where_populations",
