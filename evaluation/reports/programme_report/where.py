@@ -117,8 +117,9 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
         lines.append(f"**{title}, {who}.** Over all {w['n_pairs']} people with both ratings from {w['n_cohorts']} "
                      f"cohort{'s' if w['n_cohorts'] != 1 else ''}: {signed(w['mean_change'])} points "
                      f"({w['change_ci_low']:.2f} to {w['change_ci_high']:.2f}), {w['verdict']}.")
-        for verdict, lead in (("clear improvement", "Clear improvement in"),
-                              ("no clear change", "No clear change in"), ("clear decline", "Clear decline in")):
+        for verdict, lead in (("clear improvement", "Works, with clear improvement, in"),
+                              ("no clear change", "Blocked, with no clear change, in"),
+                              ("clear decline", "Blocked, with a clear decline, in")):
             hit = shown[shown["verdict"] == verdict]
             if len(hit):
                 lines.append(f"- {lead}: {_listing(hit)}.")
