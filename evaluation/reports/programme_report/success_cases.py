@@ -89,6 +89,13 @@ def success_cases(data: ProgrammeData, per_group: int = 3) -> pd.DataFrame:
     better. A person counts as a success case only with reliable improvement (RCI beyond
     1.96), so a group with none lists no success case. Ties in RCI are broken by cohort and
     identifier, so the frame is the same on every run.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> frame = success_cases(load_programme_data("leading-to-deliver"), per_group=3)  # doctest: +SKIP
+    >>> write_success_cases(frame, None, "leading-to-deliver")  # doctest: +SKIP
+    PosixPath('.../data/disclosure_logs/leading-to-deliver/success_cases.csv')
     """
     if isinstance(per_group, bool) or not isinstance(per_group, (int, np.integer)) or per_group < 1:
         raise ValueError(f"`per_group` must be a whole number ≥ 1, got {per_group!r}")

@@ -97,6 +97,19 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
     data : ProgrammeData
     table : DataFrame, optional
         :func:`~evaluation.reports.programme_report.where.where_it_works` (computed when omitted).
+
+    Returns
+    -------
+    str
+        Markdown: per headline population (the primary scale, self-rated; the level-3 primary
+        scale, line managers) the whole programme's change, the groups where it works (clear
+        improvement) and where it is blocked (no clear change, clear decline, low completion),
+        and how many groups are not shown. Text from data or parameters is escaped.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> print(where_summary(load_programme_data("leading-to-deliver")))  # doctest: +SKIP
     """
     table = where_it_works(data) if table is None else table
     titles = next(iter(data)).titles
@@ -151,6 +164,23 @@ def where_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> li
 
     Ids ``programme.where.<scale>.<rater>.<dimension>.<category>.mean_change`` (and
     ``….all.all…`` for the whole programme), for the populations of :func:`headline_populations`.
+
+    Parameters
+    ----------
+    data : ProgrammeData
+    table : DataFrame, optional
+        :func:`where_it_works` (computed when omitted; ``verify`` re-derives from the data).
+
+    Returns
+    -------
+    list of Finding
+        Value and interval: the pooled mean change in scale points; table ``where_it_works``.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> where_findings(load_programme_data("collaborative-leadership"))[0].id  # doctest: +SKIP
+    'programme.where.leading_change.self.all.all.mean_change'
     """
     table = where_it_works(data) if table is None else table
     titles = next(iter(data)).titles

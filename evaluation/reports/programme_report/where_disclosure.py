@@ -79,7 +79,7 @@ def cohort_published(data: ProgrammeData, quantities: Sequence[str], dimensions:
     data : ProgrammeData
     quantities : sequence of str
         ``enrolled``, ``completed``, ``noncompleted``, ``pairs:…``, ``nopair:…``, ``improved:…``,
-        ``notimproved:…`` (populations as :attr:`Population.key`).
+        ``notimproved:…`` (populations as :attr:`~evaluation.reports.disclosure_plan.Population.key`).
     dimensions : sequence of str
 
     Returns
@@ -195,6 +195,22 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
     change and its pairs, not participants, completion or reliable improvement): its cells and
     both margins, the margins fixed as the first stage left them (published ones are never
     suppressed; hidden ones keep their flag, so that no crossing row or column reveals them).
+
+    Examples
+    --------
+    Health has 6 people in cohort 1 (published by its report) and 3 in cohort 2 (withheld
+    there): the pooled 9 passes the threshold, but 9 − 6 would reveal the 3.
+
+    >>> people = pd.DataFrame({"participant_id": range(40), "cohort": [1] * 20 + [2] * 20,
+    ...                        "sector": ["health"] * 6 + ["la"] * 14 + ["health"] * 3 + ["la"] * 17})
+    >>> shown = {(1, "enrolled", "sector", "health"): True}
+    >>> res = protect_where(people, {"enrolled": np.ones(40, dtype=bool)}, where_groups(people, ["sector"], []),
+    ...                     shown, threshold=5, crossings=[])
+    >>> res.cells[["category", "count", "withheld_by_cohorts", "flag"]]  # doctest: +NORMALIZE_WHITESPACE
+      category  count  withheld_by_cohorts       flag
+    0      all     40                    0
+    1   health      9                    3  secondary
+    2       la     31                   31  secondary
     """
     one_way = [g for g in groups if CROSS not in g[0]]
     first = _protect(people, _with_complements(masks), one_way, published, threshold)
@@ -266,8 +282,8 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
             index[(q, dim, cat)] = len(keys)
             keys.append((q, dim, cat))
             values.append(float(inside.sum()))
-            withheld.append(float(sum(inside[cohorts == c].sum() for c in cohort_ids
-                                      if not published.get((c, q, dim, cat)))))
+            withheld.append(0.0 if dim == ALL else float(sum(  # whole-cohort totals are published
+                inside[cohorts == c].sum() for c in cohort_ids if not published.get((c, q, dim, cat)))))
     dims: dict[str, list[str]] = {}
     for dim, cat, _ in groups:
         if dim != ALL:

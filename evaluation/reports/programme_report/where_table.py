@@ -221,6 +221,12 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
     * ``blocked``: ``low completion`` when the completion interval lies wholly below the whole
       programme's completion share, and the verdict when it is not a clear improvement;
     * disclosure control: :func:`~evaluation.reports.programme_report.where_disclosure.protect_where`.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> table = where_it_works(load_programme_data("leading-to-deliver"))  # doctest: +SKIP
+    >>> table.loc[table["dimension"] == "all", ["scale", "rater", "n_pairs", "verdict"]]  # doctest: +SKIP
     """
     level = data.confidence_level
     threshold = data.disclosure_threshold
