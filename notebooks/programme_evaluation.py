@@ -69,6 +69,13 @@ findings += where.where_findings(data, where_table)
 # %% tags=["nbval-check-output"]
 display(Markdown(where.where_summary(data, where_table)))
 
+# %%
+from evaluation.viz.programme_where_plots import where_plot
+
+where_panels = [(p.scale, p.rater) for p in where.headline_populations(data)]
+publish.figure(where_plot(where_table, where_panels, titles=next(iter(data)).titles, confidence_level=level),
+               "where_it_works")
+
 # %% tags=["nbval-check-output"]
 show_table(where_table, rows=where_table["dimension"].isin(["all", *where.DIMENSIONS]), name="where_it_works",
            caption="Change by group, pooled over cohorts (the crossings are in the full table)")

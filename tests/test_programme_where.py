@@ -228,3 +228,17 @@ def test_no_pooled_count_reveals_what_the_cohort_reports_withheld():
                             for _, _, b in per_cohort)
             withheld = int(r.n_pairs) - published
             assert withheld == 0 or withheld >= T, (r.dimension, r.category, withheld)
+
+
+def test_figure_draws_only_published_one_way_groups(pilot):
+    from evaluation.viz.programme_where_plots import where_plot
+
+    data, table = pilot
+    panels = [(p.scale, p.rater) for p in w.headline_populations(data)]
+    plot = where_plot(table, panels, confidence_level=data.confidence_level)
+    assert len(plot.figure.axes) == len(panels)
+    drawn = table[table["dimension"].isin(["all", *w.DIMENSIONS]) & table["mean_change"].notna()
+                  & table["scale"].isin([s for s, _ in panels])]
+    for r in drawn.itertuples():
+        assert f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})" in plot.alt
+    assert plot.alt.count("(95% CI") == len(drawn)
