@@ -55,9 +55,9 @@ DIMENSIONS = ("framework_area", "role_level", "sector")
 CROSSINGS = (("framework_area", "role_level"), ("role_level", "sector"))
 VERDICTS = ("clear improvement", "no clear change", "clear decline")
 WHERE_COLUMNS = [
-    "dimension", "category", "scale", "comparison", "rater", "participants", "completion_share",
-    "completion_ci_low", "completion_ci_high", "n_pairs", "n_cohorts", "mean_change", "change_ci_low",
-    "change_ci_high", "df", "reliable_improvement_share", "verdict", "blocked", "suppressed",
+    "dimension", "category", "scale", "comparison", "rater", "n_pairs", "n_cohorts", "mean_change",
+    "change_ci_low", "change_ci_high", "df", "reliable_improvement_share", "participants", "completion_share",
+    "completion_ci_low", "completion_ci_high", "verdict", "blocked", "suppressed",
 ]
 
 
