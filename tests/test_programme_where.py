@@ -242,3 +242,27 @@ def test_figure_draws_only_published_one_way_groups(pilot):
     for r in drawn.itertuples():
         assert f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})" in plot.alt
     assert plot.alt.count("(95% CI") == len(drawn)
+
+
+def test_summary_names_each_group_under_its_own_verdict_and_escapes_categories(pilot):
+    data, table = pilot
+    t = table.copy()
+    pop = w.headline_populations(data)[0]
+    mine = (t["scale"] == pop.scale) & (t["rater"] == pop.rater)
+    setups = {("sector", "health"): ("no clear change", "no clear change"),
+              ("role_level", "middle_manager"): ("clear improvement", "low completion"),
+              ("sector", "voluntary"): ("clear decline", "clear decline")}
+    for (dim, cat), (verdict, blocked) in setups.items():
+        row = mine & (t["dimension"] == dim) & (t["category"] == cat)
+        t.loc[row, ["verdict", "blocked", "suppressed"]] = [verdict, blocked, ""]
+    row = mine & (t["dimension"] == "framework_area") & (t["category"] == "strategic")
+    t.loc[row, ["category", "verdict", "blocked"]] = ["<b>x</b>", "clear improvement", ""]
+    text = w.where_summary(data, t)
+    part = text.split("**")[2]  # the first headline population's paragraph and its lists
+    works = next(line for line in part.splitlines() if line.startswith("- Works"))
+    assert "middle manager" in works and "health" not in works and "&lt;b&gt;x&lt;/b&gt;" in works
+    assert "health" in next(line for line in part.splitlines() if "no clear change, in" in line)
+    assert "voluntary" in next(line for line in part.splitlines() if "clear decline, in" in line)
+    assert "<b>" not in text
+    completion = text.split("Where completion is blocked.")[1].split("\n")[0]
+    assert "middle manager" in completion and "health" not in completion
