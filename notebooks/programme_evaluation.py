@@ -125,6 +125,60 @@ show_table(outcome_tables["outcome_trend_tests"])
 
 # %% [markdown]
 # ## Where the programme works and where it is blocked
+#
+# Change on the programme's main outcome (participants' own ratings) and on the behaviour line
+# managers observed, by framework area, role level and sector, and by framework area × role
+# level and role level × sector, with every cohort's people pooled: a group too small to show
+# anything in one cohort may show it across all of them. A group is *blocked* when its completion
+# is clearly below the programme's, or when its change is not clearly an improvement. Groups too
+# small to show, or whose numbers would let a small group be worked out (here or by subtracting
+# what the cohort reports show), are left out.
+
+# %%
+from evaluation.reports.programme_report import where
+
+where_table = where.where_it_works(data)
+publish.table("where_it_works", where_table, display=False)
+findings += where.where_findings(data, where_table)
+
+# %% tags=["nbval-check-output"]
+display(Markdown(where.where_summary(data, where_table)))
+
+# %%
+from evaluation.viz.programme_where_plots import where_plot
+
+where_panels = [(p.scale, p.rater) for p in where.headline_populations(data)]
+publish.figure(where_plot(where_table, where_panels, titles=next(iter(data)).titles, confidence_level=level),
+               "where_it_works")
+
+# %% tags=["nbval-check-output"]
+show_table(where_table, rows=where_table["dimension"].isin(["all", *where.DIMENSIONS]), name="where_it_works",
+           caption="Change by group, pooled over cohorts (the crossings are in the full table)")
+
+# %% [markdown]
+# **Method.** Each group's change is the mean over all its people with ratings at both waves, in
+# every cohort, with cohort as a stratum: the interval uses the spread of changes within each
+# cohort (degrees of freedom: pairs − cohorts), so differences between cohorts are not counted as
+# noise. *Clear improvement* means the interval lies wholly above no change. Reliable improvement
+# uses each cohort's own reliability (Jacobson and Truax). Completion is *clearly low* when the
+# group's interval lies wholly below the programme's completion share.
+#
+# **Interview frame (evaluators only).** For Brinkerhoff's Success Case Method, the strongest
+# and weakest changers of each group are listed by pseudonymised identifier in a file kept with
+# the evaluator's data, never in this report.
+
+# %%
+if output_dir:
+    from evaluation.core.text import md
+    from evaluation.reports.programme_report import success_cases
+
+    frame = success_cases.success_cases(data)
+    success_cases.write_success_cases(frame, data_dir or None, programme)
+    display(Markdown(f"*The interview frame ({len(frame)} rows) is written to "
+                     f"`disclosure_logs/{md(programme)}/success_cases.csv` in the evaluator's data folder, "
+                     "not to this report.*"))
+else:
+    display(Markdown("*The interview frame is written only when the report is published.*"))
 
 # %% [markdown]
 # ## The evidence against the policy's questions
