@@ -63,7 +63,12 @@ def test_programme_row_is_the_sum_over_cohorts(shipped):
     _, _, table = shipped
     cohorts = table[table["level"] == "cohort"]
     total = table[table["level"] == "programme"].iloc[0]
-    assert pd.isna(total["cohort"]) and pd.isna(total["cost_per_reliable_improver_ci_low"])
+    assert pd.isna(total["cohort"])
+    assert total["cost_per_reliable_improver_ci_low"] < total["cost_per_reliable_improver"] \
+        < total["cost_per_reliable_improver_ci_high"]
+    # pooling five cohorts' resamples narrows the interval below every single cohort's
+    width = total["cost_per_reliable_improver_ci_high"] - total["cost_per_reliable_improver_ci_low"]
+    assert (width < cohorts["cost_per_reliable_improver_ci_high"] - cohorts["cost_per_reliable_improver_ci_low"]).all()
     assert total["total_cost"] == pytest.approx(cohorts["total_cost"].sum())
     assert total["cost_per_enrolled"] == pytest.approx(cohorts["total_cost"].sum() / cohorts["enrolled"].sum())
     assert total["cash_cost_per_reliable_improver"] == pytest.approx(
@@ -118,6 +123,9 @@ def test_one_cohort_has_no_trend(shipped):
     text = pc.cost_summary_markdown(table)
     assert "one cohort with costs, so there is no trend" in text
     assert table["total_cost"].iloc[0] == pytest.approx(table["total_cost"].iloc[1])
+    # the stratified bootstrap of one cohort is that cohort's own bootstrap (same seed, same draws)
+    for column in ("cost_per_reliable_improver_ci_low", "cash_cost_per_reliable_improver_ci_high"):
+        assert table[column].iloc[1] == pytest.approx(table[column].iloc[0], rel=1e-12)
 
 
 def test_findings_point_at_the_table(shipped):

@@ -31,6 +31,7 @@ __all__ = [
     "cost_summary_markdown",
     "cost_trends",
     "programme_base_year",
+    "programme_interval",
 ]
 
 #: The published table (``tables/cost_trends.csv``).
@@ -113,8 +114,9 @@ def cost_trends(data: ProgrammeData) -> pd.DataFrame:
     C / completed, per reliable improver = C / reliable improvers on the primary scale (no
     scores = not improved), with its seeded percentile bootstrap interval (participants
     resampled with cost and outcome together; Campbell & Torgerson 1999). The programme row is
-    ΣC / Σ enrolled (and so on) over the cohorts: counted money, so without an interval
-    (METHODS, "Costs").
+    ΣC / Σ enrolled (and so on) over the cohorts: counted money without an interval, except
+    the cost per reliable improver, whose interval resamples participants within each cohort
+    (:func:`programme_interval`).
 
     Examples
     --------
@@ -125,6 +127,46 @@ def cost_trends(data: ProgrammeData) -> pd.DataFrame:
     """
     own = {c.cohort.cohort: int(c.cohort.price_base_year) for c in data}
     return _table(*_costed(data), data.confidence_level, own)
+
+
+def programme_interval(costed: list[CohortCosts], level: float) -> dict[str, float]:
+    """The percentile interval of the programme's cost per reliable improver, resampling within cohorts.
+
+    Returns
+    -------
+    dict
+        ``cost_per_reliable_improver_ci_low`` / ``_ci_high`` and the ``cash_`` twins.
+
+    Notes
+    -----
+    A stratified bootstrap (Davison & Hinkley 1997, *Bootstrap Methods and their Application*,
+    section 3.2): each of B resamples (B = the smallest of the cohorts' ``bootstrap.resamples``)
+    draws n_k of the n_k participants of every cohort k with replacement, with the cohort's own
+    generator (``numpy.random.default_rng(seed_k)``, the same first draws as the cohort's own
+    bootstrap, :func:`evaluation.stats.costs.bootstrap_costs`), keeping each participant's
+    variable cost, own time and reliable improvement together; cohorts' fixed costs are not
+    resampled. Ratio ``Σ_k C*_k / Σ_k improved*_k`` (cash: without participants' time); a
+    resample without an improver counts as +∞ and a limit that falls there is NaN. With one
+    cohort it is that cohort's own interval.
+    """
+    b = min(cc.bootstrap.resamples for cc in costed)
+    total, cash, improved = np.zeros(b), np.zeros(b), np.zeros(b)
+    for cc in costed:
+        people = cc.ledger.participants
+        flags = people["participant_id"].astype(str).map(cc.improved).fillna(False).to_numpy(dtype="float64")
+        index = np.random.default_rng(int(cc.bootstrap.seed)).integers(0, len(people), size=(b, len(people)))
+        drawn = cc.ledger.fixed_cost + people["variable_cost"].to_numpy(dtype="float64")[index].sum(axis=1)
+        total += drawn
+        cash += drawn - people["time_cost"].to_numpy(dtype="float64")[index].sum(axis=1)
+        improved += flags[index].sum(axis=1)
+    out = {}
+    for name, cost in (("cost_per_reliable_improver", total), ("cash_cost_per_reliable_improver", cash)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(improved > 0, cost / improved, np.inf)
+        low, high = np.quantile(ratio, [(1 - level) / 2, (1 + level) / 2])
+        out[f"{name}_ci_low"] = float(low) if np.isfinite(low) else math.nan
+        out[f"{name}_ci_high"] = float(high) if np.isfinite(high) else math.nan
+    return out
 
 
 def _table(base: int, costed: list[CohortCosts], level: float, own: dict[int, int]) -> pd.DataFrame:
@@ -149,6 +191,7 @@ def _table(base: int, costed: list[CohortCosts], level: float, own: dict[int, in
         for measure, n in (("cost_per_enrolled", "enrolled"), ("cost_per_completer", "completed"),
                            ("cost_per_reliable_improver", "reliable_improvers")):
             total[view + measure] = cost / sums[n] if sums[n] else math.nan
+    total.update(programme_interval(costed, level))
     rows.append(total)
     out = pd.DataFrame(rows).reindex(columns=COST_TREND_COLUMNS)
     out["price_base_year"] = base
@@ -235,16 +278,20 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
     if len(widest):
         k = widest.idxmax()
         r = cohorts.loc[k]
+        ci = f"{_money(r['cost_per_reliable_improver_ci_low'])} to {_money(r['cost_per_reliable_improver_ci_high'])}"
         lines.append(f"Each cohort's cost per reliable improver has a wide {pct}% interval, because few people "
-                     f"reliably improve (widest: cohort {k}, {_money(r['cost_per_reliable_improver_ci_low'])} to "
-                     f"{_money(r['cost_per_reliable_improver_ci_high'])}): read the trend with its intervals.")
+                     f"reliably improve (widest: cohort {k}, {ci}): read the trend with its intervals."
+                     if len(cohorts) > 1 else
+                     f"The cost per reliable improver has a wide {pct}% interval ({ci}), because few people "
+                     "reliably improve.")
     lines.append(
         f"Over {'its one cohort' if len(cohorts) == 1 else f'all {len(cohorts)} cohorts'} the programme cost {_money(programme['total_cost'])} "
         f"({_money(programme['cash_total_cost'])} in cash) for {int(programme['enrolled'])} places: "
         f"{_money(programme['cost_per_enrolled'])} per place ({_money(programme['cash_cost_per_enrolled'])} cash) "
         f"and {_money(programme['cost_per_reliable_improver'])} per reliable improver "
-        f"({int(programme['reliable_improvers'])} people reliably improved); these totals are counted, "
-        "so they have no interval.")
+        f"({int(programme['reliable_improvers'])} people reliably improved; {pct}% interval "
+        f"{_money(programme['cost_per_reliable_improver_ci_low'])} to "
+        f"{_money(programme['cost_per_reliable_improver_ci_high'])}, resampling within each cohort).")
     return "\n".join(f"- {line}" for line in lines) + "\n"
 
 

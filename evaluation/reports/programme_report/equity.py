@@ -337,11 +337,13 @@ def pooled_equity(data: ProgrammeData) -> PooledEquity:
     rep["population"] = data.programme.eligible_population
     rep["benchmark"] = pooled["benchmark"].to_numpy()
     rep["n_cohorts"] = len(cohorts)
-    log = pooled.loc[hide, ["dimension", "category", "participants", "reason"]].assign(
-        table=TABLE, column="participants").rename(columns={"participants": "value"})
+    hidden = pooled[hide]
+    log = pd.DataFrame({"table": TABLE, "dimension": hidden["dimension"], "category": hidden["category"],
+                        "column": "participants", "value": hidden["participants"].astype("float64"),
+                        "reason": hidden["reason"]})
     return PooledEquity(
         tables={TABLE: rep[POOLED_COLUMNS].reset_index(drop=True)},
-        log=log[disclosure.LOG_COLUMNS].astype({"value": "float64"}).reset_index(drop=True),
+        log=log[disclosure.LOG_COLUMNS].reset_index(drop=True),
         notes=pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates().reset_index(drop=True),
         cohorts=cohorts, references=references, band=band, confidence_level=level,
         population=data.programme.eligible_population)

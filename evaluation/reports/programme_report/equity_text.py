@@ -41,8 +41,12 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
     else:
         lines.append(f"The {places} places of {k} cohorts ({', '.join(map(str, result.cohorts))}) are pooled, which "
                      "gives more power than any one cohort.")
+    population = md(population_words(result.population))
     lines.append(
-        f"Each cohort's places are compared with the eligible population, {md(population_words(result.population))}, "
+        f"Places are compared with the eligible population, {population}, in the workforce year nearest the "
+        "cohort's year: rates are places per 1,000 eligible staff, and the relative likelihood is a group's rate "
+        "divided by the reference group's." if k == 1 else
+        f"Each cohort's places are compared with the eligible population, {population}, "
         "in the workforce year nearest the cohort's year, and the eligible headcounts are added up over the cohorts: "
         "rates are places per 1,000 eligible staff-years. The relative likelihood is a group's rate divided by the "
         "reference group's, worked out within each cohort and combined (Mantel–Haenszel), so that the cohorts' "
