@@ -171,3 +171,4 @@ def test_summary_and_findings(shipped):
     published = table[(table["suppressed"] == "") & table["relative_likelihood"].notna()
                       & (table["category"] != table["reference_category"])]
     assert len(findings) == len(published)
+

@@ -79,7 +79,7 @@ def cost_trend_chart(trends: pd.DataFrame, *, title: str | None = None) -> Plot:
             ax.set_ylim(bottom=0)
             ax.set_ylabel(f"GBP ({year} prices)")
             _pounds_axis(ax.yaxis, thousands=True, ticks=6)
-            ax.legend(fontsize=8, frameon=False)
+            ax.legend(fontsize=8, frameon=False, loc="lower right" if ax is place else "upper left")
         title = title if title is not None else f"Costs across cohorts ({year} prices)"
         fig.suptitle(title)
     parts = [

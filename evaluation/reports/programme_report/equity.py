@@ -22,6 +22,7 @@ from scipy import stats
 
 from evaluation.core.checks import check_confidence_level
 from evaluation.core.results import ResultDisplay
+from evaluation.core.vocabulary import UNDECLARED
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import eligible_workforce, people_with_dimensions
 from evaluation.reports.equity_report import EQUITY_COLUMNS, equity_tables
@@ -134,7 +135,9 @@ def cohort_cells(data: ProgrammeData, dimensions: list[str]) -> pd.DataFrame:
     DataFrame
         ``cohort, dimension, category, participants`` (true count), ``published`` (the count in
         the cohort report's ``equity.csv``, missing where it is withheld), ``flag`` (its
-        ``suppressed``), ``eligible``, ``benchmark``, ``workforce_year`` — the cohort report's
+        ``suppressed``), ``eligible``, ``benchmark``, ``workforce_year``, ``declaration_published``
+        (the cohort report publishes the dimension's declaration rate, so the number who did not
+        declare) — the cohort report's
         own (:func:`evaluation.reports.equity_report.equity_tables`), so that the eligible
         population of each cohort's year and the treatment of national bodies and of people
         outside the eligible population are the cohort report's.
@@ -143,10 +146,13 @@ def cohort_cells(data: ProgrammeData, dimensions: list[str]) -> pd.DataFrame:
     for c in data:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            table = equity_tables(c).tables["equity"]
+            tables = equity_tables(c).tables
+            table = tables["equity"]
             people, _ = people_with_dimensions(c, dimensions)
             counts = eq.category_counts(people, eligible_workforce(c, dimensions), dimensions)
         table = table[table["dimension"].isin(dimensions)]
+        decl = tables["declaration"]
+        declared = dict(zip(decl["dimension"], decl["suppressed"] == "", strict=True))
         true = counts.set_index(["dimension", "category"])["participants"]
         keys = list(zip(table["dimension"], table["category"].astype(str), strict=True))
         frames.append(pd.DataFrame({
@@ -158,6 +164,7 @@ def cohort_cells(data: ProgrammeData, dimensions: list[str]) -> pd.DataFrame:
             "eligible": table["eligible"].astype("float64").to_numpy(),
             "benchmark": table["benchmark"].astype(str).to_numpy(),
             "workforce_year": table["workforce_year"].to_numpy(),
+            "declaration_published": table["dimension"].map(declared).fillna(False).astype(bool).to_numpy(),
         }))
     return pd.concat(frames, ignore_index=True)
 
@@ -186,7 +193,10 @@ def pooled_disclosure(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
     cohort's counts (published ones fixed, withheld ones forced with the cohort report's
     label), the cohorts' totals (published), the pooled counts and their total, linked by the
     lines a reader can use: each cohort's categories add up to its total, each category's
-    cohorts add up to its pooled count, the pooled counts add up to the pooled total. Before
+    cohorts add up to its pooled count, the pooled counts add up to the pooled total, and, where
+    ``cells`` has ``declaration_published`` True for a cohort, its undeclared categories
+    (:data:`~evaluation.core.vocabulary.UNDECLARED`) add up to the number who did not declare
+    (published through the declaration rate). Before
     that, a pooled count of at least ``threshold`` is suppressed when the sum of the counts the
     cohort reports withheld for its category is from 1 to threshold − 1 (pooled − Σ published
     would reveal it); then secondary suppression, among the pooled counts only, until no
@@ -205,13 +215,26 @@ def pooled_disclosure(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
         totals = [sum(values[jj * m:(jj + 1) * m]) for jj in range(k)]
         pooled = [sum(values[jj * m + i] for jj in range(k)) for i in range(m)]
         withheld = [sum(values[jj * m + i] for jj in range(k) if flag.get((cohorts[jj], cats[i]), "")) for i in range(m)]
+        vector_extra: list[float] = []
+        labels_extra: list[str] = []
         vector = [*values, *totals, *pooled, sum(pooled)]
         p0, ptot = m * k + k, m * k + k + m
         lines = [(m * k + jj, [jj * m + i for i in range(m)]) for jj in range(k)]
         lines += [(p0 + i, [jj * m + i for jj in range(k)]) for i in range(m)]
         lines.append((ptot, [p0 + i for i in range(m)]))
+        published_rates = grp.groupby("cohort")["declaration_published"].any() if "declaration_published" in grp \
+            else pd.Series(False, index=cohorts)
+        for jj, j in enumerate(cohorts):
+            # the cohort publishes its declaration rate: the number who did not declare is known
+            parts = [jj * m + i for i, c in enumerate(cats) if c in UNDECLARED]
+            if not parts or not published_rates.get(j, False):
+                continue
+            vector_extra.append(sum(values[i] for i in parts))
+            lines.append((ptot + len(vector_extra), parts))
+            labels_extra.append(f"cohort {j} undeclared")
         exempt = [jj * m + i for jj in range(k) for i in range(m) if not flag.get((cohorts[jj], cats[i]), "")]
-        exempt += [m * k + jj for jj in range(k)] + [ptot]
+        exempt += [m * k + jj for jj in range(k)] + [ptot] + [ptot + 1 + e for e in range(len(vector_extra))]
+        vector += vector_extra
         forced = {jj * m + i: ("primary" if flag[cohorts[jj], cats[i]] == "primary" else "secondary",
                                f"withheld by the cohort {cohorts[jj]} report")
                   for jj in range(k) for i in range(m) if flag.get((cohorts[jj], cats[i]), "")}
@@ -220,7 +243,7 @@ def pooled_disclosure(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
                 forced[p0 + i] = ("secondary", f"secondary: the pooled count minus the counts the cohort reports "
                                                f"publish would reveal the {withheld[i]:g} they withheld")
         labels = [f"cohort {j} {c}" for j in cohorts for c in cats] + [f"cohort {j} total" for j in cohorts]
-        labels += [f"pooled {c}" for c in cats] + ["pooled total"]
+        labels += [f"pooled {c}" for c in cats] + ["pooled total"] + labels_extra
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             res = disclosure.protect(vector, lines, threshold=threshold, exempt=exempt, forced=forced, labels=labels)

@@ -71,7 +71,8 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:
-        lines.append(f"For {unclear} other group(s) the interval is too wide to say either way.")
+        lines.append(f"For {unclear} other group(s) the result is inconclusive: the {pct}% interval does not lie wholly "
+                     f"inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
     hidden = int((table["suppressed"] != "").sum())
     if hidden:
         lines.append(f"{hidden} group(s) are not shown: fewer than {data.disclosure_threshold} people, or showing the "
