@@ -8,7 +8,8 @@ rule. Disclosure control (:func:`pooled_disclosure`) makes the pooled counts saf
 construction: a pooled count is shown only if neither it nor "pooled − the counts the cohort
 reports publish" can reveal a group the cohort reports withheld. The plain-language summary
 and the findings (ids ``programme.equity.…``, table ``equity_pooled``) are
-:func:`equity_summary_markdown` and :func:`equity_findings`.
+:func:`~evaluation.reports.programme_report.equity_text.equity_summary_markdown` and
+:func:`~evaluation.reports.programme_report.equity_text.equity_findings`.
 """
 
 from __future__ import annotations
