@@ -172,3 +172,15 @@ def test_summary_and_findings(shipped):
                       & (table["category"] != table["reference_category"])]
     assert len(findings) == len(published)
 
+
+
+def test_summary_escapes_text_from_the_data(shipped):
+    import dataclasses
+
+    ltd, result, _, _ = shipped
+    table = result.tables["equity_pooled"].copy()
+    row = table.index[table["band"] == "disparity"][0]
+    table.loc[row, "category"] = "<img src=x onerror=alert(1)>"
+    hostile = dataclasses.replace(result, tables={"equity_pooled": table})
+    text = pt.equity_summary_markdown(hostile, ltd)
+    assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
