@@ -121,7 +121,49 @@ show_table(outcome_tables["outcome_trend_tests"])
 # ## Costs across cohorts
 
 # %% [markdown]
+# What each cohort cost, per place and per participant who reliably improved on the primary scale, in real
+# prices at one price base year (the cohorts' own cost reports give the same figures). The cash cost is what the
+# commissioner pays; the economic cost adds participants' time. Only the cost per reliable improver has an
+# interval (a seeded bootstrap): counted money has none.
+
+# %% tags=["nbval-check-output"]
+from evaluation.reports.programme_report import costs as programme_costs
+from evaluation.viz import programme_trend_plots
+
+cost_table = programme_costs.cost_trends(data)
+display(Markdown(programme_costs.cost_summary_markdown(cost_table)))
+publish.table("cost_trends", cost_table, display=False)
+publish.figure(programme_trend_plots.cost_trend_chart(cost_table), "cost_trends")
+show_table(cost_table, 0, columns=["level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
+                                   "cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_reliable_improver",
+                                   "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high",
+                                   "price_base_year"])
+findings += programme_costs.cost_findings(data, cost_table)
+
+# %% [markdown]
 # ## Equity of access, pooled over cohorts
+
+# %% [markdown]
+# Who got places, over all the cohorts together, against the eligible population of each cohort's year: rates are
+# places per 1,000 eligible staff-years, and the relative likelihood of a place is worked out within each cohort
+# and combined. Groups that are small, or whose number would let a number withheld in a cohort's own report be
+# worked out, are not shown.
+
+# %% tags=["nbval-check-output"]
+from evaluation.reports.programme_report import equity as programme_equity
+from evaluation.reports.programme_report import equity_text as programme_equity_text
+
+pooled = programme_equity.pooled_equity(data)
+pooled_table = pooled.tables["equity_pooled"]
+display(Markdown(programme_equity_text.equity_summary_markdown(pooled, data)))
+publish.table("equity_pooled", pooled_table, display=False)
+for dimension in dict.fromkeys(pooled_table["dimension"]):
+    publish.figure(programme_trend_plots.pooled_equity_chart(pooled_table, dimension=dimension, band=pooled.band,
+                                                             confidence_level=level), f"equity_pooled_{dimension}")
+show_table(pooled_table, 2, confidence_level=level, columns=[
+    "dimension", "category", "participants", "eligible", "rate_per_1000", "representation_index",
+    "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "suppressed"])
+findings += programme_equity_text.equity_findings(data, pooled)
 
 # %% [markdown]
 # ## Where the programme works and where it is blocked
