@@ -29,12 +29,29 @@ from IPython.display import Markdown, display
 
 from evaluation.data.programme import load_programme_data
 from evaluation.publish.publisher import Publisher
+from evaluation.reports import programme_report
 from evaluation.reports.display import show_table
+from evaluation.reports.glossary import REPORT_TERMS, glossary_markdown, link_terms
 
 data = load_programme_data(programme, data_dir=data_dir or None, params_dir=params_dir or None)
+report = programme_report.build(data)
 publish = Publisher(output_dir or None, notebook="programme_evaluation")
 level = data.confidence_level
-findings = []  # each section adds its findings; the last cell publishes them
+terms = REPORT_TERMS["programme_evaluation"]
+
+# %% [markdown]
+# ## In brief: the evidence against the policy's questions
+#
+# The policy asks that programmes be evaluated "to understand what is successful and where
+# blockages occur", and that "costs and equity of access are properly considered". For each
+# question: what the cohorts together show, how strong that evidence is (the design's level on
+# the Maryland Scientific Methods Scale, how consistent the cohorts are, and whether line
+# managers saw the change at work) and what would strengthen it. The sections below give the
+# detail and the tables.
+
+# %% tags=["nbval-check-output"]
+display(Markdown(link_terms(report.summaries["evidence"], terms)))
+publish.table("evidence_summary", report.tables["evidence_summary"], display=False)
 
 # %% [markdown]
 # ## Outcomes across cohorts
@@ -50,16 +67,15 @@ findings = []  # each section adds its findings; the last cell publishes them
 # pooling is Bonett's 2008 large-sample formula). With a single cohort nothing is pooled.
 
 # %%
-from evaluation.reports.programme_report import outcome_text as outcome_words
 from evaluation.reports.programme_report import outcomes as programme_outcomes
 from evaluation.viz import programme_plots
 
-outcome_tables = programme_outcomes.programme_outcome_tables(data)
+outcome_tables = {**report.tables, "outcome_notes": report.details["outcome_notes"]}
 outcome_titles = next(iter(data)).titles
 outcome_panels = programme_outcomes.forest_panels(outcome_tables["programme_outcomes"], paired_only=True)
 
 # %% tags=["nbval-check-output"]
-display(Markdown(outcome_words.outcome_summary(outcome_tables, data)))
+display(Markdown(link_terms(report.summaries["outcomes"], terms)))
 
 # %% [markdown]
 # Each square is one cohort's change with its confidence interval; the diamond spans the pooled
@@ -90,9 +106,6 @@ show_table(outcome_tables["pooled_outcomes"].query("comparison == 'pre_post'")[
 if len(outcome_tables["outcome_notes"]):
     show_table(outcome_tables["outcome_notes"])
 
-# %%
-findings += outcome_words.outcome_findings(data, outcome_tables)
-
 # %% [markdown]
 # ## Trends across cohorts
 #
@@ -105,7 +118,7 @@ findings += outcome_words.outcome_findings(data, outcome_tables)
 # `prop.trend.test`) supports it; otherwise the range is given.
 
 # %% tags=["nbval-check-output"]
-display(Markdown(outcome_words.trend_summary(outcome_tables, data)))
+display(Markdown(link_terms(report.summaries["trends"], terms)))
 
 # %%
 publish.figure(programme_plots.outcome_trend_plot(outcome_tables["outcome_trends"], titles=outcome_titles),
@@ -127,18 +140,16 @@ show_table(outcome_tables["outcome_trend_tests"])
 # interval (a seeded bootstrap): counted money has none.
 
 # %% tags=["nbval-check-output"]
-from evaluation.reports.programme_report import costs as programme_costs
 from evaluation.viz import programme_trend_plots
 
-cost_table = programme_costs.cost_trends(data)
-display(Markdown(programme_costs.cost_summary_markdown(cost_table)))
+cost_table = report.tables["cost_trends"]
+display(Markdown(link_terms(report.summaries["costs"], terms)))
 publish.table("cost_trends", cost_table, display=False)
 publish.figure(programme_trend_plots.cost_trend_chart(cost_table), "cost_trends")
 show_table(cost_table, 0, columns=["level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
                                    "cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_reliable_improver",
                                    "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high",
                                    "price_base_year"])
-findings += programme_costs.cost_findings(data, cost_table)
 
 # %% [markdown]
 # ## Equity of access, pooled over cohorts
@@ -150,20 +161,16 @@ findings += programme_costs.cost_findings(data, cost_table)
 # worked out, are not shown.
 
 # %% tags=["nbval-check-output"]
-from evaluation.reports.programme_report import equity as programme_equity
-from evaluation.reports.programme_report import equity_text as programme_equity_text
-
-pooled = programme_equity.pooled_equity(data)
-pooled_table = pooled.tables["equity_pooled"]
-display(Markdown(programme_equity_text.equity_summary_markdown(pooled, data)))
+pooled_table = report.tables["equity_pooled"]
+display(Markdown(link_terms(report.summaries["equity"], terms)))
 publish.table("equity_pooled", pooled_table, display=False)
 for dimension in dict.fromkeys(pooled_table["dimension"]):
-    publish.figure(programme_trend_plots.pooled_equity_chart(pooled_table, dimension=dimension, band=pooled.band,
+    publish.figure(programme_trend_plots.pooled_equity_chart(pooled_table, dimension=dimension,
+                                                             band=report.details["equity_band"],
                                                              confidence_level=level), f"equity_pooled_{dimension}")
 show_table(pooled_table, 2, confidence_level=level, columns=[
     "dimension", "category", "participants", "eligible", "rate_per_1000", "representation_index",
     "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "suppressed"])
-findings += programme_equity_text.equity_findings(data, pooled)
 
 # %% [markdown]
 # ## Where the programme works and where it is blocked
@@ -179,12 +186,11 @@ findings += programme_equity_text.equity_findings(data, pooled)
 # %%
 from evaluation.reports.programme_report import where
 
-where_table = where.where_it_works(data)
+where_table = report.tables["where_it_works"]
 publish.table("where_it_works", where_table, display=False)
-findings += where.where_findings(data, where_table)
 
 # %% tags=["nbval-check-output"]
-display(Markdown(where.where_summary(data, where_table)))
+display(Markdown(link_terms(report.summaries["where"], terms)))
 
 # %%
 from evaluation.viz.programme_where_plots import where_plot
@@ -223,7 +229,16 @@ else:
     display(Markdown("*The interview frame is written only when the report is published.*"))
 
 # %% [markdown]
-# ## The evidence against the policy's questions
+# ## The evidence, in a table
+#
+# The summary at the top, one row per question, as `tables/evidence_summary.csv`.
+
+# %% tags=["nbval-check-output"]
+show_table(report.tables["evidence_summary"], columns=["asks", "strength", "design", "consistency", "level_3_evidence",
+                                                       "would_strengthen"])
 
 # %%
-publish.findings(findings)
+publish.findings(list(report.findings))
+
+# %% tags=["nbval-check-output"]
+display(Markdown(glossary_markdown(terms)))

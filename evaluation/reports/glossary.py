@@ -35,6 +35,11 @@ REPORT_TERMS: dict[str, tuple[str, ...]] = {
         "price_base_year", "gdp_deflator", "cash_cost", "fully_loaded", "fixed_cost", "marginal_cost",
         "reliable_change", "bootstrap", "confidence_interval", "tornado", "benefit_cost_ratio", "discounting",
         "pssru", "kirkpatrick", "maryland"),
+    "programme_evaluation": (
+        "confidence_interval", "random_effects", "heterogeneity", "prediction_interval", "hksj", "g_av",
+        "clear_change", "reliable_change", "trend_test", "kirkpatrick", "maryland", "price_base_year",
+        "cash_cost", "fully_loaded", "bootstrap", "eligible_population", "relative_likelihood",
+        "mantel_haenszel", "representation_index", "band", "protected_characteristics", "disclosure_control"),
 }
 
 # Parts of Markdown where a link must not go: code, existing links and images, HTML tags, headings.

@@ -279,6 +279,18 @@ ENTRIES = [
           "Morris (2008), Estimating effect sizes from pretest-posttest-control group designs, Organizational "
           "Research Methods 11:364-386.",
           r"\bd_?ppc2\b"),
+    Entry("trend_test", "Test for trend across cohorts",
+          "Whether a share (for example of people who reliably improved) rises or falls steadily with the cohorts' "
+          "years, rather than differing by chance: the Cochran-Armitage test. A rise or fall is stated only when "
+          "it is clear.",
+          "Armitage (1955), Tests for linear trends in proportions and frequencies, Biometrics 11:375-386.",
+          r"(?i:Cochran[–-]Armitage(?: test)?|test for trend)"),
+    Entry("mantel_haenszel", "Mantel-Haenszel pooling",
+          "Combining the cohorts' relative likelihoods of a place by comparing like with like within each cohort "
+          "first, so that differences between cohorts' years and sizes do not pose as differences between groups.",
+          "Mantel & Haenszel (1959), Journal of the National Cancer Institute 22:719-748; Greenland & Robins "
+          "(1985), Biometrics 41:55-68.",
+          r"(?i:Mantel[–-]Haenszel)"),
     Entry("pssru", "PSSRU unit costs",
           "The standard schema for the cost of an hour of a social care worker's time: salary, on-costs and "
           "overheads over working hours.",
