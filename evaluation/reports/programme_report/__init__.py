@@ -31,15 +31,21 @@ import pandas as pd
 
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding, findings_frame
-from evaluation.reports.programme_report import (
-    costs,
-    equity,
-    equity_text,
-    evidence,
-    outcome_text,
-    outcomes,
-    where,
+from evaluation.reports.programme_report.costs import (
+    cost_findings,
+    cost_summary_markdown,
+    cost_trends,
 )
+from evaluation.reports.programme_report.equity import pooled_equity
+from evaluation.reports.programme_report.equity_text import equity_findings, equity_summary_markdown
+from evaluation.reports.programme_report.evidence import evidence_markdown, evidence_summary
+from evaluation.reports.programme_report.outcome_text import (
+    outcome_findings,
+    outcome_summary,
+    trend_summary,
+)
+from evaluation.reports.programme_report.outcomes import programme_outcome_tables
+from evaluation.reports.programme_report.where import where_findings, where_it_works, where_summary
 
 __all__ = ["ProgrammeReport", "build", "programme_findings"]
 
@@ -82,28 +88,28 @@ class ProgrammeReport:
 
 def build(data: ProgrammeData) -> ProgrammeReport:
     """The whole programme report: the tables and findings the notebook publishes, and its summaries."""
-    tables = dict(outcomes.programme_outcome_tables(data))
+    tables = dict(programme_outcome_tables(data))
     notes = tables.pop("outcome_notes")
-    tables["cost_trends"] = costs.cost_trends(data)
-    pooled = equity.pooled_equity(data)
+    tables["cost_trends"] = cost_trends(data)
+    pooled = pooled_equity(data)
     tables["equity_pooled"] = pooled.tables["equity_pooled"]
-    tables["where_it_works"] = where.where_it_works(data)
-    tables["evidence_summary"] = evidence.evidence_summary(tables, data)
-    found = (outcome_text.outcome_findings(data, {**tables, "outcome_notes": notes})
-             + costs.cost_findings(data, tables["cost_trends"])
-             + equity_text.equity_findings(data, pooled)
-             + where.where_findings(data, tables["where_it_works"]))
+    tables["where_it_works"] = where_it_works(data)
+    tables["evidence_summary"] = evidence_summary(tables, data)
+    found = (outcome_findings(data, {**tables, "outcome_notes": notes})
+             + cost_findings(data, tables["cost_trends"])
+             + equity_findings(data, pooled)
+             + where_findings(data, tables["where_it_works"]))
     summaries = {
-        "outcomes": outcome_text.outcome_summary({**tables, "outcome_notes": notes}, data),
-        "trends": outcome_text.trend_summary({**tables, "outcome_notes": notes}, data),
-        "costs": costs.cost_summary_markdown(tables["cost_trends"]),
-        "equity": equity_text.equity_summary_markdown(pooled, data),
-        "where": where.where_summary(data, tables["where_it_works"]),
-        "evidence": evidence.evidence_markdown(tables["evidence_summary"]),
+        "outcomes": outcome_summary({**tables, "outcome_notes": notes}, data),
+        "trends": trend_summary({**tables, "outcome_notes": notes}, data),
+        "costs": cost_summary_markdown(tables["cost_trends"]),
+        "equity": equity_summary_markdown(pooled, data),
+        "where": where_summary(data, tables["where_it_works"]),
+        "evidence": evidence_markdown(tables["evidence_summary"]),
     }
     return ProgrammeReport(data.name, tuple(data.cohorts), tables, tuple(sorted(found, key=lambda f: f.id)),
                            summaries, {"outcome_notes": notes, "equity_log": pooled.log, "equity_notes": pooled.notes,
-                            "equity_band": pooled.band})
+                           "equity_band": pooled.band})
 
 
 def programme_findings(data: ProgrammeData) -> list[Finding]:
