@@ -115,18 +115,14 @@ def comparison_findings_for(
 
 def _section(table: pd.DataFrame, limits: pd.DataFrame, measures: Sequence[str], titles: Mapping[str, str],
              pct: int) -> list[str]:
-    """A Markdown table of the programmes' figures for some measures, with the limits under it."""
+    """A Markdown table of the programmes' figures for some measures, each row with what limits it."""
     rows = table[table["measure"].isin(measures)]
-    lines = ["| Programme | Measure | Figure | Interval | Based on |", "|---|---|---:|---|---|"]
+    lines = ["| Programme | Measure | Figure | Interval | Based on | Not like for like: the programmes differ in |",
+             "|---|---|---:|---|---|---|"]
     for r in rows.itertuples(index=False):
+        labels = ", ".join(limit_labels(limits, r.measure)) or "nothing listed"
         lines.append(f"| {md(r.title)} | {md(_what(r, titles))} | {_value(r)} | {_interval(r, pct) or 'none'} | "
-                     f"{md(r.basis)} |")
-    lines.append("")
-    for measure in dict.fromkeys(rows["measure"]):
-        caveat = _limits_phrase(limits, measure)
-        if caveat:
-            what = "change" if measure == "mean_change" else MEASURES[measure]
-            lines.append(f"- *{md(what).capitalize()}*: {md(caveat)} (table `comparison_limits`).")
+                     f"{md(r.basis)} | {md(labels)} |")
     return lines
 
 
