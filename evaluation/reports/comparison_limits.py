@@ -189,6 +189,21 @@ def programme_profile(cohorts: Sequence[CohortData], time_sources: Mapping[int, 
     ------
     ValueError
         ``cohorts`` is empty, or mixes programmes.
+
+    Notes
+    -----
+    The reliability is the one reliable change used (METHODS.md, Jacobson & Truax 1991): the
+    cohort's number, or the listwise Cronbach's alpha of the pre wave of the self-rated primary
+    scale, with ``n`` the rows it was computed from. The eligible population's size is its
+    headcount in ``workforce.csv`` for the year nearest the cohort's (as the equity report's
+    denominator is found).
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> pilot = load_programme_data("collaborative-leadership")  # doctest: +SKIP
+    >>> programme_profile(list(pilot), {1: "cost_rows"}).reliability_n  # doctest: +SKIP
+    (26,)
     """
     if not cohorts:
         raise ValueError("`cohorts` must hold at least one cohort's data")

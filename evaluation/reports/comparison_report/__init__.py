@@ -86,6 +86,14 @@ def build(programmes: Sequence[ProgrammeData]) -> ComparisonResult:
     """The comparison of programmes: its tables (by file name), findings and summary.
 
     ``details`` holds the :class:`ProgrammeFigures` of each programme (``figures``).
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> result = build([load_programme_data(p) for p in DEFAULT_PROGRAMMES])  # doctest: +SKIP
+    >>> result.table("comparison_limits")["label"].tolist()  # doctest: +SKIP
+    ['eligible population', "costing of participants' time", 'reliability used and its n', 'follow-up',
+     'cohort sizes', 'number of cohorts']
     """
     tables = comparison_tables(programmes)
     published = {"programme_profiles": tables["programme_profiles"],

@@ -58,7 +58,19 @@ class ProgrammeFigures:
 
 def programme_figures(data: ProgrammeData, *, base_year: int, confidence_level: float,
                       notes: list[dict] | None = None) -> ProgrammeFigures:
-    """Cost and outcomes of every cohort of a programme, in ``base_year`` prices at ``confidence_level``."""
+    """Cost and outcomes of every cohort of a programme, in ``base_year`` prices at ``confidence_level``.
+
+    Each cohort through the cohort reports' own functions: :func:`evaluation.reports.cost_report.cohort_costs`
+    and :func:`evaluation.reports.outcome_report.outcomes`; warnings become ``notes``.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> fig = programme_figures(load_programme_data("collaborative-leadership"), base_year=2024,
+    ...                         confidence_level=0.95)  # doctest: +SKIP
+    >>> fig.profile.participant_time  # doctest: +SKIP
+    ('cost_rows',)
+    """
     notes = [] if notes is None else notes
     costed, tables = [], []
     for cohort in data:
@@ -215,6 +227,14 @@ def comparison_tables(programmes: Sequence[ProgrammeData]) -> dict:
     scale, per rater: pooled by random effects (REML τ², HKSJ interval with the ad hoc
     correction) over a programme's cohorts when it has two or more, otherwise its one cohort's
     paired t interval. Shares and costs are over all the programme's cohorts together.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> tables = comparison_tables([load_programme_data("leading-to-deliver"),
+    ...                             load_programme_data("collaborative-leadership")])  # doctest: +SKIP
+    >>> tables["programme_comparison"].query("measure == 'cost_per_reliable_improver'")[
+    ...     ["title", "value", "basis"]]  # doctest: +SKIP
     """
     names = [p.name for p in programmes]
     if len(names) < 2 or len(set(names)) < len(names):

@@ -77,6 +77,13 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
 
     ``tables`` (from :func:`~evaluation.reports.comparison_report.comparison_tables`) saves
     computing them again; without it they are computed from ``programmes``.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> data = [load_programme_data(p) for p in DEFAULT_PROGRAMMES]  # doctest: +SKIP
+    >>> comparison_findings(data)[-1].statement  # doctest: +SKIP
+    "The programmes differ in 6 ways that limit comparing them: eligible population, ..."
     """
     tables = comparison_tables(programmes) if tables is None else tables
     table, limits = tables["programme_comparison"], tables["comparison_limits"]
@@ -108,7 +115,13 @@ def comparison_findings_for(
     data_dir: Path | str | None = None,
     params_dir: Path | str | None = None,
 ) -> list[Finding]:
-    """Re-derive the comparison's findings from the programmes' names and folders (for ``verify``)."""
+    """Re-derive the comparison's findings from the programmes' names and folders (for ``verify``).
+
+    Examples
+    --------
+    >>> [f.id for f in comparison_findings_for()][-1]  # doctest: +SKIP
+    'comparison.differences'
+    """
     loaded = [load_programme_data(p, data_dir=data_dir, params_dir=params_dir) for p in programmes]
     return comparison_findings(loaded)
 
