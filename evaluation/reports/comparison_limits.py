@@ -264,7 +264,7 @@ _DIFFERENCES = (
      "programmes may be a difference between their participants."),
     ("participant_time", "costing of participants' time", "How participants' time was costed",
      ProgrammeProfile.time_words, _ECONOMIC,
-     "Participants' time is most of the difference between the economic and the cash cost; costed on different "
+     "Participants' time is what the economic cost adds to the cash cost; costed on different "
      "bases, the economic costs are not on one footing. The cash costs do not include it."),
     ("reliability", "reliability used and its n",
      "The reliability used for reliable change, and how many people it was estimated from",

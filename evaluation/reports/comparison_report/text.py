@@ -70,10 +70,9 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
     Ids: ``comparison.<programme>.<measure>`` for the shares and costs
     (``reliable_improvement_share``, ``completion_share``, ``cash_cost_per_enrolled``,
     ``cost_per_enrolled``, ``cash_cost_per_reliable_improver``, ``cost_per_reliable_improver``),
-    ``comparison.<programme>.mean_change.<rater>.<scale>`` for change; and
-    ``comparison.differences``: the number of differences between the programmes that limit
-    the comparison (``comparison_limits``). Each statement names its basis (pooled over k
-    cohorts, or one cohort) and the differences that limit comparing it.
+    ``comparison.<programme>.mean_change.<rater>.<scale>`` for change. Each statement names its
+    basis (pooled over k cohorts, or one cohort) and the differences that limit comparing it
+    (``comparison_limits``).
 
     ``tables`` (from :func:`~evaluation.reports.comparison_report.comparison_tables`) saves
     computing them again; without it they are computed from ``programmes``.
@@ -82,8 +81,8 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
     --------
     >>> from evaluation.data.programme import load_programme_data
     >>> data = [load_programme_data(p) for p in DEFAULT_PROGRAMMES]  # doctest: +SKIP
-    >>> comparison_findings(data)[-1].statement  # doctest: +SKIP
-    "The programmes differ in 6 ways that limit comparing them: eligible population, ..."
+    >>> comparison_findings(data)[-1].id  # doctest: +SKIP
+    'comparison.collaborative-leadership.cost_per_reliable_improver'
     """
     tables = comparison_tables(programmes) if tables is None else tables
     table, limits = tables["programme_comparison"], tables["comparison_limits"]
@@ -100,12 +99,6 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
                      + (f"; {caveat}" if caveat else "") + ".")
         out.append(Finding(f"comparison.{row.programme}.{row.measure}{suffix}", statement, row.value, row.ci_low,
                            row.ci_high, str(row.unit), "programme_comparison"))
-    labels = limits["label"].tolist()
-    out.append(Finding(
-        "comparison.differences",
-        f"The programmes differ in {len(labels)} way{'s' if len(labels) != 1 else ''} that limit comparing them"
-        + (f": {', '.join(labels)}." if labels else "."), len(labels), None, None, "differences",
-        "comparison_limits"))
     return out
 
 
@@ -119,8 +112,8 @@ def comparison_findings_for(
 
     Examples
     --------
-    >>> [f.id for f in comparison_findings_for()][-1]  # doctest: +SKIP
-    'comparison.differences'
+    >>> [f.id for f in comparison_findings_for()][0]  # doctest: +SKIP
+    'comparison.leading-to-deliver.mean_change.self.leading_change'
     """
     loaded = [load_programme_data(p, data_dir=data_dir, params_dir=params_dir) for p in programmes]
     return comparison_findings(loaded)
