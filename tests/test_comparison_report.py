@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -244,3 +245,22 @@ def test_figures_carry_the_limits_in_their_alt_text(synthetic):
     assert cost.png.startswith(b"\x89PNG") and change.png.startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="mean_change"):
         comparison_plots.change_chart(table[table["measure"] != "mean_change"])
+
+
+def test_pooled_change_equals_the_programme_reports(synthetic):
+    """The comparison and the programme report pool the same cohorts to the same numbers."""
+    from evaluation.reports.programme_report import outcomes as po
+    from evaluation.stats.pooling import PoolingWarning
+
+    _, data, result = synthetic
+    table = result.table("programme_comparison")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PoolingWarning)  # groups with few cohorts (follow-up), not compared here
+        pooled = po.pooled_outcomes(po.cohort_changes(data[0]), data[0].confidence_level)
+    pooled = pooled[(pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")]
+    for rater in ("self", "line_manager"):
+        mine = _row(table, LTD, "mean_change", rater)
+        theirs = pooled[(pooled["scale"] == mine["scale"]) & (pooled["rater"] == rater)].iloc[0]
+        assert (mine["value"], mine["ci_low"], mine["ci_high"]) == pytest.approx(
+            (theirs["estimate"], theirs["ci_low"], theirs["ci_high"]), rel=1e-12)
+        assert mine["k_cohorts"] == theirs["k"]
