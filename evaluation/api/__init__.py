@@ -32,6 +32,7 @@ programme, and programmes compared, :mod:`evaluation.api.programme`.
 """
 
 from evaluation.api.cohort import Cohort, list_cohorts, list_programmes, load_cohort
-from evaluation.api.programme import Programme, load_programme
+from evaluation.api.programme import Programme, compare_programmes, load_programme
 
-__all__ = ["Cohort", "Programme", "list_cohorts", "list_programmes", "load_cohort", "load_programme"]
+__all__ = ["Cohort", "Programme", "compare_programmes", "list_cohorts", "list_programmes", "load_cohort",
+           "load_programme"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -13,9 +13,12 @@ from evaluation.api.cohort import Cohort, _programme, load_cohort
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.programme import ProgrammeData
+from evaluation.reports import comparison_report, programme_report
 from evaluation.reports.programme_report.cohorts import compare_cohorts
+from evaluation.reports.programme_report.outcomes import cohort_changes, pooled_outcomes
+from evaluation.reports.programme_report.success_cases import success_cases
 
-__all__ = ["Programme", "load_programme"]
+__all__ = ["Programme", "compare_programmes", "load_programme"]
 
 
 def load_programme(
@@ -44,6 +47,7 @@ class Programme:
 
     name: str
     cohorts: Mapping[int, Cohort]
+    _reports: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def data(self) -> ProgrammeData:
@@ -103,6 +107,74 @@ class Programme:
         """
         return compare_cohorts(self.data, cohort_a, cohort_b, **kwargs)
 
+    def pool(
+        self,
+        *,
+        scales: str | Sequence[str] | None = None,
+        raters: str | Sequence[str] | None = None,
+        comparisons: str | Sequence[str] | None = None,
+        measures: str | Sequence[str] | None = None,
+        cohorts: Sequence[int] | None = None,
+        confidence_level: float | None = None,
+    ) -> pd.DataFrame:
+        """The cohorts' changes pooled by random effects: the programme report's ``pooled_outcomes``.
+
+        REML τ² (never negative), Hartung–Knapp–Sidik–Jonkman interval with the ad hoc correction,
+        τ², I², Q and a prediction interval (:func:`evaluation.stats.pooling.pool`), per scale ×
+        comparison × rater, in scale points (``measure`` ``mean_change``) and as ``g_av``.
+
+        Parameters
+        ----------
+        scales, raters, comparisons, measures : str or list of str, optional
+            Rows to return (default: all).
+        cohorts : list of int, optional
+            Pool only these cohorts (default: every cohort).
+        confidence_level : float, optional
+            Default: the cohorts' common confidence level.
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> ltd = ev.load_programme("leading-to-deliver")
+        >>> row = ltd.pool(scales="observed_leading_change", comparisons="pre_post", measures="mean_change").iloc[0]
+        >>> int(row["k"]), round(row["estimate"], 2), round(row["ci_low"], 2), round(row["ci_high"], 2)
+        (5, 0.14, 0.06, 0.23)
+        """
+        data = self.data
+        if cohorts is not None:
+            unknown = [c for c in cohorts if c not in data.cohorts]
+            if unknown or not cohorts:
+                raise ValueError(f"`cohorts` must list cohorts of {self.name} ({list(data.cohorts)}); got {cohorts!r}")
+            data = ProgrammeData(data.programme, {c: data.cohorts[c] for c in cohorts})
+        level = data.confidence_level if confidence_level is None else confidence_level
+        table = pooled_outcomes(cohort_changes(data), level)
+        for column, value in (("scale", scales), ("rater", raters), ("comparison", comparisons),
+                              ("measure", measures)):
+            if value is not None:
+                allowed = list(dict.fromkeys(table[column]))
+                wanted = [value] if isinstance(value, str) else list(value)
+                if not wanted or any(v not in allowed for v in wanted):
+                    raise ValueError(f"`{column}s` must name one or more of {', '.join(map(repr, allowed))}; "
+                                     f"got {value!r}")
+                table = table[table[column].isin(wanted)]
+        return table.reset_index(drop=True)
+
+    def report(self) -> programme_report.ProgrammeReport:
+        """The programme report's tables, findings and summaries (what ``make programme`` publishes).
+
+        Computed once per :class:`Programme` and kept.
+        """
+        if "programme" not in self._reports:
+            self._reports["programme"] = programme_report.build(self.data)
+        return self._reports["programme"]
+
+    def success_cases(self, per_group: int = 3) -> pd.DataFrame:
+        """The success-case frame (Brinkerhoff): the strongest and weakest reliable changers of each
+        group, by pseudonymised id, to sample for interviews. **For evaluators only**: it names
+        people, so it is never published (see
+        :func:`evaluation.reports.programme_report.success_cases.success_cases`)."""
+        return success_cases(self.data, per_group=per_group)
+
     def reliability(self) -> pd.DataFrame:
         """Each cohort's :meth:`Cohort.reliability`, stacked."""
         return self._stack("reliability")
@@ -114,3 +186,24 @@ class Programme:
     def equity(self) -> pd.DataFrame:
         """Each cohort's :meth:`Cohort.equity`, stacked."""
         return self._stack("equity")
+
+
+def compare_programmes(
+    programmes: Sequence[str] = ("leading-to-deliver", "collaborative-leadership"),
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> comparison_report.ComparisonResult:
+    """Programmes side by side, with every difference that limits the comparison (``make compare``).
+
+    Returns the comparison's tables (``programme_profiles``, ``programme_comparison`` with a
+    ``limits`` column, ``comparison_limits``), findings and summary.
+
+    Examples
+    --------
+    >>> import evaluation as ev
+    >>> both = ev.compare_programmes()
+    >>> both.table("comparison_limits")["difference"].tolist()[:2]  # doctest: +SKIP
+    """
+    loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in programmes]
+    return comparison_report.build(loaded)
