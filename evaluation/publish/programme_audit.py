@@ -1,0 +1,433 @@
+"""The differencing audit across reports: a programme report read together with its cohort reports.
+
+A programme report (``reports/<programme>/programme/``) publishes counts of people in groups
+pooled over the programme's cohorts; each cohort report (``reports/<programme>/cohort-<n>/``)
+publishes the same groups' counts for its own cohort, with its own suppression. A reader who
+holds both can subtract: the pooled count of a group, less what the cohort reports published
+for it, is what the cohorts that withheld it have between them. This module reads the published
+CSV files alone, as that reader would, and fails when a small count follows.
+
+What the reader holds:
+
+* from the programme report (``tables/``): the pooled groups, ``equity_pooled.csv``
+  (participants per dimension × category) and ``where_it_works.csv`` (pairs per dimension ×
+  category × scale × comparison × rater, where a dimension may be a crossing such as
+  ``framework_area×role_level`` with category ``a×b``); and whole-cohort rows
+  (``programme_outcomes.csv``, ``outcome_trends.csv``, ``cost_trends.csv`` and any other table
+  with a ``cohort`` column and no ``dimension``): each cohort's enrolments (``enrolled``) and
+  pairs (``n_pairs`` per scale, comparison and rater);
+* from each cohort report: ``equity.csv``, ``equity_council_areas.csv`` and
+  ``equity_completion.csv`` (participants), ``breakdowns.csv`` and ``equity_outcome_change.csv``
+  (pairs), ``attrition.csv`` and ``outcomes.csv`` (the cohort's totals);
+* the arithmetic: a pooled count is the sum of the cohorts' counts; within each report, a
+  dimension's categories add up to the total and a crossing's cells add up to its one-way
+  margins (so the programme's categories add up to Σ cohort enrolments); each group's
+  participants are those with plus those without a pair of scores; a row labelled ``primary``
+  holds 1 to threshold − 1; a category a cohort's table does not list has none (the cohort
+  tables list their zeros, and ``breakdowns.csv`` omits groups without pairs); a row the
+  programme's tables do not list is unknown.
+
+What fails (CONTRACT section 5.3):
+
+* everything :func:`~evaluation.publish.disclosure_audit.audit_folder` finds in the programme
+  folder on its own (its findings against its tables);
+* a pooled count from 1 to threshold − 1 published in the programme's tables;
+* **the withheld remainder**: a pooled count less the counts the cohort reports published for
+  the same group, when some cohorts withheld theirs and the remainder is from 1 to
+  threshold − 1 (the problem names the table, the row, the cohorts and the number);
+* any other count of a group (in one cohort, or pooled, or in a crossing) that only one whole
+  number fits, from 1 to threshold − 1, given everything above (an integer programme:
+  :func:`evaluation.stats.disclosure.attack.exact_counts`);
+* tables that contradict each other (the audit cannot vouch for them).
+
+A group that is a whole cohort (or the whole programme) is not a small group. Pooled means and
+estimates are not audited by differencing: the programme report pools by random effects, which
+is not a sum of the cohorts' published sums.
+
+The audit reads what is on disk: the cohort reports under ``reports/<programme>/`` must be built
+(or already there) before the programme report is audited, and a cohort report rebuilt later
+is audited against the programme report by :func:`audit_programme_folder` again (``verify``).
+Cohorts with no report on disk enter through the programme's own whole-cohort rows only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.checks import check_name
+from evaluation.core.io import read_csv_if_exists
+from evaluation.publish.disclosure_audit import DifferencingAudit, audit_folder
+from evaluation.stats.disclosure.attack import exact_counts
+
+__all__ = ["COHORT_TABLES", "POOLED_TABLES", "audit_programme", "audit_programme_folder", "audit_programme_tables"]
+
+#: The programme's tables of pooled groups: file stem -> (count column, kind of count).
+POOLED_TABLES = {"equity_pooled": ("participants", "enrolled"), "where_it_works": ("n_pairs", "pairs")}
+#: The cohort tables of groups: file stem -> (count column, kind of count).
+COHORT_TABLES = {"equity": ("participants", "enrolled"), "equity_council_areas": ("participants", "enrolled"),
+                 "equity_completion": ("participants", "enrolled"), "breakdowns": ("n_pairs", "pairs"),
+                 "equity_outcome_change": ("n_pairs", "pairs")}
+PROGRAMME = "programme"
+#: How a crossing is written in ``dimension`` and ``category`` (``a×b``; ``a x b`` and ``a|b`` also read).
+CROSSING = re.compile(r"\s*[×|]\s*|\s+x\s+")
+#: Columns of whole-cohort pairs in trend tables, by the comparison they count.
+TREND_PAIRS = {"n_pairs_post": "pre_post", "n_pairs_follow_up": "pre_follow_up"}
+
+
+@dataclass
+class _Book:
+    """Every count cell of the programme and its cohorts: ``(source, kind, population, group)``."""
+
+    threshold: int
+    index: dict[tuple, int] = field(default_factory=dict)
+    known: dict[int, float] = field(default_factory=dict)
+    primary: set[int] = field(default_factory=set)
+    tables: dict[int, set[str]] = field(default_factory=dict)
+    lines: list[tuple[int, list[int]]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def cell(self, key: tuple) -> int:
+        return self.index.setdefault(key, len(self.index))
+
+    def publish(self, key: tuple, value: float, table: str) -> None:
+        i = self.cell(key)
+        self.tables.setdefault(i, set()).add(table)
+        if i in self.known and abs(self.known[i] - value) > 1e-6:
+            self.problems.append(f"{_describe(key)} is {self.known[i]:g} in one table and {value:g} in "
+                                 f"{table}: the published tables contradict each other")
+        self.known.setdefault(i, float(value))
+
+    def line(self, total: tuple, parts: list[tuple]) -> None:
+        self.lines.append((self.cell(total), [self.cell(p) for p in parts]))
+
+
+def _num(value) -> float | None:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(x) else x
+
+
+def _cohort(value) -> str | None:
+    """A cohort's label (``2``) from ``2``, ``2.0``, ``'cohort-2'``; None for a programme row."""
+    text = re.sub(r"^cohort[-_ ]?", "", str(value).strip(), flags=re.IGNORECASE)
+    number = _num(text)
+    return str(int(number)) if number is not None and number == int(number) else None
+
+
+def _group(dimension, category) -> tuple:
+    """``((dimension, category), ...)`` sorted by dimension; a crossing gives one pair per part."""
+    dims, cats = CROSSING.split(str(dimension).strip()), CROSSING.split(str(category).strip())
+    if len(dims) != len(cats):
+        dims, cats = [str(dimension)], [str(category)]
+    return tuple(sorted(zip(dims, cats, strict=True)))
+
+
+def _describe(key: tuple) -> str:
+    source, kind, population, group = key
+    who = " and ".join(f"{d} = {c!r}" for d, c in group) or "everyone"
+    where = "the programme" if source == PROGRAMME else f"cohort {source}"
+    if kind == "enrolled":
+        return f"{where}: the number of participants with {who}"
+    scale, comparison, rater = population
+    has = "with" if kind == "pairs" else "without"
+    return f"{where}: the number with {who} {has} {rater} scores for both waves of {comparison} on {scale}"
+
+
+def _read_groups(book: _Book, source: str, name: str, table: pd.DataFrame, count: str, kind: str) -> dict:
+    """Publish one table's group counts and labels; the (kind, population, dimension) families it lists."""
+    listed: dict[tuple, set] = {}
+    label = f"{'programme' if source == PROGRAMME else 'cohort-' + source}/{name}"
+    for row in table.to_dict("records"):
+        group = _group(row.get("dimension", "local_authority"), row["category"])
+        population = () if kind == "enrolled" else (str(row["scale"]), str(row["comparison"]),
+                                                    str(row.get("rater") or "self"))
+        key = (source, kind, population, group)
+        i = book.cell(key)
+        if str(row.get("suppressed") or "") == "primary":
+            book.primary.add(i)
+        n = _num(row.get(count))
+        if n is not None:
+            book.publish(key, n, label)
+        else:
+            book.tables.setdefault(i, set()).add(label)
+        dims = tuple(d for d, _ in group)
+        listed.setdefault((kind, population, dims), set()).add(group)
+    return listed
+
+
+def _read_totals(book: _Book, source_of, name: str, table: pd.DataFrame, label: str) -> set[str]:
+    """Whole-cohort enrolments and pairs from a table with a ``cohort`` column (or a cohort's own)."""
+    cohorts = set()
+    for row in table.to_dict("records"):
+        source = source_of(row)
+        if source is None:
+            continue
+        cohorts.add(source)
+        if _num(row.get("enrolled")) is not None:
+            book.publish((source, "enrolled", (), ()), _num(row["enrolled"]), label)
+        if {"scale", "rater"} <= row.keys():
+            pairs = dict(TREND_PAIRS)
+            if "comparison" in row:
+                pairs["n_pairs"] = str(row["comparison"])
+            for column, comparison in pairs.items():
+                if _num(row.get(column)) is not None:
+                    population = (str(row["scale"]), comparison, str(row["rater"]))
+                    book.publish((source, "pairs", population, ()), _num(row[column]), label)
+    return cohorts
+
+
+def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[str, Mapping[str, pd.DataFrame]],
+                           *, threshold: int) -> DifferencingAudit:
+    """Audit a programme report's tables against differencing with each other and with its cohort reports.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The programme report's published tables by file stem (:data:`POOLED_TABLES` and the
+        whole-cohort tables), as read back from their CSV files.
+    cohorts : mapping of str to mapping of str to DataFrame
+        Each cohort report's published tables (:data:`COHORT_TABLES`, ``attrition``,
+        ``outcomes``) by cohort label (``"2"``); cohorts without a report may be left out.
+    threshold : int
+        The disclosure threshold of the programme report (the strictest of its cohorts').
+
+    Returns
+    -------
+    DifferencingAudit
+
+    Notes
+    -----
+    See the module's description for what the reader holds and what fails. Counts worked out
+    exactly: :func:`evaluation.stats.disclosure.attack.exact_counts` (scipy ``milp``).
+
+    Examples
+    --------
+    Sector 'b' pooled over two cohorts has 9 participants; cohort 1 published 6 and cohort 2
+    withheld its own, so cohort 2's 3 follow.
+
+    >>> pooled = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [20, 9],
+    ...                        "suppressed": ""})
+    >>> one = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [10, 6],
+    ...                     "suppressed": ""})
+    >>> two = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [None, None],
+    ...                     "suppressed": ["secondary", "primary"]})
+    >>> audit = audit_programme_tables({"equity_pooled": pooled}, {"1": {"equity": one}, "2": {"equity": two}},
+    ...                                threshold=5)
+    >>> print(audit.problems[0])
+    programme/equity_pooled, row sector = 'b': the programme publishes 9 and cohort 1 publishes 6, so cohort 2 has 3 (from 1 to 4)
+    """
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
+        raise ValueError(f"`threshold` must be a whole number of at least 1, got {threshold!r}")
+    book = _Book(int(threshold))
+    families: dict[str, dict[tuple, set]] = {}
+    whole_cohorts: set[str] = set()
+    for name, table in tables.items():
+        if name in POOLED_TABLES:
+            count, kind = POOLED_TABLES[name]
+            for family, groups in _read_groups(book, PROGRAMME, name, table, count, kind).items():
+                families.setdefault(PROGRAMME, {}).setdefault(family, set()).update(groups)
+        elif "cohort" in table.columns and "dimension" not in table.columns:
+            whole_cohorts |= _read_totals(book, lambda row: _cohort(row.get("cohort")), name, table,
+                                          f"programme/{name}")
+    for source, published in cohorts.items():
+        source = str(source)
+        for name, (count, kind) in COHORT_TABLES.items():
+            if published.get(name) is not None and len(published[name]):
+                for family, groups in _read_groups(book, source, name, published[name], count, kind).items():
+                    families.setdefault(source, {}).setdefault(family, set()).update(groups)
+        attrition = published.get("attrition")
+        if attrition is not None:
+            flow = attrition[attrition["section"] == "flow"]
+            enrolled = flow.loc[flow["stage"] == "enrolled", "n"]
+            if len(enrolled) and _num(enrolled.iloc[0]) is not None:
+                book.publish((source, "enrolled", (), ()), _num(enrolled.iloc[0]), f"cohort-{source}/attrition")
+        if published.get("outcomes") is not None:
+            _read_totals(book, lambda row, s=source: s, "outcomes", published["outcomes"], f"cohort-{source}/outcomes")
+    members = sorted(whole_cohorts or {str(s) for s in cohorts}, key=lambda s: (len(s), s))
+    _add_lines(book, families, members)
+    problems = list(book.problems) + _check(book, tables, members)
+    return DifferencingAudit(tuple(problems), len(book.index))
+
+
+def _add_lines(book: _Book, families: dict[str, dict[tuple, set]], members: Sequence[str]) -> None:
+    """Each report's families add up to their margins; pooled cells are sums of cohorts' cells."""
+    categories: dict[str, set] = {}
+    for by_family in families.values():
+        for groups in by_family.values():
+            for group in groups:
+                for d, c in group:
+                    categories.setdefault(d, set()).add(c)
+    complete = {(s, family) for s, by_family in families.items() if s != PROGRAMME for family in by_family}
+    wanted = {s: dict.fromkeys(by_family) for s, by_family in families.items()}
+    for (kind, population, dims) in families.get(PROGRAMME, {}):
+        if len(dims) == 1:
+            for source in members:
+                wanted.setdefault(source, {}).setdefault((kind, population, dims))
+    for by_family in wanted.values():
+        for (_, population, dims) in [f for f in by_family if f[0] == "pairs"]:
+            by_family.setdefault(("enrolled", (), dims))
+            by_family.setdefault(("nopair", population, dims))
+    for source, by_family in wanted.items():
+        for family in by_family:
+            kind, population, dims = family
+            cells = [tuple(zip(dims, combo, strict=True))
+                     for combo in _product([sorted(categories.get(d, ())) for d in dims])]
+            for group in cells:
+                key = (source, kind, population, group)
+                if (source, family) in complete and key not in book.index:
+                    book.publish(key, 0, f"cohort-{source}/{'breakdowns' if kind == 'pairs' else 'equity'}")
+                book.cell(key)
+                if kind == "pairs":
+                    book.line((source, "enrolled", (), group), [key, (source, "nopair", population, group)])
+            for j in range(len(dims)):
+                parents: dict[tuple, list] = {}
+                for group in cells:
+                    parents.setdefault(group[:j] + group[j + 1:], []).append((source, kind, population, group))
+                for parent, children in parents.items():
+                    book.line((source, kind, population, parent), children)
+            if kind == "pairs":
+                book.line((source, "enrolled", (), ()), [(source, "pairs", population, ()),
+                                                          (source, "nopair", population, ())])
+    if members:
+        for key in [k for k in book.index if k[0] == PROGRAMME and len(k[3]) <= 1]:
+            book.line(key, [(source, *key[1:]) for source in members])
+        book.line((PROGRAMME, "enrolled", (), ()), [(source, "enrolled", (), ()) for source in members])
+
+
+def _product(lists: list[list]) -> list[tuple]:
+    out: list[tuple] = [()]
+    for values in lists:
+        out = [(*prefix, v) for prefix in out for v in values]
+    return out
+
+
+def _check(book: _Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str]) -> list[str]:
+    """The problems: small pooled counts published, withheld remainders, counts worked out, contradictions."""
+    t = book.threshold
+    keys = sorted(book.index, key=book.index.get)
+    for total, parts in book.lines:
+        if all(c in book.known for c in (total, *parts)) and abs(book.known[total] - sum(book.known[c] for c in parts)) > 1e-6:
+            return [f"{_describe(keys[total])} is not the sum of its parts as published: the published tables "
+                    "contradict each other, so the audit cannot vouch for them"]
+    hidden = [i for i, k in enumerate(keys) if k[3] and i not in book.known]
+    known = [book.known.get(i) for i in range(len(keys))]
+    lower = [1.0 if i in book.primary else 0.0 for i in range(len(keys))]
+    upper = [float(t - 1) if i in book.primary else math.inf for i in range(len(keys))]
+    found = exact_counts(known, book.lines, lower, upper, hidden)
+    if found is None:
+        return ["the counts published by the programme report and its cohort reports contradict each other, "
+                "so the audit cannot vouch for them"]
+    value = dict(book.known) | {i: v for i, v in zip(hidden, found, strict=True) if not np.isnan(v)}
+
+    def whole(i: int) -> bool:
+        source, _, _, group = keys[i]
+        everyone = value.get(book.index.get((source, "enrolled", (), ()), -1))
+        mine = value.get(book.index.get((source, "enrolled", (), group), -1))
+        return everyone is not None and mine is not None and abs(everyone - mine) < 0.5
+
+    touching: dict[int, set[int]] = {}
+    for total, parts in book.lines:
+        for c in (total, *parts):
+            touching.setdefault(c, set()).update((total, *parts))
+
+    def tables_of(i: int) -> str:  # the tables of the cells within two lines of the cell
+        linked = set().union(*(touching.get(c, set()) for c in touching.get(i, {i})))
+        return ", ".join(sorted(set().union(*(book.tables.get(c, set()) for c in linked | {i}))))
+
+    problems, named = [], set()
+    for i, key in enumerate(keys):
+        source, kind, population, group = key
+        if source != PROGRAMME or not group or i not in book.known or whole(i):
+            continue
+        n = book.known[i]
+        if 1 <= n < t:
+            problems.append(f"{_describe(key)} is published and is {n:g}, from 1 to {t - 1} "
+                            f"(table: {tables_of(i)})")
+            continue
+        cohort_cells = [book.index.get((c, *key[1:])) for c in members] if len(group) == 1 else []
+        withheld = [c for c, j in zip(members, cohort_cells, strict=True) if j not in book.known]
+        if not withheld or any(j is None for j in cohort_cells):
+            continue
+        rest = n - sum(book.known.get(j, 0.0) for j in cohort_cells)
+        if 1 <= rest < t and not all(whole(book.index[(c, *key[1:])]) for c in withheld):
+            named.update(book.index[(c, *key[1:])] for c in withheld)
+            shown = [c for c in members if c not in withheld]
+            table = sorted(x for x in book.tables.get(i, ()) if x.startswith("programme/"))
+            problems.append(
+                f"{', '.join(table) or 'programme'}, row {_row(key)}: the programme publishes {n:g} and "
+                + (f"cohort{'s' if len(shown) > 1 else ''} {', '.join(shown)} publish"
+                   f"{'' if len(shown) > 1 else 'es'} {n - rest:g}, so " if shown else "no cohort publishes its own, so ")
+                + (f"cohort {withheld[0]} has {rest:g}" if len(withheld) == 1 else
+                   f"cohorts {', '.join(withheld)} have {rest:g} between them") + f" (from 1 to {t - 1})")
+    for i, v in zip(hidden, found, strict=True):
+        if not np.isnan(v) and 1 <= v < t and i not in named and not whole(i):
+            problems.append(f"{_describe(keys[i])} can be worked out: {v:g}, from 1 to {t - 1} "
+                            f"(tables: {tables_of(i)})")
+    return problems
+
+
+def _row(key: tuple) -> str:
+    _, kind, population, group = key
+    who = " and ".join(f"{d} = {c!r}" for d, c in group)
+    return who if kind == "enrolled" else f"{who}, {', '.join(population)}"
+
+
+def _read_folder(folder: Path, stems) -> dict[str, pd.DataFrame]:
+    tables = {}
+    for path in sorted((folder / "tables").glob("*.csv")):
+        if stems is None or path.stem in stems:
+            frame = read_csv_if_exists(path)
+            if frame is not None:
+                tables[path.stem] = frame
+    return tables
+
+
+def audit_programme(folder: Path | str, cohort_folders: Sequence[Path | str], *, threshold: int) -> DifferencingAudit:
+    """Audit a programme report's folder on its own and against the cohort reports in ``cohort_folders``.
+
+    Parameters
+    ----------
+    folder : path
+        The programme report (``tables/*.csv``, ``findings.json``).
+    cohort_folders : sequence of path
+        The cohort reports of the same programme (``cohort-<n>`` folders); missing ones are skipped.
+    threshold : int
+        The programme report's disclosure threshold.
+
+    Returns
+    -------
+    DifferencingAudit
+        :func:`~evaluation.publish.disclosure_audit.audit_folder`'s problems on the programme
+        folder, then :func:`audit_programme_tables`'.
+    """
+    folder = Path(folder)
+    own = audit_folder(folder, threshold=threshold)
+    cohorts = {}
+    for path in map(Path, cohort_folders):
+        label = _cohort(path.name)
+        if label is not None and (path / "tables").is_dir():
+            cohorts[label] = _read_folder(path, {*COHORT_TABLES, "attrition", "outcomes"})
+    across = audit_programme_tables(_read_folder(folder, None), cohorts, threshold=threshold)
+    return DifferencingAudit((*own.problems, *across.problems), own.cells + across.cells)
+
+
+def audit_programme_folder(folder: Path | str, reports_dir: Path | str, programme: str, *,
+                           threshold: int) -> DifferencingAudit:
+    """:func:`audit_programme` against the cohort reports found in ``<reports_dir>/<programme>/cohort-*/``.
+
+    The pipeline builds (or finds) the cohort reports first, then calls this on the programme
+    report before publishing it (``evaluate``) and again in ``verify``.
+    """
+    base = Path(reports_dir) / check_name(programme, "programme")
+    found = sorted((p for p in base.glob("cohort-*") if p.is_dir() and _cohort(p.name) is not None),
+                   key=lambda p: int(_cohort(p.name)))
+    return audit_programme(folder, found, threshold=threshold)
