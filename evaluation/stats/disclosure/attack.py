@@ -245,6 +245,31 @@ def _integer(objective, a, b, bounds) -> tuple[int, np.ndarray | None]:
     return res.status, res.x
 
 
+def _propagate(values: np.ndarray, lines: Sequence[Line]) -> np.ndarray | None:
+    """Fill every unknown cell that is the only unknown of a line, until none is; None on a contradiction."""
+    values = values.copy()
+    pending = list(lines)
+    while pending:
+        rest = []
+        for total, parts in pending:
+            members = [(total, -1.0), *((p, 1.0) for p in parts)]
+            missing = [(c, sign) for c, sign in members if np.isnan(values[c])]
+            if len(missing) > 1:
+                rest.append((total, parts))
+                continue
+            balance = sum(sign * values[c] for c, sign in members if not np.isnan(values[c]))
+            if not missing:
+                if abs(balance) > 1e-6:
+                    return None
+                continue
+            cell, sign = missing[0]
+            values[cell] = -balance / sign
+        if len(rest) == len(pending):
+            break
+        pending = rest
+    return values
+
+
 def exact_counts(
     known: Sequence[float | None],
     lines: Sequence[Line],
@@ -273,7 +298,8 @@ def exact_counts(
 
     Notes
     -----
-    As :func:`determined`, with an integer programme (scipy ``milp``, HiGHS) in place of the
+    First every cell that is the only unknown of a line is filled in, until none is. Then, as
+    :func:`determined`, with an integer programme (scipy ``milp``, HiGHS) in place of the
     linear one: two whole-number tables found for random objectives that differ in a cell prove
     that the reader cannot work it out; each remaining cell gets its own integer minimum and
     maximum. Exact where the constraints are not totally unimodular (a table crossed with
@@ -292,6 +318,14 @@ def exact_counts(
     values, unknown, lines = _check(known, lines)
     lower = np.asarray(lower, dtype="float64")
     upper = np.asarray(upper, dtype="float64")
+    filled = _propagate(values, lines)  # cells that are a line's only unknown follow at once
+    if filled is None:
+        return None
+    new = unknown & ~np.isnan(filled)
+    if ((filled[new] < lower[new] - 1e-6) | (filled[new] > upper[new] + 1e-6)
+            | (np.abs(filled[new] - np.round(filled[new])) > 1e-6)).any():
+        return None
+    values, unknown = filled, np.isnan(filled)
     result = {int(c): values[int(c)] for c in cells if not unknown[int(c)]}
     wanted = {int(c) for c in cells}
     rng = np.random.default_rng(seed)
@@ -325,6 +359,8 @@ def exact_counts(
             lo, x_lo = _integer(objective, a, b, bounds)
             hi, x_hi = _integer(-objective, a, b, bounds)
             same = lo == 0 and hi == 0 and x_hi[j] - x_lo[j] < 0.5
+            for x in (x_lo, x_hi) if lo == 0 and hi == 0 else ():  # two more tables: they screen later cells
+                seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
             result[c] = float(round(x_lo[j])) if same else np.nan
     return np.array([result.get(int(c), np.nan) for c in cells], dtype="float64")
 
