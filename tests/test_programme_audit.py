@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from evaluation.publish.programme_audit import audit_programme_folder, audit_programme_tables
-from evaluation.stats.disclosure.attack import exact_counts
+from evaluation.stats.disclosure.exact import exact_counts
 
 T = 5
 

@@ -37,7 +37,7 @@ What fails (CONTRACT section 5.3):
   threshold − 1 (the problem names the table, the row, the cohorts and the number);
 * any other count of a group (in one cohort, or pooled, or in a crossing) that only one whole
   number fits, from 1 to threshold − 1, given everything above (an integer programme:
-  :func:`evaluation.stats.disclosure.attack.exact_counts`);
+  :func:`evaluation.stats.disclosure.exact.exact_counts`);
 * tables that contradict each other (the audit cannot vouch for them).
 
 A group that is a whole cohort (or the whole programme) is not a small group. Pooled means and
@@ -53,9 +53,7 @@ Cohorts with no report on disk enter through the programme's own whole-cohort ro
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -64,125 +62,20 @@ import pandas as pd
 from evaluation.core.checks import check_name
 from evaluation.core.io import read_csv_if_exists
 from evaluation.publish.disclosure_audit import DifferencingAudit, audit_folder
-from evaluation.stats.disclosure.attack import exact_counts
+from evaluation.publish.programme_cells import (
+    COHORT_TABLES,
+    POOLED_TABLES,
+    PROGRAMME,
+    Book,
+    add_lines,
+    cohort_label,
+    describe,
+    read_groups,
+    read_totals,
+)
+from evaluation.stats.disclosure.exact import exact_counts
 
-__all__ = ["COHORT_TABLES", "POOLED_TABLES", "audit_programme", "audit_programme_folder", "audit_programme_tables"]
-
-#: The programme's tables of pooled groups: file stem -> (count column, kind of count).
-POOLED_TABLES = {"equity_pooled": ("participants", "enrolled"), "where_it_works": ("n_pairs", "pairs")}
-#: The cohort tables of groups: file stem -> (count column, kind of count).
-COHORT_TABLES = {"equity": ("participants", "enrolled"), "equity_council_areas": ("participants", "enrolled"),
-                 "equity_completion": ("participants", "enrolled"), "breakdowns": ("n_pairs", "pairs"),
-                 "equity_outcome_change": ("n_pairs", "pairs")}
-PROGRAMME = "programme"
-#: How a crossing is written in ``dimension`` and ``category`` (``a×b``; ``a x b`` and ``a|b`` also read).
-CROSSING = re.compile(r"\s*[×|]\s*|\s+x\s+")
-#: Columns of whole-cohort pairs in trend tables, by the comparison they count.
-TREND_PAIRS = {"n_pairs_post": "pre_post", "n_pairs_follow_up": "pre_follow_up"}
-
-
-@dataclass
-class _Book:
-    """Every count cell of the programme and its cohorts: ``(source, kind, population, group)``."""
-
-    threshold: int
-    index: dict[tuple, int] = field(default_factory=dict)
-    known: dict[int, float] = field(default_factory=dict)
-    primary: set[int] = field(default_factory=set)
-    tables: dict[int, set[str]] = field(default_factory=dict)
-    lines: list[tuple[int, list[int]]] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def cell(self, key: tuple) -> int:
-        return self.index.setdefault(key, len(self.index))
-
-    def publish(self, key: tuple, value: float, table: str) -> None:
-        i = self.cell(key)
-        self.tables.setdefault(i, set()).add(table)
-        if i in self.known and abs(self.known[i] - value) > 1e-6:
-            self.problems.append(f"{_describe(key)} is {self.known[i]:g} in one table and {value:g} in "
-                                 f"{table}: the published tables contradict each other")
-        self.known.setdefault(i, float(value))
-
-    def line(self, total: tuple, parts: list[tuple]) -> None:
-        self.lines.append((self.cell(total), [self.cell(p) for p in parts]))
-
-
-def _num(value) -> float | None:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
-
-
-def _cohort(value) -> str | None:
-    """A cohort's label (``2``) from ``2``, ``2.0``, ``'cohort-2'``; None for a programme row."""
-    text = re.sub(r"^cohort[-_ ]?", "", str(value).strip(), flags=re.IGNORECASE)
-    number = _num(text)
-    return str(int(number)) if number is not None and number == int(number) else None
-
-
-def _group(dimension, category) -> tuple:
-    """``((dimension, category), ...)`` sorted by dimension; a crossing gives one pair per part."""
-    dims, cats = CROSSING.split(str(dimension).strip()), CROSSING.split(str(category).strip())
-    if len(dims) != len(cats):
-        dims, cats = [str(dimension)], [str(category)]
-    return tuple(sorted(zip(dims, cats, strict=True)))
-
-
-def _describe(key: tuple) -> str:
-    source, kind, population, group = key
-    who = " and ".join(f"{d} = {c!r}" for d, c in group) or "everyone"
-    where = "the programme" if source == PROGRAMME else f"cohort {source}"
-    if kind == "enrolled":
-        return f"{where}: the number of participants with {who}"
-    scale, comparison, rater = population
-    has = "with" if kind == "pairs" else "without"
-    return f"{where}: the number with {who} {has} {rater} scores for both waves of {comparison} on {scale}"
-
-
-def _read_groups(book: _Book, source: str, name: str, table: pd.DataFrame, count: str, kind: str) -> dict:
-    """Publish one table's group counts and labels; the (kind, population, dimension) families it lists."""
-    listed: dict[tuple, set] = {}
-    label = f"{'programme' if source == PROGRAMME else 'cohort-' + source}/{name}"
-    for row in table.to_dict("records"):
-        group = _group(row.get("dimension", "local_authority"), row["category"])
-        population = () if kind == "enrolled" else (str(row["scale"]), str(row["comparison"]),
-                                                    str(row.get("rater") or "self"))
-        key = (source, kind, population, group)
-        i = book.cell(key)
-        if str(row.get("suppressed") or "") == "primary":
-            book.primary.add(i)
-        n = _num(row.get(count))
-        if n is not None:
-            book.publish(key, n, label)
-        else:
-            book.tables.setdefault(i, set()).add(label)
-        dims = tuple(d for d, _ in group)
-        listed.setdefault((kind, population, dims), set()).add(group)
-    return listed
-
-
-def _read_totals(book: _Book, source_of, name: str, table: pd.DataFrame, label: str) -> set[str]:
-    """Whole-cohort enrolments and pairs from a table with a ``cohort`` column (or a cohort's own)."""
-    cohorts = set()
-    for row in table.to_dict("records"):
-        source = source_of(row)
-        if source is None:
-            continue
-        cohorts.add(source)
-        if _num(row.get("enrolled")) is not None:
-            book.publish((source, "enrolled", (), ()), _num(row["enrolled"]), label)
-        if {"scale", "rater"} <= row.keys():
-            pairs = dict(TREND_PAIRS)
-            if "comparison" in row:
-                pairs["n_pairs"] = str(row["comparison"])
-            for column, comparison in pairs.items():
-                if _num(row.get(column)) is not None:
-                    population = (str(row["scale"]), comparison, str(row["rater"]))
-                    book.publish((source, "pairs", population, ()), _num(row[column]), label)
-    return cohorts
+__all__ = ["audit_programme", "audit_programme_folder", "audit_programme_tables"]
 
 
 def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[str, Mapping[str, pd.DataFrame]],
@@ -207,7 +100,7 @@ def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[
     Notes
     -----
     See the module's description for what the reader holds and what fails. Counts worked out
-    exactly: :func:`evaluation.stats.disclosure.attack.exact_counts` (scipy ``milp``).
+    exactly: :func:`evaluation.stats.disclosure.exact.exact_counts` (scipy ``milp``).
 
     Examples
     --------
@@ -227,96 +120,43 @@ def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[
     """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
         raise ValueError(f"`threshold` must be a whole number of at least 1, got {threshold!r}")
-    book = _Book(int(threshold))
+    book = Book(int(threshold))
     families: dict[str, dict[tuple, set]] = {}
     whole_cohorts: set[str] = set()
     for name, table in tables.items():
         if name in POOLED_TABLES:
             count, kind = POOLED_TABLES[name]
-            for family, groups in _read_groups(book, PROGRAMME, name, table, count, kind).items():
+            for family, groups in read_groups(book, PROGRAMME, name, table, count, kind).items():
                 families.setdefault(PROGRAMME, {}).setdefault(family, set()).update(groups)
         elif "cohort" in table.columns and "dimension" not in table.columns:
-            whole_cohorts |= _read_totals(book, lambda row: _cohort(row.get("cohort")), name, table,
+            whole_cohorts |= read_totals(book, lambda row: cohort_label(row.get("cohort")), table,
                                           f"programme/{name}")
     for source, published in cohorts.items():
         source = str(source)
         for name, (count, kind) in COHORT_TABLES.items():
             if published.get(name) is not None and len(published[name]):
-                for family, groups in _read_groups(book, source, name, published[name], count, kind).items():
+                for family, groups in read_groups(book, source, name, published[name], count, kind).items():
                     families.setdefault(source, {}).setdefault(family, set()).update(groups)
         attrition = published.get("attrition")
         if attrition is not None:
             flow = attrition[attrition["section"] == "flow"]
-            enrolled = flow.loc[flow["stage"] == "enrolled", "n"]
-            if len(enrolled) and _num(enrolled.iloc[0]) is not None:
-                book.publish((source, "enrolled", (), ()), _num(enrolled.iloc[0]), f"cohort-{source}/attrition")
+            read_totals(book, lambda row, s=source: s if row.get("stage") == "enrolled" else None,
+                        flow.assign(enrolled=flow["n"]), f"cohort-{source}/attrition")
         if published.get("outcomes") is not None:
-            _read_totals(book, lambda row, s=source: s, "outcomes", published["outcomes"], f"cohort-{source}/outcomes")
+            read_totals(book, lambda row, s=source: s, published["outcomes"], f"cohort-{source}/outcomes")
     members = sorted(whole_cohorts or {str(s) for s in cohorts}, key=lambda s: (len(s), s))
-    _add_lines(book, families, members)
+    add_lines(book, families, members)
     problems = list(book.problems) + _check(book, tables, members)
     return DifferencingAudit(tuple(problems), len(book.index))
 
 
-def _add_lines(book: _Book, families: dict[str, dict[tuple, set]], members: Sequence[str]) -> None:
-    """Each report's families add up to their margins; pooled cells are sums of cohorts' cells."""
-    categories: dict[str, set] = {}
-    for by_family in families.values():
-        for groups in by_family.values():
-            for group in groups:
-                for d, c in group:
-                    categories.setdefault(d, set()).add(c)
-    complete = {(s, family) for s, by_family in families.items() if s != PROGRAMME for family in by_family}
-    wanted = {s: dict.fromkeys(by_family) for s, by_family in families.items()}
-    for (kind, population, dims) in families.get(PROGRAMME, {}):
-        if len(dims) == 1:
-            for source in members:
-                wanted.setdefault(source, {}).setdefault((kind, population, dims))
-    for by_family in wanted.values():
-        for (_, population, dims) in [f for f in by_family if f[0] == "pairs"]:
-            by_family.setdefault(("enrolled", (), dims))
-            by_family.setdefault(("nopair", population, dims))
-    for source, by_family in wanted.items():
-        for family in by_family:
-            kind, population, dims = family
-            cells = [tuple(zip(dims, combo, strict=True))
-                     for combo in _product([sorted(categories.get(d, ())) for d in dims])]
-            for group in cells:
-                key = (source, kind, population, group)
-                if (source, family) in complete and key not in book.index:
-                    book.publish(key, 0, f"cohort-{source}/{'breakdowns' if kind == 'pairs' else 'equity'}")
-                book.cell(key)
-                if kind == "pairs":
-                    book.line((source, "enrolled", (), group), [key, (source, "nopair", population, group)])
-            for j in range(len(dims)):
-                parents: dict[tuple, list] = {}
-                for group in cells:
-                    parents.setdefault(group[:j] + group[j + 1:], []).append((source, kind, population, group))
-                for parent, children in parents.items():
-                    book.line((source, kind, population, parent), children)
-            if kind == "pairs":
-                book.line((source, "enrolled", (), ()), [(source, "pairs", population, ()),
-                                                          (source, "nopair", population, ())])
-    if members:
-        for key in [k for k in book.index if k[0] == PROGRAMME and len(k[3]) <= 1]:
-            book.line(key, [(source, *key[1:]) for source in members])
-        book.line((PROGRAMME, "enrolled", (), ()), [(source, "enrolled", (), ()) for source in members])
-
-
-def _product(lists: list[list]) -> list[tuple]:
-    out: list[tuple] = [()]
-    for values in lists:
-        out = [(*prefix, v) for prefix in out for v in values]
-    return out
-
-
-def _check(book: _Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str]) -> list[str]:
+def _check(book: Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str]) -> list[str]:
     """The problems: small pooled counts published, withheld remainders, counts worked out, contradictions."""
     t = book.threshold
     keys = sorted(book.index, key=book.index.get)
     for total, parts in book.lines:
         if all(c in book.known for c in (total, *parts)) and abs(book.known[total] - sum(book.known[c] for c in parts)) > 1e-6:
-            return [f"{_describe(keys[total])} is not the sum of its parts as published: the published tables "
+            return [f"{describe(keys[total])} is not the sum of its parts as published: the published tables "
                     "contradict each other, so the audit cannot vouch for them"]
     hidden = [i for i, k in enumerate(keys) if k[3] and i not in book.known]
     known = [book.known.get(i) for i in range(len(keys))]
@@ -350,7 +190,7 @@ def _check(book: _Book, tables: Mapping[str, pd.DataFrame], members: Sequence[st
             continue
         n = book.known[i]
         if 1 <= n < t:
-            problems.append(f"{_describe(key)} is published and is {n:g}, from 1 to {t - 1} "
+            problems.append(f"{describe(key)} is published and is {n:g}, from 1 to {t - 1} "
                             f"(table: {tables_of(i)})")
             continue
         cohort_cells = [book.index.get((c, *key[1:])) for c in members] if len(group) == 1 else []
@@ -370,7 +210,7 @@ def _check(book: _Book, tables: Mapping[str, pd.DataFrame], members: Sequence[st
                    f"cohorts {', '.join(withheld)} have {rest:g} between them") + f" (from 1 to {t - 1})")
     for i, v in zip(hidden, found, strict=True):
         if not np.isnan(v) and 1 <= v < t and i not in named and not whole(i):
-            problems.append(f"{_describe(keys[i])} can be worked out: {v:g}, from 1 to {t - 1} "
+            problems.append(f"{describe(keys[i])} can be worked out: {v:g}, from 1 to {t - 1} "
                             f"(tables: {tables_of(i)})")
     return problems
 
@@ -413,7 +253,7 @@ def audit_programme(folder: Path | str, cohort_folders: Sequence[Path | str], *,
     own = audit_folder(folder, threshold=threshold)
     cohorts = {}
     for path in map(Path, cohort_folders):
-        label = _cohort(path.name)
+        label = cohort_label(path.name)
         if label is not None and (path / "tables").is_dir():
             cohorts[label] = _read_folder(path, {*COHORT_TABLES, "attrition", "outcomes"})
     across = audit_programme_tables(_read_folder(folder, None), cohorts, threshold=threshold)
@@ -428,6 +268,6 @@ def audit_programme_folder(folder: Path | str, reports_dir: Path | str, programm
     report before publishing it (``evaluate``) and again in ``verify``.
     """
     base = Path(reports_dir) / check_name(programme, "programme")
-    found = sorted((p for p in base.glob("cohort-*") if p.is_dir() and _cohort(p.name) is not None),
-                   key=lambda p: int(_cohort(p.name)))
+    found = sorted((p for p in base.glob("cohort-*") if p.is_dir() and cohort_label(p.name) is not None),
+                   key=lambda p: int(cohort_label(p.name)))
     return audit_programme(folder, found, threshold=threshold)

@@ -4,16 +4,14 @@ Two questions an attacker asks of every cell that is not published:
 
 * a **count** of people: the smallest and largest whole numbers consistent with everything
   published (:func:`count_intervals`, a linear programme per cell: scipy ``linprog``, HiGHS);
-* whether a count is fixed in **whole numbers** (:func:`exact_counts`, an integer programme:
-  scipy ``milp``, HiGHS), for systems whose linear-programme bounds need not be whole numbers
-  (tables pooled over cohorts and crossed with each other);
 * a **sum** (a group's mean × its size, for any additive statistic): whether it follows
   exactly from the published sums (:func:`derivable`, linear algebra: a cell is determined
   when every solution of the homogeneous system leaves it unchanged).
 
 Both work on cells indexed ``0 … n − 1`` and *lines* ``(total, parts)`` meaning
 ``cell[total] == sum(cell[parts])``; unknown cells are split into independent groups (cells
-linked through lines by other unknown cells) so that each problem stays small.
+linked through lines by other unknown cells) so that each problem stays small. Whole-number
+answers where linear bounds can be fractional: :mod:`evaluation.stats.disclosure.exact`.
 """
 
 from __future__ import annotations
@@ -23,9 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.linalg import null_space
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import linprog
 
-__all__ = ["count_intervals", "derivable", "determined", "exact_counts"]
+__all__ = ["count_intervals", "derivable", "determined"]
 
 Line = tuple[int, Sequence[int]]
 
@@ -236,133 +234,6 @@ def determined(
             hi = linprog(-objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
             result[c] = lo.status == 0 and hi.status == 0 and -hi.fun - lo.fun < 0.5
     return np.array([result.get(int(c), not bool(unknown[int(c)])) for c in cells], dtype=bool)
-
-
-def _integer(objective, a, b, bounds) -> tuple[int, np.ndarray | None]:
-    """``milp`` of ``objective`` over whole numbers with ``A x = b``: (status, solution)."""
-    res = milp(objective, integrality=np.ones(len(objective)), bounds=bounds,
-               constraints=[LinearConstraint(a, b, b)], options={"presolve": True})
-    return res.status, res.x
-
-
-def _propagate(values: np.ndarray, lines: Sequence[Line]) -> np.ndarray | None:
-    """Fill every unknown cell that is the only unknown of a line, until none is; None on a contradiction."""
-    values = values.copy()
-    pending = list(lines)
-    while pending:
-        rest = []
-        for total, parts in pending:
-            members = [(total, -1.0), *((p, 1.0) for p in parts)]
-            missing = [(c, sign) for c, sign in members if np.isnan(values[c])]
-            if len(missing) > 1:
-                rest.append((total, parts))
-                continue
-            balance = sum(sign * values[c] for c, sign in members if not np.isnan(values[c]))
-            if not missing:
-                if abs(balance) > 1e-6:
-                    return None
-                continue
-            cell, sign = missing[0]
-            values[cell] = -balance / sign
-        if len(rest) == len(pending):
-            break
-        pending = rest
-    return values
-
-
-def exact_counts(
-    known: Sequence[float | None],
-    lines: Sequence[Line],
-    lower: Sequence[float],
-    upper: Sequence[float],
-    cells: Sequence[int],
-    *,
-    seed: int = 0,
-) -> np.ndarray | None:
-    """The whole number each of ``cells`` must be, where a reader can work it out; ``nan`` elsewhere.
-
-    Parameters
-    ----------
-    known, lines, lower, upper
-        As for :func:`count_intervals`.
-    cells : sequence of int
-        The cells to test (a known cell gives its value).
-    seed : int
-        Seeds the random objectives (the answer does not depend on it, only the time taken).
-
-    Returns
-    -------
-    ndarray or None
-        Per cell of ``cells``: its value when only one whole number is possible, else ``nan``;
-        None when no whole-number table fits the known cells (they contradict the lines).
-
-    Notes
-    -----
-    First every cell that is the only unknown of a line is filled in, until none is. Then, as
-    :func:`determined`, with an integer programme (scipy ``milp``, HiGHS) in place of the
-    linear one: two whole-number tables found for random objectives that differ in a cell prove
-    that the reader cannot work it out; each remaining cell gets its own integer minimum and
-    maximum. Exact where the constraints are not totally unimodular (a table crossed with
-    itself over cohorts), where linear bounds can be fractional.
-
-    Examples
-    --------
-    Two cohorts' groups (a, b) with their totals 6 and 7, and the pooled groups 8 and 5: the
-    first cohort's a is published (5), so every other cell follows.
-
-    >>> lines = [(0, [2, 3]), (1, [4, 5]), (6, [2, 4]), (7, [3, 5])]
-    >>> known = [6, 7, 5, None, None, None, 8, 5]
-    >>> exact_counts(known, lines, [0] * 8, [math.inf] * 8, [3, 4, 5]).tolist()
-    [1.0, 3.0, 4.0]
-    """
-    values, unknown, lines = _check(known, lines)
-    lower = np.asarray(lower, dtype="float64")
-    upper = np.asarray(upper, dtype="float64")
-    filled = _propagate(values, lines)  # cells that are a line's only unknown follow at once
-    if filled is None:
-        return None
-    new = unknown & ~np.isnan(filled)
-    if ((filled[new] < lower[new] - 1e-6) | (filled[new] > upper[new] + 1e-6)
-            | (np.abs(filled[new] - np.round(filled[new])) > 1e-6)).any():
-        return None
-    values, unknown = filled, np.isnan(filled)
-    result = {int(c): values[int(c)] for c in cells if not unknown[int(c)]}
-    wanted = {int(c) for c in cells}
-    rng = np.random.default_rng(seed)
-    for group, line_ids in _components(unknown, lines):
-        targets = [c for c in group if c in wanted]
-        if not line_ids:
-            result.update({c: lower[c] if lower[c] == upper[c] else np.nan for c in targets})
-            continue
-        a, b = _system(group, line_ids, lines, values)
-        bounds = Bounds(lower[group], upper[group])
-        status, x = _integer(np.zeros(len(group)), a, b, bounds)
-        if status == 2:  # no whole-number table fits
-            return None
-        if not targets:
-            continue
-        seen_low, seen_high = x.copy(), x.copy()
-        for _ in range(3):
-            objective = rng.standard_normal(len(group))
-            for sign in (1.0, -1.0):
-                status, x = _integer(sign * objective, a, b, bounds)
-                if status == 0:
-                    seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
-        pos = {c: j for j, c in enumerate(group)}
-        for c in targets:
-            j = pos[c]
-            if seen_high[j] - seen_low[j] > 0.5:
-                result[c] = np.nan
-                continue
-            objective = np.zeros(len(group))
-            objective[j] = 1.0
-            lo, x_lo = _integer(objective, a, b, bounds)
-            hi, x_hi = _integer(-objective, a, b, bounds)
-            same = lo == 0 and hi == 0 and x_hi[j] - x_lo[j] < 0.5
-            for x in (x_lo, x_hi) if lo == 0 and hi == 0 else ():  # two more tables: they screen later cells
-                seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
-            result[c] = float(round(x_lo[j])) if same else np.nan
-    return np.array([result.get(int(c), np.nan) for c in cells], dtype="float64")
 
 
 def derivable(known: Sequence[float | None], lines: Sequence[Line], *, tol: float = 1e-9) -> np.ndarray:
