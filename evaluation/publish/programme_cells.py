@@ -11,7 +11,6 @@ pair per part of a crossing, ``()`` for everyone. A line ``(total, parts)`` says
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -62,11 +61,9 @@ class Book:
 
 
 def _num(value) -> float | None:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
+    """A cell read as a number; None for a blank, text or a missing value."""
+    x = pd.to_numeric(pd.Series([value], dtype=object), errors="coerce").iloc[0]
+    return None if pd.isna(x) else float(x)
 
 
 def cohort_label(value) -> str | None:

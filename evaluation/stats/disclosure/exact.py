@@ -52,15 +52,8 @@ def _propagate(values: np.ndarray, lines: Sequence[Line]) -> np.ndarray | None:
     return values
 
 
-def exact_counts(
-    known: Sequence[float | None],
-    lines: Sequence[Line],
-    lower: Sequence[float],
-    upper: Sequence[float],
-    cells: Sequence[int],
-    *,
-    seed: int = 0,
-) -> np.ndarray | None:
+def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Sequence[float],
+                 upper: Sequence[float], cells: Sequence[int], *, seed: int = 0) -> np.ndarray | None:
     """The whole number each of ``cells`` must be, where a reader can work it out; ``nan`` elsewhere.
 
     Parameters
