@@ -139,6 +139,31 @@ def test_pooled_pairs_are_differenced_against_the_cohorts_breakdowns():
                                   cohorts, threshold=T).ok
 
 
+def test_completers_and_the_where_tables_notation_are_read():
+    # where_it_works as the report writes it: a whole-programme row (dimension 'all'), crossings
+    # written 'a × b', participants and completion share per group. First-line managers: 20 ×
+    # 0.85 = 17 completers, so 3 did not complete.
+    rows = pd.DataFrame({"dimension": ["all", "role_level", "role_level", "role_level × sector",
+                                       "role_level × sector", "role_level × sector", "role_level × sector"],
+                         "category": ["all", "first_line", "senior", "first_line × council", "first_line × health",
+                                      "senior × council", "senior × health"],
+                         "scale": "leading_change", "comparison": "pre_post", "rater": "self",
+                         "participants": [45, 20, 25, None, None, None, None],
+                         "completion_share": [0.8, 0.85, 0.76, None, None, None, None],
+                         "n_pairs": [34, 14, 20, 9, None, None, None], "n_cohorts": 2,
+                         "suppressed": ["", "", "", "", "secondary", "secondary", "secondary"]})
+    problems = audit_programme_tables({"where_it_works": rows}, {}, threshold=T).problems
+    assert problems == ("the programme: the number with role_level = 'first_line' who did not complete the programme "
+                        "can be worked out: 3, from 1 to 4 (tables: programme/where_it_works)",)
+    rows["completion_share"] = [33 / 45, 0.7, 0.76, None, None, None, None]  # 6 and 6 did not complete
+    assert audit_programme_tables({"where_it_works": rows}, {}, threshold=T).ok
+    rows.loc[3, "n_pairs"] = 10  # first-line managers in health: 14 − 10 = 4 pairs
+    problems = audit_programme_tables({"where_it_works": rows}, {}, threshold=T).problems
+    assert problems == ("the programme: the number with role_level = 'first_line' and sector = 'health' with self "
+                        "scores for both waves of pre_post on leading_change can be worked out: 4, from 1 to 4 "
+                        "(tables: programme/where_it_works)",)
+
+
 def test_a_small_pooled_count_published_is_caught_and_a_whole_cohort_is_not_a_small_group():
     pooled = _equity("sector", {"council": 30, "health": 2})
     problems = audit_programme_tables({"equity_pooled": pooled}, {}, threshold=T).problems

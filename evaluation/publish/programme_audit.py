@@ -10,22 +10,26 @@ CSV files alone, as that reader would, and fails when a small count follows.
 What the reader holds:
 
 * from the programme report (``tables/``): the pooled groups, ``equity_pooled.csv``
-  (participants per dimension × category) and ``where_it_works.csv`` (pairs per dimension ×
-  category × scale × comparison × rater, where a dimension may be a crossing such as
-  ``framework_area×role_level`` with category ``a×b``); and whole-cohort rows
-  (``programme_outcomes.csv``, ``outcome_trends.csv``, ``cost_trends.csv`` and any other table
-  with a ``cohort`` column and no ``dimension``): each cohort's enrolments (``enrolled``) and
-  pairs (``n_pairs`` per scale, comparison and rater);
+  (participants per dimension × category) and ``where_it_works.csv`` (participants,
+  completers as completion share × participants, and pairs per dimension × category × scale ×
+  comparison × rater, where a dimension may be a crossing such as ``framework_area ×
+  role_level`` with category ``a × b``, and the row ``all``/``all`` is the whole programme);
+  and whole-cohort rows (``programme_outcomes.csv``, ``outcome_trends.csv``,
+  ``cost_trends.csv`` and any other table with a ``cohort`` column and no ``dimension``): each
+  cohort's enrolments (``enrolled``), completers (``completed``) and pairs (``n_pairs`` per
+  scale, comparison and rater; ``n_pairs_post`` and ``n_pairs_follow_up``);
 * from each cohort report: ``equity.csv``, ``equity_council_areas.csv`` and
-  ``equity_completion.csv`` (participants), ``breakdowns.csv`` and ``equity_outcome_change.csv``
-  (pairs), ``attrition.csv`` and ``outcomes.csv`` (the cohort's totals);
+  ``equity_completion.csv`` (participants, and completers as rate × participants),
+  ``breakdowns.csv`` and ``equity_outcome_change.csv`` (pairs), ``attrition.csv`` and
+  ``outcomes.csv`` (the cohort's totals);
 * the arithmetic: a pooled count is the sum of the cohorts' counts; within each report, a
   dimension's categories add up to the total and a crossing's cells add up to its one-way
   margins (so the programme's categories add up to Σ cohort enrolments); each group's
-  participants are those with plus those without a pair of scores; a row labelled ``primary``
-  holds 1 to threshold − 1; a category a cohort's table does not list has none (the cohort
-  tables list their zeros, and ``breakdowns.csv`` omits groups without pairs); a row the
-  programme's tables do not list is unknown.
+  participants are its completers plus its non-completers, and those with plus those without a
+  pair of scores; a row labelled ``primary`` holds 1 to threshold − 1 in its one hidden count
+  (a row hiding two counts bounds neither); a category a cohort's table does not list has none
+  (the cohort tables list their zeros, and ``breakdowns.csv`` omits groups without pairs); a
+  row the programme's tables do not list is unknown.
 
 What fails (CONTRACT section 5.3):
 
@@ -70,6 +74,7 @@ from evaluation.publish.programme_cells import (
     add_lines,
     cohort_label,
     describe,
+    read_flow,
     read_groups,
     read_totals,
 )
@@ -125,23 +130,19 @@ def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[
     whole_cohorts: set[str] = set()
     for name, table in tables.items():
         if name in POOLED_TABLES:
-            count, kind = POOLED_TABLES[name]
-            for family, groups in read_groups(book, PROGRAMME, name, table, count, kind).items():
+            for family, groups in read_groups(book, PROGRAMME, name, table, POOLED_TABLES[name]).items():
                 families.setdefault(PROGRAMME, {}).setdefault(family, set()).update(groups)
         elif "cohort" in table.columns and "dimension" not in table.columns:
             whole_cohorts |= read_totals(book, lambda row: cohort_label(row.get("cohort")), table,
-                                          f"programme/{name}")
+                                         f"programme/{name}")
     for source, published in cohorts.items():
         source = str(source)
-        for name, (count, kind) in COHORT_TABLES.items():
+        for name, counts in COHORT_TABLES.items():
             if published.get(name) is not None and len(published[name]):
-                for family, groups in read_groups(book, source, name, published[name], count, kind).items():
+                for family, groups in read_groups(book, source, name, published[name], counts).items():
                     families.setdefault(source, {}).setdefault(family, set()).update(groups)
-        attrition = published.get("attrition")
-        if attrition is not None:
-            flow = attrition[attrition["section"] == "flow"]
-            read_totals(book, lambda row, s=source: s if row.get("stage") == "enrolled" else None,
-                        flow.assign(enrolled=flow["n"]), f"cohort-{source}/attrition")
+        if published.get("attrition") is not None:
+            read_flow(book, source, published["attrition"], f"cohort-{source}/attrition")
         if published.get("outcomes") is not None:
             read_totals(book, lambda row, s=source: s, published["outcomes"], f"cohort-{source}/outcomes")
     members = sorted(whole_cohorts or {str(s) for s in cohorts}, key=lambda s: (len(s), s))

@@ -17,15 +17,28 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-__all__ = ["COHORT_TABLES", "CROSSING", "POOLED_TABLES", "PROGRAMME", "Book", "add_lines", "cohort_label",
-           "describe", "read_groups", "read_totals"]
+__all__ = ["COHORT_TABLES", "COMPLEMENTS", "CROSSING", "POOLED_TABLES", "PROGRAMME", "Book", "add_lines",
+           "cohort_label", "describe", "read_flow", "read_groups", "read_totals"]
 
-#: The programme's tables of pooled groups: file stem -> (count column, kind of count).
-POOLED_TABLES = {"equity_pooled": ("participants", "enrolled"), "where_it_works": ("n_pairs", "pairs")}
-#: The cohort tables of groups: file stem -> (count column, kind of count).
-COHORT_TABLES = {"equity": ("participants", "enrolled"), "equity_council_areas": ("participants", "enrolled"),
-                 "equity_completion": ("participants", "enrolled"), "breakdowns": ("n_pairs", "pairs"),
-                 "equity_outcome_change": ("n_pairs", "pairs")}
+#: The programme's tables of pooled groups: file stem -> (count column, kind of count, rate column or None),
+#: a rate column giving the count ``round(rate × count)``.
+POOLED_TABLES = {
+    "equity_pooled": (("participants", "enrolled", None),),
+    "where_it_works": (("participants", "enrolled", None), ("participants", "completed", "completion_share"),
+                       ("n_pairs", "pairs", None)),
+}
+#: The cohort tables of groups, likewise.
+COHORT_TABLES = {
+    "equity": (("participants", "enrolled", None),),
+    "equity_council_areas": (("participants", "enrolled", None),),
+    "equity_completion": (("participants", "enrolled", None), ("participants", "completed", "completion_rate")),
+    "breakdowns": (("n_pairs", "pairs", None),),
+    "equity_outcome_change": (("n_pairs", "pairs", None),),
+}
+#: Each split of a group's participants: the kind of count and the kind of its complement.
+COMPLEMENTS = {"pairs": "nopair", "completed": "noncompleted"}
+#: ``dimension`` of a row that is the whole programme or cohort.
+WHOLE = ("all", "*")
 PROGRAMME = "programme"
 #: How a crossing is written in ``dimension`` and ``category`` (``a×b``; ``a x b`` and ``a|b`` also read).
 CROSSING = re.compile(r"\s*[×|]\s*|\s+x\s+")
@@ -87,43 +100,57 @@ def describe(key: tuple) -> str:
     where = "the programme" if source == PROGRAMME else f"cohort {source}"
     if kind == "enrolled":
         return f"{where}: the number of participants with {who}"
+    if kind in ("completed", "noncompleted"):
+        return f"{where}: the number with {who} who {'did not complete' if kind == 'noncompleted' else 'completed'} " \
+               "the programme"
     scale, comparison, rater = population
     has = "with" if kind == "pairs" else "without"
     return f"{where}: the number with {who} {has} {rater} scores for both waves of {comparison} on {scale}"
 
 
-def read_groups(book: Book, source: str, name: str, table: pd.DataFrame, count: str, kind: str) -> dict:
-    """Publish one table's group counts and labels; the (kind, population, dimension) families it lists."""
+def read_groups(book: Book, source: str, name: str, table: pd.DataFrame, counts: tuple) -> dict:
+    """Publish one table's group counts and labels; the (kind, population, dimension) families it lists.
+
+    ``counts``: (count column, kind, rate column or None) per count a row holds. A row labelled
+    ``primary`` bounds its count (1 to threshold − 1) when exactly one of its counts is hidden.
+    """
     listed: dict[tuple, set] = {}
     label = f"{'programme' if source == PROGRAMME else 'cohort-' + source}/{name}"
     for row in table.to_dict("records"):
-        group = _group(row.get("dimension", "local_authority"), row["category"])
-        population = () if kind == "enrolled" else (str(row["scale"]), str(row["comparison"]),
-                                                    str(row.get("rater") or "self"))
-        key = (source, kind, population, group)
-        i = book.cell(key)
-        if str(row.get("suppressed") or "") == "primary":
-            book.primary.add(i)
-        n = _num(row.get(count))
-        if n is not None:
-            book.publish(key, n, label)
-        else:
-            book.tables.setdefault(i, set()).add(label)
-        dims = tuple(d for d, _ in group)
-        listed.setdefault((kind, population, dims), set()).add(group)
-    return listed
+        dimension = row.get("dimension", "local_authority")
+        group = () if str(dimension) in WHOLE else _group(dimension, row["category"])
+        hidden = []
+        for column, kind, rate in counts:
+            if column not in row or (rate is not None and rate not in row):
+                continue
+            population = (str(row["scale"]), str(row["comparison"]), str(row.get("rater") or "self")) \
+                if kind in ("pairs", "nopair") else ()
+            key = (source, kind, population, group)
+            n = _num(row.get(column))
+            if rate is not None and n is not None:
+                n = None if _num(row.get(rate)) is None else round(_num(row.get(rate)) * n)
+            if n is not None:
+                book.publish(key, n, label)
+            else:
+                book.tables.setdefault(book.cell(key), set()).add(label)
+                hidden += [key] if rate is None else []
+            listed.setdefault((kind, population, tuple(d for d, _ in group)), set()).add(group)
+        if str(row.get("suppressed") or "") == "primary" and len(hidden) == 1:
+            book.primary.add(book.cell(hidden[0]))
+    return {family: groups for family, groups in listed.items() if family[2]}
 
 
 def read_totals(book: Book, source_of, table: pd.DataFrame, label: str) -> set[str]:
-    """Whole-cohort enrolments and pairs from a table with a ``cohort`` column (or a cohort's own)."""
+    """Whole-cohort enrolments, completers and pairs from a table with a ``cohort`` column (or a cohort's own)."""
     cohorts = set()
     for row in table.to_dict("records"):
         source = source_of(row)
         if source is None:
             continue
         cohorts.add(source)
-        if _num(row.get("enrolled")) is not None:
-            book.publish((source, "enrolled", (), ()), _num(row["enrolled"]), label)
+        for kind in ("enrolled", "completed"):
+            if _num(row.get(kind)) is not None:
+                book.publish((source, kind, (), ()), _num(row[kind]), label)
         if {"scale", "rater"} <= row.keys():
             pairs = dict(TREND_PAIRS)
             if "comparison" in row:
@@ -133,6 +160,14 @@ def read_totals(book: Book, source_of, table: pd.DataFrame, label: str) -> set[s
                     population = (str(row["scale"]), comparison, str(row["rater"]))
                     book.publish((source, "pairs", population, ()), _num(row[column]), label)
     return cohorts
+
+
+def read_flow(book: Book, source: str, attrition: pd.DataFrame, label: str) -> None:
+    """A cohort's enrolments and completers from its ``attrition.csv`` (section ``flow``)."""
+    for row in attrition[attrition["section"] == "flow"].to_dict("records"):
+        kind = {"enrolled": "enrolled", "completed_programme": "completed"}.get(row.get("stage"))
+        if kind is not None and _num(row.get("n")) is not None:
+            book.publish((source, kind, (), ()), _num(row["n"]), label)
 
 
 def add_lines(book: Book, families: dict[str, dict[tuple, set]], members: Sequence[str]) -> None:
@@ -150,9 +185,9 @@ def add_lines(book: Book, families: dict[str, dict[tuple, set]], members: Sequen
             for source in members:
                 wanted.setdefault(source, {}).setdefault((kind, population, dims))
     for by_family in wanted.values():
-        for (_, population, dims) in [f for f in by_family if f[0] == "pairs"]:
+        for (kind, population, dims) in [f for f in by_family if f[0] in COMPLEMENTS]:
             by_family.setdefault(("enrolled", (), dims))
-            by_family.setdefault(("nopair", population, dims))
+            by_family.setdefault((COMPLEMENTS[kind], population, dims))
     for source, by_family in wanted.items():
         for family in by_family:
             kind, population, dims = family
@@ -163,17 +198,17 @@ def add_lines(book: Book, families: dict[str, dict[tuple, set]], members: Sequen
                 if (source, family) in complete and key not in book.index:
                     book.publish(key, 0, f"cohort-{source}/{'breakdowns' if kind == 'pairs' else 'equity'}")
                 book.cell(key)
-                if kind == "pairs":
-                    book.line((source, "enrolled", (), group), [key, (source, "nopair", population, group)])
+                if kind in COMPLEMENTS:
+                    book.line((source, "enrolled", (), group), [key, (source, COMPLEMENTS[kind], population, group)])
             for j in range(len(dims)):
                 parents: dict[tuple, list] = {}
                 for group in cells:
                     parents.setdefault(group[:j] + group[j + 1:], []).append((source, kind, population, group))
                 for parent, children in parents.items():
                     book.line((source, kind, population, parent), children)
-            if kind == "pairs":
-                book.line((source, "enrolled", (), ()), [(source, "pairs", population, ()),
-                                                          (source, "nopair", population, ())])
+            if kind in COMPLEMENTS:
+                book.line((source, "enrolled", (), ()), [(source, kind, population, ()),
+                                                          (source, COMPLEMENTS[kind], population, ())])
     if members:
         for key in [k for k in book.index if k[0] == PROGRAMME and len(k[3]) <= 1]:
             book.line(key, [(source, *key[1:]) for source in members])
