@@ -163,11 +163,19 @@ def _check(book: Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str
     known = [book.known.get(i) for i in range(len(keys))]
     lower = [1.0 if i in book.primary else 0.0 for i in range(len(keys))]
     upper = [float(t - 1) if i in book.primary else math.inf for i in range(len(keys))]
-    found = exact_counts(known, book.lines, lower, upper, hidden)
+    found = exact_counts(known, book.lines, lower, upper, hidden, within=(1, t - 1))
     if found is None:
         return ["the counts published by the programme report and its cohort reports contradict each other, "
                 "so the audit cannot vouch for them"]
     value = dict(book.known) | {i: v for i, v in zip(hidden, found, strict=True) if not np.isnan(v)}
+    sizes = set()  # is a small count's group the whole cohort? its size, worked out in full
+    for i, v in zip(hidden, found, strict=True):
+        size = book.index.get((keys[i][0], "enrolled", (), keys[i][3]))
+        if not np.isnan(v) and size is not None and size not in value:
+            sizes.add(size)
+    if sizes:
+        whole_sizes = exact_counts(known, book.lines, lower, upper, sorted(sizes))
+        value |= {i: v for i, v in zip(sorted(sizes), whole_sizes, strict=True) if not np.isnan(v)}
 
     def whole(i: int) -> bool:
         source, _, _, group = keys[i]
@@ -194,9 +202,9 @@ def _check(book: Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str
             problems.append(f"{describe(key)} is published and is {n:g}, from 1 to {t - 1} "
                             f"(table: {tables_of(i)})")
             continue
-        cohort_cells = [book.index.get((c, *key[1:])) for c in members] if len(group) == 1 else []
+        cohort_cells = [book.index.get((c, *key[1:])) for c in members]
         withheld = [c for c, j in zip(members, cohort_cells, strict=True) if j not in book.known]
-        if not withheld or any(j is None for j in cohort_cells):
+        if len(group) != 1 or not withheld or any(j is None for j in cohort_cells):
             continue
         rest = n - sum(book.known.get(j, 0.0) for j in cohort_cells)
         if 1 <= rest < t and not all(whole(book.index[(c, *key[1:])]) for c in withheld):

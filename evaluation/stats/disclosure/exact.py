@@ -14,16 +14,16 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import csr_array
 
 from evaluation.stats.disclosure.attack import Line, _check, _components, _system
 
 __all__ = ["exact_counts"]
 
 
-def _integer(objective, a, b, bounds) -> tuple[int, np.ndarray | None]:
-    """``milp`` of ``objective`` over whole numbers with ``A x = b``: (status, solution)."""
-    res = milp(objective, integrality=np.ones(len(objective)), bounds=bounds,
-               constraints=[LinearConstraint(a, b, b)], options={"presolve": True})
+def _integer(objective, constraint: LinearConstraint, bounds) -> tuple[int, np.ndarray | None]:
+    """``milp`` of ``objective`` over whole numbers subject to ``constraint``: (status, solution)."""
+    res = milp(objective, integrality=np.ones(len(objective)), bounds=bounds, constraints=[constraint])
     return res.status, res.x
 
 
@@ -53,7 +53,8 @@ def _propagate(values: np.ndarray, lines: Sequence[Line]) -> np.ndarray | None:
 
 
 def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Sequence[float],
-                 upper: Sequence[float], cells: Sequence[int], *, seed: int = 0) -> np.ndarray | None:
+                 upper: Sequence[float], cells: Sequence[int], *, within: tuple[float, float] | None = None,
+                 seed: int = 0) -> np.ndarray | None:
     """The whole number each of ``cells`` must be, where a reader can work it out; ``nan`` elsewhere.
 
     Parameters
@@ -62,6 +63,10 @@ def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Se
         As for :func:`count_intervals`.
     cells : sequence of int
         The cells to test (a known cell gives its value).
+    within : (float, float), optional
+        Only values in this closed range matter: a cell found outside it in one whole-number
+        table is not examined further (``nan``), which saves the integer programmes that would
+        show it fixed.
     seed : int
         Seeds the random objectives (the answer does not depend on it, only the time taken).
 
@@ -110,8 +115,9 @@ def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Se
             result.update({c: lower[c] if lower[c] == upper[c] else np.nan for c in targets})
             continue
         a, b = _system(group, line_ids, lines, values)
+        constraint = LinearConstraint(csr_array(a), b, b)
         bounds = Bounds(lower[group], upper[group])
-        status, x = _integer(np.zeros(len(group)), a, b, bounds)
+        status, x = _integer(np.zeros(len(group)), constraint, bounds)
         if status == 2:  # no whole-number table fits
             return None
         if not targets:
@@ -120,19 +126,20 @@ def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Se
         for _ in range(3):
             objective = rng.standard_normal(len(group))
             for sign in (1.0, -1.0):
-                status, x = _integer(sign * objective, a, b, bounds)
+                status, x = _integer(sign * objective, constraint, bounds)
                 if status == 0:
                     seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
         pos = {c: j for j, c in enumerate(group)}
         for c in targets:
             j = pos[c]
-            if seen_high[j] - seen_low[j] > 0.5:
+            outside = within is not None and not within[0] - 0.5 < seen_low[j] < within[1] + 0.5
+            if seen_high[j] - seen_low[j] > 0.5 or outside:
                 result[c] = np.nan
                 continue
             objective = np.zeros(len(group))
             objective[j] = 1.0
-            lo, x_lo = _integer(objective, a, b, bounds)
-            hi, x_hi = _integer(-objective, a, b, bounds)
+            lo, x_lo = _integer(objective, constraint, bounds)
+            hi, x_hi = _integer(-objective, constraint, bounds)
             same = lo == 0 and hi == 0 and x_hi[j] - x_lo[j] < 0.5
             for x in (x_lo, x_hi) if lo == 0 and hi == 0 else ():  # two more tables: they screen later cells
                 seen_low, seen_high = np.minimum(seen_low, x), np.maximum(seen_high, x)
