@@ -49,7 +49,7 @@ def test_a_withheld_remainder_is_caught_and_named():
     pooled = _equity("sector", {"council": 52, "health": 9})
     audit = audit_programme_tables({"equity_pooled": pooled}, cohorts, threshold=T)
     assert audit.problems == (
-        "programme/equity_pooled, row sector = 'health': the programme publishes 9 and cohorts 1, 3 publish 6, "
+        "programme/equity_pooled, row sector = 'health': the programme publishes 9 participants and cohorts 1, 3 publish 6, "
         "so cohort 2 has 3 (from 1 to 4)",)
 
 
@@ -133,7 +133,7 @@ def test_pooled_pairs_are_differenced_against_the_cohorts_breakdowns():
     pooled = _where([("sector", "council", 39, ""), ("sector", "health", 11, "")])
     problems = audit_programme_tables({"where_it_works": pooled}, cohorts, threshold=T).problems
     assert problems == ("programme/where_it_works, row sector = 'health', leading_change, pre_post, self: the "
-                        "programme publishes 11 and cohorts 1, 3 publish 7, so cohort 2 has 4 (from 1 to 4)",)
+                        "programme publishes 11 pairs and cohorts 1, 3 publish 7, so cohort 2 has 4 (from 1 to 4)",)
     # the line manager's pooled pairs have no cohort breakdown to subtract
     assert audit_programme_tables({"where_it_works": _where([("sector", "health", 11, "")], "line_manager")},
                                   cohorts, threshold=T).ok
@@ -196,8 +196,8 @@ def test_the_pipeline_entry_point_reads_the_cohort_reports_beside_the_programme_
     (programme / "tables").mkdir(parents=True)
     _equity("sector", {"council": 40, "health": 9}).to_csv(programme / "tables" / "equity_pooled.csv", index=False)
     audit = audit_programme_folder(programme, reports, "demo", threshold=T)
-    assert audit.problems == ("programme/equity_pooled, row sector = 'health': the programme publishes 9 and "
-                              "cohort 1 publishes 6, so cohort 2 has 3 (from 1 to 4)",)
+    assert audit.problems == ("programme/equity_pooled, row sector = 'health': the programme publishes 9 participants "
+                              "and cohort 1 publishes 6, so cohort 2 has 3 (from 1 to 4)",)
     _equity("sector", {"council": None, "health": None}).to_csv(programme / "tables" / "equity_pooled.csv", index=False)
     assert audit_programme_folder(programme, reports, "demo", threshold=T).ok
 
@@ -318,3 +318,45 @@ def test_exact_counts_agree_with_brute_force_on_a_crossing():
         for j in range(len(cells)):
             same = (fits[:, j] == fits[0, j]).all()
             assert (got[j] == fits[0, j]) if same else np.isnan(got[j])
+
+
+# ------------------------------------------- the shipped cohorts, and a pooled table that leaks
+
+
+@pytest.mark.slow
+def test_every_count_the_audit_names_in_the_shipped_cohorts_is_the_true_count():
+    # The five Leading to Deliver cohort reports' tables as published, and an equity table pooled
+    # over them with primary suppression only (no protection across reports): the audit must
+    # find leaks, and every number it says a reader can work out about one cohort is that
+    # cohort's true count in the data (reference: counting the participants).
+    import re
+
+    from evaluation.data.cohort import load_cohort_data
+    from tests.test_differencing import published_tables
+
+    cohorts, truth = {}, {}
+    for c in range(1, 6):
+        cohorts[str(c)], _ = published_tables("leading-to-deliver", c)
+        people = load_cohort_data("leading-to-deliver", c).participants
+        for dimension in cohorts[str(c)]["equity"]["dimension"].unique():
+            counts = people[dimension].astype("object").fillna("not_recorded").astype(str).value_counts()
+            truth |= {(str(c), dimension, k): int(v) for k, v in counts.items()}
+    rows = cohorts["1"]["equity"][["dimension", "category"]].drop_duplicates()
+    pooled = rows.assign(n=[sum(truth.get((str(c), d, k), 0) for c in range(1, 6))
+                            for d, k in zip(rows["dimension"], rows["category"], strict=True)])
+    pooled = pooled.assign(participants=pooled["n"].where(~pooled["n"].between(1, T - 1)),
+                           suppressed=np.where(pooled["n"].between(1, T - 1), "primary", ""))
+    audit = audit_programme_tables({"equity_pooled": pooled}, cohorts, threshold=T)
+    remainder = re.compile(r"row (\w+) = '([^']+)': the programme publishes \d+ participants and .* so cohort (\d+) "
+                           r"has (\d+) ")
+    worked_out = re.compile(r"^cohort (\d+): the number of participants with (\w+) = '([^']+)' can be worked out: "
+                            r"(\d+),")
+    checked = 0
+    for problem in audit.problems:
+        if m := remainder.search(problem):
+            assert truth.get((m[3], m[1], m[2]), 0) == int(m[4]), problem
+            checked += 1
+        elif m := worked_out.search(problem):
+            assert truth.get((m[1], m[2], m[3]), 0) == int(m[4]), problem
+            checked += 1
+    assert checked >= 3, audit.problems

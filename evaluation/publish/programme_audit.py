@@ -82,6 +82,9 @@ from evaluation.stats.disclosure.exact import exact_counts
 
 __all__ = ["audit_programme", "audit_programme_folder", "audit_programme_tables"]
 
+#: What a pooled count counts, in the withheld remainder's words.
+NOUNS = {"enrolled": "participants", "completed": "completers", "pairs": "pairs"}
+
 
 def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[str, Mapping[str, pd.DataFrame]],
                            *, threshold: int) -> DifferencingAudit:
@@ -121,7 +124,7 @@ def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[
     >>> audit = audit_programme_tables({"equity_pooled": pooled}, {"1": {"equity": one}, "2": {"equity": two}},
     ...                                threshold=5)
     >>> print(audit.problems[0])
-    programme/equity_pooled, row sector = 'b': the programme publishes 9 and cohort 1 publishes 6, so cohort 2 has 3 (from 1 to 4)
+    programme/equity_pooled, row sector = 'b': the programme publishes 9 participants and cohort 1 publishes 6, so cohort 2 has 3 (from 1 to 4)
     """
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or threshold < 1:
         raise ValueError(f"`threshold` must be a whole number of at least 1, got {threshold!r}")
@@ -147,11 +150,11 @@ def audit_programme_tables(tables: Mapping[str, pd.DataFrame], cohorts: Mapping[
             read_totals(book, lambda row, s=source: s, published["outcomes"], f"cohort-{source}/outcomes")
     members = sorted(whole_cohorts or {str(s) for s in cohorts}, key=lambda s: (len(s), s))
     add_lines(book, families, members)
-    problems = list(book.problems) + _check(book, tables, members)
+    problems = list(book.problems) + _check(book, members)
     return DifferencingAudit(tuple(problems), len(book.index))
 
 
-def _check(book: Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str]) -> list[str]:
+def _check(book: Book, members: Sequence[str]) -> list[str]:
     """The problems: small pooled counts published, withheld remainders, counts worked out, contradictions."""
     t = book.threshold
     keys = sorted(book.index, key=book.index.get)
@@ -212,7 +215,7 @@ def _check(book: Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str
             shown = [c for c in members if c not in withheld]
             table = sorted(x for x in book.tables.get(i, ()) if x.startswith("programme/"))
             problems.append(
-                f"{', '.join(table) or 'programme'}, row {_row(key)}: the programme publishes {n:g} and "
+                f"{', '.join(table) or 'programme'}, row {_row(key)}: the programme publishes {n:g} {NOUNS[kind]} and "
                 + (f"cohort{'s' if len(shown) > 1 else ''} {', '.join(shown)} publish"
                    f"{'' if len(shown) > 1 else 'es'} {n - rest:g}, so " if shown else "no cohort publishes its own, so ")
                 + (f"cohort {withheld[0]} has {rest:g}" if len(withheld) == 1 else
@@ -225,9 +228,8 @@ def _check(book: Book, tables: Mapping[str, pd.DataFrame], members: Sequence[str
 
 
 def _row(key: tuple) -> str:
-    _, kind, population, group = key
-    who = " and ".join(f"{d} = {c!r}" for d, c in group)
-    return who if kind == "enrolled" else f"{who}, {', '.join(population)}"
+    _, _, population, group = key
+    return ", ".join([" and ".join(f"{d} = {c!r}" for d, c in group), *population])
 
 
 def _read_folder(folder: Path, stems) -> dict[str, pd.DataFrame]:
