@@ -138,6 +138,35 @@ costs.query("measure in ['cost_per_enrolled', 'cost_per_completer', 'cost_per_re
     ["cohort", "measure", "value", "ci_low", "ci_high", "unit"]].round(0)
 
 # %% [markdown]
+# Did cohort 2 change more than cohort 3? `p.compare(a, b)` sets two cohorts side by side and
+# gives the difference in mean change, a − b, with its interval (Welch's t on the participants'
+# change scores; the p-values are not adjusted). It needs two cohorts:
+
+# %%
+numbers = list(p.cohorts)
+if len(numbers) >= 2:
+    display(p.compare(numbers[0], numbers[1], scales=primary, comparisons=["pre_post"])[
+        ["rater", "cohort_a", "cohort_b", "mean_change_a", "mean_change_b", "difference", "ci_low", "ci_high"]]
+        .round(3))
+
+# %% [markdown]
+# Pooled over every cohort by random effects, as the programme report does (REML τ², the
+# Hartung–Knapp–Sidik–Jonkman interval, I² and a prediction interval for a new cohort):
+
+# %%
+p.pool(comparisons="pre_post", measures="mean_change", raters=raters)[
+    ["scale", "rater", "k", "estimate", "ci_low", "ci_high", "i2", "pi_low", "pi_high"]].round(3)
+
+# %% [markdown]
+# `p.report()` holds every table and summary of the programme report (`make programme`), and
+# `ev.compare_programmes()` sets the programmes side by side with every difference that limits
+# the comparison (`make compare`):
+
+# %%
+both = ev.compare_programmes(data_dir=data_dir or None, params_dir=params_dir or None)
+both.table("comparison_limits")[["label", "values"]]
+
+# %% [markdown]
 # ## 5. Explore with controls
 #
 # Choose a programme, cohort, scale, subgroup and rater; the table below follows. (In a
@@ -189,5 +218,7 @@ explore(programme, cohort, primary, "sector", "self");
 # * `c.reliability()`, `c.costs()`, `c.equity()`: the reliability, cost and equity tables of
 #   the reports; `c.report("costs")` and `c.report("equity")` hold all their tables.
 # * `c.findings()`: every headline finding of the three reports, as in `findings.json`.
+# * `p.success_cases()`: for evaluators only, the strongest and weakest reliable changers of
+#   each group by pseudonymised id, to choose whom to interview (Brinkerhoff); never publish it.
 # * The API reference (`make docs`, then open `docs/_build/index.html`) documents every function
 #   with its formula, its source and an example.
