@@ -137,7 +137,7 @@ class Programme:
         >>> import evaluation as ev
         >>> ltd = ev.load_programme("leading-to-deliver")
         >>> row = ltd.pool(scales="observed_leading_change", comparisons="pre_post", measures="mean_change").iloc[0]
-        >>> int(row["k"]), round(row["estimate"], 2), round(row["ci_low"], 2), round(row["ci_high"], 2)
+        >>> int(row["k"]), *(round(float(row[c]), 2) for c in ("estimate", "ci_low", "ci_high"))
         (5, 0.14, 0.06, 0.23)
         """
         data = self.data
@@ -203,7 +203,8 @@ def compare_programmes(
     --------
     >>> import evaluation as ev
     >>> both = ev.compare_programmes()
-    >>> both.table("comparison_limits")["difference"].tolist()[:2]  # doctest: +SKIP
+    >>> both.table("comparison_limits")["difference"].tolist()[:2]
+    ['population', 'participant_time']
     """
     loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in programmes]
     return comparison_report.build(loaded)
