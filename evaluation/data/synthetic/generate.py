@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -81,8 +81,9 @@ def _cohort_people(
     sessions: int,
     self_scales: list[str],
     seed: int,
+    stream: str = "participants",
 ) -> _Cohort:
-    rng = _rng(seed, name, "participants", cohort)
+    rng = _rng(seed, name, stream, cohort)
     n = int(rng.integers(profile.size[0], profile.size[1] + 1))
     numbers = np.sort(rng.choice(np.arange(1, profile.id_pool + 1), size=n, replace=False))
     ids = [f"{profile.prefix}-{year}-{k:0{profile.id_digits}d}" for k in numbers]
@@ -215,9 +216,10 @@ def _cohort_responses(
     self_scales: list[str],
     seed: int,
     cohort: int,
+    stream: str = "responses",
 ) -> pd.DataFrame:
     """Long-format answers of one cohort, as arrays (row order fixed later)."""
-    rng = _rng(seed, name, "responses", cohort)
+    rng = _rng(seed, name, stream, cohort)
     n = len(people.participants)
     ids = people.participants["participant_id"].to_numpy()
     wave_rank = {w: i for i, w in enumerate(WAVES)}
@@ -364,9 +366,37 @@ def _costs(name: str, profile: Profile, cohorts: dict[int, int], seed: int) -> p
     return frame
 
 
+def _comparison_group(
+    name: str,
+    profile: Profile,
+    cohort: int,
+    year: int,
+    waves: list[str],
+    instruments: dict[str, Instrument],
+    self_scales: list[str],
+    seed: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One cohort's comparison group: participants rows (``group`` = comparison) and their answers.
+
+    Drawn from their own random streams (``comparison_participants``, ``comparison_responses``),
+    so the programme's data are the same with or without them. They took no part in the
+    programme: no status, no sessions, no reaction questionnaire and no then-test.
+    """
+    spec = profile.comparison[cohort]
+    like = replace(profile, size=spec.size, prefix=spec.prefix,
+                   gain={s: spec.gain_share * g for s, g in profile.gain.items()})
+    people = _cohort_people(name, like, cohort, year, 0, self_scales, seed, stream="comparison_participants")
+    people.participants["status"] = ""
+    people.participants["sessions_attended"] = pd.array([pd.NA] * len(people.participants), dtype="Int64")
+    people.participants["group"] = "comparison"
+    reaction = {i for inst in instruments.values() for s in inst.scales.values() if s.kirkpatrick_level == 1
+                for i in s.items}
+    answers = _cohort_responses(name, like, people, [w for w in waves if w != "then"], instruments, self_scales,
+                                seed, cohort, stream="comparison_responses")
+    return people.participants, answers[~answers["item"].isin(reaction)].reset_index(drop=True)
+
+
 # ------------------------------------------------------------------------ writing
-
-
 
 
 def _programme_tables(name: str, params_dir: Path, seed: int) -> dict[str, pd.DataFrame]:
@@ -396,8 +426,20 @@ def _programme_tables(name: str, params_dir: Path, seed: int) -> dict[str, pd.Da
                 name, profile, people, list(cohort.waves), instruments, self_scales, seed, number
             )
         )
+    if profile.comparison:  # appended after every programme row, so those rows stay as they were
+        for part in participants:
+            part["group"] = "programme"
+        for number in (n for n in numbers if n in profile.comparison):
+            cohort = load_cohort(params_dir, name, number)
+            people, answers = _comparison_group(name, profile, number, years[number], list(cohort.waves),
+                                                instruments, self_scales, seed)
+            participants.append(people)
+            responses.append(answers)
+    people = pd.concat(participants, ignore_index=True)
+    if profile.comparison:
+        people["sessions_attended"] = people["sessions_attended"].astype("Int64")
     return {
-        "participants": pd.concat(participants, ignore_index=True),
+        "participants": people,
         "responses": pd.concat(responses, ignore_index=True),
         "costs": _costs(name, profile, years, seed),
     }
