@@ -495,6 +495,9 @@ def validate_programme(
     for column in PROTECTED:
         if column in participants:
             participants[column] = participants[column].fillna(NOT_RECORDED)
-    if "group" in participants:
+    if "group" in participants:  # kept only when someone is in a comparison group, so that a column of
+        # `programme` and blanks gives the same processed data as no column at all
         participants["group"] = participants["group"].fillna(PROGRAMME)
+        if not in_comparison(participants).any():
+            participants = participants.drop(columns="group")
     return ValidatedProgramme(participants=participants, responses=r.copy(), costs=c.copy())

@@ -19,7 +19,11 @@ import pandas as pd
 
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
-from evaluation.reports.comparison_group import DESIGN_LABEL_SINGLE_GROUP, comparison_group_table, design_label
+from evaluation.reports.comparison_group import (
+    DESIGN_LABEL_SINGLE_GROUP,
+    comparison_group_table,
+    design_label,
+)
 from evaluation.reports.disclosure_plan import (
     BREAKDOWN_DIMENSIONS,
     DisclosurePlan,
