@@ -22,7 +22,7 @@ from scipy import stats
 from conftest import run_cli
 from evaluation.core.errors import DataValidationError
 from evaluation.core.io import read_processed
-from evaluation.core.paths import PARAMS_DIR
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.ingest import ingest
 from evaluation.data.pseudonymise import Key
@@ -152,11 +152,12 @@ def _strip(data_dir) -> None:
 
 @pytest.fixture(scope="module")
 def cohorts(tmp_path_factory):
-    """Cohort 3 of the synthetic data with its comparison group, and the same data without it."""
-    from evaluation.data.synthetic import synthesise
+    """Cohort 3 of the shipped synthetic data with its comparison group, and the same data without it.
 
+    The shipped raw data are what ``synthesise`` writes (tests/test_synthetic.py), so they are copied.
+    """
     with_dir = tmp_path_factory.mktemp("with") / "data"
-    synthesise(with_dir, PARAMS_DIR, programmes=[PROGRAMME, "collaborative-leadership"])
+    shutil.copytree(DATA_DIR / "raw", with_dir / "raw")
     without_dir = tmp_path_factory.mktemp("without") / "data"
     shutil.copytree(with_dir, without_dir)
     _strip(without_dir)
@@ -188,6 +189,11 @@ def test_the_comparison_group_changes_nothing_about_participants(cohorts):
     assert both["with"].describe() == both["without"].describe()
 
 
+def _wide(scores: pd.DataFrame, scale: str, rater: str, earlier: str, later: str) -> pd.DataFrame:
+    rows = scores[(scores["scale"] == scale) & (scores["rater"] == rater)]
+    return rows.pivot_table(index="participant_id", columns="wave", values="score")[[earlier, later]].dropna()
+
+
 def test_the_table_holds_the_statistics_of_the_same_pairs(cohorts):
     data = cohorts[0]["with"]
     table = cg.comparison_group_table(data)
@@ -199,13 +205,8 @@ def test_the_table_holds_the_statistics_of_the_same_pairs(cohorts):
     outcomes, _ = outcome_report.outcomes(data, resamples=100)
     for r in published.itertuples():
         earlier, later = r.comparison.split("_", 1)
-
-        def pairs(scores):
-            rows = scores[(scores["scale"] == r.scale) & (scores["rater"] == r.rater)]
-            wide = rows.pivot_table(index="participant_id", columns="wave", values="score")
-            return wide[[earlier, later]].dropna()
-
-        t, c = pairs(data.scale_scores), pairs(data.comparison_scores)
+        t, c = (_wide(scores, r.scale, r.rater, earlier, later) for scores in (data.scale_scores,
+                                                                               data.comparison_scores))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             res = comparison_group_change(t[earlier], t[later], c[earlier], c[later], confidence_level=0.95)
