@@ -325,3 +325,18 @@ def test_cohort_2s_report_has_no_comparison_group_and_stays_at_level_1(synthetic
     assert "This cohort has no comparison group." in html
     findings = json.loads((folder / "findings.json").read_text())
     assert not [f for f in findings if f["id"].startswith("comparison_group")]
+
+
+def test_a_statistic_the_pairs_cannot_give_is_a_note_naming_its_row(cohorts):
+    from evaluation.reports.findings import collect_warnings
+
+    data = cohorts[0]["with"]
+    one = data.comparison_participants["participant_id"].iloc[:1]
+    tiny = dataclasses.replace(data, cohort=data.cohort.model_copy(update={"disclosure_threshold": 1}),
+                               comparison_scores=data.comparison_scores[data.comparison_scores["participant_id"]
+                                                                        .isin(one)])
+    notes: list[dict] = []
+    table = collect_warnings(notes, "comparison_group", lambda: cg.comparison_group_table(tiny))
+    assert (table["n_comparison"] == 1).all() and table["did_ci_low"].isna().all()
+    assert notes and all(n["warning"] == "DegenerateDataWarning" for n in notes)
+    assert any("scale 'leading_change', pre_post, rater 'self'" in n["message"] for n in notes)

@@ -91,6 +91,8 @@ def comparison_group_table(data: CohortData) -> pd.DataFrame:
     -------
     DataFrame
         Columns :data:`COMPARISON_GROUP_TABLE_COLUMNS`; empty when the cohort has no comparison group.
+        A statistic the pairs cannot give is NaN with a
+        :class:`~evaluation.core.errors.DegenerateDataWarning` naming the scale, comparison and rater.
 
     Notes
     -----
@@ -131,12 +133,15 @@ def comparison_group_table(data: CohortData) -> pd.DataFrame:
                 if small_t or small_c:
                     row.update(dict.fromkeys(_STATISTICS, np.nan))
                 else:
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", category=Warning)
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
                         res = oc.comparison_group_change(
                             treated[earlier].to_numpy(), treated[later].to_numpy(),
                             control[earlier].to_numpy(), control[later].to_numpy(),
                             confidence_level=coh.confidence_level)
+                    for w in caught:  # said again with the row it is about (the report lists them as notes)
+                        warnings.warn(f"comparison group, scale {scale!r}, {comparison}, rater {rater!r}: {w.message}",
+                                      w.category, stacklevel=2)
                     row.update({"mean_change_programme": res.mean_change_treated,
                                 "mean_change_comparison": res.mean_change_comparison, "did": res.did,
                                 "did_ci_low": res.did_ci_low, "did_ci_high": res.did_ci_high, "did_se": res.did_se,

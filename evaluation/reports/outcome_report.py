@@ -218,7 +218,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
     tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level))
     if data.has_comparison_group:
-        tables["comparison_group"] = comparison_group_table(data)
+        tables["comparison_group"] = collect_warnings(notes, "comparison_group", lambda: comparison_group_table(data))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()
     return tables
 
