@@ -314,14 +314,14 @@ def test_evaluate_cohort_3_publishes_the_comparison_group_and_passes_the_audit(c
     assert "comparison_group.pre_post.self.leading_change.did" in findings
     html = (folder / "cohort_evaluation.html").read_text()
     assert "Maryland Scientific Methods Scale level 3" in html and "Beside a comparison group" in html
-    assert "level 1" not in html.split("Methods")[-1]
+    assert "Maryland Scientific Methods Scale level 1" not in html
 
 
 def test_cohort_2s_report_has_no_comparison_group_and_stays_at_level_1(synthetic_report):
     _, folder, _ = synthetic_report
     assert not (folder / "tables" / "comparison_group.csv").exists()
     html = (folder / "cohort_evaluation.html").read_text()
-    assert "Maryland Scientific Methods Scale level 1" in html and "level 3" not in html
+    assert "Maryland Scientific Methods Scale level 1" in html and "Maryland Scientific Methods Scale level 3" not in html
     assert "This cohort has no comparison group." in html
     findings = json.loads((folder / "findings.json").read_text())
     assert not [f for f in findings if f["id"].startswith("comparison_group")]
