@@ -9,11 +9,14 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PROGRAMME ?= leading-to-deliver
 COHORT ?=
+# verify: which report (cohort with COHORT=<n>; programme; comparison). compare: the programmes.
+REPORT ?=
+COMPARE ?=
 # Every programme that has raw data (data/raw/<programme>/participants.csv).
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
 PACKAGE := $(shell find evaluation -name '*.py')
 
-.PHONY: help venv data evaluate verify notebooks synthetic test lint lab clean distclean screenshots
+.PHONY: help venv data evaluate programme compare verify notebooks synthetic test lint lab clean distclean screenshots
 
 help: ## List the targets (the default goal)
 	@echo "Leadership programme evaluation workbench"
@@ -42,9 +45,16 @@ evaluate: $(INSTALLED) ## Build a cohort's report: make evaluate COHORT=2 [PROGR
 	$(if $(COHORT),,$(error COHORT is required, e.g. make evaluate COHORT=2))
 	$(BIN)/python -m evaluation evaluate --programme $(PROGRAMME) --cohort $(COHORT)
 
-verify: $(INSTALLED) ## Re-execute a cohort's report and re-derive every finding: make verify COHORT=2
-	$(if $(COHORT),,$(error COHORT is required, e.g. make verify COHORT=2))
-	$(BIN)/python -m evaluation verify --programme $(PROGRAMME) --cohort $(COHORT)
+programme: $(INSTALLED) ## Build the programme report (every cohort pooled): make programme [PROGRAMME=leading-to-deliver]
+	$(BIN)/python -m evaluation programme --programme $(PROGRAMME)
+
+compare: $(INSTALLED) ## Set programmes side by side in reports/comparison/: make compare [COMPARE="a b"]
+	$(BIN)/python -m evaluation compare $(if $(COMPARE),--programmes $(COMPARE))
+
+verify: $(INSTALLED) ## Re-execute a report and re-derive every finding: make verify COHORT=2 | REPORT=programme | REPORT=comparison
+	$(if $(or $(COHORT),$(REPORT)),,$(error COHORT or REPORT is required, e.g. make verify COHORT=2 or make verify REPORT=programme))
+	$(BIN)/python -m evaluation verify --programme $(PROGRAMME) $(if $(COHORT),--cohort $(COHORT)) \
+		$(if $(REPORT),--report $(REPORT)) $(if $(COMPARE),--programmes $(COMPARE))
 
 # Notebooks are written as jupytext py:percent files (reviewable diffs) and paired with the
 # .ipynb that papermill runs; the .ipynb is regenerated from the .py and committed without outputs.
@@ -56,10 +66,14 @@ notebooks: $(patsubst %.py,%.ipynb,$(wildcard notebooks/*.py)) ## Regenerate not
 synthetic: $(INSTALLED) ## Regenerate the shipped synthetic data under data/raw/ (seeded; byte-identical)
 	$(BIN)/python -m evaluation synthesise
 
-test: $(INSTALLED) ## Run the whole test suite (unit, reference values, doctests, end to end), then evaluate and verify cohort 2
+test: $(INSTALLED) ## Run the whole test suite, then build and verify cohort 2's report, the programme report and the comparison
 	$(BIN)/python -m pytest
 	$(MAKE) --no-print-directory evaluate COHORT=2
 	$(MAKE) --no-print-directory verify COHORT=2
+	$(MAKE) --no-print-directory programme
+	$(MAKE) --no-print-directory verify REPORT=programme
+	$(MAKE) --no-print-directory compare
+	$(MAKE) --no-print-directory verify REPORT=comparison
 
 .PHONY: test-quick docs
 

@@ -41,6 +41,7 @@ _EXPORTS = {
     "list_cohorts": "evaluation.api",
     "Cohort": "evaluation.api",
     "Programme": "evaluation.api",
+    "compare_programmes": "evaluation.api",
     "Finding": "evaluation.reports.findings",
     "ReportResult": "evaluation.reports.findings",
     "EvaluationError": "evaluation.core.errors",

@@ -1,8 +1,11 @@
 """Command-line interface: ``python -m evaluation <verb> [options]``.
 
 Verbs: ``evaluate`` (one cohort's report: ingest if needed, run the report notebooks, render
-HTML), ``verify`` (re-execute a report with nbval and re-derive its findings), ``ingest`` (raw → processed for one programme), ``synthesise`` (regenerate the shipped
-synthetic data). Exit status 0 means every output was written and is complete; any failure
+HTML), ``programme`` (the programme report: every cohort pooled and side by side), ``compare``
+(programmes side by side), ``verify`` (re-execute a report with nbval and re-derive its
+findings: a cohort's with ``--cohort``, the programme report with ``--report programme``, the
+comparison with ``--report comparison``), ``ingest`` (raw → processed for one programme),
+``synthesise`` (regenerate the shipped synthetic data). Exit status 0 means every output was written and is complete; any failure
 exits non-zero with a message naming the file, rows, column and rule, and writes nothing. An
 error of the operating system (a read-only folder, a full disk, a name too long) is one line,
 ``error: <what was being done> <path>: <reason>``, never a traceback.
@@ -21,6 +24,11 @@ from pathlib import Path
 from evaluation.core.checks import check_name
 from evaluation.core.errors import DemoKeyWarning, EvaluationError, FileSystemError, ParameterError
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, REPORTS_DIR
+
+#: The programmes ``compare`` sets side by side by default (as
+#: :data:`evaluation.publish.programme_pipeline.DEFAULT_COMPARISON`; the CLI does not import the
+#: pipeline before it is needed, and a test keeps the two equal).
+DEFAULT_COMPARISON = ("leading-to-deliver", "collaborative-leadership")
 
 __all__ = ["main"]
 
@@ -71,11 +79,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
                    help="folder receiving <programme>/cohort-<n>/ (default: the repository's reports/)")
 
-    p = verbs.add_parser("verify", help="re-execute a cohort's report with nbval and re-derive every finding")
+    p = verbs.add_parser("programme", help="build the programme report: every cohort pooled and side by side")
     _common(p)
-    p.add_argument("--cohort", type=_cohort, required=True, help="cohort number")
     p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
-                   help="folder holding <programme>/cohort-<n>/ (default: the repository's reports/)")
+                   help="folder receiving <programme>/programme/ (default: the repository's reports/)")
+
+    p = verbs.add_parser("compare", help="set programmes side by side, with every difference that limits the comparison")
+    _common(p, programme=False)
+    p.add_argument("--programmes", nargs="+", type=_programme, default=list(DEFAULT_COMPARISON), metavar="PROGRAMME",
+                   help="two or more programme folder names (default: %(default)s)")
+    p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
+                   help="folder receiving comparison/ (default: the repository's reports/)")
+
+    p = verbs.add_parser("verify", help="re-execute a report with nbval and re-derive every finding")
+    _common(p)
+    p.add_argument("--cohort", type=_cohort, default=None, help="cohort number (for a cohort's report)")
+    p.add_argument("--report", choices=("cohort", "programme", "comparison"), default="cohort",
+                   help="which report: a cohort's (with --cohort; the default), the programme report of --programme, "
+                        "or the comparison of --programmes")
+    p.add_argument("--programmes", nargs="+", type=_programme, default=list(DEFAULT_COMPARISON), metavar="PROGRAMME",
+                   help="with --report comparison: the programmes compared (default: %(default)s)")
+    p.add_argument("--reports-dir", type=Path, default=REPORTS_DIR,
+                   help="folder holding the reports (default: the repository's reports/)")
 
     p = verbs.add_parser("ingest", help="validate, pseudonymise and score a programme's raw data")
     _common(p)
@@ -142,13 +167,43 @@ def _run_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run_programme(args: argparse.Namespace) -> int:
+    from evaluation.publish.programme_pipeline import evaluate_programme
+
+    with _demo_key_notice():
+        evaluate_programme(args.programme, data_dir=args.data_dir, params_dir=args.params_dir,
+                           reports_dir=args.reports_dir, progress=_progress)
+    return EXIT_OK
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    from evaluation.publish.programme_pipeline import compare_programmes
+
+    with _demo_key_notice():
+        compare_programmes(args.programmes, data_dir=args.data_dir, params_dir=args.params_dir,
+                           reports_dir=args.reports_dir, progress=_progress)
+    return EXIT_OK
+
+
 def _run_verify(args: argparse.Namespace) -> int:
+    from evaluation.publish.programme_pipeline import ReportScope
+    from evaluation.publish.programme_verify import verify_scope
     from evaluation.publish.verify import verify
 
+    if args.report == "cohort" and args.cohort is None:
+        raise ParameterError("verify: give --cohort <n> for a cohort's report, or --report programme / "
+                             "--report comparison")
+    if args.report != "cohort" and args.cohort is not None:
+        raise ParameterError(f"verify: --cohort is for a cohort's report, not with --report {args.report}")
+    folders = {"data_dir": args.data_dir, "params_dir": args.params_dir, "reports_dir": args.reports_dir}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DemoKeyWarning)
-        result = verify(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
-                        reports_dir=args.reports_dir, progress=_progress)
+        if args.report == "cohort":
+            result = verify(args.programme, args.cohort, **folders, progress=_progress)
+        else:
+            scope = (ReportScope.programme(args.programme) if args.report == "programme"
+                     else ReportScope.comparison(args.programmes))
+            result = verify_scope(scope, **folders, progress=_progress)
     for line in result.lines:
         print(line)
     if result.ok:
@@ -172,8 +227,8 @@ def _run_synthesise(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    runner = {"evaluate": _run_evaluate, "verify": _run_verify, "ingest": _run_ingest,
-              "synthesise": _run_synthesise}[args.verb]
+    runner = {"evaluate": _run_evaluate, "programme": _run_programme, "compare": _run_compare,
+              "verify": _run_verify, "ingest": _run_ingest, "synthesise": _run_synthesise}[args.verb]
     try:
         return runner(args)
     except EvaluationError as exc:

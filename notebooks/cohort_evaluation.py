@@ -123,13 +123,15 @@ else:
 #
 # With a follow-up, a linear mixed model (REML, a random intercept per participant, wave as a
 # factor with the pre-test as reference) uses every score, including those of participants
-# who missed a wave. Confidence intervals and p-values are Wald (z-based).
+# who missed a wave. It is fitted as R's lme4 fits it: standard errors as lme4's, confidence
+# intervals and p-values from the t distribution with Satterthwaite degrees of freedom (`df`),
+# as lmerTest reports them.
 
 # %% tags=["nbval-check-output"]
 if "mixed_model" in tables:
     publish.table("mixed_model", tables["mixed_model"], display=False)
     show_table(tables["mixed_model"], 3, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
-        "scale", "rater", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_participants",
+        "scale", "rater", "term", "estimate", "se", "df", "ci_low", "ci_high", "p_value", "n_participants",
         "n_observations"])
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
                                          titles=titles), "wave_means")

@@ -126,7 +126,8 @@ def test_the_layers_exist_as_sub_packages():
     for name in LAYERS:
         assert (PACKAGE / name / "__init__.py").is_file(), name
     flat = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert flat == ["__init__.py", "__main__.py", "api.py", "cli.py"], flat
+    assert flat == ["__init__.py", "__main__.py", "cli.py"], flat
+    assert (PACKAGE / "api" / "__init__.py").is_file()
 
 
 def test_no_lower_layer_imports_a_higher_one():

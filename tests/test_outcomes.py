@@ -703,26 +703,34 @@ def sleepstudy():
 class TestMixedModel:
     def test_sleepstudy_balanced(self, sleepstudy):
         fit = mixed_model(sleepstudy_scores(sleepstudy), waves=SLEEP_WAVES)
-        assert fit.columns.tolist()[:11] == ["scale", "rater", "term", "estimate", "se",
+        assert fit.columns.tolist()[:12] == ["scale", "rater", "term", "estimate", "se", "df",
                                              "ci_low", "ci_high", "p_value", "n_participants",
                                              "n_observations", "method"]  # fmt: skip
         assert fit["term"].tolist() == ["intercept"] + [f"wave[day{d}]" for d in range(1, 10)]
-        # R: fit <- lmer(Reaction ~ factor(Days) + (1 | Subject), sleepstudy, REML = TRUE)
-        #    summary(fit)$coefficients[, 1]
+        # R: fit <- lmerTest::lmer(Reaction ~ factor(Days) + (1 | Subject), sleepstudy, REML = TRUE)
+        #    summary(fit)$coefficients[, 1]   (tests/reference/random_intercept.R)
         r_est = [256.65180555555554, 7.84394999999942, 8.71009444444388, 26.34020555555493,
                  31.99761666666606, 51.86664999999935, 55.52644999999941, 62.09877777777722,
                  79.97769999999944, 94.19941666666605]  # fmt: skip
-        np.testing.assert_allclose(fit["estimate"], r_est, rtol=0, atol=1e-4)
-        # R: summary(fit)$coefficients[, 2]
+        np.testing.assert_allclose(fit["estimate"], r_est, rtol=0, atol=1e-6)
+        # R: summary(fit)$coefficients[, "Std. Error"] — lme4's SEs, not statsmodels'
         r_se = [11.4577819704068] + [10.4753068724152] * 9
-        np.testing.assert_allclose(fit["se"], r_se, rtol=1e-3)
+        np.testing.assert_allclose(fit["se"], r_se, rtol=1e-4)
+        # R: summary(fit)$coefficients[, "df"] (Satterthwaite)
+        np.testing.assert_allclose(fit["df"], [41.9829700170004] + [153.0000000733862] * 9, rtol=1e-4)
+        # R: as.data.frame(contest(fit, diag(10), joint = FALSE, confint = TRUE))$lower[1:2];
+        #    summary(fit)$coefficients[1:2, "Pr(>|t|)"]
+        np.testing.assert_allclose(fit["ci_low"].iloc[:2], [233.5287875225268, -12.8509648037772], rtol=1e-6)
+        np.testing.assert_allclose(fit["p_value"].iloc[:2], [5.69311272796862e-25, 4.55125063682946e-01],
+                                   rtol=1e-3)  # fmt: skip
         # R: as.data.frame(VarCorr(fit))$vcov → 1375.465331623413 987.588486641418
-        assert fit["participant_variance"].iloc[0] == pytest.approx(1375.465331623413, rel=1e-3)
-        assert fit["residual_variance"].iloc[0] == pytest.approx(987.588486641418, rel=1e-3)
+        assert fit["participant_variance"].iloc[0] == pytest.approx(1375.465331623413, rel=1e-5)
+        assert fit["residual_variance"].iloc[0] == pytest.approx(987.588486641418, rel=1e-5)
         assert (fit["n_participants"] == 18).all() and (fit["n_observations"] == 180).all()
-        assert fit["method"].str.contains("REML; Wald z CI and p").all()
-        # Wald z: CI = estimate ± 1.959964·SE
-        np.testing.assert_allclose(fit["ci_high"] - fit["estimate"], 1.959963984540054 * fit["se"])
+        assert (fit["method"] == "REML random-intercept model; lme4 standard errors; "
+                                 "t intervals with Satterthwaite df (lmerTest)").all()  # fmt: skip
+        # t interval, estimate ± qt(0.975, df)·SE: R: ...$upper[1:2] (contest as above)
+        np.testing.assert_allclose(fit["ci_high"].iloc[:2], [279.7748235885842, 28.5388648037760], rtol=1e-6)
 
     def test_sleepstudy_unbalanced(self, sleepstudy):
         kept = sleepstudy[(np.arange(len(sleepstudy)) + 1) % 7 != 0]
@@ -733,17 +741,18 @@ class TestMixedModel:
         r_est = [256.01959684587388, 10.26068008223645, 7.88860244120176, 27.25472432931996,
                  35.84641539680335, 52.65870033090143, 55.74234793894045, 61.46699333333464,
                  81.42491133223652, 94.88054619120170]  # fmt: skip
-        np.testing.assert_allclose(fit["estimate"], r_est, rtol=0, atol=1e-4)
-        # R: summary(fit_u)$coefficients[, 2] — statsmodels' SEs differ from lme4's by ~3e-4
-        #    relative in unbalanced data (stats-anchors §4.5)
+        np.testing.assert_allclose(fit["estimate"], r_est, rtol=0, atol=1e-6)
+        # R: summary(fit_u)$coefficients[, 2] — lme4's SEs (statsmodels' differ by ~3e-4 here)
         r_se = [12.2272829646823, 11.8815058285782, 11.8815058285782, 12.0909282671926,
                 12.0909282671926, 11.8758991124994, 12.0909282671926, 11.9580745141438,
                 11.8815058285782, 11.8815058285782]  # fmt: skip
-        np.testing.assert_allclose(fit["se"], r_se, rtol=1e-3)
+        np.testing.assert_allclose(fit["se"], r_se, rtol=1e-4)
+        # R: summary(fit_u)$coefficients[1:2, "df"] (lmerTest, Satterthwaite)
+        np.testing.assert_allclose(fit["df"].iloc[:2], [49.9921476772074, 128.4464746808430], rtol=1e-4)
         assert (fit["n_observations"] == 155).all()
         # R: as.data.frame(VarCorr(fit_u))$vcov → 1379.00602569693 1072.46659564361
-        assert fit["participant_variance"].iloc[0] == pytest.approx(1379.00602569693, rel=1e-3)
-        assert fit["residual_variance"].iloc[0] == pytest.approx(1072.46659564361, rel=1e-3)
+        assert fit["participant_variance"].iloc[0] == pytest.approx(1379.00602569693, rel=1e-5)
+        assert fit["residual_variance"].iloc[0] == pytest.approx(1072.46659564361, rel=1e-5)
 
     def test_three_waves_missing_waves_kept(self):
         pre = [3.0, 2.6, 3.4, 2.9, 3.8, 3.1, 2.7, 3.3, 3.6, 2.8]
@@ -760,10 +769,13 @@ class TestMixedModel:
         assert (fit["n_observations"] == 26).all() and (fit["n_participants"] == 10).all()
         # R: summary(fit3)$coefficients → estimates 3.12 0.374942884194185 0.344649174889013
         np.testing.assert_allclose(fit["estimate"], [3.12, 0.374942884194185, 0.344649174889013],
-                                   rtol=0, atol=1e-4)  # fmt: skip
+                                   rtol=0, atol=1e-6)  # fmt: skip
         # R: SEs 0.1200919541832927 0.0482241012290434 0.0482241012290434
         np.testing.assert_allclose(fit["se"], [0.1200919541832927, 0.0482241012290434,
-                                               0.0482241012290434], rtol=2e-3)  # fmt: skip
+                                               0.0482241012290434], rtol=1e-4)  # fmt: skip
+        # R: summary(lmerTest::lmer(score ~ wave + (1 | pid), mm))$coefficients[, "df"]
+        np.testing.assert_allclose(fit["df"], [9.70794644156686, 14.00878797775336, 14.00878797793023],
+                                   rtol=1e-4)  # fmt: skip
         # listwise deletion would keep 6 participants (18 observations): not what we do
         complete = [i for i in range(10) if post[i] is not None and follow[i] is not None]
         assert len(complete) == 6
@@ -779,19 +791,22 @@ class TestMixedModel:
         assert fit["estimate"].tolist() == pytest.approx([4.0, 0.0, 0.0], abs=1e-6)
 
     def test_convergence_warning_is_reemitted(self, monkeypatch):
-        from statsmodels.regression.mixed_linear_model import MixedLM
-        from statsmodels.tools.sm_exceptions import ConvergenceWarning
+        import dataclasses
+        import importlib
 
-        original = MixedLM.fit
+        module = importlib.import_module("evaluation.stats.outcomes.mixed_model")
 
-        def noisy_fit(self, *args, **kwargs):
-            warnings.warn("pretend non-convergence", ConvergenceWarning, stacklevel=1)
-            return original(self, *args, **kwargs)
+        original = module.fit_random_intercept
 
-        monkeypatch.setattr(MixedLM, "fit", noisy_fit)
+        def noisy_fit(*args, **kwargs):
+            fit = original(*args, **kwargs)
+            return dataclasses.replace(fit, converged=False, notes=("pretend non-convergence",))
+
+        monkeypatch.setattr(module, "fit_random_intercept", noisy_fit)
         scores = long_scores([3.0, 2.5, 4.0, 3.5], [3.5, 3.0, 4.0, 4.5], scale="vision")
         with pytest.warns(DegenerateDataWarning, match="scale 'vision'.*pretend non-convergence"):
-            mixed_model(scores, waves=["pre", "post"])
+            fit = mixed_model(scores, waves=["pre", "post"])
+        assert not fit["converged"].any()
 
     def test_too_little_data_warns_and_skips(self):
         scores = long_scores([3.0], [3.5])

@@ -24,6 +24,7 @@ from evaluation.data.cohort import (
     scale_info,
 )
 from evaluation.data.params import MonetisedBenefits, list_cohorts, list_programmes
+from evaluation.reports.comparison_limits import comparison_limits, limits_text, programme_profile
 from evaluation.reports.cost_report.benchmarks import benchmark_comparison
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import costs as ct
@@ -241,7 +242,7 @@ COMPARISON_COLUMNS = [
     "total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled", "cost_per_completer",
     "cost_per_reliable_improver",
     "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high", "participant_time_source",
-    "price_base_year", "unit",
+    "price_base_year", "unit", "limits",
 ]
 
 
@@ -268,12 +269,16 @@ def programme_comparison(
         programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
         intervals: total cost of all cohorts / all their participants). Economic and cash
         figures; only the cost per reliable improver has an interval (counted money has none).
+        ``limits``: the differences between the programmes that limit comparing their economic
+        cost per reliable improver (:func:`evaluation.reports.comparison_limits.limits_text`;
+        blank when one programme is shown).
     """
     notes = [] if notes is None else notes
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     params_dir = Path(params_dir) if params_dir else PARAMS_DIR
     base, level = current.ledger.base_year, current.bootstrap.confidence_level
     rows: list[dict] = []
+    profiles = []
     for programme in list_programmes(params_dir):
         state = processed_state(programme, data_dir=data_dir, params_dir=params_dir)
         if state == "missing":
@@ -287,18 +292,22 @@ def programme_comparison(
                                      f"`python -m evaluation ingest --programme {programme}` to include it"})
             continue
         costed: list[CohortCosts] = []
+        loaded: list[CohortData] = []
         for cohort in list_cohorts(params_dir, programme):
             if programme == data.programme.name and cohort == data.cohort.cohort:
                 costed.append(current)
+                loaded.append(data)
                 continue
             try:
                 other = load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)
                 costed.append(cohort_costs(other, base_year=base, confidence_level=level, notes=notes))
+                loaded.append(other)
             except (ParameterError, NoCohortDataError, DataValidationError, ValueError) as exc:
                 notes.append({"source": "programme comparison", "warning": "skipped",
                               "message": f"{programme} cohort {cohort}: {exc}"})
         rows += [_comparison_row(cc) for cc in costed]
         if costed:
+            profiles.append(programme_profile(loaded, {cc.cohort: cc.ledger.participant_time_source for cc in costed}))
             total = sum(cc.ledger.total_cost for cc in costed)
             cash = sum(cc.ledger.total_cost - cc.ledger.participant_time_cost for cc in costed)
             n = sum(cc.ledger.enrolled for cc in costed)
@@ -316,6 +325,7 @@ def programme_comparison(
                 "unit": ct.money_unit(base),
             })
     out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    out["limits"] = limits_text(comparison_limits(profiles), "cost_per_reliable_improver")
     for column in ("cohort", "year", "enrolled", "completed", "reliable_improvers", "price_base_year"):
         out[column] = out[column].astype("Int64")
     for column in [c for c in COMPARISON_COLUMNS if c.startswith(("cost_", "cash_")) or c == "total_cost"]:

@@ -299,6 +299,10 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                  for r in progs.itertuples()]
         if parts:
             lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices)."]
+            differences = next((x for x in comp["limits"] if isinstance(x, str) and x), "")
+            if differences:
+                lines[-1] += (" The programmes' figures are not like for like: they differ in "
+                              f"{md(differences)} (column `limits`).")
     bc = tables.get("benefit_cost")
     if bc is not None and len(bc):
         values = bc.set_index("measure")["value"]

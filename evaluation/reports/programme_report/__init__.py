@@ -4,11 +4,114 @@ Built from :class:`~evaluation.data.programme.ProgrammeData` (every cohort of on
 Its modules each compute one part of the report's tables and findings:
 
 * :mod:`~evaluation.reports.programme_report.outcomes`: each cohort's change per scale × rater,
-  pooled by random effects (:func:`evaluation.stats.pooling.pool`), and the outcome trends;
+  pooled by random effects (:func:`evaluation.stats.pooling.pool`), and the outcome trends
+  (words and findings in :mod:`~evaluation.reports.programme_report.outcome_text`);
 * :mod:`~evaluation.reports.programme_report.costs`: cost per place and per reliable improver
   across cohorts, in real prices;
-* :mod:`~evaluation.reports.programme_report.equity`: equity of access pooled over cohorts;
+* :mod:`~evaluation.reports.programme_report.equity`: equity of access pooled over cohorts
+  (words and findings in :mod:`~evaluation.reports.programme_report.equity_text`);
 * :mod:`~evaluation.reports.programme_report.where`: where the programme works and where it is
-  blocked (change by framework area, role level and sector, pooled over cohorts), and the
-  evaluator-only success-case frame.
+  blocked (change by framework area, role level and sector, pooled over cohorts), and
+  :mod:`~evaluation.reports.programme_report.success_cases`, the evaluator-only success-case frame;
+* :mod:`~evaluation.reports.programme_report.evidence`: the evidence against the policy's questions;
+* :mod:`~evaluation.reports.programme_report.cohorts`: two cohorts side by side.
+
+:func:`build` computes the whole report (what the notebook ``programme_evaluation`` publishes) and
+:func:`programme_findings` its findings, which ``verify`` re-derives.
 """
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from evaluation.data.programme import ProgrammeData
+from evaluation.reports.findings import Finding, findings_frame
+from evaluation.reports.programme_report.costs import (
+    cost_findings,
+    cost_summary_markdown,
+    cost_trends,
+)
+from evaluation.reports.programme_report.equity import pooled_equity
+from evaluation.reports.programme_report.equity_text import equity_findings, equity_summary_markdown
+from evaluation.reports.programme_report.evidence import evidence_markdown, evidence_summary
+from evaluation.reports.programme_report.outcome_text import (
+    outcome_findings,
+    outcome_summary,
+    trend_summary,
+)
+from evaluation.reports.programme_report.outcomes import programme_outcome_tables
+from evaluation.reports.programme_report.where import where_findings, where_it_works, where_summary
+
+__all__ = ["ProgrammeReport", "build", "programme_findings"]
+
+
+@dataclass(frozen=True, repr=False)
+class ProgrammeReport:
+    """Everything the programme report says: its published tables (by file name), findings and
+    the summary of each section (Markdown). ``details`` holds what is never published (the
+    pooled equity's disclosure log)."""
+
+    programme: str
+    cohorts: tuple[int, ...]
+    tables: Mapping[str, pd.DataFrame]
+    findings: tuple[Finding, ...]
+    summaries: Mapping[str, str]
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One published table by name (a copy); a clear error lists the names there are."""
+        if name not in self.tables:
+            raise KeyError(f"the programme report has no table {name!r}; it has: {', '.join(self.tables)}")
+        return self.tables[name].copy()
+
+    def findings_frame(self) -> pd.DataFrame:
+        """The findings as a table (``findings.json``)."""
+        return findings_frame(self.findings)
+
+    def __repr__(self) -> str:
+        return (f"<ProgrammeReport {self.programme}: cohorts {', '.join(map(str, self.cohorts))}; "
+                f"{len(self.tables)} tables, {len(self.findings)} findings>")
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td><code>{html.escape(n)}</code></td><td>{len(t):,} × {t.shape[1]}</td></tr>"
+                       for n, t in self.tables.items())
+        return (f"<div><strong>Programme report</strong>: {html.escape(self.programme)}, cohorts "
+                f"{html.escape(', '.join(map(str, self.cohorts)))}; {len(self.findings)} findings "
+                "(<code>.findings_frame()</code>), summaries in <code>.summaries</code>.<table><thead><tr><th>table"
+                f"</th><th>rows × columns</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def build(data: ProgrammeData) -> ProgrammeReport:
+    """The whole programme report: the tables and findings the notebook publishes, and its summaries."""
+    tables = dict(programme_outcome_tables(data))
+    notes = tables.pop("outcome_notes")
+    tables["cost_trends"] = cost_trends(data)
+    pooled = pooled_equity(data)
+    tables["equity_pooled"] = pooled.tables["equity_pooled"]
+    tables["where_it_works"] = where_it_works(data)
+    tables["evidence_summary"] = evidence_summary(tables, data)
+    found = (outcome_findings(data, {**tables, "outcome_notes": notes})
+             + cost_findings(data, tables["cost_trends"])
+             + equity_findings(data, pooled)
+             + where_findings(data, tables["where_it_works"]))
+    summaries = {
+        "outcomes": outcome_summary({**tables, "outcome_notes": notes}, data),
+        "trends": trend_summary({**tables, "outcome_notes": notes}, data),
+        "costs": cost_summary_markdown(tables["cost_trends"]),
+        "equity": equity_summary_markdown(pooled, data),
+        "where": where_summary(data, tables["where_it_works"]),
+        "evidence": evidence_markdown(tables["evidence_summary"]),
+    }
+    return ProgrammeReport(data.name, tuple(data.cohorts), tables, tuple(sorted(found, key=lambda f: f.id)),
+                           summaries, {"outcome_notes": notes, "equity_log": pooled.log, "equity_notes": pooled.notes,
+                           "equity_band": pooled.band})
+
+
+def programme_findings(data: ProgrammeData) -> list[Finding]:
+    """The programme report's findings (``findings.json``), as the notebook publishes them."""
+    return list(build(data).findings)

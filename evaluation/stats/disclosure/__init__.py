@@ -23,6 +23,9 @@ The modules:
 
 * :mod:`~evaluation.stats.disclosure.audit` — :func:`audit`, the attacker's feasible interval
   of every suppressed cell (a linear programme);
+* :mod:`~evaluation.stats.disclosure.attack` and :mod:`~evaluation.stats.disclosure.exact` —
+  what a reader can work out from published cells and the lines between them (linear bounds,
+  sums, and counts in whole numbers across reports);
 * :mod:`~evaluation.stats.disclosure.protect` — :func:`protect`, the engine, on a vector of
   counts and the additive relations ("lines") between them;
 * :mod:`~evaluation.stats.disclosure.log` — the suppression log (:func:`protection_log`,

@@ -10,7 +10,8 @@ Two questions an attacker asks of every cell that is not published:
 
 Both work on cells indexed ``0 … n − 1`` and *lines* ``(total, parts)`` meaning
 ``cell[total] == sum(cell[parts])``; unknown cells are split into independent groups (cells
-linked through lines by other unknown cells) so that each problem stays small.
+linked through lines by other unknown cells) so that each problem stays small. Whole-number
+answers where linear bounds can be fractional: :mod:`evaluation.stats.disclosure.exact`.
 """
 
 from __future__ import annotations

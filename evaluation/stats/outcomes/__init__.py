@@ -12,8 +12,8 @@ is (``d_z``, ``d_av``, ``g_av``, ``d_rm``), never "paired Cohen's d". In short:
   interval over pairs, d_rm;
 * the reliable change index of Jacobson & Truax (1991);
 * Holm (default) or Benjamini–Hochberg adjustment across a report's scales;
-* a linear mixed model (statsmodels MixedLM, REML, random intercept per participant) for three
-  or more waves, keeping participants with a missing wave;
+* a linear mixed model (REML, random intercept per participant, as lme4 with lmerTest's
+  Satterthwaite df) for three or more waves, keeping participants with a missing wave;
 * attrition flow and the baseline comparison of those with and without a later score.
 
 The modules, one statistical idea each:
@@ -28,7 +28,9 @@ The modules, one statistical idea each:
   bootstrap over pairs), :func:`size_word` (Cohen's small / medium / large);
 * :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`;
 * :mod:`~evaluation.stats.outcomes.response_shift` — :func:`response_shift`;
-* :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model` (statsmodels MixedLM);
+* :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model`;
+* :mod:`~evaluation.stats.outcomes.random_intercept` — :func:`fit_random_intercept` (the REML
+  random-intercept fit, vectorised over participants, lme4 SEs, Satterthwaite df);
 * :mod:`~evaluation.stats.outcomes.attrition` — :func:`attrition`, :func:`baseline_comparison`;
 * :mod:`~evaluation.stats.outcomes.comparison_group` — :func:`comparison_group_change`
   (difference-in-differences of mean change, Welch and pooled; Morris's d_ppc2 with its eq. 25
@@ -63,6 +65,7 @@ from evaluation.stats.outcomes.paired import (
     PairedChange,
     paired_change,
 )
+from evaluation.stats.outcomes.random_intercept import RandomInterceptFit, fit_random_intercept
 from evaluation.stats.outcomes.reliable_change import (
     RCI_CRITERION,
     ReliableChange,
@@ -85,12 +88,14 @@ __all__ = [
     "DPpc2",
     "GAvInterval",
     "PairedChange",
+    "RandomInterceptFit",
     "ReliableChange",
     "adjust_p",
     "attrition",
     "baseline_comparison",
     "comparison_group_change",
     "d_ppc2_from_summary",
+    "fit_random_intercept",
     "g_av_interval",
     "mixed_model",
     "outcomes_table",

@@ -1,23 +1,23 @@
 """Linear mixed model of score by wave, for cohorts measured at three or more waves.
 
-:func:`mixed_model` fits statsmodels' ``MixedLM`` (REML, a random intercept per participant,
-wave as a factor) per scale × rater, keeping participants with a missing wave, and reports the
-fixed effects with Wald z CIs and p-values.
+:func:`mixed_model` fits the random-intercept model by REML per scale × rater as lme4 does
+(:func:`~evaluation.stats.outcomes.random_intercept.fit_random_intercept`, vectorised over
+participants), keeping participants with a missing wave, and reports the fixed effects with
+lme4's standard errors and t-based CIs and p-values on lmerTest's Satterthwaite df.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.stats.outcomes._common import _NAN, _prepare_scores, _rater_key, _warn
+from evaluation.stats.outcomes._common import _prepare_scores, _rater_key, _warn
+from evaluation.stats.outcomes.random_intercept import fit_random_intercept
 
-__all__ = ["MIXED_MODEL_COLUMNS", "mixed_model"]
+__all__ = ["MIXED_MODEL_COLUMNS", "MIXED_MODEL_METHOD", "mixed_model"]
 
 #: Columns of ``tables/mixed_model.csv``, in order.
 MIXED_MODEL_COLUMNS = (
@@ -26,6 +26,7 @@ MIXED_MODEL_COLUMNS = (
     "term",
     "estimate",
     "se",
+    "df",
     "ci_low",
     "ci_high",
     "p_value",
@@ -37,31 +38,10 @@ MIXED_MODEL_COLUMNS = (
     "converged",
 )
 
-
-def _fit_mixed(endog: np.ndarray, exog: np.ndarray, groups: np.ndarray) -> tuple[Any, list[str]]:
-    """Fit the REML random-intercept model; statsmodels' warnings are collected, not lost."""
-    from statsmodels.regression.mixed_linear_model import MixedLM
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
-    notes: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = MixedLM(endog, exog, groups=groups).fit(reml=True)
-        except (np.linalg.LinAlgError, ValueError) as exc:
-            result = None
-            notes.append(f"the fit failed: {exc}")
-    for w in caught:
-        from_statsmodels = "statsmodels" in str(w.filename)
-        if issubclass(w.category, ConvergenceWarning) or (
-            from_statsmodels and issubclass(w.category, UserWarning)
-        ):
-            notes.append(str(w.message).strip())
-        else:  # not about the fit: pass it on from where it arose
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if result is not None and not result.converged:
-        notes.append("the optimiser did not converge")
-    return result, list(dict.fromkeys(notes))
+#: The ``method`` of every row.
+MIXED_MODEL_METHOD = (
+    "REML random-intercept model; lme4 standard errors; t intervals with Satterthwaite df (lmerTest)"
+)
 
 
 def mixed_model(
@@ -80,9 +60,9 @@ def mixed_model(
     Returns
     -------
     DataFrame
-        One row per scale × rater × term with columns ``scale, rater, term, estimate, se,
+        One row per scale × rater × term with columns ``scale, rater, term, estimate, se, df,
         ci_low, ci_high, p_value, n_participants, n_observations, method,
-        participant_variance, residual_variance, converged``. Terms: ``intercept`` (mean at
+        participant_variance, residual_variance, converged`` (``df``: Satterthwaite). Terms: ``intercept`` (mean at
         the reference wave) and ``wave[<wave>]`` (difference from the reference wave), in the
         order of ``waves`` (waves without any score for the scale × rater have no term).
         Sorted by scale, then rater.
@@ -90,23 +70,25 @@ def mixed_model(
     Warns
     -----
     DegenerateDataWarning
-        When statsmodels reports a convergence problem or a boundary fit (e.g. no variance
-        between participants), naming the scale and rater (the estimates are still
-        reported, ``converged`` says whether the optimiser converged); when a scale × rater
+        When the fit is singular (participant variance estimated as 0, as lme4's "boundary
+        (singular) fit") or did not converge, naming the scale and rater (the estimates are
+        still reported, ``converged`` says whether the optimiser converged); when a scale × rater
         has no score at the reference wave, fewer than two waves or fewer than two
         participants (no rows for it); when the fit fails.
 
     Notes
     -----
-    statsmodels ``MixedLM`` fitted by REML: score_ij = β0 + Σ_w β_w·[wave_ij = w] + u_i + e_ij,
-    u_i ~ N(0, τ²) per participant, e_ij ~ N(0, σ²); wave a factor with treatment coding,
-    reference the first of ``waves``. Every observed score is used: a participant with a
-    missing wave is kept (no listwise deletion), which is valid under missing at random.
-    SEs are statsmodels' (``bse_fe``); CIs are estimate ± z(1 − α/2)·SE and p-values two-sided
-    Wald z — no Satterthwaite or Kenward–Roger df, so they are somewhat liberal in small
-    cohorts. Estimates agree with lme4 ``lmer(score ~ wave + (1 | participant), REML = TRUE)``;
-    SEs can differ from lme4's in the 4th significant digit in unbalanced data. A participant
-    variance estimated at 0 (boundary) makes the model equivalent to ordinary least squares.
+    The random-intercept model fitted by REML, as lme4
+    ``lmer(score ~ wave + (1 | participant), REML = TRUE)``: score_ij = β0 + Σ_w β_w·[wave_ij = w]
+    + u_i + e_ij, u_i ~ N(0, τ²) per participant, e_ij ~ N(0, σ²); wave a factor with treatment
+    coding, reference the first of ``waves``. Every observed score is used: a participant with
+    a missing wave is kept (no listwise deletion), which is valid under missing at random. The
+    fit is :func:`~evaluation.stats.outcomes.random_intercept.fit_random_intercept` (closed-form
+    profiled REML over per-participant sums): SEs are lme4's, sqrt(diag(σ̂²(X′V̂⁻¹X)⁻¹)); CIs
+    are estimate ± t(df, 1 − α/2)·SE and p-values two-sided t, with lmerTest's Satterthwaite df
+    per term (Bates et al. 2015, J. Stat. Softw. 67(1); Kuznetsova et al. 2017, J. Stat. Softw.
+    82(13)). A participant variance estimated at 0 (boundary) makes the model equivalent to
+    ordinary least squares, with df = n − p.
 
     Examples
     --------
@@ -132,21 +114,22 @@ def mixed_model(
     if len(wave_list) < 2 or len(set(wave_list)) != len(wave_list):
         raise ValueError(f"`waves` must name at least two different waves, got {wave_list}")
     data = _prepare_scores(scores)
-    data = data.loc[data["wave"].isin(wave_list)].copy()
-    data["_w"] = data["wave"].map({w: i for i, w in enumerate(wave_list)})
-    z = float(stats.norm.ppf(0.5 + level / 2))
+    # column-wise: integer codes for wave and participant, positions per scale × rater
+    wave_code = pd.Categorical(data["wave"], categories=wave_list).codes
+    data = data.loc[wave_code >= 0]
+    wave_code = wave_code[wave_code >= 0]
+    person = pd.factorize(data["participant_id"])[0]
+    score = data["score"].to_numpy(dtype=float)
     reference = wave_list[0]
-    rows: list[dict[str, Any]] = []
-    keys = sorted(
-        data[["scale", "rater"]].drop_duplicates().itertuples(index=False, name=None),
-        key=lambda k: (k[0], _rater_key(k[1])),
-    )
+    frames: list[pd.DataFrame] = []
+    positions = data.groupby(["scale", "rater"], sort=False, observed=True).indices
+    keys = sorted(positions, key=lambda k: (k[0], _rater_key(k[1])))
     for scale, rater in keys:
         context = f"mixed model for scale {scale!r}, rater {rater!r}"
-        g = data.loc[(data["scale"] == scale) & (data["rater"] == rater)]
-        g = g.sort_values(["participant_id", "_w"], kind="stable")
-        present = [w for w in wave_list if w in set(g["wave"])]
-        n_people = int(g["participant_id"].nunique())
+        rows = positions[(scale, rater)]
+        codes = wave_code[rows]
+        present = [w for i, w in enumerate(wave_list) if (codes == i).any()]
+        n_people = int(np.unique(person[rows]).size)
         if reference not in present or len(present) < 2 or n_people < 2:
             _warn(
                 f"{context}: needs scores at the reference wave {reference!r}, at another of "
@@ -155,41 +138,21 @@ def mixed_model(
             )
             continue
         exog = np.column_stack(
-            [np.ones(len(g))] + [(g["wave"] == w).to_numpy(dtype=float) for w in present[1:]]
-        )
-        result, notes = _fit_mixed(
-            g["score"].to_numpy(dtype=float), exog, g["participant_id"].to_numpy()
-        )
-        if notes:
-            _warn(f"{context}: statsmodels reported: " + "; ".join(notes))
-        if result is None:
-            continue
-        estimates = np.asarray(result.fe_params, dtype=float)
-        ses = np.asarray(result.bse_fe, dtype=float)
-        method = (
-            "statsmodels MixedLM, random intercept per participant, wave as a factor "
-            f"(reference {reference!r}); REML; Wald z CI and p"
-        )
+            [np.ones(rows.size)] + [codes == wave_list.index(w) for w in present[1:]]
+        ).astype(float)
         terms = ["intercept"] + [f"wave[{w}]" for w in present[1:]]
-        for term, est, se in zip(terms, estimates, ses, strict=True):
-            rows.append(
-                {
-                    "scale": scale,
-                    "rater": rater,
-                    "term": term,
-                    "estimate": float(est),
-                    "se": float(se),
-                    "ci_low": float(est - z * se),
-                    "ci_high": float(est + z * se),
-                    "p_value": float(2 * stats.norm.sf(abs(est / se))) if se > 0 else _NAN,
-                    "n_participants": n_people,
-                    "n_observations": len(g),
-                    "method": method,
-                    "participant_variance": float(np.asarray(result.cov_re)[0, 0]),
-                    "residual_variance": float(result.scale),
-                    "converged": bool(result.converged),
-                }
-            )
-    if not rows:
+        try:
+            fit = fit_random_intercept(score[rows], exog, person[rows], terms=terms)
+        except (np.linalg.LinAlgError, ValueError) as exc:
+            _warn(f"{context}: the fit failed: {exc}")
+            continue
+        if fit.notes:
+            _warn(f"{context}: " + "; ".join(fit.notes))
+        table = fit.coefficients(level).drop(columns="t")
+        frames.append(table.assign(
+            scale=scale, rater=rater, n_participants=fit.n_groups, n_observations=fit.n_observations,
+            method=MIXED_MODEL_METHOD, participant_variance=fit.participant_variance,
+            residual_variance=fit.residual_variance, converged=fit.converged))  # fmt: skip
+    if not frames:
         return pd.DataFrame({c: [] for c in MIXED_MODEL_COLUMNS})
-    return pd.DataFrame(rows, columns=list(MIXED_MODEL_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(MIXED_MODEL_COLUMNS)]

@@ -1,41 +1,11 @@
-"""The evaluator's front door: load a cohort or a whole programme, then ask it questions.
-
-Every method returns a tidy DataFrame (or a :class:`~evaluation.reports.findings.ReportResult`)
-computed by the same code as the published report, with the cohort's own parameters as
-defaults, so that ``cohort.outcomes()`` *is* ``tables/outcomes.csv``:
-
->>> import evaluation as ev
->>> cohort = ev.load_cohort("leading-to-deliver", 2)
->>> cohort
-<Cohort leading-to-deliver 2 (2004): 104 participants, 10 scales>
->>> cohort.outcomes()[["scale", "comparison", "rater", "n_pairs"]].head(2)
-              scale comparison rater  n_pairs
-0  vision_direction   pre_post  self       84
-1  vision_direction  then_post  self       88
-
-Subgroups keep the report's multiplicity family (every scale, within each comparison ×
-rater) and its disclosure control (groups under the threshold are suppressed, and one more
-where needed so that they cannot be worked out from the totals):
-
->>> by_role = cohort.outcomes(by="role_level", scales="leading_change", raters="self",
-...                           comparisons=["pre_post"])
->>> by_role[["role_level", "n_pairs", "mean_change", "suppressed"]].round(3)
-           role_level  n_pairs  mean_change suppressed
-0  first_line_manager       50        0.305
-1           frontline     <NA>          NaN  secondary
-2      middle_manager       26        0.354
-3      senior_manager     <NA>          NaN    primary
-
-Nothing here reads or writes a file itself: loading goes through :mod:`evaluation.data.cohort`,
-computing through :mod:`evaluation.reports`.
-"""
+"""One cohort, for the evaluator: :func:`load_cohort` and :class:`Cohort` (see :mod:`evaluation.api`)."""
 
 from __future__ import annotations
 
 import html
 import numbers
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,7 +22,7 @@ from evaluation.reports import cost_report, equity_report, outcome_report
 from evaluation.reports.findings import ReportResult, findings_frame
 from evaluation.stats.disclosure import protect_table
 
-__all__ = ["Cohort", "Programme", "list_cohorts", "list_programmes", "load_cohort", "load_programme"]
+__all__ = ["Cohort", "list_cohorts", "list_programmes", "load_cohort"]
 
 REPORTS = ("outcomes", "costs", "equity")
 #: Columns of the outcomes table that say which row it is; every other column is about the
@@ -156,19 +126,6 @@ def load_cohort(
     number = _cohort_number(cohort, name, params)
     data = load_cohort_data(name, number, data_dir=data_dir, params_dir=params)
     return Cohort(data, data_dir=Path(data_dir) if data_dir else None, params_dir=Path(params_dir) if params_dir else None)
-
-
-def load_programme(
-    programme: str,
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> Programme:
-    """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
-    params = Path(params_dir) if params_dir else PARAMS_DIR
-    name = _programme(programme, params)
-    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in _params.list_cohorts(params, name)}
-    return Programme(name, cohorts)
 
 
 # -------------------------------------------------------------------------------- cohort
@@ -453,63 +410,3 @@ class Cohort:
     def findings(self) -> pd.DataFrame:
         """Every headline finding of the three reports (``findings.json`` as a table), sorted by id."""
         return findings_frame([f for name in REPORTS for f in self.report(name).findings])
-
-
-# ----------------------------------------------------------------------------- programme
-
-
-@dataclass(frozen=True, repr=False, eq=False)
-class Programme:
-    """Every cohort of a programme (made by :func:`load_programme`).
-
-    Iterating gives the :class:`Cohort` objects; ``programme[2]`` is cohort 2. Each statistic
-    method stacks the cohorts' tables with a first column ``cohort``.
-    """
-
-    name: str
-    cohorts: Mapping[int, Cohort]
-
-    def __getitem__(self, number: int) -> Cohort:
-        if number not in self.cohorts:
-            raise KeyError(f"{self.name} has no cohort {number!r}; it has {list(self.cohorts)}")
-        return self.cohorts[number]
-
-    def __iter__(self) -> Iterator[Cohort]:
-        return iter(self.cohorts.values())
-
-    def __len__(self) -> int:
-        return len(self.cohorts)
-
-    def __repr__(self) -> str:
-        people = sum(len(c.data.participants) for c in self)
-        return f"<Programme {self.name}: {len(self)} cohorts ({', '.join(map(str, self.cohorts))}), {people} participants>"
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><td>{c.number}</td><td>{c.parameters.year or ''}</td><td>{len(c.data.participants)}</td>"
-            f"<td>{int((c.data.participants['status'] == 'completed').sum())}</td>"
-            f"<td>{html.escape(', '.join(c.parameters.waves))}</td></tr>" for c in self)
-        title = html.escape(next(iter(self)).data.programme.title if len(self) else self.name)
-        return (f"<div><strong>{title}</strong><table><thead><tr><th>cohort</th><th>year</th><th>enrolled</th>"
-                f"<th>completed</th><th>waves</th></tr></thead><tbody>{rows}</tbody></table></div>")
-
-    def _stack(self, method: str, **kwargs) -> pd.DataFrame:
-        parts = [getattr(c, method)(**kwargs).assign(cohort=c.number) for c in self]
-        table = pd.concat(parts, ignore_index=True)
-        return table[["cohort", *[c for c in table.columns if c != "cohort"]]]
-
-    def outcomes(self, **kwargs) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column."""
-        return self._stack("outcomes", **kwargs)
-
-    def reliability(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.reliability`, stacked."""
-        return self._stack("reliability")
-
-    def costs(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.costs`, stacked."""
-        return self._stack("costs")
-
-    def equity(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.equity`, stacked."""
-        return self._stack("equity")

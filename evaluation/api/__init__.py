@@ -1,0 +1,38 @@
+"""The evaluator's front door: load a cohort or a whole programme, then ask it questions.
+
+Every method returns a tidy DataFrame (or a :class:`~evaluation.reports.findings.ReportResult`)
+computed by the same code as the published report, with the cohort's own parameters as
+defaults, so that ``cohort.outcomes()`` *is* ``tables/outcomes.csv``:
+
+>>> import evaluation as ev
+>>> cohort = ev.load_cohort("leading-to-deliver", 2)
+>>> cohort
+<Cohort leading-to-deliver 2 (2004): 104 participants, 10 scales>
+>>> cohort.outcomes()[["scale", "comparison", "rater", "n_pairs"]].head(2)
+              scale comparison rater  n_pairs
+0  vision_direction   pre_post  self       84
+1  vision_direction  then_post  self       88
+
+Subgroups keep the report's multiplicity family (every scale, within each comparison ×
+rater) and its disclosure control (groups under the threshold are suppressed, and one more
+where needed so that they cannot be worked out from the totals):
+
+>>> by_role = cohort.outcomes(by="role_level", scales="leading_change", raters="self",
+...                           comparisons=["pre_post"])
+>>> by_role[["role_level", "n_pairs", "mean_change", "suppressed"]].round(3)
+           role_level  n_pairs  mean_change suppressed
+0  first_line_manager       50        0.305
+1           frontline     <NA>          NaN  secondary
+2      middle_manager       26        0.354
+3      senior_manager     <NA>          NaN    primary
+
+Nothing here reads or writes a file itself: loading goes through :mod:`evaluation.data.cohort`,
+computing through :mod:`evaluation.reports`. One cohort is :mod:`evaluation.api.cohort`; a whole
+programme, and programmes compared, :mod:`evaluation.api.programme`.
+"""
+
+from evaluation.api.cohort import Cohort, list_cohorts, list_programmes, load_cohort
+from evaluation.api.programme import Programme, compare_programmes, load_programme
+
+__all__ = ["Cohort", "Programme", "compare_programmes", "list_cohorts", "list_programmes", "load_cohort",
+           "load_programme"]

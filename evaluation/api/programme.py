@@ -1,0 +1,209 @@
+"""A whole programme, for the evaluator: :func:`load_programme` and :class:`Programme` (see :mod:`evaluation.api`)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from evaluation.api.cohort import Cohort, _programme, load_cohort
+from evaluation.core.paths import PARAMS_DIR
+from evaluation.data import params as _params
+from evaluation.data.programme import ProgrammeData
+from evaluation.reports import comparison_report, programme_report
+from evaluation.reports.programme_report.cohorts import compare_cohorts
+from evaluation.reports.programme_report.outcomes import cohort_changes, pooled_outcomes
+from evaluation.reports.programme_report.success_cases import success_cases
+
+__all__ = ["Programme", "compare_programmes", "load_programme"]
+
+
+def load_programme(
+    programme: str,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> Programme:
+    """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
+    params = Path(params_dir) if params_dir else PARAMS_DIR
+    name = _programme(programme, params)
+    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in _params.list_cohorts(params, name)}
+    return Programme(name, cohorts)
+
+
+# ----------------------------------------------------------------------------- programme
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class Programme:
+    """Every cohort of a programme (made by :func:`load_programme`).
+
+    Iterating gives the :class:`Cohort` objects; ``programme[2]`` is cohort 2. Each statistic
+    method stacks the cohorts' tables with a first column ``cohort``.
+    """
+
+    name: str
+    cohorts: Mapping[int, Cohort]
+    _reports: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def data(self) -> ProgrammeData:
+        """The programme's parameters and every cohort's data (:class:`~evaluation.data.programme.ProgrammeData`)."""
+        first = next(iter(self.cohorts.values()))
+        return ProgrammeData(first.data.programme, {n: c.data for n, c in self.cohorts.items()})
+
+    def __getitem__(self, number: int) -> Cohort:
+        if number not in self.cohorts:
+            raise KeyError(f"{self.name} has no cohort {number!r}; it has {list(self.cohorts)}")
+        return self.cohorts[number]
+
+    def __iter__(self) -> Iterator[Cohort]:
+        return iter(self.cohorts.values())
+
+    def __len__(self) -> int:
+        return len(self.cohorts)
+
+    def __repr__(self) -> str:
+        people = sum(len(c.data.participants) for c in self)
+        return f"<Programme {self.name}: {len(self)} cohorts ({', '.join(map(str, self.cohorts))}), {people} participants>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><td>{c.number}</td><td>{c.parameters.year or ''}</td><td>{len(c.data.participants)}</td>"
+            f"<td>{int((c.data.participants['status'] == 'completed').sum())}</td>"
+            f"<td>{html.escape(', '.join(c.parameters.waves))}</td></tr>" for c in self)
+        title = html.escape(next(iter(self)).data.programme.title if len(self) else self.name)
+        return (f"<div><strong>{title}</strong><table><thead><tr><th>cohort</th><th>year</th><th>enrolled</th>"
+                f"<th>completed</th><th>waves</th></tr></thead><tbody>{rows}</tbody></table></div>")
+
+    def _stack(self, method: str, **kwargs) -> pd.DataFrame:
+        parts = [getattr(c, method)(**kwargs).assign(cohort=c.number) for c in self]
+        table = pd.concat(parts, ignore_index=True)
+        return table[["cohort", *[c for c in table.columns if c != "cohort"]]]
+
+    def outcomes(self, **kwargs) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column."""
+        return self._stack("outcomes", **kwargs)
+
+    def compare(self, cohort_a: int, cohort_b: int, **kwargs) -> pd.DataFrame:
+        """Two cohorts side by side: each one's mean change and the difference, a − b, with its interval.
+
+        Keyword arguments ``scales``, ``raters``, ``comparisons``, ``confidence_level``: see
+        :func:`evaluation.reports.programme_report.cohorts.compare_cohorts` (Welch's t on the
+        participants' change scores; p-values not adjusted).
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> ltd = ev.load_programme("leading-to-deliver")
+        >>> ltd.compare(2, 3, scales="leading_change", raters="self")[["comparison", "difference"]].round(3)
+              comparison  difference
+        0       pre_post       0.016
+        1      then_post       0.018
+        2  pre_follow_up       0.029
+        """
+        return compare_cohorts(self.data, cohort_a, cohort_b, **kwargs)
+
+    def pool(
+        self,
+        *,
+        scales: str | Sequence[str] | None = None,
+        raters: str | Sequence[str] | None = None,
+        comparisons: str | Sequence[str] | None = None,
+        measures: str | Sequence[str] | None = None,
+        cohorts: Sequence[int] | None = None,
+        confidence_level: float | None = None,
+    ) -> pd.DataFrame:
+        """The cohorts' changes pooled by random effects: the programme report's ``pooled_outcomes``.
+
+        REML τ² (never negative), Hartung–Knapp–Sidik–Jonkman interval with the ad hoc correction,
+        τ², I², Q and a prediction interval (:func:`evaluation.stats.pooling.pool`), per scale ×
+        comparison × rater, in scale points (``measure`` ``mean_change``) and as ``g_av``.
+
+        Parameters
+        ----------
+        scales, raters, comparisons, measures : str or list of str, optional
+            Rows to return (default: all).
+        cohorts : list of int, optional
+            Pool only these cohorts (default: every cohort).
+        confidence_level : float, optional
+            Default: the cohorts' common confidence level.
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> ltd = ev.load_programme("leading-to-deliver")
+        >>> row = ltd.pool(scales="observed_leading_change", comparisons="pre_post", measures="mean_change").iloc[0]
+        >>> int(row["k"]), round(row["estimate"], 2), round(row["ci_low"], 2), round(row["ci_high"], 2)
+        (5, 0.14, 0.06, 0.23)
+        """
+        data = self.data
+        if cohorts is not None:
+            unknown = [c for c in cohorts if c not in data.cohorts]
+            if unknown or not cohorts:
+                raise ValueError(f"`cohorts` must list cohorts of {self.name} ({list(data.cohorts)}); got {cohorts!r}")
+            data = ProgrammeData(data.programme, {c: data.cohorts[c] for c in cohorts})
+        level = data.confidence_level if confidence_level is None else confidence_level
+        table = pooled_outcomes(cohort_changes(data), level)
+        for column, value in (("scale", scales), ("rater", raters), ("comparison", comparisons),
+                              ("measure", measures)):
+            if value is not None:
+                allowed = list(dict.fromkeys(table[column]))
+                wanted = [value] if isinstance(value, str) else list(value)
+                if not wanted or any(v not in allowed for v in wanted):
+                    raise ValueError(f"`{column}s` must name one or more of {', '.join(map(repr, allowed))}; "
+                                     f"got {value!r}")
+                table = table[table[column].isin(wanted)]
+        return table.reset_index(drop=True)
+
+    def report(self) -> programme_report.ProgrammeReport:
+        """The programme report's tables, findings and summaries (what ``make programme`` publishes).
+
+        Computed once per :class:`Programme` and kept.
+        """
+        if "programme" not in self._reports:
+            self._reports["programme"] = programme_report.build(self.data)
+        return self._reports["programme"]
+
+    def success_cases(self, per_group: int = 3) -> pd.DataFrame:
+        """The success-case frame (Brinkerhoff): the strongest and weakest reliable changers of each
+        group, by pseudonymised id, to sample for interviews. **For evaluators only**: it names
+        people, so it is never published (see
+        :func:`evaluation.reports.programme_report.success_cases.success_cases`)."""
+        return success_cases(self.data, per_group=per_group)
+
+    def reliability(self) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.reliability`, stacked."""
+        return self._stack("reliability")
+
+    def costs(self) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.costs`, stacked."""
+        return self._stack("costs")
+
+    def equity(self) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.equity`, stacked."""
+        return self._stack("equity")
+
+
+def compare_programmes(
+    programmes: Sequence[str] = ("leading-to-deliver", "collaborative-leadership"),
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> comparison_report.ComparisonResult:
+    """Programmes side by side, with every difference that limits the comparison (``make compare``).
+
+    Returns the comparison's tables (``programme_profiles``, ``programme_comparison`` with a
+    ``limits`` column, ``comparison_limits``), findings and summary.
+
+    Examples
+    --------
+    >>> import evaluation as ev
+    >>> both = ev.compare_programmes()
+    >>> both.table("comparison_limits")["difference"].tolist()[:2]  # doctest: +SKIP
+    """
+    loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in programmes]
+    return comparison_report.build(loaded)

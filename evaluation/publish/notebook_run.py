@@ -1,0 +1,242 @@
+"""Running report notebooks into a report folder: what every kind of report shares.
+
+A cohort's reports (:mod:`evaluation.publish.pipeline`), a programme's report and the comparison
+of programmes (:mod:`evaluation.publish.programme_pipeline`) are each a set of parameterised
+notebooks executed with papermill (kernel ``python3``) into a folder, stamped with their
+provenance, rendered to HTML without code and their findings merged into ``findings.json``.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import subprocess
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from evaluation.core.errors import EvaluationError
+from evaluation.core.io import (
+    copy_file,
+    make_dir,
+    read_json,
+    read_text,
+    remove_tree,
+    scratch_dir,
+    sha256_file,
+    write_json,
+    write_text,
+)
+from evaluation.core.paths import REPO_ROOT
+from evaluation.publish.cohort_index import first_heading
+from evaluation.publish.rendering import render_html
+
+__all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs",
+           "run_notebooks", "versions"]
+
+PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
+            "pandera", "pydantic", "papermill", "nbconvert", "nbval", "ipykernel", "pyarrow")
+#: The id given to the cell papermill injects with the parameters (papermill makes a random one,
+#: which would make the HTML differ from run to run).
+INJECTED_CELL_ID = "injected-parameters"
+
+
+class NotebookFailedError(EvaluationError):
+    """A report notebook raised an error while it ran."""
+
+
+def git_state() -> dict:
+    """The code's git commit and whether the working tree differs from it."""
+    def run(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = run("rev-parse", "HEAD")
+    status = run("status", "--porcelain", "--untracked-files=no")
+    return {"commit": commit, "dirty": bool(status) if status is not None else None}
+
+
+def versions() -> dict[str, str | None]:
+    """Python's version and those of the packages a report depends on."""
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def kernel_manager_class():
+    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it first.
+
+    ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
+    report notebook is shut down only after its last cell has replied, so the interrupt can only
+    race the kernel's last message handler, whose ``KeyboardInterrupt`` ipykernel then logs as
+    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a run that succeeded. A kernel
+    that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ReportKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+    return ReportKernelManager
+
+
+def _kernel_config(sockets: Path):
+    """Kernels talk over IPC sockets in a private folder per notebook: no TCP ports to collide
+    when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
+    from traitlets.config import Config
+
+    make_dir(sockets)
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "kernel")
+    return config
+
+
+def _finish_notebook(notebook: Path, provenance: dict) -> str | None:
+    """Stamp the provenance into an executed notebook and give papermill's injected cell a fixed
+    id; return the notebook's first heading (None if it has none)."""
+    import nbformat
+
+    nb = nbformat.reads(read_text(notebook), as_version=4)
+    nb.metadata.setdefault("evaluation", {})["provenance"] = provenance
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = INJECTED_CELL_ID
+    text = nbformat.writes(nb)
+    write_text(text if text.endswith("\n") else text + "\n", notebook)
+    return first_heading(nb.cells)
+
+
+def run_notebooks(
+    notebooks: Sequence[Path],
+    folder: Path,
+    *,
+    parameters: Mapping[str, object],
+    provenance: dict,
+    title: Callable[[str | None, str], str],
+    failed_dir: Path | None = None,
+    progress: Callable[[str], None] = lambda message: None,
+) -> dict[str, str]:
+    """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
+
+    Parameters
+    ----------
+    notebooks : sequence of Path
+        The source notebooks.
+    folder : Path
+        The report folder being built (the notebooks' ``output_dir`` is ``"."``, this folder).
+    parameters : mapping
+        Passed to every notebook by papermill.
+    provenance : dict
+        Stamped into each executed notebook's metadata (shown in the HTML footer).
+    title : callable
+        ``title(first_heading, notebook_stem)`` → the HTML page's title.
+    failed_dir : Path or None
+        Where a failing notebook is kept for inspection; None: not kept.
+    progress : callable
+        Called with one line per step.
+
+    Returns
+    -------
+    dict
+        Notebook stem → the title of its HTML page.
+
+    Raises
+    ------
+    NotebookFailedError
+        A notebook failed: names the notebook and cell.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    titles: dict[str, str] = {}
+
+    def keep(executed: Path) -> str:
+        """Keep a failed notebook for inspection, outside the report folder; say where (or why not)."""
+        if failed_dir is None:
+            return ""
+        if not executed.is_file():
+            return "; the notebook had not been saved"
+        kept = failed_dir / executed.name
+        try:
+            make_dir(failed_dir)
+            copy_file(executed, kept)
+        except EvaluationError as exc:
+            return f"; the failed notebook could not be kept ({exc})"
+        return f"; the failed notebook is kept for inspection at {kept}"
+
+    def run(source: Path, sockets: Path) -> str | None:
+        """Execute and render one notebook; return an error message, or None."""
+        progress(f"notebook: running {source.name}")
+        # output_dir "." is the kernel's working folder (the report folder being built), so an
+        # executed notebook re-run elsewhere (reviewers' verify) writes beside itself.
+        executed = folder / source.name
+        try:
+            papermill.execute_notebook(
+                str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
+                cwd=str(folder), config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
+                kernel_manager_class=kernel_manager_class(),
+                parameters=dict(parameters),
+            )
+        except PapermillExecutionError as exc:
+            return (f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
+                    f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written{keep(executed)}")
+        except (RuntimeError, TimeoutError) as exc:  # nbclient's DeadKernelError, CellTimeoutError; jupyter_client
+            what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return (f"notebook {source.name} stopped: its kernel died or stopped answering ({what[:200]}). "
+                    f"No report was written{keep(executed)}")
+        titles[source.stem] = title(_finish_notebook(executed, provenance), source.stem)
+        progress(f"render: {source.stem}.html")
+        render_html(executed, folder / f"{source.stem}.html", title=titles[source.stem])
+        return None
+
+    with scratch_dir("evaluation-kernel-") as sockets:
+        # The notebooks are independent: run them two at a time (each kernel is its own process).
+        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+            errors = list(pool.map(lambda source: run(source, sockets), notebooks))
+    failures = [e for e in errors if e]
+    if failures:
+        raise NotebookFailedError("\n".join(failures))
+    return titles
+
+
+def merge_findings(folder: Path) -> dict[str, list[dict]]:
+    """Merge the notebooks' ``findings/<notebook>.json`` into ``findings.json`` (sorted by id)
+    and remove the fragments; return the findings by notebook.
+
+    Raises
+    ------
+    EvaluationError
+        Two notebooks gave findings the same id.
+    """
+    findings: list[dict] = []
+    by_notebook: dict[str, list[dict]] = {}
+    fragments = folder / "findings"
+    if fragments.is_dir():
+        for path in sorted(fragments.glob("*.json")):
+            by_notebook[path.stem] = read_json(path)
+            findings += by_notebook[path.stem]
+        remove_tree(fragments)
+    ids = [f["id"] for f in findings]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise EvaluationError(f"findings with the same id from different notebooks: {duplicates}")
+    write_json(sorted(findings, key=lambda f: f["id"]), folder / "findings.json")
+    return by_notebook
+
+
+def outputs(folder: Path) -> list[dict]:
+    """Path (relative, POSIX) and SHA-256 of every file of ``folder``, sorted by path."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p)} for p in files]

@@ -1,0 +1,191 @@
+"""The comparison of programmes in words: its headline findings and its summary for commissioners.
+
+Every sentence that sets the programmes' figures side by side states, beside the numbers, the
+differences between the programmes that limit the comparison. The workbench states evidence;
+it never recommends one programme over another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.core.text import md
+from evaluation.data.programme import ProgrammeData, load_programme_data
+from evaluation.reports.comparison_limits import MEASURES, limit_labels
+from evaluation.reports.comparison_report.tables import comparison_tables
+from evaluation.reports.findings import Finding
+
+__all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown"]
+
+#: The programmes compared by default (``make compare``).
+DEFAULT_PROGRAMMES = ("leading-to-deliver", "collaborative-leadership")
+
+_RATER_WORDS = {"self": "self-rated", "line_manager": "rated by line managers", "peer": "rated by peers",
+                "direct_report": "rated by direct reports"}
+
+
+def _format(measure: str, x: Any, *, sign: bool = True) -> str:
+    """A number of ``programme_comparison`` in words, by its measure."""
+    if x is None or pd.isna(x):
+        return "not available"
+    if measure == "mean_change":
+        return f"{x:+.2f}" if sign else f"{x:.2f}"
+    if measure.endswith("_share"):
+        return f"{x:.0%}"
+    return f"£{x:,.0f}"
+
+
+def _value(row: Any) -> str:
+    return _format(row.measure, row.value) + (" points" if row.measure == "mean_change" else "")
+
+
+def _interval(row: Any, pct: int) -> str:
+    if pd.isna(row.ci_low) or pd.isna(row.ci_high):
+        return ""
+    return f"{pct}% interval {_format(row.measure, row.ci_low)} to {_format(row.measure, row.ci_high)}"
+
+
+def _what(row: Any, titles: Mapping[str, str]) -> str:
+    if row.measure == "mean_change":
+        scale = titles.get(row.scale, str(row.scale))
+        return f"change on {scale.lower()}, {_RATER_WORDS.get(row.rater, str(row.rater))}"
+    return MEASURES[row.measure]
+
+
+def _limits_phrase(limits: pd.DataFrame, measure: str) -> str:
+    labels = limit_labels(limits, measure)
+    if not labels:
+        return ""
+    words = " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+    return f"not like for like: the programmes differ in {words}"
+
+
+def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str, Any] | None = None) -> list[Finding]:
+    """The headline findings of the comparison, with stable ids, all in ``programme_comparison``.
+
+    Ids: ``comparison.<programme>.<measure>`` for the shares and costs
+    (``reliable_improvement_share``, ``completion_share``, ``cash_cost_per_enrolled``,
+    ``cost_per_enrolled``, ``cash_cost_per_reliable_improver``, ``cost_per_reliable_improver``),
+    ``comparison.<programme>.mean_change.<rater>.<scale>`` for change. Each statement names its
+    basis (pooled over k cohorts, or one cohort) and the differences that limit comparing it
+    (``comparison_limits``).
+
+    ``tables`` (from :func:`~evaluation.reports.comparison_report.comparison_tables`) saves
+    computing them again; without it they are computed from ``programmes``.
+
+    Examples
+    --------
+    >>> from evaluation.data.programme import load_programme_data
+    >>> data = [load_programme_data(p) for p in DEFAULT_PROGRAMMES]  # doctest: +SKIP
+    >>> comparison_findings(data)[-1].id  # doctest: +SKIP
+    'comparison.collaborative-leadership.cost_per_reliable_improver'
+    """
+    tables = comparison_tables(programmes) if tables is None else tables
+    table, limits = tables["programme_comparison"], tables["comparison_limits"]
+    titles = {s: t for p in programmes for c in p for s, t in c.titles.items()}
+    out = []
+    for row in table.itertuples(index=False):
+        pct = int(round(row.confidence_level * 100))
+        interval = _interval(row, pct)
+        suffix = f".{row.rater}.{row.scale}" if row.measure == "mean_change" else ""
+        money = f" in {int(row.price_base_year)} prices" if not pd.isna(row.price_base_year) else ""
+        caveat = _limits_phrase(limits, row.measure)
+        statement = (f"{row.title}: {_what(row, titles)} {_value(row)}{money}"
+                     + (f" ({interval})" if interval else "") + f"; {row.basis}"
+                     + (f"; {caveat}" if caveat else "") + ".")
+        out.append(Finding(f"comparison.{row.programme}.{row.measure}{suffix}", statement, row.value, row.ci_low,
+                           row.ci_high, str(row.unit), "programme_comparison"))
+    return out
+
+
+def comparison_findings_for(
+    programmes: Sequence[str] = DEFAULT_PROGRAMMES,
+    *,
+    data_dir: Path | str | None = None,
+    params_dir: Path | str | None = None,
+) -> list[Finding]:
+    """Re-derive the comparison's findings from the programmes' names and folders (for ``verify``).
+
+    Examples
+    --------
+    >>> [f.id for f in comparison_findings_for()][0]  # doctest: +SKIP
+    'comparison.leading-to-deliver.mean_change.self.leading_change'
+    """
+    loaded = [load_programme_data(p, data_dir=data_dir, params_dir=params_dir) for p in programmes]
+    return comparison_findings(loaded)
+
+
+def _section(table: pd.DataFrame, limits: pd.DataFrame, measures: Sequence[str], titles: Mapping[str, str],
+             pct: int) -> list[str]:
+    """A Markdown table of the programmes' figures for some measures, each row with what limits it."""
+    rows = table[table["measure"].isin(measures)]
+    lines = ["| Programme | Measure | Figure | Interval | Based on | Not like for like: the programmes differ in |",
+             "|---|---|---:|---|---|---|"]
+    for r in rows.itertuples(index=False):
+        labels = ", ".join(limit_labels(limits, r.measure)) or "nothing listed"
+        lines.append(f"| {md(r.title)} | {md(_what(r, titles))} | {_value(r)} | {_interval(r, pct) or 'none'} | "
+                     f"{md(r.basis)} | {md(labels)} |")
+    return lines
+
+
+def _improver_sentence(table: pd.DataFrame, limits: pd.DataFrame, pct: int) -> list[str]:
+    rows = table[(table["measure"] == "cost_per_reliable_improver") & table["value"].notna()].sort_values("value")
+    if len(rows) < 2:
+        return []
+    parts = [f"{md(r.title)} {_value(r)} ({_interval(r, pct) or 'no interval'}; {md(r.basis)})"
+             for r in rows.itertuples(index=False)]
+    lo, hi = rows.iloc[0], rows.iloc[-1]
+    overlap = (not any(pd.isna(x) for x in (lo.ci_high, hi.ci_low))) and lo.ci_high >= hi.ci_low
+    span = "overlap" if overlap else "do not overlap"
+    year = int(rows["price_base_year"].iloc[0])
+    return ["", f"**Cost per reliable improver, with what limits it.** With participants' time included, in "
+                f"{year} prices: " + "; ".join(parts) + f". The intervals of the lowest and the highest {span}. "
+                + md(_limits_phrase(limits, "cost_per_reliable_improver")).capitalize()
+                + " (each difference is set out above)."]
+
+
+def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
+    """The plain-language summary for commissioners (Markdown, every value from data escaped)."""
+    table, limits, profiles = tables["programme_comparison"], tables["comparison_limits"], tables["programme_profiles"]
+    figures = tables["figures"]
+    titles = {s: t for f in figures for c in f.data for s, t in c.titles.items()}
+    pct = int(round(float(table["confidence_level"].iloc[0]) * 100))
+    year = int(profiles["price_base_year"].iloc[0])
+    names = [md(t) for t in profiles["title"]]
+    who = " and ".join([", ".join(names[:-1]), names[-1]])
+    lines = [
+        f"## Summary for commissioners: {who} side by side",
+        "",
+        "This report sets the programmes' results and costs side by side and, beside every figure, states the "
+        "differences between the programmes that limit comparing them. It states evidence; it does not "
+        "recommend one programme over another. Money is in "
+        f"**{year} prices** (HM Treasury GDP deflator); intervals are {pct}% intervals.",
+        "",
+        "**Who and what is compared.** " + "; ".join(
+            f"{md(r.title)}: {r.cohorts} cohort{'s' if r.cohorts > 1 else ''} ({md(r.years)}), {r.participants} "
+            f"participants, for {md(r.eligible_population_words)}"
+            for r in profiles.itertuples(index=False)) + ".",
+    ]
+    if len(limits):
+        lines += ["", f"**What differs between them ({len(limits)} differences, table `comparison_limits`).**", ""]
+        lines += [f"- **{md(r.what)}**: {md(r.values)}. Limits: {md(r.measures_limited)}. {md(r.why)}"
+                  for r in limits.itertuples(index=False)]
+    lines += ["", "**Change from before to just after the programme** (on each instrument's main scale; "
+                  "a programme with several cohorts pooled by random effects).", ""]
+    lines += _section(table, limits, ["mean_change"], titles, pct)
+    lines += ["", "**Reliable improvement and completion.**", ""]
+    lines += _section(table, limits, ["reliable_improvement_share", "completion_share"], titles, pct)
+    lines += ["", "**Costs** (cash: what the commissioner pays; economic: participants' time included).", ""]
+    lines += _section(table, limits, ["cash_cost_per_enrolled", "cost_per_enrolled",
+                                      "cash_cost_per_reliable_improver", "cost_per_reliable_improver"], titles, pct)
+    lines += _improver_sentence(table, limits, pct)
+    lines += ["", "**What these figures cannot say.** Each describes change in the people who took part, measured "
+                  "before and after; none shows on its own what a programme caused, and a difference between two "
+                  "programmes' figures may come from the differences listed above rather than from the "
+                  "programmes."]
+    return "\n".join(lines)
+

@@ -1,0 +1,106 @@
+"""Words and findings of the pooled equity table (:mod:`~evaluation.reports.programme_report.equity`).
+
+Built from the published table only (after disclosure control), so no sentence or finding
+reveals a withheld count.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from evaluation.core.text import md, safe_code
+from evaluation.data.programme import ProgrammeData
+from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
+from evaluation.reports.equity_report.text import population_words
+from evaluation.reports.findings import Finding
+from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
+
+__all__ = ["equity_findings", "equity_summary_markdown"]
+
+
+def _rl_words(r, pct: int) -> str:
+    who, ref = md(label(r.category, r.dimension)), md(label(r.reference_category, r.dimension))
+    dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
+    if r.participants == 0:
+        return f"{who} ({dim}: no places; {pct}% CI 0 to {r.rl_ci_high:.2f} against {ref})"
+    return (f"{who} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {pct}% CI "
+            f"{r.rl_ci_low:.2f} to {r.rl_ci_high:.2f})")
+
+
+def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
+    """The plain-language summary of the pooled equity table (Markdown, text from data escaped)."""
+    table = result.tables[TABLE]
+    pct = int(round(100 * result.confidence_level))
+    low, high = result.band
+    k = len(result.cohorts)
+    places = int(sum(len(c.participants) for c in data))
+    lines = []
+    if k == 1:
+        lines.append(f"The programme has one cohort with data, so nothing is pooled: the figures below are cohort "
+                     f"{result.cohorts[0]}'s, as in its own equity report.")
+    else:
+        lines.append(f"The {places} places of {k} cohorts ({', '.join(map(str, result.cohorts))}) are pooled, which "
+                     "gives more power than any one cohort.")
+    population = md(population_words(result.population))
+    lines.append(
+        f"Places are compared with the eligible population, {population}, in the workforce year nearest the "
+        "cohort's year: rates are places per 1,000 eligible staff, and the relative likelihood is a group's rate "
+        "divided by the reference group's." if k == 1 else
+        f"Each cohort's places are compared with the eligible population, {population}, "
+        "in the workforce year nearest the cohort's year, and the eligible headcounts are added up over the cohorts: "
+        "rates are places per 1,000 eligible staff-years. The relative likelihood is a group's rate divided by the "
+        "reference group's, worked out within each cohort and combined (Mantel–Haenszel), so that the cohorts' "
+        "different sizes and years do not pass for a difference between groups.")
+    clear = table[table["band"] == "disparity"]
+    under = clear[clear["relative_likelihood"] < 1].sort_values("relative_likelihood")
+    over = clear[clear["relative_likelihood"] > 1].sort_values("relative_likelihood", ascending=False)
+    if len(under):
+        lines.append("Less likely to have had a place, and the data are clear about it: "
+                     + "; ".join(_rl_words(r, pct) for r in under.itertuples()) + ".")
+    if len(over):
+        lines.append("More likely to have had a place, and the data are clear about it: "
+                     + "; ".join(_rl_words(r, pct) for r in over.itertuples()) + ".")
+    if not len(clear):
+        lines.append(f"No group shows a clear disparity (a {pct}% interval that excludes 1 with the estimate outside "
+                     f"{low:.2f}-{high:.2f}).")
+    within = table[table["band"] == "within"]
+    if len(within):
+        lines.append(f"Shown to have about the same chance as their reference group (the whole {pct}% interval inside "
+                     f"{low:.2f}-{high:.2f}): " + ", ".join(
+                         f"{md(label(r.category, r.dimension))} ({DIMENSION_TITLES.get(r.dimension, r.dimension)})"
+                         for r in within.itertuples()) + ".")
+    unclear = int((table["band"] == "inconclusive").sum())
+    if unclear:
+        lines.append(f"For {unclear} other group(s) the result is inconclusive: the {pct}% interval does not lie wholly "
+                     f"inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
+    hidden = int((table["suppressed"] != "").sum())
+    if hidden:
+        lines.append(f"{hidden} group(s) are not shown: fewer than {data.disclosure_threshold} people, or showing the "
+                     "pooled number would let a number a cohort report withholds be worked out.")
+    for note in result.notes.itertuples():
+        if note.warning == "ReferenceReplaced":
+            lines.append(md(note.message) + ".")
+    return "\n".join(f"- {line}" for line in lines) + "\n"
+
+
+def equity_findings(data: ProgrammeData, result: PooledEquity | None = None) -> list[Finding]:
+    """Findings of the pooled equity table: ``programme.equity.<dimension>.<category>.relative_likelihood``
+    for every published, benchmarked category other than the reference (table ``equity_pooled``).
+    ``result`` saves recomputing; without it they are re-derived from ``data`` (as ``verify`` does)."""
+    result = pooled_equity(data) if result is None else result
+    pct = int(round(100 * result.confidence_level))
+    out = []
+    for r in result.tables[TABLE].itertuples(index=False):
+        if r.suppressed or not r.reference_category or r.category == r.reference_category \
+                or pd.isna(r.relative_likelihood):
+            continue
+        dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
+        who, ref = label(r.category, r.dimension), label(r.reference_category, r.dimension)
+        ci = "no interval" if pd.isna(r.rl_ci_high) else f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
+        text = (f"Pooled over {r.n_cohorts} cohort(s), by {dim}: {who} staff were {r.relative_likelihood:.2f} times "
+                f"as likely as {ref} staff to have a place ({ci}; {r.band or 'no band'}).")
+        out.append(Finding(f"programme.equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text,
+                           float(r.relative_likelihood), None if pd.isna(r.rl_ci_low) else float(r.rl_ci_low),
+                           None if pd.isna(r.rl_ci_high) else float(r.rl_ci_high),
+                           f"relative likelihood (rate / rate of {r.reference_category})", TABLE))
+    return out

@@ -1,0 +1,283 @@
+"""The evidence against the policy's questions: what is successful, where blockages occur, what
+it costs, who gets access.
+
+:func:`evidence_summary` reads the programme report's published tables (never the data) and
+writes one row per question: the finding in plain words, its strength — the design's level on
+the Maryland Scientific Methods Scale, the consistency across cohorts, the level-3 (behaviour at
+work, rated by line managers) evidence — and what would strengthen it. The workbench states
+evidence; it never recommends continuing or stopping a programme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.text import md
+from evaluation.data.programme import ProgrammeData
+from evaluation.reports.programme_report.outcomes import primary_scales
+from evaluation.reports.programme_report.where import group_words, headline_populations
+from evaluation.reports.verdicts import signed
+
+__all__ = ["EVIDENCE_COLUMNS", "QUESTIONS", "design_level", "evidence_markdown", "evidence_summary"]
+
+#: The policy's questions (21st Century Social Work Review, Leadership and Management sub-group):
+#: evaluate "to understand what is successful and where blockages occur"; "costs and equity of
+#: access are properly considered".
+QUESTIONS = {
+    "successful": "What is successful?",
+    "blockages": "Where do blockages occur?",
+    "costs": "What does it cost?",
+    "access": "Who gets access?",
+}
+EVIDENCE_COLUMNS = ["question", "asks", "finding", "design", "consistency", "level_3_evidence", "strength",
+                    "would_strengthen"]
+_RATER = {"self": "participants' own ratings", "line_manager": "line managers' ratings"}
+
+
+def design_level(data: ProgrammeData) -> tuple[int, list[int]]:
+    """The Maryland Scientific Methods Scale level of the programme's evidence, and the cohorts
+    with a comparison group: level 3 when every cohort has one, else level 1 (a single-group
+    before-and-after design), the cohorts with one named."""
+    with_group = [c.cohort.cohort for c in data if _has_comparison_group(c)]
+    return (3 if with_group and len(with_group) == len(data) else 1), with_group
+
+
+def _has_comparison_group(cohort) -> bool:
+    group = getattr(cohort, "comparison_scores", None)
+    return group is not None and len(group) > 0
+
+
+#: Dimensions whose categories need the dimension named ("ethnicity: prefer not to say").
+_NAMED = {"gender": "gender", "age_band": "age", "ethnicity": "ethnicity", "disability": "disability",
+          "local_authority": "council area"}
+
+
+def _group(dimension: str, category: str) -> str:
+    words = group_words(dimension, category)
+    return f"{_NAMED[dimension]} {words}" if dimension in _NAMED else words
+
+
+def _over(k: int) -> str:
+    return f"pooled over {k} cohorts" if k > 1 else "one cohort, nothing pooled"
+
+
+def _pct(level: float) -> str:
+    return f"{level * 100:g}%"
+
+
+def _pooled(pooled: pd.DataFrame, scale: str, rater: str) -> pd.Series | None:
+    rows = pooled[(pooled["scale"] == scale) & (pooled["rater"] == rater) & (pooled["comparison"] == "pre_post")
+                  & (pooled["measure"] == "mean_change")]
+    return rows.iloc[0] if len(rows) else None
+
+
+def _clear(row: pd.Series | None) -> bool | None:
+    if row is None or pd.isna(row["ci_low"]):
+        return None
+    return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
+
+
+def _change_words(row: pd.Series, title: str, rater: str, level: float, changes: pd.DataFrame) -> str:
+    k = int(row["k"])
+    if pd.isna(row["estimate"]) or k < 2:
+        own = changes[(changes["scale"] == row["scale"]) & (changes["rater"] == rater)
+                      & (changes["comparison"] == "pre_post")]
+        if len(own) != 1 or pd.isna(own["mean_change"].iloc[0]):
+            return f"{_RATER.get(rater, rater)} of {md(title.lower())}: no change could be estimated"
+        one = own.iloc[0]
+        return (f"{_RATER.get(rater, rater)} of {md(title.lower())} changed by {signed(one['mean_change'])} points in "
+                f"the one cohort, cohort {int(one['cohort'])} ({_pct(level)} CI {signed(one['change_ci_low'])} to "
+                f"{signed(one['change_ci_high'])}; nothing pooled)")
+    return (f"{_RATER.get(rater, rater)} of {md(title.lower())} changed by {signed(row['estimate'])} points pooled "
+            f"over {k} cohorts ({_pct(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
+
+
+def _consistency(row: pd.Series | None) -> str:
+    if row is None or pd.isna(row["estimate"]) or int(row["k"]) < 2:
+        return "not judged: one cohort"
+    k, i2 = int(row["k"]), float(row["i2"])
+    same = bool(row["pi_low"] > 0 or row["pi_high"] < 0)
+    spread = "little spread between cohorts" if i2 < 0.25 else ("moderate spread" if i2 < 0.5 else "large spread")
+    return (f"{k} cohorts; {spread} (I² {i2:.0%}); a new cohort's change would be expected "
+            f"{'on the same side of no change' if same else 'possibly to include no change'} "
+            f"(prediction interval {signed(row['pi_low'])} to {signed(row['pi_high'])})")
+
+
+def _successful(tables: Mapping[str, pd.DataFrame], data: ProgrammeData, level_3: int) -> dict:
+    first = next(iter(data))
+    titles, primary = first.titles, primary_scales(first)
+    pooled = tables["pooled_outcomes"]
+    self_row = _pooled(pooled, primary.get("self", ""), "self")
+    lm_scale = primary.get("line_manager")
+    lm_row = _pooled(pooled, lm_scale, "line_manager") if lm_scale else None
+    parts = [_change_words(r, titles[s], rater, data.confidence_level, tables["programme_outcomes"])
+             for r, s, rater in ((self_row, primary.get("self"), "self"), (lm_row, lm_scale, "line_manager"))
+             if r is not None]
+    finding = "; ".join(parts) + "." if parts else "No pooled outcome."
+    lm_clear = _clear(lm_row)
+    level_3_words = ("no line-manager ratings" if lm_row is None else
+                     "line managers saw a clear improvement, pooled" if lm_clear and lm_row["estimate"] > 0 else
+                     "line managers saw no clear change, pooled" if lm_clear is False else
+                     "line managers' ratings not pooled (one cohort)")
+    consistent = self_row is not None and _consistency(self_row).find("same side") >= 0
+    if level_3 >= 3 and consistent and lm_clear:
+        strength = "stronger: a comparison group, consistent cohorts and change seen by line managers"
+    elif consistent and lm_clear:
+        strength = ("moderate: consistent across cohorts and seen by line managers, but without a comparison group "
+                    "the change cannot be attributed to the programme")
+    else:
+        strength = "limited: " + ("one cohort" if len(data) < 2 else
+                                  "not consistent across cohorts or not seen by line managers")
+    follow = tables["outcome_trends"]
+    with_follow = sorted(follow.loc[follow["n_pairs_follow_up"].fillna(0) > 0, "cohort"].unique().tolist())
+    more = []
+    if level_3 < 3:
+        more.append("a comparison group of similar managers who did not take part, measured at the same times "
+                    "(Maryland level 3)")
+    if len(with_follow) < len(data):
+        more.append(f"a follow-up questionnaire in every cohort (it ran in {len(with_follow)} of {len(data)})"
+                    if with_follow else "a follow-up questionnaire, to see whether the change lasts")
+    if len(data) < 3:
+        more.append("more cohorts, so that consistency can be judged")
+    finding = finding[0].upper() + finding[1:]
+    return {"finding": finding, "consistency": _consistency(self_row), "level_3_evidence": level_3_words,
+            "strength": strength, "would_strengthen": "; ".join(more) or "nothing named"}
+
+
+def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
+    pooled = tables["pooled_outcomes"]
+    first = next(iter(data))
+    titles = first.titles
+    if len(data) >= 2:
+        rows = pooled[(pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")
+                      & pooled["kirkpatrick_level"].isin([2, 3]) & pooled["k"].ge(2)]
+        flat = [f"{md(titles.get(r.scale, r.scale).lower())} ({_RATER.get(r.rater, r.rater)})"
+                for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
+        where_said = "no clear change, pooled, on "
+    else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
+        own = tables["programme_outcomes"]
+        own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
+        flat = [f"{md(titles.get(r.scale, r.scale).lower())} ({_RATER.get(r.rater, r.rater)})"
+                for r in own.itertuples() if r.verdict != "clear_increase"]
+        where_said = "no clear increase in the one cohort on "
+    where = tables["where_it_works"]
+    headline = {(p.scale, p.rater) for p in headline_populations(data)}
+    shown = where[(where["dimension"] != "all") & ~where["dimension"].str.contains("×", regex=False)
+                  & where["mean_change"].notna()
+                  & pd.Series(list(zip(where["scale"], where["rater"], strict=True)), index=where.index).isin(headline)]
+    blocked = shown[shown["blocked"].fillna("").astype(str).str.len() > 0]
+    groups = {}
+    for r in blocked.itertuples():
+        groups.setdefault(group_words(r.dimension, r.category), []).append(_RATER.get(r.rater, r.rater))
+    withheld = int(where["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
+    parts = []
+    if flat:
+        parts.append(where_said + ", ".join(flat))
+    if groups:
+        parts.append("on the main outcomes, no clear improvement or low completion for: "
+                     + "; ".join(f"{md(g)} ({' and '.join(dict.fromkeys(who))})" for g, who in sorted(groups.items())))
+    finding = ("; ".join(parts) + ".") if parts else "No outcome or group without a clear improvement is shown."
+    return {"finding": finding[0].upper() + finding[1:],
+            "consistency": f"{_over(len(data))}; the group verdicts are not adjusted for "
+                           f"the number of groups; {withheld} row(s) of the group table are withheld in part or "
+                           "whole for disclosure control",
+            "level_3_evidence": "the group table includes line managers' ratings",
+            "strength": "limited: many groups are compared, so one unclear group may be chance",
+            "would_strengthen": "subgroups named before the data are seen; interviews with the strongest and weakest "
+                                "changers (the evaluator's success-case frame) to explain the blockages"}
+
+
+def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
+    costs = tables["cost_trends"]
+    total = costs[costs["level"] == "programme"]
+    row = (total if len(total) else costs).iloc[-1]
+    year = int(row["price_base_year"])
+    finding = (f"£{row['cash_cost_per_enrolled']:,.0f} per place in cash and £{row['cost_per_enrolled']:,.0f} "
+               f"with participants' time (economic cost), {year} prices; £{row['cost_per_reliable_improver']:,.0f} per "
+               f"reliable improver (interval £{row['cost_per_reliable_improver_ci_low']:,.0f} to "
+               f"£{row['cost_per_reliable_improver_ci_high']:,.0f}).")
+    source = {"derived": "costed from session hours and hourly staff costs by role level",
+              "rows": "costed from the cost ledger's rows"}.get(str(row.get("participant_time_source", "") or ""), "")
+    n = int((costs["level"] == "cohort").sum())
+    return {"finding": finding, "consistency": f"{n} cohorts costed alike" if n > 1 else "one cohort",
+            "level_3_evidence": "not applicable: the cost per reliable improver uses participants' own ratings",
+            "strength": "counted money has no sampling error; the cost per reliable improver is as uncertain as its "
+                        "interval" + (f"; participants' time: {md(source)}" if source else ""),
+            "would_strengthen": "benefits valued in money (a benefit-cost ratio) and the costs of a comparison group"}
+
+
+def _access(tables: Mapping[str, pd.DataFrame], level: float) -> dict:
+    equity = tables["equity_pooled"]
+    eligible = equity[(equity["benchmark"] == "eligible_population") & equity["relative_likelihood"].notna()]
+    gaps = eligible[eligible["band"] == "disparity"]
+    words = [f"{md(_group(r.dimension, r.category))} {r.relative_likelihood:.2f} ({r.rl_ci_low:.2f} to "
+             f"{r.rl_ci_high:.2f})" for r in gaps.itertuples()]
+    finding = (("Places differ clearly from the eligible population's make-up (relative likelihood, "
+                f"{_pct(level)} CI) for: " + "; ".join(words) + ".") if words else
+               "No group's likelihood of a place differs clearly from the eligible population's.")
+    cohorts = int(equity["n_cohorts"].max()) if "n_cohorts" in equity and len(equity) else 1
+    withheld = int(equity["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
+    return {"finding": finding,
+            "consistency": f"{_over(cohorts)}, each against its own year's eligible population; "
+                           f"{withheld} group(s) withheld for disclosure control",
+            "level_3_evidence": "not applicable",
+            "strength": "the shipped workforce figures are illustrative; a disparity shows who is under- or "
+                        "over-represented, not why",
+            "would_strengthen": "published workforce figures for the eligible population; fewer undeclared "
+                                "characteristics; the reasons people are nominated or not"}
+
+
+def evidence_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> pd.DataFrame:
+    """One row per policy question: the finding, its strength and what would strengthen it.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        The programme report's published tables: ``pooled_outcomes``, ``outcome_trends``,
+        ``cost_trends``, ``equity_pooled`` and ``where_it_works``.
+    data : ProgrammeData
+        The programme (for its scales' titles, confidence level and design).
+
+    Returns
+    -------
+    DataFrame
+        :data:`EVIDENCE_COLUMNS`; text only, every number read from the tables named.
+
+    Notes
+    -----
+    Strength of the outcome evidence (a documented rule, not a judgement): *stronger* needs a
+    comparison group in every cohort (Maryland level 3), a pooled self-rated change whose
+    prediction interval is on one side of no change, and a clear pooled change in line managers'
+    ratings; *moderate* the last two without a comparison group (Maryland level 1: change is
+    described, not attributed); otherwise *limited*. The workbench states the evidence and what
+    would strengthen it; it makes no recommendation.
+    """
+    level_3, with_group = design_level(data)
+    design = (f"Maryland level {level_3}: " + ("a comparison group in every cohort" if level_3 == 3 else
+              "before and after, without a comparison group" + (
+                  f" (cohort(s) {', '.join(map(str, with_group))} have one)" if with_group else "")))
+    rows = [
+        {"question": "successful", "design": design, **_successful(tables, data, level_3)},
+        {"question": "blockages", "design": design, **_blockages(tables, data)},
+        {"question": "costs", "design": "each cohort's cost ledger, in real prices (no design level applies)",
+         **_costs(tables)},
+        {"question": "access", "design": "places counted against the eligible population of each cohort's year "
+                                         "(no design level applies)", **_access(tables, data.confidence_level)},
+    ]
+    table = pd.DataFrame(rows).assign(asks=lambda t: t["question"].map(QUESTIONS))
+    return table[EVIDENCE_COLUMNS].replace({np.nan: ""})
+
+
+def evidence_markdown(table: pd.DataFrame) -> str:
+    """The evidence summary as Markdown for commissioners: one short section per question."""
+    blocks = []
+    for row in table.itertuples():
+        blocks.append(f"**{row.asks}** {row.finding}\n\n"
+                      f"*Strength:* {row.strength}. *Design:* {row.design}. *Consistency:* {row.consistency}. "
+                      f"*Behaviour at work (level 3):* {row.level_3_evidence}.\n\n"
+                      f"*What would strengthen it:* {row.would_strengthen}.")
+    return "\n\n".join(blocks) + ("\n\nThe workbench states the evidence and what would strengthen it; whether to "
+                                  "continue the programme is for the commissioners to decide.")

@@ -1,0 +1,378 @@
+"""Outcomes across a programme's cohorts: each cohort's change, pooled, and the trends.
+
+* :func:`cohort_changes` — one row per cohort × scale × comparison × rater, taken from each
+  cohort's own published ``outcomes`` table (the same numbers as the cohort reports), with the
+  standard errors that pooling needs (published as ``programme_outcomes``);
+* :func:`pooled_outcomes` — the random-effects pooled change per scale × comparison × rater,
+  in scale points and in g_av (:func:`evaluation.stats.pooling.pool`; ``pooled_outcomes``);
+* :func:`outcome_trends` — per cohort and rater: enrolment, completion, reliable improvement and
+  follow-up durability on the primary scale (``outcome_trends``), and
+  :func:`outcome_trend_tests` — whether a share moves with the cohorts' year
+  (Cochran–Armitage test for trend; ``outcome_trend_tests``);
+* :func:`g_av_variance` and :func:`trend_in_proportions` (from
+  :mod:`~evaluation.reports.programme_report.outcome_statistics`) — the two statistics these
+  need that the stats layer does not have;
+* :func:`programme_outcome_tables` — all of them, with the pooling warnings kept as notes.
+
+The words (summary and findings) are in :mod:`~evaluation.reports.programme_report.outcome_text`.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.checks import check_columns, check_confidence_level
+from evaluation.data.cohort import CohortData
+from evaluation.data.programme import ProgrammeData
+from evaluation.reports.findings import collect_warnings
+from evaluation.reports.outcome_report import outcomes as cohort_outcomes
+from evaluation.reports.programme_report.outcome_statistics import (
+    g_av_variance,
+    trend_in_proportions,
+)
+from evaluation.reports.verdicts import verdict
+from evaluation.stats.outcomes import attrition
+from evaluation.stats.pooling import POOLING_METHOD, PoolingWarning, pool, se_from_t_interval
+
+__all__ = [
+    "CHANGE_COLUMNS",
+    "MEASURES",
+    "POOLED_COLUMNS",
+    "TREND_METHOD",
+    "cohort_changes",
+    "forest_panels",
+    "g_av_variance",
+    "outcome_trend_tests",
+    "outcome_trends",
+    "pooled_outcomes",
+    "primary_scales",
+    "programme_outcome_tables",
+    "trend_in_proportions",
+]
+
+#: Columns of ``programme_outcomes`` (one row per cohort × scale × comparison × rater).
+CHANGE_COLUMNS = [
+    "cohort", "year", "scale", "kirkpatrick_level", "comparison", "rater", "n_pairs",
+    "mean_change", "change_ci_low", "change_ci_high", "change_se", "p_adjusted", "verdict",
+    "g_av", "g_av_ci_low", "g_av_ci_high", "g_av_se", "rci_improved", "rci_unchanged",
+    "rci_deteriorated", "rci_n_improved",
+]
+#: What is pooled: the column of the estimate and of its standard error in ``programme_outcomes``.
+MEASURES = {"mean_change": ("mean_change", "change_se"), "g_av": ("g_av", "g_av_se")}
+#: Columns of ``pooled_outcomes``.
+POOLED_COLUMNS = [
+    "scale", "kirkpatrick_level", "comparison", "rater", "measure", "k", "cohorts", "estimate", "se",
+    "ci_low", "ci_high", "p_value", "tau2", "i2", "h2", "q", "q_df", "q_p", "pi_low", "pi_high",
+    "confidence_level", "method",
+]
+TREND_METHOD = ("Cochran-Armitage test for trend in proportions (chi-square, 1 df; as R's prop.trend.test), "
+                "scores = the cohorts' years")
+
+
+def primary_scales(data: CohortData) -> dict[str, str]:
+    """The primary scale of each rater: rater → the ``primary_scale`` of the instrument that rater answers.
+
+    Self-ratings use the level-2 instrument's primary scale (``CohortData.primary_scale``); a
+    line manager's the primary scale of the instrument line managers answer (e.g.
+    ``observed_leading_change``).
+    """
+    out: dict[str, str] = {}
+    primary = data.primary_scale
+    if primary:
+        out["self"] = primary
+    for inst in data.instruments.values():
+        if not inst.primary_scale:
+            continue
+        for rater in inst.raters:
+            out.setdefault(rater, inst.primary_scale)
+    return out
+
+
+def forest_panels(changes: pd.DataFrame, *, levels: tuple[int, ...] = (2, 3),
+                  comparison: str = "pre_post", paired_only: bool = False) -> list[tuple[str, str] | None]:
+    """Forest-plot panels in pairs: each self-rated scale beside the line managers' scale that observes it.
+
+    A line-manager scale observes a self-rated scale when its name ends with ``_<scale>``
+    (``observed_leading_change`` observes ``leading_change``). Returns (scale, rater) pairs,
+    two to a row, self first, ``None`` where a scale has no partner; scales of the given
+    Kirkpatrick ``levels`` only, in the table's order; with ``paired_only`` only the pairs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> changes = pd.DataFrame({"scale": ["lc", "vision", "observed_lc"], "rater": ["self", "self", "line_manager"],
+    ...                         "kirkpatrick_level": [2, 2, 3], "comparison": "pre_post"})
+    >>> forest_panels(changes)
+    [('lc', 'self'), ('observed_lc', 'line_manager'), ('vision', 'self'), None]
+    >>> forest_panels(changes, paired_only=True)
+    [('lc', 'self'), ('observed_lc', 'line_manager')]
+    """
+    rows = changes[(changes["comparison"] == comparison) & changes["kirkpatrick_level"].isin(levels)]
+    pairs = list(dict.fromkeys(zip(rows["scale"], rows["rater"], strict=True)))
+    own = [p for p in pairs if p[1] == "self"]
+    others = [p for p in pairs if p[1] != "self"]
+    out: list[tuple[str, str] | None] = []
+    for scale, rater in own:
+        partner = next((p for p in others if p[0].endswith("_" + scale)), None)
+        if partner:
+            others.remove(partner)
+        if partner or not paired_only:
+            out += [(scale, rater), partner]
+    if not paired_only:
+        for pair in others:
+            out += [None, pair]
+    return out
+
+
+def _one_cohort(cohort: CohortData) -> pd.DataFrame:
+    """One cohort's published ``outcomes`` table, with the columns pooling needs."""
+    table, _ = cohort_outcomes(cohort)
+    coh = cohort.cohort
+    level, alpha = coh.confidence_level, 1 - coh.confidence_level
+    rows = table.dropna(subset=["mean_change"]).copy()
+    rows.insert(0, "cohort", coh.cohort)
+    rows.insert(1, "year", coh.year)
+    ok = rows["df"] > 0
+    rows["change_se"] = np.nan
+    rows.loc[ok, "change_se"] = se_from_t_interval(rows.loc[ok, "change_ci_low"], rows.loc[ok, "change_ci_high"],
+                                                   rows.loc[ok, "df"], confidence_level=level)
+    rows["g_av_se"] = np.sqrt(g_av_variance(rows["g_av"], rows["n_pairs"], rows["sd_pre"], rows["sd_post"],
+                                            rows["r_pre_post"]))
+    rows["verdict"] = [verdict(r.mean_change, r.change_ci_low, r.change_ci_high, r.p_adjusted, alpha=alpha)
+                       for r in rows.itertuples()]
+    return rows[CHANGE_COLUMNS]
+
+
+def cohort_changes(data: ProgrammeData) -> pd.DataFrame:
+    """Each cohort's change per scale × comparison × rater, as its cohort report publishes it.
+
+    Parameters
+    ----------
+    data : ProgrammeData
+
+    Returns
+    -------
+    DataFrame
+        :data:`CHANGE_COLUMNS`, cohorts in order and each cohort's rows in its table's order.
+        ``mean_change`` … ``change_ci_high``, ``p_adjusted``, ``g_av`` and its bootstrap
+        interval and the reliable-change shares are the cohort's ``outcomes.csv`` cells;
+        ``verdict`` is the cohort report's verdict (:func:`evaluation.reports.verdicts.verdict`);
+        ``change_se`` is the SE behind the paired t interval
+        (:func:`evaluation.stats.pooling.se_from_t_interval`) and ``g_av_se`` the square root
+        of :func:`g_av_variance`. Rows without an estimate are left out.
+    """
+    frames = [_one_cohort(cohort) for cohort in data]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=CHANGE_COLUMNS)
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def _not_pooled(reason: str) -> dict:
+    nan = math.nan
+    return {"estimate": nan, "se": nan, "ci_low": nan, "ci_high": nan, "p_value": nan, "tau2": nan, "i2": nan,
+            "h2": nan, "q": nan, "q_df": pd.NA, "q_p": nan, "pi_low": nan, "pi_high": nan, "method": reason}
+
+
+def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """Pool the cohorts' changes by random effects, per scale × comparison × rater × measure.
+
+    Parameters
+    ----------
+    changes : DataFrame
+        :func:`cohort_changes` (``programme_outcomes``). Not modified.
+    confidence_level : float, default 0.95
+        Of the confidence and prediction intervals.
+
+    Returns
+    -------
+    DataFrame
+        :data:`POOLED_COLUMNS`; ``measure`` is ``mean_change`` (scale points) or ``g_av``;
+        ``cohorts`` lists the cohorts pooled. With one cohort (k = 1) nothing is pooled: the
+        numbers are missing and ``method`` says why.
+
+    Warns
+    -----
+    PoolingWarning
+        For every group with a single cohort (not pooled), and (from
+        :func:`evaluation.stats.pooling.pool`) for every group of two.
+
+    Notes
+    -----
+    :func:`evaluation.stats.pooling.pool`: REML τ² floored at 0, the Hartung–Knapp–Sidik–Jonkman
+    interval with the ad hoc correction, I², H², Q and a prediction interval, as metafor's
+    ``rma(yi, sei = se, method = "REML", test = "adhoc")``. Cohorts are weighted by
+    1/(se² + τ²); the se of a mean change is that of its paired t interval, the se of g_av the
+    square root of :func:`g_av_variance`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> changes = pd.DataFrame({"cohort": [1, 2, 3], "scale": "s", "kirkpatrick_level": 2,
+    ...     "comparison": "pre_post", "rater": "self", "mean_change": [0.1, 0.2, 0.15],
+    ...     "change_se": [0.05] * 3, "g_av": [0.2, 0.3, 0.25], "g_av_se": [0.1] * 3})
+    >>> pooled_outcomes(changes)[["measure", "k", "estimate", "tau2"]].round(3)
+           measure  k  estimate  tau2
+    0  mean_change  3      0.15   0.0
+    1         g_av  3      0.25   0.0
+    """
+    level = check_confidence_level(confidence_level)
+    keys = ["scale", "kirkpatrick_level", "comparison", "rater"]
+    check_columns(changes, [*keys, "cohort", *(c for pair in MEASURES.values() for c in pair)], "changes")
+    rows = []
+    for key, group in changes.groupby(keys, sort=False):
+        for measure, (estimate, se) in MEASURES.items():
+            usable = group.dropna(subset=[estimate, se])
+            usable = usable[usable[se] > 0]
+            base = dict(zip(keys, key, strict=True)) | {
+                "measure": measure, "k": len(usable), "cohorts": ", ".join(str(c) for c in usable["cohort"]),
+                "confidence_level": level}
+            if len(usable) < 2:
+                reason = (f"not pooled: only {len(usable)} cohort has this estimate (pooling needs at least 2)"
+                          if len(usable) else "not pooled: no cohort has this estimate")
+                warnings.warn(f"{key[0]} ({key[2]}, {key[3]}), {measure}: {reason}", PoolingWarning, stacklevel=2)
+                rows.append(base | _not_pooled(reason))
+                continue
+            result = pool(usable[estimate].to_numpy(), se=usable[se].to_numpy(), labels=usable["cohort"].tolist(),
+                          confidence_level=level)
+            rows.append(base | {name: getattr(result, name) for name in
+                                ("estimate", "se", "ci_low", "ci_high", "p_value", "tau2", "i2", "h2", "q", "q_df",
+                                 "q_p", "pi_low", "pi_high")} | {"method": POOLING_METHOD})
+    out = pd.DataFrame(rows, columns=POOLED_COLUMNS)
+    out["q_df"] = out["q_df"].astype("Int64")
+    return out
+
+
+def _flow(cohort: CohortData) -> tuple[int, int]:
+    """Enrolled and completed (whole cohort)."""
+    flow = attrition(cohort.scale_scores, cohort.participants, scale=cohort.primary_scale).set_index("stage")["n"]
+    return int(flow["enrolled"]), int(flow["completed_programme"])
+
+
+def outcome_trends(data: ProgrammeData, changes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per cohort and rater: completion, reliable improvement and follow-up durability on the primary scale.
+
+    Parameters
+    ----------
+    data : ProgrammeData
+    changes : DataFrame, optional
+        :func:`cohort_changes` of ``data`` (computed when not given).
+
+    Returns
+    -------
+    DataFrame
+        One row per cohort × rater with a primary scale: ``cohort, year, enrolled, completed,
+        completion_share, rater, scale``; the pre → post change (``n_pairs_post, change_post,
+        change_post_ci_low, change_post_ci_high, rci_n_improved_post, reliably_improved_post``)
+        and, where the cohort has a follow-up, the pre → follow-up change beside it
+        (``…_follow_up``; missing otherwise). Whole-cohort numbers, as the cohort reports
+        publish them (not suppressed).
+    """
+    changes = cohort_changes(data) if changes is None else changes
+    rows = []
+    for cohort in data:
+        number = cohort.cohort.cohort
+        enrolled, completed = _flow(cohort)
+        mine = changes[changes["cohort"] == number]
+        for rater, scale in primary_scales(cohort).items():
+            row = {"cohort": number, "year": cohort.cohort.year, "enrolled": enrolled, "completed": completed,
+                   "completion_share": completed / enrolled if enrolled else math.nan, "rater": rater, "scale": scale}
+            found = False
+            for comparison, suffix in (("pre_post", "post"), ("pre_follow_up", "follow_up")):
+                hit = mine[(mine["scale"] == scale) & (mine["rater"] == rater) & (mine["comparison"] == comparison)]
+                r = hit.iloc[0] if len(hit) else None
+                found = found or r is not None
+                row |= {f"n_pairs_{suffix}": r["n_pairs"] if r is not None else pd.NA,
+                        f"change_{suffix}": r["mean_change"] if r is not None else math.nan,
+                        f"change_{suffix}_ci_low": r["change_ci_low"] if r is not None else math.nan,
+                        f"change_{suffix}_ci_high": r["change_ci_high"] if r is not None else math.nan,
+                        f"rci_n_improved_{suffix}": r["rci_n_improved"] if r is not None else pd.NA,
+                        f"reliably_improved_{suffix}": r["rci_improved"] if r is not None else math.nan}
+            if found:
+                rows.append(row)
+    out = pd.DataFrame(rows)
+    for column in ("year", "n_pairs_post", "rci_n_improved_post", "n_pairs_follow_up", "rci_n_improved_follow_up"):
+        if column in out:
+            out[column] = out[column].astype("Int64")
+    return out
+
+
+#: The shares whose trend over cohorts is tested: (measure, rater, successes, total).
+_TRENDED = [("completion", None, "completed", "enrolled"),
+            ("reliably_improved_post", "self", "rci_n_improved_post", "n_pairs_post"),
+            ("reliably_improved_post", "line_manager", "rci_n_improved_post", "n_pairs_post"),
+            ("reliably_improved_follow_up", "self", "rci_n_improved_follow_up", "n_pairs_follow_up")]
+
+
+def outcome_trend_tests(trends: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+    """Does a share move with the cohorts' year? One Cochran–Armitage test per share.
+
+    Parameters
+    ----------
+    trends : DataFrame
+        :func:`outcome_trends`. Not modified.
+    confidence_level : float, default 0.95
+        A trend is ``stated`` when p < 1 − confidence level.
+
+    Returns
+    -------
+    DataFrame
+        ``measure, rater, k, cohorts, share_min, share_max, share_first, share_last, statistic,
+        df, p_value, direction, stated, method``; ``direction`` is ``rising`` or ``falling``
+        (the sign of the slope over years) and ``stated`` is True only when the test supports
+        a trend (fewer than 3 cohorts: not tested).
+    """
+    level = check_confidence_level(confidence_level)
+    rows = []
+    for measure, rater, x_col, n_col in _TRENDED:
+        part = trends if rater is None else trends[trends["rater"] == rater]
+        if rater is None:
+            part = part.drop_duplicates("cohort")
+        part = part.dropna(subset=[x_col, n_col])
+        part = part[part[n_col] > 0]
+        if not len(part):
+            continue
+        x, n = part[x_col].astype(float).to_numpy(), part[n_col].astype(float).to_numpy()
+        years = part["year"]
+        score = (years if years.notna().all() else part["cohort"]).astype(float).to_numpy()
+        statistic, p = trend_in_proportions(x, n, score)
+        share = x / n
+        slope = np.polyfit(score, share, 1, w=np.sqrt(n))[0] if len(part) >= 2 and np.ptp(score) > 0 else math.nan
+        rows.append({
+            "measure": measure, "rater": rater or "", "k": len(part),
+            "cohorts": ", ".join(str(c) for c in part["cohort"]),
+            "share_min": share.min(), "share_max": share.max(), "share_first": share[0], "share_last": share[-1],
+            "statistic": statistic, "df": 1, "p_value": p,
+            "direction": "" if math.isnan(slope) else ("rising" if slope > 0 else "falling"),
+            "stated": bool(not math.isnan(p) and p < 1 - level),
+            "method": TREND_METHOD if not math.isnan(p) else "not tested: fewer than 3 cohorts",
+        })
+    return pd.DataFrame(rows)
+
+
+def programme_outcome_tables(data: ProgrammeData) -> dict[str, pd.DataFrame]:
+    """Every table of the programme's outcomes part, by the name it is published under.
+
+    Returns
+    -------
+    dict of DataFrame
+        ``programme_outcomes`` (:func:`cohort_changes`), ``pooled_outcomes``,
+        ``outcome_trends``, ``outcome_trend_tests`` and ``outcome_notes`` (the pooling warnings,
+        e.g. a single cohort: ``source, warning, message``).
+    """
+    level = data.confidence_level
+    notes: list[dict] = []
+    changes = collect_warnings(notes, "programme_outcomes", lambda: cohort_changes(data))
+    pooled = collect_warnings(notes, "pooled_outcomes", lambda: pooled_outcomes(changes, level))
+    trends = outcome_trends(data, changes)
+    return {
+        "programme_outcomes": changes,
+        "pooled_outcomes": pooled,
+        "outcome_trends": trends,
+        "outcome_trend_tests": outcome_trend_tests(trends, level),
+        "outcome_notes": pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates(),
+    }
+

@@ -1,0 +1,140 @@
+"""Costs across a programme's cohorts (issue 12): the programme report's cost trends."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pandas as pd
+import pytest
+
+from evaluation.core.errors import DemoKeyWarning, ParameterError
+from evaluation.core.paths import PARAMS_DIR
+from evaluation.data.programme import ProgrammeData, load_programme_data
+from evaluation.reports import cost_report as cr
+from evaluation.reports.programme_report import costs as pc
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """Both shipped programmes, synthesised and ingested into a temporary folder."""
+    from evaluation.data.ingest import ingest
+    from evaluation.data.synthetic import synthesise
+
+    root = tmp_path_factory.mktemp("progcost")
+    synthesise(root / "data", PARAMS_DIR)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("EVALUATION_ID_KEY", raising=False)
+        mp.delenv("EVALUATION_ID_KEY_FILE", raising=False)
+        for programme in ("leading-to-deliver", "collaborative-leadership"):
+            with pytest.warns(DemoKeyWarning):
+                ingest(programme, data_dir=root / "data", params_dir=PARAMS_DIR)
+    ltd = load_programme_data("leading-to-deliver", data_dir=root / "data", params_dir=PARAMS_DIR)
+    pilot = load_programme_data("collaborative-leadership", data_dir=root / "data", params_dir=PARAMS_DIR)
+    return ltd, pilot, pc.cost_trends(ltd)
+
+
+def _with_base_year(data: ProgrammeData, cohort: int, year: int) -> ProgrammeData:
+    cohorts = dict(data.cohorts)
+    one = cohorts[cohort]
+    cohorts[cohort] = dataclasses.replace(one, cohort=one.cohort.model_copy(update={"price_base_year": year}))
+    return dataclasses.replace(data, cohorts=cohorts)
+
+
+def test_each_cohort_row_equals_its_own_cost_report(shipped):
+    ltd, _, table = shipped
+    rows = table[table["level"] == "cohort"].set_index("cohort")
+    assert list(rows.index) == list(ltd.cohorts)
+    for data in ltd:
+        # the cohort report's own table, built as `evaluate` builds it
+        summary = cr.cost_tables(data, comparison=False)["cost_summary"].set_index("measure")
+        row = rows.loc[data.cohort.cohort]
+        for measure in pc.MONEY:
+            assert row[measure] == pytest.approx(summary.loc[measure, "value"], rel=1e-12), measure
+        for measure in pc.WITH_INTERVAL:
+            assert row[f"{measure}_ci_low"] == pytest.approx(summary.loc[measure, "ci_low"], rel=1e-12)
+            assert row[f"{measure}_ci_high"] == pytest.approx(summary.loc[measure, "ci_high"], rel=1e-12)
+        assert row["enrolled"] == summary.loc["enrolled", "value"]
+        assert row["reliable_improvers"] == summary.loc["reliable_improvers", "value"]
+        assert row["price_base_year"] == summary.loc["total_cost", "price_base_year"]
+
+
+def test_programme_row_is_the_sum_over_cohorts(shipped):
+    _, _, table = shipped
+    cohorts = table[table["level"] == "cohort"]
+    total = table[table["level"] == "programme"].iloc[0]
+    assert pd.isna(total["cohort"])
+    assert total["cost_per_reliable_improver_ci_low"] < total["cost_per_reliable_improver"] \
+        < total["cost_per_reliable_improver_ci_high"]
+    # pooling five cohorts' resamples narrows the interval below every single cohort's
+    width = total["cost_per_reliable_improver_ci_high"] - total["cost_per_reliable_improver_ci_low"]
+    assert (width < cohorts["cost_per_reliable_improver_ci_high"] - cohorts["cost_per_reliable_improver_ci_low"]).all()
+    assert total["total_cost"] == pytest.approx(cohorts["total_cost"].sum())
+    assert total["cost_per_enrolled"] == pytest.approx(cohorts["total_cost"].sum() / cohorts["enrolled"].sum())
+    assert total["cash_cost_per_reliable_improver"] == pytest.approx(
+        cohorts["cash_total_cost"].sum() / cohorts["reliable_improvers"].sum())
+    assert table["price_base_year"].nunique() == 1
+
+
+def test_the_issues_trend_is_stated_plainly(shipped):
+    _, _, table = shipped
+    cohorts = table[table["level"] == "cohort"].set_index("cohort")
+    text = pc.cost_summary_markdown(table)
+    per_ri = cohorts["cost_per_reliable_improver"]
+    # the issue's numbers: about £84k in cohort 1, £128k-£141k in cohorts 3-5
+    assert 80_000 < per_ri[1] < 88_000 and all(125_000 < per_ri[k] < 145_000 for k in (3, 4, 5))
+    assert (f"Economic cost per reliable improver rose from £{per_ri[1]:,.0f} in cohort 1 to £{per_ri[5]:,.0f} in "
+            f"cohort 5") in text
+    assert f"highest £{per_ri.max():,.0f} in cohort {per_ri.idxmax()}" in text
+    assert "Cash cost per place was about the same" in text
+
+
+def test_trend_sentence_falls_and_single_cohort():
+    s = pd.Series([120.0, 100.0], index=[1, 2])
+    assert pc.trend_sentence(s, "X") == "X fell from £120 in cohort 1 to £100 in cohort 2."
+    assert "no trend" in pc.trend_sentence(pd.Series([5.0], index=[1]), "X")
+
+
+def test_rebasing_when_base_years_differ(shipped):
+    ltd, _, table = shipped
+    mixed = _with_base_year(ltd, 1, 2020)
+    base, notes = pc.programme_base_year(mixed)
+    assert base == 2024 and "re-based" in notes[0]
+    rebased = pc.cost_trends(mixed)
+    row = rebased[rebased["cohort"] == 1].iloc[0]
+    assert row["cohort_price_base_year"] == 2020 and row["price_base_year"] == 2024
+    # re-based to the common year, cohort 1's figures are what its report gives at 2024 prices
+    assert row["cost_per_enrolled"] == pytest.approx(table.loc[table["cohort"] == 1, "cost_per_enrolled"].iloc[0])
+    assert "re-based to 2024 prices" in pc.cost_summary_markdown(rebased)
+
+
+def test_rebasing_without_a_deflator_is_a_clear_error(shipped):
+    ltd, _, _ = shipped
+    mixed = _with_base_year(ltd, 1, 2020)
+    mixed = _with_base_year(mixed, 2, 2099)
+    with pytest.raises(ParameterError, match="price_base_year.*2099"):
+        pc.cost_trends(mixed)
+
+
+def test_one_cohort_has_no_trend(shipped):
+    _, pilot, _ = shipped
+    table = pc.cost_trends(pilot)
+    assert list(table["level"]) == ["cohort", "programme"]
+    text = pc.cost_summary_markdown(table)
+    assert "one cohort with costs, so there is no trend" in text
+    assert table["total_cost"].iloc[0] == pytest.approx(table["total_cost"].iloc[1])
+    # the stratified bootstrap of one cohort is that cohort's own bootstrap (same seed, same draws)
+    for column in ("cost_per_reliable_improver_ci_low", "cash_cost_per_reliable_improver_ci_high"):
+        assert table[column].iloc[1] == pytest.approx(table[column].iloc[0], rel=1e-12)
+
+
+def test_findings_point_at_the_table(shipped):
+    ltd, _, table = shipped
+    findings = pc.cost_findings(ltd, table)
+    ids = [f.id for f in findings]
+    assert len(ids) == len(set(ids)) and all(i.startswith("programme.costs.") for i in ids)
+    assert {f.table for f in findings} == {"cost_trends"}
+    one = next(f for f in findings if f.id == "programme.costs.cohort_1.cost_per_reliable_improver")
+    row = table[table["cohort"] == 1].iloc[0]
+    assert one.value == row["cost_per_reliable_improver"] and one.ci_low == row["cost_per_reliable_improver_ci_low"]
+    assert not math.isnan(one.ci_high)

@@ -1,0 +1,90 @@
+"""`python -m evaluation programme` and `compare` end to end, then `verify --report …`: the same
+guarantees as a cohort's report (issue 12 item 1 and 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from conftest import run_cli
+from evaluation.core.paths import PARAMS_DIR
+from evaluation.data.programme import load_programme_data
+from evaluation.publish.programme_pipeline import ReportScope
+from evaluation.publish.programme_verify import derive_scope_findings
+
+pytestmark = pytest.mark.slow  # papermill end to end
+
+
+@pytest.fixture(scope="module")
+def built(synthetic_report):
+    """The programme report of Leading to Deliver and the comparison, built beside cohort 2's report."""
+    root, _, _ = synthetic_report
+    folders = ["--data-dir", str(root / "data"), "--params-dir", str(PARAMS_DIR), "--reports-dir", str(root / "reports")]
+    programme = run_cli("programme", "--programme", "leading-to-deliver", *folders)
+    assert programme.returncode == 0, programme.stderr
+    compare = run_cli("compare", *folders)
+    assert compare.returncode == 0, compare.stderr
+    return root, folders, programme, compare
+
+
+@pytest.mark.parametrize(("folder", "notebook"), [("leading-to-deliver/programme", "programme_evaluation"),
+                                                  ("comparison", "programme_comparison")])
+def test_the_report_folder_has_html_tables_figures_findings_and_a_manifest(built, folder, notebook):
+    root = built[0]
+    out = root / "reports" / folder
+    assert {f"{notebook}.html", f"{notebook}.ipynb", "findings.json", "manifest.json"} <= {p.name for p in out.iterdir()}
+    assert list((out / "tables").glob("*.csv")) and list((out / "figures").glob("*.png"))
+    html = (out / f"{notebook}.html").read_text()
+    assert "<title>" in html and "load_programme_data" not in html  # no code in the commissioners' HTML
+    manifest = json.loads((out / "manifest.json").read_text())
+    listed = {o["path"] for o in manifest["outputs"]}
+    assert listed == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert manifest["scope"] in ("programme", "comparison") and manifest["inputs"]
+    assert not (root / "reports" / folder.split("/")[0] / "failed").exists()
+
+
+def test_programme_findings_are_re_derived_by_the_package(built):
+    root = built[0]
+    published = json.loads((root / "reports" / "leading-to-deliver" / "programme" / "findings.json").read_text())
+    derived = derive_scope_findings(ReportScope.programme("leading-to-deliver"), data_dir=root / "data",
+                                    params_dir=PARAMS_DIR)
+    assert published == derived and published
+
+
+def test_every_programme_table_suppresses_what_the_cohort_reports_withhold(built):
+    """No pooled count by group is from 1 to threshold − 1 (the audit across reports runs in the build)."""
+    root = built[0]
+    threshold = load_programme_data("leading-to-deliver", data_dir=root / "data").disclosure_threshold
+    for path in (root / "reports" / "leading-to-deliver" / "programme" / "tables").glob("*.csv"):
+        table = pd.read_csv(path)
+        if "dimension" not in table:
+            continue
+        for column in ("participants", "n_pairs"):
+            if column in table:
+                shown = pd.to_numeric(table[column], errors="coerce").dropna()
+                assert not shown.between(1, threshold - 1).any(), (path.name, column)
+
+
+@pytest.mark.parametrize("report", ["programme", "comparison"])
+def test_verify_passes_on_the_report_as_built(built, report):
+    root, folders, _, _ = built
+    done = run_cli("verify", "--programme", "leading-to-deliver", "--report", report, *folders)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "verdict: PASS" in done.stdout
+    assert "finding programme." in done.stdout or "finding comparison." in done.stdout
+
+
+def test_verify_names_a_changed_table(built, tmp_path):
+    import shutil
+
+    root, folders, _, _ = built
+    copy = tmp_path / "reports"
+    shutil.copytree(root / "reports", copy)
+    table = sorted((copy / "comparison" / "tables").glob("*.csv"))[0]
+    table.write_text(table.read_text() + "\n")
+    args = [*folders[:-1], str(copy)]
+    done = run_cli("verify", "--report", "comparison", *args)
+    assert done.returncode == 1
+    assert f"file tables/{table.name}: SHA-256 differs from the manifest" in done.stdout

@@ -1,0 +1,268 @@
+"""Issue 12 item 1 (where it works and where it is blocked): pooled change by group, and its
+disclosure control across the programme's groups and against what the cohort reports publish."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from evaluation.data.programme import load_programme_data
+from evaluation.reports import equity_report, outcome_report
+from evaluation.reports.programme_report import where as w
+from evaluation.reports.programme_report.where_disclosure import (
+    ALL,
+    cohort_published,
+    protect_where,
+    where_groups,
+)
+from evaluation.stats.disclosure.attack import count_intervals
+
+T = 5
+
+
+# ----------------------------------------------------------------- the pooled change
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_stratified_change_matches_least_squares_with_cohort_dummies(seed):
+    rng = np.random.default_rng(seed)
+    cohort = np.repeat([1, 2, 3], [7, 12, 5])
+    change = rng.normal(0.3, 0.5, cohort.size) + np.select([cohort == 1, cohort == 2], [0.2, -0.1], 0.0)
+    res = w.stratified_change(change, cohort, confidence_level=0.9)
+    # Reference: statsmodels OLS of change on cohort dummies (no intercept), the contrast that
+    # weights each cohort's mean by its share of the pairs: sm.OLS(change, dummies).fit().t_test(n_c / N)
+    dummies = pd.get_dummies(cohort).to_numpy(dtype=float)
+    fit = sm.OLS(change, dummies).fit()
+    contrast = fit.t_test(dummies.sum(axis=0) / cohort.size)
+    low, high = contrast.conf_int(alpha=0.1)[0]
+    assert res.mean_change == pytest.approx(float(contrast.effect[0]), abs=1e-12)
+    assert res.se == pytest.approx(float(contrast.sd[0, 0]), abs=1e-12)
+    assert (res.ci_low, res.ci_high) == pytest.approx((low, high), abs=1e-12)
+    assert res.df == fit.df_resid == cohort.size - 3
+
+
+def test_stratified_change_with_one_cohort_is_the_paired_t_interval():
+    d = np.array([0.5, 0.25, -0.1, 0.8, 0.3, 0.0, 0.45])
+    res = w.stratified_change(d, np.ones(d.size), confidence_level=0.95)
+    # Reference: R 4 t.test(c(0.5, 0.25, -0.1, 0.8, 0.3, 0, 0.45))$conf.int -> 0.03084113032 0.59773029825
+    assert (res.ci_low, res.ci_high) == pytest.approx((0.03084113032, 0.59773029825), abs=1e-10)
+    assert res.n_cohorts == 1 and res.df == 6
+
+
+def test_stratified_change_without_spare_pairs_gives_no_interval_and_validates():
+    res = w.stratified_change([0.2, 0.4], [1, 2])
+    assert res.n_pairs == 2 and res.df == 0 and np.isnan(res.ci_low)
+    with pytest.raises(ValueError, match="same length"):
+        w.stratified_change([0.1, 0.2], [1])
+
+
+# ------------------------------------------------------ disclosure: hand-made leaking cases
+
+
+def _people(sectors, cohorts):
+    return pd.DataFrame({"participant_id": [f"p{i}" for i in range(len(sectors))], "cohort": cohorts,
+                         "sector": sectors})
+
+
+def _protect(people, published, masks=None):
+    groups = where_groups(people, ["sector"], [])
+    masks = masks or {"enrolled": np.ones(len(people), dtype=bool)}
+    return protect_where(people, masks, groups, published, threshold=T, crossings=[])
+
+
+def test_pooled_count_that_reveals_a_withheld_cohort_count_is_suppressed():
+    # health: 6 in cohort 1 (published by its equity table), 3 in cohort 2 (withheld there).
+    # Pooled 9 passes the threshold, but 9 − 6 = 3 would reveal cohort 2's withheld group.
+    sectors = ["health"] * 6 + ["la"] * 20 + ["health"] * 3 + ["la"] * 20 + ["vol"] * 8
+    cohorts = [1] * 26 + [2] * 31
+    people = _people(sectors, cohorts)
+    published = {(1, "enrolled", "sector", "health"): True, (1, "enrolled", "sector", "la"): True,
+                 (2, "enrolled", "sector", "la"): True, (2, "enrolled", "sector", "vol"): True}
+    cells = _protect(people, published).cells.set_index(["quantity", "dimension", "category"])
+    assert cells.loc[("enrolled", "sector", "health"), "withheld_by_cohorts"] == 3
+    assert cells.loc[("enrolled", "sector", "health"), "flag"] == "secondary"
+    # and it cannot be worked out from the total and the other sectors: a second one is hidden
+    flags = cells.xs("enrolled")["flag"]
+    assert (flags.drop((ALL, ALL)) != "").sum() >= 2
+
+
+def test_pooled_count_is_published_when_the_cohorts_withheld_none_or_enough():
+    sectors = ["health"] * 6 + ["la"] * 20 + ["health"] * 7 + ["la"] * 20
+    people = _people(sectors, [1] * 26 + [2] * 27)
+    none_withheld = {(c, "enrolled", "sector", s): True for c in (1, 2) for s in ("health", "la")}
+    cells = _protect(people, none_withheld).cells.set_index(["quantity", "dimension", "category"])
+    assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
+    enough_withheld = {(1, "enrolled", "sector", "la"): True, (2, "enrolled", "sector", "la"): True}
+    cells = _protect(people, enough_withheld).cells.set_index(["quantity", "dimension", "category"])
+    assert cells.loc[("enrolled", "sector", "health"), "withheld_by_cohorts"] == 13
+    assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
+
+
+def test_a_complement_that_would_reveal_a_withheld_count_hides_what_it_follows_from():
+    # 30 health staff (all published by the cohorts), 27 completed: the 3 non-completers are a
+    # complement; cohort 2 withheld its completers, so pooled non-completers minus cohort 1's
+    # published non-completers would give cohort 2's 2 non-completers.
+    sectors = ["health"] * 15 + ["la"] * 25 + ["health"] * 15 + ["la"] * 25
+    cohorts = [1] * 40 + [2] * 40
+    people = _people(sectors, cohorts)
+    done = np.ones(len(people), dtype=bool)
+    done[[0, 40, 41]] = False  # one health non-completer in cohort 1, two in cohort 2
+    published = {(c, "enrolled", "sector", s): True for c in (1, 2) for s in ("health", "la")}
+    published.update({(1, q, "sector", s): True for q in ("completed", "noncompleted") for s in ("health", "la")})
+    published.update({(2, q, "sector", "la"): True for q in ("completed", "noncompleted")})
+    res = _protect(people, published, {"enrolled": np.ones(len(people), dtype=bool), "completed": done})
+    cells = res.cells.set_index(["quantity", "dimension", "category"])
+    assert cells.loc[("noncompleted", "sector", "health"), "count"] == 3
+    assert cells.loc[("completed", "sector", "health"), "flag"] != "" or \
+        cells.loc[("enrolled", "sector", "health"), "flag"] != ""
+
+
+def test_crossing_rows_cannot_reveal_a_hidden_margin_or_a_small_cell():
+    # Role × sector: one role level has 3 people (hidden in the one-way rows); the crossing
+    # must not show its cells, and the small crossing cell must not follow from the margins.
+    rng = np.random.default_rng(3)
+    roles = ["first"] * 40 + ["middle"] * 30 + ["senior"] * 3
+    sectors = list(rng.choice(["la", "vol"], size=70)) + ["la", "la", "vol"]
+    people = pd.DataFrame({"participant_id": [f"p{i}" for i in range(73)], "cohort": 1,
+                           "role_level": roles, "sector": sectors})
+    groups = where_groups(people, ["role_level", "sector"], [("role_level", "sector")])
+    pairs = np.ones(73, dtype=bool)
+    res = protect_where(people, {"enrolled": pairs, "pairs:s:pre_post:self": pairs}, groups, {}, threshold=T,
+                        crossings=[("role_level", "sector")])
+    cells = res.cells[res.cells["quantity"] == "pairs:s:pre_post:self"].reset_index(drop=True)
+    assert cells.set_index(["dimension", "category"]).loc[("role_level", "senior"), "flag"] == "primary"
+    # Reader: every published pairs cell (one-way, crossing, total) and their lines.
+    index = {(d, c): k for k, (d, c) in enumerate(zip(cells["dimension"], cells["category"], strict=True))}
+    known = [None if f else float(v) for f, v in zip(cells["flag"], cells["count"], strict=True)]
+    lines = [(index[(ALL, ALL)], [index[k] for k in index if k[0] == "role_level"]),
+             (index[(ALL, ALL)], [index[k] for k in index if k[0] == "sector"])]
+    for r in ("first", "middle", "senior"):
+        lines.append((index[("role_level", r)], [index[("role_level × sector", f"{r} × {s}")] for s in ("la", "vol")]))
+    for s in ("la", "vol"):
+        lines.append((index[("sector", s)], [index[("role_level × sector", f"{r} × {s}")] for r in
+                                             ("first", "middle", "senior")]))
+    lower = [0.0] * len(known)
+    upper = [4.0 if f == "primary" else np.inf for f in cells["flag"]]
+    low, high = count_intervals(known, lines, lower, upper)
+    for k, f in enumerate(cells["flag"]):
+        if f:
+            assert high[k] - low[k] >= 1, cells.loc[k, "category"]
+
+
+# ------------------------------------------------------------- the shipped programmes
+
+
+@pytest.fixture(scope="module")
+def pilot():
+    data = load_programme_data("collaborative-leadership")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return data, w.where_it_works(data)
+
+
+def test_table_columns_rows_and_whole_programme_row(pilot):
+    data, table = pilot
+    assert table.columns.tolist() == w.WHERE_COLUMNS
+    whole = table[(table["dimension"] == ALL) & (table["rater"] == "self")].iloc[0]
+    assert whole["suppressed"] == "" and whole["participants"] == sum(len(c.participants) for c in data)
+    assert set(table["verdict"]) <= {"", *w.VERDICTS}
+    shown = table[table["suppressed"] == ""]
+    assert (shown.loc[shown["dimension"] != ALL, "participants"].dropna() >= T).all()
+    assert (shown["n_pairs"].dropna().pipe(lambda s: s[s > 0]) >= T).all()
+
+
+def test_summary_with_one_cohort_says_nothing_is_pooled_and_is_escaped(pilot):
+    data, table = pilot
+    text = w.where_summary(data, table)
+    assert "With one cohort" in text and "nothing is pooled" in text
+    assert "<" not in text
+    for f in w.where_findings(data, table):
+        assert f.id.startswith("programme.where.") and f.table == "where_it_works"
+        row = table[(table["scale"] + "." + table["rater"] + "." + table["dimension"] + "." + table["category"])
+                    == f.id.removeprefix("programme.where.").removesuffix(".mean_change")]
+        assert len(row) == 1 and row["mean_change"].iloc[0] == pytest.approx(f.value)
+
+
+def test_cohort_published_matches_the_cohort_reports_own_tables():
+    data = load_programme_data("leading-to-deliver")
+    number = 2
+    cohort = data[number]
+    pop = f"pairs:{cohort.primary_scale}:{cohort.cohort.comparisons[0]}:self"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        shown = cohort_published(data, ["enrolled", "completed", pop], w.DIMENSIONS)
+        equity = equity_report.equity_tables(cohort).tables["equity"]
+        breakdowns = outcome_report.outcome_tables(cohort)["breakdowns"]
+    for r in equity[equity["dimension"].isin(w.DIMENSIONS)].itertuples():
+        assert shown.get((number, "enrolled", r.dimension, r.category), False) == (not pd.isna(r.participants))
+    rows = breakdowns[breakdowns["scale"] == cohort.primary_scale]
+    for r in rows.itertuples():
+        assert shown.get((number, pop, r.dimension, r.category), False) == (not pd.isna(r.n_pairs))
+
+
+@pytest.mark.slow
+def test_no_pooled_count_reveals_what_the_cohort_reports_withheld():
+    # Independent of the plan: read the cohort reports' own published tables, subtract.
+    data = load_programme_data("leading-to-deliver")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = w.where_it_works(data)
+        per_cohort = [(c, equity_report.equity_tables(c).tables["equity"], outcome_report.outcome_tables(c)["breakdowns"])
+                      for c in data]
+    people = pd.concat([c.participants for c in data])
+    rows = table[(table["rater"] == "self") & table["dimension"].isin(w.DIMENSIONS)]
+    for r in rows.itertuples():
+        members = people[people[r.dimension].astype(str) == r.category]
+        if not pd.isna(r.participants):
+            published = sum(float(e.loc[(e["dimension"] == r.dimension) & (e["category"] == r.category),
+                                        "participants"].fillna(0).sum()) for _, e, _ in per_cohort)
+            withheld = len(members) - published
+            assert withheld == 0 or withheld >= T, (r.dimension, r.category, withheld)
+        if not pd.isna(r.n_pairs):
+            published = sum(float(b.loc[(b["dimension"] == r.dimension) & (b["category"] == r.category)
+                                        & (b["scale"] == r.scale), "n_pairs"].fillna(0).sum())
+                            for _, _, b in per_cohort)
+            withheld = int(r.n_pairs) - published
+            assert withheld == 0 or withheld >= T, (r.dimension, r.category, withheld)
+
+
+def test_figure_draws_only_published_one_way_groups(pilot):
+    from evaluation.viz.programme_where_plots import where_plot
+
+    data, table = pilot
+    panels = [(p.scale, p.rater) for p in w.headline_populations(data)]
+    plot = where_plot(table, panels, confidence_level=data.confidence_level)
+    assert len(plot.figure.axes) == len(panels)
+    drawn = table[table["dimension"].isin(["all", *w.DIMENSIONS]) & table["mean_change"].notna()
+                  & table["scale"].isin([s for s, _ in panels])]
+    for r in drawn.itertuples():
+        assert f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})" in plot.alt
+    assert plot.alt.count("(95% CI") == len(drawn)
+
+
+def test_summary_names_each_group_under_its_own_verdict_and_escapes_categories(pilot):
+    data, table = pilot
+    t = table.copy()
+    pop = w.headline_populations(data)[0]
+    mine = (t["scale"] == pop.scale) & (t["rater"] == pop.rater)
+    setups = {("sector", "health"): ("no clear change", "no clear change"),
+              ("role_level", "middle_manager"): ("clear improvement", "low completion"),
+              ("sector", "voluntary"): ("clear decline", "clear decline")}
+    for (dim, cat), (verdict, blocked) in setups.items():
+        row = mine & (t["dimension"] == dim) & (t["category"] == cat)
+        t.loc[row, ["verdict", "blocked", "suppressed"]] = [verdict, blocked, ""]
+    row = mine & (t["dimension"] == "framework_area") & (t["category"] == "strategic")
+    t.loc[row, ["category", "verdict", "blocked"]] = ["<b>x</b>", "clear improvement", ""]
+    text = w.where_summary(data, t)
+    part = text.split("**")[2]  # the first headline population's paragraph and its lists
+    works = next(line for line in part.splitlines() if line.startswith("- Works"))
+    assert "middle manager" in works and "health" not in works and "&lt;b&gt;x&lt;/b&gt;" in works
+    assert "health" in next(line for line in part.splitlines() if "no clear change, in" in line)
+    assert "voluntary" in next(line for line in part.splitlines() if "clear decline, in" in line)
+    assert "<b>" not in text
+    completion = text.split("Where completion is blocked.")[1].split("\n")[0]
+    assert "middle manager" in completion and "health" not in completion
