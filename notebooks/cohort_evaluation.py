@@ -189,6 +189,28 @@ if "reaction" in tables:
     show_table(tables["reaction"], 2, titles=titles)
 
 # %% [markdown]
+# ## Beside a comparison group
+#
+# When the cohort's data include a comparison group (staff who did not take the programme but
+# answered the same questionnaires at the same times; `group` = `comparison` in the participants
+# file), the participants' change is set beside the comparison group's. The difference between
+# the two groups' mean changes (difference-in-differences, in points on the scale, with a Welch
+# interval) and Morris's (2008) `d_ppc2` (that difference over the pooled before-programme
+# standard deviation, corrected for small samples) estimate what the programme added. The groups
+# were not formed at random, so the estimate can still reflect how they differed from the start.
+# Comparison-group members appear in this table only: every other table is about participants.
+
+# %% tags=["nbval-check-output"]
+if "comparison_group" in tables:
+    publish.table("comparison_group", tables["comparison_group"], display=False)
+    show_table(tables["comparison_group"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
+               columns=["scale", "comparison", "rater", "n_programme", "n_comparison", "mean_change_programme",
+                        "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "d_ppc2", "d_ppc2_ci_low",
+                        "d_ppc2_ci_high"])
+else:
+    display(Markdown("*This cohort has no comparison group.*"))
+
+# %% [markdown]
 # ## Data notes
 #
 # Statistics that could not be computed (too few people, no variance) are left blank; the
@@ -211,11 +233,12 @@ publish.findings(report.outcome_findings(tables, data))
 # paired t-test gives the confidence interval of the mean change; the Wilcoxon signed-rank
 # test follows R's `wilcox.test(paired = TRUE)`. Reliable change follows Jacobson & Truax
 # (1991) with the cohort's pre-test Cronbach's alpha unless the parameters give a number. The
-# design is a single group measured before and after, without a comparison group (Maryland
-# Scientific Methods Scale level 1): it describes change and cannot attribute it to the
-# programme. The interval of `g_av` is a seeded percentile bootstrap over pairs (resampling
-# participants with both scores, with replacement; the cohort's `bootstrap` resamples and seed),
-# checked against R's `boot` package (`docs/methods.md`).
+# interval of `g_av` is a seeded percentile bootstrap over pairs (resampling participants with
+# both scores, with replacement; the cohort's `bootstrap` resamples and seed), checked against
+# R's `boot` package (`docs/methods.md`). The design:
+
+# %% tags=["nbval-check-output"]
+display(Markdown(report.design_label(tables)))
 
 # %%
 display(Markdown(glossary_markdown(REPORT_TERMS["cohort_evaluation"])))

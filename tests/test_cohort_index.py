@@ -85,6 +85,10 @@ def test_headlines_follow_each_reports_rule_and_fall_back_to_its_first_findings(
     chosen = headlines("cohort_evaluation", outcomes, comparison="pre_post", band=(0.8, 1.25))
     assert [f["id"] for f in chosen] == ["outcomes.pre_post.self.leading_change.mean_change",
                                          "outcomes.pre_post.self.leading_change.reliably_improved"]
+    # with a comparison group, the difference between the groups' changes on that scale follows
+    outcomes.append(finding("comparison_group.pre_post.self.leading_change.did", "difference +0.21"))
+    chosen = headlines("cohort_evaluation", outcomes, comparison="pre_post", band=(0.8, 1.25))
+    assert [f["id"] for f in chosen][2:] == ["comparison_group.pre_post.self.leading_change.did"]
     # no reliable-change finding in this comparison: the report's first findings
     chosen = headlines("cohort_evaluation", outcomes, comparison="then_post", band=(0.8, 1.25), limit=2)
     assert chosen == outcomes[:2]

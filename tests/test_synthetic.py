@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -63,11 +64,18 @@ def _read(raw: Path, programme: str, table: str) -> pd.DataFrame:
     return pd.read_csv(raw / programme / f"{table}.csv", dtype=str, keep_default_na=False)
 
 
+def _comparison_ids(raw: Path, programme: str) -> set[str]:
+    people = _read(raw, programme, "participants")
+    return set(people.loc[people["group"] == "comparison", "participant_id"]) if "group" in people else set()
+
+
 @pytest.fixture(scope="module")
 def participants(raw) -> dict[str, pd.DataFrame]:
+    """The programmes' participants (a comparison group's members left out: see the tests at the end)."""
     out = {}
     for prog in PROGRAMMES:
         df = _read(raw, prog, "participants")
+        df = df[~df["participant_id"].isin(_comparison_ids(raw, prog))].drop(columns="group", errors="ignore")
         df["cohort"] = df["cohort"].astype(int)
         df["sessions_attended"] = df["sessions_attended"].astype(int)
         out[prog] = df
@@ -80,6 +88,7 @@ def responses(raw) -> dict[str, pd.DataFrame]:
     out = {}
     for prog in PROGRAMMES:
         df = _read(raw, prog, "responses")
+        df = df[~df["participant_id"].isin(_comparison_ids(raw, prog))]
         df["value"] = pd.to_numeric(df["value"].replace("", np.nan))
         items = item_map(load_instruments(PARAMS, load_programme(PARAMS, prog)))
         df = df.merge(items[["instrument", "item", "scale", "reverse", "low", "high"]], how="left")
@@ -154,7 +163,7 @@ def test_contract_columns(raw):
         assert list(_read(raw, prog, "participants").columns) == [
             "participant_id", "cohort", "sector", "local_authority", "role_level", "framework_area",
             "gender", "age_band", "ethnicity", "disability", "enrolled_on", "status", "sessions_attended",
-        ]  # fmt: skip
+        ] + (["group"] if prog == LTD else [])  # fmt: skip
         assert list(_read(raw, prog, "responses").columns) == [
             "participant_id", "wave", "rater", "instrument", "item", "value", "responded_on",
         ]  # fmt: skip
@@ -463,3 +472,58 @@ def test_no_participant_time_rows_needed_for_ltd_roles(participants):
 def test_ids_look_like_registration_numbers(participants):
     sample = participants[LTD]["participant_id"].iloc[0]
     assert re.fullmatch(r"LTD-2003-\d{4}", sample)
+
+
+# ------------------------------------------------------------------ the comparison group (LtD cohort 3)
+
+
+def test_the_comparison_group_is_cohort_3_of_ltd_only(raw):
+    clp = _read(raw, CLP, "participants")
+    assert "group" not in clp.columns
+    ltd = _read(raw, LTD, "participants")
+    assert set(ltd["group"]) == {"programme", "comparison"}
+    comparison = ltd[ltd["group"] == "comparison"]
+    assert set(comparison["cohort"]) == {"3"} and 58 <= len(comparison) <= 64
+    assert comparison["participant_id"].str.fullmatch(r"LTDC-2005-\d{4}").all()
+    assert (comparison["status"] == "").all() and (comparison["sessions_attended"] == "").all()
+    # appended after every programme row, in both files
+    assert (ltd["group"].iloc[-len(comparison):] == "comparison").all()
+    answers = _read(raw, LTD, "responses")
+    theirs = answers["participant_id"].isin(set(comparison["participant_id"]))
+    assert theirs.iloc[-theirs.sum():].all()
+    # no then-test and no reaction questionnaire: they did not take the programme
+    assert "then" not in set(answers.loc[theirs, "wave"])
+    assert "programme-reaction" not in set(answers.loc[theirs, "instrument"])
+    assert {"pre", "post", "follow_up"} <= set(answers.loc[theirs, "wave"])
+
+
+def test_the_comparison_group_changes_less_than_the_participants(raw):
+    comparison = _comparison_ids(raw, LTD)
+    resp = _read(raw, LTD, "responses")
+    resp["value"] = pd.to_numeric(resp["value"].replace("", np.nan))
+    items = item_map(load_instruments(PARAMS, load_programme(PARAMS, LTD)))
+    resp = resp.merge(items[["instrument", "item", "scale", "reverse", "low", "high"]], how="left")
+    resp["v"] = np.where(resp["reverse"], resp["low"] + resp["high"] - resp["value"], resp["value"])
+    people = _read(raw, LTD, "participants")
+    cohort3 = set(people.loc[people["cohort"] == "3", "participant_id"])
+    change = {}
+    for name, ids in (("programme", cohort3 - comparison), ("comparison", comparison)):
+        wide = _scores(resp[resp["participant_id"].isin(ids) & (resp["rater"] == "self")]).dropna(subset=["pre", "post"])
+        change[name] = (wide["post"] - wide["pre"]).groupby("scale").mean()
+    assert change["comparison"]["leading_change"] < change["programme"]["leading_change"] - 0.1
+    assert (change["comparison"] < change["programme"]).sum() >= 5
+
+
+def test_the_comparison_group_draws_from_its_own_streams(raw, tmp_path, monkeypatch):
+    # without the comparison group, the programme's rows are the same bytes (without the column)
+    import evaluation.data.synthetic.generate as generate
+
+    profile = generate.PROGRAMMES[LTD]
+    monkeypatch.setitem(generate.PROGRAMMES, LTD, dataclasses.replace(profile, comparison={}))
+    synthesise(tmp_path, PARAMS, programmes=[LTD])
+    alone = (tmp_path / "raw" / LTD / "participants.csv").read_text().splitlines()
+    shipped = (raw / LTD / "participants.csv").read_text().splitlines()
+    kept = [line.removesuffix(",programme") for line in shipped[1:] if not line.endswith(",comparison")]
+    assert shipped[0] == alone[0] + ",group" and kept == alone[1:]
+    answers = (raw / LTD / "responses.csv").read_text()
+    assert answers.startswith((tmp_path / "raw" / LTD / "responses.csv").read_text())

@@ -12,6 +12,7 @@ __all__ = [
     "COST_CATEGORIES",
     "EQUITY_DIMENSIONS",
     "FRAMEWORK_AREAS",
+    "GROUPS",
     "MULTIPLICITY_METHODS",
     "PROTECTED",
     "RATERS",
@@ -57,6 +58,10 @@ EQUITY_DIMENSIONS = (
 SECTORS = ("local_authority", "voluntary", "private", "health", "other_public")
 FRAMEWORK_AREAS = ("professional_practice", "political", "strategic", "operational", "academic", "citizen")
 STATUSES = ("completed", "withdrew", "in_progress")
+#: The optional ``group`` column of participants.csv: ``programme`` (the default, also for a blank
+#: cell or an absent column) or ``comparison`` (did not take the programme; answered the same
+#: questionnaires at the same waves, for the comparison-group outcome only).
+GROUPS = ("programme", "comparison")
 COST_CATEGORIES = (
     "needs_assessment",
     "design",

@@ -14,6 +14,7 @@ import pandas as pd
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import read_json, read_processed
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.data.groups import split_groups
 from evaluation.data.ingest import is_up_to_date
 from evaluation.data.params import (
     Cohort,
@@ -36,10 +37,15 @@ class NoCohortDataError(EvaluationError):
 class CohortData:
     """One cohort's processed data (pseudonymised) and its resolved parameters.
 
-    ``participants``, ``responses``, ``scale_scores`` and ``reliability`` hold this cohort
-    only; ``costs`` (all cost lines, including programme-level ones with a blank cohort),
-    ``all_participants`` (every cohort, for apportioning and comparisons), ``workforce`` and
-    ``deflators`` are the programme's.
+    ``participants``, ``responses``, ``scale_scores`` and ``reliability`` hold this cohort's
+    programme participants only; ``costs`` (all cost lines, including programme-level ones with a
+    blank cohort), ``all_participants`` (every cohort's programme participants, for apportioning
+    and comparisons), ``workforce`` and ``deflators`` are the programme's.
+
+    ``comparison_participants`` and ``comparison_scores`` hold the cohort's comparison group
+    (participants.csv ``group`` = ``comparison``; :mod:`evaluation.data.groups`), empty when it has
+    none. Only the comparison-group outcome reads them; every table about participants reads
+    ``participants`` and ``scale_scores``, which never include them.
     """
 
     programme: Programme
@@ -55,6 +61,13 @@ class CohortData:
     all_participants: pd.DataFrame
     items: pd.DataFrame
     processed_manifest: dict = field(default_factory=dict)
+    comparison_participants: pd.DataFrame = field(default_factory=pd.DataFrame)
+    comparison_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def has_comparison_group(self) -> bool:
+        """Whether the cohort has a comparison group with at least one scale score."""
+        return len(self.comparison_participants) > 0 and len(self.comparison_scores) > 0
 
     @property
     def primary_scale(self) -> str | None:
@@ -127,8 +140,16 @@ def load_cohort_data(
     instruments = load_instruments(params_dir, prog)
     folder = processed_dir(data_dir, programme)
     tables = read_processed(folder)
+    everyone, comparison_everyone = split_groups(tables["participants"])
+    outside = set(comparison_everyone["participant_id"])
+    comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
     in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
-                 if name in ("participants", "responses", "scale_scores", "reliability")}
+                 if name in ("responses", "scale_scores", "reliability")}
+    in_cohort["participants"] = everyone[everyone["cohort"] == cohort].reset_index(drop=True)
+    comparison_scores = in_cohort["scale_scores"][in_cohort["scale_scores"]["participant_id"].isin(comparison_ids)]
+    if outside:
+        for name in ("responses", "scale_scores"):
+            in_cohort[name] = in_cohort[name][~in_cohort[name]["participant_id"].isin(outside)].reset_index(drop=True)
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
             f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "
@@ -146,9 +167,11 @@ def load_cohort_data(
         costs=tables["costs"],
         workforce=tables["workforce"],
         deflators=tables["deflators"],
-        all_participants=tables["participants"],
+        all_participants=everyone.reset_index(drop=True),
         items=item_map(instruments),
         processed_manifest=manifest,
+        comparison_participants=comparison_everyone[comparison_everyone["cohort"] == cohort].reset_index(drop=True),
+        comparison_scores=comparison_scores.reset_index(drop=True),
     )
 
 

@@ -6,11 +6,12 @@ there), validates every table lazily, pseudonymises identifiers, scores the ques
 writes, atomically, to ``data/processed/<programme>/``:
 
 ==========================  ===============================================================
-``participants.parquet``    validated participants, ``participant_id`` pseudonymised
+``participants.parquet``    validated participants, ``participant_id`` pseudonymised (with
+                            ``group`` when participants.csv marks a comparison group)
 ``responses.parquet``       validated answers, pseudonymised, with ``cohort``
 ``scale_scores.parquet``    one row per participant × scale × wave × rater (score may be NaN)
 ``reliability.parquet``     Cronbach's alpha (Feldt CI) and omega total per cohort × scale ×
-                            wave × rater
+                            wave × rater (programme participants only)
 ``costs.parquet``           validated cost lines, nominal pounds in their price year
 ``workforce.parquet``       the validated eligible workforce (reference, for equity)
 ``deflators.parquet``       the validated GDP deflators (reference, for real prices)
@@ -44,6 +45,7 @@ from evaluation.core.io import (
 from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
 from evaluation.core.results import ResultDisplay
 from evaluation.core.version import __version__
+from evaluation.data.groups import in_comparison
 from evaluation.data.params import (
     item_map,
     list_cohorts,
@@ -252,7 +254,11 @@ def ingest(
         .sort_values(["what", "cohort", "participant_id", "instrument", "scale", "wave", "rater"], na_position="first")
         .reset_index(drop=True)
     )
-    rel = reliability(kept, items, by=("cohort", "wave", "rater"))
+    # decision 3: reliability describes the programme's participants; a comparison group's answers
+    # are scored (for the comparison-group outcome) but never enter the participants' alpha
+    comparison_ids = set(participants.loc[in_comparison(participants), "participant_id"])
+    rel = reliability(kept[~kept["participant_id"].isin(comparison_ids)] if comparison_ids else kept, items,
+                      by=("cohort", "wave", "rater"))
     costs = valid.costs.reset_index(drop=True)
 
     outputs = {
@@ -283,6 +289,9 @@ def ingest(
         "decisions": {
             "wave_not_in_cohort_parameters": "answers at a wave the cohort's parameters do not list are not scored",
             "min_answered": "a scale is scored only when the instrument's minimum share of its items is answered",
+            **({"comparison_group": "members of a comparison group (participants.csv `group` = comparison) are "
+                                    "scored, but left out of reliability and of every table about participants"}
+               if comparison_ids else {}),
         },
         "outputs": [],
     }

@@ -21,6 +21,7 @@ from evaluation.core.vocabulary import (
     COST_CATEGORIES,
     EQUITY_DIMENSIONS,
     FRAMEWORK_AREAS,
+    GROUPS,
     PROTECTED,
     RATERS,
     ROLE_LEVELS,
@@ -62,6 +63,7 @@ class Participants(pa.DataFrameModel):
     enrolled_on: Series[pa.DateTime] = pa.Field(nullable=False)
     status: Series[str] = pa.Field(nullable=False, isin=STATUSES)
     sessions_attended: Optional[Series[_Int]] = pa.Field(nullable=True, ge=0)
+    group: Optional[Series[str]] = pa.Field(nullable=True, isin=GROUPS)
 
 
 class Responses(pa.DataFrameModel):
@@ -141,6 +143,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
         "enrolled_on": "date",
         "status": "text",
         "sessions_attended": "int",
+        "group": "text",
     },
     "responses": {
         "participant_id": "text",
@@ -172,7 +175,7 @@ COLUMN_TYPES: dict[str, dict[str, str]] = {
 
 #: Optional columns, and the value an absent optional column takes (None = stays absent).
 OPTIONAL_COLUMNS: dict[str, dict[str, object]] = {
-    "participants": {c: None for c in (*PROTECTED, "sessions_attended")},
+    "participants": {c: None for c in (*PROTECTED, "sessions_attended", "group")},
     "responses": {"rater": "self", "responded_on": None},
     "costs": {"description": None},
     "workforce": {"population": "all_staff"},

@@ -19,6 +19,7 @@ import pandera.pandas as pa
 
 from evaluation.core.errors import DataValidationError, Failure
 from evaluation.core.vocabulary import PROTECTED
+from evaluation.data.groups import PROGRAMME, group_failures, in_comparison, schema_view
 from evaluation.data.params import Instrument, Programme
 from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS, SCHEMAS
 
@@ -381,7 +382,8 @@ def validate_programme(
     typed: dict[str, pd.DataFrame] = {}
     for table in ("participants", "responses", "costs"):
         frame, parse_failures = parse_table(raw[table], table, files[table])
-        failures += parse_failures + check_schema(frame, table, files[table], skip=parse_failures, raw=raw[table])
+        checked = schema_view(frame) if table == "participants" else frame
+        failures += parse_failures + check_schema(checked, table, files[table], skip=parse_failures, raw=raw[table])
         typed[table] = frame
     p, r, c = typed["participants"], typed["responses"], typed["costs"]
     pf, rf, cf = files["participants"], files["responses"], files["costs"]
@@ -423,6 +425,7 @@ def validate_programme(
                                     "'-', full-width digits, a zero-width space)", tuple(p.loc[clash, "participant_id"])))
 
     failures += _future_dates(p, "enrolled_on", pf)
+    failures += group_failures(p, pf)
 
     # responses ---------------------------------------------------------------------------
     answer_key = ["participant_id", "wave", "rater", "instrument", "item"]
@@ -477,7 +480,7 @@ def validate_programme(
 
     # costs -------------------------------------------------------------------------------
     if "cohort" in c and "cohort" in p:
-        failures += _isin_rule(c, "cohort", set(p["cohort"].dropna()), cf,
+        failures += _isin_rule(c, "cohort", set(p.loc[~in_comparison(p), "cohort"].dropna()), cf,
                                f"a cohort that has participants in {pf}, or blank for a programme-level cost")
     if "price_year" in c and len(deflators):
         years = set(deflators["year"].dropna())
@@ -492,4 +495,9 @@ def validate_programme(
     for column in PROTECTED:
         if column in participants:
             participants[column] = participants[column].fillna(NOT_RECORDED)
+    if "group" in participants:  # kept only when someone is in a comparison group, so that a column of
+        # `programme` and blanks gives the same processed data as no column at all
+        participants["group"] = participants["group"].fillna(PROGRAMME)
+        if not in_comparison(participants).any():
+            participants = participants.drop(columns="group")
     return ValidatedProgramme(participants=participants, responses=r.copy(), costs=c.copy())

@@ -88,12 +88,14 @@ def report_title(cohort_name: str, heading: str | None, fallback: str) -> str:
 
 
 def _outcome_headlines(findings: list[dict], comparison: str, band: tuple[float, float]) -> list[dict]:
-    """The primary scale's mean change and the share who reliably improved, in the first comparison."""
+    """The primary scale's mean change and the share who reliably improved, in the first comparison
+    (and, with a comparison group, the difference between the groups' changes)."""
     by_id = {f["id"]: f for f in findings}
     for found in findings:
         if fnmatchcase(found["id"], f"outcomes.{comparison}.self.*.reliably_improved"):
             scale = found["id"].split(".")[3]
-            return [f for f in (by_id.get(f"outcomes.{comparison}.self.{scale}.mean_change"), found) if f]
+            return [f for f in (by_id.get(f"outcomes.{comparison}.self.{scale}.mean_change"), found,
+                                by_id.get(f"comparison_group.{comparison}.self.{scale}.did")) if f]
     return []
 
 

@@ -111,6 +111,10 @@ HEADERS: dict[str, str] = {
     "view": "Cash or economic", "share_of_cash": "Share of cash cost", "reason": "Why this range",
     "citation": "Source", "price_year_basis": "Price year from", "cash_cost_per_enrolled": "Cash cost per place",
     "cost_per_enrolled_with_time": "Economic cost per place",
+    # the comparison-group table
+    "n_programme": "Participants with both scores", "n_comparison": "Comparison group with both scores",
+    "mean_change_programme": "Mean change (participants)", "mean_change_comparison": "Mean change (comparison group)",
+    "did": "Difference in mean change", "d_ppc2": "d_ppc2",
 }
 
 #: Labels that depend on the column: a dimension called ``local_authority`` is the council area,

@@ -19,6 +19,11 @@ import pandas as pd
 
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
+from evaluation.reports.comparison_group import (
+    DESIGN_LABEL_SINGLE_GROUP,
+    comparison_group_table,
+    design_label,
+)
 from evaluation.reports.disclosure_plan import (
     BREAKDOWN_DIMENSIONS,
     DisclosurePlan,
@@ -37,6 +42,7 @@ __all__ = [
     "DESIGN_LABEL",
     "PUBLISHED",
     "build",
+    "design_label",
     "effect_size_text",
     "outcome_findings",
     "outcome_summary",
@@ -45,12 +51,9 @@ __all__ = [
     "reliability_table",
 ]
 
-#: The design, in the words of the report's methods section (the summary says it in plain words).
-DESIGN_LABEL = (
-    "Single-group before-and-after design without a comparison group: Maryland Scientific "
-    "Methods Scale level 1. The results describe change in the people who took part; they do "
-    "not show that the programme caused it."
-)
+#: The design without a comparison group, in the words of the report's methods section (the summary
+#: says it in plain words); with one, :func:`design_label` gives level 3's words.
+DESIGN_LABEL = DESIGN_LABEL_SINGLE_GROUP
 
 
 def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float) -> pd.DataFrame:
@@ -171,7 +174,9 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         ``outcomes`` (CONTRACT columns), ``reliability``, ``attrition`` (flow and baseline
         comparison), ``mixed_model`` (three or more waves), ``response_shift`` (with a then-test),
         ``reaction`` (scales answered once), ``breakdowns`` (by sector, role level and framework
-        area, after disclosure control) and ``notes`` (warnings about degenerate data).
+        area, after disclosure control), ``comparison_group`` (only when the cohort has a comparison
+        group: :func:`~evaluation.reports.comparison_group.comparison_group_table`) and ``notes``
+        (warnings about degenerate data).
     """
     coh = data.cohort
     info = scale_info(data)
@@ -212,6 +217,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
                               .agg(n="count", mean="mean", sd="std").reset_index())
     plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
     tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level))
+    if data.has_comparison_group:
+        tables["comparison_group"] = collect_warnings(notes, "comparison_group", lambda: comparison_group_table(data))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()
     return tables
 
@@ -219,7 +226,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
 #: The file (``tables/<name>.csv``) under which the report notebook publishes each table.
 PUBLISHED = {"outcomes": "outcomes", "reliability": "reliability", "attrition": "attrition",
              "mixed_model": "mixed_model", "response_shift": "response_shift", "reaction": "reaction",
-             "breakdowns": "breakdowns", "notes": "notes"}
+             "breakdowns": "breakdowns", "comparison_group": "comparison_group", "notes": "notes"}
 
 
 def build(data: CohortData) -> ReportResult:

@@ -20,6 +20,12 @@ import pandas as pd
 from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
+from evaluation.reports.comparison_group import (
+    DESIGN_PLAIN_COMPARISON,
+    comparison_group_findings,
+    comparison_group_paragraph,
+    design_level,
+)
 from evaluation.reports.findings import Finding
 from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
@@ -102,7 +108,9 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     Ids: ``outcomes.<comparison>.<rater>.<scale>.mean_change``, ``...d_z`` and ``...g_av`` for
     every row of the outcomes table; ``outcomes.<comparison>.<rater>.<scale>.reliably_improved``
     for the primary scale; ``attrition.scored_both``; ``response_shift.<scale>`` for the primary
-    scale.
+    scale; with a comparison group, ``comparison_group.<comparison>.<rater>.<scale>.did`` and
+    ``...d_ppc2`` for the primary scale
+    (:func:`~evaluation.reports.comparison_group.comparison_group_findings`).
     """
     titles = data.titles
     pct = int(round(data.cohort.confidence_level * 100))
@@ -162,7 +170,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
                 f"then-test is {r['mean_shift']:+.2f} points ({pct}% CI {r['ci_low']:+.2f} to {r['ci_high']:+.2f}).",
                 r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}-{high:g})", "response_shift",
             ))
-    return out
+    return out + comparison_group_findings(tables, data)
 
 
 class _MarkdownTitles(dict):
@@ -263,7 +271,8 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     Paragraphs (each opens with a bold heading): who took part; reaction (level 1); what changed
     by participants' own ratings and by line managers' (levels 2 and 3; each scale's verdict and
     the interval beside it from :mod:`~evaluation.reports.verdicts`); how many changed by more
-    than measurement error; durability at follow-up; hindsight (then-test); who dropped out; how
+    than measurement error; durability at follow-up; beside a comparison group (when there is
+    one); hindsight (then-test); who dropped out; how
     sure we are; what the data cannot show (level 4); the limits of the design. Changes are in
     points on the scale, reliable change in % of participants.
     """
@@ -316,6 +325,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
                   f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)]
     follow_up = _follow_up(out, data, titles, ranges, alpha)
     lines += follow_up
+    lines += comparison_group_paragraph(tables, data, titles)
     primary = data.primary_scale
     shift = tables.get("response_shift")
     if shift is not None and len(shift):
@@ -354,7 +364,8 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
             " No questionnaire some months after the programme (follow-up) has scores to compare, so whether "
             "the change lasted cannot be judged."),
         "",
-        f"**Limits of the design.** {DESIGN_PLAIN} Self-ratings can move because people's standards change"
+        f"**Limits of the design.** {DESIGN_PLAIN_COMPARISON if design_level(tables) == 3 else DESIGN_PLAIN} "
+        "Self-ratings can move because people's standards change"
         + (" (see Hindsight)" if shift is not None and len(shift) else "")
         + ", and people who left the programme are not in the before-and-after comparison.",
     ]

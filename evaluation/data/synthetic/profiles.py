@@ -29,6 +29,19 @@ class CostLine:
 
 
 @dataclass(frozen=True)
+class ComparisonGroup:
+    """A synthetic comparison group for one cohort: similar staff who did not take the programme.
+
+    They are drawn like the cohort's participants (same sectors, roles, areas, waves) from their
+    own random streams, under ``prefix``, with each scale's mean gain scaled by ``gain_share``.
+    """
+
+    size: tuple[int, int]  # inclusive range of group sizes
+    prefix: str
+    gain_share: float  # their mean gain on each scale, as a share of the programme group's
+
+
+@dataclass(frozen=True)
 class Profile:
     """How one programme's synthetic participants, answers and costs are drawn."""
 
@@ -59,6 +72,8 @@ class Profile:
     follow_up_nonresponse: tuple[float, float]
     costs: tuple[CostLine, ...] = field(default=())
     cost_growth: float = 0.03  # nominal growth of cost lines per cohort year
+    #: cohort → its comparison group (most cohorts have none)
+    comparison: dict[int, ComparisonGroup] = field(default_factory=dict)
 
 
 _GENDER: Choices = (
@@ -144,6 +159,9 @@ PROGRAMMES: dict[str, Profile] = {
             CostLine("evaluation", "Pre/post questionnaires and line-manager survey administration",
                      6_500.00, "fixed"),
         ),
+        # cohort 3 only: managers from the same employers who were not (yet) given a place, asked
+        # the same questionnaires at the same waves; they change by a quarter of the participants' gain
+        comparison={3: ComparisonGroup(size=(58, 64), prefix="LTDC", gain_share=0.25)},
     ),
     "collaborative-leadership": Profile(
         prefix="CLP",
@@ -219,7 +237,8 @@ _LINE_MANAGER_NEVER = 0.18
 _LINE_MANAGER_MISS_PRE = 0.05
 _LINE_MANAGER_MISS_POST = 0.12
 
-_TABLES = {"participants": 1, "responses": 2, "costs": 3, "items": 4}
+_TABLES = {"participants": 1, "responses": 2, "costs": 3, "items": 4, "comparison_participants": 5,
+           "comparison_responses": 6}
 
 
 def _rng(seed: int, programme: str, table: str, cohort: int = 0) -> np.random.Generator:

@@ -1,0 +1,275 @@
+"""The comparison-group outcome of a cohort report: its table, findings, summary paragraph and design label.
+
+When participants.csv marks a comparison group for the cohort (``group`` = ``comparison``;
+:mod:`evaluation.data.groups`), the outcomes report adds ``comparison_group.csv``: per scale ×
+comparison × rater, the programme's and the comparison group's pairs, the difference between
+their mean changes (difference-in-differences, Welch interval) and Morris's (2008) d_ppc2 with
+its interval (:func:`evaluation.stats.outcomes.comparison_group_change`). The design then rises
+to Maryland Scientific Methods Scale level 3 (a comparison group that was not randomised);
+without one it stays level 1. Comparison members enter nothing else.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.vocabulary import COMPARISONS
+from evaluation.data.cohort import CohortData, scale_info
+from evaluation.reports.findings import Finding
+from evaluation.stats import outcomes as oc
+
+__all__ = [
+    "COMPARISON_GROUP_TABLE_COLUMNS",
+    "DESIGN_LABEL_COMPARISON",
+    "DESIGN_LABEL_SINGLE_GROUP",
+    "DESIGN_PLAIN_COMPARISON",
+    "comparison_group_findings",
+    "comparison_group_paragraph",
+    "comparison_group_table",
+    "design_label",
+    "design_level",
+]
+
+#: The single-group design, in the words of the report's methods section.
+DESIGN_LABEL_SINGLE_GROUP = (
+    "Single-group before-and-after design without a comparison group: Maryland Scientific "
+    "Methods Scale level 1. The results describe change in the people who took part; they do "
+    "not show that the programme caused it."
+)
+#: The design with a comparison group, in the words of the report's methods section.
+DESIGN_LABEL_COMPARISON = (
+    "Before-and-after design with a comparison group that was not randomised: Maryland Scientific "
+    "Methods Scale level 3. The programme's effect is estimated as the difference between the two "
+    "groups' mean changes (difference-in-differences, with a Welch interval) and as Morris's (2008) "
+    "d_ppc2. Because the groups were not formed at random, the estimate can still be biased by "
+    "selection: the people who took part may differ from those who did not in ways that also "
+    "affect how they change."
+)
+#: The design with a comparison group, in plain words (the commissioners' summary).
+DESIGN_PLAIN_COMPARISON = (
+    "Participants were compared with a group of similar staff who did not take part and answered the "
+    "same questionnaires at the same times, but the two groups were not formed at random. The difference "
+    "between the groups' changes is a better guide to what the programme did than the participants' "
+    "change alone, but it can still reflect how the groups differed from the start (for example, who "
+    "chose, or was chosen, to take part), so it does not prove that the programme caused the change."
+)
+
+#: Columns of ``comparison_group.csv``.
+COMPARISON_GROUP_TABLE_COLUMNS = (
+    "scale", "kirkpatrick_level", "comparison", "rater", "n_programme", "n_comparison",
+    "mean_change_programme", "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "did_se",
+    "did_df", "did_p_value", "did_method", "d_ppc2", "d_ppc2_ci_low", "d_ppc2_ci_high", "confidence_level",
+    "suppressed",
+)  # fmt: skip
+_STATISTICS = ("mean_change_programme", "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "did_se",
+               "did_df", "did_p_value", "d_ppc2", "d_ppc2_ci_low", "d_ppc2_ci_high")
+
+
+def _pairs(scores: pd.DataFrame, scale: str, rater: str, earlier: str, later: str) -> pd.DataFrame:
+    """Scores at both waves, one row per participant (columns ``earlier``, ``later``)."""
+    rows = scores[(scores["scale"] == scale) & (scores["rater"] == rater) & scores["wave"].isin([earlier, later])]
+    wide = rows.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
+    if earlier not in wide or later not in wide:
+        return pd.DataFrame(columns=[earlier, later])
+    return wide[[earlier, later]].dropna().sort_index()
+
+
+def comparison_group_table(data: CohortData) -> pd.DataFrame:
+    """The published ``comparison_group`` table: programme against comparison group, per scale × comparison × rater.
+
+    Rows: every scale of Kirkpatrick level 2 or above, every comparison of the cohort's
+    parameters except ``then_post`` (the then-test is about the programme, which the comparison
+    group did not take), every rater with pairs in both groups. A side with 1 to
+    threshold − 1 pairs withholds that side's count and every statistic of the row
+    (``suppressed`` = ``primary``); zero pairs on a side leave no row.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`COMPARISON_GROUP_TABLE_COLUMNS`; empty when the cohort has no comparison group.
+        A statistic the pairs cannot give is NaN with a
+        :class:`~evaluation.core.errors.DegenerateDataWarning` naming the scale, comparison and rater.
+
+    Notes
+    -----
+    Each row is :func:`evaluation.stats.outcomes.comparison_group_change` on the programme's
+    and the comparison group's complete pairs: DiD = mean change (programme) − mean change
+    (comparison), Welch's two-sample t interval on the change scores; d_ppc2 (Morris 2008,
+    eqs. 8 and 25) with its normal-theory interval, at the cohort's confidence level.
+
+    Examples
+    --------
+    >>> from evaluation.data.cohort import load_cohort_data
+    >>> table = comparison_group_table(load_cohort_data("leading-to-deliver", 3))  # doctest: +SKIP
+    >>> table.columns[:6].tolist()  # doctest: +SKIP
+    ['scale', 'kirkpatrick_level', 'comparison', 'rater', 'n_programme', 'n_comparison']
+    """
+    if not data.has_comparison_group:
+        return pd.DataFrame(columns=list(COMPARISON_GROUP_TABLE_COLUMNS))
+    coh = data.cohort
+    threshold = coh.disclosure_threshold
+    info = scale_info(data)
+    raters = sorted(set(data.comparison_scores["rater"].dropna()), key=lambda r: (r != "self", r))
+    rows = []
+    for comparison in (c for c in coh.comparisons if c != "then_post"):
+        earlier, later = COMPARISONS[comparison]
+        for scale in (s for s in info.index if info.loc[s, "kirkpatrick_level"] >= 2):
+            for rater in raters:
+                treated = _pairs(data.scale_scores, scale, rater, earlier, later)
+                control = _pairs(data.comparison_scores, scale, rater, earlier, later)
+                n_t, n_c = len(treated), len(control)
+                if n_t == 0 or n_c == 0:
+                    continue
+                small_t, small_c = n_t < threshold, n_c < threshold
+                row = {"scale": scale, "kirkpatrick_level": int(info.loc[scale, "kirkpatrick_level"]),
+                       "comparison": comparison, "rater": rater,
+                       "n_programme": pd.NA if small_t else n_t, "n_comparison": pd.NA if small_c else n_c,
+                       "did_method": "welch", "confidence_level": coh.confidence_level,
+                       "suppressed": "primary" if small_t or small_c else ""}
+                if small_t or small_c:
+                    row.update(dict.fromkeys(_STATISTICS, np.nan))
+                else:
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
+                        res = oc.comparison_group_change(
+                            treated[earlier].to_numpy(), treated[later].to_numpy(),
+                            control[earlier].to_numpy(), control[later].to_numpy(),
+                            confidence_level=coh.confidence_level)
+                    for w in caught:  # said again with the row it is about (the report lists them as notes)
+                        warnings.warn(f"comparison group, scale {scale!r}, {comparison}, rater {rater!r}: {w.message}",
+                                      w.category, stacklevel=2)
+                    row.update({"mean_change_programme": res.mean_change_treated,
+                                "mean_change_comparison": res.mean_change_comparison, "did": res.did,
+                                "did_ci_low": res.did_ci_low, "did_ci_high": res.did_ci_high, "did_se": res.did_se,
+                                "did_df": res.did_df, "did_p_value": res.did_p_value, "d_ppc2": res.d_ppc2,
+                                "d_ppc2_ci_low": res.d_ppc2_ci_low, "d_ppc2_ci_high": res.d_ppc2_ci_high})
+                rows.append(row)
+    table = pd.DataFrame(rows, columns=list(COMPARISON_GROUP_TABLE_COLUMNS))
+    for column in ("n_programme", "n_comparison"):
+        table[column] = table[column].astype("Int64")
+    return table
+
+
+def _published(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    table = tables.get("comparison_group")
+    if table is None or not len(table):
+        return pd.DataFrame(columns=list(COMPARISON_GROUP_TABLE_COLUMNS))
+    return table[(table["suppressed"] == "") & table["did"].notna()]
+
+
+def design_level(tables: Mapping[str, pd.DataFrame]) -> int:
+    """The Maryland Scientific Methods Scale level of the design: 3 with a published comparison, else 1.
+
+    Level 3 needs a comparison group whose difference-in-differences is published (at least one
+    row of ``comparison_group`` not withheld); a comparison group too small to report leaves
+    the design at level 1.
+
+    Examples
+    --------
+    >>> design_level({})
+    1
+    >>> design_level({"comparison_group": pd.DataFrame({"did": [0.2], "suppressed": [""]})})
+    3
+    """
+    return 3 if len(_published(tables)) else 1
+
+
+def design_label(tables: Mapping[str, pd.DataFrame]) -> str:
+    """The design label of the methods section: :data:`DESIGN_LABEL_COMPARISON` at level 3, else the single group's."""
+    return DESIGN_LABEL_COMPARISON if design_level(tables) == 3 else DESIGN_LABEL_SINGLE_GROUP
+
+
+def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortData) -> list[Finding]:
+    """Findings of the comparison-group table for the primary scale, with stable ids.
+
+    Ids: ``comparison_group.<comparison>.<rater>.<scale>.did`` and ``...d_ppc2`` for every
+    published row of the primary scale (none without a comparison group).
+    """
+    rows = _published(tables)
+    rows = rows[rows["scale"] == data.primary_scale]
+    pct = int(round(data.cohort.confidence_level * 100))
+    title = data.titles.get(data.primary_scale, data.primary_scale)
+    inst = next((i for i in data.instruments.values() if data.primary_scale in i.scales), None)
+    low, high = inst.response_range if inst else (1, 5)
+    out = []
+    for r in rows.itertuples(index=False):
+        key = f"comparison_group.{r.comparison}.{r.rater}.{r.scale}"
+        who = "self-rated" if r.rater == "self" else f"rated by {r.rater.replace('_', ' ')}s"
+        waves = " to ".join(w.replace("_", "-") for w in COMPARISONS[r.comparison])
+        out.append(Finding(
+            f"{key}.did",
+            f"{title} ({who}), {waves}: participants changed by {_signed(r.mean_change_programme)} points and the "
+            f"comparison group by {_signed(r.mean_change_comparison)}; difference in change {_signed(r.did)} ({pct}% "
+            f"CI {_signed(r.did_ci_low)} to {_signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
+            "comparison group not randomised).",
+            r.did, r.did_ci_low, r.did_ci_high, f"scale points ({low:g}-{high:g})", "comparison_group",
+        ))
+        out.append(Finding(
+            f"{key}.d_ppc2",
+            f"Standardised difference in change in {title} ({who}), {waves}, against the comparison group: "
+            f"d_ppc2 {r.d_ppc2:.2f} ({pct}% CI {r.d_ppc2_ci_low:.2f} to {r.d_ppc2_ci_high:.2f}).",
+            r.d_ppc2, r.d_ppc2_ci_low, r.d_ppc2_ci_high,
+            "d_ppc2 (difference in mean change / pooled pre-test SD, bias-corrected; Morris 2008)",
+            "comparison_group",
+        ))
+    return out
+
+
+def _signed(x: float) -> str:
+    """Two decimals with a sign, without a minus sign on zero."""
+    text = f"{x:+.2f}"
+    return "+0.00" if text == "-0.00" else text
+
+
+def _rose(change: float) -> str:
+    """"rose by 0.31 points", "fell by 0.02 points", or "did not change" (as shown, two decimals)."""
+    shown = round(change, 2)
+    return f"rose by {shown:.2f} points" if shown > 0 else (
+        f"fell by {abs(shown):.2f} points" if shown < 0 else "did not change")
+
+
+def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortData,
+                               titles: Mapping[str, str]) -> list[str]:
+    """The summary's paragraph on the comparison group (Markdown lines; empty without one).
+
+    ``titles`` are the scales' titles, already safe in Markdown.
+
+    Says, for the primary scale's self-ratings over the first comparison, how much participants'
+    and the comparison group's scores changed, the difference and its interval, in plain words;
+    or that the comparison group is too small to report.
+    """
+    table = tables.get("comparison_group")
+    if table is None or not len(table):
+        return []
+    coh = data.cohort
+    first = next((c for c in coh.comparisons if c != "then_post"), None)
+    primary = data.primary_scale
+    rows = table[(table["scale"] == primary) & (table["rater"] == "self") & (table["comparison"] == first)]
+    lead = "**Beside a comparison group.** "
+    if not len(rows):
+        return []
+    r = rows.iloc[0]
+    if r["suppressed"] or pd.isna(r["did"]):
+        return ["", lead + "A group of staff who did not take part answered the same questionnaires, but too few of "
+                f"them (fewer than {coh.disclosure_threshold}) have scores at both times to report a comparison."]
+    pct = int(round(coh.confidence_level * 100))
+    earlier, later = COMPARISONS[first]
+    name = str(titles.get(primary, primary)).lower()
+    if r["did_ci_low"] > 0:
+        verdict = "so participants' scores rose clearly more than the comparison group's"
+    elif r["did_ci_high"] < 0:
+        verdict = "so participants' scores rose clearly less than the comparison group's"
+    else:
+        verdict = "the range includes no difference, so the data cannot tell the two groups' changes apart"
+    when = {"pre": "before the programme"}.get(earlier, earlier)
+    until = {"post": "the end of the programme", "follow_up": "follow-up"}.get(later, later)
+    return ["", lead + f"{int(r['n_comparison'])} staff who did not take the programme answered the same "
+            f"questionnaires at the same times and have scores both {when} and at {until}. On {name}, "
+            f"participants' own ratings {_rose(r['mean_change_programme'])} on average and the comparison group's "
+            f"{_rose(r['mean_change_comparison'])}: a difference of {_signed(r['did'])} points ({pct}% confidence "
+            f"interval {_signed(r['did_ci_low'])} to {_signed(r['did_ci_high'])}), {verdict}. The comparison group was not "
+            "chosen at random (see Limits of the design)."]
