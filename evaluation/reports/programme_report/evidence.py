@@ -258,7 +258,10 @@ def evidence_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) ->
     level_3, with_group = design_level(data)
     design = (f"Maryland level {level_3}: " + ("a comparison group in every cohort" if level_3 == 3 else
               "before and after, without a comparison group" + (
-                  f" (cohort(s) {', '.join(map(str, with_group))} have one)" if with_group else "")))
+                  f" in the pooled estimates (cohort{'s' if len(with_group) > 1 else ''} "
+                  f"{', '.join(map(str, with_group))} {'have' if len(with_group) > 1 else 'has'} one: see "
+                  f"{'their reports' if len(with_group) > 1 else 'its report'} for the difference from it)"
+                  if with_group else "")))
     rows = [
         {"question": "successful", "design": design, **_successful(tables, data, level_3)},
         {"question": "blockages", "design": design, **_blockages(tables, data)},

@@ -1,0 +1,76 @@
+"""The evidence summary against the policy's questions: every sentence true of the table it reads."""
+
+from __future__ import annotations
+
+import re
+import warnings
+
+import pytest
+
+from evaluation.data.programme import load_programme_data
+from evaluation.reports.programme_report import build
+from evaluation.reports.programme_report.evidence import EVIDENCE_COLUMNS, QUESTIONS, design_level
+
+
+@pytest.fixture(scope="module")
+def ltd():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_programme_data("leading-to-deliver")
+        return data, build(data)
+
+
+def test_one_row_per_policy_question_with_every_column(ltd):
+    _, report = ltd
+    table = report.tables["evidence_summary"]
+    assert list(table.columns) == EVIDENCE_COLUMNS
+    assert table["question"].tolist() == list(QUESTIONS)
+    assert (table[["finding", "strength", "would_strengthen"]].map(len) > 0).all().all()
+
+
+def test_the_successful_finding_quotes_the_pooled_table(ltd):
+    data, report = ltd
+    pooled = report.tables["pooled_outcomes"]
+    row = pooled[(pooled["scale"] == "leading_change") & (pooled["rater"] == "self")
+                 & (pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")].iloc[0]
+    finding = report.tables["evidence_summary"].set_index("question").loc["successful", "finding"]
+    assert f"{row['estimate']:+.2f} points pooled over {int(row['k'])} cohorts" in finding
+    assert f"CI {row['ci_low']:+.2f} to {row['ci_high']:+.2f}" in finding
+
+
+def test_strength_follows_the_documented_rule(ltd):
+    data, report = ltd
+    level, with_group = design_level(data)
+    assert level == 1 and with_group == [3]  # the shipped comparison group is in cohort 3 only
+    row = report.tables["evidence_summary"].set_index("question").loc["successful"]
+    # consistent (prediction interval above zero) and line managers clear, but level 1: moderate
+    assert row["strength"].startswith("moderate")
+    assert "cohort 3 has one" in row["design"]
+    assert "Maryland level 3" in row["would_strengthen"]
+
+
+def test_every_group_named_as_blocked_is_blocked_in_the_table(ltd):
+    _, report = ltd
+    finding = report.tables["evidence_summary"].set_index("question").loc["blockages", "finding"]
+    where = report.tables["where_it_works"]
+    named = re.findall(r"([a-z ]+?) \((?:line managers'|participants' own) ratings\)", finding.split("for: ")[-1])
+    blocked = where[where["blocked"].fillna("").astype(str).str.len() > 0]
+    assert named
+    from evaluation.reports.programme_report.where import group_words
+    words = {group_words(r.dimension, r.category) for r in blocked.itertuples()}
+    assert {n.strip() for n in named} <= words
+
+
+def test_the_costs_finding_is_the_programme_row(ltd):
+    _, report = ltd
+    costs = report.tables["cost_trends"]
+    row = costs[costs["level"] == "programme"].iloc[0]
+    finding = report.tables["evidence_summary"].set_index("question").loc["costs", "finding"]
+    assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver" in finding
+
+
+def test_no_recommendation_is_made(ltd):
+    _, report = ltd
+    text = report.summaries["evidence"].lower()
+    assert not re.search(r"\b(should|recommend(?:ed|s)?|we advise)\b", text.replace("whether to continue", ""))
+    assert "for the commissioners to decide" in text
