@@ -60,7 +60,7 @@ def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Se
     Parameters
     ----------
     known, lines, lower, upper
-        As for :func:`count_intervals`.
+        As for :func:`evaluation.stats.disclosure.attack.count_intervals`.
     cells : sequence of int
         The cells to test (a known cell gives its value).
     within : (float, float), optional
@@ -79,7 +79,7 @@ def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Se
     Notes
     -----
     First every cell that is the only unknown of a line is filled in, until none is. Then, as
-    :func:`determined`, with an integer programme (scipy ``milp``, HiGHS) in place of the
+    :func:`evaluation.stats.disclosure.attack.determined`, with an integer programme (scipy ``milp``, HiGHS) in place of the
     linear one: two whole-number tables found for random objectives that differ in a cell prove
     that the reader cannot work it out; each remaining cell gets its own integer minimum and
     maximum. Exact where the constraints are not totally unimodular (a table crossed with
