@@ -50,12 +50,9 @@ versions: a different commit or version is itself a named difference.
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import (
@@ -66,7 +63,7 @@ from evaluation.core.io import (
 )
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir
 from evaluation.data.params import DEFAULT_DISCLOSURE_THRESHOLD, load_cohort
-from evaluation.publish.disclosure_audit import audit_folder
+from evaluation.publish.disclosure_audit import DifferencingAudit, audit_folder
 from evaluation.publish.notebook_check import (
     HOST_PARAMETERS,
     SANITIZE,
@@ -77,6 +74,11 @@ from evaluation.publish.notebook_check import (
     sanitize_patterns,
 )
 from evaluation.publish.pipeline import build_report, prepare_data
+from evaluation.publish.report_checks import (
+    VOLATILE_MANIFEST_FIELDS,
+    compare_findings,
+    compare_manifest,
+)
 
 __all__ = [
     "HOST_PARAMETERS",
@@ -86,17 +88,10 @@ __all__ = [
     "VOLATILE_NOTEBOOK_METADATA",
     "VerifyResult",
     "derive_findings",
+    "run_checks",
     "sanitize_patterns",
     "verify",
 ]
-
-#: Relative tolerance when comparing re-derived finding values (reports are deterministic; this
-#: only absorbs the last bit of floating-point formatting).
-TOLERANCE = 1e-12
-#: Manifest fields that legitimately differ between two builds of the same report: when it was
-#: built. Not compared; the rebuild reuses the published ``started_at`` for the HTML footer's date.
-VOLATILE_MANIFEST_FIELDS = ("started_at", "finished_at")
-
 
 def _findings_functions() -> dict[str, Callable]:
     """Notebook name → function(CohortData) returning that notebook's findings."""
@@ -127,14 +122,6 @@ def derive_findings(programme: str, cohort: int, *, data_dir: Path, params_dir: 
     return json.loads(json.dumps(sorted(findings, key=lambda f: f["id"])))
 
 
-def _same_number(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
-        return True
-    return math.isclose(a, b, rel_tol=TOLERANCE, abs_tol=TOLERANCE)
-
-
 def _resolve(path: str, data_dir: Path, params_dir: Path) -> Path:
     head, _, rest = path.partition("/")
     if head == "data":
@@ -160,9 +147,8 @@ def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_d
     return all_match
 
 
-def _check_disclosure(result: VerifyResult, folder: Path, threshold: int) -> None:
-    """The differencing audit (:mod:`evaluation.publish.disclosure_audit`) on the published tables themselves."""
-    audit = audit_folder(folder, threshold=threshold)
+def _check_disclosure(result: VerifyResult, audit: DifferencingAudit, threshold: int) -> None:
+    """The differencing audit's result (:mod:`evaluation.publish.disclosure_audit`) as verdict lines."""
     for problem in audit.problems:
         result.failed(f"disclosure: {problem}")
     if audit.ok:
@@ -192,64 +178,6 @@ def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
         result.passed(f"files: all {len(recorded)} published files match the manifest")
 
 
-# --------------------------------------------------------------------------- the manifest
-
-
-def _flatten(value: Any, key: str = "") -> Iterator[tuple[str, Any]]:
-    """``(dotted key, value)`` for every leaf of a manifest; a list of records with a ``path``
-    is keyed by it (``outputs[tables/outcomes.csv].sha256``), a list of plain values is a leaf."""
-    if isinstance(value, dict) and value:
-        for name in sorted(value):
-            yield from _flatten(value[name], f"{key}.{name}" if key else str(name))
-    elif isinstance(value, list) and any(isinstance(v, dict) for v in value):
-        seen: dict[str, int] = {}
-        for index, item in enumerate(value):
-            label = str(item.get("path", index)) if isinstance(item, dict) else str(index)
-            seen[label] = seen.get(label, 0) + 1
-            label += f" (again, {seen[label]})" if seen[label] > 1 else ""
-            rest = {k: v for k, v in item.items() if k != "path"} if isinstance(item, dict) else item
-            yield from _flatten(rest, f"{key}[{label}]")
-    else:
-        yield key, value
-
-
-def _shown(value: Any) -> str:
-    if isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value):
-        return value[:12] + "…"
-    return repr(value)
-
-
-def _is_notebook_hash(key: str) -> bool:
-    return key.startswith("outputs[") and key.endswith(".ipynb].sha256")
-
-
-def _compare_manifest(result: VerifyResult, published: dict, rebuilt: dict) -> None:
-    """Every field of the published manifest against the rebuild's, but the volatile ones."""
-    pub = dict(_flatten({k: v for k, v in published.items() if k not in VOLATILE_MANIFEST_FIELDS}))
-    new = dict(_flatten({k: v for k, v in rebuilt.items() if k not in VOLATILE_MANIFEST_FIELDS}))
-    keys = sorted(k for k in set(pub) | set(new) if not _is_notebook_hash(k))
-    bad = 0
-    for key in keys:
-        output = re.fullmatch(r"outputs\[(.+)\]\.sha256", key)
-        if key in pub and key in new and pub[key] == new[key]:
-            if output:
-                result.passed(f"file {output[1]}: reproduced byte for byte by the rebuild")
-            continue
-        bad += 1
-        if output and key in pub and key in new:
-            result.failed(f"file {output[1]}: not reproduced by the rebuild (manifest SHA-256 {_shown(pub[key])}, "
-                          f"rebuilt {_shown(new[key])})")
-        elif key not in new:
-            result.failed(f"manifest {key}: published {_shown(pub[key])}, not produced by the rebuild")
-        elif key not in pub:
-            result.failed(f"manifest {key}: missing from the published manifest (the rebuild gives {_shown(new[key])})")
-        else:
-            result.failed(f"manifest {key}: published {_shown(pub[key])}, rebuilt {_shown(new[key])}")
-    if not bad:
-        result.passed(f"manifest: all {len(keys)} fields re-derived by the rebuild (not compared: "
-                      f"{', '.join(VOLATILE_MANIFEST_FIELDS)}; the notebooks' SHA-256, compared cell by cell)")
-
-
 def _started(manifest: dict) -> datetime | None:
     try:
         return datetime.fromisoformat(manifest["started_at"])
@@ -257,42 +185,24 @@ def _started(manifest: dict) -> datetime | None:
         return None
 
 
-def _rebuild(result: VerifyResult, manifest: dict, folder: Path, *, programme: str, cohort: int,
-             data_dir: Path, params_dir: Path, progress: Callable[[str], None]) -> None:
-    """Rebuild the report in a scratch folder; compare the manifest and the notebooks."""
+def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable[[Path, datetime], dict],
+             progress: Callable[[str], None]) -> None:
+    """Rebuild the report in a scratch folder with ``build(folder, started)``; compare the
+    manifest and the notebooks."""
     started = _started(manifest)
     if started is None:
         result.failed(f"manifest started_at: {manifest.get('started_at')!r} is not a time (the rebuild uses now)")
         started = datetime.now(UTC)
     with scratch_dir("evaluation-verify-") as scratch:
         rebuilt = make_dir(scratch / "rebuild")
-        progress("rebuild: building the report again in a scratch folder, as `evaluate` does")
+        progress("rebuild: building the report again in a scratch folder, as it was built")
         try:
-            again = build_report(programme, cohort, rebuilt, data_dir=data_dir, params_dir=params_dir,
-                                 started=started, notebooks_dir=NOTEBOOKS_DIR, progress=progress)
+            again = build(rebuilt, started)
         except EvaluationError as exc:
             result.failed(f"rebuild: {str(exc).splitlines()[0]}")
             return
-        _compare_manifest(result, manifest, again)
+        compare_manifest(result, manifest, again)
         check_notebooks(result, manifest, folder, rebuilt, scratch, progress)
-
-
-def _compare_findings(result: VerifyResult, published: list[dict], derived: list[dict]) -> None:
-    by_id = {f["id"]: f for f in derived}
-    for finding in published:
-        again = by_id.pop(finding["id"], None)
-        if again is None:
-            result.failed(f"finding {finding['id']}: not re-derived by the package (published but unknown)")
-            continue
-        diffs = [key for key in ("value", "ci_low", "ci_high") if not _same_number(finding.get(key), again.get(key))]
-        diffs += [key for key in ("statement", "unit", "table") if finding.get(key) != again.get(key)]
-        if diffs:
-            shown = "; ".join(f"{k}: published {finding.get(k)!r}, re-derived {again.get(k)!r}" for k in diffs)
-            result.failed(f"finding {finding['id']}: {shown}")
-        else:
-            result.passed(f"finding {finding['id']}: re-derived value {finding['value']!r} matches")
-    for missing in by_id:
-        result.failed(f"finding {missing}: re-derived but missing from findings.json")
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -341,45 +251,80 @@ def verify(
     """
     data_dir, params_dir, reports_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(reports_dir).resolve()
     folder = report_dir(reports_dir, programme, cohort)
+    try:  # the threshold of the parameter file (whose hash the inputs check compares), not the manifest's word
+        threshold = load_cohort(params_dir, programme, cohort).disclosure_threshold
+    except EvaluationError:
+        threshold = DEFAULT_DISCLOSURE_THRESHOLD
+
+    def prepare() -> list[dict]:
+        prepare_data(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
+        return read_json(processed_dir(data_dir, programme) / "manifest.json")["inputs"]
+
+    def derive(manifest: dict) -> list[dict]:
+        notebooks = [Path(n).stem for n in manifest.get("notebooks", [])]
+        return derive_findings(programme, cohort, data_dir=data_dir, params_dir=params_dir, notebooks=notebooks)
+
+    return run_checks(
+        folder, f"make evaluate COHORT={cohort}", data_dir=data_dir, params_dir=params_dir, threshold=threshold,
+        audit=lambda: audit_folder(folder, threshold=threshold), prepare=prepare,
+        build=lambda rebuilt, started: build_report(programme, cohort, rebuilt, data_dir=data_dir,
+                                                    params_dir=params_dir, started=started,
+                                                    notebooks_dir=NOTEBOOKS_DIR, progress=progress),
+        derive=derive, progress=progress)
+
+
+def run_checks(
+    folder: Path,
+    command: str,
+    *,
+    data_dir: Path,
+    params_dir: Path,
+    threshold: int,
+    audit: Callable[[], DifferencingAudit],
+    prepare: Callable[[], list[dict]],
+    build: Callable[[Path, datetime], dict],
+    derive: Callable[[dict], list[dict]],
+    progress: Callable[[str], None],
+) -> VerifyResult:
+    """The six checks of the module docstring on the report in ``folder``, for any kind of report.
+
+    ``command`` builds the report (named when there is none); ``audit()`` runs the differencing
+    audit; ``prepare()`` brings the processed data up to date and returns their inputs
+    (``path``, ``sha256``); ``build(folder, started)`` rebuilds the report and returns its
+    manifest; ``derive(manifest)`` re-derives the findings.
+    """
     if not (folder / "manifest.json").is_file():
-        raise EvaluationError(f"{folder}: no report to verify (run `make evaluate COHORT={cohort}` first)")
+        raise EvaluationError(f"{folder}: no report to verify (run `{command}` first)")
     manifest = _read_manifest(folder)
     result = VerifyResult()
 
     progress("files: comparing every published file with the manifest")
     _check_files(result, manifest, folder)
     progress("disclosure: auditing the published tables against differencing")
-    try:  # the threshold of the parameter file (whose hash the inputs check compares), not the manifest's word
-        threshold = load_cohort(params_dir, programme, cohort).disclosure_threshold
-    except EvaluationError:
-        threshold = DEFAULT_DISCLOSURE_THRESHOLD
-    _check_disclosure(result, folder, threshold)
+    _check_disclosure(result, audit(), threshold)
     progress("inputs: comparing SHA-256 with the manifest")
     if not _check_inputs(result, manifest, data_dir, params_dir):
         result.failed("rebuild and findings: not re-derived, because the inputs differ from those the report was "
                       "built from")
         return result
     try:
-        prepare_data(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
+        processed = prepare()
     except EvaluationError as exc:
         result.failed(f"rebuild and findings: the data cannot be prepared: {str(exc).splitlines()[0]}")
         return result
-    processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
     recorded = {i["path"]: i["sha256"] for i in manifest.get("inputs", [])}
-    if {i["path"]: i["sha256"] for i in processed["inputs"]} != recorded:
+    if {i["path"]: i["sha256"] for i in processed} != recorded:
         result.failed("rebuild and findings: the processed data were built from other inputs than the report")
         return result
 
-    _rebuild(result, manifest, folder, programme=programme, cohort=cohort, data_dir=data_dir,
-             params_dir=params_dir, progress=progress)
+    _rebuild(result, manifest, folder, build, progress)
 
     progress("findings: re-deriving from the processed data")
-    notebooks = [Path(n).stem for n in manifest.get("notebooks", [])]
-    derived = derive_findings(programme, cohort, data_dir=data_dir, params_dir=params_dir, notebooks=notebooks)
+    derived = derive(manifest)
     try:
         published = read_json(folder / "findings.json")
     except (OSError, ValueError) as exc:
         result.failed(f"findings: findings.json cannot be read ({type(exc).__name__})")
         return result
-    _compare_findings(result, published, derived)
+    compare_findings(result, published, derived)
     return result
