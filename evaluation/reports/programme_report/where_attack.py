@@ -7,9 +7,11 @@ count reveals, set against what a cohort report publishes on the other side of a
 participants, its completers), gives that cohort's *complements* (people without a pair of
 scores, non-completers), and chains of such differences reach further. :func:`where_leaks`
 plays that reader, in memory, with the true counts: every count of the programme and of each
-cohort, for every group of the table (one-way and crossed), published or not, tied by the lines
-a reader knows, and asks which counts from 1 to threshold − 1 only one whole number fits
-(:func:`evaluation.stats.disclosure.exact.exact_counts`).
+cohort, for every group of the table (one-way; crossed for the programme), published or not, tied
+by the lines a reader knows, and asks which counts from 1 to threshold − 1 follow exactly
+(:func:`evaluation.stats.disclosure.attack.derivable`). The publish layer's audit
+(:mod:`evaluation.publish.programme_audit`) reads the files on disk again with whole-number
+arithmetic; this in-memory reader is what lets the table be suppressed until both pass.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ __all__ = ["PROGRAMME", "programme_known", "where_leaks"]
 PROGRAMME = "programme"
 
 
-def programme_known(table: pd.DataFrame, *, all_label: str = "all") -> set[tuple[str, str, str]]:
+def programme_known(table: pd.DataFrame) -> set[tuple[str, str, str]]:
     """The ``(quantity, dimension, category)`` counts that ``where_it_works`` publishes.
 
     ``participants`` gives ``enrolled``; ``completion_share`` × ``participants`` gives
@@ -86,14 +88,19 @@ def where_leaks(people: pd.DataFrame, quantities: Mapping[str, tuple[np.ndarray,
 
     Notes
     -----
-    Cells: every quantity × group, for the programme and each cohort. Lines: a pooled count is
+    Cells: every quantity × group, for the programme and each cohort (a cohort's crossed cells
+    are left out: no report publishes them, and their lines only restate the pooled ones). Lines: a pooled count is
     the sum of the cohorts' counts; in each source a dimension's categories add up to its total
     and a crossing's cells to each of its margins; a group's parent count is each quantity plus
     its complement. Known: what the programme and the cohort reports publish, and each
-    cohort's whole-cohort counts. A reader who also knew which hidden counts are small would
-    know more; the programme's own audit
+    cohort's whole-cohort counts. A count is worked out when it is the same in every solution
+    of the lines (:func:`~evaluation.stats.disclosure.attack.derivable`, scipy ``null_space``),
+    taken one family of quantities at a time (completion; each population's pairs and reliable
+    improvers), each with the participants, sharing what one family reveals until nothing new
+    follows. Bounds (counts are whole and not negative; a ``primary`` row is small) can tell a
+    reader more: the programme's own audit
     (:func:`evaluation.publish.programme_audit.audit_programme_folder`) checks the published
-    files again.
+    files again with them.
 
     Examples
     --------

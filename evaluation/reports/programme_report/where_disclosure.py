@@ -23,7 +23,10 @@ with its own suppression. Subtracting the published cohort counts from a pooled 
 sum of the counts the cohort reports withheld; a pooled cell is therefore suppressed (forced)
 whenever that sum is from 1 to threshold − 1. What each cohort report withholds is read from
 its own decision, :func:`~evaluation.reports.disclosure_plan.disclosure_plan`, with the flags
-its tables use.
+its tables use. What a withheld remainder reveals further, against the other side of a group
+that a cohort report publishes (its participants less the pairs worked out = its people
+without a pair), is found by :mod:`~evaluation.reports.programme_report.where_attack` once the
+table is written, and suppressed through ``force``.
 """
 
 from __future__ import annotations

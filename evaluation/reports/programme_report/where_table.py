@@ -222,7 +222,17 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
       adjusted for the many groups compared;
     * ``blocked``: ``low completion`` when the completion interval lies wholly below the whole
       programme's completion share, and the verdict when it is not a clear improvement;
-    * disclosure control: :func:`~evaluation.reports.programme_report.where_disclosure.protect_where`.
+    * disclosure control: :func:`~evaluation.reports.programme_report.where_disclosure.protect_where`,
+      then the reader of this table and the cohort reports together
+      (:func:`~evaluation.reports.programme_report.where_attack.where_leaks`): while it can work
+      out a count from 1 to threshold − 1 (a cohort's people without a pair, say), the table's
+      published count of that group and kind is suppressed too and the protection redone
+      (:func:`_remedies`); a leak left after the last round fails the build (``RuntimeError``).
+
+    Raises
+    ------
+    RuntimeError
+        A count from 1 to threshold − 1 can still be worked out after every round of suppression.
 
     Examples
     --------
