@@ -13,11 +13,13 @@ import statsmodels.api as sm
 from evaluation.data.programme import load_programme_data
 from evaluation.reports import equity_report, outcome_report
 from evaluation.reports.programme_report import where as w
+from evaluation.reports.programme_report.where_attack import where_leaks
 from evaluation.reports.programme_report.where_disclosure import (
     ALL,
     cohort_published,
     protect_where,
     where_groups,
+    with_complements,
 )
 from evaluation.stats.disclosure.attack import count_intervals
 
@@ -266,3 +268,58 @@ def test_summary_names_each_group_under_its_own_verdict_and_escapes_categories(p
     assert "<b>" not in text
     completion = text.split("Where completion is blocked.")[1].split("\n")[0]
     assert "middle manager" in completion and "health" not in completion
+
+
+# ----------------------------------------------------------------- complements across the reports
+
+
+def _complement_case(pooled_pairs_shown):
+    # Two cohorts, group 'mm': cohort 1 has 20 people, 14 with a pair (both published by its
+    # report); cohort 2 has 10 people (published), 7 with a pair (withheld). Pooled pairs 21:
+    # 21 − 14 = 7 is not small, but 10 − 7 = 3 people of cohort 2 have no pair.
+    people = pd.DataFrame({"cohort": [1] * 30 + [2] * 30, "role": ["mm"] * 20 + ["x"] * 10 + ["mm"] * 10 + ["x"] * 20})
+    pairs = np.r_[np.arange(20) < 14, np.ones(10, dtype=bool), np.arange(10) < 7, np.ones(20, dtype=bool)]
+    groups = where_groups(people, ["role"], [])
+    quantities = with_complements({"enrolled": np.ones(60, dtype=bool), "pairs:s:pre_post:self": pairs})
+    published = {(1, "enrolled", "role", "mm"): True, (1, "pairs:s:pre_post:self", "role", "mm"): True,
+                 (2, "enrolled", "role", "mm"): True, (1, "enrolled", "role", "x"): True,
+                 (2, "enrolled", "role", "x"): True}
+    shown = {("enrolled", "role", "mm"), ("enrolled", "role", "x")}
+    if pooled_pairs_shown:
+        shown |= {("pairs:s:pre_post:self", "role", "mm"), ("pairs:s:pre_post:self", "role", "x")}
+    return people, quantities, groups, shown, published
+
+
+def test_a_complement_revealed_across_reports_is_found_and_only_then():
+    people, quantities, groups, shown, published = _complement_case(True)
+    leaks = where_leaks(people, quantities, groups, [], shown, published, threshold=T)
+    # By hand: cohort 2's pairs = 21 − 14 = 7, its people without a pair = 10 − 7 = 3.
+    assert ("2", "nopair:s:pre_post:self", "role", "mm", 3.0) in leaks
+    people, quantities, groups, shown, published = _complement_case(False)
+    assert where_leaks(people, quantities, groups, [], shown, published, threshold=T) == []
+
+
+@pytest.mark.slow
+def test_where_it_works_passes_the_cross_report_audit_with_the_cohort_reports_in_memory():
+    # The cohort reports' own tables (as their pipeline builds them) and the programme's table,
+    # read by the publish layer's reader (exact whole-number arithmetic, independent of where_attack).
+    from evaluation.publish.programme_audit import audit_programme_tables
+
+    data = load_programme_data("leading-to-deliver")
+    names = {"equity": "equity", "council_areas": "equity_council_areas", "completion": "equity_completion",
+             "outcome_change": "equity_outcome_change"}
+    cohorts = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = w.where_it_works(data)
+        for c in data:
+            eq = equity_report.equity_tables(c).tables
+            out = outcome_report.outcome_tables(c)
+            cohorts[str(c.cohort.cohort)] = {**{names[k]: eq[k] for k in names if k in eq},
+                                             **{k: out[k] for k in ("breakdowns", "attrition", "outcomes")}}
+    audit = audit_programme_tables({"where_it_works": table}, cohorts, threshold=data.disclosure_threshold)
+    assert audit.problems == ()
+    # the published middle managers' self-rated pairs would give cohort 2's 4 middle managers without a pair
+    row = table[(table["dimension"] == "role_level") & (table["category"] == "middle_manager")
+                & (table["rater"] == "self")]
+    assert row["n_pairs"].isna().all()

@@ -23,14 +23,17 @@ with its own suppression. Subtracting the published cohort counts from a pooled 
 sum of the counts the cohort reports withheld; a pooled cell is therefore suppressed (forced)
 whenever that sum is from 1 to threshold − 1. What each cohort report withholds is read from
 its own decision, :func:`~evaluation.reports.disclosure_plan.disclosure_plan`, with the flags
-its tables use.
+its tables use. What a withheld remainder reveals further, against the other side of a group
+that a cohort report publishes (its participants less the pairs worked out = its people
+without a pair), is found by :mod:`~evaluation.reports.programme_report.where_attack` once the
+table is written, and suppressed through ``force``.
 """
 
 from __future__ import annotations
 
 import itertools
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -41,7 +44,8 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
 from evaluation.stats import disclosure
 
-__all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups"]
+__all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups",
+           "with_complements"]
 
 #: The category (and dimension) of the whole programme's row.
 ALL = "all"
@@ -159,7 +163,8 @@ class WhereCells:
 
 
 def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: list, published: dict,
-                  *, threshold: int, crossings: Sequence[tuple[str, str]]) -> WhereCells:
+                  *, threshold: int, crossings: Sequence[tuple[str, str]],
+                  force: Mapping[tuple[str, str, str], str] | None = None) -> WhereCells:
     """Suppress the pooled counts of ``where_it_works.csv`` (see the module docstring).
 
     Parameters
@@ -175,6 +180,10 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
         From :func:`cohort_published`.
     threshold : int
     crossings : sequence of (str, str)
+    force : mapping, optional
+        ``(quantity, dimension, category)`` → reason: published cells to suppress as well
+        (``secondary``), as :func:`where_it_works` finds them with
+        :func:`~evaluation.reports.programme_report.where_attack.where_leaks`.
 
     Returns
     -------
@@ -213,7 +222,8 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
     2       la     31                   31  secondary
     """
     one_way = [g for g in groups if CROSS not in g[0]]
-    first = _protect(people, _with_complements(masks), one_way, published, threshold)
+    force = dict(force or {})
+    first = _protect(people, with_complements(masks), one_way, published, threshold, force)
     lost = list(first.unprotected)
     first_cells = _withhold(first.cells, first.lost)
     frames = [first_cells]
@@ -224,7 +234,7 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
         for a, b in crossings:
             name = f"{a}{CROSS}{b}"
             cells = [g for g in groups if g[0] == name]
-            frame, gone = _protect_crossing(q, mask, cells, a, b, margins, threshold)
+            frame, gone = _protect_crossing(q, mask, cells, a, b, margins, threshold, force)
             if gone:
                 frame = frame.assign(flag=WITHHELD, reason=f"withheld: no choice of cells to suppress protects "
                                                           f"{gone[0]}, so the whole crossing is withheld")
@@ -260,7 +270,7 @@ def _withhold(cells: pd.DataFrame, lost: tuple[tuple[str, str], ...]) -> pd.Data
 _UNSEEN = ("noncompleted", "nopair", "notimproved")
 
 
-def _with_complements(masks: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, str | None]]:
+def with_complements(masks: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, str | None]]:
     """Each quantity → (who counts, its parent quantity); complements added (parent of the pair)."""
     out: dict[str, tuple[np.ndarray, str | None]] = {"enrolled": (masks["enrolled"], None)}
     for q, mask in masks.items():
@@ -272,7 +282,8 @@ def _with_complements(masks: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarra
     return out
 
 
-def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: dict, threshold: int) -> WhereCells:
+def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: dict, threshold: int,
+             force: Mapping[tuple[str, str, str], str]) -> WhereCells:
     cohorts = people["cohort"].to_numpy()
     cohort_ids = sorted(set(cohorts.tolist()))
     keys, values, withheld, index = [], [], [], {}
@@ -297,6 +308,8 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
     forced = {i: ("primary" if i in unseen else "secondary",
                   f"else the {w:g} that the cohort reports withheld follow from their published counts")
               for i, w in enumerate(withheld) if 1 <= w < threshold <= values[i] and i not in exempt}
+    forced |= {index[k]: ("secondary", reason) for k, reason in force.items()
+               if k in index and index[k] not in exempt and index[k] not in forced}
     names = [f"{q} {d}={c}" for q, d, c in keys]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, forced=forced,
                              unpublished=unseen, labels=names)
@@ -309,7 +322,7 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
 
 
 def _protect_crossing(q: str, mask: np.ndarray, cells: list, a: str, b: str, margins: pd.DataFrame,
-                      threshold: int) -> tuple[pd.DataFrame, list[str]]:
+                      threshold: int, force: Mapping[tuple[str, str, str], str]) -> tuple[pd.DataFrame, list[str]]:
     rows_, cols_ = sorted({c.split(CROSS)[0] for _, c, _ in cells}), sorted({c.split(CROSS)[1] for _, c, _ in cells})
     values = [float((mask & m).sum()) for _, _, m in cells]
     pos = {c: k for k, (_, c, _) in enumerate(cells)}
@@ -328,6 +341,7 @@ def _protect_crossing(q: str, mask: np.ndarray, cells: list, a: str, b: str, mar
             forced[start + k] = ("secondary" if flag == WITHHELD else flag, f"hidden in the {d} rows")
         else:
             exempt.append(start + k)
+    forced |= {pos[c]: ("secondary", force[(q, d, c)]) for d, c, _ in cells if (q, d, c) in force}
     names = [f"{q} {c}" for _, c, _ in cells] + [f"{q} {d}={c}" for d, c in margin_keys] + ["the total"]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, forced=forced, labels=names)
     frame = pd.DataFrame({"quantity": q, "dimension": [d for d, _, _ in cells], "category": [c for _, c, _ in cells],

@@ -28,6 +28,7 @@ from evaluation.data.cohort import rci_reliability, scale_info
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import Population, group_labels
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.programme_report.where_attack import programme_known, where_leaks
 from evaluation.reports.programme_report.where_disclosure import (
     ALL,
     CROSS,
@@ -35,6 +36,7 @@ from evaluation.reports.programme_report.where_disclosure import (
     cohort_published,
     protect_where,
     where_groups,
+    with_complements,
 )
 from evaluation.stats import outcomes as oc
 from evaluation.stats.equity import completion_by_group
@@ -220,7 +222,17 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
       adjusted for the many groups compared;
     * ``blocked``: ``low completion`` when the completion interval lies wholly below the whole
       programme's completion share, and the verdict when it is not a clear improvement;
-    * disclosure control: :func:`~evaluation.reports.programme_report.where_disclosure.protect_where`.
+    * disclosure control: :func:`~evaluation.reports.programme_report.where_disclosure.protect_where`,
+      then the reader of this table and the cohort reports together
+      (:func:`~evaluation.reports.programme_report.where_attack.where_leaks`): while it can work
+      out a count from 1 to threshold − 1 (a cohort's people without a pair, say), the table's
+      published count of that group and kind is suppressed too and the protection redone
+      (:func:`_remedies`); a leak left after the last round fails the build (``RuntimeError``).
+
+    Raises
+    ------
+    RuntimeError
+        A count from 1 to threshold − 1 can still be worked out after every round of suppression.
 
     Examples
     --------
@@ -248,57 +260,112 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
         masks[pop.key] = np.array([k in ids for k in key], dtype=bool)
         masks[pop.key.replace("pairs:", "improved:", 1)] = np.array([k in improved for k in key], dtype=bool)
     groups = where_groups(people, DIMENSIONS, CROSSINGS)
-    published = cohort_published(data, list(masks), DIMENSIONS)
-    protection = protect_where(people, masks, groups, published, threshold=threshold, crossings=CROSSINGS)
-
+    quantities = with_complements(masks)
+    published = cohort_published(data, list(quantities), DIMENSIONS)
     columns = [d for d in DIMENSIONS] + [f"{a}{CROSS}{b}" for a, b in CROSSINGS]
     completion = completion_by_group(people.assign(**{ALL: ALL}), [ALL, *columns], confidence_level=level)
     completion = completion.set_index(["dimension", "category"])
     overall = float(completion.loc[(ALL, ALL), "completion_rate"])
     better = scale_info(next(iter(data)))["higher_is_better"]
-    rows = []
+    results = {}
     for pop in populations:
-        frame = changes[pop]
-        improved_key = pop.key.replace("pairs:", "improved:", 1)
         for dim, cat, mask in groups:
-            crossing = CROSS in dim
-            if crossing and not mask.any():
+            if CROSS in dim and not mask.any():
                 continue
-            member = people.loc[mask, ["participant_id", "cohort"]]
-            grp = frame.merge(member, on=["participant_id", "cohort"], how="inner")
+            grp = changes[pop].merge(people.loc[mask, ["participant_id", "cohort"]], on=["participant_id", "cohort"],
+                                     how="inner")
             res = stratified_change(grp["change"].to_numpy(), grp["cohort"].to_numpy(), confidence_level=level)
-            flags = {q: protection.flag(q, dim, cat) for q in ("enrolled", "completed", pop.key, improved_key)}
-            hide_people = crossing or bool(flags["enrolled"])
-            hide_pairs = (bool(flags["enrolled"]) and not crossing) or bool(flags[pop.key])
-            hide_completion = hide_people or bool(flags["completed"])
-            comp = None if hide_completion else completion.loc[(dim, cat)]
-            enough = res.n_pairs >= threshold and not hide_pairs
-            show_improved = enough and not crossing and not flags[improved_key]
-            verdict = _verdict(res, bool(better.get(pop.scale, True))) if enough else ""
-            low_completion = comp is not None and float(comp["ci_high"]) < overall
-            blocked = [w for w, on in (("low completion", low_completion), (verdict, verdict in VERDICTS[1:])) if on]
-            shown = [f for f in (flags[pop.key], flags["enrolled"], flags["completed"], flags[improved_key]) if f]
-            rows.append({
-                "dimension": dim, "category": cat, "scale": pop.scale, "comparison": pop.comparison,
-                "rater": pop.rater,
-                "participants": pd.NA if hide_people else int(mask.sum()),
-                "completion_share": np.nan if comp is None else float(comp["completion_rate"]),
-                "completion_ci_low": np.nan if comp is None else float(comp["ci_low"]),
-                "completion_ci_high": np.nan if comp is None else float(comp["ci_high"]),
-                "n_pairs": pd.NA if hide_pairs else res.n_pairs,
-                "n_cohorts": pd.NA if hide_pairs else res.n_cohorts,
-                "mean_change": res.mean_change if enough else np.nan,
-                "change_ci_low": res.ci_low if enough else np.nan,
-                "change_ci_high": res.ci_high if enough else np.nan,
-                "df": res.df if enough else pd.NA,
-                "reliable_improvement_share": (float((grp["category"] == "improved").sum() / res.n_pairs)
-                                               if show_improved else np.nan),
-                "verdict": verdict,
-                "blocked": "; ".join(blocked),
-                "suppressed": "" if not shown else WITHHELD if WITHHELD in shown
-                else "primary" if "primary" in (flags[pop.key], flags["enrolled"]) else "secondary",
-            })
-    table = pd.DataFrame(rows, columns=WHERE_COLUMNS)
+            results[(pop, dim, cat)] = (int(mask.sum()), int((grp["category"] == "improved").sum()), res)
+    context = _Context(completion, overall, better, threshold)
+    force: dict[tuple[str, str, str], str] = {}
+    for _ in range(_ROUNDS):
+        protection = protect_where(people, masks, groups, published, threshold=threshold, crossings=CROSSINGS,
+                                   force=force)
+        table = pd.DataFrame([_row(pop, dim, cat, *found, protection, context)
+                              for (pop, dim, cat), found in results.items()], columns=WHERE_COLUMNS)
+        shown = programme_known(table)
+        leaks = where_leaks(people, quantities, groups, CROSSINGS, shown, published, threshold=threshold)
+        more = _remedies(leaks, shown, force)
+        if not more:
+            break
+        force |= more
+    if leaks:
+        raise RuntimeError(f"where_it_works: counts from 1 to {threshold - 1} can still be worked out after "
+                           f"suppression: {leaks[:5]}")
     for column in ("participants", "n_pairs", "n_cohorts", "df"):
         table[column] = table[column].astype("Int64")
     return table
+
+
+#: At most this many rounds of suppression against the reader of the cohort reports.
+_ROUNDS = 12
+#: The published quantity a count's leak is stopped at: its own, or the one it is the complement of.
+_PUBLISHED = {"enrolled": "enrolled", "completed": "completed", "noncompleted": "completed", "pairs": "pairs",
+              "nopair": "pairs", "improved": "improved", "notimproved": "improved"}
+
+
+def _remedies(leaks: list[tuple], shown: set, force: dict) -> dict[tuple[str, str, str], str]:
+    """The published cells to suppress next, for each count a reader can still work out.
+
+    First the group's own published count of the leaked kind (``pairs`` for people without a
+    pair); when that is already hidden, every published count of the group; then every
+    published count of that kind in the dimension; then every published count of the dimension.
+    """
+    more: dict[tuple[str, str, str], str] = {}
+    for source, quantity, dim, cat, value in leaks:
+        kind, _, rest = quantity.partition(":")
+        target = _PUBLISHED[kind] + (f":{rest}" if rest else "")
+        who = "the programme" if source == "programme" else f"cohort {source}"
+        reason = f"secondary: else {value:g} ({quantity}, {dim}={cat}, {who}) follow from the cohort reports"
+        for candidates in ([(target, dim, cat)], [k for k in shown if k[1:] == (dim, cat)],
+                           [k for k in shown if k[0] == target and k[1] == dim],
+                           [k for k in shown if k[1] == dim]):
+            new = [k for k in candidates if k in shown and k not in force and k not in more]
+            if new:
+                more |= dict.fromkeys(new, reason)
+                break
+    return more
+
+
+@dataclass(frozen=True)
+class _Context:
+    completion: pd.DataFrame
+    overall: float
+    better: dict
+    threshold: int
+
+
+def _row(pop: Population, dim: str, cat: str, size: int, n_improved: int, res: StratifiedChange, protection,
+         context: _Context) -> dict:
+    """One published row of ``where_it_works`` under ``protection``'s flags."""
+    crossing = CROSS in dim
+    improved_key = pop.key.replace("pairs:", "improved:", 1)
+    flags = {q: protection.flag(q, dim, cat) for q in ("enrolled", "completed", pop.key, improved_key)}
+    hide_people = crossing or bool(flags["enrolled"])
+    hide_pairs = (bool(flags["enrolled"]) and not crossing) or bool(flags[pop.key])
+    hide_completion = hide_people or bool(flags["completed"])
+    comp = None if hide_completion else context.completion.loc[(dim, cat)]
+    enough = res.n_pairs >= context.threshold and not hide_pairs
+    show_improved = enough and not crossing and not flags[improved_key]
+    verdict = _verdict(res, bool(context.better.get(pop.scale, True))) if enough else ""
+    low_completion = comp is not None and float(comp["ci_high"]) < context.overall
+    blocked = [w for w, on in (("low completion", low_completion), (verdict, verdict in VERDICTS[1:])) if on]
+    shown = [f for f in (flags[pop.key], flags["enrolled"], flags["completed"], flags[improved_key]) if f]
+    return {
+        "dimension": dim, "category": cat, "scale": pop.scale, "comparison": pop.comparison, "rater": pop.rater,
+        "participants": pd.NA if hide_people else size,
+        "completion_share": np.nan if comp is None else float(comp["completion_rate"]),
+        "completion_ci_low": np.nan if comp is None else float(comp["ci_low"]),
+        "completion_ci_high": np.nan if comp is None else float(comp["ci_high"]),
+        "n_pairs": pd.NA if hide_pairs else res.n_pairs,
+        "n_cohorts": pd.NA if hide_pairs else res.n_cohorts,
+        "mean_change": res.mean_change if enough else np.nan,
+        "change_ci_low": res.ci_low if enough else np.nan,
+        "change_ci_high": res.ci_high if enough else np.nan,
+        "df": res.df if enough else pd.NA,
+        "reliable_improvement_share": n_improved / res.n_pairs if show_improved else np.nan,
+        "verdict": verdict,
+        "blocked": "; ".join(blocked),
+        "suppressed": "" if not shown else WITHHELD if WITHHELD in shown
+        else "primary" if "primary" in (flags[pop.key], flags["enrolled"]) else "secondary",
+    }
