@@ -90,8 +90,8 @@ def build(programmes: Sequence[ProgrammeData]) -> ComparisonResult:
     Examples
     --------
     >>> from evaluation.data.programme import load_programme_data
-    >>> result = build([load_programme_data(p) for p in DEFAULT_PROGRAMMES])  # doctest: +SKIP
-    >>> result.table("comparison_limits")["label"].tolist()  # doctest: +SKIP
+    >>> result = build([load_programme_data(p) for p in DEFAULT_PROGRAMMES])
+    >>> result.table("comparison_limits")["label"].tolist()
     ['eligible population', "costing of participants' time", 'reliability used and its n', 'follow-up',
      'cohort sizes', 'number of cohorts']
     """

@@ -80,8 +80,8 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
     Examples
     --------
     >>> from evaluation.data.programme import load_programme_data
-    >>> data = [load_programme_data(p) for p in DEFAULT_PROGRAMMES]  # doctest: +SKIP
-    >>> comparison_findings(data)[-1].id  # doctest: +SKIP
+    >>> data = [load_programme_data(p) for p in DEFAULT_PROGRAMMES]
+    >>> comparison_findings(data)[-1].id
     'comparison.collaborative-leadership.cost_per_reliable_improver'
     """
     tables = comparison_tables(programmes) if tables is None else tables
@@ -112,7 +112,7 @@ def comparison_findings_for(
 
     Examples
     --------
-    >>> [f.id for f in comparison_findings_for()][0]  # doctest: +SKIP
+    >>> [f.id for f in comparison_findings_for()][0]
     'comparison.leading-to-deliver.mean_change.self.leading_change'
     """
     loaded = [load_programme_data(p, data_dir=data_dir, params_dir=params_dir) for p in programmes]

@@ -121,8 +121,8 @@ def cost_trends(data: ProgrammeData) -> pd.DataFrame:
     Examples
     --------
     >>> from evaluation.data.programme import load_programme_data
-    >>> table = cost_trends(load_programme_data("collaborative-leadership"))  # doctest: +SKIP
-    >>> table[["level", "cohort", "price_base_year"]].to_dict("records")  # doctest: +SKIP
+    >>> table = cost_trends(load_programme_data("collaborative-leadership"))
+    >>> table[["level", "cohort", "price_base_year"]].to_dict("records")
     [{'level': 'cohort', 'cohort': 1, 'price_base_year': 2024}, {'level': 'programme', ...}]
     """
     own = {c.cohort.cohort: int(c.cohort.price_base_year) for c in data}
