@@ -34,7 +34,7 @@ REPORT_TERMS: dict[str, tuple[str, ...]] = {
     "cost_per_participant": (
         "price_base_year", "gdp_deflator", "cash_cost", "fully_loaded", "fixed_cost", "marginal_cost",
         "reliable_change", "bootstrap", "confidence_interval", "tornado", "benefit_cost_ratio", "discounting",
-        "pssru", "kirkpatrick", "maryland"),
+        "pssru", "kirkpatrick", "maryland", "cronbach_alpha", "eligible_population"),
     "programme_evaluation": (
         "confidence_interval", "random_effects", "heterogeneity", "prediction_interval", "hksj", "g_av",
         "clear_change", "reliable_change", "trend_test", "kirkpatrick", "maryland", "price_base_year",
