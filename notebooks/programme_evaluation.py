@@ -50,8 +50,8 @@ terms = REPORT_TERMS["programme_evaluation"]
 # detail and the tables.
 
 # %% tags=["nbval-check-output"]
-display(Markdown(link_terms(report.summaries["evidence"], terms)))
 publish.table("evidence_summary", report.tables["evidence_summary"], display=False)
+display(Markdown(link_terms(report.summaries["evidence"], terms)))
 
 # %% [markdown]
 # ## Outcomes across cohorts
@@ -187,7 +187,7 @@ show_table(pooled_table, 2, confidence_level=level, columns=[
 from evaluation.reports.programme_report import where
 
 where_table = report.tables["where_it_works"]
-publish.table("where_it_works", where_table, display=False)
+publish.table("where_it_works", where_table, display=False);
 
 # %% tags=["nbval-check-output"]
 display(Markdown(link_terms(report.summaries["where"], terms)))

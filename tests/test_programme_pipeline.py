@@ -38,6 +38,7 @@ def test_the_report_folder_has_html_tables_figures_findings_and_a_manifest(built
     assert list((out / "tables").glob("*.csv")) and list((out / "figures").glob("*.png"))
     html = (out / f"{notebook}.html").read_text()
     assert "<title>" in html and "load_programme_data" not in html  # no code in the commissioners' HTML
+    assert 'class="dataframe"' not in html  # no raw DataFrame repr: tables are shown formatted, or not at all
     manifest = json.loads((out / "manifest.json").read_text())
     listed = {o["path"] for o in manifest["outputs"]}
     assert listed == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
