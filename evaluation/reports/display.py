@@ -59,9 +59,11 @@ def _kind(column: str, values: pd.Series, formats: Mapping[str, str]) -> str:
         return "year"
     if column in _MONEY or "cost_per_" in column or column.endswith("_cost"):
         return "money"
-    if column.startswith("share") or column.endswith("_rate") or column.startswith("rci_"):
+    if column in _COUNTS or column.startswith(("n_", "rci_n_")) or "_n_" in column:
+        return "count"
+    if (column.startswith(("share", "rci_", "reliably_improved")) or column.endswith(("_rate", "_share"))):
         return "share"
-    if column in _COUNTS or column.startswith("n_") or pd.api.types.is_integer_dtype(values):
+    if pd.api.types.is_integer_dtype(values):
         return "count"
     return "auto" if column in _AUTO else "number"
 
@@ -170,7 +172,8 @@ def format_table(
     Notes
     -----
     Kinds read from names: ``p_value``, ``p_*``, ``*_p`` are p-values; ``cost_per_*``, ``*_cost``,
-    amounts are money; ``share*``, ``*_rate``, ``rci_*`` are shares; ``n``, ``n_*`` and other
+    amounts are money; ``share*``, ``*_share``, ``*_rate``, ``rci_*``, ``reliably_improved*`` are shares;
+    ``n``, ``n_*``, ``*_n_*`` (``rci_n_improved``) and other
     headcounts are counts; years and cohorts are whole numbers without separators. A pair
     ``X_ci_low``/``X_ci_high`` becomes one column "low to high", formatted like ``X`` or, when
     there is no ``X``, like the column before it. Missing values, pandas ``<NA>`` and withheld
