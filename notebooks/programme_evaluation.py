@@ -186,8 +186,7 @@ show_table(pooled_table, 2, confidence_level=level, columns=[
 # %%
 from evaluation.reports.programme_report import where
 
-where_table = report.tables["where_it_works"]
-publish.table("where_it_works", where_table, display=False);
+where_table = publish.table("where_it_works", report.tables["where_it_works"], display=False)
 
 # %% tags=["nbval-check-output"]
 display(Markdown(link_terms(report.summaries["where"], terms)))
