@@ -20,7 +20,7 @@ import pandas as pd
 
 from evaluation.core.errors import EvaluationWarning
 
-__all__ = ["Finding", "ReportResult", "collect_warnings", "findings_frame"]
+__all__ = ["Finding", "ReportResult", "TablesResult", "collect_warnings", "findings_frame"]
 
 FINDING_FIELDS = ("id", "statement", "value", "ci_low", "ci_high", "unit", "table")
 
@@ -81,8 +81,29 @@ def findings_frame(findings: list[Finding] | tuple[Finding, ...]) -> pd.DataFram
         {"value": "float64", "ci_low": "float64", "ci_high": "float64"})
 
 
+class TablesResult:
+    """What every report result shares: its published ``tables`` by name and its ``findings``.
+
+    Subclasses (frozen dataclasses) name themselves in error messages with :attr:`label`.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
+    findings: tuple[Finding, ...]
+    label = "the report"
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One published table by name (a copy); a clear error lists the names there are."""
+        if name not in self.tables:
+            raise KeyError(f"{self.label} has no table {name!r}; it has: {', '.join(self.tables)}")
+        return self.tables[name].copy()
+
+    def findings_frame(self) -> pd.DataFrame:
+        """The findings as a table (``findings.json``; see :func:`findings_frame`)."""
+        return findings_frame(self.findings)
+
+
 @dataclass(frozen=True, repr=False)
-class ReportResult:
+class ReportResult(TablesResult):
     """Everything one report says about one cohort.
 
     Attributes
@@ -110,15 +131,9 @@ class ReportResult:
     summary: str
     details: Mapping[str, Any] = field(default_factory=dict)
 
-    def table(self, name: str) -> pd.DataFrame:
-        """One published table by name (a copy); a clear error lists the names there are."""
-        if name not in self.tables:
-            raise KeyError(f"the {self.report} report has no table {name!r}; it has: {', '.join(self.tables)}")
-        return self.tables[name].copy()
-
-    def findings_frame(self) -> pd.DataFrame:
-        """The findings as a table (see :func:`findings_frame`)."""
-        return findings_frame(self.findings)
+    @property
+    def label(self) -> str:  # noqa: D102
+        return f"the {self.report} report"
 
     def __repr__(self) -> str:
         return (f"<ReportResult {self.report}: {self.programme} cohort {self.cohort}, "

@@ -39,7 +39,7 @@ from evaluation.reports.comparison_report.text import (
     comparison_findings_for,
     comparison_summary_markdown,
 )
-from evaluation.reports.findings import Finding
+from evaluation.reports.findings import Finding, TablesResult
 
 __all__ = [
     "COMPARED_CHANGE",
@@ -62,20 +62,16 @@ PUBLISHED = ("programme_profiles", "programme_comparison", "comparison_limits", 
 
 
 @dataclass(frozen=True, repr=False)
-class ComparisonResult:
+class ComparisonResult(TablesResult):
     """Everything the comparison of programmes says: its tables, findings and summary."""
+
+    label = "the comparison"
 
     programmes: tuple[str, ...]
     tables: Mapping[str, pd.DataFrame]
     findings: tuple[Finding, ...]
     summary: str
     details: Mapping[str, Any] = field(default_factory=dict)
-
-    def table(self, name: str) -> pd.DataFrame:
-        """One published table by name (a copy)."""
-        if name not in self.tables:
-            raise KeyError(f"the comparison has no table {name!r}; it has: {', '.join(self.tables)}")
-        return self.tables[name].copy()
 
     def __repr__(self) -> str:
         return (f"<ComparisonResult {' vs '.join(self.programmes)}: {len(self.tables)} tables, "

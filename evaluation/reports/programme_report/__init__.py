@@ -30,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.findings import Finding, findings_frame
+from evaluation.reports.findings import Finding, TablesResult
 from evaluation.reports.programme_report.costs import (
     cost_findings,
     cost_summary_markdown,
@@ -51,10 +51,12 @@ __all__ = ["ProgrammeReport", "build", "programme_findings"]
 
 
 @dataclass(frozen=True, repr=False)
-class ProgrammeReport:
+class ProgrammeReport(TablesResult):
     """Everything the programme report says: its published tables (by file name), findings and
     the summary of each section (Markdown). ``details`` holds what is never published (the
     pooled equity's disclosure log)."""
+
+    label = "the programme report"
 
     programme: str
     cohorts: tuple[int, ...]
@@ -62,16 +64,6 @@ class ProgrammeReport:
     findings: tuple[Finding, ...]
     summaries: Mapping[str, str]
     details: Mapping[str, Any] = field(default_factory=dict)
-
-    def table(self, name: str) -> pd.DataFrame:
-        """One published table by name (a copy); a clear error lists the names there are."""
-        if name not in self.tables:
-            raise KeyError(f"the programme report has no table {name!r}; it has: {', '.join(self.tables)}")
-        return self.tables[name].copy()
-
-    def findings_frame(self) -> pd.DataFrame:
-        """The findings as a table (``findings.json``)."""
-        return findings_frame(self.findings)
 
     def __repr__(self) -> str:
         return (f"<ProgrammeReport {self.programme}: cohorts {', '.join(map(str, self.cohorts))}; "
