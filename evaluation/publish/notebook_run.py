@@ -18,6 +18,7 @@ from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import (
+    atomic_directory,
     copy_file,
     make_dir,
     read_json,
@@ -32,7 +33,7 @@ from evaluation.core.paths import REPO_ROOT
 from evaluation.publish.cohort_index import first_heading
 from evaluation.publish.rendering import render_html
 
-__all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs",
+__all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
            "run_notebooks", "versions"]
 
 PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
@@ -240,3 +241,32 @@ def outputs(folder: Path) -> list[dict]:
     """Path (relative, POSIX) and SHA-256 of every file of ``folder``, sorted by path."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     return [{"path": p.relative_to(folder).as_posix(), "sha256": sha256_file(p)} for p in files]
+
+
+def refuse_reports_in_raw(data_dir: Path, reports_dir: Path) -> None:
+    """Reports are never written inside the raw data (CONTRACT section 5.1).
+
+    Raises
+    ------
+    EvaluationError
+        ``reports_dir`` is inside ``<data_dir>/raw``.
+    """
+    raw_root = (Path(data_dir) / "raw").resolve()
+    if Path(reports_dir).resolve().is_relative_to(raw_root):
+        raise EvaluationError(f"--reports-dir {reports_dir} is inside the raw data {raw_root}; reports are never "
+                              "written there: choose another folder")
+
+
+def publish_folder(destination: Path, failed_dir: Path, build: Callable[[Path], dict], *, clock: float,
+                   progress: Callable[[str], None]) -> Path:
+    """Build a report into a temporary folder with ``build(folder)`` (which returns the manifest),
+    write ``manifest.json`` and move the folder to ``destination`` only when everything
+    succeeded; then drop an earlier failure's kept notebooks (``failed_dir``)."""
+    import time
+
+    with atomic_directory(destination, description="the report folder") as tmp:
+        write_json(build(tmp), tmp / "manifest.json")
+    if failed_dir.is_dir():
+        remove_tree(failed_dir)
+    progress(f"done: {destination} in {time.perf_counter() - clock:.1f} s")
+    return destination

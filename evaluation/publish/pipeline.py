@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import atomic_directory, read_json, remove_tree, table_file, write_json
+from evaluation.core.io import read_json, table_file
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.ingest import ingest, is_up_to_date
@@ -31,6 +31,8 @@ from evaluation.publish.notebook_run import (
     git_state,
     merge_findings,
     outputs,
+    publish_folder,
+    refuse_reports_in_raw,
     run_notebooks,
     versions,
 )
@@ -228,19 +230,11 @@ def evaluate(
     started = datetime.now(UTC)
     clock = time.perf_counter()
 
-    destination = report_dir(reports_dir, programme, cohort)
-    raw_root = (Path(data_dir) / "raw").resolve()
-    if Path(reports_dir).resolve().is_relative_to(raw_root):
-        raise EvaluationError(f"--reports-dir {reports_dir} is inside the raw data {raw_root}; reports are never "
-                              "written there: choose another folder")
+    refuse_reports_in_raw(data_dir, reports_dir)
     prepare_data(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
     failed_dir = reports_dir / programme / "failed" / f"cohort-{cohort}"
-
-    with atomic_directory(destination, description="the report folder") as tmp:
-        manifest = build_report(programme, cohort, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
-                                notebooks_dir=notebooks_dir, failed_dir=failed_dir, progress=progress)
-        write_json(manifest, tmp / "manifest.json")
-    if failed_dir.is_dir():
-        remove_tree(failed_dir)
-    progress(f"done: {destination} in {time.perf_counter() - clock:.1f} s")
-    return destination
+    return publish_folder(
+        report_dir(reports_dir, programme, cohort), failed_dir,
+        lambda tmp: build_report(programme, cohort, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
+                                 notebooks_dir=notebooks_dir, failed_dir=failed_dir, progress=progress),
+        clock=clock, progress=progress)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from evaluation.core.checks import check_name
 from evaluation.core.errors import EvaluationError, ParameterError
-from evaluation.core.io import atomic_directory, read_json, remove_tree, table_file, write_json
+from evaluation.core.io import read_json, table_file
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.params import (
@@ -45,6 +45,8 @@ from evaluation.publish.notebook_run import (
     git_state,
     merge_findings,
     outputs,
+    publish_folder,
+    refuse_reports_in_raw,
     run_notebooks,
     versions,
 )
@@ -262,21 +264,15 @@ def _publish(scope: ReportScope, *, data_dir: Path | str, params_dir: Path | str
     data_dir, params_dir, reports_dir = Path(data_dir).resolve(), Path(params_dir).resolve(), Path(reports_dir).resolve()
     started = datetime.now(UTC)
     clock = time.perf_counter()
-    raw_root = (data_dir / "raw").resolve()
-    if reports_dir.is_relative_to(raw_root):
-        raise EvaluationError(f"--reports-dir {reports_dir} is inside the raw data {raw_root}; reports are never "
-                              "written there: choose another folder")
+    refuse_reports_in_raw(data_dir, reports_dir)
     prepare_scope(scope, data_dir=data_dir, params_dir=params_dir, progress=progress)
-    destination, failed_dir = scope.folder(reports_dir), scope.failed_folder(reports_dir)
-    with atomic_directory(destination, description="the report folder") as tmp:
-        manifest = build_scope_report(scope, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
-                                      reports_dir=reports_dir, notebooks_dir=notebooks_dir, failed_dir=failed_dir,
-                                      progress=progress)
-        write_json(manifest, tmp / "manifest.json")
-    if failed_dir.is_dir():
-        remove_tree(failed_dir)
-    progress(f"done: {destination} in {time.perf_counter() - clock:.1f} s")
-    return destination
+    failed_dir = scope.failed_folder(reports_dir)
+    return publish_folder(
+        scope.folder(reports_dir), failed_dir,
+        lambda tmp: build_scope_report(scope, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
+                                       reports_dir=reports_dir, notebooks_dir=notebooks_dir, failed_dir=failed_dir,
+                                       progress=progress),
+        clock=clock, progress=progress)
 
 
 def evaluate_programme(
