@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ __all__ = [
     "sha256_file",
     "table_file",
     "write_csv",
+    "write_csv_chunks",
     "write_json",
     "write_bytes",
     "write_parquet",
@@ -309,6 +310,28 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
 def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
     """Write a DataFrame to CSV atomically, with ``\\n`` line endings and no index."""
     return write_text(frame.to_csv(index=False, lineterminator="\n"), path)
+
+
+def write_csv_chunks(frames: Iterable[pd.DataFrame], path: Path | str) -> Path:
+    """Write DataFrames one after another as one CSV (the first one's header), atomically.
+
+    For tables too large to hold at once (e.g. a generated national cohort's answers): each
+    frame is written and dropped before the next is made; the file appears only when complete.
+    """
+    path = Path(path)
+    with _os_errors("cannot write", path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                for number, frame in enumerate(frames):
+                    fh.write(frame.to_csv(index=False, header=number == 0, lineterminator="\n").encode("utf-8"))
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                with contextlib.suppress(OSError):
+                    os.remove(tmp)
+    return path
 
 
 def write_json(obj: Any, path: Path | str) -> Path:

@@ -33,7 +33,6 @@ from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
     PROCESSED_TABLES,
     atomic_directory,
-    read_bytes,
     read_json,
     read_table,
     sha256_file,
@@ -58,7 +57,7 @@ from evaluation.data.pseudonymise import (
     Key,
     pseudonymise,
     resolve_key,
-    synthetic_digest,
+    synthetic_digest_of,
 )
 from evaluation.data.scoring import reliability, score_scales
 from evaluation.data.validate import validate_programme, validate_reference
@@ -135,7 +134,7 @@ def shipped_synthetic(folder: Path) -> tuple[bool, str | None]:
     tables = {name: folder / name for name in SYNTHETIC_TABLES}
     if not all(path.is_file() for path in tables.values()):
         return False, f"{marker_path}: the synthetic data's CSV files are not all there"
-    if marker.get("data_digest") != synthetic_digest({name: read_bytes(path) for name, path in tables.items()}):
+    if marker.get("data_digest") != synthetic_digest_of({name: sha256_file(path) for name, path in tables.items()}):
         return False, (f"{marker_path} does not match the files beside it: they are not the shipped synthetic data "
                        "(regenerate those with `make synthetic`)")
     return True, None

@@ -32,7 +32,7 @@ from evaluation.core.errors import DemoKeyWarning, PseudonymisationKeyError
 from evaluation.core.io import read_bytes
 
 __all__ = ["DEMO_KEY", "PSEUDONYM_HEX_CHARS", "SYNTHETIC_TABLES", "Key", "key_problem", "pseudonymise", "resolve_key",
-           "synthetic_digest"]
+           "synthetic_digest", "synthetic_digest_of"]
 
 #: Public demonstration key: for the shipped synthetic data only. It is not a secret.
 DEMO_KEY = b"evaluation-workbench DEMO KEY for synthetic data only - NOT SECRET"
@@ -55,7 +55,21 @@ def synthetic_digest(tables: dict[str, bytes]) -> str:
     >>> synthetic_digest({"participants.csv": b"a", "responses.csv": b"b", "costs.csv": b"c"})[:16]
     '3611abd13f81630a'
     """
-    lines = "".join(f"{name}:{hashlib.sha256(tables[name]).hexdigest()}\n" for name in sorted(tables))
+    return synthetic_digest_of({name: hashlib.sha256(data).hexdigest() for name, data in tables.items()})
+
+
+def synthetic_digest_of(hashes: dict[str, str]) -> str:
+    """:func:`synthetic_digest` from each table's SHA-256 (hex), so that large files are hashed
+    as they are read (:func:`evaluation.core.io.sha256_file`), never held in memory.
+
+    Examples
+    --------
+    >>> import hashlib
+    >>> synthetic_digest_of({name: hashlib.sha256(data).hexdigest() for name, data in
+    ...                      {"participants.csv": b"a", "responses.csv": b"b", "costs.csv": b"c"}.items()})[:16]
+    '3611abd13f81630a'
+    """
+    lines = "".join(f"{name}:{hashes[name]}\n" for name in sorted(hashes))
     return hmac.new(DEMO_KEY, lines.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
