@@ -133,15 +133,16 @@ def reliability_table(data: CohortData) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def outcomes(data: CohortData, scores: pd.DataFrame | None = None, **overrides) -> tuple[pd.DataFrame, list[dict]]:
+def outcomes(data: CohortData, scores: pd.DataFrame | oc.PreparedScores | None = None, **overrides) -> tuple[pd.DataFrame, list[dict]]:
     """The published ``outcomes`` table, with the cohort's parameters unless ``overrides`` say otherwise.
 
     Parameters
     ----------
     data : CohortData
-    scores : DataFrame, optional
-        Scale scores to use instead of the cohort's (a subgroup's); the reliability for reliable
-        change and the scales' properties stay the cohort's.
+    scores : DataFrame or PreparedScores, optional
+        Scale scores to use instead of the cohort's (a subgroup's), or the cohort's already
+        passed through :func:`evaluation.stats.outcomes.prepare_scores`; the reliability for
+        reliable change and the scales' properties stay the cohort's.
     **overrides
         ``comparisons``, ``confidence_level``, ``multiplicity``, ``reliability``, ``resamples``,
         ``seed`` for :func:`evaluation.stats.outcomes.outcomes_table` (the bootstrap of g_av's
@@ -184,7 +185,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     scores = data.scale_scores
     level = coh.confidence_level
     tables: dict[str, pd.DataFrame] = {}
-    tables["outcomes"], found = outcomes(data)
+    prepared = oc.prepare_scores(scores)  # checked and coded once for the stages below
+    tables["outcomes"], found = outcomes(data, prepared)
     notes += found
     tables["reliability"] = reliability_table(data)
 
@@ -193,9 +195,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     flow = collect_warnings(notes, "attrition", lambda: oc.attrition(
         scores, data.participants, earlier=earlier, later=later, scale=primary))
     level2 = [s for s in info.index if info.loc[s, "kirkpatrick_level"] == 2]
-    baseline = collect_warnings(notes, "attrition", lambda: pd.concat(
-        [oc.baseline_comparison(scores, scale=s, earlier=earlier, later=later, confidence_level=level)
-         for s in level2], ignore_index=True))
+    baseline = collect_warnings(notes, "attrition", lambda: oc.baseline_comparison(
+        prepared, scale=level2, earlier=earlier, later=later, confidence_level=level))
     baseline = _small_groups_withheld(baseline, coh.disclosure_threshold)
     tables["attrition"] = pd.concat(
         [flow.assign(section="flow"), baseline.assign(section="baseline_comparison")], ignore_index=True
@@ -210,7 +211,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     if "then" in coh.waves:
         tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
             scores, confidence_level=level))
-    once = [s for s in info.index if len({w for w in scores.loc[scores["scale"] == s, "wave"]}) == 1]
+    waves_of = scores.groupby("scale", observed=True)["wave"].nunique(dropna=False)
+    once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if once:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]

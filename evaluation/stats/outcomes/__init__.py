@@ -27,6 +27,9 @@ The modules, one statistical idea each:
 * :mod:`~evaluation.stats.outcomes.effect_size` — :func:`g_av_interval` (seeded percentile
   bootstrap over pairs), :func:`size_word` (Cohen's small / medium / large);
 * :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`;
+* :func:`prepare_scores` checks and converts long-format scores once (identifiers as sorted
+  categories); :func:`outcomes_table`, :func:`baseline_comparison` and the others take its
+  :class:`PreparedScores` in place of the DataFrame, so a report checks its scores once;
 * :mod:`~evaluation.stats.outcomes.response_shift` — :func:`response_shift`;
 * :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model`;
 * :mod:`~evaluation.stats.outcomes.random_intercept` — :func:`fit_random_intercept` (the REML
@@ -48,7 +51,7 @@ crash and never a silent zero.
 
 from __future__ import annotations
 
-from evaluation.stats.outcomes._common import SCORE_COLUMNS
+from evaluation.stats.outcomes._common import SCORE_COLUMNS, PreparedScores, prepare_scores
 from evaluation.stats.outcomes.attrition import ATTRITION_STAGES, attrition, baseline_comparison
 from evaluation.stats.outcomes.comparison_group import (
     COMPARISON_GROUP_COLUMNS,
@@ -88,6 +91,7 @@ __all__ = [
     "DPpc2",
     "GAvInterval",
     "PairedChange",
+    "PreparedScores",
     "RandomInterceptFit",
     "ReliableChange",
     "adjust_p",
@@ -100,6 +104,7 @@ __all__ = [
     "mixed_model",
     "outcomes_table",
     "paired_change",
+    "prepare_scores",
     "reliable_change",
     "reliable_change_by_person",
     "response_shift",

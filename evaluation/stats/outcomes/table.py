@@ -18,7 +18,14 @@ import pandas as pd
 from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
-from evaluation.stats.outcomes._common import _NAN, _prepare_scores, _rater_key, _sd, _warn
+from evaluation.stats.outcomes._common import (
+    _NAN,
+    _codes,
+    _rater_key,
+    _sd,
+    _warn,
+    prepare_scores,
+)
 from evaluation.stats.outcomes.effect_size import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -96,22 +103,31 @@ def _paired_groups(
 ) -> Iterable[tuple[str, str, np.ndarray, np.ndarray]]:
     """(scale, rater, earlier scores, later scores) of complete pairs, sorted by participant.
 
-    Only scale × rater groups with at least one score at each of the two waves are yielded.
+    ``data`` is prepared scores (text or categorical identifiers, no missing score). Only
+    scale × rater groups with at least one score at each of the two waves are yielded, sorted
+    by scale and rater.
     """
-    sub = data.loc[data["wave"].isin([earlier, later])]
-    if sub.empty:
+    wave, waves = _codes(data, "wave")
+    where = {str(w): i for i, w in enumerate(waves)}
+    if earlier not in where or later not in where:
         return
-    wide = sub.pivot(index=["scale", "rater", "participant_id"], columns="wave", values="score")
-    if earlier not in wide.columns or later not in wide.columns:
-        return
-    wide = wide.sort_index()
-    for (scale, rater), group in wide.groupby(level=["scale", "rater"], sort=True):
-        x = group[earlier].to_numpy(dtype=float)
-        y = group[later].to_numpy(dtype=float)
-        if np.isnan(x).all() or np.isnan(y).all():
-            continue
-        keep = ~(np.isnan(x) | np.isnan(y))
-        yield str(scale), str(rater), x[keep], y[keep]
+    person, people = _codes(data, "participant_id")
+    scale, scales = _codes(data, "scale")
+    rater, raters = _codes(data, "rater")
+    score = data["score"].to_numpy(dtype=float)
+    group = scale.astype(np.int64) * len(raters) + rater
+    key = group * len(people) + person  # unique within a wave: one score per person and group
+    e, later_rows = wave == where[earlier], wave == where[later]
+    groups = np.intersect1d(group[e], group[later_rows])
+    common, ie, il = np.intersect1d(
+        key[e], key[later_rows], assume_unique=True, return_indices=True
+    )
+    x, y = score[e][ie], score[later_rows][il]
+    common_group = common // len(people)
+    lows = np.searchsorted(common_group, groups, side="left")
+    highs = np.searchsorted(common_group, groups, side="right")
+    for g, lo, hi in zip(groups, lows, highs, strict=True):
+        yield str(scales[g // len(raters)]), str(raters[g % len(raters)]), x[lo:hi], y[lo:hi]
 
 
 def _reliability_lookup(reliability: Any) -> tuple[dict[tuple[str, str | None], float], float]:
@@ -242,7 +258,7 @@ def outcomes_table(
     resamples, seed = _check_bootstrap(resamples, seed)
     check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
     items = _resolve_comparisons(comparisons)
-    data = _prepare_scores(scores)
+    data = prepare_scores(scores).frame
     by_key, r_default = _reliability_lookup(reliability)
     levels, better = _scale_info(scale_info)
     rows: list[dict[str, Any]] = []
