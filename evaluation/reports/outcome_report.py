@@ -56,7 +56,8 @@ __all__ = [
 DESIGN_LABEL = DESIGN_LABEL_SINGLE_GROUP
 
 
-def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float) -> pd.DataFrame:
+def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float,
+                prepared: oc.PreparedScores | None = None) -> pd.DataFrame:
     """Change by group on each level-2 scale (self-ratings, the first comparison), after :func:`disclosure_plan`."""
     populations = breakdown_populations(data)
     if not populations:
@@ -64,13 +65,14 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
     comparison = populations[0].comparison
     earlier, later = COMPARISONS[comparison]
     scales = [p.scale for p in populations]
-    scores = data.scale_scores[(data.scale_scores["rater"] == "self") & data.scale_scores["scale"].isin(scales)]
-    wide = scores.pivot_table(index=["participant_id", "scale"], columns="wave", values="score").reset_index()
-    if earlier not in wide or later not in wide:
+    pairs = oc.paired_scores(data.scale_scores if prepared is None else prepared, earlier=earlier, later=later)
+    pairs = pairs[(pairs["rater"] == "self") & pairs["scale"].isin(scales)]
+    if pairs.empty:
         return pd.DataFrame()
+    # sorted by scale, then participant: each group's pairs in participant order
+    wide = pairs.rename(columns={"earlier": earlier, "later": later})[["participant_id", "scale", earlier, later]]
     people, _ = people_with_dimensions(data, BREAKDOWN_DIMENSIONS)
-    wide = wide.dropna(subset=[earlier, later]).merge(people[["participant_id", *BREAKDOWN_DIMENSIONS]],
-                                                     on="participant_id")
+    wide = wide.merge(people[["participant_id", *BREAKDOWN_DIMENSIONS]], on="participant_id")
     rows = []
     for dimension in BREAKDOWN_DIMENSIONS:
         wide["_category"] = group_labels(wide[dimension])
@@ -218,7 +220,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]
                               .agg(n="count", mean="mean", sd="std").reset_index())
     plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
-    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level))
+    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level, prepared))
     if data.has_comparison_group:
         tables["comparison_group"] = collect_warnings(notes, "comparison_group", lambda: comparison_group_table(data))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()

@@ -9,7 +9,7 @@ pre-test minus the retrospective (then) pre-test.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,6 @@ from evaluation.core.checks import check_confidence_level as _check_confidence_l
 from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
 from evaluation.stats.outcomes._common import (
     _NAN,
-    _codes,
     _rater_key,
     _sd,
     _warn,
@@ -34,6 +33,7 @@ from evaluation.stats.outcomes.effect_size import (
 )
 from evaluation.stats.outcomes.multiplicity import adjust_p
 from evaluation.stats.outcomes.paired import _paired_change
+from evaluation.stats.outcomes.pairs import _paired_groups
 from evaluation.stats.outcomes.reliable_change import (
     _check_reliability,
     _rci,
@@ -96,38 +96,6 @@ def _resolve_comparisons(comparisons: Any) -> list[tuple[str, str, str]]:
     if not items:
         raise ValueError("`comparisons` is empty; name at least one, e.g. ['pre_post']")
     return items
-
-
-def _paired_groups(
-    data: pd.DataFrame, earlier: str, later: str
-) -> Iterable[tuple[str, str, np.ndarray, np.ndarray]]:
-    """(scale, rater, earlier scores, later scores) of complete pairs, sorted by participant.
-
-    ``data`` is prepared scores (text or categorical identifiers, no missing score). Only
-    scale × rater groups with at least one score at each of the two waves are yielded, sorted
-    by scale and rater.
-    """
-    wave, waves = _codes(data, "wave")
-    where = {str(w): i for i, w in enumerate(waves)}
-    if earlier not in where or later not in where:
-        return
-    person, people = _codes(data, "participant_id")
-    scale, scales = _codes(data, "scale")
-    rater, raters = _codes(data, "rater")
-    score = data["score"].to_numpy(dtype=float)
-    group = scale.astype(np.int64) * len(raters) + rater
-    key = group * len(people) + person  # unique within a wave: one score per person and group
-    e, later_rows = wave == where[earlier], wave == where[later]
-    groups = np.intersect1d(group[e], group[later_rows])
-    common, ie, il = np.intersect1d(
-        key[e], key[later_rows], assume_unique=True, return_indices=True
-    )
-    x, y = score[e][ie], score[later_rows][il]
-    common_group = common // len(people)
-    lows = np.searchsorted(common_group, groups, side="left")
-    highs = np.searchsorted(common_group, groups, side="right")
-    for g, lo, hi in zip(groups, lows, highs, strict=True):
-        yield str(scales[g // len(raters)]), str(raters[g % len(raters)]), x[lo:hi], y[lo:hi]
 
 
 def _reliability_lookup(reliability: Any) -> tuple[dict[tuple[str, str | None], float], float]:
