@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from evaluation.core.errors import DegenerateDataWarning
 from evaluation.stats.outcomes import (
@@ -202,3 +203,15 @@ def test_duplicate_rows_are_named():
     twice = pd.concat([scores, scores.iloc[[3]]], ignore_index=True)
     with pytest.raises(ValueError, match="more than one row for the same"):
         prepare_scores(twice)
+
+
+@pytest.mark.parametrize("n", [7, 60, 5000])
+def test_wilcoxon_w_plus_equals_the_sum_of_scipy_mid_ranks(n):
+    rng = np.random.default_rng(n)
+    pre = np.round(rng.normal(3, 0.7, n) * 4) / 4
+    post = np.round((pre + rng.normal(0.2, 0.5, n)) * 3) / 3
+    # reference: R's V, the sum of scipy's mid-ranks of |d| over the positive d (zeros dropped)
+    d = np.round(post - pre, 9)
+    d = d[d != 0]
+    ranks = stats.rankdata(np.abs(d))
+    assert paired_change(pre, post).wilcoxon_w_plus == float(ranks[d > 0].sum())
