@@ -173,7 +173,7 @@ def _text_frame(scores: pd.DataFrame) -> pd.DataFrame:
 def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray] | None:
     """Codes into the sorted distinct texts of a column, or None if a value is missing."""
     if column == "rater" and "rater" not in scores.columns:
-        return np.zeros(len(scores), dtype=np.intp), np.array(["self"], dtype=object)
+        return np.zeros(len(scores), dtype=np.int8), np.array(["self"], dtype=object)
     values = scores[column]
     if column == "rater":
         values = values.fillna("self") if values.isna().any() else values
@@ -184,12 +184,12 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
     if texts.size > 1 and not (texts[1:] > texts[:-1]).all():  # e.g. numbers: sort as text
         texts, inverse = np.unique(texts, return_inverse=True)
         codes = inverse[codes]
-    return codes.astype(np.intp, copy=False), texts
+    return _small(codes), texts
 
 
 def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     categories, codes = np.unique(texts, return_inverse=True)
-    return codes.astype(np.intp, copy=False), categories
+    return _small(codes), categories
 
 
 def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores) -> None:
@@ -225,3 +225,12 @@ def _raters(scores: pd.DataFrame) -> np.ndarray:
 
 def _rater_key(rater: str) -> tuple[int, str]:
     return (RATERS.index(rater), "") if rater in RATERS else (len(RATERS), rater)
+
+
+def _small(codes: np.ndarray) -> np.ndarray:
+    """Codes in the smallest integer type that holds them (memory at millions of rows)."""
+    top = int(codes.max()) if codes.size else 0
+    for kind in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes.astype(np.int64, copy=False)
