@@ -192,6 +192,7 @@ def test_prepared_text_equals_the_text_conversion():
             }
         )
         expected = expected[expected["score"].notna()].reset_index(drop=True)
+        expected = expected.astype({c: object for c in expected.columns if c != "score"})
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
         # categories are the sorted texts (participants sort as text: "10" before "2")
         categories = prepare_scores(frame).frame["participant_id"].cat.categories

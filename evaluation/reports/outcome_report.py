@@ -70,7 +70,8 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float,
     if pairs.empty:
         return pd.DataFrame()
     # sorted by scale, then participant: each group's pairs in participant order
-    wide = pairs.rename(columns={"earlier": earlier, "later": later})[["participant_id", "scale", earlier, later]]
+    wide = pd.DataFrame({"participant_id": pairs["participant_id"], "scale": pairs["scale"],
+                         earlier: pairs["earlier"], later: pairs["later"]})
     people, _ = people_with_dimensions(data, BREAKDOWN_DIMENSIONS)
     wide = wide.merge(people[["participant_id", *BREAKDOWN_DIMENSIONS]], on="participant_id")
     rows = []

@@ -151,8 +151,12 @@ def _prepare_scores(scores: pd.DataFrame | PreparedScores) -> pd.DataFrame:
     score is then a self-rating) and at most one row per participant × scale × wave × rater.
     """
     frame = prepare_scores(scores).frame
+    # object columns of the category texts: pointers, not new strings, and no string inference
     text = {
-        c: frame[c].cat.categories.to_numpy(dtype=object)[frame[c].cat.codes.to_numpy()]
+        c: pd.Series(
+            frame[c].cat.categories.to_numpy(dtype=object)[frame[c].cat.codes.to_numpy()],
+            dtype=object,
+        )
         for c in _KEYS
     }
     return pd.DataFrame({**text, "score": frame["score"].to_numpy()})

@@ -110,21 +110,15 @@ def attrition(
         if "rater" in scores.columns
         else rater == "self"
     )
-    picked = scores.loc[rows]
-    sub = pd.DataFrame(
-        {
-            "participant_id": picked["participant_id"].astype(str).to_numpy(),
-            "wave": picked["wave"].astype(str).to_numpy(),
-            "score": pd.to_numeric(picked["score"]).to_numpy(dtype=float, na_value=np.nan),
-        }
-    )
-    sub = sub.loc[sub["participant_id"].isin(set(ids))]
-    answered_e = set(sub.loc[sub["wave"] == earlier, "participant_id"])
-    answered_l = set(sub.loc[sub["wave"] == later, "participant_id"])
-    scored = sub.loc[sub["score"].notna()]
-    both = set(scored.loc[scored["wave"] == earlier, "participant_id"]) & set(
-        scored.loc[scored["wave"] == later, "participant_id"]
-    )
+    picked = scores.loc[rows, ["participant_id", "wave", "score"]]
+    person = picked["participant_id"].astype(str).to_numpy(dtype=object)
+    wave = picked["wave"].astype(str).to_numpy(dtype=object)
+    scored = ~np.isnan(pd.to_numeric(picked["score"]).to_numpy(dtype=float, na_value=np.nan))
+    enrolled_rows = pd.Index(ids.to_numpy(dtype=object)).get_indexer(person) >= 0
+    at_e = enrolled_rows & (wave == earlier)
+    at_l = enrolled_rows & (wave == later)
+    answered_e, answered_l = set(person[at_e]), set(person[at_l])
+    both = set(person[at_e & scored]) & set(person[at_l & scored])
     enrolled = len(ids)
     counts = [
         enrolled,
@@ -153,6 +147,9 @@ def attrition(
 
 def _is_text(values: pd.Series, text: str, missing: str | None = None) -> np.ndarray:
     """Rows whose value, as text (``missing`` for a missing value), is ``text``."""
+    if isinstance(values.dtype, pd.StringDtype):  # already text: compare directly
+        hit = (values == text).to_numpy(dtype=bool, na_value=False)
+        return hit | values.isna().to_numpy() if missing == text else hit
     codes, uniques = pd.factorize(values)
     hit = np.array([str(u) == text for u in uniques] + [missing == text])
     return hit[codes]  # code -1 (missing) takes the last entry
