@@ -210,10 +210,10 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         modelled = [w for w in coh.waves if w != "then"]
         if len(modelled) >= 3:
             tables["mixed_model"] = collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
-                scores, waves=modelled, confidence_level=level))
+                prepared, waves=modelled, confidence_level=level))
     if "then" in coh.waves:
         tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
-            scores, confidence_level=level))
+            prepared, confidence_level=level))
     waves_of = scores.groupby("scale", observed=True)["wave"].nunique(dropna=False)
     once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if once:
