@@ -160,10 +160,11 @@ def outcomes_table(
 
     Parameters
     ----------
-    scores : DataFrame
+    scores : DataFrame or PreparedScores
         Long format with columns ``participant_id, scale, wave, rater, score`` (extra columns
         are ignored; without ``rater`` every score counts as ``self``; a missing score is no
-        score). At most one row per participant × scale × wave × rater.
+        score). At most one row per participant × scale × wave × rater. Or the same passed
+        through :func:`~evaluation.stats.outcomes.prepare_scores` once for several calls.
     comparisons : sequence of str, or mapping
         Names from :data:`evaluation.core.vocabulary.COMPARISONS` (e.g. ``["pre_post", "then_post"]``),
         or a mapping name → (earlier wave, later wave).
