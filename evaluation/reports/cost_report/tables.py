@@ -26,6 +26,7 @@ from evaluation.data.cohort import (
 from evaluation.data.params import MonetisedBenefits, list_cohorts, list_programmes
 from evaluation.reports.comparison_limits import comparison_limits, limits_text, programme_profile
 from evaluation.reports.cost_report.benchmarks import benchmark_comparison
+from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
@@ -336,18 +337,12 @@ def programme_comparison(
 def _non_monetised(data: CohortData, notes: list[dict]) -> pd.DataFrame:
     """The outcomes left in their own units (Phillips' intangibles): change on every scale."""
     first = data.cohort.comparisons[0]
+    earlier, later = COMPARISONS[first]
     info = scale_info(data)
-    table = collect_warnings(notes, "non-monetised outcomes", lambda: oc.outcomes_table(
-        data.scale_scores, comparisons=[first], confidence_level=data.cohort.confidence_level,
-        multiplicity=data.cohort.multiplicity, reliability=rci_reliability(data),
-        scale_info=info[["kirkpatrick_level", "higher_is_better"]]))
-    if table.empty:
-        return pd.DataFrame(columns=["scale", "title", "kirkpatrick_level", "comparison", "rater", "n_pairs",
-                                     "mean_change", "change_ci_low", "change_ci_high", "rci_improved"])
-    out = table[["scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_change", "change_ci_low",
-                 "change_ci_high", "rci_improved"]].copy()
-    out.insert(1, "title", out["scale"].map(data.titles))
-    return out.reset_index(drop=True)
+    return collect_warnings(notes, "non-monetised outcomes", lambda: non_monetised_outcomes(
+        data.scale_scores, comparison=first, earlier=earlier, later=later,
+        confidence_level=data.cohort.confidence_level, reliability=rci_reliability(data),
+        scale_info=info[["kirkpatrick_level", "higher_is_better"]], titles=data.titles))
 
 
 def _benefits_parameter(data: CohortData) -> Any:
