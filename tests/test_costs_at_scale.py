@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from evaluation.core.errors import DegenerateDataWarning
 from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
@@ -71,3 +72,56 @@ def test_non_monetised_outcomes_without_pairs_are_empty():
     out = non_monetised_outcomes(scores, comparison="pre_post", earlier="pre", later="post", confidence_level=0.95,
                                  reliability=0.8, scale_info=info, titles={})
     assert out.empty and "rci_improved" in out.columns
+
+
+# --------------------------------------------------------------------------- the cost bootstrap
+
+
+def _straightforward_bootstrap(ledger, flags, resamples, seed):
+    """The textbook bootstrap: each resample draws n participants' indices with replacement."""
+    rng = np.random.default_rng(seed)
+    people = ledger.participants
+    cost, time = people["variable_cost"].to_numpy(), people["time_cost"].to_numpy()
+    n = len(people)
+    index = rng.integers(0, n, size=(resamples, n))
+    total = ledger.fixed_cost + cost[index].sum(axis=1)
+    improvers = flags[index].sum(axis=1)
+    with np.errstate(divide="ignore"):
+        return (np.where(improvers > 0, total / improvers, np.inf),
+                np.where(improvers > 0, (total - time[index].sum(axis=1)) / improvers, np.inf))
+
+
+def test_bootstrap_over_distinct_values_has_the_distribution_of_resampling_participants():
+    from evaluation.stats import costs as ct
+
+    rng = np.random.default_rng(13)
+    n = 80
+    people = pd.DataFrame({"participant_id": [f"p{i:03d}" for i in range(n)],
+                           "role_level": rng.choice(["middle_manager", "senior_manager"], n),
+                           "status": rng.choice(["completed", "withdrew"], n, p=[0.8, 0.2]),
+                           "sessions_attended": rng.integers(0, 6, n)})
+    deflators = pd.DataFrame({"year": [2024], "index": [100.0]})
+    costs = pd.DataFrame({"cohort": pd.array([1, 1], dtype="Int64"), "category": ["delivery", "materials"],
+                          "description": ["", ""], "amount": [20000.0, 150.0], "price_year": [2024, 2024],
+                          "basis": ["fixed", "per_participant"]})
+    staff = ct.StaffTime(hourly_costs={"middle_manager": 30.0, "senior_manager": 45.0}, price_year=2024,
+                         sessions=5, hours_per_session=6.0)
+    ledger = ct.cost_ledger(costs, people, cohort=1, enrolled={1: n}, deflators=deflators, base_year=2024,
+                            staff=staff)
+    improved = people["participant_id"][rng.random(n) < 0.35].tolist()
+    flags = ledger.participants["participant_id"].isin(improved).to_numpy()
+    resamples = 20_000
+    # the independent reference: n indices per resample (the bootstrap before issue 13)
+    economic, cash = _straightforward_bootstrap(ledger, flags, resamples, seed=99)
+    # the workbench: multinomial counts over the distinct (cost, time, improved) triples
+    boot = ct.bootstrap_costs(ledger, improved, resamples=resamples, seed=5)
+    for reference, measure in ((economic, "cost_per_reliable_improver"), (cash, "cash_cost_per_reliable_improver")):
+        draws = boot.draws[measure].to_numpy()
+        assert np.isfinite(draws).all() and np.isfinite(reference).all()
+        # Monte Carlo error of a mean of 20,000 draws is sd/√20,000 ≈ 0.7% of the sd: allow 5%
+        sd = reference.std()
+        assert abs(draws.mean() - reference.mean()) < 0.05 * sd
+        assert draws.std() == pytest.approx(sd, rel=0.05)
+        # the whole distribution (the cash ratio is discrete: its cost is the same for everyone): the
+        # two-sample Kolmogorov–Smirnov distance, whose 99.9% point for 20,000 + 20,000 draws is 0.019
+        assert stats.ks_2samp(draws, reference).statistic < 0.02, measure

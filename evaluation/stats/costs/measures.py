@@ -49,6 +49,9 @@ def _improved_flags(ledger: Ledger, improved: Any) -> np.ndarray:
     if improved is None:
         return np.zeros(len(ids), dtype=bool)
     if isinstance(improved, pd.Series) and pd.api.types.is_bool_dtype(improved):
+        if len(improved) == len(ids) and np.array_equal(improved.index.to_numpy(dtype=object),
+                                                        ids.to_numpy(dtype=object)):
+            return improved.fillna(False).to_numpy(dtype=bool)  # already aligned (ids are unique)
         index = improved.index.astype(str)
         if index.duplicated().any():
             raise ValueError("`improved` is indexed by a repeated participant_id")
