@@ -125,3 +125,133 @@ def test_bootstrap_over_distinct_values_has_the_distribution_of_resampling_parti
         # the whole distribution (the cash ratio is discrete: its cost is the same for everyone): the
         # two-sample Kolmogorov–Smirnov distance, whose 99.9% point for 20,000 + 20,000 draws is 0.019
         assert stats.ks_2samp(draws, reference).statistic < 0.02, measure
+
+
+# --------------------------------------------------------------------------- equity and disclosure
+
+
+def _people(seed: int, n: int = 60) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    ids = [f"P{p:04d}" for p in range(n)]
+    return pd.DataFrame({"participant_id": rng.permutation(ids),
+                         "sector": rng.choice(["health", "private", "", None, "voluntary"], n),
+                         "gender": rng.choice(["female", "male", "not_declared"], n, p=[0.6, 0.38, 0.02])})
+
+
+class _Plan:
+    """A disclosure plan stub: suppresses one category, threshold 5."""
+
+    threshold = 5
+
+    def row_flag(self, quantities, dimension, category):
+        return "primary" if (dimension, category) == ("sector", "voluntary") else ""
+
+
+def _outcome_change_reference(scores, people, dims, plan, earlier, later, scale):
+    """The equity report's outcome change by group before issue 13: a pivot, then one filter per group."""
+    from evaluation.reports.disclosure_plan import group_labels
+
+    s = scores[(scores["rater"] == "self") & (scores["scale"] == scale)]
+    wide = s.pivot_table(index="participant_id", columns="wave", values="score")
+    paired = wide.dropna(subset=[earlier, later]).reset_index()
+    paired = paired.merge(people[["participant_id", *dims]], on="participant_id", how="inner")
+    rows = []
+    for dim in dims:
+        cat_of = group_labels(paired[dim])
+        for category in sorted(group_labels(people[dim]).unique()):
+            grp = paired[cat_of == category]
+            flag = plan.row_flag([], dim, category)
+            row = {"dimension": dim, "category": category, "n_pairs": pd.NA if flag else len(grp)}
+            if not flag and len(grp) >= plan.threshold:
+                res = oc.paired_change(grp[earlier].to_numpy(), grp[later].to_numpy(), confidence_level=0.9)
+                row.update({s: getattr(res, s) for s in ("mean_pre", "mean_post", "mean_change", "change_ci_low",
+                                                         "change_ci_high", "d_z", "d_z_ci_low", "d_z_ci_high")})
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("seed", [5, 6])
+def test_outcome_change_by_group_equals_one_filter_per_group(seed):
+    from types import SimpleNamespace
+
+    from evaluation.reports.equity_report.tables import _outcome_change
+
+    rng = np.random.default_rng(seed)
+    people = _people(seed)
+    scores = pd.concat([_scores(seed), pd.DataFrame({  # most people: self-ratings of b_scale at both waves
+        "participant_id": np.repeat([f"P{p:04d}" for p in range(60)], 2), "scale": "b_scale", "rater": "self",
+        "wave": ["pre", "post"] * 60, "score": rng.integers(4, 21, 120) / 4})]) \
+        .drop_duplicates(["participant_id", "scale", "rater", "wave"], keep="last")
+    scores.loc[scores.sample(frac=0.1, random_state=seed).index, "score"] = np.nan
+    people = people[people["participant_id"] != "P0003"]  # a participant's scores without a participant
+    data = SimpleNamespace(primary_scale="b_scale", cohort=SimpleNamespace(comparisons=["pre_post"]),
+                           scale_scores=scores)
+    notes: list[dict] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        got = _outcome_change(data, people, ["sector", "gender"], _Plan(), 0.9, notes)
+        # the reference: the straightforward computation, pivot and a filter per group
+        expected = _outcome_change_reference(scores, people, ["sector", "gender"], _Plan(), "pre", "post", "b_scale")
+    assert got["n_pairs"].sum() > 20
+    pd.testing.assert_frame_equal(got[expected.columns].reset_index(drop=True),
+                                  expected.astype(got[expected.columns].dtypes.to_dict()), check_exact=True)
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_paired_masks_equal_the_people_with_both_waves(seed):
+    from types import SimpleNamespace
+
+    from evaluation.reports.disclosure_plan import Population, paired_masks
+
+    scores, people = _scores(seed), _people(seed)
+    scores.loc[scores.index[:5], "rater"] = None  # a missing rater is no rater here
+    populations = [Population("a_scale", "pre_post", "self"), Population("b_scale", "pre_post", "peer"),
+                   Population("flat", "then_post", "self"), Population("nowhere", "pre_post", "self")]
+    got = paired_masks(SimpleNamespace(scale_scores=scores), populations, people["participant_id"])
+    from evaluation.core.vocabulary import COMPARISONS
+
+    for population in populations:
+        earlier, later = COMPARISONS[population.comparison]
+        # the reference: the plan before issue 13, one filter of every score per population
+        s = scores[(scores["scale"] == population.scale) & (scores["rater"] == population.rater)
+                   & scores["wave"].isin([earlier, later])].dropna(subset=["score"])
+        waves = s.groupby("participant_id")["wave"].nunique()
+        expected = people["participant_id"].isin(set(waves.index[waves == 2])).to_numpy()
+        np.testing.assert_array_equal(got[population], expected)
+
+
+def _labels_reference(values: pd.Series) -> pd.Series:
+    """Category labels before issue 13: every value turned into text, one by one."""
+    return values.astype("object").where(values.notna(), "not_recorded").astype(str).replace("", "not_recorded")
+
+
+@pytest.mark.parametrize("seed", [9, 10])
+def test_equity_counts_by_category_codes_equal_the_text_labels(seed):
+    from statsmodels.stats.proportion import proportion_confint
+
+    from evaluation.stats import equity as eq
+
+    people = _people(seed, n=200).assign(status=lambda d: np.where(np.arange(len(d)) % 3, "completed", "withdrew"),
+                                         age=lambda d: np.where(np.arange(len(d)) % 7 == 0, np.nan, 30.0))
+    for dim in ("sector", "gender", "age"):
+        pd.testing.assert_series_equal(eq.category_labels(people[dim]), _labels_reference(people[dim]))
+    wf = pd.DataFrame({"dimension": ["sector"] * 3, "category": ["health", "private", "police"],
+                       "eligible": [100.0, 50.0, 10.0]})
+    counts = eq.category_counts(people, wf, ["sector"]).set_index("category")["participants"]
+    # the reference: value counts of the text labels
+    reference = _labels_reference(people["sector"]).value_counts()
+    assert counts.to_dict() == {**dict.fromkeys(["health", "private", "police"], 0), **reference.to_dict()}
+    completion = eq.completion_by_group(people, ["sector", "age"], confidence_level=0.9)
+    for dim in ("sector", "age"):
+        # the reference: a groupby of the text labels, statsmodels' Wilson interval
+        grp = pd.DataFrame({"c": _labels_reference(people[dim]), "d": people["status"] == "completed"}) \
+            .groupby("c", sort=True)["d"]
+        n, k = grp.size().astype(float), grp.sum().astype(float)
+        low, high = proportion_confint(k.to_numpy(), n.to_numpy(), alpha=0.1, method="wilson")
+        got = completion[completion["dimension"] == dim]
+        assert got["category"].tolist() == n.index.tolist()
+        np.testing.assert_array_equal(got["completion_rate"].to_numpy(), (k / n).to_numpy())
+        np.testing.assert_array_equal(got["ci_low"].to_numpy(), low)
+        np.testing.assert_array_equal(got["ci_high"].to_numpy(), high)
+    declared = eq.declaration_rates(people, ["gender"]).iloc[0]
+    assert declared["not_declared"] == (people["gender"] == "not_declared").sum()

@@ -17,46 +17,14 @@ import pandas as pd
 
 from evaluation.core.errors import DegenerateDataWarning
 from evaluation.core.vocabulary import RATERS
+from evaluation.reports.pairs import complete_pairs
 from evaluation.stats import outcomes as oc
 
-__all__ = ["NON_MONETISED_COLUMNS", "non_monetised_outcomes", "paired_by_group"]
+__all__ = ["NON_MONETISED_COLUMNS", "non_monetised_outcomes"]
 
 #: Columns of ``tables/cost_non_monetised_outcomes.csv``.
 NON_MONETISED_COLUMNS = ["scale", "title", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_change",
                          "change_ci_low", "change_ci_high", "rci_improved"]
-
-
-def paired_by_group(scores: pd.DataFrame, earlier: str, later: str,
-                    ) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
-    """(scale, rater, earlier scores, later scores) of complete pairs, sorted by participant.
-
-    The groups and arrays of the outcome table (one per scale × rater with a score at each
-    of the two waves; pairs in ``participant_id`` order), found by sorting integer codes once
-    rather than by pivoting the scores. A missing rater is ``self``; missing scores are no scores.
-    """
-    keep = scores["wave"].isin([earlier, later]).to_numpy() & scores["score"].notna().to_numpy()
-    s = scores.loc[keep, ["participant_id", "scale", "wave", "rater", "score"]]
-    if s.empty:
-        return []
-    rater = s["rater"].astype(object)
-    pid, _ = pd.factorize(s["participant_id"].astype(str), sort=True)
-    scale, scales = pd.factorize(s["scale"].astype(str), sort=True)
-    who, raters = pd.factorize(rater.where(rater.notna(), "self").astype(str), sort=True)
-    group = scale.astype("int64") * len(raters) + who
-    key = group * (int(pid.max()) + 1) + pid
-    is_later = (s["wave"] == later).to_numpy()
-    score = pd.to_numeric(s["score"]).to_numpy(dtype="float64")
-    k_x, k_y = key[~is_later], key[is_later]
-    if np.unique(k_x).size < k_x.size or np.unique(k_y).size < k_y.size:
-        raise ValueError("`scores` has more than one row for a participant × scale × wave × rater")
-    common, i_x, i_y = np.intersect1d(k_x, k_y, assume_unique=True, return_indices=True)
-    x, y = score[~is_later][i_x], score[is_later][i_y]
-    pair_group = common // (int(pid.max()) + 1)
-    out = []
-    for g in np.intersect1d(group[~is_later], group[is_later]):
-        lo, hi = np.searchsorted(pair_group, [g, g + 1])
-        out.append((str(scales[g // len(raters)]), str(raters[g % len(raters)]), x[lo:hi], y[lo:hi]))
-    return out
 
 
 def _as_in_table(context: str, call: Any) -> Any:
@@ -135,7 +103,7 @@ def non_monetised_outcomes(scores: pd.DataFrame, *, comparison: str, earlier: st
     by_key, default = _reliabilities(reliability)
     order = {str(s): i for i, s in enumerate(scale_info.index)}
     rows, no_reliability = [], []
-    for scale, rater, x, y in paired_by_group(scores, earlier, later):
+    for scale, rater, _, x, y in complete_pairs(scores, earlier, later).groups:
         context = f"scale {scale!r}, comparison {comparison!r}, rater {rater!r}"
         res = _as_in_table(context, lambda x=x, y=y: oc.paired_change(x, y, confidence_level=confidence_level))
         r_xx = by_key.get((scale, rater), by_key.get((scale, None), default))
