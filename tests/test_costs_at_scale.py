@@ -255,3 +255,26 @@ def test_equity_counts_by_category_codes_equal_the_text_labels(seed):
         np.testing.assert_array_equal(got["ci_high"].to_numpy(), high)
     declared = eq.declaration_rates(people, ["gender"]).iloc[0]
     assert declared["not_declared"] == (people["gender"] == "not_declared").sum()
+
+
+def test_cost_curve_of_a_national_cohort_is_a_grid_of_the_full_curve(monkeypatch):
+    from evaluation.stats import costs as ct
+    from evaluation.stats.costs import measures
+
+    deflators = pd.DataFrame({"year": [2024], "index": [100.0]})
+    costs = pd.DataFrame({"cohort": pd.array([None, 1, 1], dtype="Int64"), "category": ["design", "delivery", "materials"],
+                          "description": ["", "", ""], "amount": [1000.0, 3000.0, 100.0], "price_year": [2024] * 3,
+                          "basis": ["fixed", "fixed", "per_participant"]})
+    people = pd.DataFrame({"participant_id": [f"p{i:05d}" for i in range(4321)], "status": "completed"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateDataWarning)
+        ledger = ct.cost_ledger(costs, people, cohort=1, enrolled={1: 4321, 2: 100}, deflators=deflators,
+                                base_year=2024)
+    grid = ct.cost_curve(ledger).set_index("participants")
+    # the reference: every size from 1 to 3 × 4,321, as for a small cohort
+    monkeypatch.setattr(measures, "CURVE_ROWS", 10**9)
+    full = ct.cost_curve(ledger).set_index("participants")
+    assert len(full) == 3 * 4321 and len(grid) < 3100
+    # the notebook's rows and the chart's (the second size gives v; each new cohort's first place)
+    assert {1, 2, 10, 25, 50, 4321, 4322, 8642, 8643, 12963} <= set(grid.index)
+    pd.testing.assert_frame_equal(grid, full.loc[grid.index], check_exact=False, rtol=1e-12)

@@ -336,6 +336,10 @@ def costs_by_category(ledger: Ledger) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: Above this many programme sizes, :func:`cost_curve` gives a grid of sizes rather than every one.
+CURVE_ROWS = 3_000
+
+
 def cost_curve(ledger: Ledger, *, cohort_size: int | None = None, max_participants: int | None = None) -> pd.DataFrame:
     """Total and average cost as the programme grows, with a step cost for each new cohort.
 
@@ -352,7 +356,11 @@ def cost_curve(ledger: Ledger, *, cohort_size: int | None = None, max_participan
     -------
     DataFrame
         ``participants, cohorts, total_cost, average_cost, marginal_cost, price_base_year``
-        for 1 … ``max_participants`` participants.
+        for 1 … ``max_participants`` participants — every size up to :data:`CURVE_ROWS`; beyond
+        that (a cohort of more than 1,000) the sizes 1 … 50, the last place of each cohort and
+        the first of the next (where the step is) and about :data:`CURVE_ROWS` evenly spaced
+        sizes, so that the table stays a few thousand rows whatever the cohort's size (the
+        curve is linear between these points; the marginal cost is still C(N) − C(N − 1)).
 
     Notes
     -----
@@ -390,10 +398,17 @@ def cost_curve(ledger: Ledger, *, cohort_size: int | None = None, max_participan
         raise ValueError(f"`max_participants` must be at least 1, got {max_participants!r}")
     step, v = ledger.cohort_fixed_cost, ledger.variable_cost_per_participant
     shared = ledger.fixed_cost - step
-    n = np.arange(1, top + 1)
+    if top <= CURVE_ROWS:
+        n = np.arange(1, top + 1)
+    else:  # a national programme: the first 50 sizes, every cohort's step, and an even grid between
+        starts = np.arange(size, top + 1, size)
+        n = np.unique(np.concatenate([np.arange(1, 51), starts, starts + 1, np.arange(1, top + 1, -(-top // CURVE_ROWS)),
+                                      [top]]))
+        n = n[n <= top]
     k = -(-n // size)
     total = shared + k * step + v * n
-    marginal = np.diff(np.concatenate([[0.0], total]))
+    before = np.where(n > 1, shared + (-(-(n - 1) // size)) * step + v * (n - 1), 0.0)
+    marginal = total - before if top > CURVE_ROWS else np.diff(np.concatenate([[0.0], total]))
     return pd.DataFrame({
         "participants": n, "cohorts": k, "total_cost": total, "average_cost": total / n,
         "marginal_cost": marginal, "price_base_year": ledger.base_year,
