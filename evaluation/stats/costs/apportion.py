@@ -37,21 +37,15 @@ def _check_costs(costs: pd.DataFrame, parameter: str = "costs") -> pd.DataFrame:
             f"{_listed(costs.loc[bad, 'amount'].astype(str))} (index {list(costs.index[bad.to_numpy()])[:10]})"
         )
     out["amount"] = amount
-    category = out["category"].astype(object)
-    bad = ~category.isin(COST_CATEGORIES)
-    if bad.any():
-        raise ValueError(
-            f"`{parameter}` column `category` has unknown value(s) {_listed(category[bad])}; "
-            f"allowed: {list(COST_CATEGORIES)}"
-        )
-    basis = out["basis"].astype(object)
-    bad = ~basis.isin(COST_BASES)
-    if bad.any():
-        raise ValueError(
-            f"`{parameter}` column `basis` has unknown value(s) {_listed(basis[bad])}; "
-            f"allowed: {list(COST_BASES)}"
-        )
-    out["category"], out["basis"] = category.astype(str), basis.astype(str)
+    for column, allowed in (("category", COST_CATEGORIES), ("basis", COST_BASES)):
+        values = out[column].astype(object)
+        bad = ~values.isin(allowed)
+        if bad.any():
+            raise ValueError(
+                f"`{parameter}` column `{column}` has unknown value(s) {_listed(values[bad])}; "
+                f"allowed: {list(allowed)}"
+            )
+        out[column] = values.astype(str)
     year = pd.to_numeric(out["price_year"], errors="coerce").astype("float64")
     bad = year.isna() | (year != np.round(year))
     if bad.any():
