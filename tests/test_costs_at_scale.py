@@ -259,7 +259,7 @@ def test_equity_counts_by_category_codes_equal_the_text_labels(seed):
 
 def test_cost_curve_of_a_national_cohort_is_a_grid_of_the_full_curve(monkeypatch):
     from evaluation.stats import costs as ct
-    from evaluation.stats.costs import measures
+    from evaluation.stats.costs import curve
 
     deflators = pd.DataFrame({"year": [2024], "index": [100.0]})
     costs = pd.DataFrame({"cohort": pd.array([None, 1, 1], dtype="Int64"), "category": ["design", "delivery", "materials"],
@@ -272,7 +272,7 @@ def test_cost_curve_of_a_national_cohort_is_a_grid_of_the_full_curve(monkeypatch
                                 base_year=2024)
     grid = ct.cost_curve(ledger).set_index("participants")
     # the reference: every size from 1 to 3 × 4,321, as for a small cohort
-    monkeypatch.setattr(measures, "CURVE_ROWS", 10**9)
+    monkeypatch.setattr(curve, "CURVE_ROWS", 10**9)
     full = ct.cost_curve(ledger).set_index("participants")
     assert len(full) == 3 * 4321 and len(grid) < 3100
     # the notebook's rows and the chart's (the second size gives v; each new cohort's first place)

@@ -43,6 +43,7 @@ from evaluation.stats.costs.benefits import (
     benefit_cost,
     real_benefits,
 )
+from evaluation.stats.costs.curve import CURVE_ROWS, cost_curve
 from evaluation.stats.costs.ledger import (
     LINE_ORDER,
     PARTICIPANT_TIME_SOURCES,
@@ -58,7 +59,6 @@ from evaluation.stats.costs.measures import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
     BootstrapResult,
-    cost_curve,
     cost_measures,
     cost_summary,
     costs_by_category,
@@ -96,6 +96,7 @@ __all__ = [
     "apportion",
     "benefit_cost",
     "bootstrap_costs",
+    "CURVE_ROWS",
     "cost_curve",
     "cost_ledger",
     "cost_measures",
