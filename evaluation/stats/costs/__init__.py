@@ -21,7 +21,8 @@ with a :class:`~evaluation.core.errors.DegenerateDataWarning`, never ``inf`` and
   fixed and variable cost, cost per enrolled participant, per completer and per reliable
   improver, the cost of another cohort, each in the economic view and in cash:
   ``tables/cost_summary.csv``), :func:`costs_by_category`
-  (``tables/costs_by_category.csv``), :func:`cost_curve` (C(n) and the average cost as a
+  (``tables/costs_by_category.csv``);
+* :mod:`~evaluation.stats.costs.curve` — :func:`cost_curve` (C(n) and the average cost as a
   programme grows, with cohort step costs);
 * :mod:`~evaluation.stats.costs.uncertainty` — :func:`bootstrap_costs` (seeded percentile
   intervals, resampling participants with their cost and outcome together — as multinomial
