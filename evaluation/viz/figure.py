@@ -46,7 +46,9 @@ __all__ = [
     "house_style",
     "new_figure",
     "panel_axes",
+    "scale_label",
     "style_for",
+    "waves_label",
 ]
 
 DPI = 110
@@ -115,6 +117,33 @@ def ci_percent(confidence_level: float) -> str:
     ('95%', '90%', '97.5%')
     """
     return f"{confidence_level * 100:.10g}%"
+
+
+def scale_label(name: str) -> str:
+    """A code in words for a label: ``leading_change`` → ``Leading change``.
+
+    Examples
+    --------
+    >>> scale_label("leading_change")
+    'Leading change'
+    """
+    return name.replace("_", " ").capitalize()
+
+
+def waves_label(comparison: str) -> str:
+    """A comparison's two waves in words: ``pre_follow_up`` → ``pre → follow-up``.
+
+    Examples
+    --------
+    >>> waves_label("pre_follow_up")
+    'pre → follow-up'
+    """
+    names = {"pre": "pre", "then": "then", "post": "post", "follow_up": "follow-up"}
+    for earlier in ("pre", "then", "post"):
+        if comparison.startswith(earlier + "_"):
+            later = comparison[len(earlier) + 1:]
+            return f"{names[earlier]} → {names.get(later, later)}"
+    return comparison
 
 
 def _root_figure(ax: Axes) -> Figure:
