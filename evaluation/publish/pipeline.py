@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, table_file
+from evaluation.core.io import read_json, read_parquet_columns, table_file
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
-from evaluation.data.cohort import load_cohort_data
+from evaluation.data.groups import in_comparison
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.params import load_cohort, load_instruments, load_programme
 from evaluation.publish.cohort_index import INDEX_FILE, cohort_title, report_title, write_index
@@ -39,7 +39,7 @@ from evaluation.publish.notebook_run import (
 from evaluation.publish.rendering import render_html
 
 __all__ = ["COMPARISON_NOTEBOOKS", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "NoDataError", "NotebookFailedError",
-           "build_report", "evaluate", "prepare_data", "render_html", "report_notebooks"]
+           "build_report", "check_cohort_has_data", "evaluate", "prepare_data", "render_html", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
@@ -73,6 +73,28 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
             progress(f"ingest: {other} left out of the comparison across programmes: {first_line}")
 
 
+def check_cohort_has_data(programme: str, cohort: int, *, data_dir: Path) -> None:
+    """Check that a participant of the programme's processed data is in ``cohort``.
+
+    Reads only the ``cohort`` and ``group`` columns of the processed participants, never the
+    answers or scores: the parent process of ``evaluate`` holds no table of the size of the data
+    (the report notebooks load them).
+
+    Raises
+    ------
+    NoCohortDataError
+        No participant (comparison-group members aside) is in the cohort, as
+        :func:`evaluation.data.cohort.load_cohort_data` says it.
+    """
+    path = processed_dir(data_dir, programme) / "participants.parquet"
+    people = read_parquet_columns(path, ["cohort", "group"])
+    if not (people.loc[~in_comparison(people), "cohort"] == cohort).any():
+        from evaluation.data.cohort import NoCohortDataError
+
+        raise NoCohortDataError(f"{path}: no participant of programme {programme!r} is in cohort {cohort} "
+                                f"(cohorts with data: {sorted(people['cohort'].unique().tolist())})")
+
+
 def prepare_data(programme: str, cohort: int, *, data_dir: Path, params_dir: Path,
                  progress: Callable[[str], None] = lambda message: None) -> None:
     """Check the parameters and bring the processed data up to date for one cohort's report.
@@ -97,7 +119,7 @@ def prepare_data(programme: str, cohort: int, *, data_dir: Path, params_dir: Pat
     else:
         progress(f"ingest: validating and scoring {programme}")
         ingest(programme, data_dir=data_dir, params_dir=params_dir)
-    load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)  # the cohort has data
+    check_cohort_has_data(programme, cohort, data_dir=data_dir)
     _ingest_others(programme, data_dir=data_dir, params_dir=params_dir, progress=progress)
 
 
