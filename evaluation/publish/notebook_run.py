@@ -9,7 +9,6 @@ provenance, rendered to HTML without code and their findings merged into ``findi
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import platform
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,6 @@ from evaluation.core.io import (
     copy_file,
     make_dir,
     read_json,
-    read_text,
     remove_tree,
     scratch_dir,
     sha256_file,
@@ -104,12 +102,12 @@ def _kernel_config(sockets: Path):
     return config
 
 
-def _finish_notebook(notebook: Path, provenance: dict) -> str | None:
-    """Stamp the provenance into an executed notebook and give papermill's injected cell a fixed
-    id; return the notebook's first heading (None if it has none)."""
+def _finish_notebook(nb, notebook: Path, provenance: dict) -> str | None:
+    """Stamp the provenance into an executed notebook ``nb`` (as papermill returned it), give
+    papermill's injected cell a fixed id and write it to ``notebook``; return the notebook's first
+    heading (None if it has none)."""
     import nbformat
 
-    nb = nbformat.reads(read_text(notebook), as_version=4)
     nb.metadata.setdefault("evaluation", {})["provenance"] = provenance
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
@@ -184,7 +182,7 @@ def run_notebooks(
         # executed notebook re-run elsewhere (reviewers' verify) writes beside itself.
         executed = folder / source.name
         try:
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
                 cwd=str(folder), config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
                 kernel_manager_class=kernel_manager_class(),
@@ -197,14 +195,16 @@ def run_notebooks(
             what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return (f"notebook {source.name} stopped: its kernel died or stopped answering ({what[:200]}). "
                     f"No report was written{keep(executed)}")
-        titles[source.stem] = title(_finish_notebook(executed, provenance), source.stem)
+        titles[source.stem] = title(_finish_notebook(nb, executed, provenance), source.stem)
         progress(f"render: {source.stem}.html")
-        render_html(executed, folder / f"{source.stem}.html", title=titles[source.stem])
+        # rendered from the executed notebook in memory, as soon as it is finished (not read back)
+        render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
         return None
 
     with scratch_dir("evaluation-kernel-") as sockets:
-        # The notebooks are independent: run them two at a time (each kernel is its own process).
-        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        # The notebooks are independent: start them all at once (each kernel is its own process,
+        # waiting on its imports' files at first), each rendered to HTML as soon as it finishes.
+        with ThreadPoolExecutor(max_workers=max(1, len(notebooks))) as pool:
             errors = list(pool.map(lambda source: run(source, sockets), notebooks))
     failures = [e for e in errors if e]
     if failures:
