@@ -16,6 +16,7 @@ in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,7 +28,6 @@ from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import load_cohort, load_instruments, load_programme
 from evaluation.publish.cohort_index import INDEX_FILE, cohort_title, report_title, write_index
-from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
 from evaluation.publish.notebook_run import (
     NotebookFailedError,
     git_state,
@@ -54,6 +54,14 @@ COMPARISON_NOTEBOOKS = ("programme_comparison",)
 
 class NoDataError(EvaluationError):
     """The programme has no raw data."""
+
+
+def _missing(folder: Path) -> bool:
+    """True when ``folder`` does not exist (False when that cannot be told, e.g. a name too long)."""
+    try:
+        return not folder.exists()
+    except OSError:
+        return False
 
 
 def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress: Callable[[str], None]) -> None:
@@ -231,6 +239,8 @@ def build_report(
         """Prepare the data, then read what the manifest and the pages' footers need."""
         if prepare is not None:
             prepare()
+        import evaluation.publish.disclosure_audit  # noqa: F401  (loaded while the kernels start; used at the end)
+
         known["prog"], known["coh"] = load_programme(params_dir, programme), load_cohort(params_dir, programme, cohort)
         processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
         known["inputs"] = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")}
@@ -253,6 +263,9 @@ def build_report(
                 cohort=coh, built=started.date())
 
     progress("disclosure: auditing every published table against differencing")
+    # not imported with this module: it brings scipy, which the parent loads while the kernels start
+    from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
+
     audit = audit_folder(folder, threshold=coh.disclosure_threshold)
     if not audit.ok:
         raise DisclosureAuditError(
@@ -306,7 +319,7 @@ def evaluate(
     check_parameters(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
     failed_dir = reports_dir / programme / "failed" / f"cohort-{cohort}"
     destination = report_dir(reports_dir, programme, cohort)
-    made = [folder for folder in (destination.parent, reports_dir) if not folder.exists()]
+    made = [folder for folder in (destination.parent, reports_dir) if _missing(folder)]
     try:
         # the kernels start while the data are brought up to date (prepare_processed, in a thread)
         return publish_folder(
@@ -319,6 +332,7 @@ def evaluate(
             clock=clock, progress=progress)
     except BaseException:
         for folder in made:  # the report folder's parents, made for a report that was not written
-            if folder.is_dir() and not any(folder.iterdir()):
-                remove_tree(folder)
+            with contextlib.suppress(OSError, EvaluationError):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    remove_tree(folder)
         raise
