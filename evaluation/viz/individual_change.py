@@ -30,12 +30,28 @@ SAMPLE_SEED = 20261127
 
 def _pairs(scores: pd.DataFrame, *, scales: list[str], earlier: str, later: str, rater: str) -> pd.DataFrame:
     """Each participant's score at ``earlier`` and ``later`` by scale (index ``scale``,
-    ``participant_id``; complete pairs only, the mean where a key is repeated), sorted by key."""
-    data = scores[(scores["rater"] == rater) & scores["wave"].isin([earlier, later]) & scores["scale"].isin(scales)]
-    keys = ["scale", "participant_id"]
-    waves = {wave: data.loc[data["wave"] == wave, [*keys, "score"]].groupby(keys, observed=True, sort=True)["score"]
-             .mean() for wave in (earlier, later)}
-    return pd.concat(waves, axis=1, join="inner").dropna()
+    ``participant_id``, sorted; complete pairs only, the mean where a key is repeated).
+
+    One pass of grouped sums over integer codes (no sort of the long table), so that a million
+    participants' scores take seconds."""
+    data = scores[(scores["rater"] == rater) & scores["wave"].isin([earlier, later]) & scores["scale"].isin(scales)
+                  & scores["score"].notna()]
+    scale_code, scale_names = pd.factorize(data["scale"], sort=True)
+    person, people = pd.factorize(data["participant_id"], sort=True)
+    key = scale_code.astype(np.int64) * max(len(people), 1) + person
+    size = len(scale_names) * max(len(people), 1)
+    score = data["score"].to_numpy(dtype=float)
+    means = {}
+    for wave in (earlier, later):
+        at = (data["wave"] == wave).to_numpy(dtype=bool)
+        count = np.bincount(key[at], minlength=size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            means[wave] = np.bincount(key[at], weights=score[at], minlength=size) / count
+    both = np.flatnonzero(~np.isnan(means[earlier]) & ~np.isnan(means[later]))
+    index = pd.MultiIndex.from_arrays([np.asarray(scale_names)[both // max(len(people), 1)],
+                                       np.asarray(people)[both % max(len(people), 1)]],
+                                      names=["scale", "participant_id"])
+    return pd.DataFrame({earlier: means[earlier][both], later: means[later][both]}, index=index)
 
 
 def drawn_pairs(n: int, *, max_pairs: int = MAX_PAIRS_DRAWN, seed: int = SAMPLE_SEED) -> np.ndarray:
