@@ -1,0 +1,256 @@
+"""Validated answers (as codes) → the processed answers, scale scores and reliability (issue 13).
+
+The column-wise counterpart of :func:`evaluation.data.scoring.score_scales` and
+:func:`evaluation.data.scoring.reliability` for :class:`evaluation.data.answers.Answers`: each
+distinct identifier is pseudonymised once (a dictionary, not a row at a time), the answers are put
+in the processed order by rearranging the participants' runs of the one sort
+:mod:`evaluation.data.answers` made to find duplicates, and scale scores are sums and counts per
+(participant, instrument, scale, wave, rater) cell taken with ``numpy.bincount`` over blocks of
+whole participants. The tables are the ones the pandas functions give, to the last digit
+(``tests/test_ingest_scale.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.vocabulary import RATERS, WAVES
+from evaluation.data.answers import Answers
+from evaluation.data.params import Cohort
+from evaluation.data.pseudonymise import Key, pseudonymise
+from evaluation.data.scoring import SHARE_TOLERANCE
+from evaluation.stats.reliability import reliability_table
+
+__all__ = ["ProcessedAnswers", "process_answers"]
+
+
+def _texts(answers: Answers, column: str) -> np.ndarray:
+    return np.asarray(answers.labels[column].texts, dtype=object)
+
+
+def _regroup(order: np.ndarray, run_of_row: np.ndarray, runs: int, run_order: np.ndarray) -> np.ndarray:
+    """``order`` (rows sorted with each run contiguous, runs in code order) with its runs moved into
+    ``run_order``: no second sort, one pass."""
+    counts = np.bincount(run_of_row, minlength=runs)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    moved = counts[run_order]
+    shift = starts[run_order] - np.concatenate([[0], np.cumsum(moved)[:-1]])
+    return order[np.repeat(shift, moved) + np.arange(int(moved.sum()))]
+
+
+class ProcessedAnswers:
+    """The answers kept, their scale scores, the answers left out (off-wave) and the reliability."""
+
+    def __init__(self, responses, scores, off_wave, reliability):
+        self.responses, self.scores, self.off_wave, self.reliability = responses, scores, off_wave, reliability
+
+
+def process_answers(
+    answers: Answers,
+    *,
+    participants: pd.DataFrame,
+    key: Key,
+    cohorts: Mapping[int, Cohort],
+    items: pd.DataFrame,
+    comparison_ids: set[str],
+    block_rows: int,
+) -> ProcessedAnswers:
+    """Pseudonymise, order, score and describe the validated answers.
+
+    Parameters
+    ----------
+    answers : Answers
+        From :func:`evaluation.data.answers.validate_answers` (no failures).
+    participants : DataFrame
+        The pseudonymised participants (``participant_id``, ``cohort``).
+    key : Key
+        The pseudonymisation key.
+    cohorts : mapping
+        Cohort number → its parameters (the waves it lists).
+    items : DataFrame
+        :func:`evaluation.data.params.item_map` of the programme's instruments.
+    comparison_ids : set of str
+        Pseudonyms of comparison-group members (left out of reliability).
+    block_rows : int
+        Answers scored at a time.
+
+    Returns
+    -------
+    ProcessedAnswers
+        ``responses`` (answers at a wave their cohort lists, sorted by cohort, participant,
+        instrument, item, wave and rater, text columns categorical), ``scores`` (as
+        :func:`evaluation.data.scoring.score_scales`), ``off_wave`` (one row per participant, cohort,
+        wave, rater and instrument with answers at a wave the cohort does not list, with ``size``)
+        and ``reliability`` (as :func:`evaluation.data.scoring.reliability` by cohort, wave, rater).
+    """
+    pid = answers.codes["participant_id"]
+    folded = answers.labels["participant_id"].property("folded", lambda t: None)
+    fold_code, fold_texts = pd.factorize(pd.Series(folded), use_na_sentinel=True)
+    fold_code = fold_code.astype(np.int64) + 1
+    pseudonyms = np.concatenate([[None], pseudonymise(pd.Series(fold_texts, dtype=object), key).to_numpy(dtype=object)])
+    cohort_of = participants.drop_duplicates("participant_id").set_index("participant_id")["cohort"]
+    fold_cohort = pd.array(pd.Series(pseudonyms).map(cohort_of), dtype="Int64")
+    folds = len(pseudonyms)
+    # the processed order: cohort, then pseudonym; each participant's answers as sort_key ordered them
+    out_rank = pd.DataFrame({"c": fold_cohort, "p": pseudonyms}).iloc[1:].sort_values(["c", "p"]).index.to_numpy()
+    order = _regroup(answers.order, fold_code[pid], folds, np.concatenate([[0], out_rank]))
+
+    wave_texts = _texts(answers, "wave")
+    allowed = {n: set(c.waves) for n, c in cohorts.items()}
+    cohort_values = sorted({int(c) for c in fold_cohort[1:] if not pd.isna(c)})
+    ok = np.array([[t in allowed.get(c, ()) for t in wave_texts] for c in cohort_values] or [[]], dtype=bool)
+    cohort_index = np.array([cohort_values.index(int(c)) if not pd.isna(c) else 0 for c in fold_cohort], dtype=np.int64)
+    off = ~ok[cohort_index[fold_code[pid]], answers.codes["wave"]] if cohort_values else np.ones(len(pid), bool)
+    kept = order[~off[order]]
+
+    columns = {}
+    for column in answers.columns:
+        codes = answers.codes[column][kept]
+        if column == "participant_id":
+            columns[column] = _categorical(pseudonyms, fold_code[codes])
+        elif column == "value":
+            columns[column] = pd.array(answers.value[codes], dtype="Float64")
+        elif column == "responded_on":
+            columns[column] = pd.Series(answers.dates[codes]).astype("datetime64[us]").to_numpy()
+        else:
+            columns[column] = _categorical(_texts(answers, column), codes)
+    columns["cohort"] = pd.array(fold_cohort[fold_code[pid[kept]]], dtype="Int64")
+    responses = pd.DataFrame(columns)
+
+    off_rows = np.flatnonzero(off)
+    off_wave = pd.DataFrame({
+        "participant_id": pseudonyms[fold_code[pid[off_rows]]],
+        "cohort": pd.array(fold_cohort[fold_code[pid[off_rows]]], dtype="Int64"),
+        **{c: _texts(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
+    }).groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True).size()
+    scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, items, block_rows)
+    reliability = _reliability(responses, items, comparison_ids)
+    return ProcessedAnswers(responses, scores, off_wave, reliability)
+
+
+def _categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """Codes into ``texts`` as a categorical whose categories are the texts used, in text order."""
+    used = np.flatnonzero(np.bincount(codes, minlength=len(texts)))
+    names = texts[used]
+    place = np.argsort(names.astype(str), kind="stable")
+    new = np.full(len(texts), -1, dtype=np.int64)
+    new[used[place]] = np.arange(len(used))
+    return pd.Categorical.from_codes(new[codes], categories=pd.Index(names[place].astype(str), dtype="str"))
+
+
+def _cells(answers: Answers, items: pd.DataFrame):
+    """Every (instrument, scale, wave, rater) cell in the order the scores are sorted by, and the
+    cell of each (instrument code, item code, wave code, rater code)."""
+    scales = items[["instrument", "scale"]].drop_duplicates().sort_values(["instrument", "scale"]).reset_index(drop=True)
+    scale_id = {(i, s): k for k, (i, s) in enumerate(scales.itertuples(index=False, name=None))}
+    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    of_item = {(i, t): scale_id[(i, s)] for i, t, s in items[["instrument", "item", "scale"]].itertuples(index=False)}
+    table = np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)
+    waves = [*WAVES, *sorted(set(_texts(answers, "wave")[1:]) - set(WAVES))]
+    raters = [*RATERS, *sorted(set(_texts(answers, "rater")[1:]) - set(RATERS))]
+    wave_rank = np.array([waves.index(t) if t is not None else len(waves) for t in _texts(answers, "wave")])
+    rater_rank = np.array([raters.index(t) if t is not None else len(raters) for t in _texts(answers, "rater")])
+    return scales, waves, raters, table, wave_rank, rater_rank
+
+
+def _score(answers, kept, fold_code, pseudonyms, fold_cohort, items, block_rows) -> pd.DataFrame:
+    """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`)."""
+    scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
+    nw, nr = len(waves) + 1, len(raters) + 1
+    recoded = _recoded(answers, items)
+    found = []
+    pid_rank = np.empty(len(pseudonyms), dtype=np.int64)
+    pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(len(pseudonyms) - 1)
+    pid_rank[0] = -1
+    fold_of_kept = fold_code[answers.codes["participant_id"][kept]]
+    bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
+    start = 0
+    while start < len(kept):
+        after = int(np.searchsorted(bounds, start + block_rows))
+        stop = int(bounds[after]) if start + block_rows < len(kept) and after < len(bounds) else len(kept)
+        rows = kept[start:stop]
+        local = np.concatenate([[0], np.cumsum(np.diff(fold_of_kept[start:stop]) != 0)])
+        inst, item = answers.codes["instrument"][rows], answers.codes["item"][rows]
+        cell = (table[inst, item] * nw + wave_rank[answers.codes["wave"][rows]]) * nr \
+            + rater_rank[answers.codes["rater"][rows]]
+        ncell = len(scales) * nw * nr
+        group = local * ncell + cell
+        value = recoded[inst, item, answers.codes["value"][rows]]
+        answered = ~np.isnan(value)
+        size = int(local[-1] + 1) * ncell
+        present = np.bincount(group, minlength=size)
+        count = np.bincount(group, weights=answered, minlength=size)
+        total = np.bincount(group, weights=np.where(answered, value, 0.0), minlength=size)
+        where = np.flatnonzero(present)
+        first_fold = fold_of_kept[start:stop][np.concatenate([[0], np.flatnonzero(np.diff(local)) + 1])]
+        found.append((pid_rank[first_fold[where // ncell]], first_fold[where // ncell], where % ncell,
+                      count[where].astype(np.int64), total[where]))
+        start = stop
+    rank, fold, cell, n_answered, total = (np.concatenate([f[k] for f in found]) if found else np.zeros(0)
+                                           for k in range(5))
+    if len(rank) and np.any(np.diff(rank) < 0):  # several cohorts: participants in pseudonym order
+        again = np.lexsort([cell, rank])
+        rank, fold, cell, n_answered, total = rank[again], fold[again], cell[again], n_answered[again], total[again]
+    fold, cell = fold.astype(np.int64), cell.astype(np.int64)
+    scale, wave, rater = cell // (nw * nr), (cell // nr) % nw, cell % nr
+    info = items.groupby(["instrument", "scale"], sort=False).agg(
+        kirkpatrick_level=("kirkpatrick_level", "first"), min_answered=("min_answered", "first"),
+        n_items=("item", "size")).reindex(pd.MultiIndex.from_frame(scales))
+    n_items = info["n_items"].to_numpy(dtype=np.int64)[scale]
+    share = n_answered / n_items
+    enough = share >= info["min_answered"].to_numpy(dtype=float)[scale] - SHARE_TOLERANCE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n_answered
+    return pd.DataFrame({
+        "participant_id": pd.array(pseudonyms[fold], dtype="str"),
+        "cohort": pd.array(fold_cohort[fold], dtype="Int64"),
+        "instrument": pd.array(scales["instrument"].to_numpy(dtype=object)[scale], dtype="str"),
+        "scale": pd.array(scales["scale"].to_numpy(dtype=object)[scale], dtype="str"),
+        "kirkpatrick_level": info["kirkpatrick_level"].to_numpy()[scale],
+        "wave": pd.array(np.asarray(waves + [None], dtype=object)[wave], dtype="str"),
+        "rater": pd.array(np.asarray(raters + [None], dtype=object)[rater], dtype="str"),
+        "n_items": n_items,
+        "n_answered": n_answered,
+        "share_answered": share,
+        "score": np.where(enough & (n_answered > 0), mean, np.nan),
+    })
+
+
+def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
+    """The recoded value of each (instrument code, item code, value code): ``low + high − x`` for
+    reverse-keyed items (:func:`evaluation.data.scoring.recode`)."""
+    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    spec = items.set_index(["instrument", "item"])[["reverse", "low", "high"]]
+    out = np.empty((len(inst_texts), len(item_texts), len(answers.value)))
+    for i, name in enumerate(inst_texts):
+        for j, item in enumerate(item_texts):
+            if (name, item) in spec.index:
+                reverse, low, high = spec.loc[(name, item)]
+                out[i, j] = low + high - answers.value if reverse else answers.value
+            else:
+                out[i, j] = np.nan
+    return out
+
+
+def _reliability(responses: pd.DataFrame, items: pd.DataFrame, comparison_ids: set[str]) -> pd.DataFrame:
+    """Alpha and omega per cohort × wave × rater group, one group at a time (text columns, as before)."""
+    from evaluation.data.scoring import recode
+
+    keys = ["cohort", "wave", "rater"]
+    parts = []
+    programme = responses if not comparison_ids else \
+        responses[~responses["participant_id"].isin(list(comparison_ids))]
+    for _, group in programme.groupby(keys, observed=True, sort=True):
+        plain = group.astype({c: "str" for c in ("participant_id", "wave", "rater", "instrument", "item")})
+        plain["cohort"] = plain["cohort"].astype("Int64")
+        parts.append(reliability_table(recode(plain, items), items, by=keys))
+    if not parts:
+        return reliability_table(recode(responses.astype({c: "str" for c in ("participant_id", "wave", "rater",
+                                                                             "instrument", "item")}), items),
+                                 items, by=keys)
+    from evaluation.core.checks import sort_canonical
+
+    return sort_canonical(pd.concat(parts, ignore_index=True), ["instrument", "scale", *keys])
