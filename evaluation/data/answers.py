@@ -116,10 +116,11 @@ def _rows(index: np.ndarray) -> tuple[int, ...]:
     return tuple(int(i) + ROW_OFFSET for i in index)
 
 
-def _failure(file, index, bad, column, rule, values=None) -> Failure | None:
+def _failure(file, index, bad, column, rule, shown=None, codes=None) -> Failure | None:
+    """The failure of the rows where ``bad``, their values ``shown[codes]``; None when no row is bad."""
     if not bad.any():
         return None
-    return Failure(file, _rows(index[bad]), column, rule, () if values is None else tuple(values[bad]))
+    return Failure(file, _rows(index[bad]), column, rule, () if shown is None else tuple(shown[codes[bad]]))
 
 
 @dataclass
@@ -234,25 +235,20 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
             cells = cells.astype("category")
         lookup = labels[column].encode(cells.cat.categories)
         row[column] = lookup[cells.cat.codes.to_numpy()]
+    self_code = labels["rater"].code_of("self")
     if "rater" in columns:
-        row["rater"] = np.where(row["rater"] == 0, labels["rater"].code_of("self"), row["rater"])
+        row["rater"][row["rater"] == 0] = self_code
     else:  # an absent rater column: every answer is the participant's own (CONTRACT section 2)
-        row["rater"] = np.full(len(block), labels["rater"].code_of("self"), dtype=np.int64)
-    texts = {c: np.asarray(labels[c].texts, dtype=object) for c in ("wave", "rater", "instrument", "item")
-             if c in row}
+        row["rater"] = np.full(len(block), self_code, dtype=np.int64)
+    texts = {c: np.asarray(labels[c].texts, dtype=object) for c in row if c != "participant_id"}
 
     # parsing: numbers and dates (phase 0, slots (0, 0, column position))
-    typed = {}
-    for position, column in enumerate(COLUMN_TYPES["responses"]):
-        kind = COLUMN_TYPES["responses"][column]
-        if column not in row or kind == "text":
-            continue
-        parsed = labels[column].property(kind, lambda t, k=kind: _parsed(t, k))
-        bad_code = np.array([t is not None for t in labels[column].texts]) & pd.isna(parsed)
-        bad = bad_code[row[column]]
-        shown = np.asarray(labels[column].texts, dtype=object)[row[column]] if bad.any() else None
-        collector.add((0, 0, position), _failure(file, index, bad, column, KIND_WORDS[kind], shown))
-        typed[column] = parsed[row[column]]
+    for position, (column, kind) in enumerate(COLUMN_TYPES["responses"].items()):
+        if column in row and kind != "text":
+            parsed = labels[column].property(kind, lambda t, k=kind: _parsed(t, k))
+            bad = (texts[column] != None) & pd.isna(parsed)  # noqa: E711 - elementwise
+            collector.add((0, 0, position), _failure(file, index, bad[row[column]], column, KIND_WORDS[kind],
+                                                     texts[column], row[column]))
 
     # schema (phase 0, slot (0, 2, column, check)): as pandera reports Responses
     fields = SCHEMAS["responses"].to_schema().columns
@@ -260,87 +256,91 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
         if column not in row:
             continue
         if not fields[column].nullable:
-            missing = row[column] == 0
-            collector.add((0, 2, position, 0), _failure(file, index, missing, column, describe_check("not_nullable")))
+            collector.add((0, 2, position, 0), _failure(file, index, row[column] == 0, column,
+                                                        describe_check("not_nullable")))
         for check in fields[column].checks:
             allowed = check.statistics.get("allowed_values")
-            if allowed is None:
-                continue
-            ok = np.isin(np.asarray(labels[column].texts, dtype=object), list(allowed))
-            bad = (row[column] != 0) & ~ok[row[column]]
-            shown = texts.get(column, np.asarray(labels[column].texts, dtype=object))[row[column]]
-            collector.add((0, 2, position, 1), _failure(file, index, bad, column, describe_check(f"isin({list(allowed)!r})"),
-                                                        shown))
+            if allowed is not None:
+                ok = np.isin(texts[column], list(allowed)) | (texts[column] == None)  # noqa: E711
+                collector.add((0, 2, position, 1), _failure(file, index, ~ok[row[column]], column,
+                                                            describe_check(f"isin({list(allowed)!r})"),
+                                                            texts[column], row[column]))
 
     for column, codes in row.items():
         parts[column].append(labels[column].small(codes))
-    _cross_rules(row, typed, texts, labels, index, collector, ctx)
+    _cross_rules(row, texts, labels, index, collector, ctx)
 
 
-def _cross_rules(row, typed, texts, labels, index, collector: Collector, ctx: _Context) -> None:
+def _cross_rules(row, texts, labels, index, collector: Collector, ctx: _Context) -> None:
     """The rules across tables and parameters (phase 1), in the order
     :func:`evaluation.data.validate.validate_programme` lists them."""
     file, pf = ctx.file, ctx.participants_file
-    if "responded_on" in typed:
-        when = typed["responded_on"]
-        shown = pd.DatetimeIndex(when).strftime("%Y-%m-%d").to_numpy(dtype=object)
-        for slot, bad, rule in ((1, ~np.isnat(when) & (when > ctx.today.to_datetime64()),
+    if "responded_on" in row:
+        dates = labels["responded_on"].property("date", lambda t: _parsed(t, "date"))
+        shown = pd.DatetimeIndex(dates).strftime("%Y-%m-%d").to_numpy(dtype=object)
+        for slot, bad, rule in ((1, ~np.isnat(dates) & (dates > ctx.today.to_datetime64()),
                                  f"a date no later than today ({ctx.today.date()})"),
-                                (2, ~np.isnat(when) & (when < EARLIEST_DATE.to_datetime64()),
+                                (2, ~np.isnat(dates) & (dates < EARLIEST_DATE.to_datetime64()),
                                  f"a date no earlier than {EARLIEST_DATE.date()}")):
-            collector.add((1, slot), _failure(file, index, bad, "responded_on", rule, shown))
+            collector.add((1, slot), _failure(file, index, bad[row["responded_on"]], "responded_on", rule, shown,
+                                              row["responded_on"]))
     if "participant_id" in row and ctx.known is not None:
         pid = labels["participant_id"]
         known = pid.property("known", lambda t: np.array([f is None or f in ctx.known for f in _folded(t)]))
         unknown = ~known[row["participant_id"]]
-        shown = np.asarray(pid.texts, dtype=object)[row["participant_id"]] if unknown.any() else None
-        collector.add((1, 3), _failure(file, index, unknown, "participant_id", f"a participant_id that exists in {pf}",
-                                       shown))
-        if "responded_on" in typed and ctx.enrolled is not None:
+        if unknown.any():
+            collector.add((1, 3), _failure(file, index, unknown, "participant_id", f"a participant_id that exists in {pf}",
+                                           np.asarray(pid.texts, dtype=object), row["participant_id"]))
+        if "responded_on" in row and ctx.enrolled is not None:
             since = pid.property("enrolled", lambda t: pd.to_datetime(
                 pd.Series([ctx.enrolled.get(f, pd.NaT) if f is not None else pd.NaT for f in _folded(t)], dtype=object)
             ).to_numpy(dtype="datetime64[ns]"))
-            when, start = typed["responded_on"], since[row["participant_id"]]
+            when, start = dates[row["responded_on"]], since[row["participant_id"]]
             early = ~np.isnat(when) & ~np.isnat(start) & (when < start)
-            shown = pd.DatetimeIndex(when).strftime("%Y-%m-%d").to_numpy(dtype=object)
             collector.add((1, 4), _failure(file, index, early, "responded_on",
                                            f"a date no earlier than the participant's enrolment (`enrolled_on` in {pf})",
-                                           shown))
+                                           shown, row["responded_on"]))
     if not {"instrument", "item", "value", "wave", "rater"} <= set(row):
         return
     inst, item = row["instrument"], row["item"]
     names = texts["instrument"]
-    programme_ok = np.isin(names, list(ctx.programme.instruments))
-    collector.add((1, 5), _failure(file, index, (inst != 0) & ~programme_ok[inst], "instrument",
+    programme_ok = np.isin(names, list(ctx.programme.instruments)) | (names == None)  # noqa: E711
+    collector.add((1, 5), _failure(file, index, ~programme_ok[inst], "instrument",
                                    f"an instrument of the programme (programme.yaml `instruments`: "
-                                   f"{ctx.programme.instruments})", names[inst]))
+                                   f"{ctx.programme.instruments})", names, inst))
+    values = labels["value"].property("number", lambda t: _parsed(t, "number"))
     for k, (name, instrument) in enumerate(ctx.instruments.items()):
-        mine = inst == labels["instrument"].codes.get(name, -1)
+        code = labels["instrument"].codes.get(name)
+        if code is None:
+            continue
+        mine = inst == code
         scale_of = {i: s for s, scale in instrument.scales.items() for i in scale.items}
         scale_names = list(instrument.scales)
         scale_code = np.array([scale_names.index(scale_of[t]) if t in scale_of else -1 for t in texts["item"]])
-        bad_item = mine & (item != 0) & (scale_code[item] < 0)
-        collector.add((1, 6, k, 0), _failure(file, index, bad_item, "item",
+        scale_code[0] = len(scale_names)  # an empty item: reported as missing, not as an unknown item
+        collector.add((1, 6, k, 0), _failure(file, index, mine & (scale_code[item] < 0), "item",
                                              f"an item of instrument {name!r} (params/instruments/{name}.yaml)",
-                                             texts["item"][item]))
+                                             texts["item"], item))
         low, high = instrument.response_range
-        value = typed["value"]
-        out = mine & ~np.isnan(value) & ((value < low) | (value > high))
-        if out.any():
-            collector.add((1, 6, k, 1), Failure(file, _rows(index[out]), "value",
-                                                f"a value within {name!r}'s response range [{low:g}, {high:g}] or blank",
-                                                tuple(f"{v:g}" for v in value[out])))
-        for j, s in enumerate(scale_names):
-            in_scale = mine & (scale_code[item] == j)
-            for m, (column, allowed, rule) in enumerate((
-                    ("wave", instrument.scale_waves(s),
-                     f"a wave at which scale {s!r} of {name!r} is answered: {instrument.scale_waves(s)}"),
-                    ("rater", instrument.scale_raters(s),
-                     f"a rater who answers scale {s!r} of {name!r}: {instrument.scale_raters(s)}"))):
-                codes = row[column]
-                ok = np.isin(texts[column], list(allowed))
-                collector.add((1, 6, k, 2, j, m), _failure(file, index, in_scale & (codes != 0) & ~ok[codes], column,
-                                                           rule, texts[column][codes]))
+        outside = ~np.isnan(values) & ((values < low) | (values > high))
+        collector.add((1, 6, k, 1), _failure(file, index, mine & outside[row["value"]], "value",
+                                             f"a value within {name!r}'s response range [{low:g}, {high:g}] or blank",
+                                             np.array([f"{v:g}" for v in values], dtype=object), row["value"]))
+        for m, column in enumerate(("wave", "rater")):
+            # allowed[scale, code]: whether the scale is answered at that wave / by that rater
+            allowed = np.ones((len(scale_names) + 2, len(texts[column])), dtype=bool)
+            for j, s in enumerate(scale_names):
+                allowed[j] = np.isin(texts[column], instrument.scale_waves(s) if m == 0 else instrument.scale_raters(s))
+                allowed[j, 0] = True
+            scale_row = scale_code[item]
+            bad = mine & ~allowed[scale_row, row[column]]
+            if not bad.any():
+                continue
+            for j, s in enumerate(scale_names):
+                rule = (f"a wave at which scale {s!r} of {name!r} is answered: {instrument.scale_waves(s)}" if m == 0
+                        else f"a rater who answers scale {s!r} of {name!r}: {instrument.scale_raters(s)}")
+                collector.add((1, 6, k, 2, j, m), _failure(file, index, bad & (scale_row == j), column, rule,
+                                                           texts[column], row[column]))
 
 
 def _ranks(texts: list[str | None]) -> np.ndarray:

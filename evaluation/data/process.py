@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from evaluation.core.checks import sort_canonical
 from evaluation.core.vocabulary import RATERS, WAVES
 from evaluation.data.answers import Answers
 from evaluation.data.params import Cohort
@@ -126,8 +127,16 @@ def process_answers(
         "cohort": pd.array(fold_cohort[fold_code[pid[off_rows]]], dtype="Int64"),
         **{c: _texts(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
     }).groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True).size()
-    scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, items, block_rows)
-    reliability = _reliability(responses, items, comparison_ids)
+    recoded = _recoded(answers, items)
+    pid_rank = np.empty(folds, dtype=np.int64)
+    pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(folds - 1)
+    pid_rank[0] = -1
+    scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
+    programme = kept if not comparison_ids else \
+        kept[~np.isin(pseudonyms, list(comparison_ids))[fold_code[pid[kept]]]]
+    folds_kept = fold_code[pid[programme]]
+    reliability = _reliability(answers, programme, pid_rank[folds_kept],
+                               fold_cohort.to_numpy(dtype=np.int64, na_value=-1)[folds_kept], recoded, items)
     return ProcessedAnswers(responses, scores, off_wave, reliability)
 
 
@@ -156,15 +165,11 @@ def _cells(answers: Answers, items: pd.DataFrame):
     return scales, waves, raters, table, wave_rank, rater_rank
 
 
-def _score(answers, kept, fold_code, pseudonyms, fold_cohort, items, block_rows) -> pd.DataFrame:
+def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows) -> pd.DataFrame:
     """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`)."""
     scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
     nw, nr = len(waves) + 1, len(raters) + 1
-    recoded = _recoded(answers, items)
     found = []
-    pid_rank = np.empty(len(pseudonyms), dtype=np.int64)
-    pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(len(pseudonyms) - 1)
-    pid_rank[0] = -1
     fold_of_kept = fold_code[answers.codes["participant_id"][kept]]
     bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
     start = 0
@@ -235,22 +240,42 @@ def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
     return out
 
 
-def _reliability(responses: pd.DataFrame, items: pd.DataFrame, comparison_ids: set[str]) -> pd.DataFrame:
-    """Alpha and omega per cohort × wave × rater group, one group at a time (text columns, as before)."""
-    from evaluation.data.scoring import recode
-
+def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: np.ndarray, recoded: np.ndarray,
+                 items: pd.DataFrame) -> pd.DataFrame:
+    """Alpha and omega per cohort × wave × rater (:func:`evaluation.data.scoring.reliability`), one group
+    at a time from the codes: participants as their place in pseudonym order (the order the item
+    matrix's rows take either way), names as categoricals."""
     keys = ["cohort", "wave", "rater"]
+    codes = {c: answers.codes[c][kept] for c in ("participant_id", "instrument", "item", "wave", "rater", "value")}
+    scale_of = _scale_names(answers, items)
+    group = pd.DataFrame({"c": cohort, "w": codes["wave"], "r": codes["rater"]})
+    wave_texts, rater_texts = _texts(answers, "wave"), _texts(answers, "rater")
+    group_order = group.drop_duplicates().assign(wt=lambda d: wave_texts[d["w"]], rt=lambda d: rater_texts[d["r"]])
     parts = []
-    programme = responses if not comparison_ids else \
-        responses[~responses["participant_id"].isin(list(comparison_ids))]
-    for _, group in programme.groupby(keys, observed=True, sort=True):
-        plain = group.astype({c: "str" for c in ("participant_id", "wave", "rater", "instrument", "item")})
-        plain["cohort"] = plain["cohort"].astype("Int64")
-        parts.append(reliability_table(recode(plain, items), items, by=keys))
-    if not parts:
-        return reliability_table(recode(responses.astype({c: "str" for c in ("participant_id", "wave", "rater",
-                                                                             "instrument", "item")}), items),
-                                 items, by=keys)
-    from evaluation.core.checks import sort_canonical
+    for c, w, r in group_order.sort_values(["c", "wt", "rt"])[["c", "w", "r"]].itertuples(index=False):
+        mine = np.flatnonzero((cohort == c) & (codes["wave"] == w) & (codes["rater"] == r))
+        inst, item = codes["instrument"][mine], codes["item"][mine]
+        frame = pd.DataFrame({
+            "participant_id": rank[mine],
+            "cohort": np.full(len(mine), c, dtype=np.int64),
+            "wave": pd.Categorical([wave_texts[w]] * len(mine)),
+            "rater": pd.Categorical([rater_texts[r]] * len(mine)),
+            "instrument": _categorical(_texts(answers, "instrument"), inst),
+            "scale": pd.Categorical.from_codes(scale_of[1][inst, item], categories=scale_of[0]),
+            "item": _categorical(_texts(answers, "item"), item),
+            "value_recoded": recoded[inst, item, codes["value"][mine]],
+        })
+        parts.append(reliability_table(frame, items, by=keys))
+    columns = ["instrument", "scale", *keys, "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    table = table.astype({c: "str" for c in ("instrument", "scale", "wave", "rater")})
+    return sort_canonical(table, ["instrument", "scale", *keys])
 
-    return sort_canonical(pd.concat(parts, ignore_index=True), ["instrument", "scale", *keys])
+
+def _scale_names(answers: Answers, items: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """The scale names, and the code of the scale of each (instrument code, item code) (-1: none)."""
+    names = pd.Index(sorted(items["scale"].unique()), dtype="str")
+    of_item = dict(zip(zip(items["instrument"], items["item"], strict=True), names.get_indexer(items["scale"]),
+                       strict=True))
+    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    return names, np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)
