@@ -24,7 +24,13 @@ from evaluation.core.errors import DataValidationError
 from evaluation.core.io import read_table, read_table_blocks
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR
 from evaluation.data.ingest import ingest
-from evaluation.data.params import item_map, list_cohorts, load_cohort, load_instruments, load_programme
+from evaluation.data.params import (
+    item_map,
+    list_cohorts,
+    load_cohort,
+    load_instruments,
+    load_programme,
+)
 from evaluation.data.pseudonymise import Key, pseudonymise
 from evaluation.data.scoring import reliability, score_scales
 

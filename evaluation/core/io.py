@@ -267,7 +267,7 @@ def _arrow_blocks(path: Path, name: str, block_rows: int) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    read = pv.ReadOptions(block_size=int(min(64 << 20, max(1 << 20, block_rows * 128))))
+    read = pv.ReadOptions(block_size=int(min(16 << 20, max(1 << 20, block_rows * 128))))
     parse = pv.ParseOptions(newlines_in_values=True)
     with _os_errors("cannot read", name):
         try:
@@ -524,8 +524,13 @@ def _remove_stale(destination: Path) -> None:
 PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs", "workforce", "deflators")
 
 
-def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
-    """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`)."""
+def read_processed(directory: Path | str, *, cohort: int | None = None) -> dict[str, pd.DataFrame]:
+    """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`).
+
+    With ``cohort``, the answers and scale scores are read for that cohort only (pyarrow skips the
+    other rows as it reads: the answers of a national programme never all reach memory); the
+    answers' text columns arrive as categoricals, as they were written.
+    """
     directory = Path(directory)
     missing = [t for t in PROCESSED_TABLES if not (directory / f"{t}.parquet").is_file()]
     if missing:
@@ -536,8 +541,9 @@ def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
         raise DataValidationError([Failure(str(directory), (), None, how)], context="processed data")
     tables = {}
     for t in PROCESSED_TABLES:
+        rows = [("cohort", "==", cohort)] if cohort is not None and t in ("responses", "scale_scores") else None
         with _os_errors("cannot read", directory / f"{t}.parquet"):
-            tables[t] = pd.read_parquet(directory / f"{t}.parquet")
+            tables[t] = pd.read_parquet(directory / f"{t}.parquet", filters=rows)
     return tables
 
 

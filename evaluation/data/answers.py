@@ -148,7 +148,7 @@ class _Context:
 
 
 def _folded(texts: list[str | None]) -> list[str | None]:
-    return [t.casefold() if t is not None else None for t in texts]
+    return [t.casefold() if t is not None else None for t in texts]  # the identifiers as pseudonymise folds them
 
 
 def validate_answers(
@@ -201,16 +201,14 @@ def validate_answers(
                 collector.add((0, -1, n) if k < 0 else (0, 0, k), failure)
         n_rows += len(block)
         _check_block(block, columns, labels, parts, collector, context)
-    if columns is None:  # no block at all: an empty table
-        columns = []
     columns = [c for c in types if parts[c]]
     codes = {c: np.concatenate(parts[c]) for c in columns}
     value = labels["value"].property("number", lambda t: _parsed(t, "number")) if "value" in columns else None
     dates = labels["responded_on"].property("date", lambda t: _parsed(t, "date")) if "responded_on" in columns else None
     answers = Answers(n_rows, columns, codes, labels, value, dates)
     if n_rows == 0 and columns:
-        collector.add((0, -2), Failure(file, (), None, "at least one data row below the header (the file has only "
-                                                       "its header)"))
+        collector.add((0, -2), Failure(file, (), None, "at least one data row below the header (the file has only its "
+                                       "header)"))
     if set(ANSWER_KEY) <= set(columns):
         _whole_table_rules(answers, collector, context)
     return answers, collector.failures(0), collector.failures(1)

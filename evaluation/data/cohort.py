@@ -139,7 +139,7 @@ def load_cohort_data(
     coh = load_cohort(params_dir, programme, cohort)
     instruments = load_instruments(params_dir, prog)
     folder = processed_dir(data_dir, programme)
-    tables = read_processed(folder)
+    tables = read_processed(folder, cohort=cohort)
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
