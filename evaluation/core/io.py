@@ -44,6 +44,7 @@ __all__ = [
     "write_json",
     "write_bytes",
     "write_parquet",
+    "write_parquet_chunks",
     "write_text",
     "read_text",
     "make_dir",
@@ -66,8 +67,9 @@ MAX_RAW_FILE_BYTES = 1_000_000_000
 #: reads it.
 MAX_LINE_BYTES = 1_000_000
 #: Rows of a large raw table (the answers) held at a time by :func:`read_table_blocks` unless the
-#: caller asks for fewer: about 5 million answers are some 350 MB of CSV and 100 MB of codes.
-BLOCK_ROWS = 5_000_000
+#: caller asks for another number: a million answers are some 70 MB of CSV; checking a block takes
+#: a few hundred bytes a row, so memory stays near 0.3 GB whatever the table's size.
+BLOCK_ROWS = 1_000_000
 
 
 @contextlib.contextmanager
@@ -404,6 +406,32 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """
     with _os_errors("cannot write", path):
         frame.reset_index(drop=True).to_parquet(path, engine="pyarrow", index=False, compression="zstd")
+
+
+def write_parquet_chunks(frames: Iterable[pd.DataFrame], path: Path) -> int:
+    """Write DataFrames one after another as the row groups of one Parquet file; return the rows.
+
+    For a table too large to hold at once (a national programme's answers): each part is written
+    and dropped before the next is made; every part must have the first one's columns and types.
+    Not atomic by itself: write into an :func:`atomic_directory`.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer, rows = None, 0
+    with _os_errors("cannot write", path):
+        try:
+            for frame in frames:
+                table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False,
+                                             schema=None if writer is None else writer.schema)
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table, row_group_size=max(1, len(frame)))
+                rows += len(frame)
+        finally:
+            if writer is not None:
+                writer.close()
+    return rows
 
 
 def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:

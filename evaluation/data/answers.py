@@ -231,13 +231,14 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
         cells = block[column]
         if not isinstance(cells.dtype, pd.CategoricalDtype):
             cells = cells.astype("category")
-        lookup = labels[column].encode(cells.cat.categories)
+        lookup = labels[column].small(labels[column].encode(cells.cat.categories))
         row[column] = lookup[cells.cat.codes.to_numpy()]
     self_code = labels["rater"].code_of("self")
     if "rater" in columns:
+        row["rater"] = labels["rater"].small(row["rater"])
         row["rater"][row["rater"] == 0] = self_code
     else:  # an absent rater column: every answer is the participant's own (CONTRACT section 2)
-        row["rater"] = np.full(len(block), self_code, dtype=np.int64)
+        row["rater"] = labels["rater"].small(np.full(len(block), self_code))
     texts = {c: np.asarray(labels[c].texts, dtype=object) for c in row if c != "participant_id"}
 
     # parsing: numbers and dates (phase 0, slots (0, 0, column position))
@@ -374,18 +375,23 @@ def _whole_table_rules(answers: Answers, collector: Collector, ctx: _Context) ->
     folded = pid.property("folded", lambda t: np.array(_folded(t), dtype=object))
     fold_code = pd.factorize(pd.Series(folded), use_na_sentinel=True)[0].astype(np.int64) + 1
     key = sort_key(answers, fold_code)
-    if key is None:  # too many distinct values for one key: sort column by column
-        order = np.lexsort([answers.codes[c] for c in reversed(ANSWER_KEY)][:4] + [fold_code[answers.codes["participant_id"]]])
-        frame = pd.DataFrame({c: answers.codes[c][order] for c in ANSWER_KEY}).assign(
+    if key is None:  # too many distinct values for one key: sort column by column, in the same order
+        ranks = [_ranks(answers.labels[c].texts)[answers.codes[c]] for c in reversed(ANSWER_KEY[1:])]
+        order = np.lexsort([*ranks, fold_code[answers.codes["participant_id"]]])
+        frame = pd.DataFrame({c: answers.codes[c][order] for c in ANSWER_KEY[1:]}).assign(
             _fold=fold_code[answers.codes["participant_id"]][order])
-        same = frame.drop(columns="participant_id").duplicated(keep=False).to_numpy()
-    else:
+        same = frame.duplicated(keep=False).to_numpy()
+    else:  # one int64 key: sorted, compared with its neighbour, dropped (memory: 8 bytes an answer at a time)
         order = np.argsort(key, kind="stable")
-        ordered = key[order]
+        key = key[order]
+        equal = key[1:] == key[:-1]
+        del key
         same = np.zeros(len(order), dtype=bool)
-        equal = ordered[1:] == ordered[:-1]
         same[1:] |= equal
         same[:-1] |= equal
+        del equal
+    if len(order) < 2 ** 32:
+        order = order.astype(np.uint32)
     answers.order = order
     if not same.any():
         return

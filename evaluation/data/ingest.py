@@ -42,6 +42,7 @@ from evaluation.core.io import (
     write_csv,
     write_json,
     write_parquet,
+    write_parquet_chunks,
 )
 from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
 from evaluation.core.results import ResultDisplay
@@ -54,7 +55,7 @@ from evaluation.data.params import (
     load_instruments,
     load_programme,
 )
-from evaluation.data.process import process_answers
+from evaluation.data.process import Chunked, process_answers
 from evaluation.data.pseudonymise import (
     SYNTHETIC_TABLES,
     Key,
@@ -173,7 +174,7 @@ def ingest(
         :func:`evaluation.data.pseudonymise.resolve_key`.
     key_file : path, optional
         A key file outside the repository (instead of ``EVALUATION_ID_KEY_FILE``).
-    block_rows : int, default 5,000,000
+    block_rows : int, default 1,000,000
         Answers (rows of ``responses.csv``) read, checked and scored at a time: memory grows with
         this, not with the table (:func:`evaluation.core.io.read_table_blocks`). Any block size
         gives the same processed files, byte for byte.
@@ -294,10 +295,14 @@ def ingest(
     target = processed_dir(data_dir, programme)
     with atomic_directory(target, description="the processed-data folder") as tmp:
         for name, frame in outputs.items():
-            write_parquet(frame, tmp / name)
+            if isinstance(frame, Chunked):  # the answers: written a row group at a time
+                write_parquet_chunks(frame.frames(), tmp / name)
+            else:
+                write_parquet(frame, tmp / name)
         write_csv(exclusions, tmp / "exclusions.csv")
         manifest["outputs"] = [
-            {"path": name, "rows": int(len(frame)), "sha256": sha256_file(tmp / name)} for name, frame in outputs.items()
+            {"path": name, "rows": int(frame.rows if isinstance(frame, Chunked) else len(frame)),
+             "sha256": sha256_file(tmp / name)} for name, frame in outputs.items()
         ] + [{"path": "exclusions.csv", "rows": int(len(exclusions)), "sha256": sha256_file(tmp / "exclusions.csv")}]
         write_json(manifest, tmp / "manifest.json")
     return IngestResult(programme=programme, directory=target, manifest=manifest, n_excluded=len(exclusions))

@@ -25,21 +25,51 @@ from evaluation.data.pseudonymise import Key, pseudonymise
 from evaluation.data.scoring import SHARE_TOLERANCE
 from evaluation.stats.reliability import reliability_table
 
-__all__ = ["ProcessedAnswers", "process_answers"]
+__all__ = ["Chunked", "ProcessedAnswers", "process_answers"]
 
 
 def _texts(answers: Answers, column: str) -> np.ndarray:
     return np.asarray(answers.labels[column].texts, dtype=object)
 
 
-def _regroup(order: np.ndarray, run_of_row: np.ndarray, runs: int, run_order: np.ndarray) -> np.ndarray:
-    """``order`` (rows sorted with each run contiguous, runs in code order) with its runs moved into
-    ``run_order``: no second sort, one pass."""
-    counts = np.bincount(run_of_row, minlength=runs)
+#: Answers gathered at a time by the steps that index every answer (bounds numpy's index copies).
+CHUNK = 1 << 22
+
+
+def _take(values: np.ndarray, index: np.ndarray, dtype=None) -> np.ndarray:
+    """``values[index]``, gathered a chunk at a time (numpy copies an index to 8 bytes a row first)."""
+    out = np.empty(len(index), dtype=dtype or values.dtype)
+    for start in range(0, len(index), CHUNK):
+        out[start:start + CHUNK] = values[index[start:start + CHUNK]]
+    return out
+
+
+def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np.ndarray:
+    """``order`` (rows with each run contiguous, runs in code order, ``counts`` rows each) with its
+    runs moved into ``run_order``: no second sort, a chunk of runs at a time."""
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    moved = counts[run_order]
-    shift = starts[run_order] - np.concatenate([[0], np.cumsum(moved)[:-1]])
-    return order[np.repeat(shift, moved) + np.arange(int(moved.sum()))]
+    moved, first = counts[run_order], starts[run_order]
+    ends = np.cumsum(moved)
+    out = np.empty(int(moved.sum()), dtype=order.dtype)
+    run = done = 0
+    while run < len(run_order):
+        stop = max(run + 1, int(np.searchsorted(ends, done + CHUNK, side="right")))
+        m = moved[run:stop]
+        total = int(m.sum())
+        out[done:done + total] = order[np.repeat(first[run:stop] - (np.cumsum(m) - m), m) + np.arange(total)]
+        done, run = done + total, stop
+    return out
+
+
+#: Rows of each row group of ``responses.parquet``: fixed, so that any block size writes the same bytes.
+ROW_GROUP_ROWS = 1_000_000
+
+
+class Chunked:
+    """A table too large to hold at once: its number of ``rows`` and ``frames()``, its parts in order."""
+
+    def __init__(self, rows: int, frames):
+        self.rows, self.frames = rows, frames
 
 
 class ProcessedAnswers:
@@ -90,36 +120,51 @@ def process_answers(
     pid = answers.codes["participant_id"]
     folded = answers.labels["participant_id"].property("folded", lambda t: None)
     fold_code, fold_texts = pd.factorize(pd.Series(folded), use_na_sentinel=True)
-    fold_code = fold_code.astype(np.int64) + 1
+    fold_code = (fold_code + 1).astype(np.uint32)
     pseudonyms = np.concatenate([[None], pseudonymise(pd.Series(fold_texts, dtype=object), key).to_numpy(dtype=object)])
     cohort_of = participants.drop_duplicates("participant_id").set_index("participant_id")["cohort"]
     fold_cohort = pd.array(pd.Series(pseudonyms).map(cohort_of), dtype="Int64")
     folds = len(pseudonyms)
     # the processed order: cohort, then pseudonym; each participant's answers as sort_key ordered them
     out_rank = pd.DataFrame({"c": fold_cohort, "p": pseudonyms}).iloc[1:].sort_values(["c", "p"]).index.to_numpy()
-    order = _regroup(answers.order, fold_code[pid], folds, np.concatenate([[0], out_rank]))
+    per_label = np.bincount(pid, minlength=len(fold_code))
+    counts = np.bincount(fold_code, weights=per_label, minlength=folds).astype(np.int64)
+    order = _regroup(answers.order, counts, np.concatenate([[0], out_rank]))
+    answers.order = np.empty(0, dtype=np.uint32)
 
     wave_texts = _texts(answers, "wave")
     allowed = {n: set(c.waves) for n, c in cohorts.items()}
     cohort_values = sorted({int(c) for c in fold_cohort[1:] if not pd.isna(c)})
-    ok = np.array([[t in allowed.get(c, ()) for t in wave_texts] for c in cohort_values] or [[]], dtype=bool)
+    ok = np.array([[t in allowed.get(c, ()) for t in wave_texts] for c in cohort_values] or [[False]], dtype=bool)
     cohort_index = np.array([cohort_values.index(int(c)) if not pd.isna(c) else 0 for c in fold_cohort], dtype=np.int64)
-    off = ~ok[cohort_index[fold_code[pid]], answers.codes["wave"]] if cohort_values else np.ones(len(pid), bool)
-    kept = order[~off[order]]
+    ok_of_label = ok[cohort_index[fold_code]]  # per participant code × wave code
+    off = np.empty(len(pid), dtype=bool)
+    for start in range(0, len(pid), CHUNK):
+        part = slice(start, start + CHUNK)
+        off[part] = ~ok_of_label[pid[part], answers.codes["wave"][part]]
+    kept = np.concatenate([o[~off[o]] for o in np.array_split(order, max(1, len(order) // CHUNK))]) \
+        if len(order) else order
+    del order
+    categories = {c: _used(_texts(answers, c), answers.codes[c], kept) for c in answers.columns
+                  if c not in ("participant_id", "value", "responded_on")}
 
-    columns = {}
-    for column in answers.columns:
-        codes = answers.codes[column][kept]
-        if column == "participant_id":
-            columns[column] = _categorical(pseudonyms, fold_code[codes])
-        elif column == "value":
-            columns[column] = pd.array(answers.value[codes], dtype="Float64")
-        elif column == "responded_on":
-            columns[column] = pd.Series(answers.dates[codes]).astype("datetime64[us]").to_numpy()
-        else:
-            columns[column] = _categorical(_texts(answers, column), codes)
-    columns["cohort"] = pd.array(fold_cohort[fold_code[pid[kept]]], dtype="Int64")
-    responses = pd.DataFrame(columns)
+    def frame(rows: np.ndarray) -> pd.DataFrame:
+        columns = {}
+        for column in answers.columns:
+            codes = answers.codes[column][rows]
+            if column == "participant_id":
+                columns[column] = _categorical(pseudonyms, fold_code[codes])
+            elif column == "value":
+                columns[column] = pd.array(answers.value[codes], dtype="Float64")
+            elif column == "responded_on":
+                columns[column] = pd.Series(answers.dates[codes]).astype("datetime64[us]").to_numpy()
+            else:
+                columns[column] = pd.Categorical.from_codes(categories[column][0][codes], categories=categories[column][1])
+        columns["cohort"] = pd.array(fold_cohort[fold_code[pid[rows]]], dtype="Int64")
+        return pd.DataFrame(columns)
+
+    responses = Chunked(len(kept), lambda: (frame(kept[start:start + ROW_GROUP_ROWS])
+                                            for start in range(0, max(len(kept), 1), ROW_GROUP_ROWS)))
 
     off_rows = np.flatnonzero(off)
     off_wave = pd.DataFrame({
@@ -128,16 +173,28 @@ def process_answers(
         **{c: _texts(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
     }).groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True).size()
     recoded = _recoded(answers, items)
-    pid_rank = np.empty(folds, dtype=np.int64)
+    pid_rank = np.empty(folds, dtype=np.int64)  # each participant's place in pseudonym order
     pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(folds - 1)
     pid_rank[0] = -1
     scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
+    outside = np.isin(pseudonyms, list(comparison_ids))[fold_code]  # per participant code
     programme = kept if not comparison_ids else \
-        kept[~np.isin(pseudonyms, list(comparison_ids))[fold_code[pid[kept]]]]
-    folds_kept = fold_code[pid[programme]]
-    reliability = _reliability(answers, programme, pid_rank[folds_kept],
-                               fold_cohort.to_numpy(dtype=np.int64, na_value=-1)[folds_kept], recoded, items)
+        np.concatenate([k[~outside[pid[k]]] for k in np.array_split(kept, max(1, len(kept) // CHUNK))])
+    reliability = _reliability(answers, programme, pid_rank[fold_code],
+                               fold_cohort.to_numpy(dtype=np.int64, na_value=-1)[fold_code], recoded, items)
     return ProcessedAnswers(responses, scores, off_wave, reliability)
+
+
+def _used(texts: np.ndarray, codes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """The texts that ``codes[rows]`` use, in text order, and each code's place among them (-1: unused)."""
+    count = np.zeros(len(texts), dtype=np.int64)
+    for start in range(0, len(rows), CHUNK):
+        count += np.bincount(codes[rows[start:start + CHUNK]], minlength=len(texts))
+    used = np.flatnonzero(count)
+    place = np.argsort(texts[used].astype(str), kind="stable")
+    new = np.full(len(texts), -1, dtype=np.int64)
+    new[used[place]] = np.arange(len(used))
+    return new, pd.Index(texts[used][place].astype(str), dtype="str")
 
 
 def _categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
@@ -170,7 +227,7 @@ def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded,
     scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
     nw, nr = len(waves) + 1, len(raters) + 1
     found = []
-    fold_of_kept = fold_code[answers.codes["participant_id"][kept]]
+    fold_of_kept = _take(fold_code, _take(answers.codes["participant_id"], kept))
     bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
     start = 0
     while start < len(kept):
@@ -244,26 +301,32 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
                  items: pd.DataFrame) -> pd.DataFrame:
     """Alpha and omega per cohort × wave × rater (:func:`evaluation.data.scoring.reliability`), one group
     at a time from the codes: participants as their place in pseudonym order (the order the item
-    matrix's rows take either way), names as categoricals."""
+    matrix's rows take either way), names as categoricals. ``rank`` and ``cohort`` are per
+    participant code."""
     keys = ["cohort", "wave", "rater"]
-    codes = {c: answers.codes[c][kept] for c in ("participant_id", "instrument", "item", "wave", "rater", "value")}
     scale_of = _scale_names(answers, items)
-    group = pd.DataFrame({"c": cohort, "w": codes["wave"], "r": codes["rater"]})
     wave_texts, rater_texts = _texts(answers, "wave"), _texts(answers, "rater")
-    group_order = group.drop_duplicates().assign(wt=lambda d: wave_texts[d["w"]], rt=lambda d: rater_texts[d["r"]])
+    cohorts, cohort_index = np.unique(cohort, return_inverse=True)
+    nw, nr = len(wave_texts), len(rater_texts)
+    group = np.empty(len(kept), dtype=np.int64 if len(cohorts) * nw * nr >= 2 ** 31 else np.int32)
+    for start in range(0, len(kept), CHUNK):
+        rows = kept[start:start + CHUNK]
+        group[start:start + CHUNK] = (cohort_index[answers.codes["participant_id"][rows]] * nw
+                                      + answers.codes["wave"][rows]) * nr + answers.codes["rater"][rows]
     parts = []
-    for c, w, r in group_order.sort_values(["c", "wt", "rt"])[["c", "w", "r"]].itertuples(index=False):
-        mine = np.flatnonzero((cohort == c) & (codes["wave"] == w) & (codes["rater"] == r))
-        inst, item = codes["instrument"][mine], codes["item"][mine]
+    for g in np.flatnonzero(np.bincount(group)) if len(group) else ():
+        c, w, r = cohorts[g // (nw * nr)], (g // nr) % nw, g % nr
+        mine = kept[group == g]
+        inst, item = answers.codes["instrument"][mine], answers.codes["item"][mine]
         frame = pd.DataFrame({
-            "participant_id": rank[mine],
+            "participant_id": rank[answers.codes["participant_id"][mine]],
             "cohort": np.full(len(mine), c, dtype=np.int64),
-            "wave": pd.Categorical([wave_texts[w]] * len(mine)),
-            "rater": pd.Categorical([rater_texts[r]] * len(mine)),
+            "wave": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[wave_texts[w]]),
+            "rater": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[rater_texts[r]]),
             "instrument": _categorical(_texts(answers, "instrument"), inst),
             "scale": pd.Categorical.from_codes(scale_of[1][inst, item], categories=scale_of[0]),
             "item": _categorical(_texts(answers, "item"), item),
-            "value_recoded": recoded[inst, item, codes["value"][mine]],
+            "value_recoded": recoded[inst, item, answers.codes["value"][mine]],
         })
         parts.append(reliability_table(frame, items, by=keys))
     columns = ["instrument", "scale", *keys, "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"]
