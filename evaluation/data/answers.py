@@ -363,9 +363,11 @@ def sort_key(answers: Answers, participant_rank: np.ndarray) -> np.ndarray:
     if float(np.prod([float(s) for s in sizes])) >= 2.0 ** 62:
         return None
     key = np.zeros(answers.n_rows, dtype=np.int64)
-    for (rank, codes), size in zip(parts, sizes, strict=True):
-        key *= size
-        key += rank[codes]
+    for start in range(0, answers.n_rows, 1 << 22):  # a chunk at a time: numpy's index copies stay small
+        part = key[start:start + (1 << 22)]
+        for (rank, codes), size in zip(parts, sizes, strict=True):
+            part *= size
+            part += rank[codes[start:start + (1 << 22)]]
     return key
 
 

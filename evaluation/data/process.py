@@ -127,7 +127,8 @@ def process_answers(
     folds = len(pseudonyms)
     # the processed order: cohort, then pseudonym; each participant's answers as sort_key ordered them
     out_rank = pd.DataFrame({"c": fold_cohort, "p": pseudonyms}).iloc[1:].sort_values(["c", "p"]).index.to_numpy()
-    per_label = np.bincount(pid, minlength=len(fold_code))
+    per_label = sum((np.bincount(pid[start:start + CHUNK], minlength=len(fold_code))
+                     for start in range(0, len(pid), CHUNK)), np.zeros(len(fold_code), dtype=np.int64))
     counts = np.bincount(fold_code, weights=per_label, minlength=folds).astype(np.int64)
     order = _regroup(answers.order, counts, np.concatenate([[0], out_rank]))
     answers.order = np.empty(0, dtype=np.uint32)
