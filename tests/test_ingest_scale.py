@@ -157,3 +157,21 @@ def test_a_file_pandas_refuses_is_refused_alike_in_blocks(tmp_path):
     with pytest.raises(DataValidationError) as blocks:
         list(read_table_blocks(path, block_rows=1))
     assert str(blocks.value) == str(whole.value) and "row 3" in str(whole.value)
+
+
+def test_the_answers_written_in_several_row_groups_read_back_the_same(demo, id_key, monkeypatch):
+    import pyarrow.parquet as pq
+
+    from evaluation.data import process
+
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    path = demo["data"] / "processed" / "demo" / "responses.parquet"
+    whole = pd.read_parquet(path)
+    monkeypatch.setattr(process, "ROW_GROUP_ROWS", 5)
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert pq.ParquetFile(path).num_row_groups == -(-len(whole) // 5) > 1
+    parts = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(parts.astype({c: "str" for c in ("participant_id", "wave", "rater", "instrument",
+                                                                   "item")}),
+                                  whole.astype({c: "str" for c in ("participant_id", "wave", "rater", "instrument",
+                                                                   "item")}), check_exact=True)
