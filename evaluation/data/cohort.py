@@ -150,6 +150,9 @@ def load_cohort_data(
     if outside:
         for name in ("responses", "scale_scores"):
             in_cohort[name] = in_cohort[name][~in_cohort[name]["participant_id"].isin(outside)].reset_index(drop=True)
+    answers = in_cohort["responses"]  # text columns are categoricals: keep the categories these rows use
+    in_cohort["responses"] = answers.assign(**{c: answers[c].cat.remove_unused_categories() for c in answers.columns
+                                               if isinstance(answers[c].dtype, pd.CategoricalDtype)})
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
             f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "
