@@ -37,6 +37,7 @@ __all__ = [
     "read_parquet_columns",
     "read_processed",
     "read_table",
+    "read_table_blocks",
     "sha256_file",
     "table_file",
     "write_csv",
@@ -44,6 +45,7 @@ __all__ = [
     "write_json",
     "write_bytes",
     "write_parquet",
+    "write_parquet_chunks",
     "write_text",
     "read_text",
     "make_dir",
@@ -65,6 +67,10 @@ MAX_RAW_FILE_BYTES = 1_000_000_000
 #: kilobyte; a longer line is a wrong file (or one built to exhaust memory), refused before pandas
 #: reads it.
 MAX_LINE_BYTES = 1_000_000
+#: Rows of a large raw table (the answers) held at a time by :func:`read_table_blocks` unless the
+#: caller asks for another number: a million answers are some 70 MB of CSV; checking a block takes
+#: a few hundred bytes a row, so memory stays near 0.3 GB whatever the table's size.
+BLOCK_ROWS = 1_000_000
 
 
 @contextlib.contextmanager
@@ -193,15 +199,111 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
 
 
 def _not_utf8(path: Path, name: str) -> Failure:
-    """The row holding a CSV file's first byte that is not UTF-8 (pandas reports a position in a chunk)."""
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        row = data[: exc.start].count(b"\n") + 1
-        return Failure(name, (row,), None, f"UTF-8 text; found byte 0x{data[exc.start]:02x}, which is not UTF-8 "
-                                           "(an export in Latin-1 or Windows-1252?): save the file as UTF-8")
+    """The row holding a CSV file's first byte that is not UTF-8 (pandas reports a position in a chunk).
+
+    The file is decoded line by line (lines are bounded by :data:`MAX_LINE_BYTES`), never whole.
+    """
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                return Failure(name, (number,), None, f"UTF-8 text; found byte 0x{line[exc.start]:02x}, which is not "
+                                                      "UTF-8 (an export in Latin-1 or Windows-1252?): save the file "
+                                                      "as UTF-8")
     return Failure(name, (), None, "UTF-8 text")
+
+
+def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+                      block_rows: int = BLOCK_ROWS) -> Iterator[pd.DataFrame]:
+    """Read a raw table in blocks of at most ``block_rows`` rows, every column as a categorical of its text.
+
+    The memory-bounded counterpart of :func:`read_table` for the answers (issue 13): the CSV is
+    streamed by pyarrow, each column dictionary-encoded (one integer code per cell, each distinct
+    text once), so a block costs a few bytes per cell, never a Python object per cell. Each block
+    is a DataFrame indexed by its rows' positions in the whole table (0 = the first data row,
+    spreadsheet row 2); its columns are pandas categoricals whose categories are the cells' text
+    as written (an empty cell is the category ``""`` or missing). At least one block is yielded,
+    empty when the file has only its header.
+
+    Any file pyarrow's reader does not take as a plain CSV table (a workbook, a header naming a
+    column twice or leaving one unnamed, ragged rows, bytes that are not UTF-8...) is read by
+    :func:`read_table` instead, so that it is refused, or read, exactly as before; the bounds
+    (``max_bytes``, :data:`MAX_LINE_BYTES`) are checked first either way.
+
+    Examples
+    --------
+    >>> with scratch_dir("blocks-") as folder:
+    ...     _ = write_text("a,b\\n1,x\\n2,x\\n3,\\n", folder / "t.csv")
+    ...     blocks = list(read_table_blocks(folder / "t.csv", block_rows=2))
+    >>> [list(b.index) for b in blocks], list(blocks[1]["b"].astype(str))
+    ([[0, 1], [2]], [''])
+    """
+    if isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1:
+        raise ValueError(f"`block_rows` must be a whole number of rows, at least 1; got {block_rows!r}")
+    path = Path(path)
+    name = shown_as or str(path)
+    if path.suffix.lower() == ".xlsx" or not path.is_file():
+        yield from _frame_blocks(read_table(path, shown_as=name, max_bytes=max_bytes), block_rows)
+        return
+    with _os_errors("cannot read", name):
+        check_raw_file(path, shown_as=name, max_bytes=max_bytes)
+    done = 0
+    try:
+        for table in _arrow_blocks(path, name, block_rows):
+            frame = table.to_pandas()
+            frame.index = pd.RangeIndex(done, done + len(frame))
+            frame.columns = [str(c).strip() for c in frame.columns]
+            done += len(frame)
+            yield frame
+    except _NotPlain:
+        frame = read_table(path, shown_as=name, max_bytes=max_bytes)
+        yield from _frame_blocks(frame.iloc[done:], block_rows, first=done == 0)
+
+
+class _NotPlain(Exception):
+    """The file is not a CSV table pyarrow reads as pandas would: read it with pandas instead."""
+
+
+def _arrow_blocks(path: Path, name: str, block_rows: int) -> Iterator[Any]:
+    """Tables of exactly ``block_rows`` rows (the last one shorter), streamed from a CSV by pyarrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    # 4 MiB of text at a time: the reader holds some thirty times its block size (16 MiB: 0.6 GB)
+    read = pv.ReadOptions(block_size=int(min(4 << 20, max(1 << 20, block_rows * 128))))
+    parse = pv.ParseOptions(newlines_in_values=True)
+    with _os_errors("cannot read", name):
+        try:
+            with pv.open_csv(path, read_options=read, parse_options=parse) as probe:
+                names = probe.schema.names
+            stripped = [n.strip() for n in names]
+            if len(set(stripped)) != len(stripped) or not all(stripped):
+                raise _NotPlain
+            types = {n: pa.dictionary(pa.int32(), pa.string()) for n in names}
+            convert = pv.ConvertOptions(column_types=types, strings_can_be_null=False)
+            pending, yielded = None, False
+            with pv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
+                for batch in reader:
+                    table = pa.Table.from_batches([batch])
+                    pending = table if pending is None else pa.concat_tables([pending, table])
+                    while pending.num_rows >= block_rows:
+                        yield pending.slice(0, block_rows).unify_dictionaries().combine_chunks()
+                        pending, yielded = pending.slice(block_rows), True
+                if pending is not None and (pending.num_rows or not yielded):
+                    yield pending.unify_dictionaries().combine_chunks()
+                elif pending is None:
+                    yield pa.table({n: pa.array([], type=types[n]) for n in names})
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
+            raise _NotPlain from exc
+
+
+def _frame_blocks(frame: pd.DataFrame, block_rows: int, *, first: bool = True) -> Iterator[pd.DataFrame]:
+    """A table read whole, as :func:`read_table_blocks` yields it (categorical columns, in blocks)."""
+    if first and frame.empty:
+        yield frame.astype("category")
+    for start in range(0, len(frame), block_rows):
+        yield frame.iloc[start:start + block_rows].astype("category")
 
 
 def table_file(folder: Path | str, table: str) -> Path:
@@ -306,6 +408,32 @@ def write_parquet(frame: pd.DataFrame, path: Path) -> None:
     """
     with _os_errors("cannot write", path):
         frame.reset_index(drop=True).to_parquet(path, engine="pyarrow", index=False, compression="zstd")
+
+
+def write_parquet_chunks(frames: Iterable[pd.DataFrame], path: Path) -> int:
+    """Write DataFrames one after another as the row groups of one Parquet file; return the rows.
+
+    For a table too large to hold at once (a national programme's answers): each part is written
+    and dropped before the next is made; every part must have the first one's columns and types.
+    Not atomic by itself: write into an :func:`atomic_directory`.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer, rows = None, 0
+    with _os_errors("cannot write", path):
+        try:
+            for frame in frames:
+                table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False,
+                                             schema=None if writer is None else writer.schema)
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema, compression="zstd")
+                writer.write_table(table, row_group_size=max(1, len(frame)))
+                rows += len(frame)
+        finally:
+            if writer is not None:
+                writer.close()
+    return rows
 
 
 def write_csv(frame: pd.DataFrame, path: Path | str) -> Path:
@@ -426,8 +554,13 @@ def _remove_stale(destination: Path) -> None:
 PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs", "workforce", "deflators")
 
 
-def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
-    """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`)."""
+def read_processed(directory: Path | str, *, cohort: int | None = None) -> dict[str, pd.DataFrame]:
+    """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`).
+
+    With ``cohort``, the answers and scale scores are read for that cohort only (pyarrow skips the
+    other rows as it reads: the answers of a national programme never all reach memory); the
+    answers' text columns arrive as categoricals, as they were written.
+    """
     directory = Path(directory)
     missing = [t for t in PROCESSED_TABLES if not (directory / f"{t}.parquet").is_file()]
     if missing:
@@ -438,8 +571,9 @@ def read_processed(directory: Path | str) -> dict[str, pd.DataFrame]:
         raise DataValidationError([Failure(str(directory), (), None, how)], context="processed data")
     tables = {}
     for t in PROCESSED_TABLES:
+        rows = [("cohort", "==", cohort)] if cohort is not None and t in ("responses", "scale_scores") else None
         with _os_errors("cannot read", directory / f"{t}.parquet"):
-            tables[t] = pd.read_parquet(directory / f"{t}.parquet")
+            tables[t] = pd.read_parquet(directory / f"{t}.parquet", filters=rows)
     return tables
 
 

@@ -139,7 +139,7 @@ def load_cohort_data(
     coh = load_cohort(params_dir, programme, cohort)
     instruments = load_instruments(params_dir, prog)
     folder = processed_dir(data_dir, programme)
-    tables = read_processed(folder)
+    tables = read_processed(folder, cohort=cohort)
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
@@ -150,6 +150,9 @@ def load_cohort_data(
     if outside:
         for name in ("responses", "scale_scores"):
             in_cohort[name] = in_cohort[name][~in_cohort[name]["participant_id"].isin(outside)].reset_index(drop=True)
+    answers = in_cohort["responses"]  # text columns are categoricals: keep the categories these rows use
+    in_cohort["responses"] = answers.assign(**{c: answers[c].cat.remove_unused_categories() for c in answers.columns
+                                               if isinstance(answers[c].dtype, pd.CategoricalDtype)})
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
             f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "

@@ -31,15 +31,18 @@ import pandas as pd
 
 from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
+    BLOCK_ROWS,
     PROCESSED_TABLES,
     atomic_directory,
     read_json,
     read_table,
+    read_table_blocks,
     sha256_file,
     table_file,
     write_csv,
     write_json,
     write_parquet,
+    write_parquet_chunks,
 )
 from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
 from evaluation.core.results import ResultDisplay
@@ -52,6 +55,7 @@ from evaluation.data.params import (
     load_instruments,
     load_programme,
 )
+from evaluation.data.process import Chunked, process_answers
 from evaluation.data.pseudonymise import (
     SYNTHETIC_TABLES,
     Key,
@@ -59,7 +63,6 @@ from evaluation.data.pseudonymise import (
     resolve_key,
     synthetic_digest_of,
 )
-from evaluation.data.scoring import reliability, score_scales
 from evaluation.data.validate import validate_programme, validate_reference
 
 __all__ = ["EXCLUSION_COLUMNS", "IngestResult", "ingest", "input_files", "is_up_to_date"]
@@ -156,6 +159,7 @@ def ingest(
     params_dir: Path | str = PARAMS_DIR,
     key: Key | None = None,
     key_file: Path | str | None = None,
+    block_rows: int = BLOCK_ROWS,
 ) -> IngestResult:
     """Validate, pseudonymise and score one programme's raw data; write ``data/processed``.
 
@@ -170,6 +174,10 @@ def ingest(
         :func:`evaluation.data.pseudonymise.resolve_key`.
     key_file : path, optional
         A key file outside the repository (instead of ``EVALUATION_ID_KEY_FILE``).
+    block_rows : int, default 1,000,000
+        Answers (rows of ``responses.csv``) read, checked and scored at a time: memory grows with
+        this, not with the table (:func:`evaluation.core.io.read_table_blocks`). Any block size
+        gives the same processed files, byte for byte.
 
     Raises
     ------
@@ -189,6 +197,10 @@ def ingest(
     _check_inside(data_dir, programme, {t: files[t] for t in (*TABLES, "workforce", "deflators")}, shown)
     raw, read_failures = {}, []
     for table in (*TABLES, "workforce", "deflators"):
+        if table == "responses":  # the one large table: streamed in blocks by validate_programme
+            raw[table] = read_table_blocks(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes,
+                                           block_rows=block_rows)
+            continue
         try:
             raw[table] = read_table(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes)
         except DataValidationError as exc:
@@ -213,30 +225,18 @@ def ingest(
 
     participants = valid.participants.copy()
     participants["participant_id"] = pseudonymise(participants["participant_id"], key)
-    responses = valid.responses.copy()
-    responses["participant_id"] = pseudonymise(responses["participant_id"], key)
-    responses = responses.merge(participants[["participant_id", "cohort"]], on="participant_id", how="left")
-
-    # decision 1: answers at a wave the cohort's parameters do not list are not scored
-    allowed = pd.DataFrame([(n, w) for n, c in cohorts.items() for w in c.waves], columns=["cohort", "wave"])
-    allowed["cohort"] = allowed["cohort"].astype("Int64")
-    flagged = responses.merge(allowed.assign(_ok=True), on=["cohort", "wave"], how="left")
-    off_wave = flagged["_ok"].isna().to_numpy()
-    excluded_waves = (
-        responses[off_wave]
-        .groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True)
-        .size()
-        .assign(
-            what="responses",
-            scale=pd.NA,
-            rule="wave_not_in_cohort_parameters",
-            detail=lambda d: d["size"].astype(str) + " answers at a wave the cohort's parameters do not list",
-        )
-    )
-    kept = responses[~off_wave].reset_index(drop=True)
-
+    comparison_ids = set(participants.loc[in_comparison(participants), "participant_id"])
     items = item_map(instruments)
-    scores = score_scales(kept, items)
+    done = process_answers(valid.responses, participants=participants, key=key, cohorts=cohorts, items=items,
+                           comparison_ids=comparison_ids, block_rows=block_rows)
+    kept, scores = done.responses, done.scores
+    # decision 1: answers at a wave the cohort's parameters do not list are not scored
+    excluded_waves = done.off_wave.assign(
+        what="responses",
+        scale=pd.NA,
+        rule="wave_not_in_cohort_parameters",
+        detail=lambda d: d["size"].astype(str) + " answers at a wave the cohort's parameters do not list",
+    )
     # decision 2: a scale is scored only when the instrument's minimum share is answered
     unscored = scores[scores["score"].isna()].assign(
         what="scale_scores",
@@ -255,15 +255,12 @@ def ingest(
     )
     # decision 3: reliability describes the programme's participants; a comparison group's answers
     # are scored (for the comparison-group outcome) but never enter the participants' alpha
-    comparison_ids = set(participants.loc[in_comparison(participants), "participant_id"])
-    rel = reliability(kept[~kept["participant_id"].isin(comparison_ids)] if comparison_ids else kept, items,
-                      by=("cohort", "wave", "rater"))
+    rel = done.reliability
     costs = valid.costs.reset_index(drop=True)
 
     outputs = {
         "participants.parquet": participants.sort_values(["cohort", "participant_id"]).reset_index(drop=True),
-        "responses.parquet": kept.sort_values(["cohort", "participant_id", "instrument", "item", "wave", "rater"])
-        .reset_index(drop=True),
+        "responses.parquet": kept,
         "scale_scores.parquet": scores,
         "reliability.parquet": rel,
         "costs.parquet": costs,
@@ -280,7 +277,8 @@ def ingest(
                 "name": name,
                 "path": shown[name],
                 "sha256": sha256_file(path),
-                **({"rows": int(len(raw[name]))} if name in raw else {}),
+                **({"rows": int(valid.responses.n_rows if name == "responses" else len(raw[name]))}
+                   if name in raw else {}),
             }
             for name, path in files.items()
         ],
@@ -297,10 +295,14 @@ def ingest(
     target = processed_dir(data_dir, programme)
     with atomic_directory(target, description="the processed-data folder") as tmp:
         for name, frame in outputs.items():
-            write_parquet(frame, tmp / name)
+            if isinstance(frame, Chunked):  # the answers: written a row group at a time
+                write_parquet_chunks(frame.frames(), tmp / name)
+            else:
+                write_parquet(frame, tmp / name)
         write_csv(exclusions, tmp / "exclusions.csv")
         manifest["outputs"] = [
-            {"path": name, "rows": int(len(frame)), "sha256": sha256_file(tmp / name)} for name, frame in outputs.items()
+            {"path": name, "rows": int(frame.rows if isinstance(frame, Chunked) else len(frame)),
+             "sha256": sha256_file(tmp / name)} for name, frame in outputs.items()
         ] + [{"path": "exclusions.csv", "rows": int(len(exclusions)), "sha256": sha256_file(tmp / "exclusions.csv")}]
         write_json(manifest, tmp / "manifest.json")
     return IngestResult(programme=programme, directory=target, manifest=manifest, n_excluded=len(exclusions))

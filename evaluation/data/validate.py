@@ -8,8 +8,6 @@ column, rule, offending values). Nothing here touches the disk.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -19,8 +17,19 @@ import pandera.pandas as pa
 
 from evaluation.core.errors import DataValidationError, Failure
 from evaluation.core.vocabulary import PROTECTED
+from evaluation.data.answers import Answers, validate_answers
 from evaluation.data.groups import PROGRAMME, group_failures, in_comparison, schema_view
 from evaluation.data.params import Instrument, Programme
+from evaluation.data.rules import (
+    EARLIEST_DATE,
+    KIND_WORDS,
+    ROW_OFFSET,
+    describe_check,
+    first_failure_per_cell,
+    header_failures,
+    parse_column,
+    skeleton,
+)
 from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS, SCHEMAS
 
 __all__ = [
@@ -34,81 +43,11 @@ __all__ = [
 
 #: The category a blank protected characteristic is given: kept, never dropped (CONTRACT §2).
 NOT_RECORDED = "not_recorded"
-#: The header is spreadsheet row 1, so data row i (0-based) is spreadsheet row i + 2.
-ROW_OFFSET = 2
-
-_RULES = {
-    "not_nullable": "a value (this column is required; the cell is empty)",
-    "field_uniqueness": "unique values (each value may appear only once)",
-    "column_in_dataframe": "the column to be present (required by CONTRACT section 2)",
-}
-
-
 def _rows(index) -> tuple[int, ...]:
     return tuple(int(i) + ROW_OFFSET for i in index)
 
 
-def _describe_check(check: str) -> str:
-    """Turn a pandera check name into words: ``isin(['a', 'b'])`` → ``one of: a, b``."""
-    if check in _RULES:
-        return _RULES[check]
-    name, _, arg = check.partition("(")
-    arg = arg.rstrip(")")
-    if name == "isin":
-        values = [v.strip().strip("'\"") for v in arg.strip("[]()").split(",") if v.strip()]
-        return "one of: " + ", ".join(values)
-    words = {
-        "greater_than_or_equal_to": "a value ≥ ",
-        "greater_than": "a value > ",
-        "less_than_or_equal_to": "a value ≤ ",
-        "less_than": "a value < ",
-    }
-    if name in words:
-        return words[name] + arg
-    if name == "str_matches":
-        return "a lower-case snake_case name (letters, digits and _, starting with a letter)"
-    if name == "multiple_fields_uniqueness" or "unique" in name:
-        return "unique combinations"
-    return check
-
-
 # ------------------------------------------------------------------------------------ parsing
-
-
-def _parse_column(text: pd.Series, kind: str) -> pd.Series:
-    if kind == "text":
-        return text
-    if kind == "money":
-        text = text.str.replace(r"[£,\s]", "", regex=True)
-    if kind == "date":
-        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    numbers = pd.to_numeric(text, errors="coerce")
-    if kind == "int":
-        whole = numbers.where(np.isfinite(numbers) & (numbers == np.round(numbers)))
-        return whole.astype("Float64").astype("Int64")
-    return numbers.where(np.isfinite(numbers)).astype("Float64")
-
-
-def _columns_named_twice(columns: list[str], types: Mapping[str, str]) -> dict[str, list[str]]:
-    """Contract columns whose name appears more than once in the header, compared ignoring case and
-    spaces (pandas renames a repeated ``cohort`` to ``cohort.1``: that counts as ``cohort``)."""
-    contract = {c.casefold(): c for c in types}
-    found: dict[str, list[str]] = {}
-    for name in columns:
-        base = re.sub(r"\.\d+$", "", name)
-        base = base if base != name and base in columns else name
-        key = base.strip().casefold()
-        if key in contract:
-            found.setdefault(contract[key], []).append(base)
-    return {column: names for column, names in found.items() if len(names) > 1}
-
-
-_KIND_WORDS = {
-    "int": "a whole number",
-    "number": "a number",
-    "money": "an amount in pounds (a number; '£' and thousands separators are allowed)",
-    "date": "an ISO date (YYYY-MM-DD)",
-}
 
 
 def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame, list[Failure]]:
@@ -144,11 +83,10 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
     failures: list[Failure] = []
     if raw.empty and len(raw.columns):
         failures.append(Failure(file, (), None, "at least one data row below the header (the file has only its header)"))
-    twice = _columns_named_twice(list(raw.columns), types)
-    for column, names in twice.items():
-        failures.append(Failure(file, (), column, "the column once in the header; it is there more than once (names "
-                                                  "compared ignoring case and spaces), so which one holds the data is "
-                                                  "ambiguous", tuple(names)))
+    header = header_failures(list(raw.columns), table, file)
+    twice = {f.column for k, f in header if k < 0}
+    failures += [f for k, f in header if k < 0]
+    missing = {f.column: f for k, f in header if k >= 0}
     out = {}
     for column, kind in types.items():
         if column in twice:
@@ -158,14 +96,14 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
                 if optional[column] is not None:
                     out[column] = pd.Series(optional[column], index=raw.index, dtype="str")
                 continue
-            failures.append(Failure(file, (), column, "the column to be present (required by CONTRACT section 2)"))
+            failures.append(missing[column])
             continue
         text = raw[column].astype("str").where(raw[column].notna())
         text = text.str.strip().replace("", np.nan)
-        parsed = _parse_column(text, kind)
+        parsed = parse_column(text, kind)
         bad = text.notna() & parsed.isna()
         if bad.any():
-            failures.append(Failure(file, _rows(raw.index[bad]), column, _KIND_WORDS[kind], tuple(text[bad])))
+            failures.append(Failure(file, _rows(raw.index[bad]), column, KIND_WORDS[kind], tuple(text[bad])))
         out[column] = parsed
     typed = pd.DataFrame(out, index=raw.index)
     if table == "responses" and "rater" in typed:
@@ -215,31 +153,11 @@ def _failures_from_pandera(cases: pd.DataFrame, file: str, skip, unique=None, ra
             values = tuple(str(v).strip() for v in raw.loc[index, column] if pd.notna(v))
         if str(check) == "not_nullable":
             values = ()
-        failures.append(Failure(file, tuple(rows[k] for k in keep), column, _describe_check(str(check)), values))
+        failures.append(Failure(file, tuple(rows[k] for k in keep), column, describe_check(str(check)), values))
     return failures
 
 
 # --------------------------------------------------------------------------- cross-table rules
-
-
-def _first_failure_per_cell(failures: list[Failure]) -> list[Failure]:
-    """Report each cell once: a cell that broke an earlier rule is not listed under later ones
-    (a cohort of 0 is not also "a cohort without parameters")."""
-    seen: set[tuple[str, str | None, int]] = set()
-    out = []
-    for f in failures:
-        if not f.rows or f.column is None:
-            out.append(f)
-            continue
-        keep = [k for k, r in enumerate(f.rows) if (f.file, f.column, r) not in seen]
-        seen.update((f.file, f.column, r) for r in f.rows)
-        if not keep:
-            continue
-        if len(keep) < len(f.rows):
-            values = tuple(f.values[k] for k in keep) if len(f.values) == len(f.rows) else f.values
-            f = Failure(f.file, tuple(f.rows[k] for k in keep), f.column, f.rule, values)
-        out.append(f)
-    return out
 
 
 @dataclass(frozen=True)
@@ -247,12 +165,8 @@ class ValidatedProgramme:
     """The validated (typed, checked, not yet pseudonymised) tables of one programme."""
 
     participants: pd.DataFrame
-    responses: pd.DataFrame
+    responses: Answers
     costs: pd.DataFrame
-
-
-#: The earliest date taken as true: a programme of the 1800s, or year 0001, is a typing error.
-EARLIEST_DATE = pd.Timestamp("1900-01-01")
 
 
 def _future_dates(frame: pd.DataFrame, column: str, file: str) -> list[Failure]:
@@ -269,25 +183,6 @@ def _future_dates(frame: pd.DataFrame, column: str, file: str) -> list[Failure]:
             out.append(Failure(file, _rows(frame.index[bad]), column, rule,
                                tuple(frame.loc[bad, column].dt.strftime("%Y-%m-%d"))))
     return out
-
-
-#: Characters that look like others in an identifier: dashes and minus signs, and the Cyrillic and
-#: Greek capitals and small letters drawn like Latin ones (after NFKC, which already folds full-width
-#: forms and compatibility characters).
-_LOOK_ALIKES = str.maketrans({
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"),
-    **dict(zip("АВЕКМНОРСТХУаеорсхуіјѕІЈЅԁһ", "ABEKMHOPCTXYaeopcxyijsIJSdh", strict=True)),
-    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ", "ABEZHIKMNOPTYXoikvptux", strict=True)),
-})
-
-
-def _skeleton(identifier: str) -> str:
-    """What an identifier looks like: NFKC, invisible characters (zero-width space, byte-order mark,
-    controls) dropped, look-alike characters (:data:`_LOOK_ALIKES`) replaced, spaces trimmed, case
-    ignored. Two identifiers with one skeleton are one person written two ways."""
-    text = unicodedata.normalize("NFKC", identifier)
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
-    return text.translate(_LOOK_ALIKES).strip().casefold()
 
 
 def _isin_rule(df, column, allowed, file, rule) -> list[Failure]:
@@ -381,12 +276,19 @@ def validate_programme(
     failures: list[Failure] = list(reference_failures)
     typed: dict[str, pd.DataFrame] = {}
     for table in ("participants", "responses", "costs"):
+        if table == "responses":
+            blocks = [raw[table]] if isinstance(raw[table], pd.DataFrame) else raw[table]
+            answers, answer_failures, answer_rules = validate_answers(
+                blocks, file=files[table], participants=typed["participants"],
+                participants_file=files["participants"], programme=programme, instruments=instruments)
+            failures += answer_failures
+            continue
         frame, parse_failures = parse_table(raw[table], table, files[table])
         checked = schema_view(frame) if table == "participants" else frame
         failures += parse_failures + check_schema(checked, table, files[table], skip=parse_failures, raw=raw[table])
         typed[table] = frame
-    p, r, c = typed["participants"], typed["responses"], typed["costs"]
-    pf, rf, cf = files["participants"], files["responses"], files["costs"]
+    p, c = typed["participants"], typed["costs"]
+    pf, cf = files["participants"], files["costs"]
 
     # participants ------------------------------------------------------------------------
     if {"local_authority"} <= set(p.columns) and len(workforce):
@@ -416,7 +318,7 @@ def validate_programme(
                                     tuple(p.loc[over, "sessions_attended"].astype(str))))
 
     if "participant_id" in p:
-        folded = p["participant_id"].map(_skeleton, na_action="ignore")
+        folded = p["participant_id"].map(skeleton, na_action="ignore")
         clash = folded.notna() & folded.duplicated(keep=False) & ~p["participant_id"].duplicated(keep=False)
         if clash.any():
             failures.append(Failure(pf, _rows(p.index[clash]), "participant_id",
@@ -427,56 +329,7 @@ def validate_programme(
     failures += _future_dates(p, "enrolled_on", pf)
     failures += group_failures(p, pf)
 
-    # responses ---------------------------------------------------------------------------
-    answer_key = ["participant_id", "wave", "rater", "instrument", "item"]
-    if set(answer_key) <= set(r.columns):
-        folded_key = r[answer_key].assign(participant_id=r["participant_id"].str.strip().str.casefold())
-        clash = folded_key.duplicated(keep=False) & ~r[answer_key].duplicated(keep=False) & r["participant_id"].notna()
-        if clash.any():
-            failures.append(Failure(rf, _rows(r.index[clash]), "participant_id",
-                                    "one answer per participant, wave, rater and item once identifiers are trimmed "
-                                    "and compared ignoring case", tuple(r.loc[clash, "participant_id"])))
-    failures += _future_dates(r, "responded_on", rf)
-    if {"participant_id"} <= set(r.columns) and "participant_id" in p:
-        known_ids = set(p["participant_id"].dropna().str.strip().str.casefold())
-        unknown = r["participant_id"].notna() & ~r["participant_id"].str.strip().str.casefold().isin(known_ids)
-        if unknown.any():
-            failures.append(Failure(rf, _rows(r.index[unknown]), "participant_id",
-                                    f"a participant_id that exists in {pf}",
-                                    tuple(r.loc[unknown, "participant_id"])))
-        if "responded_on" in r and "enrolled_on" in p and p["enrolled_on"].notna().any():
-            enrolled = (p.assign(_id=p["participant_id"].str.strip().str.casefold())
-                        .drop_duplicates("_id").set_index("_id")["enrolled_on"])
-            since = r["participant_id"].str.strip().str.casefold().map(enrolled)
-            early = r["responded_on"].notna() & since.notna() & (r["responded_on"] < since)
-            if early.any():
-                failures.append(Failure(rf, _rows(r.index[early]), "responded_on",
-                                        f"a date no earlier than the participant's enrolment (`enrolled_on` in {pf})",
-                                        tuple(r.loc[early, "responded_on"].dt.strftime("%Y-%m-%d"))))
-    if {"instrument", "item", "value", "wave", "rater"} <= set(r.columns):
-        failures += _isin_rule(r, "instrument", programme.instruments, rf,
-                               f"an instrument of the programme (programme.yaml `instruments`: {programme.instruments})")
-        known = r["instrument"].isin(list(instruments))
-        for name, inst in instruments.items():
-            rows = r[known & (r["instrument"] == name)]
-            if rows.empty:
-                continue
-            scale_of = {item: s for s, scale in inst.scales.items() for item in scale.items}
-            failures += _isin_rule(rows, "item", scale_of, rf,
-                                   f"an item of instrument {name!r} (params/instruments/{name}.yaml)")
-            low, high = inst.response_range
-            out = rows["value"].notna() & ((rows["value"] < low) | (rows["value"] > high))
-            if out.any():
-                failures.append(Failure(rf, _rows(rows.index[out]), "value",
-                                        f"a value within {name!r}'s response range [{low:g}, {high:g}] or blank",
-                                        tuple(rows.loc[out, "value"].map("{:g}".format))))
-            scale = rows["item"].map(scale_of)
-            for s in inst.scales:
-                in_scale = rows[scale == s]
-                failures += _isin_rule(in_scale, "wave", inst.scale_waves(s), rf,
-                                       f"a wave at which scale {s!r} of {name!r} is answered: {inst.scale_waves(s)}")
-                failures += _isin_rule(in_scale, "rater", inst.scale_raters(s), rf,
-                                       f"a rater who answers scale {s!r} of {name!r}: {inst.scale_raters(s)}")
+    failures += answer_rules
 
     # costs -------------------------------------------------------------------------------
     if "cohort" in c and "cohort" in p:
@@ -489,7 +342,7 @@ def validate_programme(
                                f"({min(years)}-{max(years)})")
 
     if failures:
-        raise DataValidationError(_first_failure_per_cell(failures))
+        raise DataValidationError(first_failure_per_cell(failures))
 
     participants = p.copy()
     for column in PROTECTED:
@@ -500,4 +353,4 @@ def validate_programme(
         participants["group"] = participants["group"].fillna(PROGRAMME)
         if not in_comparison(participants).any():
             participants = participants.drop(columns="group")
-    return ValidatedProgramme(participants=participants, responses=r.copy(), costs=c.copy())
+    return ValidatedProgramme(participants=participants, responses=answers, costs=c.copy())

@@ -1,0 +1,345 @@
+"""Validated answers (as codes) → the processed answers, scale scores and reliability (issue 13).
+
+The column-wise counterpart of :func:`evaluation.data.scoring.score_scales` and
+:func:`evaluation.data.scoring.reliability` for :class:`evaluation.data.answers.Answers`: each
+distinct identifier is pseudonymised once (a dictionary, not a row at a time), the answers are put
+in the processed order by rearranging the participants' runs of the one sort
+:mod:`evaluation.data.answers` made to find duplicates, and scale scores are sums and counts per
+(participant, instrument, scale, wave, rater) cell taken with ``numpy.bincount`` over blocks of
+whole participants. The tables are the ones the pandas functions give, to the last digit
+(``tests/test_ingest_scale.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.checks import sort_canonical
+from evaluation.core.vocabulary import RATERS, WAVES
+from evaluation.data.answers import Answers
+from evaluation.data.params import Cohort
+from evaluation.data.pseudonymise import Key, pseudonymise
+from evaluation.data.scoring import SHARE_TOLERANCE
+from evaluation.stats.reliability import reliability_table
+
+__all__ = ["Chunked", "ProcessedAnswers", "process_answers"]
+
+
+def _texts(answers: Answers, column: str) -> np.ndarray:
+    return np.asarray(answers.labels[column].texts, dtype=object)
+
+
+#: Answers gathered at a time by the steps that index every answer (bounds numpy's index copies).
+CHUNK = 1 << 22
+
+
+def _take(values: np.ndarray, index: np.ndarray, dtype=None) -> np.ndarray:
+    """``values[index]``, gathered a chunk at a time (numpy copies an index to 8 bytes a row first)."""
+    out = np.empty(len(index), dtype=dtype or values.dtype)
+    for start in range(0, len(index), CHUNK):
+        out[start:start + CHUNK] = values[index[start:start + CHUNK]]
+    return out
+
+
+def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np.ndarray:
+    """``order`` (rows with each run contiguous, runs in code order, ``counts`` rows each) with its
+    runs moved into ``run_order``: no second sort, a chunk of runs at a time."""
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    moved, first = counts[run_order], starts[run_order]
+    ends = np.cumsum(moved)
+    out = np.empty(int(moved.sum()), dtype=order.dtype)
+    run = done = 0
+    while run < len(run_order):
+        stop = max(run + 1, int(np.searchsorted(ends, done + CHUNK, side="right")))
+        m = moved[run:stop]
+        total = int(m.sum())
+        out[done:done + total] = order[np.repeat(first[run:stop] - (np.cumsum(m) - m), m) + np.arange(total)]
+        done, run = done + total, stop
+    return out
+
+
+#: Rows of each row group of ``responses.parquet``: fixed, so that any block size writes the same bytes.
+ROW_GROUP_ROWS = 1_000_000
+
+
+class Chunked:
+    """A table too large to hold at once: its number of ``rows`` and ``frames()``, its parts in order."""
+
+    def __init__(self, rows: int, frames):
+        self.rows, self.frames = rows, frames
+
+
+class ProcessedAnswers:
+    """The answers kept, their scale scores, the answers left out (off-wave) and the reliability."""
+
+    def __init__(self, responses, scores, off_wave, reliability):
+        self.responses, self.scores, self.off_wave, self.reliability = responses, scores, off_wave, reliability
+
+
+def process_answers(
+    answers: Answers,
+    *,
+    participants: pd.DataFrame,
+    key: Key,
+    cohorts: Mapping[int, Cohort],
+    items: pd.DataFrame,
+    comparison_ids: set[str],
+    block_rows: int,
+) -> ProcessedAnswers:
+    """Pseudonymise, order, score and describe the validated answers.
+
+    Parameters
+    ----------
+    answers : Answers
+        From :func:`evaluation.data.answers.validate_answers` (no failures).
+    participants : DataFrame
+        The pseudonymised participants (``participant_id``, ``cohort``).
+    key : Key
+        The pseudonymisation key.
+    cohorts : mapping
+        Cohort number → its parameters (the waves it lists).
+    items : DataFrame
+        :func:`evaluation.data.params.item_map` of the programme's instruments.
+    comparison_ids : set of str
+        Pseudonyms of comparison-group members (left out of reliability).
+    block_rows : int
+        Answers scored at a time.
+
+    Returns
+    -------
+    ProcessedAnswers
+        ``responses`` (answers at a wave their cohort lists, sorted by cohort, participant,
+        instrument, item, wave and rater, text columns categorical), ``scores`` (as
+        :func:`evaluation.data.scoring.score_scales`), ``off_wave`` (one row per participant, cohort,
+        wave, rater and instrument with answers at a wave the cohort does not list, with ``size``)
+        and ``reliability`` (as :func:`evaluation.data.scoring.reliability` by cohort, wave, rater).
+    """
+    pid = answers.codes["participant_id"]
+    folded = answers.labels["participant_id"].property("folded", lambda t: None)
+    fold_code, fold_texts = pd.factorize(pd.Series(folded), use_na_sentinel=True)
+    fold_code = (fold_code + 1).astype(np.uint32)
+    pseudonyms = np.concatenate([[None], pseudonymise(pd.Series(fold_texts, dtype=object), key).to_numpy(dtype=object)])
+    cohort_of = participants.drop_duplicates("participant_id").set_index("participant_id")["cohort"]
+    fold_cohort = pd.array(pd.Series(pseudonyms).map(cohort_of), dtype="Int64")
+    folds = len(pseudonyms)
+    # the processed order: cohort, then pseudonym; each participant's answers as sort_key ordered them
+    out_rank = pd.DataFrame({"c": fold_cohort, "p": pseudonyms}).iloc[1:].sort_values(["c", "p"]).index.to_numpy()
+    per_label = sum((np.bincount(pid[start:start + CHUNK], minlength=len(fold_code))
+                     for start in range(0, len(pid), CHUNK)), np.zeros(len(fold_code), dtype=np.int64))
+    counts = np.bincount(fold_code, weights=per_label, minlength=folds).astype(np.int64)
+    order = _regroup(answers.order, counts, np.concatenate([[0], out_rank]))
+    answers.order = np.empty(0, dtype=np.uint32)
+
+    wave_texts = _texts(answers, "wave")
+    allowed = {n: set(c.waves) for n, c in cohorts.items()}
+    cohort_values = sorted({int(c) for c in fold_cohort[1:] if not pd.isna(c)})
+    ok = np.array([[t in allowed.get(c, ()) for t in wave_texts] for c in cohort_values] or [[False]], dtype=bool)
+    cohort_index = np.array([cohort_values.index(int(c)) if not pd.isna(c) else 0 for c in fold_cohort], dtype=np.int64)
+    ok_of_label = ok[cohort_index[fold_code]]  # per participant code × wave code
+    off = np.empty(len(pid), dtype=bool)
+    for start in range(0, len(pid), CHUNK):
+        part = slice(start, start + CHUNK)
+        off[part] = ~ok_of_label[pid[part], answers.codes["wave"][part]]
+    kept = np.concatenate([o[~off[o]] for o in np.array_split(order, max(1, len(order) // CHUNK))]) \
+        if len(order) else order
+    del order
+    categories = {c: _used(_texts(answers, c), answers.codes[c], kept) for c in answers.columns
+                  if c not in ("participant_id", "value", "responded_on")}
+
+    def frame(rows: np.ndarray) -> pd.DataFrame:
+        columns = {}
+        for column in answers.columns:
+            codes = answers.codes[column][rows]
+            if column == "participant_id":
+                columns[column] = _categorical(pseudonyms, fold_code[codes])
+            elif column == "value":
+                columns[column] = pd.array(answers.value[codes], dtype="Float64")
+            elif column == "responded_on":
+                columns[column] = pd.Series(answers.dates[codes]).astype("datetime64[us]").to_numpy()
+            else:
+                columns[column] = pd.Categorical.from_codes(categories[column][0][codes], categories=categories[column][1])
+        columns["cohort"] = pd.array(fold_cohort[fold_code[pid[rows]]], dtype="Int64")
+        return pd.DataFrame(columns)
+
+    responses = Chunked(len(kept), lambda: (frame(kept[start:start + ROW_GROUP_ROWS])
+                                            for start in range(0, max(len(kept), 1), ROW_GROUP_ROWS)))
+
+    off_rows = np.flatnonzero(off)
+    off_wave = pd.DataFrame({
+        "participant_id": pseudonyms[fold_code[pid[off_rows]]],
+        "cohort": pd.array(fold_cohort[fold_code[pid[off_rows]]], dtype="Int64"),
+        **{c: _texts(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
+    }).groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True).size()
+    recoded = _recoded(answers, items)
+    pid_rank = np.empty(folds, dtype=np.int64)  # each participant's place in pseudonym order
+    pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(folds - 1)
+    pid_rank[0] = -1
+    scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
+    outside = np.isin(pseudonyms, list(comparison_ids))[fold_code]  # per participant code
+    programme = kept if not comparison_ids else \
+        np.concatenate([k[~outside[pid[k]]] for k in np.array_split(kept, max(1, len(kept) // CHUNK))])
+    reliability = _reliability(answers, programme, pid_rank[fold_code],
+                               fold_cohort.to_numpy(dtype=np.int64, na_value=-1)[fold_code], recoded, items)
+    return ProcessedAnswers(responses, scores, off_wave, reliability)
+
+
+def _used(texts: np.ndarray, codes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, pd.Index]:
+    """The texts that ``codes[rows]`` use, in text order, and each code's place among them (-1: unused)."""
+    count = np.zeros(len(texts), dtype=np.int64)
+    for start in range(0, len(rows), CHUNK):
+        count += np.bincount(codes[rows[start:start + CHUNK]], minlength=len(texts))
+    used = np.flatnonzero(count)
+    place = np.argsort(texts[used].astype(str), kind="stable")
+    new = np.full(len(texts), -1, dtype=np.int64)
+    new[used[place]] = np.arange(len(used))
+    return new, pd.Index(texts[used][place].astype(str), dtype="str")
+
+
+def _categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
+    """Codes into ``texts`` as a categorical whose categories are the texts used, in text order."""
+    used = np.flatnonzero(np.bincount(codes, minlength=len(texts)))
+    names = texts[used]
+    place = np.argsort(names.astype(str), kind="stable")
+    new = np.full(len(texts), -1, dtype=np.int64)
+    new[used[place]] = np.arange(len(used))
+    return pd.Categorical.from_codes(new[codes], categories=pd.Index(names[place].astype(str), dtype="str"))
+
+
+def _cells(answers: Answers, items: pd.DataFrame):
+    """Every (instrument, scale, wave, rater) cell in the order the scores are sorted by, and the
+    cell of each (instrument code, item code, wave code, rater code)."""
+    scales = items[["instrument", "scale"]].drop_duplicates().sort_values(["instrument", "scale"]).reset_index(drop=True)
+    scale_id = {(i, s): k for k, (i, s) in enumerate(scales.itertuples(index=False, name=None))}
+    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    of_item = {(i, t): scale_id[(i, s)] for i, t, s in items[["instrument", "item", "scale"]].itertuples(index=False)}
+    table = np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)
+    waves = [*WAVES, *sorted(set(_texts(answers, "wave")[1:]) - set(WAVES))]
+    raters = [*RATERS, *sorted(set(_texts(answers, "rater")[1:]) - set(RATERS))]
+    wave_rank = np.array([waves.index(t) if t is not None else len(waves) for t in _texts(answers, "wave")])
+    rater_rank = np.array([raters.index(t) if t is not None else len(raters) for t in _texts(answers, "rater")])
+    return scales, waves, raters, table, wave_rank, rater_rank
+
+
+def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows) -> pd.DataFrame:
+    """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`)."""
+    scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
+    nw, nr = len(waves) + 1, len(raters) + 1
+    found = []
+    fold_of_kept = _take(fold_code, _take(answers.codes["participant_id"], kept))
+    bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
+    start = 0
+    while start < len(kept):
+        after = int(np.searchsorted(bounds, start + block_rows))
+        stop = int(bounds[after]) if start + block_rows < len(kept) and after < len(bounds) else len(kept)
+        rows = kept[start:stop]
+        local = np.concatenate([[0], np.cumsum(np.diff(fold_of_kept[start:stop]) != 0)])
+        inst, item = answers.codes["instrument"][rows], answers.codes["item"][rows]
+        cell = (table[inst, item] * nw + wave_rank[answers.codes["wave"][rows]]) * nr \
+            + rater_rank[answers.codes["rater"][rows]]
+        ncell = len(scales) * nw * nr
+        group = local * ncell + cell
+        value = recoded[inst, item, answers.codes["value"][rows]]
+        answered = ~np.isnan(value)
+        size = int(local[-1] + 1) * ncell
+        present = np.bincount(group, minlength=size)
+        count = np.bincount(group, weights=answered, minlength=size)
+        total = np.bincount(group, weights=np.where(answered, value, 0.0), minlength=size)
+        where = np.flatnonzero(present)
+        first_fold = fold_of_kept[start:stop][np.concatenate([[0], np.flatnonzero(np.diff(local)) + 1])]
+        found.append((pid_rank[first_fold[where // ncell]], first_fold[where // ncell], where % ncell,
+                      count[where].astype(np.int64), total[where]))
+        start = stop
+    rank, fold, cell, n_answered, total = (np.concatenate([f[k] for f in found]) if found else np.zeros(0)
+                                           for k in range(5))
+    if len(rank) and np.any(np.diff(rank) < 0):  # several cohorts: participants in pseudonym order
+        again = np.lexsort([cell, rank])
+        rank, fold, cell, n_answered, total = rank[again], fold[again], cell[again], n_answered[again], total[again]
+    fold, cell = fold.astype(np.int64), cell.astype(np.int64)
+    scale, wave, rater = cell // (nw * nr), (cell // nr) % nw, cell % nr
+    info = items.groupby(["instrument", "scale"], sort=False).agg(
+        kirkpatrick_level=("kirkpatrick_level", "first"), min_answered=("min_answered", "first"),
+        n_items=("item", "size")).reindex(pd.MultiIndex.from_frame(scales))
+    n_items = info["n_items"].to_numpy(dtype=np.int64)[scale]
+    share = n_answered / n_items
+    enough = share >= info["min_answered"].to_numpy(dtype=float)[scale] - SHARE_TOLERANCE
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / n_answered
+    return pd.DataFrame({
+        "participant_id": pd.array(pseudonyms[fold], dtype="str"),
+        "cohort": pd.array(fold_cohort[fold], dtype="Int64"),
+        "instrument": pd.array(scales["instrument"].to_numpy(dtype=object)[scale], dtype="str"),
+        "scale": pd.array(scales["scale"].to_numpy(dtype=object)[scale], dtype="str"),
+        "kirkpatrick_level": info["kirkpatrick_level"].to_numpy()[scale],
+        "wave": pd.array(np.asarray(waves + [None], dtype=object)[wave], dtype="str"),
+        "rater": pd.array(np.asarray(raters + [None], dtype=object)[rater], dtype="str"),
+        "n_items": n_items,
+        "n_answered": n_answered,
+        "share_answered": share,
+        "score": np.where(enough & (n_answered > 0), mean, np.nan),
+    })
+
+
+def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
+    """The recoded value of each (instrument code, item code, value code): ``low + high − x`` for
+    reverse-keyed items (:func:`evaluation.data.scoring.recode`)."""
+    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    spec = items.set_index(["instrument", "item"])[["reverse", "low", "high"]]
+    out = np.empty((len(inst_texts), len(item_texts), len(answers.value)))
+    for i, name in enumerate(inst_texts):
+        for j, item in enumerate(item_texts):
+            if (name, item) in spec.index:
+                reverse, low, high = spec.loc[(name, item)]
+                out[i, j] = low + high - answers.value if reverse else answers.value
+            else:
+                out[i, j] = np.nan
+    return out
+
+
+def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: np.ndarray, recoded: np.ndarray,
+                 items: pd.DataFrame) -> pd.DataFrame:
+    """Alpha and omega per cohort × wave × rater (:func:`evaluation.data.scoring.reliability`), one group
+    at a time from the codes: participants as their place in pseudonym order (the order the item
+    matrix's rows take either way), names as categoricals. ``rank`` and ``cohort`` are per
+    participant code."""
+    keys = ["cohort", "wave", "rater"]
+    scale_of = _scale_names(answers, items)
+    wave_texts, rater_texts = _texts(answers, "wave"), _texts(answers, "rater")
+    cohorts, cohort_index = np.unique(cohort, return_inverse=True)
+    nw, nr = len(wave_texts), len(rater_texts)
+    group = np.empty(len(kept), dtype=np.int64 if len(cohorts) * nw * nr >= 2 ** 31 else np.int32)
+    for start in range(0, len(kept), CHUNK):
+        rows = kept[start:start + CHUNK]
+        group[start:start + CHUNK] = (cohort_index[answers.codes["participant_id"][rows]] * nw
+                                      + answers.codes["wave"][rows]) * nr + answers.codes["rater"][rows]
+    parts = []
+    for g in np.flatnonzero(np.bincount(group)) if len(group) else ():
+        c, w, r = cohorts[g // (nw * nr)], (g // nr) % nw, g % nr
+        mine = kept[group == g]
+        inst, item = answers.codes["instrument"][mine], answers.codes["item"][mine]
+        frame = pd.DataFrame({
+            "participant_id": rank[answers.codes["participant_id"][mine]],
+            "cohort": np.full(len(mine), c, dtype=np.int64),
+            "wave": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[wave_texts[w]]),
+            "rater": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[rater_texts[r]]),
+            "instrument": _categorical(_texts(answers, "instrument"), inst),
+            "scale": pd.Categorical.from_codes(scale_of[1][inst, item], categories=scale_of[0]),
+            "item": _categorical(_texts(answers, "item"), item),
+            "value_recoded": recoded[inst, item, answers.codes["value"][mine]],
+        })
+        parts.append(reliability_table(frame, items, by=keys))
+    columns = ["instrument", "scale", *keys, "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+    table = table.astype({c: "str" for c in ("instrument", "scale", "wave", "rater")})
+    return sort_canonical(table, ["instrument", "scale", *keys])
+
+
+def _scale_names(answers: Answers, items: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """The scale names, and the code of the scale of each (instrument code, item code) (-1: none)."""
+    names = pd.Index(sorted(items["scale"].unique()), dtype="str")
+    of_item = dict(zip(zip(items["instrument"], items["item"], strict=True), names.get_indexer(items["scale"]),
+                       strict=True))
+    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    return names, np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)

@@ -1,0 +1,153 @@
+"""Words and parsers shared by the validation of every raw table: how a rule is said, how a cell
+is parsed, which header problems are reported, and how a cell that broke several rules is reported
+once. Used by :mod:`evaluation.data.validate` (tables read whole) and
+:mod:`evaluation.data.answers` (the answers, block by block).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from evaluation.core.errors import Failure
+from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS
+
+__all__ = ["EARLIEST_DATE", "KIND_WORDS", "ROW_OFFSET", "describe_check", "first_failure_per_cell",
+           "header_failures", "parse_column", "skeleton"]
+
+#: The header is spreadsheet row 1, so data row i (0-based) is spreadsheet row i + 2.
+ROW_OFFSET = 2
+
+RULES = {
+    "not_nullable": "a value (this column is required; the cell is empty)",
+    "field_uniqueness": "unique values (each value may appear only once)",
+    "column_in_dataframe": "the column to be present (required by CONTRACT section 2)",
+}
+
+
+def describe_check(check: str) -> str:
+    """Turn a pandera check name into words: ``isin(['a', 'b'])`` → ``one of: a, b``."""
+    if check in RULES:
+        return RULES[check]
+    name, _, arg = check.partition("(")
+    arg = arg.rstrip(")")
+    if name == "isin":
+        values = [v.strip().strip("'\"") for v in arg.strip("[]()").split(",") if v.strip()]
+        return "one of: " + ", ".join(values)
+    words = {
+        "greater_than_or_equal_to": "a value ≥ ",
+        "greater_than": "a value > ",
+        "less_than_or_equal_to": "a value ≤ ",
+        "less_than": "a value < ",
+    }
+    if name in words:
+        return words[name] + arg
+    if name == "str_matches":
+        return "a lower-case snake_case name (letters, digits and _, starting with a letter)"
+    if name == "multiple_fields_uniqueness" or "unique" in name:
+        return "unique combinations"
+    return check
+
+
+def parse_column(text: pd.Series, kind: str) -> pd.Series:
+    if kind == "text":
+        return text
+    if kind == "money":
+        text = text.str.replace(r"[£,\s]", "", regex=True)
+    if kind == "date":
+        return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+    numbers = pd.to_numeric(text, errors="coerce")
+    if kind == "int":
+        whole = numbers.where(np.isfinite(numbers) & (numbers == np.round(numbers)))
+        return whole.astype("Float64").astype("Int64")
+    return numbers.where(np.isfinite(numbers)).astype("Float64")
+
+
+def columns_named_twice(columns: list[str], types: Mapping[str, str]) -> dict[str, list[str]]:
+    """Contract columns whose name appears more than once in the header, compared ignoring case and
+    spaces (pandas renames a repeated ``cohort`` to ``cohort.1``: that counts as ``cohort``)."""
+    contract = {c.casefold(): c for c in types}
+    found: dict[str, list[str]] = {}
+    for name in columns:
+        base = re.sub(r"\.\d+$", "", name)
+        base = base if base != name and base in columns else name
+        key = base.strip().casefold()
+        if key in contract:
+            found.setdefault(contract[key], []).append(base)
+    return {column: names for column, names in found.items() if len(names) > 1}
+
+
+KIND_WORDS = {
+    "int": "a whole number",
+    "number": "a number",
+    "money": "an amount in pounds (a number; '£' and thousands separators are allowed)",
+    "date": "an ISO date (YYYY-MM-DD)",
+}
+
+
+
+
+def header_failures(columns: list[str], table: str, file: str) -> list[tuple[int, Failure]]:
+    """The header's problems, each with its place: contract columns named twice (place -1) and
+    required columns that are absent (place = the column's place in the contract).
+
+    Examples
+    --------
+    >>> [(k, f.column) for k, f in header_failures(["wave", "Wave ", "item"], "responses", "r.csv")][:2]
+    [(-1, 'wave'), (0, 'participant_id')]
+    """
+    types, optional = COLUMN_TYPES[table], OPTIONAL_COLUMNS[table]
+    twice = columns_named_twice(columns, types)
+    out = [(-1, Failure(file, (), column, "the column once in the header; it is there more than once (names "
+                                          "compared ignoring case and spaces), so which one holds the data is "
+                                          "ambiguous", tuple(names))) for column, names in twice.items()]
+    out += [(k, Failure(file, (), column, "the column to be present (required by CONTRACT section 2)"))
+            for k, column in enumerate(types) if column not in twice and column not in columns and column not in optional]
+    return out
+
+
+def first_failure_per_cell(failures: list[Failure]) -> list[Failure]:
+    """Report each cell once: a cell that broke an earlier rule is not listed under later ones
+    (a cohort of 0 is not also "a cohort without parameters")."""
+    seen: set[tuple[str, str | None, int]] = set()
+    out = []
+    for f in failures:
+        if not f.rows or f.column is None:
+            out.append(f)
+            continue
+        keep = [k for k, r in enumerate(f.rows) if (f.file, f.column, r) not in seen]
+        seen.update((f.file, f.column, r) for r in f.rows)
+        if not keep:
+            continue
+        if len(keep) < len(f.rows):
+            values = tuple(f.values[k] for k in keep) if len(f.values) == len(f.rows) else f.values
+            f = Failure(f.file, tuple(f.rows[k] for k in keep), f.column, f.rule, values)
+        out.append(f)
+    return out
+
+
+#: The earliest date taken as true: a programme of the 1800s, or year 0001, is a typing error.
+EARLIEST_DATE = pd.Timestamp("1900-01-01")
+
+
+#: Characters that look like others in an identifier: dashes and minus signs, and the Cyrillic and
+#: Greek capitals and small letters drawn like Latin ones (after NFKC, which already folds full-width
+#: forms and compatibility characters).
+_LOOK_ALIKES = str.maketrans({
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"),
+    **dict(zip("АВЕКМНОРСТХУаеорсхуіјѕІЈЅԁһ", "ABEKMHOPCTXYaeopcxyijsIJSdh", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ", "ABEZHIKMNOPTYXoikvptux", strict=True)),
+})
+
+
+def skeleton(identifier: str) -> str:
+    """What an identifier looks like: NFKC, invisible characters (zero-width space, byte-order mark,
+    controls) dropped, look-alike characters (:data:`_LOOK_ALIKES`) replaced, spaces trimmed, case
+    ignored. Two identifiers with one skeleton are one person written two ways."""
+    text = unicodedata.normalize("NFKC", identifier)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return text.translate(_LOOK_ALIKES).strip().casefold()
