@@ -43,11 +43,15 @@ from benchmarks.national_results import (  # noqa: E402
     TARGETS,
     Run,
     StageResult,
+    bench_command,
+    merge_runs,
     parse_sizes,
     results_markdown,
 )
 
 PROGRAMME, COHORT = "leading-to-deliver", 2
+#: The package's code as measured: the last commit that touched evaluation/, notebooks/ or params/.
+PACKAGE_COMMIT = "evaluation (git commit of evaluation/, notebooks/, params/)"
 PINGOUIN_SIZES = (1_000, 10_000)
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -184,7 +188,7 @@ def run_stage(stage: str, n: int, data: Path, params: Path, args: argparse.Names
                        limit=int(args.memory_limit_gib * GIB), log=work / f"{stage}.log")
     child = json.loads(out.read_text()) if out.is_file() else {}
     status = child.get("status", done["status"]) if done["status"] not in ("timeout", "out of memory") else done["status"]
-    seconds = child.get("seconds", done["wall"]) if stage != "evaluate" else done["wall"]
+    seconds = child.get("seconds", done["wall"]) if stage not in ("evaluate", "pingouin") else done["wall"]
     message = "" if status == "ok" else child.get("message", done["last_line"] if status == "failed" else "")
     return StageResult(n, stage, status, seconds, done["peak_bytes"], message), child
 
@@ -212,12 +216,13 @@ def versions() -> dict:
             out[name] = "not installed"
     git = ["git", "-C", str(ROOT)]
     try:
-        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run([*git, "log", "-1", "--format=%h", "--", "evaluation", "notebooks", "params"],
+                                capture_output=True, text=True, check=True).stdout.strip()
         dirty = subprocess.run([*git, "status", "--porcelain", "--", "evaluation", "notebooks", "params"],
                                capture_output=True, text=True, check=True).stdout.strip()
-        out["evaluation (git commit)"] = commit + (" with uncommitted changes" if dirty else "")
+        out[PACKAGE_COMMIT] = commit + (" with uncommitted changes" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
-        out["evaluation (git commit)"] = "unknown"
+        out[PACKAGE_COMMIT] = "unknown"
     return out
 
 
@@ -263,7 +268,8 @@ def _skip(stage: str, n: int, results: list[StageResult]) -> str:
 
 
 def measure(args: argparse.Namespace) -> Run:
-    """Run every stage at every size; the run, also saved as ``<data-root>/run.json``."""
+    """Run every stage at every size; after each size, write RESULTS.md, the plot and
+    ``<data-root>/run.json`` (for ``--from-json``)."""
     sizes = parse_sizes(args.sizes)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load_at_start = os.getloadavg()[0]
@@ -288,12 +294,19 @@ def measure(args: argparse.Namespace) -> Run:
             else:
                 results.append(result)
             print(f"{n:>9,} {stage:<16} {result.cell():>12}  {(result.peak_bytes or 0) / GIB:6.2f} GiB", flush=True)
-    command = "make bench" + ("" if tuple(sizes) == DEFAULT_SIZES else f" SIZES=\"{' '.join(map(str, sizes))}\"")
-    run = Run(started=started, command=command, machine=machine(load_at_start), versions=versions(), results=results,
-              pingouin=pingouin, sizes=sizes)
-    saved = {**asdict(run), "results": [asdict(r) for r in results]}
-    (args.data_root / "run.json").write_text(json.dumps(saved, indent=1, default=str))
+        run = Run(started=started, command=bench_command(sizes[:sizes.index(n) + 1]), machine=machine(load_at_start),
+                  versions=versions(), results=results, pingouin=pingouin, sizes=sizes[:sizes.index(n) + 1])
+        write(run, args)  # after every size, so that a run stopped later still leaves its numbers
+        saved = {**asdict(run), "results": [asdict(r) for r in results]}
+        (args.data_root / "run.json").write_text(json.dumps(saved, indent=1, default=str))
     return run
+
+
+def write(run: Run, args: argparse.Namespace) -> None:
+    """RESULTS.md and the plot from ``run``."""
+    args.results.write_text(results_markdown(run))
+    plot(list(run.results), args.plot)
+    print(f"wrote {args.results} and {args.plot}", flush=True)
 
 
 def load_run(path: Path) -> Run:
@@ -317,13 +330,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pingouin-python", default=sys.executable, help="python with pingouin installed")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "results.png")
-    parser.add_argument("--from-json", type=Path, default=None,
-                        help="rewrite RESULTS.md and the plot from a run's saved numbers (its run.json)")
+    parser.add_argument("--from-json", type=Path, nargs="+", default=None,
+                        help="rewrite RESULTS.md and the plot from runs' saved numbers (their run.json; "
+                             "several runs of the same versions are merged, the later winning)")
     args = parser.parse_args(argv)
-    run = load_run(args.from_json) if args.from_json else measure(args)
-    args.results.write_text(results_markdown(run))
-    plot(list(run.results), args.plot)
-    print(f"wrote {args.results} and {args.plot}", flush=True)
+    if args.from_json:
+        write(merge_runs([load_run(p) for p in args.from_json]), args)
+    else:
+        measure(args)
     return 0
 
 

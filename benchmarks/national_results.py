@@ -108,6 +108,43 @@ class Run:
     sizes: Sequence[int] = DEFAULT_SIZES
 
 
+def bench_command(sizes: Sequence[int]) -> str:
+    """The command that regenerates a run of ``sizes``."""
+    sizes = sorted(sizes)
+    return "make bench" + ("" if tuple(sizes) == DEFAULT_SIZES else f" SIZES=\"{' '.join(map(str, sizes))}\"")
+
+
+def merge_runs(runs: Sequence[Run]) -> Run:
+    """Several runs of the same versions as one (e.g. the smaller sizes, then 1,000,000 alone).
+
+    For a size × stage measured more than once the later run's result is kept. Runs of different
+    versions (a package commit, a library) are refused: their numbers do not share one table.
+    """
+    if not runs:
+        raise ValueError("merge_runs: no run given")
+    first = runs[0]
+    for other in runs[1:]:
+        if dict(other.versions) != dict(first.versions):
+            changed = sorted(k for k in {*first.versions, *other.versions}
+                             if first.versions.get(k) != other.versions.get(k))
+            raise ValueError(f"runs of {first.started} and {other.started} differ in {', '.join(changed)}: "
+                             "their numbers cannot share one table")
+    if len(runs) == 1:
+        return first
+    results: dict[tuple[int, str], StageResult] = {}
+    pingouin: dict[int, Mapping[str, Any]] = {}
+    for run in runs:
+        results.update({(r.size, r.stage): r for r in run.results})
+        pingouin.update(run.pingouin)
+    sizes = sorted({n for run in runs for n in run.sizes})
+    loads = [run.machine.get("load") for run in runs if run.machine.get("load")]
+    machine = {**first.machine, "load": "; ".join(loads)} if loads else first.machine
+    return Run(started=" and ".join(dict.fromkeys(run.started for run in runs)), command=bench_command(sizes),
+               machine=machine, versions=first.versions,
+               results=sorted(results.values(), key=lambda r: (r.size, STAGES.index(r.stage))),
+               pingouin=dict(sorted(pingouin.items())), sizes=sizes)
+
+
 def _seconds(value: float | None) -> str:
     if value is None or not math.isfinite(value):
         return "—"
@@ -318,8 +355,8 @@ def results_markdown(run: Run) -> str:
     ]
     if partial:
         lines += [f"**Partial run**: sizes {', '.join(f'{n:,}' for n in sizes)} only; "
-                  f"{', '.join(f'{n:,}' for n in partial)} were not run. The exponents and thresholds "
-                  "below are fitted over these sizes.", ""]
+                  f"{', '.join(f'{n:,}' for n in partial)} were not measured in this run. The exponents and "
+                  "thresholds below are fitted over these sizes.", ""]
     lines += [
         f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gib', '?')} GiB memory, "
         f"{m.get('system', '?')}"

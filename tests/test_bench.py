@@ -12,6 +12,7 @@ from benchmarks.national_results import (
     Run,
     StageResult,
     fit_exponent,
+    merge_runs,
     parse_sizes,
     results_markdown,
     thresholds,
@@ -95,7 +96,7 @@ def test_results_markdown_tables_results_failures_and_exponents():
     assert "timeout after 1800 s" in cost and "skipped (timeout at 1,000)" in cost
     whole = next(line for line in lines if line.startswith("| **the whole command**"))
     assert whole.endswith("| 10 / 1.00 | 100 / 2.00 | 1.00 |")
-    assert "**Partial run**: sizes 1,000, 10,000 only; 100,000, 1,000,000 were not run." in text
+    assert "**Partial run**: sizes 1,000, 10,000 only; 100,000, 1,000,000 were not measured in this run." in text
     assert 'Regenerate with `make bench SIZES="1000 10000"`' in text
     assert "Test CPU, 2 cores, 23.5 GiB memory" in text and "numpy 2.4.6" in text
     assert "fitted exponent of the whole command 1.00 (met)" in text
@@ -124,3 +125,20 @@ def test_a_run_without_the_whole_command_says_so():
     text = results_markdown(partial)
     assert "The whole command completed at no size in this run" in text
     assert "Not run in this run" in text
+
+
+def test_merge_runs_keeps_the_later_result_and_refuses_other_versions():
+    run = _fake_run()
+    later = Run(started="2026-11-27 13:00 UTC", command="make bench SIZES=1000000", machine=run.machine,
+                versions=run.versions, sizes=[1_000_000, 10_000],
+                results=[StageResult(1_000_000, "evaluate", "ok", 250.0, 6 * GIB),
+                         StageResult(10_000, "evaluate", "ok", 90.0, 2 * GIB)])
+    merged = merge_runs([run, later])
+    assert merged.sizes == [1_000, 10_000, 1_000_000]
+    assert merged.command == 'make bench SIZES="1000 10000 1000000"'
+    whole = {r.size: r.seconds for r in merged.results if r.stage == "evaluate"}
+    assert whole == {1_000: 10.0, 10_000: 90.0, 1_000_000: 250.0}
+    assert merged.started == "2026-11-27 12:00 UTC and 2026-11-27 13:00 UTC"
+    other = Run(started="x", command="", machine={}, versions={**run.versions, "numpy": "2.5.0"}, results=[])
+    with pytest.raises(ValueError, match="differ in numpy"):
+        merge_runs([run, other])
