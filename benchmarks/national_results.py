@@ -164,18 +164,34 @@ def exponents(results: Sequence[StageResult], what: str = "seconds") -> dict[str
     return out
 
 
-def _extrapolate(size: float, value: float, exponent: float | None, limit: float) -> float | None:
-    """The size at which value·(n/size)^exponent reaches ``limit`` (None without growth)."""
-    if exponent is None or exponent <= 0 or not value or value <= 0:
+def _extrapolate(done: Sequence[StageResult], what: str, exponent: float | None, limit: float) -> float | None:
+    """The size at which ``what`` (seconds or peak_bytes) reaches ``limit``: the smaller of the
+    power law through the largest size (value·(n/size)^exponent) and the straight line through
+    the two largest sizes (a fixed part and a marginal cost per participant). None without growth.
+    """
+    last = done[-1]
+    value = getattr(last, what)
+    if not value or value <= 0:
         return None
-    return size * (limit / value) ** (1 / exponent)
+    if value >= limit:
+        return float(last.size)
+    candidates = []
+    if exponent is not None and exponent > 0:
+        candidates.append(last.size * (limit / value) ** (1 / exponent))
+    if len(done) >= 2:
+        before = done[-2]
+        marginal = (value - getattr(before, what)) / (last.size - before.size)
+        if marginal > 0:
+            candidates.append(last.size + (limit - value) / marginal)
+    return min(candidates) if candidates else None
 
 
 def thresholds(results: Sequence[StageResult], stage: str = "evaluate") -> dict[str, Any]:
     """Where one machine stops: sizes at which ``stage`` would pass 5 min, 1 h, 8 GiB and 24 GiB.
 
-    Extrapolated from the largest completed size along the fitted exponents (time and memory);
-    a value is None when it cannot be extrapolated (fewer than two sizes, or no growth).
+    Extrapolated from the completed sizes (see :func:`_extrapolate`: the more cautious of the
+    fitted power law and the straight line through the two largest sizes); a value is None when
+    it cannot be extrapolated (one size and no growth).
     """
     done = sorted((r for r in results if r.stage == stage and r.ok), key=lambda r: r.size)
     if not done:
@@ -188,10 +204,10 @@ def thresholds(results: Sequence[StageResult], stage: str = "evaluate") -> dict[
         "time_exponent": b_time, "memory_exponent": b_mem,
         "seconds_per_participant": last.seconds / last.size,
         "bytes_per_participant": (last.peak_bytes or 0) / last.size,
-        "size_at_5_min": _extrapolate(last.size, last.seconds, b_time, 300.0),
-        "size_at_1_hour": _extrapolate(last.size, last.seconds, b_time, 3600.0),
-        "size_at_8_gib": _extrapolate(last.size, last.peak_bytes, b_mem, 8 * GIB),
-        "size_at_24_gib": _extrapolate(last.size, last.peak_bytes, b_mem, MACHINE_BYTES),
+        "size_at_5_min": _extrapolate(done, "seconds", b_time, 300.0),
+        "size_at_1_hour": _extrapolate(done, "seconds", b_time, 3600.0),
+        "size_at_8_gib": _extrapolate(done, "peak_bytes", b_mem, 8 * GIB),
+        "size_at_24_gib": _extrapolate(done, "peak_bytes", b_mem, MACHINE_BYTES),
     }
 
 
@@ -250,15 +266,23 @@ def scale_out_lines(results: Sequence[StageResult]) -> list[str]:
     t = thresholds(results)
     if t["largest"] is None:
         return ["The whole command completed at no size in this run: nothing to extrapolate."]
-    stage_b = exponents(results)
-    largest = [r for r in results if r.size == t["largest"] and r.ok and r.stage not in ("evaluate", "load")]
-    heaviest = max(largest, key=lambda r: r.seconds).stage if largest else None
+    per_stage = {stage: thresholds(results, stage) for stage in STAGES if stage != "evaluate"}
+    per_stage = {k: v for k, v in per_stage.items() if v["largest"] is not None}
+
+    def first(key: str) -> str:
+        reached = {k: v[key] for k, v in per_stage.items() if v[key] is not None}
+        if not reached:
+            return "no stage (none can be extrapolated)"
+        stage = min(reached, key=reached.get)
+        return f"{STAGE_WORDS[stage].split(' (')[0]} ({_people(reached[stage])})"
+
     lines = [
         f"From the largest size the whole command completed ({t['largest']:,} participants: "
-        f"{_seconds(t['seconds'])} s, {_gib(t['peak_bytes'])} GiB, i.e. {t['seconds_per_participant'] * 1e6:.3g} µs "
+        f"{_seconds(t['seconds'])} s, {_gib(t['peak_bytes'])} GiB, i.e. {t['seconds_per_participant'] * 1e3:.3g} ms "
         f"and {t['bytes_per_participant'] / 1024:.3g} KiB per participant) and the fitted exponents "
-        f"(time {_exp(t['time_exponent'])}, memory {_exp(t['memory_exponent'])}), one 2-core machine "
-        "would reach:",
+        f"(time {_exp(t['time_exponent'])}, memory {_exp(t['memory_exponent'])}), this machine "
+        "would reach (each size the more cautious of the fitted power law and the straight line "
+        "through the two largest sizes, which allows for a fixed part such as the imports):",
         "",
         f"- 5 minutes (the issue's interactive target) at {_people(t['size_at_5_min'])};",
         f"- 1 hour (an overnight batch is still one machine) at {_people(t['size_at_1_hour'])};",
@@ -266,16 +290,24 @@ def scale_out_lines(results: Sequence[StageResult]) -> list[str]:
         f"- 24 GiB (the machine's memory) at {_people(t['size_at_24_gib'])}.",
         "",
         "Whichever of the 24 GiB and 1 hour sizes comes first is where one machine no longer does "
-        "(a single cohort that size is beyond any UK programme: the whole UK public sector is about "
-        "six million people)." + (f" At {t['largest']:,} the slowest stage measured on its own is "
-                                  f"{STAGE_WORDS[heaviest].split(' (')[0]} (exponent {_exp(stage_b[heaviest])})."
-                                  if heaviest else ""),
+        "for one cohort (for scale: the UK public sector employs several million people). Stage by "
+        "stage, each extrapolated from its own largest completed size along its own exponents:",
+        "",
+        "| stage | largest size done | time exponent | memory exponent | 1 hour at | 24 GiB at |",
+        "|---|---|---|---|---|---|",
+        *(f"| {STAGE_WORDS[k].split(' (')[0]} | {v['largest']:,} | {_exp(v['time_exponent'])} | "
+          f"{_exp(v['memory_exponent'])} | {_people(v['size_at_1_hour'])} | {_people(v['size_at_24_gib'])} |"
+          for k, v in per_stage.items()),
+        "",
+        f"The first stage to need more than the machine's 24 GiB would be {first('size_at_24_gib')}; "
+        f"the first to take more than an hour, {first('size_at_1_hour')}. "
+        "(The report stages' memory includes the loaded cohort.)",
         "",
         "What would move, and to which existing engine:",
         "",
         "- **Ingest** (reading the raw CSV, the contract's checks, pseudonymisation, scoring) is "
-        "row-wise over the answers (about 117 per participant) and is the first to outgrow memory: "
-        "it would move to DuckDB (embedded, no server) over Parquet partitioned by programme, cohort "
+        "row-wise over the answers (117 per participant with the shipped instrument) and holds them in "
+        "memory: it would move to DuckDB (embedded, no server) over Parquet partitioned by programme, cohort "
         "and wave, each rule a SQL query that returns the failing rows with file, row and column, and "
         "scoring a group-by over participant × scale × wave × rater; beyond one disk, the same "
         "queries on Dask or Spark over the partitions.",

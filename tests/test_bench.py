@@ -105,17 +105,31 @@ def test_results_markdown_tables_results_failures_and_exponents():
 
 
 def test_thresholds_extrapolate_along_the_fitted_growth():
-    # time 100 s at 10,000 with exponent 1: 300 s at 30,000, 3600 s at 360,000;
-    # memory 2 GiB at 10,000 with exponent log10(2): 8 GiB at 10,000 · 4^(1/log10 2) = 10,000 · 100
+    # time 10 s at 1,000 and 100 s at 10,000: exponent 1 and 0.01 s per extra participant, so
+    # both the power law and the line give 300 s at 30,000 and 3600 s at 360,000.
+    # memory 1 GiB at 1,000 and 2 GiB at 10,000: exponent log10(2), so the power law reaches
+    # 8 GiB at 10,000 · 4^(1/log10 2) = 1,000,000; the line (1 GiB per 9,000 participants) at
+    # 10,000 + 6 · 9,000 = 64,000 and 24 GiB at 10,000 + 22 · 9,000 = 208,000: the more cautious wins.
     t = thresholds(_fake_run().results)
     assert t["largest"] == 10_000 and t["time_exponent"] == pytest.approx(1.0)
     assert t["size_at_5_min"] == pytest.approx(30_000)
     assert t["size_at_1_hour"] == pytest.approx(360_000)
     assert t["memory_exponent"] == pytest.approx(math.log10(2))
-    assert t["size_at_8_gib"] == pytest.approx(1_000_000)
-    assert t["size_at_24_gib"] == pytest.approx(10_000 * 12 ** (1 / math.log10(2)))
+    assert t["size_at_8_gib"] == pytest.approx(64_000, rel=1e-6)
+    assert t["size_at_24_gib"] == pytest.approx(208_000, rel=1e-6)
     text = results_markdown(_fake_run())
     assert "5 minutes (the issue's interactive target) at about 30,000 participants" in text
+    assert "24 GiB (the machine's memory) at about 208,000 participants" in text
+
+
+def test_thresholds_use_the_power_law_when_it_is_the_more_cautious():
+    # 1 s at 1,000 and 100 s at 10,000 (exponent 2): the power law gives 300 s at
+    # 10,000 · 3^(1/2) = 17,320.5, the line (0.011 s per participant) 28,181.8
+    results = [StageResult(1_000, "evaluate", "ok", 1.0, GIB), StageResult(10_000, "evaluate", "ok", 100.0, GIB)]
+    t = thresholds(results)
+    assert t["time_exponent"] == pytest.approx(2.0)
+    assert t["size_at_5_min"] == pytest.approx(10_000 * math.sqrt(3))
+    assert t["size_at_8_gib"] is None  # no growth of memory: not extrapolable
 
 
 def test_a_run_without_the_whole_command_says_so():
