@@ -339,8 +339,8 @@ def pingouin_lines(pingouin: Mapping[int, Mapping[str, Any]]) -> list[str]:
             continue
         t = p["seconds"]
         lines.append(f"| {n:,} | {p['rows']} | {_seconds(t['pingouin'])} s | {_seconds(t['per_scale'])} s | "
-                     f"{_seconds(t['table'])} s | {t['pingouin'] / t['per_scale']:.0f}× | "
-                     f"{t['pingouin'] / t['table']:.1f}× |")
+                     f"{_seconds(t['table'])} s | {t['pingouin'] / t['per_scale']:.3g}× | "
+                     f"{t['pingouin'] / t['table']:.3g}× |")
         notes.append(p["max_abs_diff"])
     lines += ["", "Largest absolute difference over every row (pingouin − workbench):", "",
               "| statistic | " + " | ".join(f"{n:,}" for n, p in sorted(pingouin.items())
@@ -348,6 +348,12 @@ def pingouin_lines(pingouin: Mapping[int, Mapping[str, Any]]) -> list[str]:
               "|---|" + "---|" * len(notes) + "---|"]
     for name, words in PINGOUIN_STATISTICS.items():
         lines.append(f"| {name} | " + " | ".join(f"{d[name]:.2g}" for d in notes) + f" | {words} |")
+    done = {n: p for n, p in sorted(pingouin.items()) if p.get("status", "ok") == "ok"}
+    rounded = ", ".join(f"{p['wilcoxon_p_scipy_on_rounded']:.2g} at {n:,}" for n, p in done.items()
+                        if "wilcoxon_p_scipy_on_rounded" in p)
+    if rounded:
+        lines += ["", "scipy's Wilcoxon as pingouin calls it, on the differences rounded to 9 decimals as the "
+                  f"workbench rounds them: largest difference from the workbench's p {rounded}."]
     return lines
 
 
@@ -362,8 +368,7 @@ PINGOUIN_STATISTICS = {
     "wilcoxon_p": "close, not identical: pingouin (scipy's normal approximation, tie-corrected, with "
                   "continuity correction) ranks the raw doubles, where floating-point noise splits ties "
                   "and keeps zeros of averaged Likert scores; the workbench ranks differences rounded to "
-                  "9 decimals (as R's `wilcox.test` on them); scipy on the rounded differences gives the "
-                  "workbench's p exactly",
+                  "9 decimals (as R's `wilcox.test` on them); see the line below the table",
     "wilcoxon_w": "differs by convention: pingouin reports min(W+, W−) (scipy's two-sided statistic), "
                   "the workbench W+ (R's V)",
     "hedges": "differs by convention: pingouin's paired `hedges` divides by the root mean square of "

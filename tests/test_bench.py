@@ -101,7 +101,8 @@ def test_results_markdown_tables_results_failures_and_exponents():
     assert "Test CPU, 2 cores, 23.5 GiB memory" in text and "numpy 2.4.6" in text
     assert "fitted exponent of the whole command 1.00 (met)" in text
     # pingouin: 2.0 / 0.02 = 100×, 2.0 / 0.5 = 4.0×
-    assert "| 1,000 | 21 | 2 s | 0.02 s | 0.5 s | 100× | 4.0× |" in text
+    assert "| 1,000 | 21 | 2 s | 0.02 s | 0.5 s | 100× | 4× |" in text
+    assert "largest difference from the workbench's p 0 at 1,000." in text
 
 
 def test_thresholds_extrapolate_along_the_fitted_growth():
