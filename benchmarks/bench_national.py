@@ -268,7 +268,7 @@ def _skip(stage: str, n: int, results: list[StageResult]) -> str:
 
 
 def measure(args: argparse.Namespace) -> Run:
-    """Run every stage at every size; after each size, write RESULTS.md, the plot and
+    """Run every stage at every size; after each stage, write RESULTS.md, the plot and
     ``<data-root>/run.json`` (for ``--from-json``)."""
     sizes = parse_sizes(args.sizes)
     started = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -294,11 +294,13 @@ def measure(args: argparse.Namespace) -> Run:
             else:
                 results.append(result)
             print(f"{n:>9,} {stage:<16} {result.cell():>12}  {(result.peak_bytes or 0) / GIB:6.2f} GiB", flush=True)
-        run = Run(started=started, command=bench_command(sizes[:sizes.index(n) + 1]), machine=machine(load_at_start),
-                  versions=versions(), results=results, pingouin=pingouin, sizes=sizes[:sizes.index(n) + 1])
-        write(run, args)  # after every size, so that a run stopped later still leaves its numbers
-        saved = {**asdict(run), "results": [asdict(r) for r in results]}
-        (args.data_root / "run.json").write_text(json.dumps(saved, indent=1, default=str))
+            # after every stage, so that a run stopped later still leaves its numbers
+            run = Run(started=started, command=bench_command(sizes[:sizes.index(n) + 1]),
+                      machine=machine(load_at_start), versions=versions(), results=results, pingouin=pingouin,
+                      sizes=sizes[:sizes.index(n) + 1])
+            write(run, args)
+            saved = {**asdict(run), "results": [asdict(r) for r in results]}
+            (args.data_root / "run.json").write_text(json.dumps(saved, indent=1, default=str))
     return run
 
 
