@@ -232,6 +232,7 @@ def plot(results: list[StageResult], path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FormatStrFormatter, NullFormatter
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
     for stage in STAGES:
@@ -246,8 +247,15 @@ def plot(results: list[StageResult], path: Path) -> None:
         left.plot([n], [seconds], marker="*", markersize=14, color="red", linestyle="none")
         if memory:
             right.plot([n], [memory / GIB], marker="*", markersize=14, color="red", linestyle="none")
+    whole = sorted((r for r in results if r.stage == "evaluate" and r.ok), key=lambda r: r.size)
+    if whole:  # linear growth through the whole command's smallest size, for comparison
+        span = [whole[0].size, max(max(r.size for r in results), 1_000_000)]
+        left.plot(span, [whole[0].seconds * n / whole[0].size for n in span], linestyle="--", color="grey",
+                  label="linear growth")
     for ax, label in ((left, "seconds (wall clock)"), (right, "peak memory (GiB)")):
         ax.set(xscale="log", yscale="log", xlabel="participants in the cohort", ylabel=label)
+        ax.yaxis.set_major_formatter(FormatStrFormatter("%g"))
+        ax.yaxis.set_minor_formatter(NullFormatter() if ax is left else FormatStrFormatter("%g"))
         ax.grid(True, which="both", alpha=0.3)
     left.set_title("time per stage (red stars: the issue's targets)")
     right.set_title("peak resident memory per stage")
