@@ -122,8 +122,9 @@ def run_process(cmd: list[str], *, timeout: float, limit: int, log: Path, cwd: P
         result = "out of memory"
     else:
         result = "failed"
+    why = {"timeout": f"time limit {timeout:g} s", "out of memory": f"process tree above the {limit / GIB:g} GiB guard"}
     return {"status": result, "wall": wall, "peak_bytes": peak, "returncode": proc.returncode,
-            "last_line": (text.strip().splitlines() or [""])[-1][:200]}
+            "last_line": (text.strip().splitlines() or [""])[-1][:200], "guard": why.get(killed, "")}
 
 
 def bench_params(data_root: Path) -> Path:
@@ -189,7 +190,8 @@ def run_stage(stage: str, n: int, data: Path, params: Path, args: argparse.Names
     child = json.loads(out.read_text()) if out.is_file() else {}
     status = child.get("status", done["status"]) if done["status"] not in ("timeout", "out of memory") else done["status"]
     seconds = child.get("seconds", done["wall"]) if stage not in ("evaluate", "pingouin") else done["wall"]
-    message = "" if status == "ok" else child.get("message", done["last_line"] if status == "failed" else "")
+    message = "" if status == "ok" else (done["guard"] or child.get("message")
+                                         or (done["last_line"] if status == "failed" else ""))
     return StageResult(n, stage, status, seconds, done["peak_bytes"], message), child
 
 
@@ -249,7 +251,7 @@ def plot(results: list[StageResult], path: Path) -> None:
             right.plot([n], [memory / GIB], marker="*", markersize=14, color="red", linestyle="none")
     whole = sorted((r for r in results if r.stage == "evaluate" and r.ok), key=lambda r: r.size)
     if whole:  # linear growth through the whole command's smallest size, for comparison
-        span = [whole[0].size, max(max(r.size for r in results), 1_000_000)]
+        span = [whole[0].size, 1_000_000]
         left.plot(span, [whole[0].seconds * n / whole[0].size for n in span], linestyle="--", color="grey",
                   label="linear growth")
     for ax, label in ((left, "seconds (wall clock)"), (right, "peak memory (GiB)")):
@@ -259,7 +261,8 @@ def plot(results: list[StageResult], path: Path) -> None:
         ax.grid(True, which="both", alpha=0.3)
     left.set_title("time per stage (red stars: the issue's targets)")
     right.set_title("peak resident memory per stage")
-    left.legend(fontsize=8)
+    if left.get_legend_handles_labels()[0]:
+        left.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -404,7 +404,8 @@ def results_markdown(run: Run) -> str:
         "## Time and peak memory per stage",
         "",
         "Seconds (wall clock) / peak resident memory in GiB. Each stage runs in its own process "
-        "with a time limit and a memory guard; the time is the stage's own work (imports, and for "
+        "with a time limit and a memory guard (a stage stopped by either is tabled as `timeout` or "
+        "`out of memory` with the time and memory it had reached); the time is the stage's own work (imports, and for "
         "the report stages loading the cohort, excluded), the memory the peak of the whole process "
         "tree (for the report stages it includes the loaded cohort). The whole command is timed "
         "from outside: imports, ingest from the raw CSV (the processed data are deleted first), "
