@@ -118,11 +118,14 @@ def run_process(cmd: list[str], *, timeout: float, limit: int, log: Path, cwd: P
         result = killed
     elif proc.returncode == 0:
         result = "ok"
-    elif proc.returncode in (3, -signal.SIGKILL) or "MemoryError" in text or "Cannot allocate memory" in text:
+    elif proc.returncode == -signal.SIGKILL:
+        result = "killed"  # from outside: on a shared machine, the system's out-of-memory killer
+    elif proc.returncode == 3 or "MemoryError" in text or "Cannot allocate memory" in text:
         result = "out of memory"
     else:
         result = "failed"
-    why = {"timeout": f"time limit {timeout:g} s", "out of memory": f"process tree above the {limit / GIB:g} GiB guard"}
+    why = {"timeout": f"time limit {timeout:g} s", "out of memory": f"process tree above the {limit / GIB:g} GiB guard",
+           None: "SIGKILL from outside the benchmark, e.g. the system's out-of-memory killer" if result == "killed" else ""}
     return {"status": result, "wall": wall, "peak_bytes": peak, "returncode": proc.returncode,
             "last_line": (text.strip().splitlines() or [""])[-1][:200], "guard": why.get(killed, "")}
 
@@ -188,7 +191,8 @@ def run_stage(stage: str, n: int, data: Path, params: Path, args: argparse.Names
     done = run_process(_stage_command(stage, n, data, params, out, python), timeout=args.timeout,
                        limit=int(args.memory_limit_gib * GIB), log=work / f"{stage}.log")
     child = json.loads(out.read_text()) if out.is_file() else {}
-    status = child.get("status", done["status"]) if done["status"] not in ("timeout", "out of memory") else done["status"]
+    status = child.get("status", done["status"]) if done["status"] not in ("timeout", "out of memory", "killed") \
+        else done["status"]
     seconds = child.get("seconds", done["wall"]) if stage not in ("evaluate", "pingouin") else done["wall"]
     message = "" if status == "ok" else (done["guard"] or child.get("message")
                                          or (done["last_line"] if status == "failed" else ""))

@@ -74,7 +74,8 @@ def fit_exponent(sizes: Sequence[float], values: Sequence[float]) -> float | Non
 
 @dataclass(frozen=True)
 class StageResult:
-    """One stage at one size: ``status`` is ``ok``, ``timeout``, ``out of memory`` or ``failed``."""
+    """One stage at one size: ``status`` is ``ok``, ``timeout``, ``out of memory``, ``killed`` (from
+    outside the benchmark), ``failed`` or ``skipped``."""
 
     size: int
     stage: str
