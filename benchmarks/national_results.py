@@ -257,8 +257,12 @@ def target_lines(results: Sequence[StageResult]) -> list[str]:
         lines.append(f"- {n:,} participants, {want}: {'met' if met else '**missed**'} "
                      f"({_seconds(r.seconds)} s, {_gib(r.peak_bytes)} GiB).")
     b = exponents(results)["evaluate"]
-    lines.append(f"- growth no faster than linear: fitted exponent of the whole command {_exp(b)}"
-                 + ("" if b is None else (" (met)" if b <= 1.05 else " (**missed**)")) + ".")
+    done = [r.size for r in results if r.stage == "evaluate" and r.ok]
+    stopped = sorted(r.size for r in results if r.stage == "evaluate" and not r.ok and done and r.size > max(done))
+    verdict = "" if b is None else (" (**missed**)" if b > 1.05 or stopped else " (met)")
+    lines.append(f"- growth no faster than linear: fitted exponent of the whole command {_exp(b)}{verdict}"
+                 + (f", over the sizes it completed only: it did not complete at "
+                    f"{', '.join(f'{n:,}' for n in stopped)}" if stopped and b is not None else "") + ".")
     return lines
 
 
@@ -386,15 +390,15 @@ def results_markdown(run: Run) -> str:
     lines = [
         "# Benchmark results: one cohort from 1,000 to 1,000,000 participants",
         "",
-        f"Written by `benchmarks/bench_national.py` on {run.started} from the numbers of that run "
+        f"Written by `benchmarks/bench_national.py` from the numbers of the run of {run.started} "
         f"only; do not edit by hand. Regenerate with `{run.command}` (`make bench` runs every size; "
         "`make bench SIZES=\"1000 10000\"` a subset).",
         "",
     ]
     if partial:
-        lines += [f"**Partial run**: sizes {', '.join(f'{n:,}' for n in sizes)} only; "
-                  f"{', '.join(f'{n:,}' for n in partial)} were not measured in this run. The exponents and "
-                  "thresholds below are fitted over these sizes.", ""]
+        lines += [f"**Partial run**: sizes {', '.join(f'{n:,}' for n in sizes)} only (not measured: "
+                  f"{', '.join(f'{n:,}' for n in partial)}). The exponents and thresholds below are fitted "
+                  "over the sizes measured.", ""]
     lines += [
         f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gib', '?')} GiB memory, "
         f"{m.get('system', '?')}"

@@ -96,7 +96,7 @@ def test_results_markdown_tables_results_failures_and_exponents():
     assert "timeout after 1800 s" in cost and "skipped (timeout at 1,000)" in cost
     whole = next(line for line in lines if line.startswith("| **the whole command**"))
     assert whole.endswith("| 10 / 1.00 | 100 / 2.00 | 1.00 |")
-    assert "**Partial run**: sizes 1,000, 10,000 only; 100,000, 1,000,000 were not measured in this run." in text
+    assert "**Partial run**: sizes 1,000, 10,000 only (not measured: 100,000, 1,000,000)." in text
     assert 'Regenerate with `make bench SIZES="1000 10000"`' in text
     assert "Test CPU, 2 cores, 23.5 GiB memory" in text and "numpy 2.4.6" in text
     assert "fitted exponent of the whole command 1.00 (met)" in text
@@ -154,6 +154,12 @@ def test_merge_runs_keeps_the_later_result_and_refuses_other_versions():
     whole = {r.size: r.seconds for r in merged.results if r.stage == "evaluate"}
     assert whole == {1_000: 10.0, 10_000: 90.0, 1_000_000: 250.0}
     assert merged.started == "2026-11-27 12:00 UTC and 2026-11-27 13:00 UTC"
+    # a larger size that did not complete: linear growth is not claimed from the smaller ones
+    stopped = Run(started="x", command="", machine=run.machine, versions=run.versions, sizes=[100_000],
+                  results=[StageResult(100_000, "evaluate", "out of memory", 790.0, 16 * GIB)])
+    text = results_markdown(merge_runs([run, stopped]))
+    assert ("fitted exponent of the whole command 1.00 (**missed**), over the sizes it completed only: "
+            "it did not complete at 100,000.") in text
     other = Run(started="x", command="", machine={}, versions={**run.versions, "numpy": "2.5.0"}, results=[])
     with pytest.raises(ValueError, match="differ in numpy"):
         merge_runs([run, other])
