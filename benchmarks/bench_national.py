@@ -249,6 +249,11 @@ def plot(results: list[StageResult], path: Path) -> None:
         sizes = [r.size for r in done]
         left.plot(sizes, [r.seconds for r in done], marker="o", label=stage, **style)
         right.plot(sizes, [r.peak_bytes / GIB for r in done], marker="o", label=stage, **style)
+    stopped = [r for r in results if r.status in ("timeout", "out of memory", "killed") and r.seconds and r.peak_bytes]
+    for ax, values in ((left, [r.seconds for r in stopped]), (right, [r.peak_bytes / GIB for r in stopped])):
+        if stopped:  # where a stage was stopped: at least this long / this large
+            ax.plot([r.size for r in stopped], values, marker="x", markersize=10, color="black", linestyle="none",
+                    label="stopped (time limit or memory): at least")
     for n, (seconds, memory) in TARGETS.items():
         left.plot([n], [seconds], marker="*", markersize=14, color="red", linestyle="none")
         if memory:
