@@ -11,6 +11,7 @@ comparison of a plain pingouin loop with the workbench's per-scale statistics.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import time
 import traceback
@@ -46,6 +47,9 @@ def _figures(data) -> Callable[[], int]:
     level2 = [s for s, row in scale_info(data).iterrows() if row["kirkpatrick_level"] == 2]
     earlier, later = COMPARISONS[first]
     out = tables["outcomes"]
+    # the notebook passes the cohort's seed where the plot samples pairs (after issue 13's figures work)
+    sample = ({"seed": data.cohort.bootstrap.seed}
+              if "seed" in inspect.signature(plots.paired_change_plot).parameters else {})
 
     def draw() -> int:
         made = [plots.forest_plot(out, comparison=first, rater="self", titles=titles, confidence_level=level)]
@@ -53,7 +57,7 @@ def _figures(data) -> Callable[[], int]:
             made.append(plots.forest_plot(out, comparison=first, rater="line_manager", titles=titles,
                                           confidence_level=level))
         made.append(plots.paired_change_plot(data.scale_scores, scales=level2, earlier=earlier, later=later,
-                                             titles=titles))
+                                             titles=titles, **sample))
         made.append(plots.reliable_change_chart(out, comparison=first, titles=titles))
         if "mixed_model" in tables:
             made.append(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
