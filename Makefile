@@ -16,7 +16,11 @@ COMPARE ?=
 PROGRAMMES := $(patsubst data/raw/%/participants.csv,%,$(wildcard data/raw/*/participants.csv))
 PACKAGE := $(shell find evaluation -name '*.py')
 
-.PHONY: help venv data evaluate programme compare verify notebooks synthetic test lint lab clean distclean screenshots
+# bench: cohort sizes to time (participants); REUSE: a folder of pre-generated <n>/data/raw to link.
+SIZES ?= 1000 10000 100000 1000000
+REUSE ?=
+
+.PHONY: help venv data evaluate programme compare verify notebooks synthetic test lint lab clean distclean screenshots bench
 
 help: ## List the targets (the default goal)
 	@echo "Leadership programme evaluation workbench"
@@ -76,6 +80,14 @@ test: $(INSTALLED) ## Run the whole test suite, then build and verify cohort 2's
 	$(MAKE) --no-print-directory verify REPORT=comparison
 
 .PHONY: test-quick docs
+
+# The benchmark-only extra (pingouin, for the comparison beside the workbench's statistics).
+$(VENV)/.installed-bench: $(INSTALLED)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
+	@touch $@
+
+bench: $(VENV)/.installed-bench ## Time every stage, 1,000 to 1,000,000 participants, into benchmarks/RESULTS.md (not part of test): make bench [SIZES="1000 10000"]
+	$(BIN)/python benchmarks/bench_national.py --sizes "$(SIZES)" $(if $(REUSE),--reuse-raw $(REUSE))
 
 screenshots: $(INSTALLED) ## Refresh the report screenshots in docs/img/ (the browser test, writing there)
 	EVALUATION_SCREENSHOTS=docs/img $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_browser.py

@@ -1,0 +1,165 @@
+"""`make bench`'s arithmetic and writer (benchmarks/national_results.py); nothing here is timed."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from benchmarks.national_results import (
+    GIB,
+    Run,
+    StageResult,
+    fit_exponent,
+    merge_runs,
+    parse_sizes,
+    results_markdown,
+    thresholds,
+)
+
+SIZES = [1_000, 10_000, 100_000]
+
+
+@pytest.mark.parametrize("exponent", [0.5, 1.0, 1.37, 2.0])
+def test_fit_exponent_recovers_a_power_law(exponent):
+    # value = 0.003 · n^b exactly: the slope of log value on log n is b
+    values = [0.003 * n**exponent for n in SIZES]
+    assert fit_exponent(SIZES, values) == pytest.approx(exponent, abs=1e-12)
+
+
+def test_fit_exponent_is_the_least_squares_slope():
+    # noisy values: the slope agrees with numpy.polyfit(log n, log t, 1)[0]
+    sizes = [1_000, 10_000, 100_000, 1_000_000]
+    values = [0.8, 11.0, 95.0, 1300.0]
+    reference = np.polyfit(np.log(sizes), np.log(values), 1)[0]
+    assert fit_exponent(sizes, values) == pytest.approx(reference, rel=1e-12)
+
+
+def test_fit_exponent_leaves_out_missing_values_and_needs_two_sizes():
+    # a failed size (None, NaN) is left out; the rest is still the exact power law
+    assert fit_exponent([1_000, 10_000, 100_000], [2.0, None, 200.0]) == pytest.approx(1.0)
+    assert fit_exponent([1_000, 10_000], [2.0, math.nan]) is None
+    assert fit_exponent([1_000], [2.0]) is None
+    assert fit_exponent([1_000, 1_000], [2.0, 3.0]) is None
+
+
+@pytest.mark.parametrize(("text", "sizes"), [
+    ("1000 10000", [1_000, 10_000]),
+    ("10000,1000", [1_000, 10_000]),
+    ("1e5 100k 1M 1_000_000", [100_000, 1_000_000]),
+    (["1000", "10000 100000"], [1_000, 10_000, 100_000]),
+])
+def test_parse_sizes(text, sizes):
+    assert parse_sizes(text) == sizes
+
+
+@pytest.mark.parametrize(("text", "named"), [("1000 lots", "'lots'"), ("0", "'0'"), ("1.5", "'1.5'"),
+                                             ("-10", "'-10'"), ("", "no size")])
+def test_parse_sizes_names_the_bad_value(text, named):
+    with pytest.raises(ValueError, match=named):
+        parse_sizes(text)
+
+
+def _fake_run() -> Run:
+    # the whole command: 10 s at 1,000 and 100 s at 10,000 (exponent 1); memory 1 → 2 GiB
+    results = [
+        StageResult(1_000, "ingest", "ok", 2.0, int(0.5 * GIB)),
+        StageResult(10_000, "ingest", "ok", 20.0, int(1.0 * GIB)),
+        StageResult(1_000, "outcome_tables", "ok", 1.0, int(0.4 * GIB)),
+        StageResult(10_000, "outcome_tables", "out of memory", 64.0, int(20 * GIB), "MemoryError"),
+        StageResult(1_000, "cost_tables", "timeout", 1800.0, int(0.3 * GIB)),
+        StageResult(10_000, "cost_tables", "skipped", None, None, "timeout at 1,000"),
+        StageResult(1_000, "evaluate", "ok", 10.0, 1 * GIB),
+        StageResult(10_000, "evaluate", "ok", 100.0, 2 * GIB),
+    ]
+    pingouin = {1_000: {"status": "ok", "rows": 21,
+                        "seconds": {"pingouin": 2.0, "per_scale": 0.02, "table": 0.5},
+                        "max_abs_diff": {"mean_change": 1e-16, "change_ci_low": 2e-16, "change_ci_high": 2e-16,
+                                         "t": 3e-15, "p_value": 1e-17, "wilcoxon_p": 0.01, "wilcoxon_w": 5.0,
+                                         "hedges": 1e-4},
+                        "wilcoxon_p_scipy_on_rounded": 0.0}}
+    return Run(started="2026-11-27 12:00 UTC", command='make bench SIZES="1000 10000"',
+               machine={"cpu": "Test CPU", "cores": 2, "memory_gib": 23.5, "system": "Linux"},
+               versions={"python": "3.11.7", "numpy": "2.4.6"}, results=results, pingouin=pingouin,
+               sizes=[1_000, 10_000])
+
+
+def test_results_markdown_tables_results_failures_and_exponents():
+    text = results_markdown(_fake_run())
+    lines = text.splitlines()
+    ingest = next(line for line in lines if line.startswith("| ingest"))
+    assert ingest.endswith("| 2 / 0.50 | 20 / 1.00 | 1.00 |")
+    outcome = next(line for line in lines if line.startswith("| outcome tables"))
+    assert "| 1 / 0.40 | out of memory after 64 s (MemoryError) / 20.00 | — |" in outcome
+    cost = next(line for line in lines if line.startswith("| cost tables"))
+    assert "timeout after 1800 s" in cost and "skipped (timeout at 1,000)" in cost
+    whole = next(line for line in lines if line.startswith("| **the whole command**"))
+    assert whole.endswith("| 10 / 1.00 | 100 / 2.00 | 1.00 |")
+    assert "**Partial run**: sizes 1,000, 10,000 only (not measured: 100,000, 1,000,000)." in text
+    assert 'Regenerate with `make bench SIZES="1000 10000"`' in text
+    assert "Test CPU, 2 cores, 23.5 GiB memory" in text and "numpy 2.4.6" in text
+    assert "fitted exponent of the whole command 1.00 (met)" in text
+    # pingouin: 2.0 / 0.02 = 100×, 2.0 / 0.5 = 4.0×
+    assert "| 1,000 | 21 | 2 s | 0.02 s | 0.5 s | 100× | 4× |" in text
+    assert "largest difference from the workbench's p 0 at 1,000." in text
+
+
+def test_thresholds_extrapolate_along_the_fitted_growth():
+    # time 10 s at 1,000 and 100 s at 10,000: exponent 1 and 0.01 s per extra participant, so
+    # both the power law and the line give 300 s at 30,000 and 3600 s at 360,000.
+    # memory 1 GiB at 1,000 and 2 GiB at 10,000: exponent log10(2), so the power law reaches
+    # 8 GiB at 10,000 · 4^(1/log10 2) = 1,000,000; the line (1 GiB per 9,000 participants) at
+    # 10,000 + 6 · 9,000 = 64,000 and 24 GiB at 10,000 + 22 · 9,000 = 208,000: the more cautious wins.
+    t = thresholds(_fake_run().results)
+    assert t["largest"] == 10_000 and t["time_exponent"] == pytest.approx(1.0)
+    assert t["size_at_5_min"] == pytest.approx(30_000)
+    assert t["size_at_1_hour"] == pytest.approx(360_000)
+    assert t["memory_exponent"] == pytest.approx(math.log10(2))
+    assert t["size_at_8_gib"] == pytest.approx(64_000, rel=1e-6)
+    assert t["size_at_24_gib"] == pytest.approx(208_000, rel=1e-6)
+    text = results_markdown(_fake_run())
+    assert "5 minutes (the issue's interactive target) at about 30,000 participants" in text
+    assert "24 GiB (the machine's memory) at about 208,000 participants" in text
+
+
+def test_thresholds_use_the_power_law_when_it_is_the_more_cautious():
+    # 1 s at 1,000 and 100 s at 10,000 (exponent 2): the power law gives 300 s at
+    # 10,000 · 3^(1/2) = 17,320.5, the line (0.011 s per participant) 28,181.8
+    results = [StageResult(1_000, "evaluate", "ok", 1.0, GIB), StageResult(10_000, "evaluate", "ok", 100.0, GIB)]
+    t = thresholds(results)
+    assert t["time_exponent"] == pytest.approx(2.0)
+    assert t["size_at_5_min"] == pytest.approx(10_000 * math.sqrt(3))
+    assert t["size_at_8_gib"] is None  # no growth of memory: not extrapolable
+
+
+def test_a_run_without_the_whole_command_says_so():
+    run = _fake_run()
+    partial = Run(started=run.started, command=run.command, machine=run.machine, versions=run.versions,
+                  results=[r for r in run.results if r.stage != "evaluate"], sizes=run.sizes)
+    text = results_markdown(partial)
+    assert "The whole command completed at no size in this run" in text
+    assert "Not run in this run" in text
+
+
+def test_merge_runs_keeps_the_later_result_and_refuses_other_versions():
+    run = _fake_run()
+    later = Run(started="2026-11-27 13:00 UTC", command="make bench SIZES=1000000", machine=run.machine,
+                versions=run.versions, sizes=[1_000_000, 10_000],
+                results=[StageResult(1_000_000, "evaluate", "ok", 250.0, 6 * GIB),
+                         StageResult(10_000, "evaluate", "ok", 90.0, 2 * GIB)])
+    merged = merge_runs([run, later])
+    assert merged.sizes == [1_000, 10_000, 1_000_000]
+    assert merged.command == 'make bench SIZES="1000 10000 1000000"'
+    whole = {r.size: r.seconds for r in merged.results if r.stage == "evaluate"}
+    assert whole == {1_000: 10.0, 10_000: 90.0, 1_000_000: 250.0}
+    assert merged.started == "2026-11-27 12:00 UTC and 2026-11-27 13:00 UTC"
+    # a larger size that did not complete: linear growth is not claimed from the smaller ones
+    stopped = Run(started="x", command="", machine=run.machine, versions=run.versions, sizes=[100_000],
+                  results=[StageResult(100_000, "evaluate", "out of memory", 790.0, 16 * GIB)])
+    text = results_markdown(merge_runs([run, stopped]))
+    assert ("fitted exponent of the whole command 1.00 (**missed**), over the sizes it completed only: "
+            "it did not complete at 100,000.") in text
+    other = Run(started="x", command="", machine={}, versions={**run.versions, "numpy": "2.5.0"}, results=[])
+    with pytest.raises(ValueError, match="differ in numpy"):
+        merge_runs([run, other])
