@@ -554,27 +554,29 @@ def _remove_stale(destination: Path) -> None:
 PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs", "workforce", "deflators")
 
 
-def read_processed(directory: Path | str, *, cohort: int | None = None) -> dict[str, pd.DataFrame]:
+def read_processed(directory: Path | str, *, cohort: int | None = None,
+                   tables: Iterable[str] = PROCESSED_TABLES) -> dict[str, pd.DataFrame]:
     """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`).
 
     With ``cohort``, the answers and scale scores are read for that cohort only (pyarrow skips the
     other rows as it reads: the answers of a national programme never all reach memory); the
-    answers' text columns arrive as categoricals, as they were written.
+    answers' text columns arrive as categoricals, as they were written. ``tables``: only these.
     """
     directory = Path(directory)
-    missing = [t for t in PROCESSED_TABLES if not (directory / f"{t}.parquet").is_file()]
+    wanted = [t for t in PROCESSED_TABLES if t in set(tables)]
+    missing = [t for t in wanted if not (directory / f"{t}.parquet").is_file()]
     if missing:
         what = "all the processed tables" if len(missing) == len(PROCESSED_TABLES) else \
             "the processed table(s) " + ", ".join(f"{t}.parquet" for t in missing)
         how = (f"{what}: build them with `make data`, or `python -m evaluation ingest --programme "
                f"{directory.name}` (add --data-dir and --params-dir for data outside the repository)")
         raise DataValidationError([Failure(str(directory), (), None, how)], context="processed data")
-    tables = {}
-    for t in PROCESSED_TABLES:
+    read = {}
+    for t in wanted:
         rows = [("cohort", "==", cohort)] if cohort is not None and t in ("responses", "scale_scores") else None
         with _os_errors("cannot read", directory / f"{t}.parquet"):
-            tables[t] = pd.read_parquet(directory / f"{t}.parquet", filters=rows)
-    return tables
+            read[t] = pd.read_parquet(directory / f"{t}.parquet", filters=rows)
+    return read
 
 
 def read_json(path: Path | str) -> Any:

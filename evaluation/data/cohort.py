@@ -6,13 +6,15 @@ analysis and the reports; it reads through :mod:`evaluation.core.io` only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, read_processed
+from evaluation.core.io import PROCESSED_TABLES, read_json, read_processed
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
 from evaluation.data.groups import split_groups
 from evaluation.data.ingest import is_up_to_date
@@ -52,7 +54,6 @@ class CohortData:
     cohort: Cohort
     instruments: dict[str, Instrument]
     participants: pd.DataFrame
-    responses: pd.DataFrame
     scale_scores: pd.DataFrame
     reliability: pd.DataFrame
     costs: pd.DataFrame
@@ -63,6 +64,19 @@ class CohortData:
     processed_manifest: dict = field(default_factory=dict)
     comparison_participants: pd.DataFrame = field(default_factory=pd.DataFrame)
     comparison_scores: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Reads the cohort's item answers when :attr:`responses` is first used (None: no answers).
+    answers_source: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def responses(self) -> pd.DataFrame:
+        """The cohort's item answers (long format), read from the processed data on first use.
+
+        No report reads them (scores and reliability were computed from them at ingest), so a
+        report's process never holds a national cohort's answers; the evaluator's API does.
+        """
+        if self.answers_source is None:
+            return pd.DataFrame(columns=["participant_id", "cohort", "wave", "rater", "instrument", "item", "value"])
+        return self.answers_source()
 
     @property
     def has_comparison_group(self) -> bool:
@@ -139,20 +153,28 @@ def load_cohort_data(
     coh = load_cohort(params_dir, programme, cohort)
     instruments = load_instruments(params_dir, prog)
     folder = processed_dir(data_dir, programme)
-    tables = read_processed(folder, cohort=cohort)
+    tables = read_processed(folder, cohort=cohort, tables=[t for t in PROCESSED_TABLES if t != "responses"])
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
     in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
-                 if name in ("responses", "scale_scores", "reliability")}
+                 if name in ("scale_scores", "reliability")}
     in_cohort["participants"] = everyone[everyone["cohort"] == cohort].reset_index(drop=True)
     comparison_scores = in_cohort["scale_scores"][in_cohort["scale_scores"]["participant_id"].isin(comparison_ids)]
     if outside:
-        for name in ("responses", "scale_scores"):
-            in_cohort[name] = in_cohort[name][~in_cohort[name]["participant_id"].isin(outside)].reset_index(drop=True)
-    answers = in_cohort["responses"]  # text columns are categoricals: keep the categories these rows use
-    in_cohort["responses"] = answers.assign(**{c: answers[c].cat.remove_unused_categories() for c in answers.columns
-                                               if isinstance(answers[c].dtype, pd.CategoricalDtype)})
+        scores = in_cohort["scale_scores"]
+        in_cohort["scale_scores"] = scores[~scores["participant_id"].isin(outside)].reset_index(drop=True)
+
+    def answers() -> pd.DataFrame:
+        """The cohort's programme participants' answers (the comparison group's left out)."""
+        frame = read_processed(folder, cohort=cohort, tables=["responses"])["responses"]
+        frame = frame[frame["cohort"] == cohort]
+        if outside:
+            frame = frame[~frame["participant_id"].isin(outside)]
+        frame = frame.reset_index(drop=True)  # text columns are categoricals: keep the categories these rows use
+        return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
+                               if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
             f"{folder / 'participants.parquet'}: no participant of programme {programme!r} is in cohort "
@@ -164,7 +186,7 @@ def load_cohort_data(
         cohort=coh,
         instruments=instruments,
         participants=in_cohort["participants"],
-        responses=in_cohort["responses"],
+        answers_source=answers,
         scale_scores=in_cohort["scale_scores"],
         reliability=in_cohort["reliability"],
         costs=tables["costs"],
