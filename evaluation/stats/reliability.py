@@ -520,6 +520,43 @@ def reliability_table(
     -------
     DataFrame
         ``instrument, scale, *by, n, k_items, alpha, alpha_ci_low, alpha_ci_high, omega_total``.
+
+    Raises
+    ------
+    ValueError
+        When two rows give the same person (row keys) the same item in one group.
+
+    Notes
+    -----
+    Per group, the persons × items matrix X of the scale's items (rows: ``participant_id``
+    and the row keys not in ``by``, in sorted key order; NaN where unanswered) goes to
+    :func:`cronbach_alpha` (alpha = k/(k − 1)·(1 − tr C/ΣC), C the covariance of the complete
+    rows; Feldt CI) and :func:`omega_total` (1 − Σu/ΣR, one-factor minres), as R psych's
+    ``alpha`` and ``omega`` on ``na.omit(X)`` (METHODS.md, Reliability). X is built without a
+    pivot per group: every key column is turned once into integer codes (category codes as
+    they are, text factorized in sorted order), the rows are ordered by group code with one
+    stable sort, and each group's answers are scattered into a dense array by (person code,
+    item position). Time and memory grow linearly with the number of answers; the omega fit
+    works on the k × k correlation matrix, so its cost does not depend on n. With text keys
+    the matrices, and so the numbers, are those of ``DataFrame.pivot`` to the last digit;
+    with categorical keys the rows follow the category order, which can change the sums'
+    order (differences of about 1e-15).
+
+    Examples
+    --------
+    >>> x = [[1, 2, 2, 1], [2, 2, 3, 2], [3, 4, 3, 3], [4, 4, 5, 5],
+    ...      [5, 4, 4, 4], [2, 1, 2, 3], [3, 3, 4, 2], [4, 5, 4, 4]]
+    >>> rec = pd.DataFrame({
+    ...     "participant_id": np.repeat(list("abcdefgh"), 4), "wave": "pre", "rater": "self",
+    ...     "instrument": "demo", "scale": "s", "item": list("wxyz") * 8,
+    ...     "value_recoded": np.ravel(x).astype(float)})
+    >>> items = pd.DataFrame({"instrument": "demo", "scale": "s", "item": list("wxyz")})
+    >>> table = reliability_table(rec, items)
+    >>> table[["scale", "wave", "rater", "n", "k_items"]]
+      scale wave rater  n  k_items
+    0     s  pre  self  8        4
+    >>> round(float(table["omega_total"].iloc[0]), 3) == round(omega_total(x).omega_total, 3)
+    True
     """
     confidence_level = _check_confidence_level(confidence_level)
     by = [by] if isinstance(by, str) else list(by)
