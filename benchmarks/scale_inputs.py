@@ -21,7 +21,13 @@ import pandas as pd
 #: (instrument, scale, number of items, waves, rater)
 SCALES = (
     ("leadership-practice", "empowering_others", 4, ("pre", "then", "post", "follow_up"), "self"),
-    ("leadership-practice", "governance_accountability", 4, ("pre", "then", "post", "follow_up"), "self"),
+    (
+        "leadership-practice",
+        "governance_accountability",
+        4,
+        ("pre", "then", "post", "follow_up"),
+        "self",
+    ),
     ("leadership-practice", "leading_change", 5, ("pre", "then", "post", "follow_up"), "self"),
     ("leadership-practice", "partnership_working", 5, ("pre", "then", "post", "follow_up"), "self"),
     ("leadership-practice", "reflective_practice", 6, ("pre", "then", "post", "follow_up"), "self"),
@@ -32,9 +38,19 @@ SCALES = (
     ("workplace-behaviour", "observed_partnership_working", 4, ("pre", "post"), "line_manager"),
 )
 #: Probability of answering at each wave (self) and for the line manager.
-PRESENT = {("pre", "self"): 1.0, ("then", "self"): 0.9, ("post", "self"): 0.85,
-           ("follow_up", "self"): 0.7, ("pre", "line_manager"): 0.8, ("post", "line_manager"): 0.7}
+PRESENT = {
+    ("pre", "self"): 1.0,
+    ("then", "self"): 0.9,
+    ("post", "self"): 0.85,
+    ("follow_up", "self"): 0.7,
+    ("pre", "line_manager"): 0.8,
+    ("post", "line_manager"): 0.7,
+}
 WAVE_SHIFT = {"pre": 0.0, "then": -0.2, "post": 0.35, "follow_up": 0.3}
+
+
+def _item(scale: str, j: int) -> str:
+    return "".join(word[0] for word in scale.split("_")) + str(j + 1)  # vision_direction → vd1
 
 
 def item_map() -> pd.DataFrame:
@@ -42,11 +58,21 @@ def item_map() -> pd.DataFrame:
     rows = []
     for instrument, scale, k, waves, rater in SCALES:
         for j in range(k):
-            rows.append({"instrument": instrument, "scale": scale, "item": f"{scale[:4]}{j + 1}",
-                         "reverse": j == k - 1 and k > 4, "low": 1.0, "high": 5.0,
-                         "min_answered": 0.75, "higher_is_better": True,
-                         "kirkpatrick_level": 3 if rater == "line_manager" else 2,
-                         "waves": ",".join(waves), "raters": rater})
+            rows.append(
+                {
+                    "instrument": instrument,
+                    "scale": scale,
+                    "item": _item(scale, j),
+                    "reverse": j == k - 1 and k > 4,
+                    "low": 1.0,
+                    "high": 5.0,
+                    "min_answered": 0.75,
+                    "higher_is_better": True,
+                    "kirkpatrick_level": 3 if rater == "line_manager" else 2,
+                    "waves": ",".join(waves),
+                    "raters": rater,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -55,20 +81,29 @@ def _present(rng: np.random.Generator, n: int) -> dict[tuple[str, str], np.ndarr
 
 
 def _ids(n: int) -> np.ndarray:
-    return np.char.add("LTD-2004-", np.char.zfill(np.arange(1, n + 1).astype(str), 7)).astype(object)
+    return np.char.add("LTD-2004-", np.char.zfill(np.arange(1, n + 1).astype(str), 7)).astype(
+        object
+    )
 
 
-def _as(values: np.ndarray, categorical: bool) -> pd.api.extensions.ExtensionArray | np.ndarray:
-    return pd.Categorical(values) if categorical else pd.array(values, dtype="str")
+def _column(codes: np.ndarray, categories: list[str] | np.ndarray, categorical: bool) -> object:
+    column = pd.Categorical.from_codes(codes, categories=categories)
+    return column if categorical else pd.array(column.astype(object), dtype="str")
 
 
 def recoded_answers(n: int, *, seed: int = 13, categorical: bool = False) -> pd.DataFrame:
-    """Recoded long-format answers of ``n`` participants (columns used by reliability_table)."""
+    """Recoded long-format answers of ``n`` participants (columns used by reliability_table).
+
+    Built from integer codes (no Python string per row), so that a million participants fit
+    in memory: keys are categorical with ``categorical``, text (pandas ``str``) otherwise.
+    """
     rng = np.random.default_rng(seed)
     present = _present(rng, n)
-    ids = _ids(n)
-    parts: dict[str, list[np.ndarray]] = {c: [] for c in
-                                          ("pid", "wave", "rater", "instrument", "scale", "item", "v")}
+    names = {"wave": ["pre", "then", "post", "follow_up"], "rater": ["self", "line_manager"],
+             "instrument": sorted({s[0] for s in SCALES}), "scale": [s[1] for s in SCALES],
+             "item": [_item(s[1], j) for s in SCALES for j in range(s[2])]}  # fmt: skip
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in ("pid", *names, "v")}
+    first_item = 0
     for instrument, scale, k, waves, rater in SCALES:
         trait = rng.normal(3.3, 0.6, n)
         for wave in waves:
@@ -76,21 +111,28 @@ def recoded_answers(n: int, *, seed: int = 13, categorical: bool = False) -> pd.
             true = trait[who] + WAVE_SHIFT[wave]
             v = np.clip(np.rint(true[:, None] + rng.normal(0, 0.7, (who.size, k))), 1, 5)
             v[rng.random(v.shape) < 0.02] = np.nan
-            parts["pid"].append(np.repeat(who, k))
-            parts["wave"].append(np.full(who.size * k, wave, dtype=object))
-            parts["rater"].append(np.full(who.size * k, rater, dtype=object))
-            parts["instrument"].append(np.full(who.size * k, instrument, dtype=object))
-            parts["scale"].append(np.full(who.size * k, scale, dtype=object))
-            parts["item"].append(np.tile(np.array([f"{scale[:4]}{j + 1}" for j in range(k)],
-                                                  dtype=object), who.size))
+            size = who.size * k
+            parts["pid"].append(np.repeat(who, k).astype(np.int32))
+            for col, value in (("wave", wave), ("rater", rater), ("instrument", instrument),
+                               ("scale", scale)):  # fmt: skip
+                parts[col].append(np.full(size, names[col].index(value), dtype=np.int8))
+            parts["item"].append(np.tile(np.arange(first_item, first_item + k, dtype=np.int8),
+                                         who.size))  # fmt: skip
             parts["v"].append(v.reshape(-1))
+        first_item += k
     pid = np.concatenate(parts.pop("pid"))
     order = np.argsort(pid, kind="stable")  # participant-major, as ingest's canonical sort
-    frame = {"participant_id": _as(ids[pid[order]], categorical), "cohort": np.full(pid.size, 2)}
-    for col in ("wave", "rater", "instrument", "scale", "item"):
-        frame[col] = _as(np.concatenate(parts[col])[order], categorical)
-    frame["value_recoded"] = np.concatenate(parts["v"])[order]
+    frame: dict[str, object] = {"participant_id": _column(pid[order], _ids(n), categorical)}
+    del pid
+    frame["cohort"] = np.full(order.size, 2)
+    for col in names:
+        frame[col] = _column(np.concatenate(parts.pop(col))[order], names[col], categorical)
+    frame["value_recoded"] = np.concatenate(parts.pop("v"))[order]
     return pd.DataFrame(frame)
+
+
+def _as(values: np.ndarray, categorical: bool) -> object:
+    return pd.Categorical(values) if categorical else pd.array(values, dtype="str")
 
 
 def scale_scores(n: int, *, seed: int = 13, categorical: bool = False) -> pd.DataFrame:

@@ -69,9 +69,7 @@ def _pivot_reference(rec: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     row_keys = [c for c in ("participant_id", "cohort", "wave", "rater") if c not in by]
     items = _item_map().groupby("scale")["item"].apply(list)
     out = []
-    for key, group in rec.astype({"participant_id": str}).groupby(
-        ["scale", *by], observed=True
-    ):
+    for key, group in rec.astype({"participant_id": str}).groupby(["scale", *by], observed=True):
         wide = group.pivot_table(
             index=row_keys, columns="item", values="value_recoded", dropna=False, observed=True
         ).reindex(columns=items[key[0]])
