@@ -416,18 +416,17 @@ def _combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray
     """
     if not columns:
         return np.zeros(len(frame), dtype=np.uint8), lambda code: ()
-    levels: list[pd.Index] = []
-    combined = np.zeros(len(frame), dtype=np.int64)
-    size = 1
-    for col in columns:
-        codes, uniques = _sorted_codes(frame[col])
-        size *= max(len(uniques), 1)
-        if size > 4 * len(frame) + 1024:  # too many combinations for dense codes
-            return _sparse_codes(frame, columns)
-        levels.append(uniques)
-        combined *= len(uniques)
-        combined += codes
-        del codes
+    factorized = [_sorted_codes(frame[col]) for col in columns]
+    levels = [uniques for _, uniques in factorized]
+    size = int(np.prod([max(len(u), 1) for u in levels], dtype=float))
+    if size > 4 * len(frame) + 1024:  # too many combinations for dense codes
+        return _sparse_codes(frame, columns)
+    # combined in the smallest type that holds every combination (no 8-byte copy per column)
+    combined = _small(np.zeros(len(frame), dtype=np.uint8), size)
+    for codes, uniques in factorized:
+        combined *= combined.dtype.type(len(uniques))
+        combined += codes.astype(combined.dtype, copy=False)
+    del factorized
     sizes = [max(len(u), 1) for u in levels]
 
     def decode(code: int) -> tuple[Any, ...]:
@@ -437,7 +436,7 @@ def _combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray
             key.append(uniques[digit])
         return tuple(reversed(key))
 
-    return _small(combined, size), decode
+    return combined, decode
 
 
 def _sparse_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, Any]:
@@ -455,7 +454,8 @@ def _group_runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(0, dtype=np.intp), np.zeros(1, dtype=np.intp)
     counts = np.bincount(group)
     bounds = np.concatenate([[0], np.cumsum(counts)])
-    return np.argsort(group, kind="stable"), bounds
+    order = np.argsort(group, kind="stable")
+    return _small(order, group.size), bounds
 
 
 def _wide(
@@ -571,7 +571,7 @@ def reliability_table(
     }
     group, group_key = _combined_codes(rec, group_keys)
     person, _ = _combined_codes(rec, row_keys)
-    item_code, item_values = pd.factorize(rec["item"], sort=False, use_na_sentinel=False)
+    item_code, item_values = _sorted_codes(rec["item"])
     values = rec["value_recoded"].to_numpy(dtype=float, na_value=np.nan)
     order, bounds = _group_runs(group)
     seen = np.zeros(int(person.max()) + 1 if person.size else 0, dtype=bool)
