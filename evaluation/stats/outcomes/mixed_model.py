@@ -46,16 +46,16 @@ MIXED_MODEL_METHOD = (
 
 def _codes(
     data: pd.DataFrame, wave_list: list[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict[tuple[str, str], np.ndarray]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[tuple[str, str], np.ndarray]]:
     """Integer codes of the scores at ``wave_list``, without copying the text columns.
 
-    Returns the kept row positions, the wave code (index in ``wave_list``), the participant
+    Of the rows at those waves: the wave code (index in ``wave_list``), the participant
     code (numbered by first appearance among the kept rows), the scores and, per (scale,
     rater), the ascending positions of its rows among the kept rows (as ``groupby().indices``).
     """
     code, waves = pd.factorize(data["wave"])
     lookup = np.array([wave_list.index(w) if w in wave_list else -1 for w in waves], np.int64)
-    wave_code = lookup[code] if code.size else code
+    wave_code = lookup[code]
     keep = np.flatnonzero(wave_code >= 0)
     person = pd.factorize(pd.factorize(data["participant_id"])[0][keep])[0]
     score = data["score"].to_numpy(dtype=float)[keep]
@@ -68,7 +68,7 @@ def _codes(
         (scales[g // len(raters)], raters[g % len(raters)]): order[bounds[g] : bounds[g + 1]]
         for g in np.flatnonzero(np.diff(bounds))
     }
-    return keep, wave_code[keep], person, score, positions
+    return wave_code[keep], person, score, positions
 
 
 def mixed_model(
@@ -141,7 +141,7 @@ def mixed_model(
     if len(wave_list) < 2 or len(set(wave_list)) != len(wave_list):
         raise ValueError(f"`waves` must name at least two different waves, got {wave_list}")
     data = _prepare_scores(scores)
-    keep, wave_code, person, score, positions = _codes(data, wave_list)
+    wave_code, person, score, positions = _codes(data, wave_list)
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []
     keys = sorted(positions, key=lambda k: (k[0], _rater_key(k[1])))
