@@ -10,7 +10,8 @@ the peak memory). Inputs come from
 :mod:`scale_inputs` (numpy, seeded; no ingest): recoded answers for ``reliability_table`` as
 ingest calls it (``by = cohort, wave, rater``), scale scores for ``response_shift`` and
 ``mixed_model`` (waves pre, post, follow-up) as the outcome report calls them. Prints one JSON
-line: build and step seconds, wall and CPU (minimum of the repeats).
+line: build and step seconds, wall and CPU (minimum of the repeats), and with ``--trace`` the
+step's own peak allocation beyond its input (tracemalloc, one extra run).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import argparse
 import json
 import sys
 import time
+import tracemalloc
 import warnings
 from pathlib import Path
 
@@ -37,6 +39,9 @@ def main() -> None:
     )
     parser.add_argument("--categorical", action="store_true", help="category keys, not text")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument(
+        "--trace", action="store_true", help="also the step's own peak allocation (tracemalloc)"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     from evaluation.stats.outcomes import mixed_model, response_shift
@@ -63,6 +68,12 @@ def main() -> None:
         }
         step = steps[args.step]
     build = time.perf_counter() - start
+    extra = None
+    if args.trace:  # numpy and pandas report their buffers to tracemalloc
+        tracemalloc.start()
+        step()
+        extra = round(tracemalloc.get_traced_memory()[1] / 2**30, 3)
+        tracemalloc.stop()
     best = cpu = float("inf")
     for _ in range(args.repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
@@ -71,7 +82,7 @@ def main() -> None:
         cpu = min(cpu, time.process_time() - start_cpu)
     print(json.dumps({"participants": args.participants, "rows": rows, "step": args.step,
                       "categorical": args.categorical, "build_s": round(build, 2),
-                      "step_s": round(best, 3), "step_cpu_s": round(cpu, 3)}))  # fmt: skip
+                      "step_s": round(best, 3), "step_cpu_s": round(cpu, 3), "step_peak_extra_gib": extra}))  # fmt: skip
 
 
 if __name__ == "__main__":
