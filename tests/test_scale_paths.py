@@ -173,3 +173,14 @@ def test_response_shift_and_mixed_model_do_not_depend_on_row_order_or_key_type()
     cat = _scores(300, seed=12, categorical=True)
     pd.testing.assert_frame_equal(response_shift(cat), shift, check_exact=True)
     pd.testing.assert_frame_equal(mixed_model(cat, waves=waves), model, check_exact=True)
+
+
+def test_reliability_warnings_name_the_group_as_groupby_did() -> None:
+    rec = pd.DataFrame({"participant_id": ["a"] * 3 + ["b"] * 3, "cohort": 1, "wave": "pre",
+                        "rater": "self", "instrument": "i", "scale": "s", "item": list("xyz") * 2,
+                        "value_recoded": [1, 2, 3, 2, np.nan, 3.0]})  # fmt: skip
+    items = pd.DataFrame({"instrument": "i", "scale": "s", "item": list("xyz")})
+    with pytest.warns(UserWarning) as caught:
+        reliability_table(rec, items, by=["cohort", "wave", "rater"])
+    prefix = "reliability of instrument 'i', scale 's', cohort 1, wave 'pre', rater 'self': "
+    assert [str(w.message).startswith(prefix) for w in caught] == [True, True]

@@ -384,6 +384,11 @@ def _small(codes: np.ndarray, size: int) -> np.ndarray:
     return codes.astype(np.int64, copy=False)
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value groupby gives (so messages read ``cohort 1``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _sorted_codes(column: pd.Series) -> tuple[np.ndarray, Any]:
     """``pd.factorize(column, sort=True, use_na_sentinel=False)``, cheaper for codes at hand.
 
@@ -433,7 +438,7 @@ def _combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray
         key = []
         for n_levels, uniques in zip(reversed(sizes), reversed(levels), strict=True):
             code, digit = divmod(int(code), n_levels)
-            key.append(uniques[digit])
+            key.append(_plain(uniques[digit]))
         return tuple(reversed(key))
 
     return combined, decode
@@ -445,7 +450,7 @@ def _sparse_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, 
         na_position="last"
     )
     codes = index.get_indexer(pd.MultiIndex.from_frame(frame[columns]))
-    return _small(codes, len(index)), lambda code: tuple(index[int(code)])
+    return _small(codes, len(index)), lambda code: tuple(_plain(v) for v in index[int(code)])
 
 
 def _group_runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
