@@ -7,11 +7,17 @@ or reports/. Prints one JSON object: the minimum over the repeats of each part, 
 Parts: kernel start (IPC kernel until ready), imports inside the kernel, computation of the
 outcome tables and findings (in-process, warm), figures, HTML rendering, and the whole command
 `python -m evaluation evaluate` as a commissioner runs it (processed data already up to date).
+
+The floor (issue 13): for each report notebook, a kernel's start, that notebook's own imports in
+it (the import statements of its code cells, run in a fresh kernel) and the rendering of its
+executed copy to HTML; the floor is the slowest notebook's sum, and the ratio is the whole
+command over it.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import platform
@@ -76,7 +82,7 @@ def main() -> None:
         km, kc = start_kernel()
         try:
             start = time.perf_counter()
-            kc.execute_interactive("from evaluation import plots, report", timeout=120)
+            kc.execute_interactive("import evaluation.reports.outcome_report, evaluation.viz.outcome_plots", timeout=120)
             return time.perf_counter() - start
         finally:
             kc.stop_channels()
@@ -110,12 +116,47 @@ def main() -> None:
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     command = [sys.executable, "-m", "evaluation", "evaluate", "--programme", args.programme, "--cohort",
                str(args.cohort), "--data-dir", str(data), "--params-dir", str(params), "--reports-dir", str(reports)]
-    results["evaluate_command"] = timed(lambda: subprocess.run(command, check=True, capture_output=True, env=env),
-                                        args.repeat)
+
+    def evaluate_command() -> None:
+        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed:\n{done.stderr}")
+
+    results["evaluate_command"] = timed(evaluate_command, args.repeat)
     folder = reports / args.programme / f"cohort-{args.cohort}"
     notebooks = sorted(folder.glob("*.ipynb"))
     results["render_html"] = timed(lambda: [render_html(nb, tmp / f"{nb.stem}.html") for nb in notebooks],
                                    args.repeat)
+
+    def own_imports(notebook: Path) -> str:
+        """The import statements of a notebook's code cells, in order."""
+        import nbformat
+
+        cells = nbformat.read(notebook, as_version=4).cells
+        return "\n".join(ast.unparse(node) for cell in cells if cell.cell_type == "code"
+                         for node in ast.parse(cell.source).body if isinstance(node, (ast.Import, ast.ImportFrom)))
+
+    def notebook_imports(code: str) -> float:
+        km, kc = start_kernel()
+        try:
+            start = time.perf_counter()
+            reply = kc.execute_interactive(code, timeout=120)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"imports failed: {reply['content']}")
+            return time.perf_counter() - start
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+
+    floors = {}
+    for nb in notebooks:
+        imports = round(min(notebook_imports(own_imports(nb)) for _ in range(args.repeat)), 3)
+        render = timed(lambda nb=nb: render_html(nb, tmp / f"{nb.stem}.html"), args.repeat)
+        floors[nb.stem] = {"kernel_start": results["kernel_start"], "imports": imports, "render_html": render,
+                           "sum": round(results["kernel_start"] + imports + render, 3)}
+    results["floor_by_notebook"] = floors
+    results["floor"] = max(f["sum"] for f in floors.values())
+    results["ratio"] = round(results["evaluate_command"] / results["floor"], 2)
     results["notebooks"] = ", ".join(nb.name for nb in notebooks)
     results["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(json.dumps(results, indent=2))

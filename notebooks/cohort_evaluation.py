@@ -84,13 +84,15 @@ show_table(tables["outcomes"], 2, titles=titles, confidence_level=data.cohort.co
 # %% [markdown]
 # ## Individual change
 #
-# Each line is one participant (scores on a 1–5 scale); the bold line joins the means.
+# Each line is one participant (scores on a 1–5 scale); the bold line joins the means of everyone
+# with scores at both waves. In a cohort of more than 1,000 such participants a panel draws a
+# random sample of 1,000 of them (with the cohort's bootstrap seed) and says how many of how many.
 
 # %%
 level2 = [s for s, row in scale_info(data).iterrows() if row["kirkpatrick_level"] == 2]
 earlier, later = COMPARISONS[first]
 publish.figure(plots.paired_change_plot(data.scale_scores, scales=level2, earlier=earlier, later=later,
-                                        titles=titles), "paired_change")
+                                        titles=titles, seed=data.cohort.bootstrap.seed), "paired_change")
 
 # %% [markdown]
 # ## Reliable change

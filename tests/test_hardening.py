@@ -291,6 +291,8 @@ def test_text_from_data_and_parameters_is_never_live_in_a_report(tmp_path):
     for table in sorted((report / "tables").glob("*.csv")):
         cells = pd.read_csv(table, dtype=str, keep_default_na=False).to_numpy().ravel()
         assert not [c for c in cells if c.startswith(("=", "@")) or c.startswith("+") and not c[1:2].isdigit()], table
+    published = sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())
+    assert (report / "tables" / "equity.csv").is_file(), (published, done.stdout, done.stderr)
     assert any(c == "'" + FORMULA for c in pd.read_csv(report / "tables" / "equity.csv", dtype=str)["category"])
     for finding in json.loads((report / "findings.json").read_text()):
         assert all(ch.isalnum() or ch in "._-" for ch in finding["id"]), finding["id"]

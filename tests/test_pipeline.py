@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pandas as pd
@@ -157,6 +158,33 @@ def test_cohort_with_parameters_but_no_data(tmp_path, id_key):
     with pytest.raises(NoCohortDataError, match="no participant of programme 'demo' is in cohort 2"):
         evaluate("demo", 2, data_dir=paths["data"], params_dir=paths["params"], reports_dir=tmp_path / "reports")
     assert not (tmp_path / "reports" / "demo" / "cohort-2").exists()
+
+
+def test_the_parent_process_never_loads_the_answers(tmp_path, id_key, monkeypatch):
+    """`evaluate` checks that the cohort has data from the participants' cohort column alone: at a
+    million participants the answers are 117 million rows, which only the report notebooks (other
+    processes) load."""
+    import evaluation.data.cohort
+    from evaluation.data.ingest import ingest
+
+    paths = write_demo(tmp_path)
+    ingest("demo", data_dir=paths["data"], params_dir=paths["params"])  # processed data up to date
+    read_parquet, columns_read = pd.read_parquet, []
+
+    def refuse_answers(path, *args, **kwargs):
+        if Path(path).name in ("responses.parquet", "scale_scores.parquet"):
+            raise AssertionError(f"the parent process read {path}")
+        columns_read.append((Path(path).name, kwargs.get("columns")))
+        return read_parquet(path, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the parent process loaded a cohort's data")
+
+    monkeypatch.setattr(pd, "read_parquet", refuse_answers)
+    monkeypatch.setattr(evaluation.data.cohort, "load_cohort_data", refuse)
+    folder = evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=tmp_path / "reports")
+    assert (folder / "cohort_evaluation.html").is_file() and (folder / "tables" / "outcomes.csv").is_file()
+    assert columns_read == [("participants.parquet", ["cohort"])]  # the demo has no `group` column
 
 
 def test_programme_without_data(tmp_path, id_key):

@@ -293,8 +293,10 @@ def test_house_style_is_what_set_theme_set_and_only_inside_the_block():
         for c, value in saved.items():
             mapping[c] = value
     before = dict(mpl.rcParams)
-    with house_style():
-        assert dict(mpl.rcParams) == themed
+    with house_style():  # all but seaborn's default colour map, which seaborn registers on import
+        assert {k: v for k, v in mpl.rcParams.items() if k != "image.cmap"} == \
+            {k: v for k, v in themed.items() if k != "image.cmap"}
+        assert mpl.rcParams["image.cmap"] == before["image.cmap"]
     assert dict(mpl.rcParams) == before
     assert {c: tuple(COLOR_CODES[c]) for c in "bgrmyck"} == remapped
     assert set(house_rc()) <= set(mpl.rcParams)
@@ -316,3 +318,85 @@ def test_the_user_figure_is_rendered_in_the_users_style():
     styled = outcome_plots.attrition_flow(FLOW)
     assert styled.figure.axes[0].title.get_fontsize() == house_rc()["axes.titlesize"]
     assert plot.png.startswith(PNG_SIGNATURE)
+
+
+# ----------------------------------------------------------------------------- national scale
+
+
+def generated_pairs(n: int, seed: int = 3) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Scores of ``n`` participants on two scales at pre and post (seeded, 1–5 in steps of 0.2), in
+    long format, and the pre and post scores as arrays (scale × participant)."""
+    rng = np.random.default_rng(seed)
+    ids = np.array([f"p{i:07d}" for i in range(n)])
+    pre = np.clip(np.round(rng.normal(3.0, 0.6, (2, n)) * 5) / 5, 1, 5)
+    post = np.clip(np.round((pre + rng.normal(0.3, 0.5, (2, n))) * 5) / 5, 1, 5)
+    return pd.DataFrame({
+        "participant_id": np.tile(np.repeat(ids, 2), 2),
+        "scale": np.repeat(["vision", "coaching"], 2 * n),
+        "wave": np.tile(["pre", "post"], 2 * n),
+        "rater": "self",
+        "score": np.column_stack([pre.ravel(), post.ravel()]).ravel(),
+    }), pre, post
+
+
+def line_collections(plot: Plot) -> list:
+    from matplotlib.collections import LineCollection
+
+    return [[c for c in panel.collections if isinstance(c, LineCollection)] for panel in plot.figure.axes
+            if panel.get_visible()]
+
+
+def test_the_individual_change_plot_draws_a_sample_of_a_large_cohort_and_says_so():
+    scores, pre, post = generated_pairs(200_000)
+    plot = outcome_plots.paired_change_plot(scores, scales=["vision", "coaching"], max_pairs=2000, seed=7)
+    collections = line_collections(plot)
+    assert [len(c) for c in collections] == [1, 1]  # one collection per panel, not one line per participant
+    assert [len(c[0].get_segments()) for c in collections] == [2000, 2000]
+    assert plot.alt.startswith("Paired change plot: one line per participant from pre to post for a random sample "
+                               "of at most 2,000 participants per scale (seed 7), mean of everyone in bold. ")
+    # the means are of all 200,000 pairs (numpy over the generated arrays), not of the sample
+    assert f"Vision: mean {pre[0].mean():.2f} to {post[0].mean():.2f} (n = 200,000; 2,000 drawn)" in plot.alt
+    assert f"Coaching: mean {pre[1].mean():.2f} to {post[1].mean():.2f} (n = 200,000; 2,000 drawn)" in plot.alt
+    texts = [t.get_text() for panel in plot.figure.axes for t in panel.texts]
+    assert texts == ["2,000 of 200,000 drawn"] * 2
+    # the sample is seeded: the same lines again, other lines with another seed
+    again = outcome_plots.paired_change_plot(scores, scales=["vision", "coaching"], max_pairs=2000, seed=7)
+    other = outcome_plots.paired_change_plot(scores, scales=["vision", "coaching"], max_pairs=2000, seed=8)
+    segments = [np.asarray(line_collections(p)[0][0].get_segments()) for p in (plot, again, other)]
+    assert np.array_equal(segments[0], segments[1]) and not np.array_equal(segments[0], segments[2])
+    assert len(plot.png) < 400_000  # the PNG stays small
+
+
+def test_the_individual_change_plot_draws_every_pair_of_a_small_cohort():
+    scores, pre, post = generated_pairs(100)
+    plot = outcome_plots.paired_change_plot(scores, scales=["vision", "coaching"])
+    collections = line_collections(plot)
+    assert [len(c[0].get_segments()) for c in collections] == [100, 100]
+    drawn = np.asarray(collections[0][0].get_segments())  # vision, participants in order of their id
+    assert np.array_equal(drawn[:, 0, 1], pre[0]) and np.array_equal(drawn[:, 1, 1], post[0])
+    assert plot.alt == (f"Paired change plot: one line per participant from pre to post, mean in bold. "
+                        f"Vision: mean {pre[0].mean():.2f} to {post[0].mean():.2f} (n = 100); "
+                        f"Coaching: mean {pre[1].mean():.2f} to {post[1].mean():.2f} (n = 100).")
+    assert [list(panel.texts) for panel in plot.figure.axes if panel.get_visible()] == [[], []]
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "1000"])
+def test_the_cap_of_drawn_pairs_is_checked(bad):
+    with pytest.raises(ValueError, match="`max_pairs` must be a whole number"):
+        outcome_plots.paired_change_plot(SCORES, scales=["vision"], max_pairs=bad)
+
+
+def test_the_cost_curve_of_a_national_programme_is_drawn_from_a_few_thousand_points():
+    n = 3_000_000  # three cohorts of a million: the cost curve has a row per number of participants
+    participants = np.arange(1, n + 1)
+    cohorts = -(-participants // 1_000_000)
+    curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
+                          "average_cost": (5e6 * cohorts + 100.0 * participants) / participants,
+                          "marginal_cost": 100.0, "price_base_year": 2024})
+    plot = cost_plots.cost_curve_chart(curve, enrolled=1_000_000)
+    line = plot.figure.axes[0].get_lines()[0]
+    x = np.asarray(line.get_xdata())
+    assert len(x) <= 2004
+    # both sides of each new cohort's step are drawn, so the jump is where it is
+    assert {1_000_000, 1_000_001, 2_000_000, 2_000_001, 10, n} <= set(x.tolist())
+    assert np.array_equal(np.asarray(line.get_ydata()), curve.set_index("participants").loc[x, "average_cost"].to_numpy())

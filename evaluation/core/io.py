@@ -34,6 +34,7 @@ __all__ = [
     "PROCESSED_TABLES",
     "atomic_directory",
     "read_json",
+    "read_parquet_columns",
     "read_processed",
     "read_table",
     "sha256_file",
@@ -454,3 +455,13 @@ def read_csv_if_exists(path: Path | str) -> pd.DataFrame | None:
         return None
     with _os_errors("cannot read", path):
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def read_parquet_columns(path: Path | str, columns: Iterable[str]) -> pd.DataFrame:
+    """Only ``columns`` of a Parquet file (those of them it has), without reading the others."""
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    with _os_errors("cannot read", path):
+        present = set(pq.read_schema(path).names)
+        return pd.read_parquet(path, columns=[c for c in columns if c in present])

@@ -53,6 +53,7 @@ from evaluation.core.errors import EvaluationError
 from evaluation.core.io import read_csv_if_exists, read_json, read_text
 from evaluation.core.vocabulary import UNDECLARED
 from evaluation.publish.cohort_index import INDEX_FILE, index_outside_findings
+from evaluation.publish.findings_audit import findings_outside_tables
 from evaluation.stats.disclosure.attack import count_intervals, derivable
 
 __all__ = [
@@ -370,43 +371,6 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
         if low[n] < t and high[n] >= 1:
             problems.append(f"{_describe(key, dimension)} can be worked out while the group may have fewer than "
                             f"{t} people (tables: {tables_of(i)})")
-    return problems
-
-
-def findings_outside_tables(findings: list[dict], tables: Mapping[str, pd.DataFrame]) -> list[str]:
-    """Findings whose numbers are not cells of the table they cite.
-
-    The audit reads the tables; a finding (and the summary sentence built from it) adds no
-    number a reader could not already take from them only if its value and interval are cells
-    of the table it names.
-
-    Examples
-    --------
-    >>> tables = {"outcomes": pd.DataFrame({"mean_change": [0.25]})}
-    >>> for problem in findings_outside_tables([{"id": "a", "table": "outcomes", "value": 0.25},
-    ...                                         {"id": "b", "table": "outcomes", "value": 0.5}], tables):
-    ...     print(problem)
-    finding b: its value 0.5 is not a cell of tables/outcomes.csv
-    """
-    problems = []
-    for finding in findings:
-        name = finding.get("table")
-        numbers = {k: finding.get(k) for k in ("value", "ci_low", "ci_high")
-                   if isinstance(finding.get(k), (int, float)) and not isinstance(finding.get(k), bool)
-                   and math.isfinite(finding.get(k))}
-        if not numbers:
-            continue
-        table = tables.get(name) if name else None
-        if table is None:
-            problems.append(f"finding {finding.get('id')}: cites no published table ({name!r}), so its numbers are "
-                            "not covered by the audit")
-            continue
-        cells = table.select_dtypes("number").to_numpy(dtype="float64").ravel()
-        cells = cells[np.isfinite(cells)]
-        for key, number in numbers.items():
-            if not np.isclose(cells, number, rtol=1e-9, atol=1e-12).any():
-                problems.append(f"finding {finding.get('id')}: its {key.replace('_', ' ')} {number!r} is not a cell "
-                                f"of tables/{name}.csv")
     return problems
 
 

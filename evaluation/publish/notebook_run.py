@@ -9,9 +9,9 @@ provenance, rendered to HTML without code and their findings merged into ``findi
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import platform
 import subprocess
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,7 +22,6 @@ from evaluation.core.io import (
     copy_file,
     make_dir,
     read_json,
-    read_text,
     remove_tree,
     scratch_dir,
     sha256_file,
@@ -45,6 +44,38 @@ INJECTED_CELL_ID = "injected-parameters"
 
 class NotebookFailedError(EvaluationError):
     """A report notebook raised an error while it ran."""
+
+
+class _Stopped(Exception):
+    """The notebooks were stopped before their first cell: the preparation failed."""
+
+
+class _Gate:
+    """Runs ``prepare`` in a thread of its own; :meth:`wait` returns once it has returned, or
+    raises :class:`_Stopped` if it raised (its exception is kept in :attr:`error`)."""
+
+    def __init__(self, prepare: Callable[[], None] | None):
+        self.error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(prepare,), name="evaluation-prepare", daemon=True)
+        self._thread.start()
+
+    def _run(self, prepare: Callable[[], None] | None) -> None:
+        try:
+            if prepare is not None:
+                prepare()
+        except BaseException as exc:  # re-raised by the caller of run_notebooks, in its own thread
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def wait(self) -> None:
+        self._done.wait()
+        if self.error is not None:
+            raise _Stopped
+
+    def join(self) -> None:
+        self._thread.join()
 
 
 def git_state() -> dict:
@@ -104,12 +135,12 @@ def _kernel_config(sockets: Path):
     return config
 
 
-def _finish_notebook(notebook: Path, provenance: dict) -> str | None:
-    """Stamp the provenance into an executed notebook and give papermill's injected cell a fixed
-    id; return the notebook's first heading (None if it has none)."""
+def _finish_notebook(nb, notebook: Path, provenance: dict) -> str | None:
+    """Stamp the provenance into an executed notebook ``nb`` (as papermill returned it), give
+    papermill's injected cell a fixed id and write it to ``notebook``; return the notebook's first
+    heading (None if it has none)."""
     import nbformat
 
-    nb = nbformat.reads(read_text(notebook), as_version=4)
     nb.metadata.setdefault("evaluation", {})["provenance"] = provenance
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
@@ -124,12 +155,17 @@ def run_notebooks(
     folder: Path,
     *,
     parameters: Mapping[str, object],
-    provenance: dict,
+    provenance: dict | Callable[[], dict],
     title: Callable[[str | None, str], str],
     failed_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    prepare: Callable[[], None] | None = None,
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
+
+    Every notebook's kernel starts at once; with ``prepare``, the kernels start while it runs
+    (in a thread of its own) and no cell runs before it has returned, so that the kernels' start
+    overlaps the parent process's own checks.
 
     Parameters
     ----------
@@ -139,14 +175,20 @@ def run_notebooks(
         The report folder being built (the notebooks' ``output_dir`` is ``"."``, this folder).
     parameters : mapping
         Passed to every notebook by papermill.
-    provenance : dict
-        Stamped into each executed notebook's metadata (shown in the HTML footer).
+    provenance : dict or callable
+        Stamped into each executed notebook's metadata (shown in the HTML footer); a callable
+        returning it is called once the notebook has run.
     title : callable
-        ``title(first_heading, notebook_stem)`` → the HTML page's title.
+        ``title(first_heading, notebook_stem)`` → the HTML page's title (called once the
+        notebook has run).
     failed_dir : Path or None
         Where a failing notebook is kept for inspection; None: not kept.
     progress : callable
         Called with one line per step.
+    prepare : callable, optional
+        Called with no argument while the kernels start (e.g. checking parameters and bringing
+        the data up to date); what it raises stops every notebook before its first cell (their
+        kernels are shut down) and is raised here.
 
     Returns
     -------
@@ -157,6 +199,8 @@ def run_notebooks(
     ------
     NotebookFailedError
         A notebook failed: names the notebook and cell.
+    Exception
+        Whatever ``prepare`` raised.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -177,19 +221,33 @@ def run_notebooks(
             return f"; the failed notebook could not be kept ({exc})"
         return f"; the failed notebook is kept for inspection at {kept}"
 
+    gate = _Gate(prepare)
+
     def run(source: Path, sockets: Path) -> str | None:
         """Execute and render one notebook; return an error message, or None."""
-        progress(f"notebook: running {source.name}")
+        first_cell = threading.Event()
+
+        def wait_for_preparation(**_) -> None:
+            """nbclient's hook before each cell: the first waits for the preparation."""
+            if not first_cell.is_set():
+                gate.wait()
+                first_cell.set()
+                progress(f"notebook: running {source.name}")
         # output_dir "." is the kernel's working folder (the report folder being built), so an
         # executed notebook re-run elsewhere (reviewers' verify) writes beside itself.
         executed = folder / source.name
         try:
-            papermill.execute_notebook(
+            nb = papermill.execute_notebook(
                 str(source), str(executed), kernel_name="python3", progress_bar=False, log_output=False,
-                cwd=str(folder), config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
-                kernel_manager_class=kernel_manager_class(),
+                # the kernel's working folder, given to nbclient: papermill's own `cwd` changes the
+                # working folder of this whole process, which notebooks run at once would race on
+                resources={"metadata": {"path": str(folder)}},
+                config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
+                kernel_manager_class=kernel_manager_class(), on_cell_execute=wait_for_preparation,
                 parameters=dict(parameters),
             )
+        except _Stopped:
+            return None  # the preparation failed: its error is raised below
         except PapermillExecutionError as exc:
             return (f"notebook {source.name} failed in cell {exc.cell_index} (execution count "
                     f"{exc.exec_count}): {exc.ename}: {exc.evalue}. No report was written{keep(executed)}")
@@ -197,15 +255,21 @@ def run_notebooks(
             what = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             return (f"notebook {source.name} stopped: its kernel died or stopped answering ({what[:200]}). "
                     f"No report was written{keep(executed)}")
-        titles[source.stem] = title(_finish_notebook(executed, provenance), source.stem)
+        stamp = provenance() if callable(provenance) else provenance
+        titles[source.stem] = title(_finish_notebook(nb, executed, stamp), source.stem)
         progress(f"render: {source.stem}.html")
-        render_html(executed, folder / f"{source.stem}.html", title=titles[source.stem])
+        # rendered from the executed notebook in memory, as soon as it is finished (not read back)
+        render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
         return None
 
     with scratch_dir("evaluation-kernel-") as sockets:
-        # The notebooks are independent: run them two at a time (each kernel is its own process).
-        with ThreadPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        # The notebooks are independent: start them all at once (each kernel is its own process,
+        # waiting on its imports' files at first), each rendered to HTML as soon as it finishes.
+        with ThreadPoolExecutor(max_workers=max(1, len(notebooks))) as pool:
             errors = list(pool.map(lambda source: run(source, sockets), notebooks))
+    gate.join()
+    if gate.error is not None:
+        raise gate.error
     failures = [e for e in errors if e]
     if failures:
         raise NotebookFailedError("\n".join(failures))

@@ -1,9 +1,12 @@
 """``python -m evaluation evaluate``: one cohort's reports, from raw data to HTML.
 
-Steps (a progress line each): check the parameters; ingest when the processed data are
-missing or were built from other inputs; run every report notebook with papermill (kernel
-``python3``, paths passed as parameters); render HTML without code, each page titled with the
-report's title (:mod:`evaluation.publish.rendering`); merge the findings; write the cohort index
+Steps (a progress line each): check the parameters; start every report notebook's kernel at
+once (papermill, kernel ``python3``, paths passed as parameters) and, while they start, ingest
+when the processed data are missing or were built from other inputs and check that the cohort
+has participants (from the processed participants' cohort column only: this process never
+loads the answers); then run the notebooks, each rendered to HTML without code as soon as it
+finishes, each page titled with the report's title (:mod:`evaluation.publish.rendering`);
+merge the findings; write the cohort index
 page ``index.html`` (:mod:`evaluation.publish.cohort_index`); write the manifest. Before anything is published, the differencing audit
 (:mod:`evaluation.publish.disclosure_audit`) reads the tables as a reader would and fails the
 run if a count or statistic of fewer than threshold people could be worked out. Everything is assembled in a temporary folder and moved to
@@ -13,19 +16,18 @@ in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, table_file
+from evaluation.core.io import read_json, read_parquet_columns, remove_tree, table_file
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
-from evaluation.data.cohort import load_cohort_data
-from evaluation.data.ingest import ingest, is_up_to_date
+from evaluation.data.groups import in_comparison
 from evaluation.data.params import load_cohort, load_instruments, load_programme
 from evaluation.publish.cohort_index import INDEX_FILE, cohort_title, report_title, write_index
-from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
 from evaluation.publish.notebook_run import (
     NotebookFailedError,
     git_state,
@@ -39,7 +41,8 @@ from evaluation.publish.notebook_run import (
 from evaluation.publish.rendering import render_html
 
 __all__ = ["COMPARISON_NOTEBOOKS", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "NoDataError", "NotebookFailedError",
-           "build_report", "evaluate", "prepare_data", "render_html", "report_notebooks"]
+           "build_report", "check_cohort_has_data", "check_parameters", "evaluate", "prepare_data",
+           "prepare_processed", "render_html", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
@@ -53,10 +56,20 @@ class NoDataError(EvaluationError):
     """The programme has no raw data."""
 
 
+def _missing(folder: Path) -> bool:
+    """True when ``folder`` does not exist (False when that cannot be told, e.g. a name too long)."""
+    try:
+        return not folder.exists()
+    except OSError:
+        return False
+
+
 def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress: Callable[[str], None]) -> None:
     """Bring the other programmes' processed data up to date, for the cost report's comparison
     across programmes. A programme that cannot be ingested is left out of that comparison (the
     report says so); it never stops this cohort's report."""
+    from evaluation.data.ingest import ingest, is_up_to_date
+
     for folder in sorted(p for p in (data_dir / "raw").iterdir() if p.is_dir()):
         other = folder.name
         if not table_file(folder, "participants").is_file():
@@ -73,9 +86,75 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
             progress(f"ingest: {other} left out of the comparison across programmes: {first_line}")
 
 
+def check_cohort_has_data(programme: str, cohort: int, *, data_dir: Path) -> None:
+    """Check that a participant of the programme's processed data is in ``cohort``.
+
+    Reads only the ``cohort`` and ``group`` columns of the processed participants, never the
+    answers or scores: the parent process of ``evaluate`` holds no table of the size of the data
+    (the report notebooks load them).
+
+    Raises
+    ------
+    NoCohortDataError
+        No participant (comparison-group members aside) is in the cohort, as
+        :func:`evaluation.data.cohort.load_cohort_data` says it.
+    """
+    path = processed_dir(data_dir, programme) / "participants.parquet"
+    people = read_parquet_columns(path, ["cohort", "group"])
+    if not (people.loc[~in_comparison(people), "cohort"] == cohort).any():
+        from evaluation.data.cohort import NoCohortDataError
+
+        raise NoCohortDataError(f"{path}: no participant of programme {programme!r} is in cohort {cohort} "
+                                f"(cohorts with data: {sorted(people['cohort'].unique().tolist())})")
+
+
+def check_parameters(programme: str, cohort: int, *, data_dir: Path, params_dir: Path,
+                     progress: Callable[[str], None] = lambda message: None) -> None:
+    """Check the cohort's parameters and that the programme has raw data (nothing is read from
+    the data).
+
+    Raises
+    ------
+    ParameterError
+        Missing or invalid parameters (checked first).
+    NoDataError
+        No raw data.
+    """
+    progress(f"parameters: checking params/{programme}/cohort-{cohort}.yaml")
+    prog = load_programme(params_dir, programme)
+    load_instruments(params_dir, prog)
+    load_cohort(params_dir, programme, cohort)
+    if not table_file(raw_dir(data_dir, programme), "participants").is_file():
+        raise NoDataError(f"{raw_dir(data_dir, programme)}: no raw data for programme {programme!r} "
+                          "(participants.csv, responses.csv and costs.csv are expected there)")
+
+
+def prepare_processed(programme: str, cohort: int, *, data_dir: Path, params_dir: Path,
+                      progress: Callable[[str], None] = lambda message: None) -> None:
+    """Bring the processed data up to date for one cohort's report (the parameters checked by
+    :func:`check_parameters`): ingest when they are missing or were built from other inputs,
+    check that the cohort has participants, bring the other programmes' data up to date.
+
+    Raises
+    ------
+    DataValidationError, NoCohortDataError
+        Data that break the contract, or no participant in the cohort.
+    """
+    from evaluation.data.ingest import ingest, is_up_to_date
+
+    if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir):
+        progress(f"ingest: processed data for {programme} are up to date")
+    else:
+        progress(f"ingest: validating and scoring {programme}")
+        ingest(programme, data_dir=data_dir, params_dir=params_dir)
+    check_cohort_has_data(programme, cohort, data_dir=data_dir)
+    _ingest_others(programme, data_dir=data_dir, params_dir=params_dir, progress=progress)
+
+
 def prepare_data(programme: str, cohort: int, *, data_dir: Path, params_dir: Path,
                  progress: Callable[[str], None] = lambda message: None) -> None:
-    """Check the parameters and bring the processed data up to date for one cohort's report.
+    """Check the parameters and bring the processed data up to date for one cohort's report
+    (:func:`check_parameters`, then :func:`prepare_processed`).
 
     Raises
     ------
@@ -84,21 +163,8 @@ def prepare_data(programme: str, cohort: int, *, data_dir: Path, params_dir: Pat
     NoDataError, DataValidationError, NoCohortDataError
         No raw data, data that break the contract, or no participant in the cohort.
     """
-    progress(f"parameters: checking params/{programme}/cohort-{cohort}.yaml")
-    prog = load_programme(params_dir, programme)
-    load_instruments(params_dir, prog)
-    load_cohort(params_dir, programme, cohort)
-
-    if not table_file(raw_dir(data_dir, programme), "participants").is_file():
-        raise NoDataError(f"{raw_dir(data_dir, programme)}: no raw data for programme {programme!r} "
-                          "(participants.csv, responses.csv and costs.csv are expected there)")
-    if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir):
-        progress(f"ingest: processed data for {programme} are up to date")
-    else:
-        progress(f"ingest: validating and scoring {programme}")
-        ingest(programme, data_dir=data_dir, params_dir=params_dir)
-    load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)  # the cohort has data
-    _ingest_others(programme, data_dir=data_dir, params_dir=params_dir, progress=progress)
+    check_parameters(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
+    prepare_processed(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
 
 
 def report_notebooks(notebooks_dir: Path | str = NOTEBOOKS_DIR) -> list[Path]:
@@ -118,9 +184,11 @@ def build_report(
     notebooks_dir: Path | str = NOTEBOOKS_DIR,
     failed_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
+    prepare: Callable[[], None] | None = None,
 ) -> dict:
     """Run the report notebooks into the empty ``folder``, render HTML, merge the findings;
-    return the manifest (not written). The data must be prepared (:func:`prepare_data`).
+    return the manifest (not written). The data must be prepared (:func:`prepare_data`), or
+    be prepared by ``prepare`` while the notebooks' kernels start.
 
     `evaluate` builds into a temporary folder that becomes the report; `verify` rebuilds into a
     scratch folder, with the published ``started_at`` as ``started`` (the date in the HTML
@@ -142,6 +210,10 @@ def build_report(
         Where a failing notebook is kept for inspection; None: not kept.
     progress : callable
         Called with one line per step.
+    prepare : callable, optional
+        Brings the data up to date (``evaluate`` passes :func:`prepare_processed`); it runs in a
+        thread of its own while the kernels start, and no notebook cell runs before it has
+        returned. What it raises is raised here. None: the data are prepared already.
 
     Returns
     -------
@@ -158,29 +230,42 @@ def build_report(
         The tables would let a reader work out a small count or statistic (the differencing
         audit, :mod:`evaluation.publish.disclosure_audit`): names each.
     """
-    prog = load_programme(params_dir, programme)
-    coh = load_cohort(params_dir, programme, cohort)
     notebooks = report_notebooks(notebooks_dir)
-    processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
-    inputs = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")} for i in processed["inputs"]]
-    git = git_state()
-    cohort_name = cohort_title(prog.title, cohort, coh.year)
-    provenance = {
-        "summary": f"{prog.title}, cohort {cohort}. Code commit {(git['commit'] or 'unknown')[:12]}; "
-                   f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
-        "inputs": inputs,
-    }
     parameters = {"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
                   "params_dir": str(params_dir), "output_dir": "."}
-    titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=provenance,
-                           title=lambda heading, stem: report_title(cohort_name, heading, stem),
-                           failed_dir=failed_dir, progress=progress)
+    known: dict = {}
+
+    def prepared() -> None:
+        """Prepare the data, then read what the manifest and the pages' footers need."""
+        if prepare is not None:
+            prepare()
+        import evaluation.publish.disclosure_audit  # noqa: F401  (loaded while the kernels start; used at the end)
+
+        known["prog"], known["coh"] = load_programme(params_dir, programme), load_cohort(params_dir, programme, cohort)
+        processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
+        known["inputs"] = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")}
+                           for i in processed["inputs"]]
+        known["git"] = git = git_state()
+        known["name"] = cohort_title(known["prog"].title, cohort, known["coh"].year)
+        known["provenance"] = {
+            "summary": f"{known['prog'].title}, cohort {cohort}. Code commit {(git['commit'] or 'unknown')[:12]}; "
+                       f"report built {started.date().isoformat()}. Input files and their SHA-256 hashes:",
+            "inputs": known["inputs"],
+        }
+
+    titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
+                           title=lambda heading, stem: report_title(known["name"], heading, stem),
+                           failed_dir=failed_dir, progress=progress, prepare=prepared)
+    prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
     by_notebook = merge_findings(folder)
     progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
     write_index(folder, title=cohort_name, titles={n.stem: titles[n.stem] for n in notebooks}, findings=by_notebook,
                 cohort=coh, built=started.date())
 
     progress("disclosure: auditing every published table against differencing")
+    # not imported with this module: it brings scipy, which the parent loads while the kernels start
+    from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
+
     audit = audit_folder(folder, threshold=coh.disclosure_threshold)
     if not audit.ok:
         raise DisclosureAuditError(
@@ -231,10 +316,23 @@ def evaluate(
     clock = time.perf_counter()
 
     refuse_reports_in_raw(data_dir, reports_dir)
-    prepare_data(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
+    check_parameters(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
     failed_dir = reports_dir / programme / "failed" / f"cohort-{cohort}"
-    return publish_folder(
-        report_dir(reports_dir, programme, cohort), failed_dir,
-        lambda tmp: build_report(programme, cohort, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
-                                 notebooks_dir=notebooks_dir, failed_dir=failed_dir, progress=progress),
-        clock=clock, progress=progress)
+    destination = report_dir(reports_dir, programme, cohort)
+    made = [folder for folder in (destination.parent, reports_dir) if _missing(folder)]
+    try:
+        # the kernels start while the data are brought up to date (prepare_processed, in a thread)
+        return publish_folder(
+            destination, failed_dir,
+            lambda tmp: build_report(
+                programme, cohort, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
+                notebooks_dir=notebooks_dir, failed_dir=failed_dir, progress=progress,
+                prepare=lambda: prepare_processed(programme, cohort, data_dir=data_dir, params_dir=params_dir,
+                                                  progress=progress)),
+            clock=clock, progress=progress)
+    except BaseException:
+        for folder in made:  # the report folder's parents, made for a report that was not written
+            with contextlib.suppress(OSError, EvaluationError):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    remove_tree(folder)
+        raise

@@ -34,9 +34,12 @@ def break_codes(html: str) -> str:
     return _PLAIN_CELL.sub(lambda m: m[1] + m[2].replace("_", "_<wbr>") + m[3], html)
 
 
-def render_html(notebook: Path, html: Path, *, title: str | None = None) -> None:
-    """Render an executed notebook to HTML without code, readable offline; ``title`` is the
-    page's ``<title>`` (escaped by the template; default: the notebook's first heading)."""
+def render_html(notebook, html: Path, *, title: str | None = None) -> None:
+    """Render an executed notebook (a path, or the notebook itself as nbformat's node, left
+    unchanged) to HTML without code, readable offline; ``title`` is the page's ``<title>``
+    (escaped by the template; default: the notebook's first heading)."""
+    import copy
+
     import nbformat
     from nbconvert import HTMLExporter
 
@@ -45,7 +48,11 @@ def render_html(notebook: Path, html: Path, *, title: str | None = None) -> None
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_filter("break_codes", break_codes)
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["title"] = title or first_heading(nb.cells) or Path(notebook).stem.replace("_", " ")
+    if isinstance(notebook, (str, Path)):
+        nb, stem = nbformat.read(notebook, as_version=4), Path(notebook).stem
+    else:
+        nb, stem = copy.copy(notebook), Path(html).stem
+        nb.metadata = copy.deepcopy(notebook.metadata)
+    nb.metadata["title"] = title or first_heading(nb.cells) or stem.replace("_", " ")
     body, _ = exporter.from_notebook_node(nb)
     write_text(body, html)

@@ -40,6 +40,7 @@ from evaluation.core.errors import ParameterError
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData, scale_info
+from evaluation.reports.pairs import complete_pairs
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 
@@ -165,7 +166,7 @@ def eligible_workforce(data: CohortData, dimensions: Sequence[str]) -> pd.DataFr
 
 def group_labels(values: pd.Series) -> pd.Series:
     """A dimension's values as category labels: missing or empty values are ``not_recorded``."""
-    return values.astype("object").where(values.notna(), NOT_RECORDED).astype(str).replace("", NOT_RECORDED)
+    return eq.category_labels(values)
 
 
 def breakdown_populations(data: CohortData) -> list[Population]:
@@ -190,13 +191,25 @@ def pair_populations(data: CohortData) -> dict[Population, tuple[str, ...]]:
     return out
 
 
-def _paired(data: CohortData, population: Population) -> set:
-    earlier, later = COMPARISONS[population.comparison]
-    s = data.scale_scores
-    s = s[(s["scale"] == population.scale) & (s["rater"] == population.rater) & s["wave"].isin([earlier, later])]
-    s = s.dropna(subset=["score"])
-    waves = s.groupby("participant_id")["wave"].nunique()
-    return set(waves.index[waves == 2])
+def paired_masks(data: CohortData, populations: Sequence[Population], ids: pd.Series) -> dict[Population, np.ndarray]:
+    """For each population, which of ``ids`` have a score at both waves of its comparison.
+
+    One pass over the scores per comparison (:func:`~evaluation.reports.pairs.complete_pairs`),
+    not one filter of every score per population.
+    """
+    out: dict[Population, np.ndarray] = {}
+    for comparison in dict.fromkeys(p.comparison for p in populations):
+        wanted = [p for p in populations if p.comparison == comparison]
+        pairs = complete_pairs(data.scale_scores, *COMPARISONS[comparison], scales=[p.scale for p in wanted],
+                               raters=[p.rater for p in wanted], missing_rater=None)
+        where = pd.Index(pairs.ids).get_indexer(ids.astype(str).to_numpy())
+        for population in wanted:
+            found = pairs.group(population.scale, population.rater)
+            paired = np.zeros(len(pairs.ids) + 1, dtype=bool)  # the last: ids without scores
+            if found is not None:
+                paired[found[0]] = True
+            out[population] = paired[where]
+    return out
 
 
 def disclosure_plan(data: CohortData) -> DisclosurePlan:
@@ -232,14 +245,17 @@ def disclosure_plan(data: CohortData) -> DisclosurePlan:
     workforce = eligible_workforce(data, equity_dims)
     listed = eq.category_counts(people, workforce, equity_dims)
     completed = people["status"].eq("completed").to_numpy() if "status" in people else None
-    paired = {p: people["participant_id"].isin(_paired(data, p)).to_numpy() for p in populations}
+    paired = paired_masks(data, list(populations), people["participant_id"])
 
     frames, withheld = [], []
     for dim in dims:
-        cats = group_labels(people[dim]) if dim in people else pd.Series(NOT_RECORDED, index=people.index)
-        order = listed.loc[listed["dimension"] == dim, "category"].astype(str).tolist() or sorted(cats.unique())
-        order += sorted(set(cats.unique()) - set(order))
-        frame, lost = _protect_dimension(dim, order, cats.to_numpy(), completed if dim in equity_dims else None,
+        codes, labels = eq.category_codes(people[dim]) if dim in people else \
+            (np.zeros(len(people), dtype="int64"), np.array([NOT_RECORDED], dtype=object))
+        present = labels[np.bincount(codes, minlength=len(labels)) > 0].tolist()
+        order = listed.loc[listed["dimension"] == dim, "category"].astype(str).tolist() or sorted(present)
+        order += sorted(set(present) - set(order))
+        position = pd.Index(order).get_indexer(labels)[codes]  # each participant's place in `order`
+        frame, lost = _protect_dimension(dim, order, position, completed if dim in equity_dims else None,
                                          {p: m for p, m in paired.items() if dim in populations[p]},
                                          dim in equity_dims, threshold)
         frames.append(frame)
@@ -252,7 +268,7 @@ def disclosure_plan(data: CohortData) -> DisclosurePlan:
     return DisclosurePlan(cells, threshold, tuple(withheld))
 
 
-def _protect_dimension(dim: str, order: list[str], cats: np.ndarray, completed: np.ndarray | None,
+def _protect_dimension(dim: str, order: list[str], position: np.ndarray, completed: np.ndarray | None,
                        paired: dict, published_enrolled: bool, threshold: int) -> tuple[pd.DataFrame, list[str]]:
     keys: list[tuple[str, str]] = []
     values: list[float] = []
@@ -264,9 +280,9 @@ def _protect_dimension(dim: str, order: list[str], cats: np.ndarray, completed: 
         values.append(float(value))
         return len(keys) - 1
 
-    member = {c: cats == c for c in order}
-    enrolled = {c: add("enrolled", c, member[c].sum()) for c in order}
-    everyone = add("enrolled", "*", len(cats))
+    size = np.bincount(position, minlength=len(order))
+    enrolled = {c: add("enrolled", c, size[i]) for i, c in enumerate(order)}
+    everyone = add("enrolled", "*", len(position))
     exempt.append(everyone)
     lines.append((everyone, list(enrolled.values())))
     if published_enrolled:
@@ -285,9 +301,10 @@ def _protect_dimension(dim: str, order: list[str], cats: np.ndarray, completed: 
         splits.append((population.key, population.key.replace("pairs:", "nopair:", 1), mask))
     for yes, no, mask in splits:
         parts_yes, parts_no = [], []
-        for c in order:
-            a = add(yes, c, (member[c] & mask).sum())
-            b = add(no, c, (member[c] & ~mask).sum())
+        inside = np.bincount(position[np.asarray(mask, dtype=bool)], minlength=len(order))
+        for i, c in enumerate(order):
+            a = add(yes, c, inside[i])
+            b = add(no, c, size[i] - inside[i])
             derived.append(b)
             lines.append((enrolled[c], [a, b]))
             parts_yes.append(a)

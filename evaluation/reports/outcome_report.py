@@ -56,7 +56,8 @@ __all__ = [
 DESIGN_LABEL = DESIGN_LABEL_SINGLE_GROUP
 
 
-def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float) -> pd.DataFrame:
+def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float,
+                prepared: oc.PreparedScores | None = None) -> pd.DataFrame:
     """Change by group on each level-2 scale (self-ratings, the first comparison), after :func:`disclosure_plan`."""
     populations = breakdown_populations(data)
     if not populations:
@@ -64,13 +65,15 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
     comparison = populations[0].comparison
     earlier, later = COMPARISONS[comparison]
     scales = [p.scale for p in populations]
-    scores = data.scale_scores[(data.scale_scores["rater"] == "self") & data.scale_scores["scale"].isin(scales)]
-    wide = scores.pivot_table(index=["participant_id", "scale"], columns="wave", values="score").reset_index()
-    if earlier not in wide or later not in wide:
+    pairs = oc.paired_scores(data.scale_scores if prepared is None else prepared, earlier=earlier, later=later)
+    pairs = pairs[(pairs["rater"] == "self") & pairs["scale"].isin(scales)]
+    if pairs.empty:
         return pd.DataFrame()
+    # sorted by scale, then participant: each group's pairs in participant order
+    wide = pd.DataFrame({"participant_id": pairs["participant_id"], "scale": pairs["scale"],
+                         earlier: pairs["earlier"], later: pairs["later"]})
     people, _ = people_with_dimensions(data, BREAKDOWN_DIMENSIONS)
-    wide = wide.dropna(subset=[earlier, later]).merge(people[["participant_id", *BREAKDOWN_DIMENSIONS]],
-                                                     on="participant_id")
+    wide = wide.merge(people[["participant_id", *BREAKDOWN_DIMENSIONS]], on="participant_id")
     rows = []
     for dimension in BREAKDOWN_DIMENSIONS:
         wide["_category"] = group_labels(wide[dimension])
@@ -133,15 +136,16 @@ def reliability_table(data: CohortData) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def outcomes(data: CohortData, scores: pd.DataFrame | None = None, **overrides) -> tuple[pd.DataFrame, list[dict]]:
+def outcomes(data: CohortData, scores: pd.DataFrame | oc.PreparedScores | None = None, **overrides) -> tuple[pd.DataFrame, list[dict]]:
     """The published ``outcomes`` table, with the cohort's parameters unless ``overrides`` say otherwise.
 
     Parameters
     ----------
     data : CohortData
-    scores : DataFrame, optional
-        Scale scores to use instead of the cohort's (a subgroup's); the reliability for reliable
-        change and the scales' properties stay the cohort's.
+    scores : DataFrame or PreparedScores, optional
+        Scale scores to use instead of the cohort's (a subgroup's), or the cohort's already
+        passed through :func:`evaluation.stats.outcomes.prepare_scores`; the reliability for
+        reliable change and the scales' properties stay the cohort's.
     **overrides
         ``comparisons``, ``confidence_level``, ``multiplicity``, ``reliability``, ``resamples``,
         ``seed`` for :func:`evaluation.stats.outcomes.outcomes_table` (the bootstrap of g_av's
@@ -184,7 +188,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     scores = data.scale_scores
     level = coh.confidence_level
     tables: dict[str, pd.DataFrame] = {}
-    tables["outcomes"], found = outcomes(data)
+    prepared = oc.prepare_scores(scores)  # checked and coded once for the stages below
+    tables["outcomes"], found = outcomes(data, prepared)
     notes += found
     tables["reliability"] = reliability_table(data)
 
@@ -193,9 +198,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     flow = collect_warnings(notes, "attrition", lambda: oc.attrition(
         scores, data.participants, earlier=earlier, later=later, scale=primary))
     level2 = [s for s in info.index if info.loc[s, "kirkpatrick_level"] == 2]
-    baseline = collect_warnings(notes, "attrition", lambda: pd.concat(
-        [oc.baseline_comparison(scores, scale=s, earlier=earlier, later=later, confidence_level=level)
-         for s in level2], ignore_index=True))
+    baseline = collect_warnings(notes, "attrition", lambda: oc.baseline_comparison(
+        prepared, scale=level2, earlier=earlier, later=later, confidence_level=level))
     baseline = _small_groups_withheld(baseline, coh.disclosure_threshold)
     tables["attrition"] = pd.concat(
         [flow.assign(section="flow"), baseline.assign(section="baseline_comparison")], ignore_index=True
@@ -206,17 +210,18 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         modelled = [w for w in coh.waves if w != "then"]
         if len(modelled) >= 3:
             tables["mixed_model"] = collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
-                scores, waves=modelled, confidence_level=level))
+                prepared, waves=modelled, confidence_level=level))
     if "then" in coh.waves:
         tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
-            scores, confidence_level=level))
-    once = [s for s in info.index if len({w for w in scores.loc[scores["scale"] == s, "wave"]}) == 1]
+            prepared, confidence_level=level))
+    waves_of = scores.groupby("scale", observed=True)["wave"].nunique(dropna=False)
+    once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if once:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]
                               .agg(n="count", mean="mean", sd="std").reset_index())
     plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
-    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level))
+    tables["breakdowns"] = collect_warnings(notes, "breakdowns", lambda: _breakdowns(data, plan, level, prepared))
     if data.has_comparison_group:
         tables["comparison_group"] = collect_warnings(notes, "comparison_group", lambda: comparison_group_table(data))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()

@@ -1,10 +1,17 @@
-"""Shared pieces of the cost figures: measure names in words, pounds, exact money ticks."""
+"""Shared pieces of the cost figures: measure names in words, pounds, exact money ticks, the
+points of a cost curve worth drawing."""
 
 from __future__ import annotations
 
 import math
 
-__all__ = ["MEASURE_WORDS", "money", "pounds_axis", "pounds_tick", "words"]
+import numpy as np
+import pandas as pd
+
+__all__ = ["MAX_CURVE_POINTS", "MEASURE_WORDS", "curve_points", "money", "pounds_axis", "pounds_tick", "words"]
+
+#: The most points of a cost curve a chart draws in one line (plus two at each new cohort).
+MAX_CURVE_POINTS = 2000
 
 MEASURE_WORDS = {
     "cost_per_enrolled": "Economic cost per place",
@@ -55,3 +62,27 @@ def pounds_axis(axis, *, thousands: bool = False, ticks: int | None = None) -> N
     # steps of 1, 2, 2.5 or 5 × 10^k: in thousands every tick has at most one or two decimals
     axis.set_major_locator(MaxNLocator(ticks or "auto", steps=[1, 2, 2.5, 5, 10], integer=True))
     axis.set_major_formatter(FuncFormatter(lambda x, _: pounds_tick(x, thousands)))
+
+
+def curve_points(curve: pd.DataFrame, *, max_points: int = MAX_CURVE_POINTS) -> pd.DataFrame:
+    """The rows of a cost curve (one per number of participants) that a chart draws.
+
+    Every row up to ``max_points`` rows. Beyond, ``max_points`` evenly spaced rows, the first and
+    last among them, and on either side of each new cohort's step (the last row of a cohort and
+    the first of the next), so that a national programme's curve of millions of rows is drawn in
+    the same shape from a few thousand points.
+
+    Examples
+    --------
+    >>> curve = pd.DataFrame({"participants": range(1, 10_001), "cohorts": [1] * 5000 + [2] * 5000})
+    >>> points = curve_points(curve, max_points=11)
+    >>> points["participants"].tolist()
+    [1, 1001, 2001, 3001, 4001, 5000, 5001, 6000, 7000, 8000, 9000, 10000]
+    >>> len(curve_points(curve.head(5), max_points=11))
+    5
+    """
+    if len(curve) <= max_points:
+        return curve
+    even = np.linspace(0, len(curve) - 1, max_points).round().astype(int)
+    steps = np.flatnonzero(curve["cohorts"].diff().to_numpy() > 0)
+    return curve.iloc[np.union1d(even, np.concatenate([steps - 1, steps]))]

@@ -19,7 +19,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.viz.cost_axes import MEASURE_WORDS
+from evaluation.viz.cost_axes import MEASURE_WORDS, curve_points
 from evaluation.viz.cost_axes import money as _money
 from evaluation.viz.cost_axes import pounds_axis as _pounds_axis
 from evaluation.viz.cost_axes import words as _words
@@ -101,6 +101,9 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
     curve : DataFrame
         ``tables/cost_curve.csv``: ``participants``, ``cohorts``, ``average_cost``,
         ``marginal_cost``, ``price_base_year``, one row per number of participants.
+        A curve of more than :data:`~evaluation.viz.cost_axes.MAX_CURVE_POINTS` rows (a national
+        programme's) is drawn through that many of them and both sides of every new cohort's step
+        (:func:`~evaluation.viz.cost_axes.curve_points`).
     enrolled : int
         The cohort's number of participants (marked on the curve).
     title : str, optional
@@ -132,7 +135,8 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
         fig, ax_ = new_figure(9.0, 4.2, ax=ax)
         start = max(1, int(min(10, len(curve))))
         shown = curve[curve["participants"] >= start]
-        ax_.plot(shown["participants"], shown["average_cost"], color="#2166ac", label="Average cost per participant")
+        drawn = curve_points(shown)  # a few thousand points, however many rows
+        ax_.plot(drawn["participants"], drawn["average_cost"], color="#2166ac", label="Average cost per participant")
         v = float(curve["marginal_cost"].iloc[min(1, len(curve) - 1)])
         ax_.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
         here = curve[curve["participants"] == enrolled]

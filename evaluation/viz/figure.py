@@ -5,7 +5,9 @@ Figures are built without pyplot (``matplotlib.figure.Figure``), so drawing one 
 the notebook's or the user's pyplot state. The house style (seaborn's "whitegrid" style,
 "notebook" context and "deep" colour cycle) is applied only inside :func:`house_style`, while a
 figure is built and while its PNG is rendered: the user's ``matplotlib.rcParams`` and colour
-codes are never changed.
+codes are never changed. The style's settings are written out here (:data:`HOUSE_RC`), so that a
+report kernel does not import seaborn (and pyplot with it) to draw; ``tests/test_viz.py`` keeps
+them equal to what ``seaborn.set_theme`` sets.
 
 Conventions of the public figure functions (``outcome_plots``, ``cost_plots``,
 ``equity_plots``):
@@ -33,29 +35,53 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 __all__ = [
     "COLOR_CODES",
+    "DEEP",
     "DPI",
+    "HOUSE_RC",
     "Plot",
     "ci_percent",
     "house_rc",
     "house_style",
     "new_figure",
     "panel_axes",
+    "scale_label",
     "style_for",
+    "waves_label",
 ]
 
 DPI = 110
 #: The house style: seaborn's axes style, plotting context and colour palette.
 STYLE, CONTEXT, PALETTE = "whitegrid", "notebook", "deep"
+#: The "deep" palette (seaborn's ``color_palette("deep")``): the house colour cycle.
+DEEP = ("#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
+        "#64b5cd")
 #: What ``seaborn.set_theme(color_codes=True)`` mapped the one-letter colour codes to (the "deep"
 #: palette, and a dark grey for "k"). No figure uses a one-letter code; a figure that needs one
 #: takes its colour from here rather than from matplotlib's global colour table.
-COLOR_CODES = dict(zip("bgrmyck", [*sns.color_palette(PALETTE + "6"), (0.1, 0.1, 0.1)], strict=True))
+COLOR_CODES = dict(zip("bgrmyck", [*(to_rgb(DEEP[i]) for i in (0, 2, 3, 4, 8, 9)), (0.1, 0.1, 0.1)], strict=True))
+_SMALL = {"major.size": 6, "major.width": 1.25, "minor.size": 4, "minor.width": 1, "color": ".15",
+          "direction": "out", "labelsize": 11}
+#: The rc settings of ``seaborn.set_theme(style="whitegrid", context="notebook")`` (seaborn 0.13),
+#: but the colour cycle (:func:`house_rc` adds it) and the default colour map (seaborn's "rocket",
+#: registered only by importing seaborn; no figure uses a colour map).
+HOUSE_RC: dict[str, Any] = {
+    "axes.axisbelow": True, "axes.edgecolor": ".8", "axes.facecolor": "white", "axes.grid": True,
+    "axes.labelcolor": ".15", "axes.labelsize": 12, "axes.linewidth": 1.25, "axes.spines.bottom": True,
+    "axes.spines.left": True, "axes.spines.right": True, "axes.spines.top": True, "axes.titlesize": 12,
+    "figure.facecolor": "white", "font.family": "sans-serif",
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans", "sans-serif"],
+    "font.size": 12, "grid.color": ".8", "grid.linestyle": "-", "grid.linewidth": 1,
+    "legend.fontsize": 11, "legend.title_fontsize": 12, "lines.linewidth": 1.5, "lines.markersize": 6,
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "patch.linewidth": 1,
+    "text.color": ".15", "xtick.bottom": False, "xtick.top": False, "ytick.left": False, "ytick.right": False,
+    **{f"{axis}.{key}": value for axis in ("xtick", "ytick") for key, value in _SMALL.items()},
+}
 
 
 def house_rc() -> dict[str, Any]:
@@ -70,11 +96,7 @@ def house_rc() -> dict[str, Any]:
     """
     from cycler import cycler
 
-    rc: dict[str, Any] = {}
-    rc.update(sns.plotting_context(CONTEXT))
-    rc.update(sns.axes_style(STYLE, rc={"font.family": "sans-serif"}))
-    rc["axes.prop_cycle"] = cycler("color", sns.color_palette(PALETTE))
-    return rc
+    return {**HOUSE_RC, "axes.prop_cycle": cycler("color", [to_rgb(c) for c in DEEP])}
 
 
 @contextmanager
@@ -96,8 +118,7 @@ def house_style() -> Iterator[None]:
     """
     import matplotlib as mpl
 
-    rc = house_rc()  # seaborn is imported (with pyplot, and its backend set up) before the block
-    with mpl.rc_context(rc):
+    with mpl.rc_context(house_rc()):
         yield
 
 
@@ -115,6 +136,33 @@ def ci_percent(confidence_level: float) -> str:
     ('95%', '90%', '97.5%')
     """
     return f"{confidence_level * 100:.10g}%"
+
+
+def scale_label(name: str) -> str:
+    """A code in words for a label: ``leading_change`` → ``Leading change``.
+
+    Examples
+    --------
+    >>> scale_label("leading_change")
+    'Leading change'
+    """
+    return name.replace("_", " ").capitalize()
+
+
+def waves_label(comparison: str) -> str:
+    """A comparison's two waves in words: ``pre_follow_up`` → ``pre → follow-up``.
+
+    Examples
+    --------
+    >>> waves_label("pre_follow_up")
+    'pre → follow-up'
+    """
+    names = {"pre": "pre", "then": "then", "post": "post", "follow_up": "follow-up"}
+    for earlier in ("pre", "then", "post"):
+        if comparison.startswith(earlier + "_"):
+            later = comparison[len(earlier) + 1:]
+            return f"{names[earlier]} → {names.get(later, later)}"
+    return comparison
 
 
 def _root_figure(ax: Axes) -> Figure:

@@ -10,15 +10,15 @@ the data it shows, and its title. Titles and axis labels are always set. Every f
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.viz.figure import DPI, Plot, ci_percent, new_figure, panel_axes, style_for
+from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
+from evaluation.viz.figure import scale_label as _label
+from evaluation.viz.figure import waves_label as _waves
+from evaluation.viz.individual_change import paired_change_plot
 
 __all__ = [
     "attrition_flow",
@@ -29,20 +29,6 @@ __all__ = [
 ]
 
 PALETTE = {"improved": "#1b7837", "unchanged": "#bdbdbd", "deteriorated": "#c51b7d"}
-
-
-def _label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
-
-
-def _waves(comparison: str) -> str:
-    """``pre_follow_up`` → ``pre → follow-up``."""
-    names = {"pre": "pre", "then": "then", "post": "post", "follow_up": "follow-up"}
-    for earlier in ("pre", "then", "post"):
-        if comparison.startswith(earlier + "_"):
-            later = comparison[len(earlier) + 1:]
-            return f"{names[earlier]} → {names.get(later, later)}"
-    return comparison
 
 
 def forest_plot(
@@ -129,93 +115,6 @@ def forest_plot(
     ]
     alt = (f"Forest plot of effect sizes (g_av) by scale, {_waves(comparison)}, {rater.replace('_', ' ')} ratings. "
            + "; ".join(parts) + ".")
-    return Plot(fig, alt, title, styled=ax is None)
-
-
-def paired_change_plot(
-    scores: pd.DataFrame,
-    *,
-    scales: list[str],
-    earlier: str = "pre",
-    later: str = "post",
-    rater: str = "self",
-    titles: dict[str, str] | None = None,
-    title: str | None = None,
-    ax: Axes | Sequence[Axes] | None = None,
-) -> Plot:
-    """Each participant's score at two waves, joined by a line, with the mean in bold.
-
-    One panel per scale (three to a row, sharing the score axis).
-
-    Parameters
-    ----------
-    scores : DataFrame
-        Scale scores in long format: ``participant_id``, ``scale``, ``wave``, ``rater``,
-        ``score``.
-    scales : list of str
-        The scales to draw, one panel each.
-    earlier, later : str
-        The two waves, e.g. ``pre`` and ``post``.
-    rater : str
-        The rater whose scores are drawn.
-    titles : dict, optional
-        Scale titles by scale name (default: the name in words), for the panel titles.
-    title : str, optional
-        The figure's title (default: "Individual change, <earlier> → <later> (<rater> ratings)").
-    ax : matplotlib Axes or sequence of Axes, optional
-        Draw into these Axes, one per scale in the order of ``scales`` (a single Axes when
-        there is one scale), instead of a new figure. The figure's own title is then not drawn
-        (the figure is the caller's); it is still the Plot's ``title``. A different number of
-        Axes raises ``ValueError``.
-
-    Returns
-    -------
-    Plot
-        The figure, its alternative text and its title.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> scores = pd.DataFrame({"participant_id": ["p1", "p1", "p2", "p2"], "scale": "vision",
-    ...                        "wave": ["pre", "post"] * 2, "rater": "self",
-    ...                        "score": [3.0, 3.5, 2.5, 3.5]})
-    >>> plot = paired_change_plot(scores, scales=["vision"], title="Vision, before and after")
-    >>> plot.title, plot.alt
-    ('Vision, before and after', 'Paired change plot: one line per participant from pre to post, mean in bold. Vision: mean 2.75 to 3.50 (n = 2).')
-    """
-    titles = titles or {}
-    data = scores[(scores["rater"] == rater) & scores["wave"].isin([earlier, later]) & scores["scale"].isin(scales)]
-    wide = data.pivot_table(index=["scale", "participant_id"], columns="wave", values="score").dropna()
-    cols = min(3, len(scales))
-    rows_n = int(np.ceil(len(scales) / cols))
-    if ax is not None:
-        fig, panels = panel_axes(ax, len(scales), "scale")
-    with style_for(ax):
-        if ax is None:
-            fig = Figure(figsize=(3.3 * cols, 3.0 * rows_n + 0.6), dpi=DPI, layout="constrained")
-            axes = fig.subplots(rows_n, cols, squeeze=False, sharey=True)
-            panels = list(axes.flat)
-        alt_parts = []
-        for panel, scale in zip(panels, scales, strict=False):
-            pairs = wide.loc[scale] if scale in wide.index.get_level_values(0) else pd.DataFrame(columns=[earlier, later])
-            for _, row in pairs.iterrows():
-                panel.plot([0, 1], [row[earlier], row[later]], color="#9ecae1", linewidth=0.6, alpha=0.6)
-            if len(pairs):
-                m0, m1 = pairs[earlier].mean(), pairs[later].mean()
-                panel.plot([0, 1], [m0, m1], color="#08306b", linewidth=2.5, marker="o")
-                alt_parts.append(f"{titles.get(scale, _label(scale))}: mean {m0:.2f} to {m1:.2f} (n = {len(pairs)})")
-            panel.set_xticks([0, 1], [earlier.replace("_", " "), later.replace("_", " ")])
-            panel.set_xlim(-0.2, 1.2)
-            panel.set_title(titles.get(scale, _label(scale)), fontsize=10)
-            panel.set_xlabel("Wave")
-            panel.set_ylabel("Scale score")
-        for panel in panels[len(scales):]:
-            panel.set_visible(False)
-        if title is None:
-            title = f"Individual change, {_waves(earlier + '_' + later)} ({rater.replace('_', ' ')} ratings)"
-        if ax is None:
-            fig.suptitle(title)
-    alt = f"Paired change plot: one line per participant from {earlier} to {later}, mean in bold. " + "; ".join(alt_parts) + "."
     return Plot(fig, alt, title, styled=ax is None)
 
 

@@ -3,32 +3,20 @@
 from __future__ import annotations
 
 import math
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from evaluation.core.errors import DataValidationError, DegenerateDataWarning, ParameterError
-from evaluation.core.paths import DATA_DIR, PARAMS_DIR
-from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS
-from evaluation.data.cohort import (
-    CohortData,
-    NoCohortDataError,
-    load_cohort_data,
-    processed_state,
-    rci_reliability,
-    scale_info,
-)
-from evaluation.data.params import MonetisedBenefits, list_cohorts, list_programmes
-from evaluation.reports.comparison_limits import comparison_limits, limits_text, programme_profile
+from evaluation.data.cohort import CohortData, rci_reliability, scale_info
+from evaluation.data.params import MonetisedBenefits
 from evaluation.reports.cost_report.benchmarks import benchmark_comparison
+from evaluation.reports.cost_report.cohort import CohortCosts, cohort_costs, reliable_improvement
+from evaluation.reports.cost_report.comparison import programme_comparison
+from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import costs as ct
-from evaluation.stats import outcomes as oc
 
 __all__ = [
     "CONTRACT_CATEGORY_COLUMNS",
@@ -99,255 +87,15 @@ def _pct(level: float) -> int:
     return int(round(level * 100))
 
 
-# ------------------------------------------------------------------------------ inputs
-
-
-def reliable_improvement(data: CohortData) -> tuple[pd.DataFrame, dict]:
-    """Each enrolled participant's reliable change on the primary scale (self-ratings).
-
-    Returns
-    -------
-    (DataFrame, dict)
-        One row per participant of the cohort, sorted by ``participant_id``:
-        ``participant_id, earlier, later, change, rci, category, improved``, where
-        ``improved`` is True only for a reliable improvement (no scores → False); and a dict
-        ``scale, title, comparison, earlier, later, reliability, higher_is_better``.
-
-    Notes
-    -----
-    The first comparison of the cohort (normally ``pre_post``); the reliability is the
-    cohort's ``rci_reliability`` (a number, or the listwise Cronbach's alpha of the pre wave
-    of the self-rated primary scale). SD_pre is over the complete pairs, as in the outcomes
-    table, so the counts agree with its ``rci_improved``.
-    """
-    people = data.participants[["participant_id"]].astype({"participant_id": str}) \
-        .sort_values("participant_id").reset_index(drop=True)
-    comparison = data.cohort.comparisons[0]
-    earlier, later = COMPARISONS[comparison]
-    scale = data.primary_scale
-    info = {"scale": scale, "title": data.titles.get(scale, scale) if scale else None, "comparison": comparison,
-            "earlier": earlier, "later": later, "reliability": math.nan, "higher_is_better": True}
-    empty = people.assign(earlier=np.nan, later=np.nan, change=np.nan, rci=np.nan, category=None, improved=False)
-    if scale is None:
-        warnings.warn("no primary scale of Kirkpatrick level 2 is defined: nobody counts as a reliable improver",
-                      DegenerateDataWarning, stacklevel=2)
-        return empty, info
-    info["higher_is_better"] = bool(scale_info(data).loc[scale, "higher_is_better"])
-    setting = rci_reliability(data)
-    if isinstance(setting, pd.DataFrame):
-        row = setting[(setting["scale"] == scale) & (setting["rater"] == "self")]
-        info["reliability"] = float(row["reliability"].iloc[0]) if len(row) else math.nan
-    else:
-        info["reliability"] = float(setting)
-    scores = data.scale_scores
-    scores = scores[(scores["scale"] == scale) & (scores["rater"] == "self") & scores["wave"].isin([earlier, later])]
-    wide = scores.pivot_table(index="participant_id", columns="wave", values="score", aggfunc="first")
-    wide.index = wide.index.astype(str)
-    wide = wide.reindex(people["participant_id"])
-    x = wide[earlier] if earlier in wide else pd.Series(np.nan, index=wide.index)
-    y = wide[later] if later in wide else pd.Series(np.nan, index=wide.index)
-    by_person = oc.reliable_change_by_person(x.astype(float), y.astype(float), reliability=info["reliability"],
-                                             higher_is_better=info["higher_is_better"])
-    out = people.assign(
-        earlier=by_person["earlier"].to_numpy(), later=by_person["later"].to_numpy(),
-        change=by_person["change"].to_numpy(), rci=by_person["rci"].to_numpy(),
-        category=by_person["category"].to_numpy(),
-    )
-    out["improved"] = (out["category"] == "improved").to_numpy(dtype=bool)
-    return out, info
-
-
-@dataclass(frozen=True, repr=False)
-class CohortCosts(ResultDisplay):
-    """One cohort's costs: ledger, reliable improvers, bootstrap and summary table."""
-
-    programme: str
-    programme_title: str
-    cohort: int
-    year: int | None
-    ledger: ct.Ledger
-    improvement: pd.DataFrame
-    improvement_info: dict
-    bootstrap: ct.BootstrapResult
-    summary: pd.DataFrame
-
-    @property
-    def improved(self) -> pd.Series:
-        return pd.Series(self.improvement["improved"].to_numpy(dtype=bool),
-                         index=self.improvement["participant_id"].to_numpy())
-
-    def value(self, measure: str) -> float:
-        row = self.summary.loc[self.summary["measure"] == measure]
-        return float(row["value"].iloc[0])
-
-
-def cohort_costs(
-    data: CohortData,
-    *,
-    base_year: int | None = None,
-    confidence_level: float | None = None,
-    notes: list[dict] | None = None,
-) -> CohortCosts:
-    """One cohort's ledger, reliable improvers, bootstrap and cost summary.
-
-    ``base_year`` and ``confidence_level`` default to the cohort's parameters
-    (``price_base_year``, ``confidence_level``); the bootstrap uses the cohort's ``bootstrap``
-    resamples and seed. Warnings become ``notes`` entries when a list is given.
-    """
-    notes = [] if notes is None else notes
-    coh = data.cohort
-    base = int(coh.price_base_year if base_year is None else base_year)
-    level = float(coh.confidence_level if confidence_level is None else confidence_level)
-    source = f"costs: {data.programme.name} cohort {coh.cohort}"
-    enrolled = data.all_participants.groupby("cohort").size()
-    enrolled.index = enrolled.index.astype(int)
-    ledger = collect_warnings(notes, source, lambda: ct.cost_ledger(
-        data.costs, data.participants, cohort=coh.cohort, enrolled=enrolled, deflators=data.deflators,
-        base_year=base, staff=ct.StaffTime.from_programme(data.programme)))
-    improvement, info = collect_warnings(notes, source, lambda: reliable_improvement(data))
-    improved = pd.Series(improvement["improved"].to_numpy(dtype=bool), index=improvement["participant_id"].to_numpy())
-    boot = collect_warnings(notes, source, lambda: ct.bootstrap_costs(
-        ledger, improved, resamples=coh.bootstrap.resamples, seed=coh.bootstrap.seed, confidence_level=level))
-    summary = collect_warnings(notes, source, lambda: ct.cost_summary(ledger, improved, bootstrap=boot))
-    where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
-    summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
-        f"Participants' time for the whole cohort (economic cost − cash cost); source: {where}"
-    return CohortCosts(programme=data.programme.name, programme_title=data.programme.title, cohort=coh.cohort,
-                       year=coh.year, ledger=ledger, improvement=improvement, improvement_info=info, bootstrap=boot,
-                       summary=summary)
-
-
-# ------------------------------------------------------------------------------ tables
-
-
-def _comparison_row(cc: CohortCosts, level: str = "cohort") -> dict:
-    row = {"programme": cc.programme, "programme_title": cc.programme_title, "level": level, "cohort": cc.cohort,
-           "year": cc.year, "enrolled": cc.ledger.enrolled, "completed": cc.ledger.completed,
-           "reliable_improvers": int(cc.improvement["improved"].sum())}
-    table = cc.summary.set_index("measure")
-    for measure in ("total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled",
-                    "cost_per_completer", "cost_per_reliable_improver"):
-        row[measure] = float(table.loc[measure, "value"])
-    # counted money has no interval; the cost per reliable improver has one (who improved is measured with error)
-    row["cost_per_reliable_improver_ci_low"] = float(table.loc["cost_per_reliable_improver", "ci_low"])
-    row["cost_per_reliable_improver_ci_high"] = float(table.loc["cost_per_reliable_improver", "ci_high"])
-    row["participant_time_source"] = cc.ledger.participant_time_source
-    row["price_base_year"] = cc.ledger.base_year
-    row["unit"] = cc.ledger.unit
-    return row
-
-
-COMPARISON_COLUMNS = [
-    "programme", "programme_title", "level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
-    "total_cost", "cash_total_cost", "cost_per_enrolled", "cash_cost_per_enrolled", "cost_per_completer",
-    "cost_per_reliable_improver",
-    "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high", "participant_time_source",
-    "price_base_year", "unit", "limits",
-]
-
-
-def programme_comparison(
-    data: CohortData,
-    current: CohortCosts,
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-    notes: list[dict] | None = None,
-) -> pd.DataFrame:
-    """Cost per participant and per reliable improver across cohorts and programmes.
-
-    Every programme under ``params_dir`` (``<programme>/programme.yaml``) whose processed data
-    are under ``data_dir``, and every cohort of it with a parameter file and participants,
-    is costed with this report's price base and confidence level (each cohort's own bootstrap
-    seed and resamples). Programmes or cohorts that cannot be loaded are skipped with a note
-    (e.g. a programme not yet ingested, or whose processed data are older than its inputs).
-
-    Returns
-    -------
-    DataFrame
-        :data:`COMPARISON_COLUMNS`: one row per cohort (``level`` = ``cohort``) and one per
-        programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
-        intervals: total cost of all cohorts / all their participants). Economic and cash
-        figures; only the cost per reliable improver has an interval (counted money has none).
-        ``limits``: the differences between the programmes that limit comparing their economic
-        cost per reliable improver (:func:`evaluation.reports.comparison_limits.limits_text`;
-        blank when one programme is shown).
-    """
-    notes = [] if notes is None else notes
-    data_dir = Path(data_dir) if data_dir else DATA_DIR
-    params_dir = Path(params_dir) if params_dir else PARAMS_DIR
-    base, level = current.ledger.base_year, current.bootstrap.confidence_level
-    rows: list[dict] = []
-    profiles = []
-    for programme in list_programmes(params_dir):
-        state = processed_state(programme, data_dir=data_dir, params_dir=params_dir)
-        if state == "missing":
-            notes.append({"source": "programme comparison", "warning": "skipped",
-                          "message": f"{programme}: no processed data (it has not been ingested); run "
-                                     f"`python -m evaluation ingest --programme {programme}` to include it"})
-            continue
-        if programme != data.programme.name and state == "stale":
-            notes.append({"source": "programme comparison", "warning": "skipped",
-                          "message": f"{programme}: the processed data are older than their inputs; run "
-                                     f"`python -m evaluation ingest --programme {programme}` to include it"})
-            continue
-        costed: list[CohortCosts] = []
-        loaded: list[CohortData] = []
-        for cohort in list_cohorts(params_dir, programme):
-            if programme == data.programme.name and cohort == data.cohort.cohort:
-                costed.append(current)
-                loaded.append(data)
-                continue
-            try:
-                other = load_cohort_data(programme, cohort, data_dir=data_dir, params_dir=params_dir)
-                costed.append(cohort_costs(other, base_year=base, confidence_level=level, notes=notes))
-                loaded.append(other)
-            except (ParameterError, NoCohortDataError, DataValidationError, ValueError) as exc:
-                notes.append({"source": "programme comparison", "warning": "skipped",
-                              "message": f"{programme} cohort {cohort}: {exc}"})
-        rows += [_comparison_row(cc) for cc in costed]
-        if costed:
-            profiles.append(programme_profile(loaded, {cc.cohort: cc.ledger.participant_time_source for cc in costed}))
-            total = sum(cc.ledger.total_cost for cc in costed)
-            cash = sum(cc.ledger.total_cost - cc.ledger.participant_time_cost for cc in costed)
-            n = sum(cc.ledger.enrolled for cc in costed)
-            done = sum(cc.ledger.completed for cc in costed)
-            improved = sum(int(cc.improvement["improved"].sum()) for cc in costed)
-            sources = sorted({cc.ledger.participant_time_source for cc in costed})
-            rows.append({
-                "programme": programme, "programme_title": costed[0].programme_title, "level": "programme",
-                "cohort": None, "year": None, "enrolled": n, "completed": done, "reliable_improvers": improved,
-                "total_cost": total, "cash_total_cost": cash, "cost_per_enrolled": total / n if n else math.nan,
-                "cash_cost_per_enrolled": cash / n if n else math.nan,
-                "cost_per_completer": total / done if done else math.nan,
-                "cost_per_reliable_improver": total / improved if improved else math.nan,
-                "participant_time_source": ", ".join(sources), "price_base_year": base,
-                "unit": ct.money_unit(base),
-            })
-    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
-    out["limits"] = limits_text(comparison_limits(profiles), "cost_per_reliable_improver")
-    for column in ("cohort", "year", "enrolled", "completed", "reliable_improvers", "price_base_year"):
-        out[column] = out[column].astype("Int64")
-    for column in [c for c in COMPARISON_COLUMNS if c.startswith(("cost_", "cash_")) or c == "total_cost"]:
-        out[column] = out[column].astype("float64")
-    return out
-
-
 def _non_monetised(data: CohortData, notes: list[dict]) -> pd.DataFrame:
     """The outcomes left in their own units (Phillips' intangibles): change on every scale."""
     first = data.cohort.comparisons[0]
+    earlier, later = COMPARISONS[first]
     info = scale_info(data)
-    table = collect_warnings(notes, "non-monetised outcomes", lambda: oc.outcomes_table(
-        data.scale_scores, comparisons=[first], confidence_level=data.cohort.confidence_level,
-        multiplicity=data.cohort.multiplicity, reliability=rci_reliability(data),
-        scale_info=info[["kirkpatrick_level", "higher_is_better"]]))
-    if table.empty:
-        return pd.DataFrame(columns=["scale", "title", "kirkpatrick_level", "comparison", "rater", "n_pairs",
-                                     "mean_change", "change_ci_low", "change_ci_high", "rci_improved"])
-    out = table[["scale", "kirkpatrick_level", "comparison", "rater", "n_pairs", "mean_change", "change_ci_low",
-                 "change_ci_high", "rci_improved"]].copy()
-    out.insert(1, "title", out["scale"].map(data.titles))
-    return out.reset_index(drop=True)
+    return collect_warnings(notes, "non-monetised outcomes", lambda: non_monetised_outcomes(
+        data.scale_scores, comparison=first, earlier=earlier, later=later,
+        confidence_level=data.cohort.confidence_level, reliability=rci_reliability(data),
+        scale_info=info[["kirkpatrick_level", "higher_is_better"]], titles=data.titles))
 
 
 def _benefits_parameter(data: CohortData) -> Any:

@@ -21,7 +21,6 @@ from evaluation.reports.disclosure_plan import (
     Population,
     disclosure_plan,
     eligible_workforce,
-    group_labels,
     people_with_dimensions,
 )
 from evaluation.reports.equity_report.pooled import (
@@ -30,6 +29,7 @@ from evaluation.reports.equity_report.pooled import (
     goodness_of_fit,
 )
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.pairs import complete_pairs
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats import outcomes as oc
@@ -311,28 +311,38 @@ def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], pla
     scale = data.primary_scale
     comparison = data.cohort.comparisons[0]
     earlier, later = COMPARISONS[comparison]
-    scores = data.scale_scores
-    scores = scores[(scores["rater"] == "self") & (scores["scale"] == scale)]
-    wide = scores.pivot_table(index="participant_id", columns="wave", values="score")
-    if scale is None or earlier not in wide or later not in wide:
+    pairs = complete_pairs(data.scale_scores, earlier, later, scales=[scale], raters=["self"],
+                           missing_rater=None) \
+        if scale is not None else None
+    found = pairs.group(scale, "self") if pairs is not None else None
+    if found is None:
         notes.append({"source": "outcome_change", "warning": "NotComputed",
                       "message": f"no {earlier}/{later} self-ratings of the primary scale: outcome change by group "
                                  "is not shown"})
         return pd.DataFrame(columns=columns)
     population = Population(scale, comparison, "self").key
-    paired = wide.dropna(subset=[earlier, later]).reset_index()
-    paired = paired.merge(people[["participant_id", *dims]], on="participant_id", how="inner")
+    # the pairs in participant_id order, each with its row of `people` (pairs of non-participants dropped)
+    person, x, y = found
+    row_of = pd.Index(people["participant_id"].astype(str).to_numpy()).get_indexer(pairs.ids)[person]
+    inside = row_of >= 0
+    x, y, row_of = x[inside], y[inside], row_of[inside]
     rows = []
     for dim in dims:
-        cat_of = group_labels(paired[dim])
-        for category in sorted(group_labels(people[dim]).unique()):
-            grp = paired[cat_of == category]
+        codes, labels = eq.category_codes(people[dim])
+        of_pair = codes[row_of]
+        order = np.argsort(of_pair, kind="stable")  # by category, participant_id order within each
+        bounds = np.searchsorted(of_pair[order], np.arange(len(labels) + 1))
+        where = {label: i for i, label in enumerate(labels)}
+        for category in sorted(labels[np.bincount(codes, minlength=len(labels)) > 0].tolist()):
+            i = where[category]
+            chosen = order[bounds[i]:bounds[i + 1]]
             flag = plan.row_flag([population, "enrolled"], dim, category)
             row = {"dimension": dim, "category": category, "scale": scale, "comparison": comparison,
-                   "n_pairs": pd.NA if flag else len(grp), **dict.fromkeys(OUTCOME_STATS, np.nan), "suppressed": flag}
-            if not flag and len(grp) >= plan.threshold:
-                res = collect_warnings(notes, "outcome_change", lambda grp=grp: oc.paired_change(
-                    grp[earlier].to_numpy(), grp[later].to_numpy(), confidence_level=level))
+                   "n_pairs": pd.NA if flag else len(chosen), **dict.fromkeys(OUTCOME_STATS, np.nan),
+                   "suppressed": flag}
+            if not flag and len(chosen) >= plan.threshold:
+                res = collect_warnings(notes, "outcome_change", lambda chosen=chosen: oc.paired_change(
+                    x[chosen], y[chosen], confidence_level=level))
                 row.update({s: getattr(res, s) for s in OUTCOME_STATS})
             rows.append(row)
     out = pd.DataFrame(rows, columns=columns)

@@ -10,19 +10,23 @@ with a :class:`~evaluation.core.errors.DegenerateDataWarning`, never ``inf`` and
 * :mod:`~evaluation.stats.costs.prices` — :func:`deflate` (nominal pounds to real base-year
   prices with the GDP deflator), :func:`money_unit`, :func:`present_value` (Green Book
   discounting, only for streams spanning several years);
-* :mod:`~evaluation.stats.costs.ledger` — :func:`apportion` (programme-level cost lines shared
-  out to cohorts by enrolled participants), :func:`participant_time` (hours × hourly cost by
-  role level, :class:`StaffTime`), :func:`cost_ledger` (one cohort's fully loaded cost lines in
-  real prices, split into the fixed part F and the per-participant part v: a :class:`Ledger`);
+* :mod:`~evaluation.stats.costs.apportion` — :func:`apportion` (programme-level cost lines
+  shared out to cohorts by enrolled participants);
+* :mod:`~evaluation.stats.costs.participant_time` — :func:`participant_time` (hours × hourly
+  cost by role level, :class:`StaffTime`);
+* :mod:`~evaluation.stats.costs.ledger` — :func:`cost_ledger` (one cohort's fully loaded cost
+  lines in real prices, split into the fixed part F and the per-participant part v: a
+  :class:`Ledger`);
 * :mod:`~evaluation.stats.costs.measures` — :func:`cost_measures`, :func:`cost_summary` (total,
   fixed and variable cost, cost per enrolled participant, per completer and per reliable
   improver, the cost of another cohort, each in the economic view and in cash:
   ``tables/cost_summary.csv``), :func:`costs_by_category`
-  (``tables/costs_by_category.csv``), :func:`cost_curve` (C(n) and the average cost as a
+  (``tables/costs_by_category.csv``);
+* :mod:`~evaluation.stats.costs.curve` — :func:`cost_curve` (C(n) and the average cost as a
   programme grows, with cohort step costs);
 * :mod:`~evaluation.stats.costs.uncertainty` — :func:`bootstrap_costs` (seeded percentile
-  intervals, resampling participants with their cost and outcome together, for the cost per
-  reliable improver only), :func:`tornado` (one-way sensitivity over uncertain inputs),
+  intervals, resampling participants with their cost and outcome together — as multinomial
+  counts over their distinct values — for the cost per reliable improver only), :func:`tornado` (one-way sensitivity over uncertain inputs),
   :func:`wilson_interval`;
 * :mod:`~evaluation.stats.costs.benefits` — :func:`real_benefits`, :func:`benefit_cost`
   (Phillips benefit–cost ratio and ROI %).
@@ -34,21 +38,19 @@ Amounts are money in pounds sterling; every money figure comes out in the prices
 
 from __future__ import annotations
 
+from evaluation.stats.costs.apportion import COST_COLUMNS, apportion
 from evaluation.stats.costs.benefits import (
     BenefitCost,
     benefit_cost,
     real_benefits,
 )
+from evaluation.stats.costs.curve import CURVE_ROWS, cost_curve
 from evaluation.stats.costs.ledger import (
-    COST_COLUMNS,
     LINE_ORDER,
     PARTICIPANT_TIME_SOURCES,
     TIME_CATEGORIES,
     Ledger,
-    StaffTime,
-    apportion,
     cost_ledger,
-    participant_time,
 )
 from evaluation.stats.costs.measures import (
     BOOTSTRAP_MEASURES,
@@ -58,11 +60,11 @@ from evaluation.stats.costs.measures import (
     SUMMARY_COLUMNS,
     SUMMARY_ORDER,
     BootstrapResult,
-    cost_curve,
     cost_measures,
     cost_summary,
     costs_by_category,
 )
+from evaluation.stats.costs.participant_time import StaffTime, participant_time
 from evaluation.stats.costs.prices import GREEN_BOOK_RATE, deflate, money_unit, present_value
 from evaluation.stats.costs.uncertainty import (
     DEFAULT_RANGES,
@@ -95,6 +97,7 @@ __all__ = [
     "apportion",
     "benefit_cost",
     "bootstrap_costs",
+    "CURVE_ROWS",
     "cost_curve",
     "cost_ledger",
     "cost_measures",

@@ -1,10 +1,10 @@
-"""The cost measures of a ledger: totals, costs per head, marginal costs, the cost curve.
+"""The cost measures of a ledger: totals, costs per head, marginal costs.
 
 :func:`cost_measures` computes every measure; :func:`cost_summary` lays them out as
 ``tables/cost_summary.csv`` (with the intervals of a :class:`BootstrapResult`, from
 :func:`~evaluation.stats.costs.uncertainty.bootstrap_costs`); :func:`costs_by_category` gives
-``tables/costs_by_category.csv``; :func:`cost_curve` the total and average cost as a programme
-grows.
+``tables/costs_by_category.csv`` (the cost curve as a programme grows:
+:mod:`~evaluation.stats.costs.curve`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "SUMMARY_ORDER",
     "BootstrapResult",
-    "cost_curve",
     "cost_measures",
     "cost_summary",
     "costs_by_category",
@@ -49,6 +48,9 @@ def _improved_flags(ledger: Ledger, improved: Any) -> np.ndarray:
     if improved is None:
         return np.zeros(len(ids), dtype=bool)
     if isinstance(improved, pd.Series) and pd.api.types.is_bool_dtype(improved):
+        if len(improved) == len(ids) and np.array_equal(improved.index.to_numpy(dtype=object),
+                                                        ids.to_numpy(dtype=object)):
+            return improved.fillna(False).to_numpy(dtype=bool)  # already aligned (ids are unique)
         index = improved.index.astype(str)
         if index.duplicated().any():
             raise ValueError("`improved` is indexed by a repeated participant_id")
@@ -331,67 +333,3 @@ def costs_by_category(ledger: Ledger) -> pd.DataFrame:
     out["price_base_year"] = ledger.base_year
     out["unit"] = ledger.unit
     return out.reset_index(drop=True)
-
-
-def cost_curve(ledger: Ledger, *, cohort_size: int | None = None, max_participants: int | None = None) -> pd.DataFrame:
-    """Total and average cost as the programme grows, with a step cost for each new cohort.
-
-    Parameters
-    ----------
-    ledger : Ledger
-    cohort_size : int, optional
-        Places per cohort (default: this cohort's enrolment); one more cohort is needed every
-        ``cohort_size`` participants.
-    max_participants : int, optional
-        Largest programme size shown (default: three cohorts' worth).
-
-    Returns
-    -------
-    DataFrame
-        ``participants, cohorts, total_cost, average_cost, marginal_cost, price_base_year``
-        for 1 … ``max_participants`` participants.
-
-    Notes
-    -----
-    ``C(N) = S + k(N)·F_c + v·N`` with ``k(N) = ⌈N / cohort_size⌉`` cohorts, ``F_c`` the
-    cohort's own fixed costs (the step cost of a cohort), ``S`` the cohort's share of
-    programme-level costs (spent once), and ``v`` the per-participant cost; the average cost
-    is ``C(N)/N`` and the marginal cost ``C(N) − C(N − 1)``: v, plus ``F_c`` when a new cohort
-    starts (domain anchors 3.2). At N = n enrolled and one cohort this is the cohort's total
-    cost C(n) = F + v·n.
-
-    Examples
-    --------
-    F_c = 3,000, S = 0, v = 100, cohorts of 2: C(1) = 3,100, C(2) = 3,200, C(3) = 6,300.
-
-    >>> import warnings
-    >>> from evaluation.stats.costs import cost_ledger
-    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
-    >>> c = pd.DataFrame({"cohort": [1, 1], "category": ["delivery", "materials"], "description": ["", ""],
-    ...                   "amount": [3000.0, 100.0], "price_year": [2024, 2024], "basis": ["fixed", "per_participant"]})
-    >>> p = pd.DataFrame({"participant_id": ["a", "b"], "status": ["completed"] * 2})
-    >>> with warnings.catch_warnings():
-    ...     warnings.simplefilter("ignore")
-    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 2}, deflators=d, base_year=2024)
-    >>> cost_curve(ledger, max_participants=3)[["participants", "cohorts", "total_cost", "marginal_cost"]]
-       participants  cohorts  total_cost  marginal_cost
-    0             1        1      3100.0         3100.0
-    1             2        1      3200.0          100.0
-    2             3        2      6300.0         3100.0
-    """
-    size = ledger.enrolled if cohort_size is None else int(cohort_size)
-    if size < 1:
-        raise ValueError(f"`cohort_size` must be at least 1, got {cohort_size!r}")
-    top = 3 * size if max_participants is None else int(max_participants)
-    if top < 1:
-        raise ValueError(f"`max_participants` must be at least 1, got {max_participants!r}")
-    step, v = ledger.cohort_fixed_cost, ledger.variable_cost_per_participant
-    shared = ledger.fixed_cost - step
-    n = np.arange(1, top + 1)
-    k = -(-n // size)
-    total = shared + k * step + v * n
-    marginal = np.diff(np.concatenate([[0.0], total]))
-    return pd.DataFrame({
-        "participants": n, "cohorts": k, "total_cost": total, "average_cost": total / n,
-        "marginal_cost": marginal, "price_base_year": ledger.base_year,
-    })

@@ -24,6 +24,7 @@ could otherwise be solved for them (goodness of fit, Gini).
 
 from __future__ import annotations
 
+from evaluation.stats.equity._common import category_codes, category_labels
 from evaluation.stats.equity.benchmark import (
     ALL_STAFF,
     category_counts,
@@ -47,7 +48,9 @@ __all__ = [
     "BANDS",
     "NON_COUNCIL_AREAS",
     "REPRESENTATION_COLUMNS",
+    "category_codes",
     "category_counts",
+    "category_labels",
     "classify_band",
     "completion_by_group",
     "declaration_rates",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_columns, check_unique
+from evaluation.stats.equity._common import category_codes
 
 __all__ = ["ALL_STAFF", "category_counts", "enrolment_year", "select_workforce", "workforce_populations"]
 
@@ -180,12 +181,11 @@ def category_counts(
         raise ValueError(f"{exc}; choose one year per dimension with select_workforce()") from None
     pieces = []
     for dimension in dimensions:
-        people = participants[dimension].astype("object").where(participants[dimension].notna(), "not_recorded")
-        people = people.astype(str).replace("", "not_recorded")
-        counts = people.value_counts(sort=False)
+        codes, labels = category_codes(participants[dimension])
+        counts = dict(zip(labels.tolist(), np.bincount(codes, minlength=len(labels)).tolist(), strict=True))
         wf = workforce[workforce["dimension"] == dimension]
         categories = list(wf["category"].astype(str))
-        categories += sorted(set(counts.index) - set(categories))
+        categories += sorted({c for c, k in counts.items() if k > 0} - set(categories))
         eligible = dict(zip(wf["category"].astype(str), pd.to_numeric(wf["eligible"]), strict=True))
         years = dict(zip(wf["category"].astype(str), wf["workforce_year"], strict=True)) \
             if "workforce_year" in wf else {}

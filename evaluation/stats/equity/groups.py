@@ -11,6 +11,7 @@ from statsmodels.stats.proportion import proportion_confint
 from evaluation.core.checks import check_columns
 from evaluation.core.checks import check_confidence_level as _check_level
 from evaluation.core.vocabulary import UNDECLARED
+from evaluation.stats.equity._common import category_codes
 
 __all__ = ["completion_by_group", "declaration_rates"]
 
@@ -58,12 +59,14 @@ def completion_by_group(
     level = _check_level(confidence_level)
     done = participants["status"].eq("completed")
     pieces = []
+    done = done.fillna(False).to_numpy(dtype=bool)
     for dimension in dimensions:
-        cat = participants[dimension].astype("object").where(participants[dimension].notna(), "not_recorded")
-        cat = cat.astype(str).replace("", "not_recorded")
-        grp = pd.DataFrame({"category": cat, "done": done}).groupby("category", sort=True)["done"]
-        n = grp.size().astype("float64")
-        k = grp.sum().astype("float64")
+        codes, labels = category_codes(participants[dimension])
+        size = np.bincount(codes, minlength=len(labels))
+        present = np.flatnonzero(size > 0)
+        present = present[np.argsort(labels[present].astype(str), kind="stable")]  # categories in sorted order
+        n = pd.Series(size[present].astype("float64"), index=labels[present].astype(str))
+        k = pd.Series(np.bincount(codes[done], minlength=len(labels))[present].astype("float64"), index=n.index)
         low, high = proportion_confint(k.to_numpy(), n.to_numpy(), alpha=1 - level, method="wilson")
         pieces.append(pd.DataFrame({
             "dimension": dimension,
@@ -113,11 +116,11 @@ def declaration_rates(
     check_columns(participants, list(dimensions), "participants")
     rows = []
     for dimension in dimensions:
-        cat = participants[dimension].astype("object").where(participants[dimension].notna(), "not_recorded")
-        cat = cat.astype(str).replace("", "not_recorded")
-        n = len(cat)
+        codes, labels = category_codes(participants[dimension])
+        counts = dict(zip(labels.tolist(), np.bincount(codes, minlength=len(labels)).tolist(), strict=True))
+        n = len(codes)
         row = {"dimension": dimension, "participants": n}
-        unknown = {u: int((cat == u).sum()) for u in undeclared}
+        unknown = {u: int(counts.get(u, 0)) for u in undeclared}
         row["declared"] = n - sum(unknown.values())
         row["declaration_rate"] = row["declared"] / n if n else np.nan
         row.update(unknown)

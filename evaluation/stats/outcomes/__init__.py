@@ -27,6 +27,11 @@ The modules, one statistical idea each:
 * :mod:`~evaluation.stats.outcomes.effect_size` — :func:`g_av_interval` (seeded percentile
   bootstrap over pairs), :func:`size_word` (Cohen's small / medium / large);
 * :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`;
+* :mod:`~evaluation.stats.outcomes.pairs` — :func:`paired_scores` (the complete pairs of every
+  scale × rater at two waves, found on integer codes);
+* :func:`prepare_scores` checks and converts long-format scores once (identifiers as sorted
+  categories); :func:`outcomes_table`, :func:`baseline_comparison` and the others take its
+  :class:`PreparedScores` in place of the DataFrame, so a report checks its scores once;
 * :mod:`~evaluation.stats.outcomes.response_shift` — :func:`response_shift`;
 * :mod:`~evaluation.stats.outcomes.mixed_model` — :func:`mixed_model`;
 * :mod:`~evaluation.stats.outcomes.random_intercept` — :func:`fit_random_intercept` (the REML
@@ -48,7 +53,7 @@ crash and never a silent zero.
 
 from __future__ import annotations
 
-from evaluation.stats.outcomes._common import SCORE_COLUMNS
+from evaluation.stats.outcomes._common import SCORE_COLUMNS, PreparedScores, prepare_scores
 from evaluation.stats.outcomes.attrition import ATTRITION_STAGES, attrition, baseline_comparison
 from evaluation.stats.outcomes.comparison_group import (
     COMPARISON_GROUP_COLUMNS,
@@ -65,6 +70,7 @@ from evaluation.stats.outcomes.paired import (
     PairedChange,
     paired_change,
 )
+from evaluation.stats.outcomes.pairs import paired_scores
 from evaluation.stats.outcomes.random_intercept import RandomInterceptFit, fit_random_intercept
 from evaluation.stats.outcomes.reliable_change import (
     RCI_CRITERION,
@@ -88,6 +94,7 @@ __all__ = [
     "DPpc2",
     "GAvInterval",
     "PairedChange",
+    "PreparedScores",
     "RandomInterceptFit",
     "ReliableChange",
     "adjust_p",
@@ -100,6 +107,8 @@ __all__ = [
     "mixed_model",
     "outcomes_table",
     "paired_change",
+    "paired_scores",
+    "prepare_scores",
     "reliable_change",
     "reliable_change_by_person",
     "response_shift",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -72,14 +73,98 @@ def _mean(values: np.ndarray) -> float:
     return float(np.mean(values)) if values.size else _NAN
 
 
-def _prepare_scores(scores: pd.DataFrame) -> pd.DataFrame:
-    """Validated copy of the score columns; rows with a missing score dropped.
+#: The text columns of prepared scores, held as categoricals with sorted text categories.
+_KEYS = ("participant_id", "scale", "wave", "rater")
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedScores:
+    """Long-format scores validated once (:func:`prepare_scores`), for several statistics.
+
+    ``frame`` has the columns :data:`SCORE_COLUMNS`: ``participant_id, scale, wave, rater``
+    as categoricals whose categories are the values as text, sorted; ``score`` as float;
+    rows with a missing score dropped. Every function of :mod:`evaluation.stats.outcomes`
+    that takes ``scores`` also takes this, and skips the checks and conversions.
+    """
+
+    frame: pd.DataFrame
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+def prepare_scores(scores: pd.DataFrame | PreparedScores) -> PreparedScores:
+    """Check and convert long-format scores once, for several calls on the same scores.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Columns ``participant_id, scale, wave, rater, score`` as for
+        :func:`~evaluation.stats.outcomes.outcomes_table` (without ``rater`` every score is a
+        self-rating; a missing rater is ``self``), at most one row per participant × scale ×
+        wave × rater. Other columns are not read.
+
+    Returns
+    -------
+    PreparedScores
+        Identifiers as sorted text categories, numeric scores, rows without a score dropped.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"participant_id": [2, 10, 2], "scale": "s",
+    ...                        "wave": ["pre", "pre", "post"], "score": [3.0, None, 4.0]})
+    >>> prepared = prepare_scores(scores)
+    >>> prepared.frame["participant_id"].cat.categories.tolist(), len(prepared)
+    (['10', '2'], 2)
+    """
+    if isinstance(scores, PreparedScores):
+        return scores
+    check_columns(scores, [c for c in SCORE_COLUMNS if c != "rater"], "scores")
+    try:
+        score = pd.to_numeric(scores["score"], errors="raise").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"`scores` column `score` must be numeric: {exc}") from None
+    coded = {c: _text_codes(scores, c) for c in _KEYS}
+    if any(v is None for v in coded.values()):  # missing identifiers: the text of each value
+        text = _text_frame(scores)
+        coded = {c: _sorted_codes(text[c].to_numpy(dtype=object)) for c in _KEYS}
+    _check_unique_codes(coded, scores)
+    keep = ~np.isnan(score)
+    frame = pd.DataFrame(
+        {
+            c: pd.Categorical.from_codes(
+                codes[keep], categories=pd.Index(categories, dtype=object), validate=False
+            )
+            for c, (codes, categories) in coded.items()
+        }
+    )
+    frame["score"] = score[keep]
+    return PreparedScores(frame)
+
+
+def _prepare_scores(scores: pd.DataFrame | PreparedScores) -> pd.DataFrame:
+    """The rows of ``scores`` with a score, identifiers as text (object), ``score`` as float.
 
     ``scores`` must have the columns :data:`SCORE_COLUMNS` (``rater`` may be missing: every
     score is then a self-rating) and at most one row per participant × scale × wave × rater.
     """
-    check_columns(scores, [c for c in SCORE_COLUMNS if c != "rater"], "scores")
-    data = pd.DataFrame(
+    frame = prepare_scores(scores).frame
+    # object columns of the category texts: pointers, not new strings, and no string inference
+    text = {
+        c: pd.Series(
+            frame[c].cat.categories.to_numpy(dtype=object)[frame[c].cat.codes.to_numpy()],
+            dtype=object,
+        )
+        for c in _KEYS
+    }
+    return pd.DataFrame({**text, "score": frame["score"].to_numpy()})
+
+
+def _text_frame(scores: pd.DataFrame) -> pd.DataFrame:
+    """The identifiers as Python text, as ``astype(str)`` gives them (missing rater: ``self``)."""
+    return pd.DataFrame(
         {
             "participant_id": scores["participant_id"].astype(str).to_numpy(),
             "scale": scores["scale"].astype(str).to_numpy(),
@@ -87,14 +172,51 @@ def _prepare_scores(scores: pd.DataFrame) -> pd.DataFrame:
             "rater": _raters(scores),
         }
     )
-    try:
-        data["score"] = pd.to_numeric(scores["score"], errors="raise").to_numpy(
-            dtype=float, na_value=np.nan
-        )
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"`scores` column `score` must be numeric: {exc}") from None
-    check_unique(data, ["participant_id", "scale", "wave", "rater"], "scores")
-    return data.loc[data["score"].notna()].reset_index(drop=True)
+
+
+def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """Codes into the sorted distinct texts of a column, or None if a value is missing."""
+    if column == "rater" and "rater" not in scores.columns:
+        return np.zeros(len(scores), dtype=np.int8), np.array(["self"], dtype=object)
+    values = scores[column]
+    if column == "rater":
+        values = values.fillna("self") if values.isna().any() else values
+    codes, uniques = pd.factorize(values, sort=True)
+    if (codes < 0).any():
+        return None
+    texts = np.asarray(uniques.astype(str), dtype=object)
+    if texts.size > 1 and not (texts[1:] > texts[:-1]).all():  # e.g. numbers: sort as text
+        texts, inverse = np.unique(texts, return_inverse=True)
+        codes = inverse[codes]
+    return _small(codes), texts
+
+
+def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    categories, codes = np.unique(texts, return_inverse=True)
+    return _small(codes), categories
+
+
+def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores) -> None:
+    """At most one row per participant × scale × wave × rater, checked on the integer codes."""
+    sizes = [max(len(categories), 1) for _, categories in coded.values()]
+    if math.prod(sizes) < 2**62:
+        key = np.zeros(len(scores), dtype=np.int64)
+        for (codes, _), size in zip(coded.values(), sizes, strict=True):
+            key = key * size + codes
+        duplicated = pd.Series(key).duplicated()
+    else:
+        duplicated = pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated()
+    if duplicated.any():  # the full message, naming the rows, from the text
+        check_unique(_text_frame(scores), list(_KEYS), "scores")
+
+
+def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a column into its sorted distinct values (categories of prepared scores)."""
+    values = data[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, sort=True)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def _raters(scores: pd.DataFrame) -> np.ndarray:
@@ -107,3 +229,12 @@ def _raters(scores: pd.DataFrame) -> np.ndarray:
 
 def _rater_key(rater: str) -> tuple[int, str]:
     return (RATERS.index(rater), "") if rater in RATERS else (len(RATERS), rater)
+
+
+def _small(codes: np.ndarray) -> np.ndarray:
+    """Codes in the smallest integer type that holds them (memory at millions of rows)."""
+    top = int(codes.max()) if codes.size else 0
+    for kind in (np.int8, np.int16, np.int32):
+        if top <= np.iinfo(kind).max:
+            return codes.astype(kind)
+    return codes.astype(np.int64, copy=False)

@@ -8,6 +8,7 @@ later score (Welch t, Hedges' g with a noncentral-t CI).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -19,11 +20,12 @@ from evaluation.core.vocabulary import STATUSES
 from evaluation.stats.outcomes._common import (
     _NAN,
     SCORE_COLUMNS,
+    PreparedScores,
+    _codes,
     _mean,
-    _prepare_scores,
-    _raters,
     _sd,
     _warn,
+    prepare_scores,
 )
 from evaluation.stats.outcomes.paired import _noncentral_t_ci
 
@@ -97,25 +99,26 @@ def attrition(
         raise ValueError(
             f"`participants` column `status` must be one of {list(STATUSES)}, got {bad}"
         )
+    if isinstance(scores, PreparedScores):
+        raise ValueError(
+            "`scores` of attrition must be the long-format DataFrame (prepared scores have "
+            "dropped the rows without a score, which count as answered)"
+        )
     check_columns(scores, [c for c in SCORE_COLUMNS if c != "rater"], "scores")
-    sub = pd.DataFrame(
-        {
-            "participant_id": scores["participant_id"].astype(str).to_numpy(),
-            "scale": scores["scale"].astype(str).to_numpy(),
-            "wave": scores["wave"].astype(str).to_numpy(),
-            "rater": _raters(scores),
-            "score": pd.to_numeric(scores["score"]).to_numpy(dtype=float, na_value=np.nan),
-        }
+    rows = _is_text(scores["scale"], scale) & (
+        _is_text(scores["rater"], rater, missing="self")
+        if "rater" in scores.columns
+        else rater == "self"
     )
-    sub = sub.loc[
-        (sub["scale"] == scale) & (sub["rater"] == rater) & sub["participant_id"].isin(set(ids))
-    ]
-    answered_e = set(sub.loc[sub["wave"] == earlier, "participant_id"])
-    answered_l = set(sub.loc[sub["wave"] == later, "participant_id"])
-    scored = sub.loc[sub["score"].notna()]
-    both = set(scored.loc[scored["wave"] == earlier, "participant_id"]) & set(
-        scored.loc[scored["wave"] == later, "participant_id"]
-    )
+    picked = scores.loc[rows, ["participant_id", "wave", "score"]]
+    person = picked["participant_id"].astype(str).to_numpy(dtype=object)
+    wave = picked["wave"].astype(str).to_numpy(dtype=object)
+    scored = ~np.isnan(pd.to_numeric(picked["score"]).to_numpy(dtype=float, na_value=np.nan))
+    enrolled_rows = pd.Index(ids.to_numpy(dtype=object)).get_indexer(person) >= 0
+    at_e = enrolled_rows & (wave == earlier)
+    at_l = enrolled_rows & (wave == later)
+    answered_e, answered_l = set(person[at_e]), set(person[at_l])
+    both = set(person[at_e & scored]) & set(person[at_l & scored])
     enrolled = len(ids)
     counts = [
         enrolled,
@@ -142,10 +145,20 @@ def attrition(
     )
 
 
+def _is_text(values: pd.Series, text: str, missing: str | None = None) -> np.ndarray:
+    """Rows whose value, as text (``missing`` for a missing value), is ``text``."""
+    if isinstance(values.dtype, pd.StringDtype):  # already text: compare directly
+        hit = (values == text).to_numpy(dtype=bool, na_value=False)
+        return hit | values.isna().to_numpy() if missing == text else hit
+    codes, uniques = pd.factorize(values)
+    hit = np.array([str(u) == text for u in uniques] + [missing == text])
+    return hit[codes]  # code -1 (missing) takes the last entry
+
+
 def baseline_comparison(
-    scores: pd.DataFrame,
+    scores: pd.DataFrame | PreparedScores,
     *,
-    scale: str,
+    scale: str | Sequence[str],
     earlier: str = "pre",
     later: str = "post",
     rater: str = "self",
@@ -155,9 +168,10 @@ def baseline_comparison(
 
     Parameters
     ----------
-    scores : DataFrame
-        Long format as for :func:`outcomes_table`.
-    scale : str
+    scores : DataFrame or PreparedScores
+        Long format as for :func:`outcomes_table` (or :func:`prepare_scores` of it).
+    scale : str or sequence of str
+        The scale, or several: one row each, in the order given.
     earlier, later : str, default "pre", "post"
     rater : str, default "self"
     confidence_level : float, default 0.95
@@ -165,7 +179,7 @@ def baseline_comparison(
     Returns
     -------
     DataFrame
-        One row (so rows of several scales concatenate into one tidy table) with columns
+        One row per scale (rows of several calls concatenate into one tidy table) with columns
         ``scale, rater, earlier_wave, later_wave, n_with_later, mean_with_later,
         sd_with_later, n_without_later, mean_without_later, sd_without_later,
         mean_difference, ci_low, ci_high, t, df, p_value, hedges_g, g_ci_low, g_ci_high,
@@ -198,12 +212,54 @@ def baseline_comparison(
     0             4                3              1.0
     """
     level = _check_confidence_level(confidence_level)
-    data = _prepare_scores(scores)
-    sub = data.loc[(data["scale"] == scale) & (data["rater"] == rater)]
-    base = sub.loc[sub["wave"] == earlier].sort_values("participant_id")
-    has_later = base["participant_id"].isin(set(sub.loc[sub["wave"] == later, "participant_id"]))
-    a = base.loc[has_later, "score"].to_numpy(dtype=float)
-    b = base.loc[~has_later, "score"].to_numpy(dtype=float)
+    scales = [scale] if isinstance(scale, str) else [str(s) for s in scale]
+    data = prepare_scores(scores).frame
+    groups = _baseline_groups(data, scales, earlier, later, rater)
+    return pd.DataFrame(
+        [
+            _baseline_row(name, rater, earlier, later, a, b, level)
+            for name, (a, b) in zip(scales, groups, strict=True)
+        ]
+    )
+
+
+def _baseline_groups(
+    data: pd.DataFrame, scales: list[str], earlier: str, later: str, rater: str
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per scale: baseline scores of those with and without a later score, by participant."""
+    scale, scale_names = _codes(data, "scale")
+    wave, waves = _codes(data, "wave")
+    rater_code, raters = _codes(data, "rater")
+    person, people = _codes(data, "participant_id")
+    code_of = {str(w): i for i, w in enumerate(waves)}
+    mine = rater_code == {str(r): i for i, r in enumerate(raters)}.get(rater, -2)
+    key = scale.astype(np.int64) * len(people) + person
+    base = mine & (wave == code_of.get(earlier, -2))
+    order = np.argsort(key[base], kind="stable")
+    base_key = key[base][order]
+    base_score = data["score"].to_numpy(dtype=float)[base][order]
+    has_later = np.isin(base_key, key[mine & (wave == code_of.get(later, -2))])
+    base_scale = base_key // len(people)
+    index = {str(s): i for i, s in enumerate(scale_names)}
+    out = []
+    for name in scales:
+        code = index.get(name, -1)  # -1: a scale without scores, empty groups
+        lo, hi = np.searchsorted(base_scale, [code, code + 1])
+        score, later_too = base_score[lo:hi], has_later[lo:hi]
+        out.append((score[later_too], score[~later_too]))
+    return out
+
+
+def _baseline_row(
+    scale: str,
+    rater: str,
+    earlier: str,
+    later: str,
+    a: np.ndarray,
+    b: np.ndarray,
+    level: float,
+) -> dict:
+    """The baseline comparison of one scale: ``a`` with, ``b`` without a later score."""
     n1, n2 = a.size, b.size
     m1, m2, s1, s2 = _mean(a), _mean(b), _sd(a), _sd(b)
     diff = m1 - m2
@@ -235,32 +291,28 @@ def baseline_comparison(
             ncp_lo, ncp_hi = _noncentral_t_ci(d * math.sqrt(n1 * n2 / (n1 + n2)), nu, level)
             scale_back = math.sqrt(1 / n1 + 1 / n2) * j
             g_lo, g_hi = ncp_lo * scale_back, ncp_hi * scale_back
-    return pd.DataFrame(
-        [
-            {
-                "scale": scale,
-                "rater": rater,
-                "earlier_wave": earlier,
-                "later_wave": later,
-                "n_with_later": n1,
-                "mean_with_later": m1,
-                "sd_with_later": s1,
-                "n_without_later": n2,
-                "mean_without_later": m2,
-                "sd_without_later": s2,
-                "mean_difference": diff,
-                "ci_low": lo,
-                "ci_high": hi,
-                "t": t,
-                "df": df,
-                "p_value": p,
-                "hedges_g": g,
-                "g_ci_low": g_lo,
-                "g_ci_high": g_hi,
-                "method": (
-                    "Welch t (Welch-Satterthwaite df); Hedges' g = pooled-SD d x exact J(n1+n2-2), "
-                    "noncentral-t CI"
-                ),
-            }
-        ]
-    )
+    return {
+        "scale": scale,
+        "rater": rater,
+        "earlier_wave": earlier,
+        "later_wave": later,
+        "n_with_later": n1,
+        "mean_with_later": m1,
+        "sd_with_later": s1,
+        "n_without_later": n2,
+        "mean_without_later": m2,
+        "sd_without_later": s2,
+        "mean_difference": diff,
+        "ci_low": lo,
+        "ci_high": hi,
+        "t": t,
+        "df": df,
+        "p_value": p,
+        "hedges_g": g,
+        "g_ci_low": g_lo,
+        "g_ci_high": g_hi,
+        "method": (
+            "Welch t (Welch-Satterthwaite df); Hedges' g = pooled-SD d x exact J(n1+n2-2), "
+            "noncentral-t CI"
+        ),
+    }

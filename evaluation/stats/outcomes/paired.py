@@ -83,9 +83,12 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
     if n == 0:
         return _NAN, _NAN, "not computed (no non-zero differences)"
     absd = np.abs(d)
-    ranks = stats.rankdata(absd)  # mid-ranks for ties
-    w_plus = float(ranks[d > 0].sum())
-    _, tie_sizes = np.unique(absd, return_counts=True)
+    # mid-ranks of the distinct |d| (one sort): a value tied t times after c smaller ones has
+    # rank c + (t + 1)/2; W+ sums them over the positive d (half-integers: exact in float)
+    _, value_of, tie_sizes = np.unique(absd, return_inverse=True, return_counts=True)
+    mid_ranks = np.cumsum(tie_sizes) - (tie_sizes - 1) / 2
+    positives = np.bincount(value_of[d > 0], minlength=tie_sizes.size)
+    w_plus = float(mid_ranks @ positives)
     ties = bool((tie_sizes > 1).any())
     if n < WILCOXON_EXACT_MAX_N and not ties and not zeros:
         counts = _signrank_null_counts(n)

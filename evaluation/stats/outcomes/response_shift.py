@@ -2,51 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.stats.outcomes._common import _prepare_scores, _rater_key
 from evaluation.stats.outcomes.paired import _paired_change
+from evaluation.stats.outcomes.table import _paired_groups
 
 __all__ = ["response_shift"]
-
-
-def _pairs_by_code(
-    data: pd.DataFrame, earlier: str, later: str
-) -> Iterator[tuple[str, str, np.ndarray, np.ndarray]]:
-    """(scale, rater, earlier, later) complete pairs per scale × rater, from integer codes.
-
-    The pairs of :func:`evaluation.stats.outcomes.table._paired_groups` in the same order
-    (groups by scale then rater, participants sorted by id) without pivoting the text keys:
-    each participant's two scores are placed in a dense array by participant code, one scale
-    × rater at a time. ``data`` is :func:`_prepare_scores` output (one row per participant ×
-    scale × wave × rater, no missing score).
-    """
-    wave_code, waves = pd.factorize(data["wave"])
-    side_of = np.array([0 if w == earlier else 1 if w == later else -1 for w in waves], np.int8)
-    keep = np.flatnonzero(side_of[wave_code] >= 0)
-    if keep.size == 0:
-        return
-    side = side_of[wave_code[keep]]
-    scale_code, scales = pd.factorize(data["scale"], sort=True)
-    rater_code, raters = pd.factorize(data["rater"], sort=True)
-    person, people = pd.factorize(data["participant_id"], sort=True)
-    group = scale_code[keep] * len(raters) + rater_code[keep]
-    person, score = person[keep], data["score"].to_numpy(dtype=float)[keep]
-    order = np.argsort(group, kind="stable")
-    bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=len(scales) * len(raters)))]
-    for g in np.flatnonzero(np.diff(bounds)):
-        rows = order[bounds[g] : bounds[g + 1]]
-        x, y = np.full((2, len(people)), np.nan)  # by participant, in id order
-        first, second = rows[side[rows] == 0], rows[side[rows] == 1]
-        x[person[first]], y[person[second]] = score[first], score[second]
-        if np.isnan(x).all() or np.isnan(y).all():
-            continue
-        complete = ~(np.isnan(x) | np.isnan(y))
-        yield str(scales[g // len(raters)]), str(raters[g % len(raters)]), x[complete], y[complete]
 
 
 def response_shift(scores: pd.DataFrame, *, confidence_level: float = 0.95) -> pd.DataFrame:
@@ -86,7 +49,7 @@ def response_shift(scores: pd.DataFrame, *, confidence_level: float = 0.95) -> p
     level = _check_confidence_level(confidence_level)
     data = _prepare_scores(scores)
     rows = []
-    for scale, rater, then, pre in _pairs_by_code(data, "then", "pre"):
+    for scale, rater, then, pre in _paired_groups(data, "then", "pre"):
         context = f"scale {scale!r}, response shift (pre − then), rater {rater!r}"
         res = _paired_change(then, pre, level, context)
         rows.append(

@@ -9,7 +9,7 @@ pre-test minus the retrospective (then) pre-test.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,13 @@ import pandas as pd
 from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
-from evaluation.stats.outcomes._common import _NAN, _prepare_scores, _rater_key, _sd, _warn
+from evaluation.stats.outcomes._common import (
+    _NAN,
+    _rater_key,
+    _sd,
+    _warn,
+    prepare_scores,
+)
 from evaluation.stats.outcomes.effect_size import (
     DEFAULT_RESAMPLES,
     DEFAULT_SEED,
@@ -27,6 +33,7 @@ from evaluation.stats.outcomes.effect_size import (
 )
 from evaluation.stats.outcomes.multiplicity import adjust_p
 from evaluation.stats.outcomes.paired import _paired_change
+from evaluation.stats.outcomes.pairs import _paired_groups
 from evaluation.stats.outcomes.reliable_change import (
     _check_reliability,
     _rci,
@@ -91,29 +98,6 @@ def _resolve_comparisons(comparisons: Any) -> list[tuple[str, str, str]]:
     return items
 
 
-def _paired_groups(
-    data: pd.DataFrame, earlier: str, later: str
-) -> Iterable[tuple[str, str, np.ndarray, np.ndarray]]:
-    """(scale, rater, earlier scores, later scores) of complete pairs, sorted by participant.
-
-    Only scale × rater groups with at least one score at each of the two waves are yielded.
-    """
-    sub = data.loc[data["wave"].isin([earlier, later])]
-    if sub.empty:
-        return
-    wide = sub.pivot(index=["scale", "rater", "participant_id"], columns="wave", values="score")
-    if earlier not in wide.columns or later not in wide.columns:
-        return
-    wide = wide.sort_index()
-    for (scale, rater), group in wide.groupby(level=["scale", "rater"], sort=True):
-        x = group[earlier].to_numpy(dtype=float)
-        y = group[later].to_numpy(dtype=float)
-        if np.isnan(x).all() or np.isnan(y).all():
-            continue
-        keep = ~(np.isnan(x) | np.isnan(y))
-        yield str(scale), str(rater), x[keep], y[keep]
-
-
 def _reliability_lookup(reliability: Any) -> tuple[dict[tuple[str, str | None], float], float]:
     """Mapping (scale, rater or None) → r_xx, and a value for every scale (NaN if none)."""
     if reliability is None:
@@ -176,10 +160,11 @@ def outcomes_table(
 
     Parameters
     ----------
-    scores : DataFrame
+    scores : DataFrame or PreparedScores
         Long format with columns ``participant_id, scale, wave, rater, score`` (extra columns
         are ignored; without ``rater`` every score counts as ``self``; a missing score is no
-        score). At most one row per participant × scale × wave × rater.
+        score). At most one row per participant × scale × wave × rater. Or the same passed
+        through :func:`~evaluation.stats.outcomes.prepare_scores` once for several calls.
     comparisons : sequence of str, or mapping
         Names from :data:`evaluation.core.vocabulary.COMPARISONS` (e.g. ``["pre_post", "then_post"]``),
         or a mapping name → (earlier wave, later wave).
@@ -242,7 +227,7 @@ def outcomes_table(
     resamples, seed = _check_bootstrap(resamples, seed)
     check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
     items = _resolve_comparisons(comparisons)
-    data = _prepare_scores(scores)
+    data = prepare_scores(scores).frame
     by_key, r_default = _reliability_lookup(reliability)
     levels, better = _scale_info(scale_info)
     rows: list[dict[str, Any]] = []
