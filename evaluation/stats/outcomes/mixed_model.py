@@ -44,6 +44,33 @@ MIXED_MODEL_METHOD = (
 )
 
 
+def _codes(
+    data: pd.DataFrame, wave_list: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[tuple[str, str], np.ndarray]]:
+    """Integer codes of the scores at ``wave_list``, without copying the text columns.
+
+    Of the rows at those waves: the wave code (index in ``wave_list``), the participant
+    code (numbered by first appearance among the kept rows), the scores and, per (scale,
+    rater), the ascending positions of its rows among the kept rows (as ``groupby().indices``).
+    """
+    code, waves = pd.factorize(data["wave"])
+    lookup = np.array([wave_list.index(w) if w in wave_list else -1 for w in waves], np.int64)
+    wave_code = lookup[code]
+    keep = np.flatnonzero(wave_code >= 0)
+    person = pd.factorize(pd.factorize(data["participant_id"])[0][keep])[0]
+    score = data["score"].to_numpy(dtype=float)[keep]
+    scale_code, scales = pd.factorize(data["scale"])
+    rater_code, raters = pd.factorize(data["rater"])
+    group = scale_code[keep] * len(raters) + rater_code[keep]
+    order = np.argsort(group, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=len(scales) * len(raters)))]
+    positions = {
+        (scales[g // len(raters)], raters[g % len(raters)]): order[bounds[g] : bounds[g + 1]]
+        for g in np.flatnonzero(np.diff(bounds))
+    }
+    return wave_code[keep], person, score, positions
+
+
 def mixed_model(
     scores: pd.DataFrame, *, waves: Any, confidence_level: float = 0.95
 ) -> pd.DataFrame:
@@ -114,15 +141,9 @@ def mixed_model(
     if len(wave_list) < 2 or len(set(wave_list)) != len(wave_list):
         raise ValueError(f"`waves` must name at least two different waves, got {wave_list}")
     data = _prepare_scores(scores)
-    # column-wise: integer codes for wave and participant, positions per scale × rater
-    wave_code = pd.Categorical(data["wave"], categories=wave_list).codes
-    data = data.loc[wave_code >= 0]
-    wave_code = wave_code[wave_code >= 0]
-    person = pd.factorize(data["participant_id"])[0]
-    score = data["score"].to_numpy(dtype=float)
+    wave_code, person, score, positions = _codes(data, wave_list)
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []
-    positions = data.groupby(["scale", "rater"], sort=False, observed=True).indices
     keys = sorted(positions, key=lambda k: (k[0], _rater_key(k[1])))
     for scale, rater in keys:
         context = f"mixed model for scale {scale!r}, rater {rater!r}"
