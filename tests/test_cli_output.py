@@ -54,3 +54,19 @@ def test_shutting_a_report_kernel_down_does_not_interrupt_it():
     alive = asyncio.run(scenario())
     assert sent.count(signal.SIGINT) == 1
     assert alive is not True
+
+
+def test_the_command_runs_linear_algebra_on_one_thread_unless_told_otherwise():
+    """`python -m evaluation` (and the kernels it starts, which inherit its environment) sets
+    OPENBLAS/OMP/MKL threads to 1 before numpy loads; a value the user set is kept."""
+    import os
+    import subprocess
+    import sys
+
+    probe = "import evaluation.__main__, os, sys; print(os.environ['OPENBLAS_NUM_THREADS'], os.environ['OMP_NUM_THREADS'])"
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["1", "1"]
+    done = subprocess.run([sys.executable, "-c", probe], env={**env, "OPENBLAS_NUM_THREADS": "4"},
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["4", "1"]
