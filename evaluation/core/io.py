@@ -330,19 +330,27 @@ def write_bytes(data: bytes, path: Path | str) -> Path:
     (and no temporary file). An ``OSError`` becomes a one-line
     :class:`~evaluation.core.errors.FileSystemError` naming ``path``.
     """
+    with _atomic_file(path) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def _atomic_file(path: Path | str) -> Iterator[Any]:
+    """A binary file handle on a temporary file beside ``path`` that replaces ``path`` only when
+    the block completes (see :func:`write_bytes`)."""
     path = Path(path)
     with _os_errors("cannot write", path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
             os.replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 with contextlib.suppress(OSError):
                     os.remove(tmp)
-    return path
 
 
 def write_text(text: str, path: Path | str) -> Path:
@@ -447,20 +455,10 @@ def write_csv_chunks(frames: Iterable[pd.DataFrame], path: Path | str) -> Path:
     For tables too large to hold at once (e.g. a generated national cohort's answers): each
     frame is written and dropped before the next is made; the file appears only when complete.
     """
-    path = Path(path)
-    with _os_errors("cannot write", path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                for number, frame in enumerate(frames):
-                    fh.write(frame.to_csv(index=False, header=number == 0, lineterminator="\n").encode("utf-8"))
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                with contextlib.suppress(OSError):
-                    os.remove(tmp)
-    return path
+    with _atomic_file(path) as fh:
+        for number, frame in enumerate(frames):
+            fh.write(frame.to_csv(index=False, header=number == 0, lineterminator="\n").encode("utf-8"))
+    return Path(path)
 
 
 def write_json(obj: Any, path: Path | str) -> Path:
