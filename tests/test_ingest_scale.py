@@ -20,8 +20,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from evaluation.core.blocks import read_table_blocks
 from evaluation.core.errors import DataValidationError
-from evaluation.core.io import read_table, read_table_blocks
+from evaluation.core.io import read_table
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR
 from evaluation.data.ingest import ingest
 from evaluation.data.params import (

@@ -2,7 +2,7 @@
 
 The answers are the one table that grows with the programme (a national cohort: a hundred
 million rows), so they are never held as Python objects per row. They arrive in blocks
-(:func:`evaluation.core.io.read_table_blocks`, each column a categorical of its text); every
+(:func:`evaluation.core.blocks.read_table_blocks`, each column a categorical of its text); every
 distinct text of a column is stripped, parsed and checked once, and each row keeps only a small
 integer code per column (:class:`Labels`). The contract's rules run vectorised on those codes
 block by block, and their failures are merged across blocks (:class:`Collector`), so that each
@@ -165,7 +165,7 @@ def validate_answers(
     Parameters
     ----------
     blocks : iterable of DataFrame
-        The answers as :func:`evaluation.core.io.read_table_blocks` yields them.
+        The answers as :func:`evaluation.core.blocks.read_table_blocks` yields them.
     file, participants_file : str
         The files as shown in messages.
     participants : DataFrame

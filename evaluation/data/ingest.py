@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaluation.core.blocks import read_table_blocks
 from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
     BLOCK_ROWS,
@@ -36,7 +37,6 @@ from evaluation.core.io import (
     atomic_directory,
     read_json,
     read_table,
-    read_table_blocks,
     sha256_file,
     table_file,
     write_csv,
@@ -176,7 +176,7 @@ def ingest(
         A key file outside the repository (instead of ``EVALUATION_ID_KEY_FILE``).
     block_rows : int, default 1,000,000
         Answers (rows of ``responses.csv``) read, checked and scored at a time: memory grows with
-        this, not with the table (:func:`evaluation.core.io.read_table_blocks`). Any block size
+        this, not with the table (:func:`evaluation.core.blocks.read_table_blocks`). Any block size
         gives the same processed files, byte for byte.
 
     Raises

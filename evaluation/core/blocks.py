@@ -1,0 +1,118 @@
+"""Reading a raw table in blocks (the answers of a national cohort), for :mod:`evaluation.data.ingest`.
+
+Part of the I/O layer beside :mod:`evaluation.core.io`, whose bounds, error wording and
+whole-table reader (:func:`~evaluation.core.io.read_table`) it uses: pyarrow streams the CSV and
+dictionary-encodes every column, so a block costs a few bytes per cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.core.io import (
+    BLOCK_ROWS,
+    MAX_RAW_FILE_BYTES,
+    _os_errors,
+    check_raw_file,
+    read_table,
+    scratch_dir,  # noqa: F401  (the doctest's)
+    write_text,  # noqa: F401  (the doctest's)
+)
+
+__all__ = ["read_table_blocks"]
+
+
+def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+                      block_rows: int = BLOCK_ROWS) -> Iterator[pd.DataFrame]:
+    """Read a raw table in blocks of at most ``block_rows`` rows, every column as a categorical of its text.
+
+    The memory-bounded counterpart of :func:`read_table` for the answers (issue 13): the CSV is
+    streamed by pyarrow, each column dictionary-encoded (one integer code per cell, each distinct
+    text once), so a block costs a few bytes per cell, never a Python object per cell. Each block
+    is a DataFrame indexed by its rows' positions in the whole table (0 = the first data row,
+    spreadsheet row 2); its columns are pandas categoricals whose categories are the cells' text
+    as written (an empty cell is the category ``""`` or missing). At least one block is yielded,
+    empty when the file has only its header.
+
+    Any file pyarrow's reader does not take as a plain CSV table (a workbook, a header naming a
+    column twice or leaving one unnamed, ragged rows, bytes that are not UTF-8...) is read by
+    :func:`read_table` instead, so that it is refused, or read, exactly as before; the bounds
+    (``max_bytes``, :data:`MAX_LINE_BYTES`) are checked first either way.
+
+    Examples
+    --------
+    >>> with scratch_dir("blocks-") as folder:
+    ...     _ = write_text("a,b\\n1,x\\n2,x\\n3,\\n", folder / "t.csv")
+    ...     blocks = list(read_table_blocks(folder / "t.csv", block_rows=2))
+    >>> [list(b.index) for b in blocks], list(blocks[1]["b"].astype(str))
+    ([[0, 1], [2]], [''])
+    """
+    if isinstance(block_rows, bool) or not isinstance(block_rows, int) or block_rows < 1:
+        raise ValueError(f"`block_rows` must be a whole number of rows, at least 1; got {block_rows!r}")
+    path = Path(path)
+    name = shown_as or str(path)
+    if path.suffix.lower() == ".xlsx" or not path.is_file():
+        yield from _frame_blocks(read_table(path, shown_as=name, max_bytes=max_bytes), block_rows)
+        return
+    with _os_errors("cannot read", name):
+        check_raw_file(path, shown_as=name, max_bytes=max_bytes)
+    done = 0
+    try:
+        for table in _arrow_blocks(path, name, block_rows):
+            frame = table.to_pandas()
+            frame.index = pd.RangeIndex(done, done + len(frame))
+            frame.columns = [str(c).strip() for c in frame.columns]
+            done += len(frame)
+            yield frame
+    except _NotPlain:
+        frame = read_table(path, shown_as=name, max_bytes=max_bytes)
+        yield from _frame_blocks(frame.iloc[done:], block_rows, first=done == 0)
+
+
+class _NotPlain(Exception):
+    """The file is not a CSV table pyarrow reads as pandas would: read it with pandas instead."""
+
+
+def _arrow_blocks(path: Path, name: str, block_rows: int) -> Iterator[Any]:
+    """Tables of exactly ``block_rows`` rows (the last one shorter), streamed from a CSV by pyarrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    # 4 MiB of text at a time: the reader holds some thirty times its block size (16 MiB: 0.6 GB)
+    read = pv.ReadOptions(block_size=int(min(4 << 20, max(1 << 20, block_rows * 128))))
+    parse = pv.ParseOptions(newlines_in_values=True)
+    with _os_errors("cannot read", name):
+        try:
+            with pv.open_csv(path, read_options=read, parse_options=parse) as probe:
+                names = probe.schema.names
+            stripped = [n.strip() for n in names]
+            if len(set(stripped)) != len(stripped) or not all(stripped):
+                raise _NotPlain
+            types = {n: pa.dictionary(pa.int32(), pa.string()) for n in names}
+            convert = pv.ConvertOptions(column_types=types, strings_can_be_null=False)
+            pending, yielded = None, False
+            with pv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert) as reader:
+                for batch in reader:
+                    table = pa.Table.from_batches([batch])
+                    pending = table if pending is None else pa.concat_tables([pending, table])
+                    while pending.num_rows >= block_rows:
+                        yield pending.slice(0, block_rows).unify_dictionaries().combine_chunks()
+                        pending, yielded = pending.slice(block_rows), True
+                if pending is not None and (pending.num_rows or not yielded):
+                    yield pending.unify_dictionaries().combine_chunks()
+                elif pending is None:
+                    yield pa.table({n: pa.array([], type=types[n]) for n in names})
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError) as exc:
+            raise _NotPlain from exc
+
+
+def _frame_blocks(frame: pd.DataFrame, block_rows: int, *, first: bool = True) -> Iterator[pd.DataFrame]:
+    """A table read whole, as :func:`read_table_blocks` yields it (categorical columns, in blocks)."""
+    if first and frame.empty:
+        yield frame.astype("category")
+    for start in range(0, len(frame), block_rows):
+        yield frame.iloc[start:start + block_rows].astype("category")
