@@ -41,7 +41,7 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
     Any file pyarrow's reader does not take as a plain CSV table (a workbook, a header naming a
     column twice or leaving one unnamed, ragged rows, bytes that are not UTF-8...) is read by
     :func:`read_table` instead, so that it is refused, or read, exactly as before; the bounds
-    (``max_bytes``, :data:`MAX_LINE_BYTES`) are checked first either way.
+    (``max_bytes``, :data:`evaluation.core.io.MAX_LINE_BYTES`) are checked first either way.
 
     Examples
     --------
