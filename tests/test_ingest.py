@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pandas as pd
 import pytest
 
 from evaluation.core.errors import DemoKeyWarning, PseudonymisationKeyError
+from evaluation.data import ingest as ingest_module
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.pseudonymise import Key, pseudonymise
 
@@ -104,6 +106,49 @@ def test_is_up_to_date_follows_the_inputs(demo, id_key):
     ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
     assert is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
     demo["cohort"].write_text(demo["cohort"].read_text() + "confidence_level: 0.9\n")
+    assert not is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
+
+
+def _hashed(monkeypatch) -> list[Path]:
+    """The files :func:`is_up_to_date` hashes from now on."""
+    hashed: list[Path] = []
+
+    def counting(path):
+        hashed.append(Path(path))
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+    monkeypatch.setattr(ingest_module, "sha256_file", counting)
+    return hashed
+
+
+def test_inputs_with_their_recorded_size_and_time_are_not_read_again(demo, id_key, monkeypatch):
+    result = ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    recorded = {i["name"]: i for i in result.manifest["inputs"]}
+    stat = demo["participants"].stat()
+    assert (recorded["participants"]["size"], recorded["participants"]["mtime_ns"]) == (stat.st_size, stat.st_mtime_ns)
+    hashed = _hashed(monkeypatch)
+    assert is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert hashed == []
+
+
+def test_a_touched_input_with_the_same_bytes_is_hashed_and_still_current(demo, id_key, monkeypatch):
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    stat = demo["responses"].stat()
+    os.utime(demo["responses"], ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    hashed = _hashed(monkeypatch)
+    assert is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert hashed == [demo["responses"]]
+
+
+def test_a_changed_byte_of_the_same_size_with_a_new_time_is_detected(demo, id_key):
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    before = demo["responses"].stat()
+    text = demo["responses"].read_bytes()
+    changed = text.replace(b"a1,3,", b"a1,4,", 1)
+    assert changed != text and len(changed) == len(text)
+    demo["responses"].write_bytes(changed)
+    os.utime(demo["responses"], ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+    assert demo["responses"].stat().st_size == before.st_size
     assert not is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
 
 

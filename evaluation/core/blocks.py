@@ -27,7 +27,7 @@ __all__ = ["read_table_blocks"]
 
 
 def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
-                      block_rows: int = BLOCK_ROWS) -> Iterator[pd.DataFrame]:
+                      block_rows: int = BLOCK_ROWS, checked: bool = False) -> Iterator[pd.DataFrame]:
     """Read a raw table in blocks of at most ``block_rows`` rows, every column as a categorical of its text.
 
     The memory-bounded counterpart of :func:`read_table` for the answers (issue 13): the CSV is
@@ -41,7 +41,9 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
     Any file pyarrow's reader does not take as a plain CSV table (a workbook, a header naming a
     column twice or leaving one unnamed, ragged rows, bytes that are not UTF-8...) is read by
     :func:`read_table` instead, so that it is refused, or read, exactly as before; the bounds
-    (``max_bytes``, :data:`evaluation.core.io.MAX_LINE_BYTES`) are checked first either way.
+    (``max_bytes``, :data:`evaluation.core.io.MAX_LINE_BYTES`) are checked first either way, unless
+    ``checked`` says the caller has just checked them (:func:`evaluation.core.io.scan_raw_file`,
+    which also hashes the file in the same read).
 
     Examples
     --------
@@ -56,9 +58,9 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
     path = Path(path)
     name = shown_as or str(path)
     if path.suffix.lower() == ".xlsx" or not path.is_file():
-        yield from _frame_blocks(read_table(path, shown_as=name, max_bytes=max_bytes), block_rows)
+        yield from _frame_blocks(read_table(path, shown_as=name, max_bytes=max_bytes, checked=checked), block_rows)
         return
-    with _os_errors("cannot read", name):
+    if not checked:
         check_raw_file(path, shown_as=name, max_bytes=max_bytes)
     done = 0
     try:
@@ -69,7 +71,7 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
             done += len(frame)
             yield frame
     except _NotPlain:
-        frame = read_table(path, shown_as=name, max_bytes=max_bytes)
+        frame = read_table(path, shown_as=name, max_bytes=max_bytes, checked=True)
         yield from _frame_blocks(frame.iloc[done:], block_rows, first=done == 0)
 
 

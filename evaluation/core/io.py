@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ __all__ = [
     "MAX_LINE_BYTES",
     "MAX_RAW_FILE_BYTES",
     "PROCESSED_TABLES",
+    "FileStamp",
+    "check_raw_file",
+    "file_stat",
+    "scan_raw_file",
     "atomic_directory",
     "read_json",
     "read_parquet_columns",
@@ -83,6 +88,22 @@ def _os_errors(action: str, path: Path | str | None) -> Iterator[None]:
         raise FileSystemError(action, path, exc) from exc
 
 
+@dataclass(frozen=True)
+class FileStamp:
+    """A file's size, modification time (nanoseconds) and SHA-256 (hex), the stat taken before the read."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def file_stat(path: Path | str) -> tuple[int, int]:
+    """A file's size in bytes and modification time in nanoseconds (what make and git compare)."""
+    with _os_errors("cannot read", path):
+        stat = Path(path).stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def check_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
                    max_line_bytes: int | None = MAX_LINE_BYTES) -> int:
     """Check a raw input file's bounds before it is read; return its size in bytes.
@@ -107,58 +128,89 @@ def check_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: 
     FileSystemError
         The file cannot be read.
     """
-    path = Path(path)
-    name = shown_as or str(path)
-    with _os_errors("cannot read", name):
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputTooLargeError(f"{name}: {size:,} bytes; a raw input file may have at most {max_bytes:,} "
-                                     "bytes (the programme's `max_raw_file_bytes`); is it the right file?")
-        if max_line_bytes is not None:
-            _check_lines(path, name, max_line_bytes)
-    return size
+    return _scan(path, shown_as, max_bytes, max_line_bytes, digest=False).size
 
 
-def _check_lines(path: Path, name: str, limit: int) -> None:
-    """Refuse a line longer than ``limit`` bytes, reading blocks no longer than ``limit``.
+def scan_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+                  max_line_bytes: int | None = MAX_LINE_BYTES) -> FileStamp:
+    """:func:`check_raw_file` and :func:`sha256_file` in one read of the file: its :class:`FileStamp`.
+
+    Raises as :func:`check_raw_file` does; the file is read once, a mebibyte at a time, each block
+    hashed and scanned for line ends, so that a large raw table is not read twice.
+
+    Examples
+    --------
+    >>> with scratch_dir("scan-") as folder:
+    ...     stamp = scan_raw_file(write_text("a,b\\n1,2\\n", folder / "t.csv"))
+    >>> stamp.size, stamp.sha256 == hashlib.sha256(b"a,b\\n1,2\\n").hexdigest()
+    (8, True)
+    """
+    return _scan(path, shown_as, max_bytes, max_line_bytes, digest=True)
+
+
+def _scan(path: Path | str, shown_as: str | None, max_bytes: int, limit: int | None, *, digest: bool) -> FileStamp:
+    """Refuse a file over ``max_bytes``, or a line longer than ``limit`` bytes (None: no line check),
+    reading blocks no longer than ``limit``; hash the bytes when ``digest``.
 
     A line that lies inside one block is shorter than a block, so only the runs across block
     boundaries need counting: the tail of one block, whole blocks without a line end, and the
     head of the next.
     """
-    block_size = max(1, min(1 << 20, limit))
-    run = seen = 0  # bytes since the last line end; line feeds before the current run
+    path = Path(path)
+    name = shown_as or str(path)
+    with _os_errors("cannot read", name):
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise InputTooLargeError(f"{name}: {stat.st_size:,} bytes; a raw input file may have at most "
+                                     f"{max_bytes:,} bytes (the programme's `max_raw_file_bytes`); is it the right file?")
+        if limit is None and not digest:
+            return FileStamp(stat.st_size, stat.st_mtime_ns, "")
+        block_size = 1 << 20 if limit is None else max(1, min(1 << 20, limit))
+        hasher = hashlib.sha256() if digest else None
+        run = seen = 0  # bytes since the last line end; line feeds before the current run
 
-    def refuse() -> None:
-        raise InputTooLargeError(f"{name}: line {seen + 1:,} is longer than {limit:,} bytes; a line of a raw table "
-                                 f"may have at most {limit:,} bytes; is it the right file (a CSV table)?")
+        def refuse() -> None:
+            raise InputTooLargeError(f"{name}: line {seen + 1:,} is longer than {limit:,} bytes; a line of a raw table "
+                                     f"may have at most {limit:,} bytes; is it the right file (a CSV table)?")
 
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(block_size), b""):
-            ends = [i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0]
-            if not ends:
-                run += len(block)
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(block_size), b""):
+                if hasher is not None:
+                    hasher.update(block)
+                if limit is None:
+                    continue
+                last = max(block.rfind(b"\n"), block.rfind(b"\r"))
+                if last < 0:
+                    run += len(block)
+                    if run > limit:
+                        refuse()
+                    continue
+                if run + _first_end(block, run, limit) > limit:
+                    refuse()
+                seen += block.count(b"\n")
+                run = len(block) - 1 - last
                 if run > limit:
                     refuse()
-                continue
-            if run + min(ends) > limit:
-                refuse()
-            seen += block.count(b"\n")
-            run = len(block) - 1 - max(block.rfind(b"\n"), block.rfind(b"\r"))
-            if run > limit:
-                refuse()
+    return FileStamp(stat.st_size, stat.st_mtime_ns, "" if hasher is None else hasher.hexdigest())
 
 
-def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES) -> pd.DataFrame:
+def _first_end(block: bytes, run: int, limit: int) -> int:
+    """The first line end's place in ``block``, looked for only as far as ``limit - run`` can matter."""
+    ends = [i for i in (block.find(b"\n", 0, limit - run + 1), block.find(b"\r", 0, limit - run + 1)) if i >= 0]
+    return min(ends) if ends else limit - run + 1
+
+
+def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+               checked: bool = False) -> pd.DataFrame:
     """Read a raw table with every column as text and empty cells as missing.
 
     CSV (a UTF-8 byte-order mark is tolerated) or, for a path ending in ``.xlsx``, the first
     sheet of an Excel workbook exported from the same table. A missing file, or one that is not
     a table, raises :class:`~evaluation.core.errors.DataValidationError` naming it; a file over
     the bounds (``max_bytes``, :data:`MAX_LINE_BYTES`) raises
-    :class:`~evaluation.core.errors.InputTooLargeError` before it is read; a file the operating
-    system will not read (permissions, a folder) raises
-    :class:`~evaluation.core.errors.FileSystemError`.
+    :class:`~evaluation.core.errors.InputTooLargeError` before it is read (unless ``checked``: the
+    caller has just checked them with :func:`scan_raw_file`); a file the operating system will not
+    read (permissions, a folder) raises :class:`~evaluation.core.errors.FileSystemError`.
     """
     path = Path(path)
     name = shown_as or str(path)
@@ -169,7 +221,8 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
             rule = "a regular file (not a device or pipe)" if path.exists() else "the file to exist"
             raise DataValidationError([Failure(name, (), None, rule)])
         xlsx = path.suffix.lower() == ".xlsx"
-        check_raw_file(path, shown_as=name, max_bytes=max_bytes, max_line_bytes=None if xlsx else MAX_LINE_BYTES)
+        if not checked:
+            check_raw_file(path, shown_as=name, max_bytes=max_bytes, max_line_bytes=None if xlsx else MAX_LINE_BYTES)
         if xlsx:
             try:
                 frame = pd.read_excel(path, sheet_name=0, dtype="str", keep_default_na=False, na_values=[""])

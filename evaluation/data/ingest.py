@@ -17,13 +17,17 @@ writes, atomically, to ``data/processed/<programme>/``:
 ``deflators.parquet``       the validated GDP deflators (reference, for real prices)
 ``exclusions.csv``          who was left out of what, and by which rule
 ``manifest.json``           SHA-256 and row counts of every input, parameter file and output
+                            (each input's size and modification time beside its SHA-256)
 ==========================  ===============================================================
 
-The same inputs, parameters and key give byte-identical files.
+The same inputs, parameters and key give byte-identical files (the manifest apart, which records
+when the inputs were last modified). Each raw file is read once for its bounds and its SHA-256
+(:func:`evaluation.core.io.scan_raw_file`) before its rows are read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +37,14 @@ from evaluation.core.blocks import read_table_blocks
 from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
     BLOCK_ROWS,
+    MAX_LINE_BYTES,
     PROCESSED_TABLES,
+    FileStamp,
     atomic_directory,
+    file_stat,
     read_json,
     read_table,
+    scan_raw_file,
     sha256_file,
     table_file,
     write_csv,
@@ -118,12 +126,13 @@ def _check_inside(data_dir: Path, programme: str, files: dict[str, Path], shown:
         raise DataValidationError(failures)
 
 
-def shipped_synthetic(folder: Path) -> tuple[bool, str | None]:
+def shipped_synthetic(folder: Path, hashes: Mapping[Path, str] | None = None) -> tuple[bool, str | None]:
     """Whether a raw programme folder holds the shipped synthetic data, as the generator wrote them.
 
     True only when ``SYNTHETIC.json`` says ``"synthetic": true`` and its ``data_digest`` is the
     digest of the raw tables as they are now (:func:`evaluation.data.pseudonymise.synthetic_digest`).
-    Returns the answer and, when a marker is there but does not hold, why.
+    Returns the answer and, when a marker is there but does not hold, why. ``hashes`` holds the
+    SHA-256 of files already hashed (by path), so that a large table is not hashed again.
     """
     marker_path = folder / "SYNTHETIC.json"
     if not marker_path.is_file():
@@ -137,10 +146,27 @@ def shipped_synthetic(folder: Path) -> tuple[bool, str | None]:
     tables = {name: folder / name for name in SYNTHETIC_TABLES}
     if not all(path.is_file() for path in tables.values()):
         return False, f"{marker_path}: the synthetic data's CSV files are not all there"
-    if marker.get("data_digest") != synthetic_digest_of({name: sha256_file(path) for name, path in tables.items()}):
+    known = hashes or {}
+    digests = {name: known[path] if path in known else sha256_file(path) for name, path in tables.items()}
+    if marker.get("data_digest") != synthetic_digest_of(digests):
         return False, (f"{marker_path} does not match the files beside it: they are not the shipped synthetic data "
                        "(regenerate those with `make synthetic`)")
     return True, None
+
+
+def _scan(path: Path, shown: str, max_bytes: int) -> FileStamp | None:
+    """A raw file's bounds checked and its SHA-256 taken in one read; None when it is not a regular
+    file (the reader then says what is wrong)."""
+    if not path.is_file():
+        return None
+    return scan_raw_file(path, shown_as=shown, max_bytes=max_bytes,
+                         max_line_bytes=None if path.suffix.lower() == ".xlsx" else MAX_LINE_BYTES)
+
+
+def _stamp(path: Path) -> FileStamp:
+    """A file's size and modification time (taken first) and SHA-256."""
+    size, mtime_ns = file_stat(path)
+    return FileStamp(size, mtime_ns, sha256_file(path))
 
 
 def _shown(path: Path, data_dir: Path, params_dir: Path) -> str:
@@ -195,18 +221,22 @@ def ingest(
     shown = {name: _shown(path, data_dir, params_dir) for name, path in files.items()}
 
     _check_inside(data_dir, programme, {t: files[t] for t in (*TABLES, "workforce", "deflators")}, shown)
-    raw, read_failures = {}, []
+    raw, read_failures, stamps = {}, [], {}
     for table in (*TABLES, "workforce", "deflators"):
         if table == "responses":  # the one large table: streamed in blocks by validate_programme
-            raw[table] = read_table_blocks(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes,
-                                           block_rows=block_rows)
             continue
+        stamps[table] = _scan(files[table], shown[table], prog.max_raw_file_bytes)
         try:
-            raw[table] = read_table(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes)
+            raw[table] = read_table(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes,
+                                    checked=stamps[table] is not None)
         except DataValidationError as exc:
             read_failures += exc.failures
     if read_failures:
         raise DataValidationError(read_failures)
+    stamps["responses"] = _scan(files["responses"], shown["responses"], prog.max_raw_file_bytes)
+    raw["responses"] = read_table_blocks(files["responses"], shown_as=shown["responses"],
+                                         max_bytes=prog.max_raw_file_bytes, block_rows=block_rows,
+                                         checked=stamps["responses"] is not None)
     workforce, deflators, ref_failures = validate_reference(raw["workforce"], raw["deflators"], files=shown)
     valid = validate_programme(
         raw,
@@ -219,7 +249,9 @@ def ingest(
         reference_failures=ref_failures,
     )
 
-    synthetic, why_not = shipped_synthetic(raw_dir(data_dir, programme))
+    stamps = {name: stamps.get(name) or _stamp(path) for name, path in files.items()}
+    synthetic, why_not = shipped_synthetic(raw_dir(data_dir, programme),
+                                           {files[t]: stamps[t].sha256 for t in TABLES})
     if key is None:
         key = resolve_key(synthetic=synthetic, key_file=key_file, repo_root=REPO_ROOT, not_synthetic_because=why_not)
 
@@ -276,7 +308,9 @@ def ingest(
             {
                 "name": name,
                 "path": shown[name],
-                "sha256": sha256_file(path),
+                "sha256": stamps[name].sha256,
+                "size": stamps[name].size,
+                "mtime_ns": stamps[name].mtime_ns,
                 **({"rows": int(valid.responses.n_rows if name == "responses" else len(raw[name]))}
                    if name in raw else {}),
             }
@@ -309,7 +343,12 @@ def ingest(
 
 
 def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | str = PARAMS_DIR) -> bool:
-    """True when the processed data exist and were built from exactly the current inputs."""
+    """True when the processed data exist and were built from exactly the current inputs.
+
+    An input whose size and modification time (nanoseconds) are those the manifest records is
+    taken as unchanged without being read, the rule make and git use; any other input is hashed
+    and compared with the recorded SHA-256 (so a file touched but not changed is still current).
+    """
     data_dir, params_dir = Path(data_dir), Path(params_dir)
     manifest_path = processed_dir(data_dir, programme) / "manifest.json"
     if not manifest_path.is_file():
@@ -321,11 +360,18 @@ def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | st
         return False
     if any(not (manifest_path.parent / f"{t}.parquet").is_file() for t in PROCESSED_TABLES):
         return False
-    recorded = {i["name"]: i["sha256"] for i in manifest["inputs"]}
+    recorded = {i["name"]: i for i in manifest["inputs"]}
     try:
         current = input_files(programme, data_dir=data_dir, params_dir=params_dir)
     except (EvaluationError, OSError, ValueError):  # unreadable parameters: ingest will say why
         return False
     if set(recorded) != set(current):
         return False
-    return all(path.is_file() and sha256_file(path) == recorded[name] for name, path in current.items())
+    return all(path.is_file() and _unchanged(path, recorded[name]) for name, path in current.items())
+
+
+def _unchanged(path: Path, recorded: dict) -> bool:
+    """Whether a file is the one the manifest recorded: same size and modification time, else same SHA-256."""
+    if (recorded.get("size"), recorded.get("mtime_ns")) == file_stat(path):
+        return True
+    return sha256_file(path) == recorded["sha256"]
