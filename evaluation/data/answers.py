@@ -9,7 +9,8 @@ block by block, and their failures are merged across blocks (:class:`Collector`)
 rule still reports every failing row (spreadsheet row numbers), column and value, as
 :func:`evaluation.data.validate.validate_programme` reports them for the other tables. The rules
 that need the whole table (duplicate answers, identifiers equal once case is ignored) run once on
-the codes at the end, so a duplicate split across two blocks is found.
+the codes at the end, so a duplicate split across two blocks is found. The rules across tables and
+parameters, and the merging of failures, are in :mod:`evaluation.data.answer_rules`.
 
 Nothing here touches the disk.
 """
@@ -23,15 +24,18 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.errors import Failure
-from evaluation.data.params import Instrument, Programme
-from evaluation.data.rules import (
-    EARLIEST_DATE,
-    KIND_WORDS,
-    ROW_OFFSET,
-    describe_check,
-    header_failures,
-    parse_column,
+from evaluation.data.answer_rules import (
+    Collector,
+    Context,
+    coded_failure,
+    cross_rules,
+    failure,
+    folded,
+    parsed,
+    rows_of,
 )
+from evaluation.data.params import Instrument, Programme
+from evaluation.data.rules import KIND_WORDS, describe_check, header_failures
 from evaluation.data.schemas import COLUMN_TYPES, SCHEMAS
 
 __all__ = ["Answers", "Collector", "Labels", "validate_answers"]
@@ -60,7 +64,7 @@ class Labels:
     def encode(self, categories: pd.Index) -> np.ndarray:
         """The codes of a block's categories, with a final 0 for a missing cell (pandas code -1)."""
         out = np.zeros(len(categories) + 1, dtype=np.int64)
-        for position, text in enumerate(pd.Index(categories).astype(str).str.strip()):
+        for position, text in enumerate(pd.Index(categories).astype(str).str.strip().to_numpy(dtype=object)):
             if text:
                 code = self.codes.get(text)
                 if code is None:
@@ -88,41 +92,6 @@ class Labels:
         return codes.astype(np.min_scalar_type(len(self.texts)))
 
 
-class Collector:
-    """Failures of the rules, merged across blocks: one failure per rule, rows and values in row order.
-
-    Each rule has a *slot* (its place in the order the rules are written); :meth:`failures` lists
-    them in that order, whatever block first broke them.
-    """
-
-    def __init__(self) -> None:
-        self._slots: dict[tuple, list[Failure]] = {}
-
-    def add(self, slot: tuple, failure: Failure | None) -> None:
-        if failure is not None:
-            self._slots.setdefault(slot, []).append(failure)
-
-    def failures(self, phase: int) -> list[Failure]:
-        out = []
-        for slot in sorted(s for s in self._slots if s[0] == phase):
-            parts = self._slots[slot]
-            first = parts[0]
-            out.append(Failure(first.file, tuple(r for p in parts for r in p.rows), first.column, first.rule,
-                               tuple(v for p in parts for v in p.values)))
-        return out
-
-
-def _rows(index: np.ndarray) -> tuple[int, ...]:
-    return tuple(int(i) + ROW_OFFSET for i in index)
-
-
-def _failure(file, index, bad, column, rule, shown=None, codes=None) -> Failure | None:
-    """The failure of the rows where ``bad``, their values ``shown[codes]``; None when no row is bad."""
-    if not bad.any():
-        return None
-    return Failure(file, _rows(index[bad]), column, rule, () if shown is None else tuple(shown[codes[bad]]))
-
-
 @dataclass
 class Answers:
     """The validated answers as codes: ``codes[column]`` per row, ``labels[column]`` per code."""
@@ -134,21 +103,6 @@ class Answers:
     value: np.ndarray  #: the number each code of ``value`` stands for (NaN: blank)
     dates: np.ndarray | None  #: the date each code of ``responded_on`` stands for (NaT: blank)
     order: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  #: rows by answer key
-
-
-@dataclass
-class _Context:
-    file: str
-    participants_file: str
-    programme: Programme
-    instruments: Mapping[str, Instrument]
-    known: set[str] | None
-    enrolled: dict[str, pd.Timestamp] | None
-    today: pd.Timestamp = field(default_factory=lambda: pd.Timestamp.today().normalize())
-
-
-def _folded(texts: list[str | None]) -> list[str | None]:
-    return [t.casefold() if t is not None else None for t in texts]  # the identifiers as pseudonymise folds them
 
 
 def validate_answers(
@@ -182,9 +136,9 @@ def validate_answers(
     ids = participants["participant_id"] if "participant_id" in participants else None
     enrolled = None
     if ids is not None and "enrolled_on" in participants and participants["enrolled_on"].notna().any():
-        folded = ids.str.strip().str.casefold()
-        enrolled = participants.assign(_id=folded).drop_duplicates("_id").set_index("_id")["enrolled_on"].to_dict()
-    context = _Context(file, participants_file, programme, instruments,
+        first = participants.assign(_id=ids.str.strip().str.casefold()).drop_duplicates("_id").dropna(subset="_id")
+        enrolled = (pd.Index(first["_id"].to_numpy(dtype=object)), first["enrolled_on"].to_numpy(dtype="datetime64[ns]"))
+    context = Context(file, participants_file, programme, instruments,
                        None if ids is None else set(ids.dropna().str.strip().str.casefold()), enrolled)
     types = COLUMN_TYPES["responses"]
     labels = {c: Labels() for c in types}
@@ -203,8 +157,8 @@ def validate_answers(
         _check_block(block, columns, labels, parts, collector, context)
     columns = [c for c in types if parts[c]]
     codes = {c: np.concatenate(parts[c]) for c in columns}
-    value = labels["value"].property("number", lambda t: _parsed(t, "number")) if "value" in columns else None
-    dates = labels["responded_on"].property("date", lambda t: _parsed(t, "date")) if "responded_on" in columns else None
+    value = labels["value"].property("number", lambda t: parsed(t, "number")) if "value" in columns else None
+    dates = labels["responded_on"].property("date", lambda t: parsed(t, "date")) if "responded_on" in columns else None
     answers = Answers(n_rows, columns, codes, labels, value, dates)
     if n_rows == 0 and columns:
         collector.add((0, -2), Failure(file, (), None, "at least one data row below the header (the file has only its "
@@ -214,16 +168,8 @@ def validate_answers(
     return answers, collector.failures(0), collector.failures(1)
 
 
-def _parsed(texts: list[str | None], kind: str) -> np.ndarray:
-    """The parsed value of each text (NaN / NaT when it does not parse or is empty)."""
-    parsed = parse_column(pd.Series(texts, dtype=object), kind)
-    if kind == "date":
-        return parsed.to_numpy(dtype="datetime64[ns]")
-    return parsed.to_numpy(dtype=float, na_value=np.nan)
-
-
 def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labels], parts: dict[str, list],
-                 collector: Collector, ctx: _Context) -> None:
+                 collector: Collector, ctx: Context) -> None:
     """Parse one block's columns to codes and run the rules that need only the block."""
     file, index = ctx.file, block.index.to_numpy()
     row: dict[str, np.ndarray] = {}
@@ -244,10 +190,10 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
     # parsing: numbers and dates (phase 0, slots (0, 0, column position))
     for position, (column, kind) in enumerate(COLUMN_TYPES["responses"].items()):
         if column in row and kind != "text":
-            parsed = labels[column].property(kind, lambda t, k=kind: _parsed(t, k))
-            bad = (texts[column] != None) & pd.isna(parsed)  # noqa: E711 - elementwise
-            collector.add((0, 0, position), _failure(file, index, bad[row[column]], column, KIND_WORDS[kind],
-                                                     texts[column], row[column]))
+            values = labels[column].property(kind, lambda t, k=kind: parsed(t, k))
+            bad = (texts[column] != None) & pd.isna(values)  # noqa: E711 - elementwise
+            collector.add((0, 0, position), coded_failure(file, index, row[column], bad, column, KIND_WORDS[kind],
+                                                          texts[column]))
 
     # schema (phase 0, slot (0, 2, column, check)): as pandera reports Responses
     fields = SCHEMAS["responses"].to_schema().columns
@@ -255,91 +201,19 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
         if column not in row:
             continue
         if not fields[column].nullable:
-            collector.add((0, 2, position, 0), _failure(file, index, row[column] == 0, column,
-                                                        describe_check("not_nullable")))
+            collector.add((0, 2, position, 0), failure(file, index, row[column] == 0, column,
+                                                       describe_check("not_nullable")))
         for check in fields[column].checks:
             allowed = check.statistics.get("allowed_values")
             if allowed is not None:
                 ok = np.isin(texts[column], list(allowed)) | (texts[column] == None)  # noqa: E711
-                collector.add((0, 2, position, 1), _failure(file, index, ~ok[row[column]], column,
-                                                            describe_check(f"isin({list(allowed)!r})"),
-                                                            texts[column], row[column]))
+                collector.add((0, 2, position, 1), coded_failure(file, index, row[column], ~ok, column,
+                                                                 describe_check(f"isin({list(allowed)!r})"),
+                                                                 texts[column]))
 
     for column, codes in row.items():
         parts[column].append(labels[column].small(codes))
-    _cross_rules(row, texts, labels, index, collector, ctx)
-
-
-def _cross_rules(row, texts, labels, index, collector: Collector, ctx: _Context) -> None:
-    """The rules across tables and parameters (phase 1), in the order
-    :func:`evaluation.data.validate.validate_programme` lists them."""
-    file, pf = ctx.file, ctx.participants_file
-    if "responded_on" in row:
-        dates = labels["responded_on"].property("date", lambda t: _parsed(t, "date"))
-        shown = pd.DatetimeIndex(dates).strftime("%Y-%m-%d").to_numpy(dtype=object)
-        for slot, bad, rule in ((1, ~np.isnat(dates) & (dates > ctx.today.to_datetime64()),
-                                 f"a date no later than today ({ctx.today.date()})"),
-                                (2, ~np.isnat(dates) & (dates < EARLIEST_DATE.to_datetime64()),
-                                 f"a date no earlier than {EARLIEST_DATE.date()}")):
-            collector.add((1, slot), _failure(file, index, bad[row["responded_on"]], "responded_on", rule, shown,
-                                              row["responded_on"]))
-    if "participant_id" in row and ctx.known is not None:
-        pid = labels["participant_id"]
-        known = pid.property("known", lambda t: np.array([f is None or f in ctx.known for f in _folded(t)]))
-        unknown = ~known[row["participant_id"]]
-        if unknown.any():
-            collector.add((1, 3), _failure(file, index, unknown, "participant_id", f"a participant_id that exists in {pf}",
-                                           np.asarray(pid.texts, dtype=object), row["participant_id"]))
-        if "responded_on" in row and ctx.enrolled is not None:
-            since = pid.property("enrolled", lambda t: pd.to_datetime(
-                pd.Series([ctx.enrolled.get(f, pd.NaT) if f is not None else pd.NaT for f in _folded(t)], dtype=object)
-            ).to_numpy(dtype="datetime64[ns]"))
-            when, start = dates[row["responded_on"]], since[row["participant_id"]]
-            early = ~np.isnat(when) & ~np.isnat(start) & (when < start)
-            collector.add((1, 4), _failure(file, index, early, "responded_on",
-                                           f"a date no earlier than the participant's enrolment (`enrolled_on` in {pf})",
-                                           shown, row["responded_on"]))
-    if not {"instrument", "item", "value", "wave", "rater"} <= set(row):
-        return
-    inst, item = row["instrument"], row["item"]
-    names = texts["instrument"]
-    programme_ok = np.isin(names, list(ctx.programme.instruments)) | (names == None)  # noqa: E711
-    collector.add((1, 5), _failure(file, index, ~programme_ok[inst], "instrument",
-                                   f"an instrument of the programme (programme.yaml `instruments`: "
-                                   f"{ctx.programme.instruments})", names, inst))
-    values = labels["value"].property("number", lambda t: _parsed(t, "number"))
-    for k, (name, instrument) in enumerate(ctx.instruments.items()):
-        code = labels["instrument"].codes.get(name)
-        if code is None:
-            continue
-        mine = inst == code
-        scale_of = {i: s for s, scale in instrument.scales.items() for i in scale.items}
-        scale_names = list(instrument.scales)
-        scale_code = np.array([scale_names.index(scale_of[t]) if t in scale_of else -1 for t in texts["item"]])
-        scale_code[0] = len(scale_names)  # an empty item: reported as missing, not as an unknown item
-        collector.add((1, 6, k, 0), _failure(file, index, mine & (scale_code[item] < 0), "item",
-                                             f"an item of instrument {name!r} (params/instruments/{name}.yaml)",
-                                             texts["item"], item))
-        low, high = instrument.response_range
-        outside = ~np.isnan(values) & ((values < low) | (values > high))
-        collector.add((1, 6, k, 1), _failure(file, index, mine & outside[row["value"]], "value",
-                                             f"a value within {name!r}'s response range [{low:g}, {high:g}] or blank",
-                                             np.array([f"{v:g}" for v in values], dtype=object), row["value"]))
-        for m, column in enumerate(("wave", "rater")):
-            # allowed[scale, code]: whether the scale is answered at that wave / by that rater
-            allowed = np.ones((len(scale_names) + 2, len(texts[column])), dtype=bool)
-            for j, s in enumerate(scale_names):
-                allowed[j] = np.isin(texts[column], instrument.scale_waves(s) if m == 0 else instrument.scale_raters(s))
-                allowed[j, 0] = True
-            scale_row = scale_code[item]
-            bad = mine & ~allowed[scale_row, row[column]]
-            if not bad.any():
-                continue
-            for j, s in enumerate(scale_names):
-                rule = (f"a wave at which scale {s!r} of {name!r} is answered: {instrument.scale_waves(s)}" if m == 0
-                        else f"a rater who answers scale {s!r} of {name!r}: {instrument.scale_raters(s)}")
-                collector.add((1, 6, k, 2, j, m), _failure(file, index, bad & (scale_row == j), column, rule,
-                                                           texts[column], row[column]))
+    cross_rules(row, texts, labels, index, collector, ctx)
 
 
 def _ranks(texts: list[str | None]) -> np.ndarray:
@@ -371,11 +245,11 @@ def sort_key(answers: Answers, participant_rank: np.ndarray) -> np.ndarray:
     return key
 
 
-def _whole_table_rules(answers: Answers, collector: Collector, ctx: _Context) -> None:
+def _whole_table_rules(answers: Answers, collector: Collector, ctx: Context) -> None:
     """Duplicate answers (the schema's unique key) and identifiers equal once case is ignored."""
     pid = answers.labels["participant_id"]
-    folded = pid.property("folded", lambda t: np.array(_folded(t), dtype=object))
-    fold_code = pd.factorize(pd.Series(folded), use_na_sentinel=True)[0].astype(np.int64) + 1
+    texts = pid.property("folded", lambda t: np.array(folded(t), dtype=object))
+    fold_code = pd.factorize(pd.Series(texts), use_na_sentinel=True)[0].astype(np.int64) + 1
     key = sort_key(answers, fold_code)
     if key is None:  # too many distinct values for one key: sort column by column, in the same order
         ranks = [_ranks(answers.labels[c].texts)[answers.codes[c]] for c in reversed(ANSWER_KEY[1:])]
@@ -402,12 +276,12 @@ def _whole_table_rules(answers: Answers, collector: Collector, ctx: _Context) ->
     exact = candidates.duplicated(keep=False)
     if exact.any():
         unique = SCHEMAS["responses"].to_schema().unique
-        collector.add((0, 1), Failure(ctx.file, _rows(candidates.index[exact.to_numpy()]), None,
+        collector.add((0, 1), Failure(ctx.file, rows_of(candidates.index[exact.to_numpy()]), None,
                                       f"each combination of ({', '.join(unique)}) to appear only once "
                                       "(duplicate rows)"))
     clash = ~exact & (candidates["participant_id"] != 0)
     if clash.any():
-        collector.add((1, 0), Failure(ctx.file, _rows(candidates.index[clash.to_numpy()]), "participant_id",
+        collector.add((1, 0), Failure(ctx.file, rows_of(candidates.index[clash.to_numpy()]), "participant_id",
                                       "one answer per participant, wave, rater and item once identifiers are trimmed "
                                       "and compared ignoring case",
                                       tuple(np.asarray(pid.texts, dtype=object)[candidates.loc[clash, "participant_id"]])))

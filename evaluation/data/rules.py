@@ -17,7 +17,7 @@ from evaluation.core.errors import Failure
 from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS
 
 __all__ = ["EARLIEST_DATE", "KIND_WORDS", "ROW_OFFSET", "describe_check", "first_failure_per_cell",
-           "header_failures", "parse_column", "skeleton"]
+           "header_failures", "parse_column", "skeleton", "skeletons"]
 
 #: The header is spreadsheet row 1, so data row i (0-based) is spreadsheet row i + 2.
 ROW_OFFSET = 2
@@ -151,3 +151,27 @@ def skeleton(identifier: str) -> str:
     text = unicodedata.normalize("NFKC", identifier)
     text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
     return text.translate(_LOOK_ALIKES).strip().casefold()
+
+
+def skeletons(identifiers: pd.Series) -> pd.Series:
+    """:func:`skeleton` of each identifier (missing stays missing), vectorised for plain ones.
+
+    An identifier of printable ASCII only (letters, digits, punctuation, spaces) has no
+    compatibility form, invisible character or look-alike, so its skeleton is the identifier
+    trimmed and lower-cased; only the others are passed to :func:`skeleton` one by one.
+
+    Examples
+    --------
+    >>> skeletons(pd.Series([" Ab-1", "\u0410b\u20101", None])).tolist()
+    ['ab-1', 'ab-1', nan]
+    """
+    text = identifiers.astype(object)
+    present = text.notna()
+    plain = present & text.where(present, "").map(lambda t: t.isascii() and t.isprintable())
+    out = pd.Series(None, index=text.index, dtype=object)
+    if plain.any():
+        out[plain] = text[plain].str.strip(" ").str.lower()
+    other = present & ~plain
+    if other.any():
+        out[other] = text[other].map(skeleton)
+    return out.astype(identifiers.dtype)

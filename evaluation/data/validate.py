@@ -28,7 +28,7 @@ from evaluation.data.rules import (
     first_failure_per_cell,
     header_failures,
     parse_column,
-    skeleton,
+    skeletons,
 )
 from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS, SCHEMAS
 
@@ -318,7 +318,7 @@ def validate_programme(
                                     tuple(p.loc[over, "sessions_attended"].astype(str))))
 
     if "participant_id" in p:
-        folded = p["participant_id"].map(skeleton, na_action="ignore")
+        folded = skeletons(p["participant_id"])
         clash = folded.notna() & folded.duplicated(keep=False) & ~p["participant_id"].duplicated(keep=False)
         if clash.any():
             failures.append(Failure(pf, _rows(p.index[clash]), "participant_id",
