@@ -84,8 +84,9 @@ def _arrow_blocks(path: Path, name: str, block_rows: int) -> Iterator[Any]:
     import pyarrow as pa
     import pyarrow.csv as pv
 
-    # 4 MiB of text at a time: the reader holds some thirty times its block size (16 MiB: 0.6 GB)
-    read = pv.ReadOptions(block_size=int(min(4 << 20, max(1 << 20, block_rows * 128))))
+    # 1 MiB of text at a time: the reader holds some thirty times its block size (16 MiB: 0.6 GB),
+    # and parses 1 MiB blocks faster than 4 MiB ones (benchmarks/README.md)
+    read = pv.ReadOptions(block_size=1 << 20)
     parse = pv.ParseOptions(newlines_in_values=True)
     with _os_errors("cannot read", name):
         try:
