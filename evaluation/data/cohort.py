@@ -125,7 +125,8 @@ def processed_state(programme: str, *, data_dir: Path | str | None = None,
     params_dir = Path(params_dir) if params_dir else PARAMS_DIR
     if not (processed_dir(data_dir, programme) / "manifest.json").is_file():
         return "missing"
-    from evaluation.data.ingest import is_up_to_date  # not at the top: ingest brings pandera into every report kernel
+    # imported here, not at the top: ingest would bring pandera into every report kernel
+    from evaluation.data.ingest import is_up_to_date
 
     return "current" if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir) else "stale"
 
