@@ -268,3 +268,20 @@ def test_complete_pairs_selects_scales_raters_and_leaves_out_a_missing_rater():
     assert as_self.ids[as_self.group("vision", "self")[0]].tolist() == expected.index.tolist()
     with pytest.raises(ValueError, match="missing_rater"):
         complete_pairs(scores, "pre", "post", missing_rater="manager")
+
+
+@pytest.mark.parametrize("space", [300, 10**7])
+def test_matching_by_lookup_or_by_sort_equals_intersect1d(space):
+    """Both routes of the wave matching (lookup table when keys are dense, sort when sparse) equal numpy's."""
+    from evaluation.stats.outcomes.pairs import _matched
+
+    rng = np.random.default_rng(space)
+    keys = rng.choice(space, size=300, replace=False)
+    key_x, key_y = keys[:200], rng.permutation(keys[100:])  # 100 keys on both sides, any order
+    x, y = rng.normal(size=200), rng.normal(size=200)
+    common, mx, my = _matched(key_x, x, key_y, y, space)
+    expected, ix, iy = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+    assert expected.size == 100
+    np.testing.assert_array_equal(common, expected)
+    np.testing.assert_array_equal(mx, x[ix])
+    np.testing.assert_array_equal(my, y[iy])

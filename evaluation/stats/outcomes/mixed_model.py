@@ -151,7 +151,7 @@ def mixed_model(
         rows = positions[(scale, rater)]
         codes = wave_code[rows]
         present = [w for i, w in enumerate(wave_list) if (codes == i).any()]
-        n_people = int(np.unique(person[rows]).size)
+        n_people = int(np.count_nonzero(np.bincount(person[rows])))
         if reference not in present or len(present) < 2 or n_people < 2:
             _warn(
                 f"{context}: needs scores at the reference wave {reference!r}, at another of "

@@ -39,14 +39,14 @@ def _paired_groups(
     scale, scales = _codes(data, "scale")
     rater, raters = _codes(data, "rater")
     score = data["score"].to_numpy(dtype=float)
+    size = len(scales) * len(raters)
     group = scale.astype(np.int64) * len(raters) + rater
     key = group * len(names) + person  # unique within a wave: one score per person and group
     e, later_rows = wave == where[earlier], wave == where[later]
-    groups = np.intersect1d(group[e], group[later_rows])
-    common, ie, il = np.intersect1d(
-        key[e], key[later_rows], assume_unique=True, return_indices=True
+    groups = np.flatnonzero(
+        (np.bincount(group[e], minlength=size) > 0) & (np.bincount(group[later_rows], minlength=size) > 0)
     )
-    x, y = score[e][ie], score[later_rows][il]
+    common, x, y = _matched(key[e], score[e], key[later_rows], score[later_rows], size * len(names))
     common_group = common // len(names)
     lows = np.searchsorted(common_group, groups, side="left")
     highs = np.searchsorted(common_group, groups, side="right")
@@ -57,6 +57,26 @@ def _paired_groups(
             yield scale_name, rater_name, x[lo:hi], y[lo:hi], who[lo:hi]
         else:
             yield scale_name, rater_name, x[lo:hi], y[lo:hi]
+
+
+def _matched(
+    key_x: np.ndarray, x: np.ndarray, key_y: np.ndarray, y: np.ndarray, space: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The keys (each unique on its side) found on both sides, ascending, with their two values.
+
+    As ``np.intersect1d(..., return_indices=True)``; when the key space is at most a few
+    times the number of keys, by a lookup table over the keys (linear) instead of a sort.
+    """
+    if space > 4 * (key_x.size + key_y.size) + 1024:
+        common, ix, iy = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+        return common, x[ix], y[iy]
+    kind = np.int32 if max(key_x.size, key_y.size) < 2**31 else np.int64
+    at_x = np.full(space, -1, dtype=kind)
+    at_x[key_x] = np.arange(key_x.size, dtype=kind)
+    at_y = np.full(space, -1, dtype=kind)
+    at_y[key_y] = np.arange(key_y.size, dtype=kind)
+    common = np.flatnonzero((at_x >= 0) & (at_y >= 0))
+    return common, x[at_x[common]], y[at_y[common]]
 
 
 @dataclass(frozen=True)
