@@ -297,3 +297,18 @@ def test_noncentral_t_cdf_called_directly_equals_the_distribution_object():
     through_object = [float(stats.nct.cdf(t, df, ncp)) for t, df, ncp in grid]
     assert np.isfinite(direct).sum() >= 90  # scipy 1.17 fails (NaN) far in the left tail of ncp = 40
     np.testing.assert_array_equal(direct, through_object)  # bit for bit (NaN where both fail)
+
+
+@pytest.mark.parametrize("dtype", [object, "category", "string[pyarrow]"])
+def test_waves_per_scale_equals_the_group_by(dtype):
+    """The outcome report's count of waves per scale (which scales are ``reaction``) equals pandas' group-by."""
+    from evaluation.reports.outcome_report import _waves_per_scale
+
+    scores = COHORTS[2][["scale", "wave"]].copy()
+    scores.loc[scores.index[:5], "wave"] = None
+    scores.loc[scores.index[5:9], "scale"] = None
+    scores.loc[scores["scale"] == "tiny", "wave"] = "pre"  # a scale answered once
+    scores = scores.astype(dtype)
+    expected = scores.groupby("scale", observed=True)["wave"].nunique(dropna=False).to_dict()
+    assert expected["tiny"] == 1
+    assert _waves_per_scale(scores) == expected

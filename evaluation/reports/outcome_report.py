@@ -181,6 +181,20 @@ def outcomes(data: CohortData, scores: pd.DataFrame | oc.PreparedScores | None =
     return table, notes
 
 
+def _waves_per_scale(scores: pd.DataFrame) -> dict[str, int]:
+    """How many distinct waves (a missing wave counts as one) each scale has rows at.
+
+    As ``scores.groupby("scale", observed=True)["wave"].nunique(dropna=False)``, on integer codes
+    of the whole columns (grouping Arrow-backed text costs about a second per 2.5 million rows).
+    """
+    scale, scales = pd.factorize(scores["scale"])
+    wave, waves = pd.factorize(scores["wave"], use_na_sentinel=False)
+    kept = scale >= 0
+    pairs = np.unique(scale[kept].astype(np.int64) * max(len(waves), 1) + wave[kept])
+    counts = np.bincount(pairs // max(len(waves), 1), minlength=len(scales))
+    return {str(name): int(n) for name, n in zip(scales, counts, strict=True)}
+
+
 def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     """Every table of the outcomes report for one cohort.
 
@@ -226,7 +240,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     if "then" in coh.waves:
         tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
             prepared, confidence_level=level))
-    waves_of = scores.groupby("scale", observed=True)["wave"].nunique(dropna=False)
+    waves_of = _waves_per_scale(scores)
     once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if once:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
