@@ -20,8 +20,10 @@ from evaluation.core.errors import DegenerateDataWarning
 from evaluation.stats.outcomes import (
     attrition,
     baseline_comparison,
+    complete_pairs,
     outcomes_table,
     paired_change,
+    paired_scores,
     prepare_scores,
 )
 from evaluation.stats.outcomes._common import _prepare_scores
@@ -216,3 +218,97 @@ def test_wilcoxon_w_plus_equals_the_sum_of_scipy_mid_ranks(n):
     d = d[d != 0]
     ranks = stats.rankdata(np.abs(d))
     assert paired_change(pre, post).wilcoxon_w_plus == float(ranks[d > 0].sum())
+
+
+def reference_wide(scores, scale, rater, earlier, later):
+    """One scale × rater's complete pairs as a pivot: index participant id (text, sorted), a column per wave."""
+    sub = scores[(scores["scale"] == scale) & (scores["rater"] == rater)].dropna(subset=["score"])
+    wide = sub.pivot(index="participant_id", columns="wave", values="score").sort_index()
+    return wide.dropna(subset=[earlier, later])
+
+
+@pytest.mark.parametrize("seed", sorted(COHORTS))
+@pytest.mark.parametrize("earlier,later", [("pre", "post"), ("then", "post"), ("then", "pre")])
+def test_complete_pairs_equal_the_pivot_per_scale(seed, earlier, later):
+    """The one pairing of the workbench (issue 13 merged ``reports/pairs.py`` into it) equals the plain pivot."""
+    scores = COHORTS[seed]
+    for source in (scores, prepare_scores(scores)):
+        pairs = complete_pairs(source, earlier, later)
+        assert pairs.groups, "every generated cohort has pairs"
+        for scale in SCALES:
+            for rater in ("self", "line_manager"):
+                found = pairs.group(scale, rater)
+                sub = scores[(scores["scale"] == scale) & (scores["rater"] == rater)].dropna(subset=["score"])
+                if not {earlier, later} <= set(sub["wave"]):
+                    assert found is None
+                    continue
+                expected = reference_wide(scores, scale, rater, earlier, later)
+                person, x, y = found
+                assert pairs.ids[person].tolist() == expected.index.tolist()
+                np.testing.assert_array_equal(x, expected[earlier].to_numpy())
+                np.testing.assert_array_equal(y, expected[later].to_numpy())
+        table = paired_scores(source, earlier=earlier, later=later)
+        assert len(table) == sum(len(g[2]) for g in pairs.groups)
+
+
+def test_complete_pairs_selects_scales_raters_and_leaves_out_a_missing_rater():
+    """``scales``/``raters`` select groups; ``missing_rater=None`` drops rows without a rater, "self" keeps them."""
+    scores = COHORTS[1].copy()
+    scores["rater"] = scores["rater"].astype(object)
+    scores.loc[scores.index[scores["rater"] == "self"][:40], "rater"] = None  # self-ratings without a rater
+    only = complete_pairs(scores, "pre", "post", scales=["vision"], raters=["self"], missing_rater=None)
+    assert [(s, r) for s, r, *_ in only.groups] == [("vision", "self")]
+    kept = scores[scores["rater"].notna()]
+    expected = reference_wide(kept, "vision", "self", "pre", "post")
+    person, x, y = only.group("vision", "self")
+    assert only.ids[person].tolist() == expected.index.tolist()
+    np.testing.assert_array_equal(y, expected["post"].to_numpy())
+    as_self = complete_pairs(scores, "pre", "post", scales=["vision"], raters=["self"])
+    expected = reference_wide(scores.fillna({"rater": "self"}), "vision", "self", "pre", "post")
+    assert as_self.ids[as_self.group("vision", "self")[0]].tolist() == expected.index.tolist()
+    with pytest.raises(ValueError, match="missing_rater"):
+        complete_pairs(scores, "pre", "post", missing_rater="manager")
+
+
+@pytest.mark.parametrize("space", [300, 10**7])
+def test_matching_by_lookup_or_by_sort_equals_intersect1d(space):
+    """Both routes of the wave matching (lookup table when keys are dense, sort when sparse) equal numpy's."""
+    from evaluation.stats.outcomes.pairs import _matched
+
+    rng = np.random.default_rng(space)
+    keys = rng.choice(space, size=300, replace=False)
+    key_x, key_y = keys[:200], rng.permutation(keys[100:])  # 100 keys on both sides, any order
+    x, y = rng.normal(size=200), rng.normal(size=200)
+    common, mx, my = _matched(key_x, x, key_y, y, space)
+    expected, ix, iy = np.intersect1d(key_x, key_y, assume_unique=True, return_indices=True)
+    assert expected.size == 100
+    np.testing.assert_array_equal(common, expected)
+    np.testing.assert_array_equal(mx, x[ix])
+    np.testing.assert_array_equal(my, y[iy])
+
+
+def test_noncentral_t_cdf_called_directly_equals_the_distribution_object():
+    """d_z's interval solves on ``special.nctdtr``; ``stats.nct.cdf`` gives the same doubles (finite arguments)."""
+    from scipy import special
+
+    grid = [(t, df, ncp) for t in (-7.3, -0.4, 0.0, 2.5, 31.0) for df in (1.0, 4.0, 99.0, 99_999.0)
+            for ncp in (-8.0, -0.5, 0.0, 1.7, 40.0)]
+    direct = [float(special.nctdtr(df, ncp, t)) for t, df, ncp in grid]
+    through_object = [float(stats.nct.cdf(t, df, ncp)) for t, df, ncp in grid]
+    assert np.isfinite(direct).sum() >= 90  # scipy 1.17 fails (NaN) far in the left tail of ncp = 40
+    np.testing.assert_array_equal(direct, through_object)  # bit for bit (NaN where both fail)
+
+
+@pytest.mark.parametrize("dtype", [object, "category", "string[pyarrow]"])
+def test_waves_per_scale_equals_the_group_by(dtype):
+    """The outcome report's count of waves per scale (which scales are ``reaction``) equals pandas' group-by."""
+    from evaluation.reports.outcome_report import _waves_per_scale
+
+    scores = COHORTS[2][["scale", "wave"]].copy()
+    scores.loc[scores.index[:5], "wave"] = None
+    scores.loc[scores.index[5:9], "scale"] = None
+    scores.loc[scores["scale"] == "tiny", "wave"] = "pre"  # a scale answered once
+    scores = scores.astype(dtype)
+    expected = scores.groupby("scale", observed=True)["wave"].nunique(dropna=False).to_dict()
+    assert expected["tiny"] == 1
+    assert _waves_per_scale(scores) == expected

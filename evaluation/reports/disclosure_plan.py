@@ -29,6 +29,7 @@ with its count, so they cannot be recovered by subtraction either.
 from __future__ import annotations
 
 import warnings
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -40,9 +41,9 @@ from evaluation.core.errors import ParameterError
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
 from evaluation.data.cohort import CohortData, scale_info
-from evaluation.reports.pairs import complete_pairs
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
+from evaluation.stats.outcomes import PreparedScores, complete_pairs, prepare_scores
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
@@ -54,6 +55,8 @@ __all__ = [
     "group_labels",
     "pair_populations",
     "people_with_dimensions",
+    "prepared_scores",
+    "self_rating_scores",
 ]
 
 #: Dimensions of ``breakdowns.csv`` (the outcome report's change by group).
@@ -191,16 +194,48 @@ def pair_populations(data: CohortData) -> dict[Population, tuple[str, ...]]:
     return out
 
 
+#: The last scale scores prepared, (weak reference to the DataFrame, PreparedScores): a report
+#: process builds one cohort, whose stages then check and code its scale scores once.
+_PREPARED: list[tuple[weakref.ref, PreparedScores]] = []
+
+
+def prepared_scores(data: CohortData) -> PreparedScores:
+    """``data.scale_scores`` through :func:`~evaluation.stats.outcomes.prepare_scores`, once per cohort.
+
+    The outcome table, the disclosure plan, the breakdowns and the cost and equity reports' pairs
+    share it instead of each factorising the long table (at 100,000 participants 2.5 million rows
+    of text keys) again. Kept for the most recent scores only, by a weak reference to the
+    DataFrame (processed tables are never changed in place).
+    """
+    scores = data.scale_scores
+    if _PREPARED and _PREPARED[0][0]() is scores:
+        return _PREPARED[0][1]
+    prepared = prepare_scores(scores)
+    _PREPARED[:] = [(weakref.ref(scores), prepared)]
+    return prepared
+
+
+def self_rating_scores(data: CohortData) -> pd.DataFrame | PreparedScores:
+    """Scores for :func:`complete_pairs` with ``missing_rater=None``: prepared unless a rater is missing.
+
+    Prepared scores call a missing rater ``self``; the populations of self-ratings leave such rows out.
+    """
+    scores = data.scale_scores
+    if "rater" in scores.columns and scores["rater"].isna().any():
+        return scores
+    return prepared_scores(data)
+
+
 def paired_masks(data: CohortData, populations: Sequence[Population], ids: pd.Series) -> dict[Population, np.ndarray]:
     """For each population, which of ``ids`` have a score at both waves of its comparison.
 
-    One pass over the scores per comparison (:func:`~evaluation.reports.pairs.complete_pairs`),
+    One pass over the scores per comparison (:func:`~evaluation.stats.outcomes.complete_pairs`),
     not one filter of every score per population.
     """
     out: dict[Population, np.ndarray] = {}
     for comparison in dict.fromkeys(p.comparison for p in populations):
         wanted = [p for p in populations if p.comparison == comparison]
-        pairs = complete_pairs(data.scale_scores, *COMPARISONS[comparison], scales=[p.scale for p in wanted],
+        pairs = complete_pairs(self_rating_scores(data), *COMPARISONS[comparison], scales=[p.scale for p in wanted],
                                raters=[p.rater for p in wanted], missing_rater=None)
         where = pd.Index(pairs.ids).get_indexer(ids.astype(str).to_numpy())
         for population in wanted:

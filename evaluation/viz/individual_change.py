@@ -33,23 +33,26 @@ def _pairs(scores: pd.DataFrame, *, scales: list[str], earlier: str, later: str,
     ``participant_id``, sorted; complete pairs only, the mean where a key is repeated).
 
     One pass of grouped sums over integer codes (no sort of the long table), so that a million
-    participants' scores take seconds."""
-    data = scores[(scores["rater"] == rater) & scores["wave"].isin([earlier, later]) & scores["scale"].isin(scales)
-                  & scores["score"].notna()]
-    scale_code, scale_names = pd.factorize(data["scale"], sort=True)
-    person, people = pd.factorize(data["participant_id"], sort=True)
+    participants' scores take seconds; the identifier columns are factorised whole and their
+    codes selected, never the text of the selected rows copied (slow for Arrow-backed text)."""
+    rows = ((scores["rater"] == rater) & scores["wave"].isin([earlier, later]) & scores["scale"].isin(scales)
+            & scores["score"].notna()).to_numpy(dtype=bool)
+    scale_code, scale_names = pd.factorize(scores["scale"], sort=True)
+    person, people = pd.factorize(scores["participant_id"], sort=True)
+    rows = rows & (person >= 0)
+    scale_code, person = scale_code[rows], person[rows]
     key = scale_code.astype(np.int64) * max(len(people), 1) + person
     size = len(scale_names) * max(len(people), 1)
-    score = data["score"].to_numpy(dtype=float)
+    score = scores["score"].to_numpy(dtype=float)[rows]
     means = {}
     for wave in (earlier, later):
-        at = (data["wave"] == wave).to_numpy(dtype=bool)
+        at = (scores["wave"] == wave).to_numpy(dtype=bool)[rows]
         count = np.bincount(key[at], minlength=size)
         with np.errstate(invalid="ignore", divide="ignore"):
             means[wave] = np.bincount(key[at], weights=score[at], minlength=size) / count
     both = np.flatnonzero(~np.isnan(means[earlier]) & ~np.isnan(means[later]))
-    index = pd.MultiIndex.from_arrays([np.asarray(scale_names)[both // max(len(people), 1)],
-                                       np.asarray(people)[both % max(len(people), 1)]],
+    index = pd.MultiIndex.from_arrays([np.asarray(scale_names, dtype=object)[both // max(len(people), 1)],
+                                       np.asarray(people[both % max(len(people), 1)], dtype=object)],
                                       names=["scale", "participant_id"])
     return pd.DataFrame({earlier: means[earlier][both], later: means[later][both]}, index=index)
 

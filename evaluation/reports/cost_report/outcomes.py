@@ -17,8 +17,8 @@ import pandas as pd
 
 from evaluation.core.errors import DegenerateDataWarning
 from evaluation.core.vocabulary import RATERS
-from evaluation.reports.pairs import complete_pairs
 from evaluation.stats import outcomes as oc
+from evaluation.stats.outcomes import complete_pairs
 
 __all__ = ["NON_MONETISED_COLUMNS", "non_monetised_outcomes"]
 
@@ -53,15 +53,16 @@ def _reliabilities(reliability: Any) -> tuple[dict, float]:
     return {}, np.nan if reliability is None else float(reliability)
 
 
-def non_monetised_outcomes(scores: pd.DataFrame, *, comparison: str, earlier: str, later: str,
+def non_monetised_outcomes(scores: pd.DataFrame | oc.PreparedScores, *, comparison: str, earlier: str, later: str,
                            confidence_level: float, reliability: Any, scale_info: pd.DataFrame,
                            titles: dict[str, str]) -> pd.DataFrame:
     """Change on every scale × rater over one comparison: the cost report's outcomes left in their units.
 
     Parameters
     ----------
-    scores : DataFrame
-        Long-format scale scores (``participant_id, scale, wave, rater, score``).
+    scores : DataFrame or PreparedScores
+        Long-format scale scores (``participant_id, scale, wave, rater, score``), or the same
+        through :func:`~evaluation.stats.outcomes.prepare_scores`.
     comparison, earlier, later : str
         The comparison's name and its two waves.
     confidence_level : float

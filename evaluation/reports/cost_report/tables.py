@@ -15,6 +15,7 @@ from evaluation.reports.cost_report.benchmarks import benchmark_comparison
 from evaluation.reports.cost_report.cohort import CohortCosts, cohort_costs, reliable_improvement
 from evaluation.reports.cost_report.comparison import programme_comparison
 from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
+from evaluation.reports.disclosure_plan import prepared_scores
 from evaluation.reports.findings import collect_warnings
 from evaluation.stats import costs as ct
 
@@ -93,7 +94,7 @@ def _non_monetised(data: CohortData, notes: list[dict]) -> pd.DataFrame:
     earlier, later = COMPARISONS[first]
     info = scale_info(data)
     return collect_warnings(notes, "non-monetised outcomes", lambda: non_monetised_outcomes(
-        data.scale_scores, comparison=first, earlier=earlier, later=later,
+        prepared_scores(data), comparison=first, earlier=earlier, later=later,
         confidence_level=data.cohort.confidence_level, reliability=rci_reliability(data),
         scale_info=info[["kirkpatrick_level", "higher_is_better"]], titles=data.titles))
 

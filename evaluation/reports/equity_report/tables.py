@@ -22,6 +22,7 @@ from evaluation.reports.disclosure_plan import (
     disclosure_plan,
     eligible_workforce,
     people_with_dimensions,
+    self_rating_scores,
 )
 from evaluation.reports.equity_report.pooled import (
     MONTE_CARLO_DRAWS,
@@ -29,10 +30,10 @@ from evaluation.reports.equity_report.pooled import (
     goodness_of_fit,
 )
 from evaluation.reports.findings import collect_warnings
-from evaluation.reports.pairs import complete_pairs
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats import outcomes as oc
+from evaluation.stats.outcomes import complete_pairs
 
 __all__ = [
     "EQUITY_COLUMNS",
@@ -311,7 +312,7 @@ def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], pla
     scale = data.primary_scale
     comparison = data.cohort.comparisons[0]
     earlier, later = COMPARISONS[comparison]
-    pairs = complete_pairs(data.scale_scores, earlier, later, scales=[scale], raters=["self"],
+    pairs = complete_pairs(self_rating_scores(data), earlier, later, scales=[scale], raters=["self"],
                            missing_rater=None) \
         if scale is not None else None
     found = pairs.group(scale, "self") if pairs is not None else None

@@ -27,8 +27,8 @@ The modules, one statistical idea each:
 * :mod:`~evaluation.stats.outcomes.effect_size` — :func:`g_av_interval` (seeded percentile
   bootstrap over pairs), :func:`size_word` (Cohen's small / medium / large);
 * :mod:`~evaluation.stats.outcomes.table` — :func:`outcomes_table`;
-* :mod:`~evaluation.stats.outcomes.pairs` — :func:`paired_scores` (the complete pairs of every
-  scale × rater at two waves, found on integer codes);
+* :mod:`~evaluation.stats.outcomes.pairs` — :func:`complete_pairs` and :func:`paired_scores`
+  (the complete pairs of every scale × rater at two waves, found on integer codes);
 * :func:`prepare_scores` checks and converts long-format scores once (identifiers as sorted
   categories); :func:`outcomes_table`, :func:`baseline_comparison` and the others take its
   :class:`PreparedScores` in place of the DataFrame, so a report checks its scores once;
@@ -70,7 +70,7 @@ from evaluation.stats.outcomes.paired import (
     PairedChange,
     paired_change,
 )
-from evaluation.stats.outcomes.pairs import paired_scores
+from evaluation.stats.outcomes.pairs import CompletePairs, complete_pairs, paired_scores
 from evaluation.stats.outcomes.random_intercept import RandomInterceptFit, fit_random_intercept
 from evaluation.stats.outcomes.reliable_change import (
     RCI_CRITERION,
@@ -91,6 +91,7 @@ __all__ = [
     "TIE_DECIMALS",
     "WILCOXON_EXACT_MAX_N",
     "ComparisonGroupChange",
+    "CompletePairs",
     "DPpc2",
     "GAvInterval",
     "PairedChange",
@@ -101,6 +102,7 @@ __all__ = [
     "attrition",
     "baseline_comparison",
     "comparison_group_change",
+    "complete_pairs",
     "d_ppc2_from_summary",
     "fit_random_intercept",
     "g_av_interval",

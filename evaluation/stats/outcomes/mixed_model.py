@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.stats.outcomes._common import _prepare_scores, _rater_key, _warn
+from evaluation.stats.outcomes._common import PreparedScores, _rater_key, _warn, prepare_scores
 from evaluation.stats.outcomes.random_intercept import fit_random_intercept
 
 __all__ = ["MIXED_MODEL_COLUMNS", "MIXED_MODEL_METHOD", "mixed_model"]
@@ -72,14 +72,15 @@ def _codes(
 
 
 def mixed_model(
-    scores: pd.DataFrame, *, waves: Any, confidence_level: float = 0.95
+    scores: pd.DataFrame | PreparedScores, *, waves: Any, confidence_level: float = 0.95
 ) -> pd.DataFrame:
     """Linear mixed model of score by wave, per scale × rater (three or more waves).
 
     Parameters
     ----------
-    scores : DataFrame
-        Long format as for :func:`outcomes_table`. Scores at waves not in ``waves`` are ignored.
+    scores : DataFrame or PreparedScores
+        Long format as for :func:`outcomes_table` (or the same through :func:`prepare_scores`).
+        Scores at waves not in ``waves`` are ignored.
     waves : sequence of str
         The waves to model, in time order; the first (normally ``pre``) is the reference.
     confidence_level : float, default 0.95
@@ -140,7 +141,7 @@ def mixed_model(
     wave_list = [str(w) for w in waves]
     if len(wave_list) < 2 or len(set(wave_list)) != len(wave_list):
         raise ValueError(f"`waves` must name at least two different waves, got {wave_list}")
-    data = _prepare_scores(scores)
+    data = prepare_scores(scores).frame  # categorical identifiers: factorised as codes
     wave_code, person, score, positions = _codes(data, wave_list)
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []
@@ -150,7 +151,7 @@ def mixed_model(
         rows = positions[(scale, rater)]
         codes = wave_code[rows]
         present = [w for i, w in enumerate(wave_list) if (codes == i).any()]
-        n_people = int(np.unique(person[rows]).size)
+        n_people = int(np.count_nonzero(np.bincount(person[rows])))
         if reference not in present or len(present) < 2 or n_people < 2:
             _warn(
                 f"{context}: needs scores at the reference wave {reference!r}, at another of "

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.results import ResultDisplay
@@ -34,7 +34,9 @@ def _noncentral_t_ci(t_obs: float, df: float, confidence_level: float) -> tuple[
     """Noncentrality parameters whose t(df, ncp) puts ``t_obs`` at the CI's tail quantiles.
 
     The lower limit solves ``P(T ≤ t_obs | ncp) = 1 − α/2``, the upper ``… = α/2`` (the
-    cumulative probability falls as ncp grows), by Brent's method after bracketing.
+    cumulative probability falls as ncp grows), by Brent's method after bracketing. The CDF is
+    ``scipy.special.nctdtr``, the function ``scipy.stats.nct.cdf`` evaluates for finite
+    arguments, called directly (the distribution object's checks cost more than the CDF itself).
     """
     if not (np.isfinite(t_obs) and df > 0):
         return _NAN, _NAN
@@ -42,7 +44,7 @@ def _noncentral_t_ci(t_obs: float, df: float, confidence_level: float) -> tuple[
 
     def solve(target: float) -> float:
         def f(ncp: float) -> float:
-            return float(stats.nct.cdf(t_obs, df, ncp)) - target
+            return float(special.nctdtr(df, ncp, t_obs)) - target
 
         step = 1.0 + abs(t_obs) / 4
         lo, hi = t_obs - step, t_obs + step

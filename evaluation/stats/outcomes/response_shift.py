@@ -5,20 +5,21 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.stats.outcomes._common import _prepare_scores, _rater_key
+from evaluation.stats.outcomes._common import PreparedScores, _rater_key, prepare_scores
 from evaluation.stats.outcomes.paired import _paired_change
-from evaluation.stats.outcomes.table import _paired_groups
+from evaluation.stats.outcomes.pairs import _paired_groups
 
 __all__ = ["response_shift"]
 
 
-def response_shift(scores: pd.DataFrame, *, confidence_level: float = 0.95) -> pd.DataFrame:
+def response_shift(scores: pd.DataFrame | PreparedScores, *, confidence_level: float = 0.95) -> pd.DataFrame:
     """Response shift: the pre-test minus the retrospective (then) pre-test, per scale × rater.
 
     Parameters
     ----------
-    scores : DataFrame
-        Long format as for :func:`outcomes_table`, with waves ``pre`` and ``then``.
+    scores : DataFrame or PreparedScores
+        Long format as for :func:`outcomes_table`, with waves ``pre`` and ``then`` (or the same
+        through :func:`prepare_scores`).
     confidence_level : float, default 0.95
 
     Returns
@@ -47,7 +48,7 @@ def response_shift(scores: pd.DataFrame, *, confidence_level: float = 0.95) -> p
     0     s        4         0.5  2.4...
     """
     level = _check_confidence_level(confidence_level)
-    data = _prepare_scores(scores)
+    data = prepare_scores(scores).frame  # pairs found on the integer codes
     rows = []
     for scale, rater, then, pre in _paired_groups(data, "then", "pre"):
         context = f"scale {scale!r}, response shift (pre − then), rater {rater!r}"
