@@ -72,6 +72,25 @@ class Chunked:
         self.rows, self.frames = rows, frames
 
 
+#: Rows of each row group of ``scale_scores.parquet``: pyarrow's default for a table written at once
+#: (1024 × 1024 rows), so the file written a row group at a time has the bytes it had.
+SCORE_GROUP_ROWS = 1 << 20
+
+
+class Scores(Chunked):
+    """The scale scores, held as small arrays per score and made into frames a row group at a time;
+    ``unscored`` is the frame of the rows whose score is missing (for the exclusions)."""
+
+    def __init__(self, rows: int, frames, unscored: pd.DataFrame):
+        super().__init__(rows, frames)
+        self.unscored = unscored
+
+    def frame(self) -> pd.DataFrame:
+        """The whole table at once (for small programmes and tests)."""
+        parts = list(self.frames())
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
 class ProcessedAnswers:
     """The answers kept, their scale scores, the answers left out (off-wave) and the reliability."""
 
@@ -223,11 +242,14 @@ def _cells(answers: Answers, items: pd.DataFrame):
     return scales, waves, raters, table, wave_rank, rater_rank
 
 
-def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows) -> pd.DataFrame:
-    """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`)."""
+def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows) -> Scores:
+    """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`).
+
+    Each score is kept as its participant code, cell, count and sum (20 bytes) until it is written."""
     scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
     nw, nr = len(waves) + 1, len(raters) + 1
-    found = []
+    ncell = len(scales) * nw * nr
+    found = ([], [], [], [])
     fold_of_kept = _take(fold_code, _take(answers.codes["participant_id"], kept))
     bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
     start = 0
@@ -239,7 +261,6 @@ def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded,
         inst, item = answers.codes["instrument"][rows], answers.codes["item"][rows]
         cell = (table[inst, item] * nw + wave_rank[answers.codes["wave"][rows]]) * nr \
             + rater_rank[answers.codes["rater"][rows]]
-        ncell = len(scales) * nw * nr
         group = local * ncell + cell
         value = recoded[inst, item, answers.codes["value"][rows]]
         answered = ~np.isnan(value)
@@ -249,37 +270,75 @@ def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded,
         total = np.bincount(group, weights=np.where(answered, value, 0.0), minlength=size)
         where = np.flatnonzero(present)
         first_fold = fold_of_kept[start:stop][np.concatenate([[0], np.flatnonzero(np.diff(local)) + 1])]
-        found.append((pid_rank[first_fold[where // ncell]], first_fold[where // ncell], where % ncell,
-                      count[where].astype(np.int64), total[where]))
+        for k, part in enumerate((first_fold[where // ncell].astype(np.uint32), (where % ncell).astype(np.int32),
+                                  count[where].astype(np.int32), total[where])):
+            found[k].append(part)
         start = stop
-    rank, fold, cell, n_answered, total = (np.concatenate([f[k] for f in found]) if found else np.zeros(0)
-                                           for k in range(5))
-    if len(rank) and np.any(np.diff(rank) < 0):  # several cohorts: participants in pseudonym order
-        again = np.lexsort([cell, rank])
-        rank, fold, cell, n_answered, total = rank[again], fold[again], cell[again], n_answered[again], total[again]
-    fold, cell = fold.astype(np.int64), cell.astype(np.int64)
-    scale, wave, rater = cell // (nw * nr), (cell // nr) % nw, cell % nr
+    del fold_of_kept
+    fold, cell, n_answered, total = (_joined(parts, dtype) for parts, dtype in
+                                     zip(found, (np.uint32, np.int32, np.int32, np.float64), strict=True))
+    if _decreasing(pid_rank, fold):  # several cohorts: participants in pseudonym order
+        again = np.lexsort([cell, pid_rank[fold]])
+        fold, cell, n_answered, total = fold[again], cell[again], n_answered[again], total[again]
     info = items.groupby(["instrument", "scale"], sort=False).agg(
         kirkpatrick_level=("kirkpatrick_level", "first"), min_answered=("min_answered", "first"),
         n_items=("item", "size")).reindex(pd.MultiIndex.from_frame(scales))
-    n_items = info["n_items"].to_numpy(dtype=np.int64)[scale]
-    share = n_answered / n_items
-    enough = share >= info["min_answered"].to_numpy(dtype=float)[scale] - SHARE_TOLERANCE
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / n_answered
-    return pd.DataFrame({
-        "participant_id": pd.array(pseudonyms[fold], dtype="str"),
-        "cohort": pd.array(fold_cohort[fold], dtype="Int64"),
-        "instrument": pd.array(scales["instrument"].to_numpy(dtype=object)[scale], dtype="str"),
-        "scale": pd.array(scales["scale"].to_numpy(dtype=object)[scale], dtype="str"),
-        "kirkpatrick_level": info["kirkpatrick_level"].to_numpy()[scale],
-        "wave": pd.array(np.asarray(waves + [None], dtype=object)[wave], dtype="str"),
-        "rater": pd.array(np.asarray(raters + [None], dtype=object)[rater], dtype="str"),
-        "n_items": n_items,
-        "n_answered": n_answered,
-        "share_answered": share,
-        "score": np.where(enough & (n_answered > 0), mean, np.nan),
-    })
+    names = {"instrument": scales["instrument"].to_numpy(dtype=object), "scale": scales["scale"].to_numpy(dtype=object),
+             "wave": np.asarray(waves + [None], dtype=object), "rater": np.asarray(raters + [None], dtype=object)}
+    level, n_items_of = info["kirkpatrick_level"].to_numpy(), info["n_items"].to_numpy(dtype=np.int64)
+    minimum = info["min_answered"].to_numpy(dtype=float)
+
+    def scored(rows):
+        c = cell[rows].astype(np.int64)
+        scale = c // (nw * nr)
+        n_items, answered = n_items_of[scale], n_answered[rows].astype(np.int64)
+        share = answered / n_items
+        enough = share >= minimum[scale] - SHARE_TOLERANCE
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total[rows] / answered
+        return c, scale, n_items, answered, share, np.where(enough & (answered > 0), mean, np.nan)
+
+    def frame(rows) -> pd.DataFrame:
+        c, scale, n_items, answered, share, score = scored(rows)
+        wave, rater = (c // nr) % nw, c % nr
+        f = fold[rows].astype(np.int64)
+        return pd.DataFrame({
+            "participant_id": pd.array(pseudonyms[f], dtype="str"),
+            "cohort": pd.array(fold_cohort[f], dtype="Int64"),
+            "instrument": pd.array(names["instrument"][scale], dtype="str"),
+            "scale": pd.array(names["scale"][scale], dtype="str"),
+            "kirkpatrick_level": level[scale],
+            "wave": pd.array(names["wave"][wave], dtype="str"),
+            "rater": pd.array(names["rater"][rater], dtype="str"),
+            "n_items": n_items,
+            "n_answered": answered,
+            "share_answered": share,
+            "score": score,
+        })
+
+    missing = np.zeros(len(fold), dtype=bool)
+    for begin in range(0, len(fold), CHUNK):
+        part = slice(begin, begin + CHUNK)
+        missing[part] = np.isnan(scored(part)[-1])
+    rows = len(fold)
+    return Scores(rows, lambda: (frame(slice(s, s + SCORE_GROUP_ROWS)) for s in range(0, max(rows, 1), SCORE_GROUP_ROWS)),
+                  frame(np.flatnonzero(missing)))
+
+
+def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
+    """The parts one after another, each dropped from ``parts`` once copied."""
+    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
+    done = 0
+    while parts:
+        part = parts.pop(0)
+        out[done:done + len(part)] = part
+        done += len(part)
+    return out
+
+
+def _decreasing(rank: np.ndarray, codes: np.ndarray) -> bool:
+    """Whether ``rank[codes]`` ever decreases (taken a chunk at a time)."""
+    return any(np.any(np.diff(rank[codes[s:s + CHUNK + 1]]) < 0) for s in range(0, len(codes), CHUNK))
 
 
 def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
