@@ -6,8 +6,8 @@ distinct identifier is pseudonymised once (a dictionary, not a row at a time), t
 in the processed order by rearranging the participants' runs of the one sort
 :mod:`evaluation.data.answers` made to find duplicates, and scale scores are sums and counts per
 (participant, instrument, scale, wave, rater) cell taken with ``numpy.bincount`` over blocks of
-whole participants. The tables are the ones the pandas functions give, to the last digit
-(``tests/test_ingest_scale.py``).
+whole participants (:mod:`evaluation.data.score_codes`). The tables are the ones the pandas
+functions give, to the last digit (``tests/test_ingest_scale.py``).
 """
 
 from __future__ import annotations
@@ -18,30 +18,13 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import sort_canonical
-from evaluation.core.vocabulary import RATERS, WAVES
 from evaluation.data.answers import Answers
 from evaluation.data.params import Cohort
 from evaluation.data.pseudonymise import Key, pseudonymise
-from evaluation.data.scoring import SHARE_TOLERANCE
+from evaluation.data.score_codes import CHUNK, Chunked, score_codes, texts_of
 from evaluation.stats.reliability import reliability_table
 
 __all__ = ["Chunked", "ProcessedAnswers", "process_answers"]
-
-
-def _texts(answers: Answers, column: str) -> np.ndarray:
-    return np.asarray(answers.labels[column].texts, dtype=object)
-
-
-#: Answers gathered at a time by the steps that index every answer (bounds numpy's index copies).
-CHUNK = 1 << 22
-
-
-def _take(values: np.ndarray, index: np.ndarray, dtype=None) -> np.ndarray:
-    """``values[index]``, gathered a chunk at a time (numpy copies an index to 8 bytes a row first)."""
-    out = np.empty(len(index), dtype=dtype or values.dtype)
-    for start in range(0, len(index), CHUNK):
-        out[start:start + CHUNK] = values[index[start:start + CHUNK]]
-    return out
 
 
 def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np.ndarray:
@@ -63,32 +46,6 @@ def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np
 
 #: Rows of each row group of ``responses.parquet``: fixed, so that any block size writes the same bytes.
 ROW_GROUP_ROWS = 1_000_000
-
-
-class Chunked:
-    """A table too large to hold at once: its number of ``rows`` and ``frames()``, its parts in order."""
-
-    def __init__(self, rows: int, frames):
-        self.rows, self.frames = rows, frames
-
-
-#: Rows of each row group of ``scale_scores.parquet``: pyarrow's default for a table written at once
-#: (1024 × 1024 rows), so the file written a row group at a time has the bytes it had.
-SCORE_GROUP_ROWS = 1 << 20
-
-
-class Scores(Chunked):
-    """The scale scores, held as small arrays per score and made into frames a row group at a time;
-    ``unscored`` is the frame of the rows whose score is missing (for the exclusions)."""
-
-    def __init__(self, rows: int, frames, unscored: pd.DataFrame):
-        super().__init__(rows, frames)
-        self.unscored = unscored
-
-    def frame(self) -> pd.DataFrame:
-        """The whole table at once (for small programmes and tests)."""
-        parts = list(self.frames())
-        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 class ProcessedAnswers:
@@ -152,7 +109,7 @@ def process_answers(
     order = _regroup(answers.order, counts, np.concatenate([[0], out_rank]))
     answers.order = np.empty(0, dtype=np.uint32)
 
-    wave_texts = _texts(answers, "wave")
+    wave_texts = texts_of(answers, "wave")
     allowed = {n: set(c.waves) for n, c in cohorts.items()}
     cohort_values = sorted({int(c) for c in fold_cohort[1:] if not pd.isna(c)})
     ok = np.array([[t in allowed.get(c, ()) for t in wave_texts] for c in cohort_values] or [[False]], dtype=bool)
@@ -165,7 +122,7 @@ def process_answers(
     kept = np.concatenate([o[~off[o]] for o in np.array_split(order, max(1, len(order) // CHUNK))]) \
         if len(order) else order
     del order
-    categories = {c: _used(_texts(answers, c), answers.codes[c], kept) for c in answers.columns
+    categories = {c: _used(texts_of(answers, c), answers.codes[c], kept) for c in answers.columns
                   if c not in ("participant_id", "value", "responded_on")}
 
     def frame(rows: np.ndarray) -> pd.DataFrame:
@@ -190,13 +147,13 @@ def process_answers(
     off_wave = pd.DataFrame({
         "participant_id": pseudonyms[fold_code[pid[off_rows]]],
         "cohort": pd.array(fold_cohort[fold_code[pid[off_rows]]], dtype="Int64"),
-        **{c: _texts(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
+        **{c: texts_of(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
     }).groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True).size()
     recoded = _recoded(answers, items)
     pid_rank = np.empty(folds, dtype=np.int64)  # each participant's place in pseudonym order
     pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(folds - 1)
     pid_rank[0] = -1
-    scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
+    scores = score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
     outside = np.isin(pseudonyms, list(comparison_ids))[fold_code]  # per participant code
     programme = kept if not comparison_ids else \
         np.concatenate([k[~outside[pid[k]]] for k in np.array_split(kept, max(1, len(kept) // CHUNK))])
@@ -227,124 +184,10 @@ def _categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(new[codes], categories=pd.Index(names[place].astype(str), dtype="str"))
 
 
-def _cells(answers: Answers, items: pd.DataFrame):
-    """Every (instrument, scale, wave, rater) cell in the order the scores are sorted by, and the
-    cell of each (instrument code, item code, wave code, rater code)."""
-    scales = items[["instrument", "scale"]].drop_duplicates().sort_values(["instrument", "scale"]).reset_index(drop=True)
-    scale_id = {(i, s): k for k, (i, s) in enumerate(scales.itertuples(index=False, name=None))}
-    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
-    of_item = {(i, t): scale_id[(i, s)] for i, t, s in items[["instrument", "item", "scale"]].itertuples(index=False)}
-    table = np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)
-    waves = [*WAVES, *sorted(set(_texts(answers, "wave")[1:]) - set(WAVES))]
-    raters = [*RATERS, *sorted(set(_texts(answers, "rater")[1:]) - set(RATERS))]
-    wave_rank = np.array([waves.index(t) if t is not None else len(waves) for t in _texts(answers, "wave")])
-    rater_rank = np.array([raters.index(t) if t is not None else len(raters) for t in _texts(answers, "rater")])
-    return scales, waves, raters, table, wave_rank, rater_rank
-
-
-def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows) -> Scores:
-    """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`).
-
-    Each score is kept as its participant code, cell, count and sum (20 bytes) until it is written."""
-    scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
-    nw, nr = len(waves) + 1, len(raters) + 1
-    ncell = len(scales) * nw * nr
-    found = ([], [], [], [])
-    fold_of_kept = _take(fold_code, _take(answers.codes["participant_id"], kept))
-    bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
-    start = 0
-    while start < len(kept):
-        after = int(np.searchsorted(bounds, start + block_rows))
-        stop = int(bounds[after]) if start + block_rows < len(kept) and after < len(bounds) else len(kept)
-        rows = kept[start:stop]
-        local = np.concatenate([[0], np.cumsum(np.diff(fold_of_kept[start:stop]) != 0)])
-        inst, item = answers.codes["instrument"][rows], answers.codes["item"][rows]
-        cell = (table[inst, item] * nw + wave_rank[answers.codes["wave"][rows]]) * nr \
-            + rater_rank[answers.codes["rater"][rows]]
-        group = local * ncell + cell
-        value = recoded[inst, item, answers.codes["value"][rows]]
-        answered = ~np.isnan(value)
-        size = int(local[-1] + 1) * ncell
-        present = np.bincount(group, minlength=size)
-        count = np.bincount(group, weights=answered, minlength=size)
-        total = np.bincount(group, weights=np.where(answered, value, 0.0), minlength=size)
-        where = np.flatnonzero(present)
-        first_fold = fold_of_kept[start:stop][np.concatenate([[0], np.flatnonzero(np.diff(local)) + 1])]
-        for k, part in enumerate((first_fold[where // ncell].astype(np.uint32), (where % ncell).astype(np.int32),
-                                  count[where].astype(np.int32), total[where])):
-            found[k].append(part)
-        start = stop
-    del fold_of_kept
-    fold, cell, n_answered, total = (_joined(parts, dtype) for parts, dtype in
-                                     zip(found, (np.uint32, np.int32, np.int32, np.float64), strict=True))
-    if _decreasing(pid_rank, fold):  # several cohorts: participants in pseudonym order
-        again = np.lexsort([cell, pid_rank[fold]])
-        fold, cell, n_answered, total = fold[again], cell[again], n_answered[again], total[again]
-    info = items.groupby(["instrument", "scale"], sort=False).agg(
-        kirkpatrick_level=("kirkpatrick_level", "first"), min_answered=("min_answered", "first"),
-        n_items=("item", "size")).reindex(pd.MultiIndex.from_frame(scales))
-    names = {"instrument": scales["instrument"].to_numpy(dtype=object), "scale": scales["scale"].to_numpy(dtype=object),
-             "wave": np.asarray(waves + [None], dtype=object), "rater": np.asarray(raters + [None], dtype=object)}
-    level, n_items_of = info["kirkpatrick_level"].to_numpy(), info["n_items"].to_numpy(dtype=np.int64)
-    minimum = info["min_answered"].to_numpy(dtype=float)
-
-    def scored(rows):
-        c = cell[rows].astype(np.int64)
-        scale = c // (nw * nr)
-        n_items, answered = n_items_of[scale], n_answered[rows].astype(np.int64)
-        share = answered / n_items
-        enough = share >= minimum[scale] - SHARE_TOLERANCE
-        with np.errstate(invalid="ignore", divide="ignore"):
-            mean = total[rows] / answered
-        return c, scale, n_items, answered, share, np.where(enough & (answered > 0), mean, np.nan)
-
-    def frame(rows) -> pd.DataFrame:
-        c, scale, n_items, answered, share, score = scored(rows)
-        wave, rater = (c // nr) % nw, c % nr
-        f = fold[rows].astype(np.int64)
-        return pd.DataFrame({
-            "participant_id": pd.array(pseudonyms[f], dtype="str"),
-            "cohort": pd.array(fold_cohort[f], dtype="Int64"),
-            "instrument": pd.array(names["instrument"][scale], dtype="str"),
-            "scale": pd.array(names["scale"][scale], dtype="str"),
-            "kirkpatrick_level": level[scale],
-            "wave": pd.array(names["wave"][wave], dtype="str"),
-            "rater": pd.array(names["rater"][rater], dtype="str"),
-            "n_items": n_items,
-            "n_answered": answered,
-            "share_answered": share,
-            "score": score,
-        })
-
-    missing = np.zeros(len(fold), dtype=bool)
-    for begin in range(0, len(fold), CHUNK):
-        part = slice(begin, begin + CHUNK)
-        missing[part] = np.isnan(scored(part)[-1])
-    rows = len(fold)
-    return Scores(rows, lambda: (frame(slice(s, s + SCORE_GROUP_ROWS)) for s in range(0, max(rows, 1), SCORE_GROUP_ROWS)),
-                  frame(np.flatnonzero(missing)))
-
-
-def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
-    """The parts one after another, each dropped from ``parts`` once copied."""
-    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
-    done = 0
-    while parts:
-        part = parts.pop(0)
-        out[done:done + len(part)] = part
-        done += len(part)
-    return out
-
-
-def _decreasing(rank: np.ndarray, codes: np.ndarray) -> bool:
-    """Whether ``rank[codes]`` ever decreases (taken a chunk at a time)."""
-    return any(np.any(np.diff(rank[codes[s:s + CHUNK + 1]]) < 0) for s in range(0, len(codes), CHUNK))
-
-
 def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
     """The recoded value of each (instrument code, item code, value code): ``low + high − x`` for
     reverse-keyed items (:func:`evaluation.data.scoring.recode`)."""
-    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    inst_texts, item_texts = texts_of(answers, "instrument"), texts_of(answers, "item")
     spec = items.set_index(["instrument", "item"])[["reverse", "low", "high"]]
     out = np.empty((len(inst_texts), len(item_texts), len(answers.value)))
     for i, name in enumerate(inst_texts):
@@ -365,7 +208,7 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
     participant code."""
     keys = ["cohort", "wave", "rater"]
     scale_of = _scale_names(answers, items)
-    wave_texts, rater_texts = _texts(answers, "wave"), _texts(answers, "rater")
+    wave_texts, rater_texts = texts_of(answers, "wave"), texts_of(answers, "rater")
     cohorts, cohort_index = np.unique(cohort, return_inverse=True)
     nw, nr = len(wave_texts), len(rater_texts)
     group = np.empty(len(kept), dtype=np.int64 if len(cohorts) * nw * nr >= 2 ** 31 else np.int32)
@@ -383,9 +226,9 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
             "cohort": np.full(len(mine), c, dtype=np.int64),
             "wave": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[wave_texts[w]]),
             "rater": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[rater_texts[r]]),
-            "instrument": _categorical(_texts(answers, "instrument"), inst),
+            "instrument": _categorical(texts_of(answers, "instrument"), inst),
             "scale": pd.Categorical.from_codes(scale_of[1][inst, item], categories=scale_of[0]),
-            "item": _categorical(_texts(answers, "item"), item),
+            "item": _categorical(texts_of(answers, "item"), item),
             "value_recoded": recoded[inst, item, answers.codes["value"][mine]],
         })
         parts.append(reliability_table(frame, items, by=keys))
@@ -400,5 +243,5 @@ def _scale_names(answers: Answers, items: pd.DataFrame) -> tuple[pd.Index, np.nd
     names = pd.Index(sorted(items["scale"].unique()), dtype="str")
     of_item = dict(zip(zip(items["instrument"], items["item"], strict=True), names.get_indexer(items["scale"]),
                        strict=True))
-    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    inst_texts, item_texts = texts_of(answers, "instrument"), texts_of(answers, "item")
     return names, np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)
