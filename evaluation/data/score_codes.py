@@ -28,11 +28,12 @@ def texts_of(answers: Answers, column: str) -> np.ndarray:
 CHUNK = 1 << 22
 
 
-def _take(values: np.ndarray, index: np.ndarray, dtype=None) -> np.ndarray:
-    """``values[index]``, gathered a chunk at a time (numpy copies an index to 8 bytes a row first)."""
-    out = np.empty(len(index), dtype=dtype or values.dtype)
+def _take(values: np.ndarray, codes: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``values[codes[index]]``, gathered a chunk at a time (numpy copies an index to 8 bytes a row
+    first; no array of ``codes[index]`` is made)."""
+    out = np.empty(len(index), dtype=values.dtype)
     for start in range(0, len(index), CHUNK):
-        out[start:start + CHUNK] = values[index[start:start + CHUNK]]
+        out[start:start + CHUNK] = values[codes[index[start:start + CHUNK]]]
     return out
 
 
@@ -80,7 +81,7 @@ def score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, rec
     nw, nr = len(waves) + 1, len(raters) + 1
     ncell = len(scales) * nw * nr
     found = ([], [], [], [])
-    fold_of_kept = _take(fold_code, _take(answers.codes["participant_id"], kept))
+    fold_of_kept = _take(fold_code, answers.codes["participant_id"], kept)
     bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
     start = 0
     while start < len(kept):
