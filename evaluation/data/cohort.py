@@ -31,6 +31,10 @@ from evaluation.data.params import (
 __all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "processed_state", "rci_reliability", "scale_info"]
 
 
+#: The scale scores' text columns, read as categoricals (a national cohort has tens of millions of scores).
+SCORE_TEXTS = ["participant_id", "instrument", "scale", "wave", "rater"]
+
+
 class NoCohortDataError(EvaluationError):
     """The cohort has parameters but no participants in the processed data."""
 
@@ -153,7 +157,8 @@ def load_cohort_data(
     coh = load_cohort(params_dir, programme, cohort)
     instruments = load_instruments(params_dir, prog)
     folder = processed_dir(data_dir, programme)
-    tables = read_processed(folder, cohort=cohort, tables=[t for t in PROCESSED_TABLES if t != "responses"])
+    tables = read_processed(folder, cohort=cohort, tables=[t for t in PROCESSED_TABLES if t != "responses"],
+                            categorical={"scale_scores": SCORE_TEXTS})
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
