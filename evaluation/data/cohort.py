@@ -169,6 +169,7 @@ def load_cohort_data(
     if outside:
         scores = in_cohort["scale_scores"]
         in_cohort["scale_scores"] = scores[~scores["participant_id"].isin(outside)].reset_index(drop=True)
+    in_cohort["scale_scores"], comparison_scores = _used(in_cohort["scale_scores"]), _used(comparison_scores)
 
     def answers() -> pd.DataFrame:
         """The cohort's programme participants' answers (the comparison group's left out)."""
@@ -176,9 +177,7 @@ def load_cohort_data(
         frame = frame[frame["cohort"] == cohort]
         if outside:
             frame = frame[~frame["participant_id"].isin(outside)]
-        frame = frame.reset_index(drop=True)  # text columns are categoricals: keep the categories these rows use
-        return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
-                               if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+        return _used(frame.reset_index(drop=True))
 
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
@@ -203,6 +202,13 @@ def load_cohort_data(
         comparison_participants=comparison_everyone[comparison_everyone["cohort"] == cohort].reset_index(drop=True),
         comparison_scores=comparison_scores.reset_index(drop=True),
     )
+
+
+def _used(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each categorical column keeping only the categories its rows use (a subset of
+    rows then has the categories it would have had if read alone)."""
+    return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
+                           if isinstance(frame[c].dtype, pd.CategoricalDtype)})
 
 
 def scale_info(data: CohortData) -> pd.DataFrame:
