@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from evaluation.core.vocabulary import RATERS, WAVES
 from evaluation.data.answers import Answers
@@ -115,7 +117,9 @@ def score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, rec
         kirkpatrick_level=("kirkpatrick_level", "first"), min_answered=("min_answered", "first"),
         n_items=("item", "size")).reindex(pd.MultiIndex.from_frame(scales))
     names = {"instrument": scales["instrument"].to_numpy(dtype=object), "scale": scales["scale"].to_numpy(dtype=object),
-             "wave": np.asarray(waves + [None], dtype=object), "rater": np.asarray(raters + [None], dtype=object)}
+             "wave": np.asarray(waves + [None], dtype=object), "rater": np.asarray(raters + [None], dtype=object),
+             "participant_id": pseudonyms}
+    names = {k: pa.array(v, type=pa.large_string()) for k, v in names.items()}  # texts once; rows take them
     level, n_items_of = info["kirkpatrick_level"].to_numpy(), info["n_items"].to_numpy(dtype=np.int64)
     minimum = info["min_answered"].to_numpy(dtype=float)
 
@@ -134,13 +138,13 @@ def score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, rec
         wave, rater = (c // nr) % nw, c % nr
         f = fold[rows].astype(np.int64)
         return pd.DataFrame({
-            "participant_id": pd.array(pseudonyms[f], dtype="str"),
+            "participant_id": _text(names["participant_id"], f),
             "cohort": pd.array(fold_cohort[f], dtype="Int64"),
-            "instrument": pd.array(names["instrument"][scale], dtype="str"),
-            "scale": pd.array(names["scale"][scale], dtype="str"),
+            "instrument": _text(names["instrument"], scale),
+            "scale": _text(names["scale"], scale),
             "kirkpatrick_level": level[scale],
-            "wave": pd.array(names["wave"][wave], dtype="str"),
-            "rater": pd.array(names["rater"][rater], dtype="str"),
+            "wave": _text(names["wave"], wave),
+            "rater": _text(names["rater"], rater),
             "n_items": n_items,
             "n_answered": answered,
             "share_answered": share,
@@ -154,6 +158,12 @@ def score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, rec
     rows = len(fold)
     return Scores(rows, lambda: (frame(slice(s, s + SCORE_GROUP_ROWS)) for s in range(0, max(rows, 1), SCORE_GROUP_ROWS)),
                   frame(np.flatnonzero(missing)))
+
+
+def _text(texts: pa.Array, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``texts[codes]`` as a pandas ``str`` array, gathered by pyarrow (no Python string per row;
+    the same Arrow ``large_string`` array as ``pd.array(objects, dtype="str")``)."""
+    return pd.array(pc.take(texts, pa.array(codes)), dtype="str")
 
 
 def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
