@@ -513,12 +513,16 @@ PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", 
 
 
 def read_processed(directory: Path | str, *, cohort: int | None = None,
-                   tables: Iterable[str] = PROCESSED_TABLES) -> dict[str, pd.DataFrame]:
+                   tables: Iterable[str] = PROCESSED_TABLES,
+                   categorical: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
     """Read a programme's processed Parquet tables (written by :mod:`evaluation.data.ingest`).
 
     With ``cohort``, the answers and scale scores are read for that cohort only (pyarrow skips the
     other rows as it reads: the answers of a national programme never all reach memory); the
     answers' text columns arrive as categoricals, as they were written. ``tables``: only these.
+    ``categorical``: table → text columns read as categoricals (pyarrow's dictionary arrays, no
+    string per row), their categories the texts used, in text order, so that they sort as the
+    texts do (a national cohort's scale scores: a code per row instead of 30 million strings).
     """
     directory = Path(directory)
     wanted = [t for t in PROCESSED_TABLES if t in set(tables)]
@@ -532,9 +536,18 @@ def read_processed(directory: Path | str, *, cohort: int | None = None,
     read = {}
     for t in wanted:
         rows = [("cohort", "==", cohort)] if cohort is not None and t in ("responses", "scale_scores") else None
+        texts = (categorical or {}).get(t, [])
         with _os_errors("cannot read", directory / f"{t}.parquet"):
-            read[t] = pd.read_parquet(directory / f"{t}.parquet", filters=rows)
+            frame = pd.read_parquet(directory / f"{t}.parquet", filters=rows,
+                                    **({"read_dictionary": texts} if texts else {}))
+        read[t] = frame.assign(**{c: _text_order(frame[c]) for c in texts if c in frame})
     return read
+
+
+def _text_order(column: pd.Series) -> pd.Series:
+    """A categorical with only the categories it uses, in text order."""
+    column = column.astype("category").cat.remove_unused_categories()
+    return column.cat.reorder_categories(sorted(column.cat.categories))
 
 
 def read_json(path: Path | str) -> Any:

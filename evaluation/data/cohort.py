@@ -30,6 +30,10 @@ from evaluation.data.params import (
 __all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "processed_state", "rci_reliability", "scale_info"]
 
 
+#: The scale scores' text columns, read as categoricals (a national cohort has tens of millions of scores).
+SCORE_TEXTS = ["participant_id", "instrument", "scale", "wave", "rater"]
+
+
 class NoCohortDataError(EvaluationError):
     """The cohort has parameters but no participants in the processed data."""
 
@@ -155,7 +159,8 @@ def load_cohort_data(
     coh = load_cohort(params_dir, programme, cohort)
     instruments = load_instruments(params_dir, prog)
     folder = processed_dir(data_dir, programme)
-    tables = read_processed(folder, cohort=cohort, tables=[t for t in PROCESSED_TABLES if t != "responses"])
+    tables = read_processed(folder, cohort=cohort, tables=[t for t in PROCESSED_TABLES if t != "responses"],
+                            categorical={"scale_scores": SCORE_TEXTS})
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
@@ -166,6 +171,7 @@ def load_cohort_data(
     if outside:
         scores = in_cohort["scale_scores"]
         in_cohort["scale_scores"] = scores[~scores["participant_id"].isin(outside)].reset_index(drop=True)
+    in_cohort["scale_scores"], comparison_scores = _used(in_cohort["scale_scores"]), _used(comparison_scores)
 
     def answers() -> pd.DataFrame:
         """The cohort's programme participants' answers (the comparison group's left out)."""
@@ -173,9 +179,7 @@ def load_cohort_data(
         frame = frame[frame["cohort"] == cohort]
         if outside:
             frame = frame[~frame["participant_id"].isin(outside)]
-        frame = frame.reset_index(drop=True)  # text columns are categoricals: keep the categories these rows use
-        return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
-                               if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+        return _used(frame.reset_index(drop=True))
 
     if in_cohort["participants"].empty:
         raise NoCohortDataError(
@@ -200,6 +204,13 @@ def load_cohort_data(
         comparison_participants=comparison_everyone[comparison_everyone["cohort"] == cohort].reset_index(drop=True),
         comparison_scores=comparison_scores.reset_index(drop=True),
     )
+
+
+def _used(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each categorical column keeping only the categories its rows use (a subset of
+    rows then has the categories it would have had if read alone)."""
+    return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
+                           if isinstance(frame[c].dtype, pd.CategoricalDtype)})
 
 
 def scale_info(data: CohortData) -> pd.DataFrame:

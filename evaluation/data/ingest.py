@@ -270,7 +270,7 @@ def ingest(
         detail=lambda d: d["size"].astype(str) + " answers at a wave the cohort's parameters do not list",
     )
     # decision 2: a scale is scored only when the instrument's minimum share is answered
-    unscored = scores[scores["score"].isna()].assign(
+    unscored = scores.unscored.assign(
         what="scale_scores",
         rule="min_answered",
         detail=lambda d: (

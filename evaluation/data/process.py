@@ -6,8 +6,8 @@ distinct identifier is pseudonymised once (a dictionary, not a row at a time), t
 in the processed order by rearranging the participants' runs of the one sort
 :mod:`evaluation.data.answers` made to find duplicates, and scale scores are sums and counts per
 (participant, instrument, scale, wave, rater) cell taken with ``numpy.bincount`` over blocks of
-whole participants. The tables are the ones the pandas functions give, to the last digit
-(``tests/test_ingest_scale.py``).
+whole participants (:mod:`evaluation.data.score_codes`). The tables are the ones the pandas
+functions give, to the last digit (``tests/test_ingest_scale.py``).
 """
 
 from __future__ import annotations
@@ -18,30 +18,13 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import sort_canonical
-from evaluation.core.vocabulary import RATERS, WAVES
 from evaluation.data.answers import Answers
 from evaluation.data.params import Cohort
 from evaluation.data.pseudonymise import Key, pseudonymise
-from evaluation.data.scoring import SHARE_TOLERANCE
+from evaluation.data.score_codes import CHUNK, Chunked, score_codes, texts_of
 from evaluation.stats.reliability import reliability_table
 
 __all__ = ["Chunked", "ProcessedAnswers", "process_answers"]
-
-
-def _texts(answers: Answers, column: str) -> np.ndarray:
-    return np.asarray(answers.labels[column].texts, dtype=object)
-
-
-#: Answers gathered at a time by the steps that index every answer (bounds numpy's index copies).
-CHUNK = 1 << 22
-
-
-def _take(values: np.ndarray, index: np.ndarray, dtype=None) -> np.ndarray:
-    """``values[index]``, gathered a chunk at a time (numpy copies an index to 8 bytes a row first)."""
-    out = np.empty(len(index), dtype=dtype or values.dtype)
-    for start in range(0, len(index), CHUNK):
-        out[start:start + CHUNK] = values[index[start:start + CHUNK]]
-    return out
 
 
 def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np.ndarray:
@@ -63,13 +46,6 @@ def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np
 
 #: Rows of each row group of ``responses.parquet``: fixed, so that any block size writes the same bytes.
 ROW_GROUP_ROWS = 1_000_000
-
-
-class Chunked:
-    """A table too large to hold at once: its number of ``rows`` and ``frames()``, its parts in order."""
-
-    def __init__(self, rows: int, frames):
-        self.rows, self.frames = rows, frames
 
 
 class ProcessedAnswers:
@@ -133,7 +109,7 @@ def process_answers(
     order = _regroup(answers.order, counts, np.concatenate([[0], out_rank]))
     answers.order = np.empty(0, dtype=np.uint32)
 
-    wave_texts = _texts(answers, "wave")
+    wave_texts = texts_of(answers, "wave")
     allowed = {n: set(c.waves) for n, c in cohorts.items()}
     cohort_values = sorted({int(c) for c in fold_cohort[1:] if not pd.isna(c)})
     ok = np.array([[t in allowed.get(c, ()) for t in wave_texts] for c in cohort_values] or [[False]], dtype=bool)
@@ -146,7 +122,7 @@ def process_answers(
     kept = np.concatenate([o[~off[o]] for o in np.array_split(order, max(1, len(order) // CHUNK))]) \
         if len(order) else order
     del order
-    categories = {c: _used(_texts(answers, c), answers.codes[c], kept) for c in answers.columns
+    categories = {c: _used(texts_of(answers, c), answers.codes[c], kept) for c in answers.columns
                   if c not in ("participant_id", "value", "responded_on")}
 
     def frame(rows: np.ndarray) -> pd.DataFrame:
@@ -171,13 +147,13 @@ def process_answers(
     off_wave = pd.DataFrame({
         "participant_id": pseudonyms[fold_code[pid[off_rows]]],
         "cohort": pd.array(fold_cohort[fold_code[pid[off_rows]]], dtype="Int64"),
-        **{c: _texts(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
+        **{c: texts_of(answers, c)[answers.codes[c][off_rows]] for c in ("wave", "rater", "instrument")},
     }).groupby(["participant_id", "cohort", "wave", "rater", "instrument"], as_index=False, observed=True).size()
     recoded = _recoded(answers, items)
     pid_rank = np.empty(folds, dtype=np.int64)  # each participant's place in pseudonym order
     pid_rank[np.argsort(pseudonyms[1:].astype(str), kind="stable") + 1] = np.arange(folds - 1)
     pid_rank[0] = -1
-    scores = _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
+    scores = score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows)
     outside = np.isin(pseudonyms, list(comparison_ids))[fold_code]  # per participant code
     programme = kept if not comparison_ids else \
         np.concatenate([k[~outside[pid[k]]] for k in np.array_split(kept, max(1, len(kept) // CHUNK))])
@@ -208,84 +184,10 @@ def _categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
     return pd.Categorical.from_codes(new[codes], categories=pd.Index(names[place].astype(str), dtype="str"))
 
 
-def _cells(answers: Answers, items: pd.DataFrame):
-    """Every (instrument, scale, wave, rater) cell in the order the scores are sorted by, and the
-    cell of each (instrument code, item code, wave code, rater code)."""
-    scales = items[["instrument", "scale"]].drop_duplicates().sort_values(["instrument", "scale"]).reset_index(drop=True)
-    scale_id = {(i, s): k for k, (i, s) in enumerate(scales.itertuples(index=False, name=None))}
-    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
-    of_item = {(i, t): scale_id[(i, s)] for i, t, s in items[["instrument", "item", "scale"]].itertuples(index=False)}
-    table = np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)
-    waves = [*WAVES, *sorted(set(_texts(answers, "wave")[1:]) - set(WAVES))]
-    raters = [*RATERS, *sorted(set(_texts(answers, "rater")[1:]) - set(RATERS))]
-    wave_rank = np.array([waves.index(t) if t is not None else len(waves) for t in _texts(answers, "wave")])
-    rater_rank = np.array([raters.index(t) if t is not None else len(raters) for t in _texts(answers, "rater")])
-    return scales, waves, raters, table, wave_rank, rater_rank
-
-
-def _score(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, recoded, items, block_rows) -> pd.DataFrame:
-    """Prorated means per participant × cell from sums and counts (:func:`~evaluation.data.scoring.score_scales`)."""
-    scales, waves, raters, table, wave_rank, rater_rank = _cells(answers, items)
-    nw, nr = len(waves) + 1, len(raters) + 1
-    found = []
-    fold_of_kept = _take(fold_code, _take(answers.codes["participant_id"], kept))
-    bounds = np.flatnonzero(np.diff(fold_of_kept)) + 1 if len(kept) else np.zeros(0, dtype=np.int64)
-    start = 0
-    while start < len(kept):
-        after = int(np.searchsorted(bounds, start + block_rows))
-        stop = int(bounds[after]) if start + block_rows < len(kept) and after < len(bounds) else len(kept)
-        rows = kept[start:stop]
-        local = np.concatenate([[0], np.cumsum(np.diff(fold_of_kept[start:stop]) != 0)])
-        inst, item = answers.codes["instrument"][rows], answers.codes["item"][rows]
-        cell = (table[inst, item] * nw + wave_rank[answers.codes["wave"][rows]]) * nr \
-            + rater_rank[answers.codes["rater"][rows]]
-        ncell = len(scales) * nw * nr
-        group = local * ncell + cell
-        value = recoded[inst, item, answers.codes["value"][rows]]
-        answered = ~np.isnan(value)
-        size = int(local[-1] + 1) * ncell
-        present = np.bincount(group, minlength=size)
-        count = np.bincount(group, weights=answered, minlength=size)
-        total = np.bincount(group, weights=np.where(answered, value, 0.0), minlength=size)
-        where = np.flatnonzero(present)
-        first_fold = fold_of_kept[start:stop][np.concatenate([[0], np.flatnonzero(np.diff(local)) + 1])]
-        found.append((pid_rank[first_fold[where // ncell]], first_fold[where // ncell], where % ncell,
-                      count[where].astype(np.int64), total[where]))
-        start = stop
-    rank, fold, cell, n_answered, total = (np.concatenate([f[k] for f in found]) if found else np.zeros(0)
-                                           for k in range(5))
-    if len(rank) and np.any(np.diff(rank) < 0):  # several cohorts: participants in pseudonym order
-        again = np.lexsort([cell, rank])
-        rank, fold, cell, n_answered, total = rank[again], fold[again], cell[again], n_answered[again], total[again]
-    fold, cell = fold.astype(np.int64), cell.astype(np.int64)
-    scale, wave, rater = cell // (nw * nr), (cell // nr) % nw, cell % nr
-    info = items.groupby(["instrument", "scale"], sort=False).agg(
-        kirkpatrick_level=("kirkpatrick_level", "first"), min_answered=("min_answered", "first"),
-        n_items=("item", "size")).reindex(pd.MultiIndex.from_frame(scales))
-    n_items = info["n_items"].to_numpy(dtype=np.int64)[scale]
-    share = n_answered / n_items
-    enough = share >= info["min_answered"].to_numpy(dtype=float)[scale] - SHARE_TOLERANCE
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / n_answered
-    return pd.DataFrame({
-        "participant_id": pd.array(pseudonyms[fold], dtype="str"),
-        "cohort": pd.array(fold_cohort[fold], dtype="Int64"),
-        "instrument": pd.array(scales["instrument"].to_numpy(dtype=object)[scale], dtype="str"),
-        "scale": pd.array(scales["scale"].to_numpy(dtype=object)[scale], dtype="str"),
-        "kirkpatrick_level": info["kirkpatrick_level"].to_numpy()[scale],
-        "wave": pd.array(np.asarray(waves + [None], dtype=object)[wave], dtype="str"),
-        "rater": pd.array(np.asarray(raters + [None], dtype=object)[rater], dtype="str"),
-        "n_items": n_items,
-        "n_answered": n_answered,
-        "share_answered": share,
-        "score": np.where(enough & (n_answered > 0), mean, np.nan),
-    })
-
-
 def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
     """The recoded value of each (instrument code, item code, value code): ``low + high − x`` for
     reverse-keyed items (:func:`evaluation.data.scoring.recode`)."""
-    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    inst_texts, item_texts = texts_of(answers, "instrument"), texts_of(answers, "item")
     spec = items.set_index(["instrument", "item"])[["reverse", "low", "high"]]
     out = np.empty((len(inst_texts), len(item_texts), len(answers.value)))
     for i, name in enumerate(inst_texts):
@@ -306,7 +208,7 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
     participant code."""
     keys = ["cohort", "wave", "rater"]
     scale_of = _scale_names(answers, items)
-    wave_texts, rater_texts = _texts(answers, "wave"), _texts(answers, "rater")
+    wave_texts, rater_texts = texts_of(answers, "wave"), texts_of(answers, "rater")
     cohorts, cohort_index = np.unique(cohort, return_inverse=True)
     nw, nr = len(wave_texts), len(rater_texts)
     group = np.empty(len(kept), dtype=np.int64 if len(cohorts) * nw * nr >= 2 ** 31 else np.int32)
@@ -324,9 +226,9 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
             "cohort": np.full(len(mine), c, dtype=np.int64),
             "wave": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[wave_texts[w]]),
             "rater": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[rater_texts[r]]),
-            "instrument": _categorical(_texts(answers, "instrument"), inst),
+            "instrument": _categorical(texts_of(answers, "instrument"), inst),
             "scale": pd.Categorical.from_codes(scale_of[1][inst, item], categories=scale_of[0]),
-            "item": _categorical(_texts(answers, "item"), item),
+            "item": _categorical(texts_of(answers, "item"), item),
             "value_recoded": recoded[inst, item, answers.codes["value"][mine]],
         })
         parts.append(reliability_table(frame, items, by=keys))
@@ -341,5 +243,5 @@ def _scale_names(answers: Answers, items: pd.DataFrame) -> tuple[pd.Index, np.nd
     names = pd.Index(sorted(items["scale"].unique()), dtype="str")
     of_item = dict(zip(zip(items["instrument"], items["item"], strict=True), names.get_indexer(items["scale"]),
                        strict=True))
-    inst_texts, item_texts = _texts(answers, "instrument"), _texts(answers, "item")
+    inst_texts, item_texts = texts_of(answers, "instrument"), texts_of(answers, "item")
     return names, np.array([[of_item.get((i, t), -1) for t in item_texts] for i in inst_texts], dtype=np.int64)

@@ -170,9 +170,28 @@ def pseudonymise(ids: pd.Series, key: Key) -> pd.Series:
     (True, False, 32)
     """
     normalised = ids.astype("str").str.strip().str.casefold()
-    uniques = pd.unique(normalised)
-    mapping = {
-        u: hmac.new(key.secret, u.encode("utf-8"), hashlib.sha256).hexdigest()[:PSEUDONYM_HEX_CHARS]
-        for u in uniques
-    }
+    inner, outer = _hmac_states(key.secret)
+    mapping = {}
+    for u in pd.unique(normalised):
+        h = inner.copy()
+        h.update(u.encode("utf-8"))
+        o = outer.copy()
+        o.update(h.digest())
+        mapping[u] = o.hexdigest()[:PSEUDONYM_HEX_CHARS]
     return normalised.map(mapping).astype("str")
+
+
+def _hmac_states(secret: bytes) -> tuple:
+    """SHA-256 states after HMAC's inner and outer padded keys (RFC 2104): copying them and adding a
+    message gives ``hmac.new(secret, message, sha256)`` without preparing the key once per message.
+
+    Examples
+    --------
+    >>> inner, outer = _hmac_states(b"key")
+    >>> inner.update(b"message"); outer.update(inner.digest())
+    >>> outer.hexdigest() == hmac.new(b"key", b"message", hashlib.sha256).hexdigest()
+    True
+    """
+    block = hashlib.sha256().block_size
+    padded = (hashlib.sha256(secret).digest() if len(secret) > block else secret).ljust(block, b"\0")
+    return (hashlib.sha256(bytes(b ^ 0x36 for b in padded)), hashlib.sha256(bytes(b ^ 0x5C for b in padded)))
