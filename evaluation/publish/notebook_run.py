@@ -30,6 +30,7 @@ from evaluation.core.io import (
 )
 from evaluation.core.paths import REPO_ROOT
 from evaluation.publish.cohort_index import first_heading
+from evaluation.publish.kernel_session import BEGIN, BETWEEN_NOTEBOOKS
 from evaluation.publish.rendering import render_html
 
 __all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
@@ -135,6 +136,58 @@ def _kernel_config(sockets: Path):
     return config
 
 
+def _kernel_units(notebooks: Sequence[Path], share: Sequence[Sequence[str]]) -> list[list[Path]]:
+    """The notebooks grouped by kernel, in their order: each group of ``share`` (the stems present)
+    in one kernel, every other notebook alone; a kernel's place is that of its first notebook."""
+    group_of = {stem: i for i, group in enumerate(share) for stem in group}
+    units: list[list[Path]] = []
+    placed: dict[int, list[Path]] = {}
+    for source in notebooks:
+        group = group_of.get(source.stem)
+        if group is None:
+            units.append([source])
+        elif group in placed:
+            placed[group].append(source)
+        else:
+            placed[group] = [source]
+            units.append(placed[group])
+    return units
+
+
+def _between_notebooks(km) -> None:
+    """Reset the kernel of ``km`` between two notebooks (:data:`kernel_session.BETWEEN_NOTEBOOKS`,
+    silent, outside the history).
+
+    Raises
+    ------
+    RuntimeError
+        The kernel did not answer, or the reset raised.
+    """
+    from jupyter_core.utils import run_sync
+
+    async def reset() -> dict:
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            return await client.execute(BETWEEN_NOTEBOOKS, silent=True, store_history=False, reply=True, timeout=300)
+        finally:
+            client.stop_channels()
+
+    reply = run_sync(reset)()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+
+def _shut_down(km) -> None:
+    """Shut the kernel of ``km`` down (if it was started) as nbclient does: a shutdown request,
+    then termination if it does not stop."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=False)
+
+
 def _finish_notebook(nb, notebook: Path, provenance: dict) -> str | None:
     """Stamp the provenance into an executed notebook ``nb`` (as papermill returned it), give
     papermill's injected cell a fixed id and write it to ``notebook``; return the notebook's first
@@ -160,12 +213,16 @@ def run_notebooks(
     failed_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
     prepare: Callable[[], None] | None = None,
+    share: Sequence[Sequence[str]] = (),
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
-    Every notebook's kernel starts at once; with ``prepare``, the kernels start while it runs
-    (in a thread of its own) and no cell runs before it has returned, so that the kernels' start
-    overlaps the parent process's own checks.
+    Every kernel starts at once; with ``prepare``, the kernels start while it runs (in a thread
+    of its own) and no cell runs before it has returned, so that the kernels' start overlaps the
+    parent process's own checks. Each notebook has a kernel of its own, except the groups named
+    in ``share``, whose notebooks run one after another in one kernel, reset between them
+    (:mod:`evaluation.publish.kernel_session`): the cohort is then read and held once per kernel.
+    Every kernel runs :data:`evaluation.publish.kernel_session.BEGIN` at its start.
 
     Parameters
     ----------
@@ -189,6 +246,9 @@ def run_notebooks(
         Called with no argument while the kernels start (e.g. checking parameters and bringing
         the data up to date); what it raises stops every notebook before its first cell (their
         kernels are shut down) and is raised here.
+    share : sequence of sequences of str
+        Groups of notebook stems that run in one kernel, in the order of ``notebooks``; a
+        notebook in no group runs alone.
 
     Returns
     -------
@@ -223,8 +283,8 @@ def run_notebooks(
 
     gate = _Gate(prepare)
 
-    def run(source: Path, sockets: Path) -> str | None:
-        """Execute and render one notebook; return an error message, or None."""
+    def run(source: Path, km) -> str | None:
+        """Execute and render one notebook in the kernel of ``km``; return an error message, or None."""
         first_cell = threading.Event()
 
         def wait_for_preparation(**_) -> None:
@@ -242,9 +302,8 @@ def run_notebooks(
                 # the kernel's working folder, given to nbclient: papermill's own `cwd` changes the
                 # working folder of this whole process, which notebooks run at once would race on
                 resources={"metadata": {"path": str(folder)}},
-                config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
-                kernel_manager_class=kernel_manager_class(), on_cell_execute=wait_for_preparation,
-                parameters=dict(parameters),
+                km=km, extra_arguments=[f"--IPKernelApp.exec_lines={BEGIN}"], request_save_on_cell_execute=False,
+                on_cell_execute=wait_for_preparation, parameters=dict(parameters),
             )
         except _Stopped:
             return None  # the preparation failed: its error is raised below
@@ -262,11 +321,30 @@ def run_notebooks(
         render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
         return None
 
+    def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
+        """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
+        km = kernel_manager_class()(kernel_name="python3", config=_kernel_config(sockets / sources[0].stem))
+        errors: list[str | None] = []
+        try:
+            for source in sources:
+                if errors:
+                    _between_notebooks(km)
+                errors.append(run(source, km))
+                if errors[-1] or gate.error is not None:
+                    break
+        except (RuntimeError, TimeoutError) as exc:  # the reset between two notebooks failed
+            errors.append(f"the report kernel could not be reset before notebook {source.name}: {exc}. "
+                          "No report was written")
+        finally:
+            _shut_down(km)
+        return errors
+
     with scratch_dir("evaluation-kernel-") as sockets:
-        # The notebooks are independent: start them all at once (each kernel is its own process,
-        # waiting on its imports' files at first), each rendered to HTML as soon as it finishes.
-        with ThreadPoolExecutor(max_workers=max(1, len(notebooks))) as pool:
-            errors = list(pool.map(lambda source: run(source, sockets), notebooks))
+        # The kernels are independent: start them all at once (each is its own process, waiting
+        # on its imports' files at first), each notebook rendered to HTML as soon as it finishes.
+        units = _kernel_units(notebooks, share)
+        with ThreadPoolExecutor(max_workers=max(1, len(units))) as pool:
+            errors = [e for unit in pool.map(lambda unit: run_kernel(unit, sockets), units) for e in unit]
     gate.join()
     if gate.error is not None:
         raise gate.error
