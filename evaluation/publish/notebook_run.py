@@ -114,12 +114,22 @@ def kernel_manager_class():
     that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
     """
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import List
 
     class ReportKernelManager(AsyncKernelManager):
+        #: The clients made for this kernel (nbclient leaves its client's channels open when it
+        #: does not own the kernel manager): :func:`_shut_down` stops them.
+        made_clients = List()
+
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down:
                 return
             await super()._async_interrupt_kernel()
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.made_clients.append(made)
+            return made
 
     return ReportKernelManager
 
@@ -180,12 +190,15 @@ def _between_notebooks(km) -> None:
 
 
 def _shut_down(km) -> None:
-    """Shut the kernel of ``km`` down (if it was started) as nbclient does: a shutdown request,
-    then termination if it does not stop."""
+    """Shut the kernel of ``km`` down (if it was started) as nbclient does (a shutdown request,
+    then termination if it does not stop) and stop its clients' channels."""
     from jupyter_core.utils import run_sync
 
     if km.has_kernel:
         run_sync(km.shutdown_kernel)(now=False)
+    for client in km.made_clients:
+        if client.channels_running:
+            client.stop_channels()
 
 
 def _finish_notebook(nb, notebook: Path, provenance: dict) -> str | None:
