@@ -11,7 +11,7 @@ import pytest
 
 from evaluation.data.cohort import load_cohort_data, reuse_loaded_cohorts
 from evaluation.data.ingest import ingest
-from evaluation.publish.notebook_run import _kernel_units, run_notebooks
+from evaluation.publish.notebook_run import _imported_modules, _kernel_units, run_notebooks
 from evaluation.publish.pipeline import REPORT_NOTEBOOKS, SHARED_KERNELS
 
 
@@ -26,6 +26,13 @@ def test_evaluate_shares_one_kernel_between_the_cost_and_equity_reports():
     units = _kernel_units([Path(f"{n}.ipynb") for n in REPORT_NOTEBOOKS], SHARED_KERNELS)
     assert [[p.stem for p in unit] for unit in units] == [["cohort_evaluation"],
                                                            ["cost_per_participant", "equity_of_access"]]
+
+
+def test_a_kernel_imports_at_its_start_what_its_notebooks_import(tmp_path):
+    path = _notebook(tmp_path / "n.ipynb", "import os.path\nfrom evaluation.reports import cost_report as c, display",
+                     "%matplotlib inline", "def f():\n    from json import loads\n    from . import here")
+    assert _imported_modules([path]) == ["os.path", "evaluation.reports", "evaluation.reports.cost_report",
+                                         "evaluation.reports.display", "json", "json.loads"]
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from evaluation.core.io import (
     copy_file,
     make_dir,
     read_json,
+    read_text,
     remove_tree,
     scratch_dir,
     sha256_file,
@@ -164,6 +165,33 @@ def _kernel_units(notebooks: Sequence[Path], share: Sequence[Sequence[str]]) -> 
     return units
 
 
+def _imported_modules(notebooks: Sequence[Path]) -> list[str]:
+    """The modules the notebooks' code cells import, in order, once each: ``import a.b`` gives
+    ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (which may be a module). A cell that is
+    not plain Python (a magic) is skipped."""
+    import ast
+
+    import nbformat
+
+    names: dict[str, None] = {}
+    for path in notebooks:
+        for cell in nbformat.reads(read_text(path), as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names[node.module] = None
+                    names.update(dict.fromkeys(f"{node.module}.{alias.name}" for alias in node.names
+                                               if alias.name != "*"))
+    return [name for name in names if all(c.isalnum() or c in "._" for c in name)]
+
+
 def _between_notebooks(km) -> None:
     """Reset the kernel of ``km`` between two notebooks (:data:`kernel_session.BETWEEN_NOTEBOOKS`,
     silent, outside the history).
@@ -296,8 +324,9 @@ def run_notebooks(
 
     gate = _Gate(prepare)
 
-    def run(source: Path, km) -> str | None:
-        """Execute and render one notebook in the kernel of ``km``; return an error message, or None."""
+    def run(source: Path, km, begin: str) -> str | None:
+        """Execute and render one notebook in the kernel of ``km`` (started with ``begin``, if it is
+        not yet); return an error message, or None."""
         first_cell = threading.Event()
 
         def wait_for_preparation(**_) -> None:
@@ -315,7 +344,7 @@ def run_notebooks(
                 # the kernel's working folder, given to nbclient: papermill's own `cwd` changes the
                 # working folder of this whole process, which notebooks run at once would race on
                 resources={"metadata": {"path": str(folder)}},
-                km=km, extra_arguments=[f"--IPKernelApp.exec_lines={BEGIN}"], request_save_on_cell_execute=False,
+                km=km, extra_arguments=[f"--IPKernelApp.exec_lines={begin}"], request_save_on_cell_execute=False,
                 on_cell_execute=wait_for_preparation, parameters=dict(parameters),
             )
         except _Stopped:
@@ -338,11 +367,12 @@ def run_notebooks(
         """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
         km = kernel_manager_class()(kernel_name="python3", config=_kernel_config(sockets / sources[0].stem))
         errors: list[str | None] = []
+        begin = BEGIN.format(modules=",".join(_imported_modules(sources)))
         try:
             for source in sources:
                 if errors:
                     _between_notebooks(km)
-                errors.append(run(source, km))
+                errors.append(run(source, km, begin))
                 if errors[-1] or gate.error is not None:
                     break
         except (RuntimeError, TimeoutError) as exc:  # the reset between two notebooks failed
