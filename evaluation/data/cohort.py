@@ -145,6 +145,8 @@ def load_cohort_data(
 ) -> CohortData:
     """Load one cohort's processed data and parameters.
 
+    Each call reads them afresh, unless :func:`reuse_loaded_cohorts` is on (report kernels only).
+
     Raises
     ------
     ParameterError

@@ -1,7 +1,8 @@
 """``python -m evaluation evaluate``: one cohort's reports, from raw data to HTML.
 
-Steps (a progress line each): check the parameters; start every report notebook's kernel at
-once (papermill, kernel ``python3``, paths passed as parameters) and, while they start, ingest
+Steps (a progress line each): check the parameters; start the report kernels at once (papermill,
+kernel ``python3``, paths passed as parameters; the notebooks of :data:`SHARED_KERNELS` one after
+another in one kernel, :mod:`evaluation.publish.kernel_session`) and, while they start, ingest
 when the processed data are missing or were built from other inputs and check that the cohort
 has participants (from the processed participants' cohort column only: this process never
 loads the answers); then run the notebooks, each rendered to HTML without code as soon as it
