@@ -4,6 +4,7 @@ and the cohort is read once per kernel."""
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -51,10 +52,23 @@ def test_a_cohort_is_read_once_while_reuse_is_on(demo, id_key, reuse):
     os.utime(demo["cohort"], ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     again = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
     assert again is not first
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"]) is again
     # and so are changed processed data
     manifest = demo["data"] / "processed" / "demo" / "manifest.json"
     manifest.write_text(manifest.read_text() + " ")
-    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"]) is not again
+    changed = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    assert changed is not again
+
+
+def test_only_the_first_cohort_loaded_is_kept(demo, id_key, reuse):
+    """Another cohort (e.g. the cost comparison's) is read each time and does not push it out."""
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    other_params = shutil.copytree(demo["params"], demo["root"] / "other-params")
+    first = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    other = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=other_params)
+    assert other is not first
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=other_params) is not other
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"]) is first
 
 
 def test_reuse_is_off_by_default(demo, id_key):

@@ -162,9 +162,10 @@ def load_cohort_data(
         key = _reuse_key(programme, cohort, data_dir, params_dir)
         if _reused.key == key:
             return _reused.data
-        _reused.key = _reused.data = None  # the earlier cohort is let go before this one is read
-        _reused.data, _reused.key = _load_cohort_data(programme, cohort, data_dir, params_dir), key
-        return _reused.data
+        if _reused.key is None or _reused.key[:4] == key[:4]:  # the kept cohort, changed: let it go first
+            _reused.key = _reused.data = None
+            _reused.data, _reused.key = _load_cohort_data(programme, cohort, data_dir, params_dir), key
+            return _reused.data
     return _load_cohort_data(programme, cohort, data_dir, params_dir)
 
 
@@ -239,7 +240,9 @@ def reuse_loaded_cohorts(enabled: bool = True) -> None:
     and the equity report in one kernel: :data:`evaluation.publish.pipeline.SHARED_KERNELS`)
     then reads a cohort once: the second notebook gets the very same :class:`CohortData`, as
     long as nothing in the processed folder or the parameter files changed (their names, sizes
-    and modification times). Only the last cohort is kept.
+    and modification times). Only the first cohort loaded is kept (the report's own; the other
+    cohorts a report reads, e.g. for the cost comparison across programmes, are read each time
+    and not held).
 
     Off by default, and only report kernels turn it on: an evaluator who loads a cohort twice
     gets two objects, each free to be changed. The reports never change the data they are given
