@@ -104,6 +104,20 @@ def file_stat(path: Path | str) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+def folder_stamps(*folders: Path | str) -> tuple[tuple[str, int, int], ...]:
+    """Path, size and modification time (ns) of every file directly in each of ``folders`` (a
+    folder that does not exist has none): what tells whether anything in them changed."""
+    stamps = []
+    for folder in folders:
+        with _os_errors("cannot read", folder):
+            entries = sorted(os.scandir(folder), key=lambda e: e.name) if Path(folder).is_dir() else []
+            for entry in entries:
+                if entry.is_file():
+                    stat = entry.stat()
+                    stamps.append((entry.path, stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
 def check_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
                    max_line_bytes: int | None = MAX_LINE_BYTES) -> int:
     """Check a raw input file's bounds before it is read; return its size in bytes.
