@@ -12,7 +12,12 @@ import pytest
 
 from evaluation.data.cohort import load_cohort_data, reuse_loaded_cohorts
 from evaluation.data.ingest import ingest
-from evaluation.publish.notebook_run import _imported_modules, _kernel_units, run_notebooks
+from evaluation.publish.notebook_run import (
+    NotebookFailedError,
+    _imported_modules,
+    _kernel_units,
+    run_notebooks,
+)
 from evaluation.publish.pipeline import REPORT_NOTEBOOKS, SHARED_KERNELS
 
 
@@ -136,3 +141,15 @@ def test_a_notebook_in_a_shared_kernel_runs_as_it_would_alone(tmp_path):
     assert "shown in every notebook" in texts[3]
     assert texts[4] == "0 1\n"
     assert texts[5] == "True\n"  # every report kernel lets its notebooks share the loaded cohort
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_in_its_first_notebook_stops_its_second(tmp_path):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    first = _notebook(source / "first.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    second = _notebook(source / "second.ipynb", "print('never')")
+    with pytest.raises(NotebookFailedError, match=r"^notebook first\.ipynb stopped: its kernel died") as failed:
+        _run([first, second], tmp_path / "shared", share=[("first", "second")])
+    assert "second" not in str(failed.value)
+    assert not (tmp_path / "shared" / "second.ipynb").exists()
