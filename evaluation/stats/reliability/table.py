@@ -243,6 +243,7 @@ def reliability_of_codes(
     *,
     confidence_level: float = 0.95,
     duplicate: Callable[[], None] | None = None,
+    issues: list[tuple[str, list[tuple[type[Warning], str]]]] | None = None,
 ) -> pd.DataFrame:
     """:func:`reliability_table` of answers already turned into integer codes, one per row.
 
@@ -268,6 +269,9 @@ def reliability_of_codes(
         Coverage of the Feldt interval.
     duplicate : callable, optional
         Called, to raise a fuller error, when a person has two answers to one item of a group.
+    issues : list, optional
+        When given, the warnings are not issued but appended to it as (prefix, [(category,
+        message), ...]) for the caller to issue (a caller computing in a second thread).
 
     Returns
     -------
@@ -308,7 +312,7 @@ def reliability_of_codes(
     seen = np.zeros(int(person.max()) + 1 if person.size else 0, dtype=bool)
 
     rows = []
-    issues: list[tuple[str, list[tuple[type[Warning], str]]]] = []
+    found_issues: list[tuple[str, list[tuple[type[Warning], str]]]] = []
     for g in np.flatnonzero(np.diff(bounds)):
         at = order[bounds[g] : bounds[g + 1]]
         key = group_key(g)
@@ -321,7 +325,7 @@ def reliability_of_codes(
         alpha, alpha_issues = _alpha(x, confidence_level)
         omega, omega_issues = _omega(x, items)
         where = ", ".join(f"{col} {val!r}" for col, val in zip(group_keys, key, strict=True))
-        issues.append((f"reliability of {where}: ", alpha_issues + omega_issues))
+        found_issues.append((f"reliability of {where}: ", alpha_issues + omega_issues))
         rows.append(
             {
                 **dict(zip(group_keys, key, strict=True)),
@@ -333,7 +337,9 @@ def reliability_of_codes(
                 "omega_total": omega.omega_total,
             }
         )
-    for prefix, found in issues:
+    if issues is not None:
+        issues.extend(found_issues)
+    for prefix, found in found_issues if issues is None else ():
         _emit(found, prefix=prefix)
     columns = [*group_keys, "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"]
     table = pd.DataFrame(rows, columns=columns)
