@@ -181,31 +181,68 @@ def _scan(path: Path | str, shown_as: str | None, max_bytes: int, limit: int | N
             return FileStamp(stat.st_size, stat.st_mtime_ns, "")
         block_size = 1 << 20 if limit is None else max(1, min(1 << 20, limit))
         hasher = hashlib.sha256() if digest else None
-        run = seen = 0  # bytes since the last line end; line feeds before the current run
+        run = done = 0  # bytes since the last line end; bytes read so far
 
-        def refuse() -> None:
-            raise InputTooLargeError(f"{name}: line {seen + 1:,} is longer than {limit:,} bytes; a line of a raw table "
-                                     f"may have at most {limit:,} bytes; is it the right file (a CSV table)?")
+        def refuse(start: int) -> None:  # the long line starts at byte ``start``: count the lines before it
+            raise InputTooLargeError(f"{name}: line {_line_feeds(path, start, block_size) + 1:,} is longer than "
+                                     f"{limit:,} bytes; a line of a raw table may have at most {limit:,} bytes; "
+                                     "is it the right file (a CSV table)?")
 
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, _hashing(hasher) as add:
             for block in iter(lambda: fh.read(block_size), b""):
-                if hasher is not None:
-                    hasher.update(block)
+                add(block)
+                done += len(block)
                 if limit is None:
                     continue
                 last = max(block.rfind(b"\n"), block.rfind(b"\r"))
                 if last < 0:
                     run += len(block)
                     if run > limit:
-                        refuse()
+                        refuse(done - run)
                     continue
                 if run + _first_end(block, run, limit) > limit:
-                    refuse()
-                seen += block.count(b"\n")
+                    refuse(done - len(block) - run)
                 run = len(block) - 1 - last
                 if run > limit:
-                    refuse()
+                    refuse(done - run)
     return FileStamp(stat.st_size, stat.st_mtime_ns, "" if hasher is None else hasher.hexdigest())
+
+
+@contextlib.contextmanager
+def _hashing(hasher: Any) -> Iterator[Any]:
+    """A function adding blocks to ``hasher`` (None: dropping them), the hashing done by a second thread
+    (hashlib lets go of the interpreter), in order, while the caller reads and scans the next block."""
+    if hasher is None:
+        yield lambda block: None
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = []
+
+        def add(block: bytes) -> None:
+            if pending:
+                pending.pop().result()
+            pending.append(pool.submit(hasher.update, block))
+
+        try:
+            yield add
+        finally:
+            for future in pending:
+                future.result()
+
+
+def _line_feeds(path: Path, stop: int, block_size: int) -> int:
+    """How many line feeds the first ``stop`` bytes of a file hold (read a block at a time)."""
+    count = 0
+    with path.open("rb") as fh:
+        while stop > 0:
+            block = fh.read(min(block_size, stop))
+            if not block:
+                break
+            count += block.count(b"\n")
+            stop -= len(block)
+    return count
 
 
 def _first_end(block: bytes, run: int, limit: int) -> int:
@@ -396,23 +433,38 @@ def write_parquet_chunks(frames: Iterable[pd.DataFrame], path: Path) -> int:
     """Write DataFrames one after another as the row groups of one Parquet file; return the rows.
 
     For a table too large to hold at once (a national programme's answers): each part is written
-    and dropped before the next is made; every part must have the first one's columns and types.
-    Not atomic by itself: write into an :func:`atomic_directory`.
+    and dropped before the next but one is made; every part must have the first one's columns and
+    types. Not atomic by itself: write into an :func:`atomic_directory`.
+
+    Notes
+    -----
+    Each part is compressed and written by a second thread while the next part is made (pyarrow
+    releases the interpreter while it writes), one part at a time and in order, so the bytes
+    are those of writing the parts one after another.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    writer, rows = None, 0
-    with _os_errors("cannot write", path):
+    writer, rows, pending = None, 0, None
+    with _os_errors("cannot write", path), ThreadPoolExecutor(max_workers=1) as pool:
         try:
             for frame in frames:
                 table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False,
                                              schema=None if writer is None else writer.schema)
                 if writer is None:
                     writer = pq.ParquetWriter(path, table.schema, compression="zstd")
-                writer.write_table(table, row_group_size=max(1, len(frame)))
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_table, table, row_group_size=max(1, len(frame)))
                 rows += len(frame)
+                del frame, table
+            if pending is not None:
+                pending.result()
         finally:
+            if pending is not None:
+                pending.exception()  # wait: the file is closed only once nothing writes to it
             if writer is not None:
                 writer.close()
     return rows
