@@ -546,31 +546,32 @@ def _read_parquet_rows(path: Path, *, cohort: int | None, categorical: list[str]
     """One processed table as :func:`pandas.read_parquet` reads it, holding it in memory about once.
 
     ``cohort``: only its rows (no filtering when the row groups' statistics show that every row
-    is the cohort's: a filter copies the whole table). The Arrow table's buffers are released
-    column by column as the frame is built (``self_destruct``), the ``categorical`` columns
-    replaced one at a time (no copy of the other columns), and the Arrow memory pool's free
-    pages handed back to the system: a national cohort's scale scores once cost five times
-    their size at the peak of the read.
+    is the cohort's: a filter copies the whole table). Each ``categorical`` column is read on its
+    own and turned into a categorical before the next is read; the other columns are read
+    together and handed to pandas as Arrow releases them (``self_destruct``); the Arrow memory
+    pool's free pages go back to the system after each step. A national cohort's scale scores
+    once cost five times their size at the peak of the read.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rows = None if cohort is None or _only_value(path, "cohort", cohort) else [("cohort", "==", cohort)]
-    table = pq.read_table(path, filters=rows, use_pandas_metadata=True,
-                          **({"read_dictionary": categorical} if categorical else {}))
-    attrs = (table.schema.metadata or {}).get(b"PANDAS_ATTRS")
-    names = table.column_names
+    pool = pa.default_memory_pool()
+    names = pq.read_schema(path).names
     texts = {}
     for c in [c for c in names if c in set(categorical)]:
-        texts[c] = _text_categorical(table.column(c))
-        table = table.drop_columns([c])
+        texts[c] = _text_categorical(pq.read_table(path, columns=[c], filters=rows, read_dictionary=[c]).column(c))
+        pool.release_unused()
+    table = pq.read_table(path, columns=[c for c in names if c not in texts] if texts else None,
+                          filters=rows, use_pandas_metadata=True)
+    attrs = (table.schema.metadata or {}).get(b"PANDAS_ATTRS")
     frame = table.to_pandas(self_destruct=True, split_blocks=True)
     del table
     for c, values in texts.items():
         frame.insert(names.index(c), c, values)
     if attrs is not None:
         frame.attrs = json.loads(attrs)
-    pa.default_memory_pool().release_unused()
+    pool.release_unused()
     return frame
 
 
