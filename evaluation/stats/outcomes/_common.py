@@ -197,7 +197,7 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
 def _used_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """``pd.factorize(values, sort=True)`` of a categorical: codes into the categories used, in
     category order, without a 64-bit copy of the codes when every category is used."""
-    codes = values.cat.codes.to_numpy()
+    codes = np.asarray(values.array.codes)  # a view, not a copy
     categories = values.cat.categories
     used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes, minlength=len(categories)) > 0
     if used.all():
@@ -234,7 +234,7 @@ def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a column into its sorted distinct values (categories of prepared scores)."""
     values = data[column]
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+        return np.asarray(values.array.codes), values.cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, sort=True)
     return codes, np.asarray(uniques, dtype=object)
 

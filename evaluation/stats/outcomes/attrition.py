@@ -158,7 +158,7 @@ def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     anything else is turned into text row by row and factorised (a missing value its own code).
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
+        codes = np.asarray(values.array.codes)  # a view, not a copy
         texts = np.asarray(values.cat.categories.astype(str), dtype=object)
         if not (codes < 0).any() and len(set(texts)) == len(texts):
             return codes, texts

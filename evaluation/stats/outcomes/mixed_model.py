@@ -78,7 +78,7 @@ def _own_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
     value is missing, else ``pd.factorize``. Either numbering serves :func:`_codes`, which
     renumbers participants by first appearance and uses the others only through their values."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy()
+        codes = np.asarray(values.array.codes)  # a view, not a copy
         if not (codes < 0).any():
             return codes, values.cat.categories
     return pd.factorize(values)
