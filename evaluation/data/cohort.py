@@ -180,13 +180,14 @@ def _load_cohort_data(programme: str, cohort: int, data_dir: Path, params_dir: P
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
-    in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
+    in_cohort = {name: _rows(df, df["cohort"] == cohort) for name, df in tables.items()
                  if name in ("scale_scores", "reliability")}
-    in_cohort["participants"] = everyone[everyone["cohort"] == cohort].reset_index(drop=True)
+    del tables["scale_scores"]
+    in_cohort["participants"] = _rows(everyone, everyone["cohort"] == cohort)
     comparison_scores = in_cohort["scale_scores"][in_cohort["scale_scores"]["participant_id"].isin(comparison_ids)]
     if outside:
         scores = in_cohort["scale_scores"]
-        in_cohort["scale_scores"] = scores[~scores["participant_id"].isin(outside)].reset_index(drop=True)
+        in_cohort["scale_scores"] = _rows(scores, ~scores["participant_id"].isin(outside))
     in_cohort["scale_scores"], comparison_scores = _used(in_cohort["scale_scores"]), _used(comparison_scores)
 
     def answers() -> pd.DataFrame:
@@ -263,6 +264,12 @@ def _reuse_key(programme: str, cohort: int, data_dir: Path, params_dir: Path) ->
     data_dir, params_dir = data_dir.resolve(), params_dir.resolve()
     return (programme, cohort, str(data_dir), str(params_dir),
             folder_stamps(processed_dir(data_dir, programme), params_dir / programme, params_dir / "instruments"))
+
+def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """``frame[keep]`` numbered from 0, without copying ``frame`` when every row is kept (a national
+    cohort's scale scores, usually all of the processed file's, are a gigabyte). A missing ``keep``
+    drops its row, as ``frame[keep]`` does."""
+    return (frame if bool(keep.fillna(False).all()) else frame[keep]).reset_index(drop=True)
 
 
 def _used(frame: pd.DataFrame) -> pd.DataFrame:

@@ -181,7 +181,10 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
     values = scores[column]
     if column == "rater":
         values = values.fillna("self") if values.isna().any() else values
-    codes, uniques = pd.factorize(values, sort=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # as factorize(sort=True), on the codes as they are
+        codes, uniques = _used_codes(values)
+    else:
+        codes, uniques = pd.factorize(values, sort=True)
     if (codes < 0).any():
         return None
     texts = np.asarray(uniques.astype(str), dtype=object)
@@ -189,6 +192,18 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
         texts, inverse = np.unique(texts, return_inverse=True)
         codes = inverse[codes]
     return _small(codes), texts
+
+
+def _used_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values, sort=True)`` of a categorical: codes into the categories used, in
+    category order, without a 64-bit copy of the codes when every category is used."""
+    codes = np.asarray(values.array.codes)  # a view, not a copy
+    categories = values.cat.categories
+    used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes, minlength=len(categories)) > 0
+    if used.all():
+        return codes, categories
+    position = np.cumsum(used) - 1
+    return np.where(codes >= 0, position[codes], -1), categories[used]
 
 
 def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -200,13 +215,18 @@ def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores)
     """At most one row per participant × scale × wave × rater, checked on the integer codes."""
     sizes = [max(len(categories), 1) for _, categories in coded.values()]
     if math.prod(sizes) < 2**62:
+        # one int64 key per row, built and sorted in place: a repeated key sits next to its twin
+        # (a hash table of 25 million keys cost more memory than the scores themselves)
         key = np.zeros(len(scores), dtype=np.int64)
         for (codes, _), size in zip(coded.values(), sizes, strict=True):
-            key = key * size + codes
-        duplicated = pd.Series(key).duplicated()
+            key *= size
+            key += codes
+        key.sort()
+        duplicated = bool((key[1:] == key[:-1]).any())
+        del key
     else:
-        duplicated = pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated()
-    if duplicated.any():  # the full message, naming the rows, from the text
+        duplicated = bool(pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated().any())
+    if duplicated:  # the full message, naming the rows, from the text
         check_unique(_text_frame(scores), list(_KEYS), "scores")
 
 
@@ -214,7 +234,7 @@ def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a column into its sorted distinct values (categories of prepared scores)."""
     values = data[column]
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+        return np.asarray(values.array.codes), values.cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, sort=True)
     return codes, np.asarray(uniques, dtype=object)
 
