@@ -184,6 +184,21 @@ def test_programme_comparison_skips_what_is_missing_with_a_note(synthetic, tmp_p
     assert any("ghost-programme" in n["message"] and "ingest" in n["message"] for n in notes)
 
 
+def test_a_skipped_cohort_note_does_not_publish_where_the_data_are(synthetic, tmp_path):
+    root, data, tables = synthetic
+    params = tmp_path / "params"
+    shutil.copytree(PARAMS_DIR, params)
+    cohort_2 = (params / "leading-to-deliver" / "cohort-2.yaml").read_text()
+    (params / "leading-to-deliver" / "cohort-9.yaml").write_text(cohort_2.replace("cohort: 2", "cohort: 9"))
+    notes: list[dict] = []
+    cr.programme_comparison(data, tables["cohort_costs"], data_dir=root / "data", params_dir=params, notes=notes)
+    skipped = [n["message"] for n in notes if n["message"].startswith("leading-to-deliver cohort 9:")]
+    assert skipped == ["leading-to-deliver cohort 9: <data folder>/processed/leading-to-deliver/participants.parquet: "
+                       "no participant of programme 'leading-to-deliver' is in cohort 9 (cohorts with data: "
+                       f"{sorted(set(data.all_participants['cohort'].astype(int)))})"]
+    assert not any(str(root) in n["message"] or str(tmp_path) in n["message"] for n in notes)
+
+
 def test_benchmarks_are_converted_to_the_base_year(synthetic):
     _, data, tables = synthetic
     bench = tables["benchmarks"].set_index("item")

@@ -44,6 +44,16 @@ COMPARISON_COLUMNS = [
 ]
 
 
+def _without_folders(text: str, data_dir: Path, params_dir: Path) -> str:
+    """``text`` with the data and parameter folders written ``<data folder>`` and ``<parameter
+    folder>``: a published note names the file, not where this machine keeps it (a reviewer's
+    rebuild elsewhere gives the same table)."""
+    for folder, name in ((params_dir, "<parameter folder>"), (data_dir, "<data folder>")):
+        for form in dict.fromkeys([str(folder), str(folder.resolve())]):
+            text = text.replace(form, name)
+    return text
+
+
 def programme_comparison(
     data: CohortData,
     current: CohortCosts,
@@ -117,7 +127,7 @@ def programme_comparison(
                 loaded.append(other)
             except (ParameterError, NoCohortDataError, DataValidationError, ValueError) as exc:
                 notes.append({"source": "programme comparison", "warning": "skipped",
-                              "message": f"{programme} cohort {cohort}: {exc}"})
+                              "message": f"{programme} cohort {cohort}: {_without_folders(str(exc), data_dir, params_dir)}"})
         rows += [_comparison_row(cc) for cc in costed]
         if costed:
             profiles.append(programme_profile(loaded, {cc.cohort: cc.ledger.participant_time_source for cc in costed}))
