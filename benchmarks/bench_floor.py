@@ -69,7 +69,7 @@ def main() -> None:
     import papermill
 
     from evaluation.data.ingest import ingest
-    from evaluation.publish.notebook_run import _kernel_config, kernel_manager_class
+    from evaluation.publish.kernels import kernel_config, kernel_manager_class
     from evaluation.publish.rendering import render_html
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-floor-"))
@@ -92,7 +92,7 @@ def main() -> None:
         nbformat.write(nb, source)
         cpu_start, start = cpu(), time.perf_counter()
         papermill.execute_notebook(str(source), str(executed), kernel_name="python3", progress_bar=False,
-                                   log_output=False, config=_kernel_config(tmp / "sockets" / name),
+                                   log_output=False, config=kernel_config(tmp / "sockets" / name),
                                    kernel_manager_class=kernel_manager_class(), parameters=parameters,
                                    request_save_on_cell_execute=False, cwd=str(tmp))
         spent[name] = min(spent.get(name, float("inf")), cpu() - cpu_start)

@@ -8,7 +8,7 @@ import warnings
 
 from evaluation.cli import _demo_key_notice
 from evaluation.core.errors import DegenerateDataWarning, DemoKeyWarning
-from evaluation.publish.notebook_run import kernel_manager_class as _kernel_manager_class
+from evaluation.publish.kernels import kernel_manager_class as _kernel_manager_class
 
 
 def test_demo_key_warning_is_printed_once_when_issued(capsys):

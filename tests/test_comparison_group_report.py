@@ -21,8 +21,8 @@ from scipy import stats
 
 from conftest import run_cli
 from evaluation.core.errors import DataValidationError
-from evaluation.core.io import read_processed
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR
+from evaluation.core.processed_files import read_processed
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.ingest import ingest
 from evaluation.data.pseudonymise import Key

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from evaluation import cli
-from evaluation.core import io
+from evaluation.core import io, raw_files
 from evaluation.core.errors import FileSystemError, InputTooLargeError
 
 
@@ -237,7 +237,7 @@ def test_a_raw_file_over_the_programmes_bound_is_refused_before_it_is_read(demo,
 
 
 def test_the_default_bound_refuses_a_huge_file_without_reading_it(demo, id_key, capsys, monkeypatch):
-    os.truncate(demo["costs"], io.MAX_RAW_FILE_BYTES + 1)  # sparse: nothing is really written
+    os.truncate(demo["costs"], raw_files.MAX_RAW_FILE_BYTES + 1)  # sparse: nothing is really written
     read_csv = io.pd.read_csv
 
     def guarded(path, *args, **kwargs):
@@ -246,17 +246,17 @@ def test_the_default_bound_refuses_a_huge_file_without_reading_it(demo, id_key, 
 
     monkeypatch.setattr(io.pd, "read_csv", guarded)
     one_line_failure(capsys, cli.main(ingest_args(demo)),
-                     f"data/raw/demo/costs.csv: {io.MAX_RAW_FILE_BYTES + 1:,} bytes; a raw input file may have at "
-                     f"most {io.MAX_RAW_FILE_BYTES:,} bytes")
+                     f"data/raw/demo/costs.csv: {raw_files.MAX_RAW_FILE_BYTES + 1:,} bytes; a raw input file may have at "
+                     f"most {raw_files.MAX_RAW_FILE_BYTES:,} bytes")
 
 
 def test_an_absurdly_long_line_is_refused_without_holding_it(demo, id_key, capsys, monkeypatch):
     lines = demo["participants"].read_text().splitlines()
-    lines[2] += "," + "x" * (3 * io.MAX_LINE_BYTES)  # 3 MB in one field of row 3
+    lines[2] += "," + "x" * (3 * raw_files.MAX_LINE_BYTES)  # 3 MB in one field of row 3
     demo["participants"].write_text("\n".join(lines) + "\n")
     monkeypatch.setattr(io.pd, "read_csv", lambda *a, **k: pytest.fail("read a file with an absurd line"))  # first
     line = one_line_failure(capsys, cli.main(ingest_args(demo)),
-                            f"data/raw/demo/participants.csv: line 3 is longer than {io.MAX_LINE_BYTES:,} bytes")
+                            f"data/raw/demo/participants.csv: line 3 is longer than {raw_files.MAX_LINE_BYTES:,} bytes")
     assert len(line) < 400
 
 
@@ -273,9 +273,9 @@ def test_the_line_scan_agrees_with_splitting_the_file(tmp_path, seed):
         first = next(k for k, p in enumerate(pieces) if len(p) > limit)
         line = data[: sum(len(p) + 1 for p in pieces[:first])].count(b"\n") + 1
         with pytest.raises(InputTooLargeError, match=f"line {line} is longer than {limit} bytes"):
-            io.check_raw_file(path, max_line_bytes=limit)
+            raw_files.check_raw_file(path, max_line_bytes=limit)
     else:
-        assert io.check_raw_file(path, max_line_bytes=limit) == len(data)
+        assert raw_files.check_raw_file(path, max_line_bytes=limit) == len(data)
 
 
 # ------------------------------------------------------------------------------ evaluate

@@ -1,6 +1,6 @@
 """Reading the processed tables with about one copy in memory (issue 13) reads what pandas reads.
 
-:func:`evaluation.core.io.read_processed` builds the scale scores' text columns as categoricals
+:func:`evaluation.core.processed_files.read_processed` builds the scale scores' text columns as categoricals
 from the Parquet dictionaries (one column at a time, in text order) and skips the cohort filter
 when the file's statistics show that every row is the cohort's;
 :func:`evaluation.data.cohort.load_cohort_data` keeps the frame uncopied when every row is kept.
@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from evaluation.core.io import _only_value, read_processed
+from evaluation.core.processed_files import _only_value, read_processed
 from evaluation.data.cohort import SCORE_TEXTS, _rows, load_cohort_data
 
 TEXTS = ["participant_id", "scale"]

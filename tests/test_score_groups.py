@@ -14,8 +14,8 @@ import warnings
 import pandas as pd
 import pyarrow.parquet as pq
 
-from evaluation.core.io import read_table
 from evaluation.core.paths import PARAMS_DIR
+from evaluation.core.raw_files import read_table
 from evaluation.data import score_codes
 from evaluation.data.ingest import ingest
 from evaluation.data.params import item_map, load_instruments, load_programme

@@ -12,24 +12,20 @@ import pytest
 
 from evaluation.data.cohort import load_cohort_data, reuse_loaded_cohorts
 from evaluation.data.ingest import ingest
-from evaluation.publish.notebook_run import (
-    NotebookFailedError,
-    _imported_modules,
-    _kernel_units,
-    run_notebooks,
-)
+from evaluation.publish.kernels import imported_modules, kernel_units
+from evaluation.publish.notebook_run import NotebookFailedError, run_notebooks
 from evaluation.publish.pipeline import REPORT_NOTEBOOKS, SHARED_KERNELS
 
 
 def test_kernel_units_keep_the_notebooks_order_and_group_the_shared_ones():
     notebooks = [Path(f"{n}.ipynb") for n in ("a", "b", "c", "d")]
-    units = _kernel_units(notebooks, [("b", "d"), ("x",)])
+    units = kernel_units(notebooks, [("b", "d"), ("x",)])
     assert [[p.stem for p in unit] for unit in units] == [["a"], ["b", "d"], ["c"]]
-    assert [[p.stem for p in unit] for unit in _kernel_units(notebooks, ())] == [["a"], ["b"], ["c"], ["d"]]
+    assert [[p.stem for p in unit] for unit in kernel_units(notebooks, ())] == [["a"], ["b"], ["c"], ["d"]]
 
 
 def test_evaluate_shares_one_kernel_between_the_cost_and_equity_reports():
-    units = _kernel_units([Path(f"{n}.ipynb") for n in REPORT_NOTEBOOKS], SHARED_KERNELS)
+    units = kernel_units([Path(f"{n}.ipynb") for n in REPORT_NOTEBOOKS], SHARED_KERNELS)
     assert [[p.stem for p in unit] for unit in units] == [["cohort_evaluation"],
                                                            ["cost_per_participant", "equity_of_access"]]
 
@@ -37,7 +33,7 @@ def test_evaluate_shares_one_kernel_between_the_cost_and_equity_reports():
 def test_a_kernel_imports_at_its_start_what_its_notebooks_import(tmp_path):
     path = _notebook(tmp_path / "n.ipynb", "import os.path\nfrom evaluation.reports import cost_report as c, display",
                      "%matplotlib inline", "def f():\n    from json import loads\n    from . import here")
-    assert _imported_modules([path]) == ["os.path", "evaluation.reports", "evaluation.reports.cost_report",
+    assert imported_modules([path]) == ["os.path", "evaluation.reports", "evaluation.reports.cost_report",
                                          "evaluation.reports.display", "json", "json.loads"]
 
 

@@ -1,7 +1,7 @@
 """Reading a raw table in blocks (the answers of a national cohort), for :mod:`evaluation.data.ingest`.
 
 Part of the I/O layer beside :mod:`evaluation.core.io`, whose bounds, error wording and
-whole-table reader (:func:`~evaluation.core.io.read_table`) it uses: pyarrow streams the CSV and
+whole-table reader (:func:`~evaluation.core.raw_files.read_table`) it uses: pyarrow streams the CSV and
 dictionary-encodes every column, so a block costs a few bytes per cell.
 """
 
@@ -13,15 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.core.io import (
-    BLOCK_ROWS,
-    MAX_RAW_FILE_BYTES,
-    _os_errors,
-    check_raw_file,
-    read_table,
-    scratch_dir,  # noqa: F401  (the doctest's)
-    write_text,  # noqa: F401  (the doctest's)
-)
+from evaluation.core.io import _os_errors
+from evaluation.core.raw_files import BLOCK_ROWS, MAX_RAW_FILE_BYTES, check_raw_file, read_table
 
 __all__ = ["read_table_blocks"]
 
@@ -41,8 +34,8 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
     Any file pyarrow's reader does not take as a plain CSV table (a workbook, a header naming a
     column twice or leaving one unnamed, ragged rows, bytes that are not UTF-8...) is read by
     :func:`read_table` instead, so that it is refused, or read, exactly as before; the bounds
-    (``max_bytes``, :data:`evaluation.core.io.MAX_LINE_BYTES`) are checked first either way, unless
-    ``checked`` says the caller has just checked them (:func:`evaluation.core.io.scan_raw_file`,
+    (``max_bytes``, :data:`evaluation.core.raw_files.MAX_LINE_BYTES`) are checked first either way, unless
+    ``checked`` says the caller has just checked them (:func:`evaluation.core.raw_files.scan_raw_file`,
     which also hashes the file in the same read).
 
     Examples

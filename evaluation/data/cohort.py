@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import PROCESSED_TABLES, folder_stamps, read_json, read_processed
+from evaluation.core.io import folder_stamps, read_json
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
+from evaluation.core.processed_files import PROCESSED_TABLES, read_processed
 from evaluation.data.groups import split_groups
 from evaluation.data.params import (
     Cohort,

@@ -22,7 +22,7 @@ writes, atomically, to ``data/processed/<programme>/``:
 
 The same inputs, parameters and key give byte-identical files (the manifest apart, which records
 when the inputs were last modified). Each raw file is read once for its bounds and its SHA-256
-(:func:`evaluation.core.io.scan_raw_file`) before its rows are read.
+(:func:`evaluation.core.raw_files.scan_raw_file`) before its rows are read.
 """
 
 from __future__ import annotations
@@ -36,15 +36,9 @@ import pandas as pd
 from evaluation.core.blocks import read_table_blocks
 from evaluation.core.errors import DataValidationError, EvaluationError, Failure
 from evaluation.core.io import (
-    BLOCK_ROWS,
-    MAX_LINE_BYTES,
-    PROCESSED_TABLES,
-    FileStamp,
     atomic_directory,
     file_stat,
     read_json,
-    read_table,
-    scan_raw_file,
     sha256_file,
     table_file,
     write_csv,
@@ -53,6 +47,14 @@ from evaluation.core.io import (
     write_parquet_chunks,
 )
 from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
+from evaluation.core.processed_files import PROCESSED_TABLES
+from evaluation.core.raw_files import (
+    BLOCK_ROWS,
+    MAX_LINE_BYTES,
+    FileStamp,
+    read_table,
+    scan_raw_file,
+)
 from evaluation.core.results import ResultDisplay
 from evaluation.core.version import __version__
 from evaluation.data.groups import in_comparison

@@ -31,7 +31,8 @@ from pydantic import (
 
 from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
-from evaluation.core.io import MAX_RAW_FILE_BYTES, read_bytes
+from evaluation.core.io import read_bytes
+from evaluation.core.raw_files import MAX_RAW_FILE_BYTES
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
 
 __all__ = [

@@ -56,7 +56,7 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
     Parameters
     ----------
     raw : DataFrame
-        Every column as text, empty cells as missing (as :func:`evaluation.core.io.read_table` gives).
+        Every column as text, empty cells as missing (as :func:`evaluation.core.raw_files.read_table` gives).
     table : str
         One of ``participants, responses, costs, workforce, deflators``.
     file : str

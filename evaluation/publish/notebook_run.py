@@ -22,7 +22,6 @@ from evaluation.core.io import (
     copy_file,
     make_dir,
     read_json,
-    read_text,
     remove_tree,
     scratch_dir,
     sha256_file,
@@ -31,7 +30,15 @@ from evaluation.core.io import (
 )
 from evaluation.core.paths import REPO_ROOT
 from evaluation.publish.cohort_index import first_heading
-from evaluation.publish.kernel_session import BEGIN, BETWEEN_NOTEBOOKS
+from evaluation.publish.kernel_session import BEGIN
+from evaluation.publish.kernels import (
+    between_notebooks,
+    imported_modules,
+    kernel_config,
+    kernel_manager_class,
+    kernel_units,
+    shut_down,
+)
 from evaluation.publish.rendering import render_html
 
 __all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
@@ -103,130 +110,6 @@ def versions() -> dict[str, str | None]:
         except importlib.metadata.PackageNotFoundError:
             out[name] = None
     return out
-
-
-def kernel_manager_class():
-    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it first.
-
-    ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
-    report notebook is shut down only after its last cell has replied, so the interrupt can only
-    race the kernel's last message handler, whose ``KeyboardInterrupt`` ipykernel then logs as
-    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a run that succeeded. A kernel
-    that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
-    """
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import List
-
-    class ReportKernelManager(AsyncKernelManager):
-        #: The clients made for this kernel (nbclient leaves its client's channels open when it
-        #: does not own the kernel manager): :func:`_shut_down` stops them.
-        made_clients = List()
-
-        async def _async_interrupt_kernel(self) -> None:
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-        def client(self, **kwargs):
-            made = super().client(**kwargs)
-            self.made_clients.append(made)
-            return made
-
-    return ReportKernelManager
-
-
-def _kernel_config(sockets: Path):
-    """Kernels talk over IPC sockets in a private folder per notebook: no TCP ports to collide
-    when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
-    from traitlets.config import Config
-
-    make_dir(sockets)
-    config = Config()
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(sockets / "kernel")
-    return config
-
-
-def _kernel_units(notebooks: Sequence[Path], share: Sequence[Sequence[str]]) -> list[list[Path]]:
-    """The notebooks grouped by kernel, in their order: each group of ``share`` (the stems present)
-    in one kernel, every other notebook alone; a kernel's place is that of its first notebook."""
-    group_of = {stem: i for i, group in enumerate(share) for stem in group}
-    units: list[list[Path]] = []
-    placed: dict[int, list[Path]] = {}
-    for source in notebooks:
-        group = group_of.get(source.stem)
-        if group is None:
-            units.append([source])
-        elif group in placed:
-            placed[group].append(source)
-        else:
-            placed[group] = [source]
-            units.append(placed[group])
-    return units
-
-
-def _imported_modules(notebooks: Sequence[Path]) -> list[str]:
-    """The modules the notebooks' code cells import, in order, once each: ``import a.b`` gives
-    ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (which may be a module). A cell that is
-    not plain Python (a magic) is skipped."""
-    import ast
-
-    import nbformat
-
-    names: dict[str, None] = {}
-    for path in notebooks:
-        for cell in nbformat.reads(read_text(path), as_version=4).cells:
-            if cell.cell_type != "code":
-                continue
-            try:
-                tree = ast.parse(cell.source)
-            except SyntaxError:
-                continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Import):
-                    names.update(dict.fromkeys(alias.name for alias in node.names))
-                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                    names[node.module] = None
-                    names.update(dict.fromkeys(f"{node.module}.{alias.name}" for alias in node.names
-                                               if alias.name != "*"))
-    return [name for name in names if all(c.isalnum() or c in "._" for c in name)]
-
-
-def _between_notebooks(km) -> None:
-    """Reset the kernel of ``km`` between two notebooks (:data:`kernel_session.BETWEEN_NOTEBOOKS`,
-    silent, outside the history).
-
-    Raises
-    ------
-    RuntimeError
-        The kernel did not answer, or the reset raised.
-    """
-    from jupyter_core.utils import run_sync
-
-    async def reset() -> dict:
-        client = km.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=60)
-            return await client.execute(BETWEEN_NOTEBOOKS, silent=True, store_history=False, reply=True, timeout=300)
-        finally:
-            client.stop_channels()
-
-    reply = run_sync(reset)()
-    if reply["content"]["status"] != "ok":
-        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
-
-
-def _shut_down(km) -> None:
-    """Shut the kernel of ``km`` down (if it was started) as nbclient does (a shutdown request,
-    then termination if it does not stop) and stop its clients' channels."""
-    from jupyter_core.utils import run_sync
-
-    if km.has_kernel:
-        run_sync(km.shutdown_kernel)(now=False)
-    for client in km.made_clients:
-        if client.channels_running:
-            client.stop_channels()
 
 
 def _finish_notebook(nb, notebook: Path, provenance: dict) -> str | None:
@@ -365,13 +248,13 @@ def run_notebooks(
 
     def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
         """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
-        km = kernel_manager_class()(kernel_name="python3", config=_kernel_config(sockets / sources[0].stem))
+        km = kernel_manager_class()(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
         errors: list[str | None] = []
-        begin = BEGIN.format(modules=",".join(_imported_modules(sources)))
+        begin = BEGIN.format(modules=",".join(imported_modules(sources)))
         try:
             for source in sources:
                 if errors:
-                    _between_notebooks(km)
+                    between_notebooks(km)
                 errors.append(run(source, km, begin))
                 if errors[-1] or gate.error is not None:
                     break
@@ -379,13 +262,13 @@ def run_notebooks(
             errors.append(f"the report kernel could not be reset before notebook {source.name}: {exc}. "
                           "No report was written")
         finally:
-            _shut_down(km)
+            shut_down(km)
         return errors
 
     with scratch_dir("evaluation-kernel-") as sockets:
         # The kernels are independent: start them all at once (each is its own process, waiting
         # on its imports' files at first), each notebook rendered to HTML as soon as it finishes.
-        units = _kernel_units(notebooks, share)
+        units = kernel_units(notebooks, share)
         with ThreadPoolExecutor(max_workers=max(1, len(units))) as pool:
             errors = [e for unit in pool.map(lambda unit: run_kernel(unit, sockets), units) for e in unit]
     gate.join()

@@ -24,8 +24,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, read_parquet_columns, remove_tree, table_file
+from evaluation.core.io import read_json, remove_tree, table_file
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
+from evaluation.core.processed_files import read_parquet_columns
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import load_cohort, load_instruments, load_programme
 from evaluation.publish.cohort_index import INDEX_FILE, cohort_title, report_title, write_index

@@ -1,0 +1,253 @@
+"""Raw input files: their bounds, one read for size and SHA-256, and the whole-table reader.
+
+Part of the I/O layer with :mod:`evaluation.core.io` (whose one-line errors it uses) and
+:mod:`evaluation.core.blocks` (the block reader of the answers). Raw files are opened read-only
+and never written. They are bounded before they are read: at most :data:`MAX_RAW_FILE_BYTES`
+bytes (a programme may set its own bound) and lines of at most :data:`MAX_LINE_BYTES` bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evaluation.core.errors import DataValidationError, Failure, FileSystemError, InputTooLargeError
+from evaluation.core.io import _os_errors
+
+__all__ = ["BLOCK_ROWS", "MAX_LINE_BYTES", "MAX_RAW_FILE_BYTES", "FileStamp", "check_raw_file", "read_table",
+           "scan_raw_file"]
+
+
+#: The largest raw input file read (bytes), unless a programme sets its own
+#: (``max_raw_file_bytes`` in ``programme.yaml``). A national programme's long-format answers
+#: (10,000 people × 800 answers × 70 bytes) fit about twice over; pandas needs several times a
+#: file's size in memory, so the bound is also what keeps a mistaken file from exhausting it.
+MAX_RAW_FILE_BYTES = 1_000_000_000
+
+
+#: The longest line of a raw CSV file (bytes). A row of the contract's tables is well under a
+#: kilobyte; a longer line is a wrong file (or one built to exhaust memory), refused before pandas
+#: reads it.
+MAX_LINE_BYTES = 1_000_000
+
+
+#: Rows of a large raw table (the answers) held at a time by :func:`~evaluation.core.blocks.read_table_blocks` unless the
+#: caller asks for another number: a million answers are some 70 MB of CSV; checking a block takes
+#: a few hundred bytes a row, so memory stays near 0.3 GB whatever the table's size.
+BLOCK_ROWS = 1_000_000
+
+
+@dataclass(frozen=True)
+class FileStamp:
+    """A file's size, modification time (nanoseconds) and SHA-256 (hex), the stat taken before the read."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def check_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+                   max_line_bytes: int | None = MAX_LINE_BYTES) -> int:
+    """Check a raw input file's bounds before it is read; return its size in bytes.
+
+    Parameters
+    ----------
+    path : path
+        The file.
+    shown_as : str, optional
+        The file as the user knows it (used in messages).
+    max_bytes : int
+        The largest size accepted (:data:`MAX_RAW_FILE_BYTES` by default).
+    max_line_bytes : int or None
+        The longest line accepted (:data:`MAX_LINE_BYTES`); None skips the line check (workbooks).
+
+    Raises
+    ------
+    InputTooLargeError
+        The file is larger than ``max_bytes``, or a line is longer than ``max_line_bytes``. The
+        lines are scanned in blocks of at most a mebibyte, so a single line of any length is
+        refused without being held in memory.
+    FileSystemError
+        The file cannot be read.
+    """
+    return _scan(path, shown_as, max_bytes, max_line_bytes, digest=False).size
+
+
+def scan_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+                  max_line_bytes: int | None = MAX_LINE_BYTES) -> FileStamp:
+    """:func:`check_raw_file` and :func:`~evaluation.core.io.sha256_file` in one read of the file: its :class:`FileStamp`.
+
+    Raises as :func:`check_raw_file` does; the file is read once, a mebibyte at a time, each block
+    hashed and scanned for line ends, so that a large raw table is not read twice.
+
+    Examples
+    --------
+    >>> with scratch_dir("scan-") as folder:
+    ...     stamp = scan_raw_file(write_text("a,b\\n1,2\\n", folder / "t.csv"))
+    >>> stamp.size, stamp.sha256 == hashlib.sha256(b"a,b\\n1,2\\n").hexdigest()
+    (8, True)
+    """
+    return _scan(path, shown_as, max_bytes, max_line_bytes, digest=True)
+
+
+def _scan(path: Path | str, shown_as: str | None, max_bytes: int, limit: int | None, *, digest: bool) -> FileStamp:
+    """Refuse a file over ``max_bytes``, or a line longer than ``limit`` bytes (None: no line check),
+    reading blocks no longer than ``limit``; hash the bytes when ``digest``.
+
+    A line that lies inside one block is shorter than a block, so only the runs across block
+    boundaries need counting: the tail of one block, whole blocks without a line end, and the
+    head of the next.
+    """
+    path = Path(path)
+    name = shown_as or str(path)
+    with _os_errors("cannot read", name):
+        stat = path.stat()
+        if stat.st_size > max_bytes:
+            raise InputTooLargeError(f"{name}: {stat.st_size:,} bytes; a raw input file may have at most "
+                                     f"{max_bytes:,} bytes (the programme's `max_raw_file_bytes`); is it the right file?")
+        if limit is None and not digest:
+            return FileStamp(stat.st_size, stat.st_mtime_ns, "")
+        block_size = 1 << 20 if limit is None else max(1, min(1 << 20, limit))
+        hasher = hashlib.sha256() if digest else None
+        run = done = 0  # bytes since the last line end; bytes read so far
+
+        def refuse(start: int) -> None:  # the long line starts at byte ``start``: count the lines before it
+            raise InputTooLargeError(f"{name}: line {_line_feeds(path, start, block_size) + 1:,} is longer than "
+                                     f"{limit:,} bytes; a line of a raw table may have at most {limit:,} bytes; "
+                                     "is it the right file (a CSV table)?")
+
+        with path.open("rb") as fh, _hashing(hasher) as add:
+            for block in iter(lambda: fh.read(block_size), b""):
+                add(block)
+                done += len(block)
+                if limit is None:
+                    continue
+                last = max(block.rfind(b"\n"), block.rfind(b"\r"))
+                if last < 0:
+                    run += len(block)
+                    if run > limit:
+                        refuse(done - run)
+                    continue
+                if run + _first_end(block, run, limit) > limit:
+                    refuse(done - len(block) - run)
+                run = len(block) - 1 - last
+                if run > limit:
+                    refuse(done - run)
+    return FileStamp(stat.st_size, stat.st_mtime_ns, "" if hasher is None else hasher.hexdigest())
+
+
+@contextlib.contextmanager
+def _hashing(hasher: Any) -> Iterator[Any]:
+    """A function adding blocks to ``hasher`` (None: dropping them), the hashing done by a second thread
+    (hashlib lets go of the interpreter), in order, while the caller reads and scans the next block."""
+    if hasher is None:
+        yield lambda block: None
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = []
+
+        def add(block: bytes) -> None:
+            if pending:
+                pending.pop().result()
+            pending.append(pool.submit(hasher.update, block))
+
+        try:
+            yield add
+        finally:
+            for future in pending:
+                future.result()
+
+
+def _line_feeds(path: Path, stop: int, block_size: int) -> int:
+    """How many line feeds the first ``stop`` bytes of a file hold (read a block at a time)."""
+    count = 0
+    with path.open("rb") as fh:
+        while stop > 0:
+            block = fh.read(min(block_size, stop))
+            if not block:
+                break
+            count += block.count(b"\n")
+            stop -= len(block)
+    return count
+
+
+def _first_end(block: bytes, run: int, limit: int) -> int:
+    """The first line end's place in ``block``, looked for only as far as ``limit - run`` can matter."""
+    ends = [i for i in (block.find(b"\n", 0, limit - run + 1), block.find(b"\r", 0, limit - run + 1)) if i >= 0]
+    return min(ends) if ends else limit - run + 1
+
+
+def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
+               checked: bool = False) -> pd.DataFrame:
+    """Read a raw table with every column as text and empty cells as missing.
+
+    CSV (a UTF-8 byte-order mark is tolerated) or, for a path ending in ``.xlsx``, the first
+    sheet of an Excel workbook exported from the same table. A missing file, or one that is not
+    a table, raises :class:`~evaluation.core.errors.DataValidationError` naming it; a file over
+    the bounds (``max_bytes``, :data:`MAX_LINE_BYTES`) raises
+    :class:`~evaluation.core.errors.InputTooLargeError` before it is read (unless ``checked``: the
+    caller has just checked them with :func:`scan_raw_file`); a file the operating system will not
+    read (permissions, a folder) raises :class:`~evaluation.core.errors.FileSystemError`.
+    """
+    path = Path(path)
+    name = shown_as or str(path)
+    with _os_errors("cannot read", name):
+        if not path.is_file():
+            if path.is_dir():
+                raise FileSystemError("cannot read", name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+            rule = "a regular file (not a device or pipe)" if path.exists() else "the file to exist"
+            raise DataValidationError([Failure(name, (), None, rule)])
+        xlsx = path.suffix.lower() == ".xlsx"
+        if not checked:
+            check_raw_file(path, shown_as=name, max_bytes=max_bytes, max_line_bytes=None if xlsx else MAX_LINE_BYTES)
+        if xlsx:
+            try:
+                frame = pd.read_excel(path, sheet_name=0, dtype="str", keep_default_na=False, na_values=[""])
+            except (ValueError, OSError, KeyError) as exc:
+                if isinstance(exc, OSError) and exc.errno is not None:
+                    raise
+                raise DataValidationError([Failure(name, (), None, f"an .xlsx workbook whose first sheet has a "
+                                                                  f"header row ({exc})")]) from None
+            frame.columns = [str(c).strip() for c in frame.columns]
+            return frame
+        try:
+            frame = pd.read_csv(
+                path,
+                dtype="str",
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8-sig",
+                skipinitialspace=False,
+            )
+        except UnicodeDecodeError:
+            raise DataValidationError([_not_utf8(path, name)]) from None
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _not_utf8(path: Path, name: str) -> Failure:
+    """The row holding a CSV file's first byte that is not UTF-8 (pandas reports a position in a chunk).
+
+    The file is decoded line by line (lines are bounded by :data:`MAX_LINE_BYTES`), never whole.
+    """
+    with path.open("rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            try:
+                line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                return Failure(name, (number,), None, f"UTF-8 text; found byte 0x{line[exc.start]:02x}, which is not "
+                                                      "UTF-8 (an export in Latin-1 or Windows-1252?): save the file "
+                                                      "as UTF-8")
+    return Failure(name, (), None, "UTF-8 text")

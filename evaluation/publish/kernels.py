@@ -1,0 +1,140 @@
+"""The report kernels: how they are made, grouped, reset between notebooks and shut down.
+
+:func:`evaluation.publish.notebook_run.run_notebooks` runs each notebook in a kernel of its own,
+or several one after another in one kernel (``share``); what runs inside such a kernel is
+:mod:`evaluation.publish.kernel_session`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from evaluation.core.io import make_dir, read_text
+from evaluation.publish.kernel_session import BETWEEN_NOTEBOOKS
+
+__all__ = ["between_notebooks", "imported_modules", "kernel_config", "kernel_manager_class", "kernel_units", "shut_down"]
+
+
+def kernel_manager_class():
+    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it first.
+
+    ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
+    report notebook is shut down only after its last cell has replied, so the interrupt can only
+    race the kernel's last message handler, whose ``KeyboardInterrupt`` ipykernel then logs as
+    ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a run that succeeded. A kernel
+    that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import List
+
+    class ReportKernelManager(AsyncKernelManager):
+        #: The clients made for this kernel (nbclient leaves its client's channels open when it
+        #: does not own the kernel manager): :func:`shut_down` stops them.
+        made_clients = List()
+
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.made_clients.append(made)
+            return made
+
+    return ReportKernelManager
+
+
+def kernel_config(sockets: Path):
+    """Kernels talk over IPC sockets in a private folder per notebook: no TCP ports to collide
+    when notebooks or reports run at once, and no unencrypted-TCP warning (papermill issue 511)."""
+    from traitlets.config import Config
+
+    make_dir(sockets)
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(sockets / "kernel")
+    return config
+
+
+def kernel_units(notebooks: Sequence[Path], share: Sequence[Sequence[str]]) -> list[list[Path]]:
+    """The notebooks grouped by kernel, in their order: each group of ``share`` (the stems present)
+    in one kernel, every other notebook alone; a kernel's place is that of its first notebook."""
+    group_of = {stem: i for i, group in enumerate(share) for stem in group}
+    units: list[list[Path]] = []
+    placed: dict[int, list[Path]] = {}
+    for source in notebooks:
+        group = group_of.get(source.stem)
+        if group is None:
+            units.append([source])
+        elif group in placed:
+            placed[group].append(source)
+        else:
+            placed[group] = [source]
+            units.append(placed[group])
+    return units
+
+
+def imported_modules(notebooks: Sequence[Path]) -> list[str]:
+    """The modules the notebooks' code cells import, in order, once each: ``import a.b`` gives
+    ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (which may be a module). A cell that is
+    not plain Python (a magic) is skipped."""
+    import ast
+
+    import nbformat
+
+    names: dict[str, None] = {}
+    for path in notebooks:
+        for cell in nbformat.reads(read_text(path), as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names[node.module] = None
+                    names.update(dict.fromkeys(f"{node.module}.{alias.name}" for alias in node.names
+                                               if alias.name != "*"))
+    return [name for name in names if all(c.isalnum() or c in "._" for c in name)]
+
+
+def between_notebooks(km) -> None:
+    """Reset the kernel of ``km`` between two notebooks (:data:`kernel_session.BETWEEN_NOTEBOOKS`,
+    silent, outside the history).
+
+    Raises
+    ------
+    RuntimeError
+        The kernel did not answer, or the reset raised.
+    """
+    from jupyter_core.utils import run_sync
+
+    async def reset() -> dict:
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            return await client.execute(BETWEEN_NOTEBOOKS, silent=True, store_history=False, reply=True, timeout=300)
+        finally:
+            client.stop_channels()
+
+    reply = run_sync(reset)()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+
+def shut_down(km) -> None:
+    """Shut the kernel of ``km`` down (if it was started) as nbclient does (a shutdown request,
+    then termination if it does not stop) and stop its clients' channels."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=False)
+    for client in km.made_clients:
+        if client.channels_running:
+            client.stop_channels()
