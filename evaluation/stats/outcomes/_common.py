@@ -181,9 +181,18 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
     values = scores[column]
     if column == "rater":
         values = values.fillna("self") if values.isna().any() else values
-    codes, uniques = pd.factorize(values, sort=True)
-    if (codes < 0).any():
-        return None
+    if isinstance(values.dtype, pd.CategoricalDtype):  # its codes, into the categories present
+        codes = values.cat.codes.to_numpy()
+        if (codes < 0).any():
+            return None
+        present = np.bincount(codes, minlength=len(values.cat.categories)) > 0
+        uniques = values.cat.categories[present]
+        if not present.all():
+            codes = (np.cumsum(present) - 1)[codes]
+    else:
+        codes, uniques = pd.factorize(values, sort=True)
+        if (codes < 0).any():
+            return None
     texts = np.asarray(uniques.astype(str), dtype=object)
     if texts.size > 1 and not (texts[1:] > texts[:-1]).all():  # e.g. numbers: sort as text
         texts, inverse = np.unique(texts, return_inverse=True)
@@ -199,14 +208,20 @@ def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores) -> None:
     """At most one row per participant × scale × wave × rater, checked on the integer codes."""
     sizes = [max(len(categories), 1) for _, categories in coded.values()]
-    if math.prod(sizes) < 2**62:
+    space = math.prod(sizes)
+    if space < 2**62:
         key = np.zeros(len(scores), dtype=np.int64)
         for (codes, _), size in zip(coded.values(), sizes, strict=True):
             key = key * size + codes
-        duplicated = pd.Series(key).duplicated()
+        if space <= 8 * len(key) + 2**20:  # a flag per possible key: distinct keys = flags set (linear)
+            seen = np.zeros(space, dtype=bool)
+            seen[key] = True
+            duplicated = np.count_nonzero(seen) < len(key)
+        else:
+            duplicated = bool(pd.Series(key).duplicated().any())
     else:
-        duplicated = pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated()
-    if duplicated.any():  # the full message, naming the rows, from the text
+        duplicated = bool(pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated().any())
+    if duplicated:  # the full message, naming the rows, from the text
         check_unique(_text_frame(scores), list(_KEYS), "scores")
 
 

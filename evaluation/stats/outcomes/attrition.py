@@ -111,21 +111,23 @@ def attrition(
         else rater == "self"
     )
     picked = scores.loc[rows, ["participant_id", "wave", "score"]]
-    person = picked["participant_id"].astype(str).to_numpy(dtype=object)
-    wave = picked["wave"].astype(str).to_numpy(dtype=object)
+    person, people = _text_codes(picked["participant_id"])
+    wave, waves = _text_codes(picked["wave"])
     scored = ~np.isnan(pd.to_numeric(picked["score"]).to_numpy(dtype=float, na_value=np.nan))
-    enrolled_rows = pd.Index(ids.to_numpy(dtype=object)).get_indexer(person) >= 0
-    at_e = enrolled_rows & (wave == earlier)
-    at_l = enrolled_rows & (wave == later)
-    answered_e, answered_l = set(person[at_e]), set(person[at_l])
-    both = set(person[at_e & scored]) & set(person[at_l & scored])
+    enrolled_rows = (pd.Index(ids.to_numpy(dtype=object)).get_indexer(people) >= 0)[person]
+    at_e = enrolled_rows & (waves == earlier)[wave]
+    at_l = enrolled_rows & (waves == later)[wave]
+
+    def has(rows: np.ndarray) -> np.ndarray:  # which people have one of the rows
+        return np.bincount(person[rows], minlength=len(people)) > 0
+
     enrolled = len(ids)
     counts = [
         enrolled,
         int((participants["status"] == "completed").sum()),
-        len(answered_e),
-        len(answered_l),
-        len(both),
+        int(has(at_e).sum()),
+        int(has(at_l).sum()),
+        int((has(at_e & scored) & has(at_l & scored)).sum()),
     ]
     what = f"scale {scale!r}, rater {rater!r}"
     definitions = [
@@ -143,6 +145,19 @@ def attrition(
             "definition": definitions,
         }
     )
+
+
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of each value's text (``astype(str)``: a missing value is ``"nan"``) into the distinct texts.
+
+    A categorical's codes are used without writing its texts out row by row.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
+        code = values.cat.codes.to_numpy()
+        same, texts = pd.factorize(np.asarray(values.cat.categories.astype(str), dtype=object))
+        return same[code], np.asarray(texts, dtype=object)
+    same, texts = pd.factorize(values.astype(str).to_numpy(dtype=object))
+    return same, np.asarray(texts, dtype=object)
 
 
 def _is_text(values: pd.Series, text: str, missing: str | None = None) -> np.ndarray:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import optimize, special, stats
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
@@ -76,6 +77,19 @@ def _signrank_null_counts(n: int) -> np.ndarray:
     return counts
 
 
+def _tie_groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """As ``np.unique(values, return_inverse=True, return_counts=True)[1:]`` for finite floats.
+
+    By hashing (linear) and sorting only the distinct values: averaged Likert scores take a few
+    hundred distinct values among millions.
+    """
+    code, uniques = pd.factorize(values)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return rank[code], np.bincount(code, minlength=order.size)[order]
+
+
 def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
     """W+, two-sided p and the method, as R's ``wilcox.test(x, y, paired = TRUE)``."""
     d = np.round(d, TIE_DECIMALS)
@@ -87,7 +101,7 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
     absd = np.abs(d)
     # mid-ranks of the distinct |d| (one sort): a value tied t times after c smaller ones has
     # rank c + (t + 1)/2; W+ sums them over the positive d (half-integers: exact in float)
-    _, value_of, tie_sizes = np.unique(absd, return_inverse=True, return_counts=True)
+    value_of, tie_sizes = _tie_groups(absd)
     mid_ranks = np.cumsum(tie_sizes) - (tie_sizes - 1) / 2
     positives = np.bincount(value_of[d > 0], minlength=tie_sizes.size)
     w_plus = float(mid_ranks @ positives)

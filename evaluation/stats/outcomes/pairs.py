@@ -11,6 +11,7 @@ scores), not by a pivot per scale or per group.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,34 +30,60 @@ def _paired_groups(
 
     ``data`` is prepared scores (text or categorical identifiers, no missing score). Only
     scale × rater groups with at least one score at each of the two waves are yielded, sorted
-    by scale and rater; with ``people`` each tuple ends with the participants' codes.
+    by scale and rater; with ``people`` each tuple ends with the participants' codes. The
+    arrays are read-only: those of one prepared frame are found once per pair of waves and
+    shared by every later call (:func:`_all_pairs`).
     """
+    for scale, rater, x, y, who in _all_pairs(data, earlier, later):
+        yield (scale, rater, x, y, who) if people else (scale, rater, x, y)
+
+
+#: The pairs of the last prepared frame whose pairs were found: (weak reference to the frame,
+#: {(earlier, later): groups}). The outcome table, the response shift, the breakdowns and the
+#: disclosure plan of one report take the same comparisons' pairs from the same prepared scores.
+_FOUND: list[tuple[weakref.ref, dict[tuple[str, str], list[tuple]]]] = []
+
+
+def _all_pairs(data: pd.DataFrame, earlier: str, later: str) -> list[tuple]:
+    """Every group's ``(scale, rater, earlier, later, person)`` (:func:`_find_pairs`), once per frame and waves."""
+    if not (_FOUND and _FOUND[0][0]() is data):
+        _FOUND[:] = [(weakref.ref(data), {})]
+    found = _FOUND[0][1]
+    if (earlier, later) not in found:
+        found[(earlier, later)] = _find_pairs(data, earlier, later)
+    return found[(earlier, later)]
+
+
+def _find_pairs(data: pd.DataFrame, earlier: str, later: str) -> list[tuple]:
+    """The complete pairs of each scale × rater with a score at both waves, as read-only arrays."""
     wave, waves = _codes(data, "wave")
     where = {str(w): i for i, w in enumerate(waves)}
     if earlier not in where or later not in where:
-        return
+        return []
     person, names = _codes(data, "participant_id")
     scale, scales = _codes(data, "scale")
     rater, raters = _codes(data, "rater")
     score = data["score"].to_numpy(dtype=float)
     size = len(scales) * len(raters)
-    group = scale.astype(np.int64) * len(raters) + rater
-    key = group * len(names) + person  # unique within a wave: one score per person and group
-    e, later_rows = wave == where[earlier], wave == where[later]
+    sides = []
+    for w in (where[earlier], where[later]):
+        rows = np.flatnonzero(wave == w)
+        group = scale[rows].astype(np.int64) * len(raters) + rater[rows]
+        # unique within a wave: one score per person and group
+        sides.append((group, group * len(names) + person[rows], score[rows]))
+    (group_e, key_e, score_e), (group_l, key_l, score_l) = sides
     groups = np.flatnonzero(
-        (np.bincount(group[e], minlength=size) > 0) & (np.bincount(group[later_rows], minlength=size) > 0)
+        (np.bincount(group_e, minlength=size) > 0) & (np.bincount(group_l, minlength=size) > 0)
     )
-    common, x, y = _matched(key[e], score[e], key[later_rows], score[later_rows], size * len(names))
+    common, x, y = _matched(key_e, score_e, key_l, score_l, size * len(names))
     common_group = common // len(names)
     lows = np.searchsorted(common_group, groups, side="left")
     highs = np.searchsorted(common_group, groups, side="right")
-    who = common % len(names)
-    for g, lo, hi in zip(groups, lows, highs, strict=True):
-        scale_name, rater_name = str(scales[g // len(raters)]), str(raters[g % len(raters)])
-        if people:
-            yield scale_name, rater_name, x[lo:hi], y[lo:hi], who[lo:hi]
-        else:
-            yield scale_name, rater_name, x[lo:hi], y[lo:hi]
+    who = (common % len(names)).astype(np.int32 if len(names) < 2**31 else np.int64)
+    for values in (x, y, who):
+        values.flags.writeable = False
+    return [(str(scales[g // len(raters)]), str(raters[g % len(raters)]), x[lo:hi], y[lo:hi], who[lo:hi])
+            for g, lo, hi in zip(groups, lows, highs, strict=True)]
 
 
 def _matched(
@@ -166,12 +193,18 @@ def complete_pairs(
             and "rater" in scores.columns and scores["rater"].isna().any()):
         scores = scores[scores["rater"].notna()]
     data = prepare_scores(scores).frame
-    keep = [m for m in (_only(data, "scale", scales), _only(data, "rater", raters)) if m is not None]
-    if keep:
-        data = data[np.logical_and.reduce(keep)]
+    if isinstance(scores, PreparedScores):  # every group's pairs, found once per comparison, then selected
+        scale_names = None if scales is None else {str(s) for s in scales}
+        rater_names = None if raters is None else {str(r) for r in raters}
+        found = [g for g in _all_pairs(data, earlier, later)
+                 if (scale_names is None or g[0] in scale_names) and (rater_names is None or g[1] in rater_names)]
+    else:
+        keep = [m for m in (_only(data, "scale", scales), _only(data, "rater", raters)) if m is not None]
+        if keep:
+            data = data[np.logical_and.reduce(keep)]
+        found = _find_pairs(data, earlier, later)
     _, ids = _codes(data, "participant_id")
-    groups = [(scale, rater, who, x, y)
-              for scale, rater, x, y, who in _paired_groups(data, earlier, later, people=True)]
+    groups = [(scale, rater, who, x, y) for scale, rater, x, y, who in found]
     return CompletePairs(np.asarray(ids, dtype=object), groups)
 
 
