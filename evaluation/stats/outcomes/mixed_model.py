@@ -57,7 +57,7 @@ def _codes(
     lookup = np.array([wave_list.index(w) if w in wave_list else -1 for w in waves], np.int64)
     wave_code = lookup[code]
     keep = np.flatnonzero(wave_code >= 0)
-    person = pd.factorize(_column_codes(data, "participant_id")[0][keep])[0]
+    person = _first_appearance(_column_codes(data, "participant_id")[0][keep])
     score = data["score"].to_numpy(dtype=float)[keep]
     scale_code, scales = _column_codes(data, "scale")
     rater_code, raters = _column_codes(data, "rater")
@@ -78,6 +78,16 @@ def _column_codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
     if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
         return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
     return pd.factorize(values)
+
+
+def _first_appearance(codes: np.ndarray) -> np.ndarray:
+    """The codes renumbered 0, 1, … by first appearance (``pd.factorize(codes)[0]``).
+
+    Scores sorted by participant (as loaded) need no hashing: the number goes up at each change.
+    """
+    if codes.size and (codes[1:] >= codes[:-1]).all():
+        return np.cumsum(np.r_[False, codes[1:] != codes[:-1]])
+    return pd.factorize(codes)[0]
 
 
 def mixed_model(
