@@ -32,6 +32,7 @@ from evaluation.reports.disclosure_plan import (
     disclosure_plan,
     group_labels,
     people_with_dimensions,
+    positions,
     prepared_scores,
 )
 from evaluation.reports.findings import ReportResult, collect_warnings
@@ -73,7 +74,7 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
     scales = sorted(dict.fromkeys(p.scale for p in populations))
     pairs = oc.complete_pairs(prepared_scores(data), earlier, later, scales=scales, raters=["self"])
     people, _ = people_with_dimensions(data, BREAKDOWN_DIMENSIONS)
-    row_of = pd.Index(people["participant_id"].astype(str).to_numpy()).get_indexer(pairs.ids)
+    row_of = positions(people["participant_id"].astype(str).to_numpy(dtype=object), pairs.ids)
     found = []  # (scale, each pair's row of `people`, earlier, later): pairs of non-participants dropped
     for scale, _, person, x, y in pairs.groups:
         at = row_of[person]

@@ -234,6 +234,15 @@ def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
+def _sorted_factor(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's rank among the sorted distinct values, and those values (by hashing, then sorting them)."""
+    code, uniques = pd.factorize(values)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank[code], np.asarray(uniques)[order]
+
+
 def _raters(scores: pd.DataFrame) -> np.ndarray:
     """The rater of each row as text; a missing rater (or column) is ``self``."""
     if "rater" not in scores.columns:

@@ -15,12 +15,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import optimize, special, stats
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.results import ResultDisplay
-from evaluation.stats.outcomes._common import _NAN, _mean, _pairs, _sd, _warn
+from evaluation.stats.outcomes._common import _NAN, _mean, _pairs, _sd, _sorted_factor, _warn
 
 __all__ = ["TIE_DECIMALS", "WILCOXON_EXACT_MAX_N", "PairedChange", "paired_change"]
 
@@ -83,11 +82,8 @@ def _tie_groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     By hashing (linear) and sorting only the distinct values: averaged Likert scores take a few
     hundred distinct values among millions.
     """
-    code, uniques = pd.factorize(values)
-    order = np.argsort(uniques, kind="stable")
-    rank = np.empty(order.size, dtype=np.intp)
-    rank[order] = np.arange(order.size)
-    return rank[code], np.bincount(code, minlength=order.size)[order]
+    rank, uniques = _sorted_factor(values)
+    return rank, np.bincount(rank, minlength=uniques.size)
 
 
 def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
