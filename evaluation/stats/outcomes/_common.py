@@ -235,8 +235,11 @@ def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _sorted_factor(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each value's rank among the sorted distinct values, and those values (by hashing, then sorting them)."""
-    code, uniques = pd.factorize(values)
+    """Each value's rank among the sorted distinct values, and those values (by hashing, then sorting them).
+
+    As ``np.unique(values, return_inverse=True)`` reversed (NaN, if any, is one value and sorts last).
+    """
+    code, uniques = pd.factorize(values, use_na_sentinel=False)
     order = np.argsort(uniques, kind="stable")
     rank = np.empty(order.size, dtype=np.int64)
     rank[order] = np.arange(order.size)
