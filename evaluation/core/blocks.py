@@ -64,15 +64,74 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
         check_raw_file(path, shown_as=name, max_bytes=max_bytes)
     done = 0
     try:
-        for table in _arrow_blocks(path, name, block_rows):
-            frame = table.to_pandas()
-            frame.index = pd.RangeIndex(done, done + len(frame))
-            frame.columns = [str(c).strip() for c in frame.columns]
+        for frame in _ahead(_pandas_blocks(path, name, block_rows)):
             done += len(frame)
             yield frame
     except _NotPlain:
         frame = read_table(path, shown_as=name, max_bytes=max_bytes, checked=True)
         yield from _frame_blocks(frame.iloc[done:], block_rows, first=done == 0)
+
+
+def _pandas_blocks(path: Path, name: str, block_rows: int) -> Iterator[pd.DataFrame]:
+    """:func:`_arrow_blocks` as DataFrames indexed by their rows' positions in the whole table."""
+    done = 0
+    for table in _arrow_blocks(path, name, block_rows):
+        frame = table.to_pandas()
+        frame.index = pd.RangeIndex(done, done + len(frame))
+        frame.columns = [str(c).strip() for c in frame.columns]
+        done += len(frame)
+        yield frame
+
+
+def _ahead(items: Iterator[Any]) -> Iterator[Any]:
+    """The items of ``items``, made by a second thread one ahead of the caller.
+
+    pyarrow parses a CSV block in the thread that asks for it, letting go of the interpreter: so
+    the next block is parsed on the second core while the caller checks this one. An exception
+    of ``items`` is raised to the caller at its place in the sequence; a caller that stops early
+    stops the thread (which closes ``items``) before going on.
+    """
+    import queue
+    import threading
+
+    ready: queue.Queue = queue.Queue(maxsize=1)
+    stop, end = threading.Event(), object()
+
+    def put(entry: tuple[Any, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def work() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+            put((end, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            put((None, exc))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=work, name="read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = ready.get()
+            if exc is not None:
+                raise exc
+            if item is end:
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 class _NotPlain(Exception):

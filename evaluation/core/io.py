@@ -104,6 +104,20 @@ def file_stat(path: Path | str) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+def folder_stamps(*folders: Path | str) -> tuple[tuple[str, int, int], ...]:
+    """Path, size and modification time (ns) of every file directly in each of ``folders`` (a
+    folder that does not exist has none): what tells whether anything in them changed."""
+    stamps = []
+    for folder in folders:
+        with _os_errors("cannot read", folder):
+            entries = sorted(os.scandir(folder), key=lambda e: e.name) if Path(folder).is_dir() else []
+            for entry in entries:
+                if entry.is_file():
+                    stat = entry.stat()
+                    stamps.append((entry.path, stat.st_size, stat.st_mtime_ns))
+    return tuple(stamps)
+
+
 def check_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: int = MAX_RAW_FILE_BYTES,
                    max_line_bytes: int | None = MAX_LINE_BYTES) -> int:
     """Check a raw input file's bounds before it is read; return its size in bytes.
@@ -167,31 +181,68 @@ def _scan(path: Path | str, shown_as: str | None, max_bytes: int, limit: int | N
             return FileStamp(stat.st_size, stat.st_mtime_ns, "")
         block_size = 1 << 20 if limit is None else max(1, min(1 << 20, limit))
         hasher = hashlib.sha256() if digest else None
-        run = seen = 0  # bytes since the last line end; line feeds before the current run
+        run = done = 0  # bytes since the last line end; bytes read so far
 
-        def refuse() -> None:
-            raise InputTooLargeError(f"{name}: line {seen + 1:,} is longer than {limit:,} bytes; a line of a raw table "
-                                     f"may have at most {limit:,} bytes; is it the right file (a CSV table)?")
+        def refuse(start: int) -> None:  # the long line starts at byte ``start``: count the lines before it
+            raise InputTooLargeError(f"{name}: line {_line_feeds(path, start, block_size) + 1:,} is longer than "
+                                     f"{limit:,} bytes; a line of a raw table may have at most {limit:,} bytes; "
+                                     "is it the right file (a CSV table)?")
 
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, _hashing(hasher) as add:
             for block in iter(lambda: fh.read(block_size), b""):
-                if hasher is not None:
-                    hasher.update(block)
+                add(block)
+                done += len(block)
                 if limit is None:
                     continue
                 last = max(block.rfind(b"\n"), block.rfind(b"\r"))
                 if last < 0:
                     run += len(block)
                     if run > limit:
-                        refuse()
+                        refuse(done - run)
                     continue
                 if run + _first_end(block, run, limit) > limit:
-                    refuse()
-                seen += block.count(b"\n")
+                    refuse(done - len(block) - run)
                 run = len(block) - 1 - last
                 if run > limit:
-                    refuse()
+                    refuse(done - run)
     return FileStamp(stat.st_size, stat.st_mtime_ns, "" if hasher is None else hasher.hexdigest())
+
+
+@contextlib.contextmanager
+def _hashing(hasher: Any) -> Iterator[Any]:
+    """A function adding blocks to ``hasher`` (None: dropping them), the hashing done by a second thread
+    (hashlib lets go of the interpreter), in order, while the caller reads and scans the next block."""
+    if hasher is None:
+        yield lambda block: None
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = []
+
+        def add(block: bytes) -> None:
+            if pending:
+                pending.pop().result()
+            pending.append(pool.submit(hasher.update, block))
+
+        try:
+            yield add
+        finally:
+            for future in pending:
+                future.result()
+
+
+def _line_feeds(path: Path, stop: int, block_size: int) -> int:
+    """How many line feeds the first ``stop`` bytes of a file hold (read a block at a time)."""
+    count = 0
+    with path.open("rb") as fh:
+        while stop > 0:
+            block = fh.read(min(block_size, stop))
+            if not block:
+                break
+            count += block.count(b"\n")
+            stop -= len(block)
+    return count
 
 
 def _first_end(block: bytes, run: int, limit: int) -> int:
@@ -382,23 +433,38 @@ def write_parquet_chunks(frames: Iterable[pd.DataFrame], path: Path) -> int:
     """Write DataFrames one after another as the row groups of one Parquet file; return the rows.
 
     For a table too large to hold at once (a national programme's answers): each part is written
-    and dropped before the next is made; every part must have the first one's columns and types.
-    Not atomic by itself: write into an :func:`atomic_directory`.
+    and dropped before the next but one is made; every part must have the first one's columns and
+    types. Not atomic by itself: write into an :func:`atomic_directory`.
+
+    Notes
+    -----
+    Each part is compressed and written by a second thread while the next part is made (pyarrow
+    releases the interpreter while it writes), one part at a time and in order, so the bytes
+    are those of writing the parts one after another.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    writer, rows = None, 0
-    with _os_errors("cannot write", path):
+    writer, rows, pending = None, 0, None
+    with _os_errors("cannot write", path), ThreadPoolExecutor(max_workers=1) as pool:
         try:
             for frame in frames:
                 table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False,
                                              schema=None if writer is None else writer.schema)
                 if writer is None:
                     writer = pq.ParquetWriter(path, table.schema, compression="zstd")
-                writer.write_table(table, row_group_size=max(1, len(frame)))
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_table, table, row_group_size=max(1, len(frame)))
                 rows += len(frame)
+                del frame, table
+            if pending is not None:
+                pending.result()
         finally:
+            if pending is not None:
+                pending.exception()  # wait: the file is closed only once nothing writes to it
             if writer is not None:
                 writer.close()
     return rows
@@ -535,19 +601,91 @@ def read_processed(directory: Path | str, *, cohort: int | None = None,
         raise DataValidationError([Failure(str(directory), (), None, how)], context="processed data")
     read = {}
     for t in wanted:
-        rows = [("cohort", "==", cohort)] if cohort is not None and t in ("responses", "scale_scores") else None
-        texts = (categorical or {}).get(t, [])
+        rows = cohort if t in ("responses", "scale_scores") else None
         with _os_errors("cannot read", directory / f"{t}.parquet"):
-            frame = pd.read_parquet(directory / f"{t}.parquet", filters=rows,
-                                    **({"read_dictionary": texts} if texts else {}))
-        read[t] = frame.assign(**{c: _text_order(frame[c]) for c in texts if c in frame})
+            read[t] = _read_parquet_rows(directory / f"{t}.parquet", cohort=rows,
+                                         categorical=(categorical or {}).get(t, []))
     return read
 
 
-def _text_order(column: pd.Series) -> pd.Series:
-    """A categorical with only the categories it uses, in text order."""
-    column = column.astype("category").cat.remove_unused_categories()
-    return column.cat.reorder_categories(sorted(column.cat.categories))
+def _read_parquet_rows(path: Path, *, cohort: int | None, categorical: list[str]) -> pd.DataFrame:
+    """One processed table as :func:`pandas.read_parquet` reads it, holding it in memory about once.
+
+    ``cohort``: only its rows (no filtering when the row groups' statistics show that every row
+    is the cohort's: a filter copies the whole table). Each ``categorical`` column is read on its
+    own and turned into a categorical before the next is read; the other columns are read
+    together and handed to pandas as Arrow releases them (``self_destruct``); the Arrow memory
+    pool's free pages go back to the system after each step. A national cohort's scale scores
+    once cost five times their size at the peak of the read.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = None if cohort is None or _only_value(path, "cohort", cohort) else [("cohort", "==", cohort)]
+    pool = pa.default_memory_pool()
+    names = pq.read_schema(path).names
+    texts = {}
+    for c in [c for c in names if c in set(categorical)]:
+        texts[c] = _text_categorical(pq.read_table(path, columns=[c], filters=rows, read_dictionary=[c]).column(c))
+        pool.release_unused()
+    table = pq.read_table(path, columns=[c for c in names if c not in texts] if texts else None,
+                          filters=rows, use_pandas_metadata=True)
+    attrs = (table.schema.metadata or {}).get(b"PANDAS_ATTRS")
+    frame = table.to_pandas(self_destruct=True, split_blocks=True)
+    del table
+    for c, values in texts.items():
+        frame.insert(names.index(c), c, values)
+    if attrs is not None:
+        frame.attrs = json.loads(attrs)
+    pool.release_unused()
+    return frame
+
+
+def _only_value(path: Path, column: str, value: int) -> bool:
+    """Whether the Parquet file's statistics show that every row has ``value`` in ``column``."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_metadata(path)
+    if meta.num_row_groups == 0:
+        return False
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        found = [group.column(j) for j in range(group.num_columns) if group.column(j).path_in_schema == column]
+        stats = found[0].statistics if found else None
+        if (stats is None or not stats.has_min_max or not stats.has_null_count or stats.null_count
+                or stats.min != value or stats.max != value):
+            return False
+    return True
+
+
+def _text_categorical(column: Any) -> pd.Categorical:
+    """A pyarrow (dictionary) column as a categorical with only the texts it uses, in text order.
+
+    Built from the Arrow dictionaries and codes (no string per row, no Python sort of a million
+    pseudonyms). Arrow sorts UTF-8 bytes, which order as the texts' code points, as Python does.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = [c if pa.types.is_dictionary(c.type) else c.dictionary_encode() for c in column.chunks]
+    codes = [pc.fill_null(c.indices, -1).to_numpy() for c in chunks]
+    used = []
+    for chunk, code in zip(chunks, codes, strict=True):
+        seen = np.zeros(len(chunk.dictionary), dtype=bool)
+        seen[code[code >= 0]] = True
+        used.append(chunk.dictionary.filter(pa.array(seen)))
+    texts = pc.unique(pa.chunked_array(used, type=column.type.value_type if used else pa.large_string()))
+    texts = texts.take(pc.sort_indices(texts))
+    # each chunk's dictionary position -> the text's position (one lookup table for all chunks)
+    where = pc.fill_null(pc.index_in(pa.chunked_array([c.dictionary for c in chunks], type=texts.type),
+                                     value_set=texts), -1).to_numpy()
+    out = np.empty(len(column), dtype=np.int32)
+    start = first = 0
+    for chunk, code in zip(chunks, codes, strict=True):
+        out[start:start + len(code)] = np.where(code >= 0, where[first:first + len(chunk.dictionary)][code], -1)
+        start, first = start + len(code), first + len(chunk.dictionary)
+    return pd.Categorical.from_codes(out, categories=pd.Index(texts.to_pandas()))
 
 
 def read_json(path: Path | str) -> Any:

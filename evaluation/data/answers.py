@@ -245,6 +245,12 @@ def sort_key(answers: Answers, participant_rank: np.ndarray) -> np.ndarray:
     return key
 
 
+def _mostly_sorted(key: np.ndarray) -> bool:
+    """Whether ``key`` descends at fewer than one place in eight (counted a chunk at a time)."""
+    descents = sum(int(np.count_nonzero(np.diff(key[s:s + (1 << 22) + 1]) < 0)) for s in range(0, len(key), 1 << 22))
+    return descents * 8 < len(key)
+
+
 def _whole_table_rules(answers: Answers, collector: Collector, ctx: Context) -> None:
     """Duplicate answers (the schema's unique key) and identifiers equal once case is ignored."""
     pid = answers.labels["participant_id"]
@@ -258,9 +264,11 @@ def _whole_table_rules(answers: Answers, collector: Collector, ctx: Context) -> 
             _fold=fold_code[answers.codes["participant_id"]][order])
         same = frame.duplicated(keep=False).to_numpy()
     else:  # one int64 key: sorted, compared with its neighbour, dropped (memory: 8 bytes an answer at a time)
-        # not a stable sort (twice as fast): rows with equal keys are duplicates or case clashes, which
-        # fail validation (so this order is never used), and are reported in row order whatever their order
-        order = np.argsort(key)
+        # rows with equal keys are duplicates or case clashes, which fail validation (so their order is
+        # never used), and are reported in row order whatever their order; so the faster sort: timsort
+        # (numpy's stable sort) when the answers come mostly in key order (an export by participant:
+        # twice as fast as quicksort), else quicksort (twice as fast as timsort on shuffled rows)
+        order = np.argsort(key, kind="stable" if _mostly_sorted(key) else "quicksort")
         key = key[order]
         equal = key[1:] == key[:-1]
         del key

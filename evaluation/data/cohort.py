@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import PROCESSED_TABLES, read_json, read_processed
+from evaluation.core.io import PROCESSED_TABLES, folder_stamps, read_json, read_processed
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
 from evaluation.data.groups import split_groups
 from evaluation.data.params import (
@@ -27,7 +27,8 @@ from evaluation.data.params import (
     load_programme,
 )
 
-__all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "processed_state", "rci_reliability", "scale_info"]
+__all__ = ["CohortData", "NoCohortDataError", "load_cohort_data", "processed_state", "rci_reliability",
+           "reuse_loaded_cohorts", "scale_info"]
 
 
 #: The scale scores' text columns, read as categoricals (a national cohort has tens of millions of scores).
@@ -144,6 +145,8 @@ def load_cohort_data(
 ) -> CohortData:
     """Load one cohort's processed data and parameters.
 
+    Each call reads them afresh, unless :func:`reuse_loaded_cohorts` is on (report kernels only).
+
     Raises
     ------
     ParameterError
@@ -155,6 +158,19 @@ def load_cohort_data(
     """
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     params_dir = Path(params_dir) if params_dir else PARAMS_DIR
+    if _reused.on:
+        key = _reuse_key(programme, cohort, data_dir, params_dir)
+        if _reused.key == key:
+            return _reused.data
+        if _reused.key is None or _reused.key[:4] == key[:4]:  # the kept cohort, changed: let it go first
+            _reused.key = _reused.data = None
+            _reused.data, _reused.key = _load_cohort_data(programme, cohort, data_dir, params_dir), key
+            return _reused.data
+    return _load_cohort_data(programme, cohort, data_dir, params_dir)
+
+
+def _load_cohort_data(programme: str, cohort: int, data_dir: Path, params_dir: Path) -> CohortData:
+    """:func:`load_cohort_data`, reading every time."""
     prog = load_programme(params_dir, programme)
     coh = load_cohort(params_dir, programme, cohort)
     instruments = load_instruments(params_dir, prog)
@@ -164,13 +180,14 @@ def load_cohort_data(
     everyone, comparison_everyone = split_groups(tables["participants"])
     outside = set(comparison_everyone["participant_id"])
     comparison_ids = set(comparison_everyone.loc[comparison_everyone["cohort"] == cohort, "participant_id"])
-    in_cohort = {name: df[df["cohort"] == cohort].reset_index(drop=True) for name, df in tables.items()
+    in_cohort = {name: _rows(df, df["cohort"] == cohort) for name, df in tables.items()
                  if name in ("scale_scores", "reliability")}
-    in_cohort["participants"] = everyone[everyone["cohort"] == cohort].reset_index(drop=True)
+    del tables["scale_scores"]
+    in_cohort["participants"] = _rows(everyone, everyone["cohort"] == cohort)
     comparison_scores = in_cohort["scale_scores"][in_cohort["scale_scores"]["participant_id"].isin(comparison_ids)]
     if outside:
         scores = in_cohort["scale_scores"]
-        in_cohort["scale_scores"] = scores[~scores["participant_id"].isin(outside)].reset_index(drop=True)
+        in_cohort["scale_scores"] = _rows(scores, ~scores["participant_id"].isin(outside))
     in_cohort["scale_scores"], comparison_scores = _used(in_cohort["scale_scores"]), _used(comparison_scores)
 
     def answers() -> pd.DataFrame:
@@ -204,6 +221,55 @@ def load_cohort_data(
         comparison_participants=comparison_everyone[comparison_everyone["cohort"] == cohort].reset_index(drop=True),
         comparison_scores=comparison_scores.reset_index(drop=True),
     )
+
+
+class _Reused:
+    """The one cohort :func:`load_cohort_data` keeps while :func:`reuse_loaded_cohorts` is on."""
+
+    on: bool = False
+    key: tuple | None = None
+    data: CohortData | None = None
+
+
+_reused = _Reused()
+
+
+def reuse_loaded_cohorts(enabled: bool = True) -> None:
+    """Let :func:`load_cohort_data` give back the cohort it loaded last when asked for it again.
+
+    A report kernel that runs several notebooks one after another (``evaluate`` runs the cost
+    and the equity report in one kernel: :data:`evaluation.publish.pipeline.SHARED_KERNELS`)
+    then reads a cohort once: the second notebook gets the very same :class:`CohortData`, as
+    long as nothing in the processed folder or the parameter files changed (their names, sizes
+    and modification times). Only the first cohort loaded is kept (the report's own; the other
+    cohorts a report reads, e.g. for the cost comparison across programmes, are read each time
+    and not held).
+
+    Off by default, and only report kernels turn it on: an evaluator who loads a cohort twice
+    gets two objects, each free to be changed. The reports never change the data they are given
+    (and ``verify`` re-executes each notebook alone, in a kernel of its own, and compares every
+    output).
+
+    Examples
+    --------
+    >>> reuse_loaded_cohorts(False)  # the default
+    """
+    _reused.on = bool(enabled)
+    if not enabled:
+        _reused.key = _reused.data = None
+
+
+def _reuse_key(programme: str, cohort: int, data_dir: Path, params_dir: Path) -> tuple:
+    """What a loaded cohort was read from: its names, folders and the state of their files."""
+    data_dir, params_dir = data_dir.resolve(), params_dir.resolve()
+    return (programme, cohort, str(data_dir), str(params_dir),
+            folder_stamps(processed_dir(data_dir, programme), params_dir / programme, params_dir / "instruments"))
+
+def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
+    """``frame[keep]`` numbered from 0, without copying ``frame`` when every row is kept (a national
+    cohort's scale scores, usually all of the processed file's, are a gigabyte). A missing ``keep``
+    drops its row, as ``frame[keep]`` does."""
+    return (frame if bool(keep.fillna(False).all()) else frame[keep]).reset_index(drop=True)
 
 
 def _used(frame: pd.DataFrame) -> pd.DataFrame:

@@ -63,7 +63,7 @@ from evaluation.data.params import (
     load_instruments,
     load_programme,
 )
-from evaluation.data.process import Chunked, process_answers
+from evaluation.data.process import Chunked, Later, process_answers
 from evaluation.data.pseudonymise import (
     SYNTHETIC_TABLES,
     Key,
@@ -287,7 +287,7 @@ def ingest(
     )
     # decision 3: reliability describes the programme's participants; a comparison group's answers
     # are scored (for the comparison-group outcome) but never enter the participants' alpha
-    rel = done.reliability
+    rel = done.reliability  # a Later: resolved after the answers and scores are written
     costs = valid.costs.reset_index(drop=True)
 
     outputs = {
@@ -329,6 +329,8 @@ def ingest(
     target = processed_dir(data_dir, programme)
     with atomic_directory(target, description="the processed-data folder") as tmp:
         for name, frame in outputs.items():
+            if isinstance(frame, Later):  # the reliability, computed while the answers were written
+                frame = outputs[name] = frame.result()
             if isinstance(frame, Chunked):  # the answers: written a row group at a time
                 write_parquet_chunks(frame.frames(), tmp / name)
             else:

@@ -12,7 +12,9 @@ functions give, to the last digit (``tests/test_ingest_scale.py``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+import warnings
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,9 +24,9 @@ from evaluation.data.answers import Answers
 from evaluation.data.params import Cohort
 from evaluation.data.pseudonymise import Key, pseudonymise
 from evaluation.data.score_codes import CHUNK, Chunked, score_codes, texts_of
-from evaluation.stats.reliability import reliability_table
+from evaluation.stats.reliability import reliability_of_codes
 
-__all__ = ["Chunked", "ProcessedAnswers", "process_answers"]
+__all__ = ["Chunked", "Later", "ProcessedAnswers", "process_answers"]
 
 
 def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np.ndarray:
@@ -48,8 +50,37 @@ def _regroup(order: np.ndarray, counts: np.ndarray, run_order: np.ndarray) -> np
 ROW_GROUP_ROWS = 1_000_000
 
 
+class Later:
+    """A table computed by a second thread, begun at once; :meth:`result` waits for it, then issues
+    the warnings the computation collected (in the calling thread, in their order)."""
+
+    def __init__(self, compute: Callable[[list], pd.DataFrame]):
+        self._issues: list = []
+        self._out: list = []
+        self._thread = threading.Thread(target=self._run, args=(compute,), name="later", daemon=True)
+        self._thread.start()
+
+    def _run(self, compute: Callable[[list], pd.DataFrame]) -> None:
+        try:
+            self._out.append((compute(self._issues), None))
+        except BaseException as exc:  # noqa: BLE001 - raised by result(), in the caller's thread
+            self._out.append((None, exc))
+
+    def result(self) -> pd.DataFrame:
+        self._thread.join()
+        table, exc = self._out[0]
+        if exc is not None:
+            raise exc
+        issues, self._issues = self._issues, []
+        for prefix, found in issues:
+            for category, message in found:
+                warnings.warn(prefix + message, category, stacklevel=2)
+        return table
+
+
 class ProcessedAnswers:
-    """The answers kept, their scale scores, the answers left out (off-wave) and the reliability."""
+    """The answers kept, their scale scores, the answers left out (off-wave) and the reliability
+    (a :class:`Later`: computed while the answers are written)."""
 
     def __init__(self, responses, scores, off_wave, reliability):
         self.responses, self.scores, self.off_wave, self.reliability = responses, scores, off_wave, reliability
@@ -91,7 +122,8 @@ def process_answers(
         instrument, item, wave and rater, text columns categorical), ``scores`` (as
         :func:`evaluation.data.scoring.score_scales`), ``off_wave`` (one row per participant, cohort,
         wave, rater and instrument with answers at a wave the cohort does not list, with ``size``)
-        and ``reliability`` (as :func:`evaluation.data.scoring.reliability` by cohort, wave, rater).
+        and ``reliability`` (as :func:`evaluation.data.scoring.reliability` by cohort, wave, rater; a
+        :class:`Later`: computed by a second thread while the caller writes the answers).
     """
     pid = answers.codes["participant_id"]
     folded = answers.labels["participant_id"].property("folded", lambda t: None)
@@ -157,8 +189,8 @@ def process_answers(
     outside = np.isin(pseudonyms, list(comparison_ids))[fold_code]  # per participant code
     programme = kept if not comparison_ids else \
         np.concatenate([k[~outside[pid[k]]] for k in np.array_split(kept, max(1, len(kept) // CHUNK))])
-    reliability = _reliability(answers, programme, pid_rank[fold_code],
-                               fold_cohort.to_numpy(dtype=np.int64, na_value=-1)[fold_code], recoded, items)
+    rank, cohort = pid_rank[fold_code], fold_cohort.to_numpy(dtype=np.int64, na_value=-1)[fold_code]
+    reliability = Later(lambda issues: _reliability(answers, programme, rank, cohort, recoded, items, issues))
     return ProcessedAnswers(responses, scores, off_wave, reliability)
 
 
@@ -201,14 +233,23 @@ def _recoded(answers: Answers, items: pd.DataFrame) -> np.ndarray:
 
 
 def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: np.ndarray, recoded: np.ndarray,
-                 items: pd.DataFrame) -> pd.DataFrame:
+                 items: pd.DataFrame, issues: list) -> pd.DataFrame:
     """Alpha and omega per cohort × wave × rater (:func:`evaluation.data.scoring.reliability`), one group
     at a time from the codes: participants as their place in pseudonym order (the order the item
-    matrix's rows take either way), names as categoricals. ``rank`` and ``cohort`` are per
-    participant code."""
+    matrix's rows take either way), instruments and scales in text order, groups in the order of
+    the pandas route (so its warnings come in the same order), handed as codes to
+    :func:`evaluation.stats.reliability.reliability_of_codes` (no DataFrame per group). ``rank``
+    and ``cohort`` are per participant code; the warnings are appended to ``issues``."""
     keys = ["cohort", "wave", "rater"]
-    scale_of = _scale_names(answers, items)
+    scale_names, scale_of = _scale_names(answers, items)
+    inst_texts, item_texts = texts_of(answers, "instrument"), texts_of(answers, "item")
     wave_texts, rater_texts = texts_of(answers, "wave"), texts_of(answers, "rater")
+    inst_rank = np.empty(len(inst_texts), dtype=np.int64)  # each instrument code's place in text order
+    inst_rank[np.argsort(inst_texts.astype(str), kind="stable")] = np.arange(len(inst_texts))
+    inst_by_rank = inst_texts[np.argsort(inst_texts.astype(str), kind="stable")]
+    n_scales = len(scale_names)
+    scale_items = {key: list(frame["item"]) for key, frame in items.groupby(["instrument", "scale"], sort=False)}
+    item_index = pd.Index(item_texts)
     cohorts, cohort_index = np.unique(cohort, return_inverse=True)
     nw, nr = len(wave_texts), len(rater_texts)
     group = np.empty(len(kept), dtype=np.int64 if len(cohorts) * nw * nr >= 2 ** 31 else np.int32)
@@ -218,20 +259,22 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
                                       + answers.codes["wave"][rows]) * nr + answers.codes["rater"][rows]
     parts = []
     for g in np.flatnonzero(np.bincount(group)) if len(group) else ():
-        c, w, r = cohorts[g // (nw * nr)], (g // nr) % nw, g % nr
+        c, w, r = int(cohorts[g // (nw * nr)]), wave_texts[(g // nr) % nw], rater_texts[g % nr]
         mine = kept[group == g]
         inst, item = answers.codes["instrument"][mine], answers.codes["item"][mine]
-        frame = pd.DataFrame({
-            "participant_id": rank[answers.codes["participant_id"][mine]],
-            "cohort": np.full(len(mine), c, dtype=np.int64),
-            "wave": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[wave_texts[w]]),
-            "rater": pd.Categorical.from_codes(np.zeros(len(mine), dtype=np.int8), categories=[rater_texts[r]]),
-            "instrument": _categorical(texts_of(answers, "instrument"), inst),
-            "scale": pd.Categorical.from_codes(scale_of[1][inst, item], categories=scale_of[0]),
-            "item": _categorical(texts_of(answers, "item"), item),
-            "value_recoded": recoded[inst, item, answers.codes["value"][mine]],
-        })
-        parts.append(reliability_table(frame, items, by=keys))
+        scale = scale_of[inst, item]
+        if (scale < 0).any():
+            raise ValueError(f"answers to items outside every scale: {sorted(set(item_texts[item[scale < 0]]))}")
+        sub = inst_rank[inst] * n_scales + scale
+
+        def key(code: int, c=c, w=w, r=r) -> tuple:
+            return str(inst_by_rank[code // n_scales]), str(scale_names[code % n_scales]), c, w, r
+
+        parts.append(reliability_of_codes(
+            sub.astype(np.uint16) if len(inst_texts) * n_scales <= 1 << 16 else sub, key,
+            rank[answers.codes["participant_id"][mine]], item, item_index,
+            recoded[inst, item, answers.codes["value"][mine]], scale_items, ["instrument", "scale", *keys],
+            issues=issues))
     columns = ["instrument", "scale", *keys, "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     table = table.astype({c: "str" for c in ("instrument", "scale", "wave", "rater")})

@@ -22,6 +22,7 @@ from evaluation.core.io import (
     copy_file,
     make_dir,
     read_json,
+    read_text,
     remove_tree,
     scratch_dir,
     sha256_file,
@@ -30,6 +31,7 @@ from evaluation.core.io import (
 )
 from evaluation.core.paths import REPO_ROOT
 from evaluation.publish.cohort_index import first_heading
+from evaluation.publish.kernel_session import BEGIN, BETWEEN_NOTEBOOKS
 from evaluation.publish.rendering import render_html
 
 __all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
@@ -113,12 +115,22 @@ def kernel_manager_class():
     that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
     """
     from jupyter_client.manager import AsyncKernelManager
+    from traitlets import List
 
     class ReportKernelManager(AsyncKernelManager):
+        #: The clients made for this kernel (nbclient leaves its client's channels open when it
+        #: does not own the kernel manager): :func:`_shut_down` stops them.
+        made_clients = List()
+
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down:
                 return
             await super()._async_interrupt_kernel()
+
+        def client(self, **kwargs):
+            made = super().client(**kwargs)
+            self.made_clients.append(made)
+            return made
 
     return ReportKernelManager
 
@@ -133,6 +145,88 @@ def _kernel_config(sockets: Path):
     config.KernelManager.transport = "ipc"
     config.KernelManager.ip = str(sockets / "kernel")
     return config
+
+
+def _kernel_units(notebooks: Sequence[Path], share: Sequence[Sequence[str]]) -> list[list[Path]]:
+    """The notebooks grouped by kernel, in their order: each group of ``share`` (the stems present)
+    in one kernel, every other notebook alone; a kernel's place is that of its first notebook."""
+    group_of = {stem: i for i, group in enumerate(share) for stem in group}
+    units: list[list[Path]] = []
+    placed: dict[int, list[Path]] = {}
+    for source in notebooks:
+        group = group_of.get(source.stem)
+        if group is None:
+            units.append([source])
+        elif group in placed:
+            placed[group].append(source)
+        else:
+            placed[group] = [source]
+            units.append(placed[group])
+    return units
+
+
+def _imported_modules(notebooks: Sequence[Path]) -> list[str]:
+    """The modules the notebooks' code cells import, in order, once each: ``import a.b`` gives
+    ``a.b``; ``from a import b`` gives ``a`` and ``a.b`` (which may be a module). A cell that is
+    not plain Python (a magic) is skipped."""
+    import ast
+
+    import nbformat
+
+    names: dict[str, None] = {}
+    for path in notebooks:
+        for cell in nbformat.reads(read_text(path), as_version=4).cells:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    names.update(dict.fromkeys(alias.name for alias in node.names))
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    names[node.module] = None
+                    names.update(dict.fromkeys(f"{node.module}.{alias.name}" for alias in node.names
+                                               if alias.name != "*"))
+    return [name for name in names if all(c.isalnum() or c in "._" for c in name)]
+
+
+def _between_notebooks(km) -> None:
+    """Reset the kernel of ``km`` between two notebooks (:data:`kernel_session.BETWEEN_NOTEBOOKS`,
+    silent, outside the history).
+
+    Raises
+    ------
+    RuntimeError
+        The kernel did not answer, or the reset raised.
+    """
+    from jupyter_core.utils import run_sync
+
+    async def reset() -> dict:
+        client = km.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            return await client.execute(BETWEEN_NOTEBOOKS, silent=True, store_history=False, reply=True, timeout=300)
+        finally:
+            client.stop_channels()
+
+    reply = run_sync(reset)()
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+
+def _shut_down(km) -> None:
+    """Shut the kernel of ``km`` down (if it was started) as nbclient does (a shutdown request,
+    then termination if it does not stop) and stop its clients' channels."""
+    from jupyter_core.utils import run_sync
+
+    if km.has_kernel:
+        run_sync(km.shutdown_kernel)(now=False)
+    for client in km.made_clients:
+        if client.channels_running:
+            client.stop_channels()
 
 
 def _finish_notebook(nb, notebook: Path, provenance: dict) -> str | None:
@@ -160,12 +254,16 @@ def run_notebooks(
     failed_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
     prepare: Callable[[], None] | None = None,
+    share: Sequence[Sequence[str]] = (),
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
-    Every notebook's kernel starts at once; with ``prepare``, the kernels start while it runs
-    (in a thread of its own) and no cell runs before it has returned, so that the kernels' start
-    overlaps the parent process's own checks.
+    Every kernel starts at once; with ``prepare``, the kernels start while it runs (in a thread
+    of its own) and no cell runs before it has returned, so that the kernels' start overlaps the
+    parent process's own checks. Each notebook has a kernel of its own, except the groups named
+    in ``share``, whose notebooks run one after another in one kernel, reset between them
+    (:mod:`evaluation.publish.kernel_session`): the cohort is then read and held once per kernel.
+    Every kernel runs :data:`evaluation.publish.kernel_session.BEGIN` at its start.
 
     Parameters
     ----------
@@ -189,6 +287,9 @@ def run_notebooks(
         Called with no argument while the kernels start (e.g. checking parameters and bringing
         the data up to date); what it raises stops every notebook before its first cell (their
         kernels are shut down) and is raised here.
+    share : sequence of sequences of str
+        Groups of notebook stems that run in one kernel, in the order of ``notebooks``; a
+        notebook in no group runs alone.
 
     Returns
     -------
@@ -223,8 +324,9 @@ def run_notebooks(
 
     gate = _Gate(prepare)
 
-    def run(source: Path, sockets: Path) -> str | None:
-        """Execute and render one notebook; return an error message, or None."""
+    def run(source: Path, km, begin: str) -> str | None:
+        """Execute and render one notebook in the kernel of ``km`` (started with ``begin``, if it is
+        not yet); return an error message, or None."""
         first_cell = threading.Event()
 
         def wait_for_preparation(**_) -> None:
@@ -242,9 +344,8 @@ def run_notebooks(
                 # the kernel's working folder, given to nbclient: papermill's own `cwd` changes the
                 # working folder of this whole process, which notebooks run at once would race on
                 resources={"metadata": {"path": str(folder)}},
-                config=_kernel_config(sockets / source.stem), request_save_on_cell_execute=False,
-                kernel_manager_class=kernel_manager_class(), on_cell_execute=wait_for_preparation,
-                parameters=dict(parameters),
+                km=km, extra_arguments=[f"--IPKernelApp.exec_lines={begin}"], request_save_on_cell_execute=False,
+                on_cell_execute=wait_for_preparation, parameters=dict(parameters),
             )
         except _Stopped:
             return None  # the preparation failed: its error is raised below
@@ -262,11 +363,31 @@ def run_notebooks(
         render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
         return None
 
+    def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
+        """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
+        km = kernel_manager_class()(kernel_name="python3", config=_kernel_config(sockets / sources[0].stem))
+        errors: list[str | None] = []
+        begin = BEGIN.format(modules=",".join(_imported_modules(sources)))
+        try:
+            for source in sources:
+                if errors:
+                    _between_notebooks(km)
+                errors.append(run(source, km, begin))
+                if errors[-1] or gate.error is not None:
+                    break
+        except (RuntimeError, TimeoutError) as exc:  # the reset between two notebooks failed
+            errors.append(f"the report kernel could not be reset before notebook {source.name}: {exc}. "
+                          "No report was written")
+        finally:
+            _shut_down(km)
+        return errors
+
     with scratch_dir("evaluation-kernel-") as sockets:
-        # The notebooks are independent: start them all at once (each kernel is its own process,
-        # waiting on its imports' files at first), each rendered to HTML as soon as it finishes.
-        with ThreadPoolExecutor(max_workers=max(1, len(notebooks))) as pool:
-            errors = list(pool.map(lambda source: run(source, sockets), notebooks))
+        # The kernels are independent: start them all at once (each is its own process, waiting
+        # on its imports' files at first), each notebook rendered to HTML as soon as it finishes.
+        units = _kernel_units(notebooks, share)
+        with ThreadPoolExecutor(max_workers=max(1, len(units))) as pool:
+            errors = [e for unit in pool.map(lambda unit: run_kernel(unit, sockets), units) for e in unit]
     gate.join()
     if gate.error is not None:
         raise gate.error

@@ -1,7 +1,8 @@
 """``python -m evaluation evaluate``: one cohort's reports, from raw data to HTML.
 
-Steps (a progress line each): check the parameters; start every report notebook's kernel at
-once (papermill, kernel ``python3``, paths passed as parameters) and, while they start, ingest
+Steps (a progress line each): check the parameters; start the report kernels at once (papermill,
+kernel ``python3``, paths passed as parameters; the notebooks of :data:`SHARED_KERNELS` one after
+another in one kernel, :mod:`evaluation.publish.kernel_session`) and, while they start, ingest
 when the processed data are missing or were built from other inputs and check that the cohort
 has participants (from the processed participants' cohort column only: this process never
 loads the answers); then run the notebooks, each rendered to HTML without code as soon as it
@@ -40,12 +41,17 @@ from evaluation.publish.notebook_run import (
 )
 from evaluation.publish.rendering import render_html
 
-__all__ = ["COMPARISON_NOTEBOOKS", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "NoDataError", "NotebookFailedError",
+__all__ = ["COMPARISON_NOTEBOOKS", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS", "NoDataError",
+           "NotebookFailedError",
            "build_report", "check_cohort_has_data", "check_parameters", "evaluate", "prepare_data",
            "prepare_processed", "render_html", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
+#: Report notebooks that run one after another in one kernel, which reads and holds the cohort
+#: once (:func:`evaluation.publish.notebook_run.run_notebooks`); every other notebook has a
+#: kernel of its own. The outcome notebook, the longest, runs beside them on the second core.
+SHARED_KERNELS = (("cost_per_participant", "equity_of_access"),)
 #: The programme report's notebooks (``reports/<programme>/programme/``).
 PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
 #: The comparison of programmes' notebooks (``reports/comparison/``).
@@ -255,7 +261,7 @@ def build_report(
 
     titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
                            title=lambda heading, stem: report_title(known["name"], heading, stem),
-                           failed_dir=failed_dir, progress=progress, prepare=prepared)
+                           failed_dir=failed_dir, progress=progress, prepare=prepared, share=SHARED_KERNELS)
     prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
     by_notebook = merge_findings(folder)
     progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")

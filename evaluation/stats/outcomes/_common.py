@@ -181,23 +181,29 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
     values = scores[column]
     if column == "rater":
         values = values.fillna("self") if values.isna().any() else values
-    if isinstance(values.dtype, pd.CategoricalDtype):  # its codes, into the categories present
-        codes = values.cat.codes.to_numpy()
-        if (codes < 0).any():
-            return None
-        present = np.bincount(codes, minlength=len(values.cat.categories)) > 0
-        uniques = values.cat.categories[present]
-        if not present.all():
-            codes = (np.cumsum(present) - 1)[codes]
+    if isinstance(values.dtype, pd.CategoricalDtype):  # as factorize(sort=True), on the codes as they are
+        codes, uniques = _used_codes(values)
     else:
         codes, uniques = pd.factorize(values, sort=True)
-        if (codes < 0).any():
-            return None
+    if (codes < 0).any():
+        return None
     texts = np.asarray(uniques.astype(str), dtype=object)
     if texts.size > 1 and not (texts[1:] > texts[:-1]).all():  # e.g. numbers: sort as text
         texts, inverse = np.unique(texts, return_inverse=True)
         codes = inverse[codes]
     return _small(codes), texts
+
+
+def _used_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values, sort=True)`` of a categorical: codes into the categories used, in
+    category order, without a 64-bit copy of the codes when every category is used."""
+    codes = np.asarray(values.array.codes)  # a view, not a copy
+    categories = values.cat.categories
+    used = np.bincount(codes[codes >= 0] if (codes < 0).any() else codes, minlength=len(categories)) > 0
+    if used.all():
+        return codes, categories
+    position = np.cumsum(used) - 1
+    return np.where(codes >= 0, position[codes], -1), categories[used]
 
 
 def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -210,15 +216,21 @@ def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores)
     sizes = [max(len(categories), 1) for _, categories in coded.values()]
     space = math.prod(sizes)
     if space < 2**62:
+        # one int64 key per row, built in place (a hash table of 25 million keys cost more memory
+        # than the scores themselves)
         key = np.zeros(len(scores), dtype=np.int64)
         for (codes, _), size in zip(coded.values(), sizes, strict=True):
-            key = key * size + codes
+            key *= size
+            key += codes
         if space <= 8 * len(key) + 2**20:  # a flag per possible key: distinct keys = flags set (linear)
             seen = np.zeros(space, dtype=bool)
             seen[key] = True
             duplicated = np.count_nonzero(seen) < len(key)
-        else:
-            duplicated = bool(pd.Series(key).duplicated().any())
+            del seen
+        else:  # sorted in place: a repeated key sits next to its twin
+            key.sort()
+            duplicated = bool((key[1:] == key[:-1]).any())
+        del key
     else:
         duplicated = bool(pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated().any())
     if duplicated:  # the full message, naming the rows, from the text
@@ -229,7 +241,7 @@ def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a column into its sorted distinct values (categories of prepared scores)."""
     values = data[column]
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+        return np.asarray(values.array.codes), values.cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, sort=True)
     return codes, np.asarray(uniques, dtype=object)
 

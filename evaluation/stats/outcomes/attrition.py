@@ -111,23 +111,27 @@ def attrition(
         else rater == "self"
     )
     picked = scores.loc[rows, ["participant_id", "wave", "score"]]
-    person, people = _text_codes(picked["participant_id"])
+    # each row's participant and wave as a code into their distinct texts (not a Python string per row)
+    person, names = _text_codes(picked["participant_id"])
     wave, waves = _text_codes(picked["wave"])
     scored = ~np.isnan(pd.to_numeric(picked["score"]).to_numpy(dtype=float, na_value=np.nan))
-    enrolled_rows = (pd.Index(ids.to_numpy(dtype=object)).get_indexer(people) >= 0)[person]
+    enrolled_rows = (pd.Index(ids.to_numpy(dtype=object)).get_indexer(names) >= 0)[person]
     at_e = enrolled_rows & (waves == earlier)[wave]
     at_l = enrolled_rows & (waves == later)[wave]
 
-    def has(rows: np.ndarray) -> np.ndarray:  # which people have one of the rows
-        return np.bincount(person[rows], minlength=len(people)) > 0
+    def who(rows: np.ndarray) -> np.ndarray:
+        """Which of ``names`` have at least one of ``rows``."""
+        seen = np.zeros(len(names), dtype=bool)
+        seen[person[rows]] = True
+        return seen
 
     enrolled = len(ids)
     counts = [
         enrolled,
         int((participants["status"] == "completed").sum()),
-        int(has(at_e).sum()),
-        int(has(at_l).sum()),
-        int((has(at_e & scored) & has(at_l & scored)).sum()),
+        int(who(at_e).sum()),
+        int(who(at_l).sum()),
+        int((who(at_e & scored) & who(at_l & scored)).sum()),
     ]
     what = f"scale {scale!r}, rater {rater!r}"
     definitions = [
@@ -148,16 +152,18 @@ def attrition(
 
 
 def _text_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of each value's text (``astype(str)``: a missing value is ``"nan"``) into the distinct texts.
+    """Codes of ``values`` into their distinct texts as ``values.astype(str)`` gives them (object array).
 
-    A categorical's codes are used without writing its texts out row by row.
+    A categorical with no missing value and distinct category texts is coded by its own codes;
+    anything else is turned into text row by row and factorised (a missing value its own code).
     """
-    if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
-        code = values.cat.codes.to_numpy()
-        same, texts = pd.factorize(np.asarray(values.cat.categories.astype(str), dtype=object))
-        return same[code], np.asarray(texts, dtype=object)
-    same, texts = pd.factorize(values.astype(str).to_numpy(dtype=object))
-    return same, np.asarray(texts, dtype=object)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.array.codes)  # a view, not a copy
+        texts = np.asarray(values.cat.categories.astype(str), dtype=object)
+        if not (codes < 0).any() and len(set(texts)) == len(texts):
+            return codes, texts
+    codes, texts = pd.factorize(values.astype(str).to_numpy(dtype=object), use_na_sentinel=False)
+    return codes, np.asarray(texts, dtype=object)
 
 
 def _is_text(values: pd.Series, text: str, missing: str | None = None) -> np.ndarray:

@@ -53,15 +53,17 @@ def _codes(
     code (numbered by first appearance among the kept rows), the scores and, per (scale,
     rater), the ascending positions of its rows among the kept rows (as ``groupby().indices``).
     """
-    code, waves = _column_codes(data, "wave")
+    code, waves = _own_codes(data["wave"])
     lookup = np.array([wave_list.index(w) if w in wave_list else -1 for w in waves], np.int64)
     wave_code = lookup[code]
     keep = np.flatnonzero(wave_code >= 0)
-    person = _first_appearance(_column_codes(data, "participant_id")[0][keep])
+    wave_code = wave_code[keep]
+    person = _first_appearance(_own_codes(data["participant_id"])[0][keep])
     score = data["score"].to_numpy(dtype=float)[keep]
-    scale_code, scales = _column_codes(data, "scale")
-    rater_code, raters = _column_codes(data, "rater")
+    scale_code, scales = _own_codes(data["scale"])
+    rater_code, raters = _own_codes(data["rater"])
     group = scale_code[keep].astype(np.int64) * len(raters) + rater_code[keep]
+    del scale_code, rater_code
     # a stable sort of small integers (radix sort) gives the positions of each group in row order
     order = np.argsort(group.astype(np.int16) if len(scales) * len(raters) < 2**15 else group, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=len(scales) * len(raters)))]
@@ -69,14 +71,17 @@ def _codes(
         (scales[g // len(raters)], raters[g % len(raters)]): order[bounds[g] : bounds[g + 1]]
         for g in np.flatnonzero(np.diff(bounds))
     }
-    return wave_code[keep], person, score, positions
+    return wave_code, person, score, positions
 
 
-def _column_codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Codes and values of a column: a categorical's own codes (prepared scores), else by factorising."""
-    values = data[column]
-    if isinstance(values.dtype, pd.CategoricalDtype) and not values.isna().any():
-        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+def _own_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
+    """Codes of a column and the values they stand for: a categorical's own (small) codes when no
+    value is missing, else ``pd.factorize``. Either numbering serves :func:`_codes`, which
+    renumbers participants by first appearance and uses the others only through their values."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.array.codes)  # a view, not a copy
+        if not (codes < 0).any():
+            return codes, values.cat.categories
     return pd.factorize(values)
 
 

@@ -65,17 +65,17 @@ def _find_pairs(data: pd.DataFrame, earlier: str, later: str) -> list[tuple]:
     rater, raters = _codes(data, "rater")
     score = data["score"].to_numpy(dtype=float)
     size = len(scales) * len(raters)
-    sides = []
-    for w in (where[earlier], where[later]):
-        rows = np.flatnonzero(wave == w)
-        group = scale[rows].astype(np.int64) * len(raters) + rater[rows]
-        # unique within a wave: one score per person and group
-        sides.append((group, group * len(names) + person[rows], score[rows]))
-    (group_e, key_e, score_e), (group_l, key_l, score_l) = sides
+    e, later_rows = wave == where[earlier], wave == where[later]
+    # group and key of the two waves' rows only (not 64-bit copies of every row)
+    group_e = scale[e].astype(np.int64) * len(raters) + rater[e]
+    group_l = scale[later_rows].astype(np.int64) * len(raters) + rater[later_rows]
     groups = np.flatnonzero(
         (np.bincount(group_e, minlength=size) > 0) & (np.bincount(group_l, minlength=size) > 0)
     )
-    common, x, y = _matched(key_e, score_e, key_l, score_l, size * len(names))
+    # unique within a wave: one score per person and group
+    common, x, y = _matched(group_e * len(names) + person[e], score[e],
+                            group_l * len(names) + person[later_rows], score[later_rows], size * len(names))
+    del group_e, group_l
     common_group = common // len(names)
     lows = np.searchsorted(common_group, groups, side="left")
     highs = np.searchsorted(common_group, groups, side="right")

@@ -4,7 +4,8 @@
 * :func:`omega_total` — McDonald's omega total as R psych's ``omega(x, nfactors = 1)$omega.tot``,
   implemented directly: one-factor minres (ULS) loadings on the Pearson correlations of the
   complete rows.
-* :func:`reliability_table` — both per scale × group from recoded long-format responses.
+* :func:`reliability_table` — both per scale × group from recoded long-format responses;
+  :func:`reliability_of_codes` the same from answers already coded as integers.
 
 Statistics that cannot be computed (too few items, complete rows or no variance) are NaN and
 come with a :class:`~evaluation.core.errors.DegenerateDataWarning`.
@@ -20,7 +21,7 @@ from evaluation.stats.reliability.coefficients import (
     cronbach_alpha,
     omega_total,
 )
-from evaluation.stats.reliability.table import reliability_table
+from evaluation.stats.reliability.table import reliability_of_codes, reliability_table
 
 __all__ = [
     "OMEGA_ESTIMATOR",
@@ -29,5 +30,6 @@ __all__ = [
     "OmegaResult",
     "cronbach_alpha",
     "omega_total",
+    "reliability_of_codes",
     "reliability_table",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,9 +11,15 @@ import pandas as pd
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.checks import check_unique as _check_unique
 from evaluation.core.checks import sort_canonical as _sort_frame
-from evaluation.stats.reliability.coefficients import _alpha, _emit, _omega, omega_total  # noqa: F401  (omega_total: the doctest's)
+from evaluation.stats.reliability.coefficients import (  # noqa: F401  (the doctests')
+    _alpha,
+    _emit,
+    _omega,
+    cronbach_alpha,
+    omega_total,
+)
 
-__all__ = ["reliability_table"]
+__all__ = ["reliability_of_codes", "reliability_table"]
 
 
 def _small(codes: np.ndarray, size: int) -> np.ndarray:
@@ -218,23 +224,108 @@ def reliability_table(
     person, _ = _combined_codes(rec, row_keys)
     item_code, item_values = _sorted_codes(rec["item"])
     values = rec["value_recoded"].to_numpy(dtype=float, na_value=np.nan)
+    return reliability_of_codes(
+        group, group_key, person, item_code, item_values, values, scale_items, group_keys,
+        confidence_level=confidence_level,
+        duplicate=lambda: _check_unique(rec, [*group_keys, *row_keys, "item"], "responses"),
+    )
+
+
+def reliability_of_codes(
+    group: np.ndarray,
+    group_key: Callable[[int], tuple[Any, ...]],
+    person: np.ndarray,
+    item_code: np.ndarray,
+    item_values: Any,
+    values: np.ndarray,
+    scale_items: Mapping[tuple[Any, Any], list[str]],
+    group_keys: Sequence[str],
+    *,
+    confidence_level: float = 0.95,
+    duplicate: Callable[[], None] | None = None,
+    issues: list[tuple[str, list[tuple[type[Warning], str]]]] | None = None,
+) -> pd.DataFrame:
+    """:func:`reliability_table` of answers already turned into integer codes, one per row.
+
+    Parameters
+    ----------
+    group : ndarray of int
+        Each answer's group (scale and the ``by`` columns), codes in the table's key order.
+    group_key : callable
+        A group code → its key, the values of ``group_keys`` (instrument and scale first).
+    person : ndarray of int
+        Each answer's person, codes in the order the item matrix's rows take.
+    item_code : ndarray of int
+        Each answer's item, a position in ``item_values``.
+    item_values : sequence of str
+        The item names by code (unique).
+    values : ndarray of float
+        Each answer's recoded value (NaN: missing).
+    scale_items : mapping
+        (instrument, scale) → the scale's items in order.
+    group_keys : sequence of str
+        The names of the key's parts (the table's first columns).
+    confidence_level : float, default 0.95
+        Coverage of the Feldt interval.
+    duplicate : callable, optional
+        Called, to raise a fuller error, when a person has two answers to one item of a group.
+    issues : list, optional
+        When given, the warnings are not issued but appended to it as (prefix, [(category,
+        message), ...]) for the caller to issue (a caller computing in a second thread).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`reliability_table`, sorted by ``group_keys``.
+
+    Raises
+    ------
+    ValueError
+        When two rows give the same person the same item in one group.
+
+    Notes
+    -----
+    The loop of :func:`reliability_table` after its key columns are coded (see its Notes): the rows
+    are ordered by group with one stable sort (a radix sort for codes of one or two bytes), each
+    group's answers scattered into the persons × items matrix X (rows in person-code order) and
+    X handed to Cronbach's alpha and omega total. A caller that holds the codes (the ingest of a
+    national cohort, :mod:`evaluation.data.process`) so skips building a DataFrame per group;
+    the same codes give the same numbers, to the last digit.
+
+    Examples
+    --------
+    >>> x = np.array([[1, 2, 2, 1], [2, 2, 3, 2], [3, 4, 3, 3], [4, 4, 5, 5],
+    ...               [5, 4, 4, 4], [2, 1, 2, 3], [3, 3, 4, 2], [4, 5, 4, 4]], dtype=float)
+    >>> table = reliability_of_codes(
+    ...     np.zeros(32, dtype=np.uint8), lambda g: ("demo", "s"), np.repeat(np.arange(8), 4),
+    ...     np.tile(np.arange(4), 8), list("wxyz"), x.ravel(), {("demo", "s"): list("wxyz")},
+    ...     ["instrument", "scale"])
+    >>> table[["scale", "n", "k_items"]]
+      scale  n  k_items
+    0     s  8        4
+    >>> round(float(table["alpha"].iloc[0]), 6) == round(cronbach_alpha(x).alpha, 6)
+    True
+    """
+    confidence_level = _check_confidence_level(confidence_level)
+    group_keys = list(group_keys)
     order, bounds = _group_runs(group)
     seen = np.zeros(int(person.max()) + 1 if person.size else 0, dtype=bool)
 
     rows = []
-    issues: list[tuple[str, list[tuple[type[Warning], str]]]] = []
+    found_issues: list[tuple[str, list[tuple[type[Warning], str]]]] = []
     for g in np.flatnonzero(np.diff(bounds)):
         at = order[bounds[g] : bounds[g + 1]]
         key = group_key(g)
         items = scale_items[(key[0], key[1])]
         x = _wide(person[at], item_code[at], values[at], item_values, items, seen)
         if x is None:  # two rows for the same person and item: the full check names them
-            _check_unique(rec, [*group_keys, *row_keys, "item"], "responses")
+            if duplicate is not None:
+                duplicate()
             raise ValueError(f"`responses` has more than one row for a person and item of {key}")
         alpha, alpha_issues = _alpha(x, confidence_level)
         omega, omega_issues = _omega(x, items)
         where = ", ".join(f"{col} {val!r}" for col, val in zip(group_keys, key, strict=True))
-        issues.append((f"reliability of {where}: ", alpha_issues + omega_issues))
+        found_issues.append((f"reliability of {where}: ", alpha_issues + omega_issues))
         rows.append(
             {
                 **dict(zip(group_keys, key, strict=True)),
@@ -246,7 +337,9 @@ def reliability_table(
                 "omega_total": omega.omega_total,
             }
         )
-    for prefix, found in issues:
+    if issues is not None:
+        issues.extend(found_issues)
+    for prefix, found in found_issues if issues is None else ():
         _emit(found, prefix=prefix)
     columns = [*group_keys, "n", "k_items", "alpha", "alpha_ci_low", "alpha_ci_high", "omega_total"]
     table = pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,110 @@
+"""Reading the processed tables with about one copy in memory (issue 13) reads what pandas reads.
+
+:func:`evaluation.core.io.read_processed` builds the scale scores' text columns as categoricals
+from the Parquet dictionaries (one column at a time, in text order) and skips the cohort filter
+when the file's statistics show that every row is the cohort's;
+:func:`evaluation.data.cohort.load_cohort_data` keeps the frame uncopied when every row is kept.
+The reference here is the plain pandas route these replace: ``pd.read_parquet(path, filters=...)``,
+then ``astype("category")``, ``remove_unused_categories`` and the categories sorted by Python's
+``sorted``; compared with ``assert_frame_equal(check_exact=True, check_categorical=True)`` and
+the categories' order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from evaluation.core.io import _only_value, read_processed
+from evaluation.data.cohort import SCORE_TEXTS, _rows, load_cohort_data
+
+TEXTS = ["participant_id", "scale"]
+
+
+def _reference(path, cohort, texts):
+    """The plain pandas route: read (filtered), then categoricals of the used texts in text order."""
+    frame = pd.read_parquet(path, filters=None if cohort is None else [("cohort", "==", cohort)])
+    for c in texts:
+        column = frame[c].astype("category").cat.remove_unused_categories()
+        frame[c] = column.cat.reorder_categories(sorted(column.cat.categories))
+    return frame
+
+
+def _assert_same(got, expected, texts):
+    pd.testing.assert_frame_equal(got, expected, check_exact=True, check_categorical=True)
+    for c in texts:
+        assert got[c].cat.categories.tolist() == expected[c].cat.categories.tolist()
+        assert got[c].cat.codes.dtype == expected[c].cat.codes.dtype
+
+
+def _scores(cohorts):
+    """A small scale-score table: texts out of order, non-ASCII, a missing text, two cohorts."""
+    ids = ["p10", "p2", "Ápé", "p1", "zz", "p2", "b", "p10", "Zed", "ápé", "p1", None]
+    return pd.DataFrame({
+        "participant_id": ids,
+        "cohort": pd.array([cohorts[i % len(cohorts)] for i in range(len(ids))], dtype="Int64"),
+        "scale": ["vision", "change", "vision", "émotion", "change", "Vision", "change", "vision",
+                  "change", "vision", "change", "vision"],
+        "n_items": list(range(len(ids))),
+        "score": [0.1 * i for i in range(len(ids))],
+    })
+
+
+@pytest.mark.parametrize("cohorts", [[2], [1, 2], [2, 3, 1]])
+@pytest.mark.parametrize("row_group_size", [3, 5, 100])
+def test_the_scale_scores_read_as_pandas_reads_them(tmp_path, cohorts, row_group_size):
+    folder = tmp_path / "processed"
+    folder.mkdir()
+    pq.write_table(pa.Table.from_pandas(_scores(cohorts), preserve_index=False),
+                   folder / "scale_scores.parquet", row_group_size=row_group_size)
+    got = read_processed(folder, cohort=2, tables=["scale_scores"], categorical={"scale_scores": TEXTS})
+    # reference: pd.read_parquet(path, filters=[("cohort", "==", 2)]) + sorted used categories
+    _assert_same(got["scale_scores"], _reference(folder / "scale_scores.parquet", 2, TEXTS), TEXTS)
+
+
+def test_every_row_is_read_when_the_statistics_show_one_cohort(tmp_path):
+    path = tmp_path / "scale_scores.parquet"
+    pq.write_table(pa.Table.from_pandas(_scores([2]), preserve_index=False), path, row_group_size=4)
+    assert _only_value(path, "cohort", 2)
+    assert not _only_value(path, "cohort", 1)
+    got = read_processed(tmp_path, cohort=2, tables=["scale_scores"], categorical={"scale_scores": TEXTS})
+    assert len(got["scale_scores"]) == len(_scores([2]))
+
+
+def test_a_missing_cohort_is_not_taken_for_the_cohort(tmp_path):
+    scores = _scores([2])
+    scores.loc[3, "cohort"] = pd.NA
+    path = tmp_path / "scale_scores.parquet"
+    pq.write_table(pa.Table.from_pandas(scores, preserve_index=False), path, row_group_size=4)
+    assert not _only_value(path, "cohort", 2)
+    got = read_processed(tmp_path, cohort=2, tables=["scale_scores"], categorical={"scale_scores": TEXTS})
+    # reference: pd.read_parquet(path, filters=[("cohort", "==", 2)]) drops the missing cohort's row
+    _assert_same(got["scale_scores"], _reference(path, 2, TEXTS), TEXTS)
+    assert len(got["scale_scores"]) == len(scores) - 1
+
+
+def test_rows_all_kept_are_the_frame_uncopied_and_a_missing_keep_drops_its_row():
+    frame = _scores([2])
+    kept = _rows(frame, frame["cohort"] == 2)
+    pd.testing.assert_frame_equal(kept, frame[frame["cohort"] == 2].reset_index(drop=True))
+    assert np.shares_memory(kept["score"].to_numpy(), frame["score"].to_numpy())
+    frame.loc[4, "cohort"] = pd.NA
+    dropped = _rows(frame, frame["cohort"] == 2)
+    pd.testing.assert_frame_equal(dropped, frame[frame["cohort"] == 2].reset_index(drop=True))
+    assert len(dropped) == len(frame) - 1
+
+
+def test_the_loaded_scale_scores_keep_their_types_and_text_order():
+    data = load_cohort_data("leading-to-deliver", 2)
+    scores = data.scale_scores
+    for c in SCORE_TEXTS:
+        categories = scores[c].cat.categories.tolist()
+        assert categories == sorted(categories)
+        assert set(categories) == set(scores[c].dropna().unique())
+    assert scores.dtypes[["kirkpatrick_level", "n_items", "n_answered"]].tolist() == ["int64"] * 3
+    assert str(scores["cohort"].dtype) == "Int64"
+    assert scores.dtypes[["share_answered", "score"]].tolist() == ["float64"] * 2
+    assert isinstance(scores.index, pd.RangeIndex) and scores.index.start == 0

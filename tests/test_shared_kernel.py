@@ -1,0 +1,155 @@
+"""Report notebooks that share a kernel (issue 13): each runs as it would in a kernel of its own,
+and the cohort is read once per kernel."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation.data.cohort import load_cohort_data, reuse_loaded_cohorts
+from evaluation.data.ingest import ingest
+from evaluation.publish.notebook_run import (
+    NotebookFailedError,
+    _imported_modules,
+    _kernel_units,
+    run_notebooks,
+)
+from evaluation.publish.pipeline import REPORT_NOTEBOOKS, SHARED_KERNELS
+
+
+def test_kernel_units_keep_the_notebooks_order_and_group_the_shared_ones():
+    notebooks = [Path(f"{n}.ipynb") for n in ("a", "b", "c", "d")]
+    units = _kernel_units(notebooks, [("b", "d"), ("x",)])
+    assert [[p.stem for p in unit] for unit in units] == [["a"], ["b", "d"], ["c"]]
+    assert [[p.stem for p in unit] for unit in _kernel_units(notebooks, ())] == [["a"], ["b"], ["c"], ["d"]]
+
+
+def test_evaluate_shares_one_kernel_between_the_cost_and_equity_reports():
+    units = _kernel_units([Path(f"{n}.ipynb") for n in REPORT_NOTEBOOKS], SHARED_KERNELS)
+    assert [[p.stem for p in unit] for unit in units] == [["cohort_evaluation"],
+                                                           ["cost_per_participant", "equity_of_access"]]
+
+
+def test_a_kernel_imports_at_its_start_what_its_notebooks_import(tmp_path):
+    path = _notebook(tmp_path / "n.ipynb", "import os.path\nfrom evaluation.reports import cost_report as c, display",
+                     "%matplotlib inline", "def f():\n    from json import loads\n    from . import here")
+    assert _imported_modules([path]) == ["os.path", "evaluation.reports", "evaluation.reports.cost_report",
+                                         "evaluation.reports.display", "json", "json.loads"]
+
+
+@pytest.fixture
+def reuse():
+    reuse_loaded_cohorts(True)
+    yield
+    reuse_loaded_cohorts(False)
+
+
+def test_a_cohort_is_read_once_while_reuse_is_on(demo, id_key, reuse):
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    first = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"]) is first
+    # a changed parameter file (its modification time) is read again
+    stat = demo["cohort"].stat()
+    os.utime(demo["cohort"], ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    again = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    assert again is not first
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"]) is again
+    # and so are changed processed data
+    manifest = demo["data"] / "processed" / "demo" / "manifest.json"
+    manifest.write_text(manifest.read_text() + " ")
+    changed = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    assert changed is not again
+
+
+def test_only_the_first_cohort_loaded_is_kept(demo, id_key, reuse):
+    """Another cohort (e.g. the cost comparison's) is read each time and does not push it out."""
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    other_params = shutil.copytree(demo["params"], demo["root"] / "other-params")
+    first = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    other = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=other_params)
+    assert other is not first
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=other_params) is not other
+    assert load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"]) is first
+
+
+def test_reuse_is_off_by_default(demo, id_key):
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    first = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    second = load_cohort_data("demo", 1, data_dir=demo["data"], params_dir=demo["params"])
+    assert second is not first
+    assert second.participants is not first.participants
+
+
+WARNER = '''import warnings
+
+
+def warn():
+    warnings.warn("shown in every notebook", UserWarning)
+'''
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell("value = 0")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem}"), parameters,
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(notebooks: list[Path], folder: Path, share=()) -> None:
+    folder.mkdir()
+    (folder / "warner.py").write_text(WARNER)  # the kernels' working folder: importable there
+    run_notebooks(notebooks, folder, parameters={"value": 1}, provenance={"summary": "test", "inputs": []},
+                  title=lambda heading, stem: stem, share=share)
+
+
+def _code_cells(path: Path) -> list[tuple]:
+    """Each code cell's execution count and outputs, the notebook's folder written as FOLDER."""
+    nb = nbformat.read(path, as_version=4)
+    text = nbformat.writes(nb).replace(str(path.parent), "FOLDER")
+    return [(c.execution_count, c.outputs) for c in nbformat.reads(text, as_version=4).cells if c.cell_type == "code"]
+
+
+@pytest.mark.slow
+def test_a_notebook_in_a_shared_kernel_runs_as_it_would_alone(tmp_path):
+    """The second notebook of a shared kernel sees none of the first one's names or figures,
+    is numbered from 1 and shows again the warnings the first one showed: its executed cells are
+    those of the same notebook run in a kernel of its own."""
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    first = _notebook(source / "first.ipynb", "import warner\nwarner.warn()\nleaked = 'from first'",
+                      "import matplotlib.pyplot as plt\nfigure = plt.figure()")
+    second = _notebook(source / "second.ipynb",
+                       "print(sorted(name for name in ('leaked', 'figure', 'plt', 'warner') if name in globals()))",
+                       "import warner\nwarner.warn()",
+                       "import matplotlib.pyplot as plt\nprint(len(plt.get_fignums()), value)",
+                       "import evaluation.data.cohort as cohort\nprint(cohort._reused.on)")
+    _run([first, second], tmp_path / "shared", share=[("first", "second")])
+    _run([second], tmp_path / "alone")
+    shared, alone = _code_cells(tmp_path / "shared" / "second.ipynb"), _code_cells(tmp_path / "alone" / "second.ipynb")
+    assert shared == alone
+    texts = ["".join(o.get("text", "") for o in outputs) for _, outputs in shared]
+    assert [count for count, _ in shared] == [1, 2, 3, 4, 5, 6]  # parameters, injected parameters, four cells
+    assert texts[2] == "[]\n"
+    assert "shown in every notebook" in texts[3]
+    assert texts[4] == "0 1\n"
+    assert texts[5] == "True\n"  # every report kernel lets its notebooks share the loaded cohort
+
+
+@pytest.mark.slow
+def test_a_kernel_that_dies_in_its_first_notebook_stops_its_second(tmp_path):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    first = _notebook(source / "first.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    second = _notebook(source / "second.ipynb", "print('never')")
+    with pytest.raises(NotebookFailedError, match=r"^notebook first\.ipynb stopped: its kernel died") as failed:
+        _run([first, second], tmp_path / "shared", share=[("first", "second")])
+    assert "second" not in str(failed.value)
+    assert not (tmp_path / "shared" / "second.ipynb").exists()
