@@ -31,16 +31,18 @@ def _paired_groups(
     ``data`` is prepared scores (text or categorical identifiers, no missing score). Only
     scale × rater groups with at least one score at each of the two waves are yielded, sorted
     by scale and rater; with ``people`` each tuple ends with the participants' codes. The
-    arrays are read-only: those of one prepared frame are found once per pair of waves and
-    shared by every later call (:func:`_all_pairs`).
+    arrays are read-only. Pairs that :func:`complete_pairs` already found for the same prepared
+    frame are reused; others are found and not kept (each of the outcome table's comparisons
+    is iterated once: holding them all would cost 400 MB at 1,000,000 participants).
     """
-    for scale, rater, x, y, who in _all_pairs(data, earlier, later):
+    found = _FOUND[0][1].get((earlier, later)) if _FOUND and _FOUND[0][0]() is data else None
+    for scale, rater, x, y, who in found if found is not None else _find_pairs(data, earlier, later):
         yield (scale, rater, x, y, who) if people else (scale, rater, x, y)
 
 
-#: The pairs of the last prepared frame whose pairs were found: (weak reference to the frame,
-#: {(earlier, later): groups}). The outcome table, the response shift, the breakdowns and the
-#: disclosure plan of one report take the same comparisons' pairs from the same prepared scores.
+#: The pairs of the last prepared frame whose pairs :func:`complete_pairs` found: (weak reference
+#: to the frame, {(earlier, later): groups}). The breakdowns and the disclosure plan of one report
+#: (and the cost and equity reports) take the same comparison's pairs from the same prepared scores.
 _FOUND: list[tuple[weakref.ref, dict[tuple[str, str], list[tuple]]]] = []
 
 
