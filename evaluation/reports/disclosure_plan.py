@@ -55,6 +55,7 @@ __all__ = [
     "group_labels",
     "pair_populations",
     "people_with_dimensions",
+    "positions",
     "prepared_scores",
     "self_rating_scores",
 ]
@@ -226,6 +227,17 @@ def self_rating_scores(data: CohortData) -> pd.DataFrame | PreparedScores:
     return prepared_scores(data)
 
 
+def positions(index: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``pd.Index(index).get_indexer(wanted)`` for distinct ``index``: each of ``wanted``'s place in it (−1: absent).
+
+    The participants and the prepared scores' identifiers are mostly the same sorted list: then
+    it is ``0, 1, …`` without hashing a million texts.
+    """
+    if len(index) == len(wanted) and bool((index == wanted).all()):
+        return np.arange(len(wanted))
+    return pd.Index(index).get_indexer(wanted)
+
+
 def paired_masks(data: CohortData, populations: Sequence[Population], ids: pd.Series) -> dict[Population, np.ndarray]:
     """For each population, which of ``ids`` have a score at both waves of its comparison.
 
@@ -237,7 +249,7 @@ def paired_masks(data: CohortData, populations: Sequence[Population], ids: pd.Se
         wanted = [p for p in populations if p.comparison == comparison]
         pairs = complete_pairs(self_rating_scores(data), *COMPARISONS[comparison], scales=[p.scale for p in wanted],
                                raters=[p.rater for p in wanted], missing_rater=None)
-        where = pd.Index(pairs.ids).get_indexer(ids.astype(str).to_numpy())
+        where = positions(pairs.ids, ids.astype(str).to_numpy(dtype=object))
         for population in wanted:
             found = pairs.group(population.scale, population.rater)
             paired = np.zeros(len(pairs.ids) + 1, dtype=bool)  # the last: ids without scores

@@ -32,6 +32,7 @@ from evaluation.reports.disclosure_plan import (
     disclosure_plan,
     group_labels,
     people_with_dimensions,
+    positions,
     prepared_scores,
 )
 from evaluation.reports.findings import ReportResult, collect_warnings
@@ -73,7 +74,7 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
     scales = sorted(dict.fromkeys(p.scale for p in populations))
     pairs = oc.complete_pairs(prepared_scores(data), earlier, later, scales=scales, raters=["self"])
     people, _ = people_with_dimensions(data, BREAKDOWN_DIMENSIONS)
-    row_of = pd.Index(people["participant_id"].astype(str).to_numpy()).get_indexer(pairs.ids)
+    row_of = positions(people["participant_id"].astype(str).to_numpy(dtype=object), pairs.ids)
     found = []  # (scale, each pair's row of `people`, earlier, later): pairs of non-participants dropped
     for scale, _, person, x, y in pairs.groups:
         at = row_of[person]
@@ -84,10 +85,9 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
         return pd.DataFrame()
     rows = []
     for dimension in BREAKDOWN_DIMENSIONS:
-        labels = group_labels(people[dimension]).to_numpy(dtype=object)
-        categories, code = np.unique(labels, return_inverse=True)  # sorted as the group-by sorts
-        groups = [(c, scale, x[m], y[m]) for scale, who, x, y in found
-                  for c in range(len(categories)) if (m := code[who] == c).any()]
+        categories, code = _sorted_codes(group_labels(people[dimension]).to_numpy(dtype=object))
+        groups = [(c, scale, x[rows], y[rows]) for scale, who, x, y in found
+                  for c, rows in _rows_by_code(code[who], len(categories))]
         for c, scale, x, y in sorted(groups, key=lambda g: (g[0], g[1])):
             category = str(categories[c])
             flag = plan.row_flag([Population(scale, comparison, "self").key, "enrolled"], dimension, category)
@@ -108,6 +108,22 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
     table = pd.DataFrame(rows)
     table["n_pairs"] = table["n_pairs"].astype("Int64")
     return table
+
+
+def _sorted_codes(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """As ``np.unique(labels, return_inverse=True)`` (sorted as the group-by sorts), by hashing the rows."""
+    code, uniques = pd.factorize(labels)
+    order = np.argsort(np.asarray(uniques, dtype=object), kind="stable")
+    rank = np.empty(order.size, dtype=np.intp)
+    rank[order] = np.arange(order.size)
+    return np.asarray(uniques, dtype=object)[order], rank[code]
+
+
+def _rows_by_code(code: np.ndarray, size: int) -> list[tuple[int, np.ndarray]]:
+    """``(c, np.flatnonzero(code == c))`` of each code present, ascending, by one stable sort."""
+    order = np.argsort(code.astype(np.int16) if size < 2**15 else code, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(code, minlength=size))]
+    return [(int(c), order[bounds[c]:bounds[c + 1]]) for c in range(size) if bounds[c + 1] > bounds[c]]
 
 
 #: Statistics of ``attrition.csv``'s baseline comparison that describe one group (or both).
@@ -187,12 +203,22 @@ def _waves_per_scale(scores: pd.DataFrame) -> dict[str, int]:
     As ``scores.groupby("scale", observed=True)["wave"].nunique(dropna=False)``, on integer codes
     of the whole columns (grouping Arrow-backed text costs about a second per 2.5 million rows).
     """
-    scale, scales = pd.factorize(scores["scale"])
-    wave, waves = pd.factorize(scores["wave"], use_na_sentinel=False)
+    scale, scales = _column_codes(scores["scale"])
+    wave, waves = _column_codes(scores["wave"])
+    wave = np.where(wave < 0, len(waves), wave)  # a missing wave: one more value
+    waves = [*waves, None]
     kept = scale >= 0
     pairs = np.unique(scale[kept].astype(np.int64) * max(len(waves), 1) + wave[kept])
     counts = np.bincount(pairs // max(len(waves), 1), minlength=len(scales))
-    return {str(name): int(n) for name, n in zip(scales, counts, strict=True)}
+    return {str(name): int(n) for name, n in zip(scales, counts, strict=True) if n}
+
+
+def _column_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (-1: missing) and values of a column: a categorical's own, else by factorising."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), values.cat.categories.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:

@@ -214,15 +214,22 @@ def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores) -> None:
     """At most one row per participant × scale × wave × rater, checked on the integer codes."""
     sizes = [max(len(categories), 1) for _, categories in coded.values()]
-    if math.prod(sizes) < 2**62:
-        # one int64 key per row, built and sorted in place: a repeated key sits next to its twin
-        # (a hash table of 25 million keys cost more memory than the scores themselves)
+    space = math.prod(sizes)
+    if space < 2**62:
+        # one int64 key per row, built in place (a hash table of 25 million keys cost more memory
+        # than the scores themselves)
         key = np.zeros(len(scores), dtype=np.int64)
         for (codes, _), size in zip(coded.values(), sizes, strict=True):
             key *= size
             key += codes
-        key.sort()
-        duplicated = bool((key[1:] == key[:-1]).any())
+        if space <= 8 * len(key) + 2**20:  # a flag per possible key: distinct keys = flags set (linear)
+            seen = np.zeros(space, dtype=bool)
+            seen[key] = True
+            duplicated = np.count_nonzero(seen) < len(key)
+            del seen
+        else:  # sorted in place: a repeated key sits next to its twin
+            key.sort()
+            duplicated = bool((key[1:] == key[:-1]).any())
         del key
     else:
         duplicated = bool(pd.DataFrame({c: codes for c, (codes, _) in coded.items()}).duplicated().any())
@@ -237,6 +244,18 @@ def _codes(data: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(values.array.codes), values.cat.categories.to_numpy(dtype=object)
     codes, uniques = pd.factorize(values, sort=True)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _sorted_factor(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's rank among the sorted distinct values, and those values (by hashing, then sorting them).
+
+    As ``np.unique(values, return_inverse=True)`` reversed (NaN, if any, is one value and sorts last).
+    """
+    code, uniques = pd.factorize(values, use_na_sentinel=False)
+    order = np.argsort(uniques, kind="stable")
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    return rank[code], np.asarray(uniques)[order]
 
 
 def _raters(scores: pd.DataFrame) -> np.ndarray:

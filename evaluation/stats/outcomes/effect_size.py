@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.stats.outcomes._common import _NAN, _pairs
+from evaluation.stats.outcomes._common import _NAN, _pairs, _sorted_factor
 
 __all__ = ["DEFAULT_RESAMPLES", "DEFAULT_SEED", "GAvInterval", "g_av_interval", "size_word"]
 
@@ -70,7 +70,16 @@ def _g_av_interval(
 
 
 def _distinct_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct (x, y) pairs sorted by x then y, and how often each occurs."""
+    """The distinct (x, y) pairs sorted by x then y, and how often each occurs.
+
+    Scores take few distinct values: each side is hashed to its sorted distinct values and the
+    pairs counted over the grid of both (linear); many distinct values: one lexicographic sort.
+    """
+    (rx, ux), (ry, uy) = _sorted_factor(x), _sorted_factor(y)
+    if ux.size * uy.size <= 4 * x.size + 1024:
+        counts = np.bincount(rx * uy.size + ry, minlength=ux.size * uy.size)
+        cells = np.flatnonzero(counts)  # ascending: by x, then y
+        return ux[cells // uy.size], uy[cells % uy.size], counts[cells]
     order = np.lexsort((y, x))
     xs, ys = x[order], y[order]
     new = np.empty(xs.size, dtype=bool)

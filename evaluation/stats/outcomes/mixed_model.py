@@ -58,13 +58,14 @@ def _codes(
     wave_code = lookup[code]
     keep = np.flatnonzero(wave_code >= 0)
     wave_code = wave_code[keep]
-    person = pd.factorize(_own_codes(data["participant_id"])[0][keep])[0]
+    person = _first_appearance(_own_codes(data["participant_id"])[0][keep])
     score = data["score"].to_numpy(dtype=float)[keep]
     scale_code, scales = _own_codes(data["scale"])
     rater_code, raters = _own_codes(data["rater"])
     group = scale_code[keep].astype(np.int64) * len(raters) + rater_code[keep]
     del scale_code, rater_code
-    order = np.argsort(group, kind="stable")
+    # a stable sort of small integers (radix sort) gives the positions of each group in row order
+    order = np.argsort(group.astype(np.int16) if len(scales) * len(raters) < 2**15 else group, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(group, minlength=len(scales) * len(raters)))]
     positions = {
         (scales[g // len(raters)], raters[g % len(raters)]): order[bounds[g] : bounds[g + 1]]
@@ -82,6 +83,16 @@ def _own_codes(values: pd.Series) -> tuple[np.ndarray, Any]:
         if not (codes < 0).any():
             return codes, values.cat.categories
     return pd.factorize(values)
+
+
+def _first_appearance(codes: np.ndarray) -> np.ndarray:
+    """The codes renumbered 0, 1, … by first appearance (``pd.factorize(codes)[0]``).
+
+    Scores sorted by participant (as loaded) need no hashing: the number goes up at each change.
+    """
+    if codes.size and (codes[1:] >= codes[:-1]).all():
+        return np.cumsum(np.r_[False, codes[1:] != codes[:-1]])
+    return pd.factorize(codes)[0]
 
 
 def mixed_model(

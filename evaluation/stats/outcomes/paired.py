@@ -19,7 +19,7 @@ from scipy import optimize, special, stats
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.results import ResultDisplay
-from evaluation.stats.outcomes._common import _NAN, _mean, _pairs, _sd, _warn
+from evaluation.stats.outcomes._common import _NAN, _mean, _pairs, _sd, _sorted_factor, _warn
 
 __all__ = ["TIE_DECIMALS", "WILCOXON_EXACT_MAX_N", "PairedChange", "paired_change"]
 
@@ -76,6 +76,16 @@ def _signrank_null_counts(n: int) -> np.ndarray:
     return counts
 
 
+def _tie_groups(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """As ``np.unique(values, return_inverse=True, return_counts=True)[1:]`` for finite floats.
+
+    By hashing (linear) and sorting only the distinct values: averaged Likert scores take a few
+    hundred distinct values among millions.
+    """
+    rank, uniques = _sorted_factor(values)
+    return rank, np.bincount(rank, minlength=uniques.size)
+
+
 def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
     """W+, two-sided p and the method, as R's ``wilcox.test(x, y, paired = TRUE)``."""
     d = np.round(d, TIE_DECIMALS)
@@ -87,7 +97,7 @@ def _wilcoxon(d: np.ndarray) -> tuple[float, float, str]:
     absd = np.abs(d)
     # mid-ranks of the distinct |d| (one sort): a value tied t times after c smaller ones has
     # rank c + (t + 1)/2; W+ sums them over the positive d (half-integers: exact in float)
-    _, value_of, tie_sizes = np.unique(absd, return_inverse=True, return_counts=True)
+    value_of, tie_sizes = _tie_groups(absd)
     mid_ranks = np.cumsum(tie_sizes) - (tie_sizes - 1) / 2
     positives = np.bincount(value_of[d > 0], minlength=tie_sizes.size)
     w_plus = float(mid_ranks @ positives)

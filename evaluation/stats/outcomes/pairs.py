@@ -11,6 +11,7 @@ scores), not by a pivot per scale or per group.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -29,12 +30,38 @@ def _paired_groups(
 
     ``data`` is prepared scores (text or categorical identifiers, no missing score). Only
     scale × rater groups with at least one score at each of the two waves are yielded, sorted
-    by scale and rater; with ``people`` each tuple ends with the participants' codes.
+    by scale and rater; with ``people`` each tuple ends with the participants' codes. The
+    arrays are read-only. Pairs that :func:`complete_pairs` already found for the same prepared
+    frame are reused; others are found and not kept (each of the outcome table's comparisons
+    is iterated once: holding them all would cost 400 MB at 1,000,000 participants).
     """
+    found = _FOUND[0][1].get((earlier, later)) if _FOUND and _FOUND[0][0]() is data else None
+    for scale, rater, x, y, who in found if found is not None else _find_pairs(data, earlier, later):
+        yield (scale, rater, x, y, who) if people else (scale, rater, x, y)
+
+
+#: The pairs of the last prepared frame whose pairs :func:`complete_pairs` found: (weak reference
+#: to the frame, {(earlier, later): groups}). The breakdowns and the disclosure plan of one report
+#: (and the cost and equity reports) take the same comparison's pairs from the same prepared scores.
+_FOUND: list[tuple[weakref.ref, dict[tuple[str, str], list[tuple]]]] = []
+
+
+def _all_pairs(data: pd.DataFrame, earlier: str, later: str) -> list[tuple]:
+    """Every group's ``(scale, rater, earlier, later, person)`` (:func:`_find_pairs`), once per frame and waves."""
+    if not (_FOUND and _FOUND[0][0]() is data):
+        _FOUND[:] = [(weakref.ref(data), {})]
+    found = _FOUND[0][1]
+    if (earlier, later) not in found:
+        found[(earlier, later)] = _find_pairs(data, earlier, later)
+    return found[(earlier, later)]
+
+
+def _find_pairs(data: pd.DataFrame, earlier: str, later: str) -> list[tuple]:
+    """The complete pairs of each scale × rater with a score at both waves, as read-only arrays."""
     wave, waves = _codes(data, "wave")
     where = {str(w): i for i, w in enumerate(waves)}
     if earlier not in where or later not in where:
-        return
+        return []
     person, names = _codes(data, "participant_id")
     scale, scales = _codes(data, "scale")
     rater, raters = _codes(data, "rater")
@@ -54,13 +81,11 @@ def _paired_groups(
     common_group = common // len(names)
     lows = np.searchsorted(common_group, groups, side="left")
     highs = np.searchsorted(common_group, groups, side="right")
-    who = common % len(names)
-    for g, lo, hi in zip(groups, lows, highs, strict=True):
-        scale_name, rater_name = str(scales[g // len(raters)]), str(raters[g % len(raters)])
-        if people:
-            yield scale_name, rater_name, x[lo:hi], y[lo:hi], who[lo:hi]
-        else:
-            yield scale_name, rater_name, x[lo:hi], y[lo:hi]
+    who = (common % len(names)).astype(np.int32 if len(names) < 2**31 else np.int64)
+    for values in (x, y, who):
+        values.flags.writeable = False
+    return [(str(scales[g // len(raters)]), str(raters[g % len(raters)]), x[lo:hi], y[lo:hi], who[lo:hi])
+            for g, lo, hi in zip(groups, lows, highs, strict=True)]
 
 
 def _matched(
@@ -170,12 +195,18 @@ def complete_pairs(
             and "rater" in scores.columns and scores["rater"].isna().any()):
         scores = scores[scores["rater"].notna()]
     data = prepare_scores(scores).frame
-    keep = [m for m in (_only(data, "scale", scales), _only(data, "rater", raters)) if m is not None]
-    if keep:
-        data = data[np.logical_and.reduce(keep)]
+    if isinstance(scores, PreparedScores):  # every group's pairs, found once per comparison, then selected
+        scale_names = None if scales is None else {str(s) for s in scales}
+        rater_names = None if raters is None else {str(r) for r in raters}
+        found = [g for g in _all_pairs(data, earlier, later)
+                 if (scale_names is None or g[0] in scale_names) and (rater_names is None or g[1] in rater_names)]
+    else:
+        keep = [m for m in (_only(data, "scale", scales), _only(data, "rater", raters)) if m is not None]
+        if keep:
+            data = data[np.logical_and.reduce(keep)]
+        found = _find_pairs(data, earlier, later)
     _, ids = _codes(data, "participant_id")
-    groups = [(scale, rater, who, x, y)
-              for scale, rater, x, y, who in _paired_groups(data, earlier, later, people=True)]
+    groups = [(scale, rater, who, x, y) for scale, rater, x, y, who in found]
     return CompletePairs(np.asarray(ids, dtype=object), groups)
 
 
