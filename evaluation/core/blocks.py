@@ -40,6 +40,7 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
 
     Examples
     --------
+    >>> from evaluation.core.io import scratch_dir, write_text
     >>> with scratch_dir("blocks-") as folder:
     ...     _ = write_text("a,b\\n1,x\\n2,x\\n3,\\n", folder / "t.csv")
     ...     blocks = list(read_table_blocks(folder / "t.csv", block_rows=2))

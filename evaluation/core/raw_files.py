@@ -90,6 +90,7 @@ def scan_raw_file(path: Path | str, *, shown_as: str | None = None, max_bytes: i
 
     Examples
     --------
+    >>> from evaluation.core.io import scratch_dir, write_text
     >>> with scratch_dir("scan-") as folder:
     ...     stamp = scan_raw_file(write_text("a,b\\n1,2\\n", folder / "t.csv"))
     >>> stamp.size, stamp.sha256 == hashlib.sha256(b"a,b\\n1,2\\n").hexdigest()
