@@ -25,6 +25,7 @@ from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import read_json, remove_tree, table_file
+from evaluation.core.memory import give_back_freed_memory
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
 from evaluation.core.processed_files import read_parquet_columns
 from evaluation.data.groups import in_comparison
@@ -154,6 +155,8 @@ def prepare_processed(programme: str, cohort: int, *, data_dir: Path, params_dir
     else:
         progress(f"ingest: validating and scoring {programme}")
         ingest(programme, data_dir=data_dir, params_dir=params_dir)
+        # this process stays alive while the report kernels run: hand ingest's freed memory back
+        give_back_freed_memory()
     check_cohort_has_data(programme, cohort, data_dir=data_dir)
     _ingest_others(programme, data_dir=data_dir, params_dir=params_dir, progress=progress)
 
