@@ -236,7 +236,7 @@ _reused = _Reused()
 
 
 def reuse_loaded_cohorts(enabled: bool = True) -> None:
-    """Let :func:`load_cohort_data` give back the cohort it loaded last when asked for it again.
+    """Let :func:`load_cohort_data` give back the first cohort it loaded when asked for it again.
 
     A report kernel that runs several notebooks one after another (``evaluate`` runs the cost
     and the equity report in one kernel: :data:`evaluation.publish.pipeline.SHARED_KERNELS`)
@@ -265,6 +265,7 @@ def _reuse_key(programme: str, cohort: int, data_dir: Path, params_dir: Path) ->
     data_dir, params_dir = data_dir.resolve(), params_dir.resolve()
     return (programme, cohort, str(data_dir), str(params_dir),
             folder_stamps(processed_dir(data_dir, programme), params_dir / programme, params_dir / "instruments"))
+
 
 def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     """``frame[keep]`` numbered from 0, without copying ``frame`` when every row is kept (a national
