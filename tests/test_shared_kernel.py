@@ -99,11 +99,11 @@ def _notebook(path: Path, *cells: str) -> Path:
     return path
 
 
-def _run(notebooks: list[Path], folder: Path, share=()) -> None:
+def _run(notebooks: list[Path], folder: Path, share=(), preimport: bool = True) -> None:
     folder.mkdir()
     (folder / "warner.py").write_text(WARNER)  # the kernels' working folder: importable there
     run_notebooks(notebooks, folder, parameters={"value": 1}, provenance={"summary": "test", "inputs": []},
-                  title=lambda heading, stem: stem, share=share)
+                  title=lambda heading, stem: stem, share=share, preimport=preimport)
 
 
 def _code_cells(path: Path) -> list[tuple]:
@@ -149,3 +149,40 @@ def test_a_kernel_that_dies_in_its_first_notebook_stops_its_second(tmp_path):
         _run([first, second], tmp_path / "shared", share=[("first", "second")])
     assert "second" not in str(failed.value)
     assert not (tmp_path / "shared" / "second.ipynb").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preimport", [True, False])
+def test_a_kernel_imports_its_notebooks_modules_at_its_start_only_when_asked(tmp_path, preimport):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    notebook = _notebook(source / "n.ipynb", "import sys\nprint('warner' in sys.modules)", "import warner")
+    _run([notebook], tmp_path / "out", preimport=preimport)
+    texts = ["".join(o.get("text", "") for o in outputs) for _, outputs in _code_cells(tmp_path / "out" / "n.ipynb")]
+    assert texts[2] == f"{preimport}\n"
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(10**12, True), (0, False)])
+def test_evaluate_lets_kernels_import_during_ingest_only_when_the_raw_data_are_small(
+        demo, tmp_path, monkeypatch, limit, expected):
+    """Above PREIMPORT_RAW_BYTES of raw data the kernels import after the data are prepared, so
+    that their imports do not add to ingest's peak memory."""
+    from datetime import UTC, datetime
+
+    import evaluation.publish.pipeline as pipeline
+
+    seen = {}
+
+    class Captured(Exception):
+        pass
+
+    def capture(*args, **kwargs):
+        seen.update(kwargs)
+        raise Captured
+
+    monkeypatch.setattr(pipeline, "PREIMPORT_RAW_BYTES", limit)
+    monkeypatch.setattr(pipeline, "run_notebooks", capture)
+    with pytest.raises(Captured):
+        pipeline.build_report("demo", 1, tmp_path / "build", data_dir=demo["data"], params_dir=demo["params"],
+                              started=datetime.now(UTC), prepare=lambda: None)
+    assert seen["preimport"] is expected

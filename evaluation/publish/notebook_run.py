@@ -138,6 +138,7 @@ def run_notebooks(
     progress: Callable[[str], None] = lambda message: None,
     prepare: Callable[[], None] | None = None,
     share: Sequence[Sequence[str]] = (),
+    preimport: bool = True,
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
@@ -173,6 +174,10 @@ def run_notebooks(
     share : sequence of sequences of str
         Groups of notebook stems that run in one kernel, in the order of ``notebooks``; a
         notebook in no group runs alone.
+    preimport : bool, default True
+        Every kernel imports its notebooks' modules at its start, while ``prepare`` runs. False:
+        the notebooks import them when they run (``evaluate`` when ingest of large raw data may
+        run in this process meanwhile: the kernels' imports would add to its peak memory).
 
     Returns
     -------
@@ -250,7 +255,7 @@ def run_notebooks(
         """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
         km = kernel_manager_class()(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
         errors: list[str | None] = []
-        begin = BEGIN.format(modules=",".join(imported_modules(sources)))
+        begin = BEGIN.format(modules=",".join(imported_modules(sources)) if preimport else "")
         try:
             for source in sources:
                 if errors:

@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, remove_tree, table_file
+from evaluation.core.io import folder_stamps, read_json, remove_tree, table_file
 from evaluation.core.memory import give_back_freed_memory
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
 from evaluation.core.processed_files import read_parquet_columns
@@ -43,7 +43,7 @@ from evaluation.publish.notebook_run import (
 )
 from evaluation.publish.rendering import render_html
 
-__all__ = ["COMPARISON_NOTEBOOKS", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS", "NoDataError",
+__all__ = ["COMPARISON_NOTEBOOKS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS", "NoDataError",
            "NotebookFailedError",
            "build_report", "check_cohort_has_data", "check_parameters", "evaluate", "prepare_data",
            "prepare_processed", "render_html", "report_notebooks"]
@@ -54,6 +54,11 @@ REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_acce
 #: once (:func:`evaluation.publish.notebook_run.run_notebooks`); every other notebook has a
 #: kernel of its own. The outcome notebook, the longest, runs beside them on the second core.
 SHARED_KERNELS = (("cost_per_participant", "equity_of_access"),)
+#: Raw data larger than this (bytes, all raw files of the programme) may take gigabytes to ingest:
+#: ``evaluate``'s report kernels then import their modules when their first notebook runs, after
+#: the data are prepared, not while ingest runs (each kernel's imports hold about 0.3 GiB; at
+#: 1,000,000 participants they would take the command over 8 GiB, see benchmarks/RESULTS.md).
+PREIMPORT_RAW_BYTES = 1 << 30
 #: The programme report's notebooks (``reports/<programme>/programme/``).
 PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
 #: The comparison of programmes' notebooks (``reports/comparison/``).
@@ -263,9 +268,12 @@ def build_report(
             "inputs": known["inputs"],
         }
 
+    # large raw data may be ingested while the kernels start: they import only once it is done
+    raw_bytes = sum(size for _, size, _ in folder_stamps(raw_dir(data_dir, programme))) if prepare is not None else 0
     titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
                            title=lambda heading, stem: report_title(known["name"], heading, stem),
-                           failed_dir=failed_dir, progress=progress, prepare=prepared, share=SHARED_KERNELS)
+                           failed_dir=failed_dir, progress=progress, prepare=prepared, share=SHARED_KERNELS,
+                           preimport=raw_bytes <= PREIMPORT_RAW_BYTES)
     prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
     by_notebook = merge_findings(folder)
     progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
