@@ -70,6 +70,58 @@ def test_count_intervals_agree_with_brute_force(seed):
         assert (low[i], high[i]) == (solutions[:, j].min(), solutions[:, j].max())
 
 
+@pytest.mark.parametrize("seed", range(30))
+def test_count_intervals_of_larger_groups_agree_with_brute_force(seed):
+    # Reference: as above, five hidden cells (so that the search for cells at their bounds,
+    # attack._bounds_reached, runs), groups of at most 2 so that enumeration stays small.
+    rng = np.random.default_rng(1000 + seed)
+    groups = rng.integers(0, 3, size=4)
+    done = np.minimum(groups, rng.integers(0, 3, size=4))
+    values = [int(groups.sum()), *groups, *done, *(groups - done)]
+    lines = [(0, [1, 2, 3, 4])] + [(1 + g, [5 + g, 9 + g]) for g in range(4)]
+    hide = np.zeros(len(values), dtype=bool)
+    hide[rng.choice(np.arange(1, len(values)), size=5, replace=False)] = True
+    known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
+    primary = [h and 1 <= v < T and rng.random() < 0.5 for v, h in zip(values, hide, strict=True)]
+    lower = [1.0 if p else float(min(1, v) if rng.random() < 0.5 else 0) for p, v in zip(primary, values, strict=True)]
+    upper = [float(T - 1) if p else math.inf for p in primary]
+    low, high = count_intervals(known, lines, lower, upper)
+    # the total (cell 0) is never hidden, so no cell exceeds it
+    unknown, solutions = _brute_force(known, lines, lower, upper, cap=int(groups.sum()))
+    assert len(solutions) > 0
+    for j, i in enumerate(unknown):
+        assert (low[i], high[i]) == (solutions[:, j].min(), solutions[:, j].max())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_count_intervals_are_those_of_one_programme_per_cell(seed, monkeypatch):
+    # Reference: the same function with the search for cells at their bounds switched off (two
+    # linear programmes per unknown cell), on two-way tables of up to 6 × 6 with hidden cells and
+    # margins, some of them with published cells that contradict the lines (no table is possible).
+    import evaluation.stats.disclosure.attack as attack
+
+    rng = np.random.default_rng(2000 + seed)
+    r, c = rng.integers(2, 7, size=2)
+    grid = rng.integers(0, 9, size=(r, c))
+    values = [*grid.ravel(), *grid.sum(axis=1), *grid.sum(axis=0), int(grid.sum())]
+    lines = [(r * c + i, [i * c + j for j in range(c)]) for i in range(r)]
+    lines += [(r * c + r + j, [i * c + j for i in range(r)]) for j in range(c)]
+    lines += [(len(values) - 1, [r * c + i for i in range(r)])]
+    hide = rng.random(len(values)) < 0.5
+    known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
+    if seed % 5 == 0:  # a published cell that contradicts the others
+        shown = [i for i, k in enumerate(known) if k is not None]
+        known[shown[0]] = known[shown[0]] + 50.0
+    primary = [h and 1 <= v < T and rng.random() < 0.7 for v, h in zip(values, hide, strict=True)]
+    lower = [1.0 if p else 0.0 for p in primary]
+    upper = [float(T - 1) if p else math.inf for p in primary]
+    low, high = count_intervals(known, lines, lower, upper)
+    monkeypatch.setattr(attack, "_PREFILTER_CELLS", 10**9)
+    ref_low, ref_high = count_intervals(known, lines, lower, upper)
+    np.testing.assert_allclose(low, ref_low, rtol=0, atol=1e-9, equal_nan=True)
+    np.testing.assert_allclose(high, ref_high, rtol=0, atol=1e-9, equal_nan=True)
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_derivable_sums_agree_with_a_rank_test(seed):
     # Reference: cell j follows exactly iff adding the row e_j leaves the rank of the system of
