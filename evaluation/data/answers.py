@@ -269,15 +269,18 @@ def _whole_table_rules(answers: Answers, collector: Collector, ctx: Context) -> 
         # (numpy's stable sort) when the answers come mostly in key order (an export by participant:
         # twice as fast as quicksort), else quicksort (twice as fast as timsort on shuffled rows)
         order = np.argsort(key, kind="stable" if _mostly_sorted(key) else "quicksort")
-        key = key[order]
-        equal = key[1:] == key[:-1]
-        del key
+        if len(order) < 2 ** 32:
+            order = order.astype(np.uint32)
+        # each sorted key against its neighbour, a chunk at a time (no sorted copy of the keys)
         same = np.zeros(len(order), dtype=bool)
-        same[1:] |= equal
-        same[:-1] |= equal
-        del equal
+        for start in range(0, max(len(order) - 1, 0), 1 << 22):
+            sorted_part = key[order[start:start + (1 << 22) + 1]]
+            equal = sorted_part[1:] == sorted_part[:-1]
+            same[start + 1:start + 1 + len(equal)] |= equal
+            same[start:start + len(equal)] |= equal
+        del key
     if len(order) < 2 ** 32:
-        order = order.astype(np.uint32)
+        order = order.astype(np.uint32, copy=False)
     answers.order = order
     if not same.any():
         return

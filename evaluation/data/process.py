@@ -252,20 +252,28 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
     item_index = pd.Index(item_texts)
     cohorts, cohort_index = np.unique(cohort, return_inverse=True)
     nw, nr = len(wave_texts), len(rater_texts)
-    group = np.empty(len(kept), dtype=np.int64 if len(cohorts) * nw * nr >= 2 ** 31 else np.int32)
+    # one byte or two per answer where the groups allow it (a national cohort has 10⁸ answers)
+    n_groups = len(cohorts) * nw * nr
+    group = np.empty(len(kept), dtype=_smallest(n_groups))
+    present = np.zeros(n_groups, dtype=bool)
     for start in range(0, len(kept), CHUNK):
         rows = kept[start:start + CHUNK]
         group[start:start + CHUNK] = (cohort_index[answers.codes["participant_id"][rows]] * nw
                                       + answers.codes["wave"][rows]) * nr + answers.codes["rater"][rows]
+        present |= np.bincount(group[start:start + CHUNK], minlength=n_groups) > 0
+    scale_of = scale_of.astype(_smallest(n_scales + 1, signed=True))
+    rank = rank.astype(_smallest(len(rank) + 1, signed=True))
+    inst_rank = inst_rank.astype(_smallest(len(inst_texts) * n_scales, signed=True))
     parts = []
-    for g in np.flatnonzero(np.bincount(group)) if len(group) else ():
+    for g in np.flatnonzero(present):
         c, w, r = int(cohorts[g // (nw * nr)]), wave_texts[(g // nr) % nw], rater_texts[g % nr]
         mine = kept[group == g]
         inst, item = answers.codes["instrument"][mine], answers.codes["item"][mine]
         scale = scale_of[inst, item]
         if (scale < 0).any():
             raise ValueError(f"answers to items outside every scale: {sorted(set(item_texts[item[scale < 0]]))}")
-        sub = inst_rank[inst] * n_scales + scale
+        sub = inst_rank[inst] * inst_rank.dtype.type(n_scales) + scale
+        del scale
 
         def key(code: int, c=c, w=w, r=r) -> tuple:
             return str(inst_by_rank[code // n_scales]), str(scale_names[code % n_scales]), c, w, r
@@ -279,6 +287,14 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     table = table.astype({c: "str" for c in ("instrument", "scale", "wave", "rater")})
     return sort_canonical(table, ["instrument", "scale", *keys])
+
+
+def _smallest(size: int, *, signed: bool = False) -> np.dtype:
+    """The smallest integer type that holds 0 … size − 1 (and −1 when ``signed``)."""
+    for dtype in (np.int8, np.int16, np.int32) if signed else (np.uint8, np.uint16, np.uint32):
+        if size - 1 <= np.iinfo(dtype).max:
+            return np.dtype(dtype)
+    return np.dtype(np.int64)
 
 
 def _scale_names(answers: Answers, items: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
