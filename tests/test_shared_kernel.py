@@ -167,6 +167,17 @@ def test_evaluate_lets_kernels_import_during_ingest_only_when_the_raw_data_are_s
         demo, tmp_path, monkeypatch, limit, expected):
     """Above PREIMPORT_RAW_BYTES of raw data the kernels import after the data are prepared, so
     that their imports do not add to ingest's peak memory."""
+    assert _build_arguments(demo, tmp_path, monkeypatch, PREIMPORT_RAW_BYTES=limit)["preimport"] is expected
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(10**12, ()), (0, SHARED_KERNELS)])
+def test_evaluate_shares_kernels_only_when_the_raw_data_are_large(demo, tmp_path, monkeypatch, limit, expected):
+    """Small cohorts: a kernel per notebook (faster); large ones: SHARED_KERNELS (the cohort held once)."""
+    assert _build_arguments(demo, tmp_path, monkeypatch, SHARED_KERNEL_RAW_BYTES=limit)["share"] == expected
+
+
+def _build_arguments(demo, tmp_path, monkeypatch, **limits) -> dict:
+    """The keyword arguments ``build_report`` gives ``run_notebooks`` with these limits."""
     from datetime import UTC, datetime
 
     import evaluation.publish.pipeline as pipeline
@@ -180,9 +191,37 @@ def test_evaluate_lets_kernels_import_during_ingest_only_when_the_raw_data_are_s
         seen.update(kwargs)
         raise Captured
 
-    monkeypatch.setattr(pipeline, "PREIMPORT_RAW_BYTES", limit)
+    for name, limit in limits.items():
+        monkeypatch.setattr(pipeline, name, limit)
     monkeypatch.setattr(pipeline, "run_notebooks", capture)
     with pytest.raises(Captured):
         pipeline.build_report("demo", 1, tmp_path / "build", data_dir=demo["data"], params_dir=demo["params"],
                               started=datetime.now(UTC), prepare=lambda: None)
-    assert seen["preimport"] is expected
+    return seen
+
+
+@pytest.mark.slow
+def test_the_reports_are_the_same_whether_or_not_notebooks_share_a_kernel(synthetic_report, tmp_path, monkeypatch):
+    """Cohort 2 is small, so `evaluate` gives each report notebook a kernel of its own; built again
+    with the cost and equity reports in one kernel (as large cohorts are), every published file is
+    byte for byte the same, but the manifest (its times) and the executed notebooks (their cells
+    are the same, the timings in their metadata are not)."""
+    import evaluation.publish.pipeline as pipeline
+    from evaluation.core.paths import PARAMS_DIR
+
+    root, report, _ = synthetic_report
+    monkeypatch.setattr(pipeline, "SHARED_KERNEL_RAW_BYTES", -1)
+    shared = pipeline.evaluate("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR,
+                               reports_dir=tmp_path / "reports")
+    files = sorted(p.relative_to(report) for p in report.rglob("*") if p.is_file() and p.name != "manifest.json")
+    assert files == sorted(p.relative_to(shared) for p in shared.rglob("*")
+                           if p.is_file() and p.name != "manifest.json")
+    assert len(files) > 20
+    # the executed notebooks differ in their timings only: their cells (sources, counts, outputs) are compared
+    assert [f for f in files if f.suffix == ".ipynb" and _cells(report / f) != _cells(shared / f)] == []
+    assert [f for f in files if f.suffix != ".ipynb" and (report / f).read_bytes() != (shared / f).read_bytes()] == []
+
+
+def _cells(path: Path) -> list[tuple]:
+    return [(c.cell_type, c.source, c.get("execution_count"), c.get("outputs"))
+            for c in nbformat.read(path, as_version=4).cells]

@@ -13,7 +13,7 @@ import platform
 import subprocess
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
@@ -246,9 +246,14 @@ def run_notebooks(
                     f"No report was written{keep(executed)}")
         stamp = provenance() if callable(provenance) else provenance
         titles[source.stem] = title(_finish_notebook(nb, executed, stamp), source.stem)
-        progress(f"render: {source.stem}.html")
-        # rendered from the executed notebook in memory, as soon as it is finished (not read back)
-        render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
+
+        def render() -> None:
+            progress(f"render: {source.stem}.html")
+            render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
+
+        # rendered from the executed notebook in memory, as soon as it is finished (not read back),
+        # by a thread of its own: the kernel's next notebook does not wait for it
+        rendered.append(renderer.submit(render))
         return None
 
     def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
@@ -270,12 +275,15 @@ def run_notebooks(
             shut_down(km)
         return errors
 
-    with scratch_dir("evaluation-kernel-") as sockets:
+    rendered: list[Future] = []
+    with scratch_dir("evaluation-kernel-") as sockets, ThreadPoolExecutor(max_workers=1) as renderer:
         # The kernels are independent: start them all at once (each is its own process, waiting
         # on its imports' files at first), each notebook rendered to HTML as soon as it finishes.
         units = kernel_units(notebooks, share)
         with ThreadPoolExecutor(max_workers=max(1, len(units))) as pool:
             errors = [e for unit in pool.map(lambda unit: run_kernel(unit, sockets), units) for e in unit]
+        for future in rendered:
+            future.result()  # what rendering raised is raised here
     gate.join()
     if gate.error is not None:
         raise gate.error

@@ -1,8 +1,8 @@
 """``python -m evaluation evaluate``: one cohort's reports, from raw data to HTML.
 
 Steps (a progress line each): check the parameters; start the report kernels at once (papermill,
-kernel ``python3``, paths passed as parameters; the notebooks of :data:`SHARED_KERNELS` one after
-another in one kernel, :mod:`evaluation.publish.kernel_session`) and, while they start, ingest
+kernel ``python3``, paths passed as parameters; for large raw data the notebooks of
+:data:`SHARED_KERNELS` one after another in one kernel, :mod:`evaluation.publish.kernel_session`) and, while they start, ingest
 when the processed data are missing or were built from other inputs and check that the cohort
 has participants (from the processed participants' cohort column only: this process never
 loads the answers); then run the notebooks, each rendered to HTML without code as soon as it
@@ -43,7 +43,8 @@ from evaluation.publish.notebook_run import (
 )
 from evaluation.publish.rendering import render_html
 
-__all__ = ["COMPARISON_NOTEBOOKS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS", "NoDataError",
+__all__ = ["COMPARISON_NOTEBOOKS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS",
+           "SHARED_KERNEL_RAW_BYTES", "NoDataError",
            "NotebookFailedError",
            "build_report", "check_cohort_has_data", "check_parameters", "evaluate", "prepare_data",
            "prepare_processed", "render_html", "report_notebooks"]
@@ -51,9 +52,15 @@ __all__ = ["COMPARISON_NOTEBOOKS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS",
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
 #: Report notebooks that run one after another in one kernel, which reads and holds the cohort
-#: once (:func:`evaluation.publish.notebook_run.run_notebooks`); every other notebook has a
-#: kernel of its own. The outcome notebook, the longest, runs beside them on the second core.
+#: once (:func:`evaluation.publish.notebook_run.run_notebooks`), when the raw data are larger than
+#: :data:`SHARED_KERNEL_RAW_BYTES`; every other notebook has a kernel of its own. The outcome
+#: notebook, the longest, runs beside them on the second core.
 SHARED_KERNELS = (("cost_per_participant", "equity_of_access"),)
+#: Raw data (bytes, all raw files of the programme) up to this size: every report notebook has a
+#: kernel of its own. A small cohort's notebooks take a few seconds each, so one more kernel's start
+#: and imports cost less than running two of them one after the other (cohort 2: about 1.5 s
+#: less); a large cohort held by three kernels at once would cost memory (benchmarks/README.md).
+SHARED_KERNEL_RAW_BYTES = 64 << 20
 #: Raw data larger than this (bytes, all raw files of the programme) may take gigabytes to ingest:
 #: ``evaluate``'s report kernels then import their modules when their first notebook runs, after
 #: the data are prepared, not while ingest runs (each kernel's imports hold about 0.3 GiB; at
@@ -268,12 +275,14 @@ def build_report(
             "inputs": known["inputs"],
         }
 
-    # large raw data may be ingested while the kernels start: they import only once it is done
-    raw_bytes = sum(size for _, size, _ in folder_stamps(raw_dir(data_dir, programme))) if prepare is not None else 0
+    raw_bytes = sum(size for _, size, _ in folder_stamps(raw_dir(data_dir, programme)))
     titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
                            title=lambda heading, stem: report_title(known["name"], heading, stem),
-                           failed_dir=failed_dir, progress=progress, prepare=prepared, share=SHARED_KERNELS,
-                           preimport=raw_bytes <= PREIMPORT_RAW_BYTES)
+                           failed_dir=failed_dir, progress=progress, prepare=prepared,
+                           share=SHARED_KERNELS if raw_bytes > SHARED_KERNEL_RAW_BYTES else (),
+                           # large raw data may be ingested while the kernels start: then they
+                           # import their modules only once it is done
+                           preimport=prepare is None or raw_bytes <= PREIMPORT_RAW_BYTES)
     prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
     by_notebook = merge_findings(folder)
     progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
