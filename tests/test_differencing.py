@@ -48,46 +48,31 @@ def _brute_force(known, lines, lower, upper, cap=12):
     return unknown, np.array(solutions)
 
 
-@pytest.mark.parametrize("seed", range(30))
-def test_count_intervals_agree_with_brute_force(seed):
+@pytest.mark.parametrize(("seed", "largest", "hidden"),
+                         [(s, 8, 4) for s in range(30)] + [(1000 + s, 3, 5) for s in range(30)])
+def test_count_intervals_agree_with_brute_force(seed, largest, hidden):
     # Reference: enumerate every whole-number table consistent with what is published (a family
     # of four groups and its total, plus a complement split of two groups, as the reports have).
+    # Four hidden cells of groups up to 7; or five (so that the search for cells at their bounds,
+    # attack._bounds_reached, runs on more of them) of groups up to 2, with lower bounds of 0 or 1.
     rng = np.random.default_rng(seed)
-    groups = rng.integers(0, 8, size=4)
-    done = np.minimum(groups, rng.integers(0, 8, size=4))
+    groups = rng.integers(0, largest, size=4)
+    done = np.minimum(groups, rng.integers(0, largest, size=4))
     values = [int(groups.sum()), *groups, *done, *(groups - done)]
     lines = [(0, [1, 2, 3, 4])] + [(1 + g, [5 + g, 9 + g]) for g in range(4)]
-    hide = np.zeros(len(values), dtype=bool)  # four hidden cells: small enough to enumerate
-    hide[rng.choice(np.arange(1, len(values)), size=4, replace=False)] = True
+    hide = np.zeros(len(values), dtype=bool)  # small enough to enumerate
+    hide[rng.choice(np.arange(1, len(values)), size=hidden, replace=False)] = True
     known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
     primary = [h and 1 <= v < T and rng.random() < 0.5 for v, h in zip(values, hide, strict=True)]
     lower = [1.0 if p else 0.0 for p in primary]
+    if hidden > 4:
+        lower = [x if p else float(min(1, v) if rng.random() < 0.5 else 0)
+                 for x, p, v in zip(lower, primary, values, strict=True)]
     upper = [float(T - 1) if p else math.inf for p in primary]
     low, high = count_intervals(known, lines, lower, upper)
-    unknown, solutions = _brute_force(known, lines, lower, upper, cap=int(groups.max()))
-    assert len(solutions) > 0
-    for j, i in enumerate(unknown):
-        assert (low[i], high[i]) == (solutions[:, j].min(), solutions[:, j].max())
-
-
-@pytest.mark.parametrize("seed", range(30))
-def test_count_intervals_of_larger_groups_agree_with_brute_force(seed):
-    # Reference: as above, five hidden cells (so that the search for cells at their bounds,
-    # attack._bounds_reached, runs), groups of at most 2 so that enumeration stays small.
-    rng = np.random.default_rng(1000 + seed)
-    groups = rng.integers(0, 3, size=4)
-    done = np.minimum(groups, rng.integers(0, 3, size=4))
-    values = [int(groups.sum()), *groups, *done, *(groups - done)]
-    lines = [(0, [1, 2, 3, 4])] + [(1 + g, [5 + g, 9 + g]) for g in range(4)]
-    hide = np.zeros(len(values), dtype=bool)
-    hide[rng.choice(np.arange(1, len(values)), size=5, replace=False)] = True
-    known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
-    primary = [h and 1 <= v < T and rng.random() < 0.5 for v, h in zip(values, hide, strict=True)]
-    lower = [1.0 if p else float(min(1, v) if rng.random() < 0.5 else 0) for p, v in zip(primary, values, strict=True)]
-    upper = [float(T - 1) if p else math.inf for p in primary]
-    low, high = count_intervals(known, lines, lower, upper)
-    # the total (cell 0) is never hidden, so no cell exceeds it
-    unknown, solutions = _brute_force(known, lines, lower, upper, cap=int(groups.sum()))
+    # the total (cell 0) is never hidden, so no cell exceeds it (groups up to 7: the largest group, as before)
+    cap = int(groups.max()) if largest > 3 else int(groups.sum())
+    unknown, solutions = _brute_force(known, lines, lower, upper, cap=cap)
     assert len(solutions) > 0
     for j, i in enumerate(unknown):
         assert (low[i], high[i]) == (solutions[:, j].min(), solutions[:, j].max())
