@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from evaluation.core.errors import DemoKeyWarning, PseudonymisationKeyError
-from evaluation.data import ingest as ingest_module
+from evaluation.data import freshness
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.pseudonymise import Key, pseudonymise
 
@@ -117,7 +117,7 @@ def _hashed(monkeypatch) -> list[Path]:
         hashed.append(Path(path))
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
-    monkeypatch.setattr(ingest_module, "sha256_file", counting)
+    monkeypatch.setattr(freshness, "sha256_file", counting)
     return hashed
 
 

@@ -24,10 +24,26 @@ def _imports(stem: str) -> str:
 @pytest.mark.parametrize("stem", REPORT_NOTEBOOKS)
 def test_a_report_kernel_does_not_import_ingest_or_pandera(stem):
     """The reports read processed data: validation and scoring (pandera, typeguard) stay out of
-    every report kernel (evaluation.data.cohort imports ingest's freshness check when asked)."""
+    every report kernel (evaluation.data.cohort asks evaluation.data.freshness, which imports neither)."""
     code = _imports(stem)
     assert "evaluation.data.cohort" in code  # the notebook loads its data through the cohort module
     probe = (f"{code}\nimport sys\n"
+             "print(sorted(m for m in ('pandera', 'typeguard', 'evaluation.data.ingest') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.slow  # builds the synthetic report (session fixture)
+def test_evaluate_does_not_import_ingest_when_the_data_are_up_to_date(synthetic_report):
+    """`evaluate`'s own process asks evaluation.data.freshness whether to ingest; validation and
+    scoring (pandera, typeguard) are imported only to ingest (about 0.9 s of CPU while the
+    report kernels start)."""
+    root, _, _ = synthetic_report
+    probe = ("import sys\nfrom pathlib import Path\n"
+             "from evaluation.core.paths import PARAMS_DIR\n"
+             "from evaluation.publish.pipeline import prepare_data\n"
+             f"prepare_data('leading-to-deliver', 2, data_dir=Path({str(root / 'data')!r}), params_dir=PARAMS_DIR)\n"
              "print(sorted(m for m in ('pandera', 'typeguard', 'evaluation.data.ingest') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

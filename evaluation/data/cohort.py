@@ -17,6 +17,7 @@ from evaluation.core.errors import EvaluationError
 from evaluation.core.io import folder_stamps, read_json
 from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
 from evaluation.core.processed_files import PROCESSED_TABLES, read_processed
+from evaluation.data.freshness import is_up_to_date
 from evaluation.data.groups import split_groups
 from evaluation.data.params import (
     Cohort,
@@ -131,9 +132,6 @@ def processed_state(programme: str, *, data_dir: Path | str | None = None,
     params_dir = Path(params_dir) if params_dir else PARAMS_DIR
     if not (processed_dir(data_dir, programme) / "manifest.json").is_file():
         return "missing"
-    # imported here, not at the top: ingest would bring pandera into every report kernel
-    from evaluation.data.ingest import is_up_to_date
-
     return "current" if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir) else "stale"
 
 

@@ -34,20 +34,18 @@ from pathlib import Path
 import pandas as pd
 
 from evaluation.core.blocks import read_table_blocks
-from evaluation.core.errors import DataValidationError, EvaluationError, Failure
+from evaluation.core.errors import DataValidationError, Failure
 from evaluation.core.io import (
     atomic_directory,
     file_stat,
     read_json,
     sha256_file,
-    table_file,
     write_csv,
     write_json,
     write_parquet,
     write_parquet_chunks,
 )
-from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, reference_dir
-from evaluation.core.processed_files import PROCESSED_TABLES
+from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir
 from evaluation.core.raw_files import (
     BLOCK_ROWS,
     MAX_LINE_BYTES,
@@ -57,6 +55,7 @@ from evaluation.core.raw_files import (
 )
 from evaluation.core.results import ResultDisplay
 from evaluation.core.version import __version__
+from evaluation.data.freshness import TABLES, input_files, is_up_to_date
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import (
     item_map,
@@ -77,7 +76,6 @@ from evaluation.data.validate import validate_programme, validate_reference
 
 __all__ = ["EXCLUSION_COLUMNS", "IngestResult", "ingest", "input_files", "is_up_to_date"]
 
-TABLES = ("participants", "responses", "costs")
 EXCLUSION_COLUMNS = ["participant_id", "cohort", "what", "wave", "rater", "instrument", "scale", "rule", "detail"]
 
 
@@ -89,22 +87,6 @@ class IngestResult(ResultDisplay):
     directory: Path
     manifest: dict
     n_excluded: int
-
-
-def input_files(programme: str, *, data_dir: Path, params_dir: Path) -> dict[str, Path]:
-    """Every file an ingest reads: raw tables, reference tables and parameter files."""
-    raw = raw_dir(data_dir, programme)
-    ref = reference_dir(data_dir)
-    files = {t: table_file(raw, t) for t in TABLES}
-    files["workforce"] = table_file(ref, "workforce")
-    files["deflators"] = table_file(ref, "gdp_deflators")
-    files["programme.yaml"] = Path(params_dir) / programme / "programme.yaml"
-    for n in list_cohorts(params_dir, programme):
-        files[f"cohort-{n}.yaml"] = Path(params_dir) / programme / f"cohort-{n}.yaml"
-    if files["programme.yaml"].is_file():
-        for name in load_programme(params_dir, programme).instruments:
-            files[f"instruments/{name}.yaml"] = Path(params_dir) / "instruments" / f"{name}.yaml"
-    return files
 
 
 def _check_inside(data_dir: Path, programme: str, files: dict[str, Path], shown: dict[str, str]) -> None:
@@ -344,38 +326,3 @@ def ingest(
         ] + [{"path": "exclusions.csv", "rows": int(len(exclusions)), "sha256": sha256_file(tmp / "exclusions.csv")}]
         write_json(manifest, tmp / "manifest.json")
     return IngestResult(programme=programme, directory=target, manifest=manifest, n_excluded=len(exclusions))
-
-
-def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | str = PARAMS_DIR) -> bool:
-    """True when the processed data exist and were built from exactly the current inputs.
-
-    An input whose size and modification time (nanoseconds) are those the manifest records is
-    taken as unchanged without being read, the rule make and git use; any other input is hashed
-    and compared with the recorded SHA-256 (so a file touched but not changed is still current).
-    """
-    data_dir, params_dir = Path(data_dir), Path(params_dir)
-    manifest_path = processed_dir(data_dir, programme) / "manifest.json"
-    if not manifest_path.is_file():
-        return False
-    manifest = read_json(manifest_path)
-    if manifest.get("generated_by") != f"evaluation {__version__}":
-        return False
-    if any(not (manifest_path.parent / o["path"]).is_file() for o in manifest.get("outputs", [])):
-        return False
-    if any(not (manifest_path.parent / f"{t}.parquet").is_file() for t in PROCESSED_TABLES):
-        return False
-    recorded = {i["name"]: i for i in manifest["inputs"]}
-    try:
-        current = input_files(programme, data_dir=data_dir, params_dir=params_dir)
-    except (EvaluationError, OSError, ValueError):  # unreadable parameters: ingest will say why
-        return False
-    if set(recorded) != set(current):
-        return False
-    return all(path.is_file() and _unchanged(path, recorded[name]) for name, path in current.items())
-
-
-def _unchanged(path: Path, recorded: dict) -> bool:
-    """Whether a file is the one the manifest recorded: same size and modification time, else same SHA-256."""
-    if (recorded.get("size"), recorded.get("mtime_ns")) == file_stat(path):
-        return True
-    return sha256_file(path) == recorded["sha256"]

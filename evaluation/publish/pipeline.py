@@ -88,7 +88,7 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
     """Bring the other programmes' processed data up to date, for the cost report's comparison
     across programmes. A programme that cannot be ingested is left out of that comparison (the
     report says so); it never stops this cohort's report."""
-    from evaluation.data.ingest import ingest, is_up_to_date
+    from evaluation.data.freshness import is_up_to_date
 
     for folder in sorted(p for p in (data_dir / "raw").iterdir() if p.is_dir()):
         other = folder.name
@@ -99,6 +99,8 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
         if is_up_to_date(other, data_dir=data_dir, params_dir=params_dir):
             continue
         progress(f"ingest: validating and scoring {other} (for the comparison across programmes)")
+        from evaluation.data.ingest import ingest  # validation and scoring: imported only to ingest
+
         try:
             ingest(other, data_dir=data_dir, params_dir=params_dir)
         except EvaluationError as exc:
@@ -160,12 +162,14 @@ def prepare_processed(programme: str, cohort: int, *, data_dir: Path, params_dir
     DataValidationError, NoCohortDataError
         Data that break the contract, or no participant in the cohort.
     """
-    from evaluation.data.ingest import ingest, is_up_to_date
+    from evaluation.data.freshness import is_up_to_date
 
     if is_up_to_date(programme, data_dir=data_dir, params_dir=params_dir):
         progress(f"ingest: processed data for {programme} are up to date")
     else:
         progress(f"ingest: validating and scoring {programme}")
+        from evaluation.data.ingest import ingest  # validation and scoring: imported only to ingest
+
         ingest(programme, data_dir=data_dir, params_dir=params_dir)
         # this process stays alive while the report kernels run: hand ingest's freed memory back
         give_back_freed_memory()
