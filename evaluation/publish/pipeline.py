@@ -63,8 +63,8 @@ SHARED_KERNELS = (("cost_per_participant", "equity_of_access"),)
 SHARED_KERNEL_RAW_BYTES = 64 << 20
 #: Raw data larger than this (bytes, all raw files of the programme) may take gigabytes to ingest:
 #: ``evaluate``'s report kernels then import their modules when their first notebook runs, after
-#: the data are prepared, not while ingest runs (each kernel's imports hold about 0.3 GiB; at
-#: 1,000,000 participants they would take the command over 8 GiB, see benchmarks/RESULTS.md).
+#: the data are prepared, not while ingest runs (each kernel's imports held 0.1 to 0.2 GiB at the
+#: end of a 1,000,000-participant ingest, when the command peaked just over 8 GiB: benchmarks/README.md).
 PREIMPORT_RAW_BYTES = 1 << 30
 #: The programme report's notebooks (``reports/<programme>/programme/``).
 PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
