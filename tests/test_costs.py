@@ -563,7 +563,8 @@ LINE = st.fixed_dictionaries({
     "cohort": st.sampled_from([1, 2, None]),
     "category": CATEGORY,
     "description": st.sampled_from(["x", "y", "z"]),
-    "amount": st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+    # amounts of money: no subnormal floats (halving 5e-324 gives 0, and a zero line is dropped)
+    "amount": st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False, allow_subnormal=False),
     "price_year": st.sampled_from([2004, 2005, 2024]),
     "basis": st.sampled_from(["fixed", "per_participant"]),
 })
