@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -156,6 +157,13 @@ def run_cli(*args: str, key: str = "pipeline-test-key-0123456789") -> subprocess
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVALUATION_ID_KEY")}
     env["EVALUATION_ID_KEY"] = key
     return subprocess.run([sys.executable, "-m", "evaluation", *args], capture_output=True, text=True, env=env)
+
+
+def html_without_build_date(page: Path) -> bytes:
+    """A report page's bytes with its build date (the footer's, from the folder's manifest) as
+    ``BUILD-DATE``: two builds on either side of midnight differ in it, and only in it."""
+    built = json.loads((page.parent / "manifest.json").read_text())["started_at"][:10]
+    return page.read_bytes().replace(built.encode(), b"BUILD-DATE")
 
 
 @pytest.fixture(scope="session")
