@@ -202,16 +202,21 @@ def _build_arguments(demo, tmp_path, monkeypatch, **limits) -> dict:
 
 
 @pytest.mark.slow
-def test_the_reports_are_the_same_whether_or_not_notebooks_share_a_kernel(synthetic_report, tmp_path, monkeypatch):
-    """Cohort 2 is small, so `evaluate` gives each report notebook a kernel of its own; built again
-    with the cost and equity reports in one kernel (as large cohorts are), every published file is
-    byte for byte the same, but the manifest (its times) and the executed notebooks (their cells
-    are the same, the timings in their metadata are not)."""
+@pytest.mark.parametrize("setting", [{"SHARED_KERNEL_RAW_BYTES": -1}, {"FORK_KERNELS": False}],
+                         ids=["shared-kernel", "kernels-not-forked"])
+def test_the_reports_are_the_same_whether_or_not_notebooks_share_a_kernel(synthetic_report, tmp_path, monkeypatch,
+                                                                          setting):
+    """Cohort 2 is small, so `evaluate` gives each report notebook a kernel of its own, forked from
+    one process that has imported their modules (on Linux); built again with the cost and equity
+    reports in one kernel (as large cohorts are), or with kernels started from scratch, every
+    published file is byte for byte the same, but the manifest (its times) and the executed
+    notebooks (their cells are the same, the timings in their metadata are not)."""
     import evaluation.publish.pipeline as pipeline
     from evaluation.core.paths import PARAMS_DIR
 
     root, report, _ = synthetic_report
-    monkeypatch.setattr(pipeline, "SHARED_KERNEL_RAW_BYTES", -1)
+    for name, value in setting.items():
+        monkeypatch.setattr(pipeline, name, value)
     shared = pipeline.evaluate("leading-to-deliver", 2, data_dir=root / "data", params_dir=PARAMS_DIR,
                                reports_dir=tmp_path / "reports")
     files = sorted(p.relative_to(report) for p in report.rglob("*") if p.is_file() and p.name != "manifest.json")

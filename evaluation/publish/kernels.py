@@ -16,8 +16,11 @@ from evaluation.publish.kernel_session import BETWEEN_NOTEBOOKS
 __all__ = ["between_notebooks", "imported_modules", "kernel_config", "kernel_manager_class", "kernel_units", "shut_down"]
 
 
-def kernel_manager_class():
-    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it first.
+def kernel_manager_class(forks=None):
+    """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it
+    first and that, with ``forks`` (a :class:`evaluation.publish.kernel_fork.ForkServer`), its
+    kernel is forked from the fork server instead of started
+    (:class:`evaluation.publish.kernel_fork.ForkProvisioner`).
 
     ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
     report notebook is shut down only after its last cell has replied, so the interrupt can only
@@ -32,6 +35,17 @@ def kernel_manager_class():
         #: The clients made for this kernel (nbclient leaves its client's channels open when it
         #: does not own the kernel manager): :func:`shut_down` stops them.
         made_clients = List()
+
+        async def _async_pre_start_kernel(self, **kw):
+            if forks is not None and self.provisioner is None:
+                import uuid
+
+                from evaluation.publish.kernel_fork import ForkProvisioner
+
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+                self.provisioner.server = forks
+            return await super()._async_pre_start_kernel(**kw)
 
         async def _async_interrupt_kernel(self) -> None:
             if self.shutting_down:

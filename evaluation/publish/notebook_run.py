@@ -8,6 +8,7 @@ provenance, rendered to HTML without code and their findings merged into ``findi
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import platform
 import subprocess
@@ -139,6 +140,7 @@ def run_notebooks(
     prepare: Callable[[], None] | None = None,
     share: Sequence[Sequence[str]] = (),
     preimport: bool = True,
+    fork: bool = False,
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
@@ -178,6 +180,10 @@ def run_notebooks(
         Every kernel imports its notebooks' modules at its start, while ``prepare`` runs. False:
         the notebooks import them when they run (``evaluate`` when ingest of large raw data may
         run in this process meanwhile: the kernels' imports would add to its peak memory).
+    fork : bool, default False
+        Fork every kernel from one process that imports ipykernel and the notebooks' modules
+        once (:mod:`evaluation.publish.kernel_fork`; those modules only with ``preimport``),
+        instead of starting each kernel and its imports from scratch.
 
     Returns
     -------
@@ -191,6 +197,18 @@ def run_notebooks(
     Exception
         Whatever ``prepare`` raised.
     """
+    from evaluation.publish.kernel_fork import ForkServer
+
+    # first: the fork server's imports run while this process imports papermill and prepares
+    with ForkServer(imported_modules(notebooks) if preimport else ()) if fork else contextlib.nullcontext() as forks:
+        return _run_notebooks(notebooks, folder, parameters=parameters, provenance=provenance, title=title,
+                              failed_dir=failed_dir, progress=progress, prepare=prepare, share=share,
+                              preimport=preimport, forks=forks)
+
+
+def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_dir, progress, prepare, share,
+                   preimport, forks) -> dict[str, str]:
+    """:func:`run_notebooks`, its kernels forked by ``forks`` (a fork server) unless it is None."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -258,7 +276,7 @@ def run_notebooks(
 
     def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
         """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
-        km = kernel_manager_class()(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
+        km = kernel_manager_class(forks)(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
         errors: list[str | None] = []
         begin = BEGIN.format(modules=",".join(imported_modules(sources)) if preimport else "")
         try:

@@ -18,6 +18,7 @@ in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report
 from __future__ import annotations
 
 import contextlib
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -43,7 +44,7 @@ from evaluation.publish.notebook_run import (
 )
 from evaluation.publish.rendering import render_html
 
-__all__ = ["COMPARISON_NOTEBOOKS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS",
+__all__ = ["COMPARISON_NOTEBOOKS", "FORK_KERNELS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS",
            "SHARED_KERNEL_RAW_BYTES", "NoDataError",
            "NotebookFailedError",
            "build_report", "check_cohort_has_data", "check_parameters", "evaluate", "prepare_data",
@@ -66,6 +67,12 @@ SHARED_KERNEL_RAW_BYTES = 64 << 20
 #: the data are prepared, not while ingest runs (each kernel's imports held 0.1 to 0.2 GiB at the
 #: end of a 1,000,000-participant ingest, when the command peaked just over 8 GiB: benchmarks/README.md).
 PREIMPORT_RAW_BYTES = 1 << 30
+#: Whether the report kernels are forked from one process that has imported their modules
+#: (:mod:`evaluation.publish.kernel_fork`) whenever they import at their start (``PREIMPORT_RAW_BYTES``):
+#: the imports are paid once, not once per kernel (cohort 2: about 2.5 CPU-seconds for each of two
+#: kernels). Linux only (a forked kernel is watched through a pidfd; elsewhere forking a process
+#: that has imported these libraries is not safe).
+FORK_KERNELS = sys.platform == "linux"
 #: The programme report's notebooks (``reports/<programme>/programme/``).
 PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
 #: The comparison of programmes' notebooks (``reports/comparison/``).
@@ -280,13 +287,14 @@ def build_report(
         }
 
     raw_bytes = sum(size for _, size, _ in folder_stamps(raw_dir(data_dir, programme)))
+    preimport = prepare is None or raw_bytes <= PREIMPORT_RAW_BYTES
     titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
                            title=lambda heading, stem: report_title(known["name"], heading, stem),
                            failed_dir=failed_dir, progress=progress, prepare=prepared,
                            share=SHARED_KERNELS if raw_bytes > SHARED_KERNEL_RAW_BYTES else (),
                            # large raw data may be ingested while the kernels start: then they
                            # import their modules only once it is done
-                           preimport=prepare is None or raw_bytes <= PREIMPORT_RAW_BYTES)
+                           preimport=preimport, fork=preimport and FORK_KERNELS)
     prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
     by_notebook = merge_findings(folder)
     progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")

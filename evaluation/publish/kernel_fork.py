@@ -1,0 +1,242 @@
+"""Report kernels forked from one process that has imported their modules once.
+
+A report kernel's start is mostly imports: Python, ipykernel and IPython, then pandas, scipy,
+matplotlib and the package, about 2.5 CPU-seconds that each of a cohort's three report kernels
+paid again on two cores. :class:`ForkServer` starts one process, the *fork server*, that imports
+them once and then forks a kernel for each notebook: the child (copy-on-write) starts its own
+session, takes the environment and working folder jupyter_client gives a kernel, and runs
+ipykernel as ``python -m ipykernel_launcher`` would, with the same arguments. What a notebook
+computes is unchanged (``evaluate``'s reports are byte-identical either way: a test).
+
+:class:`ForkProvisioner` is the jupyter_client provisioner that asks the fork server instead of
+starting a process (:func:`evaluation.publish.kernels.kernel_manager_class` with ``forks``). Only
+kernels of this Python's ipykernel are forked; any other kernel command starts as usual.
+
+The fork server holds its imports for as long as the notebooks run and every child shares them
+(copy-on-write); ``evaluate`` forks its kernels (:data:`evaluation.publish.pipeline.FORK_KERNELS`)
+whenever they import their modules at their start, i.e. unless a large ingest may run meanwhile
+(:data:`evaluation.publish.pipeline.PREIMPORT_RAW_BYTES`). When its requests are closed (the notebooks are
+done, or the parent process died) the fork server ends the sessions of the kernels it forked
+that still run, then exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from jupyter_client.provisioning import LocalProvisioner
+
+__all__ = ["ForkServer", "ForkedKernel", "ForkProvisioner", "serve"]
+
+#: How the fork server is started: ``python -c SERVER <modules> <reply fd>``.
+SERVER = "from evaluation.publish.kernel_fork import serve; serve()"
+_LAUNCHER = ["-m", "ipykernel_launcher"]
+
+
+def serve() -> None:
+    """The fork server's main loop (``sys.argv``: the modules to import, comma-separated, and the
+    file descriptor on which to answer).
+
+    Imports ipykernel and the modules, then reads one JSON request per line on stdin
+    (``argv``: ipykernel's arguments; ``cwd``; ``env``), forks, and answers with the child's
+    process id; at the end of stdin, ends the sessions of its children that still run.
+    """
+    modules, replies = sys.argv[1], int(sys.argv[2])
+    # as in a kernel: ipykernel sets this backend before anything imports matplotlib
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    # as ipykernel_launcher: the working folder is not on the path (IPython puts '' back)
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent process handles Ctrl-C, then closes stdin
+    # ipykernel reads it when it is imported (IPKernelApp.parent_handle), jupyter_client sets it
+    # for a kernel: without it a kernel would print the notes of a kernel started by hand
+    os.environ["JPY_PARENT_PID"] = str(os.getppid())
+    import importlib
+
+    from ipykernel import kernelapp  # noqa: F401  (IPython, zmq, tornado: imported once)
+
+    for name in filter(None, modules.split(",")):
+        with contextlib.suppress(Exception):  # an optimisation only: the notebook imports it again
+            importlib.import_module(name)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the kernels
+    children: list[int] = []
+    answer = os.fdopen(replies, "w", buffering=1)
+    for line in sys.stdin:
+        request = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            _run_kernel(request, answer)  # raises SystemExit: never returns
+        children.append(pid)
+        answer.write(f"{pid}\n")
+    answer.close()
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGTERM)
+
+
+def _run_kernel(request: dict, answer) -> None:
+    """In a forked child: become a kernel as ``python -m ipykernel_launcher <argv>`` would."""
+    import importlib.util
+
+    code = 1
+    try:
+        os.setsid()  # a session of its own, as jupyter_client's launcher gives a kernel
+        for signum, handler in ((signal.SIGCHLD, signal.SIG_DFL), (signal.SIGINT, signal.default_int_handler)):
+            signal.signal(signum, handler)
+        answer.close()  # the fork server's answers are not the kernel's
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(devnull, 0)
+        os.close(devnull)
+        if request.get("cwd"):
+            os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["argv"]]
+        from ipykernel import kernelapp
+
+        kernelapp.launch_new_instance()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        import traceback
+
+        traceback.print_exc()
+    raise SystemExit(code)
+
+
+class ForkServer:
+    """The fork server, started at once (its imports run while the caller goes on).
+
+    Parameters
+    ----------
+    modules : sequence of str
+        The modules the kernels' notebooks import (imported once, before the first fork).
+    """
+
+    def __init__(self, modules=()):
+        read, write = os.pipe()
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", SERVER, ",".join(modules), str(write)],
+                stdin=subprocess.PIPE, pass_fds=(write,), text=True)
+        finally:
+            os.close(write)
+        self._replies = os.fdopen(read, "r")
+        self._lock = threading.Lock()
+
+    def fork(self, argv: list[str], *, cwd: str | None, env: dict[str, str]) -> int:
+        """Fork a kernel (``python -m ipykernel_launcher <argv>`` in ``cwd`` with ``env``); return
+        its process id, once the fork server has imported its modules.
+
+        Raises
+        ------
+        RuntimeError
+            The fork server has stopped.
+        """
+        with self._lock:
+            try:
+                self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+                self._process.stdin.flush()
+                line = self._replies.readline()
+            except (OSError, ValueError) as exc:
+                raise RuntimeError(f"the report kernels' fork server stopped ({exc})") from exc
+        if not line.strip():
+            raise RuntimeError(f"the report kernels' fork server stopped (exit status {self._process.poll()})")
+        return int(line)
+
+    def close(self) -> None:
+        """End the fork server (and any kernel it forked that still runs) and wait for it."""
+        with contextlib.suppress(OSError, ValueError):
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._replies.close()
+
+    def __enter__(self) -> ForkServer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class ForkedKernel:
+    """A forked kernel seen as jupyter_client sees a kernel's ``Popen``: ``pid``, ``poll``,
+    ``wait``, ``send_signal``, ``terminate``, ``kill``.
+
+    The kernel is the fork server's child, not this process's: its end is seen through a pidfd
+    (Linux), and its exit status is not known (``returncode`` is 0 once it has ended).
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid = pid
+        self.returncode: int | None = None
+        self._fd = os.pidfd_open(pid)
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._fd], [], [], 0)[0]:
+            self._ended()
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if not select.select([self._fd], [], [], timeout)[0]:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
+            self._ended()
+        return self.returncode
+
+    def _ended(self) -> None:
+        self.returncode = 0
+        os.close(self._fd)
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            signal.pidfd_send_signal(self._fd, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, except that a kernel of this Python's ipykernel is
+    forked by :attr:`server` (a :class:`ForkServer`) instead of started."""
+
+    #: The fork server (None: every kernel is started as usual).
+    server: ForkServer | None = None
+
+    async def launch_kernel(self, cmd: list[str], **kwargs):
+        if self.server is None or not _is_this_ipykernel(cmd):
+            return await super().launch_kernel(cmd, **kwargs)
+        env = dict(kwargs.get("env") or os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher
+        cwd = kwargs.get("cwd")
+        pid = await asyncio.to_thread(self.server.fork, cmd[3:], cwd=None if cwd is None else str(cwd), env=env)
+        self.process = ForkedKernel(pid)
+        self.pid = self.pgid = pid  # the child's own session and process group
+        self.cwd = cwd if cwd is not None else Path.cwd()
+        return self.connection_info
+
+
+def _is_this_ipykernel(cmd: list[str]) -> bool:
+    """True when ``cmd`` starts ipykernel with this very Python (what the fork server can fork)."""
+    try:
+        return cmd[1:3] == _LAUNCHER and os.path.samefile(cmd[0], sys.executable)
+    except (IndexError, OSError):
+        return False

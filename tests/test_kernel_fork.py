@@ -1,0 +1,146 @@
+"""Report kernels forked from one process that has imported their modules (issue 13: the floor of
+a small cohort's `evaluate`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from evaluation.publish.kernel_fork import ForkedKernel, ForkServer, _is_this_ipykernel
+from evaluation.publish.notebook_run import NotebookFailedError, run_notebooks
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="kernels are forked on Linux only")
+
+#: What a notebook prints about the kernel it runs in.
+PROBE = """import os, sys
+print(os.getcwd())
+print(os.environ.get('JPY_PARENT_PID'), os.environ.get('MPLBACKEND'), os.environ.get('FORK_TEST'))
+print('json.decoder' in sys.modules, sys.argv[0].endswith('ipykernel_launcher.py'), '' in sys.path)
+print(os.getpid() == os.getpgid(0))
+"""
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    parameters = nbformat.v4.new_code_cell("value = 0")
+    parameters.metadata["tags"] = ["parameters"]
+    nb.cells = [parameters, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nbformat.write(nb, path)
+    return path
+
+
+def _run(notebooks: list[Path], folder: Path, *, fork: bool, share=()) -> list[list[str]]:
+    """Run ``notebooks`` into ``folder``; the printed text of each code cell of each notebook."""
+    folder.mkdir()
+    run_notebooks(notebooks, folder, parameters={"value": 1}, provenance={"summary": "test", "inputs": []},
+                  title=lambda heading, stem: stem, fork=fork, share=share)
+    out = []
+    for source in notebooks:
+        nb = nbformat.read(folder / source.name, as_version=4)
+        out.append(["".join(o.get("text", "") for o in c.outputs) for c in nb.cells if c.cell_type == "code"])
+    return out
+
+
+@pytest.mark.slow
+def test_a_forked_kernel_runs_a_notebook_as_a_started_kernel_does(tmp_path, monkeypatch):
+    """Same working folder, environment (the parent's process id, matplotlib's inline backend, the
+    parent's own variables), launcher, path and a session of its own; the notebook's modules are
+    imported before its first cell only when forked (or preimported)."""
+    monkeypatch.setenv("FORK_TEST", "carried")
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    probe = _notebook(source / "probe.ipynb", "import json.decoder", PROBE, "print(value)")
+    forked = _run([probe], tmp_path / "forked", fork=True)[0]
+    started = _run([probe], tmp_path / "started", fork=False)[0]
+    # code cells: parameters, papermill's injected parameters, the import, the probe, the value
+    assert forked[3].splitlines()[0] == str(tmp_path / "forked")
+    assert started[3].splitlines()[0] == str(tmp_path / "started")
+    assert forked[3].splitlines()[1:] == started[3].splitlines()[1:]
+    assert forked[3].splitlines()[1] == f"{os.getpid()} module://matplotlib_inline.backend_inline carried"
+    assert forked[3].splitlines()[2:] == ["True True True", "True"]
+    assert forked[4] == started[4] == "1\n"
+
+
+@pytest.mark.slow
+def test_forked_kernels_run_at_once_share_one_and_each_has_its_own_process(tmp_path):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    books = [_notebook(source / f"{n}.ipynb", "import os\nprint(os.getpid(), os.getppid())") for n in "abc"]
+    texts = _run(books, tmp_path / "out", fork=True, share=[("b", "c")])
+    pids = [tuple(map(int, t[2].split())) for t in texts]
+    assert pids[1] == pids[2]  # b and c share a kernel
+    assert pids[0][0] != pids[1][0]
+    assert pids[0][1] == pids[1][1] != os.getpid()  # both forked by the one fork server
+
+
+@pytest.mark.slow
+def test_a_failing_cell_in_a_forked_kernel_names_the_notebook_and_cell(tmp_path):
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    book = _notebook(source / "broken.ipynb", "x = 1", "raise ValueError('on purpose')")
+    with pytest.raises(NotebookFailedError, match=r"broken.ipynb failed in cell 3 .*ValueError: on purpose"):
+        _run([book], tmp_path / "out", fork=True)
+
+
+@pytest.mark.slow
+def test_the_fork_server_ends_its_kernels_when_its_requests_close(tmp_path):
+    """If the parent process stops (here: closes the fork server) while a forked kernel still runs,
+    the fork server ends that kernel's session: no kernel outlives the command."""
+    from jupyter_core.utils import run_sync
+
+    from evaluation.publish.kernels import kernel_config, kernel_manager_class
+
+    server = ForkServer(["json"])
+    km = kernel_manager_class(server)(kernel_name="python3", config=kernel_config(tmp_path / "sockets"))
+    run_sync(km.start_kernel)()
+    kernel = km.provisioner.process
+    assert isinstance(kernel, ForkedKernel)
+    assert kernel.poll() is None
+    server.close()
+    assert kernel.wait(timeout=30) == 0
+    assert server._process.returncode == 0
+    run_sync(km.cleanup_resources)()
+
+
+def test_a_forked_kernel_is_seen_as_a_process_is():
+    """poll, wait (with a time limit), send_signal and kill, through a pidfd."""
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        kernel = ForkedKernel(sleeper.pid)
+        assert kernel.poll() is None
+        with pytest.raises(subprocess.TimeoutExpired):
+            kernel.wait(timeout=0.05)
+        kernel.send_signal(signal.SIGTERM)
+        assert kernel.wait(timeout=30) == 0
+        assert kernel.poll() == 0
+        kernel.kill()  # ended: nothing to signal, no error
+        assert sleeper.wait(timeout=30) == -signal.SIGTERM
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def test_only_this_pythons_ipykernel_is_forked(tmp_path):
+    assert _is_this_ipykernel([sys.executable, "-m", "ipykernel_launcher", "-f", "c.json"])
+    assert not _is_this_ipykernel([sys.executable, "-m", "other_kernel", "-f", "c.json"])
+    assert not _is_this_ipykernel(["/usr/bin/true", "-m", "ipykernel_launcher", "-f", "c.json"])
+    assert not _is_this_ipykernel([str(tmp_path / "missing"), "-m", "ipykernel_launcher"])
+    assert not _is_this_ipykernel([])
+
+
+def test_a_stopped_fork_server_is_reported():
+    server = ForkServer()
+    server._process.kill()
+    server._process.wait()
+    time.sleep(0.1)
+    with pytest.raises(RuntimeError, match="fork server stopped"):
+        server.fork(["-f", "x.json"], cwd=None, env={})
+    server.close()
