@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import sort_canonical
+from evaluation.core.codes import smallest_integer_type
 from evaluation.data.answers import Answers
 from evaluation.data.params import Cohort
 from evaluation.data.pseudonymise import Key, pseudonymise
@@ -254,16 +255,16 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
     nw, nr = len(wave_texts), len(rater_texts)
     # one byte or two per answer where the groups allow it (a national cohort has 10⁸ answers)
     n_groups = len(cohorts) * nw * nr
-    group = np.empty(len(kept), dtype=_smallest(n_groups))
+    group = np.empty(len(kept), dtype=smallest_integer_type(n_groups))
     present = np.zeros(n_groups, dtype=bool)
     for start in range(0, len(kept), CHUNK):
         rows = kept[start:start + CHUNK]
         group[start:start + CHUNK] = (cohort_index[answers.codes["participant_id"][rows]] * nw
                                       + answers.codes["wave"][rows]) * nr + answers.codes["rater"][rows]
         present |= np.bincount(group[start:start + CHUNK], minlength=n_groups) > 0
-    scale_of = scale_of.astype(_smallest(n_scales + 1, signed=True))
-    rank = rank.astype(_smallest(len(rank) + 1, signed=True))
-    inst_rank = inst_rank.astype(_smallest(len(inst_texts) * n_scales, signed=True))
+    scale_of = scale_of.astype(smallest_integer_type(n_scales + 1, signed=True))
+    rank = rank.astype(smallest_integer_type(len(rank) + 1, signed=True))
+    inst_rank = inst_rank.astype(smallest_integer_type(len(inst_texts) * n_scales, signed=True))
     parts = []
     for g in np.flatnonzero(present):
         c, w, r = int(cohorts[g // (nw * nr)]), wave_texts[(g // nr) % nw], rater_texts[g % nr]
@@ -287,14 +288,6 @@ def _reliability(answers: Answers, kept: np.ndarray, rank: np.ndarray, cohort: n
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
     table = table.astype({c: "str" for c in ("instrument", "scale", "wave", "rater")})
     return sort_canonical(table, ["instrument", "scale", *keys])
-
-
-def _smallest(size: int, *, signed: bool = False) -> np.dtype:
-    """The smallest integer type that holds 0 … size − 1 (and −1 when ``signed``)."""
-    for dtype in (np.int8, np.int16, np.int32) if signed else (np.uint8, np.uint16, np.uint32):
-        if size - 1 <= np.iinfo(dtype).max:
-            return np.dtype(dtype)
-    return np.dtype(np.int64)
 
 
 def _scale_names(answers: Answers, items: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:

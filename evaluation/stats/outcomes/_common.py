@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_columns, check_unique
+from evaluation.core.codes import in_smallest_type
 from evaluation.core.errors import DegenerateDataWarning
 from evaluation.core.vocabulary import RATERS
 
@@ -191,7 +192,7 @@ def _text_codes(scores: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarr
     if texts.size > 1 and not (texts[1:] > texts[:-1]).all():  # e.g. numbers: sort as text
         texts, inverse = np.unique(texts, return_inverse=True)
         codes = inverse[codes]
-    return _small(codes), texts
+    return in_smallest_type(codes, signed=True), texts
 
 
 def _used_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -208,7 +209,7 @@ def _used_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 def _sorted_codes(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     categories, codes = np.unique(texts, return_inverse=True)
-    return _small(codes), categories
+    return in_smallest_type(codes, signed=True), categories
 
 
 def _check_unique_codes(coded: dict[str, tuple[np.ndarray, np.ndarray]], scores) -> None:
@@ -268,12 +269,3 @@ def _raters(scores: pd.DataFrame) -> np.ndarray:
 
 def _rater_key(rater: str) -> tuple[int, str]:
     return (RATERS.index(rater), "") if rater in RATERS else (len(RATERS), rater)
-
-
-def _small(codes: np.ndarray) -> np.ndarray:
-    """Codes in the smallest integer type that holds them (memory at millions of rows)."""
-    top = int(codes.max()) if codes.size else 0
-    for kind in (np.int8, np.int16, np.int32):
-        if top <= np.iinfo(kind).max:
-            return codes.astype(kind)
-    return codes.astype(np.int64, copy=False)

@@ -11,6 +11,7 @@ import pandas as pd
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.checks import check_unique as _check_unique
 from evaluation.core.checks import sort_canonical as _sort_frame
+from evaluation.core.codes import in_smallest_type
 from evaluation.stats.reliability.coefficients import (  # noqa: F401  (the doctests')
     _alpha,
     _emit,
@@ -20,14 +21,6 @@ from evaluation.stats.reliability.coefficients import (  # noqa: F401  (the doct
 )
 
 __all__ = ["reliability_of_codes", "reliability_table"]
-
-
-def _small(codes: np.ndarray, size: int) -> np.ndarray:
-    """``codes`` (0 … size − 1) in the smallest unsigned integer type that holds them."""
-    for dtype in (np.uint8, np.uint16, np.uint32):
-        if size <= np.iinfo(dtype).max:
-            return codes.astype(dtype, copy=False)
-    return codes.astype(np.int64, copy=False)
 
 
 def _plain(value: Any) -> Any:
@@ -73,7 +66,7 @@ def _combined_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray
     if size > 4 * len(frame) + 1024:  # too many combinations for dense codes
         return _sparse_codes(frame, columns)
     # combined in the smallest type that holds every combination (no 8-byte copy per column)
-    combined = _small(np.zeros(len(frame), dtype=np.uint8), size)
+    combined = in_smallest_type(np.zeros(len(frame), dtype=np.uint8), size)
     for codes, uniques in factorized:
         combined *= combined.dtype.type(len(uniques))
         combined += codes.astype(combined.dtype, copy=False)
@@ -96,7 +89,7 @@ def _sparse_codes(frame: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, 
         na_position="last"
     )
     codes = index.get_indexer(pd.MultiIndex.from_frame(frame[columns]))
-    return _small(codes, len(index)), lambda code: tuple(_plain(v) for v in index[int(code)])
+    return in_smallest_type(codes, len(index)), lambda code: tuple(_plain(v) for v in index[int(code)])
 
 
 def _group_runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -106,7 +99,7 @@ def _group_runs(group: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     counts = np.bincount(group)
     bounds = np.concatenate([[0], np.cumsum(counts)])
     order = np.argsort(group, kind="stable")
-    return _small(order, group.size), bounds
+    return in_smallest_type(order, group.size), bounds
 
 
 def _wide(
