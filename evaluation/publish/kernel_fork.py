@@ -48,7 +48,8 @@ def serve() -> None:
 
     Imports ipykernel and the modules, then reads one JSON request per line on stdin
     (``argv``: ipykernel's arguments; ``cwd``; ``env``), forks, and answers with the child's
-    process id; at the end of stdin, ends the sessions of its children that still run.
+    process id; at the end of stdin, ends the sessions of its children that still run, waits for
+    them and exits.
     """
     modules, replies = sys.argv[1], int(sys.argv[2])
     # as in a kernel: ipykernel sets this backend before anything imports matplotlib
@@ -67,20 +68,49 @@ def serve() -> None:
     for name in filter(None, modules.split(",")):
         with contextlib.suppress(Exception):  # an optimisation only: the notebook imports it again
             importlib.import_module(name)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the system reaps the kernels
+    # each kernel is reaped as it ends, so that its CPU time counts in this process's children's
+    # (and so in the parent's once it has waited for this process), as a started kernel's does
+    signal.signal(signal.SIGCHLD, _reap)
     children: list[int] = []
     answer = os.fdopen(replies, "w", buffering=1)
     for line in sys.stdin:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _run_kernel(request, answer)  # raises SystemExit: never returns
+            _run_kernel(request, answer)  # never returns
         children.append(pid)
         answer.write(f"{pid}\n")
     answer.close()
-    for pid in children:
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGTERM)
+    _end(children)
+
+
+def _reap(*_) -> bool:
+    """Reap every child that has ended; True when no child is left."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return True
+        if pid == 0:
+            return False
+
+
+def _end(children: list[int], grace: float = 10.0) -> None:
+    """End the sessions of the kernels still running (SIGTERM, SIGKILL after ``grace`` seconds),
+    wait for them and leave at once (nothing of this process needs tearing down)."""
+    import time
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for signum, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
+        if _reap():
+            break
+        for pid in children:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signum)
+        deadline = time.monotonic() + wait
+        while not _reap() and time.monotonic() < deadline:
+            time.sleep(0.01)
+    os._exit(0)
 
 
 def _run_kernel(request: dict, answer) -> None:
@@ -111,7 +141,15 @@ def _run_kernel(request: dict, answer) -> None:
         import traceback
 
         traceback.print_exc()
-    raise SystemExit(code)
+    # as the interpreter's exit does: the exit functions (IPython's history among them) and the
+    # streams; then leave without tearing the fork server's modules down one by one
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 class ForkServer:
