@@ -123,9 +123,10 @@ def _run_kernel(request: dict, answer) -> None:
         for signum, handler in ((signal.SIGCHLD, signal.SIG_DFL), (signal.SIGINT, signal.default_int_handler)):
             signal.signal(signum, handler)
         answer.close()  # the fork server's answers are not the kernel's
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
+        read, write = os.pipe()  # stdin: a pipe closed at the other end, as jupyter_client gives a kernel
+        os.close(write)
+        os.dup2(read, 0)
+        os.close(read)
         if request.get("cwd"):
             os.chdir(request["cwd"])
         os.environ.clear()
