@@ -107,6 +107,66 @@ def test_count_intervals_are_those_of_one_programme_per_cell(seed, monkeypatch):
     np.testing.assert_allclose(high, ref_high, rtol=0, atol=1e-9, equal_nan=True)
 
 
+def _two_way(seed: int, *, contradict: bool):
+    """A two-way table of up to 6 × 6 with margins and total, about half of its cells hidden,
+    small hidden cells mostly labelled primary (1 to T − 1); with ``contradict``, one published
+    cell 50 more than it is."""
+    rng = np.random.default_rng(seed)
+    r, c = rng.integers(2, 7, size=2)
+    grid = rng.integers(0, 9, size=(r, c))
+    values = [*grid.ravel(), *grid.sum(axis=1), *grid.sum(axis=0), int(grid.sum())]
+    lines = [(r * c + i, [i * c + j for j in range(c)]) for i in range(r)]
+    lines += [(r * c + r + j, [i * c + j for i in range(r)]) for j in range(c)]
+    lines += [(len(values) - 1, [r * c + i for i in range(r)])]
+    hide = rng.random(len(values)) < 0.5
+    known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
+    if contradict:
+        shown = [i for i, k in enumerate(known) if k is not None]
+        known[shown[0]] = known[shown[0]] + 50.0
+    primary = [h and 1 <= v < T and rng.random() < 0.7 for v, h in zip(values, hide, strict=True)]
+    lower = [1.0 if p else 0.0 for p in primary]
+    upper = [float(T - 1) if p else math.inf for p in primary]
+    return known, lines, lower, upper
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_worked_out_values_are_those_of_the_count_intervals(seed):
+    # Reference: count_intervals (itself tested against brute force and one programme per cell).
+    # A cell is worked out when its interval is narrower than 0.5, and its value is the interval's
+    # lower end; no value at all when an interval is nan (the published cells contradict the lines).
+    from evaluation.stats.disclosure.worked_out import worked_out
+
+    known, lines, lower, upper = _two_way(3000 + seed, contradict=seed % 6 == 0)
+    low, high = count_intervals(known, lines, lower, upper)
+    cells = list(range(len(known)))
+    found = worked_out(known, lines, lower, upper, cells, seed=seed)
+    if np.isnan(low).any():
+        assert found is None
+        return
+    expected = np.where(np.isfinite(high) & (high - low < 0.5), low, np.nan)
+    np.testing.assert_allclose(found, expected, rtol=0, atol=1e-9, equal_nan=True)
+    # asked about some cells only, in another order: the same values
+    some = cells[::-3]
+    np.testing.assert_allclose(worked_out(known, lines, lower, upper, some), expected[some], atol=1e-9,
+                               equal_nan=True)
+
+
+def test_the_worked_out_cases_hold_both_answers_and_contradictions():
+    """The cases above are not all of one kind: hidden cells worked out and not, and contradictions."""
+    kinds = set()
+    for seed in range(60):
+        known, lines, lower, upper = _two_way(3000 + seed, contradict=seed % 6 == 0)
+        low, high = count_intervals(known, lines, lower, upper)
+        hidden = np.array([k is None for k in known])
+        if np.isnan(low).any():
+            kinds.add("contradiction")
+            continue
+        narrow = high - low < 0.5
+        kinds.update({"worked out"} if (narrow & hidden).any() else set())
+        kinds.update({"not worked out"} if (~narrow & hidden).any() else set())
+    assert kinds == {"worked out", "not worked out", "contradiction"}
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_derivable_sums_agree_with_a_rank_test(seed):
     # Reference: cell j follows exactly iff adding the row e_j leaves the rank of the system of

@@ -55,6 +55,7 @@ from evaluation.core.vocabulary import UNDECLARED
 from evaluation.publish.cohort_index import INDEX_FILE, index_outside_findings
 from evaluation.publish.findings_audit import findings_outside_tables
 from evaluation.stats.disclosure.attack import count_intervals, derivable
+from evaluation.stats.disclosure.worked_out import worked_out
 
 __all__ = [
     "AUDITED_TABLES",
@@ -336,12 +337,14 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
     known = [book.known.get(i) if is_count[i] else 0.0 for i in range(len(keys))]
     lower = [1.0 if i in book.primary else 0.0 for i in range(len(keys))]
     upper = [float(t - 1) if i in book.primary else math.inf for i in range(len(keys))]
-    low, high = count_intervals(known, count_lines, lower, upper)
+    # each count a reader can work out exactly (nan: more than one value is possible)
+    found = worked_out(known, count_lines, lower, upper, count_cells)
     problems = []
     broken = any(all(c in book.known for c in (a, *b)) and abs(book.known[a] - sum(book.known[c] for c in b)) > 1e-6
                  for a, b in count_lines)
-    if broken or np.isnan(low[count_cells]).any():
+    if broken or found is None:
         return [f"{dimension}: the published counts contradict each other, so the audit cannot vouch for them"]
+    worked = dict(zip(count_cells, found.tolist(), strict=True))
 
     def tables_of(i: int) -> str:
         linked = {book.source[c] for total, parts in book.lines if i in (total, *parts)
@@ -350,7 +353,7 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
 
     everyone = book.known.get(book.index.get(("enrolled", ALL), -1))
     whole = {k[-1] for i, k in enumerate(keys) if k[0] == "enrolled" and k[-1] != ALL and everyone is not None
-             and not math.isinf(high[i]) and high[i] - low[i] < 0.5 and abs(low[i] - everyone) < 0.5}
+             and abs(worked[i] - everyone) < 0.5}
     for i in count_cells:
         key = keys[i]
         if key[-1] == ALL or key[-1] in whole:  # whole-cohort figures (the undeclared total among them)
@@ -360,14 +363,16 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
             if 1 <= value < t:
                 problems.append(f"{_describe(key, dimension)} is published and is from 1 to {t - 1} "
                                 f"(table: {book.source[i]})")
-        elif not math.isinf(high[i]) and high[i] - low[i] < 0.5 and 1 <= round(low[i]) < t:
+        elif not math.isnan(worked[i]) and 1 <= round(worked[i]) < t:
             problems.append(f"{_describe(key, dimension)} can be worked out (tables: {tables_of(i)})")
     sums_known = [book.known.get(i) if not is_count[i] else 0.0 for i in range(len(keys))]
-    for i in np.flatnonzero(derivable(sums_known, sum_lines)):
-        key = keys[i]
-        if key[-1] == ALL or key[-1] in whole:
-            continue
-        n = book.index[("pairs", key[1], key[-1])]
+    derived = [i for i in np.flatnonzero(derivable(sums_known, sum_lines)).tolist()
+               if keys[i][-1] != ALL and keys[i][-1] not in whole]
+    size_of = {i: book.index[("pairs", keys[i][1], keys[i][-1])] for i in derived}  # each sum's group size
+    if derived:  # the group sizes' intervals, for these cells only
+        low, high = count_intervals(known, count_lines, lower, upper, only=sorted(set(size_of.values())))
+    for i in derived:
+        key, n = keys[i], size_of[i]
         if low[n] < t and high[n] >= 1:
             problems.append(f"{_describe(key, dimension)} can be worked out while the group may have fewer than "
                             f"{t} people (tables: {tables_of(i)})")
