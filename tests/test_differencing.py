@@ -85,21 +85,7 @@ def test_count_intervals_are_those_of_one_programme_per_cell(seed, monkeypatch):
     # margins, some of them with published cells that contradict the lines (no table is possible).
     import evaluation.stats.disclosure.attack as attack
 
-    rng = np.random.default_rng(2000 + seed)
-    r, c = rng.integers(2, 7, size=2)
-    grid = rng.integers(0, 9, size=(r, c))
-    values = [*grid.ravel(), *grid.sum(axis=1), *grid.sum(axis=0), int(grid.sum())]
-    lines = [(r * c + i, [i * c + j for j in range(c)]) for i in range(r)]
-    lines += [(r * c + r + j, [i * c + j for i in range(r)]) for j in range(c)]
-    lines += [(len(values) - 1, [r * c + i for i in range(r)])]
-    hide = rng.random(len(values)) < 0.5
-    known = [None if h else float(v) for v, h in zip(values, hide, strict=True)]
-    if seed % 5 == 0:  # a published cell that contradicts the others
-        shown = [i for i, k in enumerate(known) if k is not None]
-        known[shown[0]] = known[shown[0]] + 50.0
-    primary = [h and 1 <= v < T and rng.random() < 0.7 for v, h in zip(values, hide, strict=True)]
-    lower = [1.0 if p else 0.0 for p in primary]
-    upper = [float(T - 1) if p else math.inf for p in primary]
+    known, lines, lower, upper = _two_way(2000 + seed, contradict=seed % 5 == 0)
     low, high = count_intervals(known, lines, lower, upper)
     monkeypatch.setattr(attack, "_PREFILTER_CELLS", 10**9)
     ref_low, ref_high = count_intervals(known, lines, lower, upper)

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.linalg import null_space
 from scipy.optimize import linprog
 
-__all__ = ["count_intervals", "derivable", "determined"]
+__all__ = ["count_intervals", "derivable"]
 
 Line = tuple[int, Sequence[int]]
 
@@ -203,83 +203,6 @@ def _bounds_reached(a: np.ndarray, b: np.ndarray, bounds: list, lower: np.ndarra
             at_lower |= np.abs(res.x - lower) <= 1e-9
             at_upper |= capped & (np.abs(res.x - upper) <= 1e-9)
     return at_lower, at_upper
-
-
-def determined(
-    known: Sequence[float | None],
-    lines: Sequence[Line],
-    lower: Sequence[float],
-    upper: Sequence[float],
-    cells: Sequence[int],
-    *,
-    seed: int = 0,
-) -> np.ndarray:
-    """Which of ``cells`` (unknown counts) a reader can work out exactly: a faster :func:`count_intervals` test.
-
-    Parameters
-    ----------
-    known, lines, lower, upper
-        As for :func:`count_intervals`.
-    cells : sequence of int
-        The unknown cells to test.
-    seed : int
-        Seeds the random objectives (the answer does not depend on it, only the time taken).
-
-    Returns
-    -------
-    ndarray of bool
-        Per cell of ``cells``: True when only one value is possible.
-
-    Notes
-    -----
-    Two feasible tables that differ in a cell prove that the reader cannot work it out. Each
-    group of linked unknown cells is first solved for a few random objectives (HiGHS returns
-    vertices, which differ in many cells at once); only the cells that never varied get their own
-    minimum and maximum, as in :func:`count_intervals`.
-
-    Examples
-    --------
-    >>> determined([10, 4, None, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [2, 3]).tolist()
-    [False, False]
-    >>> determined([10, 4, 5, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3]).tolist()
-    [True]
-    """
-    values, unknown, lines = _check(known, lines)
-    lower = np.asarray(lower, dtype="float64")
-    upper = np.asarray(upper, dtype="float64")
-    wanted = {int(c) for c in cells}
-    result: dict[int, bool] = {}
-    rng = np.random.default_rng(seed)
-    for group, line_ids in _components(unknown, lines):
-        targets = [c for c in group if c in wanted]
-        if not targets:
-            continue
-        if not line_ids:
-            result.update({c: lower[c] == upper[c] for c in targets})
-            continue
-        bounds = [(lower[c], None if math.isinf(upper[c]) else upper[c]) for c in group]
-        a, b = _system(group, line_ids, lines, values)
-        pos = {c: j for j, c in enumerate(group)}
-        seen_low = np.full(len(group), np.inf)
-        seen_high = np.full(len(group), -np.inf)
-        for _ in range(3):
-            objective = rng.standard_normal(len(group))
-            for sign in (1.0, -1.0):
-                res = linprog(sign * objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-                if res.status == 0:
-                    seen_low = np.minimum(seen_low, res.x)
-                    seen_high = np.maximum(seen_high, res.x)
-        for c in targets:
-            j = pos[c]
-            if seen_high[j] - seen_low[j] > 0.5:
-                result[c] = False
-                continue
-            objective = np.zeros(len(group))
-            objective[j] = 1.0
-            lo = linprog(objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-            hi = linprog(-objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-            result[c] = lo.status == 0 and hi.status == 0 and -hi.fun - lo.fun < 0.5
-    return np.array([result.get(int(c), not bool(unknown[int(c)])) for c in cells], dtype=bool)
 
 
 def derivable(known: Sequence[float | None], lines: Sequence[Line], *, tol: float = 1e-9) -> np.ndarray:

@@ -79,7 +79,7 @@ def exact_counts(known: Sequence[float | None], lines: Sequence[Line], lower: Se
     Notes
     -----
     First every cell that is the only unknown of a line is filled in, until none is. Then, as
-    :func:`evaluation.stats.disclosure.attack.determined`, with an integer programme (scipy ``milp``, HiGHS) in place of the
+    :func:`evaluation.stats.disclosure.worked_out.worked_out`, with an integer programme (scipy ``milp``, HiGHS) in place of the
     linear one: two whole-number tables found for random objectives that differ in a cell prove
     that the reader cannot work it out; each remaining cell gets its own integer minimum and
     maximum. Exact where the constraints are not totally unimodular (a table crossed with

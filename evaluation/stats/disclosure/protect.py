@@ -16,8 +16,9 @@ import numpy as np
 from evaluation.core.checks import check_choice
 from evaluation.core.errors import EvaluationWarning
 from evaluation.core.results import ResultDisplay
-from evaluation.stats.disclosure.attack import count_intervals, determined
+from evaluation.stats.disclosure.attack import count_intervals
 from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact
+from evaluation.stats.disclosure.worked_out import determined
 
 __all__ = ["FLAGS", "DisclosureRiskWarning", "Protection", "protect"]
 

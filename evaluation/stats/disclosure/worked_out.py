@@ -6,7 +6,8 @@ and largest possible value, two linear programmes per cell (fewer where a vertex
 bound). The audit only asks whether a cell has a single possible value and which: two feasible
 tables in which a cell differs prove that it has not, so a few vertices of each group of linked
 cells settle most cells at once, and only the cells that never differed get their minimum and
-maximum (as :func:`~evaluation.stats.disclosure.attack.determined`, which answers yes or no).
+maximum. :func:`determined` asks the same question and answers yes or no (the disclosure plan's
+secondary suppression).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from scipy.optimize import linprog
 
 from evaluation.stats.disclosure.attack import Line, _check, _components, _system
 
-__all__ = ["worked_out"]
+__all__ = ["determined", "worked_out"]
 
 #: Vertices of each group of linked cells tried before any cell's own programmes (each with a
 #: random objective, minimised and maximised).
@@ -126,3 +127,28 @@ def worked_out(
             narrow = hi.status != 3 and -hi.fun - lo.fun < 0.5
             found[c] = lo.fun if narrow else math.nan
     return np.array([found[int(c)] for c in cells], dtype="float64")
+
+
+def determined(
+    known: Sequence[float | None],
+    lines: Sequence[Line],
+    lower: Sequence[float],
+    upper: Sequence[float],
+    cells: Sequence[int],
+    *,
+    seed: int = 0,
+) -> np.ndarray:
+    """Which of ``cells`` a reader can work out exactly (:func:`worked_out` has a value for it).
+
+    Parameters and the route are those of :func:`worked_out`; where the published cells
+    contradict the lines, no cell is worked out (all False).
+
+    Examples
+    --------
+    >>> determined([10, 4, None, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [2, 3]).tolist()
+    [False, False]
+    >>> determined([10, 4, 5, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3]).tolist()
+    [True]
+    """
+    found = worked_out(known, lines, lower, upper, cells, seed=seed)
+    return np.zeros(len(cells), dtype=bool) if found is None else ~np.isnan(found)
