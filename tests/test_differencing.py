@@ -137,6 +137,25 @@ def test_worked_out_values_are_those_of_the_count_intervals(seed):
                                equal_nan=True)
 
 
+def test_worked_out_refuses_to_answer_when_a_programme_is_not_solved(monkeypatch):
+    """A solver that stops (iteration limit) must not make a cell look safe."""
+    import evaluation.stats.disclosure.worked_out as module
+
+    solve = module.linprog
+    calls = {"n": 0}
+
+    def stopping(*args, **kwargs):
+        calls["n"] += 1
+        result = solve(*args, **kwargs)
+        if calls["n"] > 7:  # after the first table and the six vertices: each cell's own programmes
+            result.status, result.message = 1, "Iteration limit reached."
+        return result
+
+    monkeypatch.setattr(module, "linprog", stopping)
+    with pytest.raises(RuntimeError, match=r"cell 3 was not solved \(HiGHS status 1: Iteration limit"):
+        module.worked_out([10, 4, 5, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3])
+
+
 def test_the_worked_out_cases_hold_both_answers_and_contradictions():
     """The cases above are not all of one kind: hidden cells worked out and not, and contradictions."""
     kinds = set()

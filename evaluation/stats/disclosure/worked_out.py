@@ -116,17 +116,34 @@ def worked_out(
             lo = linprog(objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
             if lo.status == 2:
                 return None
-            if lo.status == 0:  # a vertex too: the cells it moves are settled for the cells after
-                seen_low, seen_high = np.fmin(seen_low, lo.x), np.fmax(seen_high, lo.x)
-                if seen_high[j] - lo.fun > 0.5:
-                    found[c] = math.nan
-                    continue
+            _solved(lo, c)
+            # a vertex too: the cells it moves are settled for the cells after
+            seen_low, seen_high = np.fmin(seen_low, lo.x), np.fmax(seen_high, lo.x)
+            if seen_high[j] - lo.fun > 0.5:
+                found[c] = math.nan
+                continue
             hi = linprog(-objective, A_eq=a, b_eq=b, bounds=bounds, method="highs")
-            if hi.status == 0:
-                seen_low, seen_high = np.fmin(seen_low, hi.x), np.fmax(seen_high, hi.x)
-            narrow = hi.status != 3 and -hi.fun - lo.fun < 0.5
-            found[c] = lo.fun if narrow else math.nan
+            if hi.status == 3:  # no largest value
+                found[c] = math.nan
+                continue
+            _solved(hi, c)
+            seen_low, seen_high = np.fmin(seen_low, hi.x), np.fmax(seen_high, hi.x)
+            found[c] = lo.fun if -hi.fun - lo.fun < 0.5 else math.nan
     return np.array([found[int(c)] for c in cells], dtype="float64")
+
+
+def _solved(result, cell: int) -> None:
+    """Raise unless the linear programme of ``cell`` was solved: a cell is never called safe
+    because the solver stopped (iteration limit, numerical trouble).
+
+    Raises
+    ------
+    RuntimeError
+        Names the cell and HiGHS's status and message.
+    """
+    if result.status != 0:
+        raise RuntimeError(f"the linear programme for cell {cell} was not solved "
+                           f"(HiGHS status {result.status}: {result.message})")
 
 
 def determined(
