@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from evaluation.core.checks import check_choice
 from evaluation.core.errors import EvaluationWarning
 from evaluation.core.results import ResultDisplay
 from evaluation.stats.disclosure.attack import count_intervals
-from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold, _exact
+from evaluation.stats.disclosure.audit import Line, _check_cells, _check_threshold
 from evaluation.stats.disclosure.worked_out import determined
 
 __all__ = ["FLAGS", "DisclosureRiskWarning", "Protection", "protect"]
@@ -34,21 +35,38 @@ class Protection(ResultDisplay):
     """The outcome of :func:`protect` for a vector of cells.
 
     ``flags`` holds ``""``, ``"primary"`` or ``"secondary"`` per cell and ``reasons`` the
-    reason in words; ``low``/``high`` are the bounds an attacker can derive for each cell
-    (equal to the value for published cells; ``nan`` for ``unpublished`` cells that were not
-    suppressed, whose intervals are not computed); ``unprotected`` lists suppressed cells whose
-    value can still be derived exactly (empty unless no further cell could be suppressed).
+    reason in words; ``unprotected`` lists suppressed cells whose value can still be derived
+    exactly (empty unless no further cell could be suppressed). :attr:`low` and :attr:`high`
+    are the bounds a reader can derive for each cell, computed when first asked for (two
+    linear programmes per suppressed cell, which choosing the cells does not need).
     """
 
     flags: tuple[str, ...]
     reasons: tuple[str, ...]
-    low: tuple[float, ...]
-    high: tuple[float, ...]
     unprotected: tuple[int, ...]
+    #: What a reader knows (known values, lines, lower and upper bounds), for the intervals.
+    reader: tuple = field(default=((), (), (), ()), repr=False, compare=False)
 
     @property
     def suppressed(self) -> np.ndarray:
         return np.array([f != "" for f in self.flags], dtype=bool)
+
+    @cached_property
+    def _intervals(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        known, lines, lower, upper = self.reader
+        low, high = count_intervals(known, lines, lower, upper, only=[i for i, f in enumerate(self.flags) if f])
+        return tuple(float(x) for x in low), tuple(float(x) for x in high)
+
+    @property
+    def low(self) -> tuple[float, ...]:
+        """Per cell, the smallest value a reader can derive (the value itself for a published
+        cell; ``nan`` for an ``unpublished`` cell that was not suppressed)."""
+        return self._intervals[0]
+
+    @property
+    def high(self) -> tuple[float, ...]:
+        """Per cell, the largest value a reader can derive (as :attr:`low`)."""
+        return self._intervals[1]
 
 
 def protect(
@@ -124,6 +142,12 @@ def protect(
     >>> p = protect([40, 3, 12, 0, 55], [(4, [0, 1, 2, 3])], exempt=[4])
     >>> p.flags
     ('', 'primary', 'secondary', '', '')
+
+    What a reader can derive: the suppressed 3 lies from 1 to 4 (its label says it is below the
+    threshold), so the 12 lies from 11 to 14 (the two make 55 − 40 − 0 = 15):
+
+    >>> p.low, p.high
+    ((40.0, 1.0, 11.0, 0.0, 55.0), (40.0, 4.0, 14.0, 0.0, 55.0))
     """
     threshold = _check_threshold(threshold)
     v, lines = _check_cells(values, lines)
@@ -157,10 +181,6 @@ def protect(
         ]
         return min(options)[3] if options else None
 
-    def bounds() -> tuple[np.ndarray, np.ndarray]:
-        known, lower, upper = _reader(v, flags, unseen, threshold)
-        return count_intervals(known, lines, lower, upper, only=[i for i in range(n) if flags[i]])
-
     def worked_out() -> list[int]:
         """Sensitive cells (not yet given up on) whose value a reader can work out."""
         todo = [i for i in range(n) if sensitive(i) and i not in unprotected]
@@ -168,7 +188,6 @@ def protect(
         return [i for i, e in zip(todo, determined(known, lines, lower, upper, todo), strict=True) if e]
 
     unprotected: set[int] = set()
-    low = high = None
     if secondary:
         while True:
             changed = False
@@ -198,15 +217,13 @@ def protect(
                 break
             if not progress:
                 break
-    if low is None:
-        low, high = bounds()
-    still = tuple(i for i in range(n) if sensitive(i) and _exact(low[i], high[i]))
-    if not secondary:
-        still = ()
+    known, lower, upper = _reader(v, flags, unseen, threshold)
+    # A cell given up on may have been hidden since by cells suppressed for others: ask again.
+    given_up = sorted(unprotected) if secondary else []
+    still = tuple(i for i, e in zip(given_up, determined(known, lines, lower, upper, given_up), strict=True) if e)
     for i in still:
         reasons[i] += " (UNPROTECTED: its value can still be worked out; no cell was left to suppress)"
-    return Protection(tuple(flags), tuple(reasons), tuple(float(x) for x in low),
-                      tuple(float(x) for x in high), still)
+    return Protection(tuple(flags), tuple(reasons), still, reader=(known, lines, lower, upper))
 
 
 def _reader(v: np.ndarray, flags, unseen: set[int], threshold: int) -> tuple[list, list, list]:
