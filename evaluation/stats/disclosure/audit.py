@@ -26,13 +26,6 @@ def _check_threshold(threshold: int) -> int:
     return int(threshold)
 
 
-def _exact(low: float, high: float) -> bool:
-    """At most one whole number lies in [low, high]: the cell's value is determined."""
-    if math.isinf(high):
-        return False
-    return math.floor(high + 1e-7) - math.ceil(low - 1e-7) < 1
-
-
 def _check_cells(values: Sequence[float], lines: Sequence[Line]) -> tuple[np.ndarray, list[tuple[int, list[int]]]]:
     v = np.asarray(values, dtype="float64")
     if v.ndim != 1:
