@@ -10,7 +10,9 @@ words elsewhere. Rendering changes no number and no word.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from pathlib import Path
 
 from evaluation.core.io import write_text
@@ -34,13 +36,10 @@ def break_codes(html: str) -> str:
     return _PLAIN_CELL.sub(lambda m: m[1] + m[2].replace("_", "_<wbr>") + m[3], html)
 
 
-def render_html(notebook, html: Path, *, title: str | None = None) -> None:
-    """Render an executed notebook (a path, or the notebook itself as nbformat's node, left
-    unchanged) to HTML without code, readable offline; ``title`` is the page's ``<title>``
-    (escaped by the template; default: the notebook's first heading)."""
-    import copy
-
-    import nbformat
+@functools.cache
+def _exporter():
+    """The one HTML exporter of this process: its templates are compiled on its first page
+    and reused (about a tenth of a second per page otherwise)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)])
@@ -48,11 +47,27 @@ def render_html(notebook, html: Path, *, title: str | None = None) -> None:
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_filter("break_codes", break_codes)
+    return exporter
+
+
+#: An exporter registers filters of the notebook at hand on each page: one page at a time.
+_RENDERING = threading.Lock()
+
+
+def render_html(notebook, html: Path, *, title: str | None = None) -> None:
+    """Render an executed notebook (a path, or the notebook itself as nbformat's node, left
+    unchanged) to HTML without code, readable offline; ``title`` is the page's ``<title>``
+    (escaped by the template; default: the notebook's first heading)."""
+    import copy
+
+    import nbformat
+
     if isinstance(notebook, (str, Path)):
         nb, stem = nbformat.read(notebook, as_version=4), Path(notebook).stem
     else:
         nb, stem = copy.copy(notebook), Path(html).stem
         nb.metadata = copy.deepcopy(notebook.metadata)
     nb.metadata["title"] = title or first_heading(nb.cells) or stem.replace("_", " ")
-    body, _ = exporter.from_notebook_node(nb)
+    with _RENDERING:
+        body, _ = _exporter().from_notebook_node(nb)
     write_text(body, html)
