@@ -3,7 +3,9 @@
 Disclosure control is decided table by table (:mod:`evaluation.stats.disclosure`) and jointly
 across a cohort's tables (:mod:`evaluation.reports.disclosure_plan`). This module checks the
 result as an attacker would, from the published CSV files alone, in every ``evaluate`` (which
-fails rather than publish) and every ``verify``.
+fails rather than publish) and every ``verify``. The tables are read into cells and the lines
+between them by :mod:`evaluation.publish.disclosure_ledger`; this module asks which cells a
+reader can work out.
 
 What the attacker reads (``tables/``):
 
@@ -43,7 +45,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,8 +53,8 @@ import pandas as pd
 
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import read_csv_if_exists, read_json, read_text
-from evaluation.core.vocabulary import UNDECLARED
 from evaluation.publish.cohort_index import INDEX_FILE, index_outside_findings
+from evaluation.publish.disclosure_ledger import ALL, Ledger, describe, number, read_ledgers
 from evaluation.publish.findings_audit import findings_outside_tables
 from evaluation.stats.disclosure.attack import count_intervals, derivable
 from evaluation.stats.disclosure.worked_out import worked_out
@@ -69,8 +71,6 @@ __all__ = [
 #: The published tables the audit reads (file stems under ``tables/``).
 AUDITED_TABLES = ("attrition", "outcomes", "breakdowns", "equity", "equity_council_areas", "equity_completion",
                   "equity_declaration", "equity_outcome_change")
-ALL = "*"
-STATISTICS = ("pre", "post", "change")
 
 
 class DisclosureAuditError(EvaluationError):
@@ -90,66 +90,6 @@ class DifferencingAudit:
 
     def __repr__(self) -> str:
         return f"DifferencingAudit({'ok' if self.ok else f'{len(self.problems)} problems'}, {self.cells} cells)"
-
-
-@dataclass
-class _Ledger:
-    """Cells of one dimension: known values, labels, lines, where each value was read."""
-
-    threshold: int
-    index: dict[tuple, int] = field(default_factory=dict)
-    known: dict[int, float] = field(default_factory=dict)
-    primary: set[int] = field(default_factory=set)
-    source: dict[int, str] = field(default_factory=dict)
-    lines: list[tuple[int, list[int]]] = field(default_factory=list)
-    #: Populations of paired scores broken down in this dimension, with the categories listed.
-    populations: dict[tuple, set[str]] = field(default_factory=dict)
-    #: Populations whose table omits groups without pairs (``breakdowns.csv``): omitted means 0.
-    omitted_are_zero: set[tuple] = field(default_factory=set)
-
-    def cell(self, key: tuple) -> int:
-        return self.index.setdefault(key, len(self.index))
-
-    def publish(self, key: tuple, value: float, table: str) -> None:
-        i = self.cell(key)
-        self.known.setdefault(i, float(value))
-        self.source.setdefault(i, table)
-
-    def label(self, key: tuple, flag: str) -> None:
-        if flag == "primary":
-            self.primary.add(self.cell(key))
-
-    def line(self, total: tuple, parts: list[tuple]) -> None:
-        self.lines.append((self.cell(total), [self.cell(p) for p in parts]))
-
-
-def _num(value) -> float | None:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(x) else x
-
-
-def _flag(value) -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _describe(key: tuple, dimension: str) -> str:
-    kind = key[0]
-    group = f"{dimension} = {key[-1]!r}"
-    if kind == "enrolled":
-        return f"the number of participants with {group}"
-    if kind == "completed":
-        return f"the number with {group} who completed the programme"
-    if kind == "noncompleted":
-        return f"the number with {group} who did not complete the programme"
-    scale, comparison, rater = key[1]
-    if kind == "pairs":
-        return f"the number with {group} with {rater} scores for both waves of {comparison} on {scale}"
-    if kind == "nopair":
-        return f"the number with {group} without {rater} scores for both waves of {comparison} on {scale}"
-    return f"the sum of {key[2]} scores ({rater}, {comparison}, {scale}) of those with {group}"
 
 
 def audit_tables(tables: Mapping[str, pd.DataFrame], *, threshold: int) -> DifferencingAudit:
@@ -181,94 +121,12 @@ def audit_tables(tables: Mapping[str, pd.DataFrame], *, threshold: int) -> Diffe
     ...     print(problem)
     the number of participants with sector = 'b' can be worked out (tables: attrition, equity)
     """
-    dimensions: dict[str, _Ledger] = {}
-    problems: list[str] = []
-
-    def ledger(dimension: str) -> _Ledger:
-        return dimensions.setdefault(str(dimension), _Ledger(threshold))
-
-    totals: dict[tuple, float] = {}
     attrition = tables.get("attrition")
-    if attrition is not None and len(attrition):
-        flow = attrition[attrition["section"] == "flow"].set_index("stage")["n"]
-        for stage, kind in (("enrolled", "enrolled"), ("completed_programme", "completed")):
-            if stage in flow.index and _num(flow[stage]) is not None:
-                totals[(kind,)] = _num(flow[stage])
-        problems += _small_statistics(attrition, threshold)
-    decl = tables.get("equity_declaration")
-    if decl is not None:
-        for row in decl.itertuples():
-            n = _num(row.participants)
-            if n is not None:
-                totals.setdefault(("enrolled",), n)
-                rate = _num(row.declaration_rate)
-                if rate is not None:
-                    ledger(row.dimension).publish(("undeclared", ALL), n - round(rate * n), "equity_declaration")
-    pair_totals: dict[tuple, dict[str, float]] = {}
-    outcomes = tables.get("outcomes")
-    if outcomes is not None:
-        for row in outcomes.itertuples():
-            n = _num(row.n_pairs)
-            if n is None:
-                continue
-            pair_totals[(row.scale, row.comparison, row.rater)] = {
-                "n": n, **{s: _num(getattr(row, f"mean_{s}", None)) for s in STATISTICS}}
-
-    for name in ("equity", "equity_council_areas", "equity_completion"):
-        table = tables.get(name)
-        if table is None:
-            continue
-        for row in table.itertuples():
-            dimension = getattr(row, "dimension", "local_authority")
-            book = ledger(dimension)
-            key = ("enrolled", str(row.category))
-            book.cell(key)
-            book.label(key, _flag(row.suppressed))
-            n = _num(row.participants)
-            if n is not None:
-                book.publish(key, n, name)
-            if name == "equity_completion":
-                rate = _num(row.completion_rate)
-                if n is not None and rate is not None:
-                    book.publish(("completed", str(row.category)), round(rate * n), name)
-                else:
-                    book.cell(("completed", str(row.category)))
-
-    group_stats: list[tuple[str, pd.DataFrame]] = []
-    for name in ("breakdowns", "equity_outcome_change"):
-        table = tables.get(name)
-        if table is not None and len(table):
-            group_stats.append((name, table.assign(rater=table["rater"] if "rater" in table else "self")))
-    for name, table in group_stats:
-        for (dimension, scale, comparison, rater), rows in table.groupby(
-                ["dimension", "scale", "comparison", "rater"], sort=False):
-            book = ledger(dimension)
-            population = (scale, comparison, rater)
-            listed = set()
-            for row in rows.itertuples():
-                category = str(row.category)
-                listed.add(category)
-                key = ("pairs", population, category)
-                book.cell(key)
-                book.label(key, _flag(row.suppressed))
-                n = _num(row.n_pairs)
-                if n is None:
-                    continue
-                book.publish(key, n, name)
-                means = {"change": _num(row.mean_change), "pre": _num(getattr(row, "mean_pre", None)),
-                         "post": _num(getattr(row, "mean_post", None))}
-                for statistic, mean in means.items():
-                    if mean is not None:
-                        book.publish(("sum", population, statistic, category), mean * n, name)
-            book.populations.setdefault(population, set()).update(listed)
-            if name == "breakdowns":
-                book.omitted_are_zero.add(population)
-
-    cells = 0
+    problems = _small_statistics(attrition, threshold) if attrition is not None and len(attrition) else []
+    dimensions = read_ledgers(tables, threshold=threshold)
     for dimension, book in dimensions.items():
-        cells += _lines(book, totals, pair_totals)
         problems += _check(book, dimension)
-    return DifferencingAudit(tuple(problems), cells)
+    return DifferencingAudit(tuple(problems), sum(len(book.index) for book in dimensions.values()))
 
 
 def _small_statistics(attrition: pd.DataFrame, threshold: int) -> list[str]:
@@ -277,56 +135,14 @@ def _small_statistics(attrition: pd.DataFrame, threshold: int) -> list[str]:
     rows = attrition[attrition["section"] == "baseline_comparison"]
     for row in rows.itertuples():
         for group in ("with_later", "without_later"):
-            n, mean = _num(getattr(row, f"n_{group}")), _num(getattr(row, f"mean_{group}"))
+            n, mean = number(getattr(row, f"n_{group}")), number(getattr(row, f"mean_{group}"))
             if n is not None and 1 <= n < threshold and mean is not None:
                 problems.append(f"attrition: the baseline mean of {row.scale} ({row.rater}) is published for "
                                 f"{int(n)} people {group.replace('_later', ' a later')} score (fewer than {threshold})")
     return problems
 
 
-def _lines(book: _Ledger, totals: dict, pair_totals: dict) -> int:
-    """Add the totals and the additive relations of one dimension's cells."""
-    categories = sorted({k[-1] for k in book.index if k[0] in ("enrolled", "pairs") and k[-1] != ALL})
-    enrolled = [("enrolled", c) for c in categories]
-    if ("enrolled",) in totals:
-        book.publish(("enrolled", ALL), totals[("enrolled",)], "attrition")
-    book.line(("enrolled", ALL), enrolled)
-    undeclared = [("enrolled", c) for c in categories if c in UNDECLARED]
-    if ("undeclared", ALL) in book.index and undeclared:
-        book.line(("undeclared", ALL), undeclared)
-    if any(k[0] == "completed" for k in book.index):
-        if ("completed",) in totals:
-            book.publish(("completed", ALL), totals[("completed",)], "attrition")
-        for c in categories:
-            book.line(("enrolled", c), [("completed", c), ("noncompleted", c)])
-        book.line(("completed", ALL), [("completed", c) for c in categories])
-        book.line(("noncompleted", ALL), [("noncompleted", c) for c in categories])
-        book.line(("enrolled", ALL), [("completed", ALL), ("noncompleted", ALL)])
-    for population, listed in book.populations.items():
-        whole = pair_totals.get(population, {})
-        if "n" in whole:
-            book.publish(("pairs", population, ALL), whole["n"], "outcomes")
-        for c in categories:
-            if c not in listed and population in book.omitted_are_zero:
-                book.publish(("pairs", population, c), 0, "breakdowns")
-                for statistic in STATISTICS:
-                    book.publish(("sum", population, statistic, c), 0, "breakdowns")
-            book.line(("enrolled", c), [("pairs", population, c), ("nopair", population, c)])
-        book.line(("pairs", population, ALL), [("pairs", population, c) for c in categories])
-        book.line(("nopair", population, ALL), [("nopair", population, c) for c in categories])
-        book.line(("enrolled", ALL), [("pairs", population, ALL), ("nopair", population, ALL)])
-        for statistic in STATISTICS:
-            if whole.get(statistic) is not None:
-                book.publish(("sum", population, statistic, ALL), whole[statistic] * whole["n"], "outcomes")
-            book.line(("sum", population, statistic, ALL),
-                      [("sum", population, statistic, c) for c in categories])
-        for c in [*categories, ALL]:
-            book.line(("sum", population, "post", c),
-                      [("sum", population, "pre", c), ("sum", population, "change", c)])
-    return len(book.index)
-
-
-def _check(book: _Ledger, dimension: str) -> list[str]:
+def _check(book: Ledger, dimension: str) -> list[str]:
     keys = sorted(book.index, key=book.index.get)
     count_cells = [i for i, k in enumerate(keys) if k[0] != "sum"]
     is_count = np.zeros(len(keys), dtype=bool)
@@ -361,10 +177,10 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
         if i in book.known:
             value = book.known[i]
             if 1 <= value < t:
-                problems.append(f"{_describe(key, dimension)} is published and is from 1 to {t - 1} "
+                problems.append(f"{describe(key, dimension)} is published and is from 1 to {t - 1} "
                                 f"(table: {book.source[i]})")
         elif not math.isnan(worked[i]) and 1 <= round(worked[i]) < t:
-            problems.append(f"{_describe(key, dimension)} can be worked out (tables: {tables_of(i)})")
+            problems.append(f"{describe(key, dimension)} can be worked out (tables: {tables_of(i)})")
     sums_known = [book.known.get(i) if not is_count[i] else 0.0 for i in range(len(keys))]
     derived = [i for i in np.flatnonzero(derivable(sums_known, sum_lines)).tolist()
                if keys[i][-1] != ALL and keys[i][-1] not in whole]
@@ -374,7 +190,7 @@ def _check(book: _Ledger, dimension: str) -> list[str]:
     for i in derived:
         key, n = keys[i], size_of[i]
         if low[n] < t and high[n] >= 1:
-            problems.append(f"{_describe(key, dimension)} can be worked out while the group may have fewer than "
+            problems.append(f"{describe(key, dimension)} can be worked out while the group may have fewer than "
                             f"{t} people (tables: {tables_of(i)})")
     return problems
 
