@@ -8,7 +8,8 @@ Three kinds of file live under ``params/``:
   programme's ``defaults:``, then from the defaults below)
 
 Loading functions raise :class:`~evaluation.core.errors.ParameterError` naming the file and every
-offending key, e.g. ``params/leading-to-deliver/cohort-2.yaml: key `multiplicty`: unknown key``.
+offending key, e.g. ``params/leading-to-deliver/cohort-2.yaml: key `multiplicty`: unknown key``
+(the file is read as strict YAML by :mod:`evaluation.data.param_files`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -31,9 +31,9 @@ from pydantic import (
 
 from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
-from evaluation.core.io import read_bytes
 from evaluation.core.raw_files import MAX_RAW_FILE_BYTES
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
+from evaluation.data.param_files import explain, read_yaml
 
 __all__ = [
     "Bootstrap",
@@ -243,103 +243,14 @@ class Cohort(_Strict):
         return self
 
 
-# ----------------------------------------------------------------------------------- loading
-
-
-#: Bounds on a parameter file: its size, and how deeply its mappings and lists may nest.
-MAX_PARAMETER_FILE_BYTES = 1_000_000
-MAX_YAML_DEPTH = 20
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """PyYAML's safe loader that also refuses aliases (``*name``: the "billion laughs"), keys that
-    appear twice in one mapping (the last would silently win) and nesting deeper than
-    :data:`MAX_YAML_DEPTH`."""
-
-    _depth = 0
-
-    def compose_node(self, parent, index):  # noqa: D102
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in parameter files",
-                                              self.peek_event().start_mark)
-        self._depth += 1
-        try:
-            if self._depth > MAX_YAML_DEPTH:
-                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
-                                                  self.peek_event().start_mark)
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
-    def construct_mapping(self, node, deep=False):  # noqa: D102
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)
-                try:
-                    first = seen.get(key)
-                except TypeError:
-                    continue  # an unhashable key: the base constructor reports it
-                if first is not None:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"key {key!r} appears twice (first on line {first})", key_node.start_mark)
-                seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep)
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """A parameter file's top-level mapping; every problem is a one-line :class:`ParameterError`
-    naming the file (and the line, where there is one)."""
-    if not path.is_file():
-        raise ParameterError(f"{path}: parameter file not found")
-    size = path.stat().st_size
-    if size > MAX_PARAMETER_FILE_BYTES:
-        raise ParameterError(f"{path}: {size:,} bytes; a parameter file may have at most "
-                             f"{MAX_PARAMETER_FILE_BYTES:,}")
-    raw = read_bytes(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ParameterError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file "
-                             "as UTF-8") from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"{path}{where}: not valid YAML: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
-    if not isinstance(data, dict):
-        raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
-    return data
-
-
-def _explain(path: Path, exc: ValidationError) -> ParameterError:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (misspelt, or not a key of this kind of file)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-            if "input" in err and err["type"] != "value_error":
-                msg += f" (got {err['input']!r})"
-        lines.append(f"  - {path}: key `{key}`: {msg}")
-    return ParameterError(f"{len(lines)} problem(s) in parameter file {path}:\n" + "\n".join(lines))
-
-
 def load_instrument(params_dir: Path | str, name: str) -> Instrument:
     """Load ``params/instruments/<name>.yaml``; its ``name`` must equal the file name."""
     path = Path(params_dir) / "instruments" / f"{check_name(name, 'instrument')}.yaml"
-    data = _read_yaml(path)
+    data = read_yaml(path)
     try:
         instrument = Instrument.model_validate(data)
     except ValidationError as exc:
-        raise _explain(path, exc) from None
+        raise explain(path, exc) from None
     if instrument.name != name:
         raise ParameterError(f"{path}: key `name` is {instrument.name!r}; it must equal the file name {name!r}")
     return instrument
@@ -352,11 +263,11 @@ def load_programme(params_dir: Path | str, programme: str) -> Programme:
         known = list_programmes(params_dir)
         raise ParameterError(f"{path}: parameter file not found: there is no programme {programme!r}; the programmes "
                              f"with parameters are {', '.join(known) if known else 'none'}")
-    data = _read_yaml(path)
+    data = read_yaml(path)
     try:
         prog = Programme.model_validate(data)
     except ValidationError as exc:
-        raise _explain(path, exc) from None
+        raise explain(path, exc) from None
     if prog.name != programme:
         raise ParameterError(f"{path}: key `name` is {prog.name!r}; it must equal the folder name {programme!r}")
     unknown = sorted(set(prog.defaults) - set(Cohort.model_fields))
@@ -393,11 +304,11 @@ def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
             f"{path}: no parameter file for cohort {cohort} of programme {programme!r} "
             f"(cohorts with parameters: {list_cohorts(params_dir, programme) or 'none'})"
         )
-    data = {**prog.defaults, **_read_yaml(path)}
+    data = {**prog.defaults, **read_yaml(path)}
     try:
         result = Cohort.model_validate(data)
     except ValidationError as exc:
-        raise _explain(path, exc) from None
+        raise explain(path, exc) from None
     if result.programme != programme or result.cohort != cohort:
         raise ParameterError(
             f"{path}: keys `programme`/`cohort` say {result.programme!r}/{result.cohort}; "

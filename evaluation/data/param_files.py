@@ -1,0 +1,110 @@
+"""Reading a parameter file (CONTRACT section 3): strict YAML, and pydantic's complaints in the
+file's own terms.
+
+:func:`read_yaml` refuses what YAML allows but a parameter file must not hold (aliases, a key
+twice in one mapping, deep nesting, files over :data:`MAX_PARAMETER_FILE_BYTES`, text that is not
+UTF-8) and :func:`explain` turns a pydantic ``ValidationError`` into one
+:class:`~evaluation.core.errors.ParameterError` naming the file and every offending key. The
+models and the loading functions are :mod:`evaluation.data.params`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from evaluation.core.errors import ParameterError
+from evaluation.core.io import read_bytes
+
+__all__ = ["MAX_PARAMETER_FILE_BYTES", "MAX_YAML_DEPTH", "explain", "read_yaml"]
+
+
+#: Bounds on a parameter file: its size, and how deeply its mappings and lists may nest.
+MAX_PARAMETER_FILE_BYTES = 1_000_000
+MAX_YAML_DEPTH = 20
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that also refuses aliases (``*name``: the "billion laughs"), keys that
+    appear twice in one mapping (the last would silently win) and nesting deeper than
+    :data:`MAX_YAML_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D102
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in parameter files",
+                                              self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested more than {MAX_YAML_DEPTH} levels deep",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:
+                    continue  # an unhashable key: the base constructor reports it
+                if first is not None:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} appears twice (first on line {first})", key_node.start_mark)
+                seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """A parameter file's top-level mapping; every problem is a one-line :class:`ParameterError`
+    naming the file (and the line, where there is one)."""
+    if not path.is_file():
+        raise ParameterError(f"{path}: parameter file not found")
+    size = path.stat().st_size
+    if size > MAX_PARAMETER_FILE_BYTES:
+        raise ParameterError(f"{path}: {size:,} bytes; a parameter file may have at most "
+                             f"{MAX_PARAMETER_FILE_BYTES:,}")
+    raw = read_bytes(path)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ParameterError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file "
+                             "as UTF-8") from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f", line {mark.line + 1}" if mark is not None else ""
+        raise ParameterError(f"{path}{where}: not valid YAML: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
+    return data
+
+
+def explain(path: Path, exc: ValidationError) -> ParameterError:
+    """One :class:`~evaluation.core.errors.ParameterError` for all of pydantic's complaints about
+    ``path``, a line per key: unknown, missing, or its value's problem."""
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (misspelt, or not a key of this kind of file)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            if "input" in err and err["type"] != "value_error":
+                msg += f" (got {err['input']!r})"
+        lines.append(f"  - {path}: key `{key}`: {msg}")
+    return ParameterError(f"{len(lines)} problem(s) in parameter file {path}:\n" + "\n".join(lines))
