@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import numbers
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -13,8 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.api.arguments import check_names, cohort_number, programme_name, rewarn
 from evaluation.core import errors
-from evaluation.core.errors import DisclosureControlOffWarning, EvaluationWarning, ParameterError
+from evaluation.core.errors import DisclosureControlOffWarning
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
@@ -44,48 +44,7 @@ def list_programmes(params_dir: Path | str | None = None) -> list[str]:
 def list_cohorts(programme: str, params_dir: Path | str | None = None) -> list[int]:
     """The cohorts of a programme that have parameters (``params/<programme>/cohort-<n>.yaml``), sorted."""
     folder = Path(params_dir) if params_dir else PARAMS_DIR
-    return _params.list_cohorts(folder, _programme(programme, folder))
-
-
-def _programme(programme: Any, params_dir: Path) -> str:
-    known = list_programmes(params_dir)
-    if not isinstance(programme, str) or programme not in known:
-        raise ParameterError(
-            f"`programme` must be one of {', '.join(repr(p) for p in known) or '(none found)'} "
-            f"(folders of {params_dir} with a programme.yaml); got {programme!r}")
-    return programme
-
-
-def _cohort_number(cohort: Any, programme: str, params_dir: Path) -> int:
-    """``2`` or ``"2"`` → 2; anything else, or a cohort without parameters, is refused in one sentence."""
-    number: int | None = None
-    if isinstance(cohort, numbers.Integral) and not isinstance(cohort, bool):
-        number = int(cohort)
-    elif isinstance(cohort, str) and cohort.strip().isdigit():
-        number = int(cohort.strip())
-    known = _params.list_cohorts(params_dir, programme)
-    if number is None or number not in known:
-        raise ParameterError(
-            f"`cohort` must be the number of a cohort of {programme!r} with parameters "
-            f"({', '.join(str(k) for k in known) or 'none'}: params/{programme}/cohort-<n>.yaml); got {cohort!r}")
-    return number
-
-
-def _names(value: Any, parameter: str, allowed: Sequence[str]) -> list[str] | None:
-    if value is None:
-        return None
-    values = [value] if isinstance(value, str) else list(value)
-    unknown = [v for v in values if v not in allowed]
-    if unknown or not values:
-        raise ValueError(f"`{parameter}` must name one or more of {', '.join(repr(a) for a in allowed)}; "
-                         f"got {value!r}")
-    return values
-
-
-def _rewarn(notes: list[dict], prefix: str = "") -> None:
-    for note in notes:
-        category = getattr(errors, note["warning"], EvaluationWarning)
-        warnings.warn(prefix + note["message"], category, stacklevel=3)
+    return _params.list_cohorts(folder, programme_name(programme, folder))
 
 
 # ------------------------------------------------------------------------------- loading
@@ -122,8 +81,8 @@ def load_cohort(
         The processed data are missing; the message gives the command that builds them.
     """
     params = Path(params_dir) if params_dir else PARAMS_DIR
-    name = _programme(programme, params)
-    number = _cohort_number(cohort, name, params)
+    name = programme_name(programme, params)
+    number = cohort_number(cohort, name, params)
     data = load_cohort_data(name, number, data_dir=data_dir, params_dir=params)
     return Cohort(data, data_dir=Path(data_dir) if data_dir else None, params_dir=Path(params_dir) if params_dir else None)
 
@@ -268,10 +227,10 @@ class Cohort:
         if not mask.any():
             raise ValueError(f"`where` keeps none of the {len(people)} participants of cohort {self.number}: {where!r}")
         if by is not None:
-            _names(by, "by", self.characteristics)
+            check_names(by, "by", self.characteristics)
         if by is None and where is None:
             table, notes = outcome_report.outcomes(self.data, **settings)
-            _rewarn(notes)
+            rewarn(notes)
         elif by is None:
             table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
                                                    **settings)
@@ -303,7 +262,7 @@ class Cohort:
         (a message such as "1 complete pair" in a named group would disclose what the table hides)."""
         if not disclosure:
             for prefix, notes in group_notes:
-                _rewarn(notes, prefix)
+                rewarn(notes, prefix)
             return
         count = sum(len(notes) for _, notes in group_notes)
         if count:
@@ -326,7 +285,7 @@ class Cohort:
                              f"{{'sector': 'voluntary'}}, or a function of the participants; got {where!r}")
         mask = np.ones(len(people), dtype=bool)
         for column, wanted in where.items():
-            _names(column, "where", self.characteristics)
+            check_names(column, "where", self.characteristics)
             values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Sequence) else list(wanted)
             mask &= people[column].astype(str).isin([str(v) for v in values]).to_numpy()
         return mask
@@ -338,9 +297,9 @@ class Cohort:
     def _select(self, table: pd.DataFrame, scales: Any, raters: Any) -> pd.DataFrame:
         keep = np.ones(len(table), dtype=bool)
         if scales is not None:
-            keep &= table["scale"].isin(_names(scales, "scales", list(self.data.titles))).to_numpy()
+            keep &= table["scale"].isin(check_names(scales, "scales", list(self.data.titles))).to_numpy()
         if raters is not None:
-            keep &= table["rater"].isin(_names(raters, "raters", sorted(self.data.scale_scores["rater"].unique())))\
+            keep &= table["rater"].isin(check_names(raters, "raters", sorted(self.data.scale_scores["rater"].unique())))\
                 .to_numpy()
         return table[keep]
 
@@ -383,7 +342,7 @@ class Cohort:
         """
         notes: list[dict] = []
         summary = cost_report.cohort_costs(self.data, notes=notes).summary.copy()
-        _rewarn(notes)
+        rewarn(notes)
         return summary
 
     def equity(self) -> pd.DataFrame:
@@ -396,7 +355,7 @@ class Cohort:
         Computed once per :class:`Cohort` and kept. The cost report compares this cohort with
         the other cohorts and programmes found under ``data_dir``.
         """
-        _names(name, "name", REPORTS)
+        check_names(name, "name", REPORTS)
         if name not in self._reports:
             if name == "outcomes":
                 result = outcome_report.build(self.data)

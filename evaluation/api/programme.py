@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.api.cohort import Cohort, _programme, load_cohort
+from evaluation.api.arguments import programme_name
+from evaluation.api.cohort import Cohort, load_cohort
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.programme import ProgrammeData
@@ -29,7 +30,7 @@ def load_programme(
 ) -> Programme:
     """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
     params = Path(params_dir) if params_dir else PARAMS_DIR
-    name = _programme(programme, params)
+    name = programme_name(programme, params)
     cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in _params.list_cohorts(params, name)}
     return Programme(name, cohorts)
 
