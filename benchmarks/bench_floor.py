@@ -14,7 +14,7 @@ Works on a copy of the shipped raw data in a temporary folder (ingested once the
 timings), never in the repository's data/ or reports/. Also printed: CPU seconds (user + system,
 kernels included) of the floor's notebooks and of the command, and their ratio, which a loaded
 machine disturbs less than wall time (on two idle cores the command's wall time cannot be less
-than half its CPU time).
+than half its CPU time: ``ratio_if_every_core_busy`` is the ratio it would have then).
 """
 
 from __future__ import annotations
@@ -134,6 +134,8 @@ def main() -> None:
         results["evaluate_command_cpu"] = round(min(cpus), 3)
         results["ratio"] = round(results["evaluate_command"] / results["floor"], 2)
         results["cpu_ratio"] = round(results["evaluate_command_cpu"] / results["floor_cpu"], 2)
+        # the least ratio the command's CPU time allows: all of it spread over every core, no core idle
+        results["ratio_if_every_core_busy"] = round(results["evaluate_command_cpu"] / os.cpu_count() / results["floor"], 2)
     results["load_average"] = [round(x, 1) for x in os.getloadavg()]
     results["machine"] = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     shutil.rmtree(tmp, ignore_errors=True)
