@@ -70,3 +70,18 @@ def test_the_command_runs_linear_algebra_on_one_thread_unless_told_otherwise():
     done = subprocess.run([sys.executable, "-c", probe], env={**env, "OPENBLAS_NUM_THREADS": "4"},
                           capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["4", "1"]
+
+
+def test_the_command_line_leaves_with_its_status_and_runs_exit_functions():
+    # `python -m evaluation` freezes its objects before leaving (the final garbage collections are
+    # skipped); the status, the streams and the exit functions are as at any exit.
+    import subprocess
+    import sys
+
+    code = ("import atexit, runpy, sys; atexit.register(print, 'exit function ran'); "
+            "sys.argv = ['evaluation', 'evaluate', '--programme', 'no-such-programme', '--cohort', '2']; "
+            "runpy.run_module('evaluation', run_name='__main__', alter_sys=True)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "error: " in done.stderr and "no-such-programme" in done.stderr
+    assert done.stdout.strip().endswith("exit function ran")
