@@ -9,12 +9,13 @@ from __future__ import annotations
 import numbers
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from evaluation.core.errors import ParameterError
 from evaluation.core.vocabulary import RATERS, WAVES
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the command line starts without it
+    import pandas as pd
 
 __all__ = [
     "MAX_LISTED",
@@ -121,6 +122,8 @@ def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:
 
 def check_columns(frame: Any, columns: Iterable[str], parameter: str) -> None:
     """Raise unless ``frame`` is a DataFrame with every one of ``columns``."""
+    import pandas as pd
+
     if not isinstance(frame, pd.DataFrame):
         raise ValueError(f"`{parameter}` must be a pandas DataFrame, got {type(frame).__name__}")
     missing = [c for c in columns if c not in frame.columns]
@@ -138,6 +141,8 @@ def check_unique(frame: pd.DataFrame, keys: list[str], parameter: str) -> None:
 
 def sort_canonical(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Sort by ``by``; waves and raters in their canonical order, other columns as values."""
+    import pandas as pd
+
     canonical = {"wave": WAVES, "rater": RATERS}
 
     def key(col: pd.Series) -> pd.Series:

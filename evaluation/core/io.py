@@ -22,11 +22,12 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from evaluation.core.errors import FileSystemError
+
+if TYPE_CHECKING:  # pandas is imported where it is used: the command line starts without it
+    import pandas as pd
 
 __all__ = [
     "file_stat",
@@ -349,6 +350,8 @@ def read_json(path: Path | str) -> Any:
 
 def read_csv_if_exists(path: Path | str) -> pd.DataFrame | None:
     """A published CSV table read back (empty cells missing, text such as ``NA`` kept), or None if absent."""
+    import pandas as pd
+
     path = Path(path)
     if not path.is_file():
         return None
