@@ -159,11 +159,20 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_evaluate(args: argparse.Namespace) -> int:
-    from evaluation.publish.pipeline import evaluate
+    # first, before pandas and the data layer are imported: the report kernels' fork server, whose
+    # imports then run on the other core while this process checks the parameters and the data
+    from evaluation.publish.report_plan import early_fork_server
 
-    with _demo_key_notice():
-        evaluate(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
-                 reports_dir=args.reports_dir, progress=_progress)
+    forks = early_fork_server(args.programme, args.data_dir)
+    try:
+        from evaluation.publish.pipeline import evaluate
+
+        with _demo_key_notice():
+            evaluate(args.programme, args.cohort, data_dir=args.data_dir, params_dir=args.params_dir,
+                     reports_dir=args.reports_dir, progress=_progress, forks=forks)
+    finally:
+        if forks is not None:
+            forks.close()
     return EXIT_OK
 
 

@@ -144,3 +144,49 @@ def test_a_stopped_fork_server_is_reported():
     with pytest.raises(RuntimeError, match="fork server stopped"):
         server.fork(["-f", "x.json"], cwd=None, env={})
     server.close()
+
+
+def test_a_fork_server_that_forked_nothing_is_stopped_at_once():
+    # A command that fails before its notebooks (e.g. a cohort without parameters) does not wait for
+    # the fork server's imports: it is killed, where one that forked kernels is asked to end them.
+    server = ForkServer(["pandas", "scipy.stats", "matplotlib.figure"])
+    server.close()
+    assert server._process.returncode == -signal.SIGKILL
+
+
+@pytest.mark.slow
+def test_notebooks_run_in_a_fork_server_started_earlier(tmp_path):
+    """``evaluate`` on the command line starts the fork server before its own imports and hands it
+    to ``run_notebooks``, which forks from it (not from one of its own) and leaves it open."""
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    books = [_notebook(source / f"{n}.ipynb", "import os\nprint(os.getppid())") for n in "ab"]
+    (tmp_path / "out").mkdir()
+    with ForkServer(["json"]) as server:
+        run_notebooks(books, tmp_path / "out", parameters={"value": 1}, provenance={"summary": "t", "inputs": []},
+                      title=lambda heading, stem: stem, fork=True, forks=server)
+        assert server._forked == 2
+        assert server._process.poll() is None  # still the caller's to close
+        parents = {nbformat.read(tmp_path / "out" / b.name, as_version=4).cells[2].outputs[0]["text"].strip()
+                   for b in books}
+        assert parents == {str(server._process.pid)}
+    assert server._process.returncode == 0
+
+
+def test_the_command_line_starts_the_fork_server_only_where_evaluate_forks(tmp_path, monkeypatch):
+    from evaluation.publish import report_plan
+
+    raw = tmp_path / "raw" / "demo"
+    raw.mkdir(parents=True)
+    (raw / "participants.csv").write_text("participant_id\n" + "p\n" * 100)
+    server = report_plan.early_fork_server("demo", tmp_path)
+    assert isinstance(server, ForkServer)
+    server.close()
+    # raw data over the limit (ingest may run while the kernels start: they import afterwards)
+    monkeypatch.setattr(report_plan, "PREIMPORT_RAW_BYTES", 100)
+    assert report_plan.early_fork_server("demo", tmp_path) is None
+    monkeypatch.setattr(report_plan, "PREIMPORT_RAW_BYTES", 1 << 30)
+    # a name evaluate refuses itself, with its own message
+    assert report_plan.early_fork_server("../demo", tmp_path) is None
+    monkeypatch.setattr(report_plan, "FORK_KERNELS", False)
+    assert report_plan.early_fork_server("demo", tmp_path) is None

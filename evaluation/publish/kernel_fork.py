@@ -13,9 +13,9 @@ starting a process (:func:`evaluation.publish.kernels.kernel_manager_class` with
 kernels of this Python's ipykernel are forked; any other kernel command starts as usual.
 
 The fork server holds its imports for as long as the notebooks run and every child shares them
-(copy-on-write); ``evaluate`` forks its kernels (:data:`evaluation.publish.pipeline.FORK_KERNELS`)
+(copy-on-write); ``evaluate`` forks its kernels (:data:`evaluation.publish.report_plan.FORK_KERNELS`)
 whenever they import their modules at their start, i.e. unless a large ingest may run meanwhile
-(:data:`evaluation.publish.pipeline.PREIMPORT_RAW_BYTES`). When its requests are closed (the notebooks are
+(:data:`evaluation.publish.report_plan.PREIMPORT_RAW_BYTES`). When its requests are closed (the notebooks are
 done, or the parent process died) the fork server ends the sessions of the kernels it forked
 that still run, then exits.
 """
@@ -172,6 +172,7 @@ class ForkServer:
             os.close(write)
         self._replies = os.fdopen(read, "r")
         self._lock = threading.Lock()
+        self._forked = 0
 
     def fork(self, argv: list[str], *, cwd: str | None, env: dict[str, str]) -> int:
         """Fork a kernel (``python -m ipykernel_launcher <argv>`` in ``cwd`` with ``env``); return
@@ -191,10 +192,15 @@ class ForkServer:
                 raise RuntimeError(f"the report kernels' fork server stopped ({exc})") from exc
         if not line.strip():
             raise RuntimeError(f"the report kernels' fork server stopped (exit status {self._process.poll()})")
+        self._forked += 1
         return int(line)
 
     def close(self) -> None:
-        """End the fork server (and any kernel it forked that still runs) and wait for it."""
+        """End the fork server (and any kernel it forked that still runs) and wait for it; one
+        that has forked no kernel is stopped at once (a command that failed before its notebooks
+        does not wait for the fork server's imports)."""
+        if not self._forked:
+            self._process.kill()
         with contextlib.suppress(OSError, ValueError):
             self._process.stdin.close()
         try:

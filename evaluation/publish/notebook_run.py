@@ -141,6 +141,7 @@ def run_notebooks(
     share: Sequence[Sequence[str]] = (),
     preimport: bool = True,
     fork: bool = False,
+    forks=None,
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
@@ -184,6 +185,9 @@ def run_notebooks(
         Fork every kernel from one process that imports ipykernel and the notebooks' modules
         once (:mod:`evaluation.publish.kernel_fork`; those modules only with ``preimport``),
         instead of starting each kernel and its imports from scratch.
+    forks : ForkServer, optional
+        With ``fork``: a fork server started earlier for these notebooks' modules, used instead
+        of one started here (its caller closes it).
 
     Returns
     -------
@@ -200,7 +204,13 @@ def run_notebooks(
     from evaluation.publish.kernel_fork import ForkServer
 
     # first: the fork server's imports run while this process imports papermill and prepares
-    with ForkServer(imported_modules(notebooks) if preimport else ()) if fork else contextlib.nullcontext() as forks:
+    if not fork:
+        server = contextlib.nullcontext()
+    elif forks is not None:
+        server = contextlib.nullcontext(forks)
+    else:
+        server = ForkServer(imported_modules(notebooks) if preimport else ())
+    with server as forks:
         return _run_notebooks(notebooks, folder, parameters=parameters, provenance=provenance, title=title,
                               failed_dir=failed_dir, progress=progress, prepare=prepare, share=share,
                               preimport=preimport, forks=forks)

@@ -18,14 +18,13 @@ in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import folder_stamps, read_json, remove_tree, table_file
+from evaluation.core.io import read_json, remove_tree, table_file
 from evaluation.core.memory import give_back_freed_memory
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
 from evaluation.core.processed_files import read_parquet_columns
@@ -43,6 +42,14 @@ from evaluation.publish.notebook_run import (
     versions,
 )
 from evaluation.publish.rendering import render_html
+from evaluation.publish.report_plan import (
+    FORK_KERNELS,
+    PREIMPORT_RAW_BYTES,
+    REPORT_NOTEBOOKS,
+    SHARED_KERNEL_RAW_BYTES,
+    raw_bytes,
+    report_notebooks,
+)
 
 __all__ = ["COMPARISON_NOTEBOOKS", "FORK_KERNELS", "PREIMPORT_RAW_BYTES", "PROGRAMME_NOTEBOOKS", "REPORT_NOTEBOOKS", "SHARED_KERNELS",
            "SHARED_KERNEL_RAW_BYTES", "NoDataError",
@@ -50,29 +57,11 @@ __all__ = ["COMPARISON_NOTEBOOKS", "FORK_KERNELS", "PREIMPORT_RAW_BYTES", "PROGR
            "build_report", "check_cohort_has_data", "check_parameters", "evaluate", "prepare_data",
            "prepare_processed", "render_html", "report_notebooks"]
 
-#: The report notebooks, in the order they run; those not (yet) present are skipped.
-REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
 #: Report notebooks that run one after another in one kernel, which reads and holds the cohort
 #: once (:func:`evaluation.publish.notebook_run.run_notebooks`), when the raw data are larger than
 #: :data:`SHARED_KERNEL_RAW_BYTES`; every other notebook has a kernel of its own. The outcome
 #: notebook, the longest, runs beside them on the second core.
 SHARED_KERNELS = (("cost_per_participant", "equity_of_access"),)
-#: Raw data (bytes, all raw files of the programme) up to this size: every report notebook has a
-#: kernel of its own. A small cohort's notebooks take a few seconds each, so one more kernel's start
-#: and imports cost less than running two of them one after the other (cohort 2: about 1.5 s
-#: less); a large cohort held by three kernels at once would cost memory (benchmarks/README.md).
-SHARED_KERNEL_RAW_BYTES = 64 << 20
-#: Raw data larger than this (bytes, all raw files of the programme) may take gigabytes to ingest:
-#: ``evaluate``'s report kernels then import their modules when their first notebook runs, after
-#: the data are prepared, not while ingest runs (each kernel's imports held 0.1 to 0.2 GiB at the
-#: end of a 1,000,000-participant ingest, when the command peaked just over 8 GiB: benchmarks/README.md).
-PREIMPORT_RAW_BYTES = 1 << 30
-#: Whether the report kernels are forked from one process that has imported their modules
-#: (:mod:`evaluation.publish.kernel_fork`) whenever they import at their start (``PREIMPORT_RAW_BYTES``):
-#: the imports are paid once, not once per kernel (cohort 2: about 2.5 CPU-seconds for each of two
-#: kernels). Linux only (a forked kernel is watched through a pidfd; elsewhere forking a process
-#: that has imported these libraries is not safe).
-FORK_KERNELS = sys.platform == "linux"
 #: The programme report's notebooks (``reports/<programme>/programme/``).
 PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
 #: The comparison of programmes' notebooks (``reports/comparison/``).
@@ -200,12 +189,6 @@ def prepare_data(programme: str, cohort: int, *, data_dir: Path, params_dir: Pat
     prepare_processed(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
 
 
-def report_notebooks(notebooks_dir: Path | str = NOTEBOOKS_DIR) -> list[Path]:
-    """The report notebooks present in ``notebooks_dir``, in the order they run."""
-    return [Path(notebooks_dir) / f"{n}.ipynb" for n in REPORT_NOTEBOOKS
-            if (Path(notebooks_dir) / f"{n}.ipynb").is_file()]
-
-
 def build_report(
     programme: str,
     cohort: int,
@@ -218,6 +201,7 @@ def build_report(
     failed_dir: Path | None = None,
     progress: Callable[[str], None] = lambda message: None,
     prepare: Callable[[], None] | None = None,
+    forks=None,
 ) -> dict:
     """Run the report notebooks into the empty ``folder``, render HTML, merge the findings;
     return the manifest (not written). The data must be prepared (:func:`prepare_data`), or
@@ -247,6 +231,10 @@ def build_report(
         Brings the data up to date (``evaluate`` passes :func:`prepare_processed`); it runs in a
         thread of its own while the kernels start, and no notebook cell runs before it has
         returned. What it raises is raised here. None: the data are prepared already.
+    forks : ForkServer, optional
+        A fork server started earlier (:func:`evaluation.publish.report_plan.early_fork_server`)
+        for the kernels, when they are forked; the caller closes it. None: one is started here
+        when the kernels are forked.
 
     Returns
     -------
@@ -286,15 +274,15 @@ def build_report(
             "inputs": known["inputs"],
         }
 
-    raw_bytes = sum(size for _, size, _ in folder_stamps(raw_dir(data_dir, programme)))
-    preimport = prepare is None or raw_bytes <= PREIMPORT_RAW_BYTES
+    size = raw_bytes(data_dir, programme)
+    preimport = prepare is None or size <= PREIMPORT_RAW_BYTES
     titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
                            title=lambda heading, stem: report_title(known["name"], heading, stem),
                            failed_dir=failed_dir, progress=progress, prepare=prepared,
-                           share=SHARED_KERNELS if raw_bytes > SHARED_KERNEL_RAW_BYTES else (),
+                           share=SHARED_KERNELS if size > SHARED_KERNEL_RAW_BYTES else (),
                            # large raw data may be ingested while the kernels start: then they
                            # import their modules only once it is done
-                           preimport=preimport, fork=preimport and FORK_KERNELS)
+                           preimport=preimport, fork=preimport and FORK_KERNELS, forks=forks)
     prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
     by_notebook = merge_findings(folder)
     progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
@@ -337,8 +325,12 @@ def evaluate(
     reports_dir: Path | str,
     notebooks_dir: Path | str = NOTEBOOKS_DIR,
     progress: Callable[[str], None] = lambda message: None,
+    forks=None,
 ) -> Path:
     """Build one cohort's report folder; return its path.
+
+    ``forks``: a fork server for the report kernels started earlier by the caller, who closes it
+    (:func:`evaluation.publish.report_plan.early_fork_server`); see :func:`build_report`.
 
     Raises
     ------
@@ -367,7 +359,8 @@ def evaluate(
                 programme, cohort, tmp, data_dir=data_dir, params_dir=params_dir, started=started,
                 notebooks_dir=notebooks_dir, failed_dir=failed_dir, progress=progress,
                 prepare=lambda: prepare_processed(programme, cohort, data_dir=data_dir, params_dir=params_dir,
-                                                  progress=progress)),
+                                                  progress=progress),
+                forks=forks),
             clock=clock, progress=progress)
     except BaseException:
         for folder in made:  # the report folder's parents, made for a report that was not written
