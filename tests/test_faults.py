@@ -13,6 +13,7 @@ import os
 import random
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from evaluation import cli
@@ -54,9 +55,9 @@ def evaluate_args(demo, reports: Path | str) -> list[str]:
 @pytest.fixture
 def no_notebooks(monkeypatch):
     """`evaluate` without its report notebooks (no kernel): ingest, findings, manifest, the swap."""
-    from evaluation.publish import pipeline
+    from evaluation.publish import report_plan
 
-    monkeypatch.setattr(pipeline, "REPORT_NOTEBOOKS", ())
+    monkeypatch.setattr(report_plan, "REPORT_NOTEBOOKS", ())
 
 
 def full_disk(monkeypatch):
@@ -238,13 +239,13 @@ def test_a_raw_file_over_the_programmes_bound_is_refused_before_it_is_read(demo,
 
 def test_the_default_bound_refuses_a_huge_file_without_reading_it(demo, id_key, capsys, monkeypatch):
     os.truncate(demo["costs"], raw_files.MAX_RAW_FILE_BYTES + 1)  # sparse: nothing is really written
-    read_csv = io.pd.read_csv
+    read_csv = pd.read_csv
 
     def guarded(path, *args, **kwargs):
         assert Path(path).name != "costs.csv", "read a file over the bound"
         return read_csv(path, *args, **kwargs)
 
-    monkeypatch.setattr(io.pd, "read_csv", guarded)
+    monkeypatch.setattr(pd, "read_csv", guarded)
     one_line_failure(capsys, cli.main(ingest_args(demo)),
                      f"data/raw/demo/costs.csv: {raw_files.MAX_RAW_FILE_BYTES + 1:,} bytes; a raw input file may have at "
                      f"most {raw_files.MAX_RAW_FILE_BYTES:,} bytes")
@@ -254,7 +255,7 @@ def test_an_absurdly_long_line_is_refused_without_holding_it(demo, id_key, capsy
     lines = demo["participants"].read_text().splitlines()
     lines[2] += "," + "x" * (3 * raw_files.MAX_LINE_BYTES)  # 3 MB in one field of row 3
     demo["participants"].write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(io.pd, "read_csv", lambda *a, **k: pytest.fail("read a file with an absurd line"))  # first
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: pytest.fail("read a file with an absurd line"))  # first
     line = one_line_failure(capsys, cli.main(ingest_args(demo)),
                             f"data/raw/demo/participants.csv: line 3 is longer than {raw_files.MAX_LINE_BYTES:,} bytes")
     assert len(line) < 400
@@ -373,7 +374,7 @@ def test_synthesise_into_a_folder_under_a_file_is_one_line(tmp_path, capsys):
 def test_a_kernel_that_dies_is_one_line_and_no_report(demo, id_key, capsys, monkeypatch):
     import nbformat
 
-    from evaluation.publish import pipeline
+    from evaluation.publish import pipeline, report_plan
 
     notebooks = demo["root"] / "notebooks"
     notebooks.mkdir()
@@ -383,7 +384,7 @@ def test_a_kernel_that_dies_is_one_line_and_no_report(demo, id_key, capsys, monk
                 nbformat.v4.new_code_cell("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebooks / "cohort_evaluation.ipynb")
-    monkeypatch.setattr(pipeline, "REPORT_NOTEBOOKS", ("cohort_evaluation",))
+    monkeypatch.setattr(report_plan, "REPORT_NOTEBOOKS", ("cohort_evaluation",))
     monkeypatch.setitem(pipeline.evaluate.__kwdefaults__, "notebooks_dir", notebooks)
     reports = demo["root"] / "reports"
     one_line_failure(capsys, cli.main(evaluate_args(demo, reports)),
