@@ -38,6 +38,49 @@ def test_a_kernel_imports_at_its_start_what_its_notebooks_import(tmp_path):
                                          "evaluation.reports.display", "json", "json.loads"]
 
 
+def test_the_imports_read_as_json_are_those_nbformat_reads(tmp_path):
+    # imported_modules reads a notebook's JSON itself (nbformat's import would delay the fork
+    # server); the reference is the same walk over the cells as nbformat reads them
+    import ast
+
+    from evaluation.publish.report_plan import report_notebooks
+
+    def by_nbformat(path: Path) -> list[str]:
+        names: dict[str, None] = {}
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code" and not cell.source.lstrip().startswith("%"):
+                for node in ast.walk(ast.parse(cell.source)):
+                    if isinstance(node, ast.Import):
+                        names.update(dict.fromkeys(a.name for a in node.names))
+                    elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                        names.update(dict.fromkeys([node.module, *(f"{node.module}.{a.name}" for a in node.names)]))
+        return list(names)
+
+    for path in report_notebooks():
+        assert imported_modules([path]) == by_nbformat(path), path.name
+    # a cell's source stored as one string rather than a list of lines, and a notebook of format 3
+    one_string = tmp_path / "one.ipynb"
+    one_string.write_text('{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": '
+                          '[{"cell_type": "code", "source": "import os\\nfrom json import loads", "metadata": {}, '
+                          '"outputs": [], "execution_count": null}]}')
+    assert imported_modules([one_string]) == ["os", "json", "json.loads"]
+    old = tmp_path / "old.ipynb"
+    v3 = nbformat.v3.new_notebook(worksheets=[nbformat.v3.new_worksheet(cells=[nbformat.v3.new_code_cell("import csv")])])
+    old.write_text(nbformat.v3.writes_json(v3))
+    assert imported_modules([old]) == ["csv"]
+
+
+def test_finding_the_imports_does_not_import_nbformat():
+    import subprocess
+    import sys
+
+    code = ("import sys; from evaluation.publish.kernels import imported_modules; "
+            "from evaluation.publish.report_plan import report_notebooks; "
+            "assert imported_modules(report_notebooks()); print('nbformat' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
 @pytest.fixture
 def reuse():
     reuse_loaded_cohorts(True)
