@@ -146,6 +146,43 @@ def test_a_stopped_fork_server_is_reported():
     server.close()
 
 
+def test_a_function_runs_in_a_forked_child_with_the_servers_imports(tmp_path):
+    # The child has the fork server's modules (imported before the fork) and runs in a session of
+    # its own; its result comes back as JSON. Reference: the same call in this process.
+    with ForkServer(["json.decoder", "statistics"]) as server:
+        call = server.call("statistics:median", tmp_path / "median.json", data=[3, 1, 4, 1, 5])
+        probe = server.call("os:getpgrp", tmp_path / "group.json")
+        assert call.result(timeout=60) == 3 == __import__("statistics").median([3, 1, 4, 1, 5])
+        assert probe.result(timeout=60) == probe.pid  # its own session: the server's end can stop it
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["group.json", "median.json"]  # nothing partial left
+
+
+def test_a_forked_call_that_raises_or_ends_without_a_result_is_reported(tmp_path):
+    with ForkServer() as server:
+        failing = server.call("statistics:median", tmp_path / "failing.json", data=[])
+        with pytest.raises(RuntimeError, match=r"(?s)statistics:median, run in a forked child, raised:.*no median"):
+            failing.result(timeout=60)
+        missing = server.call("evaluation.no_such_module:f", tmp_path / "missing.json")
+        with pytest.raises(RuntimeError, match=r"(?s)raised:.*No module named 'evaluation.no_such_module'"):
+            missing.result(timeout=60)
+        killed = server.call("subprocess:run", tmp_path / "killed.json", args=["sleep", "60"])
+        while os.getpgid(killed.pid) != killed.pid:  # once it has its session
+            time.sleep(0.01)
+        os.killpg(killed.pid, signal.SIGKILL)
+        with pytest.raises(RuntimeError, match="ended without a result"):
+            killed.result(timeout=60)
+
+
+def test_the_fork_server_stops_a_call_still_running_when_its_requests_close(tmp_path):
+    server = ForkServer()
+    call = server.call("subprocess:run", tmp_path / "slow.json", args=["sleep", "600"])
+    start = time.monotonic()
+    server.close()
+    assert time.monotonic() - start < 8  # asked to end (SIGTERM), not waited for
+    with pytest.raises(RuntimeError, match="ended without a result"):
+        call.result(timeout=5)
+
+
 def test_a_fork_server_that_forked_nothing_is_stopped_at_once():
     # A command that fails before its notebooks (e.g. a cohort without parameters) does not wait for
     # the fork server's imports: it is killed, where one that forked kernels is asked to end them.

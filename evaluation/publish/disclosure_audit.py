@@ -51,9 +51,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_csv_if_exists, read_json, read_text
-from evaluation.publish.cohort_index import INDEX_FILE, index_outside_findings
+from evaluation.publish.audit_files import (
+    AUDITED_TABLES,
+    DisclosureAuditError,
+    read_tables,
+    statements_outside_tables,
+    table_hashes,
+)
 from evaluation.publish.disclosure_ledger import ALL, Ledger, describe, number, read_ledgers
 from evaluation.publish.findings_audit import findings_outside_tables
 from evaluation.stats.disclosure.attack import count_intervals, derivable
@@ -64,17 +68,10 @@ __all__ = [
     "DifferencingAudit",
     "DisclosureAuditError",
     "audit_folder",
+    "audit_table_files",
     "audit_tables",
     "findings_outside_tables",
 ]
-
-#: The published tables the audit reads (file stems under ``tables/``).
-AUDITED_TABLES = ("attrition", "outcomes", "breakdowns", "equity", "equity_council_areas", "equity_completion",
-                  "equity_declaration", "equity_outcome_change")
-
-
-class DisclosureAuditError(EvaluationError):
-    """The published tables would let a reader work out a suppressed or small count or statistic."""
 
 
 @dataclass(frozen=True)
@@ -204,15 +201,24 @@ def audit_folder(folder: Path | str, *, threshold: int) -> DifferencingAudit:
     cohort index page ``index.html`` must be a finding's statement, word for word
     (:func:`evaluation.publish.cohort_index.index_outside_findings`).
     """
-    folder = Path(folder)
-    tables = {}
-    for path in sorted((folder / "tables").glob("*.csv")):
-        frame = read_csv_if_exists(path)
-        if frame is not None:
-            tables[path.stem] = frame
+    tables = read_tables(folder)
     result = audit_tables({k: v for k, v in tables.items() if k in AUDITED_TABLES}, threshold=threshold)
-    findings = read_json(folder / "findings.json") if (folder / "findings.json").is_file() else None
-    extra = findings_outside_tables(findings, tables) if findings is not None else []
-    if (folder / INDEX_FILE).is_file():  # the index page's headlines are findings, word for word
-        extra += index_outside_findings(read_text(folder / INDEX_FILE), findings or [])
+    extra = statements_outside_tables(folder, tables)
     return DifferencingAudit((*result.problems, *extra), result.cells) if extra else result
+
+
+def audit_table_files(folder: str, threshold: int) -> dict:
+    """:func:`audit_tables` on the audited tables under ``<folder>/tables/``, as JSON: what a child
+    of the report kernels' fork server returns (:meth:`evaluation.publish.kernel_fork.ForkServer.call`).
+
+    Returns
+    -------
+    dict
+        ``problems`` (list of str) and ``cells`` as in :class:`DifferencingAudit`; ``read``: the
+        SHA-256 of each table read, by file stem (:func:`~evaluation.publish.audit_files.table_hashes`),
+        or None when a table changed while it was read. The result holds for those bytes only.
+    """
+    before = table_hashes(folder)
+    result = audit_tables(read_tables(folder, AUDITED_TABLES), threshold=threshold)
+    after = table_hashes(folder)
+    return {"problems": list(result.problems), "cells": result.cells, "read": after if after == before else None}

@@ -18,6 +18,11 @@ whenever they import their modules at their start, i.e. unless a large ingest ma
 (:data:`evaluation.publish.report_plan.PREIMPORT_RAW_BYTES`). When its requests are closed (the notebooks are
 done, or the parent process died) the fork server ends the sessions of the kernels it forked
 that still run, then exits.
+
+The fork server also runs a function of the package in a forked child (:meth:`ForkServer.call`),
+with the modules it has imported: ``evaluate`` runs the differencing audit of the tables that way
+as soon as the notebooks that write them are done, beside the rest of the report
+(:mod:`evaluation.publish.pipeline`).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
 
-__all__ = ["ForkServer", "ForkedKernel", "ForkProvisioner", "serve"]
+__all__ = ["ForkServer", "ForkedCall", "ForkedKernel", "ForkProvisioner", "serve"]
 
 #: How the fork server is started: ``python -c SERVER <modules> <reply fd>``.
 SERVER = "from evaluation.publish.kernel_fork import serve; serve()"
@@ -46,10 +51,11 @@ def serve() -> None:
     """The fork server's main loop (``sys.argv``: the modules to import, comma-separated, and the
     file descriptor on which to answer).
 
-    Imports ipykernel and the modules, then reads one JSON request per line on stdin
-    (``argv``: ipykernel's arguments; ``cwd``; ``env``), forks, and answers with the child's
-    process id; at the end of stdin, ends the sessions of its children that still run, waits for
-    them and exits.
+    Imports ipykernel and the modules, then reads one JSON request per line on stdin, forks, and
+    answers with the child's process id: a kernel (``argv``: ipykernel's arguments; ``cwd``;
+    ``env``) or a function's call (``call``: ``"module:function"``; ``kwargs``; ``out``: the
+    file for its JSON result). At the end of stdin, ends the sessions of its children that still
+    run, waits for them and exits.
     """
     modules, replies = sys.argv[1], int(sys.argv[2])
     # as in a kernel: ipykernel sets this backend before anything imports matplotlib
@@ -77,7 +83,7 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            _run_kernel(request, answer)  # never returns
+            (_run_call if "call" in request else _run_kernel)(request, answer)  # never returns
         children.append(pid)
         answer.write(f"{pid}\n")
     answer.close()
@@ -107,6 +113,8 @@ def _end(children: list[int], grace: float = 10.0) -> None:
         for pid in children:
             with contextlib.suppress(OSError):
                 os.killpg(pid, signum)
+            with contextlib.suppress(OSError):  # a child that has not yet made its session
+                os.kill(pid, signum)
         deadline = time.monotonic() + wait
         while not _reap() and time.monotonic() < deadline:
             time.sleep(0.01)
@@ -153,6 +161,30 @@ def _run_kernel(request: dict, answer) -> None:
     os._exit(code)
 
 
+def _run_call(request: dict, answer) -> None:
+    """In a forked child: ``function(**kwargs)``, its result (or the error it raised) written as
+    JSON to ``request["out"]`` (whole or not at all), then leave."""
+    import importlib
+    import traceback
+
+    code = 1
+    try:
+        os.setsid()  # a session of its own, so that the fork server's end can stop it as it stops a kernel
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        answer.close()
+        module, _, name = request["call"].partition(":")
+        try:
+            reply = {"result": getattr(importlib.import_module(module), name)(**request["kwargs"])}
+        except Exception:
+            reply = {"error": traceback.format_exc(limit=-3)}
+        from evaluation.core.io import write_json
+
+        write_json(reply, request["out"])  # atomically: whole or not at all
+        code = 0 if "result" in reply else 1
+    finally:
+        os._exit(code)  # nothing of the fork server's state needs tearing down
+
+
 class ForkServer:
     """The fork server, started at once (its imports run while the caller goes on).
 
@@ -183,9 +215,26 @@ class ForkServer:
         RuntimeError
             The fork server has stopped.
         """
+        return self._request({"argv": argv, "cwd": cwd, "env": env})
+
+    def call(self, function: str, out: Path | str, **kwargs) -> ForkedCall:
+        """Call ``function`` (``"module:function"``) with ``kwargs`` in a child forked from the
+        fork server, once it has imported its modules; the child writes the result to ``out``
+        (JSON). Arguments and result must be JSON; :meth:`ForkedCall.result` waits for it.
+
+        Raises
+        ------
+        RuntimeError
+            The fork server has stopped.
+        """
+        request = {"call": function, "kwargs": kwargs, "out": str(out)}
+        return ForkedCall(self._request(request), Path(out), function)
+
+    def _request(self, request: dict) -> int:
+        """Send one request; return the forked child's process id."""
         with self._lock:
             try:
-                self._process.stdin.write(json.dumps({"argv": argv, "cwd": cwd, "env": env}) + "\n")
+                self._process.stdin.write(json.dumps(request) + "\n")
                 self._process.stdin.flush()
                 line = self._replies.readline()
             except (OSError, ValueError) as exc:
@@ -257,6 +306,41 @@ class ForkedKernel:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
+
+
+class ForkedCall:
+    """A function's call running in a child of the fork server (:meth:`ForkServer.call`)."""
+
+    def __init__(self, pid: int, out: Path, function: str):
+        self.pid, self.out, self.function = pid, out, function
+        try:
+            self._process: ForkedKernel | None = ForkedKernel(pid)
+        except ProcessLookupError:  # ended (and reaped by the fork server) already
+            self._process = None
+
+    def result(self, timeout: float | None = None):
+        """The function's result, once the child has ended.
+
+        Raises
+        ------
+        RuntimeError
+            The function raised (its traceback in the message), or the child ended without a
+            result (it was stopped, or its result could not be written).
+        subprocess.TimeoutExpired
+            Still running after ``timeout`` seconds.
+        """
+        if self._process is not None:
+            self._process.wait(timeout)
+        from evaluation.core.errors import EvaluationError
+        from evaluation.core.io import read_json
+
+        try:
+            reply = read_json(self.out)
+        except (EvaluationError, ValueError) as exc:
+            raise RuntimeError(f"{self.function}, run in a forked child, ended without a result ({exc})") from exc
+        if "error" in reply:
+            raise RuntimeError(f"{self.function}, run in a forked child, raised:\n{reply['error']}")
+        return reply["result"]
 
 
 class ForkProvisioner(LocalProvisioner):

@@ -142,6 +142,7 @@ def run_notebooks(
     preimport: bool = True,
     fork: bool = False,
     forks=None,
+    finished: Callable[[str], None] | None = None,
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
@@ -188,6 +189,9 @@ def run_notebooks(
     forks : ForkServer, optional
         With ``fork``: a fork server started earlier for these notebooks' modules, used instead
         of one started here (its caller closes it).
+    finished : callable, optional
+        Called with a notebook's stem once it has run and its executed notebook is written (in
+        the thread that ran it, before its page is rendered); what it raises is raised here.
 
     Returns
     -------
@@ -213,11 +217,11 @@ def run_notebooks(
     with server as forks:
         return _run_notebooks(notebooks, folder, parameters=parameters, provenance=provenance, title=title,
                               failed_dir=failed_dir, progress=progress, prepare=prepare, share=share,
-                              preimport=preimport, forks=forks)
+                              preimport=preimport, forks=forks, finished=finished)
 
 
 def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_dir, progress, prepare, share,
-                   preimport, forks) -> dict[str, str]:
+                   preimport, forks, finished) -> dict[str, str]:
     """:func:`run_notebooks`, its kernels forked by ``forks`` (a fork server) unless it is None."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -274,6 +278,8 @@ def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_d
                     f"No report was written{keep(executed)}")
         stamp = provenance() if callable(provenance) else provenance
         titles[source.stem] = title(_finish_notebook(nb, executed, stamp), source.stem)
+        if finished is not None:
+            finished(source.stem)
 
         def render() -> None:
             progress(f"render: {source.stem}.html")

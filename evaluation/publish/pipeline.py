@@ -10,7 +10,9 @@ finishes, each page titled with the report's title (:mod:`evaluation.publish.ren
 merge the findings; write the cohort index
 page ``index.html`` (:mod:`evaluation.publish.cohort_index`); write the manifest. Before anything is published, the differencing audit
 (:mod:`evaluation.publish.disclosure_audit`) reads the tables as a reader would and fails the
-run if a count or statistic of fewer than threshold people could be worked out. Everything is assembled in a temporary folder and moved to
+run if a count or statistic of fewer than threshold people could be worked out (with forked
+kernels, the tables' audit runs in a child of their fork server as soon as the notebooks that
+write them are done: :mod:`evaluation.publish.early_audit`). Everything is assembled in a temporary folder and moved to
 ``reports/<programme>/cohort-<n>/`` only when every step succeeded; a failing notebook is kept
 in ``reports/<programme>/failed/cohort-<n>/`` for inspection, outside the report folder.
 """
@@ -24,13 +26,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, remove_tree, table_file
+from evaluation.core.io import read_json, remove_tree, scratch_dir, table_file
 from evaluation.core.memory import give_back_freed_memory
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
 from evaluation.core.processed_files import read_parquet_columns
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import load_cohort, load_instruments, load_programme
+from evaluation.publish.audit_files import (
+    DisclosureAuditError,
+    read_tables,
+    statements_outside_tables,
+)
 from evaluation.publish.cohort_index import INDEX_FILE, cohort_title, report_title, write_index
+from evaluation.publish.early_audit import EarlyAudit
+from evaluation.publish.kernels import imported_modules
 from evaluation.publish.notebook_run import (
     NotebookFailedError,
     git_state,
@@ -255,12 +264,16 @@ def build_report(
     parameters = {"programme": programme, "cohort": cohort, "data_dir": str(data_dir),
                   "params_dir": str(params_dir), "output_dir": "."}
     known: dict = {}
+    size = raw_bytes(data_dir, programme)
+    preimport = prepare is None or size <= PREIMPORT_RAW_BYTES
+    fork = preimport and FORK_KERNELS
 
     def prepared() -> None:
         """Prepare the data, then read what the manifest and the pages' footers need."""
         if prepare is not None:
             prepare()
-        import evaluation.publish.disclosure_audit  # noqa: F401  (loaded while the kernels start; used at the end)
+        if not fork:  # forked kernels: the tables are audited in a child of their fork server
+            import evaluation.publish.disclosure_audit  # noqa: F401  (loaded while the kernels start; used at the end)
 
         known["prog"], known["coh"] = load_programme(params_dir, programme), load_cohort(params_dir, programme, cohort)
         processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
@@ -274,32 +287,36 @@ def build_report(
             "inputs": known["inputs"],
         }
 
-    size = raw_bytes(data_dir, programme)
-    preimport = prepare is None or size <= PREIMPORT_RAW_BYTES
-    titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
-                           title=lambda heading, stem: report_title(known["name"], heading, stem),
-                           failed_dir=failed_dir, progress=progress, prepare=prepared,
-                           share=SHARED_KERNELS if size > SHARED_KERNEL_RAW_BYTES else (),
-                           # large raw data may be ingested while the kernels start: then they
-                           # import their modules only once it is done
-                           preimport=preimport, fork=preimport and FORK_KERNELS, forks=forks)
-    prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
-    by_notebook = merge_findings(folder)
-    progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
-    write_index(folder, title=cohort_name, titles={n.stem: titles[n.stem] for n in notebooks}, findings=by_notebook,
-                cohort=coh, built=started.date())
+    with contextlib.ExitStack() as stack:
+        if fork and forks is None:  # one fork server for the kernels and the tables' audit, open to the end
+            from evaluation.publish.kernel_fork import ForkServer
 
-    progress("disclosure: auditing every published table against differencing")
-    # not imported with this module: it brings scipy, which the parent loads while the kernels start
-    from evaluation.publish.disclosure_audit import DisclosureAuditError, audit_folder
+            forks = stack.enter_context(ForkServer(imported_modules(notebooks)))
+        audit = EarlyAudit(forks if fork else None, notebooks, folder,
+                           stack.enter_context(scratch_dir("evaluation-audit-")),
+                           threshold=lambda: known["coh"].disclosure_threshold)
+        titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
+                               title=lambda heading, stem: report_title(known["name"], heading, stem),
+                               failed_dir=failed_dir, progress=progress, prepare=prepared,
+                               share=SHARED_KERNELS if size > SHARED_KERNEL_RAW_BYTES else (),
+                               # large raw data may be ingested while the kernels start: then they
+                               # import their modules only once it is done
+                               preimport=preimport, fork=fork, forks=forks, finished=audit.finished)
+        prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
+        by_notebook = merge_findings(folder)
+        progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")
+        write_index(folder, title=cohort_name, titles={n.stem: titles[n.stem] for n in notebooks},
+                    findings=by_notebook, cohort=coh, built=started.date())
 
-    audit = audit_folder(folder, threshold=coh.disclosure_threshold)
-    if not audit.ok:
+        progress("disclosure: auditing every published table against differencing")
+        tables = read_tables(folder)
+        problems = [*audit.problems(tables), *statements_outside_tables(folder, tables)]
+    if problems:
         raise DisclosureAuditError(
-            f"the disclosure audit found {len(audit.problems)} way(s) to work out a count or statistic of fewer "
+            f"the disclosure audit found {len(problems)} way(s) to work out a count or statistic of fewer "
             f"than {coh.disclosure_threshold} people from the tables about to be published, so nothing was "
             "published (this is a fault in the workbench's disclosure control: please report it):\n  - "
-            + "\n  - ".join(audit.problems))
+            + "\n  - ".join(problems))
 
     return {
         "programme": programme,

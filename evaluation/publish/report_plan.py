@@ -18,11 +18,16 @@ from evaluation.core.errors import EvaluationError
 from evaluation.core.io import folder_stamps
 from evaluation.core.paths import NOTEBOOKS_DIR, raw_dir
 
-__all__ = ["FORK_KERNELS", "PREIMPORT_RAW_BYTES", "REPORT_NOTEBOOKS", "SHARED_KERNEL_RAW_BYTES",
+__all__ = ["AUDITED_NOTEBOOKS", "FORK_KERNELS", "PREIMPORT_RAW_BYTES", "REPORT_NOTEBOOKS", "SHARED_KERNEL_RAW_BYTES",
            "early_fork_server", "raw_bytes", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
 REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_access")
+#: The report notebooks that write the tables the differencing audit reads
+#: (:data:`evaluation.publish.audit_files.AUDITED_TABLES`): when the kernels are forked, the audit
+#: starts in a child of the fork server as soon as these have run, beside the other notebooks and
+#: the pages' rendering (its result stands only if the tables it read are those published).
+AUDITED_NOTEBOOKS = ("cohort_evaluation", "equity_of_access")
 #: Raw data (bytes, all raw files of the programme) up to this size: every report notebook has a
 #: kernel of its own. A small cohort's notebooks take a few seconds each, so one more kernel's start
 #: and imports cost less than running two of them one after the other (cohort 2: about 1.5 s
