@@ -89,6 +89,28 @@ def test_html_has_no_code_and_no_raw_identifier(synthetic_report):
     assert re.search(r'<img alt="[^"]{20,}"', html) or re.search(r'alt="[^"]{20,}"', html)
 
 
+def test_pages_are_what_nbconverts_html_exporter_makes(synthetic_report):
+    # rendering.py finishes a page with `accessible` instead of nbconvert's BeautifulSoup pass over
+    # the whole page. Reference: nbconvert's own HTMLExporter, same template and settings, whose
+    # page is str(BeautifulSoup(page)): ours, parsed and serialised the same way, is that page.
+    from bs4 import BeautifulSoup
+    from nbconvert import HTMLExporter
+
+    from evaluation.publish.rendering import TEMPLATES, _exporter, break_codes
+
+    _, folder, _ = synthetic_report
+    reference = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)])
+    reference.exclude_input = reference.exclude_input_prompt = reference.exclude_output_prompt = True
+    reference.register_filter("break_codes", break_codes)
+    for page in ("cohort_evaluation", "cost_per_participant", "equity_of_access"):
+        nb = nbformat.read(folder / f"{page}.ipynb", as_version=4)
+        nb.metadata["title"] = page
+        ours, _ = _exporter().from_notebook_node(nb)
+        theirs, _ = reference.from_notebook_node(nb)
+        assert str(BeautifulSoup(ours, "html.parser")) == theirs, page
+        assert ours.count('tabindex="0"') == theirs.count('tabindex="0"') > 5, page
+
+
 def test_titles_and_the_cohort_index_page(synthetic_report):
     """Each report's <title> is its own; index.html is published, hashed, and shows each report's
     headline findings word for word with links to the reports and files."""
