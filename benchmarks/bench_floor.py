@@ -103,17 +103,22 @@ def main() -> None:
         spent[name] = min(spent.get(name, float("inf")), cpu() - cpu_start)
         return time.perf_counter() - start
 
+    def rendered(nb, html: Path) -> tuple[float, float]:
+        """The least wall and CPU seconds of rendering ``nb`` to ``html`` in ``--repeat`` runs."""
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            cpu_start, start = cpu(), time.perf_counter()
+            render_html(nb, html)
+            walls.append(time.perf_counter() - start)
+            cpus.append(cpu() - cpu_start)
+        return min(walls), min(cpus)
+
     empty = trivial_notebook(ROOT / "notebooks" / f"{NOTEBOOKS[0]}.ipynb", imports=False)
     results["kernel_start"] = round(min(execute(empty, "empty") for _ in range(args.repeat)), 3)
     for stem in NOTEBOOKS:
         nb = trivial_notebook(ROOT / "notebooks" / f"{stem}.ipynb")
         run = min(execute(nb, stem) for _ in range(args.repeat))
-        executed = nbformat.read(tmp / f"{stem}.out.ipynb", as_version=4)
-        render, render_cpu = float("inf"), float("inf")
-        for _ in range(args.repeat):
-            cpu_start, start = cpu(), time.perf_counter()
-            render_html(executed, tmp / f"{stem}.html")
-            render, render_cpu = min(render, time.perf_counter() - start), min(render_cpu, cpu() - cpu_start)
+        render, render_cpu = rendered(nbformat.read(tmp / f"{stem}.out.ipynb", as_version=4), tmp / f"{stem}.html")
         results["floor_by_notebook"][stem] = {
             "kernel_start_and_imports": round(run, 3), "imports": round(run - results["kernel_start"], 3),
             "render_empty_page": round(render, 3), "sum_empty_page": round(run + render, 3),
@@ -142,12 +147,8 @@ def main() -> None:
         # each notebook's own page, as the command published it
         published = reports / args.programme / f"cohort-{args.cohort}"
         for stem, floor in results["floor_by_notebook"].items():
-            page = nbformat.read(published / f"{stem}.ipynb", as_version=4)
-            render, render_cpu = float("inf"), float("inf")
-            for _ in range(args.repeat):
-                cpu_start, start = cpu(), time.perf_counter()
-                render_html(page, tmp / f"{stem}.page.html")
-                render, render_cpu = min(render, time.perf_counter() - start), min(render_cpu, cpu() - cpu_start)
+            render, render_cpu = rendered(nbformat.read(published / f"{stem}.ipynb", as_version=4),
+                                          tmp / f"{stem}.page.html")
             floor.update(render_page=round(render, 3), sum=round(floor["kernel_start_and_imports"] + render, 3),
                          cpu=round(spent[stem] + render_cpu, 3))
         results["floor"] = max(f["sum"] for f in results["floor_by_notebook"].values())
