@@ -152,8 +152,29 @@ def test_worked_out_refuses_to_answer_when_a_programme_is_not_solved(monkeypatch
         return result
 
     monkeypatch.setattr(module, "linprog", stopping)
+    # 10 = 8 + x2 + x3 with x2, x3 >= 1: both are 1, by the bounds (the lines alone leave them free),
+    # so only their own programmes can tell
     with pytest.raises(RuntimeError, match=r"cell 3 was not solved \(HiGHS status 1: Iteration limit"):
-        module.worked_out([10, 4, 5, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3])
+        module.worked_out([10, 8, None, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3])
+
+
+def test_a_cell_the_lines_fix_needs_no_programme_of_its_own(monkeypatch):
+    """10 = 4 + 5 + x3 fixes x3 = 1 whatever the bounds (the null space of the lines is empty
+    there): its value comes from the first feasible table, without its own two programmes."""
+    import evaluation.stats.disclosure.worked_out as module
+
+    solve, calls = module.linprog, {"n": 0}
+
+    def counted(*args, **kwargs):
+        calls["n"] += 1
+        return solve(*args, **kwargs)
+
+    monkeypatch.setattr(module, "linprog", counted)
+    assert module.worked_out([10, 4, 5, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3]).tolist() == [1.0]
+    assert calls["n"] == 7  # the first table and the six vertices only
+    calls["n"] = 0
+    assert module.worked_out([10, 8, None, None], [(0, [1, 2, 3])], [0, 0, 1, 1], [9, 9, 5, 5], [3]).tolist() == [1.0]
+    assert calls["n"] == 9  # and the bounds-pinned cell's minimum and maximum
 
 
 def test_the_worked_out_cases_hold_both_answers_and_contradictions():

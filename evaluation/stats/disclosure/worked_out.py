@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.linalg import null_space
 from scipy.optimize import linprog
 
 from evaluation.stats.disclosure.attack import Line, _check, _components, _system
@@ -62,7 +63,10 @@ def worked_out(
     random positive weights (bounded below, as every cell is at least its lower bound), which
     is infeasible exactly when the group is; then :data:`_VERTICES` random objectives, each
     minimised and maximised. A cell that differs by more than 0.5 between two of these feasible
-    tables has an interval at least that wide; every other cell gets its minimum and maximum
+    tables has an interval at least that wide; a cell that the lines fix whatever the bounds
+    (every vector of the null space of the group's lines is zero there, as
+    :func:`~evaluation.stats.disclosure.attack.derivable` decides) has the one value it takes in
+    the first feasible table, its interval's both ends; every other cell gets its minimum and maximum
     by linear programming (scipy ``linprog``, HiGHS), exactly as ``count_intervals`` computes
     them, and each of those optima, a feasible table too, joins the tables compared for the
     cells after it (the maximum is skipped when the minimum is already more than 0.5 below a
@@ -100,6 +104,8 @@ def worked_out(
         if first.status == 2:
             return None
         seen_low = seen_high = first.x if first.status == 0 else np.full(len(group), np.nan)
+        # cells the lines fix whatever the bounds: the same value in every table, that of this one
+        fixed = _fixed_by_lines(a) if first.status == 0 else np.zeros(len(group), dtype=bool)
         for _ in range(_VERTICES):
             objective = rng.standard_normal(len(group))
             for sign in (1.0, -1.0):
@@ -110,6 +116,9 @@ def worked_out(
             j = group.index(c)
             if seen_high[j] - seen_low[j] > 0.5:  # two feasible tables differ in it
                 found[c] = math.nan
+                continue
+            if fixed[j]:
+                found[c] = first.x[j]
                 continue
             objective = np.zeros(len(group))
             objective[j] = 1.0
@@ -130,6 +139,13 @@ def worked_out(
             seen_low, seen_high = np.fmin(seen_low, hi.x), np.fmax(seen_high, hi.x)
             found[c] = lo.fun if -hi.fun - lo.fun < 0.5 else math.nan
     return np.array([found[int(c)] for c in cells], dtype="float64")
+
+
+def _fixed_by_lines(a: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Which of a group's cells the lines ``a x = b`` fix: those where every vector of the null
+    space of ``a`` is zero (as :func:`~evaluation.stats.disclosure.attack.derivable` decides)."""
+    basis = null_space(a, rcond=tol)
+    return np.abs(basis).max(axis=1) <= 1e-9 if basis.size else np.ones(a.shape[1], dtype=bool)
 
 
 def _solved(result, cell: int) -> None:
