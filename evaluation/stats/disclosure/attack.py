@@ -247,7 +247,12 @@ def derivable(known: Sequence[float | None], lines: Sequence[Line], *, tol: floa
         if not line_ids:
             continue
         a, _ = _system(cells, line_ids, lines, np.nan_to_num(values))
-        basis = null_space(a, rcond=tol)
-        free = np.abs(basis).max(axis=1) > 1e-9 if basis.size else np.zeros(len(cells), dtype=bool)
-        out[np.asarray(cells)[~free]] = True
+        out[np.asarray(cells)[_fixed_by_lines(a, tol)]] = True
     return out
+
+
+def _fixed_by_lines(a: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Which cells (columns of ``a``) the lines ``a x = b`` fix, whatever the bounds: those where
+    every vector of the null space of ``a`` is zero (scipy ``null_space``; ``tol`` as for it)."""
+    basis = null_space(a, rcond=tol)
+    return np.abs(basis).max(axis=1) <= 1e-9 if basis.size else np.ones(a.shape[1], dtype=bool)

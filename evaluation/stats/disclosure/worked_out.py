@@ -16,10 +16,9 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.linalg import null_space
 from scipy.optimize import linprog
 
-from evaluation.stats.disclosure.attack import Line, _check, _components, _system
+from evaluation.stats.disclosure.attack import Line, _check, _components, _fixed_by_lines, _system
 
 __all__ = ["determined", "worked_out"]
 
@@ -139,13 +138,6 @@ def worked_out(
             seen_low, seen_high = np.fmin(seen_low, hi.x), np.fmax(seen_high, hi.x)
             found[c] = lo.fun if -hi.fun - lo.fun < 0.5 else math.nan
     return np.array([found[int(c)] for c in cells], dtype="float64")
-
-
-def _fixed_by_lines(a: np.ndarray, tol: float = 1e-9) -> np.ndarray:
-    """Which of a group's cells the lines ``a x = b`` fix: those where every vector of the null
-    space of ``a`` is zero (as :func:`~evaluation.stats.disclosure.attack.derivable` decides)."""
-    basis = null_space(a, rcond=tol)
-    return np.abs(basis).max(axis=1) <= 1e-9 if basis.size else np.ones(a.shape[1], dtype=bool)
 
 
 def _solved(result, cell: int) -> None:
