@@ -91,6 +91,25 @@ def test_a_failing_cell_in_a_forked_kernel_names_the_notebook_and_cell(tmp_path)
 
 
 @pytest.mark.slow
+def test_a_forked_kernels_exit_functions_run_with_its_objects_frozen(tmp_path):
+    """A notebook's exit functions still run when its forked kernel ends, and they run with the
+    kernel's objects frozen (so that the garbage collection of IPython's exit function, which resets
+    the shell, does not walk every object the kernel holds)."""
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    marker = tmp_path / "at-exit.txt"
+    cell = ("import atexit, gc\n"
+            "frame = list(range(100))\n"
+            "def at_exit(shell=get_ipython()):\n"
+            f"    with open({str(marker)!r}, 'w') as out:\n"
+            "        out.write(f'{gc.get_freeze_count() > 0} {\"frame\" in shell.user_ns}')\n"
+            "atexit.register(at_exit)")
+    _run([_notebook(source / "exits.ipynb", cell)], tmp_path / "forked", fork=True)
+    # frozen when the exit functions run; this one, registered last, runs first (the shell not yet reset)
+    assert marker.read_text() == "True True"
+
+
+@pytest.mark.slow
 def test_the_fork_server_ends_its_kernels_when_its_requests_close(tmp_path):
     """If the parent process stops (here: closes the fork server) while a forked kernel still runs,
     the fork server ends that kernel's session: no kernel outlives the command."""
