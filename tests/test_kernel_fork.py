@@ -91,22 +91,28 @@ def test_a_failing_cell_in_a_forked_kernel_names_the_notebook_and_cell(tmp_path)
 
 
 @pytest.mark.slow
-def test_a_forked_kernels_exit_functions_run_with_its_objects_frozen(tmp_path):
-    """A notebook's exit functions still run when its forked kernel ends, and they run with the
-    kernel's objects frozen (so that the garbage collection of IPython's exit function, which resets
-    the shell, does not walk every object the kernel holds)."""
+def test_a_forked_kernel_keeps_the_fork_servers_objects_frozen_and_freezes_its_own_at_exit(tmp_path):
+    """The fork server's objects (its imported modules) are frozen before it forks, so that a
+    kernel's garbage collections do not walk them; a started kernel has nothing frozen. A
+    notebook's exit functions still run when its forked kernel ends, with the kernel's own objects
+    frozen too (so that the garbage collection of IPython's exit function, which resets the shell,
+    does not walk every object the kernel holds)."""
     source = tmp_path / "notebooks"
     source.mkdir()
     marker = tmp_path / "at-exit.txt"
     cell = ("import atexit, gc\n"
-            "frame = list(range(100))\n"
+            "print(gc.get_freeze_count() > 0)\n"
+            "frame = [[i] for i in range(1000)]\n"
+            "before = gc.get_freeze_count()\n"
             "def at_exit(shell=get_ipython()):\n"
             f"    with open({str(marker)!r}, 'w') as out:\n"
-            "        out.write(f'{gc.get_freeze_count() > 0} {\"frame\" in shell.user_ns}')\n"
+            "        out.write(f'{gc.get_freeze_count() > before + 1000} {\"frame\" in shell.user_ns}')\n"
             "atexit.register(at_exit)")
-    _run([_notebook(source / "exits.ipynb", cell)], tmp_path / "forked", fork=True)
-    # frozen when the exit functions run; this one, registered last, runs first (the shell not yet reset)
+    book = _notebook(source / "exits.ipynb", cell)
+    assert _run([book], tmp_path / "forked", fork=True)[0][2] == "True\n"
+    # this exit function, registered last, runs first: the shell is not yet reset
     assert marker.read_text() == "True True"
+    assert _run([book], tmp_path / "started", fork=False)[0][2] == "False\n"
 
 
 @pytest.mark.slow
