@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -168,7 +169,8 @@ def exponents(results: Sequence[StageResult], what: str = "seconds") -> dict[str
 def _extrapolate(done: Sequence[StageResult], what: str, exponent: float | None, limit: float) -> float | None:
     """The size at which ``what`` (seconds or peak_bytes) reaches ``limit``: the smaller of the
     power law through the largest size (value·(n/size)^exponent) and the straight line through
-    the two largest sizes (a fixed part and a marginal cost per participant). None without growth.
+    the two largest sizes (a fixed part and a marginal cost per participant). None without growth;
+    infinity when the power law would pass any float (a nearly flat stage) and the line is flat.
     """
     last = done[-1]
     value = getattr(last, what)
@@ -178,7 +180,10 @@ def _extrapolate(done: Sequence[StageResult], what: str, exponent: float | None,
         return float(last.size)
     candidates = []
     if exponent is not None and exponent > 0:
-        candidates.append(last.size * (limit / value) ** (1 / exponent))
+        # in logarithms: a nearly flat stage (exponent 0.01) would overflow a float, and reaches
+        # the limit at no size a population could have (infinity)
+        log_size = math.log(last.size) + math.log(limit / value) / exponent
+        candidates.append(math.exp(log_size) if log_size < math.log(sys.float_info.max) else math.inf)
     if len(done) >= 2:
         before = done[-2]
         marginal = (value - getattr(before, what)) / (last.size - before.size)
@@ -215,6 +220,8 @@ def thresholds(results: Sequence[StageResult], stage: str = "evaluate") -> dict[
 def _people(n: float | None) -> str:
     if n is None:
         return "not extrapolable from this run"
+    if n > 1e10:  # more participants than people on Earth: the stage's growth is nearly flat
+        return "no size of any workforce (its growth is nearly flat)"
     if n >= 1e6:
         return f"about {n / 1e6:.3g} million participants"
     return f"about {n:,.0f} participants"

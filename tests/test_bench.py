@@ -133,6 +133,25 @@ def test_thresholds_use_the_power_law_when_it_is_the_more_cautious():
     assert t["size_at_8_gib"] is None  # no growth of memory: not extrapolable
 
 
+def test_a_nearly_flat_stage_reaches_the_limits_at_no_size():
+    # the whole command: 1 s at 1,000 and 1.5 s at 10,000 (exponent log10(1.5) = 0.176): the power
+    # law reaches 1 hour at 10,000 · 2400^(1/0.176) = 1.6e23, the line (0.5 s per 9,000
+    # participants) at 10,000 + 3598.5 · 18,000 = 64.78 million participants, the more cautious.
+    # The figures: 1 s at both sizes but for 1e-12 s (exponent 4e-13): the power law passes any
+    # float, the line (1.1e-16 s per participant) reaches 1 hour at 3.2e19 participants
+    results = [StageResult(1_000, "evaluate", "ok", 1.0, GIB), StageResult(10_000, "evaluate", "ok", 1.5, GIB),
+               StageResult(1_000, "outcome_figures", "ok", 1.0, GIB),
+               StageResult(10_000, "outcome_figures", "ok", 1.0 + 1e-12, GIB)]
+    t = thresholds(results)
+    assert t["size_at_1_hour"] == pytest.approx(10_000 + 3598.5 * 18_000)
+    flat = thresholds(results, "outcome_figures")
+    assert flat["size_at_1_hour"] == pytest.approx(10_000 + 3599 * 9e15, rel=1e-3)
+    text = results_markdown(Run(started="2026-01-01T00:00:00", command="make bench", machine=_fake_run().machine,
+                                versions=_fake_run().versions, results=results, sizes=[1_000, 10_000]))
+    assert "1 hour (an overnight batch is still one machine) at about 64.8 million participants" in text
+    assert "| no size of any workforce (its growth is nearly flat) |" in text
+
+
 def test_a_run_without_the_whole_command_says_so():
     run = _fake_run()
     partial = Run(started=run.started, command=run.command, machine=run.machine, versions=run.versions,
