@@ -19,6 +19,11 @@ whenever they import their modules at their start, i.e. unless a large ingest ma
 done, or the parent process died) the fork server ends the sessions of the kernels it forked
 that still run, then exits.
 
+Garbage collection: the fork server freezes its objects (``gc.freeze``) once it has imported the
+modules, so that a child's collections walk only the child's own objects (and do not copy the
+shared memory pages to mark them); a kernel freezes its own before its exit functions, whose
+IPython reset would otherwise end in a full collection of a process about to end.
+
 The fork server also runs a function of the package in a forked child (:meth:`ForkServer.call`),
 with the modules it has imported: ``evaluate`` runs the differencing audit of the tables that way
 as soon as the notebooks that write them are done, beside the rest of the report
