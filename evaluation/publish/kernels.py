@@ -7,13 +7,75 @@ or several one after another in one kernel (``share``); what runs inside such a 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 
 from evaluation.core.io import make_dir, read_text
 from evaluation.publish.kernel_session import BETWEEN_NOTEBOOKS
 
-__all__ = ["between_notebooks", "imported_modules", "kernel_config", "kernel_manager_class", "kernel_units", "shut_down"]
+__all__ = ["between_notebooks", "imported_modules", "kernel_client_class", "kernel_config", "kernel_manager_class",
+           "kernel_units", "shut_down"]
+
+
+@functools.cache
+def kernel_client_class():
+    """jupyter_client's asynchronous kernel client, except that waiting for a new kernel to be
+    ready ends with the kernel's last message about it instead of 0.2 s after it.
+
+    ``wait_for_ready`` asks the kernel for its information until it replies and a message has come
+    on its IOPub channel (then connected), then *flushes* IOPub: it reads messages until none has
+    come for 0.2 s, so every kernel's start ends with 0.2 s in which nothing runs (on a cohort's
+    report the three kernels' starts wait side by side: both cores idle). This client asks once
+    more, now that IOPub is connected, and reads IOPub up to the kernel's ``idle`` status for that
+    request: the Jupyter messaging protocol has a kernel publish ``busy`` before and ``idle`` after
+    handling each request, on one channel whose messages arrive in order, so every message about
+    the earlier requests has come before it. If it does not come the client stops as
+    jupyter_client's does, after 0.2 s without a message. (The statuses of the first request may
+    be lost, published before IOPub was connected; and any later message about a request of this
+    wait is ignored: nbclient reads only the messages whose parent is the request it made.)
+    """
+    import time
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.manager import KernelManager
+    from jupyter_core.utils import ensure_async
+
+    class ReportKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            if not isinstance(self.parent, KernelManager):  # waits for heartbeats first: as it is
+                return await super().wait_for_ready(timeout=timeout)
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:  # as jupyter_client's: until a reply, and a message on IOPub
+                self.kernel_info()
+                try:
+                    reply = await ensure_async(self.shell_channel.get_msg(timeout=1))
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+            last = self.kernel_info()  # IOPub is connected: this request's statuses will come
+            while True:
+                try:
+                    message = await ensure_async(self.iopub_channel.get_msg(timeout=0.2))
+                except Empty:
+                    return
+                if (message["msg_type"] == "status" and message["content"].get("execution_state") == "idle"
+                        and message["parent_header"].get("msg_id") == last):
+                    return
+
+    return ReportKernelClient
 
 
 def kernel_manager_class(forks=None):
@@ -28,13 +90,15 @@ def kernel_manager_class(forks=None):
     ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.`` on a run that succeeded. A kernel
     that does not stop on the shutdown request is still terminated by ``finish_shutdown``.
     """
+    from jupyter_client.asynchronous import AsyncKernelClient
     from jupyter_client.manager import AsyncKernelManager
-    from traitlets import List
+    from traitlets import List, Type
 
     class ReportKernelManager(AsyncKernelManager):
         #: The clients made for this kernel (nbclient leaves its client's channels open when it
         #: does not own the kernel manager): :func:`shut_down` stops them.
         made_clients = List()
+        client_factory = Type(kernel_client_class(), klass=AsyncKernelClient)
 
         async def _async_pre_start_kernel(self, **kw):
             if forks is not None and self.provisioner is None:
