@@ -252,3 +252,36 @@ def test_the_command_line_starts_the_fork_server_only_where_evaluate_forks(tmp_p
     assert report_plan.early_fork_server("../demo", tmp_path) is None
     monkeypatch.setattr(report_plan, "FORK_KERNELS", False)
     assert report_plan.early_fork_server("demo", tmp_path) is None
+
+
+@pytest.mark.slow
+def test_a_forked_kernels_control_thread_has_ended_before_its_exit_functions_run(tmp_path):
+    """The control thread, which handles the shutdown request, then flushes the output streams
+    through the IOPub thread; ipykernel's exit function stops the IOPub thread before it joins the
+    control thread, and a flush that comes after that waits forever (the kernel is killed 2.5 s
+    later). Here the control thread's flush comes late (as on busy cores): the kernel waits for
+    it before its exit functions run, so the notebook's own exit function finds it ended."""
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    marker = tmp_path / "at-exit.txt"
+    cell = ("import atexit, sys, threading, time\n"
+            "class LateFlush:\n"
+            "    def __init__(self, stream):\n"
+            "        self.stream = stream\n"
+            "    def __getattr__(self, name):\n"
+            "        return getattr(self.stream, name)\n"
+            "    def write(self, text):\n"
+            "        return self.stream.write(text)\n"
+            "    def flush(self):\n"
+            "        if threading.current_thread().name == 'Control':\n"
+            "            time.sleep(0.5)\n"
+            "        return self.stream.flush()\n"
+            "sys.stdout = LateFlush(sys.stdout)\n"
+            "def at_exit():\n"
+            f"    with open({str(marker)!r}, 'w') as out:\n"
+            "        out.write(str([t.name for t in threading.enumerate() if t.name == 'Control']))\n"
+            "atexit.register(at_exit)\n"
+            "print('ready')")
+    book = _notebook(source / "late_flush.ipynb", cell)
+    assert _run([book], tmp_path / "forked", fork=True)[0][2] == "ready\n"
+    assert marker.read_text() == "[]"

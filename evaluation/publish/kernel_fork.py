@@ -24,6 +24,10 @@ modules, so that a child's collections walk only the child's own objects (and do
 shared memory pages to mark them); a kernel freezes its own before its exit functions, whose
 IPython reset would otherwise end in a full collection of a process about to end.
 
+What a child runs, a kernel or a function, is in :mod:`evaluation.publish.fork_child`; a kernel
+lets its control thread finish before its exit functions run, so that its end does not wait on
+ipykernel's own (:func:`evaluation.publish.fork_child.finish_control_thread`).
+
 The fork server also runs a function of the package in a forked child (:meth:`ForkServer.call`),
 with the modules it has imported: ``evaluate`` runs the differencing audit of the tables that way
 as soon as the notebooks that write them are done, beside the rest of the report
@@ -44,6 +48,8 @@ import threading
 from pathlib import Path
 
 from jupyter_client.provisioning import LocalProvisioner
+
+from evaluation.publish.fork_child import run_call, run_kernel
 
 __all__ = ["ForkServer", "ForkedCall", "ForkedKernel", "ForkProvisioner", "serve"]
 
@@ -92,7 +98,7 @@ def serve() -> None:
         request = json.loads(line)
         pid = os.fork()
         if pid == 0:
-            (_run_call if "call" in request else _run_kernel)(request, answer)  # never returns
+            (run_call if "call" in request else run_kernel)(request, answer)  # never returns
         children.append(pid)
         answer.write(f"{pid}\n")
     answer.close()
@@ -128,75 +134,6 @@ def _end(children: list[int], grace: float = 10.0) -> None:
         while not _reap() and time.monotonic() < deadline:
             time.sleep(0.01)
     os._exit(0)
-
-
-def _run_kernel(request: dict, answer) -> None:
-    """In a forked child: become a kernel as ``python -m ipykernel_launcher <argv>`` would."""
-    import importlib.util
-
-    code = 1
-    try:
-        os.setsid()  # a session of its own, as jupyter_client's launcher gives a kernel
-        for signum, handler in ((signal.SIGCHLD, signal.SIG_DFL), (signal.SIGINT, signal.default_int_handler)):
-            signal.signal(signum, handler)
-        answer.close()  # the fork server's answers are not the kernel's
-        read, write = os.pipe()  # stdin: a pipe closed at the other end, as jupyter_client gives a kernel
-        os.close(write)
-        os.dup2(read, 0)
-        os.close(read)
-        if request.get("cwd"):
-            os.chdir(request["cwd"])
-        os.environ.clear()
-        os.environ.update(request["env"])
-        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *request["argv"]]
-        from ipykernel import kernelapp
-
-        kernelapp.launch_new_instance()
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    except BaseException:
-        import traceback
-
-        traceback.print_exc()
-    # as the interpreter's exit does: the exit functions (IPython's history among them) and the
-    # streams; then leave without tearing the fork server's modules down one by one. The objects
-    # are frozen first: IPython's exit function resets the shell, whose display hook then runs a
-    # full garbage collection over every object of the kernel, the fork server's modules included
-    # (about 0.1 CPU-s a report kernel, for a process about to end)
-    import atexit
-    import gc
-
-    gc.freeze()
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(code)
-
-
-def _run_call(request: dict, answer) -> None:
-    """In a forked child: ``function(**kwargs)``, its result (or the error it raised) written as
-    JSON to ``request["out"]`` (whole or not at all), then leave."""
-    import importlib
-    import traceback
-
-    code = 1
-    try:
-        os.setsid()  # a session of its own, so that the fork server's end can stop it as it stops a kernel
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        answer.close()
-        module, _, name = request["call"].partition(":")
-        try:
-            reply = {"result": getattr(importlib.import_module(module), name)(**request["kwargs"])}
-        except Exception:
-            reply = {"error": traceback.format_exc(limit=-3)}
-        from evaluation.core.io import write_json
-
-        write_json(reply, request["out"])  # atomically: whole or not at all
-        code = 0 if "result" in reply else 1
-    finally:
-        os._exit(code)  # nothing of the fork server's state needs tearing down
 
 
 class ForkServer:
