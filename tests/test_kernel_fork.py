@@ -285,3 +285,64 @@ def test_a_forked_kernels_control_thread_has_ended_before_its_exit_functions_run
     book = _notebook(source / "late_flush.ipynb", cell)
     assert _run([book], tmp_path / "forked", fork=True)[0][2] == "ready\n"
     assert marker.read_text() == "[]"
+
+
+#: What a notebook prints about its kernel's priority: its own nice level and its session's
+#: scheduling group's (Linux autogroup), or None where there is none.
+PRIORITY = """import os
+print(os.nice(0))
+try:
+    print(int(open('/proc/self/autogroup').read().split('nice')[1]))
+except (OSError, ValueError):
+    print(None)
+"""
+
+
+@pytest.mark.slow
+def test_a_background_notebooks_forked_kernel_runs_two_levels_below_the_others(tmp_path):
+    """`run_notebooks(background=...)`: the kernel of a notebook named there is forked
+    BACKGROUND_NICE levels down, its own priority and (where Linux groups a session's processes)
+    its session's; the other kernels run at the usual level."""
+    from evaluation.publish.notebook_run import BACKGROUND_NICE
+
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    first, second = _notebook(source / "first.ipynb", PRIORITY), _notebook(source / "second.ipynb", PRIORITY)
+    folder = tmp_path / "forked"
+    folder.mkdir()
+    run_notebooks([first, second], folder, parameters={"value": 1}, provenance={"summary": "test", "inputs": []},
+                  title=lambda heading, stem: stem, fork=True, background=["second"])
+    printed = {}
+    for stem in ("first", "second"):
+        nb = nbformat.read(folder / f"{stem}.ipynb", as_version=4)
+        printed[stem] = "".join(o.get("text", "") for o in nb.cells[-1].outputs).split()
+    usual = os.nice(0)
+    assert BACKGROUND_NICE == 2
+    assert printed["first"][0] == str(usual)
+    assert printed["second"][0] == str(min(19, usual + BACKGROUND_NICE))
+    if printed["first"][1] != "None":  # a kernel alone in its session: its group's level is its own
+        assert int(printed["second"][1]) == min(19, int(printed["first"][1]) + BACKGROUND_NICE)
+
+
+def test_lower_priority_lowers_the_process_and_its_sessions_group_and_never_fails():
+    """In a process alone in its session (as a forked kernel is): both levels go down by the
+    steps asked, capped at 19; asked again beyond the cap, nothing fails."""
+    code = ("import os\n"
+            "from evaluation.core.io import lower_priority\n"
+            "def group():\n"
+            "    try:\n"
+            "        return int(open('/proc/self/autogroup').read().split('nice')[1])\n"
+            "    except (OSError, ValueError):\n"
+            "        return None\n"
+            "before, group_before = os.nice(0), group()\n"
+            "lower_priority(2)\n"
+            "print(before, os.nice(0), group_before, group())\n"
+            "lower_priority(40)\n"
+            "print(os.nice(0), group())\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         start_new_session=True).stdout.split("\n")
+    before, after, group_before, group_after = out[0].split()
+    assert int(after) == min(19, int(before) + 2)
+    if group_before != "None":
+        assert int(group_after) == min(19, int(group_before) + 2)
+    assert out[1].split()[0] == "19"

@@ -209,6 +209,34 @@ def test_the_parent_process_never_loads_the_answers(tmp_path, id_key, monkeypatc
     assert columns_read == [("participants.parquet", ["cohort"])]  # the demo has no `group` column
 
 
+class _Stop(Exception):
+    pass
+
+
+def test_the_notebooks_writing_no_audited_table_run_in_the_background(tmp_path, id_key, monkeypatch):
+    """With forked kernels the differencing audit starts once the audited notebooks have run: the
+    other notebooks (the cost report's) are run in the background, so that the audit runs beside
+    them rather than after them all. Without forked kernels, none is."""
+    import evaluation.publish.pipeline as pipeline
+    from evaluation.data.ingest import ingest
+
+    paths = write_demo(tmp_path)
+    ingest("demo", data_dir=paths["data"], params_dir=paths["params"])
+    asked = []
+
+    def record(notebooks, folder, **kwargs):
+        asked.append((kwargs["fork"], list(kwargs["background"])))
+        raise _Stop
+
+    monkeypatch.setattr(pipeline, "run_notebooks", record)
+    for fork in (True, False):
+        monkeypatch.setattr(pipeline, "FORK_KERNELS", fork)
+        with pytest.raises(_Stop):
+            evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=tmp_path / "reports")
+    assert asked == [(True, ["cost_per_participant"]), (False, [])]
+    assert set(pipeline.AUDITED_NOTEBOOKS) == {"cohort_evaluation", "equity_of_access"}
+
+
 def test_programme_without_data(tmp_path, id_key):
     paths = write_demo(tmp_path)
     shutil.rmtree(paths["raw"])

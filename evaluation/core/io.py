@@ -50,6 +50,7 @@ __all__ = [
     "copy_tree",
     "scratch_dir",
     "read_csv_if_exists",
+    "lower_priority",
 ]
 
 
@@ -321,6 +322,21 @@ def atomic_directory(destination: Path | str, *, description: str = "the folder"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def lower_priority(steps: int) -> None:
+    """Lower this process's scheduling priority by ``steps`` nice levels: its own (``os.nice``)
+    and, where Linux groups the processes of a session for scheduling (autogroup), its session's
+    group's, written to ``/proc/self/autogroup`` (a process alone in its session, as a report
+    kernel is, is weighed against the others by that group's priority only). What the system
+    refuses is left as it was: a priority is never a reason to fail.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(steps)
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/autogroup", encoding="ascii") as current:
+        level = int(current.read().split("nice")[1])
+        with open("/proc/self/autogroup", "w", encoding="ascii") as out:
+            out.write(str(min(19, level + steps)))
 
 
 def _alive(pid: int) -> bool:

@@ -16,7 +16,8 @@ __all__ = ["finish_control_thread", "run_call", "run_kernel"]
 
 
 def run_kernel(request: dict, answer) -> None:
-    """In a forked child: become a kernel as ``python -m ipykernel_launcher <argv>`` would."""
+    """In a forked child: become a kernel as ``python -m ipykernel_launcher <argv>`` would (``nice``:
+    that many levels below the usual priority, :func:`evaluation.core.io.lower_priority`)."""
     import importlib.util
 
     code = 1
@@ -29,6 +30,10 @@ def run_kernel(request: dict, answer) -> None:
         os.close(write)
         os.dup2(read, 0)
         os.close(read)
+        if request.get("nice"):  # after setsid: the session's scheduling group is the kernel's own
+            from evaluation.core.io import lower_priority
+
+            lower_priority(request["nice"])
         if request.get("cwd"):
             os.chdir(request["cwd"])
         os.environ.clear()

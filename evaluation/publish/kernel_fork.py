@@ -157,16 +157,17 @@ class ForkServer:
         self._lock = threading.Lock()
         self._forked = 0
 
-    def fork(self, argv: list[str], *, cwd: str | None, env: dict[str, str]) -> int:
-        """Fork a kernel (``python -m ipykernel_launcher <argv>`` in ``cwd`` with ``env``); return
-        its process id, once the fork server has imported its modules.
+    def fork(self, argv: list[str], *, cwd: str | None, env: dict[str, str], nice: int = 0) -> int:
+        """Fork a kernel (``python -m ipykernel_launcher <argv>`` in ``cwd`` with ``env``, ``nice``
+        levels below the usual priority); return its process id, once the fork server has imported
+        its modules.
 
         Raises
         ------
         RuntimeError
             The fork server has stopped.
         """
-        return self._request({"argv": argv, "cwd": cwd, "env": env})
+        return self._request({"argv": argv, "cwd": cwd, "env": env, "nice": nice})
 
     def call(self, function: str, out: Path | str, **kwargs) -> ForkedCall:
         """Call ``function`` (``"module:function"``) with ``kwargs`` in a child forked from the
@@ -300,6 +301,8 @@ class ForkProvisioner(LocalProvisioner):
 
     #: The fork server (None: every kernel is started as usual).
     server: ForkServer | None = None
+    #: How many levels below the usual priority a forked kernel runs.
+    nice: int = 0
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
         if self.server is None or not _is_this_ipykernel(cmd):
@@ -307,7 +310,8 @@ class ForkProvisioner(LocalProvisioner):
         env = dict(kwargs.get("env") or os.environ)
         env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher
         cwd = kwargs.get("cwd")
-        pid = await asyncio.to_thread(self.server.fork, cmd[3:], cwd=None if cwd is None else str(cwd), env=env)
+        pid = await asyncio.to_thread(self.server.fork, cmd[3:], cwd=None if cwd is None else str(cwd), env=env,
+                                      nice=self.nice)
         self.process = ForkedKernel(pid)
         self.pid = self.pgid = pid  # the child's own session and process group
         self.cwd = cwd if cwd is not None else Path.cwd()

@@ -78,11 +78,12 @@ def kernel_client_class():
     return ReportKernelClient
 
 
-def kernel_manager_class(forks=None):
+def kernel_manager_class(forks=None, *, nice: int = 0):
     """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it
     first and that, with ``forks`` (a :class:`evaluation.publish.kernel_fork.ForkServer`), its
     kernel is forked from the fork server instead of started
-    (:class:`evaluation.publish.kernel_fork.ForkProvisioner`).
+    (:class:`evaluation.publish.kernel_fork.ForkProvisioner`), ``nice`` levels below the usual
+    priority. Its clients are :func:`kernel_client_class`'s.
 
     ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
     report notebook is shut down only after its last cell has replied, so the interrupt can only
@@ -108,7 +109,7 @@ def kernel_manager_class(forks=None):
 
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-                self.provisioner.server = forks
+                self.provisioner.server, self.provisioner.nice = forks, nice
             return await super()._async_pre_start_kernel(**kw)
 
         async def _async_interrupt_kernel(self) -> None:

@@ -42,7 +42,7 @@ from evaluation.publish.kernels import (
 )
 from evaluation.publish.rendering import render_html
 
-__all__ = ["INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
+__all__ = ["BACKGROUND_NICE", "INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
            "run_notebooks", "versions"]
 
 PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
@@ -50,6 +50,10 @@ PACKAGES = ("evaluation", "pandas", "numpy", "scipy", "statsmodels", "matplotlib
 #: The id given to the cell papermill injects with the parameters (papermill makes a random one,
 #: which would make the HTML differ from run to run).
 INJECTED_CELL_ID = "injected-parameters"
+#: How many levels below the usual priority the forked kernels of ``run_notebooks``'s
+#: ``background`` notebooks run: under Linux's scheduler a kernel at two levels down gets about two
+#: thirds of the CPU time of one at the usual level when they share a core (weights 655 and 1024).
+BACKGROUND_NICE = 2
 
 
 class NotebookFailedError(EvaluationError):
@@ -143,6 +147,7 @@ def run_notebooks(
     fork: bool = False,
     forks=None,
     finished: Callable[[str], None] | None = None,
+    background: Sequence[str] = (),
 ) -> dict[str, str]:
     """Execute each notebook into ``folder`` (its working folder), stamp and render it to HTML.
 
@@ -192,6 +197,10 @@ def run_notebooks(
     finished : callable, optional
         Called with a notebook's stem once it has run and its executed notebook is written (in
         the thread that ran it, before its page is rendered); what it raises is raised here.
+    background : sequence of str
+        Stems of notebooks whose forked kernels run :data:`BACKGROUND_NICE` levels below the usual
+        priority (a kernel whose notebooks are all named here), so that the others finish first
+        when the cores are busy. Nothing a notebook computes depends on it.
 
     Returns
     -------
@@ -217,11 +226,11 @@ def run_notebooks(
     with server as forks:
         return _run_notebooks(notebooks, folder, parameters=parameters, provenance=provenance, title=title,
                               failed_dir=failed_dir, progress=progress, prepare=prepare, share=share,
-                              preimport=preimport, forks=forks, finished=finished)
+                              preimport=preimport, forks=forks, finished=finished, background=background)
 
 
 def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_dir, progress, prepare, share,
-                   preimport, forks, finished) -> dict[str, str]:
+                   preimport, forks, finished, background) -> dict[str, str]:
     """:func:`run_notebooks`, its kernels forked by ``forks`` (a fork server) unless it is None."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -292,7 +301,8 @@ def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_d
 
     def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
         """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
-        km = kernel_manager_class(forks)(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
+        nice = BACKGROUND_NICE if all(s.stem in background for s in sources) else 0
+        km = kernel_manager_class(forks, nice=nice)(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
         errors: list[str | None] = []
         begin = BEGIN.format(modules=",".join(imported_modules(sources)) if preimport else "")
         try:

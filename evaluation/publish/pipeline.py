@@ -52,6 +52,7 @@ from evaluation.publish.notebook_run import (
 )
 from evaluation.publish.rendering import render_html
 from evaluation.publish.report_plan import (
+    AUDITED_NOTEBOOKS,
     FORK_KERNELS,
     PREIMPORT_RAW_BYTES,
     REPORT_NOTEBOOKS,
@@ -301,7 +302,9 @@ def build_report(
                                share=SHARED_KERNELS if size > SHARED_KERNEL_RAW_BYTES else (),
                                # large raw data may be ingested while the kernels start: then they
                                # import their modules only once it is done
-                               preimport=preimport, fork=fork, forks=forks, finished=audit.finished)
+                               preimport=preimport, fork=fork, forks=forks, finished=audit.finished,
+                               # the audit waits for the audited notebooks: the others give way to them
+                               background=[n.stem for n in notebooks if n.stem not in AUDITED_NOTEBOOKS] if fork else ())
         prog, coh, inputs, git, cohort_name = (known[k] for k in ("prog", "coh", "inputs", "git", "name"))
         by_notebook = merge_findings(folder)
         progress(f"render: {INDEX_FILE} (the cohort's reports, headlines and files)")

@@ -26,7 +26,10 @@ REPORT_NOTEBOOKS = ("cohort_evaluation", "cost_per_participant", "equity_of_acce
 #: The report notebooks that write the tables the differencing audit reads
 #: (:data:`evaluation.publish.audit_files.AUDITED_TABLES`): when the kernels are forked, the audit
 #: starts in a child of the fork server as soon as these have run, beside the other notebooks and
-#: the pages' rendering (its result stands only if the tables it read are those published).
+#: the pages' rendering (its result stands only if the tables it read are those published). The
+#: other notebooks' forked kernels run at a lower priority (``run_notebooks``'s ``background``), so
+#: that these finish first and the audit runs beside the others rather than after them all
+#: (cohort 2: the command about 0.3 s sooner, median of 18 runs).
 AUDITED_NOTEBOOKS = ("cohort_evaluation", "equity_of_access")
 #: Raw data (bytes, all raw files of the programme) up to this size: every report notebook has a
 #: kernel of its own. A small cohort's notebooks take a few seconds each, so one more kernel's start
