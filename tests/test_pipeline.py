@@ -111,6 +111,22 @@ def test_pages_are_what_nbconverts_html_exporter_makes(synthetic_report):
         assert ours.count('tabindex="0"') == theirs.count('tabindex="0"') > 5, page
 
 
+def test_a_page_is_the_same_after_the_exporter_was_prepared_with_a_blank_page(synthetic_report, tmp_path):
+    """`evaluate` prepares its HTML exporter while the kernels start (`prepare_rendering`: a blank
+    page rendered and dropped); the pages rendered after it are those of a fresh exporter."""
+    from evaluation.publish import rendering
+
+    _, folder, _ = synthetic_report
+    nb = nbformat.read(folder / "cohort_evaluation.ipynb", as_version=4)
+    rendering._exporter.cache_clear()
+    rendering.render_html(nb, tmp_path / "fresh.html", title="a page")
+    rendering._exporter.cache_clear()
+    rendering.prepare_rendering()
+    assert rendering._exporter.cache_info().currsize == 1
+    rendering.render_html(nb, tmp_path / "prepared.html", title="a page")
+    assert (tmp_path / "prepared.html").read_bytes() == (tmp_path / "fresh.html").read_bytes()
+
+
 def test_titles_and_the_cohort_index_page(synthetic_report):
     """Each report's <title> is its own; index.html is published, hashed, and shows each report's
     headline findings word for word with links to the reports and files."""

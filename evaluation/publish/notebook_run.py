@@ -40,7 +40,7 @@ from evaluation.publish.kernels import (
     kernel_units,
     shut_down,
 )
-from evaluation.publish.rendering import render_html
+from evaluation.publish.rendering import prepare_rendering, render_html
 
 __all__ = ["BACKGROUND_NICE", "INJECTED_CELL_ID", "PACKAGES", "NotebookFailedError", "git_state", "merge_findings", "outputs", "publish_folder", "refuse_reports_in_raw",
            "run_notebooks", "versions"]
@@ -319,8 +319,16 @@ def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_d
             shut_down(km)
         return errors
 
+    def warm_up() -> None:
+        """Once the data are prepared, while the kernels start: the HTML exporter made and its
+        templates compiled (an optimisation only: what fails here fails again on the first page)."""
+        with contextlib.suppress(Exception):
+            gate.wait()
+            prepare_rendering()
+
     rendered: list[Future] = []
     with scratch_dir("evaluation-kernel-") as sockets, ThreadPoolExecutor(max_workers=1) as renderer:
+        renderer.submit(warm_up)  # the pages' renderer: first this, then each page as its notebook finishes
         # The kernels are independent: start them all at once (each is its own process, waiting
         # on its imports' files at first), each notebook rendered to HTML as soon as it finishes.
         units = kernel_units(notebooks, share)
