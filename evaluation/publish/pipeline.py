@@ -40,17 +40,16 @@ from evaluation.publish.audit_files import (
 from evaluation.publish.cohort_index import INDEX_FILE, cohort_title, report_title, write_index
 from evaluation.publish.early_audit import EarlyAudit
 from evaluation.publish.kernels import imported_modules
-from evaluation.publish.notebook_run import (
-    NotebookFailedError,
+from evaluation.publish.notebook_run import NotebookFailedError, run_notebooks
+from evaluation.publish.rendering import render_html
+from evaluation.publish.report_folder import (
     git_state,
     merge_findings,
     outputs,
     publish_folder,
     refuse_reports_in_raw,
-    run_notebooks,
     versions,
 )
-from evaluation.publish.rendering import render_html
 from evaluation.publish.report_plan import (
     AUDITED_NOTEBOOKS,
     FORK_KERNELS,

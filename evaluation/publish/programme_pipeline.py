@@ -41,16 +41,16 @@ from evaluation.publish.disclosure_audit import (
     DisclosureAuditError,
     audit_folder,
 )
-from evaluation.publish.notebook_run import (
+from evaluation.publish.notebook_run import run_notebooks
+from evaluation.publish.pipeline import COMPARISON_NOTEBOOKS, PROGRAMME_NOTEBOOKS, NoDataError
+from evaluation.publish.report_folder import (
     git_state,
     merge_findings,
     outputs,
     publish_folder,
     refuse_reports_in_raw,
-    run_notebooks,
     versions,
 )
-from evaluation.publish.pipeline import COMPARISON_NOTEBOOKS, PROGRAMME_NOTEBOOKS, NoDataError
 
 __all__ = ["DEFAULT_COMPARISON", "ReportScope", "audit_scope", "build_scope_report", "compare_programmes", "evaluate_programme",
            "prepare_scope", "scope_threshold"]
