@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 
 from evaluation.publish.publisher import Publisher
 from evaluation.viz import cost_plots, equity_plots, outcome_plots
-from evaluation.viz.figure import COLOR_CODES, Plot, ci_percent, house_rc, house_style
+from evaluation.viz import figure as figure_module
+from evaluation.viz.figure import COLOR_CODES, PLACEMENT_RC, Plot, ci_percent, house_rc, house_style
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -293,13 +294,57 @@ def test_house_style_is_what_set_theme_set_and_only_inside_the_block():
         for c, value in saved.items():
             mapping[c] = value
     before = dict(mpl.rcParams)
-    with house_style():  # all but seaborn's default colour map, which seaborn registers on import
-        assert {k: v for k, v in mpl.rcParams.items() if k != "image.cmap"} == \
-            {k: v for k, v in themed.items() if k != "image.cmap"}
+    own = {"image.cmap", *PLACEMENT_RC}  # seaborn's colour map (registered on import); the house's own settings
+    with house_style():
+        assert {k: v for k, v in mpl.rcParams.items() if k not in own} == \
+            {k: v for k, v in themed.items() if k not in own}
         assert mpl.rcParams["image.cmap"] == before["image.cmap"]
+        assert {k: mpl.rcParams[k] for k in PLACEMENT_RC} == PLACEMENT_RC
     assert dict(mpl.rcParams) == before
     assert {c: tuple(COLOR_CODES[c]) for c in "bgrmyck"} == remapped
     assert set(house_rc()) <= set(mpl.rcParams)
+
+
+def _without_fixed_titles(monkeypatch, draw: Callable[[], Plot]) -> bytes:
+    """The PNG with matplotlib placing the titles itself (``axes.titley`` unset)."""
+    with monkeypatch.context() as patch:
+        patch.delitem(figure_module.PLACEMENT_RC, "axes.titley")
+        return draw().png
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_title_sits_where_matplotlib_would_place_it(case, monkeypatch):
+    # The house style fixes titles at the top of their Axes; matplotlib's own placement (which
+    # measures every tick label at each draw) must put them at the same place: the same PNG.
+    plot = case.draw()
+    assert all(not ax.get_title() or ax.title.get_position()[1] == 1.0 for ax in plot.figure.axes)
+    assert plot.png == _without_fixed_titles(monkeypatch, case.draw)
+
+
+def _large_values(**kwargs) -> Plot:
+    """A titled house-style figure whose y values would get matplotlib's offset text (``+1e7``)."""
+    with house_style():
+        fig = Figure(figsize=(4, 3), dpi=80, layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [1e7 + 1, 1e7 + 2, 1e7 + 3])
+        ax.set_title("A long title that would meet the offset text at the top of the y axis")
+    return Plot(fig, "alt", "title")
+
+
+def test_tick_labels_are_written_in_full_so_no_offset_text_can_meet_a_title(monkeypatch):
+    plot = _large_values()
+    assert plot.png.startswith(PNG_SIGNATURE)  # drawn
+    ax = plot.figure.axes[0]
+    assert ax.yaxis.get_offset_text().get_text() == ""
+    assert [t.get_text() for t in ax.get_yticklabels()][1:3] == ["10000001.0", "10000001.5"]
+    assert plot.png == _without_fixed_titles(monkeypatch, _large_values)
+    with mpl.rc_context({"axes.titley": None}):  # matplotlib's defaults: an offset text, and the title moved
+        fig = Figure(figsize=(4, 3), dpi=80, layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([0, 1, 2], [1e7 + 1, 1e7 + 2, 1e7 + 3])
+        ax.set_title("t")
+        fig.draw_without_rendering()
+        assert ax.yaxis.get_offset_text().get_text() != ""
 
 
 def test_house_style_restores_rcparams_after_an_error():
