@@ -263,12 +263,12 @@ def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_d
         rendered.append(renderer.submit(render))
         return None
 
-    def run_kernel(sources: Sequence[Path], sockets: Path) -> list[str | None]:
-        """Run ``sources`` one after another in one kernel (reset between them), then shut it down."""
+    def run_kernel(sources: Sequence[Path], begin: str, sockets: Path) -> list[str | None]:
+        """Run ``sources`` one after another in one kernel (reset between them, each notebook
+        preceded by ``begin``), then shut it down."""
         nice = BACKGROUND_NICE if all(s.stem in background for s in sources) else 0
         km = kernel_manager_class(forks, nice=nice)(kernel_name="python3", config=kernel_config(sockets / sources[0].stem))
         errors: list[str | None] = []
-        begin = BEGIN.format(modules=",".join(imported_modules(sources)) if preimport else "")
         try:
             for source in sources:
                 if errors:
@@ -296,8 +296,13 @@ def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_d
         # The kernels are independent: start them all at once (each is its own process, waiting
         # on its imports' files at first), each notebook rendered to HTML as soon as it finishes.
         units = kernel_units(notebooks, share)
+        # each kernel's modules are found here, before the kernels' threads start: CPython 3.11's
+        # ast.parse is not safe in two threads at once ("SystemError: AST constructor recursion
+        # depth mismatch", seen once in some twenty runs of tests/test_shared_kernel.py)
+        begins = [BEGIN.format(modules=",".join(imported_modules(unit)) if preimport else "") for unit in units]
         with ThreadPoolExecutor(max_workers=max(1, len(units))) as pool:
-            errors = [e for unit in pool.map(lambda unit: run_kernel(unit, sockets), units) for e in unit]
+            errors = [e for unit in pool.map(lambda unit, begin: run_kernel(unit, begin, sockets), units, begins)
+                      for e in unit]
         for future in rendered:
             future.result()  # what rendering raised is raised here
     gate.join()
