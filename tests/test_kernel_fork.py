@@ -70,6 +70,30 @@ def test_a_forked_kernel_runs_a_notebook_as_a_started_kernel_does(tmp_path, monk
 
 
 @pytest.mark.slow
+def test_the_kernels_modules_are_found_before_their_threads_start(tmp_path, monkeypatch):
+    """``imported_modules`` parses the notebooks with ``ast.parse``, which CPython 3.11 cannot run
+    in two threads at once (``SystemError: AST constructor recursion depth mismatch``): it is
+    called in the thread that runs the notebooks, not in the kernels' threads."""
+    import threading
+
+    import evaluation.publish.notebook_run as notebook_run
+
+    threads = []
+
+    def recorded(notebooks):
+        threads.append(threading.current_thread())
+        return imported_modules(notebooks)
+
+    imported_modules = notebook_run.imported_modules
+    monkeypatch.setattr(notebook_run, "imported_modules", recorded)
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    books = [_notebook(source / f"{n}.ipynb", "import json") for n in "ab"]
+    _run(books, tmp_path / "out", fork=True)
+    assert len(threads) >= 2 and set(threads) == {threading.current_thread()}
+
+
+@pytest.mark.slow
 def test_forked_kernels_run_at_once_share_one_and_each_has_its_own_process(tmp_path):
     source = tmp_path / "notebooks"
     source.mkdir()
@@ -93,7 +117,8 @@ def test_a_failing_cell_in_a_forked_kernel_names_the_notebook_and_cell(tmp_path)
 @pytest.mark.slow
 def test_a_forked_kernel_keeps_the_fork_servers_objects_frozen_and_freezes_its_own_at_exit(tmp_path):
     """The fork server's objects (its imported modules) are frozen before it forks, so that a
-    kernel's garbage collections do not walk them; a started kernel has nothing frozen. A
+    kernel's garbage collections do not walk them; a started kernel has nothing frozen. Both
+    collect garbage (the fork server imports with the collector off, and turns it on again). A
     notebook's exit functions still run when its forked kernel ends, with the kernel's own objects
     frozen too (so that the garbage collection of IPython's exit function, which resets the shell,
     does not walk every object the kernel holds)."""
@@ -101,7 +126,7 @@ def test_a_forked_kernel_keeps_the_fork_servers_objects_frozen_and_freezes_its_o
     source.mkdir()
     marker = tmp_path / "at-exit.txt"
     cell = ("import atexit, gc\n"
-            "print(gc.get_freeze_count() > 0)\n"
+            "print(gc.get_freeze_count() > 0, gc.isenabled())\n"
             "frame = [[i] for i in range(1000)]\n"
             "before = gc.get_freeze_count()\n"
             "def at_exit(shell=get_ipython()):\n"
@@ -109,10 +134,10 @@ def test_a_forked_kernel_keeps_the_fork_servers_objects_frozen_and_freezes_its_o
             "        out.write(f'{gc.get_freeze_count() > before + 1000} {\"frame\" in shell.user_ns}')\n"
             "atexit.register(at_exit)")
     book = _notebook(source / "exits.ipynb", cell)
-    assert _run([book], tmp_path / "forked", fork=True)[0][2] == "True\n"
+    assert _run([book], tmp_path / "forked", fork=True)[0][2] == "True True\n"
     # this exit function, registered last, runs first: the shell is not yet reset
     assert marker.read_text() == "True True"
-    assert _run([book], tmp_path / "started", fork=False)[0][2] == "False\n"
+    assert _run([book], tmp_path / "started", fork=False)[0][2] == "False True\n"
 
 
 @pytest.mark.slow
