@@ -13,7 +13,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaluation.publish.kernel_fork import ForkedKernel, ForkServer, _is_this_ipykernel
+from evaluation.publish.fork_provisioner import _is_this_ipykernel
+from evaluation.publish.kernel_fork import ForkedKernel, ForkServer
 from evaluation.publish.notebook_run import NotebookFailedError, run_notebooks
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="kernels are forked on Linux only")

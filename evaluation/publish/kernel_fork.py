@@ -8,9 +8,12 @@ session, takes the environment and working folder jupyter_client gives a kernel,
 ipykernel as ``python -m ipykernel_launcher`` would, with the same arguments. What a notebook
 computes is unchanged (``evaluate``'s reports are byte-identical either way: a test).
 
-:class:`ForkProvisioner` is the jupyter_client provisioner that asks the fork server instead of
-starting a process (:func:`evaluation.publish.kernels.kernel_manager_class` with ``forks``). Only
-kernels of this Python's ipykernel are forked; any other kernel command starts as usual.
+:class:`evaluation.publish.fork_provisioner.ForkProvisioner` is the jupyter_client provisioner
+that asks the fork server instead of starting a process
+(:func:`evaluation.publish.kernels.kernel_manager_class` with ``forks``). Only kernels of this
+Python's ipykernel are forked; any other kernel command starts as usual. This module does not
+import jupyter_client (0.1 s), so that ``evaluate`` starts the fork server, whose imports are what
+the kernels wait for, as soon as it can.
 
 The fork server holds its imports for as long as the notebooks run and every child shares them
 (copy-on-write); ``evaluate`` forks its kernels (:data:`evaluation.publish.report_plan.FORK_KERNELS`)
@@ -36,7 +39,6 @@ as soon as the notebooks that write them are done, beside the rest of the report
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -47,15 +49,14 @@ import sys
 import threading
 from pathlib import Path
 
-from jupyter_client.provisioning import LocalProvisioner
-
 from evaluation.publish.fork_child import run_call, run_kernel
 
-__all__ = ["ForkServer", "ForkedCall", "ForkedKernel", "ForkProvisioner", "serve"]
+__all__ = ["LAUNCHER", "ForkServer", "ForkedCall", "ForkedKernel", "serve"]
 
 #: How the fork server is started: ``python -c SERVER <modules> <reply fd>``.
 SERVER = "from evaluation.publish.kernel_fork import serve; serve()"
-_LAUNCHER = ["-m", "ipykernel_launcher"]
+#: How jupyter_client starts an ipykernel kernel: ``python -m ipykernel_launcher ...``.
+LAUNCHER = ["-m", "ipykernel_launcher"]
 
 
 def serve() -> None:
@@ -299,34 +300,3 @@ class ForkedCall:
         if "error" in reply:
             raise RuntimeError(f"{self.function}, run in a forked child, raised:\n{reply['error']}")
         return reply["result"]
-
-
-class ForkProvisioner(LocalProvisioner):
-    """jupyter_client's local provisioner, except that a kernel of this Python's ipykernel is
-    forked by :attr:`server` (a :class:`ForkServer`) instead of started."""
-
-    #: The fork server (None: every kernel is started as usual).
-    server: ForkServer | None = None
-    #: How many levels below the usual priority a forked kernel runs.
-    nice: int = 0
-
-    async def launch_kernel(self, cmd: list[str], **kwargs):
-        if self.server is None or not _is_this_ipykernel(cmd):
-            return await super().launch_kernel(cmd, **kwargs)
-        env = dict(kwargs.get("env") or os.environ)
-        env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launcher
-        cwd = kwargs.get("cwd")
-        pid = await asyncio.to_thread(self.server.fork, cmd[3:], cwd=None if cwd is None else str(cwd), env=env,
-                                      nice=self.nice)
-        self.process = ForkedKernel(pid)
-        self.pid = self.pgid = pid  # the child's own session and process group
-        self.cwd = cwd if cwd is not None else Path.cwd()
-        return self.connection_info
-
-
-def _is_this_ipykernel(cmd: list[str]) -> bool:
-    """True when ``cmd`` starts ipykernel with this very Python (what the fork server can fork)."""
-    try:
-        return cmd[1:3] == _LAUNCHER and os.path.samefile(cmd[0], sys.executable)
-    except (IndexError, OSError):
-        return False

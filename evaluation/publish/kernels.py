@@ -82,7 +82,7 @@ def kernel_manager_class(forks=None, *, nice: int = 0):
     """jupyter_client's kernel manager, except that shutting a kernel down does not interrupt it
     first and that, with ``forks`` (a :class:`evaluation.publish.kernel_fork.ForkServer`), its
     kernel is forked from the fork server instead of started
-    (:class:`evaluation.publish.kernel_fork.ForkProvisioner`), ``nice`` levels below the usual
+    (:class:`evaluation.publish.fork_provisioner.ForkProvisioner`), ``nice`` levels below the usual
     priority. Its clients are :func:`kernel_client_class`'s.
 
     ``shutdown_kernel`` sends SIGINT before its shutdown request, to stop code still running. A
@@ -105,7 +105,7 @@ def kernel_manager_class(forks=None, *, nice: int = 0):
             if forks is not None and self.provisioner is None:
                 import uuid
 
-                from evaluation.publish.kernel_fork import ForkProvisioner
+                from evaluation.publish.fork_provisioner import ForkProvisioner
 
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = ForkProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
