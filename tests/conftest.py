@@ -166,6 +166,21 @@ def html_without_build_date(page: Path) -> bytes:
     return page.read_bytes().replace(built.encode(), b"BUILD-DATE")
 
 
+@pytest.fixture
+def png_with_matplotlibs_titles(monkeypatch):
+    """``png(draw)``: the PNG of ``draw()`` (a figure function's Plot) with matplotlib placing the
+    titles itself, i.e. without the house style's fixed title position (``axes.titley``): a
+    figure's own PNG must be the same bytes (:data:`evaluation.viz.figure.PLACEMENT_RC`)."""
+    from evaluation.viz import figure
+
+    def png(draw) -> bytes:
+        with monkeypatch.context() as patch:
+            patch.delitem(figure.PLACEMENT_RC, "axes.titley")
+            return draw().png
+
+    return png
+
+
 @pytest.fixture(scope="session")
 def synthetic_report(tmp_path_factory):
     """Synthetic data generated into a temporary folder, and cohort 2's report built from them."""

@@ -235,11 +235,14 @@ def test_the_cost_reports_programme_comparison_states_the_limits(synthetic):
     assert "not like for like" in across and "costing of participants' time" in across
 
 
-def test_figures_carry_the_limits_in_their_alt_text(synthetic):
+def test_figures_carry_the_limits_in_their_alt_text(synthetic, png_with_matplotlibs_titles):
     _, _, result = synthetic
     table, limits = result.table("programme_comparison"), result.table("comparison_limits")
     cost = comparison_plots.improver_cost_chart(table, limits)
     change = comparison_plots.change_chart(table, limits)
+    # their titles are where matplotlib would place them (evaluation.viz.figure.PLACEMENT_RC)
+    assert cost.png == png_with_matplotlibs_titles(lambda: comparison_plots.improver_cost_chart(table, limits))
+    assert change.png == png_with_matplotlibs_titles(lambda: comparison_plots.change_chart(table, limits))
     assert "Not like for like" in cost.alt and "costing of participants' time" in cost.alt
     assert "Not like for like" in change.alt and "costing of participants' time" not in change.alt
     assert cost.png.startswith(b"\x89PNG") and change.png.startswith(b"\x89PNG")

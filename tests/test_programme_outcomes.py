@@ -297,6 +297,30 @@ def test_forest_plot_with_one_cohort_says_not_pooled(pilot):
     assert "not pooled" in plot.alt
 
 
+def test_the_programme_figures_titles_sit_where_matplotlib_would_place_them(ltd, png_with_matplotlibs_titles):
+    from evaluation.viz import programme_trend_plots as pt_plots
+
+    data, tables = ltd
+    panels = po.forest_panels(tables["programme_outcomes"], paired_only=True)
+    trends = pd.DataFrame({
+        "level": ["cohort", "cohort"], "cohort": [1, 2], "price_base_year": 2024, "confidence_level": 0.95,
+        "cost_per_enrolled": [14000.0, 14100.0], "cash_cost_per_enrolled": [10500.0, 10600.0],
+        "cost_per_reliable_improver": [84000.0, 128000.0], "cost_per_reliable_improver_ci_low": [57000.0, 83000.0],
+        "cost_per_reliable_improver_ci_high": [142000.0, 280000.0],
+        "cash_cost_per_reliable_improver": [63000.0, 97000.0],
+        "cash_cost_per_reliable_improver_ci_low": [43000.0, 63000.0],
+        "cash_cost_per_reliable_improver_ci_high": [108000.0, 214000.0]})
+    pooled = pd.DataFrame({"dimension": "sector", "category": ["council", "health"], "n_cohorts": 5,
+                           "relative_likelihood": [1.0, 1.6], "rl_ci_low": [None, 1.08], "rl_ci_high": [None, 2.37],
+                           "band": ["", "disparity"], "suppressed": "", "reference_category": "council"})
+    for draw in (lambda: pp.cohort_forest_plot(tables["programme_outcomes"], tables["pooled_outcomes"], panels=panels,
+                                               titles=next(iter(data)).titles),
+                 lambda: pp.outcome_trend_plot(tables["outcome_trends"]),
+                 lambda: pt_plots.cost_trend_chart(trends),
+                 lambda: pt_plots.pooled_equity_chart(pooled, dimension="sector")):
+        assert draw().png == png_with_matplotlibs_titles(draw)
+
+
 def test_trend_plot_alt_text_holds_the_shares(ltd):
     _, tables = ltd
     plot = pp.outcome_trend_plot(tables["outcome_trends"])

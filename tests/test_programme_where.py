@@ -232,12 +232,15 @@ def test_no_pooled_count_reveals_what_the_cohort_reports_withheld():
             assert withheld == 0 or withheld >= T, (r.dimension, r.category, withheld)
 
 
-def test_figure_draws_only_published_one_way_groups(pilot):
+def test_figure_draws_only_published_one_way_groups(pilot, png_with_matplotlibs_titles):
     from evaluation.viz.programme_where_plots import where_plot
 
     data, table = pilot
     panels = [(p.scale, p.rater) for p in w.headline_populations(data)]
     plot = where_plot(table, panels, confidence_level=data.confidence_level)
+    # its titles are where matplotlib would place them (evaluation.viz.figure.PLACEMENT_RC)
+    assert plot.png == png_with_matplotlibs_titles(lambda: where_plot(table, panels,
+                                                                     confidence_level=data.confidence_level))
     assert len(plot.figure.axes) == len(panels)
     drawn = table[table["dimension"].isin(["all", *w.DIMENSIONS]) & table["mean_change"].notna()
                   & table["scale"].isin([s for s, _ in panels])]

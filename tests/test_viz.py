@@ -16,7 +16,6 @@ from matplotlib.figure import Figure
 
 from evaluation.publish.publisher import Publisher
 from evaluation.viz import cost_plots, equity_plots, outcome_plots
-from evaluation.viz import figure as figure_module
 from evaluation.viz.figure import COLOR_CODES, PLACEMENT_RC, Plot, ci_percent, house_rc, house_style
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -305,20 +304,14 @@ def test_house_style_is_what_set_theme_set_and_only_inside_the_block():
     assert set(house_rc()) <= set(mpl.rcParams)
 
 
-def _without_fixed_titles(monkeypatch, draw: Callable[[], Plot]) -> bytes:
-    """The PNG with matplotlib placing the titles itself (``axes.titley`` unset)."""
-    with monkeypatch.context() as patch:
-        patch.delitem(figure_module.PLACEMENT_RC, "axes.titley")
-        return draw().png
-
-
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_a_title_sits_where_matplotlib_would_place_it(case, monkeypatch):
+def test_a_title_sits_where_matplotlib_would_place_it(case, png_with_matplotlibs_titles):
     # The house style fixes titles at the top of their Axes; matplotlib's own placement (which
     # measures every tick label at each draw) must put them at the same place: the same PNG.
+    # (The programme report's and the comparison's figures: their own tests.)
     plot = case.draw()
     assert all(not ax.get_title() or ax.title.get_position()[1] == 1.0 for ax in plot.figure.axes)
-    assert plot.png == _without_fixed_titles(monkeypatch, case.draw)
+    assert plot.png == png_with_matplotlibs_titles(case.draw)
 
 
 def _large_values(**kwargs) -> Plot:
@@ -331,13 +324,13 @@ def _large_values(**kwargs) -> Plot:
     return Plot(fig, "alt", "title")
 
 
-def test_tick_labels_are_written_in_full_so_no_offset_text_can_meet_a_title(monkeypatch):
+def test_tick_labels_are_written_in_full_so_no_offset_text_can_meet_a_title(png_with_matplotlibs_titles):
     plot = _large_values()
     assert plot.png.startswith(PNG_SIGNATURE)  # drawn
     ax = plot.figure.axes[0]
     assert ax.yaxis.get_offset_text().get_text() == ""
     assert [t.get_text() for t in ax.get_yticklabels()][1:3] == ["10000001.0", "10000001.5"]
-    assert plot.png == _without_fixed_titles(monkeypatch, _large_values)
+    assert plot.png == png_with_matplotlibs_titles(_large_values)
     with mpl.rc_context({"axes.titley": None}):  # matplotlib's defaults: an offset text, and the title moved
         fig = Figure(figsize=(4, 3), dpi=80, layout="constrained")
         ax = fig.add_subplot()

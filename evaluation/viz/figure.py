@@ -92,8 +92,8 @@ HOUSE_RC: dict[str, Any] = {
 #: every tick label of both axes at each draw to decide whether a title must move up, and it moves
 #: it only above x tick labels drawn at the top (no figure draws any) or above a y axis' offset
 #: text, which these settings rule out: the titles are where matplotlib would put them, at about
-#: a sixth less rendering time (``tests/test_viz.py`` compares every figure with matplotlib's own
-#: placement).
+#: a sixth less rendering time (the tests compare every figure function's PNG with matplotlib's
+#: own placement: ``png_with_matplotlibs_titles`` in ``tests/conftest.py``).
 PLACEMENT_RC: dict[str, Any] = {"axes.titley": 1.0, "axes.formatter.useoffset": False,
                                 "axes.formatter.limits": [-400, 400]}
 
