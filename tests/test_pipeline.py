@@ -70,6 +70,19 @@ def test_findings_match_the_package_api(synthetic_report):
     assert "attrition.scored_both" in ids
 
 
+def test_findings_name_the_waves_in_words_not_codes(synthetic_report):
+    _, folder, _ = synthetic_report
+    statements = {f["id"]: f["statement"] for f in json.loads((folder / "findings.json").read_text())}
+    # the index page shows these statements as headlines: no wave code ("pre to post") and no
+    # formula symbol ("the per-participant cost v")
+    coded = {i: s for i, s in statements.items() if re.search(r"\b(pre|then)\b(?!-test)|\b(post|follow_up)\b|\bcost v\b", s)}
+    assert coded == {}
+    assert " points from before the programme to the end of the programme (" in \
+        statements["outcomes.pre_post.self.leading_change.mean_change"]
+    assert "from before the programme to follow-up" in statements["outcomes.pre_follow_up.self.leading_change.d_z"]
+    assert "from the then-test to the end of the programme" in statements["outcomes.then_post.self.leading_change.g_av"]
+
+
 def test_html_has_no_code_and_no_raw_identifier(synthetic_report):
     root, folder, _ = synthetic_report
     from bs4 import BeautifulSoup

@@ -5,6 +5,7 @@ leaves the user's matplotlib settings as they were."""
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import FrozenInstanceError, dataclass
 
@@ -150,6 +151,55 @@ def test_a_new_figure_displays_itself_as_png_and_html_with_its_alt_text(case):
     assert page.startswith('<img src="data:image/png;base64,')
     assert f'alt="{html.escape(plot.alt, quote=True)}"' in page
     assert plot.alt and plot.title
+
+
+#: Wave and rater codes as a figure must not show them: the tables say "before", "after",
+#: "follow-up", "self-rating" and "line manager" (evaluation.reports.labels).
+CODE_WORDS = re.compile(r"\b(pre|post|follow_up|follow up|then|line_manager)\b|self ratings|line manager ratings")
+
+
+def figure_texts(plot: Plot) -> list[str]:
+    """Every text a reader sees in a figure: its title, the Axes' titles, axis labels, tick labels and
+    legends, the texts drawn in it and its alternative text."""
+    fig = plot.figure
+    texts = [plot.title, plot.alt, fig._suptitle.get_text() if fig._suptitle else ""]
+    for ax in fig.axes:
+        texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+        texts += [t.get_text() for t in (*ax.get_xticklabels(), *ax.get_yticklabels())]
+        legend = ax.get_legend()
+        texts += [t.get_text() for t in legend.get_texts()] if legend else []
+    texts += [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    return texts
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name in outcome_plots.__all__], ids=lambda c: c.name)
+def test_outcome_figures_name_waves_and_raters_as_the_tables_do(case):
+    plot = case.draw()
+    coded = [t for t in figure_texts(plot) if CODE_WORDS.search(t)]
+    assert coded == [], coded
+
+
+def test_the_figures_words_for_waves_stages_and_raters_are_the_tables():
+    forest = outcome_plots.forest_plot(OUTCOMES, titles=TITLES)
+    assert forest.title == "Change by scale, before → after (self-ratings)"
+    managers = outcome_plots.forest_plot(OUTCOMES, rater="line_manager", titles=TITLES)
+    assert managers.title == "Change by scale, before → after (line managers' ratings)"
+    means = outcome_plots.wave_means_plot(SCORES, waves=["pre", "post", "follow_up"], titles=TITLES)
+    assert [t.get_text() for t in means.figure.axes[0].get_xticklabels()] == ["Before", "After", "Follow-up"]
+    coaching = SCORES[SCORES["scale"] == "coaching"].groupby("wave")["score"].mean()  # pandas, not the plot's code
+    assert (f"Coaching: before {coaching['pre']:.2f}, after {coaching['post']:.2f}, "
+            f"follow-up {coaching['follow_up']:.2f}") in means.alt
+    paired = outcome_plots.paired_change_plot(SCORES, scales=["vision"], earlier="pre", later="follow_up")
+    assert [t.get_text() for t in paired.figure.axes[0].get_xticklabels()] == ["Before", "Follow-up"]
+    assert paired.title == "Individual change, before → follow-up (self-ratings)"
+    flow = pd.DataFrame({"stage": ["enrolled", "completed_programme", "answered_pre", "answered_post", "scored_both"],
+                         "n": [40, 36, 38, 33, 30]})
+    stages = [t.get_text() for t in outcome_plots.attrition_flow(flow).figure.axes[0].get_yticklabels()]
+    # the Stage column of the attrition table, as the report shows it (labels.label, capitalised)
+    assert stages == ["Enrolled", "Completed the programme", "Answered before", "Answered after",
+                            "Scores before and after"]
+    reliable = [t.get_text() for t in outcome_plots.reliable_change_chart(OUTCOMES).figure.axes[0].get_yticklabels()]
+    assert reliable == ["Vision (self-rating)", "Coaching (self-rating)", "Vision (line manager)"]
 
 
 def test_the_html_escapes_the_alt_text():
@@ -390,7 +440,8 @@ def test_the_individual_change_plot_draws_a_sample_of_a_large_cohort_and_says_so
     collections = line_collections(plot)
     assert [len(c) for c in collections] == [1, 1]  # one collection per panel, not one line per participant
     assert [len(c[0].get_segments()) for c in collections] == [2000, 2000]
-    assert plot.alt.startswith("Paired change plot: one line per participant from pre to post for a random sample "
+    assert plot.alt.startswith("Paired change plot: one line per participant between the before and after questionnaires for "
+                               "a random sample "
                                "of at most 2,000 participants per scale (seed 7), mean of everyone in bold. ")
     # the means are of all 200,000 pairs (numpy over the generated arrays), not of the sample
     assert f"Vision: mean {pre[0].mean():.2f} to {post[0].mean():.2f} (n = 200,000; 2,000 drawn)" in plot.alt
@@ -412,7 +463,8 @@ def test_the_individual_change_plot_draws_every_pair_of_a_small_cohort():
     assert [len(c[0].get_segments()) for c in collections] == [100, 100]
     drawn = np.asarray(collections[0][0].get_segments())  # vision, participants in order of their id
     assert np.array_equal(drawn[:, 0, 1], pre[0]) and np.array_equal(drawn[:, 1, 1], post[0])
-    assert plot.alt == (f"Paired change plot: one line per participant from pre to post, mean in bold. "
+    assert plot.alt == (f"Paired change plot: one line per participant between the before and after questionnaires, "
+                        "mean in bold. "
                         f"Vision: mean {pre[0].mean():.2f} to {post[0].mean():.2f} (n = 100); "
                         f"Coaching: mean {pre[1].mean():.2f} to {post[1].mean():.2f} (n = 100).")
     assert [list(panel.texts) for panel in plot.figure.axes if panel.get_visible()] == [[], []]

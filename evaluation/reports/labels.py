@@ -12,10 +12,14 @@ from typing import Any
 
 from evaluation.core.vocabulary import COMPARISONS
 
-__all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "header", "label"]
+__all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "header", "label", "span_words"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
+
+#: A comparison's earlier and later wave in a sentence ("from … to …"; see :func:`span_words`).
+_SPAN_FROM = {"pre": "before the programme", "then": "the then-test", "post": "the end of the programme"}
+_SPAN_TO = {"post": "the end of the programme", "follow_up": "follow-up"}
 
 #: Codes found in the tables' cells, and what a reader sees instead.
 VALUE_LABELS: dict[str, str] = {
@@ -161,6 +165,21 @@ def label(value: Any, column: str | None = None) -> Any:
     if _CODES.fullmatch(value):
         return ", ".join(str(label(v, column)) for v in value.split(", "))
     return value
+
+
+def span_words(comparison: str) -> str:
+    """A comparison's two waves for a sentence: ``pre_post`` → "from before the programme to the
+    end of the programme".
+
+    Examples
+    --------
+    >>> span_words("pre_post")
+    'from before the programme to the end of the programme'
+    >>> span_words("pre_follow_up"), span_words("then_post")
+    ('from before the programme to follow-up', 'from the then-test to the end of the programme')
+    """
+    earlier, later = COMPARISONS[comparison]
+    return f"from {_SPAN_FROM[earlier]} to {_SPAN_TO.get(later, later)}"
 
 
 def header(column: str) -> str:

@@ -27,6 +27,7 @@ from evaluation.reports.comparison_group import (
     design_level,
 )
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import span_words
 from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
@@ -51,11 +52,6 @@ LEVEL_4 = (
     "'results', of Kirkpatrick's four levels of training evaluation), so this report cannot say "
     "whether services or the lives of the people they serve improved."
 )
-
-
-def _waves_text(comparison: str) -> str:
-    """``pre_follow_up`` → "pre to follow-up" (findings keep the waves' short names)."""
-    return " to ".join(w.replace("_", "-") for w in COMPARISONS[comparison])
 
 
 def _ranges(data: CohortData) -> dict[str, tuple[float, float]]:
@@ -120,11 +116,11 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         key = f"outcomes.{row.comparison}.{row.rater}.{row.scale}"
         title = titles.get(row.scale, row.scale)
         who = "self-rated" if row.rater == "self" else f"rated by {row.rater.replace('_', ' ')}s"
-        waves = _waves_text(row.comparison)
+        waves = span_words(row.comparison)
         low, high = ranges.get(row.scale, (1, 5))
         out.append(Finding(
             f"{key}.mean_change",
-            f"{title} ({who}) changed by {row.mean_change:+.2f} points from {waves} "
+            f"{title} ({who}) changed by {row.mean_change:+.2f} points {waves} "
             f"({pct}% CI {row.change_ci_low:+.2f} to {row.change_ci_high:+.2f}; n = {row.n_pairs}).",
             row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}-{high:g})", "outcomes",
         ))

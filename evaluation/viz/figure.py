@@ -41,6 +41,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
+from evaluation.reports.labels import WAVE_LABELS, label
+
 __all__ = [
     "COLOR_CODES",
     "DEEP",
@@ -53,8 +55,10 @@ __all__ = [
     "house_style",
     "new_figure",
     "panel_axes",
+    "raters_label",
     "scale_label",
     "style_for",
+    "wave_label",
     "waves_label",
 ]
 
@@ -165,19 +169,38 @@ def scale_label(name: str) -> str:
 
 
 def waves_label(comparison: str) -> str:
-    """A comparison's two waves in words: ``pre_follow_up`` → ``pre → follow-up``.
+    """A comparison's two waves in the tables' words: ``pre_follow_up`` → ``before → follow-up``.
 
     Examples
     --------
-    >>> waves_label("pre_follow_up")
-    'pre → follow-up'
+    >>> waves_label("pre_post"), waves_label("pre_follow_up"), waves_label("then_post")
+    ('before → after', 'before → follow-up', 'then-test → after')
     """
-    names = {"pre": "pre", "then": "then", "post": "post", "follow_up": "follow-up"}
-    for earlier in ("pre", "then", "post"):
-        if comparison.startswith(earlier + "_"):
-            later = comparison[len(earlier) + 1:]
-            return f"{names[earlier]} → {names.get(later, later)}"
-    return comparison
+    return str(label(comparison))
+
+
+def wave_label(wave: str) -> str:
+    """A wave in the tables' words, capitalised as a label: ``follow_up`` → ``Follow-up``.
+
+    Examples
+    --------
+    >>> [wave_label(w) for w in ("pre", "then", "post", "follow_up")]
+    ['Before', 'Then-test', 'After', 'Follow-up']
+    """
+    text = WAVE_LABELS.get(wave, wave.replace("_", " "))
+    return text[:1].upper() + text[1:]
+
+
+def raters_label(rater: str) -> str:
+    """Whose ratings, for a figure's title: ``self`` → ``self-ratings``, ``line_manager`` →
+    ``line managers' ratings``.
+
+    Examples
+    --------
+    >>> raters_label("self"), raters_label("line_manager"), raters_label("direct_report")
+    ('self-ratings', "line managers' ratings", "direct reports' ratings")
+    """
+    return "self-ratings" if rater == "self" else f"{label(rater)}s' ratings"
 
 
 def _root_figure(ax: Axes) -> Figure:

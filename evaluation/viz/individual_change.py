@@ -16,7 +16,17 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from evaluation.viz.figure import DPI, Plot, panel_axes, scale_label, style_for, waves_label
+from evaluation.reports.labels import WAVE_LABELS
+from evaluation.viz.figure import (
+    DPI,
+    Plot,
+    panel_axes,
+    raters_label,
+    scale_label,
+    style_for,
+    wave_label,
+    waves_label,
+)
 
 __all__ = ["MAX_PAIRS_DRAWN", "SAMPLE_SEED", "drawn_pairs", "paired_change_plot"]
 
@@ -147,9 +157,9 @@ def paired_change_plot(
     ...                        "score": [3.0, 3.5, 2.5, 3.5]})
     >>> plot = paired_change_plot(scores, scales=["vision"], title="Vision, before and after")
     >>> plot.title, plot.alt
-    ('Vision, before and after', 'Paired change plot: one line per participant from pre to post, mean in bold. Vision: mean 2.75 to 3.50 (n = 2).')
+    ('Vision, before and after', 'Paired change plot: one line per participant between the before and after questionnaires, mean in bold. Vision: mean 2.75 to 3.50 (n = 2).')
     >>> paired_change_plot(scores, scales=["vision"], max_pairs=1).alt
-    'Paired change plot: one line per participant from pre to post for a random sample of at most 1 participant per scale (seed 20261127), mean of everyone in bold. Vision: mean 2.75 to 3.50 (n = 2; 1 drawn).'
+    'Paired change plot: one line per participant between the before and after questionnaires for a random sample of at most 1 participant per scale (seed 20261127), mean of everyone in bold. Vision: mean 2.75 to 3.50 (n = 2; 1 drawn).'
     """
     drawn_pairs(0, max_pairs=max_pairs)  # checks max_pairs
     titles = titles or {}
@@ -185,7 +195,7 @@ def paired_change_plot(
                     panel.text(0.02, 0.98, f"{len(shown):,} of {len(pairs):,} drawn", transform=panel.transAxes,
                                ha="left", va="top", fontsize=8)
                 alt_parts.append(f"{titles.get(scale, scale_label(scale))}: mean {m0:.2f} to {m1:.2f} ({counts})")
-            panel.set_xticks([0, 1], [earlier.replace("_", " "), later.replace("_", " ")])
+            panel.set_xticks([0, 1], [wave_label(earlier), wave_label(later)])
             panel.set_xlim(-0.2, 1.2)
             panel.set_title(titles.get(scale, scale_label(scale)), fontsize=10)
             panel.set_xlabel("Wave")
@@ -193,13 +203,14 @@ def paired_change_plot(
         for panel in panels[len(scales):]:
             panel.set_visible(False)
         if title is None:
-            title = f"Individual change, {waves_label(earlier + '_' + later)} ({rater.replace('_', ' ')} ratings)"
+            title = f"Individual change, {waves_label(earlier + '_' + later)} ({raters_label(rater)})"
         if ax is None:
             fig.suptitle(title)
+    between = f"between the {WAVE_LABELS.get(earlier, earlier)} and {WAVE_LABELS.get(later, later)} questionnaires"
     if sampled:
         who = "participant" if max_pairs == 1 else "participants"
-        lead = (f"Paired change plot: one line per participant from {earlier} to {later} for a random sample of at "
+        lead = (f"Paired change plot: one line per participant {between} for a random sample of at "
                 f"most {max_pairs:,} {who} per scale (seed {seed}), mean of everyone in bold. ")
     else:
-        lead = f"Paired change plot: one line per participant from {earlier} to {later}, mean in bold. "
+        lead = f"Paired change plot: one line per participant {between}, mean in bold. "
     return Plot(fig, lead + "; ".join(alt_parts) + ".", title, styled=ax is None)

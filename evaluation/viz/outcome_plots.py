@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
+from evaluation.reports.labels import WAVE_LABELS, label
+from evaluation.viz.figure import Plot, ci_percent, new_figure, raters_label, style_for, wave_label
 from evaluation.viz.figure import scale_label as _label
 from evaluation.viz.figure import waves_label as _waves
 from evaluation.viz.individual_change import paired_change_plot
@@ -78,7 +79,7 @@ def forest_plot(
     ...                          "g_av_ci_high": [0.8, 0.5]})
     >>> plot = forest_plot(outcomes, confidence_level=0.9)
     >>> plot.title
-    'Change by scale, pre → post (self ratings)'
+    'Change by scale, before → after (self-ratings)'
     >>> plot.figure.axes[0].get_xlabel()
     'g_av with 90% bootstrap CI (positive = higher at the later wave)'
     >>> type(plot._repr_png_())
@@ -107,13 +108,13 @@ def forest_plot(
         ax_.set_xlabel(f"g_av with {ci_percent(level)} bootstrap CI (positive = higher at the later wave)")
         ax_.set_ylabel("Scale")
         title = title if title is not None else \
-            f"Change by scale, {_waves(comparison)} ({rater.replace('_', ' ')} ratings)"
+            f"Change by scale, {_waves(comparison)} ({raters_label(rater)})"
         ax_.set_title(title)
     parts = [
         f"{lab}: g_av {d:.2f} ({ci_percent(level)} bootstrap CI {lo:.2f} to {hi:.2f})".replace("-0.00", "0.00")
         for lab, d, lo, hi in zip(labels, rows["g_av"], rows["g_av_ci_low"], rows["g_av_ci_high"], strict=True)
     ]
-    alt = (f"Forest plot of effect sizes (g_av) by scale, {_waves(comparison)}, {rater.replace('_', ' ')} ratings. "
+    alt = (f"Forest plot of effect sizes (g_av) by scale, {_waves(comparison)}, {raters_label(rater)}. "
            + "; ".join(parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
 
@@ -158,12 +159,12 @@ def reliable_change_chart(
     ...                          "rci_improved": [0.25], "rci_unchanged": [0.7],
     ...                          "rci_deteriorated": [0.05]})
     >>> reliable_change_chart(outcomes).alt
-    'Stacked bar chart of reliable change. Vision (self): 25% improved, 70% unchanged, 5% deteriorated.'
+    'Stacked bar chart of reliable change. Vision (self-rating): 25% improved, 70% unchanged, 5% deteriorated.'
     """
     titles = titles or {}
     rows = outcomes[outcomes["comparison"] == comparison].dropna(subset=["rci_improved"])
     labels = [
-        f"{titles.get(s, _label(s))} ({r.replace('_', ' ')})" for s, r in zip(rows["scale"], rows["rater"], strict=True)
+        f"{titles.get(s, _label(s))} ({label(r)})" for s, r in zip(rows["scale"], rows["rater"], strict=True)
     ]
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 0.45 * max(len(rows), 2) + 2.0, ax=ax)
@@ -217,7 +218,7 @@ def attrition_flow(flow: pd.DataFrame, *, title: str | None = None, ax: Axes | N
     """
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 3.4, ax=ax)
-        labels = [_label(s) for s in flow["stage"]]
+        labels = [_label(str(label(s))) for s in flow["stage"]]
         y = np.arange(len(flow))[::-1]
         ax_.barh(y, flow["n"], color="#4393c3")
         for yi, n in zip(y, flow["n"], strict=True):
@@ -285,7 +286,7 @@ def wave_means_plot(
     >>> scores = pd.DataFrame({"scale": "vision", "wave": ["pre", "post", "follow_up"],
     ...                        "rater": "self", "score": [3.0, 3.6, 3.5]})
     >>> wave_means_plot(scores, waves=["pre", "post", "follow_up"]).alt
-    'Line chart of mean scores by wave. Vision: pre 3.00, post 3.60, follow_up 3.50.'
+    'Line chart of mean scores by wave. Vision: before 3.00, after 3.60, follow-up 3.50.'
     """
     titles = titles or {}
     means = _wave_means(scores, waves=waves, rater=rater)
@@ -298,12 +299,12 @@ def wave_means_plot(
             ax_.plot(grp["pos"], grp["mean"], marker="o", label=titles.get(scale, _label(scale)))
             parts.append(
                 f"{titles.get(scale, _label(scale))}: "
-                + ", ".join(f"{w} {m:.2f}" for w, m in zip(grp["wave"], grp["mean"], strict=True))
+                + ", ".join(f"{WAVE_LABELS.get(w, w)} {m:.2f}" for w, m in zip(grp["wave"], grp["mean"], strict=True))
             )
-        ax_.set_xticks(range(len(waves)), [w.replace("_", " ") for w in waves])
+        ax_.set_xticks(range(len(waves)), [wave_label(w) for w in waves])
         ax_.set_xlabel("Wave")
         ax_.set_ylabel("Mean scale score")
-        title = title if title is not None else f"Mean score by wave ({rater.replace('_', ' ')} ratings)"
+        title = title if title is not None else f"Mean score by wave ({raters_label(rater)})"
         ax_.set_title(title)
         ax_.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     alt = "Line chart of mean scores by wave. " + "; ".join(parts) + "."

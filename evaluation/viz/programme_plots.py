@@ -17,7 +17,15 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.viz.figure import DPI, Plot, ci_percent, new_figure, panel_axes, style_for
+from evaluation.viz.figure import (
+    DPI,
+    Plot,
+    ci_percent,
+    new_figure,
+    panel_axes,
+    style_for,
+    waves_label,
+)
 
 __all__ = ["cohort_forest_plot", "outcome_trend_plot"]
 
@@ -133,7 +141,7 @@ def cohort_forest_plot(
     ...     "ci_high": [0.5], "pi_low": [0.1], "pi_high": [0.6], "i2": [0.0]})
     >>> plot = cohort_forest_plot(changes, pooled, panels=[("lc", "self")], titles={"lc": "Leading change"})
     >>> plot.title
-    'Change in each cohort and pooled, pre → post'
+    'Change in each cohort and pooled, before → after'
     >>> plot.alt.split(". ")[1]
     'Leading change, own ratings: Cohort 1 (2003): +0.30 (+0.10 to +0.50); Cohort 2 (2004): +0.40 (+0.20 to +0.60); pooled +0.35 (+0.20 to +0.50), prediction interval +0.10 to +0.60, I² 0%.'
     """
@@ -147,7 +155,7 @@ def cohort_forest_plot(
     drawn = [p for p in panels if p is not None]
     if not drawn:
         raise ValueError("`panels` must name at least one (scale, rater) pair")
-    waves = comparison.replace("_follow_up", " → follow-up").replace("_", " → ")
+    waves = waves_label(comparison)
     title = title if title is not None else f"Change in each cohort and pooled, {waves}"
     if ax is not None:
         fig, axes = panel_axes(ax, len(drawn), "panel")

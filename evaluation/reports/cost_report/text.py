@@ -22,6 +22,7 @@ from evaluation.reports.cost_report.tables import (
     shared_cost_words,
 )
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import WAVE_LABELS, span_words
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -69,7 +70,7 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     done = int(summary.loc["completed", "value"])
     improved = int(summary.loc["reliable_improvers", "value"])
     scale_words = (info["title"] or "the primary scale").lower()
-    comparison = info["comparison"].replace("_", " to ").replace("follow up", "follow-up")
+    comparison = span_words(info["comparison"])
     shared = shared_cost_words(cc.ledger)
     once = (f"the {shared}, spent once for the whole programme, would not be spent again" if shared else
             "there are no programme-level costs to leave out")
@@ -98,7 +99,7 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
         "cash_cost_per_reliable_improver": per_improver("cash_cost_per_reliable_improver", "cash cost"),
         "variable_cost_per_participant": f"One more participant in {who} would cost "
                                          f"{money('variable_cost_per_participant')} in {year} prices (the "
-                                         "per-participant cost v, participants' time included).",
+                                         "per-participant costs, participants' time included).",
         "marginal_cost_cohort": f"Another cohort of the same size ({n} places) would cost "
                                 f"{money('marginal_cost_cohort')} in {year} prices, participants' time included "
                                 f"(its own fixed costs plus the per-participant costs of {n} places; {once}).",
@@ -229,7 +230,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     scale = md(info["title"] or "the primary scale").lower()
     if improved:
         lines[-1] += (f"{improved} participants reliably improved on {scale} between the "
-                      f"{info['earlier'].replace('_', '-')} and {info['later'].replace('_', '-')} questionnaires "
+                      f"{WAVE_LABELS.get(info['earlier'], info['earlier'])} and {WAVE_LABELS.get(info['later'], info['later'])} "
+                      "questionnaires "
                       f"(a change larger than measurement error): **{_money(v['cash_cost_per_reliable_improver'])}** "
                       f"per reliable improver in cash ({interval('cash_cost_per_reliable_improver')}), "
                       f"{_money(v['cost_per_reliable_improver'])} with participants' time "

@@ -22,6 +22,7 @@ from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import span_words
 from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcomes import primary_scales, programme_outcome_tables
 from evaluation.reports.verdicts import signed
@@ -284,7 +285,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
         out.append(Finding(
             f"programme.outcomes.pre_post.{rater}.{scale}.cohorts_clear",
             f"{titles.get(scale, scale)} ({_who(rater)}): {n_clear} of {len(mine)} cohorts' own reports found a clear "
-            "change from pre to post.",
+            f"change {span_words('pre_post')}.",
             n_clear, None, None, "cohorts", "programme_outcomes"))
     for _, test in tables["outcome_trend_tests"].dropna(subset=["p_value"]).iterrows():
         suffix = f".{test['rater']}" if test["rater"] else ""
