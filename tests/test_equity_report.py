@@ -267,6 +267,18 @@ def test_findings_layout_and_no_suppressed_cell(cohort2):
     assert (private["value"], private["ci_low"], private["ci_high"]) == (
         row["relative_likelihood"], row["rl_ci_low"], row["rl_ci_high"])
     assert "disparity" in private["statement"]
+    assert private["statement"].startswith("By sector: private sector staff were 0.25 times as likely as local "
+                                           "authority staff to have a place")
+    # a group with no places, and the groups of people who did not declare, are named as groups
+    statements = {f["id"]: f["statement"] for f in findings}
+    assert statements["equity.gender.prefer_not_to_say.relative_likelihood"].startswith(
+        "By gender: no one recorded as 'prefer not to say' had a place (relative likelihood 0 against female staff;")
+    assert statements["equity.ethnicity.african.relative_likelihood"].startswith(
+        "By ethnicity: no one in the group 'african' had a place")
+    assert statements["equity.disability.not_declared.relative_likelihood"].startswith(
+        "By disability: staff recorded as 'not declared' were 0.91 times as likely as not disabled staff")
+    assert statements["equity.local_authority.angus.relative_likelihood"].startswith(
+        "By council area: no one from Angus had a place")
     json.dumps(findings)  # serialisable
 
 
@@ -276,7 +288,7 @@ def test_summary_names_the_disparity_and_the_suppression(cohort2):
     under = next(p for p in text.split("\n\n") if p.startswith("**Under-represented"))
     assert "Under-represented, and the data are clear about it" in under
     # 0.25 against first-line and middle managers in 2004 (0.16 against the whole 2018 workforce before issue 11)
-    assert "private sector (sector: 0.25 times the chance of local authority" in under
+    assert "clear about it.** Private sector (sector: 0.25 times the chance of local authority" in under
     assert "Groups of fewer than 5 people are not shown" in text
     # the framing, the population compared, a clear goodness-of-fit result in plain words
     assert "Equality Act 2010" in text and "public sector equality duty" in text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.core.text import md, safe_code
+from evaluation.core.vocabulary import UNDECLARED
 from evaluation.data.cohort import CohortData
 from evaluation.reports.equity_report.tables import (
     DIMENSION_TITLES,
@@ -108,6 +109,33 @@ def year_gap_words(years: dict[str, int], cohort_year: int | None) -> str:
     return "the nearest year with figures is " + " and ".join(parts)
 
 
+def _staff(category: str, dimension: str) -> str:
+    """A group's staff in a sentence: "private sector staff", "staff recorded as 'not declared'".
+
+    Examples
+    --------
+    >>> _staff("private", "sector"), _staff("not_declared", "disability")
+    ('private sector staff', "staff recorded as 'not declared'")
+    """
+    words = label(category, dimension)
+    return f"staff recorded as '{words}'" if category in UNDECLARED else f"{words} staff"
+
+
+def _no_one(category: str, dimension: str) -> str:
+    """Nobody of a group, in a sentence: "no one from Angus", "no one recorded as 'prefer not to
+    say'", "no one in the group 'african'" (a group's name from the data, quoted).
+
+    Examples
+    --------
+    >>> _no_one("angus", "local_authority"), _no_one("prefer_not_to_say", "gender"), _no_one("african", "ethnicity")
+    ('no one from Angus', "no one recorded as 'prefer not to say'", "no one in the group 'african'")
+    """
+    words = label(category, dimension)
+    if dimension == "local_authority":
+        return f"no one from {words}"
+    return f"no one recorded as '{words}'" if category in UNDECLARED else f"no one in the group '{words}'"
+
+
 def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
     """The headline findings of the equity report, with stable ids.
 
@@ -126,16 +154,16 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
                 or pd.isna(r.relative_likelihood):
             continue
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        who, ref = label(r.category, r.dimension), label(r.reference_category, r.dimension)
+        who, ref = _staff(r.category, r.dimension), _staff(r.reference_category, r.dimension)
         band = _band_words(r.band, lo_band, hi_band)
         if r.participants == 0:
-            text = (f"By {dim}: no one from {who} had a place (relative likelihood 0 against {ref}; {pct}% CI 0 to "
-                    f"{r.rl_ci_high:.2f}); {band}.")
+            text = (f"By {dim}: {_no_one(r.category, r.dimension)} had a place (relative likelihood 0 against {ref}; "
+                    f"{pct}% CI 0 to {r.rl_ci_high:.2f}); {band}.")
         elif pd.isna(r.rl_ci_low):
-            text = (f"By {dim}: {who} staff were {r.relative_likelihood:.2f} times as likely as {ref} staff to have "
+            text = (f"By {dim}: {who} were {r.relative_likelihood:.2f} times as likely as {ref} to have "
                     f"a place; no confidence interval can be computed ({band}).")
         else:
-            text = (f"By {dim}: {who} staff were {r.relative_likelihood:.2f} times as likely as {ref} staff to have "
+            text = (f"By {dim}: {who} were {r.relative_likelihood:.2f} times as likely as {ref} to have "
                     f"a place ({pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}); {band}.")
         out.append(Finding(f"equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text, r.relative_likelihood,
                             r.rl_ci_low, r.rl_ci_high, f"relative likelihood (rate / rate of {r.reference_category})",
@@ -180,6 +208,11 @@ def eq_protected(data: CohortData) -> list[str]:
 
 
 # ------------------------------------------------------------------------------- summary
+
+
+def _capitalised(text: str) -> str:
+    """A sentence's first letter in capitals (a group's name may begin it: "private sector …")."""
+    return text[:1].upper() + text[1:]
 
 
 def _md_label(category: str, dimension: str = "") -> str:
@@ -245,14 +278,15 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         return f"{_md_label(r.category, r.dimension)} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci})"
 
     if len(under):
-        lines.append("**Under-represented, and the data are clear about it.** " + "; ".join(
-            item(r) for r in under.itertuples()) + ".")
+        lines.append("**Under-represented, and the data are clear about it.** " + _capitalised("; ".join(
+            item(r) for r in under.itertuples())) + ".")
     else:
         lines.append("**Under-represented.** No group is clearly under-represented: for every group either the "
                      "confidence interval includes the same chance as the reference group or the estimate is "
                      "within the band.")
     if len(over):
-        lines += ["", "**Over-represented, clearly.** " + "; ".join(item(r) for r in over.itertuples()) + "."]
+        lines += ["", "**Over-represented, clearly.** " + _capitalised("; ".join(item(r) for r in over.itertuples()))
+                  + "."]
     inconclusive = table[table["band"] == "inconclusive"]
     within = table[table["band"] == "within"]
     lines += ["", f"**How sure we are.** A group is *within the band* only when its whole {pct}% confidence interval "
