@@ -171,6 +171,12 @@ def test_summary_and_findings(shipped):
     published = table[(table["suppressed"] == "") & table["relative_likelihood"].notna()
                       & (table["category"] != table["reference_category"])]
     assert len(findings) == len(published)
+    statements = {f.id: f.statement for f in findings}
+    # a group of people who did not declare is named as a group ("prefer not to say staff" is not English)
+    assert statements["programme.equity.ethnicity.prefer_not_to_say.relative_likelihood"].startswith(
+        "Pooled over 5 cohort(s), by ethnicity: staff recorded as 'prefer not to say' were 4.67 times as likely as ")
+    assert "by sector: private sector staff were 0.25 times as likely as local authority staff" in \
+        statements["programme.equity.sector.private.relative_likelihood"]
 
 
 

@@ -227,7 +227,7 @@ def outcome_trend_plot(
     ...     "rater": "self", "scale": "lc", "reliably_improved_post": [0.2, 0.1],
     ...     "reliably_improved_follow_up": [float("nan"), 0.15]})
     >>> outcome_trend_plot(trends).alt
-    'Line chart by cohort. Completed the programme: cohort 1 90%, cohort 2 80%. Reliably improved by post, lc (own ratings): cohort 1 20%, cohort 2 10%. Reliably improved by follow-up, lc (own ratings): cohort 2 15%.'
+    'Line chart by cohort. Completed the programme: cohort 1 90%, cohort 2 80%. Reliably improved by the end of the programme, lc (own ratings): cohort 1 20%, cohort 2 10%. Reliably improved by follow-up, lc (own ratings): cohort 2 15%.'
     """
     titles = titles or {}
     series = [("Completed the programme", _share_frame(trends.drop_duplicates("cohort"), "completion_share"),
@@ -235,7 +235,7 @@ def outcome_trend_plot(
     for rater, group in trends.groupby("rater", sort=False):
         scale = group["scale"].iloc[0]
         name = titles.get(scale, scale)
-        for column, when, style in (("reliably_improved_post", "post", "-"),
+        for column, when, style in (("reliably_improved_post", "the end of the programme", "-"),
                                     ("reliably_improved_follow_up", "follow-up", ":")):
             if column in group and group[column].notna().any():
                 series.append((f"Reliably improved by {when}, {name} ({_who(rater)})",

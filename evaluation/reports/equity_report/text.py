@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from evaluation.core.text import md, safe_code
-from evaluation.core.vocabulary import UNDECLARED
 from evaluation.data.cohort import CohortData
 from evaluation.reports.equity_report.tables import (
     DIMENSION_TITLES,
@@ -13,6 +12,7 @@ from evaluation.reports.equity_report.tables import (
     equity_tables,
     label,
 )
+from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
 
 __all__ = [
@@ -109,33 +109,6 @@ def year_gap_words(years: dict[str, int], cohort_year: int | None) -> str:
     return "the nearest year with figures is " + " and ".join(parts)
 
 
-def _staff(category: str, dimension: str) -> str:
-    """A group's staff in a sentence: "private sector staff", "staff recorded as 'not declared'".
-
-    Examples
-    --------
-    >>> _staff("private", "sector"), _staff("not_declared", "disability")
-    ('private sector staff', "staff recorded as 'not declared'")
-    """
-    words = label(category, dimension)
-    return f"staff recorded as '{words}'" if category in UNDECLARED else f"{words} staff"
-
-
-def _no_one(category: str, dimension: str) -> str:
-    """Nobody of a group, in a sentence: "no one from Angus", "no one recorded as 'prefer not to
-    say'", "no one in the group 'african'" (a group's name from the data, quoted).
-
-    Examples
-    --------
-    >>> _no_one("angus", "local_authority"), _no_one("prefer_not_to_say", "gender"), _no_one("african", "ethnicity")
-    ('no one from Angus', "no one recorded as 'prefer not to say'", "no one in the group 'african'")
-    """
-    words = label(category, dimension)
-    if dimension == "local_authority":
-        return f"no one from {words}"
-    return f"no one recorded as '{words}'" if category in UNDECLARED else f"no one in the group '{words}'"
-
-
 def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
     """The headline findings of the equity report, with stable ids.
 
@@ -154,10 +127,10 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
                 or pd.isna(r.relative_likelihood):
             continue
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        who, ref = _staff(r.category, r.dimension), _staff(r.reference_category, r.dimension)
+        who, ref = staff_words(r.category, r.dimension), staff_words(r.reference_category, r.dimension)
         band = _band_words(r.band, lo_band, hi_band)
         if r.participants == 0:
-            text = (f"By {dim}: {_no_one(r.category, r.dimension)} had a place (relative likelihood 0 against {ref}; "
+            text = (f"By {dim}: {no_one_words(r.category, r.dimension)} had a place (relative likelihood 0 against {ref}; "
                     f"{pct}% CI 0 to {r.rl_ci_high:.2f}); {band}.")
         elif pd.isna(r.rl_ci_low):
             text = (f"By {dim}: {who} were {r.relative_likelihood:.2f} times as likely as {ref} to have "

@@ -12,6 +12,7 @@ from evaluation.core.text import md, safe_code
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.equity_report.text import population_words
+from evaluation.reports.equity_report.words import staff_words
 from evaluation.reports.findings import Finding
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
@@ -95,10 +96,10 @@ def equity_findings(data: ProgrammeData, result: PooledEquity | None = None) -> 
                 or pd.isna(r.relative_likelihood):
             continue
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        who, ref = label(r.category, r.dimension), label(r.reference_category, r.dimension)
+        who, ref = staff_words(r.category, r.dimension), staff_words(r.reference_category, r.dimension)
         ci = "no interval" if pd.isna(r.rl_ci_high) else f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
-        text = (f"Pooled over {r.n_cohorts} cohort(s), by {dim}: {who} staff were {r.relative_likelihood:.2f} times "
-                f"as likely as {ref} staff to have a place ({ci}; {r.band or 'no band'}).")
+        text = (f"Pooled over {r.n_cohorts} cohort(s), by {dim}: {who} were {r.relative_likelihood:.2f} times "
+                f"as likely as {ref} to have a place ({ci}; {r.band or 'no band'}).")
         out.append(Finding(f"programme.equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text,
                            float(r.relative_likelihood), None if pd.isna(r.rl_ci_low) else float(r.rl_ci_low),
                            None if pd.isna(r.rl_ci_high) else float(r.rl_ci_high),
