@@ -247,6 +247,17 @@ def test_figure_draws_only_published_one_way_groups(pilot, png_with_matplotlibs_
     for r in drawn.itertuples():
         assert f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})" in plot.alt
     assert plot.alt.count("(95% CI") == len(drawn)
+    # each group is named as the report's text and the equity report name it ("first-line manager",
+    # "private sector"), not by its code with spaces ("first line manager", "private")
+    from evaluation.reports.equity_report.tables import label
+
+    for r in drawn[drawn["dimension"] != "all"].itertuples():
+        words = label(r.category, r.dimension) + (" (area)" if r.dimension == "framework_area" else "")
+        assert f"{words}: {r.mean_change:+.2f} (95% CI" in plot.alt
+    # the pilot's groups are all too small to draw: add one, the private sector, as a copy of a drawn row
+    private = drawn.iloc[[0]].assign(dimension="sector", category="private")
+    renamed = pd.concat([table, private], ignore_index=True)
+    assert "; private sector: " in where_plot(renamed, panels, confidence_level=data.confidence_level).alt
 
 
 def test_summary_names_each_group_under_its_own_verdict_and_escapes_categories(pilot):

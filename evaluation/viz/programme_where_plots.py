@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from evaluation.core.checks import check_columns, check_confidence_level
+from evaluation.reports.equity_report.tables import label
 from evaluation.viz.figure import DPI, Plot, ci_percent, panel_axes, style_for
 
 __all__ = ["where_plot"]
@@ -20,7 +21,8 @@ _COLOURS = {"clear improvement": "#2166ac", "no clear change": "#767676", "clear
 
 
 def _words(dimension: str, category: str) -> str:
-    text = str(category).replace("_", " ")
+    """A group as the report's text names it ("first-line manager", "private sector")."""
+    text = label(category, dimension)
     return f"{text} (area)" if dimension == "framework_area" else text
 
 
