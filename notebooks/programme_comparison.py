@@ -60,7 +60,8 @@ publish.table("programme_profiles", tables["programme_profiles"], display=False)
 show_table(tables["programme_profiles"], 2, columns=[
     "title", "cohorts", "years", "participants", "cohort_size_min", "cohort_size_max", "eligible_population_words",
     "eligible_size_min", "eligible_size_max", "waves", "follow_up", "raters", "participant_time_words",
-    "reliability_min", "reliability_max", "reliability_n_min", "reliability_n_max", "price_base_year"])
+    "reliability_min", "reliability_max", "reliability_n_min", "reliability_n_max", "price_base_year"],
+    headers={"title": "Programme"})
 
 # %% [markdown]
 # ## What differs between the programmes
@@ -88,7 +89,8 @@ publish.figure(comparison_plots.change_chart(comparison, limits), "comparison_ch
 publish.figure(comparison_plots.improver_cost_chart(comparison, limits), "comparison_cost_per_improver")
 publish.table("programme_comparison", comparison, display=False)
 show_table(comparison, 3, confidence_level=level, columns=[
-    "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "unit", "basis", "n", "limits"])
+    "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "unit", "basis", "n", "limits"],
+    headers={"title": "Programme"})
 
 # %% [markdown]
 # ## Data notes

@@ -46,6 +46,24 @@ def test_the_report_folder_has_html_tables_figures_findings_and_a_manifest(built
     assert not (root / "reports" / folder.split("/")[0] / "failed").exists()
 
 
+def test_the_comparisons_tables_head_the_programme_as_programme(built):
+    """The comparison's tables show each programme's title under "Programme" (not "Scale", which
+    ``title`` means in a cohort's tables) and its headcounts as whole numbers."""
+    from bs4 import BeautifulSoup
+
+    root = built[0]
+    soup = BeautifulSoup((root / "reports" / "comparison" / "programme_comparison.html").read_text(), "html.parser")
+    heads = [[th.get_text(strip=True) for th in table.select("thead th")] for table in soup.select("table")]
+    profile = next(h for h in heads if "Eligible population" in h)
+    assert profile[:2] == ["Programme", "Cohorts"] and "Scale" not in profile
+    side_by_side = next(h for h in heads if "Basis" in h)
+    assert side_by_side[:4] == ["Programme", "Measure", "Scale", "Rated by"]
+    assert not any("(2)" in cell for h in heads for cell in h)
+    rows = soup.select("table")[heads.index(profile)].select("tbody tr")
+    fewest = [tr.select("td")[profile.index("Eligible staff (fewest)")].get_text(strip=True) for tr in rows]
+    assert fewest and all(cell.replace(",", "").isdigit() for cell in fewest), fewest  # 18,320, not 18,320.00
+
+
 def test_programme_findings_are_re_derived_by_the_package(built):
     root = built[0]
     published = json.loads((root / "reports" / "leading-to-deliver" / "programme" / "findings.json").read_text())

@@ -32,7 +32,8 @@ KINDS = ("money", "share", "count", "p", "year", "number", "auto", "text")
 _MONEY = {"amount", "real_amount", "real_total", "total_cost", "average_cost", "marginal_cost", "low_real",
           "high_real"}
 _COUNTS = {"n", "participants", "eligible", "headcount", "enrolled", "completed", "reliable_improvers", "k_items",
-           "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws"}
+           "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws",
+           "cohort_size_min", "cohort_size_max", "eligible_size_min", "eligible_size_max"}
 _AUTO = {"quantity"}
 _YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatrick_level"}
 _FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title", "citation", "reason",
@@ -142,6 +143,7 @@ def format_table(
     formats: Mapping[str, str] | None = None,
     price_base_year: int | None = None,
     confidence_level: float | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """A formatted copy of a table, for reading: text cells, plain headings, intervals as one column.
 
@@ -162,6 +164,10 @@ def format_table(
         Given, money columns are headed "(£)"; the caption of :func:`table_html` names the year.
     confidence_level : float, optional
         For the heading of interval columns: "95% CI".
+    headers : mapping, optional
+        Headings for columns whose usual heading (:func:`~evaluation.reports.labels.header`) would
+        mislead in this table, e.g. ``{"title": "Programme"}`` where ``title`` is a programme's,
+        not a scale's.
 
     Returns
     -------
@@ -192,6 +198,13 @@ def format_table(
     ['Leading change', 'Before → after', 'Self-rating', '62,380', '0.33', '0.12 to 0.45', '< 0.001', '24.0%']
     >>> t["n_pairs"].tolist()  # the input is unchanged
     [62380.0]
+    >>> programmes = pd.DataFrame({"title": ["Leading to Deliver"], "eligible_size_min": [18320.0]})
+    >>> format_table(programmes).columns.tolist()  # "title" is a scale's title unless told otherwise
+    ['Scale', 'Eligible staff (fewest)']
+    >>> format_table(programmes, headers={"title": "Programme"}).iloc[0].tolist()
+    ['Leading to Deliver', '18,320']
+    >>> format_table(programmes, headers={"title": "Programme"}).columns.tolist()
+    ['Programme', 'Eligible staff (fewest)']
     """
     formats = dict(formats or {})
     names = list(columns) if columns is not None else list(frame.columns)
@@ -218,7 +231,7 @@ def format_table(
                 for lo, hi in zip(low_cells, high_cells, strict=True)]
             continue
         kind = kinds[column]
-        heading = header(column)
+        heading = (headers or {}).get(column) or header(column)
         if kind == "money" and price_base_year is not None:
             heading += " (£)"
         if kind == "text":

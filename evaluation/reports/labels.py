@@ -119,6 +119,14 @@ HEADERS: dict[str, str] = {
     "n_programme": "Participants with both scores", "n_comparison": "Comparison group with both scores",
     "mean_change_programme": "Mean change (participants)", "mean_change_comparison": "Mean change (comparison group)",
     "did": "Difference in mean change", "d_ppc2": "d_ppc2",
+    # the comparison of programmes: each programme's profile
+    "cohort_size_min": "Smallest cohort", "cohort_size_max": "Largest cohort",
+    "eligible_population_words": "Eligible population", "eligible_size_min": "Eligible staff (fewest)",
+    "eligible_size_max": "Eligible staff (most)", "waves": "Questionnaires", "follow_up": "Follow-up",
+    "raters": "Rated by", "participant_time_words": "Participants' time costed as",
+    "reliability_min": "Reliability (lowest)", "reliability_max": "Reliability (highest)",
+    "reliability_n_min": "People behind the reliability (fewest)",
+    "reliability_n_max": "People behind the reliability (most)",
 }
 
 #: Labels that depend on the column: a dimension called ``local_authority`` is the council area,
