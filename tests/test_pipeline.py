@@ -83,6 +83,15 @@ def test_findings_name_the_waves_in_words_not_codes(synthetic_report):
     assert "from the then-test to the end of the programme" in statements["outcomes.then_post.self.leading_change.g_av"]
 
 
+def test_no_finding_writes_a_signed_zero(synthetic_report):
+    _, folder, _ = synthetic_report
+    findings = json.loads((folder / "findings.json").read_text())
+    # cohort 2's reflective practice changed by -0.0012 (d_z -0.0026): "0.00", not "-0.00"
+    reflective = next(f for f in findings if f["id"] == "outcomes.pre_post.self.reflective_practice.mean_change")
+    assert round(reflective["value"], 2) == 0 and " changed by 0.00 points " in reflective["statement"]
+    assert [f["id"] for f in findings if re.search(r"[-+]0\.00\b", f["statement"])] == []
+
+
 def test_html_has_no_code_and_no_raw_identifier(synthetic_report):
     root, folder, _ = synthetic_report
     from bs4 import BeautifulSoup

@@ -28,7 +28,7 @@ from evaluation.reports.comparison_group import (
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import span_words
-from evaluation.reports.verdicts import verdict_sentences, verdicts
+from evaluation.reports.verdicts import signed, verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "effect_size_text", "outcome_findings", "outcome_summary", "size_text"]
@@ -120,14 +120,14 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         low, high = ranges.get(row.scale, (1, 5))
         out.append(Finding(
             f"{key}.mean_change",
-            f"{title} ({who}) changed by {row.mean_change:+.2f} points {waves} "
-            f"({pct}% CI {row.change_ci_low:+.2f} to {row.change_ci_high:+.2f}; n = {row.n_pairs}).",
+            f"{title} ({who}) changed by {signed(row.mean_change)} points {waves} "
+            f"({pct}% CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; n = {row.n_pairs}).",
             row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}-{high:g})", "outcomes",
         ))
         out.append(Finding(
             f"{key}.d_z",
-            f"Standardised change (d_z) in {title} ({who}), {waves}: {row.d_z:.2f} "
-            f"({pct}% CI {row.d_z_ci_low:.2f} to {row.d_z_ci_high:.2f}).",
+            f"Standardised change (d_z) in {title} ({who}), {waves}: {_two(row.d_z)} "
+            f"({pct}% CI {_two(row.d_z_ci_low)} to {_two(row.d_z_ci_high)}).",
             row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
         ))
         out.append(Finding(
@@ -163,7 +163,8 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
             out.append(Finding(
                 f"response_shift.{data.primary_scale}",
                 f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
-                f"then-test is {r['mean_shift']:+.2f} points ({pct}% CI {r['ci_low']:+.2f} to {r['ci_high']:+.2f}).",
+                f"then-test is {signed(r['mean_shift'])} points ({pct}% CI {signed(r['ci_low'])} to "
+                f"{signed(r['ci_high'])}).",
                 r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}-{high:g})", "response_shift",
             ))
     return out + comparison_group_findings(tables, data)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from evaluation.reports.verdicts import signed
 from evaluation.viz.cost_axes import MEASURE_WORDS
 from evaluation.viz.cost_axes import money as _money
 from evaluation.viz.cost_axes import pounds_axis as _pounds_axis
@@ -159,7 +160,7 @@ def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *
                          note)
         title = title if title is not None else "Change from before to just after the programme, by programme"
         ax_.set_title(title)
-    parts = [f"{n}: {r.value:+.2f} ({r.ci_low:+.2f} to {r.ci_high:+.2f}; {r.basis})"
+    parts = [f"{n}: {signed(r.value)} ({signed(r.ci_low)} to {signed(r.ci_high)}; {r.basis})"
              for n, r in zip(names, rows.itertuples(), strict=True)]
     alt = (f"Dot plot of change from before to just after the programme, in scale points, with "
            f"{ci_percent(level)} confidence intervals; 0 is no change. " + "; ".join(parts) + "."

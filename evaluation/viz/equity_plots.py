@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
+from evaluation.reports.verdicts import signed
 from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
 __all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
@@ -345,7 +346,7 @@ def group_estimates_chart(
             lo, hi = getattr(r, low), getattr(r, high)
             ax_.plot([lo * scale, hi * scale], [yi, yi], color="#2166ac", linewidth=1.4)
             ax_.plot([estimate * scale], [yi], marker="o", color="#2166ac")
-            fmt = (lambda x: f"{x:.0%}") if percent else (lambda x: f"{x:+.2f}")
+            fmt = (lambda x: f"{x:.0%}") if percent else signed
             parts.append(f"{name}: {fmt(estimate)} ({pct} CI {fmt(lo)} to {fmt(hi)})")
         if reference is not None:
             ax_.axvline(reference * scale, color="black", linewidth=0.8)

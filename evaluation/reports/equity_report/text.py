@@ -14,6 +14,7 @@ from evaluation.reports.equity_report.tables import (
 )
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
+from evaluation.reports.verdicts import signed
 
 __all__ = [
     "equity_findings",
@@ -348,7 +349,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         title = md(data.titles.get(data.primary_scale, data.primary_scale))
         lines += ["", f"**From completion to benefit.** Change on {str(title).lower()} by group is shown below for "
                   f"groups of at least {t} people with scores at both waves; the mean change ranged from "
-                  f"{change['mean_change'].min():+.2f} to {change['mean_change'].max():+.2f} points across those "
+                  f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points across those "
                   "groups. Differences between small groups are imprecise."]
     decl = tables["declaration"]
     decl = decl[decl["dimension"].isin(eq_protected(data))]
