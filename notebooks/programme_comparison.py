@@ -40,6 +40,7 @@ publish = Publisher(output_dir or None, notebook="programme_comparison")
 tables = comparison_report.comparison_tables(data)
 comparison, limits = tables["programme_comparison"], tables["comparison_limits"]
 level = float(comparison["confidence_level"].iloc[0])
+titles = comparison_report.scale_titles(tables)
 
 # %% tags=["nbval-check-output"]
 display(Markdown(comparison_report.comparison_summary_markdown(tables)))
@@ -85,10 +86,10 @@ show_table(limits, columns=["what", "values", "measures_limited", "why"])
 # together. The `limits` column lists, for each measure, the differences that limit comparing it.
 
 # %% tags=["nbval-check-output"]
-publish.figure(comparison_plots.change_chart(comparison, limits), "comparison_change")
+publish.figure(comparison_plots.change_chart(comparison, limits, titles=titles), "comparison_change")
 publish.figure(comparison_plots.improver_cost_chart(comparison, limits), "comparison_cost_per_improver")
 publish.table("programme_comparison", comparison, display=False)
-show_table(comparison, 3, confidence_level=level, columns=[
+show_table(comparison, 3, confidence_level=level, titles=titles, columns=[
     "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "unit", "basis", "n", "limits"],
     headers={"title": "Programme"})
 

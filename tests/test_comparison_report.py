@@ -248,6 +248,12 @@ def test_figures_carry_the_limits_in_their_alt_text(synthetic, png_with_matplotl
     assert cost.png.startswith(b"\x89PNG") and change.png.startswith(b"\x89PNG")
     with pytest.raises(ValueError, match="mean_change"):
         comparison_plots.change_chart(table[table["measure"] != "mean_change"])
+    # given the instruments' titles, the scales are named as the summary and the tables name them
+    titles = comp.scale_titles(comp.comparison_tables(synthetic[1]))
+    assert titles["observed_leading_change"] == "Leads change (observed)"
+    titled = comparison_plots.change_chart(table, limits, titles=titles)
+    assert "Leading to Deliver, Leads change (observed), line managers: " in titled.alt
+    assert "observed leading change" in change.alt and "observed leading change" not in titled.alt
 
 
 def test_pooled_change_equals_the_programme_reports(synthetic):

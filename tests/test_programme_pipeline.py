@@ -58,6 +58,9 @@ def test_the_comparisons_tables_head_the_programme_as_programme(built):
     assert profile[:2] == ["Programme", "Cohorts"] and "Scale" not in profile
     side_by_side = next(h for h in heads if "Basis" in h)
     assert side_by_side[:4] == ["Programme", "Measure", "Scale", "Rated by"]
+    scales = {tr.select("td")[2].get_text(strip=True)
+              for tr in soup.select("table")[heads.index(side_by_side)].select("tbody tr")}
+    assert "Leads change (observed)" in scales and "Observed leading change" not in scales  # the instruments' titles
     assert not any("(2)" in cell for h in heads for cell in h)
     rows = soup.select("table")[heads.index(profile)].select("tbody tr")
     fewest = [tr.select("td")[profile.index("Eligible staff (fewest)")].get_text(strip=True) for tr in rows]

@@ -10,6 +10,7 @@ programmes that limit comparing them (``tables/comparison_limits.csv``).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -117,7 +118,7 @@ def improver_cost_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = 
 
 
 def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *,
-                 title: str | None = None, ax: Axes | None = None) -> Plot:
+                 titles: Mapping[str, str] | None = None, title: str | None = None, ax: Axes | None = None) -> Plot:
     """Change on each primary scale by programme and rater, with intervals, basis and the limits.
 
     Parameters
@@ -127,6 +128,8 @@ def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *
         ``scale``, ``rater``, ``value``, ``ci_low``, ``ci_high``, ``basis``, ``confidence_level``).
     limits : DataFrame, optional
         ``tables/comparison_limits.csv``, as for :func:`improver_cost_chart`.
+    titles : mapping, optional
+        Scale codes to titles (``comparison_report.scale_titles``); default: the code in words.
     title, ax
         As for :func:`improver_cost_chart`.
 
@@ -149,7 +152,7 @@ def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *
     if rows.empty:
         raise ValueError("`comparison` has no mean_change rows")
     level = float(rows["confidence_level"].iloc[0])
-    names = [f"{r.title}, {str(r.scale).replace('_', ' ')}, {_RATERS.get(r.rater, r.rater)}"
+    names = [f"{r.title}, {(titles or {}).get(r.scale, str(r.scale).replace('_', ' '))}, {_RATERS.get(r.rater, r.rater)}"
              for r in rows.itertuples()]
     note = _limits_note(limits, ("mean_change",))
     with style_for(ax):

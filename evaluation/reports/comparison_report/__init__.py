@@ -38,6 +38,7 @@ from evaluation.reports.comparison_report.text import (
     comparison_findings,
     comparison_findings_for,
     comparison_summary_markdown,
+    scale_titles,
 )
 from evaluation.reports.findings import Finding, TablesResult
 
@@ -55,6 +56,7 @@ __all__ = [
     "comparison_tables",
     "programme_figures",
     "programme_rows",
+    "scale_titles",
 ]
 
 #: The tables the report publishes (``tables/<name>.csv``).

@@ -19,7 +19,8 @@ from evaluation.reports.comparison_limits import MEASURES, limit_labels
 from evaluation.reports.comparison_report.tables import comparison_tables
 from evaluation.reports.findings import Finding
 
-__all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown"]
+__all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
+           "scale_titles"]
 
 #: The programmes compared by default (``make compare``).
 DEFAULT_PROGRAMMES = ("leading-to-deliver", "collaborative-leadership")
@@ -148,11 +149,16 @@ def _improver_sentence(table: pd.DataFrame, limits: pd.DataFrame, pct: int) -> l
                 + " (each difference is set out above)."]
 
 
+def scale_titles(tables: Mapping[str, Any]) -> dict[str, str]:
+    """Each compared scale's title from its instrument (``leading_change`` → "Leading change"),
+    from the programmes behind the tables of :func:`comparison_tables`."""
+    return {s: t for f in tables["figures"] for c in f.data for s, t in c.titles.items()}
+
+
 def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
     """The plain-language summary for commissioners (Markdown, every value from data escaped)."""
     table, limits, profiles = tables["programme_comparison"], tables["comparison_limits"], tables["programme_profiles"]
-    figures = tables["figures"]
-    titles = {s: t for f in figures for c in f.data for s, t in c.titles.items()}
+    titles = scale_titles(tables)
     pct = int(round(float(table["confidence_level"].iloc[0]) * 100))
     year = int(profiles["price_base_year"].iloc[0])
     names = [md(t) for t in profiles["title"]]
