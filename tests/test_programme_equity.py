@@ -166,6 +166,10 @@ def test_summary_and_findings(shipped):
     assert "places per 1,000 eligible staff-years" in text and "Mantel–Haenszel" in text
     for r in table[table["band"] == "disparity"].itertuples():
         assert f"{r.relative_likelihood:.2f} times the chance" in text
+    # the note on a replaced reference group is in plain words, as the rest of the summary
+    assert ("By gender: the reference group 'female' is withheld or has no participants, so relative likelihoods "
+            "are against 'male' (the largest published group) instead") in text
+    assert "dimension '" not in text
     findings = pt.equity_findings(ltd, result)
     assert findings and all(f.id.startswith("programme.equity.") and f.table == "equity_pooled" for f in findings)
     published = table[(table["suppressed"] == "") & table["relative_likelihood"].notna()

@@ -149,13 +149,14 @@ def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, 
         return chosen
     if not any(usable):
         notes.append({"source": "equity", "warning": "ReferenceWithheld", "message":
-                      f"dimension {dimension!r}: no published category with participants can serve as the reference, "
-                      "so no relative likelihoods are shown"})
+                      f"By {DIMENSION_TITLES.get(dimension, dimension)}: no published group with participants can serve "
+                      "as the reference group, so no relative likelihoods are shown"})
         return None
     fallback = cats[int(np.argmax(np.where(usable, eligible, -np.inf)))]
     notes.append({"source": "equity", "warning": "ReferenceReplaced", "message":
-                  f"dimension {dimension!r}: the reference category {chosen!r} is suppressed or has no participants, so "
-                  f"relative likelihoods are against {fallback!r} (the largest published category) instead"})
+                  f"By {DIMENSION_TITLES.get(dimension, dimension)}: the reference group '{label(chosen, dimension)}' is "
+                  f"withheld or has no participants, so relative likelihoods are against "
+                  f"'{label(fallback, dimension)}' (the largest published group) instead"})
     return fallback
 
 
