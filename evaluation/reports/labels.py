@@ -12,14 +12,18 @@ from typing import Any
 
 from evaluation.core.vocabulary import COMPARISONS
 
-__all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "header", "label", "span_words"]
+__all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised", "header", "label",
+           "span_words"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
 
-#: A comparison's earlier and later wave in a sentence ("from … to …"; see :func:`span_words`).
-_SPAN_FROM = {"pre": "before the programme", "then": "the then-test", "post": "the end of the programme"}
-_SPAN_TO = {"post": "the end of the programme", "follow_up": "follow-up"}
+#: A later wave after "from … to" in a sentence.
+WAVE_TO = {"pre": "the start", "then": "the then-test", "post": "the end of the programme",
+           "follow_up": "follow-up"}
+#: An earlier wave after "from" (:func:`span_words`): as :data:`WAVE_TO`, but the pre-test is
+#: "before the programme".
+_SPAN_FROM = {**WAVE_TO, "pre": "before the programme"}
 
 #: Codes found in the tables' cells, and what a reader sees instead.
 VALUE_LABELS: dict[str, str] = {
@@ -187,7 +191,7 @@ def span_words(comparison: str) -> str:
     ('from before the programme to follow-up', 'from the then-test to the end of the programme')
     """
     earlier, later = COMPARISONS[comparison]
-    return f"from {_SPAN_FROM[earlier]} to {_SPAN_TO.get(later, later)}"
+    return f"from {_SPAN_FROM[earlier]} to {WAVE_TO[later]}"
 
 
 def header(column: str) -> str:
@@ -200,5 +204,15 @@ def header(column: str) -> str:
     """
     if column in HEADERS:
         return HEADERS[column]
-    text = str(column).replace("_", " ")
+    return capitalised(str(column).replace("_", " "))
+
+
+def capitalised(text: str) -> str:
+    """``text`` with its first letter in capitals, the rest as it is (unlike ``str.capitalize``).
+
+    Examples
+    --------
+    >>> capitalised("private sector (sector: 0.25 …)"), capitalised("follow-up"), capitalised("")
+    ('Private sector (sector: 0.25 …)', 'Follow-up', '')
+    """
     return text[:1].upper() + text[1:]

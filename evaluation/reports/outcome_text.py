@@ -27,7 +27,7 @@ from evaluation.reports.comparison_group import (
     design_level,
 )
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import span_words
+from evaluation.reports.labels import WAVE_TO, span_words
 from evaluation.reports.verdicts import signed, verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
@@ -36,9 +36,6 @@ __all__ = ["WAVE_WORDS", "effect_size_text", "outcome_findings", "outcome_summar
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
               "post": "at the end of the programme", "follow_up": "at follow-up"}
-#: A later wave after "from … to".
-WAVE_TO = {"pre": "the start", "then": "the then-test", "post": "the end of the programme",
-           "follow_up": "follow-up"}
 #: The design in plain words (the methods section names it by the Maryland Scientific Methods Scale).
 DESIGN_PLAIN = (
     "The same people were asked before and after the programme, and there was no comparison group "

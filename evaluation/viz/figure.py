@@ -41,7 +41,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from evaluation.reports.labels import WAVE_LABELS, label
+from evaluation.reports.labels import WAVE_LABELS, capitalised, label
 
 __all__ = [
     "COLOR_CODES",
@@ -187,8 +187,7 @@ def wave_label(wave: str) -> str:
     >>> [wave_label(w) for w in ("pre", "then", "post", "follow_up")]
     ['Before', 'Then-test', 'After', 'Follow-up']
     """
-    text = WAVE_LABELS.get(wave, wave.replace("_", " "))
-    return text[:1].upper() + text[1:]
+    return capitalised(WAVE_LABELS.get(wave, wave.replace("_", " ")))
 
 
 def raters_label(rater: str) -> str:

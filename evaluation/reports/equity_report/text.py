@@ -14,6 +14,7 @@ from evaluation.reports.equity_report.tables import (
 )
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import capitalised
 from evaluation.reports.verdicts import signed
 
 __all__ = [
@@ -184,11 +185,6 @@ def eq_protected(data: CohortData) -> list[str]:
 # ------------------------------------------------------------------------------- summary
 
 
-def _capitalised(text: str) -> str:
-    """A sentence's first letter in capitals (a group's name may begin it: "private sector …")."""
-    return text[:1].upper() + text[1:]
-
-
 def _md_label(category: str, dimension: str = "") -> str:
     """A category's words (:func:`label`), safe in the Markdown summary."""
     return md(label(category, dimension))
@@ -252,14 +248,14 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         return f"{_md_label(r.category, r.dimension)} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci})"
 
     if len(under):
-        lines.append("**Under-represented, and the data are clear about it.** " + _capitalised("; ".join(
+        lines.append("**Under-represented, and the data are clear about it.** " + capitalised("; ".join(
             item(r) for r in under.itertuples())) + ".")
     else:
         lines.append("**Under-represented.** No group is clearly under-represented: for every group either the "
                      "confidence interval includes the same chance as the reference group or the estimate is "
                      "within the band.")
     if len(over):
-        lines += ["", "**Over-represented, clearly.** " + _capitalised("; ".join(item(r) for r in over.itertuples()))
+        lines += ["", "**Over-represented, clearly.** " + capitalised("; ".join(item(r) for r in over.itertuples()))
                   + "."]
     inconclusive = table[table["band"] == "inconclusive"]
     within = table[table["band"] == "within"]
