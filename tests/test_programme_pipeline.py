@@ -67,6 +67,32 @@ def test_the_comparisons_tables_head_the_programme_as_programme(built):
     assert fewest and all(cell.replace(",", "").isdigit() for cell in fewest), fewest  # 18,320, not 18,320.00
 
 
+def test_tables_across_cohorts_do_not_call_every_cohort_this_cohort(built):
+    """The cost tables that list several cohorts (the programme report's, and the comparison on
+    cohort 2's cost page) label a cohort's row "Cohort", not "This cohort" (which the cost
+    ledger's ``level`` label once said of every cohort)."""
+    from bs4 import BeautifulSoup
+
+    root = built[0]
+    pages = [root / "reports" / "leading-to-deliver" / "programme" / "programme_evaluation.html",
+             root / "reports" / "leading-to-deliver" / "cohort-2" / "cost_per_participant.html"]
+    for page in pages:
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        checked = 0
+        for table in soup.select("table"):
+            heads = [th.get_text(strip=True) for th in table.select("thead th")]
+            if "Level" not in heads or "Cohort" not in heads:
+                continue
+            rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in table.select("tbody tr")]
+            levels = {row[heads.index("Level")]: set() for row in rows}
+            for row in rows:
+                levels[row[heads.index("Level")]].add(row[heads.index("Cohort")])
+            assert set(levels) <= {"Cohort", "Whole programme"}, (page.name, levels)
+            assert len(levels["Cohort"]) > 1, (page.name, levels)  # several cohorts, all called "Cohort"
+            checked += 1
+        assert checked == 1, page.name
+
+
 def test_programme_findings_are_re_derived_by_the_package(built):
     root = built[0]
     published = json.loads((root / "reports" / "leading-to-deliver" / "programme" / "findings.json").read_text())

@@ -34,7 +34,7 @@ _MONEY = {"amount", "real_amount", "real_total", "total_cost", "average_cost", "
 _COUNTS = {"n", "participants", "eligible", "headcount", "enrolled", "completed", "reliable_improvers", "k_items",
            "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws",
            "cohort_size_min", "cohort_size_max", "eligible_size_min", "eligible_size_max"}
-_AUTO = {"quantity"}
+_AUTO = {"quantity", "df"}
 _YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatrick_level"}
 _FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title", "citation", "reason",
               "price_year_basis"}
@@ -56,7 +56,7 @@ def _kind(column: str, values: pd.Series, formats: Mapping[str, str]) -> str:
         return "text"
     if _is_p(column):
         return "p"
-    if column in _YEARS:
+    if column in _YEARS or column.endswith("_year"):
         return "year"
     if column in _MONEY or "cost_per_" in column or column.endswith("_cost"):
         return "money"
@@ -180,7 +180,9 @@ def format_table(
     Kinds read from names: ``p_value``, ``p_*``, ``*_p`` are p-values; ``cost_per_*``, ``*_cost``,
     amounts are money; ``share*``, ``*_share``, ``*_rate``, ``rci_*``, ``reliably_improved*`` are shares;
     ``n``, ``n_*``, ``*_n_*`` (``rci_n_improved``) and other
-    headcounts are counts; years and cohorts are whole numbers without separators. A pair
+    headcounts are counts; years (``year``, ``*_year``) and cohorts are whole numbers without
+    separators; degrees of freedom (``df``) are whole numbers when they are whole (a
+    Satterthwaite df keeps its decimals). A pair
     ``X_ci_low``/``X_ci_high`` becomes one column "low to high", formatted like ``X`` or, when
     there is no ``X``, like the column before it. Missing values, pandas ``<NA>`` and withheld
     cells are "—" (:data:`MISSING`).
@@ -205,6 +207,10 @@ def format_table(
     ['Leading to Deliver', '18,320']
     >>> format_table(programmes, headers={"title": "Programme"}).columns.tolist()
     ['Programme', 'Eligible staff (fewest)']
+    >>> tests = pd.DataFrame({"method": ["chi_square", "none"], "df": [3.0, float("nan")],
+    ...                       "workforce_year": [2004, 2004]})
+    >>> format_table(tests, 3).values.tolist()  # df 3, not 3.000; a year without a separator
+    [['Pearson chi-square', '3', '2004'], ['Not computed', '—', '2004']]
     """
     formats = dict(formats or {})
     names = list(columns) if columns is not None else list(frame.columns)

@@ -13,7 +13,7 @@ from typing import Any
 from evaluation.core.vocabulary import COMPARISONS
 
 __all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised", "header", "label",
-           "span_words"]
+           "population_words", "span_words"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
@@ -50,6 +50,10 @@ VALUE_LABELS: dict[str, str] = {
     "ReferenceReplaced": "Reference group replaced",
     "NotComputed": "Not computed",
     "ColumnAbsent": "Characteristic not recorded",
+    "OutsideEligiblePopulation": "Outside the eligible population",
+    "NoWorkforceFigure": "No workforce figure",
+    "PoolingWarning": "Pooling",
+    "Note": "Note",
     "skipped": "Left out",
     # stages of the attrition and reliable-improvement tables
     "completed_programme": "completed the programme",
@@ -71,7 +75,7 @@ VALUE_LABELS: dict[str, str] = {
     "fixed": "fixed",
     "per_participant": "per participant",
     "programme": "whole programme",
-    "cohort": "this cohort",
+    "cohort": "cohort",
     "cost_rows": "cost lines",
     "derived": "hours × hourly cost",
 }
@@ -137,6 +141,7 @@ HEADERS: dict[str, str] = {
 #: while the sector ``local_authority`` is local authorities.
 COLUMN_LABELS: dict[str, dict[str, str]] = {
     "dimension": {"local_authority": "council area", "framework_area": "framework area"},
+    "method": {"none": "not computed"},
 }
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -192,6 +197,19 @@ def span_words(comparison: str) -> str:
     """
     earlier, later = COMPARISONS[comparison]
     return f"from {_SPAN_FROM[earlier]} to {WAVE_TO[later]}"
+
+
+def population_words(population: str) -> str:
+    """The eligible population in words.
+
+    Examples
+    --------
+    >>> population_words("first_and_middle_managers"), population_words("all_staff")
+    ('first-line and middle managers', 'all staff (the whole workforce)')
+    """
+    return {"all_staff": "all staff (the whole workforce)", "first_and_middle_managers": "first-line and middle managers",
+            "public_service_senior_managers": "senior managers and chief officers of public services"
+            }.get(population, population.replace("_", " "))
 
 
 def header(column: str) -> str:

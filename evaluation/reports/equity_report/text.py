@@ -14,7 +14,7 @@ from evaluation.reports.equity_report.tables import (
 )
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import capitalised
+from evaluation.reports.labels import capitalised, population_words
 from evaluation.reports.verdicts import signed
 
 __all__ = [
@@ -64,18 +64,6 @@ def _groups(k: int, one: str, many: str) -> str:
 
 def _p_words(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def population_words(population: str) -> str:
-    """The eligible population in words.
-
-    Examples
-    --------
-    >>> population_words("first_and_middle_managers"), population_words("all_staff")
-    ('first-line and middle managers', 'all staff (the whole workforce)')
-    """
-    return {"all_staff": "all staff (the whole workforce)", "first_and_middle_managers": "first-line and middle managers",
-            "public_service_senior_managers": "senior managers and chief officers of public services"}.get(population, population.replace("_", " "))
 
 
 def year_gap_words(years: dict[str, int], cohort_year: int | None) -> str:

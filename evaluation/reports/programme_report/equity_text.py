@@ -11,9 +11,9 @@ import pandas as pd
 from evaluation.core.text import md, safe_code
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
-from evaluation.reports.equity_report.text import population_words
 from evaluation.reports.equity_report.words import staff_words
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import population_words
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
 __all__ = ["equity_findings", "equity_summary_markdown"]
