@@ -151,9 +151,11 @@ show_table(tables["bootstrap"], 0, confidence_level=data.cohort.confidence_level
 # %% [markdown]
 # ## Who reliably improved
 #
-# Reliable improvement on the primary scale over the first comparison (Jacobson & Truax
-# reliable change index above 1.96). Participants without both scores are counted as not
-# improved when the cost per reliable improver is worked out.
+# Reliable improvement on the cohort's primary scale, self-rated, between the two questionnaires
+# its outcomes compare first, normally before and after the programme (Jacobson & Truax reliable
+# change index above 1.96); the table's second row names the scale and the questionnaires.
+# Participants without both scores are counted as not improved when the cost per reliable
+# improver is worked out.
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_reliable_improvement", tables["reliable_improvement"], display=False)
@@ -203,7 +205,8 @@ show_table(comparison, 0, price_base_year=year, confidence_level=data.cohort.con
 # When monetised benefits are supplied, the Phillips benefit–cost ratio (benefits / costs) and
 # return on investment ((benefits − costs) / costs × 100) are given, with benefits spread over
 # several years discounted at the Green Book rate. The outcomes below stay in their own units
-# (Phillips' intangibles): the change on every scale over the first comparison.
+# (Phillips' intangibles): the change on every scale between the two questionnaires the cohort's
+# outcomes compare first, normally before and after the programme.
 
 # %% tags=["nbval-check-output"]
 if "benefit_cost" in tables:

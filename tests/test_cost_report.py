@@ -95,6 +95,10 @@ def test_reliable_improvers_agree_with_the_outcomes_table(synthetic):
     assert improvement["scored_both"] == row["n_pairs"]
     # those without both scores count as not improved
     assert improvement["enrolled"] == improvement["scored_both"] + improvement["not_scored"]
+    # the definition names the scale and the two questionnaires in words, not "pre and post"
+    definition = tables["reliable_improvement"].set_index("stage").loc["scored_both", "definition"]
+    assert first == "pre_post" and definition == (f"With a score on {data.titles[data.primary_scale]} (self-rated) "
+                                                  "at both questionnaires, before and after")
     v = tables["cost_summary"].set_index("measure")["value"]
     assert v["reliable_improvers"] == improvement["reliably_improved"]
 

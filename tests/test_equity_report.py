@@ -79,7 +79,9 @@ def test_the_denominator_is_the_eligible_population(cohort2):
     assert national["benchmark"] == "national_bodies" and pd.isna(national["relative_likelihood"])
     assert "national" not in set(result.tables["council_areas"]["category"])
     notes = " ".join(result.tables["notes"]["message"])
-    assert "outside the eligible population 'first_and_middle_managers'" in notes
+    # in plain words, as the Data notes table shows them (not "dimension 'role_level': frontline, senior_manager")
+    assert ("By role level: 'frontline' and 'senior manager' are outside the eligible population (first-line and "
+            "middle managers): places taken by people in them are counted") in notes
 
 
 def test_an_unknown_population_at_report_time_names_the_key(cohort2):

@@ -17,6 +17,7 @@ from evaluation.reports.cost_report.comparison import programme_comparison
 from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
 from evaluation.reports.disclosure_plan import prepared_scores
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.labels import WAVE_LABELS
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -160,7 +161,8 @@ def cost_tables(
     counts = [
         ("enrolled", len(categories), "Participants enrolled in the cohort"),
         ("scored_both", int(categories.notna().sum()),
-         f"With a score on the primary scale at both {info['earlier']} and {info['later']}"),
+         f"With a score on {info['title'] or 'the primary scale'} (self-rated) at both questionnaires, "
+         f"{WAVE_LABELS[info['earlier']]} and {WAVE_LABELS[info['later']]}"),
         ("reliably_improved", int((categories == "improved").sum()), "Reliable change index above 1.96 (improved)"),
         ("no_reliable_change", int((categories == "unchanged").sum()), "Change within measurement error"),
         ("reliably_deteriorated", int((categories == "deteriorated").sum()), "Reliable change the other way"),

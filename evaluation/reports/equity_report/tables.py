@@ -30,6 +30,7 @@ from evaluation.reports.equity_report.pooled import (
     goodness_of_fit,
 )
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.labels import population_words
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats import outcomes as oc
@@ -126,6 +127,13 @@ def label(category: str, dimension: str = "") -> str:
 
 
 # --------------------------------------------------------------------------- disclosure
+
+
+def _groups_words(categories: pd.Series, dimension: str) -> tuple[str, str]:
+    """Groups named in a note, quoted ("'frontline' and 'senior manager'"), and "is" or "are"."""
+    names = [f"'{label(str(c), dimension)}'" for c in categories]
+    words = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return words, "is" if len(names) == 1 else "are"
 
 
 def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, dimension: str,
@@ -241,15 +249,18 @@ def equity_tables(data: CohortData) -> EquityResult:
     for dim in dims:
         rows = counts[(counts["dimension"] == dim).to_numpy() & (benchmark == "outside_eligible_population")]
         if len(rows):
+            groups, are = _groups_words(rows["category"], dim)
             notes.append({"source": "equity", "warning": "OutsideEligiblePopulation", "message":
-                          f"dimension {dim!r}: {', '.join(rows['category'].astype(str))} is outside the eligible "
-                          f"population {data.programme.eligible_population!r}: places taken by people in it are "
-                          "counted (and in every share), with no rate, index or relative likelihood"})
+                          f"By {DIMENSION_TITLES.get(dim, dim)}: {groups} {are} outside the eligible population "
+                          f"({population_words(data.programme.eligible_population)}): places taken by people in "
+                          f"{'it' if are == 'is' else 'them'} are counted (and in every share), with no rate, index "
+                          "or relative likelihood"})
         rows = counts[(counts["dimension"] == dim).to_numpy() & (benchmark == "no_workforce_figure")
                       & counts["participants"].gt(0).to_numpy()]
         if len(rows):
+            groups, _ = _groups_words(rows["category"], dim)
             notes.append({"source": "equity", "warning": "NoWorkforceFigure", "message":
-                          f"dimension {dim!r}: the workforce table has no figure for {', '.join(rows['category'])}: "
+                          f"By {DIMENSION_TITLES.get(dim, dim)}: the workforce table has no figure for {groups}: "
                           "counted, with no rate, index or relative likelihood"})
     without_reference = ~rep["dimension"].isin(list(references)).to_numpy()
     for column in ("relative_likelihood", "rl_ci_low", "rl_ci_high"):
