@@ -80,7 +80,7 @@ for dimension in settings.dimensions:
 
 # %% tags=["nbval-check-output"]
 publish.table("equity", tables["equity"], display=False)
-show_table(tables["equity"], 2, confidence_level=level, formats={"representation_index": "count"}, columns=[
+show_table(tables["equity"], 2, confidence_level=level, columns=[
     "dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants", "share_eligible",
     "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "reference_category",
     "benchmark", "workforce_year", "suppressed"])

@@ -101,8 +101,9 @@ publish.figure(programme_plots.cohort_forest_plot(
 # %% tags=["nbval-check-output"]
 publish.table("programme_outcomes", outcome_tables["programme_outcomes"], display=False)
 publish.table("pooled_outcomes", outcome_tables["pooled_outcomes"], display=False)
-show_table(outcome_tables["pooled_outcomes"].query("comparison == 'pre_post'")[
-    ["scale", "rater", "measure", "k", "estimate", "ci_low", "ci_high", "i2", "q", "q_p", "pi_low", "pi_high"]])
+show_table(outcome_tables["pooled_outcomes"].query("comparison == 'pre_post'"), titles=outcome_titles,
+           confidence_level=level, columns=["scale", "rater", "measure", "k", "estimate", "ci_low", "ci_high", "i2",
+                                            "q", "q_p", "pi_low", "pi_high"])
 if len(outcome_tables["outcome_notes"]):
     show_table(outcome_tables["outcome_notes"])
 
@@ -127,7 +128,7 @@ publish.figure(programme_plots.outcome_trend_plot(outcome_tables["outcome_trends
 # %% tags=["nbval-check-output"]
 publish.table("outcome_trends", outcome_tables["outcome_trends"], display=False)
 publish.table("outcome_trend_tests", outcome_tables["outcome_trend_tests"], display=False)
-show_table(outcome_tables["outcome_trends"])
+show_table(outcome_tables["outcome_trends"], titles=outcome_titles, confidence_level=level)
 show_table(outcome_tables["outcome_trend_tests"])
 
 # %% [markdown]

@@ -144,7 +144,8 @@ def test_a_row_that_names_its_unit_is_formatted_by_it():
     shown = format_table(summary, confidence_level=0.95)
     assert shown["Value"].tolist() == ["£13,729", "91.3%", "104"]
     assert shown["95% CI"].tolist() == ["£13,577 to £13,867", MISSING, MISSING]
-    assert shown["Measure"].tolist() == ["Cost per enrolled", "Completion rate", "Enrolled"]
+    # named as the summaries name it: a place, and economic (participants' time included)
+    assert shown["Measure"].tolist() == ["Economic cost per place", "Completion rate", "Enrolled"]
 
 
 def test_a_long_table_shows_chosen_or_top_rows_and_names_its_csv():

@@ -61,6 +61,12 @@ def test_the_comparisons_tables_head_the_programme_as_programme(built):
     scales = {tr.select("td")[2].get_text(strip=True)
               for tr in soup.select("table")[heads.index(side_by_side)].select("tbody tr")}
     assert "Leads change (observed)" in scales and "Observed leading change" not in scales  # the instruments' titles
+    measures = {tr.select("td")[1].get_text(strip=True)
+                for tr in soup.select("table")[heads.index(side_by_side)].select("tbody tr")}
+    # named as the summary above them names them ("cash cost per place"), not "Cost per enrolled"
+    assert measures == {"Mean change", "Share who reliably improved", "Share who completed", "Cash cost per place",
+                        "Economic cost per place", "Cash cost per reliable improver",
+                        "Economic cost per reliable improver"}, measures
     assert not any("(2)" in cell for h in heads for cell in h)
     rows = soup.select("table")[heads.index(profile)].select("tbody tr")
     fewest = [tr.select("td")[profile.index("Eligible staff (fewest)")].get_text(strip=True) for tr in rows]

@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evaluation.reports.equity_report.tables import label as category_label
@@ -35,6 +36,7 @@ _COUNTS = {"n", "participants", "eligible", "headcount", "enrolled", "completed"
            "resamples", "undefined_draws", "cohorts", "categories", "pooled_suppressed_categories", "draws",
            "cohort_size_min", "cohort_size_max", "eligible_size_min", "eligible_size_max"}
 _AUTO = {"quantity", "df"}
+_WHOLE = {"representation_index"}  # an index around 100, shown as a whole number as the equity reports state it
 _YEARS = {"year", "price_year", "price_base_year", "cohort", "seed", "kirkpatrick_level"}
 _FREE_TEXT = {"description", "definition", "message", "item", "programme_title", "title", "citation", "reason",
               "price_year_basis"}
@@ -60,9 +62,10 @@ def _kind(column: str, values: pd.Series, formats: Mapping[str, str]) -> str:
         return "year"
     if column in _MONEY or "cost_per_" in column or column.endswith("_cost"):
         return "money"
-    if column in _COUNTS or column.startswith(("n_", "rci_n_")) or "_n_" in column:
+    if column in _COUNTS or column in _WHOLE or column.startswith(("n_", "rci_n_")) or "_n_" in column:
         return "count"
-    if (column.startswith(("share", "rci_", "reliably_improved")) or column.endswith(("_rate", "_share"))):
+    if (column.startswith(("share", "rci_", "reliably_improved")) or column.endswith(("_rate", "_share"))
+            or column == "i2"):
         return "share"
     if pd.api.types.is_integer_dtype(values):
         return "count"
@@ -86,10 +89,10 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
     """
     if value is None or value is pd.NA or (isinstance(value, str) and value.strip() in _BLANK_STRINGS):
         return MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
     if kind == "text" or isinstance(value, str):
         return str(value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
     x = float(value)
     if math.isnan(x):
         return MISSING
@@ -211,6 +214,11 @@ def format_table(
     ...                       "workforce_year": [2004, 2004]})
     >>> format_table(tests, 3).values.tolist()  # df 3, not 3.000; a year without a separator
     [['Pearson chi-square', '3', '2004'], ['Not computed', '—', '2004']]
+    >>> pooled = pd.DataFrame({"measure": ["g_av"], "estimate": [0.4712], "q_p": [0.5702], "pi_low": [0.3721],
+    ...                        "pi_high": [0.5768], "stated": [False]})
+    >>> format_table(pooled, confidence_level=0.95).iloc[0].to_dict()
+    {'Measure': 'Standardised change (g_av)', 'Estimate': '0.47', "Q's p-value": '0.570', \
+'95% prediction interval': '0.37 to 0.58', 'Clear trend': 'no'}
     """
     formats = dict(formats or {})
     names = list(columns) if columns is not None else list(frame.columns)
@@ -224,15 +232,17 @@ def format_table(
     for position, column in enumerate(names):
         if column in skip:
             continue
-        if column.endswith("ci_low") and column[:-3] + "high" in names:
+        if column.endswith(("ci_low", "pi_low")) and column[:-3] + "high" in names:
             prefix, high = column[:-6], column[:-3] + "high"
             skip.add(high)
-            base = prefix.rstrip("_")
+            base = prefix.rstrip("_") or ("estimate" if column == "pi_low" else "")  # a prediction interval's estimate
             kind = formats.get(column) or (kinds[base] if base in kinds else
                                            kinds[names[position - 1]] if position else "number")
             low_cells = _cells(frame[column], kind, precision, units, column)
             high_cells = _cells(frame[high], kind, precision, units, high)
-            out[_unique(_ci_header(prefix, confidence_level), out)] = [
+            heading = (_ci_header(prefix, confidence_level) if column.endswith("ci_low") else
+                       f"{confidence_level * 100:g}% prediction interval" if confidence_level else "Prediction interval")
+            out[_unique(heading, out)] = [
                 MISSING if lo == MISSING and hi == MISSING else f"{lo} to {hi}"
                 for lo, hi in zip(low_cells, high_cells, strict=True)]
             continue
@@ -260,6 +270,8 @@ def _cells(values: pd.Series, kind: str, precision: int, units: pd.Series | None
 def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: Any = None) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return MISSING
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
     if column == "suppressed" and value == "":
         return ""  # not withheld
     if isinstance(value, str) and value.strip() in _BLANK_STRINGS:

@@ -55,6 +55,22 @@ VALUE_LABELS: dict[str, str] = {
     "PoolingWarning": "Pooling",
     "Note": "Note",
     "skipped": "Left out",
+    # cost measures, named as the summaries name them (a place, not "enrolled"; economic or cash)
+    "cost_per_enrolled": "economic cost per place", "cash_cost_per_enrolled": "cash cost per place",
+    "cost_per_completer": "economic cost per completer", "cash_cost_per_completer": "cash cost per completer",
+    "cost_per_reliable_improver": "economic cost per reliable improver",
+    "cash_cost_per_reliable_improver": "cash cost per reliable improver",
+    "marginal_cost_cohort": "cost of another cohort", "cash_marginal_cost_cohort": "cash cost of another cohort",
+    "marginal_cost_participant": "cost of one more participant",
+    "cash_marginal_cost_participant": "cash cost of one more participant",
+    "variable_cost_per_participant": "per-participant cost", "cash_variable_cost_per_participant":
+        "cash per-participant cost",
+    "reliable_improvement_share": "share who reliably improved", "completion_share": "share who completed",
+    # measures of the programme report (pooled outcomes, trends)
+    "g_av": "standardised change (g_av)",
+    "completion": "completed the programme",
+    "reliably_improved_post": "reliably improved, before → after",
+    "reliably_improved_follow_up": "reliably improved, before → follow-up",
     # stages of the attrition and reliable-improvement tables
     "completed_programme": "completed the programme",
     "answered_pre": "answered before",
@@ -135,7 +151,19 @@ HEADERS: dict[str, str] = {
     "reliability_min": "Reliability (lowest)", "reliability_max": "Reliability (highest)",
     "reliability_n_min": "People behind the reliability (fewest)",
     "reliability_n_max": "People behind the reliability (most)",
+    # pooling cohorts (the programme report): the meta-analysis and the trends across cohorts
+    "k": "Number of cohorts", "i2": "I²", "h2": "H²", "tau2": "τ²", "q": "Q", "q_df": "Q's degrees of freedom",
+    "q_p": "Q's p-value", "change": "Change", "rci_n_improved": "Reliably improved (people)",
+    "reliably_improved": "Reliably improved", "completion_share": "Share completed",
+    "share_min": "Lowest share", "share_max": "Highest share", "share_first": "First cohort's share",
+    "share_last": "Last cohort's share", "direction": "Direction of the fitted line", "stated": "Clear trend",
+    "sd_pre": "SD before", "sd_post": "SD after", "r_pre_post": "Correlation of before and after",
 }
+
+#: Columns of one comparison (``n_pairs_post``: people with both scores, before → after), by the
+#: suffix that names the later wave.
+_LATER_WAVE_SUFFIXES = {"_follow_up": "pre_follow_up", "_post": "pre_post"}
+_OF_A_COMPARISON = {"n_pairs", "change", "rci_n_improved", "reliably_improved"}
 
 #: Labels that depend on the column: a dimension called ``local_authority`` is the council area,
 #: while the sector ``local_authority`` is local authorities.
@@ -219,9 +247,15 @@ def header(column: str) -> str:
     --------
     >>> header("n_pairs"), header("swing"), header("rl_extra_note")
     ('People with both scores', 'Swing', 'Rl extra note')
+    >>> header("n_pairs_post"), header("reliably_improved_follow_up"), header("i2")
+    ('People with both scores, before → after', 'Reliably improved, before → follow-up', 'I²')
     """
     if column in HEADERS:
         return HEADERS[column]
+    for suffix, comparison in _LATER_WAVE_SUFFIXES.items():
+        base = str(column).removesuffix(suffix)
+        if base != column and base in _OF_A_COMPARISON:
+            return f"{HEADERS[base]}, {VALUE_LABELS[comparison]}"
     return capitalised(str(column).replace("_", " "))
 
 
