@@ -201,6 +201,7 @@ publish.figure(where_plot(where_table, where_panels, titles=next(iter(data)).tit
 
 # %% tags=["nbval-check-output"]
 show_table(where_table, rows=where_table["dimension"].isin(["all", *where.DIMENSIONS]), name="where_it_works",
+           titles=outcome_titles, confidence_level=level,
            caption="Change by group, pooled over cohorts (the crossings are in the full table)")
 
 # %% [markdown]

@@ -99,6 +99,22 @@ def test_tables_across_cohorts_do_not_call_every_cohort_this_cohort(built):
         assert checked == 1, page.name
 
 
+def test_the_programme_reports_tables_use_the_instruments_titles_and_plain_headings(built):
+    """The pooled, trend and where-it-works tables name scales by the instruments' titles (as the
+    summaries do) and head their columns in words, not in the CSV's codes."""
+    from bs4 import BeautifulSoup
+
+    page = built[0] / "reports" / "leading-to-deliver" / "programme" / "programme_evaluation.html"
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    heads = {th.get_text(strip=True) for th in soup.select("table thead th")}
+    cells = {td.get_text(strip=True) for td in soup.select("table tbody td")}
+    assert {"Number of cohorts", "I²", "95% prediction interval", "People with both scores, before → after",
+            "Clear trend"} <= heads, heads
+    assert not heads & {"K", "I2", "Q p", "Pi low", "Pi high", "N cohorts", "N pairs post", "Stated", "CI"}, heads
+    assert "Leads change (observed)" in cells and "Standardised change (g_av)" in cells
+    assert not cells & {"Observed leading change", "Vision direction", "G av", "False", "True"}, cells
+
+
 def test_programme_findings_are_re_derived_by_the_package(built):
     root = built[0]
     published = json.loads((root / "reports" / "leading-to-deliver" / "programme" / "findings.json").read_text())

@@ -155,6 +155,7 @@ HEADERS: dict[str, str] = {
     "k": "Number of cohorts", "i2": "I²", "h2": "H²", "tau2": "τ²", "q": "Q", "q_df": "Q's degrees of freedom",
     "q_p": "Q's p-value", "change": "Change", "rci_n_improved": "Reliably improved (people)",
     "reliably_improved": "Reliably improved", "completion_share": "Share completed",
+    "completion": "Share completed", "n_cohorts": "Number of cohorts", "reliable_improvement_share": "Reliably improved",
     "share_min": "Lowest share", "share_max": "Highest share", "share_first": "First cohort's share",
     "share_last": "Last cohort's share", "direction": "Direction of the fitted line", "stated": "Clear trend",
     "sd_pre": "SD before", "sd_post": "SD after", "r_pre_post": "Correlation of before and after",
