@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import warnings
 
@@ -71,6 +72,10 @@ def test_cost_summary_has_the_contract_columns_and_measures(synthetic):
     assert tables["cohort_costs"].ledger.participant_time_source == "derived"
     described = summary.set_index("measure").loc["participant_time_cost", "description"]
     assert "hours attended" in described
+    line = tables["cost_ledger"].set_index("category").loc["participant_time", "description"]
+    assert re.fullmatch(r"Participants' time: the cohort's [\d,]+(\.\d)? hours attended × hourly staff cost by role "
+                        r"level \(\d{4} prices\); the amount is per enrolled participant", line), line
+    assert ".0 hours" not in line
 
 
 def test_costs_by_category_has_the_contract_columns_and_adds_up(synthetic):

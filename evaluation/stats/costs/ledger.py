@@ -134,6 +134,16 @@ class Ledger(ResultDisplay):
 LINE_ORDER = ("level", "category", "basis", "price_year", "description", "amount")
 
 
+def _hours(total: float) -> str:
+    """Hours in a sentence: "8,036", or "8,036.5" when not whole.
+
+    Examples
+    --------
+    >>> _hours(8036.0), _hours(8036.5)
+    ('8,036', '8,036.5')
+    """
+    return f"{total:,.0f}" if float(total).is_integer() else f"{total:,.1f}"
+
 def cost_ledger(
     costs: pd.DataFrame,
     participants: pd.DataFrame,
@@ -272,8 +282,9 @@ def cost_ledger(
         factor = _factors([staff.price_year], lookup, base_year, "`staff_hourly_cost.price_year`")[0]
         derived = {
             "cohort": cohort, "category": "participant_time",
-            "description": (f"Participants' time: {time['hours'].sum():,.1f} hours attended × hourly staff cost "
-                            f"by role level ({staff.price_year} prices), per enrolled participant"),
+            "description": (f"Participants' time: the cohort's {_hours(time['hours'].sum())} hours attended × "
+                            f"hourly staff cost by role level ({staff.price_year} prices); the amount is per enrolled "
+                            "participant"),
             "amount": float(time["time_cost"].sum() / factor / n), "price_year": int(staff.price_year),
             "basis": "per_participant", "level": "cohort", "share": 1.0, "apportioned_amount": _NAN,
             "deflator_factor": factor, "real_amount": float(time["time_cost"].sum() / n),
