@@ -808,6 +808,20 @@ class TestMixedModel:
             fit = mixed_model(scores, waves=["pre", "post"])
         assert not fit["converged"].any()
 
+    def test_scales_chooses_what_is_modelled(self, sleepstudy):
+        # the same fit for the chosen scale as without `scales`, and the scale left out is not
+        # modelled (nor warned about: a reaction questionnaire asked once is not a degenerate one)
+        once = pd.DataFrame({"participant_id": [f"r{i}" for i in range(5)], "scale": "satisfaction",
+                                 "rater": "self", "wave": "day9", "score": [4.0, 3.5, 4.5, 5.0, 3.0]})
+        both = pd.concat([sleepstudy_scores(sleepstudy), once], ignore_index=True)
+        alone = mixed_model(sleepstudy_scores(sleepstudy), waves=SLEEP_WAVES)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DegenerateDataWarning)
+            chosen = mixed_model(both, waves=SLEEP_WAVES, scales=[alone["scale"].iloc[0]])
+        pd.testing.assert_frame_equal(chosen, alone)
+        with pytest.warns(DegenerateDataWarning, match="scale 'satisfaction'.*not fitted"):
+            mixed_model(both, waves=SLEEP_WAVES)
+
     def test_too_little_data_warns_and_skips(self):
         scores = long_scores([3.0], [3.5])
         with pytest.warns(DegenerateDataWarning, match="not fitted"):

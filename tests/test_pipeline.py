@@ -70,6 +70,18 @@ def test_findings_match_the_package_api(synthetic_report):
     assert "attrition.scored_both" in ids
 
 
+def test_the_reaction_questionnaire_asked_once_is_not_a_data_note(synthetic_report):
+    """The reaction questionnaire is asked once, at the end, by design: it has no change for the
+    mixed model to model, and the Data notes do not call it "Not computed: too few people"."""
+    _, folder, _ = synthetic_report
+    if (folder / "tables" / "notes.csv").exists():  # published only when there is a note
+        notes = pd.read_csv(folder / "tables" / "notes.csv")
+        assert not notes["message"].str.contains("reaction").any(), notes
+    assert "scale 'reaction'" not in (folder / "cohort_evaluation.html").read_text()
+    modelled = set(pd.read_csv(folder / "tables" / "mixed_model.csv")["scale"])
+    assert "reaction" not in modelled and {"leading_change", "observed_leading_change"} <= modelled
+
+
 def test_findings_name_the_waves_in_words_not_codes(synthetic_report):
     _, folder, _ = synthetic_report
     statements = {f["id"]: f["statement"] for f in json.loads((folder / "findings.json").read_text())}

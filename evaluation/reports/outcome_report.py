@@ -260,14 +260,19 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     tables["attrition"] = tables["attrition"][cols]
     if len(coh.waves) >= 3:
         modelled = [w for w in coh.waves if w != "then"]
+        # a scale whose instrument is asked at fewer than two of these waves (the reaction questionnaire,
+        # asked once at the end) has no change to model, by design: it is not a note
+        by_name = {inst.name: inst for inst in data.instruments.values()}
+        changing = [s for s in info.index
+                    if len(set(by_name[info.loc[s, "instrument"]].scale_waves(s)) & set(modelled)) >= 2]
         if len(modelled) >= 3:
             tables["mixed_model"] = collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
-                prepared, waves=modelled, confidence_level=level))
+                prepared, waves=modelled, confidence_level=level, scales=changing))
+    waves_of = _waves_per_scale(scores)
+    once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if "then" in coh.waves:
         tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
             prepared, confidence_level=level))
-    waves_of = _waves_per_scale(scores)
-    once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if once:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]

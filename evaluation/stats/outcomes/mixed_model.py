@@ -96,7 +96,8 @@ def _first_appearance(codes: np.ndarray) -> np.ndarray:
 
 
 def mixed_model(
-    scores: pd.DataFrame | PreparedScores, *, waves: Any, confidence_level: float = 0.95
+    scores: pd.DataFrame | PreparedScores, *, waves: Any, confidence_level: float = 0.95,
+    scales: Any = None,
 ) -> pd.DataFrame:
     """Linear mixed model of score by wave, per scale × rater (three or more waves).
 
@@ -108,6 +109,9 @@ def mixed_model(
     waves : sequence of str
         The waves to model, in time order; the first (normally ``pre``) is the reference.
     confidence_level : float, default 0.95
+    scales : sequence of str, optional
+        The scales to model (default: every scale in ``scores``), e.g. leaving out a reaction
+        questionnaire asked once by design, which has no change to model.
 
     Returns
     -------
@@ -170,6 +174,9 @@ def mixed_model(
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []
     keys = sorted(positions, key=lambda k: (k[0], _rater_key(k[1])))
+    if scales is not None:
+        chosen = {str(x) for x in ([scales] if isinstance(scales, str) else scales)}
+        keys = [k for k in keys if str(k[0]) in chosen]
     for scale, rater in keys:
         context = f"mixed model for scale {scale!r}, rater {rater!r}"
         rows = positions[(scale, rater)]
