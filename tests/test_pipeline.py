@@ -82,6 +82,20 @@ def test_the_reaction_questionnaire_asked_once_is_not_a_data_note(synthetic_repo
     assert "reaction" not in modelled and {"leading_change", "observed_leading_change"} <= modelled
 
 
+def test_model_and_shift_tables_list_scales_as_the_outcomes_table_does(synthetic_report):
+    """The mixed-model and response-shift tables follow the instruments' order, as the outcomes
+    table above them does (not the codes' alphabetical order); attrition's stages read as
+    sentences ("answered the questionnaire at wave 'post'", not "has a 'post' questionnaire")."""
+    _, folder, _ = synthetic_report
+    tables = folder / "tables"
+    order = list(dict.fromkeys(pd.read_csv(tables / "outcomes.csv")["scale"]))
+    for name in ("mixed_model", "response_shift"):
+        scales = list(dict.fromkeys(pd.read_csv(tables / f"{name}.csv")["scale"]))
+        assert scales == [s for s in order if s in scales], (name, scales)
+    stages = pd.read_csv(tables / "attrition.csv").query("section == 'flow'").set_index("stage")["definition"]
+    assert stages["answered_post"].startswith("answered the questionnaire at wave 'post' for scale"), stages
+
+
 def test_findings_name_the_waves_in_words_not_codes(synthetic_report):
     _, folder, _ = synthetic_report
     statements = {f["id"]: f["statement"] for f in json.loads((folder / "findings.json").read_text())}

@@ -132,6 +132,14 @@ _WITHOUT_LATER = ["mean_without_later", "sd_without_later"]
 _BOTH = ["mean_difference", "ci_low", "ci_high", "t", "df", "p_value", "hedges_g", "g_ci_low", "g_ci_high"]
 
 
+def _in_instrument_order(table: pd.DataFrame, scales: pd.Index) -> pd.DataFrame:
+    """``table``'s rows with its scales in the instruments' order, as the outcomes table has them
+    (the statistics sort them by code); within a scale, rows keep their order."""
+    position = {s: i for i, s in enumerate(scales)}
+    order = table["scale"].map(lambda s: position.get(s, len(position)))
+    return table.iloc[np.argsort(order.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 def _small_groups_withheld(baseline: pd.DataFrame, threshold: int) -> pd.DataFrame:
     """Withhold the baseline statistics of a group of 1 to threshold − 1 people (and the comparison).
 
@@ -266,13 +274,13 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         changing = [s for s in info.index
                     if len(set(by_name[info.loc[s, "instrument"]].scale_waves(s)) & set(modelled)) >= 2]
         if len(modelled) >= 3:
-            tables["mixed_model"] = collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
-                prepared, waves=modelled, confidence_level=level, scales=changing))
+            tables["mixed_model"] = _in_instrument_order(collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
+                prepared, waves=modelled, confidence_level=level, scales=changing)), info.index)
     waves_of = _waves_per_scale(scores)
     once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if "then" in coh.waves:
-        tables["response_shift"] = collect_warnings(notes, "response_shift", lambda: oc.response_shift(
-            prepared, confidence_level=level))
+        tables["response_shift"] = _in_instrument_order(collect_warnings(notes, "response_shift", lambda: oc.response_shift(
+            prepared, confidence_level=level)), info.index)
     if once:
         rows = scores[scores["scale"].isin(once)].dropna(subset=["score"])
         tables["reaction"] = (rows.groupby(["scale", "wave", "rater"], sort=True)["score"]

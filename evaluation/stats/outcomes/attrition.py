@@ -137,8 +137,8 @@ def attrition(
     definitions = [
         "rows of participants (everyone enrolled)",
         "status is 'completed'",
-        f"has a {earlier!r} questionnaire for {what} (scored or not)",
-        f"has a {later!r} questionnaire for {what} (scored or not)",
+        f"answered the questionnaire at wave {earlier!r} for {what} (scored or not)",
+        f"answered the questionnaire at wave {later!r} for {what} (scored or not)",
         f"has a score at both {earlier!r} and {later!r} for {what} (the analysed pairs)",
     ]
     return pd.DataFrame(
