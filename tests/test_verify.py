@@ -84,28 +84,36 @@ def test_an_edited_output_of_an_untagged_cell_or_edited_code_fails_and_names_the
     edited = next(i for i, c in enumerate(equity.cells) if c.cell_type == "code" and c.outputs)
     equity.cells[edited].source = f"open({str(marker)!r}, 'w').close()"
     nbformat.write(equity, folder / "equity_of_access.ipynb")
-    path = folder / "cohort_evaluation.ipynb"
-    nb = nbformat.read(path, as_version=4)
-    untagged = [(i, c) for i, c in enumerate(nb.cells)
+    def untagged(nb):
+        return [(i, c) for i, c in enumerate(nb.cells)
                 if c.cell_type == "code" and "nbval-check-output" not in c.metadata.get("tags", [])]
-    table, cell = next((i, c) for i, c in untagged if any("text/html" in o.get("data", {}) for o in c.outputs))
+
+    costs = nbformat.read(folder / "cost_per_participant.ipynb", as_version=4)  # an untagged table (the ledger)
+    table, cell = next((i, c) for i, c in untagged(costs)
+                       if any("text/html" in o.get("data", {}) and "image/png" not in o.get("data", {})
+                              for o in c.outputs))
     output = next(o for o in cell.outputs if "text/html" in o.get("data", {}))
     output["data"]["text/html"] = output["data"]["text/html"].replace("<td>", "<td>edited ", 1)
-    pictures = [(i, c) for i, c in untagged if any("image/png" in o.get("data", {}) for o in c.outputs)]
+    nbformat.write(costs, folder / "cost_per_participant.ipynb")
+    path = folder / "cohort_evaluation.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    pictures = [(i, c) for i, c in untagged(nb) if any("image/png" in o.get("data", {}) for o in c.outputs)]
     (image, first), (_, second) = pictures[:2]
     first.outputs[0]["data"]["image/png"] = second.outputs[0]["data"]["image/png"]  # another figure shown
     nbformat.write(nb, path)
-    rehash(folder, "cohort_evaluation.ipynb", "equity_of_access.ipynb")
+    rehash(folder, "cohort_evaluation.ipynb", "cost_per_participant.ipynb", "equity_of_access.ipynb")
     done = verify(copy)
     assert done.returncode == 1
     assert "FAIL  file cohort_evaluation.ipynb" not in done.stdout  # the manifest's hash was updated with it
+    assert "FAIL  file cost_per_participant.ipynb" not in done.stdout
     assert f"FAIL  notebook equity_of_access.ipynb: differs from the rebuild in cell {edited} " in done.stdout
     assert "FAIL  notebook equity_of_access.ipynb: not re-executed with nbval, because its code differs" in done.stdout
     assert not marker.exists()
-    line = next(x for x in done.stdout.splitlines() if x.startswith("FAIL  notebook cohort_evaluation.ipynb: differs"))
+    line = next(x for x in done.stdout.splitlines() if x.startswith("FAIL  notebook cost_per_participant.ipynb: differs"))
     assert f"cell {table} (id {cell.id}): outputs" in line, line
+    line = next(x for x in done.stdout.splitlines() if x.startswith("FAIL  notebook cohort_evaluation.ipynb: differs"))
     assert f"cell {image} (id {first.id}): outputs" in line, line
-    assert f"FAIL  notebook cohort_evaluation.ipynb: nbval re-execution differs in cell {table} (id {cell.id})" \
+    assert f"FAIL  notebook cost_per_participant.ipynb: nbval re-execution differs in cell {table} (id {cell.id})" \
         in done.stdout
 
 
