@@ -59,8 +59,9 @@ def test_an_interval_is_one_column_low_to_high_formatted_like_its_estimate():
                           "cost_per_reliable_improver": [89236.0], "cost_per_reliable_improver_ci_low": [61802.1],
                           "cost_per_reliable_improver_ci_high": [np.nan]})
     shown = format_table(frame, confidence_level=0.9)
-    assert shown.columns.tolist() == ["Completed", "90% CI", "d_z", "d_z 90% CI", "Cost per reliable improver",
-                                      "Cost per reliable improver: 90% CI"]
+    # "economic", as beside "Cash cost per place" in the cost tables (participants' time included)
+    assert shown.columns.tolist() == ["Completed", "90% CI", "d_z", "d_z 90% CI", "Economic cost per reliable improver",
+                                      "Economic cost per reliable improver: 90% CI"]
     assert shown.iloc[0].tolist() == ["90.0%", "81.0% to 95.0%", "0.60", "0.37 to 0.83", "£89,236",
                                       f"£61,802 to {MISSING}"]
     both_missing = frame.assign(ci_low=np.nan, ci_high=np.nan)
