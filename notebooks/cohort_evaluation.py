@@ -155,7 +155,7 @@ else:
 flow = tables["attrition"][tables["attrition"]["section"] == "flow"]
 publish.figure(plots.attrition_flow(flow), "attrition")
 publish.table("attrition", tables["attrition"], display=False)
-show_table(flow, 2, columns=["stage", "n", "share_of_enrolled", "definition"])
+show_table(flow, 2, titles=titles, columns=["stage", "n", "share_of_enrolled", "definition"])
 baseline = tables["attrition"][tables["attrition"]["section"] == "baseline_comparison"]
 show_table(baseline, 2, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
     "scale", "n_with_later", "mean_with_later", "n_without_later", "mean_without_later", "mean_difference",

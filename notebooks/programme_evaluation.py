@@ -147,10 +147,10 @@ cost_table = report.tables["cost_trends"]
 display(Markdown(link_terms(report.summaries["costs"], terms)))
 publish.table("cost_trends", cost_table, display=False)
 publish.figure(programme_trend_plots.cost_trend_chart(cost_table), "cost_trends")
-show_table(cost_table, 0, columns=["level", "cohort", "year", "enrolled", "completed", "reliable_improvers",
-                                   "cash_cost_per_enrolled", "cost_per_enrolled", "cost_per_reliable_improver",
-                                   "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high",
-                                   "price_base_year"])
+show_table(cost_table, 0, confidence_level=level, columns=[
+    "level", "cohort", "year", "enrolled", "completed", "reliable_improvers", "cash_cost_per_enrolled",
+    "cost_per_enrolled", "cost_per_reliable_improver", "cost_per_reliable_improver_ci_low",
+    "cost_per_reliable_improver_ci_high", "price_base_year"])
 
 # %% [markdown]
 # ## Equity of access, pooled over cohorts

@@ -111,6 +111,7 @@ def test_the_programme_reports_tables_use_the_instruments_titles_and_plain_headi
     assert {"Number of cohorts", "I²", "95% prediction interval", "People with both scores, before → after",
             "Clear trend"} <= heads, heads
     assert not heads & {"K", "I2", "Q p", "Pi low", "Pi high", "N cohorts", "N pairs post", "Stated", "CI"}, heads
+    assert not [h for h in heads if h.endswith(": CI")], heads  # every interval names its level ("95% CI")
     assert "Leads change (observed)" in cells and "Standardised change (g_av)" in cells
     assert not cells & {"Observed leading change", "Vision direction", "G av", "False", "True"}, cells
 
