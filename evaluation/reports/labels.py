@@ -12,8 +12,8 @@ from typing import Any
 
 from evaluation.core.vocabulary import COMPARISONS
 
-__all__ = ["COLUMN_LABELS", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised", "header", "label",
-           "population_words", "span_words"]
+__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised",
+           "header", "label", "population_words", "span_words"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
@@ -24,6 +24,16 @@ WAVE_TO = {"pre": "the start", "then": "the then-test", "post": "the end of the 
 #: An earlier wave after "from" (:func:`span_words`): as :data:`WAVE_TO`, but the pre-test is
 #: "before the programme".
 _SPAN_FROM = {**WAVE_TO, "pre": "before the programme"}
+
+#: The cost measures, named as the summaries name them (a place, not "enrolled"; economic or
+#: cash): the tables' cells and the cost figures (``evaluation.viz.cost_axes.MEASURE_WORDS``).
+COST_MEASURES = {
+    "cost_per_enrolled": "economic cost per place", "cash_cost_per_enrolled": "cash cost per place",
+    "cost_per_completer": "economic cost per completer", "cash_cost_per_completer": "cash cost per completer",
+    "cost_per_reliable_improver": "economic cost per reliable improver",
+    "cash_cost_per_reliable_improver": "cash cost per reliable improver",
+    "total_cost": "economic cost", "cash_total_cost": "cash cost",
+}
 
 #: Codes found in the tables' cells, and what a reader sees instead.
 VALUE_LABELS: dict[str, str] = {
@@ -55,11 +65,7 @@ VALUE_LABELS: dict[str, str] = {
     "PoolingWarning": "Pooling",
     "Note": "Note",
     "skipped": "Left out",
-    # cost measures, named as the summaries name them (a place, not "enrolled"; economic or cash)
-    "cost_per_enrolled": "economic cost per place", "cash_cost_per_enrolled": "cash cost per place",
-    "cost_per_completer": "economic cost per completer", "cash_cost_per_completer": "cash cost per completer",
-    "cost_per_reliable_improver": "economic cost per reliable improver",
-    "cash_cost_per_reliable_improver": "cash cost per reliable improver",
+    **COST_MEASURES,
     "marginal_cost_cohort": "cost of another cohort", "cash_marginal_cost_cohort": "cash cost of another cohort",
     "marginal_cost_participant": "cost of one more participant",
     "cash_marginal_cost_participant": "cash cost of one more participant",

@@ -8,21 +8,15 @@ import math
 import numpy as np
 import pandas as pd
 
+from evaluation.reports.labels import COST_MEASURES, capitalised
+
 __all__ = ["MAX_CURVE_POINTS", "MEASURE_WORDS", "curve_points", "money", "pounds_axis", "pounds_tick", "words"]
 
 #: The most points of a cost curve a chart draws in one line (plus two at each new cohort).
 MAX_CURVE_POINTS = 2000
 
-MEASURE_WORDS = {
-    "cost_per_enrolled": "Economic cost per place",
-    "cost_per_completer": "Economic cost per completer",
-    "cost_per_reliable_improver": "Economic cost per reliable improver",
-    "total_cost": "Economic cost",
-    "cash_cost_per_enrolled": "Cash cost per place",
-    "cash_cost_per_completer": "Cash cost per completer",
-    "cash_cost_per_reliable_improver": "Cash cost per reliable improver",
-    "cash_total_cost": "Cash cost",
-}
+#: The cost measures in words, as the tables and summaries name them.
+MEASURE_WORDS = {code: capitalised(text) for code, text in COST_MEASURES.items()}
 
 
 def money(x: float) -> str:

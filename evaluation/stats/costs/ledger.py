@@ -144,6 +144,7 @@ def _hours(total: float) -> str:
     """
     return f"{total:,.0f}" if float(total).is_integer() else f"{total:,.1f}"
 
+
 def cost_ledger(
     costs: pd.DataFrame,
     participants: pd.DataFrame,
