@@ -337,3 +337,38 @@ def test_money_tick_labels_are_exact(top):
         assert value == pytest.approx(tick.get_position()[0], abs=1e-6), label
     assert cost_axes.pounds_tick(2500, thousands=True) == "£2.5k"
     assert cost_axes.pounds_tick(17500, thousands=True) == "£17.5k"
+
+
+def test_stages_are_labelled_with_the_waves_of_the_first_comparison(synthetic):
+    # the attrition flow and the reliable-improvement table count the waves of the cohort's first
+    # comparison; their stage codes are fixed (answered_pre, scored_both), so the labels a reader
+    # sees must name the waves counted, not "before and after", when that comparison is not pre_post
+    import dataclasses
+
+    from evaluation.reports.display import format_table
+    from evaluation.reports.outcome_report import outcome_tables
+    from evaluation.viz.outcome_plots import attrition_flow
+
+    root, data, _ = synthetic
+    later_first = data.cohort.model_copy(update={"comparisons": ["pre_follow_up", "pre_post"]})
+    changed = dataclasses.replace(data, cohort=later_first)
+    flow = outcome_tables(changed)["attrition"].query("section == 'flow'")
+    assert set(flow["comparison"]) == {"pre_follow_up"}
+    shown = format_table(flow, columns=["stage", "n"])["Stage"].tolist()
+    assert shown == ["Enrolled", "Completed the programme", "Answered before", "Answered at follow-up",
+                     "Scores before and at follow-up"]
+    # the counts are those of the follow-up questionnaire, as the labels say
+    scores = data.scale_scores
+    answered = scores[(scores["scale"] == data.primary_scale) & (scores["rater"] == "self")
+                      & (scores["wave"] == "follow_up")]["participant_id"].nunique()
+    assert flow.set_index("stage").loc["answered_post", "n"] == answered
+    plot = attrition_flow(flow)
+    ticks = [t.get_text() for t in plot.figure.axes[0].get_yticklabels()]
+    assert ticks == shown  # the figure's stages are the table's, in flow order
+    costs = cr.cost_tables(changed, data_dir=root / "data", params_dir=PARAMS_DIR, comparison=False)
+    improvement = costs["reliable_improvement"]
+    assert format_table(improvement, columns=["stage"])["Stage"].tolist()[1] == "Scores before and at follow-up"
+    # and the default comparison keeps the words of every shipped report
+    assert format_table(outcome_tables(data)["attrition"].query("section == 'flow'"),
+                        columns=["stage"])["Stage"].tolist()[2:] == ["Answered before", "Answered after",
+                                                                      "Scores before and after"]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.reports.equity_report.tables import label as category_label
-from evaluation.reports.labels import VALUE_LABELS, header, label
+from evaluation.reports.labels import VALUE_LABELS, header, label, stage_label
 
 __all__ = ["KINDS", "MISSING", "format_table", "format_value", "show_table", "table_html"]
 
@@ -188,7 +188,8 @@ def format_table(
     Satterthwaite df keeps its decimals). A pair
     ``X_ci_low``/``X_ci_high`` becomes one column "low to high", formatted like ``X`` or, when
     there is no ``X``, like the column before it. Missing values, pandas ``<NA>`` and withheld
-    cells are "—" (:data:`MISSING`).
+    cells are "—" (:data:`MISSING`). In a table with a ``comparison`` column, a ``stage`` that
+    names a wave names that row's waves (:func:`~evaluation.reports.labels.stage_label`).
 
     Examples
     --------
@@ -210,6 +211,9 @@ def format_table(
     ['Leading to Deliver', '18,320']
     >>> format_table(programmes, headers={"title": "Programme"}).columns.tolist()
     ['Programme', 'Eligible staff (fewest)']
+    >>> flow = pd.DataFrame({"stage": ["enrolled", "scored_both"], "n": [90, 70], "comparison": "pre_follow_up"})
+    >>> format_table(flow, columns=["stage", "n"])["Stage"].tolist()  # the waves this table counted
+    ['Enrolled', 'Scores before and at follow-up']
     >>> tests = pd.DataFrame({"method": ["chi_square", "none"], "df": [3.0, float("nan")],
     ...                       "workforce_year": [2004, 2004]})
     >>> format_table(tests, 3).values.tolist()  # df 3, not 3.000; a year without a separator
@@ -250,7 +254,11 @@ def format_table(
         heading = (headers or {}).get(column) or header(column)
         if kind == "money" and price_base_year is not None:
             heading += " (£)"
-        if kind == "text":
+        if kind == "text" and column == "stage" and "comparison" in frame.columns:
+            # a stage that names a wave names the waves of its row's comparison
+            cells = [_capital(stage_label(v, c), v) if isinstance(v, str) else _text(v, column, titles)
+                     for v, c in zip(frame[column], frame["comparison"], strict=True)]
+        elif kind == "text":
             dimensions = frame["dimension"] if column in _CATEGORIES and "dimension" in frame.columns else None
             cells = [_text(v, column, titles, None if dimensions is None else dimensions.iloc[i])
                      for i, v in enumerate(frame[column])]
@@ -286,6 +294,11 @@ def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: 
         shown = category_label(value, str(dimension))  # council areas in title case, 35_44 as 35-44
     else:
         shown = str(label(value, column))
+    return _capital(shown, value)
+
+
+def _capital(shown: str, value: Any) -> str:
+    """A code's label with a capital first letter (text from data is left as it is)."""
     return shown[:1].upper() + shown[1:] if shown != value or _CODE.fullmatch(str(value)) else shown
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from evaluation.core.vocabulary import COMPARISONS
 
 __all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised",
-           "header", "label", "population_words", "span_words"]
+           "header", "label", "population_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
@@ -183,6 +183,35 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _CODES = re.compile(r"[a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)+")
 _TERM = re.compile(r"wave\[(\w+)\]")
+
+
+#: The attrition stages that name a wave: their codes name the default waves (``answered_pre``), their
+#: labels the waves of the comparison counted (:func:`stage_label`).
+_WAVE_STAGES = {"answered_pre": "answered {earlier}", "answered_post": "answered {later}",
+                "scored_both": "scores {earlier} and {later}"}
+_STAGE_WAVES = {"pre": "before", "post": "after", "follow_up": "at follow-up", "then": "at the then-test"}
+
+
+def stage_label(stage: Any, comparison: Any) -> Any:
+    """What a reader sees for a stage of the attrition or reliable-improvement table of ``comparison``.
+
+    The stage codes are fixed (``answered_pre``, ``answered_post``, ``scored_both``, named after
+    the default comparison) whatever waves were counted; the label names the comparison's waves.
+    Any other stage, or a comparison that is not a code, is labelled as :func:`label` does.
+
+    Examples
+    --------
+    >>> stage_label("answered_pre", "pre_post"), stage_label("scored_both", "pre_post")
+    ('answered before', 'scores before and after')
+    >>> stage_label("answered_pre", "then_post"), stage_label("scored_both", "pre_follow_up")
+    ('answered at the then-test', 'scores before and at follow-up')
+    >>> stage_label("enrolled", "then_post")
+    'enrolled'
+    """
+    if stage in _WAVE_STAGES and comparison in COMPARISONS:
+        earlier, later = COMPARISONS[comparison]
+        return _WAVE_STAGES[stage].format(earlier=_STAGE_WAVES[earlier], later=_STAGE_WAVES[later])
+    return label(stage, "stage")
 
 
 def label(value: Any, column: str | None = None) -> Any:

@@ -263,8 +263,8 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     baseline = _small_groups_withheld(baseline, coh.disclosure_threshold)
     tables["attrition"] = pd.concat(
         [flow.assign(section="flow"), baseline.assign(section="baseline_comparison")], ignore_index=True
-    )
-    cols = ["section"] + [c for c in tables["attrition"].columns if c != "section"]
+    ).assign(comparison=coh.comparisons[0])  # whose waves were counted
+    cols = ["section", "comparison"] + [c for c in tables["attrition"].columns if c not in ("section", "comparison")]
     tables["attrition"] = tables["attrition"][cols]
     if len(coh.waves) >= 3:
         modelled = [w for w in coh.waves if w != "then"]

@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.reports.labels import WAVE_LABELS, label
+from evaluation.reports.labels import WAVE_LABELS, label, stage_label
 from evaluation.viz.figure import Plot, ci_percent, new_figure, raters_label, style_for, wave_label
 from evaluation.viz.figure import scale_label as _label
 from evaluation.viz.figure import waves_label as _waves
@@ -197,7 +197,8 @@ def attrition_flow(flow: pd.DataFrame, *, title: str | None = None, ax: Axes | N
     Parameters
     ----------
     flow : DataFrame
-        The ``flow`` section of ``tables/attrition.csv``: ``stage``, ``n``, first stage first.
+        The ``flow`` section of ``tables/attrition.csv``: ``stage``, ``n``, first stage first (and
+        ``comparison``, whose waves the stages that name a wave are labelled with).
     title : str, optional
         The figure's title (default: "Attrition: participants at each stage").
     ax : matplotlib Axes, optional
@@ -218,7 +219,8 @@ def attrition_flow(flow: pd.DataFrame, *, title: str | None = None, ax: Axes | N
     """
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 3.4, ax=ax)
-        labels = [_label(str(label(s))) for s in flow["stage"]]
+        comparisons = flow["comparison"] if "comparison" in flow.columns else [None] * len(flow)
+        labels = [_label(str(stage_label(s, c))) for s, c in zip(flow["stage"], comparisons, strict=True)]
         y = np.arange(len(flow))[::-1]
         ax_.barh(y, flow["n"], color="#4393c3")
         for yi, n in zip(y, flow["n"], strict=True):
