@@ -135,3 +135,15 @@ def test_the_report_style_hides_nothing_but_the_empty_prompts():
     assert "visibility: hidden" not in css and "overflow: hidden" not in css
     display_none = [line for line in css.splitlines() if "display: none" in line]
     assert display_none and all("Prompt" in line for line in display_none), display_none
+
+
+def test_the_further_findings_are_counted_in_plain_words():
+    # "66 more finding(s)" was the page's; a reader gets "1 more finding" and "66 more findings"
+    def more(n: int) -> str:
+        entry = ReportEntry("cohort_evaluation", "P, cohort 1 – outcomes", (finding("outcomes.x", "X."),), n)
+        page = render_index(title="P, cohort 1", tables=[], price_base_year=2024, built=date(2026, 1, 1),
+                            reports=[entry])
+        return " ".join(BeautifulSoup(page, "html.parser").select_one("p.more").get_text().split())
+
+    assert more(1) == "1 more finding in the report and in findings.json."
+    assert more(66) == "66 more findings in the report and in findings.json."
