@@ -48,8 +48,8 @@ display(Markdown(link_terms(report.outcome_summary(tables, data), REPORT_TERMS["
 # ## Change on each scale
 #
 # Change = later − earlier, in points on the scale, over the participants who have a score at
-# both waves. `p_adjusted` allows for testing several scales at once (Holm's method unless the
-# cohort's parameters say otherwise). Line-manager ratings (Kirkpatrick level 3) are shown
+# both waves. The adjusted p-value allows for testing several scales at once (Holm's method unless
+# the cohort's parameters say otherwise). Line-manager ratings (Kirkpatrick level 3) are shown
 # beside the self-ratings.
 #
 # **How large is a change?** The forest plots and the words "small", "medium" and "large" use
@@ -99,7 +99,8 @@ publish.figure(plots.paired_change_plot(data.scale_scores, scales=level2, earlie
 #
 # A participant *reliably* improved when their change is larger than measurement error alone
 # would produce 95 times in 100 (reliable change index above 1.96; Jacobson & Truax 1991). The
-# reliability used for each scale is in the outcomes table (`reliability`).
+# reliability used for each scale (the cohort's before-programme Cronbach's alpha unless the
+# parameters give a number) is in the column `reliability` of `tables/outcomes.csv`.
 
 # %%
 publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first, titles=titles), "reliable_change")
@@ -109,8 +110,8 @@ publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first,
 #
 # When the cohort answered a retrospective pre-test after the programme ("how would you have
 # rated yourself before it?"), the difference between the original pre-test and that
-# then-test estimates how far participants' standards moved. `then_post` rows of the outcomes
-# table give the change judged against the after-programme standard.
+# then-test estimates how far participants' standards moved. The rows "Then-test → after" of the
+# first table give the change judged against the after-programme standard.
 
 # %% tags=["nbval-check-output"]
 if "response_shift" in tables:
@@ -126,7 +127,7 @@ else:
 # With a follow-up, a linear mixed model (REML, a random intercept per participant, wave as a
 # factor with the pre-test as reference) uses every score, including those of participants
 # who missed a wave. It is fitted as R's lme4 fits it: standard errors as lme4's, confidence
-# intervals and p-values from the t distribution with Satterthwaite degrees of freedom (`df`),
+# intervals and p-values from the t distribution with Satterthwaite degrees of freedom,
 # as lmerTest reports them.
 #
 # The chart under the table shows, for each self-rated scale, the plain mean of all the scores
@@ -199,8 +200,8 @@ if "reaction" in tables:
 # ## Beside a comparison group
 #
 # When the cohort's data include a comparison group (staff who did not take the programme but
-# answered the same questionnaires at the same times; `group` = `comparison` in the participants
-# file), the participants' change is set beside the comparison group's. The difference between
+# answered the same questionnaires at the same times; `group` = `comparison` in
+# `participants.csv`), the participants' change is set beside the comparison group's. The difference between
 # the two groups' mean changes (difference-in-differences, in points on the scale, with a Welch
 # interval) and Morris's (2008) `d_ppc2` (that difference over the pooled before-programme
 # standard deviation, corrected for small samples) estimate what the programme added. The groups

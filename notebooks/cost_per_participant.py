@@ -48,18 +48,22 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 # %% [markdown]
 # ## The cost summary
 #
-# Each figure in two views (`view`): the **cash** cost (`cash_…`: what the commissioner pays,
-# participants' time excluded) and the **economic** cost (participants' time included as an
-# opportunity cost; `total_cost` and the other contract measures); `both` marks a figure with no
-# participants' time in it. `total_cost` = `fixed_cost` + `variable_cost_per_participant` ×
-# enrolled. The fixed part F holds every cost that does not depend on the number of
+# Each figure is one of two views (the column "Cash or economic"): the **cash** cost, what the
+# commissioner pays, participants' time excluded; and the **economic** cost, with participants'
+# time included as an opportunity cost. A figure with no participants' time in it is both ("cash
+# and economic"). The economic cost is the fixed part plus the per-participant cost times the
+# number enrolled. The fixed part holds every cost that does not depend on the number of
 # participants, including the cohort's share of programme-level costs (needs assessment, design,
-# programme evaluation), apportioned by enrolled participants; the per-participant part v holds
-# every per-participant line and participants' own time. The cost of another cohort
-# (`marginal_cost_cohort`, `cash_marginal_cost_cohort`) is the cohort's own fixed costs plus the
-# per-participant costs of the same number of places: the programme-level costs are spent once
-# and not again. Money that was counted has no interval; only the cost per reliable improver,
-# into which an outcome measured with error enters, has a bootstrap interval (see below).
+# programme evaluation), apportioned by enrolled participants; the per-participant part holds
+# every per-participant line and participants' own time. The cost of another cohort is the
+# cohort's own fixed costs plus the per-participant costs of the same number of places: the
+# programme-level costs are spent once and not again. Money that was counted has no interval;
+# only the cost per reliable improver, into which an outcome measured with error enters, has a
+# bootstrap interval (see below).
+#
+# In `tables/cost_summary.csv` the measures keep their codes: the economic ones are the
+# contract's (`total_cost` = `fixed_cost` + `variable_cost_per_participant` × enrolled, and so
+# on), the cash ones begin `cash_`, and the column `view` is `cash`, `economic` or `both`.
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
@@ -70,8 +74,8 @@ show_table(tables["cost_summary"], confidence_level=data.cohort.confidence_level
 # ## Costs by category
 #
 # Each category's cost to the cohort in real prices, with its share of the economic total and,
-# for what the commissioner pays (`view` = `both`), of the cash cost; participants' time is in
-# the economic cost only (`view` = `economic`).
+# for what the commissioner pays ("cash and economic"), of the cash cost; participants' time is
+# in the economic cost only ("economic (with participants' time)").
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
@@ -112,7 +116,7 @@ show_table(tables["cost_curve"], price_base_year=year, name="cost_curve", rows=t
 # ## Sensitivity: the tornado charts
 #
 # One uncertain input varies at a time between a low and a high value, the others staying at
-# their base values; each bar says the range tried and why (`reason`): the hourly cost of
+# their base values; the table says the range tried and why ("Why this range"): the hourly cost of
 # participants' time (×0.8 to ×1.2), their hours on the programme (×0.75 to ×1.5), the share of
 # the programme's set-up costs the cohort bears (apportioned by enrolment, or in equal shares per
 # cohort) and the share who reliably improved (the ends of its Wilson interval at the cohort's
@@ -168,8 +172,9 @@ show_table(tables["reliable_improvement"], 3, columns=["stage", "n", "share_of_e
 # programmes at £4,000 or more per participant and non-residential or e-learning programmes at
 # £1,000–2,000. The report does not state its price year; they are taken to be in 2008 prices
 # (its year of publication) and converted to the report's base year. Each row names its source
-# (`citation`) and price year (`price_year`, `price_year_basis`). Published programme costs
-# rarely include participants' own time, so the comparable figure is the cash cost per place.
+# ("Source") and its price year ("Price year"; "Price year from" says where that year comes
+# from). Published programme costs rarely include participants' own time, so the comparable
+# figure is the cash cost per place.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.benchmark_chart(tables["benchmarks"]), "cost_benchmarks")
@@ -238,7 +243,7 @@ publish.findings(cost_report.cost_findings(tables, data))
 # ## Methods
 #
 # Real prices: real = nominal × D_base / D_year with the HM Treasury GDP deflator at market
-# prices; the base year is the cohort's `price_base_year`. Fully loaded costs (Phillips &
+# prices; the base year is the cohort's parameter `price_base_year`. Fully loaded costs (Phillips &
 # Phillips): needs assessment and design prorated over the cohorts they serve (by enrolled
 # participants), delivery, venue, materials, travel, accreditation, management, evaluation, and
 # participants' time — from participant-time cost lines when there are any, otherwise the hours

@@ -69,9 +69,9 @@ display(Markdown(link_terms(equity_report.equity_summary(result, data), REPORT_T
 # People whose group is not part of the eligible population (for instance frontline staff on a
 # managers' programme) are counted in their own row and in every share of places in the
 # equity table (not in the goodness-of-fit test, which compares the eligible groups only), with
-# no rate, index or relative likelihood (`benchmark` = `outside_eligible_population`). National
-# bodies are not a council area: they have a rate of their own and no relative likelihood
-# (`benchmark` = `national_bodies`).
+# no rate, index or relative likelihood ("Outside eligible population" in the column
+# "Benchmark"). National bodies are not a council area: they have a rate of their own and no
+# relative likelihood ("National bodies" in that column).
 
 # %%
 for dimension in settings.dimensions:
@@ -112,7 +112,8 @@ show_table(tables["goodness_of_fit"], 3, columns=[
 # formula) is 0 when places follow the eligible population exactly. Suppressed areas are pooled
 # into one point. National bodies are not a council area and are left out — unless their own
 # number is withheld, when they are pooled with the withheld areas so that it cannot be worked
-# out from the council areas' total (the `national_bodies_pooled` row says which).
+# out from the council areas' total (the row "National bodies pooled" of the table below says
+# which).
 
 # %%
 if len(tables["council_areas"]):

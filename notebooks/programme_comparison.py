@@ -80,10 +80,10 @@ show_table(limits, columns=["what", "values", "measures_limited", "why"])
 # One row per programme and measure: change from before to just after the programme on each
 # instrument's primary scale per rater (pooled by random effects over a programme's cohorts
 # when it has two or more; a programme with one cohort has that cohort's own estimate and
-# interval, and `basis` says so), the share who reliably improved (of those with both scores,
+# interval, and the column "Basis" says so), the share who reliably improved (of those with both scores,
 # Wilson interval), the share who completed, the cash and economic cost per place and per
 # reliable improver (bootstrap interval). Shares and costs are over all a programme's cohorts
-# together. The `limits` column lists, for each measure, the differences that limit comparing it.
+# together. The column "Limits" lists, for each measure, the differences that limit comparing it.
 
 # %% tags=["nbval-check-output"]
 publish.figure(comparison_plots.change_chart(comparison, limits, titles=titles), "comparison_change")
@@ -112,7 +112,7 @@ publish.findings(comparison_report.comparison_findings(data, tables))
 # ## Methods
 #
 # Every number comes from the cohort reports' own functions: each cohort's change from the
-# outcomes report (paired t interval of the mean change, `pre_post`), its costs and reliable
+# outcomes report (paired t interval of the mean change, before → after), its costs and reliable
 # improvers from the cost report (fully loaded costs in real prices, HM Treasury GDP deflator;
 # participants without both scores count as not improved). Change over two or more cohorts is
 # pooled by random effects: REML τ² (never negative), Hartung–Knapp–Sidik–Jonkman interval with

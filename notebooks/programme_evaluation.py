@@ -93,10 +93,11 @@ publish.figure(programme_plots.cohort_forest_plot(
     title="Size of the change (g_av) in each cohort and pooled, before → after"), "programme_forest_g_av")
 
 # %% [markdown]
-# `pooled_outcomes` holds every scale, comparison and rater, in scale points (`mean_change`)
-# and as `g_av`; `programme_outcomes` holds each cohort's row as its cohort report publishes it,
-# with the standard errors used for pooling (`change_se` from the paired t interval, `g_av_se`
-# from Bonett's formula). The table below shows the pooled changes from before to after the programme.
+# The table below shows the pooled changes from before to after the programme. Every scale,
+# comparison and rater is in `tables/pooled_outcomes.csv`, in scale points (measure
+# `mean_change`) and as g_av; `tables/programme_outcomes.csv` holds each cohort's row as its
+# cohort report publishes it, with the standard errors used for pooling (`change_se` from the
+# paired t interval, `g_av_se` from Bonett's formula).
 
 # %% tags=["nbval-check-output"]
 publish.table("programme_outcomes", outcome_tables["programme_outcomes"], display=False)

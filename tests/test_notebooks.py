@@ -59,3 +59,31 @@ def test_notebook_matches_its_jupytext_twin(path: Path):
         (c.cell_type, c.source.strip()) for c in stored.cells
     ], f"{path.name} and {twin.name} differ: run `make notebooks`"
     assert [c.metadata.get("tags", []) for c in from_text.cells] == [c.metadata.get("tags", []) for c in stored.cells]
+
+
+REPORTS = [p for p in NOTEBOOKS if p.stem not in TUTORIALS]
+
+
+@pytest.mark.parametrize("path", REPORTS, ids=lambda p: p.name)
+def test_report_prose_calls_a_column_or_value_what_its_table_shows(path: Path):
+    # A report's prose said "`p_adjusted` allows for …", "`then_post` rows" and "(`view` = `both`)"
+    # beside tables headed "p-value (adjusted)", "Then-test → after" and "cash and economic". A code
+    # that the tables show in other words may be written only in a sentence that names the file or
+    # parameter it is in (for the evaluator who reads the CSV).
+    import re
+
+    from evaluation.reports.labels import HEADERS, VALUE_LABELS, header
+
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for sentence in re.split(r"(?<=[.!?])\s+", cell.source):
+            if re.search(r"\.(csv|yaml)\b|parameter", sentence):
+                continue
+            for code in re.findall(r"`([^`]+)`", sentence):
+                shown = header(code) if code in HEADERS else VALUE_LABELS.get(code, code)  # g_av heads its column
+                if shown != code:
+                    found.append((code, " ".join(sentence.split())[:120]))
+    assert found == [], f"{path.name}: codes in the prose that its tables show in words: {found}"
