@@ -276,7 +276,7 @@ def test_findings_layout_and_no_suppressed_cell(cohort2):
     assert statements["equity.gender.prefer_not_to_say.relative_likelihood"].startswith(
         "By gender: no one recorded as 'prefer not to say' had a place (relative likelihood 0 against female staff;")
     assert statements["equity.ethnicity.african.relative_likelihood"].startswith(
-        "By ethnicity: no one in the group 'african' had a place")
+        "By ethnicity: no one in the group 'African' had a place (relative likelihood 0 against White Scottish staff")
     assert statements["equity.disability.not_declared.relative_likelihood"].startswith(
         "By disability: staff recorded as 'not declared' were 0.91 times as likely as not disabled staff")
     assert statements["equity.local_authority.angus.relative_likelihood"].startswith(

@@ -170,6 +170,7 @@ def test_summary_and_findings(shipped):
     assert ("By gender: the reference group 'female' is withheld or has no participants, so relative likelihoods "
             "are against 'male' (the largest published group) instead") in text
     assert "dimension '" not in text
+    assert "(s)" not in text and "other groups the result is inconclusive" in text  # plurals in words
     findings = pt.equity_findings(ltd, result)
     assert findings and all(f.id.startswith("programme.equity.") and f.table == "equity_pooled" for f in findings)
     published = table[(table["suppressed"] == "") & table["relative_likelihood"].notna()
@@ -178,7 +179,7 @@ def test_summary_and_findings(shipped):
     statements = {f.id: f.statement for f in findings}
     # a group of people who did not declare is named as a group ("prefer not to say staff" is not English)
     assert statements["programme.equity.ethnicity.prefer_not_to_say.relative_likelihood"].startswith(
-        "Pooled over 5 cohort(s), by ethnicity: staff recorded as 'prefer not to say' were 4.67 times as likely as ")
+        "Pooled over 5 cohorts, by ethnicity: staff recorded as 'prefer not to say' were 4.67 times as likely as ")
     assert "by sector: private sector staff were 0.25 times as likely as local authority staff" in \
         statements["programme.equity.sector.private.relative_likelihood"]
 

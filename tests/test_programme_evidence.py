@@ -26,6 +26,9 @@ def test_one_row_per_policy_question_with_every_column(ltd):
     assert list(table.columns) == EVIDENCE_COLUMNS
     assert table["question"].tolist() == list(QUESTIONS)
     assert (table[["finding", "strength", "would_strengthen"]].map(len) > 0).all().all()
+    # counts in words ("151 rows of the group table are withheld", not "151 row(s)")
+    assert not table.map(lambda cell: "(s)" in str(cell)).any().any()
+    assert table["consistency"].str.contains(r"\d+ groups withheld|\d+ rows of the group table are").sum() == 2
 
 
 def test_the_successful_finding_quotes_the_pooled_table(ltd):

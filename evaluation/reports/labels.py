@@ -13,7 +13,7 @@ from typing import Any
 from evaluation.core.vocabulary import COMPARISONS
 
 __all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised",
-           "header", "label", "population_words", "span_words", "stage_label"]
+           "counted", "header", "label", "population_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
@@ -183,6 +183,17 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _CODES = re.compile(r"[a-z][a-z0-9_]*(?:, [a-z][a-z0-9_]*)+")
 _TERM = re.compile(r"wave\[(\w+)\]")
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun`` in the singular or the plural, as a sentence says it (not "group(s)").
+
+    Examples
+    --------
+    >>> counted(1, "group"), counted(24, "group"), counted(0, "cohort"), counted(2, "body", "bodies")
+    ('1 group', '24 groups', '0 cohorts', '2 bodies')
+    """
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 #: The attrition stages that name a wave: their codes name the default waves (``answered_pre``), their

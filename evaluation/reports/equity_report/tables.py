@@ -92,10 +92,14 @@ class EquityResult(ResultDisplay):
 
 
 #: Categories whose words need their dimension to read well on their own.
+#: Words of an ethnicity's name that are capitalised (the census's "White Scottish", "Caribbean or Black").
+_PROPER = {"white", "scottish", "british", "irish", "english", "welsh", "african", "asian", "caribbean", "black",
+           "polish", "gypsy", "traveller", "roma", "pakistani", "indian", "bangladeshi", "chinese", "arab"}
+
 _WORDS = {
     ("sector", "private"): "private sector", ("sector", "voluntary"): "voluntary sector",
     ("sector", "local_authority"): "local authority", ("sector", "other_public"): "other public body",
-    ("sector", "health"): "health",
+    ("sector", "health"): "health sector",
     ("disability", "yes"): "disabled", ("disability", "no"): "not disabled",
     ("role_level", "first_line_manager"): "first-line manager",
 }
@@ -103,7 +107,8 @@ _WORDS = {
 
 def label(category: str, dimension: str = "") -> str:
     """A category as words: ``first_line_manager`` → ``first line manager``, ``35_44`` → ``35-44``,
-    council areas in title case (``na_h_eileanan_siar`` → ``Na h-Eileanan Siar``).
+    council areas in title case (``na_h_eileanan_siar`` → ``Na h-Eileanan Siar``), the names of
+    nations and peoples in an ethnicity capitalised (``white_scottish`` → ``White Scottish``).
 
     Examples
     --------
@@ -113,6 +118,8 @@ def label(category: str, dimension: str = "") -> str:
     ('Na h-Eileanan Siar', 'Argyll and Bute')
     >>> label("private", "sector"), label("yes", "disability"), label("first_line_manager", "role_level")
     ('private sector', 'disabled', 'first-line manager')
+    >>> label("white_other_british", "ethnicity"), label("caribbean_or_black", "ethnicity")
+    ('White other British', 'Caribbean or Black')
     """
     text = str(category)
     if (dimension, text) in _WORDS:
@@ -120,6 +127,8 @@ def label(category: str, dimension: str = "") -> str:
     if re.fullmatch(r"\d+_\d+", text):
         return text.replace("_", "-")
     text = text.replace("_plus", "+").replace("_", " ")
+    if dimension == "ethnicity":
+        text = " ".join(w.capitalize() if w in _PROPER else w for w in text.split())
     if dimension == "local_authority" and text != "national":
         text = " ".join(w if w in ("and", "of") else w.capitalize() for w in text.split())
         text = text.replace("Na H ", "Na h-")

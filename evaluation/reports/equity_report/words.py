@@ -26,14 +26,14 @@ def staff_words(category: str, dimension: str) -> str:
 
 def no_one_words(category: str, dimension: str) -> str:
     """Nobody of a group, in a sentence: "no one from Angus", "no one recorded as 'prefer not to
-    say'", "no one in the group 'african'" (a group's name from the data, quoted).
+    say'", "no one in the group 'African'" (a group's name from the data, quoted).
 
     Examples
     --------
     >>> no_one_words("angus", "local_authority"), no_one_words("prefer_not_to_say", "gender")
     ('no one from Angus', "no one recorded as 'prefer not to say'")
     >>> no_one_words("african", "ethnicity")
-    "no one in the group 'african'"
+    "no one in the group 'African'"
     """
     words = label(category, dimension)
     if dimension == "local_authority":

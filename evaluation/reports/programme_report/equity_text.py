@@ -13,7 +13,7 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.equity_report.words import staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import population_words
+from evaluation.reports.labels import counted, population_words
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
 __all__ = ["equity_findings", "equity_summary_markdown"]
@@ -72,11 +72,11 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:
-        lines.append(f"For {unclear} other group(s) the result is inconclusive: the {pct}% interval does not lie wholly "
+        lines.append(f"For {unclear} other {'group' if unclear == 1 else 'groups'} the result is inconclusive: the {pct}% interval does not lie wholly "
                      f"inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
     hidden = int((table["suppressed"] != "").sum())
     if hidden:
-        lines.append(f"{hidden} group(s) are not shown: fewer than {data.disclosure_threshold} people, or showing the "
+        lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: fewer than {data.disclosure_threshold} people, or showing the "
                      "pooled number would let a number a cohort report withholds be worked out.")
     for note in result.notes.itertuples():
         if note.warning == "ReferenceReplaced":
@@ -98,7 +98,7 @@ def equity_findings(data: ProgrammeData, result: PooledEquity | None = None) -> 
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         who, ref = staff_words(r.category, r.dimension), staff_words(r.reference_category, r.dimension)
         ci = "no interval" if pd.isna(r.rl_ci_high) else f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
-        text = (f"Pooled over {r.n_cohorts} cohort(s), by {dim}: {who} were {r.relative_likelihood:.2f} times "
+        text = (f"Pooled over {counted(int(r.n_cohorts), 'cohort')}, by {dim}: {who} were {r.relative_likelihood:.2f} times "
                 f"as likely as {ref} to have a place ({ci}; {r.band or 'no band'}).")
         out.append(Finding(f"programme.equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text,
                            float(r.relative_likelihood), None if pd.isna(r.rl_ci_low) else float(r.rl_ci_low),

@@ -17,6 +17,7 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
+from evaluation.reports.labels import counted
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
 from evaluation.reports.verdicts import signed
@@ -182,8 +183,8 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     finding = ("; ".join(parts) + ".") if parts else "No outcome or group without a clear improvement is shown."
     return {"finding": finding[0].upper() + finding[1:],
             "consistency": f"{_over(len(data))}; the group verdicts are not adjusted for "
-                           f"the number of groups; {withheld} row(s) of the group table are withheld in part or "
-                           "whole for disclosure control",
+                           f"the number of groups; {counted(withheld, 'row')} of the group table "
+                           f"{'is' if withheld == 1 else 'are'} withheld in part or whole for disclosure control",
             "level_3_evidence": "the group table includes line managers' ratings",
             "strength": "limited: many groups are compared, so one unclear group may be chance",
             "would_strengthen": "subgroups named before the data are seen; interviews with the strongest and weakest "
@@ -222,7 +223,7 @@ def _access(tables: Mapping[str, pd.DataFrame], level: float) -> dict:
     withheld = int(equity["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
     return {"finding": finding,
             "consistency": f"{_over(cohorts)}, each against its own year's eligible population; "
-                           f"{withheld} group(s) withheld for disclosure control",
+                           f"{counted(withheld, 'group')} withheld for disclosure control",
             "level_3_evidence": "not applicable",
             "strength": "the shipped workforce figures are illustrative; a disparity shows who is under- or "
                         "over-represented, not why",
