@@ -187,6 +187,11 @@ def test_the_summary_never_sets_figures_side_by_side_without_the_limits(syntheti
             in cost
     assert not re.search(r"\b(better|worse|recommend(ed)? (that|continuing))\b", summary.replace(
         "does not recommend", ""), re.I)
+    # the differences are pointed to by the heading a reader sees, not by a table's code
+    limits = result.table("comparison_limits")
+    assert f"**What differs between them ({len(limits)} differences; the table \"What differs between the " \
+           "programmes\" below sets them out again).**" in summary
+    assert "`comparison_limits`" not in summary
 
 
 def test_the_summary_escapes_text_from_data(synthetic):

@@ -18,6 +18,7 @@ from evaluation.data.programme import ProgrammeData, load_programme_data
 from evaluation.reports.comparison_limits import MEASURES, limit_labels
 from evaluation.reports.comparison_report.tables import comparison_tables
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import counted
 
 __all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
            "scale_titles"]
@@ -177,7 +178,8 @@ def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
             for r in profiles.itertuples(index=False)) + ".",
     ]
     if len(limits):
-        lines += ["", f"**What differs between them ({len(limits)} differences, table `comparison_limits`).**", ""]
+        lines += ["", f"**What differs between them ({counted(len(limits), 'difference')}; the table \"What differs "
+                      "between the programmes\" below sets them out again).**", ""]
         lines += [f"- **{md(r.what)}**: {md(r.values)}. Limits: {md(r.measures_limited)}. {md(r.why)}"
                   for r in limits.itertuples(index=False)]
     lines += ["", "**Change from before to just after the programme** (on each instrument's main scale; "
