@@ -144,7 +144,7 @@ if "mixed_model" in tables:
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
                                          titles=titles), "wave_means")
 else:
-    display(Markdown("*Not applicable: this cohort has fewer than three waves.*"))
+    display(Markdown(f"*{report.no_mixed_model_text(data.cohort.waves)}*"))
 
 # %% [markdown]
 # ## Attrition

@@ -313,6 +313,9 @@ def test_a_failing_notebook_leaves_no_report_and_keeps_the_old_one(tmp_path, id_
     reports = tmp_path / "reports"
     good = evaluate("demo", 1, data_dir=paths["data"], params_dir=paths["params"], reports_dir=reports)
     before = sorted(p.relative_to(good).as_posix() for p in good.rglob("*"))
+    # (the demo cohort, asked before and after only, says why it has no mixed model in words true of it;
+    # it said "fewer than three waves" of a cohort asked before, at the then-test and after)
+    assert "this cohort has 2 (before and after)." in (good / "cohort_evaluation.html").read_text()
     broken = tmp_path / "notebooks"
     broken.mkdir()
     nb = nbformat.read(NOTEBOOKS_DIR / "cohort_evaluation.ipynb", as_version=4)

@@ -36,7 +36,12 @@ from evaluation.reports.disclosure_plan import (
     prepared_scores,
 )
 from evaluation.reports.findings import ReportResult, collect_warnings
-from evaluation.reports.outcome_text import effect_size_text, outcome_findings, outcome_summary
+from evaluation.reports.outcome_text import (
+    effect_size_text,
+    no_mixed_model_text,
+    outcome_findings,
+    outcome_summary,
+)
 from evaluation.stats import outcomes as oc
 
 __all__ = [
@@ -46,6 +51,7 @@ __all__ = [
     "build",
     "design_label",
     "effect_size_text",
+    "no_mixed_model_text",
     "outcome_findings",
     "outcome_summary",
     "outcome_tables",

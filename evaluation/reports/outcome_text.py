@@ -13,7 +13,7 @@ that the tables do not hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -27,11 +27,11 @@ from evaluation.reports.comparison_group import (
     design_level,
 )
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_TO, span_words
+from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, span_words
 from evaluation.reports.verdicts import signed, verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
-__all__ = ["WAVE_WORDS", "effect_size_text", "outcome_findings", "outcome_summary", "size_text"]
+__all__ = ["WAVE_WORDS", "effect_size_text", "no_mixed_model_text", "outcome_findings", "outcome_summary", "size_text"]
 
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
@@ -201,6 +201,25 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     return (f"Size of each change from {WAVE_WORDS.get(earlier, earlier)} to {WAVE_TO.get(later, later)}, "
             "by the usual benchmarks for g_av (Cohen 1988: 0.2 small, 0.5 medium, 0.8 large; below 0.2 "
             "negligible):\n\n" + "\n".join(lines))
+
+
+def no_mixed_model_text(waves: Sequence[str]) -> str:
+    """Why a cohort asked at ``waves`` has no mixed model, in words true of those waves.
+
+    The model is fitted over the waves other than the then-test (a retrospective rating of the
+    pre-programme self, not a later measurement) when there are three or more of them.
+
+    Examples
+    --------
+    >>> no_mixed_model_text(["pre", "then", "post"]).split("; ")
+    ['Not applicable: the model needs three or more questionnaires besides the then-test', \
+'this cohort has 2 (before and after).']
+    >>> no_mixed_model_text(["pre"]).split("; ")[1]
+    'this cohort has 1 (before).'
+    """
+    asked = [w for w in waves if w != "then"]
+    return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
+            f"{len(asked)} ({' and '.join(WAVE_LABELS.get(w, w) for w in asked)}).")
 
 
 def _share(x: float) -> str:
