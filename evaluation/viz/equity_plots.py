@@ -319,7 +319,7 @@ def group_estimates_chart(
     >>> plot.title
     'Completion rate by group'
     >>> plot.alt
-    'Completion rate by group: estimate and 90% confidence interval per group. sector: health: suppressed; sector: council: 90% (90% CI 80% to 96%).'
+    'Completion rate by group: estimate and 90% confidence interval per group. sector: health sector: suppressed; sector: council: 90% (90% CI 80% to 96%).'
     """
     level = check_confidence_level(confidence_level)
     pct = ci_percent(level)

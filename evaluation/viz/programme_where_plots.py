@@ -76,7 +76,7 @@ def where_plot(
     >>> plot = where_plot(t, [("lc", "self")], titles={"lc": "Leading change"})
     >>> plot.title
     'Change by group, pooled over cohorts'
-    >>> "health: +0.20 (95% CI -0.10 to 0.50), no clear change" in plot.alt
+    >>> "health sector: +0.20 (95% CI -0.10 to 0.50), no clear change" in plot.alt
     True
     """
     check_columns(table, ["dimension", "category", "scale", "rater", "mean_change", "change_ci_low",
