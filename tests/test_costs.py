@@ -655,6 +655,23 @@ def test_adding_a_zero_cost_line_changes_nothing(scenario, line):
         pd.testing.assert_frame_equal(base[name], more[name], check_exact=True)
 
 
+def test_a_zero_line_that_makes_eight_terms_changes_no_last_digit():
+    # the case hypothesis found for the property above: with the participant-time line, six
+    # per-participant lines and a zero line make eight terms, where numpy's pairwise sum starts
+    # to round differently; the ledger's totals are exactly rounded sums (ledger._money_sum)
+    costs = pd.DataFrame({"cohort": pd.array([1] * 7, dtype="Int64"), "category": "needs_assessment",
+                          "description": "x", "amount": [0.0, 0.0, 37448.0, 630010.0, 0.96, 1.0, 0.0],
+                          "price_year": [2004, 2004, 2004, 2005, 2004, 2004, 2004],
+                          "basis": ["fixed"] + ["per_participant"] * 6})
+    people = pd.DataFrame({"participant_id": [f"p{i:02d}" for i in range(7)], "role_level": "middle_manager",
+                           "status": "completed", "sessions_attended": 0})
+    zero = costs.iloc[[1]].assign(basis="per_participant")
+    base = _results(costs, people, [], {1: 7, 2: 3})
+    more = _results(pd.concat([costs, zero], ignore_index=True), people, [], {1: 7, 2: 3})
+    for name in MONEY_COLUMNS:
+        pd.testing.assert_frame_equal(base[name], more[name], check_exact=True)
+
+
 def test_inputs_are_not_modified():
     costs, people = costs_table(), cohort_one()
     before = (costs.copy(), people.copy())

@@ -8,6 +8,7 @@ them into the fixed part F and the per-participant part v (a :class:`Ledger`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -30,6 +31,25 @@ __all__ = [
     "Ledger",
     "cost_ledger",
 ]
+
+
+
+def _money_sum(values: pd.Series) -> float:
+    """The exactly rounded sum of money amounts (``math.fsum``; missing amounts skipped).
+
+    numpy's pairwise sum rounds differently once there are eight or more terms, so a zero line
+    added to seven would move a total's last digit; an exactly rounded sum does not depend on the
+    order or number of the terms (the same inputs give the same tables to the last digit).
+
+    Examples
+    --------
+    >>> seven = pd.Series([0.0, 35885.65, 0.0, 60559.95, 0.0, 23009.29, 48687.651])
+    >>> eight = pd.concat([seven, pd.Series([0.0])])  # a zero line more
+    >>> bool(seven.sum() == eight.sum()), _money_sum(seven) == _money_sum(eight)
+    (False, True)
+    """
+    return math.fsum(values.dropna().to_numpy(dtype=float))
+
 
 #: Categories that value participants' time: per participant by nature, whatever their basis.
 TIME_CATEGORIES = ("participant_time", "backfill")
@@ -88,14 +108,14 @@ class Ledger(ResultDisplay):
     @property
     def fixed_cost(self) -> float:
         """F: every fixed line, the cohort's share of programme-level ones included."""
-        return float(self.lines.loc[self.lines["component"] == "fixed", "real_total"].sum())
+        return _money_sum(self.lines.loc[self.lines["component"] == "fixed", "real_total"])
 
     @property
     def variable_cost_per_participant(self) -> float:
         """v: every per-participant line plus participants' time, per enrolled participant."""
         if self.enrolled == 0:
             return _NAN
-        return float(self.lines.loc[self.lines["component"] == "variable", "real_total"].sum()) / self.enrolled
+        return _money_sum(self.lines.loc[self.lines["component"] == "variable", "real_total"]) / self.enrolled
 
     @property
     def total_cost(self) -> float:
@@ -106,7 +126,7 @@ class Ledger(ResultDisplay):
     def participant_time_cost(self) -> float:
         """Participants' time (and backfill that replaces it), for the whole cohort."""
         lines = self.lines[self.lines["category"].isin(TIME_CATEGORIES)]
-        return float(lines["real_total"].sum())
+        return _money_sum(lines["real_total"])
 
     @property
     def cash_variable_cost_per_participant(self) -> float:
@@ -124,7 +144,7 @@ class Ledger(ResultDisplay):
     def cohort_fixed_cost(self) -> float:
         """The fixed lines of the cohort itself: the step cost of running one more cohort."""
         own = self.lines[(self.lines["component"] == "fixed") & (self.lines["level"] == "cohort")]
-        return float(own["real_total"].sum())
+        return _money_sum(own["real_total"])
 
     @property
     def unit(self) -> str:
@@ -310,10 +330,10 @@ def cost_ledger(
     # each participant's variable cost: every per-participant line, plus their own time
     variable_lines = lines[lines["component"] == "variable"]
     shared = variable_lines[~variable_lines["source"].str.startswith("derived")]
-    per_person = float(shared["real_total"].sum()) / n
+    per_person = _money_sum(shared["real_total"]) / n
     if source in ("cost_rows", "backfill"):
         time_rows = shared[shared["category"].isin(TIME_CATEGORIES)]
-        people["time_cost"] = float(time_rows["real_total"].sum()) / n
+        people["time_cost"] = _money_sum(time_rows["real_total"]) / n
     people["variable_cost"] = per_person + np.where(source == "derived", people["time_cost"], 0.0)
     people = people.sort_values("participant_id", kind="mergesort").reset_index(drop=True)
     # the year the cohort's money was spent: the latest price year of its own (non-zero) cost lines
