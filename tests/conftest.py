@@ -10,8 +10,16 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+# The property tests draw the same examples on every run (the suite passes or fails on the code,
+# not on the draw); HYPOTHESIS_PROFILE=explore draws new ones each run, to look for new failures
+# (a failure it finds becomes a plain test of its own, as in tests/test_costs.py).
+settings.register_profile("reproducible", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "reproducible"))
 
 INSTRUMENT = """\
 name: mini
