@@ -172,7 +172,7 @@ for dimension in dict.fromkeys(pooled_table["dimension"]):
                                                              confidence_level=level), f"equity_pooled_{dimension}")
 show_table(pooled_table, 2, confidence_level=level, columns=[
     "dimension", "category", "participants", "eligible", "rate_per_1000", "representation_index",
-    "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "suppressed"])
+    "relative_likelihood", "rl_ci_low", "rl_ci_high", "band", "benchmark", "suppressed"])
 
 # %% [markdown]
 # ## Where the programme works and where it is blocked

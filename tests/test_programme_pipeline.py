@@ -113,6 +113,8 @@ def test_the_programme_reports_tables_use_the_instruments_titles_and_plain_headi
     assert not heads & {"K", "I2", "Q p", "Pi low", "Pi high", "N cohorts", "N pairs post", "Stated", "CI"}, heads
     assert not [h for h in heads if h.endswith(": CI")], heads  # every interval names its level ("95% CI")
     assert "Leads change (observed)" in cells and "Standardised change (g_av)" in cells
+    # a group outside the eligible population (eligible staff 0) says so, as on the cohort page
+    assert "Benchmark" in heads and "Outside eligible population" in cells
     assert not cells & {"Observed leading change", "Vision direction", "G av", "False", "True"}, cells
 
 
