@@ -254,13 +254,12 @@ def format_table(
         heading = (headers or {}).get(column) or header(column)
         if kind == "money" and price_base_year is not None:
             heading += " (£)"
-        if kind == "text" and column == "stage" and "comparison" in frame.columns:
-            # a stage that names a wave names the waves of its row's comparison
-            cells = [_capital(stage_label(v, c), v) if isinstance(v, str) else _text(v, column, titles)
-                     for v, c in zip(frame[column], frame["comparison"], strict=True)]
-        elif kind == "text":
-            dimensions = frame["dimension"] if column in _CATEGORIES and "dimension" in frame.columns else None
-            cells = [_text(v, column, titles, None if dimensions is None else dimensions.iloc[i])
+        if kind == "text":
+            # the row's column that a cell's words depend on: a category's dimension; the comparison
+            # whose waves a stage names
+            by = "dimension" if column in _CATEGORIES else "comparison" if column == "stage" else None
+            rows = frame[by] if by in frame.columns else None
+            cells = [_text(v, column, titles, None if rows is None else rows.iloc[i])
                      for i, v in enumerate(frame[column])]
         else:
             cells = _cells(frame[column], kind, precision, units, column)
@@ -275,7 +274,9 @@ def _cells(values: pd.Series, kind: str, precision: int, units: pd.Series | None
     return [format_value(v, kind, precision) for v in values]
 
 
-def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: Any = None) -> str:
+def _text(value: Any, column: str, titles: Mapping[str, str] | None, row: Any = None) -> str:
+    """A text cell in words; ``row`` is the row's value that the words depend on (a category's
+    dimension, a stage's comparison)."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return MISSING
     if isinstance(value, (bool, np.bool_)):
@@ -290,15 +291,12 @@ def _text(value: Any, column: str, titles: Mapping[str, str] | None, dimension: 
         return "£" + value[3:]
     if column in _FREE_TEXT:
         return _QUOTED.sub(lambda m: f"'{_quoted(m.group(1), titles)}'", str(value))
-    if dimension is not None and isinstance(value, str) and value not in VALUE_LABELS:
-        shown = category_label(value, str(dimension))  # council areas in title case, 35_44 as 35-44
+    if column == "stage" and row is not None:
+        shown = str(stage_label(value, row))  # a stage that names a wave names its comparison's waves
+    elif row is not None and isinstance(value, str) and value not in VALUE_LABELS:
+        shown = category_label(value, str(row))  # council areas in title case, 35_44 as 35-44
     else:
         shown = str(label(value, column))
-    return _capital(shown, value)
-
-
-def _capital(shown: str, value: Any) -> str:
-    """A code's label with a capital first letter (text from data is left as it is)."""
     return shown[:1].upper() + shown[1:] if shown != value or _CODE.fullmatch(str(value)) else shown
 
 

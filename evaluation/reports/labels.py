@@ -35,6 +35,12 @@ COST_MEASURES = {
     "total_cost": "economic cost", "cash_total_cost": "cash cost",
 }
 
+#: The attrition stages that name a wave: their codes name the default waves (``answered_pre``), their
+#: labels the waves of the comparison counted (:func:`stage_label`).
+_WAVE_STAGES = {"answered_pre": "answered {earlier}", "answered_post": "answered {later}",
+                "scored_both": "scores {earlier} and {later}"}
+_STAGE_WAVES = {"pre": "before", "post": "after", "follow_up": "at follow-up", "then": "at the then-test"}
+
 #: Codes found in the tables' cells, and what a reader sees instead.
 VALUE_LABELS: dict[str, str] = {
     # comparisons: "pre_post" -> "before → after"
@@ -77,11 +83,10 @@ VALUE_LABELS: dict[str, str] = {
     "completion": "completed the programme",
     "reliably_improved_post": "reliably improved, before → after",
     "reliably_improved_follow_up": "reliably improved, before → follow-up",
-    # stages of the attrition and reliable-improvement tables
+    # stages of the attrition and reliable-improvement tables (those that name a wave: of the default
+    # comparison, before → after; :func:`stage_label` names another comparison's waves)
     "completed_programme": "completed the programme",
-    "answered_pre": "answered before",
-    "answered_post": "answered after",
-    "scored_both": "scores before and after",
+    **{stage: words.format(earlier=_STAGE_WAVES["pre"], later=_STAGE_WAVES["post"]) for stage, words in _WAVE_STAGES.items()},
     "reliably_improved": "reliably improved",
     "no_reliable_change": "no reliable change",
     "reliably_deteriorated": "reliably deteriorated",
@@ -194,13 +199,6 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     ('1 group', '24 groups', '0 cohorts', '2 bodies')
     """
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
-
-
-#: The attrition stages that name a wave: their codes name the default waves (``answered_pre``), their
-#: labels the waves of the comparison counted (:func:`stage_label`).
-_WAVE_STAGES = {"answered_pre": "answered {earlier}", "answered_post": "answered {later}",
-                "scored_both": "scores {earlier} and {later}"}
-_STAGE_WAVES = {"pre": "before", "post": "after", "follow_up": "at follow-up", "then": "at the then-test"}
 
 
 def stage_label(stage: Any, comparison: Any) -> Any:

@@ -91,11 +91,11 @@ class EquityResult(ResultDisplay):
     cohort_year: int | None = None
 
 
-#: Categories whose words need their dimension to read well on their own.
 #: Words of an ethnicity's name that are capitalised (the census's "White Scottish", "Caribbean or Black").
 _PROPER = {"white", "scottish", "british", "irish", "english", "welsh", "african", "asian", "caribbean", "black",
            "polish", "gypsy", "traveller", "roma", "pakistani", "indian", "bangladeshi", "chinese", "arab"}
 
+#: Categories whose words need their dimension to read well on their own.
 _WORDS = {
     ("sector", "private"): "private sector", ("sector", "voluntary"): "voluntary sector",
     ("sector", "local_authority"): "local authority", ("sector", "other_public"): "other public body",

@@ -72,12 +72,12 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:
-        lines.append(f"For {unclear} other {'group' if unclear == 1 else 'groups'} the result is inconclusive: the {pct}% interval does not lie wholly "
-                     f"inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
+        lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct}% interval does "
+                     f"not lie wholly inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
     hidden = int((table["suppressed"] != "").sum())
     if hidden:
-        lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: fewer than {data.disclosure_threshold} people, or showing the "
-                     "pooled number would let a number a cohort report withholds be worked out.")
+        lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: fewer than "
+                     f"{data.disclosure_threshold} people, or showing the pooled number would let a number a cohort report withholds be worked out.")
     for note in result.notes.itertuples():
         if note.warning == "ReferenceReplaced":
             lines.append(md(note.message) + ".")
@@ -98,8 +98,8 @@ def equity_findings(data: ProgrammeData, result: PooledEquity | None = None) -> 
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         who, ref = staff_words(r.category, r.dimension), staff_words(r.reference_category, r.dimension)
         ci = "no interval" if pd.isna(r.rl_ci_high) else f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
-        text = (f"Pooled over {counted(int(r.n_cohorts), 'cohort')}, by {dim}: {who} were {r.relative_likelihood:.2f} times "
-                f"as likely as {ref} to have a place ({ci}; {r.band or 'no band'}).")
+        text = (f"Pooled over {counted(int(r.n_cohorts), 'cohort')}, by {dim}: {who} were "
+                f"{r.relative_likelihood:.2f} times as likely as {ref} to have a place ({ci}; {r.band or 'no band'}).")
         out.append(Finding(f"programme.equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text,
                            float(r.relative_likelihood), None if pd.isna(r.rl_ci_low) else float(r.rl_ci_low),
                            None if pd.isna(r.rl_ci_high) else float(r.rl_ci_high),

@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 
-
 def _money_sum(values: pd.Series) -> float:
     """The exactly rounded sum of money amounts (``math.fsum``; missing amounts skipped).
 
