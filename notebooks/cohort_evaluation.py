@@ -153,7 +153,7 @@ else:
 # differently (Welch's t-test and Hedges' g on the baseline score).
 
 # %% tags=["nbval-check-output"]
-flow = tables["attrition"][tables["attrition"]["section"] == "flow"]
+flow = report.attrition_flow(tables, data)
 publish.figure(plots.attrition_flow(flow), "attrition")
 publish.table("attrition", tables["attrition"], display=False)
 show_table(flow, 2, titles=titles, columns=["stage", "n", "share_of_enrolled", "definition"])

@@ -372,3 +372,30 @@ def test_stages_are_labelled_with_the_waves_of_the_first_comparison(synthetic):
     assert format_table(outcome_tables(data)["attrition"].query("section == 'flow'"),
                         columns=["stage"])["Stage"].tolist()[2:] == ["Answered before", "Answered after",
                                                                       "Scores before and after"]
+
+
+def test_attrition_definitions_on_the_page_are_plain_words_naming_the_waves_counted(synthetic):
+    # the page's Definition column named stages in codes ("answered the questionnaire at wave 'pre'
+    # for scale 'leading_change', rater 'self' (scored or not)", shown as "wave 'before' … rater
+    # 'self-rating'"); it reads as a sentence naming the scale's title and the waves counted
+    import dataclasses
+
+    from evaluation.reports.display import format_table
+    from evaluation.reports.outcome_report import attrition_flow, outcome_tables
+
+    _, data, _ = synthetic
+    later_first = data.cohort.model_copy(update={"comparisons": ["pre_follow_up", "pre_post"]})
+    changed = dataclasses.replace(data, cohort=later_first)
+    tables = outcome_tables(changed)
+    flow = attrition_flow(tables, changed)
+    title = data.titles[data.primary_scale]
+    shown = format_table(flow, columns=["stage", "definition"]).set_index("Stage")["Definition"]
+    assert shown["Answered at follow-up"] == (f"Answered the {title} questions (self-rated) at follow-up, "
+                                              "with or without enough answers for a score")
+    assert shown["Scores before and at follow-up"] == (f"Has a {title} score (self-rated) both before the "
+                                                       "programme and at follow-up: the pairs analysed")
+    assert not shown.str.contains("'").any()  # no quoted code left
+    # the counts are the table's, and the published CSV keeps its definitions in codes for analysts
+    csv_flow = tables["attrition"].query("section == 'flow'")
+    assert flow["n"].tolist() == csv_flow["n"].tolist()
+    assert "wave 'follow_up'" in csv_flow.set_index("stage").loc["answered_post", "definition"]

@@ -37,6 +37,7 @@ from evaluation.reports.disclosure_plan import (
 )
 from evaluation.reports.findings import ReportResult, collect_warnings
 from evaluation.reports.outcome_text import (
+    WAVE_WORDS,
     effect_size_text,
     no_mixed_model_text,
     outcome_findings,
@@ -46,6 +47,7 @@ from evaluation.stats import outcomes as oc
 
 __all__ = [
     "BREAKDOWN_DIMENSIONS",
+    "attrition_flow",
     "DESIGN_LABEL",
     "PUBLISHED",
     "build",
@@ -297,6 +299,40 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
         tables["comparison_group"] = collect_warnings(notes, "comparison_group", lambda: comparison_group_table(data))
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates()
     return tables
+
+
+def attrition_flow(tables: dict[str, pd.DataFrame], data: CohortData) -> pd.DataFrame:
+    """The flow rows of the attrition table as the report shows them: each stage's ``definition``
+    in plain words, naming the primary scale by its title and the comparison's waves as a sentence
+    says them (``tables/attrition.csv`` keeps the definition in codes, for analysts).
+
+    Examples
+    --------
+    >>> from evaluation.data.cohort import load_cohort_data
+    >>> data = load_cohort_data("leading-to-deliver", 2)
+    >>> flow = attrition_flow(outcome_tables(data), data)
+    >>> for stage, words in zip(flow["stage"], flow["definition"]):
+    ...     print(f"{stage}: {words}")
+    enrolled: Everyone enrolled in the cohort
+    completed_programme: Recorded as having completed the programme
+    answered_pre: Answered the Leading change questions (self-rated) before the programme, with or without enough answers for a score
+    answered_post: Answered the Leading change questions (self-rated) at the end of the programme, with or without enough answers for a score
+    scored_both: Has a Leading change score (self-rated) both before the programme and at the end of the programme: the pairs analysed
+    """
+    table = tables["attrition"]
+    flow = table[table["section"] == "flow"]
+    title = data.titles.get(data.primary_scale, data.primary_scale)
+
+    def words(stage: str, comparison: str) -> str:
+        earlier, later = (WAVE_WORDS[w] for w in COMPARISONS[comparison])
+        answered = f"Answered the {title} questions (self-rated) {{}}, with or without enough answers for a score"
+        return {"enrolled": "Everyone enrolled in the cohort",
+                "completed_programme": "Recorded as having completed the programme",
+                "answered_pre": answered.format(earlier), "answered_post": answered.format(later),
+                "scored_both": f"Has a {title} score (self-rated) both {earlier} and {later}: the pairs analysed",
+                }.get(stage, table.loc[table["stage"] == stage, "definition"].iloc[0])
+
+    return flow.assign(definition=[words(s, c) for s, c in zip(flow["stage"], flow["comparison"], strict=True)])
 
 
 #: The file (``tables/<name>.csv``) under which the report notebook publishes each table.
