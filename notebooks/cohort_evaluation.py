@@ -177,8 +177,8 @@ show_table(tables["reliability"], 2, titles=titles, confidence_level=0.95, colum
 # ## For whom: change by group
 #
 # Mean change on each self-rated scale by sector, role level and framework area. Groups of
-# fewer than the disclosure threshold are withheld, as are groups in which fewer than the
-# threshold lack scores at both waves, and further groups where needed so that no withheld
+# fewer than the disclosure threshold are withheld, as are groups in which some, but fewer than
+# the threshold, lack scores at both waves, and further groups where needed so that no withheld
 # number can be worked out from the totals or from the cohort's other tables. The table shows
 # the groups that are published; the CSV named under it lists every group, withheld or not.
 

@@ -24,7 +24,8 @@
 # are sex (as gender), age (as age band), race (as ethnicity) and disability; sector, role level
 # and council area are reported beside them as dimensions of access. It is produced by the
 # evaluation workbench; every number in it is also in `tables/` and `findings.json`. Groups of
-# fewer than five people are never shown.
+# one to four people (below the disclosure threshold of five, unless the cohort's parameters set
+# another) are never shown; a group with nobody in it is shown as 0, which identifies no one.
 
 # %% tags=["parameters"]
 programme = "leading-to-deliver"
@@ -135,8 +136,8 @@ else:
 #
 # The share of each group who completed the programme, with a Wilson confidence interval at the cohort's
 # confidence level.
-# A group's rate is withheld when fewer than the disclosure threshold in it completed or did not
-# complete (rate × size would reveal them), when its size is withheld in the representation
+# A group's rate is withheld when some, but fewer than the disclosure threshold, in it completed
+# or did not complete (rate × size would reveal them), when its size is withheld in the representation
 # table, or where needed so that such a number cannot be worked out from the totals. The table
 # shows the groups whose rate is published; the CSV named under it lists every group.
 
@@ -158,8 +159,8 @@ show_table(tables["completion"], 3, confidence_level=level, rows=tables["complet
 #
 # Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
 # for each group with at least five people who have scores at both waves, with the paired
-# t-interval and d_z. Smaller groups, groups in which fewer than the threshold lack scores at
-# both waves, and groups suppressed elsewhere, are suppressed. The table shows the published
+# t-interval and d_z. Smaller groups, groups in which some, but fewer than the threshold, lack
+# scores at both waves, and groups suppressed elsewhere, are suppressed. The table shows the published
 # groups; the CSV named under it lists every group.
 
 # %%

@@ -16,7 +16,9 @@
 # report sets every cohort of one leadership programme side by side and pools them, so that a
 # change too small to show clearly in one cohort of about 100 people can show across five. It is
 # produced by the evaluation workbench from the cohorts' data and parameters; every number in it
-# is also in `tables/` and `findings.json`. Groups of fewer than five people are never shown.
+# is also in `tables/` and `findings.json`. Groups of one to four people (below the disclosure
+# threshold of five, unless the parameters set another) are never shown; a group with nobody in it
+# is shown as 0, which identifies no one.
 
 # %% tags=["parameters"]
 programme = "leading-to-deliver"

@@ -291,7 +291,11 @@ def test_summary_names_the_disparity_and_the_suppression(cohort2):
     assert "Under-represented, and the data are clear about it" in under
     # 0.25 against first-line and middle managers in 2004 (0.16 against the whole 2018 workforce before issue 11)
     assert "clear about it.** Private sector (sector: 0.25 times the chance of local authority" in under
-    assert "Groups of fewer than 5 people are not shown" in text
+    # zero counts are published (METHODS, disclosure control) and the table shows them (no one from
+    # Angus had a place), so the page says which counts it withholds: 1 to 4, not "fewer than 5"
+    assert "Groups of 1 to 4 people are not shown (—); a group with nobody in it is shown as 0" in text
+    equity = result.tables["equity"]
+    assert ((equity["participants"] == 0) & (equity["suppressed"] == "")).any()
     # the framing, the population compared, a clear goodness-of-fit result in plain words
     assert "Equality Act 2010" in text and "public sector equality duty" in text
     assert "sex (recorded as gender)" in text

@@ -13,7 +13,7 @@ from typing import Any
 from evaluation.core.vocabulary import COMPARISONS
 
 __all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised",
-           "counted", "header", "label", "population_words", "span_words", "stage_label"]
+           "counted", "few_people", "header", "label", "population_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
@@ -199,6 +199,18 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     ('1 group', '24 groups', '0 cohorts', '2 bodies')
     """
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def few_people(threshold: int) -> str:
+    """The counts of people withheld below a disclosure ``threshold``, in words: 1 to threshold − 1
+    (a count of 0 is published: it identifies no one; METHODS, disclosure control).
+
+    Examples
+    --------
+    >>> few_people(5), few_people(2)
+    ('1 to 4 people', '1 person')
+    """
+    return "1 person" if threshold <= 2 else f"1 to {threshold - 1} people"
 
 
 def stage_label(stage: Any, comparison: Any) -> Any:

@@ -14,7 +14,7 @@ from evaluation.reports.equity_report.tables import (
 )
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import capitalised, population_words
+from evaluation.reports.labels import capitalised, few_people, population_words
 from evaluation.reports.verdicts import signed
 
 __all__ = [
@@ -312,7 +312,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     comp = tables["completion"].dropna(subset=["completion_rate"])
     overall = float((data.participants["status"] == "completed").mean()) if n else float("nan")
     groups = len(tables["completion"])
-    withheld = (f" Completion is shown for {len(comp)} of {groups} groups: it is withheld where fewer than {t} people "
+    withheld = (f" Completion is shown for {len(comp)} of {groups} groups: it is withheld where {few_people(t)} "
                 "in a group completed or did not complete, or where that number could be worked out from other "
                 "figures.") if len(comp) < groups else ""
     if len(comp):
@@ -326,7 +326,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                       f" {pct}% CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
     elif n:
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. Completion "
-                  f"by group cannot be shown: in every group fewer than {t} people completed or did not complete, or "
+                  f"by group cannot be shown: in every group {few_people(t)} completed or did not complete, or "
                   "that number could be worked out from other figures."]
     change = tables["outcome_change"].dropna(subset=["mean_change"])
     if len(change):
@@ -347,10 +347,11 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                                                                                    "dimension"])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())
-    lines += ["", f"**Confidentiality.** Groups of fewer than {t} people are not shown (—). In the representation "
+    lines += ["", f"**Confidentiality.** Groups of {few_people(t)} are not shown (—); a group with nobody in it is "
+              "shown as 0, which identifies no one. In the representation "
               f"table {n_sup} groups are withheld — some of them larger groups, so that a small group cannot be worked "
-              "out from the totals; the completion and outcome tables also withhold groups in which fewer than "
-              f"{t} people did not complete or lack scores at both waves. The withholding is decided for all of the "
+              "out from the totals; the completion and outcome tables also withhold groups in which "
+              f"{few_people(t)} did not complete or lack scores at both waves. The withholding is decided for all of the "
               "cohort's tables together and checked, before anything is published, by working back from every "
               "published figure as a reader could. Tests and the Gini coefficient treat the withheld groups as one."]
     return "\n".join(lines)

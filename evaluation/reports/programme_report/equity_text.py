@@ -13,7 +13,7 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.equity_report.words import staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import counted, population_words
+from evaluation.reports.labels import counted, few_people, population_words
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
 __all__ = ["equity_findings", "equity_summary_markdown"]
@@ -76,8 +76,8 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                      f"not lie wholly inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
     hidden = int((table["suppressed"] != "").sum())
     if hidden:
-        lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: fewer than "
-                     f"{data.disclosure_threshold} people, or showing the pooled number would let a number a cohort report withholds be worked out.")
+        lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: each has "
+                     f"{few_people(data.disclosure_threshold)}, or showing its pooled number would let a number a cohort report withholds be worked out.")
     for note in result.notes.itertuples():
         if note.warning == "ReferenceReplaced":
             lines.append(md(note.message) + ".")
