@@ -238,6 +238,10 @@ def test_the_cost_reports_programme_comparison_states_the_limits(synthetic):
     assert "reliability used and its n" in rows["limits"].iloc[0]
     across = [p for p in result.summary.split("\n\n") if p.startswith("**Across cohorts and programmes")][0]
     assert "not like for like" in across and "costing of participants' time" in across
+    # the populations are named as every other page names them, and the column that lists the
+    # differences, not shown on the page, is named with the file it is in
+    assert "first-line and middle managers" in across and "first and middle managers" not in across
+    assert "(in `tables/cost_programme_comparison.csv`, column `limits`)" in across
 
 
 def test_figures_carry_the_limits_in_their_alt_text(synthetic, png_with_matplotlibs_titles):

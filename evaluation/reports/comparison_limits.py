@@ -29,6 +29,7 @@ from evaluation.core.errors import EvaluationError
 from evaluation.core.vocabulary import WAVES
 from evaluation.data.cohort import CohortData
 from evaluation.reports.disclosure_plan import eligible_workforce
+from evaluation.reports.labels import population_words
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -109,7 +110,7 @@ class ProgrammeProfile:
             "years": _span(years), "participants": self.participants,
             "cohort_size_min": min(self.cohort_sizes), "cohort_size_max": max(self.cohort_sizes),
             "eligible_population": self.eligible_population,
-            "eligible_population_words": self.eligible_population.replace("_", " "),
+            "eligible_population_words": population_words(self.eligible_population),
             "eligible_size_min": min(self.eligible_sizes) if self.eligible_sizes else None,
             "eligible_size_max": max(self.eligible_sizes) if self.eligible_sizes else None,
             "waves": ", ".join(self.waves), "follow_up": self.follow_up_words(),
@@ -252,7 +253,7 @@ def _size_words(p: ProgrammeProfile) -> str:
 
 def _population_words(p: ProgrammeProfile) -> str:
     size = _span([int(round(s)) for s in p.eligible_sizes], fmt="{:,}")
-    return p.eligible_population.replace("_", " ") + (f" ({size} people)" if size else "")
+    return population_words(p.eligible_population) + (f" ({size} people)" if size else "")
 
 
 #: (difference, short label, what, value of a profile, measures limited, why it matters).
