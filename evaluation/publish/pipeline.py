@@ -10,7 +10,7 @@ finishes, each page titled with the report's title (:mod:`evaluation.publish.ren
 merge the findings; write the cohort index
 page ``index.html`` (:mod:`evaluation.publish.cohort_index`); write the manifest. Before anything is published, the differencing audit
 (:mod:`evaluation.publish.disclosure_audit`) reads the tables as a reader would and fails the
-run if a count or statistic of fewer than threshold people could be worked out (with forked
+run if a count of 1 to threshold − 1 people, or a statistic of fewer than threshold, could be worked out (with forked
 kernels, the tables' audit runs in a child of their fork server as soon as the notebooks that
 write them are done: :mod:`evaluation.publish.early_audit`). Everything is assembled in a temporary folder and moved to
 ``reports/<programme>/cohort-<n>/`` only when every step succeeded; a failing notebook is kept
