@@ -55,7 +55,7 @@ display(Markdown(link_terms(report.outcome_summary(tables, data), REPORT_TERMS["
 # **How large is a change?** The forest plots and the words "small", "medium" and "large" use
 # `g_av`: the mean change divided by the average of the standard deviations before and after,
 # corrected for small samples (Lakens 2013), with a percentile-bootstrap interval over
-# participants (the cohort's `bootstrap` resamples and seed). By Cohen's benchmarks 0.2 is
+# participants (the resamples and seed of the cohort's `bootstrap` parameter). By Cohen's benchmarks 0.2 is
 # small, 0.5 medium and 0.8 large. `d_z` (the mean change divided by the standard deviation of
 # the changes, with an exact interval) is in the table because it matches the paired t-test,
 # but it is not a measure of size to compare with those benchmarks: it grows as the before and
@@ -242,7 +242,7 @@ publish.findings(report.outcome_findings(tables, data))
 # test follows R's `wilcox.test(paired = TRUE)`. Reliable change follows Jacobson & Truax
 # (1991) with the cohort's pre-test Cronbach's alpha unless the parameters give a number. The
 # interval of `g_av` is a seeded percentile bootstrap over pairs (resampling participants with
-# both scores, with replacement; the cohort's `bootstrap` resamples and seed), checked against
+# both scores, with replacement; the resamples and seed of the cohort's `bootstrap` parameter), checked against
 # R's `boot` package (`docs/methods.md`). The design:
 
 # %% tags=["nbval-check-output"]

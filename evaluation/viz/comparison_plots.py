@@ -36,7 +36,7 @@ def _limits_note(limits: pd.DataFrame, measures: tuple[str, ...]) -> str:
     if not labels:
         return ""
     words = " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
-    return f"Not like for like: the programmes differ in {words} (table comparison_limits)."
+    return f"Not like for like: the programmes differ in {words} (the table of differences, tables/comparison_limits.csv)."
 
 
 def _dot_rows(ax: Axes, rows: pd.DataFrame, labels: list[str]) -> np.ndarray:
@@ -84,7 +84,7 @@ def improver_cost_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = 
     ...                   "price_base_year": 2024, "confidence_level": 0.95})
     >>> l = pd.DataFrame({"label": ["cohort sizes"], "measures": ["cost_per_reliable_improver"]})
     >>> improver_cost_chart(c, l).alt
-    'Dot plot with 95% bootstrap intervals, 2024 prices. Economic cost per reliable improver: A £100,000 (£90,000 to £140,000; all 5 cohorts together); B £50,000 (£30,000 to £110,000; one cohort). Not like for like: the programmes differ in cohort sizes (table comparison_limits).'
+    'Dot plot with 95% bootstrap intervals, 2024 prices. Economic cost per reliable improver: A £100,000 (£90,000 to £140,000; all 5 cohorts together); B £50,000 (£30,000 to £110,000; one cohort). Not like for like: the programmes differ in cohort sizes (the table of differences, tables/comparison_limits.csv).'
     """
     measures = ("cash_cost_per_reliable_improver", "cost_per_reliable_improver")
     rows = comparison[comparison["measure"].isin(measures)].reset_index(drop=True)
