@@ -327,3 +327,37 @@ def test_a_failing_notebook_leaves_no_report_and_keeps_the_old_one(tmp_path, id_
     assert sorted(p.relative_to(good).as_posix() for p in good.rglob("*")) == before
     assert (reports / "demo" / "failed" / "cohort-1" / "cohort_evaluation.ipynb").is_file()
     assert [p.name for p in (reports / "demo").iterdir() if p.name.startswith(".")] == []
+
+
+#: Code spans a page may show outside a sentence naming a file or parameter: R's `boot` package (the
+#: bootstrap's reference), named as R names it.
+_CODES_SHOWN_AS_THEY_ARE = {"boot"}
+
+
+def test_published_pages_use_a_code_only_beside_the_file_or_parameter_it_is_in(synthetic_report):
+    # The pages said "(column `limits`)" (a column the page does not show), "(table comparison_limits)"
+    # in a figure's alt text, and "the cohort's `bootstrap` resamples": a reader who sees a code must
+    # be told where it lives. A code may appear in a sentence that names a file or a parameter; else
+    # only a statistic's name that heads its column as it is (g_av), a path, or an R call.
+    import html
+
+    from evaluation.reports.labels import header
+
+    _, folder, _ = synthetic_report
+    found = []
+    for page in sorted(folder.glob("*.html")):
+        text = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        blocks = [b for _, b in re.findall(r"<(p|li)>(.*?)</\1>", text, flags=re.S)]
+        blocks += [html.unescape(a) for a in re.findall(r'<img[^>]* alt="([^"]*)"', text)]
+        for block in blocks:
+            for sentence in re.split(r"(?<=[.!?])\s+", block):
+                plain = re.sub(r"<[^>]+>", "", sentence)
+                if re.search(r"\.(csv|yaml|json|md)\b|parameter", plain):
+                    continue
+                codes = [html.unescape(c) for c in re.findall(r"<code>([^<]+)</code>", sentence)]
+                codes += re.findall(r"\b(?:table|column) ([a-z]+_[a-z_]+)\b", plain)  # a bare code named as one
+                for code in codes:
+                    if header(code) == code or "/" in code or "(" in code or code in _CODES_SHOWN_AS_THEY_ARE:
+                        continue
+                    found.append((page.name, code, " ".join(plain.split())[:120]))
+    assert found == []
