@@ -65,7 +65,7 @@ display(Markdown(link_terms(equity_report.equity_summary(result, data), REPORT_T
 # four-fifths rule applied both ways: *within* only when the whole interval lies in it (a claim
 # of equal access needs the evidence for it), *disparity* when the interval excludes 1 and the
 # estimate lies outside the band, *inconclusive* otherwise. A group with no places is drawn at
-# the left edge with a one-sided interval. Suppressed groups are labelled and have no value.
+# the left edge with a one-sided interval. Withheld groups are labelled "withheld" and have no value.
 #
 # People whose group is not part of the eligible population (for instance frontline staff on a
 # managers' programme) are counted in their own row and in every share of places in the

@@ -3,7 +3,8 @@
 Same conventions as :mod:`evaluation.viz.figure`: each function returns a :class:`~evaluation.viz.figure.Plot`
 (a matplotlib ``Figure`` built without pyplot, its alternative text written from the data
 shown, and its title) and takes ``title=`` and ``ax=``; axes are labelled. The input tables are
-already suppressed: a suppressed group is drawn without a value and labelled "suppressed", and
+already suppressed: a withheld group is drawn without a value and labelled "withheld" (the tables'
+word), groups are named as the tables name them ("Local authority"), and
 no label or alternative text shows a count of people.
 """
 
@@ -17,6 +18,7 @@ from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
+from evaluation.reports.labels import capitalised
 from evaluation.reports.verdicts import signed
 from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
@@ -29,7 +31,8 @@ BAND_COLOURS = {"within": "#1b7837", "disparity": "#c51b7d", "inconclusive": "#7
 
 
 def _words(category: str, dimension: str = "") -> str:
-    return label(category, dimension)
+    """A group as the equity tables show it ("Local authority", "White Scottish")."""
+    return capitalised(str(label(category, dimension)))
 
 
 def representation_chart(
@@ -98,8 +101,8 @@ def representation_chart(
         for yi, r in zip(y, rows.itertuples(index=False), strict=True):
             name = _words(r.category, dimension)
             if r.suppressed:
-                labels.append(f"{name} (suppressed)")
-                parts.append(f"{name}: suppressed")
+                labels.append(f"{name} (withheld)")
+                parts.append(f"{name}: withheld")
                 continue
             if r.category == r.reference_category:
                 labels.append(f"{name} (reference)")
@@ -171,7 +174,7 @@ def council_rates_chart(council: pd.DataFrame, *, title: str | None = None, ax: 
     ...                         "rate_per_1000": [0.5, 0.8, None],
     ...                         "suppressed": ["", "", "primary"]})
     >>> council_rates_chart(council).alt
-    'Bar chart of places per 1,000 eligible staff by council area, lowest first. Moray: suppressed; Angus: 0.50; Fife: 0.80.'
+    'Bar chart of places per 1,000 eligible staff by council area, lowest first. Moray: withheld; Angus: 0.50; Fife: 0.80.'
     """
     rows = council.assign(_r=council["rate_per_1000"].fillna(-1)).sort_values(["_r", "category"]) \
         .reset_index(drop=True)
@@ -186,8 +189,8 @@ def council_rates_chart(council: pd.DataFrame, *, title: str | None = None, ax: 
             name = _words(r.category, "local_authority")
             labels.append(name)
             if r.suppressed:
-                ax_.text(top * 0.01, yi, "suppressed", va="center", fontsize=7, color="#737373")
-                parts.append(f"{name}: suppressed")
+                ax_.text(top * 0.01, yi, "withheld", va="center", fontsize=7, color="#737373")
+                parts.append(f"{name}: withheld")
             else:
                 parts.append(f"{name}: {r.rate_per_1000:.2f}")
         ax_.set_yticks(y, labels, fontsize=8)
@@ -255,7 +258,7 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     half = (f" The half of the workforce in the areas with the lowest rates had about "
             f"{float(mid['cum_places_share'].iloc[0]):.0%} of the places." if len(mid) else "")
     alt = (f"Lorenz curve: cumulative share of places against cumulative share of the eligible workforce, council "
-           f"areas ordered from the lowest to the highest rate of places, suppressed areas pooled into one point. "
+           f"areas ordered from the lowest to the highest rate of places, withheld areas pooled into one point. "
            f"Workforce-weighted Gini coefficient {gini:.2f}.{half}")
     return Plot(fig, alt, title, styled=ax is None)
 
@@ -276,7 +279,7 @@ def group_estimates_chart(
 ) -> Plot:
     """An estimate with its CI for each group (e.g. completion rate, mean change), by dimension.
 
-    Suppressed groups are listed as "suppressed", groups without an estimate as "not shown".
+    Suppressed groups are listed as "withheld", groups without an estimate as "not shown".
 
     Parameters
     ----------
@@ -319,7 +322,7 @@ def group_estimates_chart(
     >>> plot.title
     'Completion rate by group'
     >>> plot.alt
-    'Completion rate by group: estimate and 90% confidence interval per group. sector: health sector: suppressed; sector: council: 90% (90% CI 80% to 96%).'
+    'Completion rate by group: estimate and 90% confidence interval per group. Sector: Health sector: withheld; Sector: Council: 90% (90% CI 80% to 96%).'
     """
     level = check_confidence_level(confidence_level)
     pct = ci_percent(level)
@@ -333,11 +336,11 @@ def group_estimates_chart(
         scale = 100.0 if percent else 1.0
         labels, parts = [], []
         for yi, r in zip(y, rows.itertuples(index=False), strict=True):
-            name = f"{r.dimension.replace('_', ' ')}: {_words(r.category, r.dimension)}"
+            name = f"{capitalised(DIMENSION_TITLES.get(r.dimension, r.dimension.replace('_', ' ')))}: {_words(r.category, r.dimension)}"
             estimate = getattr(r, value)
             if r.suppressed:
-                labels.append(f"{name} (suppressed)")
-                parts.append(f"{name}: suppressed")
+                labels.append(f"{name} (withheld)")
+                parts.append(f"{name}: withheld")
                 continue
             labels.append(name)
             if pd.isna(estimate):
