@@ -138,8 +138,10 @@ else:
 # confidence level.
 # A group's rate is withheld when some, but fewer than the disclosure threshold, in it completed
 # or did not complete (rate × size would reveal them), when its size is withheld in the representation
-# table, or where needed so that such a number cannot be worked out from the totals. The table
-# shows the groups whose rate is published; the CSV named under it lists every group.
+# table, or where needed so that such a number cannot be worked out from the totals. The chart
+# leaves out council areas (one line for each of 32 areas would crowd it); the table shows every
+# group whose rate is published, council areas included, and the CSV named under it lists every
+# group.
 
 # %%
 publish.figure(equity_plots.group_estimates_chart(
@@ -160,8 +162,9 @@ show_table(tables["completion"], 3, confidence_level=level, rows=tables["complet
 # Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
 # for each group with at least five people who have scores at both waves, with the paired
 # t-interval and d_z. Smaller groups, groups in which some, but fewer than the threshold, lack
-# scores at both waves, and groups suppressed elsewhere, are suppressed. The table shows the published
-# groups; the CSV named under it lists every group.
+# scores at both waves, and groups withheld elsewhere, are withheld. The chart leaves out council
+# areas, as above; the table shows every published group, council areas included, and the CSV
+# named under it lists every group.
 
 # %%
 change = tables["outcome_change"]
