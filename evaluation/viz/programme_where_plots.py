@@ -123,5 +123,5 @@ def where_plot(
         title = title if title is not None else "Change by group, pooled over cohorts"
         fig.suptitle(title)
     alt = ("Dot-and-interval chart of the mean change by framework area, role level and sector, pooled over "
-           "cohorts (groups not shown are suppressed to protect small groups). " + ". ".join(alt_parts) + ".")
+           "cohorts (groups not shown are withheld to protect small groups). " + ". ".join(alt_parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
