@@ -132,6 +132,22 @@ def test_a_single_cohort_is_not_pooled_and_says_why():
     assert pooled["method"].str.contains("not pooled: only 1 cohort").all()
 
 
+def test_pooling_two_cohorts_is_cautioned_once_per_comparison_naming_it_and_the_cohorts():
+    # The programme report's notes read "pooling 2 estimates: tau2, I2 and the t interval on 1 df rest
+    # on very little": codes, and no word of which pooled rows (the follow-up, over cohorts 2 and 3)
+    changes = pd.DataFrame({"cohort": [2, 3] * 2, "scale": ["s", "s", "t", "t"], "kirkpatrick_level": 2,
+                            "comparison": "pre_follow_up", "rater": "self", "mean_change": [0.3, 0.2, 0.1, 0.2],
+                            "change_se": [0.1] * 4, "g_av": [0.4, 0.3, 0.1, 0.2], "g_av_se": [0.12] * 4})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pooled = po.pooled_outcomes(changes)
+    messages = [str(w.message) for w in caught if w.category is PoolingWarning]
+    assert messages == ["Before → follow-up: pooled over cohorts 2 and 3 only, so the spread between cohorts "
+                        "(τ², I²) and the interval, on 1 degree of freedom, rest on very little; read the interval, "
+                        "not the point estimate"]
+    assert pooled["k"].tolist() == [2] * 4 and pooled["estimate"].notna().all()  # pooled, with the caution
+
+
 def test_the_one_cohort_pilot_runs_with_notes_and_no_pooled_number(pilot):
     data, tables = pilot
     assert tables["pooled_outcomes"]["estimate"].isna().all()

@@ -29,6 +29,7 @@ from evaluation.core.checks import check_columns, check_confidence_level
 from evaluation.data.cohort import CohortData
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.labels import capitalised, label
 from evaluation.reports.outcome_report import outcomes as cohort_outcomes
 from evaluation.reports.programme_report.outcome_statistics import (
     g_av_variance,
@@ -36,7 +37,13 @@ from evaluation.reports.programme_report.outcome_statistics import (
 )
 from evaluation.reports.verdicts import verdict
 from evaluation.stats.outcomes import attrition
-from evaluation.stats.pooling import POOLING_METHOD, PoolingWarning, pool, se_from_t_interval
+from evaluation.stats.pooling import (
+    FEW_ESTIMATES,
+    POOLING_METHOD,
+    PoolingWarning,
+    pool,
+    se_from_t_interval,
+)
 
 __all__ = [
     "CHANGE_COLUMNS",
@@ -223,6 +230,7 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
     keys = ["scale", "kirkpatrick_level", "comparison", "rater"]
     check_columns(changes, [*keys, "cohort", *(c for pair in MEASURES.values() for c in pair)], "changes")
     rows = []
+    few: dict[str, str] = {}  # comparison -> the cohorts of a pooling over fewer than FEW_ESTIMATES
     for key, group in changes.groupby(keys, sort=False):
         for measure, (estimate, se) in MEASURES.items():
             usable = group.dropna(subset=[estimate, se])
@@ -236,11 +244,26 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
                 warnings.warn(f"{key[0]} ({key[2]}, {key[3]}), {measure}: {reason}", PoolingWarning, stacklevel=2)
                 rows.append(base | _not_pooled(reason))
                 continue
-            result = pool(usable[estimate].to_numpy(), se=usable[se].to_numpy(), labels=usable["cohort"].tolist(),
-                          confidence_level=level)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", PoolingWarning)
+                result = pool(usable[estimate].to_numpy(), se=usable[se].to_numpy(),
+                              labels=usable["cohort"].tolist(), confidence_level=level)
+            for w in caught:  # the few-cohorts caution once per comparison (below); any other as it came
+                if len(usable) < FEW_ESTIMATES and str(w.message).startswith(f"pooling {len(usable)} estimates"):
+                    few[key[2]] = base["cohorts"]
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
             rows.append(base | {name: getattr(result, name) for name in
                                 ("estimate", "se", "ci_low", "ci_high", "p_value", "tau2", "i2", "h2", "q", "q_df",
                                  "q_p", "pi_low", "pi_high")} | {"method": POOLING_METHOD})
+    for comparison, cohorts in few.items():
+        *others, last = cohorts.split(", ")
+        k = len(others) + 1
+        warnings.warn(f"{capitalised(label(comparison, 'comparison'))}: pooled over cohorts {', '.join(others)} and "
+                      f"{last} only, so "
+                      f"the spread between cohorts (τ², I²) and the interval, on {k - 1} degree"
+                      f"{'' if k == 2 else 's'} of freedom, rest on very little; read the interval, not the "
+                      "point estimate", PoolingWarning, stacklevel=2)
     out = pd.DataFrame(rows, columns=POOLED_COLUMNS)
     out["q_df"] = out["q_df"].astype("Int64")
     return out
