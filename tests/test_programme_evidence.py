@@ -64,6 +64,25 @@ def test_every_group_named_as_blocked_is_blocked_in_the_table(ltd):
     assert {n.strip() for n in named} <= words
 
 
+def test_every_group_named_for_access_is_a_disparity_in_the_pooled_table(ltd):
+    # the finding read "council area Aberdeen City 0.53 …; ethnicity prefer not to say 4.67 …": the
+    # characteristic now follows the group, and each named group is a disparity of the table
+    from evaluation.reports.programme_report.evidence import _NAMED
+    from evaluation.reports.programme_report.where import group_words
+
+    _, report = ltd
+    finding = report.tables["evidence_summary"].set_index("question").loc["access", "finding"]
+    equity = report.tables["equity_pooled"]
+    gaps = equity[equity["band"] == "disparity"]
+    named = re.findall(r"(?:: |; )(.+?) (\d+\.\d\d) \((\d+\.\d\d) to (\d+\.\d\d)\)", finding)
+    assert len(named) == len(gaps) > 0
+    for (group, rl, low, high), row in zip(named, gaps.itertuples(), strict=True):
+        words = group_words(row.dimension, row.category)
+        assert group == (f"{words} ({_NAMED[row.dimension]})" if row.dimension in _NAMED else words)
+        assert (rl, low, high) == (f"{row.relative_likelihood:.2f}", f"{row.rl_ci_low:.2f}", f"{row.rl_ci_high:.2f}")
+    assert "prefer not to say (ethnicity)" in finding and "ethnicity prefer" not in finding
+
+
 def test_the_costs_finding_is_the_programme_row(ltd):
     _, report = ltd
     costs = report.tables["cost_trends"]

@@ -57,8 +57,11 @@ _NAMED = {"gender": "gender", "age_band": "age", "ethnicity": "ethnicity", "disa
 
 
 def _group(dimension: str, category: str) -> str:
+    """A group for the access finding: its own words, with the characteristic after it where the
+    words alone do not say it ("prefer not to say (ethnicity)", "Aberdeen City (council area)";
+    "health sector" and "middle manager" need none)."""
     words = group_words(dimension, category)
-    return f"{_NAMED[dimension]} {words}" if dimension in _NAMED else words
+    return f"{words} ({_NAMED[dimension]})" if dimension in _NAMED else words
 
 
 def _over(k: int) -> str:
