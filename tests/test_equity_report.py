@@ -409,3 +409,23 @@ def test_workforce_populations_and_inconsistent_totals(demo, id_key):
     demo["workforce"].write_text("\n".join(rows) + "\n")
     demo["programme"].write_text(demo["programme"].read_text() + "eligible_population: managers\n")
     _ingest_demo(demo)
+
+
+def test_the_chance_paragraph_names_the_dimensions_it_tested():
+    # The pilot (29 places) has goodness-of-fit tests for council area and disability only: five
+    # are not computed, to protect withheld groups. The summary said "For no dimension do the
+    # places differ …", a claim about dimensions that were never tested.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_cohort_data("collaborative-leadership", 1)
+        result = er.equity_tables(data)
+    gof = result.tables["goodness_of_fit"]
+    tested = gof.dropna(subset=["p_value"])
+    assert 0 < len(tested) < len(gof) and (tested["p_value"] >= 0.05).all()
+    text = er.equity_summary(result, data)
+    chance = next(p for p in text.split("\n\n") if p.startswith("**Is the overall pattern more than chance?"))
+    assert "For no dimension" not in chance
+    from evaluation.reports.equity_report.tables import DIMENSION_TITLES
+
+    named = " and ".join(DIMENSION_TITLES[d] for d in tested["dimension"])
+    assert f"For {named}, the dimensions tested, the places do not differ" in chance

@@ -266,8 +266,11 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   f"{_p_words(r.p_value)})" for r in differs.itertuples()]
         rest = [DIMENSION_TITLES.get(d, d) for d in gof["dimension"] if d not in set(differs["dimension"])]
         text = "**Is the overall pattern more than chance?** "
-        text += (". ".join(said) + ". ") if said else ("For no dimension do the places differ from the eligible "
-                                                     "population's make-up by more than chance would explain. ")
+        # name the dimensions tested: "for no dimension" was false when some were not tested (the pilot)
+        text += (". ".join(said) + ". ") if said else (
+            f"For {_and(rest)}, the {'dimensions' if len(rest) > 1 else 'dimension'} tested, the places do not differ "
+            "from the eligible population's make-up by more than chance would explain (which is not evidence that "
+            "access was equal). ")
         if said and rest:
             text += ("For " + _and(rest) + " the tests do not show a difference (which is not evidence that "
                      "access was equal). ")
