@@ -429,3 +429,6 @@ def test_the_chance_paragraph_names_the_dimensions_it_tested():
 
     named = " and ".join(DIMENSION_TITLES[d] for d in tested["dimension"])
     assert f"For {named}, the dimensions tested, the places do not differ" in chance
+    # likewise "no group is clearly under-represented" spoke for 28 withheld groups, which have no estimate
+    assert (result.tables["equity"]["suppressed"] != "").sum() > 0
+    assert "No group shown is clearly under-represented: for every group with a relative likelihood" in text

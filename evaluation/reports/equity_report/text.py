@@ -239,9 +239,9 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         lines.append("**Under-represented, and the data are clear about it.** " + capitalised("; ".join(
             item(r) for r in under.itertuples())) + ".")
     else:
-        lines.append("**Under-represented.** No group is clearly under-represented: for every group either the "
-                     "confidence interval includes the same chance as the reference group or the estimate is "
-                     "within the band.")
+        lines.append("**Under-represented.** No group shown is clearly under-represented: for every group with a "
+                     "relative likelihood, either the confidence interval includes the same chance as the reference "
+                     "group or the estimate is within the band (withheld groups have none).")
     if len(over):
         lines += ["", "**Over-represented, clearly.** " + capitalised("; ".join(item(r) for r in over.itertuples()))
                   + "."]

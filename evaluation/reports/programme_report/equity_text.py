@@ -62,7 +62,7 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
         lines.append("More likely to have had a place, and the data are clear about it: "
                      + "; ".join(_rl_words(r, pct) for r in over.itertuples()) + ".")
     if not len(clear):
-        lines.append(f"No group shows a clear disparity (a {pct}% interval that excludes 1 with the estimate outside "
+        lines.append(f"No group shown has a clear disparity (a {pct}% interval that excludes 1 with the estimate outside "
                      f"{low:.2f}-{high:.2f}).")
     within = table[table["band"] == "within"]
     if len(within):
