@@ -323,16 +323,17 @@ def attrition_flow(tables: dict[str, pd.DataFrame], data: CohortData) -> pd.Data
     flow = table[table["section"] == "flow"]
     title = data.titles.get(data.primary_scale, data.primary_scale)
 
-    def words(stage: str, comparison: str) -> str:
+    def words(stage: str, comparison: str, coded: str) -> str:
         earlier, later = (WAVE_WORDS[w] for w in COMPARISONS[comparison])
         answered = f"Answered the {title} questions (self-rated) {{}}, with or without enough answers for a score"
         return {"enrolled": "Everyone enrolled in the cohort",
                 "completed_programme": "Recorded as having completed the programme",
                 "answered_pre": answered.format(earlier), "answered_post": answered.format(later),
                 "scored_both": f"Has a {title} score (self-rated) both {earlier} and {later}: the pairs analysed",
-                }.get(stage, table.loc[table["stage"] == stage, "definition"].iloc[0])
+                }.get(stage, coded)  # a stage without words of its own keeps the table's definition
 
-    return flow.assign(definition=[words(s, c) for s, c in zip(flow["stage"], flow["comparison"], strict=True)])
+    return flow.assign(definition=[words(*row) for row in zip(flow["stage"], flow["comparison"], flow["definition"],
+                                                              strict=True)])
 
 
 #: The file (``tables/<name>.csv``) under which the report notebook publishes each table.

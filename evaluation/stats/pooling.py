@@ -31,6 +31,7 @@ from evaluation.core.results import ResultDisplay
 __all__ = [
     "POOLING_METHOD",
     "PooledEstimate",
+    "FewEstimatesWarning",
     "PoolingWarning",
     "pool",
     "pool_table",
@@ -46,6 +47,11 @@ TAU2_TOLERANCE = 1e-12
 
 class PoolingWarning(EvaluationWarning):
     """Pooling ran but rests on little: very few estimates, or REML τ² did not converge."""
+
+
+class FewEstimatesWarning(PoolingWarning):
+    """The :class:`PoolingWarning` of a pooling over fewer than :data:`FEW_ESTIMATES` estimates
+    (a caller that pools many rows can say it once, in its own words)."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -173,7 +179,7 @@ def pool(
     Warns
     -----
     PoolingWarning
-        With fewer than :data:`FEW_ESTIMATES` estimates, or when REML τ² does not converge
+        With fewer than :data:`FEW_ESTIMATES` estimates (:class:`FewEstimatesWarning`), or when REML τ² does not converge
         (τ² is then NaN and so is everything that depends on it).
 
     Notes
@@ -236,7 +242,7 @@ def pool(
     v = spread if se is None else spread**2
     if k < FEW_ESTIMATES:
         warnings.warn(f"pooling {k} estimates: tau2, I2 and the t interval on {k - 1} df rest on "
-                      "very little; read the interval, not the point", PoolingWarning, stacklevel=2)
+                      "very little; read the interval, not the point", FewEstimatesWarning, stacklevel=2)
 
     w_fe = 1.0 / v
     mu_fe = np.sum(w_fe * y) / np.sum(w_fe)

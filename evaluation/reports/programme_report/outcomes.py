@@ -38,8 +38,8 @@ from evaluation.reports.programme_report.outcome_statistics import (
 from evaluation.reports.verdicts import verdict
 from evaluation.stats.outcomes import attrition
 from evaluation.stats.pooling import (
-    FEW_ESTIMATES,
     POOLING_METHOD,
+    FewEstimatesWarning,
     PoolingWarning,
     pool,
     se_from_t_interval,
@@ -230,7 +230,7 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
     keys = ["scale", "kirkpatrick_level", "comparison", "rater"]
     check_columns(changes, [*keys, "cohort", *(c for pair in MEASURES.values() for c in pair)], "changes")
     rows = []
-    few: dict[str, str] = {}  # comparison -> the cohorts of a pooling over fewer than FEW_ESTIMATES
+    few: dict[str, str] = {}  # comparison -> the cohorts of a pooling over too few of them to rest on
     for key, group in changes.groupby(keys, sort=False):
         for measure, (estimate, se) in MEASURES.items():
             usable = group.dropna(subset=[estimate, se])
@@ -249,7 +249,7 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
                 result = pool(usable[estimate].to_numpy(), se=usable[se].to_numpy(),
                               labels=usable["cohort"].tolist(), confidence_level=level)
             for w in caught:  # the few-cohorts caution once per comparison (below); any other as it came
-                if len(usable) < FEW_ESTIMATES and str(w.message).startswith(f"pooling {len(usable)} estimates"):
+                if issubclass(w.category, FewEstimatesWarning):
                     few[key[2]] = base["cohorts"]
                 else:
                     warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
