@@ -17,7 +17,9 @@ import pytest
 from evaluation.data.programme import ProgrammeData, load_programme_data
 from evaluation.reports.outcome_report import outcomes as cohort_outcomes
 from evaluation.reports.programme_report import outcome_text as pt
+from evaluation.reports.programme_report import outcome_trends as pt_tables
 from evaluation.reports.programme_report import outcomes as po
+from evaluation.reports.programme_report.outcome_statistics import trend_in_proportions
 from evaluation.stats.pooling import PoolingWarning, pool
 from evaluation.viz import programme_plots as pp
 
@@ -25,13 +27,13 @@ from evaluation.viz import programme_plots as pp
 @pytest.fixture(scope="module")
 def ltd():
     data = load_programme_data("leading-to-deliver")
-    return data, po.programme_outcome_tables(data)
+    return data, pt_tables.programme_outcome_tables(data)
 
 
 @pytest.fixture(scope="module")
 def pilot():
     data = load_programme_data("collaborative-leadership")
-    return data, po.programme_outcome_tables(data)
+    return data, pt_tables.programme_outcome_tables(data)
 
 
 # --- g_av variance ---------------------------------------------------------------------------
@@ -180,17 +182,17 @@ def test_trend_test_matches_r_prop_trend_test():
     # R 4.2.2: prop.trend.test(c(17, 16, 11, 10, 11), c(84, 85, 81, 81, 84),
     #                          score = c(2003, 2004, 2005, 2006, 2007))
     # X-squared = 2.726874125432 (sprintf %.12f), df = 1, p-value = 0.09867
-    x2, p = po.trend_in_proportions([17, 16, 11, 10, 11], [84, 85, 81, 81, 84], [2003, 2004, 2005, 2006, 2007])
+    x2, p = trend_in_proportions([17, 16, 11, 10, 11], [84, 85, 81, 81, 84], [2003, 2004, 2005, 2006, 2007])
     assert x2 == pytest.approx(2.726874125432, abs=1e-10)
     assert p == pytest.approx(0.09867, abs=5e-6)
     # R: prop.trend.test(c(15, 10, 5), c(50, 50, 50), score = 1:3) -> X-squared = 6.25, p-value = 0.01242
-    x2, p = po.trend_in_proportions([15, 10, 5], [50, 50, 50], [1, 2, 3])
+    x2, p = trend_in_proportions([15, 10, 5], [50, 50, 50], [1, 2, 3])
     assert x2 == pytest.approx(6.25) and p == pytest.approx(0.01242, abs=5e-6)
 
 
 def test_trend_test_refuses_impossible_counts():
     with pytest.raises(ValueError, match="successes"):
-        po.trend_in_proportions([5, 60, 3], [50, 50, 50], [1, 2, 3])
+        trend_in_proportions([5, 60, 3], [50, 50, 50], [1, 2, 3])
 
 
 def test_outcome_trends_are_whole_cohort_numbers_from_the_cohort_tables(ltd):
@@ -215,7 +217,7 @@ def test_trend_tests_use_the_trend_table_and_state_a_trend_only_when_supported(l
     tests, trends = tables["outcome_trend_tests"], tables["outcome_trends"]
     row = tests[(tests["measure"] == "reliably_improved_post") & (tests["rater"] == "self")].iloc[0]
     self_rows = trends[trends["rater"] == "self"]
-    x2, p = po.trend_in_proportions(self_rows["rci_n_improved_post"].astype(int), self_rows["n_pairs_post"].astype(int),
+    x2, p = trend_in_proportions(self_rows["rci_n_improved_post"].astype(int), self_rows["n_pairs_post"].astype(int),
                                     self_rows["year"].astype(int))
     assert row["p_value"] == pytest.approx(p) and row["stated"] == (p < 0.05)
     follow = tests[tests["measure"] == "reliably_improved_follow_up"].iloc[0]

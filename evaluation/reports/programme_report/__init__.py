@@ -4,8 +4,9 @@ Built from :class:`~evaluation.data.programme.ProgrammeData` (every cohort of on
 Its modules each compute one part of the report's tables and findings:
 
 * :mod:`~evaluation.reports.programme_report.outcomes`: each cohort's change per scale × rater,
-  pooled by random effects (:func:`evaluation.stats.pooling.pool`), and the outcome trends
-  (words and findings in :mod:`~evaluation.reports.programme_report.outcome_text`);
+  pooled by random effects (:func:`evaluation.stats.pooling.pool`); the outcome trends and every
+  outcome table together in :mod:`~evaluation.reports.programme_report.outcome_trends` (words and
+  findings in :mod:`~evaluation.reports.programme_report.outcome_text`);
 * :mod:`~evaluation.reports.programme_report.costs`: cost per place and per reliable improver
   across cohorts, in real prices;
 * :mod:`~evaluation.reports.programme_report.equity`: equity of access pooled over cohorts
@@ -44,7 +45,7 @@ from evaluation.reports.programme_report.outcome_text import (
     outcome_summary,
     trend_summary,
 )
-from evaluation.reports.programme_report.outcomes import programme_outcome_tables
+from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
 from evaluation.reports.programme_report.where import where_findings, where_it_works, where_summary
 
 __all__ = ["ProgrammeReport", "build", "programme_findings"]

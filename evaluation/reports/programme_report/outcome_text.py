@@ -8,7 +8,7 @@
   pooled result, and durability at follow-up;
 * :func:`trend_summary` — the trends across cohorts, said only where a test supports them.
 
-Every number here is a cell of :func:`~evaluation.reports.programme_report.outcomes.programme_outcome_tables`,
+Every number here is a cell of :func:`~evaluation.reports.programme_report.outcome_trends.programme_outcome_tables`,
 formatted; nothing is computed here that the tables do not hold.
 """
 
@@ -24,7 +24,8 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import span_words
 from evaluation.reports.outcome_text import size_text
-from evaluation.reports.programme_report.outcomes import primary_scales, programme_outcome_tables
+from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
+from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.verdicts import signed
 
 __all__ = ["consistency_text", "outcome_findings", "outcome_summary", "trend_summary"]
