@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -228,3 +229,35 @@ SHIPPED_COHORTS = [("leading-to-deliver", c) for c in (1, 2, 3, 4, 5)] + [("coll
 def shipped_cohorts(*quick: tuple[str, int]) -> list:
     """``pytest.param`` for every shipped cohort; those not in ``quick`` are marked ``slow``."""
     return [pytest.param(p, c, marks=() if (p, c) in quick else pytest.mark.slow) for p, c in SHIPPED_COHORTS]
+
+
+def read_number(text: str) -> float:
+    """A number as the reports write it (a negative one with the minus sign, U+2212), as a float.
+
+    >>> read_number("−0.05"), read_number("+0.30")
+    (-0.05, 0.3)
+    """
+    return float(text.replace("\u2212", "-"))
+
+
+#: A hyphen-minus written as a number's sign: after a space, a bracket or the start, before a
+#: digit or a pound sign (not inside a word, a code such as cohort-2, a date or a range 2004-05).
+HYPHEN_AS_MINUS = re.compile(r"(?<![\w.\-–/])-(?=£?\d|\.\d)")
+
+
+def numbers_written_with_a_hyphen(folder: Path) -> tuple[list[tuple[str, str]], int]:
+    """Every number a report folder's pages (text, table cells, figures' alternative text) and
+    findings (their text) write with a hyphen for its minus sign, with its context; and how many
+    minus signs (U+2212) they write, so that a test can tell that it read negative numbers at all."""
+    import html as html_module
+
+    texts: list[tuple[str, str]] = []
+    for page in sorted(folder.glob("*.html")):
+        raw = re.sub(r"<(script|style)[^>]*>.*?</\1>", "", page.read_text(encoding="utf-8"), flags=re.S)
+        texts += [(page.name, html_module.unescape(t)) for t in re.split(r"<[^>]+>", raw)]
+        texts += [(page.name, html_module.unescape(a)) for a in re.findall(r'<img[^>]* alt="([^"]*)"', raw)]
+    for finding in json.loads((folder / "findings.json").read_text(encoding="utf-8")):
+        texts += [("findings.json", v) for v in finding.values() if isinstance(v, str)]
+    hyphens = [(name, text[max(0, m.start() - 50):m.end() + 10]) for name, text in texts
+               for m in HYPHEN_AS_MINUS.finditer(text)]
+    return hyphens, sum(text.count("\u2212") for _, text in texts)

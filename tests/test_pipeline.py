@@ -12,7 +12,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import run_cli, write_demo
+from conftest import numbers_written_with_a_hyphen, run_cli, write_demo
 from evaluation.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from evaluation.data.cohort import NoCohortDataError, load_cohort_data
 from evaluation.publish.pipeline import NoDataError, NotebookFailedError, evaluate
@@ -361,3 +361,12 @@ def test_published_pages_use_a_code_only_beside_the_file_or_parameter_it_is_in(s
                         continue
                     found.append((page.name, code, " ".join(plain.split())[:120]))
     assert found == []
+
+
+def test_published_numbers_take_the_minus_sign_as_the_tables_do(synthetic_report):
+    # The summaries, findings and figures' alternative text wrote "-0.05" where the tables write
+    # "−0.05" (U+2212): one number, two forms. Every negative number now takes the minus sign.
+    _, folder, _ = synthetic_report
+    hyphens, minus_signs = numbers_written_with_a_hyphen(folder)
+    assert hyphens == []
+    assert minus_signs > 10  # the report has negative numbers: the check read them

@@ -227,7 +227,7 @@ def test_trend_tests_use_the_trend_table_and_state_a_trend_only_when_supported(l
 # --- words -----------------------------------------------------------------------------------
 
 def _number(text: str) -> float:
-    return float(text.replace("+", ""))
+    return float(text.replace("+", "").replace("\u2212", "-"))
 
 
 def test_summary_sentences_are_true_of_the_tables(ltd):
@@ -236,7 +236,7 @@ def test_summary_sentences_are_true_of_the_tables(ltd):
     pooled = tables["pooled_outcomes"].set_index(["scale", "comparison", "rater", "measure"])
     lm = pooled.loc[("observed_leading_change", "pre_post", "line_manager", "mean_change")]
     paragraph = next(p for p in summary.split("\n\n") if p.startswith("**Leads change (observed), by line managers"))
-    found = re.search(r"were (\d\.\d\d) points higher .*?\(95% CI ([+-]\d\.\d\d) to ([+-]\d\.\d\d) points\): a clear "
+    found = re.search(r"were (\d\.\d\d) points higher .*?\(95% CI ([+−]\d\.\d\d) to ([+−]\d\.\d\d) points\): a clear "
                       "change", paragraph)
     assert found, paragraph
     assert [_number(x) for x in found.groups()] == [round(lm["estimate"], 2), round(lm["ci_low"], 2),
@@ -246,11 +246,12 @@ def test_summary_sentences_are_true_of_the_tables(ltd):
     unclear = [str(c) for c, v in verdicts.items() if v == "no_clear_change"]
     assert f"no clear change in cohorts {', '.join(unclear[:-1])} and {unclear[-1]}" in paragraph
     assert f"I² = {lm['i2']:.0%}; Q = {lm['q']:.2f} on 4 df" in paragraph
-    assert f"between {lm['pi_low']:+.2f} and {lm['pi_high']:+.2f} points" in paragraph
+    # a negative number with the minus sign (U+2212), as the tables write it
+    assert f"between {lm['pi_low']:+.2f} and {lm['pi_high']:+.2f} points".replace("-", "\u2212") in paragraph
     test = tables["outcome_trend_tests"].query("measure == 'reliably_improved_post' and rater == 'self'").iloc[0]
     assert not test["stated"]
     trend = next(s for s in pt.trend_summary(tables, data).split(". The share") if "reliably improved by the end of the programme on "
-                 "leading change" in s)
+                 "Leading change" in s)
     assert f"does not show one clearly (p = {test['p_value']:.3f})" in trend
     self_rows = tables["outcome_trends"].query("rater == 'self'")
     assert f"ranged from {self_rows['reliably_improved_post'].min():.0%}" in trend

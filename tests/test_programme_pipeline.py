@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import run_cli
+from conftest import numbers_written_with_a_hyphen, run_cli
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data.programme import load_programme_data
 from evaluation.publish.programme_pipeline import ReportScope
@@ -162,3 +162,11 @@ def test_verify_names_a_changed_table(built, tmp_path):
     done = run_cli("verify", "--report", "comparison", *args)
     assert done.returncode == 1
     assert f"file tables/{table.name}: SHA-256 differs from the manifest" in done.stdout
+
+
+@pytest.mark.parametrize("folder", ["leading-to-deliver/programme", "comparison"])
+def test_published_numbers_take_the_minus_sign_as_the_tables_do(built, folder):
+    # as a cohort's report (tests/test_pipeline.py): "−0.05" in the sentences as in the tables
+    hyphens, minus_signs = numbers_written_with_a_hyphen(built[0] / "reports" / folder)
+    assert hyphens == []
+    assert minus_signs > 0

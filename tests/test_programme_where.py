@@ -245,7 +245,9 @@ def test_figure_draws_only_published_one_way_groups(pilot, png_with_matplotlibs_
     drawn = table[table["dimension"].isin(["all", *w.DIMENSIONS]) & table["mean_change"].notna()
                   & table["scale"].isin([s for s, _ in panels])]
     for r in drawn.itertuples():
-        assert f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})" in plot.alt
+        # negative numbers with the minus sign (U+2212), as the tables write them
+        shown = f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})".replace("-", "\u2212")
+        assert shown in plot.alt
     assert plot.alt.count("(95% CI") == len(drawn)
     # each group is named as the report's text and the equity report name it ("first-line manager",
     # "private sector"), not by its code with spaces ("first line manager", "private")

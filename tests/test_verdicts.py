@@ -22,8 +22,8 @@ from statsmodels.stats.multitest import multipletests
 
 from evaluation.data.cohort import load_cohort_data
 from evaluation.reports import outcome_report
-from evaluation.reports.verdicts import classify_text, signed, verdict_sentences, verdicts
-from tests.conftest import shipped_cohorts
+from evaluation.reports.verdicts import classify_text, verdict_sentences, verdicts
+from tests.conftest import read_number, shipped_cohorts
 
 LEVEL = 0.95
 
@@ -37,10 +37,10 @@ def _built(programme: str, cohort: int):
 
 def _quoted(text: str, title: str) -> tuple[float, float, float]:
     """The change and interval quoted after a scale's title."""
-    m = re.search(re.escape(title) + r" \(([+-]?\d+\.\d\d) points(?: on the \d+–\d+ scale)?, \d+% confidence interval "
-                  r"([+-]?\d+\.\d\d) to ([+-]?\d+\.\d\d)", text)
+    m = re.search(re.escape(title) + r" \(([+−]?\d+\.\d\d) points(?: on the \d+–\d+ scale)?, \d+% confidence interval "
+                  r"([+−]?\d+\.\d\d) to ([+−]?\d+\.\d\d)", text)
     assert m, f"{title!r} is not quoted with its change and interval"
-    return float(m.group(1)), float(m.group(2)), float(m.group(3))
+    return read_number(m.group(1)), read_number(m.group(2)), read_number(m.group(3))
 
 
 def _check(text: str, rows: pd.DataFrame, titles: dict, alpha: float) -> list[str]:
@@ -53,8 +53,8 @@ def _check(text: str, rows: pd.DataFrame, titles: dict, alpha: float) -> list[st
             assert title in text and said is None
             continue
         change, low, high = _quoted(text, title)
-        assert (f"{change:.2f}", f"{low:.2f}", f"{high:.2f}") == tuple(
-            signed(x).lstrip("+") for x in (r.mean_change, r.change_ci_low, r.change_ci_high))
+        assert (change, low, high) == tuple(
+            round(x, 2) for x in (r.mean_change, r.change_ci_low, r.change_ci_high))
         clear = r.p_adjusted < alpha
         if said in ("clear_increase", "clear_decrease"):
             assert clear and (r.change_ci_low > 0 or r.change_ci_high < 0)
@@ -183,9 +183,9 @@ def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
     assert len(lines) == rows["g_av"].notna().sum()
     cohen = {0: "negligible", 1: "small", 2: "medium", 3: "large"}
     for line, r in zip(lines, rows.dropna(subset=["g_av"]).itertuples(), strict=True):
-        m = re.search(r"g_av (-?\d\.\d\d) \(\d+% bootstrap interval (-?\d\.\d\d) to (-?\d\.\d\d)\): (\w+);", line)
+        m = re.search(r"g_av (−?\d\.\d\d) \(\d+% bootstrap interval (−?\d\.\d\d) to (−?\d\.\d\d)\): (\w+);", line)
         assert m and str(data.titles[r.scale]) in line, line
-        g, low, high = (float(m.group(i)) for i in (1, 2, 3))
+        g, low, high = (read_number(m.group(i)) for i in (1, 2, 3))
         assert (g, low, high) == tuple(round(x, 2) for x in (r.g_av, r.g_av_ci_low, r.g_av_ci_high))
         assert m.group(4) == cohen[int(np.searchsorted([0.2, 0.5, 0.8], abs(g), side="right"))]
         assert ("includes no change" in line) == (low <= 0 <= high)

@@ -20,6 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.findings import Finding
+from evaluation.reports.numbers import interval, number, signed
 from evaluation.stats import outcomes as oc
 
 __all__ = [
@@ -202,27 +203,21 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
         waves = " to ".join(w.replace("_", "-") for w in COMPARISONS[r.comparison])
         out.append(Finding(
             f"{key}.did",
-            f"{title} ({who}), {waves}: participants changed by {_signed(r.mean_change_programme)} points and the "
-            f"comparison group by {_signed(r.mean_change_comparison)}; difference in change {_signed(r.did)} ({pct}% "
-            f"CI {_signed(r.did_ci_low)} to {_signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
+            f"{title} ({who}), {waves}: participants changed by {signed(r.mean_change_programme)} points and the "
+            f"comparison group by {signed(r.mean_change_comparison)}; difference in change {signed(r.did)} ({pct}% "
+            f"CI {signed(r.did_ci_low)} to {signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
             "comparison group not randomised).",
             r.did, r.did_ci_low, r.did_ci_high, f"scale points ({low:g}-{high:g})", "comparison_group",
         ))
         out.append(Finding(
             f"{key}.d_ppc2",
             f"Standardised difference in change in {title} ({who}), {waves}, against the comparison group: "
-            f"d_ppc2 {r.d_ppc2:.2f} ({pct}% CI {r.d_ppc2_ci_low:.2f} to {r.d_ppc2_ci_high:.2f}).",
+            f"d_ppc2 {number(r.d_ppc2)} ({pct}% CI {interval(r.d_ppc2_ci_low, r.d_ppc2_ci_high)}).",
             r.d_ppc2, r.d_ppc2_ci_low, r.d_ppc2_ci_high,
             "d_ppc2 (difference in mean change / pooled pre-test SD, bias-corrected; Morris 2008)",
             "comparison_group",
         ))
     return out
-
-
-def _signed(x: float) -> str:
-    """Two decimals with a sign, without a minus sign on zero."""
-    text = f"{x:+.2f}"
-    return "+0.00" if text == "-0.00" else text
 
 
 def _rose(change: float) -> str:
@@ -270,6 +265,6 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     return ["", lead + f"{int(r['n_comparison'])} staff who did not take the programme answered the same "
             f"questionnaires at the same times and have scores both {when} and at {until}. On {name}, "
             f"participants' own ratings {_rose(r['mean_change_programme'])} on average and the comparison group's "
-            f"{_rose(r['mean_change_comparison'])}: a difference of {_signed(r['did'])} points ({pct}% confidence "
-            f"interval {_signed(r['did_ci_low'])} to {_signed(r['did_ci_high'])}), {verdict}. The comparison group was not "
+            f"{_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points ({pct}% confidence "
+            f"interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}), {verdict}. The comparison group was not "
             "chosen at random (see Limits of the design)."]

@@ -28,7 +28,8 @@ from evaluation.reports.comparison_group import (
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, span_words
-from evaluation.reports.verdicts import signed, verdict_sentences, verdicts
+from evaluation.reports.numbers import number, signed
+from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "effect_size_text", "no_mixed_model_text", "outcome_findings", "outcome_summary", "size_text"]
@@ -61,12 +62,6 @@ def _ranges(data: CohortData) -> dict[str, tuple[float, float]]:
 def _size(g: float) -> str:
     """Cohen's word for g as shown (two decimals), so that a g_av shown as 0.20 is "small"."""
     return size_word(round(g, 2)) if not pd.isna(g) else ""
-
-
-def _two(x: float) -> str:
-    """Two decimals, without a minus sign on zero."""
-    text = f"{x:.2f}"
-    return "0.00" if text == "-0.00" else text
 
 
 def size_text(g: float, low: float, high: float, *, benchmarks: bool = True) -> str:
@@ -123,14 +118,14 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         ))
         out.append(Finding(
             f"{key}.d_z",
-            f"Standardised change (d_z) in {title} ({who}), {waves}: {_two(row.d_z)} "
-            f"({pct}% CI {_two(row.d_z_ci_low)} to {_two(row.d_z_ci_high)}).",
+            f"Standardised change (d_z) in {title} ({who}), {waves}: {number(row.d_z)} "
+            f"({pct}% CI {number(row.d_z_ci_low)} to {number(row.d_z_ci_high)}).",
             row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
         ))
         out.append(Finding(
             f"{key}.g_av",
-            f"Size of the change in {title} ({who}), {waves}: g_av {_two(row.g_av)} ({pct}% bootstrap CI "
-            f"{_two(row.g_av_ci_low)} to {_two(row.g_av_ci_high)}), "
+            f"Size of the change in {title} ({who}), {waves}: g_av {number(row.g_av)} ({pct}% bootstrap CI "
+            f"{number(row.g_av_ci_low)} to {number(row.g_av_ci_high)}), "
             f"{size_text(row.g_av, row.g_av_ci_low, row.g_av_ci_high)}.",
             row.g_av, row.g_av_ci_low, row.g_av_ci_high,
             "g_av (mean change / average SD of the two waves, small-sample corrected)", "outcomes",
@@ -192,8 +187,8 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     lines = []
     for r in rows.itertuples():
         who = "own rating" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' rating"
-        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {_two(r.g_av)} ({pct}% bootstrap interval "
-                     f"{_two(r.g_av_ci_low)} to {_two(r.g_av_ci_high)}): "
+        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {number(r.g_av)} ({pct}% bootstrap interval "
+                     f"{number(r.g_av_ci_low)} to {number(r.g_av_ci_high)}): "
                      f"{size_text(r.g_av, r.g_av_ci_low, r.g_av_ci_high, benchmarks=False)}.")
     if not lines:
         return "*No change could be estimated.*"
@@ -251,9 +246,9 @@ def _reaction(tables: dict[str, pd.DataFrame], data: CohortData, ranges, titles)
         who = "participants" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s"
         if r.n < data.cohort.disclosure_threshold:
             parts.append(f"Fewer than {data.cohort.disclosure_threshold} {who} answered the questions on "
-                         f"{titles.get(r.scale).lower()}, too few to report.")
+                         f"{titles.get(r.scale)}, too few to report.")
             continue
-        parts.append(f"{int(r.n)} {who} answered the questions on {titles.get(r.scale).lower()} "
+        parts.append(f"{int(r.n)} {who} answered the questions on {titles.get(r.scale)} "
                      f"{WAVE_WORDS.get(r.wave, r.wave)}: on average they gave {r.mean:.2f} points{unit} "
                      f"({'higher' if info.loc[r.scale, 'higher_is_better'] else 'lower'} is more favourable).")
     if not parts:
@@ -346,7 +341,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         if len(row):
             r = row.iloc[0]
             lines += ["", "**Hindsight.** Asked after the programme to rate themselves as they had been before it "
-                      f"(the 'then-test'), participants scored {titles.get(primary, primary).lower()} "
+                      f"(the 'then-test'), participants scored {titles.get(primary, primary)} "
                       f"{abs(r['mean_shift']):.2f} points {'lower' if r['mean_shift'] > 0 else 'higher'} than they "
                       "had at the time, so change measured against the then-test is "
                       f"{'larger' if r['mean_shift'] > 0 else 'smaller'} than change from the original questionnaire."]
@@ -362,7 +357,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
             lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a score {before} have "
                       f"no score {after}. They started {abs(b['mean_difference']):.2f} points "
                       f"{'lower' if b['mean_difference'] > 0 else 'higher'} on "
-                      f"{titles.get(primary, primary).lower()} than those who stayed"
+                      f"{titles.get(primary, primary)} than those who stayed"
                       + (" (a difference unlikely to be chance): results for those who stayed may flatter the "
                          "programme." if b["p_value"] < alpha else ", a difference that could be chance.")]
     adjusted = ("A change counts as clear only if it is still clear after adjusting for testing several "

@@ -27,7 +27,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-__all__ = ["VERDICTS", "classify_text", "format_p", "scale_unit", "signed", "verdict", "verdict_sentences", "verdicts"]
+from evaluation.reports.numbers import signed
+
+__all__ = ["VERDICTS", "classify_text", "format_p", "scale_unit", "verdict", "verdict_sentences", "verdicts"]
 
 VERDICTS = ("clear_increase", "clear_decrease", "clear_unadjusted_only", "no_clear_change", "not_estimable")
 
@@ -72,18 +74,6 @@ def verdicts(outcomes: pd.DataFrame, *, comparison: str, rater: str, alpha: floa
                       for r in out.itertuples()]
     out["family_size"] = int(rows["p_value"].notna().sum())
     return out
-
-
-def signed(x: float) -> str:
-    """A change with its sign and two decimals; a change that rounds to zero has no sign.
-
-    Examples
-    --------
-    >>> signed(0.334), signed(-0.004), signed(-0.1)
-    ('+0.33', '0.00', '-0.10')
-    """
-    text = f"{x:+.2f}"
-    return "0.00" if text in ("+0.00", "-0.00") else text
 
 
 def format_p(p: float) -> str:
@@ -141,7 +131,7 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
     ...                   "family_size": 3})
     >>> print(verdict_sentences(t, {"a": "A", "b": "B", "c": "C"}, confidence_level=0.95,
     ...                         who="Participants rated themselves", ranges={"a": (1, 5)}))
-    Participants rated themselves higher after the programme on: A (+0.30 points on the 1–5 scale, 95% confidence interval +0.20 to +0.40). On B (+0.20 points, 95% confidence interval +0.05 to +0.35) the change would count as clear if it were the only scale tested, but not after adjusting for testing 3 scales at once, so it is not counted as a clear change. There was no clear change in C (+0.01 points, 95% confidence interval -0.10 to +0.12): the range includes no change.
+    Participants rated themselves higher after the programme on: A (+0.30 points on the 1–5 scale, 95% confidence interval +0.20 to +0.40). On B (+0.20 points, 95% confidence interval +0.05 to +0.35) the change would count as clear if it were the only scale tested, but not after adjusting for testing 3 scales at once, so it is not counted as a clear change. There was no clear change in C (+0.01 points, 95% confidence interval −0.10 to +0.12): the range includes no change.
     """
     pct = int(round(confidence_level * 100))
     size = int(table["family_size"].max()) if len(table) else 0

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from evaluation.reports.verdicts import signed
+from evaluation.reports.numbers import signed
 from evaluation.viz.cost_axes import MEASURE_WORDS
 from evaluation.viz.cost_axes import money as _money
 from evaluation.viz.cost_axes import pounds_axis as _pounds_axis

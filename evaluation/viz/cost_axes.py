@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.reports.labels import COST_MEASURES, capitalised
+from evaluation.reports.numbers import MINUS
 
 __all__ = ["MAX_CURVE_POINTS", "MEASURE_WORDS", "curve_points", "money", "pounds_axis", "pounds_tick", "words"]
 
@@ -37,9 +38,11 @@ def pounds_tick(x: float, thousands: bool = False) -> str:
     --------
     >>> [pounds_tick(x, thousands=True) for x in (0, 2500, 7500, 17500, 20000, 1250)]
     ['£0', '£2.5k', '£7.5k', '£17.5k', '£20k', '£1.25k']
-    >>> pounds_tick(12345.0)
-    '£12,345'
+    >>> pounds_tick(12345.0), pounds_tick(-2500, thousands=True)
+    ('£12,345', '−£2.5k')
     """
+    if x < 0:  # an axis padded below zero: the minus sign before the pound sign
+        return MINUS + pounds_tick(-x, thousands)
     if not thousands or x == 0:
         return f"£{x:,.0f}"
     k = x / 1000

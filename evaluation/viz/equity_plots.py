@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from evaluation.core.checks import check_confidence_level
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.labels import capitalised
-from evaluation.reports.verdicts import signed
+from evaluation.reports.numbers import signed
 from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
 __all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
@@ -95,7 +95,7 @@ def representation_chart(
         right = max(float(finite.max()) if len(finite) else 2.0, band[1]) * 1.6
         ax_.set_xscale("log")
         ax_.set_xlim(left, right)
-        ax_.axvspan(band[0], band[1], color="#d9f0d3", zorder=0, label=f"band {band[0]:.2f}-{band[1]:.2f}")
+        ax_.axvspan(band[0], band[1], color="#d9f0d3", zorder=0, label=f"band {band[0]:.2f}–{band[1]:.2f}")
         ax_.axvline(1.0, color="black", linewidth=0.8)
         labels, parts = [], []
         for yi, r in zip(y, rows.itertuples(index=False), strict=True):
@@ -145,7 +145,7 @@ def representation_chart(
         else:
             ax_.legend(fontsize=8, frameon=False)
     alt = (f"Chart of the relative likelihood of a place by {title_dim}, log scale, with the band "
-           f"{band[0]:.2f}-{band[1]:.2f} shaded. " + "; ".join(parts) + ".")
+           f"{band[0]:.2f}–{band[1]:.2f} shaded. " + "; ".join(parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
 
 

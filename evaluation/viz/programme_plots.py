@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from evaluation.core.checks import check_confidence_level
+from evaluation.reports.numbers import signed
 from evaluation.viz.figure import (
     DPI,
     Plot,
@@ -38,10 +39,6 @@ def _who(rater: str) -> str:
     return "own ratings" if rater == "self" else f"{rater.replace('_', ' ')}s' ratings"
 
 
-def _num(x: float) -> str:
-    return "n/a" if pd.isna(x) else f"{x:+.2f}".replace("+0.00", "0.00").replace("-0.00", "0.00")
-
-
 def _panel(ax: Axes, rows: pd.DataFrame, pooled: pd.Series | None, measure: str, level: float,
            heading: str) -> str:
     """One forest panel: cohorts (points and CIs), pooled diamond and prediction interval; its alt text."""
@@ -52,7 +49,7 @@ def _panel(ax: Axes, rows: pd.DataFrame, pooled: pd.Series | None, measure: str,
     y = np.arange(n, 0, -1) + 1.0
     ax.errorbar(rows[est], y, xerr=[(rows[est] - rows[low]).fillna(0), (rows[high] - rows[est]).fillna(0)],
                 fmt="s", color=COHORT_COLOUR, ecolor=COHORT_COLOUR, capsize=3, markersize=5)
-    parts = [f"{lab}: {_num(e)} ({_num(lo)} to {_num(hi)})"
+    parts = [f"{lab}: {signed(e)} ({signed(lo)} to {signed(hi)})"
              for lab, e, lo, hi in zip(labels, rows[est], rows[low], rows[high], strict=True)]
     ticks, names = list(y), labels
     if pooled is not None and not pd.isna(pooled["estimate"]):
@@ -63,8 +60,8 @@ def _panel(ax: Axes, rows: pd.DataFrame, pooled: pd.Series | None, measure: str,
         ax.fill(diamond_x, [0.6, 0.9, 0.6, 0.3], color=POOLED_COLOUR, label="pooled (random effects)")
         ticks.append(0.6)
         names = [*labels, f"Pooled (k = {int(pooled['k'])})"]
-        parts.append(f"pooled {_num(pooled['estimate'])} ({_num(pooled['ci_low'])} to {_num(pooled['ci_high'])}), "
-                     f"prediction interval {_num(pooled['pi_low'])} to {_num(pooled['pi_high'])}, "
+        parts.append(f"pooled {signed(pooled['estimate'])} ({signed(pooled['ci_low'])} to {signed(pooled['ci_high'])}), "
+                     f"prediction interval {signed(pooled['pi_low'])} to {signed(pooled['pi_high'])}, "
                      f"I² {pooled['i2']:.0%}")
     else:
         ax.text(0.02, 0.6, "Not pooled: fewer than 2 cohorts", transform=ax.get_yaxis_transform(), va="center",

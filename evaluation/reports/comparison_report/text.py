@@ -19,6 +19,7 @@ from evaluation.reports.comparison_limits import MEASURES, limit_labels
 from evaluation.reports.comparison_report.tables import comparison_tables
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import counted
+from evaluation.reports.numbers import number
 
 __all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
            "scale_titles"]
@@ -35,7 +36,7 @@ def _format(measure: str, x: Any, *, sign: bool = True) -> str:
     if x is None or pd.isna(x):
         return "not available"
     if measure == "mean_change":
-        return f"{x:+.2f}" if sign else f"{x:.2f}"
+        return number(x, sign=sign)
     if measure.endswith("_share"):
         return f"{x:.0%}"
     return f"£{x:,.0f}"

@@ -23,6 +23,7 @@ from evaluation.reports.cost_report.tables import (
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, span_words
+from evaluation.reports.numbers import number
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -69,7 +70,7 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     n = int(summary.loc["enrolled", "value"])
     done = int(summary.loc["completed", "value"])
     improved = int(summary.loc["reliable_improvers", "value"])
-    scale_words = (info["title"] or "the primary scale").lower()
+    scale_words = info["title"] or "the primary scale"
     comparison = span_words(info["comparison"])
     shared = shared_cost_words(cc.ledger)
     once = (f"the {shared}, spent once for the whole programme, would not be spent again" if shared else
@@ -126,7 +127,7 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
             values["benefit_cost_ratio"], None, None, "ratio (benefits / costs)", "cost_benefit"))
         out.append(Finding(
             "costs.roi_percent",
-            f"Return on investment of {who}: {values['roi_percent']:.0f}% ((benefits - costs) / costs x 100).",
+            f"Return on investment of {who}: {number(values['roi_percent'], 0)}% ((benefits − costs) / costs × 100).",
             values["roi_percent"], None, None, "%", "cost_benefit"))
     return out
 
@@ -227,7 +228,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         f"**{_money(v['cash_cost_per_completer'])}** per completer in cash, "
         f"{_money(v['cost_per_completer'])} with participants' time. ",
     ]
-    scale = md(info["title"] or "the primary scale").lower()
+    scale = md(info["title"] or "the primary scale")
     if improved:
         lines[-1] += (f"{improved} participants reliably improved on {scale} between the "
                       f"{WAVE_LABELS.get(info['earlier'], info['earlier'])} and {WAVE_LABELS.get(info['later'], info['later'])} "
@@ -311,7 +312,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         lines += ["", f"**Return on investment.** With the monetised benefits supplied "
                       f"({_money(values['benefits_present_value'])}), the benefit-cost ratio is "
                       f"{values['benefit_cost_ratio']:.2f} and the return on investment "
-                      f"{values['roi_percent']:.0f}%. The outcomes that were not converted to money are listed "
+                      f"{number(values['roi_percent'], 0)}%. The outcomes that were not converted to money are listed "
                       "beside it."]
     else:
         lines += ["", "**Return on investment.** No monetised benefits were supplied, so no benefit-cost ratio or "

@@ -15,7 +15,7 @@ from evaluation.reports.equity_report.tables import (
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import capitalised, few_people, population_words
-from evaluation.reports.verdicts import signed
+from evaluation.reports.numbers import signed
 
 __all__ = [
     "equity_findings",
@@ -27,9 +27,9 @@ __all__ = [
 
 def _band_words(band: str, low: float, high: float) -> str:
     return {
-        "within": f"within the equitable band: the whole confidence interval lies inside {low:.2f}-{high:.2f}",
-        "disparity": f"a disparity: the confidence interval excludes 1 and the estimate lies outside {low:.2f}-{high:.2f}",
-        "inconclusive": f"inconclusive: the confidence interval does not lie wholly inside {low:.2f}-{high:.2f}, so "
+        "within": f"within the equitable band: the whole confidence interval lies inside {low:.2f}–{high:.2f}",
+        "disparity": f"a disparity: the confidence interval excludes 1 and the estimate lies outside {low:.2f}–{high:.2f}",
+        "inconclusive": f"inconclusive: the confidence interval does not lie wholly inside {low:.2f}–{high:.2f}, so "
                         "equal access is not shown, nor a difference beyond the band",
     }.get(band, "")
 
@@ -334,7 +334,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     change = tables["outcome_change"].dropna(subset=["mean_change"])
     if len(change):
         title = md(data.titles.get(data.primary_scale, data.primary_scale))
-        lines += ["", f"**From completion to benefit.** Change on {str(title).lower()} by group is shown below for "
+        lines += ["", f"**From completion to benefit.** Change on {title} by group is shown below for "
                   f"groups of at least {t} people with scores at both waves; the mean change ranged from "
                   f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points across those "
                   "groups. Differences between small groups are imprecise."]

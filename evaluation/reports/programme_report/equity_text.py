@@ -63,17 +63,17 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                      + "; ".join(_rl_words(r, pct) for r in over.itertuples()) + ".")
     if not len(clear):
         lines.append(f"No group shown has a clear disparity (a {pct}% interval that excludes 1 with the estimate outside "
-                     f"{low:.2f}-{high:.2f}).")
+                     f"{low:.2f}–{high:.2f}).")
     within = table[table["band"] == "within"]
     if len(within):
         lines.append(f"Shown to have about the same chance as their reference group (the whole {pct}% interval inside "
-                     f"{low:.2f}-{high:.2f}): " + ", ".join(
+                     f"{low:.2f}–{high:.2f}): " + ", ".join(
                          f"{md(label(r.category, r.dimension))} ({DIMENSION_TITLES.get(r.dimension, r.dimension)})"
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:
         lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct}% interval does "
-                     f"not lie wholly inside {low:.2f}-{high:.2f}, and there is no clear disparity.")
+                     f"not lie wholly inside {low:.2f}–{high:.2f}, and there is no clear disparity.")
     hidden = int((table["suppressed"] != "").sum())
     if hidden:
         lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: each has "

@@ -18,9 +18,9 @@ import pandas as pd
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.labels import counted
+from evaluation.reports.numbers import signed
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
-from evaluation.reports.verdicts import signed
 
 __all__ = ["EVIDENCE_COLUMNS", "QUESTIONS", "design_level", "evidence_markdown", "evidence_summary"]
 
@@ -90,12 +90,12 @@ def _change_words(row: pd.Series, title: str, rater: str, level: float, changes:
         own = changes[(changes["scale"] == row["scale"]) & (changes["rater"] == rater)
                       & (changes["comparison"] == "pre_post")]
         if len(own) != 1 or pd.isna(own["mean_change"].iloc[0]):
-            return f"{_RATER.get(rater, rater)} of {md(title.lower())}: no change could be estimated"
+            return f"{_RATER.get(rater, rater)} of {md(title)}: no change could be estimated"
         one = own.iloc[0]
-        return (f"{_RATER.get(rater, rater)} of {md(title.lower())} changed by {signed(one['mean_change'])} points in "
+        return (f"{_RATER.get(rater, rater)} of {md(title)} changed by {signed(one['mean_change'])} points in "
                 f"the one cohort, cohort {int(one['cohort'])} ({_pct(level)} CI {signed(one['change_ci_low'])} to "
                 f"{signed(one['change_ci_high'])}; nothing pooled)")
-    return (f"{_RATER.get(rater, rater)} of {md(title.lower())} changed by {signed(row['estimate'])} points pooled "
+    return (f"{_RATER.get(rater, rater)} of {md(title)} changed by {signed(row['estimate'])} points pooled "
             f"over {k} cohorts ({_pct(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
 
 
@@ -158,13 +158,13 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     if len(data) >= 2:
         rows = pooled[(pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")
                       & pooled["kirkpatrick_level"].isin([2, 3]) & pooled["k"].ge(2)]
-        flat = [f"{md(titles.get(r.scale, r.scale).lower())} ({_RATER.get(r.rater, r.rater)})"
+        flat = [f"{md(titles.get(r.scale, r.scale))} ({_RATER.get(r.rater, r.rater)})"
                 for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
         where_said = "no clear change, pooled, on "
     else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
         own = tables["programme_outcomes"]
         own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
-        flat = [f"{md(titles.get(r.scale, r.scale).lower())} ({_RATER.get(r.rater, r.rater)})"
+        flat = [f"{md(titles.get(r.scale, r.scale))} ({_RATER.get(r.rater, r.rater)})"
                 for r in own.itertuples() if r.verdict != "clear_increase"]
         where_said = "no clear increase in the one cohort on "
     where = tables["where_it_works"]

@@ -23,10 +23,10 @@ from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import span_words
+from evaluation.reports.numbers import interval, number, signed
 from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
 from evaluation.reports.programme_report.outcomes import primary_scales
-from evaluation.reports.verdicts import signed
 
 __all__ = ["consistency_text", "outcome_findings", "outcome_summary", "trend_summary"]
 
@@ -112,13 +112,13 @@ def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, sc
     g = _pooled_row(pooled, scale, rater, "pre_post", "g_av")
     k = int(row["k"])
     direction = "higher" if row["estimate"] > 0 else "lower"
-    text = (f"Pooled over the {k} cohorts, {_who(rater)} of {md(title).lower()} were "
+    text = (f"Pooled over the {k} cohorts, {_who(rater)} of {md(title)} were "
             f"{abs(row['estimate']):.2f} points {direction} at the end of the programme than before "
             f"({pct} CI {signed(row['ci_low'])} to {signed(row['ci_high'])} points)")
     text += (": a clear change." if _clear(row["ci_low"], row["ci_high"]) else
              ": the interval includes no change, so the pooled result is not clear.")
     if g is not None and not pd.isna(g["estimate"]):
-        text += (f" In standardised terms (g_av) that is {g['estimate']:.2f}, "
+        text += (f" In standardised terms (g_av) that is {number(g['estimate'])}, "
                  f"{size_text(g['estimate'], g['ci_low'], g['ci_high'])}.")
     said = []
     if clear:
@@ -149,7 +149,7 @@ def _trend_sentence(test: pd.Series, trends: pd.DataFrame, title: str | None) ->
     rows = trends if not test["rater"] else trends[trends["rater"] == test["rater"]]
     rows = rows.drop_duplicates("cohort").dropna(subset=[col])
     low, high = rows.loc[rows[col].idxmin()], rows.loc[rows[col].idxmax()]
-    on = f" on {md(title).lower()} ({_who(test['rater'])})" if test["rater"] else ""
+    on = f" on {md(title)} ({_who(test['rater'])})" if test["rater"] else ""
     if len(rows) == 1:
         return f"The share who {what}{on} was {low[col]:.0%} (cohort {low['cohort']}); with one cohort there is no trend to judge."
     text = (f"The share who {what}{on} ranged from {low[col]:.0%} (cohort {low['cohort']}) to "
@@ -172,7 +172,7 @@ def _durability(trends: pd.DataFrame, pooled: pd.DataFrame, scale: str, title: s
     parts = [f"cohort {r['cohort']}: {signed(r['change_follow_up'])} points at follow-up against "
              f"{signed(r['change_post'])} at the end of the programme" for _, r in rows.iterrows()]
     return (f"**Did it last?** Where a follow-up questionnaire was run, participants' own ratings of "
-            f"{md(title).lower()} compared with before the programme were: " + "; ".join(parts)
+            f"{md(title)} compared with before the programme were: " + "; ".join(parts)
             + ". Fewer people answered at follow-up, so these are not the same people throughout."
             + _pooled_follow_up(pooled, scale, level))
 
@@ -275,7 +275,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
         else:
             out.append(Finding(
                 f"{key}.pooled_g_av",
-                f"{base}: g_av {row['estimate']:.2f} ({pct} CI {row['ci_low']:.2f} to {row['ci_high']:.2f}).",
+                f"{base}: g_av {number(row['estimate'])} ({pct} CI {interval(row['ci_low'], row['ci_high'])}).",
                 row["estimate"], row["ci_low"], row["ci_high"], "g_av", "pooled_outcomes"))
     changes = tables["programme_outcomes"]
     for rater, scale in primary_scales(first).items():

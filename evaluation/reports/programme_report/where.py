@@ -21,6 +21,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import label
 from evaluation.reports.findings import Finding
+from evaluation.reports.numbers import interval, signed
 from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
     CROSSINGS,
@@ -31,7 +32,6 @@ from evaluation.reports.programme_report.where_table import (
     where_it_works,
     where_populations,
 )
-from evaluation.reports.verdicts import signed
 
 __all__ = [
     "CROSSINGS",
@@ -129,7 +129,7 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
         w = whole.iloc[0]
         lines.append(f"**{title}, {who}.** Over all {w['n_pairs']} people with both ratings from {w['n_cohorts']} "
                      f"cohort{'s' if w['n_cohorts'] != 1 else ''}: {signed(w['mean_change'])} points "
-                     f"({w['change_ci_low']:.2f} to {w['change_ci_high']:.2f}), {w['verdict']}.")
+                     f"({interval(w['change_ci_low'], w['change_ci_high'])}), {w['verdict']}.")
         for verdict, lead in (("clear improvement", "Works, with clear improvement, in"),
                               ("no clear change", "Blocked, with no clear change, in"),
                               ("clear decline", "Blocked, with a clear decline, in")):
@@ -192,7 +192,7 @@ def where_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> li
             group = "the whole programme" if r.dimension == ALL else group_words(r.dimension, r.category)
             statement = (f"{group[:1].upper()}{group[1:]}: {titles.get(pop.scale, pop.scale)} "
                          f"({_RATER.get(pop.rater, pop.rater)}) changed by {signed(r.mean_change)} points "
-                         f"({r.change_ci_low:.2f} to {r.change_ci_high:.2f}) over {r.n_pairs} people from "
+                         f"({interval(r.change_ci_low, r.change_ci_high)}) over {r.n_pairs} people from "
                          f"{r.n_cohorts} cohort{'s' if r.n_cohorts != 1 else ''}: {r.verdict}.")
             found.append(Finding(f"programme.where.{pop.scale}.{pop.rater}.{r.dimension}.{r.category}.mean_change",
                                  statement, r.mean_change, r.change_ci_low, r.change_ci_high, "scale points",

@@ -1,0 +1,73 @@
+"""Numbers in the reports' sentences and figures' alternative text, written as the tables write them.
+
+The tables (:func:`evaluation.reports.display.format_value`) write a negative number with the
+minus sign (U+2212, "−0.05"), never with the hyphen ("-0.05"), and a number that rounds to zero
+without a sign ("0.00", not "-0.00"). A sentence that quotes the table writes its numbers the same
+way, so a reader, or a screen reader, meets one number in one form. These functions are the only
+place the reports' prose formats a number that can be negative.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["MINUS", "interval", "minus", "number", "signed"]
+
+#: The minus sign (U+2212), as the tables write a negative number.
+MINUS = "\u2212"
+
+
+def minus(text: str) -> str:
+    """A formatted number with the minus sign for its leading hyphen, and without a sign when it
+    rounds to zero (``-0.00`` → ``0.00``, ``+0%`` → ``0%``).
+
+    Examples
+    --------
+    >>> minus("-0.05"), minus("-0.00"), minus("+0.00"), minus("+0.30"), minus("-£120"), minus("-12%")
+    ('−0.05', '0.00', '0.00', '+0.30', '−£120', '−12%')
+    """
+    if not text.startswith(("-", "+")):
+        return text
+    if not text[1:].strip("0.,£%"):  # every digit a zero: no sign
+        return text[1:]
+    return MINUS + text[1:] if text.startswith("-") else text
+
+
+def number(x: float, digits: int = 2, *, sign: bool = False, percent: bool = False) -> str:
+    """``x`` with ``digits`` decimals (as a percentage with ``percent``; with its sign, + or −,
+    with ``sign``), a negative one with the minus sign; NaN as ``n/a``.
+
+    Examples
+    --------
+    >>> number(-0.0612), number(0.334, sign=True), number(-0.004, sign=True), number(-0.1, 1)
+    ('−0.06', '+0.33', '0.00', '−0.1')
+    >>> number(-0.123, 0, percent=True), number(0.5, 1, percent=True), number(float("nan"))
+    ('−12%', '50.0%', 'n/a')
+    """
+    if x is None or isinstance(x, float) and math.isnan(x) or x != x:
+        return "n/a"
+    spec = f"{'+' if sign else ''}.{digits}{'%' if percent else 'f'}"
+    return minus(format(float(x), spec))
+
+
+def signed(x: float, digits: int = 2) -> str:
+    """A change with its sign and ``digits`` decimals; a change that rounds to zero has no sign.
+
+    Examples
+    --------
+    >>> signed(0.334), signed(-0.004), signed(-0.1)
+    ('+0.33', '0.00', '−0.10')
+    """
+    return number(x, digits, sign=True)
+
+
+def interval(low: float, high: float, digits: int = 2, *, sign: bool = False, percent: bool = False) -> str:
+    """An interval's two ends, "low to high", each as :func:`number` writes it.
+
+    Examples
+    --------
+    >>> interval(-0.0247, 0.3214), interval(-0.0247, 0.3214, sign=True)
+    ('−0.02 to 0.32', '−0.02 to +0.32')
+    """
+    return (f"{number(low, digits, sign=sign, percent=percent)} to "
+            f"{number(high, digits, sign=sign, percent=percent)}")
