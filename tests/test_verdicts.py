@@ -208,3 +208,14 @@ def test_a_p_value_too_small_for_a_double_is_shown_as_below_0_001(monkeypatch):
     cells = re.findall(r"<td>([^<]*)</td>", shown[0])
     assert "&lt; 0.001" in cells and not any(c in ("0.0", "0.000", "0") for c in cells)
     assert [format_p(p) for p in (0.0, 1e-4, 0.0404, float("nan"))] == ["< 0.001", "< 0.001", "0.040", "–"]
+
+
+def test_scale_titles_in_the_summary_are_written_as_the_tables_write_them():
+    # The hindsight and drop-out sentences lower-cased the scale's title ("scored leading change
+    # 0.26 points lower"), which the tables and the rest of the summary write "Leading change"; a
+    # title with a name or an acronym in it would have lost its capitals.
+    data, tables = _built("leading-to-deliver", 2)
+    text = outcome_report.outcome_summary(tables, data)
+    assert "participants scored Leading change 0." in text
+    assert "points lower on Leading change than those who stayed" in text
+    assert "leading change" not in text

@@ -207,7 +207,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
             f"comparison group by {signed(r.mean_change_comparison)}; difference in change {signed(r.did)} ({pct}% "
             f"CI {signed(r.did_ci_low)} to {signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
             "comparison group not randomised).",
-            r.did, r.did_ci_low, r.did_ci_high, f"scale points ({low:g}-{high:g})", "comparison_group",
+            r.did, r.did_ci_low, r.did_ci_high, f"scale points ({low:g}–{high:g})", "comparison_group",
         ))
         out.append(Finding(
             f"{key}.d_ppc2",

@@ -114,7 +114,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
             f"{key}.mean_change",
             f"{title} ({who}) changed by {signed(row.mean_change)} points {waves} "
             f"({pct}% CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; n = {row.n_pairs}).",
-            row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}-{high:g})", "outcomes",
+            row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}–{high:g})", "outcomes",
         ))
         out.append(Finding(
             f"{key}.d_z",
@@ -157,7 +157,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
                 f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
                 f"then-test is {signed(r['mean_shift'])} points ({pct}% CI {signed(r['ci_low'])} to "
                 f"{signed(r['ci_high'])}).",
-                r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}-{high:g})", "response_shift",
+                r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}–{high:g})", "response_shift",
             ))
     return out + comparison_group_findings(tables, data)
 

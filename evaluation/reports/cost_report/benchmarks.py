@@ -32,7 +32,7 @@ BENCHMARKS = (
      "source": f"{BENCHMARK_CITATION}: residential programmes cost £4,000 or more per participant"},
     {"benchmark": "Non-residential and distance / e-learning programmes", "low": 1000.0, "high": 2000.0,
      "source": f"{BENCHMARK_CITATION}: non-residential and distance or e-learning programmes cost "
-               "£1,000-£2,000 per participant"},
+               "£1,000 to £2,000 per participant"},
 )
 
 

@@ -286,9 +286,9 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
             "",
             "**Against published benchmarks.** The Scottish Government's 2008 evaluation of Leading to Deliver "
             "(chapter 6) found residential programmes cost £4,000 "
-            f"or more per participant and non-residential or e-learning programmes £1,000-£2,000. The report does "
+            f"or more per participant and non-residential or e-learning programmes £1,000 to £2,000. The report does "
             f"not state its price year; taking it to be {BENCHMARK_PRICE_YEAR} prices (its year of publication), "
-            f"that is {_money(res_low)} or more and {_money(non_low)}-{_money(non_high)} in {year} prices. This "
+            f"that is {_money(res_low)} or more and {_money(non_low)} to {_money(non_high)} in {year} prices. This "
             f"cohort's cash cost per place, {_money(place)}, is {where}. Published figures rarely include "
             "participants' time, so they compare with the cash cost, not the economic one.",
         ]
