@@ -346,3 +346,18 @@ def test_trend_plot_alt_text_holds_the_shares(ltd):
     first = tables["outcome_trends"].iloc[0]
     assert f"cohort 1 {first['completion_share']:.0%}" in plot.alt
 
+
+
+def test_the_follow_up_sentence_quotes_the_pooled_row_with_its_caution_inside_the_brackets(ltd):
+    # "(95% CI −0.29 to +0.80) (with so few cohorts the interval is wide)": two brackets in a row;
+    # the caution now sits inside the interval's, and the numbers are the pooled row's.
+    data, tables = ltd
+    pooled = tables["pooled_outcomes"].set_index(["scale", "comparison", "rater", "measure"])
+    row = pooled.loc[("leading_change", "pre_follow_up", "self", "mean_change")]
+    assert row["k"] == 2
+    def shown(x):  # with its sign, a negative one with the minus sign (U+2212)
+        return f"{x:+.2f}".replace("-", "\u2212")
+
+    expected = (f"the change at follow-up was {shown(row['estimate'])} points (95% CI {shown(row['ci_low'])} to "
+                f"{shown(row['ci_high'])}; with so few cohorts the interval is wide).")
+    assert expected in pt.outcome_summary(tables, data)

@@ -181,10 +181,10 @@ def _pooled_follow_up(pooled: pd.DataFrame, scale: str, level: float) -> str:
     row = _pooled_row(pooled, scale, "self", "pre_follow_up", "mean_change")
     if row is None or pd.isna(row["estimate"]):
         return ""
-    wide = " (with so few cohorts the interval is wide)" if row["k"] < 3 else ""
+    wide = "; with so few cohorts the interval is wide" if row["k"] < 3 else ""
     return (f" Pooled over the {int(row['k'])} cohorts with a follow-up, the change at follow-up was "
             f"{signed(row['estimate'])} points ({_pct(level)} CI {signed(row['ci_low'])} to "
-            f"{signed(row['ci_high'])}){wide}.")
+            f"{signed(row['ci_high'])}{wide}).")
 
 
 def outcome_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> str:
