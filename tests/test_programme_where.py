@@ -182,6 +182,12 @@ def test_summary_with_one_cohort_says_nothing_is_pooled_and_is_escaped(pilot):
     text = w.where_summary(data, table)
     assert "With one cohort" in text and "nothing is pooled" in text
     assert "<" not in text
+    # the whole programme's change with its interval, both signed and labelled as the page's other
+    # intervals of a change are ("+0.34 points (95% CI +0.30 to +0.39)"), from the table's row
+    whole = table[(table["dimension"] == "all") & (table["rater"] == "self")
+                  & (table["scale"] == w.headline_populations(data)[0].scale)].iloc[0]
+    ci = f"(95% CI {whole['change_ci_low']:+.2f} to {whole['change_ci_high']:+.2f})".replace("-", "\u2212")
+    assert f"{whole['mean_change']:+.2f} points {ci}".replace("-", "\u2212") in text
     for f in w.where_findings(data, table):
         assert f.id.startswith("programme.where.") and f.table == "where_it_works"
         row = table[(table["scale"] + "." + table["rater"] + "." + table["dimension"] + "." + table["category"])
@@ -246,7 +252,7 @@ def test_figure_draws_only_published_one_way_groups(pilot, png_with_matplotlibs_
                   & table["scale"].isin([s for s, _ in panels])]
     for r in drawn.itertuples():
         # negative numbers with the minus sign (U+2212), as the tables write them
-        shown = f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:.2f} to {r.change_ci_high:.2f})".replace("-", "\u2212")
+        shown = f"{r.mean_change:+.2f} (95% CI {r.change_ci_low:+.2f} to {r.change_ci_high:+.2f})".replace("-", "\u2212")
         assert shown in plot.alt
     assert plot.alt.count("(95% CI") == len(drawn)
     # each group is named as the report's text and the equity report name it ("first-line manager",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["MINUS", "interval", "minus", "number", "signed"]
+__all__ = ["MINUS", "interval", "level_percent", "minus", "number", "signed"]
 
 #: The minus sign (U+2212), as the tables write a negative number.
 MINUS = "\u2212"
@@ -71,3 +71,14 @@ def interval(low: float, high: float, digits: int = 2, *, sign: bool = False, pe
     """
     return (f"{number(low, digits, sign=sign, percent=percent)} to "
             f"{number(high, digits, sign=sign, percent=percent)}")
+
+
+def level_percent(confidence_level: float) -> str:
+    """A confidence level as a percentage for a sentence: 0.95 → ``95%``, 0.975 → ``97.5%``.
+
+    Examples
+    --------
+    >>> level_percent(0.95), level_percent(0.9), level_percent(0.975)
+    ('95%', '90%', '97.5%')
+    """
+    return f"{confidence_level * 100:.10g}%"

@@ -76,7 +76,7 @@ def where_plot(
     >>> plot = where_plot(t, [("lc", "self")], titles={"lc": "Leading change"})
     >>> plot.title
     'Change by group, pooled over cohorts'
-    >>> "health sector: +0.20 (95% CI −0.10 to 0.50), no clear change" in plot.alt
+    >>> "health sector: +0.20 (95% CI −0.10 to +0.50), no clear change" in plot.alt
     True
     """
     check_columns(table, ["dimension", "category", "scale", "rater", "mean_change", "change_ci_low",
@@ -117,7 +117,7 @@ def where_plot(
             if len(rows):
                 a.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, fontsize="small", frameon=False)
             alt_parts.append(f"{name}, {_RATERS.get(rater, rater)}: " + "; ".join(
-                f"{lab}: {signed(m)} ({ci_percent(level)} CI {interval(lo, hi)}), {v}"
+                f"{lab}: {signed(m)} ({ci_percent(level)} CI {interval(lo, hi, sign=True)}), {v}"
                 for lab, m, lo, hi, v in zip(labels[::-1], rows["mean_change"][::-1], rows["change_ci_low"][::-1],
                                              rows["change_ci_high"][::-1], rows["verdict"][::-1], strict=True)))
         title = title if title is not None else "Change by group, pooled over cohorts"

@@ -18,7 +18,7 @@ import pandas as pd
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.labels import counted
-from evaluation.reports.numbers import signed
+from evaluation.reports.numbers import level_percent, signed
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
 
@@ -68,10 +68,6 @@ def _over(k: int) -> str:
     return f"pooled over {k} cohorts" if k > 1 else "one cohort, nothing pooled"
 
 
-def _pct(level: float) -> str:
-    return f"{level * 100:g}%"
-
-
 def _pooled(pooled: pd.DataFrame, scale: str, rater: str) -> pd.Series | None:
     rows = pooled[(pooled["scale"] == scale) & (pooled["rater"] == rater) & (pooled["comparison"] == "pre_post")
                   & (pooled["measure"] == "mean_change")]
@@ -93,10 +89,10 @@ def _change_words(row: pd.Series, title: str, rater: str, level: float, changes:
             return f"{_RATER.get(rater, rater)} of {md(title)}: no change could be estimated"
         one = own.iloc[0]
         return (f"{_RATER.get(rater, rater)} of {md(title)} changed by {signed(one['mean_change'])} points in "
-                f"the one cohort, cohort {int(one['cohort'])} ({_pct(level)} CI {signed(one['change_ci_low'])} to "
+                f"the one cohort, cohort {int(one['cohort'])} ({level_percent(level)} CI {signed(one['change_ci_low'])} to "
                 f"{signed(one['change_ci_high'])}; nothing pooled)")
     return (f"{_RATER.get(rater, rater)} of {md(title)} changed by {signed(row['estimate'])} points pooled "
-            f"over {k} cohorts ({_pct(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
+            f"over {k} cohorts ({level_percent(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
 
 
 def _consistency(row: pd.Series | None) -> str:
@@ -220,7 +216,7 @@ def _access(tables: Mapping[str, pd.DataFrame], level: float) -> dict:
     words = [f"{md(_group(r.dimension, r.category))} {r.relative_likelihood:.2f} ({r.rl_ci_low:.2f} to "
              f"{r.rl_ci_high:.2f})" for r in gaps.itertuples()]
     finding = (("Places differ clearly from the eligible population's make-up (relative likelihood, "
-                f"{_pct(level)} CI) for: " + "; ".join(words) + ".") if words else
+                f"{level_percent(level)} CI) for: " + "; ".join(words) + ".") if words else
                "No group's likelihood of a place differs clearly from the eligible population's.")
     cohorts = int(equity["n_cohorts"].max()) if "n_cohorts" in equity and len(equity) else 1
     withheld = int(equity["suppressed"].fillna("").astype(str).str.len().gt(0).sum())

@@ -23,7 +23,7 @@ from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import span_words
-from evaluation.reports.numbers import interval, number, signed
+from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
 from evaluation.reports.programme_report.outcomes import primary_scales
@@ -38,10 +38,6 @@ _MEASURE_TRENDS = {"completion": "completed the programme",
 
 def _who(rater: str) -> str:
     return _WHO.get(rater, f"{rater.replace('_', ' ')}s' ratings")
-
-
-def _pct(level: float) -> str:
-    return f"{level * 100:.10g}%"
 
 
 def _list(items: list) -> str:
@@ -99,7 +95,7 @@ def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, sc
     if not len(mine):
         return None
     row = _pooled_row(pooled, scale, rater, "pre_post", "mean_change")
-    pct = _pct(level)
+    pct = level_percent(level)
     clear = mine[mine["verdict"].isin(["clear_increase", "clear_decrease"])]["cohort"].tolist()
     unclear = mine[mine["verdict"] == "no_clear_change"]["cohort"].tolist()
     adjusted_only = mine[mine["verdict"] == "clear_unadjusted_only"]["cohort"].tolist()
@@ -183,7 +179,7 @@ def _pooled_follow_up(pooled: pd.DataFrame, scale: str, level: float) -> str:
         return ""
     wide = "; with so few cohorts the interval is wide" if row["k"] < 3 else ""
     return (f" Pooled over the {int(row['k'])} cohorts with a follow-up, the change at follow-up was "
-            f"{signed(row['estimate'])} points ({_pct(level)} CI {signed(row['ci_low'])} to "
+            f"{signed(row['estimate'])} points ({level_percent(level)} CI {signed(row['ci_low'])} to "
             f"{signed(row['ci_high'])}{wide}).")
 
 
@@ -256,7 +252,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
     """
     tables = programme_outcome_tables(data) if tables is None else tables
     level = data.confidence_level
-    pct = _pct(level)
+    pct = level_percent(level)
     first = next(iter(data))
     titles = first.titles
     out: list[Finding] = []

@@ -21,7 +21,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import label
 from evaluation.reports.findings import Finding
-from evaluation.reports.numbers import interval, signed
+from evaluation.reports.numbers import interval, level_percent, signed
 from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
     CROSSINGS,
@@ -127,9 +127,10 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
         if not len(whole) or whole["verdict"].iloc[0] == "":
             continue
         w = whole.iloc[0]
+        ci = interval(w["change_ci_low"], w["change_ci_high"], sign=True)
         lines.append(f"**{title}, {who}.** Over all {w['n_pairs']} people with both ratings from {w['n_cohorts']} "
                      f"cohort{'s' if w['n_cohorts'] != 1 else ''}: {signed(w['mean_change'])} points "
-                     f"({interval(w['change_ci_low'], w['change_ci_high'])}), {w['verdict']}.")
+                     f"({level_percent(data.confidence_level)} CI {ci}), {w['verdict']}.")
         for verdict, lead in (("clear improvement", "Works, with clear improvement, in"),
                               ("no clear change", "Blocked, with no clear change, in"),
                               ("clear decline", "Blocked, with a clear decline, in")):
@@ -190,9 +191,10 @@ def where_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> li
                      & (table["comparison"] == pop.comparison) & table["dimension"].isin([ALL, *DIMENSIONS])]
         for r in rows[rows["verdict"] != ""].itertuples(index=False):
             group = "the whole programme" if r.dimension == ALL else group_words(r.dimension, r.category)
+            ci = interval(r.change_ci_low, r.change_ci_high, sign=True)
             statement = (f"{group[:1].upper()}{group[1:]}: {titles.get(pop.scale, pop.scale)} "
                          f"({_RATER.get(pop.rater, pop.rater)}) changed by {signed(r.mean_change)} points "
-                         f"({interval(r.change_ci_low, r.change_ci_high)}) over {r.n_pairs} people from "
+                         f"({level_percent(data.confidence_level)} CI {ci}) over {r.n_pairs} people from "
                          f"{r.n_cohorts} cohort{'s' if r.n_cohorts != 1 else ''}: {r.verdict}.")
             found.append(Finding(f"programme.where.{pop.scale}.{pop.rater}.{r.dimension}.{r.category}.mean_change",
                                  statement, r.mean_change, r.change_ci_low, r.change_ci_high, "scale points",
