@@ -282,3 +282,14 @@ def test_pooled_change_equals_the_programme_reports(synthetic):
         assert (mine["value"], mine["ci_low"], mine["ci_high"]) == pytest.approx(
             (theirs["estimate"], theirs["ci_low"], theirs["ci_high"]), rel=1e-12)
         assert mine["k_cohorts"] == theirs["k"]
+
+
+def test_the_side_by_side_names_each_scale_as_its_instrument_titles_it(synthetic):
+    # "change on leading change, self-rated": the title was lower-cased; the programme and cohort
+    # reports write "Leading change", as the instrument does (and a title with a name or an
+    # acronym in it would have lost its capitals)
+    _, _, result = synthetic
+    text = result.summary
+    assert "change on Leading change, self-rated" in text
+    assert "change on Leads change (observed), rated by line managers" in text
+    assert "change on leading change" not in text

@@ -253,7 +253,7 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
                 f"them (fewer than {coh.disclosure_threshold}) have scores at both times to report a comparison."]
     pct = int(round(coh.confidence_level * 100))
     earlier, later = COMPARISONS[first]
-    name = str(titles.get(primary, primary)).lower()
+    name = str(titles.get(primary, primary))
     if r["did_ci_low"] > 0:
         verdict = "so participants' scores rose clearly more than the comparison group's"
     elif r["did_ci_high"] < 0:

@@ -55,7 +55,7 @@ def _interval(row: Any, pct: int) -> str:
 def _what(row: Any, titles: Mapping[str, str]) -> str:
     if row.measure == "mean_change":
         scale = titles.get(row.scale, str(row.scale))
-        return f"change on {scale.lower()}, {_RATER_WORDS.get(row.rater, str(row.rater))}"
+        return f"change on {scale}, {_RATER_WORDS.get(row.rater, str(row.rater))}"
     return MEASURES[row.measure]
 
 
