@@ -40,18 +40,18 @@ ENTRIES = [
           "How often a difference at least as large as the one seen would arise by chance if there were really "
           "none. Small values (below 0.05) count as evidence of a difference; very small ones are shown as "
           "\"< 0.001\".",
-          "Wasserstein & Lazar (2016), The ASA statement on p-values, The American Statistician 70:129-133.",
+          "Wasserstein & Lazar (2016), The ASA statement on p-values, The American Statistician 70:129–133.",
           r"\b(?i:p-values?)"),
     Entry("holm", "Holm adjustment",
           "A correction for testing several scales at once: the p-values are adjusted so that the chance of "
           "calling any unchanged scale \"clearly changed\" stays at 5% across all of them.",
           "Holm (1979), A simple sequentially rejective multiple test procedure, Scandinavian Journal of "
-          "Statistics 6:65-70.",
+          "Statistics 6:65–70.",
           r"\bHolm\b(?:(?: adjustment| method|'s method))?"),
     Entry("benjamini_hochberg", "Benjamini-Hochberg adjustment",
           "A correction for testing several scales at once that keeps the expected share of false findings among "
           "the clear ones at 5%; less strict than Holm's.",
-          "Benjamini & Hochberg (1995), Journal of the Royal Statistical Society B 57:289-300.",
+          "Benjamini & Hochberg (1995), Journal of the Royal Statistical Society B 57:289–300.",
           r"Benjamini[–-]Hochberg"),
     Entry("clear_change", "Clear change",
           "A scale changed clearly when its p-value, adjusted for testing several scales, is below 0.05 (at 95% "
@@ -63,7 +63,7 @@ ENTRIES = [
           "times in 100 (the reliable change index is above 1.96); a reliable improver is a participant whose "
           "change is reliable and in the better direction.",
           "Jacobson & Truax (1991), Clinical significance, Journal of Consulting and Clinical Psychology "
-          "59:12-19.",
+          "59:12–19.",
           r"(?i:reliable change(?: index)?|reliabl[ey] improve(?:d|ment|rs?)|Jacobson (?:&amp;|&|and) Truax)"),
     Entry("g_av", "Hedges' g_av (effect size)",
           "The mean change divided by the average of the before and after standard deviations, corrected for "
@@ -79,21 +79,21 @@ ENTRIES = [
     Entry("hedges_g", "Hedges' g (between groups)",
           "The difference between two groups' means divided by their pooled standard deviation, corrected for "
           "small samples; used here to compare those who dropped out with those who stayed.",
-          "Hedges (1981), Journal of Educational Statistics 6:107-128.",
+          "Hedges (1981), Journal of Educational Statistics 6:107–128.",
           r"Hedges'? g(?!\\?_|<sub>)\b"),
     Entry("paired_t", "Paired t-test",
           "The test of whether the mean change of the same people between two questionnaires differs from zero; "
           "it gives the confidence interval of the mean change.",
-          "Student (1908), The probable error of a mean, Biometrika 6:1-25.",
+          "Student (1908), The probable error of a mean, Biometrika 6:1–25.",
           r"(?i:paired t(?:-test|-interval)?\b)"),
     Entry("wilcoxon", "Wilcoxon signed-rank test",
           "A check on the paired t-test that uses only the order of the changes, not their size, so a few "
           "extreme changes cannot drive it.",
-          "Wilcoxon (1945), Biometrics Bulletin 1:80-83; computed as R's wilcox.test(paired = TRUE).",
+          "Wilcoxon (1945), Biometrics Bulletin 1:80–83; computed as R's wilcox.test(paired = TRUE).",
           r"\bWilcoxon\b(?: signed-rank(?: test)?)?"),
     Entry("welch", "Welch's t-test",
           "A comparison of two groups' means that does not assume the groups vary equally.",
-          "Welch (1947), Biometrika 34:28-35.",
+          "Welch (1947), Biometrika 34:28–35.",
           r"\bWelch(?:'s)?(?: t-test)?"),
     Entry("mixed_model", "Mixed model",
           "A regression that uses every score of every participant, including those who missed a questionnaire, "
@@ -104,7 +104,7 @@ ENTRIES = [
     Entry("cronbach_alpha", "Cronbach's alpha",
           "How consistently a scale's items measure the same thing, from 0 to 1; 0.7 or more is usually taken as "
           "acceptable. It is the reliability used for reliable change.",
-          "Cronbach (1951), Psychometrika 16:297-334; interval by Feldt (1965).",
+          "Cronbach (1951), Psychometrika 16:297–334; interval by Feldt (1965).",
           r"Cronbach'?s alpha"),
     Entry("mcdonald_omega", "McDonald's omega",
           "Another measure of a scale's reliability, from a one-factor model; read like Cronbach's alpha.",
@@ -113,7 +113,7 @@ ENTRIES = [
     Entry("then_test", "Then-test (response shift)",
           "A retrospective pre-test: after the programme participants rate how they were before it, so that both "
           "ratings use the same, later, standard. The gap from the original pre-test is the response shift.",
-          "Howard (1980), Response-shift bias, Applied Psychological Measurement 4:93-106.",
+          "Howard (1980), Response-shift bias, Applied Psychological Measurement 4:93–106.",
           r"(?i:then-test|response shift)"),
     Entry("kirkpatrick", "Kirkpatrick levels",
           "Four levels of training evaluation: 1 reaction (what participants thought of it), 2 learning, "
@@ -141,7 +141,7 @@ ENTRIES = [
     Entry("katz", "Katz interval",
           "The usual confidence interval for a ratio of two rates, worked out on the log scale; with no places in "
           "a group, 0.5 is added to the counts so that it can still be given.",
-          "Katz, Baptista, Azen & Pike (1978), Biometrics 34:469-474.",
+          "Katz, Baptista, Azen & Pike (1978), Biometrics 34:469–474.",
           r"\bKatz\b(?: log)?(?: confidence)?(?: interval)?"),
     Entry("representation_index", "Representation index",
           "100 × a group's share of places ÷ its share of the eligible population: 100 is in proportion, below "
@@ -164,17 +164,17 @@ ENTRIES = [
           "How unevenly places are spread across council areas compared with their eligible staff: 0 means places "
           "exactly in proportion, values towards 1 mean places concentrated in a few areas.",
           "Brown (1994), Using Gini-style indices to evaluate the spatial patterns of health practitioners, "
-          "Social Science & Medicine 38:1243-1256.",
+          "Social Science & Medicine 38:1243–1256.",
           r"\bGini\b(?: coefficient)?"),
     Entry("lorenz", "Lorenz curve",
           "The council areas ordered from the lowest rate of places to the highest, plotting their cumulative "
           "share of places against their cumulative share of staff; the diagonal is equal access.",
-          "Lorenz (1905), Publications of the American Statistical Association 9:209-219.",
+          "Lorenz (1905), Publications of the American Statistical Association 9:209–219.",
           r"(?i:Lorenz curve)"),
     Entry("wilson", "Wilson interval",
           "The confidence interval used for a proportion, such as the share of a group who completed; it behaves "
           "well for small groups and for shares near 0% or 100%.",
-          "Wilson (1927), Journal of the American Statistical Association 22:209-212.",
+          "Wilson (1927), Journal of the American Statistical Association 22:209–212.",
           r"\bWilson\b(?: score)?(?: confidence)?(?: interval)?"),
     Entry("protected_characteristics", "Protected characteristics",
           "The characteristics the Equality Act 2010 protects, such as age, disability, race and sex; public "
@@ -225,7 +225,7 @@ ENTRIES = [
           "out each time; the middle 95% of the results is the interval. It shows how much a figure depends on who "
           "happened to take part.",
           "Efron & Tibshirani (1993), An Introduction to the Bootstrap; Campbell & Torgerson (1999), Bootstrapping: "
-          "estimating confidence intervals for cost-effectiveness ratios, QJM 92:177-182.",
+          "estimating confidence intervals for cost-effectiveness ratios, QJM 92:177–182.",
           r"(?i:bootstrap(?:ped)?(?: intervals?)?)"),
     Entry("tornado", "Tornado chart (sensitivity analysis)",
           "Each uncertain input is moved from a low to a high value, one at a time, and the result recomputed; "
@@ -253,7 +253,7 @@ ENTRIES = [
           "effects between cohorts, I² the share of the spread that is real rather than chance, and Q the test of "
           "whether there is any. With few cohorts all three are imprecise.",
           "Higgins & Thompson (2002), Quantifying heterogeneity in a meta-analysis, Statistics in Medicine "
-          "21:1539-1558.",
+          "21:1539–1558.",
           r"(?i:heterogeneity|between-cohort variation)|τ²|\bI²|\bI-squared\b"),
     Entry("prediction_interval", "Prediction interval",
           "The range in which the result of the programme's next cohort is likely to fall, given how much the "
@@ -265,8 +265,8 @@ ENTRIES = [
           "A confidence interval for a pooled estimate that uses the t distribution and the observed spread between "
           "cohorts, so that it is not too narrow when there are few cohorts; the workbench never lets it be "
           "narrower than the usual (Wald) interval.",
-          "Hartung & Knapp (2001), Statistics in Medicine 20:3875-3889; Knapp & Hartung (2003), Biometrics "
-          "59:1015-1021 (the ad hoc correction).",
+          "Hartung & Knapp (2001), Statistics in Medicine 20:3875–3889; Knapp & Hartung (2003), Biometrics "
+          "59:1015–1021 (the ad hoc correction).",
           r"(?i:Hartung[–-]Knapp(?:[–-]Sidik[–-]Jonkman)?(?: interval)?|HKSJ)"),
     Entry("difference_in_differences", "Difference-in-differences",
           "The change in the programme's participants minus the change in a comparison group that did not take "
@@ -277,19 +277,19 @@ ENTRIES = [
           "The difference-in-differences in standard deviations of the scores before the programme, corrected for "
           "small groups: like Hedges' g, 0.2 is small, 0.5 medium and 0.8 large.",
           "Morris (2008), Estimating effect sizes from pretest-posttest-control group designs, Organizational "
-          "Research Methods 11:364-386.",
+          "Research Methods 11:364–386.",
           r"\bd_?ppc2\b"),
     Entry("trend_test", "Test for trend across cohorts",
           "Whether a share (for example of people who reliably improved) rises or falls steadily with the cohorts' "
           "years, rather than differing by chance: the Cochran-Armitage test. A rise or fall is stated only when "
           "it is clear.",
-          "Armitage (1955), Tests for linear trends in proportions and frequencies, Biometrics 11:375-386.",
+          "Armitage (1955), Tests for linear trends in proportions and frequencies, Biometrics 11:375–386.",
           r"(?i:Cochran[–-]Armitage(?: test)?|test for trend)"),
     Entry("mantel_haenszel", "Mantel-Haenszel pooling",
           "Combining the cohorts' relative likelihoods of a place by comparing like with like within each cohort "
           "first, so that differences between cohorts' years and sizes do not pose as differences between groups.",
-          "Mantel & Haenszel (1959), Journal of the National Cancer Institute 22:719-748; Greenland & Robins "
-          "(1985), Biometrics 41:55-68.",
+          "Mantel & Haenszel (1959), Journal of the National Cancer Institute 22:719–748; Greenland & Robins "
+          "(1985), Biometrics 41:55–68.",
           r"(?i:Mantel[–-]Haenszel)"),
     Entry("pssru", "PSSRU unit costs",
           "The standard schema for the cost of an hour of a social care worker's time: salary, on-costs and "
