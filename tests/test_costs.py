@@ -349,6 +349,24 @@ def test_tornado_hand_worked():
     assert c.loc["shared_costs", "value_high"] == pytest.approx(21000 / 3)
 
 
+def test_the_tornados_reasons_name_where_participants_time_came_from():
+    # The pilot's participants' time is given as rows of costs.csv, yet its tornado said "recorded
+    # hours may overstate the time away from work (attendance over-recorded)": it has no attendance
+    # record. Derived from attendance, the reason is the record's; given as rows, the rows'.
+    derived = ct.tornado(ledger(), measure="cost_per_completer").set_index("input")["reason"]
+    assert derived["hours"].startswith("recorded hours may overstate the time away from work (attendance")
+    rows = pd.concat([costs_table(), pd.DataFrame({
+        "cohort": pd.array([1], dtype="Int64"), "category": ["participant_time"], "description": ["Time"],
+        "amount": [100.0], "price_year": [2024], "basis": ["per_participant"]})], ignore_index=True)
+    given = ct.tornado(ledger(rows), measure="cost_per_completer").set_index("input")["reason"]
+    assert given["hours"].startswith("the cost of participants' time given in costs.csv rests on hours")
+    assert given["hourly_cost"].startswith("the cost of participants' time given in costs.csv rests on an hourly cost")
+    assert "attendance" not in given["hours"] + given["hourly_cost"]
+    backfill = rows.assign(category=rows["category"].replace({"participant_time": "backfill"}))
+    bought = ct.tornado(ledger(backfill), measure="cost_per_completer").set_index("input")["reason"]
+    assert bought["hours"].startswith("the cost of backfill given in costs.csv rests on hours")
+
+
 @pytest.mark.parametrize("measure", ct.TORNADO_MEASURES)
 def test_the_tornado_varies_uncertain_inputs_only_never_the_price_base_year(measure):
     import inspect

@@ -243,6 +243,31 @@ def _shared_range(ledger: Ledger, override: tuple[float, float] | None) -> tuple
         f"{ledger.cohorts_served} cohorts ({equal:.1%}): the rule is a convention")
 
 
+def _time_reasons(source: str) -> tuple[str, str]:
+    """Why the hourly cost and the hours of participants' time are varied, by where the cost of
+    that time came from (:data:`evaluation.stats.costs.ledger.PARTICIPANT_TIME_SOURCES`): worked
+    out from attendance, the reasons are the attendance record's and the staff costs'; given as
+    rows of costs.csv, the rows rest on hours and an hourly cost that the report cannot see.
+
+    Examples
+    --------
+    >>> _time_reasons("derived")[1][:60]
+    'recorded hours may overstate the time away from work (attend'
+    >>> _time_reasons("cost_rows")[1][:60]
+    "the cost of participants' time given in costs.csv rests on h"
+    """
+    hourly = "on-costs and overheads vary between employers (PSSRU unit-cost schema)"
+    gaps = "travel and work between sessions are not counted"
+    if source == "derived":
+        return hourly, f"recorded hours may overstate the time away from work (attendance over-recorded) or " \
+                       f"understate it ({gaps})"
+    given = {"backfill": "the cost of backfill given in costs.csv"}.get(
+        source, "the cost of participants' time given in costs.csv")
+    return (f"{given} rests on an hourly cost, and {hourly}",
+            f"{given} rests on hours that may overstate the time away from work or understate it "
+            f"(if {gaps})")
+
+
 def tornado(
     ledger: Ledger,
     improved: Any = None,
@@ -288,7 +313,8 @@ def tornado(
       time away from work (attendance over-recorded) or understate it (travel and work between
       sessions, such as assignments or a workplace project, are not counted)
       (both scale the participants'-time component, whether from rows or derived, and so
-      leave cash measures unchanged);
+      leave cash measures unchanged; when that time is given as rows of costs.csv, ``reason``
+      says the rows rest on hours and an hourly cost, not on an attendance record);
     * ``shared_costs`` — the cohort's share ``s`` of programme-level fixed costs S (needs
       assessment, design, programme evaluation): apportioned by enrolment (``n_c / Σn``, the
       base) or in equal shares over the K cohorts (``1/K``); the measure moves by
@@ -332,13 +358,13 @@ def tornado(
     i_lo, i_hi = wilson_interval(float(flags.sum()), n, level)
     pct = f"{level:.0%}"
     (h_lo, h_hi), (t_lo, t_hi) = settings["hourly_cost"], settings["hours"]
+    hourly_reason, hours_reason = _time_reasons(ledger.participant_time_source)
     rows = [
         ("hourly_cost", "Hourly cost of participants' time (salary, on-costs, overheads)",
-         f"×{h_lo:g}", f"×{h_hi:g}", "on-costs and overheads vary between employers (PSSRU unit-cost schema)",
+         f"×{h_lo:g}", f"×{h_hi:g}", hourly_reason,
          _scenario(ledger, flags, time_factor=h_lo), _scenario(ledger, flags, time_factor=h_hi)),
         ("hours", "Hours of participants' time on the programme",
-         f"×{t_lo:g}", f"×{t_hi:g}", "recorded hours may overstate the time away from work (attendance "
-         "over-recorded) or understate it (travel and work between sessions are not counted)",
+         f"×{t_lo:g}", f"×{t_hi:g}", hours_reason,
          _scenario(ledger, flags, time_factor=t_lo), _scenario(ledger, flags, time_factor=t_hi)),
         ("shared_costs", "Share of programme-level set-up costs borne by the cohort", s_lo_text, s_hi_text,
          s_reason, _scenario(ledger, flags, shared_factor=s_lo), _scenario(ledger, flags, shared_factor=s_hi)),
