@@ -432,3 +432,10 @@ def test_the_chance_paragraph_names_the_dimensions_it_tested():
     # likewise "no group is clearly under-represented" spoke for 28 withheld groups, which have no estimate
     assert (result.tables["equity"]["suppressed"] != "").sum() > 0
     assert "No group shown is clearly under-represented: for every group with a relative likelihood" in text
+    # the declaration rates withheld are named in one sentence, not one sentence each
+    decl = result.tables["declaration"]
+    withheld = [DIMENSION_TITLES[d] for d in decl.loc[decl["declaration_rate"].isna(), "dimension"]]
+    assert len(withheld) == 3
+    assert (f"The declaration rates for {withheld[0]}, {withheld[1]} and {withheld[2]} are withheld, because each "
+            "would reveal a small group.") in text
+    assert text.count("would reveal a small group") == 1

@@ -12,7 +12,7 @@ from typing import Any
 
 from evaluation.core.vocabulary import COMPARISONS
 
-__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "capitalised",
+__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "capitalised",
            "counted", "few_people", "header", "label", "population_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
@@ -326,3 +326,15 @@ def capitalised(text: str) -> str:
     ('Private sector (sector: 0.25 …)', 'Follow-up', '')
     """
     return text[:1].upper() + text[1:]
+
+
+def and_list(items) -> str:
+    """Items in a sentence: "a", "a and b", "a, b and c" (no serial comma, as the reports write).
+
+    Examples
+    --------
+    >>> and_list(["sector"]), and_list([2, 3]), and_list(["sector", "role level", "council area"]), and_list([])
+    ('sector', '2 and 3', 'sector, role level and council area', '')
+    """
+    words = [str(i) for i in items]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)

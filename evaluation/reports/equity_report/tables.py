@@ -30,7 +30,7 @@ from evaluation.reports.equity_report.pooled import (
     goodness_of_fit,
 )
 from evaluation.reports.findings import collect_warnings
-from evaluation.reports.labels import population_words
+from evaluation.reports.labels import and_list, population_words
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats import outcomes as oc
@@ -141,8 +141,7 @@ def label(category: str, dimension: str = "") -> str:
 def _groups_words(categories: pd.Series, dimension: str) -> tuple[str, str]:
     """Groups named in a note, quoted ("'frontline' and 'senior manager'"), and "is" or "are"."""
     names = [f"'{label(str(c), dimension)}'" for c in categories]
-    words = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return words, "is" if len(names) == 1 else "are"
+    return and_list(names), "is" if len(names) == 1 else "are"
 
 
 def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, dimension: str,

@@ -14,7 +14,7 @@ from evaluation.reports.equity_report.tables import (
 )
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import capitalised, few_people, population_words
+from evaluation.reports.labels import and_list, capitalised, few_people, population_words
 from evaluation.reports.numbers import signed
 
 __all__ = [
@@ -43,18 +43,6 @@ _GOF_SUBJECT = {
     "age_band": "People of different ages", "ethnicity": "People of different ethnic groups",
     "disability": "Disabled and non-disabled people", "framework_area": "Staff of the different framework areas",
 }
-
-
-def _and(words) -> str:
-    """``a, b and c``.
-
-    Examples
-    --------
-    >>> _and(["sector"]), _and(["sector", "role level", "council area"])
-    ('sector', 'sector, role level and council area')
-    """
-    words = list(words)
-    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _groups(k: int, one: str, many: str) -> str:
@@ -178,6 +166,26 @@ def _md_label(category: str, dimension: str = "") -> str:
     return md(label(category, dimension))
 
 
+def _withheld_declaration(dimensions: list[str]) -> str:
+    """The sentence on the declaration rates withheld, one sentence for all of them.
+
+    Examples
+    --------
+    >>> _withheld_declaration(["gender"])
+    'The declaration rate for gender is withheld, because it would reveal a small group. '
+    >>> _withheld_declaration(["gender", "age band", "ethnicity"])
+    'The declaration rates for gender, age band and ethnicity are withheld, because each would reveal a small group. '
+    >>> _withheld_declaration([])
+    ''
+    """
+    if not dimensions:
+        return ""
+    if len(dimensions) == 1:
+        return f"The declaration rate for {dimensions[0]} is withheld, because it would reveal a small group. "
+    return (f"The declaration rates for {and_list(dimensions)} are withheld, because each would reveal a small "
+            "group. ")
+
+
 def equity_summary(result: EquityResult, data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown), from the published tables."""
     coh = data.cohort
@@ -198,11 +206,11 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         "**Why this matters.** Under the Equality Act 2010, public bodies must have due regard to eliminating "
         "discrimination and advancing equality of opportunity between people who share a protected characteristic "
         "and those who do not (the public sector equality duty, section 149). "
-        + (("This report looks at the protected characteristics " + _and(
+        + (("This report looks at the protected characteristics " + and_list(
             PROTECTED_CHARACTERISTICS[d] + ("" if PROTECTED_CHARACTERISTICS[d] == DIMENSION_TITLES.get(d, d)
                                             else f" (recorded as {DIMENSION_TITLES.get(d, d)})") for d in protected)
             + (", and, beside them, at " if access else ".")) if protected else "This report looks at ")
-        + (_and(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access." if access else ""),
+        + (and_list(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access." if access else ""),
         "",
         f"**Who is compared.** The {n} people who had a place are compared with the programme's eligible "
         f"population, {population}, not with the whole workforce; {year_gap_words(result.workforce_years, result.cohort_year)} "
@@ -268,16 +276,16 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         text = "**Is the overall pattern more than chance?** "
         # name the dimensions tested: "for no dimension" was false when some were not tested (the pilot)
         text += (". ".join(said) + ". ") if said else (
-            f"For {_and(rest)}, the {'dimensions' if len(rest) > 1 else 'dimension'} tested, the places do not differ "
+            f"For {and_list(rest)}, the {'dimensions' if len(rest) > 1 else 'dimension'} tested, the places do not differ "
             "from the eligible population's make-up by more than chance would explain (which is not evidence that "
             "access was equal). ")
         if said and rest:
-            text += ("For " + _and(rest) + " the tests do not show a difference (which is not evidence that "
+            text += ("For " + and_list(rest) + " the tests do not show a difference (which is not evidence that "
                      "access was equal). ")
         lines += ["", text + f"Goodness-of-fit tests at the {alpha:.2g} level; the table says which test was used."]
     skipped = tables["goodness_of_fit"][tables["goodness_of_fit"]["method"] == "none"]
     if len(skipped):
-        lines += ["", "The goodness-of-fit test is not shown for " + _and(
+        lines += ["", "The goodness-of-fit test is not shown for " + and_list(
             DIMENSION_TITLES.get(d, d) for d in skipped["dimension"]) + ": the number of places it would test "
                   "would reveal a withheld group."]
     nat = table[table["benchmark"] == "national_bodies"] if "benchmark" in table else table.iloc[0:0]
@@ -345,9 +353,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         lines += ["", "**Declaration.** "
                   + ("; ".join(f"{r.declaration_rate:.0%} declared their {DIMENSION_TITLES.get(r.dimension, r.dimension)}"
                                for r in shown.itertuples()) or "Declaration rates cannot be shown")
-                  + ". " + "".join(f"The declaration rate for {DIMENSION_TITLES.get(d, d)} is withheld, because it "
-                                   "would reveal a small group. " for d in decl.loc[decl["declaration_rate"].isna(),
-                                                                                   "dimension"])
+                  + ". " + _withheld_declaration([DIMENSION_TITLES.get(d, d) for d in
+                                                  decl.loc[decl["declaration_rate"].isna(), "dimension"]])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())
     lines += ["", f"**Confidentiality.** Groups of {few_people(t)} are not shown (—); a group with nobody in it is "

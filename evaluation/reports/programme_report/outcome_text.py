@@ -22,7 +22,7 @@ from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import span_words
+from evaluation.reports.labels import and_list, span_words
 from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
@@ -40,15 +40,9 @@ def _who(rater: str) -> str:
     return _WHO.get(rater, f"{rater.replace('_', ' ')}s' ratings")
 
 
-def _list(items: list) -> str:
-    """``[2, 3, 4]`` → "2, 3 and 4"."""
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def _cohorts(numbers: list) -> str:
     """``[2, 3]`` → "cohorts 2 and 3"; ``[1]`` → "cohort 1"."""
-    return f"cohort{'s' if len(numbers) > 1 else ''} {_list(numbers)}"
+    return f"cohort{'s' if len(numbers) > 1 else ''} {and_list(numbers)}"
 
 
 def _comparison_words(comparison: str) -> str:
@@ -124,7 +118,7 @@ def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, sc
                     f"{_cohorts(adjusted_only)}")
     if unclear:
         said.append(f"no clear change in {_cohorts(unclear)}")
-    text += " On their own, the cohorts' reports found " + _list(said) + "."
+    text += " On their own, the cohorts' reports found " + and_list(said) + "."
     if unclear and _clear(row["ci_low"], row["ci_high"]):
         inside = mine[mine["cohort"].isin(unclear)]
         covers = bool(((inside["change_ci_low"] <= row["estimate"])
@@ -204,7 +198,7 @@ def outcome_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> 
         lines += [f"Only one cohort (cohort {cohorts[0]}) has data, so nothing is pooled across cohorts: the "
                   "changes below are that cohort's own, and whether they hold across cohorts cannot be judged.", ""]
     else:
-        lines += [f"Cohorts {_list(cohorts)} are pooled by a random-effects meta-analysis: each cohort's change "
+        lines += [f"Cohorts {and_list(cohorts)} are pooled by a random-effects meta-analysis: each cohort's change "
                   "counts by its precision, and the interval allows for cohorts differing more than chance.", ""]
     for rater, scale in primary.items():
         text = _rater_paragraph(changes, pooled, rater, scale, titles.get(scale, scale), level)

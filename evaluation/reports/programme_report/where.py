@@ -21,6 +21,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import label
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import and_list
 from evaluation.reports.numbers import interval, level_percent, signed
 from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
@@ -85,8 +86,7 @@ def _one_way(table: pd.DataFrame, pop) -> pd.DataFrame:
 
 
 def _listing(rows: pd.DataFrame) -> str:
-    words = [md(group_words(d, c)) for d, c in zip(rows["dimension"], rows["category"], strict=True)]
-    return ", ".join(words[:-1]) + (" and " if len(words) > 1 else "") + words[-1]
+    return and_list(md(group_words(d, c)) for d, c in zip(rows["dimension"], rows["category"], strict=True))
 
 
 def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str:
