@@ -22,6 +22,7 @@ import pandas as pd
 
 from evaluation.reports.equity_report.tables import label as category_label
 from evaluation.reports.labels import VALUE_LABELS, header, label, stage_label
+from evaluation.reports.numbers import minus
 
 __all__ = ["KINDS", "MISSING", "format_table", "format_value", "show_table", "table_html"]
 
@@ -99,22 +100,15 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
     if kind == "p":
         return "< 0.001" if x < 0.001 else f"{x:.3f}"
     if kind == "share":
-        return _no_negative_zero(f"{x:.1%}")
+        return minus(f"{x:.1%}")
     if kind == "money":
         text = f"£{abs(x):,.2f}" if abs(x) < 100 and not x.is_integer() else f"£{abs(x):,.0f}"
-        return ("−" if x < 0 and text.strip("£0.,") else "") + text
+        return minus(("-" if x < 0 else "") + text)
     if kind == "count" or kind == "auto" and x.is_integer():
-        return _no_negative_zero(f"{x:,.0f}")
+        return minus(f"{x:,.0f}")
     if kind == "year":
         return f"{x:.0f}"
-    return _no_negative_zero(f"{x:,.{precision}f}")
-
-
-def _no_negative_zero(text: str) -> str:
-    """``-0.00`` as ``0.00``; another negative number with a minus sign (−), not a hyphen."""
-    if not text.startswith("-"):
-        return text
-    return text[1:] if not text.strip("-0.,%") else "−" + text[1:]
+    return minus(f"{x:,.{precision}f}")
 
 
 def _by_unit(unit: Any) -> str:
