@@ -1,10 +1,11 @@
 """Numbers in the reports' sentences and figures' alternative text, written as the tables write them.
 
-The tables (:func:`evaluation.reports.display.format_value`) write a negative number with the
-minus sign (U+2212, "−0.05"), never with the hyphen ("-0.05"), and a number that rounds to zero
-without a sign ("0.00", not "-0.00"). A sentence that quotes the table writes its numbers the same
-way, so a reader, or a screen reader, meets one number in one form. These functions are the only
-place the reports' prose formats a number that can be negative.
+A negative number is written with the minus sign (U+2212, "−0.05"), never with the hyphen
+("-0.05"), and a number that rounds to zero without a sign ("0.00", not "-0.00"), in the tables
+(:func:`evaluation.reports.display.format_value` calls :func:`minus`) as in the sentences,
+findings and figures' alternative text that quote them, so a reader, or a screen reader, meets
+one number in one form. The reports' prose formats a number that can be negative only with these
+functions; the CSV files keep plain numbers.
 """
 
 from __future__ import annotations
