@@ -241,7 +241,7 @@ def test_the_cost_reports_programme_comparison_states_the_limits(synthetic):
     # the populations are named as every other page names them, and the column that lists the
     # differences, not shown on the page, is named with the file it is in
     assert "first-line and middle managers" in across and "first and middle managers" not in across
-    assert "(in `tables/cost_programme_comparison.csv`, column `limits`)" in across
+    assert ". They are set out in `tables/cost_programme_comparison.csv`, column `limits`." in across
 
 
 def test_figures_carry_the_limits_in_their_alt_text(synthetic, png_with_matplotlibs_titles):

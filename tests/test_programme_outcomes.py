@@ -361,3 +361,15 @@ def test_the_follow_up_sentence_quotes_the_pooled_row_with_its_caution_inside_th
     expected = (f"the change at follow-up was {shown(row['estimate'])} points (95% CI {shown(row['ci_low'])} to "
                 f"{shown(row['ci_high'])}; with so few cohorts the interval is wide).")
     assert expected in pt.outcome_summary(tables, data)
+
+
+def test_a_share_with_too_few_cohorts_for_a_trend_test_says_so_in_the_sentence(ltd):
+    # "ranged from 18% (cohort 3) to 19% (cohort 2) (too few cohorts to test for a trend)": two
+    # brackets in a row; the caution is now a clause of the sentence
+    data, tables = ltd
+    tests = tables["outcome_trend_tests"]
+    untested = tests[tests["p_value"].isna()]
+    assert len(untested) == 1  # reliable improvement at follow-up: cohorts 2 and 3 only
+    text = pt.trend_summary(tables, data)
+    assert text.count("; there are too few cohorts to test for a trend.") == 1
+    assert "(too few cohorts" not in text

@@ -305,7 +305,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
             differences = next((x for x in comp["limits"] if isinstance(x, str) and x), "")
             if differences:
                 lines[-1] += (" The programmes' figures are not like for like: they differ in "
-                              f"{md(differences)} (in `tables/cost_programme_comparison.csv`, column `limits`).")
+                              f"{md(differences)}. They are set out in `tables/cost_programme_comparison.csv`, "
+                              "column `limits`.")
     bc = tables.get("benefit_cost")
     if bc is not None and len(bc):
         values = bc.set_index("measure")["value"]

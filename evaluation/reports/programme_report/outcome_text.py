@@ -150,7 +150,7 @@ def _trend_sentence(test: pd.Series, trends: pd.DataFrame, title: str | None) ->
                 f"{first[col]:.0%} in cohort {first['cohort']} to {last[col]:.0%} in cohort {last['cohort']}, "
                 f"a trend a test supports (Cochran–Armitage test for trend, p = {test['p_value']:.3f}).")
     if pd.isna(test["p_value"]):
-        return text + " (too few cohorts to test for a trend)."
+        return text + "; there are too few cohorts to test for a trend."
     return (text + f"; a test for a trend over the years (Cochran–Armitage) does not show one clearly "
             f"(p = {test['p_value']:.3f}), so the differences may be chance.")
 
