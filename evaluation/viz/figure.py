@@ -42,6 +42,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from evaluation.reports.labels import WAVE_LABELS, capitalised, label
+from evaluation.reports.numbers import level_percent as ci_percent  # a figure's label: "95% CI"
 
 __all__ = [
     "COLOR_CODES",
@@ -144,17 +145,6 @@ def house_style() -> Iterator[None]:
 def style_for(ax: Any):
     """The style to draw in: the house style for a new figure, none when drawing into ``ax``."""
     return house_style() if ax is None else nullcontext()
-
-
-def ci_percent(confidence_level: float) -> str:
-    """A confidence level as a percentage for a label: 0.95 → ``95%``, 0.975 → ``97.5%``.
-
-    Examples
-    --------
-    >>> ci_percent(0.95), ci_percent(0.9), ci_percent(0.975)
-    ('95%', '90%', '97.5%')
-    """
-    return f"{confidence_level * 100:.10g}%"
 
 
 def scale_label(name: str) -> str:
