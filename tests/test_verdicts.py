@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -219,3 +220,26 @@ def test_scale_titles_in_the_summary_are_written_as_the_tables_write_them():
     assert "participants scored Leading change 0." in text
     assert "points lower on Leading change than those who stayed" in text
     assert "leading change" not in text
+
+
+def test_a_confidence_level_of_97_5_percent_is_written_97_5_percent_everywhere():
+    # The sentences wrote int(round(level × 100))%: at a cohort's confidence_level of 0.975 they
+    # said "98% confidence interval" beside figures labelled "97.5% CI". Every summary and finding
+    # now writes the level as the figures do (reports.numbers.level_percent).
+    import dataclasses
+
+    from evaluation.reports import cost_report, equity_report
+
+    data, _ = _built("leading-to-deliver", 2)
+    data = dataclasses.replace(data, cohort=data.cohort.model_copy(update={"confidence_level": 0.975}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        outcome = outcome_report.outcome_tables(data)
+        costs = cost_report.cost_tables(data, comparison=False)
+        equity = equity_report.equity_tables(data)
+    texts = [outcome_report.outcome_summary(outcome, data), outcome_report.effect_size_text(outcome, data),
+             cost_report.cost_summary_markdown(costs, data), equity_report.equity_summary(equity, data)]
+    texts += [f.statement for f in outcome_report.outcome_findings(outcome, data)]
+    text = "\n".join(texts)
+    assert text.count("97.5%") > 10
+    assert "98%" not in text and "95%" not in text

@@ -20,6 +20,7 @@ from evaluation.data import params as _params
 from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
 from evaluation.reports import cost_report, equity_report, outcome_report
 from evaluation.reports.findings import ReportResult, findings_frame
+from evaluation.reports.numbers import level_percent
 from evaluation.stats.disclosure import protect_table
 
 __all__ = ["Cohort", "list_cohorts", "list_programmes", "load_cohort"]
@@ -158,7 +159,7 @@ class Cohort:
             ("raters", ", ".join(d["raters"])),
             ("scales", f"{d['scales']} (see <code>.scales</code>)"),
             ("comparisons", ", ".join(p.comparisons)),
-            ("confidence level", f"{p.confidence_level:.0%}"),
+            ("confidence level", level_percent(p.confidence_level)),
             ("multiplicity", p.multiplicity),
             ("disclosure threshold", f"groups under {p.disclosure_threshold} people are suppressed"),
         ]

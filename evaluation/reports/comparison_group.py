@@ -20,7 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.findings import Finding
-from evaluation.reports.numbers import interval, number, signed
+from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.stats import outcomes as oc
 
 __all__ = [
@@ -192,7 +192,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
     """
     rows = _published(tables)
     rows = rows[rows["scale"] == data.primary_scale]
-    pct = int(round(data.cohort.confidence_level * 100))
+    pct = level_percent(data.cohort.confidence_level)
     title = data.titles.get(data.primary_scale, data.primary_scale)
     inst = next((i for i in data.instruments.values() if data.primary_scale in i.scales), None)
     low, high = inst.response_range if inst else (1, 5)
@@ -204,7 +204,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
         out.append(Finding(
             f"{key}.did",
             f"{title} ({who}), {waves}: participants changed by {signed(r.mean_change_programme)} points and the "
-            f"comparison group by {signed(r.mean_change_comparison)}; difference in change {signed(r.did)} ({pct}% "
+            f"comparison group by {signed(r.mean_change_comparison)}; difference in change {signed(r.did)} ({pct} "
             f"CI {signed(r.did_ci_low)} to {signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
             "comparison group not randomised).",
             r.did, r.did_ci_low, r.did_ci_high, f"scale points ({low:g}–{high:g})", "comparison_group",
@@ -212,7 +212,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
         out.append(Finding(
             f"{key}.d_ppc2",
             f"Standardised difference in change in {title} ({who}), {waves}, against the comparison group: "
-            f"d_ppc2 {number(r.d_ppc2)} ({pct}% CI {interval(r.d_ppc2_ci_low, r.d_ppc2_ci_high)}).",
+            f"d_ppc2 {number(r.d_ppc2)} ({pct} CI {interval(r.d_ppc2_ci_low, r.d_ppc2_ci_high)}).",
             r.d_ppc2, r.d_ppc2_ci_low, r.d_ppc2_ci_high,
             "d_ppc2 (difference in mean change / pooled pre-test SD, bias-corrected; Morris 2008)",
             "comparison_group",
@@ -251,7 +251,7 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     if r["suppressed"] or pd.isna(r["did"]):
         return ["", lead + "A group of staff who did not take part answered the same questionnaires, but too few of "
                 f"them (fewer than {coh.disclosure_threshold}) have scores at both times to report a comparison."]
-    pct = int(round(coh.confidence_level * 100))
+    pct = level_percent(coh.confidence_level)
     earlier, later = COMPARISONS[first]
     name = str(titles.get(primary, primary))
     if r["did_ci_low"] > 0:
@@ -265,6 +265,6 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     return ["", lead + f"{int(r['n_comparison'])} staff who did not take the programme answered the same "
             f"questionnaires at the same times and have scores both {when} and at {until}. On {name}, "
             f"participants' own ratings {_rose(r['mean_change_programme'])} on average and the comparison group's "
-            f"{_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points ({pct}% confidence "
+            f"{_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points ({pct} confidence "
             f"interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}), {verdict}. The comparison group was not "
             "chosen at random (see Limits of the design)."]

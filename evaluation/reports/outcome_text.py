@@ -28,7 +28,7 @@ from evaluation.reports.comparison_group import (
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, span_words
-from evaluation.reports.numbers import number, signed
+from evaluation.reports.numbers import level_percent, number, signed
 from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
@@ -101,7 +101,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     (:func:`~evaluation.reports.comparison_group.comparison_group_findings`).
     """
     titles = data.titles
-    pct = int(round(data.cohort.confidence_level * 100))
+    pct = level_percent(data.cohort.confidence_level)
     ranges = _ranges(data)
     out = []
     for row in tables["outcomes"].itertuples(index=False):
@@ -113,18 +113,18 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         out.append(Finding(
             f"{key}.mean_change",
             f"{title} ({who}) changed by {signed(row.mean_change)} points {waves} "
-            f"({pct}% CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; n = {row.n_pairs}).",
+            f"({pct} CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; n = {row.n_pairs}).",
             row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}–{high:g})", "outcomes",
         ))
         out.append(Finding(
             f"{key}.d_z",
             f"Standardised change (d_z) in {title} ({who}), {waves}: {number(row.d_z)} "
-            f"({pct}% CI {number(row.d_z_ci_low)} to {number(row.d_z_ci_high)}).",
+            f"({pct} CI {number(row.d_z_ci_low)} to {number(row.d_z_ci_high)}).",
             row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
         ))
         out.append(Finding(
             f"{key}.g_av",
-            f"Size of the change in {title} ({who}), {waves}: g_av {number(row.g_av)} ({pct}% bootstrap CI "
+            f"Size of the change in {title} ({who}), {waves}: g_av {number(row.g_av)} ({pct} bootstrap CI "
             f"{number(row.g_av_ci_low)} to {number(row.g_av_ci_high)}), "
             f"{size_text(row.g_av, row.g_av_ci_low, row.g_av_ci_high)}.",
             row.g_av, row.g_av_ci_low, row.g_av_ci_high,
@@ -155,7 +155,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
             out.append(Finding(
                 f"response_shift.{data.primary_scale}",
                 f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
-                f"then-test is {signed(r['mean_shift'])} points ({pct}% CI {signed(r['ci_low'])} to "
+                f"then-test is {signed(r['mean_shift'])} points ({pct} CI {signed(r['ci_low'])} to "
                 f"{signed(r['ci_high'])}).",
                 r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}–{high:g})", "response_shift",
             ))
@@ -180,14 +180,14 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     to in the report.
     """
     titles = _MarkdownTitles(data.titles)
-    pct = int(round(data.cohort.confidence_level * 100))
+    pct = level_percent(data.cohort.confidence_level)
     out = tables["outcomes"]
     first = data.cohort.comparisons[0]
     rows = out[(out["comparison"] == first) & out["kirkpatrick_level"].isin([2, 3])].dropna(subset=["g_av"])
     lines = []
     for r in rows.itertuples():
         who = "own rating" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' rating"
-        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {number(r.g_av)} ({pct}% bootstrap interval "
+        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {number(r.g_av)} ({pct} bootstrap interval "
                      f"{number(r.g_av_ci_low)} to {number(r.g_av_ci_high)}): "
                      f"{size_text(r.g_av, r.g_av_ci_low, r.g_av_ci_high, benchmarks=False)}.")
     if not lines:
@@ -287,7 +287,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     coh = data.cohort
     titles = _MarkdownTitles(data.titles)
     ranges = _ranges(data)
-    pct = int(round(coh.confidence_level * 100))
+    pct = level_percent(coh.confidence_level)
     out = tables["outcomes"]
     first = coh.comparisons[0]
     earlier, later = COMPARISONS[first]
@@ -365,7 +365,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
                 "No adjustment was made for testing several scales at once (the cohort's parameters say so).")
     lines += [
         "",
-        f"**How sure we are.** Each range is a {pct}% confidence interval: the changes that are consistent "
+        f"**How sure we are.** Each range is a {pct} confidence interval: the changes that are consistent "
         f"with the data. {adjusted}",
         "",
         f"**What the data cannot show.** {LEVEL_4}" + ("" if follow_up else

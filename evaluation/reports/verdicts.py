@@ -27,7 +27,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from evaluation.reports.numbers import signed
+from evaluation.reports.numbers import level_percent, signed
 
 __all__ = ["VERDICTS", "classify_text", "format_p", "scale_unit", "verdict", "verdict_sentences", "verdicts"]
 
@@ -106,8 +106,8 @@ def scale_unit(scale_range: tuple[float, float] | None) -> str:
     return f"points on the {low:g}–{high:g} scale"
 
 
-def _interval(r, pct: int, unit: str) -> str:
-    return (f"{signed(r.mean_change)} {unit}, {pct}% confidence interval {signed(r.change_ci_low)} to "
+def _interval(r, pct: str, unit: str) -> str:
+    return (f"{signed(r.mean_change)} {unit}, {pct} confidence interval {signed(r.change_ci_low)} to "
             f"{signed(r.change_ci_high)}")
 
 
@@ -133,7 +133,7 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
     ...                         who="Participants rated themselves", ranges={"a": (1, 5)}))
     Participants rated themselves higher after the programme on: A (+0.30 points on the 1–5 scale, 95% confidence interval +0.20 to +0.40). On B (+0.20 points, 95% confidence interval +0.05 to +0.35) the change would count as clear if it were the only scale tested, but not after adjusting for testing 3 scales at once, so it is not counted as a clear change. There was no clear change in C (+0.01 points, 95% confidence interval −0.10 to +0.12): the range includes no change.
     """
-    pct = int(round(confidence_level * 100))
+    pct = level_percent(confidence_level)
     size = int(table["family_size"].max()) if len(table) else 0
     ranges = ranges or {}
     shared = {ranges.get(s) for s in table["scale"]}

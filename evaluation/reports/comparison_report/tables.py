@@ -26,6 +26,7 @@ from evaluation.reports.comparison_limits import (
 )
 from evaluation.reports.cost_report import CohortCosts, cohort_costs
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.numbers import level_percent
 from evaluation.reports.outcome_report import outcomes
 from evaluation.reports.programme_report.costs import programme_interval
 from evaluation.stats import costs as ct
@@ -231,8 +232,8 @@ def comparison_tables(programmes: Sequence[ProgrammeData]) -> dict:
         years = {c.cohort.price_base_year for c in p}
         if years != {base} or p.confidence_level != level:
             notes.append({"source": p.name, "warning": "re-priced", "message":
-                          f"{p.name}: shown in {base} prices at the {level:.0%} level (its parameters: price base "
-                          f"{', '.join(map(str, sorted(years)))}, level {p.confidence_level:.0%})"})
+                          f"{p.name}: shown in {base} prices at the {level_percent(level)} level (its parameters: price base "
+                          f"{', '.join(map(str, sorted(years)))}, level {level_percent(p.confidence_level)})"})
         figures.append(programme_figures(p, base_year=base, confidence_level=level, notes=notes))
     limits = comparison_limits([f.profile for f in figures])
     comparison = pd.concat([programme_rows(f, limits, level=level, notes=notes) for f in figures], ignore_index=True)

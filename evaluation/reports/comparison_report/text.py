@@ -19,7 +19,7 @@ from evaluation.reports.comparison_limits import MEASURES, limit_labels
 from evaluation.reports.comparison_report.tables import comparison_tables
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import counted
-from evaluation.reports.numbers import number
+from evaluation.reports.numbers import level_percent, number
 
 __all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
            "scale_titles"]
@@ -46,10 +46,10 @@ def _value(row: Any) -> str:
     return _format(row.measure, row.value) + (" points" if row.measure == "mean_change" else "")
 
 
-def _interval(row: Any, pct: int) -> str:
+def _interval(row: Any, pct: str) -> str:
     if pd.isna(row.ci_low) or pd.isna(row.ci_high):
         return ""
-    return f"{pct}% interval {_format(row.measure, row.ci_low)} to {_format(row.measure, row.ci_high)}"
+    return f"{pct} interval {_format(row.measure, row.ci_low)} to {_format(row.measure, row.ci_high)}"
 
 
 def _what(row: Any, titles: Mapping[str, str]) -> str:
@@ -92,7 +92,7 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
     titles = {s: t for p in programmes for c in p for s, t in c.titles.items()}
     out = []
     for row in table.itertuples(index=False):
-        pct = int(round(row.confidence_level * 100))
+        pct = level_percent(row.confidence_level)
         interval = _interval(row, pct)
         suffix = f".{row.rater}.{row.scale}" if row.measure == "mean_change" else ""
         money = f" in {int(row.price_base_year)} prices" if not pd.isna(row.price_base_year) else ""
@@ -123,7 +123,7 @@ def comparison_findings_for(
 
 
 def _section(table: pd.DataFrame, limits: pd.DataFrame, measures: Sequence[str], titles: Mapping[str, str],
-             pct: int) -> list[str]:
+             pct: str) -> list[str]:
     """A Markdown table of the programmes' figures for some measures, each row with what limits it."""
     rows = table[table["measure"].isin(measures)]
     lines = ["| Programme | Measure | Figure | Interval | Based on | Not like for like: the programmes differ in |",
@@ -135,7 +135,7 @@ def _section(table: pd.DataFrame, limits: pd.DataFrame, measures: Sequence[str],
     return lines
 
 
-def _improver_sentence(table: pd.DataFrame, limits: pd.DataFrame, pct: int) -> list[str]:
+def _improver_sentence(table: pd.DataFrame, limits: pd.DataFrame, pct: str) -> list[str]:
     rows = table[(table["measure"] == "cost_per_reliable_improver") & table["value"].notna()].sort_values("value")
     if len(rows) < 2:
         return []
@@ -161,7 +161,7 @@ def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
     """The plain-language summary for commissioners (Markdown, every value from data escaped)."""
     table, limits, profiles = tables["programme_comparison"], tables["comparison_limits"], tables["programme_profiles"]
     titles = scale_titles(tables)
-    pct = int(round(float(table["confidence_level"].iloc[0]) * 100))
+    pct = level_percent(table["confidence_level"].iloc[0])
     year = int(profiles["price_base_year"].iloc[0])
     names = [md(t) for t in profiles["title"]]
     who = " and ".join([", ".join(names[:-1]), names[-1]])
@@ -171,7 +171,7 @@ def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
         "This report sets the programmes' results and costs side by side and, beside every figure, states the "
         "differences between the programmes that limit comparing them. It states evidence; it does not "
         "recommend one programme over another. Money is in "
-        f"**{year} prices** (HM Treasury GDP deflator); intervals are {pct}% intervals.",
+        f"**{year} prices** (HM Treasury GDP deflator); intervals are {pct} intervals.",
         "",
         "**Who and what is compared.** " + "; ".join(
             f"{md(r.title)}: {r.cohorts} cohort{'s' if r.cohorts > 1 else ''} ({md(r.years)}), {r.participants} "

@@ -85,10 +85,6 @@ def _money(x: float, digits: int = 0) -> str:
     return f"£{x:,.{digits}f}"
 
 
-def _pct(level: float) -> int:
-    return int(round(level * 100))
-
-
 def _non_monetised(data: CohortData, notes: list[dict]) -> pd.DataFrame:
     """The outcomes left in their own units (Phillips' intangibles): change on every scale."""
     first = data.cohort.comparisons[0]

@@ -17,13 +17,12 @@ from evaluation.reports.cost_report.tables import (
     INPUT_WORDS,
     CohortCosts,
     _money,
-    _pct,
     cost_tables,
     shared_cost_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, span_words
-from evaluation.reports.numbers import number
+from evaluation.reports.numbers import level_percent, number
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -53,7 +52,7 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     summary = tables["cost_summary"].set_index("measure")
     cc: CohortCosts = tables["cohort_costs"]
     unit = cc.ledger.unit
-    pct = _pct(data.cohort.confidence_level)
+    pct = level_percent(data.cohort.confidence_level)
     who = _who(data)
     year = cc.ledger.base_year
     info = cc.improvement_info
@@ -61,8 +60,8 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     def ci_text(measure: str) -> str:
         lo, hi = summary.loc[measure, "ci_low"], summary.loc[measure, "ci_high"]
         if pd.isna(lo) or pd.isna(hi):
-            return f"{pct}% bootstrap interval not available"
-        return f"{pct}% bootstrap interval {_money(lo)} to {_money(hi)}"
+            return f"{pct} bootstrap interval not available"
+        return f"{pct} bootstrap interval {_money(lo)} to {_money(hi)}"
 
     def money(measure: str) -> str:
         return _money(summary.loc[measure, "value"])
@@ -151,7 +150,7 @@ def _cash_categories(by_category: pd.DataFrame) -> str:
     return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
-def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: int) -> list[str]:
+def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: str) -> list[str]:
     """The cash and economic figures side by side, as a Markdown table."""
     def cell(measure: str) -> str:
         lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
@@ -159,7 +158,7 @@ def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int
             return "not available"
         if pd.isna(lo) or pd.isna(hi):
             return _money(v[measure])
-        return f"{_money(v[measure])} ({pct}% interval {_money(lo)} to {_money(hi)})"
+        return f"{_money(v[measure])} ({pct} interval {_money(lo)} to {_money(hi)})"
 
     rows = [("This cohort, in all", "cash_total_cost", "total_cost"),
             (f"Per place ({n} enrolled)", "cash_cost_per_enrolled", "cost_per_enrolled"),
@@ -180,14 +179,14 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     s = tables["cost_summary"].set_index("measure")
     v = s["value"]
     year = ledger.base_year
-    pct = _pct(data.cohort.confidence_level)
+    pct = level_percent(data.cohort.confidence_level)
     info = cc.improvement_info
 
     def interval(measure: str) -> str:
         lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
         if pd.isna(lo) or pd.isna(hi):
             return "no reliable interval could be worked out"
-        return f"{pct}% interval {_money(lo)} to {_money(hi)}"
+        return f"{pct} interval {_money(lo)} to {_money(hi)}"
 
     n, done, improved = int(v["enrolled"]), int(v["completed"]), int(v["reliable_improvers"])
     time_source = {
@@ -248,7 +247,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "",
         "**How sure we are.** The totals, the cost per place, the cost per completer and the cost of another "
         "cohort are worked out from money that was counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
-        f"error, so only the cost per reliable improver has a range: a {pct}% bootstrap interval "
+        f"error, so only the cost per reliable improver has a range: a {pct} bootstrap interval "
         f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
         "much it depends on who happened to take part.",
     ]

@@ -15,7 +15,7 @@ from evaluation.reports.equity_report.tables import (
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import and_list, capitalised, few_people, population_words
-from evaluation.reports.numbers import signed
+from evaluation.reports.numbers import level_percent, signed
 
 __all__ = [
     "equity_findings",
@@ -97,7 +97,7 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
     only, so no finding reveals a suppressed cell.
     """
     tables = result.tables
-    pct = int(round(data.cohort.confidence_level * 100))
+    pct = level_percent(data.cohort.confidence_level)
     lo_band, hi_band = data.cohort.equity.band
     out = []
     for r in tables["equity"].itertuples(index=False):
@@ -109,13 +109,13 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
         band = _band_words(r.band, lo_band, hi_band)
         if r.participants == 0:
             text = (f"By {dim}: {no_one_words(r.category, r.dimension)} had a place (relative likelihood 0 against {ref}; "
-                    f"{pct}% CI 0 to {r.rl_ci_high:.2f}); {band}.")
+                    f"{pct} CI 0 to {r.rl_ci_high:.2f}); {band}.")
         elif pd.isna(r.rl_ci_low):
             text = (f"By {dim}: {who} were {r.relative_likelihood:.2f} times as likely as {ref} to have "
                     f"a place; no confidence interval can be computed ({band}).")
         else:
             text = (f"By {dim}: {who} were {r.relative_likelihood:.2f} times as likely as {ref} to have "
-                    f"a place ({pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}); {band}.")
+                    f"a place ({pct} CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}); {band}.")
         out.append(Finding(f"equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text, r.relative_likelihood,
                             r.rl_ci_low, r.rl_ci_high, f"relative likelihood (rate / rate of {r.reference_category})",
                             "equity"))
@@ -191,7 +191,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     coh = data.cohort
     tables = result.tables
     t = coh.disclosure_threshold
-    pct = int(round(coh.confidence_level * 100))
+    pct = level_percent(coh.confidence_level)
     lo_band, hi_band = coh.equity.band
     table = tables["equity"]
     n = len(data.participants)
@@ -236,7 +236,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     over = clear[clear["relative_likelihood"] > 1].sort_values("relative_likelihood", ascending=False)
 
     def item(r) -> str:
-        ci = f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
+        ci = f"{pct} CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         ref = _md_label(r.reference_category, r.dimension)
         if r.participants == 0:
@@ -255,7 +255,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   + "."]
     inconclusive = table[table["band"] == "inconclusive"]
     within = table[table["band"] == "within"]
-    lines += ["", f"**How sure we are.** A group is *within the band* only when its whole {pct}% confidence interval "
+    lines += ["", f"**How sure we are.** A group is *within the band* only when its whole {pct} confidence interval "
               f"lies between {lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways): a claim of "
               f"equal access needs the evidence for it. A group shows a *disparity* when the interval excludes 1 (the "
               "same chance as the reference group) and the estimate lies outside the band, and is *inconclusive* "
@@ -334,7 +334,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   + lowest + "; ".join(
                       f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
                       f"{r.completion_rate:.0%},"
-                      f" {pct}% CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
+                      f" {pct} CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
     elif n:
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. Completion "
                   f"by group cannot be shown: in every group {few_people(t)} completed or did not complete, or "

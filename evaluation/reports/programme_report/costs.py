@@ -22,6 +22,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.cost_report import CohortCosts, cohort_costs
 from evaluation.reports.findings import Finding
+from evaluation.reports.numbers import level_percent
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -252,7 +253,7 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
     cohorts = table[table["level"] == "cohort"].set_index("cohort")
     programme = table[table["level"] == "programme"].iloc[0]
     base = int(table["price_base_year"].iloc[0])
-    pct = int(round(100 * float(table["confidence_level"].iloc[0])))
+    pct = level_percent(float(table["confidence_level"].iloc[0]))
     lines = [f"All money is in {base} prices (HM Treasury GDP deflator). The economic cost counts participants' "
              "time; the cash cost is what the commissioner pays."]
     own = cohorts["cohort_price_base_year"].dropna().astype(int)
@@ -279,17 +280,17 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
         k = widest.idxmax()
         r = cohorts.loc[k]
         ci = f"{_money(r['cost_per_reliable_improver_ci_low'])} to {_money(r['cost_per_reliable_improver_ci_high'])}"
-        lines.append(f"Each cohort's cost per reliable improver has a wide {pct}% interval, because few people "
+        lines.append(f"Each cohort's cost per reliable improver has a wide {pct} interval, because few people "
                      f"reliably improve (widest: cohort {k}, {ci}): read the trend with its intervals."
                      if len(cohorts) > 1 else
-                     f"The cost per reliable improver has a wide {pct}% interval ({ci}), because few people "
+                     f"The cost per reliable improver has a wide {pct} interval ({ci}), because few people "
                      "reliably improve.")
     lines.append(
         f"Over {'its one cohort' if len(cohorts) == 1 else f'all {len(cohorts)} cohorts'} the programme cost {_money(programme['total_cost'])} "
         f"({_money(programme['cash_total_cost'])} in cash) for {int(programme['enrolled'])} places: "
         f"{_money(programme['cost_per_enrolled'])} per place ({_money(programme['cash_cost_per_enrolled'])} cash) "
         f"and {_money(programme['cost_per_reliable_improver'])} per reliable improver "
-        f"({int(programme['reliable_improvers'])} people reliably improved; {pct}% interval "
+        f"({int(programme['reliable_improvers'])} people reliably improved; {pct} interval "
         f"{_money(programme['cost_per_reliable_improver_ci_low'])} to "
         f"{_money(programme['cost_per_reliable_improver_ci_high'])}, resampling within each cohort).")
     return "\n".join(f"- {line}" for line in lines) + "\n"
@@ -326,7 +327,7 @@ def cost_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> lis
             value = row[column]
             statement = f"{words}, {where}: {_money(value)} ({unit})"
             if not (pd.isna(low) or pd.isna(high)):
-                statement += f", {int(round(100 * row['confidence_level']))}% interval {_money(low)} to {_money(high)}"
+                statement += f", {level_percent(row['confidence_level'])} interval {_money(low)} to {_money(high)}"
             out.append(Finding(f"programme.costs.{key}.{name}", statement + ".",
                                None if pd.isna(value) else float(value),
                                None if pd.isna(low) else float(low), None if pd.isna(high) else float(high),

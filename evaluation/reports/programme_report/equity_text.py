@@ -14,24 +14,25 @@ from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.equity_report.words import staff_words
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import counted, few_people, population_words
+from evaluation.reports.numbers import level_percent
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
 __all__ = ["equity_findings", "equity_summary_markdown"]
 
 
-def _rl_words(r, pct: int) -> str:
+def _rl_words(r, pct: str) -> str:
     who, ref = md(label(r.category, r.dimension)), md(label(r.reference_category, r.dimension))
     dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
     if r.participants == 0:
-        return f"{who} ({dim}: no places; {pct}% CI 0 to {r.rl_ci_high:.2f} against {ref})"
-    return (f"{who} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {pct}% CI "
+        return f"{who} ({dim}: no places; {pct} CI 0 to {r.rl_ci_high:.2f} against {ref})"
+    return (f"{who} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {pct} CI "
             f"{r.rl_ci_low:.2f} to {r.rl_ci_high:.2f})")
 
 
 def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
     """The plain-language summary of the pooled equity table (Markdown, text from data escaped)."""
     table = result.tables[TABLE]
-    pct = int(round(100 * result.confidence_level))
+    pct = level_percent(result.confidence_level)
     low, high = result.band
     k = len(result.cohorts)
     places = int(sum(len(c.participants) for c in data))
@@ -62,17 +63,17 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
         lines.append("More likely to have had a place, and the data are clear about it: "
                      + "; ".join(_rl_words(r, pct) for r in over.itertuples()) + ".")
     if not len(clear):
-        lines.append(f"No group shown has a clear disparity (a {pct}% interval that excludes 1 with the estimate outside "
+        lines.append(f"No group shown has a clear disparity (a {pct} interval that excludes 1 with the estimate outside "
                      f"{low:.2f}–{high:.2f}).")
     within = table[table["band"] == "within"]
     if len(within):
-        lines.append(f"Shown to have about the same chance as their reference group (the whole {pct}% interval inside "
+        lines.append(f"Shown to have about the same chance as their reference group (the whole {pct} interval inside "
                      f"{low:.2f}–{high:.2f}): " + ", ".join(
                          f"{md(label(r.category, r.dimension))} ({DIMENSION_TITLES.get(r.dimension, r.dimension)})"
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:
-        lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct}% interval does "
+        lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct} interval does "
                      f"not lie wholly inside {low:.2f}–{high:.2f}, and there is no clear disparity.")
     hidden = int((table["suppressed"] != "").sum())
     if hidden:
@@ -89,7 +90,7 @@ def equity_findings(data: ProgrammeData, result: PooledEquity | None = None) -> 
     for every published, benchmarked category other than the reference (table ``equity_pooled``).
     ``result`` saves recomputing; without it they are re-derived from ``data`` (as ``verify`` does)."""
     result = pooled_equity(data) if result is None else result
-    pct = int(round(100 * result.confidence_level))
+    pct = level_percent(result.confidence_level)
     out = []
     for r in result.tables[TABLE].itertuples(index=False):
         if r.suppressed or not r.reference_category or r.category == r.reference_category \
@@ -97,7 +98,7 @@ def equity_findings(data: ProgrammeData, result: PooledEquity | None = None) -> 
             continue
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         who, ref = staff_words(r.category, r.dimension), staff_words(r.reference_category, r.dimension)
-        ci = "no interval" if pd.isna(r.rl_ci_high) else f"{pct}% CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
+        ci = "no interval" if pd.isna(r.rl_ci_high) else f"{pct} CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
         text = (f"Pooled over {counted(int(r.n_cohorts), 'cohort')}, by {dim}: {who} were "
                 f"{r.relative_likelihood:.2f} times as likely as {ref} to have a place ({ci}; {r.band or 'no band'}).")
         out.append(Finding(f"programme.equity.{r.dimension}.{safe_code(r.category)}.relative_likelihood", text,

@@ -356,7 +356,7 @@ def tornado(
     base = _scenario(ledger, flags)[measure]
     s_lo, s_hi, s_lo_text, s_hi_text, s_reason = _shared_range(ledger, given.get("shared_costs"))
     i_lo, i_hi = wilson_interval(float(flags.sum()), n, level)
-    pct = f"{level:.0%}"
+    pct = f"{level * 100:.10g}%"  # 0.975 → 97.5%, as the reports write a level (reports.numbers.level_percent)
     (h_lo, h_hi), (t_lo, t_hi) = settings["hourly_cost"], settings["hours"]
     hourly_reason, hours_reason = _time_reasons(ledger.participant_time_source)
     rows = [
