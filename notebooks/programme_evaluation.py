@@ -233,6 +233,19 @@ else:
     display(Markdown("*The interview frame is written only when the report is published.*"))
 
 # %% [markdown]
+# ## Data notes
+#
+# What the workbench noted while building this report, e.g. that there was only one cohort to
+# pool, or that a number is withheld for a whole dimension because no smaller choice of groups
+# protects a small one.
+
+# %%
+if len(report.tables["notes"]):
+    publish.table("notes", report.tables["notes"])
+else:
+    display(Markdown("*None.*"))
+
+# %% [markdown]
 # ## The evidence, in a table
 #
 # The summary at the top, one row per question, as `tables/evidence_summary.csv`.

@@ -96,3 +96,25 @@ def test_no_recommendation_is_made(ltd):
     text = report.summaries["evidence"].lower()
     assert not re.search(r"\b(should|recommend(?:ed|s)?|we advise)\b", text.replace("whether to continue", ""))
     assert "for the commissioners to decide" in text
+
+
+def test_the_pilots_programme_report_keeps_its_warnings_as_data_notes_not_stderr():
+    # The pilot's programme page showed two raw Python warnings (file paths, line numbers and
+    # codes) on stderr: one cohort to pool, and groups withheld for a whole dimension. build() now
+    # keeps the workbench's warnings as the report's notes table, as a cohort report does.
+    from evaluation.core.errors import EvaluationWarning
+
+    data = load_programme_data("collaborative-leadership")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EvaluationWarning)  # one that escaped would fail here
+        report = build(data)
+    notes = report.tables["notes"]
+    assert list(notes.columns) == ["source", "warning", "message"]
+    assert {"PoolingWarning", "DisclosureRiskWarning"} <= set(notes["warning"])
+    assert "has one cohort with data: nothing is pooled" in " ".join(notes["message"])
+    assert not notes.duplicated().any()
+
+
+def test_a_report_with_nothing_to_note_has_an_empty_notes_table(ltd):
+    notes = ltd[1].tables["notes"]
+    assert list(notes.columns) == ["source", "warning", "message"] and notes.empty

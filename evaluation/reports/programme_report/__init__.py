@@ -31,7 +31,7 @@ from typing import Any
 import pandas as pd
 
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.findings import Finding, TablesResult
+from evaluation.reports.findings import Finding, TablesResult, collect_warnings
 from evaluation.reports.programme_report.costs import (
     cost_findings,
     cost_summary_markdown,
@@ -53,9 +53,10 @@ __all__ = ["ProgrammeReport", "build", "programme_findings"]
 
 @dataclass(frozen=True, repr=False)
 class ProgrammeReport(TablesResult):
-    """Everything the programme report says: its published tables (by file name), findings and
-    the summary of each section (Markdown). ``details`` holds what is never published (the
-    pooled equity's disclosure log)."""
+    """Everything the programme report says: its published tables (by file name; ``notes``: the
+    workbench's warnings while building it, ``source, warning, message``, as a cohort report's
+    notes), findings and the summary of each section (Markdown). ``details`` holds what is never
+    published (the pooled equity's disclosure log)."""
 
     label = "the programme report"
 
@@ -83,10 +84,13 @@ def build(data: ProgrammeData) -> ProgrammeReport:
     """The whole programme report: the tables and findings the notebook publishes, and its summaries."""
     tables = dict(programme_outcome_tables(data))
     notes = tables.pop("outcome_notes")
-    tables["cost_trends"] = cost_trends(data)
-    pooled = pooled_equity(data)
+    # the workbench's warnings become the report's data notes, as a cohort report's do, never
+    # stderr on the page (the outcome notes are the outcome section's own)
+    said: list[dict] = []
+    tables["cost_trends"] = collect_warnings(said, "cost_trends", lambda: cost_trends(data))
+    pooled = collect_warnings(said, "equity_pooled", lambda: pooled_equity(data))
     tables["equity_pooled"] = pooled.tables["equity_pooled"]
-    tables["where_it_works"] = where_it_works(data)
+    tables["where_it_works"] = collect_warnings(said, "where_it_works", lambda: where_it_works(data))
     tables["evidence_summary"] = evidence_summary(tables, data)
     found = (outcome_findings(data, {**tables, "outcome_notes": notes})
              + cost_findings(data, tables["cost_trends"])
@@ -100,6 +104,7 @@ def build(data: ProgrammeData) -> ProgrammeReport:
         "where": where_summary(data, tables["where_it_works"]),
         "evidence": evidence_markdown(tables["evidence_summary"]),
     }
+    tables["notes"] = pd.DataFrame(said, columns=["source", "warning", "message"]).drop_duplicates(ignore_index=True)
     return ProgrammeReport(data.name, tuple(data.cohorts), tables, tuple(sorted(found, key=lambda f: f.id)),
                            summaries, {"outcome_notes": notes, "equity_log": pooled.log, "equity_notes": pooled.notes,
                            "equity_band": pooled.band})
