@@ -128,6 +128,26 @@ def test_rendering_changes_no_number_and_escapes_the_title(tmp_path):
         "Cohort evaluation: pre/post outcomes"
 
 
+def test_the_page_leaves_out_what_a_cell_wrote_to_stderr_and_the_notebook_keeps_it(tmp_path):
+    # The pilot's programme page showed two Python warnings with their file paths and line
+    # numbers: stderr is for the evaluator's console and the reviewer's notebook, not the page.
+    from evaluation.publish.rendering import stderr_texts
+
+    warning = "/work/evaluation/x.py:87: PoolingWarning: one cohort\n  pooled = pooled_equity(data)\n"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Programme"),
+                nbformat.v4.new_code_cell("build()", outputs=[
+                    nbformat.v4.new_output("stream", name="stderr", text=warning),
+                    nbformat.v4.new_output("stream", name="stdout", text="printed on purpose\n"),
+                    nbformat.v4.new_output("display_data", data={"text/markdown": "The summary."})])]
+    render_html(nb, tmp_path / "page.html")
+    html = (tmp_path / "page.html").read_text()
+    assert "PoolingWarning" not in html and "pooled_equity" not in html
+    assert "printed on purpose" in html and "The summary." in html
+    assert len(nb.cells[1].outputs) == 3  # the notebook itself is left unchanged
+    assert stderr_texts(nb) == [warning]
+
+
 def test_the_report_style_hides_nothing_but_the_empty_prompts():
     from evaluation.publish.rendering import TEMPLATES
 

@@ -32,7 +32,7 @@ from evaluation.publish.kernels import (
     kernel_units,
     shut_down,
 )
-from evaluation.publish.rendering import prepare_rendering, render_html
+from evaluation.publish.rendering import prepare_rendering, render_html, stderr_texts
 
 __all__ = ["BACKGROUND_NICE", "INJECTED_CELL_ID", "NotebookFailedError", "run_notebooks"]
 
@@ -255,6 +255,9 @@ def _run_notebooks(notebooks, folder, *, parameters, provenance, title, failed_d
             finished(source.stem)
 
         def render() -> None:
+            for text in stderr_texts(nb):  # left out of the page; said here, and kept in the notebook
+                first = text.strip().splitlines()[0] if text.strip() else ""
+                progress(f"note: {source.name} wrote to stderr (kept in the notebook, not on the page): {first[:300]}")
             progress(f"render: {source.stem}.html")
             render_html(nb, folder / f"{source.stem}.html", title=titles[source.stem])
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from evaluation.core.io import write_text
 from evaluation.publish.cohort_index import first_heading
 
-__all__ = ["NO_ALT", "TEMPLATES", "accessible", "break_codes", "prepare_rendering", "render_html"]
+__all__ = ["NO_ALT", "TEMPLATES", "accessible", "break_codes", "prepare_rendering", "render_html", "stderr_texts"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PLAIN_CELL = re.compile(r"(<t[hd]\b[^>]*>)([^<]*)(</t[hd]>)")
@@ -122,10 +122,21 @@ def prepare_rendering() -> None:
         _exporter().from_notebook_node(blank)
 
 
+def stderr_texts(nb) -> list[str]:
+    """What the notebook's cells wrote to stderr (warnings, a library's messages), in order."""
+    return ["".join(o.get("text", "")) for c in nb.cells if c.get("cell_type") == "code" for o in c.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+
+
 def render_html(notebook, html: Path, *, title: str | None = None) -> None:
     """Render an executed notebook (a path, or the notebook itself as nbformat's node, left
     unchanged) to HTML without code, readable offline; ``title`` is the page's ``<title>``
-    (escaped by the template; default: the notebook's first heading)."""
+    (escaped by the template; default: the notebook's first heading).
+
+    What a cell wrote to stderr (a warning with its file and line, a library's message) is left
+    out of the page, which commissioners read: it stays in the executed notebook for reviewers,
+    and ``evaluate`` prints it (:func:`stderr_texts`). The workbench's own warnings are the
+    reports' data notes; anything on stderr is a defect to fix at its source."""
     import copy
 
     import nbformat
@@ -135,7 +146,21 @@ def render_html(notebook, html: Path, *, title: str | None = None) -> None:
     else:
         nb, stem = copy.copy(notebook), Path(html).stem
         nb.metadata = copy.deepcopy(notebook.metadata)
+    nb.cells = [_without_stderr(c) for c in nb.cells]
     nb.metadata["title"] = title or first_heading(nb.cells) or stem.replace("_", " ")
     with _RENDERING:
         body, _ = _exporter().from_notebook_node(nb)
     write_text(body, html)
+
+
+def _without_stderr(cell):
+    """``cell``, or a copy of it without its stderr outputs (the notebook's own cell unchanged)."""
+    outputs = cell.get("outputs") or []
+    kept = [o for o in outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    if len(kept) == len(outputs):
+        return cell
+    import copy
+
+    cell = copy.copy(cell)
+    cell.outputs = kept
+    return cell
