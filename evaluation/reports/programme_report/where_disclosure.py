@@ -42,6 +42,8 @@ import pandas as pd
 
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
+from evaluation.reports.equity_report.tables import label as category_label
+from evaluation.reports.labels import and_list, label
 from evaluation.stats import disclosure
 
 __all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups",
@@ -241,9 +243,39 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
             frames.append(frame)
             lost += gone
     if lost:
-        warnings.warn(f"where_it_works: no choice of cells to suppress protects {lost}: their quantity is withheld "
-                      "for the whole dimension", disclosure.DisclosureRiskWarning, stacklevel=2)
+        warnings.warn(f"where_it_works: no choice of groups to withhold protects the small numbers of "
+                      f"{lost_words(lost)}, so each of those numbers is withheld for the whole dimension",
+                      disclosure.DisclosureRiskWarning, stacklevel=2)
     return WhereCells(pd.concat(frames, ignore_index=True), threshold, ())
+
+
+#: The quantities of the group table in words.
+_QUANTITY_WORDS = {"enrolled": "places", "completed": "completions", "improved": "reliable improvers",
+                   "pairs": "people with ratings at both waves"}
+
+
+def lost_words(names: Sequence[str]) -> str:
+    """The cells that no suppression protects (``"<quantity> <dimension>=<category>"``, as
+    :func:`protect_where` names them), in words, grouped by quantity.
+
+    Examples
+    --------
+    >>> lost_words(["improved:observed_leading_change:pre_post:line_manager framework_area=operational",
+    ...             "improved:observed_leading_change:pre_post:line_manager sector=health", "enrolled sector=health"])
+    'reliable improvers (observed leading change, line manager ratings, before → after) in operational (framework area) and health sector (sector); places in health sector (sector)'
+    """
+    by_quantity: dict[str, list[str]] = {}
+    for name in names:
+        quantity, _, group = name.partition(" ")
+        kind, *rest = quantity.split(":")
+        what = _QUANTITY_WORDS.get(kind, kind)
+        if len(rest) == 3:
+            scale, comparison, rater = rest
+            what += f" ({scale.replace('_', ' ')}, {label(rater)} ratings, {label(comparison)})"
+        dimension, found, category = group.partition("=")
+        where = f"{category_label(category, dimension)} ({label(dimension)})" if found else group
+        by_quantity.setdefault(what, []).append(where)
+    return "; ".join(f"{what} in {and_list(groups)}" for what, groups in by_quantity.items())
 
 
 #: The flag of every cell of a quantity withheld for a whole dimension (or crossing).
