@@ -111,7 +111,7 @@ def test_the_pilots_programme_report_keeps_its_warnings_as_data_notes_not_stderr
     notes = report.tables["notes"]
     assert list(notes.columns) == ["source", "warning", "message"]
     assert {"PoolingWarning", "DisclosureRiskWarning"} <= set(notes["warning"])
-    assert "has one cohort with data: nothing is pooled" in " ".join(notes["message"])
+    assert "Collaborative Leadership pilot has one cohort with data: nothing is pooled" in " ".join(notes["message"])
     # the withheld groups in words, not the protection's keys ("improved:observed_leading_change:…")
     withheld = notes.loc[notes["warning"] == "DisclosureRiskWarning", "message"].iloc[0]
     assert "reliable improvers (observed leading change, line manager ratings, before → after) in " in withheld

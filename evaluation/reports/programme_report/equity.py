@@ -302,7 +302,8 @@ def pooled_equity(data: ProgrammeData) -> PooledEquity:
     notes: list[dict] = []
     cohorts = tuple(data.cohorts)
     if len(cohorts) == 1:
-        warnings.warn(f"{data.name} has one cohort with data: nothing is pooled, and the pooled equity table is that "
+        title = next(iter(data)).programme.title
+        warnings.warn(f"{title} has one cohort with data: nothing is pooled, and the pooled equity table is that "
                       "cohort's own", PoolingWarning, stacklevel=2)
         notes.append({"source": "equity_pooled", "warning": "PoolingWarning", "message": "one cohort: nothing pooled"})
     cells = cohort_cells(data, dims)
