@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 __all__ = ["MINUS", "interval", "level_percent", "minus", "number", "signed"]
 
 #: The minus sign (U+2212), as the tables write a negative number.
@@ -42,10 +44,10 @@ def number(x: float, digits: int = 2, *, sign: bool = False, percent: bool = Fal
     --------
     >>> number(-0.0612), number(0.334, sign=True), number(-0.004, sign=True), number(-0.1, 1)
     ('−0.06', '+0.33', '0.00', '−0.1')
-    >>> number(-0.123, 0, percent=True), number(0.5, 1, percent=True), number(float("nan"))
-    ('−12%', '50.0%', 'n/a')
+    >>> number(-0.123, 0, percent=True), number(0.5, 1, percent=True), number(float("nan")), number(pd.NA)
+    ('−12%', '50.0%', 'n/a', 'n/a')
     """
-    if x is None or isinstance(x, float) and math.isnan(x) or x != x:
+    if x is None or x is pd.NA or math.isnan(float(x)):
         return "n/a"
     spec = f"{'+' if sign else ''}.{digits}{'%' if percent else 'f'}"
     return minus(format(float(x), spec))
