@@ -29,7 +29,7 @@ from evaluation.core.errors import EvaluationError
 from evaluation.core.vocabulary import WAVES
 from evaluation.data.cohort import CohortData
 from evaluation.reports.disclosure_plan import eligible_workforce
-from evaluation.reports.labels import population_words
+from evaluation.reports.labels import and_list, population_words
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -130,7 +130,7 @@ class ProgrammeProfile:
             return "no follow-up"
         if len(self.follow_up) == self.k:
             return "follow-up in every cohort"
-        return f"follow-up in cohort{'s' if len(self.follow_up) > 1 else ''} {_listed(self.follow_up)} only"
+        return f"follow-up in cohort{'s' if len(self.follow_up) > 1 else ''} {and_list(self.follow_up)} only"
 
     def time_words(self) -> str:
         years = _span(list(self.participant_time_price_year))
@@ -152,11 +152,6 @@ def _span(values: Sequence, fmt: str = "{}") -> str:
         return ""
     lo, hi = min(values), max(values)
     return fmt.format(lo) if lo == hi else f"{fmt.format(lo)}–{fmt.format(hi)}"
-
-
-def _listed(values: Sequence) -> str:
-    words = [str(v) for v in values]
-    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
 
 
 def _eligible_size(data: CohortData) -> float | None:
@@ -330,7 +325,7 @@ def comparison_limits(profiles: Sequence[ProgrammeProfile]) -> pd.DataFrame:
             continue
         rows.append({"difference": code, "label": label, "what": what,
                      "values": " vs ".join(f"{p.title}: {v}" for p, v in zip(profiles, values, strict=True)),
-                     "measures_limited": _listed([MEASURES[m] for m in measures]), "measures": ";".join(measures),
+                     "measures_limited": and_list([MEASURES[m] for m in measures]), "measures": ";".join(measures),
                      "why": why})
     return pd.DataFrame(rows, columns=LIMIT_COLUMNS)
 

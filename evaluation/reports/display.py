@@ -22,7 +22,7 @@ import pandas as pd
 
 from evaluation.reports.equity_report.tables import label as category_label
 from evaluation.reports.labels import VALUE_LABELS, header, label, stage_label
-from evaluation.reports.numbers import minus
+from evaluation.reports.numbers import level_percent, minus
 
 __all__ = ["KINDS", "MISSING", "format_table", "format_value", "show_table", "table_html"]
 
@@ -122,7 +122,7 @@ def _by_unit(unit: Any) -> str:
 
 
 def _ci_header(prefix: str, confidence_level: float | None) -> str:
-    ci = f"{confidence_level * 100:g}% CI" if confidence_level else "CI"
+    ci = f"{level_percent(confidence_level)} CI" if confidence_level else "CI"
     base = prefix.rstrip("_")
     if base in {"", "change", "rl"}:
         return ci
@@ -239,7 +239,7 @@ def format_table(
             low_cells = _cells(frame[column], kind, precision, units, column)
             high_cells = _cells(frame[high], kind, precision, units, high)
             heading = (_ci_header(prefix, confidence_level) if column.endswith("ci_low") else
-                       f"{confidence_level * 100:g}% prediction interval" if confidence_level else "Prediction interval")
+                       f"{level_percent(confidence_level)} prediction interval" if confidence_level else "Prediction interval")
             out[_unique(heading, out)] = [
                 MISSING if lo == MISSING and hi == MISSING else f"{lo} to {hi}"
                 for lo, hi in zip(low_cells, high_cells, strict=True)]

@@ -12,7 +12,7 @@ from typing import Any
 
 from evaluation.core.vocabulary import COMPARISONS
 
-__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "capitalised",
+__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "capitalised", "ratings_words",
            "counted", "few_people", "header", "label", "population_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
@@ -338,3 +338,14 @@ def and_list(items) -> str:
     """
     words = [str(i) for i in items]
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def ratings_words(rater: str) -> str:
+    """Whose ratings, in a sentence: ``participants' own ratings``, ``line managers' ratings``.
+
+    Examples
+    --------
+    >>> ratings_words("self"), ratings_words("line_manager"), ratings_words("direct_report")
+    ("participants' own ratings", "line managers' ratings", "direct reports' ratings")
+    """
+    return "participants' own ratings" if rater == "self" else f"{label(rater)}s' ratings"

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from evaluation.reports.labels import and_list
 from evaluation.reports.numbers import signed
 from evaluation.viz.cost_axes import MEASURE_WORDS
 from evaluation.viz.cost_axes import money as _money
@@ -35,7 +36,7 @@ def _limits_note(limits: pd.DataFrame, measures: tuple[str, ...]) -> str:
     labels = hit["label"].tolist()
     if not labels:
         return ""
-    words = " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+    words = and_list(labels)
     return f"Not like for like: the programmes differ in {words} (the table of differences, tables/comparison_limits.csv)."
 
 

@@ -18,7 +18,7 @@ from evaluation.data.programme import ProgrammeData, load_programme_data
 from evaluation.reports.comparison_limits import MEASURES, limit_labels
 from evaluation.reports.comparison_report.tables import comparison_tables
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import counted
+from evaluation.reports.labels import and_list, counted
 from evaluation.reports.numbers import level_percent, number
 
 __all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
@@ -63,7 +63,7 @@ def _limits_phrase(limits: pd.DataFrame, measure: str) -> str:
     labels = limit_labels(limits, measure)
     if not labels:
         return ""
-    words = " and ".join([", ".join(labels[:-1]), labels[-1]]) if len(labels) > 1 else labels[0]
+    words = and_list(labels)
     return f"not like for like: the programmes differ in {words}"
 
 
@@ -164,7 +164,7 @@ def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
     pct = level_percent(table["confidence_level"].iloc[0])
     year = int(profiles["price_base_year"].iloc[0])
     names = [md(t) for t in profiles["title"]]
-    who = " and ".join([", ".join(names[:-1]), names[-1]])
+    who = and_list(names)
     lines = [
         f"## Summary for commissioners: {who} side by side",
         "",

@@ -17,7 +17,7 @@ from evaluation.reports.cost_report.comparison import programme_comparison
 from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
 from evaluation.reports.disclosure_plan import prepared_scores
 from evaluation.reports.findings import collect_warnings
-from evaluation.reports.labels import WAVE_LABELS
+from evaluation.reports.labels import WAVE_LABELS, and_list
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -76,7 +76,7 @@ def shared_cost_words(ledger: ct.Ledger) -> str:
     lines = ledger.lines
     shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
     words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
-    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+    return and_list(words)
 
 
 def _money(x: float, digits: int = 0) -> str:

@@ -21,7 +21,7 @@ from evaluation.reports.cost_report.tables import (
     shared_cost_words,
 )
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, span_words
+from evaluation.reports.labels import WAVE_LABELS, and_list, span_words
 from evaluation.reports.numbers import level_percent, number
 from evaluation.stats import costs as ct
 
@@ -147,7 +147,7 @@ def _cash_categories(by_category: pd.DataFrame) -> str:
     """The categories of the cash cost in words, in the ledger's order ("design, delivery and venues")."""
     paid = by_category[(by_category["amount"] > 0) & ~by_category["category"].isin(ct.TIME_CATEGORIES)]
     words = [_CATEGORY_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(paid["category"])]
-    return " and ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)
+    return and_list(words)
 
 
 def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: str) -> list[str]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.labels import counted
+from evaluation.reports.labels import counted, ratings_words
 from evaluation.reports.numbers import level_percent, signed
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
@@ -35,7 +35,6 @@ QUESTIONS = {
 }
 EVIDENCE_COLUMNS = ["question", "asks", "finding", "design", "consistency", "level_3_evidence", "strength",
                     "would_strengthen"]
-_RATER = {"self": "participants' own ratings", "line_manager": "line managers' ratings"}
 
 
 def design_level(data: ProgrammeData) -> tuple[int, list[int]]:
@@ -86,12 +85,12 @@ def _change_words(row: pd.Series, title: str, rater: str, level: float, changes:
         own = changes[(changes["scale"] == row["scale"]) & (changes["rater"] == rater)
                       & (changes["comparison"] == "pre_post")]
         if len(own) != 1 or pd.isna(own["mean_change"].iloc[0]):
-            return f"{_RATER.get(rater, rater)} of {md(title)}: no change could be estimated"
+            return f"{ratings_words(rater)} of {md(title)}: no change could be estimated"
         one = own.iloc[0]
-        return (f"{_RATER.get(rater, rater)} of {md(title)} changed by {signed(one['mean_change'])} points in "
+        return (f"{ratings_words(rater)} of {md(title)} changed by {signed(one['mean_change'])} points in "
                 f"the one cohort, cohort {int(one['cohort'])} ({level_percent(level)} CI {signed(one['change_ci_low'])} to "
                 f"{signed(one['change_ci_high'])}; nothing pooled)")
-    return (f"{_RATER.get(rater, rater)} of {md(title)} changed by {signed(row['estimate'])} points pooled "
+    return (f"{ratings_words(rater)} of {md(title)} changed by {signed(row['estimate'])} points pooled "
             f"over {k} cohorts ({level_percent(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
 
 
@@ -154,13 +153,13 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     if len(data) >= 2:
         rows = pooled[(pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")
                       & pooled["kirkpatrick_level"].isin([2, 3]) & pooled["k"].ge(2)]
-        flat = [f"{md(titles.get(r.scale, r.scale))} ({_RATER.get(r.rater, r.rater)})"
+        flat = [f"{md(titles.get(r.scale, r.scale))} ({ratings_words(r.rater)})"
                 for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
         where_said = "no clear change, pooled, on "
     else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
         own = tables["programme_outcomes"]
         own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
-        flat = [f"{md(titles.get(r.scale, r.scale))} ({_RATER.get(r.rater, r.rater)})"
+        flat = [f"{md(titles.get(r.scale, r.scale))} ({ratings_words(r.rater)})"
                 for r in own.itertuples() if r.verdict != "clear_increase"]
         where_said = "no clear increase in the one cohort on "
     where = tables["where_it_works"]
@@ -171,7 +170,7 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     blocked = shown[shown["blocked"].fillna("").astype(str).str.len() > 0]
     groups = {}
     for r in blocked.itertuples():
-        groups.setdefault(group_words(r.dimension, r.category), []).append(_RATER.get(r.rater, r.rater))
+        groups.setdefault(group_words(r.dimension, r.category), []).append(ratings_words(r.rater))
     withheld = int(where["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
     parts = []
     if flat:

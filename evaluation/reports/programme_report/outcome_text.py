@@ -22,7 +22,7 @@ from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import and_list, span_words
+from evaluation.reports.labels import and_list, ratings_words, span_words
 from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
@@ -30,14 +30,9 @@ from evaluation.reports.programme_report.outcomes import primary_scales
 
 __all__ = ["consistency_text", "outcome_findings", "outcome_summary", "trend_summary"]
 
-_WHO = {"self": "participants' own ratings", "line_manager": "line managers' ratings"}
 _MEASURE_TRENDS = {"completion": "completed the programme",
                    "reliably_improved_post": "reliably improved by the end of the programme",
                    "reliably_improved_follow_up": "reliably improved by follow-up"}
-
-
-def _who(rater: str) -> str:
-    return _WHO.get(rater, f"{rater.replace('_', ' ')}s' ratings")
 
 
 def _cohorts(numbers: list) -> str:
@@ -93,7 +88,7 @@ def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, sc
     clear = mine[mine["verdict"].isin(["clear_increase", "clear_decrease"])]["cohort"].tolist()
     unclear = mine[mine["verdict"] == "no_clear_change"]["cohort"].tolist()
     adjusted_only = mine[mine["verdict"] == "clear_unadjusted_only"]["cohort"].tolist()
-    head = f"**{md(title)}, by {_who(rater)}.** "
+    head = f"**{md(title)}, by {ratings_words(rater)}.** "
     if row is None or pd.isna(row["estimate"]):
         r = mine.iloc[0]
         return (head + f"Only cohort {r['cohort']} has these ratings, so nothing is pooled: its change was "
@@ -102,7 +97,7 @@ def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, sc
     g = _pooled_row(pooled, scale, rater, "pre_post", "g_av")
     k = int(row["k"])
     direction = "higher" if row["estimate"] > 0 else "lower"
-    text = (f"Pooled over the {k} cohorts, {_who(rater)} of {md(title)} were "
+    text = (f"Pooled over the {k} cohorts, {ratings_words(rater)} of {md(title)} were "
             f"{abs(row['estimate']):.2f} points {direction} at the end of the programme than before "
             f"({pct} CI {signed(row['ci_low'])} to {signed(row['ci_high'])} points)")
     text += (": a clear change." if _clear(row["ci_low"], row["ci_high"]) else
@@ -139,7 +134,7 @@ def _trend_sentence(test: pd.Series, trends: pd.DataFrame, title: str | None) ->
     rows = trends if not test["rater"] else trends[trends["rater"] == test["rater"]]
     rows = rows.drop_duplicates("cohort").dropna(subset=[col])
     low, high = rows.loc[rows[col].idxmin()], rows.loc[rows[col].idxmax()]
-    on = f" on {md(title)} ({_who(test['rater'])})" if test["rater"] else ""
+    on = f" on {md(title)} ({ratings_words(test['rater'])})" if test["rater"] else ""
     if len(rows) == 1:
         return f"The share who {what}{on} was {low[col]:.0%} (cohort {low['cohort']}); with one cohort there is no trend to judge."
     text = (f"The share who {what}{on} ranged from {low[col]:.0%} (cohort {low['cohort']}) to "
@@ -254,7 +249,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
     for _, row in pooled.dropna(subset=["estimate"]).iterrows():
         key = f"programme.outcomes.{row['comparison']}.{row['rater']}.{row['scale']}"
         title = titles.get(row["scale"], row["scale"])
-        base = f"{title} ({_who(row['rater'])}, {_comparison_words(row['comparison'])}), pooled over {int(row['k'])} cohorts"
+        base = f"{title} ({ratings_words(row['rater'])}, {_comparison_words(row['comparison'])}), pooled over {int(row['k'])} cohorts"
         if row["measure"] == "mean_change":
             out.append(Finding(
                 f"{key}.pooled_change",
@@ -275,7 +270,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
         n_clear = int(mine["verdict"].isin(["clear_increase", "clear_decrease"]).sum())
         out.append(Finding(
             f"programme.outcomes.pre_post.{rater}.{scale}.cohorts_clear",
-            f"{titles.get(scale, scale)} ({_who(rater)}): {n_clear} of {len(mine)} cohorts' own reports found a clear "
+            f"{titles.get(scale, scale)} ({ratings_words(rater)}): {n_clear} of {len(mine)} cohorts' own reports found a clear "
             f"change {span_words('pre_post')}.",
             n_clear, None, None, "cohorts", "programme_outcomes"))
     for _, test in tables["outcome_trend_tests"].dropna(subset=["p_value"]).iterrows():
@@ -283,7 +278,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
         out.append(Finding(
             f"programme.outcomes.trend.{test['measure']}{suffix}",
             f"Trend over cohorts in the share who {_MEASURE_TRENDS.get(test['measure'], test['measure'])}"
-            + (f" ({_who(test['rater'])})" if test["rater"] else "")
+            + (f" ({ratings_words(test['rater'])})" if test["rater"] else "")
             + f": {test['share_min']:.0%} to {test['share_max']:.0%} across cohorts; Cochran–Armitage p = "
             f"{test['p_value']:.3f}" + (f" ({test['direction']})." if test["stated"] else " (no clear trend)."),
             test["p_value"], None, None, "p-value (Cochran-Armitage test for trend)", "outcome_trend_tests"))

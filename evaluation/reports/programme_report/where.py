@@ -21,7 +21,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import label
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import and_list
+from evaluation.reports.labels import and_list, ratings_words
 from evaluation.reports.numbers import interval, level_percent, signed
 from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
@@ -47,8 +47,6 @@ __all__ = [
     "where_summary",
 ]
 
-_RATER = {"self": "participants' own ratings", "line_manager": "line managers' ratings",
-          "peer": "peers' ratings", "direct_report": "direct reports' ratings"}
 _DIMENSION = {"framework_area": "framework area", "role_level": "role level", "sector": "sector"}
 
 
@@ -122,7 +120,7 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
         rows = _one_way(table, pop)
         whole = table[(table["dimension"] == ALL) & (table["scale"] == pop.scale) & (table["rater"] == pop.rater)]
         title = md(titles.get(pop.scale, pop.scale))
-        who = _RATER.get(pop.rater, md(pop.rater))
+        who = md(ratings_words(pop.rater))
         shown = rows[rows["verdict"] != ""]
         if not len(whole) or whole["verdict"].iloc[0] == "":
             continue
@@ -193,7 +191,7 @@ def where_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> li
             group = "the whole programme" if r.dimension == ALL else group_words(r.dimension, r.category)
             ci = interval(r.change_ci_low, r.change_ci_high, sign=True)
             statement = (f"{group[:1].upper()}{group[1:]}: {titles.get(pop.scale, pop.scale)} "
-                         f"({_RATER.get(pop.rater, pop.rater)}) changed by {signed(r.mean_change)} points "
+                         f"({ratings_words(pop.rater)}) changed by {signed(r.mean_change)} points "
                          f"({level_percent(data.confidence_level)} CI {ci}) over {r.n_pairs} people from "
                          f"{r.n_cohorts} cohort{'s' if r.n_cohorts != 1 else ''}: {r.verdict}.")
             found.append(Finding(f"programme.where.{pop.scale}.{pop.rater}.{r.dimension}.{r.category}.mean_change",

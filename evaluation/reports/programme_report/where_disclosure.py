@@ -43,7 +43,7 @@ import pandas as pd
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
 from evaluation.reports.equity_report.tables import label as category_label
-from evaluation.reports.labels import and_list, label
+from evaluation.reports.labels import and_list, label, ratings_words
 from evaluation.stats import disclosure
 
 __all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups",
@@ -262,7 +262,7 @@ def lost_words(names: Sequence[str]) -> str:
     --------
     >>> lost_words(["improved:observed_leading_change:pre_post:line_manager framework_area=operational",
     ...             "improved:observed_leading_change:pre_post:line_manager sector=health", "enrolled sector=health"])
-    'reliable improvers (observed leading change, line manager ratings, before → after) in operational (framework area) and health sector (sector); places in health sector (sector)'
+    "reliable improvers (observed leading change, line managers' ratings, before → after) in operational (framework area) and health sector (sector); places in health sector (sector)"
     """
     by_quantity: dict[str, list[str]] = {}
     for name in names:
@@ -271,7 +271,7 @@ def lost_words(names: Sequence[str]) -> str:
         what = _QUANTITY_WORDS.get(kind, kind)
         if len(rest) == 3:
             scale, comparison, rater = rest
-            what += f" ({scale.replace('_', ' ')}, {label(rater)} ratings, {label(comparison)})"
+            what += f" ({scale.replace('_', ' ')}, {ratings_words(rater)}, {label(comparison)})"
         dimension, found, category = group.partition("=")
         where = f"{category_label(category, dimension)} ({label(dimension)})" if found else group
         by_quantity.setdefault(what, []).append(where)
