@@ -245,10 +245,9 @@ def read_number(text: str) -> float:
 HYPHEN_AS_MINUS = re.compile(r"(?<![\w.\-–/])-(?=£?\d|\.\d)")
 
 
-def numbers_written_with_a_hyphen(folder: Path) -> tuple[list[tuple[str, str]], int]:
-    """Every number a report folder's pages (text, table cells, figures' alternative text) and
-    findings (their text) write with a hyphen for its minus sign, with its context; and how many
-    minus signs (U+2212) they write, so that a test can tell that it read negative numbers at all."""
+def published_texts(folder: Path) -> list[tuple[str, str]]:
+    """What a report folder's pages (text, table cells, figures' alternative text) and findings
+    (their text) say, piece by piece, each with the name of its file."""
     import html as html_module
 
     texts: list[tuple[str, str]] = []
@@ -258,6 +257,25 @@ def numbers_written_with_a_hyphen(folder: Path) -> tuple[list[tuple[str, str]], 
         texts += [(page.name, html_module.unescape(a)) for a in re.findall(r'<img[^>]* alt="([^"]*)"', raw)]
     for finding in json.loads((folder / "findings.json").read_text(encoding="utf-8")):
         texts += [("findings.json", v) for v in finding.values() if isinstance(v, str)]
+    return texts
+
+
+def stacked_brackets(folder: Path) -> tuple[list[tuple[str, str]], int]:
+    """Every place a report folder's pages and findings (:func:`published_texts`) open a bracket
+    right after closing one ("Leads change (observed) (line manager)"), with its context; and how
+    many asides they took into a bracket of a title's own ("(observed; "), so that a test can tell
+    that it read such titles at all."""
+    texts = published_texts(folder)
+    stacked = [(name, text[max(0, m.start() - 50):m.end() + 30]) for name, text in texts
+               for m in re.finditer(r"\) \(", text)]
+    return stacked, sum(text.count("(observed; ") for _, text in texts)
+
+
+def numbers_written_with_a_hyphen(folder: Path) -> tuple[list[tuple[str, str]], int]:
+    """Every number a report folder's pages (text, table cells, figures' alternative text) and
+    findings (their text) write with a hyphen for its minus sign, with its context; and how many
+    minus signs (U+2212) they write, so that a test can tell that it read negative numbers at all."""
+    texts = published_texts(folder)
     hyphens = [(name, text[max(0, m.start() - 50):m.end() + 10]) for name, text in texts
                for m in HYPHEN_AS_MINUS.finditer(text)]
     return hyphens, sum(text.count("\u2212") for _, text in texts)

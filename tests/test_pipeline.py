@@ -12,7 +12,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from conftest import numbers_written_with_a_hyphen, run_cli, write_demo
+from conftest import numbers_written_with_a_hyphen, run_cli, stacked_brackets, write_demo
 from evaluation.core.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from evaluation.data.cohort import NoCohortDataError, load_cohort_data
 from evaluation.publish.pipeline import NoDataError, NotebookFailedError, evaluate
@@ -370,3 +370,13 @@ def test_published_numbers_take_the_minus_sign_as_the_tables_do(synthetic_report
     hyphens, minus_signs = numbers_written_with_a_hyphen(folder)
     assert hyphens == []
     assert minus_signs > 10  # the report has negative numbers: the check read them
+
+
+def test_a_title_with_a_bracket_of_its_own_takes_the_aside_into_it(synthetic_report):
+    # The line managers' scales are titled "Leads change (observed)"; the pages wrote "Leads change
+    # (observed) (line manager)" and "(observed) (+0.11 points, …)". An aside now goes into the
+    # title's own bracket: "Leads change (observed; line manager)".
+    _, folder, _ = synthetic_report
+    stacked, merged = stacked_brackets(folder)
+    assert stacked == []
+    assert merged > 3  # the report has such titles: the check read them

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from conftest import numbers_written_with_a_hyphen, run_cli
+from conftest import numbers_written_with_a_hyphen, run_cli, stacked_brackets
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data.programme import load_programme_data
 from evaluation.publish.programme_pipeline import ReportScope
@@ -170,3 +170,11 @@ def test_published_numbers_take_the_minus_sign_as_the_tables_do(built, folder):
     hyphens, minus_signs = numbers_written_with_a_hyphen(built[0] / "reports" / folder)
     assert hyphens == []
     assert minus_signs > 0
+
+
+@pytest.mark.parametrize(("folder", "least"), [("leading-to-deliver/programme", 1), ("comparison", 0)])
+def test_a_title_with_a_bracket_of_its_own_takes_the_aside_into_it(built, folder, least):
+    # as a cohort's report (tests/test_pipeline.py): "Leads change (observed; line managers' ratings)"
+    stacked, merged = stacked_brackets(built[0] / "reports" / folder)
+    assert stacked == []
+    assert merged >= least  # the programme's pages name the line managers' scales

@@ -23,6 +23,7 @@ from statsmodels.stats.multitest import multipletests
 
 from evaluation.data.cohort import load_cohort_data
 from evaluation.reports import outcome_report
+from evaluation.reports.labels import aside_opening
 from evaluation.reports.verdicts import classify_text, verdict_sentences, verdicts
 from tests.conftest import read_number, shipped_cohorts
 
@@ -38,7 +39,7 @@ def _built(programme: str, cohort: int):
 
 def _quoted(text: str, title: str) -> tuple[float, float, float]:
     """The change and interval quoted after a scale's title."""
-    m = re.search(re.escape(title) + r" \(([+−]?\d+\.\d\d) points(?: on the \d+–\d+ scale)?, \d+% confidence interval "
+    m = re.search(re.escape(aside_opening(title)) + r"([+−]?\d+\.\d\d) points(?: on the \d+–\d+ scale)?, \d+% confidence interval "
                   r"([+−]?\d+\.\d\d) to ([+−]?\d+\.\d\d)", text)
     assert m, f"{title!r} is not quoted with its change and interval"
     return read_number(m.group(1)), read_number(m.group(2)), read_number(m.group(3))
@@ -185,7 +186,7 @@ def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
     cohen = {0: "negligible", 1: "small", 2: "medium", 3: "large"}
     for line, r in zip(lines, rows.dropna(subset=["g_av"]).itertuples(), strict=True):
         m = re.search(r"g_av (−?\d\.\d\d) \(\d+% bootstrap interval (−?\d\.\d\d) to (−?\d\.\d\d)\): (\w+);", line)
-        assert m and str(data.titles[r.scale]) in line, line
+        assert m and aside_opening(data.titles[r.scale]) in line, line
         g, low, high = (read_number(m.group(i)) for i in (1, 2, 3))
         assert (g, low, high) == tuple(round(x, 2) for x in (r.g_av, r.g_av_ci_low, r.g_av_ci_high))
         assert m.group(4) == cohen[int(np.searchsorted([0.2, 0.5, 0.8], abs(g), side="right"))]

@@ -20,6 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import aside
 from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.stats import outcomes as oc
 
@@ -203,7 +204,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
         waves = " to ".join(w.replace("_", "-") for w in COMPARISONS[r.comparison])
         out.append(Finding(
             f"{key}.did",
-            f"{title} ({who}), {waves}: participants changed by {signed(r.mean_change_programme)} points and the "
+            f"{aside(title, who)}, {waves}: participants changed by {signed(r.mean_change_programme)} points and the "
             f"comparison group by {signed(r.mean_change_comparison)}; difference in change {signed(r.did)} ({pct} "
             f"CI {signed(r.did_ci_low)} to {signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
             "comparison group not randomised).",
@@ -211,7 +212,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
         ))
         out.append(Finding(
             f"{key}.d_ppc2",
-            f"Standardised difference in change in {title} ({who}), {waves}, against the comparison group: "
+            f"Standardised difference in change in {aside(title, who)}, {waves}, against the comparison group: "
             f"d_ppc2 {number(r.d_ppc2)} ({pct} CI {interval(r.d_ppc2_ci_low, r.d_ppc2_ci_high)}).",
             r.d_ppc2, r.d_ppc2_ci_low, r.d_ppc2_ci_high,
             "d_ppc2 (difference in mean change / pooled pre-test SD, bias-corrected; Morris 2008)",

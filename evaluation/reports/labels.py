@@ -12,8 +12,11 @@ from typing import Any
 
 from evaluation.core.vocabulary import COMPARISONS
 
-__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "capitalised", "ratings_words",
-           "counted", "few_people", "header", "label", "population_words", "span_words", "stage_label"]
+#: A text ending in a bracketed aside of its own: "Leads change (observed)".
+_ENDS_IN_ASIDE = re.compile(r"\([^()]*\)\Z")
+
+__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "aside", "aside_opening",
+           "capitalised", "counted", "few_people", "header", "label", "population_words", "ratings_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
 WAVE_LABELS = {"pre": "before", "post": "after", "follow_up": "follow-up", "then": "then-test"}
@@ -338,6 +341,37 @@ def and_list(items) -> str:
     """
     words = [str(i) for i in items]
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
+def aside(text: Any, words: str) -> str:
+    """``text (words)``, except that a ``text`` already ending in a bracket takes ``words`` into
+    that bracket after a semicolon, so that brackets never stack: a scale's title is data, and
+    may carry an aside of its own ("Leads change (observed)").
+
+    Examples
+    --------
+    >>> aside("Leading change", "self-rated")
+    'Leading change (self-rated)'
+    >>> aside("Leads change (observed)", "line managers' ratings")
+    "Leads change (observed; line managers' ratings)"
+    >>> aside("Na h-Eileanan Siar (council area)", "2 places")
+    'Na h-Eileanan Siar (council area; 2 places)'
+    """
+    text = str(text)
+    if _ENDS_IN_ASIDE.search(text):
+        return f"{text[:-1]}; {words})"
+    return f"{text} ({words})"
+
+
+def aside_opening(text: Any) -> str:
+    """How :func:`aside` begins for ``text``: what a sentence that gives ``text`` an aside contains.
+
+    Examples
+    --------
+    >>> aside_opening("Leading change"), aside_opening("Leads change (observed)")
+    ('Leading change (', 'Leads change (observed; ')
+    """
+    return aside(text, "")[:-1]
 
 
 def ratings_words(rater: str) -> str:

@@ -27,7 +27,7 @@ from evaluation.reports.comparison_group import (
     design_level,
 )
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, span_words
+from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, aside, span_words
 from evaluation.reports.numbers import level_percent, number, signed
 from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
@@ -112,19 +112,19 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         low, high = ranges.get(row.scale, (1, 5))
         out.append(Finding(
             f"{key}.mean_change",
-            f"{title} ({who}) changed by {signed(row.mean_change)} points {waves} "
+            f"{aside(title, who)} changed by {signed(row.mean_change)} points {waves} "
             f"({pct} CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; n = {row.n_pairs}).",
             row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}–{high:g})", "outcomes",
         ))
         out.append(Finding(
             f"{key}.d_z",
-            f"Standardised change (d_z) in {title} ({who}), {waves}: {number(row.d_z)} "
+            f"Standardised change (d_z) in {aside(title, who)}, {waves}: {number(row.d_z)} "
             f"({pct} CI {number(row.d_z_ci_low)} to {number(row.d_z_ci_high)}).",
             row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
         ))
         out.append(Finding(
             f"{key}.g_av",
-            f"Size of the change in {title} ({who}), {waves}: g_av {number(row.g_av)} ({pct} bootstrap CI "
+            f"Size of the change in {aside(title, who)}, {waves}: g_av {number(row.g_av)} ({pct} bootstrap CI "
             f"{number(row.g_av_ci_low)} to {number(row.g_av_ci_high)}), "
             f"{size_text(row.g_av, row.g_av_ci_low, row.g_av_ci_high)}.",
             row.g_av, row.g_av_ci_low, row.g_av_ci_high,
@@ -134,7 +134,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
             out.append(Finding(
                 f"{key}.reliably_improved",
                 f"{row.rci_improved:.0%} of participants with both scores reliably improved on "
-                f"{title} ({waves}); {row.rci_deteriorated:.0%} reliably deteriorated.",
+                f"{aside(title, waves)}; {row.rci_deteriorated:.0%} reliably deteriorated.",
                 row.rci_improved, None, None, "share of participants", "outcomes",
             ))
     flow = tables["attrition"]
@@ -187,7 +187,7 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     lines = []
     for r in rows.itertuples():
         who = "own rating" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' rating"
-        lines.append(f"- {titles.get(r.scale)} ({who}): g_av {number(r.g_av)} ({pct} bootstrap interval "
+        lines.append(f"- {aside(titles.get(r.scale), who)}: g_av {number(r.g_av)} ({pct} bootstrap interval "
                      f"{number(r.g_av_ci_low)} to {number(r.g_av_ci_high)}): "
                      f"{size_text(r.g_av, r.g_av_ci_low, r.g_av_ci_high, benchmarks=False)}.")
     if not lines:

@@ -27,6 +27,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from evaluation.reports.labels import aside, aside_opening
 from evaluation.reports.numbers import level_percent, signed
 
 __all__ = ["VERDICTS", "classify_text", "format_p", "scale_unit", "verdict", "verdict_sentences", "verdicts"]
@@ -145,7 +146,7 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
         unit = "points" if len(shared) == 1 and rng in said else scale_unit(rng)
         said.add(rng)
         n = f", n = {int(r.n_pairs)}" if show_n else ""
-        return f"{titles.get(r.scale, r.scale)} ({_interval(r, pct, unit)}{n})"
+        return aside(titles.get(r.scale, r.scale), f"{_interval(r, pct, unit)}{n}")
 
     parts = []
     for kind, word in (("clear_increase", "higher"), ("clear_decrease", "lower")):
@@ -169,7 +170,7 @@ def verdict_sentences(table: pd.DataFrame, titles: Mapping[str, str], *, confide
 def classify_text(text: str, title: str) -> str | None:
     """The verdict a sentence of :func:`verdict_sentences` gives a scale (for tests and reviewers)."""
     for sentence in _sentences(text):
-        if f"{title} (" not in sentence:
+        if aside_opening(title) not in sentence:
             continue
         if sentence.startswith("On "):
             return "clear_unadjusted_only"

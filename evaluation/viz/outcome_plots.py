@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
-from evaluation.reports.labels import WAVE_LABELS, label, stage_label
+from evaluation.reports.labels import WAVE_LABELS, aside, label, stage_label
 from evaluation.reports.numbers import interval, number
 from evaluation.viz.figure import Plot, ci_percent, new_figure, raters_label, style_for, wave_label
 from evaluation.viz.figure import scale_label as _label
@@ -165,7 +165,7 @@ def reliable_change_chart(
     titles = titles or {}
     rows = outcomes[outcomes["comparison"] == comparison].dropna(subset=["rci_improved"])
     labels = [
-        f"{titles.get(s, _label(s))} ({label(r)})" for s, r in zip(rows["scale"], rows["rater"], strict=True)
+        aside(titles.get(s, _label(s)), label(r)) for s, r in zip(rows["scale"], rows["rater"], strict=True)
     ]
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 0.45 * max(len(rows), 2) + 2.0, ax=ax)

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from evaluation.core.checks import check_confidence_level
+from evaluation.reports.labels import aside
 from evaluation.reports.numbers import signed
 from evaluation.viz.figure import (
     DPI,
@@ -235,7 +236,7 @@ def outcome_trend_plot(
         for column, when, style in (("reliably_improved_post", "the end of the programme", "-"),
                                     ("reliably_improved_follow_up", "follow-up", ":")):
             if column in group and group[column].notna().any():
-                series.append((f"Reliably improved by {when}, {name} ({_who(rater)})",
+                series.append((f"Reliably improved by {when}, {aside(name, _who(rater))}",
                                _share_frame(group, column).dropna(),
                                None, style))
     cohorts = sorted(trends["cohort"].unique())

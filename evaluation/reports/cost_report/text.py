@@ -21,7 +21,7 @@ from evaluation.reports.cost_report.tables import (
     shared_cost_words,
 )
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, and_list, span_words
+from evaluation.reports.labels import WAVE_LABELS, and_list, aside, span_words
 from evaluation.reports.numbers import level_percent, number
 from evaluation.stats import costs as ct
 
@@ -78,14 +78,14 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     def per_improver(measure: str, view: str) -> str:
         if not improved:
             return f"Nobody in {who} reliably improved on {scale_words}, so the {view} per reliable improver is undefined."
-        return (f"{view.capitalize()} per participant who reliably improved on {scale_words} ({comparison}): "
+        return (f"{view.capitalize()} per participant who reliably improved on {aside(scale_words, comparison)}: "
                 f"{money(measure)} in {year} prices ({ci_text(measure)}; {improved} of {n} enrolled reliably "
                 "improved; those without both scores count as not improved).")
 
     statements = {
         "total_cost": f"The economic cost of {who}, participants' time included, was {money('total_cost')} in "
                       f"{year} prices.",
-        "cash_total_cost": f"The cash cost of {who} (what the commissioner paid; participants' time excluded) was "
+        "cash_total_cost": f"In cash (what the commissioner paid, participants' time excluded), {who} cost "
                            f"{money('cash_total_cost')} in {year} prices.",
         "cost_per_enrolled": f"A place on {who} cost {money('cost_per_enrolled')} per enrolled participant in "
                              f"{year} prices, participants' time included ({n} enrolled).",

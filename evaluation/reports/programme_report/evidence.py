@@ -17,7 +17,7 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.labels import counted, ratings_words
+from evaluation.reports.labels import aside, counted, ratings_words
 from evaluation.reports.numbers import level_percent, signed
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
@@ -153,13 +153,13 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     if len(data) >= 2:
         rows = pooled[(pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")
                       & pooled["kirkpatrick_level"].isin([2, 3]) & pooled["k"].ge(2)]
-        flat = [f"{md(titles.get(r.scale, r.scale))} ({ratings_words(r.rater)})"
+        flat = [aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater))
                 for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
         where_said = "no clear change, pooled, on "
     else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
         own = tables["programme_outcomes"]
         own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
-        flat = [f"{md(titles.get(r.scale, r.scale))} ({ratings_words(r.rater)})"
+        flat = [aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater))
                 for r in own.itertuples() if r.verdict != "clear_increase"]
         where_said = "no clear increase in the one cohort on "
     where = tables["where_it_works"]

@@ -22,7 +22,7 @@ from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import and_list, ratings_words, span_words
+from evaluation.reports.labels import and_list, aside, ratings_words, span_words
 from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.reports.outcome_text import size_text
 from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
@@ -134,7 +134,7 @@ def _trend_sentence(test: pd.Series, trends: pd.DataFrame, title: str | None) ->
     rows = trends if not test["rater"] else trends[trends["rater"] == test["rater"]]
     rows = rows.drop_duplicates("cohort").dropna(subset=[col])
     low, high = rows.loc[rows[col].idxmin()], rows.loc[rows[col].idxmax()]
-    on = f" on {md(title)} ({ratings_words(test['rater'])})" if test["rater"] else ""
+    on = f" on {aside(md(title), ratings_words(test['rater']))}" if test["rater"] else ""
     if len(rows) == 1:
         return f"The share who {what}{on} was {low[col]:.0%} (cohort {low['cohort']}); with one cohort there is no trend to judge."
     text = (f"The share who {what}{on} ranged from {low[col]:.0%} (cohort {low['cohort']}) to "
@@ -249,7 +249,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
     for _, row in pooled.dropna(subset=["estimate"]).iterrows():
         key = f"programme.outcomes.{row['comparison']}.{row['rater']}.{row['scale']}"
         title = titles.get(row["scale"], row["scale"])
-        base = f"{title} ({ratings_words(row['rater'])}, {_comparison_words(row['comparison'])}), pooled over {int(row['k'])} cohorts"
+        base = f"{aside(title, ratings_words(row['rater']) + ', ' + _comparison_words(row['comparison']))}, pooled over {int(row['k'])} cohorts"
         if row["measure"] == "mean_change":
             out.append(Finding(
                 f"{key}.pooled_change",
@@ -270,7 +270,7 @@ def outcome_findings(data: ProgrammeData, tables: Mapping[str, pd.DataFrame] | N
         n_clear = int(mine["verdict"].isin(["clear_increase", "clear_decrease"]).sum())
         out.append(Finding(
             f"programme.outcomes.pre_post.{rater}.{scale}.cohorts_clear",
-            f"{titles.get(scale, scale)} ({ratings_words(rater)}): {n_clear} of {len(mine)} cohorts' own reports found a clear "
+            f"{aside(titles.get(scale, scale), ratings_words(rater))}: {n_clear} of {len(mine)} cohorts' own reports found a clear "
             f"change {span_words('pre_post')}.",
             n_clear, None, None, "cohorts", "programme_outcomes"))
     for _, test in tables["outcome_trend_tests"].dropna(subset=["p_value"]).iterrows():

@@ -21,7 +21,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import label
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import and_list, ratings_words
+from evaluation.reports.labels import and_list, aside, ratings_words
 from evaluation.reports.numbers import interval, level_percent, signed
 from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
@@ -190,8 +190,8 @@ def where_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> li
         for r in rows[rows["verdict"] != ""].itertuples(index=False):
             group = "the whole programme" if r.dimension == ALL else group_words(r.dimension, r.category)
             ci = interval(r.change_ci_low, r.change_ci_high, sign=True)
-            statement = (f"{group[:1].upper()}{group[1:]}: {titles.get(pop.scale, pop.scale)} "
-                         f"({ratings_words(pop.rater)}) changed by {signed(r.mean_change)} points "
+            statement = (f"{group[:1].upper()}{group[1:]}: "
+                         f"{aside(titles.get(pop.scale, pop.scale), ratings_words(pop.rater))} changed by {signed(r.mean_change)} points "
                          f"({level_percent(data.confidence_level)} CI {ci}) over {r.n_pairs} people from "
                          f"{r.n_cohorts} cohort{'s' if r.n_cohorts != 1 else ''}: {r.verdict}.")
             found.append(Finding(f"programme.where.{pop.scale}.{pop.rater}.{r.dimension}.{r.category}.mean_change",
