@@ -32,7 +32,7 @@ from evaluation.data.cohort import load_cohort_data, scale_info
 from evaluation.publish.publisher import Publisher
 from evaluation.reports import outcome_report as report
 from evaluation.reports.display import show_table
-from evaluation.reports.glossary import REPORT_TERMS, glossary_markdown, link_terms
+from evaluation.reports.glossary import glossary_markdown, link_terms, report_terms
 from evaluation.viz import outcome_plots as plots
 
 data = load_cohort_data(programme, cohort, data_dir=data_dir or None, params_dir=params_dir or None)
@@ -40,9 +40,10 @@ tables = report.outcome_tables(data)
 publish = Publisher(output_dir or None, notebook="cohort_evaluation")
 titles = data.titles
 first = data.cohort.comparisons[0]
+terms = report_terms("cohort_evaluation", multiplicity=data.cohort.multiplicity)
 
 # %% tags=["nbval-check-output"]
-display(Markdown(link_terms(report.outcome_summary(tables, data), REPORT_TERMS["cohort_evaluation"])))
+display(Markdown(link_terms(report.outcome_summary(tables, data), terms)))
 
 # %% [markdown]
 # ## Change on each scale
@@ -249,4 +250,4 @@ publish.findings(report.outcome_findings(tables, data))
 display(Markdown(report.design_label(tables)))
 
 # %%
-display(Markdown(glossary_markdown(REPORT_TERMS["cohort_evaluation"])))
+display(Markdown(glossary_markdown(terms)))

@@ -13,6 +13,7 @@ from evaluation.reports.glossary import (
     REPORT_TERMS,
     glossary_markdown,
     link_terms,
+    report_terms,
     terms_used,
 )
 
@@ -144,3 +145,19 @@ def test_every_technical_term_of_a_built_summary_is_in_its_glossary(synthetic_re
     html = (folder / f"{report}.html").read_text(encoding="utf-8")
     for target in re.findall(r"\]\(#(glossary-[a-z-]+)\)", summary):
         assert f'href="#{target}"' in html and f'id="{target}"' in html
+
+
+@pytest.mark.parametrize(("multiplicity", "listed"), [("holm", ["holm"]), ("bh", ["benjamini_hochberg"]),
+                                                      ("none", [])])
+def test_a_cohort_glossary_lists_only_the_adjustment_its_cohort_uses(multiplicity, listed):
+    # The glossary says "Technical terms used in this report"; it listed Benjamini-Hochberg beside
+    # Holm whichever the cohort's `multiplicity` parameter chose.
+    terms = report_terms("cohort_evaluation", multiplicity=multiplicity)
+    assert [k for k in terms if k in ("holm", "benjamini_hochberg")] == listed
+    assert set(REPORT_TERMS["cohort_evaluation"]) - set(terms) == {"holm", "benjamini_hochberg"} - set(listed)
+
+
+def test_a_built_cohort_glossary_has_the_adjustment_it_used_and_not_the_other(synthetic_report):
+    _, folder, _ = synthetic_report
+    _, glossary = displayed(nbformat.read(folder / "cohort_evaluation.ipynb", as_version=4))
+    assert 'id="glossary-holm"' in glossary and "Benjamini" not in glossary  # the shipped parameters: Holm

@@ -193,6 +193,26 @@ def test_sizes_of_change_are_true_to_g_av_and_its_interval(programme, cohort):
         assert ("includes no change" in line) == (low <= 0 <= high)
 
 
+@pytest.mark.parametrize("programme, cohort", shipped_cohorts(("collaborative-leadership", 1)))
+def test_who_the_results_are_about_is_true_to_each_scales_number_of_pairs(programme, cohort):
+    # The summary said "23 have questionnaire scores both before … and after …, and the results below
+    # are about them": 23 is the primary scale's pairs; the other scales' results are about 21 to 25.
+    data, tables = _built(programme, cohort)
+    text = outcome_report.outcome_summary(tables, data)
+    line = next(line for line in text.splitlines() if line.startswith("**Who took part.**"))
+    flow = tables["attrition"].query("section == 'flow'").set_index("stage")["n"]
+    out = tables["outcomes"]
+    pairs = out[(out["comparison"] == data.cohort.comparisons[0]) & (out["rater"] == "self")]["n_pairs"].dropna()
+    primary = f"{int(flow['scored_both'])} have a score on {data.titles[data.primary_scale]} (self-rated) both"
+    assert primary in line
+    assert int(flow["scored_both"]) == int(pairs[out["scale"] == data.primary_scale].iloc[0])
+    if pairs.nunique() > 1:
+        assert f"from {int(pairs.min())} to {int(pairs.max())} people on the self-rated scales" in line
+        assert "results below are about them" not in line
+    else:
+        assert line.endswith("and the results below are about them.")
+
+
 def test_a_p_value_too_small_for_a_double_is_shown_as_below_0_001(monkeypatch):
     # Issue 11, item 5: a p below the smallest double (the mixed model's intercept had Wald z ≈ 50,
     # p = 2·Φ(−50) < 1e-300) is 0.0 as a double; the CSV keeps 0.0 (numeric) and the report shows

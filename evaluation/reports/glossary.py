@@ -12,10 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from evaluation.core.checks import check_choice
+from evaluation.core.vocabulary import MULTIPLICITY_METHODS
 from evaluation.reports.glossary_entries import ENTRIES as _ENTRIES
 from evaluation.reports.glossary_entries import Entry
 
-__all__ = ["GLOSSARY", "REPORT_TERMS", "Entry", "glossary_markdown", "link_terms", "terms_used"]
+__all__ = ["GLOSSARY", "REPORT_TERMS", "Entry", "glossary_markdown", "link_terms", "report_terms", "terms_used"]
 
 
 #: Every entry, by key.
@@ -41,6 +43,31 @@ REPORT_TERMS: dict[str, tuple[str, ...]] = {
         "cash_cost", "fully_loaded", "bootstrap", "eligible_population", "relative_likelihood",
         "mantel_haenszel", "representation_index", "band", "protected_characteristics", "disclosure_control"),
 }
+
+#: The glossary entry of each adjustment for testing several scales (the ``multiplicity`` parameter).
+_ADJUSTMENTS = {"holm": "holm", "bh": "benjamini_hochberg"}
+
+
+def report_terms(report: str, *, multiplicity: str = "holm") -> tuple[str, ...]:
+    """The glossary entries of a report (:data:`REPORT_TERMS`), with only the adjustment for
+    testing several scales that the cohort's ``multiplicity`` parameter uses ("none": neither),
+    so that the glossary lists the terms the report uses.
+
+    Examples
+    --------
+    >>> [k for k in report_terms("cohort_evaluation") if k in ("holm", "benjamini_hochberg")]
+    ['holm']
+    >>> [k for k in report_terms("cohort_evaluation", multiplicity="bh") if k in ("holm", "benjamini_hochberg")]
+    ['benjamini_hochberg']
+    >>> report_terms("cohort_evaluation", multiplicity="bonferroni")
+    Traceback (most recent call last):
+    ...
+    ValueError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni'
+    """
+    check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
+    unused = {key for method, key in _ADJUSTMENTS.items() if method != multiplicity}
+    return tuple(key for key in REPORT_TERMS[report] if key not in unused)
+
 
 # Parts of Markdown where a link must not go: code, existing links and images, HTML tags, headings.
 _PROTECTED = re.compile(

@@ -54,9 +54,10 @@ ENTRIES = [
           "Benjamini & Hochberg (1995), Journal of the Royal Statistical Society B 57:289–300.",
           r"Benjamini[–-]Hochberg"),
     Entry("clear_change", "Clear change",
-          "A scale changed clearly when its p-value, adjusted for testing several scales, is below 0.05 (at 95% "
-          "confidence); the interval quoted beside the verdict comes from the same test.",
-          "This workbench's methods (docs/methods.md), after Holm (1979).",
+          "A scale changed clearly when its p-value, adjusted for testing several scales, is below one minus the "
+          "confidence level (0.05 at 95% confidence); the interval quoted beside the verdict comes from the same "
+          "test.",
+          "This workbench's methods (docs/methods.md).",
           r"(?i:\bclear(?:ly)? change[sd]?\b)"),
     Entry("reliable_change", "Reliable change (Jacobson & Truax)",
           "A person's change counts as reliable when it is larger than measurement error alone would produce 95 "

@@ -273,6 +273,19 @@ def _follow_up(out: pd.DataFrame, data: CohortData, titles, ranges, alpha: float
         "the programme and at follow-up."]
 
 
+def _analysed_words(out: pd.DataFrame, comparison: str, scored_both: int, primary: str, when: str) -> str:
+    """Who the results are about: the people with a score on the primary scale at both waves, and
+    how many that is on each self-rated scale (scales differ: a person may skip a scale's items)."""
+    text = f"{scored_both} have a score on {aside(primary, 'self-rated')} {when}."
+    rows = out[(out["comparison"] == comparison) & (out["rater"] == "self") & out["n_pairs"].notna()]
+    pairs = sorted({int(n) for n in rows["n_pairs"]})
+    if len(rows) < 2 or pairs == [scored_both]:
+        return text[:-1] + ", and the results below are about them."
+    counted = f"{pairs[0]} people" if len(pairs) == 1 else f"from {pairs[0]} to {pairs[-1]} people"
+    return (text + " The results on each scale are about the people with scores on it at both times: "
+            f"{counted} on the self-rated scales (the table gives each scale's number).")
+
+
 def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown).
 
@@ -300,8 +313,8 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         "",
         f"**Who took part.** {int(flow.get('enrolled', 0))} people enrolled and "
         f"{int(flow.get('completed_programme', 0))} completed the programme; "
-        f"{int(flow.get('scored_both', 0))} have questionnaire scores both {before} and {after}, and the "
-        "results below are about them.",
+        + _analysed_words(out, first, int(flow.get("scored_both", 0)), titles.get(data.primary_scale),
+                          f"both {before} and {after}"),
     ]
     lines += _reaction(tables, data, ranges, titles)
     alpha = 1 - coh.confidence_level
