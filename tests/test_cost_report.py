@@ -283,6 +283,27 @@ def test_summary_for_commissioners(synthetic):
     assert "base year" not in text.split("How sure we are")[1].split("Growing")[0]
 
 
+@pytest.mark.parametrize("programme", ["leading-to-deliver", "collaborative-leadership"])
+def test_the_summarys_sensitivity_sentence_is_its_tornados_widest_bar_without_nested_brackets(synthetic, programme):
+    # It read "(×0.75 to ×1.5, because … understate it (if travel … are not counted)): it would be …":
+    # a reason with a bracket of its own, inside a bracket. The widest bar is said without brackets.
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, 1, data_dir=root / "data", params_dir=PARAMS_DIR)
+    tables = cr.cost_tables(data, data_dir=root / "data", params_dir=PARAMS_DIR)
+    text = cr.cost_summary_markdown(tables, data)
+    sure = text.split("**How sure we are.**")[1].split("\n")[0]
+    bars = tables["tornado"]
+    top = bars[(bars["measure"] == "cost_per_completer") & (bars["swing"] > 0)].sort_values("swing", ascending=False).iloc[0]
+    said = (f"tried from {top['low_setting']} to {top['high_setting']} because {top['reason']}; it would then be "
+            f"£{top['value_low']:,.0f} to £{top['value_high']:,.0f}")
+    assert said in sure
+    depth, deepest = 0, 0
+    for char in sure:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        deepest = max(deepest, depth)
+    assert deepest == 1 and depth == 0
+
+
 @pytest.mark.slow
 def test_notebook_writes_the_contract_tables(synthetic, tmp_path):
     import papermill

@@ -254,8 +254,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     if len(top):
         t = top.iloc[0]
         lines[-1] += (f" Some unit costs are uncertain too: of those, the economic cost per completer is most "
-                      f"sensitive to {INPUT_WORDS.get(t['input'], t['input'])} ({t['low_setting']} to "
-                      f"{t['high_setting']}, because {t['reason']}): it would be {_money(t['value_low'])} to "
+                      f"sensitive to {INPUT_WORDS.get(t['input'], t['input'])}, tried from {t['low_setting']} to "
+                      f"{t['high_setting']} because {t['reason']}; it would then be {_money(t['value_low'])} to "
                       f"{_money(t['value_high'])} (tornado chart below).")
     lines += [
         "",
