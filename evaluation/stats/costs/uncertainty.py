@@ -239,8 +239,8 @@ def _shared_range(ledger: Ledger, override: tuple[float, float] | None) -> tuple
             "one cohort: it bears all the programme-level costs whatever the rule"
     low, high = sorted((share, equal))
     return low / share, high / share, f"{low:.1%}", f"{high:.1%}", (
-        f"shared set-up costs apportioned by enrolment ({share:.1%}, the base) or in equal shares over the "
-        f"{ledger.cohorts_served} cohorts ({equal:.1%}): the rule is a convention")
+        f"shared set-up costs may be apportioned by enrolment, the base, at {share:.1%}, or in equal shares "
+        f"over the {ledger.cohorts_served} cohorts, at {equal:.1%}: the rule is a convention")
 
 
 def _time_reasons(source: str) -> tuple[str, str]:
@@ -251,21 +251,23 @@ def _time_reasons(source: str) -> tuple[str, str]:
 
     Examples
     --------
-    >>> _time_reasons("derived")[1][:60]
-    'recorded hours may overstate the time away from work (attend'
+    >>> _time_reasons("derived")[1]
+    'recorded hours may overstate the time away from work, if attendance is over-recorded, or understate it, \
+if travel and work between sessions are not counted'
     >>> _time_reasons("cost_rows")[1][:60]
     "the cost of participants' time given in costs.csv rests on h"
+
+    A reason has no bracket of its own: the pages put it in brackets beside its bar.
     """
-    hourly = "on-costs and overheads vary between employers (PSSRU unit-cost schema)"
+    hourly = "on-costs and overheads, costed on the PSSRU unit-cost schema, vary between employers"
     gaps = "travel and work between sessions are not counted"
     if source == "derived":
-        return hourly, f"recorded hours may overstate the time away from work (attendance over-recorded) or " \
-                       f"understate it ({gaps})"
+        return hourly, f"recorded hours may overstate the time away from work, if attendance is over-recorded, " \
+                       f"or understate it, if {gaps}"
     given = {"backfill": "the cost of backfill given in costs.csv"}.get(
         source, "the cost of participants' time given in costs.csv")
     return (f"{given} rests on an hourly cost, and {hourly}",
-            f"{given} rests on hours that may overstate the time away from work or understate it "
-            f"(if {gaps})")
+            f"{given} rests on hours that may overstate the time away from work, or understate it if {gaps}")
 
 
 def tornado(
