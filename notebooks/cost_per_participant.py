@@ -75,7 +75,7 @@ show_table(tables["cost_summary"], confidence_level=data.cohort.confidence_level
 #
 # Each category's cost to the cohort in real prices, with its share of the economic total and,
 # for what the commissioner pays ("cash and economic"), of the cash cost; participants' time is
-# in the economic cost only ("economic (with participants' time)").
+# in the economic cost only, labelled "economic (with participants' time)".
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.category_chart(tables["costs_by_category"]), "costs_by_category")
@@ -207,8 +207,8 @@ show_table(comparison, 0, price_base_year=year, confidence_level=data.cohort.con
 # %% [markdown]
 # ## Benefits and the outcomes not converted to money
 #
-# When monetised benefits are supplied, the Phillips benefit–cost ratio (benefits / costs) and
-# return on investment ((benefits − costs) / costs × 100) are given, with benefits spread over
+# When monetised benefits are supplied, the Phillips benefit–cost ratio, benefits / costs, and the
+# return on investment, (benefits − costs) / costs × 100, are given, with benefits spread over
 # several years discounted at the Green Book rate. The outcomes below stay in their own units
 # (Phillips' intangibles): the change on every scale between the two questionnaires the cohort's
 # outcomes compare first, normally before and after the programme.

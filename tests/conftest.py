@@ -262,12 +262,18 @@ def published_texts(folder: Path) -> list[tuple[str, str]]:
 
 def stacked_brackets(folder: Path) -> tuple[list[tuple[str, str]], int]:
     """Every place a report folder's pages and findings (:func:`published_texts`) open a bracket
-    right after closing one ("Leads change (observed) (line manager)"), with its context; and how
-    many asides they took into a bracket of a title's own ("(observed; "), so that a test can tell
-    that it read such titles at all."""
+    right after closing one ("Leads change (observed) (line manager)") or inside another ("£12,241
+    (GBP (2024 prices))"), with its context; and how many asides they took into a bracket of a
+    title's own ("(observed; "), so that a test can tell that it read such titles at all."""
     texts = published_texts(folder)
     stacked = [(name, text[max(0, m.start() - 50):m.end() + 30]) for name, text in texts
                for m in re.finditer(r"\) \(", text)]
+    for name, text in texts:
+        depth = 0
+        for i, char in enumerate(text):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if char == "(" and depth == 2:
+                stacked.append((name, text[max(0, i - 50):i + 30]))
     return stacked, sum(text.count("(observed; ") for _, text in texts)
 
 

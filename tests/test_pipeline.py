@@ -372,10 +372,12 @@ def test_published_numbers_take_the_minus_sign_as_the_tables_do(synthetic_report
     assert minus_signs > 10  # the report has negative numbers: the check read them
 
 
-def test_a_title_with_a_bracket_of_its_own_takes_the_aside_into_it(synthetic_report):
+def test_brackets_never_stack_or_nest_and_a_titles_own_bracket_takes_the_aside(synthetic_report):
     # The line managers' scales are titled "Leads change (observed)"; the pages wrote "Leads change
     # (observed) (line manager)" and "(observed) (+0.11 points, …)". An aside now goes into the
-    # title's own bracket: "Leads change (observed; line manager)".
+    # title's own bracket: "Leads change (observed; line manager)". Nor does a bracket open inside
+    # another: "(… understate it (if travel … counted))" in the tornado's text, "£12,241 (GBP (2024
+    # prices))" in the programme's findings, "(A: … (1,220 people) vs B: …)" in the comparisons' limits.
     _, folder, _ = synthetic_report
     stacked, merged = stacked_brackets(folder)
     assert stacked == []

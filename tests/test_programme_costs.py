@@ -138,3 +138,8 @@ def test_findings_point_at_the_table(shipped):
     row = table[table["cohort"] == 1].iloc[0]
     assert one.value == row["cost_per_reliable_improver"] and one.ci_low == row["cost_per_reliable_improver_ci_low"]
     assert not math.isnan(one.ci_high)
+    # the unit in words, once: "£83,624 in 2024 prices", not "£83,624 (GBP (2024 prices))"
+    year = int(row["price_base_year"])
+    assert one.statement.startswith(f"Economic cost per reliable improver, cohort 1: £{row['cost_per_reliable_improver']:,.0f} "
+                                    f"in {year} prices, ")
+    assert all("GBP" not in f.statement and f"in {year} prices" in f.statement for f in findings)

@@ -173,7 +173,7 @@ def test_published_numbers_take_the_minus_sign_as_the_tables_do(built, folder):
 
 
 @pytest.mark.parametrize(("folder", "least"), [("leading-to-deliver/programme", 1), ("comparison", 0)])
-def test_a_title_with_a_bracket_of_its_own_takes_the_aside_into_it(built, folder, least):
+def test_brackets_never_stack_or_nest_and_a_titles_own_bracket_takes_the_aside(built, folder, least):
     # as a cohort's report (tests/test_pipeline.py): "Leads change (observed; line managers' ratings)"
     stacked, merged = stacked_brackets(built[0] / "reports" / folder)
     assert stacked == []

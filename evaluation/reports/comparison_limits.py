@@ -339,18 +339,20 @@ def _limiting(limits: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def limits_text(limits: pd.DataFrame, measure: str) -> str:
-    """The differences that limit comparing ``measure``, each with the programmes' values ("" when none).
+    """The differences that limit comparing ``measure``, each with the programmes' values ("" when none),
+    after a dash: a value may have a bracket of its own ("first-line and middle managers (18,320
+    people)"), which a bracket around the values would nest.
 
     Examples
     --------
     >>> t = pd.DataFrame({"label": ["number of cohorts"], "values": ["A: 5 cohorts vs B: 1 cohort"],
     ...                   "measures": ["mean_change;cost_per_enrolled"]})
     >>> limits_text(t, "mean_change")
-    'number of cohorts (A: 5 cohorts vs B: 1 cohort)'
+    'number of cohorts — A: 5 cohorts vs B: 1 cohort'
     >>> limits_text(t, "completion_share")
     ''
     """
-    return "; ".join(f"{r.label} ({r.values})" for r in _limiting(limits, measure).itertuples(index=False))
+    return "; ".join(f"{r.label} — {r.values}" for r in _limiting(limits, measure).itertuples(index=False))
 
 
 def limit_labels(limits: pd.DataFrame, measure: str) -> list[str]:

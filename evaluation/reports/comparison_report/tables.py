@@ -87,7 +87,7 @@ def programme_figures(data: ProgrammeData, *, base_year: int, confidence_level: 
 
 def _basis(k: int, cohorts: Sequence[int], how: str) -> str:
     if k == 1:
-        return f"one cohort (cohort {cohorts[0]}): no pooled estimate"
+        return f"one cohort, cohort {cohorts[0]}: no pooled estimate"
     return how.format(k=k)
 
 
@@ -106,7 +106,7 @@ def _change_rows(fig: ProgrammeFigures, level: float, notes: list[dict]) -> list
             k = len(cohorts)
             row = {"measure": "mean_change", "scale": scale, "rater": rater, "k_cohorts": k,
                    "n": int(cohorts["n_pairs"].sum()),
-                   "unit": f"scale points ({first.titles.get(scale, scale)}, later − earlier)"}
+                   "unit": f"scale points of {first.titles.get(scale, scale)}, later − earlier"}
             if k >= 2:
                 se = se_from_t_interval(cohorts["change_ci_low"], cohorts["change_ci_high"], cohorts["df"],
                                         confidence_level=level)
@@ -114,7 +114,7 @@ def _change_rows(fig: ProgrammeFigures, level: float, notes: list[dict]) -> list
                                           pool(c["mean_change"].to_numpy(), se=s, confidence_level=level,
                                                labels=c["cohort"].tolist()))
                 row.update(value=pooled.estimate, ci_low=pooled.ci_low, ci_high=pooled.ci_high,
-                           basis=_basis(k, cohorts["cohort"].tolist(), "random-effects pool (REML, HKSJ) over {k} cohorts"))
+                           basis=_basis(k, cohorts["cohort"].tolist(), "random-effects pool over {k} cohorts, REML with HKSJ"))
             else:
                 one = cohorts.iloc[0]
                 row.update(value=one["mean_change"], ci_low=one["change_ci_low"], ci_high=one["change_ci_high"],
@@ -147,7 +147,7 @@ def _cost_rows(fig: ProgrammeFigures, level: float, notes: list[dict]) -> list[d
         rows.append({"measure": measure, "value": money / improvers if improvers else math.nan,
                      "ci_low": interval[f"{measure}_ci_low"], "ci_high": interval[f"{measure}_ci_high"],
                      "unit": unit, "n": enrolled,
-                     "basis": together + ("" if k == 1 else " (bootstrap within each cohort, as the programme report)")})
+                     "basis": together + ("" if k == 1 else ", bootstrapped within each cohort as in the programme report")})
     for row in rows:
         row["k_cohorts"] = k
         if row["unit"] == unit:

@@ -126,7 +126,7 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
             values["benefit_cost_ratio"], None, None, "ratio (benefits / costs)", "cost_benefit"))
         out.append(Finding(
             "costs.roi_percent",
-            f"Return on investment of {who}: {number(values['roi_percent'], 0)}% ((benefits − costs) / costs × 100).",
+            f"Return on investment of {who}: {number(values['roi_percent'], 0)}%, that is (benefits − costs) / costs × 100.",
             values["roi_percent"], None, None, "%", "cost_benefit"))
     return out
 
@@ -192,7 +192,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     time_source = {
         "cost_rows": "as given in the cost lines",
         "derived": "worked out from the hours each participant attended and an hourly staff cost for their role "
-                   "(salary, on-costs and overheads)",
+                   "that includes salary, on-costs and overheads",
         "backfill": "valued by the backfill bought to cover their absence",
         "none": "not costed, because neither cost lines nor hourly staff costs were given, so the economic cost "
                 "is not fully loaded",

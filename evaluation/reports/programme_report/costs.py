@@ -317,6 +317,7 @@ def cost_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> lis
     """
     table = cost_trends(data) if table is None else table
     unit = str(table["unit"].iloc[0])
+    prices = f"in {int(table['price_base_year'].iloc[0])} prices"  # the unit, "GBP (2024 prices)", in words
     out = []
     for row in table.to_dict("records"):
         where = "the programme (all cohorts)" if row["level"] == "programme" else f"cohort {row['cohort']}"
@@ -325,7 +326,7 @@ def cost_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> lis
             low = row.get(f"{column}_ci_low", np.nan)
             high = row.get(f"{column}_ci_high", np.nan)
             value = row[column]
-            statement = f"{words}, {where}: {_money(value)} ({unit})"
+            statement = f"{words}, {where}: {_money(value)} {prices}"
             if not (pd.isna(low) or pd.isna(high)):
                 statement += f", {level_percent(row['confidence_level'])} interval {_money(low)} to {_money(high)}"
             out.append(Finding(f"programme.costs.{key}.{name}", statement + ".",
@@ -334,6 +335,6 @@ def cost_findings(data: ProgrammeData, table: pd.DataFrame | None = None) -> lis
                                unit, TABLE))
     programme = table[table["level"] == "programme"].iloc[0]
     out.append(Finding("programme.costs.programme.total_cost",
-                       f"Economic cost of all the programme's cohorts: {_money(programme['total_cost'])} ({unit}).",
+                       f"Economic cost of all the programme's cohorts: {_money(programme['total_cost'])} {prices}.",
                        float(programme["total_cost"]), None, None, unit, TABLE))
     return out
