@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import re
 import warnings
 
 import nbformat
@@ -307,6 +308,21 @@ def test_summary_names_the_disparity_and_the_suppression(cohort2):
     assert "Places outside the eligible population." in text
     # no count from 1 to 4 next to a group name
     assert "(n = 1" not in text and "(n = 4" not in text
+
+
+def test_the_highest_council_rates_are_said_to_be_among_the_areas_shown(cohort2):
+    # "the highest rates were in Glasgow City (46.88 per 1,000)": an area whose rate is withheld may
+    # have a higher one, so the sentence says the rates are those of the areas shown.
+    _, data, result = cohort2
+    text = er.equity_summary(result, data)
+    council = result.tables["council_areas"]
+    shown = council.dropna(subset=["rate_per_1000"])
+    assert council["rate_per_1000"].isna().any() and len(shown)  # withheld areas beside the shown ones
+    top = shown[shown["rate_per_1000"] > 0].sort_values("rate_per_1000", ascending=False).head(3)
+    said = re.search(r"of the areas whose rate is shown, the highest rates? (?:was|were) in (.*?)\.(?:\n|$)", text)
+    assert said, text
+    rates = [float(x) for x in re.findall(r"\(([\d.]+) per 1,000\)", said.group(1))]
+    assert rates == [round(r, 2) for r in top["rate_per_1000"]]
 
 
 def test_deterministic(cohort2):

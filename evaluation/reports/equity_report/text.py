@@ -316,7 +316,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                      ", national bodies left out. ")
                   + f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
                   "no places"
-                  + (("; the highest rates were in " + ", ".join(
+                  + (("; of the areas whose rate is shown, the highest " + ("rate was" if len(top) == 1 else "rates were")
+                      + " in " + and_list(
                       f"{_md_label(r.category, r.dimension if 'dimension' in council else 'local_authority')} "
                       f"({r.rate_per_1000:.2f} per 1,000)" for r in top.itertuples()))
                      if len(top) else "") + "."]
