@@ -490,3 +490,15 @@ def test_the_cost_curve_of_a_national_programme_is_drawn_from_a_few_thousand_poi
     # both sides of each new cohort's step are drawn, so the jump is where it is
     assert {1_000_000, 1_000_001, 2_000_000, 2_000_001, 10, n} <= set(x.tolist())
     assert np.array_equal(np.asarray(line.get_ydata()), curve.set_index("participants").loc[x, "average_cost"].to_numpy())
+
+
+def test_the_lorenz_alt_text_reads_the_curve_at_half_the_workforce_not_the_next_point():
+    # The pilot's withheld areas, pooled into one point, ran from 36% to 89% of the workforce and
+    # from 0% to 75% of the places; the alt text took the first point past half the workforce and
+    # said the lowest-rate half "had about 75% of the places", more than a Lorenz curve (lowest
+    # rate first) can give it. Read on the curve as drawn: 0.75 × (0.5 − 0.356) / (0.887 − 0.356).
+    lorenz = pd.DataFrame({"cum_workforce_share": [0.0, 0.356, 0.887, 1.0], "cum_places_share": [0.0, 0.0, 0.75, 1.0]})
+    alt = equity_plots.lorenz_chart(lorenz, 0.40).alt
+    assert alt.endswith("the lowest rates had about 20% of the places.")
+    share = int(alt.rsplit("about ", 1)[1].split("%")[0])
+    assert share <= 50  # the lowest-rate half never has more than half the places

@@ -230,6 +230,8 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     ...                        "cum_places_share": [0.0, 0.1, 0.4, 1.0]})
     >>> lorenz_chart(lorenz, 0.25).title
     'Lorenz curve of places across council areas (Gini 0.25)'
+    >>> lorenz_chart(lorenz, 0.25).alt.split(". ")[-1]  # 0.1 + (0.5 − 0.3) / (0.6 − 0.3) × (0.4 − 0.1)
+    'On the curve, the half of the workforce in the areas with the lowest rates had about 30% of the places.'
     >>> lorenz_chart(lorenz.head(2), float("nan"), title="Lorenz curve").title
     'Lorenz curve'
     """
@@ -254,9 +256,11 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
         title = title if title is not None else f"Lorenz curve of places across council areas (Gini {gini:.2f})"
         ax_.set_title(title)
         ax_.legend(loc="upper left", fontsize=8, frameon=False)
-    mid = lorenz[lorenz["cum_workforce_share"] >= 0.5].head(1)
-    half = (f" The half of the workforce in the areas with the lowest rates had about "
-            f"{float(mid['cum_places_share'].iloc[0]):.0%} of the places." if len(mid) else "")
+    # the curve as drawn at half the workforce: straight between its points (within one area, or
+    # within the withheld areas pooled into one point, places are taken as spread evenly)
+    x, y = lorenz["cum_workforce_share"].to_numpy(float), lorenz["cum_places_share"].to_numpy(float)
+    half = (f" On the curve, the half of the workforce in the areas with the lowest rates had about "
+            f"{float(np.interp(0.5, x, y)):.0%} of the places." if len(lorenz) and x.max() >= 0.5 else "")
     alt = (f"Lorenz curve: cumulative share of places against cumulative share of the eligible workforce, council "
            f"areas ordered from the lowest to the highest rate of places, withheld areas pooled into one point. "
            f"Workforce-weighted Gini coefficient {gini:.2f}.{half}")
