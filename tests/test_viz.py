@@ -502,3 +502,21 @@ def test_the_lorenz_alt_text_reads_the_curve_at_half_the_workforce_not_the_next_
     assert alt.endswith("the lowest rates had about 20% of the places.")
     share = int(alt.rsplit("about ", 1)[1].split("%")[0])
     assert share <= 50  # the lowest-rate half never has more than half the places
+
+
+def test_a_group_chart_with_nothing_to_draw_says_so_instead_of_an_empty_grid():
+    # The pilot's change-by-group chart withheld every one of its 20 groups: it drew 20 labels
+    # "(withheld)" on an empty axis from 0 to 1. It now says that no group can be shown, and why.
+    withheld = pd.DataFrame({"dimension": "sector", "category": ["health", "council", "voluntary"],
+                             "mean_change": [np.nan] * 3, "ci_low": [np.nan] * 3, "ci_high": [np.nan] * 3,
+                             "suppressed": ["primary", "secondary", ""]})
+    plot = equity_plots.group_estimates_chart(withheld, value="mean_change", low="ci_low", high="ci_high",
+                                              xlabel="Mean change", title="Change by group")
+    assert plot.alt == ("Change by group: no group can be shown: of the 3 groups, 2 are withheld to protect small "
+                        "numbers and 1 has too few people for an estimate.")
+    ax = plot.figure.axes[0]
+    assert not ax.lines and not ax.axison and "No group can be shown" in ax.texts[0].get_text()
+    one = withheld.assign(mean_change=[np.nan, np.nan, 0.3], ci_low=[np.nan, np.nan, 0.1], ci_high=[np.nan, np.nan, 0.5])
+    drawn = equity_plots.group_estimates_chart(one, value="mean_change", low="ci_low", high="ci_high",
+                                               xlabel="Mean change", title="Change by group")
+    assert drawn.figure.axes[0].lines and "Voluntary sector: +0.30" in drawn.alt

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
-from evaluation.reports.labels import capitalised
+from evaluation.reports.labels import and_list, capitalised
 from evaluation.reports.numbers import signed
 from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
@@ -334,6 +334,9 @@ def group_estimates_chart(
         title = f"{value.replace('_', ' ').capitalize()} by group"
     rows = table if dimensions is None else table[table["dimension"].isin(list(dimensions))]
     rows = rows.reset_index(drop=True)
+    withheld = rows["suppressed"].astype(bool) if len(rows) else pd.Series(dtype=bool)
+    if not (~withheld & rows[value].notna()).any():
+        return _nothing_to_draw(title, int(withheld.sum()), int((~withheld).sum()), ax)
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 0.27 * max(len(rows), 4) + 1.8, ax=ax)
         y = np.arange(len(rows))[::-1]
@@ -364,3 +367,26 @@ def group_estimates_chart(
         ax_.set_title(title)
     alt = f"{title}: estimate and {pct} confidence interval per group. " + "; ".join(parts) + "."
     return Plot(fig, alt, title, styled=ax is None)
+
+
+def _nothing_to_draw(title: str, withheld: int, too_few: int, ax: Axes | None) -> Plot:
+    """The chart of :func:`group_estimates_chart` when no group has an estimate to draw: it says
+    so, instead of an empty grid of "withheld" labels on an axis with nothing on it."""
+    n = withheld + too_few
+    kinds = [(k, what) for k, what in ((withheld, ("is", "are", "withheld to protect small numbers")),
+                                        (too_few, ("has", "have", "too few people for an estimate"))) if k]
+    if not kinds:
+        said = "There are no groups to show."
+    elif len(kinds) == 2:
+        said = (f"No group can be shown: of the {n} groups, " + and_list(f"{k} {one if k == 1 else many} {words}"
+                for k, (one, many, words) in kinds) + ".")
+    else:
+        one, many, words = kinds[0][1]
+        said = "No group can be shown: " + (f"the one group {one} {words}." if n == 1 else f"all {n} groups {many} {words}.")
+    with style_for(ax):
+        fig, ax_ = new_figure(9.0, 1.6, ax=ax)
+        ax_.set_axis_off()
+        ax_.text(0.5, 0.45, said.replace(": ", ":\n", 1), ha="center", va="center", fontsize=11,
+                 transform=ax_.transAxes)
+        ax_.set_title(title)
+    return Plot(fig, f"{title}: {said[0].lower()}{said[1:]}", title, styled=ax is None)
