@@ -160,7 +160,8 @@ show_table(tables["completion"], 3, confidence_level=level, rows=tables["complet
 # ## From completion to benefit
 #
 # Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
-# for each group with at least five people who have scores at both waves, with the paired
+# for each group in which at least as many people as the disclosure threshold (five, unless the
+# cohort's parameters set another) have scores at both waves, with the paired
 # t-interval and d_z. Smaller groups, groups in which some, but fewer than the threshold, lack
 # scores at both waves, and groups withheld elsewhere, are withheld. The chart leaves out council
 # areas, as above; the table shows every published group, council areas included, and the CSV

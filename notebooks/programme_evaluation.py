@@ -13,8 +13,9 @@
 # # The programme across its cohorts
 #
 # Is the programme working across its cohorts, for whom, at what cost, and who gets access? This
-# report sets every cohort of one leadership programme side by side and pools them, so that a
-# change too small to show clearly in one cohort of about 100 people can show across five. It is
+# report sets every cohort of one leadership programme side by side and, when there are two or
+# more, pools them, so that a change too small to show clearly in one cohort can show across
+# several. It is
 # produced by the evaluation workbench from the cohorts' data and parameters; every number in it
 # is also in `tables/` and `findings.json`. Groups of one to four people (below the disclosure
 # threshold of five, unless the parameters set another) are never shown; a group with nobody in it
