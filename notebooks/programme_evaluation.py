@@ -96,7 +96,8 @@ publish.figure(programme_plots.cohort_forest_plot(
     title="Size of the change (g_av) in each cohort and pooled, before → after"), "programme_forest_g_av")
 
 # %% [markdown]
-# The table below shows the pooled changes from before to after the programme. Every scale,
+# The table below shows the pooled changes from before to after the programme (with one cohort,
+# that cohort's own changes: nothing is pooled). Every scale,
 # comparison and rater is in `tables/pooled_outcomes.csv`, in scale points (measure
 # `mean_change`) and as g_av; `tables/programme_outcomes.csv` holds each cohort's row as its
 # cohort report publishes it, with the standard errors used for pooling (`change_se` from the
@@ -105,9 +106,10 @@ publish.figure(programme_plots.cohort_forest_plot(
 # %% tags=["nbval-check-output"]
 publish.table("programme_outcomes", outcome_tables["programme_outcomes"], display=False)
 publish.table("pooled_outcomes", outcome_tables["pooled_outcomes"], display=False)
-show_table(outcome_tables["pooled_outcomes"].query("comparison == 'pre_post'"), titles=outcome_titles,
-           confidence_level=level, columns=["scale", "rater", "measure", "k", "estimate", "ci_low", "ci_high", "i2",
-                                            "q", "q_p", "pi_low", "pi_high"])
+said, shown, shown_columns = programme_outcomes.table_shown(outcome_tables)
+if said:
+    display(Markdown(said))
+show_table(shown, titles=outcome_titles, confidence_level=level, columns=shown_columns)
 if len(outcome_tables["outcome_notes"]):
     show_table(outcome_tables["outcome_notes"])
 

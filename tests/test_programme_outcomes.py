@@ -161,6 +161,17 @@ def test_the_one_cohort_pilot_runs_with_notes_and_no_pooled_number(pilot):
     assert not any(f.id.endswith(("pooled_change", "pooled_g_av")) for f in pt.outcome_findings(data, tables))
 
 
+def test_the_outcomes_table_shows_the_cohorts_own_changes_when_nothing_is_pooled(ltd, pilot):
+    # The pilot's page showed the pooled table with every estimate blank, drawn "—", the mark of a
+    # withheld number. With nothing pooled it shows the cohort's own changes and says so.
+    said, rows, columns = po.table_shown(pilot[1])
+    assert said.startswith("Nothing is pooled") and "cohort 1's own changes" in said
+    assert rows["mean_change"].notna().all() and set(rows["comparison"]) == {"pre_post"}
+    assert rows[columns].equals(pilot[1]["programme_outcomes"].query("comparison == 'pre_post'")[columns])
+    said, rows, columns = po.table_shown(ltd[1])  # five cohorts: the pooled changes, nothing to say
+    assert said == "" and "estimate" in columns and rows["estimate"].notna().any()
+
+
 def test_pooled_outcomes_names_a_missing_column():
     with pytest.raises(ValueError, match="g_av_se"):
         po.pooled_outcomes(pd.DataFrame({"cohort": [1], "scale": "s", "kirkpatrick_level": 2, "comparison": "pre_post",

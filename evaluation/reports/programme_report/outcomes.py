@@ -46,6 +46,7 @@ __all__ = [
     "g_av_variance",
     "pooled_outcomes",
     "primary_scales",
+    "table_shown",
 ]
 
 #: Columns of ``programme_outcomes`` (one row per cohort × scale × comparison × rater).
@@ -251,3 +252,37 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
     out = pd.DataFrame(rows, columns=POOLED_COLUMNS)
     out["q_df"] = out["q_df"].astype("Int64")
     return out
+
+
+def table_shown(tables: dict[str, pd.DataFrame]) -> tuple[str, pd.DataFrame, list[str]]:
+    """What the report's table of outcomes shows, before → after: a sentence to put above it ("" when
+    nothing needs saying), its rows and its columns.
+
+    When any change is pooled, the pooled changes (``pooled_outcomes``). When none is (a programme
+    with one cohort), each cohort's own changes (``programme_outcomes``), as its cohort report
+    publishes them, and a sentence saying so: a pooled table would be blank in every cell, and a
+    blank shows as "—", the mark of a number withheld to protect small groups.
+
+    Examples
+    --------
+    >>> pooled = pd.DataFrame({"comparison": ["pre_post"], "estimate": [float("nan")]})
+    >>> own = pd.DataFrame({"comparison": ["pre_post", "then_post"], "cohort": [1, 1]})
+    >>> said, rows, columns = table_shown({"pooled_outcomes": pooled, "programme_outcomes": own})
+    >>> said, len(rows), columns[:2]
+    ("Nothing is pooled: only one cohort has data. The table shows cohort 1's own changes, as its cohort report publishes them.", 1, ['cohort', 'scale'])
+    """
+    pooled = tables["pooled_outcomes"]
+    pooled = pooled[pooled["comparison"] == "pre_post"]
+    if pooled["estimate"].notna().any():
+        return "", pooled, ["scale", "rater", "measure", "k", "estimate", "ci_low", "ci_high", "i2", "q", "q_p",
+                            "pi_low", "pi_high"]
+    own = tables["programme_outcomes"]
+    own = own[own["comparison"] == "pre_post"]
+    cohorts = sorted(own["cohort"].unique())
+    whose = (f"cohort {cohorts[0]}'s own changes, as its cohort report publishes them" if len(cohorts) == 1 else
+             "each cohort's own changes, as the cohort reports publish them")
+    said = ("Nothing is pooled: " + ("only one cohort has data" if len(cohorts) <= 1 else
+                                     "no scale has changes from two or more cohorts")
+            + f". The table shows {whose}.")
+    return said, own, ["cohort", "scale", "rater", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",
+                       "p_adjusted", "g_av", "g_av_ci_low", "g_av_ci_high"]
