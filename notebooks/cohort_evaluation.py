@@ -222,8 +222,8 @@ else:
 # %% [markdown]
 # ## Data notes
 #
-# Statistics that could not be computed (too few people, no variance) are left blank; the
-# reasons are listed here.
+# Statistics that could not be computed (too few people, no variance) are shown as — in the
+# tables, as withheld numbers are, and left blank in the CSV files; the reasons are listed here.
 
 # %%
 if len(tables["notes"]):

@@ -142,7 +142,8 @@ show_table(tables["tornado"], 0, price_base_year=year, formats=dict.fromkeys(
 # resampled with replacement, each keeping their own cost and improvement together; the
 # interval holds the middle of the resampled figures at the cohort's confidence level (the
 # summary above gives its percentage). A resample with nobody in the denominator has no finite
-# cost per head; it is counted, and a limit that falls among such resamples is left blank.
+# cost per head; it is counted, and a limit that falls among such resamples is left blank in the
+# CSV file (— in the table on this page).
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"],

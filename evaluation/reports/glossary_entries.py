@@ -185,8 +185,8 @@ ENTRIES = [
           r"(?i:protected characteristics?|public sector equality duty|Equality Act(?: 2010)?)"),
     Entry("disclosure_control", "Disclosure control (suppression)",
           "Counts of fewer people in a group than the disclosure threshold (5 unless the cohort's parameters say "
-          "otherwise), and any figure from which such a count could be worked out, are withheld (shown as —) so "
-          "that no individual can be recognised.",
+          "otherwise), and any figure from which such a count could be worked out, are withheld (shown as —, the "
+          "mark also of a figure that could not be computed) so that no individual can be recognised.",
           "Government Statistical Service (2014), Disclosure control guidance for tables produced from "
           "administrative sources.",
           r"(?i:disclosure control|suppress(?:ed|ion)|withheld)"),
