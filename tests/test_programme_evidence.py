@@ -114,7 +114,9 @@ def test_the_pilots_programme_report_keeps_its_warnings_as_data_notes_not_stderr
     assert "Collaborative Leadership pilot has one cohort with data: nothing is pooled" in " ".join(notes["message"])
     # the withheld groups in words, not the protection's keys ("improved:observed_leading_change:…")
     withheld = notes.loc[notes["warning"] == "DisclosureRiskWarning", "message"].iloc[0]
-    assert "reliable improvers (observed leading change, line managers' ratings, before → after) in " in withheld
+    assert ("reliable improvers on Leads change (observed; line managers' ratings, before → after) in "
+            in withheld)
+    assert withheld.startswith("In tables/where_it_works.csv, ")  # the table by its file, not its code
     assert "improved:" not in withheld and "framework_area=" not in withheld
     assert not notes.duplicated().any()
 

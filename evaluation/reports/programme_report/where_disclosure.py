@@ -43,7 +43,7 @@ import pandas as pd
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
 from evaluation.reports.equity_report.tables import label as category_label
-from evaluation.reports.labels import and_list, label, ratings_words
+from evaluation.reports.labels import and_list, aside, label, ratings_words
 from evaluation.stats import disclosure
 
 __all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups",
@@ -166,7 +166,8 @@ class WhereCells:
 
 def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: list, published: dict,
                   *, threshold: int, crossings: Sequence[tuple[str, str]],
-                  force: Mapping[tuple[str, str, str], str] | None = None) -> WhereCells:
+                  force: Mapping[tuple[str, str, str], str] | None = None,
+                  titles: Mapping[str, str] | None = None) -> WhereCells:
     """Suppress the pooled counts of ``where_it_works.csv`` (see the module docstring).
 
     Parameters
@@ -243,8 +244,8 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
             frames.append(frame)
             lost += gone
     if lost:
-        warnings.warn(f"where_it_works: no choice of groups to withhold protects the small numbers of "
-                      f"{lost_words(lost)}, so each of those numbers is withheld for the whole dimension",
+        warnings.warn(f"In tables/where_it_works.csv, no choice of groups to withhold protects the small numbers "
+                      f"of {lost_words(lost, titles)}, so each of those numbers is withheld for the whole dimension",
                       disclosure.DisclosureRiskWarning, stacklevel=2)
     return WhereCells(pd.concat(frames, ignore_index=True), threshold, ())
 
@@ -254,15 +255,19 @@ _QUANTITY_WORDS = {"enrolled": "places", "completed": "completions", "improved":
                    "pairs": "people with ratings at both waves"}
 
 
-def lost_words(names: Sequence[str]) -> str:
+def lost_words(names: Sequence[str], titles: Mapping[str, str] | None = None) -> str:
     """The cells that no suppression protects (``"<quantity> <dimension>=<category>"``, as
-    :func:`protect_where` names them), in words, grouped by quantity.
+    :func:`protect_where` names them), in words, grouped by quantity; a scale by its title in
+    ``titles``.
 
     Examples
     --------
-    >>> lost_words(["improved:observed_leading_change:pre_post:line_manager framework_area=operational",
-    ...             "improved:observed_leading_change:pre_post:line_manager sector=health", "enrolled sector=health"])
-    "reliable improvers (observed leading change, line managers' ratings, before → after) in operational (framework area) and health sector (sector); places in health sector (sector)"
+    >>> lost = ["improved:observed_leading_change:pre_post:line_manager framework_area=operational",
+    ...         "improved:observed_leading_change:pre_post:line_manager sector=health", "enrolled sector=health"]
+    >>> lost_words(lost, {"observed_leading_change": "Leads change (observed)"})
+    "reliable improvers on Leads change (observed; line managers' ratings, before → after) in operational (framework area) and health sector (sector); places in health sector (sector)"
+    >>> lost_words(lost[:1])
+    "reliable improvers on observed leading change (line managers' ratings, before → after) in operational (framework area)"
     """
     by_quantity: dict[str, list[str]] = {}
     for name in names:
@@ -271,7 +276,8 @@ def lost_words(names: Sequence[str]) -> str:
         what = _QUANTITY_WORDS.get(kind, kind)
         if len(rest) == 3:
             scale, comparison, rater = rest
-            what += f" ({scale.replace('_', ' ')}, {ratings_words(rater)}, {label(comparison)})"
+            title = (titles or {}).get(scale, scale.replace("_", " "))
+            what += f" on {aside(title, f'{ratings_words(rater)}, {label(comparison)}')}"
         dimension, found, category = group.partition("=")
         where = f"{category_label(category, dimension)} ({label(dimension)})" if found else group
         by_quantity.setdefault(what, []).append(where)

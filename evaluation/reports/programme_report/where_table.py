@@ -280,7 +280,7 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
     force: dict[tuple[str, str, str], str] = {}
     for _ in range(_ROUNDS):
         protection = protect_where(people, masks, groups, published, threshold=threshold, crossings=CROSSINGS,
-                                   force=force)
+                                   force=force, titles=next(iter(data)).titles)
         table = pd.DataFrame([_row(pop, dim, cat, *found, protection, context)
                               for (pop, dim, cat), found in results.items()], columns=WHERE_COLUMNS)
         shown = programme_known(table)
