@@ -455,3 +455,21 @@ def test_the_chance_paragraph_names_the_dimensions_it_tested():
     assert (f"The declaration rates for {withheld[0]}, {withheld[1]} and {withheld[2]} are withheld, because each "
             "would reveal a small group.") in text
     assert text.count("would reveal a small group") == 1
+
+
+def test_a_goodness_of_fit_test_with_one_category_is_noted_by_dimension_in_words():
+    # Cohort 3's data notes said "goodness of fit needs at least two categories and one participant
+    # (got 1 and 89)": no dimension, and the statistics layer's words. The note and the table's
+    # description now name the dimension and say why, as the report's other notes do.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_cohort_data("leading-to-deliver", 3)
+        result = er.equity_tables(data)
+    gof = result.tables["goodness_of_fit"].set_index("dimension")
+    assert gof.loc["disability", "method"] == "none" and gof.loc["disability", "categories"] == 1
+    why = "it needs at least two categories to compare, and only 1 can be tested"
+    assert gof.loc["disability", "description"].startswith(f"not computed: {why}")
+    notes = result.tables["notes"]
+    said = notes.loc[notes["source"] == "goodness_of_fit", "message"].tolist()
+    assert said == [f"By disability: the goodness-of-fit test is not computed: {why} (the others are outside the "
+                    "eligible population, undeclared or without a workforce figure)"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 import zlib
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,8 @@ MONTE_CARLO_DRAWS = 20_000
 
 
 def goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], seed: int,
-                     benchmark: np.ndarray, declared_published: dict[str, bool]) -> pd.DataFrame:
+                     benchmark: np.ndarray, declared_published: dict[str, bool],
+                     dimension_titles: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Goodness of fit per dimension over the declared categories of the eligible population, the
     suppressed ones pooled into one.
 
@@ -32,8 +34,11 @@ def goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], see
     national bodies are left out of the council areas' test unless suppressed (then pooled, as in
     the Gini). The test's ``n`` (places tested) must already be public — every left-out group
     published, or the left-out groups exactly the undeclared ones with the declaration rate
-    published — or it would reveal a withheld number; otherwise the test is not computed.
+    published — or it would reveal a withheld number; otherwise the test is not computed. A test
+    with fewer than two categories or no places to test is not computed either, and the warning
+    says so by the dimension's title in ``dimension_titles``.
     """
+    titles = dimension_titles or {}
     rows = []
     national, outside = benchmark == "national_bodies", benchmark == "outside_eligible_population"
     undeclared = counts["category"].astype(str).isin([*UNDECLARED, "not_recorded"]).to_numpy()
@@ -63,19 +68,28 @@ def goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], see
             obs.append(pool_obs)
             exp.append(pool_exp)
         elif pooled:
-            warnings.warn(f"dimension {dim!r}: the suppressed categories have no eligible workforce figure and are "
-                          "left out of the goodness-of-fit test", DegenerateDataWarning, stacklevel=2)
+            warnings.warn(f"By {titles.get(dim, dim)}: the withheld categories have no eligible workforce figure and "
+                          "are left out of the goodness-of-fit test", DegenerateDataWarning, stacklevel=2)
         dim_seed = [int(seed), zlib.crc32(dim.encode())]
         if not bench.any():
             res = {"method": "", "statistic": np.nan, "df": np.nan, "p_value": np.nan, "n": np.nan,
                    "categories": 0, "min_expected": np.nan, "draws": 0}
         else:
-            res = eq.goodness_of_fit(obs, exp, seed=dim_seed, draws=MONTE_CARLO_DRAWS)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DegenerateDataWarning)  # said below, in the report's words
+                res = eq.goodness_of_fit(obs, exp, seed=dim_seed, draws=MONTE_CARLO_DRAWS)
+        why = ("" if res["method"] else "no category of the eligible population has a workforce figure"
+               if not bench.any() else "there are no places to test" if not res["n"]
+               else f"it needs at least two categories to compare, and only {res['categories']} can be tested "
+                    "(the others are outside the eligible population, undeclared or without a workforce figure)")
+        if why and bench.any():
+            warnings.warn(f"By {titles.get(dim, dim)}: the goodness-of-fit test is not computed: {why}",
+                          DegenerateDataWarning, stacklevel=2)
         method = {
             "chi_square": "Pearson chi-square test (every expected count at least 5)",
             "monte_carlo": f"Monte Carlo multinomial test ({MONTE_CARLO_DRAWS:,} draws, seed {dim_seed}): some "
                            "expected counts are below 5",
-            "": "not computed",
+            "": f"not computed: {why}",
         }[res["method"]]
         if res["method"]:
             method += "; over the eligible population's declared categories" + (

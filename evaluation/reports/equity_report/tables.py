@@ -293,7 +293,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     tables: dict[str, pd.DataFrame] = {"equity": table}
     tables["goodness_of_fit"] = collect_warnings(notes, "goodness_of_fit", lambda: goodness_of_fit(
         counts, hide, dims, coh.bootstrap.seed, benchmark,
-        {r["dimension"]: r["suppressed"] == "" for r in declaration_rows}))
+        {r["dimension"]: r["suppressed"] == "" for r in declaration_rows}, DIMENSION_TITLES))
     council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: council_areas(table, counts, hide))
     tables["council_areas"], tables["lorenz"], tables["spread"] = council, lorenz, spread
 
