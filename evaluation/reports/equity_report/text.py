@@ -14,7 +14,7 @@ from evaluation.reports.equity_report.tables import (
 )
 from evaluation.reports.equity_report.words import no_one_words, staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import and_list, capitalised, few_people, population_words
+from evaluation.reports.labels import and_list, aside, capitalised, few_people, population_words
 from evaluation.reports.numbers import level_percent, signed
 
 __all__ = [
@@ -222,8 +222,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     outside = outside[(outside["suppressed"] != "") | outside["participants"].fillna(0).gt(0)]
     if len(outside):
         listed = "; ".join(
-            f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}: "
-            + ("number withheld, to protect a small group" if r.suppressed else f"{int(r.participants)} places") + ")"
+            aside(_md_label(r.category, r.dimension), f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}: "
+                  + ("number withheld, to protect a small group" if r.suppressed else f"{int(r.participants)} places"))
             for r in outside.itertuples())
         lines += ["", f"**Places outside the eligible population.** Some places went to people who are not "
                   f"{population}: {listed}. They are counted in the tables and in every share of places (so the "
@@ -240,8 +240,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
         ref = _md_label(r.reference_category, r.dimension)
         if r.participants == 0:
-            return f"{_md_label(r.category, r.dimension)} ({dim}: no places; {ci} against {ref})"
-        return f"{_md_label(r.category, r.dimension)} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci})"
+            return aside(_md_label(r.category, r.dimension), f"{dim}: no places; {ci} against {ref}")
+        return aside(_md_label(r.category, r.dimension), f"{dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci}")
 
     if len(under):
         lines.append("**Under-represented, and the data are clear about it.** " + capitalised("; ".join(
@@ -333,9 +333,9 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   else "The lowest completion rates among the groups shown were: ")
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme.{withheld} "
                   + lowest + "; ".join(
-                      f"{_md_label(r.category, r.dimension)} ({DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
-                      f"{r.completion_rate:.0%},"
-                      f" {pct} CI {r.ci_low:.0%} to {r.ci_high:.0%})" for r in low.itertuples()) + "."]
+                      aside(_md_label(r.category, r.dimension), f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
+                            f"{r.completion_rate:.0%}, {pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}")
+                      for r in low.itertuples()) + "."]
     elif n:
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. Completion "
                   f"by group cannot be shown: in every group {few_people(t)} completed or did not complete, or "

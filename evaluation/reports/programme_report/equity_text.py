@@ -13,7 +13,7 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.equity_report.words import staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import counted, few_people, population_words
+from evaluation.reports.labels import aside, counted, few_people, population_words
 from evaluation.reports.numbers import level_percent
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
@@ -69,7 +69,7 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
     if len(within):
         lines.append(f"Shown to have about the same chance as their reference group (the whole {pct} interval inside "
                      f"{low:.2f}–{high:.2f}): " + ", ".join(
-                         f"{md(label(r.category, r.dimension))} ({DIMENSION_TITLES.get(r.dimension, r.dimension)})"
+                         aside(md(label(r.category, r.dimension)), DIMENSION_TITLES.get(r.dimension, r.dimension))
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:
