@@ -78,11 +78,13 @@ def goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], see
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DegenerateDataWarning)  # said below, in the report's words
                 res = eq.goodness_of_fit(obs, exp, seed=dim_seed, draws=MONTE_CARLO_DRAWS)
-        why = ("" if res["method"] else "no category of the eligible population has a workforce figure"
-               if not bench.any() else "there are no places to test" if not res["n"]
-               else f"it needs at least two categories to compare, and only {res['categories']} can be tested "
-                    "(the others are outside the eligible population, undeclared or without a workforce figure)")
-        if why and bench.any():
+        why = ""
+        if not bench.any():
+            why = "no category of the eligible population has a workforce figure"
+        elif not res["method"]:
+            why = ("there are no places to test" if not res["n"] else
+                   f"it needs at least two categories to compare, and only {res['categories']} can be tested (the "
+                   "others are outside the eligible population, undeclared or without a workforce figure)")
             warnings.warn(f"By {titles.get(dim, dim)}: the goodness-of-fit test is not computed: {why}",
                           DegenerateDataWarning, stacklevel=2)
         method = {
