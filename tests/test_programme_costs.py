@@ -83,10 +83,41 @@ def test_the_issues_trend_is_stated_plainly(shipped):
     per_ri = cohorts["cost_per_reliable_improver"]
     # the issue's numbers: about £84k in cohort 1, £128k-£141k in cohorts 3-5
     assert 80_000 < per_ri[1] < 88_000 and all(125_000 < per_ri[k] < 145_000 for k in (3, 4, 5))
-    assert (f"Economic cost per reliable improver rose from £{per_ri[1]:,.0f} in cohort 1 to £{per_ri[5]:,.0f} in "
+    # stated, with both ends' values, but not as a rise: cohort 1's and cohort 5's intervals overlap
+    low, high = cohorts["cost_per_reliable_improver_ci_low"], cohorts["cost_per_reliable_improver_ci_high"]
+    assert low[5] < high[1]
+    assert (f"Economic cost per reliable improver was £{per_ri[1]:,.0f} in cohort 1 and £{per_ri[5]:,.0f} in "
             f"cohort 5") in text
     assert f"highest £{per_ri.max():,.0f} in cohort {per_ri.idxmax()}" in text
+    assert (f"their 95% intervals overlap (£{low[1]:,.0f} to £{high[1]:,.0f} and £{low[5]:,.0f} to "
+            f"£{high[5]:,.0f}), so the difference may be chance.") in text
+    assert "cost per reliable improver rose" not in text
     assert "Cash cost per place was about the same" in text
+
+
+def test_a_cost_per_reliable_improver_rises_only_when_the_intervals_are_apart(shipped):
+    # the summary said "rose from £83,624 in cohort 1 to £127,760 in cohort 5" although the two
+    # cohorts' bootstrap intervals overlap and the outcome trend's test found no clear trend
+    _, _, table = shipped
+    apart = table.copy()
+    first = (apart["level"] == "cohort") & (apart["cohort"] == 1)
+    apart.loc[first, ["cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high"]] = [50_000.0, 70_000.0]
+    text = pc.cost_summary_markdown(apart)
+    assert "Economic cost per reliable improver rose from £83,624 in cohort 1 to £127,760 in cohort 5" in text
+    assert "their 95% intervals do not overlap." in text
+    # the cash figure, whose intervals were left as they are, still only gives the two values
+    assert "Cash cost per reliable improver was £63,384 in cohort 1 and £97,385 in cohort 5" in text
+    # an interval that could not be computed is said to be missing, not treated as apart
+    apart.loc[first, "cost_per_reliable_improver_ci_low"] = float("nan")
+    assert ("one of the two has no 95% interval, so whether the difference is more than chance cannot be judged."
+            in pc.cost_summary_markdown(apart))
+
+
+def test_the_cost_summarys_reliable_improvers_say_what_they_are_shares_of(shipped):
+    _, _, table = shipped
+    text = pc.cost_summary_markdown(table)
+    assert ("17 of 103 participants reliably improved in cohort 1, and 11 of 100 in cohort 5: shares of everyone "
+            "with a place") in text
 
 
 def test_trend_sentence_falls_and_single_cohort():

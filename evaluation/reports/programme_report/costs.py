@@ -214,17 +214,33 @@ def _money(x: float) -> str:
     return "not available" if x is None or (isinstance(x, float) and math.isnan(x)) else f"£{x:,.0f}"
 
 
-def trend_sentence(values: pd.Series, what: str) -> str:
+def trend_sentence(values: pd.Series, what: str, intervals: tuple[pd.Series, pd.Series] | None = None,
+                   pct: str = "95%") -> str:
     """One plain sentence on a money figure across cohorts (index: cohort number).
 
     First cohort to last: "rose" or "fell" when the last differs from the first by at least
     :data:`STEADY` of the first, else "was about the same"; with the lowest and highest cohorts.
+    A figure with a sampling interval (``intervals``: low and high, indexed as ``values``) is
+    said to rise or fall only when the first and last cohorts' intervals do not overlap;
+    otherwise the two values are given and the sentence says the difference may be chance.
+
+    Notes
+    -----
+    Counted money has no sampling error, so any change in it is real; the cost per reliable
+    improver divides it by a count of people measured with error (Jacobson & Truax 1991), and
+    two cohorts' figures differ clearly only when their intervals are apart. Intervals that
+    do not overlap is a conservative test (Schenker & Gentleman 2001, *The American
+    Statistician* 55:182–186): overlapping ones do not prove the figures equal, so the sentence
+    says only that the difference may be chance.
 
     Examples
     --------
     >>> trend_sentence(pd.Series([83624.0, 89236.0, 128771.0, 140725.0, 127760.0], index=[1, 2, 3, 4, 5]),
     ...                "Cost per reliable improver")
     'Cost per reliable improver rose from £83,624 in cohort 1 to £127,760 in cohort 5 (lowest £83,624 in cohort 1, highest £140,725 in cohort 4).'
+    >>> trend_sentence(pd.Series([83624.0, 127760.0], index=[1, 5]), "Cost per reliable improver",
+    ...                (pd.Series([56822.0, 78715.0], index=[1, 5]), pd.Series([141986.0, 279350.0], index=[1, 5])))
+    'Cost per reliable improver was £83,624 in cohort 1 and £127,760 in cohort 5; their 95% intervals overlap (£56,822 to £141,986 and £78,715 to £279,350), so the difference may be chance.'
     >>> trend_sentence(pd.Series([10461.0, 10712.0], index=[1, 2]), "Cash cost per place")
     'Cash cost per place was about the same in cohort 2 as in cohort 1 (£10,712 and £10,461).'
     >>> trend_sentence(pd.Series([10461.0, 10402.0, 10712.0], index=[1, 2, 3]), "Cash cost per place")
@@ -243,9 +259,21 @@ def trend_sentence(values: pd.Series, what: str) -> str:
     if abs(b - a) < STEADY * a:
         return (f"{what} was about the same in cohort {last} as in cohort {first} ({_money(b)} and {_money(a)}"
                 + (f"; {spread})." if spread else ")."))
+    if intervals is not None:
+        low, high = intervals
+        ends = [(float(low.get(k, math.nan)), float(high.get(k, math.nan))) for k in (first, last)]
+        known = not any(math.isnan(x) for end in ends for x in end)
+        if not known or max(ends[0][0], ends[1][0]) <= min(ends[0][1], ends[1][1]):
+            why = (f"their {pct} intervals overlap ({_money(ends[0][0])} to {_money(ends[0][1])} and "
+                   f"{_money(ends[1][0])} to {_money(ends[1][1])}), so the difference may be chance" if known else
+                   f"one of the two has no {pct} interval, so whether the difference is more than chance "
+                   "cannot be judged")
+            return (f"{what} was {_money(a)} in cohort {first} and {_money(b)} in cohort {last}"
+                    + (f" ({spread})" if spread else "") + f"; {why}.")
     verb = "rose" if b > a else "fell"
+    apart = "" if intervals is None else f"; their {pct} intervals do not overlap"
     return f"{what} {verb} from {_money(a)} in cohort {first} to {_money(b)} in cohort {last}" + (
-        f" ({spread})." if spread else ".")
+        f" ({spread})" if spread else "") + apart + "."
 
 
 def cost_summary_markdown(table: pd.DataFrame) -> str:
@@ -266,14 +294,18 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
     lines += [
         trend_sentence(cohorts["cash_cost_per_enrolled"], "Cash cost per place"),
         trend_sentence(cohorts["cost_per_enrolled"], "Economic cost per place"),
-        trend_sentence(cohorts["cost_per_reliable_improver"], "Economic cost per reliable improver"),
-        trend_sentence(cohorts["cash_cost_per_reliable_improver"], "Cash cost per reliable improver"),
+        *(trend_sentence(cohorts[f"{view}cost_per_reliable_improver"], f"{name} cost per reliable improver",
+                         (cohorts[f"{view}cost_per_reliable_improver_ci_low"],
+                          cohorts[f"{view}cost_per_reliable_improver_ci_high"]), pct)
+          for view, name in (("", "Economic"), ("cash_", "Cash"))),
     ]
     if len(cohorts) >= 2:
         first, last = cohorts.iloc[0], cohorts.iloc[-1]
         lines.append(f"{int(first['reliable_improvers'])} of {int(first['enrolled'])} participants reliably "
                      f"improved in cohort {cohorts.index[0]}, and {int(last['reliable_improvers'])} of "
-                     f"{int(last['enrolled'])} in cohort {cohorts.index[-1]}.")
+                     f"{int(last['enrolled'])} in cohort {cohorts.index[-1]}: shares of everyone with a place, "
+                     "since the cost is spread over all of them (the outcome trends give shares of the people "
+                     "rated both before and at the end).")
     widest = cohorts.assign(width=cohorts["cost_per_reliable_improver_ci_high"]
                             - cohorts["cost_per_reliable_improver_ci_low"])["width"].dropna()
     if len(widest):
@@ -281,7 +313,7 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
         r = cohorts.loc[k]
         ci = f"{_money(r['cost_per_reliable_improver_ci_low'])} to {_money(r['cost_per_reliable_improver_ci_high'])}"
         lines.append(f"Each cohort's cost per reliable improver has a wide {pct} interval, because few people "
-                     f"reliably improve (widest: cohort {k}, {ci}): read the trend with its intervals."
+                     f"reliably improve (widest: cohort {k}, {ci})."
                      if len(cohorts) > 1 else
                      f"The cost per reliable improver has a wide {pct} interval ({ci}), because few people "
                      "reliably improve.")
