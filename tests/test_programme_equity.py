@@ -159,6 +159,20 @@ def test_one_cohort_reproduces_its_own_equity_table(shipped):
     assert "one cohort with data, so nothing is pooled" in text
 
 
+def test_a_replaced_reference_group_says_whether_it_is_withheld_or_empty():
+    # the note said "is withheld or has no participants" when the workbench knew which
+    from evaluation.reports.equity_report.tables import _choose_reference
+
+    rows = pd.DataFrame({"dimension": "gender", "category": ["female", "male", "not_declared"],
+                         "eligible": [800, 200, 0], "participants": [60, 30, 3]})
+    notes: list[dict] = []
+    assert _choose_reference(rows, ["secondary", "", "primary"], None, "gender", notes) == "male"
+    assert "the reference group 'female' is withheld, so relative likelihoods are against 'male'" in notes[-1]["message"]
+    empty = rows.assign(participants=[0, 30, 3])
+    assert _choose_reference(empty, ["", "", "primary"], None, "gender", notes) == "male"
+    assert "the reference group 'female' has no participants, so" in notes[-1]["message"]
+
+
 def test_summary_and_findings(shipped):
     ltd, result, _, _ = shipped
     table = result.tables["equity_pooled"]
@@ -167,7 +181,7 @@ def test_summary_and_findings(shipped):
     for r in table[table["band"] == "disparity"].itertuples():
         assert f"{r.relative_likelihood:.2f} times the chance" in text
     # the note on a replaced reference group is in plain words, as the rest of the summary
-    assert ("By gender: the reference group 'female' is withheld or has no participants, so relative likelihoods "
+    assert ("By gender: the reference group 'female' is withheld, so relative likelihoods "
             "are against 'male' (the largest published group) instead") in text
     assert "dimension '" not in text
     assert "(s)" not in text and "other groups the result is inconclusive" in text  # plurals in words

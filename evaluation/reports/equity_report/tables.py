@@ -169,9 +169,10 @@ def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, 
                       "as the reference group, so no relative likelihoods are shown"})
         return None
     fallback = cats[int(np.argmax(np.where(usable, eligible, -np.inf)))]
+    why = "is withheld" if flags[cats.index(chosen)] else "has no participants"  # unusable, and benchmarked
     notes.append({"source": "equity", "warning": "ReferenceReplaced", "message":
-                  f"By {DIMENSION_TITLES.get(dimension, dimension)}: the reference group '{label(chosen, dimension)}' is "
-                  f"withheld or has no participants, so relative likelihoods are against "
+                  f"By {DIMENSION_TITLES.get(dimension, dimension)}: the reference group '{label(chosen, dimension)}' "
+                  f"{why}, so relative likelihoods are against "
                   f"'{label(fallback, dimension)}' (the largest published group) instead"})
     return fallback
 
