@@ -101,9 +101,11 @@ show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their ye
 # %% [markdown]
 # ## Fixed and per-participant costs: the cost curve
 #
-# C(n) = F + v·n within a cohort. As the programme grows, each new cohort brings its own fixed
-# costs again (facilitation, co-ordination), while the shared set-up costs are spent once; the
-# average cost per participant falls towards v but jumps whenever a new cohort starts.
+# A cohort of n participants costs a fixed amount F plus v for each participant: C(n) = F + v·n,
+# in economic cost (participants' time included), as the chart and the table below give it. As
+# the programme grows, each new cohort brings its own fixed costs again (facilitation,
+# co-ordination), while the shared set-up costs are spent once: within a cohort the average cost
+# per participant falls towards v, but it jumps whenever a new cohort starts, so it stays above v.
 
 # %%
 publish.figure(cost_plots.cost_curve_chart(tables["cost_curve"], enrolled=ledger.enrolled), "cost_curve")

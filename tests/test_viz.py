@@ -492,6 +492,24 @@ def test_the_cost_curve_of_a_national_programme_is_drawn_from_a_few_thousand_poi
     assert np.array_equal(np.asarray(line.get_ydata()), curve.set_index("participants").loc[x, "average_cost"].to_numpy())
 
 
+def test_the_cost_curves_alt_text_gives_its_lowest_average_not_an_approach_to_v():
+    # The alt text said the average "approaches the cost of one more participant, £8,661": each new
+    # cohort brings its own fixed costs, so on cohort 1's chart the average never fell below £13,267.
+    participants = np.arange(1, 31)
+    cohorts = -(-participants // 10)
+    curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
+                          "average_cost": (300.0 + 500.0 * cohorts + 100.0 * participants) / participants,
+                          "marginal_cost": 100.0, "price_base_year": 2024})
+    alt = cost_plots.cost_curve_chart(curve, enrolled=10).alt
+    assert "approaches" not in alt
+    assert ("jumps when a new cohort of 10 starts (at 11, 21 participants), and is lowest, £160, at 30 participants: "
+            "above the cost of one more participant, £100 (the dashed line), because each new cohort brings its own "
+            "fixed costs.") in alt
+    one = cost_plots.cost_curve_chart(curve[curve["cohorts"] == 1], enrolled=10).alt
+    assert "jumps" not in one and one.endswith("is lowest, £180, at 10 participants: above the cost of one more "
+                                               "participant, £100 (the dashed line).")
+
+
 def test_the_lorenz_alt_text_reads_the_curve_at_half_the_workforce_not_the_next_point():
     # The pilot's withheld areas, pooled into one point, ran from 36% to 89% of the workforce and
     # from 0% to 75% of the places; the alt text took the first point past half the workforce and

@@ -153,11 +153,15 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
         ax_.set_title(title)
         ax_.legend(fontsize=9, frameon=False)
     at = here["average_cost"].iloc[0] if len(here) else math.nan
+    lowest = curve.loc[curve["average_cost"].idxmin()]
+    jumps = (f", jumps when a new cohort of {enrolled} starts (at {', '.join(str(int(n)) for n in steps)} "
+             "participants)," if len(steps) else "")
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices. "
            f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {int(shown['participants'].iloc[0])} "
-           f"participants to {_money(at)} at this cohort's {enrolled}, jumps when a new cohort of {enrolled} starts "
-           f"(at {', '.join(str(int(n)) for n in steps)} participants), and approaches the cost of one more "
-           f"participant, {_money(v)}.")
+           f"participants to {_money(at)} at this cohort's {enrolled}{jumps} and is lowest, "
+           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participants: above the cost "
+           f"of one more participant, {_money(v)} (the dashed line)"
+           + (", because each new cohort brings its own fixed costs." if len(steps) else "."))
     return Plot(fig, alt, title, styled=ax is None)
 
 
