@@ -325,6 +325,29 @@ def test_the_highest_council_rates_are_said_to_be_among_the_areas_shown(cohort2)
     assert rates == [round(r, 2) for r in top["rate_per_1000"]]
 
 
+def test_each_goodness_of_fit_test_not_computed_is_given_its_own_reason(cohort2):
+    # cohort 1's summary said disability's test "would reveal a withheld group"; its table said it had
+    # only one category to test
+    import dataclasses
+
+    _, data, result = cohort2
+    gof = result.tables["goodness_of_fit"].copy()
+    withheld = ("not computed: the number of places it would test is not published (groups left out of the "
+                "test are withheld), and the test would reveal it")
+    single = "not computed: it needs at least two categories to compare, and only 1 can be tested"
+    for dim, why in (("gender", withheld), ("age_band", withheld), ("disability", single)):
+        gof.loc[gof["dimension"] == dim, ["method", "p_value", "description"]] = ["none", np.nan, why]
+    text = er.equity_summary(dataclasses.replace(result, tables={**result.tables, "goodness_of_fit": gof}), data)
+    said = [p for p in text.split("\n\n") if p.startswith("The goodness-of-fit test is not computed")]
+    assert len(said) == 2, said  # one sentence per reason, the dimensions with that reason named together
+    assert said[0].startswith("The goodness-of-fit test is not computed for gender, age band") and said[0].endswith(
+        ": the number of places it would test is not published (groups left out of the test are withheld), and the "
+        "test would reveal it.")
+    assert ("The goodness-of-fit test is not computed for disability: it needs at least two categories to compare, "
+            "and only 1 can be tested.") in text
+    assert "would reveal a withheld group" not in text
+
+
 def test_deterministic(cohort2):
     _, data, result = cohort2
     again = er.equity_tables(data)

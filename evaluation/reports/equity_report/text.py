@@ -284,10 +284,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                      "access was equal). ")
         lines += ["", text + f"Goodness-of-fit tests at the {alpha:.2g} level; the table says which test was used."]
     skipped = tables["goodness_of_fit"][tables["goodness_of_fit"]["method"] == "none"]
-    if len(skipped):
-        lines += ["", "The goodness-of-fit test is not shown for " + and_list(
-            DIMENSION_TITLES.get(d, d) for d in skipped["dimension"]) + ": the number of places it would test "
-                  "would reveal a withheld group."]
+    # each dimension with its own reason, as the table gives it (one was said to be withheld when it had
+    # only one category to test)
+    reasons = skipped["description"].astype(str).str.removeprefix("not computed: ")
+    for reason in dict.fromkeys(reasons):
+        lines += ["", "The goodness-of-fit test is not computed for " + and_list(
+            DIMENSION_TITLES.get(d, d) for d in skipped.loc[reasons == reason, "dimension"]) + f": {reason}."]
     nat = table[table["benchmark"] == "national_bodies"] if "benchmark" in table else table.iloc[0:0]
     if len(nat):
         r = nat.iloc[0]
