@@ -283,6 +283,20 @@ def test_summary_for_commissioners(synthetic):
     assert "base year" not in text.split("How sure we are")[1].split("Growing")[0]
 
 
+def test_why_it_matters_says_whether_the_cohort_had_a_comparison_group(synthetic):
+    # cohort 3's cost page said its improvement was change "in a single group without a comparison
+    # group"; the cohort has one (tables/comparison_group.csv, Maryland level 3 on its outcomes page)
+    root, data, tables = synthetic
+    assert not data.has_comparison_group
+    assert "in a single group without a comparison group" in cr.cost_summary_markdown(tables, data)
+    third = load_cohort_data("leading-to-deliver", 3, data_dir=root / "data", params_dir=PARAMS_DIR)
+    assert third.has_comparison_group
+    text = cr.cost_summary_markdown(cr.cost_tables(third, data_dir=root / "data", params_dir=PARAMS_DIR), third)
+    assert "without a comparison group" not in text
+    assert ("This cohort had a comparison group (the cohort evaluation report gives the difference from it), but the "
+            "cost per improver counts every participant who reliably improved") in text
+
+
 @pytest.mark.parametrize("programme", ["leading-to-deliver", "collaborative-leadership"])
 def test_the_summarys_sensitivity_sentence_is_its_tornados_widest_bar_without_nested_brackets(synthetic, programme):
     # It read "(×0.75 to ×1.5, because … understate it (if travel … are not counted)): it would be …":

@@ -322,8 +322,14 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "**Why this matters.** Audit Scotland (2005) found that one public body in five did not know what it "
         "spent on leadership development and three in four could not say what impact it had. This report "
         "answers both for this cohort: what a place costs, and what it costs per participant who reliably "
-        "improved. The improvement is self-rated change in a single group without a comparison group, so the "
-        "cost per improver is a cost per person who changed, not proof that the programme caused the change.",
+        "improved. " + (
+            "The improvement is participants' self-rated change. This cohort had a comparison group (the cohort "
+            "evaluation report gives the difference from it), but the cost per improver counts every participant "
+            "who reliably improved, including any who would have improved without the programme, so it is a cost per "
+            "person who changed, not a cost per change the programme caused."
+            if data.has_comparison_group else
+            "The improvement is self-rated change in a single group without a comparison group, so the "
+            "cost per improver is a cost per person who changed, not proof that the programme caused the change."),
     ]
     return "\n".join(lines)
 
