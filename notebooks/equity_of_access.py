@@ -111,7 +111,8 @@ show_table(tables["goodness_of_fit"], 3, columns=[
 # ordered from the lowest rate to the highest, the cumulative share of places against the
 # cumulative share of the eligible population. The workforce-weighted Gini coefficient (Brown's
 # formula) is 0 when places follow the eligible population exactly. Suppressed areas are pooled
-# into one point. National bodies are not a council area and are left out — unless their own
+# into one point, which makes the Gini coefficient a lower bound (how unevenly places are spread
+# among them is not counted), and the report then says "at least". National bodies are not a council area and are left out — unless their own
 # number is withheld, when they are pooled with the withheld areas so that it cannot be worked
 # out from the council areas' total (the row "National bodies pooled" of the table below says
 # which).

@@ -224,6 +224,30 @@ def test_statistics_come_from_published_cells_only(cohort2):
     assert 0 < gini < 1
 
 
+def test_a_gini_with_withheld_areas_pooled_is_called_a_lower_bound(cohort2):
+    # METHODS: "When suppressed areas are pooled, the Gini is a lower bound and is labelled so";
+    # the summary, the finding and the figure gave it as a plain value
+    from evaluation.viz import equity_plots
+
+    _, data, result = cohort2
+    spread = result.tables["spread"].set_index("measure")
+    assert spread.loc["suppressed_areas_pooled", "value"] > 0
+    g = spread.loc["gini", "value"]
+    assert "so a lower bound" in spread.loc["gini", "description"]
+    text = er.equity_summary(result, data)
+    assert (f"The workforce-weighted Gini coefficient of places per 1,000 eligible staff is at least {g:.2f} (a lower "
+            "bound: the withheld areas count as one") in text
+    finding = next(f for f in er.equity_findings(result, data) if f.id == "equity.local_authority.gini")
+    assert f"Gini coefficient of at least {g:.2f}" in finding.statement and "lower bound" in finding.statement
+    plot = equity_plots.lorenz_chart(result.tables["lorenz"], g)
+    assert plot.title.endswith(f"(Gini at least {g:.2f})")
+    assert f"Gini coefficient at least {g:.2f} (a lower bound" in plot.alt
+    # with nothing pooled, a plain value and no "withheld areas pooled"
+    plain = result.tables["lorenz"][~result.tables["lorenz"]["unit"].str.startswith("suppressed")]
+    plot = equity_plots.lorenz_chart(plain, g)
+    assert "at least" not in plot.title + plot.alt and "pooled" not in plot.alt
+
+
 def test_references_are_published_groups(cohort2):
     _, _, result = cohort2
     table = result.tables["equity"]

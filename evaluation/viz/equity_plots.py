@@ -209,12 +209,14 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     ----------
     lorenz : DataFrame
         ``tables/equity_lorenz.csv``: ``cum_workforce_share``, ``cum_places_share``, from (0, 0),
-        areas with the lowest rate first. With fewer than three rows the curve is not drawn.
+        areas with the lowest rate first; optionally ``unit``, where a unit named "suppressed
+        areas (pooled) …" makes the Gini a lower bound, and the title and alt text say "at least".
+        With fewer than three rows the curve is not drawn.
     gini : float
         The workforce-weighted Gini coefficient (NaN: not available).
     title : str, optional
         The figure's title (default: "Lorenz curve of places across council areas (Gini <g>)",
-        or "... (not available)").
+        "(Gini at least <g>)" with areas pooled, or "... (not available)").
     ax : matplotlib Axes, optional
         Draw into this Axes instead of a new figure.
 
@@ -232,9 +234,15 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     'Lorenz curve of places across council areas (Gini 0.25)'
     >>> lorenz_chart(lorenz, 0.25).alt.split(". ")[-1]  # 0.1 + (0.5 − 0.3) / (0.6 − 0.3) × (0.4 − 0.1)
     'On the curve, the half of the workforce in the areas with the lowest rates had about 30% of the places.'
+    >>> pooled = lorenz.assign(unit=["", "Angus", "suppressed areas (pooled)", "Fife"])
+    >>> lorenz_chart(pooled, 0.25).title
+    'Lorenz curve of places across council areas (Gini at least 0.25)'
     >>> lorenz_chart(lorenz.head(2), float("nan"), title="Lorenz curve").title
     'Lorenz curve'
     """
+    # withheld council areas pooled into one point make the Gini a lower bound (METHODS), said so
+    pooled = bool(lorenz["unit"].astype(str).str.startswith("suppressed areas (pooled)").any()) \
+        if "unit" in lorenz else False
     with style_for(ax):
         fig, ax_ = new_figure(6.0, 5.6, ax=ax)
         if len(lorenz) < 3 or np.isnan(gini):
@@ -253,7 +261,8 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
         ax_.set_ylim(0, 1)
         ax_.set_xlabel("Cumulative share of the eligible workforce")
         ax_.set_ylabel("Cumulative share of places")
-        title = title if title is not None else f"Lorenz curve of places across council areas (Gini {gini:.2f})"
+        title = title if title is not None else (f"Lorenz curve of places across council areas "
+                                                 f"(Gini {'at least ' if pooled else ''}{gini:.2f})")
         ax_.set_title(title)
         ax_.legend(loc="upper left", fontsize=8, frameon=False)
     # the curve as drawn at half the workforce: straight between its points (within one area, or
@@ -261,9 +270,11 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     x, y = lorenz["cum_workforce_share"].to_numpy(float), lorenz["cum_places_share"].to_numpy(float)
     half = (f" On the curve, the half of the workforce in the areas with the lowest rates had about "
             f"{float(np.interp(0.5, x, y)):.0%} of the places." if len(lorenz) and x.max() >= 0.5 else "")
-    alt = (f"Lorenz curve: cumulative share of places against cumulative share of the eligible workforce, council "
-           f"areas ordered from the lowest to the highest rate of places, withheld areas pooled into one point. "
-           f"Workforce-weighted Gini coefficient {gini:.2f}.{half}")
+    alt = ("Lorenz curve: cumulative share of places against cumulative share of the eligible workforce, council "
+           "areas ordered from the lowest to the highest rate of places"
+           + (f", withheld areas pooled into one point. Workforce-weighted Gini coefficient at least {gini:.2f} (a "
+              "lower bound: how unevenly places are spread among the pooled areas is not counted)."
+              if pooled else f". Workforce-weighted Gini coefficient {gini:.2f}.") + half)
     return Plot(fig, alt, title, styled=ax is None)
 
 

@@ -144,10 +144,12 @@ def council_areas(table: pd.DataFrame, counts: pd.DataFrame, hide: np.ndarray
         lorenz = pd.DataFrame(columns=["unit", "rate_per_1000", "cum_workforce_share", "cum_places_share"])
         g = np.nan
     zero = int((council["participants"] == 0).sum())
+    pooled = bool(sup.any() and e[sup & bench].sum() > 0)
     spread = pd.DataFrame([
         {"measure": "gini", "value": g, "description": "Workforce-weighted Gini coefficient of places per 1,000 "
-         "across council areas (Brown's formula; 0 = places in proportion to the eligible population), suppressed "
-         "areas pooled"},
+         "across council areas (Brown's formula; 0 = places in proportion to the eligible population)"
+         + (", suppressed areas pooled into one unit, so a lower bound: how unevenly places are spread among the "
+            "pooled areas is not counted" if pooled else "")},
         {"measure": "council_areas", "value": float(council_mask.sum()), "description": "Council areas compared"},
         {"measure": "council_areas_without_places", "value": float(zero),
          "description": "Council areas where no one had a place"},

@@ -132,11 +132,15 @@ def equity_findings(result: EquityResult, data: CohortData) -> list[Finding]:
             r.p_value, None, None, f"p-value ({r.method})", "equity_goodness_of_fit"))
     spread = tables["spread"]
     if len(spread) and not pd.isna(spread.set_index("measure").loc["gini", "value"]):
-        g = float(spread.set_index("measure").loc["gini", "value"])
+        values = spread.set_index("measure")["value"]
+        g = float(values["gini"])
+        bound = ("at least " if values.get("suppressed_areas_pooled", 0) or values.get("national_bodies_pooled", 0)
+                 else "")
         out.append(Finding(
             "equity.local_authority.gini",
             f"Places per 1,000 eligible staff across council areas have a workforce-weighted Gini coefficient of "
-            f"{g:.2f} (0 = in proportion to the eligible population).",
+            f"{bound}{g:.2f} (0 = in proportion to the eligible population"
+            + ("; a lower bound, as the withheld areas count as one)." if bound else ")."),
             g, None, None, "Gini coefficient (0 = equal)", "equity_spread"))
     for r in tables["declaration"].itertuples(index=False):
         if r.suppressed or pd.isna(r.declaration_rate) or r.dimension not in eq_protected(data):
@@ -310,8 +314,11 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         council = tables["council_areas"].dropna(subset=["rate_per_1000"])
         top = council[council["rate_per_1000"] > 0].sort_values("rate_per_1000", kind="stable").tail(3)[::-1]
         pooled_national = bool(spread.get("national_bodies_pooled", 0))
+        withheld = int(spread.get("suppressed_areas_pooled", 0)) + pooled_national
+        bound = (f"at least {spread['gini']:.2f} (a lower bound: the withheld areas count as one, so how unevenly "
+                 "places are spread among them is not counted; " if withheld else f"{spread['gini']:.2f} (")
         lines += ["", f"**Across Scotland's council areas.** The workforce-weighted Gini coefficient of places per "
-                  f"1,000 eligible staff is {spread['gini']:.2f} (0 would mean places in proportion to each area's "
+                  f"1,000 eligible staff is {bound}0 would mean places in proportion to each area's "
                   "eligible staff)"
                   + ("; so that the national bodies' withheld number cannot be worked out, their places are pooled "
                      "with the withheld council areas in it. " if pooled_national else
