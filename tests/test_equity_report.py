@@ -248,6 +248,34 @@ def test_a_gini_with_withheld_areas_pooled_is_called_a_lower_bound(cohort2):
     assert "at least" not in plot.title + plot.alt and "pooled" not in plot.alt
 
 
+def test_a_group_that_completed_in_full_is_never_named_among_the_lowest(cohort2):
+    # cohort 1's summary named Midlothian (100%, tied with five other groups) among "the lowest
+    # completion rates among the groups shown"
+    import dataclasses
+
+    _, data, result = cohort2
+    comp = result.tables["completion"].copy()
+    shown = comp["completion_rate"].notna()
+    assert shown.sum() >= 4
+
+    def said(rates):
+        table = comp.copy()
+        table.loc[shown, "completion_rate"] = rates
+        text = er.equity_summary(dataclasses.replace(result, tables={**result.tables, "completion": table}), data)
+        return next(p for p in text.split("\n\n") if p.startswith("**From a place to completion.**"))
+
+    k = int(shown.sum())
+    two = said([0.8, 0.9] + [1.0] * (k - 2))
+    assert "Among the groups shown, the only ones in which not everyone completed were: " in two
+    assert two.endswith("; every other group shown completed in full.") and ", 100%," not in two
+    one = said([0.9] + [1.0] * (k - 1))
+    assert "the only one in which not everyone completed was: " in one and ", 100%," not in one
+    assert said([1.0] * k).endswith("Every group shown completed in full.")
+    many = said([0.7, 0.8, 0.85, 0.9] + [1.0] * (k - 4))
+    assert "The lowest completion rates among the groups shown were: " in many and ", 100%," not in many
+    assert ", 90%," not in many  # the three lowest only
+
+
 def test_references_are_published_groups(cohort2):
     _, _, result = cohort2
     table = result.tables["equity"]

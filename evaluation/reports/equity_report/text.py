@@ -337,14 +337,23 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                 "in a group completed or did not complete, or where that number could be worked out from other "
                 "figures.") if len(comp) < groups else ""
     if len(comp):
-        low = comp.sort_values("completion_rate").head(3)
-        lowest = ("Every group shown completed in full: " if (comp["completion_rate"] == 1).all()
-                  else "The lowest completion rates among the groups shown were: ")
+        # the lowest of the groups that did not all complete: a group that completed in full is never
+        # named among "the lowest" (cohort 1 named Midlothian, 100%, third)
+        short = comp[comp["completion_rate"] < 1]
+        low = short.sort_values("completion_rate", kind="stable").head(3)
+        named = "; ".join(aside(_md_label(r.category, r.dimension),
+                                f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, {r.completion_rate:.0%}, "
+                                f"{pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}") for r in low.itertuples())
+        if not len(short):
+            lowest = "Every group shown completed in full."
+        elif len(short) <= 3:
+            lowest = (f"Among the groups shown, {'the only one' if len(short) == 1 else 'the only ones'} in which "
+                      f"not everyone completed {'was' if len(short) == 1 else 'were'}: {named}"
+                      + ("; every other group shown completed in full." if len(short) < len(comp) else "."))
+        else:
+            lowest = f"The lowest completion rates among the groups shown were: {named}."
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme.{withheld} "
-                  + lowest + "; ".join(
-                      aside(_md_label(r.category, r.dimension), f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, "
-                            f"{r.completion_rate:.0%}, {pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}")
-                      for r in low.itertuples()) + "."]
+                  + lowest]
     elif n:
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. Completion "
                   f"by group cannot be shown: in every group {few_people(t)} completed or did not complete, or "
