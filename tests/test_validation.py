@@ -80,6 +80,10 @@ CELL_RULES = [
     ("costs", 2, "category", "catering", "one of: needs_assessment, design", (2,)),
     ("costs", 3, "amount", "-45.50", "a value ≥ 0", (3,)),
     ("costs", 3, "amount", "lots", "an amount in pounds", (3,)),
+    # a decimal comma, or commas not between groups of three digits, were read as 1250 and 1.2345
+    ("costs", 3, "amount", "12,50", "a decimal comma is not", (3,)),
+    ("costs", 3, "amount", "1.234,50", "a decimal comma is not", (3,)),
+    ("costs", 3, "amount", "1,23,456", "commas between groups of three digits", (3,)),
     ("costs", 3, "price_year", "1999", "a price year that has a GDP deflator", (3,)),
     ("costs", 3, "basis", "per_head", "one of: fixed, per_participant", (3,)),
     ("workforce", 2, "dimension", "region", "one of: sector, local_authority", (2,)),

@@ -57,7 +57,12 @@ def parse_column(text: pd.Series, kind: str) -> pd.Series:
     if kind == "text":
         return text
     if kind == "money":
-        text = text.str.replace(r"[£,\s]", "", regex=True)
+        text = text.str.replace(r"[£\s]", "", regex=True)
+        # a comma only between groups of three digits ("1,234.50"): "12,50" or "1.234,50" (a decimal
+        # comma) would otherwise be read as 1250 and 1.2345, so such a cell is not a number
+        grouped = text.str.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
+        text = text.where(~text.str.contains(",", regex=False, na=False) | grouped, "not a number")
+        text = text.str.replace(",", "", regex=False)
     if kind == "date":
         return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     numbers = pd.to_numeric(text, errors="coerce")
@@ -84,7 +89,8 @@ def columns_named_twice(columns: list[str], types: Mapping[str, str]) -> dict[st
 KIND_WORDS = {
     "int": "a whole number",
     "number": "a number",
-    "money": "an amount in pounds (a number; '£' and thousands separators are allowed)",
+    "money": ("an amount in pounds (a number such as 1234.50; '£' and commas between groups of three digits, as in "
+              "£1,234.50, are allowed; a decimal comma is not)"),
     "date": "an ISO date (YYYY-MM-DD)",
 }
 
