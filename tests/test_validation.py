@@ -185,6 +185,21 @@ def test_no_output_at_all_when_the_first_ingest_fails(demo, id_key):
 # ------------------------------------------------------------------------- parameter files
 
 
+def test_a_price_base_year_without_a_deflator_is_found_at_ingest_naming_the_file_and_key(demo, id_key):
+    # it was found only inside the cost notebook ("`base_year` 2031 has no GDP deflator in `deflators`"),
+    # which named neither the parameter file nor its key
+    path = demo["cohort"]
+    path.write_text(path.read_text() + "price_base_year: 2031\n")
+    error = run(demo)
+    failure = only(error, None, path.name)
+    assert failure.values == ("2031",)
+    text = str(error)
+    assert "cohort-1.yaml" in text and "key `price_base_year` to be a year with a GDP deflator in" in text
+    assert "gdp_deflators.csv (2004-2024)" in text and "'2031'" in text
+    assert not (demo["data"] / "processed").exists() or not any((demo["data"] / "processed").rglob("*.parquet"))
+
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "message"),
     [

@@ -72,7 +72,7 @@ from evaluation.data.pseudonymise import (
     resolve_key,
     synthetic_digest_of,
 )
-from evaluation.data.validate import validate_programme, validate_reference
+from evaluation.data.validate import price_year_failures, validate_programme, validate_reference
 
 __all__ = ["EXCLUSION_COLUMNS", "IngestResult", "ingest", "input_files", "is_up_to_date"]
 
@@ -222,6 +222,7 @@ def ingest(
                                          max_bytes=prog.max_raw_file_bytes, block_rows=block_rows,
                                          checked=stamps["responses"] is not None)
     workforce, deflators, ref_failures = validate_reference(raw["workforce"], raw["deflators"], files=shown)
+    ref_failures += price_year_failures(prog, cohorts, deflators, shown)
     valid = validate_programme(
         raw,
         programme=prog,

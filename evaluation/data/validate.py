@@ -19,7 +19,7 @@ from evaluation.core.errors import DataValidationError, Failure
 from evaluation.core.vocabulary import PROTECTED
 from evaluation.data.answers import Answers, validate_answers
 from evaluation.data.groups import PROGRAMME, group_failures, in_comparison, schema_view
-from evaluation.data.params import Instrument, Programme
+from evaluation.data.params import Cohort, Instrument, Programme
 from evaluation.data.rules import (
     EARLIEST_DATE,
     KIND_WORDS,
@@ -37,6 +37,7 @@ __all__ = [
     "ValidatedProgramme",
     "check_schema",
     "parse_table",
+    "price_year_failures",
     "validate_programme",
     "validate_reference",
 ]
@@ -238,6 +239,25 @@ def workforce_totals(workforce: pd.DataFrame, file: str) -> list[Failure]:
                                 f"every dimension of population {population!r}, year {int(year)} to add up to the "
                                 f"same total ({sums})", tuple(bad["headcount"].astype(str))))
     return failures
+
+
+def price_year_failures(programme: Programme, cohorts: Mapping[int, Cohort], deflators: pd.DataFrame,
+                        files: Mapping[str, str]) -> list[Failure]:
+    """Parameters whose price year has no GDP deflator: each cohort's ``price_base_year`` and the
+    programme's ``staff_hourly_cost.price_year``. Found at ingest, naming the parameter file and
+    key, rather than inside a report notebook."""
+    if not len(deflators) or "year" not in deflators:
+        return []  # the deflator table's own failures are reported
+    years = set(deflators["year"].dropna().astype(int))
+    span = f"{files['deflators']} ({min(years)}-{max(years)})" if years else files["deflators"]
+    wanted = [(files.get(f"cohort-{n}.yaml", f"params/{programme.name}/cohort-{n}.yaml"), "price_base_year",
+               coh.price_base_year) for n, coh in sorted(cohorts.items())]
+    staff = getattr(programme, "staff_hourly_cost", None)
+    if staff is not None:
+        wanted.append((files.get("programme.yaml", f"params/{programme.name}/programme.yaml"),
+                       "staff_hourly_cost.price_year", staff.price_year))
+    return [Failure(file, (), None, f"key `{key}` to be a year with a GDP deflator in {span}", (str(year),))
+            for file, key, year in wanted if int(year) not in years]
 
 
 def validate_programme(
