@@ -109,8 +109,9 @@ def _ingest_others(programme: str, *, data_dir: Path, params_dir: Path, progress
         try:
             ingest(other, data_dir=data_dir, params_dir=params_dir)
         except EvaluationError as exc:
-            first_line = str(exc).splitlines()[0]
-            progress(f"ingest: {other} left out of the comparison across programmes: {first_line}")
+            # every problem, as ingest gives it (the first line alone was only "1 problem(s) in the input
+            # data; nothing was written:"); on the console only, never in the report
+            progress(f"ingest: {other} left out of the comparison across programmes: {exc}")
 
 
 def check_cohort_has_data(programme: str, cohort: int, *, data_dir: Path) -> None:

@@ -101,8 +101,10 @@ def programme_comparison(
             state = processed_state(programme, data_dir=data_dir, params_dir=params_dir)
         if state == "missing":
             notes.append({"source": "programme comparison", "warning": "skipped",
-                          "message": f"{programme}: no processed data (it has not been ingested); run "
-                                     f"`python -m evaluation ingest --programme {programme}` to include it"})
+                          "message": f"{programme}: no processed data (it has not been ingested, or its data "
+                                     "could not be ingested); run "
+                                     f"`python -m evaluation ingest --programme {programme}`, which lists any "
+                                     "problems in its data, to include it"})
             continue
         if programme != data.programme.name and state == "stale":
             notes.append({"source": "programme comparison", "warning": "skipped",
