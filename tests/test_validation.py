@@ -182,6 +182,35 @@ def test_no_output_at_all_when_the_first_ingest_fails(demo, id_key):
     assert not (demo["data"] / "processed").exists() or not any((demo["data"] / "processed").iterdir())
 
 
+@pytest.mark.parametrize(("table", "how", "said"), [
+    ("participants", "semicolons", "separated by semicolons"),
+    ("costs", "tabs", "separated by tabs"),
+    ("responses", "semicolons", "separated by semicolons"),  # the answers are read in blocks
+    ("responses", "utf-16", "the file is UTF-16"),
+    ("participants", "utf-16", "the file is UTF-16"),
+])
+def test_a_file_not_comma_separated_utf8_is_refused_once_saying_why(demo, id_key, table, how, said):
+    # a semicolon-separated participants.csv gave eight "expected the column to be present"
+    # failures; costs.csv gave pandas' "Expected 1 fields in line 3, saw 3"; UTF-16 was taken for Latin-1
+    path = demo[table]
+    text = path.read_text()
+    if how == "utf-16":
+        path.write_bytes(text.encode("utf-16"))
+    else:
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(text)))
+        out = io.StringIO()
+        csv.writer(out, delimiter=";" if how == "semicolons" else "\t", lineterminator="\n").writerows(rows)
+        path.write_text(out.getvalue())
+    error = run(demo)
+    mine = [f for f in error.failures if f.file.endswith(path.name)]
+    assert len(mine) == 1, str(error)
+    assert mine[0].rows == (1,) and said in mine[0].rule
+    assert "comma" in mine[0].rule or "save it as UTF-8" in mine[0].rule
+
+
 # ------------------------------------------------------------------------- parameter files
 
 

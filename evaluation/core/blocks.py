@@ -13,8 +13,15 @@ from typing import Any
 
 import pandas as pd
 
+from evaluation.core.errors import DataValidationError
 from evaluation.core.io import _os_errors
-from evaluation.core.raw_files import BLOCK_ROWS, MAX_RAW_FILE_BYTES, check_raw_file, read_table
+from evaluation.core.raw_files import (
+    BLOCK_ROWS,
+    MAX_RAW_FILE_BYTES,
+    check_raw_file,
+    header_failure,
+    read_table,
+)
 
 __all__ = ["read_table_blocks"]
 
@@ -56,6 +63,10 @@ def read_table_blocks(path: Path | str, *, shown_as: str | None = None, max_byte
         return
     if not checked:
         check_raw_file(path, shown_as=name, max_bytes=max_bytes)
+    with _os_errors("cannot read", name):
+        wrong = header_failure(path, name)
+    if wrong is not None:
+        raise DataValidationError([wrong])
     done = 0
     try:
         for frame in _ahead(_pandas_blocks(path, name, block_rows)):

@@ -22,7 +22,7 @@ import pandas as pd
 from evaluation.core.errors import DataValidationError, Failure, FileSystemError, InputTooLargeError
 from evaluation.core.io import _os_errors
 
-__all__ = ["BLOCK_ROWS", "MAX_LINE_BYTES", "MAX_RAW_FILE_BYTES", "FileStamp", "check_raw_file", "read_table",
+__all__ = ["BLOCK_ROWS", "MAX_LINE_BYTES", "MAX_RAW_FILE_BYTES", "FileStamp", "check_raw_file", "header_failure", "read_table",
            "scan_raw_file"]
 
 
@@ -221,6 +221,9 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
                                                                   f"header row ({exc})")]) from None
             frame.columns = [str(c).strip() for c in frame.columns]
             return frame
+        wrong = header_failure(path, name)
+        if wrong is not None:
+            raise DataValidationError([wrong])
         try:
             frame = pd.read_csv(
                 path,
@@ -236,6 +239,37 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
             raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def header_failure(path: Path, name: str) -> Failure | None:
+    """What a CSV file's header row shows is wrong with the whole file, before it is parsed: UTF-16
+    (its byte-order mark), or columns separated by semicolons or tabs rather than commas (read as
+    one column, the file would be refused once per missing column, never saying why).
+
+    Examples
+    --------
+    >>> from evaluation.core.io import scratch_dir, write_text
+    >>> with scratch_dir("header-") as folder:
+    ...     _ = write_text("participant_id;cohort\\nA;1\\n", folder / "p.csv")
+    ...     print(header_failure(folder / "p.csv", "p.csv"))  # doctest: +NORMALIZE_WHITESPACE
+    p.csv, row 1: expected comma-separated values; the header row has no comma and is separated by
+    semicolons (a spreadsheet set to use a comma as the decimal mark saves CSV so): save the file
+    with commas between its columns
+    """
+    with path.open("rb") as fh:
+        head = fh.readline(MAX_LINE_BYTES + 1)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Failure(name, (1,), None, "UTF-8 text; the file is UTF-16 (it starts with a UTF-16 byte-order mark): "
+                                         "save it as UTF-8")
+    text = head.decode("utf-8-sig", errors="replace")
+    if "," not in text:
+        for mark, words in ((";", "semicolons"), ("\t", "tabs")):
+            if mark in text:
+                return Failure(name, (1,), None, f"comma-separated values; the header row has no comma and is "
+                                                 f"separated by {words} (a spreadsheet set to use a comma as the "
+                                                 "decimal mark saves CSV so): save the file with commas between its "
+                                                 "columns")
+    return None
 
 
 def _not_utf8(path: Path, name: str) -> Failure:
