@@ -98,8 +98,22 @@ def test_headlines_follow_each_reports_rule_and_fall_back_to_its_first_findings(
               finding("equity.role_level.other.relative_likelihood", "d", 0.0, 0.0, 0.15),
               finding("equity.age_band.55_64.relative_likelihood", "e", 1.6, 1.3, 2.0)]
     chosen = headlines("equity_of_access", equity, comparison="pre_post", band=(0.8, 1.25))
-    # the whole interval outside the band (METHODS): not men (1.23 is inside it), not Fife
-    assert [f["statement"] for f in chosen] == ["a", "d", "e"]
+    # a disparity as METHODS and the report label it: the interval excludes 1 and the estimate lies
+    # outside the band (men: 1.89, 1.23 to 2.91), not Fife; at most three, in the report's order
+    assert [f["statement"] for f in chosen] == ["a", "b", "d"]
+    # cohort 1 (2003): its one disparity (Midlothian 2.56, 1.01 to 6.50) and its two dimensions whose
+    # places clearly differ from the eligible population, not three inconclusive council areas
+    cohort_1 = [finding("equity.local_authority.city_of_edinburgh.relative_likelihood", "f", 0.83, 0.39, 1.79),
+                finding("equity.local_authority.clackmannanshire.relative_likelihood", "g", 0.0, 0.0, 6.05),
+                finding("equity.local_authority.midlothian.relative_likelihood", "h", 2.56, 1.01, 6.50),
+                finding("equity.age_band.goodness_of_fit", "i", 0.342),
+                finding("equity.local_authority.goodness_of_fit", "j", 0.002),
+                finding("equity.sector.goodness_of_fit", "k", 0.003)]
+    chosen = headlines("equity_of_access", cohort_1, comparison="pre_post", band=(0.8, 1.25))
+    assert [f["statement"] for f in chosen] == ["h", "j", "k"]
+    # at a confidence level of 99.9% neither goodness-of-fit test is clear (0.002 and 0.003 ≥ 0.001)
+    chosen = headlines("equity_of_access", cohort_1, comparison="pre_post", band=(0.8, 1.25), confidence_level=0.999)
+    assert [f["statement"] for f in chosen] == ["h"]
     assert headlines("another_report", equity, comparison="pre_post", band=(0.8, 1.25), limit=1) == equity[:1]
 
 

@@ -87,7 +87,7 @@ def report_title(cohort_name: str, heading: str | None, fallback: str) -> str:
     return f"{cohort_name} – {heading or fallback.replace('_', ' ')}"
 
 
-def _outcome_headlines(findings: list[dict], comparison: str, band: tuple[float, float]) -> list[dict]:
+def _outcome_headlines(findings: list[dict], comparison: str, band: tuple[float, float], alpha: float) -> list[dict]:
     """The primary scale's mean change and the share who reliably improved, in the first comparison
     (and, with a comparison group, the difference between the groups' changes)."""
     by_id = {f["id"]: f for f in findings}
@@ -99,21 +99,27 @@ def _outcome_headlines(findings: list[dict], comparison: str, band: tuple[float,
     return []
 
 
-def _cost_headlines(findings: list[dict], comparison: str, band: tuple[float, float]) -> list[dict]:
+def _cost_headlines(findings: list[dict], comparison: str, band: tuple[float, float], alpha: float) -> list[dict]:
     by_id = {f["id"]: f for f in findings}
     return [by_id[i] for i in COST_HEADLINES if i in by_id]
 
 
-def _equity_headlines(findings: list[dict], comparison: str, band: tuple[float, float]) -> list[dict]:
-    """The groups with a disparity: relative likelihoods whose whole interval lies outside the band."""
+def _equity_headlines(findings: list[dict], comparison: str, band: tuple[float, float], alpha: float) -> list[dict]:
+    """The groups with a disparity as the report labels them (METHODS: the interval excludes 1 and the
+    estimate lies outside the band), then the dimensions whose places clearly differ from the eligible
+    population's make-up (goodness of fit, p below ``alpha``). Cohort 1's index had none whose whole
+    interval lay outside the band and showed three inconclusive groups instead of its disparity."""
     low, high = band
-    return [f for f in findings if f["id"].endswith(".relative_likelihood")
-            and f.get("ci_low") is not None and f.get("ci_high") is not None
-            and (f["ci_high"] < low or f["ci_low"] > high)]
+    disparity = [f for f in findings if f["id"].endswith(".relative_likelihood")
+                 and all(f.get(k) is not None for k in ("value", "ci_low", "ci_high"))
+                 and (f["ci_low"] > 1 or f["ci_high"] < 1) and not low <= f["value"] <= high]
+    differs = [f for f in findings if f["id"].endswith(".goodness_of_fit") and f.get("value") is not None
+               and f["value"] < alpha]
+    return disparity + differs
 
 
 #: How each report's headlines are chosen from its findings (any other report: its first findings).
-HEADLINE_RULES: dict[str, Callable[[list[dict], str, tuple[float, float]], list[dict]]] = {
+HEADLINE_RULES: dict[str, Callable[[list[dict], str, tuple[float, float], float], list[dict]]] = {
     "cohort_evaluation": _outcome_headlines,
     "cost_per_participant": _cost_headlines,
     "equity_of_access": _equity_headlines,
@@ -121,7 +127,7 @@ HEADLINE_RULES: dict[str, Callable[[list[dict], str, tuple[float, float]], list[
 
 
 def headlines(notebook: str, findings: list[dict], *, comparison: str, band: tuple[float, float],
-              limit: int = MAX_HEADLINES) -> list[dict]:
+              confidence_level: float = 0.95, limit: int = MAX_HEADLINES) -> list[dict]:
     """The findings shown on the index page for one report, in the report's own order.
 
     Parameters
@@ -133,7 +139,10 @@ def headlines(notebook: str, findings: list[dict], *, comparison: str, band: tup
     comparison : str
         The cohort's first comparison (``pre_post``): the outcomes shown are for it.
     band : (float, float)
-        The equitable band: an equity finding is shown when its whole interval lies outside it.
+        The equitable band: an equity finding is shown when it is a disparity (its interval
+        excludes 1 and its estimate lies outside the band).
+    confidence_level : float
+        The cohort's: a goodness-of-fit test is shown when its p-value is below 1 − this.
     limit : int
         At most this many.
 
@@ -147,13 +156,16 @@ def headlines(notebook: str, findings: list[dict], *, comparison: str, band: tup
     >>> found = [{"id": "costs.total_cost"}, {"id": "costs.cost_per_completer"}, {"id": "costs.cost_per_participant"}]
     >>> [f["id"] for f in headlines("cost_per_participant", found, comparison="pre_post", band=(0.8, 1.25))]
     ['costs.cost_per_participant', 'costs.cost_per_completer']
-    >>> rl = [{"id": "equity.sector.private.relative_likelihood", "ci_low": 0.08, "ci_high": 0.32},
-    ...       {"id": "equity.sector.voluntary.relative_likelihood", "ci_low": 0.6, "ci_high": 1.39}]
+    >>> rl = [{"id": "equity.sector.voluntary.relative_likelihood", "value": 0.9, "ci_low": 0.6, "ci_high": 1.39},
+    ...       {"id": "equity.sector.goodness_of_fit", "value": 0.003},
+    ...       {"id": "equity.local_authority.midlothian.relative_likelihood", "value": 2.56, "ci_low": 1.01,
+    ...        "ci_high": 6.5},
+    ...       {"id": "equity.age_band.goodness_of_fit", "value": 0.342}]
     >>> [f["id"] for f in headlines("equity_of_access", rl, comparison="pre_post", band=(0.8, 1.25))]
-    ['equity.sector.private.relative_likelihood']
+    ['equity.local_authority.midlothian.relative_likelihood', 'equity.sector.goodness_of_fit']
     """
     rule = HEADLINE_RULES.get(notebook)
-    chosen = rule(findings, comparison, band) if rule else []
+    chosen = rule(findings, comparison, band, 1 - confidence_level) if rule else []
     return (chosen or findings)[:limit]
 
 
@@ -256,7 +268,8 @@ def write_index(folder: Path, *, title: str, titles: Mapping[str, str], findings
     reports = []
     for notebook, report in titles.items():
         own = findings.get(notebook, [])
-        chosen = headlines(notebook, own, comparison=cohort.comparisons[0], band=tuple(cohort.equity.band))
+        chosen = headlines(notebook, own, comparison=cohort.comparisons[0], band=tuple(cohort.equity.band),
+                           confidence_level=cohort.confidence_level)
         reports.append(ReportEntry(notebook, report, tuple(chosen), len(own) - len(chosen)))
     tables = sorted(p.name for p in (folder / "tables").glob("*.csv")) if (folder / "tables").is_dir() else []
     page = render_index(title=title, reports=reports, tables=tables, price_base_year=cohort.price_base_year,
