@@ -522,7 +522,15 @@ def test_the_chance_paragraph_names_the_dimensions_it_tested():
     assert f"For {named}, the dimensions tested, the places do not differ" in chance
     # likewise "no group is clearly under-represented" spoke for 28 withheld groups, which have no estimate
     assert (result.tables["equity"]["suppressed"] != "").sum() > 0
-    assert "No group shown is clearly under-represented: for every group with a relative likelihood" in text
+    assert ("No group shown is clearly less likely to have had a place than its reference group: for every group "
+            "with a relative likelihood") in text
+    # ... but the reference group of a group clearly over-represented had the lower chance, said so: the pilot's
+    # local authority staff had 38% of the places for 80% of the eligible staff
+    over = result.tables["equity"][(result.tables["equity"]["band"] == "disparity")
+                                   & (result.tables["equity"]["relative_likelihood"] > 1)]
+    assert set(over["reference_category"]) == {"local_authority"}
+    assert ("A reference group can itself have had the lower chance: local authority (by sector) had a clearly lower "
+            "chance than the group shown clearly over-represented below.") in text
     # the declaration rates withheld are named in one sentence, not one sentence each
     decl = result.tables["declaration"]
     withheld = [DIMENSION_TITLES[d] for d in decl.loc[decl["declaration_rate"].isna(), "dimension"]]

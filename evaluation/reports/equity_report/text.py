@@ -251,9 +251,18 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         lines.append("**Under-represented, and the data are clear about it.** " + capitalised("; ".join(
             item(r) for r in under.itertuples())) + ".")
     else:
-        lines.append("**Under-represented.** No group shown is clearly under-represented: for every group with a "
-                     "relative likelihood, either the confidence interval includes the same chance as the reference "
-                     "group or the estimate is within the band (withheld groups have none).")
+        # a reference group can itself have had the lower chance: the pilot's local authority staff had 38% of
+        # the places for 80% of the eligible staff, and the page said no group was clearly under-represented
+        refs = list(dict.fromkeys(aside(_md_label(r.reference_category, r.dimension),
+                                        f"by {DIMENSION_TITLES.get(r.dimension, r.dimension)}")
+                                  for r in over.itertuples()))
+        lines.append("**Under-represented.** No group shown is clearly less likely to have had a place than its "
+                     "reference group: for every group with a relative likelihood, either the confidence interval "
+                     "includes the same chance as the reference group or the estimate is within the band (withheld "
+                     "groups have none)."
+                     + (f" A reference group can itself have had the lower chance: {and_list(refs)} had a clearly "
+                        f"lower chance than the {'group' if len(over) == 1 else 'groups'} shown clearly "
+                        "over-represented below." if refs else ""))
     if len(over):
         lines += ["", "**Over-represented, clearly.** " + capitalised("; ".join(item(r) for r in over.itertuples()))
                   + "."]
