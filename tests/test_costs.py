@@ -341,12 +341,33 @@ def test_tornado_hand_worked():
     # per reliable improver (a alone: 1 of 4): the Wilson interval of 1/4, improvers = rate × 4
     lo, hi = ct.wilson_interval(1, 4)
     r = ct.tornado(ledger(), improved=["a"], measure="cost_per_reliable_improver").set_index("input")
+    # a share of everyone enrolled (the outcomes tables give shares of the people with both scores)
+    assert r.loc["reliable_improvement_rate", "description"] == \
+        "Share of those enrolled who reliably improved (observed 25.0%)"
     assert r.loc["reliable_improvement_rate", "value_low"] == pytest.approx(19620 / (lo * 4))
     assert r.loc["reliable_improvement_rate", "value_high"] == pytest.approx(19620 / (hi * 4))
     # a cash measure: participants' time cannot move it; the shared costs can (cash 19,000 + 2,000)
     c = ct.tornado(ledger(), improved=["a"], measure="cash_cost_per_completer").set_index("input")
     assert set(c.index) == {"shared_costs"}
     assert c.loc["shared_costs", "value_high"] == pytest.approx(21000 / 3)
+
+
+def test_the_shared_cost_settings_have_decimals_enough_to_differ():
+    # cohort 1 of Leading to Deliver: 103 of 514 places by enrolment, or one cohort in five, were
+    # both written "20.0%", as if one setting gave two results (£14,963 and £14,964)
+    from types import SimpleNamespace
+
+    from evaluation.stats.costs.uncertainty import _shared_range
+
+    lines = pd.DataFrame({"level": ["programme"], "component": ["fixed"], "share": [103 / 514]})
+    stub = SimpleNamespace(lines=lines, shared_cost=82_591.0, cohorts_served=5)
+    low, high, low_text, high_text, reason = _shared_range(stub, None)
+    assert (low_text, high_text) == ("20.00%", "20.04%")
+    assert "by enrolment, the base, at 20.04%, or in equal shares over the 5 cohorts, at 20.00%" in reason
+    assert low == pytest.approx(0.2 / (103 / 514)) and high == 1.0
+    # one decimal where it tells them apart, as before
+    stub = SimpleNamespace(lines=lines.assign(share=[1 / 3]), shared_cost=4000.0, cohorts_served=2)
+    assert _shared_range(stub, None)[2:4] == ("33.3%", "50.0%")
 
 
 def test_the_tornados_reasons_name_where_participants_time_came_from():

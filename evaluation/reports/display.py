@@ -193,7 +193,7 @@ def format_table(
     >>> shown = format_table(t, titles={"lc": "Leading change"}, confidence_level=0.95)
     >>> shown.columns.tolist()
     ['Scale', 'Comparison', 'Rated by', 'People with both scores', 'Mean change', '95% CI', \
-'p-value (adjusted)', 'Reliably improved']
+'p-value (adjusted)', 'Reliably improved (of those with both scores)']
     >>> shown.iloc[0].tolist()
     ['Leading change', 'Before → after', 'Self-rating', '62,380', '0.33', '0.12 to 0.45', '< 0.001', '24.0%']
     >>> t["n_pairs"].tolist()  # the input is unchanged

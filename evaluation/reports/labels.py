@@ -119,8 +119,10 @@ HEADERS: dict[str, str] = {
     "mean_change": "Mean change", "mean_shift": "Mean shift (before − then-test)", "mean": "Mean", "sd": "SD",
     "p_value": "p-value", "p_adjusted": "p-value (adjusted)", "wilcoxon_p": "Wilcoxon p-value",
     "d_z": "d_z", "d_av": "d_av", "g_av": "g_av", "d_rm": "d_rm", "hedges_g": "Hedges' g",
-    "rci_improved": "Reliably improved", "rci_unchanged": "No reliable change",
-    "rci_deteriorated": "Reliably deteriorated", "reliability": "Reliability used",
+    # shares of the people with both scores (the cost pages also give shares of everyone enrolled)
+    "rci_improved": "Reliably improved (of those with both scores)",
+    "rci_unchanged": "No reliable change (of those with both scores)",
+    "rci_deteriorated": "Reliably deteriorated (of those with both scores)", "reliability": "Reliability used",
     "term": "Term", "estimate": "Estimate", "se": "Standard error",
     "stage": "Stage", "share_of_enrolled": "Share of enrolled", "definition": "Definition",
     "n_with_later": "People with a later score", "mean_with_later": "Mean before (with a later score)",

@@ -238,9 +238,11 @@ def _shared_range(ledger: Ledger, override: tuple[float, float] | None) -> tuple
         return 1.0, 1.0, f"{share:.1%}", f"{share:.1%}", \
             "one cohort: it bears all the programme-level costs whatever the rule"
     low, high = sorted((share, equal))
-    return low / share, high / share, f"{low:.1%}", f"{high:.1%}", (
-        f"shared set-up costs may be apportioned by enrolment, the base, at {share:.1%}, or in equal shares "
-        f"over the {ledger.cohorts_served} cohorts, at {equal:.1%}: the rule is a convention")
+    # as many decimals as tell the two apart: 103 of 514 places and one cohort in five were both "20.0%"
+    places = next((d for d in range(1, 5) if f"{low:.{d}%}" != f"{high:.{d}%}"), 4)
+    return low / share, high / share, f"{low:.{places}%}", f"{high:.{places}%}", (
+        f"shared set-up costs may be apportioned by enrolment, the base, at {share:.{places}%}, or in equal shares "
+        f"over the {ledger.cohorts_served} cohorts, at {equal:.{places}%}: the rule is a convention")
 
 
 def _time_reasons(source: str) -> tuple[str, str]:
@@ -371,7 +373,8 @@ def tornado(
         ("shared_costs", "Share of programme-level set-up costs borne by the cohort", s_lo_text, s_hi_text,
          s_reason, _scenario(ledger, flags, shared_factor=s_lo), _scenario(ledger, flags, shared_factor=s_hi)),
         ("reliable_improvement_rate",
-         f"Share reliably improved (observed {flags.sum() / n:.1%})", f"{i_lo:.1%}", f"{i_hi:.1%}",
+         f"Share of those enrolled who reliably improved (observed {flags.sum() / n:.1%})", f"{i_lo:.1%}",
+         f"{i_hi:.1%}",
          f"who reliably improved is measured with error: the ends of its {pct} Wilson interval",
          _scenario(ledger, flags, improvement=i_lo), _scenario(ledger, flags, improvement=i_hi)),
     ]
