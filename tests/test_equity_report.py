@@ -276,6 +276,21 @@ def test_a_group_that_completed_in_full_is_never_named_among_the_lowest(cohort2)
     assert ", 90%," not in many  # the three lowest only
 
 
+def test_who_is_compared_says_whether_the_workforce_figures_used_are_illustrative(cohort2):
+    # it pointed to "workforce.csv, whose source column says which figures are illustrative", a file
+    # the report does not publish; it now says what that column says of the figures used
+    import dataclasses
+
+    _, data, result = cohort2
+    text = er.equity_summary(result, data)
+    who = next(p for p in text.split("\n\n") if p.startswith("**Who is compared.**"))
+    assert "whose source column says" not in who
+    assert "; every workforce figure used is marked illustrative in workforce.csv, not a published figure. " in who
+    published = dataclasses.replace(data, workforce=data.workforce.assign(source="SSSC (published)"))
+    who = next(p for p in er.equity_summary(result, published).split("\n\n") if p.startswith("**Who is compared.**"))
+    assert "illustrative" not in who
+
+
 def test_references_are_published_groups(cohort2):
     _, _, result = cohort2
     table = result.tables["equity"]

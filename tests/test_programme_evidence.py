@@ -124,3 +124,22 @@ def test_the_pilots_programme_report_keeps_its_warnings_as_data_notes_not_stderr
 def test_a_report_with_nothing_to_note_has_an_empty_notes_table(ltd):
     notes = ltd[1].tables["notes"]
     assert list(notes.columns) == ["source", "warning", "message"] and notes.empty
+
+
+def test_the_access_strength_says_what_the_workforce_figures_supplied_are(ltd):
+    # it said "the shipped workforce figures are illustrative" whatever figures were supplied
+    import dataclasses
+
+    from evaluation.reports.programme_report.evidence import _access
+
+    data, report = ltd
+    row = report.tables["evidence_summary"].set_index("question").loc["access"]
+    first = next(iter(data))
+    used = first.workforce[first.workforce["population"] == first.programme.eligible_population]
+    assert used["source"].str.contains("ILLUSTRATIVE").all()  # the shipped figures, every one marked
+    assert row["strength"].startswith("every workforce figure used is marked illustrative in workforce.csv")
+    published = first.workforce.assign(source="SSSC Workforce Data Report (published)")
+    real = dataclasses.replace(data, cohorts={k: dataclasses.replace(c, workforce=published)
+                                              for k, c in data.cohorts.items()})
+    strength = _access(report.tables, data.confidence_level, real)["strength"]
+    assert "illustrative" not in strength and strength.startswith("a disparity shows")

@@ -12,7 +12,7 @@ from evaluation.reports.equity_report.tables import (
     equity_tables,
     label,
 )
-from evaluation.reports.equity_report.words import no_one_words, staff_words
+from evaluation.reports.equity_report.words import illustrative_words, no_one_words, staff_words
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import and_list, aside, capitalised, few_people, population_words
 from evaluation.reports.numbers import level_percent, signed
@@ -203,6 +203,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     protected = [d for d in dims if d in PROTECTED_CHARACTERISTICS]
     access = [d for d in dims if d not in PROTECTED_CHARACTERISTICS]
     population = md(population_words(result.population))
+    marked = illustrative_words(data.workforce, result.population, result.workforce_years)
     lines = [
         f"## Summary for commissioners: equity of access, {md(data.programme.title)}, cohort {coh.cohort}"
         + (f" ({result.cohort_year})" if result.cohort_year else ""),
@@ -217,8 +218,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         + (and_list(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access." if access else ""),
         "",
         f"**Who is compared.** The {n} people who had a place are compared with the programme's eligible "
-        f"population, {population}, not with the whole workforce; {year_gap_words(result.workforce_years, result.cohort_year)} "
-        "(workforce.csv, whose source column says which figures are illustrative). "
+        f"population, {population}, not with the whole workforce; {year_gap_words(result.workforce_years, result.cohort_year)}"
+        + (f"; {marked}. " if marked else ". ") +
         "For each group, the *relative likelihood* is its rate of places per 1,000 eligible staff divided by the rate "
         "of a reference group (1 = the same chance).",
     ]

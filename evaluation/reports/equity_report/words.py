@@ -6,10 +6,14 @@ groups, so that "no one from prefer not to say" cannot be written.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import pandas as pd
+
 from evaluation.core.vocabulary import UNDECLARED
 from evaluation.reports.equity_report.tables import label
 
-__all__ = ["no_one_words", "staff_words"]
+__all__ = ["illustrative_words", "no_one_words", "staff_words"]
 
 
 def staff_words(category: str, dimension: str) -> str:
@@ -39,3 +43,37 @@ def no_one_words(category: str, dimension: str) -> str:
     if dimension == "local_authority":
         return f"no one from {words}"
     return f"no one recorded as '{words}'" if category in UNDECLARED else f"no one in the group '{words}'"
+
+
+def illustrative_words(workforce: pd.DataFrame, population: str, years: Mapping[str, int] | None = None) -> str:
+    """What the ``source`` column of ``workforce.csv`` says of the figures a comparison used: "" when
+    none is marked illustrative (CONTRACT: the shipped figures label every illustrative one so).
+
+    ``years`` (dimension → workforce year) narrows the rows to those used; without it, every row
+    of the eligible ``population`` counts (a programme's cohorts use several years).
+
+    Examples
+    --------
+    >>> wf = pd.DataFrame({"year": [2004, 2004, 2018], "population": "managers",
+    ...                    "dimension": ["sector", "gender", "sector"], "headcount": [10, 10, 50],
+    ...                    "source": ["ILLUSTRATIVE: not a published figure", "SSSC 2004", "SSSC 2018"]})
+    >>> illustrative_words(wf, "managers", {"sector": 2004})
+    'every workforce figure used is marked illustrative in workforce.csv, not a published figure'
+    >>> illustrative_words(wf, "managers")
+    '1 of the 3 workforce figures used is marked illustrative in workforce.csv, not a published figure'
+    >>> illustrative_words(wf, "managers", {"sector": 2018})
+    ''
+    """
+    if not len(workforce) or "source" not in workforce:
+        return ""
+    rows = workforce[(workforce["population"] if "population" in workforce else "all_staff") == population]
+    if years is not None:
+        rows = rows[[years.get(d) == y for d, y in zip(rows["dimension"], rows["year"], strict=True)]]
+    marked = rows["source"].astype(str).str.contains("illustrative", case=False, regex=False)
+    if not marked.any():
+        return ""
+    if marked.all():
+        return "every workforce figure used is marked illustrative in workforce.csv, not a published figure"
+    k = int(marked.sum())
+    return (f"{k} of the {len(rows)} workforce figures used {'is' if k == 1 else 'are'} marked illustrative in "
+            f"workforce.csv, not {'a published figure' if k == 1 else 'published figures'}")

@@ -1,8 +1,9 @@
 """The evidence against the policy's questions: what is successful, where blockages occur, what
 it costs, who gets access.
 
-:func:`evidence_summary` reads the programme report's published tables (never the data) and
-writes one row per question: the finding in plain words, its strength — the design's level on
+:func:`evidence_summary` reads the programme report's published tables (never the participants'
+data; of the reference tables, only the workforce figures' ``source``, to say whether they are
+illustrative) and writes one row per question: the finding in plain words, its strength — the design's level on
 the Maryland Scientific Methods Scale, the consistency across cohorts, the level-3 (behaviour at
 work, rated by line managers) evidence — and what would strengthen it. The workbench states
 evidence; it never recommends continuing or stopping a programme.
@@ -17,6 +18,7 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
+from evaluation.reports.equity_report.words import illustrative_words
 from evaluation.reports.labels import aside, counted, ratings_words
 from evaluation.reports.numbers import level_percent, signed
 from evaluation.reports.programme_report.outcomes import primary_scales
@@ -208,7 +210,7 @@ def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
             "would_strengthen": "benefits valued in money (a benefit-cost ratio) and the costs of a comparison group"}
 
 
-def _access(tables: Mapping[str, pd.DataFrame], level: float) -> dict:
+def _access(tables: Mapping[str, pd.DataFrame], level: float, data: ProgrammeData) -> dict:
     equity = tables["equity_pooled"]
     eligible = equity[(equity["benchmark"] == "eligible_population") & equity["relative_likelihood"].notna()]
     gaps = eligible[eligible["band"] == "disparity"]
@@ -217,14 +219,17 @@ def _access(tables: Mapping[str, pd.DataFrame], level: float) -> dict:
     finding = (("Places differ clearly from the eligible population's make-up (relative likelihood, "
                 f"{level_percent(level)} CI) for: " + "; ".join(words) + ".") if words else
                "No group's likelihood of a place differs clearly from the eligible population's.")
+    # said of the figures supplied, never assumed (the shipped ones are illustrative; a user's may not be)
+    first = next(iter(data))
+    marked = illustrative_words(first.workforce, first.programme.eligible_population)
     cohorts = int(equity["n_cohorts"].max()) if "n_cohorts" in equity and len(equity) else 1
     withheld = int(equity["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
     return {"finding": finding,
             "consistency": f"{_over(cohorts)}, each against its own year's eligible population; "
                            f"{counted(withheld, 'group')} withheld for disclosure control",
             "level_3_evidence": "not applicable",
-            "strength": "the shipped workforce figures are illustrative; a disparity shows who is under- or "
-                        "over-represented, not why",
+            "strength": (f"{marked}; " if marked else "") + "a disparity shows who is under- or over-represented, "
+                        "not why",
             "would_strengthen": "published workforce figures for the eligible population; fewer undeclared "
                                 "characteristics; the reasons people are nominated or not"}
 
@@ -267,7 +272,7 @@ def evidence_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) ->
         {"question": "costs", "design": "each cohort's cost ledger, in real prices (no design level applies)",
          **_costs(tables)},
         {"question": "access", "design": "places counted against the eligible population of each cohort's year "
-                                         "(no design level applies)", **_access(tables, data.confidence_level)},
+                                         "(no design level applies)", **_access(tables, data.confidence_level, data)},
     ]
     table = pd.DataFrame(rows).assign(asks=lambda t: t["question"].map(QUESTIONS))
     return table[EVIDENCE_COLUMNS].replace({np.nan: ""})
