@@ -162,9 +162,9 @@ show_table(tables["completion"], 3, confidence_level=level, rows=tables["complet
 #
 # Mean change on the programme's primary scale (self-ratings, the cohort's first comparison)
 # for each group in which at least as many people as the disclosure threshold (five, unless the
-# cohort's parameters set another) have scores at both waves, with the paired
+# cohort's parameters set another) have scores at both questionnaires compared, with the paired
 # t-interval and d_z. Smaller groups, groups in which some, but fewer than the threshold, lack
-# scores at both waves, and groups withheld elsewhere, are withheld. The chart leaves out council
+# both scores, and groups withheld elsewhere, are withheld. The chart leaves out council
 # areas, as above; the table shows every published group, council areas included, and the CSV
 # named under it lists every group.
 
@@ -219,7 +219,7 @@ publish.findings(equity_report.equity_findings(result, data))
 # further groups (*secondary*) wherever a suppressed count could otherwise be worked out from
 # the totals and the other groups; rates, shares, ratios and bands of a suppressed group are
 # withheld with it. Counts a reader could compute — people who did not complete (size × rate),
-# people without scores at both waves — count as well, and the decision is taken for all of
+# people without both scores — count as well, and the decision is taken for all of
 # the cohort's tables at once; before anything is published, an audit works back from every
 # published figure as a reader could and stops the report if any such number can be found.
 # A log of what was suppressed and why is kept with the evaluator's data,

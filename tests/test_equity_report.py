@@ -291,6 +291,15 @@ def test_who_is_compared_says_whether_the_workforce_figures_used_are_illustrativ
     assert "illustrative" not in who
 
 
+def test_the_summary_names_the_questionnaires_not_waves(cohort2):
+    # "people with scores at both waves": "wave" is the data's code word, not the reader's
+    _, data, result = cohort2
+    text = er.equity_summary(result, data)
+    assert "wave" not in text
+    assert "people with scores both before the programme and at the end of the programme; the mean change" in text
+    assert "lack scores both before the programme and at the end of the programme." in text
+
+
 def test_references_are_published_groups(cohort2):
     _, _, result = cohort2
     table = result.tables["equity"]

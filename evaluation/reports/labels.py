@@ -15,7 +15,7 @@ from evaluation.core.vocabulary import COMPARISONS
 #: A text ending in a bracketed aside of its own: "Leads change (observed)".
 _ENDS_IN_ASIDE = re.compile(r"\([^()]*\)\Z")
 
-__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "aside", "aside_opening",
+__all__ = ["COLUMN_LABELS", "COST_MEASURES", "HEADERS", "VALUE_LABELS", "WAVE_LABELS", "WAVE_TO", "and_list", "aside", "aside_opening", "both_words",
            "capitalised", "counted", "few_people", "header", "label", "population_words", "ratings_words", "span_words", "stage_label"]
 
 #: The waves, as a reader says them.
@@ -288,6 +288,19 @@ def span_words(comparison: str) -> str:
     """
     earlier, later = COMPARISONS[comparison]
     return f"from {_SPAN_FROM[earlier]} to {WAVE_TO[later]}"
+
+
+def both_words(comparison: str) -> str:
+    """A comparison's two waves for "people with scores …", never the code word "waves".
+
+    Examples
+    --------
+    >>> both_words("pre_post"), both_words("pre_follow_up"), both_words("then_post")
+    ('both before the programme and at the end of the programme', 'both before the programme and at follow-up', 'both at the then-test and at the end of the programme')
+    """
+    earlier, later = COMPARISONS[comparison]
+    first = _SPAN_FROM[earlier] if earlier == "pre" else f"at {WAVE_TO[earlier]}"
+    return f"both {first} and at {WAVE_TO[later]}"
 
 
 def population_words(population: str) -> str:

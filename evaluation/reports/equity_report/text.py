@@ -12,9 +12,21 @@ from evaluation.reports.equity_report.tables import (
     equity_tables,
     label,
 )
-from evaluation.reports.equity_report.words import illustrative_words, no_one_words, staff_words
+from evaluation.reports.equity_report.words import (
+    illustrative_words,
+    lowest_completion_words,
+    no_one_words,
+    staff_words,
+)
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import and_list, aside, capitalised, few_people, population_words
+from evaluation.reports.labels import (
+    and_list,
+    aside,
+    both_words,
+    capitalised,
+    few_people,
+    population_words,
+)
 from evaluation.reports.numbers import level_percent, signed
 
 __all__ = [
@@ -347,23 +359,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                 "in a group completed or did not complete, or where that number could be worked out from other "
                 "figures.") if len(comp) < groups else ""
     if len(comp):
-        # the lowest of the groups that did not all complete: a group that completed in full is never
-        # named among "the lowest" (cohort 1 named Midlothian, 100%, third)
-        short = comp[comp["completion_rate"] < 1]
-        low = short.sort_values("completion_rate", kind="stable").head(3)
-        named = "; ".join(aside(_md_label(r.category, r.dimension),
-                                f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, {r.completion_rate:.0%}, "
-                                f"{pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}") for r in low.itertuples())
-        if not len(short):
-            lowest = "Every group shown completed in full."
-        elif len(short) <= 3:
-            lowest = (f"Among the groups shown, {'the only one' if len(short) == 1 else 'the only ones'} in which "
-                      f"not everyone completed {'was' if len(short) == 1 else 'were'}: {named}"
-                      + ("; every other group shown completed in full." if len(short) < len(comp) else "."))
-        else:
-            lowest = f"The lowest completion rates among the groups shown were: {named}."
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme.{withheld} "
-                  + lowest]
+                  + lowest_completion_words(comp, pct)]
     elif n:
         lines += ["", f"**From a place to completion.** {overall:.0%} of the cohort completed the programme. Completion "
                   f"by group cannot be shown: in every group {few_people(t)} completed or did not complete, or "
@@ -371,8 +368,9 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     change = tables["outcome_change"].dropna(subset=["mean_change"])
     if len(change):
         title = md(data.titles.get(data.primary_scale, data.primary_scale))
+        both = both_words(coh.comparisons[0])
         lines += ["", f"**From completion to benefit.** Change on {title} by group is shown below for "
-                  f"groups of at least {t} people with scores at both waves; the mean change ranged from "
+                  f"groups of at least {t} people with scores {both}; the mean change ranged from "
                   f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points across those "
                   "groups. Differences between small groups are imprecise."]
     decl = tables["declaration"]
@@ -390,7 +388,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
               "shown as 0, which identifies no one. In the representation "
               f"table {n_sup} groups are withheld — some of them larger groups, so that a small group cannot be worked "
               "out from the totals; the completion and outcome tables also withhold groups in which "
-              f"{few_people(t)} did not complete or lack scores at both waves. The withholding is decided for all of the "
+              f"{few_people(t)} did not complete or lack scores {both_words(coh.comparisons[0])}. The withholding is decided for all of the "
               "cohort's tables together and checked, before anything is published, by working back from every "
               "published figure as a reader could. Tests and the Gini coefficient treat the withheld groups as one."]
     return "\n".join(lines)

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from evaluation.core.text import md
 from evaluation.core.vocabulary import UNDECLARED
-from evaluation.reports.equity_report.tables import label
+from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
+from evaluation.reports.labels import aside
 
-__all__ = ["illustrative_words", "no_one_words", "staff_words"]
+__all__ = ["illustrative_words", "lowest_completion_words", "no_one_words", "staff_words"]
 
 
 def staff_words(category: str, dimension: str) -> str:
@@ -77,3 +79,31 @@ def illustrative_words(workforce: pd.DataFrame, population: str, years: Mapping[
     k = int(marked.sum())
     return (f"{k} of the {len(rows)} workforce figures used {'is' if k == 1 else 'are'} marked illustrative in "
             f"workforce.csv, not {'a published figure' if k == 1 else 'published figures'}")
+
+
+def lowest_completion_words(comp: pd.DataFrame, pct: str) -> str:
+    """The groups shown with the lowest completion, never one that completed in full (cohort 1 named
+    Midlothian, 100%, third among "the lowest completion rates"): the three lowest of the groups in
+    which not everyone completed, or, with three or fewer, every such group.
+
+    Examples
+    --------
+    >>> comp = pd.DataFrame({"dimension": "sector", "category": ["health", "private", "voluntary"],
+    ...                      "completion_rate": [0.8, 1.0, 1.0], "ci_low": [0.5, 0.7, 0.7], "ci_high": 1.0})
+    >>> lowest_completion_words(comp, "95%")
+    'Among the groups shown, the only one in which not everyone completed was: health sector (sector, 80%, \
+95% CI 50% to 100%); every other group shown completed in full.'
+    """
+    short = comp[comp["completion_rate"] < 1]
+    named = "; ".join(aside(md(label(r.category, r.dimension)),
+                            f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, {r.completion_rate:.0%}, "
+                            f"{pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}")
+                      for r in short.sort_values("completion_rate", kind="stable").head(3).itertuples())
+    if not len(short):
+        return "Every group shown completed in full."
+    if len(short) > 3:
+        return f"The lowest completion rates among the groups shown were: {named}."
+    one = len(short) == 1
+    return (f"Among the groups shown, {'the only one' if one else 'the only ones'} in which not everyone completed "
+            f"{'was' if one else 'were'}: {named}"
+            + ("; every other group shown completed in full." if len(short) < len(comp) else "."))
