@@ -213,7 +213,7 @@ show_table(comparison, 0, price_base_year=year, confidence_level=data.cohort.con
 # When monetised benefits are supplied, the Phillips benefit–cost ratio, benefits / costs, and the
 # return on investment, (benefits − costs) / costs × 100, are given, with benefits spread over
 # several years discounted at the Green Book rate. The outcomes below stay in their own units
-# (Phillips' intangibles): the change on every scale between the two questionnaires the cohort's
+# (the benefits Phillips calls intangible): the change on every scale between the two questionnaires the cohort's
 # outcomes compare first, normally before and after the programme.
 
 # %% tags=["nbval-check-output"]

@@ -202,10 +202,11 @@ ENTRIES = [
           r"\bGDP deflators?"),
     Entry("cash_cost", "Cash cost and economic cost",
           "Cash cost is what the commissioner pays for the programme. Economic cost adds the value of "
-          "participants' time away from their work (an opportunity cost), which the employer bears.",
+          "participants' time away from their work (an opportunity cost), which the employer bears, and any "
+          "backfill: paying someone to cover a participant's work while they take part.",
           "HM Treasury (2022), The Green Book; Phillips & Phillips (2016), Handbook of Training Evaluation and "
           "Measurement Methods.",
-          r"(?i:cash cost|economic cost|opportunity cost)"),
+          r"(?i:cash cost|economic cost|opportunity cost|backfill)"),
     Entry("fully_loaded", "Fully loaded cost",
           "Every cost of the programme, including its design, management, evaluation, a share of set-up costs and "
           "participants' time, not only the fees paid for delivery.",
