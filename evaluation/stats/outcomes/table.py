@@ -17,9 +17,11 @@ import pandas as pd
 
 from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
+from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS, WAVES
 from evaluation.stats.outcomes._common import (
     _NAN,
+    _check_names,
+    _observed,
     _rater_key,
     _sd,
     _warn,
@@ -195,11 +197,19 @@ def outcomes_table(
         of ``scores``. ``mean_pre``/``sd_pre`` are the earlier wave of the comparison,
         ``mean_post``/``sd_post`` the later one, over complete pairs.
 
+    Raises
+    ------
+    ParameterError
+        A wave of ``comparisons`` (a mapping's earlier or later wave) that is neither in
+        :data:`~evaluation.core.vocabulary.WAVES` nor in ``scores``, listing the allowed waves.
+
     Warns
     -----
     DegenerateDataWarning
-        For each row with fewer than two pairs or no variance (see :func:`paired_change`), and
-        for scales without a reliability.
+        For each row with fewer than two pairs or no variance (see :func:`paired_change`); for
+        scales without a reliability when ``reliability`` is given; when a wave of
+        ``comparisons`` has no score (its comparisons have no rows); and when the table is empty
+        (no scores, or no scale × rater scored at both waves of any comparison), saying why.
 
     Notes
     -----
@@ -228,6 +238,9 @@ def outcomes_table(
     check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
     items = _resolve_comparisons(comparisons)
     data = prepare_scores(scores).frame
+    waves = list(dict.fromkeys(w for _, earlier, later in items for w in (earlier, later)))
+    absent = _check_names(waves, WAVES, data["wave"].cat.categories, "comparisons", "wave",
+                          _observed(data["wave"]))
     by_key, r_default = _reliability_lookup(reliability)
     levels, better = _scale_info(scale_info)
     rows: list[dict[str, Any]] = []
@@ -282,7 +295,16 @@ def outcomes_table(
         "p_adjust_method",
     ]
     columns = [*OUTCOME_COLUMNS, *extra]
+    if absent and rows:
+        lost = [n for n, e, lt in items if e in absent or lt in absent]
+        _warn(f"outcomes table: no scores at wave(s) {absent}: comparison(s) {lost} have no rows")
     if not rows:
+        why = (
+            "`scores` has no scores" if len(data) == 0
+            else f"no scores at wave(s) {absent}" if absent
+            else "no scale × rater has scores at both waves of any comparison"
+        )
+        _warn(f"outcomes table: {why} ({', '.join(n for n, _, _ in items)}): the table is empty")
         return _typed_outcomes(pd.DataFrame({c: [] for c in columns}))
     table = pd.DataFrame(rows)
     scale_order: dict[str, int] = {}

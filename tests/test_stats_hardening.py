@@ -1,0 +1,109 @@
+"""Hardening of evaluation.stats (branch stats-hardening): unknown names refused, degenerate
+data warned about by name, ranges checked, frozen results.
+
+A name outside the vocabulary and the data (a misspelling) is a ParameterError listing the
+allowed names; a valid name the data simply lack (a wave nobody answered) is degenerate data,
+a DegenerateDataWarning. Reference values come from scipy, the call written above the assertion.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from evaluation.core.errors import DegenerateDataWarning, ParameterError
+from evaluation.data.convert import wide_to_long
+from evaluation.stats.outcomes import baseline_comparison, mixed_model, outcomes_table
+
+
+@pytest.fixture(scope="module")
+def scores() -> pd.DataFrame:
+    """Six people at pre and post, one scale, self-ratings."""
+    return pd.DataFrame({
+        "participant_id": list("abcdef") * 2, "scale": "s", "rater": "self",
+        "wave": ["pre"] * 6 + ["post"] * 6,
+        "score": [3.0, 2.5, 3.5, 4.0, 3.0, 2.0, 3.5, 3.0, 4.5, 4.0, 3.5, 2.5]})  # fmt: skip
+
+
+def no_warning(func):
+    """Run ``func`` and fail on any warning at all."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return func()
+
+
+# ============================================================== 1. unknown names refused
+
+
+def test_mixed_model_refuses_a_misspelt_wave(scores):
+    with pytest.raises(ParameterError, match=r"`waves`.*'pre', 'then', 'post', 'follow_up'.*'psot'"):
+        mixed_model(scores, waves=["pre", "psot"])
+
+
+def test_mixed_model_warns_about_a_valid_wave_nobody_answered(scores):
+    with pytest.warns(DegenerateDataWarning, match=r"no scores at wave\(s\) \['follow_up'\]"):
+        table = mixed_model(scores, waves=["pre", "post", "follow_up"])
+    assert table["term"].tolist() == ["intercept", "wave[post]"]
+
+
+@pytest.mark.parametrize(("argument", "value", "allowed"), [
+    ("scale", "nope", "'s'"),
+    ("rater", "boss", "'self', 'line_manager', 'peer', 'direct_report'"),
+    ("earlier", "before", "'pre', 'then', 'post', 'follow_up'"),
+    ("later", "psot", "'pre', 'then', 'post', 'follow_up'"),
+])  # fmt: skip
+def test_baseline_comparison_refuses_unknown_names(scores, argument, value, allowed):
+    kwargs = {"scale": "s", argument: value}
+    with pytest.raises(ParameterError, match=f"`{argument}`.*{allowed}.*{value!r}"):
+        baseline_comparison(scores, **kwargs)
+
+
+def test_baseline_comparison_warns_about_a_valid_wave_without_scores(scores):
+    with pytest.warns(DegenerateDataWarning, match="no scores at later 'follow_up'"):
+        row = baseline_comparison(scores, scale="s", later="follow_up")
+    assert np.isnan(row["t"].iloc[0])
+
+
+def test_outcomes_table_refuses_a_misspelt_wave_in_a_mapping(scores):
+    with pytest.raises(ParameterError, match=r"`comparisons`.*'follow_up'.*'psot'"):
+        outcomes_table(scores, comparisons={"x": ("pre", "psot")})
+
+
+def test_outcomes_table_warns_about_a_comparison_at_a_wave_without_scores(scores):
+    with pytest.warns(DegenerateDataWarning, match=r"\['pre_follow_up'\] have no rows"):
+        table = outcomes_table(scores, comparisons=["pre_post", "pre_follow_up"])
+    assert table["comparison"].tolist() == ["pre_post"]
+
+
+@pytest.mark.parametrize(("argument", "value"), [("wave", "bogus"), ("rater", "boss"), ("instrument", "../x")])
+def test_wide_to_long_refuses_unknown_names(argument, value):
+    wide = pd.DataFrame({"participant_id": ["A-1"], "lc1": [4]})
+    kwargs = {"instrument": "leadership-practice", "wave": "pre", argument: value}
+    with pytest.raises(ParameterError, match=f"`{argument}`"):
+        wide_to_long(wide, **kwargs)
+
+
+def test_wide_to_long_refuses_an_instrument_the_programme_does_not_define():
+    wide = pd.DataFrame({"participant_id": ["A-1"], "lc1": [4]})
+    with pytest.raises(ParameterError, match="`instrument` must be one of.*'leadership-practice'.*'nope'"):
+        wide_to_long(wide, instrument="nope", wave="pre", instruments=["leadership-practice"])
+    long = wide_to_long(wide, instrument="leadership-practice", wave="pre", instruments=["leadership-practice"])
+    assert long["instrument"].tolist() == ["leadership-practice"]
+
+
+# ============================================================== 2. degenerate data said
+
+
+def test_outcomes_table_of_no_scores_warns(scores):
+    with pytest.warns(DegenerateDataWarning, match="`scores` has no scores.*the table is empty"):
+        table = outcomes_table(scores.iloc[0:0], comparisons=["pre_post"])
+    assert table.empty
+
+
+def test_outcomes_table_with_only_the_pre_wave_warns(scores):
+    with pytest.warns(DegenerateDataWarning, match=r"no scores at wave\(s\) \['post'\].*the table is empty"):
+        table = outcomes_table(scores[scores["wave"] == "pre"], comparisons=["pre_post"])
+    assert table.empty
