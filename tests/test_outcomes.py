@@ -232,9 +232,11 @@ def test_g_av_interval_is_seeded():
 
 
 def test_g_av_interval_degenerate_and_arguments():
-    res = g_av_interval([3.0, 3.0, 3.0], [3.0, 3.0, 3.0])
+    with pytest.warns(DegenerateDataWarning, match="neither wave varies"):
+        res = g_av_interval([3.0, 3.0, 3.0], [3.0, 3.0, 3.0])
     assert math.isnan(res.g_av) and math.isnan(res.ci_low) and math.isnan(res.ci_high)
-    assert math.isnan(g_av_interval([3.0], [4.0]).ci_low)
+    with pytest.warns(DegenerateDataWarning, match="1 complete pair"):
+        assert math.isnan(g_av_interval([3.0], [4.0]).ci_low)
     with pytest.raises(ValueError, match="`resamples` must be an integer of at least 100"):
         g_av_interval(PRE_X, POST_X, resamples=10)
     with pytest.raises(ValueError, match="`seed` must be a non-negative integer"):

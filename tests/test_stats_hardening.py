@@ -16,7 +16,12 @@ import pytest
 
 from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.data.convert import wide_to_long
-from evaluation.stats.outcomes import baseline_comparison, mixed_model, outcomes_table
+from evaluation.stats.outcomes import (
+    baseline_comparison,
+    g_av_interval,
+    mixed_model,
+    outcomes_table,
+)
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +112,14 @@ def test_outcomes_table_with_only_the_pre_wave_warns(scores):
     with pytest.warns(DegenerateDataWarning, match=r"no scores at wave\(s\) \['post'\].*the table is empty"):
         table = outcomes_table(scores[scores["wave"] == "pre"], comparisons=["pre_post"])
     assert table.empty
+
+
+def test_g_av_interval_of_constant_scores_warns():
+    with pytest.warns(DegenerateDataWarning, match="neither wave varies.*NaN"):
+        res = g_av_interval([3, 3, 3, 3], [3, 3, 3, 3])
+    assert np.isnan(res.g_av) and res.resamples_used == 0
+
+
+def test_g_av_interval_of_ordinary_data_does_not_warn():
+    res = no_warning(lambda: g_av_interval([3.0, 2.5, 4.0, 3.5, 3.0], [3.5, 3.0, 4.0, 4.5, 3.25]))
+    assert np.isfinite(res.ci_low)
