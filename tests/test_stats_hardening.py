@@ -16,6 +16,8 @@ import pytest
 
 from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.data.convert import wide_to_long
+from evaluation.stats import costs as ct
+from evaluation.stats import equity as eq
 from evaluation.stats.outcomes import (
     baseline_comparison,
     g_av_interval,
@@ -123,3 +125,41 @@ def test_g_av_interval_of_constant_scores_warns():
 def test_g_av_interval_of_ordinary_data_does_not_warn():
     res = no_warning(lambda: g_av_interval([3.0, 2.5, 4.0, 3.5, 3.0], [3.5, 3.0, 4.0, 4.5, 3.25]))
     assert np.isfinite(res.ci_low)
+
+
+# ============================================================== 3. ranges checked
+
+
+@pytest.mark.parametrize("r_xx", [-0.2, 0, 0.0, 1, 1.0, 1.5, float("inf")])
+def test_outcomes_table_refuses_a_reliability_outside_0_1(scores, r_xx):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # one error, not a warning per row
+        with pytest.raises(ParameterError, match=r"`reliability` must be a number in \(0, 1\)"):
+            outcomes_table(scores, comparisons=["pre_post"], reliability=r_xx)
+        with pytest.raises(ParameterError, match="`reliability`"):
+            outcomes_table(scores, comparisons=["pre_post"], reliability={"s": r_xx})
+
+
+def test_an_estimated_alpha_of_0_or_below_stays_degenerate_data(scores):
+    # a reliability table (alpha estimated from data, as the reports pass it) may hold alpha ≤ 0
+    rel = pd.DataFrame({"scale": ["s"], "rater": ["self"], "reliability": [-0.2]})
+    with pytest.warns(DegenerateDataWarning, match=r"reliability -0.2 is not in \(0, 1\)"):
+        table = outcomes_table(scores, comparisons=["pre_post"], reliability=rel)
+    assert np.isnan(table["rci_improved"].iloc[0])
+
+
+@pytest.mark.parametrize(("args", "name"), [
+    ((200, 100, 10, 1000), "`a`"), ((-1, 100, 10, 1000), "`a`"), ((1, 100, 2000, 1000), "`c`"),
+    ((1, 0, 10, 1000), "`n1`"), ((1, 100, 10, -5), "`n2`"), (([1, 200], [100, 100], 10, 1000), "`a`"),
+])  # fmt: skip
+def test_katz_ci_refuses_impossible_counts(args, name):
+    with pytest.raises(ParameterError, match=name):
+        eq.katz_ci(*args)
+
+
+@pytest.mark.parametrize(("successes", "n"), [(11, 10), (-1, 10), (1, -2), (float("nan"), 10), (1, float("inf"))])
+def test_wilson_interval_refuses_impossible_counts(successes, n):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no numpy RuntimeWarning on the way
+        with pytest.raises(ParameterError, match="`successes`|`n`"):
+            ct.wilson_interval(successes, n)

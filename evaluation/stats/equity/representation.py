@@ -15,6 +15,7 @@ from scipy import stats
 
 from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_level
+from evaluation.core.errors import ParameterError
 from evaluation.stats.equity._common import _warn
 
 __all__ = ["BANDS", "REPRESENTATION_COLUMNS", "classify_band", "katz_ci", "representation"]
@@ -62,6 +63,12 @@ def katz_ci(
     -------
     ratio, low, high : ndarray
 
+    Raises
+    ------
+    ParameterError
+        Naming the argument: a count below 0 or above its denominator (``0 ≤ a ≤ n1``,
+        ``0 ≤ c ≤ n2``), a denominator not above 0, or a value that is not a number.
+
     Notes
     -----
     Katz, Baptista, Azen & Pike (1978), *Biometrics* 34:469–474:
@@ -88,7 +95,31 @@ def katz_ci(
     """
     level = _check_level(confidence_level)
     check_choice(zero, ("adjusted", "nan"), "zero")
-    a, n1, c, n2 = (np.asarray(x, dtype="float64") for x in (a, n1, c, n2))
+    arrays = []
+    for name, value in (("a", a), ("n1", n1), ("c", c), ("n2", n2)):
+        try:
+            arrays.append(np.asarray(value, dtype="float64"))
+        except (TypeError, ValueError):
+            raise ParameterError(f"`{name}` must be a count (a number or an array of numbers), got {value!r}") from None
+    a, n1, c, n2 = arrays
+    for count, total, names in ((a, n1, ("a", "n1")), (c, n2, ("c", "n2"))):
+        _check_counts(count, total, *names)
+    return _katz_ci(a, n1, c, n2, level, zero)
+
+
+def _check_counts(count: np.ndarray, total: np.ndarray, count_name: str, total_name: str) -> None:
+    """Refuse (ParameterError naming the argument) a count outside [0, total] or a total not > 0."""
+    with np.errstate(invalid="ignore"):
+        if np.isinf(total).any() or not (total > 0).all():
+            raise ParameterError(f"`{total_name}` must be a positive finite number of people, got {total!r}")
+        if np.isinf(count).any() or not ((count >= 0) & (count <= total)).all():
+            raise ParameterError(f"`{count_name}` must be a count with 0 ≤ {count_name} ≤ {total_name}, got "
+                                 f"{count_name}={count!r}, {total_name}={total!r}")
+
+
+def _katz_ci(a: np.ndarray, n1: np.ndarray, c: np.ndarray, n2: np.ndarray, level: float,
+             zero: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`katz_ci` on float arrays, unchecked (categories without a benchmark give NaN)."""
     z = stats.norm.isf((1 - level) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(c > 0, (a / n1) / (c / n2), np.nan)
@@ -264,7 +295,7 @@ def representation(
             if a[r] == 0:
                 _warn(f"dimension {dimension!r}: the reference category {ref!r} has no participants, so relative "
                       "likelihoods cannot be computed")
-            rl, lo, hi = katz_ci(a, e, a[r], e[r], confidence_level=level, zero=zero)
+            rl, lo, hi = _katz_ci(a, e, a[r], e[r], level, zero)  # unbenchmarked categories: NaN
             rl = np.where(benchmarked, rl, np.nan)
             lo = np.where(benchmarked, lo, np.nan)
             hi = np.where(benchmarked, hi, np.nan)

@@ -114,7 +114,9 @@ def _reliability_lookup(reliability: Any) -> tuple[dict[tuple[str, str | None], 
             reliability["rater"] if "rater" in reliability.columns else [None] * len(reliability)
         )
         return {
-            (str(s), None if rt is None or pd.isna(rt) else str(rt)): _check_reliability(r)
+            (str(s), None if rt is None or pd.isna(rt) else str(rt)): _check_reliability(
+                r, estimated=True
+            )
             for s, rt, r in zip(
                 reliability["scale"], raters, reliability["reliability"], strict=True
             )
@@ -174,10 +176,12 @@ def outcomes_table(
     multiplicity : {"holm", "bh", "none"}, default "holm"
         Adjustment for ``p_adjusted`` (see Notes for the family).
     reliability : None, float, mapping or DataFrame
-        r_xx for the reliable change index: one number for every scale, a mapping scale → r_xx,
-        or a DataFrame with columns ``scale, rater, reliability`` (a row with a missing rater
-        applies to every rater). Scales without one get NaN ``reliability`` and ``rci_*``
-        columns and a :class:`~evaluation.core.errors.DegenerateDataWarning`.
+        r_xx for the reliable change index: one number for every scale or a mapping scale →
+        r_xx (each in (0, 1), NaN for none), or a DataFrame of reliabilities estimated from the
+        data with columns ``scale, rater, reliability`` (a row with a missing rater applies to
+        every rater; an estimate of 0 or below, or of 1, is degenerate data: NaN and a warning).
+        Scales without one get NaN ``reliability`` and ``rci_*`` columns and a
+        :class:`~evaluation.core.errors.DegenerateDataWarning`.
     scale_info : DataFrame, optional
         Indexed by scale, columns ``kirkpatrick_level`` and ``higher_is_better`` (defaults:
         missing level, higher is better). Its index order also orders the rows.
@@ -201,7 +205,8 @@ def outcomes_table(
     ------
     ParameterError
         A wave of ``comparisons`` (a mapping's earlier or later wave) that is neither in
-        :data:`~evaluation.core.vocabulary.WAVES` nor in ``scores``, listing the allowed waves.
+        :data:`~evaluation.core.vocabulary.WAVES` nor in ``scores``, listing the allowed waves;
+        a ``reliability`` number (or mapping value) outside (0, 1), naming ``reliability``.
 
     Warns
     -----
