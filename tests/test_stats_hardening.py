@@ -163,3 +163,31 @@ def test_wilson_interval_refuses_impossible_counts(successes, n):
         warnings.simplefilter("error")  # no numpy RuntimeWarning on the way
         with pytest.raises(ParameterError, match="`successes`|`n`"):
             ct.wilson_interval(successes, n)
+
+
+# ============================================================== 4. mixed model without variance
+
+
+@pytest.mark.parametrize("post", [3.1, 3.6])  # all identical; each wave constant (y = Xβ exactly)
+def test_mixed_model_of_scores_without_residual_variance(post):
+    scores = pd.DataFrame({"participant_id": list("abcdef") * 3, "scale": "s", "rater": "self",
+                           "wave": ["pre"] * 6 + ["post"] * 6 + ["follow_up"] * 6,
+                           "score": [3.1] * 6 + [post] * 6 + [3.1] * 6})  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = mixed_model(scores, waves=["pre", "post", "follow_up"])
+    kinds = {w.category for w in caught}
+    assert kinds == {DegenerateDataWarning}, [str(w.message) for w in caught]  # no RuntimeWarning
+    assert "no residual variance" in str(caught[0].message)
+    # the estimates the data fix: the wave means' differences (np.mean of each wave), +0.0 not −0.0
+    assert table["estimate"].tolist() == pytest.approx([3.1, post - 3.1, 0.0], abs=1e-12)
+    assert table[["se", "df", "ci_low", "ci_high", "p_value", "participant_variance"]].isna().all().all()
+    assert (table["residual_variance"] == 0).all() and not table["converged"].any()
+
+
+def test_mixed_model_of_identical_scores_reports_no_change_as_plus_zero():
+    scores = pd.DataFrame({"participant_id": list("abcd") * 2, "scale": "s", "rater": "self",
+                           "wave": ["pre"] * 4 + ["post"] * 4, "score": 3.0})  # fmt: skip
+    with pytest.warns(DegenerateDataWarning, match="no residual variance"):
+        table = mixed_model(scores, waves=["pre", "post"])
+    assert table["estimate"].tolist() == [3.0, 0.0] and not np.signbit(table["estimate"]).any()

@@ -145,7 +145,10 @@ def mixed_model(
         (singular) fit") or did not converge, naming the scale and rater (the estimates are
         still reported, ``converged`` says whether the optimiser converged); when a scale × rater
         has no score at the reference wave, fewer than two waves or fewer than two
-        participants (no rows for it); when the fit fails.
+        participants (no rows for it); when the fit fails; when the scores have no residual
+        variance (e.g. all identical: the rows give the exact estimates, with NaN SEs, df,
+        CIs, p-values and participant variance, residual variance 0 and ``converged`` False,
+        where lme4's ``glmer`` would stop with "Response is constant").
 
     Notes
     -----
