@@ -603,8 +603,9 @@ class TestOutcomesTable:
         assert got[["coaching", "resilience"]].isna().all()
         assert table.loc[table.scale == "coaching", "rci_improved"].isna().all()
 
-    def test_missing_reliability_warns(self, scores):
-        with pytest.warns(DegenerateDataWarning, match="rci_"):
+    def test_no_reliability_asked_for_gives_nan_rci_without_a_warning(self, scores):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DegenerateDataWarning)
             table = outcomes_table(scores, comparisons=["pre_post"])
         assert table["reliability"].isna().all() and table["rci_improved"].isna().all()
         assert table["kirkpatrick_level"].isna().all()

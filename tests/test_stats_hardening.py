@@ -191,3 +191,16 @@ def test_mixed_model_of_identical_scores_reports_no_change_as_plus_zero():
     with pytest.warns(DegenerateDataWarning, match="no residual variance"):
         table = mixed_model(scores, waves=["pre", "post"])
     assert table["estimate"].tolist() == [3.0, 0.0] and not np.signbit(table["estimate"]).any()
+
+
+# ============================================================== 5. the default reliability=None
+
+
+def test_outcomes_table_without_reliability_does_not_warn(scores):
+    table = no_warning(lambda: outcomes_table(scores, comparisons=["pre_post"]))
+    assert table["rci_improved"].isna().all() and table["reliability"].isna().all()
+
+
+def test_a_reliability_that_misses_a_scale_still_warns(scores):
+    with pytest.warns(DegenerateDataWarning, match="no usable reliability given for s"):
+        outcomes_table(scores, comparisons=["pre_post"], reliability={"other": 0.8})

@@ -181,7 +181,8 @@ def outcomes_table(
         data with columns ``scale, rater, reliability`` (a row with a missing rater applies to
         every rater; an estimate of 0 or below, or of 1, is degenerate data: NaN and a warning).
         Scales without one get NaN ``reliability`` and ``rci_*`` columns and a
-        :class:`~evaluation.core.errors.DegenerateDataWarning`.
+        :class:`~evaluation.core.errors.DegenerateDataWarning`. ``None`` (the default) asks for
+        no reliable change: those columns are NaN, without a warning.
     scale_info : DataFrame, optional
         Indexed by scale, columns ``kirkpatrick_level`` and ``higher_is_better`` (defaults:
         missing level, higher is better). Its index order also orders the rows.
@@ -212,9 +213,10 @@ def outcomes_table(
     -----
     DegenerateDataWarning
         For each row with fewer than two pairs or no variance (see :func:`paired_change`); for
-        scales without a reliability when ``reliability`` is given; when a wave of
-        ``comparisons`` has no score (its comparisons have no rows); and when the table is empty
-        (no scores, or no scale × rater scored at both waves of any comparison), saying why.
+        scales without a reliability when ``reliability`` is given (not for the default
+        ``None``); when a wave of ``comparisons`` has no score (its comparisons have no rows);
+        and when the table is empty (no scores, or no scale × rater scored at both waves of any
+        comparison), saying why.
 
     Notes
     -----
@@ -260,7 +262,8 @@ def outcomes_table(
                 sd, s_diff, _, cat = _rci(x, y, r_xx, better.get(scale, True), None, context)
                 rc = _reliable_change_summary(x.size, sd, r_xx, s_diff, cat)
             else:
-                no_reliability.append(f"{scale} ({rater})")
+                if reliability is not None:  # None: reliable change not asked for
+                    no_reliability.append(f"{scale} ({rater})")
                 rc = _reliable_change_summary(x.size, _sd(x), _NAN, _NAN, np.array([]))
             row = res.to_dict()
             row.update(
