@@ -8,11 +8,14 @@ a DegenerateDataWarning. Reference values come from scipy, the call written abov
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
 from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.data.convert import wide_to_long
@@ -204,3 +207,38 @@ def test_outcomes_table_without_reliability_does_not_warn(scores):
 def test_a_reliability_that_misses_a_scale_still_warns(scores):
     with pytest.warns(DegenerateDataWarning, match="no usable reliability given for s"):
         outcomes_table(scores, comparisons=["pre_post"], reliability={"other": 0.8})
+
+
+# ============================================================== 6. frozen results
+
+
+def test_goodness_of_fit_is_frozen_and_still_reads_like_a_dict():
+    res = eq.goodness_of_fit([30, 20, 50], [25, 25, 50])
+    # scipy.stats.chisquare([30, 20, 50], [25, 25, 50]) → statistic 2.0, p = exp(−1) = 0.3679
+    ref = stats.chisquare([30, 20, 50], [25, 25, 50])
+    assert res["p_value"] == res.p_value == pytest.approx(ref.pvalue, rel=1e-12)
+    assert list(res) == ["method", "statistic", "df", "p_value", "n", "categories", "min_expected",
+                         "draws", "seed"]  # fmt: skip
+    assert dict(res)["statistic"] == pytest.approx(ref.statistic) and len(res) == 9
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.p_value = 0.01  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        res["p_value"] = 0.01  # type: ignore[index]
+    with pytest.raises(KeyError):
+        res["nope"]
+
+
+def test_katz_ci_and_wilson_interval_are_named_tuples_that_unpack_as_before():
+    res = eq.katz_ci(10, 83170, 47, 62380)
+    ratio, low, high = res
+    assert (res.ratio, res.low, res.high) == (ratio, low, high) and isinstance(res, tuple)
+    # statsmodels: confint_proportions_2indep(10, 83170, 47, 62380, compare="ratio", method="log")
+    assert (float(low), float(high)) == pytest.approx(
+        confint_proportions_2indep(10, 83170, 47, 62380, compare="ratio", method="log"), rel=1e-10)
+    wilson = ct.wilson_interval(90, 100)
+    lo, hi = wilson
+    # statsmodels: proportion_confint(90, 100, alpha=0.05, method="wilson")
+    assert (wilson.low, wilson.high) == (lo, hi) == pytest.approx(
+        proportion_confint(90, 100, alpha=0.05, method="wilson"), rel=1e-12)
+    with pytest.raises(AttributeError):
+        wilson.low = 0.5  # type: ignore[misc]

@@ -66,7 +66,7 @@ from evaluation.stats.costs.measures import (
 )
 from evaluation.stats.costs.participant_time import StaffTime, participant_time
 from evaluation.stats.costs.prices import GREEN_BOOK_RATE, deflate, money_unit, present_value
-from evaluation.stats.costs.proportion import wilson_interval
+from evaluation.stats.costs.proportion import WilsonInterval, wilson_interval
 from evaluation.stats.costs.uncertainty import (
     DEFAULT_RANGES,
     TORNADO_INPUTS,
@@ -109,5 +109,6 @@ __all__ = [
     "present_value",
     "real_benefits",
     "tornado",
+    "WilsonInterval",
     "wilson_interval",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import NamedTuple
 
 from statsmodels.stats.proportion import proportion_confint
 
@@ -11,10 +12,17 @@ from evaluation.core.checks import check_confidence_level
 from evaluation.core.errors import ParameterError
 from evaluation.stats.costs._common import _NAN
 
-__all__ = ["wilson_interval"]
+__all__ = ["WilsonInterval", "wilson_interval"]
 
 
-def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) -> tuple[float, float]:
+class WilsonInterval(NamedTuple):
+    """The limits of a Wilson score interval (:func:`wilson_interval`); unpacks as ``low, high``."""
+
+    low: float
+    high: float
+
+
+def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) -> WilsonInterval:
     """Wilson score interval of a proportion (NaN, NaN when ``n`` is 0).
 
     Parameters
@@ -27,8 +35,8 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
 
     Returns
     -------
-    (float, float)
-        The lower and upper limit.
+    WilsonInterval
+        A named tuple ``low, high`` (unpacks as a tuple).
 
     Raises
     ------
@@ -56,6 +64,6 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
         raise ParameterError(f"`successes` and `n` must satisfy 0 ≤ successes ≤ n, got successes={successes!r}, "
                              f"n={n!r}")
     if n == 0:
-        return _NAN, _NAN
+        return WilsonInterval(_NAN, _NAN)
     low, high = proportion_confint(successes, n, alpha=1 - level, method="wilson")
-    return float(low), float(high)
+    return WilsonInterval(float(low), float(high))

@@ -8,6 +8,7 @@ bands a relative likelihood (``within``, ``disparity``, ``inconclusive``);
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,7 @@ from evaluation.core.checks import check_confidence_level as _check_level
 from evaluation.core.errors import ParameterError
 from evaluation.stats.equity._common import _warn
 
-__all__ = ["BANDS", "REPRESENTATION_COLUMNS", "classify_band", "katz_ci", "representation"]
+__all__ = ["BANDS", "REPRESENTATION_COLUMNS", "KatzInterval", "classify_band", "katz_ci", "representation"]
 
 BANDS = ("within", "disparity", "inconclusive")
 REPRESENTATION_COLUMNS = [
@@ -38,6 +39,15 @@ def _check_band(band: Sequence[float]) -> tuple[float, float]:
     return low, high
 
 
+class KatzInterval(NamedTuple):
+    """The ratio of two proportions and its Katz log interval (:func:`katz_ci`); unpacks as
+    ``ratio, low, high``."""
+
+    ratio: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
 def katz_ci(
     a: float | np.ndarray,
     n1: float | np.ndarray,
@@ -46,7 +56,7 @@ def katz_ci(
     *,
     confidence_level: float = 0.95,
     zero: str = "adjusted",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> KatzInterval:
     """Ratio of two proportions (a/n1)/(c/n2) with the Katz log confidence interval.
 
     Parameters
@@ -61,7 +71,8 @@ def katz_ci(
 
     Returns
     -------
-    ratio, low, high : ndarray
+    KatzInterval
+        A named tuple ``ratio, low, high`` of arrays (unpacks as a tuple).
 
     Raises
     ------
@@ -104,7 +115,7 @@ def katz_ci(
     a, n1, c, n2 = arrays
     for count, total, names in ((a, n1, ("a", "n1")), (c, n2, ("c", "n2"))):
         _check_counts(count, total, *names)
-    return _katz_ci(a, n1, c, n2, level, zero)
+    return KatzInterval(*_katz_ci(a, n1, c, n2, level, zero))
 
 
 def _check_counts(count: np.ndarray, total: np.ndarray, count_name: str, total_name: str) -> None:
