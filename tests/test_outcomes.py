@@ -232,9 +232,11 @@ def test_g_av_interval_is_seeded():
 
 
 def test_g_av_interval_degenerate_and_arguments():
-    res = g_av_interval([3.0, 3.0, 3.0], [3.0, 3.0, 3.0])
+    with pytest.warns(DegenerateDataWarning, match="neither wave varies"):
+        res = g_av_interval([3.0, 3.0, 3.0], [3.0, 3.0, 3.0])
     assert math.isnan(res.g_av) and math.isnan(res.ci_low) and math.isnan(res.ci_high)
-    assert math.isnan(g_av_interval([3.0], [4.0]).ci_low)
+    with pytest.warns(DegenerateDataWarning, match="1 complete pair"):
+        assert math.isnan(g_av_interval([3.0], [4.0]).ci_low)
     with pytest.raises(ValueError, match="`resamples` must be an integer of at least 100"):
         g_av_interval(PRE_X, POST_X, resamples=10)
     with pytest.raises(ValueError, match="`seed` must be a non-negative integer"):
@@ -601,8 +603,9 @@ class TestOutcomesTable:
         assert got[["coaching", "resilience"]].isna().all()
         assert table.loc[table.scale == "coaching", "rci_improved"].isna().all()
 
-    def test_missing_reliability_warns(self, scores):
-        with pytest.warns(DegenerateDataWarning, match="rci_"):
+    def test_no_reliability_asked_for_gives_nan_rci_without_a_warning(self, scores):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", DegenerateDataWarning)
             table = outcomes_table(scores, comparisons=["pre_post"])
         assert table["reliability"].isna().all() and table["rci_improved"].isna().all()
         assert table["kirkpatrick_level"].isna().all()

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from evaluation.core.errors import DegenerateDataWarning
+from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.stats.outcomes import (
     attrition,
     baseline_comparison,
@@ -112,7 +112,9 @@ def reference_baseline(scores, scale, rater="self", earlier="pre", later="post")
 @pytest.mark.parametrize("seed", sorted(COHORTS))
 def test_baseline_comparison_of_several_scales_equals_one_by_one(seed):
     scores = COHORTS[seed]
-    scales = [*SCALES, "no_such_scale"]
+    scales = list(SCALES)
+    with pytest.raises(ParameterError, match="`scale`.*'no_such_scale'"):  # a scale not in the scores
+        baseline_comparison(prepare_scores(scores), scale=[*scales, "no_such_scale"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
         # implementation: every scale in one call, from prepared scores

@@ -11,6 +11,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from evaluation.core.checks import check_name
+from evaluation.core.errors import ParameterError
+from evaluation.core.vocabulary import RATERS, WAVES
+
 __all__ = ["RESPONSE_COLUMNS", "wide_to_long"]
 
 RESPONSE_COLUMNS = ["participant_id", "wave", "rater", "instrument", "item", "value", "responded_on"]
@@ -25,6 +29,7 @@ def wide_to_long(
     items: Sequence[str] | None = None,
     id_column: str = "participant_id",
     date_column: str | None = None,
+    instruments: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Turn a wide survey export (one column per item) into long-format responses.
 
@@ -34,12 +39,18 @@ def wide_to_long(
         One row per respondent; not modified.
     instrument, wave, rater : str
         Written into every row (the export holds one instrument at one wave from one rater).
+        ``wave`` must be one of :data:`~evaluation.core.vocabulary.WAVES`, ``rater`` one of
+        :data:`~evaluation.core.vocabulary.RATERS` (as ``responses.csv`` requires) and
+        ``instrument`` a valid instrument name (one of ``instruments`` when given).
     items : sequence of str, optional
         The item columns; default: every column except ``id_column`` and ``date_column``.
     id_column : str, default "participant_id"
         The column holding the participant's identifier.
     date_column : str, optional
         A column holding the response date (becomes ``responded_on``).
+    instruments : sequence of str, optional
+        The names of the programme's instruments (its parameter files); when given,
+        ``instrument`` must be one of them.
 
     Returns
     -------
@@ -47,6 +58,12 @@ def wide_to_long(
         Columns ``participant_id, wave, rater, instrument, item, value, responded_on``, one
         row per respondent × item, ordered by respondent then item; blank answers stay blank.
         Write it with ``to_csv(path, index=False)`` and append it to ``responses.csv``.
+
+    Raises
+    ------
+    ParameterError
+        A ``wave``, ``rater`` or ``instrument`` not among the allowed names (the message lists
+        them); an ``instrument`` that is not a valid name.
 
     Examples
     --------
@@ -58,6 +75,17 @@ def wide_to_long(
     2            A-2  pre  self  leadership-practice  lc1    NaN         <NA>
     3            A-2  pre  self  leadership-practice  lc2    3.0         <NA>
     """
+    for value, allowed, parameter in ((wave, WAVES, "wave"), (rater, RATERS, "rater")):
+        if value not in allowed:
+            raise ParameterError(
+                f"`{parameter}` must be one of {', '.join(map(repr, allowed))}; got {value!r}"
+            )
+    check_name(instrument, "instrument")
+    if instruments is not None and instrument not in list(instruments):
+        raise ParameterError(
+            f"`instrument` must be one of the programme's instruments "
+            f"{', '.join(map(repr, instruments))}; got {instrument!r}"
+        )
     if id_column not in wide.columns:
         raise ValueError(f"`id_column` {id_column!r} is not a column of the export (columns: {list(wide.columns)})")
     if date_column is not None and date_column not in wide.columns:

@@ -26,8 +26,8 @@ with a :class:`~evaluation.core.errors.DegenerateDataWarning`, never ``inf`` and
   programme grows, with cohort step costs);
 * :mod:`~evaluation.stats.costs.uncertainty` — :func:`bootstrap_costs` (seeded percentile
   intervals, resampling participants with their cost and outcome together — as multinomial
-  counts over their distinct values — for the cost per reliable improver only), :func:`tornado` (one-way sensitivity over uncertain inputs),
-  :func:`wilson_interval`;
+  counts over their distinct values — for the cost per reliable improver only), :func:`tornado` (one-way sensitivity over uncertain inputs);
+* :mod:`~evaluation.stats.costs.proportion` — :func:`wilson_interval`;
 * :mod:`~evaluation.stats.costs.benefits` — :func:`real_benefits`, :func:`benefit_cost`
   (Phillips benefit–cost ratio and ROI %).
 
@@ -66,13 +66,13 @@ from evaluation.stats.costs.measures import (
 )
 from evaluation.stats.costs.participant_time import StaffTime, participant_time
 from evaluation.stats.costs.prices import GREEN_BOOK_RATE, deflate, money_unit, present_value
+from evaluation.stats.costs.proportion import WilsonInterval, wilson_interval
 from evaluation.stats.costs.uncertainty import (
     DEFAULT_RANGES,
     TORNADO_INPUTS,
     TORNADO_MEASURES,
     bootstrap_costs,
     tornado,
-    wilson_interval,
 )
 
 __all__ = [
@@ -109,5 +109,6 @@ __all__ = [
     "present_value",
     "real_benefits",
     "tornado",
+    "WilsonInterval",
     "wilson_interval",
 ]

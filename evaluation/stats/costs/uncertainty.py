@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from evaluation.core.checks import check_choice, check_confidence_level
 from evaluation.stats.costs._common import _NAN, _warn
@@ -27,6 +26,7 @@ from evaluation.stats.costs.measures import (
     _ratio,
     cost_measures,
 )
+from evaluation.stats.costs.proportion import wilson_interval  # re-exported: it lived here
 
 __all__ = ["DEFAULT_RANGES", "TORNADO_INPUTS", "TORNADO_MEASURES", "bootstrap_costs", "tornado", "wilson_interval"]
 
@@ -164,41 +164,6 @@ def bootstrap_costs(
     draws = draws.replace([np.inf], np.nan)
     return BootstrapResult(draws=draws, summary=pd.DataFrame(rows), resamples=int(resamples), seed=int(seed),
                            confidence_level=level)
-
-
-def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval of a proportion (NaN, NaN when ``n`` is 0).
-
-    Parameters
-    ----------
-    successes : float
-        Number of successes (e.g. completers), 0 ≤ successes ≤ n.
-    n : float
-        Number of trials (e.g. enrolled participants); 0 or less gives NaN limits.
-    confidence_level : float, default 0.95
-
-    Returns
-    -------
-    (float, float)
-        The lower and upper limit.
-
-    Notes
-    -----
-    Wilson (1927): ``(p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n)`` with ``p =
-    successes/n`` and ``z`` the normal quantile at ``(1 + level)/2`` (R: ``prop.test(x, n,
-    correct = FALSE)$conf.int``), computed by statsmodels'
-    ``proportion_confint(successes, n, alpha=1 - level, method="wilson")``.
-
-    Examples
-    --------
-    >>> [round(x, 4) for x in wilson_interval(90, 100)]
-    [0.8256, 0.9448]
-    """
-    level = check_confidence_level(confidence_level)
-    if n <= 0:
-        return _NAN, _NAN
-    low, high = proportion_confint(successes, n, alpha=1 - level, method="wilson")
-    return float(low), float(high)
 
 
 TORNADO_MEASURES = ("cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver", "total_cost",

@@ -32,11 +32,12 @@ from evaluation.stats.equity.benchmark import (
     select_workforce,
     workforce_populations,
 )
-from evaluation.stats.equity.goodness_of_fit import goodness_of_fit
+from evaluation.stats.equity.goodness_of_fit import GoodnessOfFit, goodness_of_fit
 from evaluation.stats.equity.groups import completion_by_group, declaration_rates
 from evaluation.stats.equity.representation import (
     BANDS,
     REPRESENTATION_COLUMNS,
+    KatzInterval,
     classify_band,
     katz_ci,
     representation,
@@ -56,6 +57,8 @@ __all__ = [
     "declaration_rates",
     "enrolment_year",
     "gini",
+    "GoodnessOfFit",
+    "KatzInterval",
     "goodness_of_fit",
     "katz_ci",
     "lorenz_curve",

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from scipy import stats
 
+from evaluation.core.results import ResultDisplay
 from evaluation.stats.equity._common import _warn
 
-__all__ = ["goodness_of_fit"]
+__all__ = ["GoodnessOfFit", "goodness_of_fit"]
+
+
+@dataclass(frozen=True, repr=False)
+class GoodnessOfFit(ResultDisplay, Mapping):
+    """The result of :func:`goodness_of_fit`: frozen, and read like the dict it used to be.
+
+    ``res.p_value`` and ``res["p_value"]`` are the same; ``dict(res)`` gives the fields (the
+    keys are the field names, in order).
+    """
+
+    method: str
+    statistic: float
+    df: int
+    p_value: float
+    n: int
+    categories: int
+    min_expected: float
+    draws: int
+    seed: int | tuple[int, ...]
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    @classmethod
+    def _keys(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def goodness_of_fit(
@@ -19,7 +57,7 @@ def goodness_of_fit(
     seed: int | Sequence[int] = 0,
     draws: int = 20_000,
     min_expected: float = 5.0,
-) -> dict:
+) -> GoodnessOfFit:
     """Do the places follow the workforce distribution? Chi-square or Monte Carlo test.
 
     Parameters
@@ -37,10 +75,11 @@ def goodness_of_fit(
 
     Returns
     -------
-    dict
-        ``method`` (``chi_square`` or ``monte_carlo``), ``statistic`` (Pearson X²), ``df``,
-        ``p_value``, ``n``, ``categories``, ``min_expected``, ``draws`` (0 for chi-square),
-        ``seed``.
+    GoodnessOfFit
+        Frozen; fields (also read as keys, ``res["p_value"]``) ``method`` (``chi_square`` or
+        ``monte_carlo``), ``statistic`` (Pearson X²), ``df``, ``p_value``, ``n``,
+        ``categories``, ``min_expected``, ``draws`` (0 for chi-square), ``seed`` (a sequence
+        of seeds as a tuple).
 
     Notes
     -----
@@ -72,7 +111,7 @@ def goodness_of_fit(
     n = float(obs.sum())
     result = {"method": "", "statistic": np.nan, "df": max(len(obs) - 1, 0), "p_value": np.nan, "n": int(n),
               "categories": len(obs), "min_expected": np.nan, "draws": 0,
-              "seed": seed if isinstance(seed, (int, np.integer)) else list(seed)}
+              "seed": seed if isinstance(seed, (int, np.integer)) else tuple(seed)}
     keep = w > 0
     if (~keep & (obs > 0)).any():
         raise ValueError("`expected` is 0 for a category with participants: leave such categories out")
@@ -80,7 +119,7 @@ def goodness_of_fit(
     result["categories"], result["df"] = len(obs), max(len(obs) - 1, 0)
     if len(obs) < 2 or n == 0:
         _warn(f"goodness of fit needs at least two categories and one participant (got {len(obs)} and {n:g})")
-        return result
+        return GoodnessOfFit(**result)
     p = w / w.sum()
     exp = n * p
     stat = float(((obs - exp) ** 2 / exp).sum())
@@ -88,10 +127,10 @@ def goodness_of_fit(
     if exp.min() >= min_expected:
         chi = stats.chisquare(obs, exp)
         result.update(method="chi_square", statistic=float(chi.statistic), p_value=float(chi.pvalue))
-        return result
+        return GoodnessOfFit(**result)
     rng = np.random.default_rng(seed)
     sims = rng.multinomial(int(round(n)), p, size=int(draws))
     sim_stat = ((sims - exp) ** 2 / exp).sum(axis=1)
     exceed = int((sim_stat >= stat - 1e-9 * max(1.0, stat)).sum())
     result.update(method="monte_carlo", p_value=(1 + exceed) / (draws + 1), draws=int(draws))
-    return result
+    return GoodnessOfFit(**result)

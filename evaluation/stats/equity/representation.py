@@ -8,6 +8,7 @@ bands a relative likelihood (``within``, ``disparity``, ``inconclusive``);
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,9 +16,10 @@ from scipy import stats
 
 from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_level
+from evaluation.core.errors import ParameterError
 from evaluation.stats.equity._common import _warn
 
-__all__ = ["BANDS", "REPRESENTATION_COLUMNS", "classify_band", "katz_ci", "representation"]
+__all__ = ["BANDS", "REPRESENTATION_COLUMNS", "KatzInterval", "classify_band", "katz_ci", "representation"]
 
 BANDS = ("within", "disparity", "inconclusive")
 REPRESENTATION_COLUMNS = [
@@ -37,6 +39,15 @@ def _check_band(band: Sequence[float]) -> tuple[float, float]:
     return low, high
 
 
+class KatzInterval(NamedTuple):
+    """The ratio of two proportions and its Katz log interval (:func:`katz_ci`); unpacks as
+    ``ratio, low, high``."""
+
+    ratio: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+
 def katz_ci(
     a: float | np.ndarray,
     n1: float | np.ndarray,
@@ -45,7 +56,7 @@ def katz_ci(
     *,
     confidence_level: float = 0.95,
     zero: str = "adjusted",
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> KatzInterval:
     """Ratio of two proportions (a/n1)/(c/n2) with the Katz log confidence interval.
 
     Parameters
@@ -60,7 +71,14 @@ def katz_ci(
 
     Returns
     -------
-    ratio, low, high : ndarray
+    KatzInterval
+        A named tuple ``ratio, low, high`` of arrays (unpacks as a tuple).
+
+    Raises
+    ------
+    ParameterError
+        Naming the argument: a count below 0 or above its denominator (``0 ≤ a ≤ n1``,
+        ``0 ≤ c ≤ n2``), a denominator not above 0, or a value that is not a number.
 
     Notes
     -----
@@ -88,7 +106,31 @@ def katz_ci(
     """
     level = _check_level(confidence_level)
     check_choice(zero, ("adjusted", "nan"), "zero")
-    a, n1, c, n2 = (np.asarray(x, dtype="float64") for x in (a, n1, c, n2))
+    arrays = []
+    for name, value in (("a", a), ("n1", n1), ("c", c), ("n2", n2)):
+        try:
+            arrays.append(np.asarray(value, dtype="float64"))
+        except (TypeError, ValueError):
+            raise ParameterError(f"`{name}` must be a count (a number or an array of numbers), got {value!r}") from None
+    a, n1, c, n2 = arrays
+    for count, total, names in ((a, n1, ("a", "n1")), (c, n2, ("c", "n2"))):
+        _check_counts(count, total, *names)
+    return KatzInterval(*_katz_ci(a, n1, c, n2, level, zero))
+
+
+def _check_counts(count: np.ndarray, total: np.ndarray, count_name: str, total_name: str) -> None:
+    """Refuse (ParameterError naming the argument) a count outside [0, total] or a total not > 0."""
+    with np.errstate(invalid="ignore"):
+        if np.isinf(total).any() or not (total > 0).all():
+            raise ParameterError(f"`{total_name}` must be a positive finite number of people, got {total!r}")
+        if np.isinf(count).any() or not ((count >= 0) & (count <= total)).all():
+            raise ParameterError(f"`{count_name}` must be a count with 0 ≤ {count_name} ≤ {total_name}, got "
+                                 f"{count_name}={count!r}, {total_name}={total!r}")
+
+
+def _katz_ci(a: np.ndarray, n1: np.ndarray, c: np.ndarray, n2: np.ndarray, level: float,
+             zero: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`katz_ci` on float arrays, unchecked (categories without a benchmark give NaN)."""
     z = stats.norm.isf((1 - level) / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(c > 0, (a / n1) / (c / n2), np.nan)
@@ -264,7 +306,7 @@ def representation(
             if a[r] == 0:
                 _warn(f"dimension {dimension!r}: the reference category {ref!r} has no participants, so relative "
                       "likelihoods cannot be computed")
-            rl, lo, hi = katz_ci(a, e, a[r], e[r], confidence_level=level, zero=zero)
+            rl, lo, hi = _katz_ci(a, e, a[r], e[r], level, zero)  # unbenchmarked categories: NaN
             rl = np.where(benchmarked, rl, np.nan)
             lo = np.where(benchmarked, lo, np.nan)
             hi = np.where(benchmarked, hi, np.nan)

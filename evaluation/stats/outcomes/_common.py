@@ -16,7 +16,7 @@ import pandas as pd
 
 from evaluation.core.checks import check_columns, check_unique
 from evaluation.core.codes import in_smallest_type
-from evaluation.core.errors import DegenerateDataWarning
+from evaluation.core.errors import DegenerateDataWarning, ParameterError
 from evaluation.core.vocabulary import RATERS
 
 #: Columns of long-format scores: one row per participant × scale × wave × rater.
@@ -26,6 +26,38 @@ _NAN = math.nan
 
 def _warn(message: str, stacklevel: int = 3) -> None:
     warnings.warn(message, DegenerateDataWarning, stacklevel=stacklevel)
+
+
+def _check_names(
+    given: Any, vocabulary: tuple[str, ...], present: Any, parameter: str, kind: str,
+    observed: Any = None,
+) -> list[str]:
+    """Refuse names that are neither in ``vocabulary`` nor ``present`` in the scores.
+
+    Returns the given names that are valid but not among ``observed`` (default ``present``):
+    the values that have a score, for the caller's
+    :class:`~evaluation.core.errors.DegenerateDataWarning`. A wave nobody answered is
+    degenerate data; a misspelt wave is an error.
+    """
+    names = [given] if isinstance(given, str) else list(given)
+    seen = {str(p) for p in present}
+    allowed = [*vocabulary, *sorted(seen - set(vocabulary))]
+    unknown = [n for n in names if str(n) not in allowed]
+    if unknown:
+        raise ParameterError(
+            f"`{parameter}` must name {kind}s of "
+            f"{'the vocabulary or of ' if vocabulary else ''}the scores, one of "
+            f"{', '.join(repr(a) for a in allowed)}; got {', '.join(repr(u) for u in unknown)}"
+        )
+    scored = seen if observed is None else {str(o) for o in observed}
+    return [str(n) for n in names if str(n) not in scored]
+
+
+def _observed(values: pd.Series) -> list[str]:
+    """The categories of a prepared (categorical) column that some row uses."""
+    codes = np.asarray(values.array.codes)
+    used = np.bincount(codes[codes >= 0], minlength=len(values.cat.categories)) > 0
+    return [str(c) for c in values.cat.categories[used]]
 
 
 def _to_float(values: Any, name: str) -> np.ndarray:

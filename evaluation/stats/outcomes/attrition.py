@@ -16,13 +16,15 @@ from scipy import special, stats
 
 from evaluation.core.checks import check_columns, check_unique
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.core.vocabulary import STATUSES
+from evaluation.core.vocabulary import RATERS, STATUSES, WAVES
 from evaluation.stats.outcomes._common import (
     _NAN,
     SCORE_COLUMNS,
     PreparedScores,
+    _check_names,
     _codes,
     _mean,
+    _observed,
     _sd,
     _warn,
     prepare_scores,
@@ -207,10 +209,19 @@ def baseline_comparison(
         method``. ``mean_difference`` = mean(with) − mean(without): positive means those who
         stayed started higher.
 
+    Raises
+    ------
+    ParameterError
+        A ``scale`` not in ``scores``, or an ``earlier``/``later`` wave or ``rater`` that is
+        neither in the vocabulary (:data:`~evaluation.core.vocabulary.WAVES`,
+        :data:`~evaluation.core.vocabulary.RATERS`) nor in ``scores``; the message lists the
+        allowed names.
+
     Warns
     -----
     DegenerateDataWarning
-        A group with fewer than two people, or no variance: the tests and g are NaN.
+        A group with fewer than two people, or no variance: the tests and g are NaN; a valid
+        wave or rater without any score (said once, besides each row's warning).
 
     Notes
     -----
@@ -235,6 +246,18 @@ def baseline_comparison(
     level = _check_confidence_level(confidence_level)
     scales = [scale] if isinstance(scale, str) else [str(s) for s in scale]
     data = prepare_scores(scores).frame
+    _check_names(scales, (), data["scale"].cat.categories, "scale", "scale")
+    absent = [
+        f"{parameter} {name!r}"
+        for parameter, name, vocabulary, column in (
+            ("earlier", earlier, WAVES, "wave"), ("later", later, WAVES, "wave"),
+            ("rater", rater, RATERS, "rater"),
+        )
+        for name in _check_names(name, vocabulary, data[column].cat.categories, parameter,
+                                 column, _observed(data[column]))
+    ]  # fmt: skip
+    if absent:
+        _warn(f"baseline comparison: no scores at {', '.join(absent)}; the comparison is NaN")
     groups = _baseline_groups(data, scales, earlier, later, rater)
     return pd.DataFrame(
         [

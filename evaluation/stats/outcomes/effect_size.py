@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.stats.outcomes._common import _NAN, _pairs, _sorted_factor
+from evaluation.stats.outcomes._common import _NAN, _pairs, _sorted_factor, _warn
 
 __all__ = ["DEFAULT_RESAMPLES", "DEFAULT_SEED", "GAvInterval", "g_av_interval", "size_word"]
 
@@ -171,6 +171,12 @@ def g_av_interval(
         ``ci_low``/``ci_high`` are NaN when g_av is (fewer than two pairs, no variance at either
         wave).
 
+    Warns
+    -----
+    DegenerateDataWarning
+        g_av is NaN (fewer than two complete pairs, or neither wave varies), or fewer than two
+        resamples vary so the interval is NaN; the message says which.
+
     Notes
     -----
     g_av = mean(d)/((sd_pre + sd_post)/2) × (1 − 3/(4·2n − 9)) (Lakens 2013, eq. 10 and the
@@ -204,7 +210,15 @@ def g_av_interval(
     level = _check_confidence_level(confidence_level)
     resamples, seed = _check_bootstrap(resamples, seed)
     x, y = _pairs(earlier, later)
-    return _g_av_interval(x, y, level, resamples, seed)
+    res = _g_av_interval(x, y, level, resamples, seed)
+    if not np.isfinite(res.g_av):
+        why = f"{x.size} complete pair(s), at least 2 are needed" if x.size < 2 else (
+            "neither wave varies (every SD is 0)")
+        _warn(f"g_av: {why}; g_av and its interval are NaN (no resample used)")
+    elif not np.isfinite(res.ci_low):
+        _warn(f"g_av interval: only {res.resamples_used} of {resamples} resamples vary at either "
+              "wave; the interval is NaN")
+    return res
 
 
 def _check_bootstrap(resamples: int, seed: int) -> tuple[int, int]:

@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.stats.outcomes._common import PreparedScores, _rater_key, _warn, prepare_scores
+from evaluation.core.vocabulary import WAVES
+from evaluation.stats.outcomes._common import (
+    PreparedScores,
+    _check_names,
+    _observed,
+    _rater_key,
+    _warn,
+    prepare_scores,
+)
 from evaluation.stats.outcomes.random_intercept import fit_random_intercept
 
 __all__ = ["MIXED_MODEL_COLUMNS", "MIXED_MODEL_METHOD", "mixed_model"]
@@ -107,7 +115,8 @@ def mixed_model(
         Long format as for :func:`outcomes_table` (or the same through :func:`prepare_scores`).
         Scores at waves not in ``waves`` are ignored.
     waves : sequence of str
-        The waves to model, in time order; the first (normally ``pre``) is the reference.
+        The waves to model, in time order; the first (normally ``pre``) is the reference. Each
+        must be a wave of :data:`~evaluation.core.vocabulary.WAVES` or of ``scores``.
     confidence_level : float, default 0.95
     scales : sequence of str, optional
         The scales to model (default: every scale in ``scores``), e.g. leaving out a reaction
@@ -123,14 +132,23 @@ def mixed_model(
         order of ``waves`` (waves without any score for the scale × rater have no term).
         Sorted by scale, then rater.
 
+    Raises
+    ------
+    ParameterError
+        A name in ``waves`` that is neither a wave of the vocabulary nor of ``scores`` (a
+        misspelling), listing the allowed waves.
+
     Warns
     -----
     DegenerateDataWarning
-        When the fit is singular (participant variance estimated as 0, as lme4's "boundary
+        When a wave of ``waves`` has no score at all (a valid wave nobody answered); when the fit is singular (participant variance estimated as 0, as lme4's "boundary
         (singular) fit") or did not converge, naming the scale and rater (the estimates are
         still reported, ``converged`` says whether the optimiser converged); when a scale × rater
         has no score at the reference wave, fewer than two waves or fewer than two
-        participants (no rows for it); when the fit fails.
+        participants (no rows for it); when the fit fails; when the scores have no residual
+        variance (e.g. all identical: the rows give the exact estimates, with NaN SEs, df,
+        CIs, p-values and participant variance, residual variance 0 and ``converged`` False,
+        where lme4's ``glmer`` would stop with "Response is constant").
 
     Notes
     -----
@@ -170,6 +188,10 @@ def mixed_model(
     if len(wave_list) < 2 or len(set(wave_list)) != len(wave_list):
         raise ValueError(f"`waves` must name at least two different waves, got {wave_list}")
     data = prepare_scores(scores).frame  # categorical identifiers: factorised as codes
+    absent = _check_names(wave_list, WAVES, data["wave"].cat.categories, "waves", "wave",
+                          _observed(data["wave"]))
+    if absent:
+        _warn(f"mixed model: no scores at wave(s) {absent} of `waves` {wave_list}; they have no term")
     wave_code, person, score, positions = _codes(data, wave_list)
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []
@@ -177,6 +199,8 @@ def mixed_model(
     if scales is not None:
         chosen = {str(x) for x in ([scales] if isinstance(scales, str) else scales)}
         keys = [k for k in keys if str(k[0]) in chosen]
+    if not keys:
+        _warn(f"mixed model: no scores of the scales modelled at the waves {wave_list}; the table is empty")
     for scale, rater in keys:
         context = f"mixed model for scale {scale!r}, rater {rater!r}"
         rows = positions[(scale, rater)]

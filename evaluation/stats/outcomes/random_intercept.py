@@ -24,6 +24,9 @@ __all__ = ["RandomInterceptFit", "fit_random_intercept"]
 SINGULAR_TOL = 1e-4
 #: lmerTest's tolerance on the eigenvalues of the deviance's Hessian (``as_lmerModLT``).
 _EIGEN_TOL = 1e-8
+#: A least-squares residual sum of squares at most this share of Σy² is rounding (of order
+#: eps² = 5e-32): y = Xβ exactly, e.g. every score identical.
+_EXACT_TOL = 1e-20
 #: θ is searched on [0, _THETA_MAX] (σ_b up to 10⁴ times σ).
 _THETA_MAX = 1e4
 
@@ -266,6 +269,14 @@ def fit_random_intercept(
     u = Σ w_i′ e_i s_i), ∂M/∂θ = −Σ w_i′ s_i s_i′, ∂Φ/∂θ = σ²M⁻¹(−∂M/∂θ)M⁻¹, ∂Φ/∂σ = 2σM⁻¹.
     At θ̂ = 0 the θ-gradient of Φ is 0 and df = n − p, the least-squares df.
 
+    No residual variance. When the least-squares fit leaves no residual (y = Xβ exactly, e.g.
+    every score identical) the criterion is −∞ and σ², θ and the SEs are undefined. This is
+    checked before optimising: the result holds the exact least-squares β as ``estimate``,
+    NaN ``se``, ``df``, ``theta`` and ``participant_variance``, ``residual_variance`` 0,
+    ``converged`` False and a note (the caller warns). lme4's ``glmer`` stops with "Response
+    is constant"; ``lmer`` does not check; here the estimates the data fix are reported and
+    the undefined ones are NaN, never an estimate with SE 0.
+
     Sources: Bates, Mächler, Bolker & Walker (2015), Fitting linear mixed-effects models using
     lme4, J. Stat. Softw. 67(1); Kuznetsova, Brockhoff & Christensen (2017), lmerTest package:
     tests in linear mixed effects models, J. Stat. Softw. 82(13). Tested against
@@ -310,6 +321,19 @@ def fit_random_intercept(
     if np.linalg.matrix_rank(xv.T @ xv) < p:
         raise ValueError(f"`x` is rank deficient (rank < {p}): drop aliased columns of {names}")
     sums = _Sums(yv, xv, codes, len(uniques))
+    exact = sums.solve(0.0)
+    residual = yv - xv @ exact["beta"]  # directly, not r²(0) as a difference (rounding ~ n·eps·Σy²)
+    if float(residual @ residual) <= _EXACT_TOL * sums.yty:  # y = Xβ: no residual variance
+        nan_p = np.full(p, np.nan)
+        return RandomInterceptFit(
+            terms=names, estimate=exact["beta"] + 0.0, se=nan_p, df=nan_p.copy(),
+            vcov=np.full((p, p), np.nan), theta=math.nan, participant_variance=math.nan,
+            residual_variance=0.0, reml_criterion=math.nan, n_observations=n,
+            n_groups=len(uniques), singular=False, converged=False,
+            notes=("no residual variance: the fixed effects fit every score exactly (e.g. all "
+                   "scores identical), so the variances, standard errors, df and p-values are "
+                   "undefined (NaN); not fitted by REML",),
+        )  # fmt: skip
     theta, converged = _optimise(sums)
     f = sums.solve(theta)
     sigma2 = f["r2"] / (n - p)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evaluation.core.errors import ParameterError
 from evaluation.core.results import ResultDisplay
 from evaluation.stats.outcomes._common import _NAN, _pairs, _sd, _to_float, _warn
 
@@ -46,16 +47,26 @@ class ReliableChange(ResultDisplay):
         return asdict(self)
 
 
-def _check_reliability(reliability: Any) -> float:
+def _check_reliability(reliability: Any, *, estimated: bool = False) -> float:
+    """r_xx as a float: a number strictly between 0 and 1, or NaN for "no reliability".
+
+    A value chosen as a parameter outside (0, 1) is a ParameterError. ``estimated=True`` is for
+    a coefficient estimated from the data (Cronbach's alpha of the pre wave, which the reports
+    pass): alpha cannot exceed 1, so a value above 1 is still refused, but 0, 1 and negative
+    alphas do occur in small samples, are degenerate data, and :func:`_rci` warns that reliable
+    change is NaN for that scale.
+    """
+    bad = isinstance(reliability, bool | str)
     try:
-        r = float(reliability)
+        r = float(reliability) if not bad else _NAN
     except (TypeError, ValueError):
-        raise ValueError(
-            f"`reliability` must be a number in (0, 1) (e.g. Cronbach's alpha of the pre wave), "
-            f"got {reliability!r}"
-        ) from None
-    if r > 1:
-        raise ValueError(f"`reliability` must be a number in (0, 1), got {reliability!r}")
+        bad = True
+    out_of_range = r > 1 if estimated else math.isfinite(r) and not 0 < r < 1
+    if bad or out_of_range or math.isinf(r):
+        raise ParameterError(
+            f"`reliability` must be a number in (0, 1), e.g. Cronbach's alpha of the pre wave "
+            f"(NaN for none), got {reliability!r}"
+        )
     return r
 
 
@@ -107,7 +118,8 @@ def reliable_change(
     earlier, later : array-like of float
         Paired scores (by position; NaN = missing). Only complete pairs are classified.
     reliability : float
-        r_xx of the scale, in (0, 1): the cohort parameter, or Cronbach's alpha of the pre wave.
+        r_xx of the scale, in (0, 1): the cohort parameter, or Cronbach's alpha of the pre wave
+        (an alpha of 0 or below, or of 1, gives NaN and a warning; above 1 is refused).
     higher_is_better : bool, default True
         Direction of improvement on the scale.
     sd_pre : float, optional
@@ -122,11 +134,13 @@ def reliable_change(
     -----
     DegenerateDataWarning
         No complete pairs, SD_pre not positive, or a reliability that is NaN or not in (0, 1):
-        the S_diff, proportions and counts are NaN.
+        the S_diff, proportions and counts are NaN. (A reliability estimated from data, such as
+        a negative alpha, is degenerate data here; :func:`outcomes_table` refuses a number
+        outside (0, 1) given as its parameter.)
 
     Raises
     ------
-    ValueError
+    ParameterError
         ``reliability`` is not a number or is above 1.
 
     Notes
@@ -144,7 +158,7 @@ def reliable_change(
     >>> rc.rci_improved
     0.2
     """
-    r = _check_reliability(reliability)
+    r = _check_reliability(reliability, estimated=True)
     x, y = _pairs(earlier, later)
     sd, s_diff, _, category = _rci(x, y, r, bool(higher_is_better), sd_pre, "reliable_change")
     return _reliable_change_summary(x.size, sd, r, s_diff, category)
@@ -200,7 +214,7 @@ def reliable_change_by_person(
     1     0.0  unchanged
     2     NaN        NaN
     """
-    r = _check_reliability(reliability)
+    r = _check_reliability(reliability, estimated=True)
     x, y = _pairs(earlier, later)  # validates
     ex, ly = _to_float(earlier, "earlier"), _to_float(later, "later")
     keep = ~(np.isnan(ex) | np.isnan(ly))

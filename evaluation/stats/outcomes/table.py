@@ -17,9 +17,11 @@ import pandas as pd
 
 from evaluation.core.checks import check_choice, check_columns
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
-from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS
+from evaluation.core.vocabulary import COMPARISONS, MULTIPLICITY_METHODS, WAVES
 from evaluation.stats.outcomes._common import (
     _NAN,
+    _check_names,
+    _observed,
     _rater_key,
     _sd,
     _warn,
@@ -112,7 +114,9 @@ def _reliability_lookup(reliability: Any) -> tuple[dict[tuple[str, str | None], 
             reliability["rater"] if "rater" in reliability.columns else [None] * len(reliability)
         )
         return {
-            (str(s), None if rt is None or pd.isna(rt) else str(rt)): _check_reliability(r)
+            (str(s), None if rt is None or pd.isna(rt) else str(rt)): _check_reliability(
+                r, estimated=True
+            )
             for s, rt, r in zip(
                 reliability["scale"], raters, reliability["reliability"], strict=True
             )
@@ -172,10 +176,13 @@ def outcomes_table(
     multiplicity : {"holm", "bh", "none"}, default "holm"
         Adjustment for ``p_adjusted`` (see Notes for the family).
     reliability : None, float, mapping or DataFrame
-        r_xx for the reliable change index: one number for every scale, a mapping scale → r_xx,
-        or a DataFrame with columns ``scale, rater, reliability`` (a row with a missing rater
-        applies to every rater). Scales without one get NaN ``reliability`` and ``rci_*``
-        columns and a :class:`~evaluation.core.errors.DegenerateDataWarning`.
+        r_xx for the reliable change index: one number for every scale or a mapping scale →
+        r_xx (each in (0, 1), NaN for none), or a DataFrame of reliabilities estimated from the
+        data with columns ``scale, rater, reliability`` (a row with a missing rater applies to
+        every rater; an estimate of 0 or below, or of 1, is degenerate data: NaN and a warning).
+        Scales without one get NaN ``reliability`` and ``rci_*`` columns and a
+        :class:`~evaluation.core.errors.DegenerateDataWarning`. ``None`` (the default) asks for
+        no reliable change: those columns are NaN, without a warning.
     scale_info : DataFrame, optional
         Indexed by scale, columns ``kirkpatrick_level`` and ``higher_is_better`` (defaults:
         missing level, higher is better). Its index order also orders the rows.
@@ -195,11 +202,21 @@ def outcomes_table(
         of ``scores``. ``mean_pre``/``sd_pre`` are the earlier wave of the comparison,
         ``mean_post``/``sd_post`` the later one, over complete pairs.
 
+    Raises
+    ------
+    ParameterError
+        A wave of ``comparisons`` (a mapping's earlier or later wave) that is neither in
+        :data:`~evaluation.core.vocabulary.WAVES` nor in ``scores``, listing the allowed waves;
+        a ``reliability`` number (or mapping value) outside (0, 1), naming ``reliability``.
+
     Warns
     -----
     DegenerateDataWarning
-        For each row with fewer than two pairs or no variance (see :func:`paired_change`), and
-        for scales without a reliability.
+        For each row with fewer than two pairs or no variance (see :func:`paired_change`); for
+        scales without a reliability when ``reliability`` is given (not for the default
+        ``None``); when a wave of ``comparisons`` has no score (its comparisons have no rows);
+        and when the table is empty (no scores, or no scale × rater scored at both waves of any
+        comparison), saying why.
 
     Notes
     -----
@@ -228,6 +245,9 @@ def outcomes_table(
     check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
     items = _resolve_comparisons(comparisons)
     data = prepare_scores(scores).frame
+    waves = list(dict.fromkeys(w for _, earlier, later in items for w in (earlier, later)))
+    absent = _check_names(waves, WAVES, data["wave"].cat.categories, "comparisons", "wave",
+                          _observed(data["wave"]))
     by_key, r_default = _reliability_lookup(reliability)
     levels, better = _scale_info(scale_info)
     rows: list[dict[str, Any]] = []
@@ -242,7 +262,8 @@ def outcomes_table(
                 sd, s_diff, _, cat = _rci(x, y, r_xx, better.get(scale, True), None, context)
                 rc = _reliable_change_summary(x.size, sd, r_xx, s_diff, cat)
             else:
-                no_reliability.append(f"{scale} ({rater})")
+                if reliability is not None:  # None: reliable change not asked for
+                    no_reliability.append(f"{scale} ({rater})")
                 rc = _reliable_change_summary(x.size, _sd(x), _NAN, _NAN, np.array([]))
             row = res.to_dict()
             row.update(
@@ -282,7 +303,16 @@ def outcomes_table(
         "p_adjust_method",
     ]
     columns = [*OUTCOME_COLUMNS, *extra]
+    if absent and rows:
+        lost = [n for n, e, lt in items if e in absent or lt in absent]
+        _warn(f"outcomes table: no scores at wave(s) {absent}: comparison(s) {lost} have no rows")
     if not rows:
+        why = (
+            "`scores` has no scores" if len(data) == 0
+            else f"no scores at wave(s) {absent}" if absent
+            else "no scale × rater has scores at both waves of any comparison"
+        )
+        _warn(f"outcomes table: {why} ({', '.join(n for n, _, _ in items)}): the table is empty")
         return _typed_outcomes(pd.DataFrame({c: [] for c in columns}))
     table = pd.DataFrame(rows)
     scale_order: dict[str, int] = {}
