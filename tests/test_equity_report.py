@@ -297,6 +297,9 @@ def test_the_summary_names_the_questionnaires_not_waves(cohort2):
     text = er.equity_summary(result, data)
     assert "wave" not in text
     assert "people with scores both before the programme and at the end of the programme; the mean change" in text
+    # and the points are on a scale the reader is told of
+    assert re.search(r"the mean change ranged from [+−]?[\d.]+ to [+−]?[\d.]+ points \(on a scale from 1 to 5\) "
+                     "across those groups", text)
     assert "lack scores both before the programme and at the end of the programme." in text
 
 

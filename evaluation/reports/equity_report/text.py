@@ -369,10 +369,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     if len(change):
         title = md(data.titles.get(data.primary_scale, data.primary_scale))
         both = both_words(coh.comparisons[0])
+        inst = next((i for i in data.instruments.values() if data.primary_scale in i.scales), None)
+        span = f" (on a scale from {inst.response_range[0]:g} to {inst.response_range[1]:g})" if inst else ""
         lines += ["", f"**From completion to benefit.** Change on {title} by group is shown below for "
                   f"groups of at least {t} people with scores {both}; the mean change ranged from "
-                  f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points across those "
-                  "groups. Differences between small groups are imprecise."]
+                  f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points{span} across "
+                  "those groups. Differences between small groups are imprecise."]
     decl = tables["declaration"]
     decl = decl[decl["dimension"].isin(eq_protected(data))]
     shown = decl.dropna(subset=["declaration_rate"])
