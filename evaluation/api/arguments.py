@@ -7,6 +7,8 @@ Each check raises one sentence naming the parameter, what it got and what is all
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import numbers
 import warnings
 from collections.abc import Sequence
@@ -17,7 +19,7 @@ from evaluation.core import errors
 from evaluation.core.errors import EvaluationWarning, ParameterError
 from evaluation.data import params as _params
 
-__all__ = ["check_names", "cohort_number", "programme_name", "rewarn"]
+__all__ = ["check_names", "cohort_number", "fresh", "programme_name", "rewarn"]
 
 
 def programme_name(programme: Any, params_dir: Path) -> str:
@@ -62,3 +64,16 @@ def rewarn(notes: list[dict], prefix: str = "") -> None:
     for note in notes:
         category = getattr(errors, note["warning"], EvaluationWarning)
         warnings.warn(prefix + note["message"], category, stacklevel=3)
+
+
+def fresh(result: Any) -> Any:
+    """A copy of a kept report result for the caller: its tables copied (``DataFrame.copy``, one
+    copy of each column's data, no Python object per row) and its details deep-copied, so that what
+    the caller changes in it never reaches the kept result or a later call."""
+    tables = {name: frame.copy() for name, frame in result.tables.items()}
+    changes: dict[str, Any] = {"tables": tables}
+    if getattr(result, "details", None) is not None:
+        changes["details"] = copy.deepcopy(dict(result.details))
+    if getattr(result, "summaries", None) is not None:
+        changes["summaries"] = dict(result.summaries)
+    return dataclasses.replace(result, **changes)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.api.arguments import check_names, cohort_number, programme_name, rewarn
+from evaluation.api.arguments import check_names, cohort_number, fresh, programme_name, rewarn
 from evaluation.core import errors
 from evaluation.core.errors import DisclosureControlOffWarning
 from evaluation.core.paths import PARAMS_DIR
@@ -95,14 +95,19 @@ def load_cohort(
 class Cohort:
     """One cohort, ready to explore: its data, its parameters and the report's statistics.
 
-    Made by :func:`load_cohort`. The DataFrames it returns are new objects: changing them
-    changes nothing here.
+    Made by :func:`load_cohort`. Every DataFrame and report it returns is a new copy: changing
+    it changes nothing here, and a later call gives the cohort's own numbers again. ``data`` is
+    the cohort's own :class:`~evaluation.data.cohort.CohortData`, shared by every method, for
+    reading (copying a national cohort's scores at each access would cost more than the
+    question): to edit the participants or the scores, edit :attr:`participants` or
+    :attr:`scale_scores`, which are copies.
     """
 
     data: CohortData
     data_dir: Path | None = None  # None: the repository's data/
     params_dir: Path | None = None  # None: the repository's params/
-    _reports: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The reports computed so far, by name; never handed out (:meth:`report` gives copies).
+    _reports: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     # ------------------------------------------------------------------ what it is
     @property
@@ -348,14 +353,19 @@ class Cohort:
 
     def equity(self) -> pd.DataFrame:
         """Who gets places against the eligible workforce, after disclosure control: ``tables/equity.csv``."""
-        return self.report("equity").table("equity")
+        return self._report("equity").table("equity")
 
     def report(self, name: str) -> ReportResult:
         """One report's tables, findings and summary: ``"outcomes"``, ``"costs"`` or ``"equity"``.
 
-        Computed once per :class:`Cohort` and kept. The cost report compares this cohort with
-        the other cohorts and programmes found under ``data_dir``.
+        Computed once per :class:`Cohort` and kept; each call gives a copy, so that a change to
+        its tables never reaches a later call. The cost report compares this cohort with the
+        other cohorts and programmes found under ``data_dir``.
         """
+        return fresh(self._report(name))
+
+    def _report(self, name: Any) -> ReportResult:
+        """The kept report (computed on first use): for this class's own methods, never handed out."""
         check_names(name, "name", REPORTS)
         if name not in self._reports:
             if name == "outcomes":
@@ -369,4 +379,4 @@ class Cohort:
 
     def findings(self) -> pd.DataFrame:
         """Every headline finding of the three reports (``findings.json`` as a table), sorted by id."""
-        return findings_frame([f for name in REPORTS for f in self.report(name).findings])
+        return findings_frame([f for name in REPORTS for f in self._report(name).findings])

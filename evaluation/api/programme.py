@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from evaluation.api.arguments import programme_name
+from evaluation.api.arguments import fresh, programme_name
 from evaluation.api.cohort import Cohort, load_cohort
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
@@ -43,12 +43,14 @@ class Programme:
     """Every cohort of a programme (made by :func:`load_programme`).
 
     Iterating gives the :class:`Cohort` objects; ``programme[2]`` is cohort 2. Each statistic
-    method stacks the cohorts' tables with a first column ``cohort``.
+    method stacks the cohorts' tables with a first column ``cohort``. Every table and report
+    returned is a new copy: changing it changes nothing here.
     """
 
     name: str
     cohorts: Mapping[int, Cohort]
-    _reports: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The programme report once computed; never handed out (:meth:`report` gives copies).
+    _reports: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def data(self) -> ProgrammeData:
@@ -163,11 +165,12 @@ class Programme:
     def report(self) -> programme_report.ProgrammeReport:
         """The programme report's tables, findings and summaries (what ``make programme`` publishes).
 
-        Computed once per :class:`Programme` and kept.
+        Computed once per :class:`Programme` and kept; each call gives a copy, so that a change
+        to its tables never reaches a later call.
         """
         if "programme" not in self._reports:
             self._reports["programme"] = programme_report.build(self.data)
-        return self._reports["programme"]
+        return fresh(self._reports["programme"])
 
     def success_cases(self, per_group: int = 3) -> pd.DataFrame:
         """The success-case frame (Brinkerhoff): the strongest and weakest reliable changers of each
