@@ -12,9 +12,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.api.arguments import check_names, cohort_number, fresh, programme_name, rewarn
-from evaluation.core import errors
-from evaluation.core.errors import DisclosureControlOffWarning
+from evaluation.api.arguments import (
+    check_bool,
+    check_name,
+    check_names,
+    cohort_number,
+    fresh,
+    programme_name,
+    rewarn,
+)
+from evaluation.api.subgroups import (
+    OUTCOME_KEYS,
+    comparisons_argument,
+    empty_rows_warning,
+    protect_selection,
+    subgroup_warnings,
+    where_mask,
+    with_every_row,
+)
+from evaluation.core.errors import DisclosureControlOffWarning, ParameterError
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
@@ -26,10 +42,6 @@ from evaluation.stats.disclosure import protect_table
 __all__ = ["Cohort", "list_cohorts", "list_programmes", "load_cohort"]
 
 REPORTS = ("outcomes", "costs", "equity")
-#: Columns of the outcomes table that say which row it is; every other column is about the
-#: group's people and is suppressed with its count.
-OUTCOME_KEYS = ("scale", "kirkpatrick_level", "comparison", "rater", "earlier_wave", "later_wave",
-                "p_adjust_method", "reliability")
 #: Participant columns that are not characteristics to group by.
 NOT_CHARACTERISTICS = ("participant_id", "cohort", "enrolled_on", "sessions_attended")
 
@@ -226,75 +238,51 @@ class Cohort:
         people left out are from 1 to threshold − 1 in number, since the cohort's published table
         minus the group would reveal them.
         """
-        settings = {"comparisons": comparisons, "confidence_level": confidence_level,
+        settings = {"comparisons": comparisons_argument(comparisons), "confidence_level": confidence_level,
                     "multiplicity": multiplicity, "reliability": reliability}
-        people = self.data.participants
-        mask = self._where(where)
-        if not mask.any():
-            raise ValueError(f"`where` keeps none of the {len(people)} participants of cohort {self.number}: {where!r}")
+        disclosure = check_bool(disclosure, "disclosure")
         if by is not None:
-            check_names(by, "by", self.characteristics)
+            check_name(by, "by", self.characteristics, hint="" if isinstance(by, str) else
+                       "; one characteristic at a time: for two, select with `where=` and break down `by` the other")
+        self._select(pd.DataFrame(columns=["scale", "rater"]), scales, raters)  # refused before any computing
+        people = self.data.participants
+        mask = where_mask(people, where, self.characteristics)
+        if not mask.any():
+            raise ParameterError(f"`where` keeps none of the {len(people)} participants of cohort {self.number}: "
+                                 f"{where!r}")
         if by is None and where is None:
             table, notes = outcome_report.outcomes(self.data, **settings)
             rewarn(notes)
-        elif by is None:
-            table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
-                                                   **settings)
-            group_notes = [("selected participants: ", found)]
+            return self._select(table, scales, raters).reset_index(drop=True)
+        whole = None
+        if by is None:
+            whole = outcome_report.outcomes(self.data, **settings)[0]
+            part, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]), **settings)
+            table, group_notes = with_every_row(part, whole), [("selected participants: ", found)]
         else:
-            parts, group_notes = [], []
+            parts, group_notes = {}, []
             for category in sorted(people.loc[mask, by].astype(str).unique()):
                 in_group = mask & (people[by].astype(str) == category).to_numpy()
-                part, found = outcome_report.outcomes(self.data, self._scores(people.loc[in_group, "participant_id"]),
-                                                      **settings)
+                parts[category], found = outcome_report.outcomes(
+                    self.data, self._scores(people.loc[in_group, "participant_id"]), **settings)
                 group_notes.append((f"{by} {category!r}: ", found))
-                parts.append(part.assign(**{by: category}))
-            table = pd.concat(parts, ignore_index=True)
+            rows = {tuple(map(tuple, part[["scale", "comparison", "rater"]].to_numpy())) for part in parts.values()}
+            if where is not None or len(rows) > 1 or any(part.empty for part in parts.values()):
+                every = outcome_report.outcomes(self.data, **settings)[0]  # the rows every group shows
+                parts = {category: with_every_row(part, every) for category, part in parts.items()}
+            table = pd.concat([part.assign(**{by: category}) for category, part in parts.items()], ignore_index=True)
             table = table[[by, *[c for c in table.columns if c != by]]]
         table = self._select(table, scales, raters)
-        if by is None and where is None:
-            return table.reset_index(drop=True)
-        self._subgroup_warnings(group_notes, disclosure)
+        subgroup_warnings(group_notes, disclosure)
         if not disclosure:
             warnings.warn(f"disclosure control is off: groups of fewer than {self.parameters.disclosure_threshold} "
                           "people are shown. Keep these results private: do not publish or share them.",
                           DisclosureControlOffWarning, stacklevel=2)
+            empty_rows_warning(table, by)
             return table.assign(suppressed="").reset_index(drop=True)
-        whole = outcome_report.outcomes(self.data, **settings)[0] if by is None else None
-        return self._protect(table, by, mask, whole).reset_index(drop=True)
-
-    def _subgroup_warnings(self, group_notes: list[tuple[str, list[dict]]], disclosure: bool) -> None:
-        """Warnings about subgroups; with disclosure control on, one that names no group or count
-        (a message such as "1 complete pair" in a named group would disclose what the table hides)."""
-        if not disclosure:
-            for prefix, notes in group_notes:
-                rewarn(notes, prefix)
-            return
-        count = sum(len(notes) for _, notes in group_notes)
-        if count:
-            warnings.warn(f"{count} statistic(s) could not be computed in some groups (too few pairs or no "
-                          "variance) and are blank; disclosure=False names them (for private work only)",
-                          errors.DegenerateDataWarning, stacklevel=3)
-
-    def _where(self, where: Any) -> np.ndarray:
-        people = self.data.participants
-        if where is None:
-            return np.ones(len(people), dtype=bool)
-        if callable(where):
-            mask = np.asarray(where(people.copy()), dtype=bool)
-            if mask.shape != (len(people),):
-                raise ValueError(f"`where` must return one True/False per participant ({len(people)}); "
-                                 f"got shape {mask.shape}")
-            return mask
-        if not isinstance(where, Mapping) or not where:
-            raise ValueError("`where` must be a mapping of participant columns to the values to keep, e.g. "
-                             f"{{'sector': 'voluntary'}}, or a function of the participants; got {where!r}")
-        mask = np.ones(len(people), dtype=bool)
-        for column, wanted in where.items():
-            check_names(column, "where", self.characteristics)
-            values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Sequence) else list(wanted)
-            mask &= people[column].astype(str).isin([str(v) for v in values]).to_numpy()
-        return mask
+        table = self._protect(table, by, mask, whole).reset_index(drop=True)
+        empty_rows_warning(table, by)
+        return table
 
     def _scores(self, ids: pd.Series) -> pd.DataFrame:
         scores = self.data.scale_scores
@@ -313,28 +301,12 @@ class Cohort:
                  whole: pd.DataFrame | None) -> pd.DataFrame:
         threshold = self.parameters.disclosure_threshold
         dependent = [c for c in table.columns if c not in (*OUTCOME_KEYS, "n_pairs", by, "wilcoxon_method")]
-        if by is not None:
-            protected = protect_table(table, count="n_pairs", threshold=threshold, by=["comparison", "rater", "scale"],
-                                      dependent=dependent, label=by, name=f"outcomes by {by}",
-                                      blank=["wilcoxon_method"]).table
-            return protected.assign(n_pairs=protected["n_pairs"].astype("Int64"))
-        # One group: it and the people it leaves out must each be 0 or at least the threshold.
-        key = ["scale", "comparison", "rater"]
-        rest = table[key].merge(whole[[*key, "n_pairs"]], on=key, how="left")["n_pairs"].to_numpy() \
-            - table["n_pairs"].to_numpy()
-        n = table["n_pairs"].to_numpy()
-        selected, left_out = int(mask.sum()), int((~mask).sum())
-        primary = ((n > 0) & (n < threshold)) | (0 < selected < threshold)
-        secondary = ~primary & (((rest > 0) & (rest < threshold)) | (0 < left_out < threshold))
-        out = table.copy()
-        hide = primary | secondary
-        out["n_pairs"] = out["n_pairs"].astype("Int64").mask(hide)
-        for column in dependent:
-            out[column] = out[column].mask(hide)
-        if "wilcoxon_method" in out:
-            out.loc[hide, "wilcoxon_method"] = ""
-        out["suppressed"] = np.where(primary, "primary", np.where(secondary, "secondary", ""))
-        return out
+        if by is None:
+            return protect_selection(table, mask, whole, threshold, dependent)
+        protected = protect_table(table, count="n_pairs", threshold=threshold, by=["comparison", "rater", "scale"],
+                                  dependent=dependent, label=by, name=f"outcomes by {by}",
+                                  blank=["wilcoxon_method"]).table
+        return protected.assign(n_pairs=protected["n_pairs"].astype("Int64"))
 
     def reliability(self) -> pd.DataFrame:
         """Cronbach's alpha (Feldt CI) and omega total per scale × wave × rater: ``tables/reliability.csv``."""
@@ -366,7 +338,7 @@ class Cohort:
 
     def _report(self, name: Any) -> ReportResult:
         """The kept report (computed on first use): for this class's own methods, never handed out."""
-        check_names(name, "name", REPORTS)
+        check_name(name, "name", REPORTS)
         if name not in self._reports:
             if name == "outcomes":
                 result = outcome_report.build(self.data)
@@ -380,3 +352,4 @@ class Cohort:
     def findings(self) -> pd.DataFrame:
         """Every headline finding of the three reports (``findings.json`` as a table), sorted by id."""
         return findings_frame([f for name in REPORTS for f in self._report(name).findings])
+

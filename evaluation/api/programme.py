@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from evaluation.api.arguments import fresh, programme_name
+from evaluation.api.arguments import cohort_key, fresh, programme_name
 from evaluation.api.cohort import Cohort, load_cohort
+from evaluation.core.errors import ParameterError
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.programme import ProgrammeData
@@ -58,10 +59,12 @@ class Programme:
         first = next(iter(self.cohorts.values()))
         return ProgrammeData(first.data.programme, {n: c.data for n, c in self.cohorts.items()})
 
-    def __getitem__(self, number: int) -> Cohort:
-        if number not in self.cohorts:
+    def __getitem__(self, number: int | str) -> Cohort:
+        """Cohort ``number``: ``2`` or ``"2"``, as :func:`load_cohort` takes it; a KeyError lists those there are."""
+        key = cohort_key(number)
+        if key not in self.cohorts:
             raise KeyError(f"{self.name} has no cohort {number!r}; it has {list(self.cohorts)}")
-        return self.cohorts[number]
+        return self.cohorts[key]
 
     def __iter__(self) -> Iterator[Cohort]:
         return iter(self.cohorts.values())
@@ -210,5 +213,14 @@ def compare_programmes(
     >>> both.table("comparison_limits")["difference"].tolist()[:2]
     ['population', 'participant_time']
     """
-    loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in programmes]
+    if isinstance(programmes, str) or not isinstance(programmes, Iterable):
+        raise ParameterError(f"`programmes` must list two or more programmes to compare, e.g. "
+                             f"['leading-to-deliver', 'collaborative-leadership']; got {programmes!r} (one "
+                             f"{type(programmes).__name__}): for one programme use load_programme")
+    names = list(programmes)
+    if len(names) < 2 or len(set(map(repr, names))) < len(names):
+        raise ParameterError(f"`programmes` must list two or more different programmes to compare; got {programmes!r}")
+    folder = Path(params_dir) if params_dir else PARAMS_DIR
+    names = [programme_name(p, folder, "programmes") for p in names]
+    loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in names]
     return comparison_report.build(loaded)
