@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import html
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from evaluation.api.arguments import cohort_key, fresh, programme_name
+from evaluation.api.arguments import check_names, cohort_key, fresh, programme_name
 from evaluation.api.cohort import Cohort, load_cohort
+from evaluation.core.checks import check_confidence_level
 from evaluation.core.errors import ParameterError
 from evaluation.core.paths import PARAMS_DIR
 from evaluation.data import params as _params
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports import comparison_report, programme_report
 from evaluation.reports.programme_report.cohorts import compare_cohorts
-from evaluation.reports.programme_report.outcomes import cohort_changes, pooled_outcomes
+from evaluation.reports.programme_report.outcomes import MEASURES, cohort_changes, pooled_outcomes
 from evaluation.reports.programme_report.success_cases import success_cases
+from evaluation.stats.pooling import PoolingWarning
 
 __all__ = ["Programme", "compare_programmes", "load_programme"]
 
@@ -146,24 +150,39 @@ class Programme:
         >>> int(row["k"]), *(round(float(row[c]), 2) for c in ("estimate", "ci_low", "ci_high"))
         (5, 0.14, 0.06, 0.23)
         """
+        data = self._pooled_cohorts(cohorts)
+        level = check_confidence_level(data.confidence_level if confidence_level is None else confidence_level)
+        # every name is checked before anything is computed or warned about
+        possible = {"scale": list(dict.fromkeys(s for c in data for s in c.titles)),
+                    "rater": sorted({str(r) for c in data for r in c.scale_scores["rater"].unique()}),
+                    "comparison": list(dict.fromkeys(k for c in data for k in c.cohort.comparisons))}
+        wanted = {column: check_names(value, f"{column}s", possible[column])
+                  for column, value in (("scale", scales), ("rater", raters), ("comparison", comparisons))}
+        chosen = check_names(measures, "measures", list(MEASURES))
+        changes = cohort_changes(data)
+        for column, names in wanted.items():
+            if names is not None:
+                there = list(dict.fromkeys(changes[column]))
+                if missing := [n for n in names if n not in there]:
+                    raise ParameterError(f"`{column}s`: no cohort has an estimate of {', '.join(map(repr, missing))} "
+                                         f"to pool; those with one are {', '.join(map(repr, there))}")
+                changes = changes[changes[column].isin(names)]
+        return _pooled_with_one_warning(changes, level, chosen).reset_index(drop=True)
+
+    def _pooled_cohorts(self, cohorts: Any) -> ProgrammeData:
+        """The programme's data restricted to ``cohorts`` (all: None), two or more of them."""
         data = self.data
-        if cohorts is not None:
-            unknown = [c for c in cohorts if c not in data.cohorts]
-            if unknown or not cohorts:
-                raise ValueError(f"`cohorts` must list cohorts of {self.name} ({list(data.cohorts)}); got {cohorts!r}")
-            data = ProgrammeData(data.programme, {c: data.cohorts[c] for c in cohorts})
-        level = data.confidence_level if confidence_level is None else confidence_level
-        table = pooled_outcomes(cohort_changes(data), level)
-        for column, value in (("scale", scales), ("rater", raters), ("comparison", comparisons),
-                              ("measure", measures)):
-            if value is not None:
-                allowed = list(dict.fromkeys(table[column]))
-                wanted = [value] if isinstance(value, str) else list(value)
-                if not wanted or any(v not in allowed for v in wanted):
-                    raise ValueError(f"`{column}s` must name one or more of {', '.join(map(repr, allowed))}; "
-                                     f"got {value!r}")
-                table = table[table[column].isin(wanted)]
-        return table.reset_index(drop=True)
+        if cohorts is None:
+            if len(data.cohorts) < 2:
+                raise ParameterError(f"`cohorts`: a pool needs two or more cohorts, and {self.name} has only cohort(s) "
+                                     f"{', '.join(map(str, data.cohorts))}; see each cohort's .outcomes() instead")
+            return data
+        numbers = [cohort_key(c) for c in cohorts] if isinstance(cohorts, Iterable) and not isinstance(cohorts, str) \
+            else None
+        if numbers is None or any(n not in data.cohorts for n in numbers) or len(set(numbers)) < 2:
+            raise ParameterError(f"`cohorts` must list two or more different cohorts of {self.name} "
+                                 f"({', '.join(map(str, data.cohorts))}) to pool, e.g. [2, 3]; got {cohorts!r}")
+        return ProgrammeData(data.programme, {n: data.cohorts[n] for n in dict.fromkeys(numbers)})
 
     def report(self) -> programme_report.ProgrammeReport:
         """The programme report's tables, findings and summaries (what ``make programme`` publishes).
@@ -224,3 +243,21 @@ def compare_programmes(
     names = [programme_name(p, folder, "programmes") for p in names]
     loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in names]
     return comparison_report.build(loaded)
+
+
+def _pooled_with_one_warning(changes: pd.DataFrame, level: float, measures: list[str] | None) -> pd.DataFrame:
+    """:func:`pooled_outcomes`, its "not pooled" warnings (one per row with fewer than two cohorts)
+    gathered into one that names the rows; every other warning passes on as it came."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = pooled_outcomes(changes, level, measures)
+    single = [w for w in caught if issubclass(w.category, PoolingWarning) and ": not pooled: " in str(w.message)]
+    for w in caught:
+        if w not in single:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if single:
+        rows = [str(w.message).split(": not pooled: ")[0] for w in single]
+        shown = "; ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        warnings.warn(f"{len(rows)} row(s) not pooled: fewer than two cohorts have the estimate ({shown}); their "
+                      "`method` says why", PoolingWarning, stacklevel=3)
+    return table
