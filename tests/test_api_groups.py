@@ -65,3 +65,11 @@ def test_no_warning_when_every_group_has_pairs(cohort2):
         warnings.simplefilter("error", DegenerateDataWarning)
         table = cohort2.outcomes(where={"status": "completed"}, scales="leading_change", raters="self")
     assert (table["n_pairs"] > 0).all()
+
+
+def test_warnings_point_at_the_callers_line(cohort2):
+    with pytest.warns(DegenerateDataWarning) as caught:
+        cohort2.outcomes(where={"status": "withdrew"})
+    with pytest.warns(DisclosureControlOffWarning) as off:
+        cohort2.outcomes(by="status", scales="leading_change", disclosure=False)
+    assert {w.filename for w in [*caught, *off]} == {__file__}

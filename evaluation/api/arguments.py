@@ -122,11 +122,12 @@ def _shown(value: Any) -> str:
     return f"{text} ({type(value).__name__})"
 
 
-def rewarn(notes: list[dict], prefix: str = "") -> None:
-    """Raise again, in the caller's caller, the warnings a report's computation recorded (its ``notes``)."""
+def rewarn(notes: list[dict], prefix: str = "", *, stacklevel: int = 3) -> None:
+    """Raise again, in the caller's caller (``stacklevel``), the warnings a report's computation
+    recorded (its ``notes``)."""
     for note in notes:
         category = getattr(errors, note["warning"], EvaluationWarning)
-        warnings.warn(prefix + note["message"], category, stacklevel=3)
+        warnings.warn(prefix + note["message"], category, stacklevel=stacklevel)
 
 
 def fresh(result: Any) -> Any:

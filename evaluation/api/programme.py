@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from evaluation.api.arguments import check_names, cohort_key, fresh, programme_name
-from evaluation.api.cohort import Cohort, load_cohort
+from evaluation.api.cohort import Cohort
+from evaluation.api.loading import load_cohort
 from evaluation.core.checks import check_confidence_level
 from evaluation.core.errors import ParameterError
 from evaluation.core.paths import PARAMS_DIR

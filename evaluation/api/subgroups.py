@@ -1,6 +1,7 @@
-"""Subgroups of a cohort for :meth:`evaluation.api.Cohort.outcomes`: which participants ``where=``
-keeps, every row of the cohort's table in every group (a group of nobody shown as 0), disclosure
-control of one selected group, and the warnings about groups.
+"""A cohort's outcomes as :meth:`evaluation.api.Cohort.outcomes` computes them (:func:`cohort_outcomes`):
+the cohort's table, or its subgroups: which participants ``where=`` keeps, every row of the
+cohort's table in every group (a group of nobody shown as 0), disclosure control, and the warnings
+about groups.
 
 Each check raises a :class:`~evaluation.core.errors.ParameterError` naming the parameter.
 """
@@ -14,11 +15,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.api.arguments import check_names, rewarn
-from evaluation.core.errors import DegenerateDataWarning, ParameterError
+from evaluation.api.arguments import check_bool, check_name, check_names, rewarn
+from evaluation.core.errors import (
+    DegenerateDataWarning,
+    DisclosureControlOffWarning,
+    ParameterError,
+)
+from evaluation.data.cohort import CohortData
+from evaluation.reports import outcome_report
+from evaluation.stats.disclosure import protect_table
 
-__all__ = ["OUTCOME_KEYS", "boolean_mask", "comparisons_argument", "empty_rows_warning", "protect_selection",
-           "subgroup_warnings", "where_mask", "with_every_row"]
+__all__ = ["OUTCOME_KEYS", "boolean_mask", "cohort_outcomes", "comparisons_argument", "empty_rows_warning", "protect_selection",
+           "select_rows", "subgroup_warnings", "where_mask", "with_every_row"]
 
 #: Columns of the outcomes table that say which row it is; every other column is about the
 #: group's people and is suppressed with its count.
@@ -140,13 +148,13 @@ def subgroup_warnings(group_notes: list[tuple[str, list[dict]]], disclosure: boo
     (a message such as "1 complete pair" in a named group would disclose what the table hides)."""
     if not disclosure:
         for prefix, notes in group_notes:
-            rewarn(notes, prefix)
+            rewarn(notes, prefix, stacklevel=5)
         return
     count = sum(len(notes) for _, notes in group_notes)
     if count:
         warnings.warn(f"{count} statistic(s) could not be computed in some groups (too few pairs or no "
                       "variance) and are blank; disclosure=False names them (for private work only)",
-                      DegenerateDataWarning, stacklevel=3)
+                      DegenerateDataWarning, stacklevel=4)
 
 
 def empty_rows_warning(table: pd.DataFrame, by: str | None) -> None:
@@ -163,4 +171,94 @@ def empty_rows_warning(table: pd.DataFrame, by: str | None) -> None:
         who = f"{by} " + ", ".join(f"{g!r} ({k} of {int((table[by].astype(str) == g).sum())} row(s))"
                                    for g, k in counts.items())
     warnings.warn(f"no complete pair for {who} (scale × comparison × rater): shown with n_pairs 0 and blank "
-                  "statistics", DegenerateDataWarning, stacklevel=3)
+                  "statistics", DegenerateDataWarning, stacklevel=4)
+
+
+def cohort_outcomes(
+    data: CohortData,
+    characteristics: Sequence[str],
+    *,
+    comparisons: Any = None,
+    confidence_level: float | None = None,
+    multiplicity: str | None = None,
+    reliability: Any = None,
+    by: Any = None,
+    where: Any = None,
+    scales: Any = None,
+    raters: Any = None,
+    disclosure: Any = True,
+) -> pd.DataFrame:
+    """:meth:`evaluation.api.Cohort.outcomes` (see there): every argument checked before anything is
+    computed, then the cohort's table, one selection (``where``) or a breakdown (``by``)."""
+    settings = {"comparisons": comparisons_argument(comparisons), "confidence_level": confidence_level,
+                "multiplicity": multiplicity, "reliability": reliability}
+    disclosure = check_bool(disclosure, "disclosure")
+    if by is not None:
+        check_name(by, "by", characteristics, hint="" if isinstance(by, str) else
+                   "; one characteristic at a time: for two, select with `where=` and break down `by` the other")
+    select_rows(data, pd.DataFrame(columns=["scale", "rater"]), scales, raters)  # refused before any computing
+    people = data.participants
+    mask = where_mask(people, where, characteristics)
+    if not mask.any():
+        raise ParameterError(f"`where` keeps none of the {len(people)} participants of cohort {data.cohort.cohort}: "
+                             f"{where!r}")
+    if by is None and where is None:
+        table, notes = outcome_report.outcomes(data, **settings)
+        rewarn(notes, stacklevel=4)
+        return select_rows(data, table, scales, raters).reset_index(drop=True)
+    whole = None
+    if by is None:
+        whole = outcome_report.outcomes(data, **settings)[0]
+        part, found = outcome_report.outcomes(data, _scores(data, people.loc[mask, "participant_id"]), **settings)
+        table, group_notes = with_every_row(part, whole), [("selected participants: ", found)]
+    else:
+        parts, group_notes = {}, []
+        for category in sorted(people.loc[mask, by].astype(str).unique()):
+            in_group = mask & (people[by].astype(str) == category).to_numpy()
+            parts[category], found = outcome_report.outcomes(
+                data, _scores(data, people.loc[in_group, "participant_id"]), **settings)
+            group_notes.append((f"{by} {category!r}: ", found))
+        rows = {tuple(map(tuple, part[["scale", "comparison", "rater"]].to_numpy())) for part in parts.values()}
+        if where is not None or len(rows) > 1 or any(part.empty for part in parts.values()):
+            every = outcome_report.outcomes(data, **settings)[0]  # the rows every group shows
+            parts = {category: with_every_row(part, every) for category, part in parts.items()}
+        table = pd.concat([part.assign(**{by: category}) for category, part in parts.items()], ignore_index=True)
+        table = table[[by, *[c for c in table.columns if c != by]]]
+    table = select_rows(data, table, scales, raters)
+    subgroup_warnings(group_notes, disclosure)
+    if not disclosure:
+        warnings.warn(f"disclosure control is off: groups of fewer than {data.cohort.disclosure_threshold} "
+                      "people are shown. Keep these results private: do not publish or share them.",
+                      DisclosureControlOffWarning, stacklevel=3)
+        empty_rows_warning(table, by)
+        return table.assign(suppressed="").reset_index(drop=True)
+    table = _protect(table, by, mask, whole, data.cohort.disclosure_threshold).reset_index(drop=True)
+    empty_rows_warning(table, by)
+    return table
+
+
+def _scores(data: CohortData, ids: pd.Series) -> pd.DataFrame:
+    scores = data.scale_scores
+    return scores[scores["participant_id"].isin(set(ids))]
+
+
+def select_rows(data: CohortData, table: pd.DataFrame, scales: Any, raters: Any) -> pd.DataFrame:
+    """The rows of ``scales`` and ``raters`` (each checked: a ParameterError names the parameter)."""
+    keep = np.ones(len(table), dtype=bool)
+    if scales is not None:
+        keep &= table["scale"].isin(check_names(scales, "scales", list(data.titles))).to_numpy()
+    if raters is not None:
+        keep &= table["rater"].isin(check_names(raters, "raters", sorted(data.scale_scores["rater"].unique())))\
+            .to_numpy()
+    return table[keep]
+
+
+def _protect(table: pd.DataFrame, by: str | None, mask: np.ndarray, whole: pd.DataFrame | None,
+             threshold: int) -> pd.DataFrame:
+    dependent = [c for c in table.columns if c not in (*OUTCOME_KEYS, "n_pairs", by, "wilcoxon_method")]
+    if by is None:
+        return protect_selection(table, mask, whole, threshold, dependent)
+    protected = protect_table(table, count="n_pairs", threshold=threshold, by=["comparison", "rater", "scale"],
+                              dependent=dependent, label=by, name=f"outcomes by {by}",
+                              blank=["wilcoxon_method"]).table
+    return protected.assign(n_pairs=protected["n_pairs"].astype("Int64"))
