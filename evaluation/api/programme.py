@@ -1,4 +1,4 @@
-"""A whole programme, for the evaluator: :func:`load_programme` and :class:`Programme` (see :mod:`evaluation.api`)."""
+"""A whole programme, for the evaluator: :class:`Programme`, made by :func:`~evaluation.api.load_programme` (see :mod:`evaluation.api`)."""
 
 from __future__ import annotations
 
@@ -6,39 +6,22 @@ import html
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from evaluation.api.arguments import check_names, cohort_key, fresh, programme_name
+from evaluation.api.arguments import check_names, cohort_key, fresh
 from evaluation.api.cohort import Cohort
-from evaluation.api.loading import load_cohort
 from evaluation.core.checks import check_confidence_level
 from evaluation.core.errors import ParameterError
-from evaluation.core.paths import PARAMS_DIR
-from evaluation.data import params as _params
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports import comparison_report, programme_report
+from evaluation.reports import programme_report
 from evaluation.reports.programme_report.cohorts import compare_cohorts
 from evaluation.reports.programme_report.outcomes import MEASURES, cohort_changes, pooled_outcomes
 from evaluation.reports.programme_report.success_cases import success_cases
 from evaluation.stats.pooling import PoolingWarning
 
-__all__ = ["Programme", "compare_programmes", "load_programme"]
-
-
-def load_programme(
-    programme: str,
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> Programme:
-    """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
-    params = Path(params_dir) if params_dir else PARAMS_DIR
-    name = programme_name(programme, params)
-    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in _params.list_cohorts(params, name)}
-    return Programme(name, cohorts)
+__all__ = ["Programme"]
 
 
 # ----------------------------------------------------------------------------- programme
@@ -96,7 +79,36 @@ class Programme:
         return table[["cohort", *[c for c in table.columns if c != "cohort"]]]
 
     def outcomes(self, **kwargs) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column."""
+        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column.
+
+        Returns
+        -------
+        DataFrame
+            Each cohort's table, computed with its own parameters unless the arguments say
+            otherwise, with a first column ``cohort``. Nothing is pooled: :meth:`pool` pools.
+
+        Raises
+        ------
+        ParameterError
+            As :meth:`Cohort.outcomes`.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Pre/post change".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> ltd = ev.load_programme("leading-to-deliver")
+        >>> ltd.outcomes(scales="leading_change", raters="self", comparisons="pre_post")[
+        ...     ["cohort", "n_pairs", "mean_change"]].round(3)
+           cohort  n_pairs  mean_change
+        0       1       84        0.416
+        1       2       85        0.329
+        2       3       81        0.313
+        3       4       81        0.296
+        4       5       84        0.359
+        """
         return self._stack("outcomes", **kwargs)
 
     def compare(self, cohort_a: int, cohort_b: int, **kwargs) -> pd.DataFrame:
@@ -137,11 +149,34 @@ class Programme:
         Parameters
         ----------
         scales, raters, comparisons, measures : str or list of str, optional
-            Rows to return (default: all).
+            Rows to pool and return (default: all); ``measures`` of ``"mean_change"``, ``"g_av"``.
+            Only these are pooled, so the warnings concern only the rows returned.
         cohorts : list of int, optional
-            Pool only these cohorts (default: every cohort).
+            Pool only these cohorts, two or more (default: every cohort; ``"2"`` is taken as 2).
         confidence_level : float, optional
             Default: the cohorts' common confidence level.
+
+        Returns
+        -------
+        DataFrame
+            The columns of ``pooled_outcomes``: ``k`` cohorts pooled, ``estimate``, its interval,
+            ``tau2``, ``i2``, ``q``, the prediction interval and ``method``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown name or wrong type (checked before anything is computed), a name with no
+            estimate to pool, or fewer than two cohorts.
+
+        Warns
+        -----
+        PoolingWarning
+            Pooling over two cohorts (τ² and I² rest on almost nothing); rows where fewer than
+            two cohorts have an estimate (not pooled), in one warning.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Pooling cohorts" and "Pooling cohorts: outcomes".
 
         Examples
         --------
@@ -188,8 +223,25 @@ class Programme:
     def report(self) -> programme_report.ProgrammeReport:
         """The programme report's tables, findings and summaries (what ``make programme`` publishes).
 
-        Computed once per :class:`Programme` and kept; each call gives a copy, so that a change
-        to its tables never reaches a later call.
+        Returns
+        -------
+        ProgrammeReport
+            ``tables`` (by the name of their file), ``findings``, ``summaries`` (Markdown, by
+            section) and ``details``. Computed once per :class:`Programme` and kept (it takes
+            about half a minute for the shipped data); each call gives a copy, so that a change
+            to its tables never reaches a later call.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Pooling cohorts: outcomes", "… where it works", "… costs" and
+        "… equity".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> report = ev.load_programme("leading-to-deliver").report()   # doctest: +SKIP
+        >>> list(report.tables)[:2]                                      # doctest: +SKIP
+        ['programme_outcomes', 'pooled_outcomes']
         """
         if "programme" not in self._reports:
             self._reports["programme"] = programme_report.build(self.data)
@@ -199,51 +251,82 @@ class Programme:
         """The success-case frame (Brinkerhoff): the strongest and weakest reliable changers of each
         group, by pseudonymised id, to sample for interviews. **For evaluators only**: it names
         people, so it is never published (see
-        :func:`evaluation.reports.programme_report.success_cases.success_cases`)."""
+        :func:`evaluation.reports.programme_report.success_cases.success_cases`).
+
+        Parameters
+        ----------
+        per_group : int, default 3
+            How many of the strongest and of the weakest changers to list per group.
+
+        Returns
+        -------
+        DataFrame
+            ``scale, comparison, rater, dimension, category, case, rank, participant_id, cohort,
+            change, rci, direction``.
+
+        Notes
+        -----
+        Brinkerhoff's Success Case Method, ranked by reliable change index (``docs/methods.md``,
+        "Pre/post change"; README, "Interview frame").
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> frame = ev.load_programme("leading-to-deliver").success_cases()
+        >>> sorted(frame["case"].unique())
+        ['non-success', 'success']
+        """
         return success_cases(self.data, per_group=per_group)
 
     def reliability(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.reliability`, stacked."""
+        """Each cohort's :meth:`Cohort.reliability`, stacked with a first column ``cohort``.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Reliability".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> table = ev.load_programme("leading-to-deliver").reliability()
+        >>> table.columns[:3].tolist(), sorted(table["cohort"].unique().tolist())
+        (['cohort', 'scale', 'wave'], [1, 2, 3, 4, 5])
+        """
         return self._stack("reliability")
 
     def costs(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.costs`, stacked."""
+        """Each cohort's :meth:`Cohort.costs`, stacked with a first column ``cohort``.
+
+        Notes
+        -----
+        Each cohort in its own base-year prices (``price_base_year``); ``docs/methods.md``,
+        "Costs" and "Pooling cohorts: costs".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> costs = ev.load_programme("collaborative-leadership").costs()
+        >>> costs.columns[:3].tolist()
+        ['cohort', 'measure', 'value']
+        """
         return self._stack("costs")
 
     def equity(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.equity`, stacked."""
+        """Each cohort's :meth:`Cohort.equity`, stacked with a first column ``cohort``.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Equity of access"; the pooled table is the programme report's
+        ``equity_pooled`` (:meth:`report`).
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> equity = ev.load_programme("collaborative-leadership").equity()
+        >>> equity.columns[:3].tolist()
+        ['cohort', 'dimension', 'category']
+        """
         return self._stack("equity")
-
-
-def compare_programmes(
-    programmes: Sequence[str] = ("leading-to-deliver", "collaborative-leadership"),
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> comparison_report.ComparisonResult:
-    """Programmes side by side, with every difference that limits the comparison (``make compare``).
-
-    Returns the comparison's tables (``programme_profiles``, ``programme_comparison`` with a
-    ``limits`` column, ``comparison_limits``), findings and summary.
-
-    Examples
-    --------
-    >>> import evaluation as ev
-    >>> both = ev.compare_programmes()
-    >>> both.table("comparison_limits")["difference"].tolist()[:2]
-    ['population', 'participant_time']
-    """
-    if isinstance(programmes, str) or not isinstance(programmes, Iterable):
-        raise ParameterError(f"`programmes` must list two or more programmes to compare, e.g. "
-                             f"['leading-to-deliver', 'collaborative-leadership']; got {programmes!r} (one "
-                             f"{type(programmes).__name__}): for one programme use load_programme")
-    names = list(programmes)
-    if len(names) < 2 or len(set(map(repr, names))) < len(names):
-        raise ParameterError(f"`programmes` must list two or more different programmes to compare; got {programmes!r}")
-    folder = Path(params_dir) if params_dir else PARAMS_DIR
-    names = [programme_name(p, folder, "programmes") for p in names]
-    loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in names]
-    return comparison_report.build(loaded)
 
 
 def _pooled_with_one_warning(changes: pd.DataFrame, level: float, measures: list[str] | None) -> pd.DataFrame:
