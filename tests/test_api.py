@@ -140,7 +140,7 @@ def test_switching_disclosure_control_off_warns(cohort2):
 
 
 def test_bad_subgroup_arguments_name_the_parameter(cohort2):
-    with pytest.raises(ValueError, match="`by` must name one or more of 'sector'"):
+    with pytest.raises(ParameterError, match="`by` must be one of 'sector'"):
         cohort2.outcomes(by="participant_id")
     with pytest.raises(ValueError, match="`where` must name one or more of"):
         cohort2.outcomes(where={"salary": 3})

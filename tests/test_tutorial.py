@@ -16,6 +16,8 @@ def test_the_tutorial_runs_headless(tmp_path):
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [out for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
+    stderr = "\n".join(o.get("text", "") for o in outputs if o.output_type == "stream" and o.get("name") == "stderr")
+    assert "PoolingWarning" not in stderr, stderr  # pool(comparisons="pre_post") warned about before → follow-up
     html = "\n".join(o.get("data", {}).get("text/html", "") for o in outputs if "data" in o)
     assert "Leading to Deliver, cohort 2" in html  # the cohort's rich display
     assert "suppressed" in html and "role_level" in html  # the subgroup table with disclosure control

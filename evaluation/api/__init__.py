@@ -27,12 +27,20 @@ where needed so that they cannot be worked out from the totals):
 3      senior_manager     <NA>          NaN    primary
 
 Nothing here reads or writes a file itself: loading goes through :mod:`evaluation.data.cohort`,
-computing through :mod:`evaluation.reports`. One cohort is :mod:`evaluation.api.cohort`; a whole
-programme, and programmes compared, :mod:`evaluation.api.programme`.
+computing through :mod:`evaluation.reports`. What there is, loading it and comparing programmes
+is :mod:`evaluation.api.loading`; one cohort :mod:`evaluation.api.cohort` (its outcomes and
+subgroups :mod:`evaluation.api.subgroups`); a whole programme :mod:`evaluation.api.programme`.
 """
 
-from evaluation.api.cohort import Cohort, list_cohorts, list_programmes, load_cohort
-from evaluation.api.programme import Programme, compare_programmes, load_programme
+from evaluation.api.cohort import Cohort
+from evaluation.api.loading import (
+           compare_programmes,
+           list_cohorts,
+           list_programmes,
+           load_cohort,
+           load_programme,
+)
+from evaluation.api.programme import Programme
 
 __all__ = ["Cohort", "Programme", "compare_programmes", "list_cohorts", "list_programmes", "load_cohort",
            "load_programme"]

@@ -1,91 +1,27 @@
-"""One cohort, for the evaluator: :func:`load_cohort` and :class:`Cohort` (see :mod:`evaluation.api`)."""
+"""One cohort, for the evaluator: :class:`Cohort`, made by :func:`~evaluation.api.load_cohort` (see :mod:`evaluation.api`)."""
 
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from evaluation.api.arguments import check_names, cohort_number, programme_name, rewarn
-from evaluation.core import errors
-from evaluation.core.errors import DisclosureControlOffWarning
-from evaluation.core.paths import PARAMS_DIR
-from evaluation.data import params as _params
-from evaluation.data.cohort import CohortData, load_cohort_data, scale_info
+from evaluation.api.arguments import check_name, fresh, rewarn
+from evaluation.api.subgroups import cohort_outcomes
+from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports import cost_report, equity_report, outcome_report
 from evaluation.reports.findings import ReportResult, findings_frame
 from evaluation.reports.numbers import level_percent
-from evaluation.stats.disclosure import protect_table
 
-__all__ = ["Cohort", "list_cohorts", "list_programmes", "load_cohort"]
+__all__ = ["Cohort"]
 
 REPORTS = ("outcomes", "costs", "equity")
-#: Columns of the outcomes table that say which row it is; every other column is about the
-#: group's people and is suppressed with its count.
-OUTCOME_KEYS = ("scale", "kirkpatrick_level", "comparison", "rater", "earlier_wave", "later_wave",
-                "p_adjust_method", "reliability")
 #: Participant columns that are not characteristics to group by.
 NOT_CHARACTERISTICS = ("participant_id", "cohort", "enrolled_on", "sessions_attended")
-
-
-# ----------------------------------------------------------------------------- arguments
-
-
-def list_programmes(params_dir: Path | str | None = None) -> list[str]:
-    """Programmes with a parameter folder (``params/<programme>/programme.yaml``), sorted."""
-    return _params.list_programmes(Path(params_dir) if params_dir else PARAMS_DIR)
-
-
-def list_cohorts(programme: str, params_dir: Path | str | None = None) -> list[int]:
-    """The cohorts of a programme that have parameters (``params/<programme>/cohort-<n>.yaml``), sorted."""
-    folder = Path(params_dir) if params_dir else PARAMS_DIR
-    return _params.list_cohorts(folder, programme_name(programme, folder))
-
-
-# ------------------------------------------------------------------------------- loading
-
-
-def load_cohort(
-    programme: str,
-    cohort: int | str,
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> Cohort:
-    """Load one cohort's processed (pseudonymised, scored) data and its parameters.
-
-    Parameters
-    ----------
-    programme : str
-        The programme's name, as its folder under ``params/`` (e.g. ``"leading-to-deliver"``).
-    cohort : int or str
-        The cohort's number (``2`` or ``"2"``).
-    data_dir, params_dir : path, optional
-        Where the data and parameter folders are (default: the repository's ``data/`` and
-        ``params/``; point them at a secure location for real data).
-
-    Returns
-    -------
-    Cohort
-
-    Raises
-    ------
-    ParameterError
-        Unknown programme, or no parameter file for the cohort (the message lists those there are).
-    DataValidationError
-        The processed data are missing; the message gives the command that builds them.
-    """
-    params = Path(params_dir) if params_dir else PARAMS_DIR
-    name = programme_name(programme, params)
-    number = cohort_number(cohort, name, params)
-    data = load_cohort_data(name, number, data_dir=data_dir, params_dir=params)
-    return Cohort(data, data_dir=Path(data_dir) if data_dir else None, params_dir=Path(params_dir) if params_dir else None)
 
 
 # -------------------------------------------------------------------------------- cohort
@@ -95,14 +31,19 @@ def load_cohort(
 class Cohort:
     """One cohort, ready to explore: its data, its parameters and the report's statistics.
 
-    Made by :func:`load_cohort`. The DataFrames it returns are new objects: changing them
-    changes nothing here.
+    Made by :func:`load_cohort`. Every DataFrame and report it returns is a new copy: changing
+    it changes nothing here, and a later call gives the cohort's own numbers again. ``data`` is
+    the cohort's own :class:`~evaluation.data.cohort.CohortData`, shared by every method, for
+    reading (copying a national cohort's scores at each access would cost more than the
+    question): to edit the participants or the scores, edit :attr:`participants` or
+    :attr:`scale_scores`, which are copies.
     """
 
     data: CohortData
     data_dir: Path | None = None  # None: the repository's data/
     params_dir: Path | None = None  # None: the repository's params/
-    _reports: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The reports computed so far, by name; never handed out (:meth:`report` gives copies).
+    _reports: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     # ------------------------------------------------------------------ what it is
     @property
@@ -193,12 +134,16 @@ class Cohort:
             Default: the cohort's parameters (``reliability``: the pre-wave alpha, or the
             cohort's ``rci_reliability``). See :func:`evaluation.stats.outcomes.outcomes_table`.
         by : str, optional
-            A participant characteristic (:attr:`characteristics`, e.g. ``"role_level"``): one
-            block of rows per category, the category in a first column named ``by``.
+            One participant characteristic (:attr:`characteristics`, e.g. ``"role_level"``): one
+            block of rows per category, the category in a first column named ``by``. Every
+            category has every row of the cohort's table; a row where it has no complete pair
+            shows ``n_pairs`` 0 and blank statistics. For two characteristics, select on one
+            with ``where`` and break down by the other.
         where : mapping or callable, optional
             Keep some participants only: ``{"sector": "voluntary"}``, ``{"role_level":
-            ["middle_manager", "senior_manager"]}``, or a function of :attr:`participants`
-            returning a boolean mask.
+            ["middle_manager", "senior_manager"]}``, or a function of (a copy of)
+            :attr:`participants` returning one boolean per participant, e.g. ``lambda people:
+            people["sessions_attended"] >= 4``.
         scales, raters : str or list of str, optional
             Rows to return. The p-values are adjusted before this selection, over the same
             family as the report (every scale, within each comparison × rater), so that they
@@ -214,132 +159,117 @@ class Cohort:
         DataFrame
             The columns of ``tables/outcomes.csv``; with ``by`` or ``where``, also ``suppressed``.
 
+        Raises
+        ------
+        ParameterError
+            An argument of the wrong type or an unknown name (the message names the parameter
+            and what it accepts), a ``where`` function that does not return one boolean per
+            participant, or a ``where`` that keeps nobody.
+
+        Warns
+        -----
+        DegenerateDataWarning
+            A statistic that cannot be computed (too few pairs, no variance) is blank; a group
+            with no complete pair in some rows is named (its rows show ``n_pairs`` 0). With
+            disclosure control on, the first warning names no group.
+        DisclosureControlOffWarning
+            With ``disclosure=False``.
+
         Notes
         -----
-        A subgroup's reliable change uses the cohort's reliability (its pre-wave alpha), not one
-        re-estimated in the subgroup. With ``where``, the group is also suppressed when the
-        people left out are from 1 to threshold − 1 in number, since the cohort's published table
-        minus the group would reveal them.
+        Paired t interval, Holm (or the cohort's method) over every scale within each comparison
+        × rater, d_z, g_av with its bootstrap interval, Wilcoxon signed-rank and the reliable
+        change index: ``docs/methods.md``, "Pre/post change"; subgroups and suppression:
+        "Disclosure control". A subgroup's reliable change uses the cohort's reliability (its
+        pre-wave alpha), not one re-estimated in the subgroup. With ``where``, the group is also
+        suppressed when the people left out are from 1 to threshold − 1 in number, since the
+        cohort's published table minus the group would reveal them.
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
+        >>> row = cohort.outcomes(scales="leading_change", raters="self", comparisons="pre_post").iloc[0]
+        >>> int(row["n_pairs"]), round(float(row["mean_change"]), 3), round(float(row["d_z"]), 3)
+        (85, 0.329, 0.729)
+
+        A group with no complete pair is shown, with a warning that names it:
+
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as said:
+        ...     warnings.simplefilter("always")
+        ...     by_status = cohort.outcomes(by="status", scales="leading_change", raters="self",
+        ...                                 comparisons="pre_post")
+        >>> by_status[["status", "n_pairs", "mean_change", "suppressed"]].round(3)
+              status  n_pairs  mean_change suppressed
+        0  completed       85        0.329
+        1   withdrew        0          NaN
+        >>> [str(w.message)[:42] for w in said]
+        ["no complete pair for status 'withdrew' (1 "]
         """
-        settings = {"comparisons": comparisons, "confidence_level": confidence_level,
-                    "multiplicity": multiplicity, "reliability": reliability}
-        people = self.data.participants
-        mask = self._where(where)
-        if not mask.any():
-            raise ValueError(f"`where` keeps none of the {len(people)} participants of cohort {self.number}: {where!r}")
-        if by is not None:
-            check_names(by, "by", self.characteristics)
-        if by is None and where is None:
-            table, notes = outcome_report.outcomes(self.data, **settings)
-            rewarn(notes)
-        elif by is None:
-            table, found = outcome_report.outcomes(self.data, self._scores(people.loc[mask, "participant_id"]),
-                                                   **settings)
-            group_notes = [("selected participants: ", found)]
-        else:
-            parts, group_notes = [], []
-            for category in sorted(people.loc[mask, by].astype(str).unique()):
-                in_group = mask & (people[by].astype(str) == category).to_numpy()
-                part, found = outcome_report.outcomes(self.data, self._scores(people.loc[in_group, "participant_id"]),
-                                                      **settings)
-                group_notes.append((f"{by} {category!r}: ", found))
-                parts.append(part.assign(**{by: category}))
-            table = pd.concat(parts, ignore_index=True)
-            table = table[[by, *[c for c in table.columns if c != by]]]
-        table = self._select(table, scales, raters)
-        if by is None and where is None:
-            return table.reset_index(drop=True)
-        self._subgroup_warnings(group_notes, disclosure)
-        if not disclosure:
-            warnings.warn(f"disclosure control is off: groups of fewer than {self.parameters.disclosure_threshold} "
-                          "people are shown. Keep these results private: do not publish or share them.",
-                          DisclosureControlOffWarning, stacklevel=2)
-            return table.assign(suppressed="").reset_index(drop=True)
-        whole = outcome_report.outcomes(self.data, **settings)[0] if by is None else None
-        return self._protect(table, by, mask, whole).reset_index(drop=True)
-
-    def _subgroup_warnings(self, group_notes: list[tuple[str, list[dict]]], disclosure: bool) -> None:
-        """Warnings about subgroups; with disclosure control on, one that names no group or count
-        (a message such as "1 complete pair" in a named group would disclose what the table hides)."""
-        if not disclosure:
-            for prefix, notes in group_notes:
-                rewarn(notes, prefix)
-            return
-        count = sum(len(notes) for _, notes in group_notes)
-        if count:
-            warnings.warn(f"{count} statistic(s) could not be computed in some groups (too few pairs or no "
-                          "variance) and are blank; disclosure=False names them (for private work only)",
-                          errors.DegenerateDataWarning, stacklevel=3)
-
-    def _where(self, where: Any) -> np.ndarray:
-        people = self.data.participants
-        if where is None:
-            return np.ones(len(people), dtype=bool)
-        if callable(where):
-            mask = np.asarray(where(people.copy()), dtype=bool)
-            if mask.shape != (len(people),):
-                raise ValueError(f"`where` must return one True/False per participant ({len(people)}); "
-                                 f"got shape {mask.shape}")
-            return mask
-        if not isinstance(where, Mapping) or not where:
-            raise ValueError("`where` must be a mapping of participant columns to the values to keep, e.g. "
-                             f"{{'sector': 'voluntary'}}, or a function of the participants; got {where!r}")
-        mask = np.ones(len(people), dtype=bool)
-        for column, wanted in where.items():
-            check_names(column, "where", self.characteristics)
-            values = [wanted] if isinstance(wanted, str) or not isinstance(wanted, Sequence) else list(wanted)
-            mask &= people[column].astype(str).isin([str(v) for v in values]).to_numpy()
-        return mask
-
-    def _scores(self, ids: pd.Series) -> pd.DataFrame:
-        scores = self.data.scale_scores
-        return scores[scores["participant_id"].isin(set(ids))]
-
-    def _select(self, table: pd.DataFrame, scales: Any, raters: Any) -> pd.DataFrame:
-        keep = np.ones(len(table), dtype=bool)
-        if scales is not None:
-            keep &= table["scale"].isin(check_names(scales, "scales", list(self.data.titles))).to_numpy()
-        if raters is not None:
-            keep &= table["rater"].isin(check_names(raters, "raters", sorted(self.data.scale_scores["rater"].unique())))\
-                .to_numpy()
-        return table[keep]
-
-    def _protect(self, table: pd.DataFrame, by: str | None, mask: np.ndarray,
-                 whole: pd.DataFrame | None) -> pd.DataFrame:
-        threshold = self.parameters.disclosure_threshold
-        dependent = [c for c in table.columns if c not in (*OUTCOME_KEYS, "n_pairs", by, "wilcoxon_method")]
-        if by is not None:
-            protected = protect_table(table, count="n_pairs", threshold=threshold, by=["comparison", "rater", "scale"],
-                                      dependent=dependent, label=by, name=f"outcomes by {by}",
-                                      blank=["wilcoxon_method"]).table
-            return protected.assign(n_pairs=protected["n_pairs"].astype("Int64"))
-        # One group: it and the people it leaves out must each be 0 or at least the threshold.
-        key = ["scale", "comparison", "rater"]
-        rest = table[key].merge(whole[[*key, "n_pairs"]], on=key, how="left")["n_pairs"].to_numpy() \
-            - table["n_pairs"].to_numpy()
-        n = table["n_pairs"].to_numpy()
-        selected, left_out = int(mask.sum()), int((~mask).sum())
-        primary = ((n > 0) & (n < threshold)) | (0 < selected < threshold)
-        secondary = ~primary & (((rest > 0) & (rest < threshold)) | (0 < left_out < threshold))
-        out = table.copy()
-        hide = primary | secondary
-        out["n_pairs"] = out["n_pairs"].astype("Int64").mask(hide)
-        for column in dependent:
-            out[column] = out[column].mask(hide)
-        if "wilcoxon_method" in out:
-            out.loc[hide, "wilcoxon_method"] = ""
-        out["suppressed"] = np.where(primary, "primary", np.where(secondary, "secondary", ""))
-        return out
+        return cohort_outcomes(self.data, self.characteristics, comparisons=comparisons,
+                               confidence_level=confidence_level, multiplicity=multiplicity, reliability=reliability,
+                               by=by, where=where, scales=scales, raters=raters, disclosure=disclosure)
 
     def reliability(self) -> pd.DataFrame:
-        """Cronbach's alpha (Feldt CI) and omega total per scale × wave × rater: ``tables/reliability.csv``."""
+        """Cronbach's alpha (Feldt CI) and omega total per scale × wave × rater: ``tables/reliability.csv``.
+
+        Returns
+        -------
+        DataFrame
+            ``scale, wave, n, k_items, alpha, alpha_ci_low, alpha_ci_high, omega_total, rater,
+            instrument``: scales in instrument order, waves in time order.
+
+        Notes
+        -----
+        Computed at ingest from the item answers (:func:`evaluation.data.scoring.reliability`):
+        Cronbach's alpha with Feldt's interval and McDonald's omega total from a one-factor
+        model; ``docs/methods.md``, "Reliability". The pre-wave alpha is the reliability of the
+        reliable change index in :meth:`outcomes`.
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
+        >>> table = cohort.reliability()
+        >>> table[table["scale"] == "leading_change"][["wave", "rater", "n", "alpha", "omega_total"]].round(2)
+                wave rater   n  alpha  omega_total
+        4        pre  self  88   0.81         0.81
+        5       then  self  77   0.79         0.79
+        6       post  self  84   0.81         0.81
+        7  follow_up  self  65   0.83         0.83
+        """
         return outcome_report.reliability_table(self.data)
 
     def costs(self) -> pd.DataFrame:
         """What a place costs, fully loaded in real prices: ``tables/cost_summary.csv``.
 
-        ``measure, value, ci_low, ci_high, unit, price_base_year`` in the cohort's base-year
-        prices, with seeded bootstrap intervals. :meth:`report` ``("costs")`` has every cost table.
+        Returns
+        -------
+        DataFrame
+            ``measure, value, ci_low, ci_high, unit, price_base_year, view, description``: one
+            row per measure (total, fixed and variable cost, cost per enrolled participant, per
+            completer and per reliable improver, marginal costs, ...), in the cohort's base-year
+            prices, with seeded bootstrap intervals where there is uncertainty.
+            :meth:`report` ``("costs")`` has every cost table.
+
+        Warns
+        -----
+        DegenerateDataWarning
+            A cost that cannot be computed (e.g. no reliable improver to divide by) is blank.
+
+        Notes
+        -----
+        Economic cost (cash plus participants' time) and cash cost, deflated to the base year
+        and apportioned across cohorts; ``docs/methods.md``, "Costs".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
+        >>> costs = cohort.costs().set_index("measure")
+        >>> round(costs.loc["cost_per_completer", "value"]), costs.loc["cost_per_completer", "unit"]
+        (15029, 'GBP (2024 prices)')
         """
         notes: list[dict] = []
         summary = cost_report.cohort_costs(self.data, notes=notes).summary.copy()
@@ -347,16 +277,78 @@ class Cohort:
         return summary
 
     def equity(self) -> pd.DataFrame:
-        """Who gets places against the eligible workforce, after disclosure control: ``tables/equity.csv``."""
-        return self.report("equity").table("equity")
+        """Who gets places against the eligible workforce, after disclosure control: ``tables/equity.csv``.
+
+        Returns
+        -------
+        DataFrame
+            One row per characteristic (``dimension``) × ``category``: ``participants``,
+            ``eligible``, the rate per 1,000, the shares, the representation index, the relative
+            likelihood with its interval and band; ``suppressed`` says ``primary`` or
+            ``secondary`` where a group of 1 to ``disclosure_threshold`` − 1 people is hidden.
+
+        Notes
+        -----
+        Relative likelihood against the reference category with a Katz log interval,
+        representation index = share of participants / share of the eligible workforce × 100;
+        ``docs/methods.md``, "Equity of access" and "Disclosure control".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
+        >>> equity = cohort.equity()
+        >>> equity[equity["dimension"] == "role_level"][["category", "participants", "suppressed"]]
+                      category  participants suppressed
+        38  first_line_manager            65
+        39      middle_manager            30
+        40           frontline          <NA>  secondary
+        41      senior_manager          <NA>    primary
+        """
+        return self._report("equity").table("equity")
 
     def report(self, name: str) -> ReportResult:
-        """One report's tables, findings and summary: ``"outcomes"``, ``"costs"`` or ``"equity"``.
+        """One report's tables, findings and summary: what ``make evaluate`` publishes for it.
 
-        Computed once per :class:`Cohort` and kept. The cost report compares this cohort with
-        the other cohorts and programmes found under ``data_dir``.
+        Parameters
+        ----------
+        name : {"outcomes", "costs", "equity"}
+            The report.
+
+        Returns
+        -------
+        ReportResult
+            ``tables`` (by the name of their file in ``tables/``), ``findings``, ``summary``
+            (Markdown) and ``details`` (what is never published). Computed once per
+            :class:`Cohort` and kept; each call gives a copy, so that a change to its tables
+            never reaches a later call. The cost report compares this cohort with the other
+            cohorts and programmes found under ``data_dir``.
+
+        Raises
+        ------
+        ParameterError
+            ``name`` is not one of the three (a string).
+
+        Notes
+        -----
+        Each report's statistics and decisions: ``docs/methods.md`` ("Decisions in the cohort
+        report", "Costs", "Equity of access").
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
+        >>> result = cohort.report("outcomes")
+        >>> result
+        <ReportResult outcomes: leading-to-deliver cohort 2, 8 tables, 68 findings>
+        >>> list(result.tables)[:3]
+        ['outcomes', 'reliability', 'attrition']
         """
-        check_names(name, "name", REPORTS)
+        return fresh(self._report(name))
+
+    def _report(self, name: Any) -> ReportResult:
+        """The kept report (computed on first use): for this class's own methods, never handed out."""
+        check_name(name, "name", REPORTS)
         if name not in self._reports:
             if name == "outcomes":
                 result = outcome_report.build(self.data)
@@ -368,5 +360,26 @@ class Cohort:
         return self._reports[name]
 
     def findings(self) -> pd.DataFrame:
-        """Every headline finding of the three reports (``findings.json`` as a table), sorted by id."""
-        return findings_frame([f for name in REPORTS for f in self.report(name).findings])
+        """Every headline finding of the three reports (``findings.json`` as a table), sorted by id.
+
+        Returns
+        -------
+        DataFrame
+            ``id, statement, value, ci_low, ci_high, unit, table``: each finding's sentence, its
+            number and interval, and the published table that holds the number.
+
+        Notes
+        -----
+        Computes the three reports (:meth:`report`) on first use, a few seconds for a cohort;
+        each finding's statistic is described where its table is in ``docs/methods.md``.
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
+        >>> found = cohort.findings().set_index("id")
+        >>> round(float(found.loc["outcomes.pre_post.self.leading_change.mean_change", "value"]), 3)
+        0.329
+        """
+        return findings_frame([f for name in REPORTS for f in self._report(name).findings])
+

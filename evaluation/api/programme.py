@@ -1,38 +1,27 @@
-"""A whole programme, for the evaluator: :func:`load_programme` and :class:`Programme` (see :mod:`evaluation.api`)."""
+"""A whole programme, for the evaluator: :class:`Programme`, made by :func:`~evaluation.api.load_programme` (see :mod:`evaluation.api`)."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from evaluation.api.arguments import programme_name
-from evaluation.api.cohort import Cohort, load_cohort
-from evaluation.core.paths import PARAMS_DIR
-from evaluation.data import params as _params
+from evaluation.api.arguments import check_names, cohort_key, fresh
+from evaluation.api.cohort import Cohort
+from evaluation.core.checks import check_confidence_level
+from evaluation.core.errors import ParameterError
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports import comparison_report, programme_report
+from evaluation.reports import programme_report
 from evaluation.reports.programme_report.cohorts import compare_cohorts
-from evaluation.reports.programme_report.outcomes import cohort_changes, pooled_outcomes
+from evaluation.reports.programme_report.outcomes import MEASURES, cohort_changes, pooled_outcomes
 from evaluation.reports.programme_report.success_cases import success_cases
+from evaluation.stats.pooling import PoolingWarning
 
-__all__ = ["Programme", "compare_programmes", "load_programme"]
-
-
-def load_programme(
-    programme: str,
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> Programme:
-    """Load every cohort of a programme that has parameters (see :func:`load_cohort`)."""
-    params = Path(params_dir) if params_dir else PARAMS_DIR
-    name = programme_name(programme, params)
-    cohorts = {n: load_cohort(name, n, data_dir=data_dir, params_dir=params) for n in _params.list_cohorts(params, name)}
-    return Programme(name, cohorts)
+__all__ = ["Programme"]
 
 
 # ----------------------------------------------------------------------------- programme
@@ -43,12 +32,14 @@ class Programme:
     """Every cohort of a programme (made by :func:`load_programme`).
 
     Iterating gives the :class:`Cohort` objects; ``programme[2]`` is cohort 2. Each statistic
-    method stacks the cohorts' tables with a first column ``cohort``.
+    method stacks the cohorts' tables with a first column ``cohort``. Every table and report
+    returned is a new copy: changing it changes nothing here.
     """
 
     name: str
     cohorts: Mapping[int, Cohort]
-    _reports: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The programme report once computed; never handed out (:meth:`report` gives copies).
+    _reports: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def data(self) -> ProgrammeData:
@@ -56,10 +47,12 @@ class Programme:
         first = next(iter(self.cohorts.values()))
         return ProgrammeData(first.data.programme, {n: c.data for n, c in self.cohorts.items()})
 
-    def __getitem__(self, number: int) -> Cohort:
-        if number not in self.cohorts:
+    def __getitem__(self, number: int | str) -> Cohort:
+        """Cohort ``number``: ``2`` or ``"2"``, as :func:`load_cohort` takes it; a KeyError lists those there are."""
+        key = cohort_key(number)
+        if key not in self.cohorts:
             raise KeyError(f"{self.name} has no cohort {number!r}; it has {list(self.cohorts)}")
-        return self.cohorts[number]
+        return self.cohorts[key]
 
     def __iter__(self) -> Iterator[Cohort]:
         return iter(self.cohorts.values())
@@ -86,7 +79,36 @@ class Programme:
         return table[["cohort", *[c for c in table.columns if c != "cohort"]]]
 
     def outcomes(self, **kwargs) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column."""
+        """Each cohort's :meth:`Cohort.outcomes` (same arguments), stacked with a ``cohort`` column.
+
+        Returns
+        -------
+        DataFrame
+            Each cohort's table, computed with its own parameters unless the arguments say
+            otherwise, with a first column ``cohort``. Nothing is pooled: :meth:`pool` pools.
+
+        Raises
+        ------
+        ParameterError
+            As :meth:`Cohort.outcomes`.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Pre/post change".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> ltd = ev.load_programme("leading-to-deliver")
+        >>> ltd.outcomes(scales="leading_change", raters="self", comparisons="pre_post")[
+        ...     ["cohort", "n_pairs", "mean_change"]].round(3)
+           cohort  n_pairs  mean_change
+        0       1       84        0.416
+        1       2       85        0.329
+        2       3       81        0.313
+        3       4       81        0.296
+        4       5       84        0.359
+        """
         return self._stack("outcomes", **kwargs)
 
     def compare(self, cohort_a: int, cohort_b: int, **kwargs) -> pd.DataFrame:
@@ -127,11 +149,34 @@ class Programme:
         Parameters
         ----------
         scales, raters, comparisons, measures : str or list of str, optional
-            Rows to return (default: all).
+            Rows to pool and return (default: all); ``measures`` of ``"mean_change"``, ``"g_av"``.
+            Only these are pooled, so the warnings concern only the rows returned.
         cohorts : list of int, optional
-            Pool only these cohorts (default: every cohort).
+            Pool only these cohorts, two or more (default: every cohort; ``"2"`` is taken as 2).
         confidence_level : float, optional
             Default: the cohorts' common confidence level.
+
+        Returns
+        -------
+        DataFrame
+            The columns of ``pooled_outcomes``: ``k`` cohorts pooled, ``estimate``, its interval,
+            ``tau2``, ``i2``, ``q``, the prediction interval and ``method``.
+
+        Raises
+        ------
+        ParameterError
+            An unknown name or wrong type (checked before anything is computed), a name with no
+            estimate to pool, or fewer than two cohorts.
+
+        Warns
+        -----
+        PoolingWarning
+            Pooling over two cohorts (τ² and I² rest on almost nothing); rows where fewer than
+            two cohorts have an estimate (not pooled), in one warning.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Pooling cohorts" and "Pooling cohorts: outcomes".
 
         Examples
         --------
@@ -141,71 +186,162 @@ class Programme:
         >>> int(row["k"]), *(round(float(row[c]), 2) for c in ("estimate", "ci_low", "ci_high"))
         (5, 0.14, 0.06, 0.23)
         """
+        data = self._pooled_cohorts(cohorts)
+        level = check_confidence_level(data.confidence_level if confidence_level is None else confidence_level)
+        # every name is checked before anything is computed or warned about
+        possible = {"scale": list(dict.fromkeys(s for c in data for s in c.titles)),
+                    "rater": sorted({str(r) for c in data for r in c.scale_scores["rater"].unique()}),
+                    "comparison": list(dict.fromkeys(k for c in data for k in c.cohort.comparisons))}
+        wanted = {column: check_names(value, f"{column}s", possible[column])
+                  for column, value in (("scale", scales), ("rater", raters), ("comparison", comparisons))}
+        chosen = check_names(measures, "measures", list(MEASURES))
+        changes = cohort_changes(data)
+        for column, names in wanted.items():
+            if names is not None:
+                there = list(dict.fromkeys(changes[column]))
+                if missing := [n for n in names if n not in there]:
+                    raise ParameterError(f"`{column}s`: no cohort has an estimate of {', '.join(map(repr, missing))} "
+                                         f"to pool; those with one are {', '.join(map(repr, there))}")
+                changes = changes[changes[column].isin(names)]
+        return _pooled_with_one_warning(changes, level, chosen).reset_index(drop=True)
+
+    def _pooled_cohorts(self, cohorts: Any) -> ProgrammeData:
+        """The programme's data restricted to ``cohorts`` (all: None), two or more of them."""
         data = self.data
-        if cohorts is not None:
-            unknown = [c for c in cohorts if c not in data.cohorts]
-            if unknown or not cohorts:
-                raise ValueError(f"`cohorts` must list cohorts of {self.name} ({list(data.cohorts)}); got {cohorts!r}")
-            data = ProgrammeData(data.programme, {c: data.cohorts[c] for c in cohorts})
-        level = data.confidence_level if confidence_level is None else confidence_level
-        table = pooled_outcomes(cohort_changes(data), level)
-        for column, value in (("scale", scales), ("rater", raters), ("comparison", comparisons),
-                              ("measure", measures)):
-            if value is not None:
-                allowed = list(dict.fromkeys(table[column]))
-                wanted = [value] if isinstance(value, str) else list(value)
-                if not wanted or any(v not in allowed for v in wanted):
-                    raise ValueError(f"`{column}s` must name one or more of {', '.join(map(repr, allowed))}; "
-                                     f"got {value!r}")
-                table = table[table[column].isin(wanted)]
-        return table.reset_index(drop=True)
+        if cohorts is None:
+            if len(data.cohorts) < 2:
+                raise ParameterError(f"`cohorts`: a pool needs two or more cohorts, and {self.name} has only cohort(s) "
+                                     f"{', '.join(map(str, data.cohorts))}; see each cohort's .outcomes() instead")
+            return data
+        numbers = [cohort_key(c) for c in cohorts] if isinstance(cohorts, Iterable) and not isinstance(cohorts, str) \
+            else None
+        if numbers is None or any(n not in data.cohorts for n in numbers) or len(set(numbers)) < 2:
+            raise ParameterError(f"`cohorts` must list two or more different cohorts of {self.name} "
+                                 f"({', '.join(map(str, data.cohorts))}) to pool, e.g. [2, 3]; got {cohorts!r}")
+        return ProgrammeData(data.programme, {n: data.cohorts[n] for n in dict.fromkeys(numbers)})
 
     def report(self) -> programme_report.ProgrammeReport:
         """The programme report's tables, findings and summaries (what ``make programme`` publishes).
 
-        Computed once per :class:`Programme` and kept.
+        Returns
+        -------
+        ProgrammeReport
+            ``tables`` (by the name of their file), ``findings``, ``summaries`` (Markdown, by
+            section) and ``details``. Computed once per :class:`Programme` and kept (it takes
+            about half a minute for the shipped data); each call gives a copy, so that a change
+            to its tables never reaches a later call.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Pooling cohorts: outcomes", "… where it works", "… costs" and
+        "… equity".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> report = ev.load_programme("leading-to-deliver").report()   # doctest: +SKIP
+        >>> list(report.tables)[:2]                                      # doctest: +SKIP
+        ['programme_outcomes', 'pooled_outcomes']
         """
         if "programme" not in self._reports:
             self._reports["programme"] = programme_report.build(self.data)
-        return self._reports["programme"]
+        return fresh(self._reports["programme"])
 
     def success_cases(self, per_group: int = 3) -> pd.DataFrame:
         """The success-case frame (Brinkerhoff): the strongest and weakest reliable changers of each
         group, by pseudonymised id, to sample for interviews. **For evaluators only**: it names
         people, so it is never published (see
-        :func:`evaluation.reports.programme_report.success_cases.success_cases`)."""
+        :func:`evaluation.reports.programme_report.success_cases.success_cases`).
+
+        Parameters
+        ----------
+        per_group : int, default 3
+            How many of the strongest and of the weakest changers to list per group.
+
+        Returns
+        -------
+        DataFrame
+            ``scale, comparison, rater, dimension, category, case, rank, participant_id, cohort,
+            change, rci, direction``.
+
+        Notes
+        -----
+        Brinkerhoff's Success Case Method, ranked by reliable change index (``docs/methods.md``,
+        "Pre/post change"; README, "Interview frame").
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> frame = ev.load_programme("leading-to-deliver").success_cases()
+        >>> sorted(frame["case"].unique())
+        ['non-success', 'success']
+        """
         return success_cases(self.data, per_group=per_group)
 
     def reliability(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.reliability`, stacked."""
+        """Each cohort's :meth:`Cohort.reliability`, stacked with a first column ``cohort``.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Reliability".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> table = ev.load_programme("leading-to-deliver").reliability()
+        >>> table.columns[:3].tolist(), sorted(table["cohort"].unique().tolist())
+        (['cohort', 'scale', 'wave'], [1, 2, 3, 4, 5])
+        """
         return self._stack("reliability")
 
     def costs(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.costs`, stacked."""
+        """Each cohort's :meth:`Cohort.costs`, stacked with a first column ``cohort``.
+
+        Notes
+        -----
+        Each cohort in its own base-year prices (``price_base_year``); ``docs/methods.md``,
+        "Costs" and "Pooling cohorts: costs".
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> costs = ev.load_programme("collaborative-leadership").costs()
+        >>> costs.columns[:3].tolist()
+        ['cohort', 'measure', 'value']
+        """
         return self._stack("costs")
 
     def equity(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.equity`, stacked."""
+        """Each cohort's :meth:`Cohort.equity`, stacked with a first column ``cohort``.
+
+        Notes
+        -----
+        ``docs/methods.md``, "Equity of access"; the pooled table is the programme report's
+        ``equity_pooled`` (:meth:`report`).
+
+        Examples
+        --------
+        >>> import evaluation as ev
+        >>> equity = ev.load_programme("collaborative-leadership").equity()
+        >>> equity.columns[:3].tolist()
+        ['cohort', 'dimension', 'category']
+        """
         return self._stack("equity")
 
 
-def compare_programmes(
-    programmes: Sequence[str] = ("leading-to-deliver", "collaborative-leadership"),
-    *,
-    data_dir: Path | str | None = None,
-    params_dir: Path | str | None = None,
-) -> comparison_report.ComparisonResult:
-    """Programmes side by side, with every difference that limits the comparison (``make compare``).
-
-    Returns the comparison's tables (``programme_profiles``, ``programme_comparison`` with a
-    ``limits`` column, ``comparison_limits``), findings and summary.
-
-    Examples
-    --------
-    >>> import evaluation as ev
-    >>> both = ev.compare_programmes()
-    >>> both.table("comparison_limits")["difference"].tolist()[:2]
-    ['population', 'participant_time']
-    """
-    loaded = [load_programme(p, data_dir=data_dir, params_dir=params_dir).data for p in programmes]
-    return comparison_report.build(loaded)
+def _pooled_with_one_warning(changes: pd.DataFrame, level: float, measures: list[str] | None) -> pd.DataFrame:
+    """:func:`pooled_outcomes`, its "not pooled" warnings (one per row with fewer than two cohorts)
+    gathered into one that names the rows; every other warning passes on as it came."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = pooled_outcomes(changes, level, measures)
+    single = [w for w in caught if issubclass(w.category, PoolingWarning) and ": not pooled: " in str(w.message)]
+    for w in caught:
+        if w not in single:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if single:
+        rows = [str(w.message).split(": not pooled: ")[0] for w in single]
+        shown = "; ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
+        warnings.warn(f"{len(rows)} row(s) not pooled: fewer than two cohorts have the estimate ({shown}); their "
+                      "`method` says why", PoolingWarning, stacklevel=3)
+    return table

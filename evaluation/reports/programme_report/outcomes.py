@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from evaluation.core.checks import check_columns, check_confidence_level
+from evaluation.core.errors import ParameterError
 from evaluation.data.cohort import CohortData
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.labels import capitalised, label
@@ -169,7 +171,8 @@ def _not_pooled(reason: str) -> dict:
             "h2": nan, "q": nan, "q_df": pd.NA, "q_p": nan, "pi_low": nan, "pi_high": nan, "method": reason}
 
 
-def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd.DataFrame:
+def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
+                    measures: Sequence[str] | None = None) -> pd.DataFrame:
     """Pool the cohorts' changes by random effects, per scale × comparison × rater × measure.
 
     Parameters
@@ -178,6 +181,8 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
         :func:`cohort_changes` (``programme_outcomes``). Not modified.
     confidence_level : float, default 0.95
         Of the confidence and prediction intervals.
+    measures : list of str, optional
+        Of :data:`MEASURES` (default: both); only these are pooled, and warned about.
 
     Returns
     -------
@@ -212,12 +217,15 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95) -> pd
     1         g_av  3      0.25   0.0
     """
     level = check_confidence_level(confidence_level)
+    if measures is not None and (isinstance(measures, str) or not set(measures) <= set(MEASURES) or not measures):
+        raise ParameterError(f"`measures` must list one or more of {', '.join(map(repr, MEASURES))}; got {measures!r}")
+    chosen = {m: columns for m, columns in MEASURES.items() if measures is None or m in measures}
     keys = ["scale", "kirkpatrick_level", "comparison", "rater"]
     check_columns(changes, [*keys, "cohort", *(c for pair in MEASURES.values() for c in pair)], "changes")
     rows = []
     few: dict[str, str] = {}  # comparison -> the cohorts of a pooling over too few of them to rest on
     for key, group in changes.groupby(keys, sort=False):
-        for measure, (estimate, se) in MEASURES.items():
+        for measure, (estimate, se) in chosen.items():
             usable = group.dropna(subset=[estimate, se])
             usable = usable[usable[se] > 0]
             base = dict(zip(keys, key, strict=True)) | {
