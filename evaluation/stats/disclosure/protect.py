@@ -124,18 +124,14 @@ def protect(
 
     1. Primary: every non-exempt cell with a count from 1 to ``threshold − 1``.
     2. Lines: while a line has exactly one suppressed cell, suppress another cell of it: the
-       smallest non-zero published, non-exempt part (a total only if no part qualifies). While
-       the suppressed parts of a line whose total is published add up to a count from 1 to
-       ``threshold − 1`` (the people in any of the withheld groups, a count a reader works out
-       by subtraction), suppress the smallest such part too.
+       smallest non-zero published, non-exempt part (a total only if no part qualifies).
     3. Audit (:func:`audit`): while some suppressed cell can be worked out exactly from the
        published cells and the lines, suppress the smallest non-zero published, non-exempt cell
        among the lines reachable from it through suppressed cells; repeat from 2.
 
     Zeros are never suppressed. Guarantee: when the loop ends, no suppressed cell's value
     follows from the published cells, the lines and the labels (the attacker's interval holds
-    at least two whole numbers), and no published total leaves withheld parts that add up to a
-    count from 1 to ``threshold − 1``, unless ``unprotected`` lists it — which happens only when
+    at least two whole numbers), unless ``unprotected`` lists it — which happens only when
     no cell is left to suppress (e.g. a published total made only of small cells, or
     ``threshold`` ≤ 2, where the label ``primary`` alone tells the value 1).
 
@@ -204,21 +200,6 @@ def protect(
                         flags[pick] = "secondary"
                         reasons[pick] = f"secondary: else {names[shut[0]]} follows from the total"
                         changed = True
-            if changed:
-                continue
-            # the withheld part of a published total is itself a count of people (those in any of the
-            # withheld groups): it must not be from 1 to threshold − 1 either (two withheld groups of
-            # 1 and 2 people beside a published total gave "3 people", and with means their changes)
-            for total, parts in lines:
-                rest = sum(v[c] for c in parts if hidden(c))
-                if not hidden(total) and 1 <= rest < threshold and any(sensitive(c) for c in parts):
-                    pick = candidate(parts, [False] * len(parts))
-                    if pick is not None:
-                        flags[pick] = "secondary"
-                        reasons[pick] = (f"secondary: else the withheld cells beside {names[total]} would add up to "
-                                         f"{rest:g}, from 1 to threshold − 1")
-                        changed = True
-                        break
             if changed:
                 continue
             exact = worked_out()
