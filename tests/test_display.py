@@ -77,8 +77,8 @@ def test_an_interval_is_one_column_low_to_high_formatted_like_its_estimate():
     ("term", "wave[post]", "After vs before"),
     ("term", "wave[follow_up]", "Follow-up vs before"),
     ("wave", "follow_up", "Follow-up"),
-    ("suppressed", "primary", "Withheld: small group"),
-    ("suppressed", "secondary", "Withheld: protects a small group"),
+    # one word for both: the two labels apart told which withheld cell was the small one
+    ("suppressed", "primary", "Withheld"), ("suppressed", "secondary", "Withheld"),
     ("suppressed", "", ""),
     ("band", "inconclusive", "Inconclusive"),
     ("stage", "completed_programme", "Completed the programme"),

@@ -51,6 +51,21 @@ def test_every_contract_table_and_column(synthetic_report):
     assert list((folder / "figures").glob("*.png"))
 
 
+def test_published_tables_and_pages_mark_every_withheld_cell_alike(synthetic_report):
+    # "primary" beside "secondary" (and "withheld: small group" beside "withheld: protects a small
+    # group" on the pages) told a reader which withheld cell was the small one
+    _, folder, _ = synthetic_report
+    flags: set[str] = set()
+    for path in (folder / "tables").glob("*.csv"):
+        table = pd.read_csv(path, keep_default_na=False)
+        if "suppressed" in table:
+            flags |= set(table["suppressed"].astype(str))
+    assert "withheld" in flags and flags <= {"", "withheld"}
+    for page in folder.glob("*.html"):
+        text = page.read_text()
+        assert "small group</td>" not in text and ">primary<" not in text and ">secondary<" not in text, page.name
+
+
 def test_findings_match_the_package_api(synthetic_report):
     root, folder, _ = synthetic_report
     findings = json.loads((folder / "findings.json").read_text())

@@ -210,14 +210,15 @@ def cohort_outcomes(
     if by is None:
         whole = outcome_report.outcomes(data, **settings)[0]
         part, found = outcome_report.outcomes(data, _scores(data, people.loc[mask, "participant_id"]), **settings)
-        table, group_notes = with_every_row(part, whole), [("selected participants: ", found)]
+        # a selection without pairs is said once, by empty_rows_warning, not also as "the table is empty"
+        table, group_notes = with_every_row(part, whole), [("selected participants: ", [] if part.empty else found)]
     else:
         parts, group_notes = {}, []
         for category in sorted(people.loc[mask, by].astype(str).unique()):
             in_group = mask & (people[by].astype(str) == category).to_numpy()
             parts[category], found = outcome_report.outcomes(
                 data, _scores(data, people.loc[in_group, "participant_id"]), **settings)
-            group_notes.append((f"{by} {category!r}: ", found))
+            group_notes.append((f"{by} {category!r}: ", [] if parts[category].empty else found))
         rows = {tuple(map(tuple, part[["scale", "comparison", "rater"]].to_numpy())) for part in parts.values()}
         if where is not None or len(rows) > 1 or any(part.empty for part in parts.values()):
             every = outcome_report.outcomes(data, **settings)[0]  # the rows every group shows

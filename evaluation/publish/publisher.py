@@ -15,7 +15,36 @@ from evaluation.reports.findings import Finding
 if TYPE_CHECKING:
     from evaluation.viz.figure import Plot
 
-__all__ = ["Publisher"]
+__all__ = ["Publisher", "published_flags"]
+
+#: How a published table marks a withheld row, whatever the reason (METHODS, disclosure control).
+WITHHELD = "withheld"
+
+
+def published_flags(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its ``suppressed`` column's ``primary`` and ``secondary`` both written ``withheld``.
+
+    The disclosure control suppresses a small group (primary) and further groups that would let
+    it be worked out (secondary). Published apart, the two labels told a reader which withheld
+    cell was the small one: in cohort 3's breakdown, political and academic framework areas (6
+    people together) were withheld, political as small and academic as not, so political was 1.
+    The evaluator's API keeps both labels; the published files never do. The input is not changed.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"category": ["a", "b", "c"], "suppressed": ["", "primary", "secondary"]})
+    >>> published_flags(t)["suppressed"].tolist(), t["suppressed"].tolist()
+    (['', 'withheld', 'withheld'], ['', 'primary', 'secondary'])
+    """
+    if "suppressed" not in frame or frame.empty:
+        return frame
+    flags = frame["suppressed"]
+    marked = flags.isin(["primary", "secondary"])
+    if not marked.any():
+        return frame
+    out = frame.copy()
+    out["suppressed"] = flags.astype(object).where(~marked, WITHHELD)
+    return out
 
 
 class Publisher:
@@ -39,11 +68,12 @@ class Publisher:
 
         The published CSV is spreadsheet-safe: a text cell that a spreadsheet would run as a
         formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) starts with ``'``
-        (:func:`evaluation.core.text.spreadsheet_safe`).
+        (:func:`evaluation.core.text.spreadsheet_safe`); every withheld cell is marked alike
+        (:func:`published_flags`).
         """
         if self.output_dir is not None:
             path = self.output_dir / "tables" / f"{name}.csv"
-            write_csv(spreadsheet_safe(frame), path)
+            write_csv(spreadsheet_safe(published_flags(frame)), path)
         if display:
             show_table(frame, precision)
         return frame

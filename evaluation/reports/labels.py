@@ -57,9 +57,9 @@ VALUE_LABELS: dict[str, str] = {
     # mixed-model terms
     "intercept": "mean before (reference)",
     # disclosure control
-    "primary": "withheld: small group",
-    "secondary": "withheld: protects a small group",
-    "withheld": "withheld",
+    # one word for every withheld cell: "small group" beside "protects a small group" told a reader which
+    # of two withheld cells was the small one (political = 1 in cohort 3: 6 − academic, which was not small)
+    "primary": "withheld", "secondary": "withheld", "withheld": "withheld",
     # warning classes and note kinds
     "DegenerateDataWarning": "Not computed: too few people or no variation",
     "DisclosureControlOffWarning": "Disclosure control was switched off",
