@@ -218,7 +218,8 @@ publish.findings(equity_report.equity_findings(result, data))
 # defined by participants' characteristics. Such counts are suppressed (*primary*), and so are
 # further groups (*secondary*) wherever a suppressed count could otherwise be worked out from
 # the totals and the other groups; rates, shares, ratios and bands of a suppressed group are
-# withheld with it. Counts a reader could compute — people who did not complete (size × rate),
+# withheld with it. The tables mark both kinds "withheld", so which group is the small one cannot
+# be told from the mark. Counts a reader could compute — people who did not complete (size × rate),
 # people without both scores — count as well, and the decision is taken for all of
 # the cohort's tables at once; before anything is published, an audit works back from every
 # published figure as a reader could and stops the report if any such number can be found.

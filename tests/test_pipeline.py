@@ -63,7 +63,9 @@ def test_published_tables_and_pages_mark_every_withheld_cell_alike(synthetic_rep
     assert "withheld" in flags and flags <= {"", "withheld"}
     for page in folder.glob("*.html"):
         text = page.read_text()
-        assert "small group</td>" not in text and ">primary<" not in text and ">secondary<" not in text, page.name
+        assert "small group</td>" not in text and "<td>primary</td>" not in text, page.name
+        assert "<td>secondary</td>" not in text, page.name
+    assert "<td>Withheld</td>" in (folder / "equity_of_access.html").read_text()
 
 
 def test_findings_match_the_package_api(synthetic_report):
