@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evaluation.core.vocabulary import COMPARISONS
+from evaluation.core.vocabulary import COMPARISONS, WAVES
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.comparison_group import (
     DESIGN_LABEL_SINGLE_GROUP,
@@ -36,6 +36,7 @@ from evaluation.reports.disclosure_plan import (
     prepared_scores,
 )
 from evaluation.reports.findings import ReportResult, collect_warnings
+from evaluation.reports.labels import WAVE_LABELS, and_list
 from evaluation.reports.outcome_text import (
     WAVE_WORDS,
     effect_size_text,
@@ -237,6 +238,25 @@ def _column_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
+def unlisted_waves_note(data: CohortData) -> list[dict]:
+    """A note for scores at a wave the cohort's parameters do not list: in the data, never analysed.
+
+    A follow-up questionnaire answered by a cohort whose ``waves`` stop at ``post`` was dropped
+    without a word; the parameters decide the analysis, and the report says what they left out.
+    """
+    observed = data.scale_scores["wave"].dropna().astype(str).unique().tolist()
+    unlisted = [w for w in WAVES if w in observed and w not in data.cohort.waves]
+    if not unlisted:
+        return []
+    one = len(unlisted) == 1
+    return [{"source": "outcomes", "warning": "Note", "message":
+             f"Scores at the {and_list(WAVE_LABELS[w] for w in unlisted)} "
+             f"questionnaire{'' if one else 's'} are in the data, but "
+             f"params/{data.programme.name}/cohort-{data.cohort.cohort}.yaml does not list "
+             f"{'that wave' if one else 'those waves'} under `waves`, so {'it is' if one else 'they are'} "
+             "not analysed in this report"}]
+
+
 def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     """Every table of the outcomes report for one cohort.
 
@@ -259,6 +279,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     prepared = prepared_scores(data)  # checked and coded once for the stages below (and the disclosure plan)
     tables["outcomes"], found = outcomes(data, prepared)
     notes += found
+    notes += unlisted_waves_note(data)
     tables["reliability"] = reliability_table(data)
 
     primary = data.primary_scale
