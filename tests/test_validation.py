@@ -128,6 +128,14 @@ def test_a_missing_required_column_is_named(demo, id_key):
     assert "the column to be present" in failure.rule
 
 
+def test_a_misspelt_column_is_named_beside_the_missing_one(demo, id_key):
+    # "column `local_authority`: expected the column to be present" left the user to find the typing error
+    drop = demo["participants"].read_text().replace("local_authority", "local_authorty", 1)
+    demo["participants"].write_text(drop)
+    failure = only(run(demo), "local_authority")
+    assert failure.rule.endswith("; the header has 'local_authorty': a misspelling?")
+
+
 def test_optional_columns_may_be_absent(demo, id_key):
     drop_column(demo["participants"], "gender")
     drop_column(demo["participants"], "sessions_attended")

@@ -6,6 +6,7 @@ once. Used by :mod:`evaluation.data.validate` (tables read whole) and
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -105,14 +106,24 @@ def header_failures(columns: list[str], table: str, file: str) -> list[tuple[int
     --------
     >>> [(k, f.column) for k, f in header_failures(["wave", "Wave ", "item"], "responses", "r.csv")][:2]
     [(-1, 'wave'), (0, 'participant_id')]
+    >>> print(header_failures(["participant_ID", "wave", "item"], "responses", "r.csv")[0][1])
+    r.csv, column `participant_id`: expected the column to be present (required by CONTRACT section 2); the \
+header has 'participant_ID': a misspelling?
     """
     types, optional = COLUMN_TYPES[table], OPTIONAL_COLUMNS[table]
     twice = columns_named_twice(columns, types)
     out = [(-1, Failure(file, (), column, "the column once in the header; it is there more than once (names "
                                           "compared ignoring case and spaces), so which one holds the data is "
                                           "ambiguous", tuple(names))) for column, names in twice.items()]
-    out += [(k, Failure(file, (), column, "the column to be present (required by CONTRACT section 2)"))
-            for k, column in enumerate(types) if column not in twice and column not in columns and column not in optional]
+    missing = [(k, column) for k, column in enumerate(types)
+               if column not in twice and column not in columns and column not in optional]
+    # a header column that is no contract column but close to a missing one is named beside it
+    # ("local_authorty", "Participant_ID"): the user sees the typing error, not only the absence
+    spare = [c for c in columns if c not in types]
+    out += [(k, Failure(file, (), column, "the column to be present (required by CONTRACT section 2)"
+                        + (f"; the header has {near[0]!r}: a misspelling?" if (near := difflib.get_close_matches(
+                            column, spare, n=1, cutoff=0.75)) else "")))
+            for k, column in missing]
     return out
 
 
