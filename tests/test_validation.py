@@ -136,6 +136,17 @@ def test_a_misspelt_column_is_named_beside_the_missing_one(demo, id_key):
     assert failure.rule.endswith("; the header has 'local_authorty': a misspelling?")
 
 
+def test_a_row_with_more_cells_than_the_header_is_named_with_both_counts(demo, id_key):
+    # pandas said "Error tokenizing data. C error: Expected 14 fields in line 107, saw 16"
+    lines = demo["costs"].read_text().splitlines()
+    width = len(lines[0].split(","))
+    lines[2] += ",extra,cells"
+    demo["costs"].write_text("\n".join(lines) + "\n")
+    mine = [f for f in run(demo).failures if f.file.endswith("costs.csv")]
+    assert len(mine) == 1 and mine[0].rows == (3,)
+    assert mine[0].rule.startswith(f"{width} cells, one per column of the header; found {width + 2}")
+
+
 def test_optional_columns_may_be_absent(demo, id_key):
     drop_column(demo["participants"], "gender")
     drop_column(demo["participants"], "sessions_attended")

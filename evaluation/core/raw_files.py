@@ -12,6 +12,7 @@ import contextlib
 import errno
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,6 +237,12 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
         except UnicodeDecodeError:
             raise DataValidationError([_not_utf8(path, name)]) from None
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            ragged = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if ragged:  # pandas' words, said as a row and what was expected
+                want, line, saw = (int(x) for x in ragged.groups())
+                raise DataValidationError([Failure(
+                    name, (line,), None, f"{want} cells, one per column of the header; found {saw} (a comma inside a "
+                                         "cell that is not in double quotes?)")]) from None
             raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
