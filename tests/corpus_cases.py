@@ -280,7 +280,7 @@ CASES: list[Case] = [
          ("costs.csv", "`amount`", "more than once")),
     Case("costs: column twice, once with a leading space", header(C, lambda h: [*h, " amount"], lambda r: [*r, "1"]),
          ("costs.csv", "`amount`", "more than once")),
-    Case("costs: a row with an extra field", replace(C, "\n1,delivery,", "\n1,delivery,x,"), ("costs.csv", "line 5")),
+    Case("costs: a row with an extra field", replace(C, "\n1,delivery,", "\n1,delivery,x,"), ("costs.csv", "row 5", "found 7")),
     Case("participants: a short row", truncate(P, 3, 2), ("participants.csv", "row 3")),
     Case("responses: empty file", write(R, b""), ("responses.csv",)),
     Case("participants: header only", header_only(P), ("participants.csv",)),

@@ -18,8 +18,11 @@ from evaluation.core.paths import PARAMS_DIR
 
 
 def as_published(frame: pd.DataFrame) -> str:
-    """A table as the report notebooks write it (evaluation.core.io.write_csv)."""
-    return frame.to_csv(index=False, lineterminator="\n")
+    """A table as the report notebooks write it (evaluation.core.io.write_csv), every withheld row
+    marked alike (the API keeps "primary" and "secondary"; the published files say "withheld")."""
+    from evaluation.publish.publisher import published_flags
+
+    return published_flags(frame).to_csv(index=False, lineterminator="\n")
 
 
 @pytest.fixture(scope="module")

@@ -39,13 +39,11 @@ def _check_band(band: Sequence[float]) -> tuple[float, float]:
     return low, high
 
 
-class KatzInterval(NamedTuple):
-    """The ratio of two proportions and its Katz log interval (:func:`katz_ci`); unpacks as
-    ``ratio, low, high``."""
-
-    ratio: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
+# the functional form keeps the field types as objects: with postponed annotations, the class form's
+# "np.ndarray" strings cannot be resolved by the documentation build (pdoc) from the tuple's __new__
+KatzInterval = NamedTuple("KatzInterval", [("ratio", np.ndarray), ("low", np.ndarray), ("high", np.ndarray)])  # noqa: UP014
+KatzInterval.__doc__ = """The ratio of two proportions and its Katz log interval (:func:`katz_ci`); unpacks as
+``ratio, low, high``."""
 
 
 def katz_ci(
