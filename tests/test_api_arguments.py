@@ -96,6 +96,8 @@ def test_compare_programmes_needs_two_or_more_programmes():
 def test_a_programmes_cohort_is_taken_as_load_cohort_takes_it():
     ltd = ev.load_programme("leading-to-deliver")
     assert ltd["2"] is ltd[2] is ltd[np.int64(2)] is ltd[" 2 "]
+    # `in` takes a cohort as indexing does (it was always False: iterating gives Cohort objects)
+    assert 2 in ltd and "2" in ltd and ltd[2] in ltd and 7 not in ltd and "two" not in ltd and True not in ltd
     for bad in ("7", 7, "two", 2.0, True):
         with pytest.raises(KeyError, match="has no cohort"):
             ltd[bad]

@@ -57,6 +57,12 @@ class Programme:
     def __iter__(self) -> Iterator[Cohort]:
         return iter(self.cohorts.values())
 
+    def __contains__(self, number: object) -> bool:
+        """``2 in ltd``: whether the programme has that cohort (a number, or a :class:`Cohort` of it)."""
+        if isinstance(number, Cohort):
+            return any(number is c for c in self)
+        return cohort_key(number) in self.cohorts
+
     def __len__(self) -> int:
         return len(self.cohorts)
 
