@@ -233,6 +233,20 @@ def test_two_small_cells_that_add_up_to_their_bounds_get_a_third():
     assert res.flags == ("primary", "primary", "secondary", "")
 
 
+def test_withheld_cells_of_a_union_line_never_add_up_to_a_small_count():
+    # cohort 4's breakdown by role level: 81 people with both scores (tables/outcomes.csv), 55 first-line
+    # and 23 middle managers published, frontline (2) and senior (1) withheld: 81 − 55 − 23 = 3 people,
+    # whose mean and SD (from n × mean and d_z) gave their three changes exactly
+    cells, lines = [55, 23, 2, 1, 81], [(4, [0, 1, 2, 3])]
+    assert protect(cells, lines, threshold=5, exempt=[4]).flags == ("", "", "primary", "primary", "")
+    res = protect(cells, lines, threshold=5, exempt=[4], union_lines=[0])
+    assert res.flags == ("", "secondary", "primary", "primary", "")
+    assert "would add up to 3, from 1 to threshold − 1" in res.reasons[1]
+    # withheld cells that already make a count of at least the threshold need nothing more
+    assert protect([55, 23, 4, 2, 84], lines, threshold=5, exempt=[4], union_lines=[0]).flags == (
+        "", "", "primary", "primary", "")
+
+
 def test_unprotectable_table_warns():
     with pytest.warns(DisclosureRiskWarning, match="could still be worked out"):
         res = protect_table(pd.DataFrame({"category": ["a", "b", "c"], "n": [4, 4, 0]}), count="n", name="tiny")

@@ -341,7 +341,7 @@ def _protect_dimension(dim: str, order: list[str], position: np.ndarray, complet
         lines += [(d, declared), (u, undeclared), (everyone, [d, u])]
     else:
         derived += list(enrolled.values())  # not published: only ever hidden through other cells
-    splits = []
+    splits, union = [], []
     if completed is not None:
         splits.append(("completed", "noncompleted", completed))
     for population, mask in paired.items():
@@ -358,10 +358,12 @@ def _protect_dimension(dim: str, order: list[str], position: np.ndarray, complet
             parts_no.append(b)
         ty, tn = add(yes, "*", mask.sum()), add(no, "*", (~mask).sum())
         exempt += [ty, tn]
+        if yes.startswith("pairs:"):  # its withheld groups together must not be a small group either
+            union.append(len(lines))
         lines += [(ty, parts_yes), (tn, parts_no), (everyone, [ty, tn])]
     names = [f"{q} {c}" for q, c in keys]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, no_primary=no_primary,
-                             unpublished=derived, labels=names)
+                             unpublished=derived, labels=names, union_lines=union)
     frame = pd.DataFrame({"dimension": dim, "quantity": [q for q, _ in keys], "category": [c for _, c in keys],
                           "count": np.asarray(values, dtype="int64"), "flag": res.flags, "reason": res.reasons})
     lost = [names[i] for i in res.unprotected]

@@ -80,6 +80,7 @@ def protect(
     labels: Sequence[str] | None = None,
     no_primary: Sequence[int] = (),
     unpublished: Sequence[int] = (),
+    union_lines: Sequence[int] = (),
 ) -> Protection:
     """Choose the cells to suppress among counts linked by additive relations.
 
@@ -112,6 +113,11 @@ def protect(
         neither their value nor a label; they need protecting only when they are counts from 1
         to ``threshold − 1`` (then flagged ``primary``), and they are never chosen as the
         further cell to suppress: such a cell is hidden only through the cells it follows from.
+    union_lines : sequence of int
+        Lines (positions in ``lines``) whose suppressed parts, with the total published, must not
+        add up to a count from 1 to ``threshold − 1``: the people with paired scores in a
+        breakdown, whose means and SDs beside the whole cohort's give the withheld groups' together
+        (three people's changes, in cohort 4). Other lines keep the single-cell rule only.
 
     Returns
     -------
@@ -200,6 +206,19 @@ def protect(
                         flags[pick] = "secondary"
                         reasons[pick] = f"secondary: else {names[shut[0]]} follows from the total"
                         changed = True
+            if changed:
+                continue
+            for k in union_lines:
+                total, parts = lines[k]
+                rest = sum(v[c] for c in parts if hidden(c))
+                if not hidden(total) and 1 <= rest < threshold and any(sensitive(c) for c in parts):
+                    pick = candidate(parts, [False] * len(parts))
+                    if pick is not None:
+                        flags[pick] = "secondary"
+                        reasons[pick] = (f"secondary: else the withheld cells beside {names[total]} would add up to "
+                                         f"{rest:g}, from 1 to threshold − 1")
+                        changed = True
+                        break
             if changed:
                 continue
             exact = worked_out()
