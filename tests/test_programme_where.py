@@ -92,19 +92,26 @@ def test_pooled_count_that_reveals_a_withheld_cohort_count_is_suppressed():
     assert (flags.drop((ALL, ALL)) != "").sum() >= 2
 
 
-def test_pooled_count_is_published_only_when_the_cohorts_withheld_none_of_it():
+def test_pooled_count_is_published_when_the_cohorts_withheld_none_or_enough():
     sectors = ["health"] * 6 + ["la"] * 20 + ["health"] * 7 + ["la"] * 20
     people = _people(sectors, [1] * 26 + [2] * 27)
     none_withheld = {(c, "enrolled", "sector", s): True for c in (1, 2) for s in ("health", "la")}
     cells = _protect(people, none_withheld).cells.set_index(["quantity", "dimension", "category"])
     assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
-    # 13 withheld by the cohorts was published: a cohort withholds a count of five or more only to
-    # protect a small one, and in the Leading to Deliver programme such a pooled count (cohort 2's
-    # middle managers with both scores) let the 4 without them be worked out
     enough_withheld = {(1, "enrolled", "sector", "la"): True, (2, "enrolled", "sector", "la"): True}
     cells = _protect(people, enough_withheld).cells.set_index(["quantity", "dimension", "category"])
     assert cells.loc[("enrolled", "sector", "health"), "withheld_by_cohorts"] == 13
-    assert cells.loc[("enrolled", "sector", "health"), "flag"] == "secondary"
+    assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
+    # a count of paired scores is withheld whenever the cohorts withheld any of it (a cohort withholds
+    # five or more pairs only to protect the few without them: cohort 2's middle managers, 4 without)
+    paired = np.ones(len(people), dtype=bool)
+    paired[[0, 1, 26, 27, 28]] = False  # health staff without both scores: 2 in cohort 1, 3 in cohort 2
+    masks = {"enrolled": np.ones(len(people), dtype=bool), "pairs:lc:pre_post:self": paired}
+    both = {**enough_withheld, **{(c, "pairs:lc:pre_post:self", "sector", "la"): True for c in (1, 2)}}
+    cells = _protect(people, both, masks).cells.set_index(["quantity", "dimension", "category"])
+    assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
+    assert cells.loc[("pairs:lc:pre_post:self", "sector", "health"), "withheld_by_cohorts"] == 8
+    assert cells.loc[("pairs:lc:pre_post:self", "sector", "health"), "flag"] == "secondary"
 
 
 def test_a_complement_that_would_reveal_a_withheld_count_hides_what_it_follows_from():

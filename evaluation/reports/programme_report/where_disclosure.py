@@ -21,7 +21,8 @@ publishes some of them (``equity.csv``: participants per sector and role level;
 ``equity_outcome_change.csv``: pairs of the self-rated first comparison of each level-2 scale),
 with its own suppression. Subtracting the published cohort counts from a pooled count gives the
 sum of the counts the cohort reports withheld; a pooled cell is therefore suppressed (forced)
-whenever that sum is not 0 (a withheld count of five or more protects a small one). What each cohort report withholds is read from
+whenever that sum is from 1 to threshold − 1, and a count of paired scores whenever it is not 0
+(a cohort withholds five or more pairs only to protect the few without them). What each cohort report withholds is read from
 its own decision, :func:`~evaluation.reports.disclosure_plan.disclosure_plan`, with the flags
 its tables use. What a withheld remainder reveals further, against the other side of a group
 that a cohort report publishes (its participants less the pairs worked out = its people
@@ -200,7 +201,8 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
     Notes
     -----
     Two stages. First the one-way groups (every quantity, with the complements and the lines
-    between them): a pooled cell with ``withheld_by_cohorts`` of 1 or more is forced,
+    between them): a pooled cell with ``withheld_by_cohorts`` from 1 to threshold − 1 (of paired
+    scores: 1 or more) is forced,
     flagged ``secondary`` when it is published (so it is hidden and cannot be worked out from
     the other cells), ``primary`` when it is a complement (so the cells it follows from are
     hidden). Then each crossing, for the pairs of each population only (a crossing shows the
@@ -306,6 +308,8 @@ def _withhold(cells: pd.DataFrame, lost: tuple[tuple[str, str], ...]) -> pd.Data
 
 
 _UNSEEN = ("noncompleted", "nopair", "notimproved")
+#: Quantities of paired scores: forced whenever the cohort reports withheld any of them.
+PAIRED = ("pairs:", "nopair:", "improved:", "notimproved:")
 
 
 def with_complements(masks: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray, str | None]]:
@@ -343,13 +347,14 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
               for dim, cat, _ in groups]
     exempt = [i for i, k in enumerate(keys) if k[1] == ALL]
     unseen = [i for i, k in enumerate(keys) if k[0].startswith(_UNSEEN) and k[1] != ALL]
-    # a pooled count is withheld whenever the cohort reports withheld part of it: published, it would
-    # give that part back, and a count of five or more that a cohort withheld protects a small one
-    # (cohort 2's middle managers with both scores, withheld for the 4 without; with another cohort's
-    # withheld count beside it, the pair's sum was enough to work the 4 out)
+    # a pooled count is withheld when what the cohort reports withheld of it is small; a count of paired
+    # scores whenever they withheld any of it: a cohort withholds five or more pairs of a group only to
+    # protect the few without them (cohort 2's middle managers, withheld for the 4 without; with
+    # another cohort's withheld count beside it, the pooled count was enough to work the 4 out)
     forced = {i: ("primary" if i in unseen else "secondary",
                   f"else the {w:g} that the cohort reports withheld follow from their published counts")
-              for i, w in enumerate(withheld) if w >= 1 and threshold <= values[i] and i not in exempt}
+              for i, w in enumerate(withheld) if (1 <= w < threshold or w >= 1 and keys[i][0].startswith(PAIRED))
+              and threshold <= values[i] and i not in exempt}
     forced |= {index[k]: ("secondary", reason) for k, reason in force.items()
                if k in index and index[k] not in exempt and index[k] not in forced}
     names = [f"{q} {d}={c}" for q, d, c in keys]
