@@ -98,7 +98,7 @@ def test_wide_to_long_refuses_unknown_names(argument, value):
 
 def test_wide_to_long_refuses_an_instrument_the_programme_does_not_define():
     wide = pd.DataFrame({"participant_id": ["A-1"], "lc1": [4]})
-    with pytest.raises(ParameterError, match="`instrument` must be one of.*'leadership-practice'.*'nope'"):
+    with pytest.raises(ParameterError, match="`instrument` must be one of 'leadership-practice'; got 'nope'"):
         wide_to_long(wide, instrument="nope", wave="pre", instruments=["leadership-practice"])
     long = wide_to_long(wide, instrument="leadership-practice", wave="pre", instruments=["leadership-practice"])
     assert long["instrument"].tolist() == ["leadership-practice"]

@@ -103,7 +103,8 @@ def check_name(value: Any, kind: str) -> str:
 
 
 def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:
-    """``value`` if it is one of ``allowed``; otherwise a ``ValueError`` listing them.
+    """``value`` if it is one of ``allowed``; otherwise a
+    :class:`~evaluation.core.errors.ParameterError` (a ``ValueError``) listing them.
 
     Examples
     --------
@@ -112,12 +113,12 @@ def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:
     >>> check_choice("bonferroni", ("holm", "bh", "none"), "multiplicity")
     Traceback (most recent call last):
     ...
-    ValueError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni'
+    evaluation.core.errors.ParameterError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni'
     """
     allowed = tuple(allowed)
     if isinstance(value, str | int | float | bool | None) and value in allowed:
         return value
-    raise ValueError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}")
+    raise ParameterError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}")
 
 
 def check_columns(frame: Any, columns: Iterable[str], parameter: str) -> None:

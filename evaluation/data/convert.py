@@ -11,8 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from evaluation.core.checks import check_name
-from evaluation.core.errors import ParameterError
+from evaluation.core.checks import check_choice, check_name
 from evaluation.core.vocabulary import RATERS, WAVES
 
 __all__ = ["RESPONSE_COLUMNS", "wide_to_long"]
@@ -75,17 +74,11 @@ def wide_to_long(
     2            A-2  pre  self  leadership-practice  lc1    NaN         <NA>
     3            A-2  pre  self  leadership-practice  lc2    3.0         <NA>
     """
-    for value, allowed, parameter in ((wave, WAVES, "wave"), (rater, RATERS, "rater")):
-        if value not in allowed:
-            raise ParameterError(
-                f"`{parameter}` must be one of {', '.join(map(repr, allowed))}; got {value!r}"
-            )
+    check_choice(wave, WAVES, "wave")
+    check_choice(rater, RATERS, "rater")
     check_name(instrument, "instrument")
-    if instruments is not None and instrument not in list(instruments):
-        raise ParameterError(
-            f"`instrument` must be one of the programme's instruments "
-            f"{', '.join(map(repr, instruments))}; got {instrument!r}"
-        )
+    if instruments is not None:
+        check_choice(instrument, instruments, "instrument")
     if id_column not in wide.columns:
         raise ValueError(f"`id_column` {id_column!r} is not a column of the export (columns: {list(wide.columns)})")
     if date_column is not None and date_column not in wide.columns:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from evaluation.core.io import write_bytes, write_csv, write_json
 from evaluation.core.text import spreadsheet_safe
+from evaluation.reports.disclosure_plan import WITHHELD
 from evaluation.reports.display import show_table
 from evaluation.reports.findings import Finding
 
@@ -17,8 +18,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Publisher", "published_flags"]
 
-#: How a published table marks a withheld row, whatever the reason (METHODS, disclosure control).
-WITHHELD = "withheld"
 
 
 def published_flags(frame: pd.DataFrame) -> pd.DataFrame:

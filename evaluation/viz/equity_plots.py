@@ -209,9 +209,8 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     ----------
     lorenz : DataFrame
         ``tables/equity_lorenz.csv``: ``cum_workforce_share``, ``cum_places_share``, from (0, 0),
-        areas with the lowest rate first; optionally ``unit``, where a unit named "suppressed
-        areas (pooled) …" makes the Gini a lower bound, and the title and alt text say "at least".
-        With fewer than three rows the curve is not drawn.
+        areas with the lowest rate first; optionally ``unit`` ("suppressed areas (pooled) …": the Gini
+        is a lower bound, "at least"). With fewer than three rows the curve is not drawn.
     gini : float
         The workforce-weighted Gini coefficient (NaN: not available).
     title : str, optional
@@ -241,8 +240,7 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
     'Lorenz curve'
     """
     # withheld council areas pooled into one point make the Gini a lower bound (METHODS), said so
-    pooled = bool(lorenz["unit"].astype(str).str.startswith("suppressed areas (pooled)").any()) \
-        if "unit" in lorenz else False
+    pooled = "unit" in lorenz and bool(lorenz["unit"].astype(str).str.startswith("suppressed areas (pooled)").any())
     with style_for(ax):
         fig, ax_ = new_figure(6.0, 5.6, ax=ax)
         if len(lorenz) < 3 or np.isnan(gini):
@@ -261,8 +259,7 @@ def lorenz_chart(lorenz: pd.DataFrame, gini: float, *, title: str | None = None,
         ax_.set_ylim(0, 1)
         ax_.set_xlabel("Cumulative share of the eligible workforce")
         ax_.set_ylabel("Cumulative share of places")
-        title = title if title is not None else (f"Lorenz curve of places across council areas "
-                                                 f"(Gini {'at least ' if pooled else ''}{gini:.2f})")
+        title = title if title is not None else f"Lorenz curve of places across council areas (Gini {'at least ' * pooled}{gini:.2f})"
         ax_.set_title(title)
         ax_.legend(loc="upper left", fontsize=8, frameon=False)
     # the curve as drawn at half the workforce: straight between its points (within one area, or

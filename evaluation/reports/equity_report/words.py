@@ -65,10 +65,15 @@ def illustrative_words(workforce: pd.DataFrame, population: str, years: Mapping[
     '1 of the 3 workforce figures used is marked illustrative in workforce.csv, not a published figure'
     >>> illustrative_words(wf, "managers", {"sector": 2018})
     ''
+    >>> illustrative_words(wf.drop(columns="population"), "all_staff", {"sector": 2004})  # one population
+    'every workforce figure used is marked illustrative in workforce.csv, not a published figure'
     """
     if not len(workforce) or "source" not in workforce:
         return ""
-    rows = workforce[(workforce["population"] if "population" in workforce else "all_staff") == population]
+    # no `population` column: one population, all_staff (CONTRACT section 2)
+    in_population = (workforce["population"] == population if "population" in workforce
+                     else pd.Series(population == "all_staff", index=workforce.index))
+    rows = workforce[in_population]
     if years is not None:
         rows = rows[[years.get(d) == y for d, y in zip(rows["dimension"], rows["year"], strict=True)]]
     marked = rows["source"].astype(str).str.contains("illustrative", case=False, regex=False)
