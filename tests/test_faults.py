@@ -203,7 +203,7 @@ def test_a_folder_where_a_raw_file_should_be_is_one_line(demo, id_key, capsys):
     demo["costs"].unlink()
     demo["costs"].mkdir()
     one_line_failure(capsys, cli.main(ingest_args(demo)),
-                     "cannot read data/raw/demo/costs.csv: it is a folder, where a file was expected")
+                     f"cannot read {demo['costs']}: it is a folder, where a file was expected")
     assert not (demo["data"] / "processed").exists()
 
 
@@ -211,7 +211,7 @@ def test_a_folder_where_a_raw_file_should_be_is_one_line(demo, id_key, capsys):
 def test_an_unreadable_raw_file_is_one_line(demo, id_key, capsys):
     demo["responses"].chmod(0)
     try:
-        one_line_failure(capsys, cli.main(ingest_args(demo)), "cannot read data/raw/demo/responses.csv",
+        one_line_failure(capsys, cli.main(ingest_args(demo)), f"cannot read {demo['responses']}",
                          "permission denied")
     finally:
         demo["responses"].chmod(0o644)

@@ -45,7 +45,7 @@ from evaluation.core.io import (
     write_parquet,
     write_parquet_chunks,
 )
-from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir
+from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, shown_path
 from evaluation.core.raw_files import (
     BLOCK_ROWS,
     MAX_LINE_BYTES,
@@ -103,7 +103,7 @@ def _check_inside(data_dir: Path, programme: str, files: dict[str, Path], shown:
     ]
     target = processed_dir(data_dir, programme).resolve()
     if target.is_relative_to(raw_root) or raw_root.is_relative_to(target):
-        failures.append(Failure(str(processed_dir(data_dir, programme)), (), None,
+        failures.append(Failure(shown_path(processed_dir(data_dir, programme)), (), None,
                                 f"a processed-data folder outside the raw data {raw_root} (it resolves to {target}); "
                                 "nothing is ever written into the raw data"))
     if failures:
@@ -153,7 +153,10 @@ def _stamp(path: Path) -> FileStamp:
     return FileStamp(size, mtime_ns, sha256_file(path))
 
 
-def _shown(path: Path, data_dir: Path, params_dir: Path) -> str:
+def _label(path: Path, data_dir: Path, params_dir: Path) -> str:
+    """An input as the manifest records it: ``data/...`` or ``params/...`` after the folder it is in,
+    whichever folder that is (``verify`` finds it again under its own ``--data-dir``). Messages
+    name the file by :func:`~evaluation.core.paths.shown_path` instead, which the user can open."""
     for base, label in ((Path(data_dir), "data"), (Path(params_dir), "params")):
         try:
             return f"{label}/{path.relative_to(base).as_posix()}"
@@ -202,7 +205,8 @@ def ingest(
     cohort_numbers = list_cohorts(params_dir, programme)
     cohorts = {n: load_cohort(params_dir, programme, n) for n in cohort_numbers}
     files = input_files(programme, data_dir=data_dir, params_dir=params_dir)
-    shown = {name: _shown(path, data_dir, params_dir) for name, path in files.items()}
+    labels = {name: _label(path, data_dir, params_dir) for name, path in files.items()}
+    shown = {name: shown_path(path) for name, path in files.items()}  # in messages: a path the user can open
 
     _check_inside(data_dir, programme, {t: files[t] for t in (*TABLES, "workforce", "deflators")}, shown)
     raw, read_failures, stamps = {}, [], {}
@@ -292,7 +296,7 @@ def ingest(
         "inputs": [
             {
                 "name": name,
-                "path": shown[name],
+                "path": labels[name],
                 "sha256": stamps[name].sha256,
                 "size": stamps[name].size,
                 "mtime_ns": stamps[name].mtime_ns,
