@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 from evaluation import cli
-from evaluation.data.ingest import ingest
+from evaluation.core.errors import DataValidationError
+from evaluation.data.ingest import ingest, is_up_to_date
 
 
 def _ingest_message(capsys, *args: str) -> str:
@@ -78,3 +82,31 @@ def test_shown_path_outside_the_working_folder_is_whole(tmp_path, monkeypatch):
     assert shown_path(tmp_path / "data" / "x.csv") == "data/x.csv"
     outside = tmp_path.parent / "other" / "x.csv"
     assert shown_path(outside) == str(outside)
+
+
+# ------------------------------------------------------------ 2. a table as CSV and as workbook
+
+
+def _export_xlsx(csv: Path) -> Path:
+    workbook = csv.with_suffix(".xlsx")
+    pd.read_csv(csv, dtype=str, keep_default_na=False).to_excel(workbook, index=False)
+    return workbook
+
+
+@pytest.mark.parametrize("table", ["costs", "participants", "responses", "workforce"])
+def test_a_table_given_as_csv_and_as_workbook_is_refused_naming_both(demo, id_key, table):
+    workbook = _export_xlsx(demo[table])
+    with pytest.raises(DataValidationError) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    (failure,) = caught.value.failures
+    text = str(failure)
+    assert failure.file == str(demo[table])
+    assert str(demo[table]) in text and str(workbook) in text and "ambiguous" in text and "remove" in text
+    assert not (demo["data"] / "processed").exists()
+
+
+def test_a_workbook_beside_an_ingested_csv_makes_the_data_out_of_date(demo, id_key):
+    ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    assert is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
+    _export_xlsx(demo["costs"])
+    assert not is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])  # so evaluate ingests, and refuses

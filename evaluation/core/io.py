@@ -35,6 +35,7 @@ __all__ = [
     "read_json",
     "sha256_file",
     "table_file",
+    "table_twins",
     "write_csv",
     "write_csv_chunks",
     "write_json",
@@ -91,6 +92,15 @@ def table_file(folder: Path | str, table: str) -> Path:
     csv = Path(folder) / f"{table}.csv"
     xlsx = Path(folder) / f"{table}.xlsx"
     return xlsx if not csv.is_file() and xlsx.is_file() else csv
+
+
+def table_twins(folder: Path | str, table: str) -> tuple[Path, Path] | None:
+    """``<table>.csv`` and ``<table>.xlsx`` when both are files in ``folder``, else None.
+
+    Which of the two holds the data is then ambiguous: the ingest refuses rather than choose.
+    """
+    csv, xlsx = Path(folder) / f"{table}.csv", Path(folder) / f"{table}.xlsx"
+    return (csv, xlsx) if csv.is_file() and xlsx.is_file() else None
 
 
 def sha256_file(path: Path | str) -> str:

@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import file_stat, read_json, sha256_file, table_file
+from evaluation.core.io import file_stat, read_json, sha256_file, table_file, table_twins
 from evaluation.core.paths import PARAMS_DIR, processed_dir, raw_dir, reference_dir
 from evaluation.core.processed_files import PROCESSED_TABLES
 from evaluation.core.version import __version__
 from evaluation.data.params import list_cohorts, load_programme
 
-__all__ = ["TABLES", "input_files", "is_up_to_date"]
+__all__ = ["TABLES", "input_files", "is_up_to_date", "twin_tables"]
 
 #: A programme's raw tables.
 TABLES = ("participants", "responses", "costs")
@@ -37,6 +37,14 @@ def input_files(programme: str, *, data_dir: Path, params_dir: Path) -> dict[str
         for name in load_programme(params_dir, programme).instruments:
             files[f"instruments/{name}.yaml"] = Path(params_dir) / "instruments" / f"{name}.yaml"
     return files
+
+
+def twin_tables(programme: str, *, data_dir: Path) -> dict[str, tuple[Path, Path]]:
+    """The raw tables given twice, as ``<table>.csv`` and ``<table>.xlsx``, by table name (ingest
+    refuses them: which file holds the data is ambiguous)."""
+    raw, ref = raw_dir(data_dir, programme), reference_dir(data_dir)
+    places = {**{t: (raw, t) for t in TABLES}, "workforce": (ref, "workforce"), "deflators": (ref, "gdp_deflators")}
+    return {name: twins for name, (folder, stem) in places.items() if (twins := table_twins(folder, stem))}
 
 
 def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | str = PARAMS_DIR) -> bool:
@@ -62,8 +70,8 @@ def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | st
         current = input_files(programme, data_dir=data_dir, params_dir=params_dir)
     except (EvaluationError, OSError, ValueError):  # unreadable parameters: ingest will say why
         return False
-    if set(recorded) != set(current):
-        return False
+    if set(recorded) != set(current) or twin_tables(programme, data_dir=data_dir):
+        return False  # (a table also given as a workbook: the ingest refuses it, and must be asked)
     return all(path.is_file() and _unchanged(path, recorded[name]) for name, path in current.items())
 
 

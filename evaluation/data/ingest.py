@@ -55,7 +55,7 @@ from evaluation.core.raw_files import (
 )
 from evaluation.core.results import ResultDisplay
 from evaluation.core.version import __version__
-from evaluation.data.freshness import TABLES, input_files, is_up_to_date
+from evaluation.data.freshness import TABLES, input_files, is_up_to_date, twin_tables
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import (
     item_map,
@@ -165,6 +165,14 @@ def _label(path: Path, data_dir: Path, params_dir: Path) -> str:
     return str(path)
 
 
+def _twin_failure(table: str, csv: Path, xlsx: Path) -> Failure:
+    """A table given twice, as a CSV file and as a workbook: which one holds the data is ambiguous,
+    so neither is read (never the CSV silently)."""
+    return Failure(shown_path(csv), (), None,
+                   f"one file for the {table} table; both {shown_path(csv)} and {shown_path(xlsx)} are there, and "
+                   "which one holds the data is ambiguous: remove (or move out of the folder) the one not to use")
+
+
 def ingest(
     programme: str,
     *,
@@ -209,9 +217,11 @@ def ingest(
     shown = {name: shown_path(path) for name, path in files.items()}  # in messages: a path the user can open
 
     _check_inside(data_dir, programme, {t: files[t] for t in (*TABLES, "workforce", "deflators")}, shown)
-    raw, read_failures, stamps = {}, [], {}
+    twins = twin_tables(programme, data_dir=data_dir)
+    raw, stamps = {}, {}
+    read_failures = [_twin_failure(table, *pair) for table, pair in twins.items()]
     for table in (*TABLES, "workforce", "deflators"):
-        if table == "responses":  # the one large table: streamed in blocks by validate_programme
+        if table == "responses" or table in twins:  # the answers: streamed in blocks by validate_programme
             continue
         stamps[table] = _scan(files[table], shown[table], prog.max_raw_file_bytes)
         try:
