@@ -110,3 +110,75 @@ def test_a_workbook_beside_an_ingested_csv_makes_the_data_out_of_date(demo, id_k
     assert is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])
     _export_xlsx(demo["costs"])
     assert not is_up_to_date("demo", data_dir=demo["data"], params_dir=demo["params"])  # so evaluate ingests, and refuses
+
+
+# --------------------------------------------------------------------------- 3. wholly blank rows
+
+
+def _append(path: Path, line: str) -> int:
+    """Append a line to a CSV file; return its spreadsheet row."""
+    text = path.read_text()
+    path.write_text(text + line + "\n")
+    return len(text.splitlines()) + 1
+
+
+def _commas(path: Path) -> str:
+    return "," * path.read_text().splitlines()[0].count(",")
+
+
+def _failures(demo, **kwargs) -> list:
+    with pytest.raises(DataValidationError) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"], **kwargs)
+    assert not (demo["data"] / "processed").exists()
+    return list(caught.value.failures)
+
+
+@pytest.mark.parametrize("table", ["participants", "responses", "costs", "workforce", "deflators"])
+def test_a_trailing_row_of_commas_is_one_failure(demo, id_key, table):
+    row = _append(demo[table], _commas(demo[table]))
+    (failure,) = _failures(demo)
+    assert (failure.file, failure.rows, failure.column) == (str(demo[table]), (row,), None)
+    assert f"row {row}: expected at least one value in a row; the row is empty: every cell is blank" in str(failure)
+
+
+def test_blank_rows_of_spaces_across_blocks_are_one_failure_with_every_row(demo, id_key):
+    first = _append(demo["responses"], _commas(demo["responses"]))
+    second = _append(demo["responses"], " ," + _commas(demo["responses"])[1:] + " ")
+    (failure,) = _failures(demo, block_rows=first - 2)  # the two blank rows in two blocks
+    assert failure.rows == (first, second) and "these rows are empty" in str(failure)
+
+
+def test_a_partly_blank_row_is_still_reported_cell_by_cell(demo, id_key):
+    row = _append(demo["costs"], "1" + _commas(demo["costs"]))  # a cohort, and nothing else
+    failures = _failures(demo)
+    assert {f.column for f in failures} == {"category", "amount", "price_year", "basis"}
+    assert all(f.rows == (row,) for f in failures)
+    assert not any("every cell is blank" in str(f) for f in failures)
+
+
+def test_a_value_in_a_column_outside_the_contract_makes_a_row_not_blank(demo, id_key):
+    lines = demo["costs"].read_text().splitlines()
+    lines[0] += ",note"
+    lines[1:] = [line + "," for line in lines[1:]]
+    demo["costs"].write_text("\n".join([*lines, _commas(demo["costs"]) + ",left over"]) + "\n")
+    failures = _failures(demo)
+    assert "amount" in {f.column for f in failures} and not any("every cell is blank" in str(f) for f in failures)
+
+
+def test_rows_after_a_blank_row_keep_their_numbers(demo, id_key):
+    lines = demo["responses"].read_text().splitlines()
+    blank_row = 3
+    lines.insert(blank_row - 1, _commas(demo["responses"]))  # a blank row 3; old row 2 is still row 2
+    lines.append(lines[-1])  # a duplicate answer: the last two rows
+    demo["responses"].write_text("\n".join(lines) + "\n")
+    failures = _failures(demo)
+    assert [f.rows for f in failures if f.column is None] == [(blank_row,), (len(lines) - 1, len(lines))]
+
+
+def test_a_blank_row_of_a_workbook_is_one_failure(demo, id_key):
+    frame = pd.read_csv(demo["costs"], dtype=str, keep_default_na=False)
+    frame = pd.concat([frame.iloc[:1], pd.DataFrame([[None] * frame.shape[1]], columns=frame.columns), frame.iloc[1:]])
+    frame.to_excel(demo["raw"] / "costs.xlsx", index=False)
+    demo["costs"].unlink()
+    (failure,) = _failures(demo)
+    assert failure.rows == (3,) and failure.file.endswith("costs.xlsx") and "every cell is blank" in str(failure)

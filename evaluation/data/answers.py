@@ -35,7 +35,13 @@ from evaluation.data.answer_rules import (
     rows_of,
 )
 from evaluation.data.params import Instrument, Programme
-from evaluation.data.rules import KIND_WORDS, describe_check, header_failures
+from evaluation.data.rules import (
+    KIND_WORDS,
+    blank_row_failure,
+    blank_rows,
+    describe_check,
+    header_failures,
+)
 from evaluation.data.schemas import COLUMN_TYPES, SCHEMAS
 
 __all__ = ["Answers", "Collector", "Labels", "validate_answers"]
@@ -103,6 +109,23 @@ class Answers:
     value: np.ndarray  #: the number each code of ``value`` stands for (NaN: blank)
     dates: np.ndarray | None  #: the date each code of ``responded_on`` stands for (NaT: blank)
     order: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  #: rows by answer key
+    #: the 0-based data rows left out as wholly blank (their failure is reported), in order: the
+    #: rows of the table are the answers' positions with these put back (:meth:`data_rows`)
+    blank: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+
+    def data_rows(self, positions: np.ndarray) -> np.ndarray:
+        """The 0-based data rows of the table of the answers at ``positions`` (blank rows counted back in).
+
+        Examples
+        --------
+        >>> answers = Answers(3, [], {}, {}, None, None, blank=np.array([1, 2]))
+        >>> answers.data_rows(np.array([0, 1, 2])).tolist()
+        [0, 3, 4]
+        """
+        positions = np.asarray(positions, dtype=np.int64)
+        if not len(self.blank):
+            return positions
+        return positions + np.searchsorted(self.blank - np.arange(len(self.blank)), positions, side="right")
 
 
 def validate_answers(
@@ -145,7 +168,7 @@ def validate_answers(
     parts: dict[str, list[np.ndarray]] = {c: [] for c in types}
     collector = Collector()
     columns: list[str] | None = None
-    n_rows = 0
+    n_rows, blank = 0, []
     for block in blocks:
         if columns is None:
             header = header_failures(list(block.columns), "responses", file)
@@ -153,16 +176,22 @@ def validate_answers(
             columns = [c for c in types if c in block.columns and c not in twice]
             for n, (k, failure) in enumerate(header):
                 collector.add((0, -1, n) if k < 0 else (0, 0, k), failure)
+        empty = blank_rows(block)
+        if empty.any():  # one failure for the wholly blank rows (merged across blocks), none per cell
+            collector.add((0, -3), blank_row_failure(file, rows_of(block.index[empty])))
+            blank.append(block.index.to_numpy()[empty])
+            block = block[~empty]
         n_rows += len(block)
         _check_block(block, columns, labels, parts, collector, context)
     columns = [c for c in types if parts[c]]
     codes = {c: np.concatenate(parts[c]) for c in columns}
     value = labels["value"].property("number", lambda t: parsed(t, "number")) if "value" in columns else None
     dates = labels["responded_on"].property("date", lambda t: parsed(t, "date")) if "responded_on" in columns else None
-    answers = Answers(n_rows, columns, codes, labels, value, dates)
+    answers = Answers(n_rows, columns, codes, labels, value, dates,
+                      blank=np.concatenate(blank).astype(np.int64) if blank else np.empty(0, dtype=np.int64))
     if n_rows == 0 and columns:
         collector.add((0, -2), Failure(file, (), None, "at least one data row below the header (the file has only its "
-                                       "header)"))
+                                       "header" + (" and empty rows)" if blank else ")")))
     if set(ANSWER_KEY) <= set(columns):
         _whole_table_rules(answers, collector, context)
     return answers, collector.failures(0), collector.failures(1)
@@ -289,12 +318,13 @@ def _whole_table_rules(answers: Answers, collector: Collector, ctx: Context) -> 
     exact = candidates.duplicated(keep=False)
     if exact.any():
         unique = SCHEMAS["responses"].to_schema().unique
-        collector.add((0, 1), Failure(ctx.file, rows_of(candidates.index[exact.to_numpy()]), None,
+        collector.add((0, 1), Failure(ctx.file, rows_of(answers.data_rows(candidates.index[exact.to_numpy()])), None,
                                       f"each combination of ({', '.join(unique)}) to appear only once "
                                       "(duplicate rows)"))
     clash = ~exact & (candidates["participant_id"] != 0)
     if clash.any():
-        collector.add((1, 0), Failure(ctx.file, rows_of(candidates.index[clash.to_numpy()]), "participant_id",
+        collector.add((1, 0), Failure(ctx.file, rows_of(answers.data_rows(candidates.index[clash.to_numpy()])),
+                                      "participant_id",
                                       "one answer per participant, wave, rater and item once identifiers are trimmed "
                                       "and compared ignoring case",
                                       tuple(np.asarray(pid.texts, dtype=object)[candidates.loc[clash, "participant_id"]])))

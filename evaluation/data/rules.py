@@ -17,8 +17,8 @@ import pandas as pd
 from evaluation.core.errors import Failure
 from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS
 
-__all__ = ["EARLIEST_DATE", "KIND_WORDS", "ROW_OFFSET", "describe_check", "first_failure_per_cell",
-           "header_failures", "parse_column", "skeleton", "skeletons"]
+__all__ = ["EARLIEST_DATE", "KIND_WORDS", "ROW_OFFSET", "blank_row_failure", "blank_rows", "describe_check",
+           "first_failure_per_cell", "header_failures", "parse_column", "skeleton", "skeletons"]
 
 #: The header is spreadsheet row 1, so data row i (0-based) is spreadsheet row i + 2.
 ROW_OFFSET = 2
@@ -96,6 +96,54 @@ KIND_WORDS = {
 }
 
 
+
+
+def blank_rows(frame: pd.DataFrame) -> np.ndarray:
+    """Which rows are wholly blank: every cell, of every column of the file (contract or not),
+    empty or only spaces. A spreadsheet exports an empty row as a line of commas (``,,,,,,``),
+    which pandas and pyarrow read as a row (they skip only lines with nothing on them).
+
+    Columns may be text or categorical (the answers' blocks); a row with any value is not blank.
+
+    Examples
+    --------
+    >>> blank_rows(pd.DataFrame({"a": ["x", None, " ", None], "b": [None, None, None, "2"]})).tolist()
+    [False, True, True, False]
+    >>> blank_rows(pd.DataFrame({"a": ["x", "", ""], "b": ["", "", "y"]}).astype("category")).tolist()
+    [False, True, False]
+    """
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        if not blank.any():
+            break
+        cells = frame[column]
+        if isinstance(cells.dtype, pd.CategoricalDtype):  # each distinct text looked at once
+            empty = np.asarray(pd.Index(cells.cat.categories).astype(str).str.strip() == "", dtype=bool)
+            codes = cells.cat.codes.to_numpy()
+            cell_blank = codes < 0
+            if len(empty):
+                cell_blank |= empty[np.maximum(codes, 0)] & (codes >= 0)
+        else:
+            cell_blank = cells.isna().to_numpy() | (cells.astype(str).str.strip() == "").to_numpy()
+        blank &= cell_blank
+    return blank
+
+
+def blank_row_failure(file: str, rows: tuple[int, ...]) -> Failure:
+    """The one failure of a table's wholly blank rows (spreadsheet ``rows``), instead of one per
+    required cell of each: the rows carry no data, so the user is asked to delete them.
+
+    Examples
+    --------
+    >>> print(blank_row_failure("costs.csv", (7,)))  # doctest: +NORMALIZE_WHITESPACE
+    costs.csv, row 7: expected at least one value in a row; the row is empty: every cell is blank (a
+    spreadsheet exports an empty row as a line of commas): delete it
+    """
+    one = len(rows) == 1
+    return Failure(file, tuple(rows), None,
+                   f"at least one value in a row; {'the row is' if one else 'these rows are'} empty: every cell is "
+                   "blank (a spreadsheet exports an empty row as a line of commas): "
+                   f"delete {'it' if one else 'them'}")
 
 
 def header_failures(columns: list[str], table: str, file: str) -> list[tuple[int, Failure]]:

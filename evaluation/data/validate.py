@@ -24,6 +24,8 @@ from evaluation.data.rules import (
     EARLIEST_DATE,
     KIND_WORDS,
     ROW_OFFSET,
+    blank_row_failure,
+    blank_rows,
     describe_check,
     first_failure_per_cell,
     header_failures,
@@ -82,8 +84,13 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
     types = COLUMN_TYPES[table]
     optional = OPTIONAL_COLUMNS[table]
     failures: list[Failure] = []
+    blank = blank_rows(raw)
+    if blank.any():  # one failure for the wholly blank rows, not one per required cell of each
+        failures.append(blank_row_failure(file, _rows(raw.index[blank])))
+        raw = raw[~blank]
     if raw.empty and len(raw.columns):
-        failures.append(Failure(file, (), None, "at least one data row below the header (the file has only its header)"))
+        failures.append(Failure(file, (), None, "at least one data row below the header (the file has only its header"
+                                + (" and empty rows)" if blank.any() else ")")))
     header = header_failures(list(raw.columns), table, file)
     twice = {f.column for k, f in header if k < 0}
     failures += [f for k, f in header if k < 0]
