@@ -182,3 +182,18 @@ def test_a_blank_row_of_a_workbook_is_one_failure(demo, id_key):
     demo["costs"].unlink()
     (failure,) = _failures(demo)
     assert failure.rows == (3,) and failure.file.endswith("costs.xlsx") and "every cell is blank" in str(failure)
+
+
+def test_verify_says_where_a_changed_input_is_when_the_data_folder_is_elsewhere(demo, id_key, monkeypatch, tmp_path):
+    from evaluation.publish.notebook_check import VerifyResult
+    from evaluation.publish.verify import _check_inputs
+
+    manifest = ingest("demo", data_dir=demo["data"], params_dir=demo["params"]).manifest
+    _append(demo["costs"], "2,venue,Room,100,2005,fixed")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = VerifyResult()
+    assert not _check_inputs(result, manifest, demo["data"], demo["params"])
+    (line,) = [line for line in result.lines if "costs.csv" in line]
+    assert "input data/raw/demo/costs.csv: SHA-256" in line and line.endswith(f"(at {demo['costs']})")

@@ -61,7 +61,7 @@ from evaluation.core.io import (
     scratch_dir,
     sha256_file,
 )
-from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir
+from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir, shown_path
 from evaluation.data.params import DEFAULT_DISCLOSURE_THRESHOLD, load_cohort
 from evaluation.publish.disclosure_audit import DifferencingAudit, audit_folder
 from evaluation.publish.notebook_check import (
@@ -135,12 +135,14 @@ def _check_inputs(result: VerifyResult, manifest: dict, data_dir: Path, params_d
     all_match = True
     for item in manifest.get("inputs", []):
         path = _resolve(item["path"], data_dir, params_dir)
+        # the manifest's name of the input, and where it is when that is not a path the user can open
+        at = "" if shown_path(path) == item["path"] else f" (at {shown_path(path)})"
         if not path.is_file():
-            result.failed(f"input {item['path']}: missing (the manifest records SHA-256 {item['sha256'][:12]}…)")
+            result.failed(f"input {item['path']}: missing{at} (the manifest records SHA-256 {item['sha256'][:12]}…)")
             all_match = False
         elif (digest := sha256_file(path)) != item["sha256"]:
             result.failed(f"input {item['path']}: SHA-256 {digest[:12]}… differs from the manifest's "
-                          f"{item['sha256'][:12]}…")
+                          f"{item['sha256'][:12]}…{at}")
             all_match = False
         else:
             result.passed(f"input {item['path']}: SHA-256 matches the manifest")
