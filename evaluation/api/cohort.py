@@ -10,8 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.api.arguments import check_name, fresh, rewarn
+from evaluation.api.arguments import fresh, rewarn
 from evaluation.api.subgroups import cohort_outcomes
+from evaluation.core.checks import check_choice
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports import cost_report, equity_report, outcome_report
 from evaluation.reports.findings import ReportResult, findings_frame
@@ -348,7 +349,7 @@ class Cohort:
 
     def _report(self, name: Any) -> ReportResult:
         """The kept report (computed on first use): for this class's own methods, never handed out."""
-        check_name(name, "name", REPORTS)
+        check_choice(name, REPORTS, "name")
         if name not in self._reports:
             if name == "outcomes":
                 result = outcome_report.build(self.data)

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.api.arguments import check_bool, check_name, check_names, rewarn
+from evaluation.api.arguments import check_bool, check_names, rewarn
+from evaluation.core.checks import check_choice
 from evaluation.core.errors import (
     DegenerateDataWarning,
     DisclosureControlOffWarning,
@@ -194,7 +195,7 @@ def cohort_outcomes(
                 "multiplicity": multiplicity, "reliability": reliability}
     disclosure = check_bool(disclosure, "disclosure")
     if by is not None:
-        check_name(by, "by", characteristics, hint="" if isinstance(by, str) else
+        check_choice(by, characteristics, "by", hint="" if isinstance(by, str) else
                    "; one characteristic at a time: for two, select with `where=` and break down `by` the other")
     select_rows(data, pd.DataFrame(columns=["scale", "rater"]), scales, raters)  # refused before any computing
     people = data.participants
