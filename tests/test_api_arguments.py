@@ -51,10 +51,41 @@ def test_names_are_refused_before_anything_is_computed(cohort2, monkeypatch):
             cohort2.outcomes(**{"by": "role_level", **bad})
 
 
-@pytest.mark.parametrize("name", [1, None, ["outcomes"], ("costs",), "outcome"])
+@pytest.mark.parametrize("name", [1, None, ["outcomes"], ("costs",)])
 def test_a_report_is_named_by_one_string(cohort2, name):
     with pytest.raises(ParameterError, match="`name` must be one of 'outcomes', 'costs', 'equity' \\(one string\\)"):
         cohort2.report(name)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda c: c.report("outcome"), "`name` must be one of 'outcomes', 'costs', 'equity'; got 'outcome' (str); "
+                                    "did you mean 'outcomes'?"),
+    (lambda c: c.report("Equity"), "got 'Equity' (str); did you mean 'equity'?"),
+    (lambda c: c.outcomes(by="role-level"), "`by` must be one of 'sector', .*; got 'role-level' (str); "
+                                            "did you mean 'role_level'?"),
+    (lambda c: c.outcomes(by=["role_level", "sector"]), r"\(one string\); one characteristic at a time: .*"
+                                                         r"; got \['role_level', 'sector'\] \(list\)$"),
+])
+def test_a_near_miss_is_named_and_the_nearest_choice_suggested(cohort2, call, words):
+    # one check of a choice for the API and every layer (core.checks.check_choice): it names the
+    # parameter and the choices, the value given with its type, and suggests a near miss
+    with pytest.raises(ParameterError, match=words.replace("(str)", r"\(str\)").replace("?", r"\?")):
+        call(cohort2)
+
+
+def test_the_api_has_no_second_check_name():
+    # api.arguments.check_name (one name from a list) shared its name with core.checks.check_name
+    # (a pattern) and duplicated check_choice: the API now uses check_choice
+    from evaluation.api import arguments
+    from evaluation.core import checks
+
+    assert not hasattr(arguments, "check_name")
+    with pytest.raises(ParameterError) as direct:
+        checks.check_choice("costz", ("outcomes", "costs", "equity"), "name")
+    with pytest.raises(ParameterError) as through_api:
+        ev.load_cohort("leading-to-deliver", 2).report("costz")
+    assert str(through_api.value) == str(direct.value) == (
+        "`name` must be one of 'outcomes', 'costs', 'equity'; got 'costz' (str); did you mean 'costs'?")
 
 
 @pytest.mark.parametrize("function", [

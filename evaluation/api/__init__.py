@@ -29,7 +29,9 @@ where needed so that they cannot be worked out from the totals):
 Nothing here reads or writes a file itself: loading goes through :mod:`evaluation.data.cohort`,
 computing through :mod:`evaluation.reports`. What there is, loading it and comparing programmes
 is :mod:`evaluation.api.loading`; one cohort :mod:`evaluation.api.cohort` (its outcomes and
-subgroups :mod:`evaluation.api.subgroups`); a whole programme :mod:`evaluation.api.programme`.
+subgroups :mod:`evaluation.api.subgroups`, its other tables :mod:`evaluation.api.tables`); a whole
+programme :mod:`evaluation.api.programme`. Every table with intervals has a ``confidence_level``
+column, the level they were computed at.
 """
 
 from evaluation.api.cohort import Cohort

@@ -2,7 +2,9 @@
 number, names from a list; and warnings recorded while a report's tables were computed, raised
 again where the evaluator called.
 
-Each check raises one sentence naming the parameter, what it got and what is allowed.
+Each check raises one sentence naming the parameter, what it got and what is allowed. One name
+chosen from a list (a report, ``by=``) is checked by
+:func:`evaluation.core.checks.check_choice`, as in every other layer.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ from typing import Any
 import numpy as np
 
 from evaluation.core import errors
+from evaluation.core.checks import shown as _shown
 from evaluation.core.errors import EvaluationWarning, ParameterError
 from evaluation.data import params as _params
 
-__all__ = ["check_bool", "check_name", "check_names", "cohort_key", "cohort_number", "fresh", "programme_name",
-           "rewarn"]
+__all__ = ["check_bool", "check_names", "cohort_key", "cohort_number", "fresh", "programme_name", "rewarn"]
 
 
 def programme_name(programme: Any, params_dir: Path, parameter: str = "programme") -> str:
@@ -76,22 +78,6 @@ def check_names(value: Any, parameter: str, allowed: Sequence[str]) -> list[str]
     return values
 
 
-def check_name(value: Any, parameter: str, allowed: Sequence[str], *, hint: str = "") -> str:
-    """``value`` as one name of ``allowed`` (a string); anything else is refused naming ``parameter``.
-
-    Examples
-    --------
-    >>> check_name(["outcomes"], "name", ["outcomes", "costs"])
-    Traceback (most recent call last):
-    ...
-    evaluation.core.errors.ParameterError: `name` must be one of 'outcomes', 'costs' (one string); got ['outcomes'] (list)
-    """
-    if not isinstance(value, str) or value not in allowed:
-        raise ParameterError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)} (one string)"
-                             f"{hint}; got {_shown(value)}")
-    return value
-
-
 def check_bool(value: Any, parameter: str) -> bool:
     """``True`` or ``False`` (numpy's too); a string such as ``"no"`` or a number is refused.
 
@@ -114,12 +100,6 @@ def cohort_key(value: Any) -> int | None:
     if isinstance(value, str) and value.strip().isdigit():
         return int(value.strip())
     return None
-
-
-def _shown(value: Any) -> str:
-    text = repr(value)
-    text = text if len(text) <= 80 else text[:77] + "..."
-    return f"{text} ({type(value).__name__})"
 
 
 def rewarn(notes: list[dict], prefix: str = "", *, stacklevel: int = 3) -> None:

@@ -10,16 +10,17 @@ from typing import Any
 
 import pandas as pd
 
-from evaluation.api.arguments import check_name, fresh, rewarn
+from evaluation.api.arguments import fresh
 from evaluation.api.subgroups import cohort_outcomes
+from evaluation.api.tables import REPORTS, CohortTables
+from evaluation.core.checks import check_choice
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports import cost_report, equity_report, outcome_report
-from evaluation.reports.findings import ReportResult, findings_frame
+from evaluation.reports.findings import ReportResult
 from evaluation.reports.numbers import level_percent
 
 __all__ = ["Cohort"]
 
-REPORTS = ("outcomes", "costs", "equity")
 #: Participant columns that are not characteristics to group by.
 NOT_CHARACTERISTICS = ("participant_id", "cohort", "enrolled_on", "sessions_attended")
 
@@ -28,7 +29,7 @@ NOT_CHARACTERISTICS = ("participant_id", "cohort", "enrolled_on", "sessions_atte
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class Cohort:
+class Cohort(CohortTables):
     """One cohort, ready to explore: its data, its parameters and the report's statistics.
 
     Made by :func:`load_cohort`. Every DataFrame and report it returns is a new copy: changing
@@ -133,6 +134,8 @@ class Cohort:
         comparisons, confidence_level, multiplicity, reliability : optional
             Default: the cohort's parameters (``reliability``: the pre-wave alpha, or the
             cohort's ``rci_reliability``). See :func:`evaluation.stats.outcomes.outcomes_table`.
+            The tests and intervals are two-sided, as in the report (one-sided:
+            :func:`evaluation.stats.outcomes.paired_change` with ``alternative``).
         by : str, optional
             One participant characteristic (:attr:`characteristics`, e.g. ``"role_level"``): one
             block of rows per category, the category in a first column named ``by``. Every
@@ -157,7 +160,9 @@ class Cohort:
         Returns
         -------
         DataFrame
-            The columns of ``tables/outcomes.csv``; with ``by`` or ``where``, also ``suppressed``.
+            The columns of ``tables/outcomes.csv``, with ``confidence_level`` (the level of every
+            interval in the row) after ``change_ci_high``; with ``by`` or ``where``, also
+            ``suppressed``.
 
         Raises
         ------
@@ -211,102 +216,6 @@ class Cohort:
                                confidence_level=confidence_level, multiplicity=multiplicity, reliability=reliability,
                                by=by, where=where, scales=scales, raters=raters, disclosure=disclosure)
 
-    def reliability(self) -> pd.DataFrame:
-        """Cronbach's alpha (Feldt CI) and omega total per scale × wave × rater: ``tables/reliability.csv``.
-
-        Returns
-        -------
-        DataFrame
-            ``scale, wave, n, k_items, alpha, alpha_ci_low, alpha_ci_high, omega_total, rater,
-            instrument``: scales in instrument order, waves in time order.
-
-        Notes
-        -----
-        Computed at ingest from the item answers (:func:`evaluation.data.scoring.reliability`):
-        Cronbach's alpha with Feldt's interval and McDonald's omega total from a one-factor
-        model; ``docs/methods.md``, "Reliability". The pre-wave alpha is the reliability of the
-        reliable change index in :meth:`outcomes`.
-
-        Examples
-        --------
-        >>> import evaluation as ev
-        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
-        >>> table = cohort.reliability()
-        >>> table[table["scale"] == "leading_change"][["wave", "rater", "n", "alpha", "omega_total"]].round(2)
-                wave rater   n  alpha  omega_total
-        4        pre  self  88   0.81         0.81
-        5       then  self  77   0.79         0.79
-        6       post  self  84   0.81         0.81
-        7  follow_up  self  65   0.83         0.83
-        """
-        return outcome_report.reliability_table(self.data)
-
-    def costs(self) -> pd.DataFrame:
-        """What a place costs, fully loaded in real prices: ``tables/cost_summary.csv``.
-
-        Returns
-        -------
-        DataFrame
-            ``measure, value, ci_low, ci_high, unit, price_base_year, view, description``: one
-            row per measure (total, fixed and variable cost, cost per enrolled participant, per
-            completer and per reliable improver, marginal costs, ...), in the cohort's base-year
-            prices, with seeded bootstrap intervals where there is uncertainty.
-            :meth:`report` ``("costs")`` has every cost table.
-
-        Warns
-        -----
-        DegenerateDataWarning
-            A cost that cannot be computed (e.g. no reliable improver to divide by) is blank.
-
-        Notes
-        -----
-        Economic cost (cash plus participants' time) and cash cost, deflated to the base year
-        and apportioned across cohorts; ``docs/methods.md``, "Costs".
-
-        Examples
-        --------
-        >>> import evaluation as ev
-        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
-        >>> costs = cohort.costs().set_index("measure")
-        >>> round(costs.loc["cost_per_completer", "value"]), costs.loc["cost_per_completer", "unit"]
-        (15029, 'GBP (2024 prices)')
-        """
-        notes: list[dict] = []
-        summary = cost_report.cohort_costs(self.data, notes=notes).summary.copy()
-        rewarn(notes)
-        return summary
-
-    def equity(self) -> pd.DataFrame:
-        """Who gets places against the eligible workforce, after disclosure control: ``tables/equity.csv``.
-
-        Returns
-        -------
-        DataFrame
-            One row per characteristic (``dimension``) × ``category``: ``participants``,
-            ``eligible``, the rate per 1,000, the shares, the representation index, the relative
-            likelihood with its interval and band; ``suppressed`` says ``primary`` or
-            ``secondary`` where a group of 1 to ``disclosure_threshold`` − 1 people is hidden.
-
-        Notes
-        -----
-        Relative likelihood against the reference category with a Katz log interval,
-        representation index = share of participants / share of the eligible workforce × 100;
-        ``docs/methods.md``, "Equity of access" and "Disclosure control".
-
-        Examples
-        --------
-        >>> import evaluation as ev
-        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
-        >>> equity = cohort.equity()
-        >>> equity[equity["dimension"] == "role_level"][["category", "participants", "suppressed"]]
-                      category  participants suppressed
-        38  first_line_manager            65
-        39      middle_manager            30
-        40           frontline          <NA>  secondary
-        41      senior_manager          <NA>    primary
-        """
-        return self._report("equity").table("equity")
-
     def report(self, name: str) -> ReportResult:
         """One report's tables, findings and summary: what ``make evaluate`` publishes for it.
 
@@ -348,7 +257,7 @@ class Cohort:
 
     def _report(self, name: Any) -> ReportResult:
         """The kept report (computed on first use): for this class's own methods, never handed out."""
-        check_name(name, "name", REPORTS)
+        check_choice(name, REPORTS, "name")
         if name not in self._reports:
             if name == "outcomes":
                 result = outcome_report.build(self.data)
@@ -358,28 +267,4 @@ class Cohort:
                 result = equity_report.build(self.data)
             self._reports[name] = result
         return self._reports[name]
-
-    def findings(self) -> pd.DataFrame:
-        """Every headline finding of the three reports (``findings.json`` as a table), sorted by id.
-
-        Returns
-        -------
-        DataFrame
-            ``id, statement, value, ci_low, ci_high, unit, table``: each finding's sentence, its
-            number and interval, and the published table that holds the number.
-
-        Notes
-        -----
-        Computes the three reports (:meth:`report`) on first use, a few seconds for a cohort;
-        each finding's statistic is described where its table is in ``docs/methods.md``.
-
-        Examples
-        --------
-        >>> import evaluation as ev
-        >>> cohort = ev.load_cohort("leading-to-deliver", 2)
-        >>> found = cohort.findings().set_index("id")
-        >>> round(float(found.loc["outcomes.pre_post.self.leading_change.mean_change", "value"]), 3)
-        0.329
-        """
-        return findings_frame([f for name in REPORTS for f in self._report(name).findings])
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from evaluation.api.arguments import check_names, cohort_key, fresh
 from evaluation.api.cohort import Cohort
+from evaluation.api.tables import RELIABILITY_LEVEL
 from evaluation.core.checks import check_confidence_level
 from evaluation.core.errors import ParameterError
 from evaluation.data.programme import ProgrammeData
@@ -284,8 +285,8 @@ class Programme:
         """
         return success_cases(self.data, per_group=per_group)
 
-    def reliability(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.reliability`, stacked with a first column ``cohort``.
+    def reliability(self, *, confidence_level: float = RELIABILITY_LEVEL) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.reliability` (same argument), stacked with a first column ``cohort``.
 
         Notes
         -----
@@ -298,10 +299,11 @@ class Programme:
         >>> table.columns[:3].tolist(), sorted(table["cohort"].unique().tolist())
         (['cohort', 'scale', 'wave'], [1, 2, 3, 4, 5])
         """
-        return self._stack("reliability")
+        return self._stack("reliability", confidence_level=confidence_level)
 
-    def costs(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.costs`, stacked with a first column ``cohort``.
+    def costs(self, *, confidence_level: float | None = None) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.costs` (same argument; default each cohort's own level), stacked
+        with a first column ``cohort``.
 
         Notes
         -----
@@ -315,10 +317,11 @@ class Programme:
         >>> costs.columns[:3].tolist()
         ['cohort', 'measure', 'value']
         """
-        return self._stack("costs")
+        return self._stack("costs", confidence_level=confidence_level)
 
-    def equity(self) -> pd.DataFrame:
-        """Each cohort's :meth:`Cohort.equity`, stacked with a first column ``cohort``.
+    def equity(self, *, confidence_level: float | None = None) -> pd.DataFrame:
+        """Each cohort's :meth:`Cohort.equity` (same argument; default each cohort's own level), stacked
+        with a first column ``cohort``.
 
         Notes
         -----
@@ -332,7 +335,7 @@ class Programme:
         >>> equity.columns[:3].tolist()
         ['cohort', 'dimension', 'category']
         """
-        return self._stack("equity")
+        return self._stack("equity", confidence_level=confidence_level)
 
 
 def _pooled_with_one_warning(changes: pd.DataFrame, level: float, measures: list[str] | None) -> pd.DataFrame:

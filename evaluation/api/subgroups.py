@@ -15,7 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from evaluation.api.arguments import check_bool, check_name, check_names, rewarn
+from evaluation.api.arguments import check_bool, check_names, rewarn
+from evaluation.api.tables import with_level
+from evaluation.core.checks import check_choice, check_confidence_level
 from evaluation.core.errors import (
     DegenerateDataWarning,
     DisclosureControlOffWarning,
@@ -189,12 +191,14 @@ def cohort_outcomes(
     disclosure: Any = True,
 ) -> pd.DataFrame:
     """:meth:`evaluation.api.Cohort.outcomes` (see there): every argument checked before anything is
-    computed, then the cohort's table, one selection (``where``) or a breakdown (``by``)."""
-    settings = {"comparisons": comparisons_argument(comparisons), "confidence_level": confidence_level,
+    computed, then the cohort's table, one selection (``where``) or a breakdown (``by``), with the
+    ``confidence_level`` of its intervals after ``change_ci_high``."""
+    level = check_confidence_level(data.cohort.confidence_level if confidence_level is None else confidence_level)
+    settings = {"comparisons": comparisons_argument(comparisons), "confidence_level": level,
                 "multiplicity": multiplicity, "reliability": reliability}
     disclosure = check_bool(disclosure, "disclosure")
     if by is not None:
-        check_name(by, "by", characteristics, hint="" if isinstance(by, str) else
+        check_choice(by, characteristics, "by", hint="" if isinstance(by, str) else
                    "; one characteristic at a time: for two, select with `where=` and break down `by` the other")
     select_rows(data, pd.DataFrame(columns=["scale", "rater"]), scales, raters)  # refused before any computing
     people = data.participants
@@ -205,7 +209,7 @@ def cohort_outcomes(
     if by is None and where is None:
         table, notes = outcome_report.outcomes(data, **settings)
         rewarn(notes, stacklevel=4)
-        return select_rows(data, table, scales, raters).reset_index(drop=True)
+        return with_level(select_rows(data, table, scales, raters).reset_index(drop=True), level, "change_ci_high")
     whole = None
     if by is None:
         whole = outcome_report.outcomes(data, **settings)[0]
@@ -232,10 +236,10 @@ def cohort_outcomes(
                       "people are shown. Keep these results private: do not publish or share them.",
                       DisclosureControlOffWarning, stacklevel=3)
         empty_rows_warning(table, by)
-        return table.assign(suppressed="").reset_index(drop=True)
+        return with_level(table.assign(suppressed="").reset_index(drop=True), level, "change_ci_high")
     table = _protect(table, by, mask, whole, data.cohort.disclosure_threshold).reset_index(drop=True)
     empty_rows_warning(table, by)
-    return table
+    return with_level(table, level, "change_ci_high")
 
 
 def _scores(data: CohortData, ids: pd.Series) -> pd.DataFrame:

@@ -1,11 +1,15 @@
 """Argument checks shared by every layer: one rule, one message, for each kind of argument.
 
-Each check raises ``ValueError`` naming the parameter, the values allowed and the value given,
-and returns the value in its canonical form.
+Each check raises a :class:`~evaluation.core.errors.ParameterError` (a ``ValueError``) naming
+the parameter, the values allowed and the value given, and returns the value in its canonical
+form. :func:`check_choice` is the one check of a value chosen from a list (a method, a wave, a
+report's name, a characteristic); :func:`check_name` is a different thing, the *pattern* of a
+programme or instrument name that becomes a folder or file name.
 """
 
 from __future__ import annotations
 
+import difflib
 import numbers
 import re
 from collections.abc import Iterable, Sequence
@@ -26,6 +30,7 @@ __all__ = [
     "NAME_PATTERN",
     "check_unique",
     "listed",
+    "shown",
     "sort_canonical",
 ]
 
@@ -59,12 +64,12 @@ def check_confidence_level(confidence_level: Any) -> float:
     >>> check_confidence_level("0.9")
     Traceback (most recent call last):
     ...
-    ValueError: `confidence_level` must be a number in (0, 1), e.g. 0.95; got '0.9' (str)
+    evaluation.core.errors.ParameterError: `confidence_level` must be a number in (0, 1), e.g. 0.95; got '0.9' (str)
     """
     ok = isinstance(confidence_level, numbers.Real) and not isinstance(confidence_level, bool)
     level = float(confidence_level) if ok else float("nan")
     if not 0 < level < 1:
-        raise ValueError(
+        raise ParameterError(
             f"`confidence_level` must be a number in (0, 1), e.g. 0.95; got {confidence_level!r} "
             f"({type(confidence_level).__name__})"
         )
@@ -102,9 +107,57 @@ def check_name(value: Any, kind: str) -> str:
                          f"digit (no '/', no '..'); got {shown}")
 
 
-def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:
+def shown(value: Any, limit: int = 80) -> str:
+    """``value`` as an error message shows it: its ``repr`` (at most ``limit`` characters) and its type.
+
+    Examples
+    --------
+    >>> shown(["outcomes"])
+    "['outcomes'] (list)"
+    >>> shown("x" * 100, limit=10)
+    "'xxxxxx... (str)"
+    """
+    text = repr(value)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return f"{text} ({type(value).__name__})"
+
+
+def check_choice(value: Any, allowed: Iterable[Any], parameter: str, *, hint: str = "") -> Any:
     """``value`` if it is one of ``allowed``; otherwise a
     :class:`~evaluation.core.errors.ParameterError` (a ``ValueError``) listing them.
+
+    The one check of a value chosen from a list, in every layer (the API's report names and
+    ``by=`` included). The message names ``parameter``, lists ``allowed``, says "(one string)"
+    when the choices are strings and something else was given (a list of one name, say), adds
+    ``hint`` (a sentence fragment beginning with ``"; "``), shows the value given with its
+    type, and suggests the nearest allowed string for a near miss (a typo, another case).
+
+    Parameters
+    ----------
+    value : object
+        What the caller gave. Only a string, number, boolean or None can match: a list that
+        contains an allowed value is refused, not unpacked.
+    allowed : iterable
+        The choices, in the order the message lists them.
+    parameter : str
+        The parameter's name, as the caller wrote it.
+    hint : str, optional
+        More advice, inserted before "; got ...".
+
+    Returns
+    -------
+    object
+        ``value``, unchanged.
+
+    Raises
+    ------
+    ParameterError
+        ``value`` is not one of ``allowed``.
+
+    Notes
+    -----
+    The suggestion is the closest allowed string by :func:`difflib.get_close_matches` (ratio of
+    matching characters ≥ 0.6), compared in lower case.
 
     Examples
     --------
@@ -113,12 +166,28 @@ def check_choice(value: Any, allowed: Iterable[Any], parameter: str) -> Any:
     >>> check_choice("bonferroni", ("holm", "bh", "none"), "multiplicity")
     Traceback (most recent call last):
     ...
-    evaluation.core.errors.ParameterError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni'
+    evaluation.core.errors.ParameterError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni' (str)
+    >>> check_choice("Outcome", ("outcomes", "costs", "equity"), "name")
+    Traceback (most recent call last):
+    ...
+    evaluation.core.errors.ParameterError: `name` must be one of 'outcomes', 'costs', 'equity'; got 'Outcome' (str); did you mean 'outcomes'?
+    >>> check_choice(["outcomes"], ("outcomes", "costs", "equity"), "name")
+    Traceback (most recent call last):
+    ...
+    evaluation.core.errors.ParameterError: `name` must be one of 'outcomes', 'costs', 'equity' (one string); got ['outcomes'] (list)
     """
     allowed = tuple(allowed)
     if isinstance(value, str | int | float | bool | None) and value in allowed:
         return value
-    raise ParameterError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)}; got {value!r}")
+    strings = [a for a in allowed if isinstance(a, str)]
+    one = " (one string)" if strings and len(strings) == len(allowed) and not isinstance(value, str) else ""
+    near = ""
+    if isinstance(value, str) and strings:
+        folded = {a.lower(): a for a in reversed(strings)}
+        match = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
+        near = f"; did you mean {folded[match[0]]!r}?" if match else ""
+    raise ParameterError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)}{one}{hint}; "
+                         f"got {shown(value)}{near}")
 
 
 def check_columns(frame: Any, columns: Iterable[str], parameter: str) -> None:

@@ -62,7 +62,7 @@ def report_terms(report: str, *, multiplicity: str = "holm") -> tuple[str, ...]:
     >>> report_terms("cohort_evaluation", multiplicity="bonferroni")
     Traceback (most recent call last):
     ...
-    evaluation.core.errors.ParameterError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni'
+    evaluation.core.errors.ParameterError: `multiplicity` must be one of 'holm', 'bh', 'none'; got 'bonferroni' (str)
     """
     check_choice(multiplicity, MULTIPLICITY_METHODS, "multiplicity")
     unused = {key for method, key in _ADJUSTMENTS.items() if method != multiplicity}

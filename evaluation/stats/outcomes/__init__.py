@@ -19,7 +19,7 @@ is (``d_z``, ``d_av``, ``g_av``, ``d_rm``), never "paired Cohen's d". In short:
 The modules, one statistical idea each:
 
 * :mod:`~evaluation.stats.outcomes.paired` — :func:`paired_change` (paired t, Wilcoxon
-  signed-rank, d_z with its noncentral-t CI, d_av, g_av, d_rm);
+  signed-rank, d_z with its noncentral-t CI, d_av, g_av, d_rm; two-sided or one-sided);
 * :mod:`~evaluation.stats.outcomes.reliable_change` — :func:`reliable_change`,
   :func:`reliable_change_by_person` (Jacobson & Truax);
 * :mod:`~evaluation.stats.outcomes.multiplicity` — :func:`adjust_p` (Holm, Benjamini–Hochberg,
@@ -65,6 +65,7 @@ from evaluation.stats.outcomes.effect_size import GAvInterval, g_av_interval, si
 from evaluation.stats.outcomes.mixed_model import MIXED_MODEL_COLUMNS, mixed_model
 from evaluation.stats.outcomes.multiplicity import adjust_p
 from evaluation.stats.outcomes.paired import (
+    ALTERNATIVES,
     TIE_DECIMALS,
     WILCOXON_EXACT_MAX_N,
     PairedChange,
@@ -82,6 +83,7 @@ from evaluation.stats.outcomes.response_shift import response_shift
 from evaluation.stats.outcomes.table import OUTCOME_COLUMNS, outcomes_table
 
 __all__ = [
+    "ALTERNATIVES",
     "ATTRITION_STAGES",
     "COMPARISON_GROUP_COLUMNS",
     "MIXED_MODEL_COLUMNS",

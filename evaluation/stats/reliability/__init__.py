@@ -1,6 +1,7 @@
 """Reliability of questionnaire scales: Cronbach's alpha and McDonald's omega total (METHODS.md).
 
-* :func:`cronbach_alpha` — alpha from the covariance matrix of the complete rows, Feldt CI.
+* :func:`cronbach_alpha` — alpha from the covariance matrix of the complete rows, Feldt CI;
+  :func:`feldt_interval` that interval from alpha, n and k alone (at any level).
 * :func:`omega_total` — McDonald's omega total as R psych's ``omega(x, nfactors = 1)$omega.tot``,
   implemented directly: one-factor minres (ULS) loadings on the Pearson correlations of the
   complete rows.
@@ -21,6 +22,7 @@ from evaluation.stats.reliability.coefficients import (
     cronbach_alpha,
     omega_total,
 )
+from evaluation.stats.reliability.feldt import feldt_interval
 from evaluation.stats.reliability.table import reliability_of_codes, reliability_table
 
 __all__ = [
@@ -29,6 +31,7 @@ __all__ = [
     "AlphaResult",
     "OmegaResult",
     "cronbach_alpha",
+    "feldt_interval",
     "omega_total",
     "reliability_of_codes",
     "reliability_table",

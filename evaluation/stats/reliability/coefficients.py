@@ -9,11 +9,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize
 
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.core.errors import DegenerateDataWarning, EvaluationWarning
 from evaluation.core.results import ResultDisplay
+from evaluation.stats.reliability.feldt import feldt_interval
 
 __all__ = [
     "AlphaResult",
@@ -119,10 +120,7 @@ def _alpha(
             )
         else:
             alpha = k / (k - 1) * (1.0 - float(np.trace(cov)) / total)
-            df1, df2 = n - 1, (n - 1) * (k - 1)
-            a = 1.0 - confidence_level
-            ci_low = 1.0 - (1.0 - alpha) * float(stats.f.ppf(1.0 - a / 2.0, df1, df2))
-            ci_high = 1.0 - (1.0 - alpha) * float(stats.f.ppf(a / 2.0, df1, df2))
+            ci_low, ci_high = feldt_interval(alpha, n, k, confidence_level=confidence_level)
             return AlphaResult(alpha, ci_low, ci_high, n, k, confidence_level), issues
     return AlphaResult(nan, nan, nan, n, k, confidence_level), issues
 
