@@ -342,7 +342,7 @@ def _protect_dimension(dim: str, order: list[str], position: np.ndarray, complet
     else:
         derived += list(enrolled.values())  # not published: only ever hidden through other cells
     splits = []
-    union = [0] if published_enrolled else []  # the participants of the withheld groups together
+    union: list[int] = []  # participants: not here (with the declaration figures it withholds whole dimensions)
     if completed is not None:
         splits.append(("completed", "noncompleted", completed))
     for population, mask in paired.items():
