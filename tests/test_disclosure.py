@@ -267,3 +267,25 @@ def test_forced_cells_and_checks():
         protect([1.5, 2])
     with pytest.raises(ValueError, match="is not the sum of cells"):
         protect([1, 2, 4], [(2, [0, 1])])
+
+
+def test_complements_of_a_union_line_never_add_up_to_a_small_count():
+    # groups a, b, c: participants (cells 0-2, total 9), completers (3-5, total 10), non-completers
+    # (6-8, never published, total 11). c's 4 is withheld, and b to protect it: b and c hold 12
+    # people and 11 completers together, so 1 non-completer (cohort 2's disability groups)
+    enrolled, completed = [30, 8, 4], [24, 7, 4]
+    values = [*enrolled, *completed, *(e - c for e, c in zip(enrolled, completed, strict=True)), 42, 35, 7]
+    lines = [(9, [0, 1, 2]), (10, [3, 4, 5]), (11, [6, 7, 8]), (9, [10, 11])]
+    lines += [(k, [3 + k, 6 + k]) for k in range(3)]
+    kwargs = {"threshold": 5, "exempt": [9, 10, 11], "unpublished": [6, 7, 8]}
+
+    def non_completers_withheld(res):
+        return sum(values[6 + k] for k in range(3) if res.flags[k] or res.flags[3 + k])
+
+    assert non_completers_withheld(protect(values, lines, **kwargs)) == 1  # 42 − 30 = 12 people, 35 − 24 = 11 completers
+    res = protect(values, lines, **kwargs, union_lines=[0, 1, 2])
+    assert not 1 <= non_completers_withheld(res) < 5
+    withheld = [k for k in range(3) if res.flags[k] or res.flags[3 + k]]
+    assert not 1 <= sum(values[k] for k in withheld) < 5
+    assert not 1 <= sum(values[3 + k] for k in withheld) < 5
+    assert "would add up to 1, from 1 to threshold − 1" in " ".join(res.reasons)

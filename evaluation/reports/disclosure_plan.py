@@ -341,7 +341,8 @@ def _protect_dimension(dim: str, order: list[str], position: np.ndarray, complet
         lines += [(d, declared), (u, undeclared), (everyone, [d, u])]
     else:
         derived += list(enrolled.values())  # not published: only ever hidden through other cells
-    splits, union = [], []
+    splits = []
+    union: list[int] = []  # participants: not here (with the declaration figures it withholds whole dimensions)
     if completed is not None:
         splits.append(("completed", "noncompleted", completed))
     for population, mask in paired.items():
@@ -358,8 +359,9 @@ def _protect_dimension(dim: str, order: list[str], position: np.ndarray, complet
             parts_no.append(b)
         ty, tn = add(yes, "*", mask.sum()), add(no, "*", (~mask).sum())
         exempt += [ty, tn]
-        if yes.startswith("pairs:"):  # its withheld groups together must not be a small group either
-            union.append(len(lines))
+        # the withheld groups together must not be a small group either: of people with a pair of scores,
+        # of completers and (worked out from participants and completers) of non-completers
+        union += [len(lines), len(lines) + 1]
         lines += [(ty, parts_yes), (tn, parts_no), (everyone, [ty, tn])]
     names = [f"{q} {c}" for q, c in keys]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, no_primary=no_primary,

@@ -114,10 +114,14 @@ def protect(
         to ``threshold − 1`` (then flagged ``primary``), and they are never chosen as the
         further cell to suppress: such a cell is hidden only through the cells it follows from.
     union_lines : sequence of int
-        Lines (positions in ``lines``) whose suppressed parts, with the total published, must not
-        add up to a count from 1 to ``threshold − 1``: the people with paired scores in a
-        breakdown, whose means and SDs beside the whole cohort's give the withheld groups' together
-        (three people's changes, in cohort 4). Other lines keep the single-cell rule only.
+        Lines (positions in ``lines``) whose withheld parts, with the total known, must not add
+        up to a count from 1 to ``threshold − 1``: the withheld groups together are a group too
+        (the people with paired scores in a breakdown, whose means and SDs beside the whole
+        cohort's gave three people's changes in cohort 4; the non-completers of the groups whose
+        completion is withheld, 12 − 11 = 1 in cohort 2's disability groups). A part is withheld
+        when it is hidden and cannot be filled in from one line at a time (an unpublished
+        complement is filled in when its group's participants and completers are published; it is
+        hidden by suppressing one of those). Other lines keep the single-cell rule only.
 
     Returns
     -------
@@ -208,18 +212,11 @@ def protect(
                         changed = True
             if changed:
                 continue
-            for k in union_lines:
-                total, parts = lines[k]
-                rest = sum(v[c] for c in parts if hidden(c))
-                if not hidden(total) and 1 <= rest < threshold and any(sensitive(c) for c in parts):
-                    pick = candidate(parts, [False] * len(parts))
-                    if pick is not None:
-                        flags[pick] = "secondary"
-                        reasons[pick] = (f"secondary: else the withheld cells beside {names[total]} would add up to "
-                                         f"{rest:g}, from 1 to threshold − 1")
-                        changed = True
-                        break
-            if changed:
+            pick, why = _union_pick(union_lines, lines, v, hidden, candidate, threshold)
+            if pick is not None:
+                flags[pick] = "secondary"
+                reasons[pick] = f"secondary: else the withheld cells beside {names[why[0]]} would add up to " \
+                                f"{why[1]:g}, from 1 to threshold − 1"
                 continue
             exact = worked_out()
             if not exact:
@@ -243,6 +240,57 @@ def protect(
     for i in still:
         reasons[i] += " (UNPROTECTED: its value can still be worked out; no cell was left to suppress)"
     return Protection(tuple(flags), tuple(reasons), still, reader=(known, lines, lower, upper))
+
+
+def _open_cells(lines, hidden) -> set[int]:
+    """The hidden cells a reader fills in one line at a time (each the only hidden cell of a line)."""
+    shut = set()
+    for total, parts in lines:
+        shut.update(c for c in (total, *parts) if hidden(c))
+    found: set[int] = set()
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in lines:
+            left = [c for c in (total, *parts) if c in shut and c not in found]
+            if len(left) == 1:
+                found.add(left[0])
+                changed = True
+    return found
+
+
+def _union_pick(union_lines, lines, v, hidden, candidate, threshold) -> tuple[int | None, tuple]:
+    """The cell to suppress next so that no union line's withheld parts add up to a small count.
+
+    A part counts as withheld when the reader cannot fill it in from single lines (a complement
+    such as a group's non-completers is filled in when its participants and completers are both
+    published). When the withheld parts of a union line, with its total known, hold from 1 to
+    threshold − 1 people, the next cell to suppress is the smallest
+    published part (as for a single cell), else a published cell of a line that fills in a part.
+    Returns (cell, (line total, the small sum)) or (None, ()).
+    """
+    opened = _open_cells(lines, hidden)
+    unknown = lambda c: hidden(c) and c not in opened  # noqa: E731
+    for k in union_lines:
+        total, parts = lines[k]
+        rest = sum(v[c] for c in parts if unknown(c))
+        if unknown(total) or not 1 <= rest < threshold:
+            continue
+        pick = candidate(parts, [False] * len(parts))
+        if pick is None:  # the parts are complements: hide what fills one of them in
+            options = []
+            for c in parts:
+                if unknown(c) or v[c] < 1:
+                    continue
+                for j, (t2, p2) in enumerate(lines):
+                    if j != k and c in (t2, *p2) and c != t2:
+                        found = candidate([*p2, t2], [False] * len(p2) + [True])
+                        if found is not None:
+                            options.append((v[found], found))
+            pick = min(options)[1] if options else None
+        if pick is not None:
+            return pick, (total, rest)
+    return None, ()
 
 
 def _reader(v: np.ndarray, flags, unseen: set[int], threshold: int) -> tuple[list, list, list]:
