@@ -120,6 +120,26 @@ def test_a_crossing_is_audited_against_its_one_way_margins():
     assert audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).ok
 
 
+def test_a_crossed_cell_the_programme_does_not_list_has_nobody():
+    # The crossing lists every cell with participants: x × other is not listed, so it has none,
+    # and x × senior = 13 − 5 − 5 = 3 (Leading to Deliver's professional practice × senior
+    # managers, 122 − 63 − 5 − 51, before the programme's crossings were read this way).
+    rows = [("framework_area", "x", 13, ""), ("role_level", "first_line", 25, ""), ("role_level", "middle", 15, ""),
+            ("role_level", "senior", None, "withheld"), ("role_level", "other", 6, ""),
+            ("framework_area×role_level", "x×first_line", 5, ""), ("framework_area×role_level", "x×middle", 5, ""),
+            ("framework_area×role_level", "x×senior", None, "withheld"),
+            ("framework_area×role_level", "y×first_line", None, "withheld"),
+            ("framework_area×role_level", "y×middle", None, "withheld"),
+            ("framework_area×role_level", "y×senior", None, "withheld"),
+            ("framework_area×role_level", "y×other", None, "withheld")]
+    problems = audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).problems
+    assert len(problems) == 1
+    assert problems[0].startswith("the programme: the number with framework_area = 'x' and role_level = 'senior' "
+                                  "with self scores for both waves of pre_post on leading_change can be worked out: 3")
+    rows.append(("framework_area×role_level", "x×other", None, "withheld"))  # listed: it may hold anyone
+    assert audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).ok
+
+
 def test_pooled_pairs_are_differenced_against_the_cohorts_breakdowns():
     # Cohort breakdowns omit groups without pairs (none in cohort 3) and are self-rated.
     def breakdowns(counts):

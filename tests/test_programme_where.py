@@ -21,6 +21,7 @@ from evaluation.reports.programme_report.where_disclosure import (
     where_groups,
     with_complements,
 )
+from evaluation.stats.disclosure import DisclosureRiskWarning
 from evaluation.stats.disclosure.attack import count_intervals
 
 T = 5
@@ -82,20 +83,30 @@ def test_pooled_count_that_reveals_a_withheld_cohort_count_is_suppressed():
     sectors = ["health"] * 6 + ["la"] * 20 + ["health"] * 3 + ["la"] * 20 + ["vol"] * 8
     cohorts = [1] * 26 + [2] * 31
     people = _people(sectors, cohorts)
+    # Cohort 2 withheld its 8 voluntary-sector staff too (a complement of its own).
     published = {(1, "enrolled", "sector", "health"): True, (1, "enrolled", "sector", "la"): True,
-                 (2, "enrolled", "sector", "la"): True, (2, "enrolled", "sector", "vol"): True}
+                 (2, "enrolled", "sector", "la"): True}
     cells = _protect(people, published).cells.set_index(["quantity", "dimension", "category"])
     assert cells.loc[("enrolled", "sector", "health"), "withheld_by_cohorts"] == 3
     assert cells.loc[("enrolled", "sector", "health"), "flag"] == "secondary"
-    # and it cannot be worked out from the total and the other sectors: a second one is hidden
+    # and it cannot be worked out from the total and the other sectors: a second one is hidden,
+    # not local authority's 40, which both cohort reports publish in full (hiding it hides nothing)
     flags = cells.xs("enrolled")["flag"]
     assert (flags.drop((ALL, ALL)) != "").sum() >= 2
+    assert flags[("sector", "la")] == "" and flags[("sector", "vol")] == "secondary"
+    # With the 8 published by cohort 2 too, every other sector is known: 57 − 40 − 8 = 9 health
+    # staff whatever the programme hides, so no choice of cells protects the 3; the places are
+    # withheld for the whole dimension, with a warning (before, hiding the known 8 passed for protection).
+    published[(2, "enrolled", "sector", "vol")] = True
+    with pytest.warns(DisclosureRiskWarning, match="places in health sector"):
+        cells = _protect(people, published).cells.set_index(["quantity", "dimension", "category"])
+    assert set(cells.xs("enrolled")["flag"].drop((ALL, ALL))) == {"withheld"}
 
 
 def test_pooled_count_is_published_when_the_cohorts_withheld_none_or_enough():
-    sectors = ["health"] * 6 + ["la"] * 20 + ["health"] * 7 + ["la"] * 20
-    people = _people(sectors, [1] * 26 + [2] * 27)
-    none_withheld = {(c, "enrolled", "sector", s): True for c in (1, 2) for s in ("health", "la")}
+    sectors = ["health"] * 6 + ["la"] * 20 + ["health"] * 7 + ["la"] * 20 + ["vol"] * 9
+    people = _people(sectors, [1] * 26 + [2] * 36)
+    none_withheld = {(c, "enrolled", "sector", s): True for c in (1, 2) for s in ("health", "la", "vol")}
     cells = _protect(people, none_withheld).cells.set_index(["quantity", "dimension", "category"])
     assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
     enough_withheld = {(1, "enrolled", "sector", "la"): True, (2, "enrolled", "sector", "la"): True}
@@ -103,7 +114,9 @@ def test_pooled_count_is_published_when_the_cohorts_withheld_none_or_enough():
     assert cells.loc[("enrolled", "sector", "health"), "withheld_by_cohorts"] == 13
     assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
     # a count of paired scores is withheld whenever the cohorts withheld any of it (a cohort withholds
-    # five or more pairs only to protect the few without them: cohort 2's middle managers, 4 without)
+    # five or more pairs only to protect the few without them: cohort 2's middle managers, 4 without),
+    # and another one with it (the 9 voluntary-sector pairs that cohort 2 withheld): the pairs of local
+    # authority staff, which both cohort reports publish, would protect nothing
     paired = np.ones(len(people), dtype=bool)
     paired[[0, 1, 26, 27, 28]] = False  # health staff without both scores: 2 in cohort 1, 3 in cohort 2
     masks = {"enrolled": np.ones(len(people), dtype=bool), "pairs:lc:pre_post:self": paired}
@@ -112,6 +125,8 @@ def test_pooled_count_is_published_when_the_cohorts_withheld_none_or_enough():
     assert cells.loc[("enrolled", "sector", "health"), "flag"] == ""
     assert cells.loc[("pairs:lc:pre_post:self", "sector", "health"), "withheld_by_cohorts"] == 8
     assert cells.loc[("pairs:lc:pre_post:self", "sector", "health"), "flag"] == "secondary"
+    assert cells.loc[("pairs:lc:pre_post:self", "sector", "vol"), "flag"] == "secondary"
+    assert cells.loc[("pairs:lc:pre_post:self", "sector", "la"), "flag"] == ""
 
 
 def test_a_complement_that_would_reveal_a_withheld_count_hides_what_it_follows_from():
@@ -163,6 +178,31 @@ def test_crossing_rows_cannot_reveal_a_hidden_margin_or_a_small_cell():
     for k, f in enumerate(cells["flag"]):
         if f:
             assert high[k] - low[k] >= 1, cells.loc[k, "category"]
+
+
+def test_a_pooled_count_the_cohort_reports_give_in_full_protects_nothing():
+    # Framework area 'x': 12 people in each of two cohorts, 9 of them with pairs; both cohort
+    # reports publish the 9 (their breakdowns), neither publishes the 12 (not an equity dimension).
+    # So a reader knows the pooled 18 pairs whatever the programme hides. Crossed with role level,
+    # x × senior has 3 pairs (1 + 2): were the 15 of x × first-line published, 18 − 15 = 3.
+    # Before: the pooled 18 was hidden (to protect the 6 without a pair, hidden because the cohorts
+    # withheld them) and, hidden, counted as protecting the crossing's row; x × first-line was shown.
+    area = (["x"] * 12 + ["y"] * 10 + ["z"] * 10) * 2
+    role = (["first"] * 8 + ["senior"] + ["first"] * 23
+            + ["first"] * 7 + ["senior"] * 2 + ["first"] * 23)
+    pairs = np.array(([True] * 9 + [False] * 3 + [True] * 20) * 2)
+    people = pd.DataFrame({"participant_id": [f"p{i}" for i in range(64)], "cohort": [1] * 32 + [2] * 32,
+                           "framework_area": area, "role_level": role})
+    key = "pairs:s:pre_post:self"
+    published = {(c, key, "framework_area", "x"): True for c in (1, 2)}
+    res = protect_where(people, {"enrolled": np.ones(64, dtype=bool), key: pairs},
+                        where_groups(people, ["framework_area", "role_level"], [("framework_area", "role_level")]),
+                        published, threshold=T, crossings=[("framework_area", "role_level")])
+    assert res.known(key, "framework_area", "x") and not res.known(key, "framework_area", "y")
+    assert res.flag(key, "framework_area", "x") == ""  # known anyway: shown, and never relied on
+    assert res.flag("enrolled", "framework_area", "x") != ""  # 18 + the 6 without: hidden instead
+    assert res.flag(key, "framework_area × role_level", "x × senior") == "primary"
+    assert res.flag(key, "framework_area × role_level", "x × first") != ""
 
 
 # ------------------------------------------------------------- the shipped programmes

@@ -29,7 +29,9 @@ What the reader holds:
   pair of scores; a row labelled ``primary`` holds 1 to threshold − 1 in its one hidden count
   (a row hiding two counts bounds neither); a category a cohort's table does not list has none
   (the cohort tables list their zeros, and ``breakdowns.csv`` omits groups without pairs); a
-  row the programme's tables do not list is unknown.
+  cell of a crossing that ``where_it_works.csv`` does not list has nobody in it (the crossing
+  lists every cell with participants); any other row the programme's tables do not list is
+  unknown.
 
 What fails (CONTRACT section 5.3):
 

@@ -181,6 +181,8 @@ def add_lines(book: Book, families: dict[str, dict[tuple, set]], members: Sequen
     complete = {(s, family) for s, by_family in families.items() if s != PROGRAMME for family in by_family}
     wanted = {s: dict.fromkeys(by_family) for s, by_family in families.items()}
     for (kind, population, dims) in families.get(PROGRAMME, {}):
+        if len(dims) > 1:  # a crossing lists every cell with participants: a cell it does not list has none
+            complete |= {(PROGRAMME, (kind, population, dims)), (PROGRAMME, ("enrolled", (), dims))}
         if len(dims) == 1:
             for source in members:
                 wanted.setdefault(source, {}).setdefault((kind, population, dims))
@@ -196,7 +198,8 @@ def add_lines(book: Book, families: dict[str, dict[tuple, set]], members: Sequen
             for group in cells:
                 key = (source, kind, population, group)
                 if (source, family) in complete and key not in book.index:
-                    book.publish(key, 0, f"cohort-{source}/{'breakdowns' if kind == 'pairs' else 'equity'}")
+                    book.publish(key, 0, "programme/where_it_works" if source == PROGRAMME else
+                                 f"cohort-{source}/{'breakdowns' if kind == 'pairs' else 'equity'}")
                 book.cell(key)
                 if kind in COMPLEMENTS:
                     book.line((source, "enrolled", (), group), [key, (source, COMPLEMENTS[kind], population, group)])

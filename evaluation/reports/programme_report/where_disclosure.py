@@ -22,7 +22,11 @@ publishes some of them (``equity.csv``: participants per sector and role level;
 with its own suppression. Subtracting the published cohort counts from a pooled count gives the
 sum of the counts the cohort reports withheld; a pooled cell is therefore suppressed (forced)
 whenever that sum is from 1 to threshold − 1, and a count of paired scores whenever it is not 0
-(a cohort withholds five or more pairs only to protect the few without them). What each cohort report withholds is read from
+(a cohort withholds five or more pairs only to protect the few without them). A pooled count whose
+every part the cohort reports publish is known to their reader whatever this table does: it is
+never suppressed (hiding it would protect nothing), and a crossing's row or column never counts
+on it as hidden (Leading to Deliver's professional practice × senior managers: 122 pairs from the
+five breakdowns, less the 63 + 5 + 51 of the other role levels, gave 3). What each cohort report withholds is read from
 its own decision, :func:`~evaluation.reports.disclosure_plan.disclosure_plan`, with the flags
 its tables use. What a withheld remainder reveals further, against the other side of a group
 that a cohort report publishes (its participants less the pairs worked out = its people
@@ -43,8 +47,7 @@ import pandas as pd
 
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
-from evaluation.reports.equity_report.tables import label as category_label
-from evaluation.reports.labels import and_list, aside, label, ratings_words
+from evaluation.reports.programme_report.where_words import lost_words
 from evaluation.stats import disclosure
 
 __all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups",
@@ -156,6 +159,16 @@ class WhereCells:
         """The flag of one cell (``""`` for a cell it does not hold)."""
         return self._lookup.get((quantity, dimension, category), "")
 
+    def known(self, quantity: str, dimension: str, category: str) -> bool:
+        """Whether a reader of the cohort reports knows the pooled count anyway (:func:`_known`)."""
+        row = self._rows.get((quantity, dimension, category))
+        return row is not None and _known(row[0], row[1], self.threshold)
+
+    @cached_property
+    def _rows(self) -> dict:
+        return dict(zip(zip(self.cells["quantity"], self.cells["dimension"], self.cells["category"], strict=True),
+                        zip(self.cells["count"], self.cells["withheld_by_cohorts"], strict=True), strict=True))
+
     def log(self) -> pd.DataFrame:
         """The suppression log (:data:`~evaluation.stats.disclosure.LOG_COLUMNS`): evaluator only."""
         hidden = self.cells[self.cells["flag"] != ""]
@@ -252,40 +265,6 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
     return WhereCells(pd.concat(frames, ignore_index=True), threshold, ())
 
 
-#: The quantities of the group table in words.
-_QUANTITY_WORDS = {"enrolled": "places", "completed": "completions", "improved": "reliable improvers",
-                   "pairs": "people with ratings at both waves"}
-
-
-def lost_words(names: Sequence[str], titles: Mapping[str, str] | None = None) -> str:
-    """The cells that no suppression protects (``"<quantity> <dimension>=<category>"``, as
-    :func:`protect_where` names them), in words, grouped by quantity; a scale by its title in
-    ``titles``.
-
-    Examples
-    --------
-    >>> lost = ["improved:observed_leading_change:pre_post:line_manager framework_area=operational",
-    ...         "improved:observed_leading_change:pre_post:line_manager sector=health", "enrolled sector=health"]
-    >>> lost_words(lost, {"observed_leading_change": "Leads change (observed)"})
-    "reliable improvers on Leads change (observed; line managers' ratings, before → after) in operational (framework area) and health sector (sector); places in health sector (sector)"
-    >>> lost_words(lost[:1])
-    "reliable improvers on observed leading change (line managers' ratings, before → after) in operational (framework area)"
-    """
-    by_quantity: dict[str, list[str]] = {}
-    for name in names:
-        quantity, _, group = name.partition(" ")
-        kind, *rest = quantity.split(":")
-        what = _QUANTITY_WORDS.get(kind, kind)
-        if len(rest) == 3:
-            scale, comparison, rater = rest
-            title = (titles or {}).get(scale, scale.replace("_", " "))
-            what += f" on {aside(title, f'{ratings_words(rater)}, {label(comparison)}')}"
-        dimension, found, category = group.partition("=")
-        where = f"{category_label(category, dimension)} ({label(dimension)})" if found else group
-        by_quantity.setdefault(what, []).append(where)
-    return "; ".join(f"{what} in {and_list(groups)}" for what, groups in by_quantity.items())
-
-
 #: The flag of every cell of a quantity withheld for a whole dimension (or crossing).
 WITHHELD = "withheld"
 
@@ -345,7 +324,9 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
     lines += [(index[(parent, dim, cat)], [index[(q, dim, cat)], index[(_complement(q), dim, cat)]])
               for q, (_, parent) in quantities.items() if parent and not q.startswith(_UNSEEN)
               for dim, cat, _ in groups]
-    exempt = [i for i, k in enumerate(keys) if k[1] == ALL]
+    # known anyway: the whole programme, and a pooled count the cohort reports publish every part of
+    # (their sum; hiding it hides nothing, so it can never protect another cell)
+    exempt = [i for i, k in enumerate(keys) if k[1] == ALL or _known(values[i], withheld[i], threshold)]
     unseen = [i for i, k in enumerate(keys) if k[0].startswith(_UNSEEN) and k[1] != ALL]
     # a pooled count is withheld when what the cohort reports withheld of it is small; a count of paired
     # scores whenever they withheld any of it: a cohort withholds five or more pairs of a group only to
@@ -368,6 +349,12 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
                       tuple(dict.fromkeys((keys[i][0], keys[i][1]) for i in res.unprotected)))
 
 
+def _known(value: float, withheld: float, threshold: int) -> bool:
+    """Whether a pooled count is known to a reader of the cohort reports: they publish every part of it
+    (the parts a cohort report publishes are 0 or at least ``threshold``, so their sum is too)."""
+    return withheld == 0 and (value == 0 or value >= threshold)
+
+
 def _protect_crossing(q: str, mask: np.ndarray, cells: list, a: str, b: str, margins: pd.DataFrame,
                       threshold: int, force: Mapping[tuple[str, str, str], str]) -> tuple[pd.DataFrame, list[str]]:
     rows_, cols_ = sorted({c.split(CROSS)[0] for _, c, _ in cells}), sorted({c.split(CROSS)[1] for _, c, _ in cells})
@@ -384,7 +371,7 @@ def _protect_crossing(q: str, mask: np.ndarray, cells: list, a: str, b: str, mar
     exempt, forced = [total], {}
     for k, (d, c) in enumerate(margin_keys):
         flag = margins.loc[(q, d, c), "flag"]
-        if flag:
+        if flag and not _known(values[start + k], margins.loc[(q, d, c), "withheld_by_cohorts"], threshold):
             forced[start + k] = ("secondary" if flag == WITHHELD else flag, f"hidden in the {d} rows")
         else:
             exempt.append(start + k)

@@ -342,7 +342,9 @@ def _row(pop: Population, dim: str, cat: str, size: int, n_improved: int, res: S
     improved_key = pop.key.replace("pairs:", "improved:", 1)
     flags = {q: protection.flag(q, dim, cat) for q in ("enrolled", "completed", pop.key, improved_key)}
     hide_people = crossing or bool(flags["enrolled"])
-    hide_pairs = (bool(flags["enrolled"]) and not crossing) or bool(flags[pop.key])
+    # a group's pairs go with its places, unless the cohort reports publish every part of them anyway
+    hide_pairs = (bool(flags["enrolled"]) and not crossing and not protection.known(pop.key, dim, cat)
+                  or bool(flags[pop.key]))
     hide_completion = hide_people or bool(flags["completed"])
     comp = None if hide_completion else context.completion.loc[(dim, cat)]
     enough = res.n_pairs >= context.threshold and not hide_pairs
