@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import warnings
@@ -70,6 +71,13 @@ def test_parameters_are_the_defaults(cohort2):
     assert row["change_ci_low"] < base["change_ci_low"] and row["mean_change"] == base["mean_change"]
 
 
+def test_a_bad_cohort_names_the_parameter_folder_it_looked_in(tmp_path):
+    shutil.copytree(PARAMS_DIR, tmp_path / "params")
+    with pytest.raises(ParameterError) as caught:
+        ev.load_cohort("leading-to-deliver", 9, params_dir=tmp_path / "params")
+    assert f"{tmp_path / 'params' / 'leading-to-deliver'}/cohort-<n>.yaml" in str(caught.value)
+
+
 def test_a_cohort_given_as_text_works_and_a_bad_one_is_refused_in_one_sentence():
     assert ev.load_cohort("leading-to-deliver", "3").number == 3
     for bad in ("three", 2.5, True, 9, None):
@@ -78,6 +86,7 @@ def test_a_cohort_given_as_text_works_and_a_bad_one_is_refused_in_one_sentence()
         message = str(caught.value)
         assert message.startswith("`cohort` must be the number of a cohort of 'leading-to-deliver'")
         assert "1, 2, 3, 4, 5" in message and "\n" not in message
+        assert "params/leading-to-deliver/cohort-<n>.yaml" in message  # the shipped folder, from the repository
     with pytest.raises(ParameterError, match="`programme` must be one of 'collaborative-leadership', "
                                              "'leading-to-deliver'"):
         ev.load_cohort("leading to deliver", 2)

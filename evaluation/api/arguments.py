@@ -22,6 +22,7 @@ import numpy as np
 from evaluation.core import errors
 from evaluation.core.checks import shown as _shown
 from evaluation.core.errors import EvaluationWarning, ParameterError
+from evaluation.core.paths import shown_path
 from evaluation.data import params as _params
 
 __all__ = ["check_bool", "check_names", "cohort_key", "cohort_number", "fresh", "programme_name", "rewarn"]
@@ -45,7 +46,8 @@ def cohort_number(cohort: Any, programme: str, params_dir: Path) -> int:
     if number is None or number not in known:
         raise ParameterError(
             f"`cohort` must be the number of a cohort of {programme!r} with parameters "
-            f"({', '.join(str(k) for k in known) or 'none'}: params/{programme}/cohort-<n>.yaml); got {cohort!r}")
+            f"({', '.join(str(k) for k in known) or 'none'}: {shown_path(Path(params_dir) / programme)}/cohort-<n>.yaml); "
+            f"got {cohort!r}")
     return number
 
 

@@ -267,6 +267,12 @@ def price_year_failures(programme: Programme, cohorts: Mapping[int, Cohort], def
             for file, key, year in wanted if int(year) not in years]
 
 
+def _params_folder(files: Mapping[str, str], programme: str) -> str:
+    """The programme's parameter folder as messages name it: beside its ``programme.yaml``."""
+    shown = files.get("programme.yaml")
+    return shown.rsplit("/", 1)[0] if shown and "/" in shown else f"params/{programme}"
+
+
 def validate_programme(
     raw: Mapping[str, pd.DataFrame],
     *,
@@ -334,7 +340,7 @@ def validate_programme(
     if "cohort" in p:
         failures += _isin_rule(
             p, "cohort", cohorts_with_params, pf,
-            f"a cohort with a parameter file params/{programme.name}/cohort-<n>.yaml "
+            f"a cohort with a parameter file {_params_folder(files, programme.name)}/cohort-<n>.yaml "
             f"(cohorts with parameters: {cohorts_with_params or 'none'})",
         )
     if "sessions_attended" in p:

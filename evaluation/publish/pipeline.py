@@ -28,7 +28,7 @@ from pathlib import Path
 from evaluation.core.errors import EvaluationError
 from evaluation.core.io import read_json, remove_tree, scratch_dir, table_file
 from evaluation.core.memory import give_back_freed_memory
-from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir
+from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir, shown_path
 from evaluation.core.processed_files import read_parquet_columns
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import load_cohort, load_instruments, load_programme
@@ -148,7 +148,7 @@ def check_parameters(programme: str, cohort: int, *, data_dir: Path, params_dir:
     NoDataError
         No raw data.
     """
-    progress(f"parameters: checking params/{programme}/cohort-{cohort}.yaml")
+    progress(f"parameters: checking {shown_path(Path(params_dir) / programme / f'cohort-{cohort}.yaml')}")
     prog = load_programme(params_dir, programme)
     load_instruments(params_dir, prog)
     load_cohort(params_dir, programme, cohort)

@@ -27,7 +27,7 @@ from pathlib import Path
 from evaluation.core.checks import check_name
 from evaluation.core.errors import EvaluationError, ParameterError
 from evaluation.core.io import read_json, table_file
-from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir
+from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, shown_path
 from evaluation.data.ingest import ingest, is_up_to_date
 from evaluation.data.params import (
     list_cohorts,
@@ -142,7 +142,7 @@ def prepare_scope(scope: ReportScope, *, data_dir: Path, params_dir: Path,
         if programme not in known:
             raise ParameterError(f"{params_dir / programme / 'programme.yaml'}: no such programme; programmes with "
                                  f"parameters: {', '.join(known) or 'none'}")
-        progress(f"parameters: checking params/{programme}/")
+        progress(f"parameters: checking {shown_path(Path(params_dir) / programme)}/")
         prog = load_programme(params_dir, programme)
         load_instruments(params_dir, prog)
         cohorts = list_cohorts(params_dir, programme)
