@@ -20,8 +20,8 @@ _QUANTITY_WORDS = {"enrolled": "places", "completed": "completions", "improved":
 
 def lost_words(names: Sequence[str], titles: Mapping[str, str] | None = None) -> str:
     """The cells that no suppression protects (``"<quantity> <dimension>=<category>"``, as
-    :func:`protect_where` names them), in words, grouped by quantity; a scale by its title in
-    ``titles``.
+    :func:`~evaluation.reports.programme_report.where_disclosure.protect_where` names them), in
+    words, grouped by quantity; a scale by its title in ``titles``.
 
     Examples
     --------
