@@ -21,6 +21,7 @@ from evaluation.reports.programme_report.where_disclosure import (
     where_groups,
     with_complements,
 )
+from evaluation.reports.programme_report.where_table import linked_places
 from evaluation.stats.disclosure import DisclosureRiskWarning
 from evaluation.stats.disclosure.attack import count_intervals
 
@@ -203,6 +204,26 @@ def test_a_pooled_count_the_cohort_reports_give_in_full_protects_nothing():
     assert res.flag("enrolled", "framework_area", "x") != ""  # 18 + the 6 without: hidden instead
     assert res.flag(key, "framework_area × role_level", "x × senior") == "primary"
     assert res.flag(key, "framework_area × role_level", "x × first") != ""
+
+
+def test_places_the_equity_table_withholds_are_withheld_here_and_those_it_shows_are_not_suppressed():
+    # The programme's equity_pooled.csv publishes the same pooled places by sector. Suppressed
+    # independently, the two tables together gave a small group away (Leading to Deliver: 302
+    # first-line, 16 frontline and 180 middle managers here, 12 senior managers there, of 514:
+    # the 4 whose role level is "other"). Here health (9) is withheld there, local authority (40)
+    # and voluntary (8) are shown there, private (3) is small.
+    sectors = ["la"] * 20 + ["health"] * 5 + ["vol"] * 4 + ["private"] * 2
+    people = _people(sectors * 2, [1] * 31 + [2] * 31)
+    linked = {("sector", "la"): True, ("sector", "health"): False, ("sector", "vol"): True,
+              ("sector", "private"): False}
+    res = protect_where(people, {"enrolled": np.ones(len(people), dtype=bool)},
+                        where_groups(people, ["sector"], []), {}, threshold=T, crossings=[], linked=linked)
+    flags = res.cells.set_index(["quantity", "dimension", "category"])["flag"].xs("enrolled")
+    assert flags[("sector", "private")] == "primary"
+    assert flags[("sector", "health")] == "secondary"  # withheld there: withheld here, and enough to protect
+    assert flags[("sector", "la")] == "" and flags[("sector", "vol")] == ""  # shown there: known, never hidden
+    assert linked_places(pd.DataFrame({"dimension": ["sector", "gender"], "category": ["la", "male"],
+                                       "participants": [40.0, np.nan]})) == {("sector", "la"): True}
 
 
 # ------------------------------------------------------------- the shipped programmes

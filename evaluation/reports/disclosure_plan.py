@@ -338,11 +338,15 @@ def _protect_dimension(dim: str, order: list[str], position: np.ndarray, complet
         d = add("declared", "*", sum(values[i] for i in declared))
         u = add("undeclared", "*", sum(values[i] for i in undeclared))
         no_primary += [d, u]
+        # the withheld groups of those who declared must not be a small group together either (cohort 4's
+        # frontline and senior managers, 4 people); those who did not declare are a published figure
+        # (the declaration rate), so their groups are left out of the rule, as they are out of this line
+        union: list[int] = [len(lines)]
         lines += [(d, declared), (u, undeclared), (everyone, [d, u])]
     else:
+        union = []
         derived += list(enrolled.values())  # not published: only ever hidden through other cells
     splits = []
-    union: list[int] = []  # participants: not here (with the declaration figures it withholds whole dimensions)
     if completed is not None:
         splits.append(("completed", "noncompleted", completed))
     for population, mask in paired.items():

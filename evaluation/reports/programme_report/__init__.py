@@ -90,7 +90,7 @@ def build(data: ProgrammeData) -> ProgrammeReport:
     tables["cost_trends"] = collect_warnings(said, "cost_trends", lambda: cost_trends(data))
     pooled = collect_warnings(said, "equity_pooled", lambda: pooled_equity(data))
     tables["equity_pooled"] = pooled.tables["equity_pooled"]
-    tables["where_it_works"] = collect_warnings(said, "where_it_works", lambda: where_it_works(data))
+    tables["where_it_works"] = collect_warnings(said, "where_it_works", lambda: where_it_works(data, equity_pooled=tables["equity_pooled"]))
     tables["evidence_summary"] = evidence_summary(tables, data)
     found = (outcome_findings(data, {**tables, "outcome_notes": notes})
              + cost_findings(data, tables["cost_trends"])

@@ -23,7 +23,7 @@ import pandas as pd
 
 from evaluation.stats.disclosure.attack import derivable
 
-__all__ = ["PROGRAMME", "programme_known", "where_leaks"]
+__all__ = ["PROGRAMME", "programme_known", "remedies", "where_leaks"]
 
 #: The source of the programme's own (pooled) counts.
 PROGRAMME = "programme"
@@ -194,3 +194,31 @@ def _whole(index: dict, truth: list[float], key: tuple, all_label: str) -> bool:
     """Is the cell's group everyone in its source (a whole cohort is not a small group)?"""
     s, _, dim, cat = key
     return truth[index[(s, "enrolled", dim, cat)]] == truth[index[(s, "enrolled", all_label, all_label)]]
+
+
+#: The published quantity a count's leak is stopped at: its own, or the one it is the complement of.
+_PUBLISHED = {"enrolled": "enrolled", "completed": "completed", "noncompleted": "completed", "pairs": "pairs",
+              "nopair": "pairs", "improved": "improved", "notimproved": "improved"}
+
+
+def remedies(leaks: list[tuple], shown: set, force: dict) -> dict[tuple[str, str, str], str]:
+    """The published cells to suppress next, for each count a reader can still work out.
+
+    First the group's own published count of the leaked kind (``pairs`` for people without a
+    pair); when that is already hidden, every published count of the group; then every
+    published count of that kind in the dimension; then every published count of the dimension.
+    """
+    more: dict[tuple[str, str, str], str] = {}
+    for source, quantity, dim, cat, value in leaks:
+        kind, _, rest = quantity.partition(":")
+        target = _PUBLISHED[kind] + (f":{rest}" if rest else "")
+        who = "the programme" if source == "programme" else f"cohort {source}"
+        reason = f"secondary: else {value:g} ({quantity}, {dim}={cat}, {who}) follow from the cohort reports"
+        for candidates in ([(target, dim, cat)], [k for k in shown if k[1:] == (dim, cat)],
+                           [k for k in shown if k[0] == target and k[1] == dim],
+                           [k for k in shown if k[1] == dim]):
+            new = [k for k in candidates if k in shown and k not in force and k not in more]
+            if new:
+                more |= dict.fromkeys(new, reason)
+                break
+    return more

@@ -181,7 +181,8 @@ class WhereCells:
 def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: list, published: dict,
                   *, threshold: int, crossings: Sequence[tuple[str, str]],
                   force: Mapping[tuple[str, str, str], str] | None = None,
-                  titles: Mapping[str, str] | None = None) -> WhereCells:
+                  titles: Mapping[str, str] | None = None,
+                  linked: Mapping[tuple[str, str], bool] | None = None) -> WhereCells:
     """Suppress the pooled counts of ``where_it_works.csv`` (see the module docstring).
 
     Parameters
@@ -201,6 +202,12 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
         ``(quantity, dimension, category)`` → reason: published cells to suppress as well
         (``secondary``), as :func:`where_it_works` finds them with
         :func:`~evaluation.reports.programme_report.where_attack.where_leaks`.
+    titles : mapping, optional
+        Scale titles, for the warning.
+    linked : mapping, optional
+        ``(dimension, category)`` → whether another table of the report publishes the group's
+        pooled places (``equity_pooled``): shown there, the count is known and never suppressed
+        here; withheld there, it is withheld here too.
 
     Returns
     -------
@@ -241,7 +248,11 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
     """
     one_way = [g for g in groups if CROSS not in g[0]]
     force = dict(force or {})
-    first = _protect(people, with_complements(masks), one_way, published, threshold, force)
+    for (dim, cat), shown in (linked or {}).items():
+        if not shown:
+            force.setdefault(("enrolled", dim, cat), "secondary: withheld in equity_pooled.csv")
+    known = {("enrolled", d, c) for (d, c), shown in (linked or {}).items() if shown}
+    first = _protect(people, with_complements(masks), one_way, published, threshold, force, known)
     lost = list(first.unprotected)
     first_cells = _withhold(first.cells, first.lost)
     frames = [first_cells]
@@ -304,7 +315,7 @@ def with_complements(masks: dict[str, np.ndarray]) -> dict[str, tuple[np.ndarray
 
 
 def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: dict, threshold: int,
-             force: Mapping[tuple[str, str, str], str]) -> WhereCells:
+             force: Mapping[tuple[str, str, str], str], known: set = frozenset()) -> WhereCells:
     cohorts = people["cohort"].to_numpy()
     cohort_ids = sorted(set(cohorts.tolist()))
     keys, values, withheld, index = [], [], [], {}
@@ -326,7 +337,7 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
               for dim, cat, _ in groups]
     # known anyway: the whole programme, and a pooled count the cohort reports publish every part of
     # (their sum; hiding it hides nothing, so it can never protect another cell)
-    exempt = [i for i, k in enumerate(keys) if k[1] == ALL or _known(values[i], withheld[i], threshold)]
+    exempt = [i for i, k in enumerate(keys) if k[1] == ALL or _known(values[i], withheld[i], threshold) or k in known]
     unseen = [i for i, k in enumerate(keys) if k[0].startswith(_UNSEEN) and k[1] != ALL]
     # a pooled count is withheld when what the cohort reports withheld of it is small; a count of paired
     # scores whenever they withheld any of it: a cohort withholds five or more pairs of a group only to
@@ -336,8 +347,8 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
                   f"else the {w:g} that the cohort reports withheld follow from their published counts")
               for i, w in enumerate(withheld) if (1 <= w < threshold or w >= 1 and keys[i][0].startswith(PAIRED))
               and threshold <= values[i] and i not in exempt}
-    forced |= {index[k]: ("secondary", reason) for k, reason in force.items()
-               if k in index and index[k] not in exempt and index[k] not in forced}
+    forced |= {index[k]: ("secondary", reason) for k, reason in force.items()  # a small one stays primary
+               if k in index and index[k] not in exempt and index[k] not in forced and values[index[k]] >= threshold}
     names = [f"{q} {d}={c}" for q, d, c in keys]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, forced=forced,
                              unpublished=unseen, labels=names)

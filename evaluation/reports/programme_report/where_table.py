@@ -16,6 +16,7 @@ The summary and findings are in :mod:`~evaluation.reports.programme_report.where
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,7 @@ from evaluation.data.cohort import rci_reliability, scale_info
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import Population, group_labels
 from evaluation.reports.findings import collect_warnings
-from evaluation.reports.programme_report.where_attack import programme_known, where_leaks
+from evaluation.reports.programme_report.where_attack import programme_known, remedies, where_leaks
 from evaluation.reports.programme_report.where_disclosure import (
     ALL,
     CROSS,
@@ -192,12 +193,16 @@ def _verdict(res: StratifiedChange, higher_is_better: bool) -> str:
     return VERDICTS[0] if low > 0 else VERDICTS[2] if high < 0 else VERDICTS[1]
 
 
-def where_it_works(data: ProgrammeData) -> pd.DataFrame:
+def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = None) -> pd.DataFrame:
     """The published ``where_it_works`` table: change by group, pooled over cohorts.
 
     Parameters
     ----------
     data : ProgrammeData
+    equity_pooled : DataFrame, optional
+        The programme's published ``equity_pooled`` table (computed here when not given): it
+        publishes the same pooled places of role levels and sectors, so a place it shows is known
+        here too and one it withholds is withheld here too.
 
     Returns
     -------
@@ -227,7 +232,10 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
       (:func:`~evaluation.reports.programme_report.where_attack.where_leaks`): while it can work
       out a count from 1 to threshold − 1 (a cohort's people without a pair, say), the table's
       published count of that group and kind is suppressed too and the protection redone
-      (:func:`_remedies`); a leak left after the last round fails the build (``RuntimeError``).
+      (:func:`~evaluation.reports.programme_report.where_attack.remedies`); a leak left after the last round fails the build (``RuntimeError``);
+      the places ``equity_pooled`` shows count as known to that reader and are never suppressed
+      here, those it withholds are withheld here too (its 12 senior managers beside this table's
+      180 middle managers would otherwise give the 4 whose role level is "other").
 
     Raises
     ------
@@ -277,15 +285,17 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
             res = stratified_change(grp["change"].to_numpy(), grp["cohort"].to_numpy(), confidence_level=level)
             results[(pop, dim, cat)] = (int(mask.sum()), int((grp["category"] == "improved").sum()), res)
     context = _Context(completion, overall, better, threshold)
+    linked = linked_places(equity_pooled if equity_pooled is not None else _equity_table(data))
+    elsewhere = {("enrolled", d, c) for (d, c), shown in linked.items() if shown}
     force: dict[tuple[str, str, str], str] = {}
     for _ in range(_ROUNDS):
         protection = protect_where(people, masks, groups, published, threshold=threshold, crossings=CROSSINGS,
-                                   force=force, titles=next(iter(data)).titles)
+                                   force=force, titles=next(iter(data)).titles, linked=linked)
         table = pd.DataFrame([_row(pop, dim, cat, *found, protection, context)
                               for (pop, dim, cat), found in results.items()], columns=WHERE_COLUMNS)
         shown = programme_known(table)
-        leaks = where_leaks(people, quantities, groups, CROSSINGS, shown, published, threshold=threshold)
-        more = _remedies(leaks, shown, force)
+        leaks = where_leaks(people, quantities, groups, CROSSINGS, shown | elsewhere, published, threshold=threshold)
+        more = remedies(leaks, shown - elsewhere, force)
         if not more:
             break
         force |= more
@@ -297,36 +307,32 @@ def where_it_works(data: ProgrammeData) -> pd.DataFrame:
     return table
 
 
+def linked_places(equity_pooled: pd.DataFrame) -> dict[tuple[str, str], bool]:
+    """``(dimension, category)`` → whether ``equity_pooled`` shows the group's places, for the
+    dimensions of this table.
+
+    Examples
+    --------
+    >>> eq = pd.DataFrame({"dimension": ["sector", "sector", "gender"], "category": ["health", "private", "male"],
+    ...                    "participants": [30, np.nan, 50]})
+    >>> linked_places(eq)
+    {('sector', 'health'): True, ('sector', 'private'): False}
+    """
+    rows = equity_pooled[equity_pooled["dimension"].isin(DIMENSIONS)]
+    return {(d, c): not pd.isna(n) for d, c, n in zip(rows["dimension"], rows["category"], rows["participants"],
+                                                       strict=True)}
+
+
+def _equity_table(data: ProgrammeData) -> pd.DataFrame:
+    from evaluation.reports.programme_report.equity import pooled_equity
+
+    with warnings.catch_warnings():  # its warnings are the equity section's, not this table's
+        warnings.simplefilter("ignore")
+        return pooled_equity(data).tables["equity_pooled"]
+
+
 #: At most this many rounds of suppression against the reader of the cohort reports.
 _ROUNDS = 12
-#: The published quantity a count's leak is stopped at: its own, or the one it is the complement of.
-_PUBLISHED = {"enrolled": "enrolled", "completed": "completed", "noncompleted": "completed", "pairs": "pairs",
-              "nopair": "pairs", "improved": "improved", "notimproved": "improved"}
-
-
-def _remedies(leaks: list[tuple], shown: set, force: dict) -> dict[tuple[str, str, str], str]:
-    """The published cells to suppress next, for each count a reader can still work out.
-
-    First the group's own published count of the leaked kind (``pairs`` for people without a
-    pair); when that is already hidden, every published count of the group; then every
-    published count of that kind in the dimension; then every published count of the dimension.
-    """
-    more: dict[tuple[str, str, str], str] = {}
-    for source, quantity, dim, cat, value in leaks:
-        kind, _, rest = quantity.partition(":")
-        target = _PUBLISHED[kind] + (f":{rest}" if rest else "")
-        who = "the programme" if source == "programme" else f"cohort {source}"
-        reason = f"secondary: else {value:g} ({quantity}, {dim}={cat}, {who}) follow from the cohort reports"
-        for candidates in ([(target, dim, cat)], [k for k in shown if k[1:] == (dim, cat)],
-                           [k for k in shown if k[0] == target and k[1] == dim],
-                           [k for k in shown if k[1] == dim]):
-            new = [k for k in candidates if k in shown and k not in force and k not in more]
-            if new:
-                more |= dict.fromkeys(new, reason)
-                break
-    return more
-
-
 @dataclass(frozen=True)
 class _Context:
     completion: pd.DataFrame
