@@ -39,12 +39,7 @@ def test_the_groups_with_completion_withheld_hold_no_small_number_of_non_complet
     # the disclosure review: cohort 2's disability groups with completion withheld held 12 people
     # (attrition's 104 enrolled less the 84 + 8 published) and 11 completers (95 less rate × participants
     # published), so 1 non-completer among them
-    from evaluation.reports.disclosure_plan import disclosure_plan
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        data = load_cohort_data("leading-to-deliver", cohort)
-        plan = disclosure_plan(data)
+    data, plan = _plan(cohort)
     t = data.cohort.disclosure_threshold
     cells = plan.cells[plan.cells["category"] != "*"]
     checked = 0
@@ -67,12 +62,8 @@ def test_the_withheld_groups_of_those_who_declared_hold_no_small_number_of_parti
     # of 100, so its withheld frontline and senior managers were 4 people together. Those who did not
     # declare are left out: their number is the published declaration rate × the cohort, by design.
     from evaluation.core.vocabulary import UNDECLARED
-    from evaluation.reports.disclosure_plan import disclosure_plan
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        data = load_cohort_data("leading-to-deliver", cohort)
-        plan = disclosure_plan(data)
+    data, plan = _plan(cohort)
     t = data.cohort.disclosure_threshold
     cells = plan.cells[(plan.cells["category"] != "*") & (plan.cells["quantity"] == "enrolled")]
     checked = 0
@@ -86,3 +77,13 @@ def test_the_withheld_groups_of_those_who_declared_hold_no_small_number_of_parti
             assert not 1 <= together < t, f"cohort {cohort}, {dim}: {together} participants in {withheld}"
             checked += 1
     assert checked > 0
+
+
+def _plan(cohort):
+    """A shipped Leading to Deliver cohort's data and its disclosure plan (warnings aside)."""
+    from evaluation.reports.disclosure_plan import disclosure_plan
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_cohort_data("leading-to-deliver", cohort)
+        return data, disclosure_plan(data)

@@ -244,7 +244,8 @@ def unlisted_waves_note(data: CohortData) -> list[dict]:
     A follow-up questionnaire answered by a cohort whose ``waves`` stop at ``post`` was dropped
     without a word; the parameters decide the analysis, and the report says what they left out.
     """
-    observed = data.scale_scores["wave"].dropna().astype(str).unique().tolist()
+    # the distinct waves only (a categorical's codes): never a string per score, 40 million at national scale
+    observed = [str(w) for w in data.scale_scores["wave"].unique() if not pd.isna(w)]
     unlisted = [w for w in WAVES if w in observed and w not in data.cohort.waves]
     if not unlisted:
         return []
