@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["Publisher", "published_flags"]
 
 
-
 def published_flags(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its ``suppressed`` column's ``primary`` and ``secondary`` both written ``withheld``.
 

@@ -29,6 +29,7 @@ from evaluation.data.cohort import rci_reliability, scale_info
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import Population, group_labels
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.programme_report.equity import pooled_equity
 from evaluation.reports.programme_report.where_attack import programme_known, remedies, where_leaks
 from evaluation.reports.programme_report.where_disclosure import (
     ALL,
@@ -232,7 +233,8 @@ def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = 
       (:func:`~evaluation.reports.programme_report.where_attack.where_leaks`): while it can work
       out a count from 1 to threshold − 1 (a cohort's people without a pair, say), the table's
       published count of that group and kind is suppressed too and the protection redone
-      (:func:`~evaluation.reports.programme_report.where_attack.remedies`); a leak left after the last round fails the build (``RuntimeError``);
+      (:func:`~evaluation.reports.programme_report.where_attack.remedies`); a leak left after
+      the last round fails the build (``RuntimeError``);
       the places ``equity_pooled`` shows count as known to that reader and are never suppressed
       here, those it withholds are withheld here too (its 12 senior managers beside this table's
       180 middle managers would otherwise give the 4 whose role level is "other").
@@ -324,8 +326,6 @@ def linked_places(equity_pooled: pd.DataFrame) -> dict[tuple[str, str], bool]:
 
 
 def _equity_table(data: ProgrammeData) -> pd.DataFrame:
-    from evaluation.reports.programme_report.equity import pooled_equity
-
     with warnings.catch_warnings():  # its warnings are the equity section's, not this table's
         warnings.simplefilter("ignore")
         return pooled_equity(data).tables["equity_pooled"]

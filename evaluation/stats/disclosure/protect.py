@@ -270,7 +270,10 @@ def _union_pick(union_lines, lines, v, hidden, candidate, threshold) -> tuple[in
     Returns (cell, (line total, the small sum)) or (None, ()).
     """
     opened = _open_cells(lines, hidden)
-    unknown = lambda c: hidden(c) and c not in opened  # noqa: E731
+
+    def unknown(c: int) -> bool:
+        return hidden(c) and c not in opened
+
     for k in union_lines:
         total, parts = lines[k]
         rest = sum(v[c] for c in parts if unknown(c))
