@@ -22,6 +22,6 @@ def test_scores_at_a_wave_the_parameters_do_not_list_are_noted():
                 "comparisons": [c for c in data.cohort.comparisons if "follow_up" not in c]}))
     note, = unlisted_waves_note(fewer)
     assert note["warning"] == "Note"
-    assert note["message"] == ("Scores at the follow-up questionnaire are in the data, but "
-                               "params/leading-to-deliver/cohort-2.yaml does not list that wave under `waves`, so "
-                               "it is not analysed in this report")
+    assert note["message"] == ("Scores at the follow-up questionnaire are in the data, but the cohort's "
+                               "parameters (leading-to-deliver/cohort-2.yaml in the parameters folder) do not list "
+                               "that wave under `waves`, so it is not analysed in this report")

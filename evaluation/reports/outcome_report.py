@@ -243,6 +243,7 @@ def unlisted_waves_note(data: CohortData) -> list[dict]:
 
     A follow-up questionnaire answered by a cohort whose ``waves`` stop at ``post`` was dropped
     without a word; the parameters decide the analysis, and the report says what they left out.
+    The file is named within the parameters folder, whichever folder ``--params-dir`` chose.
     """
     # the distinct waves only (a categorical's codes): never a string per score, 40 million at national scale
     observed = [str(w) for w in data.scale_scores["wave"].unique() if not pd.isna(w)]
@@ -252,8 +253,8 @@ def unlisted_waves_note(data: CohortData) -> list[dict]:
     one = len(unlisted) == 1
     return [{"source": "outcomes", "warning": "Note", "message":
              f"Scores at the {and_list(WAVE_LABELS[w] for w in unlisted)} "
-             f"questionnaire{'' if one else 's'} are in the data, but "
-             f"params/{data.programme.name}/cohort-{data.cohort.cohort}.yaml does not list "
+             f"questionnaire{'' if one else 's'} are in the data, but the cohort's parameters "
+             f"({data.programme.name}/cohort-{data.cohort.cohort}.yaml in the parameters folder) do not list "
              f"{'that wave' if one else 'those waves'} under `waves`, so {'it is' if one else 'they are'} "
              "not analysed in this report"}]
 
