@@ -137,7 +137,8 @@ def _cells(frame: pd.DataFrame) -> list[list[str | None]]:
 
 
 @pytest.mark.parametrize(("text", "rows"), [
-    ("\ufeffa, b\n1,x\n\n2,\n", [["1", "x"], ["2", None]]),  # byte-order mark, blank line, empty cell
+    # byte-order mark, an empty line (a row, refused later as blank), empty cell, an empty line ending the file
+    ("\ufeffa, b\n1,x\n\n2,\n\n", [["1", "x"], [None, None], ["2", None]]),
     ('a,b\n"1\n2",x\n', [["1\n2", "x"]]),  # a quoted line break
     ("a,b\n1,x\n2\n", [["1", "x"], ["2", None]]),  # a short row: pandas fills it
 ])

@@ -1,5 +1,5 @@
 """Input messages name a file the user can open, refuse a table given twice (CSV and workbook),
-and report a wholly blank row once (review of the input messages)."""
+and report a wholly blank row once, an empty line included (review of the input messages)."""
 
 from __future__ import annotations
 
@@ -173,6 +173,60 @@ def test_rows_after_a_blank_row_keep_their_numbers(demo, id_key):
     demo["responses"].write_text("\n".join(lines) + "\n")
     failures = _failures(demo)
     assert [f.rows for f in failures if f.column is None] == [(blank_row,), (len(lines) - 1, len(lines))]
+
+
+@pytest.mark.parametrize("table", ["participants", "responses", "costs"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_an_empty_line_is_a_row_as_a_spreadsheet_numbers_it(demo, id_key, table, newline):
+    # before, the CSV readers skipped the line, so the rows after it were numbered one lower than a
+    # spreadsheet or an editor numbers them, and the empty line itself was accepted without a word
+    lines = demo[table].read_text().splitlines()
+    lines.insert(2, "")  # an empty row 3
+    lines.append(lines[-1] if table != "costs" else _commas(demo[table]))  # the last row: a duplicate (a blank row for costs)
+    demo[table].write_bytes((newline.join(lines) + newline).encode())
+    failures = _failures(demo)
+    empty = [f for f in failures if "every cell is blank" in str(f)]
+    assert empty and empty[0].rows[0] == 3 and "an empty line" in str(empty[0])
+    last = len(lines)  # the header is row 1, so the last line's row is the number of lines
+    assert any(last in f.rows for f in failures), [str(f) for f in failures]
+
+
+def test_an_empty_line_in_the_answers_is_a_row_across_blocks(demo, id_key):
+    lines = demo["responses"].read_text().splitlines()
+    lines.insert(5, "")  # row 6, in the second block of 4 rows
+    lines.append(lines[-1])  # a duplicate answer: the last two rows
+    demo["responses"].write_text("\n".join(lines) + "\n")
+    failures = _failures(demo, block_rows=4)
+    assert [f.rows for f in failures if f.column is None] == [(6,), (len(lines) - 1, len(lines))]
+
+
+@pytest.mark.parametrize("table", ["participants", "responses", "costs"])
+@pytest.mark.parametrize("ending", ["\n\n", "\n\n\n", "\r\n\r\n"])
+def test_empty_lines_that_end_a_file_are_not_rows(demo, id_key, table, ending):
+    # a text editor leaves them; no row follows them, so no number moves: the data are read as before
+    def processed() -> dict[str, pd.DataFrame]:
+        result = ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+        return {p.name: pd.read_parquet(p) for p in sorted(Path(result.directory).glob("*.parquet"))}
+
+    before = processed()
+    lines = demo[table].read_text().splitlines()
+    demo[table].write_bytes((ending[:len(ending) // 2 if "\r" in ending else 1].join(lines) + ending).encode())
+    after = processed()
+    assert before and after.keys() == before.keys()
+    for name, frame in before.items():
+        pd.testing.assert_frame_equal(after[name], frame)
+
+
+def test_an_empty_line_inside_a_quoted_cell_is_the_cell_s_text(tmp_path):
+    from evaluation.core.blocks import read_table_blocks
+    from evaluation.core.raw_files import read_table
+
+    path = tmp_path / "t.csv"
+    path.write_text('a,b\n1,"x\n\ny"\n\n2,z\n\n')  # row 3 is empty; the file's last line end + 1 empty line
+    whole = read_table(path)
+    assert whole["b"].tolist()[0] == "x\n\ny" and whole["a"].isna().tolist() == [False, True, False]
+    (block,) = list(read_table_blocks(path))
+    assert block["b"].astype(str).tolist()[0] == "x\n\ny" and len(block) == 3
 
 
 def test_a_blank_row_of_a_workbook_is_one_failure(demo, id_key):

@@ -21,6 +21,7 @@ from evaluation.core.raw_files import (
     check_raw_file,
     header_failure,
     read_table,
+    trailing_empty_lines,
 )
 
 __all__ = ["read_table_blocks"]
@@ -151,7 +152,9 @@ def _arrow_blocks(path: Path, name: str, block_rows: int) -> Iterator[Any]:
     # 1 MiB of text at a time: the reader holds some thirty times its block size (16 MiB: 0.6 GB),
     # and parses 1 MiB blocks faster than 4 MiB ones (benchmarks/README.md)
     read = pv.ReadOptions(block_size=1 << 20)
-    parse = pv.ParseOptions(newlines_in_values=True)
+    # an empty line is a row, as a spreadsheet numbers it (refused as blank), unless it ends the file
+    parse = pv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)
+    drop = trailing_empty_lines(path)
     with _os_errors("cannot read", name):
         try:
             with pv.open_csv(path, read_options=read, parse_options=parse) as probe:
@@ -166,9 +169,11 @@ def _arrow_blocks(path: Path, name: str, block_rows: int) -> Iterator[Any]:
                 for batch in reader:
                     table = pa.Table.from_batches([batch])
                     pending = table if pending is None else pa.concat_tables([pending, table])
-                    while pending.num_rows >= block_rows:
+                    while pending.num_rows >= block_rows + drop:  # the file's last ``drop`` rows held back
                         yield pending.slice(0, block_rows).unify_dictionaries().combine_chunks()
                         pending, yielded = pending.slice(block_rows), True
+                if pending is not None:
+                    pending = pending.slice(0, max(0, pending.num_rows - drop))
                 if pending is not None and (pending.num_rows or not yielded):
                     yield pending.unify_dictionaries().combine_chunks()
                 elif pending is None:

@@ -24,7 +24,7 @@ from evaluation.core.errors import DataValidationError, Failure, FileSystemError
 from evaluation.core.io import _os_errors
 
 __all__ = ["BLOCK_ROWS", "MAX_LINE_BYTES", "MAX_RAW_FILE_BYTES", "FileStamp", "check_raw_file", "header_failure", "read_table",
-           "scan_raw_file"]
+           "scan_raw_file", "trailing_empty_lines"]
 
 
 #: The largest raw input file read (bytes), unless a programme sets its own
@@ -170,6 +170,39 @@ def _hashing(hasher: Any) -> Iterator[Any]:
                 future.result()
 
 
+def trailing_empty_lines(path: Path | str, *, block_size: int = 1 << 16) -> int:
+    """How many lines with nothing on them end a CSV file, after its last line with something on it.
+
+    A CSV table's rows are every line of the file, an empty line included (a spreadsheet opens it
+    as an empty row, and numbers the rows after it accordingly), so the readers keep empty lines
+    as rows and the blank-row rule refuses them. Empty lines at the very end of the file are the
+    one exception: a text editor leaves them, no row follows them, and they are dropped. A final
+    line end (``\\n``, ``\\r\\n`` or ``\\r``) ends the last row and is not an empty line.
+
+    Examples
+    --------
+    >>> from evaluation.core.io import scratch_dir, write_text
+    >>> with scratch_dir("tail-") as folder:
+    ...     [trailing_empty_lines(write_text(text, folder / "t.csv"))
+    ...      for text in ("a\\n1\\n", "a\\n1", "a\\n1\\n\\n", "a\\r\\n1\\r\\n\\r\\n\\r\\n", "a\\n\\n1\\n", "a\\n,\\n\\n")]
+    [0, 0, 1, 2, 0, 1]
+    """
+    path = Path(path)
+    tail = b""
+    with path.open("rb") as fh:
+        end = fh.seek(0, os.SEEK_END)
+        while end > 0:  # read back until a byte that is not a line end (or the file's start)
+            start = max(0, end - block_size)
+            fh.seek(start)
+            tail = fh.read(end - start) + tail
+            end = start
+            if tail.strip(b"\r\n"):
+                break
+    ends = tail[len(tail.rstrip(b"\r\n")):]
+    lines = len(ends.replace(b"\r\n", b"\n").replace(b"\r", b"\n"))  # line ends after the last text
+    return max(0, lines - 1)
+
+
 def _line_feeds(path: Path, stop: int, block_size: int) -> int:
     """How many line feeds the first ``stop`` bytes of a file hold (read a block at a time)."""
     count = 0
@@ -233,6 +266,7 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
                 na_values=[""],
                 encoding="utf-8-sig",
                 skipinitialspace=False,
+                skip_blank_lines=False,  # an empty line is a row, as a spreadsheet numbers it (refused as blank)
             )
         except UnicodeDecodeError:
             raise DataValidationError([_not_utf8(path, name)]) from None
@@ -244,6 +278,9 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
                     name, (line,), None, f"{want} cells, one per column of the header; found {saw} (a comma inside a "
                                          "cell that is not in double quotes?)")]) from None
             raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
+        drop = trailing_empty_lines(path)
+        if drop:  # empty lines that end the file: no row follows them
+            frame = frame.iloc[:max(0, len(frame) - drop)]
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
 

@@ -100,8 +100,9 @@ KIND_WORDS = {
 
 def blank_rows(frame: pd.DataFrame) -> np.ndarray:
     """Which rows are wholly blank: every cell, of every column of the file (contract or not),
-    empty or only spaces. A spreadsheet exports an empty row as a line of commas (``,,,,,,``),
-    which pandas and pyarrow read as a row (they skip only lines with nothing on them).
+    empty or only spaces. A spreadsheet exports an empty row as a line of commas (``,,,,,,``);
+    a text editor leaves an empty line. The readers keep both as rows
+    (:func:`evaluation.core.raw_files.trailing_empty_lines`: except empty lines that end the file).
 
     Columns may be text or categorical (the answers' blocks); a row with any value is not blank.
 
@@ -136,13 +137,13 @@ def blank_row_failure(file: str, rows: tuple[int, ...]) -> Failure:
     Examples
     --------
     >>> print(blank_row_failure("costs.csv", (7,)))  # doctest: +NORMALIZE_WHITESPACE
-    costs.csv, row 7: expected at least one value in a row; the row is empty: every cell is blank (a
-    spreadsheet exports an empty row as a line of commas): delete it
+    costs.csv, row 7: expected at least one value in a row; the row is empty: every cell is blank (an
+    empty line, or a line of commas as a spreadsheet exports an empty row): delete it
     """
     one = len(rows) == 1
     return Failure(file, tuple(rows), None,
                    f"at least one value in a row; {'the row is' if one else 'these rows are'} empty: every cell is "
-                   "blank (a spreadsheet exports an empty row as a line of commas): "
+                   "blank (an empty line, or a line of commas as a spreadsheet exports an empty row): "
                    f"delete {'it' if one else 'them'}")
 
 
