@@ -12,7 +12,9 @@ resident memory of the process tree, sampled from /proc and from ``wait4``), the
 memory guard (``RLIMIT_AS`` and the sampled tree); a stage that passes either is recorded as
 ``timeout`` or ``out of memory`` after so many seconds, never a crash. At 1,000 and 10,000
 participants the pingouin comparison runs too. Writes ``benchmarks/RESULTS.md`` and
-``benchmarks/results.png`` from this run's numbers only.
+``benchmarks/results.png`` from this run's numbers only. First of all (on a machine not yet warmed
+by the large sizes), ``bench_floor.py`` times the command at cohort 2's size against its floor
+(issue 13's 1.3×), unless ``--skip-floor``.
 """
 
 from __future__ import annotations
@@ -287,6 +289,23 @@ def _skip(stage: str, n: int, results: list[StageResult]) -> str:
     return f"{stopped.status} at {stopped.size:,}" if stopped else ""
 
 
+def measure_floor(args: argparse.Namespace) -> dict:
+    """``bench_floor.py``'s numbers (its JSON), or what stopped it."""
+    if args.skip_floor:
+        return {}
+    cmd = [sys.executable, str(HERE / "bench_floor.py"), "--repeat", str(args.floor_repeat)]
+    print(" ".join(cmd), flush=True)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"status": "timeout", "message": f"after {args.timeout:.0f} s"}
+    if done.returncode:
+        return {"status": "failed", "message": (done.stderr.strip().splitlines() or ["no message"])[-1]}
+    floor = json.loads(done.stdout[done.stdout.index("{"):])
+    print(f"floor {floor['floor']} s, command {floor['evaluate_command']} s: ratio {floor['ratio']}", flush=True)
+    return floor
+
+
 def measure(args: argparse.Namespace) -> Run:
     """Run every stage at every size; after each stage, write RESULTS.md, the plot and
     ``<data-root>/run.json`` (for ``--from-json``)."""
@@ -298,6 +317,7 @@ def measure(args: argparse.Namespace) -> Run:
     limit = int(args.memory_limit_gib * GIB)
     results: list[StageResult] = []
     pingouin: dict[int, dict] = {}
+    floor = measure_floor(args)
     for n in sizes:
         data = ensure_data(n, args.data_root, params, reuse=args.reuse_raw, timeout=args.timeout, limit=limit)
         stages = [s for s in STAGES if s in args.stages and s != "evaluate"]
@@ -317,7 +337,7 @@ def measure(args: argparse.Namespace) -> Run:
             # after every stage, so that a run stopped later still leaves its numbers
             run = Run(started=started, command=bench_command(sizes[:sizes.index(n) + 1]),
                       machine=machine(load_at_start), versions=versions(), results=results, pingouin=pingouin,
-                      sizes=sizes[:sizes.index(n) + 1])
+                      sizes=sizes[:sizes.index(n) + 1], floor=floor)
             write(run, args)
             saved = {**asdict(run), "results": [asdict(r) for r in results]}
             (args.data_root / "run.json").write_text(json.dumps(saved, indent=1, default=str))
@@ -336,7 +356,8 @@ def load_run(path: Path) -> Run:
     saved = json.loads(Path(path).read_text())
     return Run(started=saved["started"], command=saved["command"], machine=saved["machine"],
                versions=saved["versions"], results=[StageResult(**r) for r in saved["results"]],
-               pingouin={int(n): p for n, p in saved["pingouin"].items()}, sizes=saved["sizes"])
+               pingouin={int(n): p for n, p in saved["pingouin"].items()}, sizes=saved["sizes"],
+               floor=saved.get("floor", {}))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -350,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-raw", type=Path, default=None,
                         help="a folder with <n>/data/raw from synthesise_scaled, linked instead of generating")
     parser.add_argument("--pingouin-python", default=sys.executable, help="python with pingouin installed")
+    parser.add_argument("--skip-floor", action="store_true", help="do not time the command against its floor")
+    parser.add_argument("--floor-repeat", type=int, default=3, help="bench_floor.py's --repeat (default 3)")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--plot", type=Path, default=HERE / "results.png")
     parser.add_argument("--from-json", type=Path, nargs="+", default=None,

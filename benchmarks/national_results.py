@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks.floor_results import floor_lines
+
 #: The sizes of a full run (participants in one cohort).
 DEFAULT_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 #: Stages in the order they run and are tabled; ``evaluate`` is the issue's target.
@@ -108,6 +110,7 @@ class Run:
     results: Sequence[StageResult]
     pingouin: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
     sizes: Sequence[int] = DEFAULT_SIZES
+    floor: Mapping[str, Any] = field(default_factory=dict)  # bench_floor.py's numbers (empty: not measured)
 
 
 def bench_command(sizes: Sequence[int]) -> str:
@@ -135,16 +138,18 @@ def merge_runs(runs: Sequence[Run]) -> Run:
         return first
     results: dict[tuple[int, str], StageResult] = {}
     pingouin: dict[int, Mapping[str, Any]] = {}
+    floor: Mapping[str, Any] = {}
     for run in runs:
         results.update({(r.size, r.stage): r for r in run.results})
         pingouin.update(run.pingouin)
+        floor = run.floor or floor
     sizes = sorted({n for run in runs for n in run.sizes})
     loads = [run.machine.get("load") for run in runs if run.machine.get("load")]
     machine = {**first.machine, "load": "; ".join(loads)} if loads else first.machine
     return Run(started=" and ".join(dict.fromkeys(run.started for run in runs)), command=bench_command(sizes),
                machine=machine, versions=first.versions,
                results=sorted(results.values(), key=lambda r: (r.size, STAGES.index(r.stage))),
-               pingouin=dict(sorted(pingouin.items())), sizes=sizes)
+               pingouin=dict(sorted(pingouin.items())), sizes=sizes, floor=floor)
 
 
 def _seconds(value: float | None) -> str:
@@ -431,6 +436,11 @@ def results_markdown(run: Run) -> str:
         "## The issue's targets (2 cores, 24 GiB)",
         "",
         *target_lines(run.results),
+        *([floor_lines(run.floor)[-1]] if run.floor.get("ratio") is not None else []),
+        "",
+        "## `make evaluate` against its floor (cohort 2's size)",
+        "",
+        *floor_lines(run.floor),
         "",
         "## pingouin beside the workbench",
         "",

@@ -182,3 +182,48 @@ def test_merge_runs_keeps_the_later_result_and_refuses_other_versions():
     other = Run(started="x", command="", machine={}, versions={**run.versions, "numpy": "2.5.0"}, results=[])
     with pytest.raises(ValueError, match="differ in numpy"):
         merge_runs([run, other])
+
+
+def _floor(command: float, floor: float, cpu: float) -> dict:
+    """bench_floor.py's JSON, as it prints it (the fields RESULTS.md uses)."""
+    by = {stem: {"kernel_start_and_imports": floor - 0.3 - k / 10, "imports": floor - 0.6 - k / 10,
+                 "render_page": 0.3, "sum": floor - k / 10}
+          for k, stem in enumerate(("cohort_evaluation", "cost_per_participant", "equity_of_access"))}
+    return {"kernel_start": 0.3, "floor_by_notebook": by, "floor": floor, "floor_cpu": floor,
+            "evaluate_command": command, "evaluate_command_cpu": cpu, "ratio": round(command / floor, 2),
+            "ratio_if_every_core_busy": round(cpu / 2 / floor, 2), "load_average": [0.5, 0.7, 0.9]}
+
+
+@pytest.mark.parametrize(("command", "verdict"), [(4.33, "**missed** (4.33 s against a floor of 1.55 s: 2.8×"),
+                                                  (1.9, "met (1.90 s against a floor of 1.55 s: 1.2×")])
+def test_results_markdown_states_the_floor_target_from_the_run(command, verdict):
+    run = _fake_run()
+    run = Run(**{**run.__dict__, "floor": _floor(command, 1.55, 7.7)})
+    text = results_markdown(run)
+    assert f"- `make evaluate` within 1.3× its floor: {verdict}" in text
+    # beside the other targets, and in its own section with every notebook's parts
+    targets = text.split("## The issue's targets")[1].split("##")[0]
+    assert "within 1.3× its floor" in targets
+    assert "| outcomes (slowest) | 1.25 s | 0.95 s | 0.30 s | 1.55 s |" in text
+    assert "| equity | 1.05 s | 0.75 s | 0.30 s | 1.35 s |" in text
+    assert "A kernel's start alone: 0.30 s. Floor 1.55 s" in text and "load average 0.5, 0.7, 0.9" in text
+
+
+def test_a_run_without_the_floor_says_so_and_a_merge_keeps_the_measured_one():
+    run = _fake_run()
+    assert "Not measured in this run (`bench_national.py --skip-floor`)." in results_markdown(run)
+    failed = Run(**{**run.__dict__, "floor": {"status": "failed", "message": "RuntimeError: evaluate failed"}})
+    assert "Not measured: failed RuntimeError: evaluate failed." in results_markdown(failed)
+    measured = Run(**{**run.__dict__, "floor": _floor(4.0, 2.0, 7.0)})
+    later = Run(**{**run.__dict__, "started": "later", "sizes": [1_000_000], "results": []})
+    assert merge_runs([measured, later]).floor["ratio"] == 2.0  # the later run did not measure it
+
+
+def test_the_floor_writer_s_example_runs():
+    # benchmarks/ is outside pytest's doctest paths (its scripts import benchmark-only extras)
+    import doctest
+
+    import benchmarks.floor_results as floor_results
+
+    result = doctest.testmod(floor_results, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 2 and result.failed == 0
