@@ -321,7 +321,7 @@ def measure(args: argparse.Namespace) -> Run:
     for n in sizes:
         data = ensure_data(n, args.data_root, params, reuse=args.reuse_raw, timeout=args.timeout, limit=limit)
         stages = [s for s in STAGES if s in args.stages and s != "evaluate"]
-        stages += ["pingouin"] if n in PINGOUIN_SIZES else []
+        stages += ["pingouin"] if n in PINGOUIN_SIZES and "ingest" in args.stages else []  # it reads ingest's output
         stages += ["evaluate"] if "evaluate" in args.stages else []
         for stage in stages:
             why = _skip(stage, n, results)
