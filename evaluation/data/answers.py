@@ -34,6 +34,7 @@ from evaluation.data.answer_rules import (
     parsed,
     rows_of,
 )
+from evaluation.data.input_checks import header_row_failure, optional_header_failures
 from evaluation.data.params import Instrument, Programme
 from evaluation.data.rules import (
     KIND_WORDS,
@@ -172,6 +173,9 @@ def validate_answers(
     for block in blocks:
         if columns is None:
             header = header_failures(list(block.columns), "responses", file)
+            hint = header_row_failure(block, "responses", file)
+            header = [(k, f) for k, f in header if k < 0 or hint is None] + [(-1, f) for f in (
+                [hint] if hint else []) + optional_header_failures(list(block.columns), "responses", file)]
             twice = {f.column for k, f in header if k < 0}
             columns = [c for c in types if c in block.columns and c not in twice]
             for n, (k, failure) in enumerate(header):
