@@ -143,3 +143,30 @@ def test_categories_spelt_one_way_are_untouched(demo, id_key):
     read = pd.read_parquet(demo["data"] / "processed" / "demo" / "participants.parquet")
     assert sorted(read["gender"]) == ["Non-binary", "female", "male"]
 
+
+def _make_folder(path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def _make_loop(path) -> None:
+    path.unlink()
+    other = path.with_name(path.name + ".other")
+    path.symlink_to(other)
+    other.symlink_to(path)
+
+
+@pytest.mark.parametrize("which", ["cohort", "programme"])
+@pytest.mark.parametrize(("break_it", "words"), [(_make_folder, "it is a folder, where a parameter file"),
+                                                 (_make_loop, "it is a symbolic link that leads to no file")])
+def test_a_parameter_file_that_is_no_file_is_named_for_what_it_is(demo, id_key, capsys, which, break_it, words):
+    # before: "no parameter file for cohort 1 ... (cohorts with parameters: [1])", or "there is no
+    # programme 'demo'; the programmes with parameters are demo": each contradicting itself
+    break_it(demo[which])
+    status = cli.main(["ingest", "--programme", "demo", "--data-dir", str(demo["data"]),
+                       "--params-dir", str(demo["params"])])
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_FAILED
+    assert "Traceback" not in err
+    assert f"{demo[which]}: {words}" in err, err
+    assert "cohorts with parameters" not in err and "programmes with parameters" not in err
