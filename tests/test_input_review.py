@@ -170,3 +170,13 @@ def test_a_parameter_file_that_is_no_file_is_named_for_what_it_is(demo, id_key, 
     assert "Traceback" not in err
     assert f"{demo[which]}: {words}" in err, err
     assert "cohorts with parameters" not in err and "programmes with parameters" not in err
+
+
+def test_an_answer_given_as_its_label_says_which_number_it_is(demo, id_key):
+    # before: "expected a number; found 'Agree'", without the number the instrument gives it
+    _edit(demo["instrument"], "response_range: [1, 5]\n",
+          "response_range: [1, 5]\nlabels: {1: Strongly disagree, 2: Disagree, 3: Neutral, 4: Agree, 5: Strongly agree}\n")
+    _edit(demo["responses"], "D-001,pre,self,mini,a1,3,", "D-001,pre,self,mini,a1,Agree,")
+    message = _refusal(demo)
+    assert (f"{demo['responses']}, row 2, column `value`: expected a number; an answer is its number, not its label: "
+            "'Agree' is 4 in the `labels` of instrument 'mini'") in message

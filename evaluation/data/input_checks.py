@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -28,7 +28,7 @@ from evaluation.core.vocabulary import PROTECTED
 from evaluation.data.rules import ROW_OFFSET
 from evaluation.data.schemas import COLUMN_TYPES, OPTIONAL_COLUMNS
 
-__all__ = ["category_spelling_failures", "header_row_failure", "optional_header_failures",
+__all__ = ["category_spelling_failures", "header_row_failure", "label_hint", "optional_header_failures",
            "spreadsheet_error_failures", "workbook_blocks", "workbook_dates"]
 
 #: The error values a spreadsheet shows in a cell whose formula failed (Excel, LibreOffice, Sheets).
@@ -183,6 +183,32 @@ def category_spelling_failures(participants: pd.DataFrame, workforce: pd.DataFra
                                "or underscores (each spelling would be counted as a group of its own)",
                                tuple(values[index])))
     return out
+
+
+def label_hint(texts: Iterable[object], instruments: Mapping[str, object]) -> str:
+    """Words for a rule on answers that are not numbers, when one of them is an instrument's label
+    (a survey tool exporting ``Agree`` for 4): which number it stands for and where that is said.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> inst = {"lp": SimpleNamespace(labels={4: "Agree", 5: "Strongly agree"})}
+    >>> print(label_hint(["agree ", "x"], inst))  # doctest: +NORMALIZE_WHITESPACE
+    ; an answer is its number, not its label: 'agree ' is 4 in the `labels` of instrument 'lp' (export the
+    answers as numbers, or replace each label by its number)
+    >>> label_hint(["x"], inst)
+    ''
+    """
+    words = {}
+    for name, instrument in instruments.items():
+        for number, label in (getattr(instrument, "labels", None) or {}).items():
+            words.setdefault(str(label).strip().casefold(), (number, name))
+    for text in texts:
+        if isinstance(text, str) and text.strip().casefold() in words:
+            number, name = words[text.strip().casefold()]
+            return (f"; an answer is its number, not its label: {text!r} is {number} in the `labels` of instrument "
+                    f"{name!r} (export the answers as numbers, or replace each label by its number)")
+    return ""
 
 
 _MIDNIGHT = r"^\s*(\d{4}-\d{2}-\d{2})[ T]00:00:00\s*$"
