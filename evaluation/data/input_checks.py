@@ -130,8 +130,12 @@ def spreadsheet_error_failures(raw: pd.DataFrame, table: str, file: str) -> list
     for column in COLUMN_TYPES[table]:
         if column in FREE_TEXT or list(raw.columns).count(column) != 1:  # twice: refused as ambiguous
             continue
-        text = raw[column].astype("str").str.strip().str.upper()
-        bad = raw[column].notna().to_numpy() & text.isin(SPREADSHEET_ERRORS).to_numpy()
+        # the distinct texts only (a million participants' cells are a few hundred distinct texts)
+        distinct = pd.Series(pd.unique(raw[column].dropna()), dtype="object")
+        errors = distinct[distinct.astype("str").str.strip().str.upper().isin(SPREADSHEET_ERRORS)]
+        if errors.empty:
+            continue
+        bad = raw[column].isin(errors).to_numpy()
         if bad.any():
             out.append(Failure(file, tuple(int(i) + ROW_OFFSET for i in raw.index[bad]), column,
                                "a value, not a spreadsheet's error value (a formula that failed in the spreadsheet "
@@ -160,12 +164,18 @@ def category_spelling_failures(participants: pd.DataFrame, workforce: pd.DataFra
     for column in PROTECTED:
         if column not in participants:
             continue
-        values = participants[column].dropna().astype(str)
+        cells = participants[column].dropna()
+        counts = cells.astype("category").value_counts() if len(cells) else pd.Series(dtype="int64")
+        counts = counts[counts > 0]
+        counts.index = counts.index.astype(str)
         known = set()
         if len(workforce) and {"dimension", "category"} <= set(workforce.columns):
             known = set(workforce.loc[workforce["dimension"] == column, "category"].dropna().astype(str))
+        keys = {_key(k): k for k in known}
+        if counts.index.map(_key).nunique() == len(counts) and all(keys.get(_key(s), s) == s for s in counts.index):
+            continue  # each category written one way, and the workforce's way: nothing to name
+        values = cells.astype(str)
         spelt = {}  # how each category is spelt: the workforce's, the contract's, else the most used
-        counts = values.value_counts()
         for spelling in sorted(counts.index, key=lambda s: (-counts[s], s != _key(s), s)):  # a tie: snake_case
             spelt.setdefault(_key(spelling), (spelling, "as most rows spell it"))
         for spelling in NAMED_CATEGORIES:
