@@ -34,6 +34,7 @@ from evaluation.data.answer_rules import (
     parsed,
     rows_of,
 )
+from evaluation.data.input_checks import header_row_failure, label_hint, optional_header_failures
 from evaluation.data.params import Instrument, Programme
 from evaluation.data.rules import (
     KIND_WORDS,
@@ -172,6 +173,9 @@ def validate_answers(
     for block in blocks:
         if columns is None:
             header = header_failures(list(block.columns), "responses", file)
+            hint = header_row_failure(block, "responses", file)
+            header = [(k, f) for k, f in header if k < 0 or hint is None] + [(-1, f) for f in (
+                [hint] if hint else []) + optional_header_failures(list(block.columns), "responses", file)]
             twice = {f.column for k, f in header if k < 0}
             columns = [c for c in types if c in block.columns and c not in twice]
             for n, (k, failure) in enumerate(header):
@@ -221,8 +225,9 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
         if column in row and kind != "text":
             values = labels[column].property(kind, lambda t, k=kind: parsed(t, k))
             bad = (texts[column] != None) & pd.isna(values)  # noqa: E711 - elementwise
-            collector.add((0, 0, position), coded_failure(file, index, row[column], bad, column, KIND_WORDS[kind],
-                                                          texts[column]))
+            rule = KIND_WORDS[kind] + (label_hint(texts[column][bad], ctx.instruments)
+                                       if column == "value" and bad.any() else "")
+            collector.add((0, 0, position), coded_failure(file, index, row[column], bad, column, rule, texts[column]))
 
     # schema (phase 0, slot (0, 2, column, check)): as pandera reports Responses
     fields = SCHEMAS["responses"].to_schema().columns

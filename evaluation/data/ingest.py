@@ -57,6 +57,7 @@ from evaluation.core.results import ResultDisplay
 from evaluation.core.version import __version__
 from evaluation.data.freshness import TABLES, input_files, is_up_to_date, twin_tables
 from evaluation.data.groups import in_comparison
+from evaluation.data.input_checks import workbook_blocks, workbook_dates
 from evaluation.data.params import (
     item_map,
     list_cohorts,
@@ -227,6 +228,8 @@ def ingest(
         try:
             raw[table] = read_table(files[table], shown_as=shown[table], max_bytes=prog.max_raw_file_bytes,
                                     checked=stamps[table] is not None)
+            if files[table].suffix.lower() == ".xlsx":  # a date cell is read as a date and a time
+                raw[table] = workbook_dates(raw[table], table)
         except DataValidationError as exc:
             read_failures += exc.failures
     if read_failures:
@@ -235,6 +238,8 @@ def ingest(
     raw["responses"] = read_table_blocks(files["responses"], shown_as=shown["responses"],
                                          max_bytes=prog.max_raw_file_bytes, block_rows=block_rows,
                                          checked=stamps["responses"] is not None)
+    if files["responses"].suffix.lower() == ".xlsx":
+        raw["responses"] = workbook_blocks(raw["responses"], "responses")
     workforce, deflators, ref_failures = validate_reference(raw["workforce"], raw["deflators"], files=shown)
     ref_failures += price_year_failures(prog, cohorts, deflators, shown)
     valid = validate_programme(

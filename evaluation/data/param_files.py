@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from evaluation.core.errors import ParameterError
 from evaluation.core.io import read_bytes
 
-__all__ = ["MAX_PARAMETER_FILE_BYTES", "MAX_YAML_DEPTH", "explain", "read_yaml"]
+__all__ = ["MAX_PARAMETER_FILE_BYTES", "MAX_YAML_DEPTH", "check_not_other", "explain", "read_yaml"]
 
 
 #: Bounds on a parameter file: its size, and how deeply its mappings and lists may nest.
@@ -63,9 +63,37 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep)
 
 
+def check_not_other(path: Path) -> None:
+    """Refuse a parameter file's name that is there but is no file: a folder, or a symbolic link
+    that leads to no file (broken, or a loop of links). Such a name is listed among the files there
+    (``cohort-*.yaml``), so "not found" would contradict the list printed beside it.
+
+    Examples
+    --------
+    >>> from evaluation.core.io import scratch_dir
+    >>> with scratch_dir("params-") as folder:
+    ...     (folder / "cohort-1.yaml").mkdir()
+    ...     try:
+    ...         check_not_other(folder / "cohort-1.yaml")
+    ...     except ParameterError as exc:
+    ...         print(str(exc).split(": ", 1)[1])
+    it is a folder, where a parameter file (YAML text) was expected
+    """
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise ParameterError(f"{path}: it is a folder, where a parameter file (YAML text) was expected")
+    if path.is_symlink():
+        raise ParameterError(f"{path}: it is a symbolic link that leads to no file (a broken link, or a loop of "
+                             "links), where a parameter file was expected")
+    if path.exists():
+        raise ParameterError(f"{path}: not a regular file (a device or a pipe?), where a parameter file was expected")
+
+
 def read_yaml(path: Path) -> dict[str, Any]:
     """A parameter file's top-level mapping; every problem is a one-line :class:`ParameterError`
     naming the file (and the line, where there is one)."""
+    check_not_other(path)
     if not path.is_file():
         raise ParameterError(f"{path}: parameter file not found")
     size = path.stat().st_size

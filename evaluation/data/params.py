@@ -33,7 +33,7 @@ from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
 from evaluation.core.raw_files import MAX_RAW_FILE_BYTES
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
-from evaluation.data.param_files import explain, read_yaml
+from evaluation.data.param_files import check_not_other, explain, read_yaml
 
 __all__ = [
     "Bootstrap",
@@ -260,6 +260,7 @@ def load_programme(params_dir: Path | str, programme: str) -> Programme:
     """Load ``params/<programme>/programme.yaml``."""
     path = Path(params_dir) / check_name(programme, "programme") / "programme.yaml"
     if not path.is_file():
+        check_not_other(path)
         known = list_programmes(params_dir)
         raise ParameterError(f"{path}: parameter file not found: there is no programme {programme!r}; the programmes "
                              f"with parameters are {', '.join(known) if known else 'none'}")
@@ -300,6 +301,7 @@ def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
         raise ParameterError(f"`cohort` must be a whole number from 1 to 1,000,000; got {cohort!r}")
     path = Path(params_dir) / programme / f"cohort-{cohort}.yaml"
     if not path.is_file():
+        check_not_other(path)
         raise ParameterError(
             f"{path}: no parameter file for cohort {cohort} of programme {programme!r} "
             f"(cohorts with parameters: {list_cohorts(params_dir, programme) or 'none'})"

@@ -19,6 +19,12 @@ from evaluation.core.errors import DataValidationError, Failure
 from evaluation.core.vocabulary import PROTECTED
 from evaluation.data.answers import Answers, validate_answers
 from evaluation.data.groups import PROGRAMME, group_failures, in_comparison, schema_view
+from evaluation.data.input_checks import (
+    category_spelling_failures,
+    header_row_failure,
+    optional_header_failures,
+    spreadsheet_error_failures,
+)
 from evaluation.data.params import Cohort, Instrument, Programme
 from evaluation.data.rules import (
     EARLIEST_DATE,
@@ -93,8 +99,10 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
                                 + (" and empty rows)" if blank.any() else ")")))
     header = header_failures(list(raw.columns), table, file)
     twice = {f.column for k, f in header if k < 0}
-    failures += [f for k, f in header if k < 0]
-    missing = {f.column: f for k, f in header if k >= 0}
+    failures += [f for k, f in header if k < 0] + optional_header_failures(list(raw.columns), table, file)
+    hint = header_row_failure(raw, table, file)  # a title row above the header: one failure, not one per column
+    missing = {f.column: hint or f for k, f in header if k >= 0}
+    failures += spreadsheet_error_failures(raw, table, file)
     out = {}
     for column, kind in types.items():
         if column in twice:
@@ -104,7 +112,7 @@ def parse_table(raw: pd.DataFrame, table: str, file: str) -> tuple[pd.DataFrame,
                 if optional[column] is not None:
                     out[column] = pd.Series(optional[column], index=raw.index, dtype="str")
                 continue
-            failures.append(missing[column])
+            failures += [missing[column]] if missing[column] not in failures else []
             continue
         text = raw[column].astype("str").where(raw[column].notna())
         text = text.str.strip().replace("", np.nan)
@@ -360,7 +368,7 @@ def validate_programme(
                                     "'-', full-width digits, a zero-width space)", tuple(p.loc[clash, "participant_id"])))
 
     failures += _future_dates(p, "enrolled_on", pf)
-    failures += group_failures(p, pf)
+    failures += group_failures(p, pf) + category_spelling_failures(p, workforce, pf, files["workforce"])
 
     failures += answer_rules
 
