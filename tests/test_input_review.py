@@ -180,3 +180,14 @@ def test_an_answer_given_as_its_label_says_which_number_it_is(demo, id_key):
     message = _refusal(demo)
     assert (f"{demo['responses']}, row 2, column `value`: expected a number; an answer is its number, not its label: "
             "'Agree' is 4 in the `labels` of instrument 'mini'") in message
+
+
+@pytest.mark.parametrize(("cell", "amount"), [("38 450", 38450.0), ("38\u00a0450", 38450.0), ("1 234 567.50", 1234567.5),
+                                              ("£ 38,450", 38450.0), (" £38450 ", 38450.0), ("12 50", None),
+                                              ("1 2", None), ("1,234 567", None), ("38450,00", None)])
+def test_a_space_in_an_amount_only_between_groups_of_three_digits(cell, amount):
+    # before, every space was removed: '12 50' was read as 1250 and '1 2' as 12
+    from evaluation.data.rules import parse_column
+
+    got = parse_column(pd.Series([cell]).str.strip(), "money").iloc[0]
+    assert (pd.isna(got) if amount is None else got == amount), got

@@ -84,7 +84,8 @@ CELL_RULES = [
     # a decimal comma, or commas not between groups of three digits, were read as 1250 and 1.2345
     ("costs", 3, "amount", "12,50", "a decimal comma is not", (3,)),
     ("costs", 3, "amount", "1.234,50", "a decimal comma is not", (3,)),
-    ("costs", 3, "amount", "1,23,456", "commas between groups of three digits", (3,)),
+    ("costs", 3, "amount", "1,23,456", "commas or spaces between groups of three digits", (3,)),
+    ("costs", 3, "amount", "12 50", "commas or spaces between groups of three digits", (3,)),  # was read as 1250
     ("costs", 3, "price_year", "1999", "a price year that has a GDP deflator", (3,)),
     ("costs", 3, "basis", "per_head", "one of: fixed, per_participant", (3,)),
     ("workforce", 2, "dimension", "region", "one of: sector, local_authority", (2,)),

@@ -58,12 +58,14 @@ def parse_column(text: pd.Series, kind: str) -> pd.Series:
     if kind == "text":
         return text
     if kind == "money":
-        text = text.str.replace(r"[£\s]", "", regex=True)
-        # a comma only between groups of three digits ("1,234.50"): "12,50" or "1.234,50" (a decimal
-        # comma) would otherwise be read as 1250 and 1.2345, so such a cell is not a number
-        grouped = text.str.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d*)?", na=False)
-        text = text.where(~text.str.contains(",", regex=False, na=False) | grouped, "not a number")
-        text = text.str.replace(",", "", regex=False)
+        text = text.str.replace("£", "", regex=False).str.strip()
+        # a comma, or a space, only between groups of three digits ("1,234.50", "38 450"): "12,50",
+        # "1.234,50" (a decimal comma) or "12 50" would otherwise be read as 1250, 1.2345 and 1250,
+        # so such a cell is not a number
+        for separator, pattern in ((",", ","), (" ", r"\s")):
+            inside = text.str.contains(pattern, regex=True, na=False)
+            grouped = text.str.fullmatch(rf"[-+]?\d{{1,3}}(?:{pattern}\d{{3}})+(?:\.\d*)?", na=False)
+            text = text.where(~inside | grouped, "not a number").str.replace(pattern, "", regex=True)
     if kind == "date":
         return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     numbers = pd.to_numeric(text, errors="coerce")
@@ -90,8 +92,8 @@ def columns_named_twice(columns: list[str], types: Mapping[str, str]) -> dict[st
 KIND_WORDS = {
     "int": "a whole number",
     "number": "a number",
-    "money": ("an amount in pounds (a number such as 1234.50; '£' and commas between groups of three digits, as in "
-              "£1,234.50, are allowed; a decimal comma is not)"),
+    "money": ("an amount in pounds (a number such as 1234.50; '£' and commas or spaces between groups of three "
+              "digits, as in £1,234.50 or 1 234.50, are allowed; a decimal comma is not)"),
     "date": "an ISO date (YYYY-MM-DD)",
 }
 
