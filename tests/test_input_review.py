@@ -191,3 +191,23 @@ def test_a_space_in_an_amount_only_between_groups_of_three_digits(cell, amount):
 
     got = parse_column(pd.Series([cell]).str.strip(), "money").iloc[0]
     assert (pd.isna(got) if amount is None else got == amount), got
+
+
+@pytest.mark.parametrize("text", ["", "\ufeff", "\n\n", "\r\n\r\n"])
+def test_an_empty_file_is_said_to_be_empty(tmp_path, text):
+    # before: "expected a UTF-8 CSV file with a header row (No columns to parse from file)"
+    from evaluation.core.raw_files import read_table
+
+    path = tmp_path / "costs.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        read_table(path)
+    assert "the file is empty" in str(caught.value) and "No columns" not in str(caught.value)
+
+
+def test_a_missing_table_names_a_file_that_may_be_it(demo, id_key):
+    # before: only "participants.csv: expected the file to exist", beside a participants.CSV
+    demo["participants"].rename(demo["raw"] / "participants.CSV")
+    message = _refusal(demo)
+    assert "expected the file to exist; the folder has participants.CSV: the table must be saved as " \
+           "participants.csv" in message

@@ -240,7 +240,7 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
         if not path.is_file():
             if path.is_dir():
                 raise FileSystemError("cannot read", name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
-            rule = "a regular file (not a device or pipe)" if path.exists() else "the file to exist"
+            rule = "a regular file (not a device or pipe)" if path.exists() else "the file to exist" + _look_alikes(path)
             raise DataValidationError([Failure(name, (), None, rule)])
         xlsx = path.suffix.lower() == ".xlsx"
         if not checked:
@@ -277,12 +277,49 @@ def read_table(path: Path | str, *, shown_as: str | None = None, max_bytes: int 
                 raise DataValidationError([Failure(
                     name, (line,), None, f"{want} cells, one per column of the header; found {saw} (a comma inside a "
                                          "cell that is not in double quotes?)")]) from None
+            if isinstance(exc, pd.errors.EmptyDataError) and _looks_empty(path):
+                raise DataValidationError([Failure(name, (), None, "a CSV table with a header row; the file is empty "
+                                                                   "(nothing in it, or only spaces and empty lines)")]) from None
             raise DataValidationError([Failure(name, (), None, f"a UTF-8 CSV file with a header row ({exc})")]) from None
         drop = trailing_empty_lines(path)
         if drop:  # empty lines that end the file: no row follows them
             frame = frame.iloc[:max(0, len(frame) - drop)]
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
+
+
+def _looks_empty(path: Path) -> bool:
+    """Whether a file holds nothing but a byte-order mark, spaces and line ends (in its first mebibyte)."""
+    with path.open("rb") as fh:
+        return not fh.read(1 << 20).replace(b"\xef\xbb\xbf", b"").strip()
+
+
+#: Endings a table is sometimes saved with instead of ``.csv`` or ``.xlsx`` (not read, but named).
+OTHER_ENDINGS = (".csv", ".xlsx", ".xls", ".xlsm", ".ods", ".txt", ".tsv")
+
+
+def _look_alikes(path: Path) -> str:
+    """Words naming files beside a missing one that may be it under another name: the same name in
+    other case, or with another ending (``participants.CSV``, ``Participants.xls``), never read.
+
+    Examples
+    --------
+    >>> from evaluation.core.io import scratch_dir, write_text
+    >>> with scratch_dir("alike-") as folder:
+    ...     _ = write_text("a\\n", folder / "Participants.XLS")
+    ...     print(_look_alikes(folder / "participants.csv"))
+    ; the folder has Participants.XLS: the table must be saved as participants.csv (or participants.xlsx, its first sheet)
+    """
+    folder = path.parent
+    if not folder.is_dir():
+        return ""
+    stem = path.stem.casefold()
+    found = sorted(p.name for p in folder.iterdir()
+                   if p.name != path.name and p.stem.casefold() == stem and p.suffix.casefold() in OTHER_ENDINGS)
+    if not found:
+        return ""
+    return (f"; the folder has {', '.join(found)}: the table must be saved as {path.stem}.csv (or {path.stem}.xlsx, "
+            "its first sheet)")
 
 
 def header_failure(path: Path, name: str) -> Failure | None:

@@ -62,7 +62,7 @@ def parse_column(text: pd.Series, kind: str) -> pd.Series:
         # a comma, or a space, only between groups of three digits ("1,234.50", "38 450"): "12,50",
         # "1.234,50" (a decimal comma) or "12 50" would otherwise be read as 1250, 1.2345 and 1250,
         # so such a cell is not a number
-        for separator, pattern in ((",", ","), (" ", r"\s")):
+        for pattern in (",", r"\s"):  # a comma, then any space (a non-breaking one too)
             inside = text.str.contains(pattern, regex=True, na=False)
             grouped = text.str.fullmatch(rf"[-+]?\d{{1,3}}(?:{pattern}\d{{3}})+(?:\.\d*)?", na=False)
             text = text.where(~inside | grouped, "not a number").str.replace(pattern, "", regex=True)
