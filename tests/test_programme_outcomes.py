@@ -233,6 +233,8 @@ def test_trend_tests_use_the_trend_table_and_state_a_trend_only_when_supported(l
     assert row["p_value"] == pytest.approx(p) and row["stated"] == (p < 0.05)
     follow = tests[tests["measure"] == "reliably_improved_follow_up"].iloc[0]
     assert follow["k"] == 2 and np.isnan(follow["p_value"]) and not follow["stated"]
+    # a test not run has no degrees of freedom (the page showed "1" beside "not tested")
+    assert pd.isna(follow["df"]) and row["df"] == 1
 
 
 # --- words -----------------------------------------------------------------------------------
