@@ -303,6 +303,11 @@ def test_findings_point_at_published_tables_and_hold_their_cells(ltd):
     f = by_id["programme.outcomes.pre_post.line_manager.observed_leading_change.pooled_change"]
     assert (f.value, f.ci_low, f.ci_high) == (lm["estimate"], lm["ci_low"], lm["ci_high"])
     assert by_id["programme.outcomes.pre_post.line_manager.observed_leading_change.cohorts_clear"].value == 2
+    # the waves in words, as the cohort reports' findings write them (they read "..., pre to post)")
+    coded = [f.statement for f in findings if re.search(r"\b(pre|then)\b(?!-test)|\b(post|follow_up)\b", f.statement)]
+    assert coded == []
+    assert "(participants' own ratings, from before the programme to follow-up), pooled over 2 cohorts" in \
+        by_id["programme.outcomes.pre_follow_up.self.leading_change.pooled_change"].statement
 
 
 # --- figures ---------------------------------------------------------------------------------

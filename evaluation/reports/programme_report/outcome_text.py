@@ -41,8 +41,8 @@ def _cohorts(numbers: list) -> str:
 
 
 def _comparison_words(comparison: str) -> str:
-    """``pre_follow_up`` → "pre to follow-up"."""
-    return " to ".join(w.replace("_", "-") for w in COMPARISONS.get(comparison, (comparison,)))
+    """``pre_follow_up`` → "from before the programme to follow-up" (words, as the cohort findings say it)."""
+    return span_words(comparison) if comparison in COMPARISONS else comparison
 
 
 def _clear(low: float, high: float) -> bool:
