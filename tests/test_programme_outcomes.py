@@ -391,3 +391,14 @@ def test_a_share_with_too_few_cohorts_for_a_trend_test_says_so_in_the_sentence(l
     text = pt.trend_summary(tables, data)
     assert text.count("; there are too few cohorts to test for a trend.") == 1
     assert "(too few cohorts" not in text
+
+
+def test_a_lowest_or_highest_share_names_every_cohort_shown_at_it(ltd):
+    # "The share who completed the programme ranged from 88% (cohort 4) to 92% (cohort 1)", beside a
+    # chart and table where cohort 5 is 92% too (92.2% and 92.0%): the sentence names both.
+    data, tables = ltd
+    shares = tables["outcome_trends"].drop_duplicates("cohort").set_index("cohort")["completion_share"]
+    assert f"{shares[1]:.0%}" == f"{shares[5]:.0%}" == f"{shares.max():.0%}"
+    text = pt.trend_summary(tables, data)
+    assert f"The share who completed the programme ranged from {shares.min():.0%} (cohort 4) to " \
+           f"{shares.max():.0%} (cohorts 1 and 5)" in text
