@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import warnings
 
@@ -268,6 +269,12 @@ def test_the_design_label_and_summary_switch_with_a_comparison_group(cohorts):
     key = f"comparison_group.pre_post.self.{data.primary_scale}"
     assert findings[f"{key}.did"].value == row["did"] and findings[f"{key}.d_ppc2"].ci_high == row["d_ppc2_ci_high"]
     assert {f.table for f in findings.values()} == {"comparison_group"}
+    # the index page shows the did finding as a headline: the waves in words, as the outcome findings
+    # write them (it read "Leading change (self-rated), pre to post: ...")
+    for finding in findings.values():
+        assert not re.search(r"\b(pre|then)\b(?!-test)|\b(post|follow_up)\b", finding.statement), finding.statement
+    assert "(self-rated), from before the programme to the end of the programme: participants changed by" in \
+        findings[f"{key}.did"].statement
 
 
 @pytest.mark.slow

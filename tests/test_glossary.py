@@ -161,3 +161,14 @@ def test_a_built_cohort_glossary_has_the_adjustment_it_used_and_not_the_other(sy
     _, folder, _ = synthetic_report
     _, glossary = displayed(nbformat.read(folder / "cohort_evaluation.ipynb", as_version=4))
     assert 'id="glossary-holm"' in glossary and "Benjamini" not in glossary  # the shipped parameters: Holm
+
+
+def test_the_interval_and_between_groups_entries_say_what_the_reports_do():
+    # The CI entry said a range of change excluding zero "is evidence of a real change", beside
+    # summaries that call such a range not clear after adjusting for several scales ("would count as
+    # clear if it were the only scale tested"); Hedges' g compared "those who dropped out with those
+    # who stayed", though those without a later score include people who completed the programme.
+    entries = {key: e.definition for key, e in GLOSSARY.items()}
+    assert "by chance" in entries["confidence_interval"]
+    assert "dropped out" not in entries["hedges_g"] and "stayed" not in entries["hedges_g"]
+    assert "with and without a score at the end" in entries["hedges_g"]

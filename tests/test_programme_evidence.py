@@ -75,13 +75,44 @@ def test_every_group_named_for_access_is_a_disparity_in_the_pooled_table(ltd):
     finding = report.tables["evidence_summary"].set_index("question").loc["access", "finding"]
     equity = report.tables["equity_pooled"]
     gaps = equity[equity["band"] == "disparity"]
-    named = re.findall(r"(?:: |; )(.+?) (\d+\.\d\d) \((\d+\.\d\d) to (\d+\.\d\d)\)", finding)
+    named = re.findall(r"(?:: |; )(.+?) (\d+\.\d\d) times as likely as (.+?) \((\d+\.\d\d) to (\d+\.\d\d)\)",
+                       finding)
     assert len(named) == len(gaps) > 0
-    for (group, rl, low, high), row in zip(named, gaps.itertuples(), strict=True):
+    for (group, rl, reference, low, high), row in zip(named, gaps.itertuples(), strict=True):
         words = group_words(row.dimension, row.category)
         assert group == (f"{words} ({_NAMED[row.dimension]})" if row.dimension in _NAMED else words)
+        assert reference == group_words(row.dimension, row.reference_category)
         assert (rl, low, high) == (f"{row.relative_likelihood:.2f}", f"{row.rl_ci_low:.2f}", f"{row.rl_ci_high:.2f}")
     assert "prefer not to say (ethnicity)" in finding and "ethnicity prefer" not in finding
+
+
+def test_the_access_finding_names_each_reference_group_and_not_the_populations_make_up(ltd):
+    # It read "Places differ clearly from the eligible population's make-up (relative likelihood,
+    # 95% CI) for: ... prefer not to say (ethnicity) 4.29 (1.71 to 10.74)": a relative likelihood is
+    # against a reference group, not the population's make-up, and that group was not named (for
+    # ethnicity it is White other British, the usual one being withheld).
+    _, report = ltd
+    finding = report.tables["evidence_summary"].set_index("question").loc["access", "finding"]
+    assert "make-up" not in finding
+    assert "prefer not to say (ethnicity) 4.29 times as likely as White other British (1.71 to 10.74)" in finding
+    assert "health sector 1.60 times as likely as local authority (1.08 to 2.37)" in finding
+
+
+def test_the_blockages_finding_agrees_with_the_group_table_it_sits_above(ltd):
+    # It read "No clear change, pooled, on ... Works in partnership (observed; line managers'
+    # ratings)" (random-effects pool, -0.01 to +0.20) while the group table's whole-programme row for
+    # that scale says "clear improvement" (+0.04 to +0.15, people pooled with cohort as a stratum),
+    # and its strength spoke of unclear groups though no group shown was blocked.
+    _, report = ltd
+    finding = report.tables["evidence_summary"].set_index("question").loc["blockages", "finding"]
+    where = report.tables["where_it_works"]
+    whole = where[(where["dimension"] == "all") & (where["scale"] == "observed_partnership_working")].iloc[0]
+    assert whole["verdict"] == "clear improvement"
+    assert "no clear change when the cohorts are pooled (allowing for cohorts to differ)" in finding.lower()
+    assert ("on Works in partnership (observed; line managers' ratings) the group table below, which pools people "
+            "rather than cohorts and so does not allow for cohorts differing, shows a clear improvement") in finding
+    assert "every group shown on the main outcomes has a clear improvement" in finding
+    assert "do not allow for cohorts differing" in report.summaries["where"]
 
 
 def test_the_costs_finding_is_the_programme_row(ltd):

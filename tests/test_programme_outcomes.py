@@ -233,6 +233,8 @@ def test_trend_tests_use_the_trend_table_and_state_a_trend_only_when_supported(l
     assert row["p_value"] == pytest.approx(p) and row["stated"] == (p < 0.05)
     follow = tests[tests["measure"] == "reliably_improved_follow_up"].iloc[0]
     assert follow["k"] == 2 and np.isnan(follow["p_value"]) and not follow["stated"]
+    # a test not run has no degrees of freedom (the page showed "1" beside "not tested")
+    assert pd.isna(follow["df"]) and row["df"] == 1
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -301,6 +303,11 @@ def test_findings_point_at_published_tables_and_hold_their_cells(ltd):
     f = by_id["programme.outcomes.pre_post.line_manager.observed_leading_change.pooled_change"]
     assert (f.value, f.ci_low, f.ci_high) == (lm["estimate"], lm["ci_low"], lm["ci_high"])
     assert by_id["programme.outcomes.pre_post.line_manager.observed_leading_change.cohorts_clear"].value == 2
+    # the waves in words, as the cohort reports' findings write them (they read "..., pre to post)")
+    coded = [f.statement for f in findings if re.search(r"\b(pre|then)\b(?!-test)|\b(post|follow_up)\b", f.statement)]
+    assert coded == []
+    assert "(participants' own ratings, from before the programme to follow-up), pooled over 2 cohorts" in \
+        by_id["programme.outcomes.pre_follow_up.self.leading_change.pooled_change"].statement
 
 
 # --- figures ---------------------------------------------------------------------------------
@@ -384,3 +391,14 @@ def test_a_share_with_too_few_cohorts_for_a_trend_test_says_so_in_the_sentence(l
     text = pt.trend_summary(tables, data)
     assert text.count("; there are too few cohorts to test for a trend.") == 1
     assert "(too few cohorts" not in text
+
+
+def test_a_lowest_or_highest_share_names_every_cohort_shown_at_it(ltd):
+    # "The share who completed the programme ranged from 88% (cohort 4) to 92% (cohort 1)", beside a
+    # chart and table where cohort 5 is 92% too (92.2% and 92.0%): the sentence names both.
+    data, tables = ltd
+    shares = tables["outcome_trends"].drop_duplicates("cohort").set_index("cohort")["completion_share"]
+    assert f"{shares[1]:.0%}" == f"{shares[5]:.0%}" == f"{shares.max():.0%}"
+    text = pt.trend_summary(tables, data)
+    assert f"The share who completed the programme ranged from {shares.min():.0%} (cohort 4) to " \
+           f"{shares.max():.0%} (cohorts 1 and 5)" in text

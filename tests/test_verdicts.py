@@ -239,8 +239,36 @@ def test_scale_titles_in_the_summary_are_written_as_the_tables_write_them():
     data, tables = _built("leading-to-deliver", 2)
     text = outcome_report.outcome_summary(tables, data)
     assert "participants scored Leading change 0." in text
-    assert "points lower on Leading change than those who stayed" in text
+    assert "points lower on Leading change than those with a score at the end" in text
     assert "leading change" not in text
+
+
+def test_hindsight_states_a_direction_only_when_its_interval_excludes_no_shift():
+    # The then-test paragraph said "change measured against the then-test is larger" for the
+    # Collaborative Leadership pilot, whose response shift on Leading change is +0.17 with a 95%
+    # interval of -0.06 to +0.41 (p = 0.14): a direction the table does not support.
+    for programme, cohort in (("leading-to-deliver", 2), ("collaborative-leadership", 1)):
+        data, tables = _built(programme, cohort)
+        text = outcome_report.outcome_summary(tables, data)
+        line = next(x for x in text.splitlines() if x.startswith("**Hindsight.**"))
+        shift = tables["response_shift"].query("scale == @data.primary_scale and rater == 'self'").iloc[0]
+        clear = bool(shift["ci_low"] > 0 or shift["ci_high"] < 0)
+        assert f"{shift['ci_low']:+.2f}".replace("-", "\u2212") in line  # the interval is quoted
+        assert ("is larger than change from the original questionnaire" in line) is clear
+        assert ("do not show that their standards moved" in line) is (not clear)
+    assert not clear  # the pilot's shift is the unclear case
+
+
+def test_people_without_a_later_score_are_not_called_drop_outs():
+    # "Who dropped out. 15 people ... have no score at the end" beside "95 completed" of 104:
+    # 9 left the programme; the other 6 completed it but have no end score. The paragraph called
+    # all 15 drop-outs and compared them with "those who stayed".
+    data, tables = _built("leading-to-deliver", 2)
+    text = outcome_report.outcome_summary(tables, data)
+    assert "dropped out" not in text and "those who stayed" not in text and "left the programme" not in text
+    line = next(x for x in text.splitlines() if x.startswith("**Who is missing at the end.**"))
+    assert "15 people with a score before the programme have no score at the end" in line
+    assert "whether or not they completed the programme" in line
 
 
 def test_a_confidence_level_of_97_5_percent_is_written_97_5_percent_everywhere():

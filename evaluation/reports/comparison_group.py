@@ -20,7 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import aside
+from evaluation.reports.labels import aside, span_words
 from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.stats import outcomes as oc
 
@@ -201,7 +201,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
     for r in rows.itertuples(index=False):
         key = f"comparison_group.{r.comparison}.{r.rater}.{r.scale}"
         who = "self-rated" if r.rater == "self" else f"rated by {r.rater.replace('_', ' ')}s"
-        waves = " to ".join(w.replace("_", "-") for w in COMPARISONS[r.comparison])
+        waves = span_words(r.comparison)  # in words, as the outcome findings say it (not "pre to post")
         out.append(Finding(
             f"{key}.did",
             f"{aside(title, who)}, {waves}: participants changed by {signed(r.mean_change_programme)} points and the "

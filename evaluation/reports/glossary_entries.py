@@ -33,7 +33,8 @@ class Entry:
 ENTRIES = [
     Entry("confidence_interval", "Confidence interval (CI)",
           "The range of values compatible with the data at the stated confidence (usually 95%). A narrow range "
-          "means a precise estimate; a range of change that excludes zero is evidence of a real change.",
+          "means a precise estimate; a range of change that excludes zero is evidence of a real change, though when "
+          "many ranges are looked at together an occasional one excludes zero by chance.",
           "Altman, Machin, Bryant & Gardner (2000), Statistics with Confidence, BMJ Books.",
           r"(?i:confidence intervals?)|\bCIs?\b"),
     Entry("p_value", "p-value",
@@ -79,7 +80,7 @@ ENTRIES = [
           r"\bd(?:\\?_z|<sub>z</sub>)"),
     Entry("hedges_g", "Hedges' g (between groups)",
           "The difference between two groups' means divided by their pooled standard deviation, corrected for "
-          "small samples; used here to compare those who dropped out with those who stayed.",
+          "small samples; used here to compare the starting scores of those with and without a score at the end.",
           "Hedges (1981), Journal of Educational Statistics 6:107–128.",
           r"Hedges'? g(?!\\?_|<sub>)\b"),
     Entry("paired_t", "Paired t-test",

@@ -217,8 +217,17 @@ def no_mixed_model_text(waves: Sequence[str]) -> str:
             f"{len(asked)} ({' and '.join(WAVE_LABELS.get(w, w) for w in asked)}).")
 
 
-def _share(x: float) -> str:
-    return f"{x:.0%}"
+def _hindsight(r: pd.Series, title: str, pct: str) -> str:
+    """The then-test paragraph: a direction only when the shift's interval excludes no shift."""
+    shift, ci = r["mean_shift"], f"{pct} confidence interval {signed(r['ci_low'])} to {signed(r['ci_high'])}"
+    text = ("**Hindsight.** Asked after the programme to rate themselves as they had been before it (the "
+            f"'then-test'), participants scored {title} {abs(shift):.2f} points {'lower' if shift > 0 else 'higher'} "
+            "than they had at the time")
+    if r["ci_low"] > 0 or r["ci_high"] < 0:
+        return (f"{text} ({ci}), so change measured against the then-test is "
+                f"{'larger' if shift > 0 else 'smaller'} than change from the original questionnaire.")
+    return (f"{text} on average, but the range ({ci}) includes no difference, so these data do not show that "
+            "their standards moved.")
 
 
 def _reliable_paragraph(rows: pd.DataFrame, titles: Mapping[str, str], lead: str) -> str | None:
@@ -226,7 +235,7 @@ def _reliable_paragraph(rows: pd.DataFrame, titles: Mapping[str, str], lead: str
     rows = rows.dropna(subset=["rci_improved", "rci_deteriorated"])
     if not len(rows):
         return None
-    items = [f"{titles.get(r.scale)} {_share(r.rci_improved)} ({_share(r.rci_deteriorated)} reliably got worse)"
+    items = [f"{titles.get(r.scale)} {r.rci_improved:.0%} ({r.rci_deteriorated:.0%} reliably got worse)"
              for r in rows.itertuples()]
     return f"{lead}: " + "; ".join(items) + "."
 
@@ -293,7 +302,8 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     by participants' own ratings and by line managers' (levels 2 and 3; each scale's verdict and
     the interval beside it from :mod:`~evaluation.reports.verdicts`); how many changed by more
     than measurement error; durability at follow-up; beside a comparison group (when there is
-    one); hindsight (then-test); who dropped out; how
+    one); hindsight (then-test, a direction only when its interval excludes no shift); who is
+    missing at the end (not "dropped out": some completed but did not answer); how
     sure we are; what the data cannot show (level 4); the limits of the design. Changes are in
     points on the scale, reliable change in % of participants.
     """
@@ -352,27 +362,22 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     if shift is not None and len(shift):
         row = shift[(shift["scale"] == primary) & (shift["rater"] == "self")]
         if len(row):
-            r = row.iloc[0]
-            lines += ["", "**Hindsight.** Asked after the programme to rate themselves as they had been before it "
-                      f"(the 'then-test'), participants scored {titles.get(primary, primary)} "
-                      f"{abs(r['mean_shift']):.2f} points {'lower' if r['mean_shift'] > 0 else 'higher'} than they "
-                      "had at the time, so change measured against the then-test is "
-                      f"{'larger' if r['mean_shift'] > 0 else 'smaller'} than change from the original questionnaire."]
+            lines += ["", _hindsight(row.iloc[0], titles.get(primary, primary), pct)]
     base = tables["attrition"]
     base = base[(base["section"] == "baseline_comparison") & (base["scale"] == primary)]
-    if len(base):
+    if len(base):  # not "dropped out": people who completed but did not answer are among them
         b = base.iloc[0]
+        text = f"**Who is missing at the end.** {int(b['n_without_later'])} people with a score {before} have no score {after}"
         if b["suppressed"]:
-            lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a score {before} have "
-                      f"no score {after}: too few (fewer than {coh.disclosure_threshold}) to publish how they "
-                      "started."]
+            text += f": too few (fewer than {coh.disclosure_threshold}) to publish how they started."
         else:
-            lines += ["", f"**Who dropped out.** {int(b['n_without_later'])} people with a score {before} have "
-                      f"no score {after}. They started {abs(b['mean_difference']):.2f} points "
-                      f"{'lower' if b['mean_difference'] > 0 else 'higher'} on "
-                      f"{titles.get(primary, primary)} than those who stayed"
-                      + (" (a difference unlikely to be chance): results for those who stayed may flatter the "
-                         "programme." if b["p_value"] < alpha else ", a difference that could be chance.")]
+            text += (f" (whether or not they completed the programme). They started {abs(b['mean_difference']):.2f} "
+                     f"points {'lower' if b['mean_difference'] > 0 else 'higher'} on {titles.get(primary, primary)} "
+                     f"than those with a score {after}" + (
+                         " (a difference unlikely to be chance), so the results, which are about those with both "
+                         "scores, may not hold for everyone who started." if b["p_value"] < alpha
+                         else ", a difference that could be chance."))
+        lines += ["", text]
     adjusted = ("A change counts as clear only if it is still clear after adjusting for testing several "
                 "scales at once." if coh.multiplicity != "none" else
                 "No adjustment was made for testing several scales at once (the cohort's parameters say so).")
@@ -388,6 +393,6 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         f"**Limits of the design.** {DESIGN_PLAIN_COMPARISON if design_level(tables) == 3 else DESIGN_PLAIN} "
         "Self-ratings can move because people's standards change"
         + (" (see Hindsight)" if shift is not None and len(shift) else "")
-        + ", and people who left the programme are not in the before-and-after comparison.",
+        + ", and people without a score at both times are not in the before-and-after comparison.",
     ]
     return "\n".join(lines)

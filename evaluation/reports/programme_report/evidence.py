@@ -155,9 +155,9 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     if len(data) >= 2:
         rows = pooled[(pooled["comparison"] == "pre_post") & (pooled["measure"] == "mean_change")
                       & pooled["kirkpatrick_level"].isin([2, 3]) & pooled["k"].ge(2)]
-        flat = [aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater))
-                for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
-        where_said = "no clear change, pooled, on "
+        flat_rows = [r for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
+        flat = [aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater)) for r in flat_rows]
+        where_said = "no clear change when the cohorts are pooled (allowing for cohorts to differ) on "
     else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
         own = tables["programme_outcomes"]
         own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
@@ -165,6 +165,12 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
                 for r in own.itertuples() if r.verdict != "clear_increase"]
         where_said = "no clear increase in the one cohort on "
     where = tables["where_it_works"]
+    # the group table's whole-programme row pools people, cohort as a stratum (no spread between cohorts
+    # allowed for): where it calls a scale clear that the random-effects pool does not, say so
+    whole = where[(where["dimension"] == "all") & (where["comparison"] == "pre_post")].set_index(["scale", "rater"])
+    unlike = [(name, whole.loc[(r.scale, r.rater), "verdict"]) for name, r in zip(flat, flat_rows, strict=True)
+              if (r.scale, r.rater) in whole.index and str(whole.loc[(r.scale, r.rater), "verdict"]).startswith("clear")
+              ] if len(data) >= 2 else []
     headline = {(p.scale, p.rater) for p in headline_populations(data)}
     shown = where[(where["dimension"] != "all") & ~where["dimension"].str.contains("×", regex=False)
                   & where["mean_change"].notna()
@@ -177,9 +183,15 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     parts = []
     if flat:
         parts.append(where_said + ", ".join(flat))
+    for name, verdict in unlike:
+        parts.append(f"on {name} the group table below, which pools people rather than cohorts and so does not "
+                     f"allow for cohorts differing, shows a {verdict} over all the programme's people")
     if groups:
         parts.append("on the main outcomes, no clear improvement or low completion for: "
                      + "; ".join(f"{md(g)} ({' and '.join(dict.fromkeys(who))})" for g, who in sorted(groups.items())))
+    elif len(shown):
+        parts.append("every group shown on the main outcomes has a clear improvement, and none whose completion is "
+                     "shown completed clearly less often than the programme as a whole")
     finding = ("; ".join(parts) + ".") if parts else "No outcome or group without a clear improvement is shown."
     return {"finding": finding[0].upper() + finding[1:],
             "consistency": f"{_over(len(data))}; the group verdicts are not adjusted for "
@@ -214,11 +226,13 @@ def _access(tables: Mapping[str, pd.DataFrame], level: float, data: ProgrammeDat
     equity = tables["equity_pooled"]
     eligible = equity[(equity["benchmark"] == "eligible_population") & equity["relative_likelihood"].notna()]
     gaps = eligible[eligible["band"] == "disparity"]
-    words = [f"{md(_group(r.dimension, r.category))} {r.relative_likelihood:.2f} ({r.rl_ci_low:.2f} to "
-             f"{r.rl_ci_high:.2f})" for r in gaps.itertuples()]
-    finding = (("Places differ clearly from the eligible population's make-up (relative likelihood, "
-                f"{level_percent(level)} CI) for: " + "; ".join(words) + ".") if words else
-               "No group's likelihood of a place differs clearly from the eligible population's.")
+    # a relative likelihood is against the dimension's reference group, named (it is not always the usual one)
+    words = [f"{md(_group(r.dimension, r.category))} {r.relative_likelihood:.2f} times as likely as "
+             f"{md(group_words(r.dimension, r.reference_category))} ({r.rl_ci_low:.2f} to {r.rl_ci_high:.2f})"
+             for r in gaps.itertuples()]
+    finding = (("Some groups were clearly more or less likely than the reference group of their characteristic to "
+                f"have had a place (relative likelihood, {level_percent(level)} CI): " + "; ".join(words) + ".")
+               if words else "No group was clearly more or less likely than its reference group to have had a place.")
     # said of the figures supplied, never assumed (the shipped ones are illustrative; a user's may not be)
     first = next(iter(data))
     marked = illustrative_words(first.workforce, first.programme.eligible_population)

@@ -41,8 +41,8 @@ def _cohorts(numbers: list) -> str:
 
 
 def _comparison_words(comparison: str) -> str:
-    """``pre_follow_up`` → "pre to follow-up"."""
-    return " to ".join(w.replace("_", "-") for w in COMPARISONS.get(comparison, (comparison,)))
+    """``pre_follow_up`` → "from before the programme to follow-up" (words, as the cohort findings say it)."""
+    return span_words(comparison) if comparison in COMPARISONS else comparison
 
 
 def _clear(low: float, high: float) -> bool:
@@ -137,8 +137,12 @@ def _trend_sentence(test: pd.Series, trends: pd.DataFrame, title: str | None) ->
     on = f" on {aside(md(title), ratings_words(test['rater']))}" if test["rater"] else ""
     if len(rows) == 1:
         return f"The share who {what}{on} was {low[col]:.0%} (cohort {low['cohort']}); with one cohort there is no trend to judge."
-    text = (f"The share who {what}{on} ranged from {low[col]:.0%} (cohort {low['cohort']}) to "
-            f"{high[col]:.0%} (cohort {high['cohort']})")
+    def at(share: float) -> str:  # every cohort shown at that share: 92% is cohorts 1 and 5, not cohort 1 alone
+        return _cohorts([c for c, v in zip(rows["cohort"], rows[col], strict=True) if f"{v:.0%}" == f"{share:.0%}"])
+
+    text = (f"The share who {what}{on} ranged from {low[col]:.0%} ({at(low[col])}) to {high[col]:.0%} "
+            f"({at(high[col])})") if f"{low[col]:.0%}" != f"{high[col]:.0%}" else (
+            f"The share who {what}{on} was {low[col]:.0%} in every cohort, to the nearest percent")
     if test["stated"]:
         first, last = rows.iloc[0], rows.iloc[-1]
         return (text + f"; it {'rose' if test['direction'] == 'rising' else 'fell'} over the years, from "

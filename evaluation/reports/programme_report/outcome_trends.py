@@ -135,7 +135,7 @@ def outcome_trend_tests(trends: pd.DataFrame, confidence_level: float = 0.95) ->
             "measure": measure, "rater": rater or "", "k": len(part),
             "cohorts": ", ".join(str(c) for c in part["cohort"]),
             "share_min": share.min(), "share_max": share.max(), "share_first": share[0], "share_last": share[-1],
-            "statistic": statistic, "df": 1, "p_value": p,
+            "statistic": statistic, "df": pd.NA if math.isnan(p) else 1, "p_value": p,  # no test, no df
             "direction": "" if math.isnan(slope) else ("rising" if slope > 0 else "falling"),
             "stated": bool(not math.isnan(p) and p < 1 - level),
             "method": TREND_METHOD if not math.isnan(p) else "not tested: fewer than 3 cohorts",

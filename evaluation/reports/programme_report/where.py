@@ -154,7 +154,10 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
     lines.append("A verdict is \"clear\" when the interval lies wholly on one side of no change; the intervals are "
                  "not adjusted for the many groups compared, so an occasional clear result in a small group can arise "
                  "by chance. The design has no comparison group: these are changes in the people who took part, not "
-                 "proof that the programme caused them.")
+                 "proof that the programme caused them." + (
+                     " These changes pool the programme's people, cohort by cohort, and do not allow for cohorts "
+                     "differing, so their intervals can be narrower than those of the changes pooled over cohorts "
+                     "above (outcomes across cohorts), and a change clear here may not be clear there." if k > 1 else ""))
     return "\n\n".join(lines)
 
 
