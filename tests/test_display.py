@@ -179,3 +179,19 @@ def test_an_unknown_kind_of_request_fails_with_the_column_named():
 def test_format_value_of_a_boolean_and_a_string():
     assert format_value(True, "number") == "yes"
     assert format_value("×0.8", "number") == "×0.8"
+
+
+def test_a_row_that_still_shows_a_figure_is_partly_withheld():
+    # the programme page showed "Local authority, 0.35, clear improvement, Withheld": the row's
+    # participants were withheld, its change was not, and "Withheld" beside a mean read as a contradiction
+    t = pd.DataFrame({"dimension": ["sector"] * 3, "category": ["health", "voluntary", "local_authority"],
+                      "n_pairs": [None, None, 30.0], "mean_change": [None, 0.3, 0.2],
+                      "change_ci_low": [None, 0.1, 0.0], "change_ci_high": [None, 0.5, 0.4],
+                      "verdict": [None, "clear improvement", "unclear"], "suppressed": ["withheld", "withheld", ""]})
+    shown = format_table(t, confidence_level=0.95)
+    assert shown["Disclosure control"].tolist() == ["Withheld", "Partly withheld", ""]
+    # a row whose only figure is an interval is partly withheld too; text alone (a verdict) is not a figure
+    t.loc[1, "mean_change"] = None
+    assert format_table(t, confidence_level=0.95)["Disclosure control"].tolist()[1] == "Partly withheld"
+    t.loc[1, ["change_ci_low", "change_ci_high"]] = None
+    assert format_table(t, confidence_level=0.95)["Disclosure control"].tolist()[1] == "Withheld"

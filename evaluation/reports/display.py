@@ -227,6 +227,8 @@ def format_table(
     units = frame["unit"] if "unit" in frame.columns else None
     out: dict[str, list[str]] = {}
     skip: set[str] = set()
+    figures: list[str] = []  # the headings of columns of numbers (an interval's one heading)
+    shown_as: dict[str, str] = {}  # a column's heading
     for position, column in enumerate(names):
         if column in skip:
             continue
@@ -240,9 +242,10 @@ def format_table(
             high_cells = _cells(frame[high], kind, precision, units, high)
             heading = (_ci_header(prefix, confidence_level) if column.endswith("ci_low") else
                        f"{level_percent(confidence_level)} prediction interval" if confidence_level else "Prediction interval")
-            out[_unique(heading, out)] = [
-                MISSING if lo == MISSING and hi == MISSING else f"{lo} to {hi}"
-                for lo, hi in zip(low_cells, high_cells, strict=True)]
+            heading = _unique(heading, out)
+            out[heading] = [MISSING if lo == MISSING and hi == MISSING else f"{lo} to {hi}"
+                            for lo, hi in zip(low_cells, high_cells, strict=True)]
+            figures.append(heading)
             continue
         kind = kinds[column]
         heading = (headers or {}).get(column) or header(column)
@@ -257,8 +260,23 @@ def format_table(
                      for i, v in enumerate(frame[column])]
         else:
             cells = _cells(frame[column], kind, precision, units, column)
-        out[_unique(heading, out)] = cells
+        heading = shown_as[column] = _unique(heading, out)
+        out[heading] = cells
+        if kind != "text":
+            figures.append(heading)
+    if "suppressed" in names:
+        _partly_withheld(out, shown_as.get("suppressed"), figures)
     return pd.DataFrame(out, index=range(len(frame)), dtype=object)
+
+
+def _partly_withheld(out: dict[str, list[str]], column: str | None, figures: Sequence[str]) -> None:
+    """A withheld row that still shows a figure says "Partly withheld" (a row showing a mean change
+    beside "Withheld" read as a contradiction): only some of its cells are withheld."""
+    if column is None:
+        return
+    for i, said in enumerate(out[column]):
+        if said == "Withheld" and any(out[h][i] != MISSING for h in figures if h in out):
+            out[column][i] = "Partly withheld"
 
 
 def _cells(values: pd.Series, kind: str, precision: int, units: pd.Series | None, column: str) -> list[str]:
