@@ -7,6 +7,7 @@ byte for byte as they were."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from conftest import run_cli
 from evaluation.core.checks import check_name
 from evaluation.core.errors import DataValidationError, ParameterError, PseudonymisationKeyError
 from evaluation.data.ingest import ingest
-from evaluation.data.params import load_cohort, load_programme
+from evaluation.data.params import load_cohort, load_instrument, load_programme
 from evaluation.data.pseudonymise import DEMO_KEY
 
 
@@ -143,6 +144,44 @@ def test_a_lower_threshold_with_a_reason_is_accepted_and_kept(demo):
 def test_the_bootstrap_is_bounded(demo):
     demo["cohort"].write_text(demo["cohort"].read_text() + "bootstrap:\n  resamples: 1000000000\n")
     with pytest.raises(ParameterError, match=r"key `bootstrap.resamples`: Input should be less than or equal to 100000"):
+        load_cohort(demo["params"], "demo", 1)
+
+
+@pytest.mark.parametrize(("file", "edit", "said"), [
+    ("cohort", lambda t: t + "confidence_levl: 0.9\n", "key `confidence_levl`: unknown key (misspelt, or not a key "
+                                                      "of this kind of file); did you mean `confidence_level`?"),
+    ("cohort", lambda t: t + "bootstrap: {resample: 200}\n", "key `bootstrap.resample`: unknown key (misspelt, or not "
+                                                            "a key of this kind of file); did you mean `resamples`?"),
+    ("programme", lambda t: t.replace("sessions:", "session:"), "did you mean `sessions`?"),
+    ("programme", lambda t: t + "  confidence_levle: 0.9\n", "did you mean `confidence_level`?"),  # under defaults
+    ("instrument", lambda t: t.replace("    reverse: [a4]", "    revers: [a4]"),
+     "key `scales.s1.revers`: unknown key (misspelt, or not a key of this kind of file); did you mean `reverse`?"),
+])
+def test_a_misspelt_key_is_named_with_the_key_meant(demo, file, edit, said):
+    # before: "unknown key (misspelt, or not a key of this kind of file)", and nothing about which key
+    path = demo[file] if file != "instrument" else demo["params"] / "instruments" / "mini.yaml"
+    path.write_text(edit(path.read_text()))
+    with pytest.raises(ParameterError) as caught:
+        if file == "instrument":
+            load_instrument(demo["params"], "mini")
+        else:
+            load_cohort(demo["params"], "demo", 1)
+    assert said in str(caught.value)
+
+
+def test_an_unknown_key_far_from_every_key_gets_no_guess(demo):
+    demo["cohort"].write_text(demo["cohort"].read_text() + "colour: blue\n")
+    with pytest.raises(ParameterError, match="key `colour`: unknown key") as caught:
+        load_cohort(demo["params"], "demo", 1)
+    assert "did you mean" not in str(caught.value)
+
+
+@pytest.mark.parametrize("key", ["no", "yes", "on", "off", "null", "~"])
+def test_a_key_yaml_reads_as_true_false_or_null_is_refused_saying_so(demo, key):
+    # before: "key `0`: unknown key" for `no:` (YAML 1.1 reads it as false), or pydantic's "Keys should be strings"
+    demo["cohort"].write_text(demo["cohort"].read_text() + f"{key}: 3\n")
+    with pytest.raises(ParameterError, match=rf"cohort-1.yaml, line 5: not valid YAML: the key '{re.escape(key)}' is "
+                                             r"read by YAML as (true|false|none), not as a name: put it in quotes"):
         load_cohort(demo["params"], "demo", 1)
 
 

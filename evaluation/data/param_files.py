@@ -10,16 +10,19 @@ models and the loading functions are :mod:`evaluation.data.params`.
 
 from __future__ import annotations
 
+import difflib
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from evaluation.core.errors import ParameterError
 from evaluation.core.io import read_bytes
 
-__all__ = ["MAX_PARAMETER_FILE_BYTES", "MAX_YAML_DEPTH", "check_not_other", "explain", "read_yaml"]
+__all__ = ["MAX_PARAMETER_FILE_BYTES", "MAX_YAML_DEPTH", "check_not_other", "did_you_mean", "explain", "read_yaml"]
 
 
 #: Bounds on a parameter file: its size, and how deeply its mappings and lists may nest.
@@ -59,6 +62,10 @@ class _StrictLoader(yaml.SafeLoader):
                 if first is not None:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"key {key!r} appears twice (first on line {first})", key_node.start_mark)
+                if isinstance(key, bool) or key is None:  # YAML reads no, yes, on, off, null and ~ so
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key_node.value!r} is read by YAML as {str(key).lower()}, not as a "
+                                    f"name: put it in quotes ('{key_node.value}')", key_node.start_mark)
                 seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
 
@@ -120,14 +127,53 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def explain(path: Path, exc: ValidationError) -> ParameterError:
+def did_you_mean(name: str, allowed: typing.Iterable[str]) -> str:
+    """Words suggesting the allowed name closest to a misspelt one, or "" when none is close.
+
+    Examples
+    --------
+    >>> did_you_mean("confidence_levle", ["confidence_level", "comparisons"])
+    '; did you mean `confidence_level`?'
+    >>> did_you_mean("colour", ["confidence_level"])
+    ''
+    """
+    close = difflib.get_close_matches(str(name), list(allowed), n=1, cutoff=0.75)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def _keys_at(model: type[BaseModel] | None, loc: tuple) -> list[str]:
+    """The keys a model accepts at ``loc`` (a pydantic error's location, without the key itself):
+    nested models, lists and mappings of models followed; [] where it cannot tell."""
+    kind: Any = model
+    for part in loc:
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            field = kind.model_fields.get(str(part))
+            kind = field.annotation if field is not None else None
+        else:
+            args = [a for a in typing.get_args(kind) if a is not type(None)]
+            if typing.get_origin(kind) in (typing.Union, types.UnionType) and len(args) == 1:
+                kind = args[0]
+                args = list(typing.get_args(kind))
+            kind = args[-1] if args else None  # a list's item, a mapping's value
+        if kind is None:
+            return []
+    while typing.get_origin(kind) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(kind) if a is not type(None)]
+        kind = args[0] if len(args) == 1 else None
+    return list(kind.model_fields) if isinstance(kind, type) and issubclass(kind, BaseModel) else []
+
+
+def explain(path: Path, exc: ValidationError, model: type[BaseModel] | None = None) -> ParameterError:
     """One :class:`~evaluation.core.errors.ParameterError` for all of pydantic's complaints about
-    ``path``, a line per key: unknown, missing, or its value's problem."""
+    ``path``, a line per key: unknown (with the allowed key closest to it, given the ``model``
+    validated), missing, or its value's problem."""
     lines = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(top level)"
         if err["type"] == "extra_forbidden":
             msg = "unknown key (misspelt, or not a key of this kind of file)"
+            if err["loc"]:
+                msg += did_you_mean(str(err["loc"][-1]), _keys_at(model, tuple(err["loc"][:-1])))
         elif err["type"] == "missing":
             msg = "required key is missing"
         else:

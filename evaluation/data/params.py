@@ -33,7 +33,7 @@ from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
 from evaluation.core.raw_files import MAX_RAW_FILE_BYTES
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
-from evaluation.data.param_files import check_not_other, explain, read_yaml
+from evaluation.data.param_files import check_not_other, did_you_mean, explain, read_yaml
 
 __all__ = [
     "Bootstrap",
@@ -250,7 +250,7 @@ def load_instrument(params_dir: Path | str, name: str) -> Instrument:
     try:
         instrument = Instrument.model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise explain(path, exc, Instrument) from None
     if instrument.name != name:
         raise ParameterError(f"{path}: key `name` is {instrument.name!r}; it must equal the file name {name!r}")
     return instrument
@@ -268,13 +268,14 @@ def load_programme(params_dir: Path | str, programme: str) -> Programme:
     try:
         prog = Programme.model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise explain(path, exc, Programme) from None
     if prog.name != programme:
         raise ParameterError(f"{path}: key `name` is {prog.name!r}; it must equal the folder name {programme!r}")
     unknown = sorted(set(prog.defaults) - set(Cohort.model_fields))
     if unknown:
         raise ParameterError(
             f"{path}: key `defaults` has unknown cohort key(s) {unknown}; allowed: {sorted(Cohort.model_fields)}"
+            + did_you_mean(unknown[0], Cohort.model_fields)
         )
     return prog
 
@@ -310,7 +311,7 @@ def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
     try:
         result = Cohort.model_validate(data)
     except ValidationError as exc:
-        raise explain(path, exc) from None
+        raise explain(path, exc, Cohort) from None
     if result.programme != programme or result.cohort != cohort:
         raise ParameterError(
             f"{path}: keys `programme`/`cohort` say {result.programme!r}/{result.cohort}; "
