@@ -131,10 +131,7 @@ publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_com
 publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_reliable_improver"),
                "cost_tornado_improver")
 publish.table("cost_tornado", tables["tornado"], display=False)
-show_table(tables["tornado"], 0, price_base_year=year, formats=dict.fromkeys(
-    ["value_low", "value_base", "value_high", "swing"], "money"), columns=["measure", "input", "low_setting",
-                                                                          "high_setting", "reason", "value_low",
-                                                                          "value_base", "value_high", "swing"])
+show_table(tables["tornado"], 0, price_base_year=year, **cost_report.TORNADO_DISPLAY)
 
 # %% [markdown]
 # ## How sure we are: the bootstrap

@@ -142,6 +142,24 @@ def test_rendering_changes_no_number_and_escapes_the_title(tmp_path):
         "Cohort evaluation: pre/post outcomes"
 
 
+def test_the_provenance_footer_writes_row_counts_with_thousands_separators(tmp_path):
+    # The footer read "responses.csv: SHA-256 4b919bfe9d4bf6e6… (56256 rows)".
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Costs")]
+    nb.metadata["evaluation"] = {"provenance": {"summary": "P, cohort 2.", "inputs": [
+        {"path": "data/raw/p/responses.csv", "sha256": "4b919bfe9d4bf6e6" * 4, "rows": 56256},
+        {"path": "data/raw/p/costs.csv", "sha256": "14587536bcc8210f" * 4, "rows": 1},
+        {"path": "data/raw/p/participants.csv", "sha256": "d99ff3893fc88282" * 4, "rows": 1234567},
+        {"path": "params/p/programme.yaml", "sha256": "eacac7f0af05ca21" * 4}]}}
+    render_html(nb, tmp_path / "page.html")
+    footer = BeautifulSoup((tmp_path / "page.html").read_text(), "html.parser").select_one("footer")
+    items = [" ".join(li.get_text().split()) for li in footer.find_all("li")]
+    assert items == ["data/raw/p/responses.csv: SHA-256 4b919bfe9d4bf6e6… (56,256 rows)",
+                     "data/raw/p/costs.csv: SHA-256 14587536bcc8210f… (1 row)",
+                     "data/raw/p/participants.csv: SHA-256 d99ff3893fc88282… (1,234,567 rows)",
+                     "params/p/programme.yaml: SHA-256 eacac7f0af05ca21…"]
+
+
 def test_the_page_leaves_out_what_a_cell_wrote_to_stderr_and_the_notebook_keeps_it(tmp_path):
     # The pilot's programme page showed two Python warnings with their file paths and line
     # numbers: stderr is for the evaluator's console and the reviewer's notebook, not the page.

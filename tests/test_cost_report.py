@@ -350,6 +350,24 @@ def test_the_reported_tornados_are_measures_the_tornado_can_vary():
     assert set(REPORTED_TORNADOS) <= set(ct.TORNADO_MEASURES)
 
 
+def test_the_tornado_table_shows_every_figure_in_whole_pounds(synthetic):
+    # The page showed the swing of the shared costs as "£10.13" (and "£60.14") beside £15,019 and
+    # £15,029, where every other money figure of the reports is whole pounds.
+    from evaluation.reports.display import format_table
+
+    _, _, tables = synthetic
+    tornado = tables["tornado"]
+    small = tornado[(tornado["swing"] < 100) & (tornado["swing"] % 1 != 0)]
+    assert len(small), "no swing under £100 with pence: the test would show nothing"
+    shown = format_table(tornado, 0, price_base_year=2024, **cr.TORNADO_DISPLAY)
+    figures = ["At the low setting (£)", "At the base values (£)", "At the high setting (£)", "Swing (£)"]
+    assert shown.columns[-4:].tolist() == figures
+    cells = shown[figures].to_numpy().ravel().tolist()
+    assert all(re.fullmatch(r"−?£\d{1,3}(,\d{3})*", c) for c in cells), cells
+    assert shown.loc[small.index, "Swing (£)"].tolist() == [f"£{x:,.0f}" for x in small["swing"]]
+    assert (tornado["swing"] % 1 != 0).any()  # display only: the table keeps its pence
+
+
 @pytest.mark.parametrize("top", [2_000.0, 14_000.0, 16_000.0, 18_000.0, 45_000.0, 120_000.0])
 def test_money_tick_labels_are_exact(top):
     # a label must be the tick's value: £2.5k at 2,500, never "£2k" or "£3k"

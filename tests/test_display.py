@@ -44,6 +44,15 @@ def test_each_kind_of_column_is_formatted_for_reading(column, value, expected):
     assert cell(pd.DataFrame({column: [value]}), column) == expected
 
 
+def test_pounds_are_whole_pounds_even_under_100_and_headed_as_money():
+    # the tornado table's swing of £10.13 beside whole-pound figures: "pounds" never shows pence
+    frame = pd.DataFrame({"swing": [10.13, 2614.6, -60.14, 0.4]})
+    shown = format_table(frame, formats={"swing": "pounds"}, price_base_year=2024)
+    assert shown.columns.tolist() == ["Swing (£)"]
+    assert shown["Swing (£)"].tolist() == ["£10", "£2,615", "−£60", "£0"]
+    assert format_table(frame, formats={"swing": "money"})["Swing"].tolist()[0] == "£10.13"  # money keeps pence
+
+
 @pytest.mark.parametrize("missing", [np.nan, None, pd.NA, "", "–", "<NA>", "nan"])
 def test_missing_values_are_a_dash_never_nan_or_na(missing):
     frame = pd.DataFrame({"mean_change": pd.array([missing, 0.5], dtype=object),

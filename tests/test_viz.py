@@ -510,6 +510,25 @@ def test_the_cost_curves_alt_text_gives_its_lowest_average_not_an_approach_to_v(
                                                "participant, £100 (the dashed line).")
 
 
+def test_the_cost_curves_alt_text_says_the_line_starts_at_10_participants_where_the_table_starts_at_1():
+    # The alt text began "It falls from £62,906 at 10 participants" beside a cost-curve table from 1
+    # participant (£552,587): the line is drawn from 10 (the average at 1 would flatten the rest of
+    # it), and the alt text now says so, with the figure the table gives at 1.
+    participants = np.arange(1, 31)
+    cohorts = -(-participants // 10)
+    curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
+                          "average_cost": (300.0 + 500.0 * cohorts + 100.0 * participants) / participants,
+                          "marginal_cost": 100.0, "price_base_year": 2024})
+    plot = cost_plots.cost_curve_chart(curve, enrolled=10)
+    assert plot.figure.axes[0].get_lines()[0].get_xdata()[0] == 10  # what the figure draws
+    assert plot.alt.startswith(
+        "Line chart of the average cost per participant against the number of participants, 2024 prices, drawn from "
+        "10 participants, not from 1: with fewer the average is higher (£900 at 1 participant) and would flatten "
+        "the rest of the line. It falls from £180 at 10 participants to £180 at this cohort's 10,")
+    from_ten = cost_plots.cost_curve_chart(curve[curve["participants"] >= 10], enrolled=10).alt
+    assert "drawn from" not in from_ten and "2024 prices. It falls from £180 at 10 participants" in from_ten
+
+
 def test_the_lorenz_alt_text_reads_the_curve_at_half_the_workforce_not_the_next_point():
     # The pilot's withheld areas, pooled into one point, ran from 36% to 89% of the workforce and
     # from 0% to 75% of the places; the alt text took the first point past half the workforce and

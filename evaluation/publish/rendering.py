@@ -18,7 +18,8 @@ from pathlib import Path
 from evaluation.core.io import write_text
 from evaluation.publish.cohort_index import first_heading
 
-__all__ = ["NO_ALT", "TEMPLATES", "accessible", "break_codes", "prepare_rendering", "render_html", "stderr_texts"]
+__all__ = ["NO_ALT", "TEMPLATES", "accessible", "break_codes", "prepare_rendering", "render_html", "row_count",
+           "stderr_texts"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 _PLAIN_CELL = re.compile(r"(<t[hd]\b[^>]*>)([^<]*)(</t[hd]>)")
@@ -34,6 +35,21 @@ def break_codes(html: str) -> str:
     '<th class="x_y">change_<wbr>ci_<wbr>high</th><td>0.45</td><td><b>a_b</b></td>'
     """
     return _PLAIN_CELL.sub(lambda m: m[1] + m[2].replace("_", "_<wbr>") + m[3], html)
+
+
+def row_count(rows) -> str:
+    """A file's number of rows as the provenance footer writes it, with thousands separators.
+
+    Examples
+    --------
+    >>> row_count(56256), row_count(1), row_count(1234567.0), row_count("n/a")
+    ('56,256 rows', '1 row', '1,234,567 rows', 'n/a rows')
+    """
+    try:
+        n = int(rows)
+    except (TypeError, ValueError):
+        return f"{rows} rows"
+    return f"{n:,} row{'' if n == 1 else 's'}"
 
 
 #: A ``<div>`` or ``<img>`` start tag; the ``class`` and ``alt`` attributes of one.
@@ -104,6 +120,7 @@ def _exporter():
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.register_filter("break_codes", break_codes)
+    exporter.register_filter("row_count", row_count)
     return exporter
 
 

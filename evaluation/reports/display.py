@@ -28,8 +28,9 @@ __all__ = ["KINDS", "MISSING", "format_table", "format_value", "show_table", "ta
 
 #: What a reader sees for a missing or withheld value.
 MISSING = "—"
-#: The ways a column can be formatted (the ``formats`` argument of :func:`format_table`).
-KINDS = ("money", "share", "count", "p", "year", "number", "auto", "text")
+#: The ways a column can be formatted (the ``formats`` argument of :func:`format_table`): ``money``
+#: shows pence on an amount under £100 that is not whole, ``pounds`` is whole pounds always.
+KINDS = ("money", "pounds", "share", "count", "p", "year", "number", "auto", "text")
 
 _MONEY = {"amount", "real_amount", "real_total", "total_cost", "average_cost", "marginal_cost", "low_real",
           "high_real"}
@@ -87,6 +88,8 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
     ('0.00', '2024', '£24.50')
     >>> format_value(-0.0612, "number"), format_value(0.0, "money"), format_value(104.0, "auto")
     ('−0.06', '£0', '104')
+    >>> format_value(10.13, "pounds"), format_value(-2614.6, "pounds")  # beside whole-pound figures
+    ('£10', '−£2,615')
     """
     if value is None or value is pd.NA or (isinstance(value, str) and value.strip() in _BLANK_STRINGS):
         return MISSING
@@ -101,8 +104,9 @@ def format_value(value: Any, kind: str, precision: int = 2) -> str:
         return "< 0.001" if x < 0.001 else f"{x:.3f}"
     if kind == "share":
         return minus(f"{x:.1%}")
-    if kind == "money":
-        text = f"£{abs(x):,.2f}" if abs(x) < 100 and not x.is_integer() else f"£{abs(x):,.0f}"
+    if kind in ("money", "pounds"):
+        pence = kind == "money" and abs(x) < 100 and not x.is_integer()
+        text = f"£{abs(x):,.2f}" if pence else f"£{abs(x):,.0f}"
         return minus(("-" if x < 0 else "") + text)
     if kind == "count" or kind == "auto" and x.is_integer():
         return minus(f"{x:,.0f}")
@@ -249,7 +253,7 @@ def format_table(
             continue
         kind = kinds[column]
         heading = (headers or {}).get(column) or header(column)
-        if kind == "money" and price_base_year is not None:
+        if kind in ("money", "pounds") and price_base_year is not None:
             heading += " (£)"
         if kind == "text":
             # the row's column that a cell's words depend on: a category's dimension; the comparison

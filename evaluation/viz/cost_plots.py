@@ -156,8 +156,16 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
     lowest = curve.loc[curve["average_cost"].idxmin()]
     jumps = (f", jumps when a new cohort of {enrolled} starts (at {', '.join(str(int(n)) for n in steps)} "
              "participants)," if len(steps) else "")
-    alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices. "
-           f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {int(shown['participants'].iloc[0])} "
+    # the line starts at 10 participants: the average at 1 (all the fixed costs on one person) would
+    # flatten the rest of it; the alt text says so, as the cost-curve table starts at 1
+    first, drawn_from = int(curve["participants"].iloc[0]), int(shown["participants"].iloc[0])
+    at_first = float(curve["average_cost"].iloc[0])
+    why = " and would flatten the rest of the line" if at_first > 2 * float(shown["average_cost"].iloc[0]) else ""
+    left_off = (f", drawn from {drawn_from} participants, not from {first}: with fewer the average is higher "
+                f"({_money(at_first)} at {first} participant{'' if first == 1 else 's'}){why}"
+                if drawn_from > first else "")
+    alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices"
+           f"{left_off}. It falls from {_money(float(shown['average_cost'].iloc[0]))} at {int(shown['participants'].iloc[0])} "
            f"participants to {_money(at)} at this cohort's {enrolled}{jumps} and is lowest, "
            f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participants: above the cost "
            f"of one more participant, {_money(v)} (the dashed line)"

@@ -24,6 +24,7 @@ __all__ = [
     "CONTRACT_CATEGORY_COLUMNS",
     "CONTRACT_MEASURES",
     "CONTRACT_SUMMARY_COLUMNS",
+    "TORNADO_DISPLAY",
     "CohortCosts",
     "cohort_costs",
     "cost_tables",
@@ -43,6 +44,15 @@ CONTRACT_CATEGORY_COLUMNS = ["category", "basis", "amount", "share"]
 #: The measures whose tornado charts the report shows: a choice among those
 #: :func:`evaluation.stats.costs.tornado` can vary (``evaluation.stats.costs.TORNADO_MEASURES``).
 REPORTED_TORNADOS = ("cost_per_completer", "cost_per_reliable_improver")
+#: How the report shows the tornado table (options of :func:`evaluation.reports.display.show_table`;
+#: display only, ``tables/cost_tornado.csv`` keeps full precision): every figure in whole pounds,
+#: the swing too, as the difference of the whole pounds beside it (not "£10.13" beside £15,019
+#: and £15,029).
+TORNADO_DISPLAY: dict[str, Any] = {
+    "formats": dict.fromkeys(["value_low", "value_base", "value_high", "swing"], "pounds"),
+    "columns": ["measure", "input", "low_setting", "high_setting", "reason", "value_low", "value_base",
+                "value_high", "swing"],
+}
 INPUT_WORDS = {
     "hours": "the hours participants spent on the programme",
     "hourly_cost": "the hourly cost of participants' time",
