@@ -151,8 +151,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
     rows = {o["path"]: o["rows"] for o in result.manifest["outputs"]}
     _progress(
         f"ingest {args.programme}: wrote {result.directory} "
-        f"({rows['participants.parquet']} participants, {rows['responses.parquet']} answers, "
-        f"{rows['scale_scores.parquet']} scale scores, {result.n_excluded} exclusions logged) "
+        f"({rows['participants.parquet']:,} participants, {rows['responses.parquet']:,} answers, "
+        f"{rows['scale_scores.parquet']:,} scale scores, {result.n_excluded:,} exclusions logged) "
         f"in {time.perf_counter() - start:.1f} s"
     )
     return EXIT_OK

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -216,6 +217,20 @@ def test_cli_ingest_succeeds_and_reports_progress(demo):
     assert done.returncode == 0, done.stderr
     assert "ingest demo: wrote" in done.stderr
     assert (demo["data"] / "processed" / "demo" / "manifest.json").is_file()
+
+
+def test_cli_ingest_writes_counts_with_thousands_separators(tmp_path):
+    # the shipped programme: 56,256 answers (before: "56256 answers", as the report pages' footers did)
+    import shutil
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "data" / "raw" / "leading-to-deliver", tmp_path / "raw" / "leading-to-deliver")
+    shutil.copytree(root / "data" / "raw" / "reference", tmp_path / "raw" / "reference")
+    done = cli("ingest", "--programme", "leading-to-deliver", "--data-dir", str(tmp_path), "--params-dir",
+               str(root / "params"), env_key=None)
+    assert done.returncode == 0, done.stderr
+    counts = done.stderr.split("ingest leading-to-deliver: wrote")[1].split(" in ")[0]
+    assert re.search(r"\(\d{3} participants, \d{1,3},\d{3} answers, \d{1,3},\d{3} scale scores, \d+ exclusions", counts), counts
 
 
 def test_cli_ingest_bad_data_exits_non_zero_and_writes_nothing(demo):
