@@ -434,3 +434,17 @@ def test_attrition_definitions_on_the_page_are_plain_words_naming_the_waves_coun
     csv_flow = tables["attrition"].query("section == 'flow'")
     assert flow["n"].tolist() == csv_flow["n"].tolist()
     assert "wave 'follow_up'" in csv_flow.set_index("stage").loc["answered_post", "definition"]
+
+
+def test_the_shared_programme_costs_are_not_called_set_up_costs(synthetic):
+    # the programme-level lines include the independent evaluation of all cohorts, reported in 2008:
+    # not a set-up cost, though the summary's "Growing the programme" and the tornado called them so
+    _, data, tables = synthetic
+    ledger = tables["cohort_costs"].ledger
+    assert "evaluation" in set(ledger.lines.loc[ledger.lines["level"] == "programme", "category"])
+    text = cr.cost_summary_markdown(tables, data)
+    assert "set-up" not in text
+    assert "its share of the programme's one-off costs)" in text.split("**Growing the programme.**")[1]
+    tornado = tables["tornado"]
+    assert not tornado["reason"].str.contains("set-up").any()
+    assert not tornado["description"].str.contains("set-up").any()

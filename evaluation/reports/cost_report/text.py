@@ -261,7 +261,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "",
         f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} "
         f"({_money(v['cohort_fixed_cost'])} its own, {_money(v['apportioned_programme_cost'])} its share of the "
-        f"programme's set-up costs); each participant added {_money(v['cash_variable_cost_per_participant'])} in "
+        f"programme's one-off costs); each participant added {_money(v['cash_variable_cost_per_participant'])} in "
         f"cash ({_money(v['variable_cost_per_participant'])} with their time), which is what one more "
         "participant would cost.",
     ]
