@@ -104,7 +104,7 @@ show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their ye
 # A cohort of n participants costs a fixed amount F plus v for each participant: C(n) = F + v·n,
 # in economic cost (participants' time included), as the chart and the table below give it. As
 # the programme grows, each new cohort brings its own fixed costs again (facilitation,
-# co-ordination), while the shared set-up costs are spent once: within a cohort the average cost
+# co-ordination), while the programme's one-off costs are spent once: within a cohort the average cost
 # per participant falls towards v, but it jumps whenever a new cohort starts, so it stays above v.
 
 # %%
@@ -120,7 +120,7 @@ show_table(tables["cost_curve"], price_base_year=year, name="cost_curve", rows=t
 # One uncertain input varies at a time between a low and a high value, the others staying at
 # their base values; the table says the range tried and why ("Why this range"): the hourly cost of
 # participants' time (×0.8 to ×1.2), their hours on the programme (×0.75 to ×1.5), the share of
-# the programme's set-up costs the cohort bears (apportioned by enrolment, or in equal shares per
+# the programme's one-off costs the cohort bears (apportioned by enrolment, or in equal shares per
 # cohort) and the share who reliably improved (the ends of its Wilson interval at the cohort's
 # confidence level). What was counted (the cost lines, enrolment, completion) is not varied,
 # nor is the price base year: a choice of units moves every figure in proportion and says

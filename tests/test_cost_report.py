@@ -275,7 +275,8 @@ def test_summary_for_commissioners(synthetic):
     # no interval on counted money: no "£x to £x" with equal ends, and only the improver's intervals
     import re
 
-    intervals = re.findall(r"interval (£[\d,]+) to (£[\d,]+)", text)
+    # (the other programmes' intervals, in the paragraph across programmes, aside)
+    intervals = re.findall(r"interval (£[\d,]+) to (£[\d,]+)", text.split("**Across cohorts")[0])
     assert len(intervals) == 4 and all(lo != hi for lo, hi in intervals)  # cash and economic, table and text
     s = tables["cost_summary"].set_index("measure")
     assert f"£{s.loc['cost_per_reliable_improver', 'ci_low']:,.0f}" in text
@@ -452,3 +453,34 @@ def test_attrition_definitions_on_the_page_are_plain_words_naming_the_waves_coun
     csv_flow = tables["attrition"].query("section == 'flow'")
     assert flow["n"].tolist() == csv_flow["n"].tolist()
     assert "wave 'follow_up'" in csv_flow.set_index("stage").loc["answered_post", "definition"]
+
+
+def test_the_shared_programme_costs_are_not_called_set_up_costs(synthetic):
+    # the programme-level lines include the independent evaluation of all cohorts, reported in 2008:
+    # not a set-up cost, though the summary's "Growing the programme" and the tornado called them so
+    _, data, tables = synthetic
+    ledger = tables["cohort_costs"].ledger
+    assert "evaluation" in set(ledger.lines.loc[ledger.lines["level"] == "programme", "category"])
+    text = cr.cost_summary_markdown(tables, data)
+    assert "set-up" not in text
+    assert "its share of the programme's one-off costs)" in text.split("**Growing the programme.**")[1]
+    tornado = tables["tornado"]
+    assert not tornado["reason"].str.contains("set-up").any()
+    assert not tornado["description"].str.contains("set-up").any()
+
+
+def test_the_programmes_costs_per_improver_are_given_with_their_uncertainty(synthetic):
+    # the pilot's £50,227 per reliable improver (9 improvers, 95% interval £32,289 to £113,011) stood bare
+    # beside Leading to Deliver's £108,900, as if the pilot cost half as much per improver
+    _, data, tables = synthetic
+    text = cr.cost_summary_markdown(tables, data)
+    across = text.split("**Across cohorts and programmes.**")[1].split("\n\n")[0]
+    comp = tables["programme_comparison"]
+    for programme, rows in comp[comp["level"] == "cohort"].groupby("programme"):
+        rows = rows.dropna(subset=["cost_per_reliable_improver"])
+        if len(rows) == 1:
+            lo = rows["cost_per_reliable_improver_ci_low"].iloc[0]
+            assert f"interval £{lo:,.0f} to" in across, programme
+        elif len(rows) > 1:
+            assert f"range from £{rows['cost_per_reliable_improver'].min():,.0f} to" in across, programme
+    assert "the figures do not show that one programme costs less per improver" in across

@@ -20,6 +20,7 @@ from evaluation.core.vocabulary import UNDECLARED
 from evaluation.data.cohort import load_cohort_data
 from evaluation.data.params import EquitySettings
 from evaluation.reports import equity_report as er
+from evaluation.reports.equity_report.words import group_words, no_one_words, staff_words
 from evaluation.stats.disclosure import LOG_COLUMNS
 
 CONTRACT = ["dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants",
@@ -583,3 +584,22 @@ def test_a_goodness_of_fit_test_with_one_category_is_noted_by_dimension_in_words
     said = notes.loc[notes["source"] == "goodness_of_fit", "message"].tolist()
     assert said == [f"By disability: the goodness-of-fit test is not computed: {why} (the others are outside the "
                     "eligible population, undeclared or without a workforce figure)"]
+
+
+def test_age_bands_and_role_levels_are_named_as_people(cohort2):
+    """'45-54 staff' reads as a number of people and 'middle manager staff' is not English (cohort 4's
+    index page: 'By age band: 55-64 staff were 0.44 times as likely as 45-54 staff')."""
+    assert staff_words("45_54", "age_band") == "staff aged 45-54"
+    assert staff_words("middle_manager", "role_level") == "middle managers"
+    assert no_one_words("16_24", "age_band") == "no one aged 16-24"
+    assert group_words("55_64", "age_band") == "staff aged 55-64"
+    _, data, result = cohort2
+    statements = [f.statement for f in er.equity_findings(result, data)]
+    ages = [s for s in statements if s.startswith("By age band:")]
+    roles = [s for s in statements if s.startswith("By role level:")]
+    assert ages and roles
+    assert all("than staff aged 45-54" in s or "against staff aged 45-54" in s or "as staff aged 45-54" in s
+               for s in ages), ages
+    assert not any(re.search(r"\d+(-\d+|\+) staff", s) or "manager staff" in s for s in statements)
+    summary = er.equity_summary(result, data)
+    assert not re.search(r"the chance of \d", summary)

@@ -56,7 +56,7 @@ TORNADO_DISPLAY: dict[str, Any] = {
 INPUT_WORDS = {
     "hours": "the hours participants spent on the programme",
     "hourly_cost": "the hourly cost of participants' time",
-    "shared_costs": "how the programme's shared set-up costs are split between cohorts",
+    "shared_costs": "how the programme's one-off costs are split between cohorts",
     "reliable_improvement_rate": "the share who reliably improved",
 }
 #: (measure of ``cost_summary``, finding id): economic figures first, then their cash twins.

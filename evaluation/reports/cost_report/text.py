@@ -172,6 +172,24 @@ def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int
     return out + [f"| {label} | {cell(cash)} | {cell(economic)} |" for label, cash, economic in rows]
 
 
+def _improver_spread(comp: pd.DataFrame, programme: str, pct: str) -> str:
+    """How uncertain a programme's cost per reliable improver is: its one cohort's interval, or the
+    range of its cohorts' figures (the pilot's £50,227 stood bare beside Leading to Deliver's £108,900,
+    with an interval of £32,289 to £113,011)."""
+    rows = comp[(comp["level"] == "cohort") & (comp["programme"] == programme)]
+    rows = rows.dropna(subset=["cost_per_reliable_improver"])
+    if len(rows) == 1:
+        lo, hi = rows["cost_per_reliable_improver_ci_low"].iloc[0], rows["cost_per_reliable_improver_ci_high"].iloc[0]
+        improved = int(rows["reliable_improvers"].iloc[0])
+        if pd.isna(lo) or pd.isna(hi):
+            return f"one cohort, {improved} reliable improvers, no interval"
+        return f"one cohort, {improved} reliable improvers: {pct} interval {_money(lo)} to {_money(hi)}"
+    if len(rows) > 1:
+        return (f"its {len(rows)} cohorts' figures range from {_money(rows['cost_per_reliable_improver'].min())} to "
+                f"{_money(rows['cost_per_reliable_improver'].max())}")
+    return "no cohort's figure"
+
+
 def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown)."""
     cc: CohortCosts = tables["cohort_costs"]
@@ -261,7 +279,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "",
         f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} "
         f"({_money(v['cohort_fixed_cost'])} its own, {_money(v['apportioned_programme_cost'])} its share of the "
-        f"programme's set-up costs); each participant added {_money(v['cash_variable_cost_per_participant'])} in "
+        f"programme's one-off costs); each participant added {_money(v['cash_variable_cost_per_participant'])} in "
         f"cash ({_money(v['variable_cost_per_participant'])} with their time), which is what one more "
         "participant would cost.",
     ]
@@ -296,11 +314,14 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         progs = comp[comp["level"] == "programme"]
         parts = [f"{md(r.programme_title)}: {_money(r.cash_cost_per_enrolled)} per place in cash "
                  f"({_money(r.cost_per_enrolled)} with participants' time) and "
-                 f"{_money(r.cost_per_reliable_improver)} per reliable improver with participants' time, over "
-                 f"{int(r.enrolled)} participants"
+                 f"{_money(r.cost_per_reliable_improver)} per reliable improver with participants' time "
+                 f"({_improver_spread(comp, r.programme, pct)}), over {int(r.enrolled)} participants"
                  for r in progs.itertuples()]
         if parts:
-            lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices)."]
+            lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices). Few people "
+                      f"reliably improve, so the costs per reliable improver are uncertain (each cohort's {pct} "
+                      "interval is in the table below): where the ranges overlap, the figures do not show that one "
+                      "programme costs less per improver than the other."]
             differences = next((x for x in comp["limits"] if isinstance(x, str) and x), "")
             if differences:
                 lines[-1] += (" The programmes' figures are not like for like: they differ in "

@@ -13,10 +13,12 @@ from evaluation.reports.equity_report.tables import (
     label,
 )
 from evaluation.reports.equity_report.words import (
+    group_words,
     illustrative_words,
     lowest_completion_words,
     no_one_words,
     staff_words,
+    withheld_declaration_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import (
@@ -182,26 +184,6 @@ def _md_label(category: str, dimension: str = "") -> str:
     return md(label(category, dimension))
 
 
-def _withheld_declaration(dimensions: list[str]) -> str:
-    """The sentence on the declaration rates withheld, one sentence for all of them.
-
-    Examples
-    --------
-    >>> _withheld_declaration(["gender"])
-    'The declaration rate for gender is withheld, because it would reveal a small group. '
-    >>> _withheld_declaration(["gender", "age band", "ethnicity"])
-    'The declaration rates for gender, age band and ethnicity are withheld, because each would reveal a small group. '
-    >>> _withheld_declaration([])
-    ''
-    """
-    if not dimensions:
-        return ""
-    if len(dimensions) == 1:
-        return f"The declaration rate for {dimensions[0]} is withheld, because it would reveal a small group. "
-    return (f"The declaration rates for {and_list(dimensions)} are withheld, because each would reveal a small "
-            "group. ")
-
-
 def equity_summary(result: EquityResult, data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown), from the published tables."""
     coh = data.cohort
@@ -252,13 +234,16 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     under = clear[clear["relative_likelihood"] < 1].sort_values("relative_likelihood")
     over = clear[clear["relative_likelihood"] > 1].sort_values("relative_likelihood", ascending=False)
 
+    def _group(category: str, dimension: str) -> str:  # "staff aged 55-64", not "55-64"
+        return md(group_words(category, dimension))
+
     def item(r) -> str:
         ci = f"{pct} CI {r.rl_ci_low:.2f} to {r.rl_ci_high:.2f}"
         dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
-        ref = _md_label(r.reference_category, r.dimension)
+        ref = _group(r.reference_category, r.dimension)
         if r.participants == 0:
-            return aside(_md_label(r.category, r.dimension), f"{dim}: no places; {ci} against {ref}")
-        return aside(_md_label(r.category, r.dimension), f"{dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci}")
+            return aside(_group(r.category, r.dimension), f"{dim}: no places; {ci} against {ref}")
+        return aside(_group(r.category, r.dimension), f"{dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {ci}")
 
     if len(under):
         lines.append("**Under-represented, and the data are clear about it.** " + capitalised("; ".join(
@@ -266,7 +251,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     else:
         # a reference group can itself have had the lower chance: the pilot's local authority staff had 38% of
         # the places for 80% of the eligible staff, and the page said no group was clearly under-represented
-        refs = list(dict.fromkeys(aside(_md_label(r.reference_category, r.dimension),
+        refs = list(dict.fromkeys(aside(_group(r.reference_category, r.dimension),
                                         f"by {DIMENSION_TITLES.get(r.dimension, r.dimension)}")
                                   for r in over.itertuples()))
         lines.append("**Under-represented.** No group shown is clearly less likely to have had a place than its "
@@ -382,7 +367,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         lines += ["", "**Declaration.** "
                   + ("; ".join(f"{r.declaration_rate:.0%} declared their {DIMENSION_TITLES.get(r.dimension, r.dimension)}"
                                for r in shown.itertuples()) or "Declaration rates cannot be shown")
-                  + ". " + _withheld_declaration([DIMENSION_TITLES.get(d, d) for d in
+                  + ". " + withheld_declaration_words([DIMENSION_TITLES.get(d, d) for d in
                                                   decl.loc[decl["declaration_rate"].isna(), "dimension"]])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())

@@ -13,26 +13,57 @@ import pandas as pd
 from evaluation.core.text import md
 from evaluation.core.vocabulary import UNDECLARED
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
-from evaluation.reports.labels import aside
+from evaluation.reports.labels import and_list, aside
 
-__all__ = ["illustrative_words", "lowest_completion_words", "no_one_words", "staff_words"]
+__all__ = ["group_words", "illustrative_words", "lowest_completion_words", "no_one_words", "staff_words",
+           "withheld_declaration_words"]
+
+
+#: Role levels as people, in the plural ("middle managers", not "middle manager staff").
+_ROLE_PEOPLE = {"frontline": "frontline staff", "first_line_manager": "first-line managers",
+                "middle_manager": "middle managers", "senior_manager": "senior managers",
+                "chief_officer": "chief officers", "elected_member": "elected members"}
 
 
 def staff_words(category: str, dimension: str) -> str:
-    """A group's staff in a sentence: "private sector staff", "staff recorded as 'not declared'".
+    """A group's staff in a sentence: "private sector staff", "staff aged 45-54" (not "45-54 staff",
+    which reads as a number of people), "middle managers", "staff recorded as 'not declared'".
 
     Examples
     --------
     >>> staff_words("private", "sector"), staff_words("not_declared", "disability")
     ('private sector staff', "staff recorded as 'not declared'")
+    >>> staff_words("45_54", "age_band"), staff_words("65_plus", "age_band")
+    ('staff aged 45-54', 'staff aged 65+')
+    >>> staff_words("middle_manager", "role_level"), staff_words("first_line_manager", "role_level")
+    ('middle managers', 'first-line managers')
     """
     words = label(category, dimension)
-    return f"staff recorded as '{words}'" if category in UNDECLARED else f"{words} staff"
+    if category in UNDECLARED:
+        return f"staff recorded as '{words}'"
+    if dimension == "age_band":
+        return f"staff aged {words}"
+    if dimension == "role_level" and category in _ROLE_PEOPLE:
+        return _ROLE_PEOPLE[category]
+    return f"{words} staff"
+
+
+def group_words(category: str, dimension: str) -> str:
+    """A group's name in a summary's list: its label, but an age band as "staff aged 55-64" ("0.44
+    times the chance of 45-54" reads as a number of people).
+
+    Examples
+    --------
+    >>> group_words("55_64", "age_band"), group_words("health", "sector")
+    ('staff aged 55-64', 'health sector')
+    """
+    return staff_words(category, dimension) if dimension == "age_band" else label(category, dimension)
 
 
 def no_one_words(category: str, dimension: str) -> str:
     """Nobody of a group, in a sentence: "no one from Angus", "no one recorded as 'prefer not to
-    say'", "no one in the group 'African'" (a group's name from the data, quoted).
+    say'", "no one aged 16-24", "no chief officers", "no one in the group 'African'" (a group's
+    name from the data, quoted).
 
     Examples
     --------
@@ -40,11 +71,19 @@ def no_one_words(category: str, dimension: str) -> str:
     ('no one from Angus', "no one recorded as 'prefer not to say'")
     >>> no_one_words("african", "ethnicity")
     "no one in the group 'African'"
+    >>> no_one_words("16_24", "age_band"), no_one_words("chief_officer", "role_level")
+    ('no one aged 16-24', 'no chief officers')
     """
     words = label(category, dimension)
     if dimension == "local_authority":
         return f"no one from {words}"
-    return f"no one recorded as '{words}'" if category in UNDECLARED else f"no one in the group '{words}'"
+    if category in UNDECLARED:
+        return f"no one recorded as '{words}'"
+    if dimension == "age_band":
+        return f"no one aged {words}"
+    if dimension == "role_level" and category in _ROLE_PEOPLE:
+        return f"no {_ROLE_PEOPLE[category]}"
+    return f"no one in the group '{words}'"
 
 
 def illustrative_words(workforce: pd.DataFrame, population: str, years: Mapping[str, int] | None = None) -> str:
@@ -112,3 +151,23 @@ def lowest_completion_words(comp: pd.DataFrame, pct: str) -> str:
     return (f"Among the groups shown, {'the only one' if one else 'the only ones'} in which not everyone completed "
             f"{'was' if one else 'were'}: {named}"
             + ("; every other group shown completed in full." if len(short) < len(comp) else "."))
+
+
+def withheld_declaration_words(dimensions: list[str]) -> str:
+    """The sentence on the declaration rates withheld, one sentence for all of them.
+
+    Examples
+    --------
+    >>> withheld_declaration_words(["gender"])
+    'The declaration rate for gender is withheld, because it would reveal a small group. '
+    >>> withheld_declaration_words(["gender", "age band", "ethnicity"])
+    'The declaration rates for gender, age band and ethnicity are withheld, because each would reveal a small group. '
+    >>> withheld_declaration_words([])
+    ''
+    """
+    if not dimensions:
+        return ""
+    if len(dimensions) == 1:
+        return f"The declaration rate for {dimensions[0]} is withheld, because it would reveal a small group. "
+    return (f"The declaration rates for {and_list(dimensions)} are withheld, because each would reveal a small "
+            "group. ")

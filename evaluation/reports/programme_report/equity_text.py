@@ -10,8 +10,8 @@ import pandas as pd
 
 from evaluation.core.text import md, safe_code
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
-from evaluation.reports.equity_report.words import staff_words
+from evaluation.reports.equity_report.tables import DIMENSION_TITLES
+from evaluation.reports.equity_report.words import group_words, staff_words
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import aside, counted, few_people, population_words
 from evaluation.reports.numbers import level_percent
@@ -21,7 +21,7 @@ __all__ = ["equity_findings", "equity_summary_markdown"]
 
 
 def _rl_words(r, pct: str) -> str:
-    who, ref = md(label(r.category, r.dimension)), md(label(r.reference_category, r.dimension))
+    who, ref = md(group_words(r.category, r.dimension)), md(group_words(r.reference_category, r.dimension))
     dim = DIMENSION_TITLES.get(r.dimension, r.dimension)
     if r.participants == 0:
         return f"{who} ({dim}: no places; {pct} CI 0 to {r.rl_ci_high:.2f} against {ref})"
@@ -69,7 +69,7 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
     if len(within):
         lines.append(f"Shown to have about the same chance as their reference group (the whole {pct} interval inside "
                      f"{low:.2f}–{high:.2f}): " + ", ".join(
-                         aside(md(label(r.category, r.dimension)), DIMENSION_TITLES.get(r.dimension, r.dimension))
+                         aside(md(group_words(r.category, r.dimension)), DIMENSION_TITLES.get(r.dimension, r.dimension))
                          for r in within.itertuples()) + ".")
     unclear = int((table["band"] == "inconclusive").sum())
     if unclear:

@@ -206,7 +206,7 @@ def _shared_range(ledger: Ledger, override: tuple[float, float] | None) -> tuple
     # as many decimals as tell the two apart: 103 of 514 places and one cohort in five were both "20.0%"
     places = next((d for d in range(1, 5) if f"{low:.{d}%}" != f"{high:.{d}%}"), 4)
     return low / share, high / share, f"{low:.{places}%}", f"{high:.{places}%}", (
-        f"shared set-up costs may be apportioned by enrolment, the base, at {share:.{places}%}, or in equal shares "
+        f"the programme's one-off costs, shared between cohorts, may be apportioned by enrolment, the base, at {share:.{places}%}, or in equal shares "
         f"over the {ledger.cohorts_served} cohorts, at {equal:.{places}%}: the rule is a convention")
 
 
@@ -335,7 +335,7 @@ def tornado(
         ("hours", "Hours of participants' time on the programme",
          f"×{t_lo:g}", f"×{t_hi:g}", hours_reason,
          _scenario(ledger, flags, time_factor=t_lo), _scenario(ledger, flags, time_factor=t_hi)),
-        ("shared_costs", "Share of programme-level set-up costs borne by the cohort", s_lo_text, s_hi_text,
+        ("shared_costs", "Share of the programme's one-off costs borne by the cohort", s_lo_text, s_hi_text,
          s_reason, _scenario(ledger, flags, shared_factor=s_lo), _scenario(ledger, flags, shared_factor=s_hi)),
         ("reliable_improvement_rate",
          f"Share of those enrolled who reliably improved (observed {flags.sum() / n:.1%})", f"{i_lo:.1%}",
