@@ -175,3 +175,26 @@ def test_the_access_strength_says_what_the_workforce_figures_supplied_are(ltd):
                                               for k, c in data.cohorts.items()})
     strength = _access(report.tables, data.confidence_level, real)["strength"]
     assert "illustrative" not in strength and strength.startswith("a disparity shows")
+
+
+def test_a_one_cohort_programme_says_which_changes_are_clear_only_before_adjusting():
+    # the pilot's page listed Partnership working (+0.05 to +0.38 before adjustment; adjusted p 0.054)
+    # under "no clear increase", without the adjustment its cohort report names
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_programme_data("collaborative-leadership")
+        report = build(data)
+    own = report.tables["programme_outcomes"]
+    own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
+    finding = report.tables["evidence_summary"].set_index("question").loc["blockages", "finding"]
+    titles = next(iter(data)).titles
+    flat, _, before = finding.partition("; changes on ")  # titles' asides hold "; " too: split where the part starts
+    before = before.split(" but not after")[0]
+    assert flat.startswith("No clear change in the one cohort on ")
+    for r in own.itertuples():
+        title = titles[r.scale].split(" (")[0]  # "Leads change (observed)" is said "Leads change (observed; ...)"
+        if r.verdict == "clear_unadjusted_only":
+            assert r.change_ci_low > 0 and title in before and title not in flat, title
+        elif r.verdict == "no_clear_change":
+            assert title in flat and title not in before, title
+    assert "are clear before allowing for the number of scales compared, but not after" in finding

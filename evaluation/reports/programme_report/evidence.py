@@ -158,12 +158,15 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
         flat_rows = [r for r in rows.itertuples() if not (r.ci_low > 0 or r.ci_high < 0)]
         flat = [aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater)) for r in flat_rows]
         where_said = "no clear change when the cohorts are pooled (allowing for cohorts to differ) on "
+        unadjusted = []
     else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
         own = tables["programme_outcomes"]
         own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
-        flat = [aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater))
-                for r in own.itertuples() if r.verdict != "clear_increase"]
-        where_said = "no clear increase in the one cohort on "
+        name = {r.Index: aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater)) for r in own.itertuples()}
+        flat = [name[r.Index] for r in own.itertuples() if r.verdict not in ("clear_increase", "clear_unadjusted_only")]
+        # clear before the adjustment for the number of scales, not after: said so, as the cohort's report says it
+        unadjusted = [name[r.Index] for r in own.itertuples() if r.verdict == "clear_unadjusted_only"]
+        where_said = "no clear change in the one cohort on "
     where = tables["where_it_works"]
     # the group table's whole-programme row pools people, cohort as a stratum (no spread between cohorts
     # allowed for): where it calls a scale clear that the random-effects pool does not, say so
@@ -183,6 +186,10 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     parts = []
     if flat:
         parts.append(where_said + ", ".join(flat))
+    if unadjusted:
+        parts.append(f"{'a change' if len(unadjusted) == 1 else 'changes'} on {', '.join(unadjusted)} "
+                     f"{'is' if len(unadjusted) == 1 else 'are'} clear before allowing for the number of scales "
+                     "compared, but not after")
     for name, verdict in unlike:
         parts.append(f"on {name} the group table below, which pools people rather than cohorts and so does not "
                      f"allow for cohorts differing, shows a {verdict} over all the programme's people")
