@@ -484,3 +484,15 @@ def test_the_programmes_costs_per_improver_are_given_with_their_uncertainty(synt
         elif len(rows) > 1:
             assert f"range from £{rows['cost_per_reliable_improver'].min():,.0f} to" in across, programme
     assert "the figures do not show that one programme costs less per improver" in across
+
+
+def test_the_source_of_participants_time_is_said_in_words():
+    # the pilot's finding read "source: participant_time rows of costs.csv" (code words); the glossary's
+    # fully loaded cost spoke of "set-up costs" where the pages say one-off costs shared between cohorts
+    from evaluation.reports.glossary_entries import ENTRIES
+    from evaluation.stats.costs import PARTICIPANT_TIME_SOURCES
+
+    assert PARTICIPANT_TIME_SOURCES["cost_rows"] == "the programme's cost records (costs.csv, category participant_time)"
+    assert not any("rows of costs.csv" in words for words in PARTICIPANT_TIME_SOURCES.values())
+    loaded = next(e for e in ENTRIES if e.key == "fully_loaded")
+    assert "one-off costs shared between cohorts" in loaded.definition and "set-up" not in loaded.definition

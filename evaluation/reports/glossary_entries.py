@@ -209,7 +209,8 @@ ENTRIES = [
           "Measurement Methods.",
           r"(?i:cash cost|economic cost|opportunity cost|backfill)"),
     Entry("fully_loaded", "Fully loaded cost",
-          "Every cost of the programme, including its design, management, evaluation, a share of set-up costs and "
+          "Every cost of the programme, including its design, management, evaluation, a share of the one-off costs "
+          "shared between cohorts and "
           "participants' time, not only the fees paid for delivery.",
           "Phillips & Phillips (2016), Handbook of Training Evaluation and Measurement Methods, 4th ed.",
           r"(?i:fully[- ]loaded)"),

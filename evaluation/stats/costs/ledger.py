@@ -53,10 +53,12 @@ def _money_sum(values: pd.Series) -> float:
 #: Categories that value participants' time: per participant by nature, whatever their basis.
 TIME_CATEGORIES = ("participant_time", "backfill")
 PARTICIPANT_TIME_SOURCES = {
-    "cost_rows": "participant_time rows of costs.csv",
+    "cost_rows": "the programme's cost records (costs.csv, category participant_time)",
     "derived": "hours attended × hourly staff cost by role level (programme.yaml staff_hourly_cost)",
-    "backfill": "backfill rows of costs.csv, which replace participants' time",
-    "none": "not costed (no participant_time or backfill rows and no staff_hourly_cost)",
+    "backfill": "the cost of covering participants' posts while they attended, in the programme's cost records "
+                "(costs.csv, category backfill), in place of their time",
+    "none": "not costed: the cost records hold no participants' time or cover for their posts (categories "
+            "participant_time, backfill) and the parameters give no hourly staff cost (staff_hourly_cost)",
 }
 
 
