@@ -492,14 +492,19 @@ def test_the_cost_curve_of_a_national_programme_is_drawn_from_a_few_thousand_poi
     assert np.array_equal(np.asarray(line.get_ydata()), curve.set_index("participants").loc[x, "average_cost"].to_numpy())
 
 
+def _three_cohort_curve() -> pd.DataFrame:
+    """A cost curve of 1 to 30 participants in cohorts of 10: fixed £300, £500 a cohort, £100 a participant."""
+    participants = np.arange(1, 31)
+    cohorts = -(-participants // 10)
+    return pd.DataFrame({"participants": participants, "cohorts": cohorts,
+                         "average_cost": (300.0 + 500.0 * cohorts + 100.0 * participants) / participants,
+                         "marginal_cost": 100.0, "price_base_year": 2024})
+
+
 def test_the_cost_curves_alt_text_gives_its_lowest_average_not_an_approach_to_v():
     # The alt text said the average "approaches the cost of one more participant, £8,661": each new
     # cohort brings its own fixed costs, so on cohort 1's chart the average never fell below £13,267.
-    participants = np.arange(1, 31)
-    cohorts = -(-participants // 10)
-    curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
-                          "average_cost": (300.0 + 500.0 * cohorts + 100.0 * participants) / participants,
-                          "marginal_cost": 100.0, "price_base_year": 2024})
+    curve = _three_cohort_curve()
     alt = cost_plots.cost_curve_chart(curve, enrolled=10).alt
     assert "approaches" not in alt
     assert ("jumps when a new cohort of 10 starts (at 11, 21 participants), and is lowest, £160, at 30 participants: "
@@ -514,11 +519,7 @@ def test_the_cost_curves_alt_text_says_the_line_starts_at_10_participants_where_
     # The alt text began "It falls from £62,906 at 10 participants" beside a cost-curve table from 1
     # participant (£552,587): the line is drawn from 10 (the average at 1 would flatten the rest of
     # it), and the alt text now says so, with the figure the table gives at 1.
-    participants = np.arange(1, 31)
-    cohorts = -(-participants // 10)
-    curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
-                          "average_cost": (300.0 + 500.0 * cohorts + 100.0 * participants) / participants,
-                          "marginal_cost": 100.0, "price_base_year": 2024})
+    curve = _three_cohort_curve()
     plot = cost_plots.cost_curve_chart(curve, enrolled=10)
     assert plot.figure.axes[0].get_lines()[0].get_xdata()[0] == 10  # what the figure draws
     assert plot.alt.startswith(
