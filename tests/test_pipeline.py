@@ -162,12 +162,13 @@ def test_pages_are_what_nbconverts_html_exporter_makes(synthetic_report):
     from bs4 import BeautifulSoup
     from nbconvert import HTMLExporter
 
-    from evaluation.publish.rendering import TEMPLATES, _exporter, break_codes
+    from evaluation.publish.rendering import TEMPLATES, _exporter, break_codes, row_count
 
     _, folder, _ = synthetic_report
     reference = HTMLExporter(template_name="report", extra_template_basedirs=[str(TEMPLATES)])
     reference.exclude_input = reference.exclude_input_prompt = reference.exclude_output_prompt = True
     reference.register_filter("break_codes", break_codes)
+    reference.register_filter("row_count", row_count)
     for page in ("cohort_evaluation", "cost_per_participant", "equity_of_access"):
         nb = nbformat.read(folder / f"{page}.ipynb", as_version=4)
         nb.metadata["title"] = page

@@ -66,7 +66,7 @@ ENTRIES = [
           "change is reliable and in the better direction.",
           "Jacobson & Truax (1991), Clinical significance, Journal of Consulting and Clinical Psychology "
           "59:12–19.",
-          r"(?i:reliable change(?: index)?|reliabl[ey] improve(?:d|ment|rs?)|Jacobson (?:&amp;|&|and) Truax)"),
+          r"(?i:reliable change(?: index)?|reliabl[ey] improve(?:d|ment|rs?)?\b|Jacobson (?:&amp;|&|and) Truax)"),
     Entry("g_av", "Hedges' g_av (effect size)",
           "The mean change divided by the average of the before and after standard deviations, corrected for "
           "small samples: a change in standard units. As a rough guide 0.2 is small, 0.5 medium and 0.8 large.",
