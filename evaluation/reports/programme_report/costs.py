@@ -143,23 +143,24 @@ def programme_interval(costed: list[CohortCosts], level: float) -> dict[str, flo
     A stratified bootstrap (Davison & Hinkley 1997, *Bootstrap Methods and their Application*,
     section 3.2): each of B resamples (B = the smallest of the cohorts' ``bootstrap.resamples``)
     draws n_k of the n_k participants of every cohort k with replacement, with the cohort's own
-    generator (``numpy.random.default_rng(seed_k)``, the same first draws as the cohort's own
-    bootstrap, :func:`evaluation.stats.costs.bootstrap_costs`), keeping each participant's
-    variable cost, own time and reliable improvement together; cohorts' fixed costs are not
-    resampled. Ratio ``Σ_k C*_k / Σ_k improved*_k`` (cash: without participants' time); a
+    generator (``numpy.random.default_rng(seed_k)``): the cohort's own bootstrap's first B
+    resamples (:func:`evaluation.stats.costs.uncertainty.resampled_totals`, as
+    :func:`evaluation.stats.costs.uncertainty.bootstrap_costs` draws them: counts over the distinct
+    participants' (variable cost, own time, improved), so memory does not grow with n_k); each
+    participant's variable cost, own time and reliable improvement stay together; cohorts' fixed
+    costs are not resampled. Ratio ``Σ_k C*_k / Σ_k improved*_k`` (cash: without participants' time); a
     resample without an improver counts as +∞ and a limit that falls there is NaN. With one
     cohort it is that cohort's own interval.
     """
     b = min(cc.bootstrap.resamples for cc in costed)
     total, cash, improved = np.zeros(b), np.zeros(b), np.zeros(b)
-    for cc in costed:
+    for cc in costed:  # each cohort's first b resamples, as its own bootstrap draws them
         people = cc.ledger.participants
-        flags = people["participant_id"].astype(str).map(cc.improved).fillna(False).to_numpy(dtype="float64")
-        index = np.random.default_rng(int(cc.bootstrap.seed)).integers(0, len(people), size=(b, len(people)))
-        drawn = cc.ledger.fixed_cost + people["variable_cost"].to_numpy(dtype="float64")[index].sum(axis=1)
+        flags = people["participant_id"].astype(str).map(cc.improved).fillna(False).to_numpy(dtype=bool)
+        drawn, drawn_cash, drawn_improved = ct.resampled_totals(cc.ledger, flags, resamples=b, seed=int(cc.bootstrap.seed))
         total += drawn
-        cash += drawn - people["time_cost"].to_numpy(dtype="float64")[index].sum(axis=1)
-        improved += flags[index].sum(axis=1)
+        cash += drawn_cash
+        improved += drawn_improved
     out = {}
     for name, cost in (("cost_per_reliable_improver", total), ("cash_cost_per_reliable_improver", cash)):
         with np.errstate(divide="ignore", invalid="ignore"):

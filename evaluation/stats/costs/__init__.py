@@ -72,6 +72,7 @@ from evaluation.stats.costs.uncertainty import (
     TORNADO_INPUTS,
     TORNADO_MEASURES,
     bootstrap_costs,
+    resampled_totals,
     tornado,
 )
 
@@ -97,6 +98,7 @@ __all__ = [
     "apportion",
     "benefit_cost",
     "bootstrap_costs",
+    "resampled_totals",
     "CURVE_ROWS",
     "cost_curve",
     "cost_ledger",

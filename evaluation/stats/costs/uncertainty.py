@@ -28,10 +28,62 @@ from evaluation.stats.costs.measures import (
 )
 from evaluation.stats.costs.proportion import wilson_interval  # re-exported: it lived here
 
-__all__ = ["DEFAULT_RANGES", "TORNADO_INPUTS", "TORNADO_MEASURES", "bootstrap_costs", "tornado", "wilson_interval"]
+__all__ = ["DEFAULT_RANGES", "TORNADO_INPUTS", "TORNADO_MEASURES", "bootstrap_costs", "resampled_totals", "tornado",
+           "wilson_interval"]
 
 #: Default one-way sensitivity ranges, as multipliers of the base value (see :func:`tornado`).
 DEFAULT_RANGES: dict[str, tuple[float, float]] = {"hourly_cost": (0.8, 1.2), "hours": (0.75, 1.5)}
+
+
+def resampled_totals(ledger: Ledger, improved: Any, *, resamples: int, seed: int
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The bootstrap resamples of one cohort's participants: each resample's total cost, cash cost
+    and number of reliable improvers, as :func:`bootstrap_costs` draws them. ``improved`` is as
+    :func:`bootstrap_costs` takes it, or booleans aligned to ``ledger.participants``.
+
+    A resample of the n participants is a multinomial draw of how many times each is picked
+    (Multinomial(n; 1/n, …, 1/n)); the totals depend on a participant only through the triple
+    (variable cost, time cost, improved), so the counts are drawn over the K distinct triples
+    (sorted) with probabilities (participants with it)/n: O(resamples × K) memory and time,
+    whatever n. Drawn in chunks with ``numpy.random.default_rng(seed)``, so the first r of R
+    resamples are the r resamples asked for alone (the programme's stratified interval relies on
+    it: :func:`evaluation.reports.programme_report.costs.programme_interval`).
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from evaluation.stats.costs import cost_ledger
+    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
+    >>> c = pd.DataFrame({"cohort": [1], "category": ["delivery"], "description": [""],
+    ...                   "amount": [1000.0], "price_year": [2024], "basis": ["fixed"]})
+    >>> p = pd.DataFrame({"participant_id": list("abcdefgh"), "status": ["completed"] * 8})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 8}, deflators=d, base_year=2024)
+    >>> total, cash, improved = resampled_totals(ledger, ["a", "b"], resamples=300, seed=3)
+    >>> first, _, few = resampled_totals(ledger, ["a", "b"], resamples=100, seed=3)
+    >>> bool((total == 1000.0).all()), bool((few == improved[:100]).all()), float(improved.mean()) > 1.5
+    (True, True, True)
+    """
+    people = ledger.participants
+    aligned = isinstance(improved, np.ndarray) and improved.dtype == bool and len(improved) == len(people)
+    flags = improved if aligned else _improved_flags(ledger, improved)  # aligned: the caller's own flags
+    n = len(people)
+    cost = people["variable_cost"].to_numpy(dtype="float64")
+    time = people["time_cost"].to_numpy(dtype="float64")
+    levels, counts = np.unique(np.column_stack([cost, time, flags.astype("float64")]), axis=0, return_counts=True)
+    rng = np.random.default_rng(int(seed))
+    chunk = max(1, min(int(resamples), 2_000_000 // max(len(levels), 1)))
+    total, cash, improved_n = (np.empty(int(resamples)) for _ in range(3))
+    done = 0
+    while done < resamples:
+        size = min(chunk, int(resamples) - done)
+        drawn = rng.multinomial(n, counts / n, size=size).astype("float64")
+        total[done:done + size] = ledger.fixed_cost + drawn @ levels[:, 0]
+        cash[done:done + size] = total[done:done + size] - drawn @ levels[:, 1]
+        improved_n[done:done + size] = drawn @ levels[:, 2]
+        done += size
+    return total, cash, improved_n
 
 
 def bootstrap_costs(
@@ -116,30 +168,11 @@ def bootstrap_costs(
     level = check_confidence_level(confidence_level)
     flags = _improved_flags(ledger, improved)
     people = ledger.participants
-    n = len(people)
-    cost = people["variable_cost"].to_numpy(dtype="float64")
-    time = people["time_cost"].to_numpy(dtype="float64")
-    improved_f = flags.astype("float64")
-    fixed = ledger.fixed_cost
-    # a resample of the n participants is a multinomial draw of counts over them; the measures
-    # depend on a participant only through (variable cost, time cost, improved), so draw the counts
-    # over the distinct triples (few: role levels × attendance × improved) with their frequencies
-    levels, counts = np.unique(np.column_stack([cost, time, improved_f]), axis=0, return_counts=True)
-    rng = np.random.default_rng(int(seed))
-    columns: dict[str, list[np.ndarray]] = {m: [] for m in BOOTSTRAP_MEASURES}
-    chunk = max(1, min(int(resamples), 2_000_000 // max(len(levels), 1)))
-    done = 0
-    while done < resamples:
-        size = min(chunk, int(resamples) - done)
-        drawn = rng.multinomial(n, counts / n, size=size).astype("float64")
-        total = fixed + drawn @ levels[:, 0]
-        cash = total - drawn @ levels[:, 1]
-        n_improved = drawn @ levels[:, 2]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            columns["cost_per_reliable_improver"].append(np.where(n_improved > 0, total / n_improved, np.inf))
-            columns["cash_cost_per_reliable_improver"].append(np.where(n_improved > 0, cash / n_improved, np.inf))
-        done += size
-    draws = pd.DataFrame({m: np.concatenate(v) for m, v in columns.items()})
+    total, cash, n_improved = resampled_totals(ledger, flags, resamples=int(resamples), seed=int(seed))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        columns = {"cost_per_reliable_improver": np.where(n_improved > 0, total / n_improved, np.inf),
+                   "cash_cost_per_reliable_improver": np.where(n_improved > 0, cash / n_improved, np.inf)}
+    draws = pd.DataFrame({m: columns[m] for m in BOOTSTRAP_MEASURES})
     observed = cost_measures(ledger, pd.Series(flags, index=people["participant_id"].to_numpy()))
     q = [(1 - level) / 2, (1 + level) / 2]
     rows = []
