@@ -219,7 +219,7 @@ def comparison_tables(programmes: Sequence[ProgrammeData]) -> dict:
     ...                             load_programme_data("collaborative-leadership")])
     >>> rows = tables["programme_comparison"].query("measure == 'cost_per_reliable_improver'")
     >>> [(r.title, round(r.value), round(r.ci_low), round(r.ci_high)) for r in rows.itertuples()]
-    [('Leading to Deliver', 108900, 88446, 140961), ('Collaborative Leadership pilot', 50227, 32289, 113011)]
+    [('Leading to Deliver', 108900, 88454, 141146), ('Collaborative Leadership pilot', 50227, 32289, 113011)]
     """
     names = [p.name for p in programmes]
     if len(names) < 2 or len(set(names)) < len(names):
