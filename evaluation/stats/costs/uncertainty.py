@@ -51,15 +51,17 @@ def resampled_totals(ledger: Ledger, improved: Any, *, resamples: int, seed: int
 
     Examples
     --------
+    Eight people, a fixed £1,000 and nothing per person: every resample costs £1,000; two improved.
+
     >>> import warnings
     >>> from evaluation.stats.costs import cost_ledger
-    >>> d = pd.DataFrame({"year": [2024], "index": [100.0]})
-    >>> c = pd.DataFrame({"cohort": [1], "category": ["delivery"], "description": [""],
-    ...                   "amount": [1000.0], "price_year": [2024], "basis": ["fixed"]})
-    >>> p = pd.DataFrame({"participant_id": list("abcdefgh"), "status": ["completed"] * 8})
-    >>> with warnings.catch_warnings():
+    >>> with warnings.catch_warnings():  # no participants' time is costed here: said by a warning
     ...     warnings.simplefilter("ignore")
-    ...     ledger = cost_ledger(c, p, cohort=1, enrolled={1: 8}, deflators=d, base_year=2024)
+    ...     ledger = cost_ledger(
+    ...         pd.DataFrame({"cohort": [1], "category": ["delivery"], "description": [""], "amount": [1000.0],
+    ...                       "price_year": [2024], "basis": ["fixed"]}),
+    ...         pd.DataFrame({"participant_id": list("abcdefgh"), "status": "completed"}),
+    ...         cohort=1, enrolled={1: 8}, deflators=pd.DataFrame({"year": [2024], "index": [100.0]}), base_year=2024)
     >>> total, cash, improved = resampled_totals(ledger, ["a", "b"], resamples=300, seed=3)
     >>> first, _, few = resampled_totals(ledger, ["a", "b"], resamples=100, seed=3)
     >>> bool((total == 1000.0).all()), bool((few == improved[:100]).all()), float(improved.mean()) > 1.5
