@@ -30,6 +30,7 @@ __all__ = [
     "NAME_PATTERN",
     "check_unique",
     "listed",
+    "nearest",
     "shown",
     "sort_canonical",
 ]
@@ -122,6 +123,22 @@ def shown(value: Any, limit: int = 80) -> str:
     return f"{text} ({type(value).__name__})"
 
 
+def nearest(value: str, allowed: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The allowed string closest to ``value`` (a typo, another case), or None when none is close.
+
+    :func:`difflib.get_close_matches` in lower case (ratio of matching characters ≥ ``cutoff``);
+    the suggestion of :func:`check_choice` and of the parameter files' unknown keys.
+
+    Examples
+    --------
+    >>> nearest("Outcome", ["outcomes", "costs"]), nearest("colour", ["outcomes", "costs"])
+    ('outcomes', None)
+    """
+    folded = {a.lower(): a for a in reversed(list(allowed))}
+    match = difflib.get_close_matches(str(value).lower(), list(folded), n=1, cutoff=cutoff)
+    return folded[match[0]] if match else None
+
+
 def check_choice(value: Any, allowed: Iterable[Any], parameter: str, *, hint: str = "") -> Any:
     """``value`` if it is one of ``allowed``; otherwise a
     :class:`~evaluation.core.errors.ParameterError` (a ``ValueError``) listing them.
@@ -181,11 +198,8 @@ def check_choice(value: Any, allowed: Iterable[Any], parameter: str, *, hint: st
         return value
     strings = [a for a in allowed if isinstance(a, str)]
     one = " (one string)" if strings and len(strings) == len(allowed) and not isinstance(value, str) else ""
-    near = ""
-    if isinstance(value, str) and strings:
-        folded = {a.lower(): a for a in reversed(strings)}
-        match = difflib.get_close_matches(value.lower(), list(folded), n=1, cutoff=0.6)
-        near = f"; did you mean {folded[match[0]]!r}?" if match else ""
+    match = nearest(value, strings) if isinstance(value, str) else None
+    near = f"; did you mean {match!r}?" if match is not None else ""
     raise ParameterError(f"`{parameter}` must be one of {', '.join(repr(a) for a in allowed)}{one}{hint}; "
                          f"got {shown(value)}{near}")
 

@@ -10,7 +10,6 @@ models and the loading functions are :mod:`evaluation.data.params`.
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from evaluation.core.checks import nearest
 from evaluation.core.errors import ParameterError
 from evaluation.core.io import read_bytes
 
@@ -137,8 +137,8 @@ def did_you_mean(name: str, allowed: typing.Iterable[str]) -> str:
     >>> did_you_mean("colour", ["confidence_level"])
     ''
     """
-    close = difflib.get_close_matches(str(name), list(allowed), n=1, cutoff=0.75)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    close = nearest(str(name), allowed, cutoff=0.75)
+    return f"; did you mean `{close}`?" if close is not None else ""
 
 
 def _keys_at(model: type[BaseModel] | None, loc: tuple) -> list[str]:
