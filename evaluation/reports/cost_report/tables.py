@@ -46,8 +46,8 @@ CONTRACT_CATEGORY_COLUMNS = ["category", "basis", "amount", "share"]
 REPORTED_TORNADOS = ("cost_per_completer", "cost_per_reliable_improver")
 #: How the report shows the tornado table (options of :func:`evaluation.reports.display.show_table`;
 #: display only, ``tables/cost_tornado.csv`` keeps full precision): every figure in whole pounds,
-#: the swing too, as the difference of the whole pounds beside it (not "£10.13" beside £15,019
-#: and £15,029).
+#: the swing too (not "£10.13" beside £15,019 and £15,029; rounded itself, so it can differ by £1
+#: from the difference of the rounded values beside it).
 TORNADO_DISPLAY: dict[str, Any] = {
     "formats": dict.fromkeys(["value_low", "value_base", "value_high", "swing"], "pounds"),
     "columns": ["measure", "input", "low_setting", "high_setting", "reason", "value_low", "value_base",

@@ -162,10 +162,10 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     else:  # one cohort: its own verdicts (adjusted for the number of scales, as its report says)
         own = tables["programme_outcomes"]
         own = own[(own["comparison"] == "pre_post") & own["kirkpatrick_level"].isin([2, 3])]
-        name = {r.Index: aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater)) for r in own.itertuples()}
-        flat = [name[r.Index] for r in own.itertuples() if r.verdict not in ("clear_increase", "clear_unadjusted_only")]
+        said = {r.Index: aside(md(titles.get(r.scale, r.scale)), ratings_words(r.rater)) for r in own.itertuples()}
+        flat = [said[r.Index] for r in own.itertuples() if r.verdict not in ("clear_increase", "clear_unadjusted_only")]
         # clear before the adjustment for the number of scales, not after: said so, as the cohort's report says it
-        unadjusted = [name[r.Index] for r in own.itertuples() if r.verdict == "clear_unadjusted_only"]
+        unadjusted = [said[r.Index] for r in own.itertuples() if r.verdict == "clear_unadjusted_only"]
         where_said = "no clear change in the one cohort on "
     where = tables["where_it_works"]
     # the group table's whole-programme row pools people, cohort as a stratum (no spread between cohorts
