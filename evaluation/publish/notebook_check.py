@@ -6,6 +6,7 @@ Split from :mod:`evaluation.publish.verify` (which runs every check); see its do
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -154,40 +155,66 @@ def _cell_name(notebook: Path, nbval_name: str) -> str:
     return f"cell {index} (id {cell.get('id')})"
 
 
-def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path) -> None:
-    """Re-execute every notebook in one pytest run (kernels one after another), comparing the
-    output of every code cell."""
+def nbval_command(notebooks: list[Path], scratch: Path) -> list[str]:
+    """The pytest command that re-executes ``notebooks`` with nbval in ``scratch`` (run it with
+    :data:`NBVAL_ENV`): every code cell's output compared, this environment's kernel, the
+    sanitising rules of :data:`SANITIZE`."""
+    return [sys.executable, "-m", "pytest", "-c", str(scratch / "pytest.ini"), "--rootdir", str(scratch),
+            "-p", "nbval", "-p", "no:cacheprovider", "--noconftest", "--nbval", "--nbval-current-env",
+            "--nbval-sanitize-with", str(SANITIZE), "-q", "-rf", "-W", "ignore", *[str(n) for n in notebooks]]
+
+
+#: What nbval's pytest runs are given beyond this process's environment: no plugin is loaded but
+#: nbval (named with ``-p nbval``): the other plugins installed beside pytest (hypothesis,
+#: pytest-benchmark and the like) have nothing to do in a notebook's re-execution, and each pytest
+#: run loaded them at its start (about a second on two cores).
+NBVAL_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
+
+def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path, *, concurrent: bool) -> None:
+    """Re-execute every notebook with nbval, comparing the output of every code cell: each notebook
+    in a pytest run and kernel of its own, all at once, when ``concurrent`` (as ``evaluate`` runs a
+    small cohort's notebooks, each in a kernel of its own); otherwise in one pytest run, one kernel
+    after another (a large cohort held by several kernels at once would cost memory)."""
     if not notebooks:
         return
-    ini = scratch / "pytest.ini"
-    write_text("[pytest]\naddopts =\n", ini)
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-c", str(ini), "--rootdir", str(scratch), "-p", "no:cacheprovider",
-         "--noconftest", "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE), "-q", "-rf",
-         "-W", "ignore", *[str(n) for n in notebooks]],
-        capture_output=True, text=True, cwd=scratch,
-    )
+    write_text("[pytest]\naddopts =\n", scratch / "pytest.ini")
+    groups = [[n] for n in notebooks] if concurrent else [list(notebooks)]
+    env = {**os.environ, **NBVAL_ENV}
+    runs = []
+    for number, group in enumerate(groups):
+        log = scratch / f"nbval-{number}.log"  # files, not pipes: a run never waits for its reader
+        with open(log, "w", encoding="utf-8") as out, open(log.with_suffix(".err"), "w", encoding="utf-8") as err:
+            runs.append((group, log, subprocess.Popen(nbval_command(group, scratch), stdout=out, stderr=err,
+                                                      text=True, cwd=scratch, env=env)))
+    for group, log, run in runs:
+        returncode = run.wait()
+        _nbval_verdicts(result, group, scratch, read_text(log), returncode)
+
+
+def _nbval_verdicts(result: VerifyResult, notebooks: list[Path], scratch: Path, output: str, returncode: int) -> None:
+    """One verdict per notebook of one pytest run, from its output (``-q -rf``) and exit status."""
     failed: dict[str, list[str]] = {}
-    for line in done.stdout.splitlines():
+    for line in output.splitlines():
         if line.startswith("FAILED") and "::" in line:
             path, _, cell = line.removeprefix("FAILED").strip().partition("::")
             failed.setdefault(Path(path).name, []).append(_cell_name(scratch / Path(path).name, cell.split(" - ")[0]))
     for notebook in notebooks:
         if notebook.name in failed:
             result.failed(f"notebook {notebook.name}: nbval re-execution differs in {', '.join(failed[notebook.name])}")
-        elif done.returncode not in (0, 1):
-            tail = (done.stdout.strip().splitlines() or ["no output"])[-1]
+        elif returncode not in (0, 1):
+            tail = (output.strip().splitlines() or ["no output"])[-1]
             result.failed(f"notebook {notebook.name}: nbval could not run ({tail})")
         else:
             result.passed(f"notebook {notebook.name}: re-executed with nbval; every code cell gives the same output")
-    if done.returncode == 1 and not failed:
-        result.failed(f"nbval failed without naming a cell: {(done.stdout.strip().splitlines() or [''])[-1]}")
+    if returncode == 1 and not failed:
+        result.failed(f"nbval failed without naming a cell: {(output.strip().splitlines() or [''])[-1]}")
 
 
 def check_notebooks(result: VerifyResult, manifest: dict, folder: Path, rebuilt: Path, scratch: Path,
-                     progress: Callable[[str], None]) -> None:
+                     progress: Callable[[str], None], *, concurrent: bool = False) -> None:
     """Every published notebook against the rebuild, cell by cell; then nbval on those whose code
-    is the repository's."""
+    is the repository's (``concurrent``: each in a kernel of its own, all at once)."""
     patterns = sanitize_patterns()
     to_run: list[Path] = []
     nbval_dir = make_dir(scratch / "nbval")
@@ -202,6 +229,6 @@ def check_notebooks(result: VerifyResult, manifest: dict, folder: Path, rebuilt:
         else:
             result.failed(f"notebook {name}: not re-executed with nbval, because its code differs from the repository's")
     progress(f"nbval: re-executing {', '.join(n.name for n in to_run) or 'no notebook'}")
-    _run_nbval(result, to_run, nbval_dir)
+    _run_nbval(result, to_run, nbval_dir, concurrent=concurrent)
 
 

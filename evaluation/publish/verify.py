@@ -39,7 +39,11 @@ code, and that nothing in it was changed afterwards. Each check prints a verdict
    environment; ``nbval-sanitize.cfg``) in a scratch folder holding only the notebooks, with
    this run's data and parameter folders. nbval leaves images out of its comparison (it
    compares them only with ``--nbdime``); check 4 compares them byte for byte. A notebook whose
-   code differs from the repository's is never executed;
+   code differs from the repository's is never executed. A cohort's notebooks are re-executed
+   each in a pytest run and kernel of its own, all at once, when its raw data would give each
+   notebook a kernel of its own in ``evaluate``
+   (:data:`evaluation.publish.report_plan.SHARED_KERNEL_RAW_BYTES`), otherwise one after another
+   in one pytest run; pytest loads no plugin but nbval (``NBVAL_ENV``);
 6. **findings**: every finding in ``findings.json`` is re-derived from the processed data with
    the package's API and compared (ids, statements, values and intervals).
 
@@ -79,6 +83,7 @@ from evaluation.publish.report_checks import (
     compare_findings,
     compare_manifest,
 )
+from evaluation.publish.report_plan import SHARED_KERNEL_RAW_BYTES, raw_bytes
 
 __all__ = [
     "HOST_PARAMETERS",
@@ -188,7 +193,7 @@ def _started(manifest: dict) -> datetime | None:
 
 
 def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable[[Path, datetime], dict],
-             progress: Callable[[str], None]) -> None:
+             progress: Callable[[str], None], concurrent: bool) -> None:
     """Rebuild the report in a scratch folder with ``build(folder, started)``; compare the
     manifest and the notebooks."""
     started = _started(manifest)
@@ -204,7 +209,7 @@ def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable
             result.failed(f"rebuild: {str(exc).splitlines()[0]}")
             return
         compare_manifest(result, manifest, again)
-        check_notebooks(result, manifest, folder, rebuilt, scratch, progress)
+        check_notebooks(result, manifest, folder, rebuilt, scratch, progress, concurrent=concurrent)
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -272,7 +277,8 @@ def verify(
         build=lambda rebuilt, started: build_report(programme, cohort, rebuilt, data_dir=data_dir,
                                                     params_dir=params_dir, started=started,
                                                     notebooks_dir=NOTEBOOKS_DIR, progress=progress),
-        derive=derive, progress=progress)
+        derive=derive, progress=progress,
+        concurrent_notebooks=raw_bytes(data_dir, programme) <= SHARED_KERNEL_RAW_BYTES)
 
 
 def run_checks(
@@ -287,13 +293,15 @@ def run_checks(
     build: Callable[[Path, datetime], dict],
     derive: Callable[[dict], list[dict]],
     progress: Callable[[str], None],
+    concurrent_notebooks: bool = False,
 ) -> VerifyResult:
     """The six checks of the module docstring on the report in ``folder``, for any kind of report.
 
     ``command`` builds the report (named when there is none); ``audit()`` runs the differencing
     audit; ``prepare()`` brings the processed data up to date and returns their inputs
     (``path``, ``sha256``); ``build(folder, started)`` rebuilds the report and returns its
-    manifest; ``derive(manifest)`` re-derives the findings.
+    manifest; ``derive(manifest)`` re-derives the findings. ``concurrent_notebooks``: nbval
+    re-executes each notebook in a kernel of its own, all at once (otherwise one after another).
     """
     if not (folder / "manifest.json").is_file():
         raise EvaluationError(f"{folder}: no report to verify (run `{command}` first)")
@@ -319,7 +327,7 @@ def run_checks(
         result.failed("rebuild and findings: the processed data were built from other inputs than the report")
         return result
 
-    _rebuild(result, manifest, folder, build, progress)
+    _rebuild(result, manifest, folder, build, progress, concurrent_notebooks)
 
     progress("findings: re-deriving from the processed data")
     derived = derive(manifest)
