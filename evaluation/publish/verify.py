@@ -54,6 +54,7 @@ versions: a different commit or version is itself a named difference.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,7 +84,7 @@ from evaluation.publish.report_checks import (
     compare_findings,
     compare_manifest,
 )
-from evaluation.publish.report_plan import SHARED_KERNEL_RAW_BYTES, raw_bytes
+from evaluation.publish.report_plan import SHARED_KERNEL_RAW_BYTES, early_fork_server, raw_bytes
 
 __all__ = [
     "HOST_PARAMETERS",
@@ -271,14 +272,24 @@ def verify(
         notebooks = [Path(n).stem for n in manifest.get("notebooks", [])]
         return derive_findings(programme, cohort, data_dir=data_dir, params_dir=params_dir, notebooks=notebooks)
 
-    return run_checks(
-        folder, f"make evaluate COHORT={cohort}", data_dir=data_dir, params_dir=params_dir, threshold=threshold,
-        audit=lambda: audit_folder(folder, threshold=threshold), prepare=prepare,
-        build=lambda rebuilt, started: build_report(programme, cohort, rebuilt, data_dir=data_dir,
-                                                    params_dir=params_dir, started=started,
-                                                    notebooks_dir=NOTEBOOKS_DIR, progress=progress),
-        derive=derive, progress=progress,
-        concurrent_notebooks=raw_bytes(data_dir, programme) <= SHARED_KERNEL_RAW_BYTES)
+    # the rebuild's kernels' fork server, started now (as `evaluate` starts it): its imports run on
+    # the other core while the published files are checked and audited; it ends with the rebuild
+    forks = early_fork_server(programme, data_dir)
+    ending = contextlib.ExitStack()
+    if forks is not None:
+        ending.callback(forks.close)
+
+    def build(rebuilt: Path, started: datetime) -> dict:
+        with ending:
+            return build_report(programme, cohort, rebuilt, data_dir=data_dir, params_dir=params_dir,
+                                started=started, notebooks_dir=NOTEBOOKS_DIR, progress=progress, forks=forks)
+
+    with ending:
+        return run_checks(
+            folder, f"make evaluate COHORT={cohort}", data_dir=data_dir, params_dir=params_dir, threshold=threshold,
+            audit=lambda: audit_folder(folder, threshold=threshold), prepare=prepare, build=build,
+            derive=derive, progress=progress,
+            concurrent_notebooks=raw_bytes(data_dir, programme) <= SHARED_KERNEL_RAW_BYTES)
 
 
 def run_checks(
