@@ -108,3 +108,37 @@ def test_nbval_loads_when_plugins_are_not_autoloaded(tmp_path):
     assert "unrecognized arguments" not in done.stderr, done.stderr
     assert done.returncode == 5, done.stdout + done.stderr  # 5: no tests collected (and no usage error)
     assert sys.executable == nbval_command([], tmp_path)[0]
+
+
+def test_meanwhile_runs_after_every_run_has_started_and_before_any_is_awaited(monkeypatch, tmp_path, notebooks):
+    """`verify` re-derives the findings there, while the kernels run."""
+    recorder = Recorder({})
+    monkeypatch.setattr(subprocess, "Popen", recorder)
+    notebook_check._run_nbval(VerifyResult(), notebooks, tmp_path, concurrent=True,
+                              meanwhile=lambda: recorder.events.append(("meanwhile", ())))
+    assert [kind for kind, _ in recorder.events] == ["start"] * 3 + ["meanwhile"] + ["wait"] * 3
+
+
+def test_meanwhile_runs_when_there_is_no_notebook_to_run(tmp_path):
+    called = []
+    notebook_check._run_nbval(VerifyResult(), [], tmp_path, concurrent=True, meanwhile=lambda: called.append(1))
+    assert called == [1]
+
+
+def test_when_meanwhile_fails_the_runs_are_stopped_and_the_error_is_raised(monkeypatch, tmp_path, notebooks):
+    killed = []
+
+    class Killable(Recorder):
+        def __call__(self, command, **kw):
+            run = super().__call__(command, **kw)
+            run.kill = lambda: killed.append(command[-1])
+            return run
+
+    monkeypatch.setattr(subprocess, "Popen", Killable({}))
+
+    def fails():
+        raise RuntimeError("findings could not be derived")
+
+    with pytest.raises(RuntimeError, match="findings could not be derived"):
+        notebook_check._run_nbval(VerifyResult(), notebooks, tmp_path, concurrent=True, meanwhile=fails)
+    assert [Path(k).name for k in killed] == ["a.ipynb", "b.ipynb", "c.ipynb"]

@@ -58,6 +58,11 @@ class VerifyResult:
         self.lines.append(f"FAIL  {text}")
         self.differences.append(text)
 
+    def extend(self, other: VerifyResult) -> None:
+        """Add ``other``'s verdicts after these."""
+        self.lines += other.lines
+        self.differences += other.differences
+
 
 # -------------------------------------------------------------------------- the notebooks
 
@@ -171,12 +176,16 @@ def nbval_command(notebooks: list[Path], scratch: Path) -> list[str]:
 NBVAL_ENV = {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
 
 
-def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path, *, concurrent: bool) -> None:
+def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path, *, concurrent: bool,
+               meanwhile: Callable[[], None] | None = None) -> None:
     """Re-execute every notebook with nbval, comparing the output of every code cell: each notebook
     in a pytest run and kernel of its own, all at once, when ``concurrent`` (as ``evaluate`` runs a
     small cohort's notebooks, each in a kernel of its own); otherwise in one pytest run, one kernel
-    after another (a large cohort held by several kernels at once would cost memory)."""
+    after another (a large cohort held by several kernels at once would cost memory). ``meanwhile``
+    runs once the pytest runs have started (if it fails, they are stopped)."""
     if not notebooks:
+        if meanwhile is not None:
+            meanwhile()
         return
     write_text("[pytest]\naddopts =\n", scratch / "pytest.ini")
     groups = [[n] for n in notebooks] if concurrent else [list(notebooks)]
@@ -187,6 +196,14 @@ def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path, *, co
         with open(log, "w", encoding="utf-8") as out, open(log.with_suffix(".err"), "w", encoding="utf-8") as err:
             runs.append((group, log, subprocess.Popen(nbval_command(group, scratch), stdout=out, stderr=err,
                                                       text=True, cwd=scratch, env=env)))
+    if meanwhile is not None:
+        try:
+            meanwhile()
+        except BaseException:
+            for _, _, run in runs:
+                run.kill()
+                run.wait()
+            raise
     for group, log, run in runs:
         returncode = run.wait()
         _nbval_verdicts(result, group, scratch, read_text(log), returncode)
@@ -212,9 +229,11 @@ def _nbval_verdicts(result: VerifyResult, notebooks: list[Path], scratch: Path, 
 
 
 def check_notebooks(result: VerifyResult, manifest: dict, folder: Path, rebuilt: Path, scratch: Path,
-                     progress: Callable[[str], None], *, concurrent: bool = False) -> None:
+                     progress: Callable[[str], None], *, concurrent: bool = False,
+                     meanwhile: Callable[[], None] | None = None) -> None:
     """Every published notebook against the rebuild, cell by cell; then nbval on those whose code
-    is the repository's (``concurrent``: each in a kernel of its own, all at once)."""
+    is the repository's (``concurrent``: each in a kernel of its own, all at once; ``meanwhile``
+    runs while they do)."""
     patterns = sanitize_patterns()
     to_run: list[Path] = []
     nbval_dir = make_dir(scratch / "nbval")
@@ -229,6 +248,6 @@ def check_notebooks(result: VerifyResult, manifest: dict, folder: Path, rebuilt:
         else:
             result.failed(f"notebook {name}: not re-executed with nbval, because its code differs from the repository's")
     progress(f"nbval: re-executing {', '.join(n.name for n in to_run) or 'no notebook'}")
-    _run_nbval(result, to_run, nbval_dir, concurrent=concurrent)
+    _run_nbval(result, to_run, nbval_dir, concurrent=concurrent, meanwhile=meanwhile)
 
 

@@ -25,6 +25,7 @@ from evaluation.publish.programme_pipeline import (
     prepare_scope,
     scope_threshold,
 )
+from evaluation.publish.report_plan import SHARED_KERNEL_RAW_BYTES, raw_bytes
 from evaluation.publish.verify import run_checks
 
 __all__ = ["derive_scope_findings", "verify_scope"]
@@ -94,4 +95,5 @@ def verify_scope(
                                                           started=started, reports_dir=reports_dir,
                                                           notebooks_dir=NOTEBOOKS_DIR, progress=progress),
         derive=lambda manifest: derive_scope_findings(scope, data_dir=data_dir, params_dir=params_dir),
-        progress=progress)
+        progress=progress,
+        concurrent=sum(raw_bytes(data_dir, p) for p in scope.programmes) <= SHARED_KERNEL_RAW_BYTES)

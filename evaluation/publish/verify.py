@@ -45,7 +45,8 @@ code, and that nothing in it was changed afterwards. Each check prints a verdict
    (:data:`evaluation.publish.report_plan.SHARED_KERNEL_RAW_BYTES`), otherwise one after another
    in one pytest run; pytest loads no plugin but nbval (``NBVAL_ENV``);
 6. **findings**: every finding in ``findings.json`` is re-derived from the processed data with
-   the package's API and compared (ids, statements, values and intervals).
+   the package's API and compared (ids, statements, values and intervals); when nbval's kernels
+   run at once (check 5), while they run, and its lines are printed after theirs.
 
 Any difference makes the verdict FAIL (exit status 1) and is named. The report must be
 verified with the code it was built with (the manifest's git commit) and the same package
@@ -194,9 +195,9 @@ def _started(manifest: dict) -> datetime | None:
 
 
 def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable[[Path, datetime], dict],
-             progress: Callable[[str], None], concurrent: bool) -> None:
+             progress: Callable[[str], None], concurrent: bool, meanwhile: Callable[[], None] | None) -> None:
     """Rebuild the report in a scratch folder with ``build(folder, started)``; compare the
-    manifest and the notebooks."""
+    manifest and the notebooks (``meanwhile`` runs while nbval's kernels do)."""
     started = _started(manifest)
     if started is None:
         result.failed(f"manifest started_at: {manifest.get('started_at')!r} is not a time (the rebuild uses now)")
@@ -210,7 +211,8 @@ def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable
             result.failed(f"rebuild: {str(exc).splitlines()[0]}")
             return
         compare_manifest(result, manifest, again)
-        check_notebooks(result, manifest, folder, rebuilt, scratch, progress, concurrent=concurrent)
+        check_notebooks(result, manifest, folder, rebuilt, scratch, progress, concurrent=concurrent,
+                        meanwhile=meanwhile)
 
 
 def _read_manifest(folder: Path) -> dict:
@@ -289,7 +291,7 @@ def verify(
             folder, f"make evaluate COHORT={cohort}", data_dir=data_dir, params_dir=params_dir, threshold=threshold,
             audit=lambda: audit_folder(folder, threshold=threshold), prepare=prepare, build=build,
             derive=derive, progress=progress,
-            concurrent_notebooks=raw_bytes(data_dir, programme) <= SHARED_KERNEL_RAW_BYTES)
+            concurrent=raw_bytes(data_dir, programme) <= SHARED_KERNEL_RAW_BYTES)
 
 
 def run_checks(
@@ -304,15 +306,18 @@ def run_checks(
     build: Callable[[Path, datetime], dict],
     derive: Callable[[dict], list[dict]],
     progress: Callable[[str], None],
-    concurrent_notebooks: bool = False,
+    concurrent: bool = False,
 ) -> VerifyResult:
     """The six checks of the module docstring on the report in ``folder``, for any kind of report.
 
     ``command`` builds the report (named when there is none); ``audit()`` runs the differencing
     audit; ``prepare()`` brings the processed data up to date and returns their inputs
     (``path``, ``sha256``); ``build(folder, started)`` rebuilds the report and returns its
-    manifest; ``derive(manifest)`` re-derives the findings. ``concurrent_notebooks``: nbval
-    re-executes each notebook in a kernel of its own, all at once (otherwise one after another).
+    manifest; ``derive(manifest)`` re-derives the findings. ``concurrent``: the report's data are
+    small enough to be held several times at once (as ``evaluate`` decides for its kernels:
+    :data:`evaluation.publish.report_plan.SHARED_KERNEL_RAW_BYTES`): nbval re-executes each
+    notebook in a kernel of its own, all at once, and the findings are re-derived meanwhile;
+    otherwise one kernel after another, and the findings after them.
     """
     if not (folder / "manifest.json").is_file():
         raise EvaluationError(f"{folder}: no report to verify (run `{command}` first)")
@@ -338,14 +343,23 @@ def run_checks(
         result.failed("rebuild and findings: the processed data were built from other inputs than the report")
         return result
 
-    _rebuild(result, manifest, folder, build, progress, concurrent_notebooks)
+    findings = VerifyResult()  # their lines follow the notebooks', wherever they were checked
+    checked: list[bool] = []
 
-    progress("findings: re-deriving from the processed data")
-    derived = derive(manifest)
-    try:
-        published = read_json(folder / "findings.json")
-    except (OSError, ValueError) as exc:
-        result.failed(f"findings: findings.json cannot be read ({type(exc).__name__})")
-        return result
-    compare_findings(result, published, derived)
+    def check_findings() -> None:
+        if checked:
+            return
+        checked.append(True)
+        progress("findings: re-deriving from the processed data")
+        derived = derive(manifest)
+        try:
+            published = read_json(folder / "findings.json")
+        except (OSError, ValueError) as exc:
+            findings.failed(f"findings: findings.json cannot be read ({type(exc).__name__})")
+            return
+        compare_findings(findings, published, derived)
+
+    _rebuild(result, manifest, folder, build, progress, concurrent, check_findings if concurrent else None)
+    check_findings()
+    result.extend(findings)
     return result
