@@ -27,7 +27,9 @@ help: ## List the targets (the default goal)
 	@echo
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_%\/.-]+:.*## / {printf "  make %-22s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
-	@echo "Variables: PROGRAMME=$(PROGRAMME) (default leading-to-deliver), COHORT=<n>"
+	@echo "Variables: PROGRAMME=$(PROGRAMME) (default leading-to-deliver), COHORT=<n>,"
+	@echo "  REPORT=programme|comparison (verify), COMPARE=\"a b\" (compare, verify REPORT=comparison),"
+	@echo "  SIZES=\"1000 10000\" (bench)"
 
 # The virtual environment is created with pip whenever a target needs it and it is missing or
 # older than pyproject.toml.

@@ -190,15 +190,18 @@ def explore(programme: str, cohort: int, scale: str, subgroup: str, rater: str):
     return table
 
 
-programme_box = widgets.Dropdown(options=ev.list_programmes(), value=programme, description="programme")
-cohort_box = widgets.Dropdown(options=ev.list_cohorts(programme), value=cohort, description="cohort")
+# the programmes and cohorts of the parameter folder the notebook reads (params_dir above)
+programme_box = widgets.Dropdown(options=ev.list_programmes(params_dir or None), value=programme,
+                                 description="programme")
+cohort_box = widgets.Dropdown(options=ev.list_cohorts(programme, params_dir or None), value=cohort,
+                              description="cohort")
 scale_box = widgets.Dropdown(options=list(c.data.titles), value=primary, description="scale")
 subgroup_box = widgets.Dropdown(options=[NONE, *c.characteristics], value="role_level", description="subgroup")
 rater_box = widgets.Dropdown(options=sorted(set(c.scale_scores["rater"])), value="self", description="rater")
 
 
 def _programme_changed(change):
-    cohort_box.options = ev.list_cohorts(change["new"])
+    cohort_box.options = ev.list_cohorts(change["new"], params_dir or None)
 
 
 programme_box.observe(_programme_changed, names="value")

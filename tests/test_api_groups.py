@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
 import pytest
 
 import evaluation as ev
@@ -58,6 +59,14 @@ def test_every_group_has_every_row_of_the_cohorts_table(cohort2, rows):
     with pytest.warns(DegenerateDataWarning, match="status 'withdrew' \\(1 of 1 row"):
         one = cohort2.outcomes(by="status", scales="leading_change", raters="self", comparisons="pre_post")
     assert one.set_index("status")["n_pairs"].to_dict() == {"completed": 85, "withdrew": 0}
+
+
+def test_disclosure_off_on_the_whole_cohort_changes_nothing_and_does_not_warn(cohort2):
+    """README ("For evaluators"): the off switch warns only where there is a group to show."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DisclosureControlOffWarning)
+        off = cohort2.outcomes(disclosure=False)
+    pd.testing.assert_frame_equal(off, cohort2.outcomes())
 
 
 def test_no_warning_when_every_group_has_pairs(cohort2):

@@ -84,6 +84,37 @@ def test_shown_path_outside_the_working_folder_is_whole(tmp_path, monkeypatch):
     assert shown_path(outside) == str(outside)
 
 
+
+def _evaluate_message(capsys, *args: str) -> str:
+    status = cli.main(["evaluate", "--programme", "demo", *args])
+    err = capsys.readouterr().err
+    assert status == cli.EXIT_FAILED, err
+    assert "Traceback" not in err, err
+    return err
+
+
+def test_a_parameter_file_is_named_as_the_data_files_are(demo, capsys, monkeypatch):
+    """A missing cohort's parameter file and a misspelt key name the file as docs/data.md says
+    ("Which path a message shows"), as the progress line before them does: from the working
+    folder when the file lies below it (the form docs/parameters.md shows), as given when ingest's
+    folder was given relative; before, every parameter message named the absolute path."""
+    monkeypatch.chdir(demo["root"])
+    err = _evaluate_message(capsys, "--cohort", "7", "--params-dir", str(demo["params"]),
+                            "--data-dir", str(demo["data"]))
+    assert "\nerror: params/demo/cohort-7.yaml: no parameter file for cohort 7" in "\n" + err, err
+    demo["cohort"].write_text(demo["cohort"].read_text() + "multiplicty: holm\n")
+    err = _evaluate_message(capsys, "--cohort", "1", "--params-dir", str(demo["params"]),
+                            "--data-dir", str(demo["data"]))
+    assert ("error: 1 problem(s) in parameter file params/demo/cohort-1.yaml:\n"
+            "  - params/demo/cohort-1.yaml: key `multiplicty`: unknown key") in err, err
+    work = demo["root"] / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    err = _ingest_message(capsys, "--params-dir", "../params", "--data-dir", "../data")
+    assert "  - ../params/demo/cohort-1.yaml: key `multiplicty`" in err, err
+    assert all(Path(name).is_file() for name in re.findall(r"(\S+\.yaml):", err)), err
+
+
 # ------------------------------------------------------------ 2. a table as CSV and as workbook
 
 

@@ -154,8 +154,10 @@ class Cohort(CohortTables):
         disclosure : bool, default True
             Suppress groups of fewer than the cohort's ``disclosure_threshold`` people, with
             secondary suppression, as published tables are (a ``suppressed`` column says
-            ``primary`` or ``secondary``). ``False`` shows them, with a
+            ``primary`` or ``secondary``). With ``by`` or ``where``, ``False`` shows them, with a
             :class:`~evaluation.core.errors.DisclosureControlOffWarning`: for private work only.
+            The whole cohort's table (neither) has no group to suppress: there ``False`` changes
+            nothing and does not warn.
 
         Returns
         -------
@@ -178,7 +180,7 @@ class Cohort(CohortTables):
             with no complete pair in some rows is named (its rows show ``n_pairs`` 0). With
             disclosure control on, the first warning names no group.
         DisclosureControlOffWarning
-            With ``disclosure=False``.
+            With ``disclosure=False`` and ``by`` or ``where``.
 
         Notes
         -----

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from evaluation.core.checks import nearest
 from evaluation.core.errors import ParameterError
 from evaluation.core.io import read_bytes
+from evaluation.core.paths import shown_path
 
 __all__ = ["MAX_PARAMETER_FILE_BYTES", "MAX_YAML_DEPTH", "check_not_other", "did_you_mean", "explain", "read_yaml"]
 
@@ -89,12 +90,12 @@ def check_not_other(path: Path) -> None:
     if path.is_file():
         return
     if path.is_dir():
-        raise ParameterError(f"{path}: it is a folder, where a parameter file (YAML text) was expected")
+        raise ParameterError(f"{shown_path(path)}: it is a folder, where a parameter file (YAML text) was expected")
     if path.is_symlink():
-        raise ParameterError(f"{path}: it is a symbolic link that leads to no file (a broken link, or a loop of "
+        raise ParameterError(f"{shown_path(path)}: it is a symbolic link that leads to no file (a broken link, or a loop of "
                              "links), where a parameter file was expected")
     if path.exists():
-        raise ParameterError(f"{path}: not a regular file (a device or a pipe?), where a parameter file was expected")
+        raise ParameterError(f"{shown_path(path)}: not a regular file (a device or a pipe?), where a parameter file was expected")
 
 
 def read_yaml(path: Path) -> dict[str, Any]:
@@ -102,28 +103,28 @@ def read_yaml(path: Path) -> dict[str, Any]:
     naming the file (and the line, where there is one)."""
     check_not_other(path)
     if not path.is_file():
-        raise ParameterError(f"{path}: parameter file not found")
+        raise ParameterError(f"{shown_path(path)}: parameter file not found")
     size = path.stat().st_size
     if size > MAX_PARAMETER_FILE_BYTES:
-        raise ParameterError(f"{path}: {size:,} bytes; a parameter file may have at most "
+        raise ParameterError(f"{shown_path(path)}: {size:,} bytes; a parameter file may have at most "
                              f"{MAX_PARAMETER_FILE_BYTES:,}")
     raw = read_bytes(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ParameterError(f"{path}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file "
+        raise ParameterError(f"{shown_path(path)}, line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file "
                              "as UTF-8") from None
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f", line {mark.line + 1}" if mark is not None else ""
-        raise ParameterError(f"{path}{where}: not valid YAML: {exc.problem or exc.context}") from None
+        raise ParameterError(f"{shown_path(path)}{where}: not valid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+        raise ParameterError(f"{shown_path(path)}: not valid YAML: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
-        raise ParameterError(f"{path}: expected a mapping of keys to values at the top level")
+        raise ParameterError(f"{shown_path(path)}: expected a mapping of keys to values at the top level")
     return data
 
 
@@ -180,5 +181,5 @@ def explain(path: Path, exc: ValidationError, model: type[BaseModel] | None = No
             msg = err["msg"].removeprefix("Value error, ")
             if "input" in err and err["type"] != "value_error":
                 msg += f" (got {err['input']!r})"
-        lines.append(f"  - {path}: key `{key}`: {msg}")
-    return ParameterError(f"{len(lines)} problem(s) in parameter file {path}:\n" + "\n".join(lines))
+        lines.append(f"  - {shown_path(path)}: key `{key}`: {msg}")
+    return ParameterError(f"{len(lines)} problem(s) in parameter file {shown_path(path)}:\n" + "\n".join(lines))

@@ -31,6 +31,7 @@ from pydantic import (
 
 from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
+from evaluation.core.paths import shown_path
 from evaluation.core.raw_files import MAX_RAW_FILE_BYTES
 from evaluation.core.vocabulary import COMPARISONS, EQUITY_DIMENSIONS, ROLE_LEVELS, WAVES
 from evaluation.data.param_files import check_not_other, did_you_mean, explain, read_yaml
@@ -252,7 +253,7 @@ def load_instrument(params_dir: Path | str, name: str) -> Instrument:
     except ValidationError as exc:
         raise explain(path, exc, Instrument) from None
     if instrument.name != name:
-        raise ParameterError(f"{path}: key `name` is {instrument.name!r}; it must equal the file name {name!r}")
+        raise ParameterError(f"{shown_path(path)}: key `name` is {instrument.name!r}; it must equal the file name {name!r}")
     return instrument
 
 
@@ -262,7 +263,7 @@ def load_programme(params_dir: Path | str, programme: str) -> Programme:
     if not path.is_file():
         check_not_other(path)
         known = list_programmes(params_dir)
-        raise ParameterError(f"{path}: parameter file not found: there is no programme {programme!r}; the programmes "
+        raise ParameterError(f"{shown_path(path)}: parameter file not found: there is no programme {programme!r}; the programmes "
                              f"with parameters are {', '.join(known) if known else 'none'}")
     data = read_yaml(path)
     try:
@@ -270,11 +271,11 @@ def load_programme(params_dir: Path | str, programme: str) -> Programme:
     except ValidationError as exc:
         raise explain(path, exc, Programme) from None
     if prog.name != programme:
-        raise ParameterError(f"{path}: key `name` is {prog.name!r}; it must equal the folder name {programme!r}")
+        raise ParameterError(f"{shown_path(path)}: key `name` is {prog.name!r}; it must equal the folder name {programme!r}")
     unknown = sorted(set(prog.defaults) - set(Cohort.model_fields))
     if unknown:
         raise ParameterError(
-            f"{path}: key `defaults` has unknown cohort key(s) {unknown}; allowed: {sorted(Cohort.model_fields)}"
+            f"{shown_path(path)}: key `defaults` has unknown cohort key(s) {unknown}; allowed: {sorted(Cohort.model_fields)}"
             + did_you_mean(unknown[0], Cohort.model_fields)
         )
     return prog
@@ -288,7 +289,7 @@ def load_instruments(params_dir: Path | str, programme: Programme) -> dict[str, 
         for scale in inst.scales:
             if scale in owner:
                 raise ParameterError(
-                    f"{Path(params_dir) / 'instruments' / (inst.name + '.yaml')}: scale `{scale}` is also a scale of "
+                    f"{shown_path(Path(params_dir) / 'instruments' / (inst.name + '.yaml'))}: scale `{scale}` is also a scale of "
                     f"instrument {owner[scale]!r}; scale names must be unique within a programme"
                 )
             owner[scale] = inst.name
@@ -304,7 +305,7 @@ def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
     if not path.is_file():
         check_not_other(path)
         raise ParameterError(
-            f"{path}: no parameter file for cohort {cohort} of programme {programme!r} "
+            f"{shown_path(path)}: no parameter file for cohort {cohort} of programme {programme!r} "
             f"(cohorts with parameters: {list_cohorts(params_dir, programme) or 'none'})"
         )
     data = {**prog.defaults, **read_yaml(path)}
@@ -314,7 +315,7 @@ def load_cohort(params_dir: Path | str, programme: str, cohort: int) -> Cohort:
         raise explain(path, exc, Cohort) from None
     if result.programme != programme or result.cohort != cohort:
         raise ParameterError(
-            f"{path}: keys `programme`/`cohort` say {result.programme!r}/{result.cohort}; "
+            f"{shown_path(path)}: keys `programme`/`cohort` say {result.programme!r}/{result.cohort}; "
             f"the file name says {programme!r}/{cohort}"
         )
     return result
