@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -52,6 +53,7 @@ __all__ = [
     "scratch_dir",
     "read_csv_if_exists",
     "lower_priority",
+    "start_logged",
 ]
 
 
@@ -158,6 +160,13 @@ def read_bytes(path: Path | str) -> bytes:
     """Read a file's bytes."""
     with _os_errors("cannot read", path):
         return Path(path).read_bytes()
+
+
+def start_logged(command: list[str], log: Path, *, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
+    """Start ``command`` with its output written to ``log`` and its errors beside it (``.err``):
+    files, not pipes, so that it never waits for a reader."""
+    with open(log, "w", encoding="utf-8") as out, open(log.with_suffix(".err"), "w", encoding="utf-8") as err:
+        return subprocess.Popen(command, stdout=out, stderr=err, text=True, cwd=cwd, env=env)
 
 
 def remove_tree(path: Path | str) -> None:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.core.io import make_dir, read_text, write_text
+from evaluation.core.io import make_dir, read_text, start_logged, write_text
 
 __all__ = [
     "HOST_PARAMETERS",
@@ -192,10 +191,8 @@ def _run_nbval(result: VerifyResult, notebooks: list[Path], scratch: Path, *, co
     env = {**os.environ, **NBVAL_ENV}
     runs = []
     for number, group in enumerate(groups):
-        log = scratch / f"nbval-{number}.log"  # files, not pipes: a run never waits for its reader
-        with open(log, "w", encoding="utf-8") as out, open(log.with_suffix(".err"), "w", encoding="utf-8") as err:
-            runs.append((group, log, subprocess.Popen(nbval_command(group, scratch), stdout=out, stderr=err,
-                                                      text=True, cwd=scratch, env=env)))
+        log = scratch / f"nbval-{number}.log"
+        runs.append((group, log, start_logged(nbval_command(group, scratch), log, cwd=scratch, env=env)))
     if meanwhile is not None:
         try:
             meanwhile()
