@@ -227,6 +227,13 @@ def test_manifest_records_provenance(synthetic_report):
     assert {"inputs", "parameters", "versions", "git", "seeds", "started_at", "finished_at", "outputs"} <= set(manifest)
     assert manifest["parameters"]["cohort"]["cohort"] == 2
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    # every input the report read, the other programme's too (the cost report compares with it)
+    paths = [i["path"] for i in manifest["inputs"]]
+    assert len(paths) == len(set(paths))
+    assert {"data/raw/leading-to-deliver/costs.csv", "data/raw/reference/workforce.csv",
+            "data/raw/collaborative-leadership/costs.csv", "params/collaborative-leadership/programme.yaml"} <= set(paths)
+    compared = pd.read_csv(folder / "tables" / "cost_programme_comparison.csv")
+    assert "collaborative-leadership" in set(compared["programme"])
 
 
 def test_progress_line_per_step(synthetic_report):
