@@ -279,6 +279,31 @@ def test_parameter_errors_name_file_and_key(demo, id_key, file, old, new, messag
     assert message in str(info.value)
 
 
+@pytest.mark.parametrize("value", ["1.5", "0", "'0.8'", "alpha_post", "true"])
+def test_a_bad_rci_reliability_is_one_problem_naming_the_key(demo, id_key, value):
+    # pydantic gave one line per member of the key's type, under names no file has:
+    # key `rci_reliability.literal['alpha_pre']` and key `rci_reliability.constrained-float`
+    path = demo["cohort"]
+    path.write_text(path.read_text() + f"rci_reliability: {value}\n")
+    with pytest.raises(ParameterError) as info:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    text = str(info.value)
+    assert text.startswith(f"1 problem(s) in parameter file {path}:"), text
+    assert "key `rci_reliability`: expected `alpha_pre` (Cronbach's alpha at the earlier wave) or a number " \
+           "between 0 and 1, exclusive" in text, text
+    assert "literal[" not in text and "constrained-float" not in text
+
+
+@pytest.mark.parametrize("value", ["alpha_pre", "0.8"])
+def test_rci_reliability_alpha_pre_or_a_number_is_accepted(demo, id_key, value):
+    from evaluation.data.params import load_cohort
+
+    path = demo["cohort"]
+    path.write_text(path.read_text() + f"rci_reliability: {value}\n")
+    cohort = load_cohort(demo["params"], "demo", 1)
+    assert cohort.rci_reliability == (0.8 if value == "0.8" else "alpha_pre")
+
+
 def test_a_cohort_without_parameters_is_an_error_naming_the_file(demo, id_key):
     from evaluation.data.params import load_cohort
 

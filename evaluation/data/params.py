@@ -220,6 +220,16 @@ class Cohort(_Strict):
     title: str | None = None
     year: int | None = None
 
+    @field_validator("rci_reliability", mode="before")
+    @classmethod
+    def _alpha_pre_or_a_reliability(cls, value: Any) -> Any:
+        # one message for the key, not one per member of its type (pydantic's would name the key
+        # `rci_reliability.literal['alpha_pre']` and `rci_reliability.constrained-float`)
+        if value == "alpha_pre" or (type(value) in (int, float) and 0 < value < 1):
+            return value
+        raise ValueError(f"expected `alpha_pre` (Cronbach's alpha at the earlier wave) or a number between 0 "
+                         f"and 1, exclusive (a reliability such as 0.8); found {value!r}")
+
     @model_validator(mode="after")
     def _threshold_below_default_is_explained(self) -> Cohort:
         if self.disclosure_threshold < DEFAULT_DISCLOSURE_THRESHOLD and not (self.disclosure_threshold_reason or "").strip():
