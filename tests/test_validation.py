@@ -260,6 +260,9 @@ def test_a_price_base_year_without_a_deflator_is_found_at_ingest_naming_the_file
         ("cohort", "comparisons: [pre_post]", "comparisons: [pre_follow_up]",
          "needs wave(s) ['follow_up'] that `waves` does not list"),
         ("cohort", "cohort: 1", "cohort: 1\nconfidence_level: 95", "key `confidence_level`"),
+        # accepted before: the mixed model then took `post` as its reference wave (wave[pre] = pre - post)
+        ("cohort", "waves: [pre, post]", "waves: [post, pre]",
+         "`waves` must be in time order (pre, post, follow_up; `then` may be added anywhere): found ['post', 'pre']"),
         ("programme", "sessions: 6", "sessions: 6\nsesions: 6", "key `sesions`: unknown key"),
         ("programme", "disclosure_threshold: 5", "disclosure_treshold: 5",
          "key `defaults` has unknown cohort key(s) ['disclosure_treshold']"),
@@ -292,6 +295,15 @@ def test_a_bad_rci_reliability_is_one_problem_naming_the_key(demo, id_key, value
     assert "key `rci_reliability`: expected `alpha_pre` (Cronbach's alpha at the earlier wave) or a number " \
            "between 0 and 1, exclusive" in text, text
     assert "literal[" not in text and "constrained-float" not in text
+
+
+@pytest.mark.parametrize("waves", ["[pre, then, post]", "[pre, post, then]", "[then, pre, post, follow_up]"])
+def test_then_may_stand_anywhere_among_the_waves_in_time_order(demo, id_key, waves):
+    from evaluation.data.params import load_cohort
+
+    path = demo["cohort"]
+    path.write_text(path.read_text().replace("waves: [pre, post]", f"waves: {waves}"))
+    assert load_cohort(demo["params"], "demo", 1).waves == waves.strip("[]").split(", ")
 
 
 @pytest.mark.parametrize("value", ["alpha_pre", "0.8"])

@@ -243,6 +243,10 @@ class Cohort(_Strict):
     def _waves_fit_comparisons(self) -> Cohort:
         if len(set(self.waves)) != len(self.waves):
             raise ValueError(f"`waves` repeats a wave: {self.waves}")
+        timed = [w for w in self.waves if w != "then"]  # `then` is answered at post: it may stand anywhere
+        if timed != sorted(timed, key=["pre", "post", "follow_up"].index):
+            raise ValueError(f"`waves` must be in time order (pre, post, follow_up; `then` may be added anywhere): "
+                             f"found {self.waves}; the first is the mixed model's reference wave")
         for comparison in self.comparisons:
             missing = [w for w in COMPARISONS[comparison] if w not in self.waves]
             if missing:
