@@ -20,6 +20,19 @@ PACKAGE := $(shell find evaluation -name '*.py')
 SIZES ?= 1000 10000 100000 1000000
 REUSE ?=
 
+# A target that needs COHORT (or REPORT) says so at once, before it creates the environment
+# (minutes on a fresh clone).
+ifneq ($(filter evaluate,$(MAKECMDGOALS)),)
+ifeq ($(COHORT),)
+$(error COHORT is required, e.g. make evaluate COHORT=2)
+endif
+endif
+ifneq ($(filter verify,$(MAKECMDGOALS)),)
+ifeq ($(or $(COHORT),$(REPORT)),)
+$(error COHORT or REPORT is required, e.g. make verify COHORT=2 or make verify REPORT=programme)
+endif
+endif
+
 .PHONY: help venv data evaluate programme compare verify notebooks synthetic test lint lab clean distclean screenshots bench
 
 help: ## List the targets (the default goal)
@@ -48,7 +61,6 @@ data/processed/%/manifest.json: $(INSTALLED) $$(wildcard data/raw/%/*.csv) $(wil
 data: $(foreach p,$(PROGRAMMES),data/processed/$(p)/manifest.json) ## Validate, pseudonymise and score every programme's raw data
 
 evaluate: $(INSTALLED) ## Build a cohort's report: make evaluate COHORT=2 [PROGRAMME=leading-to-deliver]
-	$(if $(COHORT),,$(error COHORT is required, e.g. make evaluate COHORT=2))
 	$(BIN)/python -m evaluation evaluate --programme $(PROGRAMME) --cohort $(COHORT)
 
 programme: $(INSTALLED) ## Build the programme report (every cohort pooled): make programme [PROGRAMME=leading-to-deliver]
@@ -58,7 +70,6 @@ compare: $(INSTALLED) ## Set programmes side by side in reports/comparison/: mak
 	$(BIN)/python -m evaluation compare $(if $(COMPARE),--programmes $(COMPARE))
 
 verify: $(INSTALLED) ## Re-execute a report and re-derive every finding: make verify COHORT=2 | REPORT=programme | REPORT=comparison
-	$(if $(or $(COHORT),$(REPORT)),,$(error COHORT or REPORT is required, e.g. make verify COHORT=2 or make verify REPORT=programme))
 	$(BIN)/python -m evaluation verify --programme $(PROGRAMME) $(if $(COHORT),--cohort $(COHORT)) \
 		$(if $(REPORT),--report $(REPORT)) $(if $(COMPARE),--programmes $(COMPARE))
 

@@ -32,6 +32,11 @@ CONTRACT_COLUMNS = {
     "mixed_model": ["scale", "term", "estimate", "se", "ci_low", "ci_high", "p_value", "n_participants",
                     "n_observations"],
     "attrition": ["stage", "n"],
+    "cost_summary": ["measure", "value", "ci_low", "ci_high", "unit", "price_base_year"],
+    "costs_by_category": ["category", "basis", "amount", "share"],
+    "equity": ["dimension", "category", "participants", "eligible", "rate_per_1000", "share_participants",
+               "share_eligible", "representation_index", "relative_likelihood", "rl_ci_low", "rl_ci_high", "band",
+               "suppressed"],
 }
 
 
@@ -49,6 +54,26 @@ def test_every_contract_table_and_column(synthetic_report):
         p.name for p in folder.iterdir()
     }
     assert list((folder / "figures").glob("*.png"))
+
+
+def test_contract_rows_of_attrition_and_cost_summary(synthetic_report):
+    # CONTRACT section 4: the attrition stages; the cost measures, and total = fixed + variable × enrolled
+    _, folder, _ = synthetic_report
+    attrition = pd.read_csv(folder / "tables" / "attrition.csv")
+    flow = attrition[attrition["section"] == "flow"]
+    assert list(flow["stage"]) == ["enrolled", "completed_programme", "answered_pre", "answered_post", "scored_both"]
+    assert (attrition["section"] == "baseline_comparison").any()
+    summary = pd.read_csv(folder / "tables" / "cost_summary.csv").set_index("measure")
+    measures = ["total_cost", "fixed_cost", "variable_cost_per_participant", "participant_time_cost",
+                "cost_per_enrolled", "cost_per_completer", "cost_per_reliable_improver"]
+    assert set(measures) <= set(summary.index)
+    value = summary["value"]
+    assert value["total_cost"] == pytest.approx(
+        value["fixed_cost"] + value["variable_cost_per_participant"] * value["enrolled"], rel=1e-12)
+    assert value["cost_per_enrolled"] == pytest.approx(value["total_cost"] / value["enrolled"], rel=1e-12)
+    assert (summary.loc[measures, "price_base_year"] == 2024).all()
+    equity = pd.read_csv(folder / "tables" / "equity.csv")
+    assert not equity.duplicated(["dimension", "category"]).any()
 
 
 def test_published_tables_and_pages_mark_every_withheld_cell_alike(synthetic_report):
@@ -227,6 +252,13 @@ def test_manifest_records_provenance(synthetic_report):
     assert {"inputs", "parameters", "versions", "git", "seeds", "started_at", "finished_at", "outputs"} <= set(manifest)
     assert manifest["parameters"]["cohort"]["cohort"] == 2
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
+    # every input the report read, the other programme's too (the cost report compares with it)
+    paths = [i["path"] for i in manifest["inputs"]]
+    assert len(paths) == len(set(paths))
+    assert {"data/raw/leading-to-deliver/costs.csv", "data/raw/reference/workforce.csv",
+            "data/raw/collaborative-leadership/costs.csv", "params/collaborative-leadership/programme.yaml"} <= set(paths)
+    compared = pd.read_csv(folder / "tables" / "cost_programme_comparison.csv")
+    assert "collaborative-leadership" in set(compared["programme"])
 
 
 def test_progress_line_per_step(synthetic_report):

@@ -260,6 +260,9 @@ def test_a_price_base_year_without_a_deflator_is_found_at_ingest_naming_the_file
         ("cohort", "comparisons: [pre_post]", "comparisons: [pre_follow_up]",
          "needs wave(s) ['follow_up'] that `waves` does not list"),
         ("cohort", "cohort: 1", "cohort: 1\nconfidence_level: 95", "key `confidence_level`"),
+        # accepted before: the mixed model then took `post` as its reference wave (wave[pre] = pre - post)
+        ("cohort", "waves: [pre, post]", "waves: [post, pre]",
+         "`waves` must be in time order (pre, post, follow_up; `then` may be added anywhere): found ['post', 'pre']"),
         ("programme", "sessions: 6", "sessions: 6\nsesions: 6", "key `sesions`: unknown key"),
         ("programme", "disclosure_threshold: 5", "disclosure_treshold: 5",
          "key `defaults` has unknown cohort key(s) ['disclosure_treshold']"),
@@ -277,6 +280,40 @@ def test_parameter_errors_name_file_and_key(demo, id_key, file, old, new, messag
         ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
     assert str(path) in str(info.value)
     assert message in str(info.value)
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "'0.8'", "alpha_post", "true"])
+def test_a_bad_rci_reliability_is_one_problem_naming_the_key(demo, id_key, value):
+    # pydantic gave one line per member of the key's type, under names no file has:
+    # key `rci_reliability.literal['alpha_pre']` and key `rci_reliability.constrained-float`
+    path = demo["cohort"]
+    path.write_text(path.read_text() + f"rci_reliability: {value}\n")
+    with pytest.raises(ParameterError) as info:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    text = str(info.value)
+    assert text.startswith(f"1 problem(s) in parameter file {path}:"), text
+    assert "key `rci_reliability`: expected `alpha_pre` (Cronbach's alpha at the earlier wave) or a number " \
+           "between 0 and 1, exclusive" in text, text
+    assert "literal[" not in text and "constrained-float" not in text
+
+
+@pytest.mark.parametrize("waves", ["[pre, then, post]", "[pre, post, then]", "[then, pre, post, follow_up]"])
+def test_then_may_stand_anywhere_among_the_waves_in_time_order(demo, id_key, waves):
+    from evaluation.data.params import load_cohort
+
+    path = demo["cohort"]
+    path.write_text(path.read_text().replace("waves: [pre, post]", f"waves: {waves}"))
+    assert load_cohort(demo["params"], "demo", 1).waves == waves.strip("[]").split(", ")
+
+
+@pytest.mark.parametrize("value", ["alpha_pre", "0.8"])
+def test_rci_reliability_alpha_pre_or_a_number_is_accepted(demo, id_key, value):
+    from evaluation.data.params import load_cohort
+
+    path = demo["cohort"]
+    path.write_text(path.read_text() + f"rci_reliability: {value}\n")
+    cohort = load_cohort(demo["params"], "demo", 1)
+    assert cohort.rci_reliability == (0.8 if value == "0.8" else "alpha_pre")
 
 
 def test_a_cohort_without_parameters_is_an_error_naming_the_file(demo, id_key):

@@ -15,9 +15,9 @@ from evaluation.core.io import file_stat, read_json, sha256_file, table_file, ta
 from evaluation.core.paths import PARAMS_DIR, processed_dir, raw_dir, reference_dir
 from evaluation.core.processed_files import PROCESSED_TABLES
 from evaluation.core.version import __version__
-from evaluation.data.params import list_cohorts, load_programme
+from evaluation.data.params import list_cohorts, list_programmes, load_programme
 
-__all__ = ["TABLES", "input_files", "is_up_to_date", "twin_tables"]
+__all__ = ["TABLES", "input_files", "is_up_to_date", "report_inputs", "twin_tables"]
 
 #: A programme's raw tables.
 TABLES = ("participants", "responses", "costs")
@@ -73,6 +73,24 @@ def is_up_to_date(programme: str, *, data_dir: Path | str, params_dir: Path | st
     if set(recorded) != set(current) or twin_tables(programme, data_dir=data_dir):
         return False  # (a table also given as a workbook: the ingest refuses it, and must be asked)
     return all(path.is_file() and _unchanged(path, recorded[name]) for name, path in current.items())
+
+
+def report_inputs(programme: str, *, data_dir: Path | str, params_dir: Path | str) -> list[dict]:
+    """The inputs a cohort's report is built from, as its ``manifest.json`` lists them (``name``,
+    ``path``, ``sha256``, ``rows``): those of the programme's processed data, then those of every
+    other programme whose processed data are current, which the cost report's comparison across
+    programmes reads (:mod:`evaluation.reports.cost_report.comparison`); each file once (the
+    reference tables are shared). The processed data must be up to date (``evaluate`` and
+    ``verify`` ingest first)."""
+    data_dir = Path(data_dir)
+    inputs: dict[str, dict] = {}
+    for other in [programme, *(p for p in list_programmes(params_dir) if p != programme)]:
+        manifest_path = processed_dir(data_dir, other) / "manifest.json"
+        if other != programme and not is_up_to_date(other, data_dir=data_dir, params_dir=params_dir):
+            continue  # left out of the comparison across programmes (the cost report says so)
+        for item in read_json(manifest_path)["inputs"]:
+            inputs.setdefault(item["path"], {k: v for k, v in item.items() if k in ("name", "path", "sha256", "rows")})
+    return list(inputs.values())
 
 
 def _unchanged(path: Path, recorded: dict) -> bool:

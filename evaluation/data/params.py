@@ -221,6 +221,16 @@ class Cohort(_Strict):
     title: str | None = None
     year: int | None = None
 
+    @field_validator("rci_reliability", mode="before")
+    @classmethod
+    def _alpha_pre_or_a_reliability(cls, value: Any) -> Any:
+        # one message for the key, not one per member of its type (pydantic's would name the key
+        # `rci_reliability.literal['alpha_pre']` and `rci_reliability.constrained-float`)
+        if value == "alpha_pre" or (type(value) in (int, float) and 0 < value < 1):
+            return value
+        raise ValueError(f"expected `alpha_pre` (Cronbach's alpha at the earlier wave) or a number between 0 "
+                         f"and 1, exclusive (a reliability such as 0.8); found {value!r}")
+
     @model_validator(mode="after")
     def _threshold_below_default_is_explained(self) -> Cohort:
         if self.disclosure_threshold < DEFAULT_DISCLOSURE_THRESHOLD and not (self.disclosure_threshold_reason or "").strip():
@@ -234,6 +244,10 @@ class Cohort(_Strict):
     def _waves_fit_comparisons(self) -> Cohort:
         if len(set(self.waves)) != len(self.waves):
             raise ValueError(f"`waves` repeats a wave: {self.waves}")
+        timed = [w for w in self.waves if w != "then"]  # `then` is answered at post: it may stand anywhere
+        if timed != sorted(timed, key=["pre", "post", "follow_up"].index):
+            raise ValueError(f"`waves` must be in time order (pre, post, follow_up; `then` may be added anywhere): "
+                             f"found {self.waves}; the first is the mixed model's reference wave")
         for comparison in self.comparisons:
             missing = [w for w in COMPARISONS[comparison] if w not in self.waves]
             if missing:

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation.core.errors import EvaluationError
-from evaluation.core.io import read_json, remove_tree, scratch_dir, table_file
+from evaluation.core.io import remove_tree, scratch_dir, table_file
 from evaluation.core.memory import give_back_freed_memory
 from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_dir, shown_path
 from evaluation.core.processed_files import read_parquet_columns
@@ -277,9 +277,10 @@ def build_report(
             import evaluation.publish.disclosure_audit  # noqa: F401  (loaded while the kernels start; used at the end)
 
         known["prog"], known["coh"] = load_programme(params_dir, programme), load_cohort(params_dir, programme, cohort)
-        processed = read_json(processed_dir(data_dir, programme) / "manifest.json")
-        known["inputs"] = [{k: v for k, v in i.items() if k in ("name", "path", "sha256", "rows")}
-                           for i in processed["inputs"]]
+        from evaluation.data.freshness import report_inputs
+
+        # the other programmes' too: the cost report compares the cohort with them
+        known["inputs"] = report_inputs(programme, data_dir=data_dir, params_dir=params_dir)
         known["git"] = git = git_state()
         known["name"] = cohort_title(known["prog"].title, cohort, known["coh"].year)
         known["provenance"] = {

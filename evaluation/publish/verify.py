@@ -67,7 +67,8 @@ from evaluation.core.io import (
     scratch_dir,
     sha256_file,
 )
-from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, report_dir, shown_path
+from evaluation.core.paths import NOTEBOOKS_DIR, report_dir, shown_path
+from evaluation.data.freshness import report_inputs
 from evaluation.data.params import DEFAULT_DISCLOSURE_THRESHOLD, load_cohort
 from evaluation.publish.disclosure_audit import DifferencingAudit, audit_folder
 from evaluation.publish.notebook_check import (
@@ -268,7 +269,7 @@ def verify(
 
     def prepare() -> list[dict]:
         prepare_data(programme, cohort, data_dir=data_dir, params_dir=params_dir, progress=progress)
-        return read_json(processed_dir(data_dir, programme) / "manifest.json")["inputs"]
+        return report_inputs(programme, data_dir=data_dir, params_dir=params_dir)
 
     def derive(manifest: dict) -> list[dict]:
         notebooks = [Path(n).stem for n in manifest.get("notebooks", [])]
