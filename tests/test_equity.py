@@ -13,6 +13,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
@@ -314,6 +316,30 @@ def test_gini_hand_worked_example():
     assert curve["unit"].tolist() == ["", "A", "B", "C"]
     assert curve["cum_workforce_share"].tolist() == pytest.approx([0, 0.1, 0.3, 1.0])
     assert curve["cum_places_share"].tolist() == pytest.approx([0, 0.04, 0.2, 1.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 9000)), min_size=2, max_size=34),
+       st.lists(st.booleans(), min_size=34, max_size=34))
+def test_gini_is_ginis_mean_difference_and_pooling_areas_never_raises_it(areas, pooled):
+    places = np.array([a for a, _ in areas], dtype=float)
+    workforce = np.array([w for _, w in areas], dtype=float)
+    assume(places.sum() > 0)
+    # Independent reference: Gini's mean difference of the areas' rates r_i = places_i / workforce_i, each
+    # weighted by its workforce (Gini 1912; Lerman & Yitzhaki 1984, for weighted point masses):
+    # G = Σ_i Σ_j w_i w_j |r_i − r_j| / (2 W² r̄), W = Σ w, r̄ = Σ places / W. For a distribution of point
+    # masses this is exactly the trapezoid area of Brown's formula that eq.gini uses.
+    rate, total = places / workforce, workforce.sum()
+    mean_difference = (np.outer(workforce, workforce) * np.abs(rate[:, None] - rate[None, :])).sum() / (
+        2 * total**2 * (places.sum() / total))
+    assert eq.gini(places, workforce) == pytest.approx(mean_difference, abs=1e-12)
+    # METHODS: "When suppressed areas are pooled, the Gini is a lower bound" (the reports say "at least"):
+    # merging any areas into one unit never raises it (|x − r_k| is convex, and the pair's own term goes)
+    merge = np.array(pooled[: len(areas)])
+    if merge.sum() >= 2:
+        kept_places = np.append(places[~merge], places[merge].sum())
+        kept_workforce = np.append(workforce[~merge], workforce[merge].sum())
+        assert eq.gini(kept_places, kept_workforce) <= eq.gini(places, workforce) + 1e-12
 
 
 def test_gini_extremes_and_weighting():

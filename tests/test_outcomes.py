@@ -288,6 +288,36 @@ def test_wilcoxon_normal_approximation_for_50_or_more():
     assert res.wilcoxon_method.startswith("normal approximation")
 
 
+def _boundary_pairs(n):
+    """R: i <- 1:n; pre <- 3 + (i %% 7) / 10; post <- pre + i / 50 * ifelse(i %% 3 == 0, -1, 1)."""
+    i = np.arange(1, n + 1)
+    pre = 3 + (i % 7) / 10
+    return pre, pre + i / 50 * np.where(i % 3 == 0, -1, 1)
+
+
+def test_wilcoxon_exact_below_50_non_zero_differences_and_not_with_a_zero():
+    # METHODS: exact p when fewer than 50 non-zero differences and no ties (nor zeros), else the
+    # normal approximation. R 4.2.2 (tests/reference/outcomes.R, "Wilcoxon at the exact/normal boundary"):
+    # 49 pairs, no ties: wilcox.test(post49, pre49, paired = TRUE) → V = 817, p = 0.0417038542324235 (exact;
+    #   with exact = FALSE it would be 0.0424330262419392)
+    pre, post = _boundary_pairs(49)
+    res = paired_change(pre, post)
+    assert (res.wilcoxon_w_plus, res.wilcoxon_method) == (817, "exact")
+    assert res.wilcoxon_p == pytest.approx(0.0417038542324235, rel=1e-12)
+    # 50 pairs, no ties: wilcox.test(post50, pre50, paired = TRUE) → V = 867, p = 0.0270634921760479 (normal)
+    pre, post = _boundary_pairs(50)
+    res = paired_change(pre, post)
+    assert res.wilcoxon_w_plus == 867 and res.wilcoxon_method.startswith("normal approximation")
+    assert res.wilcoxon_p == pytest.approx(0.0270634921760479, rel=1e-10)
+    # the same 50 with pair 50 unchanged: 49 non-zero differences, but a zero sends R to the normal
+    # approximation ("cannot compute exact p-value with zeroes"): post50z <- post50; post50z[50] <- pre50[50]
+    # wilcox.test(post50z, pre50, paired = TRUE) → V = 817, p = 0.0424330262419392
+    post[49] = pre[49]
+    res = paired_change(pre, post)
+    assert res.wilcoxon_w_plus == 817 and res.wilcoxon_method.startswith("normal approximation")
+    assert res.wilcoxon_p == pytest.approx(0.0424330262419392, rel=1e-10)
+
+
 def test_wilcoxon_ties_of_averaged_likert_scores_survive_floating_point():
     pre_3 = np.array([10, 7, 8, 11, 9, 12, 6, 10], dtype=float)
     post_3 = np.array([11, 8, 10, 11, 10, 14, 8, 13], dtype=float)

@@ -54,6 +54,18 @@ post_l <- pre_l + i / 20 * ifelse(i %% 4 == 0, -1, 1)
 wl <- wilcox.test(post_l, pre_l, paired = TRUE)
 show("wilcox.test(post_l, pre_l, paired) V, p", c(wl$statistic, wl$p.value))
 
+cat("\n## Wilcoxon at the exact/normal boundary (fewer than 50 non-zero differences, no ties, no zeros)\n")
+i <- 1:49; pre49 <- 3 + (i %% 7) / 10; post49 <- pre49 + i / 50 * ifelse(i %% 3 == 0, -1, 1)
+w49 <- wilcox.test(post49, pre49, paired = TRUE)
+show("wilcox.test(post49, pre49, paired) V, p", c(w49$statistic, w49$p.value))
+show("  the same with exact = FALSE: p", wilcox.test(post49, pre49, paired = TRUE, exact = FALSE)$p.value)
+i <- 1:50; pre50 <- 3 + (i %% 7) / 10; post50 <- pre50 + i / 50 * ifelse(i %% 3 == 0, -1, 1)
+w50 <- wilcox.test(post50, pre50, paired = TRUE)
+show("wilcox.test(post50, pre50, paired) V, p", c(w50$statistic, w50$p.value))
+post50z <- post50; post50z[50] <- pre50[50]
+w50z <- suppressWarnings(wilcox.test(post50z, pre50, paired = TRUE))
+show("  pair 50 unchanged (a zero): V, p", c(w50z$statistic, w50z$p.value))
+
 cat("\n## Wilcoxon on averaged Likert scores (thirds): ranks of 3 x the scores\n")
 pre_3  <- c(10, 7, 8, 11, 9, 12, 6, 10)
 post_3 <- c(11, 8, 10, 11, 10, 14, 8, 13)
@@ -115,7 +127,7 @@ show("lmer estimates", cf3[, 1]); show("lmer SEs", cf3[, 2])
 show("VarCorr", c(as.data.frame(VarCorr(fit3))$vcov))
 
 cat("\n## g_av with a percentile-bootstrap interval over pairs (boot 1.3-28.1)\n")
-# Run on its own:  Rscript -e 'source(textConnection(readLines("tests/reference/outcomes.R")[-(1:115)]))'
+# Run on its own:  Rscript -e 'source(textConnection(readLines("tests/reference/outcomes.R")[-(1:127)]))'
 # (the lines below need only base R and boot). R = 200000 resamples, so that R's own Monte Carlo
 # error (about 0.001 on these data) is small beside the tests' tolerance.
 suppressPackageStartupMessages(library(boot))
