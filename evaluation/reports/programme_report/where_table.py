@@ -266,7 +266,8 @@ def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = 
     for pop in populations:
         frame, found = person_changes(data, pop)
         notes += found
-        frame = frame.merge(people, on=["participant_id", "cohort"], how="inner")
+        # each change with its person's row of `people` (`at`), whose group masks then pick its changes
+        frame = frame.merge(people.assign(at=np.arange(len(people))), on=["participant_id", "cohort"], how="inner")
         changes[pop] = frame
         ids = set(zip(frame["participant_id"], frame["cohort"], strict=True))
         improved = set(zip(frame.loc[frame["category"] == "improved", "participant_id"],
@@ -282,15 +283,18 @@ def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = 
     completion = completion.set_index(["dimension", "category"])
     overall = float(completion.loc[(ALL, ALL), "completion_rate"])
     better = scale_info(next(iter(data)))["higher_is_better"]
+    at = {pop: frame["at"].to_numpy(dtype=np.intp) for pop, frame in changes.items()}
+    change = {pop: frame["change"].to_numpy() for pop, frame in changes.items()}
+    cohort_of = {pop: frame["cohort"].to_numpy() for pop, frame in changes.items()}
+    improved_at = {pop: (frame["category"] == "improved").to_numpy() for pop, frame in changes.items()}
     results = {}
     for pop in populations:
         for dim, cat, mask in groups:
             if CROSS in dim and not mask.any():
                 continue
-            grp = changes[pop].merge(people.loc[mask, ["participant_id", "cohort"]], on=["participant_id", "cohort"],
-                                     how="inner")
-            res = stratified_change(grp["change"].to_numpy(), grp["cohort"].to_numpy(), confidence_level=level)
-            results[(pop, dim, cat)] = (int(mask.sum()), int((grp["category"] == "improved").sum()), res)
+            inside = mask[at[pop]]  # the group's changes, in the order of the population's
+            res = stratified_change(change[pop][inside], cohort_of[pop][inside], confidence_level=level)
+            results[(pop, dim, cat)] = (int(mask.sum()), int(improved_at[pop][inside].sum()), res)
     context = _Context(completion, overall, better, threshold)
     linked = linked_places(equity_pooled if equity_pooled is not None else _equity_table(data, plans))
     elsewhere = {("enrolled", d, c) for (d, c), shown in linked.items() if shown}
