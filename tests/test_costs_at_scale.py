@@ -174,7 +174,7 @@ def _outcome_change_reference(scores, people, dims, plan, earlier, later, scale)
 def test_outcome_change_by_group_equals_one_filter_per_group(seed):
     from types import SimpleNamespace
 
-    from evaluation.reports.equity_report.tables import _outcome_change
+    from evaluation.reports.equity_report.outcome_change import outcome_change
 
     rng = np.random.default_rng(seed)
     people = _people(seed)
@@ -189,7 +189,7 @@ def test_outcome_change_by_group_equals_one_filter_per_group(seed):
     notes: list[dict] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateDataWarning)
-        got = _outcome_change(data, people, ["sector", "gender"], _Plan(), 0.9, notes)
+        got = outcome_change(data, people, ["sector", "gender"], _Plan(), 0.9, notes)
         # the reference: the straightforward computation, pivot and a filter per group
         expected = _outcome_change_reference(scores, people, ["sector", "gender"], _Plan(), "pre", "post", "b_scale")
     assert got["n_pairs"].sum() > 20

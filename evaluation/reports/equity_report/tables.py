@@ -1,46 +1,42 @@
-"""The equity report's tables, after disclosure control, and the private disclosure log."""
+"""The equity report's tables, after disclosure control (its private suppression log:
+:mod:`~evaluation.reports.equity_report.private_log`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from evaluation.core.checks import check_name
 from evaluation.core.errors import ParameterError
-from evaluation.core.io import write_csv
-from evaluation.core.paths import DATA_DIR
 from evaluation.core.results import ResultDisplay
-from evaluation.core.vocabulary import COMPARISONS, UNDECLARED
+from evaluation.core.vocabulary import UNDECLARED
 from evaluation.data.cohort import CohortData
 from evaluation.reports.disclosure_plan import (
     DisclosurePlan,
-    Population,
     disclosure_plan,
     eligible_workforce,
     people_with_dimensions,
-    self_rating_scores,
 )
+from evaluation.reports.equity_report.outcome_change import outcome_change
 from evaluation.reports.equity_report.pooled import (
     MONTE_CARLO_DRAWS,
     council_areas,
     goodness_of_fit,
 )
+from evaluation.reports.equity_report.private_log import disclosure_log_path, write_disclosure_log
 from evaluation.reports.findings import collect_warnings
 from evaluation.reports.labels import and_list, population_words
-from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
-from evaluation.stats import outcomes as oc
-from evaluation.stats.outcomes import complete_pairs
 
 __all__ = [
     "EQUITY_COLUMNS",
+    "EquityCore",
     "EquityResult",
     "MONTE_CARLO_DRAWS",
     "disclosure_log_path",
+    "equity_core",
     "equity_tables",
     "label",
     "write_disclosure_log",
@@ -67,8 +63,6 @@ DIMENSION_TITLES = {
 #: workforce table has no figure for it (e.g. ``not_recorded``); national bodies (not a council
 #: area: a rate of their own, outside the council-area spread and relative likelihoods).
 BENCHMARKS = ("eligible_population", "outside_eligible_population", "no_workforce_figure", "national_bodies")
-OUTCOME_STATS = ["mean_pre", "mean_post", "mean_change", "change_ci_low", "change_ci_high", "d_z",
-                 "d_z_ci_low", "d_z_ci_high"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -195,38 +189,51 @@ def _benchmark(counts: pd.DataFrame) -> np.ndarray:
 # ------------------------------------------------------------------------------- tables
 
 
-def equity_tables(data: CohortData) -> EquityResult:
-    """Every table of the equity-of-access report for one cohort, after disclosure control.
+@dataclass(frozen=True)
+class EquityCore:
+    """The equity table of :func:`equity_tables` and what its other tables are built from.
+
+    ``equity`` and ``declaration``: the published tables; ``counts``: the true places per
+    dimension × category (:func:`~evaluation.stats.equity.category_counts`, ``eligible`` 0
+    outside the eligible population); ``benchmark`` (:data:`BENCHMARKS`) and ``hide`` (suppressed)
+    per row of ``counts``; the disclosure ``plan``; ``people`` with a column per dimension; the
+    reference category and the workforce year of each dimension.
+    """
+
+    equity: pd.DataFrame
+    declaration: pd.DataFrame
+    counts: pd.DataFrame
+    benchmark: np.ndarray
+    hide: np.ndarray
+    plan: DisclosurePlan
+    people: pd.DataFrame
+    references: dict[str, str]
+    years: dict[str, int]
+
+
+def equity_core(data: CohortData, *, plan: DisclosurePlan | None = None) -> EquityCore:
+    """The ``equity`` and ``declaration`` tables of :func:`equity_tables` alone, and the counts behind them.
 
     Parameters
     ----------
     data : CohortData
-        From :func:`evaluation.data.cohort.load_cohort_data`.
+    plan : DisclosurePlan, optional
+        The cohort's :func:`~evaluation.reports.disclosure_plan.disclosure_plan`, when already
+        made (the programme report's sections share one per cohort); made here when not given.
 
     Returns
     -------
-    EquityResult
-        Tables (published) and the suppression log (evaluator only).
-
-    Notes
-    -----
-    The denominator is the programme's ``eligible_population`` in ``workforce.csv``; for each
-    dimension the population's year nearest the cohort's year of enrolment
-    (:func:`~evaluation.reports.disclosure_plan.eligible_workforce`), in the ``workforce_year``
-    column. Participants in a category the eligible population does not have (``benchmark``
-    ``outside_eligible_population``: e.g. frontline staff on a managers' programme) are counted
-    in their row and in every share (shares are of all places), with ``eligible`` 0 and no
-    rate, index or relative likelihood. National bodies (``local_authority`` = ``national``) get
-    their own rate but no relative likelihood, and are left out of the council-area goodness of
-    fit, Lorenz curve and Gini — unless their count is suppressed, when they are pooled with the
-    suppressed areas so that it cannot be worked out from the council-area total (the
-    ``spread`` table says so). The Monte Carlo goodness-of-fit test uses
-    :data:`MONTE_CARLO_DRAWS` draws seeded with ``[bootstrap.seed, crc32(dimension)]``.
+    EquityCore
+        The same tables as :func:`equity_tables` gives, without its goodness of fit, council
+        areas, completion and outcome change (the workbench's warnings are not kept).
     """
+    return _equity_core(data, plan, [])
+
+
+def _equity_core(data: CohortData, plan: DisclosurePlan | None, notes: list[dict]) -> EquityCore:
     coh = data.cohort
     level = coh.confidence_level
     dims = list(coh.equity.dimensions)
-    notes: list[dict] = []
     people, absent = people_with_dimensions(data, dims)
     notes += absent
     workforce = eligible_workforce(data, dims)
@@ -234,7 +241,8 @@ def equity_tables(data: CohortData) -> EquityResult:
     benchmark = _benchmark(counts)
     counts.loc[benchmark == "outside_eligible_population", "eligible"] = 0.0
 
-    plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
+    if plan is None:
+        plan = collect_warnings(notes, "disclosure", lambda: disclosure_plan(data))
     flags = pd.Series([plan.flag("enrolled", d, c) for d, c in zip(counts["dimension"], counts["category"], strict=True)],
                       index=counts.index, dtype="object")
     declaration_rows, references = [], {}
@@ -291,10 +299,57 @@ def equity_tables(data: CohortData) -> EquityResult:
     table = rep[[*EQUITY_COLUMNS, "reference_category", "workforce_year", "population", "benchmark"]] \
         .reset_index(drop=True)
 
+    decl = pd.DataFrame(declaration_rows)
+    published = decl["suppressed"] == ""
+    declaration = pd.DataFrame({
+        "dimension": decl["dimension"],
+        "participants": decl["participants"].astype("int64"),
+        "declaration_rate": (decl["declared"] / decl["participants"]).where(published),
+        "undeclared_categories": ", ".join(UNDECLARED),
+        "suppressed": decl["suppressed"],
+    })
+    return EquityCore(table, declaration, counts, benchmark, hide, plan, people, references, years)
+
+
+def equity_tables(data: CohortData) -> EquityResult:
+    """Every table of the equity-of-access report for one cohort, after disclosure control.
+
+    Parameters
+    ----------
+    data : CohortData
+        From :func:`evaluation.data.cohort.load_cohort_data`.
+
+    Returns
+    -------
+    EquityResult
+        Tables (published) and the suppression log (evaluator only).
+
+    Notes
+    -----
+    The denominator is the programme's ``eligible_population`` in ``workforce.csv``; for each
+    dimension the population's year nearest the cohort's year of enrolment
+    (:func:`~evaluation.reports.disclosure_plan.eligible_workforce`), in the ``workforce_year``
+    column. Participants in a category the eligible population does not have (``benchmark``
+    ``outside_eligible_population``: e.g. frontline staff on a managers' programme) are counted
+    in their row and in every share (shares are of all places), with ``eligible`` 0 and no
+    rate, index or relative likelihood. National bodies (``local_authority`` = ``national``) get
+    their own rate but no relative likelihood, and are left out of the council-area goodness of
+    fit, Lorenz curve and Gini — unless their count is suppressed, when they are pooled with the
+    suppressed areas so that it cannot be worked out from the council-area total (the
+    ``spread`` table says so). The Monte Carlo goodness-of-fit test uses
+    :data:`MONTE_CARLO_DRAWS` draws seeded with ``[bootstrap.seed, crc32(dimension)]``.
+    """
+    coh = data.cohort
+    level = coh.confidence_level
+    dims = list(coh.equity.dimensions)
+    notes: list[dict] = []
+    core = _equity_core(data, None, notes)
+    table, counts, hide, plan, people = core.equity, core.counts, core.hide, core.plan, core.people
     tables: dict[str, pd.DataFrame] = {"equity": table}
     tables["goodness_of_fit"] = collect_warnings(notes, "goodness_of_fit", lambda: goodness_of_fit(
-        counts, hide, dims, coh.bootstrap.seed, benchmark,
-        {r["dimension"]: r["suppressed"] == "" for r in declaration_rows}, DIMENSION_TITLES))
+        counts, hide, dims, coh.bootstrap.seed, core.benchmark,
+        dict(zip(core.declaration["dimension"], (core.declaration["suppressed"] == "").tolist(), strict=True)),
+        DIMENSION_TITLES))
     council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: council_areas(table, counts, hide))
     tables["council_areas"], tables["lorenz"], tables["spread"] = council, lorenz, spread
 
@@ -308,92 +363,11 @@ def equity_tables(data: CohortData) -> EquityResult:
     completion["suppressed"] = comp_flags
     tables["completion"] = completion
 
-    tables["outcome_change"] = _outcome_change(data, people, dims, plan, level, notes)
+    tables["outcome_change"] = outcome_change(data, people, dims, plan, level, notes)
 
-    decl = pd.DataFrame(declaration_rows)
-    published = decl["suppressed"] == ""
-    tables["declaration"] = pd.DataFrame({
-        "dimension": decl["dimension"],
-        "participants": decl["participants"].astype("int64"),
-        "declaration_rate": (decl["declared"] / decl["participants"]).where(published),
-        "undeclared_categories": ", ".join(UNDECLARED),
-        "suppressed": decl["suppressed"],
-    })
+    tables["declaration"] = core.declaration
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
         .reset_index(drop=True)
     year = eq.enrolment_year(data.participants["enrolled_on"]) if "enrolled_on" in data.participants else None
-    return EquityResult(tables, plan.log(), references, years, data.programme.eligible_population,
+    return EquityResult(tables, plan.log(), core.references, core.years, data.programme.eligible_population,
                         year if year is not None else coh.year)
-
-
-def _outcome_change(data: CohortData, people: pd.DataFrame, dims: list[str], plan: DisclosurePlan,
-                    level: float, notes: list[dict]) -> pd.DataFrame:
-    """Change on the primary scale (first comparison, self-ratings) by group, after disclosure control."""
-    columns = ["dimension", "category", "scale", "comparison", "n_pairs", *OUTCOME_STATS, "suppressed"]
-    scale = data.primary_scale
-    comparison = data.cohort.comparisons[0]
-    earlier, later = COMPARISONS[comparison]
-    pairs = complete_pairs(self_rating_scores(data), earlier, later, scales=[scale], raters=["self"],
-                           missing_rater=None) \
-        if scale is not None else None
-    found = pairs.group(scale, "self") if pairs is not None else None
-    if found is None:
-        notes.append({"source": "outcome_change", "warning": "NotComputed",
-                      "message": f"no {earlier}/{later} self-ratings of the primary scale: outcome change by group "
-                                 "is not shown"})
-        return pd.DataFrame(columns=columns)
-    population = Population(scale, comparison, "self").key
-    # the pairs in participant_id order, each with its row of `people` (pairs of non-participants dropped)
-    person, x, y = found
-    row_of = pd.Index(people["participant_id"].astype(str).to_numpy()).get_indexer(pairs.ids)[person]
-    inside = row_of >= 0
-    x, y, row_of = x[inside], y[inside], row_of[inside]
-    rows = []
-    for dim in dims:
-        codes, labels = eq.category_codes(people[dim])
-        of_pair = codes[row_of]
-        order = np.argsort(of_pair, kind="stable")  # by category, participant_id order within each
-        bounds = np.searchsorted(of_pair[order], np.arange(len(labels) + 1))
-        where = {label: i for i, label in enumerate(labels)}
-        for category in sorted(labels[np.bincount(codes, minlength=len(labels)) > 0].tolist()):
-            i = where[category]
-            chosen = order[bounds[i]:bounds[i + 1]]
-            flag = plan.row_flag([population, "enrolled"], dim, category)
-            row = {"dimension": dim, "category": category, "scale": scale, "comparison": comparison,
-                   "n_pairs": pd.NA if flag else len(chosen), **dict.fromkeys(OUTCOME_STATS, np.nan),
-                   "suppressed": flag}
-            if not flag and len(chosen) >= plan.threshold:
-                res = collect_warnings(notes, "outcome_change", lambda chosen=chosen: oc.paired_change(
-                    x[chosen], y[chosen], confidence_level=level))
-                row.update({s: getattr(res, s) for s in OUTCOME_STATS})
-            rows.append(row)
-    out = pd.DataFrame(rows, columns=columns)
-    out["n_pairs"] = out["n_pairs"].astype("Int64")
-    return out.reset_index(drop=True)
-
-
-# ------------------------------------------------------------------------- the private log
-
-
-def disclosure_log_path(data_dir: Path | str | None, programme: str, cohort: int) -> Path:
-    """``<data_dir>/disclosure_logs/<programme>/cohort-<n>.csv`` (``data_dir`` default: the repository's).
-
-    Examples
-    --------
-    >>> disclosure_log_path("/secure/data", "leading-to-deliver", 2).as_posix()
-    '/secure/data/disclosure_logs/leading-to-deliver/cohort-2.csv'
-    """
-    return Path(data_dir or DATA_DIR) / "disclosure_logs" / check_name(programme, "programme") / f"cohort-{int(cohort)}.csv"
-
-
-def write_disclosure_log(log: pd.DataFrame, data_dir: Path | str | None, programme: str, cohort: int) -> Path:
-    """Write the suppression log beside the evaluator's data, never into a report folder.
-
-    The log holds the suppressed values, so it is as confidential as the data: it goes to
-    ``<data_dir>/disclosure_logs/<programme>/cohort-<n>.csv`` (written to a temporary file and
-    moved into place). Returns the path.
-    """
-    missing = [c for c in disclosure.LOG_COLUMNS if c not in log.columns]
-    if missing:
-        raise ValueError(f"`log` lacks column(s) {missing}; expected {disclosure.LOG_COLUMNS}")
-    return write_csv(log[disclosure.LOG_COLUMNS], disclosure_log_path(data_dir, programme, cohort))

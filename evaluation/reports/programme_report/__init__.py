@@ -46,6 +46,7 @@ from evaluation.reports.programme_report.outcome_text import (
     trend_summary,
 )
 from evaluation.reports.programme_report.outcome_trends import programme_outcome_tables
+from evaluation.reports.programme_report.plans import CohortPlans
 from evaluation.reports.programme_report.where import where_findings, where_it_works, where_summary
 
 __all__ = ["ProgrammeReport", "build", "programme_findings"]
@@ -88,9 +89,11 @@ def build(data: ProgrammeData) -> ProgrammeReport:
     # stderr on the page (the outcome notes are the outcome section's own)
     said: list[dict] = []
     tables["cost_trends"] = collect_warnings(said, "cost_trends", lambda: cost_trends(data))
-    pooled = collect_warnings(said, "equity_pooled", lambda: pooled_equity(data))
+    plans = CohortPlans()  # each cohort's disclosure plan, made once for both sections that read it
+    pooled = collect_warnings(said, "equity_pooled", lambda: pooled_equity(data, plans=plans))
     tables["equity_pooled"] = pooled.tables["equity_pooled"]
-    tables["where_it_works"] = collect_warnings(said, "where_it_works", lambda: where_it_works(data, equity_pooled=tables["equity_pooled"]))
+    tables["where_it_works"] = collect_warnings(said, "where_it_works", lambda: where_it_works(
+        data, equity_pooled=tables["equity_pooled"], plans=plans))
     tables["evidence_summary"] = evidence_summary(tables, data)
     found = (outcome_findings(data, {**tables, "outcome_notes": notes})
              + cost_findings(data, tables["cost_trends"])

@@ -25,9 +25,9 @@ from evaluation.core.checks import check_confidence_level
 from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import UNDECLARED
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.disclosure_plan import eligible_workforce, people_with_dimensions
-from evaluation.reports.equity_report import EQUITY_COLUMNS, equity_tables
-from evaluation.reports.equity_report.tables import _choose_reference
+from evaluation.reports.equity_report import EQUITY_COLUMNS
+from evaluation.reports.equity_report.tables import _choose_reference, equity_core
+from evaluation.reports.programme_report.plans import CohortPlans
 from evaluation.stats import disclosure
 from evaluation.stats import equity as eq
 from evaluation.stats.pooling import PoolingWarning
@@ -128,8 +128,16 @@ def mantel_haenszel_rr(a, n1, c, n0, *, confidence_level: float = 0.95) -> tuple
     return float(rr), float(np.exp(np.log(rr) - z * se)), float(np.exp(np.log(rr) + z * se))
 
 
-def cohort_cells(data: ProgrammeData, dimensions: list[str]) -> pd.DataFrame:
+def cohort_cells(data: ProgrammeData, dimensions: list[str], *, plans: CohortPlans | None = None) -> pd.DataFrame:
     """Each cohort's places per dimension × category: the true count and what its report publishes.
+
+    Parameters
+    ----------
+    data : ProgrammeData
+    dimensions : list of str
+    plans : CohortPlans, optional
+        Each cohort's disclosure plan, shared with the other sections of the programme report
+        (made here when not given).
 
     Returns
     -------
@@ -139,7 +147,8 @@ def cohort_cells(data: ProgrammeData, dimensions: list[str]) -> pd.DataFrame:
         ``suppressed``), ``eligible``, ``benchmark``, ``workforce_year``, ``declaration_published``
         (the cohort report publishes the dimension's declaration rate, so the number who did not
         declare) — the cohort report's
-        own (:func:`evaluation.reports.equity_report.equity_tables`), so that the eligible
+        own (:func:`evaluation.reports.equity_report.equity_tables`: its ``equity`` and
+        ``declaration`` tables, :func:`~evaluation.reports.equity_report.tables.equity_core`), so that the eligible
         population of each cohort's year and the treatment of national bodies and of people
         outside the eligible population are the cohort report's.
     """
@@ -147,12 +156,11 @@ def cohort_cells(data: ProgrammeData, dimensions: list[str]) -> pd.DataFrame:
     for c in data:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            tables = equity_tables(c).tables
-            table = tables["equity"]
-            people, _ = people_with_dimensions(c, dimensions)
-            counts = eq.category_counts(people, eligible_workforce(c, dimensions), dimensions)
+            core = equity_core(c, plan=None if plans is None else plans(c))
+            table = core.equity
+            counts = core.counts
+        decl = core.declaration
         table = table[table["dimension"].isin(dimensions)]
-        decl = tables["declaration"]
         declared = dict(zip(decl["dimension"], decl["suppressed"] == "", strict=True))
         true = counts.set_index(["dimension", "category"])["participants"]
         keys = list(zip(table["dimension"], table["category"].astype(str), strict=True))
@@ -262,12 +270,15 @@ def pooled_disclosure(cells: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["dimension", "category", "participants", "withheld", "flag", "reason"])
 
 
-def pooled_equity(data: ProgrammeData) -> PooledEquity:
+def pooled_equity(data: ProgrammeData, *, plans: CohortPlans | None = None) -> PooledEquity:
     """Equity of access pooled over the programme's cohorts, after disclosure control.
 
     Parameters
     ----------
     data : ProgrammeData
+    plans : CohortPlans, optional
+        Each cohort's disclosure plan (:class:`~evaluation.reports.programme_report.plans.CohortPlans`),
+        shared with the other sections of the programme report; made here when not given.
 
     Returns
     -------
@@ -306,7 +317,7 @@ def pooled_equity(data: ProgrammeData) -> PooledEquity:
         warnings.warn(f"{title} has one cohort with data: nothing is pooled, and the pooled equity table is that "
                       "cohort's own", PoolingWarning, stacklevel=2)
         notes.append({"source": "equity_pooled", "warning": "PoolingWarning", "message": "one cohort: nothing pooled"})
-    cells = cohort_cells(data, dims)
+    cells = cohort_cells(data, dims, plans=plans)
     flags = pooled_disclosure(cells, data.disclosure_threshold)
     pooled = cells.groupby(["dimension", "category"], sort=False).agg(
         eligible=("eligible", "sum"), n_cohorts=("cohort", "nunique"),

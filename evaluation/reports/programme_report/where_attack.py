@@ -170,14 +170,23 @@ def where_leaks(people: pd.DataFrame, quantities: Mapping[str, tuple[np.ndarray,
     families += [["enrolled", q, *(o for o, (_, p) in quantities.items() if p == q or p == "enrolled"
                                    and o.partition(":")[2] == q.partition(":")[2] and o != q)]
                  for q in quantities if q.startswith("pairs:")]
+    systems = []
+    for family in families:
+        members = set(family)
+        cells = [i for i, k in enumerate(keys) if k[1] in members]
+        local = {c: j for j, c in enumerate(cells)}
+        systems.append((cells, [(local[t], [local[p] for p in parts]) for t, parts in lines
+                                if t in local and all(p in local for p in parts)]))
+    # which cells were unknown when each family was last asked: what follows depends on nothing else, so a
+    # family is asked again only once another has revealed some of its cells
+    asked: list[tuple[bool, ...] | None] = [None] * len(systems)
     while True:  # each family of quantities on its own, sharing what one family reveals of the participants
         before = sum(k is not None for k in known)
-        for family in families:
-            members = set(family)
-            cells = [i for i, k in enumerate(keys) if k[1] in members]
-            local = {c: j for j, c in enumerate(cells)}
-            sub = [(local[t], [local[p] for p in parts]) for t, parts in lines
-                   if t in local and all(p in local for p in parts)]
+        for f, (cells, sub) in enumerate(systems):
+            unknown = tuple(known[c] is None for c in cells)
+            if unknown == asked[f]:
+                continue
+            asked[f] = unknown
             found = derivable([known[c] for c in cells], sub)
             for c, hit in zip(cells, found, strict=True):
                 if hit:

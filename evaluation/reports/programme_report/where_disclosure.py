@@ -47,6 +47,7 @@ import pandas as pd
 
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
+from evaluation.reports.programme_report.plans import CohortPlans
 from evaluation.reports.programme_report.where_words import lost_words
 from evaluation.stats import disclosure
 
@@ -81,7 +82,8 @@ def _complement(quantity: str) -> str:
     return {"completed": "noncompleted", "pairs": "nopair", "improved": "notimproved"}[kind] + (f":{rest}" if rest else "")
 
 
-def cohort_published(data: ProgrammeData, quantities: Sequence[str], dimensions: Sequence[str]) -> dict:
+def cohort_published(data: ProgrammeData, quantities: Sequence[str], dimensions: Sequence[str], *,
+                     plans: CohortPlans | None = None) -> dict:
     """Which (cohort, quantity, dimension, category) counts the cohort reports publish.
 
     Parameters
@@ -115,7 +117,7 @@ def cohort_published(data: ProgrammeData, quantities: Sequence[str], dimensions:
         number = cohort_data.cohort.cohort
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", disclosure.DisclosureRiskWarning)
-            plan = disclosure_plan(cohort_data)
+            plan = disclosure_plan(cohort_data) if plans is None else plans(cohort_data)
         equity = set(cohort_data.cohort.equity.dimensions)
         populations = {p.key: dims for p, dims in pair_populations(cohort_data).items()}
         cats = plan.cells[["dimension", "category"]].drop_duplicates()

@@ -30,6 +30,7 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import Population, group_labels
 from evaluation.reports.findings import collect_warnings
 from evaluation.reports.programme_report.equity import pooled_equity
+from evaluation.reports.programme_report.plans import CohortPlans
 from evaluation.reports.programme_report.where_attack import programme_known, remedies, where_leaks
 from evaluation.reports.programme_report.where_disclosure import (
     ALL,
@@ -194,7 +195,8 @@ def _verdict(res: StratifiedChange, higher_is_better: bool) -> str:
     return VERDICTS[0] if low > 0 else VERDICTS[2] if high < 0 else VERDICTS[1]
 
 
-def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = None) -> pd.DataFrame:
+def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = None,
+                   plans: CohortPlans | None = None) -> pd.DataFrame:
     """The published ``where_it_works`` table: change by group, pooled over cohorts.
 
     Parameters
@@ -204,6 +206,9 @@ def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = 
         The programme's published ``equity_pooled`` table (computed here when not given): it
         publishes the same pooled places of role levels and sectors, so a place it shows is known
         here too and one it withholds is withheld here too.
+    plans : CohortPlans, optional
+        Each cohort's disclosure plan, shared with the pooled equity table
+        (:class:`~evaluation.reports.programme_report.plans.CohortPlans`); made here when not given.
 
     Returns
     -------
@@ -261,7 +266,8 @@ def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = 
     for pop in populations:
         frame, found = person_changes(data, pop)
         notes += found
-        frame = frame.merge(people, on=["participant_id", "cohort"], how="inner")
+        # each change with its person's row of `people` (`at`), whose group masks then pick its changes
+        frame = frame.merge(people.assign(at=np.arange(len(people))), on=["participant_id", "cohort"], how="inner")
         changes[pop] = frame
         ids = set(zip(frame["participant_id"], frame["cohort"], strict=True))
         improved = set(zip(frame.loc[frame["category"] == "improved", "participant_id"],
@@ -271,23 +277,26 @@ def where_it_works(data: ProgrammeData, *, equity_pooled: pd.DataFrame | None = 
         masks[pop.key.replace("pairs:", "improved:", 1)] = np.array([k in improved for k in key], dtype=bool)
     groups = where_groups(people, DIMENSIONS, CROSSINGS)
     quantities = with_complements(masks)
-    published = cohort_published(data, list(quantities), DIMENSIONS)
+    published = cohort_published(data, list(quantities), DIMENSIONS, plans=plans)
     columns = [d for d in DIMENSIONS] + [f"{a}{CROSS}{b}" for a, b in CROSSINGS]
     completion = completion_by_group(people.assign(**{ALL: ALL}), [ALL, *columns], confidence_level=level)
     completion = completion.set_index(["dimension", "category"])
     overall = float(completion.loc[(ALL, ALL), "completion_rate"])
     better = scale_info(next(iter(data)))["higher_is_better"]
+    at = {pop: frame["at"].to_numpy(dtype=np.intp) for pop, frame in changes.items()}
+    change = {pop: frame["change"].to_numpy() for pop, frame in changes.items()}
+    cohort_of = {pop: frame["cohort"].to_numpy() for pop, frame in changes.items()}
+    improved_at = {pop: (frame["category"] == "improved").to_numpy() for pop, frame in changes.items()}
     results = {}
     for pop in populations:
         for dim, cat, mask in groups:
             if CROSS in dim and not mask.any():
                 continue
-            grp = changes[pop].merge(people.loc[mask, ["participant_id", "cohort"]], on=["participant_id", "cohort"],
-                                     how="inner")
-            res = stratified_change(grp["change"].to_numpy(), grp["cohort"].to_numpy(), confidence_level=level)
-            results[(pop, dim, cat)] = (int(mask.sum()), int((grp["category"] == "improved").sum()), res)
+            inside = mask[at[pop]]  # the group's changes, in the order of the population's
+            res = stratified_change(change[pop][inside], cohort_of[pop][inside], confidence_level=level)
+            results[(pop, dim, cat)] = (int(mask.sum()), int(improved_at[pop][inside].sum()), res)
     context = _Context(completion, overall, better, threshold)
-    linked = linked_places(equity_pooled if equity_pooled is not None else _equity_table(data))
+    linked = linked_places(equity_pooled if equity_pooled is not None else _equity_table(data, plans))
     elsewhere = {("enrolled", d, c) for (d, c), shown in linked.items() if shown}
     force: dict[tuple[str, str, str], str] = {}
     for _ in range(_ROUNDS):
@@ -325,10 +334,10 @@ def linked_places(equity_pooled: pd.DataFrame) -> dict[tuple[str, str], bool]:
                                                        strict=True)}
 
 
-def _equity_table(data: ProgrammeData) -> pd.DataFrame:
+def _equity_table(data: ProgrammeData, plans: CohortPlans | None) -> pd.DataFrame:
     with warnings.catch_warnings():  # its warnings are the equity section's, not this table's
         warnings.simplefilter("ignore")
-        return pooled_equity(data).tables["equity_pooled"]
+        return pooled_equity(data, plans=plans).tables["equity_pooled"]
 
 
 #: At most this many rounds of suppression against the reader of the cohort reports.
