@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterator
@@ -114,8 +115,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_PROGRESS_LOCK = threading.Lock()
+
+
 def _progress(message: str) -> None:
-    print(f"[evaluation] {message}", file=sys.stderr, flush=True)
+    """One progress line on standard error, written whole: the report notebooks run in threads of
+    their own, and ``print`` writes a line's text and its end apart (two lines could mix)."""
+    with _PROGRESS_LOCK:
+        sys.stderr.write(f"[evaluation] {message}\n")
+        sys.stderr.flush()
 
 
 @contextmanager

@@ -85,3 +85,37 @@ def test_the_command_line_leaves_with_its_status_and_runs_exit_functions():
     assert done.returncode == 1
     assert "error: " in done.stderr and "no-such-programme" in done.stderr
     assert done.stdout.strip().endswith("exit function ran")
+
+
+def test_progress_lines_from_several_threads_never_mix(monkeypatch):
+    """`evaluate` reports each notebook's start from the notebook's own thread. `print` wrote a
+    line's text and its end apart, so three notebooks starting together gave one line of three
+    messages and two empty lines. Here every write yields to the other threads."""
+    import threading
+    import time
+
+    from evaluation import cli
+
+    class Slow:
+        def __init__(self):
+            self.text = []
+
+        def write(self, text):
+            self.text.append(text)
+            time.sleep(0.0005)
+            return len(text)
+
+        def flush(self):
+            pass
+
+    stream = Slow()
+    monkeypatch.setattr(cli.sys, "stderr", stream)
+    threads = [threading.Thread(target=lambda n=n: [cli._progress(f"thread {n} line {i}") for i in range(20)])
+               for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = "".join(stream.text).split("\n")
+    assert lines[-1] == ""
+    assert sorted(lines[:-1]) == sorted(f"[evaluation] thread {n} line {i}" for n in range(4) for i in range(20))

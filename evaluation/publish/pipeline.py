@@ -32,6 +32,7 @@ from evaluation.core.paths import NOTEBOOKS_DIR, processed_dir, raw_dir, report_
 from evaluation.core.processed_files import read_parquet_columns
 from evaluation.data.groups import in_comparison
 from evaluation.data.params import load_cohort, load_instruments, load_programme
+from evaluation.data.reference_groups import check_reference_groups
 from evaluation.publish.audit_files import (
     DisclosureAuditError,
     read_tables,
@@ -167,6 +168,9 @@ def prepare_processed(programme: str, cohort: int, *, data_dir: Path, params_dir
     ------
     DataValidationError, NoCohortDataError
         Data that break the contract, or no participant in the cohort.
+    ParameterError
+        A reference group of ``equity.reference`` that the workforce table has no eligible
+        staff in (:func:`evaluation.data.reference_groups.check_reference_groups`).
     """
     from evaluation.data.freshness import is_up_to_date
 
@@ -180,6 +184,7 @@ def prepare_processed(programme: str, cohort: int, *, data_dir: Path, params_dir
         # this process stays alive while the report kernels run: hand ingest's freed memory back
         give_back_freed_memory()
     check_cohort_has_data(programme, cohort, data_dir=data_dir)
+    check_reference_groups(programme, cohort, data_dir=data_dir, params_dir=params_dir)
     _ingest_others(programme, data_dir=data_dir, params_dir=params_dir, progress=progress)
 
 
