@@ -211,3 +211,16 @@ def test_a_missing_table_names_a_file_that_may_be_it(demo, id_key):
     message = _refusal(demo)
     assert "expected the file to exist; the folder has participants.CSV: the table must be saved as " \
            "participants.csv" in message
+
+
+@pytest.mark.parametrize("labels", ["{0: None, 1: Low, 5: High}", "{1: Low, 5: High, 7: Top}"])
+def test_a_label_outside_the_response_range_is_refused_naming_the_file(demo, id_key, labels):
+    # before: accepted without a word, though no answer can have it (stop 37's contract review)
+    from evaluation.core.errors import ParameterError
+
+    _edit(demo["instrument"], "response_range: [1, 5]\n", f"response_range: [1, 5]\nlabels: {labels}\n")
+    with pytest.raises(ParameterError) as caught:
+        ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
+    outside = "[0]" if "0:" in labels else "[7]"
+    assert str(demo["instrument"]) in str(caught.value)
+    assert f"`labels` {outside} lie outside `response_range` [1, 5]" in str(caught.value)

@@ -110,6 +110,8 @@ class Instrument(_Strict):
         low, high = self.response_range
         if not low < high:
             raise ValueError(f"`response_range` must be [low, high] with low < high, got {[low, high]}")
+        if outside := sorted(v for v in self.labels if not low <= v <= high):  # a label no answer can have
+            raise ValueError(f"`labels` {outside} lie outside `response_range` [{low:g}, {high:g}]")
         if self.primary_scale is not None and self.primary_scale not in self.scales:
             raise ValueError(
                 f"`primary_scale` {self.primary_scale!r} is not one of the scales: {sorted(self.scales)}"
