@@ -27,20 +27,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
+from bench_evaluate import timed  # the minimum of the repeats, in seconds
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def timed(func, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return round(best, 2)
 
 
 def main() -> None:
