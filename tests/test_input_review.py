@@ -223,4 +223,4 @@ def test_a_label_outside_the_response_range_is_refused_naming_the_file(demo, id_
         ingest("demo", data_dir=demo["data"], params_dir=demo["params"])
     outside = "[0]" if "0:" in labels else "[7]"
     assert str(demo["instrument"]) in str(caught.value)
-    assert f"`labels` {outside} lie outside `response_range` [1, 5]" in str(caught.value)
+    assert f"{demo['instrument']}: `labels` {outside} lie outside `response_range` [1, 5]" in str(caught.value)

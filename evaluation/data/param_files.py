@@ -170,7 +170,7 @@ def explain(path: Path, exc: ValidationError, model: type[BaseModel] | None = No
     validated), missing, or its value's problem."""
     lines = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        key = ".".join(str(p) for p in err["loc"])
         if err["type"] == "extra_forbidden":
             msg = "unknown key (misspelt, or not a key of this kind of file)"
             if err["loc"]:
@@ -181,5 +181,6 @@ def explain(path: Path, exc: ValidationError, model: type[BaseModel] | None = No
             msg = err["msg"].removeprefix("Value error, ")
             if "input" in err and err["type"] != "value_error":
                 msg += f" (got {err['input']!r})"
-        lines.append(f"  - {shown_path(path)}: key `{key}`: {msg}")
+        # a check of the whole file (several keys together) has no key of its own: its message names them
+        lines.append(f"  - {shown_path(path)}: " + (f"key `{key}`: {msg}" if key else msg))
     return ParameterError(f"{len(lines)} problem(s) in parameter file {shown_path(path)}:\n" + "\n".join(lines))
