@@ -14,6 +14,7 @@ __all__ = [
     "FRAMEWORK_AREAS",
     "GROUPS",
     "MULTIPLICITY_METHODS",
+    "NON_COUNCIL_AREAS",
     "PROTECTED",
     "RATERS",
     "ROLE_LEVELS",
@@ -81,3 +82,6 @@ COST_BASES = ("fixed", "per_participant")
 PROTECTED = ("gender", "age_band", "ethnicity", "disability")
 #: Categories of a protected characteristic that mean "not declared".
 UNDECLARED: tuple[str, ...] = ("not_declared", "prefer_not_to_say", "not_recorded")
+
+#: ``local_authority`` categories that are not one of the 32 council areas (national bodies).
+NON_COUNCIL_AREAS: tuple[str, ...] = ("national",)

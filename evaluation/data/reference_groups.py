@@ -5,6 +5,8 @@ A reference group that no year of the programme's eligible population has (a mis
 or one of another dimension) would otherwise be found only by the equity notebook, after the
 other notebooks had run, in a message that does not name the parameter file. The notebook's own
 check stays: it also refuses a category without an eligible workforce in the cohort's year.
+This runs in ``evaluate``'s own process, which imports no statistics (scipy is the report
+kernels'): the national bodies come from :mod:`evaluation.core.vocabulary`.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ from pathlib import Path
 from evaluation.core.errors import ParameterError
 from evaluation.core.paths import processed_dir, shown_path
 from evaluation.core.processed_files import read_parquet_columns
+from evaluation.core.vocabulary import NON_COUNCIL_AREAS
 from evaluation.data.param_files import did_you_mean
 from evaluation.data.params import load_cohort, load_programme
-from evaluation.stats.equity import NON_COUNCIL_AREAS
 
 __all__ = ["check_reference_groups", "reference_categories"]
 

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from evaluation.core.vocabulary import NON_COUNCIL_AREAS
 from evaluation.stats.equity._common import _warn
 
 __all__ = ["NON_COUNCIL_AREAS", "gini", "lorenz_curve"]
 
-#: ``local_authority`` categories that are not one of the 32 council areas.
-NON_COUNCIL_AREAS: tuple[str, ...] = ("national",)
 
 
 def lorenz_curve(
