@@ -67,3 +67,14 @@ def test_reference_categories_keep_staffed_categories_of_the_population_and_neve
     assert reference_categories(workforce.drop(columns="population"), "local_authority", "all_staff") == \
         ["fife", "highland", "angus"]
     assert reference_categories(workforce.drop(columns="population"), "local_authority", "managers") == []
+
+
+def test_the_programme_report_refuses_a_cohorts_misspelt_reference_group_before_its_notebook(folders):
+    # the programme report reads every cohort's equity table: before, its notebook failed in its
+    # third cell, naming no file
+    from evaluation.publish.programme_pipeline import ReportScope, prepare_scope
+
+    data, params = folders
+    with_reference(params, "{sector: privat}")
+    with pytest.raises(ParameterError, match=r"cohort-2\.yaml: key `equity.reference.sector` is 'privat'"):
+        prepare_scope(ReportScope.programme("leading-to-deliver"), data_dir=data, params_dir=params)
