@@ -78,3 +78,11 @@ def test_the_programme_report_refuses_a_cohorts_misspelt_reference_group_before_
     with_reference(params, "{sector: privat}")
     with pytest.raises(ParameterError, match=r"cohort-2\.yaml: key `equity.reference.sector` is 'privat'"):
         prepare_scope(ReportScope.programme("leading-to-deliver"), data_dir=data, params_dir=params)
+
+
+def test_the_comparison_does_not_read_equity_tables_and_does_not_refuse_for_a_reference_group(folders):
+    from evaluation.publish.programme_pipeline import ReportScope, prepare_scope
+
+    data, params = folders
+    with_reference(params, "{sector: privat}")
+    prepare_scope(ReportScope.comparison(), data_dir=data, params_dir=params)  # raises nothing

@@ -138,8 +138,8 @@ def prepare_scope(scope: ReportScope, *, data_dir: Path, params_dir: Path,
     NoDataError, DataValidationError
         No raw data, or data that break the contract.
     ParameterError
-        Also after ingest: a cohort's ``equity.reference`` group in which the eligible
-        population has no staff (:func:`evaluation.data.reference_groups.check_reference_groups`).
+        Also after ingest, for a programme report: a cohort's ``equity.reference`` group in which
+        the eligible population has no staff (:func:`evaluation.data.reference_groups.check_reference_groups`).
     """
     known = list_programmes(params_dir)
     for programme in scope.programmes:
@@ -163,8 +163,9 @@ def prepare_scope(scope: ReportScope, *, data_dir: Path, params_dir: Path,
         else:
             progress(f"ingest: validating and scoring {programme}")
             ingest(programme, data_dir=data_dir, params_dir=params_dir)
-        for number in list_cohorts(params_dir, programme):  # each cohort's equity table is read
-            check_reference_groups(programme, number, data_dir=data_dir, params_dir=params_dir)
+        if scope.kind == "programme":  # its pooled equity reads each cohort's equity table (the comparison does not)
+            for number in list_cohorts(params_dir, programme):
+                check_reference_groups(programme, number, data_dir=data_dir, params_dir=params_dir)
 
 
 def _inputs(scope: ReportScope, data_dir: Path) -> list[dict]:
