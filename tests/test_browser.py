@@ -21,7 +21,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -37,8 +36,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not (CHROMIUM and DRIVER),
     reason="Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)",
 )]
-#: Where screenshots go: ``docs/img`` under ``make screenshots``, else a temporary folder.
-SHOTS = Path(os.environ.get("EVALUATION_SCREENSHOTS") or tempfile.mkdtemp(prefix="evaluation-screenshots-"))
+#: Where screenshots go under ``make screenshots`` (``docs/img``); unset, the :func:`shots` fixture
+#: gives pytest's temporary folder (made only when a test takes a screenshot, and cleaned by pytest).
+SCREENSHOTS_ENV = "EVALUATION_SCREENSHOTS"
 #: The tables whose every column shown must survive printing (issue 11: the outcomes table lost
 #: its intervals in print), and the report that shows each.
 PRINTED_TABLES = {"outcomes": "cohort_evaluation", "equity": "equity_of_access"}
@@ -104,17 +104,24 @@ def printed_text(driver) -> str:
     return "\n".join(page.extract_text() for page in pdf.pages)
 
 
-def screenshot_top(driver, name: str) -> None:
-    """``<name>.png`` in :data:`SHOTS`: the top of the page, as a commissioner first sees it."""
+@pytest.fixture(scope="session")
+def shots(tmp_path_factory) -> Path:
+    """The folder of the screenshots: ``$EVALUATION_SCREENSHOTS`` when set, else a temporary one."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    return Path(chosen) if chosen else tmp_path_factory.mktemp("screenshots")
+
+
+def screenshot_top(driver, folder: Path, name: str) -> None:
+    """``<name>.png`` in ``folder``: the top of the page, as a commissioner first sees it."""
     driver.set_window_size(1100, 1300)
     driver.execute_script("window.scrollTo(0, 0)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert driver.save_screenshot(str(SHOTS / f"{name}.png"))
-    assert (SHOTS / f"{name}.png").stat().st_size > 10_000
+    folder.mkdir(parents=True, exist_ok=True)
+    assert driver.save_screenshot(str(folder / f"{name}.png"))
+    assert (folder / f"{name}.png").stat().st_size > 10_000
     driver.set_window_size(1280, 2000)
 
 
-def test_report_renders_offline_with_title_figures_alt_text_and_summary(synthetic_report, browser):
+def test_report_renders_offline_with_title_figures_alt_text_and_summary(synthetic_report, browser, shots):
     _, folder, _ = synthetic_report
     pages = report_pages(folder)
     assert pages
@@ -138,7 +145,7 @@ def test_report_renders_offline_with_title_figures_alt_text_and_summary(syntheti
         text = browser.find_element("tag name", "body").text
         assert "Summary for commissioners" in text
         assert "Provenance." in text
-        screenshot_top(browser, f"report-{page.stem}")
+        screenshot_top(browser, shots, f"report-{page.stem}")
 
 
 def test_wide_tables_fit_the_screen_without_hiding_columns(synthetic_report, browser):
@@ -195,7 +202,7 @@ def test_printed_reports_keep_every_column_and_cell(synthetic_report, browser):
                 assert squeeze(header(column)) in printed, column
 
 
-def test_index_page_links_every_report_and_file(synthetic_report, browser):
+def test_index_page_links_every_report_and_file(synthetic_report, browser, shots):
     _, folder, _ = synthetic_report
     index = folder / "index.html"
     requested_urls(browser)
@@ -226,4 +233,4 @@ def test_index_page_links_every_report_and_file(synthetic_report, browser):
         browser_title = re.search(r"<title>(.*?)</title>", page.read_text(), re.S)[1]
         assert browser_title.replace("&amp;", "&") in text
     assert "All money is in 2024 prices." in text and re.search(r"Built \d{4}-\d{2}-\d{2}\.", text)
-    screenshot_top(browser, "report-index")
+    screenshot_top(browser, shots, "report-index")
