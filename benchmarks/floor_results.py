@@ -32,6 +32,12 @@ def floor_lines(floor: Mapping[str, Any]) -> list[str]:
     ...              "kernel_start_and_imports": 1.3, "imports": 0.97, "render_page": 0.25, "sum": 1.55}}}
     >>> print(floor_lines(floor)[-1])
     - `make evaluate` within 1.3× its floor: **missed** (4.33 s against a floor of 1.55 s: 2.8×; 2.5× if the command's 7.7 CPU-seconds kept both cores busy throughout).
+    >>> floor["floor_by_notebook"]["cohort_evaluation"]["own_work_cpu"] = 5.3
+    >>> floor.update(own_work_cpu=5.3, cores=2, least_command=4.2, least_ratio=2.71)
+    >>> print(floor_lines(floor)[-3])
+    The three notebooks' own work (their tables and figures: each whole notebook's CPU time less its trivial notebook's): 5.3 CPU-seconds (outcomes 5.30). It needs the notebooks' imports and comes before their pages' rendering, and the machine's cores share it at best, so the command cannot take much less than the floor plus that work over the cores: 4.20 s, 2.7× the floor. Within 1.3× the floor needs that work under 0.9 CPU-seconds (0.3 × the floor on each of 2 cores).
+    >>> print(floor_lines(floor)[-1])
+    - `make evaluate` within 1.3× its floor: **missed** (4.33 s against a floor of 1.55 s: 2.8×; 2.5× if the command's 7.7 CPU-seconds kept both cores busy throughout).
     """
     if not floor:
         return ["Not measured in this run (`bench_national.py --skip-floor`)."]
@@ -60,9 +66,22 @@ def floor_lines(floor: Mapping[str, Any]) -> list[str]:
         f"({floor['floor_cpu']:.2f} CPU-seconds); the command {floor['evaluate_command']:.2f} s "
         f"({floor['evaluate_command_cpu']:.1f} CPU-seconds, its kernels included)"
         + (f"; load average {', '.join(f'{x:.1f}' for x in load)} at the end" if load else "") + ".",
-        "",
-        target_line(floor),
     ]
+    if "least_command" in floor:
+        lines += [
+            "",
+            f"The three notebooks' own work (their tables and figures: each whole notebook's CPU time less its "
+            f"trivial notebook's): {floor['own_work_cpu']:.1f} CPU-seconds ("
+            + ", ".join(f"{NOTEBOOK_TITLES.get(stem, stem)} {f['own_work_cpu']:.2f}"
+                        for stem, f in floor["floor_by_notebook"].items())
+            + f"). It needs the notebooks' imports and comes before their pages' rendering, and the "
+            f"machine's cores share it at best, so the command cannot take much less than the floor plus that work "
+            f"over the cores: {floor['least_command']:.2f} s, {floor['least_ratio']:.2g}× the floor. Within "
+            f"{FLOOR_TARGET}× the floor needs that work under "
+            f"{(FLOOR_TARGET - 1) * floor['floor'] * floor['cores']:.1f} CPU-seconds "
+            f"({FLOOR_TARGET - 1:.1f} × the floor on each of {floor['cores']} cores).",
+        ]
+    lines += ["", target_line(floor)]
     return lines
 
 
