@@ -237,6 +237,44 @@ def panel_axes(ax: Axes | Sequence[Axes], panels: int, what: str) -> tuple[Figur
     return _root_figure(axes[0]), axes
 
 
+def _save_png(figure: Figure, buffer: io.BytesIO, *, own: bool) -> None:
+    """Write ``figure`` to ``buffer`` as PNG, the pixels of ``figure.savefig(buffer, format="png")``.
+
+    ``savefig`` of a figure with a layout engine draws it twice: once with rendering switched off,
+    only for the engine to run at its start (every Axis, tick and text is walked again), then for
+    real. A figure function's own figure (``own``) is laid out here, on the Agg canvas (and so
+    the renderer, with its cache of text sizes) that then draws it once: the layout is the one
+    that first draw would make (the same rc settings, size and resolution), and so is the PNG.
+    The figure's layout engine and canvas are its own again afterwards. The caller's figure (drawn
+    into with ``ax=``), a figure whose resolution is not the house style's, a resolution or a
+    "tight" bounding box in the rc settings are left to ``savefig`` as they are.
+    """
+    import matplotlib as mpl
+
+    options = {"format": "png", "metadata": {"Software": None}}
+    if (not own or figure.dpi != DPI or mpl.rcParams["savefig.dpi"] != "figure"
+            or mpl.rcParams["savefig.bbox"] == "tight"):
+        figure.savefig(buffer, **options)
+        return
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas, engine = figure.canvas, figure.get_layout_engine()
+    FigureCanvasAgg(figure)  # the figure's canvas until the end: one renderer lays it out and draws it
+    try:
+        if engine is not None and figure.axes:
+            try:
+                engine.execute(figure)
+            except ValueError:  # as Figure.draw does: the Axes stay where they are
+                pass
+            with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+                figure.set_layout_engine(None)  # none at all ("none" leaves a placeholder, which savefig draws for)
+        figure.savefig(buffer, **options)
+    finally:
+        if engine is not None:
+            figure.set_layout_engine(engine)
+        figure.set_canvas(canvas)
+
+
 @dataclass(frozen=True)
 class Plot:
     """A figure, the alternative text that describes it for screen readers, and its title.
@@ -269,7 +307,7 @@ class Plot:
         """The figure as PNG bytes, as published (rendered once, then reused)."""
         buffer = io.BytesIO()
         with house_style() if self.styled else nullcontext():
-            self.figure.savefig(buffer, format="png", metadata={"Software": None})
+            _save_png(self.figure, buffer, own=self.styled)
         return buffer.getvalue()
 
     def _repr_png_(self) -> bytes:
