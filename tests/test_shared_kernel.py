@@ -220,7 +220,7 @@ def test_evaluate_shares_kernels_only_when_the_raw_data_are_large(demo, tmp_path
     assert _build_arguments(demo, tmp_path, monkeypatch, SHARED_KERNEL_RAW_BYTES=limit)["share"] == expected
 
 
-def _build_arguments(demo, tmp_path, monkeypatch, **limits) -> dict:
+def _build_arguments(demo, tmp_path, monkeypatch, notebooks_dir=None, **limits) -> dict:
     """The keyword arguments ``build_report`` gives ``run_notebooks`` with these limits."""
     from datetime import UTC, datetime
 
@@ -240,13 +240,29 @@ def _build_arguments(demo, tmp_path, monkeypatch, **limits) -> dict:
     monkeypatch.setattr(pipeline, "run_notebooks", capture)
     with pytest.raises(Captured):
         pipeline.build_report("demo", 1, tmp_path / "build", data_dir=demo["data"], params_dir=demo["params"],
-                              started=datetime.now(UTC), prepare=lambda: None)
+                              started=datetime.now(UTC), prepare=lambda: None,
+                              **({"notebooks_dir": notebooks_dir} if notebooks_dir else {}))
     return seen
 
 
+@pytest.mark.parametrize(("limit", "expected"), [(10**12, SHARED_KERNELS), (0, (tuple(REPORT_NOTEBOOKS),))])
+def test_evaluate_runs_every_report_notebook_in_one_kernel_when_the_raw_data_are_national(
+        demo, tmp_path, monkeypatch, limit, expected):
+    """National raw data: the three notebooks in one kernel (two kernels each holding a cohort of
+    1,000,000 participants set the command's peak memory)."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for stem in REPORT_NOTEBOOKS:
+        _notebook(notebooks / f"{stem}.ipynb", "1")
+    arguments = _build_arguments(demo, tmp_path, monkeypatch, SHARED_KERNEL_RAW_BYTES=0, ONE_KERNEL_RAW_BYTES=limit,
+                                 notebooks_dir=notebooks)
+    assert arguments["share"] == expected
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("setting", [{"SHARED_KERNEL_RAW_BYTES": -1}, {"FORK_KERNELS": False}],
-                         ids=["shared-kernel", "kernels-not-forked"])
+@pytest.mark.parametrize("setting", [{"SHARED_KERNEL_RAW_BYTES": -1}, {"ONE_KERNEL_RAW_BYTES": -1},
+                                     {"FORK_KERNELS": False}],
+                         ids=["shared-kernel", "one-kernel", "kernels-not-forked"])
 def test_the_reports_are_the_same_whether_or_not_notebooks_share_a_kernel(synthetic_report, tmp_path, monkeypatch,
                                                                           setting):
     """Cohort 2 is small, so `evaluate` gives each report notebook a kernel of its own, forked from

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from evaluation.core.errors import EvaluationError
@@ -275,8 +276,27 @@ def _rows(frame: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
 def _used(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with each categorical column keeping only the categories its rows use (a subset of
     rows then has the categories it would have had if read alone)."""
-    return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in frame.columns
+    return frame.assign(**{c: _without_unused(frame[c]) for c in frame.columns
                            if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def _without_unused(values: pd.Series) -> pd.Series:
+    """``values.cat.remove_unused_categories()``, and ``values`` itself when every category is used
+    (pandas sorts a copy of the codes to find out: 0.6 GiB for a national cohort's scale scores).
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.Categorical(["b", "a"], categories=["a", "b", "c"]))
+    >>> list(_without_unused(s).cat.categories)
+    ['a', 'b']
+    >>> t = pd.Series(pd.Categorical(["b", "a"]))
+    >>> _without_unused(t) is t
+    True
+    """
+    codes = values.array.codes
+    seen = np.zeros(len(values.cat.categories), dtype=bool)
+    seen[codes[codes >= 0]] = True
+    return values if seen.all() else values.cat.remove_unused_categories()
 
 
 def scale_info(data: CohortData) -> pd.DataFrame:

@@ -45,6 +45,7 @@ from evaluation.core.io import (
     write_parquet,
     write_parquet_chunks,
 )
+from evaluation.core.memory import hand_back_large_blocks
 from evaluation.core.paths import PARAMS_DIR, REPO_ROOT, processed_dir, raw_dir, shown_path
 from evaluation.core.raw_files import (
     BLOCK_ROWS,
@@ -208,6 +209,7 @@ def ingest(
     DataValidationError
         The data break the contract: lists every failure; nothing is written.
     """
+    hand_back_large_blocks()  # the answers' blocks: freed memory goes back to the system, not kept
     data_dir, params_dir = Path(data_dir), Path(params_dir)
     prog = load_programme(params_dir, programme)
     instruments = load_instruments(params_dir, prog)

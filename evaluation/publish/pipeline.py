@@ -54,6 +54,7 @@ from evaluation.publish.report_folder import (
 from evaluation.publish.report_plan import (
     AUDITED_NOTEBOOKS,
     FORK_KERNELS,
+    ONE_KERNEL_RAW_BYTES,
     PREIMPORT_RAW_BYTES,
     REPORT_NOTEBOOKS,
     SHARED_KERNEL_RAW_BYTES,
@@ -70,7 +71,8 @@ __all__ = ["COMPARISON_NOTEBOOKS", "FORK_KERNELS", "PREIMPORT_RAW_BYTES", "PROGR
 #: Report notebooks that run one after another in one kernel, which reads and holds the cohort
 #: once (:func:`evaluation.publish.notebook_run.run_notebooks`), when the raw data are larger than
 #: :data:`SHARED_KERNEL_RAW_BYTES`; every other notebook has a kernel of its own. The outcome
-#: notebook, the longest, runs beside them on the second core.
+#: notebook, the longest, runs beside them on the second core, unless the raw data are larger than
+#: :data:`~evaluation.publish.report_plan.ONE_KERNEL_RAW_BYTES` (then all three share one kernel).
 SHARED_KERNELS = (("cost_per_participant", "equity_of_access"),)
 #: The programme report's notebooks (``reports/<programme>/programme/``).
 PROGRAMME_NOTEBOOKS = ("programme_evaluation",)
@@ -305,7 +307,8 @@ def build_report(
         titles = run_notebooks(notebooks, folder, parameters=parameters, provenance=lambda: known["provenance"],
                                title=lambda heading, stem: report_title(known["name"], heading, stem),
                                failed_dir=failed_dir, progress=progress, prepare=prepared,
-                               share=SHARED_KERNELS if size > SHARED_KERNEL_RAW_BYTES else (),
+                               share=(tuple(n.stem for n in notebooks),) if size > ONE_KERNEL_RAW_BYTES
+                               else SHARED_KERNELS if size > SHARED_KERNEL_RAW_BYTES else (),
                                # large raw data may be ingested while the kernels start: then they
                                # import their modules only once it is done
                                preimport=preimport, fork=fork, forks=forks, finished=audit.finished,

@@ -18,7 +18,7 @@ from evaluation.core.errors import EvaluationError
 from evaluation.core.io import folder_stamps
 from evaluation.core.paths import NOTEBOOKS_DIR, raw_dir
 
-__all__ = ["AUDITED_NOTEBOOKS", "FORK_KERNELS", "PREIMPORT_RAW_BYTES", "REPORT_NOTEBOOKS", "SHARED_KERNEL_RAW_BYTES",
+__all__ = ["AUDITED_NOTEBOOKS", "FORK_KERNELS", "ONE_KERNEL_RAW_BYTES", "PREIMPORT_RAW_BYTES", "REPORT_NOTEBOOKS", "SHARED_KERNEL_RAW_BYTES",
            "early_fork_server", "raw_bytes", "report_notebooks"]
 
 #: The report notebooks, in the order they run; those not (yet) present are skipped.
@@ -36,6 +36,12 @@ AUDITED_NOTEBOOKS = ("cohort_evaluation", "equity_of_access")
 #: and imports cost less than running two of them one after the other (cohort 2: about 1.5 s
 #: less); a large cohort held by three kernels at once would cost memory (benchmarks/README.md).
 SHARED_KERNEL_RAW_BYTES = 64 << 20
+#: Raw data (bytes, all raw files of the programme) larger than this: the three report notebooks
+#: run one after another in one kernel, which reads and holds the cohort once. Two kernels each
+#: holding a national cohort (1,000,000 participants: 2.7 to 3.5 GiB each while they computed)
+#: set the command's peak, 7.0 GiB; one kernel holds at most 4.4 GiB, for about 20 s more
+#: (benchmarks/README.md).
+ONE_KERNEL_RAW_BYTES = 1 << 30
 #: Raw data larger than this (bytes, all raw files of the programme) may take gigabytes to ingest:
 #: ``evaluate``'s report kernels then import their modules when their first notebook runs, after
 #: the data are prepared, not while ingest runs (each kernel's imports held 0.1 to 0.2 GiB at the
