@@ -39,7 +39,7 @@ SHARED_KERNEL_RAW_BYTES = 64 << 20
 #: Raw data (bytes, all raw files of the programme) larger than this: the three report notebooks
 #: run one after another in one kernel, which reads and holds the cohort once. Two kernels each
 #: holding a national cohort (1,000,000 participants: 2.7 to 3.5 GiB each while they computed)
-#: set the command's peak, 7.0 GiB; one kernel holds at most 4.4 GiB, for about 20 s more
+#: set the command's peak, 7.0 GiB; one kernel holds at most 4.4 GiB, for a few seconds more
 #: (benchmarks/README.md).
 ONE_KERNEL_RAW_BYTES = 1 << 30
 #: Raw data larger than this (bytes, all raw files of the programme) may take gigabytes to ingest:
