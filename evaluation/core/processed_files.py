@@ -16,8 +16,13 @@ import pandas as pd
 from evaluation.core.errors import DataValidationError, Failure
 from evaluation.core.io import _os_errors
 
-__all__ = ["PROCESSED_TABLES", "read_parquet_columns", "read_processed"]
+__all__ = ["COLUMNWISE_ROWS", "PROCESSED_TABLES", "read_parquet_columns", "read_processed"]
 
+
+#: A processed table of more rows than this is read a column at a time, which holds less at the
+#: read's peak (1.3 GiB less for a national cohort's scale scores); a smaller one at once, as each
+#: read has a cost of its own (cohort 2's tables: 18 ms at once, 63 ms a column at a time).
+COLUMNWISE_ROWS = 1_000_000
 
 PROCESSED_TABLES = ("participants", "responses", "scale_scores", "reliability", "costs", "workforce", "deflators")
 
@@ -57,11 +62,12 @@ def _read_parquet_rows(path: Path, *, cohort: int | None, categorical: list[str]
 
     ``cohort``: only its rows (no filtering when the row groups' statistics show that every row
     is the cohort's: a filter copies the whole table). Each ``categorical`` column is read on its
-    own and turned into a categorical before the next is read; the other columns are read one at
-    a time too, each handed to pandas as Arrow releases it (``self_destruct``); the Arrow memory
-    pool's free pages go back to the system after each step. A national cohort's scale scores
-    once cost five times their size at the peak of the read; read together, the other columns
-    still cost 1.3 GiB above the 1.9 GiB of the read cohort (1,000,000 participants).
+    own and turned into a categorical before the next is read; the other columns are read
+    together, or one at a time in a table of more than :data:`COLUMNWISE_ROWS` rows, each handed to
+    pandas as Arrow releases it (``self_destruct``); the Arrow memory pool's free pages go back to
+    the system after each step. A national cohort's scale scores once cost five times their size
+    at the peak of the read; read together, the other columns still cost 1.3 GiB above the 1.9 GiB
+    of the read cohort (1,000,000 participants). The frame is the same either way.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -75,8 +81,13 @@ def _read_parquet_rows(path: Path, *, cohort: int | None, categorical: list[str]
         texts[c] = _text_categorical(pq.read_table(path, columns=[c], filters=rows, read_dictionary=[c]).column(c))
         pool.release_unused()
     attrs = (schema.metadata or {}).get(b"PANDAS_ATTRS")
-    if not names:
-        frame = pq.read_table(path, filters=rows, use_pandas_metadata=True).to_pandas()
+    if not names or pq.read_metadata(path).num_rows <= COLUMNWISE_ROWS:
+        table = pq.read_table(path, columns=[c for c in names if c not in texts] if texts else None,
+                              filters=rows, use_pandas_metadata=True)
+        frame = table.to_pandas(self_destruct=True, split_blocks=True)
+        del table
+        for c, values in texts.items():
+            frame.insert(names.index(c), c, values)
     else:
         columns = {}
         for c in names:  # one column at a time: its Arrow table and its conversion are the peak's extra
