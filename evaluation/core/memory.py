@@ -12,7 +12,9 @@ from __future__ import annotations
 import ctypes
 import gc
 
-__all__ = ["give_back_freed_memory", "hand_back_large_blocks"]
+import numpy as np
+
+__all__ = ["give_back_freed_memory", "hand_back_large_blocks", "join_releasing"]
 
 #: glibc's ``mallopt`` parameter for the size from which ``malloc`` maps memory of its own, and
 #: its default (the value glibc starts from before it raises it as large blocks are freed).
@@ -61,3 +63,24 @@ def hand_back_large_blocks() -> None:
     except (OSError, AttributeError):  # not glibc
         return
     mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+
+
+def join_releasing(parts: list[np.ndarray], dtype=None) -> np.ndarray:
+    """The arrays of ``parts`` one after another (as :func:`numpy.concatenate`), each dropped from
+    ``parts`` once copied, so that the parts and the whole are not all held at once (ingest's
+    answer codes at 10⁸ answers: a gigabyte). ``dtype``: the result's (default: the parts' common
+    type).
+
+    Examples
+    --------
+    >>> parts = [np.array([1, 2], dtype=np.uint8), np.array([300], dtype=np.uint16)]
+    >>> join_releasing(parts), parts
+    (array([  1,   2, 300], dtype=uint16), [])
+    """
+    out = np.empty(sum(len(p) for p in parts), dtype=np.result_type(*parts) if dtype is None else dtype)
+    done = 0
+    while parts:
+        part = parts.pop(0)
+        out[done:done + len(part)] = part
+        done += len(part)
+    return out

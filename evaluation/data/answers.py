@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from evaluation.core.errors import Failure
+from evaluation.core.memory import join_releasing
 from evaluation.data.answer_rules import (
     Collector,
     Context,
@@ -188,7 +189,7 @@ def validate_answers(
         n_rows += len(block)
         _check_block(block, columns, labels, parts, collector, context)
     columns = [c for c in types if parts[c]]
-    codes = {c: _joined(parts.pop(c)) for c in columns}  # each block's codes let go once copied
+    codes = {c: join_releasing(parts.pop(c)) for c in columns}  # each block's codes let go once copied
     value = labels["value"].property("number", lambda t: parsed(t, "number")) if "value" in columns else None
     dates = labels["responded_on"].property("date", lambda t: parsed(t, "date")) if "responded_on" in columns else None
     answers = Answers(n_rows, columns, codes, labels, value, dates,
@@ -248,25 +249,6 @@ def _check_block(block: pd.DataFrame, columns: list[str], labels: dict[str, Labe
     for column, codes in row.items():
         parts[column].append(labels[column].small(codes))
     cross_rules(row, texts, labels, index, collector, ctx)
-
-
-def _joined(parts: list[np.ndarray]) -> np.ndarray:
-    """The blocks' codes one after another (as ``numpy.concatenate``), each block dropped from
-    ``parts`` once copied: the answers' codes are never held twice (at 10⁸ answers, a gigabyte).
-
-    Examples
-    --------
-    >>> parts = [np.array([1, 2], dtype=np.uint8), np.array([300], dtype=np.uint16)]
-    >>> _joined(parts), parts
-    (array([  1,   2, 300], dtype=uint16), [])
-    """
-    out = np.empty(sum(len(p) for p in parts), dtype=np.result_type(*parts))
-    done = 0
-    while parts:
-        part = parts.pop(0)
-        out[done:done + len(part)] = part
-        done += len(part)
-    return out
 
 
 def _ranks(texts: list[str | None]) -> np.ndarray:

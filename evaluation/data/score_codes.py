@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from evaluation.core.memory import join_releasing
 from evaluation.core.vocabulary import RATERS, WAVES
 from evaluation.data.answers import Answers
 from evaluation.data.scoring import SHARE_TOLERANCE
@@ -108,7 +109,7 @@ def score_codes(answers, kept, fold_code, pseudonyms, fold_cohort, pid_rank, rec
             found[k].append(part)
         start = stop
     del fold_of_kept
-    fold, cell, n_answered, total = (_joined(parts, dtype) for parts, dtype in
+    fold, cell, n_answered, total = (join_releasing(parts, dtype) for parts, dtype in
                                      zip(found, (np.uint32, np.int32, np.int32, np.float64), strict=True))
     if _decreasing(pid_rank, fold):  # several cohorts: participants in pseudonym order
         again = np.lexsort([cell, pid_rank[fold]])
@@ -164,17 +165,6 @@ def _text(texts: pa.Array, codes: np.ndarray) -> pd.api.extensions.ExtensionArra
     """``texts[codes]`` as a pandas ``str`` array, gathered by pyarrow (no Python string per row;
     the same Arrow ``large_string`` array as ``pd.array(objects, dtype="str")``)."""
     return pd.array(pc.take(texts, pa.array(codes)), dtype="str")
-
-
-def _joined(parts: list[np.ndarray], dtype) -> np.ndarray:
-    """The parts one after another, each dropped from ``parts`` once copied."""
-    out = np.empty(sum(len(p) for p in parts), dtype=dtype)
-    done = 0
-    while parts:
-        part = parts.pop(0)
-        out[done:done + len(part)] = part
-        done += len(part)
-    return out
 
 
 def _decreasing(rank: np.ndarray, codes: np.ndarray) -> bool:
