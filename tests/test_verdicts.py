@@ -253,7 +253,15 @@ def test_hindsight_states_a_direction_only_when_its_interval_excludes_no_shift()
         line = next(x for x in text.splitlines() if x.startswith("**Hindsight.**"))
         shift = tables["response_shift"].query("scale == @data.primary_scale and rater == 'self'").iloc[0]
         clear = bool(shift["ci_low"] > 0 or shift["ci_high"] < 0)
-        assert f"{shift['ci_low']:+.2f}".replace("-", "\u2212") in line  # the interval is quoted
+        # the interval is quoted in the paragraph's own words, never as signed numbers beside
+        # "lower" (Leading to Deliver's read "0.26 points lower ... (95% CI +0.15 to +0.36)")
+        low, high = shift["ci_low"], shift["ci_high"]
+        if clear:
+            assert f"confidence interval {low:.2f} to {high:.2f} points lower)" in line
+        else:
+            assert (f"confidence interval from {abs(low):.2f} points higher to {high:.2f} points lower)"
+                    in line)
+        assert "+" not in line and "\u2212" not in line
         assert ("is larger than change from the original questionnaire" in line) is clear
         assert ("do not show that their standards moved" in line) is (not clear)
     assert not clear  # the pilot's shift is the unclear case
@@ -292,3 +300,18 @@ def test_a_confidence_level_of_97_5_percent_is_written_97_5_percent_everywhere()
     text = "\n".join(texts)
     assert text.count("97.5%") > 10
     assert "98%" not in text and "95%" not in text
+
+
+@pytest.mark.parametrize(("shift", "low", "high", "said"), [
+    (0.26, 0.15, 0.36, "scored X 0.26 points lower than they had at the time (95% confidence interval 0.15 to "
+                       "0.36 points lower), so change measured against the then-test is larger"),
+    (-0.26, -0.36, -0.15, "scored X 0.26 points higher than they had at the time (95% confidence interval 0.15 "
+                          "to 0.36 points higher), so change measured against the then-test is smaller"),
+    (0.17, -0.06, 0.41, "scored X 0.17 points lower than they had at the time on average, but the range (95% "
+                        "confidence interval from 0.06 points higher to 0.41 points lower) includes no difference"),
+])
+def test_hindsight_says_its_interval_in_the_words_of_its_direction(shift, low, high, said):
+    from evaluation.reports.outcome_text import _hindsight
+
+    text = _hindsight(pd.Series({"mean_shift": shift, "ci_low": low, "ci_high": high}), "X", "95%")
+    assert said in text

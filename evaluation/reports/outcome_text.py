@@ -218,16 +218,18 @@ def no_mixed_model_text(waves: Sequence[str]) -> str:
 
 
 def _hindsight(r: pd.Series, title: str, pct: str) -> str:
-    """The then-test paragraph: a direction only when the shift's interval excludes no shift."""
-    shift, ci = r["mean_shift"], f"{pct} confidence interval {signed(r['ci_low'])} to {signed(r['ci_high'])}"
+    """The then-test paragraph: a direction only where its interval excludes 0; the interval in words."""
+    def way(x: float) -> str:  # a shift (before − then-test) in words
+        return f"{abs(x):.2f} points {'lower' if x > 0 else 'higher'}"
+    low, high = r["ci_low"], r["ci_high"]
     text = ("**Hindsight.** Asked after the programme to rate themselves as they had been before it (the "
-            f"'then-test'), participants scored {title} {abs(shift):.2f} points {'lower' if shift > 0 else 'higher'} "
-            "than they had at the time")
-    if r["ci_low"] > 0 or r["ci_high"] < 0:
-        return (f"{text} ({ci}), so change measured against the then-test is "
-                f"{'larger' if shift > 0 else 'smaller'} than change from the original questionnaire.")
-    return (f"{text} on average, but the range ({ci}) includes no difference, so these data do not show that "
-            "their standards moved.")
+            f"'then-test'), participants scored {title} {way(r['mean_shift'])} than they had at the time")
+    if low > 0 or high < 0:
+        ends = f"{low:.2f} to {high:.2f} points lower" if low > 0 else f"{-high:.2f} to {-low:.2f} points higher"
+        return (f"{text} ({pct} confidence interval {ends}), so change measured against the then-test is "
+                f"{'larger' if low > 0 else 'smaller'} than change from the original questionnaire.")
+    return (f"{text} on average, but the range ({pct} confidence interval from {way(low)} to {way(high)}) "
+            "includes no difference, so these data do not show that their standards moved.")
 
 
 def _reliable_paragraph(rows: pd.DataFrame, titles: Mapping[str, str], lead: str) -> str | None:
