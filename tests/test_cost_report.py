@@ -496,3 +496,14 @@ def test_the_source_of_participants_time_is_said_in_words():
     assert not any("rows of costs.csv" in words for words in PARTICIPANT_TIME_SOURCES.values())
     loaded = next(e for e in ENTRIES if e.key == "fully_loaded")
     assert "one-off costs shared between cohorts" in loaded.definition and "set-up" not in loaded.definition
+
+
+@pytest.mark.parametrize(("improvers", "said"), [(1, "1 participant reliably improved on"),
+                                                 (2, "2 participants reliably improved on")])
+def test_the_number_who_reliably_improved_is_said_in_the_singular_or_the_plural(synthetic, improvers, said):
+    # A cohort with one reliable improver would have read "1 participants reliably improved on ...".
+    _, data, tables = synthetic
+    summary = tables["cost_summary"].copy()
+    summary.loc[summary["measure"] == "reliable_improvers", "value"] = improvers
+    text = cr.cost_summary_markdown({**tables, "cost_summary": summary}, data)
+    assert said in text and "1 participants" not in text

@@ -233,3 +233,12 @@ def test_the_programme_interval_is_the_stratified_bootstrap_and_does_not_grow_wi
     tracemalloc.stop()
     assert peak < 300 * 2**20, f"{peak / 2**20:.0f} MiB"
     assert interval["cost_per_reliable_improver_ci_low"] < interval["cost_per_reliable_improver_ci_high"]
+
+
+@pytest.mark.parametrize(("improvers", "said"), [(1, "(1 person reliably improved;"), (7, "(7 people reliably improved;")])
+def test_the_programmes_reliable_improvers_are_said_in_the_singular_or_the_plural(shipped, improvers, said):
+    # A programme with one reliable improver over its cohorts would have read "(1 people reliably improved; ...".
+    _, _, table = shipped
+    one = table.copy()
+    one.loc[one["level"] == "programme", "reliable_improvers"] = improvers
+    assert said in pc.cost_summary_markdown(one)

@@ -279,6 +279,27 @@ def test_people_without_a_later_score_are_not_called_drop_outs():
     assert "whether or not they completed the programme" in line
 
 
+
+@pytest.mark.parametrize(("missing", "said"), [
+    (0, "**Who is missing at the end.** No one: everyone with a score before the programme has a score at the "
+        "end of the programme."),
+    (1, "**Who is missing at the end.** 1 person with a score before the programme has no score at the end of "
+        "the programme: too few (fewer than 5) to publish how they started."),
+    (3, "**Who is missing at the end.** 3 people with a score before the programme have no score at the end of "
+        "the programme: too few (fewer than 5) to publish how they started."),
+])
+def test_who_is_missing_at_the_end_is_said_in_words_true_of_its_count(missing, said):
+    # A cohort of 8 (the first 8 of cohort 2) read "1 people with a score before the programme have
+    # no score at the end", and one of 3, where everyone answered at the end, "0 people ... have no
+    # score at the end of the programme: too few (fewer than 5) to publish how they started".
+    data, tables = _built("leading-to-deliver", 2)
+    attrition = tables["attrition"].copy()
+    row = (attrition["section"] == "baseline_comparison") & (attrition["scale"] == data.primary_scale)
+    attrition.loc[row, "n_without_later"] = missing
+    attrition.loc[row, "suppressed"] = "primary"  # as the table has it below the threshold
+    text = outcome_report.outcome_summary({**tables, "attrition": attrition}, data)
+    assert next(x for x in text.splitlines() if x.startswith("**Who is missing at the end.**")) == said
+
 def test_a_confidence_level_of_97_5_percent_is_written_97_5_percent_everywhere():
     # The sentences wrote int(round(level × 100))%: at a cohort's confidence_level of 0.975 they
     # said "98% confidence interval" beside figures labelled "97.5% CI". Every summary and finding
@@ -311,7 +332,7 @@ def test_a_confidence_level_of_97_5_percent_is_written_97_5_percent_everywhere()
                         "confidence interval from 0.06 points higher to 0.41 points lower) includes no difference"),
 ])
 def test_hindsight_says_its_interval_in_the_words_of_its_direction(shift, low, high, said):
-    from evaluation.reports.outcome_text import _hindsight
+    from evaluation.reports.outcome_summary import _hindsight
 
     text = _hindsight(pd.Series({"mean_shift": shift, "ci_low": low, "ci_high": high}), "X", "95%")
     assert said in text

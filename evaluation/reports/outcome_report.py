@@ -7,9 +7,9 @@ same tables and findings to the last digit.
 * :func:`outcome_tables` computes every table of the outcomes report.
 * :func:`outcome_findings` derives the headline findings from those tables (also used by
   reviewers to re-derive them).
-* :func:`outcome_summary` writes the plain-language summary for commissioners and
-  :func:`effect_size_text` the sizes of the changes for the detail (both in
-  :mod:`~evaluation.reports.outcome_text`).
+* :func:`outcome_summary` writes the plain-language summary for commissioners
+  (:mod:`~evaluation.reports.outcome_summary`) and :func:`effect_size_text` the sizes of the
+  changes for the detail (:mod:`~evaluation.reports.outcome_text`).
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ from evaluation.reports.disclosure_plan import (
 )
 from evaluation.reports.findings import ReportResult, collect_warnings
 from evaluation.reports.labels import WAVE_LABELS, and_list
+from evaluation.reports.outcome_summary import outcome_summary
 from evaluation.reports.outcome_text import (
     WAVE_WORDS,
     effect_size_text,
     no_mixed_model_text,
     outcome_findings,
-    outcome_summary,
 )
 from evaluation.stats import outcomes as oc
 

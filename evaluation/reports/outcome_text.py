@@ -1,12 +1,10 @@
-"""The words of the outcomes report: its findings, its sizes of change and its summary.
+"""The words of the outcomes report: its findings and its sizes of change.
 
 * :func:`outcome_findings` derives the headline findings from the tables (also used by
   reviewers to re-derive them).
 * :func:`effect_size_text` says how large each change is, by g_av with its interval (the detail).
-* :func:`outcome_summary` writes the plain-language summary for commissioners: points on the
-  scale, the share who reliably improved, reaction, durability at follow-up and what the data
-  cannot show, with no unexplained statistical names.
 
+The plain-language summary for commissioners is :mod:`~evaluation.reports.outcome_summary`.
 Every number in these texts is a cell of a published table, formatted; nothing is computed here
 that the tables do not hold.
 """
@@ -20,39 +18,22 @@ import pandas as pd
 from evaluation.core.text import md
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
-from evaluation.reports.comparison_group import (
-    DESIGN_PLAIN_COMPARISON,
-    comparison_group_findings,
-    comparison_group_paragraph,
-    design_level,
-)
+from evaluation.reports.comparison_group import comparison_group_findings
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, aside, span_words
 from evaluation.reports.numbers import level_percent, number, signed
-from evaluation.reports.verdicts import verdict_sentences, verdicts
 from evaluation.stats.outcomes import size_word
 
-__all__ = ["WAVE_WORDS", "effect_size_text", "no_mixed_model_text", "outcome_findings", "outcome_summary", "size_text"]
+__all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
+           "size_text"]
 
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
               "post": "at the end of the programme", "follow_up": "at follow-up"}
-#: The design in plain words (the methods section names it by the Maryland Scientific Methods Scale).
-DESIGN_PLAIN = (
-    "The same people were asked before and after the programme, and there was no comparison group "
-    "of similar staff who did not take part. So the results describe how the people who took part "
-    "changed; they do not show that the programme caused the change."
-)
-#: What these data cannot show (Kirkpatrick level 4).
-LEVEL_4 = (
-    "The questionnaires measure how participants, and their line managers, rated the participants' "
-    "leadership. They do not measure results for services or for the people who use them (level 4, "
-    "'results', of Kirkpatrick's four levels of training evaluation), so this report cannot say "
-    "whether services or the lives of the people they serve improved."
-)
 
 
-def _ranges(data: CohortData) -> dict[str, tuple[float, float]]:
+
+def scale_ranges(data: CohortData) -> dict[str, tuple[float, float]]:
     """Each scale's response range (from its instrument)."""
     info = scale_info(data)
     return {str(s): tuple(data.instruments[row["instrument"]].response_range) for s, row in info.iterrows()
@@ -102,7 +83,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     """
     titles = data.titles
     pct = level_percent(data.cohort.confidence_level)
-    ranges = _ranges(data)
+    ranges = scale_ranges(data)
     out = []
     for row in tables["outcomes"].itertuples(index=False):
         key = f"outcomes.{row.comparison}.{row.rater}.{row.scale}"
@@ -162,7 +143,7 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
     return out + comparison_group_findings(tables, data)
 
 
-class _MarkdownTitles(dict):
+class MarkdownTitles(dict):
     """Scale titles (or, failing a title, the scale's name), safe in Markdown."""
 
     def __init__(self, titles: Mapping[str, str]):
@@ -179,7 +160,7 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     for its size (:func:`size_text`); this, not d_z, is what "small", "medium" and "large" refer
     to in the report.
     """
-    titles = _MarkdownTitles(data.titles)
+    titles = MarkdownTitles(data.titles)
     pct = level_percent(data.cohort.confidence_level)
     out = tables["outcomes"]
     first = data.cohort.comparisons[0]
@@ -215,186 +196,3 @@ def no_mixed_model_text(waves: Sequence[str]) -> str:
     asked = [w for w in waves if w != "then"]
     return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
             f"{len(asked)} ({' and '.join(WAVE_LABELS.get(w, w) for w in asked)}).")
-
-
-def _hindsight(r: pd.Series, title: str, pct: str) -> str:
-    """The then-test paragraph: a direction only where its interval excludes 0; the interval in words."""
-    def way(x: float) -> str:  # a shift (before − then-test) in words
-        return f"{abs(x):.2f} points {'lower' if x > 0 else 'higher'}"
-    low, high = r["ci_low"], r["ci_high"]
-    text = ("**Hindsight.** Asked after the programme to rate themselves as they had been before it (the "
-            f"'then-test'), participants scored {title} {way(r['mean_shift'])} than they had at the time")
-    if low > 0 or high < 0:
-        ends = f"{low:.2f} to {high:.2f} points lower" if low > 0 else f"{-high:.2f} to {-low:.2f} points higher"
-        return (f"{text} ({pct} confidence interval {ends}), so change measured against the then-test is "
-                f"{'larger' if low > 0 else 'smaller'} than change from the original questionnaire.")
-    return (f"{text} on average, but the range ({pct} confidence interval from {way(low)} to {way(high)}) "
-            "includes no difference, so these data do not show that their standards moved.")
-
-
-def _reliable_paragraph(rows: pd.DataFrame, titles: Mapping[str, str], lead: str) -> str | None:
-    """"<lead>: Title 24% (2% got worse); …" over the rows with a reliable-change share."""
-    rows = rows.dropna(subset=["rci_improved", "rci_deteriorated"])
-    if not len(rows):
-        return None
-    items = [f"{titles.get(r.scale)} {r.rci_improved:.0%} ({r.rci_deteriorated:.0%} reliably got worse)"
-             for r in rows.itertuples()]
-    return f"{lead}: " + "; ".join(items) + "."
-
-
-def _reaction(tables: dict[str, pd.DataFrame], data: CohortData, ranges, titles) -> list[str]:
-    reaction = tables.get("reaction")
-    info = scale_info(data)
-    if reaction is None or not len(reaction):
-        return []
-    parts = []
-    for r in reaction.itertuples():
-        level = info.loc[r.scale, "kirkpatrick_level"] if r.scale in info.index else None
-        if level is None or pd.isna(level) or int(level) != 1:
-            continue
-        low, high = ranges.get(r.scale, (None, None))
-        unit = f" on the {low:g}–{high:g} scale" if low is not None else ""
-        who = "participants" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s"
-        if r.n < data.cohort.disclosure_threshold:
-            parts.append(f"Fewer than {data.cohort.disclosure_threshold} {who} answered the questions on "
-                         f"{titles.get(r.scale)}, too few to report.")
-            continue
-        parts.append(f"{int(r.n)} {who} answered the questions on {titles.get(r.scale)} "
-                     f"{WAVE_WORDS.get(r.wave, r.wave)}: on average they gave {r.mean:.2f} points{unit} "
-                     f"({'higher' if info.loc[r.scale, 'higher_is_better'] else 'lower'} is more favourable).")
-    if not parts:
-        return []
-    return ["", "**What participants thought of the programme (Kirkpatrick level 1, reaction).** "
-            + " ".join(parts) + " This says whether people valued the programme, not whether they changed."]
-
-
-def _follow_up(out: pd.DataFrame, data: CohortData, titles, ranges, alpha: float) -> list[str]:
-    if "pre_follow_up" not in data.cohort.comparisons:
-        return []
-    rows = out[(out["comparison"] == "pre_follow_up") & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
-    if not len(rows):
-        return []
-    judged = verdicts(out, comparison="pre_follow_up", rater="self", alpha=alpha, levels=(2,))
-    n_low, n_high = int(rows["n_pairs"].min()), int(rows["n_pairs"].max())
-    n_text = f"{n_low}" if n_low == n_high else f"{n_low} to {n_high}"
-    return ["", "**Did it last? (follow-up).** " + verdict_sentences(
-        judged, titles, confidence_level=data.cohort.confidence_level, who="Participants rated themselves",
-        when="at follow-up than before the programme", ranges=ranges)
-        + f" These results are about the {n_text} participants (depending on the scale) with scores both before "
-        "the programme and at follow-up."]
-
-
-def _analysed_words(out: pd.DataFrame, comparison: str, scored_both: int, primary: str, when: str) -> str:
-    """Who the results are about: the people with a score on the primary scale at both waves, and
-    how many that is on each self-rated scale (scales differ: a person may skip a scale's items)."""
-    text = f"{scored_both} have a score on {aside(primary, 'self-rated')} {when}."
-    rows = out[(out["comparison"] == comparison) & (out["rater"] == "self") & out["n_pairs"].notna()]
-    pairs = sorted({int(n) for n in rows["n_pairs"]})
-    if len(rows) < 2 or pairs == [scored_both]:
-        return text[:-1] + ", and the results below are about them."
-    counted = f"{pairs[0]} people" if len(pairs) == 1 else f"from {pairs[0]} to {pairs[-1]} people"
-    return (text + " The results on each scale are about the people with scores on it at both times: "
-            f"{counted} on the self-rated scales (the table gives each scale's number).")
-
-
-def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
-    """The plain-language summary for commissioners (Markdown).
-
-    Paragraphs (each opens with a bold heading): who took part; reaction (level 1); what changed
-    by participants' own ratings and by line managers' (levels 2 and 3; each scale's verdict and
-    the interval beside it from :mod:`~evaluation.reports.verdicts`); how many changed by more
-    than measurement error; durability at follow-up; beside a comparison group (when there is
-    one); hindsight (then-test, a direction only when its interval excludes no shift); who is
-    missing at the end (not "dropped out": some completed but did not answer); how
-    sure we are; what the data cannot show (level 4); the limits of the design. Changes are in
-    points on the scale, reliable change in % of participants.
-    """
-    coh = data.cohort
-    titles = _MarkdownTitles(data.titles)
-    ranges = _ranges(data)
-    pct = level_percent(coh.confidence_level)
-    out = tables["outcomes"]
-    first = coh.comparisons[0]
-    earlier, later = COMPARISONS[first]
-    before, after = WAVE_WORDS.get(earlier, earlier), WAVE_WORDS.get(later, later)
-    flow = tables["attrition"]
-    flow = flow[flow["section"] == "flow"].set_index("stage")["n"]
-    lines = [
-        f"## Summary for commissioners: {md(data.programme.title)}, cohort {coh.cohort}"
-        + (f" ({coh.year})" if coh.year else ""),
-        "",
-        f"**Who took part.** {int(flow.get('enrolled', 0))} people enrolled and "
-        f"{int(flow.get('completed_programme', 0))} completed the programme; "
-        + _analysed_words(out, first, int(flow.get("scored_both", 0)), titles.get(data.primary_scale),
-                          f"both {before} and {after}"),
-    ]
-    lines += _reaction(tables, data, ranges, titles)
-    alpha = 1 - coh.confidence_level
-    judged = verdicts(out, comparison=first, rater="self", alpha=alpha, levels=(2,))
-    lines += ["", "**What changed: participants' own ratings.** " + verdict_sentences(
-        judged, titles, confidence_level=coh.confidence_level, who="Participants rated themselves", ranges=ranges)]
-    others = sorted(set(out.loc[out["comparison"] == first, "rater"]) - {"self"})
-    for rater in others:
-        judged = verdicts(out, comparison=first, rater=rater, alpha=alpha)
-        if len(judged):
-            lines += ["", f"**What {rater.replace('_', ' ')}s saw.** " + verdict_sentences(
-                judged, titles, confidence_level=coh.confidence_level,
-                who=f"{rater.replace('_', ' ').capitalize()}s rated participants", show_n=True, ranges=ranges)
-                + " Change seen by others is the stronger evidence that behaviour at work changed "
-                "(Kirkpatrick level 3, behaviour)."]
-    reliable = []
-    self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
-    text = _reliable_paragraph(self_rows, titles, "By their own ratings")
-    if text:
-        reliable.append(text)
-    for rater in others:
-        text = _reliable_paragraph(out[(out["comparison"] == first) & (out["rater"] == rater)], titles,
-                                   f"By their {rater.replace('_', ' ')}s' ratings")
-        if text:
-            reliable.append(text)
-    if reliable:
-        lines += ["", "**How many people reliably improved.** A reliable improvement is a change larger than "
-                  "measurement error alone would explain. The share of participants who reliably improved from "
-                  f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)]
-    follow_up = _follow_up(out, data, titles, ranges, alpha)
-    lines += follow_up
-    lines += comparison_group_paragraph(tables, data, titles)
-    primary = data.primary_scale
-    shift = tables.get("response_shift")
-    if shift is not None and len(shift):
-        row = shift[(shift["scale"] == primary) & (shift["rater"] == "self")]
-        if len(row):
-            lines += ["", _hindsight(row.iloc[0], titles.get(primary, primary), pct)]
-    base = tables["attrition"]
-    base = base[(base["section"] == "baseline_comparison") & (base["scale"] == primary)]
-    if len(base):  # not "dropped out": people who completed but did not answer are among them
-        b = base.iloc[0]
-        text = f"**Who is missing at the end.** {int(b['n_without_later'])} people with a score {before} have no score {after}"
-        if b["suppressed"]:
-            text += f": too few (fewer than {coh.disclosure_threshold}) to publish how they started."
-        else:
-            text += (f" (whether or not they completed the programme). They started {abs(b['mean_difference']):.2f} "
-                     f"points {'lower' if b['mean_difference'] > 0 else 'higher'} on {titles.get(primary, primary)} "
-                     f"than those with a score {after}" + (
-                         " (a difference unlikely to be chance), so the results, which are about those with both "
-                         "scores, may not hold for everyone who started." if b["p_value"] < alpha
-                         else ", a difference that could be chance."))
-        lines += ["", text]
-    adjusted = ("A change counts as clear only if it is still clear after adjusting for testing several "
-                "scales at once." if coh.multiplicity != "none" else
-                "No adjustment was made for testing several scales at once (the cohort's parameters say so).")
-    lines += [
-        "",
-        f"**How sure we are.** Each range is a {pct} confidence interval: the changes that are consistent "
-        f"with the data. {adjusted}",
-        "",
-        f"**What the data cannot show.** {LEVEL_4}" + ("" if follow_up else
-            " No questionnaire some months after the programme (follow-up) has scores to compare, so whether "
-            "the change lasted cannot be judged."),
-        "",
-        f"**Limits of the design.** {DESIGN_PLAIN_COMPARISON if design_level(tables) == 3 else DESIGN_PLAIN} "
-        "Self-ratings can move because people's standards change"
-        + (" (see Hindsight)" if shift is not None and len(shift) else "")
-        + ", and people without a score at both times are not in the before-and-after comparison.",
-    ]
-    return "\n".join(lines)

@@ -21,7 +21,7 @@ from evaluation.reports.cost_report.tables import (
     shared_cost_words,
 )
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, and_list, aside, span_words
+from evaluation.reports.labels import WAVE_LABELS, and_list, aside, counted, span_words
 from evaluation.reports.numbers import level_percent, number
 from evaluation.stats import costs as ct
 
@@ -247,7 +247,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     ]
     scale = md(info["title"] or "the primary scale")
     if improved:
-        lines[-1] += (f"{improved} participants reliably improved on {scale} between the "
+        lines[-1] += (f"{counted(improved, 'participant')} reliably improved on {scale} between the "
                       f"{WAVE_LABELS.get(info['earlier'], info['earlier'])} and {WAVE_LABELS.get(info['later'], info['later'])} "
                       "questionnaires "
                       f"(a change larger than measurement error): **{_money(v['cash_cost_per_reliable_improver'])}** "

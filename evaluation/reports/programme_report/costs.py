@@ -22,6 +22,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.cost_report import CohortCosts, cohort_costs
 from evaluation.reports.findings import Finding
+from evaluation.reports.labels import counted
 from evaluation.reports.numbers import level_percent
 from evaluation.stats import costs as ct
 
@@ -323,7 +324,7 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
         f"({_money(programme['cash_total_cost'])} in cash) for {int(programme['enrolled'])} places: "
         f"{_money(programme['cost_per_enrolled'])} per place ({_money(programme['cash_cost_per_enrolled'])} cash) "
         f"and {_money(programme['cost_per_reliable_improver'])} per reliable improver "
-        f"({int(programme['reliable_improvers'])} people reliably improved; {pct} interval "
+        f"({counted(int(programme['reliable_improvers']), 'person', 'people')} reliably improved; {pct} interval "
         f"{_money(programme['cost_per_reliable_improver_ci_low'])} to "
         f"{_money(programme['cost_per_reliable_improver_ci_high'])}, resampling within each cohort).")
     return "\n".join(f"- {line}" for line in lines) + "\n"
