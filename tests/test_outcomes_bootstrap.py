@@ -15,8 +15,10 @@ import itertools
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from evaluation.core.errors import DegenerateDataWarning
 from evaluation.stats.outcomes import g_av_interval, paired_change
 from evaluation.stats.outcomes.effect_size import _bootstrap_g_av
 
@@ -142,3 +144,30 @@ def test_large_cohort_of_repeated_pairs_agrees_with_the_index_bootstrap():
     assert res.resamples_used == 3000
     for ours, ref, q in ((res.ci_low, ref_low, 0.05), (res.ci_high, ref_high, 0.95)):
         assert ours == pytest.approx(ref, abs=4 * math.sqrt(2) * percentile_se(boot, q))
+
+
+def test_two_pairs_give_no_interval_and_say_why():
+    # With 2 pairs every resample that varies is the sample itself (both pairs once), so all give
+    # the sample's g_av: a cohort where 2 people had Governance and accountability scores at both
+    # waves published "g_av −0.48 (95% bootstrap interval −0.48 to −0.48): ... the whole interval
+    # is small". The exact enumeration says the same: of the 4 equally likely draws of 2 indexes,
+    # (0, 0) and (1, 1) do not vary and (0, 1), (1, 0) are the sample.
+    x, y = np.array([4.75, 4.0]), np.array([4.25, 3.75])
+    draws = np.array(list(itertools.product(range(2), repeat=2)))
+    exact = reference_g_av(x[draws], y[draws])
+    assert np.isnan(exact[[0, 3]]).all() and exact[1] == exact[2] == reference_g_av(x, y)
+    with pytest.warns(DegenerateDataWarning, match="all give the same g_av .with 2 pairs, every one is the sample"):
+        res = g_av_interval(x, y, seed=3)
+    assert res.g_av == pytest.approx(float(reference_g_av(x, y)), abs=1e-12)
+    assert math.isnan(res.ci_low) and math.isnan(res.ci_high) and 0 < res.resamples_used < res.resamples
+
+
+def test_the_outcomes_table_notes_an_interval_it_cannot_give():
+    from evaluation.stats.outcomes import outcomes_table
+
+    scores = pd.DataFrame({"participant_id": ["a", "b", "a", "b"], "wave": ["pre", "pre", "post", "post"],
+                           "rater": "self", "scale": "s", "score": [4.75, 4.0, 4.25, 3.75]})
+    with pytest.warns(DegenerateDataWarning, match="scale 's', comparison 'pre_post', rater 'self': g_av interval"):
+        table = outcomes_table(scores, comparisons=["pre_post"])
+    row = table.iloc[0]
+    assert np.isfinite(row["g_av"]) and np.isnan(row["g_av_ci_low"]) and np.isnan(row["g_av_ci_high"])

@@ -24,6 +24,7 @@ from statsmodels.stats.multitest import multipletests
 from evaluation.data.cohort import load_cohort_data
 from evaluation.reports import outcome_report
 from evaluation.reports.labels import aside_opening
+from evaluation.reports.numbers import number
 from evaluation.reports.verdicts import classify_text, verdict_sentences, verdicts
 from tests.conftest import read_number, shipped_cohorts
 
@@ -336,3 +337,41 @@ def test_hindsight_says_its_interval_in_the_words_of_its_direction(shift, low, h
 
     text = _hindsight(pd.Series({"mean_shift": shift, "ci_low": low, "ci_high": high}), "X", "95%")
     assert said in text
+
+
+@pytest.mark.parametrize(("answered", "said"), [
+    (3, "3 participants answered the questions on Reaction to the programme at the end of the programme: on average "
+        "they gave 3.57 points on the 1–5 scale"),
+    (1, "1 participant answered the questions on Reaction to the programme at the end of the programme: their "
+        "answers averaged 3.57 points on the 1–5 scale"),
+])
+def test_the_reaction_paragraph_says_what_the_reaction_table_publishes(answered, said):
+    # A cohort of 3 read "Fewer than 5 participants answered the questions on Reaction to the
+    # programme, too few to report" above a reaction table that published n = 3, mean 3.57: the
+    # whole cohort's reaction is not suppressed (CONTRACT 5.3), so the summary says what it is.
+    data, tables = _built("leading-to-deliver", 2)
+    reaction = tables["reaction"].assign(n=answered, mean=3.5666666666666664)
+    text = outcome_report.outcome_summary({**tables, "reaction": reaction}, data)
+    line = next(x for x in text.splitlines() if x.startswith("**What participants thought of the programme"))
+    assert said in line and "too few" not in line
+
+
+def test_a_g_av_without_an_interval_is_said_without_one():
+    # Where the bootstrap gives no interval (2 pairs, or too few resamples that vary) the findings,
+    # the sizes of change and the forest plot's alternative text read "(95% bootstrap CI n/a to n/a)".
+    from evaluation.viz.outcome_plots import forest_plot
+
+    data, tables = _built("leading-to-deliver", 2)
+    out = tables["outcomes"].copy()
+    row = (out["comparison"] == "pre_post") & (out["rater"] == "self") & (out["scale"] == data.primary_scale)
+    out.loc[row, ["g_av_ci_low", "g_av_ci_high"]] = float("nan")
+    g = number(float(out.loc[row, "g_av"].iloc[0]))
+    finding = next(f for f in outcome_report.outcome_findings({**tables, "outcomes": out}, data)
+                   if f.id == f"outcomes.pre_post.self.{data.primary_scale}.g_av")
+    assert f"g_av {g}, " in finding.statement and finding.statement.endswith("; no interval could be computed.")
+    sizes = outcome_report.effect_size_text({**tables, "outcomes": out}, data)
+    assert f"- Leading change (own rating): g_av {g}: " in sizes
+    plot = forest_plot(out, comparison="pre_post", rater="self", titles=data.titles)
+    assert f"Leading change: g_av {g} (no interval)" in plot.alt
+    for text in (finding.statement, sizes, plot.alt):
+        assert not re.search(r"n/a|\bnan\b", text)

@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["MINUS", "interval", "level_percent", "minus", "number", "signed"]
+__all__ = ["MINUS", "bracketed", "interval", "level_percent", "minus", "number", "signed"]
 
 #: The minus sign (U+2212), as the tables write a negative number.
 MINUS = "\u2212"
@@ -74,6 +74,22 @@ def interval(low: float, high: float, digits: int = 2, *, sign: bool = False, pe
     """
     return (f"{number(low, digits, sign=sign, percent=percent)} to "
             f"{number(high, digits, sign=sign, percent=percent)}")
+
+
+def bracketed(label: str, low: float, high: float, digits: int = 2, *, missing: str = "") -> str:
+    """``" (label low to high)"`` after an estimate, or ``missing`` when an end is NaN (never
+    "n/a to n/a": a sentence says there is no interval in its own words).
+
+    Examples
+    --------
+    >>> "g_av 0.55" + bracketed("95% bootstrap CI", 0.291, 0.912)
+    'g_av 0.55 (95% bootstrap CI 0.29 to 0.91)'
+    >>> "g_av −0.48" + bracketed("95% bootstrap CI", float("nan"), float("nan"), missing=" (no interval)")
+    'g_av −0.48 (no interval)'
+    """
+    if pd.isna(low) or pd.isna(high):
+        return missing
+    return f" ({label} {interval(low, high, digits)})"
 
 
 def level_percent(confidence_level: float) -> str:

@@ -79,13 +79,11 @@ def _reaction(tables: dict[str, pd.DataFrame], data: CohortData, ranges, titles)
             continue
         low, high = ranges.get(r.scale, (None, None))
         unit = f" on the {low:g}–{high:g} scale" if low is not None else ""
-        who = "participants" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s"
-        if r.n < data.cohort.disclosure_threshold:
-            parts.append(f"Fewer than {data.cohort.disclosure_threshold} {who} answered the questions on "
-                         f"{titles.get(r.scale)}, too few to report.")
-            continue
-        parts.append(f"{int(r.n)} {who} answered the questions on {titles.get(r.scale)} "
-                     f"{WAVE_WORDS.get(r.wave, r.wave)}: on average they gave {r.mean:.2f} points{unit} "
+        # a whole-cohort result, published in the reaction table whatever its count (CONTRACT 5.3)
+        who = counted(int(r.n), "participant" if r.rater == "self" else r.rater.replace("_", " "))
+        parts.append(f"{who} answered the questions on {titles.get(r.scale)} "
+                     f"{WAVE_WORDS.get(r.wave, r.wave)}: {'on average they gave' if r.n > 1 else 'their answers averaged'} "
+                     f"{r.mean:.2f} points{unit} "
                      f"({'higher' if info.loc[r.scale, 'higher_is_better'] else 'lower'} is more favourable).")
     if not parts:
         return []

@@ -21,7 +21,7 @@ from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.comparison_group import comparison_group_findings
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, aside, span_words
-from evaluation.reports.numbers import level_percent, number, signed
+from evaluation.reports.numbers import bracketed, level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
@@ -105,8 +105,8 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         ))
         out.append(Finding(
             f"{key}.g_av",
-            f"Size of the change in {aside(title, who)}, {waves}: g_av {number(row.g_av)} ({pct} bootstrap CI "
-            f"{number(row.g_av_ci_low)} to {number(row.g_av_ci_high)}), "
+            f"Size of the change in {aside(title, who)}, {waves}: g_av {number(row.g_av)}"
+            f"{bracketed(f'{pct} bootstrap CI', row.g_av_ci_low, row.g_av_ci_high)}, "
             f"{size_text(row.g_av, row.g_av_ci_low, row.g_av_ci_high)}.",
             row.g_av, row.g_av_ci_low, row.g_av_ci_high,
             "g_av (mean change / average SD of the two waves, small-sample corrected)", "outcomes",
@@ -168,8 +168,8 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     lines = []
     for r in rows.itertuples():
         who = "own rating" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' rating"
-        lines.append(f"- {aside(titles.get(r.scale), who)}: g_av {number(r.g_av)} ({pct} bootstrap interval "
-                     f"{number(r.g_av_ci_low)} to {number(r.g_av_ci_high)}): "
+        lines.append(f"- {aside(titles.get(r.scale), who)}: g_av {number(r.g_av)}"
+                     f"{bracketed(f'{pct} bootstrap interval', r.g_av_ci_low, r.g_av_ci_high)}: "
                      f"{size_text(r.g_av, r.g_av_ci_low, r.g_av_ci_high, benchmarks=False)}.")
     if not lines:
         return "*No change could be estimated.*"

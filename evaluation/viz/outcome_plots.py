@@ -16,7 +16,7 @@ from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
 from evaluation.reports.labels import WAVE_LABELS, aside, label, stage_label
-from evaluation.reports.numbers import interval, number
+from evaluation.reports.numbers import bracketed, number
 from evaluation.viz.figure import Plot, ci_percent, new_figure, raters_label, style_for, wave_label
 from evaluation.viz.figure import scale_label as _label
 from evaluation.viz.figure import waves_label as _waves
@@ -112,7 +112,7 @@ def forest_plot(
             f"Change by scale, {_waves(comparison)} ({raters_label(rater)})"
         ax_.set_title(title)
     parts = [
-        f"{lab}: g_av {number(d)} ({ci_percent(level)} bootstrap CI {interval(lo, hi)})"
+        f"{lab}: g_av {number(d)}{bracketed(f'{ci_percent(level)} bootstrap CI', lo, hi, missing=' (no interval)')}"
         for lab, d, lo, hi in zip(labels, rows["g_av"], rows["g_av_ci_low"], rows["g_av_ci_high"], strict=True)
     ]
     alt = (f"Forest plot of effect sizes (g_av) by scale, {_waves(comparison)}, {raters_label(rater)}. "

@@ -16,7 +16,7 @@ import numpy as np
 from evaluation.core.checks import check_confidence_level as _check_confidence_level
 from evaluation.stats.outcomes._common import _NAN, _pairs, _sorted_factor, _warn
 
-__all__ = ["DEFAULT_RESAMPLES", "DEFAULT_SEED", "GAvInterval", "g_av_interval", "size_word"]
+__all__ = ["DEFAULT_RESAMPLES", "DEFAULT_SEED", "GAvInterval", "g_av_interval", "interval_note", "size_word"]
 
 #: Defaults of the cohort parameters' ``bootstrap`` block.
 DEFAULT_RESAMPLES, DEFAULT_SEED = 2000, 2005
@@ -61,7 +61,7 @@ def _g_av_interval(
     boot = _bootstrap_g_av(x, y, resamples, seed)
     boot = boot[np.isfinite(boot)]
     alpha = 1 - confidence_level
-    if boot.size < 2:
+    if boot.size < 2 or boot.min() == boot.max():  # one value: no spread to take percentiles of
         return GAvInterval(point, _NAN, _NAN, resamples, int(boot.size), seed, confidence_level)
     low, high = np.quantile(boot, [alpha / 2, 1 - alpha / 2])
     return GAvInterval(
@@ -174,15 +174,17 @@ def g_av_interval(
     Warns
     -----
     DegenerateDataWarning
-        g_av is NaN (fewer than two complete pairs, or neither wave varies), or fewer than two
-        resamples vary so the interval is NaN; the message says which.
+        g_av is NaN (fewer than two complete pairs, or neither wave varies), or the interval is
+        NaN because fewer than two resamples vary or every resample that varies gives the same g_av
+        (two pairs: each such resample is the sample itself); the message says which.
 
     Notes
     -----
     g_av = mean(d)/((sd_pre + sd_post)/2) × (1 − 3/(4·2n − 9)) (Lakens 2013, eq. 10 and the
     small-sample correction). Each resample draws n pairs with replacement (the pair is the
     unit: a participant's two scores stay together), and g_av is recomputed with the same n;
-    resamples in which neither wave varies are dropped. The interval is the α/2 and 1 − α/2
+    resamples in which neither wave varies are dropped, and when the others all give one value
+    (always so with two pairs) there is no interval. The interval is the α/2 and 1 − α/2
     quantiles of the resampled g_av (numpy's default linear interpolation), the percentile
     bootstrap of Efron & Tibshirani (1993, ch. 13). Algina, Keselman & Penfield (2005) found
     percentile-bootstrap intervals for this standardised mean difference in a repeated-measures
@@ -216,9 +218,24 @@ def g_av_interval(
             "neither wave varies (every SD is 0)")
         _warn(f"g_av: {why}; g_av and its interval are NaN (no resample used)")
     elif not np.isfinite(res.ci_low):
-        _warn(f"g_av interval: only {res.resamples_used} of {resamples} resamples vary at either "
-              "wave; the interval is NaN")
+        _warn(interval_note(res, x.size))
     return res
+
+
+def interval_note(res: GAvInterval, n_pairs: int) -> str:
+    """Why the interval of a finite g_av is NaN, in words (for :class:`DegenerateDataWarning`).
+
+    Examples
+    --------
+    >>> interval_note(GAvInterval(-0.48, math.nan, math.nan, 2000, 1012, 2005, 0.95), 2)
+    'g_av interval: the 1012 of 2000 resamples that vary at either wave all give the same g_av (with 2 pairs, every one is the sample itself); the interval is NaN'
+    """
+    if res.resamples_used < 2:
+        return (f"g_av interval: only {res.resamples_used} of {res.resamples} resamples vary at either wave; "
+                "the interval is NaN")
+    return (f"g_av interval: the {res.resamples_used} of {res.resamples} resamples that vary at either wave all "
+            "give the same g_av" + (" (with 2 pairs, every one is the sample itself)" if n_pairs == 2 else "")
+            + "; the interval is NaN")
 
 
 def _check_bootstrap(resamples: int, seed: int) -> tuple[int, int]:

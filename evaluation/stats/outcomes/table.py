@@ -32,6 +32,7 @@ from evaluation.stats.outcomes.effect_size import (
     DEFAULT_SEED,
     _check_bootstrap,
     _g_av_interval,
+    interval_note,
 )
 from evaluation.stats.outcomes.multiplicity import adjust_p
 from evaluation.stats.outcomes.paired import _paired_change
@@ -257,6 +258,8 @@ def outcomes_table(
             context = f"scale {scale!r}, comparison {name!r}, rater {rater!r}"
             res = _paired_change(x, y, level, context, stacklevel=4)
             g_ci = _g_av_interval(x, y, level, resamples, seed)
+            if np.isfinite(g_ci.g_av) and not np.isfinite(g_ci.ci_low):
+                _warn(f"{context}: {interval_note(g_ci, x.size)}", stacklevel=4)
             r_xx = by_key.get((scale, rater), by_key.get((scale, None), r_default))
             if np.isfinite(r_xx):
                 sd, s_diff, _, cat = _rci(x, y, r_xx, better.get(scale, True), None, context)
