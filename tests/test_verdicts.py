@@ -375,3 +375,20 @@ def test_a_g_av_without_an_interval_is_said_without_one():
     assert f"Leading change: g_av {g} (no interval)" in plot.alt
     for text in (finding.statement, sizes, plot.alt):
         assert not re.search(r"n/a|\bnan\b", text)
+
+
+@pytest.mark.parametrize(("pairs", "said"), [
+    ([7, 6, 7, 7, 7, 7], "These results are about the 6 to 7 participants (depending on the scale) with scores both"),
+    ([7] * 6, "These results are about the 7 participants with scores both before the programme and at follow-up."),
+    ([1] * 6, "These results are about the 1 participant with scores both before the programme and at follow-up."),
+])
+def test_the_follow_up_paragraph_says_depending_on_the_scale_only_when_it_depends(pairs, said):
+    # A cohort of 8 whose every scale had 7 people at follow-up read "about the 7 participants
+    # (depending on the scale)": it did not depend on the scale.
+    data, tables = _built("leading-to-deliver", 2)
+    out = tables["outcomes"].copy()
+    rows = (out["comparison"] == "pre_follow_up") & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)
+    assert rows.sum() == len(pairs)
+    out.loc[rows, "n_pairs"] = pairs
+    text = outcome_report.outcome_summary({**tables, "outcomes": out}, data)
+    assert said in next(x for x in text.splitlines() if x.startswith("**Did it last? (follow-up).**"))

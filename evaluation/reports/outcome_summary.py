@@ -99,11 +99,12 @@ def _follow_up(out: pd.DataFrame, data: CohortData, titles, ranges, alpha: float
         return []
     judged = verdicts(out, comparison="pre_follow_up", rater="self", alpha=alpha, levels=(2,))
     n_low, n_high = int(rows["n_pairs"].min()), int(rows["n_pairs"].max())
-    n_text = f"{n_low}" if n_low == n_high else f"{n_low} to {n_high}"
+    who = (counted(n_low, "participant") if n_low == n_high
+           else f"{n_low} to {n_high} participants (depending on the scale)")
     return ["", "**Did it last? (follow-up).** " + verdict_sentences(
         judged, titles, confidence_level=data.cohort.confidence_level, who="Participants rated themselves",
         when="at follow-up than before the programme", ranges=ranges)
-        + f" These results are about the {n_text} participants (depending on the scale) with scores both before "
+        + f" These results are about the {who} with scores both before "
         "the programme and at follow-up."]
 
 
@@ -171,7 +172,7 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         f"## Summary for commissioners: {md(data.programme.title)}, cohort {coh.cohort}"
         + (f" ({coh.year})" if coh.year else ""),
         "",
-        f"**Who took part.** {int(flow.get('enrolled', 0))} people enrolled and "
+        f"**Who took part.** {counted(int(flow.get('enrolled', 0)), 'person', 'people')} enrolled and "
         f"{int(flow.get('completed_programme', 0))} completed the programme; "
         + _analysed_words(out, first, int(flow.get("scored_both", 0)), titles.get(data.primary_scale),
                           f"both {before} and {after}"),
