@@ -1,9 +1,15 @@
 """Valid but unusually shaped cohorts: no line-manager ratings, two waves only, no withdrawals,
 a scale nobody answered at the end. Each test holds a defect found by building such a cohort."""
 
+import dataclasses
+import warnings
+
 import pandas as pd
+import pytest
 
 from evaluation.core.text import spreadsheet_safe
+from evaluation.data.cohort import load_cohort_data
+from evaluation.reports import outcome_report as report
 
 
 def test_spreadsheet_safe_takes_a_categorical_column_of_one_category():
@@ -17,3 +23,42 @@ def test_spreadsheet_safe_takes_a_categorical_column_of_one_category():
 def test_spreadsheet_safe_quotes_a_formula_in_a_categorical_column():
     table = pd.DataFrame({"category": pd.Categorical(["=1+1", "fife"])})
     assert spreadsheet_safe(table)["category"].tolist() == ["'=1+1", "fife"]
+
+
+def _shaped(data, drop):
+    """``data`` without the scale scores ``drop`` picks (a cohort of that shape, in memory)."""
+    scores = data.scale_scores
+    return dataclasses.replace(data, scale_scores=scores[~drop(scores)].reset_index(drop=True))
+
+
+@pytest.fixture(scope="module")
+def cohort_2():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_cohort_data("leading-to-deliver", 2)
+
+
+def _summary(data):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return report.outcome_summary(report.outcome_tables(data), data)
+
+
+def test_a_cohort_no_line_manager_rated_is_not_said_to_have_line_managers_ratings(cohort_2):
+    data = _shaped(cohort_2, lambda s: s["rater"] == "line_manager")
+    text = _summary(data)
+    # the old summary said "how participants, and their line managers, rated" and nothing of the gap
+    assert "line managers, rated" not in text
+    assert "The questionnaires measure how participants rated their own leadership." in text
+    assert ("No line manager rated participants on Leads change (observed), Works in partnership (observed) and "
+            "Empowers staff and service users (observed) both before the programme and at the end of the "
+            "programme, so there is no change to report on them.") in text
+    assert "line managers, rated the participants'" in _summary(cohort_2)  # as published where they did
+
+
+def test_a_scale_nobody_answered_at_the_end_is_named_not_dropped(cohort_2):
+    data = _shaped(cohort_2, lambda s: (s["scale"] == "partnership_working") & (s["wave"] == "post"))
+    text = _summary(data)
+    assert ("**What could not be measured.** No participant rated themselves on Partnership working both before "
+            "the programme and at the end of the programme, so there is no change to report on it.") in text
+    assert "What could not be measured" not in _summary(cohort_2)

@@ -20,12 +20,12 @@ from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.comparison_group import comparison_group_findings
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, aside, span_words
+from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, and_list, aside, label, span_words
 from evaluation.reports.numbers import level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
-           "size_text"]
+           "size_text", "unmeasured_text"]
 
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
@@ -196,3 +196,32 @@ def no_mixed_model_text(waves: Sequence[str]) -> str:
     asked = [w for w in waves if w != "then"]
     return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
             f"{len(asked)} ({' and '.join(WAVE_LABELS.get(w, w) for w in asked)}).")
+
+
+def unmeasured_text(out: pd.DataFrame, data: CohortData, comparison: str) -> str:
+    """The scales asked at both waves of ``comparison`` that have no row in the outcomes table
+    ``out`` for it (nobody has both scores), in words: a summary that listed only the scales with
+    a change would drop them without a word. Empty when every such scale has a row.
+
+    A scale is asked at a wave when its instrument lists the wave (its own ``waves`` or the
+    instrument's) and the cohort's ``waves`` list it too; by a rater its instrument lists.
+    """
+    earlier, later = COMPARISONS[comparison]
+    have = set(zip(out.loc[out["comparison"] == comparison, "scale"].astype(str),
+                   out.loc[out["comparison"] == comparison, "rater"].astype(str), strict=True))
+    missing: dict[str, list[str]] = {}
+    titles = MarkdownTitles(data.titles)
+    for inst in data.instruments.values():
+        for scale in inst.scales:
+            waves = set(inst.scale_waves(scale)) & set(data.cohort.waves)
+            if not {earlier, later} <= waves:
+                continue
+            for rater in inst.scale_raters(scale):
+                if (scale, rater) not in have:
+                    missing.setdefault(rater, []).append(titles.get(scale, scale))
+    when = f"both {WAVE_WORDS.get(earlier, earlier)} and {WAVE_WORDS.get(later, later)}"
+    parts = [(f"No participant rated themselves on {and_list(names)} {when}" if rater == "self" else
+              f"No {label(rater)} rated participants on {and_list(names)} {when}")
+             + f", so there is no change to report on {'it' if len(names) == 1 else 'them'}."
+             for rater, names in missing.items()]
+    return " ".join(parts)
