@@ -9,7 +9,10 @@ import pytest
 
 from evaluation.core.text import spreadsheet_safe
 from evaluation.data.cohort import load_cohort_data
+from evaluation.data.programme import ProgrammeData, load_programme_data
 from evaluation.reports import outcome_report as report
+from evaluation.reports.programme_report import outcome_text as programme_text
+from evaluation.reports.programme_report import outcome_trends as programme_tables
 
 
 def test_spreadsheet_safe_takes_a_categorical_column_of_one_category():
@@ -62,3 +65,20 @@ def test_a_scale_nobody_answered_at_the_end_is_named_not_dropped(cohort_2):
     assert ("**What could not be measured.** No participant rated themselves on Partnership working both before "
             "the programme and at the end of the programme, so there is no change to report on it.") in text
     assert "What could not be measured" not in _summary(cohort_2)
+
+
+def test_the_programme_summary_names_the_cohort_without_line_managers_ratings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_programme_data("leading-to-deliver")
+        cohorts = {c: (_shaped(d, lambda s: s["rater"] == "line_manager") if c == 2 else d)
+                   for c, d in data.cohorts.items()}
+        shaped = ProgrammeData(data.programme, cohorts)
+        summary = programme_text.outcome_summary(programme_tables.programme_outcome_tables(shaped), shaped)
+    lm = next(p for p in summary.split("\n\n") if p.startswith("**Leads change (observed), by line managers"))
+    # the old words, "Pooled over the 4 cohorts," beside "Cohorts 1, 2, 3, 4 and 5 are pooled", said not which
+    assert lm.startswith("**Leads change (observed), by line managers' ratings.** Pooled over the 4 cohorts that have "
+                         "them (cohort 2 has no line managers' ratings to compare), line managers' ratings of Leads "
+                         "change (observed) were "), lm
+    own = next(p for p in summary.split("\n\n") if p.startswith("**Leading change, by participants"))
+    assert "Pooled over the 5 cohorts, participants' own ratings" in own  # all five: as published
