@@ -145,7 +145,7 @@ if "mixed_model" in tables:
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
                                          titles=titles), "wave_means")
 else:
-    display(Markdown(f"*{report.no_mixed_model_text(data.cohort.waves)}*"))
+    display(Markdown(f"*{report.no_mixed_model_text(data.cohort.waves, report.scored_waves(data))}*"))
 
 # %% [markdown]
 # ## Attrition

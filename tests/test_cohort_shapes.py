@@ -82,3 +82,21 @@ def test_the_programme_summary_names_the_cohort_without_line_managers_ratings():
                          "change (observed) were "), lm
     own = next(p for p in summary.split("\n\n") if p.startswith("**Leading change, by participants"))
     assert "Pooled over the 5 cohorts, participants' own ratings" in own  # all five: as published
+
+
+def test_waves_the_parameters_list_but_nobody_answered_give_no_empty_table_and_no_two_wave_model(cohort_2):
+    # cohort 2's parameters list the then-test and follow-up; here no one answered either
+    data = _shaped(cohort_2, lambda s: s["wave"].isin(["then", "follow_up"]))
+    assert {"then", "follow_up"} <= set(data.cohort.waves)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = report.outcome_tables(data)
+    # the old tables held an empty response_shift (a header row under "the rows 'Then-test → after'
+    # of the first table") and a mixed model of two waves under "With a follow-up"
+    assert "response_shift" not in tables and "mixed_model" not in tables
+    assert report.scored_waves(data) == {"pre", "post"}
+    assert report.no_mixed_model_text(data.cohort.waves, report.scored_waves(data)) == (
+        "Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has 2 with "
+        "scores (before and after): nobody has a score at follow-up.")
+    shipped = report.outcome_tables(cohort_2)
+    assert len(shipped["response_shift"]) and len(shipped["mixed_model"])  # as published

@@ -11,7 +11,7 @@ that the tables do not hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
@@ -179,11 +179,12 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
             "negligible):\n\n" + "\n".join(lines))
 
 
-def no_mixed_model_text(waves: Sequence[str]) -> str:
+def no_mixed_model_text(waves: Sequence[str], scored: Collection[str] | None = None) -> str:
     """Why a cohort asked at ``waves`` has no mixed model, in words true of those waves.
 
     The model is fitted over the waves other than the then-test (a retrospective rating of the
-    pre-programme self, not a later measurement) when there are three or more of them.
+    pre-programme self, not a later measurement) at which someone has a score (``scored``; all of
+    ``waves`` when None) when there are three or more of them.
 
     Examples
     --------
@@ -192,10 +193,15 @@ def no_mixed_model_text(waves: Sequence[str]) -> str:
 'this cohort has 2 (before and after).']
     >>> no_mixed_model_text(["pre"]).split("; ")[1]
     'this cohort has 1 (before).'
+    >>> no_mixed_model_text(["pre", "post", "follow_up"], {"pre", "post"}).split("; ")[1]
+    'this cohort has 2 with scores (before and after): nobody has a score at follow-up.'
     """
     asked = [w for w in waves if w != "then"]
+    unscored = [] if scored is None else [w for w in asked if w not in scored]
+    have = [w for w in asked if w not in unscored]
     return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
-            f"{len(asked)} ({' and '.join(WAVE_LABELS.get(w, w) for w in asked)}).")
+            f"{len(have)}{' with scores' if unscored else ''} ({' and '.join(WAVE_LABELS.get(w, w) for w in have)})"
+            + (f": nobody has a score at {' or '.join(WAVE_LABELS.get(w, w) for w in unscored)}." if unscored else "."))
 
 
 def unmeasured_text(out: pd.DataFrame, data: CohortData, comparison: str) -> str:
