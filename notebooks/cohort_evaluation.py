@@ -50,9 +50,12 @@ display(Markdown(link_terms(report.outcome_summary(tables, data), terms)))
 #
 # Change = later − earlier, in points on the scale, over the participants who have a score at
 # both waves. The adjusted p-value allows for testing several scales at once (Holm's method unless
-# the cohort's parameters say otherwise). Line-manager ratings (Kirkpatrick level 3) are shown
-# beside the self-ratings.
-#
+# the cohort's parameters say otherwise).
+
+# %% tags=["nbval-check-output"]
+display(Markdown(report.raters_text(tables["outcomes"])))
+
+# %% [markdown]
 # **How large is a change?** The forest plots and the words "small", "medium" and "large" use
 # `g_av`: the mean change divided by the average of the standard deviations before and after,
 # corrected for small samples (Lakens 2013), with a percentile-bootstrap interval over

@@ -100,3 +100,18 @@ def test_waves_the_parameters_list_but_nobody_answered_give_no_empty_table_and_n
         "scores (before and after): nobody has a score at follow-up.")
     shipped = report.outcome_tables(cohort_2)
     assert len(shipped["response_shift"]) and len(shipped["mixed_model"])  # as published
+
+
+def test_the_report_says_line_managers_ratings_are_shown_only_when_they_are(cohort_2):
+    from pathlib import Path
+    data = _shaped(cohort_2, lambda s: s["rater"] == "line_manager")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = report.outcome_tables(data)["outcomes"]
+    assert report.raters_text(out) == ("No one else rated the participants: the tables and charts below hold "
+                                       "self-ratings only.")
+    assert report.raters_text(report.outcome_tables(cohort_2)["outcomes"]) == (
+        "Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings.")
+    # the notebook said so in a Markdown cell, true or not
+    source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
+    assert "# beside the self-ratings." not in source and "report.raters_text(" in source

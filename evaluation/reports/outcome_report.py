@@ -43,6 +43,7 @@ from evaluation.reports.outcome_text import (
     effect_size_text,
     no_mixed_model_text,
     outcome_findings,
+    raters_text,
 )
 from evaluation.stats import outcomes as oc
 
@@ -59,6 +60,7 @@ __all__ = [
     "outcome_summary",
     "outcome_tables",
     "outcomes",
+    "raters_text",
     "reliability_table",
     "scored_waves",
 ]

@@ -25,7 +25,7 @@ from evaluation.reports.numbers import level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
-           "size_text", "unmeasured_text"]
+           "raters_text", "size_text", "unmeasured_text"]
 
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
@@ -231,3 +231,26 @@ def unmeasured_text(out: pd.DataFrame, data: CohortData, comparison: str) -> str
              + f", so there is no change to report on {'it' if len(names) == 1 else 'them'}."
              for rater, names in missing.items()]
     return " ".join(parts)
+
+
+def raters_text(out: pd.DataFrame) -> str:
+    """Whose ratings the outcomes table ``out`` holds besides the participants' own, in a sentence.
+
+    Examples
+    --------
+    >>> raters_text(pd.DataFrame({"rater": ["self", "line_manager"]}))
+    'Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings.'
+    >>> raters_text(pd.DataFrame({"rater": ["self"]}))
+    'No one else rated the participants: the tables and charts below hold self-ratings only.'
+    >>> raters_text(pd.DataFrame({"rater": ["self", "peer", "line_manager"]}))
+    'Line-manager and peer ratings are shown beside the self-ratings.'
+    """
+    present = set(out["rater"].astype(str))
+    others = [r for r in ("line_manager", "peer", "direct_report") if r in present]
+    others += sorted(present - {"self", *others})
+    if not others:
+        return "No one else rated the participants: the tables and charts below hold self-ratings only."
+    if others == ["line_manager"]:
+        return "Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings."
+    words = and_list(str(label(r)).replace(" ", "-") for r in others)
+    return f"{words[:1].upper()}{words[1:]} ratings are shown beside the self-ratings."
