@@ -230,7 +230,8 @@ else:
 
 # %%
 if len(tables["notes"]):
-    publish.table("notes", tables["notes"])
+    publish.table("notes", tables["notes"], display=False)
+    show_table(tables["notes"], titles=titles)
 else:
     display(Markdown("*None.*"))
 

@@ -115,3 +115,15 @@ def test_the_report_says_line_managers_ratings_are_shown_only_when_they_are(coho
     # the notebook said so in a Markdown cell, true or not
     source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
     assert "# beside the self-ratings." not in source and "report.raters_text(" in source
+
+
+def test_a_data_note_reads_in_words_not_codes_and_nan():
+    from evaluation.reports.display import table_html
+    notes = pd.DataFrame({"source": ["attrition"], "warning": ["DegenerateDataWarning"], "message": [
+        "baseline comparison for scale 'partnership_working', rater 'self': 0 with and 99 without a 'post' score "
+        "(at least 2 each are needed): Welch t and Hedges' g are NaN"]})
+    shown = table_html(notes, titles={"partnership_working": "Partnership working"})
+    # a scale nobody answered at the end: the note read "without a 'after' score ... are NaN"
+    assert ("baseline comparison for scale &#x27;Partnership working&#x27;, rater &#x27;self-rating&#x27;: 0 with and 99 "
+            "without an &#x27;after&#x27; score (at least 2 each are needed): Welch t and Hedges&#x27; g are not "
+            "computed") in shown.replace("'", "&#x27;")
