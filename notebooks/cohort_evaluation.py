@@ -133,14 +133,10 @@ else:
 # who missed a wave. It is fitted as R's lme4 fits it: standard errors as lme4's, confidence
 # intervals and p-values from the t distribution with Satterthwaite degrees of freedom,
 # as lmerTest reports them.
-#
-# The chart under the table shows, for each self-rated scale, the plain mean of all the scores
-# given at each questionnaire, by whoever answered it. Its points therefore differ from
-# the model's estimates, which allow for who missed a questionnaire, and from the means before
-# and after of the people with both scores (the first table).
 
 # %% tags=["nbval-check-output"]
-if "mixed_model" in tables:
+if "mixed_model" in tables:  # the chart is said only where there is one
+    display(Markdown(report.WAVE_MEANS_TEXT))
     publish.table("mixed_model", tables["mixed_model"], display=False)
     show_table(tables["mixed_model"], 3, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
         "scale", "rater", "term", "estimate", "se", "df", "ci_low", "ci_high", "p_value", "n_participants",

@@ -127,3 +127,14 @@ def test_a_data_note_reads_in_words_not_codes_and_nan():
     assert ("baseline comparison for scale &#x27;Partnership working&#x27;, rater &#x27;self-rating&#x27;: 0 with and 99 "
             "without an &#x27;after&#x27; score (at least 2 each are needed): Welch t and Hedges&#x27; g are not "
             "computed") in shown.replace("'", "&#x27;")
+
+
+def test_the_chart_under_the_mixed_models_table_is_described_only_when_there_is_one():
+    from pathlib import Path
+    # a cohort with two waves (cohorts 1 and 4, or 2 without its follow-up) read "The chart under the
+    # table shows ..." above "Not applicable: the model needs three or more questionnaires"
+    source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
+    assert "# The chart under the table shows" not in source
+    fitted = source.index('if "mixed_model" in tables:')
+    assert fitted < source.index("report.WAVE_MEANS_TEXT") < source.index("report.no_mixed_model_text")
+    assert report.WAVE_MEANS_TEXT.startswith("The chart under the table shows, for each self-rated scale")

@@ -39,6 +39,7 @@ from evaluation.reports.findings import ReportResult, collect_warnings
 from evaluation.reports.labels import WAVE_LABELS, and_list
 from evaluation.reports.outcome_summary import outcome_summary
 from evaluation.reports.outcome_text import (
+    WAVE_MEANS_TEXT,
     WAVE_WORDS,
     effect_size_text,
     no_mixed_model_text,
@@ -52,6 +53,7 @@ __all__ = [
     "attrition_flow",
     "DESIGN_LABEL",
     "PUBLISHED",
+    "WAVE_MEANS_TEXT",
     "build",
     "design_label",
     "effect_size_text",

@@ -25,12 +25,18 @@ from evaluation.reports.numbers import level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
-           "raters_text", "size_text", "unmeasured_text"]
+           "raters_text", "size_text", "unmeasured_text", "WAVE_MEANS_TEXT"]
 
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
               "post": "at the end of the programme", "follow_up": "at follow-up"}
 
+#: What the chart under the mixed model's table shows (said only when the model is fitted).
+WAVE_MEANS_TEXT = (
+    "The chart under the table shows, for each self-rated scale, the plain mean of all the scores\n"
+    "given at each questionnaire, by whoever answered it. Its points therefore differ from\n"
+    "the model's estimates, which allow for who missed a questionnaire, and from the means before\n"
+    "and after of the people with both scores (the first table).")
 
 
 def scale_ranges(data: CohortData) -> dict[str, tuple[float, float]]:
