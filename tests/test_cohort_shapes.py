@@ -138,3 +138,30 @@ def test_the_chart_under_the_mixed_models_table_is_described_only_when_there_is_
     fitted = source.index('if "mixed_model" in tables:')
     assert fitted < source.index("report.WAVE_MEANS_TEXT") < source.index("report.no_mixed_model_text")
     assert report.WAVE_MEANS_TEXT.startswith("The chart under the table shows, for each self-rated scale")
+
+
+@pytest.fixture(scope="module")
+def primary_unanswered_at_the_end(cohort_2):
+    """Cohort 2 with no Leading change (its primary scale) score at the end of the programme."""
+    return _shaped(cohort_2, lambda s: (s["scale"] == "leading_change") & (s["wave"] == "post"))
+
+
+def test_who_is_missing_at_the_end_when_nobody_has_a_primary_score_at_the_end(primary_unanswered_at_the_end):
+    text = _summary(primary_unanswered_at_the_end)
+    paragraph = next(p for p in text.split("\n\n") if p.startswith("**Who is missing at the end.**"))
+    # it read "They started nan points higher on Leading change than those with a score at the end"
+    assert "nan" not in paragraph
+    assert paragraph.endswith("(whether or not they completed the programme), and no one has a score at the end of "
+                              "the programme to compare how they started with."), paragraph
+
+
+def test_the_cost_summary_does_not_say_nobody_improved_when_nobody_was_measured(primary_unanswered_at_the_end):
+    from evaluation.reports import cost_report
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        text = cost_report.cost_summary_markdown(cost_report.cost_tables(primary_unanswered_at_the_end),
+                                                 primary_unanswered_at_the_end)
+    # it read "Nobody reliably improved on Leading change", of a scale nobody answered at the end
+    assert "Nobody reliably improved" not in text
+    assert ("Nobody has a score on Leading change at both the before and after questionnaires, so whether anyone "
+            "reliably improved, and the cost per reliable improver, cannot be worked out.") in text

@@ -147,6 +147,11 @@ def _missing_at_end(b: pd.Series, title: str, before: str, after: str, threshold
     text = f"{lead}{counted(n, 'person', 'people')} with a score {before} {'has' if n == 1 else 'have'} no score {after}"
     if b["suppressed"]:
         return text + f": too few (fewer than {threshold}) to publish how they started."
+    if pd.isna(b["mean_difference"]):  # nobody (or 1 person) with a later score: no comparison, not "nan points"
+        k = int(b.get("n_with_later", 0) or 0)
+        return (text + " (whether or not they completed the programme), and "
+                + ("no one has" if k == 0 else f"only {counted(k, 'person', 'people')} {'has' if k == 1 else 'have'}")
+                + f" a score {after} to compare how they started with.")
     return (text + f" (whether or not they completed the programme). They started {abs(b['mean_difference']):.2f} "
             f"points {'lower' if b['mean_difference'] > 0 else 'higher'} on {title} than those with a score {after}"
             + (" (a difference unlikely to be chance), so the results, which are about those with both scores, "
