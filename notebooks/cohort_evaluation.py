@@ -50,9 +50,12 @@ display(Markdown(link_terms(report.outcome_summary(tables, data), terms)))
 #
 # Change = later − earlier, in points on the scale, over the participants who have a score at
 # both waves. The adjusted p-value allows for testing several scales at once (Holm's method unless
-# the cohort's parameters say otherwise). Line-manager ratings (Kirkpatrick level 3) are shown
-# beside the self-ratings.
-#
+# the cohort's parameters say otherwise).
+
+# %% tags=["nbval-check-output"]
+display(Markdown(report.raters_text(tables["outcomes"])))
+
+# %% [markdown]
 # **How large is a change?** The forest plots and the words "small", "medium" and "large" use
 # `g_av`: the mean change divided by the average of the standard deviations before and after,
 # corrected for small samples (Lakens 2013), with a percentile-bootstrap interval over
@@ -130,14 +133,10 @@ else:
 # who missed a wave. It is fitted as R's lme4 fits it: standard errors as lme4's, confidence
 # intervals and p-values from the t distribution with Satterthwaite degrees of freedom,
 # as lmerTest reports them.
-#
-# The chart under the table shows, for each self-rated scale, the plain mean of all the scores
-# given at each questionnaire, by whoever answered it. Its points therefore differ from
-# the model's estimates, which allow for who missed a questionnaire, and from the means before
-# and after of the people with both scores (the first table).
 
 # %% tags=["nbval-check-output"]
-if "mixed_model" in tables:
+if "mixed_model" in tables:  # the chart is said only where there is one
+    display(Markdown(report.WAVE_MEANS_TEXT))
     publish.table("mixed_model", tables["mixed_model"], display=False)
     show_table(tables["mixed_model"], 3, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
         "scale", "rater", "term", "estimate", "se", "df", "ci_low", "ci_high", "p_value", "n_participants",
@@ -145,7 +144,7 @@ if "mixed_model" in tables:
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
                                          titles=titles), "wave_means")
 else:
-    display(Markdown(f"*{report.no_mixed_model_text(data.cohort.waves)}*"))
+    display(Markdown(f"*{report.no_mixed_model_text(data.cohort.waves, report.scored_waves(data))}*"))
 
 # %% [markdown]
 # ## Attrition
@@ -227,7 +226,8 @@ else:
 
 # %%
 if len(tables["notes"]):
-    publish.table("notes", tables["notes"])
+    publish.table("notes", tables["notes"], display=False)
+    show_table(tables["notes"], titles=titles)
 else:
     display(Markdown("*None.*"))
 

@@ -48,12 +48,19 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     >>> t = pd.DataFrame({"category": ["=HYPERLINK(\\"x\\")", "fife"], "n": [-3, 4]})
     >>> spreadsheet_safe(t).to_dict("list")
     {'category': ['\\'=HYPERLINK("x")', 'fife'], 'n': [-3, 4]}
+    >>> one = pd.DataFrame({"rater": pd.Categorical(["self", "self"])})  # a single category
+    >>> spreadsheet_safe(one)["rater"].tolist()
+    ['self', 'self']
     """
     out = frame.copy()
     for column in out.columns:
         values = out[column]
         if values.dtype == object or pd.api.types.is_string_dtype(values):
-            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+            # as plain objects: a categorical column maps to a categorical of booleans when its
+            # categories map one to one (a single category, e.g. every rater ``self``), and such
+            # a column has no ``any`` and takes no value outside its categories
+            values = values.astype(object)
+            risky = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS)).astype(bool)
             if risky.any():
                 out[column] = values.where(~risky, "'" + values.astype(str))
     return out

@@ -46,6 +46,7 @@ _CATEGORIES = {"category", "reference_category"}
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 _QUOTED = re.compile(r"'([a-z][a-z0-9_]*)'")
 _BLANK_STRINGS = {"", "–", "nan", "<NA>", "None"}
+_NAN_WORDS = re.compile(r"\b(are|is) NaN\b")
 
 
 def _is_p(column: str) -> bool:
@@ -306,7 +307,12 @@ def _text(value: Any, column: str, titles: Mapping[str, str] | None, row: Any = 
     if column == "unit" and isinstance(value, str) and value.startswith("GBP"):
         return "£" + value[3:]
     if column in _FREE_TEXT:
-        return _QUOTED.sub(lambda m: f"'{_quoted(m.group(1), titles)}'", str(value))
+        text = _QUOTED.sub(lambda m: f"'{_quoted(m.group(1), titles)}'", str(value))
+        if column != "message":
+            return text
+        # a note's codes as words: "a 'post' score" reads "an 'after' score"; its NaN ("Welch t and
+        # Hedges' g are NaN") is a statistic not computed, shown as — in the tables
+        return _NAN_WORDS.sub(r"\1 not computed", re.sub(r"\b([Aa]) '(?=[aeiouAEIOU])", r"\1n '", text))
     if column == "stage" and row is not None:
         shown = str(stage_label(value, row))  # a stage that names a wave names its comparison's waves
     elif row is not None and isinstance(value, str) and value not in VALUE_LABELS:

@@ -39,10 +39,12 @@ from evaluation.reports.findings import ReportResult, collect_warnings
 from evaluation.reports.labels import WAVE_LABELS, and_list
 from evaluation.reports.outcome_summary import outcome_summary
 from evaluation.reports.outcome_text import (
+    WAVE_MEANS_TEXT,
     WAVE_WORDS,
     effect_size_text,
     no_mixed_model_text,
     outcome_findings,
+    raters_text,
 )
 from evaluation.stats import outcomes as oc
 
@@ -51,6 +53,7 @@ __all__ = [
     "attrition_flow",
     "DESIGN_LABEL",
     "PUBLISHED",
+    "WAVE_MEANS_TEXT",
     "build",
     "design_label",
     "effect_size_text",
@@ -59,7 +62,9 @@ __all__ = [
     "outcome_summary",
     "outcome_tables",
     "outcomes",
+    "raters_text",
     "reliability_table",
+    "scored_waves",
 ]
 
 #: The design without a comparison group, in the words of the report's methods section (the summary
@@ -259,6 +264,12 @@ def unlisted_waves_note(data: CohortData) -> list[dict]:
              "not analysed in this report"}]
 
 
+def scored_waves(data: CohortData) -> set[str]:
+    """The waves at which someone has a score (a wave the parameters list may have none)."""
+    scores = data.scale_scores
+    return {str(w) for w in scores.loc[scores["score"].notna(), "wave"].dropna().unique()}
+
+
 def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     """Every table of the outcomes report for one cohort.
 
@@ -297,8 +308,9 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     ).assign(comparison=coh.comparisons[0])  # whose waves were counted
     cols = ["section", "comparison"] + [c for c in tables["attrition"].columns if c not in ("section", "comparison")]
     tables["attrition"] = tables["attrition"][cols]
+    scored = scored_waves(data)  # a listed wave nobody answered has no term, no then-test table
     if len(coh.waves) >= 3:
-        modelled = [w for w in coh.waves if w != "then"]
+        modelled = [w for w in coh.waves if w != "then" and w in scored]
         # a scale whose instrument is asked at fewer than two of these waves (the reaction questionnaire,
         # asked once at the end) has no change to model, by design: it is not a note
         by_name = {inst.name: inst for inst in data.instruments.values()}
@@ -309,7 +321,7 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
                 prepared, waves=modelled, confidence_level=level, scales=changing)), info.index)
     waves_of = _waves_per_scale(scores)
     once = [s for s in info.index if waves_of.get(s, 0) == 1]
-    if "then" in coh.waves:
+    if "then" in coh.waves and "then" in scored:
         tables["response_shift"] = _in_instrument_order(collect_warnings(notes, "response_shift", lambda: oc.response_shift(
             prepared, confidence_level=level)), info.index)
     if once:

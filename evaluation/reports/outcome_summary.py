@@ -20,9 +20,14 @@ from evaluation.reports.comparison_group import (
     comparison_group_paragraph,
     design_level,
 )
-from evaluation.reports.labels import WAVE_TO, aside, counted
+from evaluation.reports.labels import WAVE_TO, and_list, aside, counted, label
 from evaluation.reports.numbers import level_percent
-from evaluation.reports.outcome_text import WAVE_WORDS, MarkdownTitles, scale_ranges
+from evaluation.reports.outcome_text import (
+    WAVE_WORDS,
+    MarkdownTitles,
+    scale_ranges,
+    unmeasured_text,
+)
 from evaluation.reports.verdicts import verdict_sentences, verdicts
 
 __all__ = ["DESIGN_PLAIN", "LEVEL_4", "outcome_summary"]
@@ -33,9 +38,10 @@ DESIGN_PLAIN = (
     "of similar staff who did not take part. So the results describe how the people who took part "
     "changed; they do not show that the programme caused the change."
 )
-#: What these data cannot show (Kirkpatrick level 4).
+#: What these data cannot show (Kirkpatrick level 4); ``{others}``: ", and their line managers," (the
+#: raters other than the participants with a change), or "" and "rated the participants'" -> "rated their own".
 LEVEL_4 = (
-    "The questionnaires measure how participants, and their line managers, rated the participants' "
+    "The questionnaires measure how participants{others} rated the participants' "
     "leadership. They do not measure results for services or for the people who use them (level 4, "
     "'results', of Kirkpatrick's four levels of training evaluation), so this report cannot say "
     "whether services or the lives of the people they serve improved."
@@ -140,6 +146,11 @@ def _missing_at_end(b: pd.Series, title: str, before: str, after: str, threshold
     text = f"{lead}{counted(n, 'person', 'people')} with a score {before} {'has' if n == 1 else 'have'} no score {after}"
     if b["suppressed"]:
         return text + f": too few (fewer than {threshold}) to publish how they started."
+    if pd.isna(b["mean_difference"]):  # nobody (or 1 person) with a later score: no comparison, not "nan points"
+        k = int(b.get("n_with_later", 0) or 0)
+        return (text + " (whether or not they completed the programme), and "
+                + ("no one has" if k == 0 else f"only {counted(k, 'person', 'people')} {'has' if k == 1 else 'have'}")
+                + f" a score {after} to compare how they started with.")
     return (text + f" (whether or not they completed the programme). They started {abs(b['mean_difference']):.2f} "
             f"points {'lower' if b['mean_difference'] > 0 else 'higher'} on {title} than those with a score {after}"
             + (" (a difference unlikely to be chance), so the results, which are about those with both scores, "
@@ -191,6 +202,8 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
                 who=f"{rater.replace('_', ' ').capitalize()}s rated participants", show_n=True, ranges=ranges)
                 + " Change seen by others is the stronger evidence that behaviour at work changed "
                 "(Kirkpatrick level 3, behaviour)."]
+    if unmeasured := unmeasured_text(out, data, first):
+        lines += ["", f"**What could not be measured.** {unmeasured}"]
     reliable = []
     self_rows = out[(out["comparison"] == first) & (out["rater"] == "self") & (out["kirkpatrick_level"] == 2)]
     text = _reliable_paragraph(self_rows, titles, "By their own ratings")
@@ -227,7 +240,9 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         f"**How sure we are.** Each range is a {pct} confidence interval: the changes that are consistent "
         f"with the data. {adjusted}",
         "",
-        f"**What the data cannot show.** {LEVEL_4}" + ("" if follow_up else
+        "**What the data cannot show.** " + (LEVEL_4.format(others=", and their " + and_list(
+            f"{label(r)}s" for r in others) + ",") if others else LEVEL_4.format(others="").replace(
+            "rated the participants'", "rated their own")) + ("" if follow_up else
             " No questionnaire some months after the programme (follow-up) has scores to compare, so whether "
             "the change lasted cannot be judged."),
         "",

@@ -11,7 +11,7 @@ that the tables do not hold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
@@ -20,17 +20,23 @@ from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.comparison_group import comparison_group_findings
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, aside, span_words
+from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, and_list, aside, label, span_words
 from evaluation.reports.numbers import bracketed, level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
 __all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
-           "size_text"]
+           "raters_text", "size_text", "unmeasured_text", "WAVE_MEANS_TEXT"]
 
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
               "post": "at the end of the programme", "follow_up": "at follow-up"}
 
+#: What the chart under the mixed model's table shows (said only when the model is fitted).
+WAVE_MEANS_TEXT = (
+    "The chart under the table shows, for each self-rated scale, the plain mean of all the scores\n"
+    "given at each questionnaire, by whoever answered it. Its points therefore differ from\n"
+    "the model's estimates, which allow for who missed a questionnaire, and from the means before\n"
+    "and after of the people with both scores (the first table).")
 
 
 def scale_ranges(data: CohortData) -> dict[str, tuple[float, float]]:
@@ -179,11 +185,12 @@ def effect_size_text(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
             "negligible):\n\n" + "\n".join(lines))
 
 
-def no_mixed_model_text(waves: Sequence[str]) -> str:
+def no_mixed_model_text(waves: Sequence[str], scored: Collection[str] | None = None) -> str:
     """Why a cohort asked at ``waves`` has no mixed model, in words true of those waves.
 
     The model is fitted over the waves other than the then-test (a retrospective rating of the
-    pre-programme self, not a later measurement) when there are three or more of them.
+    pre-programme self, not a later measurement) at which someone has a score (``scored``; all of
+    ``waves`` when None) when there are three or more of them.
 
     Examples
     --------
@@ -192,7 +199,64 @@ def no_mixed_model_text(waves: Sequence[str]) -> str:
 'this cohort has 2 (before and after).']
     >>> no_mixed_model_text(["pre"]).split("; ")[1]
     'this cohort has 1 (before).'
+    >>> no_mixed_model_text(["pre", "post", "follow_up"], {"pre", "post"}).split("; ")[1]
+    'this cohort has 2 with scores (before and after): nobody has a score at follow-up.'
     """
     asked = [w for w in waves if w != "then"]
+    unscored = [] if scored is None else [w for w in asked if w not in scored]
+    have = [w for w in asked if w not in unscored]
     return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
-            f"{len(asked)} ({' and '.join(WAVE_LABELS.get(w, w) for w in asked)}).")
+            f"{len(have)}{' with scores' if unscored else ''} ({' and '.join(WAVE_LABELS.get(w, w) for w in have)})"
+            + (f": nobody has a score at {' or '.join(WAVE_LABELS.get(w, w) for w in unscored)}." if unscored else "."))
+
+
+def unmeasured_text(out: pd.DataFrame, data: CohortData, comparison: str) -> str:
+    """The scales asked at both waves of ``comparison`` that have no row in the outcomes table
+    ``out`` for it (nobody has both scores), in words: a summary that listed only the scales with
+    a change would drop them without a word. Empty when every such scale has a row.
+
+    A scale is asked at a wave when its instrument lists the wave (its own ``waves`` or the
+    instrument's) and the cohort's ``waves`` list it too; by a rater its instrument lists.
+    """
+    earlier, later = COMPARISONS[comparison]
+    have = set(zip(out.loc[out["comparison"] == comparison, "scale"].astype(str),
+                   out.loc[out["comparison"] == comparison, "rater"].astype(str), strict=True))
+    missing: dict[str, list[str]] = {}
+    titles = MarkdownTitles(data.titles)
+    for inst in data.instruments.values():
+        for scale in inst.scales:
+            waves = set(inst.scale_waves(scale)) & set(data.cohort.waves)
+            if not {earlier, later} <= waves:
+                continue
+            for rater in inst.scale_raters(scale):
+                if (scale, rater) not in have:
+                    missing.setdefault(rater, []).append(titles.get(scale, scale))
+    when = f"both {WAVE_WORDS.get(earlier, earlier)} and {WAVE_WORDS.get(later, later)}"
+    parts = [(f"No participant rated themselves on {and_list(names)} {when}" if rater == "self" else
+              f"No {label(rater)} rated participants on {and_list(names)} {when}")
+             + f", so there is no change to report on {'it' if len(names) == 1 else 'them'}."
+             for rater, names in missing.items()]
+    return " ".join(parts)
+
+
+def raters_text(out: pd.DataFrame) -> str:
+    """Whose ratings the outcomes table ``out`` holds besides the participants' own, in a sentence.
+
+    Examples
+    --------
+    >>> raters_text(pd.DataFrame({"rater": ["self", "line_manager"]}))
+    'Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings.'
+    >>> raters_text(pd.DataFrame({"rater": ["self"]}))
+    'No one else rated the participants: the tables and charts below hold self-ratings only.'
+    >>> raters_text(pd.DataFrame({"rater": ["self", "peer", "line_manager"]}))
+    'Line-manager and peer ratings are shown beside the self-ratings.'
+    """
+    present = set(out["rater"].astype(str))
+    others = [r for r in ("line_manager", "peer", "direct_report") if r in present]
+    others += sorted(present - {"self", *others})
+    if not others:
+        return "No one else rated the participants: the tables and charts below hold self-ratings only."
+    if others == ["line_manager"]:
+        return "Line-manager ratings (Kirkpatrick level 3) are shown beside the self-ratings."
+    words = and_list(str(label(r)).replace(" ", "-") for r in others)
+    return f"{words[:1].upper()}{words[1:]} ratings are shown beside the self-ratings."

@@ -190,6 +190,15 @@ def _improver_spread(comp: pd.DataFrame, programme: str, pct: str) -> str:
     return "no cohort's figure"
 
 
+
+def _scored_both(tables: dict) -> int | None:
+    """How many have a score on the primary scale at both waves (``reliable_improvement``'s stage)."""
+    flow = tables.get("reliable_improvement")
+    if flow is None or "stage" not in flow:
+        return None
+    hit = flow.loc[flow["stage"] == "scored_both", "n"]
+    return int(hit.iloc[0]) if len(hit) else None
+
 def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     """The plain-language summary for commissioners (Markdown)."""
     cc: CohortCosts = tables["cohort_costs"]
@@ -255,6 +264,10 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                       f"{_money(v['cost_per_reliable_improver'])} with participants' time "
                       f"({interval('cost_per_reliable_improver')}). People without both questionnaires are counted "
                       "as not improved, so this figure does not flatter the programme.")
+    elif _scored_both(tables) == 0:  # nobody measured, which is not nobody improved
+        lines[-1] += (f"Nobody has a score on {scale} at both the {WAVE_LABELS.get(info['earlier'], info['earlier'])} "
+                      f"and {WAVE_LABELS.get(info['later'], info['later'])} questionnaires, so whether anyone "
+                      "reliably improved, and the cost per reliable improver, cannot be worked out.")
     else:
         lines[-1] += (f"Nobody reliably improved on {scale}, so there is no cost per reliable improver.")
     tornado = tables["tornado"]

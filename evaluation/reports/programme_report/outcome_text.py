@@ -78,8 +78,9 @@ def _pooled_row(pooled: pd.DataFrame, scale: str, rater: str, comparison: str, m
 
 
 def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, scale: str, title: str,
-                     level: float) -> str | None:
-    """The pooled pre → post change for one rater on its primary scale, beside the cohorts' own verdicts."""
+                     level: float, cohorts: list) -> str | None:
+    """The pooled pre → post change for one rater on its primary scale, beside the cohorts' own verdicts;
+    the programme's ``cohorts`` without these ratings are named (else "the 4 cohorts" of 5 says not which)."""
     mine = changes[(changes["scale"] == scale) & (changes["rater"] == rater) & (changes["comparison"] == "pre_post")]
     if not len(mine):
         return None
@@ -97,7 +98,10 @@ def _rater_paragraph(changes: pd.DataFrame, pooled: pd.DataFrame, rater: str, sc
     g = _pooled_row(pooled, scale, rater, "pre_post", "g_av")
     k = int(row["k"])
     direction = "higher" if row["estimate"] > 0 else "lower"
-    text = (f"Pooled over the {k} cohorts, {ratings_words(rater)} of {md(title)} were "
+    without = [c for c in cohorts if c not in set(mine["cohort"])]
+    text = (f"Pooled over the {k} cohorts" + (f" that have them ({_cohorts(without)} {'has' if len(without) == 1 else 'have'}"
+                                               f" no {ratings_words(rater)} to compare)" if without else "")
+            + f", {ratings_words(rater)} of {md(title)} were "
             f"{abs(row['estimate']):.2f} points {direction} at the end of the programme than before "
             f"({pct} CI {signed(row['ci_low'])} to {signed(row['ci_high'])} points)")
     text += (": a clear change." if _clear(row["ci_low"], row["ci_high"]) else
@@ -200,7 +204,7 @@ def outcome_summary(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> 
         lines += [f"Cohorts {and_list(cohorts)} are pooled by a random-effects meta-analysis: each cohort's change "
                   "counts by its precision, and the interval allows for cohorts differing more than chance.", ""]
     for rater, scale in primary.items():
-        text = _rater_paragraph(changes, pooled, rater, scale, titles.get(scale, scale), level)
+        text = _rater_paragraph(changes, pooled, rater, scale, titles.get(scale, scale), level, cohorts)
         if text:
             lines += [text, ""]
     self_scale = primary.get("self")
