@@ -165,3 +165,22 @@ def test_the_cost_summary_does_not_say_nobody_improved_when_nobody_was_measured(
     assert "Nobody reliably improved" not in text
     assert ("Nobody has a score on Leading change at both the before and after questionnaires, so whether anyone "
             "reliably improved, and the cost per reliable improver, cannot be worked out.") in text
+
+
+def test_a_note_about_waves_nobody_answered_lists_them_in_words_without_brackets():
+    # A cohort whose then-test and follow-up nobody answered published the note "no scores at
+    # wave(s) ['then-test', 'follow-up']: comparison(s) ['then_post', 'pre_follow_up'] have no rows".
+
+    from evaluation.reports.display import table_html
+    from evaluation.stats.outcomes import outcomes_table
+
+    scores = pd.DataFrame({"participant_id": list("abcab"), "wave": ["pre"] * 3 + ["post"] * 2, "rater": "self",
+                           "scale": "s", "score": [3.0, 4.0, 3.5, 3.5, 4.5]})
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        outcomes_table(scores, comparisons=["pre_post", "then_post", "pre_follow_up"])
+    message = next(str(w.message) for w in caught if "no scores at wave" in str(w.message))
+    assert message == ("outcomes table: no scores at wave(s) 'then', 'follow_up': comparison(s) 'then_post', "
+                       "'pre_follow_up' have no rows")
+    shown = table_html(pd.DataFrame({"source": ["outcomes"], "warning": ["DegenerateDataWarning"], "message": [message]}))
+    assert "[" not in shown and "'then-test', 'follow-up'" in shown

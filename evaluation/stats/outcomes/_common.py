@@ -53,6 +53,18 @@ def _check_names(
     return [str(n) for n in names if str(n) not in scored]
 
 
+def _quoted(names: Any) -> str:
+    """Names quoted and separated by commas, without a list's brackets (a published note maps each
+    quoted code to its words: "'then', 'follow_up'" reads "'then-test', 'follow-up'").
+
+    Examples
+    --------
+    >>> _quoted(["then", "follow_up"])
+    "'then', 'follow_up'"
+    """
+    return ", ".join(repr(str(n)) for n in names)
+
+
 def _observed(values: pd.Series) -> list[str]:
     """The categories of a prepared (categorical) column that some row uses."""
     codes = np.asarray(values.array.codes)

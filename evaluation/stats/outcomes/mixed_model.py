@@ -19,6 +19,7 @@ from evaluation.stats.outcomes._common import (
     PreparedScores,
     _check_names,
     _observed,
+    _quoted,
     _rater_key,
     _warn,
     prepare_scores,
@@ -191,7 +192,7 @@ def mixed_model(
     absent = _check_names(wave_list, WAVES, data["wave"].cat.categories, "waves", "wave",
                           _observed(data["wave"]))
     if absent:
-        _warn(f"mixed model: no scores at wave(s) {absent} of `waves` {wave_list}; they have no term")
+        _warn(f"mixed model: no scores at wave(s) {_quoted(absent)} of `waves` {_quoted(wave_list)}; they have no term")
     wave_code, person, score, positions = _codes(data, wave_list)
     reference = wave_list[0]
     frames: list[pd.DataFrame] = []

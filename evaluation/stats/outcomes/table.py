@@ -22,6 +22,7 @@ from evaluation.stats.outcomes._common import (
     _NAN,
     _check_names,
     _observed,
+    _quoted,
     _rater_key,
     _sd,
     _warn,
@@ -308,11 +309,11 @@ def outcomes_table(
     columns = [*OUTCOME_COLUMNS, *extra]
     if absent and rows:
         lost = [n for n, e, lt in items if e in absent or lt in absent]
-        _warn(f"outcomes table: no scores at wave(s) {absent}: comparison(s) {lost} have no rows")
+        _warn(f"outcomes table: no scores at wave(s) {_quoted(absent)}: comparison(s) {_quoted(lost)} have no rows")
     if not rows:
         why = (
             "`scores` has no scores" if len(data) == 0
-            else f"no scores at wave(s) {absent}" if absent
+            else f"no scores at wave(s) {_quoted(absent)}" if absent
             else "no scale × rater has scores at both waves of any comparison"
         )
         _warn(f"outcomes table: {why} ({', '.join(n for n, _, _ in items)}): the table is empty")
