@@ -431,6 +431,20 @@ def test_wilson_interval_agrees_with_the_formula_written_out():
         ct.wilson_interval(3, 4, 95)
 
 
+
+def test_wilson_interval_is_exactly_0_with_no_successes_and_1_with_all():
+    # R: prop.test(0, 3, correct = FALSE)$conf.int -> 0.0000000 0.5614970;
+    #    prop.test(3, 3, correct = FALSE)$conf.int -> 0.4385030 1.0000000
+    # statsmodels left ~1e-17 at the closed end, so a cohort of 3 in which nobody reliably improved
+    # had a tornado bar "£2,939,058,462,169,625,526,272 at 0.0%" for its cost per reliable improver
+    assert ct.wilson_interval(0, 3) == pytest.approx((0.0, 0.5614970), abs=1e-7)
+    assert ct.wilson_interval(0, 3).low == 0.0 and ct.wilson_interval(3, 3).high == 1.0
+    for n in (1, 3, 6, 7, 12, 20, 104):
+        assert ct.wilson_interval(0, n).low == 0.0 and ct.wilson_interval(n, n).high == 1.0
+    nobody = ct.tornado(ledger(), improved=[], measure="cost_per_reliable_improver").set_index("input")
+    assert math.isnan(nobody.loc["reliable_improvement_rate", "value_low"])  # no improvers: no cost per improver
+    assert math.isnan(nobody.loc["reliable_improvement_rate", "swing"])
+
 # --------------------------------------------------------------------------- discounting and ROI
 
 
