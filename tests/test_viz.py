@@ -525,9 +525,11 @@ def test_the_cost_curves_alt_text_says_the_line_starts_at_10_participants_where_
     assert plot.alt.startswith(
         "Line chart of the average cost per participant against the number of participants, 2024 prices, drawn from "
         "10 participants, not from 1: with fewer the average is higher (£900 at 1 participant) and would flatten "
-        "the rest of the line. It falls from £180 at 10 participants to £180 at this cohort's 10,")
+        "the rest of the line. It is £180 at this cohort's 10 participants,")  # not "falls from £180 … to £180"
     from_ten = cost_plots.cost_curve_chart(curve[curve["participants"] >= 10], enrolled=10).alt
-    assert "drawn from" not in from_ten and "2024 prices. It falls from £180 at 10 participants" in from_ten
+    assert "drawn from" not in from_ten and "2024 prices. It is £180 at this cohort's 10 participants" in from_ten
+    larger = cost_plots.cost_curve_chart(curve, enrolled=20).alt  # a cohort larger than 10: the line falls to it
+    assert "It falls from £180 at 10 participants to £165 at this cohort's 20, jumps when" in larger
 
 
 def test_the_lorenz_alt_text_reads_the_curve_at_half_the_workforce_not_the_next_point():
@@ -558,3 +560,23 @@ def test_a_group_chart_with_nothing_to_draw_says_so_instead_of_an_empty_grid():
     drawn = equity_plots.group_estimates_chart(one, value="mean_change", low="ci_low", high="ci_high",
                                                xlabel="Mean change", title="Change by group")
     assert drawn.figure.axes[0].lines and "Voluntary sector: +0.30" in drawn.alt
+
+
+def test_a_cohort_smaller_than_10_is_on_its_own_cost_curve_and_the_alt_text_does_not_run_backwards():
+    # A cohort of 3 (a curve of 1 to 9 participants) was drawn from 9 participants alone and its alt
+    # text read "It falls from £162,485 at 9 participants to £163,151 at this cohort's 3"; a cohort
+    # of 6 "falls from £101,184 at 10 participants to £86,224 at this cohort's 6".
+    for size in (3, 6):
+        participants = np.arange(1, 3 * size + 1)
+        cohorts = -(-participants // size)
+        curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
+                              "average_cost": (900.0 * cohorts + 100.0 * participants) / participants,
+                              "marginal_cost": 100.0, "price_base_year": 2024})
+        plot = cost_plots.cost_curve_chart(curve, enrolled=size)
+        x = plot.figure.axes[0].get_lines()[0].get_xdata()
+        assert x[0] == size and x[-1] == 3 * size  # drawn from the cohort's own size
+        assert "It falls" not in plot.alt
+        assert (f"drawn from {size} participants, not from 1: with fewer the average is higher (£1,000 at 1 "
+                f"participant) and would flatten the rest of the line. It is £{900 // size + 100:,} at this cohort's "
+                f"{size} participants, jumps when a new cohort of {size} starts (at {size + 1}, {2 * size + 1} "
+                "participants), and is lowest") in plot.alt

@@ -133,7 +133,9 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
     year = int(curve["price_base_year"].iloc[0])
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 4.2, ax=ax)
-        start = max(1, int(min(10, len(curve))))
+        # from 10 participants (the average at 1 would flatten the rest of the line), or from the
+        # cohort's own size when it is smaller: a cohort of 3 was drawn from 9, its own point off the line
+        start = max(1, min(10, int(enrolled), int(curve["participants"].max())))
         shown = curve[curve["participants"] >= start]
         drawn = curve_points(shown)  # a few thousand points, however many rows
         ax_.plot(drawn["participants"], drawn["average_cost"], color="#2166ac", label="Average cost per participant")
@@ -164,9 +166,12 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
     left_off = (f", drawn from {drawn_from} participants, not from {first}: with fewer the average is higher "
                 f"({_money(at_first)} at {first} participant{'' if first == 1 else 's'}){why}"
                 if drawn_from > first else "")
+    falls = (f"It is {_money(at)} at this cohort's {enrolled} participant{'' if enrolled == 1 else 's'}"
+             if drawn_from >= enrolled else
+             f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {drawn_from} participants to "
+             f"{_money(at)} at this cohort's {enrolled}")
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices"
-           f"{left_off}. It falls from {_money(float(shown['average_cost'].iloc[0]))} at {int(shown['participants'].iloc[0])} "
-           f"participants to {_money(at)} at this cohort's {enrolled}{jumps} and is lowest, "
+           f"{left_off}. {falls}{jumps} and is lowest, "
            f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participants: above the cost "
            f"of one more participant, {_money(v)} (the dashed line)"
            + (", because each new cohort brings its own fixed costs." if len(steps) else "."))
