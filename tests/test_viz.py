@@ -580,3 +580,27 @@ def test_a_cohort_smaller_than_10_is_on_its_own_cost_curve_and_the_alt_text_does
                 f"participant) and would flatten the rest of the line. It is £{900 // size + 100:,} at this cohort's "
                 f"{size} participants, jumps when a new cohort of {size} starts (at {size + 1}, {2 * size + 1} "
                 "participants), and is lowest") in plot.alt
+
+
+def test_a_cost_per_improver_with_nobody_improved_is_said_plainly_in_the_tornado_and_bootstrap_alt_texts():
+    # A cohort in which nobody reliably improved: the tornado's alt text read "base value not
+    # available ... Hourly cost ...: not available; ..." and the bootstrap's "observed not available,
+    # 95% interval not available to not available, 2000 resamples undefined".
+    tornado = pd.DataFrame({
+        "measure": "cost_per_reliable_improver", "description": ["Share who reliably improved", "Hours"],
+        "low_setting": ["0.0%", "×0.75"], "high_setting": ["56.1%", "×1.5"], "value_low": [np.nan, np.nan],
+        "value_high": [290_563.0, np.nan], "value_base": np.nan, "price_base_year": 2024})
+    plot = cost_plots.tornado_chart(tornado, measure="cost_per_reliable_improver")
+    assert plot.alt == ("Tornado chart of the economic cost per reliable improver: no bars, as there is no economic "
+                        "cost per reliable improver to vary (nobody reliably improved).")
+    assert plot.title == "Sensitivity: economic cost per reliable improver (not available)"
+    none = pd.DataFrame({"measure": ["cost_per_reliable_improver", "cash_cost_per_reliable_improver"],
+                         "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "undefined_draws": 2000,
+                         "resamples": 2000, "price_base_year": 2024, "confidence_level": 0.95})
+    draws = pd.DataFrame({m: [np.inf] * 2000 for m in none["measure"]}).replace(np.inf, np.nan)
+    alt = cost_plots.bootstrap_chart(draws, none).alt
+    assert "not available to not available" not in alt and "undefined" not in alt
+    assert alt.endswith("Economic cost per reliable improver: not available (nobody reliably improved); Cash cost "
+                        "per reliable improver: not available (nobody reliably improved).")
+    some = cost_plots.bootstrap_chart(DRAWS, BOOTSTRAP).alt  # 2 of 50 resamples without an improver
+    assert "£58,000; 2 of the 50 resamples have no value (nobody reliably improved in them)." in some

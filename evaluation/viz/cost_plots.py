@@ -244,13 +244,18 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
         else:
             ax_.legend(handles=handles, fontsize=9, frameon=False)
         ax_.set_ylabel("Input varied")
-        title = title if title is not None else f"Sensitivity: {words.lower()} (base {_money(base)}, black line)"
+        title = title if title is not None else (
+            f"Sensitivity: {words.lower()} (not available)" if math.isnan(base)
+            else f"Sensitivity: {words.lower()} (base {_money(base)}, black line)")
         if ax is None:
             fig.suptitle(title)
         else:
             ax_.set_title(title)
     alt = (f"Tornado chart of the {words.lower()}, base value {_money(base)} ({year} prices), with the widest "
            "swing first. " + "; ".join(parts) + ".")
+    if math.isnan(base):  # no figure to vary (nobody reliably improved): no bars, and no "base value not available"
+        alt = f"Tornado chart of the {words.lower()}: no bars, as there is no {words.lower()} to vary ({_why_none(measure)})."
+
     return Plot(fig, alt, title, styled=ax is None)
 
 
@@ -338,8 +343,14 @@ def bootstrap_chart(
             panel.set_ylabel("Resamples")
             panel.set_title(words, fontsize=10)
             undefined = int(row["undefined_draws"])
-            parts.append(f"{words}: observed {_money(row['value'])}, {pct} interval {_money(row['ci_low'])} to "
-                         f"{_money(row['ci_high'])}" + (f", {undefined} resamples undefined" if undefined else ""))
+            if pd.isna(row["value"]):  # "observed not available, 95% interval not available to not available"
+                parts.append(f"{words}: not available ({_why_none(measure)})")
+                continue
+            limits = (f"{pct} interval {_money(row['ci_low'])} to {_money(row['ci_high'])}"
+                      if not (pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])) else f"no {pct} interval")
+            parts.append(f"{words}: observed {_money(row['value'])}, {limits}" + (
+                f"; {undefined:,} of the {int(row['resamples']):,} resamples have no value ({_why_none(measure)} "
+                "in them)" if undefined else ""))
         resamples = int(bootstrap["resamples"].iloc[0])
         title = title if title is not None else f"Bootstrap distribution ({resamples:,} resamples of participants)"
         if ax is None:
@@ -347,6 +358,18 @@ def bootstrap_chart(
     alt = (f"Histograms of {resamples:,} bootstrap resamples; solid line = observed value, dashed lines = "
            f"{pct} percentile interval ({year} prices). " + "; ".join(parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
+
+
+def _why_none(measure: str) -> str:
+    """Why a cost per head has no value: nobody to divide by.
+
+    Examples
+    --------
+    >>> _why_none("cash_cost_per_reliable_improver"), _why_none("cost_per_completer")
+    ('nobody reliably improved', 'nobody completed')
+    """
+    return {"reliable_improver": "nobody reliably improved", "completer": "nobody completed"}.get(
+        measure.rsplit("_per_", 1)[-1], "nobody to divide the cost among")
 
 
 def _bootstrap_level(bootstrap: pd.DataFrame, confidence_level: float | None) -> float:
