@@ -604,3 +604,7 @@ def test_a_cost_per_improver_with_nobody_improved_is_said_plainly_in_the_tornado
                         "per reliable improver: not available (nobody reliably improved).")
     some = cost_plots.bootstrap_chart(DRAWS, BOOTSTRAP).alt  # 2 of 50 resamples without an improver
     assert "£58,000; 2 of the 50 resamples have no value (nobody reliably improved in them)." in some
+    # 82 of 2,000 resamples without an improver put the upper limit among them: "£99,313 to not available"
+    open_above = cost_plots.bootstrap_chart(DRAWS, BOOTSTRAP.assign(ci_high=[10900.0, np.nan])).alt
+    assert ("observed £45,000, 95% interval from £32,000, with no upper limit; 2 of the 50 resamples have no value "
+            "(nobody reliably improved in them).") in open_above and "not available" not in open_above

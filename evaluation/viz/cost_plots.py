@@ -346,8 +346,9 @@ def bootstrap_chart(
             if pd.isna(row["value"]):  # "observed not available, 95% interval not available to not available"
                 parts.append(f"{words}: not available ({_why_none(measure)})")
                 continue
-            limits = (f"{pct} interval {_money(row['ci_low'])} to {_money(row['ci_high'])}"
-                      if not (pd.isna(row["ci_low"]) and pd.isna(row["ci_high"])) else f"no {pct} interval")
+            limits = (f"no {pct} interval" if pd.isna(row["ci_low"]) else  # not "£99,313 to not available":
+                      f"{pct} interval from {_money(row['ci_low'])}, with no upper limit" if pd.isna(row["ci_high"])
+                      else f"{pct} interval {_money(row['ci_low'])} to {_money(row['ci_high'])}")
             parts.append(f"{words}: observed {_money(row['value'])}, {limits}" + (
                 f"; {undefined:,} of the {int(row['resamples']):,} resamples have no value ({_why_none(measure)} "
                 "in them)" if undefined else ""))
