@@ -608,3 +608,22 @@ def test_a_cost_per_improver_with_nobody_improved_is_said_plainly_in_the_tornado
     open_above = cost_plots.bootstrap_chart(DRAWS, BOOTSTRAP.assign(ci_high=[10900.0, np.nan])).alt
     assert ("observed £45,000, 95% interval from £32,000, with no upper limit; 2 of the 50 resamples have no value "
             "(nobody reliably improved in them).") in open_above and "not available" not in open_above
+
+
+def test_a_cohort_of_one_has_no_dashed_line_for_the_cost_of_one_more_participant():
+    # With cohorts of 1 every further participant starts a new cohort: the chart drew that cohort's
+    # fixed costs plus v (£469,284) as "Cost of one more participant (v)", where the summary says £8,587.
+    participants = np.arange(1, 4)
+    curve = pd.DataFrame({"participants": participants, "cohorts": participants,
+                          "average_cost": 1000.0 + 0 * participants, "marginal_cost": 1000.0,
+                          "price_base_year": 2024})
+    plot = cost_plots.cost_curve_chart(curve, enrolled=1)
+    assert not [ln for ln in plot.figure.axes[0].get_lines() if ln.get_linestyle() == "--"]  # no dashed line
+    assert "one more participant" not in plot.alt and plot.alt.endswith("is lowest, £1,000, at 1 participant.")
+    assert "It is £1,000 at this cohort's 1 participant," in plot.alt
+    six = pd.DataFrame({"participants": np.arange(1, 13), "cohorts": np.repeat([1, 2], 6),
+                        "average_cost": 500.0, "marginal_cost": [900.0, 100.0, 100.0, 100.0, 100.0, 100.0,
+                                                                 1000.0, 100.0, 100.0, 100.0, 100.0, 100.0],
+                        "price_base_year": 2024})
+    assert "above the cost of one more participant, £100 (the dashed line)" in cost_plots.cost_curve_chart(
+        six, enrolled=6).alt

@@ -139,8 +139,12 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
         shown = curve[curve["participants"] >= start]
         drawn = curve_points(shown)  # a few thousand points, however many rows
         ax_.plot(drawn["participants"], drawn["average_cost"], color="#2166ac", label="Average cost per participant")
-        v = float(curve["marginal_cost"].iloc[min(1, len(curve) - 1)])
-        ax_.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
+        # v: one more participant within a cohort; cohorts of 1 have no such step (each new participant
+        # is a new cohort, with its fixed costs), so no line for v: the cohort of 1 drew F + v as "v"
+        within = curve["marginal_cost"][(curve["cohorts"].diff() == 0).to_numpy()]
+        v = float(within.iloc[0]) if len(within) else math.nan
+        if len(within):
+            ax_.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
         here = curve[curve["participants"] == enrolled]
         if len(here):
             ax_.plot(here["participants"], here["average_cost"], "o", color="black", label="This cohort")
@@ -172,9 +176,10 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
              f"{_money(at)} at this cohort's {enrolled}")
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices"
            f"{left_off}. {falls}{jumps} and is lowest, "
-           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participants: above the cost "
-           f"of one more participant, {_money(v)} (the dashed line)"
-           + (", because each new cohort brings its own fixed costs." if len(steps) else "."))
+           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participant"
+           + ("" if int(lowest["participants"]) == 1 else "s")
+           + ("." if math.isnan(v) else f": above the cost of one more participant, {_money(v)} (the dashed line)"
+              + (", because each new cohort brings its own fixed costs." if len(steps) else ".")))
     return Plot(fig, alt, title, styled=ax is None)
 
 
