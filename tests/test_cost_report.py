@@ -560,7 +560,8 @@ def test_an_interval_open_above_is_given_as_such_not_as_no_interval(synthetic):
     text = cr.cost_summary_markdown(open_above, data)
     low = tables["cost_summary"].set_index("measure").loc["cost_per_reliable_improver", "ci_low"]
     assert "no reliable interval could be worked out" not in text
-    assert (f"95% interval from £{low:,.0f}, with no upper limit (in some resamples nobody reliably improved)"
+    assert (f"95% interval from £{low:,.0f}, with no upper limit: in some resamples nobody reliably improved"
             in text)
+    assert "improved))" not in text  # no brackets within brackets
     statements = {f.id: f.statement for f in cr.cost_findings(open_above, data)}
     assert any(f"95% bootstrap interval from £{low:,.0f}, with no upper limit" in s for s in statements.values())

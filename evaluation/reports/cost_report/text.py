@@ -45,14 +45,14 @@ def _interval_words(low: Any, high: Any, pct: str) -> str | None:
     >>> _interval_words(99_313.0, 159_062.0, "95%")
     '95% interval £99,313 to £159,062'
     >>> _interval_words(99_313.0, float("nan"), "95%")
-    '95% interval from £99,313, with no upper limit (in some resamples nobody reliably improved)'
+    '95% interval from £99,313, with no upper limit: in some resamples nobody reliably improved'
     >>> _interval_words(float("nan"), float("nan"), "95%") is None
     True
     """
     if pd.isna(low):
         return None
     if pd.isna(high):
-        return f"{pct} interval from {_money(low)}, with no upper limit (in some resamples nobody reliably improved)"
+        return f"{pct} interval from {_money(low)}, with no upper limit: in some resamples nobody reliably improved"
     return f"{pct} interval {_money(low)} to {_money(high)}"
 
 
