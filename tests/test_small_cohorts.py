@@ -80,3 +80,16 @@ def test_council_areas_without_places_is_withheld_not_miscounted_when_a_withheld
     counted = full["spread"].set_index("measure")["value"]["council_areas_without_places"]
     assert counted == (shown["participants"] == 0).sum() == (~shown["category"].isin(
         set(cohort2.participants["local_authority"]))).sum()
+
+
+def test_the_published_note_on_a_wholly_withheld_dimension_names_no_group(cohort2):
+    # A cohort of 3's data notes read "dimension 'local authority': no choice of groups to suppress keeps
+    # every small group from being worked out (e.g. enrolled falkirk), so every group of it is withheld":
+    # it named the council area with a small group (and "e.g. declared *" for sector)
+    data, result, _ = _first(cohort2, 3)
+    notes = result.tables["notes"]
+    said = notes.loc[notes["message"].str.contains("no choice of groups to suppress"), "message"].tolist()
+    assert said, "a cohort of 3 cannot protect every small group of its council areas"
+    assert not [m for m in said if "e.g." in m]
+    names = {str(c) for c in data.participants["local_authority"]} | {"*"}
+    assert not [m for m in said for name in names if re.search(rf"\b{re.escape(name)}\b", m.replace("local_authority", ""))]
