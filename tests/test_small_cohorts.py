@@ -93,3 +93,30 @@ def test_the_published_note_on_a_wholly_withheld_dimension_names_no_group(cohort
     assert not [m for m in said if "e.g." in m]
     names = {str(c) for c in data.participants["local_authority"]} | {"*"}
     assert not [m for m in said for name in names if re.search(rf"\b{re.escape(name)}\b", m.replace("local_authority", ""))]
+
+
+def test_one_group_shown_is_not_described_as_a_range_or_every_group(cohort2):
+    # A cohort of 12 showed one group's change and read "the mean change ranged from +0.12 to +0.12
+    # points ... across those groups. Differences between small groups are imprecise."; and one group's
+    # completion, "Every group shown completed in full."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = er.equity_tables(cohort2)
+    change = result.tables["outcome_change"].copy()
+    shown = change["mean_change"].notna()
+    assert shown.sum() > 1
+    change.loc[shown[shown].index[1:], "mean_change"] = float("nan")
+    completion = result.tables["completion"].copy()
+    full = completion.index[completion["completion_rate"] == 1]
+    assert len(full)
+    completion.loc[completion.index != full[0], "completion_rate"] = float("nan")
+    one = dataclasses.replace(result, tables={**result.tables, "outcome_change": change, "completion": completion})
+    text = er.equity_summary(one, cohort2)
+    benefit = next(p for p in text.split("\n\n") if p.startswith("**From completion to benefit.**"))
+    value = change["mean_change"].dropna().iloc[0]
+    assert "ranged from" not in benefit and "Differences between small groups" not in benefit
+    assert f"in the one group shown, the mean change was {value:+.2f} points" in benefit
+    place = next(p for p in text.split("\n\n") if p.startswith("**From a place to completion.**"))
+    assert place.endswith("The group shown completed in full.") and "Every group shown" not in place
+    both = er.equity_summary(result, cohort2)  # the shipped cohort: a range, as before
+    assert "the mean change ranged from" in both

@@ -357,9 +357,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         inst = next((i for i in data.instruments.values() if data.primary_scale in i.scales), None)
         span = f" (on a scale from {inst.response_range[0]:g} to {inst.response_range[1]:g})" if inst else ""
         lines += ["", f"**From completion to benefit.** Change on {title} by group is shown below for "
-                  f"groups of at least {t} people with scores {both}; the mean change ranged from "
-                  f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points{span} across "
-                  "those groups. Differences between small groups are imprecise."]
+                  f"groups of at least {t} people with scores {both}; " + (
+                      f"the mean change ranged from {signed(change['mean_change'].min())} to "
+                      f"{signed(change['mean_change'].max())} points{span} across those groups. Differences between "
+                      "small groups are imprecise." if len(change) > 1 else  # not "from +0.12 to +0.12"
+                      f"in the one group shown, the mean change was {signed(change['mean_change'].iloc[0])} "
+                      f"points{span}.")]
     decl = tables["declaration"]
     decl = decl[decl["dimension"].isin(eq_protected(data))]
     shown = decl.dropna(subset=["declaration_rate"])

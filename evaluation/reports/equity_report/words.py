@@ -137,12 +137,17 @@ def lowest_completion_words(comp: pd.DataFrame, pct: str) -> str:
     >>> lowest_completion_words(comp, "95%")
     'Among the groups shown, the only one in which not everyone completed was: health sector (sector, 80%, \
 95% CI 50% to 100%); every other group shown completed in full.'
+    >>> lowest_completion_words(comp.iloc[1:2], "95%"), lowest_completion_words(comp.iloc[:1], "95%")[:40]
+    ('The group shown completed in full.', 'In the group shown, health sector (secto')
     """
     short = comp[comp["completion_rate"] < 1]
     named = "; ".join(aside(md(label(r.category, r.dimension)),
                             f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, {r.completion_rate:.0%}, "
                             f"{pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}")
                       for r in short.sort_values("completion_rate", kind="stable").head(3).itertuples())
+    if len(comp) == 1:  # not "Every group shown" of one group
+        return "The group shown completed in full." if not len(short) else f"In the group shown, {named}, not " \
+            "everyone completed."
     if not len(short):
         return "Every group shown completed in full."
     if len(short) > 3:
