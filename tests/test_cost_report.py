@@ -565,3 +565,20 @@ def test_an_interval_open_above_is_given_as_such_not_as_no_interval(synthetic):
     assert "improved))" not in text  # no brackets within brackets
     statements = {f.id: f.statement for f in cr.cost_findings(open_above, data)}
     assert any(f"95% bootstrap interval from £{low:,.0f}, with no upper limit" in s for s in statements.values())
+
+
+def test_a_cohort_in_which_nobody_completed_has_no_cost_per_completer_in_words(synthetic):
+    # "0 of 6 completed the programme: **not available** per completer in cash, not available with
+    # participants' time."
+    _, data, tables = synthetic
+    nan = float("nan")
+    text = cr.cost_summary_markdown(_summary_with(
+        tables, completed={"value": 0}, cost_per_completer={"value": nan},
+        cash_cost_per_completer={"value": nan}), data)
+    assert "Nobody completed the programme, so there is no cost per completer." in text
+    assert "not available per completer" not in text and "0 of" not in text
+    statements = {f.id: f.statement for f in cr.cost_findings(_summary_with(
+        tables, completed={"value": 0}, cost_per_completer={"value": nan}, cash_cost_per_completer={"value": nan}),
+        data)}
+    said = [s for s in statements.values() if "per completer" in s]
+    assert said and all(s.startswith("Nobody completed") and "not available" not in s for s in said)

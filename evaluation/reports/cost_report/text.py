@@ -115,9 +115,11 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
         "cash_cost_per_enrolled": f"In cash, a place on {who} cost {money('cash_cost_per_enrolled')} per enrolled "
                                   f"participant in {year} prices ({n} enrolled).",
         "cost_per_completer": f"Economic cost per participant who completed {who}: {money('cost_per_completer')} "
-                              f"in {year} prices ({done} of {n} completed).",
+                              f"in {year} prices ({done} of {n} completed)." if done else
+                              f"Nobody completed {who}, so there is no economic cost per completer.",
         "cash_cost_per_completer": f"Cash cost per participant who completed {who}: "
-                                   f"{money('cash_cost_per_completer')} in {year} prices ({done} of {n} completed).",
+                                   f"{money('cash_cost_per_completer')} in {year} prices ({done} of {n} completed)."
+                                   if done else f"Nobody completed {who}, so there is no cash cost per completer.",
         "cost_per_reliable_improver": per_improver("cost_per_reliable_improver", "economic cost"),
         "cash_cost_per_reliable_improver": per_improver("cash_cost_per_reliable_improver", "cash cost"),
         "variable_cost_per_participant": f"One more participant in {who} would cost "
@@ -262,9 +264,10 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
             f"({shared_cost_words(ledger)}: {_money(v['apportioned_programme_cost'])}) would not be spent again."
             if v["apportioned_programme_cost"] > 0 else "The programme has no one-off costs to leave out."),
         "",
-        f"**Per completer and per person who improved.** {done} of {n} completed the programme: "
-        f"**{_money(v['cash_cost_per_completer'])}** per completer in cash, "
-        f"{_money(v['cost_per_completer'])} with participants' time. ",
+        "**Per completer and per person who improved.** " + (
+            f"{done} of {n} completed the programme: **{_money(v['cash_cost_per_completer'])}** per completer in "
+            f"cash, {_money(v['cost_per_completer'])} with participants' time. " if done else
+            "Nobody completed the programme, so there is no cost per completer. "),  # not "not available per completer"
     ]
     scale = md(info["title"] or "the primary scale")
     if improved:
