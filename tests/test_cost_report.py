@@ -507,3 +507,78 @@ def test_the_number_who_reliably_improved_is_said_in_the_singular_or_the_plural(
     summary.loc[summary["measure"] == "reliable_improvers", "value"] = improvers
     text = cr.cost_summary_markdown({**tables, "cost_summary": summary}, data)
     assert said in text and "1 participants" not in text
+
+
+def _summary_with(tables, **values):
+    """The cost summary table with some cells replaced: {measure: {column: value}}."""
+    summary = tables["cost_summary"].copy()
+    for measure, cells in values.items():
+        for column, value in cells.items():
+            summary.loc[summary["measure"] == measure, column] = value
+    return {**tables, "cost_summary": summary}
+
+
+def test_a_cohort_in_which_nobody_reliably_improved_is_not_told_it_has_a_cost_per_improver_or_its_range(synthetic):
+    # A cohort of 3 in which nobody reliably improved read "only the cost per reliable improver has a
+    # range: a 95% bootstrap interval ..." and "This report answers both for this cohort: what a place
+    # costs, and what it costs per participant who reliably improved."
+    _, data, tables = synthetic
+    nan = float("nan")
+    none = {"value": nan, "ci_low": nan, "ci_high": nan}
+    text = cr.cost_summary_markdown(_summary_with(
+        tables, reliable_improvers={"value": 0}, cost_per_reliable_improver=none,
+        cash_cost_per_reliable_improver=none), data)
+    assert "Nobody reliably improved on" in text
+    assert "only the cost per reliable improver has a range" not in text
+    assert ("only a cost per reliable improver would have a range (a bootstrap interval); nobody reliably improved, "
+            "so there is neither the cost nor its range.") in text
+    assert "answers both for this cohort" not in text and "the cost per improver is a cost per person" not in text
+    assert "This report answers the first for this cohort, what a place costs; on the second, nobody in it " \
+           "reliably improved on" in text
+    full = cr.cost_summary_markdown(tables, data)  # with improvers, as before
+    assert "answers both for this cohort" in full and "only the cost per reliable improver has a range" in full
+
+
+def test_a_cohort_of_one_has_one_place_and_one_person(synthetic):
+    # "(1 places)", "the per-participant costs of 1 places", "for the 1 people enrolled"
+    _, data, tables = synthetic
+    one = _summary_with(tables, enrolled={"value": 1})
+    text = cr.cost_summary_markdown(one, data)
+    assert "for the 1 person enrolled" in text and "(1 place)" in text and "costs of 1 place." in text
+    assert not re.search(r"\b1 (places|people)\b", text)
+    statements = " ".join(f.statement for f in cr.cost_findings(one, data))
+    assert "(1 place)" in statements and not re.search(r"\b1 places\b", statements)
+
+
+def test_an_interval_open_above_is_given_as_such_not_as_no_interval(synthetic):
+    # 3 of 14 reliably improved: in 82 of 2,000 resamples nobody did, so the upper limit is blank and the
+    # table shows "£99,313 to —"; the summary said "no reliable interval could be worked out".
+    _, data, tables = synthetic
+    nan = float("nan")
+    open_above = _summary_with(tables, cost_per_reliable_improver={"ci_high": nan},
+                               cash_cost_per_reliable_improver={"ci_high": nan})
+    text = cr.cost_summary_markdown(open_above, data)
+    low = tables["cost_summary"].set_index("measure").loc["cost_per_reliable_improver", "ci_low"]
+    assert "no reliable interval could be worked out" not in text
+    assert (f"95% interval from £{low:,.0f}, with no upper limit: in some resamples nobody reliably improved"
+            in text)
+    assert "improved))" not in text  # no brackets within brackets
+    statements = {f.id: f.statement for f in cr.cost_findings(open_above, data)}
+    assert any(f"95% bootstrap interval from £{low:,.0f}, with no upper limit" in s for s in statements.values())
+
+
+def test_a_cohort_in_which_nobody_completed_has_no_cost_per_completer_in_words(synthetic):
+    # "0 of 6 completed the programme: **not available** per completer in cash, not available with
+    # participants' time."
+    _, data, tables = synthetic
+    nan = float("nan")
+    text = cr.cost_summary_markdown(_summary_with(
+        tables, completed={"value": 0}, cost_per_completer={"value": nan},
+        cash_cost_per_completer={"value": nan}), data)
+    assert "Nobody completed the programme, so there is no cost per completer." in text
+    assert "not available per completer" not in text and "0 of" not in text
+    statements = {f.id: f.statement for f in cr.cost_findings(_summary_with(
+        tables, completed={"value": 0}, cost_per_completer={"value": nan}, cash_cost_per_completer={"value": nan}),
+        data)}
+    said = [s for s in statements.values() if "per completer" in s]
+    assert said and all(s.startswith("Nobody completed") and "not available" not in s for s in said)

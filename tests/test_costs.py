@@ -246,12 +246,17 @@ def test_improved_may_be_a_boolean_series_and_unknown_people_are_refused():
 
 
 def test_nobody_improved_or_completed_is_nan_with_a_warning_never_inf():
-    with pytest.warns(DegenerateDataWarning, match="nobody reliably improved"):
+    # the words are published in the cost report's data notes: a cohort of 3 read "cost per reliable
+    # improver is undefined (NaN)"
+    with pytest.warns(DegenerateDataWarning, match="nobody reliably improved") as said:
         v = summary_values(ct.cost_summary(ledger(), improved=[]))
+    assert str(said[0].message) == ("cohort 1: nobody reliably improved on the primary scale, so there is no cost per "
+                                    "reliable improver")
     assert math.isnan(v["cost_per_reliable_improver"])
     people = cohort_one().assign(status="withdrew")
-    with pytest.warns(DegenerateDataWarning, match="nobody completed"):
+    with pytest.warns(DegenerateDataWarning, match="nobody completed") as said:
         v = summary_values(ct.cost_summary(ledger(people=people), improved=["a"]))
+    assert "NaN" not in " ".join(str(w.message) for w in said)
     assert math.isnan(v["cost_per_completer"])
     assert not np.isinf(v.to_numpy(dtype=float)).any()
 
@@ -430,6 +435,20 @@ def test_wilson_interval_agrees_with_the_formula_written_out():
     with pytest.raises(ValueError, match="`confidence_level`"):
         ct.wilson_interval(3, 4, 95)
 
+
+
+def test_wilson_interval_is_exactly_0_with_no_successes_and_1_with_all():
+    # R: prop.test(0, 3, correct = FALSE)$conf.int -> 0.0000000 0.5614970;
+    #    prop.test(3, 3, correct = FALSE)$conf.int -> 0.4385030 1.0000000
+    # statsmodels left ~1e-17 at the closed end, so a cohort of 3 in which nobody reliably improved
+    # had a tornado bar "£2,939,058,462,169,625,526,272 at 0.0%" for its cost per reliable improver
+    assert ct.wilson_interval(0, 3) == pytest.approx((0.0, 0.5614970), abs=1e-7)
+    assert ct.wilson_interval(0, 3).low == 0.0 and ct.wilson_interval(3, 3).high == 1.0
+    for n in (1, 3, 6, 7, 12, 20, 104):
+        assert ct.wilson_interval(0, n).low == 0.0 and ct.wilson_interval(n, n).high == 1.0
+    nobody = ct.tornado(ledger(), improved=[], measure="cost_per_reliable_improver").set_index("input")
+    assert math.isnan(nobody.loc["reliable_improvement_rate", "value_low"])  # no improvers: no cost per improver
+    assert math.isnan(nobody.loc["reliable_improvement_rate", "swing"])
 
 # --------------------------------------------------------------------------- discounting and ROI
 

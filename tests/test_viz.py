@@ -525,9 +525,11 @@ def test_the_cost_curves_alt_text_says_the_line_starts_at_10_participants_where_
     assert plot.alt.startswith(
         "Line chart of the average cost per participant against the number of participants, 2024 prices, drawn from "
         "10 participants, not from 1: with fewer the average is higher (£900 at 1 participant) and would flatten "
-        "the rest of the line. It falls from £180 at 10 participants to £180 at this cohort's 10,")
+        "the rest of the line. It is £180 at this cohort's 10 participants,")  # not "falls from £180 … to £180"
     from_ten = cost_plots.cost_curve_chart(curve[curve["participants"] >= 10], enrolled=10).alt
-    assert "drawn from" not in from_ten and "2024 prices. It falls from £180 at 10 participants" in from_ten
+    assert "drawn from" not in from_ten and "2024 prices. It is £180 at this cohort's 10 participants" in from_ten
+    larger = cost_plots.cost_curve_chart(curve, enrolled=20).alt  # a cohort larger than 10: the line falls to it
+    assert "It falls from £180 at 10 participants to £165 at this cohort's 20, jumps when" in larger
 
 
 def test_the_lorenz_alt_text_reads_the_curve_at_half_the_workforce_not_the_next_point():
@@ -558,3 +560,70 @@ def test_a_group_chart_with_nothing_to_draw_says_so_instead_of_an_empty_grid():
     drawn = equity_plots.group_estimates_chart(one, value="mean_change", low="ci_low", high="ci_high",
                                                xlabel="Mean change", title="Change by group")
     assert drawn.figure.axes[0].lines and "Voluntary sector: +0.30" in drawn.alt
+
+
+def test_a_cohort_smaller_than_10_is_on_its_own_cost_curve_and_the_alt_text_does_not_run_backwards():
+    # A cohort of 3 (a curve of 1 to 9 participants) was drawn from 9 participants alone and its alt
+    # text read "It falls from £162,485 at 9 participants to £163,151 at this cohort's 3"; a cohort
+    # of 6 "falls from £101,184 at 10 participants to £86,224 at this cohort's 6".
+    for size in (3, 6):
+        participants = np.arange(1, 3 * size + 1)
+        cohorts = -(-participants // size)
+        curve = pd.DataFrame({"participants": participants, "cohorts": cohorts,
+                              "average_cost": (900.0 * cohorts + 100.0 * participants) / participants,
+                              "marginal_cost": 100.0, "price_base_year": 2024})
+        plot = cost_plots.cost_curve_chart(curve, enrolled=size)
+        x = plot.figure.axes[0].get_lines()[0].get_xdata()
+        assert x[0] == size and x[-1] == 3 * size  # drawn from the cohort's own size
+        assert "It falls" not in plot.alt
+        assert (f"drawn from {size} participants, not from 1: with fewer the average is higher (£1,000 at 1 "
+                f"participant) and would flatten the rest of the line. It is £{900 // size + 100:,} at this cohort's "
+                f"{size} participants, jumps when a new cohort of {size} starts (at {size + 1}, {2 * size + 1} "
+                "participants), and is lowest") in plot.alt
+
+
+def test_a_cost_per_improver_with_nobody_improved_is_said_plainly_in_the_tornado_and_bootstrap_alt_texts():
+    # A cohort in which nobody reliably improved: the tornado's alt text read "base value not
+    # available ... Hourly cost ...: not available; ..." and the bootstrap's "observed not available,
+    # 95% interval not available to not available, 2000 resamples undefined".
+    tornado = pd.DataFrame({
+        "measure": "cost_per_reliable_improver", "description": ["Share who reliably improved", "Hours"],
+        "low_setting": ["0.0%", "×0.75"], "high_setting": ["56.1%", "×1.5"], "value_low": [np.nan, np.nan],
+        "value_high": [290_563.0, np.nan], "value_base": np.nan, "price_base_year": 2024})
+    plot = cost_plots.tornado_chart(tornado, measure="cost_per_reliable_improver")
+    assert plot.alt == ("Tornado chart of the economic cost per reliable improver: no bars, as there is no economic "
+                        "cost per reliable improver to vary (nobody reliably improved).")
+    assert plot.title == "Sensitivity: economic cost per reliable improver (not available)"
+    none = pd.DataFrame({"measure": ["cost_per_reliable_improver", "cash_cost_per_reliable_improver"],
+                         "value": np.nan, "ci_low": np.nan, "ci_high": np.nan, "undefined_draws": 2000,
+                         "resamples": 2000, "price_base_year": 2024, "confidence_level": 0.95})
+    draws = pd.DataFrame({m: [np.inf] * 2000 for m in none["measure"]}).replace(np.inf, np.nan)
+    alt = cost_plots.bootstrap_chart(draws, none).alt
+    assert "not available to not available" not in alt and "undefined" not in alt
+    assert alt.endswith("Economic cost per reliable improver: not available (nobody reliably improved); Cash cost "
+                        "per reliable improver: not available (nobody reliably improved).")
+    some = cost_plots.bootstrap_chart(DRAWS, BOOTSTRAP).alt  # 2 of 50 resamples without an improver
+    assert "£58,000; 2 of the 50 resamples have no value (nobody reliably improved in them)." in some
+    # 82 of 2,000 resamples without an improver put the upper limit among them: "£99,313 to not available"
+    open_above = cost_plots.bootstrap_chart(DRAWS, BOOTSTRAP.assign(ci_high=[10900.0, np.nan])).alt
+    assert ("observed £45,000, 95% interval from £32,000, with no upper limit; 2 of the 50 resamples have no value "
+            "(nobody reliably improved in them).") in open_above and "not available" not in open_above
+
+
+def test_a_cohort_of_one_has_no_dashed_line_for_the_cost_of_one_more_participant():
+    # With cohorts of 1 every further participant starts a new cohort: the chart drew that cohort's
+    # fixed costs plus v (£469,284) as "Cost of one more participant (v)", where the summary says £8,587.
+    participants = np.arange(1, 4)
+    curve = pd.DataFrame({"participants": participants, "cohorts": participants,
+                          "average_cost": 1000.0 + 0 * participants, "marginal_cost": 1000.0,
+                          "price_base_year": 2024})
+    plot = cost_plots.cost_curve_chart(curve, enrolled=1)
+    assert not [ln for ln in plot.figure.axes[0].get_lines() if ln.get_linestyle() == "--"]  # no dashed line
+    assert "one more participant" not in plot.alt and plot.alt.endswith("is lowest, £1,000, at 1 participant.")
+    assert "It is £1,000 at this cohort's 1 participant," in plot.alt
+    six = pd.DataFrame({"participants": np.arange(1, 13), "cohorts": np.repeat([1, 2], 6),
+                        "average_cost": 500.0, "marginal_cost": [900.0, 100.0, 100.0, 100.0, 100.0, 100.0,
+                                                                 1000.0, 100.0, 100.0, 100.0, 100.0, 100.0],
+                        "price_base_year": 2024})
+    assert "above the cost of one more participant, £100 (the dashed line)" in cost_plots.cost_curve_chart(
+        six, enrolled=6).alt

@@ -308,9 +308,10 @@ def disclosure_plan(data: CohortData) -> DisclosurePlan:
         frames.append(frame)
         if lost:
             withheld.append(dim)
+            # published in the pages' data notes: naming the group ("e.g. enrolled falkirk") said which council
+            # area had a small group; the private log's reason names it
             warnings.warn(f"dimension {dim!r}: no choice of groups to suppress keeps every small group from being worked "
-                          f"out (e.g. {lost[0]}), so every group of it is withheld", disclosure.DisclosureRiskWarning,
-                          stacklevel=2)
+                          "out, so every group of it is withheld", disclosure.DisclosureRiskWarning, stacklevel=2)
     cells = pd.concat(frames, ignore_index=True)
     return DisclosurePlan(cells, threshold, tuple(withheld))
 

@@ -133,12 +133,18 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
     year = int(curve["price_base_year"].iloc[0])
     with style_for(ax):
         fig, ax_ = new_figure(9.0, 4.2, ax=ax)
-        start = max(1, int(min(10, len(curve))))
+        # from 10 participants (the average at 1 would flatten the rest of the line), or from the
+        # cohort's own size when it is smaller: a cohort of 3 was drawn from 9, its own point off the line
+        start = max(1, min(10, int(enrolled), int(curve["participants"].max())))
         shown = curve[curve["participants"] >= start]
         drawn = curve_points(shown)  # a few thousand points, however many rows
         ax_.plot(drawn["participants"], drawn["average_cost"], color="#2166ac", label="Average cost per participant")
-        v = float(curve["marginal_cost"].iloc[min(1, len(curve) - 1)])
-        ax_.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
+        # v: one more participant within a cohort; cohorts of 1 have no such step (each new participant
+        # is a new cohort, with its fixed costs), so no line for v: the cohort of 1 drew F + v as "v"
+        within = curve["marginal_cost"][(curve["cohorts"].diff() == 0).to_numpy()]
+        v = float(within.iloc[0]) if len(within) else math.nan
+        if len(within):
+            ax_.axhline(v, color="#b2182b", linestyle="--", linewidth=1, label="Cost of one more participant (v)")
         here = curve[curve["participants"] == enrolled]
         if len(here):
             ax_.plot(here["participants"], here["average_cost"], "o", color="black", label="This cohort")
@@ -164,12 +170,16 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
     left_off = (f", drawn from {drawn_from} participants, not from {first}: with fewer the average is higher "
                 f"({_money(at_first)} at {first} participant{'' if first == 1 else 's'}){why}"
                 if drawn_from > first else "")
+    falls = (f"It is {_money(at)} at this cohort's {enrolled} participant{'' if enrolled == 1 else 's'}"
+             if drawn_from >= enrolled else
+             f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {drawn_from} participants to "
+             f"{_money(at)} at this cohort's {enrolled}")
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices"
-           f"{left_off}. It falls from {_money(float(shown['average_cost'].iloc[0]))} at {int(shown['participants'].iloc[0])} "
-           f"participants to {_money(at)} at this cohort's {enrolled}{jumps} and is lowest, "
-           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participants: above the cost "
-           f"of one more participant, {_money(v)} (the dashed line)"
-           + (", because each new cohort brings its own fixed costs." if len(steps) else "."))
+           f"{left_off}. {falls}{jumps} and is lowest, "
+           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participant"
+           + ("" if int(lowest["participants"]) == 1 else "s")
+           + ("." if math.isnan(v) else f": above the cost of one more participant, {_money(v)} (the dashed line)"
+              + (", because each new cohort brings its own fixed costs." if len(steps) else ".")))
     return Plot(fig, alt, title, styled=ax is None)
 
 
@@ -239,13 +249,18 @@ def tornado_chart(tornado: pd.DataFrame, *, measure: str = "cost_per_completer",
         else:
             ax_.legend(handles=handles, fontsize=9, frameon=False)
         ax_.set_ylabel("Input varied")
-        title = title if title is not None else f"Sensitivity: {words.lower()} (base {_money(base)}, black line)"
+        title = title if title is not None else (
+            f"Sensitivity: {words.lower()} (not available)" if math.isnan(base)
+            else f"Sensitivity: {words.lower()} (base {_money(base)}, black line)")
         if ax is None:
             fig.suptitle(title)
         else:
             ax_.set_title(title)
     alt = (f"Tornado chart of the {words.lower()}, base value {_money(base)} ({year} prices), with the widest "
            "swing first. " + "; ".join(parts) + ".")
+    if math.isnan(base):  # no figure to vary (nobody reliably improved): no bars, and no "base value not available"
+        alt = f"Tornado chart of the {words.lower()}: no bars, as there is no {words.lower()} to vary ({_why_none(measure)})."
+
     return Plot(fig, alt, title, styled=ax is None)
 
 
@@ -333,8 +348,15 @@ def bootstrap_chart(
             panel.set_ylabel("Resamples")
             panel.set_title(words, fontsize=10)
             undefined = int(row["undefined_draws"])
-            parts.append(f"{words}: observed {_money(row['value'])}, {pct} interval {_money(row['ci_low'])} to "
-                         f"{_money(row['ci_high'])}" + (f", {undefined} resamples undefined" if undefined else ""))
+            if pd.isna(row["value"]):  # "observed not available, 95% interval not available to not available"
+                parts.append(f"{words}: not available ({_why_none(measure)})")
+                continue
+            limits = (f"no {pct} interval" if pd.isna(row["ci_low"]) else  # not "£99,313 to not available":
+                      f"{pct} interval from {_money(row['ci_low'])}, with no upper limit" if pd.isna(row["ci_high"])
+                      else f"{pct} interval {_money(row['ci_low'])} to {_money(row['ci_high'])}")
+            parts.append(f"{words}: observed {_money(row['value'])}, {limits}" + (
+                f"; {undefined:,} of the {int(row['resamples']):,} resamples have no value ({_why_none(measure)} "
+                "in them)" if undefined else ""))
         resamples = int(bootstrap["resamples"].iloc[0])
         title = title if title is not None else f"Bootstrap distribution ({resamples:,} resamples of participants)"
         if ax is None:
@@ -342,6 +364,18 @@ def bootstrap_chart(
     alt = (f"Histograms of {resamples:,} bootstrap resamples; solid line = observed value, dashed lines = "
            f"{pct} percentile interval ({year} prices). " + "; ".join(parts) + ".")
     return Plot(fig, alt, title, styled=ax is None)
+
+
+def _why_none(measure: str) -> str:
+    """Why a cost per head has no value: nobody to divide by.
+
+    Examples
+    --------
+    >>> _why_none("cash_cost_per_reliable_improver"), _why_none("cost_per_completer")
+    ('nobody reliably improved', 'nobody completed')
+    """
+    return {"reliable_improver": "nobody reliably improved", "completer": "nobody completed"}.get(
+        measure.rsplit("_per_", 1)[-1], "nobody to divide the cost among")
 
 
 def _bootstrap_level(bootstrap: pd.DataFrame, confidence_level: float | None) -> float:

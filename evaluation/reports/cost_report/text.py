@@ -33,6 +33,29 @@ __all__ = [
 # ------------------------------------------------------------------------------ findings
 
 
+def _interval_words(low: Any, high: Any, pct: str) -> str | None:
+    """A cost per reliable improver's bootstrap interval in words, or None when it has no lower limit.
+
+    The upper limit is missing when so many resamples had nobody who reliably improved that it
+    falls among them (no finite cost per head): the interval is then open above, and says so,
+    rather than "no reliable interval could be worked out" beside a lower limit in the table.
+
+    Examples
+    --------
+    >>> _interval_words(99_313.0, 159_062.0, "95%")
+    '95% interval £99,313 to £159,062'
+    >>> _interval_words(99_313.0, float("nan"), "95%")
+    '95% interval from £99,313, with no upper limit: in some resamples nobody reliably improved'
+    >>> _interval_words(float("nan"), float("nan"), "95%") is None
+    True
+    """
+    if pd.isna(low):
+        return None
+    if pd.isna(high):
+        return f"{pct} interval from {_money(low)}, with no upper limit: in some resamples nobody reliably improved"
+    return f"{pct} interval {_money(low)} to {_money(high)}"
+
+
 def _who(data: CohortData) -> str:
     return f"{data.programme.title}, cohort {data.cohort.cohort}" + (f" ({data.cohort.year})" if data.cohort.year else "")
 
@@ -58,15 +81,15 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
     info = cc.improvement_info
 
     def ci_text(measure: str) -> str:
-        lo, hi = summary.loc[measure, "ci_low"], summary.loc[measure, "ci_high"]
-        if pd.isna(lo) or pd.isna(hi):
-            return f"{pct} bootstrap interval not available"
-        return f"{pct} bootstrap interval {_money(lo)} to {_money(hi)}"
+        words = _interval_words(summary.loc[measure, "ci_low"], summary.loc[measure, "ci_high"], pct)
+        return f"{pct} bootstrap interval not available" if words is None else words.replace(
+            f"{pct} interval", f"{pct} bootstrap interval", 1)
 
     def money(measure: str) -> str:
         return _money(summary.loc[measure, "value"])
 
     n = int(summary.loc["enrolled", "value"])
+    places = counted(n, "place")  # "1 place", not "1 places"
     done = int(summary.loc["completed", "value"])
     improved = int(summary.loc["reliable_improvers", "value"])
     scale_words = info["title"] or "the primary scale"
@@ -92,20 +115,22 @@ def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
         "cash_cost_per_enrolled": f"In cash, a place on {who} cost {money('cash_cost_per_enrolled')} per enrolled "
                                   f"participant in {year} prices ({n} enrolled).",
         "cost_per_completer": f"Economic cost per participant who completed {who}: {money('cost_per_completer')} "
-                              f"in {year} prices ({done} of {n} completed).",
+                              f"in {year} prices ({done} of {n} completed)." if done else
+                              f"Nobody completed {who}, so there is no economic cost per completer.",
         "cash_cost_per_completer": f"Cash cost per participant who completed {who}: "
-                                   f"{money('cash_cost_per_completer')} in {year} prices ({done} of {n} completed).",
+                                   f"{money('cash_cost_per_completer')} in {year} prices ({done} of {n} completed)."
+                                   if done else f"Nobody completed {who}, so there is no cash cost per completer.",
         "cost_per_reliable_improver": per_improver("cost_per_reliable_improver", "economic cost"),
         "cash_cost_per_reliable_improver": per_improver("cash_cost_per_reliable_improver", "cash cost"),
         "variable_cost_per_participant": f"One more participant in {who} would cost "
                                          f"{money('variable_cost_per_participant')} in {year} prices (the "
                                          "per-participant costs, participants' time included).",
-        "marginal_cost_cohort": f"Another cohort of the same size ({n} places) would cost "
+        "marginal_cost_cohort": f"Another cohort of the same size ({places}) would cost "
                                 f"{money('marginal_cost_cohort')} in {year} prices, participants' time included "
-                                f"(its own fixed costs plus the per-participant costs of {n} places; {once}).",
-        "cash_marginal_cost_cohort": f"In cash, another cohort of the same size ({n} places) would cost the "
+                                f"(its own fixed costs plus the per-participant costs of {places}; {once}).",
+        "cash_marginal_cost_cohort": f"In cash, another cohort of the same size ({places}) would cost the "
                                      f"commissioner {money('cash_marginal_cost_cohort')} in {year} prices (its own "
-                                     f"fixed costs plus the per-participant costs of {n} places, participants' time "
+                                     f"fixed costs plus the per-participant costs of {places}, participants' time "
                                      f"excluded; {once}).",
         "participant_time_cost": f"Participants' time on {who} was worth {money('participant_time_cost')} in {year} "
                                  "prices (the difference between the economic and the cash cost); source: "
@@ -156,16 +181,16 @@ def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int
         lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
         if pd.isna(v[measure]):
             return "not available"
-        if pd.isna(lo) or pd.isna(hi):
-            return _money(v[measure])
-        return f"{_money(v[measure])} ({pct} interval {_money(lo)} to {_money(hi)})"
+        words = _interval_words(lo, hi, pct)
+        return _money(v[measure]) if words is None else f"{_money(v[measure])} ({words})"
 
     rows = [("This cohort, in all", "cash_total_cost", "total_cost"),
             (f"Per place ({n} enrolled)", "cash_cost_per_enrolled", "cost_per_enrolled"),
             (f"Per completer ({done} completed)", "cash_cost_per_completer", "cost_per_completer"),
             (f"Per reliable improver ({improved} improved)", "cash_cost_per_reliable_improver",
              "cost_per_reliable_improver"),
-            (f"Another cohort of the same size ({n} places)", "cash_marginal_cost_cohort", "marginal_cost_cohort"),
+            (f"Another cohort of the same size ({counted(n, 'place')})", "cash_marginal_cost_cohort",
+             "marginal_cost_cohort"),
             ("One more participant", "cash_marginal_cost_participant", "marginal_cost_participant")]
     out = ["| | Cash cost (what the commissioner pays) | Economic cost (participants' time included) |",
            "|---|---:|---:|"]
@@ -210,10 +235,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     info = cc.improvement_info
 
     def interval(measure: str) -> str:
-        lo, hi = s.loc[measure, "ci_low"], s.loc[measure, "ci_high"]
-        if pd.isna(lo) or pd.isna(hi):
-            return "no reliable interval could be worked out"
-        return f"{pct} interval {_money(lo)} to {_money(hi)}"
+        words = _interval_words(s.loc[measure, "ci_low"], s.loc[measure, "ci_high"], pct)
+        return "no reliable interval could be worked out" if words is None else words
 
     n, done, improved = int(v["enrolled"]), int(v["completed"]), int(v["reliable_improvers"])
     time_source = {
@@ -240,19 +263,20 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "",
         f"**What a place costs.** A place cost **{_money(v['cash_cost_per_enrolled'])}** in cash and "
         f"**{_money(v['cost_per_enrolled'])}** with participants' time: {_money(v['cash_total_cost'])} and "
-        f"{_money(v['total_cost'])} for the {n} people enrolled.",
+        f"{_money(v['total_cost'])} for the {counted(n, 'person', 'people')} enrolled.",
         "",
-        f"**Another cohort.** Another cohort of the same size ({n} places) would cost the commissioner "
+        f"**Another cohort.** Another cohort of the same size ({counted(n, 'place')}) would cost the commissioner "
         f"**{_money(v['cash_marginal_cost_cohort'])}** in cash ({_money(v['marginal_cost_cohort'])} with "
         f"participants' time): its own fixed costs ({_money(v['cohort_fixed_cost'])}) plus the per-participant "
-        f"costs of {n} places. " + (
+        f"costs of {counted(n, 'place')}. " + (
             f"It costs less than this cohort because this cohort's share of the programme's one-off costs "
             f"({shared_cost_words(ledger)}: {_money(v['apportioned_programme_cost'])}) would not be spent again."
             if v["apportioned_programme_cost"] > 0 else "The programme has no one-off costs to leave out."),
         "",
-        f"**Per completer and per person who improved.** {done} of {n} completed the programme: "
-        f"**{_money(v['cash_cost_per_completer'])}** per completer in cash, "
-        f"{_money(v['cost_per_completer'])} with participants' time. ",
+        "**Per completer and per person who improved.** " + (
+            f"{done} of {n} completed the programme: **{_money(v['cash_cost_per_completer'])}** per completer in "
+            f"cash, {_money(v['cost_per_completer'])} with participants' time. " if done else
+            "Nobody completed the programme, so there is no cost per completer. "),  # not "not available per completer"
     ]
     scale = md(info["title"] or "the primary scale")
     if improved:
@@ -278,9 +302,11 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         "",
         "**How sure we are.** The totals, the cost per place, the cost per completer and the cost of another "
         "cohort are worked out from money that was counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
-        f"error, so only the cost per reliable improver has a range: a {pct} bootstrap interval "
-        f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
-        "much it depends on who happened to take part.",
+        + (f"error, so only the cost per reliable improver has a range: a {pct} bootstrap interval "
+           f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
+           "much it depends on who happened to take part." if improved else
+           "error, so only a cost per reliable improver would have a range (a bootstrap interval); nobody reliably "
+           "improved, so there is neither the cost nor its range."),
     ]
     if len(top):
         t = top.iloc[0]
@@ -354,9 +380,11 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     lines += [
         "",
         "**Why this matters.** Audit Scotland (2005) found that one public body in five did not know what it "
-        "spent on leadership development and three in four could not say what impact it had. This report "
-        "answers both for this cohort: what a place costs, and what it costs per participant who reliably "
-        "improved. " + (
+        "spent on leadership development and three in four could not say what impact it had. " + (
+            "This report answers both for this cohort: what a place costs, and what it costs per participant who "
+            "reliably improved. " if improved else
+            f"This report answers the first for this cohort, what a place costs; on the second, nobody in it reliably "
+            f"improved on {scale}, so it gives no cost per participant who improved.") + ("" if not improved else
             "The improvement is participants' self-rated change. This cohort had a comparison group (the cohort "
             "evaluation report gives the difference from it), but the cost per improver counts every participant "
             "who reliably improved, including any who would have improved without the programme, so it is a cost per "

@@ -83,6 +83,9 @@ def goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], see
             why = "no category of the eligible population has a workforce figure"
         elif not res["method"]:
             why = ("there are no places to test" if not res["n"] else
+                   # a cohort of 3 withheld all 5 sectors, pooled into one: not "the others are outside ..."
+                   "it needs at least two categories to compare, and every category it would test is withheld, so "
+                   "they would be pooled into one" if pooled and not (bench & ~sup).any() else
                    f"it needs at least two categories to compare, and only {res['categories']} can be tested (the "
                    "others are outside the eligible population, undeclared or without a workforce figure)")
             warnings.warn(f"By {titles.get(dim, dim)}: the goodness-of-fit test is not computed: {why}",
@@ -143,7 +146,9 @@ def council_areas(table: pd.DataFrame, counts: pd.DataFrame, hide: np.ndarray
                       "or Gini coefficient", DegenerateDataWarning, stacklevel=2)
         lorenz = pd.DataFrame(columns=["unit", "rate_per_1000", "cum_workforce_share", "cum_places_share"])
         g = np.nan
-    zero = int((council["participants"] == 0).sum())
+    # areas shown with no places; a withheld area with none would make that count false ("0" beside 29
+    # areas without places in a cohort of 3), and the true count is not published: it is withheld
+    zero = np.nan if (sup & council_mask & (a == 0)).any() else int((council["participants"] == 0).sum())
     pooled = bool(sup.any() and e[sup & bench].sum() > 0)
     spread = pd.DataFrame([
         {"measure": "gini", "value": g, "description": "Workforce-weighted Gini coefficient of places per 1,000 "

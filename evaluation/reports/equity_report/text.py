@@ -15,10 +15,12 @@ from evaluation.reports.equity_report.tables import (
 from evaluation.reports.equity_report.words import (
     group_words,
     illustrative_words,
+    judged_words,
     lowest_completion_words,
     no_one_words,
     staff_words,
     withheld_declaration_words,
+    withheld_groups_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import (
@@ -26,6 +28,7 @@ from evaluation.reports.labels import (
     aside,
     both_words,
     capitalised,
+    counted,
     few_people,
     population_words,
 )
@@ -57,11 +60,6 @@ _GOF_SUBJECT = {
     "age_band": "People of different ages", "ethnicity": "People of different ethnic groups",
     "disability": "Disabled and non-disabled people", "framework_area": "Staff of the different framework areas",
 }
-
-
-def _groups(k: int, one: str, many: str) -> str:
-    """``1 group shows`` / ``3 groups show``."""
-    return f"{k} group {one}" if k == 1 else f"{k} groups {many}"
 
 
 def _p_words(p: float) -> str:
@@ -211,7 +209,8 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
             + (", and, beside them, at " if access else ".")) if protected else "This report looks at ")
         + (and_list(DIMENSION_TITLES.get(d, d) for d in access) + " as dimensions of access." if access else ""),
         "",
-        f"**Who is compared.** The {n} people who had a place are compared with the programme's eligible "
+        f"**Who is compared.** The {counted(n, 'person', 'people')} who had a place "
+        f"{'is' if n == 1 else 'are'} compared with the programme's eligible "
         f"population, {population}, not with the whole workforce; {year_gap_words(result.workforce_years, result.cohort_year)}"
         + (f"; {marked}. " if marked else ". ") +
         "For each group, the *relative likelihood* is its rate of places per 1,000 eligible staff divided by the rate "
@@ -254,7 +253,10 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         refs = list(dict.fromkeys(aside(_group(r.reference_category, r.dimension),
                                         f"by {DIMENSION_TITLES.get(r.dimension, r.dimension)}")
                                   for r in over.itertuples()))
-        lines.append("**Under-represented.** No group shown is clearly less likely to have had a place than its "
+        lines.append("**Under-represented.** No group can be judged: no group has a relative likelihood that can "
+                     "be shown (withheld groups have none)." if not table["band"].isin(
+                         ["disparity", "within", "inconclusive"]).any() else
+                     "**Under-represented.** No group shown is clearly less likely to have had a place than its "
                      "reference group: for every group with a relative likelihood, either the confidence interval "
                      "includes the same chance as the reference group or the estimate is within the band (withheld "
                      "groups have none)."
@@ -270,10 +272,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
               f"lies between {lo_band:.2f} and {hi_band:.2f} (the four-fifths rule applied both ways): a claim of "
               f"equal access needs the evidence for it. A group shows a *disparity* when the interval excludes 1 (the "
               "same chance as the reference group) and the estimate lies outside the band, and is *inconclusive* "
-              f"otherwise. {_groups(len(clear), 'shows', 'show')} a disparity, {len(within)} "
-              f"{'is' if len(within) == 1 else 'are'} within the band and {len(inconclusive)} "
-              f"{'is' if len(inconclusive) == 1 else 'are'} inconclusive — with {n} places in the cohort, most small "
-              "groups cannot be judged either way."]
+              f"otherwise. {judged_words(len(clear), len(within), len(inconclusive), n)}"]
     gof = tables["goodness_of_fit"].dropna(subset=["p_value"])
     alpha = 1 - coh.confidence_level
     differs = gof[gof["p_value"] < alpha]
@@ -330,8 +329,9 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                   + ("; so that the national bodies' withheld number cannot be worked out, their places are pooled "
                      "with the withheld council areas in it. " if pooled_national else
                      ", national bodies left out. ")
-                  + f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council areas had "
-                  "no places"
+                  + (f"{int(spread['council_areas_without_places'])} of {int(spread['council_areas'])} council "
+                     "areas had no places" if pd.notna(spread["council_areas_without_places"]) else
+                     "the number of council areas with no places is withheld")
                   + (("; of the areas whose rate is shown, the highest " + ("rate was" if len(top) == 1 else "rates were")
                       + " in " + and_list(
                       f"{_md_label(r.category, r.dimension if 'dimension' in council else 'local_authority')} "
@@ -357,9 +357,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
         inst = next((i for i in data.instruments.values() if data.primary_scale in i.scales), None)
         span = f" (on a scale from {inst.response_range[0]:g} to {inst.response_range[1]:g})" if inst else ""
         lines += ["", f"**From completion to benefit.** Change on {title} by group is shown below for "
-                  f"groups of at least {t} people with scores {both}; the mean change ranged from "
-                  f"{signed(change['mean_change'].min())} to {signed(change['mean_change'].max())} points{span} across "
-                  "those groups. Differences between small groups are imprecise."]
+                  f"groups of at least {t} people with scores {both}; " + (
+                      f"the mean change ranged from {signed(change['mean_change'].min())} to "
+                      f"{signed(change['mean_change'].max())} points{span} across those groups. Differences between "
+                      "small groups are imprecise." if len(change) > 1 else  # not "from +0.12 to +0.12"
+                      f"in the one group shown, the mean change was {signed(change['mean_change'].iloc[0])} "
+                      f"points{span}.")]
     decl = tables["declaration"]
     decl = decl[decl["dimension"].isin(eq_protected(data))]
     shown = decl.dropna(subset=["declaration_rate"])
@@ -371,10 +374,12 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                                                   decl.loc[decl["declaration_rate"].isna(), "dimension"]])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())
+    which = withheld_groups_words(table, data.participants, t)
     lines += ["", f"**Confidentiality.** Groups of {few_people(t)} are not shown (—); a group with nobody in it is "
               "shown as 0, which identifies no one. In the representation "
-              f"table {n_sup} groups are withheld — some of them larger groups, so that a small group cannot be worked "
-              "out from the totals; the completion and outcome tables also withhold groups in which "
+              f"table {counted(n_sup, 'group')} {'is' if n_sup == 1 else 'are'} withheld"
+              + (f" — {which}, so that a small group cannot be worked out from the totals" if which else "")
+              + "; the completion and outcome tables also withhold groups in which "
               f"{few_people(t)} did not complete or lack scores {both_words(coh.comparisons[0])}. The withholding is decided for all of the "
               "cohort's tables together and checked, before anything is published, by working back from every "
               "published figure as a reader could. Tests and the Gini coefficient treat the withheld groups as one."]

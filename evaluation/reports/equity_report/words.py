@@ -15,8 +15,8 @@ from evaluation.core.vocabulary import UNDECLARED
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.labels import and_list, aside
 
-__all__ = ["group_words", "illustrative_words", "lowest_completion_words", "no_one_words", "staff_words",
-           "withheld_declaration_words"]
+__all__ = ["group_words", "illustrative_words", "judged_words", "lowest_completion_words", "no_one_words",
+           "staff_words", "withheld_declaration_words", "withheld_groups_words"]
 
 
 #: Role levels as people, in the plural ("middle managers", not "middle manager staff").
@@ -137,12 +137,17 @@ def lowest_completion_words(comp: pd.DataFrame, pct: str) -> str:
     >>> lowest_completion_words(comp, "95%")
     'Among the groups shown, the only one in which not everyone completed was: health sector (sector, 80%, \
 95% CI 50% to 100%); every other group shown completed in full.'
+    >>> lowest_completion_words(comp.iloc[1:2], "95%"), lowest_completion_words(comp.iloc[:1], "95%")[:40]
+    ('The group shown completed in full.', 'In the group shown, health sector (secto')
     """
     short = comp[comp["completion_rate"] < 1]
     named = "; ".join(aside(md(label(r.category, r.dimension)),
                             f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}, {r.completion_rate:.0%}, "
                             f"{pct} CI {r.ci_low:.0%} to {r.ci_high:.0%}")
                       for r in short.sort_values("completion_rate", kind="stable").head(3).itertuples())
+    if len(comp) == 1:  # not "Every group shown" of one group
+        return "The group shown completed in full." if not len(short) else f"In the group shown, {named}, not " \
+            "everyone completed."
     if not len(short):
         return "Every group shown completed in full."
     if len(short) > 3:
@@ -171,3 +176,55 @@ def withheld_declaration_words(dimensions: list[str]) -> str:
         return f"The declaration rate for {dimensions[0]} is withheld, because it would reveal a small group. "
     return (f"The declaration rates for {and_list(dimensions)} are withheld, because each would reveal a small "
             "group. ")
+
+
+def judged_words(disparity: int, within: int, inconclusive: int, places: int) -> str:
+    """How many groups the band judges, and why most cannot be, after the summary's definitions.
+
+    A cohort of 3 read "0 groups show a disparity, 0 are within the band and 0 are inconclusive —
+    with 3 places in the cohort, most small groups cannot be judged": with no relative likelihood
+    shown, no group can be judged at all.
+
+    Examples
+    --------
+    >>> judged_words(0, 0, 0, 3)
+    'With 3 places in the cohort, no group can be judged either way: no group has a relative likelihood \
+that can be shown.'
+    >>> judged_words(1, 0, 4, 104)
+    '1 group shows a disparity, 0 are within the band and 4 are inconclusive — with 104 places in the \
+cohort, most small groups cannot be judged either way.'
+    """
+    places_words = f"{places:,} place{'' if places == 1 else 's'}"
+    if not disparity + within + inconclusive:
+        return (f"With {places_words} in the cohort, no group can be judged either way: no group has a relative "
+                "likelihood that can be shown.")
+    return (f"{disparity} group{' shows' if disparity == 1 else 's show'} a disparity, {within} "
+            f"{'is' if within == 1 else 'are'} within the band and {inconclusive} "
+            f"{'is' if inconclusive == 1 else 'are'} inconclusive — with {places_words} in the cohort, most small "
+            "groups cannot be judged either way.")
+
+
+def withheld_groups_words(table: pd.DataFrame, participants: pd.DataFrame, threshold: int) -> str:
+    """Why groups that are not small are withheld too, as true of the cohort's withheld groups.
+
+    "some of them larger groups" is said only when a withheld group has ``threshold`` people or more;
+    a cohort of 3 has none, and its secondary suppression withholds groups with nobody in them.
+
+    Examples
+    --------
+    >>> people = pd.DataFrame({"sector": ["health"] * 6 + ["private"] * 2})
+    >>> table = pd.DataFrame({"dimension": "sector", "category": ["health", "private", "voluntary"],
+    ...                       "suppressed": ["withheld", "withheld", ""]})
+    >>> withheld_groups_words(table, people, 5)
+    'some of them larger groups'
+    >>> withheld_groups_words(table.assign(suppressed=["", "withheld", "withheld"]), people, 5)
+    'some of them groups with nobody in them'
+    >>> withheld_groups_words(table.assign(suppressed=["", "withheld", ""]), people, 5)
+    ''
+    """
+    rows = table[table["suppressed"] != ""]
+    sizes = [int((participants[d] == c).sum()) if d in participants else 0
+             for d, c in zip(rows["dimension"], rows["category"], strict=True)]
+    if any(size >= threshold for size in sizes):
+        return "some of them larger groups"
+    return "some of them groups with nobody in them" if 0 in sizes else ""

@@ -261,10 +261,11 @@ def cost_summary(ledger: Ledger, improved: Any = None, *, bootstrap: BootstrapRe
     """
     measures = cost_measures(ledger, improved)
     if measures["completed"] == 0:
-        _warn(f"cohort {ledger.cohort}: nobody completed the programme: cost per completer is undefined (NaN)")
+        # the cost report's data notes publish these words: no "(NaN)"
+        _warn(f"cohort {ledger.cohort}: nobody completed the programme, so there is no cost per completer")
     if measures["reliable_improvers"] == 0:
-        _warn(f"cohort {ledger.cohort}: nobody reliably improved on the primary scale: cost per reliable "
-              "improver is undefined (NaN)")
+        _warn(f"cohort {ledger.cohort}: nobody reliably improved on the primary scale, so there is no cost per "
+              "reliable improver")
     intervals = bootstrap.summary.set_index("measure") if bootstrap is not None else None
     rows = []
     for name in SUMMARY_ORDER:

@@ -49,12 +49,18 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
     Wilson (1927): ``(p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n)`` with ``p =
     successes/n`` and ``z`` the normal quantile at ``(1 + level)/2`` (R: ``prop.test(x, n,
     correct = FALSE)$conf.int``), computed by statsmodels'
-    ``proportion_confint(successes, n, alpha=1 - level, method="wilson")``.
+    ``proportion_confint(successes, n, alpha=1 - level, method="wilson")``. With no successes
+    the lower limit is exactly 0, and with all successes the upper limit exactly 1, as the
+    formula gives them (R prints ``0.0000000`` for ``prop.test(0, 3, correct = FALSE)``);
+    statsmodels' rounding left about 1e-17 there, which made the tornado's cost per reliable
+    improver at a 0% rate £2,939,058,462,169,625,526,272 instead of none.
 
     Examples
     --------
     >>> [round(x, 4) for x in wilson_interval(90, 100)]
     [0.8256, 0.9448]
+    >>> wilson_interval(0, 3).low, wilson_interval(3, 3).high
+    (0.0, 1.0)
     """
     level = check_confidence_level(confidence_level)
     for name, value in (("successes", successes), ("n", n)):
@@ -66,4 +72,4 @@ def wilson_interval(successes: float, n: float, confidence_level: float = 0.95) 
     if n == 0:
         return WilsonInterval(_NAN, _NAN)
     low, high = proportion_confint(successes, n, alpha=1 - level, method="wilson")
-    return WilsonInterval(float(low), float(high))
+    return WilsonInterval(0.0 if successes == 0 else float(low), 1.0 if successes == n else float(high))

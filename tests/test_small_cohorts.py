@@ -1,0 +1,122 @@
+"""The equity page of a very small cohort (the first 1 or 3 of cohort 2's participants): every
+sentence true of its tables, in plain English ("1 people", "0 groups show a disparity, 0 are within
+the band and 0 are inconclusive", "some of them larger groups" with no group of 5 in the cohort)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import warnings
+
+import pandas as pd
+import pytest
+
+from evaluation.data.cohort import load_cohort_data
+from evaluation.reports import equity_report as er
+
+
+@pytest.fixture(scope="module")
+def cohort2():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_cohort_data("leading-to-deliver", 2)
+
+
+def _first(data, k: int):
+    people = data.participants.head(k)
+    small = dataclasses.replace(data, participants=people, scale_scores=data.scale_scores[
+        data.scale_scores["participant_id"].isin(people["participant_id"])])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = er.equity_tables(small)
+    return small, result, er.equity_summary(result, small)
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_a_tiny_cohorts_equity_summary_is_true_of_its_tables(cohort2, k):
+    data, result, text = _first(cohort2, k)
+    table = result.tables["equity"]
+    assert not table["band"].isin(["disparity", "within", "inconclusive"]).any()  # nothing to judge
+    people = "1 person who had a place is compared" if k == 1 else f"{k} people who had a place are compared"
+    assert f"**Who is compared.** The {people}" in text
+    assert not re.search(r"\b1 (people|places)\b", text)
+    assert "0 groups show a disparity" not in text and "most small groups cannot be judged" not in text
+    assert (f"With {k} place{'' if k == 1 else 's'} in the cohort, no group can be judged either way: no group has a "
+            "relative likelihood that can be shown.") in text
+    assert "No group shown is clearly less likely" not in text
+    assert "**Under-represented.** No group can be judged: no group has a relative likelihood" in text
+    # no withheld group has 5 people in a cohort of 1 or 3: "some of them larger groups" was false
+    assert "some of them larger groups" not in text
+    assert "withheld — some of them groups with nobody in them, so that a small group cannot be worked out" in text
+
+
+def test_a_goodness_of_fit_test_with_every_category_withheld_says_so(cohort2):
+    # "only 1 can be tested (the others are outside the eligible population, undeclared or without a
+    # workforce figure)" of council areas all 32 of which have a workforce figure: they are withheld
+    _, result, text = _first(cohort2, 3)
+    gof = result.tables["goodness_of_fit"].set_index("dimension")
+    row = gof.loc["local_authority"]
+    assert row["method"] == "none" and row["pooled_suppressed_categories"] > 1
+    assert row["description"] == ("not computed: it needs at least two categories to compare, and every category "
+                                  "it would test is withheld, so they would be pooled into one")
+    assert "council area" in next(p for p in text.split("\n\n") if "every category it would test is withheld" in p)
+    assert "the others are outside the eligible population" not in row["description"]
+
+
+def test_council_areas_without_places_is_withheld_not_miscounted_when_a_withheld_area_has_none(cohort2):
+    # A cohort of 3: every council area withheld, and the spread table said "Council areas without
+    # places: 0" beside 29 areas with nobody in them.
+    data, result, _ = _first(cohort2, 3)
+    spread = result.tables["spread"].set_index("measure")["value"]
+    areas = result.tables["council_areas"]
+    have = set(data.participants["local_authority"])
+    assert (~areas["category"].isin(have) & (areas["suppressed"] != "")).any()  # a withheld area with nobody
+    assert pd.isna(spread["council_areas_without_places"])
+    # the shipped cohort: no withheld area is empty, so the count stands, and is true
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = er.equity_tables(cohort2).tables
+    shown = full["council_areas"]
+    counted = full["spread"].set_index("measure")["value"]["council_areas_without_places"]
+    assert counted == (shown["participants"] == 0).sum() == (~shown["category"].isin(
+        set(cohort2.participants["local_authority"]))).sum()
+
+
+def test_the_published_note_on_a_wholly_withheld_dimension_names_no_group(cohort2):
+    # A cohort of 3's data notes read "dimension 'local authority': no choice of groups to suppress keeps
+    # every small group from being worked out (e.g. enrolled falkirk), so every group of it is withheld":
+    # it named the council area with a small group (and "e.g. declared *" for sector)
+    data, result, _ = _first(cohort2, 3)
+    notes = result.tables["notes"]
+    said = notes.loc[notes["message"].str.contains("no choice of groups to suppress"), "message"].tolist()
+    assert said, "a cohort of 3 cannot protect every small group of its council areas"
+    assert not [m for m in said if "e.g." in m]
+    names = {str(c) for c in data.participants["local_authority"]} | {"*"}
+    assert not [m for m in said for name in names if re.search(rf"\b{re.escape(name)}\b", m.replace("local_authority", ""))]
+
+
+def test_one_group_shown_is_not_described_as_a_range_or_every_group(cohort2):
+    # A cohort of 12 showed one group's change and read "the mean change ranged from +0.12 to +0.12
+    # points ... across those groups. Differences between small groups are imprecise."; and one group's
+    # completion, "Every group shown completed in full."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = er.equity_tables(cohort2)
+    change = result.tables["outcome_change"].copy()
+    shown = change["mean_change"].notna()
+    assert shown.sum() > 1
+    change.loc[shown[shown].index[1:], "mean_change"] = float("nan")
+    completion = result.tables["completion"].copy()
+    full = completion.index[completion["completion_rate"] == 1]
+    assert len(full)
+    completion.loc[completion.index != full[0], "completion_rate"] = float("nan")
+    one = dataclasses.replace(result, tables={**result.tables, "outcome_change": change, "completion": completion})
+    text = er.equity_summary(one, cohort2)
+    benefit = next(p for p in text.split("\n\n") if p.startswith("**From completion to benefit.**"))
+    value = change["mean_change"].dropna().iloc[0]
+    assert "ranged from" not in benefit and "Differences between small groups" not in benefit
+    assert f"in the one group shown, the mean change was {value:+.2f} points" in benefit
+    place = next(p for p in text.split("\n\n") if p.startswith("**From a place to completion.**"))
+    assert place.endswith("The group shown completed in full.") and "Every group shown" not in place
+    both = er.equity_summary(result, cohort2)  # the shipped cohort: a range, as before
+    assert "the mean change ranged from" in both
