@@ -142,7 +142,8 @@ else:
 # table, or where needed so that such a number cannot be worked out from the totals. The chart
 # leaves out council areas (one line for each of 32 areas would crowd it); the table shows every
 # group whose rate is published, council areas included, and the CSV named under it lists every
-# group.
+# group with people in it, except in a characteristic withheld as a whole (its rows would say
+# which of its groups are empty, and so how many the others hold).
 
 # %%
 publish.figure(equity_plots.group_estimates_chart(
@@ -166,7 +167,8 @@ show_table(tables["completion"], 3, confidence_level=level, rows=tables["complet
 # t-interval and d_z. Smaller groups, groups in which some, but fewer than the threshold, lack
 # both scores, and groups withheld elsewhere, are withheld. The chart leaves out council
 # areas, as above; the table shows every published group, council areas included, and the CSV
-# named under it lists every group.
+# named under it lists every group with people in it, except in a characteristic withheld as a
+# whole.
 
 # %%
 change = tables["outcome_change"]

@@ -419,3 +419,24 @@ def test_a_finding_must_cite_a_cell_of_its_table(tmp_path):
         "finding equity.sector.b: cites no published table ('equity'), so its numbers are not covered by the audit",
         "finding attrition.dropped: its value 2.0 is not a cell of tables/attrition.csv",
     )
+
+
+def test_the_audit_reads_a_group_left_out_of_the_tables_by_group_as_empty():
+    # The completion and outcome-change tables list every group with people in it, so a reader takes
+    # a group they leave out as empty: 13 = a (10) + b + c with c left out gives b = 3, which the audit
+    # missed when it read b and c as any counts.
+    equity = pd.DataFrame({"dimension": "sector", "category": ["a", "b", "c"], "participants": [10, None, None],
+                           "suppressed": ["", "withheld", "withheld"]})
+    completion = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [10, None],
+                               "completion_rate": [1.0, None], "suppressed": ["", "withheld"]})
+    tables = {"attrition": _flow(13, 13), "equity": equity}
+    assert audit_tables(tables, threshold=T).ok  # b + c = 3: neither is known
+    problems = audit_tables({**tables, "equity_completion": completion}, threshold=T).problems
+    assert "the number of participants with sector = 'b' can be worked out (tables: attrition, equity, " \
+           "equity_completion)" in problems
+    outcomes = pd.DataFrame({"scale": ["s"], "comparison": ["pre_post"], "rater": ["self"], "n_pairs": [13],
+                             "mean_pre": [3.0], "mean_post": [3.5]})
+    change = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "scale": "s", "comparison": "pre_post",
+                           "n_pairs": [10, None], "mean_change": [0.5, None], "suppressed": ["", "withheld"]})
+    problems = audit_tables({**tables, "outcomes": outcomes, "equity_outcome_change": change}, threshold=T).problems
+    assert any("sector = 'b' with self scores for both waves" in p and "can be worked out" in p for p in problems)

@@ -120,3 +120,24 @@ def test_one_group_shown_is_not_described_as_a_range_or_every_group(cohort2):
     assert place.endswith("The group shown completed in full.") and "Every group shown" not in place
     both = er.equity_summary(result, cohort2)  # the shipped cohort: a range, as before
     assert "the mean change ranged from" in both
+
+
+def test_a_dimension_withheld_whole_has_no_rows_in_the_tables_by_group(cohort2):
+    # The completion and outcome-change tables (and the outcome report's breakdowns) list the groups
+    # that have people. A cohort of 3 whose role levels were withheld whole listed "first_line_manager"
+    # alone: with 3 enrolled published, all 3 were first-line managers (and its one White Scottish row,
+    # its three council areas of 1 each). A dimension withheld whole is now left out of them.
+    from evaluation.reports import outcome_report
+    from evaluation.reports.disclosure_plan import disclosure_plan
+
+    data, result, _ = _first(cohort2, 6)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        plan = disclosure_plan(data)
+        breakdowns = outcome_report.outcome_tables(data)["breakdowns"]
+    assert {"role_level", "ethnicity", "local_authority", "sector"} <= set(plan.withheld)
+    for name, table in (("completion", result.tables["completion"]), ("outcome_change", result.tables["outcome_change"]),
+                        ("breakdowns", breakdowns)):
+        assert not set(table["dimension"]) & set(plan.withheld), name
+    listed = set(result.tables["completion"]["dimension"])
+    assert listed and listed == set(data.cohort.equity.dimensions) - set(plan.withheld)

@@ -40,7 +40,8 @@ class Ledger:
     lines: list[tuple[int, list[int]]] = field(default_factory=list)
     #: Populations of paired scores broken down in this dimension, with the categories listed.
     populations: dict[tuple, set[str]] = field(default_factory=dict)
-    #: Populations whose table omits groups without pairs (``breakdowns.csv``): omitted means 0.
+    #: Populations whose tables omit the groups without pairs (``breakdowns.csv``) or without people
+    #: (``equity_outcome_change.csv``): a group either omits has no pairs.
     omitted_are_zero: set[tuple] = field(default_factory=set)
 
     def cell(self, key: tuple) -> int:
@@ -136,6 +137,7 @@ def read_ledgers(tables: Mapping[str, pd.DataFrame], *, threshold: int) -> dict[
             pair_totals[(row.scale, row.comparison, row.rater)] = {
                 "n": n, **{s: number(getattr(row, f"mean_{s}", None)) for s in STATISTICS}}
 
+    completion_lists: dict[str, set[str]] = {}  # the groups with people, by dimension: omitted means none
     for name in ("equity", "equity_council_areas", "equity_completion"):
         table = tables.get(name)
         if table is None:
@@ -144,6 +146,8 @@ def read_ledgers(tables: Mapping[str, pd.DataFrame], *, threshold: int) -> dict[
             dimension = getattr(row, "dimension", "local_authority")
             book = ledger(dimension)
             key = ("enrolled", str(row.category))
+            if name == "equity_completion":
+                completion_lists.setdefault(str(dimension), set()).add(str(row.category))
             book.cell(key)
             book.label(key, _flag(row.suppressed))
             n = number(row.participants)
@@ -183,9 +187,12 @@ def read_ledgers(tables: Mapping[str, pd.DataFrame], *, threshold: int) -> dict[
                     if mean is not None:
                         book.publish(("sum", population, statistic, category), mean * n, name)
             book.populations.setdefault(population, set()).update(listed)
-            if name == "breakdowns":
-                book.omitted_are_zero.add(population)
+            book.omitted_are_zero.add(population)  # both tables list every group with people
 
+    for dimension, listed in completion_lists.items():
+        book = ledger(dimension)
+        for key in [k for k in book.index if k[0] == "enrolled" and k[-1] != ALL and k[-1] not in listed]:
+            book.publish(key, 0, "equity_completion")
     for book in dimensions.values():
         _lines(book, totals, pair_totals)
     return dimensions

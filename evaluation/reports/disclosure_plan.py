@@ -120,6 +120,14 @@ class DisclosurePlan(ResultDisplay):
             return WITHHELD
         return "primary" if flags[0] == "primary" else "secondary"
 
+    def listed(self, dimensions: Sequence[str]) -> list[str]:
+        """The ``dimensions`` whose groups a table by group lists: every one but those withheld as a
+        whole. Such a table lists the groups that have people, so its rows of a dimension withheld
+        whole would say which groups are empty, and with the cohort's total, how many the others
+        hold (a cohort of 3 whose completion table listed first-line managers alone had 3 of them).
+        """
+        return [d for d in dimensions if d not in self.withheld]
+
     def log(self) -> pd.DataFrame:
         """The suppression log (:data:`~evaluation.stats.disclosure.LOG_COLUMNS`): never published."""
         hidden = self.cells[self.cells["flag"] != ""]

@@ -98,7 +98,7 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
     if not found:
         return pd.DataFrame()
     rows = []
-    for dimension in BREAKDOWN_DIMENSIONS:
+    for dimension in plan.listed(BREAKDOWN_DIMENSIONS):
         categories, code = _sorted_codes(group_labels(people[dimension]).to_numpy(dtype=object))
         groups = [(c, scale, x[rows], y[rows]) for scale, who, x, y in found
                   for c, rows in _rows_by_code(code[who], len(categories))]
@@ -119,7 +119,8 @@ def _breakdowns(data: CohortData, plan: DisclosurePlan, confidence_level: float)
                 "d_z": res.d_z if res else np.nan,
                 "suppressed": flag,
             })
-    table = pd.DataFrame(rows)
+    table = pd.DataFrame(rows, columns=["dimension", "category", "scale", "comparison", "n_pairs", "mean_change",
+                                        "change_ci_low", "change_ci_high", "d_z", "suppressed"])
     table["n_pairs"] = table["n_pairs"].astype("Int64")
     return table
 

@@ -353,7 +353,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     council, lorenz, spread = collect_warnings(notes, "council_areas", lambda: council_areas(table, counts, hide))
     tables["council_areas"], tables["lorenz"], tables["spread"] = council, lorenz, spread
 
-    completion = eq.completion_by_group(people, dims, confidence_level=level).drop(columns="completed")
+    completion = eq.completion_by_group(people, plan.listed(dims), confidence_level=level).drop(columns="completed")
     comp_flags = [plan.row_flag(["enrolled", "completed"], d, c)
                   for d, c in zip(completion["dimension"], completion["category"], strict=True)]
     comp_hide = np.array([f != "" for f in comp_flags], dtype=bool)
@@ -363,7 +363,7 @@ def equity_tables(data: CohortData) -> EquityResult:
     completion["suppressed"] = comp_flags
     tables["completion"] = completion
 
-    tables["outcome_change"] = outcome_change(data, people, dims, plan, level, notes)
+    tables["outcome_change"] = outcome_change(data, people, plan.listed(dims), plan, level, notes)
 
     tables["declaration"] = core.declaration
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
