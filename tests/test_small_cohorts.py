@@ -141,3 +141,17 @@ def test_a_dimension_withheld_whole_has_no_rows_in_the_tables_by_group(cohort2):
         assert not set(table["dimension"]) & set(plan.withheld), name
     listed = set(result.tables["completion"]["dimension"])
     assert listed and listed == set(data.cohort.equity.dimensions) - set(plan.withheld)
+
+
+def test_a_cohort_with_no_pair_of_scores_has_an_empty_breakdowns_table_with_its_columns(cohort2):
+    # A cohort of 6 who all withdrew before the end questionnaire stopped the cohort report at its
+    # breakdowns cell (KeyError: 'suppressed'): the table was a DataFrame without columns.
+    from evaluation.reports import outcome_report
+
+    data, _, _ = _first(cohort2, 6)
+    scores = data.scale_scores
+    nobody_after = dataclasses.replace(data, scale_scores=scores[scores["wave"] != "post"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = outcome_report.outcome_tables(nobody_after)["breakdowns"]
+    assert table.empty and {"dimension", "category", "n_pairs", "suppressed"} <= set(table.columns)
