@@ -155,3 +155,23 @@ def test_a_cohort_with_no_pair_of_scores_has_an_empty_breakdowns_table_with_its_
         warnings.simplefilter("ignore")
         table = outcome_report.outcome_tables(nobody_after)["breakdowns"]
     assert table.empty and {"dimension", "category", "n_pairs", "suppressed"} <= set(table.columns)
+
+
+def test_a_cohort_with_no_pair_of_scores_has_a_summary_without_empty_claims(cohort2):
+    # A cohort of 6 who all withdrew read "0 have a score on Leading change (self-rated) both before
+    # the programme and at the end of the programme, and the results below are about them." and a
+    # bare heading "What changed: participants' own ratings." with nothing after it.
+    from evaluation.reports import outcome_report
+
+    data, _, _ = _first(cohort2, 6)
+    scores = data.scale_scores
+    nobody_after = dataclasses.replace(data, scale_scores=scores[scores["wave"] != "post"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = outcome_report.outcome_tables(nobody_after)
+    text = outcome_report.outcome_summary(tables, nobody_after)
+    assert ("nobody has a score on Leading change (self-rated) both before the programme and at the end of the "
+            "programme.") in text
+    assert "results below are about them" not in text and "0 have a score" not in text
+    assert "What changed: participants' own ratings" not in text
+    assert "**What could not be measured.** No participant rated themselves on" in text

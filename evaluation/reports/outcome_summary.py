@@ -117,7 +117,9 @@ def _follow_up(out: pd.DataFrame, data: CohortData, titles, ranges, alpha: float
 def _analysed_words(out: pd.DataFrame, comparison: str, scored_both: int, primary: str, when: str) -> str:
     """Who the results are about: the people with a score on the primary scale at both waves, and
     how many that is on each self-rated scale (scales differ: a person may skip a scale's items)."""
-    text = f"{scored_both} have a score on {aside(primary, 'self-rated')} {when}."
+    if scored_both == 0:
+        return f"nobody has a score on {aside(primary, 'self-rated')} {when}."
+    text = f"{scored_both} {'has' if scored_both == 1 else 'have'} a score on {aside(primary, 'self-rated')} {when}."
     rows = out[(out["comparison"] == comparison) & (out["rater"] == "self") & out["n_pairs"].notna()]
     pairs = sorted({int(n) for n in rows["n_pairs"]})
     if len(rows) < 2 or pairs == [scored_both]:
@@ -191,8 +193,9 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
     lines += _reaction(tables, data, ranges, titles)
     alpha = 1 - coh.confidence_level
     judged = verdicts(out, comparison=first, rater="self", alpha=alpha, levels=(2,))
-    lines += ["", "**What changed: participants' own ratings.** " + verdict_sentences(
-        judged, titles, confidence_level=coh.confidence_level, who="Participants rated themselves", ranges=ranges)]
+    if len(judged):  # none: the scales are named under "What could not be measured"
+        lines += ["", "**What changed: participants' own ratings.** " + verdict_sentences(
+            judged, titles, confidence_level=coh.confidence_level, who="Participants rated themselves", ranges=ranges)]
     others = sorted(set(out.loc[out["comparison"] == first, "rater"]) - {"self"})
     for rater in others:
         judged = verdicts(out, comparison=first, rater=rater, alpha=alpha)
