@@ -175,3 +175,27 @@ def test_a_cohort_with_no_pair_of_scores_has_a_summary_without_empty_claims(coho
     assert "results below are about them" not in text and "0 have a score" not in text
     assert "What changed: participants' own ratings" not in text
     assert "**What could not be measured.** No participant rated themselves on" in text
+
+
+def test_a_cohort_of_one_has_findings_in_words_not_n_a(cohort2):
+    # A cohort of 1's findings (and its index page, which shows them) read "changed by −0.25 points
+    # ... (95% CI n/a to n/a; n = 1)", "d_z ...: n/a (95% CI n/a to n/a)" and "g_av n/a, not estimable".
+    from evaluation.reports import outcome_report
+
+    scores = cohort2.scale_scores
+    rated = [set(scores.loc[(scores["wave"] == w) & scores["score"].notna(), "participant_id"]) for w in ("pre", "post")]
+    one = sorted(str(p) for p in rated[0] & rated[1])[0]  # someone with a pair of scores
+    people = cohort2.participants[cohort2.participants["participant_id"].astype(str) == one]
+    data = dataclasses.replace(cohort2, participants=people,
+                               scale_scores=scores[scores["participant_id"].astype(str) == one])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = outcome_report.outcome_tables(data)
+    findings = {f.id: f.statement for f in outcome_report.outcome_findings(tables, data)}
+    assert findings and not [s for s in findings.values() if "n/a" in s]
+    def ending(kind: str) -> set[str]:
+        return {s.rsplit(": ", 1)[-1] if kind != "mean_change" else s.rsplit(" (", 1)[-1]
+                for i, s in findings.items() if i.endswith(f".{kind}")}
+    assert ending("mean_change") == {"no interval could be computed; n = 1)."}
+    assert ending("d_z") == {"not computed (too few people or no variation)."}
+    assert ending("g_av") == {"g_av not computed (too few people or no variation)."}

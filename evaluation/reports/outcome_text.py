@@ -27,6 +27,8 @@ from evaluation.stats.outcomes import size_word
 __all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
            "raters_text", "size_text", "unmeasured_text", "WAVE_MEANS_TEXT"]
 
+#: A statistic a finding cannot give (NaN in its table, shown as — there), in words.
+NOT_COMPUTED = "not computed (too few people or no variation)"
 #: Waves in words: what a commissioner reads instead of the wave's code.
 WAVE_WORDS = {"pre": "before the programme", "then": "looking back, after the programme",
               "post": "at the end of the programme", "follow_up": "at follow-up"}
@@ -99,21 +101,25 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
         low, high = ranges.get(row.scale, (1, 5))
         out.append(Finding(
             f"{key}.mean_change",
-            f"{aside(title, who)} changed by {signed(row.mean_change)} points {waves} "
-            f"({pct} CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; n = {row.n_pairs}).",
+            f"{aside(title, who)} changed by {signed(row.mean_change)} points {waves} ("
+            + (f"{pct} CI {signed(row.change_ci_low)} to {signed(row.change_ci_high)}; "
+               if not (pd.isna(row.change_ci_low) or pd.isna(row.change_ci_high)) else
+               "no interval could be computed; ") + f"n = {row.n_pairs}).",
             row.mean_change, row.change_ci_low, row.change_ci_high, f"scale points ({low:g}–{high:g})", "outcomes",
         ))
         out.append(Finding(
             f"{key}.d_z",
-            f"Standardised change (d_z) in {aside(title, who)}, {waves}: {number(row.d_z)} "
-            f"({pct} CI {number(row.d_z_ci_low)} to {number(row.d_z_ci_high)}).",
+            f"Standardised change (d_z) in {aside(title, who)}, {waves}: " + (
+                f"{number(row.d_z)}{bracketed(f'{pct} CI', row.d_z_ci_low, row.d_z_ci_high)}."
+                if not pd.isna(row.d_z) else f"{NOT_COMPUTED}."),
             row.d_z, row.d_z_ci_low, row.d_z_ci_high, "d_z (mean change / SD of change)", "outcomes",
         ))
         out.append(Finding(
             f"{key}.g_av",
-            f"Size of the change in {aside(title, who)}, {waves}: g_av {number(row.g_av)}"
-            f"{bracketed(f'{pct} bootstrap CI', row.g_av_ci_low, row.g_av_ci_high)}, "
-            f"{size_text(row.g_av, row.g_av_ci_low, row.g_av_ci_high)}.",
+            f"Size of the change in {aside(title, who)}, {waves}: " + (
+                f"g_av {number(row.g_av)}{bracketed(f'{pct} bootstrap CI', row.g_av_ci_low, row.g_av_ci_high)}, "
+                f"{size_text(row.g_av, row.g_av_ci_low, row.g_av_ci_high)}." if not pd.isna(row.g_av)
+                else f"g_av {NOT_COMPUTED}."),
             row.g_av, row.g_av_ci_low, row.g_av_ci_high,
             "g_av (mean change / average SD of the two waves, small-sample corrected)", "outcomes",
         ))
@@ -142,8 +148,9 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
             out.append(Finding(
                 f"response_shift.{data.primary_scale}",
                 f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
-                f"then-test is {signed(r['mean_shift'])} points ({pct} CI {signed(r['ci_low'])} to "
-                f"{signed(r['ci_high'])}).",
+                f"then-test is {signed(r['mean_shift'])} points " + (
+                    f"({pct} CI {signed(r['ci_low'])} to {signed(r['ci_high'])})."
+                    if not (pd.isna(r["ci_low"]) or pd.isna(r["ci_high"])) else "(no interval could be computed)."),
                 r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}–{high:g})", "response_shift",
             ))
     return out + comparison_group_findings(tables, data)
