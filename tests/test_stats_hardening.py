@@ -149,6 +149,11 @@ def test_an_estimated_alpha_of_0_or_below_stays_degenerate_data(scores):
     with pytest.warns(DegenerateDataWarning, match=r"reliability -0.2 is not in \(0, 1\)"):
         table = outcomes_table(scores, comparisons=["pre_post"], reliability=rel)
     assert np.isnan(table["rci_improved"].iloc[0])
+    # an alpha worked out in floating point is written to 3 significant digits: a cohort of 3's
+    # published note read "reliability -1.8750000000000004 is not in (0, 1)"
+    rel["reliability"] = -1.8750000000000004
+    with pytest.warns(DegenerateDataWarning, match=r"reliability -1.88 is not in \(0, 1\): reliable change is NaN"):
+        outcomes_table(scores, comparisons=["pre_post"], reliability=rel)
 
 
 @pytest.mark.parametrize(("args", "name"), [

@@ -85,11 +85,11 @@ def _rci(
     if not np.isfinite(reliability):
         problems.append("no reliability")
     elif not 0 < reliability < 1:
-        problems.append(f"reliability {reliability} is not in (0, 1)")
+        problems.append(f"reliability {reliability:.3g} is not in (0, 1)")
     if x.size == 0:
         problems.append("no complete pairs")
     elif not (np.isfinite(sd) and sd > 0):
-        problems.append(f"SD of the earlier wave is {sd} (fewer than 2 pairs or no variance)")
+        problems.append(f"SD of the earlier wave is {sd:.3g} (fewer than 2 pairs or no variance)")
     if problems:
         _warn(f"{context}: " + "; ".join(problems) + ": reliable change is NaN", stacklevel)
         nan = np.full(x.size, _NAN)
