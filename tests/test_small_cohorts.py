@@ -199,3 +199,17 @@ def test_a_cohort_of_one_has_findings_in_words_not_n_a(cohort2):
     assert ending("mean_change") == {"no interval could be computed; n = 1)."}
     assert ending("d_z") == {"not computed (too few people or no variation)."}
     assert ending("g_av") == {"g_av not computed (too few people or no variation)."}
+
+
+def test_the_confidentiality_paragraph_says_how_tests_treat_withheld_groups_only_of_tests_run(cohort2):
+    # A cohort of 3, with no goodness-of-fit test and no Gini coefficient, read "Tests and the Gini
+    # coefficient treat the withheld groups as one."
+    _, result, text = _first(cohort2, 3)
+    assert result.tables["goodness_of_fit"]["p_value"].isna().all()
+    assert result.tables["spread"].set_index("measure")["value"].isna()["gini"]
+    line = next(x for x in text.splitlines() if x.startswith("**Confidentiality.**"))
+    assert "treat the withheld groups as one" not in line and line.endswith("as a reader could.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = er.equity_summary(er.equity_tables(cohort2), cohort2)
+    assert "Tests and the Gini coefficient treat the withheld groups as one." in full

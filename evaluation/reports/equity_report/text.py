@@ -382,6 +382,17 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
               + "; the completion and outcome tables also withhold groups in which "
               f"{few_people(t)} did not complete or lack scores {both_words(coh.comparisons[0])}. The withholding is decided for all of the "
               "cohort's tables together and checked, before anything is published, by working back from every "
-              "published figure as a reader could. Tests and the Gini coefficient treat the withheld groups as one."]
+              "published figure as a reader could." + _pooled_words(tables)]
     return "\n".join(lines)
+
+
+def _pooled_words(tables) -> str:
+    """How the tests and the Gini treat the withheld groups: said only of those that were computed (a
+    cohort of 3, with neither, read "Tests and the Gini coefficient treat the withheld groups as one")."""
+    tested = tables["goodness_of_fit"]["p_value"].notna().any()
+    spread = tables["spread"].set_index("measure")["value"] if len(tables["spread"]) else pd.Series(dtype=float)
+    gini = pd.notna(spread.get("gini"))
+    which = ("Tests and the Gini coefficient" if tested and gini else "Tests" if tested else
+             "The Gini coefficient" if gini else "")
+    return f" {which} treat{'s' if which.startswith('The') else ''} the withheld groups as one." if which else ""
 
