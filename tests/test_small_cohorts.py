@@ -213,3 +213,15 @@ def test_the_confidentiality_paragraph_says_how_tests_treat_withheld_groups_only
         warnings.simplefilter("ignore")
         full = er.equity_summary(er.equity_tables(cohort2), cohort2)
     assert "Tests and the Gini coefficient treat the withheld groups as one." in full
+
+
+def test_a_goodness_of_fit_test_not_run_has_no_degrees_of_freedom(cohort2):
+    # Tests not computed (a cohort of 3; shipped cohorts 1, 3 and 5's disability) showed df 0.
+    _, result, _ = _first(cohort2, 3)
+    gof = result.tables["goodness_of_fit"]
+    assert (gof["method"] == "none").all() and gof["df"].isna().all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        full = er.equity_tables(cohort2).tables["goodness_of_fit"]
+    run = full["method"] != "none"
+    assert run.any() and full.loc[run, "df"].notna().all()

@@ -100,7 +100,8 @@ def goodness_of_fit(counts: pd.DataFrame, hide: np.ndarray, dims: list[str], see
             method += "; over the eligible population's declared categories" + (
                 ", places outside the eligible population left out" if (left_out & outside).any() else "")
         rows.append({
-            "dimension": dim, "method": res["method"] or "none", "statistic": res["statistic"], "df": res["df"],
+            "dimension": dim, "method": res["method"] or "none", "statistic": res["statistic"],
+            "df": res["df"] if res["method"] else np.nan,  # a test not run has no degrees of freedom
             "p_value": res["p_value"], "n": res["n"], "categories": res["categories"],
             "pooled_suppressed_categories": pooled, "min_expected": res["min_expected"],
             "draws": res["draws"], "description": method,
