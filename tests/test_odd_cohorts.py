@@ -1,0 +1,80 @@
+"""`evaluate` end to end on valid but unusual cohorts: each builds a report whose disclosure audit
+passes (`evaluate` refuses to publish otherwise), with the sentences that were once wrong there.
+
+The cohorts are cohort 2 of the shipped Leading to Deliver data cut or thinned: 3 people; 6 people
+who all withdrew before the end questionnaire (a notebook once stopped on its empty breakdowns
+table); no line-manager ratings (a notebook once stopped on the reaction table's single rater).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+from evaluation.core.paths import DATA_DIR, PARAMS_DIR
+from evaluation.publish.pipeline import evaluate
+
+pytestmark = pytest.mark.slow  # each runs `evaluate` (papermill)
+
+
+def _cohort(tmp_path, keep):
+    """A copy of the shipped raw data whose cohort 2 is cut by ``keep(participants, responses)``."""
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(DATA_DIR / "raw", raw)
+    folder = raw / "leading-to-deliver"
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    answers = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False)
+    ours = people["cohort"] == "2"
+    kept_people, kept_answers = keep(people[ours], answers[answers["participant_id"].isin(people.loc[ours, "participant_id"])])
+    others = ~answers["participant_id"].isin(people.loc[ours, "participant_id"])
+    pd.concat([people[~ours], kept_people]).to_csv(folder / "participants.csv", index=False)
+    pd.concat([answers[others], kept_answers]).to_csv(folder / "responses.csv", index=False)
+    return tmp_path / "data"
+
+
+def _first(n):
+    def keep(people, answers):
+        people = people.head(n)
+        return people, answers[answers["participant_id"].isin(people["participant_id"])]
+    return keep
+
+
+def _all_withdrew(people, answers):
+    people = people.head(6).assign(status="withdrew")
+    answers = answers[answers["participant_id"].isin(people["participant_id"])]
+    return people, answers[answers["wave"] == "pre"]
+
+
+def _no_line_managers(people, answers):
+    return people, answers[answers["rater"] != "line_manager"]
+
+
+@pytest.mark.parametrize(("keep", "said"), [
+    (_first(3), "**Who is missing at the end.** No one: everyone with a score before the programme has a score at "
+                "the end of the programme."),
+    (_all_withdrew, "nobody has a score on Leading change (self-rated) both before the programme and at the end "
+                    "of the programme."),
+    (_no_line_managers, "The questionnaires measure how participants rated their own leadership."),
+], ids=["three-people", "all-withdrew", "no-line-managers"])
+def test_an_unusual_cohort_builds_a_report(tmp_path, id_key, keep, said):
+    data = _cohort(tmp_path, keep)
+    folder = evaluate("leading-to-deliver", 2, data_dir=data, params_dir=PARAMS_DIR, reports_dir=tmp_path / "reports")
+    for name in ("cohort_evaluation", "cost_per_participant", "equity_of_access", "index"):
+        assert (folder / f"{name}.html").is_file()
+    statements = [f["statement"] for f in json.loads((folder / "findings.json").read_text())]
+    assert not [s for s in statements if "n/a" in s or " nan " in s]
+    page = (folder / "cohort_evaluation.html").read_text()
+    assert said.replace("**", "") in _text(page)
+
+
+def _text(html: str) -> str:
+    """The page's visible text, in one line per block (tags dropped, entities as characters)."""
+    import html as html_module
+    import re
+
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"[ \t]+", " ", html_module.unescape(text))
