@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evaluation.publish.notebook_check import VerifyResult
-from evaluation.publish.report_checks import compare_manifest
+from evaluation.publish.report_checks import compare_findings, compare_manifest
 
 TABLE, REBUILT, EDITED = "a" * 64, "a" * 64, "b" * 64
 
@@ -37,3 +37,16 @@ def test_a_missing_file_gets_no_rebuild_line_the_files_check_names_it():
     assert result.ok
     assert not any("tables/outcomes.csv" in line for line in result.lines)
 
+
+def test_a_finding_without_a_value_is_said_so_in_words():
+    """A cohort where nobody reliably improved publishes the cost per reliable improver with no
+    value (its line read 're-derived value None matches')."""
+    finding = {"id": "costs.cost_per_reliable_improver", "value": None, "ci_low": None, "ci_high": None,
+               "statement": "Nobody reliably improved, so the cost per reliable improver is undefined.",
+               "unit": "GBP (2024 prices)", "table": "cost_summary"}
+    result = VerifyResult()
+    compare_findings(result, [finding], [dict(finding)])
+    assert result.lines == ["OK    finding costs.cost_per_reliable_improver: re-derived with no value, as published"]
+    result = VerifyResult()
+    compare_findings(result, [{**finding, "value": 0.5}], [dict(finding)])
+    assert result.differences == ["finding costs.cost_per_reliable_improver: value: published 0.5, re-derived no value"]

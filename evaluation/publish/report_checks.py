@@ -95,6 +95,11 @@ def compare_manifest(result: VerifyResult, published: dict, rebuilt: dict,
                       f"{', '.join(VOLATILE_MANIFEST_FIELDS)}; the notebooks' SHA-256, compared cell by cell)")
 
 
+def _said(value: Any) -> str:
+    """A finding's field as a verdict line gives it: ``repr``, but ``no value`` for ``None``."""
+    return "no value" if value is None else repr(value)
+
+
 def compare_findings(result: VerifyResult, published: list[dict], derived: list[dict]) -> None:
     by_id = {f["id"]: f for f in derived}
     for finding in published:
@@ -105,8 +110,10 @@ def compare_findings(result: VerifyResult, published: list[dict], derived: list[
         diffs = [key for key in ("value", "ci_low", "ci_high") if not _same_number(finding.get(key), again.get(key))]
         diffs += [key for key in ("statement", "unit", "table") if finding.get(key) != again.get(key)]
         if diffs:
-            shown = "; ".join(f"{k}: published {finding.get(k)!r}, re-derived {again.get(k)!r}" for k in diffs)
+            shown = "; ".join(f"{k}: published {_said(finding.get(k))}, re-derived {_said(again.get(k))}" for k in diffs)
             result.failed(f"finding {finding['id']}: {shown}")
+        elif finding.get("value") is None:  # not 'value None': a finding of a statistic not computed
+            result.passed(f"finding {finding['id']}: re-derived with no value, as published")
         else:
             result.passed(f"finding {finding['id']}: re-derived value {finding['value']!r} matches")
     for missing in by_id:
