@@ -50,3 +50,17 @@ def test_a_finding_without_a_value_is_said_so_in_words():
     result = VerifyResult()
     compare_findings(result, [{**finding, "value": 0.5}], [dict(finding)])
     assert result.differences == ["finding costs.cost_per_reliable_improver: value: published 0.5, re-derived no value"]
+
+
+def test_the_disclosure_verdict_says_whole_cohort_figures_are_published_at_any_size():
+    """A cohort of 3 publishes its 3 enrolled and the mean change of its 3 pairs (METHODS:
+    whole-cohort results are not suppressed); its verdict read 'no count of 1 to 4 people, and
+    no statistic of fewer than 5, can be worked out from the published tables', untrue of it."""
+    from evaluation.publish.disclosure_audit import DifferencingAudit
+    from evaluation.publish.verify import _check_disclosure
+
+    result = VerifyResult()
+    _check_disclosure(result, DifferencingAudit((), 144), 5)
+    assert result.lines == ["OK    disclosure: no group's count of 1 to 4 people, and no statistic of a group of fewer "
+                            "than 5, can be worked out from the published tables (144 cells audited; a whole cohort's "
+                            "own figures are published whatever its size)"]

@@ -7,9 +7,10 @@ code, and that nothing in it was changed afterwards. Each check prints a verdict
 1. **files**: every file of the report folder (HTML, the cohort index page ``index.html``,
    figures, tables, notebooks, ``findings.json``) is listed in ``manifest.json`` with its SHA-256, none is missing and none
    was added; then the differencing audit (:mod:`evaluation.publish.disclosure_audit`) reads
-   the published tables as a reader would: no count of 1 to threshold − 1 people, or statistic of fewer than threshold
-   people may be worked out from them, by subtraction, complement or rate × size; and every
-   headline of ``index.html`` must be a finding's statement, word for word;
+   the published tables as a reader would: no group's count of 1 to threshold − 1 people, or statistic of a group of
+   fewer than threshold people, may be worked out from them, by subtraction, complement or rate ×
+   size (a whole cohort's own figures are published at any size); and every headline of
+   ``index.html`` must be a finding's statement, word for word;
 2. **inputs**: every input file listed in the manifest still has the SHA-256 recorded there
    (raw data, reference tables and parameter files);
 3. **rebuild**: the report is rebuilt in a scratch folder exactly as ``evaluate`` builds it
@@ -163,8 +164,9 @@ def _check_disclosure(result: VerifyResult, audit: DifferencingAudit, threshold:
     for problem in audit.problems:
         result.failed(f"disclosure: {problem}")
     if audit.ok:
-        result.passed(f"disclosure: no count of 1 to {threshold - 1} people, and no statistic of fewer than {threshold}, "
-                      f"can be worked out from the published tables ({audit.cells} cells audited)")
+        result.passed(f"disclosure: no group's count of 1 to {threshold - 1} people, and no statistic of a group of fewer "
+                      f"than {threshold}, can be worked out from the published tables ({audit.cells} cells audited; a "
+                      "whole cohort's own figures are published whatever its size)")
 
 
 def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> dict[str, str]:
