@@ -69,9 +69,12 @@ def test_a_changed_finding_fails_and_is_named(copy):
     assert done.returncode == 1
     assert "FAIL  finding outcomes.pre_post.self.leading_change.d_z: value: published" in done.stdout
     assert "FAIL  file findings.json: SHA-256 differs from the manifest" in done.stdout
+    # the manifest's SHA-256 is the rebuild's, the published file is not (it read 'OK ... reproduced byte for byte')
+    assert "FAIL  file findings.json: not reproduced by the rebuild (published file SHA-256" in done.stdout
+    assert "OK    file findings.json" not in done.stdout
     assert (f"FAIL  disclosure: finding outcomes.pre_post.self.leading_change.d_z: its value {target['value']!r} is "
             "not a cell of tables/outcomes.csv") in done.stdout
-    assert "verdict: FAIL: 3 difference(s)" in done.stdout
+    assert "verdict: FAIL: 4 difference(s)" in done.stdout
 
 
 def test_an_edited_output_of_an_untagged_cell_or_edited_code_fails_and_names_the_cell(copy):

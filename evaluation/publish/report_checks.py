@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from evaluation.publish.notebook_check import VerifyResult
@@ -56,8 +56,15 @@ def _is_notebook_hash(key: str) -> bool:
     return key.startswith("outputs[") and key.endswith(".ipynb].sha256")
 
 
-def compare_manifest(result: VerifyResult, published: dict, rebuilt: dict) -> None:
-    """Every field of the published manifest against the rebuild's, but the volatile ones."""
+def compare_manifest(result: VerifyResult, published: dict, rebuilt: dict,
+                     files: Mapping[str, str] | None = None) -> None:
+    """Every field of the published manifest against the rebuild's, but the volatile ones.
+
+    ``files``: the SHA-256 of each published file as it is now (by its path in the report
+    folder). A file is reproduced only when the rebuild gives the file itself, not only the
+    SHA-256 its manifest records: a file edited without its manifest is named here too. A file
+    missing from the folder gets no line here (the files check names it).
+    """
     pub = dict(_flatten({k: v for k, v in published.items() if k not in VOLATILE_MANIFEST_FIELDS}))
     new = dict(_flatten({k: v for k, v in rebuilt.items() if k not in VOLATILE_MANIFEST_FIELDS}))
     keys = sorted(k for k in set(pub) | set(new) if not _is_notebook_hash(k))
@@ -65,8 +72,13 @@ def compare_manifest(result: VerifyResult, published: dict, rebuilt: dict) -> No
     for key in keys:
         output = re.fullmatch(r"outputs\[(.+)\]\.sha256", key)
         if key in pub and key in new and pub[key] == new[key]:
-            if output:
+            if not output:
+                continue
+            if files is None or files.get(output[1]) == new[key]:
                 result.passed(f"file {output[1]}: reproduced byte for byte by the rebuild")
+            elif output[1] in files:
+                result.failed(f"file {output[1]}: not reproduced by the rebuild (published file SHA-256 "
+                              f"{_shown(files[output[1]])}, rebuilt {_shown(new[key])}, as the manifest records)")
             continue
         bad += 1
         if output and key in pub and key in new:
@@ -83,6 +95,11 @@ def compare_manifest(result: VerifyResult, published: dict, rebuilt: dict) -> No
                       f"{', '.join(VOLATILE_MANIFEST_FIELDS)}; the notebooks' SHA-256, compared cell by cell)")
 
 
+def _said(value: Any) -> str:
+    """A finding's field as a verdict line gives it: ``repr``, but ``no value`` for ``None``."""
+    return "no value" if value is None else repr(value)
+
+
 def compare_findings(result: VerifyResult, published: list[dict], derived: list[dict]) -> None:
     by_id = {f["id"]: f for f in derived}
     for finding in published:
@@ -93,8 +110,10 @@ def compare_findings(result: VerifyResult, published: list[dict], derived: list[
         diffs = [key for key in ("value", "ci_low", "ci_high") if not _same_number(finding.get(key), again.get(key))]
         diffs += [key for key in ("statement", "unit", "table") if finding.get(key) != again.get(key)]
         if diffs:
-            shown = "; ".join(f"{k}: published {finding.get(k)!r}, re-derived {again.get(k)!r}" for k in diffs)
+            shown = "; ".join(f"{k}: published {_said(finding.get(k))}, re-derived {_said(again.get(k))}" for k in diffs)
             result.failed(f"finding {finding['id']}: {shown}")
+        elif finding.get("value") is None:  # not 'value None': a finding of a statistic not computed
+            result.passed(f"finding {finding['id']}: re-derived with no value, as published")
         else:
             result.passed(f"finding {finding['id']}: re-derived value {finding['value']!r} matches")
     for missing in by_id:

@@ -7,9 +7,10 @@ code, and that nothing in it was changed afterwards. Each check prints a verdict
 1. **files**: every file of the report folder (HTML, the cohort index page ``index.html``,
    figures, tables, notebooks, ``findings.json``) is listed in ``manifest.json`` with its SHA-256, none is missing and none
    was added; then the differencing audit (:mod:`evaluation.publish.disclosure_audit`) reads
-   the published tables as a reader would: no count of 1 to threshold − 1 people, or statistic of fewer than threshold
-   people may be worked out from them, by subtraction, complement or rate × size; and every
-   headline of ``index.html`` must be a finding's statement, word for word;
+   the published tables as a reader would: no group's count of 1 to threshold − 1 people, or statistic of a group of
+   fewer than threshold people, may be worked out from them, by subtraction, complement or rate ×
+   size (a whole cohort's own figures are published at any size); and every headline of
+   ``index.html`` must be a finding's statement, word for word;
 2. **inputs**: every input file listed in the manifest still has the SHA-256 recorded there
    (raw data, reference tables and parameter files);
 3. **rebuild**: the report is rebuilt in a scratch folder exactly as ``evaluate`` builds it
@@ -19,8 +20,9 @@ code, and that nothing in it was changed afterwards. Each check prints a verdict
    counts, the resolved parameters, the seeds, the package versions, the git commit and
    whether the tree was dirty, the notebooks, and the SHA-256 of every published file. So a
    table, figure, HTML page or ``findings.json`` edited *together with* its hash in the manifest
-   is still caught: the rebuild does not reproduce it. manifest.json cannot hash itself; this
-   is what establishes it. The HTML pages and figures are byte-deterministic (figures are saved
+   is still caught: the rebuild does not reproduce it (and a file edited without its hash is named
+   here too: the rebuild gives the manifest's SHA-256, not the published file's). manifest.json
+   cannot hash itself; this is what establishes it. The HTML pages and figures are byte-deterministic (figures are saved
    without a ``Software`` stamp; papermill's injected cell gets the fixed id
    ``injected-parameters``; the footer's date is the published ``started_at``, which the rebuild
    reuses). Excluded from the comparison, by name (:data:`VOLATILE_MANIFEST_FIELDS`):
@@ -162,23 +164,26 @@ def _check_disclosure(result: VerifyResult, audit: DifferencingAudit, threshold:
     for problem in audit.problems:
         result.failed(f"disclosure: {problem}")
     if audit.ok:
-        result.passed(f"disclosure: no count of 1 to {threshold - 1} people, and no statistic of fewer than {threshold}, "
-                      f"can be worked out from the published tables ({audit.cells} cells audited)")
+        result.passed(f"disclosure: no group's count of 1 to {threshold - 1} people, and no statistic of a group of fewer "
+                      f"than {threshold}, can be worked out from the published tables ({audit.cells} cells audited; a "
+                      "whole cohort's own figures are published whatever its size)")
 
 
-def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
+def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> dict[str, str]:
     """Every file of the report folder is in the manifest with its SHA-256, and every file the
     manifest lists is there: a changed, missing or added file (HTML, figure, table, notebook,
-    findings) is a named failure."""
+    findings) is a named failure. Returns the SHA-256 of each file the manifest lists and the
+    folder holds (the rebuild is compared with them)."""
     recorded = {o["path"]: o["sha256"] for o in manifest.get("outputs", [])}
     present = {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
     present.pop("manifest.json", None)
+    digests = {name: sha256_file(present[name]) for name in recorded if name in present}
     bad = 0
     for name, digest in sorted(recorded.items()):
         if name not in present:
             result.failed(f"file {name}: missing (the manifest lists it)")
             bad += 1
-        elif sha256_file(present[name]) != digest:
+        elif digests[name] != digest:
             result.failed(f"file {name}: SHA-256 differs from the manifest (changed after the report was built)")
             bad += 1
     for name in sorted(set(present) - set(recorded)):
@@ -186,6 +191,7 @@ def _check_files(result: VerifyResult, manifest: dict, folder: Path) -> None:
         bad += 1
     if not bad:
         result.passed(f"files: all {len(recorded)} published files match the manifest")
+    return digests
 
 
 def _started(manifest: dict) -> datetime | None:
@@ -195,10 +201,12 @@ def _started(manifest: dict) -> datetime | None:
         return None
 
 
-def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable[[Path, datetime], dict],
-             progress: Callable[[str], None], concurrent: bool, meanwhile: Callable[[], None] | None) -> None:
+def _rebuild(result: VerifyResult, manifest: dict, folder: Path, files: dict[str, str],
+             build: Callable[[Path, datetime], dict], progress: Callable[[str], None], concurrent: bool,
+             meanwhile: Callable[[], None] | None) -> None:
     """Rebuild the report in a scratch folder with ``build(folder, started)``; compare the
-    manifest and the notebooks (``meanwhile`` runs while nbval's kernels do)."""
+    manifest and the published ``files`` (path → SHA-256) and the notebooks (``meanwhile`` runs
+    while nbval's kernels do)."""
     started = _started(manifest)
     if started is None:
         result.failed(f"manifest started_at: {manifest.get('started_at')!r} is not a time (the rebuild uses now)")
@@ -211,7 +219,7 @@ def _rebuild(result: VerifyResult, manifest: dict, folder: Path, build: Callable
         except EvaluationError as exc:
             result.failed(f"rebuild: {str(exc).splitlines()[0]}")
             return
-        compare_manifest(result, manifest, again)
+        compare_manifest(result, manifest, again, files)
         check_notebooks(result, manifest, folder, rebuilt, scratch, progress, concurrent=concurrent,
                         meanwhile=meanwhile)
 
@@ -326,7 +334,7 @@ def run_checks(
     result = VerifyResult()
 
     progress("files: comparing every published file with the manifest")
-    _check_files(result, manifest, folder)
+    files = _check_files(result, manifest, folder)
     progress("disclosure: auditing the published tables against differencing")
     _check_disclosure(result, audit(), threshold)
     progress("inputs: comparing SHA-256 with the manifest")
@@ -360,7 +368,7 @@ def run_checks(
             return
         compare_findings(findings, published, derived)
 
-    _rebuild(result, manifest, folder, build, progress, concurrent, check_findings if concurrent else None)
+    _rebuild(result, manifest, folder, files, build, progress, concurrent, check_findings if concurrent else None)
     check_findings()
     result.extend(findings)
     return result
