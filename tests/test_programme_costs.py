@@ -242,3 +242,23 @@ def test_the_programmes_reliable_improvers_are_said_in_the_singular_or_the_plura
     one = table.copy()
     one.loc[one["level"] == "programme", "reliable_improvers"] = improvers
     assert said in pc.cost_summary_markdown(one)
+
+
+def test_an_interval_open_above_is_said_so_not_to_not_available(shipped):
+    # A pilot cut to 6 participants: some resamples had nobody who reliably improved, so the
+    # interval of the cost per reliable improver has no upper limit (NaN). The summary read
+    # "95% interval £80,737 to not available" and the figure's alt text the same.
+    from evaluation.viz.programme_trend_plots import cost_trend_chart
+
+    _, pilot, _ = shipped
+    table = pc.cost_trends(pilot)
+    for column in ("cost_per_reliable_improver_ci_high", "cash_cost_per_reliable_improver_ci_high"):
+        table[column] = float("nan")
+    low = table["cost_per_reliable_improver_ci_low"].iloc[-1]
+    text = pc.cost_summary_markdown(table)
+    assert "not available" not in text
+    assert f"95% interval from £{low:,.0f}, with no upper limit, resampling within each cohort" in text
+    alt = cost_trend_chart(table).alt
+    assert "not available" not in alt and f"95% interval from £{low:,.0f}, with no upper limit" in alt
+    table["cost_per_reliable_improver_ci_low"] = float("nan")
+    assert "reliably improved; no 95% interval)." in pc.cost_summary_markdown(table)
