@@ -416,3 +416,24 @@ def test_where_it_works_passes_the_cross_report_audit_with_the_cohort_reports_in
     row = table[(table["dimension"] == "role_level") & (table["category"] == "middle_manager")
                 & (table["rater"] == "self")]
     assert row["n_pairs"].isna().all()
+
+
+def test_the_note_of_numbers_withheld_for_a_whole_dimension_is_in_words_and_names_each_group_once():
+    # The pilot cut to 6 participants published "nopair on Leading change ... in senior manager
+    # (role level)", "notimproved on ...", "noncompleted in ..." and "senior manager (role level),
+    # senior manager (role level) and senior manager (role level)" (one margin per crossing).
+    import re
+
+    from evaluation.reports.programme_report.where_words import lost_words
+
+    pairs = "pairs:leading_change:pre_post:self"
+    lost = ["noncompleted role_level=senior_manager", "nopair:leading_change:pre_post:self role_level=senior_manager",
+            "notimproved:leading_change:pre_post:self role_level=senior_manager",
+            *[f"{pairs} role_level=senior_manager"] * 3, f"{pairs} strategic × senior_manager"]
+    words = lost_words(lost, {"leading_change": "Leading change"})
+    assert not re.search(r"\b(noncompleted|nopair|notimproved|senior_manager)\b", words), words
+    assert "people who did not complete in senior manager (role level)" in words
+    assert "people without ratings at both waves on Leading change" in words
+    assert "people with ratings at both waves who did not reliably improve on Leading change" in words
+    assert words.count("senior manager (role level)") == 4  # once per quantity, not once per crossing
+    assert "in senior manager (role level) and strategic × senior manager" in words
