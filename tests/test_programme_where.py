@@ -437,3 +437,21 @@ def test_the_note_of_numbers_withheld_for_a_whole_dimension_is_in_words_and_name
     assert "people with ratings at both waves who did not reliably improve on Leading change" in words
     assert words.count("senior manager (role level)") == 4  # once per quantity, not once per crossing
     assert "in senior manager (role level) and strategic × senior manager" in words
+
+
+def test_a_panel_with_nothing_to_show_says_so_in_the_alt_text():
+    # The pilot cut to 6 participants: 4 line managers' pairs, so no group (nor the whole programme)
+    # has a change to draw; the alt text read "Leads change (observed), line managers' ratings: ."
+    import numpy as np
+    import pandas as pd
+
+    from evaluation.viz.programme_where_plots import where_plot
+
+    t = pd.DataFrame({"dimension": ["all", "all"], "category": "all", "scale": ["lc", "olc"],
+                      "rater": ["self", "line_manager"], "mean_change": [0.3, np.nan],
+                      "change_ci_low": [0.2, np.nan], "change_ci_high": [0.4, np.nan],
+                      "verdict": ["clear improvement", ""]})
+    alt = where_plot(t, [("lc", "self"), ("olc", "line_manager")], titles={"olc": "Leads change (observed)"}).alt
+    assert ": ." not in alt and ": ;" not in alt
+    assert alt.endswith("Leads change (observed), line managers' ratings: nothing shown (too few people, or "
+                        "withheld to protect small groups).")
