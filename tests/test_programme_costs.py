@@ -262,3 +262,19 @@ def test_an_interval_open_above_is_said_so_not_to_not_available(shipped):
     assert "not available" not in alt and f"95% interval from £{low:,.0f}, with no upper limit" in alt
     table["cost_per_reliable_improver_ci_low"] = float("nan")
     assert "reliably improved; no 95% interval)." in pc.cost_summary_markdown(table)
+
+
+def test_a_two_cohort_programme_is_costed_over_both_its_cohorts(shipped):
+    # Leading to Deliver with only cohorts 1 and 2: the summary read "Over all 2 cohorts the programme cost ...".
+    ltd, _, _ = shipped
+    two = dataclasses.replace(ltd, cohorts={k: v for k, v in ltd.cohorts.items() if k in (1, 2)})
+    text = pc.cost_summary_markdown(pc.cost_trends(two))
+    assert "Over both its cohorts the programme cost" in text and "all 2 cohorts" not in text
+
+
+def test_the_comparisons_basis_of_two_cohorts_is_both_cohorts():
+    # Its table and summary would have read "all 2 cohorts together".
+    from evaluation.reports.comparison_report.tables import _basis
+
+    assert _basis(2, [1, 2], "all {k} cohorts together") == "both cohorts together"
+    assert _basis(5, [1, 2, 3, 4, 5], "all {k} cohorts together") == "all 5 cohorts together"

@@ -321,7 +321,8 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
                      "reliably improve.")
     span = money_interval(programme["cost_per_reliable_improver_ci_low"], programme["cost_per_reliable_improver_ci_high"])
     lines.append(
-        f"Over {'its one cohort' if len(cohorts) == 1 else f'all {len(cohorts)} cohorts'} the programme cost {_money(programme['total_cost'])} "
+        f"Over {({1: 'its one cohort', 2: 'both its cohorts'}).get(len(cohorts), f'all {len(cohorts)} cohorts')} "
+        f"the programme cost {_money(programme['total_cost'])} "
         f"({_money(programme['cash_total_cost'])} in cash) for {counted(int(programme['enrolled']), 'place')}: "
         f"{_money(programme['cost_per_enrolled'])} per place ({_money(programme['cash_cost_per_enrolled'])} cash) "
         f"and {_money(programme['cost_per_reliable_improver'])} per reliable improver "
