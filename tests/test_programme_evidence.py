@@ -215,3 +215,17 @@ def test_the_costs_finding_never_reads_pounds_nan(high, said):
            "participant_time_source": "rows"}
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
     assert "nan" not in finding and finding.endswith(said)
+
+
+@pytest.mark.parametrize(("pi_low", "said"), [(-0.30, "a new cohort's change would be expected to lie on either side "
+                                                       "of no change (prediction interval −0.30 to +1.03)"),
+                                              (0.10, "a new cohort's change would be expected to lie on the same "
+                                                     "side of no change (prediction interval +0.10 to +1.03)")])
+def test_the_consistency_says_where_a_new_cohorts_change_would_lie_in_plain_english(pi_low, said):
+    # It read "a new cohort's change would be expected possibly to include no change".
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _consistency
+
+    row = pd.Series({"estimate": 0.36, "k": 5, "i2": 0.70, "pi_low": pi_low, "pi_high": 1.03})
+    assert _consistency(row) == f"5 cohorts; large spread (I² 70%); {said}"

@@ -102,8 +102,8 @@ def _consistency(row: pd.Series | None) -> str:
     k, i2 = int(row["k"]), float(row["i2"])
     same = bool(row["pi_low"] > 0 or row["pi_high"] < 0)
     spread = "little spread between cohorts" if i2 < 0.25 else ("moderate spread" if i2 < 0.5 else "large spread")
-    return (f"{k} cohorts; {spread} (I² {i2:.0%}); a new cohort's change would be expected "
-            f"{'on the same side of no change' if same else 'possibly to include no change'} "
+    return (f"{k} cohorts; {spread} (I² {i2:.0%}); a new cohort's change would be expected to lie "
+            f"{'on the same side of no change' if same else 'on either side of no change'} "
             f"(prediction interval {signed(row['pi_low'])} to {signed(row['pi_high'])})")
 
 
