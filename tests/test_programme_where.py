@@ -252,6 +252,8 @@ def test_summary_with_one_cohort_says_nothing_is_pooled_and_is_escaped(pilot):
     data, table = pilot
     text = w.where_summary(data, table)
     assert "With one cohort" in text and "nothing is pooled" in text
+    # the cohort by its name, "(cohort 1)", not a bare "(1)" a reader may take for a count or a note
+    assert f"With one cohort (cohort {next(iter(data)).cohort.cohort}), nothing is pooled" in text
     assert "<" not in text
     # the whole programme's change with its interval, both signed and labelled as the page's other
     # intervals of a change are ("+0.34 points (95% CI +0.30 to +0.39)"), from the table's row
