@@ -293,3 +293,36 @@ def test_the_side_by_side_names_each_scale_as_its_instrument_titles_it(synthetic
     assert "change on Leading change, self-rated" in text
     assert "change on Leads change (observed), rated by line managers" in text
     assert "change on leading change" not in text
+
+
+def test_an_interval_open_above_is_said_so_and_reaches_every_higher_cost(synthetic):
+    # The pilot cut to 6 participants had a cost per reliable improver of £161,475 whose bootstrap
+    # interval was open above (£80,737 with no upper limit: some resamples had no improver). The
+    # summary read "(no interval; ...)" and "The intervals of the lowest and the highest do not
+    # overlap", though the open interval reaches Leading to Deliver's; the table read "none" and
+    # the figure's alt text "£80,737 to not available".
+    _, data, result = synthetic
+    tables = dict(comp.comparison_tables(data))
+    table = tables["programme_comparison"].copy()
+    pilot = (table["programme"] == PILOT) & table["measure"].str.endswith("reliable_improver")
+    ltd = (table["programme"] == LTD) & table["measure"].str.endswith("reliable_improver")
+    # the pilot lowest, its interval open above; LTD's wholly above the pilot's lower end
+    table.loc[pilot, "value"] = table.loc[ltd, "ci_low"].min() / 4
+    table.loc[pilot, "ci_low"] = table.loc[ltd, "ci_low"].min() / 8
+    table.loc[pilot, "ci_high"] = float("nan")
+    tables["programme_comparison"] = table
+    summary = comp.comparison_summary_markdown(tables)
+    cost = [p for p in summary.split("\n\n") if p.startswith("**Cost per reliable improver")][0]
+    low = table.loc[pilot & (table["measure"] == "cost_per_reliable_improver"), "ci_low"].iloc[0]
+    assert f"95% interval from £{low:,.0f}, with no upper limit" in cost
+    assert "no interval" not in cost and "do not overlap" not in cost
+    assert "The intervals of the lowest and the highest overlap." in cost
+    assert f"| 95% interval from £{low:,.0f}, with no upper limit |" in summary
+    alt = comparison_plots.improver_cost_chart(table, tables["comparison_limits"]).alt
+    assert "not available" not in alt and f"from £{low:,.0f}, with no upper limit" in alt
+    # an interval missing altogether: whether they overlap cannot be judged (it read "do not overlap")
+    table.loc[pilot, "ci_low"] = float("nan")
+    cost = [p for p in comp.comparison_summary_markdown(tables).split("\n\n")
+            if p.startswith("**Cost per reliable improver")][0]
+    assert "do not overlap" not in cost
+    assert "cannot be compared, as Collaborative Leadership pilot has no interval" in cost

@@ -242,3 +242,39 @@ def test_the_programmes_reliable_improvers_are_said_in_the_singular_or_the_plura
     one = table.copy()
     one.loc[one["level"] == "programme", "reliable_improvers"] = improvers
     assert said in pc.cost_summary_markdown(one)
+
+
+def test_an_interval_open_above_is_said_so_not_to_not_available(shipped):
+    # A pilot cut to 6 participants: some resamples had nobody who reliably improved, so the
+    # interval of the cost per reliable improver has no upper limit (NaN). The summary read
+    # "95% interval £80,737 to not available" and the figure's alt text the same.
+    from evaluation.viz.programme_trend_plots import cost_trend_chart
+
+    _, pilot, _ = shipped
+    table = pc.cost_trends(pilot)
+    for column in ("cost_per_reliable_improver_ci_high", "cash_cost_per_reliable_improver_ci_high"):
+        table[column] = float("nan")
+    low = table["cost_per_reliable_improver_ci_low"].iloc[-1]
+    text = pc.cost_summary_markdown(table)
+    assert "not available" not in text
+    assert f"95% interval from £{low:,.0f}, with no upper limit, resampling within each cohort" in text
+    alt = cost_trend_chart(table).alt
+    assert "not available" not in alt and f"95% interval from £{low:,.0f}, with no upper limit" in alt
+    table["cost_per_reliable_improver_ci_low"] = float("nan")
+    assert "reliably improved; no 95% interval)." in pc.cost_summary_markdown(table)
+
+
+def test_a_two_cohort_programme_is_costed_over_both_its_cohorts(shipped):
+    # Leading to Deliver with only cohorts 1 and 2: the summary read "Over all 2 cohorts the programme cost ...".
+    ltd, _, _ = shipped
+    two = dataclasses.replace(ltd, cohorts={k: v for k, v in ltd.cohorts.items() if k in (1, 2)})
+    text = pc.cost_summary_markdown(pc.cost_trends(two))
+    assert "Over both its cohorts the programme cost" in text and "all 2 cohorts" not in text
+
+
+def test_the_comparisons_basis_of_two_cohorts_is_both_cohorts():
+    # Its table and summary would have read "all 2 cohorts together".
+    from evaluation.reports.comparison_report.tables import _basis
+
+    assert _basis(2, [1, 2], "all {k} cohorts together") == "both cohorts together"
+    assert _basis(5, [1, 2, 3, 4, 5], "all {k} cohorts together") == "all 5 cohorts together"

@@ -198,3 +198,34 @@ def test_a_one_cohort_programme_says_which_changes_are_clear_only_before_adjusti
         elif r.verdict == "no_clear_change":
             assert title in flat and title not in before, title
     assert "are clear before allowing for the number of scales compared, but not after" in finding
+
+
+@pytest.mark.parametrize(("high", "said"), [(float("nan"), "(interval from £80,737, with no upper limit)."),
+                                            (200_000.0, "(interval £80,737 to £200,000).")])
+def test_the_costs_finding_never_reads_pounds_nan(high, said):
+    # A pilot cut to 6 participants: the interval of the cost per reliable improver is open above
+    # (some resamples had no improver); the finding read "(interval £80,737 to £nan)".
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _costs
+
+    row = {"level": "programme", "cohort": None, "price_base_year": 2024, "cash_cost_per_enrolled": 50_478.0,
+           "cost_per_enrolled": 53_825.0, "cost_per_reliable_improver": 161_475.0,
+           "cost_per_reliable_improver_ci_low": 80_737.0, "cost_per_reliable_improver_ci_high": high,
+           "participant_time_source": "rows"}
+    finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
+    assert "nan" not in finding and finding.endswith(said)
+
+
+@pytest.mark.parametrize(("pi_low", "said"), [(-0.30, "a new cohort's change would be expected to lie on either side "
+                                                       "of no change (prediction interval −0.30 to +1.03)"),
+                                              (0.10, "a new cohort's change would be expected to lie on the same "
+                                                     "side of no change (prediction interval +0.10 to +1.03)")])
+def test_the_consistency_says_where_a_new_cohorts_change_would_lie_in_plain_english(pi_low, said):
+    # It read "a new cohort's change would be expected possibly to include no change".
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _consistency
+
+    row = pd.Series({"estimate": 0.36, "k": 5, "i2": 0.70, "pi_low": pi_low, "pi_high": 1.03})
+    assert _consistency(row) == f"5 cohorts; large spread (I² 70%); {said}"

@@ -252,6 +252,8 @@ def test_summary_with_one_cohort_says_nothing_is_pooled_and_is_escaped(pilot):
     data, table = pilot
     text = w.where_summary(data, table)
     assert "With one cohort" in text and "nothing is pooled" in text
+    # the cohort by its name, "(cohort 1)", not a bare "(1)" a reader may take for a count or a note
+    assert f"With one cohort (cohort {next(iter(data)).cohort.cohort}), nothing is pooled" in text
     assert "<" not in text
     # the whole programme's change with its interval, both signed and labelled as the page's other
     # intervals of a change are ("+0.34 points (95% CI +0.30 to +0.39)"), from the table's row
@@ -416,3 +418,42 @@ def test_where_it_works_passes_the_cross_report_audit_with_the_cohort_reports_in
     row = table[(table["dimension"] == "role_level") & (table["category"] == "middle_manager")
                 & (table["rater"] == "self")]
     assert row["n_pairs"].isna().all()
+
+
+def test_the_note_of_numbers_withheld_for_a_whole_dimension_is_in_words_and_names_each_group_once():
+    # The pilot cut to 6 participants published "nopair on Leading change ... in senior manager
+    # (role level)", "notimproved on ...", "noncompleted in ..." and "senior manager (role level),
+    # senior manager (role level) and senior manager (role level)" (one margin per crossing).
+    import re
+
+    from evaluation.reports.programme_report.where_words import lost_words
+
+    pairs = "pairs:leading_change:pre_post:self"
+    lost = ["noncompleted role_level=senior_manager", "nopair:leading_change:pre_post:self role_level=senior_manager",
+            "notimproved:leading_change:pre_post:self role_level=senior_manager",
+            *[f"{pairs} role_level=senior_manager"] * 3, f"{pairs} strategic × senior_manager"]
+    words = lost_words(lost, {"leading_change": "Leading change"})
+    assert not re.search(r"\b(noncompleted|nopair|notimproved|senior_manager)\b", words), words
+    assert "people who did not complete in senior manager (role level)" in words
+    assert "people without ratings at both waves on Leading change" in words
+    assert "people with ratings at both waves who did not reliably improve on Leading change" in words
+    assert words.count("senior manager (role level)") == 4  # once per quantity, not once per crossing
+    assert "in senior manager (role level) and strategic × senior manager" in words
+
+
+def test_a_panel_with_nothing_to_show_says_so_in_the_alt_text():
+    # The pilot cut to 6 participants: 4 line managers' pairs, so no group (nor the whole programme)
+    # has a change to draw; the alt text read "Leads change (observed), line managers' ratings: ."
+    import numpy as np
+    import pandas as pd
+
+    from evaluation.viz.programme_where_plots import where_plot
+
+    t = pd.DataFrame({"dimension": ["all", "all"], "category": "all", "scale": ["lc", "olc"],
+                      "rater": ["self", "line_manager"], "mean_change": [0.3, np.nan],
+                      "change_ci_low": [0.2, np.nan], "change_ci_high": [0.4, np.nan],
+                      "verdict": ["clear improvement", ""]})
+    alt = where_plot(t, [("lc", "self"), ("olc", "line_manager")], titles={"olc": "Leads change (observed)"}).alt
+    assert ": ." not in alt and ": ;" not in alt
+    assert alt.endswith("Leads change (observed), line managers' ratings: nothing shown (too few people, or "
+                        "withheld to protect small groups).")

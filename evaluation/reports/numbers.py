@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-__all__ = ["MINUS", "bracketed", "interval", "level_percent", "minus", "number", "signed"]
+__all__ = ["MINUS", "bracketed", "interval", "level_percent", "minus", "money_interval", "number", "signed"]
 
 #: The minus sign (U+2212), as the tables write a negative number.
 MINUS = "\u2212"
@@ -101,3 +101,25 @@ def level_percent(confidence_level: float) -> str:
     ('95%', '90%', '97.5%')
     """
     return f"{confidence_level * 100:.10g}%"
+
+
+def money_interval(low: float, high: float) -> str | None:
+    """An interval of money in words, "£low to £high"; "from £low, with no upper limit" when only
+    the upper end is missing (a cost per head whose resamples sometimes had nobody to divide by,
+    so the interval is open above); None when the lower end is missing (no interval at all).
+    Never "£80,737 to £nan" or "£80,737 to not available".
+
+    Examples
+    --------
+    >>> money_interval(80_737.3, 1_014_123.1)
+    '£80,737 to £1,014,123'
+    >>> money_interval(80_737.3, float("nan"))
+    'from £80,737, with no upper limit'
+    >>> money_interval(float("nan"), float("nan")) is None
+    True
+    """
+    if low is None or pd.isna(low):
+        return None
+    if high is None or pd.isna(high):
+        return f"from £{float(low):,.0f}, with no upper limit"
+    return f"£{float(low):,.0f} to £{float(high):,.0f}"

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.reports.labels import and_list
-from evaluation.reports.numbers import signed
+from evaluation.reports.numbers import money_interval, signed
 from evaluation.viz.cost_axes import MEASURE_WORDS
 from evaluation.viz.cost_axes import money as _money
 from evaluation.viz.cost_axes import pounds_axis as _pounds_axis
@@ -111,7 +111,7 @@ def improver_cost_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = 
         these = rows[rows["measure"] == measure]
         if len(these):
             parts.append(MEASURE_WORDS[measure] + ": " + "; ".join(
-                f"{r.title} {_money(r.value)} ({_money(r.ci_low)} to {_money(r.ci_high)}; {r.basis})"
+                f"{r.title} {_money(r.value)} ({money_interval(r.ci_low, r.ci_high) or 'no interval'}; {r.basis})"
                 for r in these.itertuples()))
     alt = (f"Dot plot with {ci_percent(level)} bootstrap intervals, {year} prices. " + ". ".join(parts) + "."
            + (f" {note}" if note else ""))

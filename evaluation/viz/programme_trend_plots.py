@@ -14,12 +14,19 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from evaluation.core.checks import check_confidence_level
+from evaluation.reports.numbers import money_interval
 from evaluation.viz.cost_axes import money as _money
 from evaluation.viz.cost_axes import pounds_axis as _pounds_axis
 from evaluation.viz.equity_plots import representation_chart
 from evaluation.viz.figure import DPI, Plot, ci_percent, style_for
 
 __all__ = ["cost_trend_chart", "pooled_equity_chart"]
+
+
+def _span(low: float, high: float, label: str = "") -> str:
+    """A cost's interval for the alternative text ("95% interval £1 to £2", "from £1, with no upper limit")."""
+    span = money_interval(low, high)
+    return f"{label}{span}" if span else "no interval"
 
 
 def cost_trend_chart(trends: pd.DataFrame, *, title: str | None = None) -> Plot:
@@ -84,10 +91,11 @@ def cost_trend_chart(trends: pd.DataFrame, *, title: str | None = None) -> Plot:
         fig.suptitle(title)
     parts = [
         f"Cohort {int(r.cohort)}: cash {_money(r.cash_cost_per_enrolled)} and economic {_money(r.cost_per_enrolled)} "
-        f"per place; economic {_money(r.cost_per_reliable_improver)} per reliable improver ({pct} interval "
-        f"{_money(r.cost_per_reliable_improver_ci_low)} to {_money(r.cost_per_reliable_improver_ci_high)}), cash "
-        f"{_money(r.cash_cost_per_reliable_improver)} ({_money(r.cash_cost_per_reliable_improver_ci_low)} to "
-        f"{_money(r.cash_cost_per_reliable_improver_ci_high)})" for r in rows.itertuples()]
+        f"per place; economic {_money(r.cost_per_reliable_improver)} per reliable improver ("
+        f"{_span(r.cost_per_reliable_improver_ci_low, r.cost_per_reliable_improver_ci_high, f'{pct} interval ')}), "
+        f"cash {_money(r.cash_cost_per_reliable_improver)} ("
+        f"{_span(r.cash_cost_per_reliable_improver_ci_low, r.cash_cost_per_reliable_improver_ci_high)})"
+        for r in rows.itertuples()]
     alt = (f"Two line charts by cohort, in {year} prices: cost per place (cash and economic), and cost per reliable "
            f"improver with its {pct} bootstrap interval. " + ". ".join(parts) + ".")
     return Plot(fig, alt, title)

@@ -116,10 +116,11 @@ def where_plot(
             a.set_title(f"{name}\n({_RATERS.get(rater, rater.replace('_', ' '))})")
             if len(rows):
                 a.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, fontsize="small", frameon=False)
-            alt_parts.append(f"{name}, {_RATERS.get(rater, rater)}: " + "; ".join(
+            alt_parts.append(f"{name}, {_RATERS.get(rater, rater)}: " + ("; ".join(
                 f"{lab}: {signed(m)} ({ci_percent(level)} CI {interval(lo, hi, sign=True)}), {v}"
                 for lab, m, lo, hi, v in zip(labels[::-1], rows["mean_change"][::-1], rows["change_ci_low"][::-1],
-                                             rows["change_ci_high"][::-1], rows["verdict"][::-1], strict=True)))
+                                             rows["change_ci_high"][::-1], rows["verdict"][::-1], strict=True))
+                or "nothing shown (too few people, or withheld to protect small groups)"))
         title = title if title is not None else "Change by group, pooled over cohorts"
         fig.suptitle(title)
     alt = ("Dot-and-interval chart of the mean change by framework area, role level and sector, pooled over "

@@ -88,7 +88,7 @@ def programme_figures(data: ProgrammeData, *, base_year: int, confidence_level: 
 def _basis(k: int, cohorts: Sequence[int], how: str) -> str:
     if k == 1:
         return f"one cohort, cohort {cohorts[0]}: no pooled estimate"
-    return how.format(k=k)
+    return how.format(k=k).replace("all 2 cohorts", "both cohorts")  # not "all 2 cohorts together"
 
 
 def _change_rows(fig: ProgrammeFigures, level: float, notes: list[dict]) -> list[dict]:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from evaluation.core.text import md
@@ -19,7 +20,7 @@ from evaluation.reports.comparison_limits import MEASURES, limit_labels
 from evaluation.reports.comparison_report.tables import comparison_tables
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import and_list, counted
-from evaluation.reports.numbers import level_percent, number
+from evaluation.reports.numbers import level_percent, money_interval, number
 
 __all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
            "scale_titles"]
@@ -47,8 +48,11 @@ def _value(row: Any) -> str:
 
 
 def _interval(row: Any, pct: str) -> str:
-    if pd.isna(row.ci_low) or pd.isna(row.ci_high):
+    if pd.isna(row.ci_low):
         return ""
+    if pd.isna(row.ci_high):  # a cost per reliable improver open above: some resamples had no improver
+        return f"{pct} interval {money_interval(row.ci_low, row.ci_high)}" if row.measure.endswith(
+            "reliable_improver") else ""
     return f"{pct} interval {_format(row.measure, row.ci_low)} to {_format(row.measure, row.ci_high)}"
 
 
@@ -142,8 +146,12 @@ def _improver_sentence(table: pd.DataFrame, limits: pd.DataFrame, pct: str) -> l
     parts = [f"{md(r.title)} {_value(r)} ({_interval(r, pct) or 'no interval'}; {md(r.basis)})"
              for r in rows.itertuples(index=False)]
     lo, hi = rows.iloc[0], rows.iloc[-1]
-    overlap = (not any(pd.isna(x) for x in (lo.ci_high, hi.ci_low))) and lo.ci_high >= hi.ci_low
-    span = "overlap" if overlap else "do not overlap"
+    missing = [md(r.title) for r in (lo, hi) if pd.isna(r.ci_low)]
+    if missing:
+        span = f"cannot be compared, as {and_list(missing)} {'has' if len(missing) == 1 else 'have'} no interval"
+    else:  # an interval open above (no upper limit) reaches every higher value
+        top = np.inf if pd.isna(lo.ci_high) else lo.ci_high
+        span = "overlap" if top >= hi.ci_low else "do not overlap"
     year = int(rows["price_base_year"].iloc[0])
     return ["", f"**Cost per reliable improver, with what limits it.** With participants' time included, in "
                 f"{year} prices: " + "; ".join(parts) + f". The intervals of the lowest and the highest {span}. "

@@ -23,7 +23,7 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.cost_report import CohortCosts, cohort_costs
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import counted
-from evaluation.reports.numbers import level_percent
+from evaluation.reports.numbers import level_percent, money_interval
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -313,20 +313,21 @@ def cost_summary_markdown(table: pd.DataFrame) -> str:
     if len(widest):
         k = widest.idxmax()
         r = cohorts.loc[k]
-        ci = f"{_money(r['cost_per_reliable_improver_ci_low'])} to {_money(r['cost_per_reliable_improver_ci_high'])}"
+        ci = money_interval(r["cost_per_reliable_improver_ci_low"], r["cost_per_reliable_improver_ci_high"])
         lines.append(f"Each cohort's cost per reliable improver has a wide {pct} interval, because few people "
                      f"reliably improve (widest: cohort {k}, {ci})."
                      if len(cohorts) > 1 else
                      f"The cost per reliable improver has a wide {pct} interval ({ci}), because few people "
                      "reliably improve.")
+    span = money_interval(programme["cost_per_reliable_improver_ci_low"], programme["cost_per_reliable_improver_ci_high"])
     lines.append(
-        f"Over {'its one cohort' if len(cohorts) == 1 else f'all {len(cohorts)} cohorts'} the programme cost {_money(programme['total_cost'])} "
-        f"({_money(programme['cash_total_cost'])} in cash) for {int(programme['enrolled'])} places: "
+        f"Over {({1: 'its one cohort', 2: 'both its cohorts'}).get(len(cohorts), f'all {len(cohorts)} cohorts')} "
+        f"the programme cost {_money(programme['total_cost'])} "
+        f"({_money(programme['cash_total_cost'])} in cash) for {counted(int(programme['enrolled']), 'place')}: "
         f"{_money(programme['cost_per_enrolled'])} per place ({_money(programme['cash_cost_per_enrolled'])} cash) "
         f"and {_money(programme['cost_per_reliable_improver'])} per reliable improver "
-        f"({counted(int(programme['reliable_improvers']), 'person', 'people')} reliably improved; {pct} interval "
-        f"{_money(programme['cost_per_reliable_improver_ci_low'])} to "
-        f"{_money(programme['cost_per_reliable_improver_ci_high'])}, resampling within each cohort).")
+        f"({counted(int(programme['reliable_improvers']), 'person', 'people')} reliably improved; "
+        + (f"{pct} interval {span}, resampling within each cohort)." if span else f"no {pct} interval)."))
     return "\n".join(f"- {line}" for line in lines) + "\n"
 
 

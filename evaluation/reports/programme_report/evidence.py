@@ -20,7 +20,7 @@ from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.words import illustrative_words
 from evaluation.reports.labels import aside, counted, ratings_words
-from evaluation.reports.numbers import level_percent, signed
+from evaluation.reports.numbers import level_percent, money_interval, signed
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
 
@@ -102,8 +102,8 @@ def _consistency(row: pd.Series | None) -> str:
     k, i2 = int(row["k"]), float(row["i2"])
     same = bool(row["pi_low"] > 0 or row["pi_high"] < 0)
     spread = "little spread between cohorts" if i2 < 0.25 else ("moderate spread" if i2 < 0.5 else "large spread")
-    return (f"{k} cohorts; {spread} (I² {i2:.0%}); a new cohort's change would be expected "
-            f"{'on the same side of no change' if same else 'possibly to include no change'} "
+    return (f"{k} cohorts; {spread} (I² {i2:.0%}); a new cohort's change would be expected to lie "
+            f"{'on the same side of no change' if same else 'on either side of no change'} "
             f"(prediction interval {signed(row['pi_low'])} to {signed(row['pi_high'])})")
 
 
@@ -215,10 +215,10 @@ def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
     total = costs[costs["level"] == "programme"]
     row = (total if len(total) else costs).iloc[-1]
     year = int(row["price_base_year"])
+    span = money_interval(row["cost_per_reliable_improver_ci_low"], row["cost_per_reliable_improver_ci_high"])
     finding = (f"£{row['cash_cost_per_enrolled']:,.0f} per place in cash and £{row['cost_per_enrolled']:,.0f} "
                f"with participants' time (economic cost), {year} prices; £{row['cost_per_reliable_improver']:,.0f} per "
-               f"reliable improver (interval £{row['cost_per_reliable_improver_ci_low']:,.0f} to "
-               f"£{row['cost_per_reliable_improver_ci_high']:,.0f}).")
+               f"reliable improver ({f'interval {span}' if span else 'no interval'}).")
     source = {"derived": "costed from session hours and hourly staff costs by role level",
               "rows": "costed from the cost ledger's rows"}.get(str(row.get("participant_time_source", "") or ""), "")
     n = int((costs["level"] == "cohort").sum())

@@ -114,7 +114,7 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
     k = len(data)
     lines = []
     if k == 1:
-        lines.append(f"With one cohort ({md(next(iter(data)).cohort.cohort)}), nothing is pooled: these are that "
+        lines.append(f"With one cohort (cohort {md(next(iter(data)).cohort.cohort)}), nothing is pooled: these are that "
                      "cohort's changes by group.")
     for pop in headline_populations(data):
         rows = _one_way(table, pop)

@@ -48,7 +48,7 @@ import pandas as pd
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
 from evaluation.reports.programme_report.plans import CohortPlans
-from evaluation.reports.programme_report.where_words import lost_words
+from evaluation.reports.programme_report.where_words import CROSS, lost_words
 from evaluation.stats import disclosure
 
 __all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protect_where", "where_groups",
@@ -56,8 +56,6 @@ __all__ = ["ALL", "CROSS", "WITHHELD", "WhereCells", "cohort_published", "protec
 
 #: The category (and dimension) of the whole programme's row.
 ALL = "all"
-#: Joins two dimensions (and two categories) of a crossing.
-CROSS = " × "
 
 
 def where_groups(people: pd.DataFrame, dimensions: Sequence[str],
