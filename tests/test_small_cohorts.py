@@ -143,33 +143,34 @@ def test_a_dimension_withheld_whole_has_no_rows_in_the_tables_by_group(cohort2):
     assert listed and listed == set(data.cohort.equity.dimensions) - set(plan.withheld)
 
 
-def test_a_cohort_with_no_pair_of_scores_has_an_empty_breakdowns_table_with_its_columns(cohort2):
-    # A cohort of 6 who all withdrew before the end questionnaire stopped the cohort report at its
-    # breakdowns cell (KeyError: 'suppressed'): the table was a DataFrame without columns.
+@pytest.fixture(scope="module")
+def nobody_after(cohort2):
+    """6 people of cohort 2 with no end-of-programme scores (as if all withdrew), and their outcome tables."""
     from evaluation.reports import outcome_report
 
     data, _, _ = _first(cohort2, 6)
     scores = data.scale_scores
-    nobody_after = dataclasses.replace(data, scale_scores=scores[scores["wave"] != "post"])
+    data = dataclasses.replace(data, scale_scores=scores[scores["wave"] != "post"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        table = outcome_report.outcome_tables(nobody_after)["breakdowns"]
+        return data, outcome_report.outcome_tables(data)
+
+
+def test_a_cohort_with_no_pair_of_scores_has_an_empty_breakdowns_table_with_its_columns(nobody_after):
+    # A cohort of 6 who all withdrew before the end questionnaire stopped the cohort report at its
+    # breakdowns cell (KeyError: 'suppressed'): the table was a DataFrame without columns.
+    table = nobody_after[1]["breakdowns"]
     assert table.empty and {"dimension", "category", "n_pairs", "suppressed"} <= set(table.columns)
 
 
-def test_a_cohort_with_no_pair_of_scores_has_a_summary_without_empty_claims(cohort2):
+def test_a_cohort_with_no_pair_of_scores_has_a_summary_without_empty_claims(nobody_after):
     # A cohort of 6 who all withdrew read "0 have a score on Leading change (self-rated) both before
     # the programme and at the end of the programme, and the results below are about them." and a
     # bare heading "What changed: participants' own ratings." with nothing after it.
     from evaluation.reports import outcome_report
 
-    data, _, _ = _first(cohort2, 6)
-    scores = data.scale_scores
-    nobody_after = dataclasses.replace(data, scale_scores=scores[scores["wave"] != "post"])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        tables = outcome_report.outcome_tables(nobody_after)
-    text = outcome_report.outcome_summary(tables, nobody_after)
+    data, tables = nobody_after
+    text = outcome_report.outcome_summary(tables, data)
     assert ("nobody has a score on Leading change (self-rated) both before the programme and at the end of the "
             "programme.") in text
     assert "results below are about them" not in text and "0 have a score" not in text
