@@ -223,7 +223,7 @@ def g_av_interval(
 
 
 def interval_note(res: GAvInterval, n_pairs: int) -> str:
-    """Why the interval of a finite g_av is NaN, in words (for :class:`DegenerateDataWarning`).
+    """Why the interval of a finite g_av is NaN, in words (for :class:`~evaluation.core.errors.DegenerateDataWarning`).
 
     Examples
     --------
