@@ -76,7 +76,7 @@ def interval(low: float, high: float, digits: int = 2, *, sign: bool = False, pe
             f"{number(high, digits, sign=sign, percent=percent)}")
 
 
-def bracketed(label: str, low: float, high: float, digits: int = 2, *, missing: str = "") -> str:
+def bracketed(label: str, low: float, high: float, digits: int = 2, *, sign: bool = False, missing: str = "") -> str:
     """``" (label low to high)"`` after an estimate, or ``missing`` when an end is NaN (never
     "n/a to n/a": a sentence says there is no interval in its own words).
 
@@ -89,7 +89,7 @@ def bracketed(label: str, low: float, high: float, digits: int = 2, *, missing: 
     """
     if pd.isna(low) or pd.isna(high):
         return missing
-    return f" ({label} {interval(low, high, digits)})"
+    return f" ({label} {interval(low, high, digits, sign=sign)})"
 
 
 def level_percent(confidence_level: float) -> str:

@@ -148,9 +148,8 @@ def outcome_findings(tables: dict[str, pd.DataFrame], data: CohortData) -> list[
             out.append(Finding(
                 f"response_shift.{data.primary_scale}",
                 f"Response shift on {titles.get(data.primary_scale)}: the pre-test minus the retrospective "
-                f"then-test is {signed(r['mean_shift'])} points " + (
-                    f"({pct} CI {signed(r['ci_low'])} to {signed(r['ci_high'])})."
-                    if not (pd.isna(r["ci_low"]) or pd.isna(r["ci_high"])) else "(no interval could be computed)."),
+                f"then-test is {signed(r['mean_shift'])} points"
+                f"{bracketed(f'{pct} CI', r['ci_low'], r['ci_high'], sign=True, missing=' (no interval could be computed)')}.",
                 r["mean_shift"], r["ci_low"], r["ci_high"], f"scale points ({low:g}–{high:g})", "response_shift",
             ))
     return out + comparison_group_findings(tables, data)

@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from evaluation.core.checks import check_confidence_level
+from evaluation.reports.numbers import money_interval
 from evaluation.viz.cost_axes import MEASURE_WORDS, curve_points
 from evaluation.viz.cost_axes import money as _money
 from evaluation.viz.cost_axes import pounds_axis as _pounds_axis
@@ -351,9 +352,8 @@ def bootstrap_chart(
             if pd.isna(row["value"]):  # "observed not available, 95% interval not available to not available"
                 parts.append(f"{words}: not available ({_why_none(measure)})")
                 continue
-            limits = (f"no {pct} interval" if pd.isna(row["ci_low"]) else  # not "£99,313 to not available":
-                      f"{pct} interval from {_money(row['ci_low'])}, with no upper limit" if pd.isna(row["ci_high"])
-                      else f"{pct} interval {_money(row['ci_low'])} to {_money(row['ci_high'])}")
+            span = money_interval(row["ci_low"], row["ci_high"])  # not "£99,313 to not available"
+            limits = f"{pct} interval {span}" if span else f"no {pct} interval"
             parts.append(f"{words}: observed {_money(row['value'])}, {limits}" + (
                 f"; {undefined:,} of the {int(row['resamples']):,} resamples have no value ({_why_none(measure)} "
                 "in them)" if undefined else ""))

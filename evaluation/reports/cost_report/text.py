@@ -22,7 +22,7 @@ from evaluation.reports.cost_report.tables import (
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import WAVE_LABELS, and_list, aside, counted, span_words
-from evaluation.reports.numbers import level_percent, number
+from evaluation.reports.numbers import level_percent, money_interval, number
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -49,11 +49,10 @@ def _interval_words(low: Any, high: Any, pct: str) -> str | None:
     >>> _interval_words(float("nan"), float("nan"), "95%") is None
     True
     """
-    if pd.isna(low):
+    span = money_interval(low, high)
+    if span is None:
         return None
-    if pd.isna(high):
-        return f"{pct} interval from {_money(low)}, with no upper limit: in some resamples nobody reliably improved"
-    return f"{pct} interval {_money(low)} to {_money(high)}"
+    return f"{pct} interval {span}" + (": in some resamples nobody reliably improved" if pd.isna(high) else "")
 
 
 def _who(data: CohortData) -> str:
