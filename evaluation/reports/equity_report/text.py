@@ -20,7 +20,6 @@ from evaluation.reports.equity_report.words import (
     no_one_words,
     staff_words,
     withheld_declaration_words,
-    withheld_groups_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import (
@@ -374,11 +373,13 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
                                                   decl.loc[decl["declaration_rate"].isna(), "dimension"]])
                   + "'Not declared', 'prefer not to say' and 'not recorded' are kept as categories of their own."]
     n_sup = int((table["suppressed"] != "").sum())
-    which = withheld_groups_words(table, data.participants, t)
+    # nothing about the withheld groups' sizes: "some of them groups with nobody in them" beside two
+    # withheld groups of one total would say which is empty, and so the other's count
     lines += ["", f"**Confidentiality.** Groups of {few_people(t)} are not shown (—); a group with nobody in it is "
               "shown as 0, which identifies no one. In the representation "
               f"table {counted(n_sup, 'group')} {'is' if n_sup == 1 else 'are'} withheld"
-              + (f" — {which}, so that a small group cannot be worked out from the totals" if which else "")
+              + (", the small ones and, where needed, others, so that no small group can be worked out from the "
+                 "totals" if n_sup else "")
               + "; the completion and outcome tables also withhold groups in which "
               f"{few_people(t)} did not complete or lack scores {both_words(coh.comparisons[0])}. The withholding is decided for all of the "
               "cohort's tables together and checked, before anything is published, by working back from every "

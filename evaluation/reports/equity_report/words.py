@@ -16,7 +16,7 @@ from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.labels import and_list, aside
 
 __all__ = ["group_words", "illustrative_words", "judged_words", "lowest_completion_words", "no_one_words",
-           "staff_words", "withheld_declaration_words", "withheld_groups_words"]
+           "staff_words", "withheld_declaration_words"]
 
 
 #: Role levels as people, in the plural ("middle managers", not "middle manager staff").
@@ -202,29 +202,3 @@ cohort, most small groups cannot be judged either way.'
             f"{'is' if within == 1 else 'are'} within the band and {inconclusive} "
             f"{'is' if inconclusive == 1 else 'are'} inconclusive — with {places_words} in the cohort, most small "
             "groups cannot be judged either way.")
-
-
-def withheld_groups_words(table: pd.DataFrame, participants: pd.DataFrame, threshold: int) -> str:
-    """Why groups that are not small are withheld too, as true of the cohort's withheld groups.
-
-    "some of them larger groups" is said only when a withheld group has ``threshold`` people or more;
-    a cohort of 3 has none, and its secondary suppression withholds groups with nobody in them.
-
-    Examples
-    --------
-    >>> people = pd.DataFrame({"sector": ["health"] * 6 + ["private"] * 2})
-    >>> table = pd.DataFrame({"dimension": "sector", "category": ["health", "private", "voluntary"],
-    ...                       "suppressed": ["withheld", "withheld", ""]})
-    >>> withheld_groups_words(table, people, 5)
-    'some of them larger groups'
-    >>> withheld_groups_words(table.assign(suppressed=["", "withheld", "withheld"]), people, 5)
-    'some of them groups with nobody in them'
-    >>> withheld_groups_words(table.assign(suppressed=["", "withheld", ""]), people, 5)
-    ''
-    """
-    rows = table[table["suppressed"] != ""]
-    sizes = [int((participants[d] == c).sum()) if d in participants else 0
-             for d, c in zip(rows["dimension"], rows["category"], strict=True)]
-    if any(size >= threshold for size in sizes):
-        return "some of them larger groups"
-    return "some of them groups with nobody in them" if 0 in sizes else ""
