@@ -38,9 +38,20 @@ def test_only_the_measures_asked_for_are_pooled_and_warned_about(ltd):
     table, said = caught(lambda: ltd.pool(cohorts=[1, 2], comparisons="then_post", measures="mean_change"))
     assert set(table["measure"]) == {"mean_change"} and (table["k"] == 1).all()
     assert len(said) == 1  # one warning for the rows not pooled, not one per row
-    assert said[0].startswith(f"{len(table)} row(s) not pooled: fewer than two cohorts have the estimate")
-    assert "g_av" not in said[0] and "their `method` says why" in said[0]
+    # only cohort 2 asked then-test questions: one sentence, not "vision_direction (then_post, self)..." per row
+    assert said[0] == "Nothing is pooled: only cohort 2 has estimates (pooling needs at least 2 cohorts)"
     assert table["method"].str.startswith("not pooled").all()
+
+
+def test_rows_not_pooled_beside_pooled_ones_are_named_in_words(ltd):
+    table, said = caught(lambda: ltd.pool(cohorts=[1, 2], raters="self", measures="g_av"))
+    alone = table[table["k"] < 2]
+    assert set(alone["comparison"]) == {"then_post", "pre_follow_up"} and (table["k"] == 2).any()
+    [words] = [s for s in said if s.startswith("Not pooled")]
+    # one item per scale, comparison and rater, with scale titles and the cohort that has the estimate
+    assert words.startswith("Not pooled, as fewer than two cohorts have an estimate: Vision and direction, "
+                            "then-test → after, participants' own ratings (cohort 2 only); ")
+    assert words.endswith(f"; and {len(alone) - 5} more") and "_" not in words
 
 
 @pytest.mark.parametrize("arguments, words", [

@@ -127,7 +127,7 @@ def test_a_single_cohort_is_not_pooled_and_says_why():
     changes = pd.DataFrame({"cohort": [1], "scale": "s", "kirkpatrick_level": 2, "comparison": "pre_post",
                             "rater": "self", "mean_change": [0.3], "change_se": [0.1], "g_av": [0.4],
                             "g_av_se": [0.12]})
-    with pytest.warns(PoolingWarning, match="only 1 cohort"):
+    with pytest.warns(PoolingWarning, match=r"^Nothing is pooled: only cohort 1 has estimates \(pooling needs at least 2 cohorts\)$"):
         pooled = po.pooled_outcomes(changes)
     assert len(pooled) == 2 and pooled["k"].tolist() == [1, 1]
     assert pooled["estimate"].isna().all() and pooled["tau2"].isna().all()

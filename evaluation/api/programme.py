@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,6 @@ from evaluation.reports import programme_report
 from evaluation.reports.programme_report.cohorts import compare_cohorts
 from evaluation.reports.programme_report.outcomes import MEASURES, cohort_changes, pooled_outcomes
 from evaluation.reports.programme_report.success_cases import success_cases
-from evaluation.stats.pooling import PoolingWarning
 
 __all__ = ["Programme"]
 
@@ -210,7 +208,8 @@ class Programme:
                     raise ParameterError(f"`{column}s`: no cohort has an estimate of {', '.join(map(repr, missing))} "
                                          f"to pool; those with one are {', '.join(map(repr, there))}")
                 changes = changes[changes[column].isin(names)]
-        return _pooled_with_one_warning(changes, level, chosen).reset_index(drop=True)
+        titles = {scale: title for c in data for scale, title in c.titles.items()}
+        return pooled_outcomes(changes, level, chosen, titles=titles).reset_index(drop=True)
 
     def _pooled_cohorts(self, cohorts: Any) -> ProgrammeData:
         """The programme's data restricted to ``cohorts`` (all: None), two or more of them."""
@@ -336,21 +335,3 @@ class Programme:
         ['cohort', 'dimension', 'category']
         """
         return self._stack("equity", confidence_level=confidence_level)
-
-
-def _pooled_with_one_warning(changes: pd.DataFrame, level: float, measures: list[str] | None) -> pd.DataFrame:
-    """:func:`pooled_outcomes`, its "not pooled" warnings (one per row with fewer than two cohorts)
-    gathered into one that names the rows; every other warning passes on as it came."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        table = pooled_outcomes(changes, level, measures)
-    single = [w for w in caught if issubclass(w.category, PoolingWarning) and ": not pooled: " in str(w.message)]
-    for w in caught:
-        if w not in single:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
-    if single:
-        rows = [str(w.message).split(": not pooled: ")[0] for w in single]
-        shown = "; ".join(rows[:5]) + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
-        warnings.warn(f"{len(rows)} row(s) not pooled: fewer than two cohorts have the estimate ({shown}); their "
-                      "`method` says why", PoolingWarning, stacklevel=3)
-    return table

@@ -156,7 +156,8 @@ def programme_outcome_tables(data: ProgrammeData) -> dict[str, pd.DataFrame]:
     level = data.confidence_level
     notes: list[dict] = []
     changes = collect_warnings(notes, "programme_outcomes", lambda: cohort_changes(data))
-    pooled = collect_warnings(notes, "pooled_outcomes", lambda: pooled_outcomes(changes, level))
+    titles = {scale: title for cohort in data for scale, title in cohort.titles.items()}
+    pooled = collect_warnings(notes, "pooled_outcomes", lambda: pooled_outcomes(changes, level, titles=titles))
     trends = outcome_trends(data, changes)
     return {
         "programme_outcomes": changes,

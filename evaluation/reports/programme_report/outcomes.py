@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -27,7 +27,7 @@ from evaluation.core.checks import check_columns, check_confidence_level
 from evaluation.core.errors import ParameterError
 from evaluation.data.cohort import CohortData
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.labels import capitalised, label
+from evaluation.reports.labels import capitalised, label, ratings_words
 from evaluation.reports.outcome_report import outcomes as cohort_outcomes
 from evaluation.reports.programme_report.outcome_statistics import g_av_variance
 from evaluation.reports.verdicts import verdict
@@ -172,7 +172,8 @@ def _not_pooled(reason: str) -> dict:
 
 
 def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
-                    measures: Sequence[str] | None = None) -> pd.DataFrame:
+                    measures: Sequence[str] | None = None, *,
+                    titles: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Pool the cohorts' changes by random effects, per scale × comparison × rater × measure.
 
     Parameters
@@ -183,6 +184,8 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
         Of the confidence and prediction intervals.
     measures : list of str, optional
         Of :data:`MEASURES` (default: both); only these are pooled, and warned about.
+    titles : mapping of str to str, optional
+        Scale codes to titles, for the warning about rows not pooled (default: the code in words).
 
     Returns
     -------
@@ -194,7 +197,8 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
     Warns
     -----
     PoolingWarning
-        For every group with a single cohort (not pooled), and (from
+        Once for all the rows that fewer than two cohorts have (not pooled), naming them in
+        words; once per comparison pooled over two cohorts only; and (from
         :func:`evaluation.stats.pooling.pool`) for every group of two.
 
     Notes
@@ -224,6 +228,7 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
     check_columns(changes, [*keys, "cohort", *(c for pair in MEASURES.values() for c in pair)], "changes")
     rows = []
     few: dict[str, str] = {}  # comparison -> the cohorts of a pooling over too few of them to rest on
+    single: dict[tuple, dict[str, str]] = {}  # (scale, comparison, rater) -> measure not pooled -> its cohort
     for key, group in changes.groupby(keys, sort=False):
         for measure, (estimate, se) in chosen.items():
             usable = group.dropna(subset=[estimate, se])
@@ -234,7 +239,7 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
             if len(usable) < 2:
                 reason = (f"not pooled: only {len(usable)} cohort has this estimate (pooling needs at least 2)"
                           if len(usable) else "not pooled: no cohort has this estimate")
-                warnings.warn(f"{key[0]} ({key[2]}, {key[3]}), {measure}: {reason}", PoolingWarning, stacklevel=2)
+                single.setdefault((key[0], key[2], key[3]), {})[measure] = base["cohorts"]
                 rows.append(base | _not_pooled(reason))
                 continue
             with warnings.catch_warnings(record=True) as caught:
@@ -249,6 +254,8 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
             rows.append(base | {name: getattr(result, name) for name in
                                 ("estimate", "se", "ci_low", "ci_high", "p_value", "tau2", "i2", "h2", "q", "q_df",
                                  "q_p", "pi_low", "pi_high")} | {"method": POOLING_METHOD})
+    if single:
+        warnings.warn(_not_pooled_words(single, rows, list(chosen), titles or {}), PoolingWarning, stacklevel=2)
     for comparison, cohorts in few.items():
         *others, last = cohorts.split(", ")
         k = len(others) + 1
@@ -260,6 +267,29 @@ def pooled_outcomes(changes: pd.DataFrame, confidence_level: float = 0.95,
     out = pd.DataFrame(rows, columns=POOLED_COLUMNS)
     out["q_df"] = out["q_df"].astype("Int64")
     return out
+
+
+def _not_pooled_words(single: dict[tuple, dict[str, str]], rows: list[dict], measures: list[str],
+                      titles: Mapping[str, str]) -> str:
+    """One warning for every row :func:`pooled_outcomes` could not pool, in words: a programme
+    with one cohort would otherwise get one note per scale, comparison, rater and measure."""
+    if all(row["k"] < 2 for row in rows):
+        cohorts = sorted({c for row in rows for c in row["cohorts"].split(", ") if c}, key=int)
+        if not cohorts:
+            return "Nothing is pooled: no cohort has an estimate"
+        if len(cohorts) == 1:
+            return f"Nothing is pooled: only cohort {cohorts[0]} has estimates (pooling needs at least 2 cohorts)"
+        return "Nothing is pooled: no estimate is in more than one cohort (pooling needs at least 2 cohorts)"
+    named = []
+    for (scale, comparison, rater), left in single.items():
+        cohorts = sorted({c for found in left.values() for c in found.split(", ") if c}, key=int)
+        which = f"cohort {cohorts[0]} only" if len(cohorts) == 1 else "no cohort"
+        if len(left) < len(measures):
+            which += f", {' and '.join(label(m) for m in left)}"
+        named.append(f"{titles.get(scale, label(scale))}, {label(comparison, 'comparison')}, "
+                     f"{ratings_words(rater)} ({which})")
+    shown = "; ".join(named[:5]) + (f"; and {len(named) - 5} more" if len(named) > 5 else "")
+    return f"Not pooled, as fewer than two cohorts have an estimate: {shown}"
 
 
 def table_shown(tables: dict[str, pd.DataFrame]) -> tuple[str, pd.DataFrame, list[str]]:
