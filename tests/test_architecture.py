@@ -213,3 +213,27 @@ def test_every_module_imports_on_its_own():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+#: A module longer than this is two modules (README, "Architecture").
+MAX_MODULE_LINES = 400
+
+
+def module_lengths(package: Path = PACKAGE) -> dict[str, int]:
+    """Lines of every module of the package, by its path under the package's parent."""
+    return {str(path.relative_to(package.parent)): len(path.read_text(encoding="utf-8").splitlines())
+            for path in sorted(package.rglob("*.py"))}
+
+
+def test_no_module_passes_the_line_limit():
+    longer = {path: n for path, n in module_lengths().items() if n > MAX_MODULE_LINES}
+    assert longer == {}, f"split these modules (at most {MAX_MODULE_LINES} lines each): {longer}"
+
+
+def test_the_line_limit_catches_a_long_module(tmp_path):
+    package = tmp_path / "evaluation"
+    package.mkdir()
+    (package / "short.py").write_text("x = 1\n" * MAX_MODULE_LINES, encoding="utf-8")
+    (package / "long.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1), encoding="utf-8")
+    lengths = module_lengths(package)
+    assert {p for p, n in lengths.items() if n > MAX_MODULE_LINES} == {"evaluation/long.py"}
