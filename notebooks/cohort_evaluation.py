@@ -112,18 +112,19 @@ publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first,
 # %% [markdown]
 # ## Response shift: the then-test
 #
-# When the cohort answered a retrospective pre-test after the programme ("how would you have
-# rated yourself before it?"), the difference between the original pre-test and that
-# then-test estimates how far participants' standards moved. The rows "Then-test → after" of the
-# first table give the change judged against the after-programme standard.
+# A retrospective pre-test, answered after the programme ("how would you have rated yourself
+# before it?"), shows how far participants' standards moved: the difference between the
+# original pre-test and that then-test.
 
 # %% tags=["nbval-check-output"]
 if "response_shift" in tables:
     publish.table("response_shift", tables["response_shift"], display=False)
+    display(Markdown('The table below gives that difference. The rows "Then-test → after" of the first table '
+                     "give the change judged against the after-programme standard."))
     show_table(tables["response_shift"], 2, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
         "scale", "rater", "n_pairs", "mean_pre", "mean_then", "mean_shift", "ci_low", "ci_high", "p_value", "d_z"])
 else:
-    display(Markdown("*This cohort did not answer a then-test.*"))
+    display(Markdown("*This cohort did not answer a then-test, so no shift can be estimated.*"))
 
 # %% [markdown]
 # ## Three or more waves: mixed model

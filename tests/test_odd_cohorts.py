@@ -3,7 +3,8 @@ passes (`evaluate` refuses to publish otherwise), with the sentences that were o
 
 The cohorts are cohort 2 of the shipped Leading to Deliver data cut or thinned: 3 people; 6 people
 who all withdrew before the end questionnaire (a notebook once stopped on its empty breakdowns
-table); no line-manager ratings (a notebook once stopped on the reaction table's single rater).
+table); no line-manager ratings (a notebook once stopped on the reaction table's single rater); no
+then-test answers.
 """
 
 from __future__ import annotations
@@ -52,14 +53,20 @@ def _no_line_managers(people, answers):
     return people, answers[answers["rater"] != "line_manager"]
 
 
-@pytest.mark.parametrize(("keep", "said"), [
+def _no_then_test(people, answers):
+    return people, answers[answers["wave"] != "then"]
+
+
+@pytest.mark.parametrize(("keep", "said", "unsaid"), [
     (_first(3), "**Who is missing at the end.** No one: everyone with a score before the programme has a score at "
-                "the end of the programme."),
+                "the end of the programme.", None),
     (_all_withdrew, "nobody has a score on Leading change (self-rated) both before the programme and at the end "
-                    "of the programme."),
-    (_no_line_managers, "The questionnaires measure how participants rated their own leadership."),
-], ids=["three-people", "all-withdrew", "no-line-managers"])
-def test_an_unusual_cohort_builds_a_report(tmp_path, id_key, keep, said):
+                    "of the programme.", None),
+    (_no_line_managers, "The questionnaires measure how participants rated their own leadership.", None),
+    # the section's opening once pointed to the first table's "Then-test → after" rows, which were not there
+    (_no_then_test, "This cohort did not answer a then-test, so no shift can be estimated.", 'The rows "Then-test'),
+], ids=["three-people", "all-withdrew", "no-line-managers", "no-then-test"])
+def test_an_unusual_cohort_builds_a_report(tmp_path, id_key, keep, said, unsaid):
     data = _cohort(tmp_path, keep)
     folder = evaluate("leading-to-deliver", 2, data_dir=data, params_dir=PARAMS_DIR, reports_dir=tmp_path / "reports")
     for name in ("cohort_evaluation", "cost_per_participant", "equity_of_access", "index"):
@@ -68,6 +75,7 @@ def test_an_unusual_cohort_builds_a_report(tmp_path, id_key, keep, said):
     assert not [s for s in statements if "n/a" in s or " nan " in s]
     page = (folder / "cohort_evaluation.html").read_text()
     assert said.replace("**", "") in _text(page)
+    assert unsaid is None or unsaid not in _text(page)
 
 
 def _text(html: str) -> str:
