@@ -298,7 +298,27 @@ def test_the_audit_uses_primary_labels_and_published_zeros():
     problems = audit_tables({"attrition": _flow(7, 7), "equity": equity}, threshold=T).problems
     assert len(problems) == 2 and all("can be worked out" in p for p in problems)
     equity["suppressed"] = ["", "primary", "secondary", ""]  # c ≥ 0: b is 1 or 2
-    assert audit_tables({"attrition": _flow(7, 7), "equity": equity}, threshold=T).ok
+    problems = audit_tables({"attrition": _flow(7, 7), "equity": equity}, threshold=T).problems
+    assert problems and not [p for p in problems if "can be worked out" in p]  # only b + c = 2 (the test below)
+
+
+def test_the_audit_finds_withheld_groups_that_add_up_to_a_small_group():
+    # 20 = a (17) + b + c: b and c are each hidden, but together they are 3 people (sector b or c)
+    equity = pd.DataFrame({"dimension": "sector", "category": ["a", "b", "c"], "participants": [17, None, None],
+                           "suppressed": ["", "primary", "secondary"]})
+    problems = audit_tables({"attrition": _flow(20, 20), "equity": equity}, threshold=T).problems
+    assert len(problems) == 1 and problems[0].endswith("have 3 between them, from 1 to 4 (tables: attrition, equity)")
+    assert "sector = 'b'" in problems[0] and "sector = 'c'" in problems[0]
+    equity["participants"] = [15, None, None]  # 5 between them: not a small group
+    assert audit_tables({"attrition": _flow(20, 20), "equity": equity}, threshold=T).ok
+    # those who did not declare are a whole-cohort figure, published as the declaration rate
+    equity["category"] = ["a", "not_declared", "prefer_not_to_say"]
+    equity["participants"] = [17, None, None]
+    assert audit_tables({"attrition": _flow(20, 20), "equity": equity}, threshold=T).ok
+    # and all of a whole cohort's people are no small group, however few
+    equity["category"] = ["a", "b", "c"]
+    equity["participants"] = [0, None, None]
+    assert audit_tables({"attrition": _flow(3, 3), "equity": equity}, threshold=T).ok
 
 
 def test_the_audit_says_when_the_tables_contradict_each_other():

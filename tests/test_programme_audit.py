@@ -120,6 +120,30 @@ def test_a_crossing_is_audited_against_its_one_way_margins():
     assert audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).ok
 
 
+def test_withheld_crossings_that_add_up_to_a_small_group_are_caught():
+    # Leading to Deliver's operational framework area had 170 pooled pairs and its crossings with
+    # role level published 102 + 5 + 59: operational × other and × senior manager, both withheld,
+    # held 4 pairs between them (people of one framework area in either role: a group of 4).
+    rows = [("framework_area", "x", 170, ""), ("framework_area", "y", 80, ""),
+            ("role_level", "first", 130, ""), ("role_level", "front", 25, ""), ("role_level", "middle", 80, ""),
+            ("role_level", "other", None, "secondary"), ("role_level", "senior", None, "primary"),
+            ("framework_area×role_level", "x×first", 102, ""), ("framework_area×role_level", "x×front", 5, ""),
+            ("framework_area×role_level", "x×middle", 59, ""),
+            ("framework_area×role_level", "x×other", None, "secondary"),
+            ("framework_area×role_level", "x×senior", None, "primary"),
+            ("framework_area×role_level", "y×first", 28, ""), ("framework_area×role_level", "y×front", 20, ""),
+            ("framework_area×role_level", "y×middle", None, "secondary"),
+            ("framework_area×role_level", "y×other", None, "secondary"),
+            ("framework_area×role_level", "y×senior", None, "primary")]
+    problems = audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).problems
+    assert len(problems) == 1 and "framework_area = 'x' with self scores" in problems[0]
+    assert problems[0].endswith("have 4 between them, from 1 to 4")
+    assert "role_level = 'other'" in problems[0] and "role_level = 'senior'" in problems[0]
+    rows[8] = ("framework_area×role_level", "x×front", None, "secondary")  # the fix: 9 between the three
+    rows[13] = ("framework_area×role_level", "y×front", None, "secondary")  # (else the front column gives x × front)
+    assert audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).ok
+
+
 def test_a_crossed_cell_the_programme_does_not_list_has_nobody():
     # The crossing lists every cell with participants: x × other is not listed, so it has none,
     # and x × senior = 13 − 5 − 5 = 3 (Leading to Deliver's professional practice × senior
@@ -137,6 +161,9 @@ def test_a_crossed_cell_the_programme_does_not_list_has_nobody():
     assert problems[0].startswith("the programme: the number with framework_area = 'x' and role_level = 'senior' "
                                   "with self scores for both waves of pre_post on leading_change can be worked out: 3")
     rows.append(("framework_area×role_level", "x×other", None, "withheld"))  # listed: it may hold anyone
+    problems = audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).problems
+    assert len(problems) == 1 and "have 3 between them" in problems[0]  # x × senior or other: 3 people together
+    rows[6] = ("framework_area×role_level", "x×middle", None, "withheld")  # 8 between three cells
     assert audit_programme_tables({"where_it_works": _where(rows)}, {}, threshold=T).ok
 
 
@@ -271,6 +298,14 @@ def _recoverable(values, shown, primary, pooled_shown, pooled_primary, threshold
         if pooled_shown[j] and withheld.any() and (rest == rest[0]).all() and 1 <= rest[0] < threshold \
                 and not (fits[0, withheld, j] == totals[withheld]).all():
             found.append(("remainder", j))
+    # withheld groups together: a line whose parts not fixed by the fits are two or more and always add up to
+    # the same 1..threshold − 1, short of the line's whole total (each cohort's row, the pooled row)
+    sums = fits.sum(axis=1)  # each fit's pooled cells
+    for line, total in [*((fits[:, c, :], totals[c]) for c in range(k)), (sums, pooled.sum())]:
+        free = [j for j in range(m) if not (line[:, j] == line[0, j]).all()]
+        rest = line[:, free].sum(axis=1)
+        if len(free) >= 2 and (rest == rest[0]).all() and 1 <= rest[0] < threshold and rest[0] != total:
+            found.append(("union", free))
     return found
 
 

@@ -181,6 +181,30 @@ def test_crossing_rows_cannot_reveal_a_hidden_margin_or_a_small_cell():
             assert high[k] - low[k] >= 1, cells.loc[k, "category"]
 
 
+def test_a_crossing_rows_withheld_cells_together_are_not_a_small_group():
+    # Framework area x: 30 first-line, 6 frontline, 2 senior and 2 other managers (pairs). The small
+    # cells are withheld; were the 6 shown beside the row's published 40, senior and other would hold
+    # 40 − 30 − 6 = 4 between them. So a third cell of the row is withheld as well.
+    area = ["x"] * 40 + ["y"] * 40
+    role = ["first"] * 30 + ["front"] * 6 + ["senior"] * 2 + ["other"] * 2 + ["first"] * 10 + ["front"] * 10 \
+        + ["senior"] * 10 + ["other"] * 10
+    people = pd.DataFrame({"participant_id": [f"p{i}" for i in range(80)], "cohort": 1,
+                           "framework_area": area, "role_level": role})
+    key = "pairs:s:pre_post:self"
+    everyone = np.ones(80, dtype=bool)
+    published = {(1, q, d, c): True for q in ("enrolled", key) for d, cats in
+                 (("framework_area", "xy"), ("role_level", ("first", "front", "senior", "other"))) for c in cats}
+    res = protect_where(people, {"enrolled": everyone, key: everyone},
+                        where_groups(people, ["framework_area", "role_level"], [("framework_area", "role_level")]),
+                        published, threshold=T, crossings=[("framework_area", "role_level")])
+    crossing = "framework_area × role_level"
+    assert res.flag(key, "framework_area", "x") == ""  # the row's total is published
+    assert res.flag(key, crossing, "x × senior") == "primary" and res.flag(key, crossing, "x × other") == "primary"
+    withheld = sum(n for c, n in [("x × first", 30), ("x × front", 6), ("x × senior", 2), ("x × other", 2)]
+                   if res.flag(key, crossing, c))
+    assert withheld >= T  # before: 4 (x × front shown)
+
+
 def test_a_pooled_count_the_cohort_reports_give_in_full_protects_nothing():
     # Framework area 'x': 12 people in each of two cohorts, 9 of them with pairs; both cohort
     # reports publish the 9 (their breakdowns), neither publishes the 12 (not an equity dimension).

@@ -51,6 +51,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from evaluation.core.vocabulary import UNDECLARED
 from evaluation.publish.audit_files import (
     AUDITED_TABLES,
     DisclosureAuditError,
@@ -178,6 +179,17 @@ def _check(book: Ledger, dimension: str) -> list[str]:
                                 f"(table: {book.source[i]})")
         elif not math.isnan(worked[i]) and 1 <= round(worked[i]) < t:
             problems.append(f"{describe(key, dimension)} can be worked out (tables: {tables_of(i)})")
+    value = {i: float(w) for i, w in worked.items() if not math.isnan(w)} | {i: book.known[i] for i in count_cells
+                                                                               if i in book.known}
+    for total, parts in count_lines:  # withheld groups together are a group too (those not declaring aside:
+        unknown = [c for c in parts if c not in value]  # their number is the published declaration rate)
+        if total not in value or len(unknown) < 2 or all(keys[c][-1] in UNDECLARED for c in unknown):
+            continue
+        rest = value[total] - sum(value[c] for c in parts if c in value)
+        if 1 <= round(rest) < t and round(rest) != round(value[total]):  # not all of them: a whole-cohort figure
+            problems.append(f"{describe(keys[total], dimension)} is known, and its withheld groups "
+                            f"({'; '.join(describe(keys[c], dimension) for c in unknown)}) have {rest:g} between "
+                            f"them, from 1 to {t - 1} (tables: {tables_of(total)})")
     sums_known = [book.known.get(i) if not is_count[i] else 0.0 for i in range(len(keys))]
     derived = [i for i in np.flatnonzero(derivable(sums_known, sum_lines)).tolist()
                if keys[i][-1] != ALL and keys[i][-1] not in whole]

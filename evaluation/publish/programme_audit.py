@@ -67,6 +67,7 @@ import pandas as pd
 
 from evaluation.core.checks import check_name
 from evaluation.core.io import read_csv_if_exists
+from evaluation.core.vocabulary import UNDECLARED
 from evaluation.publish.disclosure_audit import DifferencingAudit, audit_folder
 from evaluation.publish.programme_cells import (
     COHORT_TABLES,
@@ -226,6 +227,30 @@ def _check(book: Book, members: Sequence[str]) -> list[str]:
         if not np.isnan(v) and 1 <= v < t and i not in named and not whole(i):
             problems.append(f"{describe(keys[i])} can be worked out: {v:g}, from 1 to {t - 1} "
                             f"(tables: {tables_of(i)})")
+    return problems + _small_unions(book, keys, value, named)
+
+
+def _small_unions(book: Book, keys: list, value: Mapping[int, float], named: set) -> list[str]:
+    """Lines whose total is known and whose two or more unknown parts hold from 1 to threshold − 1
+    between them: those groups together are a group too, and its count follows.
+
+    Not a problem: parts that are all of those who did not declare a characteristic
+    (:data:`~evaluation.core.vocabulary.UNDECLARED`), whose number is a whole-cohort figure the
+    reports publish on purpose (the declaration rate, METHODS: "declaration rates are reported").
+    """
+    t, problems, seen = book.threshold, [], set()
+    for total, parts in book.lines:
+        unknown = tuple(sorted(c for c in parts if c not in value))
+        if total not in value or len(unknown) < 2 or unknown in seen or set(unknown) <= named:
+            continue
+        if all(keys[c][3] and keys[c][3][-1][1] in UNDECLARED for c in unknown):
+            continue
+        rest = value[total] - sum(value[c] for c in parts if c in value)
+        if 1 <= rest < t and rest != value[total]:  # all of the total: a whole-cohort (or programme) figure
+            seen.add(unknown)
+            problems.append(f"{describe(keys[total])} is known, and its withheld parts "
+                            f"({'; '.join(describe(keys[c]) for c in unknown)}) have {rest:g} between them, "
+                            f"from 1 to {t - 1}")
     return problems
 
 

@@ -48,6 +48,11 @@ import pandas as pd
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.disclosure_plan import disclosure_plan, pair_populations
 from evaluation.reports.programme_report.plans import CohortPlans
+from evaluation.reports.programme_report.where_crossings import (
+    WITHHELD,
+    known_anyway,
+    protect_crossing,
+)
 from evaluation.reports.programme_report.where_words import CROSS, lost_words
 from evaluation.stats import disclosure
 
@@ -162,7 +167,7 @@ class WhereCells:
     def known(self, quantity: str, dimension: str, category: str) -> bool:
         """Whether a reader of the cohort reports knows the pooled count anyway (:func:`_known`)."""
         row = self._rows.get((quantity, dimension, category))
-        return row is not None and _known(row[0], row[1], self.threshold)
+        return row is not None and known_anyway(row[0], row[1], self.threshold)
 
     @cached_property
     def _rows(self) -> dict:
@@ -263,7 +268,7 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
         for a, b in crossings:
             name = f"{a}{CROSS}{b}"
             cells = [g for g in groups if g[0] == name]
-            frame, gone = _protect_crossing(q, mask, cells, a, b, margins, threshold, force)
+            frame, gone = protect_crossing(q, mask, cells, a, b, margins, threshold, force)
             if gone:
                 frame = frame.assign(flag=WITHHELD, reason=f"withheld: no choice of cells to suppress protects "
                                                           f"{gone[0]}, so the whole crossing is withheld")
@@ -274,10 +279,6 @@ def protect_where(people: pd.DataFrame, masks: dict[str, np.ndarray], groups: li
                       f"of {lost_words(lost, titles)}, so each of those numbers is withheld for the whole dimension",
                       disclosure.DisclosureRiskWarning, stacklevel=2)
     return WhereCells(pd.concat(frames, ignore_index=True), threshold, ())
-
-
-#: The flag of every cell of a quantity withheld for a whole dimension (or crossing).
-WITHHELD = "withheld"
 
 
 def _withhold(cells: pd.DataFrame, lost: tuple[tuple[str, str], ...]) -> pd.DataFrame:
@@ -332,12 +333,13 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
         if dim != ALL:
             dims.setdefault(dim, []).append(cat)
     lines = [(index[(q, ALL, ALL)], [index[(q, d, c)] for c in cats]) for q in quantities for d, cats in dims.items()]
+    union = list(range(len(lines)))  # a dimension's withheld groups together are a group too
     lines += [(index[(parent, dim, cat)], [index[(q, dim, cat)], index[(_complement(q), dim, cat)]])
               for q, (_, parent) in quantities.items() if parent and not q.startswith(_UNSEEN)
               for dim, cat, _ in groups]
     # known anyway: the whole programme, and a pooled count the cohort reports publish every part of
     # (their sum; hiding it hides nothing, so it can never protect another cell)
-    exempt = [i for i, k in enumerate(keys) if k[1] == ALL or _known(values[i], withheld[i], threshold) or k in known]
+    exempt = [i for i, k in enumerate(keys) if k[1] == ALL or known_anyway(values[i], withheld[i], threshold) or k in known]
     unseen = [i for i, k in enumerate(keys) if k[0].startswith(_UNSEEN) and k[1] != ALL]
     # a pooled count is withheld when what the cohort reports withheld of it is small; a count of paired
     # scores whenever they withheld any of it: a cohort withholds five or more pairs of a group only to
@@ -351,46 +353,10 @@ def _protect(people: pd.DataFrame, quantities: dict, groups: list, published: di
                if k in index and index[k] not in exempt and index[k] not in forced and values[index[k]] >= threshold}
     names = [f"{q} {d}={c}" for q, d, c in keys]
     res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, forced=forced,
-                             unpublished=unseen, labels=names)
+                             unpublished=unseen, labels=names, union_lines=union)
     cells = pd.DataFrame({"quantity": [k[0] for k in keys], "dimension": [k[1] for k in keys],
                           "category": [k[2] for k in keys], "count": np.asarray(values, dtype="int64"),
                           "withheld_by_cohorts": np.asarray(withheld, dtype="int64"),
                           "flag": res.flags, "reason": res.reasons})
     return WhereCells(cells, threshold, tuple(names[i] for i in res.unprotected),
                       tuple(dict.fromkeys((keys[i][0], keys[i][1]) for i in res.unprotected)))
-
-
-def _known(value: float, withheld: float, threshold: int) -> bool:
-    """Whether a pooled count is known to a reader of the cohort reports: they publish every part of it
-    (the parts a cohort report publishes are 0 or at least ``threshold``, so their sum is too)."""
-    return withheld == 0 and (value == 0 or value >= threshold)
-
-
-def _protect_crossing(q: str, mask: np.ndarray, cells: list, a: str, b: str, margins: pd.DataFrame,
-                      threshold: int, force: Mapping[tuple[str, str, str], str]) -> tuple[pd.DataFrame, list[str]]:
-    rows_, cols_ = sorted({c.split(CROSS)[0] for _, c, _ in cells}), sorted({c.split(CROSS)[1] for _, c, _ in cells})
-    values = [float((mask & m).sum()) for _, _, m in cells]
-    pos = {c: k for k, (_, c, _) in enumerate(cells)}
-    margin_keys = [(a, i) for i in rows_] + [(b, j) for j in cols_]
-    start = len(values)
-    values += [float(margins.loc[(q, d, c), "count"]) for d, c in margin_keys]
-    total = len(values)
-    values.append(float(mask.sum()))
-    lines = [(start + r, [pos[f"{i}{CROSS}{j}"] for j in cols_]) for r, i in enumerate(rows_)]
-    lines += [(start + len(rows_) + s, [pos[f"{i}{CROSS}{j}"] for i in rows_]) for s, j in enumerate(cols_)]
-    lines += [(total, list(range(start, start + len(rows_)))), (total, list(range(start + len(rows_), total)))]
-    exempt, forced = [total], {}
-    for k, (d, c) in enumerate(margin_keys):
-        flag = margins.loc[(q, d, c), "flag"]
-        if flag and not _known(values[start + k], margins.loc[(q, d, c), "withheld_by_cohorts"], threshold):
-            forced[start + k] = ("secondary" if flag == WITHHELD else flag, f"hidden in the {d} rows")
-        else:
-            exempt.append(start + k)
-    forced |= {pos[c]: ("secondary", force[(q, d, c)]) for d, c, _ in cells if (q, d, c) in force}
-    names = [f"{q} {c}" for _, c, _ in cells] + [f"{q} {d}={c}" for d, c in margin_keys] + ["the total"]
-    res = disclosure.protect(values, lines, threshold=threshold, exempt=exempt, forced=forced, labels=names)
-    frame = pd.DataFrame({"quantity": q, "dimension": [d for d, _, _ in cells], "category": [c for _, c, _ in cells],
-                          "count": np.asarray(values[:start], dtype="int64"), "withheld_by_cohorts":
-                          np.asarray(values[:start], dtype="int64"), "flag": res.flags[:start],
-                          "reason": res.reasons[:start]})
-    return frame, [names[i] for i in res.unprotected]
