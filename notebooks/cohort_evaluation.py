@@ -203,21 +203,26 @@ if "reaction" in tables:
 # ## Beside a comparison group
 #
 # When the cohort's data include a comparison group (staff who did not take the programme but
-# answered the same questionnaires at the same times; `group` = `comparison` in
-# `participants.csv`), the participants' change is set beside the comparison group's. The difference between
-# the two groups' mean changes (difference-in-differences, in points on the scale, with a Welch
-# interval) and Morris's (2008) `d_ppc2` (that difference over the pooled before-programme
-# standard deviation, corrected for small samples) estimate what the programme added. The groups
-# were not formed at random, so the estimate can still reflect how they differed from the start.
-# Comparison-group members appear in this table only: every other table is about participants.
+# answered the same questionnaires at the same times, marked as the comparison group in the
+# cohort's list of participants), the participants' change is set beside the comparison group's.
+# The difference between the two groups' mean changes (difference-in-differences, in points on the
+# scale, with a Welch interval) and Morris's (2008) `d_ppc2` (that difference over the pooled
+# before-programme standard deviation, corrected for small samples) estimate what the programme
+# added. The p-value of the difference is adjusted for testing several scales at once as the first
+# table's are (the scales of one comparison and one rater together), and a difference counts as
+# clear only when that adjusted p-value is below one minus the confidence level (0.05 at 95%
+# confidence). The groups were not formed at random, so the estimate can still reflect how they
+# differed from the start. Comparison-group members appear in this table only: every other table
+# is about participants.
 
 # %% tags=["nbval-check-output"]
 if "comparison_group" in tables:
     publish.table("comparison_group", tables["comparison_group"], display=False)
     show_table(tables["comparison_group"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
                columns=["scale", "comparison", "rater", "n_programme", "n_comparison", "mean_change_programme",
-                        "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "d_ppc2", "d_ppc2_ci_low",
-                        "d_ppc2_ci_high"])
+                        "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "did_p_adjusted", "d_ppc2",
+                        "d_ppc2_ci_low", "d_ppc2_ci_high"],
+               formats={"did_p_adjusted": "p"}, headers={"did_p_adjusted": "Difference: p-value (adjusted)"})
 else:
     display(Markdown("*This cohort has no comparison group.*"))
 
