@@ -137,9 +137,11 @@ else:
 
 # %% tags=["nbval-check-output"]
 if "mixed_model" in tables:  # the chart is said only where there is one
+    display(Markdown(report.mixed_model_text(tables["mixed_model"], tables["outcomes"])))
     display(Markdown(report.WAVE_MEANS_TEXT))
     publish.table("mixed_model", tables["mixed_model"], display=False)
-    show_table(tables["mixed_model"], 3, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
+    show_table(report.mixed_model_shown(tables["mixed_model"]), 3, titles=titles,
+               confidence_level=data.cohort.confidence_level, headers={"p_value": "p-value (not adjusted)"}, columns=[
         "scale", "rater", "term", "estimate", "se", "df", "ci_low", "ci_high", "p_value", "n_participants",
         "n_observations"])
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],

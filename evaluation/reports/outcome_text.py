@@ -24,7 +24,7 @@ from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, and_list, aside, lab
 from evaluation.reports.numbers import bracketed, level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
-__all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
+__all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "mixed_model_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
            "raters_text", "size_text", "unmeasured_text", "WAVE_MEANS_TEXT"]
 
 #: A statistic a finding cannot give (NaN in its table, shown as — there), in words.
@@ -211,9 +211,41 @@ def no_mixed_model_text(waves: Sequence[str], scored: Collection[str] | None = N
     asked = [w for w in waves if w != "then"]
     unscored = [] if scored is None else [w for w in asked if w not in scored]
     have = [w for w in asked if w not in unscored]
+    if len(have) >= 3:  # three questionnaires, but no scale asked (or answered) at three of them by one rater
+        return ("Not applicable: no scale has scores from the same raters at three or more questionnaires besides "
+                "the then-test.")
     return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
             f"{len(have)}{' with scores' if unscored else ''} ({' and '.join(WAVE_LABELS.get(w, w) for w in have)})"
             + (f": nobody has a score at {' or '.join(WAVE_LABELS.get(w, w) for w in unscored)}." if unscored else "."))
+
+
+def mixed_model_text(model: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """What the mixed model's table holds, in words true of it: which raters' ratings are not in it
+    (scores at fewer than three questionnaires besides the then-test), that its p-values are not
+    adjusted for testing several scales, and why its reference rows show no interval or p-value.
+
+    Examples
+    --------
+    >>> model = pd.DataFrame({"rater": ["self"]})
+    >>> print(mixed_model_text(model, pd.DataFrame({"rater": ["self", "line_manager"]})))  # doctest: +NORMALIZE_WHITESPACE
+    The table holds each scale and rater with scores at three or more questionnaires besides the then-test.
+    Line managers' ratings have scores at fewer, so they are not in it: their change is in the first table.
+    Its p-values are not adjusted for testing several scales at once, unlike the adjusted p-values of the
+    first table. On the rows "Mean before (reference)" (the model's mean score at the first questionnaire)
+    no interval or p-value is shown (—): they would only test whether that mean is zero.
+    """
+    modelled = set(model["rater"].astype(str))
+    others = [r for r in dict.fromkeys(outcomes["rater"].astype(str)) if r not in modelled]
+    text = "The table holds each scale and rater with scores at three or more questionnaires besides the then-test."
+    if others:
+        words = and_list(("participants' own" if r == "self" else f"{label(r)}s'") for r in others)
+        text += (f" {words[:1].upper()}{words[1:]} ratings have scores at fewer, so they are not in it: their change "
+                 "is in the first table.")
+    reference = str(label("intercept"))
+    return (text + " Its p-values are not adjusted for testing several scales at once, unlike the adjusted "
+            f'p-values of the first table. On the rows "{reference[:1].upper()}{reference[1:]}" (the model\'s mean '
+            "score at the first questionnaire) no interval or p-value is shown (—): they would only test whether "
+            "that mean is zero.")
 
 
 def unmeasured_text(out: pd.DataFrame, data: CohortData, comparison: str) -> str:
