@@ -199,7 +199,7 @@ def test_the_mixed_model_fits_only_ratings_with_three_or_more_questionnaires(coh
     assert fitted == {key for key, n in waves.items() if n >= 3 and key[0] != "reaction"}
     assert set(model["rater"]) == {"self"} and "line_manager" in set(tables["outcomes"]["rater"])
     text = report.mixed_model_text(model, tables["outcomes"])
-    assert "Line managers' ratings have scores at fewer, so they are not in it" in text
+    assert "Line managers' ratings have scores at fewer questionnaires, so they are not in it" in text
     assert "not adjusted for testing several scales" in text
     # the reference rows show no test of "is the mean zero?"; the CSV keeps it
     shown = report.mixed_model_shown(model)

@@ -283,13 +283,12 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     size = int(family["did_p_value"].notna().sum())
     kind = verdict(r["did"], r["did_ci_low"], r["did_ci_high"], r["did_p_adjusted"], alpha=1 - coh.confidence_level)
     said = {
-        "clear_increase": "so participants' scores rose clearly more than the comparison group's.",
-        "clear_decrease": "so participants' scores rose clearly less than the comparison group's.",
-        "clear_unadjusted_only": "a difference that would count as clear if it were the only scale tested, but not "
-                                 f"after adjusting for testing {size} scales at once, so it is not counted as a clear "
-                                 "difference.",
-    }.get(kind, "the range includes no difference, so the data cannot tell the two groups' changes apart.")
+        "clear_increase": ", so participants' scores rose clearly more than the comparison group's.",
+        "clear_decrease": ", so participants' scores rose clearly less than the comparison group's.",
+        "clear_unadjusted_only": "; it would count as clear if it were the only scale tested, but not after adjusting "
+                                 f"for testing {size} scales at once, so it is not counted as a clear difference.",
+    }.get(kind, ", the range includes no difference, so the data cannot tell the two groups' changes apart.")
     return ["", text + f" On {name}, participants' own ratings {_rose(r['mean_change_programme'])} on average and the "
             f"comparison group's {_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points "
-            f"({pct} confidence interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}), {said} "
+            f"({pct} confidence interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}){said} "
             "The comparison group was not chosen at random (see Limits of the design)."]

@@ -229,7 +229,7 @@ def mixed_model_text(model: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     >>> model = pd.DataFrame({"rater": ["self"]})
     >>> print(mixed_model_text(model, pd.DataFrame({"rater": ["self", "line_manager"]})))  # doctest: +NORMALIZE_WHITESPACE
     The table holds each scale and rater with scores at three or more questionnaires besides the then-test.
-    Line managers' ratings have scores at fewer, so they are not in it: their change is in the first table.
+    Line managers' ratings have scores at fewer questionnaires, so they are not in it: their change is in the first table.
     Its p-values are not adjusted for testing several scales at once, unlike the adjusted p-values of the
     first table. On the rows "Mean before (reference)" (the model's mean score at the first questionnaire)
     no interval or p-value is shown (—): they would only test whether that mean is zero.
@@ -239,7 +239,7 @@ def mixed_model_text(model: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     text = "The table holds each scale and rater with scores at three or more questionnaires besides the then-test."
     if others:
         words = and_list(("participants' own" if r == "self" else f"{label(r)}s'") for r in others)
-        text += (f" {words[:1].upper()}{words[1:]} ratings have scores at fewer, so they are not in it: their change "
+        text += (f" {words[:1].upper()}{words[1:]} ratings have scores at fewer questionnaires, so they are not in it: their change "
                  "is in the first table.")
     reference = str(label("intercept"))
     return (text + " Its p-values are not adjusted for testing several scales at once, unlike the adjusted "
