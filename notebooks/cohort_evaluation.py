@@ -102,9 +102,10 @@ publish.figure(plots.paired_change_plot(data.scale_scores, scales=level2, earlie
 # ## Reliable change
 #
 # A participant *reliably* improved when their change is larger than measurement error alone
-# would produce 95 times in 100 (reliable change index above 1.96; Jacobson & Truax 1991). The
-# reliability used for each scale (the cohort's before-programme Cronbach's alpha unless the
-# parameters give a number) is in the column `reliability` of `tables/outcomes.csv`.
+# would produce 95 times in 100 (reliable change index above 1.96; Jacobson & Truax 1991).
+
+# %% tags=["nbval-check-output"]
+display(Markdown(report.reliability_text(tables["outcomes"], first, titles)))
 
 # %%
 publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first, titles=titles), "reliable_change")

@@ -41,6 +41,7 @@ from evaluation.reports.outcome_text import (
     no_mixed_model_text,
     outcome_findings,
     raters_text,
+    reliability_text,
 )
 from evaluation.stats import outcomes as oc
 
@@ -62,6 +63,7 @@ __all__ = [
     "outcomes",
     "raters_text",
     "reliability_table",
+    "reliability_text",
     "scored_waves",
 ]
 

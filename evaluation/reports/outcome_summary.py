@@ -25,6 +25,7 @@ from evaluation.reports.numbers import level_percent
 from evaluation.reports.outcome_text import (
     WAVE_WORDS,
     MarkdownTitles,
+    low_reliability_text,
     scale_ranges,
     unmeasured_text,
 )
@@ -248,9 +249,11 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         if text:
             reliable.append(text)
     if reliable:
+        low = low_reliability_text(out, first, titles)
         lines += ["", "**How many people reliably improved.** A reliable improvement is a change larger than "
                   "measurement error alone would explain. The share of participants who reliably improved from "
-                  f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)]
+                  f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)
+                  + (f" {low}" if low else "")]
     follow_up = _follow_up(out, data, titles, ranges, alpha)
     lines += follow_up
     lines += comparison_group_paragraph(tables, data, titles)
