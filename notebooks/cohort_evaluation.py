@@ -179,16 +179,9 @@ show_table(tables["reliability"], 2, titles=titles, confidence_level=0.95, colum
 
 # %% [markdown]
 # ## For whom: change by group
-#
-# Mean change on each self-rated scale by sector, role level and framework area. Groups of
-# fewer than the disclosure threshold are withheld, as are groups in which some, but fewer than
-# the threshold, lack scores at both waves, and further groups where needed so that no withheld
-# number can be worked out from the totals or from the cohort's other tables. The table shows
-# the groups that are published; the CSV named under it lists every group with people in it,
-# withheld or not, except in a characteristic withheld as a whole (its rows would say which of
-# its groups are empty, and so how many the others hold).
 
 # %% tags=["nbval-check-output"]
+display(Markdown(report.for_whom_text(tables)))
 publish.table("breakdowns", tables["breakdowns"], display=False)
 show_table(tables["breakdowns"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
            rows=tables["breakdowns"]["suppressed"] == "", name="breakdowns", columns=[

@@ -4,6 +4,7 @@ published reports): each is written from the cohort's own tables and checked aga
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 
 import pytest
@@ -42,3 +43,34 @@ def test_reliable_change_names_the_scales_whose_reliability_is_below_0_7(program
         assert f"{aside(data.titles[r.scale], who)} {r.reliability:.2f}" in detail  # every value, in words
     assert "rest on a less reliable measure" in paragraph
     assert "column reliability" not in detail and "the reliability column" in detail
+
+
+@pytest.mark.parametrize(("programme", "cohort"), [("leading-to-deliver", 3), ("collaborative-leadership", 1)])
+def test_for_whom_says_which_characteristics_have_a_group_shown_and_what_the_csv_lists(programme, cohort):
+    # the pilot's page said "Mean change ... by sector, role level and framework area" above framework area's
+    # Strategic rows only, and that the CSV leaves out "a characteristic withheld as a whole" while it listed
+    # every (withheld) group of sector and role level
+    from evaluation.reports.breakdowns_text import breakdowns_text
+    from evaluation.reports.disclosure_plan import BREAKDOWN_DIMENSIONS
+    from evaluation.reports.labels import and_list
+
+    _, tables = _built(programme, cohort)
+    table = tables["breakdowns"]
+    text = outcome_report.for_whom_text(tables)
+    shown = [d for d in BREAKDOWN_DIMENSIONS if ((table["dimension"] == d) & (table["suppressed"] == "")).any()]
+    hidden = [d.replace("_", " ") for d in BREAKDOWN_DIMENSIONS if d not in shown]
+    listed = [d for d in BREAKDOWN_DIMENSIONS if (table["dimension"] == d).any()]
+    assert shown
+    if hidden:
+        assert f"here only those of {and_list(d.replace('_', ' ') for d in shown)}." in text
+        assert f"No group of {' or '.join(hidden)} is shown" in text
+    else:
+        assert "No group of" not in text and "here only" not in text
+    if listed == list(BREAKDOWN_DIMENSIONS):
+        assert "lists every group with people in it, withheld or not." in text and "left out" not in text
+    if programme == "collaborative-leadership":
+        assert hidden == ["sector", "role level"] and listed == list(BREAKDOWN_DIMENSIONS)
+    # a characteristic withheld as a whole (no rows) is said to be left out of the CSV
+    dropped = table[table["dimension"] != "role_level"]
+    words = breakdowns_text(dropped, BREAKDOWN_DIMENSIONS)
+    assert "role level is left out of it altogether" in words and re.search(r"No group of [a-z ]*role level is", words)

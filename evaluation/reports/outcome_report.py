@@ -20,6 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS, WAVES
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.breakdowns import breakdowns
+from evaluation.reports.breakdowns_text import breakdowns_text
 from evaluation.reports.comparison_group import (
     DESIGN_LABEL_SINGLE_GROUP,
     comparison_group_table,
@@ -54,6 +55,7 @@ __all__ = [
     "build",
     "design_label",
     "effect_size_text",
+    "for_whom_text",
     "mixed_model_shown",
     "mixed_model_text",
     "no_mixed_model_text",
@@ -125,6 +127,13 @@ def _three_waves_or_more(fit: pd.DataFrame) -> pd.DataFrame:
         return fit
     terms = fit.groupby(["scale", "rater"], sort=False)["term"].transform("size")
     return fit[terms >= MODEL_WAVES].reset_index(drop=True)
+
+
+def for_whom_text(tables: dict[str, pd.DataFrame]) -> str:
+    """The words above the change-by-group table (:func:`~evaluation.reports.breakdowns_text.breakdowns_text`)."""
+    out = tables["outcomes"]
+    pairs = bool(((out["rater"] == "self") & (out["kirkpatrick_level"] == 2) & (out["n_pairs"] > 0)).any())
+    return breakdowns_text(tables["breakdowns"], BREAKDOWN_DIMENSIONS, has_pairs=pairs)
 
 
 def mixed_model_shown(model: pd.DataFrame) -> pd.DataFrame:
