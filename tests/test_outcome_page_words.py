@@ -74,3 +74,20 @@ def test_for_whom_says_which_characteristics_have_a_group_shown_and_what_the_csv
     dropped = table[table["dimension"] != "role_level"]
     words = breakdowns_text(dropped, BREAKDOWN_DIMENSIONS)
     assert "role level is left out of it altogether" in words and re.search(r"No group of [a-z ]*role level is", words)
+
+
+def test_the_comparison_groups_terms_are_in_the_cohort_glossary_and_the_intro_has_no_codes():
+    # cohort 3's page headed a column "d_ppc2" and spoke of "difference-in-differences" with neither in its
+    # glossary, and told readers "`group` = `comparison` in `participants.csv`"
+    from pathlib import Path
+
+    from evaluation.reports.glossary import GLOSSARY, glossary_markdown, report_terms
+
+    keys = report_terms("cohort_evaluation")
+    glossary = glossary_markdown(keys)
+    for term in ("d_ppc2", "difference-in-differences"):
+        assert any(GLOSSARY[k].regex.search(term) for k in keys), term
+    assert "**Difference-in-differences.**" in glossary and "**d_ppc2 (standardised difference in change).**" in glossary
+    source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
+    assert "`group` = `comparison`" not in source and "marked as the comparison group" in source
+    assert "is in the column `reliability`" not in source
