@@ -102,9 +102,10 @@ publish.figure(plots.paired_change_plot(data.scale_scores, scales=level2, earlie
 # ## Reliable change
 #
 # A participant *reliably* improved when their change is larger than measurement error alone
-# would produce 95 times in 100 (reliable change index above 1.96; Jacobson & Truax 1991). The
-# reliability used for each scale (the cohort's before-programme Cronbach's alpha unless the
-# parameters give a number) is in the column `reliability` of `tables/outcomes.csv`.
+# would produce 95 times in 100 (reliable change index above 1.96; Jacobson & Truax 1991).
+
+# %% tags=["nbval-check-output"]
+display(Markdown(report.reliability_text(tables["outcomes"], first, titles)))
 
 # %%
 publish.figure(plots.reliable_change_chart(tables["outcomes"], comparison=first, titles=titles), "reliable_change")
@@ -137,9 +138,11 @@ else:
 
 # %% tags=["nbval-check-output"]
 if "mixed_model" in tables:  # the chart is said only where there is one
+    display(Markdown(report.mixed_model_text(tables["mixed_model"], tables["outcomes"])))
     display(Markdown(report.WAVE_MEANS_TEXT))
     publish.table("mixed_model", tables["mixed_model"], display=False)
-    show_table(tables["mixed_model"], 3, titles=titles, confidence_level=data.cohort.confidence_level, columns=[
+    show_table(report.mixed_model_shown(tables["mixed_model"]), 3, titles=titles,
+               confidence_level=data.cohort.confidence_level, headers={"p_value": "p-value (not adjusted)"}, columns=[
         "scale", "rater", "term", "estimate", "se", "df", "ci_low", "ci_high", "p_value", "n_participants",
         "n_observations"])
     publish.figure(plots.wave_means_plot(data.scale_scores, waves=[w for w in data.cohort.waves if w != "then"],
@@ -176,16 +179,9 @@ show_table(tables["reliability"], 2, titles=titles, confidence_level=0.95, colum
 
 # %% [markdown]
 # ## For whom: change by group
-#
-# Mean change on each self-rated scale by sector, role level and framework area. Groups of
-# fewer than the disclosure threshold are withheld, as are groups in which some, but fewer than
-# the threshold, lack scores at both waves, and further groups where needed so that no withheld
-# number can be worked out from the totals or from the cohort's other tables. The table shows
-# the groups that are published; the CSV named under it lists every group with people in it,
-# withheld or not, except in a characteristic withheld as a whole (its rows would say which of
-# its groups are empty, and so how many the others hold).
 
 # %% tags=["nbval-check-output"]
+display(Markdown(report.for_whom_text(tables)))
 publish.table("breakdowns", tables["breakdowns"], display=False)
 show_table(tables["breakdowns"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
            rows=tables["breakdowns"]["suppressed"] == "", name="breakdowns", columns=[
@@ -203,21 +199,26 @@ if "reaction" in tables:
 # ## Beside a comparison group
 #
 # When the cohort's data include a comparison group (staff who did not take the programme but
-# answered the same questionnaires at the same times; `group` = `comparison` in
-# `participants.csv`), the participants' change is set beside the comparison group's. The difference between
-# the two groups' mean changes (difference-in-differences, in points on the scale, with a Welch
-# interval) and Morris's (2008) `d_ppc2` (that difference over the pooled before-programme
-# standard deviation, corrected for small samples) estimate what the programme added. The groups
-# were not formed at random, so the estimate can still reflect how they differed from the start.
-# Comparison-group members appear in this table only: every other table is about participants.
+# answered the same questionnaires at the same times, marked as the comparison group in the
+# cohort's list of participants), the participants' change is set beside the comparison group's.
+# The difference between the two groups' mean changes (difference-in-differences, in points on the
+# scale, with a Welch interval) and Morris's (2008) `d_ppc2` (that difference over the pooled
+# before-programme standard deviation, corrected for small samples) estimate what the programme
+# added. The p-value of the difference is adjusted for testing several scales at once as the first
+# table's are (the scales of one comparison and one rater together), and a difference counts as
+# clear only when that adjusted p-value is below one minus the confidence level (0.05 at 95%
+# confidence). The groups were not formed at random, so the estimate can still reflect how they
+# differed from the start. Comparison-group members appear in this table only: every other table
+# is about participants.
 
 # %% tags=["nbval-check-output"]
 if "comparison_group" in tables:
     publish.table("comparison_group", tables["comparison_group"], display=False)
     show_table(tables["comparison_group"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
                columns=["scale", "comparison", "rater", "n_programme", "n_comparison", "mean_change_programme",
-                        "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "d_ppc2", "d_ppc2_ci_low",
-                        "d_ppc2_ci_high"])
+                        "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "did_p_adjusted", "d_ppc2",
+                        "d_ppc2_ci_low", "d_ppc2_ci_high"],
+               formats={"did_p_adjusted": "p"}, headers={"did_p_adjusted": "Difference: p-value (adjusted)"})
 else:
     display(Markdown("*This cohort has no comparison group.*"))
 

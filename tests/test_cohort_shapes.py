@@ -184,3 +184,29 @@ def test_a_note_about_waves_nobody_answered_lists_them_in_words_without_brackets
                        "'pre_follow_up' have no rows")
     shown = table_html(pd.DataFrame({"source": ["outcomes"], "warning": ["DegenerateDataWarning"], "message": [message]}))
     assert "[" not in shown and "'then-test', 'follow-up'" in shown
+
+
+def test_the_mixed_model_fits_only_ratings_with_three_or_more_questionnaires(cohort_2):
+    # line managers answer before and after only; the model of "three or more waves" was fitted to their
+    # two questionnaires (cohort 3's page), while cohorts with two waves said "Not applicable" for the same
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tables = report.outcome_tables(cohort_2)
+    model = tables["mixed_model"]
+    waves = cohort_2.scale_scores.dropna(subset=["score"]).query("wave != 'then'").groupby(
+        ["scale", "rater"], observed=True)["wave"].nunique()
+    fitted = set(zip(model["scale"], model["rater"], strict=True))
+    assert fitted == {key for key, n in waves.items() if n >= 3 and key[0] != "reaction"}
+    assert set(model["rater"]) == {"self"} and "line_manager" in set(tables["outcomes"]["rater"])
+    text = report.mixed_model_text(model, tables["outcomes"])
+    assert "Line managers' ratings have scores at fewer questionnaires, so they are not in it" in text
+    assert "not adjusted for testing several scales" in text
+    # the reference rows show no test of "is the mean zero?"; the CSV keeps it
+    shown = report.mixed_model_shown(model)
+    reference = shown["term"] == "intercept"
+    assert reference.any() and shown.loc[reference, ["ci_low", "ci_high", "p_value"]].isna().all().all()
+    assert shown.loc[~reference, "p_value"].notna().all() and model.loc[reference, "p_value"].notna().all()
+    # three questionnaires but no scale rated at three of them: no table, and the words say why
+    assert report.no_mixed_model_text(["pre", "post", "follow_up"]) == (
+        "Not applicable: no scale has scores from the same raters at three or more questionnaires besides the "
+        "then-test.")

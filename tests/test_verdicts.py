@@ -265,7 +265,17 @@ def test_hindsight_states_a_direction_only_when_its_interval_excludes_no_shift()
         assert "+" not in line and "\u2212" not in line
         assert ("is larger than change from the original questionnaire" in line) is clear
         assert ("do not show that their standards moved" in line) is (not clear)
+        # each verdict is said of its scale; another scale whose range excludes no shift is not denied
+        title = data.titles[data.primary_scale]
+        assert f"their standards moved on {title}." in line or f"so change on {title} measured" in line
+        others = tables["response_shift"].query("scale != @data.primary_scale and rater == 'self'")
+        for o in others.itertuples():
+            named = f" {data.titles[o.scale]} {abs(o.mean_shift):.2f} points" in line
+            assert named is bool(o.ci_low > 0 or o.ci_high < 0), o.scale
     assert not clear  # the pilot's shift is the unclear case
+    # the pilot's page read "... includes no difference, so these data do not show that their standards moved."
+    # beside a Partnership working shift of 0.19 (95% CI 0.03 to 0.36)
+    assert "On another scale the range excludes no shift" in line and " Partnership working 0.19 points lower" in line
 
 
 def test_people_without_a_later_score_are_not_called_drop_outs():
@@ -326,16 +336,17 @@ def test_a_confidence_level_of_97_5_percent_is_written_97_5_percent_everywhere()
 
 @pytest.mark.parametrize(("shift", "low", "high", "said"), [
     (0.26, 0.15, 0.36, "scored X 0.26 points lower than they had at the time (95% confidence interval 0.15 to "
-                       "0.36 points lower), so change measured against the then-test is larger"),
+                       "0.36 points lower), so change on X measured against the then-test is larger"),
     (-0.26, -0.36, -0.15, "scored X 0.26 points higher than they had at the time (95% confidence interval 0.15 "
-                          "to 0.36 points higher), so change measured against the then-test is smaller"),
+                          "to 0.36 points higher), so change on X measured against the then-test is smaller"),
     (0.17, -0.06, 0.41, "scored X 0.17 points lower than they had at the time on average, but the range (95% "
                         "confidence interval from 0.06 points higher to 0.41 points lower) includes no difference"),
 ])
 def test_hindsight_says_its_interval_in_the_words_of_its_direction(shift, low, high, said):
     from evaluation.reports.outcome_summary import _hindsight
 
-    text = _hindsight(pd.Series({"mean_shift": shift, "ci_low": low, "ci_high": high}), "X", "95%")
+    text = _hindsight(pd.DataFrame({"scale": ["x"], "mean_shift": [shift], "ci_low": [low], "ci_high": [high]}),
+                      "x", {"x": "X"}, "95%")
     assert said in text
 
 

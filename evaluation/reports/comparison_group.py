@@ -22,6 +22,7 @@ from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import aside, span_words
 from evaluation.reports.numbers import interval, level_percent, number, signed
+from evaluation.reports.verdicts import verdict
 from evaluation.stats import outcomes as oc
 
 __all__ = [
@@ -53,7 +54,7 @@ DESIGN_LABEL_COMPARISON = (
 )
 #: The design with a comparison group, in plain words (the commissioners' summary).
 DESIGN_PLAIN_COMPARISON = (
-    "Participants were compared with a group of similar staff who did not take part and answered the "
+    "Participants were compared with a group of staff who did not take part and answered the "
     "same questionnaires at the same times, but the two groups were not formed at random. The difference "
     "between the groups' changes is a better guide to what the programme did than the participants' "
     "change alone, but it can still reflect how the groups differed from the start (for example, who "
@@ -64,8 +65,8 @@ DESIGN_PLAIN_COMPARISON = (
 COMPARISON_GROUP_TABLE_COLUMNS = (
     "scale", "kirkpatrick_level", "comparison", "rater", "n_programme", "n_comparison",
     "mean_change_programme", "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "did_se",
-    "did_df", "did_p_value", "did_method", "d_ppc2", "d_ppc2_ci_low", "d_ppc2_ci_high", "confidence_level",
-    "suppressed",
+    "did_df", "did_p_value", "did_p_adjusted", "did_method", "d_ppc2", "d_ppc2_ci_low", "d_ppc2_ci_high",
+    "confidence_level", "suppressed",
 )  # fmt: skip
 _STATISTICS = ("mean_change_programme", "mean_change_comparison", "did", "did_ci_low", "did_ci_high", "did_se",
                "did_df", "did_p_value", "d_ppc2", "d_ppc2_ci_low", "d_ppc2_ci_high")
@@ -88,6 +89,10 @@ def comparison_group_table(data: CohortData) -> pd.DataFrame:
     group did not take), every rater with pairs in both groups. A side with 1 to
     threshold − 1 pairs withholds that side's count and every statistic of the row
     (``suppressed`` = ``primary``); zero pairs on a side leave no row.
+
+    ``did_p_adjusted`` is ``did_p_value`` adjusted for testing several scales by the cohort's
+    ``multiplicity`` method over the same family as the outcomes table's ``p_adjusted``: the
+    scales of one comparison and one rater (withheld rows, whose p is missing, do not count).
 
     Returns
     -------
@@ -151,6 +156,10 @@ def comparison_group_table(data: CohortData) -> pd.DataFrame:
                                 "d_ppc2_ci_low": res.d_ppc2_ci_low, "d_ppc2_ci_high": res.d_ppc2_ci_high})
                 rows.append(row)
     table = pd.DataFrame(rows, columns=list(COMPARISON_GROUP_TABLE_COLUMNS))
+    table["did_p_adjusted"] = np.nan
+    for _, idx in table.groupby(["comparison", "rater"], sort=False).groups.items():  # the outcomes' families
+        table.loc[idx, "did_p_adjusted"] = oc.adjust_p(table.loc[idx, "did_p_value"].astype(float).to_numpy(),
+                                                       coh.multiplicity)
     for column in ("n_programme", "n_comparison"):
         table[column] = table[column].astype("Int64")
     return table
@@ -234,9 +243,13 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
 
     ``titles`` are the scales' titles, already safe in Markdown.
 
-    Says, for the primary scale's self-ratings over the first comparison, how much participants'
-    and the comparison group's scores changed, the difference and its interval, in plain words;
-    or that the comparison group is too small to report.
+    Says, for the primary scale's self-ratings over the first comparison, how many of the
+    comparison group have scores on that scale (and the range over the table's other published
+    rows), how much participants' and the comparison group's scores changed, the difference and
+    its interval, and the verdict in plain words; or that the comparison group is too small to
+    report. The verdict is :func:`~evaluation.reports.verdicts.verdict` on ``did_p_adjusted``, the
+    rule of the outcomes' verdicts: a difference is clear only when it is still clear after
+    adjusting for testing the family's scales, and one clear only before adjusting is said to be so.
     """
     table = tables.get("comparison_group")
     if table is None or not len(table):
@@ -244,28 +257,38 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     coh = data.cohort
     first = next((c for c in coh.comparisons if c != "then_post"), None)
     primary = data.primary_scale
-    rows = table[(table["scale"] == primary) & (table["rater"] == "self") & (table["comparison"] == first)]
+    family = table[(table["rater"] == "self") & (table["comparison"] == first)]
+    rows = family[family["scale"] == primary]
     lead = "**Beside a comparison group.** "
     if not len(rows):
         return []
     r = rows.iloc[0]
-    if r["suppressed"] or pd.isna(r["did"]):
+    if r["suppressed"]:
         return ["", lead + "A group of staff who did not take part answered the same questionnaires, but too few of "
                 f"them (fewer than {coh.disclosure_threshold}) have scores at both times to report a comparison."]
     pct = level_percent(coh.confidence_level)
     earlier, later = COMPARISONS[first]
     name = str(titles.get(primary, primary))
-    if r["did_ci_low"] > 0:
-        verdict = "so participants' scores rose clearly more than the comparison group's"
-    elif r["did_ci_high"] < 0:
-        verdict = "so participants' scores rose clearly less than the comparison group's"
-    else:
-        verdict = "the range includes no difference, so the data cannot tell the two groups' changes apart"
     when = {"pre": "before the programme"}.get(earlier, earlier)
     until = {"post": "the end of the programme", "follow_up": "follow-up"}.get(later, later)
-    return ["", lead + f"{int(r['n_comparison'])} staff who did not take the programme answered the same "
-            f"questionnaires at the same times and have scores both {when} and at {until}. On {name}, "
-            f"participants' own ratings {_rose(r['mean_change_programme'])} on average and the comparison group's "
-            f"{_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points ({pct} confidence "
-            f"interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}), {verdict}. The comparison group was not "
-            "chosen at random (see Limits of the design)."]
+    shown = table[(table["comparison"] == first) & (table["suppressed"] == "")]["n_comparison"].dropna()
+    low, high = (int(shown.min()), int(shown.max())) if len(shown) else (0, 0)
+    spread = (f" (from {low} to {high} across the scales and raters of the comparison-group table)"
+              if low != high else "")
+    text = (lead + "Staff who did not take the programme answered the same questionnaires at the same times: "
+            f"{int(r['n_comparison'])} of them have scores on {name} both {when} and at {until}{spread}.")
+    if pd.isna(r["did"]):
+        return ["", text + f" The difference between the groups' changes on {name} could not be estimated (no "
+                "variation in the changes). The comparison group was not chosen at random (see Limits of the design)."]
+    size = int(family["did_p_value"].notna().sum())
+    kind = verdict(r["did"], r["did_ci_low"], r["did_ci_high"], r["did_p_adjusted"], alpha=1 - coh.confidence_level)
+    said = {
+        "clear_increase": ", so participants' scores rose clearly more than the comparison group's.",
+        "clear_decrease": ", so participants' scores rose clearly less than the comparison group's.",
+        "clear_unadjusted_only": "; it would count as clear if it were the only scale tested, but not after adjusting "
+                                 f"for testing {size} scales at once, so it is not counted as a clear difference.",
+    }.get(kind, ", the range includes no difference, so the data cannot tell the two groups' changes apart.")
+    return ["", text + f" On {name}, participants' own ratings {_rose(r['mean_change_programme'])} on average and the "
+            f"comparison group's {_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points "
+            f"({pct} confidence interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}){said} "
+            "The comparison group was not chosen at random (see Limits of the design)."]

@@ -28,7 +28,7 @@ REPORT_TERMS: dict[str, tuple[str, ...]] = {
     "cohort_evaluation": (
         "confidence_interval", "p_value", "holm", "benjamini_hochberg", "clear_change", "reliable_change", "g_av",
         "d_z", "hedges_g", "paired_t", "wilcoxon", "welch", "mixed_model", "cronbach_alpha", "mcdonald_omega",
-        "then_test", "kirkpatrick", "maryland", "disclosure_control"),
+        "then_test", "kirkpatrick", "maryland", "difference_in_differences", "d_ppc2", "disclosure_control"),
     "equity_of_access": (
         "eligible_population", "relative_likelihood", "katz", "representation_index", "band", "confidence_interval",
         "p_value", "goodness_of_fit", "gini", "lorenz", "wilson", "paired_t", "d_z", "protected_characteristics",

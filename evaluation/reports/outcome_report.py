@@ -20,6 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS, WAVES
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.breakdowns import breakdowns
+from evaluation.reports.breakdowns_text import breakdowns_text
 from evaluation.reports.comparison_group import (
     DESIGN_LABEL_SINGLE_GROUP,
     comparison_group_table,
@@ -37,9 +38,11 @@ from evaluation.reports.outcome_text import (
     WAVE_MEANS_TEXT,
     WAVE_WORDS,
     effect_size_text,
+    mixed_model_text,
     no_mixed_model_text,
     outcome_findings,
     raters_text,
+    reliability_text,
 )
 from evaluation.stats import outcomes as oc
 
@@ -52,6 +55,9 @@ __all__ = [
     "build",
     "design_label",
     "effect_size_text",
+    "for_whom_text",
+    "mixed_model_shown",
+    "mixed_model_text",
     "no_mixed_model_text",
     "outcome_findings",
     "outcome_summary",
@@ -59,6 +65,7 @@ __all__ = [
     "outcomes",
     "raters_text",
     "reliability_table",
+    "reliability_text",
     "scored_waves",
 ]
 
@@ -95,6 +102,55 @@ def _small_groups_withheld(baseline: pd.DataFrame, threshold: int) -> pd.DataFra
         out.loc[small, [*columns, *_BOTH]] = np.nan
         out.loc[small, "suppressed"] = "primary"
     return out
+
+
+#: The questionnaires (besides the then-test) a scale × rater needs for the mixed model.
+MODEL_WAVES = 3
+
+
+def _three_waves_or_more(fit: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the scale × rater fits with scores at :data:`MODEL_WAVES` or more waves.
+
+    A fit has an ``intercept`` and one ``wave[...]`` term per later wave with a score, so a
+    scale × rater scored at two waves only (a rater who answered before and after, while the
+    participants also answered at follow-up) has two terms and is dropped: its change is the
+    outcomes table's.
+
+    Examples
+    --------
+    >>> fit = pd.DataFrame({"scale": ["a"] * 3 + ["b"] * 2, "rater": "self",
+    ...                     "term": ["intercept", "wave[post]", "wave[follow_up]", "intercept", "wave[post]"]})
+    >>> _three_waves_or_more(fit)["scale"].unique().tolist()
+    ['a']
+    """
+    if not len(fit):
+        return fit
+    terms = fit.groupby(["scale", "rater"], sort=False)["term"].transform("size")
+    return fit[terms >= MODEL_WAVES].reset_index(drop=True)
+
+
+def for_whom_text(tables: dict[str, pd.DataFrame]) -> str:
+    """The words above the change-by-group table (:func:`~evaluation.reports.breakdowns_text.breakdowns_text`)."""
+    out = tables["outcomes"]
+    pairs = bool(((out["rater"] == "self") & (out["kirkpatrick_level"] == 2) & (out["n_pairs"] > 0)).any())
+    return breakdowns_text(tables["breakdowns"], BREAKDOWN_DIMENSIONS, has_pairs=pairs)
+
+
+def mixed_model_shown(model: pd.DataFrame) -> pd.DataFrame:
+    """The mixed model's table as the report shows it: the reference rows (``intercept``, the mean
+    at the first wave) without the interval and p-value, which test only whether that mean is zero
+    (``tables/mixed_model.csv`` keeps them). The input is not changed.
+
+    Examples
+    --------
+    >>> fit = pd.DataFrame({"term": ["intercept", "wave[post]"], "estimate": [3.2, 0.3], "ci_low": [3.0, 0.1],
+    ...                     "ci_high": [3.4, 0.5], "p_value": [1e-80, 0.002]})
+    >>> mixed_model_shown(fit)["p_value"].tolist(), fit["p_value"].tolist()
+    ([nan, 0.002], [1e-80, 0.002])
+    """
+    shown = model.copy()
+    shown.loc[shown["term"] == "intercept", ["ci_low", "ci_high", "p_value"]] = np.nan
+    return shown
 
 
 def reliability_table(data: CohortData) -> pd.DataFrame:
@@ -238,14 +294,17 @@ def outcome_tables(data: CohortData) -> dict[str, pd.DataFrame]:
     scored = scored_waves(data)  # a listed wave nobody answered has no term, no then-test table
     if len(coh.waves) >= 3:
         modelled = [w for w in coh.waves if w != "then" and w in scored]
-        # a scale whose instrument is asked at fewer than two of these waves (the reaction questionnaire,
-        # asked once at the end) has no change to model, by design: it is not a note
+        # the model is for three or more questionnaires besides the then-test, as the report says: a scale
+        # whose instrument is asked at fewer of these waves (the line managers' questionnaire, before and
+        # after; the reaction questionnaire, once at the end) is not modelled, by design: it is not a note
         by_name = {inst.name: inst for inst in data.instruments.values()}
         changing = [s for s in info.index
-                    if len(set(by_name[info.loc[s, "instrument"]].scale_waves(s)) & set(modelled)) >= 2]
-        if len(modelled) >= 3:
-            tables["mixed_model"] = _in_instrument_order(collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
-                prepared, waves=modelled, confidence_level=level, scales=changing)), info.index)
+                    if len(set(by_name[info.loc[s, "instrument"]].scale_waves(s)) & set(modelled)) >= MODEL_WAVES]
+        if len(modelled) >= MODEL_WAVES and changing:
+            fitted = _three_waves_or_more(collect_warnings(notes, "mixed_model", lambda: oc.mixed_model(
+                prepared, waves=modelled, confidence_level=level, scales=changing)))
+            if len(fitted):
+                tables["mixed_model"] = _in_instrument_order(fitted, info.index)
     waves_of = _waves_per_scale(scores)
     once = [s for s in info.index if waves_of.get(s, 0) == 1]
     if "then" in coh.waves and "then" in scored:

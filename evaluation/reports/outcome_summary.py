@@ -25,6 +25,7 @@ from evaluation.reports.numbers import level_percent
 from evaluation.reports.outcome_text import (
     WAVE_WORDS,
     MarkdownTitles,
+    low_reliability_text,
     scale_ranges,
     unmeasured_text,
 )
@@ -48,19 +49,49 @@ LEVEL_4 = (
 )
 
 
-def _hindsight(r: pd.Series, title: str, pct: str) -> str:
-    """The then-test paragraph: a direction only where its interval excludes 0; the interval in words."""
+def _hindsight(shift: pd.DataFrame, primary: str, titles: Mapping[str, str], pct: str) -> str:
+    """The then-test paragraph: the primary scale's shift, a direction only where its interval excludes
+    0, each verdict said of that scale; then any other self-rated scale whose interval excludes no shift
+    (the primary scale's "no shift" must not read as the whole then-test's).
+
+    Examples
+    --------
+    >>> shift = pd.DataFrame({"scale": ["lc", "pw"], "mean_shift": [0.17, 0.19], "ci_low": [-0.06, 0.03],
+    ...                       "ci_high": [0.41, 0.36]})
+    >>> print(_hindsight(shift, "lc", {"lc": "Leading change", "pw": "Partnership working"}, "95%"))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    **Hindsight.** Asked after the programme to rate themselves as they had been before it (the 'then-test'),
+    participants scored Leading change 0.17 points lower than they had at the time on average, but the range
+    (95% confidence interval from 0.06 points higher to 0.41 points lower) includes no difference, so these data
+    do not show that their standards moved on Leading change. On another scale the range excludes no shift (an
+    interval not adjusted for testing several scales; the then-test table gives every scale): Partnership working
+    0.19 points lower (95% confidence interval 0.03 to 0.36 points lower).
+    """
     def way(x: float) -> str:  # a shift (before − then-test) in words
         return f"{abs(x):.2f} points {'lower' if x > 0 else 'higher'}"
+
+    def ends(low: float, high: float) -> str:
+        return f"{low:.2f} to {high:.2f} points lower" if low > 0 else f"{-high:.2f} to {-low:.2f} points higher"
+
+    r = shift[shift["scale"] == primary].iloc[0]
+    title = titles.get(primary, primary)
     low, high = r["ci_low"], r["ci_high"]
     text = ("**Hindsight.** Asked after the programme to rate themselves as they had been before it (the "
             f"'then-test'), participants scored {title} {way(r['mean_shift'])} than they had at the time")
     if low > 0 or high < 0:
-        ends = f"{low:.2f} to {high:.2f} points lower" if low > 0 else f"{-high:.2f} to {-low:.2f} points higher"
-        return (f"{text} ({pct} confidence interval {ends}), so change measured against the then-test is "
-                f"{'larger' if low > 0 else 'smaller'} than change from the original questionnaire.")
-    return (f"{text} on average, but the range ({pct} confidence interval from {way(low)} to {way(high)}) "
-            "includes no difference, so these data do not show that their standards moved.")
+        text = (f"{text} ({pct} confidence interval {ends(low, high)}), so change on {title} measured against the "
+                f"then-test is {'larger' if low > 0 else 'smaller'} than change from the original questionnaire.")
+    else:
+        text = (f"{text} on average, but the range ({pct} confidence interval from {way(low)} to {way(high)}) "
+                f"includes no difference, so these data do not show that their standards moved on {title}.")
+    others = shift[(shift["scale"] != primary) & ((shift["ci_low"] > 0) | (shift["ci_high"] < 0))]
+    if len(others):
+        items = [f"{titles.get(o.scale, o.scale)} {way(o.mean_shift)} ({pct} confidence interval {ends(o.ci_low, o.ci_high)})"
+                 for o in others.itertuples()]
+        text += (f" On {'another scale' if len(items) == 1 else 'other scales'} the range excludes no shift (an "
+                 "interval not adjusted for testing several scales; the then-test table gives every scale): "
+                 + "; ".join(items) + ".")
+    return text
 
 
 def _reliable_paragraph(rows: pd.DataFrame, titles: Mapping[str, str], lead: str) -> str | None:
@@ -218,18 +249,20 @@ def outcome_summary(tables: dict[str, pd.DataFrame], data: CohortData) -> str:
         if text:
             reliable.append(text)
     if reliable:
+        low = low_reliability_text(out, first, titles)
         lines += ["", "**How many people reliably improved.** A reliable improvement is a change larger than "
                   "measurement error alone would explain. The share of participants who reliably improved from "
-                  f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)]
+                  f"{before} to {WAVE_TO.get(later, later)}, scale by scale. " + " ".join(reliable)
+                  + (f" {low}" if low else "")]
     follow_up = _follow_up(out, data, titles, ranges, alpha)
     lines += follow_up
     lines += comparison_group_paragraph(tables, data, titles)
     primary = data.primary_scale
     shift = tables.get("response_shift")
     if shift is not None and len(shift):
-        row = shift[(shift["scale"] == primary) & (shift["rater"] == "self")]
-        if len(row):
-            lines += ["", _hindsight(row.iloc[0], titles.get(primary, primary), pct)]
+        own = shift[shift["rater"] == "self"]
+        if (own["scale"] == primary).any():
+            lines += ["", _hindsight(own, primary, titles, pct)]
     base = tables["attrition"]
     base = base[(base["section"] == "baseline_comparison") & (base["scale"] == primary)]
     if len(base):

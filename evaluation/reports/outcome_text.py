@@ -24,7 +24,8 @@ from evaluation.reports.labels import WAVE_LABELS, WAVE_TO, and_list, aside, lab
 from evaluation.reports.numbers import bracketed, level_percent, number, signed
 from evaluation.stats.outcomes import size_word
 
-__all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "no_mixed_model_text", "outcome_findings", "scale_ranges",
+__all__ = ["WAVE_WORDS", "MarkdownTitles", "effect_size_text", "low_reliability_text", "mixed_model_text",
+           "no_mixed_model_text", "reliability_text", "outcome_findings", "scale_ranges",
            "raters_text", "size_text", "unmeasured_text", "WAVE_MEANS_TEXT"]
 
 #: A statistic a finding cannot give (NaN in its table, shown as — there), in words.
@@ -211,9 +212,108 @@ def no_mixed_model_text(waves: Sequence[str], scored: Collection[str] | None = N
     asked = [w for w in waves if w != "then"]
     unscored = [] if scored is None else [w for w in asked if w not in scored]
     have = [w for w in asked if w not in unscored]
+    if len(have) >= 3:  # three questionnaires, but no scale asked (or answered) at three of them by one rater
+        return ("Not applicable: no scale has scores from the same raters at three or more questionnaires besides "
+                "the then-test.")
     return ("Not applicable: the model needs three or more questionnaires besides the then-test; this cohort has "
             f"{len(have)}{' with scores' if unscored else ''} ({' and '.join(WAVE_LABELS.get(w, w) for w in have)})"
             + (f": nobody has a score at {' or '.join(WAVE_LABELS.get(w, w) for w in unscored)}." if unscored else "."))
+
+
+def mixed_model_text(model: pd.DataFrame, outcomes: pd.DataFrame) -> str:
+    """What the mixed model's table holds, in words true of it: which raters' ratings are not in it
+    (scores at fewer than three questionnaires besides the then-test), that its p-values are not
+    adjusted for testing several scales, and why its reference rows show no interval or p-value.
+
+    Examples
+    --------
+    >>> model = pd.DataFrame({"rater": ["self"]})
+    >>> print(mixed_model_text(model, pd.DataFrame({"rater": ["self", "line_manager"]})))  # doctest: +NORMALIZE_WHITESPACE
+    The table holds each scale and rater with scores at three or more questionnaires besides the then-test.
+    Line managers' ratings have scores at fewer questionnaires, so they are not in it: their change is in the first table.
+    Its p-values are not adjusted for testing several scales at once, unlike the adjusted p-values of the
+    first table. On the rows "Mean before (reference)" (the model's mean score at the first questionnaire)
+    no interval or p-value is shown (—): they would only test whether that mean is zero.
+    """
+    modelled = set(model["rater"].astype(str))
+    others = [r for r in dict.fromkeys(outcomes["rater"].astype(str)) if r not in modelled]
+    text = "The table holds each scale and rater with scores at three or more questionnaires besides the then-test."
+    if others:
+        words = and_list(("participants' own" if r == "self" else f"{label(r)}s'") for r in others)
+        text += (f" {words[:1].upper()}{words[1:]} ratings have scores at fewer questionnaires, so they are not in it: their change "
+                 "is in the first table.")
+    reference = str(label("intercept"))
+    return (text + " Its p-values are not adjusted for testing several scales at once, unlike the adjusted "
+            f'p-values of the first table. On the rows "{reference[:1].upper()}{reference[1:]}" (the model\'s mean '
+            "score at the first questionnaire) no interval or p-value is shown (—): they would only test whether "
+            "that mean is zero.")
+
+
+#: The reliability usually taken as acceptable (the glossary's Cronbach's alpha entry).
+ACCEPTABLE_RELIABILITY = 0.7
+
+
+def _rater_words(rater: str) -> str:
+    return "self-rated" if rater == "self" else f"{label(rater)}s' ratings"
+
+
+def _reliabilities(out: pd.DataFrame, comparison: str) -> pd.DataFrame:
+    rows = out[(out["comparison"] == comparison) & out["kirkpatrick_level"].isin([2, 3])]
+    return rows.dropna(subset=["reliability"]).drop_duplicates(["scale", "rater"])
+
+
+def low_reliability_text(out: pd.DataFrame, comparison: str, titles: Mapping[str, str]) -> str:
+    """A sentence naming the scales whose reliability used for reliable change (``out``'s
+    ``reliability`` over ``comparison``) is below 0.7 as shown (two decimals), or "" when none is.
+
+    Examples
+    --------
+    >>> out = pd.DataFrame({"scale": ["a", "b"], "comparison": "pre_post", "rater": ["self", "line_manager"],
+    ...                     "kirkpatrick_level": [2, 3], "reliability": [0.643, 0.81]})
+    >>> low_reliability_text(out, "pre_post", {"a": "Empowering staff"})
+    'The reliability of Empowering staff (self-rated, 0.64) is below 0.7, the level usually taken as acceptable, \
+so its reliable-change figures rest on a less reliable measure.'
+    >>> low_reliability_text(out.assign(reliability=0.8), "pre_post", {})
+    ''
+    """
+    rows = _reliabilities(out, comparison)
+    low = rows[rows["reliability"].round(2) < ACCEPTABLE_RELIABILITY]
+    if not len(low):
+        return ""
+    names = and_list(aside(titles.get(r.scale, r.scale), f"{_rater_words(r.rater)}, {r.reliability:.2f}")
+                     for r in low.itertuples())
+    one = len(low) == 1
+    return (f"The reliability of {names} {'is' if one else 'are'} below {ACCEPTABLE_RELIABILITY:g}, the level usually "
+            f"taken as acceptable, so {'its' if one else 'their'} reliable-change figures rest on a less reliable "
+            "measure.")
+
+
+def reliability_text(out: pd.DataFrame, comparison: str, titles: Mapping[str, str]) -> str:
+    """The reliability used for each scale's reliable change, in words with its value, then
+    :func:`low_reliability_text` (Markdown; ``titles`` as the instruments give them).
+
+    Examples
+    --------
+    >>> out = pd.DataFrame({"scale": ["a", "b"], "comparison": "pre_post", "rater": ["self", "line_manager"],
+    ...                     "kirkpatrick_level": [2, 3], "reliability": [0.823, 0.667]})
+    >>> print(reliability_text(out, "pre_post", {"a": "Leading change", "b": "Leads change (observed)"}))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The reliability used for each scale (the cohort's before-programme Cronbach's alpha unless the parameters
+    give a number; the reliability column of `tables/outcomes.csv`): Leading change (self-rated) 0.82; Leads
+    change (observed; line managers' ratings) 0.67. The reliability of Leads change (observed; line managers'
+    ratings, 0.67) is below 0.7, the level usually taken as acceptable, so its reliable-change figures rest on
+    a less reliable measure.
+    """
+    titles = MarkdownTitles(titles)
+    rows = _reliabilities(out, comparison)
+    if not len(rows):
+        return "No scale has a reliability, so no reliable change is computed."
+    items = "; ".join(f"{aside(titles.get(r.scale, r.scale), _rater_words(r.rater))} {r.reliability:.2f}"
+                      for r in rows.itertuples())
+    low = low_reliability_text(out, comparison, titles)
+    return ("The reliability used for each scale (the cohort's before-programme Cronbach's alpha unless the "
+            f"parameters give a number; the reliability column of `tables/outcomes.csv`): {items}."
+            + (f" {low}" if low else ""))
 
 
 def unmeasured_text(out: pd.DataFrame, data: CohortData, comparison: str) -> str:
