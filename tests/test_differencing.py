@@ -450,7 +450,8 @@ def test_the_audit_reads_a_group_left_out_of_the_tables_by_group_as_empty():
     completion = pd.DataFrame({"dimension": "sector", "category": ["a", "b"], "participants": [10, None],
                                "completion_rate": [1.0, None], "suppressed": ["", "withheld"]})
     tables = {"attrition": _flow(13, 13), "equity": equity}
-    assert audit_tables(tables, threshold=T).ok  # b + c = 3: neither is known
+    alone = audit_tables(tables, threshold=T).problems  # b + c = 3: neither is known, the two together are
+    assert len(alone) == 1 and "have 3 between them" in alone[0] and "can be worked out" not in alone[0]
     problems = audit_tables({**tables, "equity_completion": completion}, threshold=T).problems
     assert "the number of participants with sector = 'b' can be worked out (tables: attrition, equity, " \
            "equity_completion)" in problems

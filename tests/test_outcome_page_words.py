@@ -91,3 +91,20 @@ def test_the_comparison_groups_terms_are_in_the_cohort_glossary_and_the_intro_ha
     source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
     assert "`group` = `comparison`" not in source and "marked as the comparison group" in source
     assert "is in the column `reliability`" not in source
+
+
+def test_for_whom_states_only_the_withholding_rule_the_plan_applies():
+    # The words said "groups in which some, but fewer than the threshold, lack scores at both waves"
+    # are withheld. Cohort 3's citizen leadership group (9 people, framework area: in no equity table,
+    # so its size is not published) shows 8, 7 and 6 pairs: 1 to 3 of its people lack scores on a scale
+    # and the group is published, rightly, as no table lets those numbers be worked out.
+    data, tables = _built("leading-to-deliver", 3)
+    shown = tables["breakdowns"]
+    citizen = shown[(shown["category"] == "citizen") & (shown["suppressed"] == "")]
+    size = int((data.participants["framework_area"] == "citizen").sum())
+    lacking = size - citizen["n_pairs"].astype(int)
+    assert ((lacking >= 1) & (lacking < 5)).any()  # what the old words denied
+    words = outcome_report.for_whom_text(tables)
+    assert "lack scores at both waves" not in words
+    assert "no small number (of a group, or of the people in it without scores at both waves) can be worked " \
+           "out" in words

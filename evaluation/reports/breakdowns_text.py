@@ -16,10 +16,14 @@ from evaluation.reports.labels import and_list, label
 
 __all__ = ["breakdowns_text"]
 
+#: The rule, as :func:`~evaluation.reports.disclosure_plan.disclosure_plan` applies it. Not "groups in which
+#: some, but fewer than the threshold, lack scores are withheld": a group's size is not published here
+#: (framework area is in no equity table), so those without scores are withheld only where they could be
+#: worked out; the published rows of cohort 3's citizen leadership group (6 to 8 pairs) were at odds with it.
 _RULE = (
-    "Groups of fewer than the disclosure threshold are withheld, as are groups in which some, but fewer than "
-    "the threshold, lack scores at both waves, and further groups where needed so that no withheld number can "
-    "be worked out from the totals or from the cohort's other tables."
+    "Groups of fewer than the disclosure threshold are withheld, and further groups where needed so that no "
+    "small number (of a group, or of the people in it without scores at both waves) can be worked out from the "
+    "totals or from the cohort's other tables."
 )
 
 
@@ -47,9 +51,9 @@ def breakdowns_text(table: pd.DataFrame, dimensions: Sequence[str], *, has_pairs
     ...                   "suppressed": ["withheld", "withheld", ""]})
     >>> print(breakdowns_text(t, ["sector", "role_level", "framework_area"]))  # doctest: +NORMALIZE_WHITESPACE
     Mean change on each self-rated scale by sector, role level and framework area. Groups of fewer than the
-    disclosure threshold are withheld, as are groups in which some, but fewer than the threshold, lack scores at
-    both waves, and further groups where needed so that no withheld number can be worked out from the totals or
-    from the cohort's other tables. The table shows the groups that are published: here only those of framework
+    disclosure threshold are withheld, and further groups where needed so that no small number (of a group, or
+    of the people in it without scores at both waves) can be worked out from the totals or from the cohort's
+    other tables. The table shows the groups that are published: here only those of framework
     area. No group of sector or role level is shown: each is either too small to publish or withheld so that a
     small one cannot be worked out. The CSV, `tables/breakdowns.csv`, lists every group of sector and framework
     area with people in it, withheld or not; role level is left out of it altogether, as its rows would say which
