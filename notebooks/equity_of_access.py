@@ -223,8 +223,12 @@ publish.findings(equity_report.equity_findings(result, data))
 # withheld with it. The tables mark both kinds "withheld", so which group is the small one cannot
 # be told from the mark. Counts a reader could compute — people who did not complete (size × rate),
 # people without both scores — count as well, and the decision is taken for all of
-# the cohort's tables at once; before anything is published, an audit works back from every
-# published figure as a reader could and stops the report if any such number can be found.
+# the cohort's tables at once, as do withheld groups taken together; before anything is published,
+# an audit works back from every published figure as a reader could and stops the report if any
+# such number can be found. One figure is shown whatever its size: how many people did not declare
+# each characteristic, which the declaration rate gives (declaration rates are always reported,
+# as the evidence of how complete the data are), though not how they are split between "prefer
+# not to say", "not declared" and "not recorded".
 # A log of what was suppressed and why is kept with the evaluator's data,
 # not in this report.
 

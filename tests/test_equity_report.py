@@ -609,3 +609,20 @@ def test_age_bands_and_role_levels_are_named_as_people(cohort2):
     assert not any(re.search(r"\d+(-\d+|\+) staff", s) or "manager staff" in s for s in statements)
     summary = er.equity_summary(result, data)
     assert not re.search(r"the chance of \d", summary)
+
+
+def test_a_withheld_group_outside_the_eligible_population_is_not_called_small():
+    # "middle manager (role level: number withheld, to protect a small group)": read as 1 to 4, and beside
+    # the programme's crossings (which list every cell with people in it: middle managers in four
+    # framework areas), the pilot's middle managers were exactly 4. A withheld group may be withheld to
+    # protect another (the page says the mark does not tell which), so it is "number withheld".
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_cohort_data("collaborative-leadership", 1)
+        result = er.equity_tables(data)
+    equity = result.tables["equity"].set_index(["dimension", "category"])
+    assert equity.loc[("role_level", "middle_manager"), "suppressed"] != ""
+    outside = next(p for p in er.equity_summary(result, data).split("\n\n")
+                   if p.startswith("**Places outside the eligible population.**"))
+    assert "middle manager (role level: number withheld)" in outside
+    assert "small" not in outside

@@ -220,7 +220,7 @@ def equity_summary(result: EquityResult, data: CohortData) -> str:
     if len(outside):
         listed = "; ".join(
             aside(_md_label(r.category, r.dimension), f"{DIMENSION_TITLES.get(r.dimension, r.dimension)}: "
-                  + ("number withheld, to protect a small group" if r.suppressed else f"{int(r.participants)} places"))
+                  + ("number withheld" if r.suppressed else f"{int(r.participants)} places"))
             for r in outside.itertuples())
         lines += ["", f"**Places outside the eligible population.** Some places went to people who are not "
                   f"{population}: {listed}. They are counted in the tables and in every share of places (so the "
