@@ -626,3 +626,20 @@ def test_a_withheld_group_outside_the_eligible_population_is_not_called_small():
                    if p.startswith("**Places outside the eligible population.**"))
     assert "middle manager (role level: number withheld)" in outside
     assert "small" not in outside
+
+
+@pytest.mark.parametrize(("cohort", "left"), [(1, "prefer not to say"), (5, "not declared")])
+def test_a_replaced_reference_group_with_nothing_to_compare_says_so(cohort, left):
+    # "By disability: the reference group 'not disabled' is withheld, so relative likelihoods are against
+    # 'prefer not to say' (the largest published group) instead", when every other disability group was
+    # withheld: no relative likelihood by disability was shown at all
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = er.equity_tables(load_cohort_data("leading-to-deliver", cohort))
+    equity = result.tables["equity"]
+    disability = equity[(equity["dimension"] == "disability") & (equity["eligible"] > 0)]
+    shown = disability[disability["suppressed"] == ""]
+    assert shown["category"].map(lambda c: c.replace("_", " ")).tolist() == [left]
+    notes = [m for m in result.tables["notes"]["message"] if m.startswith("By disability: the reference group")]
+    assert notes == [f"By disability: the reference group 'not disabled' and every other group but '{left}' are "
+                     "withheld, so no relative likelihood can be shown"]

@@ -165,14 +165,20 @@ def test_a_replaced_reference_group_says_whether_it_is_withheld_or_empty():
     # the note said "is withheld or has no participants" when the workbench knew which
     from evaluation.reports.equity_report.tables import _choose_reference
 
-    rows = pd.DataFrame({"dimension": "gender", "category": ["female", "male", "not_declared"],
-                         "eligible": [800, 200, 0], "participants": [60, 30, 3]})
+    rows = pd.DataFrame({"dimension": "gender", "category": ["female", "male", "other", "not_declared"],
+                         "eligible": [800, 200, 40, 0], "participants": [60, 30, 6, 3]})
     notes: list[dict] = []
-    assert _choose_reference(rows, ["secondary", "", "primary"], None, "gender", notes) == "male"
+    assert _choose_reference(rows, ["secondary", "", "", "primary"], None, "gender", notes) == "male"
     assert "the reference group 'female' is withheld, so relative likelihoods are against 'male'" in notes[-1]["message"]
-    empty = rows.assign(participants=[0, 30, 3])
-    assert _choose_reference(empty, ["", "", "primary"], None, "gender", notes) == "male"
+    empty = rows.assign(participants=[0, 30, 6, 3])
+    assert _choose_reference(empty, ["", "", "", "primary"], None, "gender", notes) == "male"
     assert "the reference group 'female' has no participants, so" in notes[-1]["message"]
+    # nothing left to compare with 'male' (its note once said relative likelihoods were against it)
+    assert _choose_reference(rows, ["secondary", "", "secondary", "primary"], None, "gender", notes) == "male"
+    assert notes[-1]["message"] == ("By gender: the reference group 'female' and every other group but 'male' are "
+                                    "withheld, so no relative likelihood can be shown")
+    assert _choose_reference(empty, ["", "", "secondary", "primary"], None, "gender", notes) == "male"
+    assert notes[-1]["message"].startswith("By gender: the reference group 'female' has no participants, so")
 
 
 def test_summary_and_findings(shipped):
@@ -183,8 +189,8 @@ def test_summary_and_findings(shipped):
     for r in table[table["band"] == "disparity"].itertuples():
         assert f"{r.relative_likelihood:.2f} times the chance" in text
     # the note on a replaced reference group is in plain words, as the rest of the summary
-    assert ("By gender: the reference group 'female' is withheld, so relative likelihoods "
-            "are against 'male' (the largest published group) instead") in text
+    assert ("By gender: the reference group 'female' and every other group but 'male' are withheld, so no "
+            "relative likelihood can be shown") in text
     assert "dimension '" not in text
     assert "(s)" not in text and "other groups the result is inconclusive" in text  # plurals in words
     findings = pt.equity_findings(ltd, result)

@@ -164,10 +164,14 @@ def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, 
         return None
     fallback = cats[int(np.argmax(np.where(usable, eligible, -np.inf)))]
     why = "is withheld" if flags[cats.index(chosen)] else "has no participants"  # unusable, and benchmarked
+    compared = [c for c, b, f in zip(cats, bench, flags, strict=True) if b and not f and c != fallback]
+    by = f"By {DIMENSION_TITLES.get(dimension, dimension)}: the reference group '{label(chosen, dimension)}'"
     notes.append({"source": "equity", "warning": "ReferenceReplaced", "message":
-                  f"By {DIMENSION_TITLES.get(dimension, dimension)}: the reference group '{label(chosen, dimension)}' "
-                  f"{why}, so relative likelihoods are against "
-                  f"'{label(fallback, dimension)}' (the largest published group) instead"})
+                  f"{by} {why}, so relative likelihoods are against '{label(fallback, dimension)}' (the largest "
+                  "published group) instead" if compared else
+                  f"{by} {'and every other group' if flags[cats.index(chosen)] else why + ', and every group'} but "
+                  f"'{label(fallback, dimension)}' {'are' if flags[cats.index(chosen)] else 'is'} withheld, so no "
+                  "relative likelihood can be shown"})
     return fallback
 
 
