@@ -182,7 +182,9 @@ if len(change):
 
 # %% tags=["nbval-check-output"]
 publish.table("equity_outcome_change", change, display=False)
-if len(change):
+if len(change) and not (change["suppressed"] == "").any():
+    display(Markdown(equity_report.NO_GROUP_CHANGE_TEXT))
+elif len(change):
     show_table(change, 2, titles=data.titles, confidence_level=level, rows=change["suppressed"] == "",
                name="equity_outcome_change", columns=[
         "dimension", "category", "scale", "comparison", "n_pairs", "mean_change", "change_ci_low", "change_ci_high",

@@ -86,3 +86,17 @@ def _text(html: str) -> str:
     text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     text = re.sub(r"<[^>]+>", "", text)
     return re.sub(r"[ \t]+", " ", html_module.unescape(text))
+
+
+def test_a_cohort_whose_every_group_change_is_withheld_says_so(tmp_path, id_key):
+    # The pilot (29 people): every group's change on the primary scale is withheld. Its equity page said
+    # only "None of the table's 35 rows is shown here; full table: tables/equity_outcome_change.csv".
+    raw = tmp_path / "data" / "raw"
+    shutil.copytree(DATA_DIR / "raw", raw)
+    folder = evaluate("collaborative-leadership", 1, data_dir=tmp_path / "data", params_dir=PARAMS_DIR,
+                      reports_dir=tmp_path / "reports")
+    change = pd.read_csv(folder / "tables" / "equity_outcome_change.csv", keep_default_na=False)
+    assert len(change) and (change["suppressed"] != "").all()
+    page = _text((folder / "equity_of_access.html").read_text())
+    assert "No group's change can be shown: in each group too few people have both scores, or its figures are " \
+           "withheld so that a small group cannot be worked out." in page

@@ -36,6 +36,7 @@ Disclosure control (CONTRACT section 5.3), dimension by dimension:
 from __future__ import annotations
 
 from evaluation.data.cohort import CohortData
+from evaluation.reports.equity_report.outcome_change import NO_GROUP_CHANGE_TEXT
 from evaluation.reports.equity_report.tables import (
     EQUITY_COLUMNS,
     MONTE_CARLO_DRAWS,
@@ -53,6 +54,7 @@ from evaluation.reports.equity_report.text import (
 from evaluation.reports.findings import ReportResult
 
 __all__ = [
+    "NO_GROUP_CHANGE_TEXT",
     "PUBLISHED",
     "build",
     "EQUITY_COLUMNS",
