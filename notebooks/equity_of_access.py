@@ -244,12 +244,13 @@ else:
 # %% [markdown]
 # ## Methods
 #
-# Eligible population: the `population` of `workforce.csv` that the programme's
-# `eligible_population` names, for the year nearest the cohort's year of enrolment (the year
-# most participants enrolled; on a tie the earlier year), with the gap stated in the summary.
+# Eligible population: the staff the programme is meant for, from the workforce reference
+# figures the programme names (`eligible_population` of its parameters, a `population` of
+# `data/raw/reference/workforce.csv`), for the year nearest the cohort's year of enrolment (the
+# year most participants enrolled; on a tie the earlier year), with the gap stated in the summary.
 # Rate per 1,000 = 1,000 × participants / eligible staff; representation index =
 # 100 × share of places / share of the eligible population; relative likelihood = rate of a group / rate
-# of the reference group (the parameter `equity.reference`, else the largest group in the
+# of the reference group (the group the cohort's parameters name, `equity.reference`, else the largest group in the
 # eligible population; if that group is suppressed, the largest published group), with the Katz log
 # confidence interval (Katz et al. 1978) — for a group with no places, the interval runs from 0
 # to the upper limit of the adjusted log interval (0.5 added to each count). Band: the
