@@ -42,6 +42,7 @@ from evaluation.reports.cost_report.benchmarks import (
     BENCHMARKS,
     benchmark_comparison,
 )
+from evaluation.reports.cost_report.findings_text import cost_findings, cost_findings_for
 from evaluation.reports.cost_report.tables import (
     CONTRACT_CATEGORY_COLUMNS,
     CONTRACT_MEASURES,
@@ -53,11 +54,7 @@ from evaluation.reports.cost_report.tables import (
     programme_comparison,
     reliable_improvement,
 )
-from evaluation.reports.cost_report.text import (
-    cost_findings,
-    cost_findings_for,
-    cost_summary_markdown,
-)
+from evaluation.reports.cost_report.text import cost_summary_markdown
 from evaluation.reports.findings import ReportResult
 
 __all__ = [
