@@ -57,9 +57,11 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 # programme evaluation), apportioned by enrolled participants; the per-participant part holds
 # every per-participant line and participants' own time. The cost of another cohort is the
 # cohort's own fixed costs plus the per-participant costs of the same number of places: the
-# programme-level costs are spent once and not again. Money that was counted has no interval;
-# only the cost per reliable improver, into which an outcome measured with error enters, has a
-# bootstrap interval (see below).
+# programme-level costs are spent once and not again. Only the cost per reliable improver, into
+# which an outcome measured with error enters, has a confidence interval (a bootstrap interval,
+# see below); the other figures are worked out for the whole cohort, not estimated from a sample,
+# and their uncertain inputs, such as the value of participants' time, are varied in the
+# sensitivity (tornado) charts.
 #
 # In `tables/cost_summary.csv` the measures keep their codes: the economic ones are the
 # contract's (`total_cost` = `fixed_cost` + `variable_cost_per_participant` × enrolled, and so
@@ -136,13 +138,17 @@ show_table(tables["tornado"], 0, price_base_year=year, **cost_report.TORNADO_DIS
 # %% [markdown]
 # ## How sure we are: the bootstrap
 #
-# Only the cost per reliable improver (cash and economic) has an interval: whether someone
-# reliably improved is measured with error, while the money was counted. The participants were
+# Only the cost per reliable improver (cash and economic) has a confidence interval: whether
+# someone reliably improved is measured with error. The other figures are worked out for the whole
+# cohort, not estimated from a sample, so they have no sampling error; their uncertain inputs, such
+# as the value of participants' time, are varied in the sensitivity (tornado) charts above. The
+# participants were
 # resampled with replacement, each keeping their own cost and improvement together; the
 # interval holds the middle of the resampled figures at the cohort's confidence level (the
 # summary above gives its percentage). A resample with nobody in the denominator has no finite
 # cost per head; it is counted, and a limit that falls among such resamples is left blank in the
-# CSV file (— in the table on this page).
+# CSV file (— in the table on this page). The seed is that of the random-number generator that
+# drew the resamples: the same seed gives the same interval.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"],
@@ -188,8 +194,8 @@ show_table(tables["benchmarks"], 0, formats=dict.fromkeys(["low", "high"], "mone
 #
 # Every cohort of both programmes with data, costed in the same base-year prices: cash and
 # economic cost per enrolled participant, economic cost per completer and per reliable improver
-# (only the last with a bootstrap interval: counted money has none); and each programme over all
-# its cohorts.
+# (only the last with a bootstrap interval: the others are not estimated from a sample); and each
+# programme over all its cohorts.
 
 # %% tags=["nbval-check-output"]
 comparison = tables["programme_comparison"]
@@ -254,8 +260,10 @@ publish.findings(cost_report.cost_findings(tables, data))
 # participants' time (and backfill). The marginal cost of one more participant is v and of one
 # more cohort of the same size its own fixed costs + v·n (cash: without participants' time);
 # programme-level fixed costs are spent once. Cost per enrolled, per completer and per reliable
-# improver divide the total by the number enrolled, completed and reliably improved. Counted
-# money has no interval; the cost per reliable improver has a bootstrap interval: participants
+# improver divide the total by the number enrolled, completed and reliably improved. Figures worked
+# out for the whole cohort, not estimated from a sample, have no confidence interval (their
+# uncertain inputs are varied in the sensitivity analysis); the cost per reliable improver has a
+# bootstrap interval: participants
 # resampled with their cost and outcome together (Campbell & Torgerson 1999), percentile
 # intervals, seeded. Costs are historical outturn and
 # are not discounted; Green Book discounting (3.5%) applies only to benefits spread over several

@@ -284,6 +284,26 @@ def test_summary_for_commissioners(synthetic):
     assert "base year" not in text.split("How sure we are")[1].split("Growing")[0]
 
 
+@pytest.mark.parametrize("programme", ["leading-to-deliver", "collaborative-leadership"])
+def test_the_summary_says_truly_why_only_the_cost_per_improver_has_an_interval(synthetic, programme):
+    # It read "The totals, the cost per place, the cost per completer and the cost of another cohort are
+    # worked out from money that was counted, not estimated": but participants' time is hours × an hourly
+    # cost (an assumption the tornado varies) and another cohort is a projection; and "seed 2004" was code.
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, 1, data_dir=root / "data", params_dir=PARAMS_DIR)
+    tables = cr.cost_tables(data, data_dir=root / "data", params_dir=PARAMS_DIR, comparison=False)
+    text = cr.cost_summary_markdown(tables, data)
+    sure = text.split("**How sure we are.**")[1].split("\n")[0]
+    assert "counted, not estimated" not in sure and "money that was counted" not in sure
+    assert "not estimated from a sample" in sure and "another cohort is a projection" in sure
+    ledger = tables["cohort_costs"].ledger
+    time = {"derived": "hours attended × an hourly staff cost", "cost_rows": "given as a cost line, rests on hours"}
+    assert time[ledger.participant_time_source] in sure
+    assert ("one-off costs follows a rule" in sure) == (ledger.shared_cost > 0 and ledger.cohorts_served > 1)
+    seed = tables["cohort_costs"].bootstrap.seed
+    assert f"random-number seed, {seed}," in sure and f"seed {seed})" not in sure
+
+
 def test_why_it_matters_says_whether_the_cohort_had_a_comparison_group(synthetic):
     # cohort 3's cost page said its improvement was change "in a single group without a comparison
     # group"; the cohort has one (tables/comparison_group.csv, Maryland level 3 on its outcomes page)
@@ -529,14 +549,14 @@ def test_a_cohort_in_which_nobody_reliably_improved_is_not_told_it_has_a_cost_pe
         tables, reliable_improvers={"value": 0}, cost_per_reliable_improver=none,
         cash_cost_per_reliable_improver=none), data)
     assert "Nobody reliably improved on" in text
-    assert "only the cost per reliable improver has a range" not in text
-    assert ("only a cost per reliable improver would have a range (a bootstrap interval); nobody reliably improved, "
-            "so there is neither the cost nor its range.") in text
+    assert "only the cost per reliable improver has a confidence interval" not in text
+    assert ("only a cost per reliable improver would have a confidence interval (a bootstrap interval); nobody "
+            "reliably improved, so there is neither the cost nor its interval.") in text
     assert "answers both for this cohort" not in text and "the cost per improver is a cost per person" not in text
     assert "This report answers the first for this cohort, what a place costs; on the second, nobody in it " \
            "reliably improved on" in text
     full = cr.cost_summary_markdown(tables, data)  # with improvers, as before
-    assert "answers both for this cohort" in full and "only the cost per reliable improver has a range" in full
+    assert "answers both for this cohort" in full and "only the cost per reliable improver has a confidence interval" in full
 
 
 def test_a_cohort_of_one_has_one_place_and_one_person(synthetic):

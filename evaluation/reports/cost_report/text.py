@@ -39,6 +39,44 @@ def _cash_categories(by_category: pd.DataFrame) -> str:
     return and_list(words)
 
 
+_TIME_ASSUMPTION = {
+    "derived": "the value of participants' time is their hours attended × an hourly staff cost for their role, "
+               "itself an estimate",
+    "cost_rows": "the value of participants' time, given as a cost line, rests on hours and an hourly cost",
+    "backfill": "the cost of covering participants' posts stands in for the value of their time",
+}
+
+
+def _why_no_interval(ledger: ct.Ledger, top: pd.DataFrame) -> str:
+    """Why the figures other than the cost per reliable improver have no confidence interval, and what
+    in them is assumed rather than counted (the value of participants' time, the rule that shares the
+    one-off costs, the projection of another cohort), with the input the cost per completer is most
+    sensitive to (``top``: the tornado's rows for it with a swing, widest first)."""
+    varied = []
+    if ledger.participant_time_cost > 0 and ledger.participant_time_source in _TIME_ASSUMPTION:
+        varied.append(_TIME_ASSUMPTION[ledger.participant_time_source])
+    if ledger.shared_cost > 0 and ledger.cohorts_served > 1:
+        varied.append("the cohort's share of the programme's one-off costs follows a rule (by enrolment) that "
+                      "could have been another")
+    text = ("The totals, the costs per place and per completer and the cost of another cohort have no confidence "
+            "interval because they are not estimated from a sample: they are worked out for the whole cohort. "
+            "That does not make them certain. ")
+    if varied:
+        text += ((f"Some inputs are assumptions, not counts: {and_list(varied)}; the sensitivity (tornado) charts "
+                  "below vary them. ") if len(varied) > 1 else
+                 f"One input is an assumption, not a count: {varied[0]}; the sensitivity (tornado) charts below "
+                 "vary it. ")
+    text += ("The cost of another cohort is a projection: it assumes another cohort would cost what this one did"
+             + (", less its share of the programme's one-off costs." if ledger.shared_cost > 0 else "."))
+    if len(top):
+        t = top.iloc[0]
+        text += (f" Of the inputs varied, the economic cost per completer is most sensitive to "
+                 f"{INPUT_WORDS.get(t['input'], t['input'])}, tried from {t['low_setting']} to "
+                 f"{t['high_setting']} because {t['reason']}; it would then be {_money(t['value_low'])} to "
+                 f"{_money(t['value_high'])} (tornado chart below).")
+    return text
+
+
 def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: str) -> list[str]:
     """The cash and economic figures side by side, as a Markdown table."""
     def cell(measure: str) -> str:
@@ -164,20 +202,14 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     top = top[top["swing"] > 0].sort_values("swing", ascending=False)
     lines += [
         "",
-        "**How sure we are.** The totals, the cost per place, the cost per completer and the cost of another "
-        "cohort are worked out from money that was counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
-        + (f"error, so only the cost per reliable improver has a range: a {pct} bootstrap interval "
-           f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
-           "much it depends on who happened to take part." if improved else
-           "error, so only a cost per reliable improver would have a range (a bootstrap interval); nobody reliably "
-           "improved, so there is neither the cost nor its range."),
+        "**How sure we are.** " + _why_no_interval(ledger, top) + " Whether someone reliably improved is measured with "
+        + (f"error, so only the cost per reliable improver has a confidence interval: a {pct} bootstrap interval "
+           f"({cc.bootstrap.resamples:,} resamples of the participants, drawn with a fixed random-number seed, "
+           f"{cc.bootstrap.seed}, so that the interval can be reproduced), which shows how much it depends on who "
+           "happened to take part." if improved else
+           "error, so only a cost per reliable improver would have a confidence interval (a bootstrap interval); "
+           "nobody reliably improved, so there is neither the cost nor its interval."),
     ]
-    if len(top):
-        t = top.iloc[0]
-        lines[-1] += (f" Some unit costs are uncertain too: of those, the economic cost per completer is most "
-                      f"sensitive to {INPUT_WORDS.get(t['input'], t['input'])}, tried from {t['low_setting']} to "
-                      f"{t['high_setting']} because {t['reason']}; it would then be {_money(t['value_low'])} to "
-                      f"{_money(t['value_high'])} (tornado chart below).")
     lines += [
         "",
         f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} "
