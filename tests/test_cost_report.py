@@ -179,6 +179,32 @@ def test_programme_comparison_covers_both_programmes(synthetic):
     assert shared["share"].to_numpy() == pytest.approx([len(data.participants) / ltd["enrolled"]] * len(shared))
 
 
+def test_a_programme_row_has_the_interval_the_programme_report_publishes(synthetic):
+    # The comparison table's row for Leading to Deliver over all cohorts had blank interval columns, while
+    # the programme report gives the same £108,900 per reliable improver the interval £88,454 to £141,146;
+    # and the summary said "where the ranges overlap, ..." without saying whether they do.
+    from evaluation.data.programme import load_programme_data
+    from evaluation.reports.programme_report import costs as pc
+
+    root, data, tables = synthetic
+    comp = tables["programme_comparison"]
+    columns = ["cost_per_reliable_improver", "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high"]
+    rows = comp[comp["level"] == "programme"].set_index("programme")
+    for programme in ("leading-to-deliver", "collaborative-leadership"):
+        trend = pc.cost_trends(load_programme_data(programme, data_dir=root / "data", params_dir=PARAMS_DIR))
+        published = trend[trend["level"] == "programme"].iloc[0]
+        assert rows.loc[programme, columns].to_numpy(dtype=float) == pytest.approx(
+            published[columns].to_numpy(dtype=float), rel=1e-12), programme
+    across = cr.cost_summary_markdown(tables, data).split("**Across cohorts and programmes.**")[1].split("\n\n")[0]
+    (lo_a, hi_a), (lo_b, hi_b) = rows[columns[1:]].to_numpy(dtype=float)
+    overlap = max(lo_a, lo_b) <= min(hi_a, hi_b)
+    assert ("The programmes' 95% intervals overlap, so the figures do not show" in across) == overlap
+    assert ("The programmes' 95% intervals do not overlap: " in across) == (not overlap)
+    assert "where the ranges overlap" not in across
+    ltd = rows.loc["leading-to-deliver"]
+    assert f"95% interval £{ltd[columns[1]]:,.0f} to £{ltd[columns[2]]:,.0f}, resampling within each cohort" in across
+
+
 def test_programme_comparison_skips_what_is_missing_with_a_note(synthetic, tmp_path):
     root, data, tables = synthetic
     params = tmp_path / "params"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +22,7 @@ from evaluation.reports.cost_report.tables import (
     shared_cost_words,
 )
 from evaluation.reports.labels import WAVE_LABELS, and_list, counted
-from evaluation.reports.numbers import level_percent, number
+from evaluation.reports.numbers import level_percent, money_interval, number
 from evaluation.stats import costs as ct
 
 __all__ = ["cost_summary_markdown"]
@@ -100,22 +101,57 @@ def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int
 
 
 def _improver_spread(comp: pd.DataFrame, programme: str, pct: str) -> str:
-    """How uncertain a programme's cost per reliable improver is: its one cohort's interval, or the
-    range of its cohorts' figures (the pilot's £50,227 stood bare beside Leading to Deliver's £108,900,
-    with an interval of £32,289 to £113,011)."""
+    """How uncertain a programme's cost per reliable improver is: its interval (the programme report's,
+    resampling within each cohort) and, with several cohorts, the range of their figures (the pilot's
+    £50,227 stood bare beside Leading to Deliver's £108,900, with an interval of £32,289 to £113,011)."""
     rows = comp[(comp["level"] == "cohort") & (comp["programme"] == programme)]
     rows = rows.dropna(subset=["cost_per_reliable_improver"])
+    whole = comp[(comp["level"] == "programme") & (comp["programme"] == programme)]
+    span = (None if whole.empty else
+            money_interval(whole["cost_per_reliable_improver_ci_low"].iloc[0],
+                           whole["cost_per_reliable_improver_ci_high"].iloc[0]))
     if len(rows) == 1:
-        lo, hi = rows["cost_per_reliable_improver_ci_low"].iloc[0], rows["cost_per_reliable_improver_ci_high"].iloc[0]
         improved = int(rows["reliable_improvers"].iloc[0])
-        if pd.isna(lo) or pd.isna(hi):
-            return f"one cohort, {improved} reliable improvers, no interval"
-        return f"one cohort, {improved} reliable improvers: {pct} interval {_money(lo)} to {_money(hi)}"
+        return (f"one cohort, {improved} reliable improvers, no interval" if span is None else
+                f"one cohort, {improved} reliable improvers: {pct} interval {span}")
     if len(rows) > 1:
-        return (f"its {len(rows)} cohorts' figures range from {_money(rows['cost_per_reliable_improver'].min())} to "
-                f"{_money(rows['cost_per_reliable_improver'].max())}")
+        cohorts = (f"its {len(rows)} cohorts' figures range from {_money(rows['cost_per_reliable_improver'].min())} "
+                   f"to {_money(rows['cost_per_reliable_improver'].max())}")
+        return cohorts if span is None else f"{pct} interval {span}, resampling within each cohort; {cohorts}"
     return "no cohort's figure"
 
+
+def _overlap_words(progs: pd.DataFrame, pct: str) -> str:
+    """Whether the programmes' intervals of the economic cost per reliable improver overlap, from the
+    table: overlapping intervals do not show a difference; intervals apart do (a conservative test,
+    Schenker & Gentleman 2001). "" with fewer than two programmes.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"programme_title": ["A", "B"], "cost_per_reliable_improver_ci_low": [32_289.0, 88_454.0],
+    ...                   "cost_per_reliable_improver_ci_high": [113_011.0, 141_146.0]})
+    >>> _overlap_words(t, "95%")
+    "The programmes' 95% intervals overlap, so the figures do not show that one programme costs less per improver than the other."
+    >>> _overlap_words(t.assign(cost_per_reliable_improver_ci_high=[80_000.0, 141_146.0]), "95%")
+    "The programmes' 95% intervals do not overlap: A costs less per reliable improver than B."
+    """
+    if len(progs) < 2:
+        return ""
+    lows = progs["cost_per_reliable_improver_ci_low"].astype(float)
+    highs = progs["cost_per_reliable_improver_ci_high"].astype(float).fillna(math.inf)  # open above
+    titles = [md(t) for t in progs["programme_title"]]
+    missing = [t for t, lo in zip(titles, lows, strict=True) if math.isnan(lo)]
+    if missing:
+        return (f"{and_list(missing)} {'has' if len(missing) == 1 else 'have'} no {pct} interval, so whether the "
+                "programmes differ in cost per improver cannot be judged.")
+    apart = [(titles[i], titles[j]) if highs.iloc[i] < lows.iloc[j] else (titles[j], titles[i])
+             for i in range(len(progs)) for j in range(i + 1, len(progs))
+             if highs.iloc[i] < lows.iloc[j] or highs.iloc[j] < lows.iloc[i]]
+    if not apart:
+        return (f"The programmes' {pct} intervals overlap, so the figures do not show that one programme costs less "
+                "per improver than " + ("the other." if len(progs) == 2 else "another."))
+    return (("Some of the programmes'" if len(progs) > 2 else "The programmes'") + f" {pct} intervals do not "
+            "overlap: " + "; ".join(f"{a} costs less per reliable improver than {b}" for a, b in apart) + ".")
 
 
 def _scored_both(tables: dict) -> int | None:
@@ -254,9 +290,9 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                  for r in progs.itertuples()]
         if parts:
             lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices). Few people "
-                      f"reliably improve, so the costs per reliable improver are uncertain (each cohort's {pct} "
-                      "interval is in the table below): where the ranges overlap, the figures do not show that one "
-                      "programme costs less per improver than the other."]
+                      f"reliably improve, so the costs per reliable improver are uncertain (each cohort's and each "
+                      f"programme's {pct} interval is in the table below). " + _overlap_words(progs, pct)]
+            lines[-1] = lines[-1].rstrip()
             differences = next((x for x in comp["limits"] if isinstance(x, str) and x), "")
             if differences:
                 lines[-1] += (" The programmes' figures are not like for like: they differ in "

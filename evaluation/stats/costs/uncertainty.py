@@ -47,7 +47,7 @@ def resampled_totals(ledger: Ledger, improved: Any, *, resamples: int, seed: int
     (sorted) with probabilities (participants with it)/n: O(resamples × K) memory and time,
     whatever n. Drawn in chunks with ``numpy.random.default_rng(seed)``, so the first r of R
     resamples are the r resamples asked for alone (the programme's stratified interval relies on
-    it: :func:`evaluation.reports.programme_report.costs.programme_interval`).
+    it: :func:`evaluation.reports.cost_report.cohort.programme_interval`).
 
     Examples
     --------
