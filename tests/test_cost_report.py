@@ -330,6 +330,21 @@ def test_the_summary_says_truly_why_only_the_cost_per_improver_has_an_interval(s
     assert f"random-number seed, {seed}," in sure and f"seed {seed})" not in sure
 
 
+def test_a_cost_above_the_open_residential_band_is_not_said_to_be_in_it(synthetic):
+    # "This cohort's cash cost per place, £10,461, is in the residential range": that band is "£4,000 or
+    # more" (cost_benchmarks.csv: low_real £5,980, no high_real), so a cost is above its lower end, not in it
+    _, data, tables = synthetic
+    bench = tables["benchmarks"]
+    residential = bench[bench["kind"] == "benchmark"].iloc[0]
+    assert pd.isna(residential["high_real"])
+    place = tables["cost_summary"].set_index("measure").loc["cash_cost_per_enrolled", "value"]
+    assert place > residential["low_real"]
+    text = cr.cost_summary_markdown(tables, data)
+    assert "in the residential range" not in text
+    assert (f"is above £{residential['low_real']:,.0f}, the lower end of the residential range, which has no upper "
+            f"end ({place / residential['low_real']:.1f} times it)") in text
+
+
 def test_why_it_matters_says_whether_the_cohort_had_a_comparison_group(synthetic):
     # cohort 3's cost page said its improvement was change "in a single group without a comparison
     # group"; the cohort has one (tables/comparison_group.csv, Maryland level 3 on its outcomes page)

@@ -262,7 +262,11 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                       f"converted to {year} prices (the deflator table has no {BENCHMARK_PRICE_YEAR} index)."]
     elif len(b) == 2:
         res_low, non_low, non_high = b.loc[0, "low_real"], b.loc[1, "low_real"], b.loc[1, "high_real"]
-        if place >= res_low:
+        res_high = b.loc[0, "high_real"]
+        if place >= res_low and pd.isna(res_high):  # "£4,000 or more": a lower end only
+            where = (f"above {_money(res_low)}, the lower end of the residential range, which has no upper end "
+                     f"({number(place / res_low, 1)} times it)")
+        elif place >= res_low:
             where = "in the residential range"
         elif place > non_high:
             where = "between the non-residential range and the residential one"
