@@ -90,12 +90,13 @@ show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["categ
 #
 # Every cost line that falls on the cohort: its nominal amount in the year it was priced, the
 # deflator factor (D_base / D_year), the real amount and how many times it counts (1 for a
-# cohort's fixed line, the cohort's share for a programme-level line, the number enrolled for a
-# per-participant line).
+# cohort's fixed line, the cohort's share for a programme-level line, written as its places of the
+# programme's, such as 104/514, the number enrolled for a per-participant line): the amount × the
+# factor × the times counted gives the real total, to the pound.
 
 # %%
 publish.table("cost_ledger", tables["cost_ledger"], display=False)
-show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their year; real amounts in £, {year} prices",
+show_table(cost_report.ledger_for_reading(ledger), 2, caption=f"Amounts in the prices of their year; real amounts in £, {year} prices",
            columns=[
     "level", "category", "description", "basis", "price_year", "amount", "deflator_factor", "real_amount",
     "quantity", "real_total"])

@@ -345,6 +345,33 @@ def test_a_cost_above_the_open_residential_band_is_not_said_to_be_in_it(syntheti
             f"end ({place / residential['low_real']:.1f} times it)") in text
 
 
+@pytest.mark.parametrize(("programme", "cohort"), [("leading-to-deliver", 4), ("leading-to-deliver", 1),
+                                                  ("collaborative-leadership", 1)])
+def test_the_ledger_as_shown_reproduces_its_totals_to_the_pound(synthetic, programme, cohort):
+    # Cohort 4's Design line read £142,300 × 1.72 → £244,208 × "0.20" → £49,412, but £244,208 × 0.20 is
+    # £48,842 (the share is 104/514 = 0.2023) and £142,300 × 1.72 is £244,756 (the factor is 1.7161).
+    from fractions import Fraction
+
+    from evaluation.reports.display import format_table
+
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, cohort, data_dir=root / "data", params_dir=PARAMS_DIR)
+    ledger = cr.cohort_costs(data).ledger
+    shown = format_table(cr.ledger_for_reading(ledger), 2, price_base_year=2024, columns=[
+        "amount", "deflator_factor", "real_amount", "quantity", "real_total"])
+
+    def pounds(text):
+        return float(text.replace("£", "").replace(",", ""))
+
+    for row in shown.to_dict("records"):
+        amount, factor = pounds(row["Amount"]), float(row["Deflator factor"])
+        times = float(Fraction(row["Times counted"].replace(",", "")))
+        assert abs(amount * factor - pounds(row["Real amount (£)"])) < 1, row
+        assert abs(amount * factor * times - pounds(row["Real total (£)"])) < 1, row
+    shares = ledger.lines.loc[(ledger.lines["level"] == "programme") & (ledger.lines["share"] < 1), "share"]
+    assert len(shares) == 0 or shown["Times counted"].str.fullmatch(rf"{ledger.enrolled}/\d+").sum() == len(shares)
+
+
 def test_why_it_matters_says_whether_the_cohort_had_a_comparison_group(synthetic):
     # cohort 3's cost page said its improvement was change "in a single group without a comparison
     # group"; the cohort has one (tables/comparison_group.csv, Maryland level 3 on its outcomes page)

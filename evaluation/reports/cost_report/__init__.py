@@ -51,6 +51,7 @@ from evaluation.reports.cost_report.tables import (
     CohortCosts,
     cohort_costs,
     cost_tables,
+    ledger_for_reading,
     programme_comparison,
     reliable_improvement,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "cost_findings_for",
     "cost_summary_markdown",
     "cost_tables",
+    "ledger_for_reading",
     "programme_comparison",
     "reliable_improvement",
 ]
