@@ -175,10 +175,16 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
              if drawn_from >= enrolled else
              f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {drawn_from} participants to "
              f"{_money(at)} at this cohort's {enrolled}")
+    # the lowest average in the table is where the chart ends when the average is still falling there:
+    # "is lowest, £13,267, at 309 participants" said a minimum the curve does not have
+    at_end = int(lowest["participants"]) == int(curve["participants"].iloc[-1])
+    low, where = _money(float(lowest["average_cost"])), int(lowest["participants"])
+    people = f"{where} participant" + ("" if where == 1 else "s")
+    end = (", where the chart ends" if at_end and where == enrolled else
+           f" and falls to {low} at {people}, where the chart ends" if at_end else
+           f" and is lowest within the chart, {low}, at {people}")
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices"
-           f"{left_off}. {falls}{jumps} and is lowest, "
-           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participant"
-           + ("" if int(lowest["participants"]) == 1 else "s")
+           f"{left_off}. {falls}{jumps}{end}"
            + ("." if math.isnan(v) else f": above the cost of one more participant, {_money(v)} (the dashed line)"
               + (", because each new cohort brings its own fixed costs." if len(steps) else ".")))
     return Plot(fig, alt, title, styled=ax is None)
