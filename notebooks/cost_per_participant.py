@@ -50,11 +50,13 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 #
 # Each figure is one of two views (the column "Cash or economic"): the **cash** cost, what the
 # commissioner pays, participants' time excluded; and the **economic** cost, with participants'
-# time included as an opportunity cost. A figure with no participants' time in it is both ("cash
-# and economic"). The economic cost is the fixed part plus the per-participant cost times the
-# number enrolled. The fixed part holds every cost that does not depend on the number of
-# participants, including the cohort's share of programme-level costs (needs assessment, design,
-# programme evaluation), apportioned by enrolled participants; the per-participant part holds
+# time included as an opportunity cost. A figure that is the same in both views, because
+# participants' time never enters it (the fixed costs), is labelled "cash and economic"; a cash
+# figure leaves participants' time out of a total, so it is labelled "cash" alone. The economic
+# cost is the fixed part plus the per-participant cost times the number enrolled. The fixed part
+# holds every cost that does not depend on the number of participants, including the cohort's
+# share of any programme-level costs (the cost ledger below lists them), apportioned by enrolled
+# participants; the per-participant part holds
 # every per-participant line and participants' own time. The cost of another cohort is the
 # cohort's own fixed costs plus the per-participant costs of the same number of places: the
 # programme-level costs are spent once and not again. Only the cost per reliable improver, into
@@ -66,6 +68,10 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 # In `tables/cost_summary.csv` the measures keep their codes: the economic ones are the
 # contract's (`total_cost` = `fixed_cost` + `variable_cost_per_participant` × enrolled, and so
 # on), the cash ones begin `cash_`, and the column `view` is `cash`, `economic` or `both`.
+# Participants' time comes from the programme's cost records (`costs.csv`, lines of category
+# `participant_time`, or `backfill` for cover bought in their place) or, without such lines, from
+# the hours attended × the hourly staff costs by role level in `programme.yaml`
+# (`staff_hourly_cost`); programme-level cost lines are those of `costs.csv` with a blank `cohort`.
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
@@ -125,9 +131,11 @@ show_table(tables["cost_curve"], price_base_year=year, name="cost_curve", rows=t
 # participants' time (×0.8 to ×1.2), their hours on the programme (×0.75 to ×1.5), the share of
 # the programme's one-off costs the cohort bears (apportioned by enrolment, or in equal shares per
 # cohort) and the share who reliably improved (the ends of its Wilson interval at the cohort's
-# confidence level). What was counted (the cost lines, enrolment, completion) is not varied,
-# nor is the price base year: a choice of units moves every figure in proportion and says
-# nothing about the resources used.
+# confidence level). What was paid (the cash cost lines), enrolment and completion are not
+# varied; the value of participants' time is, whether it was worked out from the hours attended
+# or given as a cost line, as it rests on hours and an hourly cost either way. Nor is the price
+# base year varied: a choice of units moves every figure in proportion and says nothing about
+# the resources used.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_completer"), "cost_tornado_completer")

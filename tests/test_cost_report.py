@@ -372,6 +372,33 @@ def test_the_ledger_as_shown_reproduces_its_totals_to_the_pound(synthetic, progr
     assert len(shares) == 0 or shown["Times counted"].str.fullmatch(rf"{ledger.enrolled}/\d+").sum() == len(shares)
 
 
+@pytest.mark.parametrize("programme", ["leading-to-deliver", "collaborative-leadership"])
+def test_the_pages_words_name_what_this_programmes_ledger_has_without_codes(synthetic, programme):
+    # The pilot's page said another cohort leaves out "(blank cohort: needs assessment, design,
+    # programme-wide evaluation)" though its ledger has no needs assessment; the sources read
+    # "(programme.yaml staff_hourly_cost)" and "(costs.csv, category participant_time)"; and its tornado
+    # said the cost line of participants' time was "costed on the PSSRU unit-cost schema", which the
+    # line does not say.
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, 1, data_dir=root / "data", params_dir=PARAMS_DIR)
+    tables = cr.cost_tables(data, data_dir=root / "data", params_dir=PARAMS_DIR, comparison=False)
+    ledger = tables["cohort_costs"].ledger
+    shared = set(ledger.lines.loc[ledger.lines["level"] == "programme", "category"])
+    words = " ".join([*tables["cost_summary"]["description"], *tables["tornado"]["reason"],
+                      cr.cost_summary_markdown(tables, data)])
+    for code in ("blank cohort", "costs.csv", "programme.yaml", "staff_hourly_cost", "category participant_time"):
+        assert code not in words, code
+    another = tables["cost_summary"].set_index("measure").loc["marginal_cost_cohort", "description"]
+    assert ("needs assessment" in another) == ("needs_assessment" in shared)
+    assert "design" in another and "design" in shared
+    if ledger.participant_time_source == "cost_rows":
+        assert "PSSRU" not in " ".join(tables["tornado"]["reason"])
+    source = (NOTEBOOKS_DIR / "cost_per_participant.py").read_text()
+    assert "(needs assessment, design,\n# programme evaluation)" not in source
+    assert "A figure with no participants' time in it is both" not in source
+    assert "What was counted (the cost lines, enrolment, completion) is not varied" not in source
+
+
 def test_why_it_matters_says_whether_the_cohort_had_a_comparison_group(synthetic):
     # cohort 3's cost page said its improvement was change "in a single group without a comparison
     # group"; the cohort has one (tables/comparison_group.csv, Maryland level 3 on its outcomes page)
@@ -580,7 +607,7 @@ def test_the_source_of_participants_time_is_said_in_words():
     from evaluation.reports.glossary_entries import ENTRIES
     from evaluation.stats.costs import PARTICIPANT_TIME_SOURCES
 
-    assert PARTICIPANT_TIME_SOURCES["cost_rows"] == "the programme's cost records (costs.csv, category participant_time)"
+    assert PARTICIPANT_TIME_SOURCES["cost_rows"] == "the programme's cost records (their lines of participants' time)"
     assert not any("rows of costs.csv" in words for words in PARTICIPANT_TIME_SOURCES.values())
     loaded = next(e for e in ENTRIES if e.key == "fully_loaded")
     assert "one-off costs shared between cohorts" in loaded.definition and "set-up" not in loaded.definition

@@ -14,10 +14,24 @@ from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.labels import and_list
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
 
-__all__ = ["CohortCosts", "cohort_costs", "programme_interval", "reliable_improvement"]
+__all__ = ["CohortCosts", "cohort_costs", "programme_interval", "reliable_improvement", "shared_cost_words"]
+
+
+_SHARED_WORDS = {"needs_assessment": "needs assessment", "design": "design", "evaluation": "programme evaluation",
+                 "management": "programme management"}
+
+
+def shared_cost_words(ledger: ct.Ledger) -> str:
+    """The programme-level fixed costs the cohort shares, in words (e.g. "design and programme
+    evaluation"), as the ledger has them; "" when there are none."""
+    lines = ledger.lines
+    shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
+    words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
+    return and_list(words)
 
 
 def reliable_improvement(data: CohortData) -> tuple[pd.DataFrame, dict]:
@@ -130,6 +144,12 @@ def cohort_costs(
     where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
     summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
         f"Participants' time for the whole cohort (economic cost − cash cost); source: {where}"
+    shared = shared_cost_words(ledger)  # the programme-level lines this programme has, not a fixed list
+    another = summary["measure"].isin(["marginal_cost_cohort", "cash_marginal_cost_cohort"])
+    summary.loc[another, "description"] = summary.loc[another, "description"].str.replace(
+        "the programme-level fixed costs, spent once for the whole programme, are left out",
+        f"the programme-level fixed costs ({shared}), spent once for the whole programme, are left out"
+        if shared else "the programme has no programme-level fixed costs to leave out", regex=False)
     return CohortCosts(programme=data.programme.name, programme_title=data.programme.title, cohort=coh.cohort,
                        year=coh.year, ledger=ledger, improvement=improvement, improvement_info=info, bootstrap=boot,
                        summary=summary)

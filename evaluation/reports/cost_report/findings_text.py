@@ -8,12 +8,12 @@ from typing import Any
 import pandas as pd
 
 from evaluation.data.cohort import CohortData
+from evaluation.reports.cost_report.cohort import shared_cost_words
 from evaluation.reports.cost_report.tables import (
     FINDING_MEASURES,
     CohortCosts,
     _money,
     cost_tables,
-    shared_cost_words,
 )
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import aside, counted, span_words

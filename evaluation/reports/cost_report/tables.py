@@ -12,12 +12,16 @@ from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.data.params import MonetisedBenefits
 from evaluation.reports.cost_report.benchmarks import benchmark_comparison
-from evaluation.reports.cost_report.cohort import CohortCosts, cohort_costs, reliable_improvement
+from evaluation.reports.cost_report.cohort import (
+    CohortCosts,
+    cohort_costs,
+    reliable_improvement,
+)
 from evaluation.reports.cost_report.comparison import programme_comparison
 from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
 from evaluation.reports.disclosure_plan import prepared_scores
 from evaluation.reports.findings import collect_warnings
-from evaluation.reports.labels import WAVE_LABELS, and_list
+from evaluation.reports.labels import WAVE_LABELS
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -75,19 +79,6 @@ FINDING_MEASURES = (
     ("cash_cost_per_reliable_improver", "costs.cash_cost_per_reliable_improver"),
     ("cash_marginal_cost_cohort", "costs.cash_marginal_cost_cohort"),
 )
-
-
-_SHARED_WORDS = {"needs_assessment": "needs assessment", "design": "design", "evaluation": "programme evaluation",
-                 "management": "programme management"}
-
-
-def shared_cost_words(ledger: ct.Ledger) -> str:
-    """The programme-level fixed costs the cohort shares, in words (e.g. "design and programme
-    evaluation"), as the ledger has them; "" when there are none."""
-    lines = ledger.lines
-    shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
-    words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
-    return and_list(words)
 
 
 def _money(x: float, digits: int = 0) -> str:

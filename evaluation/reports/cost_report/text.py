@@ -14,12 +14,12 @@ from evaluation.data.cohort import (
     CohortData,
 )
 from evaluation.reports.cost_report.benchmarks import BENCHMARK_CITATION, BENCHMARK_PRICE_YEAR
+from evaluation.reports.cost_report.cohort import shared_cost_words
 from evaluation.reports.cost_report.findings_text import _interval_words, _who
 from evaluation.reports.cost_report.tables import (
     INPUT_WORDS,
     CohortCosts,
     _money,
-    shared_cost_words,
 )
 from evaluation.reports.labels import WAVE_LABELS, and_list, counted
 from evaluation.reports.numbers import level_percent, money_interval, number
