@@ -633,3 +633,15 @@ def test_a_cohort_of_one_has_no_dashed_line_for_the_cost_of_one_more_participant
                         "price_base_year": 2024})
     assert "above the cost of one more participant, £100 (the dashed line)" in cost_plots.cost_curve_chart(
         six, enrolled=6).alt
+
+
+def test_the_category_charts_alt_text_gives_the_rows_as_the_table_has_them():
+    # Cohort 1's alt text read "Other: £104,628 (7%)", a figure not in costs_by_category.csv, which has
+    # two "Other" rows: fixed £20,666 and per participant £83,963
+    by_category = pd.DataFrame({"category": ["delivery", "other", "other"],
+                                "basis": ["fixed", "fixed", "per_participant"],
+                                "amount": [342_203.0, 20_666.0, 83_963.0], "share": [0.76, 0.05, 0.19],
+                                "price_base_year": 2024})
+    alt = cost_plots.category_chart(by_category).alt
+    assert "Delivery: £342,203 (76%); Other (fixed): £20,666 (5%); Other (per participant): £83,963 (19%)." in alt
+    assert "£104,629" not in alt

@@ -66,7 +66,8 @@ def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: A
     >>> plot.title
     'Fully loaded costs by category (2024 prices)'
     >>> plot.alt
-    "Bar chart of the cohort's costs by category, 2024 prices. Design: £5,000 (50%); Delivery: £5,000 (50%)."
+    "Bar chart of the cohort's costs by category, 2024 prices. Design: £5,000 (50%); Delivery (fixed): £3,000 (30%); \
+Delivery (per participant): £2,000 (20%)."
     """
     year = int(by_category["price_base_year"].iloc[0]) if len(by_category) else None
     categories = list(dict.fromkeys(by_category["category"]))
@@ -86,10 +87,10 @@ def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: A
         title = title if title is not None else f"Fully loaded costs by category ({year} prices)"
         ax_.set_title(title)
         ax_.legend(title="Basis", fontsize=9, frameon=False, loc="lower right")
-    totals = by_category.groupby("category", sort=False)["amount"].sum()
-    shares = by_category.groupby("category", sort=False)["share"].sum()
+    both = by_category["category"].duplicated(keep=False)  # a category with fixed and per-participant rows: each row
     alt = f"Bar chart of the cohort's costs by category, {year} prices. " + "; ".join(
-        f"{_words(c)}: {_money(totals[c])} ({shares[c]:.0%})" for c in categories) + "."
+        f"{_words(r.category)}{f' ({_words(r.basis).lower()})' if two else ''}: {_money(r.amount)} ({r.share:.0%})"
+        for r, two in zip(by_category.itertuples(), both, strict=True)) + "."
     return Plot(fig, alt, title, styled=ax is None)
 
 
