@@ -323,7 +323,7 @@ def test_the_summary_says_truly_why_only_the_cost_per_improver_has_an_interval(s
     assert "counted, not estimated" not in sure and "money that was counted" not in sure
     assert "not estimated from a sample" in sure and "another cohort is a projection" in sure
     ledger = tables["cohort_costs"].ledger
-    time = {"derived": "hours attended × an hourly staff cost", "cost_rows": "given as a cost line, rests on hours"}
+    time = {"derived": "hours attended × an estimated hourly staff cost", "cost_rows": "given as a cost line, rests on hours"}
     assert time[ledger.participant_time_source] in sure
     assert ("one-off costs follows a rule" in sure) == (ledger.shared_cost > 0 and ledger.cohorts_served > 1)
     seed = tables["cohort_costs"].bootstrap.seed
@@ -342,7 +342,7 @@ def test_a_cost_above_the_open_residential_band_is_not_said_to_be_in_it(syntheti
     text = cr.cost_summary_markdown(tables, data)
     assert "in the residential range" not in text
     assert (f"is above £{residential['low_real']:,.0f}, the lower end of the residential range, which has no upper "
-            f"end ({place / residential['low_real']:.1f} times it)") in text
+            f"end ({place / residential['low_real']:.1f} times that lower end)") in text
 
 
 @pytest.mark.parametrize(("programme", "cohort"), [("leading-to-deliver", 4), ("leading-to-deliver", 1),

@@ -41,8 +41,8 @@ def _cash_categories(by_category: pd.DataFrame) -> str:
 
 
 _TIME_ASSUMPTION = {
-    "derived": "the value of participants' time is their hours attended × an hourly staff cost for their role, "
-               "itself an estimate",
+    "derived": "the value of participants' time is their hours attended × an estimated hourly staff cost for "
+               "their role",
     "cost_rows": "the value of participants' time, given as a cost line, rests on hours and an hourly cost",
     "backfill": "the cost of covering participants' posts stands in for the value of their time",
 }
@@ -265,7 +265,7 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         res_high = b.loc[0, "high_real"]
         if place >= res_low and pd.isna(res_high):  # "£4,000 or more": a lower end only
             where = (f"above {_money(res_low)}, the lower end of the residential range, which has no upper end "
-                     f"({number(place / res_low, 1)} times it)")
+                     f"({number(place / res_low, 1)} times that lower end)")
         elif place >= res_low:
             where = "in the residential range"
         elif place > non_high:
