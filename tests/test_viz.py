@@ -625,7 +625,7 @@ def test_a_cohort_of_one_has_no_dashed_line_for_the_cost_of_one_more_participant
                           "price_base_year": 2024})
     plot = cost_plots.cost_curve_chart(curve, enrolled=1)
     assert not [ln for ln in plot.figure.axes[0].get_lines() if ln.get_linestyle() == "--"]  # no dashed line
-    assert "one more participant" not in plot.alt and plot.alt.endswith("is lowest, £1,000, at 1 participant.")
+    assert "one more participant" not in plot.alt and plot.alt.endswith("is lowest within the chart, £1,000, at 1 participant.")
     assert "It is £1,000 at this cohort's 1 participant," in plot.alt
     six = pd.DataFrame({"participants": np.arange(1, 13), "cohorts": np.repeat([1, 2], 6),
                         "average_cost": 500.0, "marginal_cost": [900.0, 100.0, 100.0, 100.0, 100.0, 100.0,
