@@ -50,20 +50,28 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 #
 # Each figure is one of two views (the column "Cash or economic"): the **cash** cost, what the
 # commissioner pays, participants' time excluded; and the **economic** cost, with participants'
-# time included as an opportunity cost. A figure with no participants' time in it is both ("cash
-# and economic"). The economic cost is the fixed part plus the per-participant cost times the
-# number enrolled. The fixed part holds every cost that does not depend on the number of
-# participants, including the cohort's share of programme-level costs (needs assessment, design,
-# programme evaluation), apportioned by enrolled participants; the per-participant part holds
+# time included as an opportunity cost. A figure that is the same in both views, because
+# participants' time never enters it (the fixed costs), is labelled "cash and economic"; a cash
+# figure leaves participants' time out of a total, so it is labelled "cash" alone. The economic
+# cost is the fixed part plus the per-participant cost times the number enrolled. The fixed part
+# holds every cost that does not depend on the number of participants, including the cohort's
+# share of any programme-level costs (the cost ledger below lists them), apportioned by enrolled
+# participants; the per-participant part holds
 # every per-participant line and participants' own time. The cost of another cohort is the
 # cohort's own fixed costs plus the per-participant costs of the same number of places: the
-# programme-level costs are spent once and not again. Money that was counted has no interval;
-# only the cost per reliable improver, into which an outcome measured with error enters, has a
-# bootstrap interval (see below).
+# programme-level costs are spent once and not again. Only the cost per reliable improver, into
+# which an outcome measured with error enters, has a confidence interval (a bootstrap interval,
+# see below); the other figures are worked out for the whole cohort, not estimated from a sample,
+# and their uncertain inputs, such as the value of participants' time, are varied in the
+# sensitivity (tornado) charts.
 #
 # In `tables/cost_summary.csv` the measures keep their codes: the economic ones are the
 # contract's (`total_cost` = `fixed_cost` + `variable_cost_per_participant` × enrolled, and so
 # on), the cash ones begin `cash_`, and the column `view` is `cash`, `economic` or `both`.
+# Participants' time comes from the programme's cost records (`costs.csv`, lines of category
+# `participant_time`, or `backfill` for cover bought in their place) or, without such lines, from
+# the hours attended × the hourly staff costs by role level in `programme.yaml`
+# (`staff_hourly_cost`); programme-level cost lines are those of `costs.csv` with a blank `cohort`.
 
 # %% tags=["nbval-check-output"]
 publish.table("cost_summary", tables["cost_summary"], display=False)
@@ -88,12 +96,13 @@ show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["categ
 #
 # Every cost line that falls on the cohort: its nominal amount in the year it was priced, the
 # deflator factor (D_base / D_year), the real amount and how many times it counts (1 for a
-# cohort's fixed line, the cohort's share for a programme-level line, the number enrolled for a
-# per-participant line).
+# cohort's fixed line, the cohort's share for a programme-level line, written as its places of the
+# programme's, such as 104/514, the number enrolled for a per-participant line): the amount × the
+# factor × the times counted gives the real total, to the pound.
 
 # %%
 publish.table("cost_ledger", tables["cost_ledger"], display=False)
-show_table(tables["cost_ledger"], 2, caption=f"Amounts in the prices of their year; real amounts in £, {year} prices",
+show_table(cost_report.ledger_for_reading(ledger), 2, caption=f"Amounts in the prices of their year; real amounts in £, {year} prices",
            columns=[
     "level", "category", "description", "basis", "price_year", "amount", "deflator_factor", "real_amount",
     "quantity", "real_total"])
@@ -122,9 +131,11 @@ show_table(tables["cost_curve"], price_base_year=year, name="cost_curve", rows=t
 # participants' time (×0.8 to ×1.2), their hours on the programme (×0.75 to ×1.5), the share of
 # the programme's one-off costs the cohort bears (apportioned by enrolment, or in equal shares per
 # cohort) and the share who reliably improved (the ends of its Wilson interval at the cohort's
-# confidence level). What was counted (the cost lines, enrolment, completion) is not varied,
-# nor is the price base year: a choice of units moves every figure in proportion and says
-# nothing about the resources used.
+# confidence level). What was paid (the cash cost lines), enrolment and completion are not
+# varied; the value of participants' time is, whether it was worked out from the hours attended
+# or given as a cost line, as it rests on hours and an hourly cost either way. Nor is the price
+# base year varied: a choice of units moves every figure in proportion and says nothing about
+# the resources used.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.tornado_chart(tables["tornado"], measure="cost_per_completer"), "cost_tornado_completer")
@@ -136,13 +147,17 @@ show_table(tables["tornado"], 0, price_base_year=year, **cost_report.TORNADO_DIS
 # %% [markdown]
 # ## How sure we are: the bootstrap
 #
-# Only the cost per reliable improver (cash and economic) has an interval: whether someone
-# reliably improved is measured with error, while the money was counted. The participants were
+# Only the cost per reliable improver (cash and economic) has a confidence interval: whether
+# someone reliably improved is measured with error. The other figures are worked out for the whole
+# cohort, not estimated from a sample, so they have no sampling error; their uncertain inputs, such
+# as the value of participants' time, are varied in the sensitivity (tornado) charts above. The
+# participants were
 # resampled with replacement, each keeping their own cost and improvement together; the
 # interval holds the middle of the resampled figures at the cohort's confidence level (the
 # summary above gives its percentage). A resample with nobody in the denominator has no finite
 # cost per head; it is counted, and a limit that falls among such resamples is left blank in the
-# CSV file (— in the table on this page).
+# CSV file (— in the table on this page). The seed is that of the random-number generator that
+# drew the resamples: the same seed gives the same interval.
 
 # %% tags=["nbval-check-output"]
 publish.figure(cost_plots.bootstrap_chart(tables["bootstrap_draws"], tables["bootstrap"],
@@ -188,8 +203,8 @@ show_table(tables["benchmarks"], 0, formats=dict.fromkeys(["low", "high"], "mone
 #
 # Every cohort of both programmes with data, costed in the same base-year prices: cash and
 # economic cost per enrolled participant, economic cost per completer and per reliable improver
-# (only the last with a bootstrap interval: counted money has none); and each programme over all
-# its cohorts.
+# (only the last with a bootstrap interval: the others are not estimated from a sample); and each
+# programme over all its cohorts.
 
 # %% tags=["nbval-check-output"]
 comparison = tables["programme_comparison"]
@@ -254,8 +269,10 @@ publish.findings(cost_report.cost_findings(tables, data))
 # participants' time (and backfill). The marginal cost of one more participant is v and of one
 # more cohort of the same size its own fixed costs + v·n (cash: without participants' time);
 # programme-level fixed costs are spent once. Cost per enrolled, per completer and per reliable
-# improver divide the total by the number enrolled, completed and reliably improved. Counted
-# money has no interval; the cost per reliable improver has a bootstrap interval: participants
+# improver divide the total by the number enrolled, completed and reliably improved. Figures worked
+# out for the whole cohort, not estimated from a sample, have no confidence interval (their
+# uncertain inputs are varied in the sensitivity analysis); the cost per reliable improver has a
+# bootstrap interval: participants
 # resampled with their cost and outcome together (Campbell & Torgerson 1999), percentile
 # intervals, seeded. Costs are historical outturn and
 # are not discounted; Green Book discounting (3.5%) applies only to benefits spread over several

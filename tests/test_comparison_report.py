@@ -153,10 +153,11 @@ def test_every_figure_carries_the_limits_of_the_comparison(synthetic):
     values = limits.set_index("difference")["values"]
     assert "26 people" in values["reliability"]  # the pilot's alpha rests on 26 people
     assert "no follow-up" in values["waves"]
-    assert "given as cost lines" in values["participant_time"] and "by role level" in values["participant_time"]
+    assert "given as lines of the programme's cost records" in values["participant_time"] and "by role level" in values["participant_time"]
     assert (table["limits"].str.len() > 0).all()
     improver = _row(table, PILOT, "cost_per_reliable_improver")["limits"]
-    for label in ("eligible population", "costing of participants' time", "reliability used and its n", "follow-up",
+    for label in ("eligible population", "costing of participants' time",
+                  "reliability used and how many people it rests on", "follow-up",
                   "cohort sizes", "number of cohorts"):
         assert label in improver
     # participants' time is not in the cash cost; reliability does not enter completion
@@ -235,7 +236,7 @@ def test_the_cost_reports_programme_comparison_states_the_limits(synthetic):
     result = cost_report.build(data[0][2], data_dir=root / "data", params_dir=PARAMS_DIR)
     rows = result.table("cost_programme_comparison")
     assert (rows["limits"].str.len() > 0).all()
-    assert "reliability used and its n" in rows["limits"].iloc[0]
+    assert "reliability used and how many people it rests on" in rows["limits"].iloc[0]
     across = [p for p in result.summary.split("\n\n") if p.startswith("**Across cohorts and programmes")][0]
     assert "not like for like" in across and "costing of participants' time" in across
     # the populations are named as every other page names them, and the column that lists the

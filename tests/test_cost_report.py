@@ -179,6 +179,32 @@ def test_programme_comparison_covers_both_programmes(synthetic):
     assert shared["share"].to_numpy() == pytest.approx([len(data.participants) / ltd["enrolled"]] * len(shared))
 
 
+def test_a_programme_row_has_the_interval_the_programme_report_publishes(synthetic):
+    # The comparison table's row for Leading to Deliver over all cohorts had blank interval columns, while
+    # the programme report gives the same £108,900 per reliable improver the interval £88,454 to £141,146;
+    # and the summary said "where the ranges overlap, ..." without saying whether they do.
+    from evaluation.data.programme import load_programme_data
+    from evaluation.reports.programme_report import costs as pc
+
+    root, data, tables = synthetic
+    comp = tables["programme_comparison"]
+    columns = ["cost_per_reliable_improver", "cost_per_reliable_improver_ci_low", "cost_per_reliable_improver_ci_high"]
+    rows = comp[comp["level"] == "programme"].set_index("programme")
+    for programme in ("leading-to-deliver", "collaborative-leadership"):
+        trend = pc.cost_trends(load_programme_data(programme, data_dir=root / "data", params_dir=PARAMS_DIR))
+        published = trend[trend["level"] == "programme"].iloc[0]
+        assert rows.loc[programme, columns].to_numpy(dtype=float) == pytest.approx(
+            published[columns].to_numpy(dtype=float), rel=1e-12), programme
+    across = cr.cost_summary_markdown(tables, data).split("**Across cohorts and programmes.**")[1].split("\n\n")[0]
+    (lo_a, hi_a), (lo_b, hi_b) = rows[columns[1:]].to_numpy(dtype=float)
+    overlap = max(lo_a, lo_b) <= min(hi_a, hi_b)
+    assert ("The programmes' 95% intervals overlap, so the figures do not show" in across) == overlap
+    assert ("The programmes' 95% intervals do not overlap: " in across) == (not overlap)
+    assert "where the ranges overlap" not in across
+    ltd = rows.loc["leading-to-deliver"]
+    assert f"95% interval £{ltd[columns[1]]:,.0f} to £{ltd[columns[2]]:,.0f}, resampling within each cohort" in across
+
+
 def test_programme_comparison_skips_what_is_missing_with_a_note(synthetic, tmp_path):
     root, data, tables = synthetic
     params = tmp_path / "params"
@@ -282,6 +308,95 @@ def test_summary_for_commissioners(synthetic):
     assert f"£{s.loc['cost_per_reliable_improver', 'ci_low']:,.0f}" in text
     # the tornado sentence never names the price base year
     assert "base year" not in text.split("How sure we are")[1].split("Growing")[0]
+
+
+@pytest.mark.parametrize("programme", ["leading-to-deliver", "collaborative-leadership"])
+def test_the_summary_says_truly_why_only_the_cost_per_improver_has_an_interval(synthetic, programme):
+    # It read "The totals, the cost per place, the cost per completer and the cost of another cohort are
+    # worked out from money that was counted, not estimated": but participants' time is hours × an hourly
+    # cost (an assumption the tornado varies) and another cohort is a projection; and "seed 2004" was code.
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, 1, data_dir=root / "data", params_dir=PARAMS_DIR)
+    tables = cr.cost_tables(data, data_dir=root / "data", params_dir=PARAMS_DIR, comparison=False)
+    text = cr.cost_summary_markdown(tables, data)
+    sure = text.split("**How sure we are.**")[1].split("\n")[0]
+    assert "counted, not estimated" not in sure and "money that was counted" not in sure
+    assert "not estimated from a sample" in sure and "another cohort is a projection" in sure
+    ledger = tables["cohort_costs"].ledger
+    time = {"derived": "hours attended × an estimated hourly staff cost", "cost_rows": "given as a cost line, rests on hours"}
+    assert time[ledger.participant_time_source] in sure
+    assert ("one-off costs follows a rule" in sure) == (ledger.shared_cost > 0 and ledger.cohorts_served > 1)
+    seed = tables["cohort_costs"].bootstrap.seed
+    assert f"random-number seed, {seed}," in sure and f"seed {seed})" not in sure
+
+
+def test_a_cost_above_the_open_residential_band_is_not_said_to_be_in_it(synthetic):
+    # "This cohort's cash cost per place, £10,461, is in the residential range": that band is "£4,000 or
+    # more" (cost_benchmarks.csv: low_real £5,980, no high_real), so a cost is above its lower end, not in it
+    _, data, tables = synthetic
+    bench = tables["benchmarks"]
+    residential = bench[bench["kind"] == "benchmark"].iloc[0]
+    assert pd.isna(residential["high_real"])
+    place = tables["cost_summary"].set_index("measure").loc["cash_cost_per_enrolled", "value"]
+    assert place > residential["low_real"]
+    text = cr.cost_summary_markdown(tables, data)
+    assert "in the residential range" not in text
+    assert (f"is above £{residential['low_real']:,.0f}, the lower end of the residential range, which has no upper "
+            f"end ({place / residential['low_real']:.1f} times that lower end)") in text
+
+
+@pytest.mark.parametrize(("programme", "cohort"), [("leading-to-deliver", 4), ("leading-to-deliver", 1),
+                                                  ("collaborative-leadership", 1)])
+def test_the_ledger_as_shown_reproduces_its_totals_to_the_pound(synthetic, programme, cohort):
+    # Cohort 4's Design line read £142,300 × 1.72 → £244,208 × "0.20" → £49,412, but £244,208 × 0.20 is
+    # £48,842 (the share is 104/514 = 0.2023) and £142,300 × 1.72 is £244,756 (the factor is 1.7161).
+    from fractions import Fraction
+
+    from evaluation.reports.display import format_table
+
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, cohort, data_dir=root / "data", params_dir=PARAMS_DIR)
+    ledger = cr.cohort_costs(data).ledger
+    shown = format_table(cr.ledger_for_reading(ledger), 2, price_base_year=2024, columns=[
+        "amount", "deflator_factor", "real_amount", "quantity", "real_total"])
+
+    def pounds(text):
+        return float(text.replace("£", "").replace(",", ""))
+
+    for row in shown.to_dict("records"):
+        amount, factor = pounds(row["Amount"]), float(row["Deflator factor"])
+        times = float(Fraction(row["Times counted"].replace(",", "")))
+        assert abs(amount * factor - pounds(row["Real amount (£)"])) < 1, row
+        assert abs(amount * factor * times - pounds(row["Real total (£)"])) < 1, row
+    shares = ledger.lines.loc[(ledger.lines["level"] == "programme") & (ledger.lines["share"] < 1), "share"]
+    assert len(shares) == 0 or shown["Times counted"].str.fullmatch(rf"{ledger.enrolled}/\d+").sum() == len(shares)
+
+
+@pytest.mark.parametrize("programme", ["leading-to-deliver", "collaborative-leadership"])
+def test_the_pages_words_name_what_this_programmes_ledger_has_without_codes(synthetic, programme):
+    # The pilot's page said another cohort leaves out "(blank cohort: needs assessment, design,
+    # programme-wide evaluation)" though its ledger has no needs assessment; the sources read
+    # "(programme.yaml staff_hourly_cost)" and "(costs.csv, category participant_time)"; and its tornado
+    # said the cost line of participants' time was "costed on the PSSRU unit-cost schema", which the
+    # line does not say.
+    root, _, _ = synthetic
+    data = load_cohort_data(programme, 1, data_dir=root / "data", params_dir=PARAMS_DIR)
+    tables = cr.cost_tables(data, data_dir=root / "data", params_dir=PARAMS_DIR, comparison=False)
+    ledger = tables["cohort_costs"].ledger
+    shared = set(ledger.lines.loc[ledger.lines["level"] == "programme", "category"])
+    words = " ".join([*tables["cost_summary"]["description"], *tables["tornado"]["reason"],
+                      cr.cost_summary_markdown(tables, data)])
+    for code in ("blank cohort", "costs.csv", "programme.yaml", "staff_hourly_cost", "category participant_time"):
+        assert code not in words, code
+    another = tables["cost_summary"].set_index("measure").loc["marginal_cost_cohort", "description"]
+    assert ("needs assessment" in another) == ("needs_assessment" in shared)
+    assert "design" in another and "design" in shared
+    if ledger.participant_time_source == "cost_rows":
+        assert "PSSRU" not in " ".join(tables["tornado"]["reason"])
+    source = (NOTEBOOKS_DIR / "cost_per_participant.py").read_text()
+    assert "(needs assessment, design,\n# programme evaluation)" not in source
+    assert "A figure with no participants' time in it is both" not in source
+    assert "What was counted (the cost lines, enrolment, completion) is not varied" not in source
 
 
 def test_why_it_matters_says_whether_the_cohort_had_a_comparison_group(synthetic):
@@ -492,7 +607,7 @@ def test_the_source_of_participants_time_is_said_in_words():
     from evaluation.reports.glossary_entries import ENTRIES
     from evaluation.stats.costs import PARTICIPANT_TIME_SOURCES
 
-    assert PARTICIPANT_TIME_SOURCES["cost_rows"] == "the programme's cost records (costs.csv, category participant_time)"
+    assert PARTICIPANT_TIME_SOURCES["cost_rows"] == "the programme's cost records (their lines of participants' time)"
     assert not any("rows of costs.csv" in words for words in PARTICIPANT_TIME_SOURCES.values())
     loaded = next(e for e in ENTRIES if e.key == "fully_loaded")
     assert "one-off costs shared between cohorts" in loaded.definition and "set-up" not in loaded.definition
@@ -529,14 +644,14 @@ def test_a_cohort_in_which_nobody_reliably_improved_is_not_told_it_has_a_cost_pe
         tables, reliable_improvers={"value": 0}, cost_per_reliable_improver=none,
         cash_cost_per_reliable_improver=none), data)
     assert "Nobody reliably improved on" in text
-    assert "only the cost per reliable improver has a range" not in text
-    assert ("only a cost per reliable improver would have a range (a bootstrap interval); nobody reliably improved, "
-            "so there is neither the cost nor its range.") in text
+    assert "only the cost per reliable improver has a confidence interval" not in text
+    assert ("only a cost per reliable improver would have a confidence interval (a bootstrap interval); nobody "
+            "reliably improved, so there is neither the cost nor its interval.") in text
     assert "answers both for this cohort" not in text and "the cost per improver is a cost per person" not in text
     assert "This report answers the first for this cohort, what a place costs; on the second, nobody in it " \
            "reliably improved on" in text
     full = cr.cost_summary_markdown(tables, data)  # with improvers, as before
-    assert "answers both for this cohort" in full and "only the cost per reliable improver has a range" in full
+    assert "answers both for this cohort" in full and "only the cost per reliable improver has a confidence interval" in full
 
 
 def test_a_cohort_of_one_has_one_place_and_one_person(synthetic):

@@ -385,12 +385,14 @@ def test_the_tornados_reasons_name_where_participants_time_came_from():
         "cohort": pd.array([1], dtype="Int64"), "category": ["participant_time"], "description": ["Time"],
         "amount": [100.0], "price_year": [2024], "basis": ["per_participant"]})], ignore_index=True)
     given = ct.tornado(ledger(rows), measure="cost_per_completer").set_index("input")["reason"]
-    assert given["hours"].startswith("the cost of participants' time given in costs.csv rests on hours")
-    assert given["hourly_cost"].startswith("the cost of participants' time given in costs.csv rests on an hourly cost")
+    assert given["hours"].startswith("the cost of participants' time in the programme's cost records rests on hours")
+    assert given["hourly_cost"].startswith("the cost of participants' time in the programme's cost records rests on an "
+                                           "hourly cost")
+    assert "PSSRU" not in given["hourly_cost"]  # a cost line names no schema
     assert "attendance" not in given["hours"] + given["hourly_cost"]
     backfill = rows.assign(category=rows["category"].replace({"participant_time": "backfill"}))
     bought = ct.tornado(ledger(backfill), measure="cost_per_completer").set_index("input")["reason"]
-    assert bought["hours"].startswith("the cost of backfill given in costs.csv rests on hours")
+    assert bought["hours"].startswith("the cost of backfill in the programme's cost records rests on hours")
     # the pages put a reason in brackets beside its bar ("£18,540 at ×1.5 (…)"): none has brackets
     # of its own, which read "(… understate it (if travel … counted))" in the alternative text
     for reasons in (derived, given, bought):

@@ -507,12 +507,18 @@ def test_the_cost_curves_alt_text_gives_its_lowest_average_not_an_approach_to_v(
     curve = _three_cohort_curve()
     alt = cost_plots.cost_curve_chart(curve, enrolled=10).alt
     assert "approaches" not in alt
-    assert ("jumps when a new cohort of 10 starts (at 11, 21 participants), and is lowest, £160, at 30 participants: "
-            "above the cost of one more participant, £100 (the dashed line), because each new cohort brings its own "
-            "fixed costs.") in alt
+    # the lowest average is where the chart ends (it keeps falling): "is lowest, £13,267, at 309 participants"
+    # said a minimum the curve does not have
+    assert ("jumps when a new cohort of 10 starts (at 11, 21 participants), and falls to £160 at 30 participants, "
+            "where the chart ends: above the cost of one more participant, £100 (the dashed line), because each new "
+            "cohort brings its own fixed costs.") in alt
+    assert "is lowest" not in alt
     one = cost_plots.cost_curve_chart(curve[curve["cohorts"] == 1], enrolled=10).alt
-    assert "jumps" not in one and one.endswith("is lowest, £180, at 10 participants: above the cost of one more "
-                                               "participant, £100 (the dashed line).")
+    assert "jumps" not in one and one.endswith("It is £180 at this cohort's 10 participants, where the chart ends: "
+                                               "above the cost of one more participant, £100 (the dashed line).")
+    # a table that goes on past its lowest average says "lowest within the chart"
+    rising = curve[curve["participants"] <= 12]
+    assert "and is lowest within the chart, £180, at 10 participants" in cost_plots.cost_curve_chart(rising, enrolled=10).alt
 
 
 def test_the_cost_curves_alt_text_says_the_line_starts_at_10_participants_where_the_table_starts_at_1():
@@ -579,7 +585,7 @@ def test_a_cohort_smaller_than_10_is_on_its_own_cost_curve_and_the_alt_text_does
         assert (f"drawn from {size} participants, not from 1: with fewer the average is higher (£1,000 at 1 "
                 f"participant) and would flatten the rest of the line. It is £{900 // size + 100:,} at this cohort's "
                 f"{size} participants, jumps when a new cohort of {size} starts (at {size + 1}, {2 * size + 1} "
-                "participants), and is lowest") in plot.alt
+                "participants), and is lowest within the chart") in plot.alt
 
 
 def test_a_cost_per_improver_with_nobody_improved_is_said_plainly_in_the_tornado_and_bootstrap_alt_texts():
@@ -619,7 +625,7 @@ def test_a_cohort_of_one_has_no_dashed_line_for_the_cost_of_one_more_participant
                           "price_base_year": 2024})
     plot = cost_plots.cost_curve_chart(curve, enrolled=1)
     assert not [ln for ln in plot.figure.axes[0].get_lines() if ln.get_linestyle() == "--"]  # no dashed line
-    assert "one more participant" not in plot.alt and plot.alt.endswith("is lowest, £1,000, at 1 participant.")
+    assert "one more participant" not in plot.alt and plot.alt.endswith("is lowest within the chart, £1,000, at 1 participant.")
     assert "It is £1,000 at this cohort's 1 participant," in plot.alt
     six = pd.DataFrame({"participants": np.arange(1, 13), "cohorts": np.repeat([1, 2], 6),
                         "average_cost": 500.0, "marginal_cost": [900.0, 100.0, 100.0, 100.0, 100.0, 100.0,
@@ -627,3 +633,15 @@ def test_a_cohort_of_one_has_no_dashed_line_for_the_cost_of_one_more_participant
                         "price_base_year": 2024})
     assert "above the cost of one more participant, £100 (the dashed line)" in cost_plots.cost_curve_chart(
         six, enrolled=6).alt
+
+
+def test_the_category_charts_alt_text_gives_the_rows_as_the_table_has_them():
+    # Cohort 1's alt text read "Other: £104,628 (7%)", a figure not in costs_by_category.csv, which has
+    # two "Other" rows: fixed £20,666 and per participant £83,963
+    by_category = pd.DataFrame({"category": ["delivery", "other", "other"],
+                                "basis": ["fixed", "fixed", "per_participant"],
+                                "amount": [342_203.0, 20_666.0, 83_963.0], "share": [0.76, 0.05, 0.19],
+                                "price_base_year": 2024})
+    alt = cost_plots.category_chart(by_category).alt
+    assert "Delivery: £342,203 (76%); Other (fixed): £20,666 (5%); Other (per participant): £83,963 (19%)." in alt
+    assert "£104,629" not in alt

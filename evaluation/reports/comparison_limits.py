@@ -57,7 +57,7 @@ _ECONOMIC = ("cost_per_enrolled", "cost_per_reliable_improver")
 LIMIT_COLUMNS = ["difference", "label", "what", "values", "measures_limited", "measures", "why"]
 
 _TIME_WORDS = {
-    "cost_rows": "given as cost lines in costs.csv",
+    "cost_rows": "given as lines of the programme's cost records",
     "derived": "worked out as hours attended × an hourly staff cost by role level",
     "backfill": "valued by the backfill bought to cover participants' absence",
     "none": "not costed",
@@ -262,7 +262,7 @@ _DIFFERENCES = (
      ProgrammeProfile.time_words, _ECONOMIC,
      "Participants' time is what the economic cost adds to the cash cost; costed on different "
      "bases, the economic costs are not on one footing. The cash costs do not include it."),
-    ("reliability", "reliability used and its n",
+    ("reliability", "reliability used and how many people it rests on",
      "The reliability used for reliable change, and how many people it was estimated from",
      ProgrammeProfile.reliability_words, _RELIABLE,
      "Who counts as a reliable improver depends on the reliability: the lower it is, the larger a change must "
@@ -314,7 +314,7 @@ def comparison_limits(profiles: Sequence[ProgrammeProfile]) -> pd.DataFrame:
     >>> b = ProgrammeProfile("b", "B", (1,), (2005,), (29,), "managers", (18000.0,), ("pre", "post"),
     ...                      (), ("self",), ("derived",), (2005,), "alpha_pre", (0.81,), (26,), 2024, 0.95)
     >>> comparison_limits([a, b])["label"].tolist()
-    ['reliability used and its n', 'cohort sizes', 'number of cohorts']
+    ['reliability used and how many people it rests on', 'cohort sizes', 'number of cohorts']
     """
     rows = []
     if len(profiles) < 2:

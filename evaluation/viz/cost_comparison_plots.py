@@ -124,7 +124,7 @@ def comparison_chart(
         ``tables/cost_programme_comparison.csv``: ``level`` (only ``cohort`` rows are drawn),
         ``programme_title``, ``cohort``, ``price_base_year`` and, for each measure, its value
         and, where it has an interval, ``<measure>_ci_low`` and ``<measure>_ci_high`` (a measure
-        without them is drawn as a point: counted money has no interval).
+        without them is drawn as a point: a figure not estimated from a sample has no interval).
     measures : tuple of str
         The measures to draw, one panel each.
     confidence_level : float
@@ -156,7 +156,7 @@ def comparison_chart(
     >>> plot = comparison_chart(comparison, measures=("cost_per_completer", "cost_per_reliable_improver"),
     ...                         confidence_level=0.9)
     >>> plot.alt
-    'Dot plot with 90% bootstrap intervals for the economic cost per reliable improver only (counted money has none), 2024 prices. Economic cost per completer: Leading to Deliver, cohort 1 £15,000, Leading to Deliver, cohort 2 £14,000; Economic cost per reliable improver: Leading to Deliver, cohort 1 £90,000, Leading to Deliver, cohort 2 £80,000.'
+    'Dot plot with 90% bootstrap intervals for the economic cost per reliable improver only (the others are not estimated from a sample), 2024 prices. Economic cost per completer: Leading to Deliver, cohort 1 £15,000, Leading to Deliver, cohort 2 £14,000; Economic cost per reliable improver: Leading to Deliver, cohort 1 £90,000, Leading to Deliver, cohort 2 £80,000.'
     """
     level = check_confidence_level(confidence_level)
     rows = comparison[comparison["level"] == "cohort"].reset_index(drop=True)
@@ -199,7 +199,7 @@ def comparison_chart(
         if ax is None:
             fig.suptitle(title)
     intervals = (f"with {ci_percent(level)} bootstrap intervals" if len(with_ci) == len(measures) else
-                 f"with {ci_percent(level)} bootstrap intervals for the {' and '.join(with_ci)} only (counted "
-                 "money has none)" if with_ci else "without intervals (counted money)")
+                 f"with {ci_percent(level)} bootstrap intervals for the {' and '.join(with_ci)} only (the others are "
+                 "not estimated from a sample)" if with_ci else "without intervals (not estimated from a sample)")
     alt = f"Dot plot {intervals}, {year} prices. " + "; ".join(parts) + "."
     return Plot(fig, alt, title, styled=ax is None)

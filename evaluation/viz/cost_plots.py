@@ -66,7 +66,8 @@ def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: A
     >>> plot.title
     'Fully loaded costs by category (2024 prices)'
     >>> plot.alt
-    "Bar chart of the cohort's costs by category, 2024 prices. Design: £5,000 (50%); Delivery: £5,000 (50%)."
+    "Bar chart of the cohort's costs by category, 2024 prices. Design: £5,000 (50%); Delivery (fixed): £3,000 (30%); \
+Delivery (per participant): £2,000 (20%)."
     """
     year = int(by_category["price_base_year"].iloc[0]) if len(by_category) else None
     categories = list(dict.fromkeys(by_category["category"]))
@@ -86,10 +87,10 @@ def category_chart(by_category: pd.DataFrame, *, title: str | None = None, ax: A
         title = title if title is not None else f"Fully loaded costs by category ({year} prices)"
         ax_.set_title(title)
         ax_.legend(title="Basis", fontsize=9, frameon=False, loc="lower right")
-    totals = by_category.groupby("category", sort=False)["amount"].sum()
-    shares = by_category.groupby("category", sort=False)["share"].sum()
+    both = by_category["category"].duplicated(keep=False)  # a category with fixed and per-participant rows: each row
     alt = f"Bar chart of the cohort's costs by category, {year} prices. " + "; ".join(
-        f"{_words(c)}: {_money(totals[c])} ({shares[c]:.0%})" for c in categories) + "."
+        f"{_words(r.category)}{f' ({_words(r.basis).lower()})' if two else ''}: {_money(r.amount)} ({r.share:.0%})"
+        for r, two in zip(by_category.itertuples(), both, strict=True)) + "."
     return Plot(fig, alt, title, styled=ax is None)
 
 
@@ -175,10 +176,16 @@ def cost_curve_chart(curve: pd.DataFrame, *, enrolled: int, title: str | None = 
              if drawn_from >= enrolled else
              f"It falls from {_money(float(shown['average_cost'].iloc[0]))} at {drawn_from} participants to "
              f"{_money(at)} at this cohort's {enrolled}")
+    # the lowest average in the table is where the chart ends when the average is still falling there:
+    # "is lowest, £13,267, at 309 participants" said a minimum the curve does not have
+    at_end = int(lowest["participants"]) == int(curve["participants"].iloc[-1])
+    low, where = _money(float(lowest["average_cost"])), int(lowest["participants"])
+    people = f"{where} participant" + ("" if where == 1 else "s")
+    end = (", where the chart ends" if at_end and where == enrolled else
+           f" and falls to {low} at {people}, where the chart ends" if at_end else
+           f" and is lowest within the chart, {low}, at {people}")
     alt = (f"Line chart of the average cost per participant against the number of participants, {year} prices"
-           f"{left_off}. {falls}{jumps} and is lowest, "
-           f"{_money(float(lowest['average_cost']))}, at {int(lowest['participants'])} participant"
-           + ("" if int(lowest["participants"]) == 1 else "s")
+           f"{left_off}. {falls}{jumps}{end}"
            + ("." if math.isnan(v) else f": above the cost of one more participant, {_money(v)} (the dashed line)"
               + (", because each new cohort brings its own fixed costs." if len(steps) else ".")))
     return Plot(fig, alt, title, styled=ax is None)

@@ -90,8 +90,8 @@ def build(programmes: Sequence[ProgrammeData]) -> ComparisonResult:
     >>> from evaluation.data.programme import load_programme_data
     >>> result = build([load_programme_data(p) for p in DEFAULT_PROGRAMMES])
     >>> result.table("comparison_limits")["label"].tolist()
-    ['eligible population', "costing of participants' time", 'reliability used and its n', 'follow-up',
-     'cohort sizes', 'number of cohorts']
+    ['eligible population', "costing of participants' time", 'reliability used and how many people it rests on',
+     'follow-up', 'cohort sizes', 'number of cohorts']
     """
     tables = comparison_tables(programmes)
     published = {"programme_profiles": tables["programme_profiles"],

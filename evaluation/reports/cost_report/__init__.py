@@ -42,6 +42,7 @@ from evaluation.reports.cost_report.benchmarks import (
     BENCHMARKS,
     benchmark_comparison,
 )
+from evaluation.reports.cost_report.findings_text import cost_findings, cost_findings_for
 from evaluation.reports.cost_report.tables import (
     CONTRACT_CATEGORY_COLUMNS,
     CONTRACT_MEASURES,
@@ -50,14 +51,11 @@ from evaluation.reports.cost_report.tables import (
     CohortCosts,
     cohort_costs,
     cost_tables,
+    ledger_for_reading,
     programme_comparison,
     reliable_improvement,
 )
-from evaluation.reports.cost_report.text import (
-    cost_findings,
-    cost_findings_for,
-    cost_summary_markdown,
-)
+from evaluation.reports.cost_report.text import cost_summary_markdown
 from evaluation.reports.findings import ReportResult
 
 __all__ = [
@@ -78,6 +76,7 @@ __all__ = [
     "cost_findings_for",
     "cost_summary_markdown",
     "cost_tables",
+    "ledger_for_reading",
     "programme_comparison",
     "reliable_improvement",
 ]

@@ -14,10 +14,24 @@ from evaluation.core.results import ResultDisplay
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.reports.findings import collect_warnings
+from evaluation.reports.labels import and_list
 from evaluation.stats import costs as ct
 from evaluation.stats import outcomes as oc
 
-__all__ = ["CohortCosts", "cohort_costs", "reliable_improvement"]
+__all__ = ["CohortCosts", "cohort_costs", "programme_interval", "reliable_improvement", "shared_cost_words"]
+
+
+_SHARED_WORDS = {"needs_assessment": "needs assessment", "design": "design", "evaluation": "programme evaluation",
+                 "management": "programme management"}
+
+
+def shared_cost_words(ledger: ct.Ledger) -> str:
+    """The programme-level fixed costs the cohort shares, in words (e.g. "design and programme
+    evaluation"), as the ledger has them; "" when there are none."""
+    lines = ledger.lines
+    shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
+    words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
+    return and_list(words)
 
 
 def reliable_improvement(data: CohortData) -> tuple[pd.DataFrame, dict]:
@@ -130,8 +144,53 @@ def cohort_costs(
     where = ct.PARTICIPANT_TIME_SOURCES[ledger.participant_time_source]
     summary.loc[summary["measure"] == "participant_time_cost", "description"] = \
         f"Participants' time for the whole cohort (economic cost − cash cost); source: {where}"
+    shared = shared_cost_words(ledger)  # the programme-level lines this programme has, not a fixed list
+    another = summary["measure"].isin(["marginal_cost_cohort", "cash_marginal_cost_cohort"])
+    summary.loc[another, "description"] = summary.loc[another, "description"].str.replace(
+        "the programme-level fixed costs, spent once for the whole programme, are left out",
+        f"the programme-level fixed costs ({shared}), spent once for the whole programme, are left out"
+        if shared else "the programme has no programme-level fixed costs to leave out", regex=False)
     return CohortCosts(programme=data.programme.name, programme_title=data.programme.title, cohort=coh.cohort,
                        year=coh.year, ledger=ledger, improvement=improvement, improvement_info=info, bootstrap=boot,
                        summary=summary)
 
 
+def programme_interval(costed: list[CohortCosts], level: float) -> dict[str, float]:
+    """The percentile interval of the programme's cost per reliable improver, resampling within cohorts.
+
+    Returns
+    -------
+    dict
+        ``cost_per_reliable_improver_ci_low`` / ``_ci_high`` and the ``cash_`` twins.
+
+    Notes
+    -----
+    A stratified bootstrap (Davison & Hinkley 1997, *Bootstrap Methods and their Application*,
+    section 3.2): each of B resamples (B = the smallest of the cohorts' ``bootstrap.resamples``)
+    draws n_k of the n_k participants of every cohort k with replacement, with the cohort's own
+    generator (``numpy.random.default_rng(seed_k)``): the cohort's own bootstrap's first B
+    resamples (:func:`evaluation.stats.costs.uncertainty.resampled_totals`, as
+    :func:`evaluation.stats.costs.uncertainty.bootstrap_costs` draws them: counts over the distinct
+    participants' (variable cost, own time, improved), so memory does not grow with n_k); each
+    participant's variable cost, own time and reliable improvement stay together; cohorts' fixed
+    costs are not resampled. Ratio ``Σ_k C*_k / Σ_k improved*_k`` (cash: without participants' time); a
+    resample without an improver counts as +∞ and a limit that falls there is NaN. With one
+    cohort it is that cohort's own interval.
+    """
+    b = min(cc.bootstrap.resamples for cc in costed)
+    total, cash, improved = np.zeros(b), np.zeros(b), np.zeros(b)
+    for cc in costed:  # each cohort's first b resamples, as its own bootstrap draws them
+        people = cc.ledger.participants
+        flags = people["participant_id"].astype(str).map(cc.improved).fillna(False).to_numpy(dtype=bool)
+        drawn, drawn_cash, drawn_improved = ct.resampled_totals(cc.ledger, flags, resamples=b, seed=int(cc.bootstrap.seed))
+        total += drawn
+        cash += drawn_cash
+        improved += drawn_improved
+    out = {}
+    for name, cost in (("cost_per_reliable_improver", total), ("cash_cost_per_reliable_improver", cash)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(improved > 0, cost / improved, np.inf)
+        low, high = np.quantile(ratio, [(1 - level) / 2, (1 + level) / 2])
+        out[f"{name}_ci_low"] = float(low) if np.isfinite(low) else math.nan
+        out[f"{name}_ci_high"] = float(high) if np.isfinite(high) else math.nan
+    return out

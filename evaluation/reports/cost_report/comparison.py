@@ -12,7 +12,7 @@ from evaluation.core.paths import DATA_DIR, PARAMS_DIR, processed_dir
 from evaluation.data.cohort import CohortData, NoCohortDataError, load_cohort_data, processed_state
 from evaluation.data.params import list_cohorts, list_programmes, load_cohort
 from evaluation.reports.comparison_limits import comparison_limits, limits_text, programme_profile
-from evaluation.reports.cost_report.cohort import CohortCosts, cohort_costs
+from evaluation.reports.cost_report.cohort import CohortCosts, cohort_costs, programme_interval
 from evaluation.stats import costs as ct
 
 __all__ = ["COMPARISON_COLUMNS", "programme_comparison"]
@@ -77,9 +77,11 @@ def programme_comparison(
     -------
     DataFrame
         :data:`COMPARISON_COLUMNS`: one row per cohort (``level`` = ``cohort``) and one per
-        programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank, without
-        intervals: total cost of all cohorts / all their participants). Economic and cash
-        figures; only the cost per reliable improver has an interval (counted money has none).
+        programme over all its cohorts (``level`` = ``programme``, ``cohort`` blank: total cost of
+        all cohorts / all their participants). Economic and cash figures; only the cost per
+        reliable improver has an interval (the other figures are not estimated from a sample):
+        a cohort's is its own bootstrap's, a programme's the programme report's, resampling
+        within each cohort (:func:`~evaluation.reports.cost_report.cohort.programme_interval`).
         ``limits``: the differences between the programmes that limit comparing their economic
         cost per reliable improver (:func:`evaluation.reports.comparison_limits.limits_text`;
         blank when one programme is shown).
@@ -139,6 +141,8 @@ def programme_comparison(
             done = sum(cc.ledger.completed for cc in costed)
             improved = sum(int(cc.improvement["improved"].sum()) for cc in costed)
             sources = sorted({cc.ledger.participant_time_source for cc in costed})
+            # the programme report's interval (resampling within each cohort, each with its own seed)
+            interval = programme_interval(costed, level)
             rows.append({
                 "programme": programme, "programme_title": costed[0].programme_title, "level": "programme",
                 "cohort": None, "year": None, "enrolled": n, "completed": done, "reliable_improvers": improved,
@@ -146,6 +150,8 @@ def programme_comparison(
                 "cash_cost_per_enrolled": cash / n if n else math.nan,
                 "cost_per_completer": total / done if done else math.nan,
                 "cost_per_reliable_improver": total / improved if improved else math.nan,
+                "cost_per_reliable_improver_ci_low": interval["cost_per_reliable_improver_ci_low"],
+                "cost_per_reliable_improver_ci_high": interval["cost_per_reliable_improver_ci_high"],
                 "participant_time_source": ", ".join(sources), "price_base_year": base,
                 "unit": ct.money_unit(base),
             })

@@ -12,12 +12,16 @@ from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, rci_reliability, scale_info
 from evaluation.data.params import MonetisedBenefits
 from evaluation.reports.cost_report.benchmarks import benchmark_comparison
-from evaluation.reports.cost_report.cohort import CohortCosts, cohort_costs, reliable_improvement
+from evaluation.reports.cost_report.cohort import (
+    CohortCosts,
+    cohort_costs,
+    reliable_improvement,
+)
 from evaluation.reports.cost_report.comparison import programme_comparison
 from evaluation.reports.cost_report.outcomes import non_monetised_outcomes
 from evaluation.reports.disclosure_plan import prepared_scores
 from evaluation.reports.findings import collect_warnings
-from evaluation.reports.labels import WAVE_LABELS, and_list
+from evaluation.reports.labels import WAVE_LABELS
 from evaluation.stats import costs as ct
 
 __all__ = [
@@ -28,6 +32,7 @@ __all__ = [
     "CohortCosts",
     "cohort_costs",
     "cost_tables",
+    "ledger_for_reading",
     "programme_comparison",
     "reliable_improvement",
 ]
@@ -74,19 +79,6 @@ FINDING_MEASURES = (
     ("cash_cost_per_reliable_improver", "costs.cash_cost_per_reliable_improver"),
     ("cash_marginal_cost_cohort", "costs.cash_marginal_cost_cohort"),
 )
-
-
-_SHARED_WORDS = {"needs_assessment": "needs assessment", "design": "design", "evaluation": "programme evaluation",
-                 "management": "programme management"}
-
-
-def shared_cost_words(ledger: ct.Ledger) -> str:
-    """The programme-level fixed costs the cohort shares, in words (e.g. "design and programme
-    evaluation"), as the ledger has them; "" when there are none."""
-    lines = ledger.lines
-    shared = lines[(lines["level"] == "programme") & (lines["component"] == "fixed") & (lines["real_total"] > 0)]
-    words = [_SHARED_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(shared["category"])]
-    return and_list(words)
 
 
 def _money(x: float, digits: int = 0) -> str:
@@ -201,3 +193,52 @@ def cost_tables(
     tables["notes"] = pd.DataFrame(notes, columns=["source", "warning", "message"]).drop_duplicates() \
         .reset_index(drop=True)
     return tables
+
+
+def ledger_for_reading(ledger: ct.Ledger) -> pd.DataFrame:
+    """The cost ledger as the page shows it: the deflator factor with as many decimals as reproduce
+    every real amount and total to the pound, and a programme-level line's share as the cohort's
+    places of the programme's (``104/514``), so that amount × factor × times counted gives the
+    total shown (display only: ``tables/cost_ledger.csv`` keeps full precision).
+
+    Examples
+    --------
+    >>> lines = pd.DataFrame({"level": ["programme"], "amount": [142_300.0], "deflator_factor": [1.7161],
+    ...                       "real_amount": [142_300.0 * 1.7161], "share": [104 / 514], "quantity": [104 / 514],
+    ...                       "real_total": [142_300.0 * 1.7161 * 104 / 514]})
+    >>> out = _reading(lines, enrolled=104)
+    >>> out[["amount", "deflator_factor", "quantity"]].to_dict("records")
+    [{'amount': '£142,300', 'deflator_factor': '1.7161', 'quantity': '104/514'}]
+    """
+    return _reading(ledger.lines, enrolled=ledger.enrolled)
+
+
+def _reading(lines: pd.DataFrame, *, enrolled: int) -> pd.DataFrame:
+    out = lines.copy()
+    exact, factor = lines["amount"].astype(float), lines["deflator_factor"].astype(float)
+    quantity, total = lines["quantity"].astype(float), lines["real_total"].astype(float)
+    # an amount in whole pounds where that does not move the total by a pound; else with its pence
+    # (participants' time per place, £1,926.41: × 1.62 × 104 places, the pence are £70)
+    pounds = (exact.round(0) * factor * quantity - total).abs() < 0.5
+    amount = exact.where(~pounds, exact.round(0)).where(pounds, exact.round(2))
+
+    def close(d: int) -> bool:
+        shown = amount * factor.round(d)  # within a pound of the real amount and total shown
+        return bool((((shown - lines["real_amount"].round(0)).abs() < 1)
+                     & ((shown * quantity - total.round(0)).abs() < 1)).all())
+
+    places = next((d for d in range(2, 9) if close(d)), 8)
+    out["amount"] = [_money(a, 0 if whole else 2) for a, whole in zip(amount, pounds, strict=True)]
+    out["deflator_factor"] = [f"{f:.{places}f}" for f in factor]
+
+    def times(row: pd.Series) -> str:
+        q = float(row["quantity"])
+        if row["level"] == "programme" and 0 < q < 1 and enrolled > 0:
+            whole = round(enrolled / q)
+            if abs(enrolled / whole - q) < 1e-9:
+                return f"{enrolled}/{whole}"
+            return f"{q:.6f}"
+        return f"{q:,.0f}" if q == round(q) else f"{q:.6f}"
+
+    out["quantity"] = [times(row) for _, row in lines.iterrows()]
+    return out

@@ -1,7 +1,9 @@
-"""The cost report's words: its headline findings and its summary for commissioners."""
+"""The cost report's words: its summary for commissioners (the findings are in
+:mod:`~evaluation.reports.cost_report.findings_text`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,154 +14,18 @@ from evaluation.data.cohort import (
     CohortData,
 )
 from evaluation.reports.cost_report.benchmarks import BENCHMARK_CITATION, BENCHMARK_PRICE_YEAR
+from evaluation.reports.cost_report.cohort import shared_cost_words
+from evaluation.reports.cost_report.findings_text import _interval_words, _who
 from evaluation.reports.cost_report.tables import (
-    FINDING_MEASURES,
     INPUT_WORDS,
     CohortCosts,
     _money,
-    cost_tables,
-    shared_cost_words,
 )
-from evaluation.reports.findings import Finding
-from evaluation.reports.labels import WAVE_LABELS, and_list, aside, counted, span_words
+from evaluation.reports.labels import WAVE_LABELS, and_list, counted
 from evaluation.reports.numbers import level_percent, money_interval, number
 from evaluation.stats import costs as ct
 
-__all__ = [
-    "cost_findings",
-    "cost_findings_for",
-    "cost_summary_markdown",
-]
-# ------------------------------------------------------------------------------ findings
-
-
-def _interval_words(low: Any, high: Any, pct: str) -> str | None:
-    """A cost per reliable improver's bootstrap interval in words, or None when it has no lower limit.
-
-    The upper limit is missing when so many resamples had nobody who reliably improved that it
-    falls among them (no finite cost per head): the interval is then open above, and says so,
-    rather than "no reliable interval could be worked out" beside a lower limit in the table.
-
-    Examples
-    --------
-    >>> _interval_words(99_313.0, 159_062.0, "95%")
-    '95% interval £99,313 to £159,062'
-    >>> _interval_words(99_313.0, float("nan"), "95%")
-    '95% interval from £99,313, with no upper limit: in some resamples nobody reliably improved'
-    >>> _interval_words(float("nan"), float("nan"), "95%") is None
-    True
-    """
-    span = money_interval(low, high)
-    if span is None:
-        return None
-    return f"{pct} interval {span}" + (": in some resamples nobody reliably improved" if pd.isna(high) else "")
-
-
-def _who(data: CohortData) -> str:
-    return f"{data.programme.title}, cohort {data.cohort.cohort}" + (f" ({data.cohort.year})" if data.cohort.year else "")
-
-
-def cost_findings(tables: Mapping[str, Any], data: CohortData) -> list[Finding]:
-    """The headline findings of the cost report, with stable ids.
-
-    Ids: ``costs.total_cost``, ``costs.cost_per_participant`` (per enrolled participant),
-    ``costs.cost_per_completer``, ``costs.cost_per_reliable_improver``,
-    ``costs.marginal_cost_participant``, ``costs.marginal_cost_cohort`` (another cohort),
-    ``costs.participant_time_cost`` (economic: participants' time included), their cash twins
-    ``costs.cash_total_cost``, ``costs.cash_cost_per_participant``, ``costs.cash_cost_per_completer``,
-    ``costs.cash_cost_per_reliable_improver``, ``costs.cash_marginal_cost_cohort``; with monetised
-    benefits also ``costs.benefit_cost_ratio`` and ``costs.roi_percent``. Money findings have unit
-    "GBP (<base year> prices)"; only the costs per reliable improver have an interval.
-    """
-    summary = tables["cost_summary"].set_index("measure")
-    cc: CohortCosts = tables["cohort_costs"]
-    unit = cc.ledger.unit
-    pct = level_percent(data.cohort.confidence_level)
-    who = _who(data)
-    year = cc.ledger.base_year
-    info = cc.improvement_info
-
-    def ci_text(measure: str) -> str:
-        words = _interval_words(summary.loc[measure, "ci_low"], summary.loc[measure, "ci_high"], pct)
-        return f"{pct} bootstrap interval not available" if words is None else words.replace(
-            f"{pct} interval", f"{pct} bootstrap interval", 1)
-
-    def money(measure: str) -> str:
-        return _money(summary.loc[measure, "value"])
-
-    n = int(summary.loc["enrolled", "value"])
-    places = counted(n, "place")  # "1 place", not "1 places"
-    done = int(summary.loc["completed", "value"])
-    improved = int(summary.loc["reliable_improvers", "value"])
-    scale_words = info["title"] or "the primary scale"
-    comparison = span_words(info["comparison"])
-    shared = shared_cost_words(cc.ledger)
-    once = (f"the {shared}, spent once for the whole programme, would not be spent again" if shared else
-            "there are no programme-level costs to leave out")
-
-    def per_improver(measure: str, view: str) -> str:
-        if not improved:
-            return f"Nobody in {who} reliably improved on {scale_words}, so the {view} per reliable improver is undefined."
-        return (f"{view.capitalize()} per participant who reliably improved on {aside(scale_words, comparison)}: "
-                f"{money(measure)} in {year} prices ({ci_text(measure)}; {improved} of {n} enrolled reliably "
-                "improved; those without both scores count as not improved).")
-
-    statements = {
-        "total_cost": f"The economic cost of {who}, participants' time included, was {money('total_cost')} in "
-                      f"{year} prices.",
-        "cash_total_cost": f"In cash (what the commissioner paid, participants' time excluded), {who} cost "
-                           f"{money('cash_total_cost')} in {year} prices.",
-        "cost_per_enrolled": f"A place on {who} cost {money('cost_per_enrolled')} per enrolled participant in "
-                             f"{year} prices, participants' time included ({n} enrolled).",
-        "cash_cost_per_enrolled": f"In cash, a place on {who} cost {money('cash_cost_per_enrolled')} per enrolled "
-                                  f"participant in {year} prices ({n} enrolled).",
-        "cost_per_completer": f"Economic cost per participant who completed {who}: {money('cost_per_completer')} "
-                              f"in {year} prices ({done} of {n} completed)." if done else
-                              f"Nobody completed {who}, so there is no economic cost per completer.",
-        "cash_cost_per_completer": f"Cash cost per participant who completed {who}: "
-                                   f"{money('cash_cost_per_completer')} in {year} prices ({done} of {n} completed)."
-                                   if done else f"Nobody completed {who}, so there is no cash cost per completer.",
-        "cost_per_reliable_improver": per_improver("cost_per_reliable_improver", "economic cost"),
-        "cash_cost_per_reliable_improver": per_improver("cash_cost_per_reliable_improver", "cash cost"),
-        "variable_cost_per_participant": f"One more participant in {who} would cost "
-                                         f"{money('variable_cost_per_participant')} in {year} prices (the "
-                                         "per-participant costs, participants' time included).",
-        "marginal_cost_cohort": f"Another cohort of the same size ({places}) would cost "
-                                f"{money('marginal_cost_cohort')} in {year} prices, participants' time included "
-                                f"(its own fixed costs plus the per-participant costs of {places}; {once}).",
-        "cash_marginal_cost_cohort": f"In cash, another cohort of the same size ({places}) would cost the "
-                                     f"commissioner {money('cash_marginal_cost_cohort')} in {year} prices (its own "
-                                     f"fixed costs plus the per-participant costs of {places}, participants' time "
-                                     f"excluded; {once}).",
-        "participant_time_cost": f"Participants' time on {who} was worth {money('participant_time_cost')} in {year} "
-                                 "prices (the difference between the economic and the cash cost); source: "
-                                 f"{ct.PARTICIPANT_TIME_SOURCES[cc.ledger.participant_time_source]}.",
-    }
-    out = []
-    for measure, id_ in FINDING_MEASURES:
-        out.append(Finding(id_, statements[measure], summary.loc[measure, "value"], summary.loc[measure, "ci_low"],
-                            summary.loc[measure, "ci_high"], unit, "cost_summary"))
-    bc = tables.get("benefit_cost")
-    if bc is not None and len(bc):
-        values = bc.set_index("measure")["value"]
-        out.append(Finding(
-            "costs.benefit_cost_ratio",
-            f"Benefit-cost ratio of {who}: {values['benefit_cost_ratio']:.2f} (monetised benefits "
-            f"{_money(values['benefits_present_value'])} against fully loaded costs {_money(values['costs'])}, "
-            f"{year} prices).",
-            values["benefit_cost_ratio"], None, None, "ratio (benefits / costs)", "cost_benefit"))
-        out.append(Finding(
-            "costs.roi_percent",
-            f"Return on investment of {who}: {number(values['roi_percent'], 0)}%, that is (benefits − costs) / costs × 100.",
-            values["roi_percent"], None, None, "%", "cost_benefit"))
-    return out
-
-
-def cost_findings_for(data: CohortData) -> list[Finding]:
-    """Re-derive the cost report's findings from a cohort's data (for ``verify``)."""
-    return cost_findings(cost_tables(data, comparison=False), data)
-
-
+__all__ = ["cost_summary_markdown"]
 # ------------------------------------------------------------------------------ summary
 
 
@@ -172,6 +38,44 @@ def _cash_categories(by_category: pd.DataFrame) -> str:
     paid = by_category[(by_category["amount"] > 0) & ~by_category["category"].isin(ct.TIME_CATEGORIES)]
     words = [_CATEGORY_WORDS.get(c, c.replace("_", " ")) for c in dict.fromkeys(paid["category"])]
     return and_list(words)
+
+
+_TIME_ASSUMPTION = {
+    "derived": "the value of participants' time is their hours attended × an estimated hourly staff cost for "
+               "their role",
+    "cost_rows": "the value of participants' time, given as a cost line, rests on hours and an hourly cost",
+    "backfill": "the cost of covering participants' posts stands in for the value of their time",
+}
+
+
+def _why_no_interval(ledger: ct.Ledger, top: pd.DataFrame) -> str:
+    """Why the figures other than the cost per reliable improver have no confidence interval, and what
+    in them is assumed rather than counted (the value of participants' time, the rule that shares the
+    one-off costs, the projection of another cohort), with the input the cost per completer is most
+    sensitive to (``top``: the tornado's rows for it with a swing, widest first)."""
+    varied = []
+    if ledger.participant_time_cost > 0 and ledger.participant_time_source in _TIME_ASSUMPTION:
+        varied.append(_TIME_ASSUMPTION[ledger.participant_time_source])
+    if ledger.shared_cost > 0 and ledger.cohorts_served > 1:
+        varied.append("the cohort's share of the programme's one-off costs follows a rule (by enrolment) that "
+                      "could have been another")
+    text = ("The totals, the costs per place and per completer and the cost of another cohort have no confidence "
+            "interval because they are not estimated from a sample: they are worked out for the whole cohort. "
+            "That does not make them certain. ")
+    if varied:
+        text += ((f"Some inputs are assumptions, not counts: {and_list(varied)}; the sensitivity (tornado) charts "
+                  "below vary them. ") if len(varied) > 1 else
+                 f"One input is an assumption, not a count: {varied[0]}; the sensitivity (tornado) charts below "
+                 "vary it. ")
+    text += ("The cost of another cohort is a projection: it assumes another cohort would cost what this one did"
+             + (", less its share of the programme's one-off costs." if ledger.shared_cost > 0 else "."))
+    if len(top):
+        t = top.iloc[0]
+        text += (f" Of the inputs varied, the economic cost per completer is most sensitive to "
+                 f"{INPUT_WORDS.get(t['input'], t['input'])}, tried from {t['low_setting']} to "
+                 f"{t['high_setting']} because {t['reason']}; it would then be {_money(t['value_low'])} to "
+                 f"{_money(t['value_high'])} (tornado chart below).")
+    return text
 
 
 def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int, pct: str) -> list[str]:
@@ -197,22 +101,57 @@ def _views_table(v: pd.Series, s: pd.DataFrame, n: int, done: int, improved: int
 
 
 def _improver_spread(comp: pd.DataFrame, programme: str, pct: str) -> str:
-    """How uncertain a programme's cost per reliable improver is: its one cohort's interval, or the
-    range of its cohorts' figures (the pilot's £50,227 stood bare beside Leading to Deliver's £108,900,
-    with an interval of £32,289 to £113,011)."""
+    """How uncertain a programme's cost per reliable improver is: its interval (the programme report's,
+    resampling within each cohort) and, with several cohorts, the range of their figures (the pilot's
+    £50,227 stood bare beside Leading to Deliver's £108,900, with an interval of £32,289 to £113,011)."""
     rows = comp[(comp["level"] == "cohort") & (comp["programme"] == programme)]
     rows = rows.dropna(subset=["cost_per_reliable_improver"])
+    whole = comp[(comp["level"] == "programme") & (comp["programme"] == programme)]
+    span = (None if whole.empty else
+            money_interval(whole["cost_per_reliable_improver_ci_low"].iloc[0],
+                           whole["cost_per_reliable_improver_ci_high"].iloc[0]))
     if len(rows) == 1:
-        lo, hi = rows["cost_per_reliable_improver_ci_low"].iloc[0], rows["cost_per_reliable_improver_ci_high"].iloc[0]
         improved = int(rows["reliable_improvers"].iloc[0])
-        if pd.isna(lo) or pd.isna(hi):
-            return f"one cohort, {improved} reliable improvers, no interval"
-        return f"one cohort, {improved} reliable improvers: {pct} interval {_money(lo)} to {_money(hi)}"
+        return (f"one cohort, {improved} reliable improvers, no interval" if span is None else
+                f"one cohort, {improved} reliable improvers: {pct} interval {span}")
     if len(rows) > 1:
-        return (f"its {len(rows)} cohorts' figures range from {_money(rows['cost_per_reliable_improver'].min())} to "
-                f"{_money(rows['cost_per_reliable_improver'].max())}")
+        cohorts = (f"its {len(rows)} cohorts' figures range from {_money(rows['cost_per_reliable_improver'].min())} "
+                   f"to {_money(rows['cost_per_reliable_improver'].max())}")
+        return cohorts if span is None else f"{pct} interval {span}, resampling within each cohort; {cohorts}"
     return "no cohort's figure"
 
+
+def _overlap_words(progs: pd.DataFrame, pct: str) -> str:
+    """Whether the programmes' intervals of the economic cost per reliable improver overlap, from the
+    table: overlapping intervals do not show a difference; intervals apart do (a conservative test,
+    Schenker & Gentleman 2001). "" with fewer than two programmes.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"programme_title": ["A", "B"], "cost_per_reliable_improver_ci_low": [32_289.0, 88_454.0],
+    ...                   "cost_per_reliable_improver_ci_high": [113_011.0, 141_146.0]})
+    >>> _overlap_words(t, "95%")
+    "The programmes' 95% intervals overlap, so the figures do not show that one programme costs less per improver than the other."
+    >>> _overlap_words(t.assign(cost_per_reliable_improver_ci_high=[80_000.0, 141_146.0]), "95%")
+    "The programmes' 95% intervals do not overlap: A costs less per reliable improver than B."
+    """
+    if len(progs) < 2:
+        return ""
+    lows = progs["cost_per_reliable_improver_ci_low"].astype(float)
+    highs = progs["cost_per_reliable_improver_ci_high"].astype(float).fillna(math.inf)  # open above
+    titles = [md(t) for t in progs["programme_title"]]
+    missing = [t for t, lo in zip(titles, lows, strict=True) if math.isnan(lo)]
+    if missing:
+        return (f"{and_list(missing)} {'has' if len(missing) == 1 else 'have'} no {pct} interval, so whether the "
+                "programmes differ in cost per improver cannot be judged.")
+    apart = [(titles[i], titles[j]) if highs.iloc[i] < lows.iloc[j] else (titles[j], titles[i])
+             for i in range(len(progs)) for j in range(i + 1, len(progs))
+             if highs.iloc[i] < lows.iloc[j] or highs.iloc[j] < lows.iloc[i]]
+    if not apart:
+        return (f"The programmes' {pct} intervals overlap, so the figures do not show that one programme costs less "
+                "per improver than " + ("the other." if len(progs) == 2 else "another."))
+    return (("Some of the programmes'" if len(progs) > 2 else "The programmes'") + f" {pct} intervals do not "
+            "overlap: " + "; ".join(f"{a} costs less per reliable improver than {b}" for a, b in apart) + ".")
 
 
 def _scored_both(tables: dict) -> int | None:
@@ -299,20 +238,14 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
     top = top[top["swing"] > 0].sort_values("swing", ascending=False)
     lines += [
         "",
-        "**How sure we are.** The totals, the cost per place, the cost per completer and the cost of another "
-        "cohort are worked out from money that was counted, not estimated, so they carry no interval. Whether someone reliably improved is measured with "
-        + (f"error, so only the cost per reliable improver has a range: a {pct} bootstrap interval "
-           f"({cc.bootstrap.resamples:,} resamples of the participants, seed {cc.bootstrap.seed}), which shows how "
-           "much it depends on who happened to take part." if improved else
-           "error, so only a cost per reliable improver would have a range (a bootstrap interval); nobody reliably "
-           "improved, so there is neither the cost nor its range."),
+        "**How sure we are.** " + _why_no_interval(ledger, top) + " Whether someone reliably improved is measured with "
+        + (f"error, so only the cost per reliable improver has a confidence interval: a {pct} bootstrap interval "
+           f"({cc.bootstrap.resamples:,} resamples of the participants, drawn with a fixed random-number seed, "
+           f"{cc.bootstrap.seed}, so that the interval can be reproduced), which shows how much it depends on who "
+           "happened to take part." if improved else
+           "error, so only a cost per reliable improver would have a confidence interval (a bootstrap interval); "
+           "nobody reliably improved, so there is neither the cost nor its interval."),
     ]
-    if len(top):
-        t = top.iloc[0]
-        lines[-1] += (f" Some unit costs are uncertain too: of those, the economic cost per completer is most "
-                      f"sensitive to {INPUT_WORDS.get(t['input'], t['input'])}, tried from {t['low_setting']} to "
-                      f"{t['high_setting']} because {t['reason']}; it would then be {_money(t['value_low'])} to "
-                      f"{_money(t['value_high'])} (tornado chart below).")
     lines += [
         "",
         f"**Growing the programme.** The cohort's fixed costs were {_money(v['fixed_cost'])} "
@@ -329,7 +262,11 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                       f"converted to {year} prices (the deflator table has no {BENCHMARK_PRICE_YEAR} index)."]
     elif len(b) == 2:
         res_low, non_low, non_high = b.loc[0, "low_real"], b.loc[1, "low_real"], b.loc[1, "high_real"]
-        if place >= res_low:
+        res_high = b.loc[0, "high_real"]
+        if place >= res_low and pd.isna(res_high):  # "£4,000 or more": a lower end only
+            where = (f"above {_money(res_low)}, the lower end of the residential range, which has no upper end "
+                     f"({number(place / res_low, 1)} times that lower end)")
+        elif place >= res_low:
             where = "in the residential range"
         elif place > non_high:
             where = "between the non-residential range and the residential one"
@@ -357,9 +294,9 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
                  for r in progs.itertuples()]
         if parts:
             lines += ["", "**Across cohorts and programmes.** " + "; ".join(parts) + f" ({year} prices). Few people "
-                      f"reliably improve, so the costs per reliable improver are uncertain (each cohort's {pct} "
-                      "interval is in the table below): where the ranges overlap, the figures do not show that one "
-                      "programme costs less per improver than the other."]
+                      f"reliably improve, so the costs per reliable improver are uncertain (each cohort's and each "
+                      f"programme's {pct} interval is in the table below). " + _overlap_words(progs, pct)]
+            lines[-1] = lines[-1].rstrip()
             differences = next((x for x in comp["limits"] if isinstance(x, str) and x), "")
             if differences:
                 lines[-1] += (" The programmes' figures are not like for like: they differ in "

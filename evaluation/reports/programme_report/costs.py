@@ -21,6 +21,7 @@ from evaluation.core.errors import ParameterError
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
 from evaluation.reports.cost_report import CohortCosts, cohort_costs
+from evaluation.reports.cost_report.cohort import programme_interval
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import counted
 from evaluation.reports.numbers import level_percent, money_interval
@@ -129,47 +130,6 @@ def cost_trends(data: ProgrammeData) -> pd.DataFrame:
     """
     own = {c.cohort.cohort: int(c.cohort.price_base_year) for c in data}
     return _table(*_costed(data), data.confidence_level, own)
-
-
-def programme_interval(costed: list[CohortCosts], level: float) -> dict[str, float]:
-    """The percentile interval of the programme's cost per reliable improver, resampling within cohorts.
-
-    Returns
-    -------
-    dict
-        ``cost_per_reliable_improver_ci_low`` / ``_ci_high`` and the ``cash_`` twins.
-
-    Notes
-    -----
-    A stratified bootstrap (Davison & Hinkley 1997, *Bootstrap Methods and their Application*,
-    section 3.2): each of B resamples (B = the smallest of the cohorts' ``bootstrap.resamples``)
-    draws n_k of the n_k participants of every cohort k with replacement, with the cohort's own
-    generator (``numpy.random.default_rng(seed_k)``): the cohort's own bootstrap's first B
-    resamples (:func:`evaluation.stats.costs.uncertainty.resampled_totals`, as
-    :func:`evaluation.stats.costs.uncertainty.bootstrap_costs` draws them: counts over the distinct
-    participants' (variable cost, own time, improved), so memory does not grow with n_k); each
-    participant's variable cost, own time and reliable improvement stay together; cohorts' fixed
-    costs are not resampled. Ratio ``Σ_k C*_k / Σ_k improved*_k`` (cash: without participants' time); a
-    resample without an improver counts as +∞ and a limit that falls there is NaN. With one
-    cohort it is that cohort's own interval.
-    """
-    b = min(cc.bootstrap.resamples for cc in costed)
-    total, cash, improved = np.zeros(b), np.zeros(b), np.zeros(b)
-    for cc in costed:  # each cohort's first b resamples, as its own bootstrap draws them
-        people = cc.ledger.participants
-        flags = people["participant_id"].astype(str).map(cc.improved).fillna(False).to_numpy(dtype=bool)
-        drawn, drawn_cash, drawn_improved = ct.resampled_totals(cc.ledger, flags, resamples=b, seed=int(cc.bootstrap.seed))
-        total += drawn
-        cash += drawn_cash
-        improved += drawn_improved
-    out = {}
-    for name, cost in (("cost_per_reliable_improver", total), ("cash_cost_per_reliable_improver", cash)):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(improved > 0, cost / improved, np.inf)
-        low, high = np.quantile(ratio, [(1 - level) / 2, (1 + level) / 2])
-        out[f"{name}_ci_low"] = float(low) if np.isfinite(low) else math.nan
-        out[f"{name}_ci_high"] = float(high) if np.isfinite(high) else math.nan
-    return out
 
 
 def _table(base: int, costed: list[CohortCosts], level: float, own: dict[int, int]) -> pd.DataFrame:

@@ -53,12 +53,12 @@ def _money_sum(values: pd.Series) -> float:
 #: Categories that value participants' time: per participant by nature, whatever their basis.
 TIME_CATEGORIES = ("participant_time", "backfill")
 PARTICIPANT_TIME_SOURCES = {
-    "cost_rows": "the programme's cost records (costs.csv, category participant_time)",
-    "derived": "hours attended × hourly staff cost by role level (programme.yaml staff_hourly_cost)",
+    "cost_rows": "the programme's cost records (their lines of participants' time)",
+    "derived": "hours attended × hourly staff cost by role level (from the programme's parameters)",
     "backfill": "the cost of covering participants' posts while they attended, in the programme's cost records "
-                "(costs.csv, category backfill), in place of their time",
-    "none": "not costed: the cost records hold no participants' time or cover for their posts (categories "
-            "participant_time, backfill) and the parameters give no hourly staff cost (staff_hourly_cost)",
+                "(their backfill lines), in place of their time",
+    "none": "not costed: the cost records hold no participants' time or cover for their posts, and the "
+            "parameters give no hourly staff cost",
 }
 
 

@@ -127,8 +127,8 @@ def cost_measures(ledger: Ledger, improved: Any = None) -> dict[str, float]:
 
 
 _ANOTHER = ("Cost of another cohort of the same size (the marginal cost of one more cohort): the cohort's own "
-            "fixed costs + per-participant costs × places (enrolled); programme-level fixed costs (blank cohort: "
-            "needs assessment, design, programme-wide evaluation), spent once, are left out")
+            "fixed costs + per-participant costs × places (enrolled); the programme-level fixed costs, spent once for "
+            "the whole programme, are left out")
 MEASURE_DESCRIPTIONS = {
     "total_cost": "Economic cost of the cohort, participants' time included: C(n) = F + v × n",
     "cash_total_cost": "Cash cost of the cohort (what the commissioner pays): the total without participants' "

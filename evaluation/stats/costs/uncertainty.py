@@ -47,7 +47,7 @@ def resampled_totals(ledger: Ledger, improved: Any, *, resamples: int, seed: int
     (sorted) with probabilities (participants with it)/n: O(resamples × K) memory and time,
     whatever n. Drawn in chunks with ``numpy.random.default_rng(seed)``, so the first r of R
     resamples are the r resamples asked for alone (the programme's stratified interval relies on
-    it: :func:`evaluation.reports.programme_report.costs.programme_interval`).
+    it: :func:`evaluation.reports.cost_report.cohort.programme_interval`).
 
     Examples
     --------
@@ -249,25 +249,27 @@ def _time_reasons(source: str) -> tuple[str, str]:
     """Why the hourly cost and the hours of participants' time are varied, by where the cost of
     that time came from (:data:`evaluation.stats.costs.ledger.PARTICIPANT_TIME_SOURCES`): worked
     out from attendance, the reasons are the attendance record's and the staff costs'; given as
-    rows of costs.csv, the rows rest on hours and an hourly cost that the report cannot see.
+    lines of the cost records, the lines rest on hours and an hourly cost that the report cannot see
+    (and on no stated schema, so none is claimed).
 
     Examples
     --------
     >>> _time_reasons("derived")[1]
     'recorded hours may overstate the time away from work, if attendance is over-recorded, or understate it, \
 if travel and work between sessions are not counted'
-    >>> _time_reasons("cost_rows")[1][:60]
-    "the cost of participants' time given in costs.csv rests on h"
+    >>> _time_reasons("cost_rows")[0]
+    "the cost of participants' time in the programme's cost records rests on an hourly cost, and on-costs and \
+overheads vary between employers"
 
     A reason has no bracket of its own: the pages put it in brackets beside its bar.
     """
-    hourly = "on-costs and overheads, costed on the PSSRU unit-cost schema, vary between employers"
+    hourly = "on-costs and overheads vary between employers"  # no schema claimed: a cost line does not give one
     gaps = "travel and work between sessions are not counted"
     if source == "derived":
-        return hourly, f"recorded hours may overstate the time away from work, if attendance is over-recorded, " \
+        return f"the hourly staff cost of each role level is an estimate, and {hourly}", f"recorded hours may overstate the time away from work, if attendance is over-recorded, " \
                        f"or understate it, if {gaps}"
-    given = {"backfill": "the cost of backfill given in costs.csv"}.get(
-        source, "the cost of participants' time given in costs.csv")
+    given = {"backfill": "the cost of backfill in the programme's cost records"}.get(
+        source, "the cost of participants' time in the programme's cost records")
     return (f"{given} rests on an hourly cost, and {hourly}",
             f"{given} rests on hours that may overstate the time away from work, or understate it if {gaps}")
 
@@ -307,12 +309,13 @@ def tornado(
     Notes
     -----
     One input varies at a time, the others stay at their base values (domain anchors 3.3).
-    Only uncertain inputs are varied: what was counted (the cohort's cost lines, enrolment,
-    completion) is not, nor is a choice of units such as the price base year (a change of
-    units moves every figure in proportion and says nothing about the resources used).
+    Only uncertain inputs are varied: what was paid (the cash cost lines), enrolment and
+    completion are not, while the value of participants' time is, whether derived or given as
+    cost lines (it rests on hours and an hourly cost either way); nor is a choice of units such
+    as the price base year (it moves every figure in proportion and says nothing about resources).
 
     * ``hourly_cost`` — the hourly cost of participants' time (salary, on-costs and
-      overheads, PSSRU), ×0.8 to ×1.2: on-costs and overheads vary between employers;
+      overheads), ×0.8 to ×1.2: on-costs and overheads vary between employers;
     * ``hours`` — hours of participants' time, ×0.75 to ×1.5: recorded hours may overstate the
       time away from work (attendance over-recorded) or understate it (travel and work between
       sessions, such as assignments or a workplace project, are not counted)
