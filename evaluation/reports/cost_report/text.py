@@ -63,7 +63,7 @@ def _why_no_interval(ledger: ct.Ledger, top: pd.DataFrame) -> str:
             "interval because they are not estimated from a sample: they are worked out for the whole cohort. "
             "That does not make them certain. ")
     if varied:
-        text += ((f"Some inputs are assumptions, not counts: {and_list(varied)}; the sensitivity (tornado) charts "
+        text += ((f"Some inputs are assumptions, not counts: {', and '.join(varied)}; the sensitivity (tornado) charts "
                   "below vary them. ") if len(varied) > 1 else
                  f"One input is an assumption, not a count: {varied[0]}; the sensitivity (tornado) charts below "
                  "vary it. ")
