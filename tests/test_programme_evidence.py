@@ -229,3 +229,61 @@ def test_the_consistency_says_where_a_new_cohorts_change_would_lie_in_plain_engl
 
     row = pd.Series({"estimate": 0.36, "k": 5, "i2": 0.70, "pi_low": pi_low, "pi_high": 1.03})
     assert _consistency(row) == f"5 cohorts; large spread (I² 70%); {said}"
+
+
+def test_a_one_cohort_programme_gives_each_headline_change_its_cohorts_verdict():
+    # The pilot's "What is successful?" read "line managers' ratings of Leads change (observed)
+    # changed by +0.17 points ... (95% CI −0.05 to +0.40; nothing pooled)" beside a clear change, with
+    # level 3 "line managers' ratings not pooled (one cohort)": its cohort's verdict is no clear change.
+    from evaluation.reports.programme_report.outcomes import primary_scales
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_programme_data("collaborative-leadership")
+        report = build(data)
+    own = report.tables["programme_outcomes"]
+    row = report.tables["evidence_summary"].set_index("question").loc["successful"]
+    verbs = {"clear_increase": " rose clearly, by ", "no_clear_change": " showed no clear change ("}
+    said = row["finding"].split("; line managers'")
+    primary = primary_scales(next(iter(data)))
+    for part, rater in zip(said, ("self", "line_manager"), strict=True):
+        verdict = own[(own["scale"] == primary[rater]) & (own["rater"] == rater)
+                      & (own["comparison"] == "pre_post")]["verdict"].iloc[0]
+        assert verbs[verdict] in part, (rater, part)
+    assert row["level_3_evidence"] == "line managers saw no clear change in cohort 1 (nothing pooled)"
+
+
+@pytest.mark.parametrize(("verdict", "said"), [
+    ("clear_increase", "rose clearly, by +0.21 points in the one cohort, cohort 1 (95% CI +0.05 to +0.38; nothing "
+                       "pooled)"),
+    ("clear_unadjusted_only", "showed no clear change once the number of scales tested is allowed for (+0.21 points "
+                              "in the one cohort, cohort 1; 95% CI +0.05 to +0.38, before that allowance; nothing "
+                              "pooled)")])
+def test_a_change_clear_only_before_adjusting_is_not_said_to_be_clear(verdict, said):
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _change_words, _level_3_words, _verdict
+
+    pooled = pd.Series({"scale": "a", "k": 1, "estimate": float("nan")})
+    changes = pd.DataFrame({"cohort": [1], "scale": ["a"], "rater": ["self"], "comparison": ["pre_post"],
+                            "mean_change": [0.2125], "change_ci_low": [0.048], "change_ci_high": [0.377],
+                            "verdict": [verdict]})
+    assert _change_words(pooled, "A", "self", 0.95, changes) == f"participants' own ratings of A {said}"
+    words = _level_3_words(*_verdict(pooled, changes, "a", "self"))
+    assert ("no clear change" in words) == (verdict != "clear_increase")
+
+
+@pytest.mark.parametrize(("ci_low", "said", "level_3"), [
+    (-0.02, "showed no clear change (+0.09 points pooled over 3 cohorts; 95% CI −0.02 to +0.20)",
+     "line managers saw no clear change, pooled"),
+    (0.02, "rose clearly, by +0.09 points pooled over 3 cohorts (95% CI +0.02 to +0.20)",
+     "line managers saw a clear improvement, pooled")])
+def test_a_pooled_change_says_whether_its_interval_is_clear(ci_low, said, level_3):
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _change_words, _level_3_words, _verdict
+
+    pooled = pd.Series({"scale": "a", "k": 3, "estimate": 0.09, "ci_low": ci_low, "ci_high": 0.20})
+    changes = pd.DataFrame(columns=["cohort", "scale", "rater", "comparison", "mean_change", "verdict"])
+    assert _change_words(pooled, "A", "line_manager", 0.95, changes) == f"line managers' ratings of A {said}"
+    assert _level_3_words(*_verdict(pooled, changes, "a", "line_manager")) == level_3

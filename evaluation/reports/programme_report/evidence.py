@@ -81,19 +81,64 @@ def _clear(row: pd.Series | None) -> bool | None:
     return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
 
 
+def _own_row(changes: pd.DataFrame, scale: str, rater: str) -> pd.Series | None:
+    """The one cohort's row of ``programme_outcomes`` for a scale and rater (before → after), if it
+    is the only cohort with an estimate."""
+    own = changes[(changes["scale"] == scale) & (changes["rater"] == rater) & (changes["comparison"] == "pre_post")
+                  & changes["mean_change"].notna()]
+    return own.iloc[0] if len(own) == 1 else None
+
+
+#: A change's verdict as the sentence's verb: the cohort report's verdict (adjusted for the number of
+#: scales tested) for one cohort, the pooled interval's for several.
+_VERB = {"clear_increase": "rose clearly", "clear_decrease": "fell clearly", "no_clear_change": "showed no clear change",
+         "clear_unadjusted_only": "showed no clear change once the number of scales tested is allowed for"}
+
+
+def _verdict(row: pd.Series | None, changes: pd.DataFrame, scale: str, rater: str) -> tuple[str, pd.Series | None]:
+    """The verdict of a headline change: the pooled interval's when two or more cohorts are pooled,
+    else the one cohort's own verdict (as its report gives it); and that cohort's row (None if pooled)."""
+    if row is not None and not pd.isna(row["estimate"]) and int(row["k"]) >= 2:
+        clear = _clear(row)
+        return ("clear_increase" if clear and row["estimate"] > 0 else "clear_decrease" if clear
+                else "no_clear_change"), None
+    own = _own_row(changes, scale, rater)
+    return ("not_estimable" if own is None else str(own["verdict"])), own
+
+
 def _change_words(row: pd.Series, title: str, rater: str, level: float, changes: pd.DataFrame) -> str:
-    k = int(row["k"])
-    if pd.isna(row["estimate"]) or k < 2:
-        own = changes[(changes["scale"] == row["scale"]) & (changes["rater"] == rater)
-                      & (changes["comparison"] == "pre_post")]
-        if len(own) != 1 or pd.isna(own["mean_change"].iloc[0]):
-            return f"{ratings_words(rater)} of {md(title)}: no change could be estimated"
-        one = own.iloc[0]
-        return (f"{ratings_words(rater)} of {md(title)} changed by {signed(one['mean_change'])} points in "
-                f"the one cohort, cohort {int(one['cohort'])} ({level_percent(level)} CI {signed(one['change_ci_low'])} to "
-                f"{signed(one['change_ci_high'])}; nothing pooled)")
-    return (f"{ratings_words(rater)} of {md(title)} changed by {signed(row['estimate'])} points pooled "
-            f"over {k} cohorts ({level_percent(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
+    """A headline change with its verdict as the verb: "rose clearly, by +0.34 points pooled over 5
+    cohorts (…)", "showed no clear change (+0.17 points in the one cohort, cohort 1; …)"."""
+    (verdict_code, one), pct = _verdict(row, changes, row["scale"], rater), level_percent(level)
+    who = f"{ratings_words(rater)} of {md(title)}"
+    if verdict_code not in _VERB:
+        return f"{who}: no change could be estimated"
+    verb = _VERB[verdict_code]
+    if one is None:
+        numbers = f"{signed(row['estimate'])} points pooled over {int(row['k'])} cohorts"
+        ci = f"{pct} CI {signed(row['ci_low'])} to {signed(row['ci_high'])}"
+        if verdict_code == "no_clear_change":
+            return f"{who} {verb} ({numbers}; {ci})"
+        return f"{who} {verb}, by {numbers} ({ci})"
+    where = "in the one cohort" if changes["cohort"].nunique() == 1 else "in the only cohort with an estimate"
+    ci = f"{pct} CI {signed(one['change_ci_low'])} to {signed(one['change_ci_high'])}"
+    if verdict_code == "clear_unadjusted_only":
+        ci += ", before that allowance"
+    numbers = f"{signed(one['mean_change'])} points {where}, cohort {int(one['cohort'])}"
+    if verdict_code in ("clear_increase", "clear_decrease"):
+        return f"{who} {verb}, by {numbers} ({ci}; nothing pooled)"
+    return f"{who} {verb} ({numbers}; {ci}; nothing pooled)"
+
+
+def _level_3_words(verdict_code: str, one: pd.Series | None) -> str:
+    """What line managers saw, by the verdict of their headline change (pooled, or the one cohort's)."""
+    where = ", pooled" if one is None else f" in cohort {int(one['cohort'])} (nothing pooled)"
+    return {"clear_increase": f"line managers saw a clear improvement{where}",
+            "clear_decrease": f"line managers saw a clear decline{where}",
+            "no_clear_change": f"line managers saw no clear change{where}",
+            "clear_unadjusted_only": f"line managers saw no clear change once the number of scales tested is "
+                                     f"allowed for{where}"}.get(verdict_code, "no line-manager change could be "
+                                                                                "estimated")
 
 
 def _consistency(row: pd.Series | None) -> str:
@@ -119,10 +164,8 @@ def _successful(tables: Mapping[str, pd.DataFrame], data: ProgrammeData, level_3
              if r is not None]
     finding = "; ".join(parts) + "." if parts else "No pooled outcome."
     lm_clear = _clear(lm_row)
-    level_3_words = ("no line-manager ratings" if lm_row is None else
-                     "line managers saw a clear improvement, pooled" if lm_clear and lm_row["estimate"] > 0 else
-                     "line managers saw no clear change, pooled" if lm_clear is False else
-                     "line managers' ratings not pooled (one cohort)")
+    level_3_words = "no line-manager ratings" if lm_row is None else _level_3_words(
+        *_verdict(lm_row, tables["programme_outcomes"], lm_scale, "line_manager"))
     consistent = self_row is not None and _consistency(self_row).find("same side") >= 0
     if level_3 >= 3 and consistent and lm_clear:
         strength = "stronger: a comparison group, consistent cohorts and change seen by line managers"
