@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import pandas as pd
 import pytest
 
 from evaluation.data.programme import load_programme_data
@@ -111,8 +112,35 @@ def test_the_blockages_finding_agrees_with_the_group_table_it_sits_above(ltd):
     assert "no clear change when the cohorts are pooled (allowing for cohorts to differ)" in finding.lower()
     assert ("on Works in partnership (observed; line managers' ratings) the group table below, which pools people "
             "rather than cohorts and so does not allow for cohorts differing, shows a clear improvement") in finding
-    assert "every group shown on the main outcomes has a clear improvement" in finding
     assert "do not allow for cohorts differing" in report.summaries["where"]
+
+
+def test_the_blockages_finding_counts_the_blocked_crossed_groups_and_says_when_no_group_is_shown(ltd):
+    # It read "every group shown on the main outcomes has a clear improvement" while the group table
+    # marks 16 crossed groups (e.g. academic × first-line manager) blocked on the main outcomes, and no
+    # one-way group is shown for line managers' ratings.
+    from evaluation.reports.programme_report.where import DIMENSIONS, headline_populations
+
+    data, report = ltd
+    finding = report.tables["evidence_summary"].set_index("question").loc["blockages", "finding"]
+    where = report.tables["where_it_works"]
+    main = pd.concat([where[(where["scale"] == p.scale) & (where["rater"] == p.rater)]
+                      for p in headline_populations(data)])
+    crossed = main[main["dimension"].str.contains("×")]
+    shown = crossed[crossed["verdict"].fillna("") != ""]
+    blocked = shown[shown["blocked"].fillna("") != ""]
+    assert len(blocked) > 0
+    assert f"{len(blocked)} of the {len(shown)} results shown for crossed groups on the main outcomes" in finding
+    assert "(tables/where_it_works.csv) lists them" in finding
+    assert "every group shown" not in finding
+    one_way = main[main["dimension"].isin(DIMENSIONS)]
+    for rater, words in (("line_manager", "line managers' ratings"), ("self", "participants' own ratings")):
+        seen = (one_way.loc[one_way["rater"] == rater, "verdict"].fillna("") != "").any()
+        said = f"alone can be shown for {words}" in finding
+        assert said != seen, rater
+    crossed_said = [line for line in report.summaries["where"].split("\n") if line.startswith("- Crossed groups")]
+    assert [int(line.split("): ")[1].split(" shown")[0]) for line in crossed_said] == [
+        int((shown["rater"] == p.rater).sum()) for p in headline_populations(data)]
 
 
 def test_the_costs_finding_is_the_programme_row(ltd):
@@ -287,3 +315,23 @@ def test_a_pooled_change_says_whether_its_interval_is_clear(ci_low, said, level_
     changes = pd.DataFrame(columns=["cohort", "scale", "rater", "comparison", "mean_change", "verdict"])
     assert _change_words(pooled, "A", "line_manager", 0.95, changes) == f"line managers' ratings of A {said}"
     assert _level_3_words(*_verdict(pooled, changes, "a", "line_manager")) == level_3
+
+
+def test_every_group_shown_is_said_to_improve_only_when_none_shown_is_blocked():
+    from types import SimpleNamespace
+
+    from evaluation.reports.programme_report.where_blocked import blocked_parts
+
+    def row(dimension, category, verdict, blocked=""):
+        return {"dimension": dimension, "category": category, "scale": "a", "rater": "self", "verdict": verdict,
+                "blocked": blocked, "completion_share": float("nan")}
+
+    pops = [SimpleNamespace(scale="a", rater="self")]
+    clear = [row("sector", "health", "clear improvement"),
+             row("role_level × sector", "middle_manager × health", "clear improvement")]
+    assert blocked_parts(pd.DataFrame(clear), pops) == [
+        "every group shown on the main outcomes (2 results, one-way or crossed) has a clear improvement"]
+    stuck = clear + [row("role_level × sector", "frontline × health", "no clear change", "no clear change")]
+    said = blocked_parts(pd.DataFrame(stuck), pops)
+    assert len(said) == 1 and said[0].startswith("1 of the 2 results shown for crossed groups")
+    assert "such as frontline × health sector (participants' own ratings)" in said[0]

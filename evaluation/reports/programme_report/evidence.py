@@ -23,6 +23,7 @@ from evaluation.reports.labels import aside, counted, ratings_words
 from evaluation.reports.numbers import level_percent, money_interval, signed
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
+from evaluation.reports.programme_report.where_blocked import blocked_parts
 
 __all__ = ["EVIDENCE_COLUMNS", "QUESTIONS", "design_level", "evidence_markdown", "evidence_summary"]
 
@@ -217,14 +218,6 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     unlike = [(name, whole.loc[(r.scale, r.rater), "verdict"]) for name, r in zip(flat, flat_rows, strict=True)
               if (r.scale, r.rater) in whole.index and str(whole.loc[(r.scale, r.rater), "verdict"]).startswith("clear")
               ] if len(data) >= 2 else []
-    headline = {(p.scale, p.rater) for p in headline_populations(data)}
-    shown = where[(where["dimension"] != "all") & ~where["dimension"].str.contains("×", regex=False)
-                  & where["mean_change"].notna()
-                  & pd.Series(list(zip(where["scale"], where["rater"], strict=True)), index=where.index).isin(headline)]
-    blocked = shown[shown["blocked"].fillna("").astype(str).str.len() > 0]
-    groups = {}
-    for r in blocked.itertuples():
-        groups.setdefault(group_words(r.dimension, r.category), []).append(ratings_words(r.rater))
     withheld = int(where["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
     parts = []
     if flat:
@@ -236,12 +229,7 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     for name, verdict in unlike:
         parts.append(f"on {name} the group table below, which pools people rather than cohorts and so does not "
                      f"allow for cohorts differing, shows a {verdict} over all the programme's people")
-    if groups:
-        parts.append("on the main outcomes, no clear improvement or low completion for: "
-                     + "; ".join(f"{md(g)} ({' and '.join(dict.fromkeys(who))})" for g, who in sorted(groups.items())))
-    elif len(shown):
-        parts.append("every group shown on the main outcomes has a clear improvement, and none whose completion is "
-                     "shown completed clearly less often than the programme as a whole")
+    parts += blocked_parts(where, headline_populations(data))
     finding = ("; ".join(parts) + ".") if parts else "No outcome or group without a clear improvement is shown."
     return {"finding": finding[0].upper() + finding[1:],
             "consistency": f"{_over(len(data))}; the group verdicts are not adjusted for "
