@@ -90,7 +90,7 @@ publish.figure(comparison_plots.change_chart(comparison, limits, titles=titles),
 publish.figure(comparison_plots.improver_cost_chart(comparison, limits), "comparison_cost_per_improver")
 publish.table("programme_comparison", comparison, display=False)
 show_table(comparison, 3, confidence_level=level, titles=titles, columns=[
-    "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "unit", "basis", "n", "limits"],
+    "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "verdict", "unit", "basis", "n", "limits"],
     headers={"title": "Programme"})
 
 # %% [markdown]
