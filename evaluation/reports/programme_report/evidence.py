@@ -21,6 +21,7 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.words import illustrative_words
 from evaluation.reports.labels import aside, counted, ratings_words
 from evaluation.reports.numbers import level_percent, money_interval, signed
+from evaluation.reports.programme_report.equity_text import no_comparison_words
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
 from evaluation.reports.programme_report.where_blocked import blocked_parts
@@ -271,6 +272,8 @@ def _access(tables: Mapping[str, pd.DataFrame], level: float, data: ProgrammeDat
     finding = (("Some groups were clearly more or less likely than the reference group of their characteristic to "
                 f"have had a place (relative likelihood, {level_percent(level)} CI): " + "; ".join(words) + ".")
                if words else "No group was clearly more or less likely than its reference group to have had a place.")
+    none = no_comparison_words(equity)
+    finding += f" {none}" if none else ""
     # said of the figures supplied, never assumed (the shipped ones are illustrative; a user's may not be)
     first = next(iter(data))
     marked = illustrative_words(first.workforce, first.programme.eligible_population)
