@@ -253,3 +253,26 @@ def test_no_comparison_words_give_each_reason():
         "By gender, no comparison can be shown: the groups a comparison needs are withheld (too few people in them, "
         "or their numbers would let a small group be worked out). By age band, no comparison can be shown: no group "
         "besides the reference group has a workforce figure in the eligible population to be compared with.")
+
+
+def test_a_benchmarked_group_without_a_comparison_is_not_called_not_benchmarked(shipped):
+    # The pilot's ethnicity chart read "White other: not benchmarked; ..." for groups counted against
+    # their eligible headcount (0 places) that lack a relative likelihood only because no reference
+    # group can be shown.
+    from evaluation.viz.programme_trend_plots import pooled_equity_chart
+
+    for result in (shipped[1], shipped[3]):
+        table = result.tables["equity_pooled"]
+        for dimension in dict.fromkeys(table["dimension"]):
+            alt = pooled_equity_chart(table, dimension=dimension).alt
+            rows = table[(table["dimension"] == dimension) & (table["suppressed"] == "")
+                         & table["relative_likelihood"].isna() & (table["benchmark"] == "eligible_population")]
+            for r in rows.itertuples():
+                said = re.search(rf"{re.escape(r.category.replace('_', ' '))}: ([^;.]+)", alt, re.IGNORECASE)
+                assert said and "not benchmarked" not in said.group(1), (dimension, r.category, alt)
+                assert "no comparison" in alt
+    pilot = shipped[3].tables["equity_pooled"]
+    alt = pooled_equity_chart(pilot, dimension="ethnicity").alt
+    if ((pilot["dimension"] == "ethnicity") & (pilot["category"] == "white_other") & (pilot["participants"] == 0)
+            & pilot["relative_likelihood"].isna()).any():
+        assert "White other: 0 places; no comparison (" in alt
