@@ -172,3 +172,15 @@ def test_the_interval_and_between_groups_entries_say_what_the_reports_do():
     assert "by chance" in entries["confidence_interval"]
     assert "dropped out" not in entries["hedges_g"] and "stayed" not in entries["hedges_g"]
     assert "with and without a score at the end" in entries["hedges_g"]
+
+
+def test_clear_change_says_its_interval_is_not_adjusted():
+    # It read "the interval quoted beside the verdict comes from the same test", but the verdict uses
+    # the Holm-adjusted p and the interval is unadjusted: the pilot's Partnership working, +0.21
+    # (+0.05 to +0.38), adjusted p 0.054, is not a clear change although its interval excludes 0.
+    from evaluation.reports.glossary import GLOSSARY
+
+    text = GLOSSARY["clear_change"].definition
+    assert "same test" not in text
+    assert "interval quoted beside the verdict is not adjusted" in text
+    assert "can exclude no change while the change is not clear" in text
