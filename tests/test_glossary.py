@@ -182,5 +182,5 @@ def test_clear_change_says_its_interval_is_not_adjusted():
 
     text = GLOSSARY["clear_change"].definition
     assert "same test" not in text
-    assert "interval quoted beside the verdict is not adjusted" in text
+    assert "interval quoted beside a cohort's verdict is not adjusted" in text
     assert "can exclude no change while the change is not clear" in text
