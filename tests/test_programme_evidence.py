@@ -144,11 +144,14 @@ def test_the_blockages_finding_counts_the_blocked_crossed_groups_and_says_when_n
 
 
 def test_the_costs_finding_is_the_programme_row(ltd):
+    # the cost per reliable improver is the economic one and is said so, with the cash one beside it
+    # (it read "£108,900 per reliable improver" beside "£10,533 per place in cash")
     _, report = ltd
     costs = report.tables["cost_trends"]
     row = costs[costs["level"] == "programme"].iloc[0]
     finding = report.tables["evidence_summary"].set_index("question").loc["costs", "finding"]
-    assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver" in finding
+    assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver including participants' time" in finding
+    assert finding.endswith(f", £{row['cash_cost_per_reliable_improver']:,.0f} in cash.")
 
 
 def test_no_recommendation_is_made(ltd):
@@ -243,6 +246,9 @@ def test_the_costs_finding_never_reads_pounds_nan(high, said):
            "participant_time_source": "rows"}
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
     assert "nan" not in finding and finding.endswith(said)
+    row["cash_cost_per_reliable_improver"] = 120_000.0
+    finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
+    assert finding.endswith(f"per reliable improver including participants' time {said[:-1]}, £120,000 in cash.")
 
 
 @pytest.mark.parametrize(("pi_low", "said"), [(-0.30, "a new cohort's change would be expected to lie on either side "
