@@ -276,3 +276,19 @@ def test_a_benchmarked_group_without_a_comparison_is_not_called_not_benchmarked(
     if ((pilot["dimension"] == "ethnicity") & (pilot["category"] == "white_other") & (pilot["participants"] == 0)
             & pilot["relative_likelihood"].isna()).any():
         assert "White other: 0 places; no comparison (" in alt
+
+
+def test_groups_with_no_places_are_said_to_have_none_not_just_inconclusive(shipped):
+    # The pilot's summary read "For 24 other groups the result is inconclusive" when all 24 had none
+    # of its 29 places.
+    for data, result in (shipped[:2], shipped[2:]):
+        table = result.tables["equity_pooled"]
+        text = pt.equity_summary_markdown(result, data)
+        inconclusive = table[table["band"] == "inconclusive"]
+        empty = int((inconclusive["participants"] == 0).sum())
+        places = sum(len(c.participants) for c in data)
+        if empty:
+            assert f"{empty} group{'s' if empty != 1 else ''} had no places; with {places} places in all, that " \
+                   "cannot show a disparity" in text
+        other = len(inconclusive) - empty
+        assert (f"For {other} other group" in text) == (other > 0)

@@ -111,7 +111,17 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                      f"{low:.2f}–{high:.2f}): " + ", ".join(
                          aside(md(group_words(r.category, r.dimension)), DIMENSION_TITLES.get(r.dimension, r.dimension))
                          for r in within.itertuples()) + ".")
-    unclear = int((table["band"] == "inconclusive").sum())
+    inconclusive = table[table["band"] == "inconclusive"]
+    empty = int((inconclusive["participants"] == 0).sum())
+    unclear = len(inconclusive) - empty
+    if empty:
+        # a group with no places has a relative likelihood of 0; it is inconclusive only because its
+        # interval is too wide: too few places to show a disparity, which the reader is told
+        reaches = (inconclusive.loc[inconclusive["participants"] == 0, "rl_ci_high"] >= 1).all()
+        lines.append(f"{counted(empty, 'group')} had no places; with {places} place{'s' if places != 1 else ''} in "
+                     "all, that cannot show a disparity" + (f": the {pct} interval of each still includes 1, the "
+                                                           "reference group's chance" if reaches else " (inconclusive)")
+                     + ".")
     if unclear:
         lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct} interval does "
                      f"not lie wholly inside {low:.2f}–{high:.2f}, and there is no clear disparity.")
