@@ -138,7 +138,7 @@ def test_pooled_change_equals_metafor(synthetic):
     lm = _row(table, LTD, "mean_change", "line_manager")
     assert (lm["value"], lm["ci_low"], lm["ci_high"]) == pytest.approx((0.1425581130, 0.0593987970, 0.2257174291),
                                                                          abs=1e-7)
-    assert "(random effects)" in lm["basis"] and "5 cohorts" in lm["basis"] and lm["k_cohorts"] == 5
+    assert "by random effects" in lm["basis"] and "5 cohorts" in lm["basis"] and lm["k_cohorts"] == 5
     self_ = _row(table, LTD, "mean_change", "self")
     assert (self_["value"], self_["ci_low"], self_["ci_high"]) == pytest.approx(
         (0.3393696326, 0.2727378682, 0.4060013971), abs=1e-7)

@@ -200,7 +200,7 @@ def test_the_comparison_summary_is_in_plain_words_with_its_glossary():
     summary = link_terms(comp.comparison_summary_markdown(tables), terms)
     for jargon in ("REML", "HKSJ", "costs.csv", "eligible_population", "Wilson"):
         assert jargon not in summary, jargon
-    assert "pooled over 5 cohorts, allowing for the cohorts to differ" in summary
+    assert "pooled over 5 cohorts by random effects, allowing for the cohorts to differ" in summary
     check_summary_and_glossary("programme_comparison", summary, glossary_markdown(terms))
     source = (Path(__file__).parents[1] / "notebooks" / "programme_comparison.py").read_text(encoding="utf-8")
     assert "glossary_markdown(terms)" in source and "`eligible_population` in the workforce" not in source

@@ -118,7 +118,7 @@ def _change_rows(fig: ProgrammeFigures, level: float, notes: list[dict]) -> list
                 row.update(value=pooled.estimate, ci_low=pooled.ci_low, ci_high=pooled.ci_high,
                            verdict=("clear_increase" if pooled.estimate > 0 else "clear_decrease") if clear
                            else "no_clear_change",
-                           basis=_basis(k, cohorts["cohort"].tolist(), "pooled over {k} cohorts, allowing for the cohorts to differ (random effects)"))
+                           basis=_basis(k, cohorts["cohort"].tolist(), "pooled over {k} cohorts by random effects, allowing for the cohorts to differ"))
             else:
                 one = cohorts.iloc[0]
                 # the cohort report's own verdict (its p adjusted for the number of scales tested)
