@@ -33,6 +33,7 @@ from evaluation.data.programme import load_programme_data
 from evaluation.publish.publisher import Publisher
 from evaluation.reports import comparison_report
 from evaluation.reports.display import show_table
+from evaluation.reports.glossary import REPORT_TERMS, glossary_markdown, link_terms
 from evaluation.viz import comparison_plots
 
 data = [load_programme_data(p, data_dir=data_dir or None, params_dir=params_dir or None) for p in programmes]
@@ -41,16 +42,17 @@ tables = comparison_report.comparison_tables(data)
 comparison, limits = tables["programme_comparison"], tables["comparison_limits"]
 level = float(comparison["confidence_level"].iloc[0])
 titles = comparison_report.scale_titles(tables)
+terms = REPORT_TERMS["programme_comparison"]
 
 # %% tags=["nbval-check-output"]
-display(Markdown(comparison_report.comparison_summary_markdown(tables)))
+display(Markdown(link_terms(comparison_report.comparison_summary_markdown(tables), terms)))
 
 # %% [markdown]
 # ## The programmes
 #
 # One row per programme: its cohorts, years and participants, the cohort sizes, the eligible
-# population (the programme's `eligible_population` in the workforce reference table, with its
-# headcount in the years of the cohorts), the questionnaires (waves) and raters available, how
+# population (the staff the programme is for, as its parameters name them, with their headcount
+# in the workforce figures of the cohorts' years), the questionnaires (waves) and raters available, how
 # participants' time was costed and in which year's prices, the reliability used for reliable
 # change (Cronbach's alpha at the pre-test on the self-rated primary scale, unless the
 # parameters give a number) with the number of people it was estimated from, the price base
@@ -90,7 +92,7 @@ publish.figure(comparison_plots.change_chart(comparison, limits, titles=titles),
 publish.figure(comparison_plots.improver_cost_chart(comparison, limits), "comparison_cost_per_improver")
 publish.table("programme_comparison", comparison, display=False)
 show_table(comparison, 3, confidence_level=level, titles=titles, columns=[
-    "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "unit", "basis", "n", "limits"],
+    "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "verdict", "unit", "basis", "n", "limits"],
     headers={"title": "Programme"})
 
 # %% [markdown]
@@ -125,3 +127,6 @@ publish.findings(comparison_report.comparison_findings(data, tables))
 # seeded with the first cohort's seed). Money is in the first programme's price base year and
 # intervals at its confidence level. Everything is about whole programmes: nothing is broken
 # down by participant characteristics, so nothing is suppressed.
+
+# %% tags=["nbval-check-output"]
+display(Markdown(glossary_markdown(terms)))

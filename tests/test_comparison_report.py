@@ -138,7 +138,7 @@ def test_pooled_change_equals_metafor(synthetic):
     lm = _row(table, LTD, "mean_change", "line_manager")
     assert (lm["value"], lm["ci_low"], lm["ci_high"]) == pytest.approx((0.1425581130, 0.0593987970, 0.2257174291),
                                                                          abs=1e-7)
-    assert "random-effects" in lm["basis"] and "5 cohorts" in lm["basis"] and lm["k_cohorts"] == 5
+    assert "by random effects" in lm["basis"] and "5 cohorts" in lm["basis"] and lm["k_cohorts"] == 5
     self_ = _row(table, LTD, "mean_change", "self")
     assert (self_["value"], self_["ci_low"], self_["ci_high"]) == pytest.approx(
         (0.3393696326, 0.2727378682, 0.4060013971), abs=1e-7)
@@ -153,7 +153,7 @@ def test_every_figure_carries_the_limits_of_the_comparison(synthetic):
     values = limits.set_index("difference")["values"]
     assert "26 people" in values["reliability"]  # the pilot's alpha rests on 26 people
     assert "no follow-up" in values["waves"]
-    assert "given as lines of the programme's cost records" in values["participant_time"] and "by role level" in values["participant_time"]
+    assert "entered as cost lines in the programme's cost ledger" in values["participant_time"] and "by role level" in values["participant_time"]
     assert (table["limits"].str.len() > 0).all()
     improver = _row(table, PILOT, "cost_per_reliable_improver")["limits"]
     for label in ("eligible population", "costing of participants' time",
@@ -327,3 +327,34 @@ def test_an_interval_open_above_is_said_so_and_reaches_every_higher_cost(synthet
             if p.startswith("**Cost per reliable improver")][0]
     assert "do not overlap" not in cost
     assert "cannot be compared, as Collaborative Leadership pilot has no interval" in cost
+
+
+def test_each_change_carries_its_verdict_as_its_report_judges_it(synthetic):
+    # The summary table gave the pilot's line managers' +0.17 (−0.05 to +0.40) beside Leading to
+    # Deliver's clear +0.14 with no verdict, so the two read alike. Each change now has the verdict of
+    # the report it comes from: the one cohort's (its p adjusted for the scales tested), or the pooled
+    # interval's, in the table, the summary and the dot plot's alternative text.
+    from evaluation.reports.verdicts import verdict
+
+    _, data, result = synthetic
+    table = result.table("programme_comparison")
+    cohort = data[1][1]
+    out, _ = outcomes(cohort)
+    out = out[out["comparison"] == "pre_post"]
+    for rater in ("self", "line_manager"):
+        mine = _row(table, PILOT, "mean_change", rater)
+        theirs = out[(out["scale"] == mine["scale"]) & (out["rater"] == rater)].iloc[0]
+        assert mine["verdict"] == verdict(theirs["mean_change"], theirs["change_ci_low"], theirs["change_ci_high"],
+                                          theirs["p_adjusted"], alpha=0.05)
+        pooled = _row(table, LTD, "mean_change", rater)
+        clear = pooled["ci_low"] > 0 or pooled["ci_high"] < 0
+        assert pooled["verdict"] == ("no_clear_change" if not clear else
+                                     "clear_increase" if pooled["value"] > 0 else "clear_decrease")
+    assert table.loc[table["measure"] != "mean_change", "verdict"].isna().all()
+    alt = comparison_plots.change_chart(table, result.table("comparison_limits")).alt
+    for r in table[table["measure"] == "mean_change"].itertuples():
+        words = comp.VERDICT_WORDS[r.verdict]
+        row = next(line for line in result.summary.splitlines()
+                   if line.startswith(f"| {r.title} | change on ") and f"rated{' by line managers' if r.rater != 'self' else ''} |" in line)
+        assert f"| {words} |" in row
+        assert f"{r.basis}), {words}" in alt

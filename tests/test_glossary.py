@@ -172,3 +172,35 @@ def test_the_interval_and_between_groups_entries_say_what_the_reports_do():
     assert "by chance" in entries["confidence_interval"]
     assert "dropped out" not in entries["hedges_g"] and "stayed" not in entries["hedges_g"]
     assert "with and without a score at the end" in entries["hedges_g"]
+
+
+def test_clear_change_says_its_interval_is_not_adjusted():
+    # It read "the interval quoted beside the verdict comes from the same test", but the verdict uses
+    # the Holm-adjusted p and the interval is unadjusted: the pilot's Partnership working, +0.21
+    # (+0.05 to +0.38), adjusted p 0.054, is not a clear change although its interval excludes 0.
+    from evaluation.reports.glossary import GLOSSARY
+
+    text = GLOSSARY["clear_change"].definition
+    assert "same test" not in text
+    assert "interval quoted beside a cohort's verdict is not adjusted" in text
+    assert "can exclude no change while the change is not clear" in text
+
+
+def test_the_comparison_summary_is_in_plain_words_with_its_glossary():
+    # The commissioners' summary read "random-effects pool over 5 cohorts, REML with HKSJ" and "given
+    # as cost lines in costs.csv", and the page had no glossary; the profile table's text named
+    # "the programme's eligible_population in the workforce reference table".
+    from pathlib import Path
+
+    from evaluation.data.programme import load_programme_data
+    from evaluation.reports import comparison_report as comp
+
+    tables = comp.comparison_tables([load_programme_data(p) for p in comp.DEFAULT_PROGRAMMES])
+    terms = REPORT_TERMS["programme_comparison"]
+    summary = link_terms(comp.comparison_summary_markdown(tables), terms)
+    for jargon in ("REML", "HKSJ", "costs.csv", "eligible_population", "Wilson"):
+        assert jargon not in summary, jargon
+    assert "pooled over 5 cohorts by random effects, allowing for the cohorts to differ" in summary
+    check_summary_and_glossary("programme_comparison", summary, glossary_markdown(terms))
+    source = (Path(__file__).parents[1] / "notebooks" / "programme_comparison.py").read_text(encoding="utf-8")
+    assert "glossary_markdown(terms)" in source and "`eligible_population` in the workforce" not in source

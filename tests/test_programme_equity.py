@@ -188,9 +188,17 @@ def test_summary_and_findings(shipped):
     assert "places per 1,000 eligible staff-years" in text and "Mantel–Haenszel" in text
     for r in table[table["band"] == "disparity"].itertuples():
         assert f"{r.relative_likelihood:.2f} times the chance" in text
-    # the note on a replaced reference group is in plain words, as the rest of the summary
-    assert ("By gender: the reference group 'female' and every other group but 'male' are withheld, so no "
-            "relative likelihood can be shown") in text
+    # the note on a replaced reference group is in plain words, as the rest of the summary, and is said
+    # only where something is compared with the new reference: it read "relative likelihoods are
+    # against 'male' instead" when every other gender group was withheld, so none was shown
+    replaced = ("By gender: the reference group 'female' is withheld, so relative likelihoods "
+                "are against 'male' (the largest published group) instead")
+    gender = table[(table["dimension"] == "gender") & (table["category"] != "male")
+                   & table["relative_likelihood"].notna() & (table["suppressed"] == "")]
+    assert (replaced in text) == (len(gender) > 0)
+    assert ("gender" in pt.uncompared(table)) == (len(gender) == 0)
+    none = pt.no_comparison_words(table)
+    assert (none in text) and ("gender" in none) == (len(gender) == 0)
     assert "dimension '" not in text
     assert "(s)" not in text and "other groups the result is inconclusive" in text  # plurals in words
     findings = pt.equity_findings(ltd, result)
@@ -218,3 +226,75 @@ def test_summary_escapes_text_from_the_data(shipped):
     hostile = dataclasses.replace(result, tables={"equity_pooled": table})
     text = pt.equity_summary_markdown(hostile, ltd)
     assert "<img" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+
+
+def test_a_characteristic_with_nothing_compared_is_said_so_without_sizes(shipped):
+    # The pilot has no relative likelihood by gender, ethnicity or role level (their groups withheld)
+    # and its summary did not say so; Leading to Deliver's said relative likelihoods by gender were
+    # "against 'male' instead" with no other gender group shown.
+    for data, result in (shipped[:2], shipped[2:]):
+        table = result.tables["equity_pooled"]
+        text = pt.equity_summary_markdown(result, data)
+        for dimension in dict.fromkeys(table["dimension"]):
+            rows = table[(table["dimension"] == dimension) & (table["category"] != table["reference_category"])
+                         & table["relative_likelihood"].notna() & (table["suppressed"] == "")
+                         & (table["benchmark"] == "eligible_population")]
+            assert (dimension in pt.uncompared(table)) == rows.empty, dimension
+        if pt.uncompared(table):
+            line = next(line for line in text.splitlines() if "no comparison can be shown" in line)
+            assert not re.search(r"\d", line)  # no group's size
+    pilot_table = shipped[3].tables["equity_pooled"]
+    assert {"gender", "ethnicity", "role_level"} <= set(pt.uncompared(pilot_table))
+
+
+def test_no_comparison_words_give_each_reason():
+    t = pd.DataFrame({"dimension": ["gender", "gender", "age_band", "age_band"],
+                      "category": ["female", "male", "16_24", "not_recorded"],
+                      "reference_category": ["female", "female", "16_24", "16_24"],
+                      "relative_likelihood": [1.0, float("nan"), 1.0, float("nan")],
+                      "suppressed": ["", "withheld", "", ""],
+                      "benchmark": ["eligible_population", "eligible_population", "eligible_population",
+                                    "no_workforce_figure"]})
+    assert pt.no_comparison_words(t) == (
+        "By gender, no comparison can be shown: the groups a comparison needs are withheld (too few people in them, "
+        "or their numbers would let a small group be worked out). By age band, no comparison can be shown: no group "
+        "besides the reference group has a workforce figure in the eligible population to be compared with.")
+
+
+def test_a_benchmarked_group_without_a_comparison_is_not_called_not_benchmarked(shipped):
+    # The pilot's ethnicity chart read "White other: not benchmarked; ..." for groups counted against
+    # their eligible headcount (0 places) that lack a relative likelihood only because no reference
+    # group can be shown.
+    from evaluation.viz.programme_trend_plots import pooled_equity_chart
+
+    for result in (shipped[1], shipped[3]):
+        table = result.tables["equity_pooled"]
+        for dimension in dict.fromkeys(table["dimension"]):
+            alt = pooled_equity_chart(table, dimension=dimension).alt
+            rows = table[(table["dimension"] == dimension) & (table["suppressed"] == "")
+                         & table["relative_likelihood"].isna() & (table["benchmark"] == "eligible_population")]
+            for r in rows.itertuples():
+                said = re.search(rf"{re.escape(r.category.replace('_', ' '))}: ([^;.]+)", alt, re.IGNORECASE)
+                assert said and "not benchmarked" not in said.group(1), (dimension, r.category, alt)
+                assert "no comparison" in alt
+    pilot = shipped[3].tables["equity_pooled"]
+    alt = pooled_equity_chart(pilot, dimension="ethnicity").alt
+    if ((pilot["dimension"] == "ethnicity") & (pilot["category"] == "white_other") & (pilot["participants"] == 0)
+            & pilot["relative_likelihood"].isna()).any():
+        assert "White other: 0 places; no comparison (" in alt
+
+
+def test_groups_with_no_places_are_said_to_have_none_not_just_inconclusive(shipped):
+    # The pilot's summary read "For 24 other groups the result is inconclusive" when all 24 had none
+    # of its 29 places.
+    for data, result in (shipped[:2], shipped[2:]):
+        table = result.tables["equity_pooled"]
+        text = pt.equity_summary_markdown(result, data)
+        inconclusive = table[table["band"] == "inconclusive"]
+        empty = int((inconclusive["participants"] == 0).sum())
+        places = sum(len(c.participants) for c in data)
+        if empty:
+            assert f"{empty} group{'s' if empty != 1 else ''} had no places; with {places} places in all, that " \
+                   "cannot show a disparity" in text
+        other = len(inconclusive) - empty
+        assert (f"For {other} other group" in text) == (other > 0)

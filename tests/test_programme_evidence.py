@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 
+import pandas as pd
 import pytest
 
 from evaluation.data.programme import load_programme_data
@@ -111,16 +112,46 @@ def test_the_blockages_finding_agrees_with_the_group_table_it_sits_above(ltd):
     assert "no clear change when the cohorts are pooled (allowing for cohorts to differ)" in finding.lower()
     assert ("on Works in partnership (observed; line managers' ratings) the group table below, which pools people "
             "rather than cohorts and so does not allow for cohorts differing, shows a clear improvement") in finding
-    assert "every group shown on the main outcomes has a clear improvement" in finding
     assert "do not allow for cohorts differing" in report.summaries["where"]
 
 
+def test_the_blockages_finding_counts_the_blocked_crossed_groups_and_says_when_no_group_is_shown(ltd):
+    # It read "every group shown on the main outcomes has a clear improvement" while the group table
+    # marks 16 crossed groups (e.g. academic × first-line manager) blocked on the main outcomes, and no
+    # one-way group is shown for line managers' ratings.
+    from evaluation.reports.programme_report.where import DIMENSIONS, headline_populations
+
+    data, report = ltd
+    finding = report.tables["evidence_summary"].set_index("question").loc["blockages", "finding"]
+    where = report.tables["where_it_works"]
+    main = pd.concat([where[(where["scale"] == p.scale) & (where["rater"] == p.rater)]
+                      for p in headline_populations(data)])
+    crossed = main[main["dimension"].str.contains("×")]
+    shown = crossed[crossed["verdict"].fillna("") != ""]
+    blocked = shown[shown["blocked"].fillna("") != ""]
+    assert len(blocked) > 0
+    assert f"{len(blocked)} of the {len(shown)} results shown for crossed groups on the main outcomes" in finding
+    assert "(tables/where_it_works.csv) lists them" in finding
+    assert "every group shown" not in finding
+    one_way = main[main["dimension"].isin(DIMENSIONS)]
+    for rater, words in (("line_manager", "line managers' ratings"), ("self", "participants' own ratings")):
+        seen = (one_way.loc[one_way["rater"] == rater, "verdict"].fillna("") != "").any()
+        said = f"alone can be shown for {words}" in finding
+        assert said != seen, rater
+    crossed_said = [line for line in report.summaries["where"].split("\n") if line.startswith("- Crossed groups")]
+    assert [int(line.split("): ")[1].split(" shown")[0]) for line in crossed_said] == [
+        int((shown["rater"] == p.rater).sum()) for p in headline_populations(data)]
+
+
 def test_the_costs_finding_is_the_programme_row(ltd):
+    # the cost per reliable improver is the economic one and is said so, with the cash one beside it
+    # (it read "£108,900 per reliable improver" beside "£10,533 per place in cash")
     _, report = ltd
     costs = report.tables["cost_trends"]
     row = costs[costs["level"] == "programme"].iloc[0]
     finding = report.tables["evidence_summary"].set_index("question").loc["costs", "finding"]
-    assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver" in finding
+    assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver including participants' time" in finding
+    assert finding.endswith(f", £{row['cash_cost_per_reliable_improver']:,.0f} in cash.")
 
 
 def test_no_recommendation_is_made(ltd):
@@ -215,6 +246,9 @@ def test_the_costs_finding_never_reads_pounds_nan(high, said):
            "participant_time_source": "rows"}
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
     assert "nan" not in finding and finding.endswith(said)
+    row["cash_cost_per_reliable_improver"] = 120_000.0
+    finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
+    assert finding.endswith(f"per reliable improver including participants' time {said[:-1]}, £120,000 in cash.")
 
 
 @pytest.mark.parametrize(("pi_low", "said"), [(-0.30, "a new cohort's change would be expected to lie on either side "
@@ -229,3 +263,81 @@ def test_the_consistency_says_where_a_new_cohorts_change_would_lie_in_plain_engl
 
     row = pd.Series({"estimate": 0.36, "k": 5, "i2": 0.70, "pi_low": pi_low, "pi_high": 1.03})
     assert _consistency(row) == f"5 cohorts; large spread (I² 70%); {said}"
+
+
+def test_a_one_cohort_programme_gives_each_headline_change_its_cohorts_verdict():
+    # The pilot's "What is successful?" read "line managers' ratings of Leads change (observed)
+    # changed by +0.17 points ... (95% CI −0.05 to +0.40; nothing pooled)" beside a clear change, with
+    # level 3 "line managers' ratings not pooled (one cohort)": its cohort's verdict is no clear change.
+    from evaluation.reports.programme_report.outcomes import primary_scales
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        data = load_programme_data("collaborative-leadership")
+        report = build(data)
+    own = report.tables["programme_outcomes"]
+    row = report.tables["evidence_summary"].set_index("question").loc["successful"]
+    verbs = {"clear_increase": " rose clearly, by ", "no_clear_change": " showed no clear change ("}
+    said = row["finding"].split("; line managers'")
+    primary = primary_scales(next(iter(data)))
+    for part, rater in zip(said, ("self", "line_manager"), strict=True):
+        verdict = own[(own["scale"] == primary[rater]) & (own["rater"] == rater)
+                      & (own["comparison"] == "pre_post")]["verdict"].iloc[0]
+        assert verbs[verdict] in part, (rater, part)
+    assert row["level_3_evidence"] == "line managers saw no clear change in cohort 1 (nothing pooled)"
+
+
+@pytest.mark.parametrize(("verdict", "said"), [
+    ("clear_increase", "rose clearly, by +0.21 points in the one cohort, cohort 1 (95% CI +0.05 to +0.38; nothing "
+                       "pooled)"),
+    ("clear_unadjusted_only", "showed no clear change once the number of scales tested is allowed for (+0.21 points "
+                              "in the one cohort, cohort 1; 95% CI +0.05 to +0.38, before that allowance; nothing "
+                              "pooled)")])
+def test_a_change_clear_only_before_adjusting_is_not_said_to_be_clear(verdict, said):
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _change_words, _level_3_words, _verdict
+
+    pooled = pd.Series({"scale": "a", "k": 1, "estimate": float("nan")})
+    changes = pd.DataFrame({"cohort": [1], "scale": ["a"], "rater": ["self"], "comparison": ["pre_post"],
+                            "mean_change": [0.2125], "change_ci_low": [0.048], "change_ci_high": [0.377],
+                            "verdict": [verdict]})
+    assert _change_words(pooled, "A", "self", 0.95, changes) == f"participants' own ratings of A {said}"
+    words = _level_3_words(*_verdict(pooled, changes, "a", "self"))
+    assert ("no clear change" in words) == (verdict != "clear_increase")
+
+
+@pytest.mark.parametrize(("ci_low", "said", "level_3"), [
+    (-0.02, "showed no clear change (+0.09 points pooled over 3 cohorts; 95% CI −0.02 to +0.20)",
+     "line managers saw no clear change, pooled"),
+    (0.02, "rose clearly, by +0.09 points pooled over 3 cohorts (95% CI +0.02 to +0.20)",
+     "line managers saw a clear improvement, pooled")])
+def test_a_pooled_change_says_whether_its_interval_is_clear(ci_low, said, level_3):
+    import pandas as pd
+
+    from evaluation.reports.programme_report.evidence import _change_words, _level_3_words, _verdict
+
+    pooled = pd.Series({"scale": "a", "k": 3, "estimate": 0.09, "ci_low": ci_low, "ci_high": 0.20})
+    changes = pd.DataFrame(columns=["cohort", "scale", "rater", "comparison", "mean_change", "verdict"])
+    assert _change_words(pooled, "A", "line_manager", 0.95, changes) == f"line managers' ratings of A {said}"
+    assert _level_3_words(*_verdict(pooled, changes, "a", "line_manager")) == level_3
+
+
+def test_every_group_shown_is_said_to_improve_only_when_none_shown_is_blocked():
+    from types import SimpleNamespace
+
+    from evaluation.reports.programme_report.where_blocked import blocked_parts
+
+    def row(dimension, category, verdict, blocked=""):
+        return {"dimension": dimension, "category": category, "scale": "a", "rater": "self", "verdict": verdict,
+                "blocked": blocked, "completion_share": float("nan")}
+
+    pops = [SimpleNamespace(scale="a", rater="self")]
+    clear = [row("sector", "health", "clear improvement"),
+             row("role_level × sector", "middle_manager × health", "clear improvement")]
+    assert blocked_parts(pd.DataFrame(clear), pops) == [
+        "every group shown on the main outcomes (2 results, one-way or crossed) has a clear improvement"]
+    stuck = clear + [row("role_level × sector", "frontline × health", "no clear change", "no clear change")]
+    said = blocked_parts(pd.DataFrame(stuck), pops)
+    assert len(said) == 1 and said[0].startswith("1 of the 2 results shown for crossed groups")
+    assert "such as frontline × health sector (participants' own ratings)" in said[0]

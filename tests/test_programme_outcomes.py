@@ -235,6 +235,9 @@ def test_trend_tests_use_the_trend_table_and_state_a_trend_only_when_supported(l
     assert follow["k"] == 2 and np.isnan(follow["p_value"]) and not follow["stated"]
     # a test not run has no degrees of freedom (the page showed "1" beside "not tested")
     assert pd.isna(follow["df"]) and row["df"] == 1
+    # nor a direction (the page showed "Falling" beside "not tested: fewer than 3 cohorts")
+    assert follow["direction"] == "" and row["direction"] in ("rising", "falling")
+    assert (tests["direction"] == "").eq(tests["p_value"].isna()).all()
 
 
 # --- words -----------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ _ECONOMIC = ("cost_per_enrolled", "cost_per_reliable_improver")
 LIMIT_COLUMNS = ["difference", "label", "what", "values", "measures_limited", "measures", "why"]
 
 _TIME_WORDS = {
-    "cost_rows": "given as lines of the programme's cost records",
+    "cost_rows": "entered as cost lines in the programme's cost ledger",
     "derived": "worked out as hours attended × an hourly staff cost by role level",
     "backfill": "valued by the backfill bought to cover participants' absence",
     "none": "not costed",

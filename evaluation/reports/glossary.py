@@ -42,6 +42,10 @@ REPORT_TERMS: dict[str, tuple[str, ...]] = {
         "clear_change", "reliable_change", "trend_test", "kirkpatrick", "maryland", "price_base_year",
         "cash_cost", "fully_loaded", "bootstrap", "eligible_population", "relative_likelihood",
         "mantel_haenszel", "representation_index", "band", "protected_characteristics", "disclosure_control"),
+    "programme_comparison": (
+        "confidence_interval", "random_effects", "hksj", "reliable_change", "cronbach_alpha", "then_test", "wilson",
+        "eligible_population", "price_base_year", "gdp_deflator", "cash_cost", "fully_loaded", "fixed_cost",
+        "bootstrap"),
 }
 
 #: The glossary entry of each adjustment for testing several scales (the ``multiplicity`` parameter).

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from evaluation.reports.comparison_report import change_verdict
 from evaluation.reports.labels import and_list
 from evaluation.reports.numbers import money_interval, signed
 from evaluation.viz.cost_axes import MEASURE_WORDS
@@ -126,7 +127,8 @@ def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *
     ----------
     comparison : DataFrame
         ``tables/programme_comparison.csv``; its ``mean_change`` rows are drawn (``title``,
-        ``scale``, ``rater``, ``value``, ``ci_low``, ``ci_high``, ``basis``, ``confidence_level``).
+        ``scale``, ``rater``, ``value``, ``ci_low``, ``ci_high``, ``basis``, ``confidence_level`` and,
+        if present, ``verdict``, said after each row's interval in the alternative text).
     limits : DataFrame, optional
         ``tables/comparison_limits.csv``, as for :func:`improver_cost_chart`.
     titles : mapping, optional
@@ -143,9 +145,9 @@ def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *
     >>> c = pd.DataFrame({"title": ["A", "B"], "measure": "mean_change", "scale": "leading_change",
     ...                   "rater": "self", "value": [0.34, 0.43], "ci_low": [0.27, 0.20],
     ...                   "ci_high": [0.41, 0.65], "basis": ["pooled over 5 cohorts", "one cohort"],
-    ...                   "confidence_level": 0.95})
+    ...                   "confidence_level": 0.95, "verdict": ["clear_increase", "no_clear_change"]})
     >>> change_chart(c).alt
-    'Dot plot of change from before to just after the programme, in scale points, with 95% confidence intervals; 0 is no change. A, leading change, self-rated: +0.34 (+0.27 to +0.41; pooled over 5 cohorts); B, leading change, self-rated: +0.43 (+0.20 to +0.65; one cohort).'
+    'Dot plot of change from before to just after the programme, in scale points, with 95% confidence intervals; 0 is no change. A, leading change, self-rated: +0.34 (+0.27 to +0.41; pooled over 5 cohorts), clear increase; B, leading change, self-rated: +0.43 (+0.20 to +0.65; one cohort), no clear change.'
     """
     rows = comparison[comparison["measure"] == "mean_change"]
     rows = rows.sort_values("rater", key=lambda r: r.map(lambda x: list(_RATERS).index(x) if x in _RATERS else 99),
@@ -165,6 +167,7 @@ def change_chart(comparison: pd.DataFrame, limits: pd.DataFrame | None = None, *
         title = title if title is not None else "Change from before to just after the programme, by programme"
         ax_.set_title(title)
     parts = [f"{n}: {signed(r.value)} ({signed(r.ci_low)} to {signed(r.ci_high)}; {r.basis})"
+             + (f", {change_verdict(r)}" if change_verdict(r) else "")
              for n, r in zip(names, rows.itertuples(), strict=True)]
     alt = (f"Dot plot of change from before to just after the programme, in scale points, with "
            f"{ci_percent(level)} confidence intervals; 0 is no change. " + "; ".join(parts) + "."

@@ -20,13 +20,11 @@ from evaluation.core.checks import check_confidence_level
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES, label
 from evaluation.reports.labels import and_list, capitalised
 from evaluation.reports.numbers import signed
+from evaluation.viz.equity_labels import not_compared
 from evaluation.viz.figure import Plot, ci_percent, new_figure, style_for
 
 __all__ = ["council_rates_chart", "group_estimates_chart", "lorenz_chart", "representation_chart"]
 
-#: Why a published group has no relative likelihood, by the equity table's ``benchmark``.
-_NOT_COMPARED = {"outside_eligible_population": "outside the eligible population",
-                 "national_bodies": "national bodies, not compared"}
 BAND_COLOURS = {"within": "#1b7837", "disparity": "#c51b7d", "inconclusive": "#737373", "": "#2166ac"}
 
 
@@ -110,8 +108,8 @@ def representation_chart(
                 parts.append(f"{name}: reference group")
                 continue
             if pd.isna(r.relative_likelihood):
-                why = _NOT_COMPARED.get(getattr(r, "benchmark", ""), "not benchmarked")
-                labels.append(f"{name} ({why})" if why != "not benchmarked" else name)
+                tick, why = not_compared(r, rows)
+                labels.append(f"{name} ({tick})" if tick else name)
                 parts.append(f"{name}: {why}")
                 continue
             labels.append(name)

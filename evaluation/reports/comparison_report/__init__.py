@@ -35,6 +35,8 @@ from evaluation.reports.comparison_report.tables import (
 )
 from evaluation.reports.comparison_report.text import (
     DEFAULT_PROGRAMMES,
+    VERDICT_WORDS,
+    change_verdict,
     comparison_findings,
     comparison_findings_for,
     comparison_summary_markdown,
@@ -49,7 +51,9 @@ __all__ = [
     "PUBLISHED",
     "ComparisonResult",
     "ProgrammeFigures",
+    "VERDICT_WORDS",
     "build",
+    "change_verdict",
     "comparison_findings",
     "comparison_findings_for",
     "comparison_summary_markdown",

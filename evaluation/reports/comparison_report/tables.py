@@ -29,6 +29,7 @@ from evaluation.reports.findings import collect_warnings
 from evaluation.reports.numbers import level_percent
 from evaluation.reports.outcome_report import outcomes
 from evaluation.reports.programme_report.costs import programme_interval
+from evaluation.reports.verdicts import verdict
 from evaluation.stats import costs as ct
 from evaluation.stats.pooling import pool, se_from_t_interval
 
@@ -40,7 +41,7 @@ COMPARED_CHANGE = "pre_post"
 #: ``tables/programme_comparison.csv``.
 COMPARISON_COLUMNS = [
     "programme", "title", "measure", "scale", "rater", "value", "ci_low", "ci_high", "unit", "basis", "k_cohorts",
-    "n", "price_base_year", "confidence_level", "limits",
+    "n", "price_base_year", "confidence_level", "limits", "verdict",
 ]
 
 
@@ -113,11 +114,17 @@ def _change_rows(fig: ProgrammeFigures, level: float, notes: list[dict]) -> list
                 pooled = collect_warnings(notes, f"{fig.data.name}: pooling {scale} ({rater})", lambda c=cohorts, s=se:
                                           pool(c["mean_change"].to_numpy(), se=s, confidence_level=level,
                                                labels=c["cohort"].tolist()))
+                clear = pooled.ci_low > 0 or pooled.ci_high < 0
                 row.update(value=pooled.estimate, ci_low=pooled.ci_low, ci_high=pooled.ci_high,
-                           basis=_basis(k, cohorts["cohort"].tolist(), "random-effects pool over {k} cohorts, REML with HKSJ"))
+                           verdict=("clear_increase" if pooled.estimate > 0 else "clear_decrease") if clear
+                           else "no_clear_change",
+                           basis=_basis(k, cohorts["cohort"].tolist(), "pooled over {k} cohorts by random effects, allowing for the cohorts to differ"))
             else:
                 one = cohorts.iloc[0]
+                # the cohort report's own verdict (its p adjusted for the number of scales tested)
                 row.update(value=one["mean_change"], ci_low=one["change_ci_low"], ci_high=one["change_ci_high"],
+                           verdict=verdict(one["mean_change"], one["change_ci_low"], one["change_ci_high"],
+                                           one["p_adjusted"], alpha=1 - level),
                            basis=_basis(1, [int(one["cohort"])], ""))
             rows.append(row)
     return rows
@@ -194,7 +201,8 @@ def comparison_tables(programmes: Sequence[ProgrammeData]) -> dict:
     -------
     dict
         DataFrames ``programme_profiles`` (one row per programme), ``programme_comparison``
-        (:data:`COMPARISON_COLUMNS`: one row per programme × measure), ``comparison_limits``
+        (:data:`COMPARISON_COLUMNS`: one row per programme × measure; ``verdict``, for change
+        only, as the programme and cohort reports judge it: see Notes), ``comparison_limits``
         (one row per difference that limits the comparison) and ``notes``; and ``figures``
         (the :class:`ProgrammeFigures`).
 
@@ -210,7 +218,11 @@ def comparison_tables(programmes: Sequence[ProgrammeData]) -> dict:
     is from before to just after the programme (``pre_post``) on each instrument's primary
     scale, per rater: pooled by random effects (REML τ², HKSJ interval with the ad hoc
     correction) over a programme's cohorts when it has two or more, otherwise its one cohort's
-    paired t interval. Shares and costs are over all the programme's cohorts together.
+    paired t interval. A change's ``verdict`` (:data:`evaluation.reports.verdicts.VERDICTS`) is
+    the pooled interval's when pooled (``clear_increase`` or ``clear_decrease`` when it excludes
+    0, else ``no_clear_change``, as the programme report judges it), else the one cohort's
+    report's verdict, whose p-value is adjusted for the number of scales tested. Shares and costs
+    are over all the programme's cohorts together.
 
     Examples
     --------

@@ -22,7 +22,7 @@ from evaluation.reports.findings import Finding
 from evaluation.reports.labels import and_list, counted
 from evaluation.reports.numbers import level_percent, money_interval, number
 
-__all__ = ["DEFAULT_PROGRAMMES", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
+__all__ = ["DEFAULT_PROGRAMMES", "VERDICT_WORDS", "change_verdict", "comparison_findings", "comparison_findings_for", "comparison_summary_markdown",
            "scale_titles"]
 
 #: The programmes compared by default (``make compare``).
@@ -30,6 +30,27 @@ DEFAULT_PROGRAMMES = ("leading-to-deliver", "collaborative-leadership")
 
 _RATER_WORDS = {"self": "self-rated", "line_manager": "rated by line managers", "peer": "rated by peers",
                 "direct_report": "rated by direct reports"}
+
+
+#: A change's verdict (``programme_comparison``'s ``verdict``) in words, as the programme and cohort
+#: reports say it.
+VERDICT_WORDS = {"clear_increase": "clear increase", "clear_decrease": "clear decrease",
+                 "no_clear_change": "no clear change",
+                 "clear_unadjusted_only": "no clear change once the number of scales tested is allowed for",
+                 "not_estimable": "not estimable"}
+
+
+def change_verdict(row: Any) -> str:
+    """A row's verdict in words ("" for a row without one: shares and costs have none).
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> change_verdict(SimpleNamespace(verdict="no_clear_change")), change_verdict(SimpleNamespace(verdict=None))
+    ('no clear change', '')
+    """
+    code = getattr(row, "verdict", None)
+    return "" if code is None or pd.isna(code) else VERDICT_WORDS.get(str(code), str(code).replace("_", " "))
 
 
 def _format(measure: str, x: Any, *, sign: bool = True) -> str:
@@ -101,8 +122,9 @@ def comparison_findings(programmes: Sequence[ProgrammeData], tables: Mapping[str
         suffix = f".{row.rater}.{row.scale}" if row.measure == "mean_change" else ""
         money = f" in {int(row.price_base_year)} prices" if not pd.isna(row.price_base_year) else ""
         caveat = _limits_phrase(limits, row.measure)
+        verdict = change_verdict(row)
         statement = (f"{row.title}: {_what(row, titles)} {_value(row)}{money}"
-                     + (f" ({interval})" if interval else "") + f"; {row.basis}"
+                     + (f" ({interval})" if interval else "") + (f", {verdict}" if verdict else "") + f"; {row.basis}"
                      + (f"; {caveat}" if caveat else "") + ".")
         out.append(Finding(f"comparison.{row.programme}.{row.measure}{suffix}", statement, row.value, row.ci_low,
                            row.ci_high, str(row.unit), "programme_comparison"))
@@ -130,12 +152,14 @@ def _section(table: pd.DataFrame, limits: pd.DataFrame, measures: Sequence[str],
              pct: str) -> list[str]:
     """A Markdown table of the programmes' figures for some measures, each row with what limits it."""
     rows = table[table["measure"].isin(measures)]
-    lines = ["| Programme | Measure | Figure | Interval | Based on | Not like for like: the programmes differ in |",
-             "|---|---|---:|---|---|---|"]
+    judged = "verdict" in rows and rows["verdict"].notna().any()  # change has a verdict; shares and costs none
+    lines = ["| Programme | Measure | Figure | Interval | " + ("Verdict | " if judged else "")
+             + "Based on | Not like for like: the programmes differ in |",
+             "|---|---|---:|---|" + ("---|" if judged else "") + "---|---|"]
     for r in rows.itertuples(index=False):
         labels = ", ".join(limit_labels(limits, r.measure)) or "nothing listed"
         lines.append(f"| {md(r.title)} | {md(_what(r, titles))} | {_value(r)} | {_interval(r, pct) or 'none'} | "
-                     f"{md(r.basis)} | {md(labels)} |")
+                     + (f"{change_verdict(r) or 'none'} | " if judged else "") + f"{md(r.basis)} | {md(labels)} |")
     return lines
 
 

@@ -13,11 +13,11 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.tables import DIMENSION_TITLES
 from evaluation.reports.equity_report.words import group_words, staff_words
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import aside, counted, few_people, population_words
+from evaluation.reports.labels import and_list, aside, counted, few_people, population_words
 from evaluation.reports.numbers import level_percent
 from evaluation.reports.programme_report.equity import TABLE, PooledEquity, pooled_equity
 
-__all__ = ["equity_findings", "equity_summary_markdown"]
+__all__ = ["equity_findings", "equity_summary_markdown", "no_comparison_words", "uncompared"]
 
 
 def _rl_words(r, pct: str) -> str:
@@ -27,6 +27,46 @@ def _rl_words(r, pct: str) -> str:
         return f"{who} ({dim}: no places; {pct} CI 0 to {r.rl_ci_high:.2f} against {ref})"
     return (f"{who} ({dim}: {r.relative_likelihood:.2f} times the chance of {ref}, {pct} CI "
             f"{r.rl_ci_low:.2f} to {r.rl_ci_high:.2f})")
+
+
+def uncompared(table: pd.DataFrame) -> list[str]:
+    """The characteristics (dimensions, in table order) with no relative likelihood shown: no group
+    against the eligible population other than the reference has one (its groups withheld, or no
+    reference group published).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"dimension": ["sector", "sector", "gender", "gender"],
+    ...                   "category": ["a", "b", "female", "male"], "reference_category": ["a", "a", "male", "male"],
+    ...                   "relative_likelihood": [1.0, 0.5, float("nan"), 1.0], "suppressed": ["", "", "withheld", ""],
+    ...                   "benchmark": "eligible_population"})
+    >>> uncompared(t)
+    ['gender']
+    """
+    compared = table[table["relative_likelihood"].notna() & (table["category"] != table["reference_category"])
+                     & (table["suppressed"].fillna("") == "") & (table["benchmark"] == "eligible_population")]
+    return [d for d in dict.fromkeys(table["dimension"]) if d not in set(compared["dimension"])]
+
+
+def no_comparison_words(table: pd.DataFrame) -> str:
+    """The sentence saying by which characteristics no comparison can be shown, and why ("" if every
+    characteristic has one). Says nothing of the withheld groups' sizes."""
+    dims = uncompared(table)
+    if not dims:
+        return ""
+    rows = table[table["dimension"].isin(dims) & (table["benchmark"] == "eligible_population")]
+    withheld = [d for d in dims if (rows.loc[rows["dimension"] == d, "suppressed"].fillna("") != "").any()]
+    other = [d for d in dims if d not in withheld]
+    parts = []
+    if withheld:
+        parts.append(f"By {and_list(DIMENSION_TITLES.get(d, d) for d in withheld)}, no comparison can be shown: the "
+                     "groups a comparison needs are withheld (too few people in them, or their numbers would let a "
+                     "small group be worked out)")
+    if other:
+        parts.append(f"By {and_list(DIMENSION_TITLES.get(d, d) for d in other)}, no comparison can be shown: no "
+                     "group besides the reference group has a workforce figure in the eligible population to be "
+                     "compared with")
+    return ". ".join(parts) + "."
 
 
 def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
@@ -71,7 +111,17 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
                      f"{low:.2f}–{high:.2f}): " + ", ".join(
                          aside(md(group_words(r.category, r.dimension)), DIMENSION_TITLES.get(r.dimension, r.dimension))
                          for r in within.itertuples()) + ".")
-    unclear = int((table["band"] == "inconclusive").sum())
+    inconclusive = table[table["band"] == "inconclusive"]
+    empty = int((inconclusive["participants"] == 0).sum())
+    unclear = len(inconclusive) - empty
+    if empty:
+        # a group with no places has a relative likelihood of 0; it is inconclusive only because its
+        # interval is too wide: too few places to show a disparity, which the reader is told
+        reaches = (inconclusive.loc[inconclusive["participants"] == 0, "rl_ci_high"] >= 1).all()
+        lines.append(f"{counted(empty, 'group')} had no places; with {places} place{'s' if places != 1 else ''} in "
+                     "all, that cannot show a disparity" + (f": the {pct} interval of each still includes 1, the "
+                                                           "reference group's chance" if reaches else " (inconclusive)")
+                     + ".")
     if unclear:
         lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct} interval does "
                      f"not lie wholly inside {low:.2f}–{high:.2f}, and there is no clear disparity.")
@@ -79,9 +129,14 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
     if hidden:
         lines.append(f"{counted(hidden, 'group')} {'is' if hidden == 1 else 'are'} not shown: each has "
                      f"{few_people(data.disclosure_threshold)}, or showing its pooled number would let a number a cohort report withholds be worked out.")
+    # a replaced reference group is said only where something is compared with it
+    none = no_comparison_words(table)
+    bare = tuple(f"By {DIMENSION_TITLES.get(d, d)}:" for d in uncompared(table))
     for note in result.notes.itertuples():
-        if note.warning == "ReferenceReplaced":
+        if note.warning == "ReferenceReplaced" and not str(note.message).startswith(bare or ("\0",)):
             lines.append(md(note.message) + ".")
+    if none:
+        lines.append(md(none))
     return "\n".join(f"- {line}" for line in lines) + "\n"
 
 

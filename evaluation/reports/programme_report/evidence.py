@@ -21,8 +21,10 @@ from evaluation.data.programme import ProgrammeData
 from evaluation.reports.equity_report.words import illustrative_words
 from evaluation.reports.labels import aside, counted, ratings_words
 from evaluation.reports.numbers import level_percent, money_interval, signed
+from evaluation.reports.programme_report.equity_text import no_comparison_words
 from evaluation.reports.programme_report.outcomes import primary_scales
 from evaluation.reports.programme_report.where import group_words, headline_populations
+from evaluation.reports.programme_report.where_blocked import blocked_parts
 
 __all__ = ["EVIDENCE_COLUMNS", "QUESTIONS", "design_level", "evidence_markdown", "evidence_summary"]
 
@@ -81,19 +83,64 @@ def _clear(row: pd.Series | None) -> bool | None:
     return bool(row["ci_low"] > 0 or row["ci_high"] < 0)
 
 
+def _own_row(changes: pd.DataFrame, scale: str, rater: str) -> pd.Series | None:
+    """The one cohort's row of ``programme_outcomes`` for a scale and rater (before → after), if it
+    is the only cohort with an estimate."""
+    own = changes[(changes["scale"] == scale) & (changes["rater"] == rater) & (changes["comparison"] == "pre_post")
+                  & changes["mean_change"].notna()]
+    return own.iloc[0] if len(own) == 1 else None
+
+
+#: A change's verdict as the sentence's verb: the cohort report's verdict (adjusted for the number of
+#: scales tested) for one cohort, the pooled interval's for several.
+_VERB = {"clear_increase": "rose clearly", "clear_decrease": "fell clearly", "no_clear_change": "showed no clear change",
+         "clear_unadjusted_only": "showed no clear change once the number of scales tested is allowed for"}
+
+
+def _verdict(row: pd.Series | None, changes: pd.DataFrame, scale: str, rater: str) -> tuple[str, pd.Series | None]:
+    """The verdict of a headline change: the pooled interval's when two or more cohorts are pooled,
+    else the one cohort's own verdict (as its report gives it); and that cohort's row (None if pooled)."""
+    if row is not None and not pd.isna(row["estimate"]) and int(row["k"]) >= 2:
+        clear = _clear(row)
+        return ("clear_increase" if clear and row["estimate"] > 0 else "clear_decrease" if clear
+                else "no_clear_change"), None
+    own = _own_row(changes, scale, rater)
+    return ("not_estimable" if own is None else str(own["verdict"])), own
+
+
 def _change_words(row: pd.Series, title: str, rater: str, level: float, changes: pd.DataFrame) -> str:
-    k = int(row["k"])
-    if pd.isna(row["estimate"]) or k < 2:
-        own = changes[(changes["scale"] == row["scale"]) & (changes["rater"] == rater)
-                      & (changes["comparison"] == "pre_post")]
-        if len(own) != 1 or pd.isna(own["mean_change"].iloc[0]):
-            return f"{ratings_words(rater)} of {md(title)}: no change could be estimated"
-        one = own.iloc[0]
-        return (f"{ratings_words(rater)} of {md(title)} changed by {signed(one['mean_change'])} points in "
-                f"the one cohort, cohort {int(one['cohort'])} ({level_percent(level)} CI {signed(one['change_ci_low'])} to "
-                f"{signed(one['change_ci_high'])}; nothing pooled)")
-    return (f"{ratings_words(rater)} of {md(title)} changed by {signed(row['estimate'])} points pooled "
-            f"over {k} cohorts ({level_percent(level)} CI {signed(row['ci_low'])} to {signed(row['ci_high'])})")
+    """A headline change with its verdict as the verb: "rose clearly, by +0.34 points pooled over 5
+    cohorts (…)", "showed no clear change (+0.17 points in the one cohort, cohort 1; …)"."""
+    (verdict_code, one), pct = _verdict(row, changes, row["scale"], rater), level_percent(level)
+    who = f"{ratings_words(rater)} of {md(title)}"
+    if verdict_code not in _VERB:
+        return f"{who}: no change could be estimated"
+    verb = _VERB[verdict_code]
+    if one is None:
+        numbers = f"{signed(row['estimate'])} points pooled over {int(row['k'])} cohorts"
+        ci = f"{pct} CI {signed(row['ci_low'])} to {signed(row['ci_high'])}"
+        if verdict_code == "no_clear_change":
+            return f"{who} {verb} ({numbers}; {ci})"
+        return f"{who} {verb}, by {numbers} ({ci})"
+    where = "in the one cohort" if changes["cohort"].nunique() == 1 else "in the only cohort with an estimate"
+    ci = f"{pct} CI {signed(one['change_ci_low'])} to {signed(one['change_ci_high'])}"
+    if verdict_code == "clear_unadjusted_only":
+        ci += ", before that allowance"
+    numbers = f"{signed(one['mean_change'])} points {where}, cohort {int(one['cohort'])}"
+    if verdict_code in ("clear_increase", "clear_decrease"):
+        return f"{who} {verb}, by {numbers} ({ci}; nothing pooled)"
+    return f"{who} {verb} ({numbers}; {ci}; nothing pooled)"
+
+
+def _level_3_words(verdict_code: str, one: pd.Series | None) -> str:
+    """What line managers saw, by the verdict of their headline change (pooled, or the one cohort's)."""
+    where = ", pooled" if one is None else f" in cohort {int(one['cohort'])} (nothing pooled)"
+    return {"clear_increase": f"line managers saw a clear improvement{where}",
+            "clear_decrease": f"line managers saw a clear decline{where}",
+            "no_clear_change": f"line managers saw no clear change{where}",
+            "clear_unadjusted_only": f"line managers saw no clear change once the number of scales tested is "
+                                     f"allowed for{where}"}.get(verdict_code, "no line-manager change could be "
+                                                                                "estimated")
 
 
 def _consistency(row: pd.Series | None) -> str:
@@ -119,10 +166,8 @@ def _successful(tables: Mapping[str, pd.DataFrame], data: ProgrammeData, level_3
              if r is not None]
     finding = "; ".join(parts) + "." if parts else "No pooled outcome."
     lm_clear = _clear(lm_row)
-    level_3_words = ("no line-manager ratings" if lm_row is None else
-                     "line managers saw a clear improvement, pooled" if lm_clear and lm_row["estimate"] > 0 else
-                     "line managers saw no clear change, pooled" if lm_clear is False else
-                     "line managers' ratings not pooled (one cohort)")
+    level_3_words = "no line-manager ratings" if lm_row is None else _level_3_words(
+        *_verdict(lm_row, tables["programme_outcomes"], lm_scale, "line_manager"))
     consistent = self_row is not None and _consistency(self_row).find("same side") >= 0
     if level_3 >= 3 and consistent and lm_clear:
         strength = "stronger: a comparison group, consistent cohorts and change seen by line managers"
@@ -174,14 +219,6 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     unlike = [(name, whole.loc[(r.scale, r.rater), "verdict"]) for name, r in zip(flat, flat_rows, strict=True)
               if (r.scale, r.rater) in whole.index and str(whole.loc[(r.scale, r.rater), "verdict"]).startswith("clear")
               ] if len(data) >= 2 else []
-    headline = {(p.scale, p.rater) for p in headline_populations(data)}
-    shown = where[(where["dimension"] != "all") & ~where["dimension"].str.contains("×", regex=False)
-                  & where["mean_change"].notna()
-                  & pd.Series(list(zip(where["scale"], where["rater"], strict=True)), index=where.index).isin(headline)]
-    blocked = shown[shown["blocked"].fillna("").astype(str).str.len() > 0]
-    groups = {}
-    for r in blocked.itertuples():
-        groups.setdefault(group_words(r.dimension, r.category), []).append(ratings_words(r.rater))
     withheld = int(where["suppressed"].fillna("").astype(str).str.len().gt(0).sum())
     parts = []
     if flat:
@@ -193,12 +230,7 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     for name, verdict in unlike:
         parts.append(f"on {name} the group table below, which pools people rather than cohorts and so does not "
                      f"allow for cohorts differing, shows a {verdict} over all the programme's people")
-    if groups:
-        parts.append("on the main outcomes, no clear improvement or low completion for: "
-                     + "; ".join(f"{md(g)} ({' and '.join(dict.fromkeys(who))})" for g, who in sorted(groups.items())))
-    elif len(shown):
-        parts.append("every group shown on the main outcomes has a clear improvement, and none whose completion is "
-                     "shown completed clearly less often than the programme as a whole")
+    parts += blocked_parts(where, headline_populations(data))
     finding = ("; ".join(parts) + ".") if parts else "No outcome or group without a clear improvement is shown."
     return {"finding": finding[0].upper() + finding[1:],
             "consistency": f"{_over(len(data))}; the group verdicts are not adjusted for "
@@ -216,9 +248,11 @@ def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
     row = (total if len(total) else costs).iloc[-1]
     year = int(row["price_base_year"])
     span = money_interval(row["cost_per_reliable_improver_ci_low"], row["cost_per_reliable_improver_ci_high"])
+    cash = row.get("cash_cost_per_reliable_improver", np.nan)
     finding = (f"£{row['cash_cost_per_enrolled']:,.0f} per place in cash and £{row['cost_per_enrolled']:,.0f} "
                f"with participants' time (economic cost), {year} prices; £{row['cost_per_reliable_improver']:,.0f} per "
-               f"reliable improver ({f'interval {span}' if span else 'no interval'}).")
+               f"reliable improver including participants' time ({f'interval {span}' if span else 'no interval'})"
+               + (f", £{cash:,.0f} in cash." if not pd.isna(cash) else "."))
     source = {"derived": "costed from session hours and hourly staff costs by role level",
               "rows": "costed from the cost ledger's rows"}.get(str(row.get("participant_time_source", "") or ""), "")
     n = int((costs["level"] == "cohort").sum())
@@ -240,6 +274,8 @@ def _access(tables: Mapping[str, pd.DataFrame], level: float, data: ProgrammeDat
     finding = (("Some groups were clearly more or less likely than the reference group of their characteristic to "
                 f"have had a place (relative likelihood, {level_percent(level)} CI): " + "; ".join(words) + ".")
                if words else "No group was clearly more or less likely than its reference group to have had a place.")
+    none = no_comparison_words(equity)
+    finding += f" {none}" if none else ""
     # said of the figures supplied, never assumed (the shipped ones are illustrative; a user's may not be)
     first = next(iter(data))
     marked = illustrative_words(first.workforce, first.programme.eligible_population)

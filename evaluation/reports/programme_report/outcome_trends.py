@@ -112,7 +112,7 @@ def outcome_trend_tests(trends: pd.DataFrame, confidence_level: float = 0.95) ->
     DataFrame
         ``measure, rater, k, cohorts, share_min, share_max, share_first, share_last, statistic,
         df, p_value, direction, stated, method``; ``direction`` is ``rising`` or ``falling``
-        (the sign of the slope over years) and ``stated`` is True only when the test supports
+        (the sign of the slope over years; blank when no test was run) and ``stated`` is True only when the test supports
         a trend (fewer than 3 cohorts: not tested).
     """
     level = check_confidence_level(confidence_level)
@@ -136,7 +136,8 @@ def outcome_trend_tests(trends: pd.DataFrame, confidence_level: float = 0.95) ->
             "cohorts": ", ".join(str(c) for c in part["cohort"]),
             "share_min": share.min(), "share_max": share.max(), "share_first": share[0], "share_last": share[-1],
             "statistic": statistic, "df": pd.NA if math.isnan(p) else 1, "p_value": p,  # no test, no df
-            "direction": "" if math.isnan(slope) else ("rising" if slope > 0 else "falling"),
+            # a direction only for a test run: none is shown for a line no test stands behind
+            "direction": "" if math.isnan(slope) or math.isnan(p) else ("rising" if slope > 0 else "falling"),
             "stated": bool(not math.isnan(p) and p < 1 - level),
             "method": TREND_METHOD if not math.isnan(p) else "not tested: fewer than 3 cohorts",
         })

@@ -19,10 +19,10 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.data.programme import ProgrammeData
-from evaluation.reports.equity_report.tables import label
 from evaluation.reports.findings import Finding
 from evaluation.reports.labels import and_list, aside, ratings_words
 from evaluation.reports.numbers import interval, level_percent, signed
+from evaluation.reports.programme_report.where_blocked import crossed_line
 from evaluation.reports.programme_report.where_disclosure import ALL
 from evaluation.reports.programme_report.where_table import (
     CROSSINGS,
@@ -33,6 +33,7 @@ from evaluation.reports.programme_report.where_table import (
     where_it_works,
     where_populations,
 )
+from evaluation.reports.programme_report.where_words import group_words
 
 __all__ = [
     "CROSSINGS",
@@ -48,19 +49,6 @@ __all__ = [
 ]
 
 _DIMENSION = {"framework_area": "framework area", "role_level": "role level", "sector": "sector"}
-
-
-def group_words(dimension: str, category: str) -> str:
-    """A group in words: ``middle manager``, ``local authority``, ``operational area``.
-
-    Examples
-    --------
-    >>> group_words("sector", "local_authority"), group_words("framework_area", "operational")
-    ('local authority', 'operational framework area')
-    """
-    if dimension == "framework_area":
-        return f"{label(category)} framework area"
-    return label(category, dimension)
 
 
 def headline_populations(data: ProgrammeData) -> list:
@@ -139,6 +127,9 @@ def where_summary(data: ProgrammeData, table: pd.DataFrame | None = None) -> str
         if len(hidden):
             lines.append(f"- Not shown ({len(hidden)} group{'s' if len(hidden) != 1 else ''}): too few people, or "
                          "showing them would let a small group be worked out.")
+        crossed = crossed_line(table, pop)
+        if crossed:
+            lines.append(crossed)
     primary = table[table["rater"] == "self"]
     first = headline_populations(data)[:1]
     if first:

@@ -1,4 +1,5 @@
-"""Words for the group table's disclosure control: the counts no suppression protects, named for a reader.
+"""Words for the group table: its groups (:func:`group_words`), and for its disclosure control the
+counts no suppression protects, named for a reader.
 
 Used by :func:`~evaluation.reports.programme_report.where_disclosure.protect_where` in the
 warning it raises when a quantity has to be withheld for a whole dimension.
@@ -11,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from evaluation.reports.equity_report.tables import label as category_label
 from evaluation.reports.labels import and_list, aside, label, ratings_words
 
-__all__ = ["CROSS", "lost_words"]
+__all__ = ["CROSS", "group_words", "lost_words"]
 
 #: Joins two dimensions (and two categories) of a crossing.
 CROSS = " × "
@@ -21,6 +22,19 @@ _QUANTITY_WORDS = {"enrolled": "places", "completed": "completions", "improved":
                    "pairs": "people with ratings at both waves", "noncompleted": "people who did not complete",
                    "nopair": "people without ratings at both waves",
                    "notimproved": "people with ratings at both waves who did not reliably improve"}
+
+
+def group_words(dimension: str, category: str) -> str:
+    """A group in words: ``middle manager``, ``local authority``, ``operational area``.
+
+    Examples
+    --------
+    >>> group_words("sector", "local_authority"), group_words("framework_area", "operational")
+    ('local authority', 'operational framework area')
+    """
+    if dimension == "framework_area":
+        return f"{category_label(category)} framework area"
+    return category_label(category, dimension)
 
 
 def lost_words(names: Sequence[str], titles: Mapping[str, str] | None = None) -> str:
