@@ -341,3 +341,13 @@ def test_every_group_shown_is_said_to_improve_only_when_none_shown_is_blocked():
     said = blocked_parts(pd.DataFrame(stuck), pops)
     assert len(said) == 1 and said[0].startswith("1 of the 2 results shown for crossed groups")
     assert "such as frontline × health sector (participants' own ratings)" in said[0]
+
+
+def test_the_cost_strength_does_not_call_estimated_costs_counted(ltd):
+    # "counted money has no sampling error": the economic cost includes participants' time, worked out
+    # from hours × an hourly cost (an assumption the cohort reports vary), and one-off costs are shared by rule
+    _, report = ltd
+    row = report.tables["evidence_summary"].set_index("question").loc["costs"]
+    assert "counted money" not in row["strength"]
+    assert row["strength"].startswith("the costs are each cohort's whole costs, not estimated from a sample, but "
+                                      "some inputs are assumptions (the value of participants' time")

@@ -258,7 +258,9 @@ def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
     n = int((costs["level"] == "cohort").sum())
     return {"finding": finding, "consistency": f"{n} cohorts costed alike" if n > 1 else "one cohort",
             "level_3_evidence": "not applicable: the cost per reliable improver uses participants' own ratings",
-            "strength": "counted money has no sampling error; the cost per reliable improver is as uncertain as its "
+            "strength": "the costs are each cohort's whole costs, not estimated from a sample, but some inputs are "
+                        "assumptions (the value of participants' time, the sharing of one-off costs), varied in the "
+                        "cohort reports' sensitivity charts; the cost per reliable improver is as uncertain as its "
                         "interval" + (f"; participants' time: {md(source)}" if source else ""),
             "would_strengthen": "benefits valued in money (a benefit-cost ratio) and the costs of a comparison group"}
 
