@@ -96,9 +96,9 @@ show_table(tables["costs_by_category"], 3, price_base_year=year, columns=["categ
 #
 # Every cost line that falls on the cohort: its nominal amount in the year it was priced, the
 # deflator factor (D_base / D_year), the real amount and how many times it counts (1 for a
-# cohort's fixed line, the cohort's share for a programme-level line, written as its places of the
-# programme's, such as 104/514, the number enrolled for a per-participant line): the amount × the
-# factor × the times counted gives the real total, to the pound.
+# cohort's fixed line; for a programme-level line, the cohort's share, written as the cohort's
+# places over the programme's, such as 104/514; the number enrolled for a per-participant line):
+# the amount × the factor × the times counted gives the real total, to within a pound.
 
 # %%
 publish.table("cost_ledger", tables["cost_ledger"], display=False)

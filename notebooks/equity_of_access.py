@@ -25,7 +25,8 @@
 # and council area are reported beside them as dimensions of access. It is produced by the
 # evaluation workbench; every number in it is also in `tables/` and `findings.json`. Groups of
 # one to four people (below the disclosure threshold of five, unless the cohort's parameters set
-# another) are never shown; a group with nobody in it is shown as 0, which identifies no one.
+# another) are never shown, save how many did not declare a characteristic (see Disclosure
+# control); a group with nobody in it is shown as 0, which identifies no one.
 
 # %% tags=["parameters"]
 programme = "leading-to-deliver"
@@ -219,7 +220,7 @@ publish.findings(equity_report.equity_findings(result, data))
 #
 # No table, chart or text in this report shows a number of people from 1 to threshold − 1 (1 to 4
 # at the default threshold of 5) for a group
-# defined by participants' characteristics. Such counts are suppressed (*primary*), and so are
+# defined by participants' characteristics, with the one exception given at the end of this section. Such counts are suppressed (*primary*), and so are
 # further groups (*secondary*) wherever a suppressed count could otherwise be worked out from
 # the totals and the other groups; rates, shares, ratios and bands of a suppressed group are
 # withheld with it. The tables mark both kinds "withheld", so which group is the small one cannot

@@ -183,7 +183,7 @@ def test_clear_change_says_its_interval_is_not_adjusted():
     text = GLOSSARY["clear_change"].definition
     assert "same test" not in text
     assert "interval quoted beside a cohort's verdict is not adjusted" in text
-    assert "can exclude no change while the change is not clear" in text
+    assert "can lie wholly on one side of zero while the change is not clear" in text
 
 
 def test_the_comparison_summary_is_in_plain_words_with_its_glossary():

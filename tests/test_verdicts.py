@@ -275,7 +275,7 @@ def test_hindsight_states_a_direction_only_when_its_interval_excludes_no_shift()
     assert not clear  # the pilot's shift is the unclear case
     # the pilot's page read "... includes no difference, so these data do not show that their standards moved."
     # beside a Partnership working shift of 0.19 (95% CI 0.03 to 0.36)
-    assert "On another scale the range excludes no shift" in line and " Partnership working 0.19 points lower" in line
+    assert "On another scale the range lies wholly on one side of no shift" in line and " Partnership working 0.19 points lower" in line
 
 
 def test_people_without_a_later_score_are_not_called_drop_outs():

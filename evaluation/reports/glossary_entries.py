@@ -56,9 +56,10 @@ ENTRIES = [
           r"Benjamini[–-]Hochberg"),
     Entry("clear_change", "Clear change",
           "A scale changed clearly when its p-value, adjusted for testing several scales, is below one minus the "
-          "confidence level (0.05 at 95% confidence), or, pooled over cohorts, when its interval excludes no "
-          "change. The interval quoted beside a cohort's verdict is not adjusted, so it can exclude no change while "
-          "the change is not clear (it would be clear were that scale the only one tested).",
+          "confidence level (0.05 at 95% confidence), or, pooled over cohorts, when its interval lies wholly "
+          "above or below zero. The interval quoted beside a cohort's verdict is not adjusted, so it can lie wholly "
+          "on one side of zero while the change is not clear (it would be clear were that scale the only one "
+          "tested).",
           "This workbench's methods (docs/methods.md).",
           r"(?i:\bclear(?:ly)? change[sd]?\b)"),
     Entry("reliable_change", "Reliable change (Jacobson & Truax)",

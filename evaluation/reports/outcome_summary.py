@@ -63,7 +63,7 @@ def _hindsight(shift: pd.DataFrame, primary: str, titles: Mapping[str, str], pct
     **Hindsight.** Asked after the programme to rate themselves as they had been before it (the 'then-test'),
     participants scored Leading change 0.17 points lower than they had at the time on average, but the range
     (95% confidence interval from 0.06 points higher to 0.41 points lower) includes no difference, so these data
-    do not show that their standards moved on Leading change. On another scale the range excludes no shift (an
+    do not show that their standards moved on Leading change. On another scale the range lies wholly on one side of no shift (an
     interval not adjusted for testing several scales; the then-test table gives every scale): Partnership working
     0.19 points lower (95% confidence interval 0.03 to 0.36 points lower).
     """
@@ -88,7 +88,8 @@ def _hindsight(shift: pd.DataFrame, primary: str, titles: Mapping[str, str], pct
     if len(others):
         items = [f"{titles.get(o.scale, o.scale)} {way(o.mean_shift)} ({pct} confidence interval {ends(o.ci_low, o.ci_high)})"
                  for o in others.itertuples()]
-        text += (f" On {'another scale' if len(items) == 1 else 'other scales'} the range excludes no shift (an "
+        text += (f" On {'another scale' if len(items) == 1 else 'other scales'} the range lies wholly on one side "
+                 "of no shift (an "
                  "interval not adjusted for testing several scales; the then-test table gives every scale): "
                  + "; ".join(items) + ".")
     return text
