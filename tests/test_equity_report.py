@@ -640,6 +640,10 @@ def test_a_replaced_reference_group_with_nothing_to_compare_says_so(cohort, left
     disability = equity[(equity["dimension"] == "disability") & (equity["eligible"] > 0)]
     shown = disability[disability["suppressed"] == ""]
     assert shown["category"].map(lambda c: c.replace("_", " ")).tolist() == [left]
-    notes = [m for m in result.tables["notes"]["message"] if m.startswith("By disability: the reference group")]
-    assert notes == [f"By disability: the reference group 'not disabled' and every other group but '{left}' are "
-                     "withheld, so no relative likelihood can be shown"]
+    notes = result.tables["notes"]
+    notes = notes[notes["message"].str.startswith("By disability: the reference group")]
+    assert notes["message"].tolist() == [f"By disability: the reference group 'not disabled' and every other group "
+                                         f"but '{left}' are withheld, so no relative likelihood can be shown"]
+    assert notes["warning"].tolist() == ["ReferenceWithheld"]  # its note read "Reference group replaced"
+    # and the group left is no reference for anything: no "1.00", no "reference group" mark
+    assert disability["relative_likelihood"].isna().all() and (disability["reference_category"] == "").all()

@@ -174,9 +174,10 @@ def test_a_replaced_reference_group_says_whether_it_is_withheld_or_empty():
     assert _choose_reference(empty, ["", "", "", "primary"], None, "gender", notes) == "male"
     assert "the reference group 'female' has no participants, so" in notes[-1]["message"]
     # nothing left to compare with 'male' (its note once said relative likelihoods were against it)
-    assert _choose_reference(rows, ["secondary", "", "secondary", "primary"], None, "gender", notes) == "male"
-    assert notes[-1]["message"] == ("By gender: the reference group 'female' and every other group but 'male' are "
-                                    "withheld, so no relative likelihood can be shown")
+    assert _choose_reference(rows, ["secondary", "", "secondary", "primary"], None, "gender", notes) is None
+    assert notes[-1] == {"source": "equity", "warning": "ReferenceWithheld", "message": (
+        "By gender: the reference group 'female' and every other group but 'male' are withheld, so no relative "
+        "likelihood can be shown")}
     assert _choose_reference(empty, ["", "", "secondary", "primary"], None, "gender", notes) == "male"
     assert notes[-1]["message"].startswith("By gender: the reference group 'female' has no participants, so")
 

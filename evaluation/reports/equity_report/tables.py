@@ -166,12 +166,15 @@ def _choose_reference(rows: pd.DataFrame, flags: list[str], wanted: str | None, 
     why = "is withheld" if flags[cats.index(chosen)] else "has no participants"  # unusable, and benchmarked
     compared = [c for c, b, f in zip(cats, bench, flags, strict=True) if b and not f and c != fallback]
     by = f"By {DIMENSION_TITLES.get(dimension, dimension)}: the reference group '{label(chosen, dimension)}'"
+    if not compared:  # a reference for nothing: no relative likelihood at all, not one of 1.00 for itself
+        notes.append({"source": "equity", "warning": "ReferenceWithheld", "message":
+                      f"{by} {'and every other group' if flags[cats.index(chosen)] else why + ', and every group'} "
+                      f"but '{label(fallback, dimension)}' {'are' if flags[cats.index(chosen)] else 'is'} withheld, "
+                      "so no relative likelihood can be shown"})
+        return None
     notes.append({"source": "equity", "warning": "ReferenceReplaced", "message":
                   f"{by} {why}, so relative likelihoods are against '{label(fallback, dimension)}' (the largest "
-                  "published group) instead" if compared else
-                  f"{by} {'and every other group' if flags[cats.index(chosen)] else why + ', and every group'} but "
-                  f"'{label(fallback, dimension)}' {'are' if flags[cats.index(chosen)] else 'is'} withheld, so no "
-                  "relative likelihood can be shown"})
+                  "published group) instead"})
     return fallback
 
 
