@@ -165,7 +165,7 @@ class WhereCells:
         return self._lookup.get((quantity, dimension, category), "")
 
     def known(self, quantity: str, dimension: str, category: str) -> bool:
-        """Whether a reader of the cohort reports knows the pooled count anyway (:func:`_known`)."""
+        """Whether a reader of the cohort reports knows the pooled count anyway (:func:`~evaluation.reports.programme_report.where_crossings.known_anyway`)."""
         row = self._rows.get((quantity, dimension, category))
         return row is not None and known_anyway(row[0], row[1], self.threshold)
 
