@@ -26,7 +26,9 @@ from evaluation.reports.verdicts import verdict
 from evaluation.stats import outcomes as oc
 
 __all__ = [
+    "COMPARISON_GROUP_INTRO",
     "COMPARISON_GROUP_TABLE_COLUMNS",
+    "COMPARISON_GROUP_TERMS",
     "DESIGN_LABEL_COMPARISON",
     "DESIGN_LABEL_SINGLE_GROUP",
     "DESIGN_PLAIN_COMPARISON",
@@ -35,6 +37,7 @@ __all__ = [
     "comparison_group_table",
     "design_label",
     "design_level",
+    "page_terms",
 ]
 
 #: The single-group design, in the words of the report's methods section.
@@ -60,6 +63,36 @@ DESIGN_PLAIN_COMPARISON = (
     "change alone, but it can still reflect how the groups differed from the start (for example, who "
     "chose, or was chosen, to take part), so it does not prove that the programme caused the change."
 )
+
+#: The words above the comparison-group table (Markdown), shown only when the cohort has that table.
+COMPARISON_GROUP_INTRO = (
+    "This cohort's data include a comparison group (staff who did not take the programme but answered the same "
+    "questionnaires at the same times, marked as the comparison group in the cohort's list of participants), so "
+    "the participants' change is set beside the comparison group's. The difference between the two groups' mean "
+    "changes (difference-in-differences, in points on the scale, with a Welch interval) and Morris's (2008) "
+    "`d_ppc2` (that difference over the pooled before-programme standard deviation, corrected for small samples) "
+    "estimate what the programme added. The p-value of the difference is adjusted for testing several scales at "
+    "once as the first table's are (the scales of one comparison and one rater together), and a difference counts "
+    "as clear only when that adjusted p-value is below one minus the confidence level (0.05 at 95% confidence). "
+    "The groups were not formed at random, so the estimate can still reflect how they differed from the start. "
+    "Comparison-group members appear in this table only: every other table is about participants."
+)
+#: The glossary entries that only a cohort with a comparison-group table uses.
+COMPARISON_GROUP_TERMS = ("difference_in_differences", "d_ppc2")
+
+
+def page_terms(terms: tuple[str, ...], tables: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
+    """A cohort page's glossary entries: without a comparison-group table, none of :data:`COMPARISON_GROUP_TERMS`.
+
+    Examples
+    --------
+    >>> page_terms(("kirkpatrick", "d_ppc2"), {})
+    ('kirkpatrick',)
+    >>> page_terms(("kirkpatrick", "d_ppc2"), {"comparison_group": pd.DataFrame()})
+    ('kirkpatrick', 'd_ppc2')
+    """
+    return tuple(t for t in terms if "comparison_group" in tables or t not in COMPARISON_GROUP_TERMS)
+
 
 #: Columns of ``comparison_group.csv``.
 COMPARISON_GROUP_TABLE_COLUMNS = (
