@@ -30,6 +30,7 @@ from IPython.display import Markdown, display
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import load_cohort_data, scale_info
 from evaluation.publish.publisher import Publisher
+from evaluation.reports import comparison_group as comparison
 from evaluation.reports import outcome_report as report
 from evaluation.reports.display import show_table
 from evaluation.reports.glossary import glossary_markdown, link_terms, report_terms
@@ -40,7 +41,7 @@ tables = report.outcome_tables(data)
 publish = Publisher(output_dir or None, notebook="cohort_evaluation")
 titles = data.titles
 first = data.cohort.comparisons[0]
-terms = report_terms("cohort_evaluation", multiplicity=data.cohort.multiplicity)
+terms = comparison.page_terms(report_terms("cohort_evaluation", multiplicity=data.cohort.multiplicity), tables)
 
 # %% tags=["nbval-check-output"]
 display(Markdown(link_terms(report.outcome_summary(tables, data), terms)))
@@ -197,22 +198,10 @@ if "reaction" in tables:
 
 # %% [markdown]
 # ## Beside a comparison group
-#
-# When the cohort's data include a comparison group (staff who did not take the programme but
-# answered the same questionnaires at the same times, marked as the comparison group in the
-# cohort's list of participants), the participants' change is set beside the comparison group's.
-# The difference between the two groups' mean changes (difference-in-differences, in points on the
-# scale, with a Welch interval) and Morris's (2008) `d_ppc2` (that difference over the pooled
-# before-programme standard deviation, corrected for small samples) estimate what the programme
-# added. The p-value of the difference is adjusted for testing several scales at once as the first
-# table's are (the scales of one comparison and one rater together), and a difference counts as
-# clear only when that adjusted p-value is below one minus the confidence level (0.05 at 95%
-# confidence). The groups were not formed at random, so the estimate can still reflect how they
-# differed from the start. Comparison-group members appear in this table only: every other table
-# is about participants.
 
 # %% tags=["nbval-check-output"]
 if "comparison_group" in tables:
+    display(Markdown(comparison.COMPARISON_GROUP_INTRO))
     publish.table("comparison_group", tables["comparison_group"], display=False)
     show_table(tables["comparison_group"], 2, titles=titles, confidence_level=data.cohort.confidence_level,
                columns=["scale", "comparison", "rater", "n_programme", "n_comparison", "mean_change_programme",

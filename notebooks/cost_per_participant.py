@@ -51,7 +51,7 @@ display(Markdown(link_terms(cost_report.cost_summary_markdown(tables, data), REP
 # Each figure is one of two views (the column "Cash or economic"): the **cash** cost, what the
 # commissioner pays, participants' time excluded; and the **economic** cost, with participants'
 # time included as an opportunity cost. A figure that is the same in both views, because
-# participants' time never enters it (the fixed costs), is labelled "cash and economic"; a cash
+# participants' time never enters it, is labelled "cash and economic"; a cash
 # figure leaves participants' time out of a total, so it is labelled "cash" alone. The economic
 # cost is the fixed part plus the per-participant cost times the number enrolled. The fixed part
 # holds every cost that does not depend on the number of participants, including the cohort's
@@ -147,8 +147,8 @@ show_table(tables["tornado"], 0, price_base_year=year, **cost_report.TORNADO_DIS
 # %% [markdown]
 # ## How sure we are: the bootstrap
 #
-# Only the cost per reliable improver (cash and economic) has a confidence interval: whether
-# someone reliably improved is measured with error. The other figures are worked out for the whole
+# Both the cash and the economic cost per reliable improver have a confidence interval, and no
+# other figure has one: whether someone reliably improved is measured with error. The other figures are worked out for the whole
 # cohort, not estimated from a sample, so they have no sampling error; their uncertain inputs, such
 # as the value of participants' time, are varied in the sensitivity (tornado) charts above. The
 # participants were

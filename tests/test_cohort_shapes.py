@@ -201,6 +201,8 @@ def test_the_mixed_model_fits_only_ratings_with_three_or_more_questionnaires(coh
     text = report.mixed_model_text(model, tables["outcomes"])
     assert "Line managers' ratings have scores at fewer questionnaires, so they are not in it" in text
     assert "not adjusted for testing several scales" in text
+    # after "their change is in the first table.", "Its p-values ..." read as the first table's
+    assert "first table. This table's p-values are not adjusted" in text and " Its p-values" not in text
     # the reference rows show no test of "is the mean zero?"; the CSV keeps it
     shown = report.mixed_model_shown(model)
     reference = shown["term"] == "intercept"

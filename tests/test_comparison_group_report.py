@@ -275,6 +275,41 @@ def test_a_difference_clear_only_before_adjusting_is_not_called_clear(cohorts):
     assert "50 of them have scores on Leading change" in text and "(from 50 to 52 across" in text
 
 
+def test_another_scale_clear_after_adjusting_is_named_and_the_finding_carries_its_verdict(cohorts):
+    # cohort 3: only Leading change was reported ("not counted as a clear difference"), though Vision and
+    # direction (self, pre_post) is +0.25 (0.07 to 0.44), adjusted p 0.040: clear by the page's rule
+    data = cohorts[0]["with"]
+    table = cg.comparison_group_table(data)
+    text = " ".join(cg.comparison_group_paragraph({"comparison_group": table}, data, data.titles))
+    primary = (table["scale"] == data.primary_scale) & (table["rater"] == "self") & (table["comparison"] == "pre_post")
+    others = table[~primary & (table["suppressed"] == "")]
+    clear = others[others["did_p_adjusted"] < 0.05]
+    assert len(clear) and "vision_direction" in set(clear["scale"])
+    assert "Elsewhere in the comparison-group table, after adjusting for testing several scales at once" in text
+    tail = text.split("Elsewhere")[1]
+    for r in clear.itertuples():
+        assert (f"{data.titles[r.scale]} (participants' own ratings, from before the programme to the end of the "
+                f"programme: a difference of {r.did:+.2f} points, 95% confidence interval {r.did_ci_low:+.2f} to "
+                f"{r.did_ci_high:+.2f})") in tail
+    for scale in set(others["scale"]) - set(clear["scale"]):
+        assert data.titles[scale] not in tail, scale
+    # no other clear row: nothing is added
+    calm = table.assign(did_p_adjusted=np.where(primary, table["did_p_adjusted"], 0.5))
+    assert "Elsewhere" not in " ".join(cg.comparison_group_paragraph({"comparison_group": calm}, data, data.titles))
+    # the findings state the verdict of the primary scale's difference, by the same rule
+    findings = {f.id: f for f in cg.comparison_group_findings({"comparison_group": table}, data)}
+    for r in table[table["scale"] == data.primary_scale].itertuples():
+        statement = findings[f"comparison_group.{r.comparison}.{r.rater}.{r.scale}.did"].statement
+        size = int(table.query("comparison == @r.comparison and rater == @r.rater")["did_p_value"].notna().sum())
+        if r.did_p_adjusted < 0.05:
+            assert f"The difference is clear after adjusting for testing {size} scales at once" in statement
+        elif r.did_ci_low > 0 or r.did_ci_high < 0:
+            assert (f"would count as clear if it were the only scale tested, but not after adjusting for testing "
+                    f"{size} scales at once, so it is not counted as a clear difference.") in statement
+        else:
+            assert statement.endswith("the data cannot tell the two groups' changes apart.")
+
+
 def test_a_small_side_is_withheld_and_the_label_stays_at_level_1(cohorts):
     data = cohorts[0]["with"]
     threshold = data.cohort.disclosure_threshold
@@ -311,8 +346,9 @@ def test_the_design_label_and_summary_switch_with_a_comparison_group(cohorts):
            f"{row['did_ci_high']:+.2f})" in text
     assert f"rose by {row['mean_change_programme']:.2f} points" in text
     # the verdict is the adjusted one, as for the outcomes (cohort 3: p 0.018 unadjusted, 0.088 after Holm)
-    assert ("rose clearly more" in text) == (row["did_p_adjusted"] < 0.05 and row["did"] > 0)
-    assert ("would count as clear if it were the only scale tested" in text) == (
+    head = text.split(" Elsewhere in the comparison-group table")[0]  # the primary scale's sentences
+    assert ("rose clearly more" in head) == (row["did_p_adjusted"] < 0.05 and row["did"] > 0)
+    assert ("would count as clear if it were the only scale tested" in head) == (
         row["did_p_adjusted"] >= 0.05 and (row["did_ci_low"] > 0 or row["did_ci_high"] < 0))
     assert "similar" not in cg.DESIGN_PLAIN_COMPARISON  # no table shows that the groups are alike
     for word in ("d_ppc2", "Maryland", " CI ", "p-value", "_"):

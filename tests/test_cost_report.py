@@ -341,8 +341,11 @@ def test_a_cost_above_the_open_residential_band_is_not_said_to_be_in_it(syntheti
     assert place > residential["low_real"]
     text = cr.cost_summary_markdown(tables, data)
     assert "in the residential range" not in text
-    assert (f"is above £{residential['low_real']:,.0f}, the lower end of the residential range, which has no upper "
-            f"end ({place / residential['low_real']:.1f} times that lower end)") in text
+    # then "is above £5,980, the lower end ..., which has no upper end (1.8 times that lower end)": the bracket
+    # read as describing the missing upper end
+    assert (f"cash cost per place, £{place:,.0f}, is {place / residential['low_real']:.1f} times "
+            f"£{residential['low_real']:,.0f}, the lower end of the residential range (which has no upper end).") in text
+    assert "times that lower end" not in text
 
 
 @pytest.mark.parametrize(("programme", "cohort"), [("leading-to-deliver", 4), ("leading-to-deliver", 1),
@@ -396,6 +399,11 @@ def test_the_pages_words_name_what_this_programmes_ledger_has_without_codes(synt
     source = (NOTEBOOKS_DIR / "cost_per_participant.py").read_text()
     assert "(needs assessment, design,\n# programme evaluation)" not in source
     assert "A figure with no participants' time in it is both" not in source
+    # "cash and economic" is the label of every figure without participants' time (per-participant lines too),
+    # not of "the fixed costs" alone; and the two costs per improver differ, so they are not "cash and economic"
+    assert "never enters it (the fixed costs)" not in source
+    assert "Only the cost per reliable improver (cash and economic)" not in source
+    assert "Both the cash and the economic cost per reliable improver have a confidence interval" in source
     assert "What was counted (the cost lines, enrolment, completion) is not varied" not in source
 
 

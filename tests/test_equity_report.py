@@ -647,3 +647,16 @@ def test_a_replaced_reference_group_with_nothing_to_compare_says_so(cohort, left
     assert notes["warning"].tolist() == ["ReferenceWithheld"]  # its note read "Reference group replaced"
     # and the group left is no reference for anything: no "1.00", no "reference group" mark
     assert disability["relative_likelihood"].isna().all() and (disability["reference_category"] == "").all()
+
+
+def test_the_words_when_no_group_change_is_shown_name_the_csv_that_lists_the_withheld_groups():
+    # CL cohort 1 read "No group's change can be shown: ..." without saying where the groups are listed
+    assert "; `tables/equity_outcome_change.csv` lists the groups, all withheld." in er.NO_GROUP_CHANGE_TEXT
+    data = load_cohort_data("collaborative-leadership", 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        change = er.equity_tables(data).tables["outcome_change"]
+    assert len(change) and (change["suppressed"] != "").all()  # the case the words are shown in: all withheld
+    source = (NOTEBOOKS_DIR / "equity_of_access.py").read_text(encoding="utf-8")
+    assert 'if len(change) and not (change["suppressed"] == "").any():\n    display(Markdown(equity_report.NO_GROUP' \
+        in source

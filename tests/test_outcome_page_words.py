@@ -61,8 +61,15 @@ def test_for_whom_says_which_characteristics_have_a_group_shown_and_what_the_csv
     hidden = [d.replace("_", " ") for d in BREAKDOWN_DIMENSIONS if d not in shown]
     listed = [d for d in BREAKDOWN_DIMENSIONS if (table["dimension"] == d).any()]
     assert shown
-    if hidden:
+    groups = table.loc[table["suppressed"] == "", ["dimension", "category"]].drop_duplicates()
+    if len(groups) <= 3:
+        # the pilot's page read "here only those of framework area." above one group: a few groups are named
+        count = ["one group", "two groups", "three groups"][len(groups) - 1]
+        names = and_list(f"{c.replace('_', ' ')} ({d.replace('_', ' ')})" for d, c in groups.itertuples(index=False))
+        assert f"The table shows the groups that are published: here only {count}, {names}." in text
+    elif hidden:
         assert f"here only those of {and_list(d.replace('_', ' ') for d in shown)}." in text
+    if hidden:
         assert f"No group of {' or '.join(hidden)} is shown" in text
     else:
         assert "No group of" not in text and "here only" not in text
@@ -70,6 +77,7 @@ def test_for_whom_says_which_characteristics_have_a_group_shown_and_what_the_csv
         assert "lists every group with people in it, withheld or not." in text and "left out" not in text
     if programme == "collaborative-leadership":
         assert hidden == ["sector", "role level"] and listed == list(BREAKDOWN_DIMENSIONS)
+        assert "here only one group, strategic (framework area)." in text
     # a characteristic withheld as a whole (no rows) is said to be left out of the CSV
     dropped = table[table["dimension"] != "role_level"]
     words = breakdowns_text(dropped, BREAKDOWN_DIMENSIONS)
@@ -89,8 +97,33 @@ def test_the_comparison_groups_terms_are_in_the_cohort_glossary_and_the_intro_ha
         assert any(GLOSSARY[k].regex.search(term) for k in keys), term
     assert "**Difference-in-differences.**" in glossary and "**d_ppc2 (standardised difference in change).**" in glossary
     source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
-    assert "`group` = `comparison`" not in source and "marked as the comparison group" in source
+    assert "`group` = `comparison`" not in source and "marked as the comparison group" not in source
     assert "is in the column `reliability`" not in source
+    from evaluation.reports import comparison_group as cg
+
+    assert "marked as the comparison group" in cg.COMPARISON_GROUP_INTRO and "`group`" not in cg.COMPARISON_GROUP_INTRO
+
+
+def test_a_cohort_without_a_comparison_group_has_neither_its_intro_nor_its_terms():
+    # CL cohort 1 and L2D cohort 2 explained difference-in-differences, d_ppc2 and the adjusted p in a long
+    # intro before "This cohort has no comparison group.", and listed both terms in their glossaries
+    from pathlib import Path
+
+    from evaluation.reports import comparison_group as cg
+    from evaluation.reports.glossary import report_terms
+
+    source = (Path(__file__).parents[1] / "notebooks" / "cohort_evaluation.py").read_text(encoding="utf-8")
+    section = source.split("# ## Beside a comparison group")[1].split("# ## Data notes")[0]
+    assert "difference-in-differences" not in section and "d_ppc2`" not in section.split("columns=")[0]
+    body = section.split('if "comparison_group" in tables:')[1]
+    assert body.index("COMPARISON_GROUP_INTRO") < body.index("else:")  # shown only with the table
+    assert "difference-in-differences" in cg.COMPARISON_GROUP_INTRO
+    assert "comparison.page_terms(report_terms(" in source
+    for programme, cohort, has in (("collaborative-leadership", 1, False), ("leading-to-deliver", 3, True)):
+        data, tables = _built(programme, cohort)
+        assert ("comparison_group" in tables) == has == data.has_comparison_group
+        terms = cg.page_terms(report_terms("cohort_evaluation", multiplicity=data.cohort.multiplicity), tables)
+        assert all((t in terms) == has for t in ("difference_in_differences", "d_ppc2")), (programme, terms)
 
 
 def test_for_whom_states_only_the_withholding_rule_the_plan_applies():

@@ -27,6 +27,10 @@ _RULE = (
 )
 
 
+#: Up to this many published groups are named one by one.
+_FEW = 3
+
+
 def _names(dimensions: Sequence[str], joiner: str = "and") -> str:
     words = [str(label(d, "dimension")) for d in dimensions]
     return and_list(words) if joiner == "and" else (" or ".join(words) if len(words) < 3 else
@@ -39,7 +43,7 @@ def breakdowns_text(table: pd.DataFrame, dimensions: Sequence[str], *, has_pairs
     Parameters
     ----------
     table : DataFrame
-        The ``breakdowns`` table (columns ``dimension``, ``suppressed``; ``""`` = published).
+        The ``breakdowns`` table (columns ``dimension``, ``category``, ``suppressed``; ``""`` = published).
     dimensions : sequence of str
         The characteristics it is broken down by (a characteristic withheld as a whole has no rows).
     has_pairs : bool
@@ -47,8 +51,9 @@ def breakdowns_text(table: pd.DataFrame, dimensions: Sequence[str], *, has_pairs
 
     Examples
     --------
-    >>> t = pd.DataFrame({"dimension": ["sector", "sector", "framework_area"],
-    ...                   "suppressed": ["withheld", "withheld", ""]})
+    >>> t = pd.DataFrame({"dimension": ["sector", "sector", "framework_area"] + ["framework_area"] * 3,
+    ...                   "category": ["health", "voluntary", "strategic", "operational", "partnership", "other"],
+    ...                   "suppressed": ["withheld", "withheld", "", "", "", ""]})
     >>> print(breakdowns_text(t, ["sector", "role_level", "framework_area"]))  # doctest: +NORMALIZE_WHITESPACE
     Mean change on each self-rated scale by sector, role level and framework area. Groups of fewer than the
     disclosure threshold are withheld, and further groups where needed so that no small number (of a group, or
@@ -58,6 +63,11 @@ def breakdowns_text(table: pd.DataFrame, dimensions: Sequence[str], *, has_pairs
     small one cannot be worked out. The CSV, `tables/breakdowns.csv`, lists every group of sector and framework
     area with people in it, withheld or not; role level is left out of it altogether, as its rows would say which
     of its groups are empty, and so how many the others hold.
+
+    With three published groups or fewer, they are named:
+
+    >>> print(breakdowns_text(t.iloc[:3], ["sector", "framework_area"]).split("other tables. ")[1])
+    The table shows the groups that are published: here only one group, strategic (framework area). No group of sector is shown: each is either too small to publish or withheld so that a small one cannot be worked out. The CSV, `tables/breakdowns.csv`, lists every group with people in it, withheld or not.
     """
     opening = f"Mean change on each self-rated scale by {_names(dimensions)}. {_RULE}"
     if not has_pairs:
@@ -70,8 +80,14 @@ def breakdowns_text(table: pd.DataFrame, dimensions: Sequence[str], *, has_pairs
         text = f"{opening} No group is shown: each is either too small to publish or withheld so that a small one " \
                "cannot be worked out."
     else:
-        text = f"{opening} The table shows the groups that are published" + (
-            f": here only those of {_names(shown)}." if hidden else ".")
+        groups = table.loc[table["suppressed"] == "", ["dimension", "category"]].drop_duplicates()
+        if len(groups) <= _FEW:  # a few groups are named, each with its characteristic
+            count = {1: "one group", 2: "two groups", 3: "three groups"}[len(groups)]
+            named = and_list([f"{label(c)} ({label(d, 'dimension')})" for d, c in groups.itertuples(index=False)])
+            text = f"{opening} The table shows the groups that are published: here only {count}, {named}."
+        else:
+            text = f"{opening} The table shows the groups that are published" + (
+                f": here only those of {_names(shown)}." if hidden else ".")
         if hidden:
             text += (f" No group of {_names(hidden, 'or')} is shown: each is either too small to publish or withheld "
                      "so that a small one cannot be worked out.")

@@ -26,7 +26,9 @@ from evaluation.reports.verdicts import verdict
 from evaluation.stats import outcomes as oc
 
 __all__ = [
+    "COMPARISON_GROUP_INTRO",
     "COMPARISON_GROUP_TABLE_COLUMNS",
+    "COMPARISON_GROUP_TERMS",
     "DESIGN_LABEL_COMPARISON",
     "DESIGN_LABEL_SINGLE_GROUP",
     "DESIGN_PLAIN_COMPARISON",
@@ -35,6 +37,7 @@ __all__ = [
     "comparison_group_table",
     "design_label",
     "design_level",
+    "page_terms",
 ]
 
 #: The single-group design, in the words of the report's methods section.
@@ -60,6 +63,36 @@ DESIGN_PLAIN_COMPARISON = (
     "change alone, but it can still reflect how the groups differed from the start (for example, who "
     "chose, or was chosen, to take part), so it does not prove that the programme caused the change."
 )
+
+#: The words above the comparison-group table (Markdown), shown only when the cohort has that table.
+COMPARISON_GROUP_INTRO = (
+    "This cohort's data include a comparison group (staff who did not take the programme but answered the same "
+    "questionnaires at the same times, marked as the comparison group in the cohort's list of participants), so "
+    "the participants' change is set beside the comparison group's. The difference between the two groups' mean "
+    "changes (difference-in-differences, in points on the scale, with a Welch interval) and Morris's (2008) "
+    "`d_ppc2` (that difference over the pooled before-programme standard deviation, corrected for small samples) "
+    "estimate what the programme added. The p-value of the difference is adjusted for testing several scales at "
+    "once as the first table's are (the scales of one comparison and one rater together), and a difference counts "
+    "as clear only when that adjusted p-value is below one minus the confidence level (0.05 at 95% confidence). "
+    "The groups were not formed at random, so the estimate can still reflect how they differed from the start. "
+    "Comparison-group members appear in this table only: every other table is about participants."
+)
+#: The glossary entries that only a cohort with a comparison-group table uses.
+COMPARISON_GROUP_TERMS = ("difference_in_differences", "d_ppc2")
+
+
+def page_terms(terms: tuple[str, ...], tables: Mapping[str, pd.DataFrame]) -> tuple[str, ...]:
+    """A cohort page's glossary entries: without a comparison-group table, none of :data:`COMPARISON_GROUP_TERMS`.
+
+    Examples
+    --------
+    >>> page_terms(("kirkpatrick", "d_ppc2"), {})
+    ('kirkpatrick',)
+    >>> page_terms(("kirkpatrick", "d_ppc2"), {"comparison_group": pd.DataFrame()})
+    ('kirkpatrick', 'd_ppc2')
+    """
+    return tuple(t for t in terms if "comparison_group" in tables or t not in COMPARISON_GROUP_TERMS)
+
 
 #: Columns of ``comparison_group.csv``.
 COMPARISON_GROUP_TABLE_COLUMNS = (
@@ -198,7 +231,8 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
     """Findings of the comparison-group table for the primary scale, with stable ids.
 
     Ids: ``comparison_group.<comparison>.<rater>.<scale>.did`` and ``...d_ppc2`` for every
-    published row of the primary scale (none without a comparison group).
+    published row of the primary scale (none without a comparison group). The ``did`` statement
+    ends with the difference's verdict, by the rule of :func:`comparison_group_paragraph`.
     """
     rows = _published(tables)
     rows = rows[rows["scale"] == data.primary_scale]
@@ -206,9 +240,12 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
     title = data.titles.get(data.primary_scale, data.primary_scale)
     inst = next((i for i in data.instruments.values() if data.primary_scale in i.scales), None)
     low, high = inst.response_range if inst else (1, 5)
+    alpha = 1 - data.cohort.confidence_level
     out = []
     for r in rows.itertuples(index=False):
         key = f"comparison_group.{r.comparison}.{r.rater}.{r.scale}"
+        kind = verdict(r.did, r.did_ci_low, r.did_ci_high, r.did_p_adjusted, alpha=alpha)
+        said = _FINDING_VERDICT.get(kind, "").format(size=_family_size(tables["comparison_group"], r))
         who = "self-rated" if r.rater == "self" else f"rated by {r.rater.replace('_', ' ')}s"
         waves = span_words(r.comparison)  # in words, as the outcome findings say it (not "pre to post")
         out.append(Finding(
@@ -216,7 +253,7 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
             f"{aside(title, who)}, {waves}: participants changed by {signed(r.mean_change_programme)} points and the "
             f"comparison group by {signed(r.mean_change_comparison)}; difference in change {signed(r.did)} ({pct} "
             f"CI {signed(r.did_ci_low)} to {signed(r.did_ci_high)}; n = {int(r.n_programme)} and {int(r.n_comparison)}; "
-            "comparison group not randomised).",
+            f"comparison group not randomised).{said}",
             r.did, r.did_ci_low, r.did_ci_high, f"scale points ({low:g}–{high:g})", "comparison_group",
         ))
         out.append(Finding(
@@ -228,6 +265,48 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
             "comparison_group",
         ))
     return out
+
+
+#: The verdict of a difference in change, said after its finding's statement (``size``: the family's scales).
+_FINDING_VERDICT = {
+    "clear_increase": " The difference is clear after adjusting for testing {size} scales at once: participants' "
+                      "scores rose clearly more than the comparison group's.",
+    "clear_decrease": " The difference is clear after adjusting for testing {size} scales at once: participants' "
+                      "scores rose clearly less than the comparison group's.",
+    "clear_unadjusted_only": " The difference would count as clear if it were the only scale tested, but not after "
+                             "adjusting for testing {size} scales at once, so it is not counted as a clear difference.",
+    "no_clear_change": " The range includes no difference, so the data cannot tell the two groups' changes apart.",
+}
+
+
+def _family_size(table: pd.DataFrame, row) -> int:
+    """How many scales the row's adjusted p-value was adjusted over: its comparison × rater, withheld rows not counted."""
+    family = table[(table["rater"] == row.rater) & (table["comparison"] == row.comparison)]
+    return int(family["did_p_value"].notna().sum())
+
+
+def _other_clear(table: pd.DataFrame, shown, titles: Mapping[str, str], alpha: float, pct: str) -> str:
+    """The sentence naming every other published row whose difference is clear after adjusting ("" if none).
+
+    ``shown`` is the row the paragraph already reports (the primary scale's self-ratings).
+    """
+    parts = {1: [], -1: []}
+    for r in _published({"comparison_group": table}).itertuples(index=False):
+        if (r.scale, r.rater, r.comparison) == (shown["scale"], shown["rater"], shown["comparison"]):
+            continue
+        kind = verdict(r.did, r.did_ci_low, r.did_ci_high, r.did_p_adjusted, alpha=alpha)
+        if kind not in ("clear_increase", "clear_decrease"):
+            continue
+        who = "participants' own ratings" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' ratings"
+        parts[1 if kind == "clear_increase" else -1].append(
+            f"{titles.get(r.scale, r.scale)} ({who}, {span_words(r.comparison)}: a difference of {signed(r.did)} "
+            f"points, {pct} confidence interval {signed(r.did_ci_low)} to {signed(r.did_ci_high)})")
+    said = [f"participants' scores rose clearly {word} than the comparison group's on " + "; ".join(parts[sign])
+            for sign, word in ((1, "more"), (-1, "less")) if parts[sign]]
+    if not said:
+        return ""
+    return (" Elsewhere in the comparison-group table, after adjusting for testing several scales at once, "
+            + "; and ".join(said) + ".")
 
 
 def _rose(change: float) -> str:
@@ -250,6 +329,8 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     report. The verdict is :func:`~evaluation.reports.verdicts.verdict` on ``did_p_adjusted``, the
     rule of the outcomes' verdicts: a difference is clear only when it is still clear after
     adjusting for testing the family's scales, and one clear only before adjusting is said to be so.
+    Every other published row (any scale, rater or comparison) whose difference is clear by that
+    rule is then named with its difference and interval; none, and nothing is added.
     """
     table = tables.get("comparison_group")
     if table is None or not len(table):
@@ -290,5 +371,5 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     }.get(kind, ", the range includes no difference, so the data cannot tell the two groups' changes apart.")
     return ["", text + f" On {name}, participants' own ratings {_rose(r['mean_change_programme'])} on average and the "
             f"comparison group's {_rose(r['mean_change_comparison'])}: a difference of {signed(r['did'])} points "
-            f"({pct} confidence interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}){said} "
-            "The comparison group was not chosen at random (see Limits of the design)."]
+            f"({pct} confidence interval {signed(r['did_ci_low'])} to {signed(r['did_ci_high'])}){said}"
+            f"{_other_clear(table, r, titles, 1 - coh.confidence_level, pct)} The comparison group was not chosen at random (see Limits of the design)."]

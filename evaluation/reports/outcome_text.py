@@ -231,8 +231,8 @@ def mixed_model_text(model: pd.DataFrame, outcomes: pd.DataFrame) -> str:
     >>> print(mixed_model_text(model, pd.DataFrame({"rater": ["self", "line_manager"]})))  # doctest: +NORMALIZE_WHITESPACE
     The table holds each scale and rater with scores at three or more questionnaires besides the then-test.
     Line managers' ratings have scores at fewer questionnaires, so they are not in it: their change is in the first table.
-    Its p-values are not adjusted for testing several scales at once, unlike the adjusted p-values of the
-    first table. On the rows "Mean before (reference)" (the model's mean score at the first questionnaire)
+    This table's p-values are not adjusted for testing several scales at once, unlike the adjusted p-values
+    of the first table. On the rows "Mean before (reference)" (the model's mean score at the first questionnaire)
     no interval or p-value is shown (—): they would only test whether that mean is zero.
     """
     modelled = set(model["rater"].astype(str))
@@ -243,7 +243,7 @@ def mixed_model_text(model: pd.DataFrame, outcomes: pd.DataFrame) -> str:
         text += (f" {words[:1].upper()}{words[1:]} ratings have scores at fewer questionnaires, so they are not in it: their change "
                  "is in the first table.")
     reference = str(label("intercept"))
-    return (text + " Its p-values are not adjusted for testing several scales at once, unlike the adjusted "
+    return (text + " This table's p-values are not adjusted for testing several scales at once, unlike the adjusted "
             f'p-values of the first table. On the rows "{reference[:1].upper()}{reference[1:]}" (the model\'s mean '
             "score at the first questionnaire) no interval or p-value is shown (—): they would only test whether "
             "that mean is zero.")

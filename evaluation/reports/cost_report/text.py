@@ -264,8 +264,8 @@ def cost_summary_markdown(tables: Mapping[str, Any], data: CohortData) -> str:
         res_low, non_low, non_high = b.loc[0, "low_real"], b.loc[1, "low_real"], b.loc[1, "high_real"]
         res_high = b.loc[0, "high_real"]
         if place >= res_low and pd.isna(res_high):  # "£4,000 or more": a lower end only
-            where = (f"above {_money(res_low)}, the lower end of the residential range, which has no upper end "
-                     f"({number(place / res_low, 1)} times that lower end)")
+            where = (f"{number(place / res_low, 1)} times {_money(res_low)}, the lower end of the residential range "
+                     "(which has no upper end)")
         elif place >= res_low:
             where = "in the residential range"
         elif place > non_high:

@@ -18,8 +18,8 @@ __all__ = ["NO_GROUP_CHANGE_TEXT", "OUTCOME_STATS", "outcome_change"]
 #: The page's words when every group's change is withheld (the table would be empty: say why, plainly).
 NO_GROUP_CHANGE_TEXT = (
     "*No group's change can be shown: in each group too few people have both scores, or its figures are withheld "
-    "so that a small group cannot be worked out. The cohort's change as a whole is in the cohort evaluation "
-    "report.*")
+    "so that a small group cannot be worked out; `tables/equity_outcome_change.csv` lists the groups, all "
+    "withheld. The cohort's change as a whole is in the cohort evaluation report.*")
 
 #: The statistics of each group's change (missing below the threshold or when suppressed).
 OUTCOME_STATS = ["mean_pre", "mean_post", "mean_change", "change_ci_low", "change_ci_high", "d_z",
