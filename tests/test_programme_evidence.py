@@ -151,7 +151,14 @@ def test_the_costs_finding_is_the_programme_row(ltd):
     row = costs[costs["level"] == "programme"].iloc[0]
     finding = report.tables["evidence_summary"].set_index("question").loc["costs", "finding"]
     assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver including participants' time" in finding
-    assert finding.endswith(f", £{row['cash_cost_per_reliable_improver']:,.0f} in cash.")
+    # the cash figure with its interval too, each named with the data's confidence level (it read
+    # "(interval £88,454 to £141,146), £83,289 in cash" though the table has the cash interval)
+    pct = f"{row['confidence_level']:.0%}"
+    assert (f"(95% interval £{row['cost_per_reliable_improver_ci_low']:,.0f} to "
+            f"£{row['cost_per_reliable_improver_ci_high']:,.0f}), ") in finding and pct == "95%"
+    assert finding.endswith(f", £{row['cash_cost_per_reliable_improver']:,.0f} in cash (95% interval "
+                            f"£{row['cash_cost_per_reliable_improver_ci_low']:,.0f} to "
+                            f"£{row['cash_cost_per_reliable_improver_ci_high']:,.0f}).")
 
 
 def test_no_recommendation_is_made(ltd):
@@ -231,8 +238,8 @@ def test_a_one_cohort_programme_says_which_changes_are_clear_only_before_adjusti
     assert "are clear before allowing for the number of scales compared, but not after" in finding
 
 
-@pytest.mark.parametrize(("high", "said"), [(float("nan"), "(interval from £80,737, with no upper limit)."),
-                                            (200_000.0, "(interval £80,737 to £200,000).")])
+@pytest.mark.parametrize(("high", "said"), [(float("nan"), "(90% interval from £80,737, with no upper limit)."),
+                                            (200_000.0, "(90% interval £80,737 to £200,000).")])
 def test_the_costs_finding_never_reads_pounds_nan(high, said):
     # A pilot cut to 6 participants: the interval of the cost per reliable improver is open above
     # (some resamples had no improver); the finding read "(interval £80,737 to £nan)".
@@ -243,12 +250,16 @@ def test_the_costs_finding_never_reads_pounds_nan(high, said):
     row = {"level": "programme", "cohort": None, "price_base_year": 2024, "cash_cost_per_enrolled": 50_478.0,
            "cost_per_enrolled": 53_825.0, "cost_per_reliable_improver": 161_475.0,
            "cost_per_reliable_improver_ci_low": 80_737.0, "cost_per_reliable_improver_ci_high": high,
-           "participant_time_source": "rows"}
+           "participant_time_source": "rows", "confidence_level": 0.90}
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
     assert "nan" not in finding and finding.endswith(said)
     row["cash_cost_per_reliable_improver"] = 120_000.0
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
-    assert finding.endswith(f"per reliable improver including participants' time {said[:-1]}, £120,000 in cash.")
+    assert finding.endswith(f"per reliable improver including participants' time {said[:-1]}, £120,000 in cash "
+                            "(no interval).")
+    row.update(cash_cost_per_reliable_improver_ci_low=90_000.0, cash_cost_per_reliable_improver_ci_high=high)
+    finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
+    assert finding.endswith(f", £120,000 in cash ({said[1:-2].replace('80,737', '90,000')}).")
 
 
 @pytest.mark.parametrize(("pi_low", "said"), [(-0.30, "a new cohort's change would be expected to lie on either side "

@@ -250,12 +250,16 @@ def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
     total = costs[costs["level"] == "programme"]
     row = (total if len(total) else costs).iloc[-1]
     year = int(row["price_base_year"])
+    pct = level_percent(float(row.get("confidence_level", 0.95)))
     span = money_interval(row["cost_per_reliable_improver_ci_low"], row["cost_per_reliable_improver_ci_high"])
     cash = row.get("cash_cost_per_reliable_improver", np.nan)
+    cash_span = money_interval(row.get("cash_cost_per_reliable_improver_ci_low", np.nan),
+                               row.get("cash_cost_per_reliable_improver_ci_high", np.nan))
     finding = (f"£{row['cash_cost_per_enrolled']:,.0f} per place in cash and £{row['cost_per_enrolled']:,.0f} "
                f"with participants' time (economic cost), {year} prices; £{row['cost_per_reliable_improver']:,.0f} per "
-               f"reliable improver including participants' time ({f'interval {span}' if span else 'no interval'})"
-               + (f", £{cash:,.0f} in cash." if not pd.isna(cash) else "."))
+               f"reliable improver including participants' time ({f'{pct} interval {span}' if span else 'no interval'})"
+               + (f", £{cash:,.0f} in cash ({f'{pct} interval {cash_span}' if cash_span else 'no interval'})."
+                  if not pd.isna(cash) else "."))
     source = {"derived": "costed from session hours and hourly staff costs by role level",
               "rows": "costed from the cost ledger's rows"}.get(str(row.get("participant_time_source", "") or ""), "")
     n = int((costs["level"] == "cohort").sum())
