@@ -386,7 +386,7 @@ def test_unclear_crossed_groups_are_set_against_the_whole_programme_and_crossed_
     said = _crossed(whole + lower)[0]
     assert "none is shown" not in said
     assert ("The interval of 1 of them lies wholly below the change over all the programme's people on that outcome: "
-            "middle manager × health sector on line managers' ratings (-0.60 to +0.10, against +0.15)") in said
+            "middle manager × health sector on line managers' ratings (−0.60 to +0.10, against +0.15)") in said
 
 
 def test_one_unclear_crossed_group_is_named_without_such_as():
@@ -403,7 +403,7 @@ def test_one_unclear_crossed_group_is_named_without_such_as():
     assert said.startswith("The only crossed group that can be shown on the main outcomes")
     assert "strategic framework area × senior manager, shows no clear improvement on either rating." in said
     # to three places where two would make the interval's end look equal to the programme's change
-    assert ("On line managers' ratings (-0.556 to +0.167, against +0.175) its interval lies wholly below the "
+    assert ("On line managers' ratings (−0.556 to +0.167, against +0.175) its interval lies wholly below the "
             "change over all the programme's people.") in said
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.reports.labels import and_list, counted, ratings_words
+from evaluation.reports.numbers import signed
 from evaluation.reports.programme_report.where_table import CROSSINGS, DIMENSIONS
 from evaluation.reports.programme_report.where_words import CROSS, group_words
 
@@ -150,10 +151,10 @@ def _against(row, whole: float) -> str:
     --------
     >>> from types import SimpleNamespace
     >>> _against(SimpleNamespace(change_ci_low=-0.5557, change_ci_high=0.1668), 0.1746)
-    '-0.556 to +0.167, against +0.175'
+    '−0.556 to +0.167, against +0.175'
     """
-    places = 2 if f"{row.change_ci_high:+.2f}" != f"{whole:+.2f}" else 3
-    return f"{row.change_ci_low:+.{places}f} to {row.change_ci_high:+.{places}f}, against {whole:+.{places}f}"
+    places = 2 if signed(row.change_ci_high) != signed(whole) else 3
+    return f"{signed(row.change_ci_low, places)} to {signed(row.change_ci_high, places)}, against {signed(whole, places)}"
 
 
 def crossed_line(where: pd.DataFrame, pop) -> str:
