@@ -51,7 +51,7 @@ display(Markdown(link_terms(comparison_report.comparison_summary_markdown(tables
 # ## The programmes
 #
 # One row per programme: its cohorts, years and participants, the cohort sizes, the eligible
-# population (the staff the programme is for, as its parameters name them, with their headcount
+# population (the staff the programme is for, with their headcount
 # in the workforce figures of the cohorts' years), the questionnaires (waves) and raters available, how
 # participants' time was costed and in which year's prices, the reliability used for reliable
 # change (Cronbach's alpha at the pre-test on the self-rated primary scale, unless the

@@ -358,3 +358,23 @@ def test_each_change_carries_its_verdict_as_its_report_judges_it(synthetic):
                    if line.startswith(f"| {r.title} | change on ") and f"rated{' by line managers' if r.rater != 'self' else ''} |" in line)
         assert f"| {words} |" in row
         assert f"{r.basis}), {words}" in alt
+
+
+def test_the_verdict_column_is_defined_on_the_page(synthetic):
+    # The summary's new Verdict column ("clear increase", "no clear change") was not defined on the page, and
+    # its rule differs: the pooled interval for Leading to Deliver, the cohort's adjusted p for the pilot.
+    from pathlib import Path
+
+    from evaluation.reports.glossary import REPORT_TERMS
+
+    _, _, result = synthetic
+    summary = result.summary
+    assert ("How each verdict is judged: for Leading to Deliver, pooled over cohorts, a change is clear when its 95% "
+            "interval lies wholly on one side of zero; for Collaborative Leadership pilot, with one cohort, the verdict "
+            "is its cohort report's: a change is clear when its p-value, adjusted for the number of scales tested, is "
+            "below 0.05.") in summary
+    assert "the fewer the people the wider the interval" in summary
+    assert "clear_change" in REPORT_TERMS["programme_comparison"]
+    # "the staff the programme is for, as its parameters name them": jargon
+    source = (Path(__file__).parents[1] / "notebooks" / "programme_comparison.py").read_text(encoding="utf-8")
+    assert "as its parameters name them" not in source

@@ -242,7 +242,7 @@ def test_a_characteristic_with_nothing_compared_is_said_so_without_sizes(shipped
                          & (table["benchmark"] == "eligible_population")]
             assert (dimension in pt.uncompared(table)) == rows.empty, dimension
         if pt.uncompared(table):
-            line = next(line for line in text.splitlines() if "no comparison can be shown" in line)
+            line = next(line for line in text.splitlines() if re.search("no (pooled )?comparison can be shown", line))
             assert not re.search(r"\d", line)  # no group's size
     pilot_table = shipped[3].tables["equity_pooled"]
     assert {"gender", "ethnicity", "role_level"} <= set(pt.uncompared(pilot_table))
@@ -293,9 +293,32 @@ def test_groups_with_no_places_are_said_to_have_none_not_just_inconclusive(shipp
         text = pt.equity_summary_markdown(result, data)
         inconclusive = table[table["band"] == "inconclusive"]
         empty = int((inconclusive["participants"] == 0).sum())
-        places = sum(len(c.participants) for c in data)
         if empty:
-            assert f"{empty} group{'s' if empty != 1 else ''} had no places; with {places} places in all, that " \
-                   "cannot show a disparity" in text
+            # it read "24 groups had no places; with 29 places in all, that cannot show a disparity: the 95% interval
+            # of each still includes 1, the reference group's chance": 9 more groups had none (not compared); the
+            # reason is that few places were expected in each group, and 1 is the same chance as the reference's
+            assert (f"{empty} of the groups compared had no places; so few places were expected in "
+                    f"{'it' if empty == 1 else 'them'} that this cannot show a disparity") in text
+            assert "1 (the same chance as the reference group)" in text
+            assert "places in all" not in text and "the reference group's chance" not in text
+        bare = int(((table["participants"] == 0) & table["relative_likelihood"].isna() & (table["suppressed"] == "")).sum())
+        assert (f"{bare} other group{'s' if bare != 1 else ''} had no places but cannot be compared" in text) == (bare > 0)
         other = len(inconclusive) - empty
         assert (f"For {other} other group" in text) == (other > 0)
+    pilot = shipped[3].tables["equity_pooled"]
+    assert ((pilot["participants"] == 0) & pilot["relative_likelihood"].isna()).any()  # the pilot has such groups
+
+
+def test_a_pooled_comparison_withheld_points_to_the_cohort_reports():
+    # Leading to Deliver's page read "By role level and gender, no comparison can be shown" while its cohort
+    # reports show such comparisons (cohort 5: middle managers 1.92 times as likely as first-line managers)
+    t = pd.DataFrame({"dimension": ["gender", "gender"], "category": ["female", "male"],
+                      "reference_category": ["female", "female"], "relative_likelihood": [1.0, float("nan")],
+                      "suppressed": ["", "withheld"], "benchmark": "eligible_population", "n_cohorts": [5, 5]})
+    assert pt.no_comparison_words(t) == (
+        "By gender, no pooled comparison can be shown: the groups a comparison needs are withheld (too few people in "
+        "them, or their numbers would let a small group be worked out); the cohort reports show those comparisons "
+        "they can.")
+    # one cohort: nothing is pooled, and its own report withholds the same groups
+    assert "no comparison can be shown" in pt.no_comparison_words(t.assign(n_cohorts=1))
+    assert "cohort reports" not in pt.no_comparison_words(t.assign(n_cohorts=1))

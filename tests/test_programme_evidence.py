@@ -151,7 +151,14 @@ def test_the_costs_finding_is_the_programme_row(ltd):
     row = costs[costs["level"] == "programme"].iloc[0]
     finding = report.tables["evidence_summary"].set_index("question").loc["costs", "finding"]
     assert f"£{row['cost_per_reliable_improver']:,.0f} per reliable improver including participants' time" in finding
-    assert finding.endswith(f", £{row['cash_cost_per_reliable_improver']:,.0f} in cash.")
+    # the cash figure with its interval too, each named with the data's confidence level (it read
+    # "(interval £88,454 to £141,146), £83,289 in cash" though the table has the cash interval)
+    pct = f"{row['confidence_level']:.0%}"
+    assert (f"(95% interval £{row['cost_per_reliable_improver_ci_low']:,.0f} to "
+            f"£{row['cost_per_reliable_improver_ci_high']:,.0f}), ") in finding and pct == "95%"
+    assert finding.endswith(f", £{row['cash_cost_per_reliable_improver']:,.0f} in cash (95% interval "
+                            f"£{row['cash_cost_per_reliable_improver_ci_low']:,.0f} to "
+                            f"£{row['cash_cost_per_reliable_improver_ci_high']:,.0f}).")
 
 
 def test_no_recommendation_is_made(ltd):
@@ -231,8 +238,8 @@ def test_a_one_cohort_programme_says_which_changes_are_clear_only_before_adjusti
     assert "are clear before allowing for the number of scales compared, but not after" in finding
 
 
-@pytest.mark.parametrize(("high", "said"), [(float("nan"), "(interval from £80,737, with no upper limit)."),
-                                            (200_000.0, "(interval £80,737 to £200,000).")])
+@pytest.mark.parametrize(("high", "said"), [(float("nan"), "(90% interval from £80,737, with no upper limit)."),
+                                            (200_000.0, "(90% interval £80,737 to £200,000).")])
 def test_the_costs_finding_never_reads_pounds_nan(high, said):
     # A pilot cut to 6 participants: the interval of the cost per reliable improver is open above
     # (some resamples had no improver); the finding read "(interval £80,737 to £nan)".
@@ -243,12 +250,16 @@ def test_the_costs_finding_never_reads_pounds_nan(high, said):
     row = {"level": "programme", "cohort": None, "price_base_year": 2024, "cash_cost_per_enrolled": 50_478.0,
            "cost_per_enrolled": 53_825.0, "cost_per_reliable_improver": 161_475.0,
            "cost_per_reliable_improver_ci_low": 80_737.0, "cost_per_reliable_improver_ci_high": high,
-           "participant_time_source": "rows"}
+           "participant_time_source": "rows", "confidence_level": 0.90}
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
     assert "nan" not in finding and finding.endswith(said)
     row["cash_cost_per_reliable_improver"] = 120_000.0
     finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
-    assert finding.endswith(f"per reliable improver including participants' time {said[:-1]}, £120,000 in cash.")
+    assert finding.endswith(f"per reliable improver including participants' time {said[:-1]}, £120,000 in cash "
+                            "(no interval).")
+    row.update(cash_cost_per_reliable_improver_ci_low=90_000.0, cash_cost_per_reliable_improver_ci_high=high)
+    finding = _costs({"cost_trends": pd.DataFrame([{**row, "level": "cohort", "cohort": 1}, row])})["finding"]
+    assert finding.endswith(f", £120,000 in cash ({said[1:-2].replace('80,737', '90,000')}).")
 
 
 @pytest.mark.parametrize(("pi_low", "said"), [(-0.30, "a new cohort's change would be expected to lie on either side "
@@ -330,7 +341,8 @@ def test_every_group_shown_is_said_to_improve_only_when_none_shown_is_blocked():
 
     def row(dimension, category, verdict, blocked=""):
         return {"dimension": dimension, "category": category, "scale": "a", "rater": "self", "verdict": verdict,
-                "blocked": blocked, "completion_share": float("nan")}
+                "blocked": blocked, "completion_share": float("nan"), "mean_change": 0.1, "change_ci_low": -0.1,
+                "change_ci_high": 0.3}
 
     pops = [SimpleNamespace(scale="a", rater="self")]
     clear = [row("sector", "health", "clear improvement"),
@@ -339,8 +351,72 @@ def test_every_group_shown_is_said_to_improve_only_when_none_shown_is_blocked():
         "every group shown on the main outcomes (2 results, one-way or crossed) has a clear improvement"]
     stuck = clear + [row("role_level × sector", "frontline × health", "no clear change", "no clear change")]
     said = blocked_parts(pd.DataFrame(stuck), pops)
-    assert len(said) == 1 and said[0].startswith("1 of the 2 results shown for crossed groups")
-    assert "such as frontline × health sector (participants' own ratings)" in said[0]
+    assert len(said) == 1 and said[0].startswith("Of the 2 crossed groups that can be shown on the main outcomes")
+    assert "only frontline × health sector shows no clear improvement on participants' own ratings." in said[0]
+
+
+def _crossed(rows):
+    from types import SimpleNamespace
+
+    from evaluation.reports.programme_report.where_blocked import blocked_parts
+
+    pops = [SimpleNamespace(scale="a", rater="self"), SimpleNamespace(scale="b", rater="line_manager")]
+    frame = pd.DataFrame([{"dimension": d, "category": c, "scale": s, "rater": r, "verdict": v, "blocked": b,
+                           "completion_share": float("nan"), "mean_change": m, "change_ci_low": lo,
+                           "change_ci_high": hi} for d, c, s, r, v, b, m, lo, hi in rows])
+    return blocked_parts(frame, pops)
+
+
+def test_unclear_crossed_groups_are_set_against_the_whole_programme_and_crossed_groups_explained():
+    # It read "16 of the 36 results shown for crossed groups ... show no clear improvement ..., such as
+    # academic framework area × first-line manager": in one ~150-word sentence, "crossed groups" unexplained,
+    # and no word on whether an unclear (mostly small) group did any worse than the programme as a whole
+    whole = [("all", "all", "a", "self", "clear improvement", "", 0.34, 0.30, 0.39),
+             ("all", "all", "b", "line_manager", "clear improvement", "", 0.15, 0.09, 0.20)]
+    unclear = [("role_level × sector", "frontline × health", "a", "self", "no clear change", "no clear change",
+                0.2, -0.1, 0.5),
+               ("role_level × sector", "middle_manager × health", "b", "line_manager", "no clear change",
+                "no clear change", 0.1, -0.05, 0.25)]
+    said = _crossed(whole + unclear)[0]
+    assert "(groups defined by two characteristics at once: framework area × role level, or role level × sector)" in said
+    assert said.startswith("Both results shown for crossed groups on the main outcomes")
+    assert ("The interval of each includes the change over all the programme's people on that outcome, so none is "
+            "shown to do worse than the programme as a whole.") in said
+    lower = unclear[:1] + [unclear[1][:6] + (-0.3, -0.6, 0.1)]
+    said = _crossed(whole + lower)[0]
+    assert "none is shown" not in said
+    assert ("The interval of 1 of them lies wholly below the change over all the programme's people on that outcome: "
+            "middle manager × health sector on line managers' ratings (−0.60 to +0.10, against +0.15)") in said
+
+
+def test_one_unclear_crossed_group_is_named_without_such_as():
+    # the pilot's page: "both results shown for crossed groups ... show no clear improvement (1 on participants'
+    # own ratings, 1 on line managers' ratings), such as strategic framework area × senior manager": both are
+    # that one group
+    whole = [("all", "all", "a", "self", "clear improvement", "", 0.43, 0.20, 0.65),
+             ("all", "all", "b", "line_manager", "no clear change", "", 0.1746, -0.05, 0.40)]
+    group = ("framework_area × role_level", "strategic × senior_manager")
+    one = [group + ("a", "self", "no clear change", "no clear change", 0.3, -0.03, 0.63),
+           group + ("b", "line_manager", "no clear change", "no clear change", -0.19, -0.5557, 0.1668)]
+    said = _crossed(whole + one)[0]
+    assert "such as" not in said and "both results" not in said.lower()
+    assert said.startswith("The only crossed group that can be shown on the main outcomes")
+    assert "strategic framework area × senior manager, shows no clear improvement on either rating." in said
+    # to three places where two would make the interval's end look equal to the programme's change
+    assert ("On line managers' ratings (−0.556 to +0.167, against +0.175) its interval lies wholly below the "
+            "change over all the programme's people.") in said
+
+
+def test_the_blockages_finding_is_in_short_sentences_and_its_strength_is_the_right_way_round(ltd):
+    # "limited: many groups are compared, so one unclear group may be chance" had it backwards: many
+    # comparisons make a chance CLEAR result likely; an unclear small group may just have too few people
+    _, report = ltd
+    row = report.tables["evidence_summary"].set_index("question").loc["blockages"]
+    assert "one unclear group may be chance" not in row["strength"]
+    assert "a small group's unclear change may mean too few people rather than a blockage" in row["strength"]
+    assert "a clear one may be chance" in row["strength"]
+    sentences = re.split(r"(?<=\.) (?=[A-Z0-9])", row["finding"])
+    assert len(sentences) >= 4 and max(len(s.split()) for s in sentences) < 70
 
 
 def test_the_cost_strength_does_not_call_estimated_costs_counted(ltd):

@@ -43,7 +43,8 @@ REPORT_TERMS: dict[str, tuple[str, ...]] = {
         "cash_cost", "fully_loaded", "bootstrap", "eligible_population", "relative_likelihood",
         "mantel_haenszel", "representation_index", "band", "protected_characteristics", "disclosure_control"),
     "programme_comparison": (
-        "confidence_interval", "random_effects", "hksj", "reliable_change", "cronbach_alpha", "then_test", "wilson",
+        "confidence_interval", "random_effects", "hksj", "clear_change", "p_value", "reliable_change", "cronbach_alpha",
+        "then_test", "wilson",
         "eligible_population", "price_base_year", "gdp_deflator", "cash_cost", "fully_loaded", "fixed_cost",
         "bootstrap"),
 }

@@ -163,6 +163,35 @@ def _section(table: pd.DataFrame, limits: pd.DataFrame, measures: Sequence[str],
     return lines
 
 
+def _verdict_rule(tables: Mapping[str, Any], pct: str) -> list[str]:
+    """How the change table's verdicts are judged, each programme by its own rule (pooled: the pooled
+    interval; one cohort: its cohort report's p-value), and why one cohort's change can be unclear."""
+    table = tables["programme_comparison"]
+    rows = table[(table["measure"] == "mean_change") & table["verdict"].notna()] if "verdict" in table else table[:0]
+    if rows.empty:
+        return []
+    level = float(table["confidence_level"].iloc[0])
+    pooled = list(dict.fromkeys(rows.loc[rows["k_cohorts"] >= 2, "title"]))
+    single = list(dict.fromkeys(rows.loc[rows["k_cohorts"] == 1, "title"]))
+    # the one-cohort verdicts are the cohort reports', whose p-values are adjusted unless `multiplicity` is "none"
+    programmes = set(rows.loc[rows["k_cohorts"] == 1, "programme"])
+    adjusted = any(next(iter(f.data)).cohort.multiplicity != "none" for f in tables.get("figures", [])
+                   if f.data.name in programmes)
+    parts = []
+    if pooled:
+        parts.append(f"for {and_list(md(t) for t in pooled)}, pooled over cohorts, a change is clear when its "
+                     f"{pct} interval lies wholly on one side of zero")
+    if single:
+        parts.append(f"for {and_list(md(t) for t in single)}, with one cohort, the verdict is {'its' if len(single) == 1 else 'each'} "
+                     f"cohort report's: a change is clear when its p-value"
+                     + (", adjusted for the number of scales tested," if adjusted else "")
+                     + f" is below {1 - level:.2g}. One cohort has only its own people, and the fewer the people the "
+                     "wider the interval, so a change of the same size can be unclear in one cohort and clear when "
+                     "several cohorts are pooled")
+    text = "How each verdict is judged: " + "; ".join(parts) + "."
+    return ["", text]
+
+
 def _improver_sentence(table: pd.DataFrame, limits: pd.DataFrame, pct: str) -> list[str]:
     rows = table[(table["measure"] == "cost_per_reliable_improver") & table["value"].notna()].sort_values("value")
     if len(rows) < 2:
@@ -218,6 +247,7 @@ def comparison_summary_markdown(tables: Mapping[str, Any]) -> str:
     lines += ["", "**Change from before to just after the programme** (on each instrument's main scale; "
                   "a programme with several cohorts pooled by random effects).", ""]
     lines += _section(table, limits, ["mean_change"], titles, pct)
+    lines += _verdict_rule(tables, pct)
     lines += ["", "**Reliable improvement and completion.**", ""]
     lines += _section(table, limits, ["reliable_improvement_share", "completion_share"], titles, pct)
     lines += ["", "**Costs** (cash: what the commissioner pays; economic: participants' time included).", ""]

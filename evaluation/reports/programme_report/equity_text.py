@@ -58,10 +58,13 @@ def no_comparison_words(table: pd.DataFrame) -> str:
     withheld = [d for d in dims if (rows.loc[rows["dimension"] == d, "suppressed"].fillna("") != "").any()]
     other = [d for d in dims if d not in withheld]
     parts = []
+    # pooled over cohorts, a group withheld from the pool may still be compared within a cohort's own report
+    pooled = "n_cohorts" in table and table["n_cohorts"].max() > 1
     if withheld:
-        parts.append(f"By {and_list(DIMENSION_TITLES.get(d, d) for d in withheld)}, no comparison can be shown: the "
-                     "groups a comparison needs are withheld (too few people in them, or their numbers would let a "
-                     "small group be worked out)")
+        parts.append(f"By {and_list(DIMENSION_TITLES.get(d, d) for d in withheld)}, no "
+                     f"{'pooled ' if pooled else ''}comparison can be shown: the groups a comparison needs are "
+                     "withheld (too few people in them, or their numbers would let a small group be worked out)"
+                     + ("; the cohort reports show those comparisons they can" if pooled else ""))
     if other:
         parts.append(f"By {and_list(DIMENSION_TITLES.get(d, d) for d in other)}, no comparison can be shown: no "
                      "group besides the reference group has a workforce figure in the eligible population to be "
@@ -116,12 +119,17 @@ def equity_summary_markdown(result: PooledEquity, data: ProgrammeData) -> str:
     unclear = len(inconclusive) - empty
     if empty:
         # a group with no places has a relative likelihood of 0; it is inconclusive only because its
-        # interval is too wide: too few places to show a disparity, which the reader is told
+        # interval is too wide: so few places were expected in it that having none cannot show a disparity
         reaches = (inconclusive.loc[inconclusive["participants"] == 0, "rl_ci_high"] >= 1).all()
-        lines.append(f"{counted(empty, 'group')} had no places; with {places} place{'s' if places != 1 else ''} in "
-                     "all, that cannot show a disparity" + (f": the {pct} interval of each still includes 1, the "
-                                                           "reference group's chance" if reaches else " (inconclusive)")
-                     + ".")
+        lines.append(f"{empty} of the groups compared had no places; " + (
+            f"so few places were expected in {'it' if empty == 1 else 'them'} that this cannot show a disparity: "
+            f"the {pct} interval {'still includes' if empty == 1 else 'of each still includes'} 1 (the same chance as "
+            "the reference group)." if reaches else f"the result {'is' if empty == 1 else 'of each is'} inconclusive."))
+    bare_zero = int(((table["participants"] == 0) & table["relative_likelihood"].isna()
+                     & (table["suppressed"].fillna("") == "")).sum())
+    if bare_zero:
+        lines.append(f"{counted(bare_zero, 'other group')} had no places but cannot be compared with a reference "
+                     "group.")
     if unclear:
         lines.append(f"For {counted(unclear, 'other group')} the result is inconclusive: the {pct} interval does "
                      f"not lie wholly inside {low:.2f}–{high:.2f}, and there is no clear disparity.")

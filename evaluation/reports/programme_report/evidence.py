@@ -230,14 +230,17 @@ def _blockages(tables: Mapping[str, pd.DataFrame], data: ProgrammeData) -> dict:
     for name, verdict in unlike:
         parts.append(f"on {name} the group table below, which pools people rather than cohorts and so does not "
                      f"allow for cohorts differing, shows a {verdict} over all the programme's people")
-    parts += blocked_parts(where, headline_populations(data))
-    finding = ("; ".join(parts) + ".") if parts else "No outcome or group without a clear improvement is shown."
-    return {"finding": finding[0].upper() + finding[1:],
+    # the groups' clauses each a sentence of their own (one long sentence was hard to read)
+    sentences = (["; ".join(parts)] if parts else []) + blocked_parts(where, headline_populations(data))
+    finding = (" ".join(f"{s[0].upper()}{s[1:]}." for s in sentences) if sentences
+               else "No outcome or group without a clear improvement is shown.")
+    return {"finding": finding,
             "consistency": f"{_over(len(data))}; the group verdicts are not adjusted for "
                            f"the number of groups; {counted(withheld, 'row')} of the group table "
                            f"{'is' if withheld == 1 else 'are'} withheld in part or whole for disclosure control",
             "level_3_evidence": "the group table includes line managers' ratings",
-            "strength": "limited: many groups are compared, so one unclear group may be chance",
+            "strength": ("limited: many groups are compared; a small group's unclear change may mean too few people "
+                         "rather than a blockage, and with so many compared a clear one may be chance"),
             "would_strengthen": "subgroups named before the data are seen; interviews with the strongest and weakest "
                                 "changers (the evaluator's success-case frame) to explain the blockages"}
 
@@ -247,12 +250,16 @@ def _costs(tables: Mapping[str, pd.DataFrame]) -> dict:
     total = costs[costs["level"] == "programme"]
     row = (total if len(total) else costs).iloc[-1]
     year = int(row["price_base_year"])
+    pct = level_percent(float(row.get("confidence_level", 0.95)))
     span = money_interval(row["cost_per_reliable_improver_ci_low"], row["cost_per_reliable_improver_ci_high"])
     cash = row.get("cash_cost_per_reliable_improver", np.nan)
+    cash_span = money_interval(row.get("cash_cost_per_reliable_improver_ci_low", np.nan),
+                               row.get("cash_cost_per_reliable_improver_ci_high", np.nan))
     finding = (f"£{row['cash_cost_per_enrolled']:,.0f} per place in cash and £{row['cost_per_enrolled']:,.0f} "
                f"with participants' time (economic cost), {year} prices; £{row['cost_per_reliable_improver']:,.0f} per "
-               f"reliable improver including participants' time ({f'interval {span}' if span else 'no interval'})"
-               + (f", £{cash:,.0f} in cash." if not pd.isna(cash) else "."))
+               f"reliable improver including participants' time ({f'{pct} interval {span}' if span else 'no interval'})"
+               + (f", £{cash:,.0f} in cash ({f'{pct} interval {cash_span}' if cash_span else 'no interval'})."
+                  if not pd.isna(cash) else "."))
     source = {"derived": "costed from session hours and hourly staff costs by role level",
               "rows": "costed from the cost ledger's rows"}.get(str(row.get("participant_time_source", "") or ""), "")
     n = int((costs["level"] == "cohort").sum())

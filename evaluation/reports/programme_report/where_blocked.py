@@ -2,8 +2,8 @@
 
 For the evidence summary's "Where do blockages occur?" and the group section's summary: the
 one-way groups (framework area, role level, sector) named, the crossed groups (framework area ×
-role level, role level × sector) counted with an example and pointed to in the full table, and a
-rater for whom no one-way group's change can be shown said so. Every word is read off the
+role level, role level × sector) explained, counted with an example (or the one group named), set
+against the whole programme's change and pointed to in the full table, and a rater for whom no one-way group's change can be shown said so. Every word is read off the
 published (suppressed) ``where_it_works`` table: a withheld row is never named or counted.
 """
 
@@ -15,6 +15,7 @@ import pandas as pd
 
 from evaluation.core.text import md
 from evaluation.reports.labels import and_list, counted, ratings_words
+from evaluation.reports.numbers import signed
 from evaluation.reports.programme_report.where_table import CROSSINGS, DIMENSIONS
 from evaluation.reports.programme_report.where_words import CROSS, group_words
 
@@ -23,6 +24,9 @@ __all__ = ["FULL_TABLE", "blocked_parts", "crossed_line", "crossing_words"]
 #: Where the crossed groups are published (the page shows the one-way groups only).
 FULL_TABLE = "tables/where_it_works.csv"
 _CROSSINGS = and_list(CROSS.join(d.replace("_", " ") for d in pair) for pair in CROSSINGS)
+#: What a crossed group is, in plain words.
+_DEFINED = ("groups defined by two characteristics at once: "
+            + ", or ".join(CROSS.join(d.replace("_", " ") for d in pair) for pair in CROSSINGS))
 
 
 def crossing_words(dimension: str, category: str) -> str:
@@ -79,15 +83,7 @@ def blocked_parts(where: pd.DataFrame, headline: Sequence) -> list[str]:
                      + "; ".join(f"{md(g)} ({' and '.join(dict.fromkeys(who))})" for g, who in sorted(groups.items())))
     stuck, shown = _blocked(crossed), _changed(crossed)
     if len(stuck):
-        raters = [p.rater for p in headline]
-        by = [f"{int((stuck['rater'] == r).sum())} on {ratings_words(r)}" for r in raters if (stuck["rater"] == r).any()]
-        first = stuck.iloc[0]
-        some = (f"{'both' if len(stuck) == 2 else f'all {len(stuck)}'}" if len(stuck) == len(shown) > 1
-                else f"{len(stuck)} of the {len(shown)}")
-        parts.append(f"{some} results shown for crossed groups on the main outcomes ({_CROSSINGS}) show no clear "
-                     f"improvement ({', '.join(by)}), "
-                     f"such as {md(crossing_words(first['dimension'], first['category']))} "
-                     f"({ratings_words(first['rater'])}): the full group table ({FULL_TABLE}) lists them")
+        parts.append(_crossed_words(stuck, shown, main, headline))
     unseen = [p.rater for p in headline if _changed(one_way[one_way["rater"] == p.rater]).empty
               and (main["rater"] == p.rater).any()]
     if unseen:
@@ -101,6 +97,64 @@ def blocked_parts(where: pd.DataFrame, headline: Sequence) -> list[str]:
                      "a clear improvement" + (", and none whose completion is shown completed clearly less often "
                                               "than the programme as a whole" if completion else ""))
     return parts
+
+
+def _crossed_words(stuck: pd.DataFrame, shown: pd.DataFrame, main: pd.DataFrame, headline: Sequence) -> str:
+    """The blocked crossed groups in words: what a crossed group is, which are unclear, and whether each
+    one's interval includes the change over all the programme's people on that outcome (sentences, the
+    last without its full stop)."""
+    raters = [p.rater for p in headline]
+    whole = main[main["dimension"] == "all"].set_index(["scale", "rater"])["mean_change"]
+    pairs = list(dict.fromkeys(zip(stuck["dimension"], stuck["category"], strict=True)))
+    named = md(crossing_words(*pairs[0]))
+    if len(pairs) == 1:
+        n_groups = len(dict.fromkeys(zip(shown["dimension"], shown["category"], strict=True)))
+        on = ("either rating" if stuck["rater"].nunique() == 2 == len(raters) and len(stuck) == len(shown)
+              else and_list(ratings_words(r) for r in raters if (stuck["rater"] == r).any()))
+        lead = (f"The only crossed group that can be shown on the main outcomes ({_DEFINED}), {named}, shows"
+                if n_groups == 1 else
+                f"Of the {counted(n_groups, 'crossed group')} that can be shown on the main outcomes ({_DEFINED}), "
+                f"only {named} shows")
+        said = f"{lead} no clear improvement on {on}"
+        who = "it"
+    else:
+        by = [f"{int((stuck['rater'] == r).sum())} on {ratings_words(r)}" for r in raters if (stuck["rater"] == r).any()]
+        some = (f"{'Both' if len(stuck) == 2 else f'All {len(stuck)}'}" if len(stuck) == len(shown)
+                else f"{len(stuck)} of the {len(shown)}")
+        said = (f"{some} results shown for crossed groups on the main outcomes ({_DEFINED}) show no clear "
+                f"improvement ({', '.join(by)}), such as {named} ({ratings_words(stuck.iloc[0]['rater'])})")
+        who = "them"
+    below = [r for r in stuck.itertuples() if (r.scale, r.rater) in whole.index
+             and pd.notna(r.change_ci_high) and r.change_ci_high < whole.loc[(r.scale, r.rater)]]
+    if not below and stuck["change_ci_high"].notna().all() and all(k in whole.index for k in
+                                                                   zip(stuck["scale"], stuck["rater"], strict=True)):
+        each = "its interval includes" if len(stuck) == 1 else "the interval of each includes"
+        compare = (f"{each} the change over all the programme's people on that outcome, so "
+                   f"{'it is not' if len(stuck) == 1 else 'none is'} shown to do worse than the programme as a whole")
+    elif below:  # named, each with its interval and the whole programme's change on that outcome
+        said_below = [f"{'' if len(pairs) == 1 else md(crossing_words(r.dimension, r.category)) + ' on '}"
+                      f"{ratings_words(r.rater)} ({_against(r, whole.loc[(r.scale, r.rater)])})" for r in below]
+        compare = (f"on {and_list(said_below)} its interval lies wholly below the change over all the programme's "
+                   "people" if len(pairs) == 1 else
+                   f"the interval of {len(below)} of them lies wholly below the change over all the programme's "
+                   f"people on that outcome: {'; '.join(said_below)}")
+    else:
+        compare = ""
+    return (f"{said}." + (f" {compare[0].upper()}{compare[1:]}." if compare else "")
+            + f" The full group table ({FULL_TABLE}) lists {who}")
+
+
+def _against(row, whole: float) -> str:
+    """A group's interval against the whole programme's change, to enough places to tell them apart.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> _against(SimpleNamespace(change_ci_low=-0.5557, change_ci_high=0.1668), 0.1746)
+    '−0.556 to +0.167, against +0.175'
+    """
+    places = 2 if signed(row.change_ci_high) != signed(whole) else 3
+    return f"{signed(row.change_ci_low, places)} to {signed(row.change_ci_high, places)}, against {signed(whole, places)}"
 
 
 def crossed_line(where: pd.DataFrame, pop) -> str:
