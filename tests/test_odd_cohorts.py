@@ -99,4 +99,5 @@ def test_a_cohort_whose_every_group_change_is_withheld_says_so(tmp_path, id_key)
     assert len(change) and (change["suppressed"] != "").all()
     page = _text((folder / "equity_of_access.html").read_text())
     assert "No group's change can be shown: in each group too few people have both scores, or its figures are " \
-           "withheld so that a small group cannot be worked out." in page
+           "withheld so that a small group cannot be worked out; tables/equity_outcome_change.csv lists the " \
+           "groups, all withheld." in page
