@@ -378,3 +378,14 @@ def test_the_verdict_column_is_defined_on_the_page(synthetic):
     # "the staff the programme is for, as its parameters name them": jargon
     source = (Path(__file__).parents[1] / "notebooks" / "programme_comparison.py").read_text(encoding="utf-8")
     assert "as its parameters name them" not in source
+
+
+def test_the_time_costings_year_is_said_to_be_its_inputs_not_the_figures(synthetic):
+    # "worked out as hours attended × an hourly staff cost by role level (2005 prices)" beside a page
+    # whose money is all in 2024 prices read as if the figures were in 2005 prices
+    _, _, result = synthetic
+    profile = next(f.profile for f in result.details["figures"] if f.profile.name == LTD)
+    assert profile.participant_time == ("derived",) and profile.price_base_year == 2024
+    years = ", ".join(map(str, profile.participant_time_price_year))
+    assert profile.time_words() == ("worked out as hours attended × an hourly staff cost by role level "
+                                    f"(inputs priced in {years}, shown in 2024 prices)")

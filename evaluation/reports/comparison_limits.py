@@ -135,7 +135,8 @@ class ProgrammeProfile:
     def time_words(self) -> str:
         years = _span(list(self.participant_time_price_year))
         words = " and ".join(_TIME_WORDS.get(s, s) for s in self.participant_time)
-        return f"{words} ({years} prices)" if years else words
+        # the year the time's inputs are priced in, which a reader beside "2024 prices" took for the figures' year
+        return f"{words} (inputs priced in {years}, shown in {self.price_base_year} prices)" if years else words
 
     def reliability_words(self) -> str:
         if self.reliability_rule != "alpha_pre":
