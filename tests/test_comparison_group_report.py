@@ -266,13 +266,19 @@ def test_a_difference_clear_only_before_adjusting_is_not_called_clear(cohorts):
                      "did": 0.21, "did_ci_low": 0.04, "did_ci_high": 0.39, "did_p_value": 0.02,
                      "did_p_adjusted": 0.06, "suppressed": ""})
     text = " ".join(cg.comparison_group_paragraph({"comparison_group": pd.DataFrame(rows)}, data, data.titles))
-    assert "rose clearly more" not in text
+    assert "clearly greater" not in text
     assert ("would count as clear if it were the only scale tested, but not after adjusting for testing 3 scales "
             "at once, so it is not counted as a clear difference") in text
     rows[0]["did_p_adjusted"] = 0.03
     text = " ".join(cg.comparison_group_paragraph({"comparison_group": pd.DataFrame(rows)}, data, data.titles))
-    assert "so participants' scores rose clearly more than the comparison group's" in text
+    assert "so participants' change was clearly greater than the comparison group's" in text
     assert "50 of them have scores on Leading change" in text and "(from 50 to 52 across" in text
+    # both groups fell, participants less: "participants' scores rose clearly more" was said of any such row
+    rows[0] |= {"mean_change_programme": -0.05, "mean_change_comparison": -0.30, "did": 0.25, "did_ci_low": 0.08,
+                "did_ci_high": 0.42}
+    text = " ".join(cg.comparison_group_paragraph({"comparison_group": pd.DataFrame(rows)}, data, data.titles))
+    assert "fell by 0.05 points" in text and "fell by 0.30 points" in text
+    assert "so participants' change was clearly greater than the comparison group's" in text and " rose " not in text
 
 
 def test_another_scale_clear_after_adjusting_is_named_and_the_finding_carries_its_verdict(cohorts):
@@ -347,7 +353,7 @@ def test_the_design_label_and_summary_switch_with_a_comparison_group(cohorts):
     assert f"rose by {row['mean_change_programme']:.2f} points" in text
     # the verdict is the adjusted one, as for the outcomes (cohort 3: p 0.018 unadjusted, 0.088 after Holm)
     head = text.split(" Elsewhere in the comparison-group table")[0]  # the primary scale's sentences
-    assert ("rose clearly more" in head) == (row["did_p_adjusted"] < 0.05 and row["did"] > 0)
+    assert ("change was clearly greater" in head) == (row["did_p_adjusted"] < 0.05 and row["did"] > 0)
     assert ("would count as clear if it were the only scale tested" in head) == (
         row["did_p_adjusted"] >= 0.05 and (row["did_ci_low"] > 0 or row["did_ci_high"] < 0))
     assert "similar" not in cg.DESIGN_PLAIN_COMPARISON  # no table shows that the groups are alike

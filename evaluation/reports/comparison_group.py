@@ -20,7 +20,7 @@ import pandas as pd
 from evaluation.core.vocabulary import COMPARISONS
 from evaluation.data.cohort import CohortData, scale_info
 from evaluation.reports.findings import Finding
-from evaluation.reports.labels import aside, span_words
+from evaluation.reports.labels import aside, ratings_words, span_words
 from evaluation.reports.numbers import interval, level_percent, number, signed
 from evaluation.reports.verdicts import verdict
 from evaluation.stats import outcomes as oc
@@ -270,9 +270,9 @@ def comparison_group_findings(tables: Mapping[str, pd.DataFrame], data: CohortDa
 #: The verdict of a difference in change, said after its finding's statement (``size``: the family's scales).
 _FINDING_VERDICT = {
     "clear_increase": " The difference is clear after adjusting for testing {size} scales at once: participants' "
-                      "scores rose clearly more than the comparison group's.",
+                      "change was clearly greater than the comparison group's.",
     "clear_decrease": " The difference is clear after adjusting for testing {size} scales at once: participants' "
-                      "scores rose clearly less than the comparison group's.",
+                      "change was clearly smaller than the comparison group's.",
     "clear_unadjusted_only": " The difference would count as clear if it were the only scale tested, but not after "
                              "adjusting for testing {size} scales at once, so it is not counted as a clear difference.",
     "no_clear_change": " The range includes no difference, so the data cannot tell the two groups' changes apart.",
@@ -297,12 +297,13 @@ def _other_clear(table: pd.DataFrame, shown, titles: Mapping[str, str], alpha: f
         kind = verdict(r.did, r.did_ci_low, r.did_ci_high, r.did_p_adjusted, alpha=alpha)
         if kind not in ("clear_increase", "clear_decrease"):
             continue
-        who = "participants' own ratings" if r.rater == "self" else f"{r.rater.replace('_', ' ')}s' ratings"
+        who = ratings_words(r.rater)
         parts[1 if kind == "clear_increase" else -1].append(
             f"{titles.get(r.scale, r.scale)} ({who}, {span_words(r.comparison)}: a difference of {signed(r.did)} "
             f"points, {pct} confidence interval {signed(r.did_ci_low)} to {signed(r.did_ci_high)})")
-    said = [f"participants' scores rose clearly {word} than the comparison group's on " + "; ".join(parts[sign])
-            for sign, word in ((1, "more"), (-1, "less")) if parts[sign]]
+    # "greater"/"smaller", not "rose more": both groups' scores may have fallen
+    said = [f"participants' change was clearly {word} than the comparison group's on " + "; ".join(parts[sign])
+            for sign, word in ((1, "greater"), (-1, "smaller")) if parts[sign]]
     if not said:
         return ""
     return (" Elsewhere in the comparison-group table, after adjusting for testing several scales at once, "
@@ -364,8 +365,8 @@ def comparison_group_paragraph(tables: Mapping[str, pd.DataFrame], data: CohortD
     size = int(family["did_p_value"].notna().sum())
     kind = verdict(r["did"], r["did_ci_low"], r["did_ci_high"], r["did_p_adjusted"], alpha=1 - coh.confidence_level)
     said = {
-        "clear_increase": ", so participants' scores rose clearly more than the comparison group's.",
-        "clear_decrease": ", so participants' scores rose clearly less than the comparison group's.",
+        "clear_increase": ", so participants' change was clearly greater than the comparison group's.",
+        "clear_decrease": ", so participants' change was clearly smaller than the comparison group's.",
         "clear_unadjusted_only": "; it would count as clear if it were the only scale tested, but not after adjusting "
                                  f"for testing {size} scales at once, so it is not counted as a clear difference.",
     }.get(kind, ", the range includes no difference, so the data cannot tell the two groups' changes apart.")
